@@ -1,0 +1,61 @@
+"""Roles (运营主管, 产品运营, 市场推广, 客服, 仓库, 财务, 美工) and what each may do.
+
+Permission names are Django's "app_label.codename". The owner may do everything.
+"""
+
+from dataclasses import dataclass
+
+VIEW_CATALOG = "catalog.view_product"
+ADD_PRODUCT = "catalog.add_product"
+CHANGE_PRODUCT = "catalog.change_product"
+DELETE_PRODUCT = "catalog.delete_product"
+CHANGE_PRICE = "catalog.change_price"
+PUBLISH_PRODUCT = "catalog.publish_product"
+VIEW_STOCK = "inventory.view_stocklevel"
+ADJUST_STOCK = "inventory.adjust_stock"
+VIEW_ORDERS = "orders.view_order"
+RECORD_PAYMENT = "orders.record_payment"
+FULFIL_ORDER = "orders.fulfil_order"
+CANCEL_ORDER = "orders.cancel_order"
+REVIEW_ORDER = "orders.review_order"
+VIEW_AUDIT = "audit.view_auditentry"
+MANAGE_STAFF = "accounts.manage_staff"
+VIEW_CUSTOMERS = "customers.view_customer"
+VIEW_FIGURES = "orders.view_sales_figures"
+
+ALL_PERMISSIONS = (
+    VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
+    VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, RECORD_PAYMENT, FULFIL_ORDER, CANCEL_ORDER,
+    REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str  # zh-Hans
+    name_en: str
+    permissions: frozenset[str]
+
+
+ROLES: tuple[Role, ...] = (
+    Role("owner", "店主 / 运营主管", "Owner", frozenset(ALL_PERMISSIONS)),
+    Role("operator", "产品运营", "Product operator", frozenset({
+        VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
+        VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
+    })),
+    Role("marketing", "市场推广", "Marketing", frozenset({
+        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES,
+    })),
+    Role("agent", "客服", "Customer service agent", frozenset({
+        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
+    })),
+    Role("warehouse", "仓库", "Warehouse", frozenset({
+        VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER,
+    })),
+    Role("finance", "财务", "Finance", frozenset({
+        VIEW_CATALOG, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
+    })),
+    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, CHANGE_PRODUCT})),
+)
+ROLES_BY_CODE = {role.code: role for role in ROLES}

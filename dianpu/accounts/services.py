@@ -1,0 +1,82 @@
+"""Roles, staff and API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from dianpu.audit.services import record_audit
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+
+from .domain.roles import ROLES, ROLES_BY_CODE
+from .models import ApiToken
+
+TOKEN_PREFIX = "dp_"
+
+
+def sync_roles() -> None:
+    """Create one group per role holding exactly the role's permissions (idempotent)."""
+    by_name = {}
+    for perm in Permission.objects.select_related("content_type"):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.code)
+        group.permissions.set([by_name[name] for name in role.permissions if name in by_name])
+
+
+def roles_of(user) -> list[str]:
+    return sorted(g.name for g in user.groups.all() if g.name in ROLES_BY_CODE)
+
+
+@transaction.atomic
+def set_user_roles(*, actor, user, roles: list[str], ip_address: str | None = None) -> None:
+    """Give a staff member exactly these roles; the change goes to the audit log."""
+    unknown = [r for r in roles if r not in ROLES_BY_CODE]
+    if unknown:
+        raise DomainError(code="unknown_role", detail=f"unknown role: {', '.join(unknown)}")
+    before = roles_of(user)
+    groups = list(Group.objects.filter(name__in=roles))
+    user.groups.remove(*Group.objects.filter(name__in=ROLES_BY_CODE))
+    user.groups.add(*groups)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    after = roles_of(user)
+    if before != after:
+        record_audit(actor=actor, action="permissions.roles_changed", obj=user,
+                     changes={"roles": (", ".join(before), ", ".join(after))}, ip_address=ip_address)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, user, name: str = "", actor=None) -> str:
+    """Make a token for `user` and return it; it is shown this once and never stored."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=_hash(key))
+    record_audit(actor=actor, action="permissions.token_created", obj=token, object_repr=f"{user} {token.prefix}…")
+    return key
+
+
+def authenticate_token(key: str):
+    """The active staff user a bearer token belongs to, or None."""
+    if not key or not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True).first())
+    if token is None:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, actor=None) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    record_audit(actor=actor, action="permissions.token_revoked", obj=token)

@@ -1,0 +1,60 @@
+"""The audit log page (audit.view_auditentry)."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from dianpu.accounts.decorators import staff_permission_required
+from dianpu.accounts.domain import roles
+from dianpu.audit.queries import list_entries
+
+PAGE_SIZE = 50
+
+# Kinds of change a reader filters by (action prefixes), and the words for known actions.
+PREFIXES = (
+    ("price.", _("价格")),
+    ("stock.", _("库存")),
+    ("order.", _("订单状态")),
+    ("product.", _("商品")),
+    ("permissions.", _("权限与令牌")),
+)
+ACTION_LABELS = {
+    "price.changed": _("改价"),
+    "product.created": _("新建商品"),
+    "product.changed": _("修改商品"),
+    "product.deleted": _("删除商品"),
+    "product.image_added": _("上传图片"),
+    "stock.adjusted": _("调整库存"),
+    "order.transitioned": _("订单状态变更"),
+    "permissions.roles_changed": _("修改角色"),
+    "permissions.token_created": _("创建 API 令牌"),
+    "permissions.token_revoked": _("吊销 API 令牌"),
+}
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("动作"), required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("如 price. 或 order.transitioned"), "list": "audit-prefixes"}))
+    actor = forms.CharField(label=_("操作人"), required=False, widget=forms.TextInput(attrs={"placeholder": _("用户名")}))
+    object_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@staff_permission_required(roles.VIEW_AUDIT)
+def entry_list(request):
+    filters = AuditFilterForm(request.GET or None)
+    c = filters.cleaned_data if filters.is_valid() else {}
+    entries = list_entries(action_prefix=(c.get("action") or "").strip(), actor=(c.get("actor") or "").strip(),
+                           object_type=c.get("object_type") or "", object_id=c.get("object_id") or "")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{
+        "entry": e,
+        "label": ACTION_LABELS.get(e.action, ""),
+        "changes": [{"field": k, "old": v[0] if isinstance(v, list) and v else "",
+                     "new": v[1] if isinstance(v, list) and len(v) > 1 else v} for k, v in (e.changes or {}).items()],
+    } for e in page.object_list]
+    return render(request, "audit/console/entry_list.html", {
+        "filters": filters, "page_obj": page, "rows": rows, "prefixes": PREFIXES,
+        "current_action": c.get("action") or "",
+    })

@@ -1,0 +1,155 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def _localized(obj, field: str) -> str:
+    """The English text when the page is in English and one exists, else the Chinese."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
+
+
+class Category(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    slug = models.SlugField(_("网址名"), max_length=80, unique=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    seo_description = models.CharField(_("SEO 描述"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("类目")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self, "name")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("标签"), max_length=50, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(status=Product.Status.LISTED)
+
+
+class Product(models.Model):
+    """An SPU: what a customer sees as one product; its variants are the SKUs sold."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        LISTED = "listed", _("已上架")
+        DELISTED = "delisted", _("已下架")
+
+    name = models.CharField(_("商品名称"), max_length=120)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    slug = models.SlugField(_("网址名"), max_length=80, unique=True)
+    description = models.TextField(_("描述"), blank=True)
+    description_en = models.TextField(_("英文描述"), blank=True)
+    brand = models.CharField(_("品牌"), max_length=80, blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="products")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    seo_title = models.CharField(_("SEO 标题"), max_length=70, blank=True)
+    seo_description = models.CharField(_("SEO 描述"), max_length=200, blank=True)
+    # Kept by catalog.services from the variants (for sorting and filtering list pages).
+    min_price = models.DecimalField(_("最低价"), max_digits=12, decimal_places=2, default=0)
+    # Kept by orders (units sold), for "bestselling" sort.
+    sold_count = models.PositiveIntegerField(_("销量"), default=0)
+    search_document = models.TextField(blank=True, editable=False)
+    listed_at = models.DateTimeField(_("上架时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Optimistic lock: an edit made on an older version is refused, not silently overwritten.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("change_price", "Can change prices"),
+            ("publish_product", "Can list and delist products"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category", "-listed_at"]),
+            models.Index(fields=["status", "min_price"]),
+            models.Index(fields=["status", "-sold_count"]),
+        ]
+        verbose_name = _("商品")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _localized(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return _localized(self, "description")
+
+
+class Variant(models.Model):
+    """A SKU: one buyable option combination of a product, with its own price and stock."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU 编码"), max_length=64, unique=True)
+    options = models.JSONField(_("规格"), default=dict, blank=True)  # {"颜色": "红", "尺码": "M"}
+    price = models.DecimalField(_("售价"), max_digits=12, decimal_places=2)
+    compare_at_price = models.DecimalField(_("划线价"), max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_price = models.DecimalField(_("成本价"), max_digits=12, decimal_places=2, default=0)
+    weight_grams = models.PositiveIntegerField(_("重量（克）"), default=0)
+    barcode = models.CharField(_("条码"), max_length=32, blank=True, db_index=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(condition=Q(cost_price__gte=0), name="variant_cost_not_negative"),
+        ]
+        verbose_name = _("SKU")
+
+    def __str__(self):
+        return f"{self.product.name} {self.option_label}".strip() if self.options else self.product.name
+
+    @property
+    def option_label(self) -> str:
+        return " / ".join(str(v) for v in (self.options or {}).values())
+
+
+def product_image_path(instance, filename):
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("图片"), upload_to=product_image_path)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    alt_text = models.CharField(_("替代文字"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("商品图片")
+
+    def __str__(self):
+        return self.alt_text or self.image.name

@@ -1,0 +1,298 @@
+"""Catalog use cases: create, edit, list/delist, images, delete. Each owns its transaction."""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from dianpu.audit.services import record_audit
+from dianpu.core import clock
+from dianpu.core.errors import ConflictError, DomainError, ValidationFailed
+from dianpu.core.money import to_money
+from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
+
+from .domain.search import build_search_document
+from .domain.slugs import is_valid_slug, make_slug
+from .messages import MESSAGES
+from .models import Category, Product, ProductImage, Tag, Variant
+
+THUMBNAIL_SIZE = (480, 480)
+
+
+@dataclass
+class VariantInput:
+    sku: str
+    price: Decimal
+    options: dict = field(default_factory=dict)
+    compare_at_price: Decimal | None = None
+    cost_price: Decimal = Decimal("0")
+    weight_grams: int = 0
+    barcode: str = ""
+
+
+def _error(code: str, status: int = 422, **extra) -> DomainError:
+    return DomainError(MESSAGES[code], code=code, status=status, **extra)
+
+
+def _unique_slug(base: str, exclude_pk: int | None = None) -> str:
+    slug, n = base, 2
+    while Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def refresh_derived_fields(product: Product) -> None:
+    """Recompute what is kept from the variants and texts: min price and search document."""
+    product.min_price = product.variants.filter(is_active=True).aggregate(m=Min("price"))["m"] or Decimal("0")
+    skus = " ".join(product.variants.values_list("sku", flat=True))
+    tags = " ".join(product.tags.values_list("name", flat=True))
+    category = product.category
+    product.search_document = build_search_document(
+        product.name, product.name_en, product.brand, tags, skus,
+        category.name if category else "", category.name_en if category else "",
+        plain_text(product.description)[:500], plain_text(product.description_en)[:500],
+    )
+    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document)
+
+
+def _clean_variant(v: VariantInput) -> VariantInput:
+    sku = clean_text(v.sku)[:64]
+    if not sku:
+        raise ValidationFailed({"sku": str(_("请填写 SKU 编码。"))})
+    price = to_money(v.price)
+    cost = to_money(v.cost_price or 0)
+    compare = to_money(v.compare_at_price) if v.compare_at_price not in (None, "") else None
+    if price < 0 or cost < 0 or (compare is not None and compare < 0):
+        raise _error("price_negative", sku=sku)
+    options = {clean_text(str(k))[:30]: clean_text(str(val))[:50] for k, val in (v.options or {}).items()}
+    return VariantInput(sku=sku, price=price, options=options, compare_at_price=compare, cost_price=cost,
+                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32])
+
+
+@transaction.atomic
+def create_product(*, actor, name: str, variants: list[VariantInput], name_en: str = "", description: str = "",
+                   description_en: str = "", brand: str = "", category: Category | None = None,
+                   tags: list[str] = (), status: str = Product.Status.DRAFT, slug: str = "",
+                   seo_title: str = "", seo_description: str = "") -> Product:
+    name = clean_text(name)
+    if not name:
+        raise _error("name_required")
+    if not variants:
+        raise _error("variants_required")
+    if status not in Product.Status.values:
+        raise _error("status_invalid")
+    cleaned = [_clean_variant(v) for v in variants]
+    skus = [v.sku for v in cleaned]
+    if len(set(skus)) != len(skus):
+        raise _error("sku_duplicated")
+    taken = list(Variant.objects.filter(sku__in=skus).values_list("sku", flat=True))
+    if taken:
+        raise _error("sku_taken", sku=taken[0])
+    if slug:
+        if not is_valid_slug(slug):
+            raise _error("slug_invalid")
+        if Product.objects.filter(slug=slug).exists():
+            raise _error("slug_taken")
+    else:
+        slug = _unique_slug(make_slug(name, name_en))
+    now = clock.now()
+    product = Product.objects.create(
+        name=name[:120], name_en=clean_text(name_en)[:120], slug=slug,
+        description=sanitize_html(description), description_en=sanitize_html(description_en),
+        brand=clean_text(brand)[:80], category=category, status=status,
+        seo_title=clean_text(seo_title)[:70], seo_description=clean_text(seo_description)[:200],
+        listed_at=now if status == Product.Status.LISTED else None,
+    )
+    try:
+        with transaction.atomic():
+            Variant.objects.bulk_create([
+                Variant(product=product, sku=v.sku, options=v.options, price=v.price,
+                        compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                        weight_grams=v.weight_grams, barcode=v.barcode, position=i)
+                for i, v in enumerate(cleaned)
+            ])
+    except IntegrityError as exc:
+        raise _error("sku_taken") from exc
+    set_product_tags(product, tags)
+    refresh_derived_fields(product)
+    record_audit(actor=actor, action="product.created", obj=product,
+                 changes={"status": (None, status), **{f"price[{v.sku}]": (None, v.price) for v in cleaned}})
+    return product
+
+
+def set_product_tags(product: Product, names) -> None:
+    tags = []
+    for raw in names or ():
+        tag_name = clean_text(raw)[:50]
+        if not tag_name:
+            continue
+        tag, _created = Tag.objects.get_or_create(name=tag_name, defaults={"slug": make_slug(tag_name, fallback_prefix="t")})
+        tags.append(tag)
+    product.tags.set(tags)
+
+
+PRODUCT_TEXT_FIELDS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
+PRODUCT_HTML_FIELDS = ("description", "description_en")
+VARIANT_MONEY_FIELDS = ("price", "compare_at_price", "cost_price")
+
+
+@transaction.atomic
+def update_product(*, actor, product: Product, changes: dict, variant_changes: dict[str, dict] | None = None,
+                   expected_version: int | None = None, reason: str = "", ip_address: str | None = None) -> Product:
+    """Apply field changes to a product and its variants; price and status changes are audited.
+
+    `changes` may hold name, name_en, description, description_en, brand, seo_title,
+    seo_description, slug, category (Category or None), tags (list of names), status.
+    `variant_changes` maps SKU -> {price, compare_at_price, cost_price, weight_grams, barcode,
+    options, is_active}. With `expected_version`, an edit of an older version is refused.
+    """
+    bumped = Product.objects.filter(pk=product.pk)
+    if expected_version is not None:
+        bumped = bumped.filter(version=expected_version)
+    if bumped.update(version=F("version") + 1) != 1:
+        raise ConflictError(MESSAGES["product_changed"], code="product_changed")
+    product.refresh_from_db()
+    audit_changes: dict = {}
+    for field_name, limit in PRODUCT_TEXT_FIELDS.items():
+        if field_name in changes:
+            value = clean_text(changes[field_name] or "")[:limit]
+            if field_name == "name" and not value:
+                raise _error("name_required")
+            if value != getattr(product, field_name):
+                audit_changes[field_name] = (getattr(product, field_name), value)
+                setattr(product, field_name, value)
+    for field_name in PRODUCT_HTML_FIELDS:
+        if field_name in changes:
+            value = sanitize_html(changes[field_name] or "")
+            if value != getattr(product, field_name):
+                audit_changes[field_name] = ("…", "…")
+                setattr(product, field_name, value)
+    if "slug" in changes and changes["slug"] != product.slug:
+        slug = changes["slug"]
+        if not is_valid_slug(slug):
+            raise _error("slug_invalid")
+        if Product.objects.filter(slug=slug).exclude(pk=product.pk).exists():
+            raise _error("slug_taken")
+        audit_changes["slug"] = (product.slug, slug)
+        product.slug = slug
+    if "category" in changes and changes["category"] != product.category:
+        audit_changes["category"] = (product.category, changes["category"])
+        product.category = changes["category"]
+    if "status" in changes and changes["status"] != product.status:
+        status = changes["status"]
+        if status not in Product.Status.values:
+            raise _error("status_invalid")
+        audit_changes["status"] = (product.status, status)
+        product.status = status
+        if status == Product.Status.LISTED:
+            product.listed_at = clock.now()
+    product.save()
+    if "tags" in changes:
+        set_product_tags(product, changes["tags"])
+    for sku, fields in (variant_changes or {}).items():
+        audit_changes.update(_update_variant(product, sku, fields))
+    refresh_derived_fields(product)
+    if audit_changes:
+        price_changes = {k: v for k, v in audit_changes.items() if k.startswith(("price[", "cost_price[", "compare_at_price["))}
+        other = {k: v for k, v in audit_changes.items() if k not in price_changes}
+        if price_changes:
+            record_audit(actor=actor, action="price.changed", obj=product, changes=price_changes,
+                         reason=reason, ip_address=ip_address)
+        if other:
+            record_audit(actor=actor, action="product.changed", obj=product, changes=other,
+                         reason=reason, ip_address=ip_address)
+    return product
+
+
+def _update_variant(product: Product, sku: str, fields: dict) -> dict:
+    variant = product.variants.filter(sku=sku).first()
+    if variant is None:
+        raise DomainError(MESSAGES["product_not_found"], code="unknown_sku", status=422, sku=sku)
+    changed = {}
+    for money_field in VARIANT_MONEY_FIELDS:
+        if money_field in fields:
+            raw = fields[money_field]
+            value = None if raw in (None, "") and money_field == "compare_at_price" else to_money(raw)
+            if value is not None and value < 0:
+                raise _error("price_negative", sku=sku)
+            if value != getattr(variant, money_field):
+                changed[f"{money_field}[{sku}]"] = (getattr(variant, money_field), value)
+                setattr(variant, money_field, value)
+    if "weight_grams" in fields:
+        variant.weight_grams = max(0, int(fields["weight_grams"] or 0))
+    if "barcode" in fields:
+        variant.barcode = clean_text(fields["barcode"] or "")[:32]
+    if "options" in fields:
+        variant.options = {clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in (fields["options"] or {}).items()}
+    if "is_active" in fields:
+        variant.is_active = bool(fields["is_active"])
+    variant.save()
+    return changed
+
+
+@transaction.atomic
+def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
+    v = _clean_variant(variant)
+    if Variant.objects.filter(sku=v.sku).exists():
+        raise _error("sku_taken", sku=v.sku)
+    created = Variant.objects.create(product=product, sku=v.sku, options=v.options, price=v.price,
+                                     compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                                     weight_grams=v.weight_grams, barcode=v.barcode,
+                                     position=product.variants.count())
+    refresh_derived_fields(product)
+    record_audit(actor=actor, action="price.changed", obj=product, changes={f"price[{v.sku}]": (None, v.price)})
+    return created
+
+
+def set_product_status(*, actor, product: Product, status: str, ip_address: str | None = None) -> Product:
+    return update_product(actor=actor, product=product, changes={"status": status}, ip_address=ip_address)
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as img:
+        img = img.convert("RGB")
+        img.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        return out.getvalue()
+
+
+@transaction.atomic
+def add_product_image(*, actor, product: Product, filename: str, data: bytes, alt_text: str = "") -> ProductImage:
+    """Store an image and its generated thumbnail; refuses anything that is not a picture."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        thumb = make_thumbnail(data)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise _error("image_invalid") from exc
+    stem = make_slug(filename.rsplit(".", 1)[0], fallback_prefix="img")[:40]
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    if ext not in {"jpg", "jpeg", "png", "webp", "gif"}:
+        ext = "jpg"
+    image = ProductImage(product=product, alt_text=clean_text(alt_text)[:200], position=product.images.count())
+    image.image.save(f"{stem}.{ext}", ContentFile(data), save=False)
+    image.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
+    image.save()
+    record_audit(actor=actor, action="product.image_added", obj=product, changes={"image": (None, image.image.name)})
+    return image
+
+
+@transaction.atomic
+def delete_product(*, actor, product: Product, ip_address: str | None = None) -> None:
+    record_audit(actor=actor, action="product.deleted", obj=product, ip_address=ip_address)
+    product.delete()
+
+
+def record_units_sold(units_by_product: dict[int, int]) -> None:
+    """Keep `sold_count` (the bestselling sort) in step with orders placed and cancelled."""
+    for product_id, units in sorted(units_by_product.items()):
+        if units:
+            Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + units, 0))

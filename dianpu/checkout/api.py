@@ -1,0 +1,41 @@
+"""POST /api/v1/checkout: a guest order from SKUs and an address."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from ninja import Router, Status
+
+from .domain.validation import CheckoutLine, CheckoutRequest
+from .schemas import CheckoutIn, CheckoutOut, Problem
+from .services import place_order
+
+router = Router(tags=["checkout"])
+
+
+def order_lines_out(order) -> list[dict]:
+    return [{"sku": ln.sku, "name": ln.product_name, "variant": ln.variant_label, "quantity": ln.quantity,
+             "unit_price": ln.unit_price, "line_total": ln.line_total} for ln in order.lines.all()]
+
+
+@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem},
+             summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields")
+def checkout(request, payload: CheckoutIn):
+    placed = place_order(
+        CheckoutRequest(
+            email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in payload.lines),
+            shipping_address=payload.shipping_address.dict(), shipping_method=payload.shipping_method,
+            payment_method=payload.payment_method, note=payload.note, language=get_language() or "zh-hans",
+        ),
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    order = placed.order
+    status_url = request.build_absolute_uri(reverse("storefront:order-status")) + "?" + urlencode(
+        {"number": order.number, "email": order.email})
+    return Status(201, {
+        "number": order.number, "status": order.status, "currency": order.currency, "subtotal": order.subtotal,
+        "shipping_total": order.shipping_total, "total": order.grand_total, "lines": order_lines_out(order),
+        "payment": {"gateway": placed.payment.gateway, "reference": placed.payment.reference,
+                    "instructions": placed.payment.instructions},
+        "status_url": status_url,
+    })

@@ -1,0 +1,108 @@
+"""place_order: validate, price, reserve, write — all in one transaction, or nothing."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from dianpu.catalog.models import Product
+from dianpu.catalog.queries import get_variants_by_sku
+from dianpu.core import clock
+from dianpu.core.errors import ValidationFailed
+from dianpu.core.sanitize import clean_text
+from dianpu.customers.services import get_or_create_customer
+from dianpu.fulfillment.models import ShippingMethod
+from dianpu.fulfillment.queries import quote_shipping
+from dianpu.inventory.services import reserve_stock
+from dianpu.orders.models import Order
+from dianpu.orders.services import AddressInput, LineInput, create_order
+from dianpu.payments.gateways import PaymentStart, get_gateway
+
+from .domain.validation import CheckoutLine, CheckoutRequest, validate_checkout
+from .messages import FIELD_ERRORS, INVALID
+
+
+@dataclass
+class PlacedOrder:
+    order: Order
+    payment: PaymentStart
+
+
+def _fail(errors: dict[str, str]) -> ValidationFailed:
+    return ValidationFailed({k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(INVALID))
+
+
+@dataclass
+class PricedCart:
+    lines: list[LineInput]
+    shipping_method: ShippingMethod
+    subtotal: Decimal
+    shipping_total: Decimal
+
+    @property
+    def grand_total(self) -> Decimal:
+        return self.subtotal + self.shipping_total
+
+
+def price_request(req: CheckoutRequest) -> PricedCart:
+    """Validate and price a request without writing anything (checkout page, quotes)."""
+    errors = validate_checkout(req)
+    variants = get_variants_by_sku([ln.sku for ln in req.lines if ln.sku])
+    for i, ln in enumerate(req.lines):
+        v = variants.get(ln.sku)
+        if ln.sku and (v is None or not v.is_active or v.product.status != Product.Status.LISTED):
+            errors.setdefault(f"lines.{i}.sku", "unknown_sku")
+    method = ShippingMethod.objects.filter(code=req.shipping_method, is_active=True).first()
+    if req.shipping_method and method is None:
+        errors["shipping_method"] = "shipping_method_unknown"
+    if req.payment_method and get_gateway(req.payment_method) is None:
+        errors["payment_method"] = "payment_method_unknown"
+    if errors:
+        raise _fail(errors)
+    lines = []
+    for ln in req.lines:
+        v = variants[ln.sku]
+        lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
+                               variant_label=v.option_label, unit_price=v.price, quantity=ln.quantity))
+    subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
+    return PricedCart(lines, method, subtotal, quote_shipping(method, subtotal))
+
+
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> PlacedOrder:
+    """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
+    errors) or InsufficientStockError (409, naming the SKU) and then writes nothing."""
+    priced = price_request(req)
+    address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
+    gateway = get_gateway(req.payment_method)
+    with transaction.atomic():
+        customer = get_or_create_customer(email=req.email, name=address.get("name", ""),
+                                          phone=address.get("phone", ""), language=req.language)
+        order = create_order(
+            customer=customer, email=req.email.strip().lower(), lines=priced.lines,
+            address=AddressInput(name=address["name"], phone=address["phone"], country=address["country"].upper(),
+                                 province=address["province"], city=address["city"], line1=address["line1"],
+                                 postcode=address.get("postcode", ""), district=address.get("district", ""),
+                                 line2=address.get("line2", "")),
+            shipping_method=priced.shipping_method.code, payment_method=gateway.code,
+            pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
+            language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
+        )
+        wanted: dict[int, int] = {}
+        for ln in priced.lines:
+            wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
+        expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+        reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
+        payment = gateway.start_payment(order_number=order.number, amount=order.grand_total, email=order.email,
+                                        language=req.language)
+    return PlacedOrder(order=order, payment=payment)
+
+
+def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",
+                      language="zh-hans") -> CheckoutRequest:
+    return CheckoutRequest(
+        email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
+        shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,
+        note=note, language=language,
+    )

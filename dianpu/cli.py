@@ -1,0 +1,53 @@
+"""The `dianpu` command: Django's manage.py plus `serve` (gunicorn) and `worker` (huey).
+
+    dianpu migrate | createsuperuser | seed-demo ... | createtoken USER   (Django commands;
+                                                    dashes in names become underscores)
+    dianpu serve [--port N] [--host H] [--workers N]    production web server
+    dianpu worker [--workers N]                         background and scheduled jobs
+"""
+
+import argparse
+import os
+import sys
+
+
+def _serve(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="dianpu serve", description="Run the production web server (gunicorn).")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None)
+    args = parser.parse_args(argv)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    workers = args.workers or max(2, (os.cpu_count() or 1) * 2)
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "gunicorn", "dianpu.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", "4", "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "10",
+    ])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dianpu.settings")
+    command = argv[1] if len(argv) > 1 else "help"
+    if command == "serve":
+        _serve(argv[2:])
+        return
+    if command == "worker":
+        argv = [argv[0], "run_huey", *argv[2:]]
+    elif not command.startswith("-"):
+        argv[1] = command.replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+/* Small progressive enhancements for the console. Every page also works without this file. */
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+  ready(function () {
+    // A <select data-autosubmit> submits its form on change (its submit button is then hidden).
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      var button = select.form && select.form.querySelector("button[type=submit]");
+      if (button) { button.hidden = true; }
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    // Buttons with data-confirm ask before submitting (the server asks too where it matters).
+    document.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      var message = (submitter && submitter.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
+      if (message && !window.confirm(message)) { event.preventDefault(); }
+    }, true);
+    // htmx: show refused actions too (the server answers 4xx with the page and its error message).
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var status = event.detail.xhr.status;
+      if (status === 403 || status === 409 || status === 422) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
+    // "Add a row" for formsets: clones the <template data-formset-template="prefix"> row.
+    document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+      var prefix = button.getAttribute("data-formset-add");
+      var template = document.querySelector('template[data-formset-template="' + prefix + '"]');
+      var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+      var body = document.querySelector('[data-formset-body="' + prefix + '"]');
+      if (!template || !total || !body) { return; }
+      button.type = "button";
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var index = parseInt(total.value, 10);
+        body.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+        total.value = String(index + 1);
+        var first = body.lastElementChild && body.lastElementChild.querySelector("input");
+        if (first) { first.focus(); }
+      });
+    });
+  });
+})();

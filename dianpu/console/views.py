@@ -1,0 +1,66 @@
+"""The console shell: sign-in (staff only), sign-out and the home dashboard."""
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from dianpu.accounts.decorators import staff_permission_required
+from dianpu.accounts.domain import roles
+from dianpu.inventory.queries import list_low_stock
+from dianpu.orders.queries import list_daily_sales, summarize_today_and_month
+
+LOW_STOCK_ROWS = 10
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing accounts that are not staff."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码不正确。"),
+        "inactive": _("该账号已停用。"),
+        "not_staff": _("该账号不是员工账号，不能登录运营后台。"),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = False
+
+
+class ConsoleLogoutView(auth_views.LogoutView):
+    next_page = "console:login"
+
+
+@staff_permission_required()
+def home(request):
+    user = request.user
+    summary = summarize_today_and_month()
+    show_figures = user.has_perm(roles.VIEW_FIGURES)
+    context = {
+        "summary": summary,
+        "show_figures": show_figures,
+        "can_view_orders": user.has_perm(roles.VIEW_ORDERS),
+        "can_view_stock": user.has_perm(roles.VIEW_STOCK),
+        "low_stock": list(list_low_stock(limit=LOW_STOCK_ROWS)) if user.has_perm(roles.VIEW_STOCK) else [],
+    }
+    if show_figures:
+        context["chart_data"] = {
+            "dates": [],
+            "sales": [],
+            "orders": [],
+            "labels": {"sales": str(_("销售额（元）")), "orders": str(_("订单数"))},
+        }
+        for row in list_daily_sales(30):
+            context["chart_data"]["dates"].append(row["date"])
+            context["chart_data"]["sales"].append(str(row["sales"]))
+            context["chart_data"]["orders"].append(row["orders"])
+    return render(request, "console/home.html", context)

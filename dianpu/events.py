@@ -1,0 +1,47 @@
+"""Domain events, listed in one place, and the in-process dispatcher.
+
+An app publishes an event from inside its service's transaction; handlers registered here run
+in the same transaction (so bookkeeping is all-or-nothing with the change that caused it).
+Slow or external effects are not handlers: services schedule them as huey tasks on commit.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class OrderPlaced:
+    order_id: int
+    number: str
+    grand_total: Decimal
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderTransitioned:
+    order_id: int
+    number: str
+    action: str
+    from_status: str
+    to_status: str
+    at: datetime
+
+
+_handlers: dict[type, list[Callable]] = defaultdict(list)
+
+
+def subscribe(event_type: type, handler: Callable) -> None:
+    if handler not in _handlers[event_type]:
+        _handlers[event_type].append(handler)
+
+
+def publish(event) -> None:
+    for handler in _handlers[type(event)]:
+        handler(event)
+
+
+def register_handlers() -> None:
+    """Called once at start-up (core's AppConfig.ready). Downstream apps add their handlers here."""

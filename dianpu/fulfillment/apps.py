@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FulfillmentConfig(AppConfig):
+    name = "dianpu.fulfillment"
+    label = "fulfillment"

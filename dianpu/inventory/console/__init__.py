@@ -1,0 +1,1 @@
+"""Console pages for stock: low-stock levels and the stock ledger of one SKU."""

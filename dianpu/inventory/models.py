@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Warehouse(models.Model):
+    code = models.SlugField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    is_default = models.BooleanField(_("默认仓"), default=False)
+
+    class Meta:
+        ordering = ["-is_default", "code"]
+        verbose_name = _("仓库")
+
+    def __str__(self):
+        return self.name
+
+
+class StockLevel(models.Model):
+    """Units of one SKU in one warehouse. Available = on hand - reserved."""
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="stock_levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="stock_levels")
+    on_hand = models.IntegerField(_("在库"), default=0)
+    reserved = models.IntegerField(_("已占用"), default=0)
+    safety_stock = models.IntegerField(_("安全库存"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "warehouse"], name="one_stock_level_per_sku_and_warehouse"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(condition=Q(on_hand__gte=F("reserved")), name="stock_reserved_within_on_hand"),
+        ]
+        permissions = [("adjust_stock", "Can adjust stock")]
+        verbose_name = _("库存")
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMove(models.Model):
+    """The stock ledger: one row per movement; the sums of the deltas equal the level."""
+
+    class Kind(models.TextChoices):
+        RESERVE = "reserve", _("下单占用")
+        RELEASE = "release", _("取消释放")
+        SALE = "sale", _("销售出库")
+        ADJUSTMENT = "adjustment", _("调整")
+        RECEIPT = "receipt", _("入库")
+        RETURN = "return", _("退货入库")
+        STOCKTAKE = "stocktake", _("盘点")
+        TRANSFER = "transfer", _("调拨")
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="stock_moves")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(_("在库变动"), default=0)
+    reserved_delta = models.IntegerField(_("占用变动"), default=0)
+    reference = models.CharField(_("单号"), max_length=40, blank=True, db_index=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["variant", "-created_at"])]
+        verbose_name = _("库存流水")
+
+
+class Reservation(models.Model):
+    """Units held for an order until it ships (consumed) or is cancelled (released)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("占用中")
+        CONSUMED = "consumed", _("已出库")
+        RELEASED = "released", _("已释放")
+
+    reference = models.CharField(max_length=40, db_index=True)
+    stock_level = models.ForeignKey(StockLevel, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "expires_at"])]

@@ -1,0 +1,115 @@
+"""Stock: reservations, release, shipment, adjustments — and the ledger always sums to the level."""
+
+import pytest
+from django.db.models import Sum
+
+from dianpu.audit.models import AuditEntry
+from dianpu.catalog.tests.builders import make_product
+from dianpu.core.errors import DomainError
+from dianpu.inventory.domain.allocation import LevelSnapshot, plan_allocation
+from dianpu.inventory.models import Reservation, StockLevel, StockMove, Warehouse
+from dianpu.inventory.services import (
+    InsufficientStockError, adjust_stock, consume_reservations, release_reservations, reserve_stock, set_on_hand,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def level_of(variant):
+    return StockLevel.objects.get(variant=variant, warehouse__is_default=True)
+
+
+def assert_ledger_matches(variant):
+    sums = StockMove.objects.filter(variant=variant).aggregate(h=Sum("on_hand_delta"), r=Sum("reserved_delta"))
+    levels = StockLevel.objects.filter(variant=variant).aggregate(h=Sum("on_hand"), r=Sum("reserved"))
+    assert (sums["h"] or 0, sums["r"] or 0) == (levels["h"] or 0, levels["r"] or 0)
+
+
+def test_reserving_holds_units_without_taking_them_off_the_shelf():
+    variant = make_product(stock=5).variants.get()
+    reserve_stock(reference="DP1", wanted={variant.id: 3})
+    level = level_of(variant)
+    assert (level.on_hand, level.reserved, level.available) == (5, 3, 2)
+    assert_ledger_matches(variant)
+
+
+def test_reserving_more_than_available_names_the_sku_and_changes_nothing():
+    variant = make_product(stock=2, skus=["TEE-RED-M"]).variants.get()
+    with pytest.raises(InsufficientStockError) as short:
+        reserve_stock(reference="DP1", wanted={variant.id: 3})
+    assert short.value.code == "out_of_stock"
+    assert short.value.extra["sku"] == "TEE-RED-M"
+    assert short.value.extra["available"] == 2
+    level = level_of(variant)
+    assert (level.on_hand, level.reserved) == (2, 0)
+    assert not Reservation.objects.exists()
+    assert not StockMove.objects.filter(kind="reserve").exists()
+
+
+def test_one_short_line_rolls_back_the_other_lines():
+    a = make_product(stock=5).variants.get()
+    b = make_product(stock=1).variants.get()
+    with pytest.raises(InsufficientStockError):
+        reserve_stock(reference="DP1", wanted={a.id: 2, b.id: 2})
+    assert level_of(a).reserved == 0 and level_of(b).reserved == 0
+
+
+def test_release_gives_units_back_once_even_if_called_twice():
+    variant = make_product(stock=4).variants.get()
+    reserve_stock(reference="DP1", wanted={variant.id: 4})
+    assert release_reservations(reference="DP1") == 4
+    assert release_reservations(reference="DP1") == 0
+    level = level_of(variant)
+    assert (level.on_hand, level.reserved) == (4, 0)
+    assert_ledger_matches(variant)
+
+
+def test_shipping_takes_reserved_units_off_the_shelf():
+    variant = make_product(stock=4).variants.get()
+    reserve_stock(reference="DP1", wanted={variant.id: 3})
+    assert consume_reservations(reference="DP1") == 3
+    level = level_of(variant)
+    assert (level.on_hand, level.reserved) == (1, 0)
+    assert list(StockMove.objects.filter(variant=variant).values_list("kind", flat=True).order_by("id")) == [
+        "adjustment", "reserve", "sale"]
+    assert_ledger_matches(variant)
+
+
+def test_adjustment_cannot_take_on_hand_below_reserved():
+    variant = make_product(stock=5).variants.get()
+    reserve_stock(reference="DP1", wanted={variant.id: 4})
+    with pytest.raises(DomainError) as refused:
+        adjust_stock(variant=variant, delta=-2, reason="damaged")
+    assert refused.value.code == "stock_negative"
+    assert level_of(variant).on_hand == 5
+    adjust_stock(variant=variant, delta=-1, reason="damaged")
+    assert level_of(variant).on_hand == 4
+    assert_ledger_matches(variant)
+
+
+def test_set_on_hand_writes_one_adjustment_row_and_an_audit_entry(staff):
+    variant = make_product(stock=5).variants.get()
+    set_on_hand(variant=variant, quantity=12, reason="recount", actor=staff("warehouse"))
+    assert level_of(variant).on_hand == 12
+    move = StockMove.objects.filter(variant=variant).latest("id")
+    assert (move.kind, move.on_hand_delta, move.reason) == ("adjustment", 7, "recount")
+    entry = AuditEntry.objects.filter(action="stock.adjusted").latest("id")
+    assert entry.actor_label == "warehouse"
+    assert entry.changes == {"on_hand": [5, 12]}
+
+
+def test_reservation_spills_into_a_second_warehouse_when_the_default_runs_short():
+    variant = make_product(stock=2).variants.get()
+    other = Warehouse.objects.create(code="bj", name="北京仓")
+    adjust_stock(variant=variant, delta=5, reason="receipt", warehouse=other)
+    reserve_stock(reference="DP1", wanted={variant.id: 4})
+    assert level_of(variant).reserved == 2
+    assert StockLevel.objects.get(variant=variant, warehouse=other).reserved == 2
+
+
+def test_allocation_plan_prefers_the_default_warehouse_and_orders_rows_by_id():
+    levels = [LevelSnapshot(9, 1, 2, 10, False), LevelSnapshot(3, 1, 1, 1, True), LevelSnapshot(5, 2, 1, 4, True)]
+    plan = plan_allocation({1: 3, 2: 4}, levels)
+    assert [(a.level_id, a.quantity) for a in plan.allocations] == [(3, 1), (5, 4), (9, 2)]
+    assert plan.is_complete
+    assert plan_allocation({2: 5}, levels).short == {2: 1}

@@ -1,0 +1,125 @@
+"""Order pages of the console: thin edges over orders.queries and orders.services.transition_order."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dianpu.accounts.decorators import forbidden, staff_permission_required
+from dianpu.accounts.domain import roles
+from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.fulfillment.carriers import get_carrier
+from dianpu.fulfillment.queries import get_shipping_method
+from dianpu.orders import queries
+from dianpu.orders.domain.states import ACTION_PERMISSIONS, Action
+from dianpu.orders.messages import ACTION_LABELS
+from dianpu.orders.models import Order
+from dianpu.orders.services import transition_order
+
+from .forms import (
+    TO_SHIP,
+    TO_SHIP_STATUSES,
+    OrderFilterForm,
+    TransitionForm,
+    carrier_choices,
+    carrier_label,
+    payment_method_label,
+)
+
+PAGE_SIZE = 30
+STATUS_LABELS = dict(Order.Status.choices)
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@staff_permission_required(roles.VIEW_ORDERS)
+def order_list(request):
+    filters = OrderFilterForm(request.GET or None)
+    c = filters.cleaned_data if filters.is_valid() else {}
+    status = c.get("status") or ""
+    orders = queries.list_orders(status="" if status == TO_SHIP else status, search=c.get("q") or "",
+                                 date_from=c.get("date_from"), date_to=c.get("date_to"),
+                                 payment_method=c.get("payment_method") or "")
+    if status == TO_SHIP:
+        # TODO(orders.queries): list_orders(statuses=[…]) would make this one call.
+        orders = orders.filter(status__in=TO_SHIP_STATUSES)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"order": o, "payment_method": payment_method_label(o.payment_method)} for o in page.object_list]
+    return render(request, "orders/console/order_list.html", {
+        "filters": filters, "page_obj": page, "rows": rows,
+    })
+
+
+def _get_order(number: str) -> Order:
+    try:
+        return queries.get_order(number)
+    except NotFoundError as exc:
+        raise Http404(str(exc.detail)) from exc
+
+
+def _detail_context(request, order: Order, form: TransitionForm | None = None) -> dict:
+    allowed = queries.list_allowed_actions(order, request.user)
+    shipments = []
+    for shipment in order.shipments.all():
+        carrier = get_carrier(shipment.carrier)
+        shipments.append({
+            "shipment": shipment, "carrier": carrier_label(shipment.carrier),
+            "tracking_url": carrier.tracking_url(shipment.tracking_number) if carrier else "",
+        })
+    history = [{
+        "row": h, "action": ACTION_LABELS.get(h.action, h.action),
+        "from": STATUS_LABELS.get(h.from_status, h.from_status), "to": STATUS_LABELS.get(h.to_status, h.to_status),
+    } for h in order.history.all()]
+    submitted = form.data if form is not None else {}
+    return {
+        "order": order, "lines": list(order.lines.all()), "payments": list(order.payments.all()),
+        "shipments": shipments, "history": history,
+        "actions": [{"code": a, "label": ACTION_LABELS[a]} for a in allowed],
+        "carriers": carrier_choices(), "submitted": submitted,
+        "payment_method": payment_method_label(order.payment_method),
+        "shipping_method": _shipping_method_name(order.shipping_method),
+    }
+
+
+def _shipping_method_name(code: str) -> str:
+    try:
+        return get_shipping_method(code).display_name
+    except DomainError:  # retired since the order was placed
+        return code
+
+
+@staff_permission_required(roles.VIEW_ORDERS)
+def order_detail(request, number):
+    order = _get_order(number)
+    return render(request, "orders/console/order_detail.html", _detail_context(request, order))
+
+
+@require_POST
+@staff_permission_required(roles.VIEW_ORDERS)
+def order_transition(request, number):
+    order = _get_order(number)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        error = _("未知的订单操作：%(action)s。") % {"action": request.POST.get("action", "")}
+        return render(request, "orders/console/order_detail.html",
+                      {**_detail_context(request, order, form), "error": error}, status=422)
+    action = form.cleaned_data["action"]
+    permission = ACTION_PERMISSIONS[Action(action)]
+    if not request.user.has_perm(permission):
+        return forbidden(request, permission)
+    try:
+        transition_order(order=order, action=action, actor=request.user, carrier=form.cleaned_data["carrier"],
+                         tracking_number=form.cleaned_data["tracking_number"], reason=form.cleaned_data["reason"],
+                         ip_address=_ip(request))
+    except DomainError as exc:
+        order = _get_order(number)  # as it is now: nothing was changed
+        return render(request, "orders/console/order_detail.html",
+                      {**_detail_context(request, order, form), "error": str(exc.detail), "failed_action": action},
+                      status=exc.status if 400 <= exc.status < 500 else 422)
+    messages.success(request, _("订单 %(number)s：%(action)s，当前状态「%(status)s」。") % {
+        "number": order.number, "action": ACTION_LABELS[action], "status": STATUS_LABELS.get(order.status, order.status)})
+    return redirect("console:orders:order-detail", number=order.number)

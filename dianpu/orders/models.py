@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .domain.states import Status as OrderStatus
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = OrderStatus.PENDING_PAYMENT.value, _("待付款")
+        PAID = OrderStatus.PAID.value, _("已付款")
+        REVIEWED = OrderStatus.REVIEWED.value, _("已审单")
+        PICKING = OrderStatus.PICKING.value, _("拣货中")
+        SHIPPED = OrderStatus.SHIPPED.value, _("已发货")
+        DELIVERED = OrderStatus.DELIVERED.value, _("已签收")
+        COMPLETED = OrderStatus.COMPLETED.value, _("已完成")
+        CANCELLED = OrderStatus.CANCELLED.value, _("已取消")
+
+    number = models.CharField(_("订单号"), max_length=20, unique=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    channel = models.CharField(_("渠道"), max_length=20, default="web")
+    customer = models.ForeignKey("customers.Customer", null=True, on_delete=models.PROTECT, related_name="orders")
+    email = models.EmailField(_("邮箱"))
+    language = models.CharField(max_length=10, default="zh-hans")
+    # Shipping address, as the customer gave it.
+    ship_name = models.CharField(_("收货人"), max_length=100)
+    ship_phone = models.CharField(_("电话"), max_length=30)
+    ship_country = models.CharField(_("国家/地区"), max_length=2, default="CN")
+    ship_province = models.CharField(_("省份"), max_length=50)
+    ship_city = models.CharField(_("城市"), max_length=50)
+    ship_district = models.CharField(_("区县"), max_length=50, blank=True)
+    ship_line1 = models.CharField(_("详细地址"), max_length=200)
+    ship_line2 = models.CharField(_("地址补充"), max_length=200, blank=True)
+    ship_postcode = models.CharField(_("邮编"), max_length=12, blank=True)
+    shipping_method = models.CharField(_("配送方式"), max_length=30)
+    payment_method = models.CharField(_("支付方式"), max_length=30)
+    pays_on_delivery = models.BooleanField(default=False)
+    note = models.CharField(_("买家留言"), max_length=500, blank=True)
+    subtotal = models.DecimalField(_("商品金额"), max_digits=12, decimal_places=2)
+    shipping_total = models.DecimalField(_("运费"), max_digits=12, decimal_places=2)
+    discount_total = models.DecimalField(_("优惠"), max_digits=12, decimal_places=2, default=0)
+    grand_total = models.DecimalField(_("应付总额"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    carrier = models.CharField(_("承运商"), max_length=20, blank=True)
+    tracking_number = models.CharField(_("运单号"), max_length=40, blank=True)
+    placed_at = models.DateTimeField(_("下单时间"), db_index=True)
+    paid_at = models.DateTimeField(_("付款时间"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-placed_at"]),
+            models.Index(fields=["email"]),
+        ]
+        permissions = [
+            ("record_payment", "Can mark orders paid"),
+            ("fulfil_order", "Can pick, ship and deliver orders"),
+            ("cancel_order", "Can cancel orders"),
+            ("review_order", "Can review orders"),
+            ("view_sales_figures", "Can see sales figures"),
+        ]
+        verbose_name = _("订单")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
+    def address_text(self) -> str:
+        parts = [self.ship_province, self.ship_city, self.ship_district, self.ship_line1, self.ship_line2]
+        return " ".join(p for p in parts if p)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="order_lines")
+    product_id_snapshot = models.BigIntegerField(null=True)
+    sku = models.CharField(_("SKU"), max_length=64)
+    product_name = models.CharField(_("商品"), max_length=120)
+    variant_label = models.CharField(_("规格"), max_length=120, blank=True)
+    unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("数量"))
+    line_total = models.DecimalField(_("小计"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OrderHistory(models.Model):
+    """One row per status change: who, when, from, to, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(_("动作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    reason = models.CharField(_("备注"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("订单记录")

@@ -1,0 +1,78 @@
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class OrderSummary(Schema):
+    number: str
+    status: str
+    email: str
+    ship_name: str
+    total: Decimal
+    payment_method: str
+    shipping_method: str
+    placed_at: datetime
+    paid_at: datetime | None
+    shipped_at: datetime | None
+
+
+class OrderList(Schema):
+    items: list[OrderSummary]
+    count: int
+    page: int
+
+
+class OrderLineOut(Schema):
+    sku: str
+    name: str
+    variant: str
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+
+
+class HistoryOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str
+    at: datetime
+
+
+class AddressOut(Schema):
+    name: str
+    phone: str
+    country: str
+    province: str
+    city: str
+    district: str
+    line1: str
+    line2: str
+    postcode: str
+
+
+class OrderDetail(OrderSummary):
+    channel: str
+    currency: str
+    subtotal: Decimal
+    shipping_total: Decimal
+    discount_total: Decimal
+    shipping_address: AddressOut
+    note: str
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    delivered_at: datetime | None
+    cancelled_at: datetime | None
+    lines: list[OrderLineOut]
+    history: list[HistoryOut]
+    allowed_actions: list[str] = Field(description="actions this order's state allows and your role may take")
+
+
+class TransitionIn(Schema):
+    action: str = Field(description="mark_paid | review | start_picking | ship | mark_delivered | complete | cancel")
+    carrier: str = Field("", max_length=20)
+    tracking_number: str = Field("", max_length=40)
+    reason: str = Field("", max_length=500)

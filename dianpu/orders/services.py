@@ -1,0 +1,217 @@
+"""Order use cases: create (for checkout), transition (the only writer of status)."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dianpu import events
+from dianpu.audit.services import record_audit
+from dianpu.catalog.services import record_units_sold
+from dianpu.core import clock
+from dianpu.core.errors import ConflictError, DomainError, NotFoundError
+from dianpu.fulfillment.services import create_shipment, validate_tracking
+from dianpu.inventory.services import consume_reservations, release_reservations
+from dianpu.payments.services import record_payment
+
+from .domain.states import Action, OrderFacts, Status, TransitionInput, TransitionRefused, next_status
+from .messages import ACTION_LABELS, MESSAGES
+from .models import Order, OrderHistory, OrderLine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    variant_id: int
+    product_id: int
+    sku: str
+    product_name: str
+    variant_label: str
+    unit_price: Decimal
+    quantity: int
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    name: str
+    phone: str
+    country: str
+    province: str
+    city: str
+    line1: str
+    postcode: str = ""
+    district: str = ""
+    line2: str = ""
+
+
+def _new_number(at) -> str:
+    return f"DP{at:%y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+def _actor_label(actor) -> str:
+    return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+
+
+def _person(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def create_order(*, customer, email: str, lines: list[LineInput], address: AddressInput, shipping_method: str,
+                 payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
+                 ip_address: str | None = None, note: str = "", channel: str = "web",
+                 discount_total: Decimal = Decimal("0.00")) -> Order:
+    """Write an order, its lines and its first history row. Run inside the caller's transaction
+    (checkout), which also reserves the stock."""
+    assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
+    now = clock.now()
+    subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
+    grand_total = subtotal + shipping_total - discount_total
+    fields = dict(
+        status=Status.PENDING_PAYMENT, channel=channel, customer=customer, email=email, language=language,
+        ship_name=address.name, ship_phone=address.phone, ship_country=address.country,
+        ship_province=address.province, ship_city=address.city, ship_district=address.district,
+        ship_line1=address.line1, ship_line2=address.line2, ship_postcode=address.postcode,
+        shipping_method=shipping_method, payment_method=payment_method, pays_on_delivery=pays_on_delivery,
+        note=note, subtotal=subtotal, shipping_total=shipping_total, discount_total=discount_total,
+        grand_total=grand_total, ip_address=ip_address, placed_at=now,
+    )
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(number=_new_number(now), **fields)
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ConflictError(code="order_number_exhausted")
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
+                  product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
+                  unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity)
+        for ln in lines
+    ])
+    OrderHistory.objects.create(order=order, action="place", from_status="", to_status=order.status,
+                                actor_label=email, created_at=now)
+    _count_units(order, lines, +1)
+    events.publish(events.OrderPlaced(order.id, order.number, grand_total, now))
+    transaction.on_commit(lambda: _notify(order.id, "order_confirmed"))
+    return order
+
+
+def _count_units(order, lines, sign: int) -> None:
+    units: dict[int, int] = {}
+    for ln in lines:
+        if ln.product_id:
+            units[ln.product_id] = units.get(ln.product_id, 0) + sign * ln.quantity
+    record_units_sold(units)
+
+
+def _notify(order_id: int, kind: str) -> None:
+    from .tasks import send_order_notification  # tasks import services; import late to avoid a cycle
+
+    try:
+        send_order_notification(order_id, kind)
+    except Exception:  # a mail outage must never undo or block the order itself
+        log.exception("could not queue notification", extra={"order_id": order_id, "kind": kind})
+
+
+NOTIFY_ON = {Action.MARK_PAID: "payment_received", Action.SHIP: "shipped", Action.MARK_DELIVERED: "delivered",
+             Action.CANCEL: "cancelled"}
+TIMESTAMP_ON = {Status.PAID: "paid_at", Status.SHIPPED: "shipped_at", Status.DELIVERED: "delivered_at",
+                Status.COMPLETED: "completed_at", Status.CANCELLED: "cancelled_at"}
+
+
+def refusal(exc: TransitionRefused) -> DomainError:
+    params = dict(exc.params)
+    if "status" in params:
+        params["status"] = str(Order.Status(params["status"]).label)
+    if "action" in params and params["action"] in ACTION_LABELS:
+        params["action"] = str(ACTION_LABELS[params["action"]])
+    text = str(MESSAGES.get(exc.code, exc.code))
+    try:
+        text = text % params
+    except (KeyError, TypeError, ValueError):
+        pass
+    return DomainError(text, code=exc.code, status=409 if exc.code == "transition_not_allowed" else 422)
+
+
+def facts_of(order: Order) -> OrderFacts:
+    return OrderFacts(status=Status(order.status), pays_on_delivery=order.pays_on_delivery, is_paid=order.is_paid)
+
+
+@transaction.atomic
+def transition_order(*, order: Order, action: str, actor=None, carrier: str = "", tracking_number: str = "",
+                     reason: str = "", ip_address: str | None = None) -> Order:
+    """Move an order along the state table. The only code that writes Order.status.
+
+    A conditional UPDATE on the old status decides races: of two concurrent transitions from
+    the same status, one wins and the other gets ConflictError with nothing changed.
+    """
+    facts = facts_of(order)
+    try:
+        target = next_status(facts, action, TransitionInput(carrier=carrier, tracking_number=tracking_number))
+    except TransitionRefused as exc:
+        raise refusal(exc) from None
+    act = Action(action)
+    now = clock.now()
+    updates = {"status": target.value}
+    if target in TIMESTAMP_ON:
+        updates[TIMESTAMP_ON[target]] = now
+    if act == Action.SHIP:
+        carrier, tracking_number = validate_tracking(carrier, tracking_number)
+        updates.update(carrier=carrier, tracking_number=tracking_number)
+    if act == Action.MARK_DELIVERED and order.pays_on_delivery and not order.is_paid:
+        updates["paid_at"] = now
+    if Order.objects.filter(pk=order.pk, status=order.status).update(**updates) != 1:
+        raise ConflictError(MESSAGES["order_changed"], code="order_changed")
+    from_status = order.status
+    for key, value in updates.items():
+        setattr(order, key, value)
+
+    if act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED:
+        record_payment(order_id=order.pk, gateway=order.payment_method, amount=order.grand_total, actor=actor,
+                       reference=reason[:100])
+    if act == Action.SHIP:
+        create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor)
+        consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
+    if act == Action.CANCEL:
+        release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))
+        _count_units(order, [LineInput(ln.variant_id, ln.product_id_snapshot, ln.sku, "", "", ln.unit_price,
+                                       ln.quantity) for ln in order.lines.all()], -1)
+
+    OrderHistory.objects.create(order=order, action=act.value, from_status=from_status, to_status=target.value,
+                                actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
+                                created_at=now)
+    record_audit(actor=actor, action="order.transitioned", obj=order, changes={"status": (from_status, target.value)},
+                 reason=reason, ip_address=ip_address)
+    events.publish(events.OrderTransitioned(order.pk, order.number, act.value, from_status, target.value, now))
+    if act in NOTIFY_ON:
+        kind = NOTIFY_ON[act]
+        transaction.on_commit(lambda: _notify(order.pk, kind))
+    return order
+
+
+def get_order_or_error(number: str) -> Order:
+    order = Order.objects.filter(number=number).first()
+    if order is None:
+        raise NotFoundError(MESSAGES["order_not_found"], code="order_not_found")
+    return order
+
+
+def cancel_expired_unpaid_orders() -> int:
+    """Cancel prepaid orders left unpaid past the timeout, freeing their stock. Returns how many."""
+    cutoff = clock.now() - timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+    cancelled = 0
+    for order in Order.objects.filter(status=Status.PENDING_PAYMENT, pays_on_delivery=False, placed_at__lt=cutoff):
+        try:
+            transition_order(order=order, action=Action.CANCEL, reason=_("超时未付款，系统自动取消"))
+            cancelled += 1
+        except DomainError:
+            continue  # paid or cancelled meanwhile
+    return cancelled

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import sitemaps, views
+
+app_name = "storefront"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("search/", views.search, name="search"),
+    path("products/<slug:slug>/", views.product, name="product"),
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.cart_add, name="cart-add"),
+    path("cart/update/", views.cart_update, name="cart-update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/status/", views.order_status, name="order-status"),
+    path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
+    path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+]

@@ -1,0 +1,86 @@
+"""The `dianpu` command: Django's commands, `serve` (the production server) and `worker`."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DIANPU = str(Path(sys.executable).with_name("dianpu"))
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dianpu.settings", "DIANPU_DATA_DIR": str(tmp_path),
+           "DATABASE_URL": "", "REDIS_URL": "", "DEBUG": "0", "DIANPU_HTTPS": "0", "LOG_LEVEL": "WARNING"}
+    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
+    return tmp_path, env
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.3)
+    return None
+
+
+def test_serve_answers_healthz(data_dir):
+    _path, env = data_dir
+    port = free_port()
+    server = subprocess.Popen([DIANPU, "serve", "--port", str(port), "--workers", "1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def healthz():
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            return response.status, json.loads(response.read())
+        except OSError:
+            return None
+
+    try:
+        status, body = wait_for(healthz)
+        assert status == 200 and body["status"] == "ok"
+        assert body["checks"] == {"database": "ok", "queue": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_worker_sends_the_order_confirmation_queued_by_a_checkout(data_dir):
+    path, env = data_dir
+    place = """
+from dianpu.catalog.tests.builders import make_product
+from dianpu.orders.tests.builders import place_test_order
+make_product(skus=["W-1"], stock=5)
+print(place_test_order({"W-1": 1}, email="worker-test@example.com").number)
+"""
+    placed = subprocess.run([DIANPU, "shell", "-c", place], env=env, capture_output=True, text=True, timeout=120)
+    number = placed.stdout.strip().splitlines()[-1]
+    worker = subprocess.Popen([DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        outbox = path / "outbox"
+        mail = wait_for(lambda: [p for p in outbox.glob("*.log") if number in p.read_text(errors="ignore")]
+                        if outbox.exists() else None)
+        assert mail, "the worker did not send the confirmation"
+        text = mail[0].read_text(errors="ignore")
+        assert "worker-test@example.com" in text
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)

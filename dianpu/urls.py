@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import include, path
+
+from dianpu.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include("dianpu.console.urls")),
+    path("", include("dianpu.system.urls")),
+    path("", include("dianpu.storefront.urls")),
+]
+
+if settings.DEBUG or not settings.HTTPS:
+    # Uploaded media served by Django on a single-machine install; behind a proxy, let it serve /media/.
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

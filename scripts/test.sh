@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL (+ Redis). `scripts/test.sh sqlite|postgres`
+# runs one. PostgreSQL: DATABASE_URL if set, else the local server on 127.0.0.1:5432 (started
+# if it is installed but stopped); skipped with a clear message only where none can be had.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+which_runs="${1:-all}"
+status=0
+
+run_pytest() {
+  local label="$1"; shift
+  echo "=== test suite on ${label} ==="
+  env "$@" $PY -m pytest -q -p no:randomly
+  local rc=$?
+  if [ $rc -ne 0 ]; then status=$rc; fi
+}
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return 0; fi
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "starting the local PostgreSQL…"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 0.5; done
+  fi
+  return 1
+}
+
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return 0; fi
+  if command -v redis-server >/dev/null 2>&1; then
+    echo "starting the local Redis…"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0; sleep 0.5; done
+  fi
+  return 1
+}
+
+if [ "$which_runs" = "all" ] || [ "$which_runs" = "sqlite" ]; then
+  run_pytest "SQLite" DATABASE_URL= REDIS_URL=
+fi
+
+if [ "$which_runs" = "all" ] || [ "$which_runs" = "postgres" ]; then
+  pg_url="${DIANPU_TEST_DATABASE_URL:-postgresql://root@127.0.0.1:5432/dianpu}"
+  if [ -n "${DATABASE_URL:-}" ] || ensure_postgres; then
+    pg_url="${DATABASE_URL:-$pg_url}"
+    redis_url=""
+    if ensure_redis; then redis_url="redis://127.0.0.1:6379/15"; else echo "no Redis: the PostgreSQL run uses the local cache"; fi
+    run_pytest "PostgreSQL (${pg_url%%\?*}) + Redis (${redis_url:-none})" DATABASE_URL="$pg_url" REDIS_URL="$redis_url"
+  else
+    echo "SKIPPED: the PostgreSQL run — no PostgreSQL on 127.0.0.1:5432 and no DATABASE_URL."
+    echo "         Set DATABASE_URL=postgresql://USER@HOST:PORT/NAME to run it."
+  fi
+fi
+exit $status
