@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from dianpu.accounts.tests.builders import PASSWORD, make_staff
 from dianpu.catalog.tests.builders import make_category, make_product
@@ -43,6 +44,9 @@ def page(live_server):
         yield tab
         context.close()
         chromium.close()
+        # Code running under Playwright's sync API has its own execution context, hence its
+        # own database connection: close it, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
         assert not errors, f"JavaScript errors in the pages: {errors}"
 
 
