@@ -195,12 +195,18 @@ def _adjust_from(level, variant, current, quantity, reason, actor, ip_address):
 @transaction.atomic
 def update_product_and_stock(*, actor, product: Product, changes: dict, variant_changes: dict[str, dict],
                              stock_by_sku: dict[str, int], expected_version: int | None = None, reason: str = "",
-                             ip_address: str | None = None) -> Product:
-    """One edit of a product: its fields, its variants' prices and their stock, all or nothing."""
-    from dianpu.catalog.services import update_product
+                             ip_address: str | None = None, new_variants=()) -> Product:
+    """One edit of a product: its fields, its variants' prices, new SKUs (`new_variants`: pairs
+    of catalog VariantInput and opening stock) and their stock, all or nothing."""
+    from dianpu.catalog.services import add_variant, update_product
 
     product = update_product(actor=actor, product=product, changes=changes, variant_changes=variant_changes,
                              expected_version=expected_version, reason=reason, ip_address=ip_address)
+    for variant_input, opening in new_variants:
+        variant = add_variant(actor=actor, product=product, variant=variant_input)
+        if opening:
+            set_on_hand(variant=variant, quantity=opening, reason=reason or _("新增 SKU 期初库存"), actor=actor,
+                        ip_address=ip_address)
     variants = {v.sku: v for v in product.variants.all()}
     for sku, quantity in stock_by_sku.items():
         if sku not in variants:

@@ -20,7 +20,6 @@ from dianpu.inventory.queries import get_available_by_variant, get_on_hand_by_va
 from dianpu.inventory.services import (
     create_product_with_stock,
     get_default_warehouse,
-    set_on_hand,
     update_product_and_stock,
 )
 
@@ -300,16 +299,11 @@ def _lock_fields(can, form, existing, new) -> None:
 
 def _apply(request, product, form, changes: Changes) -> None:
     reason = form.cleaned_data.get("reason") or ""
+    new_variants = [(_variant_inputs([row])[0], row.get("stock") or 0) for row in changes.new_rows]
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,
                              expected_version=form.cleaned_data.get("version"), reason=reason,
-                             ip_address=_ip(request))
-    # TODO(inventory.services): new SKUs belong in the same transaction as the edit above.
-    for row in changes.new_rows:
-        variant = services.add_variant(actor=request.user, product=product, variant=_variant_inputs([row])[0])
-        if row.get("stock"):
-            set_on_hand(variant=variant, quantity=row["stock"], reason=reason or _("新增 SKU 期初库存"),
-                        actor=request.user, ip_address=_ip(request))
+                             ip_address=_ip(request), new_variants=new_variants)
 
 
 @staff_permission_required(roles.VIEW_CATALOG)

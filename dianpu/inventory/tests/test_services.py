@@ -113,3 +113,30 @@ def test_allocation_plan_prefers_the_default_warehouse_and_orders_rows_by_id():
     assert [(a.level_id, a.quantity) for a in plan.allocations] == [(3, 1), (5, 4), (9, 2)]
     assert plan.is_complete
     assert plan_allocation({2: 5}, levels).short == {2: 1}
+
+
+def test_an_edit_with_new_skus_is_all_or_nothing(staff):
+    from decimal import Decimal
+
+    from dianpu.catalog.models import Variant
+    from dianpu.catalog.services import VariantInput
+    from dianpu.inventory.services import update_product_and_stock
+
+    make_product(skus=["MUG-RED"], stock=1)
+    product = make_product(name="马克杯", skus=["MUG-BLUE"], stock=4)
+    new = [(VariantInput(sku="MUG-GREEN", price=Decimal("39.00")), 6),
+           (VariantInput(sku="MUG-RED", price=Decimal("39.00")), 2)]  # taken by the other product
+    with pytest.raises(DomainError) as refused:
+        update_product_and_stock(actor=staff("operator"), product=product, changes={"name": "大马克杯"},
+                                 variant_changes={}, stock_by_sku={"MUG-BLUE": 9}, new_variants=new)
+    assert refused.value.code == "sku_taken"
+    product.refresh_from_db()
+    assert product.name == "马克杯"
+    assert not Variant.objects.filter(sku="MUG-GREEN").exists()
+    assert level_of(product.variants.get()).on_hand == 4
+
+    update_product_and_stock(actor=staff("operator"), product=product, changes={"name": "大马克杯"},
+                             variant_changes={}, stock_by_sku={}, new_variants=new[:1])
+    green = Variant.objects.get(sku="MUG-GREEN")
+    assert (green.product_id, level_of(green).on_hand) == (product.id, 6)
+    assert_ledger_matches(green)
