@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
@@ -35,7 +37,7 @@ def set_user_roles(*, actor, user, roles: list[str], ip_address: str | None = No
     """Give a staff member exactly these roles; the change goes to the audit log."""
     unknown = [r for r in roles if r not in ROLES_BY_CODE]
     if unknown:
-        raise DomainError(code="unknown_role", detail=f"unknown role: {', '.join(unknown)}")
+        raise DomainError(code="unknown_role", detail=_("未知的角色：%(roles)s") % {"roles": ", ".join(unknown)})
     before = roles_of(user)
     groups = list(Group.objects.filter(name__in=roles))
     user.groups.remove(*Group.objects.filter(name__in=ROLES_BY_CODE))
@@ -47,6 +49,17 @@ def set_user_roles(*, actor, user, roles: list[str], ip_address: str | None = No
     if before != after:
         record_audit(actor=actor, action="permissions.roles_changed", obj=user,
                      changes={"roles": (", ".join(before), ", ".join(after))}, ip_address=ip_address)
+
+
+@transaction.atomic
+def create_staff_user(*, actor, username: str, password: str, roles: list[str], email: str = "",
+                      first_name: str = "", ip_address: str | None = None):
+    """A new staff account holding `roles`; the account and its roles are made together or not at all."""
+    user = get_user_model().objects.create_user(username, email=email, password=password, first_name=first_name,
+                                                is_staff=True)
+    record_audit(actor=actor, action="permissions.staff_created", obj=user, ip_address=ip_address)
+    set_user_roles(actor=actor, user=user, roles=roles, ip_address=ip_address)
+    return user
 
 
 def _hash(key: str) -> str:

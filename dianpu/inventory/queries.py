@@ -19,8 +19,12 @@ def get_in_stock_product_ids(product_ids) -> set[int]:
     )
 
 
-def get_on_hand_by_variant(variant_ids) -> dict[int, int]:
-    rows = StockLevel.objects.filter(variant_id__in=list(variant_ids)).values("variant_id").annotate(n=Sum("on_hand"))
+def get_on_hand_by_variant(variant_ids, warehouse=None) -> dict[int, int]:
+    """On hand per variant id, over all warehouses or in `warehouse` alone."""
+    levels = StockLevel.objects.filter(variant_id__in=list(variant_ids))
+    if warehouse is not None:
+        levels = levels.filter(warehouse=warehouse)
+    rows = levels.values("variant_id").annotate(n=Sum("on_hand"))
     return {r["variant_id"]: r["n"] for r in rows}
 
 

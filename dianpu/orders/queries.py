@@ -14,11 +14,14 @@ from .models import Order
 from .services import facts_of
 
 
-def list_orders(*, status: str = "", search: str = "", date_from=None, date_to=None,
+def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=None, date_to=None,
                 payment_method: str = "") -> QuerySet:
+    """Orders newest first, filtered by one status or any of `statuses`, search text and dates."""
     orders = Order.objects.all()
     if status:
         orders = orders.filter(status=status)
+    if statuses:
+        orders = orders.filter(status__in=list(statuses))
     if payment_method:
         orders = orders.filter(payment_method=payment_method)
     if search:

@@ -5,7 +5,6 @@ Drives Debian's Chromium through Playwright against a live server on the test da
 (`scripts/browser_deps.sh` installs it; the test skips, saying why, where it cannot run).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,20 +19,22 @@ from dianpu.orders.models import Order
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import browser  # noqa: E402  (scripts/browser.py: launches Debian's Chromium)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A live server needs committed rows; serialized_rollback restores what migrations made
+# (roles, warehouse, shipping methods) around the flush, as the concurrency tests do.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
 if browser.chromium_path() is None:
     pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)",
                 allow_module_level=True)
 
-# Playwright's sync API keeps an event loop running in this thread; the ORM calls the test
-# makes between browser steps are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the test
+    # makes between browser steps are ordinary synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         chromium = browser.launch(playwright)
         context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
-from dianpu.accounts.services import roles_of, set_user_roles
+from dianpu.accounts.services import create_staff_user, roles_of, set_user_roles
 from dianpu.core.errors import DomainError
 
 
@@ -99,12 +99,10 @@ def staff_create(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        # TODO(accounts.services): a create_staff_user service would make these two steps one transaction.
-        user = get_user_model().objects.create_user(c["username"], email=c["email"], password=c["password"],
-                                                    first_name=c["first_name"], is_staff=True)
         try:
-            set_user_roles(actor=request.user, user=user, roles=[r for r in c["roles"] if r in ROLES_BY_CODE],
-                           ip_address=_ip(request))
+            user = create_staff_user(actor=request.user, username=c["username"], password=c["password"],
+                                     email=c["email"], first_name=c["first_name"], roles=c["roles"],
+                                     ip_address=_ip(request))
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:

@@ -63,3 +63,22 @@ def test_createtoken_prints_a_working_token(capsys):
     call_command("createtoken", "warehouse")
     key = capsys.readouterr().out.strip()
     assert authenticate_token(key) == user
+
+
+def test_a_new_staff_account_gets_its_roles_or_is_not_made_at_all():
+    from django.utils import translation
+
+    from dianpu.accounts.services import create_staff_user
+    from dianpu.core.errors import DomainError
+
+    owner = make_staff("owner")
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        create_staff_user(actor=owner, username="xiaowang", password="a-long-pass-987", roles=["warehouse", "boss"])
+    assert refused.value.detail == "Unknown role: boss"
+    assert not get_user_model().objects.filter(username="xiaowang").exists()
+
+    user = create_staff_user(actor=owner, username="xiaowang", password="a-long-pass-987", roles=["warehouse"])
+    assert user.check_password("a-long-pass-987") and user.is_staff
+    assert user.has_perm("inventory.adjust_stock") and not user.has_perm("catalog.change_price")
+    assert {e.action for e in AuditEntry.objects.filter(object_id=str(user.pk))} == {
+        "permissions.staff_created", "permissions.roles_changed"}

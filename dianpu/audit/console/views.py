@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "product.image_added": _("上传图片"),
     "stock.adjusted": _("调整库存"),
     "order.transitioned": _("订单状态变更"),
+    "permissions.staff_created": _("新建员工账号"),
     "permissions.roles_changed": _("修改角色"),
     "permissions.token_created": _("创建 API 令牌"),
     "permissions.token_revoked": _("吊销 API 令牌"),

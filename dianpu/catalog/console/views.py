@@ -15,7 +15,6 @@ from dianpu.catalog import queries, services
 from dianpu.catalog.messages import MESSAGES
 from dianpu.catalog.models import Product
 from dianpu.core.errors import DomainError, NotFoundError
-from dianpu.inventory.models import StockLevel
 from dianpu.inventory.queries import get_available_by_variant, get_on_hand_by_variant
 from dianpu.inventory.services import (
     create_product_with_stock,
@@ -177,13 +176,8 @@ def product_create(request):
 # --- edit -----------------------------------------------------------------------------------
 
 def _default_on_hand(variants) -> dict[int, int]:
-    """On hand in the default warehouse (the one a console edit sets) per variant id.
-
-    TODO(inventory.queries): a warehouse argument to get_on_hand_by_variant would replace this read.
-    """
-    warehouse = get_default_warehouse()
-    rows = StockLevel.objects.filter(warehouse=warehouse, variant_id__in=[v.id for v in variants])
-    return {lv.variant_id: lv.on_hand for lv in rows}
+    """On hand in the default warehouse (the one a console edit sets) per variant id."""
+    return get_on_hand_by_variant([v.id for v in variants], warehouse=get_default_warehouse())
 
 
 def _product_initial(product: Product) -> dict:
