@@ -3,7 +3,7 @@
 Variables: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, DIANPU_DATA_DIR,
 DIANPU_HTTPS (secure cookies, HSTS and the HTTPS redirect; on unless DEBUG), EMAIL_URL-style
 settings EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL, DIANPU_SITE_URL (absolute URLs in e-mails, sitemap and canonical links).
+DEFAULT_FROM_EMAIL, DIANPU_SITE_URL (absolute URLs in e-mails; pages build theirs from the request).
 """
 
 import os

@@ -12,7 +12,7 @@ MESSAGES = {
     "product_changed": _("该商品已被他人修改，请刷新后重新编辑。"),
     "slug_invalid": _("网址名只能包含小写字母、数字和连字符。"),
     "slug_taken": _("网址名已被使用。"),
-    "image_invalid": _("无法读取该图片文件，请上传 JPEG、PNG 或 WebP 图片。"),
+    "image_invalid": _("无法读取该图片文件，请上传 JPEG、PNG、WebP 或 GIF 图片。"),
     "category_not_found": _("类目不存在。"),
     "status_invalid": _("未知的商品状态。"),
     "nothing_to_change": _("没有需要修改的内容。"),

@@ -1,5 +1,7 @@
 """Customer e-mails for an order, rendered in the language the customer bought in."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -7,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dianpu.fulfillment.carriers import get_carrier
+from dianpu.payments.gateways import get_gateway
 
 from .models import Order
 
@@ -29,13 +32,23 @@ def send_order_email(order_id: int, kind: str) -> None:
             "order": order,
             "kind": kind,
             "shop_name": settings.SHOP_NAME,
-            "status_url": f"{settings.SITE_URL}/orders/status/?number={order.number}&email={order.email}",
+            "status_url": f"{settings.SITE_URL}/orders/status/?{urlencode({'number': order.number, 'email': order.email})}",
             "carrier_name": (carrier.name_en if order.language.startswith("en") else carrier.name) if carrier else "",
             "tracking_url": carrier.tracking_url(order.tracking_number) if carrier else "",
         }
+        context["payment_instructions"] = _payment_instructions(order) if kind == "order_confirmed" else ""
         subject = SUBJECTS[kind](order)
         text = render_to_string("orders/email/order_email.txt", context)
         html = render_to_string("orders/email/order_email.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [order.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _payment_instructions(order: Order) -> str:
+    """How to pay an unpaid order (the bank account for a transfer), as the confirmation page says."""
+    gateway = get_gateway(order.payment_method)
+    if gateway is None or order.status != Order.Status.PENDING_PAYMENT or order.pays_on_delivery:
+        return ""
+    return gateway.start_payment(order_number=order.number, amount=order.grand_total, email=order.email,
+                                 language=order.language).instructions

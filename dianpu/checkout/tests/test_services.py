@@ -54,6 +54,24 @@ def test_placing_reserves_the_stock_and_sends_a_confirmation(django_capture_on_c
     assert mail.outbox[0].to == ["li.lei@example.com"]
 
 
+def test_the_confirmation_says_how_to_pay_and_links_to_the_order(client, settings,
+                                                                  django_capture_on_commit_callbacks):
+    settings.UNPAID_ORDER_TIMEOUT_HOURS = 48
+    make_product(price="59.00", skus=["TEA-2"])
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(checkout_request({"TEA-2": 1}, email="li+shop@example.com")).order
+    body = mail.outbox[0].body
+    assert f"请转账 ¥{order.grand_total}" in body and f"备注订单号 {order.number}" in body
+    status_link = next(word for word in body.split() if "/orders/status/?" in word)
+    status_link = status_link.split("：")[-1]
+    html = client.get(status_link.removeprefix(settings.SITE_URL)).content.decode()
+    assert f'<strong class="order-number">{order.number}</strong>' in html
+    from dianpu.payments.queries import list_payment_methods
+
+    transfer = next(m for m in list_payment_methods() if m["code"] == "bank_transfer")
+    assert "48 小时" in transfer["description"]
+
+
 def test_english_buyer_gets_payment_instructions_in_english():
     make_product(price="10.00", skus=["PEN-1"])
     placed = place_order(checkout_request({"PEN-1": 1}, language="en"))

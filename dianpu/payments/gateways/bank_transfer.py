@@ -1,6 +1,8 @@
 import os
 from decimal import Decimal
 
+from django.conf import settings
+
 from .base import PaymentGateway, PaymentStart
 
 
@@ -8,8 +10,17 @@ class BankTransferGateway(PaymentGateway):
     code = "bank_transfer"
     name = "银行转账"
     name_en = "Bank transfer"
-    description = "下单后请在 72 小时内转账，备注订单号；到账后我们会尽快发货。"
-    description_en = "Transfer the total within 72 hours with the order number as the reference; we ship once it arrives."
+
+    # The deadline is the one the worker enforces (DIANPU_UNPAID_ORDER_TIMEOUT_HOURS).
+    @property
+    def description(self) -> str:
+        return (f"下单后请在 {settings.UNPAID_ORDER_TIMEOUT_HOURS} 小时内转账，备注订单号；"
+                "到账后我们会尽快发货。")
+
+    @property
+    def description_en(self) -> str:
+        return (f"Transfer the total within {settings.UNPAID_ORDER_TIMEOUT_HOURS} hours with the order number "
+                "as the reference; we ship once it arrives.")
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str) -> PaymentStart:
         account = os.environ.get("DIANPU_BANK_ACCOUNT", "招商银行 6225 8888 0000 1234 · 店铺（上海）电子商务有限公司")
