@@ -1,0 +1,293 @@
+"""seed_demo: a whole demo store, the same for the same seed on the same day.
+
+Phases: (reset) → staff → catalogue → stock levels and opening receipts → customers → orders,
+day by day → stock count → totals kept on levels and products. Randomness comes only from
+`random.Random` streams derived from the seed (one per phase, so e.g. changing --orders leaves
+the catalogue as it was); the wall clock gives only "today", the last day of the history.
+"""
+
+import random
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
+from dianpu.accounts.services import set_user_roles, sync_roles
+from dianpu.audit.models import AuditEntry
+from dianpu.cart.models import Cart, CartLine
+from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
+from dianpu.core.errors import DomainError
+from dianpu.customers.models import Customer
+from dianpu.fulfillment.models import Shipment, ShippingMethod
+from dianpu.inventory.models import Reservation, StockLevel, StockMove
+from dianpu.inventory.services import get_default_warehouse
+from dianpu.orders.models import Order, OrderHistory, OrderLine
+from dianpu.payments.models import Payment
+
+from . import catalog, seasons
+from .orders import LINES_PER_ORDER, OrderStream, Shop, plan_buyer_slots
+from .people import PeopleFactory
+from .stock import StockBook
+from .writer import ChunkWriter, restart_id_sequences
+
+DEMO_PASSWORD = "dianpu-demo"
+CHUNK_SIZE = 2000
+# What --reset empties (tables pointing at these are emptied with them). Reference data made by
+# migrations — the warehouse, shipping methods, roles — and staff accounts stay.
+SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
+             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+
+
+class StoreNotEmptyError(DomainError):
+    code = "store_not_empty"
+    status = 409
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    products: int = 300
+    customers: int = 2000
+    orders: int = 20000
+    days: int = 365
+    seed: int = 42
+    reset: bool = False
+
+
+class _NoProgress:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def no_progress(description: str, total: int):
+    return _NoProgress()
+
+
+def has_shop_data() -> bool:
+    return any(model.objects.exists() for model in (Product, Category, Tag, Customer, Order))
+
+
+def reset_shop_data() -> None:
+    """Empty the shop's tables (and restart their ids), then the product pictures."""
+    tables = [model._meta.db_table for model in SHOP_DATA]
+    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    if connection.in_atomic_block:
+        # Rows written earlier in this transaction have deferred foreign-key checks pending, and
+        # PostgreSQL refuses to TRUNCATE such tables: run the checks now.
+        connection.check_constraints()
+    connection.ops.execute_sql_flush(statements)
+    storage = ProductImage._meta.get_field("image").storage
+    if hasattr(storage, "path"):
+        shutil.rmtree(storage.path("products"), ignore_errors=True)
+    else:  # pragma: no cover - remote storages
+        _delete_tree(storage, "products")
+
+
+def _delete_tree(storage, path: str) -> None:
+    try:
+        dirs, files = storage.listdir(path)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for name in files:
+        storage.delete(f"{path}/{name}")
+    for name in dirs:
+        _delete_tree(storage, f"{path}/{name}")
+
+
+def ensure_staff() -> dict[str, int]:
+    """One staff member per role, named after it, password `dianpu-demo`, roles set through
+    accounts.services (so their permissions are exactly the role's)."""
+    sync_roles()
+    user_model = get_user_model()
+    password = make_password(DEMO_PASSWORD)  # hashed once: the same password for all
+    ids = {}
+    for role in ROLES:
+        user = user_model.objects.filter(username=role.code).first() or user_model(username=role.code)
+        user.password = password
+        user.is_active = True
+        user.is_staff = True
+        user.first_name = role.name[:150]
+        user.save()
+        # Start from no role, so every run records the same "roles changed" audit entry.
+        user.groups.remove(*Group.objects.filter(name__in=ROLES_BY_CODE))
+        set_user_roles(actor=None, user=user, roles=[role.code])
+        ids[role.code] = user.pk
+    return ids
+
+
+def _check(options: DemoOptions) -> None:
+    for name in ("products", "customers", "orders", "days"):
+        if getattr(options, name) < 0:
+            raise DomainError(f"--{name} must not be negative", code="invalid_option")
+    if options.days < 1:
+        raise DomainError("--days must be at least 1", code="invalid_option")
+    if options.orders and not options.products:
+        raise DomainError("orders need products: give --products 1 or more", code="invalid_option")
+
+
+def _daily_units(plans, options: DemoOptions) -> list[float]:
+    """Expected units a day per SKU, for sizing stock (safety stock, purchase batches)."""
+    sellable = [p for p in plans if p.status != Product.Status.DRAFT]
+    popularity = sum(p.popularity for p in sellable) or 1.0
+    lines_per_order = sum(n * w for n, w in LINES_PER_ORDER)
+    per_day = options.orders / options.days * lines_per_order
+    units = [0.0] * sum(len(p.skus) for p in plans)
+    for p in sellable:
+        quantity = sum((i + 1) * w for i, w in enumerate(p.leaf.quantity))
+        sku_total = sum(s.popularity for s in p.skus)
+        for s in p.skus:
+            units[s.index] = per_day * p.popularity / popularity * s.popularity / sku_total * quantity
+    return units
+
+
+def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
+    """Fill the store with demo data; returns what was made (counts) and how long it took."""
+    started = time.monotonic()
+    _check(options)
+    if not options.reset and has_shop_data():
+        raise StoreNotEmptyError(
+            "The store already has products (or customers, orders). Run `dianpu seed-demo --reset` to delete the "
+            "shop's data (products, stock, customers, orders, payments, shipments, audit log) and load the demo.")
+    if options.reset:
+        reset_shop_data()
+    build = _DemoBuild(options, progress)
+    try:
+        build.catalogue()
+        build.stock()
+        build.orders()
+        build.finish()
+    finally:
+        restart_id_sequences()
+    return {**build.summary(), "seconds": round(time.monotonic() - started, 1)}
+
+
+class _DemoBuild:
+    def __init__(self, options: DemoOptions, progress):
+        self.options, self.progress, self.seed = options, progress, options.seed
+        self.tz = timezone.get_current_timezone()
+        self.today = timezone.localdate()
+        self.first_day = self.today - timedelta(days=options.days - 1)
+        self.as_of = self._at(self.today + timedelta(days=1))  # midnight ending today
+        self.staff = ensure_staff()
+
+    def _at(self, day, hour: int = 0) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=self.tz)
+
+    def _rng(self, phase: str) -> random.Random:
+        return random.Random(f"{self.seed}:{phase}")
+
+    def catalogue(self) -> None:
+        self.plans = catalog.plan_catalog(self._rng("catalog"), products=self.options.products,
+                                          first_day=self.first_day, today=self.today, tz=self.tz)
+        self.skus = [s for p in self.plans for s in p.skus]
+        bar = self.progress("products", len(self.plans))
+        with transaction.atomic():
+            self.categories = catalog.write_categories()
+            self.tags = catalog.write_tags(self.plans)
+        catalog.write_products(self.plans, self.categories, self.tags, operator_id=self.staff["operator"])
+        bar.update(len(self.plans))
+        bar.close()
+        bar = self.progress("images", len(self.plans))
+        self.images = catalog.write_images(self.plans, seed=self.seed, progress=bar)
+        bar.close()
+
+    def stock(self) -> None:
+        """A stock level per SKU in the default warehouse, and the opening receipts."""
+        warehouse = get_default_warehouse()
+        self.stock_rng = self._rng("stock")
+        self.writer = ChunkWriter(warehouse_id=warehouse.id, variant_ids=[s.variant_id for s in self.skus],
+                                  chunk_size=CHUNK_SIZE)
+        self.book = StockBook(self.stock_rng, daily_units=_daily_units(self.plans, self.options),
+                              emit=self.writer.add_move)
+        self.levels = [StockLevel(variant_id=s.variant_id, warehouse_id=warehouse.id,
+                                  safety_stock=self.book.safety[s.index]) for s in self.skus]
+        with transaction.atomic():
+            StockLevel.objects.bulk_create(self.levels, batch_size=CHUNK_SIZE)
+        for s, level in zip(self.skus, self.levels):
+            s.stock_level_id = level.id
+        opening = self._at(self.first_day - timedelta(days=1), 10)
+        for p in self.plans:
+            if p.status == Product.Status.DRAFT:
+                if self.stock_rng.random() < 0.5:
+                    continue  # still waiting for its first delivery
+                at = min(p.created_at + timedelta(days=1), self.as_of - timedelta(hours=1))
+            else:
+                at = p.listed_at - timedelta(hours=2) if p.sells_from else opening
+            for s in p.skus:
+                self.book.open(s.index, at, self.staff["warehouse"])
+
+    def orders(self) -> None:
+        """Customers, who places which order, and the orders day by day."""
+        options = self.options
+        self.people = PeopleFactory(self._rng("people"))
+        bar = self.progress("customers", options.customers)
+        self.customers = []
+        for _ in range(options.customers):
+            self.customers.append(self.people.customer())
+            bar.update(1)
+        bar.close()
+        slots = plan_buyer_slots(self._rng("buyers"), orders=options.orders, customers=options.customers)
+        counts = seasons.daily_counts(self._rng("calendar"), self.first_day, options.days, options.orders)
+        shipping = {m.code: m for m in ShippingMethod.objects.filter(is_active=True)}
+        if options.orders and not shipping:
+            raise DomainError("no active shipping method: run `dianpu migrate` first", code="no_shipping_method")
+        shop = Shop(products=self.plans, shipping=shipping, staff_ids=self.staff, tz=self.tz, first_day=self.first_day,
+                    as_of=self.as_of, unpaid_timeout=timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS))
+        self.stream = OrderStream(self._rng("orders"), shop, self.people, self.customers, slots, self.book,
+                                  self.writer)
+        bar = self.progress("orders", options.orders)
+        self.stream.run(counts, bar)
+        bar.close()
+
+    def finish(self) -> None:
+        """A stock count, the customers who never ordered, and the totals kept on levels and products."""
+        bar = self.progress("stock", len(self.skus))
+        sellable = [s.index for p in self.plans if p.status != Product.Status.DRAFT for s in p.skus]
+        restocked = self._at(self.today - timedelta(days=1), 10) + timedelta(minutes=self.stock_rng.randrange(240))
+        self.book.settle(sellable, counted_at=self.as_of - timedelta(hours=2), restocked_at=restocked,
+                         actor_id=self.staff["warehouse"])
+        self.writer.flush()
+        later = self._rng("registered")
+        self.writer.write_customers_without_orders([
+            (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
+            for i, person in enumerate(self.customers)
+        ])
+        for s, level in zip(self.skus, self.levels):
+            level.on_hand = self.book.on_hand[s.index]
+            level.reserved = self.book.reserved[s.index]
+        products = [Product(pk=p.product_id, sold_count=self.stream.units_sold[p.index]) for p in self.plans]
+        with transaction.atomic():
+            StockLevel.objects.bulk_update(self.levels, ["on_hand", "reserved"], batch_size=500)
+            Product.objects.bulk_update(products, ["sold_count"], batch_size=500)
+        bar.update(len(self.skus))
+        bar.close()
+
+    def summary(self) -> dict:
+        available = [self.book.available(s.index) for s in self.skus]
+        return {
+            "days": f"{self.first_day:%Y-%m-%d} – {self.today:%Y-%m-%d}",
+            "categories": len(self.categories),
+            "products": len(self.plans),
+            "products by status": {status: sum(1 for p in self.plans if p.status == status)
+                                   for status in Product.Status.values},
+            "SKUs": len(self.skus),
+            "images": self.images,
+            "tags": len(self.tags),
+            **self.writer.counts,
+            "orders by status": dict(sorted(self.stream.status_counts.items())),
+            "refunded orders": self.stream.refunded,
+            "SKUs out of stock": sum(1 for a in available if a <= 0),
+            "SKUs low on stock": sum(1 for s, a in zip(self.skus, available) if 0 < a <= self.book.safety[s.index]),
+            "staff": ", ".join(self.staff),
+        }

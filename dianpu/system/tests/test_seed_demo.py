@@ -1,0 +1,240 @@
+"""`dianpu seed-demo`: a demo store that looks and adds up like a real one, the same every time.
+
+One small store is seeded for the module (and emptied afterwards); tests that seed again do it
+inside their own rolled-back transaction.
+"""
+
+import re
+import statistics
+from collections import Counter
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Q, Sum
+from django.test import override_settings
+from django.utils import timezone
+from PIL import Image
+
+from dianpu.accounts.domain.roles import ROLES
+from dianpu.accounts.services import roles_of
+from dianpu.catalog.models import Product, ProductImage, Variant
+from dianpu.catalog.queries import list_category_tree
+from dianpu.catalog.services import THUMBNAIL_SIZE, refresh_derived_fields
+from dianpu.customers.models import Customer
+from dianpu.fulfillment.carriers import get_carrier
+from dianpu.fulfillment.models import Shipment
+from dianpu.inventory.models import Reservation, StockLevel, StockMove
+from dianpu.orders.domain.states import TRANSITIONS, Action, Status
+from dianpu.orders.models import Order, OrderHistory, OrderLine
+from dianpu.payments.models import Payment
+from dianpu.system.demo import DEMO_PASSWORD, reset_shop_data
+from dianpu.system.demo.barcodes import is_valid_ean13
+
+SMALL = dict(products=20, customers=30, orders=300, days=60, seed=42)
+
+
+def seed(**options):
+    call_command("seed_demo", verbosity=0, **options)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A small demo store, committed for this module's tests, removed at the end."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        try:
+            seed(reset=True, **SMALL)
+            yield media
+        finally:
+            reset_shop_data()
+            get_user_model().objects.filter(username__in=[role.code for role in ROLES]).delete()
+
+
+@pytest.fixture
+def demo_db(demo, db):
+    return demo
+
+
+def test_every_role_signs_in_with_the_demo_password_and_holds_exactly_its_role(demo_db):
+    for role in ROLES:
+        user = authenticate(username=role.code, password=DEMO_PASSWORD)
+        assert user is not None and user.is_staff, role.code
+        assert roles_of(user) == [role.code]
+    owner = get_user_model().objects.get(username="owner")
+    warehouse = get_user_model().objects.get(username="warehouse")
+    assert owner.has_perm("catalog.change_price") and owner.has_perm("orders.record_payment")
+    assert not warehouse.has_perm("catalog.change_price")
+    assert warehouse.has_perm("orders.fulfil_order")
+
+
+def test_the_category_tree_has_four_bilingual_roots_with_subcategories(demo_db):
+    roots = list_category_tree()
+    assert [(n.category.slug, n.category.name, n.category.name_en) for n in roots] == [
+        ("apparel", "服装", "Apparel"), ("electronics", "数码", "Electronics"), ("home", "家居", "Home"),
+        ("food", "食品", "Food")]
+    assert all(len(n.children) >= 3 and all(c.category.name_en for c in n.children) for n in roots)
+    assert Product.objects.filter(category__parent__isnull=True).count() == 0  # products sit in subcategories
+
+
+def test_every_variant_has_a_unique_valid_ean13_and_a_shop_price_above_cost(demo_db):
+    variants = list(Variant.objects.values_list("barcode", "price", "cost_price", "weight_grams", "options"))
+    barcodes = [v[0] for v in variants]
+    assert len(variants) > 40 and len(set(barcodes)) == len(barcodes)
+    assert all(is_valid_ean13(code) and code.startswith("69") for code in barcodes)
+    assert all(str(price).endswith((".00", ".90")) and Decimal("19") <= price <= Decimal("3000")
+               for _, price, _, _, _ in variants)
+    assert all(Decimal("0") < cost < price for _, price, cost, _, _ in variants)
+    assert all(weight > 0 and options for _, _, _, weight, options in variants)
+    statuses = Counter(Product.objects.values_list("status", flat=True))
+    assert statuses["listed"] > len(variants) / 10 and set(statuses) <= {"listed", "draft", "delisted"}
+
+
+def test_every_product_has_a_picture_a_thumbnail_and_bilingual_alt_text(demo_db):
+    media = demo_db
+    for image in ProductImage.objects.select_related("product"):
+        assert image.alt_text == f"{image.product.name} {image.product.name_en}"
+        with Image.open(media / image.image.name) as picture, Image.open(media / image.thumbnail.name) as thumb:
+            assert picture.size[0] > THUMBNAIL_SIZE[0] >= thumb.size[0]
+    assert ProductImage.objects.values("product").distinct().count() == Product.objects.count() == 20
+
+
+def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_reserved(demo_db):
+    ledger = {r["variant_id"]: r for r in StockMove.objects.values("variant_id")
+              .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))}
+    held = dict(Reservation.objects.filter(state=Reservation.State.ACTIVE).values("stock_level_id")
+                .annotate(n=Sum("quantity")).values_list("stock_level_id", "n"))
+    levels = list(StockLevel.objects.all())
+    assert len(levels) == Variant.objects.count()
+    never_moved = {"on_hand": 0, "reserved": 0}  # e.g. a draft still waiting for its first delivery
+    for level in levels:
+        sums = ledger.get(level.variant_id, never_moved)
+        assert (sums["on_hand"], sums["reserved"]) == (level.on_hand, level.reserved), level.variant_id
+        assert held.get(level.id, 0) == level.reserved
+    available = [(lv.on_hand - lv.reserved, lv.safety_stock) for lv in levels]
+    assert any(a == 0 for a, _ in available), "some SKUs are sold out"
+    assert any(0 < a <= safety for a, safety in available), "some SKUs are low"
+    assert sum(1 for a, safety in available if a > safety) > len(levels) * 0.8, "most are healthy"
+    assert StockMove.objects.filter(kind=StockMove.Kind.SALE).count() > 0
+    assert Reservation.objects.filter(state=Reservation.State.ACTIVE).exists()  # open orders hold stock
+
+
+def test_orders_add_up_and_ship_with_real_carriers(demo_db):
+    fees = {"express": Decimal("18.00"), "pickup": Decimal("0.00")}
+    lines = dict(OrderLine.objects.values("order_id").annotate(total=Sum("line_total"))
+                 .values_list("order_id", "total"))
+    orders = list(Order.objects.all())
+    assert len(orders) == 300
+    for order in orders:
+        assert order.subtotal == lines[order.id] and order.discount_total == 0
+        assert order.grand_total == order.subtotal + order.shipping_total
+        standard = Decimal("0.00") if order.subtotal >= 99 else Decimal("8.00")
+        assert order.shipping_total == fees.get(order.shipping_method, standard)
+        assert re.fullmatch(r"DP\d{12}", order.number)
+        assert order.number[2:8] == order.placed_at.astimezone(UTC).strftime("%y%m%d")
+        assert re.fullmatch(r"1[3-9]\d{9}", order.ship_phone)
+        assert order.payment_method in {"bank_transfer", "cod"}
+        if order.shipped_at:
+            assert get_carrier(order.carrier).is_valid_tracking_number(order.tracking_number)
+    assert len({o.number for o in orders}) == 300
+    for shipment in Shipment.objects.all():
+        assert get_carrier(shipment.carrier).is_valid_tracking_number(shipment.tracking_number)
+    assert {s.carrier for s in Shipment.objects.all()} >= {"sf", "zto"}
+
+
+def test_some_orders_are_cancelled_or_refunded_and_customers_come_back(demo_db):
+    by_status = Counter(Order.objects.values_list("status", flat=True))
+    assert 5 <= by_status["cancelled"] <= 30
+    assert by_status["completed"] > 150
+    refunded = Payment.objects.filter(status=Payment.Status.REFUNDED)
+    assert refunded.exists() and not refunded.exclude(order__status=Status.CANCELLED).exists()
+    per_customer = Counter(Order.objects.exclude(customer=None).values_list("customer_id", flat=True))
+    assert Customer.objects.count() == 30
+    assert any(n == 1 for n in per_customer.values()) and any(n > 5 for n in per_customer.values())
+    assert Order.objects.filter(customer=None).exists()  # guests
+    assert Payment.objects.filter(order__payment_method="cod").exists()
+
+
+def test_each_order_history_walks_the_state_machine(demo_db):
+    history: dict[int, list] = {}
+    for row in OrderHistory.objects.order_by("created_at", "id").values("order_id", "action", "from_status",
+                                                                         "to_status", "created_at"):
+        history.setdefault(row["order_id"], []).append(row)
+    for order in Order.objects.all():
+        rows = history[order.id]
+        assert (rows[0]["action"], rows[0]["to_status"]) == ("place", Status.PENDING_PAYMENT)
+        for before, after in zip(rows, rows[1:]):
+            assert after["from_status"] == before["to_status"]
+            assert TRANSITIONS[(Status(after["from_status"]), Action(after["action"]))] == after["to_status"]
+        assert rows[-1]["to_status"] == order.status
+        if not order.pays_on_delivery:
+            assert (order.paid_at is not None) == any(r["action"] == "mark_paid" for r in rows)
+
+
+def test_sold_counts_are_the_units_of_orders_not_cancelled(demo_db):
+    units = dict(OrderLine.objects.exclude(order__status=Status.CANCELLED).values("product_id_snapshot")
+                 .annotate(n=Sum("quantity")).values_list("product_id_snapshot", "n"))
+    for product in Product.objects.all():
+        assert product.sold_count == units.get(product.id, 0)
+
+
+def test_storefront_search_finds_demo_products_by_chinese_and_english_words(demo_db, api):
+    product = Product.objects.listed().order_by("id").first()
+    chinese = product.category.name  # e.g. "耳机", also in the name's text
+    english = product.name_en.split()[-1].lower()  # e.g. "earbuds"
+    for term in (chinese, english, product.name):
+        response = api.get("products", search=term, page_size=100)
+        assert response.status_code == 200
+        assert product.slug in [item["slug"] for item in response.json()["items"]], term
+    before = set(product.search_document.split())
+    refresh_derived_fields(product)  # what catalog.services would have stored
+    product.refresh_from_db()
+    assert set(product.search_document.split()) == before
+
+
+def test_it_refuses_a_store_that_has_products_unless_told_to_reset(demo_db):
+    orders = Order.objects.count()
+    with pytest.raises(CommandError, match="--reset"):
+        seed(**SMALL)
+    assert Order.objects.count() == orders
+
+
+def snapshot():
+    return (
+        list(Product.objects.order_by("id").values_list("name", "name_en", "slug", "status")),
+        list(Variant.objects.order_by("id").values_list("sku", "price", "cost_price", "barcode")),
+        list(Order.objects.order_by("id").values_list("number", "status", "grand_total", "placed_at", "email")),
+        list(StockLevel.objects.order_by("id").values_list("on_hand", "reserved")),
+        list(OrderHistory.objects.order_by("id").values_list("action", "created_at")),
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_store_and_another_seed_another(demo):
+    small = dict(products=8, customers=20, orders=120, days=30)
+    seed(reset=True, seed=7, **small)
+    first = snapshot()
+    seed(reset=True, seed=7, **small)
+    assert snapshot() == first
+    assert len(first[2]) == 120
+    seed(reset=True, seed=8, **small)
+    assert snapshot()[1] != first[1]
+
+
+@pytest.mark.django_db
+def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
+    seed(reset=True, products=10, customers=200, orders=3000, days=365)
+    per_day = Counter(timezone.localtime(at).date() for at in Order.objects.values_list("placed_at", flat=True))
+    today = timezone.localdate()
+    median = statistics.median(per_day.get(today - timedelta(days=i), 0) for i in range(365))
+    for month, day in ((11, 11), (6, 18)):
+        festival = today.replace(month=month, day=day)
+        if festival > today:
+            festival = festival.replace(year=today.year - 1)
+        assert per_day[festival] >= 3 * median, (festival, per_day[festival], median)
+    assert sum(per_day.values()) == 3000
+    assert Order.objects.filter(Q(status=Status.PENDING_PAYMENT) | Q(status=Status.PAID)).exists()
+    assert Order.objects.aggregate(n=Count("customer", distinct=True))["n"] > 150
