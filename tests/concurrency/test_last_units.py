@@ -115,11 +115,14 @@ def test_two_staff_racing_on_one_order_cannot_both_win():
     make_product(stock=5, skus=["RACE-1"])
     number = place_test_order({"RACE-1": 2}).number
 
+    # Each staff member acts on the order as their page showed it: pending payment. (Reading it
+    # inside the thread would let a late reader see "paid" and cancel it, a legitimate change.)
+    seen = [Order.objects.get(number=number) for _ in range(6)]
+
     def act(i):
-        order = Order.objects.get(number=number)
         action = "mark_paid" if i % 2 == 0 else "cancel"
         try:
-            transition_order(order=order, action=action)
+            transition_order(order=seen[i], action=action)
             return action
         except DomainError as exc:
             return exc.code

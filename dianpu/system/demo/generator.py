@@ -60,6 +60,7 @@ class DemoOptions:
     days: int = 365
     seed: int = 42
     reset: bool = False
+    now: datetime | None = None  # the end of the history; default the wall clock (to the hour)
 
 
 class _NoProgress:
@@ -176,9 +177,12 @@ class _DemoBuild:
     def __init__(self, options: DemoOptions, progress):
         self.options, self.progress, self.seed = options, progress, options.seed
         self.tz = timezone.get_current_timezone()
-        self.today = timezone.localdate()
+        # The history ends at the start of the current hour: today has orders, none in the future,
+        # and two runs in the same hour with the same seed are identical.
+        now = timezone.localtime(options.now or timezone.now(), self.tz)
+        self.as_of = now.replace(minute=0, second=0, microsecond=0)
+        self.today = self.as_of.date()
         self.first_day = self.today - timedelta(days=options.days - 1)
-        self.as_of = self._at(self.today + timedelta(days=1))  # midnight ending today
         self.staff = ensure_staff()
 
     def _at(self, day, hour: int = 0) -> datetime:

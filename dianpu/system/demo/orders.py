@@ -168,8 +168,16 @@ class OrderStream:
                 continue
             backlog = seasons.shipping_delay_days(day)
             for placed_at in seasons.order_times(self.rng, day, count, self.shop.tz):
-                self._place(placed_at, backlog)
+                self._place(self._not_after_as_of(placed_at), backlog)
             progress.update(count)
+
+    def _not_after_as_of(self, placed_at: datetime) -> datetime:
+        """Today's orders squeezed into the hours that have passed, keeping their order."""
+        midnight = placed_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.shop.as_of >= midnight + timedelta(days=1):
+            return placed_at
+        elapsed = max(self.shop.as_of - midnight, timedelta(0))
+        return midnight + (placed_at - midnight) * (elapsed / timedelta(days=1))
 
     def _forget_old_numbers(self, day: date) -> None:
         oldest = (day - timedelta(days=2)).strftime("%y%m%d")

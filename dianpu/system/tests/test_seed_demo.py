@@ -214,7 +214,7 @@ def snapshot():
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_store_and_another_seed_another(demo):
-    small = dict(products=8, customers=20, orders=120, days=30)
+    small = dict(products=8, customers=20, orders=120, days=30, now="2026-11-11T20:35:00+08:00")
     seed(reset=True, seed=7, **small)
     first = snapshot()
     seed(reset=True, seed=7, **small)
@@ -222,6 +222,15 @@ def test_the_same_seed_gives_the_same_store_and_another_seed_another(demo):
     assert len(first[2]) == 120
     seed(reset=True, seed=8, **small)
     assert snapshot()[1] != first[1]
+
+
+def test_the_history_ends_now_with_orders_today_and_none_in_the_future(demo_db):
+    now = timezone.now()
+    assert not Order.objects.filter(placed_at__gt=now).exists()
+    assert not OrderHistory.objects.filter(created_at__gt=now).exists()
+    assert not StockMove.objects.filter(created_at__gt=now).exists()
+    latest = Order.objects.latest("placed_at").placed_at
+    assert now - latest < timedelta(hours=12)
 
 
 @pytest.mark.django_db

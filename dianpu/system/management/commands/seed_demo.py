@@ -1,8 +1,20 @@
+from argparse import ArgumentTypeError
+from datetime import datetime
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from dianpu.core.errors import DomainError
 from dianpu.system.demo import DEMO_PASSWORD, DemoOptions, seed_demo
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not an ISO time: {text!r} (e.g. 2026-11-11T20:00:00+08:00)") from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Command(BaseCommand):
@@ -16,12 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=20000, help="orders (default 20000)")
         parser.add_argument("--days", type=int, default=365, help="days of history ending today (default 365)")
         parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        parser.add_argument("--now", type=_timestamp, default=None,
+                            help="end the history at this ISO time instead of now (for repeatable runs)")
         parser.add_argument("--reset", action="store_true",
                             help="delete the shop's data (products, stock, customers, orders, payments, shipments, "
                                  "audit log) first")
 
-    def handle(self, *args, products, customers, orders, days, seed, reset, verbosity, **options):
+    def handle(self, *args, products, customers, orders, days, seed, reset, verbosity, now=None, **options):
         stream = getattr(self.stderr, "_out", self.stderr)
+        if isinstance(now, str):  # call_command() hands keyword options over unparsed
+            try:
+                now = _timestamp(now)
+            except ArgumentTypeError as exc:
+                raise CommandError(str(exc)) from exc
 
         def progress(description: str, total: int):
             return tqdm(total=total, desc=f"{description:<9}", file=stream, disable=verbosity < 1,
@@ -29,7 +48,7 @@ class Command(BaseCommand):
 
         try:
             summary = seed_demo(DemoOptions(products=products, customers=customers, orders=orders, days=days,
-                                            seed=seed, reset=reset), progress=progress)
+                                            seed=seed, reset=reset, now=now), progress=progress)
         except DomainError as exc:
             raise CommandError(str(exc.detail)) from exc
         if verbosity >= 1:
