@@ -32,6 +32,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def settle(page) -> None:
+    """Wait until the page is quiet and every picture in view has loaded (some are lazy)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("""Array.from(document.images)
+        .filter(img => img.getBoundingClientRect().top < window.innerHeight)
+        .every(img => img.complete && img.naturalWidth > 0)""", timeout=15_000)
+
+
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -67,8 +75,10 @@ print(json.dumps({"product": product.slug, "order": order.number}))
             browser = launch(p)
             page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
             page.goto(base + "/")
+            settle(page)
             page.screenshot(path=str(OUT / "home.png"))
             page.goto(f"{base}/products/{targets['product']}/")
+            settle(page)
             page.screenshot(path=str(OUT / "product.png"))
             page.goto(base + "/console/login/")
             page.fill("input[name=username]", "owner")
@@ -76,6 +86,7 @@ print(json.dumps({"product": product.slug, "order": order.number}))
             page.click("button[type=submit]")
             page.wait_for_url(base + "/console/**")
             page.goto(f"{base}/console/orders/{targets['order']}/")
+            settle(page)
             page.screenshot(path=str(OUT / "console-order.png"))
             browser.close()
     finally:
