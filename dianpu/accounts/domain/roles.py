@@ -54,8 +54,10 @@ ROLES: tuple[Role, ...] = (
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER,
     })),
     Role("finance", "财务", "Finance", frozenset({
-        VIEW_CATALOG, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
+        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
     })),
-    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, CHANGE_PRODUCT})),
+    # Stock is read-only for finance (valuation) and the designer (which listings sell), and
+    # every product page in the console shows it.
+    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT})),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
