@@ -14,6 +14,8 @@ class ShippingMethod(models.Model):
     delivery_days_min = models.PositiveSmallIntegerField(_("最快天数"), default=2)
     delivery_days_max = models.PositiveSmallIntegerField(_("最慢天数"), default=5)
     is_active = models.BooleanField(_("启用"), default=True)
+    # False for pick-up in store: the parcel is handed over at the counter, with no carrier.
+    needs_tracking = models.BooleanField(_("需要承运商与运单号"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

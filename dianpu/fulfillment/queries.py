@@ -20,6 +20,12 @@ def get_shipping_method(code: str) -> ShippingMethod:
     return method
 
 
+def needs_tracking(code: str) -> bool:
+    """Whether an order sent by this method ships with a carrier and tracking number (all but
+    pick-up in store). An unknown or retired method is treated as a parcel."""
+    return ShippingMethod.objects.filter(code=code, needs_tracking=False).values_list("pk").first() is None
+
+
 def quote_shipping(method: ShippingMethod, merchandise_total):
     return calculate_shipping_fee(MethodRate(method.code, method.fee, method.free_over),
                                   merchandise_total=merchandise_total)

@@ -15,6 +15,7 @@ from dianpu.audit.services import record_audit
 from dianpu.catalog.services import record_units_sold
 from dianpu.core import clock
 from dianpu.core.errors import ConflictError, DomainError, NotFoundError
+from dianpu.fulfillment.queries import needs_tracking
 from dianpu.fulfillment.services import create_shipment, validate_tracking
 from dianpu.inventory.services import consume_reservations, release_reservations
 from dianpu.payments.services import record_payment
@@ -142,7 +143,8 @@ def refusal(exc: TransitionRefused) -> DomainError:
 
 
 def facts_of(order: Order) -> OrderFacts:
-    return OrderFacts(status=Status(order.status), pays_on_delivery=order.pays_on_delivery, is_paid=order.is_paid)
+    return OrderFacts(status=Status(order.status), pays_on_delivery=order.pays_on_delivery, is_paid=order.is_paid,
+                      needs_tracking=needs_tracking(order.shipping_method))
 
 
 @transaction.atomic
@@ -163,7 +165,7 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
     updates = {"status": target.value}
     if target in TIMESTAMP_ON:
         updates[TIMESTAMP_ON[target]] = now
-    if act == Action.SHIP:
+    if act == Action.SHIP and facts.needs_tracking:
         carrier, tracking_number = validate_tracking(carrier, tracking_number)
         updates.update(carrier=carrier, tracking_number=tracking_number)
     if act == Action.MARK_DELIVERED and order.pays_on_delivery and not order.is_paid:
@@ -178,7 +180,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
         record_payment(order_id=order.pk, gateway=order.payment_method, amount=order.grand_total, actor=actor,
                        reference=reason[:100])
     if act == Action.SHIP:
-        create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor)
+        if facts.needs_tracking:
+            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor)
         consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
     if act == Action.CANCEL:
         release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))

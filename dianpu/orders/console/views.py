@@ -5,13 +5,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.fulfillment.queries import get_shipping_method
+from dianpu.fulfillment.queries import get_shipping_method, needs_tracking
 from dianpu.orders import queries
 from dianpu.orders.domain.states import ACTION_PERMISSIONS, Action
 from dianpu.orders.messages import ACTION_LABELS
@@ -29,6 +30,8 @@ from .forms import (
 )
 
 PAGE_SIZE = 30
+# "Ship" for an order picked up in store: the hand-over at the counter, no carrier.
+HANDED_OVER = gettext_lazy("顾客已自提")
 STATUS_LABELS = dict(Order.Status.choices)
 
 
@@ -73,10 +76,13 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "from": STATUS_LABELS.get(h.from_status, h.from_status), "to": STATUS_LABELS.get(h.to_status, h.to_status),
     } for h in order.history.all()]
     submitted = form.data if form is not None else {}
+    tracked = needs_tracking(order.shipping_method)
     return {
         "order": order, "lines": list(order.lines.all()), "payments": list(order.payments.all()),
         "shipments": shipments, "history": history,
-        "actions": [{"code": a, "label": ACTION_LABELS[a]} for a in allowed],
+        "actions": [{"code": a, "label": HANDED_OVER if a == "ship" and not tracked else ACTION_LABELS[a]}
+                    for a in allowed],
+        "needs_tracking": tracked,
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),

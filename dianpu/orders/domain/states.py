@@ -65,6 +65,8 @@ class OrderFacts:
     status: Status
     pays_on_delivery: bool
     is_paid: bool
+    # False when the shipping method is pick-up in store: shipping is the hand-over at the counter.
+    needs_tracking: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def _guard_ship_unpaid(facts: OrderFacts, given: TransitionInput) -> str | None:
 
 
 def _guard_has_tracking(facts: OrderFacts, given: TransitionInput) -> str | None:
+    if not facts.needs_tracking:
+        return None
     if not given.carrier:
         return "carrier_required"
     if not given.tracking_number.strip():

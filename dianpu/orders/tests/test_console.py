@@ -165,3 +165,16 @@ def test_full_flow_to_completed(client, staff, paid_order):
     assert actions_on_page(response) == []
     assert [h["row"].to_status for h in response.context["history"]] == [
         "pending_payment", "paid", "reviewed", "picking", "shipped", "delivered", "completed"]
+
+
+def test_a_pickup_order_is_handed_over_at_the_counter(client, staff):
+    make_product(skus=["MUG-1"], price="39.00", stock=3)
+    order = transition_order(order=place_test_order({"MUG-1": 1}, shipping_method="pickup"), action="mark_paid")
+    client.force_login(staff("warehouse"))
+    page = client.get(f"/console/orders/{order.number}/")
+    html = page.content.decode()
+    assert 'id="ship-carrier"' not in html and "顾客已自提" in html
+    response = client.post(f"/console/orders/{order.number}/transition/", {"action": "ship"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "shipped" and order.tracking_number == ""

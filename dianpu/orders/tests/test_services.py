@@ -130,3 +130,23 @@ def test_unpaid_prepaid_orders_are_cancelled_after_the_timeout(tee, settings):
     statuses = dict(Order.objects.values_list("pk", "status"))
     assert statuses == {old.pk: "cancelled", cod.pk: "pending_payment", fresh.pk: "pending_payment"}
     assert StockLevel.objects.get(variant=tee).reserved == 2
+
+
+def test_an_order_picked_up_in_store_is_handed_over_without_a_carrier(tee, django_capture_on_commit_callbacks):
+    order = place_test_order({"TEE-1": 2}, shipping_method="pickup", language="en")
+    assert order.shipping_total == Decimal("0.00")
+    transition_order(order=order, action="mark_paid")
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_order(order=order, action="ship")
+    order.refresh_from_db()
+    assert (order.status, order.carrier, order.tracking_number) == ("shipped", "", "")
+    assert not Shipment.objects.filter(order=order).exists()
+    level = StockLevel.objects.get(variant=tee)
+    assert (level.on_hand, level.reserved) == (3, 0)
+    assert "You collected it in our store." in mail.outbox[-1].body
+
+    parcel = place_test_order({"TEE-1": 1})  # standard delivery still needs its tracking
+    transition_order(order=parcel, action="mark_paid")
+    with pytest.raises(DomainError) as refused:
+        transition_order(order=parcel, action="ship")
+    assert refused.value.code == "carrier_required"

@@ -43,7 +43,6 @@ SHARE_OTHER_RECIPIENT = 0.08
 CARRIER_MIX = {
     "express": (("sf", 85), ("jd", 15)),
     "standard": (("zto", 25), ("yto", 20), ("yunda", 17), ("sto", 12), ("jd", 11), ("ems", 8), ("chinapost", 7)),
-    "pickup": (("sf", 40), ("jd", 30), ("zto", 30)),
 }
 IP_FIRST_OCTETS = (36, 39, 42, 58, 59, 60, 61, 101, 106, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120,
                    121, 122, 123, 124, 125, 180, 182, 183, 202, 210, 211, 218, 219, 220, 221, 222, 223)
@@ -138,6 +137,8 @@ class OrderStream:
         self.lines_cum = list(accumulate(w for _, w in LINES_PER_ORDER))
         self.carriers = {method: ([c for c, _ in mix], list(accumulate(w for _, w in mix)))
                          for method, mix in CARRIER_MIX.items()}
+        # Methods shipped with no carrier (pick-up in store): the hand-over is the "ship" step.
+        self.untracked = {code for code, method in shop.shipping.items() if not method.needs_tracking}
         self.sku_cum = {p.index: list(accumulate(s.popularity for s in p.skus)) for p in shop.products}
 
     # -- what is on sale ---------------------------------------------------------------------
@@ -263,12 +264,12 @@ class OrderStream:
         status, paid = Status.PENDING_PAYMENT, False
         for step in life.steps:
             given = TransitionInput()
-            if step.action == Action.SHIP:
+            if step.action == Action.SHIP and method not in self.untracked:
                 carriers, cum = self.carriers.get(method, self.carriers["standard"])
                 carrier = carriers[min(bisect_right(cum, rng.random() * cum[-1]), len(carriers) - 1)]
                 tracking = CARRIERS[carrier].normalize(_tracking_number(rng, carrier))
                 given = TransitionInput(carrier=carrier, tracking_number=tracking)
-            target = next_status(OrderFacts(status, cod, paid), step.action, given)
+            target = next_status(OrderFacts(status, cod, paid, method not in self.untracked), step.action, given)
             actor_id = shop.staff_ids.get(step.actor) if step.actor != SYSTEM else None
             label = step.actor or "system"
             if target in TIMESTAMP_ON:
@@ -281,7 +282,7 @@ class OrderStream:
                                     created_at=step.at)
             if step.action == Action.SHIP:
                 fields.update(carrier=given.carrier, tracking_number=given.tracking_number)
-                plan.shipment = dict(carrier=given.carrier, tracking_number=given.tracking_number,
+                plan.shipment = None if method in self.untracked else dict(carrier=given.carrier, tracking_number=given.tracking_number,
                                      shipped_at=step.at, shipped_by_id=actor_id)
                 ship_step = (step, actor_id)
             if step.action == Action.CANCEL:

@@ -42,6 +42,15 @@ def test_shipping_needs_carrier_and_tracking_number():
     assert (no_carrier.value.code, no_number.value.code) == ("carrier_required", "tracking_number_required")
 
 
+def test_an_order_picked_up_in_store_ships_without_carrier_but_still_not_unpaid():
+    pickup = OrderFacts(Status.PAID, pays_on_delivery=False, is_paid=True, needs_tracking=False)
+    assert next_status(pickup, "ship") == Status.SHIPPED
+    unpaid = OrderFacts(Status.PENDING_PAYMENT, pays_on_delivery=False, is_paid=False, needs_tracking=False)
+    with pytest.raises(TransitionRefused) as refused:
+        next_status(unpaid, "ship")
+    assert refused.value.code == "ship_unpaid"
+
+
 @pytest.mark.parametrize("status", [Status.SHIPPED, Status.DELIVERED, Status.COMPLETED, Status.CANCELLED])
 def test_shipped_or_finished_orders_cannot_be_cancelled(status):
     with pytest.raises(TransitionRefused) as refused:
