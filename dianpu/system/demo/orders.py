@@ -19,7 +19,7 @@ from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.models import Reservation
 from dianpu.orders.domain.states import Action, OrderFacts, Status, TransitionInput, next_status
-from dianpu.orders.services import TIMESTAMP_ON
+from dianpu.orders.services import LineInput, TIMESTAMP_ON
 from dianpu.payments.models import Payment
 
 from . import seasons
@@ -28,7 +28,7 @@ from .lifecycle import SYSTEM, plan_lifecycle
 from .people import Address, PeopleFactory, Person
 from .stock import StockBook
 from .vocabulary import ORDER_NOTES
-from .writer import ChunkWriter, HistoryPlan, LinePlan, OrderPlan
+from .writer import ChunkWriter, HistoryPlan, OrderPlan
 
 GUEST = -1
 SHARE_GUEST_ORDERS = 0.08
@@ -256,7 +256,7 @@ class OrderStream:
                               shipping_method=method, remote=address.remote, backlog_days=backlog,
                               unpaid_timeout=shop.unpaid_timeout)
         plan = OrderPlan(fields=fields, customer_index=customer_index, person=person, history=[], lines=[
-            LinePlan(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
+            LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
             for sku, q, product in lines
         ])
         plan.history.append(HistoryPlan("place", "", Status.PENDING_PAYMENT.value, None, person.email, "", placed_at))

@@ -14,7 +14,6 @@ moves PostgreSQL's sequences past them afterwards.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -25,21 +24,11 @@ from dianpu.customers.models import Customer
 from dianpu.fulfillment.models import Shipment
 from dianpu.inventory.models import Reservation, StockMove
 from dianpu.orders.models import Order, OrderHistory, OrderLine
+from dianpu.orders.services import LineInput
 from dianpu.payments.models import Payment
 
 from .people import Person
 from .stock import Move
-
-
-@dataclass
-class LinePlan:
-    variant_id: int
-    product_id: int
-    sku: str
-    product_name: str
-    variant_label: str
-    unit_price: Decimal
-    quantity: int
 
 
 @dataclass
@@ -58,7 +47,7 @@ class OrderPlan:
     fields: dict  # Order columns
     customer_index: int | None
     person: Person
-    lines: list[LinePlan]
+    lines: list[LineInput]  # the checkout's own line snapshot
     history: list[HistoryPlan]
     payment: dict | None = None  # Payment columns but the order
     shipment: dict | None = None  # Shipment columns but the order
