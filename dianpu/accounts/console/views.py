@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
-from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
+from dianpu.accounts.domain.roles import ROLES
 from dianpu.accounts.services import create_staff_user, roles_of, set_user_roles
 from dianpu.core.errors import DomainError
 

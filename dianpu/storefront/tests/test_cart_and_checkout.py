@@ -131,7 +131,7 @@ def test_guest_checkout_places_order_reserves_stock_and_confirms(client, db):
     page = client.get(response["Location"]).content.decode()
     assert f'<strong class="order-number">{order.number}</strong>' in page
     assert "纯棉T恤" in page and "¥86.00" in page
-    assert f"请转账 ¥86.00 至" in page and f"备注订单号 {order.number}" in page
+    assert "请转账 ¥86.00 至" in page and f"备注订单号 {order.number}" in page
     assert "上海市 上海市 黄浦区 南京东路 100 号" in page
     assert f'href="/orders/status/?number={order.number}&amp;email=buyer%40example.com"' in page
     assert '<span id="cart-badge" class="badge is-empty">0</span>' in page
