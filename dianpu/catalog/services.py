@@ -18,7 +18,7 @@ from dianpu.core.money import to_money
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
 
 from .domain.search import build_search_document
-from .domain.slugs import is_valid_slug, make_slug
+from .domain.slugs import first_free_slug, is_valid_slug, make_slug
 from .messages import MESSAGES
 from .models import Category, Product, ProductImage, Tag, Variant
 
@@ -41,11 +41,7 @@ def _error(code: str, status: int = 422, **extra) -> DomainError:
 
 
 def _unique_slug(base: str, exclude_pk: int | None = None) -> str:
-    slug, n = base, 2
-    while Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return first_free_slug(base, lambda slug: Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists())
 
 
 def refresh_derived_fields(product: Product) -> None:

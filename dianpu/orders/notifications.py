@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.payments.gateways import get_gateway
+from dianpu.payments.queries import payment_start_for
 
 from .models import Order
 
@@ -47,8 +47,8 @@ def send_order_email(order_id: int, kind: str) -> None:
 
 def _payment_instructions(order: Order) -> str:
     """How to pay an unpaid order (the bank account for a transfer), as the confirmation page says."""
-    gateway = get_gateway(order.payment_method)
-    if gateway is None or order.status != Order.Status.PENDING_PAYMENT or order.pays_on_delivery:
+    if order.status != Order.Status.PENDING_PAYMENT or order.pays_on_delivery:
         return ""
-    return gateway.start_payment(order_number=order.number, amount=order.grand_total, email=order.email,
-                                 language=order.language).instructions
+    start = payment_start_for(payment_method=order.payment_method, order_number=order.number,
+                              amount=order.grand_total, email=order.email, language=order.language)
+    return start.instructions if start else ""

@@ -31,7 +31,7 @@ from dianpu.inventory.services import InsufficientStockError
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
-from dianpu.payments.queries import list_payment_methods
+from dianpu.payments.queries import list_payment_methods, payment_start_for
 
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
@@ -384,8 +384,8 @@ def order_confirmation(request, number):
     except NotFoundError:
         return _not_found(request)
     gateway = get_gateway(order.payment_method)
-    payment = gateway.start_payment(order_number=order.number, amount=order.grand_total, email=order.email,
-                                    language=get_language()) if gateway else None
+    payment = payment_start_for(payment_method=order.payment_method, order_number=order.number,
+                                amount=order.grand_total, email=order.email, language=get_language())
     meta = page_meta(request, _page_title(_("下单成功")), noindex=True)
     return _render(request, "storefront/order_confirmation.html", {
         "meta": meta, "order": order, "payment": payment,

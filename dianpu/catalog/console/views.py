@@ -293,7 +293,7 @@ def _lock_fields(can, form, existing, new) -> None:
 
 def _apply(request, product, form, changes: Changes) -> None:
     reason = form.cleaned_data.get("reason") or ""
-    new_variants = [(_variant_inputs([row])[0], row.get("stock") or 0) for row in changes.new_rows]
+    new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows)))
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,
                              expected_version=form.cleaned_data.get("version"), reason=reason,

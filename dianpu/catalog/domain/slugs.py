@@ -16,5 +16,13 @@ def make_slug(name: str, name_en: str = "", fallback_prefix: str = "p") -> str:
     return slug
 
 
+def first_free_slug(base: str, is_taken) -> str:
+    """`base`, or `base-2`, `base-3` … : the first that `is_taken(slug)` says is free."""
+    slug, n = base, 2
+    while is_taken(slug):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def is_valid_slug(slug: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug or "")) and len(slug) <= 80

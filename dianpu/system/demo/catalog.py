@@ -18,7 +18,7 @@ from django.db import transaction
 
 from dianpu.audit.models import AuditEntry
 from dianpu.catalog.domain.search import build_search_document
-from dianpu.catalog.domain.slugs import make_slug
+from dianpu.catalog.domain.slugs import first_free_slug, make_slug
 from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
 from dianpu.catalog.services import make_thumbnail
 from dianpu.core.money import to_money
@@ -144,10 +144,7 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
             if name not in names_taken:
                 break
         names_taken.add(name)
-        slug = base = make_slug(name, name_en)
-        n = 2
-        while slug in slugs_taken:
-            slug, n = f"{base}-{n}", n + 1
+        slug = first_free_slug(make_slug(name, name_en), slugs_taken.__contains__)
         slugs_taken.add(slug)
         brand_zh, brand_en = rng.choice(root.brands)
         brand = f"{brand_zh} {brand_en}"
@@ -240,10 +237,7 @@ def write_tags(plans: list[ProductPlan]) -> dict[str, Tag]:
     names = sorted({t for plan in plans for t in plan.tags})
     tags, slugs = [], set()
     for tag_name in names:
-        slug = base = make_slug(tag_name, fallback_prefix="t")
-        n = 2
-        while slug in slugs:
-            slug, n = f"{base}-{n}", n + 1
+        slug = first_free_slug(make_slug(tag_name, fallback_prefix="t"), slugs.__contains__)
         slugs.add(slug)
         tags.append(Tag(name=tag_name, slug=slug))
     Tag.objects.bulk_create(tags)
