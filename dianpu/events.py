@@ -30,6 +30,17 @@ class OrderTransitioned:
     at: datetime
 
 
+@dataclass(frozen=True)
+class OrderRefunded:
+    """Money went back to the buyer (part or all of what was paid)."""
+
+    order_id: int
+    number: str
+    refund_id: int
+    amount: Decimal
+    refunded_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 

@@ -10,6 +10,8 @@ MESSAGES = {
     "cod_paid_on_delivery": _("货到付款订单在签收时自动记为已付款。"),
     "order_changed": _("订单状态已被他人更改，请刷新后重试。"),
     "permission_denied": _("您的角色无权执行此操作。"),
+    "order_on_hold": _("订单正在审核中（已挂起），请先处理挂起原因并放行。"),
+    "order_not_on_hold": _("订单未被挂起。"),
 }
 
 ACTION_LABELS = {
@@ -21,4 +23,6 @@ ACTION_LABELS = {
     "complete": _("完成订单"),
     "cancel": _("取消订单"),
     "place": _("下单"),
+    "hold": _("挂起审核"),
+    "release": _("审核放行"),
 }

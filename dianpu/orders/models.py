@@ -44,6 +44,15 @@ class Order(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     carrier = models.CharField(_("承运商"), max_length=20, blank=True)
     tracking_number = models.CharField(_("运单号"), max_length=40, blank=True)
+    # Order review (审单): a non-empty list of {"code", "detail"} holds the order until released.
+    hold_reasons = models.JSONField(_("挂起原因"), default=list, blank=True)
+    held_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    # Attribution: where the buyer came from (first touch in the session), for marketing and analytics.
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    referrer_host = models.CharField(max_length=200, blank=True)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     placed_at = models.DateTimeField(_("下单时间"), db_index=True)
     paid_at = models.DateTimeField(_("付款时间"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True)
@@ -72,6 +81,10 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def on_hold(self) -> bool:
+        return bool(self.hold_reasons)
 
     @property
     def address_text(self) -> str:

@@ -144,7 +144,7 @@ def refusal(exc: TransitionRefused) -> DomainError:
 
 def facts_of(order: Order) -> OrderFacts:
     return OrderFacts(status=Status(order.status), pays_on_delivery=order.pays_on_delivery, is_paid=order.is_paid,
-                      needs_tracking=needs_tracking(order.shipping_method))
+                      needs_tracking=needs_tracking(order.shipping_method), on_hold=order.on_hold)
 
 
 @transaction.atomic
@@ -197,6 +197,48 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
     if act in NOTIFY_ON:
         kind = NOTIFY_ON[act]
         transaction.on_commit(lambda: _notify(order.pk, kind))
+    return order
+
+
+@transaction.atomic
+def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
+    """Put an order on hold for review with reasons ({"code", "detail"}); adds to any it already has.
+
+    Status is unchanged; while held the order cannot be reviewed, picked or shipped.
+    """
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    known = {(r.get("code"), r.get("detail")) for r in current.hold_reasons}
+    merged = list(current.hold_reasons) + [
+        {"code": str(r["code"]), "detail": str(r.get("detail", ""))[:300]}
+        for r in reasons if (r["code"], r.get("detail", "")) not in known
+    ]
+    if merged == current.hold_reasons:
+        return current
+    now = clock.now()
+    held_at = current.held_at or now
+    Order.objects.filter(pk=order.pk).update(hold_reasons=merged, held_at=held_at)
+    order.hold_reasons, order.held_at = merged, held_at
+    text = "; ".join(f"{r['code']}: {r['detail']}" if r["detail"] else r["code"] for r in merged)
+    OrderHistory.objects.create(order=order, action="hold", from_status=order.status, to_status=order.status,
+                                actor=_person(actor), actor_label=_actor_label(actor), reason=text[:500],
+                                created_at=now)
+    record_audit(actor=actor, action="order.held", obj=order, changes={"hold_reasons": ([], merged)})
+    return order
+
+
+@transaction.atomic
+def release_order(*, order: Order, actor=None, reason: str = "", ip_address: str | None = None) -> Order:
+    """Release a held order (its reasons reviewed); the only way to clear hold_reasons."""
+    before = list(order.hold_reasons)
+    if not before or Order.objects.filter(pk=order.pk).exclude(hold_reasons=[]).update(hold_reasons=[],
+                                                                                          held_at=None) != 1:
+        raise DomainError(MESSAGES["order_not_on_hold"], code="order_not_on_hold", status=409)
+    order.hold_reasons, order.held_at = [], None
+    OrderHistory.objects.create(order=order, action="release", from_status=order.status, to_status=order.status,
+                                actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
+                                created_at=clock.now())
+    record_audit(actor=actor, action="order.released", obj=order, changes={"hold_reasons": (before, [])},
+                 reason=reason, ip_address=ip_address)
     return order
 
 

@@ -23,3 +23,36 @@ class Payment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
         verbose_name = _("收款")
+
+
+class Refund(models.Model):
+    """Money given back for an order: through the gateway that took it, or recorded as manual.
+
+    The total of an order's succeeded refunds never exceeds what was paid for it. `created_at`
+    is when the money went back (the day analytics counts it in).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("处理中")
+        SUCCEEDED = "succeeded", _("已退款")
+        FAILED = "failed", _("失败")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    gateway = models.CharField(_("退款方式"), max_length=30)
+    amount = models.DecimalField(_("退款金额"), max_digits=12, decimal_places=2)
+    shipping_amount = models.DecimalField(_("其中运费"), max_digits=12, decimal_places=2, default=0)
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUCCEEDED)
+    reference = models.CharField(_("退款流水号"), max_length=100, blank=True)
+    manual = models.BooleanField(_("线下退款"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(shipping_amount__gte=0), name="refund_shipping_not_negative"),
+        ]
+        verbose_name = _("退款")

@@ -67,6 +67,9 @@ class OrderFacts:
     is_paid: bool
     # False when the shipping method is pick-up in store: shipping is the hand-over at the counter.
     needs_tracking: bool = True
+    # An order held for review (审单: risk rules, a payment that did not match) goes no further
+    # towards shipping until staff release it. It can still be paid or cancelled.
+    on_hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,16 @@ def _guard_not_cod_prepaid(facts: OrderFacts, given: TransitionInput) -> str | N
     return "cod_paid_on_delivery" if facts.pays_on_delivery else None
 
 
+def _guard_not_on_hold(facts: OrderFacts, given: TransitionInput) -> str | None:
+    return "order_on_hold" if facts.on_hold else None
+
+
+HELD_ACTIONS = (A.REVIEW, A.START_PICKING, A.SHIP)
+
 GUARDS = {
-    A.SHIP: (_guard_ship_unpaid, _guard_has_tracking),
+    A.REVIEW: (_guard_not_on_hold,),
+    A.START_PICKING: (_guard_not_on_hold,),
+    A.SHIP: (_guard_not_on_hold, _guard_ship_unpaid, _guard_has_tracking),
     A.MARK_PAID: (_guard_not_cod_prepaid,),
 }
 
@@ -135,6 +146,8 @@ def allowed_actions(facts: OrderFacts) -> list[Action]:
         if action == A.SHIP and not facts.is_paid and not facts.pays_on_delivery:
             continue
         if action == A.MARK_PAID and facts.pays_on_delivery:
+            continue
+        if facts.on_hold and action in HELD_ACTIONS:
             continue
         actions.append(action)
     return actions

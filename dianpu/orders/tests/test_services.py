@@ -150,3 +150,29 @@ def test_an_order_picked_up_in_store_is_handed_over_without_a_carrier(tee, djang
     with pytest.raises(DomainError) as refused:
         transition_order(order=parcel, action="ship")
     assert refused.value.code == "carrier_required"
+
+
+def test_held_order_cannot_ship_until_released_and_both_steps_are_recorded(tee, staff):
+    from dianpu.orders.queries import list_allowed_actions
+    from dianpu.orders.services import hold_order, release_order
+
+    order = place_test_order({"TEE-1": 1})
+    transition_order(order=order, action="mark_paid", actor=staff("finance"))
+    hold_order(order=order, reasons=[{"code": "high_value", "detail": "¥5000"}])
+    hold_order(order=order, reasons=[{"code": "high_value", "detail": "¥5000"}])  # same reason once
+    order.refresh_from_db()
+    assert order.on_hold and order.hold_reasons == [{"code": "high_value", "detail": "¥5000"}]
+    assert "ship" not in list_allowed_actions(order) and "cancel" in list_allowed_actions(order)
+    with pytest.raises(DomainError) as refused:
+        transition_order(order=order, action="ship", actor=staff("warehouse"), **SF)
+    assert refused.value.code == "order_on_hold"
+    assert Order.objects.get(pk=order.pk).status == "paid"
+
+    release_order(order=order, actor=staff("owner"), reason="checked with buyer")
+    with pytest.raises(DomainError) as again:
+        release_order(order=order, actor=staff("owner"))
+    assert again.value.code == "order_not_on_hold"
+    transition_order(order=order, action="ship", actor=staff("warehouse"), **SF)
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+    assert [h.action for h in order.history.all()] == ["place", "mark_paid", "hold", "release", "ship"]
+    assert AuditEntry.objects.filter(action__in=["order.held", "order.released"]).count() == 2
