@@ -41,6 +41,22 @@ class OrderRefunded:
     refunded_at: datetime
 
 
+@dataclass(frozen=True)
+class PaymentConfirmed:
+    """An online gateway says an order's payment succeeded (a verified notification, once).
+
+    `order_id` is None when the gateway's payment was not started by us but names the order
+    number. The orders app decides: mark paid, or hold the order when the amount differs."""
+
+    order_id: int | None
+    order_number: str
+    gateway: str
+    reference: str
+    amount: Decimal
+    currency: str
+    confirmed_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -56,3 +72,15 @@ def publish(event) -> None:
 
 def register_handlers() -> None:
     """Called once at start-up (core's AppConfig.ready). Downstream apps add their handlers here."""
+    from importlib import import_module
+
+    for event_type, path in HANDLERS:
+        module, _dot, name = path.rpartition(".")
+        subscribe(event_type, getattr(import_module(module), name))
+
+
+# (event, "dotted.path.to.handler"): named by path so that publishing apps need not import the
+# apps that react (which sit above them in the layers).
+HANDLERS: list[tuple[type, str]] = [
+    (PaymentConfirmed, "dianpu.orders.handlers.on_payment_confirmed"),
+]

@@ -185,6 +185,13 @@ SHOP_NAME = os.environ.get("DIANPU_SHOP_NAME", "店铺 dianpu")
 SHOP_CURRENCY = "CNY"
 # Hours a bank-transfer order may stay unpaid before the worker cancels it and frees its stock.
 UNPAID_ORDER_TIMEOUT_HOURS = int(os.environ.get("DIANPU_UNPAID_ORDER_TIMEOUT_HOURS", "72"))
+# Stripe (cards and wallets): offered at checkout when STRIPE_SECRET_KEY is set; webhooks are
+# verified with STRIPE_WEBHOOK_SECRET; STRIPE_API_BASE points elsewhere only in tests.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+# After-sales: returns may be requested up to this many days after delivery.
+RETURN_WINDOW_DAYS = int(os.environ.get("DIANPU_RETURN_WINDOW_DAYS", "7"))
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

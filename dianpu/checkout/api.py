@@ -18,7 +18,7 @@ def order_lines_out(order) -> list[dict]:
              "unit_price": ln.unit_price, "line_total": ln.line_total} for ln in order.lines.all()]
 
 
-@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem},
+@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem, 502: Problem},
              summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields")
 def checkout(request, payload: CheckoutIn):
     placed = place_order(
@@ -36,6 +36,7 @@ def checkout(request, payload: CheckoutIn):
         "number": order.number, "status": order.status, "currency": order.currency, "subtotal": order.subtotal,
         "shipping_total": order.shipping_total, "total": order.grand_total, "lines": order_lines_out(order),
         "payment": {"gateway": placed.payment.gateway, "reference": placed.payment.reference,
-                    "instructions": placed.payment.instructions},
+                    "instructions": placed.payment.instructions,
+                    "client_secret": placed.payment.client_data.get("client_secret", "")},
         "status_url": status_url,
     })

@@ -42,6 +42,7 @@ class PaymentOut(Schema):
     gateway: str
     reference: str
     instructions: str
+    client_secret: str = ""
 
 
 class CheckoutOut(Schema):

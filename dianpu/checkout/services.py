@@ -19,6 +19,7 @@ from dianpu.inventory.services import reserve_stock
 from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order
 from dianpu.payments.gateways import PaymentStart, get_gateway
+from dianpu.payments.services import start_payment
 
 from .domain.validation import CheckoutLine, CheckoutRequest, validate_checkout
 from .messages import FIELD_ERRORS, INVALID
@@ -94,8 +95,8 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> Place
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
         expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
-        payment = gateway.start_payment(order_number=order.number, amount=order.grand_total, email=order.email,
-                                        language=req.language)
+        payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,
+                                amount=order.grand_total, email=order.email, language=req.language)
     return PlacedOrder(order=order, payment=payment)
 
 

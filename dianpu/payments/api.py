@@ -1,6 +1,15 @@
-from ninja import Router, Schema
+"""Payment endpoints: methods on offer, gateway webhooks (signed), refunds of an order (staff)."""
 
-from .queries import list_payment_methods
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Router, Schema, Status
+
+from dianpu.accounts.auth import StaffToken, require_perm
+from dianpu.accounts.domain import roles
+from dianpu.orders.queries import get_order
+
+from . import queries, services
 
 router = Router(tags=["payments"])
 
@@ -12,6 +21,77 @@ class PaymentMethodOut(Schema):
     pays_on_delivery: bool
 
 
+class WebhookOut(Schema):
+    received: bool
+    outcome: str
+
+
+class Problem(Schema):
+    code: str
+    detail: str
+
+
+class RefundIn(Schema):
+    amount: Decimal = Field(max_digits=12, decimal_places=2)
+    reason: str = Field("", max_length=300)
+    shipping_amount: Decimal = Field(Decimal("0.00"), max_digits=12, decimal_places=2)
+    manual: bool = False
+
+
+class RefundOut(Schema):
+    id: int
+    amount: Decimal
+    shipping_amount: Decimal
+    status: str
+    reference: str
+    gateway: str
+    manual: bool
+    reason: str
+    created_at: datetime
+
+
+class RefundList(Schema):
+    paid: Decimal
+    refunded: Decimal
+    refundable: Decimal
+    items: list[RefundOut]
+
+
+def refund_out(refund) -> dict:
+    return {"id": refund.pk, "amount": refund.amount, "shipping_amount": refund.shipping_amount,
+            "status": refund.status, "reference": refund.reference, "gateway": refund.gateway,
+            "manual": refund.manual, "reason": refund.reason, "created_at": refund.created_at}
+
+
 @router.get("/payment-methods", response=list[PaymentMethodOut], summary="Payment methods the shop accepts")
 def payment_methods(request):
-    return list_payment_methods()
+    return queries.list_payment_methods()
+
+
+@router.post("/payments/stripe/webhook", response={200: WebhookOut, 400: Problem, 409: Problem},
+             summary="Stripe events, signed in the Stripe-Signature header (t=…,v1=HMAC-SHA256; 300 s)")
+def stripe_webhook(request):
+    outcome = services.handle_stripe_webhook(payload=request.body,
+                                             signature_header=request.headers.get("Stripe-Signature", ""),
+                                             ip_address=request.META.get("REMOTE_ADDR"))
+    return {"received": True, "outcome": outcome}
+
+
+@router.get("/orders/{number}/refunds", auth=StaffToken(), response=RefundList,
+            summary="An order's refunds, with what was paid and what is left to refund")
+def list_refunds(request, number: str):
+    require_perm(request.auth, roles.VIEW_ORDERS)
+    order = get_order(number)
+    return {**queries.get_refund_summary(order.pk), "items": [refund_out(r) for r in queries.list_refunds(order.pk)]}
+
+
+@router.post("/orders/{number}/refunds", auth=StaffToken(), response={201: RefundOut, 422: Problem, 502: Problem},
+             summary="Refund part or all of what was paid, through the order's gateway or as manual; "
+                     "422 refund_exceeds_paid moves no money")
+def create_refund(request, number: str, payload: RefundIn):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REFUND_ORDER)
+    order = get_order(number)
+    refund = services.refund_order(order=order, amount=payload.amount, reason=payload.reason,
+                                   shipping_amount=payload.shipping_amount, manual=payload.manual,
+                                   actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+    return Status(201, refund_out(refund))

@@ -16,13 +16,24 @@ class Payment(models.Model):
     amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUCCEEDED)
     reference = models.CharField(_("流水号"), max_length=100, blank=True)
+    # What has gone back (or is on its way back) of this payment; only payments.services moves it,
+    # by a conditional UPDATE, so concurrent refunds never add up to more than was paid.
+    refunded_total = models.DecimalField(_("已退金额"), max_digits=12, decimal_places=2, default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("时间"))
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=models.F("amount")),
+                                   name="payment_refunded_within_amount"),
+        ]
         verbose_name = _("收款")
+
+    @property
+    def refundable(self):
+        return self.amount - self.refunded_total
 
 
 class Refund(models.Model):
@@ -55,4 +66,46 @@ class Refund(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(condition=Q(shipping_amount__gte=0), name="refund_shipping_not_negative"),
         ]
+        permissions = [("refund_order", "Can refund orders")]
         verbose_name = _("退款")
+
+
+class PaymentSession(models.Model):
+    """One attempt to pay an order at an online gateway (a Stripe PaymentIntent): how a
+    notification that names the gateway's id finds its order. Holds no card data."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待支付")
+        SUCCEEDED = "succeeded", _("已支付")
+        FAILED = "failed", _("支付失败")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payment_sessions")
+    order_number = models.CharField(_("订单号"), max_length=20, db_index=True)
+    gateway = models.CharField(_("支付方式"), max_length=30)
+    reference = models.CharField(_("支付单号"), max_length=100)
+    amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["gateway", "reference"], name="payment_session_reference_unique")]
+        verbose_name = _("支付会话")
+
+
+class GatewayEvent(models.Model):
+    """A notification from a gateway that was processed: its id is stored once, so the same
+    notification delivered ten times is acted on once."""
+
+    gateway = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=60)
+    reference = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="gateway_event_once")]

@@ -1,6 +1,11 @@
+from decimal import Decimal
+
+from django.db.models import Sum
 from django.utils.translation import get_language
 
-from .gateways import PaymentStart, get_gateway, list_gateways
+from .domain.amounts import CENT
+from .gateways import GatewayError, PaymentStart, get_gateway, list_gateways
+from .models import Payment, PaymentSession, Refund
 
 
 def list_payment_methods() -> list[dict]:
@@ -14,9 +19,31 @@ def list_payment_methods() -> list[dict]:
 
 def payment_start_for(*, payment_method: str, order_number: str, amount, email: str,
                       language: str) -> PaymentStart | None:
-    """What the customer needs to pay an order (e.g. the bank account for a transfer), as its
-    gateway says; None for a method that no longer exists."""
+    """What the customer needs to pay an order (e.g. the bank account for a transfer, or the
+    client secret of its Stripe PaymentIntent), as its gateway says; None for a method that no
+    longer exists or an online payment that cannot be fetched right now."""
     gateway = get_gateway(payment_method)
     if gateway is None:
         return None
-    return gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
+    if gateway.offline:
+        return gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
+    session = PaymentSession.objects.filter(gateway=gateway.code, order_number=order_number).order_by("-id").first()
+    if session is None:
+        return None
+    try:
+        return gateway.resume_payment(reference=session.reference, order_number=order_number, amount=amount,
+                                      language=language)
+    except GatewayError:
+        return None
+
+
+def list_refunds(order_id: int) -> list[Refund]:
+    return list(Refund.objects.filter(order_id=order_id).select_related("created_by").order_by("created_at", "id"))
+
+
+def get_refund_summary(order_id: int) -> dict:
+    """Paid, refunded (succeeded or in progress) and what is left to refund, for one order."""
+    totals = Payment.objects.filter(order_id=order_id).aggregate(paid=Sum("amount"), refunded=Sum("refunded_total"))
+    paid = Decimal(totals["paid"] or 0).quantize(CENT)
+    refunded = Decimal(totals["refunded"] or 0).quantize(CENT)
+    return {"paid": paid, "refunded": refunded, "refundable": max(paid - refunded, Decimal("0.00"))}

@@ -1,15 +1,294 @@
-from decimal import Decimal
+"""Payment use cases: money received, online payments started and confirmed by verified gateway
+notifications, refunds (through the gateway that took the money, or recorded as manual).
 
-from django.db import transaction
+The money rule: an order's refunds never add up to more than was paid for it. Each refund first
+reserves its amount on the payment by one conditional UPDATE (refunded_total + amount <= amount),
+then asks the gateway; a refusal gives the reservation back. No card data is ever stored.
+"""
 
+import json
+import logging
+import time
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from dianpu import events
+from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.errors import DomainError
 
-from .models import Payment
+from .domain.amounts import CENT, from_minor_units
+from .domain.signatures import SignatureRefused, verify_stripe_signature
+from .gateways import GatewayError, PaymentStart, get_any_gateway, get_gateway
+from .messages import MESSAGES
+from .models import GatewayEvent, Payment, PaymentSession, Refund
+
+log = logging.getLogger(__name__)
+
+
+def _person(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def record_payment(*, order_id: int, gateway: str, amount: Decimal, reference: str = "", actor=None) -> Payment:
-    """Money received for an order (staff confirming a transfer, a courier's COD collection)."""
-    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    """Money received for an order (staff confirming a transfer, a courier's COD collection, a
+    gateway's verified notification)."""
     return Payment.objects.create(order_id=order_id, gateway=gateway, amount=amount, reference=reference,
-                                  recorded_by=person, created_at=clock.now())
+                                  recorded_by=_person(actor), created_at=clock.now())
+
+
+def start_payment(*, payment_method: str, order_id: int, order_number: str, amount: Decimal, email: str,
+                  language: str) -> PaymentStart:
+    """What the buyer needs to pay a new order. Online gateways create their payment (a Stripe
+    PaymentIntent) and we keep its id; called inside checkout's transaction, so a gateway that
+    cannot be reached leaves no order behind."""
+    gateway = get_gateway(payment_method)
+    try:
+        start = gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
+    except GatewayError:
+        raise DomainError(str(MESSAGES["payment_gateway_unavailable"]), code="payment_gateway_unavailable",
+                          status=502) from None
+    if not gateway.offline:
+        now = clock.now()
+        PaymentSession.objects.get_or_create(
+            gateway=gateway.code, reference=start.reference,
+            defaults={"order_id": order_id, "order_number": order_number, "amount": amount, "created_at": now,
+                      "updated_at": now})
+    return start
+
+
+# --- refunds ---------------------------------------------------------------------------------
+def _refund_error(code: str, status: int = 422, **params) -> DomainError:
+    text = str(MESSAGES[code])
+    if params:
+        text = text % params
+    return DomainError(text, code=code, status=status)
+
+
+def _clean_amount(value, code: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise _refund_error(code) from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise _refund_error(code)
+    return amount.quantize(CENT)
+
+
+@transaction.atomic
+def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason: str, actor, manual: bool,
+                    ip_address) -> Refund:
+    payments = list(Payment.objects.filter(order_id=order.pk).order_by("created_at", "id"))
+    if not payments:
+        raise _refund_error("order_not_paid")
+    paid = sum((p.amount for p in payments), Decimal("0.00"))
+    refunded = sum((p.refunded_total for p in payments), Decimal("0.00"))
+    payment = next((p for p in reversed(payments) if p.refundable >= amount), None)
+    # One statement decides: of two concurrent refunds only those that still fit are reserved.
+    if payment is None or Payment.objects.filter(
+            pk=payment.pk, refunded_total__lte=F("amount") - amount).update(
+            refunded_total=F("refunded_total") + amount) != 1:
+        refunded = Payment.objects.filter(order_id=order.pk).values_list("refunded_total", flat=True)
+        refunded = sum(refunded, Decimal("0.00"))
+        raise _refund_error("refund_exceeds_paid", amount=amount, refundable=max(paid - refunded, Decimal("0.00")),
+                            paid=paid, refunded=refunded)
+    gateway = get_any_gateway(payment.gateway)
+    manual = manual or gateway is None or gateway.offline
+    now = clock.now()
+    refund = Refund.objects.create(
+        order_id=order.pk, payment=payment, gateway=payment.gateway, amount=amount, shipping_amount=shipping_amount,
+        reason=reason[:300], status=Refund.Status.SUCCEEDED if manual else Refund.Status.PENDING, manual=manual,
+        created_by=_person(actor), created_at=now)
+    record_audit(actor=actor, action="payment.refund_requested" if not manual else "payment.refunded", obj=refund,
+                 object_repr=f"{order.number} ¥{amount}",
+                 changes={"amount": (None, amount), "status": (None, refund.status)}, reason=reason,
+                 ip_address=ip_address)
+    if manual:
+        _refunded(refund, order_number=order.number)
+    return refund
+
+
+def _refunded(refund: Refund, *, order_number: str) -> None:
+    """The money is back with the buyer: the payment may be fully refunded, analytics hears it."""
+    Payment.objects.filter(pk=refund.payment_id, refunded_total=F("amount")).update(status=Payment.Status.REFUNDED)
+    events.publish(events.OrderRefunded(refund.order_id, order_number, refund.pk, refund.amount, refund.created_at))
+
+
+@transaction.atomic
+def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=None) -> Refund | None:
+    """The gateway's answer for a pending refund: succeeded (money back), failed/canceled
+    (the reservation is given back), pending (just note its id). Safe to call twice."""
+    refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
+    if refund is None:
+        return None
+    pending = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING)
+    if status == "succeeded":
+        if pending.update(status=Refund.Status.SUCCEEDED, reference=reference or refund.reference,
+                          created_at=clock.now()) == 1:
+            refund.refresh_from_db()
+            record_audit(actor=actor, action="payment.refunded", obj=refund, object_repr=f"{refund.order.number}",
+                         changes={"status": ("pending", "succeeded"), "reference": ("", refund.reference)})
+            _refunded(refund, order_number=refund.order.number)
+    elif status in ("failed", "canceled"):
+        if pending.update(status=Refund.Status.FAILED, reference=reference or refund.reference) == 1:
+            Payment.objects.filter(pk=refund.payment_id, refunded_total__gte=refund.amount).update(
+                refunded_total=F("refunded_total") - refund.amount)
+            refund.refresh_from_db()
+            record_audit(actor=actor, action="payment.refund_failed", obj=refund, object_repr=f"{refund.order.number}",
+                         changes={"status": ("pending", "failed")})
+    elif reference and not refund.reference:
+        Refund.objects.filter(pk=refund.pk, reference="").update(reference=reference)
+        refund.reference = reference
+    return refund
+
+
+def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.00"), actor=None,
+                 manual: bool = False, ip_address: str | None = None) -> Refund:
+    """Give money back for an order, through the gateway of its payment (Stripe: a refund of the
+    PaymentIntent) or recorded as manual (bank transfer, cash on delivery, or `manual=True`).
+
+    Refused with nothing moved: an amount that is not positive (refund_amount_invalid), an order
+    with no payment (order_not_paid), more than is left to refund (refund_exceeds_paid, also when
+    concurrent refunds would together exceed it), a gateway refusal (refund_gateway_refused).
+    """
+    amount = _clean_amount(amount, "refund_amount_invalid")
+    if amount <= 0:
+        raise _refund_error("refund_amount_invalid")
+    shipping_amount = _clean_amount(shipping_amount or 0, "refund_shipping_invalid")
+    if shipping_amount < 0 or shipping_amount > amount:
+        raise _refund_error("refund_shipping_invalid")
+    refund = _reserve_refund(order=order, amount=amount, shipping_amount=shipping_amount, reason=reason or "",
+                             actor=actor, manual=manual, ip_address=ip_address)
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    gateway = get_any_gateway(refund.gateway)
+    try:
+        answer = gateway.refund(payment_reference=refund.payment.reference, amount=amount,
+                                idempotency_key=f"dianpu-refund-{refund.pk}",
+                                metadata={"dianpu_refund_id": refund.pk, "order_number": order.number})
+    except GatewayError as exc:
+        if not exc.answered:  # unknown outcome: stays pending until the gateway's notification
+            return refund
+        settle_refund(refund_id=refund.pk, status="failed", actor=actor)
+        raise _refund_error("refund_gateway_refused", status=502, reason=str(exc)) from None
+    return settle_refund(refund_id=refund.pk, status=answer.status, reference=answer.reference, actor=actor)
+
+
+# --- gateway notifications -------------------------------------------------------------------
+def handle_stripe_webhook(*, payload: bytes, signature_header: str, ip_address: str | None = None) -> str:
+    """Verify a Stripe event and act on it once. Returns what was done (paid, duplicate, …).
+
+    A missing, wrong or stale signature is refused (400, logged) and changes nothing. The event
+    id is stored with the change it caused, in one transaction: delivered again, it is a no-op.
+    """
+    try:
+        verify_stripe_signature(payload=payload, header=signature_header, now=time.time(),
+                                secret=getattr(settings, "STRIPE_WEBHOOK_SECRET", ""))
+    except SignatureRefused as exc:
+        log.warning("stripe webhook refused: %s", exc.code, extra={"ip_address": ip_address})
+        raise DomainError(str(MESSAGES[exc.code]), code=exc.code, status=400) from None
+    try:
+        event = json.loads(payload.decode())
+        event_id, event_type, obj = str(event["id"]), str(event["type"]), event["data"]["object"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise DomainError(str(MESSAGES["webhook_malformed"]), code="webhook_malformed", status=400) from None
+    return _apply_stripe_event(event_id, event_type, obj)
+
+
+@transaction.atomic
+def _apply_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
+    try:
+        with transaction.atomic():
+            record = GatewayEvent.objects.create(gateway="stripe", event_id=event_id, event_type=event_type[:60],
+                                                 reference=str(obj.get("id", ""))[:100], received_at=clock.now())
+    except IntegrityError:
+        return "duplicate"
+    handler = STRIPE_EVENT_HANDLERS.get(event_type)
+    outcome = handler(obj) if handler else "ignored"
+    GatewayEvent.objects.filter(pk=record.pk).update(outcome=outcome)
+    return outcome
+
+
+def _on_intent_succeeded(intent: dict) -> str:
+    reference = str(intent.get("id", ""))
+    session = PaymentSession.objects.filter(gateway="stripe", reference=reference).first()
+    order_number = str((intent.get("metadata") or {}).get("order_number", ""))
+    if session is None and not order_number:
+        log.warning("stripe payment for no known order", extra={"reference": reference})
+        return "unknown_payment"
+    now = clock.now()
+    if session is not None:
+        # Pending/failed -> succeeded once; a later "failed" never undoes it (see _on_intent_failed).
+        if PaymentSession.objects.filter(pk=session.pk).exclude(status=PaymentSession.Status.SUCCEEDED).update(
+                status=PaymentSession.Status.SUCCEEDED, updated_at=now) != 1:
+            return "already_paid"
+        order_number = session.order_number
+    amount = from_minor_units(intent.get("amount_received") or intent.get("amount") or 0)
+    events.publish(events.PaymentConfirmed(
+        order_id=session.order_id if session else None, order_number=order_number, gateway="stripe",
+        reference=reference, amount=amount, currency=str(intent.get("currency", "")).upper(), confirmed_at=now))
+    return "confirmed"
+
+
+def _on_intent_failed(intent: dict) -> str:
+    updated = PaymentSession.objects.filter(gateway="stripe", reference=str(intent.get("id", "")),
+                                            status=PaymentSession.Status.PENDING).update(
+        status=PaymentSession.Status.FAILED, updated_at=clock.now())
+    return "failed" if updated else "ignored"
+
+
+def _sync_refund(data: dict, payment_intent: str) -> str:
+    """A refund as Stripe reports it: settle ours, or record one made in Stripe's dashboard."""
+    reference, status = str(data.get("id", "")), str(data.get("status", ""))
+    ours_id = (data.get("metadata") or {}).get("dianpu_refund_id")
+    ours = Refund.objects.filter(gateway="stripe", reference=reference).first() if reference else None
+    if ours is None and ours_id and str(ours_id).isdigit():
+        ours = Refund.objects.filter(pk=int(ours_id), gateway="stripe").first()
+    if ours is not None:
+        settle_refund(refund_id=ours.pk, status=status, reference=reference)
+        return f"refund_{status}"
+    if status != "succeeded":
+        return "ignored"
+    payment = Payment.objects.select_for_update().filter(gateway="stripe", reference=payment_intent).first()
+    if payment is None:  # the payment's own notification has not arrived yet: ask Stripe to resend
+        raise DomainError(str(MESSAGES["event_out_of_order"]), code="event_out_of_order", status=409)
+    if Refund.objects.filter(gateway="stripe", reference=reference).exists():
+        return "refund_known"
+    amount = from_minor_units(data.get("amount") or 0)
+    if amount <= 0 or Payment.objects.filter(pk=payment.pk, refunded_total__lte=F("amount") - amount).update(
+            refunded_total=F("refunded_total") + amount) != 1:
+        log.error("stripe refund exceeds what we recorded as paid", extra={"reference": reference})
+        return "refund_exceeds_paid"
+    refund = Refund.objects.create(order_id=payment.order_id, payment=payment, gateway="stripe", amount=amount,
+                                   reason="Stripe", status=Refund.Status.SUCCEEDED, reference=reference,
+                                   created_at=clock.now())
+    record_audit(actor=None, action="payment.refunded", obj=refund, changes={"amount": (None, amount)},
+                 reason="Stripe")
+    _refunded(refund, order_number=refund.order.number)
+    return "refund_recorded"
+
+
+def _on_charge_refunded(charge: dict) -> str:
+    refunds = (charge.get("refunds") or {}).get("data") or []
+    outcomes = [_sync_refund(r, str(charge.get("payment_intent", ""))) for r in refunds]
+    return ",".join(outcomes)[:40] or "ignored"
+
+
+def _on_refund(refund: dict) -> str:
+    return _sync_refund(refund, str(refund.get("payment_intent", "")))
+
+
+STRIPE_EVENT_HANDLERS = {
+    "payment_intent.succeeded": _on_intent_succeeded,
+    "payment_intent.payment_failed": _on_intent_failed,
+    "payment_intent.canceled": _on_intent_failed,
+    "charge.refunded": _on_charge_refunded,
+    "refund.created": _on_refund,
+    "refund.updated": _on_refund,
+    "refund.failed": _on_refund,
+    "charge.refund.updated": _on_refund,
+}

@@ -22,11 +22,17 @@ VIEW_AUDIT = "audit.view_auditentry"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_CUSTOMERS = "customers.view_customer"
 VIEW_FIGURES = "orders.view_sales_figures"
+REFUND_ORDER = "payments.refund_order"
+VIEW_RETURNS = "returns.view_returnrequest"
+MANAGE_RETURNS = "returns.manage_returns"
+RECEIVE_RETURNS = "returns.receive_returns"
+EDIT_TEMPLATES = "messaging.change_notificationtemplate"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
     VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, RECORD_PAYMENT, FULFIL_ORDER, CANCEL_ORDER,
     REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
+    REFUND_ORDER, VIEW_RETURNS, MANAGE_RETURNS, RECEIVE_RETURNS, EDIT_TEMPLATES,
 )
 
 
@@ -49,12 +55,14 @@ ROLES: tuple[Role, ...] = (
     })),
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
+        VIEW_RETURNS, MANAGE_RETURNS, EDIT_TEMPLATES,
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
-        VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER,
+        VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER, VIEW_RETURNS, RECEIVE_RETURNS,
     })),
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
+        REFUND_ORDER, VIEW_RETURNS,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.

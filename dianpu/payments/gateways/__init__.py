@@ -1,10 +1,13 @@
 """Registry of payment gateways, by code."""
 
 from .bank_transfer import BankTransferGateway
-from .base import PaymentGateway, PaymentStart
+from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 from .cash_on_delivery import CashOnDeliveryGateway
+from .stripe import StripeGateway
 
-GATEWAYS: dict[str, PaymentGateway] = {g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway())}
+GATEWAYS: dict[str, PaymentGateway] = {
+    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway())
+}
 
 
 def get_gateway(code: str) -> PaymentGateway | None:
@@ -12,8 +15,14 @@ def get_gateway(code: str) -> PaymentGateway | None:
     return gateway if gateway is not None and gateway.is_enabled() else None
 
 
+def get_any_gateway(code: str) -> PaymentGateway | None:
+    """A gateway by code even if switched off since (refunds of payments it took)."""
+    return GATEWAYS.get(code)
+
+
 def list_gateways() -> list[PaymentGateway]:
     return [g for g in GATEWAYS.values() if g.is_enabled()]
 
 
-__all__ = ["GATEWAYS", "PaymentGateway", "PaymentStart", "get_gateway", "list_gateways"]
+__all__ = ["GATEWAYS", "GatewayError", "GatewayRefund", "PaymentGateway", "PaymentStart", "get_any_gateway",
+           "get_gateway", "list_gateways"]

@@ -14,6 +14,24 @@ class PaymentStart:
     client_data: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class GatewayRefund:
+    """A refund as the gateway answered it: its id and status (succeeded, pending or failed)."""
+
+    reference: str
+    status: str
+
+
+class GatewayError(Exception):
+    """The gateway refused a request (`answered` True: nothing happened there) or could not be
+    reached (`answered` False: the outcome is unknown until its notification arrives)."""
+
+    def __init__(self, message: str, *, code: str = "", answered: bool = True):
+        super().__init__(message)
+        self.code = code
+        self.answered = answered
+
+
 class PaymentGateway:
     code: str = ""
     name: str = ""  # zh-Hans
@@ -31,3 +49,14 @@ class PaymentGateway:
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str) -> PaymentStart:
         raise NotImplementedError
+
+    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str) -> PaymentStart:
+        """The same payment again (a confirmation page reloaded): online gateways fetch the
+        existing attempt rather than start a second one."""
+        return self.start_payment(order_number=order_number, amount=amount, email="", language=language)
+
+    def refund(self, *, payment_reference: str, amount: Decimal, idempotency_key: str,
+               metadata: dict | None = None) -> GatewayRefund | None:
+        """Send money back through the gateway. None: this method has no gateway to send it
+        through (bank transfer, cash on delivery), and staff return it by hand (a manual refund)."""
+        return None

@@ -1,0 +1,36 @@
+"""Orders' reactions to other apps' domain events (registered in dianpu/events.py)."""
+
+import logging
+
+from dianpu import events
+
+from .domain.states import Action, Status
+from .models import Order
+from .services import hold_order, transition_order
+
+log = logging.getLogger(__name__)
+
+
+def on_payment_confirmed(event: events.PaymentConfirmed) -> None:
+    """A gateway confirmed a payment: mark the order paid (reference = the gateway's id), or hold
+    it for a human when the amount or currency differs or the order can no longer be paid."""
+    query = Order.objects.filter(pk=event.order_id) if event.order_id else Order.objects.filter(
+        number=event.order_number)
+    order = query.first()
+    if order is None:
+        log.warning("payment for an unknown order", extra={"order": event.order_number, "ref": event.reference})
+        return
+    if order.is_paid:
+        return  # another notification, or staff, got there first: pay once
+    if event.amount != order.grand_total or event.currency.upper() != order.currency.upper():
+        hold_order(order=order, reasons=[{
+            "code": "payment_amount_mismatch",
+            "detail": f"{event.gateway} {event.reference}: {event.amount} {event.currency.upper()} "
+                      f"≠ {order.grand_total} {order.currency}",
+        }])
+        return
+    if order.status != Status.PENDING_PAYMENT:
+        hold_order(order=order, reasons=[{"code": "payment_for_closed_order",
+                                          "detail": f"{event.gateway} {event.reference}: {order.status}"}])
+        return
+    transition_order(order=order, action=Action.MARK_PAID, reason=event.reference)

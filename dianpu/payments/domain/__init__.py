@@ -1,0 +1,1 @@
+"""Pure payment rules: webhook signatures, minor units, refund amounts. No Django, no I/O."""

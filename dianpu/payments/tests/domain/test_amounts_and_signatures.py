@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dianpu.payments.domain.amounts import calculate_line_refund, from_minor_units, to_minor_units
+from dianpu.payments.domain.signatures import (
+    SignatureRefused,
+    stripe_signature_header,
+    verify_stripe_signature,
+)
+
+
+def test_yuan_to_fen_and_back():
+    assert to_minor_units(Decimal("118.00")) == 11800
+    assert to_minor_units(Decimal("0.01")) == 1
+    assert from_minor_units(11800) == Decimal("118.00")
+    with pytest.raises(ValueError):
+        to_minor_units(Decimal("1.005"))
+
+
+def test_returned_line_gives_back_what_was_paid_not_the_list_price():
+    # 3 × ¥100 with ¥30 of the order's discounts allocated to the line: ¥270 was paid.
+    assert calculate_line_refund(Decimal("300.00"), Decimal("30.00"), 3, 3) == Decimal("270.00")
+    assert calculate_line_refund(Decimal("300.00"), Decimal("30.00"), 3, 1) == Decimal("90.00")
+    assert calculate_line_refund(Decimal("10.00"), Decimal("0"), 3, 1) == Decimal("3.33")
+    assert calculate_line_refund(Decimal("10.00"), Decimal("0"), 3, 0) == Decimal("0.00")
+
+
+@given(total=st.integers(0, 10**7), discount_share=st.integers(0, 100), quantity=st.integers(1, 50),
+       returned=st.integers(1, 50))
+def test_a_line_refund_is_never_negative_nor_more_than_was_paid(total, discount_share, quantity, returned):
+    line_total = Decimal(total) / 100
+    discount = (line_total * discount_share / 100).quantize(Decimal("0.01"))
+    amount = calculate_line_refund(line_total, discount, quantity, min(returned, quantity))
+    assert Decimal("0.00") <= amount <= line_total - discount
+
+
+def test_valid_signature_returns_its_timestamp():
+    body = b'{"id":"evt_1"}'
+    header = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000)
+    assert verify_stripe_signature(payload=body, header=header, secret="whsec_x", now=1100) == 1000
+
+
+@pytest.mark.parametrize(("header", "now", "code"), [
+    ("", 1000, "signature_missing"),
+    ("v1=abc", 1000, "signature_malformed"),
+    ("t=abc,v1=abc", 1000, "signature_malformed"),
+    ("t=1000,v1=" + "0" * 64, 1000, "signature_mismatch"),
+])
+def test_refused_signatures_say_why(header, now, code):
+    with pytest.raises(SignatureRefused) as refused:
+        verify_stripe_signature(payload=b"{}", header=header, secret="whsec_x", now=now)
+    assert refused.value.code == code
+
+
+def test_signature_older_than_300_seconds_is_stale():
+    body = b"{}"
+    header = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000)
+    verify_stripe_signature(payload=body, header=header, secret="whsec_x", now=1300)
+    with pytest.raises(SignatureRefused) as refused:
+        verify_stripe_signature(payload=body, header=header, secret="whsec_x", now=1301)
+    assert refused.value.code == "signature_stale"
