@@ -27,7 +27,7 @@ SECTIONS: tuple[Section, ...] = (
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
-                      "accounts": "staff"}
+                      "accounts": "staff", "payments": "orders"}
 
 
 def section_of(namespaces: list[str]) -> str:

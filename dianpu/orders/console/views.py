@@ -18,6 +18,7 @@ from dianpu.orders.domain.states import ACTION_PERMISSIONS, Action
 from dianpu.orders.messages import ACTION_LABELS
 from dianpu.orders.models import Order
 from dianpu.orders.services import transition_order
+from dianpu.payments import queries as payment_queries
 
 from .forms import (
     TO_SHIP,
@@ -86,6 +87,8 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),
+        "refunds": payment_queries.list_refunds(order.pk), "refund_summary": payment_queries.get_refund_summary(order.pk),
+        "can_refund": request.user.has_perm(roles.REFUND_ORDER),
     }
 
 

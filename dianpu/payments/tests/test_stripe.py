@@ -320,3 +320,20 @@ def test_concurrent_refunds_never_exceed_what_was_paid(client, api, tee, fake_st
     assert Payment.objects.get(order=order).refunded_total == share
     assert Refund.objects.filter(status="succeeded").count() == 1
     assert len(fake_stripe.paid_requests("/v1/refunds")) == 1
+
+
+def test_confirmation_page_shows_the_payment_element_with_the_client_secret(client, tee, fake_stripe):
+    from dianpu.orders.tests.builders import checkout_request
+    from dianpu.checkout.services import place_order
+
+    from dianpu.storefront import views
+
+    placed = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe"))
+    session = client.session
+    session[views.SESSION_ORDERS] = [placed.order.number]
+    session.save()
+    page = client.get(f"/orders/{placed.order.number}/thanks/").content.decode()
+    intent = fake_stripe.intents[placed.payment.reference]
+    assert f'data-client-secret="{intent["client_secret"]}"' in page
+    assert "js.stripe.com" not in page
+    assert len(fake_stripe.paid_requests("/v1/payment_intents")) == 1  # the page fetched, did not create
