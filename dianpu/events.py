@@ -83,4 +83,5 @@ def register_handlers() -> None:
 # apps that react (which sit above them in the layers).
 HANDLERS: list[tuple[type, str]] = [
     (PaymentConfirmed, "dianpu.orders.handlers.on_payment_confirmed"),
+    (OrderRefunded, "dianpu.orders.handlers.on_order_refunded"),
 ]

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "dianpu.orders",
     "dianpu.cart",
     "dianpu.checkout",
+    "dianpu.messaging",
+    "dianpu.returns",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

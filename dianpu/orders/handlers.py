@@ -2,11 +2,13 @@
 
 import logging
 
+from django.db import transaction
+
 from dianpu import events
 
 from .domain.states import Action, Status
 from .models import Order
-from .services import hold_order, transition_order
+from .services import hold_order, notify_customer, transition_order
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +36,9 @@ def on_payment_confirmed(event: events.PaymentConfirmed) -> None:
                                           "detail": f"{event.gateway} {event.reference}: {order.status}"}])
         return
     transition_order(order=order, action=Action.MARK_PAID, reason=event.reference)
+
+
+def on_order_refunded(event: events.OrderRefunded) -> None:
+    """Money went back: tell the buyer (once the refund is committed)."""
+    amount = str(event.amount)
+    transaction.on_commit(lambda: notify_customer(event.order_id, "refund_made", {"refund_amount": amount}))

@@ -1,48 +1,49 @@
-"""Customer e-mails for an order, rendered in the language the customer bought in."""
+"""Customer e-mails for an order, from the editable templates (messaging), in the language the
+customer bought in."""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from dianpu.fulfillment.carriers import get_carrier
+from dianpu.messaging.domain.defaults import KINDS
+from dianpu.messaging.services import send_notification
 from dianpu.payments.queries import payment_start_for
 
 from .models import Order
 
-SUBJECTS = {
-    "order_confirmed": lambda o: _("订单 %(number)s 已确认") % {"number": o.number},
-    "payment_received": lambda o: _("订单 %(number)s 已收到付款") % {"number": o.number},
-    "shipped": lambda o: _("订单 %(number)s 已发货") % {"number": o.number},
-    "delivered": lambda o: _("订单 %(number)s 已签收") % {"number": o.number},
-    "cancelled": lambda o: _("订单 %(number)s 已取消") % {"number": o.number},
-}
+
+def order_context(order: Order) -> dict:
+    """The plain data every order notification may use (see messaging/domain/defaults.py)."""
+    english = (order.language or "").startswith("en")
+    carrier = get_carrier(order.carrier) if order.carrier else None
+    return {
+        "order": {"number": order.number, "customer_name": order.ship_name, "email": order.email,
+                  "subtotal": order.subtotal, "shipping_total": order.shipping_total,
+                  "discount_total": order.discount_total, "grand_total": order.grand_total,
+                  "lines": [{"name": ln.product_name, "variant": ln.variant_label, "quantity": ln.quantity,
+                             "line_total": ln.line_total} for ln in order.lines.all()]},
+        "shop_name": settings.SHOP_NAME,
+        "status_url": f"{settings.SITE_URL}/orders/status/?{urlencode({'number': order.number, 'email': order.email})}",
+        "carrier_name": (carrier.name_en if english else carrier.name) if carrier else "",
+        "tracking_number": order.tracking_number,
+        "tracking_url": carrier.tracking_url(order.tracking_number) if carrier else "",
+        "payment_instructions": "", "return_number": "", "return_kind": "", "refund_amount": "",
+    }
 
 
-def send_order_email(order_id: int, kind: str) -> None:
+def send_order_email(order_id: int, kind: str, extra: dict | None = None) -> None:
     order = Order.objects.prefetch_related("lines").filter(pk=order_id).first()
-    if order is None or kind not in SUBJECTS:
+    if order is None or kind not in KINDS:
         return
     with translation.override(order.language or settings.LANGUAGE_CODE):
-        carrier = get_carrier(order.carrier) if order.carrier else None
-        context = {
-            "order": order,
-            "kind": kind,
-            "shop_name": settings.SHOP_NAME,
-            "status_url": f"{settings.SITE_URL}/orders/status/?{urlencode({'number': order.number, 'email': order.email})}",
-            "carrier_name": (carrier.name_en if order.language.startswith("en") else carrier.name) if carrier else "",
-            "tracking_url": carrier.tracking_url(order.tracking_number) if carrier else "",
-        }
-        context["payment_instructions"] = _payment_instructions(order) if kind == "order_confirmed" else ""
-        subject = SUBJECTS[kind](order)
-        text = render_to_string("orders/email/order_email.txt", context)
-        html = render_to_string("orders/email/order_email.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [order.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+        context = order_context(order)
+        if kind == "order_confirmed":
+            context["payment_instructions"] = _payment_instructions(order)
+        context.update(extra or {})
+        send_notification(to=order.email, kind=kind, language=order.language or settings.LANGUAGE_CODE,
+                          context=context)
 
 
 def _payment_instructions(order: Order) -> str:

@@ -113,13 +113,18 @@ def _count_units(order, lines, sign: int) -> None:
     record_units_sold(units)
 
 
-def _notify(order_id: int, kind: str) -> None:
+def _notify(order_id: int, kind: str, extra: dict | None = None) -> None:
     from .tasks import send_order_notification  # tasks import services; import late to avoid a cycle
 
     try:
-        send_order_notification(order_id, kind)
+        send_order_notification(order_id, kind, extra)
     except Exception:  # a mail outage must never undo or block the order itself
         log.exception("could not queue notification", extra={"order_id": order_id, "kind": kind})
+
+
+def notify_customer(order_id: int, kind: str, extra: dict | None = None) -> None:
+    """Queue a customer notification about an order (call on commit); never raises."""
+    _notify(order_id, kind, extra)
 
 
 NOTIFY_ON = {Action.MARK_PAID: "payment_received", Action.SHIP: "shipped", Action.MARK_DELIVERED: "delivered",

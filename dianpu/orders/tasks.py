@@ -7,8 +7,8 @@ from . import notifications, services
 
 
 @db_task(retries=3, retry_delay=60)
-def send_order_notification(order_id: int, kind: str) -> None:
-    notifications.send_order_email(order_id, kind)
+def send_order_notification(order_id: int, kind: str, extra: dict | None = None) -> None:
+    notifications.send_order_email(order_id, kind, extra)
 
 
 @db_periodic_task(crontab(minute="*/15"))

@@ -47,3 +47,10 @@ def get_refund_summary(order_id: int) -> dict:
     paid = Decimal(totals["paid"] or 0).quantize(CENT)
     refunded = Decimal(totals["refunded"] or 0).quantize(CENT)
     return {"paid": paid, "refunded": refunded, "refundable": max(paid - refunded, Decimal("0.00"))}
+
+
+def get_refunded_shipping(order_id: int) -> Decimal:
+    """Shipping already given back (or on its way back) for an order."""
+    total = Refund.objects.filter(order_id=order_id).exclude(status=Refund.Status.FAILED).aggregate(
+        s=Sum("shipping_amount"))["s"]
+    return Decimal(total or 0).quantize(CENT)

@@ -326,11 +326,9 @@ def test_confirmation_page_shows_the_payment_element_with_the_client_secret(clie
     from dianpu.orders.tests.builders import checkout_request
     from dianpu.checkout.services import place_order
 
-    from dianpu.storefront import views
-
     placed = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe"))
     session = client.session
-    session[views.SESSION_ORDERS] = [placed.order.number]
+    session["placed_orders"] = [placed.order.number]  # storefront.views.SESSION_ORDERS
     session.save()
     page = client.get(f"/orders/{placed.order.number}/thanks/").content.decode()
     intent = fake_stripe.intents[placed.payment.reference]

@@ -1,0 +1,1 @@
+"""Pure: the notification kinds, their variables and default texts in both languages."""

@@ -1,0 +1,1 @@
+"""Pure after-sales rules: the return state table and who may ask for what, when."""
