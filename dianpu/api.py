@@ -15,7 +15,9 @@ from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.orders.api import router as orders_router
+from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
+from dianpu.returns.api import router as returns_router
 
 api = NinjaAPI(
     title="dianpu API",
@@ -80,3 +82,5 @@ api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
+api.add_router("/", returns_router)
+api.add_router("/", messaging_router)

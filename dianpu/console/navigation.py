@@ -21,13 +21,17 @@ SECTIONS: tuple[Section, ...] = (
     Section("home", pgettext_lazy("console section", "概览"), "console:home", None),
     Section("catalog", pgettext_lazy("console section", "商品"), "console:catalog:product-list", roles.VIEW_CATALOG),
     Section("orders", pgettext_lazy("console section", "订单"), "console:orders:order-list", roles.VIEW_ORDERS),
+    Section("returns", pgettext_lazy("console section", "售后"), "console:returns:return-list", roles.VIEW_RETURNS),
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
+    Section("notifications", pgettext_lazy("console section", "通知模板"), "console:messaging:template-list",
+            roles.EDIT_TEMPLATES),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
-                      "accounts": "staff", "payments": "orders"}
+                      "accounts": "staff", "payments": "orders",
+                      "returns": "returns", "messaging": "notifications"}
 
 
 def section_of(namespaces: list[str]) -> str:

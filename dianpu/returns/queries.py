@@ -28,6 +28,10 @@ def list_returns(*, status: str = "", search: str = "", kind: str = ""):
     return qs.order_by("-created_at", "-id")
 
 
+def count_returns_by_status() -> dict[str, int]:
+    return dict(ReturnRequest.objects.order_by().values_list("status").annotate(n=Count("id")))
+
+
 def get_return(number: str) -> ReturnRequest:
     from .services import get_return_or_error
 

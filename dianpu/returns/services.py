@@ -28,14 +28,14 @@ from .queries import calculate_refund_due
 log = logging.getLogger(__name__)
 
 
-def _error(code: str, status: int = 422, **params) -> DomainError:
+def _error(code: str, http_status: int = 422, **params) -> DomainError:
     text = str(MESSAGES.get(code, code))
     if params:
         try:
             text = text % params
         except (KeyError, TypeError, ValueError):
             pass
-    return DomainError(text, code=code, status=status)
+    return DomainError(text, code=code, status=http_status)
 
 
 def _refusal(exc: ReturnRefused) -> DomainError:
@@ -44,7 +44,7 @@ def _refusal(exc: ReturnRefused) -> DomainError:
         params["status"] = str(ReturnRequest.Status(params["status"]).label)
     if "action" in params and params["action"] in ACTION_LABELS:
         params["action"] = str(ACTION_LABELS[params["action"]])
-    return _error(exc.code, status=409 if exc.code == "return_transition_not_allowed" else 422, **params)
+    return _error(exc.code, http_status=409 if exc.code == "return_transition_not_allowed" else 422, **params)
 
 
 def _person(actor):

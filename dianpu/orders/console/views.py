@@ -19,6 +19,7 @@ from dianpu.orders.messages import ACTION_LABELS
 from dianpu.orders.models import Order
 from dianpu.orders.services import transition_order
 from dianpu.payments import queries as payment_queries
+from dianpu.returns.queries import list_returns_for_order
 
 from .forms import (
     TO_SHIP,
@@ -89,6 +90,7 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "shipping_method": _shipping_method_name(order.shipping_method),
         "refunds": payment_queries.list_refunds(order.pk), "refund_summary": payment_queries.get_refund_summary(order.pk),
         "can_refund": request.user.has_perm(roles.REFUND_ORDER),
+        "returns": list_returns_for_order(order.pk), "can_request_return": request.user.has_perm(roles.MANAGE_RETURNS),
     }
 
 

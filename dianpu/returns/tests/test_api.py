@@ -1,0 +1,79 @@
+from decimal import Decimal
+
+import pytest
+
+from dianpu.catalog.tests.builders import make_product
+from dianpu.inventory.models import StockMove
+from dianpu.payments.models import Refund
+from dianpu.returns.models import ReturnRequest
+
+from .builders import delivered_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order():
+    make_product(name="纯棉T恤", price="50.00", stock=10, skus=["TEE-1"])
+    return delivered_order({"TEE-1": 2})
+
+
+def test_buyer_requests_and_staff_work_it_through_to_a_refund(api, staff_api, order):
+    created = api.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
+                                   "reason": "size_fit", "reason_detail": "偏小", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["status"], body["source"], body["refund_due"]) == ("requested", "customer", "50.00")
+    number = body["number"]
+    agent, warehouse, finance = staff_api("agent"), staff_api("warehouse"), staff_api("finance")
+    assert agent.post(f"returns/{number}/approve", {"note": "同意"}).json()["status"] == "approved"
+    shipped = agent.post(f"returns/{number}/shipment", {"carrier": "sf", "tracking_number": "SF1234567890123"})
+    assert shipped.json()["tracking_number"] == "SF1234567890123"
+    received = warehouse.post(f"returns/{number}/receive",
+                              {"lines": [{"sku": "TEE-1", "restocked": 1, "written_off": 0}]})
+    assert received.status_code == 200 and received.json()["allowed_actions"] == ["refund", "close"]
+    assert StockMove.objects.get(kind="return").on_hand_delta == 1
+    refunded = finance.post(f"returns/{number}/refund", {"include_shipping": False})
+    assert refunded.status_code == 200 and refunded.json()["status"] == "refunded"
+    assert Refund.objects.get().amount == Decimal("50.00")
+    assert agent.post(f"returns/{number}/close", {}).json()["status"] == "closed"
+    queue = agent.get("returns", status="closed").json()
+    assert [(i["number"], i["units"]) for i in queue["items"]] == [(number, 1)]
+    rate = agent.get("reports/return-rate", by="product").json()
+    assert [(r["name"], r["sold"], r["returned"], r["rate"]) for r in rate] == [("纯棉T恤", 2, 1, "0.5000")]
+
+
+def test_each_step_needs_its_role(staff_api, order):
+    agent = staff_api("agent")
+    number = agent.post(f"orders/{order.number}/returns", {"kind": "return", "reason": "damaged",
+                                                          "lines": [{"sku": "TEE-1", "quantity": 2}]}).json()["number"]
+    assert staff_api("warehouse").post(f"returns/{number}/approve", {}).status_code == 403
+    agent.post(f"returns/{number}/approve", {})
+    assert agent.post(f"returns/{number}/receive", {"lines": [{"sku": "TEE-1", "restocked": 2,
+                                                              "written_off": 0}]}).status_code == 403
+    assert staff_api("designer").get("returns").status_code == 403
+    assert ReturnRequest.objects.get().status == "approved"
+
+
+def test_buyer_with_the_wrong_email_is_refused(api, order):
+    response = api.post("returns", {"order_number": order.number, "email": "someone@else.com", "kind": "return",
+                                    "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    assert response.status_code == 404
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_too_many_units_are_refused_in_english(api_en, order):
+    response = api_en.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
+                                       "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 3}]})
+    assert response.status_code == 422
+    assert "more than" in response.json()["detail"]
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_rejecting_twice_is_a_conflict(staff_api, order):
+    agent = staff_api("agent")
+    number = agent.post(f"orders/{order.number}/returns", {"kind": "exchange", "reason": "size_fit",
+                                                          "lines": [{"sku": "TEE-1", "quantity": 1}]}).json()["number"]
+    assert agent.post(f"returns/{number}/reject", {"note": "超出期限"}).status_code == 200
+    again = agent.post(f"returns/{number}/reject", {"note": "超出期限"})
+    assert again.status_code == 409 and again.json()["code"] == "return_transition_not_allowed"
