@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sitemaps, views
+from . import after_sales, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("cart/update/", views.cart_update, name="cart-update"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/status/", views.order_status, name="order-status"),
+    path("orders/returns/", after_sales.return_request, name="return-request"),
+    path("orders/returns/<str:return_number>/shipment/", after_sales.return_shipment, name="return-shipment"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

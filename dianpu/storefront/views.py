@@ -33,6 +33,7 @@ from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import list_payment_methods, payment_start_for
 
+from .after_sales import after_sales_context
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
 from .seo import page_meta, product_json_ld
@@ -432,5 +433,6 @@ def order_status(request):
         context.update(
             history=[{"status": _status_label(h.to_status), "at": h.created_at} for h in order.history.all()],
             tracking=_tracking(order), shipping_name=_shipping_method_name(order.shipping_method),
+            after_sales=after_sales_context(order), lookup_email=form.cleaned_data["email"],
         )
     return _render(request, "storefront/order_status.html", context, status=200)

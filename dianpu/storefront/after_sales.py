@@ -1,0 +1,84 @@
+"""After-sales on the buyer's order page: open a request, enter the return parcel's tracking.
+
+The buyer proves the order is theirs the way the order-status page does: number + e-mail."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dianpu.core.errors import DomainError
+from dianpu.fulfillment.queries import list_carriers
+from dianpu.orders.queries import get_order_for_customer
+from dianpu.returns.models import ReturnRequest
+from dianpu.returns.queries import list_returns_for_order
+from dianpu.returns.services import record_return_shipment, request_return
+
+
+def after_sales_context(order) -> dict:
+    """What the order-status page shows under 售后: the order's requests, and the request form."""
+    returns = list_returns_for_order(order.pk)
+    return {
+        "returns": [{"ret": r, "needs_tracking": r.status == ReturnRequest.Status.APPROVED
+                     and r.kind != ReturnRequest.Kind.REFUND_ONLY} for r in returns],
+        "can_request": order.paid_at is not None and order.status != "cancelled",
+        "kinds": ReturnRequest.Kind.choices, "reasons": ReturnRequest.Reason.choices,
+        "carriers": [(c["code"], c["name"]) for c in list_carriers()],
+        "window_days": settings.RETURN_WINDOW_DAYS,
+    }
+
+
+def _back(number: str, email: str):
+    return redirect(reverse("storefront:order-status") + "?" + urlencode({"number": number, "email": email}))
+
+
+def _order(request):
+    number, email = request.POST.get("number", ""), request.POST.get("email", "")
+    return get_order_for_customer(number, email), number, email
+
+
+@require_POST
+def return_request(request):
+    order, number, email = _order(request)
+    if order is None:
+        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
+        return redirect("storefront:order-status")
+    lines = {}
+    for line in order.lines.all():
+        try:
+            quantity = int(request.POST.get(f"qty-{line.pk}") or 0)
+        except ValueError:
+            quantity = 0
+        if quantity > 0:
+            lines[line.pk] = quantity
+    try:
+        created = request_return(order=order, kind=request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
+                                 reason_detail=request.POST.get("reason_detail", "")[:500], lines=lines,
+                                 source=ReturnRequest.Source.CUSTOMER, ip_address=request.META.get("REMOTE_ADDR"))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("售后申请 %(number)s 已提交，我们会尽快处理。") % {"number": created.number})
+    return _back(number, email)
+
+
+@require_POST
+def return_shipment(request, return_number):
+    order, number, email = _order(request)
+    ret = ReturnRequest.objects.filter(number=return_number, order=order).first() if order else None
+    if ret is None:
+        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
+        return redirect("storefront:order-status")
+    try:
+        record_return_shipment(request=ret, carrier=request.POST.get("carrier", ""),
+                               tracking_number=request.POST.get("tracking_number", ""),
+                               ip_address=request.META.get("REMOTE_ADDR"))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("已登记退回运单，收到商品后我们会尽快处理。"))
+    return _back(number, email)
