@@ -303,3 +303,12 @@ def test_confirmation_page_shows_the_payment_element_with_the_client_secret(clie
     assert f'data-client-secret="{intent["client_secret"]}"' in page
     assert "js.stripe.com" not in page
     assert len(fake_stripe.paid_requests("/v1/payment_intents")) == 1  # the page fetched, did not create
+
+
+def test_a_secret_key_without_a_webhook_secret_is_reported(settings):
+    from dianpu.payments.checks import stripe_configuration
+
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", ""
+    assert [w.id for w in stripe_configuration(None)] == ["dianpu.payments.W001"]
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    assert stripe_configuration(None) == []
