@@ -37,6 +37,7 @@ def checkout(request, payload: CheckoutIn):
         "shipping_total": order.shipping_total, "total": order.grand_total, "lines": order_lines_out(order),
         "payment": {"gateway": placed.payment.gateway, "reference": placed.payment.reference,
                     "instructions": placed.payment.instructions,
-                    "client_secret": placed.payment.client_data.get("client_secret", "")},
+                    "client_secret": placed.payment.client_data.get("client_secret", ""),
+                    "redirect_url": placed.payment.client_data.get("redirect_url", "")},
         "status_url": status_url,
     })

@@ -43,6 +43,7 @@ class PaymentOut(Schema):
     reference: str
     instructions: str
     client_secret: str = ""
+    redirect_url: str = ""
 
 
 class CheckoutOut(Schema):

@@ -3,6 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
@@ -75,6 +76,13 @@ def stripe_webhook(request):
                                              signature_header=request.headers.get("Stripe-Signature", ""),
                                              ip_address=request.META.get("REMOTE_ADDR"))
     return {"received": True, "outcome": outcome}
+
+
+@router.post("/payments/alipay/notify", response={200: str, 400: Problem},
+             summary="Alipay asynchronous notifications (form-encoded, RSA2-signed); answers the text success")
+def alipay_notify(request):
+    services.handle_alipay_notification(params=request.POST.dict(), ip_address=request.META.get("REMOTE_ADDR"))
+    return HttpResponse("success", content_type="text/plain")
 
 
 @router.get("/orders/{number}/refunds", auth=StaffToken(), response=RefundList,

@@ -20,7 +20,9 @@ from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
+from .domain.alipay import verify_alipay_notification
 from .domain.amounts import CENT, from_minor_units
+from .domain.rsa import KeyFormatError, parse_public_key
 from .domain.signatures import SignatureRefused, verify_stripe_signature
 from .gateways import GatewayError, PaymentStart, get_any_gateway, get_gateway
 from .messages import MESSAGES
@@ -97,7 +99,7 @@ def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason:
         raise _refund_error("refund_exceeds_paid", amount=amount, refundable=max(paid - refunded, Decimal("0.00")),
                             paid=paid, refunded=refunded)
     gateway = get_any_gateway(payment.gateway)
-    manual = manual or gateway is None or gateway.offline
+    manual = manual or gateway is None or not gateway.refunds_online
     now = clock.now()
     refund = Refund.objects.create(
         order_id=order.pk, payment=payment, gateway=payment.gateway, amount=amount, shipping_amount=shipping_amount,
@@ -292,3 +294,52 @@ STRIPE_EVENT_HANDLERS = {
     "refund.failed": _on_refund,
     "charge.refund.updated": _on_refund,
 }
+
+
+def handle_alipay_notification(*, params: dict, ip_address: str | None = None) -> str:
+    """Verify an Alipay asynchronous notification (RSA2 with Alipay's public key, our app id) and
+    act on it once (keyed by notify_id). TRADE_SUCCESS / TRADE_FINISHED confirm the payment of
+    out_trade_no (the order number) for total_amount; TRADE_CLOSED marks the attempt failed."""
+    try:
+        verify_alipay_notification(params, parse_public_key(getattr(settings, "ALIPAY_PUBLIC_KEY", "")))
+        if params.get("app_id") != settings.ALIPAY_APP_ID:
+            raise SignatureRefused("signature_mismatch")
+    except (SignatureRefused, KeyFormatError) as exc:
+        code = getattr(exc, "code", "signature_missing")
+        log.warning("alipay notification refused: %s", code, extra={"ip_address": ip_address})
+        raise DomainError(str(MESSAGES[code]), code=code, status=400) from None
+    event_id = params.get("notify_id") or f"{params.get('trade_no', '')}:{params.get('trade_status', '')}"
+    return _apply_alipay_notification(event_id, params)
+
+
+@transaction.atomic
+def _apply_alipay_notification(event_id: str, params: dict) -> str:
+    try:
+        with transaction.atomic():
+            GatewayEvent.objects.create(gateway="alipay", event_id=event_id[:100],
+                                        event_type=str(params.get("trade_status", ""))[:60],
+                                        reference=str(params.get("trade_no", ""))[:100], received_at=clock.now())
+    except IntegrityError:
+        return "duplicate"
+    order_number, status = str(params.get("out_trade_no", "")), params.get("trade_status", "")
+    session = PaymentSession.objects.filter(gateway="alipay", reference=order_number).first()
+    now = clock.now()
+    if status == "TRADE_CLOSED":
+        PaymentSession.objects.filter(gateway="alipay", reference=order_number,
+                                      status=PaymentSession.Status.PENDING).update(
+            status=PaymentSession.Status.FAILED, updated_at=now)
+        return "failed"
+    if status not in ("TRADE_SUCCESS", "TRADE_FINISHED"):
+        return "ignored"
+    if session is not None and PaymentSession.objects.filter(pk=session.pk).exclude(
+            status=PaymentSession.Status.SUCCEEDED).update(status=PaymentSession.Status.SUCCEEDED,
+                                                            updated_at=now) != 1:
+        return "already_paid"
+    try:
+        amount = _clean_amount(params.get("total_amount", ""), "webhook_malformed")
+    except DomainError:
+        amount = Decimal("0.00")
+    events.publish(events.PaymentConfirmed(
+        order_id=session.order_id if session else None, order_number=order_number, gateway="alipay",
+        reference=str(params.get("trade_no", ""))[:100], amount=amount, currency="CNY", confirmed_at=now))
+    return "confirmed"

@@ -1,12 +1,13 @@
 """Registry of payment gateways, by code."""
 
+from .alipay import AlipayGateway
 from .bank_transfer import BankTransferGateway
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 from .cash_on_delivery import CashOnDeliveryGateway
 from .stripe import StripeGateway
 
 GATEWAYS: dict[str, PaymentGateway] = {
-    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway())
+    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway(), AlipayGateway())
 }
 
 

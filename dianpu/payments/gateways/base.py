@@ -43,6 +43,8 @@ class PaymentGateway:
     offline: bool = True
     # Cash on delivery: the order may ship before it is paid.
     pays_on_delivery: bool = False
+    # Refunds go back through the gateway's API (else they are recorded as manual).
+    refunds_online: bool = False
 
     def is_enabled(self) -> bool:
         return True

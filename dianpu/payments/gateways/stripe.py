@@ -46,6 +46,7 @@ class StripeGateway(PaymentGateway):
     description = "使用银行卡或电子钱包在线支付，卡号由 Stripe 处理，本店不保存。"
     description_en = "Pay online by card or wallet; Stripe handles the card, we never see or keep it."
     offline = False
+    refunds_online = True
 
     def is_enabled(self) -> bool:
         return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))

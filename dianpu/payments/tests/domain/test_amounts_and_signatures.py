@@ -62,3 +62,11 @@ def test_signature_older_than_300_seconds_is_stale():
     with pytest.raises(SignatureRefused) as refused:
         verify_stripe_signature(payload=body, header=header, secret="whsec_x", now=1301)
     assert refused.value.code == "signature_stale"
+
+
+def test_alipay_signs_sorted_non_empty_parameters_without_sign():
+    from dianpu.payments.domain.alipay import signing_string
+
+    params = {"b": "2", "a": "1", "sign": "xyz", "sign_type": "RSA2", "empty": "", "c": "中文"}
+    assert signing_string(params) == "a=1&b=2&c=中文"
+    assert signing_string(params, exclude=("sign",)) == "a=1&b=2&c=中文&sign_type=RSA2"

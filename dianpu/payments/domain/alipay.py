@@ -1,0 +1,32 @@
+"""Alipay's RSA2 scheme: parameters sorted by name, joined as k=v&k=v, signed with SHA256withRSA,
+the signature base64-encoded in `sign`. Notifications leave `sign` and `sign_type` out of the
+signed string; requests leave out only `sign`. Empty values are left out."""
+
+import base64
+import binascii
+
+from .rsa import RsaPrivateKey, RsaPublicKey, sign_sha256, verify_sha256
+from .signatures import SignatureRefused
+
+
+def signing_string(params: dict, *, exclude: tuple[str, ...] = ("sign", "sign_type")) -> str:
+    return "&".join(f"{k}={params[k]}" for k in sorted(params) if k not in exclude and params[k] not in ("", None))
+
+
+def sign_request(params: dict, key: RsaPrivateKey) -> str:
+    return base64.b64encode(sign_sha256(signing_string(params, exclude=("sign",)).encode(), key)).decode()
+
+
+def verify_alipay_notification(params: dict, key: RsaPublicKey) -> None:
+    """Raise SignatureRefused(code) unless `params` carry a valid RSA2 signature by Alipay."""
+    signature = params.get("sign", "")
+    if not signature:
+        raise SignatureRefused("signature_missing")
+    if params.get("sign_type", "RSA2") != "RSA2":
+        raise SignatureRefused("signature_malformed")
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureRefused("signature_malformed") from None
+    if not verify_sha256(signing_string(params).encode(), raw, key):
+        raise SignatureRefused("signature_mismatch")
