@@ -12,5 +12,4 @@ MESSAGES = {
     "signature_mismatch": _("Webhook 签名无效。"),
     "signature_stale": _("Webhook 签名已过期（时间戳超出 300 秒）。"),
     "webhook_malformed": _("无法解析通知内容。"),
-    "event_out_of_order": _("该退款对应的付款尚未确认，请稍后重发。"),
 }

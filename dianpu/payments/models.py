@@ -104,6 +104,9 @@ class GatewayEvent(models.Model):
     event_type = models.CharField(max_length=60)
     reference = models.CharField(max_length=100, blank=True)
     outcome = models.CharField(max_length=40, blank=True)
+    # Kept only for a notification that arrived before the one it depends on ("deferred"), to be
+    # replayed when that one arrives.
+    payload = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField()
 
     class Meta:

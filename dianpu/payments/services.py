@@ -210,9 +210,30 @@ def _apply_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
     except IntegrityError:
         return "duplicate"
     handler = STRIPE_EVENT_HANDLERS.get(event_type)
-    outcome = handler(obj) if handler else "ignored"
+    try:
+        outcome = handler(obj) if handler else "ignored"
+    except _Deferred as deferred:
+        # Arrived before the payment it refunds: kept, and replayed when that payment is confirmed.
+        GatewayEvent.objects.filter(pk=record.pk).update(outcome="deferred", reference=deferred.reference[:100],
+                                                         payload=obj)
+        return "deferred"
     GatewayEvent.objects.filter(pk=record.pk).update(outcome=outcome)
     return outcome
+
+
+class _Deferred(Exception):
+    def __init__(self, reference: str):
+        super().__init__(reference)
+        self.reference = reference
+
+
+def _replay_deferred(reference: str) -> None:
+    for record in GatewayEvent.objects.filter(gateway="stripe", outcome="deferred", reference=reference).order_by("id"):
+        try:
+            outcome = STRIPE_EVENT_HANDLERS[record.event_type](record.payload)
+        except _Deferred:
+            continue
+        GatewayEvent.objects.filter(pk=record.pk).update(outcome=f"replayed:{outcome}"[:40], payload={})
 
 
 def _on_intent_succeeded(intent: dict) -> str:
@@ -233,6 +254,7 @@ def _on_intent_succeeded(intent: dict) -> str:
     events.publish(events.PaymentConfirmed(
         order_id=session.order_id if session else None, order_number=order_number, gateway="stripe",
         reference=reference, amount=amount, currency=str(intent.get("currency", "")).upper(), confirmed_at=now))
+    _replay_deferred(reference)
     return "confirmed"
 
 
@@ -256,8 +278,8 @@ def _sync_refund(data: dict, payment_intent: str) -> str:
     if status != "succeeded":
         return "ignored"
     payment = Payment.objects.select_for_update().filter(gateway="stripe", reference=payment_intent).first()
-    if payment is None:  # the payment's own notification has not arrived yet: ask Stripe to resend
-        raise DomainError(str(MESSAGES["event_out_of_order"]), code="event_out_of_order", status=409)
+    if payment is None:  # the payment's own notification has not arrived yet
+        raise _Deferred(payment_intent)
     if Refund.objects.filter(gateway="stripe", reference=reference).exists():
         return "refund_known"
     amount = from_minor_units(data.get("amount") or 0)

@@ -90,7 +90,6 @@ class StripeGateway(PaymentGateway):
             "amount": to_minor_units(amount), "currency": "cny",
             "metadata": {"order_number": order_number},
             "automatic_payment_methods": {"enabled": True},
-            **({"receipt_email": email} if email else {}),
         }, idempotency_key=f"dianpu-order-{order_number}")
         return self._start(intent, language)
 

@@ -184,23 +184,39 @@ def test_failed_then_succeeded_pays(client, stripe_order, fake_stripe):
     assert order.status == "paid"
 
 
-def test_refund_event_before_the_payment_is_retried_later(client, stripe_order, fake_stripe):
+def test_refund_event_before_the_payment_is_kept_and_applied_when_the_payment_arrives(client, stripe_order,
+                                                                                        fake_stripe):
     order, _body = stripe_order
     reference = PaymentSession.objects.get(order=order).reference
     refund = {"id": "re_dash", "object": "refund", "amount": 1000, "currency": "cny",
               "payment_intent": reference, "status": "succeeded", "metadata": {}}
     early = stripe_event("refund.created", refund, "evt_refund_early")
     response = post_event(client, early)
-    assert response.status_code == 409 and response.json()["code"] == "event_out_of_order"
-    assert Refund.objects.count() == 0 and GatewayEvent.objects.count() == 0
+    assert response.status_code == 200 and response.json()["outcome"] == "deferred"
+    assert Refund.objects.count() == 0
+    order.refresh_from_db()
+    assert order.status == "pending_payment"
     post_event(client, succeeded(fake_stripe, order))
-    assert post_event(client, early).json()["outcome"] == "refund_recorded"  # Stripe's retry
+    [recorded] = Refund.objects.all()
+    assert (recorded.amount, recorded.reference, recorded.status) == (Decimal("10.00"), "re_dash", "succeeded")
     assert post_event(client, early).json()["outcome"] == "duplicate"
     charge = {"id": "ch_1", "object": "charge", "payment_intent": reference, "refunds": {"data": [refund]}}
     assert post_event(client, stripe_event("charge.refunded", charge)).json()["outcome"] == "refund_succeeded"
-    [recorded] = Refund.objects.all()
-    assert (recorded.amount, recorded.reference, recorded.status) == (Decimal("10.00"), "re_dash", "succeeded")
+    assert Refund.objects.count() == 1
     assert Payment.objects.get(order=order).refunded_total == Decimal("10.00")
+    assert GatewayEvent.objects.get(event_id="evt_refund_early").outcome == "replayed:refund_recorded"
+
+
+def test_refund_event_after_the_payment_records_a_dashboard_refund(client, stripe_order, fake_stripe):
+    order, _body = stripe_order
+    post_event(client, succeeded(fake_stripe, order))
+    reference = PaymentSession.objects.get(order=order).reference
+    refund = {"id": "re_late", "object": "refund", "amount": 500, "currency": "cny",
+              "payment_intent": reference, "status": "succeeded", "metadata": {}}
+    assert post_event(client, stripe_event("refund.updated", refund)).json()["outcome"] == "refund_recorded"
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert Payment.objects.get(order=order).refunded_total == Decimal("5.00")
 
 
 def paid_stripe_order(client, api, fake_stripe):
