@@ -9,6 +9,7 @@ then asks the gateway; a refusal gives the reservation back. No card data is eve
 import json
 import logging
 import time
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -178,6 +179,34 @@ def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.
         settle_refund(refund_id=refund.pk, status="failed", actor=actor)
         raise _refund_error("refund_gateway_refused", status=502, reason=str(exc)) from None
     return settle_refund(refund_id=refund.pk, status=answer.status, reference=answer.reference, actor=actor)
+
+
+def reconcile_pending_refunds(*, older_than_minutes: int = 10) -> int:
+    """Refunds left pending because the gateway's answer was lost: ask the gateway what became
+    of them (matched by our refund id in its metadata) and settle them. Returns how many settled."""
+    cutoff = clock.now() - timedelta(minutes=older_than_minutes)
+    settled = 0
+    pending = Refund.objects.filter(status=Refund.Status.PENDING, manual=False, created_at__lt=cutoff)
+    for payment_id in pending.values_list("payment_id", flat=True).distinct():
+        payment = Payment.objects.filter(pk=payment_id).first()
+        gateway = get_any_gateway(payment.gateway) if payment else None
+        if gateway is None:
+            continue
+        try:
+            known = {str(r.metadata.get("dianpu_refund_id", "")): r
+                     for r in gateway.list_refunds(payment_reference=payment.reference)}
+        except GatewayError:
+            log.warning("could not reconcile refunds", extra={"payment_id": payment_id})
+            continue
+        for refund in pending.filter(payment_id=payment_id):
+            answer = known.get(str(refund.pk))
+            if answer is not None:
+                settle_refund(refund_id=refund.pk, status=answer.status, reference=answer.reference)
+                settled += answer.status in ("succeeded", "failed", "canceled")
+            elif refund.created_at < clock.now() - timedelta(hours=24):
+                settle_refund(refund_id=refund.pk, status="failed")  # the gateway never received it
+                settled += 1
+    return settled
 
 
 # --- gateway notifications -------------------------------------------------------------------

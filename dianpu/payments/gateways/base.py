@@ -20,6 +20,7 @@ class GatewayRefund:
 
     reference: str
     status: str
+    metadata: dict = field(default_factory=dict)
 
 
 class GatewayError(Exception):
@@ -62,3 +63,7 @@ class PaymentGateway:
         """Send money back through the gateway. None: this method has no gateway to send it
         through (bank transfer, cash on delivery), and staff return it by hand (a manual refund)."""
         return None
+
+    def list_refunds(self, *, payment_reference: str) -> list[GatewayRefund]:
+        """The refunds the gateway holds for a payment (reconciling refunds whose answer was lost)."""
+        return []

@@ -103,3 +103,9 @@ class StripeGateway(PaymentGateway):
             "payment_intent": payment_reference, "amount": to_minor_units(amount), "metadata": metadata or {},
         }, idempotency_key=idempotency_key)
         return GatewayRefund(reference=answer.get("id", ""), status=answer.get("status", "pending"))
+
+    def list_refunds(self, *, payment_reference: str) -> list[GatewayRefund]:
+        answer = self._request("GET", "/v1/refunds?" + urllib.parse.urlencode(
+            {"payment_intent": payment_reference, "limit": 100}))
+        return [GatewayRefund(reference=r.get("id", ""), status=r.get("status", ""), metadata=r.get("metadata") or {})
+                for r in answer.get("data", [])]

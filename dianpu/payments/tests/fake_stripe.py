@@ -38,6 +38,7 @@ class FakeStripe:
         self.requests: list[dict] = []
         self.idempotent: dict[str, tuple[int, dict]] = {}
         self.refuse_refunds_with: str = ""  # e.g. "charge_disputed": answer refunds with a 400
+        self.lose_refund_answers = False  # make the refund, then drop the connection (a lost answer)
         self.lock = threading.Lock()
         fake = self
 
@@ -72,6 +73,9 @@ class FakeStripe:
                     status, body = fake.route(method, self.path, form)
                     if method == "POST" and key:
                         fake.idempotent[key] = (status, body)
+                if fake.lose_refund_answers and self.path == "/v1/refunds" and method == "POST":
+                    self.close_connection = True
+                    return None
                 return self._answer(status, body)
 
             def do_GET(self):
@@ -99,6 +103,10 @@ class FakeStripe:
                 return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
                                        "message": "No such payment_intent"}}
             return 200, intent
+        if method == "GET" and path.startswith("/v1/refunds?"):
+            query = dict(parse_qsl(path.split("?", 1)[1]))
+            data = [r for r in self.refunds.values() if r["payment_intent"] == query.get("payment_intent")]
+            return 200, {"object": "list", "data": data, "has_more": False, "url": "/v1/refunds"}
         if method == "POST" and path == "/v1/refunds":
             if self.refuse_refunds_with:
                 return 400, {"error": {"type": "invalid_request_error", "code": self.refuse_refunds_with,

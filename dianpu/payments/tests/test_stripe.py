@@ -328,3 +328,23 @@ def test_a_secret_key_without_a_webhook_secret_is_reported(settings):
     assert [w.id for w in stripe_configuration(None)] == ["dianpu.payments.W001"]
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     assert stripe_configuration(None) == []
+
+
+def test_a_lost_refund_answer_stays_pending_then_is_reconciled(client, api, tee, fake_stripe, staff_api):
+    from datetime import timedelta
+
+    from dianpu.core import clock
+    from dianpu.payments.services import reconcile_pending_refunds
+
+    order = paid_stripe_order(client, api, fake_stripe)
+    fake_stripe.lose_refund_answers = True
+    response = staff_api("finance").post(f"orders/{order.number}/refunds", {"amount": "20.00", "reason": "x"})
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    payment = Payment.objects.get(order=order)
+    assert payment.refunded_total == Decimal("20.00")  # reserved: no second refund can take it
+    assert reconcile_pending_refunds() == 0  # too recent to ask about
+    Refund.objects.update(created_at=clock.now() - timedelta(minutes=11))
+    assert reconcile_pending_refunds() == 1
+    refund = Refund.objects.get()
+    assert refund.status == "succeeded" and refund.reference.startswith("re_")
+    assert len(fake_stripe.refunds) == 1

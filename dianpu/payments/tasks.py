@@ -1,0 +1,11 @@
+"""Payment tasks for the worker: settle refunds whose gateway answer was lost."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import services
+
+
+@db_periodic_task(crontab(minute="*/30"))
+def reconcile_pending_refunds() -> None:
+    services.reconcile_pending_refunds()
