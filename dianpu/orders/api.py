@@ -1,16 +1,19 @@
 """Staff order endpoints: list, detail, transitions (each action checked against the role)."""
 
-from ninja import Query, Router, Schema
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.carriers import get_carrier
 
-from . import queries, services
+from . import queries, review, services
 from .domain.states import ACTION_PERMISSIONS, Action
 from .messages import MESSAGES
-from .schemas import OrderDetail, OrderList, TransitionIn
+from .schemas import HoldReasonOut, OrderDetail, OrderList, TransitionIn
 
 router = Router(tags=["orders"], auth=StaffToken())
 
@@ -45,6 +48,8 @@ def detail(order, user) -> dict:
                    "unit_price": ln.unit_price, "line_total": ln.line_total} for ln in order.lines.all()],
         "history": [{"action": h.action, "from_status": h.from_status, "to_status": h.to_status,
                      "actor": h.actor_label, "reason": h.reason, "at": h.created_at} for h in order.history.all()],
+        "channel_order_number": order.channel_order_number,
+        "hold_reasons": queries.describe_hold_reasons(order),
         "allowed_actions": queries.list_allowed_actions(order, user),
     }
 
@@ -79,3 +84,94 @@ def transition(request, number: str, payload: TransitionIn):
                               tracking_number=payload.tracking_number, reason=payload.reason,
                               ip_address=request.META.get("REMOTE_ADDR"))
     return detail(queries.get_order(number), request.auth)
+
+
+# --- order review (审单) ------------------------------------------------------------------------
+
+
+class HeldOrderOut(Schema):
+    number: str
+    status: str
+    total: Decimal
+    held_at: datetime | None
+    hold_reasons: list[HoldReasonOut]
+
+
+class ReleaseIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class ReviewSettingsIO(Schema):
+    high_value_over: Decimal | None = Field(None, ge=0, description="hold orders at or over this total; null: off")
+    max_orders_per_address_per_day: int = Field(3, ge=0, description="0: off")
+    max_orders_per_phone_per_day: int = Field(3, ge=0)
+    max_orders_per_ip_per_day: int = Field(5, ge=0)
+    check_far_apart: bool = True
+
+
+class BlacklistIn(Schema):
+    kind: str = Field(description="email, phone or address")
+    value: str = Field(max_length=200)
+    note: str = Field("", max_length=200)
+
+
+class BlacklistOut(Schema):
+    id: int
+    kind: str
+    value: str
+    note: str
+    created_at: datetime
+
+
+@router.get("/order-review/held", response=list[HeldOrderOut], summary="Orders held for review, oldest first")
+def held_orders(request):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+    return [{"number": o.number, "status": o.status, "total": o.grand_total, "held_at": o.held_at,
+             "hold_reasons": queries.describe_hold_reasons(o)} for o in queries.list_held_orders()[:500]]
+
+
+@router.post("/orders/{number}/release", response=OrderDetail, summary="Release an order held for review")
+def release(request, number: str, payload: ReleaseIn):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+    services.release_order(order=queries.get_order(number), actor=request.auth, reason=payload.reason,
+                           ip_address=request.META.get("REMOTE_ADDR"))
+    return detail(queries.get_order(number), request.auth)
+
+
+def _settings_out(row) -> dict:
+    return {f: getattr(row, f) for f in review.SETTING_FIELDS}
+
+
+@router.get("/order-review/settings", response=ReviewSettingsIO, summary="Thresholds of the order-review rules")
+def get_review_settings(request):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+    return _settings_out(review.get_review_settings())
+
+
+@router.put("/order-review/settings", response=ReviewSettingsIO, summary="Change the order-review thresholds")
+def put_review_settings(request, payload: ReviewSettingsIO):
+    require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
+    row = review.update_review_settings(actor=request.auth, changes=payload.dict(),
+                                        ip_address=request.META.get("REMOTE_ADDR"))
+    return _settings_out(row)
+
+
+@router.get("/order-review/blacklist", response=list[BlacklistOut], summary="Blacklisted e-mails, phones, addresses")
+def get_blacklist(request, kind: str = ""):
+    require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
+    return list(queries.list_blacklist(kind)[:1000])
+
+
+@router.post("/order-review/blacklist", response={201: BlacklistOut}, summary="Add to the blacklist")
+def post_blacklist(request, payload: BlacklistIn):
+    require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
+    entry = review.add_blacklist_entry(actor=request.auth, kind=payload.kind, value=payload.value, note=payload.note,
+                                       ip_address=request.META.get("REMOTE_ADDR"))
+    return Status(201, entry)
+
+
+@router.delete("/order-review/blacklist/{entry_id}", response={204: None}, summary="Remove from the blacklist")
+def delete_blacklist(request, entry_id: int):
+    require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
+    review.remove_blacklist_entry(actor=request.auth, entry_id=entry_id, ip_address=request.META.get("REMOTE_ADDR"))
+    return Status(204, None)

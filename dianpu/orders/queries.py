@@ -10,7 +10,8 @@ from dianpu.core.errors import NotFoundError
 
 from .domain.states import ACTION_PERMISSIONS, allowed_actions
 from .messages import MESSAGES
-from .models import Order
+from .messages import HOLD_REASON_LABELS
+from .models import BlacklistEntry, Order
 from .services import facts_of
 
 
@@ -97,3 +98,18 @@ def list_daily_sales(days: int = 30) -> list[dict]:
             rows[day]["orders"] += 1
             rows[day]["sales"] += total
     return [{"date": d.isoformat(), **v} for d, v in rows.items()]
+
+
+def list_held_orders() -> QuerySet:
+    """Orders waiting for review (审单), oldest hold first."""
+    return Order.objects.exclude(hold_reasons=[]).exclude(status=Order.Status.CANCELLED).order_by("held_at", "id")
+
+
+def describe_hold_reasons(order: Order) -> list[dict]:
+    return [{"code": r.get("code", ""), "label": str(HOLD_REASON_LABELS.get(r.get("code", ""), r.get("code", ""))),
+             "detail": r.get("detail", "")} for r in order.hold_reasons]
+
+
+def list_blacklist(kind: str = "") -> QuerySet:
+    entries = BlacklistEntry.objects.select_related("created_by")
+    return entries.filter(kind=kind) if kind else entries

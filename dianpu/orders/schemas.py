@@ -53,6 +53,12 @@ class AddressOut(Schema):
     postcode: str
 
 
+class HoldReasonOut(Schema):
+    code: str
+    label: str
+    detail: str
+
+
 class OrderDetail(OrderSummary):
     channel: str
     currency: str
@@ -68,6 +74,8 @@ class OrderDetail(OrderSummary):
     cancelled_at: datetime | None
     lines: list[OrderLineOut]
     history: list[HistoryOut]
+    channel_order_number: str = ""
+    hold_reasons: list["HoldReasonOut"] = Field(default=[], description="why the order is held for review (审单)")
     allowed_actions: list[str] = Field(description="actions this order's state allows and your role may take")
 
 

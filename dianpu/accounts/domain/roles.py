@@ -22,11 +22,15 @@ VIEW_AUDIT = "audit.view_auditentry"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_CUSTOMERS = "customers.view_customer"
 VIEW_FIGURES = "orders.view_sales_figures"
+MANAGE_REVIEW_RULES = "orders.manage_review_rules"
+MANAGE_SHIPPING = "fulfillment.manage_shipping_rates"
+IMPORT_CHANNEL_ORDERS = "channels.import_channel_orders"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
     VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, RECORD_PAYMENT, FULFIL_ORDER, CANCEL_ORDER,
     REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
+    MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
 )
 
 
@@ -43,12 +47,13 @@ ROLES: tuple[Role, ...] = (
     Role("operator", "产品运营", "Product operator", frozenset({
         VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
         VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
+        MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES,
     })),
     Role("agent", "客服", "Customer service agent", frozenset({
-        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
+        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS, MANAGE_REVIEW_RULES,
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER,

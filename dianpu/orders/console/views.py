@@ -83,6 +83,8 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "actions": [{"code": a, "label": HANDED_OVER if a == "ship" and not tracked else ACTION_LABELS[a]}
                     for a in allowed],
         "needs_tracking": tracked,
+        "hold_reasons": queries.describe_hold_reasons(order),
+        "can_release": request.user.has_perm(roles.REVIEW_ORDER),
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),
