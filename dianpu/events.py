@@ -41,6 +41,15 @@ class OrderRefunded:
     refunded_at: datetime
 
 
+@dataclass(frozen=True)
+class ParcelDelivered:
+    """The carrier reported a parcel delivered (tracking webhook or file)."""
+
+    order_id: int
+    shipment_id: int
+    delivered_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -56,3 +65,5 @@ def publish(event) -> None:
 
 def register_handlers() -> None:
     """Called once at start-up (core's AppConfig.ready). Downstream apps add their handlers here."""
+    # ParcelDelivered -> orders.handlers.mark_order_delivered: subscribed in OrdersConfig.ready(), because
+    # fulfillment (which publishes it) sits below orders and must not import it, even through here.

@@ -185,6 +185,8 @@ SHOP_NAME = os.environ.get("DIANPU_SHOP_NAME", "店铺 dianpu")
 SHOP_CURRENCY = "CNY"
 # Hours a bank-transfer order may stay unpaid before the worker cancels it and frees its stock.
 UNPAID_ORDER_TIMEOUT_HOURS = int(os.environ.get("DIANPU_UNPAID_ORDER_TIMEOUT_HOURS", "72"))
+# Shared secret of the carriers' tracking webhook (HMAC-SHA256, see docs/guide/fulfillment.md).
+TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

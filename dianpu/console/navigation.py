@@ -21,12 +21,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("home", pgettext_lazy("console section", "概览"), "console:home", None),
     Section("catalog", pgettext_lazy("console section", "商品"), "console:catalog:product-list", roles.VIEW_CATALOG),
     Section("orders", pgettext_lazy("console section", "订单"), "console:orders:order-list", roles.VIEW_ORDERS),
+    Section("fulfillment", pgettext_lazy("console section", "物流"), "console:fulfillment:home", roles.VIEW_ORDERS),
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
-NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
+NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "fulfillment": "fulfillment", "channels": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff"}
 
 

@@ -11,6 +11,7 @@ from dianpu.core.errors import DomainError
 from dianpu.fulfillment.carriers import get_carrier
 
 from . import queries, review, services
+from .batch_shipping import ship_orders_in_batch
 from .domain.states import ACTION_PERMISSIONS, Action
 from .messages import MESSAGES
 from .schemas import HoldReasonOut, OrderDetail, OrderList, TransitionIn
@@ -175,3 +176,26 @@ def delete_blacklist(request, entry_id: int):
     require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
     review.remove_blacklist_entry(actor=request.auth, entry_id=entry_id, ip_address=request.META.get("REMOTE_ADDR"))
     return Status(204, None)
+
+
+# --- batch shipping -------------------------------------------------------------------------------------
+
+class BatchShipIn(Schema):
+    text: str = Field(max_length=2_000_000, description="CSV lines: order number, carrier, tracking number[, cost]")
+
+
+class BatchLineOut(Schema):
+    line: int
+    order_number: str
+    column: str
+    code: str
+    message: str
+    ok: bool
+
+
+@router.post("/shipping-batches", response=list[BatchLineOut],
+             summary="Ship many orders at once; all lines are checked first (422 batch_refused lists line/column/reason)")
+def batch_ship(request, payload: BatchShipIn):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
+    return [r.__dict__ for r in ship_orders_in_batch(text=payload.text, actor=request.auth,
+                                                     ip_address=request.META.get("REMOTE_ADDR"))]

@@ -161,7 +161,7 @@ def facts_of(order: Order) -> OrderFacts:
 
 @transaction.atomic
 def transition_order(*, order: Order, action: str, actor=None, carrier: str = "", tracking_number: str = "",
-                     reason: str = "", ip_address: str | None = None) -> Order:
+                     reason: str = "", ip_address: str | None = None, shipping_cost: Decimal | None = None) -> Order:
     """Move an order along the state table. The only code that writes Order.status.
 
     A conditional UPDATE on the old status decides races: of two concurrent transitions from
@@ -193,7 +193,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
                        reference=reason[:100])
     if act == Action.SHIP:
         if facts.needs_tracking:
-            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor)
+            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor,
+                            shipping_method=order.shipping_method, cost=shipping_cost)
         consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
     if act == Action.CANCEL:
         release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))

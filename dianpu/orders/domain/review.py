@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dianpu.fulfillment.domain.regions import normalize_province
+
 HIGH_VALUE = "high_value"
 MANY_ORDERS_ADDRESS = "many_orders_same_address"
 MANY_ORDERS_PHONE = "many_orders_same_phone"
@@ -71,14 +73,6 @@ def normalize_address(*parts: str) -> str:
     """One comparable key for an address: parts joined, whitespace and punctuation dropped, lower case."""
     text = "".join(p or "" for p in parts).lower()
     return "".join(ch for ch in text if ch.isalnum())
-
-
-def normalize_province(province: str) -> str:
-    text = (province or "").strip()
-    for suffix in ("省", "市", "壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区"):
-        if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)]
-    return text.lower()
 
 
 def _high_value(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from dianpu.fulfillment.domain.regions import normalize_province
 from dianpu.orders.domain.review import (
     HoldReason,
     ReviewFacts,
@@ -7,7 +8,6 @@ from dianpu.orders.domain.review import (
     evaluate_review_rules,
     normalize_address,
     normalize_phone,
-    normalize_province,
 )
 
 T = ReviewThresholds(high_value_over=Decimal("5000.00"), max_orders_per_address_per_day=3,
