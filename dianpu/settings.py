@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dianpu.orders",
     "dianpu.cart",
     "dianpu.checkout",
+    "dianpu.channels",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
