@@ -131,3 +131,11 @@ def test_console_pages_open_for_the_owner(client, staff, shipped, path):
     client.force_login(staff("owner"))
     response = client.get(path, follow=True)
     assert response.status_code == 200
+
+
+@override_settings(TRACKING_WEBHOOK_SECRET=SECRET)
+def test_refusals_speak_english_too(shipped):
+    raw = json.dumps({"events": [event("delivered", 2)]}).encode()
+    response = Client().post("/api/v1/tracking/webhook", data=raw, content_type="application/json",
+                             HTTP_ACCEPT_LANGUAGE="en", HTTP_X_DIANPU_TRACKING_SIGNATURE=sign("x", raw, int(T0.timestamp())))
+    assert response.json() == {"code": "signature_invalid", "detail": "The signature is wrong."}
