@@ -12,6 +12,7 @@ from dianpu.fulfillment.carriers import get_carrier
 
 from . import queries, review, services
 from .batch_shipping import ship_orders_in_batch
+from .merging import merge_orders, split_order
 from .domain.states import ACTION_PERMISSIONS, Action
 from .messages import MESSAGES
 from .schemas import HoldReasonOut, OrderDetail, OrderList, TransitionIn
@@ -199,3 +200,34 @@ def batch_ship(request, payload: BatchShipIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
     return [r.__dict__ for r in ship_orders_in_batch(text=payload.text, actor=request.auth,
                                                      ip_address=request.META.get("REMOTE_ADDR"))]
+
+
+# --- merge and split -------------------------------------------------------------------------------------
+
+class MergeIn(Schema):
+    numbers: list[str] = Field(min_length=2, max_length=50)
+
+
+class SplitIn(Schema):
+    lines: dict[str, int] = Field(description="SKU -> units to move into the new order")
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/order-merges", response=OrderDetail,
+             summary="Merge unpaid orders of one customer and address into the oldest (the others are cancelled)")
+def merge(request, payload: MergeIn):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+    target = merge_orders(numbers=payload.numbers, actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+    return detail(queries.get_order(target.number), request.auth)
+
+
+@router.post("/orders/{number}/split", response={201: OrderDetail},
+             summary="Move some units of an unpaid order into a new order (returned)")
+def split(request, number: str, payload: SplitIn):
+    require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+    order = queries.get_order(number)
+    by_sku = {ln.sku: ln.pk for ln in order.lines.all()}
+    quantities = {by_sku.get(sku, -1): units for sku, units in payload.lines.items()}
+    new = split_order(number=number, quantities=quantities, actor=request.auth,
+                      ip_address=request.META.get("REMOTE_ADDR"))
+    return Status(201, detail(queries.get_order(new.number), request.auth))

@@ -28,9 +28,9 @@ MESSAGES = {
     "batch_tracking_invalid": _("运单号格式不符合 %(carrier)s 的规则（例如 %(example)s）。"),
     "batch_empty": _("发货清单是空的。"),
     "merge_needs_two": _("合并至少需要两个订单。"),
-    "merge_not_allowed": _("只能合并同一顾客、同一收货地址、尚未发货的订单（%(number)s 不符合）。"),
-    "split_nothing": _("请选择要拆出的商品和数量，且不能拆出全部商品。"),
-    "split_not_allowed": _("订单当前状态不能拆分（只有未发货的订单可以拆分）。"),
+    "merge_not_allowed": _("只能合并同一顾客、同一收货地址、同一配送与支付方式、尚未付款的订单（%(number)s 不符合）。"),
+    "split_nothing": _("请选择要拆出的商品和数量：至少一件，且不能拆出全部商品（剩余金额须不低于优惠）。"),
+    "split_not_allowed": _("只有尚未付款的订单可以拆分。"),
 }
 
 # Why an order is held (审单): rule code -> label shown with the rule's detail.
@@ -56,5 +56,7 @@ ACTION_LABELS = {
     "cancel": _("取消订单"),
     "place": _("下单"),
     "hold": _("挂起审核"),
+    "merge": _("合并订单"),
+    "split": _("拆分订单"),
     "release": _("审核放行"),
 }

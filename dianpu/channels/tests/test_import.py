@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from dianpu.audit.models import AuditEntry
@@ -80,7 +81,7 @@ def test_re_importing_skips_orders_already_imported(products):
 
 def test_duplicate_numbers_and_unknown_skus_refuse_the_whole_file(products):
     rows = order_rows() + order_rows("#1002", lines=(("NOPE", 1, "5.00"),)) + order_rows()
-    with pytest.raises(ImportRefused) as exc:
+    with pytest.raises(ImportRefused) as exc, translation.override("zh-hans"):
         run(shopify_csv(rows))
     assert [(ln["row"], ln["column"], ln["code"]) for ln in exc.value.lines] == [
         (4, "sku", "sku_unknown"), (5, "Name", "order_number_duplicate"), (6, "Name", "order_number_duplicate")]

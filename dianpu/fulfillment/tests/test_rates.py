@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from dianpu.audit.models import AuditEntry
 from dianpu.catalog.tests.builders import make_product
@@ -15,6 +16,12 @@ from dianpu.orders.tests.builders import ADDRESS, place_test_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.orders import queries, review
+from dianpu.orders.merging import list_merge_candidates, merge_orders, split_order
 from dianpu.orders.models import BlacklistEntry, ReviewSettings
 from dianpu.orders.services import release_order, transition_order
 
@@ -112,3 +113,35 @@ def blacklist_remove(request, entry_id):
     else:
         messages.success(request, _("已移出黑名单。"))
     return redirect("console:orders:blacklist")
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+def merge(request):
+    """Unpaid orders of one customer to one address, grouped: merge a group into its oldest order."""
+    if request.method == "POST":
+        try:
+            target = merge_orders(numbers=request.POST.getlist("numbers"), actor=request.user, ip_address=_ip(request))
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+            return redirect("console:orders:order-merge")
+        messages.success(request, _("已合并到订单 %(number)s。") % {"number": target.number})
+        return redirect("console:orders:order-detail", number=target.number)
+    return render(request, "orders/console/merge.html", {"groups": list_merge_candidates()})
+
+
+@require_POST
+@staff_permission_required(roles.VIEW_ORDERS, roles.REVIEW_ORDER)
+def order_split(request, number):
+    order = _get_order(number)
+    quantities = {}
+    for line in order.lines.all():
+        raw = request.POST.get(f"line-{line.pk}", "").strip()
+        if raw:
+            quantities[line.pk] = int(raw) if raw.isdigit() else -1
+    try:
+        new = split_order(number=number, quantities=quantities, actor=request.user, ip_address=_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        return redirect("console:orders:order-detail", number=number)
+    messages.success(request, _("已拆出新订单 %(number)s。") % {"number": new.number})
+    return redirect("console:orders:order-detail", number=new.number)

@@ -85,6 +85,8 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "needs_tracking": tracked,
         "hold_reasons": queries.describe_hold_reasons(order),
         "can_release": request.user.has_perm(roles.REVIEW_ORDER),
+        "can_split": request.user.has_perm(roles.REVIEW_ORDER) and order.status == Order.Status.PENDING_PAYMENT
+        and order.paid_at is None and sum(ln.quantity for ln in order.lines.all()) > 1,
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),
