@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Variant
 from dianpu.core import clock
-from dianpu.core.errors import DomainError
+from dianpu.core.errors import ConflictError, DomainError
 from dianpu.fulfillment.queries import get_shipping_method, quote_shipping
 from dianpu.inventory.services import release_reservations, reserve_stock
 
@@ -105,8 +105,9 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
         shipping = sum((o.shipping_total for o in orders), Decimal("0.00"))
     before = (str(target.subtotal), str(target.shipping_total), str(target.grand_total))
     grand = subtotal + shipping - discount
-    Order.objects.filter(pk=target.pk).update(subtotal=subtotal, shipping_total=shipping, discount_total=discount,
-                                              grand_total=grand)
+    if Order.objects.filter(pk=target.pk, status__in=MERGEABLE, paid_at__isnull=True).update(
+            subtotal=subtotal, shipping_total=shipping, discount_total=discount, grand_total=grand) != 1:
+        raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
     _hold_again(target, lines, actor, reason)
     now = clock.now()
     for o in others:
@@ -166,8 +167,9 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
             OrderLine.objects.filter(pk=pk).delete()
         else:
             OrderLine.objects.filter(pk=pk).update(quantity=ln.quantity - q, line_total=ln.unit_price * (ln.quantity - q))
-    Order.objects.filter(pk=order.pk).update(subtotal=kept_subtotal,
-                                             grand_total=kept_subtotal + order.shipping_total - order.discount_total)
+    if Order.objects.filter(pk=order.pk, status__in=MERGEABLE, paid_at__isnull=True).update(
+            subtotal=kept_subtotal, grand_total=kept_subtotal + order.shipping_total - order.discount_total) != 1:
+        raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
     reason = _("拆分订单：%(from)s → %(to)s") % {"from": order.number, "to": new.number}
     _hold_again(order, list(OrderLine.objects.filter(order=order)), actor, reason)
     reserve_stock(reference=new.number, wanted=_wanted(OrderLine.objects.filter(order=new)),
