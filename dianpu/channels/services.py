@@ -95,8 +95,9 @@ def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProb
 
 def import_channel_orders(*, channel: str, content: bytes, filename: str, actor, shipping_method: str = "standard",
                           mapping: dict[str, str] | None = None, channel_code: str = "",
-                          ip_address: str | None = None) -> ImportResult:
-    """Read a platform's file and write its new orders, all or nothing (ImportRefused lists every problem)."""
+                          ip_address: str | None = None, progress=None) -> ImportResult:
+    """Read a platform's file and write its new orders, all or nothing (ImportRefused lists every problem).
+    `progress(done, total)` is called after each order written (a progress bar on the command line)."""
     if channel not in CHANNELS:
         raise DomainError(MESSAGES["channel_unknown"], code="channel_unknown", status=422, field="channel")
     code = "shopify" if channel == "shopify" else (channel_code or "other").strip().lower()[:20]
@@ -122,6 +123,8 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
             for order in new:
                 writing = order
                 created.append(_write(order, code, method.code, variants, actor).number)
+                if progress is not None:
+                    progress(len(created), len(new))
             ChannelImport.objects.create(channel=code, filename=filename[:200], orders_created=len(created),
                                          rows=len(rows), created_by=actor if getattr(actor, "is_authenticated", False)
                                          else None, created_at=clock.now())

@@ -23,6 +23,7 @@ router = Router(tags=["orders"], auth=StaffToken())
 class OrderFilters(Schema):
     status: str = ""
     search: str = ""
+    channel: str = ""
     page: int = 1
     page_size: int = 50
 
@@ -59,7 +60,7 @@ def detail(order, user) -> dict:
 @router.get("/orders", response=OrderList, summary="Orders, newest first (filter by status, search number/email/phone)")
 def list_orders(request, filters: Query[OrderFilters]):
     require_perm(request.auth, roles.VIEW_ORDERS)
-    orders = queries.list_orders(status=filters.status, search=filters.search)
+    orders = queries.list_orders(status=filters.status, search=filters.search, channel=filters.channel)
     size = max(1, min(filters.page_size, 200))
     page = max(1, filters.page)
     return {"items": [summary(o) for o in orders[(page - 1) * size: page * size]], "count": orders.count(),

@@ -18,7 +18,7 @@ from .services import facts_of
 
 
 def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=None, date_to=None,
-                payment_method: str = "") -> QuerySet:
+                payment_method: str = "", channel: str = "") -> QuerySet:
     """Orders newest first, filtered by one status or any of `statuses`, search text and dates."""
     orders = Order.objects.all()
     if status:
@@ -27,10 +27,12 @@ def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=No
         orders = orders.filter(status__in=list(statuses))
     if payment_method:
         orders = orders.filter(payment_method=payment_method)
+    if channel:
+        orders = orders.filter(channel=channel)
     if search:
         s = search.strip()
         orders = orders.filter(Q(number__iexact=s) | Q(email__iexact=s) | Q(ship_phone=s) | Q(ship_name=s)
-                               | Q(tracking_number__iexact=s))
+                               | Q(tracking_number__iexact=s) | Q(channel_order_number=s))
     if date_from:
         orders = orders.filter(placed_at__gte=_start_of(date_from))
     if date_to:

@@ -157,3 +157,20 @@ def test_console_import_page(client, staff, products):
     assert response.status_code == 200 and len(response.context["result"].created) == 1
     client.force_login(staff("warehouse"))
     assert client.get("/console/channels/import/").status_code == 403
+
+
+def test_command_line_import_reports_and_refuses(products, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "orders.csv"
+    good.write_bytes(shopify_csv(order_rows()))
+    out = io.StringIO()
+    call_command("import_channel_orders", str(good), "--channel", "shopify", verbosity=0, stdout=out)
+    assert out.getvalue().strip() == "created 1, skipped 0 already imported, 2 rows read"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(shopify_csv(order_rows("#9", lines=(("NOPE", 1, "1.00"),))))
+    err = io.StringIO()
+    with pytest.raises(CommandError), translation.override("en"):
+        call_command("import_channel_orders", str(bad), verbosity=0, stderr=err)
+    assert err.getvalue().strip() == "row 2, sku: Unknown SKU. (NOPE)"
+    assert Order.objects.count() == 1

@@ -47,7 +47,7 @@ def order_list(request):
     orders = queries.list_orders(status="" if status == TO_SHIP else status,
                                  statuses=TO_SHIP_STATUSES if status == TO_SHIP else (),
                                  search=c.get("q") or "", date_from=c.get("date_from"), date_to=c.get("date_to"),
-                                 payment_method=c.get("payment_method") or "")
+                                 payment_method=c.get("payment_method") or "", channel=c.get("channel") or "")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"order": o, "payment_method": payment_method_label(o.payment_method)} for o in page.object_list]
     return render(request, "orders/console/order_list.html", {
