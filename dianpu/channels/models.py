@@ -17,3 +17,14 @@ class ChannelImport(models.Model):
         ordering = ["-created_at", "-id"]
         permissions = [("import_channel_orders", "Can import orders from other platforms and export tracking")]
         verbose_name = _("平台订单导入")
+
+
+class ChannelMapping(models.Model):
+    """The column mapping last used for a channel's generic CSV/XLSX, reused when none is given."""
+
+    channel = models.CharField(_("渠道"), max_length=20, unique=True)
+    mapping = models.JSONField(_("列映射"), default=dict)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("列映射")

@@ -31,7 +31,7 @@ from dianpu.orders.services import AddressInput, LineInput, create_order, transi
 from .connectors import generic, shopify
 from .connectors.base import ChannelOrder, ImportProblem
 from .messages import MESSAGES
-from .models import ChannelImport
+from .models import ChannelImport, ChannelMapping
 
 CHANNELS = ("shopify", "generic")
 MAX_ROWS = 20000
@@ -106,7 +106,8 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
     if channel == "shopify":
         orders, problems = shopify.read_orders(rows)
     else:
-        orders, problems = generic.read_orders(rows, mapping or {}, channel=code)
+        mapping = mapping or get_saved_mapping(code)
+        orders, problems = generic.read_orders(rows, mapping, channel=code)
     if not orders and not problems:
         problems.append(ImportProblem(0, "", "file_empty"))
     variants = get_variants_by_sku(sorted({ln.sku for o in orders for ln in o.lines if ln.sku}))
@@ -125,6 +126,9 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
                 created.append(_write(order, code, method.code, variants, actor).number)
                 if progress is not None:
                     progress(len(created), len(new))
+            if channel == "generic":
+                ChannelMapping.objects.update_or_create(channel=code, defaults={"mapping": mapping,
+                                                                               "updated_at": clock.now()})
             ChannelImport.objects.create(channel=code, filename=filename[:200], orders_created=len(created),
                                          rows=len(rows), created_by=actor if getattr(actor, "is_authenticated", False)
                                          else None, created_at=clock.now())
@@ -139,6 +143,11 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
         row = next((ln.row for ln in (writing.lines if writing else []) if ln.sku == sku), 0)
         raise ImportRefused([ImportProblem(row, "sku", "out_of_stock", sku)]) from None
     return ImportResult(created=created, skipped=sorted(existing), rows=len(rows))
+
+
+def get_saved_mapping(channel_code: str) -> dict[str, str]:
+    row = ChannelMapping.objects.filter(channel=channel_code).first()
+    return dict(row.mapping) if row is not None else {}
 
 
 def _write(source: ChannelOrder, channel: str, shipping_method: str, variants: dict, actor) -> Order:

@@ -24,6 +24,7 @@ class ImportForm(forms.Form):
                                    help_text=gettext_lazy("例如 taobao、jd、pdd；用于标记订单来源和去重"))
     shipping_method = forms.ChoiceField(label=gettext_lazy("配送方式"))
     mapping = forms.CharField(label=gettext_lazy("列映射（通用格式，JSON）"), required=False,
+                              help_text=gettext_lazy("留空则使用该渠道上次成功导入时的映射"),
                               widget=forms.Textarea(attrs={"rows": 4, "placeholder": '{"order_number": "订单编号", "sku": "商家编码", ...}'}))
     file = forms.FileField(label=gettext_lazy("文件"))
 

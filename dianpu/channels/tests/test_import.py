@@ -112,6 +112,12 @@ def test_generic_xlsx_with_a_mapping(products):
     order = Order.objects.get(number=result.created[0])
     assert (order.channel, order.channel_order_number, order.status, order.subtotal) == (
         "taobao", "TB-9", "paid", Decimal("119.00"))
+    # the mapping is remembered for the channel: the next file needs none
+    sheet.append(["TB-10", "CAP", 1, 30, "王五", "13700000000", "浙江省", "杭州市", "西湖路 1 号", "是"])
+    buf = io.BytesIO()
+    book.save(buf)
+    again = run(buf.getvalue(), channel="generic", channel_code="taobao", filename="tb.xlsx")
+    assert (len(again.created), again.skipped) == (1, ["TB-9"])
 
 
 def test_generic_mapping_must_name_the_required_fields(products):
