@@ -126,11 +126,17 @@ def test_on_time_rate_and_average_days(staff_api, shipped):
 @pytest.mark.parametrize("path", ["/console/fulfillment/", "/console/fulfillment/pick/",
                                   "/console/fulfillment/batch-ship/", "/console/fulfillment/exceptions/",
                                   "/console/fulfillment/tracking/upload/", "/console/fulfillment/report/carriers/",
-                                  "/console/fulfillment/methods/", "/console/fulfillment/methods/standard/"])
-def test_console_pages_open_for_the_owner(client, staff, shipped, path):
+                                  "/console/fulfillment/methods/", "/console/fulfillment/methods/standard/",
+                                  "/console/orders/review/", "/console/orders/review/settings/",
+                                  "/console/orders/review/blacklist/", "/console/orders/merge/",
+                                  "/console/channels/import/"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_console_pages_open_for_the_owner(client, staff, shipped, path, language):
     client.force_login(staff("owner"))
+    client.cookies["dianpu_language"] = language
     response = client.get(path, follow=True)
     assert response.status_code == 200
+    assert f'<html lang="{language}"' in response.content.decode()
 
 
 @override_settings(TRACKING_WEBHOOK_SECRET=SECRET)
