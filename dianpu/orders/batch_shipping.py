@@ -111,8 +111,12 @@ def ship_orders_in_batch(*, text: str, actor, ip_address: str | None = None) -> 
     with transaction.atomic():
         for row in rows:
             order = Order.objects.get(number=row.order_number)
-            transition_order(order=order, action=Action.SHIP, actor=actor, carrier=row.carrier,
-                             tracking_number=row.tracking_number, reason=_("批量发货"), ip_address=ip_address,
-                             shipping_cost=row.cost)
+            try:
+                transition_order(order=order, action=Action.SHIP, actor=actor, carrier=row.carrier,
+                                 tracking_number=row.tracking_number, reason=_("批量发货"), ip_address=ip_address,
+                                 shipping_cost=row.cost)
+            except DomainError as exc:  # changed by someone else since the check: undo the whole batch
+                raise BatchRefused([ReportLine(row.line, row.order_number, "order_number", exc.code,
+                                               str(exc.detail), False)]) from None
             report.append(ReportLine(row.line, row.order_number, "", "shipped", str(MESSAGES["batch_shipped"]), True))
     return report

@@ -103,3 +103,25 @@ def test_batch_ship_from_an_uploaded_file(client, staff, orders):
     response = client.post("/console/fulfillment/batch-ship/", {"file": upload})
     assert response.status_code == 200
     assert Order.objects.get(pk=a.pk).carrier == "yto"
+
+
+def test_an_order_changed_after_the_check_undoes_the_whole_batch(orders, monkeypatch):
+    """Two people shipping the same orders: the later batch loses on the order's conditional update,
+    and its lines shipped so far are rolled back with it."""
+    from dianpu.orders import batch_shipping
+
+    a, b, _ = orders
+    real_check = batch_shipping.check_rows
+
+    def check_then_someone_ships_b(rows):
+        problems = real_check(rows)
+        Order.objects.filter(pk=b.pk).update(status="shipped")  # the other batch won meanwhile
+        return problems
+
+    monkeypatch.setattr(batch_shipping, "check_rows", check_then_someone_ships_b)
+    with pytest.raises(batch_shipping.BatchRefused) as exc:
+        batch_shipping.ship_orders_in_batch(text=f"{a.number},sf,SF1234567890123\n{b.number},sf,SF1234567890124\n",
+                                            actor=None)
+    assert [(r.line, r.code) for r in exc.value.report] == [(2, "transition_not_allowed")]
+    assert Order.objects.get(pk=a.pk).status == "paid"
+    assert Shipment.objects.count() == 0
