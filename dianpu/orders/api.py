@@ -9,6 +9,7 @@ from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.carriers import get_carrier
+from dianpu.fulfillment.queries import list_tracking_events
 
 from . import queries, review, services
 from .batch_shipping import ship_orders_in_batch
@@ -35,6 +36,19 @@ def summary(order) -> dict:
             "shipped_at": order.shipped_at}
 
 
+def shipments_out(order) -> list[dict]:
+    shipments = list(order.shipments.all())
+    events = list_tracking_events([s.pk for s in shipments])
+    out = []
+    for s in shipments:
+        carrier = get_carrier(s.carrier)
+        out.append({"carrier": s.carrier, "tracking_number": s.tracking_number,
+                    "tracking_url": carrier.tracking_url(s.tracking_number) if carrier else "", "status": s.status,
+                    "shipped_at": s.shipped_at, "promised_by": s.promised_by, "delivered_at": s.delivered_at,
+                    "events": events.get(s.pk, [])})
+    return out
+
+
 def detail(order, user) -> dict:
     carrier = get_carrier(order.carrier) if order.carrier else None
     return {
@@ -52,6 +66,7 @@ def detail(order, user) -> dict:
         "history": [{"action": h.action, "from_status": h.from_status, "to_status": h.to_status,
                      "actor": h.actor_label, "reason": h.reason, "at": h.created_at} for h in order.history.all()],
         "channel_order_number": order.channel_order_number,
+        "shipments": shipments_out(order),
         "hold_reasons": queries.describe_hold_reasons(order),
         "allowed_actions": queries.list_allowed_actions(order, user),
     }

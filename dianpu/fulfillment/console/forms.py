@@ -29,3 +29,8 @@ class BatchShipForm(forms.Form):
 
 class TrackingUploadForm(forms.Form):
     file = forms.FileField(label=_("物流轨迹 CSV 文件"))
+
+
+class ReportPeriodForm(forms.Form):
+    shipped_from = forms.DateField(label=_("发货日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    shipped_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

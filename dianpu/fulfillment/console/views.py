@@ -1,5 +1,7 @@
 """Fulfillment pages of the console: thin edges over fulfillment.queries and fulfillment.services."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -20,7 +22,7 @@ from dianpu.fulfillment.documents import render_labels, render_packing_slips, re
 from dianpu.orders import queries as order_queries
 from dianpu.orders.batch_shipping import BatchRefused, ship_orders_in_batch
 
-from .forms import BatchShipForm, ShippingMethodForm, ShippingRateForm, TrackingUploadForm
+from .forms import BatchShipForm, ReportPeriodForm, ShippingMethodForm, ShippingRateForm, TrackingUploadForm
 
 
 def _ip(request) -> str | None:
@@ -208,4 +210,13 @@ def tracking_upload(request):
 
 @staff_permission_required(roles.VIEW_ORDERS, roles.VIEW_FIGURES)
 def carrier_report(request):
-    return render(request, "fulfillment/console/carrier_report.html", {"rows": queries.summarize_carriers()})
+    form = ReportPeriodForm(request.GET or None)
+    c = form.cleaned_data if form.is_valid() else {}
+    start = _start_of(c["shipped_from"]) if c.get("shipped_from") else None
+    end = _start_of(c["shipped_to"]) + timedelta(days=1) if c.get("shipped_to") else None
+    return render(request, "fulfillment/console/carrier_report.html",
+                  {"rows": queries.summarize_carriers(start, end), "form": form})
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

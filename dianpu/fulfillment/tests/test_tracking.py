@@ -62,6 +62,16 @@ def test_signed_events_are_stored_once_and_delivery_marks_the_order(shipped):
 
 
 @override_settings(TRACKING_WEBHOOK_SECRET=SECRET)
+def test_order_api_shows_parcels_and_their_events(staff_api, shipped):
+    post_webhook([event("in_transit", 1, description="已揽收"), event("out_for_delivery", 20)])
+    parcel = staff_api("agent").get(f"orders/{shipped.number}").json()["shipments"][0]
+    assert (parcel["carrier"], parcel["tracking_number"], parcel["status"]) == ("sf", "SF1234567890123",
+                                                                                "out_for_delivery")
+    assert [(e["status"], e["description"]) for e in parcel["events"]] == [("out_for_delivery", ""),
+                                                                          ("in_transit", "已揽收")]
+
+
+@override_settings(TRACKING_WEBHOOK_SECRET=SECRET)
 def test_bad_signature_stale_timestamp_and_unknown_parcel_are_refused(shipped):
     bad = post_webhook([event("delivered", 2)], secret="wrong")
     assert bad.status_code == 401 and bad.json()["code"] == "signature_invalid"
@@ -145,3 +155,11 @@ def test_refusals_speak_english_too(shipped):
     response = Client().post("/api/v1/tracking/webhook", data=raw, content_type="application/json",
                              HTTP_ACCEPT_LANGUAGE="en", HTTP_X_DIANPU_TRACKING_SIGNATURE=sign("x", raw, int(T0.timestamp())))
     assert response.json() == {"code": "signature_invalid", "detail": "The signature is wrong."}
+
+
+def test_console_carrier_report_by_shipping_date(client, staff, shipped):
+    client.force_login(staff("finance"))
+    rows = client.get("/console/fulfillment/report/carriers/").context["rows"]
+    assert [(r["carrier"], r["parcels"], r["cost_per_parcel"]) for r in rows] == [("sf", 1, Decimal("11.00"))]
+    later = client.get("/console/fulfillment/report/carriers/", {"shipped_from": "2026-11-21"}).context["rows"]
+    assert later == []
