@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from dianpu.catalog.api import router as catalog_router
+from dianpu.channels.api import router as channels_router
 from dianpu.checkout.api import router as checkout_router
 from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
@@ -84,3 +85,4 @@ api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
 api.add_router("/", returns_router)
 api.add_router("/", messaging_router)
+api.add_router("/", channels_router)

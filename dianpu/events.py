@@ -57,6 +57,15 @@ class PaymentConfirmed:
     confirmed_at: datetime
 
 
+@dataclass(frozen=True)
+class ParcelDelivered:
+    """The carrier reported a parcel delivered (tracking webhook or file)."""
+
+    order_id: int
+    shipment_id: int
+    delivered_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -84,4 +93,5 @@ def register_handlers() -> None:
 HANDLERS: list[tuple[type, str]] = [
     (PaymentConfirmed, "dianpu.orders.handlers.on_payment_confirmed"),
     (OrderRefunded, "dianpu.orders.handlers.on_order_refunded"),
+    (ParcelDelivered, "dianpu.orders.handlers.mark_order_delivered"),
 ]

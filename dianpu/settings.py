@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dianpu.checkout",
     "dianpu.messaging",
     "dianpu.returns",
+    "dianpu.channels",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
@@ -200,6 +201,8 @@ ALIPAY_PUBLIC_KEY = os.environ.get("ALIPAY_PUBLIC_KEY", "")
 ALIPAY_GATEWAY_URL = os.environ.get("ALIPAY_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
 # After-sales: returns may be requested up to this many days after delivery.
 RETURN_WINDOW_DAYS = int(os.environ.get("DIANPU_RETURN_WINDOW_DAYS", "7"))
+# Shared secret of the carriers' tracking webhook (HMAC-SHA256, see docs/guide/fulfillment.md).
+TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -13,6 +13,8 @@ FIELD_ERRORS = {
     "country_invalid": _("国家/地区请使用两位字母代码，例如 CN。"),
     "unknown_sku": _("该商品不存在或已下架。"),
     "shipping_method_unknown": _("未知或已停用的配送方式。"),
+    "region_not_served": _("该配送方式不送达此地区，请选择其他配送方式。"),
+    "too_heavy": _("包裹超过该配送方式的重量上限，请选择其他配送方式。"),
     "payment_method_unknown": _("未知或已停用的支付方式。"),
 }
 INVALID = _("提交的信息有误，请检查标出的字段。")

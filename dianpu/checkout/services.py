@@ -10,7 +10,7 @@ from django.db import transaction
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
-from dianpu.core.errors import ValidationFailed
+from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.sanitize import clean_text
 from dianpu.customers.services import get_or_create_customer
 from dianpu.fulfillment.models import ShippingMethod
@@ -68,7 +68,13 @@ def price_request(req: CheckoutRequest) -> PricedCart:
         lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
                                variant_label=v.option_label, unit_price=v.price, quantity=ln.quantity))
     subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
-    return PricedCart(lines, method, subtotal, quote_shipping(method, subtotal))
+    weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in req.lines)
+    province = str((req.shipping_address or {}).get("province") or "")
+    try:
+        fee = quote_shipping(method, subtotal, weight_grams=weight, province=province)
+    except DomainError as exc:
+        raise _fail({"shipping_method": exc.extra["reason"]}) from None
+    return PricedCart(lines, method, subtotal, fee)
 
 
 def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> PlacedOrder:

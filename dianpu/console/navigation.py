@@ -22,6 +22,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("catalog", pgettext_lazy("console section", "商品"), "console:catalog:product-list", roles.VIEW_CATALOG),
     Section("orders", pgettext_lazy("console section", "订单"), "console:orders:order-list", roles.VIEW_ORDERS),
     Section("returns", pgettext_lazy("console section", "售后"), "console:returns:return-list", roles.VIEW_RETURNS),
+    Section("fulfillment", pgettext_lazy("console section", "物流"), "console:fulfillment:home", roles.VIEW_ORDERS),
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
     Section("notifications", pgettext_lazy("console section", "通知模板"), "console:messaging:template-list",
             roles.EDIT_TEMPLATES),
@@ -30,8 +31,8 @@ SECTIONS: tuple[Section, ...] = (
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
-                      "accounts": "staff", "payments": "orders",
-                      "returns": "returns", "messaging": "notifications"}
+                      "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
+                      "fulfillment": "fulfillment", "channels": "orders"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 
 from dianpu import events
+from dianpu.core.errors import DomainError
 
 from .domain.states import Action, Status
 from .models import Order
@@ -42,3 +43,15 @@ def on_order_refunded(event: events.OrderRefunded) -> None:
     """Money went back: tell the buyer (once the refund is committed)."""
     amount = str(event.amount)
     transaction.on_commit(lambda: notify_customer(event.order_id, "refund_made", {"refund_amount": amount}))
+
+
+def mark_order_delivered(event) -> None:
+    """A carrier reported the parcel delivered: a shipped order becomes delivered (paying a
+    cash-on-delivery order). Already delivered, completed or cancelled orders are left alone."""
+    order = Order.objects.filter(pk=event.order_id, status=Status.SHIPPED).first()
+    if order is None:
+        return
+    try:
+        transition_order(order=order, action=Action.MARK_DELIVERED, reason="carrier: delivered")
+    except DomainError:
+        pass  # moved meanwhile

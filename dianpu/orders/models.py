@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,8 @@ class Order(models.Model):
     number = models.CharField(_("订单号"), max_length=20, unique=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
     channel = models.CharField(_("渠道"), max_length=20, default="web")
+    # The order's number on the platform it came from (Shopify "#1001"); empty for web orders.
+    channel_order_number = models.CharField(_("平台订单号"), max_length=64, blank=True)
     customer = models.ForeignKey("customers.Customer", null=True, on_delete=models.PROTECT, related_name="orders")
     email = models.EmailField(_("邮箱"))
     language = models.CharField(max_length=10, default="zh-hans")
@@ -32,6 +36,11 @@ class Order(models.Model):
     ship_line1 = models.CharField(_("详细地址"), max_length=200)
     ship_line2 = models.CharField(_("地址补充"), max_length=200, blank=True)
     ship_postcode = models.CharField(_("邮编"), max_length=12, blank=True)
+    # Comparable keys for order review (same address / phone within a day), set when the order is written.
+    address_key = models.CharField(max_length=200, blank=True, db_index=True)
+    phone_key = models.CharField(max_length=30, blank=True, db_index=True)
+    # Billing province when the order came with one (platform imports); web checkout asks for none.
+    billing_province = models.CharField(_("账单省份"), max_length=50, blank=True)
     shipping_method = models.CharField(_("配送方式"), max_length=30)
     payment_method = models.CharField(_("支付方式"), max_length=30)
     pays_on_delivery = models.BooleanField(default=False)
@@ -65,6 +74,11 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "-placed_at"]),
             models.Index(fields=["email"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "channel_order_number"],
+                                    condition=~models.Q(channel_order_number=""),
+                                    name="one_order_per_channel_order_number"),
         ]
         permissions = [
             ("record_payment", "Can mark orders paid"),
@@ -122,3 +136,42 @@ class OrderHistory(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("订单记录")
+
+
+class ReviewSettings(models.Model):
+    """The thresholds of the order-review rules (one row, edited in the console)."""
+
+    high_value_over = models.DecimalField(_("高额订单阈值"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                          default=Decimal("5000.00"))
+    max_orders_per_address_per_day = models.PositiveIntegerField(_("同一地址每日订单上限"), default=3)
+    max_orders_per_phone_per_day = models.PositiveIntegerField(_("同一电话每日订单上限"), default=3)
+    max_orders_per_ip_per_day = models.PositiveIntegerField(_("同一 IP 每日订单上限"), default=5)
+    check_far_apart = models.BooleanField(_("检查账单与收货省份不一致"), default=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [("manage_review_rules", "Can edit order review rules and the blacklist")]
+        verbose_name = _("审单规则")
+
+
+class BlacklistEntry(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("邮箱")
+        PHONE = "phone", _("电话")
+        ADDRESS = "address", _("地址")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("内容"), max_length=200)
+    # Normalised form compared with orders (lower-case e-mail, digits of the phone, address key).
+    key = models.CharField(max_length=200)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("加入时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="one_blacklist_entry_per_key")]
+        verbose_name = _("黑名单")
+
+    def __str__(self):
+        return f"{self.kind}:{self.value}"

@@ -7,15 +7,18 @@ from django.utils import timezone
 
 from dianpu.core import clock
 from dianpu.core.errors import NotFoundError
+from dianpu.fulfillment.documents import DocLine, ParcelDoc, PickLine
+from dianpu.inventory.models import Reservation
 
 from .domain.states import ACTION_PERMISSIONS, allowed_actions
 from .messages import MESSAGES
-from .models import Order
+from .messages import HOLD_REASON_LABELS
+from .models import BlacklistEntry, Order
 from .services import facts_of
 
 
 def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=None, date_to=None,
-                payment_method: str = "") -> QuerySet:
+                payment_method: str = "", channel: str = "") -> QuerySet:
     """Orders newest first, filtered by one status or any of `statuses`, search text and dates."""
     orders = Order.objects.all()
     if status:
@@ -24,10 +27,12 @@ def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=No
         orders = orders.filter(status__in=list(statuses))
     if payment_method:
         orders = orders.filter(payment_method=payment_method)
+    if channel:
+        orders = orders.filter(channel=channel)
     if search:
         s = search.strip()
         orders = orders.filter(Q(number__iexact=s) | Q(email__iexact=s) | Q(ship_phone=s) | Q(ship_name=s)
-                               | Q(tracking_number__iexact=s))
+                               | Q(tracking_number__iexact=s) | Q(channel_order_number=s))
     if date_from:
         orders = orders.filter(placed_at__gte=_start_of(date_from))
     if date_to:
@@ -97,3 +102,63 @@ def list_daily_sales(days: int = 30) -> list[dict]:
             rows[day]["orders"] += 1
             rows[day]["sales"] += total
     return [{"date": d.isoformat(), **v} for d, v in rows.items()]
+
+
+def list_held_orders() -> QuerySet:
+    """Orders waiting for review (审单), oldest hold first."""
+    return Order.objects.exclude(hold_reasons=[]).exclude(status=Order.Status.CANCELLED).order_by("held_at", "id")
+
+
+def describe_hold_reasons(order: Order) -> list[dict]:
+    return [{"code": r.get("code", ""), "label": str(HOLD_REASON_LABELS.get(r.get("code", ""), r.get("code", ""))),
+             "detail": r.get("detail", "")} for r in order.hold_reasons]
+
+
+def list_blacklist(kind: str = "") -> QuerySet:
+    entries = BlacklistEntry.objects.select_related("created_by")
+    return entries.filter(kind=kind) if kind else entries
+
+
+# --- fulfillment documents --------------------------------------------------------------------------
+
+TO_SHIP = (Order.Status.PAID, Order.Status.REVIEWED, Order.Status.PICKING)
+
+
+def list_orders_to_ship(numbers: list[str] | None = None) -> QuerySet:
+    """Orders waiting to ship and not held (or exactly `numbers`), oldest first, with their lines."""
+    orders = Order.objects.prefetch_related("lines")
+    if numbers:
+        return orders.filter(number__in=numbers).order_by("placed_at", "id")
+    ready = Q(status__in=TO_SHIP) | Q(status=Order.Status.PENDING_PAYMENT, pays_on_delivery=True)
+    return orders.filter(ready, hold_reasons=[]).order_by("placed_at", "id")
+
+
+def list_pick_lines(numbers: list[str]) -> list[PickLine]:
+    """What to take from which warehouse for these orders: units per SKU, per warehouse (from the
+    orders' active stock reservations), warehouses and SKUs in order."""
+    rows: dict[tuple[str, str], dict] = {}
+    reservations = (Reservation.objects.filter(reference__in=numbers, state=Reservation.State.ACTIVE)
+                    .select_related("stock_level__warehouse", "stock_level__variant__product"))
+    for r in reservations:
+        variant = r.stock_level.variant
+        key = (r.stock_level.warehouse.name, variant.sku)
+        row = rows.setdefault(key, {"name": variant.product.name, "variant": variant.option_label, "quantity": 0,
+                                    "orders": []})
+        row["quantity"] += r.quantity
+        if r.reference not in row["orders"]:
+            row["orders"].append(r.reference)
+    return [PickLine(warehouse=w, sku=sku, name=v["name"], variant=v["variant"], quantity=v["quantity"],
+                     orders=tuple(sorted(v["orders"]))) for (w, sku), v in sorted(rows.items())]
+
+
+def list_parcel_docs(numbers: list[str], *, method_names: dict[str, str], carrier_names: dict[str, str],
+                     shop_name: str = "", sender: str = "") -> list[ParcelDoc]:
+    orders = Order.objects.prefetch_related("lines").filter(number__in=numbers).order_by("placed_at", "id")
+    return [ParcelDoc(
+        number=o.number, placed_at=timezone.localtime(o.placed_at).strftime("%Y-%m-%d %H:%M"),
+        ship_name=o.ship_name, ship_phone=o.ship_phone, address=o.address_text, postcode=o.ship_postcode,
+        shipping_method=method_names.get(o.shipping_method, o.shipping_method),
+        carrier=carrier_names.get(o.carrier, o.carrier), tracking_number=o.tracking_number, note=o.note,
+        lines=tuple(DocLine(ln.sku, ln.product_name, ln.variant_label, ln.quantity, ln.unit_price)
+                    for ln in o.lines.all()),
+        shop_name=shop_name, sender=sender) for o in orders]

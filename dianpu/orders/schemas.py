@@ -53,6 +53,30 @@ class AddressOut(Schema):
     postcode: str
 
 
+class TrackingEventOut(Schema):
+    status: str
+    occurred_at: datetime
+    location: str
+    description: str
+
+
+class ShipmentOut(Schema):
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    status: str = Field(description="shipped, in_transit, out_for_delivery, delivered, failed, returned")
+    shipped_at: datetime
+    promised_by: datetime | None
+    delivered_at: datetime | None
+    events: list[TrackingEventOut] = Field(description="newest first")
+
+
+class HoldReasonOut(Schema):
+    code: str
+    label: str
+    detail: str
+
+
 class OrderDetail(OrderSummary):
     channel: str
     currency: str
@@ -68,6 +92,9 @@ class OrderDetail(OrderSummary):
     cancelled_at: datetime | None
     lines: list[OrderLineOut]
     history: list[HistoryOut]
+    channel_order_number: str = ""
+    shipments: list[ShipmentOut] = []
+    hold_reasons: list["HoldReasonOut"] = Field(default=[], description="why the order is held for review (审单)")
     allowed_actions: list[str] = Field(description="actions this order's state allows and your role may take")
 
 

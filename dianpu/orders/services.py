@@ -20,6 +20,7 @@ from dianpu.fulfillment.services import create_shipment, validate_tracking
 from dianpu.inventory.services import consume_reservations, release_reservations
 from dianpu.payments.services import record_payment
 
+from .domain.review import normalize_address, normalize_phone
 from .domain.states import Action, OrderFacts, Status, TransitionInput, TransitionRefused, next_status
 from .messages import ACTION_LABELS, MESSAGES
 from .models import Order, OrderHistory, OrderLine
@@ -51,6 +52,11 @@ class AddressInput:
     line2: str = ""
 
 
+def address_key_of(address: AddressInput) -> str:
+    return normalize_address(address.province, address.city, address.district, address.line1,
+                             address.line2)[:200]
+
+
 def _new_number(at) -> str:
     return f"DP{at:%y%m%d}{secrets.randbelow(10**6):06d}"
 
@@ -66,11 +72,12 @@ def _person(actor):
 def create_order(*, customer, email: str, lines: list[LineInput], address: AddressInput, shipping_method: str,
                  payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
                  ip_address: str | None = None, note: str = "", channel: str = "web",
-                 discount_total: Decimal = Decimal("0.00")) -> Order:
+                 discount_total: Decimal = Decimal("0.00"), channel_order_number: str = "",
+                 billing_province: str = "", placed_at=None) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
-    now = clock.now()
+    now = placed_at or clock.now()
     subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
     grand_total = subtotal + shipping_total - discount_total
     fields = dict(
@@ -81,6 +88,8 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
         shipping_method=shipping_method, payment_method=payment_method, pays_on_delivery=pays_on_delivery,
         note=note, subtotal=subtotal, shipping_total=shipping_total, discount_total=discount_total,
         grand_total=grand_total, ip_address=ip_address, placed_at=now,
+        channel_order_number=channel_order_number, billing_province=billing_province,
+        address_key=address_key_of(address), phone_key=normalize_phone(address.phone),
     )
     for _attempt in range(10):
         try:
@@ -101,6 +110,9 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
                                 actor_label=email, created_at=now)
     _count_units(order, lines, +1)
     events.publish(events.OrderPlaced(order.id, order.number, grand_total, now))
+    from .review import review_placed_order  # review uses hold_order from this module
+
+    review_placed_order(order)
     transaction.on_commit(lambda: _notify(order.id, "order_confirmed"))
     return order
 
@@ -154,7 +166,7 @@ def facts_of(order: Order) -> OrderFacts:
 
 @transaction.atomic
 def transition_order(*, order: Order, action: str, actor=None, carrier: str = "", tracking_number: str = "",
-                     reason: str = "", ip_address: str | None = None) -> Order:
+                     reason: str = "", ip_address: str | None = None, shipping_cost: Decimal | None = None) -> Order:
     """Move an order along the state table. The only code that writes Order.status.
 
     A conditional UPDATE on the old status decides races: of two concurrent transitions from
@@ -186,7 +198,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
                        reference=reason[:100])
     if act == Action.SHIP:
         if facts.needs_tracking:
-            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor)
+            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor,
+                            shipping_method=order.shipping_method, cost=shipping_cost)
         consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
     if act == Action.CANCEL:
         release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))

@@ -25,7 +25,7 @@ from dianpu.catalog.queries import (
 from dianpu.checkout.services import place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.fulfillment.queries import list_shipping_methods, quote_shipping
+from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids
 from dianpu.inventory.services import InsufficientStockError
 from dianpu.orders.models import Order
@@ -262,11 +262,13 @@ def cart_update(request):
 # --- checkout -------------------------------------------------------------------------------------
 
 
-def _shipping_options(methods, subtotal):
-    options = []
-    for method in methods:
-        fee = quote_shipping(method, subtotal)
-        options.append({"method": method, "fee": fee, "total": subtotal + fee})
+def _shipping_options(summary, province: str) -> list[dict]:
+    """Each method with its fee for this cart's weight and the province typed so far."""
+    variants = get_variants_by_sku([ln.sku for ln in summary.lines])
+    weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in summary.lines if ln.sku in variants)
+    options = list_shipping_options(summary.subtotal, weight_grams=weight, province=province)
+    for option in options:
+        option["total"] = summary.subtotal + (option["fee"] or 0)
     return options
 
 
@@ -335,7 +337,7 @@ def checkout(request):
             _remember_order(request, number)
             return redirect("storefront:order-confirmation", number=number)
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
-    options = _shipping_options(methods, summary.subtotal)
+    options = _shipping_options(summary, str(form["province"].value() or ""))
     selected_shipping = form["shipping_method"].value()
     return _render(request, "storefront/checkout.html", {
         "meta": meta, "form": form, "summary": summary, "errors": errors,
@@ -349,17 +351,20 @@ def checkout(request):
 
 
 def _tracking(order: Order) -> list[dict]:
-    parcels = [(s.carrier, s.tracking_number) for s in order.shipments.all()]
+    shipments = list(order.shipments.all())
+    parcels = [(s.carrier, s.tracking_number, s.pk) for s in shipments]
     if not parcels and order.tracking_number:
-        parcels = [(order.carrier, order.tracking_number)]
+        parcels = [(order.carrier, order.tracking_number, None)]
+    scans = list_tracking_events([s.pk for s in shipments])
     english = get_language().startswith("en")
     rows = []
-    for code, number in parcels:
+    for code, number, shipment_id in parcels:
         carrier = get_carrier(code)
         rows.append({
             "carrier": (carrier.name_en if english else carrier.name) if carrier else code,
             "number": number,
             "url": carrier.tracking_url(number) if carrier else "",
+            "events": scans.get(shipment_id, []),
         })
     return rows
 

@@ -37,6 +37,8 @@ class OrderFilterForm(forms.Form):
         attrs={"type": "search", "placeholder": _("订单号 / 邮箱 / 手机 / 运单号")}))
     status = forms.ChoiceField(label=_("状态"), required=False)
     payment_method = forms.ChoiceField(label=_("支付方式"), required=False)
+    channel = forms.CharField(label=_("渠道"), required=False, max_length=20,
+                              widget=forms.TextInput(attrs={"placeholder": "web / shopify / …", "size": 10}))
     date_from = forms.DateField(label=_("下单日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -49,7 +49,7 @@ def order_list(request):
     orders = queries.list_orders(status="" if status == TO_SHIP else status,
                                  statuses=TO_SHIP_STATUSES if status == TO_SHIP else (),
                                  search=c.get("q") or "", date_from=c.get("date_from"), date_to=c.get("date_to"),
-                                 payment_method=c.get("payment_method") or "")
+                                 payment_method=c.get("payment_method") or "", channel=c.get("channel") or "")
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"order": o, "payment_method": payment_method_label(o.payment_method)} for o in page.object_list]
     return render(request, "orders/console/order_list.html", {
@@ -85,6 +85,10 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "actions": [{"code": a, "label": HANDED_OVER if a == "ship" and not tracked else ACTION_LABELS[a]}
                     for a in allowed],
         "needs_tracking": tracked,
+        "hold_reasons": queries.describe_hold_reasons(order),
+        "can_release": request.user.has_perm(roles.REVIEW_ORDER),
+        "can_split": request.user.has_perm(roles.REVIEW_ORDER) and order.status == Order.Status.PENDING_PAYMENT
+        and order.paid_at is None and sum(ln.quantity for ln in order.lines.all()) > 1,
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),

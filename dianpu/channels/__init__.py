@@ -1,0 +1,9 @@
+"""channels: orders from other platforms (多平台订单) — Shopify's orders export CSV and any CSV/XLSX
+through a column mapping — imported into the one order pool, marked with their channel and
+de-duplicated by the channel's order number; and our tracking numbers exported back in the
+platform's format.
+
+Connectors (`channels/connectors/`) are pure readers and writers of the platforms' files. Public
+services: import_channel_orders, export_tracking_csv. Uses orders (create_order, transition_order),
+inventory (reserve_stock), catalog (SKUs) and customers; nothing imports channels.
+"""

@@ -1,0 +1,1 @@
+"""Pure readers and writers of other platforms' order files. No Django, no database."""

@@ -1,0 +1,222 @@
+"""Fulfillment pages of the console: thin edges over fulfillment.queries and fulfillment.services."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from dianpu.accounts.decorators import staff_permission_required
+from dianpu.accounts.domain import roles
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+from dianpu.fulfillment import queries, services
+from dianpu.fulfillment.carriers import CARRIERS
+from dianpu.fulfillment.documents import render_labels, render_packing_slips, render_pick_list
+from dianpu.orders import queries as order_queries
+from dianpu.orders.batch_shipping import BatchRefused, ship_orders_in_batch
+
+from .forms import BatchShipForm, ReportPeriodForm, ShippingMethodForm, ShippingRateForm, TrackingUploadForm
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@staff_permission_required(roles.MANAGE_SHIPPING)
+def method_list(request):
+    return render(request, "fulfillment/console/method_list.html", {"methods": queries.list_all_shipping_methods()})
+
+
+@staff_permission_required(roles.MANAGE_SHIPPING)
+def method_edit(request, code):
+    method = next((m for m in queries.list_all_shipping_methods() if m.code == code), None)
+    if method is None:
+        raise Http404(code)
+    form = ShippingMethodForm(request.POST or None, instance=method, prefix="m")
+    rate_form = ShippingRateForm(prefix="r")
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "method":
+        if form.is_valid():
+            try:
+                services.update_shipping_method(actor=request.user, code=code, changes=form.cleaned_data,
+                                                ip_address=_ip(request))
+            except DomainError as exc:
+                form.add_error(None, str(exc.detail))
+            else:
+                messages.success(request, _("配送方式已保存。"))
+                return redirect("console:fulfillment:method-edit", code=code)
+        status = 422
+    elif request.method == "POST" and request.POST.get("form") == "rate":
+        form = ShippingMethodForm(instance=method, prefix="m")
+        rate_form = ShippingRateForm(request.POST, prefix="r")
+        if rate_form.is_valid():
+            try:
+                services.save_shipping_rate(actor=request.user, code=code, ip_address=_ip(request),
+                                            **rate_form.cleaned_data)
+            except DomainError as exc:
+                rate_form.add_error(None, str(exc.detail))
+            else:
+                messages.success(request, _("运费已保存。"))
+                return redirect("console:fulfillment:method-edit", code=code)
+        status = 422
+    return render(request, "fulfillment/console/method_edit.html",
+                  {"method": method, "form": form, "rate_form": rate_form, "rates": list(method.rates.all())},
+                  status=status)
+
+
+@require_POST
+@staff_permission_required(roles.MANAGE_SHIPPING)
+def rate_delete(request, code, rate_id):
+    try:
+        services.delete_shipping_rate(actor=request.user, rate_id=rate_id, ip_address=_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("运费已删除。"))
+    return redirect("console:fulfillment:method-edit", code=code)
+
+
+# --- pick lists, documents, batch shipping -----------------------------------------------------------
+
+def _numbers(request) -> list[str]:
+    raw = request.POST.getlist("numbers") or request.GET.getlist("numbers")
+    found = []
+    for chunk in raw:
+        for n in chunk.replace(",", " ").split():
+            if n.upper() not in found:
+                found.append(n.upper())
+    return found[:500]
+
+
+def _doc_labels() -> dict[str, str]:
+    return {"warehouse": _("仓库"), "sku": _("SKU"), "product": _("商品"), "quantity": _("数量"),
+            "orders": _("订单"), "packing_slip": _("发货单"), "order": _("订单号"), "ship_to": _("收件人"),
+            "shipping_method": _("配送方式"), "total_units": _("件数合计"), "note": _("买家留言"),
+            "sender": _("寄件人")}
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.FULFIL_ORDER)
+def pick_list(request):
+    orders = list(order_queries.list_orders_to_ship()[:300])
+    return render(request, "fulfillment/console/pick_list.html", {"orders": orders})
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.FULFIL_ORDER)
+def document_pdf(request, kind):
+    numbers = _numbers(request)
+    if not numbers:
+        messages.error(request, _("请先选择订单。"))
+        return redirect("console:fulfillment:pick-list")
+    printed = timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")
+    if kind == "pick-list":
+        content = render_pick_list(order_queries.list_pick_lines(numbers), title=_("拣货单"), printed_at=printed,
+                                   labels=_doc_labels())
+    elif kind in ("packing-slips", "labels"):
+        english = (get_language() or "").startswith("en")
+        docs = order_queries.list_parcel_docs(
+            numbers, method_names={m.code: m.display_name for m in queries.list_all_shipping_methods()},
+            carrier_names={c.code: (c.name_en if english else c.name) for c in CARRIERS.values()},
+            shop_name=getattr(settings, "SHOP_NAME", ""), sender=getattr(settings, "SHOP_NAME", ""))
+        render_doc = render_packing_slips if kind == "packing-slips" else render_labels
+        content = render_doc(docs, labels=_doc_labels())
+    else:
+        raise Http404(kind)
+    return _pdf(content, f"{kind}-{clock.now():%Y%m%d%H%M}.pdf")
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.FULFIL_ORDER)
+def batch_ship(request):
+    form = BatchShipForm(request.POST or None, request.FILES or None,
+                         initial={"lines": "\n".join(f"{n},," for n in _numbers(request))})
+    report, refused, status = [], [], 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        text = _read_text(upload) if upload else form.cleaned_data.get("lines", "")
+        try:
+            report = ship_orders_in_batch(text=text, actor=request.user, ip_address=_ip(request))
+        except BatchRefused as exc:
+            refused, status = exc.report, 422
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, _("已发货 %(count)s 个订单。") % {"count": len(report)})
+    return render(request, "fulfillment/console/batch_ship.html",
+                  {"form": form, "report": report, "refused": refused}, status=status)
+
+
+def _read_text(upload) -> str:
+    raw = upload.read(5 * 1024 * 1024)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+@staff_permission_required(roles.VIEW_ORDERS)
+def home(request):
+    """The section's landing page: the first fulfillment page this role may use."""
+    if request.user.has_perm(roles.FULFIL_ORDER):
+        return redirect("console:fulfillment:pick-list")
+    if request.user.has_perm(roles.MANAGE_SHIPPING):
+        return redirect("console:fulfillment:method-list")
+    return redirect("console:fulfillment:exception-list")
+
+
+# --- tracking ----------------------------------------------------------------------------------------
+
+EXCEPTION_LABELS = {"late": _lazy("超时未签收"), "failed": _lazy("派送失败"), "returned": _lazy("已退回")}
+
+
+@staff_permission_required(roles.VIEW_ORDERS)
+def exception_list(request):
+    kind = request.GET.get("kind", "")
+    rows = queries.list_exceptions(kind if kind in EXCEPTION_LABELS else "")
+    for row in rows:
+        row["label"] = EXCEPTION_LABELS[row["kind"]]
+    return render(request, "fulfillment/console/exception_list.html",
+                  {"rows": rows, "kind": kind, "kinds": EXCEPTION_LABELS.items()})
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.FULFIL_ORDER)
+def tracking_upload(request):
+    form = TrackingUploadForm(request.POST or None, request.FILES or None)
+    result, problems, status = None, [], 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.import_tracking_file(text=_read_text(form.cleaned_data["file"]), actor=request.user,
+                                                   ip_address=_ip(request))
+        except services.TrackingRefused as exc:
+            problems, status = exc.problems, 422
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, _("已导入 %(stored)s 条轨迹（%(duplicates)s 条重复已忽略）。") % result)
+    return render(request, "fulfillment/console/tracking_upload.html",
+                  {"form": form, "result": result, "problems": problems}, status=status)
+
+
+@staff_permission_required(roles.VIEW_ORDERS, roles.VIEW_FIGURES)
+def carrier_report(request):
+    form = ReportPeriodForm(request.GET or None)
+    c = form.cleaned_data if form.is_valid() else {}
+    start = _start_of(c["shipped_from"]) if c.get("shipped_from") else None
+    end = _start_of(c["shipped_to"]) + timedelta(days=1) if c.get("shipped_to") else None
+    return render(request, "fulfillment/console/carrier_report.html",
+                  {"rows": queries.summarize_carriers(start, end), "form": form})
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,107 @@
+"""Merging unpaid orders of one customer and address; splitting lines off into a new order."""
+
+from decimal import Decimal
+
+import pytest
+
+from dianpu.audit.models import AuditEntry
+from dianpu.catalog.tests.builders import make_product
+from dianpu.core.errors import DomainError
+from dianpu.inventory.models import Reservation, StockLevel
+from dianpu.orders.merging import list_merge_candidates, merge_orders, split_order
+from dianpu.orders.models import Order
+from dianpu.orders.services import transition_order
+from dianpu.orders.tests.builders import ADDRESS, place_test_order
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def products(db):
+    make_product(skus=["TEE"], price="30.00", stock=10)
+    make_product(skus=["CAP"], price="20.00", stock=10)
+
+
+def held(number) -> dict:
+    return {r.stock_level.variant.sku: r.quantity
+            for r in Reservation.objects.filter(reference=number, state="active").select_related("stock_level__variant")}
+
+
+def test_two_unpaid_orders_become_one_with_one_shipping_fee(products, staff):
+    a = place_test_order({"TEE": 1})  # 30 + 8 shipping
+    b = place_test_order({"CAP": 2})  # 40 + 8 shipping
+    assert list_merge_candidates() == [[a, b]]
+    merged = merge_orders(numbers=[b.number, a.number], actor=staff("agent"))
+    assert merged.number == a.number
+    assert (merged.subtotal, merged.shipping_total, merged.grand_total) == (D("70.00"), D("8.00"), D("78.00"))
+    assert sorted((ln.sku, ln.quantity) for ln in merged.lines.all()) == [("CAP", 2), ("TEE", 1)]
+    assert held(a.number) == {"TEE": 1, "CAP": 2} and held(b.number) == {}
+    b.refresh_from_db()
+    assert b.status == "cancelled" and b.history.last().reason == f"已合并到订单 {a.number}"
+    assert StockLevel.objects.get(variant__sku="CAP").reserved == 2
+    assert AuditEntry.objects.filter(action="order.merged").count() == 1
+
+
+def test_orders_to_other_addresses_or_paid_are_not_merged(products):
+    a = place_test_order({"TEE": 1})
+    other = place_test_order({"CAP": 1}, address={**ADDRESS, "line1": "人民路 2 号"})
+    with pytest.raises(DomainError) as exc:
+        merge_orders(numbers=[a.number, other.number], actor=None)
+    assert exc.value.code == "merge_not_allowed"
+    paid = transition_order(order=place_test_order({"CAP": 1}), action="mark_paid")
+    with pytest.raises(DomainError):
+        merge_orders(numbers=[a.number, paid.number], actor=None)
+    assert Order.objects.get(pk=a.pk).subtotal == D("30.00")
+    assert held(a.number) == {"TEE": 1} and held(other.number) == {"CAP": 1}
+
+
+def test_split_moves_units_and_their_stock_hold_into_a_new_order(products, staff):
+    order = place_test_order({"TEE": 3, "CAP": 1})  # 110, free shipping over 99
+    tee = order.lines.get(sku="TEE")
+    new = split_order(number=order.number, quantities={tee.pk: 2}, actor=staff("agent"))
+    order.refresh_from_db()
+    assert (order.subtotal, order.grand_total) == (D("50.00"), D("50.00") + order.shipping_total)
+    assert (new.subtotal, new.shipping_total, new.grand_total, new.status) == (
+        D("60.00"), D("0.00"), D("60.00"), "pending_payment")
+    assert [(ln.sku, ln.quantity) for ln in new.lines.all()] == [("TEE", 2)]
+    assert held(order.number) == {"TEE": 1, "CAP": 1} and held(new.number) == {"TEE": 2}
+    assert StockLevel.objects.get(variant__sku="TEE").reserved == 3
+    assert (new.email, new.ship_line1) == (order.email, order.ship_line1)
+
+
+def test_splitting_everything_or_nothing_is_refused(products):
+    order = place_test_order({"TEE": 1})
+    line = order.lines.get()
+    for quantities in ({line.pk: 1}, {}, {line.pk: 5}, {999999: 1}):
+        with pytest.raises(DomainError) as exc:
+            split_order(number=order.number, quantities=quantities, actor=None)
+        assert exc.value.code == "split_nothing"
+    assert Order.objects.count() == 1
+
+
+def test_console_merge_and_split(client, staff, products):
+    a = place_test_order({"TEE": 2})
+    b = place_test_order({"CAP": 1})
+    client.force_login(staff("agent"))
+    page = client.get("/console/orders/merge/")
+    assert a.number in page.content.decode()
+    assert client.post("/console/orders/merge/", {"numbers": [a.number, b.number]}).status_code == 302
+    line = Order.objects.get(pk=a.pk).lines.get(sku="TEE")
+    response = client.post(f"/console/orders/{a.number}/split/", {f"line-{line.pk}": "1"})
+    assert response.status_code == 302
+    assert Order.objects.filter(status="pending_payment").count() == 2
+    client.force_login(staff("warehouse"))
+    assert client.post("/console/orders/merge/", {"numbers": [a.number]}).status_code == 403
+
+
+def test_api_merge_and_split(staff_api, products):
+    a = place_test_order({"TEE": 2})
+    b = place_test_order({"CAP": 1})
+    agent = staff_api("agent")
+    merged = agent.post("order-merges", {"numbers": [a.number, b.number]})
+    assert merged.status_code == 200 and merged.json()["number"] == a.number
+    split = agent.post(f"orders/{a.number}/split", {"lines": {"TEE": 1}})
+    assert split.status_code == 201 and split.json()["total"] == "30.00"
+    refused = agent.post(f"orders/{a.number}/split", {"lines": {"NOPE": 1}})
+    assert refused.status_code == 422 and refused.json()["code"] == "split_nothing"
