@@ -292,3 +292,29 @@ def record_units_sold(units_by_product: dict[int, int]) -> None:
     for product_id, units in sorted(units_by_product.items()):
         if units:
             Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + units, 0))
+
+
+def apply_scheduled_listings(now=None) -> dict[str, int]:
+    """List products whose listing time has come and delist those whose delisting time has; each
+    change is a conditional UPDATE (two workers cannot both apply it) and is audited."""
+    now = now or clock.now()
+    counts = {"listed": 0, "delisted": 0}
+    due_list = Product.objects.filter(scheduled_list_at__lte=now).exclude(status=Product.Status.LISTED)
+    for product in due_list.order_by("pk"):
+        with transaction.atomic():
+            moved = Product.objects.filter(pk=product.pk, scheduled_list_at=product.scheduled_list_at).update(
+                status=Product.Status.LISTED, listed_at=now, scheduled_list_at=None, version=F("version") + 1)
+            if moved:
+                counts["listed"] += 1
+                record_audit(actor=None, action="product.listed_on_schedule", obj=product,
+                             changes={"status": (product.status, Product.Status.LISTED)})
+    due_delist = Product.objects.filter(scheduled_delist_at__lte=now)
+    for product in due_delist.order_by("pk"):
+        with transaction.atomic():
+            moved = Product.objects.filter(pk=product.pk, scheduled_delist_at=product.scheduled_delist_at).update(
+                status=Product.Status.DELISTED, scheduled_delist_at=None, version=F("version") + 1)
+            if moved:
+                counts["delisted"] += 1
+                record_audit(actor=None, action="product.delisted_on_schedule", obj=product,
+                             changes={"status": (product.status, Product.Status.DELISTED)})
+    return counts
