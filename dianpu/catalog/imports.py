@@ -7,6 +7,7 @@ writes nothing. For speed the existing rows are read in chunks up front and the 
 bulk inserts and bulk updates.
 """
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -360,8 +361,8 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
     by_slug = _load_products_by_slug([h for h in groups if is_valid_slug(h)])
     categories = _category_index()
     shop_margin, category_margins = _margin_rules()
-    taken_slugs: set[str] = set()
-    slug_lookup = _SlugLookup(taken_slugs)
+    slug_lookup = _SlugLookup(by_slug)
+    slug_lookup.checked = {h for h in groups if is_valid_slug(h)}
     sku_column = {pf.NATIVE: "sku", pf.SHOPIFY: "Variant SKU", pf.WOOCOMMERCE: "SKU"}[file_format]
     price_column = {pf.NATIVE: "price", pf.SHOPIFY: "Variant Price", pf.WOOCOMMERCE: "Regular price"}[file_format]
     name_column = {pf.NATIVE: "name", pf.SHOPIFY: "Title", pf.WOOCOMMERCE: "Name"}[file_format]
@@ -422,12 +423,17 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
 
 
 class _SlugLookup:
-    def __init__(self, taken: set[str]):
-        self.taken = taken
+    """Free slugs for new products; the file's handles were looked up in one go beforehand."""
+
+    def __init__(self, known: dict[str, int]):
+        self.known = known  # handle -> product id, for every handle of the file
+        self.taken: set[str] = set()
 
     def free(self, base: str) -> str:
         def is_taken(slug):
-            return slug in self.taken or Product.objects.filter(slug=slug).exists()
+            if slug in self.taken or slug in self.known:
+                return True
+            return slug not in self.checked and Product.objects.filter(slug=slug).exists()
 
         slug = first_free_slug(base, is_taken)
         self.taken.add(slug)
@@ -481,12 +487,22 @@ def _resolve_category(value: str, categories: dict[str, Category], plan: _Plan) 
     return plan.new_categories[key]
 
 
+_NEEDS_CLEANING = re.compile(r"[<>&\"']|\s\s|(?! )\s")
+
+
+def _clean(value: str) -> str:
+    """clean_text, skipping the HTML cleaner for the common value that has nothing to clean."""
+    if _NEEDS_CLEANING.search(value):
+        return clean_text(value)
+    return value.strip()
+
+
 def _text(name: str, value: str) -> str:
     if name in ("description", "description_en"):
         return sanitize_html(value)
     if name == "status":
         return value
-    return clean_text(value)[: TEXT_LIMITS.get(name, 200)]
+    return _clean(value)[: TEXT_LIMITS.get(name, 200)]
 
 
 def _new_product(group: _Group, file_format: str, category: Category | None, slugs: _SlugLookup) -> Product:
@@ -529,10 +545,10 @@ def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, catego
 
 def _new_variant(r: pf.ProductRow, position: int) -> Variant:
     return Variant(
-        sku=clean_text(r.sku)[:64], price=r.price, sale_price=r.sale_price, member_price=r.member_price,
+        sku=_clean(r.sku)[:64], price=r.price, sale_price=r.sale_price, member_price=r.member_price,
         compare_at_price=r.compare_at_price, cost_price=r.cost_price or Decimal("0"),
-        weight_grams=r.weight_grams or 0, barcode=clean_text(r.barcode)[:32],
-        options={clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in r.options.items()}, position=position,
+        weight_grams=r.weight_grams or 0, barcode=_clean(r.barcode)[:32],
+        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}, position=position,
     )
 
 
@@ -546,10 +562,10 @@ def _variant_changes(current: dict, r: pf.ProductRow) -> dict:
             changes[name] = value
     if r.weight_grams is not None and r.weight_grams != current["weight_grams"]:
         changes["weight_grams"] = r.weight_grams
-    barcode = clean_text(r.barcode)[:32]
+    barcode = _clean(r.barcode)[:32]
     if barcode and barcode != current["barcode"]:
         changes["barcode"] = barcode
-    options = {clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in r.options.items()}
+    options = {_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}
     if options and options != (current["options"] or {}):
         changes["options"] = options
     return changes

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -17,10 +17,11 @@ from dianpu.core.errors import ConflictError, DomainError, ValidationFailed
 from dianpu.core.money import to_money
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
 
+from .domain.pricing import calculate_floor, is_below_floor, resolve_margin_percent
 from .domain.search import build_search_document
 from .domain.slugs import first_free_slug, is_valid_slug, make_slug
 from .messages import MESSAGES
-from .models import Category, Product, ProductImage, Tag, Variant
+from .models import Category, MarginRule, PriceHistory, Product, ProductImage, Tag, Variant
 
 THUMBNAIL_SIZE = (480, 480)
 
@@ -34,6 +35,8 @@ class VariantInput:
     cost_price: Decimal = Decimal("0")
     weight_grams: int = 0
     barcode: str = ""
+    sale_price: Decimal | None = None
+    member_price: Decimal | None = None
 
 
 def _error(code: str, status: int = 422, **extra) -> DomainError:
@@ -65,11 +68,14 @@ def _clean_variant(v: VariantInput) -> VariantInput:
     price = to_money(v.price)
     cost = to_money(v.cost_price or 0)
     compare = to_money(v.compare_at_price) if v.compare_at_price not in (None, "") else None
-    if price < 0 or cost < 0 or (compare is not None and compare < 0):
+    sale = to_money(v.sale_price) if v.sale_price not in (None, "") else None
+    member = to_money(v.member_price) if v.member_price not in (None, "") else None
+    if price < 0 or cost < 0 or any(x is not None and x < 0 for x in (compare, sale, member)):
         raise _error("price_negative", sku=sku)
     options = {clean_text(str(k))[:30]: clean_text(str(val))[:50] for k, val in (v.options or {}).items()}
     return VariantInput(sku=sku, price=price, options=options, compare_at_price=compare, cost_price=cost,
-                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32])
+                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32],
+                        sale_price=sale, member_price=member)
 
 
 @transaction.atomic
@@ -111,6 +117,7 @@ def create_product(*, actor, name: str, variants: list[VariantInput], name_en: s
             Variant.objects.bulk_create([
                 Variant(product=product, sku=v.sku, options=v.options, price=v.price,
                         compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                        sale_price=v.sale_price, member_price=v.member_price,
                         weight_grams=v.weight_grams, barcode=v.barcode, position=i)
                 for i, v in enumerate(cleaned)
             ])
@@ -136,19 +143,24 @@ def set_product_tags(product: Product, names) -> None:
 
 PRODUCT_TEXT_FIELDS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
 PRODUCT_HTML_FIELDS = ("description", "description_en")
-VARIANT_MONEY_FIELDS = ("price", "compare_at_price", "cost_price")
+VARIANT_MONEY_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
+FLOOR_CHECKED = ("price", "sale_price", "member_price")
+OPTIONAL_MONEY = ("sale_price", "member_price", "compare_at_price")
 
 
 @transaction.atomic
-def update_product(*, actor, product: Product, changes: dict, variant_changes: dict[str, dict] | None = None,
+def update_product(*, actor, product: Product, changes: dict | None = None, variant_changes: dict[str, dict] | None = None,
                    expected_version: int | None = None, reason: str = "", ip_address: str | None = None) -> Product:
     """Apply field changes to a product and its variants; price and status changes are audited.
 
     `changes` may hold name, name_en, description, description_en, brand, seo_title,
     seo_description, slug, category (Category or None), tags (list of names), status.
-    `variant_changes` maps SKU -> {price, compare_at_price, cost_price, weight_grams, barcode,
-    options, is_active}. With `expected_version`, an edit of an older version is refused.
+    `variant_changes` maps SKU -> {price, sale_price, member_price, compare_at_price, cost_price,
+    weight_grams, barcode, options, is_active, override_floor}. A price below the floor (cost x
+    (1 + minimum margin)) is refused unless that SKU's `override_floor` is true and a `reason` is
+    given; the override is audited. With `expected_version`, an edit of an older version is refused.
     """
+    changes = changes or {}
     bumped = Product.objects.filter(pk=product.pk)
     if expected_version is not None:
         bumped = bumped.filter(version=expected_version)
@@ -192,11 +204,21 @@ def update_product(*, actor, product: Product, changes: dict, variant_changes: d
     product.save()
     if "tags" in changes:
         set_product_tags(product, changes["tags"])
+    margin = get_margin_percent(product.category_id)
+    history: list[PriceHistory] = []
+    overridden: dict = {}
     for sku, fields in (variant_changes or {}).items():
-        audit_changes.update(_update_variant(product, sku, fields))
+        changed, below = _update_variant(product, sku, fields, margin, reason)
+        audit_changes.update(changed)
+        overridden.update(below)
+        history += _history_rows(product, sku, changed, below, actor, reason, "edit")
+    PriceHistory.objects.bulk_create(history)
+    if overridden:
+        record_audit(actor=actor, action="price.floor_overridden", obj=product, changes=overridden,
+                     reason=reason, ip_address=ip_address)
     refresh_derived_fields(product)
     if audit_changes:
-        price_changes = {k: v for k, v in audit_changes.items() if k.startswith(("price[", "cost_price[", "compare_at_price["))}
+        price_changes = {k: v for k, v in audit_changes.items() if k.split("[", 1)[0] in VARIANT_MONEY_FIELDS}
         other = {k: v for k, v in audit_changes.items() if k not in price_changes}
         if price_changes:
             record_audit(actor=actor, action="price.changed", obj=product, changes=price_changes,
@@ -207,7 +229,8 @@ def update_product(*, actor, product: Product, changes: dict, variant_changes: d
     return product
 
 
-def _update_variant(product: Product, sku: str, fields: dict) -> dict:
+def _update_variant(product: Product, sku: str, fields: dict, margin, reason: str) -> tuple[dict, dict]:
+    """Apply one SKU's changes; returns (audit changes, the floor-overridden ones)."""
     variant = product.variants.filter(sku=sku).first()
     if variant is None:
         raise DomainError(MESSAGES["product_not_found"], code="unknown_sku", status=422, sku=sku)
@@ -215,12 +238,27 @@ def _update_variant(product: Product, sku: str, fields: dict) -> dict:
     for money_field in VARIANT_MONEY_FIELDS:
         if money_field in fields:
             raw = fields[money_field]
-            value = None if raw in (None, "") and money_field == "compare_at_price" else to_money(raw)
+            try:
+                value = None if raw in (None, "") and money_field in OPTIONAL_MONEY else to_money(raw)
+            except (TypeError, ValueError):
+                raise _error("price_not_number", sku=sku) from None
             if value is not None and value < 0:
                 raise _error("price_negative", sku=sku)
             if value != getattr(variant, money_field):
                 changed[f"{money_field}[{sku}]"] = (getattr(variant, money_field), value)
                 setattr(variant, money_field, value)
+    below = {}
+    floor = calculate_floor(variant.cost_price, margin)
+    for name in FLOOR_CHECKED:
+        key = f"{name}[{sku}]"
+        if key in changed and is_below_floor(changed[key][1], floor):
+            below[key] = changed[key]
+    if below:
+        if not fields.get("override_floor"):
+            raise DomainError(str(MESSAGES["below_floor"]) % {"floor": floor}, code="below_floor", status=422,
+                              sku=sku, floor=str(floor))
+        if not (reason or "").strip():
+            raise _error("override_reason_required", sku=sku)
     if "weight_grams" in fields:
         variant.weight_grams = max(0, int(fields["weight_grams"] or 0))
     if "barcode" in fields:
@@ -230,7 +268,58 @@ def _update_variant(product: Product, sku: str, fields: dict) -> dict:
     if "is_active" in fields:
         variant.is_active = bool(fields["is_active"])
     variant.save()
-    return changed
+    return changed, below
+
+
+def _actor_label(actor) -> str:
+    return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+
+
+def _history_rows(product, sku, changed: dict, below: dict, actor, reason: str, source: str) -> list[PriceHistory]:
+    variant_id = None
+    rows = []
+    now = clock.now()
+    for key, (old, new) in changed.items():
+        kind = key.split("[", 1)[0]
+        if kind not in VARIANT_MONEY_FIELDS:
+            continue
+        if variant_id is None:
+            variant_id = product.variants.filter(sku=sku).values_list("id", flat=True).first()
+        rows.append(PriceHistory(variant_id=variant_id, kind=kind, old_amount=old, new_amount=new,
+                                 below_floor=key in below, reason=(reason or "")[:500],
+                                 actor_label=_actor_label(actor), source=source, created_at=now))
+    return rows
+
+
+def get_margin_percent(category_id: int | None) -> Decimal | None:
+    rules = dict(MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id))
+                 .values_list("category_id", "min_margin_percent"))
+    return resolve_margin_percent(rules.get(None), {k: v for k, v in rules.items() if k is not None}, category_id)
+
+
+@transaction.atomic
+def set_margin_rule(*, actor, category: Category | None, min_margin_percent, ip_address: str | None = None) -> MarginRule | None:
+    """Set (or with None, remove) the minimum margin for the shop (category None) or one category."""
+    existing = MarginRule.objects.filter(category=category).first()
+    old = existing.min_margin_percent if existing else None
+    if min_margin_percent in (None, ""):
+        if existing:
+            existing.delete()
+        record_audit(actor=actor, action="price.floor_rule_changed", object_type="catalog.marginrule",
+                     object_repr=str(category or "shop"), changes={"min_margin_percent": (old, None)},
+                     ip_address=ip_address)
+        return None
+    try:
+        percent = Decimal(str(min_margin_percent))
+    except Exception:
+        raise _error("margin_invalid") from None
+    if not percent.is_finite() or percent < 0 or percent > 1000:
+        raise _error("margin_invalid")
+    percent = percent.quantize(Decimal("0.01"))
+    rule, _created = MarginRule.objects.update_or_create(category=category, defaults={"min_margin_percent": percent})
+    record_audit(actor=actor, action="price.floor_rule_changed", obj=rule, object_repr=str(category or "shop"),
+                 changes={"min_margin_percent": (old, percent)}, ip_address=ip_address)
+    return rule
 
 
 @transaction.atomic
@@ -240,6 +329,7 @@ def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
         raise _error("sku_taken", sku=v.sku)
     created = Variant.objects.create(product=product, sku=v.sku, options=v.options, price=v.price,
                                      compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                                     sale_price=v.sale_price, member_price=v.member_price,
                                      weight_grams=v.weight_grams, barcode=v.barcode,
                                      position=product.variants.count())
     refresh_derived_fields(product)
