@@ -193,6 +193,13 @@ def update_product(*, actor, product: Product, changes: dict | None = None, vari
     if "category" in changes and changes["category"] != product.category:
         audit_changes["category"] = (product.category, changes["category"])
         product.category = changes["category"]
+    for when in ("scheduled_list_at", "scheduled_delist_at"):
+        if when in changes and changes[when] != getattr(product, when):
+            audit_changes[when] = (getattr(product, when), changes[when])
+            setattr(product, when, changes[when])
+    if (product.scheduled_list_at and product.scheduled_delist_at
+            and product.scheduled_delist_at <= product.scheduled_list_at):
+        raise _error("schedule_invalid")
     if "status" in changes and changes["status"] != product.status:
         status = changes["status"]
         if status not in Product.Status.values:
@@ -408,3 +415,75 @@ def apply_scheduled_listings(now=None) -> dict[str, int]:
                 record_audit(actor=None, action="product.delisted_on_schedule", obj=product,
                              changes={"status": (product.status, Product.Status.DELISTED)})
     return counts
+
+
+@transaction.atomic
+def add_banned_word(*, actor, word: str, reason: str = "", ip_address: str | None = None):
+    from .models import BannedWord
+
+    word = clean_text(word)
+    if not word or len(word) > 50:
+        raise _error("banned_word_invalid")
+    if BannedWord.objects.filter(word=word).exists():
+        raise _error("banned_word_taken")
+    try:
+        with transaction.atomic():
+            banned = BannedWord.objects.create(word=word, reason=clean_text(reason)[:200])
+    except IntegrityError:
+        raise _error("banned_word_taken") from None
+    record_audit(actor=actor, action="catalog.banned_word_added", obj=banned, changes={"word": (None, word)},
+                 ip_address=ip_address)
+    return banned
+
+
+@transaction.atomic
+def remove_banned_word(*, actor, word: str, ip_address: str | None = None) -> bool:
+    from .models import BannedWord
+
+    deleted, _count = BannedWord.objects.filter(word=word).delete()
+    if deleted:
+        record_audit(actor=actor, action="catalog.banned_word_removed", object_type="catalog.bannedword",
+                     object_repr=word, changes={"word": (word, None)}, ip_address=ip_address)
+    return bool(deleted)
+
+
+@transaction.atomic
+def duplicate_product(*, actor, product: Product, sku_suffix: str = "-COPY") -> Product:
+    """A draft copy of a product: same texts, category, tags and prices; SKUs get `sku_suffix`
+    (made unique); images are shared files re-used by new image rows. Stock is not copied."""
+    suffix = clean_text(sku_suffix)[:20] or "-COPY"
+    variants = []
+    for v in product.variants.all():
+        base = f"{v.sku}{suffix}"[:64]
+        sku = first_free_slug(base, lambda s: Variant.objects.filter(sku=s).exists())[:64]
+        variants.append(VariantInput(sku=sku, price=v.price, options=v.options, compare_at_price=v.compare_at_price,
+                                     cost_price=v.cost_price, weight_grams=v.weight_grams, barcode="",
+                                     sale_price=v.sale_price, member_price=v.member_price))
+    copy = create_product(
+        actor=actor, name=product.name, name_en=product.name_en, description=product.description,
+        description_en=product.description_en, brand=product.brand, category=product.category,
+        tags=[t.name for t in product.tags.all()], status=Product.Status.DRAFT, seo_title=product.seo_title,
+        seo_description=product.seo_description, variants=variants,
+    )
+    ProductImage.objects.bulk_create([
+        ProductImage(product=copy, image=i.image.name, thumbnail=i.thumbnail.name, alt_text=i.alt_text,
+                     position=i.position) for i in product.images.all()])
+    record_audit(actor=actor, action="product.duplicated", obj=copy, changes={"source": (None, product.slug)})
+    return copy
+
+
+@transaction.atomic
+def update_product_images(*, actor, product: Product, order: list[int] | None = None,
+                          alt_texts: dict[int, str] | None = None) -> None:
+    """Reorder a product's images (`order`: image ids, first = main image) and set their alt texts."""
+    images = {i.pk: i for i in product.images.all()}
+    if order:
+        ordered = [pk for pk in order if pk in images] + [pk for pk in images if pk not in order]
+        for position, pk in enumerate(ordered):
+            images[pk].position = position
+    for pk, text in (alt_texts or {}).items():
+        if pk in images:
+            images[pk].alt_text = clean_text(text)[:200]
+    ProductImage.objects.bulk_update(list(images.values()), ["position", "alt_text"])
+    record_audit(actor=actor, action="product.images_changed", obj=product,
+                 changes={"images": (None, ", ".join(str(i.pk) for i in sorted(images.values(), key=lambda i: i.position)))})
