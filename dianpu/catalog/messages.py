@@ -71,3 +71,16 @@ def table_error_text(code: str, params: dict) -> str:
 
 def row_error_text(code: str) -> str:
     return str(ROW_ERRORS.get(code, code))
+
+SEO_ISSUES = {
+    "title_missing": _("缺少 SEO 标题"),
+    "title_duplicate": _("标题与其他商品重复"),
+    "title_too_long": _("SEO 标题过长（超过 60 字）"),
+    "meta_missing": _("缺少 SEO 描述"),
+    "meta_too_short": _("SEO 描述过短（少于 50 字）"),
+    "meta_too_long": _("SEO 描述过长（超过 160 字）"),
+    "image_alt_missing": _("图片缺少替代文字"),
+    "description_thin": _("描述内容太少（少于 80 字）"),
+    "slug_broken": _("网址名不规范"),
+    "slug_not_descriptive": _("网址名是随机编码，建议填写英文名称"),
+}
