@@ -272,13 +272,23 @@ def _required(row: _Row, column: str) -> str:
     return value
 
 
+NATIVE_PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "category", "seo_title",
+                         "seo_description")
+
+
 def _parse_native(header, rows, errors) -> list[ProductRow]:
     index = _index(header, lower=True)
     out = []
+    product_fields: dict[str, dict] = {}  # handle -> fields of its first row with a name, good or bad
     for line, cells in rows:
         r = _Row(index, cells, line, errors)
         if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
             continue
+        if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
+            product_fields[r.text("handle").lower()] = {
+                **{name: r.text(name) for name in NATIVE_PRODUCT_FIELDS},
+                "tags": parse_tags(r.text("tags")),
+                "status": r.text("status").lower() if r.text("status").lower() in STATUSES else ""}
         handle, sku = _required(r, "handle"), _required(r, "sku")
         price = r.parse("price", parse_money)
         if price is None and r.ok:
@@ -301,6 +311,12 @@ def _parse_native(header, rows, errors) -> list[ProductRow]:
             weight_grams=weight, barcode=r.text("barcode"), stock=stock, image_url=r.text("image_url"),
             image_alt=r.text("image_alt"), **values,
         ))
+    for row in out:  # a group whose first row was bad still has its product's name and texts
+        fields = product_fields.get(row.handle)
+        if fields and not row.name:
+            for name, value in fields.items():
+                if not getattr(row, name):
+                    setattr(row, name, value)
     return out
 
 
