@@ -27,7 +27,6 @@ MESSAGES.update({
     "bulk_empty": _("没有选中任何商品。"),
     "bulk_action_invalid": _("未知的批量操作。"),
     "schedule_invalid": _("定时下架时间必须晚于定时上架时间。"),
-    "compliance_blocked": _("商品文案含有违禁词，不能上架：%(words)s"),
     "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
     "banned_word_taken": _("该禁用词已存在。"),
     "job_not_found": _("导入任务不存在。"),

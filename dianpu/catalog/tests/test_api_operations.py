@@ -43,6 +43,7 @@ def test_a_refused_import_through_the_api_lists_line_column_and_reason(django_ca
     job = client.get(f"/api/v1/product-imports/{response.json()['id']}", **headers).json()
     assert job["state"] == "refused"
     assert [(e["line"], e["column"], e["code"]) for e in job["errors"]] == [(2, "price", "price_negative")]
+    assert job["errors"][0]["reason"] == "Price cannot be negative"
     assert Product.objects.count() == 0
 
 
