@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -189,22 +189,31 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     if dry_run:
         progress("done", total, total)
         return report
-    with transaction.atomic():
-        plan.write(actor, progress, total)
-        stock_changed = set_stock(plan.stock) if set_stock and plan.stock else 0
-        report.stock_rows = stock_changed or 0
-        if not report.changed and not stock_changed:
-            progress("done", total, total)
-            return report
-        record_audit(actor=actor, action="product.imported", object_type="catalog.import",
-                     object_repr=(filename or "")[:200], ip_address=ip_address,
-                     changes={"format": (None, file_format), "products_created": (None, report.products_created),
-                              "products_updated": (None, report.products_updated),
-                              "variants_created": (None, report.variants_created),
-                              "variants_updated": (None, report.variants_updated),
-                              "rows_skipped": (None, report.rows_skipped)})
+    try:
+        with transaction.atomic():
+            _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address)
+    except IntegrityError:
+        # Someone created one of these SKUs or slugs meanwhile: nothing of this file was written.
+        raise DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409) from None
     progress("done", total, total)
     return report
+
+
+def _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address) -> int:
+    """The write phase (inside the caller's transaction); returns how many SKUs' stock changed."""
+    plan.write(actor, progress, total)
+    stock_changed = set_stock(plan.stock) if set_stock and plan.stock else 0
+    report.stock_rows = stock_changed or 0
+    if not report.changed and not stock_changed:
+        return 0
+    record_audit(actor=actor, action="product.imported", object_type="catalog.import",
+                 object_repr=(filename or "")[:200], ip_address=ip_address,
+                 changes={"format": (None, file_format), "products_created": (None, report.products_created),
+                          "products_updated": (None, report.products_updated),
+                          "variants_created": (None, report.variants_created),
+                          "variants_updated": (None, report.variants_updated),
+                          "rows_skipped": (None, report.rows_skipped)})
+    return stock_changed
 
 
 class _Plan:

@@ -83,3 +83,5 @@ SEO_ISSUES = {
     "slug_broken": _("网址名不规范"),
     "slug_not_descriptive": _("网址名是随机编码，建议填写英文名称"),
 }
+
+MESSAGES["import_conflict"] = _("导入期间有人同时新建了相同的 SKU 或网址名，整个文件未导入，请重新导入。")

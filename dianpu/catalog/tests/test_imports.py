@@ -261,3 +261,22 @@ def test_the_command_imports_and_reports(tmp_path, capsys):
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import_products", str(bad), verbosity=0)
     assert "line 2, column price" in capsys.readouterr().err
+
+
+def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeypatch):
+    """Another writer creates one of the file's SKUs between our planning and our writing."""
+    from dianpu.catalog import imports
+
+    real_plan = imports._plan
+
+    def plan_then_someone_else_writes(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        make_product(name="抢先", name_en="First", skus=["TEE-M"])
+        return plan
+
+    monkeypatch.setattr(imports, "_plan", plan_then_someone_else_writes)
+    with pytest.raises(DomainError) as error:
+        run(native_csv(TEE_ROWS))
+    assert error.value.code == "import_conflict"
+    assert sorted(Variant.objects.values_list("sku", flat=True)) == ["TEE-M"]
+    assert not Product.objects.filter(slug__in=["cotton-tee", "silk-scarf"]).exists()
