@@ -21,6 +21,9 @@ from .schemas import (
     AuditRowOut,
     BannedWordIn,
     BannedWordOut,
+    BrandIn,
+    BrandOut,
+    BrandPatch,
     BulkActionIn,
     BulkPreviewRow,
     BulkResult,
@@ -99,8 +102,8 @@ def _detail(request, product: Product, staff: bool) -> dict:
             **({"cost_price": v.cost_price, "stock_on_hand": on_hand.get(v.id, 0), "is_active": v.is_active,
                 "sale_price": v.sale_price, "member_price": v.member_price} if staff else {}),
         } for v in variants],
-        **({"scheduled_list_at": product.scheduled_list_at, "scheduled_delist_at": product.scheduled_delist_at}
-           if staff else {}),
+        **({"scheduled_list_at": product.scheduled_list_at, "scheduled_delist_at": product.scheduled_delist_at,
+            "attributes": product.attributes or {}} if staff else {}),
     }
 
 
@@ -365,3 +368,33 @@ def put_images(request, slug: str, payload: ImageOrderIn):
             alt_texts[int(key)] = text
     services.update_product_images(actor=request.auth, product=product, order=payload.order, alt_texts=alt_texts)
     return _detail(request, queries.get_product(slug), staff=True)
+
+
+# --- brands --------------------------------------------------------------------------------------
+
+def _brands(slug: str | None = None) -> list[dict]:
+    return [{"slug": b.slug, "name": b.name, "name_en": b.name_en, "product_count": b.product_count}
+            for b in queries.list_brands(slug=slug)]
+
+
+@router.get("/brands", response=list[BrandOut], auth=StaffToken(), summary="Brands and how many products name each")
+def list_brands(request):
+    require_perm(request.auth, roles.VIEW_CATALOG)
+    return _brands()
+
+
+@router.post("/brands", response={201: BrandOut}, auth=StaffToken(), summary="Add a brand (change_product)")
+def create_brand(request, payload: BrandIn):
+    require_perm(request.auth, roles.CHANGE_PRODUCT)
+    brand = services.create_brand(actor=request.auth, name=payload.name, name_en=payload.name_en,
+                                  description=payload.description, ip_address=_ip(request))
+    return Status(201, _brands(brand.slug)[0])
+
+
+@router.patch("/brands/{slug}", response=BrandOut, auth=StaffToken(),
+              summary="Rename a brand; its products are renamed with it (change_product)")
+def rename_brand(request, slug: str, payload: BrandPatch):
+    require_perm(request.auth, roles.CHANGE_PRODUCT)
+    services.rename_brand(actor=request.auth, brand=queries.get_brand(slug), name=payload.name,
+                          name_en=payload.name_en, ip_address=_ip(request))
+    return _brands(slug)[0]

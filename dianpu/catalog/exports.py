@@ -51,7 +51,7 @@ def iter_products_out(products=None, *, stock_by_variant: Callable[[list[int]], 
                 description_en=p.description_en, brand=p.brand,
                 category=p.category.slug if p.category else "", category_path=_category_path(p.category),
                 tags=tuple(t.name for t in p.tags.all()), status=p.status, seo_title=p.seo_title,
-                seo_description=p.seo_description, ref=p.pk, variants=variants,
+                seo_description=p.seo_description, ref=p.pk, variants=variants, attributes=p.attributes or {},
                 images=tuple((image_url(i.image.url), i.alt_text) for i in p.images.all() if i.image),
             )
 

@@ -134,6 +134,10 @@ def _group_fields(rows: list[pf.ProductRow]) -> dict:
         if row.tags:
             fields["tags"] = row.tags
             break
+    for row in rows:
+        if row.attributes:
+            fields["attributes"] = row.attributes
+            break
     return fields
 
 
@@ -451,7 +455,7 @@ class _SlugLookup:
 
 def _load_products(ids: set[int]) -> dict[int, dict]:
     found = {}
-    columns = ("id", "category_id", *PRODUCT_FIELDS)
+    columns = ("id", "category_id", "attributes", *PRODUCT_FIELDS)
     ids_list = sorted(ids)
     for chunk in _chunks(ids_list, 5000):
         for row in Product.objects.filter(pk__in=chunk).values(*columns):
@@ -528,6 +532,7 @@ def _new_product(group: _Group, file_format: str, category: Category | None, slu
         seo_title=_text("seo_title", f.get("seo_title", "")),
         seo_description=_text("seo_description", f.get("seo_description", "")),
         listed_at=clock.now() if status == Product.Status.LISTED else None,
+        attributes={_clean(k)[:30]: _clean(v)[:100] for k, v in f.get("attributes", {}).items()},
     )
 
 
@@ -540,6 +545,10 @@ def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, catego
             value = _text(name, fields[name])
             if value and value != current[name]:
                 changes[name] = value
+    if fields.get("attributes"):
+        attributes = {_clean(k)[:30]: _clean(v)[:100] for k, v in fields["attributes"].items()}
+        if attributes != (current["attributes"] or {}):
+            changes["attributes"] = attributes
     if category is not None and (category.pk is None or category.pk != current["category_id"]):
         changes["category"] = category
     if "status" in changes and changes["status"] == Product.Status.LISTED:

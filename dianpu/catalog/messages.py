@@ -85,3 +85,6 @@ SEO_ISSUES = {
 }
 
 MESSAGES["import_conflict"] = _("导入期间有人同时新建了相同的 SKU 或网址名，整个文件未导入，请重新导入。")
+MESSAGES["attributes_invalid"] = _("属性应为“名称: 值”的对应表（最多 50 项）。")
+MESSAGES["brand_taken"] = _("品牌名称已存在。")
+MESSAGES["brand_not_found"] = _("品牌不存在。")

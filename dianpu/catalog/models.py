@@ -45,6 +45,23 @@ class Tag(models.Model):
         return self.name
 
 
+class Brand(models.Model):
+    """A brand the shop sells. Products name it in `Product.brand` (its name), so a brand renamed
+    here is renamed on its products in the same transaction (catalog.services.rename_brand)."""
+
+    name = models.CharField(_("品牌"), max_length=80, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    slug = models.SlugField(_("网址名"), max_length=80, unique=True)
+    description = models.TextField(_("描述"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("品牌")
+
+    def __str__(self):
+        return self.name
+
+
 class ProductQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(status=Product.Status.LISTED)
@@ -64,6 +81,8 @@ class Product(models.Model):
     description = models.TextField(_("描述"), blank=True)
     description_en = models.TextField(_("英文描述"), blank=True)
     brand = models.CharField(_("品牌"), max_length=80, blank=True)
+    # Product attributes shown on the product page, e.g. {"材质": "棉", "产地": "新疆"}.
+    attributes = models.JSONField(_("属性"), default=dict, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     tags = models.ManyToManyField(Tag, blank=True, related_name="products")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)

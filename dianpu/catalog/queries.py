@@ -202,3 +202,25 @@ def select_products(*, search: str = "", status: str = "", category: Category | 
     if slugs:
         return Product.objects.filter(slug__in=slugs).order_by("id")
     return list_products_for_staff(search=search, status=status, category=category).order_by("id")
+
+
+def list_brands(slug: str | None = None):
+    """Brands with the number of products that name them (one grouped query)."""
+    from django.db.models import Count
+
+    from .models import Brand
+
+    counts = dict(Product.objects.exclude(brand="").values_list("brand").annotate(n=Count("id")).values_list("brand", "n"))
+    brands = list(Brand.objects.filter(slug=slug) if slug else Brand.objects.all())
+    for brand in brands:
+        brand.product_count = counts.get(brand.name, 0)
+    return brands
+
+
+def get_brand(slug: str):
+    from .models import Brand
+
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:
+        raise NotFoundError(MESSAGES["brand_not_found"], code="brand_not_found")
+    return brand

@@ -72,6 +72,7 @@ class StaffProductDetail(ProductDetail):
     variants: list[StaffVariantOut]
     scheduled_list_at: datetime | None
     scheduled_delist_at: datetime | None
+    attributes: dict
 
 
 class VariantIn(Schema):
@@ -131,6 +132,7 @@ class ProductPatch(Schema):
     seo_description: str | None = Field(None, max_length=200)
     scheduled_list_at: datetime | None = None
     scheduled_delist_at: datetime | None = None
+    attributes: dict[str, str] | None = Field(None, description='e.g. {"材质": "棉", "产地": "新疆"}')
     variants: list[VariantPatch] = []
     version: int | None = Field(None, description="the version you edited; a later save by someone else is refused")
     reason: str = Field("", max_length=500)
@@ -244,3 +246,21 @@ class BannedWordOut(Schema):
 class ImageOrderIn(Schema):
     order: list[int] = Field([], description="image ids, first = main image")
     alt_texts: dict[str, str] = Field({}, description="image id -> alt text")
+
+
+class BrandIn(Schema):
+    name: str = Field(max_length=80)
+    name_en: str = Field("", max_length=80)
+    description: str = Field("", max_length=5000)
+
+
+class BrandPatch(Schema):
+    name: str = Field(max_length=80)
+    name_en: str | None = Field(None, max_length=80)
+
+
+class BrandOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    product_count: int

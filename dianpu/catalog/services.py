@@ -190,6 +190,11 @@ def update_product(*, actor, product: Product, changes: dict | None = None, vari
             raise _error("slug_taken")
         audit_changes["slug"] = (product.slug, slug)
         product.slug = slug
+    if "attributes" in changes:
+        attributes = clean_attributes(changes["attributes"] or {})
+        if attributes != (product.attributes or {}):
+            audit_changes["attributes"] = (product.attributes, attributes)
+            product.attributes = attributes
     if "category" in changes and changes["category"] != product.category:
         audit_changes["category"] = (product.category, changes["category"])
         product.category = changes["category"]
@@ -487,3 +492,59 @@ def update_product_images(*, actor, product: Product, order: list[int] | None = 
     ProductImage.objects.bulk_update(list(images.values()), ["position", "alt_text"])
     record_audit(actor=actor, action="product.images_changed", obj=product,
                  changes={"images": (None, ", ".join(str(i.pk) for i in sorted(images.values(), key=lambda i: i.position)))})
+
+
+def clean_attributes(raw) -> dict:
+    """{name: value} with names and values as plain single-line text; empty pairs dropped."""
+    if not isinstance(raw, dict):
+        raise _error("attributes_invalid")
+    cleaned = {}
+    for key, value in raw.items():
+        name, text = clean_text(str(key))[:30], clean_text(str(value if value is not None else ""))[:100]
+        if name and text:
+            cleaned[name] = text
+    if len(cleaned) > 50:
+        raise _error("attributes_invalid")
+    return cleaned
+
+
+@transaction.atomic
+def create_brand(*, actor, name: str, name_en: str = "", description: str = "", ip_address: str | None = None):
+    from .models import Brand
+
+    name = clean_text(name)[:80]
+    if not name:
+        raise _error("name_required")
+    if Brand.objects.filter(name=name).exists():
+        raise _error("brand_taken")
+    slug = first_free_slug(make_slug(name, name_en, fallback_prefix="b"), lambda s: Brand.objects.filter(slug=s).exists())
+    try:
+        with transaction.atomic():
+            brand = Brand.objects.create(name=name, name_en=clean_text(name_en)[:80], slug=slug,
+                                         description=sanitize_html(description))
+    except IntegrityError:
+        raise _error("brand_taken") from None
+    record_audit(actor=actor, action="catalog.brand_created", obj=brand, changes={"name": (None, name)},
+                 ip_address=ip_address)
+    return brand
+
+
+@transaction.atomic
+def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_address: str | None = None) -> int:
+    """Rename a brand and every product that names it; returns how many products changed."""
+    from .models import Brand
+
+    new = clean_text(name)[:80]
+    if not new:
+        raise _error("name_required")
+    if new != brand.name and Brand.objects.filter(name=new).exists():
+        raise _error("brand_taken")
+    old = brand.name
+    brand.name = new
+    if name_en is not None:
+        brand.name_en = clean_text(name_en)[:80]
+    brand.save()
+    moved = Product.objects.filter(brand=old).update(brand=new, version=F("version") + 1)
+    record_audit(actor=actor, action="catalog.brand_renamed", obj=brand, changes={"name": (old, new)},
+                 reason=f"{moved} products", ip_address=ip_address)
+    return moved

@@ -17,7 +17,8 @@ from dianpu.catalog import bulk, queries, services
 from dianpu.catalog.models import BannedWord, Category, MarginRule, Product
 from dianpu.core.errors import DomainError
 
-from dianpu.catalog.messages import SEO_ISSUES
+from dianpu.catalog.domain.product_files import format_attribute_lines
+from dianpu.catalog.messages import MESSAGES, SEO_ISSUES
 
 from .forms import CategoryChoiceField, ProductFilterForm
 from .views import _get_product, _ip
@@ -166,6 +167,7 @@ def product_prices(request, slug):
     return render(request, "catalog/console/product_prices.html", {
         "product": product, "variants": list(product.variants.all()), "history": queries.list_price_history(product),
         "findings": queries.get_listing_findings(product), "images": list(product.images.all()),
+        "attribute_text": format_attribute_lines(product.attributes),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
         "can_price": request.user.has_perm(roles.CHANGE_PRICE), "can_publish": request.user.has_perm(roles.PUBLISH_PRODUCT),
         "can_change": request.user.has_perm(roles.CHANGE_PRODUCT), "can_add": request.user.has_perm(roles.ADD_PRODUCT),
@@ -261,3 +263,54 @@ def _int(text, default: int) -> int:
         return int(text)
     except (TypeError, ValueError):
         return default
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("品牌"), max_length=80)
+    name_en = forms.CharField(label=gettext_lazy("英文名称"), max_length=80, required=False)
+
+
+@staff_permission_required(roles.VIEW_CATALOG)
+def brand_list(request):
+    form = BrandForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm(roles.CHANGE_PRODUCT):
+            return forbidden(request, roles.CHANGE_PRODUCT)
+        if form.is_valid():
+            try:
+                slug = request.POST.get("slug")
+                if slug:
+                    services.rename_brand(actor=request.user, brand=queries.get_brand(slug),
+                                          name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"],
+                                          ip_address=_ip(request))
+                else:
+                    services.create_brand(actor=request.user, name=form.cleaned_data["name"],
+                                          name_en=form.cleaned_data["name_en"], ip_address=_ip(request))
+            except DomainError as exc:
+                messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("品牌已保存。"))
+                return redirect("console:catalog:brand-list")
+    return render(request, "catalog/console/brands.html", {
+        "form": form, "brands": queries.list_brands(), "can_edit": request.user.has_perm(roles.CHANGE_PRODUCT),
+    })
+
+
+@require_POST
+@staff_permission_required(roles.CHANGE_PRODUCT)
+def product_attributes_save(request, slug):
+    from dianpu.catalog.domain.product_files import parse_attribute_lines
+
+    product = _get_product(slug)
+    try:
+        attributes = parse_attribute_lines(request.POST.get("attributes", ""))
+        services.update_product(actor=request.user, product=product, changes={"attributes": attributes},
+                                expected_version=int(request.POST.get("version") or 0) or None,
+                                ip_address=_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    except ValueError:
+        messages.error(request, MESSAGES["attributes_invalid"])
+    else:
+        messages.success(request, _("属性已保存。"))
+    return redirect("console:catalog:product-prices", slug=product.slug)

@@ -19,7 +19,7 @@ STATUSES = ("draft", "listed", "delisted")
 NATIVE_COLUMNS = (
     "handle", "name", "name_en", "description", "description_en", "brand", "category", "tags", "status",
     "seo_title", "seo_description", "sku", "options", "price", "sale_price", "member_price",
-    "compare_at_price", "cost_price", "weight_grams", "barcode", "stock", "image_url", "image_alt",
+    "compare_at_price", "cost_price", "weight_grams", "barcode", "stock", "image_url", "image_alt", "attributes",
 )
 NATIVE_REQUIRED = ("handle", "sku", "price")
 
@@ -72,6 +72,7 @@ class ProductRow:
     stock: int | None = None
     image_url: str = ""
     image_alt: str = ""
+    attributes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,13 @@ def _split_option(part: str) -> tuple[str, str, str]:
     return match.group(1), match.group(2), match.group(3)
 
 
+def _safe_options(text: str) -> dict:
+    try:
+        return parse_options(text)
+    except _Bad:
+        return {}
+
+
 def format_options(options: dict) -> str:
     return "; ".join(f"{k}:{v}" for k, v in (options or {}).items())
 
@@ -287,7 +295,7 @@ def _parse_native(header, rows, errors) -> list[ProductRow]:
         if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
             product_fields[r.text("handle").lower()] = {
                 **{name: r.text(name) for name in NATIVE_PRODUCT_FIELDS},
-                "tags": parse_tags(r.text("tags")),
+                "tags": parse_tags(r.text("tags")), "attributes": _safe_options(r.text("attributes")),
                 "status": r.text("status").lower() if r.text("status").lower() in STATUSES else ""}
         handle, sku = _required(r, "handle"), _required(r, "sku")
         price = r.parse("price", parse_money)
@@ -297,6 +305,7 @@ def _parse_native(header, rows, errors) -> list[ProductRow]:
         if status and status not in STATUSES:
             r.fail("status", "status_invalid", status)
         options = r.parse("options", parse_options)
+        attributes = r.parse("attributes", parse_options)
         values = {name: r.parse(name, parse_money)
                   for name in ("sale_price", "member_price", "compare_at_price", "cost_price")}
         weight = r.parse("weight_grams", parse_int, "weight_invalid")
@@ -309,7 +318,7 @@ def _parse_native(header, rows, errors) -> list[ProductRow]:
             category=r.text("category"), tags=parse_tags(r.text("tags")), status=status,
             seo_title=r.text("seo_title"), seo_description=r.text("seo_description"), options=options or {},
             weight_grams=weight, barcode=r.text("barcode"), stock=stock, image_url=r.text("image_url"),
-            image_alt=r.text("image_alt"), **values,
+            image_alt=r.text("image_alt"), attributes=attributes or {}, **values,
         ))
     for row in out:  # a group whose first row was bad still has its product's name and texts
         fields = product_fields.get(row.handle)
@@ -500,6 +509,7 @@ class ProductOut:
     variants: tuple[dict, ...]
     images: tuple[tuple[str, str], ...]  # (url, alt)
     ref: int = 0
+    attributes: dict = field(default_factory=dict)
 
 
 def _money(value) -> str:
@@ -530,6 +540,7 @@ def _native_rows(p: ProductOut):
             _money(v["sale_price"]), _money(v["member_price"]), _money(v["compare_at_price"]),
             _money(v["cost_price"]), _int(v["weight_grams"]), v["barcode"], _int(v.get("stock")),
             image_url if first else "", image_alt if first else "",
+            format_options(p.attributes) if first else "",
         ]
 
 
@@ -602,3 +613,15 @@ def _woo_rows(p: ProductOut):
         yield ["", "variation", v["sku"], f"{p.name} - {', '.join(v['options'].values())}", published, "", "",
                sale, regular, "", "", "", f"id:{p.ref}", "", _grams_as_kg(v["weight_grams"]),
                _int(v.get("stock")), *attrs]
+
+
+def parse_attribute_lines(text: str) -> dict:
+    """'材质: 棉' one per line (or ';'-separated) -> {'材质': '棉'}; a line without ':' is refused."""
+    try:
+        return parse_options(text)
+    except _Bad:
+        raise ValueError("attributes_invalid") from None
+
+
+def format_attribute_lines(attributes: dict) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (attributes or {}).items())

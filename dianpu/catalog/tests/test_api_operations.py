@@ -110,3 +110,26 @@ def test_schedule_through_patch(staff_api):
     assert response.status_code == 200
     assert response.json()["scheduled_list_at"].startswith("2030-01-01T00:00:00")
     assert staff_api("designer").patch(f"products/{product.slug}", {"scheduled_list_at": None}).status_code == 403
+
+
+def test_brands_are_listed_added_and_renamed_with_their_products(staff_api):
+    make_product(brand="棉麻社", skus=["B-1"])
+    make_product(brand="棉麻社", skus=["B-2"])
+    operator = staff_api("operator")
+    created = operator.post("brands", {"name": "棉麻社", "name_en": "Linen House"})
+    assert created.status_code == 201
+    assert created.json() == {"slug": "linen-house", "name": "棉麻社", "name_en": "Linen House", "product_count": 2}
+    assert operator.post("brands", {"name": "棉麻社"}).json()["code"] == "brand_taken"
+    renamed = operator.patch("brands/linen-house", {"name": "棉麻工坊"})
+    assert renamed.json()["product_count"] == 2
+    assert set(Product.objects.values_list("brand", flat=True)) == {"棉麻工坊"}
+    assert staff_api("marketing").post("brands", {"name": "X"}).status_code == 403
+
+
+def test_attributes_are_set_through_patch_and_exported(staff_api):
+    product = make_product(skus=["AT-1"])
+    response = staff_api("operator").patch(f"products/{product.slug}", {"attributes": {"材质": "棉", "产地": "新疆"}})
+    assert response.json()["attributes"] == {"材质": "棉", "产地": "新疆"}
+    from dianpu.catalog.exports import export_products
+
+    assert "材质:棉; 产地:新疆" in export_products("native", "csv").decode("utf-8-sig")

@@ -108,3 +108,23 @@ def test_duplicate_from_the_console(client, staff):
     response = client.post(f"/console/catalog/products/{product.slug}/duplicate/")
     assert response.status_code == 302
     assert Variant.objects.filter(sku="D-1-COPY", product__status="draft").exists()
+
+
+def test_brands_page_adds_and_renames(client, staff):
+    make_product(brand="棉麻社", skus=["B-1"])
+    client.force_login(staff("operator"))
+    client.post("/console/catalog/products/brands/", {"name": "棉麻社", "name_en": "Linen House"})
+    page = client.get("/console/catalog/products/brands/").content.decode()
+    assert "Linen House" in page
+    client.post("/console/catalog/products/brands/", {"slug": "linen-house", "name": "棉麻工坊", "name_en": "Linen House"})
+    assert Product.objects.get().brand == "棉麻工坊"
+
+
+def test_attributes_from_the_prices_page(client, staff):
+    product = make_product(skus=["AT-1"])
+    client.force_login(staff("designer"))
+    client.post(f"/console/catalog/products/{product.slug}/attributes/", {"attributes": "材质: 棉\n产地: 新疆",
+                                                                          "version": product.version})
+    assert Product.objects.get().attributes == {"材质": "棉", "产地": "新疆"}
+    page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
+    assert "产地: 新疆" in page
