@@ -633,7 +633,7 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
         report = import_products(
             data=data, filename=job.filename, file_format=job.file_format, dry_run=job.dry_run,
             skip_bad_rows=job.skip_bad_rows, actor=job.created_by, progress=progress,
-            set_stock=stock_setter(job.created_by) if stock_setter else None)
+            set_stock=stock_setter(job.created_by) if stock_setter and _may_set_stock(job.created_by) else None)
         summary, errors = report.as_dict(), report.errors
     except ImportRefused as exc:
         state, summary, errors = ImportJob.State.REFUSED, exc.report.as_dict(), exc.report.errors
@@ -643,6 +643,13 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
     ImportJob.objects.filter(pk=job_id).update(state=state, summary=summary, errors=errors, finished_at=clock.now())
     job.refresh_from_db()
     return job
+
+
+def _may_set_stock(user) -> bool:
+    """Stock columns count only for someone who may change stock (the command runs as the system)."""
+    from dianpu.accounts.domain.roles import ADJUST_STOCK
+
+    return user is None or user.has_perm(ADJUST_STOCK)
 
 
 def error_report_rows(job: ImportJob):

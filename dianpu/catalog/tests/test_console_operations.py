@@ -128,3 +128,10 @@ def test_attributes_from_the_prices_page(client, staff):
     assert Product.objects.get().attributes == {"材质": "棉", "产地": "新疆"}
     page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
     assert "产地: 新疆" in page
+
+
+def test_the_edit_page_flags_banned_words_before_listing(client, staff):
+    product = make_product(name="万能清洁剂", status=Product.Status.DRAFT, skus=["W-1"])
+    client.force_login(staff("operator"))
+    page = client.get(f"/console/catalog/products/{product.slug}/").content.decode()
+    assert "上架前请修改以下违禁词" in page and "万能" in page
