@@ -3,6 +3,7 @@
 What is exported imports back unchanged (the round trip writes nothing)."""
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.db.models import Prefetch
 
@@ -76,8 +77,6 @@ def export_products(file_format: str, kind: str = "csv", products=None, *,
 
 def _with_category_name(product: pf.ProductOut) -> pf.ProductOut:
     """Shopify's Type is a name, not our slug."""
-    from dataclasses import replace
-
     return replace(product, category=product.category_path[-1] if product.category_path else "")
 
 

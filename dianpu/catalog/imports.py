@@ -374,8 +374,7 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
     by_slug = _load_products_by_slug([h for h in groups if is_valid_slug(h)])
     categories = _category_index()
     shop_margin, category_margins = _margin_rules()
-    slug_lookup = _SlugLookup(by_slug)
-    slug_lookup.checked = {h for h in groups if is_valid_slug(h)}
+    slug_lookup = _SlugLookup(by_slug, {h for h in groups if is_valid_slug(h)})
     sku_column = {pf.NATIVE: "sku", pf.SHOPIFY: "Variant SKU", pf.WOOCOMMERCE: "SKU"}[file_format]
     price_column = {pf.NATIVE: "price", pf.SHOPIFY: "Variant Price", pf.WOOCOMMERCE: "Regular price"}[file_format]
     name_column = {pf.NATIVE: "name", pf.SHOPIFY: "Title", pf.WOOCOMMERCE: "Name"}[file_format]
@@ -405,7 +404,7 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
         category_id = category.pk if category is not None else (
             existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
         margin = resolve_margin_percent(shop_margin, category_margins, category_id)
-        for r in group.rows:
+        for position, r in enumerate(group.rows):
             seen += 1
             if seen % PROGRESS_STEP == 0:
                 progress("check", seen, total)
@@ -414,7 +413,7 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
                 plan.stock[current["sku"] if current else r.sku] = r.stock
                 plan.stock_lines[current["sku"] if current else r.sku] = r.line
             if current is None:
-                variant = _new_variant(r, position=len(plan.new_variants))
+                variant = _new_variant(r, position=position)
                 if _below_floor(variant.cost_price, margin, [variant.price, variant.sale_price, variant.member_price]):
                     errors.append(pf.RowError(r.line, price_column, "below_floor", str(variant.price)))
                     continue
@@ -438,8 +437,9 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
 class _SlugLookup:
     """Free slugs for new products; the file's handles were looked up in one go beforehand."""
 
-    def __init__(self, known: dict[str, int]):
-        self.known = known  # handle -> product id, for every handle of the file
+    def __init__(self, known: dict[str, int], checked: set[str]):
+        self.known = known  # handle -> product id, for the handles that exist
+        self.checked = checked  # every handle looked up
         self.taken: set[str] = set()
 
     def free(self, base: str) -> str:

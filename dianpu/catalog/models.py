@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -239,6 +243,22 @@ class BannedWord(models.Model):
         verbose_name = _("禁用词")
 
 
+class PrivateFileStorage(FileSystemStorage):
+    """Files that must never be public (uploaded product files hold cost prices): next to the
+    media directory, not under it, so the /media/ route cannot serve them."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, str(Path(settings.MEDIA_ROOT).parent / "private"))
+
+
+_private_storage = PrivateFileStorage()
+
+
+def private_storage():
+    return _private_storage
+
+
 class ImportJob(models.Model):
     """A product file uploaded in the console and imported by the worker, with its progress."""
 
@@ -249,7 +269,7 @@ class ImportJob(models.Model):
         REFUSED = "refused", _("已拒绝")
         FAILED = "failed", _("失败")
 
-    file = models.FileField(_("文件"), upload_to="imports/")
+    file = models.FileField(_("文件"), upload_to="imports/", storage=private_storage)
     filename = models.CharField(_("文件名"), max_length=200)
     file_format = models.CharField(_("格式"), max_length=20, default="auto")
     skip_bad_rows = models.BooleanField(_("跳过错误行"), default=False)

@@ -135,3 +135,15 @@ def test_the_edit_page_flags_banned_words_before_listing(client, staff):
     client.force_login(staff("operator"))
     page = client.get(f"/console/catalog/products/{product.slug}/").content.decode()
     assert "上架前请修改以下违禁词" in page and "万能" in page
+
+
+def test_an_uploaded_product_file_is_not_served_as_media(client, staff, settings, django_capture_on_commit_callbacks):
+    client.force_login(staff("operator"))
+    upload = SimpleUploadedFile("products.csv", native_csv(TEE_ROWS), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/console/catalog/products/import/", {"file": upload, "file_format": "auto"})
+    job = ImportJob.objects.get()
+    from pathlib import Path
+
+    assert not Path(job.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    assert client.get(f"/media/{job.file.name}").status_code == 404
