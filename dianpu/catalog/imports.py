@@ -193,6 +193,7 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     if dry_run:
         progress("done", total, total)
         return report
+    progress("write", 0, total)
     try:
         with transaction.atomic():
             _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address)
@@ -624,7 +625,14 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
     def progress(phase: str, done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total)
+        # Rows written inside the file's transaction are not visible to the page until commit, so
+        # the page shows checking progress, then "writing" with a full bar.
+        if phase == "write":
+            if done == 0:
+                ImportJob.objects.filter(pk=job_id).update(processed_rows=total, total_rows=total,
+                                                           summary={"phase": "write"})
+            return
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total, summary={"phase": phase})
 
     state, summary, errors = ImportJob.State.DONE, {}, []
     try:

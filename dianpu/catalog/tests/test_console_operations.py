@@ -147,3 +147,15 @@ def test_an_uploaded_product_file_is_not_served_as_media(client, staff, settings
 
     assert not Path(job.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
     assert client.get(f"/media/{job.file.name}").status_code == 404
+
+
+def test_a_running_import_page_polls_and_shows_its_progress(client, staff):
+    from dianpu.catalog.imports import create_import_job
+
+    client.force_login(staff("operator"))
+    job = create_import_job(actor=None, filename="p.csv", data=native_csv(TEE_ROWS))
+    ImportJob.objects.filter(pk=job.pk).update(state="running", processed_rows=2, total_rows=4,
+                                               summary={"phase": "check"})
+    page = client.get(f"/console/catalog/products/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="50"' in page and "已处理 2 / 4 行" in page
+    assert "正在检查各行" in page
