@@ -1,3 +1,8 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -44,6 +49,23 @@ class Tag(models.Model):
         return self.name
 
 
+class Brand(models.Model):
+    """A brand the shop sells. Products name it in `Product.brand` (its name), so a brand renamed
+    here is renamed on its products in the same transaction (catalog.services.rename_brand)."""
+
+    name = models.CharField(_("品牌"), max_length=80, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    slug = models.SlugField(_("网址名"), max_length=80, unique=True)
+    description = models.TextField(_("描述"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("品牌")
+
+    def __str__(self):
+        return self.name
+
+
 class ProductQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(status=Product.Status.LISTED)
@@ -63,6 +85,8 @@ class Product(models.Model):
     description = models.TextField(_("描述"), blank=True)
     description_en = models.TextField(_("英文描述"), blank=True)
     brand = models.CharField(_("品牌"), max_length=80, blank=True)
+    # Product attributes shown on the product page, e.g. {"材质": "棉", "产地": "新疆"}.
+    attributes = models.JSONField(_("属性"), default=dict, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     tags = models.ManyToManyField(Tag, blank=True, related_name="products")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -74,6 +98,9 @@ class Product(models.Model):
     sold_count = models.PositiveIntegerField(_("销量"), default=0)
     search_document = models.TextField(blank=True, editable=False)
     listed_at = models.DateTimeField(_("上架时间"), null=True, blank=True)
+    # Run by the worker (catalog.tasks): list at / delist at these times, then cleared.
+    scheduled_list_at = models.DateTimeField(_("定时上架"), null=True, blank=True)
+    scheduled_delist_at = models.DateTimeField(_("定时下架"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Optimistic lock: an edit made on an older version is refused, not silently overwritten.
@@ -115,6 +142,9 @@ class Variant(models.Model):
     price = models.DecimalField(_("售价"), max_digits=12, decimal_places=2)
     compare_at_price = models.DecimalField(_("划线价"), max_digits=12, decimal_places=2, null=True, blank=True)
     cost_price = models.DecimalField(_("成本价"), max_digits=12, decimal_places=2, default=0)
+    # `price` is the list price (标价) that checkout charges; these are optional alternatives.
+    sale_price = models.DecimalField(_("促销价"), max_digits=12, decimal_places=2, null=True, blank=True)
+    member_price = models.DecimalField(_("会员价"), max_digits=12, decimal_places=2, null=True, blank=True)
     weight_grams = models.PositiveIntegerField(_("重量（克）"), default=0)
     barcode = models.CharField(_("条码"), max_length=32, blank=True, db_index=True)
     position = models.PositiveIntegerField(default=0)
@@ -125,6 +155,10 @@ class Variant(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
             models.CheckConstraint(condition=Q(cost_price__gte=0), name="variant_cost_not_negative"),
+            models.CheckConstraint(condition=Q(sale_price__gte=0) | Q(sale_price__isnull=True),
+                                   name="variant_sale_price_not_negative"),
+            models.CheckConstraint(condition=Q(member_price__gte=0) | Q(member_price__isnull=True),
+                                   name="variant_member_price_not_negative"),
         ]
         verbose_name = _("SKU")
 
@@ -153,3 +187,107 @@ class ProductImage(models.Model):
 
     def __str__(self):
         return self.alt_text or self.image.name
+
+
+class PriceHistory(models.Model):
+    """One change of one price of one SKU: who, when, from, to, and why."""
+
+    class Kind(models.TextChoices):
+        PRICE = "price", _("标价")
+        SALE = "sale_price", _("促销价")
+        MEMBER = "member_price", _("会员价")
+        COMPARE_AT = "compare_at_price", _("划线价")
+        COST = "cost_price", _("成本价")
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="price_history")
+    kind = models.CharField(_("价格类型"), max_length=20, choices=Kind.choices)
+    old_amount = models.DecimalField(_("原价格"), max_digits=12, decimal_places=2, null=True, blank=True)
+    new_amount = models.DecimalField(_("新价格"), max_digits=12, decimal_places=2, null=True, blank=True)
+    below_floor = models.BooleanField(_("低于底价"), default=False)
+    reason = models.CharField(_("原因"), max_length=500, blank=True)
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    source = models.CharField(_("来源"), max_length=30, blank=True)  # console, api, import, bulk
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("价格历史")
+
+
+class MarginRule(models.Model):
+    """The price floor: cost x (1 + minimum margin). One shop-wide row (no category) and
+    optional rows per category; the most specific one applies."""
+
+    category = models.OneToOneField(Category, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="margin_rule")
+    min_margin_percent = models.DecimalField(_("最低毛利率（%）"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category"], condition=Q(category__isnull=True),
+                                    name="one_shop_margin_rule"),
+            models.CheckConstraint(condition=Q(min_margin_percent__gte=0), name="margin_not_negative"),
+        ]
+        verbose_name = _("底价规则")
+
+
+class BannedWord(models.Model):
+    """A shop's own word that must not appear in listing texts (beside the Advertising Law terms)."""
+
+    word = models.CharField(_("禁用词"), max_length=50, unique=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("禁用词")
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files that must never be public (uploaded product files hold cost prices): next to the
+    media directory, not under it, so the /media/ route cannot serve them."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, str(Path(settings.MEDIA_ROOT).parent / "private"))
+
+
+_private_storage = PrivateFileStorage()
+
+
+def private_storage():
+    return _private_storage
+
+
+class ImportJob(models.Model):
+    """A product file uploaded in the console and imported by the worker, with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        REFUSED = "refused", _("已拒绝")
+        FAILED = "failed", _("失败")
+
+    file = models.FileField(_("文件"), upload_to="imports/", storage=private_storage)
+    filename = models.CharField(_("文件名"), max_length=200)
+    file_format = models.CharField(_("格式"), max_length=20, default="auto")
+    skip_bad_rows = models.BooleanField(_("跳过错误行"), default=False)
+    dry_run = models.BooleanField(_("仅预检"), default=False)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)  # created/updated/unchanged/skipped counts
+    errors = models.JSONField(default=list, blank=True)  # [{line, column, reason}]
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入任务")
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0

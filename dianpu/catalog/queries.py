@@ -119,3 +119,108 @@ def list_category_path(category: Category) -> list[Category]:
 
 def get_variants_by_sku(skus: list[str]) -> dict[str, Variant]:
     return {v.sku: v for v in Variant.objects.select_related("product").filter(sku__in=skus)}
+
+
+# --- SEO audit and listing compliance ---------------------------------------------------------------
+
+def get_shop_banned_words() -> dict[str, str]:
+    from .models import BannedWord
+
+    return dict(BannedWord.objects.values_list("word", "reason"))
+
+
+def _listing_texts(product_row: dict) -> dict[str, str]:
+    from dianpu.core.sanitize import plain_text
+
+    return {
+        "name": product_row["name"], "name_en": product_row["name_en"], "seo_title": product_row["seo_title"],
+        "seo_description": product_row["seo_description"], "description": plain_text(product_row["description"]),
+        "description_en": plain_text(product_row["description_en"]),
+    }
+
+
+TEXT_COLUMNS = ("id", "slug", "name", "name_en", "seo_title", "seo_description", "description", "description_en",
+                "status")
+
+
+def get_listing_findings(product: Product, shop_words: dict[str, str] | None = None):
+    """Advertising Law terms and shop banned words in one product's listing texts."""
+    from .domain.compliance import find_banned_words
+
+    row = {name: getattr(product, name) for name in TEXT_COLUMNS}
+    return find_banned_words(_listing_texts(row), get_shop_banned_words() if shop_words is None else shop_words)
+
+
+@dataclass
+class AuditRow:
+    product_id: int
+    slug: str
+    name: str
+    status: str
+    seo_issues: list
+    findings: list
+
+
+def get_catalog_audit(*, status: str = "", limit: int | None = None) -> list[AuditRow]:
+    """Every product with an SEO issue or a compliance finding, worst first."""
+    from django.db.models import Count, Q
+
+    from dianpu.core.sanitize import plain_text
+
+    from .domain.compliance import find_banned_words
+    from .domain.seo import ProductFacts, audit_products
+
+    products = Product.objects.all()
+    if status:
+        products = products.filter(status=status)
+    rows = list(products.annotate(images_without_alt=Count("images", filter=Q(images__alt_text="")))
+                .values(*TEXT_COLUMNS, "images_without_alt").order_by("id"))
+    facts = [ProductFacts(r["id"], r["slug"], r["name"], r["seo_title"], r["seo_description"],
+                          plain_text(r["description"]), r["images_without_alt"]) for r in rows]
+    issues: dict[int, list] = {}
+    for issue in audit_products(facts):
+        issues.setdefault(issue.product_id, []).append(issue)
+    shop_words = get_shop_banned_words()
+    result = []
+    for r in rows:
+        findings = find_banned_words(_listing_texts(r), shop_words)
+        if issues.get(r["id"]) or findings:
+            result.append(AuditRow(r["id"], r["slug"], r["name"], r["status"], issues.get(r["id"], []), findings))
+    result.sort(key=lambda a: (-len(a.findings), -len(a.seo_issues), a.product_id))
+    return result[:limit] if limit else result
+
+
+def list_price_history(product: Product, limit: int = 200):
+    from .models import PriceHistory
+
+    return PriceHistory.objects.filter(variant__product=product).select_related("variant")[:limit]
+
+
+def select_products(*, search: str = "", status: str = "", category: Category | None = None,
+                    slugs: list[str] | None = None) -> QuerySet:
+    """The selection a bulk action works on: explicit slugs, or everything matching the filters."""
+    if slugs:
+        return Product.objects.filter(slug__in=slugs).order_by("id")
+    return list_products_for_staff(search=search, status=status, category=category).order_by("id")
+
+
+def list_brands(slug: str | None = None):
+    """Brands with the number of products that name them (one grouped query)."""
+    from django.db.models import Count
+
+    from .models import Brand
+
+    counts = dict(Product.objects.exclude(brand="").values_list("brand").annotate(n=Count("id")).values_list("brand", "n"))
+    brands = list(Brand.objects.filter(slug=slug) if slug else Brand.objects.all())
+    for brand in brands:
+        brand.product_count = counts.get(brand.name, 0)
+    return brands
+
+
+def get_brand(slug: str):
+    from .models import Brand
+
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:
+        raise NotFoundError(MESSAGES["brand_not_found"], code="brand_not_found")
+    return brand

@@ -1,3 +1,4 @@
+from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -16,11 +17,14 @@ class VariantOut(Schema):
 
 class StaffVariantOut(VariantOut):
     cost_price: Decimal
+    sale_price: Decimal | None
+    member_price: Decimal | None
     stock_on_hand: int
     is_active: bool
 
 
 class ImageOut(Schema):
+    id: int
     url: str
     thumbnail_url: str
     alt: str
@@ -66,6 +70,9 @@ class ProductDetail(Schema):
 
 class StaffProductDetail(ProductDetail):
     variants: list[StaffVariantOut]
+    scheduled_list_at: datetime | None
+    scheduled_delist_at: datetime | None
+    attributes: dict
 
 
 class VariantIn(Schema):
@@ -73,6 +80,8 @@ class VariantIn(Schema):
     price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     compare_at_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     cost_price: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+    sale_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    member_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     weight_grams: int = Field(0, ge=0, le=1_000_000)
     barcode: str = Field("", max_length=32)
     options: dict[str, str] = {}
@@ -99,10 +108,15 @@ class VariantPatch(Schema):
     price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     compare_at_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     cost_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    sale_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                       description="null removes the sale price")
+    member_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                         description="null removes the member price")
     weight_grams: int | None = Field(None, ge=0, le=1_000_000)
     barcode: str | None = Field(None, max_length=32)
     stock: int | None = Field(None, ge=0, le=10_000_000)
     is_active: bool | None = None
+    override_floor: bool = Field(False, description="accept a price below the floor (needs a reason)")
 
 
 class ProductPatch(Schema):
@@ -116,6 +130,9 @@ class ProductPatch(Schema):
     tags: list[str] | None = None
     seo_title: str | None = Field(None, max_length=70)
     seo_description: str | None = Field(None, max_length=200)
+    scheduled_list_at: datetime | None = None
+    scheduled_delist_at: datetime | None = None
+    attributes: dict[str, str] | None = Field(None, description='e.g. {"材质": "棉", "产地": "新疆"}')
     variants: list[VariantPatch] = []
     version: int | None = Field(None, description="the version you edited; a later save by someone else is refused")
     reason: str = Field("", max_length=500)
@@ -126,3 +143,124 @@ class CategoryOut(Schema):
     name: str
     name_en: str
     parent: str | None
+
+
+class ImportJobOut(Schema):
+    id: int
+    filename: str
+    file_format: str
+    state: str
+    dry_run: bool
+    skip_bad_rows: bool
+    total_rows: int
+    processed_rows: int
+    percent: int
+    summary: dict
+    errors: list[dict] = Field(description="[{line, column, code, reason, value}]")
+
+
+class PriceHistoryOut(Schema):
+    sku: str
+    kind: str
+    old_amount: Decimal | None
+    new_amount: Decimal | None
+    below_floor: bool
+    reason: str
+    actor: str
+    source: str
+    created_at: datetime
+
+
+class MarginRuleIn(Schema):
+    category: str | None = Field(None, description="category slug; null for the shop-wide rule")
+    min_margin_percent: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2,
+                                               description="null removes the rule")
+
+
+class MarginRuleOut(Schema):
+    category: str | None
+    min_margin_percent: Decimal
+
+
+class BulkActionIn(Schema):
+    action: str = Field(description="list | delist | move_category | add_tag | change_price")
+    slugs: list[str] = Field([], max_length=5000, description="the selection; empty: every product matching the filters")
+    search: str = ""
+    status: str = ""
+    category: str | None = Field(None, description="filter: category slug")
+    category_to: str | None = Field(None, description="move_category: target category slug")
+    tag: str = Field("", max_length=50)
+    price_kind: str = Field("price", description="price | sale_price | member_price")
+    mode: str = Field("amount", description="amount | percent | set")
+    value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    reason: str = Field("", max_length=500)
+    override_floor: bool = False
+
+
+class BulkPreviewRow(Schema):
+    slug: str
+    sku: str
+    field: str
+    old: str
+    new: str
+    below_floor: bool
+    floor: Decimal | None
+    banned_words: list[str]
+
+
+class BulkResult(Schema):
+    changed_products: int
+
+
+class FindingOut(Schema):
+    field: str
+    word: str
+    reason: str
+    source: str
+
+
+class SeoIssueOut(Schema):
+    code: str
+    text: str
+    detail: str
+
+
+class AuditRowOut(Schema):
+    slug: str
+    name: str
+    status: str
+    seo_issues: list[SeoIssueOut]
+    banned_words: list[FindingOut]
+
+
+class BannedWordIn(Schema):
+    word: str = Field(max_length=50)
+    reason: str = Field("", max_length=200)
+
+
+class BannedWordOut(Schema):
+    word: str
+    reason: str
+
+
+class ImageOrderIn(Schema):
+    order: list[int] = Field([], description="image ids, first = main image")
+    alt_texts: dict[str, str] = Field({}, description="image id -> alt text")
+
+
+class BrandIn(Schema):
+    name: str = Field(max_length=80)
+    name_en: str = Field("", max_length=80)
+    description: str = Field("", max_length=5000)
+
+
+class BrandPatch(Schema):
+    name: str = Field(max_length=80)
+    name_en: str | None = Field(None, max_length=80)
+
+
+class BrandOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    product_count: int

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -17,10 +17,11 @@ from dianpu.core.errors import ConflictError, DomainError, ValidationFailed
 from dianpu.core.money import to_money
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
 
+from .domain.pricing import calculate_floor, is_below_floor, resolve_margin_percent
 from .domain.search import build_search_document
 from .domain.slugs import first_free_slug, is_valid_slug, make_slug
 from .messages import MESSAGES
-from .models import Category, Product, ProductImage, Tag, Variant
+from .models import Category, MarginRule, PriceHistory, Product, ProductImage, Tag, Variant
 
 THUMBNAIL_SIZE = (480, 480)
 
@@ -34,6 +35,8 @@ class VariantInput:
     cost_price: Decimal = Decimal("0")
     weight_grams: int = 0
     barcode: str = ""
+    sale_price: Decimal | None = None
+    member_price: Decimal | None = None
 
 
 def _error(code: str, status: int = 422, **extra) -> DomainError:
@@ -65,11 +68,14 @@ def _clean_variant(v: VariantInput) -> VariantInput:
     price = to_money(v.price)
     cost = to_money(v.cost_price or 0)
     compare = to_money(v.compare_at_price) if v.compare_at_price not in (None, "") else None
-    if price < 0 or cost < 0 or (compare is not None and compare < 0):
+    sale = to_money(v.sale_price) if v.sale_price not in (None, "") else None
+    member = to_money(v.member_price) if v.member_price not in (None, "") else None
+    if price < 0 or cost < 0 or any(x is not None and x < 0 for x in (compare, sale, member)):
         raise _error("price_negative", sku=sku)
     options = {clean_text(str(k))[:30]: clean_text(str(val))[:50] for k, val in (v.options or {}).items()}
     return VariantInput(sku=sku, price=price, options=options, compare_at_price=compare, cost_price=cost,
-                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32])
+                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32],
+                        sale_price=sale, member_price=member)
 
 
 @transaction.atomic
@@ -111,6 +117,7 @@ def create_product(*, actor, name: str, variants: list[VariantInput], name_en: s
             Variant.objects.bulk_create([
                 Variant(product=product, sku=v.sku, options=v.options, price=v.price,
                         compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                        sale_price=v.sale_price, member_price=v.member_price,
                         weight_grams=v.weight_grams, barcode=v.barcode, position=i)
                 for i, v in enumerate(cleaned)
             ])
@@ -136,19 +143,24 @@ def set_product_tags(product: Product, names) -> None:
 
 PRODUCT_TEXT_FIELDS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
 PRODUCT_HTML_FIELDS = ("description", "description_en")
-VARIANT_MONEY_FIELDS = ("price", "compare_at_price", "cost_price")
+VARIANT_MONEY_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
+FLOOR_CHECKED = ("price", "sale_price", "member_price")
+OPTIONAL_MONEY = ("sale_price", "member_price", "compare_at_price")
 
 
 @transaction.atomic
-def update_product(*, actor, product: Product, changes: dict, variant_changes: dict[str, dict] | None = None,
+def update_product(*, actor, product: Product, changes: dict | None = None, variant_changes: dict[str, dict] | None = None,
                    expected_version: int | None = None, reason: str = "", ip_address: str | None = None) -> Product:
     """Apply field changes to a product and its variants; price and status changes are audited.
 
     `changes` may hold name, name_en, description, description_en, brand, seo_title,
     seo_description, slug, category (Category or None), tags (list of names), status.
-    `variant_changes` maps SKU -> {price, compare_at_price, cost_price, weight_grams, barcode,
-    options, is_active}. With `expected_version`, an edit of an older version is refused.
+    `variant_changes` maps SKU -> {price, sale_price, member_price, compare_at_price, cost_price,
+    weight_grams, barcode, options, is_active, override_floor}. A price below the floor (cost x
+    (1 + minimum margin)) is refused unless that SKU's `override_floor` is true and a `reason` is
+    given; the override is audited. With `expected_version`, an edit of an older version is refused.
     """
+    changes = changes or {}
     bumped = Product.objects.filter(pk=product.pk)
     if expected_version is not None:
         bumped = bumped.filter(version=expected_version)
@@ -178,9 +190,21 @@ def update_product(*, actor, product: Product, changes: dict, variant_changes: d
             raise _error("slug_taken")
         audit_changes["slug"] = (product.slug, slug)
         product.slug = slug
+    if "attributes" in changes:
+        attributes = clean_attributes(changes["attributes"] or {})
+        if attributes != (product.attributes or {}):
+            audit_changes["attributes"] = (product.attributes, attributes)
+            product.attributes = attributes
     if "category" in changes and changes["category"] != product.category:
         audit_changes["category"] = (product.category, changes["category"])
         product.category = changes["category"]
+    for when in ("scheduled_list_at", "scheduled_delist_at"):
+        if when in changes and changes[when] != getattr(product, when):
+            audit_changes[when] = (getattr(product, when), changes[when])
+            setattr(product, when, changes[when])
+    if (product.scheduled_list_at and product.scheduled_delist_at
+            and product.scheduled_delist_at <= product.scheduled_list_at):
+        raise _error("schedule_invalid")
     if "status" in changes and changes["status"] != product.status:
         status = changes["status"]
         if status not in Product.Status.values:
@@ -192,11 +216,21 @@ def update_product(*, actor, product: Product, changes: dict, variant_changes: d
     product.save()
     if "tags" in changes:
         set_product_tags(product, changes["tags"])
+    margin = get_margin_percent(product.category_id)
+    history: list[PriceHistory] = []
+    overridden: dict = {}
     for sku, fields in (variant_changes or {}).items():
-        audit_changes.update(_update_variant(product, sku, fields))
+        changed, below = _update_variant(product, sku, fields, margin, reason)
+        audit_changes.update(changed)
+        overridden.update(below)
+        history += _history_rows(product, sku, changed, below, actor, reason, "edit")
+    PriceHistory.objects.bulk_create(history)
+    if overridden:
+        record_audit(actor=actor, action="price.floor_overridden", obj=product, changes=overridden,
+                     reason=reason, ip_address=ip_address)
     refresh_derived_fields(product)
     if audit_changes:
-        price_changes = {k: v for k, v in audit_changes.items() if k.startswith(("price[", "cost_price[", "compare_at_price["))}
+        price_changes = {k: v for k, v in audit_changes.items() if k.split("[", 1)[0] in VARIANT_MONEY_FIELDS}
         other = {k: v for k, v in audit_changes.items() if k not in price_changes}
         if price_changes:
             record_audit(actor=actor, action="price.changed", obj=product, changes=price_changes,
@@ -207,7 +241,8 @@ def update_product(*, actor, product: Product, changes: dict, variant_changes: d
     return product
 
 
-def _update_variant(product: Product, sku: str, fields: dict) -> dict:
+def _update_variant(product: Product, sku: str, fields: dict, margin, reason: str) -> tuple[dict, dict]:
+    """Apply one SKU's changes; returns (audit changes, the floor-overridden ones)."""
     variant = product.variants.filter(sku=sku).first()
     if variant is None:
         raise DomainError(MESSAGES["product_not_found"], code="unknown_sku", status=422, sku=sku)
@@ -215,12 +250,27 @@ def _update_variant(product: Product, sku: str, fields: dict) -> dict:
     for money_field in VARIANT_MONEY_FIELDS:
         if money_field in fields:
             raw = fields[money_field]
-            value = None if raw in (None, "") and money_field == "compare_at_price" else to_money(raw)
+            try:
+                value = None if raw in (None, "") and money_field in OPTIONAL_MONEY else to_money(raw)
+            except (TypeError, ValueError):
+                raise _error("price_not_number", sku=sku) from None
             if value is not None and value < 0:
                 raise _error("price_negative", sku=sku)
             if value != getattr(variant, money_field):
                 changed[f"{money_field}[{sku}]"] = (getattr(variant, money_field), value)
                 setattr(variant, money_field, value)
+    below = {}
+    floor = calculate_floor(variant.cost_price, margin)
+    for name in FLOOR_CHECKED:
+        key = f"{name}[{sku}]"
+        if key in changed and is_below_floor(changed[key][1], floor):
+            below[key] = changed[key]
+    if below:
+        if not fields.get("override_floor"):
+            raise DomainError(str(MESSAGES["below_floor"]) % {"floor": floor}, code="below_floor", status=422,
+                              sku=sku, floor=str(floor))
+        if not (reason or "").strip():
+            raise _error("override_reason_required", sku=sku)
     if "weight_grams" in fields:
         variant.weight_grams = max(0, int(fields["weight_grams"] or 0))
     if "barcode" in fields:
@@ -230,7 +280,58 @@ def _update_variant(product: Product, sku: str, fields: dict) -> dict:
     if "is_active" in fields:
         variant.is_active = bool(fields["is_active"])
     variant.save()
-    return changed
+    return changed, below
+
+
+def _actor_label(actor) -> str:
+    return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+
+
+def _history_rows(product, sku, changed: dict, below: dict, actor, reason: str, source: str) -> list[PriceHistory]:
+    variant_id = None
+    rows = []
+    now = clock.now()
+    for key, (old, new) in changed.items():
+        kind = key.split("[", 1)[0]
+        if kind not in VARIANT_MONEY_FIELDS:
+            continue
+        if variant_id is None:
+            variant_id = product.variants.filter(sku=sku).values_list("id", flat=True).first()
+        rows.append(PriceHistory(variant_id=variant_id, kind=kind, old_amount=old, new_amount=new,
+                                 below_floor=key in below, reason=(reason or "")[:500],
+                                 actor_label=_actor_label(actor), source=source, created_at=now))
+    return rows
+
+
+def get_margin_percent(category_id: int | None) -> Decimal | None:
+    rules = dict(MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id))
+                 .values_list("category_id", "min_margin_percent"))
+    return resolve_margin_percent(rules.get(None), {k: v for k, v in rules.items() if k is not None}, category_id)
+
+
+@transaction.atomic
+def set_margin_rule(*, actor, category: Category | None, min_margin_percent, ip_address: str | None = None) -> MarginRule | None:
+    """Set (or with None, remove) the minimum margin for the shop (category None) or one category."""
+    existing = MarginRule.objects.filter(category=category).first()
+    old = existing.min_margin_percent if existing else None
+    if min_margin_percent in (None, ""):
+        if existing:
+            existing.delete()
+        record_audit(actor=actor, action="price.floor_rule_changed", object_type="catalog.marginrule",
+                     object_repr=str(category or "shop"), changes={"min_margin_percent": (old, None)},
+                     ip_address=ip_address)
+        return None
+    try:
+        percent = Decimal(str(min_margin_percent))
+    except Exception:
+        raise _error("margin_invalid") from None
+    if not percent.is_finite() or percent < 0 or percent > 1000:
+        raise _error("margin_invalid")
+    percent = percent.quantize(Decimal("0.01"))
+    rule, _created = MarginRule.objects.update_or_create(category=category, defaults={"min_margin_percent": percent})
+    record_audit(actor=actor, action="price.floor_rule_changed", obj=rule, object_repr=str(category or "shop"),
+                 changes={"min_margin_percent": (old, percent)}, ip_address=ip_address)
+    return rule
 
 
 @transaction.atomic
@@ -240,6 +341,7 @@ def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
         raise _error("sku_taken", sku=v.sku)
     created = Variant.objects.create(product=product, sku=v.sku, options=v.options, price=v.price,
                                      compare_at_price=v.compare_at_price, cost_price=v.cost_price,
+                                     sale_price=v.sale_price, member_price=v.member_price,
                                      weight_grams=v.weight_grams, barcode=v.barcode,
                                      position=product.variants.count())
     refresh_derived_fields(product)
@@ -292,3 +394,157 @@ def record_units_sold(units_by_product: dict[int, int]) -> None:
     for product_id, units in sorted(units_by_product.items()):
         if units:
             Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + units, 0))
+
+
+def apply_scheduled_listings(now=None) -> dict[str, int]:
+    """List products whose listing time has come and delist those whose delisting time has; each
+    change is a conditional UPDATE (two workers cannot both apply it) and is audited."""
+    now = now or clock.now()
+    counts = {"listed": 0, "delisted": 0}
+    due_list = Product.objects.filter(scheduled_list_at__lte=now).exclude(status=Product.Status.LISTED)
+    for product in due_list.order_by("pk"):
+        with transaction.atomic():
+            moved = Product.objects.filter(pk=product.pk, scheduled_list_at=product.scheduled_list_at).update(
+                status=Product.Status.LISTED, listed_at=now, scheduled_list_at=None, version=F("version") + 1)
+            if moved:
+                counts["listed"] += 1
+                record_audit(actor=None, action="product.listed_on_schedule", obj=product,
+                             changes={"status": (product.status, Product.Status.LISTED)})
+    due_delist = Product.objects.filter(scheduled_delist_at__lte=now)
+    for product in due_delist.order_by("pk"):
+        with transaction.atomic():
+            moved = Product.objects.filter(pk=product.pk, scheduled_delist_at=product.scheduled_delist_at).update(
+                status=Product.Status.DELISTED, scheduled_delist_at=None, version=F("version") + 1)
+            if moved:
+                counts["delisted"] += 1
+                record_audit(actor=None, action="product.delisted_on_schedule", obj=product,
+                             changes={"status": (product.status, Product.Status.DELISTED)})
+    return counts
+
+
+@transaction.atomic
+def add_banned_word(*, actor, word: str, reason: str = "", ip_address: str | None = None):
+    from .models import BannedWord
+
+    word = clean_text(word)
+    if not word or len(word) > 50:
+        raise _error("banned_word_invalid")
+    if BannedWord.objects.filter(word=word).exists():
+        raise _error("banned_word_taken")
+    try:
+        with transaction.atomic():
+            banned = BannedWord.objects.create(word=word, reason=clean_text(reason)[:200])
+    except IntegrityError:
+        raise _error("banned_word_taken") from None
+    record_audit(actor=actor, action="catalog.banned_word_added", obj=banned, changes={"word": (None, word)},
+                 ip_address=ip_address)
+    return banned
+
+
+@transaction.atomic
+def remove_banned_word(*, actor, word: str, ip_address: str | None = None) -> bool:
+    from .models import BannedWord
+
+    deleted, _count = BannedWord.objects.filter(word=word).delete()
+    if deleted:
+        record_audit(actor=actor, action="catalog.banned_word_removed", object_type="catalog.bannedword",
+                     object_repr=word, changes={"word": (word, None)}, ip_address=ip_address)
+    return bool(deleted)
+
+
+@transaction.atomic
+def duplicate_product(*, actor, product: Product, sku_suffix: str = "-COPY") -> Product:
+    """A draft copy of a product: same texts, category, tags and prices; SKUs get `sku_suffix`
+    (made unique); images are shared files re-used by new image rows. Stock is not copied."""
+    suffix = clean_text(sku_suffix)[:20] or "-COPY"
+    variants = []
+    for v in product.variants.all():
+        base = f"{v.sku}{suffix}"[:64]
+        sku = first_free_slug(base, lambda s: Variant.objects.filter(sku=s).exists())[:64]
+        variants.append(VariantInput(sku=sku, price=v.price, options=v.options, compare_at_price=v.compare_at_price,
+                                     cost_price=v.cost_price, weight_grams=v.weight_grams, barcode="",
+                                     sale_price=v.sale_price, member_price=v.member_price))
+    copy = create_product(
+        actor=actor, name=product.name, name_en=product.name_en, description=product.description,
+        description_en=product.description_en, brand=product.brand, category=product.category,
+        tags=[t.name for t in product.tags.all()], status=Product.Status.DRAFT, seo_title=product.seo_title,
+        seo_description=product.seo_description, variants=variants,
+    )
+    ProductImage.objects.bulk_create([
+        ProductImage(product=copy, image=i.image.name, thumbnail=i.thumbnail.name, alt_text=i.alt_text,
+                     position=i.position) for i in product.images.all()])
+    record_audit(actor=actor, action="product.duplicated", obj=copy, changes={"source": (None, product.slug)})
+    return copy
+
+
+@transaction.atomic
+def update_product_images(*, actor, product: Product, order: list[int] | None = None,
+                          alt_texts: dict[int, str] | None = None) -> None:
+    """Reorder a product's images (`order`: image ids, first = main image) and set their alt texts."""
+    images = {i.pk: i for i in product.images.all()}
+    if order:
+        ordered = [pk for pk in order if pk in images] + [pk for pk in images if pk not in order]
+        for position, pk in enumerate(ordered):
+            images[pk].position = position
+    for pk, text in (alt_texts or {}).items():
+        if pk in images:
+            images[pk].alt_text = clean_text(text)[:200]
+    ProductImage.objects.bulk_update(list(images.values()), ["position", "alt_text"])
+    record_audit(actor=actor, action="product.images_changed", obj=product,
+                 changes={"images": (None, ", ".join(str(i.pk) for i in sorted(images.values(), key=lambda i: i.position)))})
+
+
+def clean_attributes(raw) -> dict:
+    """{name: value} with names and values as plain single-line text; empty pairs dropped."""
+    if not isinstance(raw, dict):
+        raise _error("attributes_invalid")
+    cleaned = {}
+    for key, value in raw.items():
+        name, text = clean_text(str(key))[:30], clean_text(str(value if value is not None else ""))[:100]
+        if name and text:
+            cleaned[name] = text
+    if len(cleaned) > 50:
+        raise _error("attributes_invalid")
+    return cleaned
+
+
+@transaction.atomic
+def create_brand(*, actor, name: str, name_en: str = "", description: str = "", ip_address: str | None = None):
+    from .models import Brand
+
+    name = clean_text(name)[:80]
+    if not name:
+        raise _error("name_required")
+    if Brand.objects.filter(name=name).exists():
+        raise _error("brand_taken")
+    slug = first_free_slug(make_slug(name, name_en, fallback_prefix="b"), lambda s: Brand.objects.filter(slug=s).exists())
+    try:
+        with transaction.atomic():
+            brand = Brand.objects.create(name=name, name_en=clean_text(name_en)[:80], slug=slug,
+                                         description=sanitize_html(description))
+    except IntegrityError:
+        raise _error("brand_taken") from None
+    record_audit(actor=actor, action="catalog.brand_created", obj=brand, changes={"name": (None, name)},
+                 ip_address=ip_address)
+    return brand
+
+
+@transaction.atomic
+def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_address: str | None = None) -> int:
+    """Rename a brand and every product that names it; returns how many products changed."""
+    from .models import Brand
+
+    new = clean_text(name)[:80]
+    if not new:
+        raise _error("name_required")
+    if new != brand.name and Brand.objects.filter(name=new).exists():
+        raise _error("brand_taken")
+    old = brand.name
+    brand.name = new
+    if name_en is not None:
+        brand.name_en = clean_text(name_en)[:80]
+    brand.save()
+    moved = Product.objects.filter(brand=old).update(brand=new, version=F("version") + 1)
+    record_audit(actor=actor, action="catalog.brand_renamed", obj=brand, changes={"name": (old, new)},
+                 reason=f"{moved} products", ip_address=ip_address)
+    return moved

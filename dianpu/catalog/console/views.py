@@ -356,6 +356,8 @@ def product_edit(request, slug):
         "creating": False, "can": can, "error": error, "show_errors": show_errors,
         "can_add_variants": can["change_product"] and can["change_price"],
         "image_form": ImageForm(), "images": list(product.images.all()),
+        "findings": queries.get_listing_findings(product),
+        "english": (request.LANGUAGE_CODE or "").startswith("en"),
     }, status=status)
 
 

@@ -8,6 +8,7 @@ query word matches a token prefix with `LIKE '% wor%'`; Chinese terms match as s
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 import jieba
 
@@ -24,9 +25,7 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for run in _WORD.findall(text):
         if _CJK.match(run):
-            tokens.extend(t for t in jieba.cut_for_search(run) if t.strip())
-            tokens.extend(run)  # single characters
-            tokens.append(run)
+            tokens.extend(_cjk_tokens(run))
         else:
             tokens.append(run)
     seen = set()
@@ -36,6 +35,14 @@ def tokenize(text: str) -> list[str]:
             seen.add(token)
             unique.append(token)
     return unique
+
+
+@lru_cache(maxsize=50_000)
+def _cjk_tokens(run: str) -> tuple[str, ...]:
+    """jieba's search-mode words of a Chinese run, its single characters and the run itself
+    (cached: a catalogue repeats the same runs in many products, and an import of 100,000 rows
+    would otherwise cut them again and again)."""
+    return (*(t for t in jieba.cut_for_search(run) if t.strip()), *run, run)
 
 
 def build_search_document(*parts: str) -> str:

@@ -1,0 +1,627 @@
+"""Product files: our own columns, Shopify's product CSV and WooCommerce's, both ways.
+
+Pure: a header and rows of text in, `ProductRow`s (one per SKU) and `RowError`s (line, column,
+reason code) out; and `ProductRow`s in, rows of text out. Reading bytes (encodings, XLSX) and
+writing to the database live elsewhere.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+NATIVE = "native"
+SHOPIFY = "shopify"
+WOOCOMMERCE = "woocommerce"
+FORMATS = (NATIVE, SHOPIFY, WOOCOMMERCE)
+
+STATUSES = ("draft", "listed", "delisted")
+
+NATIVE_COLUMNS = (
+    "handle", "name", "name_en", "description", "description_en", "brand", "category", "tags", "status",
+    "seo_title", "seo_description", "sku", "options", "price", "sale_price", "member_price",
+    "compare_at_price", "cost_price", "weight_grams", "barcode", "stock", "image_url", "image_alt", "attributes",
+)
+NATIVE_REQUIRED = ("handle", "sku", "price")
+
+SHOPIFY_COLUMNS = (
+    "Handle", "Title", "Body (HTML)", "Vendor", "Type", "Tags", "Published",
+    "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value",
+    "Variant SKU", "Variant Grams", "Variant Inventory Qty", "Variant Price", "Variant Compare At Price",
+    "Variant Barcode", "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description",
+    "Cost per item", "Status",
+)
+SHOPIFY_REQUIRED = ("Handle", "Variant SKU", "Variant Price")
+
+WOOCOMMERCE_COLUMNS = (
+    "ID", "Type", "SKU", "Name", "Published", "Short description", "Description", "Sale price",
+    "Regular price", "Categories", "Tags", "Images", "Parent", "Brands", "Weight (kg)", "Stock",
+    "Attribute 1 name", "Attribute 1 value(s)", "Attribute 2 name", "Attribute 2 value(s)",
+    "Attribute 3 name", "Attribute 3 value(s)",
+)
+WOOCOMMERCE_REQUIRED = ("Type", "SKU", "Name")
+
+MAX_PRICE = Decimal("9999999999.99")
+FEN = Decimal("0.01")
+
+
+@dataclass
+class ProductRow:
+    """One SKU of one product, as read from a file. Product fields come from the group's first row."""
+
+    line: int
+    handle: str
+    sku: str
+    price: Decimal
+    name: str = ""
+    name_en: str = ""
+    description: str = ""
+    description_en: str = ""
+    brand: str = ""
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = ""
+    seo_title: str = ""
+    seo_description: str = ""
+    options: dict = field(default_factory=dict)
+    sale_price: Decimal | None = None
+    member_price: Decimal | None = None
+    compare_at_price: Decimal | None = None
+    cost_price: Decimal | None = None
+    weight_grams: int | None = None
+    barcode: str = ""
+    stock: int | None = None
+    image_url: str = ""
+    image_alt: str = ""
+    attributes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    code: str
+    value: str = ""
+
+
+@dataclass
+class ParseResult:
+    rows: list[ProductRow]
+    errors: list[RowError]
+
+
+# --- detection ----------------------------------------------------------------------------------
+
+def detect_format(header: list[str]) -> str | None:
+    names = {h.strip() for h in header}
+    if {"Handle", "Variant SKU"} <= names or {"Handle", "Title", "Variant Price"} <= names:
+        return SHOPIFY
+    if {"Type", "SKU", "Regular price"} <= names or {"Type", "SKU", "Name", "Parent"} <= names:
+        return WOOCOMMERCE
+    if {"handle", "sku", "price"} <= {n.lower() for n in names}:
+        return NATIVE
+    return None
+
+
+def missing_columns(file_format: str, header: list[str]) -> list[str]:
+    required = {NATIVE: NATIVE_REQUIRED, SHOPIFY: SHOPIFY_REQUIRED, WOOCOMMERCE: WOOCOMMERCE_REQUIRED}[file_format]
+    names = {h.strip().lower() for h in header} if file_format == NATIVE else {h.strip() for h in header}
+    return [c for c in required if c not in names]
+
+
+# --- value parsing ------------------------------------------------------------------------------
+
+class _Bad(Exception):
+    def __init__(self, code: str):
+        self.code = code
+
+
+_CURRENCY = re.compile(r"^[¥￥$€£]|(?:CNY|RMB|元)$", re.IGNORECASE)
+
+
+def parse_money(text: str) -> Decimal | None:
+    """'59', '59.90', '¥1,299.00' -> Decimal; '' -> None; refuses negatives and non-numbers."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    text = _CURRENCY.sub("", text).strip().replace(",", "")
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise _Bad("price_not_number") from None
+    if not amount.is_finite():
+        raise _Bad("price_not_number")
+    if amount < 0:
+        raise _Bad("price_negative")
+    if amount > MAX_PRICE:
+        raise _Bad("price_too_large")
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_int(text: str, code: str = "quantity_invalid") -> int | None:
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise _Bad(code) from None
+    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > 10_000_000:
+        raise _Bad(code)
+    return int(value)
+
+
+def parse_kg_as_grams(text: str) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise _Bad("weight_invalid") from None
+    if not value.is_finite() or value < 0 or value > 10_000:
+        raise _Bad("weight_invalid")
+    return int((value * 1000).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def parse_options(text: str) -> dict:
+    """'颜色:红; 尺码:M' -> {'颜色': '红', '尺码': 'M'}."""
+    options = {}
+    for part in re.split(r"[;；\n]", text or ""):
+        if not part.strip():
+            continue
+        name, sep, value = _split_option(part)
+        if not sep or not name.strip() or not value.strip():
+            raise _Bad("options_invalid")
+        options[name.strip()] = value.strip()
+    return options
+
+
+def _split_option(part: str) -> tuple[str, str, str]:
+    match = re.match(r"^([^:：=]*)([:：=])(.*)$", part)
+    if not match:
+        return part, "", ""
+    return match.group(1), match.group(2), match.group(3)
+
+
+def _safe_options(text: str) -> dict:
+    try:
+        return parse_options(text)
+    except _Bad:
+        return {}
+
+
+def format_options(options: dict) -> str:
+    return "; ".join(f"{k}:{v}" for k, v in (options or {}).items())
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    seen, tags = set(), []
+    for raw in re.split(r"[,，、]", text or ""):
+        tag = raw.strip()
+        if tag and tag not in seen:
+            seen.add(tag)
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _truthy(text: str) -> bool | None:
+    value = (text or "").strip().lower()
+    if value in {"true", "1", "yes", "y", "是"}:
+        return True
+    if value in {"false", "0", "no", "n", "否", "-1"}:
+        return False
+    return None
+
+
+# --- parsing per format ---------------------------------------------------------------------------
+
+class _Row:
+    """Cells of one row by column name, recording which column a bad value came from."""
+
+    def __init__(self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError]):
+        self.index, self.cells, self.line, self.errors = index, cells, line, errors
+        self.ok = True
+
+    def text(self, column: str) -> str:
+        i = self.index.get(column)
+        if i is None or i >= len(self.cells):
+            return ""
+        value = self.cells[i]
+        return "" if value is None else str(value).strip()
+
+    def parse(self, column: str, parser, *args):
+        raw = self.text(column)
+        try:
+            return parser(raw, *args)
+        except _Bad as bad:
+            self.fail(column, bad.code, raw)
+            return None
+
+    def fail(self, column: str, code: str, value: str = "") -> None:
+        self.ok = False
+        self.errors.append(RowError(self.line, column, code, value[:100]))
+
+
+def _index(header: list[str], lower: bool = False) -> dict[str, int]:
+    index = {}
+    for i, name in enumerate(header):
+        key = (name or "").strip()
+        key = key.lower() if lower else key
+        if key and key not in index:
+            index[key] = i
+    return index
+
+
+def parse_rows(file_format: str, header: list[str], rows) -> ParseResult:
+    """`rows`: iterable of (line number, list of cells). One ProductRow per SKU row."""
+    parser = {NATIVE: _parse_native, SHOPIFY: _parse_shopify, WOOCOMMERCE: _parse_woocommerce}[file_format]
+    errors: list[RowError] = []
+    result = parser(header, rows, errors)
+    return ParseResult(rows=check_duplicate_skus(result, errors), errors=errors)
+
+
+def check_duplicate_skus(rows: list[ProductRow], errors: list[RowError], sku_column: str = "sku") -> list[ProductRow]:
+    first_line: dict[str, int] = {}
+    kept = []
+    for row in rows:
+        key = row.sku.casefold()
+        if key in first_line:
+            errors.append(RowError(row.line, sku_column, "sku_duplicated_in_file", row.sku))
+            continue
+        first_line[key] = row.line
+        kept.append(row)
+    return kept
+
+
+def _required(row: _Row, column: str) -> str:
+    value = row.text(column)
+    if not value:
+        row.fail(column, "required")
+    return value
+
+
+NATIVE_PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "category", "seo_title",
+                         "seo_description")
+
+
+def _parse_native(header, rows, errors) -> list[ProductRow]:
+    index = _index(header, lower=True)
+    out = []
+    product_fields: dict[str, dict] = {}  # handle -> fields of its first row with a name, good or bad
+    for line, cells in rows:
+        r = _Row(index, cells, line, errors)
+        if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
+            continue
+        if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
+            product_fields[r.text("handle").lower()] = {
+                **{name: r.text(name) for name in NATIVE_PRODUCT_FIELDS},
+                "tags": parse_tags(r.text("tags")), "attributes": _safe_options(r.text("attributes")),
+                "status": r.text("status").lower() if r.text("status").lower() in STATUSES else ""}
+        handle, sku = _required(r, "handle"), _required(r, "sku")
+        price = r.parse("price", parse_money)
+        if price is None and r.ok:
+            r.fail("price", "required")
+        status = r.text("status").lower()
+        if status and status not in STATUSES:
+            r.fail("status", "status_invalid", status)
+        options = r.parse("options", parse_options)
+        attributes = r.parse("attributes", parse_options)
+        values = {name: r.parse(name, parse_money)
+                  for name in ("sale_price", "member_price", "compare_at_price", "cost_price")}
+        weight = r.parse("weight_grams", parse_int, "weight_invalid")
+        stock = r.parse("stock", parse_int)
+        if not r.ok:
+            continue
+        out.append(ProductRow(
+            line=line, handle=handle.lower(), sku=sku, price=price, name=r.text("name"), name_en=r.text("name_en"),
+            description=r.text("description"), description_en=r.text("description_en"), brand=r.text("brand"),
+            category=r.text("category"), tags=parse_tags(r.text("tags")), status=status,
+            seo_title=r.text("seo_title"), seo_description=r.text("seo_description"), options=options or {},
+            weight_grams=weight, barcode=r.text("barcode"), stock=stock, image_url=r.text("image_url"),
+            image_alt=r.text("image_alt"), attributes=attributes or {}, **values,
+        ))
+    for row in out:  # a group whose first row was bad still has its product's name and texts
+        fields = product_fields.get(row.handle)
+        if fields and not row.name:
+            for name, value in fields.items():
+                if not getattr(row, name):
+                    setattr(row, name, value)
+    return out
+
+
+def _shopify_status(r: _Row) -> str:
+    status = r.text("Status").lower()
+    if status == "active":
+        return "listed"
+    if status == "archived":
+        return "delisted"
+    if status == "draft":
+        return "draft"
+    published = _truthy(r.text("Published"))
+    if published is None:
+        return ""
+    return "listed" if published else "draft"
+
+
+def _parse_shopify(header, rows, errors) -> list[ProductRow]:
+    index = _index(header)
+    out: list[ProductRow] = []
+    product_fields: dict[str, dict] = {}
+    option_names: dict[str, list[str]] = {}
+    first_image: dict[str, tuple[str, str]] = {}
+    for line, cells in rows:
+        r = _Row(index, cells, line, errors)
+        handle = r.text("Handle").lower()
+        if not handle:
+            if any((c or "").strip() for c in cells if isinstance(c, str)):
+                r.fail("Handle", "required")
+            continue
+        if handle not in product_fields and r.text("Title"):
+            product_fields[handle] = {
+                "name": r.text("Title"), "description": r.text("Body (HTML)"), "brand": r.text("Vendor"),
+                "category": r.text("Type"), "tags": parse_tags(r.text("Tags")), "status": _shopify_status(r),
+                "seo_title": r.text("SEO Title"), "seo_description": r.text("SEO Description"),
+            }
+            option_names[handle] = [r.text(f"Option{n} Name") for n in (1, 2, 3)]
+        if r.text("Image Src") and handle not in first_image:
+            first_image[handle] = (r.text("Image Src"), r.text("Image Alt Text"))
+        sku = r.text("Variant SKU")
+        if not sku:
+            if r.text("Variant Price"):
+                r.fail("Variant SKU", "required")
+            continue  # an image-only row
+        price = r.parse("Variant Price", parse_money)
+        if price is None and r.ok:
+            r.fail("Variant Price", "required")
+        compare = r.parse("Variant Compare At Price", parse_money)
+        cost = r.parse("Cost per item", parse_money)
+        grams = r.parse("Variant Grams", parse_int, "weight_invalid")
+        stock = r.parse("Variant Inventory Qty", parse_int)
+        if not r.ok:
+            continue
+        names = option_names.get(handle) or ["", "", ""]
+        options = {}
+        for n, name in zip((1, 2, 3), names):
+            value = r.text(f"Option{n} Value")
+            if name and value and not (name == "Title" and value == "Default Title"):
+                options[name] = value
+        out.append(ProductRow(line=line, handle=handle, sku=sku, price=price, compare_at_price=compare,
+                              cost_price=cost, weight_grams=grams, stock=stock, options=options,
+                              barcode=r.text("Variant Barcode")))
+    for row in out:
+        fields = product_fields.get(row.handle)
+        if fields is None:
+            errors.append(RowError(row.line, "Title", "required"))
+            row.handle = ""
+            continue
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.image_url, row.image_alt = first_image.get(row.handle, ("", ""))
+    return [row for row in out if row.handle]
+
+
+def _woo_status(text: str) -> str:
+    value = (text or "").strip()
+    return {"1": "listed", "0": "draft", "-1": "draft"}.get(value, "")
+
+
+def _woo_category(text: str) -> str:
+    first = (text or "").split(",")[0]
+    return first.split(">")[-1].strip()
+
+
+def _parse_woocommerce(header, rows, errors) -> list[ProductRow]:
+    index = _index(header)
+    out: list[ProductRow] = []
+    parents: dict[str, dict] = {}  # "id:12" / parent SKU -> product fields
+    variations: list[tuple[ProductRow, str]] = []
+    for line, cells in rows:
+        r = _Row(index, cells, line, errors)
+        kind = r.text("Type").lower()
+        if not kind and not any((c or "").strip() for c in cells if isinstance(c, str)):
+            continue
+        kinds = {k.strip() for k in kind.split(",")}
+        fields = {
+            "name": r.text("Name"), "description": r.text("Description") or r.text("Short description"),
+            "brand": r.text("Brands"), "category": _woo_category(r.text("Categories")),
+            "tags": parse_tags(r.text("Tags")), "status": _woo_status(r.text("Published")),
+        }
+        images = [u.strip() for u in r.text("Images").split(",") if u.strip()]
+        if "variable" in kinds:
+            if not fields["name"]:
+                r.fail("Name", "required")
+                continue
+            ref_keys = [f"id:{r.text('ID')}"] if r.text("ID") else []
+            if r.text("SKU"):
+                ref_keys.append(r.text("SKU"))
+            if not ref_keys:
+                r.fail("SKU", "required")
+                continue
+            handle = (r.text("SKU") or f"woo-{r.text('ID')}").lower()
+            for key in ref_keys:
+                parents[key] = {**fields, "handle": handle, "image_url": images[0] if images else ""}
+            continue
+        if not ({"simple", "variation"} & kinds):
+            r.fail("Type", "type_unsupported", kind)
+            continue
+        sku = _required(r, "SKU")
+        regular = r.parse("Regular price", parse_money)
+        sale = r.parse("Sale price", parse_money)
+        grams = r.parse("Weight (kg)", parse_kg_as_grams)
+        stock = r.parse("Stock", parse_int)
+        if regular is None and sale is None and r.ok:
+            r.fail("Regular price", "required")
+        if not r.ok:
+            continue
+        options = {}
+        for n in (1, 2, 3):
+            name, value = r.text(f"Attribute {n} name"), r.text(f"Attribute {n} value(s)")
+            if name and value:
+                options[name] = value.split(",")[0].strip()
+        row = ProductRow(line=line, handle="", sku=sku, price=regular if regular is not None else sale,
+                         sale_price=sale if regular is not None else None, weight_grams=grams, stock=stock,
+                         options=options)
+        if "variation" in kinds:
+            parent = r.text("Parent")
+            if not parent:
+                r.fail("Parent", "required")
+                continue
+            variations.append((row, parent))
+        else:
+            if not fields["name"]:
+                r.fail("Name", "required")
+                continue
+            row.handle = sku.lower()
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.image_url = images[0] if images else ""
+            out.append(row)
+    for row, parent in variations:
+        fields = parents.get(parent) or parents.get(parent.lower())
+        if fields is None:
+            errors.append(RowError(row.line, "Parent", "parent_unknown", parent))
+            continue
+        for key, value in fields.items():
+            setattr(row, key, value)
+        out.append(row)
+    out.sort(key=lambda row: row.line)
+    return out
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProductOut:
+    """A product to write to a file, with its SKUs (dicts of the SKU fields)."""
+
+    handle: str
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    brand: str
+    category: str
+    category_path: tuple[str, ...]
+    tags: tuple[str, ...]
+    status: str
+    seo_title: str
+    seo_description: str
+    variants: tuple[dict, ...]
+    images: tuple[tuple[str, str], ...]  # (url, alt)
+    ref: int = 0
+    attributes: dict = field(default_factory=dict)
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _int(value) -> str:
+    return "" if value is None else str(value)
+
+
+def header_for(file_format: str) -> tuple[str, ...]:
+    return {NATIVE: NATIVE_COLUMNS, SHOPIFY: SHOPIFY_COLUMNS, WOOCOMMERCE: WOOCOMMERCE_COLUMNS}[file_format]
+
+
+def rows_for(file_format: str, product: ProductOut):
+    return {NATIVE: _native_rows, SHOPIFY: _shopify_rows, WOOCOMMERCE: _woo_rows}[file_format](product)
+
+
+def _native_rows(p: ProductOut):
+    image_url, image_alt = p.images[0] if p.images else ("", "")
+    for i, v in enumerate(p.variants):
+        first = i == 0
+        yield [
+            p.handle, p.name if first else "", p.name_en if first else "", p.description if first else "",
+            p.description_en if first else "", p.brand if first else "", p.category if first else "",
+            ", ".join(p.tags) if first else "", p.status if first else "", p.seo_title if first else "",
+            p.seo_description if first else "", v["sku"], format_options(v["options"]), _money(v["price"]),
+            _money(v["sale_price"]), _money(v["member_price"]), _money(v["compare_at_price"]),
+            _money(v["cost_price"]), _int(v["weight_grams"]), v["barcode"], _int(v.get("stock")),
+            image_url if first else "", image_alt if first else "",
+            format_options(p.attributes) if first else "",
+        ]
+
+
+def _shopify_rows(p: ProductOut):
+    option_names = list(dict.fromkeys(k for v in p.variants for k in (v["options"] or {})))[:3]
+    status = {"listed": "active", "delisted": "archived"}.get(p.status, "draft")
+    for i, v in enumerate(p.variants):
+        first = i == 0
+        opts = []
+        for n in range(3):
+            if n < len(option_names):
+                opts += [option_names[n] if first else "", (v["options"] or {}).get(option_names[n], "")]
+            elif n == 0 and not option_names:
+                opts += ["Title" if first else "", "Default Title"]
+            else:
+                opts += ["", ""]
+        image_url, image_alt = p.images[i] if i < len(p.images) else ("", "")
+        yield [
+            p.handle, p.name if first else "", p.description if first else "", p.brand if first else "",
+            p.category if first else "", ", ".join(p.tags) if first else "",
+            ("TRUE" if p.status == "listed" else "FALSE") if first else "", *opts, v["sku"],
+            _int(v["weight_grams"]), _int(v.get("stock")), _money(v["price"]), _money(v["compare_at_price"]),
+            v["barcode"], image_url, str(i + 1) if image_url else "", image_alt,
+            p.seo_title if first else "", p.seo_description if first else "", _money(v["cost_price"]),
+            status if first else "",
+        ]
+    for n, (url, alt) in enumerate(p.images[len(p.variants):], start=len(p.variants) + 1):
+        yield [p.handle, *[""] * 18, url, str(n), alt, "", "", "", ""]
+
+
+def _grams_as_kg(grams) -> str:
+    if grams is None:
+        return ""
+    return f"{(Decimal(grams) / 1000).normalize():f}"
+
+
+def _woo_rows(p: ProductOut):
+    published = {"listed": "1", "draft": "-1"}.get(p.status, "0")
+    category = " > ".join(p.category_path)
+    images = ", ".join(url for url, _alt in p.images)
+    simple = len(p.variants) == 1 and not p.variants[0]["options"]
+
+    def prices(v):
+        if v["sale_price"] is not None:
+            return _money(v["sale_price"]), _money(v["price"])
+        return "", _money(v["price"])
+
+    if simple:
+        v = p.variants[0]
+        sale, regular = prices(v)
+        yield ["", "simple", v["sku"], p.name, published, "", p.description, sale, regular, category,
+               ", ".join(p.tags), images, "", p.brand, _grams_as_kg(v["weight_grams"]), _int(v.get("stock")),
+               "", "", "", "", "", ""]
+        return
+    names = list(dict.fromkeys(k for v in p.variants for k in (v["options"] or {})))[:3]
+    attrs = []
+    for n in range(3):
+        if n < len(names):
+            values = list(dict.fromkeys(v["options"].get(names[n], "") for v in p.variants if v["options"].get(names[n])))
+            attrs += [names[n], ", ".join(values)]
+        else:
+            attrs += ["", ""]
+    yield [f"{p.ref}", "variable", "", p.name, published, "", p.description, "", "", category,
+           ", ".join(p.tags), images, "", p.brand, "", "", *attrs]
+    for v in p.variants:
+        sale, regular = prices(v)
+        attrs = []
+        for n in range(3):
+            attrs += [names[n], v["options"].get(names[n], "")] if n < len(names) else ["", ""]
+        yield ["", "variation", v["sku"], f"{p.name} - {', '.join(v['options'].values())}", published, "", "",
+               sale, regular, "", "", "", f"id:{p.ref}", "", _grams_as_kg(v["weight_grams"]),
+               _int(v.get("stock")), *attrs]
+
+
+def parse_attribute_lines(text: str) -> dict:
+    """'材质: 棉' one per line (or ';'-separated) -> {'材质': '棉'}; a line without ':' is refused."""
+    try:
+        return parse_options(text)
+    except _Bad:
+        raise ValueError("attributes_invalid") from None
+
+
+def format_attribute_lines(attributes: dict) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in (attributes or {}).items())

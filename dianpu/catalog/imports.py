@@ -1,0 +1,667 @@
+"""Importing products from a file (native, Shopify or WooCommerce; CSV or XLSX): a use case.
+
+One file is one transaction: every good row is written or nothing is. A file with bad rows is
+refused whole with a report naming line, column and reason, unless the operator chose to skip
+the bad rows. Products are matched by SKU (then by handle), so importing the same file again
+writes nothing. For speed the existing rows are read in chunks up front and the writes are
+bulk inserts and bulk updates.
+"""
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dianpu.audit.services import record_audit
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
+
+from .domain import product_files as pf
+from .domain.pricing import calculate_floor, resolve_margin_percent
+from .domain.search import build_search_document
+from .domain.slugs import first_free_slug, is_valid_slug, make_slug
+from .messages import MESSAGES, row_error_text, table_error_text
+from .models import Category, ImportJob, MarginRule, PriceHistory, Product, Tag, Variant
+from .spreadsheets import TableError, read_table
+
+CHUNK = 2000
+PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "status", "seo_title",
+                  "seo_description")
+TEXT_LIMITS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
+VARIANT_PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
+PROGRESS_STEP = 2000
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class ImportReport:
+    file_format: str
+    encoding: str = ""
+    total_rows: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    variants_created: int = 0
+    variants_updated: int = 0
+    variants_unchanged: int = 0
+    rows_skipped: int = 0
+    stock_rows: int = 0  # SKUs whose on-hand the import changed
+    dry_run: bool = False
+    refused: bool = False
+    errors: list[dict] = field(default_factory=list)  # {line, column, code, reason, value}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.products_created or self.products_updated or self.variants_created or self.variants_updated)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class ImportRefused(DomainError):
+    """The file had bad rows and the operator did not choose to skip them: nothing was written."""
+
+    code = "import_refused"
+    status = 422
+
+    def __init__(self, report: ImportReport):
+        super().__init__(str(MESSAGES["import_refused"]) % {"count": len(report.errors)}, errors=report.errors)
+        self.report = report
+
+
+def _file_error(code: str, **params) -> DomainError:
+    return DomainError(table_error_text(code, params), code=code, status=422, **params)
+
+
+def _noop(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def _error_dict(e: pf.RowError) -> dict:
+    return {"line": e.line, "column": e.column, "code": e.code, "reason": row_error_text(e.code), "value": e.value}
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i: i + size]
+
+
+# --- reading and checking -----------------------------------------------------------------------------
+
+def read_product_file(data: bytes, filename: str, file_format: str = "auto") -> tuple[str, str, pf.ParseResult, int]:
+    """Parse a file into rows and row errors; a file-level problem raises a DomainError."""
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        raise _file_error(exc.code, **exc.params) from None
+    detected = pf.detect_format(table.header)
+    if file_format in ("", "auto", None):
+        if detected is None:
+            raise _file_error("format_unknown")
+        file_format = detected
+    elif file_format not in pf.FORMATS:
+        raise _file_error("format_invalid")
+    missing = pf.missing_columns(file_format, table.header)
+    if missing:
+        raise _file_error("columns_missing", columns=", ".join(missing))
+    parsed = pf.parse_rows(file_format, table.header, table.rows)
+    return file_format, table.encoding, parsed, len(table.rows)
+
+
+@dataclass
+class _Group:
+    handle: str
+    rows: list[pf.ProductRow]
+    product_id: int | None = None
+    fields: dict = field(default_factory=dict)
+
+
+def _group_fields(rows: list[pf.ProductRow]) -> dict:
+    """Product fields of a group: the first non-empty value of each (usually the group's first row)."""
+    fields: dict = {}
+    for name in (*PRODUCT_FIELDS, "category"):
+        for row in rows:
+            value = getattr(row, name)
+            if value:
+                fields[name] = value
+                break
+    for row in rows:
+        if row.tags:
+            fields["tags"] = row.tags
+            break
+    for row in rows:
+        if row.attributes:
+            fields["attributes"] = row.attributes
+            break
+    return fields
+
+
+def _load_existing_variants(skus: list[str]) -> dict[str, dict]:
+    existing = {}
+    columns = ("id", "sku", "product_id", "options", "weight_grams", "barcode", *VARIANT_PRICE_FIELDS)
+    for chunk in _chunks(skus, 5000):
+        for row in Variant.objects.filter(sku__in=chunk).values(*columns):
+            existing[row["sku"].casefold()] = row
+    return existing
+
+
+def _load_products_by_slug(slugs: list[str]) -> dict[str, int]:
+    found = {}
+    for chunk in _chunks(slugs, 5000):
+        found.update(Product.objects.filter(slug__in=chunk).values_list("slug", "id"))
+    return found
+
+
+def _category_index() -> dict[str, Category]:
+    index = {}
+    for category in Category.objects.all():
+        for key in (category.slug, category.name, category.name_en):
+            if key:
+                index.setdefault(key.casefold(), category)
+    return index
+
+
+# --- the use case -------------------------------------------------------------------------------------
+
+def import_products(*, data: bytes, filename: str = "", file_format: str = "auto", dry_run: bool = False,
+                    skip_bad_rows: bool = False, actor=None, set_stock: Callable[[dict[str, int]], int] | None = None,
+                    progress: Progress | None = None, ip_address: str | None = None) -> ImportReport:
+    """Import a product file. Raises ImportRefused (nothing written) when rows are bad and
+    `skip_bad_rows` is off; with `dry_run` reports what would change and writes nothing.
+    `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value."""
+    progress = progress or _noop
+    file_format, encoding, parsed, total = read_product_file(data, filename, file_format)
+    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run)
+    progress("read", 0, total)
+    errors = list(parsed.errors)
+    plan = _plan(parsed.rows, file_format, errors, progress, total)
+    if errors:
+        errors.sort(key=lambda e: (e.line, e.column))
+        report.errors = [_error_dict(e) for e in errors]
+        bad_lines = {e.line for e in errors}
+        report.rows_skipped = len(bad_lines)
+        if not skip_bad_rows:
+            report.refused = True
+            raise ImportRefused(report)
+        plan.drop_lines(bad_lines)
+    plan.count(report)
+    if dry_run:
+        progress("done", total, total)
+        return report
+    progress("write", 0, total)
+    try:
+        with transaction.atomic():
+            _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address)
+    except IntegrityError:
+        # Someone created one of these SKUs or slugs meanwhile: nothing of this file was written.
+        raise DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409) from None
+    progress("done", total, total)
+    return report
+
+
+def _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address) -> int:
+    """The write phase (inside the caller's transaction); returns how many SKUs' stock changed."""
+    plan.write(actor, progress, total)
+    stock_changed = set_stock(plan.stock) if set_stock and plan.stock else 0
+    report.stock_rows = stock_changed or 0
+    if not report.changed and not stock_changed:
+        return 0
+    record_audit(actor=actor, action="product.imported", object_type="catalog.import",
+                 object_repr=(filename or "")[:200], ip_address=ip_address,
+                 changes={"format": (None, file_format), "products_created": (None, report.products_created),
+                          "products_updated": (None, report.products_updated),
+                          "variants_created": (None, report.variants_created),
+                          "variants_updated": (None, report.variants_updated),
+                          "rows_skipped": (None, report.rows_skipped)})
+    return stock_changed
+
+
+class _Plan:
+    def __init__(self):
+        self.new_products: list[tuple[_Group, Product]] = []
+        self.product_updates: dict[int, dict] = {}  # product id -> field -> new value
+        self.tag_updates: dict[int, tuple[str, ...]] = {}
+        self.new_variants: list[tuple[_Group | int, Variant, int]] = []  # (group or product id, variant, line)
+        self.variant_updates: list[tuple[dict, dict, int]] = []  # (existing row, changes, line)
+        self.unchanged = 0
+        self.stock: dict[str, int] = {}
+        self.stock_lines: dict[str, int] = {}
+        self.new_categories: dict[str, Category] = {}
+        self.category_for_new: dict[int, str] = {}
+
+    def drop_lines(self, lines: set[int]) -> None:
+        self.new_variants = [nv for nv in self.new_variants if nv[2] not in lines]
+        self.variant_updates = [vu for vu in self.variant_updates if vu[2] not in lines]
+        live_groups = {id(nv[0]) for nv in self.new_variants if isinstance(nv[0], _Group)}
+        self.new_products = [(g, p) for g, p in self.new_products if id(g) in live_groups]
+        self.stock = {sku: q for sku, q in self.stock.items() if self.stock_lines[sku] not in lines}
+
+    def count(self, report: ImportReport) -> None:
+        report.products_created = len(self.new_products)
+        report.products_updated = len(set(self.product_updates) | set(self.tag_updates))
+        report.variants_created = len(self.new_variants)
+        report.variants_updated = len(self.variant_updates)
+        report.variants_unchanged = self.unchanged
+
+    def write(self, actor, progress: Progress, total: int) -> None:
+        now = clock.now()
+        actor_label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+        for category in self.new_categories.values():
+            category.save()
+        for _group, product in self.new_products:
+            product.category = product.category  # re-read the (now saved) category's id
+        surviving: dict[int, list[Variant]] = {}
+        for owner, variant, _line in self.new_variants:
+            if isinstance(owner, _Group):
+                surviving.setdefault(id(owner), []).append(variant)
+        for group, product in self.new_products:
+            _derive(product, group, surviving.get(id(group), []))
+        created = [p for _g, p in self.new_products]
+        for chunk in _chunks(created):
+            Product.objects.bulk_create(chunk)
+        variants = []
+        touched = set(self.product_updates) | {row["product_id"] for row, _c, _l in self.variant_updates}
+        for owner, variant, _line in self.new_variants:
+            if isinstance(owner, int):
+                variant.product_id = owner
+                touched.add(owner)
+            else:
+                variant.product_id = owner.fields["_product"].pk
+            variants.append(variant)
+        done = 0
+        for chunk in _chunks(variants):
+            Variant.objects.bulk_create(chunk)
+            done += len(chunk)
+            progress("write", min(total, done), total)
+        self._write_tags(created)
+        self._write_variant_updates(actor_label, now)
+        self._write_product_updates()
+        _refresh_derived(touched | set(self.tag_updates))
+
+    def _write_tags(self, created: list[Product]) -> None:
+        names = {t for g, _p in self.new_products for t in g.fields.get("tags", ())}
+        names |= {t for tags in self.tag_updates.values() for t in tags}
+        if not names:
+            return
+        clean = {n: clean_text(n)[:50] for n in names}
+        existing = {t.name: t for t in Tag.objects.filter(name__in=set(clean.values()))}
+        taken_slugs = set(Tag.objects.values_list("slug", flat=True))
+        missing = []
+        for name in sorted(set(clean.values()) - set(existing)):
+            if not name:
+                continue
+            slug = first_free_slug(make_slug(name, fallback_prefix="t"), taken_slugs.__contains__)
+            taken_slugs.add(slug)
+            missing.append(Tag(name=name, slug=slug))
+        Tag.objects.bulk_create(missing)
+        existing.update({t.name: t for t in Tag.objects.filter(name__in=[t.name for t in missing])})
+        through = Product.tags.through
+        links = []
+        for group, product in self.new_products:
+            for name in group.fields.get("tags", ()):
+                tag = existing.get(clean[name])
+                if tag is not None:
+                    links.append(through(product_id=product.pk, tag_id=tag.pk))
+        for chunk in _chunks(links):
+            through.objects.bulk_create(chunk, ignore_conflicts=True)
+        for product_id, tags in self.tag_updates.items():
+            Product.objects.get(pk=product_id).tags.set([existing[clean[n]] for n in tags if clean[n] in existing])
+
+    def _write_variant_updates(self, actor_label: str, now) -> None:
+        if not self.variant_updates:
+            return
+        by_fields: dict[tuple, list[Variant]] = {}
+        history = []
+        for row, changes, _line in self.variant_updates:
+            variant = Variant(id=row["id"], product_id=row["product_id"], sku=row["sku"])
+            for name, value in changes.items():
+                setattr(variant, name, value)
+                if name in VARIANT_PRICE_FIELDS:
+                    history.append(PriceHistory(variant_id=row["id"], kind=name, old_amount=row[name], new_amount=value,
+                                                actor_label=actor_label, source="import", created_at=now))
+            by_fields.setdefault(tuple(sorted(changes)), []).append(variant)
+        for names, variants in by_fields.items():
+            for chunk in _chunks(variants, 1000):
+                Variant.objects.bulk_update(chunk, list(names))
+        for chunk in _chunks(history):
+            PriceHistory.objects.bulk_create(chunk)
+
+    def _write_product_updates(self) -> None:
+        by_fields: dict[tuple, list[Product]] = {}
+        for product_id, changes in self.product_updates.items():
+            product = Product(id=product_id)
+            for name, value in changes.items():
+                setattr(product, name, value)
+            by_fields.setdefault(tuple(sorted(changes)), []).append(product)
+        for names, products in by_fields.items():
+            fields = [("category" if n == "category" else n) for n in names]
+            for chunk in _chunks(products, 1000):
+                Product.objects.bulk_update(chunk, fields)
+        if self.product_updates:
+            Product.objects.filter(pk__in=list(self.product_updates)).update(updated_at=clock.now())
+
+
+def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
+    """min_price and search document of a new product, from the SKUs that are written."""
+    category = product.category
+    product.min_price = min((v.price for v in variants), default=Decimal("0"))
+    product.search_document = build_search_document(
+        product.name, product.name_en, product.brand, " ".join(group.fields.get("tags", ())),
+        " ".join(v.sku for v in variants), category.name if category else "", category.name_en if category else "",
+        plain_text(product.description)[:500], plain_text(product.description_en)[:500])
+
+
+def _refresh_derived(product_ids: set[int]) -> None:
+    """min_price and the search document of products whose variants or texts changed."""
+    from .services import refresh_derived_fields  # the one definition of the derived fields
+
+    for chunk in _chunks(sorted(product_ids), 500):
+        for product in Product.objects.filter(pk__in=chunk).select_related("category"):
+            refresh_derived_fields(product)
+
+
+def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError], progress: Progress,
+          total: int) -> _Plan:
+    plan = _Plan()
+    existing = _load_existing_variants([r.sku for r in rows])
+    groups: OrderedDict[str, _Group] = OrderedDict()
+    for row in rows:
+        groups.setdefault(row.handle, _Group(handle=row.handle, rows=[])).rows.append(row)
+    by_slug = _load_products_by_slug([h for h in groups if is_valid_slug(h)])
+    categories = _category_index()
+    shop_margin, category_margins = _margin_rules()
+    slug_lookup = _SlugLookup(by_slug, {h for h in groups if is_valid_slug(h)})
+    sku_column = {pf.NATIVE: "sku", pf.SHOPIFY: "Variant SKU", pf.WOOCOMMERCE: "SKU"}[file_format]
+    price_column = {pf.NATIVE: "price", pf.SHOPIFY: "Variant Price", pf.WOOCOMMERCE: "Regular price"}[file_format]
+    name_column = {pf.NATIVE: "name", pf.SHOPIFY: "Title", pf.WOOCOMMERCE: "Name"}[file_format]
+    existing_products = _load_products({v["product_id"] for v in existing.values()} | set(by_slug.values()))
+    seen = 0
+    for group in groups.values():
+        group.fields = _group_fields(group.rows)
+        owners = [existing[r.sku.casefold()]["product_id"] for r in group.rows if r.sku.casefold() in existing]
+        if file_format == pf.WOOCOMMERCE:  # no handle in the file: the SKUs say which product it is
+            group.product_id = owners[0] if owners else None
+        else:  # the handle is the product's slug
+            group.product_id = by_slug.get(group.handle)
+        for r in group.rows:
+            row = existing.get(r.sku.casefold())
+            if row and row["product_id"] != group.product_id:
+                errors.append(pf.RowError(r.line, sku_column, "sku_other_product", r.sku))
+        category = _resolve_category(group.fields.get("category", ""), categories, plan)
+        if group.product_id is None:
+            if not group.fields.get("name"):
+                errors.append(pf.RowError(group.rows[0].line, name_column, "required"))
+                continue
+            product = _new_product(group, file_format, category, slug_lookup)
+            group.fields["_product"] = product
+            plan.new_products.append((group, product))
+        else:
+            _plan_product_update(plan, existing_products.get(group.product_id), group.fields, category)
+        category_id = category.pk if category is not None else (
+            existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
+        margin = resolve_margin_percent(shop_margin, category_margins, category_id)
+        for position, r in enumerate(group.rows):
+            seen += 1
+            if seen % PROGRESS_STEP == 0:
+                progress("check", seen, total)
+            current = existing.get(r.sku.casefold())
+            if r.stock is not None:
+                plan.stock[current["sku"] if current else r.sku] = r.stock
+                plan.stock_lines[current["sku"] if current else r.sku] = r.line
+            if current is None:
+                variant = _new_variant(r, position=position)
+                if _below_floor(variant.cost_price, margin, [variant.price, variant.sale_price, variant.member_price]):
+                    errors.append(pf.RowError(r.line, price_column, "below_floor", str(variant.price)))
+                    continue
+                plan.new_variants.append((group if group.product_id is None else group.product_id, variant, r.line))
+                continue
+            if current["product_id"] != group.product_id:
+                continue  # reported above as sku_other_product
+            changes = _variant_changes(current, r)
+            cost = changes.get("cost_price", current["cost_price"])
+            changed_prices = [changes[k] for k in ("price", "sale_price", "member_price") if k in changes]
+            if _below_floor(cost, margin, changed_prices):
+                errors.append(pf.RowError(r.line, price_column, "below_floor", str(changes.get("price", ""))))
+                continue
+            if changes:
+                plan.variant_updates.append((current, changes, r.line))
+            else:
+                plan.unchanged += 1
+    return plan
+
+
+class _SlugLookup:
+    """Free slugs for new products; the file's handles were looked up in one go beforehand."""
+
+    def __init__(self, known: dict[str, int], checked: set[str]):
+        self.known = known  # handle -> product id, for the handles that exist
+        self.checked = checked  # every handle looked up
+        self.taken: set[str] = set()
+
+    def free(self, base: str) -> str:
+        def is_taken(slug):
+            if slug in self.taken or slug in self.known:
+                return True
+            return slug not in self.checked and Product.objects.filter(slug=slug).exists()
+
+        slug = first_free_slug(base, is_taken)
+        self.taken.add(slug)
+        return slug
+
+
+def _load_products(ids: set[int]) -> dict[int, dict]:
+    found = {}
+    columns = ("id", "category_id", "attributes", *PRODUCT_FIELDS)
+    ids_list = sorted(ids)
+    for chunk in _chunks(ids_list, 5000):
+        for row in Product.objects.filter(pk__in=chunk).values(*columns):
+            found[row["id"]] = row
+    tags: dict[int, list[str]] = {}
+    for chunk in _chunks(ids_list, 5000):
+        for product_id, name in Product.tags.through.objects.filter(product_id__in=chunk).values_list(
+                "product_id", "tag__name"):
+            tags.setdefault(product_id, []).append(name)
+    for product_id, row in found.items():
+        row["tags"] = tuple(sorted(tags.get(product_id, [])))
+    return found
+
+
+def _margin_rules() -> tuple[Decimal | None, dict[int, Decimal]]:
+    shop, per_category = None, {}
+    for rule in MarginRule.objects.all():
+        if rule.category_id is None:
+            shop = rule.min_margin_percent
+        else:
+            per_category[rule.category_id] = rule.min_margin_percent
+    return shop, per_category
+
+
+def _below_floor(cost, margin, prices) -> bool:
+    floor = calculate_floor(cost, margin)
+    return floor is not None and any(p is not None and p < floor for p in prices)
+
+
+def _resolve_category(value: str, categories: dict[str, Category], plan: _Plan) -> Category | None:
+    if not value:
+        return None
+    key = value.casefold()
+    if key in categories:
+        return categories[key]
+    if key not in plan.new_categories:
+        name = clean_text(value)[:100]
+        taken = {c.slug for c in categories.values()} | {c.slug for c in plan.new_categories.values()}
+        slug = first_free_slug(make_slug(name, fallback_prefix="c"),
+                               lambda s: s in taken or Category.objects.filter(slug=s).exists())
+        plan.new_categories[key] = Category(name=name, slug=slug)
+    return plan.new_categories[key]
+
+
+_NEEDS_CLEANING = re.compile(r"[<>&\"']|\s\s|(?! )\s")
+
+
+def _clean(value: str) -> str:
+    """clean_text, skipping the HTML cleaner for the common value that has nothing to clean."""
+    if _NEEDS_CLEANING.search(value):
+        return clean_text(value)
+    return value.strip()
+
+
+def _text(name: str, value: str) -> str:
+    if name in ("description", "description_en"):
+        return sanitize_html(value)
+    if name == "status":
+        return value
+    return _clean(value)[: TEXT_LIMITS.get(name, 200)]
+
+
+def _new_product(group: _Group, file_format: str, category: Category | None, slugs: _SlugLookup) -> Product:
+    f = group.fields
+    name, name_en = _text("name", f.get("name", "")), _text("name_en", f.get("name_en", ""))
+    handle = group.handle if file_format != pf.WOOCOMMERCE and is_valid_slug(group.handle) else ""
+    slug = slugs.free(handle or make_slug(name, name_en))
+    status = f.get("status") or Product.Status.DRAFT
+    description, description_en = _text("description", f.get("description", "")), _text("description_en", f.get("description_en", ""))
+    brand = _text("brand", f.get("brand", ""))
+    return Product(
+        name=name, name_en=name_en, slug=slug, description=description, description_en=description_en, brand=brand,
+        category=category, status=status,
+        seo_title=_text("seo_title", f.get("seo_title", "")),
+        seo_description=_text("seo_description", f.get("seo_description", "")),
+        listed_at=clock.now() if status == Product.Status.LISTED else None,
+        attributes={_clean(k)[:30]: _clean(v)[:100] for k, v in f.get("attributes", {}).items()},
+    )
+
+
+def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, category: Category | None) -> None:
+    if current is None:
+        return
+    changes = {}
+    for name in PRODUCT_FIELDS:
+        if name in fields:
+            value = _text(name, fields[name])
+            if value and value != current[name]:
+                changes[name] = value
+    if fields.get("attributes"):
+        attributes = {_clean(k)[:30]: _clean(v)[:100] for k, v in fields["attributes"].items()}
+        if attributes != (current["attributes"] or {}):
+            changes["attributes"] = attributes
+    if category is not None and (category.pk is None or category.pk != current["category_id"]):
+        changes["category"] = category
+    if "status" in changes and changes["status"] == Product.Status.LISTED:
+        changes["listed_at"] = clock.now()
+    if changes:
+        plan.product_updates[current["id"]] = changes
+    if "tags" in fields:
+        tags = tuple(sorted({clean_text(t)[:50] for t in fields["tags"]} - {""}))
+        if tags != current["tags"]:
+            plan.tag_updates[current["id"]] = tags
+
+
+def _new_variant(r: pf.ProductRow, position: int) -> Variant:
+    return Variant(
+        sku=_clean(r.sku)[:64], price=r.price, sale_price=r.sale_price, member_price=r.member_price,
+        compare_at_price=r.compare_at_price, cost_price=r.cost_price or Decimal("0"),
+        weight_grams=r.weight_grams or 0, barcode=_clean(r.barcode)[:32],
+        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}, position=position,
+    )
+
+
+def _variant_changes(current: dict, r: pf.ProductRow) -> dict:
+    changes = {}
+    if r.price != current["price"]:
+        changes["price"] = r.price
+    for name in ("sale_price", "member_price", "compare_at_price", "cost_price"):
+        value = getattr(r, name)
+        if value is not None and value != current[name]:
+            changes[name] = value
+    if r.weight_grams is not None and r.weight_grams != current["weight_grams"]:
+        changes["weight_grams"] = r.weight_grams
+    barcode = _clean(r.barcode)[:32]
+    if barcode and barcode != current["barcode"]:
+        changes["barcode"] = barcode
+    options = {_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}
+    if options and options != (current["options"] or {}):
+        changes["options"] = options
+    return changes
+
+
+def import_summary_text(report: ImportReport) -> str:
+    return _("新建商品 %(pc)d 个，更新商品 %(pu)d 个；新建 SKU %(vc)d 个，更新 SKU %(vu)d 个，未变 %(vn)d 个；跳过 %(skip)d 行。") % {
+        "pc": report.products_created, "pu": report.products_updated, "vc": report.variants_created,
+        "vu": report.variants_updated, "vn": report.variants_unchanged, "skip": report.rows_skipped,
+    }
+
+
+# --- jobs from the console ----------------------------------------------------------------------------
+
+def create_import_job(*, actor, filename: str, data: bytes, file_format: str = "auto", skip_bad_rows: bool = False,
+                      dry_run: bool = False, schedule: Callable[[int], None] | None = None) -> ImportJob:
+    """Store the uploaded file and queue its import (`schedule(job_id)` runs after commit)."""
+    from django.core.files.base import ContentFile
+
+    if file_format not in ("auto", *pf.FORMATS):
+        raise _file_error("format_invalid")
+    with transaction.atomic():
+        job = ImportJob(filename=clean_text(filename)[:200] or "products.csv", file_format=file_format,
+                        skip_bad_rows=skip_bad_rows, dry_run=dry_run,
+                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        job.file.save(f"{clock.now():%Y%m%d%H%M%S}-{make_slug(job.filename, fallback_prefix='f')[:40]}", ContentFile(data),
+                      save=False)
+        job.save()
+        if schedule is not None:
+            transaction.on_commit(lambda: schedule(job.pk))
+    return job
+
+
+def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
+    """Run a queued job (safe to run twice: only a queued job starts)."""
+    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(state=ImportJob.State.RUNNING) != 1:
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        # Rows written inside the file's transaction are not visible to the page until commit, so
+        # the page shows checking progress, then "writing" with a full bar.
+        if phase == "write":
+            if done == 0:
+                ImportJob.objects.filter(pk=job_id).update(processed_rows=total, total_rows=total,
+                                                           summary={"phase": "write"})
+            return
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total, summary={"phase": phase})
+
+    state, summary, errors = ImportJob.State.DONE, {}, []
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        report = import_products(
+            data=data, filename=job.filename, file_format=job.file_format, dry_run=job.dry_run,
+            skip_bad_rows=job.skip_bad_rows, actor=job.created_by, progress=progress,
+            set_stock=stock_setter(job.created_by) if stock_setter and _may_set_stock(job.created_by) else None)
+        summary, errors = report.as_dict(), report.errors
+    except ImportRefused as exc:
+        state, summary, errors = ImportJob.State.REFUSED, exc.report.as_dict(), exc.report.errors
+    except DomainError as exc:
+        state, summary = ImportJob.State.FAILED, {"detail": str(exc.detail), "code": exc.code}
+    summary.pop("errors", None)
+    ImportJob.objects.filter(pk=job_id).update(state=state, summary=summary, errors=errors, finished_at=clock.now())
+    job.refresh_from_db()
+    return job
+
+
+def _may_set_stock(user) -> bool:
+    """Stock columns count only for someone who may change stock (the command runs as the system)."""
+    from dianpu.accounts.domain.roles import ADJUST_STOCK
+
+    return user is None or user.has_perm(ADJUST_STOCK)
+
+
+def error_report_rows(job: ImportJob):
+    """The error report of a job, as rows for a CSV (line, column, reason, value)."""
+    yield [str(_("行")), str(_("列")), str(_("原因")), str(_("值"))]
+    for e in job.errors:
+        yield [e["line"], e["column"], row_error_text(e["code"]), e.get("value", "")]

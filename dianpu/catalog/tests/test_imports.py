@@ -1,0 +1,282 @@
+"""Importing and exporting products: native, Shopify and WooCommerce files, CSV and XLSX."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from dianpu.audit.models import AuditEntry
+from dianpu.catalog.exports import export_products
+from dianpu.catalog.imports import ImportRefused, import_products
+from dianpu.catalog.models import Category, MarginRule, PriceHistory, Product, Variant
+from dianpu.catalog.spreadsheets import write_csv
+from dianpu.catalog.tasks import stock_setter
+from dianpu.catalog.tests.builders import make_product
+from dianpu.core.errors import DomainError
+from dianpu.inventory.queries import get_on_hand_by_variant
+
+pytestmark = pytest.mark.django_db
+
+NATIVE_HEADER = ["handle", "name", "name_en", "category", "tags", "status", "sku", "options", "price",
+                 "sale_price", "member_price", "cost_price", "weight_grams", "stock"]
+
+
+def native_csv(rows, header=NATIVE_HEADER, encoding="utf-8") -> bytes:
+    return write_csv(header, rows, bom=False).decode("utf-8").encode(encoding)
+
+
+TEE_ROWS = [
+    ["cotton-tee", "纯棉T恤", "Cotton Tee", "服装", "夏季, 新品", "listed", "TEE-S", "尺码:S", "59.00", "49.00", "55.00",
+     "20.00", "300", "10"],
+    ["cotton-tee", "", "", "", "", "", "TEE-M", "尺码:M", "59.00", "", "", "20.00", "310", "5"],
+    ["silk-scarf", "真丝围巾", "Silk Scarf", "配饰", "", "draft", "SCARF-1", "", "199", "", "", "80", "", ""],
+]
+
+
+def stock_of(sku: str) -> int:
+    variant = Variant.objects.get(sku=sku)
+    return get_on_hand_by_variant([variant.id]).get(variant.id, 0)
+
+
+def run(data: bytes, **kwargs):
+    kwargs.setdefault("set_stock", stock_setter(None))
+    return import_products(data=data, filename=kwargs.pop("filename", "products.csv"), **kwargs)
+
+
+def test_native_csv_creates_products_with_their_skus_prices_and_stock():
+    report = run(native_csv(TEE_ROWS))
+    assert (report.file_format, report.products_created, report.variants_created) == ("native", 2, 3)
+    tee = Product.objects.get(slug="cotton-tee")
+    assert (tee.name, tee.name_en, tee.status, tee.category.name, tee.min_price) == (
+        "纯棉T恤", "Cotton Tee", "listed", "服装", Decimal("59.00"))
+    assert sorted(t.name for t in tee.tags.all()) == ["夏季", "新品"]
+    s = Variant.objects.get(sku="TEE-S")
+    assert (s.options, s.price, s.sale_price, s.member_price, s.cost_price, s.weight_grams) == (
+        {"尺码": "S"}, Decimal("59.00"), Decimal("49.00"), Decimal("55.00"), Decimal("20.00"), 300)
+    assert (stock_of("TEE-S"), stock_of("TEE-M")) == (10, 5)
+    assert Product.objects.get(slug="silk-scarf").status == "draft"
+
+
+def test_importing_the_same_file_again_changes_nothing():
+    data = native_csv(TEE_ROWS)
+    run(data)
+    versions = dict(Product.objects.values_list("slug", "updated_at"))
+    audits, history = AuditEntry.objects.count(), PriceHistory.objects.count()
+    again = run(data)
+    assert (again.products_created, again.products_updated, again.variants_created, again.variants_updated,
+            again.variants_unchanged, again.stock_rows) == (0, 0, 0, 0, 3, 0)
+    assert dict(Product.objects.values_list("slug", "updated_at")) == versions
+    assert (AuditEntry.objects.count(), PriceHistory.objects.count()) == (audits, history)
+
+
+def test_a_changed_price_is_updated_with_its_price_history():
+    run(native_csv(TEE_ROWS))
+    rows = [list(r) for r in TEE_ROWS]
+    rows[1][8] = "69.00"
+    report = run(native_csv(rows))
+    assert (report.variants_updated, report.variants_unchanged) == (1, 2)
+    assert Variant.objects.get(sku="TEE-M").price == Decimal("69.00")
+    entry = PriceHistory.objects.get()
+    assert (entry.variant.sku, entry.kind, entry.old_amount, entry.new_amount, entry.source) == (
+        "TEE-M", "price", Decimal("59.00"), Decimal("69.00"), "import")
+
+
+def test_a_file_with_bad_rows_is_refused_whole_naming_line_and_column():
+    rows = [list(r) for r in TEE_ROWS]
+    rows[1][8] = "abc"
+    rows[2][8] = "-5"
+    with pytest.raises(ImportRefused) as refused:
+        run(native_csv(rows))
+    assert [(e["line"], e["column"], e["code"]) for e in refused.value.report.errors] == [
+        (3, "price", "price_not_number"), (4, "price", "price_negative")]
+    assert refused.value.report.errors[0]["reason"] == "价格不是数字"
+    assert Product.objects.count() == 0 and Variant.objects.count() == 0 and Category.objects.count() == 0
+
+
+def test_with_skip_bad_rows_the_good_rows_are_imported_and_the_bad_reported():
+    rows = [list(r) for r in TEE_ROWS]
+    rows[2][8] = "-5"
+    report = run(native_csv(rows), skip_bad_rows=True)
+    assert (report.products_created, report.variants_created, report.rows_skipped) == (1, 2, 1)
+    assert [(e["line"], e["column"]) for e in report.errors] == [(4, "price")]
+    assert not Product.objects.filter(slug="silk-scarf").exists()
+
+
+def test_a_sku_twice_in_one_file_or_owned_by_another_product_is_a_clash():
+    make_product(name="旧商品", name_en="Old", skus=["SCARF-1"])
+    rows = [list(r) for r in TEE_ROWS] + [["cotton-tee", "", "", "", "", "", "TEE-S", "尺码:XL", "59", "", "", "", "", ""]]
+    rows[2][0] = "cotton-tee"  # SCARF-1 now claimed by the tee
+    with pytest.raises(ImportRefused) as refused:
+        run(native_csv(rows))
+    assert sorted((e["line"], e["code"]) for e in refused.value.report.errors) == [
+        (4, "sku_other_product"), (5, "sku_duplicated_in_file")]
+    assert Variant.objects.count() == 1
+
+
+def test_dry_run_reports_what_would_change_and_writes_nothing():
+    report = run(native_csv(TEE_ROWS), dry_run=True)
+    assert (report.products_created, report.variants_created, report.dry_run) == (2, 3, True)
+    assert Product.objects.count() == 0 and Category.objects.count() == 0
+
+
+def test_a_gbk_csv_is_detected_and_read():
+    report = run(native_csv(TEE_ROWS, encoding="gbk"))
+    assert report.encoding == "gbk"
+    assert Product.objects.get(slug="cotton-tee").name == "纯棉T恤"
+
+
+def xlsx_bytes(rows, merge: str | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    if merge:
+        ws.merge_cells(merge)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_file_is_imported():
+    rows = [NATIVE_HEADER, ["tea", "龙井", "Longjing", "茶", "", "listed", "TEA-1", "", 88.5, None, None, 30, 250, 7]]
+    report = run(xlsx_bytes(rows), filename="p.xlsx")
+    assert report.variants_created == 1
+    tea = Variant.objects.get(sku="TEA-1")
+    assert (tea.price, tea.cost_price, tea.weight_grams, stock_of("TEA-1")) == (Decimal("88.50"), Decimal("30.00"), 250, 7)
+
+
+def test_an_xlsx_with_merged_header_cells_is_refused_with_the_cells_named():
+    rows = [NATIVE_HEADER, ["tea", "龙井", "", "", "", "", "TEA-1", "", "88", "", "", "", "", ""]]
+    with pytest.raises(DomainError) as error:
+        run(xlsx_bytes(rows, merge="A1:B1"), filename="p.xlsx")
+    assert error.value.code == "header_merged"
+    assert "A1:B1" in str(error.value.detail)
+    assert Product.objects.count() == 0
+
+
+@pytest.mark.parametrize("data, filename", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv"),
+    (b"not a zip at all", "products.xlsx"),
+])
+def test_a_file_of_the_wrong_kind_is_refused(data, filename):
+    with pytest.raises(DomainError) as error:
+        run(data, filename=filename)
+    assert error.value.code == "file_kind"
+    assert str(error.value.detail) == "文件类型不对：请上传 CSV 或 XLSX 文件。"
+
+
+def test_an_unknown_header_is_refused():
+    with pytest.raises(DomainError) as error:
+        run(b"foo,bar\n1,2\n")
+    assert error.value.code == "format_unknown"
+
+
+def test_a_price_below_the_floor_is_refused_in_an_import():
+    MarginRule.objects.create(category=None, min_margin_percent=Decimal("50"))
+    rows = [list(r) for r in TEE_ROWS[:1]]
+    rows[0][8] = "29.99"  # cost 20 x 1.5 = 30
+    rows[0][9] = ""
+    rows[0][10] = ""
+    with pytest.raises(ImportRefused) as refused:
+        run(native_csv(rows))
+    assert [(e["line"], e["column"], e["code"]) for e in refused.value.report.errors] == [(2, "price", "below_floor")]
+
+
+SHOPIFY = (
+    "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,"
+    "Variant SKU,Variant Grams,Variant Inventory Qty,Variant Price,Variant Compare At Price,Image Src,Image Alt Text,"
+    "SEO Title,SEO Description,Status\n"
+    "linen-shirt,Linen Shirt,<p>Cool <b>linen</b></p>,Dianpu,Shirts,\"summer, linen\",TRUE,Color,White,Size,M,"
+    "LS-W-M,250,4,129.00,159.00,https://cdn.example.com/ls.jpg,A white linen shirt,Linen shirt,Breathable linen,active\n"
+    "linen-shirt,,,,,,,,White,,L,LS-W-L,260,2,129.00,159.00,,,,,\n"
+    "linen-shirt,,,,,,,,,,,,,,,,https://cdn.example.com/ls-2.jpg,Back view,,,\n"
+)
+
+
+def test_a_shopify_product_csv_is_imported_with_options_and_seo():
+    report = run(SHOPIFY.encode())
+    assert (report.file_format, report.products_created, report.variants_created) == ("shopify", 1, 2)
+    shirt = Product.objects.get(slug="linen-shirt")
+    assert (shirt.name, shirt.brand, shirt.category.name, shirt.status, shirt.seo_title, shirt.description) == (
+        "Linen Shirt", "Dianpu", "Shirts", "listed", "Linen shirt", "<p>Cool <b>linen</b></p>")
+    large = Variant.objects.get(sku="LS-W-L")
+    assert (large.options, large.price, large.compare_at_price, large.weight_grams, stock_of("LS-W-L")) == (
+        {"Color": "White", "Size": "L"}, Decimal("129.00"), Decimal("159.00"), 260, 2)
+
+
+@pytest.mark.parametrize("file_format", ["native", "shopify", "woocommerce"])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_export_imports_back_without_changing_anything(file_format, kind):
+    run(native_csv(TEE_ROWS))
+    data = export_products(file_format, kind)
+    report = run(data, filename=f"export.{kind}", file_format=file_format)
+    assert (report.products_created, report.products_updated, report.variants_created, report.variants_updated,
+            report.variants_unchanged) == (0, 0, 0, 0, 3)
+
+
+@pytest.mark.parametrize("file_format", ["native", "shopify", "woocommerce"])
+def test_an_export_imports_into_an_empty_shop_as_the_same_catalogue(file_format):
+    run(native_csv(TEE_ROWS))
+    data = export_products(file_format, "csv", stock_by_variant=lambda ids: get_on_hand_by_variant(ids))
+    Product.objects.all().delete()
+    report = run(data, file_format="auto")
+    assert (report.file_format, report.products_created, report.variants_created) == (file_format, 2, 3)
+    tee = Variant.objects.get(sku="TEE-S")
+    assert (tee.price, tee.options, stock_of("TEE-S")) == (Decimal("59.00"), {"尺码": "S"}, 10)
+    assert tee.product.name == "纯棉T恤"
+
+
+WOO = (
+    "ID,Type,SKU,Name,Published,Short description,Description,Sale price,Regular price,Categories,Tags,Images,"
+    "Parent,Weight (kg),Stock,Attribute 1 name,Attribute 1 value(s)\n"
+    "11,variable,HOODIE,Hoodie,1,,<p>Warm</p>,,,Clothing > Hoodies,winter,https://x/h.jpg,,,,Color,\"Blue, Red\"\n"
+    ",variation,HOODIE-BLUE,Hoodie - Blue,1,,,35,45,,,,HOODIE,0.5,3,Color,Blue\n"
+    ",variation,HOODIE-RED,Hoodie - Red,1,,,,45,,,,id:11,0.5,,Color,Red\n"
+    ",simple,CAP-1,Cap,0,,<p>Cap</p>,,18,Accessories,,,,0.1,9,,\n"
+)
+
+
+def test_a_woocommerce_product_csv_is_imported():
+    report = run(WOO.encode())
+    assert (report.file_format, report.products_created, report.variants_created) == ("woocommerce", 2, 3)
+    blue = Variant.objects.get(sku="HOODIE-BLUE")
+    assert (blue.product.name, blue.options, blue.price, blue.sale_price, blue.weight_grams, stock_of("HOODIE-BLUE")) == (
+        "Hoodie", {"Color": "Blue"}, Decimal("45.00"), Decimal("35.00"), 500, 3)
+    assert Variant.objects.get(sku="HOODIE-RED").product_id == blue.product_id
+    assert blue.product.category.name == "Hoodies"
+    assert Product.objects.get(variants__sku="CAP-1").status == "draft"
+
+
+def test_the_command_imports_and_reports(tmp_path, capsys):
+    path = tmp_path / "p.csv"
+    path.write_bytes(native_csv(TEE_ROWS))
+    call_command("import_products", str(path), "--dry-run", verbosity=0)
+    assert Product.objects.count() == 0
+    call_command("import_products", str(path), "--format", "native", verbosity=0)
+    assert Variant.objects.count() == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(native_csv([TEE_ROWS[0][:8] + ["x"] + TEE_ROWS[0][9:]]))
+    with pytest.raises(CommandError, match="1 处错误"):
+        call_command("import_products", str(bad), verbosity=0)
+    assert "line 2, column price" in capsys.readouterr().err
+
+
+def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeypatch):
+    """Another writer creates one of the file's SKUs between our planning and our writing."""
+    from dianpu.catalog import imports
+
+    real_plan = imports._plan
+
+    def plan_then_someone_else_writes(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        make_product(name="抢先", name_en="First", skus=["TEE-M"])
+        return plan
+
+    monkeypatch.setattr(imports, "_plan", plan_then_someone_else_writes)
+    with pytest.raises(DomainError) as error:
+        run(native_csv(TEE_ROWS))
+    assert error.value.code == "import_conflict"
+    assert sorted(Variant.objects.values_list("sku", flat=True)) == ["TEE-M"]
+    assert not Product.objects.filter(slug__in=["cotton-tee", "silk-scarf"]).exists()
