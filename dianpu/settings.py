@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dianpu.accounts",
     "dianpu.catalog",
     "dianpu.inventory",
+    "dianpu.purchasing",
     "dianpu.customers",
     "dianpu.payments",
     "dianpu.fulfillment",
@@ -185,6 +186,8 @@ SHOP_NAME = os.environ.get("DIANPU_SHOP_NAME", "店铺 dianpu")
 SHOP_CURRENCY = "CNY"
 # Hours a bank-transfer order may stay unpaid before the worker cancels it and frees its stock.
 UNPAID_ORDER_TIMEOUT_HOURS = int(os.environ.get("DIANPU_UNPAID_ORDER_TIMEOUT_HOURS", "72"))
+# Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
+INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -292,3 +292,16 @@ def record_units_sold(units_by_product: dict[int, int]) -> None:
     for product_id, units in sorted(units_by_product.items()):
         if units:
             Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + units, 0))
+
+
+def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, reason: str = "") -> None:
+    """Store a SKU's cost (inventory's moving average after a receipt); audited."""
+    cost_price = to_money(cost_price)
+    if cost_price < 0:
+        raise DomainError(MESSAGES["price_negative"], code="price_negative", status=422)
+    old = Variant.objects.filter(pk=variant_id).values_list("cost_price", flat=True).first()
+    if old is None or old == cost_price:
+        return
+    Variant.objects.filter(pk=variant_id).update(cost_price=cost_price)
+    record_audit(actor=actor, action="variant.cost_changed", object_type="catalog.variant", object_id=str(variant_id),
+                 changes={"cost_price": (str(old), str(cost_price))}, reason=reason)

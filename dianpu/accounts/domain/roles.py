@@ -22,11 +22,15 @@ VIEW_AUDIT = "audit.view_auditentry"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_CUSTOMERS = "customers.view_customer"
 VIEW_FIGURES = "orders.view_sales_figures"
+VIEW_PURCHASING = "purchasing.view_purchaseorder"
+MANAGE_PURCHASING = "purchasing.manage_purchasing"
+RECEIVE_GOODS = "purchasing.receive_goods"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
     VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, RECORD_PAYMENT, FULFIL_ORDER, CANCEL_ORDER,
     REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
+    VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS,
 )
 
 
@@ -43,6 +47,7 @@ ROLES: tuple[Role, ...] = (
     Role("operator", "产品运营", "Product operator", frozenset({
         VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
         VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
+        VIEW_PURCHASING, MANAGE_PURCHASING,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES,
@@ -52,9 +57,11 @@ ROLES: tuple[Role, ...] = (
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER,
+        VIEW_PURCHASING, RECEIVE_GOODS,
     })),
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
+        VIEW_PURCHASING,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.
