@@ -29,9 +29,10 @@ CODE = re.compile(r"^[A-Za-z0-9_-]{1,30}$")
 STATUS_LABELS = dict(PurchaseOrder.Status.choices)
 
 
-def _error(code: str, status: int = 422, **params) -> DomainError:
-    text = str(MESSAGES[code]) % params if params else MESSAGES[code]
-    return DomainError(text, code=code, status=status, **{k: str(v) for k, v in params.items()})
+def _error(error_code: str, status: int = 422, **params) -> DomainError:
+    text = str(MESSAGES[error_code]) % params if params else MESSAGES[error_code]
+    extra = {("value" if k == "code" else k): str(v) for k, v in params.items()}
+    return DomainError(text, code=error_code, status=status, **extra)
 
 
 def _cost(value) -> Decimal:
