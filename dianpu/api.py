@@ -14,8 +14,10 @@ from dianpu.checkout.api import router as checkout_router
 from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.api import router as fulfillment_router
+from dianpu.inventory.api import router as inventory_router
 from dianpu.orders.api import router as orders_router
 from dianpu.payments.api import router as payments_router
+from dianpu.purchasing.api import router as purchasing_router
 
 api = NinjaAPI(
     title="dianpu API",
@@ -80,3 +82,5 @@ api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
+api.add_router("/", inventory_router)
+api.add_router("/", purchasing_router)
