@@ -2,7 +2,7 @@
 days of cover and slow movers, the daily sheet (JSON and XLSX), stocktakes."""
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
@@ -49,8 +49,8 @@ def list_warehouses(request):
 @router.post("/warehouses", response={201: WarehouseOut}, summary="Add a warehouse")
 def create_warehouse(request, payload: WarehouseIn):
     require_perm(request.auth, roles.VIEW_STOCK, roles.ADJUST_STOCK)
-    return 201, services.create_warehouse(actor=request.auth, code=payload.code, name=payload.name,
-                                          is_default=payload.is_default, ip_address=_ip(request))
+    return Status(201, services.create_warehouse(actor=request.auth, code=payload.code, name=payload.name,
+                                                 is_default=payload.is_default, ip_address=_ip(request)))
 
 
 class LevelFilters(Schema):
@@ -113,8 +113,8 @@ def transfer(request, payload: TransferIn):
     reference = services.transfer_stock(actor=request.auth, variant=variant, from_warehouse=source,
                                         to_warehouse=target, quantity=payload.quantity, reason=payload.reason,
                                         ip_address=_ip(request))
-    return 201, {"reference": reference, "sku": payload.sku, "from_level": _level_of(payload.sku, source.code),
-                 "to_level": _level_of(payload.sku, target.code)}
+    return Status(201, {"reference": reference, "sku": payload.sku, "from_level": _level_of(payload.sku, source.code),
+                        "to_level": _level_of(payload.sku, target.code)})
 
 
 @router.post("/stock-adjustments", response={201: LevelOut},
@@ -124,7 +124,7 @@ def adjust(request, payload: AdjustmentIn):
     level = services.record_adjustment(actor=request.auth, variant=queries.get_variant(payload.sku),
                                        warehouse=queries.get_warehouse(payload.warehouse), delta=payload.delta,
                                        reason_code=payload.reason_code, note=payload.note, ip_address=_ip(request))
-    return 201, level_out(level)
+    return Status(201, level_out(level))
 
 
 class CoverFilters(Schema):
@@ -214,7 +214,7 @@ def open_stocktake(request, payload: StocktakeIn):
     category = get_category(payload.category) if payload.category else None
     sheet = services.open_stocktake(actor=request.auth, warehouse=queries.get_warehouse(payload.warehouse),
                                     category=category, note=payload.note)
-    return 201, stocktake_out(queries.get_stocktake(sheet.number))
+    return Status(201, stocktake_out(queries.get_stocktake(sheet.number)))
 
 
 @router.get("/stocktakes/{number}", response=StocktakeOut, summary="A count sheet with its variance report")

@@ -2,7 +2,7 @@
 (create, send, PDF, receive, cancel), each checked against the role."""
 
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
@@ -44,7 +44,7 @@ def list_suppliers(request, search: str = ""):
 def create_supplier(request, payload: SupplierIn):
     require_perm(request.auth, roles.VIEW_PURCHASING, roles.MANAGE_PURCHASING)
     supplier = services.create_supplier(actor=request.auth, **payload.dict())
-    return 201, supplier_out(supplier)
+    return Status(201, supplier_out(supplier))
 
 
 @router.get("/suppliers/{code}", response=SupplierOut, summary="One supplier with its prices")
@@ -111,7 +111,7 @@ def create_purchase_order(request, payload: PurchaseOrderIn):
         actor=request.auth, supplier=queries.get_supplier(payload.supplier),
         warehouse=get_warehouse(payload.warehouse) if payload.warehouse else None, note=payload.note,
         lines=[services.LineInput(ln.sku, ln.quantity, ln.unit_cost) for ln in payload.lines])
-    return 201, order_out(queries.get_purchase_order(order.number))
+    return Status(201, order_out(queries.get_purchase_order(order.number)))
 
 
 @router.post("/purchase-orders/from-suggestions", response={201: list[PurchaseOrderOut]},
@@ -123,7 +123,7 @@ def create_from_suggestions(request, payload: FromSuggestionsIn):
         wanted[ln.sku] = wanted.get(ln.sku, 0) + ln.quantity
     orders = services.create_purchase_orders_from_suggestions(
         actor=request.auth, wanted=wanted, warehouse=get_warehouse(payload.warehouse) if payload.warehouse else None)
-    return 201, [order_out(queries.get_purchase_order(o.number)) for o in orders]
+    return Status(201, [order_out(queries.get_purchase_order(o.number)) for o in orders])
 
 
 @router.get("/purchase-orders/{number}", response=PurchaseOrderOut, summary="One purchase order with its lines")
