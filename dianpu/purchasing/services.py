@@ -257,7 +257,8 @@ def receive_purchase_order(*, actor, order: PurchaseOrder, received: dict[str, i
     progress = list(order.lines.values_list("quantity_ordered", "quantity_received"))
     to_status = states.status_after_receipt(progress)
     fields = {"received_at": clock.now()} if to_status == states.RECEIVED else {}
-    PurchaseOrder.objects.filter(pk=order.pk).update(status=to_status, **fields)
+    PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM["receive"]).update(
+        status=to_status, **fields)
     record_audit(actor=actor, action="purchase_order.received", obj=order, object_repr=order.number,
                  changes={sku: ("", q) for sku, q in received.items()}, reason=note)
     order.refresh_from_db()
