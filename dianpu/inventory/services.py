@@ -311,6 +311,8 @@ def transfer_stock(*, actor, variant: Variant, from_warehouse: Warehouse, to_war
         raise DomainError(MESSAGES["same_warehouse"], code="same_warehouse", status=422)
     source = _level(variant, from_warehouse)
     target = _level(variant, to_warehouse)
+    # Lock both rows in primary-key order, so opposite transfers cannot deadlock (PostgreSQL).
+    list(StockLevel.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
     taken = StockLevel.objects.filter(pk=source.pk, on_hand__gte=F("reserved") + quantity).update(
         on_hand=F("on_hand") - quantity)
     if taken != 1:

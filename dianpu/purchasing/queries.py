@@ -37,7 +37,8 @@ def list_supplier_prices(supplier: Supplier):
 
 def list_purchase_orders(*, status: str = "", supplier: Supplier | None = None, search: str = ""):
     orders = PurchaseOrder.objects.select_related("supplier", "warehouse").annotate(
-        units_ordered=Sum("lines__quantity_ordered"), units_received=Sum("lines__quantity_received"))
+        units_ordered=Sum("lines__quantity_ordered"), units_received=Sum("lines__quantity_received")
+    ).order_by("-created_at", "-id")
     if status:
         orders = orders.filter(status=status)
     if supplier is not None:
