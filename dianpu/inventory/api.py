@@ -149,10 +149,11 @@ def cover_out(r) -> dict:
 def list_cover(request, filters: Query[CoverFilters]):
     require_perm(request.auth, roles.VIEW_STOCK)
     warehouse = queries.get_warehouse(filters.warehouse) if filters.warehouse else None
-    rows = queries.list_cover(window=filters.window, warehouse=warehouse, search=filters.search,
-                              slow_only=filters.slow_only)
-    page_rows, page = _page(rows, filters.page, filters.page_size)
-    return {"window": filters.window, "items": [cover_out(r) for r in page_rows], "count": len(rows), "page": page}
+    page, rows = queries.page_cover(page_number=max(1, filters.page), page_size=max(1, min(filters.page_size, MAX_PAGE)),
+                                    window=queries.check_window(filters.window), warehouse=warehouse,
+                                    search=filters.search, slow_only=filters.slow_only)
+    return {"window": filters.window, "items": [cover_out(r) for r in rows], "count": page.paginator.count,
+            "page": page.number}
 
 
 @router.get("/inventory-sheets/daily", response=CoverList,

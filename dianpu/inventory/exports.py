@@ -5,6 +5,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -13,6 +14,7 @@ from .queries import CoverRow
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 ALERT_FILL = PatternFill("solid", fgColor="FCE4D6")
+BOLD = Font(bold=True)
 
 
 def sheet_headers() -> list[str]:
@@ -27,23 +29,28 @@ def sheet_values(row: CoverRow) -> list:
 
 
 def build_daily_sheet_xlsx(rows: list[CoverRow], day: date) -> bytes:
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = _("库存日报")[:31]
-    sheet.append([_("库存日报 %(day)s") % {"day": day.isoformat()}])
-    sheet["A1"].font = Font(bold=True, size=13)
-    headers = sheet_headers()
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    for row in rows:
-        sheet.append(sheet_values(row))
-        if row.action != "ok":
-            sheet.cell(row=sheet.max_row, column=len(headers)).fill = ALERT_FILL
+    """A write-only workbook (streams rows; fast for 100,000 SKUs)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("库存日报")[:31])
     for index, width in enumerate([18, 28, 12, 8, 8, 8, 10, 10, 12, 10, 10, 10, 12, 14], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B3"
+    title = WriteOnlyCell(sheet, value=_("库存日报 %(day)s") % {"day": day.isoformat()})
+    title.font = Font(bold=True, size=13)
+    sheet.append([title])
+    header = []
+    for text in sheet_headers():
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        values = sheet_values(row)
+        if row.action != "ok":
+            flagged = WriteOnlyCell(sheet, value=values[-1])
+            flagged.fill = ALERT_FILL
+            values[-1] = flagged
+        sheet.append(values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from dianpu.accounts.domain.roles import ADJUST_STOCK
 from .exports import build_daily_sheet_xlsx, daily_sheet_filename
 from .queries import build_daily_sheet, list_levels_by_id, local_today
 
+ALERT_ROWS = 200  # listed in one alert e-mail; the console lists them all
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -51,9 +52,10 @@ def send_low_stock_alert(level_ids: list[int]) -> int:
     if not recipients or not level_ids:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        levels = list(list_levels_by_id(level_ids))
-        subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(levels)}
+        levels = list(list_levels_by_id(level_ids[:ALERT_ROWS]))
+        subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(level_ids)}
         body = render_to_string("inventory/email/low_stock.txt", {
-            "levels": levels, "shop_name": settings.SHOP_NAME, "url": f"{settings.SITE_URL}/console/inventory/"})
+            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": settings.SHOP_NAME,
+            "url": f"{settings.SITE_URL}/console/inventory/?low=on"})
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return len(recipients)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dianpu.catalog.models import Variant
@@ -159,7 +159,9 @@ INBOUND_KINDS = (StockMove.Kind.RECEIPT, StockMove.Kind.RETURN, StockMove.Kind.A
 
 
 def _inbound_by_variant(variant_ids, warehouse) -> dict[int, list[tuple[date, int]]]:
-    moves = StockMove.objects.filter(on_hand_delta__gt=0, variant_id__in=variant_ids)
+    moves = StockMove.objects.filter(on_hand_delta__gt=0)
+    if variant_ids is not None:
+        moves = moves.filter(variant_id__in=variant_ids)
     moves = moves.filter(warehouse=warehouse) if warehouse is not None else moves.filter(kind__in=INBOUND_KINDS)
     result: dict[int, list[tuple[date, int]]] = {}
     for variant_id, at, units in (moves.order_by("variant_id", "-created_at", "-id")
@@ -168,48 +170,79 @@ def _inbound_by_variant(variant_ids, warehouse) -> dict[int, list[tuple[date, in
     return result
 
 
+def _cover_variants(search: str = ""):
+    variants = Variant.objects.filter(is_active=True).order_by("sku")
+    if search:
+        variants = variants.filter(Q(sku__icontains=search) | Q(barcode=search) | Q(product__name__icontains=search))
+    return variants
+
+
+def _option_label(options) -> str:
+    return " / ".join(str(v) for v in (options or {}).values())
+
+
 def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = None, search: str = "",
-               slow_only: bool = False, today: date | None = None) -> list[CoverRow]:
+               slow_only: bool = False, today: date | None = None, variant_ids=None) -> list[CoverRow]:
     """Per SKU (over all warehouses, or one): stock, units sold in the window, velocity, days of
     cover, FIFO age, suggested action and clearance markdown. Also sold yesterday and returns
-    (units back on the shelf) over the last 7 days, for the daily sheet."""
+    (units back on the shelf) over the last 7 days, for the daily sheet. `variant_ids` limits
+    the work to those SKUs (one page of a list)."""
     window = check_window(window)
     today = today or local_today()
     levels = StockLevel.objects.all()
     moves = StockMove.objects.all()
+    variants = _cover_variants(search)
     if warehouse is not None:
         levels, moves = levels.filter(warehouse=warehouse), moves.filter(warehouse=warehouse)
-    variants = Variant.objects.filter(is_active=True).select_related("product").order_by("sku")
-    if search:
-        variants = variants.filter(Q(sku__icontains=search) | Q(barcode=search) | Q(product__name__icontains=search))
+    if variant_ids is not None:
+        # A list (one page) or a query (a subquery: no parameter limit on SQLite).
+        variant_ids = variant_ids if isinstance(variant_ids, QuerySet) else list(variant_ids)
+        levels, moves = levels.filter(variant_id__in=variant_ids), moves.filter(variant_id__in=variant_ids)
+        variants = variants.filter(pk__in=variant_ids)
     stock = {r["variant_id"]: r for r in levels.values("variant_id").annotate(
         on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock"))}
     start_today = _start_of(today)
     sold = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=window)), start_today)
     yesterday = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=1)), start_today)
     returns = _units_by_variant(moves, StockMove.Kind.RETURN, _start_of(today - timedelta(days=7)), start_today, 1)
-    variant_list = list(variants)
-    inbound = _inbound_by_variant([v.pk for v in variant_list], warehouse)
+    variant_list = list(variants.values_list("pk", "sku", "product__name", "options", "cost_price"))
+    inbound = _inbound_by_variant(variant_ids, warehouse)
+    empty = {"on_hand": 0, "reserved": 0, "safety": 0}
     rows = []
-    for v in variant_list:
-        s = stock.get(v.pk, {"on_hand": 0, "reserved": 0, "safety": 0})
+    for pk, sku, name, options, cost_price in variant_list:
+        s = stock.get(pk, empty)
         available = s["on_hand"] - s["reserved"]
-        velocity = calculate_velocity(sold.get(v.pk, 0), window)
+        velocity = calculate_velocity(sold.get(pk, 0), window)
         cover = calculate_days_of_cover(available, velocity)
-        age = calculate_stock_age(s["on_hand"], inbound.get(v.pk, []), today)
+        age = calculate_stock_age(s["on_hand"], inbound.get(pk, []), today)
         facts = CoverFacts(available, s["safety"], velocity, cover, age)
-        if slow_only and not is_slow_or_overstock(facts):
+        slow = is_slow_or_overstock(facts)
+        if slow_only and not slow:
             continue
         rows.append(CoverRow(
-            variant_id=v.pk, sku=v.sku, name=v.product.name, option_label=v.option_label, on_hand=s["on_hand"],
+            variant_id=pk, sku=sku, name=name, option_label=_option_label(options), on_hand=s["on_hand"],
             reserved=s["reserved"], available=available, safety_stock=s["safety"],
-            sold_in_window=sold.get(v.pk, 0), velocity=velocity, days_of_cover=cover, age_days=age,
-            action=suggest_action(facts), clearance_percent=calculate_clearance_discount_percent(cover, age)
-            if is_slow_or_overstock(facts) else 0,
-            sold_yesterday=yesterday.get(v.pk, 0), returns=returns.get(v.pk, 0), cost_price=v.cost_price))
+            sold_in_window=sold.get(pk, 0), velocity=velocity, days_of_cover=cover, age_days=age,
+            action=suggest_action(facts), clearance_percent=calculate_clearance_discount_percent(cover, age) if slow else 0,
+            sold_yesterday=yesterday.get(pk, 0), returns=returns.get(pk, 0), cost_price=cost_price))
     if slow_only:
         rows.sort(key=lambda r: (-(r.age_days or 0), r.sku))
     return rows
+
+
+def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW,
+               warehouse: Warehouse | None = None, search: str = "", slow_only: bool = False):
+    """One page of `list_cover` for a console or API list: (page, rows). Without `slow_only`
+    only the page's SKUs are computed; slow movers need every SKU to be looked at."""
+    from django.core.paginator import Paginator
+
+    if slow_only:
+        page = Paginator(list_cover(window=window, warehouse=warehouse, search=search, slow_only=True),
+                         page_size).get_page(page_number)
+        return page, list(page.object_list)
+    page = Paginator(_cover_variants(search).values_list("pk", flat=True), page_size).get_page(page_number)
+    rows = list_cover(window=window, warehouse=warehouse, search=search, variant_ids=list(page.object_list))
+    return page, rows
 
 
 def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = None) -> list[CoverRow]:

@@ -108,8 +108,9 @@ def list_replenishment_suggestions(*, window: int = DEFAULT_WINDOW, cover_days: 
     preferred = get_preferred_prices()
     if not preferred:
         return []
-    rows = [r for r in list_cover(window=window, search=search) if r.sku in preferred]
-    on_order = get_on_order_by_variant([r.variant_id for r in rows])
+    priced = SupplierPrice.objects.filter(supplier__is_active=True).values("variant_id")
+    rows = [r for r in list_cover(window=window, search=search, variant_ids=priced) if r.sku in preferred]
+    on_order = get_on_order_by_variant()  # open lines only: few, whatever the catalogue size
     suggestions = []
     for r in rows:
         price = preferred[r.sku]

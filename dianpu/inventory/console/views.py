@@ -161,11 +161,11 @@ def _cover_filters(request):
 @staff_permission_required(roles.VIEW_STOCK)
 def cover_list(request):
     filters, window, c = _cover_filters(request)
-    rows = queries.list_cover(window=window, warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
-                              slow_only=bool(c.get("slow")))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=window,
+                                    warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
+                                    slow_only=bool(c.get("slow")))
     return render(request, "inventory/console/cover_list.html", {
-        "filters": filters, "window": window, "page_obj": page, "rows": page.object_list,
+        "filters": filters, "window": window, "page_obj": page, "rows": rows,
         "action_labels": ACTION_LABELS, "tab": "cover"})
 
 
