@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dianpu.accounts",
     "dianpu.catalog",
     "dianpu.inventory",
+    "dianpu.purchasing",
     "dianpu.customers",
     "dianpu.payments",
     "dianpu.fulfillment",
@@ -203,6 +204,8 @@ ALIPAY_GATEWAY_URL = os.environ.get("ALIPAY_GATEWAY_URL", "https://openapi.alipa
 RETURN_WINDOW_DAYS = int(os.environ.get("DIANPU_RETURN_WINDOW_DAYS", "7"))
 # Shared secret of the carriers' tracking webhook (HMAC-SHA256, see docs/guide/fulfillment.md).
 TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
+# Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
+INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -548,3 +548,14 @@ def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_addr
     record_audit(actor=actor, action="catalog.brand_renamed", obj=brand, changes={"name": (old, new)},
                  reason=f"{moved} products", ip_address=ip_address)
     return moved
+def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, reason: str = "") -> None:
+    """Store a SKU's cost (inventory's moving average after a receipt); audited."""
+    cost_price = to_money(cost_price)
+    if cost_price < 0:
+        raise DomainError(MESSAGES["price_negative"], code="price_negative", status=422)
+    old = Variant.objects.filter(pk=variant_id).values_list("cost_price", flat=True).first()
+    if old is None or old == cost_price:
+        return
+    Variant.objects.filter(pk=variant_id).update(cost_price=cost_price)
+    record_audit(actor=actor, action="variant.cost_changed", object_type="catalog.variant", object_id=str(variant_id),
+                 changes={"cost_price": (str(old), str(cost_price))}, reason=reason)

@@ -26,13 +26,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
     Section("notifications", pgettext_lazy("console section", "通知模板"), "console:messaging:template-list",
             roles.EDIT_TEMPLATES),
+    Section("purchasing", pgettext_lazy("console section", "采购"), "console:purchasing:order-list",
+            roles.VIEW_PURCHASING),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
-                      "fulfillment": "fulfillment", "channels": "orders"}
+                      "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -25,6 +25,9 @@ class StockLevel(models.Model):
     on_hand = models.IntegerField(_("在库"), default=0)
     reserved = models.IntegerField(_("已占用"), default=0)
     safety_stock = models.IntegerField(_("安全库存"), default=0)
+    # Set when a low-stock alert went out for this row; cleared when it is back above safety
+    # stock, so one crossing sends one alert.
+    low_stock_alerted = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -86,3 +89,48 @@ class Reservation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["state", "expires_at"])]
+
+
+class Stocktake(models.Model):
+    """A count sheet (盘点单) for one warehouse, optionally one category: the expected units are
+    taken when the sheet opens; counted units are entered by SKU or barcode; posting writes one
+    `stocktake` move per line that differs, all in one transaction."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("盘点中")
+        POSTED = "posted", _("已过账")
+        CANCELLED = "cancelled", _("已取消")
+
+    number = models.CharField(_("盘点单号"), max_length=20, unique=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="stocktakes")
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"))
+    posted_at = models.DateTimeField(_("过账时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("盘点单")
+
+
+class StocktakeLine(models.Model):
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    expected = models.IntegerField(_("账面数量"))
+    counted = models.IntegerField(_("实盘数量"), null=True, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["variant__sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "variant"], name="one_count_line_per_sku"),
+            models.CheckConstraint(condition=Q(counted__gte=0) | Q(counted__isnull=True),
+                                   name="stocktake_count_not_negative"),
+        ]
+
+    @property
+    def variance(self) -> int | None:
+        return None if self.counted is None else self.counted - self.expected

@@ -5,8 +5,13 @@ many checkouts race: the database decides, row by row; a row that does not match
 someone else got there first, and the whole placement rolls back.
 """
 
-from django.db import transaction
-from django.db.models import F
+import re
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -15,8 +20,9 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
 from .domain.allocation import LevelSnapshot, plan_allocation
-from .messages import MESSAGES
-from .models import Reservation, StockLevel, StockMove, Warehouse
+from .domain.costing import calculate_moving_average_cost
+from .messages import ADJUSTMENT_REASONS, MESSAGES
+from .models import Reservation, StockLevel, StockMove, Stocktake, StocktakeLine, Warehouse
 
 PLAN_ATTEMPTS = 3
 
@@ -229,3 +235,250 @@ def create_product_with_stock(*, actor, stock_by_sku: dict[str, int], ip_address
             set_on_hand(variant=variant, quantity=quantity, reason=_("新建商品期初库存"), actor=actor,
                         ip_address=ip_address)
     return product
+
+
+# --- warehouses, safety stock, adjustments with reasons, transfers -------------------------
+
+WAREHOUSE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def _check_quantity(quantity, *, allow_zero=False) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
+        raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
+    return quantity
+
+
+@transaction.atomic
+def create_warehouse(*, actor, code: str, name: str, is_default: bool = False,
+                     ip_address: str | None = None) -> Warehouse:
+    code, name = (code or "").strip(), (name or "").strip()
+    if not WAREHOUSE_CODE.match(code):
+        raise DomainError(MESSAGES["warehouse_code_invalid"], code="warehouse_code_invalid", status=422)
+    if not name:
+        raise DomainError(MESSAGES["name_required"], code="name_required", status=422)
+    try:
+        with transaction.atomic():
+            if is_default:
+                Warehouse.objects.filter(is_default=True).update(is_default=False)
+            warehouse = Warehouse.objects.create(code=code, name=name[:100], is_default=is_default)
+    except IntegrityError:
+        raise DomainError(str(MESSAGES["warehouse_code_taken"]) % {"code": code}, code="warehouse_code_taken",
+                          status=409) from None
+    record_audit(actor=actor, action="warehouse.created", obj=warehouse, ip_address=ip_address)
+    return warehouse
+
+
+@transaction.atomic
+def set_safety_stock(*, actor, variant: Variant, warehouse: Warehouse, safety_stock: int,
+                     ip_address: str | None = None) -> StockLevel:
+    if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
+        raise DomainError(MESSAGES["safety_stock_invalid"], code="safety_stock_invalid", status=422)
+    level = _level(variant, warehouse)
+    old = level.safety_stock
+    StockLevel.objects.filter(pk=level.pk).update(safety_stock=safety_stock)
+    level.refresh_from_db()
+    if old != safety_stock:
+        record_audit(actor=actor, action="stock.safety_stock_set", object_type="catalog.variant",
+                     object_id=str(variant.pk), object_repr=f"{variant.sku} @ {warehouse.code}",
+                     changes={"safety_stock": (old, safety_stock)}, ip_address=ip_address)
+    return level
+
+
+def record_adjustment(*, actor, variant: Variant, warehouse: Warehouse, delta: int, reason_code: str,
+                      note: str = "", ip_address: str | None = None) -> StockLevel:
+    """A hand adjustment (报损, 盘盈, 更正 …) with one of ADJUSTMENT_REASONS; never below reserved."""
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
+        raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
+    if reason_code not in ADJUSTMENT_REASONS:
+        raise DomainError(MESSAGES["reason_required"], code="reason_required", status=422)
+    label = str(ADJUSTMENT_REASONS[reason_code])
+    reason = f"{label}: {note.strip()}" if note and note.strip() else label
+    return adjust_stock(variant=variant, delta=delta, reason=reason, actor=actor, warehouse=warehouse,
+                        ip_address=ip_address)
+
+
+def _reference(prefix: str) -> str:
+    return f"{prefix}{clock.now():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic
+def transfer_stock(*, actor, variant: Variant, from_warehouse: Warehouse, to_warehouse: Warehouse, quantity: int,
+                   reason: str = "", ip_address: str | None = None) -> str:
+    """Move units between warehouses: only what is available (on hand − reserved) may leave.
+    Both legs and their two ledger rows commit together; returns the transfer reference."""
+    _check_quantity(quantity)
+    if from_warehouse.pk == to_warehouse.pk:
+        raise DomainError(MESSAGES["same_warehouse"], code="same_warehouse", status=422)
+    source = _level(variant, from_warehouse)
+    target = _level(variant, to_warehouse)
+    # Lock both rows in primary-key order, so opposite transfers cannot deadlock (PostgreSQL).
+    list(StockLevel.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
+    taken = StockLevel.objects.filter(pk=source.pk, on_hand__gte=F("reserved") + quantity).update(
+        on_hand=F("on_hand") - quantity)
+    if taken != 1:
+        source.refresh_from_db()
+        raise DomainError(str(MESSAGES["transfer_short"]) % {"sku": variant.sku, "warehouse": from_warehouse.name,
+                                                              "available": max(0, source.available)},
+                          code="transfer_short", status=409, sku=variant.sku, available=max(0, source.available))
+    StockLevel.objects.filter(pk=target.pk).update(on_hand=F("on_hand") + quantity)
+    reference = _reference("TR")
+    now = clock.now()
+    reason = (reason or "").strip()[:150]
+    StockMove.objects.bulk_create([
+        StockMove(variant=variant, warehouse=from_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=-quantity,
+                  reference=reference, reason=reason or f"→ {to_warehouse.code}", actor=_person(actor), created_at=now),
+        StockMove(variant=variant, warehouse=to_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=quantity,
+                  reference=reference, reason=reason or f"← {from_warehouse.code}", actor=_person(actor),
+                  created_at=now),
+    ])
+    record_audit(actor=actor, action="stock.transferred", object_type="catalog.variant", object_id=str(variant.pk),
+                 object_repr=f"{variant.sku} {from_warehouse.code} → {to_warehouse.code}",
+                 changes={"quantity": ("", quantity)}, reason=reason or reference, ip_address=ip_address)
+    return reference
+
+
+def _parse_cost(unit_cost) -> Decimal:
+    try:
+        cost = Decimal(str(unit_cost))
+    except (InvalidOperation, ValueError):
+        raise DomainError(MESSAGES["cost_invalid"], code="cost_invalid", status=422) from None
+    if not cost.is_finite() or cost < 0:
+        raise DomainError(MESSAGES["cost_invalid"], code="cost_invalid", status=422)
+    return cost.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def receive_stock(*, actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str,
+                  reason: str = "") -> StockLevel:
+    """Goods in (a purchase-order receipt): on hand +quantity, a `receipt` ledger row, and the
+    SKU's cost becomes the moving average of what was on hand (all warehouses) and what arrived."""
+    from dianpu.catalog.services import set_variant_cost_price
+
+    _check_quantity(quantity)
+    cost = _parse_cost(unit_cost)
+    # Lock the SKU row so two receipts of one SKU average one after the other (PostgreSQL);
+    # SQLite's write lock is taken when the transaction begins.
+    current_cost = Variant.objects.select_for_update().values_list("cost_price", flat=True).get(pk=variant.pk)
+    held = sum(StockLevel.objects.filter(variant=variant).values_list("on_hand", flat=True))
+    level = _level(variant, warehouse)
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
+    StockMove.objects.create(variant=variant, warehouse=warehouse, kind=StockMove.Kind.RECEIPT, on_hand_delta=quantity,
+                             reference=reference[:40], reason=reason[:200], actor=_person(actor), created_at=clock.now())
+    new_cost = calculate_moving_average_cost(held, current_cost, quantity, cost)
+    set_variant_cost_price(variant_id=variant.pk, cost_price=new_cost, actor=actor,
+                           reason=f"{reference} +{quantity} @ {cost}")
+    level.refresh_from_db()
+    return level
+
+
+# --- low-stock alerts -----------------------------------------------------------------------
+
+@transaction.atomic
+def flag_low_stock_crossings() -> list[int]:
+    """Levels that fell to or below their safety stock since the last run: flag them and return
+    their ids (each crossing is reported once); levels back above safety stock are unflagged."""
+    low = Q(safety_stock__gt=0) & Q(on_hand__lte=F("reserved") + F("safety_stock"))
+    StockLevel.objects.filter(low_stock_alerted=True).exclude(low).update(low_stock_alerted=False)
+    ids = list(StockLevel.objects.filter(low, low_stock_alerted=False).order_by("pk").values_list("pk", flat=True))
+    flagged = []
+    for pk in ids:  # conditional: two runs at once report a crossing once
+        if StockLevel.objects.filter(pk=pk, low_stock_alerted=False).update(low_stock_alerted=True) == 1:
+            flagged.append(pk)
+    return flagged
+
+
+# --- stocktake (盘点) -------------------------------------------------------------------------
+
+@transaction.atomic
+def open_stocktake(*, actor, warehouse: Warehouse, category=None, note: str = "") -> Stocktake:
+    """A count sheet of every active SKU of `warehouse` (or of one category and its children),
+    with the units the books expect now."""
+    from dianpu.catalog.queries import category_and_descendant_ids
+
+    variants = Variant.objects.filter(is_active=True)
+    if category is not None:
+        variants = variants.filter(product__category_id__in=category_and_descendant_ids(category))
+    on_hand = dict(StockLevel.objects.filter(warehouse=warehouse, variant__in=variants)
+                   .values_list("variant_id", "on_hand"))
+    now = clock.now()
+    stocktake = Stocktake.objects.create(number=_reference("ST"), warehouse=warehouse, category=category,
+                                         note=(note or "")[:200], created_by=_person(actor), created_at=now)
+    StocktakeLine.objects.bulk_create(
+        [StocktakeLine(stocktake=stocktake, variant_id=vid, expected=on_hand.get(vid, 0))
+         for vid in variants.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)],
+        batch_size=2000)
+    record_audit(actor=actor, action="stocktake.opened", obj=stocktake, object_repr=stocktake.number)
+    return stocktake
+
+
+def _find_count_line(stocktake: Stocktake, code: str) -> StocktakeLine:
+    code = (code or "").strip()
+    line = None
+    if code:
+        lines = StocktakeLine.objects.filter(stocktake=stocktake).select_related("variant")
+        line = lines.filter(variant__sku=code).first() or lines.filter(variant__barcode=code).first()
+    if line is None:
+        raise DomainError(str(MESSAGES["unknown_code"]) % {"code": code}, code="unknown_code", status=422,
+                          sku_or_barcode=code)
+    return line
+
+
+@transaction.atomic
+def record_count(*, actor, stocktake: Stocktake, code: str, quantity: int, add: bool = False) -> StocktakeLine:
+    """Enter the counted units of the SKU whose code or barcode is `code` (`add`: a scan adds
+    to what was counted so far)."""
+    _check_quantity(quantity, allow_zero=not add)
+    line = _find_count_line(stocktake, code)
+    value = (Coalesce(F("counted"), 0) + quantity) if add else quantity
+    updated = StocktakeLine.objects.filter(
+        pk=line.pk, stocktake__status=Stocktake.Status.OPEN).update(counted=value, counted_at=clock.now())
+    if updated != 1:
+        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
+                          status=409)
+    line.refresh_from_db()
+    return line
+
+
+@transaction.atomic
+def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None) -> int:
+    """Post every counted line's variance as a `stocktake` ledger row, all or nothing. The
+    variance (counted − expected when the sheet opened) is added to today's on hand, so sales
+    shipped while counting are not undone. Returns the number of lines adjusted."""
+    if not StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False).exists():
+        raise DomainError(MESSAGES["stocktake_empty"], code="stocktake_empty", status=422)
+    now = clock.now()
+    closed = Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
+        status=Stocktake.Status.POSTED, posted_at=now)
+    if closed != 1:
+        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
+                          status=409)
+    warehouse = stocktake.warehouse
+    moves = []
+    lines = (StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False).exclude(counted=F("expected"))
+             .select_related("variant").order_by("variant_id"))
+    for line in lines:
+        delta = line.counted - line.expected
+        level = _level(line.variant, warehouse)
+        if StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") - delta).update(
+                on_hand=F("on_hand") + delta) != 1:
+            level.refresh_from_db()
+            raise DomainError(str(MESSAGES["stocktake_short"]) % {
+                "sku": line.variant.sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
+                code="stocktake_short", status=409, sku=line.variant.sku)
+        moves.append(StockMove(variant=line.variant, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
+                               on_hand_delta=delta, reference=stocktake.number,
+                               reason=f"{line.expected} → {line.counted}", actor=_person(actor), created_at=now))
+    StockMove.objects.bulk_create(moves, batch_size=2000)
+    record_audit(actor=actor, action="stocktake.posted", obj=stocktake, object_repr=stocktake.number,
+                 changes={"lines_adjusted": ("", len(moves))}, ip_address=ip_address)
+    stocktake.refresh_from_db()
+    return len(moves)
+
+
+@transaction.atomic
+def cancel_stocktake(*, actor, stocktake: Stocktake) -> None:
+    if Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
+            status=Stocktake.Status.CANCELLED) != 1:
+        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
+                          status=409)
+    record_audit(actor=actor, action="stocktake.cancelled", obj=stocktake, object_repr=stocktake.number)

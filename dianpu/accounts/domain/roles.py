@@ -30,6 +30,9 @@ EDIT_TEMPLATES = "messaging.change_notificationtemplate"
 MANAGE_REVIEW_RULES = "orders.manage_review_rules"
 MANAGE_SHIPPING = "fulfillment.manage_shipping_rates"
 IMPORT_CHANNEL_ORDERS = "channels.import_channel_orders"
+VIEW_PURCHASING = "purchasing.view_purchaseorder"
+MANAGE_PURCHASING = "purchasing.manage_purchasing"
+RECEIVE_GOODS = "purchasing.receive_goods"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -37,6 +40,7 @@ ALL_PERMISSIONS = (
     REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
     REFUND_ORDER, VIEW_RETURNS, MANAGE_RETURNS, RECEIVE_RETURNS, EDIT_TEMPLATES,
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
+    VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS,
 )
 
 
@@ -54,6 +58,7 @@ ROLES: tuple[Role, ...] = (
         VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
         VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
         MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
+        VIEW_PURCHASING, MANAGE_PURCHASING,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES,
@@ -64,10 +69,11 @@ ROLES: tuple[Role, ...] = (
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER, VIEW_RETURNS, RECEIVE_RETURNS,
+        VIEW_PURCHASING, RECEIVE_GOODS,
     })),
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
-        REFUND_ORDER, VIEW_RETURNS,
+        REFUND_ORDER, VIEW_RETURNS, VIEW_PURCHASING,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.

@@ -1,31 +1,263 @@
-"""Stock pages: what is running low, and every movement of one SKU (the ledger)."""
+"""Stock pages: levels per warehouse, the ledger of one SKU, transfers and adjustments, safety
+stock, warehouses, days of cover and slow movers, the daily sheet, stocktakes. Thin edges over
+inventory.queries and inventory.services."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from dianpu.accounts.decorators import staff_permission_required
+from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
-from dianpu.catalog.queries import get_variants_by_sku
-from dianpu.inventory.queries import get_available_by_variant, get_on_hand_by_variant, list_low_stock, list_moves
+from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.inventory import queries, services
+from dianpu.inventory.domain.cover import DEFAULT_WINDOW
+from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
+from dianpu.inventory.messages import ACTION_LABELS
+from dianpu.inventory.models import Stocktake
 
-LOW_STOCK_ROWS = 200
-LEDGER_ROWS = 200
+from .forms import (
+    AdjustmentForm, CountForm, CoverFilterForm, LedgerFilterForm, LevelFilterForm, SafetyStockForm, StocktakeForm,
+    TransferForm, WarehouseForm,
+)
+
+PAGE_SIZE = 50
+LEDGER_ROWS = 100
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _can_adjust(request) -> bool:
+    return request.user.has_perm(roles.ADJUST_STOCK)
+
+
+def _variant_or_error(form, field="sku"):
+    try:
+        return queries.get_variant(form.cleaned_data[field].strip())
+    except NotFoundError as exc:
+        form.add_error(field, str(exc.detail))
+        return None
 
 
 @staff_permission_required(roles.VIEW_STOCK)
 def level_list(request):
-    return render(request, "inventory/console/level_list.html", {"levels": list(list_low_stock(limit=LOW_STOCK_ROWS))})
+    filters = LevelFilterForm(request.GET or None)
+    c = filters.cleaned_data if filters.is_valid() else {}
+    levels = queries.list_levels(warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
+                                 low_only=bool(c.get("low")))
+    page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inventory/console/level_list.html", {
+        "filters": filters, "page_obj": page, "levels": page.object_list, "can_adjust": _can_adjust(request),
+        "tab": "levels"})
 
 
 @staff_permission_required(roles.VIEW_STOCK)
 def move_list(request, sku):
-    variant = get_variants_by_sku([sku]).get(sku)
-    if variant is None:
-        raise Http404(sku)
-    moves = list(list_moves(variant.id, limit=LEDGER_ROWS))
+    try:
+        variant = queries.get_variant(sku)
+    except NotFoundError as exc:
+        raise Http404(sku) from exc
+    filters = LedgerFilterForm(request.GET or None)
+    c = filters.cleaned_data if filters.is_valid() else {}
+    moves = queries.list_ledger(variant, warehouse=c.get("warehouse"), kind=c.get("kind") or "")
+    page = Paginator(moves, LEDGER_ROWS).get_page(request.GET.get("page"))
     return render(request, "inventory/console/move_list.html", {
-        "variant": variant, "moves": moves,
-        "on_hand": get_on_hand_by_variant([variant.id]).get(variant.id, 0),
-        "available": get_available_by_variant([variant.id]).get(variant.id, 0),
-        "can_view_catalog": request.user.has_perm(roles.VIEW_CATALOG),
+        "variant": variant, "moves": page.object_list, "page_obj": page, "filters": filters,
+        "levels": queries.list_levels().filter(variant=variant),
+        "on_hand": queries.get_on_hand_by_variant([variant.id]).get(variant.id, 0),
+        "available": queries.get_available_by_variant([variant.id]).get(variant.id, 0),
+        "can_view_catalog": request.user.has_perm(roles.VIEW_CATALOG), "can_adjust": _can_adjust(request),
+        "safety_form": SafetyStockForm(), "tab": "levels",
     })
+
+
+@staff_permission_required(roles.VIEW_STOCK, roles.ADJUST_STOCK)
+@require_POST
+def safety_stock_set(request, sku):
+    form = SafetyStockForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_safety_stock(actor=request.user, variant=queries.get_variant(sku),
+                                      warehouse=form.cleaned_data["warehouse"],
+                                      safety_stock=form.cleaned_data["safety_stock"], ip_address=_ip(request))
+            messages.success(request, _("安全库存已保存。"))
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("console:inventory:move-list", sku=sku)
+
+
+@staff_permission_required(roles.VIEW_STOCK, roles.ADJUST_STOCK)
+def transfer_create(request):
+    form = TransferForm(request.POST or None, initial={"sku": request.GET.get("sku", "")})
+    if request.method == "POST" and form.is_valid():
+        variant = _variant_or_error(form)
+        if variant is not None:
+            c = form.cleaned_data
+            try:
+                reference = services.transfer_stock(actor=request.user, variant=variant,
+                                                    from_warehouse=c["from_warehouse"], to_warehouse=c["to_warehouse"],
+                                                    quantity=c["quantity"], reason=c["reason"],
+                                                    ip_address=_ip(request))
+                messages.success(request, _("调拨 %(reference)s 已完成。") % {"reference": reference})
+                return redirect("console:inventory:move-list", sku=variant.sku)
+            except DomainError as exc:
+                form.add_error(None, str(exc.detail))
+    return render(request, "inventory/console/stock_form.html", {
+        "form": form, "title": _("库存调拨"), "tab": "levels",
+        "help": _("只能调出可用数量（在库减去已占用）；调出和调入在同一事务中完成，并各记一条库存流水。")})
+
+
+@staff_permission_required(roles.VIEW_STOCK, roles.ADJUST_STOCK)
+def adjustment_create(request):
+    form = AdjustmentForm(request.POST or None, initial={"sku": request.GET.get("sku", "")})
+    if request.method == "POST" and form.is_valid():
+        variant = _variant_or_error(form)
+        if variant is not None:
+            c = form.cleaned_data
+            try:
+                services.record_adjustment(actor=request.user, variant=variant, warehouse=c["warehouse"],
+                                           delta=form.delta(), reason_code=c["reason_code"], note=c["note"],
+                                           ip_address=_ip(request))
+                messages.success(request, _("库存已调整。"))
+                return redirect("console:inventory:move-list", sku=variant.sku)
+            except DomainError as exc:
+                form.add_error(None, str(exc.detail))
+    return render(request, "inventory/console/stock_form.html", {
+        "form": form, "title": _("库存调整"), "tab": "levels",
+        "help": _("报损、丢失、盘盈或更正：每次调整都带原因记入库存流水和审计日志。")})
+
+
+@staff_permission_required(roles.VIEW_STOCK)
+def warehouse_list(request):
+    form = WarehouseForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_adjust(request):
+            return forbidden(request, roles.ADJUST_STOCK)
+        if form.is_valid():
+            try:
+                services.create_warehouse(actor=request.user, ip_address=_ip(request), **form.cleaned_data)
+                messages.success(request, _("仓库已添加。"))
+                return redirect("console:inventory:warehouse-list")
+            except DomainError as exc:
+                form.add_error(None, str(exc.detail))
+    return render(request, "inventory/console/warehouse_list.html", {
+        "warehouses": queries.list_warehouses(), "form": form, "can_adjust": _can_adjust(request),
+        "tab": "warehouses"})
+
+
+def _cover_filters(request):
+    filters = CoverFilterForm(request.GET or None, initial={"window": DEFAULT_WINDOW})
+    c = filters.cleaned_data if filters.is_valid() else {}
+    return filters, c.get("window") or DEFAULT_WINDOW, c
+
+
+@staff_permission_required(roles.VIEW_STOCK)
+def cover_list(request):
+    filters, window, c = _cover_filters(request)
+    page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=window,
+                                    warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
+                                    slow_only=bool(c.get("slow")))
+    return render(request, "inventory/console/cover_list.html", {
+        "filters": filters, "window": window, "page_obj": page, "rows": rows,
+        "action_labels": ACTION_LABELS, "tab": "cover"})
+
+
+@staff_permission_required(roles.VIEW_STOCK)
+def daily_sheet(request):
+    rows = queries.build_daily_sheet()
+    counts = {}
+    for row in rows:
+        counts[row.action] = counts.get(row.action, 0) + 1
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inventory/console/daily_sheet.html", {
+        "day": queries.local_today(), "page_obj": page, "rows": page.object_list, "action_labels": ACTION_LABELS,
+        "counts": [(ACTION_LABELS[a], counts.get(a, 0), a) for a in ACTION_LABELS], "tab": "daily"})
+
+
+@staff_permission_required(roles.VIEW_STOCK)
+def daily_sheet_xlsx(request):
+    day = queries.local_today()
+    response = HttpResponse(build_daily_sheet_xlsx(queries.build_daily_sheet(today=day), day),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{daily_sheet_filename(day)}"'
+    return response
+
+
+# --- stocktakes ---------------------------------------------------------------------------------
+
+@staff_permission_required(roles.VIEW_STOCK)
+def stocktake_list(request):
+    form = StocktakeForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_adjust(request):
+            return forbidden(request, roles.ADJUST_STOCK)
+        if form.is_valid():
+            sheet = services.open_stocktake(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("盘点单 %(number)s 已创建。") % {"number": sheet.number})
+            return redirect("console:inventory:stocktake-detail", number=sheet.number)
+    page = Paginator(queries.list_stocktakes(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inventory/console/stocktake_list.html", {
+        "page_obj": page, "sheets": page.object_list, "form": form, "can_adjust": _can_adjust(request),
+        "tab": "stocktakes"})
+
+
+def _get_stocktake(number):
+    try:
+        return queries.get_stocktake(number)
+    except NotFoundError as exc:
+        raise Http404(number) from exc
+
+
+@staff_permission_required(roles.VIEW_STOCK)
+def stocktake_detail(request, number):
+    sheet = _get_stocktake(number)
+    form = CountForm(request.POST or None, initial={"quantity": 1, "add": True})
+    if request.method == "POST":
+        if not _can_adjust(request):
+            return forbidden(request, roles.ADJUST_STOCK)
+        if form.is_valid():
+            c = form.cleaned_data
+            try:
+                line = services.record_count(actor=request.user, stocktake=sheet, code=c["code"],
+                                             quantity=c["quantity"], add=c["add"])
+                messages.success(request, _("%(sku)s 已盘点 %(counted)s 件。") % {
+                    "sku": line.variant.sku, "counted": line.counted})
+                return redirect(f"{request.path}?only={request.GET.get('only', '')}")
+            except DomainError as exc:
+                form.add_error("code", str(exc.detail))
+    only = request.GET.get("only", "")
+    lines = Paginator(queries.list_count_lines(sheet, only=only), 100).get_page(request.GET.get("page"))
+    return render(request, "inventory/console/stocktake_detail.html", {
+        "sheet": sheet, "form": form, "page_obj": lines, "lines": lines.object_list, "only": only,
+        "report": queries.get_variance_report(sheet), "is_open": sheet.status == Stocktake.Status.OPEN,
+        "can_adjust": _can_adjust(request), "tab": "stocktakes"})
+
+
+@staff_permission_required(roles.VIEW_STOCK, roles.ADJUST_STOCK)
+@require_POST
+def stocktake_post(request, number):
+    sheet = _get_stocktake(number)
+    try:
+        adjusted = services.post_stocktake(actor=request.user, stocktake=sheet, ip_address=_ip(request))
+        messages.success(request, _("盘点单已过账，调整了 %(count)s 个 SKU。") % {"count": adjusted})
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    return redirect("console:inventory:stocktake-detail", number=number)
+
+
+@staff_permission_required(roles.VIEW_STOCK, roles.ADJUST_STOCK)
+@require_POST
+def stocktake_cancel(request, number):
+    try:
+        services.cancel_stocktake(actor=request.user, stocktake=_get_stocktake(number))
+        messages.success(request, _("盘点单已取消。"))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    return redirect("console:inventory:stocktake-detail", number=number)

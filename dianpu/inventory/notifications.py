@@ -1,0 +1,61 @@
+"""Staff e-mails about stock: the morning inventory sheet and low-stock alerts. Sent to active
+staff who may adjust stock (roles owner, operator, warehouse), in the shop's language."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dianpu.accounts.domain.roles import ADJUST_STOCK
+
+from .exports import build_daily_sheet_xlsx, daily_sheet_filename
+from .queries import build_daily_sheet, list_levels_by_id, local_today
+
+ALERT_ROWS = 200  # listed in one alert e-mail; the console lists them all
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def stock_staff_emails() -> list[str]:
+    users = (get_user_model().objects.with_perm(ADJUST_STOCK, include_superusers=True)
+             .filter(is_active=True, is_staff=True).exclude(email="").order_by("email"))
+    return sorted({u.email for u in users})
+
+
+def send_daily_sheet(day=None) -> int:
+    """Build the sheet for `day` (default today) and mail it with the XLSX attached; returns
+    the number of recipients."""
+    recipients = stock_staff_emails()
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        day = day or local_today()
+        rows = build_daily_sheet(today=day)
+        counts = {}
+        for row in rows:
+            counts[row.action] = counts.get(row.action, 0) + 1
+        context = {"day": day, "shop_name": settings.SHOP_NAME, "skus": len(rows), "counts": counts,
+                   "restock": [r for r in rows if r.action == "restock"][:20],
+                   "clear": [r for r in rows if r.action == "clear"][:20],
+                   "url": f"{settings.SITE_URL}/console/inventory/daily/"}
+        subject = _("库存日报 %(day)s") % {"day": day.isoformat()}
+        body = render_to_string("inventory/email/daily_sheet.txt", context)
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        message.attach(daily_sheet_filename(day), build_daily_sheet_xlsx(rows, day), XLSX_TYPE)
+    message.send()
+    return len(recipients)
+
+
+def send_low_stock_alert(level_ids: list[int]) -> int:
+    recipients = stock_staff_emails()
+    if not recipients or not level_ids:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        levels = list(list_levels_by_id(level_ids[:ALERT_ROWS]))
+        subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(level_ids)}
+        body = render_to_string("inventory/email/low_stock.txt", {
+            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": settings.SHOP_NAME,
+            "url": f"{settings.SITE_URL}/console/inventory/?low=on"})
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return len(recipients)

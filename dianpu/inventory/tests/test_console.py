@@ -1,0 +1,94 @@
+"""Stock pages: every page opens for the roles that may see it; forms refuse bad input with a
+message and change nothing."""
+
+import pytest
+
+from dianpu.catalog.tests.builders import make_product
+from dianpu.inventory.models import StockLevel, StockMove, Stocktake
+from dianpu.inventory.services import create_warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tee():
+    variant = make_product(stock=10, skus=["TEE-M"]).variants.get()
+    type(variant).objects.filter(pk=variant.pk).update(barcode="6901234567892")
+    create_warehouse(actor=None, code="east", name="华东仓")
+    return variant
+
+
+@pytest.mark.parametrize("url", [
+    "/console/inventory/", "/console/inventory/?low=on&warehouse=main&q=TEE", "/console/inventory/sku/TEE-M/moves/",
+    "/console/inventory/cover/?window=7&slow=on", "/console/inventory/daily/", "/console/inventory/stocktakes/",
+    "/console/inventory/warehouses/",
+])
+def test_stock_pages_open_for_every_role_that_sees_stock(client, staff, tee, url):
+    client.force_login(staff("designer"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "TEE-M" in response.text or "华东仓" in response.text or "盘点" in response.text
+
+
+def test_daily_sheet_downloads_as_xlsx(client, staff, tee):
+    client.force_login(staff("finance"))
+    response = client.get("/console/inventory/daily.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_transfer_form_refuses_more_than_available_and_nothing_moves(client, staff, tee):
+    client.force_login(staff("warehouse"))
+    moves = StockMove.objects.count()
+    response = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
+                                                            "to_warehouse": "east", "quantity": "11"})
+    assert response.status_code == 200
+    assert "调拨数量超过可用库存：TEE-M 在 主仓 只有 10 件可用。" in response.text
+    for bad, message in [("-1", "数量必须大于 0。"), ("abc", "请输入整数。")]:
+        response = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
+                                                                "to_warehouse": "east", "quantity": bad})
+        assert message in response.text
+    unknown = client.post("/console/inventory/transfer/", {"sku": "NOPE", "from_warehouse": "main",
+                                                           "to_warehouse": "east", "quantity": "1"})
+    assert "未知的 SKU：NOPE" in unknown.text
+    assert StockMove.objects.count() == moves
+    done = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
+                                                        "to_warehouse": "east", "quantity": "4"})
+    assert done.status_code == 302 and done["Location"] == "/console/inventory/sku/TEE-M/moves/"
+    assert StockLevel.objects.get(variant=tee, warehouse__code="east").on_hand == 4
+
+
+def test_adjustment_form_and_safety_stock(client, staff, tee):
+    client.force_login(staff("operator"))
+    response = client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
+                                                          "quantity": "2", "reason_code": "damaged", "note": "水渍"})
+    assert response.status_code == 302
+    assert StockMove.objects.filter(kind="adjustment", on_hand_delta=-2, reason="损坏报废: 水渍").exists()
+    client.post("/console/inventory/sku/TEE-M/safety-stock/", {"warehouse": "main", "safety_stock": "9"})
+    low = client.get("/console/inventory/", {"low": "on"})
+    assert [lv.variant.sku for lv in low.context["levels"]] == ["TEE-M"]
+
+
+def test_designer_may_look_but_not_adjust(client, staff, tee):
+    client.force_login(staff("designer"))
+    response = client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
+                                                          "quantity": "2", "reason_code": "damaged"})
+    assert response.status_code == 403
+    assert StockLevel.objects.get(variant=tee, warehouse__code="main").on_hand == 10
+
+
+def test_stocktake_with_barcode_scans_and_variance_report(client, staff, tee):
+    client.force_login(staff("warehouse"))
+    created = client.post("/console/inventory/stocktakes/", {"warehouse": "main"})
+    sheet = Stocktake.objects.get()
+    assert created["Location"] == f"/console/inventory/stocktakes/{sheet.number}/"
+    url = created["Location"]
+    for _scan in range(3):
+        client.post(url, {"code": "6901234567892", "quantity": "1", "add": "on"})
+    unknown = client.post(url, {"code": "999", "quantity": "1", "add": "on"})
+    assert f"本盘点单中没有 SKU 或条码为 999 的商品。" in unknown.text
+    page = client.get(url, {"only": "variance"})
+    assert page.context["report"]["summary"].units_short == 7
+    assert [ln.variant.sku for ln in page.context["lines"]] == ["TEE-M"]
+    client.post(f"{url}post/")
+    assert StockLevel.objects.get(variant=tee, warehouse__code="main").on_hand == 3
+    assert Stocktake.objects.get().status == "posted"
