@@ -12,8 +12,12 @@ from .types import from_fen, to_fen
 ITEM, MULTIBUY, ORDER, SHIPPING = 1, 2, 3, 5
 
 
+ONE = Decimal("1")
+
+
 def percent_of(amount_fen: int, percent: Decimal) -> int:
-    return int((Decimal(amount_fen) * Decimal(percent) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    """`percent`% of an amount in fen, rounded half up to the fen."""
+    return int((amount_fen * percent / 100).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
 # ---- item stage: a discount for one line ---------------------------------------------------
@@ -41,8 +45,11 @@ class AmountOff:
     kind = "amount_off"
     stage = ITEM
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.amount))
+
     def line_discount(self, unit_fen: int, units: int) -> int:
-        return min(unit_fen, to_fen(self.amount)) * units
+        return min(unit_fen, self._fen) * units
 
     def params(self):
         return (("amount", self.amount),)
@@ -83,8 +90,11 @@ class FlashPrice:
     kind = "flash_sale"
     stage = ITEM
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.price))
+
     def line_discount(self, unit_fen: int, units: int) -> int:
-        return max(0, unit_fen - to_fen(self.price)) * units
+        return max(0, unit_fen - self._fen) * units
 
     def params(self):
         return (("price", self.price),)

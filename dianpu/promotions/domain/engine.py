@@ -41,6 +41,7 @@ class _Cart:
         self.disc = [0] * len(facts.lines)
         self.multibuy_used = [0] * len(facts.lines)
         self.order = sorted(range(len(facts.lines)), key=lambda i: facts.lines[i].sku)
+        self._scopes: dict = {}
 
     def net(self, i: int) -> int:
         return self.base[i] - self.disc[i]
@@ -49,7 +50,10 @@ class _Cart:
         return max(0, self.net(i) - (0 if below_floor else min(self.floor[i], self.base[i])))
 
     def in_scope(self, scope) -> list[int]:
-        return [i for i in self.order if scope.matches(self.lines[i])]
+        found = self._scopes.get(scope)
+        if found is None:
+            found = self._scopes[scope] = [i for i in self.order if scope.matches(self.lines[i])]
+        return found
 
     def amount(self, indexes) -> int:
         return sum(self.net(i) for i in indexes)
@@ -68,6 +72,8 @@ def _rank(rule):
 
 
 def _conditions_hold(rule, cart, indexes, customer) -> bool:
+    if not rule.conditions:
+        return True
     ctx = ConditionContext(customer=customer, amount_fen=cart.amount(indexes), units=cart.units(indexes))
     return all(c.holds(ctx) for c in rule.conditions)
 
@@ -96,44 +102,67 @@ def _spread(cart, indexes, total, below_floor) -> dict:
 
 
 def _item_stage(cart, rules, facts, adjustments, flash_units):
-    bought = dict(facts.flash_bought)
-    left = dict(facts.flash_left)
-    chosen: dict[str, tuple] = {}  # rule id -> (rule, {index: fen})
-    rules = [r for r in rules if _conditions_hold(r, cart, cart.in_scope(r.scope), facts.customer)]
+    """Each line gets the single best item rule. Flash prices are capped (per customer, in
+    stock), so their units go, rule by rule, to the lines where they save most over the line's
+    best uncapped rule."""
+    per_line: dict[int, list] = {}
+    flash_rules = []
+    for rule in rules:
+        indexes = cart.in_scope(rule.scope)
+        if indexes and _conditions_hold(rule, cart, indexes, facts.customer):
+            if isinstance(rule.benefit, FlashPrice):
+                flash_rules.append((rule, indexes))
+            else:
+                for i in indexes:
+                    per_line.setdefault(i, []).append(rule)
+    best: dict[int, tuple] = {}  # line index -> (rule, fen, flash units)
     for i in cart.order:
         line = cart.lines[i]
-        best = None
-        for rule in rules:
-            if not rule.scope.matches(line):
-                continue
+        caps = (cart.cap(i, False), cart.cap(i, True))
+        top = None
+        for rule in per_line.get(i, ()):
             b = rule.benefit
-            units = line.quantity
-            if isinstance(b, FlashPrice):
-                allowed = max(0, b.per_customer_limit - bought.get(rule.id, 0))
-                cap_left = left.get(rule.id, b.stock_cap)
-                units = min(units, allowed, max(0, cap_left))
-                if units == 0:
-                    continue
-                fen = b.line_discount(cart.unit[i], units)
-            elif isinstance(b, MemberPrice):
-                fen = b.line_discount(cart.unit[i], units, line.sku)
+            if isinstance(b, MemberPrice):
+                fen = b.line_discount(cart.unit[i], line.quantity, line.sku)
             else:
-                fen = b.line_discount(cart.unit[i], units)
-            fen = min(fen, cart.cap(i, rule.allow_below_floor))
+                fen = b.line_discount(cart.unit[i], line.quantity)
+            fen = min(fen, caps[rule.allow_below_floor])
             if fen <= 0:
                 continue
             key = (-fen, -rule.priority, rule.id)
-            if best is None or key < best[0]:
-                best = (key, rule, fen, units)
-        if best is None:
-            continue
-        _key, rule, fen, units = best
-        cart.disc[i] += fen
-        chosen.setdefault(rule.id, (rule, {}))[1][line.sku] = fen
-        if isinstance(rule.benefit, FlashPrice):
-            bought[rule.id] = bought.get(rule.id, 0) + units
-            left[rule.id] = left.get(rule.id, rule.benefit.stock_cap) - units
+            if top is None or key < top[0]:
+                top = (key, rule, fen)
+        if top is not None:
+            best[i] = (top[1], top[2], 0)
+    bought = dict(facts.flash_bought)
+    left = dict(facts.flash_left)
+    for rule, indexes in sorted(flash_rules, key=lambda r: _rank(r[0])):
+        b = rule.benefit
+        units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)),
+                         max(0, left.get(rule.id, b.stock_cap)))
+        offers = []
+        for i in indexes:
+            units = min(cart.lines[i].quantity, units_left)
+            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
+            current = best.get(i, (None, 0, 0))
+            if units and fen > current[1] and not current[2]:
+                offers.append(((fen - current[1]) / units, i))
+        for _gain, i in sorted(offers, key=lambda o: (-o[0], cart.lines[o[1]].sku)):
+            units = min(cart.lines[i].quantity, units_left)
+            if units <= 0:
+                break
+            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
+            if fen <= best.get(i, (None, 0, 0))[1]:
+                continue
+            best[i] = (rule, fen, units)
+            units_left -= units
             flash_units[rule.id] = flash_units.get(rule.id, 0) + units
+    chosen: dict[str, tuple] = {}  # rule id -> (rule, {sku: fen})
+    for i in cart.order:
+        if i in best:
+            rule, fen, _units = best[i]
+            cart.disc[i] += fen
+            chosen.setdefault(rule.id, (rule, {}))[1][cart.lines[i].sku] = fen
     for rule_id in sorted(chosen):
         rule, shares = chosen[rule_id]
         adjustments.append(_adjust("promotion", rule, rule.benefit.kind, shares, rule.benefit.params()))
