@@ -16,6 +16,7 @@ from dianpu.core.errors import DomainError
 from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.orders.api import router as orders_router
 from dianpu.payments.api import router as payments_router
+from dianpu.promotions.api import router as promotions_router
 
 api = NinjaAPI(
     title="dianpu API",
@@ -80,3 +81,4 @@ api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
+api.add_router("/", promotions_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dianpu.customers",
     "dianpu.payments",
     "dianpu.fulfillment",
+    "dianpu.promotions",
     "dianpu.orders",
     "dianpu.cart",
     "dianpu.checkout",
