@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sitemaps, views
+from . import savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
+    path("cart/coupon/", savings.cart_coupon, name="cart-coupon"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/status/", views.order_status, name="order-status"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),

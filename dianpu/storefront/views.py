@@ -35,6 +35,7 @@ from dianpu.payments.queries import list_payment_methods, payment_start_for
 
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
+from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
 
 PAGE_SIZE = 24
@@ -193,7 +194,8 @@ def cart(request):
     open_cart = get_open_cart(_cart_token(request))
     summary = get_cart_summary(open_cart) if open_cart else None
     meta = page_meta(request, _page_title(_("购物车")), noindex=True)
-    return _render(request, "storefront/cart.html", {"meta": meta, "summary": summary})
+    return _render(request, "storefront/cart.html", {"meta": meta, "summary": summary,
+                                                     "pricing": price_summary(request, summary)})
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -261,11 +263,14 @@ def cart_update(request):
 # --- checkout -------------------------------------------------------------------------------------
 
 
-def _shipping_options(methods, subtotal):
+def _shipping_options(methods, subtotal, pricing=None):
+    """Each method's fee and the order total with it (after the cart's discounts; shipping
+    discounts such as 包邮 are shown on the summary for the selected method)."""
+    discount = pricing["result"].discount_total if pricing else 0
     options = []
     for method in methods:
         fee = quote_shipping(method, subtotal)
-        options.append({"method": method, "fee": fee, "total": subtotal + fee})
+        options.append({"method": method, "fee": fee, "total": subtotal - discount + fee})
     return options
 
 
@@ -317,7 +322,7 @@ def checkout(request):
         checkout_request = request_from_cart(
             summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),
-            note=data.get("note", ""), language=get_language(),
+            note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
         )
         try:
             placed = place_order(checkout_request, ip_address=_client_ip(request))
@@ -331,12 +336,15 @@ def checkout(request):
             number = placed.order.number
             mark_checked_out(open_cart, order_number=number)
             request.session.pop(SESSION_CART, None)
+            request.session.pop("coupon_codes", None)
             _remember_order(request, number)
             return redirect("storefront:order-confirmation", number=number)
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
-    options = _shipping_options(methods, summary.subtotal)
     selected_shipping = form["shipping_method"].value()
+    pricing = price_summary(request, summary, shipping_method=selected_shipping or "")
+    options = _shipping_options(methods, summary.subtotal, pricing)
     return _render(request, "storefront/checkout.html", {
+        "pricing": pricing,
         "meta": meta, "form": form, "summary": summary, "errors": errors,
         "shipping_options": options, "payment_methods": payment_methods,
         "selected_shipping": selected_shipping, "selected_payment": form["payment_method"].value(),
