@@ -14,6 +14,7 @@ from dianpu.checkout.api import router as checkout_router
 from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.api import router as fulfillment_router
+from dianpu.marketing.api import router as marketing_router
 from dianpu.orders.api import router as orders_router
 from dianpu.payments.api import router as payments_router
 from dianpu.promotions.api import router as promotions_router
@@ -82,3 +83,4 @@ api.add_router("/", orders_router)
 api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
 api.add_router("/", promotions_router)
+api.add_router("/", marketing_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dianpu.orders",
     "dianpu.cart",
     "dianpu.checkout",
+    "dianpu.marketing",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

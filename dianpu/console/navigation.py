@@ -24,12 +24,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
     Section("promotions", pgettext_lazy("console section", "促销"), "console:promotions:promotion-list",
             roles.MANAGE_PROMOTIONS),
+    Section("marketing", pgettext_lazy("console section", "营销"), "console:marketing:campaign-list",
+            roles.MANAGE_MARKETING),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
-                      "accounts": "staff", "promotions": "promotions"}
+                      "accounts": "staff", "promotions": "promotions",
+                      "marketing": "marketing"}
 
 
 def section_of(namespaces: list[str]) -> str:

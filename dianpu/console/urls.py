@@ -8,6 +8,7 @@ URL names (all inside the "console" namespace):
   console:audit:<noun>-<verb>       dianpu/audit/console/urls.py       /console/audit/…
   console:accounts:<noun>-<verb>    dianpu/accounts/console/urls.py    /console/staff/…
   console:promotions:<noun>-<verb>  dianpu/promotions/console/urls.py  /console/promotions/…
+  console:marketing:<noun>-<verb>   dianpu/marketing/console/urls.py   /console/marketing/…
 """
 
 from django.urls import include, path
@@ -25,4 +26,5 @@ urlpatterns = [
     path("audit/", include("dianpu.audit.console.urls")),
     path("staff/", include("dianpu.accounts.console.urls")),
     path("promotions/", include("dianpu.promotions.console.urls")),
+    path("marketing/", include("dianpu.marketing.console.urls")),
 ]

@@ -1,0 +1,113 @@
+"""Staff campaign endpoints (owner or marketing: marketing.manage_marketing)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from dianpu.accounts.auth import StaffToken, require_perm
+from dianpu.accounts.domain import roles
+
+from . import queries, services
+
+router = Router(tags=["marketing"], auth=StaffToken())
+
+
+class CampaignIn(Schema):
+    name: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    budget: Decimal = Decimal("0")
+    sales_goal: Decimal = Decimal("0")
+    products: list[str] = []
+    promotions: list[int] = []
+    utm_campaign: str = ""
+    notes: str = ""
+
+
+class TemplateIn(Schema):
+    template: str
+    year: int
+    budget: Decimal = Decimal("0")
+    sales_goal: Decimal = Decimal("0")
+    products: list[str] = []
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    template: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    budget: Decimal
+    sales_goal: Decimal
+    utm_campaign: str
+    promotions: list[int]
+
+
+class CampaignLive(Schema):
+    id: int
+    status: str
+    sales: Decimal
+    orders: int
+    units: int
+    attainment: Decimal | None
+    promotion_cost: Decimal
+    budget_used: Decimal | None
+    suggestions: list[str]
+    running_out: list[dict]
+    top_products: list[dict]
+
+
+class Problem(Schema):
+    code: str
+    detail: str
+
+
+def _aware(value):
+    return timezone.make_aware(value) if value is not None and timezone.is_naive(value) else value
+
+
+def campaign_out(c) -> dict:
+    return {"id": c.pk, "name": c.name, "template": c.template, "status": queries.campaign_status(c),
+            "starts_at": c.starts_at, "ends_at": c.ends_at, "budget": c.budget, "sales_goal": c.sales_goal,
+            "utm_campaign": c.utm_campaign, "promotions": list(c.promotions.values_list("id", flat=True))}
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="The campaign calendar")
+def list_campaigns(request):
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    return [campaign_out(c) for c in queries.list_campaigns()]
+
+
+@router.post("/campaigns", response={201: CampaignOut, 403: Problem, 422: Problem})
+def create_campaign(request, payload: CampaignIn):
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    c = services.create_campaign(name=payload.name, starts_at=_aware(payload.starts_at),
+                                 ends_at=_aware(payload.ends_at), budget=payload.budget,
+                                 sales_goal=payload.sales_goal, product_slugs=payload.products,
+                                 promotion_ids=payload.promotions, utm_campaign=payload.utm_campaign,
+                                 notes=payload.notes, actor=request.user)
+    return Status(201, campaign_out(c))
+
+
+@router.post("/campaigns/from-template", response={201: CampaignOut, 403: Problem, 422: Problem},
+             summary="A festival campaign (618, double11, double12, nianhuo, black_friday) with its promotions")
+def create_from_template(request, payload: TemplateIn):
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    c = services.create_campaign_from_template(code=payload.template, year=payload.year, budget=payload.budget,
+                                               sales_goal=payload.sales_goal, product_slugs=payload.products,
+                                               actor=request.user)
+    return Status(201, campaign_out(c))
+
+
+@router.get("/campaigns/{campaign_id}/live", response={200: CampaignLive, 404: Problem})
+def campaign_live(request, campaign_id: int):
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    live = queries.get_campaign_live(queries.get_campaign(campaign_id))
+    return {"id": campaign_id, **{k: live[k] for k in ("status", "sales", "orders", "units", "attainment",
+                                                         "promotion_cost", "budget_used", "suggestions",
+                                                         "running_out")},
+            "top_products": [{k: str(v) for k, v in row.items()} for row in live["top_products"]]}

@@ -1,0 +1,84 @@
+"""Campaign pages of the console: the calendar (list, new, from a festival template), the live
+page (ECharts: sales vs goal by hour) and the post-campaign report."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dianpu.accounts.decorators import staff_permission_required
+from dianpu.accounts.domain import roles
+from dianpu.core import clock
+from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.marketing import queries, services
+from dianpu.marketing.domain.festivals import FESTIVALS
+
+NEEDS = roles.MANAGE_MARKETING
+STATUS_LABELS = {"live": gettext_lazy("进行中"), "scheduled": gettext_lazy("未开始"), "ended": gettext_lazy("已结束")}
+SUGGESTIONS = {
+    "behind_goal": gettext_lazy("销售进度落后于目标：可考虑加大满减力度、增加推广投放或推送优惠券。"),
+    "budget_nearly_spent": gettext_lazy("促销成本已用去预算的九成以上：请关注是否需要提前结束部分促销。"),
+    "restock": gettext_lazy("部分活动商品库存告急：请尽快补货或下调推广力度。"),
+}
+
+
+def _campaign(pk):
+    try:
+        return queries.get_campaign(pk)
+    except DomainError as exc:
+        raise Http404(str(exc.detail)) from exc
+
+
+def _words(value: str) -> list[str]:
+    return [w.strip() for w in (value or "").replace("，", ",").split(",") if w.strip()]
+
+
+@staff_permission_required(NEEDS)
+def campaign_list(request):
+    errors, field_errors = [], {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("action") == "template":
+                campaign = services.create_campaign_from_template(
+                    code=post.get("template", ""), year=int(post.get("year") or clock.now().year),
+                    budget=post.get("budget") or 0, sales_goal=post.get("sales_goal") or 0,
+                    product_slugs=_words(post.get("products", "")), actor=request.user)
+            else:
+                campaign = services.create_campaign(
+                    name=post.get("name", ""), starts_at=services.parse_local(post.get("starts_at", "")),
+                    ends_at=services.parse_local(post.get("ends_at", "")), budget=post.get("budget") or 0,
+                    sales_goal=post.get("sales_goal") or 0, product_slugs=_words(post.get("products", "")),
+                    utm_campaign=post.get("utm_campaign", ""), notes=post.get("notes", ""), actor=request.user)
+            messages.success(request, _("营销活动「%(name)s」已创建。") % {"name": campaign.name})
+            return redirect("console:marketing:campaign-live", pk=campaign.pk)
+        except ValidationFailed as exc:
+            errors, field_errors = [str(exc.detail)], exc.errors
+        except (DomainError, ValueError) as exc:
+            errors = [str(getattr(exc, "detail", exc))]
+    now = clock.now()
+    rows = [{"c": c, "status": queries.campaign_status(c, now),
+             "status_label": STATUS_LABELS[queries.campaign_status(c, now)]} for c in queries.list_campaigns()]
+    return render(request, "marketing/console/campaign_list.html", {
+        "rows": rows, "festivals": FESTIVALS, "year": timezone.localtime(now).year, "errors": errors,
+        "field_errors": field_errors, "post": request.POST}, status=422 if errors else 200)
+
+
+@staff_permission_required(NEEDS)
+def campaign_live(request, pk):
+    campaign = _campaign(pk)
+    live = queries.get_campaign_live(campaign)
+    return render(request, "marketing/console/campaign_live.html", {
+        "campaign": campaign, "live": live, "status_label": STATUS_LABELS[live["status"]],
+        "suggestions": [SUGGESTIONS[s] for s in live["suggestions"]],
+        "chart_data": {**live["chart"], "labels_text": {"sales": _("每小时销售额"), "cumulative": _("累计销售额"),
+                                                        "goal": _("目标进度")}}})
+
+
+@staff_permission_required(NEEDS)
+def campaign_report(request, pk):
+    campaign = _campaign(pk)
+    return render(request, "marketing/console/campaign_report.html",
+                  {"campaign": campaign, "report": queries.get_campaign_report(campaign)})
