@@ -14,4 +14,6 @@ FIELD_ERRORS = {
     "ends_before_start": _("结束时间必须晚于开始时间。"),
     "negative": _("不能为负数。"),
     "unknown_products": _("找不到这些商品：%(items)s"),
+    "product_unknown": _("找不到该商品。"),
+    "link_invalid": _("链接须以 / 或 https:// 开头。"),
 }

@@ -29,3 +29,44 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def banner_image_path(instance, filename):
+    return f"banners/{filename}"
+
+
+class Banner(models.Model):
+    """A home-page banner (店铺装修), shown between its start and end, in position order."""
+
+    title = models.CharField(_("标题"), max_length=100)
+    title_en = models.CharField(_("英文标题"), max_length=100, blank=True)
+    subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
+    subtitle_en = models.CharField(_("英文副标题"), max_length=200, blank=True)
+    link_url = models.CharField(_("链接"), max_length=300, blank=True)
+    image = models.ImageField(_("图片"), upload_to=banner_image_path, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="banner_ends_after_start")]
+        verbose_name = _("横幅")
+
+    def __str__(self):
+        return self.title
+
+
+class FeaturedSlot(models.Model):
+    """A featured product slot on the home page, with its own schedule."""
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="featured_slots")
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start")]
+        verbose_name = _("推荐位")

@@ -28,6 +28,7 @@ from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_shipping_methods, quote_shipping
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids
 from dianpu.inventory.services import InsufficientStockError
+from dianpu.marketing.merchandising import list_bought_together, list_featured_products, list_live_banners
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
@@ -107,10 +108,12 @@ def _sort_of(request) -> str:
 def home(request):
     newest = list(list_listed_products(sort="newest")[:HOME_SHELF_SIZE])
     bestselling = list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE])
-    _with_stock_flags(newest + bestselling)
+    featured = list_featured_products(limit=HOME_SHELF_SIZE)
+    _with_stock_flags(newest + bestselling + featured)
     meta = page_meta(request, settings.SHOP_NAME,
                      _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": settings.SHOP_NAME})
-    return _render(request, "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling})
+    return _render(request, "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
+                                                     "banners": list(list_live_banners()), "featured": featured})
 
 
 @require_GET
@@ -183,6 +186,7 @@ def product(request, slug):
         "json_ld": product_json_ld(product=product, variants=variants, available=available, url=url,
                                    image_urls=image_urls),
         "form": AddToCartForm(initial={"quantity": 1}),
+        "bought_together": _with_stock_flags(list_bought_together(product)),
     })
 
 

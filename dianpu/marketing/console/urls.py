@@ -7,4 +7,5 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<int:pk>/", views.campaign_live, name="campaign-live"),
     path("campaigns/<int:pk>/report/", views.campaign_report, name="campaign-report"),
+    path("merchandising/", views.merchandising, name="merchandising"),
 ]

@@ -82,3 +82,59 @@ def campaign_report(request, pk):
     campaign = _campaign(pk)
     return render(request, "marketing/console/campaign_report.html",
                   {"campaign": campaign, "report": queries.get_campaign_report(campaign)})
+
+
+# --- merchandising (店铺装修) -------------------------------------------------------------------
+
+@staff_permission_required(NEEDS)
+def merchandising(request):
+    from dianpu.marketing import merchandising as shelf
+
+    errors = []
+    if request.method == "POST":
+        post = request.POST
+        try:
+            position = int(post.get("position") or 0)
+        except ValueError:
+            position = 0
+        try:
+            if post.get("action") == "banner":
+                shelf.create_banner(title=post.get("title", ""), title_en=post.get("title_en", ""),
+                                    subtitle=post.get("subtitle", ""), link_url=post.get("link_url", ""),
+                                    image=request.FILES.get("image"), position=position,
+                                    starts_at=services.parse_local(post.get("starts_at", "")),
+                                    ends_at=services.parse_local(post.get("ends_at", "")), actor=request.user)
+                messages.success(request, _("横幅已保存。"))
+            elif post.get("action") == "slot":
+                shelf.create_featured_slot(product_slug=post.get("product", ""), position=position,
+                                           starts_at=services.parse_local(post.get("starts_at", "")),
+                                           ends_at=services.parse_local(post.get("ends_at", "")), actor=request.user)
+                messages.success(request, _("推荐位已保存。"))
+            elif post.get("action") == "remove_banner":
+                banner = shelf.Banner.objects.filter(pk=post.get("id")).first()
+                if banner:
+                    shelf.remove_banner(banner, actor=request.user)
+            elif post.get("action") == "remove_slot":
+                slot = shelf.FeaturedSlot.objects.filter(pk=post.get("id")).first()
+                if slot:
+                    shelf.remove_featured_slot(slot, actor=request.user)
+            return redirect("console:marketing:merchandising")
+        except ValidationFailed as exc:
+            errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+    now = clock.now()
+    return render(request, "marketing/console/merchandising.html", {
+        "banners": shelf_list(now, "banners"), "slots": shelf_list(now, "slots"), "errors": errors,
+        "bestsellers": _bestsellers(), "now": now}, status=422 if errors else 200)
+
+
+def shelf_list(now, which):
+    from dianpu.marketing.models import Banner, FeaturedSlot
+
+    rows = Banner.objects.all() if which == "banners" else FeaturedSlot.objects.select_related("product")
+    return [{"item": r, "live": r.starts_at <= now < r.ends_at and getattr(r, "is_active", True)} for r in rows]
+
+
+def _bestsellers():
+    from dianpu.marketing.merchandising import list_bestsellers
+
+    return list_bestsellers(days=30, limit=10)
