@@ -111,3 +111,77 @@ def campaign_live(request, campaign_id: int):
                                                          "promotion_cost", "budget_used", "suggestions",
                                                          "running_out")},
             "top_products": [{k: str(v) for k, v in row.items()} for row in live["top_products"]]}
+
+
+# --- traffic and spend --------------------------------------------------------------------------
+
+class UtmIn(Schema):
+    base_url: str
+    source: str
+    medium: str
+    campaign: str
+    content: str = ""
+    term: str = ""
+
+
+class AffiliateIn(Schema):
+    code: str
+    name: str
+    commission_rate: Decimal
+    coupon: str = ""
+
+
+class RangeIn(Schema):
+    start: datetime
+    end: datetime
+
+
+@router.post("/utm-links", response={200: dict, 422: dict}, summary="Build a tracked link (utm_source/medium/campaign)")
+def build_utm_link(request, payload: UtmIn):
+    from dianpu.core.errors import ValidationFailed
+
+    from .domain.traffic import build_utm_url
+    from .messages import FIELD_ERRORS
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    url, errors = build_utm_url(payload.base_url, source=payload.source, medium=payload.medium,
+                                campaign=payload.campaign, content=payload.content, term=payload.term)
+    if errors:
+        raise ValidationFailed({k: str(FIELD_ERRORS[v]) for k, v in errors.items()})
+    return {"url": url}
+
+
+@router.post("/ad-spend", response={200: dict, 422: dict}, summary="Import ad spend (CSV or XLSX in the body)")
+def import_ad_spend(request, filename: str = "spend.csv"):
+    from .traffic import import_ad_spend as run_import
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    return {"rows": run_import(content=request.body, filename=filename, actor=request.user)}
+
+
+@router.get("/reports/channels", response=list[dict], summary="Orders, revenue, spend, ROAS, cost per order per channel")
+def channel_report(request, start: datetime, end: datetime):
+    from .traffic import report_channels
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            for row in report_channels(_aware(start), _aware(end))]
+
+
+@router.post("/affiliates", response={201: dict, 422: dict})
+def create_affiliate(request, payload: AffiliateIn):
+    from .traffic import create_affiliate as run
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    a = run(code=payload.code, name=payload.name, commission_rate=payload.commission_rate, coupon_code=payload.coupon,
+            actor=request.user)
+    return Status(201, {"code": a.code, "name": a.name, "commission_rate": str(a.commission_rate)})
+
+
+@router.get("/affiliates/commissions", response=list[dict], summary="Orders, goods paid and commission per affiliate")
+def commission_report(request, start: datetime, end: datetime):
+    from .traffic import report_commissions
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            for row in report_commissions(_aware(start), _aware(end))]

@@ -70,3 +70,44 @@ class FeaturedSlot(models.Model):
         ordering = ["position", "id"]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start")]
         verbose_name = _("推荐位")
+
+
+class AdSpend(models.Model):
+    """Ad spend per channel (= utm_source), day and campaign, imported from CSV/XLSX."""
+
+    day = models.DateField(_("日期"))
+    channel = models.CharField(_("渠道"), max_length=100)
+    campaign = models.CharField(_("UTM 活动名"), max_length=100, blank=True)
+    spend = models.DecimalField(_("花费"), max_digits=12, decimal_places=2)
+    clicks = models.PositiveIntegerField(_("点击"), default=0)
+    impressions = models.PositiveIntegerField(_("展示"), default=0)
+
+    class Meta:
+        ordering = ["-day", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "campaign"], name="one_spend_row_per_day_channel"),
+            models.CheckConstraint(condition=Q(spend__gte=0), name="ad_spend_not_negative"),
+        ]
+        verbose_name = _("广告花费")
+
+
+class Affiliate(models.Model):
+    """An affiliate / KOL (达人) with a code: orders whose utm_source is the code, or that used
+    the linked coupon, earn `commission_rate` (0–1) of what the buyer paid for goods."""
+
+    code = models.CharField(_("推广码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    commission_rate = models.DecimalField(_("佣金比例"), max_digits=5, decimal_places=4)
+    coupon = models.ForeignKey("promotions.Coupon", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="affiliates")
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=1),
+                                              name="commission_rate_0_to_1")]
+        verbose_name = _("推广达人")
+
+    def __str__(self):
+        return self.code

@@ -8,4 +8,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_live, name="campaign-live"),
     path("campaigns/<int:pk>/report/", views.campaign_report, name="campaign-report"),
     path("merchandising/", views.merchandising, name="merchandising"),
+    path("traffic/", views.traffic, name="traffic"),
 ]

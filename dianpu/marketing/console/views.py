@@ -138,3 +138,52 @@ def _bestsellers():
     from dianpu.marketing.merchandising import list_bestsellers
 
     return list_bestsellers(days=30, limit=10)
+
+
+# --- traffic and spend -------------------------------------------------------------------------
+
+def _range(request):
+    from datetime import timedelta
+
+    today = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = services.parse_local(request.GET.get("start", "")) or today - timedelta(days=29)
+    end = services.parse_local(request.GET.get("end", "")) or today + timedelta(days=1)
+    return start, end
+
+
+@staff_permission_required(NEEDS)
+def traffic(request):
+    from dianpu.marketing import traffic as spend
+    from dianpu.marketing.domain.traffic import build_utm_url
+    from dianpu.marketing.messages import FIELD_ERRORS
+
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    errors = [_("请选择要导入的文件。")]
+                else:
+                    saved = spend.import_ad_spend(content=upload.read(), filename=upload.name, actor=request.user)
+                    messages.success(request, _("已导入 %(n)s 行广告花费。") % {"n": saved})
+                    return redirect("console:marketing:traffic")
+            elif request.POST.get("action") == "affiliate":
+                spend.create_affiliate(code=request.POST.get("code", ""), name=request.POST.get("name", ""),
+                                       commission_rate=request.POST.get("commission_rate", ""),
+                                       coupon_code=request.POST.get("coupon", ""), actor=request.user)
+                messages.success(request, _("推广达人已保存。"))
+                return redirect("console:marketing:traffic")
+        except ValidationFailed as exc:
+            errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+    utm = {k: request.GET.get(k, "") for k in ("base_url", "source", "medium", "campaign", "content", "term")}
+    link, link_errors = "", {}
+    if utm["base_url"]:
+        link, codes = build_utm_url(utm["base_url"], source=utm["source"], medium=utm["medium"],
+                                    campaign=utm["campaign"], content=utm["content"], term=utm["term"])
+        link_errors = {k: str(FIELD_ERRORS.get(v, v)) for k, v in codes.items()}
+    start, end = _range(request)
+    return render(request, "marketing/console/traffic.html", {
+        "errors": errors, "utm": utm, "link": link, "link_errors": link_errors,
+        "channels": spend.report_channels(start, end), "commissions": spend.report_commissions(start, end),
+        "start": start, "end": end}, status=422 if errors else 200)
