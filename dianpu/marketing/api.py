@@ -185,3 +185,40 @@ def commission_report(request, start: datetime, end: datetime):
     require_perm(request.user, roles.MANAGE_MARKETING)
     return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
             for row in report_commissions(_aware(start), _aware(end))]
+
+
+# --- e-mail campaigns ---------------------------------------------------------------------------
+
+class EmailCampaignIn(Schema):
+    name: str = ""
+    subject: str = ""
+    subject_en: str = ""
+    body: str = ""
+    body_en: str = ""
+    audience: str = "all"
+    recipients: list[str] = []
+    scheduled_at: datetime | None = None
+
+
+@router.get("/email-campaigns", response=list[dict], summary="E-mail campaigns and how many each has sent")
+def list_email_campaigns(request):
+    from .models import EmailCampaign
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    return [{"id": c.pk, "name": c.name, "subject": c.subject, "audience": c.audience, "status": c.status,
+             "scheduled_at": c.scheduled_at.isoformat(), "sent_count": c.sent_count}
+            for c in EmailCampaign.objects.all()[:200]]
+
+
+@router.post("/email-campaigns", response={201: dict, 403: Problem, 422: dict},
+             summary="Schedule a bilingual e-mail to a segment or a list (sent by the worker)")
+def schedule_email_campaign(request, payload: EmailCampaignIn):
+    from dianpu.core import clock
+
+    from .email_campaigns import schedule_email_campaign as run
+
+    require_perm(request.user, roles.MANAGE_MARKETING)
+    c = run(name=payload.name, subject=payload.subject, subject_en=payload.subject_en, body=payload.body,
+            body_en=payload.body_en, audience=payload.audience, recipients="\n".join(payload.recipients),
+            scheduled_at=_aware(payload.scheduled_at) or clock.now(), actor=request.user)
+    return Status(201, {"id": c.pk, "status": c.status, "scheduled_at": c.scheduled_at.isoformat()})

@@ -7,6 +7,7 @@ MESSAGES = {
     "template_unknown": _("未知的活动模板。"),
     "invalid": _("提交的信息有误，请检查标出的字段。"),
     "import_refused": _("文件中有错误，未导入任何数据。"),
+    "cart_reminder_subject": _("%(shop)s：您的购物车还在等您"),
 }
 
 FIELD_ERRORS = {
@@ -21,6 +22,8 @@ FIELD_ERRORS = {
     "code_taken": _("推广码已存在。"),
     "rate_invalid": _("佣金比例须在 0 到 1 之间，例如 0.1 表示 10%。"),
     "coupon_unknown": _("优惠券不存在。"),
+    "audience_unknown": _("未知的收件人范围。"),
+    "delay_invalid": _("延迟须为 10 分钟到 7 天之间的整数分钟。"),
     "url_invalid": _("请输入以 http:// 或 https:// 开头的完整网址。"),
     "utm_value_invalid": _("只能包含字母、数字、中文、-、_ 和 .，最长 100 个字符。"),
 }

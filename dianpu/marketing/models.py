@@ -111,3 +111,63 @@ class Affiliate(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class EmailCampaign(models.Model):
+    """A bilingual e-mail to a list or a segment, sent by the worker at `scheduled_at`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SCHEDULED = "scheduled", _("已排期")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+
+    name = models.CharField(_("名称"), max_length=100)
+    subject = models.CharField(_("主题"), max_length=150)
+    subject_en = models.CharField(_("英文主题"), max_length=150, blank=True)
+    body = models.TextField(_("正文"))
+    body_en = models.TextField(_("英文正文"), blank=True)
+    audience = models.CharField(_("收件人"), max_length=20, default="all")  # all | recent_buyers | lapsed | list
+    recipients = models.TextField(_("收件人名单"), blank=True)  # for audience "list": one e-mail a line
+    scheduled_at = models.DateTimeField(_("发送时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    sent_count = models.PositiveIntegerField(_("已发送"), default=0)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        ordering = ["-scheduled_at", "-id"]
+        verbose_name = _("邮件营销")
+
+
+class EmailDelivery(models.Model):
+    """One campaign e-mail to one address: the unique row makes a second run skip it."""
+
+    campaign = models.ForeignKey(EmailCampaign, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "email"], name="one_delivery_per_address")]
+
+
+class Unsubscribe(models.Model):
+    """An address that asked for no more marketing e-mail (order e-mails still go)."""
+
+    email = models.EmailField(unique=True)
+    unsubscribed_at = models.DateTimeField()
+
+
+class CartRecovery(models.Model):
+    """Abandoned-cart recovery settings (one row): the delay and an optional coupon to offer."""
+
+    is_active = models.BooleanField(_("启用"), default=True)
+    delay_minutes = models.PositiveIntegerField(_("延迟（分钟）"), default=120)
+    coupon = models.ForeignKey("promotions.Coupon", null=True, blank=True, on_delete=models.SET_NULL)
+
+
+class CartReminder(models.Model):
+    """A recovery e-mail sent for one cart (at most one per cart)."""
+
+    cart = models.OneToOneField("cart.Cart", on_delete=models.CASCADE, related_name="reminder")
+    email = models.EmailField()
+    sent_at = models.DateTimeField()

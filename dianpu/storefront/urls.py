@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import savings, sitemaps, views
+from . import recovery, savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("cart/coupon/", savings.cart_coupon, name="cart-coupon"),
+    path("cart/restore/<str:token>/", recovery.cart_restore, name="cart-restore"),
+    path("unsubscribe/<str:token>/", recovery.unsubscribe_page, name="unsubscribe"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/status/", views.order_status, name="order-status"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),

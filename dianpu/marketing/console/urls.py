@@ -9,4 +9,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/report/", views.campaign_report, name="campaign-report"),
     path("merchandising/", views.merchandising, name="merchandising"),
     path("traffic/", views.traffic, name="traffic"),
+    path("emails/", views.email_campaigns, name="email-campaigns"),
 ]

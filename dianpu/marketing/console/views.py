@@ -187,3 +187,39 @@ def traffic(request):
         "errors": errors, "utm": utm, "link": link, "link_errors": link_errors,
         "channels": spend.report_channels(start, end), "commissions": spend.report_commissions(start, end),
         "start": start, "end": end}, status=422 if errors else 200)
+
+
+# --- e-mail campaigns and cart recovery ---------------------------------------------------------
+
+@staff_permission_required(NEEDS)
+def email_campaigns(request):
+    from dianpu.marketing import email_campaigns as mail
+    from dianpu.marketing.models import EmailCampaign
+
+    errors = []
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("action") == "recovery":
+                try:
+                    delay = int(post.get("delay_minutes") or 0)
+                except ValueError:
+                    delay = 0
+                mail.set_cart_recovery(is_active=bool(post.get("is_active")), delay_minutes=delay,
+                                       coupon_code=post.get("coupon", ""), actor=request.user)
+                messages.success(request, _("购物车挽回设置已保存。"))
+            else:
+                mail.schedule_email_campaign(
+                    name=post.get("name", ""), subject=post.get("subject", ""), subject_en=post.get("subject_en", ""),
+                    body=post.get("body", ""), body_en=post.get("body_en", ""), audience=post.get("audience", "all"),
+                    recipients=post.get("recipients", ""),
+                    scheduled_at=services.parse_local(post.get("scheduled_at", "")) or clock.now(), actor=request.user)
+                messages.success(request, _("邮件已排期，将由后台任务按时发送。"))
+            return redirect("console:marketing:email-campaigns")
+        except ValidationFailed as exc:
+            errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+    return render(request, "marketing/console/email_campaigns.html", {
+        "campaigns": EmailCampaign.objects.all()[:50], "recovery": mail.recovery_settings(), "errors": errors,
+        "post": request.POST, "audiences": [("all", _("全部客户")), ("recent_buyers", _("近 90 天下单的客户")),
+                                            ("lapsed", _("180 天未下单的老客户")), ("list", _("指定名单"))]},
+        status=422 if errors else 200)
