@@ -211,3 +211,11 @@ def test_coupon_batch_generates_single_use_codes(staff_api):
     assert len(set(codes)) == 25 and all(c.startswith("D11-") and len(c) == 12 for c in codes)
     assert set(Coupon.objects.values_list("usage_limit", "per_customer_limit", "min_spend")) == {
         (1, 1, Decimal("199.00"))}
+
+
+def test_staff_see_line_discounts_and_the_rules_that_priced_the_order(api, staff_api, tea):
+    make_promotion("spend_x_save_y", name="满100减10", tiers=[{"threshold": 100, "amount": 10}])
+    number = checkout(api, {"TEA-1": 1}).json()["number"]
+    body = staff_api("owner").get(f"orders/{number}").json()
+    assert body["discount_total"] == "10.00" and body["total"] == "90.00"
+    assert [(ln["discount"], ln["paid_total"]) for ln in body["lines"]] == [("10.00", "90.00")]
