@@ -16,11 +16,13 @@ from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.inventory.api import router as inventory_router
+from dianpu.marketing.api import router as marketing_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
 from dianpu.returns.api import router as returns_router
 from dianpu.purchasing.api import router as purchasing_router
+from dianpu.promotions.api import router as promotions_router
 
 api = NinjaAPI(
     title="dianpu API",
@@ -90,3 +92,5 @@ api.add_router("/", messaging_router)
 api.add_router("/", channels_router)
 api.add_router("/", inventory_router)
 api.add_router("/", purchasing_router)
+api.add_router("/", promotions_router)
+api.add_router("/", marketing_router)

@@ -27,6 +27,43 @@ class CheckoutIn(Schema):
     shipping_method: str = ""
     payment_method: str = ""
     note: str = ""
+    coupon_codes: list[str] = []
+
+
+class QuoteIn(Schema):
+    email: str = ""
+    lines: list[LineIn] = []
+    coupon_codes: list[str] = []
+    shipping_method: str = ""
+
+
+class QuoteLineOut(Schema):
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal
+    total: Decimal
+
+
+class AppliedOut(Schema):
+    source: str
+    rule_id: str
+    label: str
+    kind: str
+    amount: Decimal
+    target: str
+
+
+class QuoteOut(Schema):
+    currency: str
+    subtotal: Decimal
+    discount_total: Decimal
+    shipping_total: Decimal
+    total: Decimal
+    saved: Decimal
+    lines: list[QuoteLineOut]
+    applied: list[AppliedOut]
+    hints: list[str]
 
 
 class OrderLineOut(Schema):
@@ -36,6 +73,7 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: Decimal
     line_total: Decimal
+    discount: Decimal = Decimal("0.00")
 
 
 class PaymentOut(Schema):
@@ -51,9 +89,11 @@ class CheckoutOut(Schema):
     status: str
     currency: str
     subtotal: Decimal
+    discount_total: Decimal = Decimal("0.00")
     shipping_total: Decimal
     total: Decimal
     lines: list[OrderLineOut]
+    applied: list[AppliedOut] = []
     payment: PaymentOut
     status_url: str
 

@@ -20,6 +20,8 @@ from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order
 from dianpu.payments.gateways import PaymentStart, get_gateway
 from dianpu.payments.services import start_payment
+from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
+from dianpu.promotions.services import redeem_pricing
 
 from .domain.validation import CheckoutLine, CheckoutRequest, validate_checkout
 from .messages import FIELD_ERRORS, INVALID
@@ -29,6 +31,7 @@ from .messages import FIELD_ERRORS, INVALID
 class PlacedOrder:
     order: Order
     payment: PaymentStart
+    pricing: object = None  # promotions.queries.PricedCart
 
 
 def _fail(errors: dict[str, str]) -> ValidationFailed:
@@ -38,13 +41,40 @@ def _fail(errors: dict[str, str]) -> ValidationFailed:
 @dataclass
 class PricedCart:
     lines: list[LineInput]
-    shipping_method: ShippingMethod
+    shipping_method: ShippingMethod | None
     subtotal: Decimal
-    shipping_total: Decimal
+    shipping_total: Decimal  # after shipping discounts
+    discount_total: Decimal = Decimal("0.00")  # merchandise discounts (promotions and coupons)
+    pricing: object = None  # promotions.queries.PricedCart: the engine's result and the rules used
 
     @property
     def grand_total(self) -> Decimal:
-        return self.subtotal + self.shipping_total
+        return self.subtotal - self.discount_total + self.shipping_total
+
+
+def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "") -> PricedCart:
+    """List prices, then the promotion engine: line discounts, shipping discounts, the rules used.
+    A coupon that cannot apply raises 422 with a code saying why."""
+    items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
+    subtotal = sum((it.variant.price * it.quantity for it in items), Decimal("0.00"))
+    fee = Decimal("0.00")
+    if method is not None:
+        weight = sum(it.variant.weight_grams * it.quantity for it in items)
+        try:
+            fee = quote_shipping(method, subtotal, weight_grams=weight, province=province)
+        except DomainError as exc:
+            if province.strip() or exc.extra["reason"] != "region_not_served":
+                raise _fail({"shipping_method": exc.extra["reason"]}) from None
+            # No address yet (a cart quote): a method priced only by region is priced at checkout.
+    pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=fee)
+    result = pricing.result
+    lines = []
+    for it, priced_line in zip(items, result.lines):
+        v = it.variant
+        lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
+                               variant_label=v.option_label, unit_price=v.price, quantity=it.quantity,
+                               discount_total=priced_line.discount))
+    return PricedCart(lines, method, result.subtotal, result.shipping_total, result.discount_total, pricing)
 
 
 def price_request(req: CheckoutRequest) -> PricedCart:
@@ -62,19 +92,30 @@ def price_request(req: CheckoutRequest) -> PricedCart:
         errors["payment_method"] = "payment_method_unknown"
     if errors:
         raise _fail(errors)
-    lines = []
-    for ln in req.lines:
-        v = variants[ln.sku]
-        lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
-                               variant_label=v.option_label, unit_price=v.price, quantity=ln.quantity))
-    subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
-    weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in req.lines)
-    province = str((req.shipping_address or {}).get("province") or "")
-    try:
-        fee = quote_shipping(method, subtotal, weight_grams=weight, province=province)
-    except DomainError as exc:
-        raise _fail({"shipping_method": exc.extra["reason"]}) from None
-    return PricedCart(lines, method, subtotal, fee)
+    return _priced_lines(variants, req.lines, email=req.email, coupon_codes=req.coupon_codes, method=method,
+                         province=str((req.shipping_address or {}).get("province") or ""))
+
+
+def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: str = "",
+               province: str = "") -> PricedCart:
+    """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
+    The same pricing as place_order, so an order's total equals its quote's."""
+    errors = {k: v for k, v in validate_checkout(CheckoutRequest(
+        email=email or "quote@example.com", lines=lines, shipping_method=shipping_method or "-",
+        payment_method="-", coupon_codes=tuple(coupon_codes or ()))).items() if not k.startswith("shipping_address")}
+    variants = get_variants_by_sku([ln.sku for ln in lines if ln.sku])
+    for i, ln in enumerate(lines):
+        v = variants.get(ln.sku)
+        if ln.sku and (v is None or not v.is_active or v.product.status != Product.Status.LISTED):
+            errors.setdefault(f"lines.{i}.sku", "unknown_sku")
+    method = ShippingMethod.objects.filter(code=shipping_method, is_active=True).first() if shipping_method else None
+    if shipping_method and method is None:
+        errors["shipping_method"] = "shipping_method_unknown"
+    errors.pop("payment_method", None)
+    if errors:
+        raise _fail(errors)
+    return _priced_lines(variants, lines, email=email or "", coupon_codes=coupon_codes, method=method,
+                         province=province)
 
 
 def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> PlacedOrder:
@@ -95,7 +136,9 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> Place
             shipping_method=priced.shipping_method.code, payment_method=gateway.code,
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
+            discount_total=priced.discount_total, pricing_snapshot=snapshot_of(priced.pricing.result),
         )
+        redeem_pricing(order=order, email=order.email, priced=priced.pricing)
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
@@ -103,13 +146,13 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> Place
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
         payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,
                                 amount=order.grand_total, email=order.email, language=req.language)
-    return PlacedOrder(order=order, payment=payment)
+    return PlacedOrder(order=order, payment=payment, pricing=priced.pricing)
 
 
 def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",
-                      language="zh-hans") -> CheckoutRequest:
+                      language="zh-hans", coupon_codes=()) -> CheckoutRequest:
     return CheckoutRequest(
         email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
         shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,
-        note=note, language=language,
+        note=note, language=language, coupon_codes=tuple(coupon_codes),
     )

@@ -28,13 +28,18 @@ SECTIONS: tuple[Section, ...] = (
             roles.EDIT_TEMPLATES),
     Section("purchasing", pgettext_lazy("console section", "采购"), "console:purchasing:order-list",
             roles.VIEW_PURCHASING),
+    Section("promotions", pgettext_lazy("console section", "促销"), "console:promotions:promotion-list",
+            roles.MANAGE_PROMOTIONS),
+    Section("marketing", pgettext_lazy("console section", "营销"), "console:marketing:campaign-list",
+            roles.MANAGE_MARKETING),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
-                      "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing"}
+                      "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
+                      "promotions": "promotions", "marketing": "marketing"}
 
 
 def section_of(namespaces: list[str]) -> str:

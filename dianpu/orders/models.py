@@ -49,6 +49,8 @@ class Order(models.Model):
     shipping_total = models.DecimalField(_("运费"), max_digits=12, decimal_places=2)
     discount_total = models.DecimalField(_("优惠"), max_digits=12, decimal_places=2, default=0)
     grand_total = models.DecimalField(_("应付总额"), max_digits=12, decimal_places=2)
+    # The rules that priced the order, as the pricing engine gave them (promotions' snapshot).
+    pricing_snapshot = models.JSONField(_("计价快照"), default=dict, blank=True)
     currency = models.CharField(max_length=3, default="CNY")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     carrier = models.CharField(_("承运商"), max_length=20, blank=True)
@@ -116,9 +118,25 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField(_("数量"))
     line_total = models.DecimalField(_("小计"), max_digits=12, decimal_places=2)
+    # This line's share of every discount on the order: the buyer paid line_total - discount_total.
+    discount_total = models.DecimalField(_("优惠分摊"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["id"]
+
+    @property
+    def paid_total(self):
+        return self.line_total - self.discount_total
+
+    def paid_for(self, quantity: int):
+        """What the buyer paid for `quantity` of this line's units: a refund gives back this, not
+        the list price. All units together give back exactly paid_total."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        quantity = max(0, min(quantity, self.quantity))
+        if quantity == self.quantity:
+            return self.paid_total
+        return (self.paid_total * quantity / self.quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class OrderHistory(models.Model):

@@ -30,6 +30,8 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: Decimal
     line_total: Decimal
+    discount: Decimal = Decimal("0.00")  # this line's share of the order's discounts
+    paid_total: Decimal = Decimal("0.00")  # line_total - discount: what a full refund of the line gives back
 
 
 class HistoryOut(Schema):

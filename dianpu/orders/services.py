@@ -37,6 +37,7 @@ class LineInput:
     variant_label: str
     unit_price: Decimal
     quantity: int
+    discount_total: Decimal = Decimal("0.00")  # this line's share of the order's discounts
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
                  payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
                  ip_address: str | None = None, note: str = "", channel: str = "web",
                  discount_total: Decimal = Decimal("0.00"), channel_order_number: str = "",
-                 billing_province: str = "", placed_at=None) -> Order:
+                 billing_province: str = "", placed_at=None, pricing_snapshot: dict | None = None) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
@@ -87,7 +88,7 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
         ship_line1=address.line1, ship_line2=address.line2, ship_postcode=address.postcode,
         shipping_method=shipping_method, payment_method=payment_method, pays_on_delivery=pays_on_delivery,
         note=note, subtotal=subtotal, shipping_total=shipping_total, discount_total=discount_total,
-        grand_total=grand_total, ip_address=ip_address, placed_at=now,
+        grand_total=grand_total, ip_address=ip_address, placed_at=now, pricing_snapshot=pricing_snapshot or {},
         channel_order_number=channel_order_number, billing_province=billing_province,
         address_key=address_key_of(address), phone_key=normalize_phone(address.phone),
     )
@@ -103,7 +104,8 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
     OrderLine.objects.bulk_create([
         OrderLine(order=order, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
                   product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
-                  unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity)
+                  unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
+                  discount_total=ln.discount_total)
         for ln in lines
     ])
     OrderHistory.objects.create(order=order, action="place", from_status="", to_status=order.status,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import after_sales, sitemaps, views
+from . import after_sales, recovery, savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
+    path("cart/coupon/", savings.cart_coupon, name="cart-coupon"),
+    path("cart/restore/<str:token>/", recovery.cart_restore, name="cart-restore"),
+    path("unsubscribe/<str:token>/", recovery.unsubscribe_page, name="unsubscribe"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/status/", views.order_status, name="order-status"),
     path("orders/returns/", after_sales.return_request, name="return-request"),

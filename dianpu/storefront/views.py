@@ -28,6 +28,7 @@ from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids
 from dianpu.inventory.services import InsufficientStockError
+from dianpu.marketing.merchandising import list_bought_together, list_featured_products, list_live_banners
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
@@ -36,6 +37,7 @@ from dianpu.payments.queries import list_payment_methods, payment_start_for
 from .after_sales import after_sales_context
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
+from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
 
 PAGE_SIZE = 24
@@ -107,10 +109,12 @@ def _sort_of(request) -> str:
 def home(request):
     newest = list(list_listed_products(sort="newest")[:HOME_SHELF_SIZE])
     bestselling = list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE])
-    _with_stock_flags(newest + bestselling)
+    featured = list_featured_products(limit=HOME_SHELF_SIZE)
+    _with_stock_flags(newest + bestselling + featured)
     meta = page_meta(request, settings.SHOP_NAME,
                      _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": settings.SHOP_NAME})
-    return _render(request, "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling})
+    return _render(request, "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
+                                                     "banners": list(list_live_banners()), "featured": featured})
 
 
 @require_GET
@@ -183,6 +187,7 @@ def product(request, slug):
         "json_ld": product_json_ld(product=product, variants=variants, available=available, url=url,
                                    image_urls=image_urls),
         "form": AddToCartForm(initial={"quantity": 1}),
+        "bought_together": _with_stock_flags(list_bought_together(product)),
     })
 
 
@@ -194,7 +199,8 @@ def cart(request):
     open_cart = get_open_cart(_cart_token(request))
     summary = get_cart_summary(open_cart) if open_cart else None
     meta = page_meta(request, _page_title(_("购物车")), noindex=True)
-    return _render(request, "storefront/cart.html", {"meta": meta, "summary": summary})
+    return _render(request, "storefront/cart.html", {"meta": meta, "summary": summary,
+                                                     "pricing": price_summary(request, summary)})
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -262,13 +268,16 @@ def cart_update(request):
 # --- checkout -------------------------------------------------------------------------------------
 
 
-def _shipping_options(summary, province: str) -> list[dict]:
-    """Each method with its fee for this cart's weight and the province typed so far."""
+def _shipping_options(summary, province: str, pricing=None) -> list[dict]:
+    """Each method with its fee for this cart's weight and the province typed so far, and the
+    order total with it after the cart's discounts (shipping discounts such as 包邮 are shown on
+    the summary for the selected method)."""
     variants = get_variants_by_sku([ln.sku for ln in summary.lines])
     weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in summary.lines if ln.sku in variants)
+    discount = pricing["result"].discount_total if pricing else 0
     options = list_shipping_options(summary.subtotal, weight_grams=weight, province=province)
     for option in options:
-        option["total"] = summary.subtotal + (option["fee"] or 0)
+        option["total"] = summary.subtotal - discount + (option["fee"] or 0)
     return options
 
 
@@ -320,7 +329,7 @@ def checkout(request):
         checkout_request = request_from_cart(
             summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),
-            note=data.get("note", ""), language=get_language(),
+            note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
         )
         try:
             placed = place_order(checkout_request, ip_address=_client_ip(request))
@@ -334,12 +343,16 @@ def checkout(request):
             number = placed.order.number
             mark_checked_out(open_cart, order_number=number)
             request.session.pop(SESSION_CART, None)
+            request.session.pop("coupon_codes", None)
             _remember_order(request, number)
             return redirect("storefront:order-confirmation", number=number)
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
-    options = _shipping_options(summary, str(form["province"].value() or ""))
+    province = str(form["province"].value() or "")
     selected_shipping = form["shipping_method"].value()
+    pricing = price_summary(request, summary, shipping_method=selected_shipping or "", province=province)
+    options = _shipping_options(summary, province, pricing)
     return _render(request, "storefront/checkout.html", {
+        "pricing": pricing,
         "meta": meta, "form": form, "summary": summary, "errors": errors,
         "shipping_options": options, "payment_methods": payment_methods,
         "selected_shipping": selected_shipping, "selected_payment": form["payment_method"].value(),

@@ -33,6 +33,7 @@ class CheckoutRequest:
     payment_method: str = ""
     note: str = ""
     language: str = "zh-hans"
+    coupon_codes: tuple = ()
 
 
 def validate_checkout(req: CheckoutRequest) -> dict[str, str]:
@@ -78,4 +79,7 @@ def validate_checkout(req: CheckoutRequest) -> dict[str, str]:
         errors["payment_method"] = "required"
     if len(req.note or "") > 500:
         errors["note"] = "too_long"
+    for i, code in enumerate(req.coupon_codes or ()):
+        if not isinstance(code, str) or len(code) > 40:
+            errors[f"coupon_codes.{i}"] = "too_long"
     return errors

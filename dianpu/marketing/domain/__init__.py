@@ -1,0 +1,1 @@
+"""Pure marketing rules: festival templates (dates, suggested promotions) and campaign figures."""

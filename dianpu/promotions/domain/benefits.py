@@ -1,0 +1,264 @@
+"""Benefits, each a small class in the registry `BENEFITS`, grouped by the stage they act in.
+
+Stages (see engine.py): ITEM (one best price per line), MULTIBUY (units grouped: buy N get M,
+bundles), ORDER (one best order-level rule), SHIPPING. Amounts inside are whole fen.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .types import from_fen, to_fen
+
+ITEM, MULTIBUY, ORDER, SHIPPING = 1, 2, 3, 5
+
+
+ONE = Decimal("1")
+
+
+def percent_of(amount_fen: int, percent: Decimal) -> int:
+    """`percent`% of an amount in fen, rounded half up to the fen."""
+    return int((amount_fen * percent / 100).quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+# ---- item stage: a discount for one line ---------------------------------------------------
+
+@dataclass(frozen=True)
+class PercentOff:
+    """限时折扣: percent off each unit in scope."""
+
+    percent: Decimal
+    kind = "percent_off"
+    stage = ITEM
+
+    def line_discount(self, unit_fen: int, units: int) -> int:
+        return percent_of(unit_fen * units, self.percent)
+
+    def params(self):
+        return (("percent", self.percent),)
+
+
+@dataclass(frozen=True)
+class AmountOff:
+    """限时直降: an amount off each unit in scope."""
+
+    amount: Decimal
+    kind = "amount_off"
+    stage = ITEM
+
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.amount))
+
+    def line_discount(self, unit_fen: int, units: int) -> int:
+        return min(unit_fen, self._fen) * units
+
+    def params(self):
+        return (("amount", self.amount),)
+
+
+@dataclass(frozen=True)
+class MemberPrice:
+    """会员价: for the tiers named (a MemberTier condition), a set price per SKU or a percent off."""
+
+    percent: Decimal = Decimal("0")
+    prices: tuple = ()  # ((sku, price), ...)
+    kind = "member_price"
+    stage = ITEM
+
+    def price_for(self, sku: str):
+        for s, price in self.prices:
+            if s == sku:
+                return to_fen(price)
+        return None
+
+    def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
+        price = self.price_for(sku)
+        if price is not None:
+            return max(0, unit_fen - price) * units
+        return percent_of(unit_fen * units, self.percent)
+
+    def params(self):
+        return (("percent", self.percent),)
+
+
+@dataclass(frozen=True)
+class FlashPrice:
+    """秒杀: a set price for at most `per_customer_limit` units per customer and `stock_cap` in all."""
+
+    price: Decimal
+    per_customer_limit: int = 1
+    stock_cap: int = 0
+    kind = "flash_sale"
+    stage = ITEM
+
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.price))
+
+    def line_discount(self, unit_fen: int, units: int) -> int:
+        return max(0, unit_fen - self._fen) * units
+
+    def params(self):
+        return (("price", self.price),)
+
+
+# ---- multi-buy stage: groups of units -------------------------------------------------------
+
+@dataclass(frozen=True)
+class BuyXGetY:
+    """买N送M / 第二件半价: in each group of buy+get units (dearest first), the cheapest `get`
+    units are `discount_percent` off (100 = free)."""
+
+    buy: int
+    get: int
+    discount_percent: Decimal = Decimal("100")
+    kind = "buy_x_get_y"
+    stage = MULTIBUY
+
+    def plan(self, units: list) -> tuple[list, list]:
+        """units: [(price_fen, line_index)] sorted dearest first. Returns (consumed, discounts)
+        where discounts is [(line_index, fen)]."""
+        size = self.buy + self.get
+        groups = len(units) // size
+        consumed = units[:groups * size]
+        discounts = []
+        for g in range(groups):
+            group = consumed[g * size:(g + 1) * size]
+            for price, index in group[self.buy:]:
+                discounts.append((index, percent_of(price, self.discount_percent)))
+        return consumed, discounts
+
+    def params(self):
+        return (("buy", self.buy), ("get", self.get), ("discount_percent", self.discount_percent))
+
+
+@dataclass(frozen=True)
+class BundlePrice:
+    """搭配购: one unit of each SKU named, together, for `price`."""
+
+    skus: tuple
+    price: Decimal
+    kind = "bundle"
+    stage = MULTIBUY
+
+    def params(self):
+        return (("price", self.price), ("skus", ", ".join(self.skus)))
+
+
+# ---- order stage: one discount over the in-scope amount ----------------------------------------
+
+@dataclass(frozen=True)
+class SpendXSaveY:
+    """满减: tiers ((threshold, amount), ...); the highest tier reached applies, or with `repeat`
+    (每满) the first tier's amount for every full threshold."""
+
+    tiers: tuple
+    repeat: bool = False
+    kind = "spend_x_save_y"
+    stage = ORDER
+
+    def _tiers(self):
+        return sorted((to_fen(t), to_fen(a)) for t, a in self.tiers)
+
+    def discount(self, amount_fen: int) -> tuple[int, tuple]:
+        tiers = self._tiers()
+        if self.repeat and tiers:
+            threshold, off = tiers[0]
+            times = amount_fen // threshold if threshold > 0 else 0
+            return off * times, (("threshold", from_fen(threshold)), ("amount", from_fen(off)), ("times", times))
+        best = (0, ())
+        for threshold, off in tiers:
+            if amount_fen >= threshold:
+                best = (off, (("threshold", from_fen(threshold)), ("amount", from_fen(off))))
+        return best
+
+    def next_tier(self, amount_fen: int):
+        tiers = self._tiers()
+        if self.repeat and tiers:
+            threshold, off = tiers[0]
+            if threshold <= 0:
+                return None
+            return threshold - amount_fen % threshold, off, "amount"
+        for threshold, off in tiers:
+            if amount_fen < threshold:
+                return threshold - amount_fen, off, "amount"
+        return None
+
+    def params(self):
+        return ()
+
+
+@dataclass(frozen=True)
+class SpendXPercentOff:
+    """满折: tiers ((threshold, percent), ...); the highest tier reached applies."""
+
+    tiers: tuple
+    kind = "spend_x_percent_off"
+    stage = ORDER
+
+    def _tiers(self):
+        return sorted((to_fen(t), Decimal(p)) for t, p in self.tiers)
+
+    def discount(self, amount_fen: int) -> tuple[int, tuple]:
+        best = (0, ())
+        for threshold, percent in self._tiers():
+            if amount_fen >= threshold:
+                best = (percent_of(amount_fen, percent), (("threshold", from_fen(threshold)), ("percent", percent)))
+        return best
+
+    def next_tier(self, amount_fen: int):
+        for threshold, percent in self._tiers():
+            if amount_fen < threshold:
+                return threshold - amount_fen, percent, "percent"
+        return None
+
+    def params(self):
+        return ()
+
+
+# ---- shipping stage -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FreeShipping:
+    """包邮: shipping is free when the merchandise (after discounts) reaches `threshold`
+    (0 = always; with a MemberTier condition, free for a tier)."""
+
+    threshold: Decimal = Decimal("0")
+    kind = "free_shipping"
+    stage = SHIPPING
+
+    def qualifies(self, amount_fen: int) -> bool:
+        return amount_fen >= to_fen(self.threshold)
+
+    def next_tier(self, amount_fen: int):
+        threshold = to_fen(self.threshold)
+        return (threshold - amount_fen, 0, "shipping") if amount_fen < threshold else None
+
+    def params(self):
+        return (("threshold", self.threshold),)
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def _tiers(params: dict, key: str) -> tuple:
+    return tuple((_dec(t["threshold"]), _dec(t[key])) for t in params.get("tiers", []))
+
+
+BENEFITS = {
+    "percent_off": lambda p: PercentOff(_dec(p["percent"])),
+    "amount_off": lambda p: AmountOff(_dec(p["amount"])),
+    "member_price": lambda p: MemberPrice(_dec(p.get("percent", 0)),
+                                          tuple((k, _dec(v)) for k, v in sorted((p.get("prices") or {}).items()))),
+    "flash_sale": lambda p: FlashPrice(_dec(p["price"]), int(p.get("per_customer_limit", 1)),
+                                       int(p.get("stock_cap", 0))),
+    "buy_x_get_y": lambda p: BuyXGetY(int(p["buy"]), int(p["get"]), _dec(p.get("discount_percent", 100))),
+    "bundle": lambda p: BundlePrice(tuple(p["skus"]), _dec(p["price"])),
+    "spend_x_save_y": lambda p: SpendXSaveY(_tiers(p, "amount"), bool(p.get("repeat", False))),
+    "spend_x_percent_off": lambda p: SpendXPercentOff(_tiers(p, "percent")),
+    "free_shipping": lambda p: FreeShipping(_dec(p.get("threshold", 0))),
+}
+KINDS = tuple(BENEFITS)
+
+
+def build_benefit(kind: str, params: dict):
+    return BENEFITS[kind](params)

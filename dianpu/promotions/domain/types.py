@@ -1,0 +1,187 @@
+"""Frozen values in and out of the engine. Money is Decimal at the edges, whole fen inside."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+FEN = Decimal("0.01")
+
+
+def to_fen(amount) -> int:
+    return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which lines a rule is about: everything, or named SKUs / category slugs / tag slugs / brands."""
+
+    all: bool = False
+    skus: frozenset = frozenset()
+    categories: frozenset = frozenset()
+    tags: frozenset = frozenset()
+    brands: frozenset = frozenset()
+
+    @classmethod
+    def everything(cls) -> "Scope":
+        return cls(all=True)
+
+    def matches(self, line: "LineFacts") -> bool:
+        if self.all:
+            return True
+        return (line.sku in self.skus or line.brand in self.brands
+                or not self.categories.isdisjoint(line.categories) or not self.tags.isdisjoint(line.tags))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.all or self.skus or self.categories or self.tags or self.brands)
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    sku: str
+    unit_price: Decimal
+    quantity: int
+    product_id: int = 0
+    categories: frozenset = frozenset()  # slugs of the product's category and its ancestors
+    tags: frozenset = frozenset()
+    brand: str = ""
+    floor_price: Decimal = Decimal("0.00")  # per unit; a promotion goes below it only if it says so
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    email: str = ""
+    tier: str = ""
+    segments: frozenset = frozenset()
+    is_first_order: bool = True
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A rule: a benefit over a scope, behind conditions, in a time window.
+
+    `id` is stable and unique ("P12"); ties in priority are broken by it, so the result never
+    depends on the order promotions are listed in.
+    """
+
+    id: str
+    label: str
+    benefit: object  # one of benefits.BENEFITS
+    scope: Scope = Scope(all=True)
+    conditions: tuple = ()
+    priority: int = 0
+    exclusive: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    allow_below_floor: bool = False
+
+    def is_live(self, now: datetime) -> bool:
+        return (self.starts_at is None or self.starts_at <= now) and (self.ends_at is None or now < self.ends_at)
+
+
+@dataclass(frozen=True)
+class CouponFacts:
+    """A coupon the customer entered, with its counters as read before pricing."""
+
+    code: str
+    label: str
+    kind: str  # "amount" | "percent" | "shipping"
+    amount: Decimal = Decimal("0.00")
+    percent: Decimal = Decimal("0")
+    min_spend: Decimal = Decimal("0.00")
+    scope: Scope = Scope(all=True)
+    segments: frozenset = frozenset()  # empty: anyone
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    uses_left: int | None = None  # None: unlimited
+    customer_uses_left: int | None = None
+    allow_below_floor: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"C:{self.code}"
+
+
+@dataclass(frozen=True)
+class CartFacts:
+    lines: tuple
+    customer: CustomerFacts = CustomerFacts()
+    shipping_fee: Decimal = Decimal("0.00")
+    now: datetime | None = None
+    coupon_codes: tuple = ()
+    # Flash sales: promotion id -> units this customer already bought / units left under the cap.
+    flash_bought: tuple = ()  # ((promotion_id, units), ...)
+    flash_left: tuple = ()
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One discount, pointing at the rule that gave it, with an explanation code and params."""
+
+    source: str  # "promotion" | "coupon"
+    rule_id: str
+    label: str
+    code: str  # the benefit kind, e.g. "spend_x_save_y"
+    amount: Decimal
+    target: str  # "lines" | "shipping"
+    lines: tuple = ()  # ((sku, amount), ...)
+    params: tuple = ()  # ((name, value), ...) for the explanation text
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+    discount: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Spend `amount_needed` more (on `rule_id`'s scope) to get `reward`."""
+
+    rule_id: str
+    label: str
+    code: str
+    amount_needed: Decimal
+    reward: Decimal
+    reward_kind: str  # "amount" | "percent" | "shipping"
+
+
+@dataclass(frozen=True)
+class CouponRejection:
+    code: str
+    reason: str  # coupon_expired, coupon_not_started, coupon_used_up, coupon_min_spend, ...
+
+
+@dataclass(frozen=True)
+class PricingResult:
+    lines: tuple
+    adjustments: tuple
+    subtotal: Decimal
+    discount_total: Decimal  # on merchandise
+    shipping_fee: Decimal
+    shipping_discount: Decimal
+    hints: tuple = ()
+    rejected_coupons: tuple = ()
+    flash_units: tuple = ()  # ((promotion_id, units), ...) to count against caps at checkout
+    applied_coupons: tuple = ()
+    excluded: tuple = field(default=())  # promotion ids set aside by an exclusive rule
+
+    @property
+    def shipping_total(self) -> Decimal:
+        return self.shipping_fee - self.shipping_discount
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal - self.discount_total + self.shipping_total
+
+    @property
+    def saved(self) -> Decimal:
+        return self.discount_total + self.shipping_discount

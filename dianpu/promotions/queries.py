@@ -1,0 +1,255 @@
+"""Reads: load the facts and the live rules, then run the pure engine (fetch first, compute second)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from dianpu.catalog.models import Category, Product
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+from dianpu.customers.models import Customer
+
+from .domain import CartFacts, CustomerFacts, LineFacts, PricingResult, evaluate_cart
+from .domain.definitions import coupon_from_definition, promotion_from_definition
+from .messages import EXPLANATIONS, HINTS, MESSAGES
+from .models import Coupon, CouponUse, FlashSalePurchase, OrderDiscount, PriceFloor, Promotion
+
+MAX_COUPONS = 5
+
+
+@dataclass(frozen=True)
+class CartItem:
+    variant: object  # catalog.Variant with its product loaded
+    quantity: int
+
+
+def _category_slugs() -> dict[int, frozenset]:
+    """Category id -> its slug and every ancestor's (a category scope covers its subtree)."""
+    rows = {c.id: (c.slug, c.parent_id) for c in Category.objects.only("id", "slug", "parent_id")}
+    out = {}
+    for cid in rows:
+        slugs, seen, current = set(), set(), cid
+        while current is not None and current in rows and current not in seen:
+            seen.add(current)
+            slugs.add(rows[current][0])
+            current = rows[current][1]
+        out[cid] = frozenset(slugs)
+    return out
+
+
+def line_facts(items: list[CartItem]) -> tuple:
+    variant_ids = [it.variant.id for it in items]
+    floors = dict(PriceFloor.objects.filter(variant_id__in=variant_ids).values_list("variant_id", "price"))
+    categories = _category_slugs() if any(it.variant.product.category_id for it in items) else {}
+    product_ids = {it.variant.product_id for it in items}
+    tags: dict[int, set] = {}
+    for product_id, slug in _product_tags(product_ids):
+        tags.setdefault(product_id, set()).add(slug)
+    return tuple(
+        LineFacts(sku=it.variant.sku, unit_price=it.variant.price, quantity=it.quantity,
+                  product_id=it.variant.product_id,
+                  categories=categories.get(it.variant.product.category_id, frozenset()),
+                  tags=frozenset(tags.get(it.variant.product_id, ())), brand=it.variant.product.brand,
+                  floor_price=floors.get(it.variant.id, Decimal("0.00")))
+        for it in items
+    )
+
+
+def _product_tags(product_ids) -> list[tuple[int, str]]:
+    return list(Product.tags.through.objects.filter(product_id__in=product_ids)
+                .values_list("product_id", "tag__slug"))
+
+
+def customer_facts(email: str) -> CustomerFacts:
+    email = (email or "").strip().lower()
+    customer = Customer.objects.filter(email=email).first() if email else None
+    # Membership tier and segments belong to the CRM; read them when the customer has them.
+    tier = str(getattr(customer, "tier", "") or "")
+    segments = getattr(customer, "segments", None) or ()
+    if isinstance(segments, str):
+        segments = [s for s in segments.split(",") if s]
+    is_first = customer is None or not customer.orders.exists()
+    return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=is_first)
+
+
+def rule_of(p: Promotion):
+    return promotion_from_definition(
+        id=p.rule_id, label=p.name, kind=p.kind, params=p.params, scope=p.scope, conditions=p.conditions,
+        priority=p.priority, exclusive=p.exclusive, starts_at=p.starts_at, ends_at=p.ends_at,
+        allow_below_floor=p.allow_below_floor)
+
+
+def list_live_promotions(now=None) -> list[Promotion]:
+    now = now or clock.now()
+    return list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
+
+
+def coupon_facts(coupon: Coupon, email: str):
+    customer_left = None
+    if coupon.per_customer_limit is not None:
+        used = CouponUse.objects.filter(coupon=coupon, email=email).values_list("uses", flat=True).first() or 0
+        customer_left = coupon.per_customer_limit - used
+    return coupon_from_definition(
+        code=coupon.code, label=coupon.name or coupon.code, kind=coupon.kind, amount=coupon.amount,
+        percent=coupon.percent, min_spend=coupon.min_spend, scope=coupon.scope, segments=coupon.segments,
+        starts_at=coupon.starts_at, ends_at=coupon.ends_at,
+        uses_left=None if coupon.usage_limit is None else coupon.usage_limit - coupon.used_count,
+        customer_uses_left=customer_left)
+
+
+def coupon_error(reason: str, code: str, coupon: Coupon | None = None) -> DomainError:
+    params = {"code": code, "min_spend": f"{coupon.min_spend:.2f}" if coupon else ""}
+    return DomainError(str(MESSAGES[reason]) % params, code=reason, status=422, coupon=code)
+
+
+def find_coupons(codes) -> dict[str, Coupon]:
+    """Entered codes (case-insensitive) -> coupon; raises 422 coupon_unknown for the first unknown."""
+    codes = [str(c).strip() for c in codes or () if str(c).strip()]
+    if len(codes) > MAX_COUPONS:
+        raise DomainError(str(MESSAGES["too_many_coupons"]), code="too_many_coupons", status=422)
+    found: dict[str, Coupon] = {}
+    for code in dict.fromkeys(codes):
+        coupon = Coupon.objects.filter(code=code).first() or Coupon.objects.filter(code__iexact=code).first()
+        if coupon is None:
+            raise coupon_error("coupon_unknown", code)
+        if not coupon.is_active:
+            raise coupon_error("coupon_inactive", code)
+        found[coupon.code] = coupon
+    return found
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    result: PricingResult
+    coupons: dict  # code -> Coupon (those entered)
+    promotions: dict  # rule id -> Promotion
+    customer: CustomerFacts
+
+
+def price_cart(*, items: list[CartItem], email: str = "", coupon_codes=(), shipping_fee=Decimal("0.00"),
+               now=None, strict: bool = True) -> PricedCart:
+    """Price cart items with the live promotions and the coupons entered. With `strict`, a coupon
+    that cannot apply raises 422 with a code saying why (coupon_expired, coupon_min_spend, ...)."""
+    now = now or clock.now()
+    coupons = find_coupons(coupon_codes) if strict else _known_coupons(coupon_codes)
+    live = list_live_promotions(now)
+    promotions = {p.rule_id: p for p in live}
+    customer = customer_facts(email)
+    flash = [p for p in live if p.kind == Promotion.Kind.FLASH_SALE]
+    bought = {}
+    if flash and customer.email:
+        bought = {f"P{pid}": units for pid, units in FlashSalePurchase.objects.filter(
+            promotion__in=flash, email=customer.email).values_list("promotion_id", "units")}
+    left = {p.rule_id: max(0, (p.flash_cap or 0) - p.flash_sold) for p in flash}
+    facts = CartFacts(lines=line_facts(items), customer=customer, shipping_fee=shipping_fee, now=now,
+                      coupon_codes=tuple(coupons), flash_bought=tuple(sorted(bought.items())),
+                      flash_left=tuple(sorted(left.items())))
+    result = evaluate_cart(facts, [rule_of(p) for p in live],
+                           [coupon_facts(c, customer.email) for c in coupons.values()])
+    if strict and result.rejected_coupons:
+        first = result.rejected_coupons[0]
+        raise coupon_error(first.reason, first.code, coupons.get(first.code))
+    return PricedCart(result=result, coupons=coupons, promotions=promotions, customer=customer)
+
+
+def _known_coupons(codes) -> dict[str, Coupon]:
+    try:
+        return find_coupons(codes)
+    except DomainError:
+        return {}
+
+
+def explain(adjustment) -> str:
+    return str(EXPLANATIONS.get(adjustment.code, adjustment.code))
+
+
+def applied_rows(result: PricingResult) -> list[dict]:
+    """What the cart and the quote show: one row per discount, with the rule that gave it."""
+    return [{"source": a.source, "rule_id": a.rule_id, "label": a.label, "kind": explain(a), "code": a.code,
+             "amount": a.amount, "target": a.target} for a in result.adjustments]
+
+
+def hint_texts(result: PricingResult) -> list[str]:
+    texts = []
+    for h in result.hints:
+        reward = f"{h.reward:.2f}" if h.reward_kind != "percent" else f"{h.reward.normalize():f}"
+        texts.append(str(HINTS[h.reward_kind]) % {"needed": f"{h.amount_needed:.2f}", "reward": reward,
+                                                   "label": h.label})
+    return texts
+
+
+def snapshot_of(result: PricingResult) -> dict:
+    """The order's record of the rules that priced it (JSON)."""
+    def money(d):
+        return f"{d:.2f}"
+    return {
+        "engine": 1,
+        "subtotal": money(result.subtotal), "discount_total": money(result.discount_total),
+        "shipping_fee": money(result.shipping_fee), "shipping_discount": money(result.shipping_discount),
+        "total": money(result.total),
+        "adjustments": [{"source": a.source, "rule_id": a.rule_id, "label": a.label, "code": a.code,
+                         "amount": money(a.amount), "target": a.target,
+                         "lines": {sku: money(v) for sku, v in a.lines},
+                         "params": {k: str(v) for k, v in a.params}} for a in result.adjustments],
+        "lines": [{"sku": ln.sku, "discount": money(ln.discount)} for ln in result.lines],
+        "coupons": list(result.applied_coupons), "excluded": list(result.excluded),
+    }
+
+
+def list_promotions(*, status: str = "", now=None):
+    now = now or clock.now()
+    rows = Promotion.objects.all()
+    if status == "live":
+        rows = rows.filter(is_active=True, starts_at__lte=now, ends_at__gt=now)
+    elif status == "scheduled":
+        rows = rows.filter(is_active=True, starts_at__gt=now)
+    elif status == "ended":
+        rows = rows.filter(Q(ends_at__lte=now) | Q(is_active=False))
+    return rows
+
+
+def list_coupons(*, search: str = "", batch_id: int | None = None):
+    rows = Coupon.objects.select_related("batch")
+    if search:
+        rows = rows.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if batch_id:
+        rows = rows.filter(batch_id=batch_id)
+    return rows
+
+
+def get_promotion(pk: int) -> Promotion:
+    p = Promotion.objects.filter(pk=pk).first()
+    if p is None:
+        raise DomainError(str(MESSAGES["promotion_not_found"]), code="promotion_not_found", status=404)
+    return p
+
+
+def get_coupon(code: str) -> Coupon:
+    c = Coupon.objects.filter(code=code).first()
+    if c is None:
+        raise DomainError(str(MESSAGES["coupon_not_found"]), code="coupon_not_found", status=404)
+    return c
+
+
+def promotion_status(p: Promotion, now=None) -> str:
+    now = now or clock.now()
+    if not p.is_active or p.ends_at <= now:
+        return "ended"
+    return "live" if p.starts_at <= now else "scheduled"
+
+
+def sum_promotion_cost(promotion_ids=None, *, since=None, until=None) -> Decimal:
+    rows = OrderDiscount.objects.filter(source="promotion")
+    if promotion_ids is not None:
+        rows = rows.filter(promotion_id__in=promotion_ids)
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if until is not None:
+        rows = rows.filter(created_at__lt=until)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def status_label(status: str) -> str:
+    return {"live": _("进行中"), "scheduled": _("未开始"), "ended": _("已结束")}.get(status, status)

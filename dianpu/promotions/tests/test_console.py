@@ -1,0 +1,101 @@
+"""Console pages for promotions and coupons: who may open them, create, edit, end, batches + CSV."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dianpu.accounts.tests.builders import PASSWORD, make_staff
+from dianpu.core import clock
+from dianpu.promotions.models import Coupon, CouponBatch, Promotion
+
+from .builders import make_promotion
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(role):
+    user = make_staff(role, f"{role}-console")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_warehouse_cannot_open_promotions():
+    client = signed_in("warehouse")
+    assert client.get("/console/promotions/").status_code == 403
+    assert client.post("/console/promotions/new/", {"name": "x", "kind": "percent_off"}).status_code == 403
+    assert not Promotion.objects.exists()
+
+
+def test_marketing_creates_a_tiered_spend_and_save_promotion():
+    client = signed_in("marketing")
+    now = clock.now()
+    response = client.post("/console/promotions/new/", {
+        "name": "双十一满减", "kind": "spend_x_save_y", "starts_at": local(now), "ends_at": local(now + timedelta(days=3)),
+        "priority": "5", "scope_all": "on", "tiers": "200:20, 400:50"})
+    assert response.status_code == 302
+    p = Promotion.objects.get()
+    assert p.params == {"tiers": [{"threshold": "200", "amount": "20"}, {"threshold": "400", "amount": "50"}],
+                        "repeat": False}
+    page = client.get("/console/promotions/").content.decode()
+    assert "双十一满减" in page and "进行中" in page
+
+
+def test_bad_promotion_shows_field_errors_and_saves_nothing():
+    client = signed_in("owner")
+    now = clock.now()
+    response = client.post("/console/promotions/new/", {
+        "name": "倒置", "kind": "percent_off", "starts_at": local(now), "ends_at": local(now - timedelta(days=1)),
+        "scope_all": "on", "percent": "-5"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "结束时间必须晚于开始时间。" in page and "不能为负数。" in page
+    assert not Promotion.objects.exists()
+
+
+def test_edit_and_end_a_promotion():
+    p = make_promotion("percent_off", name="九折", percent=10)
+    client = signed_in("owner")
+    form = client.get(f"/console/promotions/{p.pk}/").content.decode()
+    assert 'value="九折"' in form
+    response = client.post(f"/console/promotions/{p.pk}/", {
+        "name": "八五折", "kind": "percent_off", "starts_at": local(p.starts_at), "ends_at": local(p.ends_at),
+        "scope_all": "on", "percent": "15"})
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert (p.name, p.params) == ("八五折", {"percent": "15"})
+    client.post(f"/console/promotions/{p.pk}/end/")
+    p.refresh_from_db()
+    assert p.is_active is False
+
+
+def test_coupon_batch_and_csv_download():
+    client = signed_in("marketing")
+    now = clock.now()
+    response = client.post("/console/promotions/coupons/", {
+        "action": "batch", "batch-name": "新客券", "batch-prefix": "NEW", "batch-quantity": "5",
+        "batch-kind": "amount", "batch-amount": "10", "batch-starts_at": local(now),
+        "batch-ends_at": local(now + timedelta(days=30)), "batch-scope_all": "on"})
+    assert response.status_code == 302
+    batch = CouponBatch.objects.get()
+    csv_text = client.get(f"/console/promotions/coupons/batches/{batch.pk}/codes.csv").content.decode("utf-8-sig")
+    rows = csv_text.strip().splitlines()
+    assert len(rows) == 6 and rows[0].startswith("code,kind,amount")
+    assert sorted(r.split(",")[0] for r in rows[1:]) == sorted(Coupon.objects.values_list("code", flat=True))
+
+
+def test_single_coupon_in_english():
+    client = signed_in("owner")
+    now = clock.now()
+    response = client.post("/console/promotions/coupons/", {
+        "action": "coupon", "coupon-code": "WELCOME", "coupon-kind": "percent", "coupon-percent": "150",
+        "coupon-starts_at": local(now), "coupon-ends_at": local(now + timedelta(days=3)), "coupon-scope_all": "on"},
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422 and "Too large." in response.content.decode()
+    assert not Coupon.objects.exists()
