@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dianpu.analytics.api import router as analytics_router
 from dianpu.catalog.api import router as catalog_router
 from dianpu.checkout.api import router as checkout_router
 from dianpu.core import messages as text
@@ -80,3 +81,4 @@ api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", fulfillment_router)
 api.add_router("/", payments_router)
+api.add_router("/", analytics_router)

@@ -56,3 +56,12 @@ def publish(event) -> None:
 
 def register_handlers() -> None:
     """Called once at start-up (core's AppConfig.ready). Downstream apps add their handlers here."""
+    from importlib import import_module
+
+    # Named, not imported at the top: upstream apps publish through this module, and downstream
+    # handler modules must not become their (indirect) imports.
+    for module in HANDLER_MODULES:
+        import_module(module).register()
+
+
+HANDLER_MODULES = ("dianpu.analytics.handlers",)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dianpu.orders",
     "dianpu.cart",
     "dianpu.checkout",
+    "dianpu.analytics",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
@@ -185,6 +186,18 @@ SHOP_NAME = os.environ.get("DIANPU_SHOP_NAME", "店铺 dianpu")
 SHOP_CURRENCY = "CNY"
 # Hours a bank-transfer order may stay unpaid before the worker cancels it and frees its stock.
 UNPAID_ORDER_TIMEOUT_HOURS = int(os.environ.get("DIANPU_UNPAID_ORDER_TIMEOUT_HOURS", "72"))
+
+# --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------
+ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)
+# When true, nothing is tracked until the visitor accepts the cookie banner (cookie dp_consent=yes).
+ANALYTICS_CONSENT_REQUIRED = env_bool("DIANPU_TRACKING_CONSENT_REQUIRED", False)
+ANALYTICS_FOLD_LAG_SECONDS = 5  # events younger than this wait for the next fold (inserts still committing)
+ANALYTICS_FLAG_RULE = {"decline_days": 3, "recovery_days": 7, "min_drop_percent": "0",
+                       "metrics": ["visitors", "sales"]}
+ANALYTICS_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
+# Who gets the operating reports by e-mail: role codes (accounts/domain/roles.py) per period.
+ANALYTICS_REPORT_ROLES = {"daily": ["owner", "operator"], "weekly": ["owner", "operator", "marketing"],
+                          "monthly": ["owner", "finance"]}
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -22,11 +22,13 @@ VIEW_AUDIT = "audit.view_auditentry"
 MANAGE_STAFF = "accounts.manage_staff"
 VIEW_CUSTOMERS = "customers.view_customer"
 VIEW_FIGURES = "orders.view_sales_figures"
+VIEW_ANALYTICS = "analytics.view_analytics"
+VIEW_MARGINS = "analytics.view_margins"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
     VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, RECORD_PAYMENT, FULFIL_ORDER, CANCEL_ORDER,
-    REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES,
+    REVIEW_ORDER, VIEW_AUDIT, MANAGE_STAFF, VIEW_CUSTOMERS, VIEW_FIGURES, VIEW_ANALYTICS, VIEW_MARGINS,
 )
 
 
@@ -42,10 +44,10 @@ ROLES: tuple[Role, ...] = (
     Role("owner", "店主 / 运营主管", "Owner", frozenset(ALL_PERMISSIONS)),
     Role("operator", "产品运营", "Product operator", frozenset({
         VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
-        VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
+        VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES, VIEW_ANALYTICS,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
-        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES,
+        VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, VIEW_ANALYTICS,
     })),
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
@@ -55,6 +57,7 @@ ROLES: tuple[Role, ...] = (
     })),
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES, VIEW_CUSTOMERS,
+        VIEW_ANALYTICS, VIEW_MARGINS,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.

@@ -1,0 +1,64 @@
+"""The bestseller flag rule (爆款数据跟踪): "falls three days running → declining; still below the
+earlier level after seven days → improve or replace". Pure; windows and thresholds are inputs
+(settings.ANALYTICS_FLAG_RULE)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+DECLINING = "declining"
+IMPROVE_OR_REPLACE = "improve_or_replace"
+SEVERITY = {None: 0, DECLINING: 1, IMPROVE_OR_REPLACE: 2}
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    decline_days: int = 3  # this many consecutive daily falls make a product "declining"
+    recovery_days: int = 7  # still below the level before the fall this many days after it: improve or replace
+    min_drop_percent: Decimal = Decimal("0")  # a day "falls" when it is lower than the day before by more than this
+    metrics: tuple[str, ...] = ("visitors", "sales")
+
+    @property
+    def lookback_days(self) -> int:
+        return self.decline_days + self.recovery_days + 7
+
+
+def _falls(previous, current, min_drop_percent: Decimal) -> bool:
+    previous, current = Decimal(str(previous)), Decimal(str(current))
+    return current < previous * (Decimal(100) - min_drop_percent) / Decimal(100)
+
+
+def evaluate_series(values: Sequence, rule: FlagRule):
+    """Flag for the last day of `values` (one figure per day, oldest first, no gaps).
+
+    A decline run is `decline_days` consecutive falls; its baseline is the value just before
+    it. The product stays flagged while every day since the run began is below the baseline:
+    "declining" at first, "improve_or_replace" once `recovery_days` days have passed since the
+    baseline day. Reaching the baseline again clears the flag.
+    """
+    n = len(values)
+    k = rule.decline_days
+    if k < 1 or n < k + 1:
+        return None
+    last = n - 1
+    # Walk back over run ends; the most recent run that has not recovered decides.
+    for end in range(last, k - 1, -1):
+        start = end - k + 1  # first falling day
+        base_index = start - 1
+        if not all(_falls(values[i - 1], values[i], rule.min_drop_percent) for i in range(start, end + 1)):
+            continue
+        baseline = Decimal(str(values[base_index]))
+        if any(Decimal(str(v)) >= baseline for v in values[start:]):
+            return None  # recovered since this run (and any older run is older still)
+        return IMPROVE_OR_REPLACE if last - base_index >= rule.recovery_days else DECLINING
+    return None
+
+
+def evaluate_flag(series_by_metric: dict[str, Sequence], rule: FlagRule):
+    """The most severe flag over the rule's metrics."""
+    worst = None
+    for metric in rule.metrics:
+        flag = evaluate_series(series_by_metric.get(metric, ()), rule)
+        if SEVERITY[flag] > SEVERITY[worst]:
+            worst = flag
+    return worst

@@ -1,0 +1,229 @@
+"""Reads for the dashboard, the bestseller table, the funnel and the API — from the rollups —
+and the same figures computed straight from the raw tables (tests and the benchmark compare)."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+
+from dianpu.catalog.models import Product
+from dianpu.orders.models import Order, OrderLine
+from dianpu.payments.models import Refund
+
+from .domain.flags import FlagRule, evaluate_flag
+from .domain.tracking import STAGE_OF_KIND, Kind
+from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorDay
+from .shopdays import days_between, period_bounds, previous_period
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+
+
+def rate(part, whole, places: int = 4) -> float:
+    return round(float(part) / float(whole), places) if whole else 0.0
+
+
+def _money(value) -> Decimal:
+    return (Decimal(value) if value is not None else ZERO).quantize(CENT)
+
+
+def flag_rule() -> FlagRule:
+    cfg = settings.ANALYTICS_FLAG_RULE
+    return FlagRule(decline_days=int(cfg["decline_days"]), recovery_days=int(cfg["recovery_days"]),
+                    min_drop_percent=Decimal(str(cfg["min_drop_percent"])), metrics=tuple(cfg["metrics"]))
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, **extra) -> dict:
+    return {"orders": orders, "sales": sales, "average_order_value": (sales / orders).quantize(CENT) if orders else ZERO,
+            "refunds": refunds, "visitors": visitors, "conversion_rate": rate(orders, visitors), **extra}
+
+
+def get_summary(date_from: date, date_to: date) -> dict:
+    """Orders placed in the period and not cancelled, their sales, the money refunded in the period,
+    distinct visitors; conversion = orders ÷ visitors. From the rollups."""
+    agg = DailyStat.objects.filter(day__range=(date_from, date_to)).aggregate(
+        orders=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds"), refund_count=Sum("refund_count"),
+        new=Sum("new_customer_orders"), returning=Sum("returning_customer_orders"), visits=Sum("visits"),
+        page_views=Sum("page_views"))
+    visitors = VisitorDay.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    sales, refunds = _money(agg["sales"]), _money(agg["refunds"])
+    return _summary_from(agg["orders"] or 0, sales, refunds, visitors, refund_count=agg["refund_count"] or 0,
+                         refund_rate=rate(refunds, sales), new_customer_orders=agg["new"] or 0,
+                         returning_customer_orders=agg["returning"] or 0, visits=agg["visits"] or 0,
+                         page_views=agg["page_views"] or 0)
+
+
+def raw_summary(date_from: date, date_to: date) -> dict:
+    """The contract figures of get_summary, straight from orders, refunds and tracking events."""
+    start, end = period_bounds(date_from, date_to)
+    agg = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).exclude(
+        status=Order.Status.CANCELLED).aggregate(orders=Count("id"), sales=Sum("grand_total"))
+    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start,
+                                    created_at__lt=end).aggregate(total=Sum("amount"))["total"]
+    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
+
+
+def get_daily_series(date_from: date, date_to: date) -> list[dict]:
+    rows = {r["day"]: r for r in DailyStat.objects.filter(day__range=(date_from, date_to)).values()}
+    out = []
+    for day in days_between(date_from, date_to):
+        r = rows.get(day, {})
+        out.append({"date": day.isoformat(), "orders": r.get("orders", 0), "sales": _money(r.get("sales")),
+                    "refunds": _money(r.get("refunds")), "visitors": r.get("visitors", 0),
+                    "visits": r.get("visits", 0), "new_customer_orders": r.get("new_customer_orders", 0),
+                    "returning_customer_orders": r.get("returning_customer_orders", 0)})
+    return out
+
+
+def get_dashboard(date_from: date, date_to: date) -> dict:
+    """The period against the one just before it, and the daily series for the charts."""
+    prev_from, prev_to = previous_period(date_from, date_to)
+    current, previous = get_summary(date_from, date_to), get_summary(prev_from, prev_to)
+    changes = {}
+    for key in ("orders", "sales", "average_order_value", "visitors", "conversion_rate", "refund_rate",
+                "refunds", "new_customer_orders", "returning_customer_orders"):
+        before, now = previous[key], current[key]
+        changes[key] = None if not before else round((float(now) - float(before)) / float(before) * 100, 1)
+    return {"date_from": date_from, "date_to": date_to, "previous_from": prev_from, "previous_to": prev_to,
+            "current": current, "previous": previous, "changes": changes,
+            "series": get_daily_series(date_from, date_to),
+            "previous_series": get_daily_series(prev_from, prev_to)}
+
+
+# --- bestseller tracking ---------------------------------------------------------------------
+
+PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
+                   "list_impressions", "list_clicks", "buyers", "units", "sales", "refunds")
+
+
+def _bestseller_item(product, figures: dict, flag) -> dict:
+    visitors = figures["visitors"]
+    return {
+        "product_id": product.id if product else None, "slug": product.slug if product else "",
+        "name": product.name if product else "", "visitors": visitors, "views": figures["views"],
+        "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
+        if figures["dwell_samples"] else 0.0,
+        "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
+        "conversion_rate": rate(figures["buyers"], visitors), "units": figures["units"],
+        "sales": _money(figures["sales"]), "refunds": figures["refunds"],
+        "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
+        "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
+    }
+
+
+def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
+    """Per product, the day's figures and its flag (from the days before, settings.ANALYTICS_FLAG_RULE).
+    Products with any figure in the flag window are listed, best sellers first."""
+    rule = flag_rule()
+    window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
+    series: dict[int, dict[date, dict]] = defaultdict(dict)
+    for row in DailyProductStat.objects.filter(day__range=(window[0], day)).values("product_id", "day",
+                                                                                     *PRODUCT_FIGURES):
+        series[row["product_id"]][row["day"]] = row
+    empty = dict.fromkeys(PRODUCT_FIGURES, 0)
+    products = Product.objects.in_bulk(list(series))
+    items = []
+    for product_id, by_day in series.items():
+        flag = evaluate_flag({m: [by_day.get(d, empty).get(m, 0) for d in window] for m in rule.metrics}, rule)
+        if flagged_only and flag is None:
+            continue
+        items.append(_bestseller_item(products.get(product_id), by_day.get(day, empty), flag))
+    items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
+    return items
+
+
+def raw_product_day(day: date) -> dict[int, dict]:
+    """The per product figures of one day straight from events, orders and refunds."""
+    out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(PRODUCT_FIGURES, 0))
+    events = TrackingEvent.objects.filter(day=day, product_id__isnull=False)
+    for row in events.values("product_id").annotate(
+            n_views=Count("id", filter=Q(kind=Kind.PRODUCT_VIEW)),
+            n_visitors=Count("visitor_id", filter=Q(kind=Kind.PRODUCT_VIEW), distinct=True),
+            n_add_to_carts=Count("id", filter=Q(kind=Kind.ADD_TO_CART)),
+            n_cart_visitors=Count("visitor_id", filter=Q(kind=Kind.ADD_TO_CART), distinct=True),
+            n_dwell_ms=Sum("dwell_ms", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+            n_dwell_samples=Count("id", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+            n_list_impressions=Count("id", filter=Q(kind=Kind.LIST_IMPRESSION)),
+            n_list_clicks=Count("id", filter=Q(kind=Kind.LIST_CLICK))):
+        product = row.pop("product_id")
+        out[product].update({k[2:]: v or 0 for k, v in row.items()})
+    start, end = period_bounds(day, day)
+    lines = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end,
+                                     product_id_snapshot__isnull=False).exclude(order__status=Order.Status.CANCELLED)
+    for row in lines.values("product_id_snapshot").annotate(
+            n_units=Sum("quantity"), n_sales=Sum("line_total"),
+            n_buyers=Count("order__email", filter=Q(order__paid_at__isnull=False), distinct=True)):
+        out[row["product_id_snapshot"]].update(units=row["n_units"], sales=_money(row["n_sales"]),
+                                               buyers=row["n_buyers"])
+    refunded = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
+    for refund_order in refunded.values_list("order_id", flat=True):
+        products = set(OrderLine.objects.filter(order_id=refund_order, product_id_snapshot__isnull=False)
+                       .values_list("product_id_snapshot", flat=True))
+        for product in products:
+            out[product]["refunds"] += 1
+    return {p: {**f, "sales": _money(f["sales"])} for p, f in out.items()}
+
+
+def rollup_product_day(day: date) -> dict[int, dict]:
+    return {row.pop("product_id"): {**row, "sales": _money(row["sales"])}
+            for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
+            if any(row[f] for f in PRODUCT_FIGURES)}
+
+
+# --- funnel and sources ----------------------------------------------------------------------
+
+def _funnel_steps(counts: dict) -> list[dict]:
+    steps = []
+    for i, key in enumerate(FUNNEL_STEPS):
+        value = counts.get(key) or 0
+        before = (counts.get(FUNNEL_STEPS[i - 1]) or 0) if i else None
+        steps.append({"step": key, "visits": value,
+                      "drop_off_rate": None if before is None else round(1 - rate(value, before), 4) if before else 0.0,
+                      "rate_from_start": rate(value, counts.get("visits") or 0)})
+    return steps
+
+
+def get_funnel(date_from: date, date_to: date, *, by: str = "") -> dict:
+    """Visit → product view → add to cart → checkout → purchase, overall and per channel or device."""
+    qs = DailySourceStat.objects.filter(day__range=(date_from, date_to))
+    total = qs.aggregate(**{step: Sum(step) for step in FUNNEL_STEPS})
+    groups = []
+    if by in ("channel", "device", "source"):
+        for row in qs.values(by).annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits"):
+            groups.append({"key": row[by], "steps": _funnel_steps(row)})
+    return {"steps": _funnel_steps(total), "groups": groups}
+
+
+def raw_funnel_counts(date_from: date, date_to: date) -> dict:
+    """Funnel counts straight from the events: per visit, its first day and its furthest stage."""
+    stage = Case(*[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
+                 default=Value(1), output_field=IntegerField())
+    visits = (TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
+              .values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
+              .filter(first_day__range=(date_from, date_to)))
+    counts = dict.fromkeys(FUNNEL_STEPS, 0)
+    for row in visits.values_list("stage", flat=True).iterator():
+        for reached in range(1, row + 1):
+            counts[FUNNEL_STEPS[reached - 1]] += 1
+    return counts
+
+
+def list_sources(date_from: date, date_to: date) -> list[dict]:
+    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values("channel", "source")
+            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits", "channel", "source"))
+    return [{**r, "conversion_rate": rate(r["purchase_visits"], r["visits"])} for r in rows]
+
+
+def list_channels(date_from: date, date_to: date, *, by: str = "channel") -> list[dict]:
+    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values(by)
+            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits"))
+    return [{"key": r[by], **{s: r[s] for s in FUNNEL_STEPS}, "conversion_rate": rate(r["purchase_visits"], r["visits"])}
+            for r in rows]
+
+
