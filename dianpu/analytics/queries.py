@@ -227,3 +227,152 @@ def list_channels(date_from: date, date_to: date, *, by: str = "channel") -> lis
             for r in rows]
 
 
+
+
+# --- sales analysis, cohorts, RFM (from the order tables) ------------------------------------
+
+PRICE_BANDS = (Decimal("0"), Decimal("50"), Decimal("100"), Decimal("200"), Decimal("500"), Decimal("1000"))
+
+
+def price_band_of(unit_price: Decimal) -> str:
+    lower = max(b for b in PRICE_BANDS if unit_price >= b)
+    higher = [b for b in PRICE_BANDS if b > lower]
+    return f"{lower:.0f}–{higher[0]:.0f}" if higher else f"{lower:.0f}+"
+
+
+def _counted_lines(date_from: date, date_to: date):
+    start, end = period_bounds(date_from, date_to)
+    return OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end).exclude(
+        order__status=Order.Status.CANCELLED)
+
+
+def _counted_orders(date_from: date, date_to: date):
+    start, end = period_bounds(date_from, date_to)
+    return Order.objects.filter(placed_at__gte=start, placed_at__lt=end).exclude(status=Order.Status.CANCELLED)
+
+
+def get_sales_breakdown(date_from: date, date_to: date, *, by: str, with_margin: bool = False) -> list[dict]:
+    """Sales of the period by category, price_band, product, region, channel, hour or weekday.
+    Margin (sales − units × the variant's cost price) only when `with_margin`."""
+    from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+    from dianpu.catalog.models import Variant
+
+    from .domain.tracking import classify_channel
+    from .shopdays import shop_tz
+
+    groups: dict = defaultdict(lambda: {"orders": set(), "units": 0, "sales": ZERO, "cost": ZERO})
+    if by in ("category", "price_band", "product"):
+        costs = {}
+        rows = _counted_lines(date_from, date_to).values_list(
+            "order_id", "product_id_snapshot", "variant_id", "unit_price", "quantity", "line_total")
+        rows = list(rows)
+        if with_margin:
+            costs = dict(Variant.objects.filter(id__in={r[2] for r in rows if r[2]}).values_list("id", "cost_price"))
+        products = {p.id: p for p in Product.objects.filter(id__in={r[1] for r in rows if r[1]})
+                    .select_related("category")}
+        for order_id, product_id, variant_id, unit_price, quantity, line_total in rows:
+            product = products.get(product_id)
+            if by == "category":
+                key = product.category.name if product and product.category else "—"
+            elif by == "price_band":
+                key = price_band_of(unit_price)
+            else:
+                key = product.name if product else "—"
+            g = groups[key]
+            g["orders"].add(order_id)
+            g["units"] += quantity
+            g["sales"] += line_total
+            g["cost"] += costs.get(variant_id, ZERO) * quantity
+    else:
+        orders = _counted_orders(date_from, date_to)
+        if by == "region":
+            rows = orders.values_list("id", "ship_province", "grand_total")
+        elif by == "hour":
+            rows = orders.annotate(k=ExtractHour("placed_at", tzinfo=shop_tz())).values_list("id", "k", "grand_total")
+        elif by == "weekday":
+            rows = orders.annotate(k=ExtractIsoWeekDay("placed_at", tzinfo=shop_tz())).values_list(
+                "id", "k", "grand_total")
+        elif by == "channel":
+            rows = [(i, classify_channel(utm_source=s, utm_medium=m, referrer_host=r).value, t)
+                    for i, s, m, r, t in orders.values_list("id", "utm_source", "utm_medium", "referrer_host",
+                                                            "grand_total")]
+        else:
+            raise ValueError(by)
+        for order_id, key, total in rows:
+            g = groups[key]
+            g["orders"].add(order_id)
+            g["sales"] += total
+    out = []
+    for key, g in groups.items():
+        row = {"key": key, "orders": len(g["orders"]), "units": g["units"], "sales": _money(g["sales"])}
+        if with_margin and by in ("category", "price_band", "product"):
+            row["margin"] = _money(g["sales"] - g["cost"])
+        out.append(row)
+    if by in ("hour", "weekday"):
+        out.sort(key=lambda r: r["key"])
+    else:
+        out.sort(key=lambda r: (-r["sales"], str(r["key"])))
+    return out
+
+
+def get_cohorts(date_from: date, date_to: date) -> list[dict]:
+    """Customers by the month of their first order; how many ordered again in each later month."""
+    first_month: dict[str, date] = {}
+    months_active: dict[str, set] = defaultdict(set)
+    from .shopdays import shop_tz
+
+    tz = shop_tz()
+    for email, placed_at in Order.objects.exclude(status=Order.Status.CANCELLED).order_by(
+            "placed_at").values_list("email", "placed_at").iterator():
+        month = placed_at.astimezone(tz).date().replace(day=1)
+        first_month.setdefault(email, month)
+        months_active[email].add(month)
+    cohorts: dict[date, dict] = {}
+    for email, month in first_month.items():
+        if not (date_from.replace(day=1) <= month <= date_to):
+            continue
+        c = cohorts.setdefault(month, {"customers": 0, "returned": defaultdict(int), "repeat": 0})
+        c["customers"] += 1
+        later = sorted(m for m in months_active[email] if m > month)
+        if later:
+            c["repeat"] += 1
+        for m in later:
+            c["returned"][(m.year - month.year) * 12 + m.month - month.month] += 1
+    out = []
+    for month in sorted(cohorts):
+        c = cohorts[month]
+        width = max(c["returned"], default=0)
+        out.append({"month": month.strftime("%Y-%m"), "customers": c["customers"],
+                    "repurchase_rate": rate(c["repeat"], c["customers"]),
+                    "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)]})
+    return out
+
+
+def rfm_rule():
+    from .domain.rfm import RfmRule
+
+    cfg = settings.ANALYTICS_RFM_RULE
+    return RfmRule(active_days=int(cfg["active_days"]), lost_days=int(cfg["lost_days"]),
+                   loyal_orders=int(cfg["loyal_orders"]), high_value_amount=Decimal(str(cfg["high_value_amount"])))
+
+
+def get_rfm_segments(as_of: date) -> dict:
+    """Every customer (by e-mail) with orders not cancelled up to `as_of`, put in one RFM segment;
+    per segment the count and revenue, and the members."""
+    from .domain.rfm import SEGMENTS, classify_customer
+    from .shopdays import local_day
+
+    _start, end = period_bounds(as_of, as_of)
+    rule = rfm_rule()
+    segments = {s: {"segment": s, "customers": 0, "revenue": ZERO} for s in SEGMENTS}
+    members: dict[str, str] = {}
+    rows = (Order.objects.filter(placed_at__lt=end).exclude(status=Order.Status.CANCELLED).values("email")
+            .annotate(last=Max("placed_at"), n=Count("id"), money=Sum("grand_total")))
+    for row in rows.iterator():
+        segment = classify_customer(recency_days=(as_of - local_day(row["last"])).days, orders=row["n"],
+                                    monetary=row["money"], rule=rule)
+        members[row["email"]] = segment
+        segments[segment]["customers"] += 1
+        segments[segment]["revenue"] += row["money"]
+    return {"segments": [{**s, "revenue": _money(s["revenue"])} for s in segments.values()], "members": members}

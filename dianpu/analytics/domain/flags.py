@@ -32,7 +32,7 @@ def evaluate_series(values: Sequence, rule: FlagRule):
     """Flag for the last day of `values` (one figure per day, oldest first, no gaps).
 
     A decline run is `decline_days` consecutive falls; its baseline is the value just before
-    it. The product stays flagged while every day since the run began is below the baseline:
+    it (the oldest run in the window not recovered from decides). The product stays flagged while every day since the run began is below the baseline:
     "declining" at first, "improve_or_replace" once `recovery_days` days have passed since the
     baseline day. Reaching the baseline again clears the flag.
     """
@@ -41,15 +41,15 @@ def evaluate_series(values: Sequence, rule: FlagRule):
     if k < 1 or n < k + 1:
         return None
     last = n - 1
-    # Walk back over run ends; the most recent run that has not recovered decides.
-    for end in range(last, k - 1, -1):
+    # The oldest decline run that has not recovered since decides (its baseline is the earlier level).
+    for end in range(k, last + 1):
         start = end - k + 1  # first falling day
         base_index = start - 1
         if not all(_falls(values[i - 1], values[i], rule.min_drop_percent) for i in range(start, end + 1)):
             continue
         baseline = Decimal(str(values[base_index]))
         if any(Decimal(str(v)) >= baseline for v in values[start:]):
-            return None  # recovered since this run (and any older run is older still)
+            continue  # recovered since this run
         return IMPROVE_OR_REPLACE if last - base_index >= rule.recovery_days else DECLINING
     return None
 
