@@ -129,7 +129,7 @@ def _events_from(body: bytes) -> list[services.EventInput]:
     return events
 
 
-@router.post("/analytics/collect", auth=None, include_in_schema=False)
+@router.post("/analytics/collect", auth=None, include_in_schema=False, url_name="analytics_collect")
 def collect(request):
     """Beacons from the storefront's tracking script (navigator.sendBeacon). Always 204: the browser
     does not read the answer; events are dropped when tracking is not allowed."""

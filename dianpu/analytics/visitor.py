@@ -6,6 +6,7 @@ Nothing is tracked when the browser sends Do Not Track or Global Privacy Control
 is switched off, or when consent is required and not given."""
 
 import json
+import logging
 import re
 from urllib.parse import unquote
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from .domain.tracking import Device, classify_channel, classify_device, source_label
 from .services import VisitContext
 
+log = logging.getLogger(__name__)
 VISITOR_COOKIE, SESSION_COOKIE, SOURCE_COOKIE, CONSENT_COOKIE = "dp_vid", "dp_sid", "dp_src", "dp_consent"
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -70,3 +72,17 @@ def order_attribution(request) -> dict:
         return {}
     touch = first_touch(request)
     return {**touch, "visitor_id": context.visitor_id}
+
+
+def record_server_event(request, kind: str, *, product_id: int | None = None, order_id: int | None = None) -> None:
+    """Record what the server saw this visitor do (add to cart, checkout, purchase). Never fails
+    the page it is called from."""
+    from .services import EventInput, record_events
+
+    try:
+        context = visit_context(request)
+        if context is not None:
+            record_events(context, [EventInput(kind=kind, path=request.path[:300], product_id=product_id,
+                                               order_id=order_id)], from_browser=False)
+    except Exception:  # tracking must never break shopping
+        log.exception("could not record a tracking event", extra={"kind": kind})

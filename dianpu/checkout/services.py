@@ -70,9 +70,10 @@ def price_request(req: CheckoutRequest) -> PricedCart:
     return PricedCart(lines, method, subtotal, quote_shipping(method, subtotal))
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> PlacedOrder:
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
-    errors) or InsufficientStockError (409, naming the SKU) and then writes nothing."""
+    errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
+    `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront."""
     priced = price_request(req)
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
     gateway = get_gateway(req.payment_method)
@@ -88,6 +89,7 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> Place
             shipping_method=priced.shipping_method.code, payment_method=gateway.code,
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
+            attribution=attribution,
         )
         wanted: dict[int, int] = {}
         for ln in priced.lines:

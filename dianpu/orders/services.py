@@ -66,7 +66,7 @@ def _person(actor):
 def create_order(*, customer, email: str, lines: list[LineInput], address: AddressInput, shipping_method: str,
                  payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
                  ip_address: str | None = None, note: str = "", channel: str = "web",
-                 discount_total: Decimal = Decimal("0.00")) -> Order:
+                 discount_total: Decimal = Decimal("0.00"), attribution: dict | None = None) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
@@ -81,6 +81,7 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
         shipping_method=shipping_method, payment_method=payment_method, pays_on_delivery=pays_on_delivery,
         note=note, subtotal=subtotal, shipping_total=shipping_total, discount_total=discount_total,
         grand_total=grand_total, ip_address=ip_address, placed_at=now,
+        **attribution_fields(attribution),
     )
     for _attempt in range(10):
         try:
@@ -103,6 +104,15 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
     events.publish(events.OrderPlaced(order.id, order.number, grand_total, now))
     transaction.on_commit(lambda: _notify(order.id, "order_confirmed"))
     return order
+
+
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "referrer_host": 200,
+                      "visitor_id": 64}
+
+
+def attribution_fields(attribution: dict | None) -> dict:
+    """The order's attribution columns from what the storefront knows of the visit (first touch)."""
+    return {name: str((attribution or {}).get(name) or "")[:size] for name, size in ATTRIBUTION_FIELDS.items()}
 
 
 def _count_units(order, lines, sign: int) -> None:
