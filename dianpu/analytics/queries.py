@@ -376,3 +376,29 @@ def get_rfm_segments(as_of: date) -> dict:
         segments[segment]["customers"] += 1
         segments[segment]["revenue"] += row["money"]
     return {"segments": [{**s, "revenue": _money(s["revenue"])} for s in segments.values()], "members": members}
+
+
+ROW_LIMIT = 5000
+
+
+def list_rows(kind: str, date_from: date, date_to: date) -> list[dict]:
+    """The rows behind a dashboard figure (at most ROW_LIMIT): visits, refunds, new or returning
+    customers' orders."""
+    from .models import OrderFact, VisitStage
+    from .shopdays import shop_tz
+
+    tz = shop_tz()
+    if kind == "visits":
+        return list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day", "session_id").values(
+            "day", "visitor_id", "channel", "source", "device", "stage")[:ROW_LIMIT])
+    start, end = period_bounds(date_from, date_to)
+    if kind == "refunds":
+        return [{"created_at": r["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": r["order__number"],
+                 "amount": r["amount"], "reason": r["reason"]}
+                for r in Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
+                .order_by("-created_at").values("created_at", "order__number", "amount", "reason")[:ROW_LIMIT]]
+    facts = OrderFact.objects.filter(day__range=(date_from, date_to), cancelled=False,
+                                     is_new_customer=(kind == "new")).values_list("order_id", flat=True)
+    orders = Order.objects.filter(id__in=list(facts[:ROW_LIMIT])).order_by("-placed_at")
+    return [{"placed_at": o.placed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": o.number,
+             "email": o.email, "grand_total": o.grand_total} for o in orders]

@@ -22,12 +22,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("catalog", pgettext_lazy("console section", "商品"), "console:catalog:product-list", roles.VIEW_CATALOG),
     Section("orders", pgettext_lazy("console section", "订单"), "console:orders:order-list", roles.VIEW_ORDERS),
     Section("inventory", pgettext_lazy("console section", "库存"), "console:inventory:level-list", roles.VIEW_STOCK),
+    Section("analytics", pgettext_lazy("console section", "数据分析"), "console:analytics:dashboard",
+            roles.VIEW_ANALYTICS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
-                      "accounts": "staff"}
+                      "accounts": "staff", "analytics": "analytics"}
 
 
 def section_of(namespaces: list[str]) -> str:

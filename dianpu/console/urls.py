@@ -7,6 +7,7 @@ URL names (all inside the "console" namespace):
   console:inventory:<noun>-<verb>   dianpu/inventory/console/urls.py   /console/inventory/…
   console:audit:<noun>-<verb>       dianpu/audit/console/urls.py       /console/audit/…
   console:accounts:<noun>-<verb>    dianpu/accounts/console/urls.py    /console/staff/…
+  console:analytics:<noun>[-<verb>] dianpu/analytics/console/urls.py   /console/analytics/…
 """
 
 from django.urls import include, path
@@ -23,4 +24,5 @@ urlpatterns = [
     path("inventory/", include("dianpu.inventory.console.urls")),
     path("audit/", include("dianpu.audit.console.urls")),
     path("staff/", include("dianpu.accounts.console.urls")),
+    path("analytics/", include("dianpu.analytics.console.urls")),
 ]
