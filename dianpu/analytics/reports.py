@@ -115,9 +115,9 @@ def render_pdf(title: str, tables: list[Table]) -> bytes:
 
 
 def report_title(kind: str, date_from: date, date_to: date) -> str:
-    name = {"daily": _("日报"), "weekly": _("周报"), "monthly": _("月报")}[kind]
+    name = {"daily": _("经营日报"), "weekly": _("经营周报"), "monthly": _("经营月报")}[kind]
     span = str(date_from) if date_from == date_to else f"{date_from} ~ {date_to}"
-    return f"{settings.SHOP_NAME} {_('经营')}{name} {span}"
+    return f"{settings.SHOP_NAME} {name} {span}"
 
 
 def recipients(kind: str) -> list[str]:
