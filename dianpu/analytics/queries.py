@@ -122,18 +122,23 @@ def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
     Products with any figure in the flag window are listed, best sellers first."""
     rule = flag_rule()
     window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
-    series: dict[int, dict[date, dict]] = defaultdict(dict)
-    for row in DailyProductStat.objects.filter(day__range=(window[0], day)).values("product_id", "day",
-                                                                                     *PRODUCT_FIGURES):
-        series[row["product_id"]][row["day"]] = row
-    empty = dict.fromkeys(PRODUCT_FIGURES, 0)
-    products = Product.objects.in_bulk(list(series))
-    items = []
-    for product_id, by_day in series.items():
-        flag = evaluate_flag({m: [by_day.get(d, empty).get(m, 0) for d in window] for m in rule.metrics}, rule)
-        if flagged_only and flag is None:
-            continue
-        items.append(_bestseller_item(products.get(product_id), by_day.get(day, empty), flag))
+    position = {d: i for i, d in enumerate(window)}
+    series: dict[int, dict[str, list]] = {}
+    for product_id, row_day, *figures in DailyProductStat.objects.filter(day__range=(window[0], day)).values_list(
+            "product_id", "day", *rule.metrics).iterator(chunk_size=10_000):
+        by_metric = series.get(product_id)
+        if by_metric is None:
+            by_metric = series[product_id] = {m: [0] * len(window) for m in rule.metrics}
+        for metric, value in zip(rule.metrics, figures):
+            by_metric[metric][position[row_day]] = value
+    today = {row[0]: row[1:] for row in DailyProductStat.objects.filter(day=day).values_list(
+        "product_id", *PRODUCT_FIGURES)}
+    empty = (0,) * len(PRODUCT_FIGURES)
+    flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
+    shown = [p for p in series if flags[p] is not None or not flagged_only]
+    products = {p.id: p for p in Product.objects.filter(id__in=shown).only("id", "slug", "name")}
+    items = [_bestseller_item(products.get(p), dict(zip(PRODUCT_FIGURES, today.get(p, empty))), flags[p])
+             for p in shown]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
     return items
 

@@ -24,6 +24,8 @@ class FlagRule:
 
 
 def _falls(previous, current, min_drop_percent: Decimal) -> bool:
+    if not min_drop_percent:
+        return current < previous
     previous, current = Decimal(str(previous)), Decimal(str(current))
     return current < previous * (Decimal(100) - min_drop_percent) / Decimal(100)
 
@@ -41,16 +43,22 @@ def evaluate_series(values: Sequence, rule: FlagRule):
     if k < 1 or n < k + 1:
         return None
     last = n - 1
+    run = 0
+    run_ends = []  # indexes where at least k consecutive falls have been seen
+    for i in range(1, n):
+        run = run + 1 if _falls(values[i - 1], values[i], rule.min_drop_percent) else 0
+        if run >= k:
+            run_ends.append(i)
+    if not run_ends:
+        return None
+    suffix_max = list(values)
+    for i in range(n - 2, -1, -1):
+        suffix_max[i] = max(values[i], suffix_max[i + 1])
     # The oldest decline run that has not recovered since decides (its baseline is the earlier level).
-    for end in range(k, last + 1):
-        start = end - k + 1  # first falling day
-        base_index = start - 1
-        if not all(_falls(values[i - 1], values[i], rule.min_drop_percent) for i in range(start, end + 1)):
-            continue
-        baseline = Decimal(str(values[base_index]))
-        if any(Decimal(str(v)) >= baseline for v in values[start:]):
-            continue  # recovered since this run
-        return IMPROVE_OR_REPLACE if last - base_index >= rule.recovery_days else DECLINING
+    for end in run_ends:
+        base_index = end - k
+        if suffix_max[base_index + 1] < values[base_index]:
+            return IMPROVE_OR_REPLACE if last - base_index >= rule.recovery_days else DECLINING
     return None
 
 
