@@ -407,3 +407,35 @@ def list_rows(kind: str, date_from: date, date_to: date) -> list[dict]:
     orders = Order.objects.filter(id__in=list(facts[:ROW_LIMIT])).order_by("-placed_at")
     return [{"placed_at": o.placed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": o.number,
              "email": o.email, "grand_total": o.grand_total} for o in orders]
+
+
+def list_user_paths(date_from: date, date_to: date, *, steps: int = 3, limit: int = 15,
+                    max_visits: int = 50_000) -> dict:
+    """The most common page sequences (page types) before a purchase and before leaving, over the
+    visits that began in the period (the latest `max_visits` of them)."""
+    from .domain.paths import page_type, summarize_paths
+    from .models import VisitStage
+
+    sessions = list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day").values_list(
+        "session_id", flat=True)[:max_visits])
+    visits: dict[str, list] = {}
+    for offset in range(0, len(sessions), 5000):
+        for session, kind, path in TrackingEvent.objects.filter(
+                session_id__in=sessions[offset:offset + 5000],
+                kind__in=(Kind.PAGE_VIEW, Kind.PURCHASE)).order_by("session_id", "id").values_list(
+                "session_id", "kind", "path"):
+            entry = visits.setdefault(session, [[], False])
+            if entry[1]:
+                continue  # pages after the purchase do not lead to it
+            if kind == Kind.PURCHASE:
+                entry[1] = True
+            else:
+                entry[0].append(page_type(path))
+    before_purchase, before_leaving = summarize_paths(((p, bought) for p, bought in visits.values()), steps=steps)
+    purchases, leaves = sum(before_purchase.values()), sum(before_leaving.values())
+    return {
+        "before_purchase": [{"pages": list(k), "visits": n, "share": rate(n, purchases)}
+                            for k, n in before_purchase.most_common(limit)],
+        "before_leaving": [{"pages": list(k), "visits": n, "share": rate(n, leaves)}
+                           for k, n in before_leaving.most_common(limit)],
+    }

@@ -129,3 +129,15 @@ def row_table(kind, rows, channel_labels, device_labels) -> Table:
     return Table(kind, title, [Column("placed_at", _("下单时间")), Column("number", _("订单号")),
                                Column("email", _("邮箱")), Column("grand_total", _("应付总额"), numeric=True)],
                  shown, links={"number": "url"})
+
+
+PAGE_LABELS = {"home": lambda: _("首页"), "category": lambda: _("分类页"), "product": lambda: _("商品详情页"),
+               "search": lambda: _("搜索页"), "cart": lambda: _("购物车"), "checkout": lambda: _("结算页"),
+               "order": lambda: _("订单页")}
+
+
+def path_table(key, title, paths) -> Table:
+    rows = [{"pages": " → ".join(PAGE_LABELS[p]() if p in PAGE_LABELS else p for p in r["pages"]),
+             "visits": r["visits"], "share": r["share"]} for r in paths]
+    return Table(key, title, [Column("pages", _("页面路径（最后几步）")), Column("visits", _("访问次数"), numeric=True),
+                              Column("share", _("占比"), percent=True)], rows)

@@ -21,6 +21,7 @@ from .tables import (
     channel_table,
     cohort_table,
     funnel_table,
+    path_table,
     rfm_table,
     row_table,
     source_table,
@@ -130,6 +131,9 @@ def funnel(request):
         channel_table("funnel_channel", _("按渠道"), by_channel["groups"], CHANNEL_LABELS),
         channel_table("funnel_device", _("按设备"), by_device["groups"], DEVICE_LABELS),
     ]
+    paths = queries.list_user_paths(date_from, date_to)
+    tables += [path_table("paths_purchase", _("下单前的路径"), paths["before_purchase"]),
+               path_table("paths_leaving", _("离开前的路径"), paths["before_leaving"])]
     chart = {"steps": [{"name": str(row["label"]), "value": row["visits"]} for row in tables[0].rows]}
     return _export(request, tables) or render(request, "analytics/console/funnel.html", {
         "form": form, "tables": tables, "chart": chart, "date_from": date_from, "date_to": date_to})

@@ -80,3 +80,19 @@ def test_margins_show_only_to_finance_and_owners(client, staff, shop):
     assert "毛利" in login(client, staff("finance")).get("/console/analytics/sales/", PERIOD).content.decode()
     client.logout()
     assert "毛利" not in login(client, staff("marketing")).get("/console/analytics/sales/", PERIOD).content.decode()
+
+
+def test_the_funnel_page_shows_user_paths(client, staff, at):
+    at(2026, 3, 2, 10, 0)
+    buyer, browser = visit("visitor-buyer"), visit("visitor-looker")
+    for path in ("/", "/products/tee/", "/cart/", "/checkout/"):
+        track(buyer, Kind.PAGE_VIEW, path=path)
+    track(buyer, Kind.PURCHASE)
+    for path in ("/c/shoes/", "/products/boot/"):
+        track(browser, Kind.PAGE_VIEW, path=path)
+    fold()
+    page = login(client, staff("marketing")).get("/console/analytics/funnel/", PERIOD)
+    tables = {t.key: t for t in page.context["tables"]}
+    assert tables["paths_purchase"].rows == [{"pages": "商品详情页 → 购物车 → 结算页", "visits": 1, "share": 1.0}]
+    assert tables["paths_leaving"].rows == [{"pages": "分类页 → 商品详情页", "visits": 1, "share": 1.0}]
+    assert [s["visits"] for s in page.context["tables"][0].rows] == [2, 1, 1, 1, 1]  # page views only
