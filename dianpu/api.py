@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dianpu.analytics.api import router as analytics_router
 from dianpu.catalog.api import router as catalog_router
 from dianpu.channels.api import router as channels_router
 from dianpu.checkout.api import router as checkout_router
@@ -94,3 +95,4 @@ api.add_router("/", inventory_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", promotions_router)
 api.add_router("/", marketing_router)
+api.add_router("/", analytics_router)

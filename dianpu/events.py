@@ -86,6 +86,10 @@ def register_handlers() -> None:
     for event_type, path in HANDLERS:
         module, _dot, name = path.rpartition(".")
         subscribe(event_type, getattr(import_module(module), name))
+    # Downstream bookkeeping apps register their own handlers (named, not imported at the top:
+    # upstream apps publish through this module and must not import them indirectly).
+    for module in HANDLER_MODULES:
+        import_module(module).register()
 
 
 # (event, "dotted.path.to.handler"): named by path so that publishing apps need not import the
@@ -95,3 +99,5 @@ HANDLERS: list[tuple[type, str]] = [
     (OrderRefunded, "dianpu.orders.handlers.on_order_refunded"),
     (ParcelDelivered, "dianpu.orders.handlers.mark_order_delivered"),
 ]
+
+HANDLER_MODULES = ("dianpu.analytics.handlers",)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "dianpu.returns",
     "dianpu.channels",
     "dianpu.marketing",
+    "dianpu.analytics",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
@@ -208,6 +209,18 @@ RETURN_WINDOW_DAYS = int(os.environ.get("DIANPU_RETURN_WINDOW_DAYS", "7"))
 TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
 # Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
 INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
+
+# --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------
+ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)
+# When true, nothing is tracked until the visitor accepts the cookie banner (cookie dp_consent=yes).
+ANALYTICS_CONSENT_REQUIRED = env_bool("DIANPU_TRACKING_CONSENT_REQUIRED", False)
+ANALYTICS_FOLD_LAG_SECONDS = 5  # events younger than this wait for the next fold (inserts still committing)
+ANALYTICS_FLAG_RULE = {"decline_days": 3, "recovery_days": 7, "min_drop_percent": "0",
+                       "metrics": ["visitors", "sales"]}
+ANALYTICS_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
+# Who gets the operating reports by e-mail: role codes (accounts/domain/roles.py) per period.
+ANALYTICS_REPORT_ROLES = {"daily": ["owner", "operator"], "weekly": ["owner", "operator", "marketing"],
+                          "monthly": ["owner", "finance"]}
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

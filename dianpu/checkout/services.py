@@ -118,9 +118,10 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
                          province=province)
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> PlacedOrder:
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
-    errors) or InsufficientStockError (409, naming the SKU) and then writes nothing."""
+    errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
+    `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront."""
     priced = price_request(req)
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
     gateway = get_gateway(req.payment_method)
@@ -137,6 +138,7 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None) -> Place
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
             discount_total=priced.discount_total, pricing_snapshot=snapshot_of(priced.pricing.result),
+            attribution=attribution,
         )
         redeem_pricing(order=order, email=order.email, priced=priced.pricing)
         wanted: dict[int, int] = {}

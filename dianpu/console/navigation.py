@@ -32,6 +32,8 @@ SECTIONS: tuple[Section, ...] = (
             roles.MANAGE_PROMOTIONS),
     Section("marketing", pgettext_lazy("console section", "营销"), "console:marketing:campaign-list",
             roles.MANAGE_MARKETING),
+    Section("analytics", pgettext_lazy("console section", "数据分析"), "console:analytics:dashboard",
+            roles.VIEW_ANALYTICS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
@@ -39,7 +41,7 @@ SECTIONS: tuple[Section, ...] = (
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
-                      "promotions": "promotions", "marketing": "marketing"}
+                      "promotions": "promotions", "marketing": "marketing", "analytics": "analytics"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -15,6 +15,7 @@ URL names (all inside the "console" namespace):
   console:messaging:<noun>-<verb>   dianpu/messaging/console/urls.py   /console/notifications/…
   console:promotions:<noun>-<verb>  dianpu/promotions/console/urls.py  /console/promotions/…
   console:marketing:<noun>-<verb>   dianpu/marketing/console/urls.py   /console/marketing/…
+  console:analytics:<noun>[-<verb>] dianpu/analytics/console/urls.py   /console/analytics/…
 """
 
 from django.urls import include, path
@@ -39,4 +40,5 @@ urlpatterns = [
     path("notifications/", include("dianpu.messaging.console.urls")),
     path("promotions/", include("dianpu.promotions.console.urls")),
     path("marketing/", include("dianpu.marketing.console.urls")),
+    path("analytics/", include("dianpu.analytics.console.urls")),
 ]

@@ -74,7 +74,8 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
                  payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
                  ip_address: str | None = None, note: str = "", channel: str = "web",
                  discount_total: Decimal = Decimal("0.00"), channel_order_number: str = "",
-                 billing_province: str = "", placed_at=None, pricing_snapshot: dict | None = None) -> Order:
+                 billing_province: str = "", placed_at=None, pricing_snapshot: dict | None = None,
+                 attribution: dict | None = None) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
@@ -91,6 +92,7 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
         grand_total=grand_total, ip_address=ip_address, placed_at=now, pricing_snapshot=pricing_snapshot or {},
         channel_order_number=channel_order_number, billing_province=billing_province,
         address_key=address_key_of(address), phone_key=normalize_phone(address.phone),
+        **attribution_fields(attribution),
     )
     for _attempt in range(10):
         try:
@@ -117,6 +119,15 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
     review_placed_order(order)
     transaction.on_commit(lambda: _notify(order.id, "order_confirmed"))
     return order
+
+
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "referrer_host": 200,
+                      "visitor_id": 64}
+
+
+def attribution_fields(attribution: dict | None) -> dict:
+    """The order's attribution columns from what the storefront knows of the visit (first touch)."""
+    return {name: str((attribution or {}).get(name) or "")[:size] for name, size in ATTRIBUTION_FIELDS.items()}
 
 
 def _count_units(order, lines, sign: int) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
 from dianpu.cart.services import add_to_cart, get_or_create_cart, mark_checked_out, set_line_quantity
 from dianpu.catalog.domain.search import query_terms
@@ -242,6 +243,7 @@ def cart_add(request):
     except DomainError as exc:
         return _cart_feedback(request, ok=False, message=str(exc.detail), fallback=fallback)
     request.session[SESSION_CART] = shopping_cart.token
+    record_server_event(request, "add_to_cart", product_id=variant.product_id)
     message = _("已将「%(name)s」加入购物车。") % {"name": variant.product.display_name}
     return _cart_feedback(request, ok=True, message=message, fallback=fallback)
 
@@ -317,6 +319,7 @@ def checkout(request):
     payment_methods = list_payment_methods()
     errors: list[str] = []
     if request.method == "GET":
+        record_server_event(request, "checkout_start")
         form = CheckoutForm(initial={
             "country": "CN",
             "shipping_method": methods[0].code if methods else "",
@@ -332,7 +335,8 @@ def checkout(request):
             note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
         )
         try:
-            placed = place_order(checkout_request, ip_address=_client_ip(request))
+            placed = place_order(checkout_request, ip_address=_client_ip(request),
+                                 attribution=order_attribution(request))
         except ValidationFailed as exc:
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
         except InsufficientStockError as exc:
@@ -341,6 +345,7 @@ def checkout(request):
             errors = [str(exc.detail)]
         else:
             number = placed.order.number
+            record_server_event(request, "purchase", order_id=placed.order.pk)
             mark_checked_out(open_cart, order_number=number)
             request.session.pop(SESSION_CART, None)
             request.session.pop("coupon_codes", None)

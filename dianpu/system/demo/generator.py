@@ -168,6 +168,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
         build.stock()
         build.orders()
         build.finish()
+        build.traffic()
     finally:
         restart_id_sequences()
     return {**build.summary(), "seconds": round(time.monotonic() - started, 1)}
@@ -277,6 +278,15 @@ class _DemoBuild:
         bar.update(len(self.skus))
         bar.close()
 
+    def traffic(self) -> None:
+        """Tracking events behind the orders, and the analytics rollups built from them."""
+        from .traffic import write_traffic  # analytics is downstream of the shop's own tables
+
+        bar = self.progress("traffic", self.options.orders)
+        listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
+        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar)
+        bar.close()
+
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
         return {
@@ -293,5 +303,6 @@ class _DemoBuild:
             "refunded orders": self.stream.refunded,
             "SKUs out of stock": sum(1 for a in available if a <= 0),
             "SKUs low on stock": sum(1 for s, a in zip(self.skus, available) if 0 < a <= self.book.safety[s.index]),
+            "tracking events": self.tracking_events,
             "staff": ", ".join(self.staff),
         }

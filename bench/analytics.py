@@ -1,0 +1,277 @@
+"""Analytics at size: dashboard, bestsellers and funnel from the rollups vs straight from the raw tables.
+
+Seeds a SQLite store in bench/var/analytics/ with --orders orders (default 1,000,000) and
+--events tracking events (default 10,000,000) by bulk SQL (executemany in big transactions),
+builds the rollups with analytics.services.rebuild_rollups, then times each page's queries
+through the rollups and the same figures computed from the raw tables, and checks that both
+agree. Writes bench/results/analytics.json and prints a table.
+
+  .venv/bin/python bench/analytics.py --orders 20000 --events 200000     # a quick run
+  .venv/bin/python bench/analytics.py                                    # the full size (tens of minutes)
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "var" / "analytics"
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
+                   "REDIS_URL": "", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "dianpu.settings"})
+
+KINDS = ("page_view", "page_view", "page_view", "leave", "leave", "product_view", "product_view", "list_impression",
+         "list_impression", "list_impression", "list_click", "add_to_cart", "checkout_start")
+CHANNELS = (("direct", "(direct)"), ("search", "baidu.com"), ("search", "bing.com"), ("social", "weibo"),
+            ("social", "xiaohongshu"), ("paid", "baidu"), ("email", "newsletter"), ("referral", "zhihu.com"),
+            ("campaign", "618"))
+DEVICES = ("mobile", "mobile", "mobile", "desktop", "desktop", "tablet")
+PROVINCES = ("上海市", "北京市", "广东省", "浙江省", "江苏省", "四川省", "湖北省", "山东省")
+
+
+def progress(label, total):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"{label:<10}", unit="row", unit_scale=True, mininterval=0.5, dynamic_ncols=True)
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def seed(args):
+    from django.db import connection, transaction
+
+    from dianpu.analytics.models import TrackingEvent
+    from dianpu.analytics.shopdays import shop_tz
+    from dianpu.catalog.models import Product
+    from dianpu.orders.models import Order, OrderLine
+    from dianpu.payments.models import Refund
+
+    rng = random.Random(args.seed)
+    tz = shop_tz()
+    end_day = date(2026, 11, 22)
+    first_day = end_day - timedelta(days=args.days - 1)
+    now = datetime.now(timezone.utc)
+    with transaction.atomic():
+        Product.objects.bulk_create([
+            Product(name=f"商品{i}", name_en=f"Product {i}", slug=f"bench-{i}", description="", description_en="",
+                    brand="", seo_title="", seo_description="", search_document="", created_at=now, updated_at=now,
+                    status="listed", min_price=Decimal("10.00"))
+            for i in range(args.products)], batch_size=1000)
+    product_ids = list(Product.objects.values_list("id", flat=True))
+    prices = {p: Decimal(rng.choice(("19.90", "39.00", "59.00", "99.00", "129.00", "299.00"))) for p in product_ids}
+
+    order_cols = [f.column for f in Order._meta.concrete_fields if not f.primary_key]
+    defaults = {f.column: f.get_default() for f in Order._meta.concrete_fields if not f.primary_key}
+    defaults.update({"hold_reasons": "[]", "customer_id": None, "ip_address": None, "pays_on_delivery": 0,
+                     "discount_total": "0.00", "currency": "CNY", "language": "zh-hans", "channel": "web",
+                     "ship_country": "CN"})
+    order_sql = f'INSERT INTO orders_order ({", ".join(order_cols)}) VALUES ({", ".join(["%s"] * len(order_cols))})'
+    line_sql = ("INSERT INTO orders_orderline (order_id, variant_id, product_id_snapshot, sku, product_name, "
+                "variant_label, unit_price, quantity, line_total) VALUES (%s, NULL, %s, %s, %s, '', %s, %s, %s)")
+    refund_sql = ("INSERT INTO payments_refund (order_id, payment_id, gateway, amount, shipping_amount, reason, status, "
+                  "reference, manual, created_by_id, created_at) VALUES (%s, NULL, 'alipay', %s, 0, '', 'succeeded', "
+                  "'', 0, NULL, %s)")
+    customers = max(1, args.orders // 3)
+    bar = progress("orders", args.orders)
+    chunk = 50_000
+    next_id = 1
+    seconds = args.days * 86400
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=tz)
+    for offset in range(0, args.orders, chunk):
+        orders, lines, refunds = [], [], []
+        for n in range(offset, min(args.orders, offset + chunk)):
+            order_id = next_id + n
+            placed = start + timedelta(seconds=rng.randrange(seconds))
+            chosen = rng.sample(product_ids, rng.choice((1, 1, 1, 2, 2, 3)))
+            subtotal = Decimal("0.00")
+            for product in chosen:
+                quantity = rng.choice((1, 1, 1, 2, 3))
+                total = prices[product] * quantity
+                subtotal += total
+                lines.append((order_id, product, f"SKU-{product}", f"商品{product}", str(prices[product]), quantity,
+                              str(total)))
+            shipping = Decimal("0.00") if subtotal >= 99 else Decimal("10.00")
+            status = rng.choices(("completed", "shipped", "paid", "pending_payment", "cancelled"), (50, 15, 10, 10, 15))[0]
+            paid = status in ("completed", "shipped", "paid") or (status == "cancelled" and rng.random() < 0.3)
+            row = dict(defaults)
+            row.update(number=f"B{order_id:012d}", status=status, email=f"c{rng.randrange(customers)}@example.com",
+                       ship_name="张三", ship_phone="13800138000", ship_province=rng.choice(PROVINCES),
+                       ship_city="市", ship_district="", ship_line1="路 1 号", ship_line2="", ship_postcode="",
+                       shipping_method="standard", payment_method="alipay", note="", subtotal=str(subtotal),
+                       shipping_total=str(shipping), grand_total=str(subtotal + shipping), carrier="",
+                       tracking_number="", utm_source="", utm_medium="", utm_campaign="", referrer_host="",
+                       visitor_id="", placed_at=utc_text(placed),
+                       paid_at=utc_text(placed + timedelta(minutes=5)) if paid else None,
+                       cancelled_at=utc_text(placed + timedelta(hours=2)) if status == "cancelled" else None,
+                       shipped_at=None, delivered_at=None, completed_at=None, held_at=None)
+            orders.append([row[c] for c in order_cols])
+            if paid and status != "pending_payment" and rng.random() < 0.04:
+                refunds.append((order_id, str(min(subtotal, Decimal("50.00"))),
+                                utc_text(placed + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(24)))))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(order_sql, orders)
+            cursor.executemany(line_sql, lines)
+            cursor.executemany(refund_sql, refunds)
+        bar.update(len(orders))
+    bar.close()
+
+    event_sql = ("INSERT INTO analytics_trackingevent (day, occurred_at, kind, visitor_id, session_id, path, product_id, "
+                 "order_id, dwell_ms, channel, source, utm_campaign, device) "
+                 "VALUES (%s, %s, %s, %s, %s, '/', %s, NULL, %s, %s, %s, '', %s)")
+    visitors = max(1, args.events // 10)
+    bar = progress("events", args.events)
+    written, session_no = 0, 0
+    per_day = args.events / args.days
+    day_index = 0
+    while written < args.events:
+        # events arrive in time order, as the collect endpoint writes them: day by day
+        rows = []
+        while len(rows) < 200_000 and written + len(rows) < args.events:
+            day_start = start + timedelta(days=min(day_index, args.days - 1))
+            day_goal = min(args.events, round(per_day * (day_index + 1)))
+            while written + len(rows) < day_goal:
+                session_no += 1
+                visitor = f"v{rng.randrange(visitors):09d}"
+                channel, source = rng.choice(CHANNELS)
+                device = rng.choice(DEVICES)
+                at = day_start + timedelta(seconds=rng.randrange(86400))
+                for _ in range(rng.randrange(1, 10)):
+                    kind = rng.choice(KINDS)
+                    if rng.random() < 0.02:
+                        kind = "purchase"
+                    product = (rng.choice(product_ids)
+                               if kind not in ("page_view", "checkout_start", "purchase") else None)
+                    rows.append((at.astimezone(tz).date().isoformat(), utc_text(at), kind, visitor,
+                                 f"s{session_no:010d}", product, rng.randrange(1000, 120_000) if kind == "leave" else 0,
+                                 channel, source, device))
+                    at += timedelta(seconds=rng.randrange(5, 300))
+            day_index += 1
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(event_sql, rows)
+        written += len(rows)
+        bar.update(len(rows))
+    bar.close()
+    return {"first_day": first_day, "last_day": end_day, "orders": Order.objects.count(),
+            "order_lines": OrderLine.objects.count(), "refunds": Refund.objects.count(),
+            "events": TrackingEvent.objects.count(), "products": len(product_ids)}
+
+
+def timed(fn, repeat):
+    runs = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reseed", action="store_true", help="delete bench/var/analytics and seed again")
+    args = parser.parse_args()
+
+    import shutil
+
+    if args.reseed and DATA.exists():
+        shutil.rmtree(DATA)
+    fresh = not (DATA / "dianpu.sqlite3").exists()
+    DATA.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from dianpu.analytics import queries
+    from dianpu.analytics.services import rebuild_rollups
+    from dianpu.orders.models import Order
+
+    timings = {}
+    if fresh or not Order.objects.exists():
+        started = time.perf_counter()
+        sizes = seed(args)
+        timings["seed_seconds"] = round(time.perf_counter() - started, 1)
+        bar = progress("rollups", sizes["events"] + sizes["orders"] + sizes["refunds"])
+        started = time.perf_counter()
+        rebuild_rollups(progress=bar.update)
+        bar.close()
+        timings["rollup_build_seconds"] = round(time.perf_counter() - started, 1)
+    else:
+        print("reusing bench/var/analytics (pass --reseed to seed again)")
+    from dianpu.analytics.models import TrackingEvent
+    from dianpu.orders.models import OrderLine
+    from dianpu.payments.models import Refund
+
+    last = Order.objects.order_by("-placed_at").values_list("placed_at", flat=True).first()
+    from dianpu.analytics.shopdays import local_day
+
+    day = local_day(last) - timedelta(days=1)
+    period = (day - timedelta(days=29), day)
+    rule = queries.flag_rule()
+
+    def raw_bestsellers():
+        # the flag needs every product's figures over the flag window: from raw, one day at a time
+        return [queries.raw_product_day(day - timedelta(days=i)) for i in range(rule.lookback_days)]
+
+    cases = [
+        ("summary (30 days)", lambda: queries.get_summary(*period), lambda: queries.raw_summary(*period)),
+        ("dashboard (30 days vs previous)", lambda: queries.get_dashboard(*period),
+         lambda: (queries.raw_summary(*period), queries.raw_summary(period[0] - timedelta(days=30),
+                                                                    period[0] - timedelta(days=1)))),
+        ("bestsellers (one day, with flags)", lambda: queries.list_bestsellers(day), raw_bestsellers),
+        ("funnel (30 days, by channel)", lambda: queries.get_funnel(*period, by="channel"),
+         lambda: queries.raw_funnel_counts(*period)),
+    ]
+    rows = []
+    for name, rolled, raw in cases:
+        rolled_ms, rolled_result = timed(rolled, args.repeat)
+        raw_ms, raw_result = timed(raw, max(1, min(args.repeat, 2)))
+        rows.append({"page": name, "rollup_ms": round(rolled_ms, 1), "raw_ms": round(raw_ms, 1),
+                     "speed_up": round(raw_ms / rolled_ms, 1) if rolled_ms else None})
+    # the rollups agree with the raw figures
+    rolled, raw = queries.get_summary(*period), queries.raw_summary(*period)
+    agree_summary = {k: rolled[k] for k in raw} == raw
+    agree_funnel = queries.get_funnel(*period)["steps"] == queries._funnel_steps(queries.raw_funnel_counts(*period))
+    agree_products = queries.rollup_product_day(day) == {p: f for p, f in queries.raw_product_day(day).items()
+                                                         if any(f.values())}
+    result = {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "database": "sqlite"},
+        "size": {"orders": Order.objects.count(), "order_lines": OrderLine.objects.count(),
+                 "refunds": Refund.objects.count(), "events": TrackingEvent.objects.count(), "days": args.days},
+        **timings,
+        "pages": rows,
+        "rollups_equal_raw": {"summary": agree_summary, "funnel": agree_funnel, "bestsellers_day": agree_products},
+        "goal_ms": 200,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "analytics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nanalytics at {result['size']['orders']:,} orders, {result['size']['events']:,} events (SQLite)")
+    print(f"{'page':<36}{'rollups ms':>12}{'raw ms':>12}{'×':>8}")
+    for row in rows:
+        print(f"{row['page']:<36}{row['rollup_ms']:>12}{row['raw_ms']:>12}{row['speed_up']:>8}")
+    print(f"rollups equal raw: {result['rollups_equal_raw']}")
+    print("written to bench/results/analytics.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("funnel/", views.funnel, name="funnel"),
+    path("sources/", views.sources, name="sources"),
+    path("bestsellers/", views.bestsellers, name="bestsellers"),
+    path("sales/", views.sales, name="sales"),
+    path("customers/", views.customers, name="customers"),
+    path("rows/", views.rows, name="rows"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/<int:pk>.<str:fmt>", views.report_file, name="report-file"),
+]

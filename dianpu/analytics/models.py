@@ -1,0 +1,186 @@
+"""Raw tracking events (an append-only buffer) and the rollup tables the pages read.
+
+Days are the shop's calendar days (settings.TIME_ZONE), computed when a row is written.
+Rollups are written only by analytics.services: tracking columns by the fold task, order
+columns by the event handlers (in the transaction of the order change).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackingEvent(models.Model):
+    """One thing a visitor did. Inserted without reads by the collect endpoint; folded later."""
+
+    day = models.DateField()
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=20)
+    visitor_id = models.CharField(max_length=64)
+    session_id = models.CharField(max_length=64)
+    path = models.CharField(max_length=300, blank=True)
+    product_id = models.BigIntegerField(null=True, blank=True)
+    order_id = models.BigIntegerField(null=True, blank=True)
+    dwell_ms = models.PositiveIntegerField(default=0)
+    # First touch of the session (carried by every event, so no read is needed to attribute it).
+    channel = models.CharField(max_length=20, default="direct")
+    source = models.CharField(max_length=100, default="(direct)")
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    device = models.CharField(max_length=10, default="desktop")
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "kind"]), models.Index(fields=["session_id"])]
+        permissions = [
+            ("view_analytics", "Can see analytics and reports"),
+            ("view_margins", "Can see margins and costs"),
+        ]
+
+
+class FoldCursor(models.Model):
+    """How far the fold task has read the tracking events (the last folded id)."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+
+
+class DailyStat(models.Model):
+    """Per day: orders placed (not cancelled), their sales, refunds paid out, visitors."""
+
+    day = models.DateField(primary_key=True)
+    orders = models.IntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    new_customer_orders = models.IntegerField(default=0)
+    returning_customer_orders = models.IntegerField(default=0)
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refund_count = models.IntegerField(default=0)
+    visitors = models.IntegerField(default=0)
+    visits = models.IntegerField(default=0)
+    page_views = models.IntegerField(default=0)
+
+
+class DailyProductStat(models.Model):
+    """Per day × product: the bestseller tracking sheet's figures."""
+
+    day = models.DateField()
+    product_id = models.BigIntegerField()
+    views = models.IntegerField(default=0)
+    visitors = models.IntegerField(default=0)
+    dwell_ms = models.BigIntegerField(default=0)
+    dwell_samples = models.IntegerField(default=0)
+    add_to_carts = models.IntegerField(default=0)
+    cart_visitors = models.IntegerField(default=0)
+    list_impressions = models.IntegerField(default=0)
+    list_clicks = models.IntegerField(default=0)
+    buyers = models.IntegerField(default=0)  # distinct buyers whose paid, not cancelled order was placed that day
+    units = models.IntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refunds = models.IntegerField(default=0)  # refunds paid that day on orders holding the product
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_product_stat_unique")]
+        indexes = [models.Index(fields=["product_id", "day"])]
+
+
+class DailySourceStat(models.Model):
+    """Per day × channel × source × device: visits and how far they went (the funnel)."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=20)
+    source = models.CharField(max_length=100)
+    device = models.CharField(max_length=10)
+    visits = models.IntegerField(default=0)
+    product_view_visits = models.IntegerField(default=0)
+    cart_visits = models.IntegerField(default=0)
+    checkout_visits = models.IntegerField(default=0)
+    purchase_visits = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel", "source", "device"],
+                                               name="daily_source_stat_unique")]
+
+
+class VisitorDay(models.Model):
+    """Membership: this visitor was seen on this day (for exact distinct counts)."""
+
+    day = models.DateField()
+    visitor_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "visitor_id"], name="visitor_day_unique")]
+
+
+class ProductVisitorDay(models.Model):
+    """Membership: this visitor viewed (kind "view") or carted (kind "cart") this product this day."""
+
+    day = models.DateField()
+    product_id = models.BigIntegerField()
+    visitor_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product_id", "kind", "visitor_id"],
+                                               name="product_visitor_day_unique")]
+
+
+class VisitStage(models.Model):
+    """One visit (session): where it came from and the furthest funnel stage it reached."""
+
+    session_id = models.CharField(max_length=64, primary_key=True)
+    day = models.DateField()  # the day the visit began
+    visitor_id = models.CharField(max_length=64)
+    channel = models.CharField(max_length=20)
+    source = models.CharField(max_length=100)
+    device = models.CharField(max_length=10)
+    stage = models.PositiveSmallIntegerField(default=1)
+
+
+class OrderFact(models.Model):
+    """What the rollups counted for an order, so a cancellation takes back exactly that."""
+
+    order_id = models.BigIntegerField(primary_key=True)
+    day = models.DateField()
+    email = models.CharField(max_length=254)
+    grand_total = models.DecimalField(max_digits=12, decimal_places=2)
+    is_new_customer = models.BooleanField()
+    paid = models.BooleanField(default=False)
+    cancelled = models.BooleanField(default=False)
+
+
+class CountedRefund(models.Model):
+    """A refund already counted in the rollups (so a repeated event counts it once)."""
+
+    refund_id = models.BigIntegerField(primary_key=True)
+
+
+class ProductBuyerDay(models.Model):
+    """Membership: how many paid, not cancelled orders of this buyer held this product this day."""
+
+    day = models.DateField()
+    product_id = models.BigIntegerField()
+    email = models.CharField(max_length=254)
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product_id", "email"],
+                                               name="product_buyer_day_unique")]
+
+
+class Report(models.Model):
+    """A generated operating report (daily, weekly, monthly), kept as XLSX and PDF."""
+
+    class Period(models.TextChoices):
+        DAILY = "daily", _("日报")
+        WEEKLY = "weekly", _("周报")
+        MONTHLY = "monthly", _("月报")
+
+    period = models.CharField(_("周期"), max_length=10, choices=Period.choices)
+    date_from = models.DateField(_("开始日期"))
+    date_to = models.DateField(_("结束日期"))
+    xlsx = models.BinaryField()
+    pdf = models.BinaryField()
+    emailed_to = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        ordering = ["-date_to", "period"]
+        constraints = [models.UniqueConstraint(fields=["period", "date_from"], name="report_period_unique")]
+        verbose_name = _("经营报表")

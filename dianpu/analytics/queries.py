@@ -1,0 +1,441 @@
+"""Reads for the dashboard, the bestseller table, the funnel and the API — from the rollups —
+and the same figures computed straight from the raw tables (tests and the benchmark compare)."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+
+from dianpu.catalog.models import Product
+from dianpu.orders.models import Order, OrderLine
+from dianpu.payments.models import Refund
+
+from .domain.flags import FlagRule, evaluate_flag
+from .domain.tracking import STAGE_OF_KIND, Kind
+from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorDay
+from .shopdays import days_between, period_bounds, previous_period
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+
+
+def rate(part, whole, places: int = 4) -> float:
+    return round(float(part) / float(whole), places) if whole else 0.0
+
+
+def _money(value) -> Decimal:
+    return (Decimal(value) if value is not None else ZERO).quantize(CENT)
+
+
+def flag_rule() -> FlagRule:
+    cfg = settings.ANALYTICS_FLAG_RULE
+    return FlagRule(decline_days=int(cfg["decline_days"]), recovery_days=int(cfg["recovery_days"]),
+                    min_drop_percent=Decimal(str(cfg["min_drop_percent"])), metrics=tuple(cfg["metrics"]))
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, **extra) -> dict:
+    return {"orders": orders, "sales": sales, "average_order_value": (sales / orders).quantize(CENT) if orders else ZERO,
+            "refunds": refunds, "visitors": visitors, "conversion_rate": rate(orders, visitors), **extra}
+
+
+def get_summary(date_from: date, date_to: date) -> dict:
+    """Orders placed in the period and not cancelled, their sales, the money refunded in the period,
+    distinct visitors; conversion = orders ÷ visitors. From the rollups."""
+    agg = DailyStat.objects.filter(day__range=(date_from, date_to)).aggregate(
+        orders=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds"), refund_count=Sum("refund_count"),
+        new=Sum("new_customer_orders"), returning=Sum("returning_customer_orders"), visits=Sum("visits"),
+        page_views=Sum("page_views"))
+    visitors = VisitorDay.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    sales, refunds = _money(agg["sales"]), _money(agg["refunds"])
+    return _summary_from(agg["orders"] or 0, sales, refunds, visitors, refund_count=agg["refund_count"] or 0,
+                         refund_rate=rate(refunds, sales), new_customer_orders=agg["new"] or 0,
+                         returning_customer_orders=agg["returning"] or 0, visits=agg["visits"] or 0,
+                         page_views=agg["page_views"] or 0)
+
+
+def raw_summary(date_from: date, date_to: date) -> dict:
+    """The contract figures of get_summary, straight from orders, refunds and tracking events."""
+    start, end = period_bounds(date_from, date_to)
+    agg = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).exclude(
+        status=Order.Status.CANCELLED).aggregate(orders=Count("id"), sales=Sum("grand_total"))
+    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start,
+                                    created_at__lt=end).aggregate(total=Sum("amount"))["total"]
+    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
+
+
+def get_daily_series(date_from: date, date_to: date) -> list[dict]:
+    rows = {r["day"]: r for r in DailyStat.objects.filter(day__range=(date_from, date_to)).values()}
+    out = []
+    for day in days_between(date_from, date_to):
+        r = rows.get(day, {})
+        out.append({"date": day.isoformat(), "orders": r.get("orders", 0), "sales": _money(r.get("sales")),
+                    "refunds": _money(r.get("refunds")), "visitors": r.get("visitors", 0),
+                    "visits": r.get("visits", 0), "new_customer_orders": r.get("new_customer_orders", 0),
+                    "returning_customer_orders": r.get("returning_customer_orders", 0)})
+    return out
+
+
+def get_dashboard(date_from: date, date_to: date) -> dict:
+    """The period against the one just before it, and the daily series for the charts."""
+    prev_from, prev_to = previous_period(date_from, date_to)
+    current, previous = get_summary(date_from, date_to), get_summary(prev_from, prev_to)
+    changes = {}
+    for key in ("orders", "sales", "average_order_value", "visitors", "conversion_rate", "refund_rate",
+                "refunds", "new_customer_orders", "returning_customer_orders"):
+        before, now = previous[key], current[key]
+        changes[key] = None if not before else round((float(now) - float(before)) / float(before) * 100, 1)
+    return {"date_from": date_from, "date_to": date_to, "previous_from": prev_from, "previous_to": prev_to,
+            "current": current, "previous": previous, "changes": changes,
+            "series": get_daily_series(date_from, date_to),
+            "previous_series": get_daily_series(prev_from, prev_to)}
+
+
+# --- bestseller tracking ---------------------------------------------------------------------
+
+PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
+                   "list_impressions", "list_clicks", "buyers", "units", "sales", "refunds")
+
+
+def _bestseller_item(product, figures: dict, flag) -> dict:
+    visitors = figures["visitors"]
+    return {
+        "product_id": product.id if product else None, "slug": product.slug if product else "",
+        "name": product.name if product else "", "visitors": visitors, "views": figures["views"],
+        "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
+        if figures["dwell_samples"] else 0.0,
+        "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
+        "conversion_rate": rate(figures["buyers"], visitors), "units": figures["units"],
+        "sales": _money(figures["sales"]), "refunds": figures["refunds"],
+        "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
+        "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
+    }
+
+
+def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
+    """Per product, the day's figures and its flag (from the days before, settings.ANALYTICS_FLAG_RULE).
+    Products with any figure in the flag window are listed, best sellers first."""
+    rule = flag_rule()
+    window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
+    position = {d: i for i, d in enumerate(window)}
+    series: dict[int, dict[str, list]] = {}
+    for product_id, row_day, *figures in DailyProductStat.objects.filter(day__range=(window[0], day)).values_list(
+            "product_id", "day", *rule.metrics).iterator(chunk_size=10_000):
+        by_metric = series.get(product_id)
+        if by_metric is None:
+            by_metric = series[product_id] = {m: [0] * len(window) for m in rule.metrics}
+        for metric, value in zip(rule.metrics, figures):
+            by_metric[metric][position[row_day]] = value
+    today = {row[0]: row[1:] for row in DailyProductStat.objects.filter(day=day).values_list(
+        "product_id", *PRODUCT_FIGURES)}
+    empty = (0,) * len(PRODUCT_FIGURES)
+    flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
+    shown = [p for p in series if flags[p] is not None or not flagged_only]
+    products = {p.id: p for p in Product.objects.filter(id__in=shown).only("id", "slug", "name")}
+    items = [_bestseller_item(products.get(p), dict(zip(PRODUCT_FIGURES, today.get(p, empty))), flags[p])
+             for p in shown]
+    items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
+    return items
+
+
+def raw_product_day(day: date) -> dict[int, dict]:
+    """The per product figures of one day straight from events, orders and refunds."""
+    out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(PRODUCT_FIGURES, 0))
+    events = TrackingEvent.objects.filter(day=day, product_id__isnull=False)
+    for row in events.values("product_id").annotate(
+            n_views=Count("id", filter=Q(kind=Kind.PRODUCT_VIEW)),
+            n_visitors=Count("visitor_id", filter=Q(kind=Kind.PRODUCT_VIEW), distinct=True),
+            n_add_to_carts=Count("id", filter=Q(kind=Kind.ADD_TO_CART)),
+            n_cart_visitors=Count("visitor_id", filter=Q(kind=Kind.ADD_TO_CART), distinct=True),
+            n_dwell_ms=Sum("dwell_ms", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+            n_dwell_samples=Count("id", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+            n_list_impressions=Count("id", filter=Q(kind=Kind.LIST_IMPRESSION)),
+            n_list_clicks=Count("id", filter=Q(kind=Kind.LIST_CLICK))):
+        product = row.pop("product_id")
+        out[product].update({k[2:]: v or 0 for k, v in row.items()})
+    start, end = period_bounds(day, day)
+    lines = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end,
+                                     product_id_snapshot__isnull=False).exclude(order__status=Order.Status.CANCELLED)
+    for row in lines.values("product_id_snapshot").annotate(
+            n_units=Sum("quantity"), n_sales=Sum("line_total"),
+            n_buyers=Count("order__email", filter=Q(order__paid_at__isnull=False), distinct=True)):
+        out[row["product_id_snapshot"]].update(units=row["n_units"], sales=_money(row["n_sales"]),
+                                               buyers=row["n_buyers"])
+    refunded = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
+    for refund_order in refunded.values_list("order_id", flat=True):
+        products = set(OrderLine.objects.filter(order_id=refund_order, product_id_snapshot__isnull=False)
+                       .values_list("product_id_snapshot", flat=True))
+        for product in products:
+            out[product]["refunds"] += 1
+    return {p: {**f, "sales": _money(f["sales"])} for p, f in out.items()}
+
+
+def rollup_product_day(day: date) -> dict[int, dict]:
+    return {row.pop("product_id"): {**row, "sales": _money(row["sales"])}
+            for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
+            if any(row[f] for f in PRODUCT_FIGURES)}
+
+
+# --- funnel and sources ----------------------------------------------------------------------
+
+def _funnel_steps(counts: dict) -> list[dict]:
+    steps = []
+    for i, key in enumerate(FUNNEL_STEPS):
+        value = counts.get(key) or 0
+        before = (counts.get(FUNNEL_STEPS[i - 1]) or 0) if i else None
+        steps.append({"step": key, "visits": value,
+                      "drop_off_rate": None if before is None else round(1 - rate(value, before), 4) if before else 0.0,
+                      "rate_from_start": rate(value, counts.get("visits") or 0)})
+    return steps
+
+
+def get_funnel(date_from: date, date_to: date, *, by: str = "") -> dict:
+    """Visit → product view → add to cart → checkout → purchase, overall and per channel or device."""
+    qs = DailySourceStat.objects.filter(day__range=(date_from, date_to))
+    total = qs.aggregate(**{step: Sum(step) for step in FUNNEL_STEPS})
+    groups = []
+    if by in ("channel", "device", "source"):
+        for row in qs.values(by).annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits"):
+            groups.append({"key": row[by], "steps": _funnel_steps(row)})
+    return {"steps": _funnel_steps(total), "groups": groups}
+
+
+def raw_funnel_counts(date_from: date, date_to: date) -> dict:
+    """Funnel counts straight from the events: per visit, its first day and its furthest stage."""
+    stage = Case(*[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
+                 default=Value(1), output_field=IntegerField())
+    visits = (TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
+              .values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
+              .filter(first_day__range=(date_from, date_to)))
+    counts = dict.fromkeys(FUNNEL_STEPS, 0)
+    for row in visits.values_list("stage", flat=True).iterator():
+        for reached in range(1, row + 1):
+            counts[FUNNEL_STEPS[reached - 1]] += 1
+    return counts
+
+
+def list_sources(date_from: date, date_to: date) -> list[dict]:
+    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values("channel", "source")
+            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits", "channel", "source"))
+    return [{**r, "conversion_rate": rate(r["purchase_visits"], r["visits"])} for r in rows]
+
+
+def list_channels(date_from: date, date_to: date, *, by: str = "channel") -> list[dict]:
+    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values(by)
+            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits"))
+    return [{"key": r[by], **{s: r[s] for s in FUNNEL_STEPS}, "conversion_rate": rate(r["purchase_visits"], r["visits"])}
+            for r in rows]
+
+
+
+
+# --- sales analysis, cohorts, RFM (from the order tables) ------------------------------------
+
+PRICE_BANDS = (Decimal("0"), Decimal("50"), Decimal("100"), Decimal("200"), Decimal("500"), Decimal("1000"))
+
+
+def price_band_of(unit_price: Decimal) -> str:
+    lower = max(b for b in PRICE_BANDS if unit_price >= b)
+    higher = [b for b in PRICE_BANDS if b > lower]
+    return f"{lower:.0f}–{higher[0]:.0f}" if higher else f"{lower:.0f}+"
+
+
+def _counted_lines(date_from: date, date_to: date):
+    start, end = period_bounds(date_from, date_to)
+    return OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end).exclude(
+        order__status=Order.Status.CANCELLED)
+
+
+def _counted_orders(date_from: date, date_to: date):
+    start, end = period_bounds(date_from, date_to)
+    return Order.objects.filter(placed_at__gte=start, placed_at__lt=end).exclude(status=Order.Status.CANCELLED)
+
+
+def get_sales_breakdown(date_from: date, date_to: date, *, by: str, with_margin: bool = False) -> list[dict]:
+    """Sales of the period by category, price_band, product, region, channel, hour or weekday.
+    Margin (sales − units × the variant's cost price) only when `with_margin`."""
+    from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+    from dianpu.catalog.models import Variant
+
+    from .domain.tracking import classify_channel
+    from .shopdays import shop_tz
+
+    groups: dict = defaultdict(lambda: {"orders": set(), "units": 0, "sales": ZERO, "cost": ZERO})
+    if by in ("category", "price_band", "product"):
+        costs = {}
+        rows = _counted_lines(date_from, date_to).values_list(
+            "order_id", "product_id_snapshot", "variant_id", "unit_price", "quantity", "line_total")
+        rows = list(rows)
+        if with_margin:
+            costs = dict(Variant.objects.filter(id__in={r[2] for r in rows if r[2]}).values_list("id", "cost_price"))
+        products = {p.id: p for p in Product.objects.filter(id__in={r[1] for r in rows if r[1]})
+                    .select_related("category")}
+        for order_id, product_id, variant_id, unit_price, quantity, line_total in rows:
+            product = products.get(product_id)
+            if by == "category":
+                key = product.category.name if product and product.category else "—"
+            elif by == "price_band":
+                key = price_band_of(unit_price)
+            else:
+                key = product.name if product else "—"
+            g = groups[key]
+            g["orders"].add(order_id)
+            g["units"] += quantity
+            g["sales"] += line_total
+            g["cost"] += costs.get(variant_id, ZERO) * quantity
+    else:
+        orders = _counted_orders(date_from, date_to)
+        if by == "region":
+            rows = orders.values_list("id", "ship_province", "grand_total")
+        elif by == "hour":
+            rows = orders.annotate(k=ExtractHour("placed_at", tzinfo=shop_tz())).values_list("id", "k", "grand_total")
+        elif by == "weekday":
+            rows = orders.annotate(k=ExtractIsoWeekDay("placed_at", tzinfo=shop_tz())).values_list(
+                "id", "k", "grand_total")
+        elif by == "channel":
+            rows = [(i, classify_channel(utm_source=s, utm_medium=m, referrer_host=r).value, t)
+                    for i, s, m, r, t in orders.values_list("id", "utm_source", "utm_medium", "referrer_host",
+                                                            "grand_total")]
+        else:
+            raise ValueError(by)
+        for order_id, key, total in rows:
+            g = groups[key]
+            g["orders"].add(order_id)
+            g["sales"] += total
+    out = []
+    for key, g in groups.items():
+        row = {"key": key, "orders": len(g["orders"]), "units": g["units"], "sales": _money(g["sales"])}
+        if with_margin and by in ("category", "price_band", "product"):
+            row["margin"] = _money(g["sales"] - g["cost"])
+        out.append(row)
+    if by in ("hour", "weekday"):
+        out.sort(key=lambda r: r["key"])
+    else:
+        out.sort(key=lambda r: (-r["sales"], str(r["key"])))
+    return out
+
+
+def get_cohorts(date_from: date, date_to: date) -> list[dict]:
+    """Customers by the month of their first order; how many ordered again in each later month."""
+    first_month: dict[str, date] = {}
+    months_active: dict[str, set] = defaultdict(set)
+    from .shopdays import shop_tz
+
+    tz = shop_tz()
+    for email, placed_at in Order.objects.exclude(status=Order.Status.CANCELLED).order_by(
+            "placed_at").values_list("email", "placed_at").iterator():
+        month = placed_at.astimezone(tz).date().replace(day=1)
+        first_month.setdefault(email, month)
+        months_active[email].add(month)
+    cohorts: dict[date, dict] = {}
+    for email, month in first_month.items():
+        if not (date_from.replace(day=1) <= month <= date_to):
+            continue
+        c = cohorts.setdefault(month, {"customers": 0, "returned": defaultdict(int), "repeat": 0})
+        c["customers"] += 1
+        later = sorted(m for m in months_active[email] if m > month)
+        if later:
+            c["repeat"] += 1
+        for m in later:
+            c["returned"][(m.year - month.year) * 12 + m.month - month.month] += 1
+    out = []
+    for month in sorted(cohorts):
+        c = cohorts[month]
+        width = max(c["returned"], default=0)
+        out.append({"month": month.strftime("%Y-%m"), "customers": c["customers"],
+                    "repurchase_rate": rate(c["repeat"], c["customers"]),
+                    "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)]})
+    return out
+
+
+def rfm_rule():
+    from .domain.rfm import RfmRule
+
+    cfg = settings.ANALYTICS_RFM_RULE
+    return RfmRule(active_days=int(cfg["active_days"]), lost_days=int(cfg["lost_days"]),
+                   loyal_orders=int(cfg["loyal_orders"]), high_value_amount=Decimal(str(cfg["high_value_amount"])))
+
+
+def get_rfm_segments(as_of: date) -> dict:
+    """Every customer (by e-mail) with orders not cancelled up to `as_of`, put in one RFM segment;
+    per segment the count and revenue, and the members."""
+    from .domain.rfm import SEGMENTS, classify_customer
+    from .shopdays import local_day
+
+    _start, end = period_bounds(as_of, as_of)
+    rule = rfm_rule()
+    segments = {s: {"segment": s, "customers": 0, "revenue": ZERO} for s in SEGMENTS}
+    members: dict[str, str] = {}
+    rows = (Order.objects.filter(placed_at__lt=end).exclude(status=Order.Status.CANCELLED).values("email")
+            .annotate(last=Max("placed_at"), n=Count("id"), money=Sum("grand_total")))
+    for row in rows.iterator():
+        segment = classify_customer(recency_days=(as_of - local_day(row["last"])).days, orders=row["n"],
+                                    monetary=row["money"], rule=rule)
+        members[row["email"]] = segment
+        segments[segment]["customers"] += 1
+        segments[segment]["revenue"] += row["money"]
+    return {"segments": [{**s, "revenue": _money(s["revenue"])} for s in segments.values()], "members": members}
+
+
+ROW_LIMIT = 5000
+
+
+def list_rows(kind: str, date_from: date, date_to: date) -> list[dict]:
+    """The rows behind a dashboard figure (at most ROW_LIMIT): visits, refunds, new or returning
+    customers' orders."""
+    from .models import OrderFact, VisitStage
+    from .shopdays import shop_tz
+
+    tz = shop_tz()
+    if kind == "visits":
+        return list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day", "session_id").values(
+            "day", "visitor_id", "channel", "source", "device", "stage")[:ROW_LIMIT])
+    start, end = period_bounds(date_from, date_to)
+    if kind == "refunds":
+        return [{"created_at": r["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": r["order__number"],
+                 "amount": r["amount"], "reason": r["reason"]}
+                for r in Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
+                .order_by("-created_at").values("created_at", "order__number", "amount", "reason")[:ROW_LIMIT]]
+    facts = OrderFact.objects.filter(day__range=(date_from, date_to), cancelled=False,
+                                     is_new_customer=(kind == "new")).values_list("order_id", flat=True)
+    orders = Order.objects.filter(id__in=list(facts[:ROW_LIMIT])).order_by("-placed_at")
+    return [{"placed_at": o.placed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": o.number,
+             "email": o.email, "grand_total": o.grand_total} for o in orders]
+
+
+def list_user_paths(date_from: date, date_to: date, *, steps: int = 3, limit: int = 15,
+                    max_visits: int = 50_000) -> dict:
+    """The most common page sequences (page types) before a purchase and before leaving, over the
+    visits that began in the period (the latest `max_visits` of them)."""
+    from .domain.paths import page_type, summarize_paths
+    from .models import VisitStage
+
+    sessions = list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day").values_list(
+        "session_id", flat=True)[:max_visits])
+    visits: dict[str, list] = {}
+    for offset in range(0, len(sessions), 5000):
+        for session, kind, path in TrackingEvent.objects.filter(
+                session_id__in=sessions[offset:offset + 5000],
+                kind__in=(Kind.PAGE_VIEW, Kind.PURCHASE)).order_by("session_id", "id").values_list(
+                "session_id", "kind", "path"):
+            entry = visits.setdefault(session, [[], False])
+            if entry[1]:
+                continue  # pages after the purchase do not lead to it
+            if kind == Kind.PURCHASE:
+                entry[1] = True
+            else:
+                entry[0].append(page_type(path))
+    before_purchase, before_leaving = summarize_paths(((p, bought) for p, bought in visits.values()), steps=steps)
+    purchases, leaves = sum(before_purchase.values()), sum(before_leaving.values())
+    return {
+        "before_purchase": [{"pages": list(k), "visits": n, "share": rate(n, purchases)}
+                            for k, n in before_purchase.most_common(limit)],
+        "before_leaving": [{"pages": list(k), "visits": n, "share": rate(n, leaves)}
+                           for k, n in before_leaving.most_common(limit)],
+    }

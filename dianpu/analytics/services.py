@@ -1,0 +1,455 @@
+"""Analytics use cases: record tracking events, fold them into rollups, keep the order rollups
+in step with orders (called by handlers.py inside the order change's transaction)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from dianpu.core import clock
+from dianpu.orders.models import Order, OrderLine
+from dianpu.payments.models import Refund
+
+from .shopdays import local_day
+from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, stage_of
+from .models import (
+    CountedRefund,
+    DailyProductStat,
+    DailySourceStat,
+    DailyStat,
+    FoldCursor,
+    OrderFact,
+    ProductBuyerDay,
+    ProductVisitorDay,
+    TrackingEvent,
+    VisitorDay,
+    VisitStage,
+)
+
+TRACKING_CURSOR = "tracking"
+FOLD_BATCH = 5000
+
+
+# --- recording -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VisitContext:
+    """Who is visiting and where the visit came from (first touch), from the tracking cookies."""
+
+    visitor_id: str
+    session_id: str
+    channel: str
+    source: str
+    utm_campaign: str
+    device: str
+
+
+@dataclass(frozen=True)
+class EventInput:
+    kind: str
+    path: str = ""
+    product_id: int | None = None
+    order_id: int | None = None
+    dwell_ms: int = 0
+
+
+def record_events(context: VisitContext, events: list[EventInput], *, from_browser: bool = True) -> int:
+    """Append events to the buffer: one INSERT, no reads, so tracking never slows a page."""
+    now = clock.now()
+    day = local_day(now)
+    allowed = BROWSER_KINDS if from_browser else set(Kind)
+    rows = [
+        TrackingEvent(day=day, occurred_at=now, kind=e.kind, visitor_id=context.visitor_id[:64],
+                      session_id=context.session_id[:64], path=e.path[:300], product_id=e.product_id,
+                      order_id=e.order_id, dwell_ms=max(0, min(int(e.dwell_ms), 3_600_000)),
+                      channel=context.channel[:20], source=context.source[:100],
+                      utm_campaign=context.utm_campaign[:100], device=context.device[:10])
+        for e in events[:MAX_EVENTS_PER_BATCH] if e.kind in allowed
+    ]
+    if rows:
+        TrackingEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- bumping rollup rows (concurrency-safe: create if missing, then one relative UPDATE) ------
+
+def _bump(model, keys: dict, deltas: dict) -> None:
+    deltas = {k: v for k, v in deltas.items() if v}
+    if not deltas:
+        return
+    model.objects.get_or_create(**keys)
+    model.objects.filter(**keys).update(**{name: F(name) + value for name, value in deltas.items()})
+
+
+# --- folding tracking events -----------------------------------------------------------------
+
+def fold_tracking_events(*, batch_size: int = FOLD_BATCH, lag_seconds: int | None = None, progress=None) -> int:
+    """Fold new tracking events into the rollups, batch by batch. Safe to run twice or
+    concurrently: each batch locks the cursor, and the cursor moves in the batch's transaction.
+    Events younger than `lag_seconds` wait for the next run (an insert still committing)."""
+    lag = settings.ANALYTICS_FOLD_LAG_SECONDS if lag_seconds is None else lag_seconds
+    cutoff = clock.now() - timedelta(seconds=lag)
+    total = 0
+    while True:
+        folded, more = _fold_batch(batch_size, cutoff)
+        total += folded
+        if progress is not None:
+            progress(folded)
+        if not more:
+            return total
+
+
+@transaction.atomic
+def _fold_batch(batch_size: int, cutoff) -> tuple[int, bool]:
+    FoldCursor.objects.get_or_create(name=TRACKING_CURSOR)
+    cursor = FoldCursor.objects.select_for_update().get(name=TRACKING_CURSOR)
+    rows = list(
+        TrackingEvent.objects.filter(id__gt=cursor.last_id).order_by("id")
+        .values_list("id", "day", "occurred_at", "kind", "visitor_id", "session_id", "product_id", "dwell_ms",
+                     "channel", "source", "device")[:batch_size]
+    )
+    ready = []
+    for row in rows:
+        if row[2] > cutoff:
+            break
+        ready.append(row)
+    if not ready:
+        return 0, False
+    fold_rows(ready)
+    FoldCursor.objects.filter(name=TRACKING_CURSOR).update(last_id=ready[-1][0])
+    return len(ready), len(ready) == batch_size
+
+
+def fold_rows(rows) -> None:
+    """Apply a batch of (id, day, at, kind, visitor, session, product, dwell, channel, source, device)."""
+    day_deltas: dict = defaultdict(Counter)
+    product_deltas: dict = defaultdict(Counter)
+    visitor_days: set = set()
+    members: set = set()  # (day, product, kind, visitor)
+    sessions: dict = {}
+    for _id, day, _at, kind, visitor, session, product, dwell, channel, source, device in rows:
+        visitor_days.add((day, visitor))
+        if kind == Kind.PAGE_VIEW:
+            day_deltas[day]["page_views"] += 1
+        if product is not None:
+            figures = product_deltas[(day, product)]
+            if kind == Kind.PRODUCT_VIEW:
+                figures["views"] += 1
+                members.add((day, product, "view", visitor))
+            elif kind == Kind.ADD_TO_CART:
+                figures["add_to_carts"] += 1
+                members.add((day, product, "cart", visitor))
+            elif kind == Kind.LEAVE and dwell:
+                figures["dwell_ms"] += dwell
+                figures["dwell_samples"] += 1
+            elif kind == Kind.LIST_IMPRESSION:
+                figures["list_impressions"] += 1
+            elif kind == Kind.LIST_CLICK:
+                figures["list_clicks"] += 1
+        stage = stage_of(kind)
+        if session not in sessions:
+            sessions[session] = [day, visitor, channel, source, device, stage]
+        elif stage > sessions[session][5]:
+            sessions[session][5] = stage
+
+    # distinct visitors per day, and per product and day: count only memberships that are new
+    for day, _visitor in _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days):
+        day_deltas[day]["visitors"] += 1
+    for day, product, kind, _visitor in _insert_new(ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"),
+                                                    members):
+        product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
+
+    # visits and the furthest funnel stage each reached
+    source_deltas: dict = defaultdict(Counter)
+    existing = {}
+    session_ids = list(sessions)
+    for offset in range(0, len(session_ids), 5000):
+        existing.update({row[0]: row for row in VisitStage.objects.filter(
+            session_id__in=session_ids[offset:offset + 5000]).values_list(
+            "session_id", "day", "channel", "source", "device", "stage")})
+    new_stages, raised = [], []
+    for session, (day, visitor, channel, source, device, stage) in sessions.items():
+        known = existing.get(session)
+        if known is None:
+            new_stages.append(VisitStage(session_id=session, day=day, visitor_id=visitor, channel=channel,
+                                         source=source, device=device, stage=stage))
+            key, before = (day, channel, source, device), 0
+            day_deltas[day]["visits"] += 1
+        elif stage > known[5]:
+            raised.append((stage, session))
+            key, before = known[1:5], known[5]
+        else:
+            continue
+        for reached in range(before + 1, stage + 1):
+            source_deltas[key][STAGE_COLUMNS[reached]] += 1
+    VisitStage.objects.bulk_create(new_stages, batch_size=2000)
+    if raised:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {VisitStage._meta.db_table} SET stage = %s WHERE session_id = %s", raised)
+
+    _add_figures(DailyStat, ("day",), {(d,): f for d, f in day_deltas.items()}, FOLD_DAY_COLUMNS)
+    _add_figures(DailyProductStat, ("day", "product_id"), product_deltas, FOLD_PRODUCT_COLUMNS)
+    _add_figures(DailySourceStat, ("day", "channel", "source", "device"), source_deltas, FOLD_SOURCE_COLUMNS)
+
+
+FOLD_DAY_COLUMNS = ("visitors", "visits", "page_views")
+FOLD_PRODUCT_COLUMNS = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
+                        "list_impressions", "list_clicks")
+FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+
+
+def _db_value(value):
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+
+def _insert_new(model, columns: tuple[str, ...], keys: set) -> list[tuple]:
+    """Insert membership rows, skipping those already there; returns the ones that were new.
+    One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING per chunk (SQLite ≥ 3.35, PostgreSQL)."""
+    if not keys:
+        return []
+    table = model._meta.db_table
+    days = {_db_value(k[0]): k[0] for k in keys}  # the RETURNING day comes back as text on SQLite
+    keys = list(keys)
+    inserted = []
+    per_chunk = max(1, 900 // len(columns))
+    with connection.cursor() as cursor:
+        for offset in range(0, len(keys), per_chunk):
+            chunk = keys[offset:offset + per_chunk]
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            params = [_db_value(v) for key in chunk for v in key]
+            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
+                           f"ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}", params)
+            for row in cursor.fetchall():
+                day = row[0] if isinstance(row[0], date) else days[str(row[0])]
+                inserted.append((day, *row[1:]))
+    return inserted
+
+
+def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tuple[str, ...]) -> None:
+    """Add `deltas` ({key tuple: {column: delta}}) to rollup rows: one read, one upsert.
+
+    Only the fold writes these columns (the order handlers write others, and folds are serialized
+    by the cursor lock), so "read, add, write back" cannot lose an update; a row created meanwhile
+    by an order handler holds zeros in these columns, which the upsert then sets."""
+    if not deltas:
+        return
+    by_first: dict = defaultdict(list)
+    for key in deltas:
+        by_first[key[0]].append(key)
+    existing = {}
+    for first, keys in by_first.items():  # one read per day: no cross product of days × products
+        filters = {key_fields[0]: first}
+        filters.update({f"{name}__in": {key[i] for key in keys} for i, name in enumerate(key_fields) if i})
+        existing.update({tuple(row[:len(key_fields)]): row[len(key_fields):]
+                         for row in model.objects.filter(**filters).values_list(*key_fields, *columns)})
+    table = model._meta.db_table
+    key_columns = [model._meta.get_field(name).column for name in key_fields]
+    others = [f.column for f in model._meta.concrete_fields
+              if f.column not in key_columns and f.column not in columns and not f.primary_key]
+    defaults = [model._meta.get_field(c).get_default() for c in others]
+    all_columns = [*key_columns, *columns, *others]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    sql = (f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({', '.join(['%s'] * len(all_columns))}) "
+           f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}")
+    params = []
+    for key, figures in deltas.items():
+        before = existing.get(key, (0,) * len(columns))
+        params.append([*(_db_value(k) for k in key), *(before[i] + figures.get(c, 0) for i, c in enumerate(columns)),
+                       *defaults])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+STAGE_COLUMNS = {1: "visits", 2: "product_view_visits", 3: "cart_visits", 4: "checkout_visits",
+                 5: "purchase_visits"}
+
+
+# --- orders (called by handlers.py, inside the order change's transaction) --------------------
+
+def _product_lines(order_id: int) -> dict[int, tuple[int, Decimal]]:
+    """product id -> (units, line total) of an order."""
+    totals: dict[int, list] = {}
+    for product, quantity, line_total in OrderLine.objects.filter(order_id=order_id).values_list(
+            "product_id_snapshot", "quantity", "line_total"):
+        if product is None:
+            continue
+        entry = totals.setdefault(product, [0, Decimal("0.00")])
+        entry[0] += quantity
+        entry[1] += line_total
+    return {p: (u, s) for p, (u, s) in totals.items()}
+
+
+def count_order_placed(order_id: int) -> None:
+    """An order was placed: it counts in its day's orders and sales, and per product."""
+    order = Order.objects.only("id", "email", "grand_total", "placed_at").get(pk=order_id)
+    day = local_day(order.placed_at)
+    is_new = not Order.objects.filter(email=order.email, placed_at__lt=order.placed_at).exclude(
+        status=Order.Status.CANCELLED).exclude(pk=order.pk).exists()
+    _fact, created = OrderFact.objects.get_or_create(order_id=order.pk, defaults=dict(
+        day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new))
+    if not created:
+        return  # counted already
+    _bump(DailyStat, {"day": day}, {"orders": 1, "sales": order.grand_total,
+                                     "new_customer_orders" if is_new else "returning_customer_orders": 1})
+    for product, (units, sales) in _product_lines(order.pk).items():
+        _bump(DailyProductStat, {"day": day, "product_id": product}, {"units": units, "sales": sales})
+
+
+def _count_buyer(fact: OrderFact, sign: int) -> None:
+    for product in _product_lines(fact.order_id):
+        keys = {"day": fact.day, "product_id": product, "email": fact.email}
+        ProductBuyerDay.objects.get_or_create(**keys)
+        ProductBuyerDay.objects.filter(**keys).update(orders=F("orders") + sign)
+        now_orders = ProductBuyerDay.objects.filter(**keys).values_list("orders", flat=True).get()
+        if (sign > 0 and now_orders == 1) or (sign < 0 and now_orders == 0):
+            _bump(DailyProductStat, {"day": fact.day, "product_id": product}, {"buyers": sign})
+
+
+def count_order_changed(order_id: int) -> None:
+    """After a transition: a newly paid order counts its buyer; a cancelled one takes back all it counted."""
+    order = Order.objects.only("id", "status", "paid_at").get(pk=order_id)
+    fact = OrderFact.objects.filter(order_id=order_id).first()
+    if fact is None:
+        return
+    if order.status == Order.Status.CANCELLED:
+        if OrderFact.objects.filter(order_id=order_id, cancelled=False).update(cancelled=True) != 1:
+            return
+        _bump(DailyStat, {"day": fact.day}, {
+            "orders": -1, "sales": -fact.grand_total,
+            "new_customer_orders" if fact.is_new_customer else "returning_customer_orders": -1})
+        for product, (units, sales) in _product_lines(order_id).items():
+            _bump(DailyProductStat, {"day": fact.day, "product_id": product}, {"units": -units, "sales": -sales})
+        if fact.paid:
+            _count_buyer(fact, -1)
+    elif order.paid_at is not None:
+        if OrderFact.objects.filter(order_id=order_id, paid=False, cancelled=False).update(paid=True) == 1:
+            _count_buyer(fact, +1)
+
+
+def count_refund(refund_id: int) -> None:
+    """Money went back: it counts on the day it went back, for the day and for each product of the order."""
+    refund = Refund.objects.only("id", "order_id", "amount", "created_at", "status").get(pk=refund_id)
+    if refund.status != Refund.Status.SUCCEEDED:
+        return
+    if not CountedRefund.objects.get_or_create(refund_id=refund.pk)[1]:
+        return  # counted already
+    day = local_day(refund.created_at)
+    _bump(DailyStat, {"day": day}, {"refunds": refund.amount, "refund_count": 1})
+    for product in _product_lines(refund.order_id):
+        _bump(DailyProductStat, {"day": day, "product_id": product}, {"refunds": 1})
+
+
+# --- rebuilding (after a bulk import: demo data, the benchmark, a repair) --------------------
+
+ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, ProductVisitorDay, VisitStage, OrderFact,
+                 ProductBuyerDay, CountedRefund, FoldCursor)
+
+
+def rebuild_rollups(*, progress=None) -> None:
+    """Recompute every rollup from the raw tables: fold all tracking events again, then count
+    every order and refund day by day. New vs returning is judged on today's data (an earlier
+    order cancelled since no longer makes a later one "returning")."""
+    with transaction.atomic():
+        for model in ROLLUP_MODELS:
+            model.objects.all().delete()
+    fold_tracking_events(batch_size=20_000, lag_seconds=0, progress=progress)
+    _rebuild_orders(progress)
+    _rebuild_refunds(progress)
+
+
+def _merge_product_stats(day, deltas: dict) -> None:
+    existing = {s.product_id: s for s in DailyProductStat.objects.filter(day=day, product_id__in=list(deltas))}
+    new, changed = [], []
+    for product, figures in deltas.items():
+        stat = existing.get(product)
+        if stat is None:
+            new.append(DailyProductStat(day=day, product_id=product, **figures))
+            continue
+        for name, value in figures.items():
+            setattr(stat, name, getattr(stat, name) + value)
+        changed.append(stat)
+    DailyProductStat.objects.bulk_create(new, batch_size=2000)
+    if changed:
+        DailyProductStat.objects.bulk_update(changed, ["units", "sales", "buyers", "refunds"], batch_size=2000)
+
+
+def _rebuild_orders(progress=None) -> None:
+    from .shopdays import days_between, period_bounds
+
+    first = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
+    last = Order.objects.order_by("-placed_at").values_list("placed_at", flat=True).first()
+    if first is None:
+        return
+    customers: set[str] = set()
+    for day in days_between(local_day(first), local_day(last)):
+        start, end = period_bounds(day, day)
+        with transaction.atomic():
+            facts, day_figures = {}, Counter()
+            for pk, email, total, status, paid_at in Order.objects.filter(
+                    placed_at__gte=start, placed_at__lt=end).order_by("placed_at", "id").values_list(
+                    "id", "email", "grand_total", "status", "paid_at").iterator(chunk_size=5000):
+                cancelled = status == Order.Status.CANCELLED
+                is_new = email not in customers
+                facts[pk] = OrderFact(order_id=pk, day=day, email=email, grand_total=total, is_new_customer=is_new,
+                                      paid=paid_at is not None, cancelled=cancelled)
+                if not cancelled:
+                    customers.add(email)
+                    day_figures["orders"] += 1
+                    day_figures["sales"] += total
+                    day_figures["new_customer_orders" if is_new else "returning_customer_orders"] += 1
+            OrderFact.objects.bulk_create(facts.values(), batch_size=5000)
+            products: dict = defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0})
+            buyers: Counter = Counter()
+            seen_lines: set = set()
+            for order_id, product, quantity, line_total in OrderLine.objects.filter(
+                    order__placed_at__gte=start, order__placed_at__lt=end, product_id_snapshot__isnull=False
+            ).values_list("order_id", "product_id_snapshot", "quantity", "line_total").iterator(chunk_size=5000):
+                fact = facts[order_id]
+                if fact.cancelled:
+                    continue
+                products[product]["units"] += quantity
+                products[product]["sales"] += line_total
+                if fact.paid and (order_id, product) not in seen_lines:
+                    seen_lines.add((order_id, product))
+                    buyers[(product, fact.email)] += 1
+            for (product, _email) in buyers:
+                products[product]["buyers"] += 1
+            ProductBuyerDay.objects.bulk_create([ProductBuyerDay(day=day, product_id=p, email=e, orders=n)
+                                                 for (p, e), n in buyers.items()], batch_size=5000)
+            _bump(DailyStat, {"day": day}, day_figures)
+            _merge_product_stats(day, products)
+        if progress is not None:
+            progress(len(facts))
+
+
+def _rebuild_refunds(progress=None) -> None:
+    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list("id", "order_id", "amount",
+                                                                                    "created_at"))
+    for offset in range(0, len(refunds), 5000):
+        chunk = refunds[offset:offset + 5000]
+        products_of: dict = defaultdict(set)
+        for order_id, product in OrderLine.objects.filter(
+                order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False).values_list(
+                "order_id", "product_id_snapshot"):
+            products_of[order_id].add(product)
+        with transaction.atomic():
+            by_day: dict = defaultdict(Counter)
+            by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
+                                                                        "buyers": 0, "refunds": 0}))
+            for pk, order_id, amount, created_at in chunk:
+                day = local_day(created_at)
+                by_day[day]["refunds"] += amount
+                by_day[day]["refund_count"] += 1
+                for product in products_of[order_id]:
+                    by_product[day][product]["refunds"] += 1
+            CountedRefund.objects.bulk_create([CountedRefund(refund_id=r[0]) for r in chunk])
+            for day, figures in by_day.items():
+                _bump(DailyStat, {"day": day}, figures)
+            for day, deltas in by_product.items():
+                _merge_product_stats(day, deltas)
+        if progress is not None:
+            progress(len(chunk))
