@@ -13,7 +13,7 @@ help:
 	@echo "make demo         install, create the demo store (SQLite under var/), start web + worker"
 	@echo "make test         install and run every test, on SQLite and on PostgreSQL"
 	@echo "make install      the install step alone (.venv, Python packages, npm packages, assets)"
-	@echo "make bench        benchmarks against a real server; figures in bench/results/"
+	@echo "make bench        every benchmark (ONLY=name for one); figures in bench/results/"
 	@echo "make screenshots  README screenshots into docs/screenshots/"
 
 $(VENV)/.installed: pyproject.toml frontend/package.json frontend/package-lock.json
@@ -45,8 +45,11 @@ test-sqlite: install
 test-postgres: install
 	bash scripts/test.sh postgres
 
+# Every benchmark; each writes bench/results/<name>.json and prints its table. One alone:
+# `make bench ONLY=pricing`. analytics seeds 1M orders + 10M events (tens of minutes, once).
+BENCHES ?= run pricing import_products inventory payments fulfillment analytics
 bench: install
-	$(PY) bench/run.py
+	@set -e; for b in $(if $(ONLY),$(ONLY),$(BENCHES)); do echo "=== bench/$$b.py"; $(PY) bench/$$b.py; done
 
 screenshots: install browser-deps
 	$(PY) scripts/screenshots.py
