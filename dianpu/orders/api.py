@@ -13,7 +13,7 @@ from dianpu.fulfillment.queries import list_tracking_events
 
 from . import queries, review, services
 from .batch_shipping import ship_orders_in_batch
-from .merging import merge_orders, split_order
+from .merging import merge_orders, plan_split_by_warehouse, split_order
 from .domain.states import ACTION_PERMISSIONS, Action
 from .messages import MESSAGES
 from .schemas import HoldReasonOut, OrderDetail, OrderList, TransitionIn
@@ -226,7 +226,8 @@ class MergeIn(Schema):
 
 
 class SplitIn(Schema):
-    lines: dict[str, int] = Field(description="SKU -> units to move into the new order")
+    lines: dict[str, int] = Field({}, description="SKU -> units to move into the new order")
+    by_warehouse: bool = Field(False, description="instead of lines: move what is held outside the main warehouse")
     reason: str = Field("", max_length=500)
 
 
@@ -244,7 +245,8 @@ def split(request, number: str, payload: SplitIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     order = queries.get_order(number)
     by_sku = {ln.sku: ln.pk for ln in order.lines.all()}
-    quantities = {by_sku.get(sku, -1): units for sku, units in payload.lines.items()}
+    quantities = ({by_sku.get(sku, -1): units for sku, units in payload.lines.items()} if not payload.by_warehouse
+                  else plan_split_by_warehouse(order))
     new = split_order(number=number, quantities=quantities, actor=request.auth,
                       ip_address=request.META.get("REMOTE_ADDR"))
     return Status(201, detail(queries.get_order(new.number), request.auth))

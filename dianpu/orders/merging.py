@@ -28,6 +28,7 @@ from dianpu.catalog.models import Variant
 from dianpu.core import clock
 from dianpu.core.errors import ConflictError, DomainError
 from dianpu.fulfillment.queries import get_shipping_method, quote_shipping
+from dianpu.inventory.models import Reservation
 from dianpu.inventory.services import release_reservations, reserve_stock
 
 from .domain.states import Action, Status
@@ -191,3 +192,30 @@ def list_merge_candidates() -> list[list[Order]]:
         key = (o.email.lower(), o.address_key, o.shipping_method, o.payment_method, o.channel)
         groups.setdefault(key, []).append(o)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def plan_split_by_warehouse(order: Order) -> dict[int, int]:
+    """Line id -> units the order holds outside its main warehouse (the one holding most of its
+    units): what to split off so each order ships from one warehouse. Empty when it is all in one."""
+    held: dict[tuple[int, int], int] = {}
+    for variant_id, warehouse_id, quantity in Reservation.objects.filter(
+            reference=order.number, state=Reservation.State.ACTIVE).values_list(
+            "stock_level__variant_id", "stock_level__warehouse_id", "quantity"):
+        held[(variant_id, warehouse_id)] = held.get((variant_id, warehouse_id), 0) + quantity
+    per_warehouse = Counter()
+    for (_variant, warehouse), quantity in held.items():
+        per_warehouse[warehouse] += quantity
+    if len(per_warehouse) < 2:
+        return {}
+    main = min(per_warehouse, key=lambda w: (-per_warehouse[w], w))
+    elsewhere = Counter()
+    for (variant, warehouse), quantity in held.items():
+        if warehouse != main:
+            elsewhere[variant] += quantity
+    plan = {}
+    for line in order.lines.all():
+        take = min(line.quantity, elsewhere.get(line.variant_id, 0))
+        if take:
+            plan[line.pk] = take
+            elsewhere[line.variant_id] -= take
+    return plan

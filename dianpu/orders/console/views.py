@@ -15,6 +15,7 @@ from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import get_shipping_method, needs_tracking
 from dianpu.orders import queries
 from dianpu.orders.domain.states import ACTION_PERMISSIONS, Action
+from dianpu.orders.merging import plan_split_by_warehouse
 from dianpu.orders.messages import ACTION_LABELS
 from dianpu.orders.models import Order
 from dianpu.orders.services import transition_order
@@ -78,6 +79,9 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "from": STATUS_LABELS.get(h.from_status, h.from_status), "to": STATUS_LABELS.get(h.to_status, h.to_status),
     } for h in order.history.all()]
     submitted = form.data if form is not None else {}
+    can_split = (request.user.has_perm(roles.REVIEW_ORDER) and order.status == Order.Status.PENDING_PAYMENT
+                 and order.paid_at is None and sum(ln.quantity for ln in order.lines.all()) > 1)
+    split_plan = plan_split_by_warehouse(order) if can_split else {}
     tracked = needs_tracking(order.shipping_method)
     return {
         "order": order, "lines": list(order.lines.all()), "payments": list(order.payments.all()),
@@ -87,8 +91,9 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "needs_tracking": tracked,
         "hold_reasons": queries.describe_hold_reasons(order),
         "can_release": request.user.has_perm(roles.REVIEW_ORDER),
-        "can_split": request.user.has_perm(roles.REVIEW_ORDER) and order.status == Order.Status.PENDING_PAYMENT
-        and order.paid_at is None and sum(ln.quantity for ln in order.lines.all()) > 1,
+        "can_split": can_split,
+        "split_by_warehouse": bool(split_plan),
+        "split_lines": [{"line": ln, "value": split_plan.get(ln.pk, 0)} for ln in order.lines.all()],
         "carriers": carrier_choices(), "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),

@@ -105,3 +105,21 @@ def test_api_merge_and_split(staff_api, products):
     assert split.status_code == 201 and split.json()["total"] == "30.00"
     refused = agent.post(f"orders/{a.number}/split", {"lines": {"NOPE": 1}})
     assert refused.status_code == 422 and refused.json()["code"] == "split_nothing"
+
+
+def test_split_by_warehouse_moves_what_is_held_elsewhere(products, staff_api, client, staff):
+    from dianpu.catalog.models import Variant
+    from dianpu.inventory.models import Warehouse
+    from dianpu.inventory.services import adjust_stock
+
+    beijing = Warehouse.objects.create(code="bj", name="北京仓")
+    adjust_stock(variant=Variant.objects.get(sku="TEE"), delta=5, reason="stock in Beijing", warehouse=beijing)
+    order = place_test_order({"TEE": 12, "CAP": 1})  # 10 TEE from the default warehouse, 2 from Beijing
+    client.force_login(staff("agent"))
+    page = client.get(f"/console/orders/{order.number}/")
+    assert [(s["line"].sku, s["value"]) for s in page.context["split_lines"]] == [("TEE", 2), ("CAP", 0)]
+    response = staff_api("owner").post(f"orders/{order.number}/split", {"by_warehouse": True})
+    assert response.status_code == 201
+    new = Order.objects.get(number=response.json()["number"])
+    assert [(ln.sku, ln.quantity) for ln in new.lines.all()] == [("TEE", 2)]
+    assert held(order.number) == {"TEE": 10, "CAP": 1}
