@@ -348,3 +348,28 @@ def test_a_lost_refund_answer_stays_pending_then_is_reconciled(client, api, tee,
     refund = Refund.objects.get()
     assert refund.status == "succeeded" and refund.reference.startswith("re_")
     assert len(fake_stripe.refunds) == 1
+
+
+def test_payment_for_a_cancelled_order_holds_it_for_a_human(client, stripe_order, fake_stripe):
+    from dianpu.orders.services import transition_order
+
+    order, _body = stripe_order
+    transition_order(order=order, action="cancel", reason="超时")
+    assert post_event(client, succeeded(fake_stripe, order)).status_code == 200
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert [r["code"] for r in order.hold_reasons] == ["payment_for_closed_order"]
+    assert Payment.objects.count() == 0
+
+
+def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(tee, fake_stripe,
+                                                                       django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from dianpu.checkout.services import place_order
+    from dianpu.orders.tests.builders import checkout_request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe")).order
+    body = mail.outbox[-1].body
+    assert order.number in body and "请转账" not in body and "Stripe" not in body
