@@ -373,3 +373,16 @@ def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(tee, fake
         order = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe")).order
     body = mail.outbox[-1].body
     assert order.number in body and "请转账" not in body and "Stripe" not in body
+
+
+def test_a_retried_refund_request_with_the_same_idempotency_key_refunds_once(client, api, tee, fake_stripe,
+                                                                             staff_api):
+    order = paid_stripe_order(client, api, fake_stripe)
+    finance = staff_api("finance")
+    finance.headers["HTTP_IDEMPOTENCY_KEY"] = "refund-7f3a"
+    first = finance.post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "少发"})
+    again = finance.post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "少发"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["id"] == again.json()["id"]
+    assert Refund.objects.count() == 1 and len(fake_stripe.paid_requests("/v1/refunds")) == 1
+    assert Payment.objects.get(order=order).refunded_total == Decimal("30.00")
