@@ -386,3 +386,12 @@ def test_a_retried_refund_request_with_the_same_idempotency_key_refunds_once(cli
     assert first.json()["id"] == again.json()["id"]
     assert Refund.objects.count() == 1 and len(fake_stripe.paid_requests("/v1/refunds")) == 1
     assert Payment.objects.get(order=order).refunded_total == Decimal("30.00")
+
+
+def test_gateways_post_notifications_without_a_csrf_token(fake_stripe):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    payload = b'{"id": "evt_x", "type": "ping", "data": {"object": {}}}'
+    response = strict.post(WEBHOOK, data=payload, content_type="application/json", **signed_headers(payload))
+    assert response.status_code == 200 and response.json()["outcome"] == "ignored"
