@@ -201,8 +201,8 @@ def reconcile_pending_refunds(*, older_than_minutes: int = 10) -> int:
     for payment_id in pending.values_list("payment_id", flat=True).distinct():
         payment = Payment.objects.filter(pk=payment_id).first()
         gateway = get_any_gateway(payment.gateway) if payment else None
-        if gateway is None:
-            continue
+        if gateway is None or not gateway.lists_refunds:
+            continue  # left pending for a person to check in the gateway's console
         try:
             known = {str(r.metadata.get("dianpu_refund_id", "")): r
                      for r in gateway.list_refunds(payment_reference=payment.reference)}
