@@ -149,6 +149,16 @@ def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=Non
     return refund
 
 
+def _gateway_reference(payment: Payment) -> str:
+    """The gateway's id of the payment. A Stripe order marked paid by hand has the staff's note as
+    its reference; its PaymentIntent is then the one we created for the order."""
+    if payment.gateway == "stripe" and not payment.reference.startswith("pi_"):
+        session = PaymentSession.objects.filter(order_id=payment.order_id, gateway="stripe").order_by("-id").first()
+        if session is not None:
+            return session.reference
+    return payment.reference
+
+
 def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.00"), actor=None,
                  manual: bool = False, ip_address: str | None = None, idempotency_key: str = "") -> Refund:
     """Give money back for an order, through the gateway of its payment (Stripe: a refund of the
@@ -181,7 +191,7 @@ def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.
         return refund
     gateway = get_any_gateway(refund.gateway)
     try:
-        answer = gateway.refund(payment_reference=refund.payment.reference, amount=amount,
+        answer = gateway.refund(payment_reference=_gateway_reference(refund.payment), amount=amount,
                                 idempotency_key=f"dianpu-refund-{refund.pk}",
                                 metadata={"dianpu_refund_id": refund.pk, "order_number": order.number})
     except GatewayError as exc:

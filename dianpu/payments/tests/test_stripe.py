@@ -395,3 +395,22 @@ def test_gateways_post_notifications_without_a_csrf_token(fake_stripe):
     payload = b'{"id": "evt_x", "type": "ping", "data": {"object": {}}}'
     response = strict.post(WEBHOOK, data=payload, content_type="application/json", **signed_headers(payload))
     assert response.status_code == 200 and response.json()["outcome"] == "ignored"
+
+
+def test_an_event_without_a_currency_still_pays_the_right_amount(client, stripe_order, fake_stripe):
+    order, _body = stripe_order
+    intent = fake_stripe.pay(PaymentSession.objects.get(order=order).reference)
+    intent.pop("currency")
+    assert post_event(client, stripe_event("payment_intent.succeeded", intent)).json()["outcome"] == "confirmed"
+    order.refresh_from_db()
+    assert order.status == "paid" and order.hold_reasons == []
+
+
+def test_a_stripe_order_marked_paid_by_hand_refunds_its_payment_intent(api, tee, fake_stripe, staff_api):
+    body = api.post("checkout", checkout_body()).json()
+    fake_stripe.pay(body["payment"]["reference"])
+    owner = staff_api("owner")
+    owner.post(f"orders/{body['number']}/transitions", {"action": "mark_paid", "reason": "Stripe 后台已确认"})
+    response = owner.post(f"orders/{body['number']}/refunds", {"amount": "5.00", "reason": "x"})
+    assert response.status_code == 201 and response.json()["status"] == "succeeded"
+    assert fake_stripe.paid_requests("/v1/refunds")[0]["form"]["payment_intent"] == body["payment"]["reference"]
