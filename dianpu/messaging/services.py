@@ -1,12 +1,13 @@
 """Rendering and sending customer notifications; editing their templates (audited)."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
-from django.utils.html import escape, linebreaks, urlize
+from django.utils.html import escape, linebreaks
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
@@ -19,6 +20,19 @@ from .queries import get_template_text, preview_context
 
 # Plain text out: no HTML escaping (the HTML part escapes the rendered text itself).
 _ENGINE = Engine(autoescape=False)
+# A link ends at white space or at Chinese punctuation (a URL often follows "：" without a space).
+_URL = re.compile(r"https?://[^\s<>\"'，。；、）】]+")
+
+
+def _html_body(text: str) -> str:
+    """The text, escaped, with its URLs as links and its line breaks as paragraphs."""
+    parts, pos = [], 0
+    for match in _URL.finditer(text):
+        url = escape(match.group(0))
+        parts += [escape(text[pos:match.start()]), f'<a href="{url}">{url}</a>']
+        pos = match.end()
+    parts.append(escape(text[pos:]))
+    return linebreaks("".join(parts), autoescape=False)
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,7 @@ def render_notification(kind: str, language: str, context: dict, *, subject: str
     text = _render(body, context).strip() + "\n"
     subject_text = " ".join(_render(subject, context).split())
     html = (f'<!doctype html><html lang="{escape(language)}"><body style="font-family:system-ui,sans-serif;'
-            f'color:#222">{linebreaks(urlize(escape(text)))}</body></html>')
+            f'color:#222">{_html_body(text)}</body></html>')
     return RenderedNotification(subject=subject_text, text=text, html=html)
 
 

@@ -25,7 +25,8 @@ def on_payment_confirmed(event: events.PaymentConfirmed) -> None:
         return
     if order.is_paid:
         return  # another notification, or staff, got there first: pay once
-    if event.amount != order.grand_total or event.currency.upper() != order.currency.upper():
+    wrong_currency = bool(event.currency) and event.currency.upper() != order.currency.upper()
+    if event.amount != order.grand_total or wrong_currency:
         hold_order(order=order, reasons=[{
             "code": "payment_amount_mismatch",
             "detail": f"{event.gateway} {event.reference}: {event.amount} {event.currency.upper()} "

@@ -52,4 +52,5 @@ def _payment_instructions(order: Order) -> str:
         return ""
     start = payment_start_for(payment_method=order.payment_method, order_number=order.number,
                               amount=order.grand_total, email=order.email, language=order.language)
-    return start.instructions if start else ""
+    # Online gateways (Stripe, Alipay) are paid on the confirmation page, not from an e-mail.
+    return start.instructions if start and not start.client_data else ""

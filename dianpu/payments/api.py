@@ -95,11 +95,13 @@ def list_refunds(request, number: str):
 
 @router.post("/orders/{number}/refunds", auth=StaffToken(), response={201: RefundOut, 422: Problem, 502: Problem},
              summary="Refund part or all of what was paid, through the order's gateway or as manual; "
-                     "422 refund_exceeds_paid moves no money")
+                     "422 refund_exceeds_paid moves no money; an Idempotency-Key header makes a retried request "
+                     "return the first refund instead of making another")
 def create_refund(request, number: str, payload: RefundIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REFUND_ORDER)
     order = get_order(number)
     refund = services.refund_order(order=order, amount=payload.amount, reason=payload.reason,
                                    shipping_amount=payload.shipping_amount, manual=payload.manual,
-                                   actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+                                   actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"),
+                                   idempotency_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, refund_out(refund))

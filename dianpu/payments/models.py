@@ -57,6 +57,8 @@ class Refund(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUCCEEDED)
     reference = models.CharField(_("退款流水号"), max_length=100, blank=True)
     manual = models.BooleanField(_("线下退款"), default=False)
+    # The client's Idempotency-Key: the same request sent twice makes one refund.
+    idempotency_key = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("时间"), db_index=True)
 
@@ -65,6 +67,8 @@ class Refund(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(condition=Q(shipping_amount__gte=0), name="refund_shipping_not_negative"),
+            models.UniqueConstraint(fields=["order", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="refund_idempotency_key_once"),
         ]
         permissions = [("refund_order", "Can refund orders")]
         verbose_name = _("退款")

@@ -84,7 +84,7 @@ def _clean_amount(value, code: str) -> Decimal:
 
 @transaction.atomic
 def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason: str, actor, manual: bool,
-                    ip_address) -> Refund:
+                    ip_address, idempotency_key: str = "") -> Refund:
     payments = list(Payment.objects.filter(order_id=order.pk).order_by("created_at", "id"))
     if not payments:
         raise _refund_error("order_not_paid")
@@ -105,7 +105,7 @@ def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason:
     refund = Refund.objects.create(
         order_id=order.pk, payment=payment, gateway=payment.gateway, amount=amount, shipping_amount=shipping_amount,
         reason=reason[:300], status=Refund.Status.SUCCEEDED if manual else Refund.Status.PENDING, manual=manual,
-        created_by=_person(actor), created_at=now)
+        idempotency_key=idempotency_key[:100], created_by=_person(actor), created_at=now)
     record_audit(actor=actor, action="payment.refund_requested" if not manual else "payment.refunded", obj=refund,
                  object_repr=f"{order.number} ¥{amount}",
                  changes={"amount": (None, amount), "status": (None, refund.status)}, reason=reason,
@@ -149,28 +149,49 @@ def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=Non
     return refund
 
 
+def _gateway_reference(payment: Payment) -> str:
+    """The gateway's id of the payment. A Stripe order marked paid by hand has the staff's note as
+    its reference; its PaymentIntent is then the one we created for the order."""
+    if payment.gateway == "stripe" and not payment.reference.startswith("pi_"):
+        session = PaymentSession.objects.filter(order_id=payment.order_id, gateway="stripe").order_by("-id").first()
+        if session is not None:
+            return session.reference
+    return payment.reference
+
+
 def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.00"), actor=None,
-                 manual: bool = False, ip_address: str | None = None) -> Refund:
+                 manual: bool = False, ip_address: str | None = None, idempotency_key: str = "") -> Refund:
     """Give money back for an order, through the gateway of its payment (Stripe: a refund of the
     PaymentIntent) or recorded as manual (bank transfer, cash on delivery, or `manual=True`).
 
     Refused with nothing moved: an amount that is not positive (refund_amount_invalid), an order
     with no payment (order_not_paid), more than is left to refund (refund_exceeds_paid, also when
     concurrent refunds would together exceed it), a gateway refusal (refund_gateway_refused).
+    With an `idempotency_key`, the same request repeated returns the refund it made the first time.
     """
+    if idempotency_key:
+        earlier = Refund.objects.filter(order_id=order.pk, idempotency_key=idempotency_key[:100]).first()
+        if earlier is not None:
+            return earlier
     amount = _clean_amount(amount, "refund_amount_invalid")
     if amount <= 0:
         raise _refund_error("refund_amount_invalid")
     shipping_amount = _clean_amount(shipping_amount or 0, "refund_shipping_invalid")
     if shipping_amount < 0 or shipping_amount > amount:
         raise _refund_error("refund_shipping_invalid")
-    refund = _reserve_refund(order=order, amount=amount, shipping_amount=shipping_amount, reason=reason or "",
-                             actor=actor, manual=manual, ip_address=ip_address)
+    try:
+        refund = _reserve_refund(order=order, amount=amount, shipping_amount=shipping_amount, reason=reason or "",
+                                 actor=actor, manual=manual, ip_address=ip_address,
+                                 idempotency_key=idempotency_key or "")
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return Refund.objects.get(order_id=order.pk, idempotency_key=idempotency_key[:100])  # the same request, at once
     if refund.status != Refund.Status.PENDING:
         return refund
     gateway = get_any_gateway(refund.gateway)
     try:
-        answer = gateway.refund(payment_reference=refund.payment.reference, amount=amount,
+        answer = gateway.refund(payment_reference=_gateway_reference(refund.payment), amount=amount,
                                 idempotency_key=f"dianpu-refund-{refund.pk}",
                                 metadata={"dianpu_refund_id": refund.pk, "order_number": order.number})
     except GatewayError as exc:
@@ -190,8 +211,8 @@ def reconcile_pending_refunds(*, older_than_minutes: int = 10) -> int:
     for payment_id in pending.values_list("payment_id", flat=True).distinct():
         payment = Payment.objects.filter(pk=payment_id).first()
         gateway = get_any_gateway(payment.gateway) if payment else None
-        if gateway is None:
-            continue
+        if gateway is None or not gateway.lists_refunds:
+            continue  # left pending for a person to check in the gateway's console
         try:
             known = {str(r.metadata.get("dianpu_refund_id", "")): r
                      for r in gateway.list_refunds(payment_reference=payment.reference)}

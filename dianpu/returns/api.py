@@ -116,6 +116,21 @@ class ReturnFilters(Schema):
     page_size: int = 50
 
 
+class RateRow(Schema):
+    """by=product: product_id, name, sold, returned, rate. by=reason: reason, label, requests, units, share."""
+
+    product_id: int | None = None
+    name: str | None = None
+    sold: int | None = None
+    returned: int | None = None
+    rate: Decimal | None = None
+    reason: str | None = None
+    label: str | None = None
+    requests: int | None = None
+    units: int | None = None
+    share: Decimal | None = None
+
+
 class RateFilters(Schema):
     by: str = Field("product", description="product or reason")
     date_from: date | None = None
@@ -255,7 +270,7 @@ def close(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.close_return, note=payload.note)
 
 
-@router.get("/reports/return-rate", auth=StaffToken(), response=list[dict],
+@router.get("/reports/return-rate", auth=StaffToken(), response=list[RateRow], exclude_none=True,
             summary="Return rate by product (sold, returned, rate 0–1) or by reason (requests, units, share)")
 def return_rate(request, filters: Query[RateFilters]):
     require_perm(request.auth, roles.VIEW_RETURNS)

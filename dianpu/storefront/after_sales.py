@@ -16,7 +16,7 @@ from dianpu.fulfillment.queries import list_carriers
 from dianpu.orders.queries import get_order_for_customer
 from dianpu.returns.models import ReturnRequest
 from dianpu.returns.queries import list_returns_for_order
-from dianpu.returns.services import record_return_shipment, request_return
+from dianpu.returns.services import cancel_return, record_return_shipment, request_return
 
 
 def after_sales_context(order) -> dict:
@@ -24,7 +24,8 @@ def after_sales_context(order) -> dict:
     returns = list_returns_for_order(order.pk)
     return {
         "returns": [{"ret": r, "needs_tracking": r.status == ReturnRequest.Status.APPROVED
-                     and r.kind != ReturnRequest.Kind.REFUND_ONLY} for r in returns],
+                     and r.kind != ReturnRequest.Kind.REFUND_ONLY,
+                     "can_withdraw": r.status == ReturnRequest.Status.REQUESTED} for r in returns],
         "can_request": order.paid_at is not None and order.status != "cancelled",
         "kinds": ReturnRequest.Kind.choices, "reasons": ReturnRequest.Reason.choices,
         "carriers": [(c["code"], c["name"]) for c in list_carriers()],
@@ -81,4 +82,24 @@ def return_shipment(request, return_number):
         messages.error(request, str(exc.detail))
     else:
         messages.success(request, _("已登记退回运单，收到商品后我们会尽快处理。"))
+    return _back(number, email)
+
+
+@require_POST
+def return_withdraw(request, return_number):
+    """The buyer withdraws a request nobody has reviewed yet."""
+    order, number, email = _order(request)
+    ret = ReturnRequest.objects.filter(number=return_number, order=order).first() if order else None
+    if ret is None:
+        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
+        return redirect("storefront:order-status")
+    if ret.status != ReturnRequest.Status.REQUESTED:
+        messages.error(request, _("售后单已在处理中，不能撤销；如需帮助请联系客服。"))
+        return _back(number, email)
+    try:
+        cancel_return(request=ret, note=_("顾客撤销"), ip_address=request.META.get("REMOTE_ADDR"))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("售后申请 %(number)s 已撤销。") % {"number": ret.number})
     return _back(number, email)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/status/", views.order_status, name="order-status"),
     path("orders/returns/", after_sales.return_request, name="return-request"),
     path("orders/returns/<str:return_number>/shipment/", after_sales.return_shipment, name="return-shipment"),
+    path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -109,3 +109,24 @@ def test_an_after_sales_refund_clicked_twice_refunds_once():
     assert sorted(map(str, results)) == ["ok"] + ["return_changed"] * 3
     assert Refund.objects.count() == 1
     assert Payment.objects.get(order=order).refunded_total == Decimal("100.00")
+
+
+def test_the_same_units_requested_twice_at_once_are_returned_once():
+    make_product(price="50.00", stock=5, skus=["TEE-2"])
+    order = delivered_order({"TEE-2": 1})
+    line_id = order.lines.get().pk
+
+    def ask(_i):
+        try:
+            return request_return(order=Order.objects.get(pk=order.pk), kind="return", reason="damaged",
+                                  lines={line_id: 1}).status
+        except DomainError as exc:
+            return exc.code
+        except Exception as exc:  # SQLite may refuse the loser's write outright ("database is locked")
+            return type(exc).__name__
+
+    results = run_in_threads(4, ask)
+    assert results.count("requested") == 1, results
+    from dianpu.returns.models import ReturnRequest
+
+    assert ReturnRequest.objects.filter(order=order).count() == 1

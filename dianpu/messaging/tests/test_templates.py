@@ -54,3 +54,29 @@ def test_console_editor_previews_and_resets(client, staff):
     client.post("/console/notifications/shipped/en/reset/")
     assert NotificationTemplate.objects.count() == 0
     assert AuditEntry.objects.filter(action="notification_template.reset").count() == 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_default_renders_with_its_variables(language):
+    from dianpu.messaging.domain.defaults import KINDS
+    from dianpu.messaging.queries import preview_context
+    from dianpu.messaging.services import render_notification
+
+    for kind in KINDS:
+        rendered = render_notification(kind, language, preview_context(kind, language))
+        assert "DP261123000123" in rendered.subject + rendered.text, kind
+        assert "{{" not in rendered.text and "{%" not in rendered.text, kind
+        assert "&amp;" not in rendered.text, kind
+    shipped = render_notification("shipped", language, preview_context("shipped", language))
+    assert "https://www.sf-express.com/chn/sc/waybill/waybill-detail/SF1234567890123" in shipped.text
+    assert 'href="https://www.sf-express.com/' in shipped.html
+
+
+def test_the_html_part_escapes_what_the_customer_typed():
+    from dianpu.messaging.queries import preview_context
+    from dianpu.messaging.services import render_notification
+
+    context = preview_context("delivered", "en")
+    context["order"]["customer_name"] = "<script>x</script>"
+    rendered = render_notification("delivered", "en", context)
+    assert "<script>" in rendered.text and "<script>" not in rendered.html

@@ -4,6 +4,7 @@ signed string; requests leave out only `sign`. Empty values are left out."""
 
 import base64
 import binascii
+import json
 
 from .rsa import RsaPrivateKey, RsaPublicKey, sign_sha256, verify_sha256
 from .signatures import SignatureRefused
@@ -29,4 +30,48 @@ def verify_alipay_notification(params: dict, key: RsaPublicKey) -> None:
     except (binascii.Error, ValueError):
         raise SignatureRefused("signature_malformed") from None
     if not verify_sha256(signing_string(params).encode(), raw, key):
+        raise SignatureRefused("signature_mismatch")
+
+
+def signed_response_part(body: str, method_key: str) -> str | None:
+    """The exact text of `"<method_key>": {...}`'s object in an Alipay answer (what Alipay signs)."""
+    marker = f'"{method_key}"'
+    start = body.find(marker)
+    if start < 0:
+        return None
+    start = body.find("{", start + len(marker))
+    if start < 0:
+        return None
+    depth, in_string, escaped = 0, False, False
+    for i in range(start, len(body)):
+        ch = body[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return body[start:i + 1]
+    return None
+
+
+def verify_alipay_response(body: str, method_key: str, key: RsaPublicKey) -> None:
+    """Raise SignatureRefused unless Alipay's answer carries a valid RSA2 signature of its part."""
+    part = signed_response_part(body, method_key)
+    try:
+        signature = base64.b64decode(json.loads(body).get("sign", ""), validate=True)
+    except (ValueError, binascii.Error, AttributeError):
+        raise SignatureRefused("signature_malformed") from None
+    if part is None or not signature:
+        raise SignatureRefused("signature_missing")
+    if not verify_sha256(part.encode(), signature, key):
         raise SignatureRefused("signature_mismatch")

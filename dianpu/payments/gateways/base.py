@@ -46,6 +46,8 @@ class PaymentGateway:
     pays_on_delivery: bool = False
     # Refunds go back through the gateway's API (else they are recorded as manual).
     refunds_online: bool = False
+    # The gateway can list a payment's refunds (refunds whose answer was lost are settled from it).
+    lists_refunds: bool = False
 
     def is_enabled(self) -> bool:
         return True

@@ -47,6 +47,7 @@ class StripeGateway(PaymentGateway):
     description_en = "Pay online by card or wallet; Stripe handles the card, we never see or keep it."
     offline = False
     refunds_online = True
+    lists_refunds = True
 
     def is_enabled(self) -> bool:
         return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))

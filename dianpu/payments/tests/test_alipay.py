@@ -141,3 +141,95 @@ def test_checkout_api_gives_the_redirect_and_the_page_links_to_it(api, client, a
     session.save()
     page = client.get(f"/orders/{body['number']}/thanks/").content.decode()
     assert 'id="pay-redirect" href="https://openapi.alipay.com/gateway.do?' in page
+
+
+class FakeAlipay:
+    """Alipay's gateway for alipay.trade.refund: checks our RSA2 request signature with the app's
+    public key, answers JSON whose response object is signed with Alipay's private key."""
+
+    def __init__(self, keys):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from dianpu.payments.domain.alipay import signing_string
+
+        self.requests, self.refuse_with = [], ""
+        app_public = parse_public_key(keys["app"][1].read_text())
+        alipay_private = parse_private_key(keys["alipay"][0].read_text())
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                form = dict(parse_qsl(raw))
+                fake.requests.append(form)
+                signed = signing_string(form, exclude=("sign",)).encode()
+                if not verify_sha256(signed, base64.b64decode(form.get("sign", "")), app_public):
+                    answer = {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"}
+                elif fake.refuse_with:
+                    answer = {"code": "40004", "msg": "Business Failed", "sub_code": fake.refuse_with,
+                              "sub_msg": "交易已关闭"}
+                else:
+                    biz = json.loads(form["biz_content"])
+                    answer = {"code": "10000", "msg": "Success", "trade_no": biz["trade_no"],
+                              "refund_fee": biz["refund_amount"], "fund_change": "Y"}
+                part = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+                sign = base64.b64encode(sign_sha256(part.encode(), alipay_private)).decode()
+                data = ('{"alipay_trade_refund_response":' + part + f',"sign":"{sign}"}}').encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/gateway.do"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def fake_alipay(alipay, settings):
+    fake = FakeAlipay(alipay)
+    settings.ALIPAY_GATEWAY_URL = fake.url
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def test_refunds_go_through_alipay_trade_refund(client, order, alipay, fake_alipay, staff_api):
+    from dianpu.payments.models import Refund
+
+    client.post(NOTIFY, notification(order.order, alipay))
+    finance = staff_api("finance")
+    response = finance.post(f"orders/{order.order.number}/refunds", {"amount": "20.00", "reason": "少发"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["gateway"], body["status"], body["amount"]) == ("alipay", "succeeded", "20.00")
+    [sent] = fake_alipay.requests
+    assert sent["method"] == "alipay.trade.refund"
+    assert '"trade_no":"2026112322001400000000000001"' in sent["biz_content"]
+    assert '"refund_amount":"20.00"' in sent["biz_content"]
+    assert f'"out_request_no":"dianpu-refund-{body["id"]}"' in sent["biz_content"]
+    assert Payment.objects.get().refunded_total.to_eng_string() == "20.00"
+
+    fake_alipay.refuse_with = "ACQ.TRADE_STATUS_ERROR"
+    refused = finance.post(f"orders/{order.order.number}/refunds", {"amount": "5.00"})
+    assert refused.status_code == 502 and refused.json()["code"] == "refund_gateway_refused"
+    assert Refund.objects.filter(status="failed").count() == 1
+    assert Payment.objects.get().refunded_total.to_eng_string() == "20.00"
+
+
+def test_an_alipay_answer_with_a_bad_signature_is_not_trusted(client, order, alipay, fake_alipay, staff_api,
+                                                             settings, keys):
+    from dianpu.payments.models import Refund
+
+    client.post(NOTIFY, notification(order.order, alipay))
+    # Someone else's key: the answer cannot be verified, so the refund stays pending (money reserved).
+    settings.ALIPAY_PUBLIC_KEY = keys["app"][1].read_text()
+    response = staff_api("finance").post(f"orders/{order.order.number}/refunds", {"amount": "20.00"})
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    assert Refund.objects.get().status == "pending"

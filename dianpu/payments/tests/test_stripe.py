@@ -348,3 +348,69 @@ def test_a_lost_refund_answer_stays_pending_then_is_reconciled(client, api, tee,
     refund = Refund.objects.get()
     assert refund.status == "succeeded" and refund.reference.startswith("re_")
     assert len(fake_stripe.refunds) == 1
+
+
+def test_payment_for_a_cancelled_order_holds_it_for_a_human(client, stripe_order, fake_stripe):
+    from dianpu.orders.services import transition_order
+
+    order, _body = stripe_order
+    transition_order(order=order, action="cancel", reason="超时")
+    assert post_event(client, succeeded(fake_stripe, order)).status_code == 200
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert [r["code"] for r in order.hold_reasons] == ["payment_for_closed_order"]
+    assert Payment.objects.count() == 0
+
+
+def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(tee, fake_stripe,
+                                                                       django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from dianpu.checkout.services import place_order
+    from dianpu.orders.tests.builders import checkout_request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe")).order
+    body = mail.outbox[-1].body
+    assert order.number in body and "请转账" not in body and "Stripe" not in body
+
+
+def test_a_retried_refund_request_with_the_same_idempotency_key_refunds_once(client, api, tee, fake_stripe,
+                                                                             staff_api):
+    order = paid_stripe_order(client, api, fake_stripe)
+    finance = staff_api("finance")
+    finance.headers["HTTP_IDEMPOTENCY_KEY"] = "refund-7f3a"
+    first = finance.post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "少发"})
+    again = finance.post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "少发"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["id"] == again.json()["id"]
+    assert Refund.objects.count() == 1 and len(fake_stripe.paid_requests("/v1/refunds")) == 1
+    assert Payment.objects.get(order=order).refunded_total == Decimal("30.00")
+
+
+def test_gateways_post_notifications_without_a_csrf_token(fake_stripe):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    payload = b'{"id": "evt_x", "type": "ping", "data": {"object": {}}}'
+    response = strict.post(WEBHOOK, data=payload, content_type="application/json", **signed_headers(payload))
+    assert response.status_code == 200 and response.json()["outcome"] == "ignored"
+
+
+def test_an_event_without_a_currency_still_pays_the_right_amount(client, stripe_order, fake_stripe):
+    order, _body = stripe_order
+    intent = fake_stripe.pay(PaymentSession.objects.get(order=order).reference)
+    intent.pop("currency")
+    assert post_event(client, stripe_event("payment_intent.succeeded", intent)).json()["outcome"] == "confirmed"
+    order.refresh_from_db()
+    assert order.status == "paid" and order.hold_reasons == []
+
+
+def test_a_stripe_order_marked_paid_by_hand_refunds_its_payment_intent(api, tee, fake_stripe, staff_api):
+    body = api.post("checkout", checkout_body()).json()
+    fake_stripe.pay(body["payment"]["reference"])
+    owner = staff_api("owner")
+    owner.post(f"orders/{body['number']}/transitions", {"action": "mark_paid", "reason": "Stripe 后台已确认"})
+    response = owner.post(f"orders/{body['number']}/refunds", {"amount": "5.00", "reason": "x"})
+    assert response.status_code == 201 and response.json()["status"] == "succeeded"
+    assert fake_stripe.paid_requests("/v1/refunds")[0]["form"]["payment_intent"] == body["payment"]["reference"]

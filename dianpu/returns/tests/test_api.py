@@ -77,3 +77,11 @@ def test_rejecting_twice_is_a_conflict(staff_api, order):
     assert agent.post(f"returns/{number}/reject", {"note": "超出期限"}).status_code == 200
     again = agent.post(f"returns/{number}/reject", {"note": "超出期限"})
     assert again.status_code == 409 and again.json()["code"] == "return_transition_not_allowed"
+
+
+def test_return_rate_by_reason_over_the_api(staff_api, order):
+    agent = staff_api("agent")
+    agent.post(f"orders/{order.number}/returns", {"kind": "return", "reason": "damaged",
+                                                 "lines": [{"sku": "TEE-1", "quantity": 2}]})
+    rows = agent.get("reports/return-rate", by="reason").json()
+    assert rows == [{"reason": "damaged", "label": "商品破损", "requests": 1, "units": 2, "share": "1.0000"}]

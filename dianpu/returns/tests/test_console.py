@@ -76,3 +76,26 @@ def test_the_report_shows_rates(client, staff, order):
 def test_designer_cannot_open_the_queue(client, staff):
     client.force_login(staff("designer"))
     assert client.get("/console/returns/").status_code == 403
+
+
+def test_after_sales_pages_speak_english(client, staff, order):
+    from django.conf import settings
+
+    line = order.lines.get()
+    client.force_login(staff("owner"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(f"/console/returns/new/{order.number}/", {"kind": "return", "reason": "damaged",
+                                                          f"qty-{line.pk}": "1"})
+    ret = ReturnRequest.objects.get()
+    pages = {
+        "/console/returns/": ["After-sales", "Awaiting review", "Damaged"],
+        f"/console/returns/{ret.number}/": ["Approve", "Reject", "Return and refund"],
+        "/console/returns/report/": ["Return rates", "By product", "By reason"],
+        f"/console/orders/{order.number}/": ["Refundable", "Open after-sales request", "Manual refund"],
+        "/console/notifications/": ["Notification templates", "Refund made"],
+        "/console/notifications/refund_made/en/": ["Preview (sample data)", "Save"],
+    }
+    for url, words in pages.items():
+        html = client.get(url).content.decode()
+        for word in words:
+            assert word in html, (url, word)

@@ -42,3 +42,22 @@ def test_refused_request_says_why(client, order):
                                                 "reason": "size_fit"}, follow=True)
     assert "请至少选择一件要售后的商品" in response.content.decode()
     assert ReturnRequest.objects.count() == 0
+
+
+def test_buyer_withdraws_a_request_not_yet_reviewed_but_not_an_approved_one(client, order):
+    line = order.lines.get()
+    client.post("/orders/returns/", {"number": order.number, "email": order.email, "kind": "exchange",
+                                     "reason": "size_fit", f"qty-{line.pk}": "1"})
+    ret = ReturnRequest.objects.get()
+    response = client.post(f"/orders/returns/{ret.number}/withdraw/", {"number": order.number, "email": order.email},
+                           follow=True)
+    ret.refresh_from_db()
+    assert ret.status == "cancelled"
+    assert f"售后申请 {ret.number} 已撤销" in response.content.decode()
+    client.post("/orders/returns/", {"number": order.number, "email": order.email, "kind": "return",
+                                     "reason": "size_fit", f"qty-{line.pk}": "1"})
+    second = ReturnRequest.objects.exclude(pk=ret.pk).get()
+    approve_return(request=second)
+    client.post(f"/orders/returns/{second.number}/withdraw/", {"number": order.number, "email": order.email})
+    second.refresh_from_db()
+    assert second.status == "approved"

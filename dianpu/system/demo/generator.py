@@ -31,7 +31,8 @@ from dianpu.fulfillment.models import Shipment, ShippingMethod
 from dianpu.inventory.models import Reservation, StockLevel, StockMove
 from dianpu.inventory.services import get_default_warehouse
 from dianpu.orders.models import Order, OrderHistory, OrderLine
-from dianpu.payments.models import Payment
+from dianpu.payments.models import GatewayEvent, Payment, PaymentSession, Refund
+from dianpu.returns.models import ReturnHistory, ReturnLine, ReturnRequest
 
 from . import catalog, seasons
 from .orders import LINES_PER_ORDER, OrderStream, Shop, plan_buyer_slots
@@ -43,7 +44,7 @@ DEMO_PASSWORD = "dianpu-demo"
 CHUNK_SIZE = 2000
 # What --reset empties (tables pointing at these are emptied with them). Reference data made by
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
-SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
+SHOP_DATA = (ReturnHistory, ReturnLine, ReturnRequest, Refund, PaymentSession, GatewayEvent, AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
              StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
 
 

@@ -293,6 +293,7 @@ class OrderStream:
         fields["status"] = status.value
         if life.refunded and plan.payment:
             plan.payment["status"] = Payment.Status.REFUNDED
+            plan.payment["refunded_total"] = plan.payment["amount"]  # nothing left to refund
             self.refunded += 1
         self.status_counts[status.value] = self.status_counts.get(status.value, 0) + 1
         self._hold_stock(plan, lines, number, placed_at, cod, ship_step, cancel_step)

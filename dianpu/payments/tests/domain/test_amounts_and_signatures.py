@@ -70,3 +70,12 @@ def test_alipay_signs_sorted_non_empty_parameters_without_sign():
     params = {"b": "2", "a": "1", "sign": "xyz", "sign_type": "RSA2", "empty": "", "c": "中文"}
     assert signing_string(params) == "a=1&b=2&c=中文"
     assert signing_string(params, exclude=("sign",)) == "a=1&b=2&c=中文&sign_type=RSA2"
+
+
+def test_the_signed_part_of_an_alipay_answer_is_cut_exactly():
+    from dianpu.payments.domain.alipay import signed_response_part
+
+    body = '{"alipay_trade_refund_response":{"code":"10000","msg":"a \\"}\\" b","n":{"x":1}},"sign":"abc"}'
+    assert signed_response_part(body, "alipay_trade_refund_response") == \
+        '{"code":"10000","msg":"a \\"}\\" b","n":{"x":1}}'
+    assert signed_response_part('{"other":{}}', "alipay_trade_refund_response") is None
