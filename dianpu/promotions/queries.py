@@ -82,8 +82,16 @@ def rule_of(p: Promotion):
 
 
 def list_live_promotions(now=None) -> list[Promotion]:
+    """Active promotions inside their window, leaving out those whose budget is spent (a soft
+    cap: orders placed at the same moment may pass it by their own discounts)."""
     now = now or clock.now()
-    return list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
+    live = list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
+    capped = [p.pk for p in live if p.budget is not None]
+    if capped:
+        spent = dict(OrderDiscount.objects.filter(promotion_id__in=capped).values("promotion_id")
+                     .annotate(total=Sum("amount")).values_list("promotion_id", "total"))
+        live = [p for p in live if p.budget is None or spent.get(p.pk, Decimal("0")) < p.budget]
+    return live
 
 
 def coupon_facts(coupon: Coupon, email: str):

@@ -219,3 +219,16 @@ def test_staff_see_line_discounts_and_the_rules_that_priced_the_order(api, staff
     body = staff_api("owner").get(f"orders/{number}").json()
     assert body["discount_total"] == "10.00" and body["total"] == "90.00"
     assert [(ln["discount"], ln["paid_total"]) for ln in body["lines"]] == [("10.00", "90.00")]
+
+
+def test_promotion_stops_when_its_budget_is_spent(api, tea):
+    make_promotion("amount_off", name="直降30", amount="30.00", budget="50", scope={"skus": ["TEA-1"]})
+    assert checkout(api, {"TEA-1": 1}).json()["total"] == "70.00"
+    assert checkout(api, {"TEA-1": 1}, email="b@example.com").json()["total"] == "70.00"  # ¥30 spent < ¥50
+    assert quote(api, {"TEA-1": 1}).json()["total"] == "100.00"  # ¥60 spent: budget gone
+
+
+def test_coupon_without_dates_is_valid_from_now_on(staff_api, api, tea):
+    response = staff_api("owner").post("coupons", {"code": "OPEN5", "kind": "amount", "amount": "5"})
+    assert response.status_code == 201
+    assert quote(api, {"TEA-1": 1}, ["OPEN5"]).json()["total"] == "95.00"
