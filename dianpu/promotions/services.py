@@ -195,6 +195,34 @@ def create_coupon(data: dict, *, actor=None, ip_address=None) -> Coupon:
     return coupon
 
 
+COUPON_FIELDS = ("name", "kind", "amount", "percent", "min_spend", "scope", "segments", "starts_at", "ends_at",
+                 "usage_limit", "per_customer_limit", "is_active")
+
+
+@transaction.atomic
+def update_coupon(coupon: Coupon, changes: dict, *, actor=None, ip_address=None) -> Coupon:
+    """Change a coupon's terms (its code stays). The total-use limit cannot go below the uses
+    already counted."""
+    current = Coupon.objects.select_for_update().get(pk=coupon.pk)
+    data = {f: getattr(current, f) for f in COUPON_FIELDS}
+    data.update(changes)
+    data["code"] = current.code
+    errors = check_coupon(data)
+    if data.get("usage_limit") is not None and isinstance(data["usage_limit"], int) \
+            and data["usage_limit"] < current.used_count:
+        errors["usage_limit"] = "below_used"
+    if errors:
+        raise _invalid(errors)
+    before = {f: getattr(current, f) for f in COUPON_FIELDS}
+    for key, value in _coupon_fields(data).items():
+        setattr(current, key, value)
+    current.is_active = bool(data.get("is_active", True))
+    current.save()
+    diff = {f: (before[f], getattr(current, f)) for f in COUPON_FIELDS if before[f] != getattr(current, f)}
+    record_audit(actor=actor, action="coupon.changed", obj=current, changes=diff, ip_address=ip_address)
+    return current
+
+
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 

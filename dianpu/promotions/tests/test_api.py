@@ -232,3 +232,11 @@ def test_coupon_without_dates_is_valid_from_now_on(staff_api, api, tea):
     response = staff_api("owner").post("coupons", {"code": "OPEN5", "kind": "amount", "amount": "5"})
     assert response.status_code == 201
     assert quote(api, {"TEA-1": 1}, ["OPEN5"]).json()["total"] == "95.00"
+
+
+def test_withdrawn_coupon_is_refused(staff_api, api, tea):
+    make_coupon("STOP5", amount="5.00")
+    response = staff_api("marketing").patch("coupons/STOP5", {"is_active": False})
+    assert response.status_code == 200 and response.json()["is_active"] is False
+    refused = quote(api, {"TEA-1": 1}, ["STOP5"])
+    assert refused.status_code == 422 and refused.json()["code"] == "coupon_inactive"
