@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
-from dianpu.cart.services import add_to_cart, get_or_create_cart, mark_checked_out, set_line_quantity
+from dianpu.cart.services import (
+    add_to_cart, get_or_create_cart, mark_checked_out, remember_email, set_line_quantity,
+)
 from dianpu.catalog.domain.search import query_terms
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import (
     DEFAULT_SORT, SORTS, CategoryNode, get_category, get_listed_product, get_variants_by_sku, list_category_path,
     list_listed_products,
 )
+from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.carriers import get_carrier
@@ -323,6 +326,8 @@ def checkout(request):
         form = CheckoutForm(request.POST)
         form.is_valid()  # every field is optional here: the checkout service judges the whole request
         data = form.cleaned_data
+        if EMAIL.match((data.get("email") or "").strip()):
+            remember_email(open_cart, data["email"].strip().lower())  # for abandoned-cart recovery
         checkout_request = request_from_cart(
             summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),
