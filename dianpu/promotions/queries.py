@@ -261,3 +261,17 @@ def sum_promotion_cost(promotion_ids=None, *, since=None, until=None) -> Decimal
 
 def status_label(status: str) -> str:
     return {"live": _("进行中"), "scheduled": _("未开始"), "ended": _("已结束")}.get(status, status)
+
+
+def list_promotions_for_product(product, now=None) -> list[dict]:
+    """Live promotions that cover any SKU of `product` (for badges on the product page)."""
+    variants = list(product.variants.all())
+    if not variants:
+        return []
+    lines = line_facts([CartItem(v, 1) for v in variants if v.is_active])
+    shown = []
+    for p in list_live_promotions(now):
+        rule = rule_of(p)
+        if any(rule.scope.matches(line) for line in lines):
+            shown.append({"name": p.name, "kind": str(EXPLANATIONS.get(p.kind, p.kind)), "ends_at": p.ends_at})
+    return sorted(shown, key=lambda row: row["name"])

@@ -36,6 +36,7 @@ from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import list_payment_methods, payment_start_for
+from dianpu.promotions.queries import list_promotions_for_product
 
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
@@ -190,6 +191,7 @@ def product(request, slug):
                                    image_urls=image_urls),
         "form": AddToCartForm(initial={"quantity": 1}),
         "bought_together": _with_stock_flags(list_bought_together(product)),
+        "promotions": list_promotions_for_product(product),
     })
 
 
