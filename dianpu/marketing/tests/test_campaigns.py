@@ -11,7 +11,7 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
 from dianpu.marketing.models import Campaign
 from dianpu.marketing.queries import get_campaign_live, get_campaign_report
-from dianpu.marketing.services import create_campaign, create_campaign_from_template
+from dianpu.marketing.services import create_campaign
 from dianpu.orders.tests.builders import place_test_order
 from dianpu.promotions.models import Promotion
 from dianpu.promotions.tests.builders import make_promotion
