@@ -1,9 +1,10 @@
 """Reads: load the facts and the live rules, then run the pure engine (fetch first, compute second)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from dianpu.catalog.models import Category, Product
@@ -62,16 +63,34 @@ def _product_tags(product_ids) -> list[tuple[int, str]]:
                 .values_list("product_id", "tag__slug"))
 
 
+BUILT_IN_SEGMENTS = ("new", "returning", "recent_buyers", "lapsed")
+
+
 def customer_facts(email: str) -> CustomerFacts:
+    """Who is buying: tier, segments, first order or not.
+
+    Built-in segments come from the customer's orders: `new` (no order yet), `returning`,
+    `recent_buyers` (an order in the last 90 days), `lapsed` (none for 180 days). Membership tier
+    and further segments belong to the CRM; they are read when the customer has them.
+    """
     email = (email or "").strip().lower()
     customer = Customer.objects.filter(email=email).first() if email else None
-    # Membership tier and segments belong to the CRM; read them when the customer has them.
     tier = str(getattr(customer, "tier", "") or "")
     segments = getattr(customer, "segments", None) or ()
     if isinstance(segments, str):
         segments = [s for s in segments.split(",") if s]
-    is_first = customer is None or not customer.orders.exists()
-    return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=is_first)
+    segments = set(segments)
+    last = customer.orders.aggregate(last=Max("placed_at"))["last"] if customer is not None else None
+    if last is None:
+        segments.add("new")
+    else:
+        now = clock.now()
+        segments.add("returning")
+        if last >= now - timedelta(days=90):
+            segments.add("recent_buyers")
+        if last < now - timedelta(days=180):
+            segments.add("lapsed")
+    return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=last is None)
 
 
 def rule_of(p: Promotion):

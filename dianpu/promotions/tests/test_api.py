@@ -240,3 +240,11 @@ def test_withdrawn_coupon_is_refused(staff_api, api, tea):
     assert response.status_code == 200 and response.json()["is_active"] is False
     refused = quote(api, {"TEA-1": 1}, ["STOP5"])
     assert refused.status_code == 422 and refused.json()["code"] == "coupon_inactive"
+
+
+def test_segment_only_coupon_for_returning_customers(api, tea):
+    make_coupon("LOYAL", amount="15.00", segments=["returning"])
+    refused = quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com")
+    assert refused.status_code == 422 and refused.json()["code"] == "coupon_not_eligible"
+    assert checkout(api, {"CUP-1": 1}, email="first@example.com").status_code == 201
+    assert quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com").json()["total"] == "85.00"
