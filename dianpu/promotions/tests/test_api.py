@@ -248,3 +248,13 @@ def test_segment_only_coupon_for_returning_customers(api, tea):
     assert refused.status_code == 422 and refused.json()["code"] == "coupon_not_eligible"
     assert checkout(api, {"CUP-1": 1}, email="first@example.com").status_code == 201
     assert quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com").json()["total"] == "85.00"
+
+
+def test_order_confirmation_email_shows_the_discount(api, tea, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    make_coupon("MAIL10", amount="10.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert checkout(api, {"TEA-1": 1}, ["MAIL10"]).status_code == 201
+    (message,) = mail.outbox
+    assert "优惠：-¥10.00" in message.body and "¥90.00" in message.body
