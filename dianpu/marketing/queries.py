@@ -108,15 +108,12 @@ def get_campaign_live(campaign: Campaign) -> dict:
 
 def get_campaign_report(campaign: Campaign) -> dict:
     figures = _figures(campaign, campaign.ends_at)
-    tz = timezone.get_current_timezone()
     by_day: dict = defaultdict(lambda: Decimal("0.00"))
     for at, amount in figures.pop("points"):
         by_day[at.date().isoformat()] += amount
     attributed = Order.objects.exclude(status=Order.Status.CANCELLED).filter(
         Q(utm_campaign=campaign.utm_campaign) & ~Q(utm_campaign=""), placed_at__gte=campaign.starts_at,
         placed_at__lt=campaign.ends_at).aggregate(orders=Count("id"), sales=Sum("grand_total"))
-    del tz
     return {**figures, "by_day": sorted(by_day.items()), "attributed_orders": attributed["orders"] or 0,
             "attributed_sales": attributed["sales"] or Decimal("0.00"),
-            "roi_cost": figures["promotion_cost"],
             "within_budget": campaign.budget == 0 or figures["promotion_cost"] <= campaign.budget}

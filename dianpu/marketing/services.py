@@ -10,6 +10,7 @@ from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.promotions.models import Promotion
 from dianpu.promotions.services import create_promotion
 
 from .domain.festivals import FESTIVALS_BY_CODE, festival_window
@@ -63,7 +64,8 @@ def create_campaign(*, name: str, starts_at, ends_at, budget=0, sales_goal=0, pr
         name=name, starts_at=starts_at, ends_at=ends_at, budget=budget, sales_goal=sales_goal,
         utm_campaign=(utm_campaign or "").strip()[:100], notes=notes or "", template=template, created_at=clock.now())
     campaign.products.set(products)
-    campaign.promotions.set(list(promotion_ids))
+    campaign.promotions.set(list(Promotion.objects.filter(pk__in=[int(i) for i in promotion_ids
+                                                                   if str(i).isdigit()])))
     record_audit(actor=actor, action="campaign.created", obj=campaign,
                  changes={"window": ("", f"{starts_at} – {ends_at}"), "budget": ("", budget)})
     return campaign

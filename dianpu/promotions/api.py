@@ -8,7 +8,7 @@ from dianpu.accounts.domain import roles
 
 from . import queries, services
 from .schemas import (
-    CouponBatchIn, CouponBatchOut, CouponIn, CouponList, CouponOut, Problem, PromotionIn, PromotionList,
+    CouponBatchIn, CouponBatchOut, CouponIn, CouponList, CouponOut, CouponPatch, Problem, PromotionIn, PromotionList,
     PromotionOut, PromotionPatch,
 )
 
@@ -119,6 +119,15 @@ def create_coupon(request, payload: CouponIn):
 def get_coupon(request, code: str):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
     return coupon_out(queries.get_coupon(code))
+
+
+@router.patch("/coupons/{code}", response={200: CouponOut, 404: Problem, 422: Problem},
+              summary="Change a coupon's terms, or withdraw it (is_active false)")
+def update_coupon(request, code: str, payload: CouponPatch):
+    require_perm(request.user, roles.MANAGE_PROMOTIONS)
+    coupon = services.update_coupon(queries.get_coupon(code), _data(payload, exclude_unset=True),
+                                    actor=request.user, ip_address=_ip(request))
+    return coupon_out(coupon)
 
 
 @router.post("/coupon-batches", response={201: CouponBatchOut, 403: Problem, 422: Problem},

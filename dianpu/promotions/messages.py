@@ -42,6 +42,7 @@ FIELD_ERRORS = {
     "code_invalid": _("券码只能包含字母、数字、- 和 _，最长 40 个字符。"),
     "quantity_invalid": _("数量必须是 1 到 10000 之间的整数。"),
     "prefix_invalid": _("前缀只能包含字母和数字，最长 12 个字符。"),
+    "below_used": _("不能少于已使用的次数。"),
 }
 
 # What the cart and the order show for each adjustment (explanation code -> text).

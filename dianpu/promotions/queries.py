@@ -1,9 +1,10 @@
 """Reads: load the facts and the live rules, then run the pure engine (fetch first, compute second)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from dianpu.catalog.models import Category, Product
@@ -62,16 +63,34 @@ def _product_tags(product_ids) -> list[tuple[int, str]]:
                 .values_list("product_id", "tag__slug"))
 
 
+BUILT_IN_SEGMENTS = ("new", "returning", "recent_buyers", "lapsed")
+
+
 def customer_facts(email: str) -> CustomerFacts:
+    """Who is buying: tier, segments, first order or not.
+
+    Built-in segments come from the customer's orders: `new` (no order yet), `returning`,
+    `recent_buyers` (an order in the last 90 days), `lapsed` (none for 180 days). Membership tier
+    and further segments belong to the CRM; they are read when the customer has them.
+    """
     email = (email or "").strip().lower()
     customer = Customer.objects.filter(email=email).first() if email else None
-    # Membership tier and segments belong to the CRM; read them when the customer has them.
     tier = str(getattr(customer, "tier", "") or "")
     segments = getattr(customer, "segments", None) or ()
     if isinstance(segments, str):
         segments = [s for s in segments.split(",") if s]
-    is_first = customer is None or not customer.orders.exists()
-    return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=is_first)
+    segments = set(segments)
+    last = customer.orders.aggregate(last=Max("placed_at"))["last"] if customer is not None else None
+    if last is None:
+        segments.add("new")
+    else:
+        now = clock.now()
+        segments.add("returning")
+        if last >= now - timedelta(days=90):
+            segments.add("recent_buyers")
+        if last < now - timedelta(days=180):
+            segments.add("lapsed")
+    return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=last is None)
 
 
 def rule_of(p: Promotion):
@@ -82,8 +101,16 @@ def rule_of(p: Promotion):
 
 
 def list_live_promotions(now=None) -> list[Promotion]:
+    """Active promotions inside their window, leaving out those whose budget is spent (a soft
+    cap: orders placed at the same moment may pass it by their own discounts)."""
     now = now or clock.now()
-    return list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
+    live = list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
+    capped = [p.pk for p in live if p.budget is not None]
+    if capped:
+        spent = dict(OrderDiscount.objects.filter(promotion_id__in=capped).values("promotion_id")
+                     .annotate(total=Sum("amount")).values_list("promotion_id", "total"))
+        live = [p for p in live if p.budget is None or spent.get(p.pk, Decimal("0")) < p.budget]
+    return live
 
 
 def coupon_facts(coupon: Coupon, email: str):
@@ -253,3 +280,17 @@ def sum_promotion_cost(promotion_ids=None, *, since=None, until=None) -> Decimal
 
 def status_label(status: str) -> str:
     return {"live": _("进行中"), "scheduled": _("未开始"), "ended": _("已结束")}.get(status, status)
+
+
+def list_promotions_for_product(product, now=None) -> list[dict]:
+    """Live promotions that cover any SKU of `product` (for badges on the product page)."""
+    variants = list(product.variants.all())
+    if not variants:
+        return []
+    lines = line_facts([CartItem(v, 1) for v in variants if v.is_active])
+    shown = []
+    for p in list_live_promotions(now):
+        rule = rule_of(p)
+        if any(rule.scope.matches(line) for line in lines):
+            shown.append({"name": p.name, "kind": str(EXPLANATIONS.get(p.kind, p.kind)), "ends_at": p.ends_at})
+    return sorted(shown, key=lambda row: row["name"])

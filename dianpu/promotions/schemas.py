@@ -85,6 +85,21 @@ class CouponIn(Schema):
     segments: list[str] = []
 
 
+class CouponPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    kind: str | None = None
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+    min_spend: Decimal | None = None
+    usage_limit: int | None = None
+    per_customer_limit: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    scope: dict | None = None
+    segments: list[str] | None = None
+    is_active: bool | None = None
+
+
 class CouponOut(Schema):
     code: str
     name: str

@@ -5,6 +5,7 @@ single-statement UPDATEs, so two checkouts racing for the last use cannot both w
 """
 
 import secrets
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -54,8 +55,20 @@ def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
                               status=422, other=other.pk)
 
 
+OPEN_END = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def _default_window(data: dict) -> dict:
+    """No start: from now. No end: until ended by hand (an open end far in the future)."""
+    if data.get("starts_at") is None:
+        data["starts_at"] = clock.now()
+    if data.get("ends_at") is None:
+        data["ends_at"] = OPEN_END
+    return data
+
+
 def _normalise(data: dict) -> dict:
-    data = dict(data)
+    data = _default_window(dict(data))
     data.setdefault("scope", {"all": True})
     data.setdefault("priority", 0)
     data["exclusive"] = bool(data.get("exclusive", False))
@@ -164,6 +177,7 @@ def _coupon_fields(data: dict) -> dict:
 
 @transaction.atomic
 def create_coupon(data: dict, *, actor=None, ip_address=None) -> Coupon:
+    data = _default_window(dict(data))
     errors = check_coupon(data)
     if errors:
         raise _invalid(errors)
@@ -181,6 +195,34 @@ def create_coupon(data: dict, *, actor=None, ip_address=None) -> Coupon:
     return coupon
 
 
+COUPON_FIELDS = ("name", "kind", "amount", "percent", "min_spend", "scope", "segments", "starts_at", "ends_at",
+                 "usage_limit", "per_customer_limit", "is_active")
+
+
+@transaction.atomic
+def update_coupon(coupon: Coupon, changes: dict, *, actor=None, ip_address=None) -> Coupon:
+    """Change a coupon's terms (its code stays). The total-use limit cannot go below the uses
+    already counted."""
+    current = Coupon.objects.select_for_update().get(pk=coupon.pk)
+    data = {f: getattr(current, f) for f in COUPON_FIELDS}
+    data.update(changes)
+    data["code"] = current.code
+    errors = check_coupon(data)
+    if data.get("usage_limit") is not None and isinstance(data["usage_limit"], int) \
+            and data["usage_limit"] < current.used_count:
+        errors["usage_limit"] = "below_used"
+    if errors:
+        raise _invalid(errors)
+    before = {f: getattr(current, f) for f in COUPON_FIELDS}
+    for key, value in _coupon_fields(data).items():
+        setattr(current, key, value)
+    current.is_active = bool(data.get("is_active", True))
+    current.save()
+    diff = {f: (before[f], getattr(current, f)) for f in COUPON_FIELDS if before[f] != getattr(current, f)}
+    record_audit(actor=actor, action="coupon.changed", obj=current, changes=diff, ip_address=ip_address)
+    return current
+
+
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -196,7 +238,7 @@ def issue_coupon_batch(*, name: str, prefix: str, quantity: int, template: dict,
         errors["quantity"] = "quantity_invalid"
     if not (name or "").strip():
         errors["name"] = "required"
-    template = {**template, "code": f"{prefix or 'X'}-CHECK"}
+    template = _default_window({**template, "code": f"{prefix or 'X'}-CHECK"})
     template.setdefault("usage_limit", 1)
     template.setdefault("per_customer_limit", 1)
     errors.update({k: v for k, v in check_coupon(template).items() if k != "code"})

@@ -16,13 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
-from dianpu.cart.services import add_to_cart, get_or_create_cart, mark_checked_out, set_line_quantity
+from dianpu.cart.services import (
+    add_to_cart, get_or_create_cart, mark_checked_out, remember_email, set_line_quantity,
+)
 from dianpu.catalog.domain.search import query_terms
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import (
     DEFAULT_SORT, SORTS, CategoryNode, get_category, get_listed_product, get_variants_by_sku, list_category_path,
     list_listed_products,
 )
+from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.carriers import get_carrier
@@ -34,6 +37,7 @@ from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import list_payment_methods, payment_start_for
+from dianpu.promotions.queries import list_promotions_for_product
 
 from .after_sales import after_sales_context
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
@@ -189,6 +193,7 @@ def product(request, slug):
                                    image_urls=image_urls),
         "form": AddToCartForm(initial={"quantity": 1}),
         "bought_together": _with_stock_flags(list_bought_together(product)),
+        "promotions": list_promotions_for_product(product),
     })
 
 
@@ -329,6 +334,8 @@ def checkout(request):
         form = CheckoutForm(request.POST)
         form.is_valid()  # every field is optional here: the checkout service judges the whole request
         data = form.cleaned_data
+        if EMAIL.match((data.get("email") or "").strip()):
+            remember_email(open_cart, data["email"].strip().lower())  # for abandoned-cart recovery
         checkout_request = request_from_cart(
             summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),

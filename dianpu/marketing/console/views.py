@@ -51,7 +51,8 @@ def campaign_list(request):
                     name=post.get("name", ""), starts_at=services.parse_local(post.get("starts_at", "")),
                     ends_at=services.parse_local(post.get("ends_at", "")), budget=post.get("budget") or 0,
                     sales_goal=post.get("sales_goal") or 0, product_slugs=_words(post.get("products", "")),
-                    utm_campaign=post.get("utm_campaign", ""), notes=post.get("notes", ""), actor=request.user)
+                    promotion_ids=post.getlist("promotions"), utm_campaign=post.get("utm_campaign", ""),
+                    notes=post.get("notes", ""), actor=request.user)
             messages.success(request, _("营销活动「%(name)s」已创建。") % {"name": campaign.name})
             return redirect("console:marketing:campaign-live", pk=campaign.pk)
         except ValidationFailed as exc:
@@ -61,7 +62,10 @@ def campaign_list(request):
     now = clock.now()
     rows = [{"c": c, "status": queries.campaign_status(c, now),
              "status_label": STATUS_LABELS[queries.campaign_status(c, now)]} for c in queries.list_campaigns()]
+    from dianpu.promotions.queries import list_promotions
+
     return render(request, "marketing/console/campaign_list.html", {
+        "promotions": list(list_promotions(status="live")) + list(list_promotions(status="scheduled")),
         "rows": rows, "festivals": FESTIVALS, "year": timezone.localtime(now).year, "errors": errors,
         "field_errors": field_errors, "post": request.POST}, status=422 if errors else 200)
 

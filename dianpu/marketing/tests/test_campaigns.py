@@ -11,7 +11,7 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
 from dianpu.marketing.models import Campaign
 from dianpu.marketing.queries import get_campaign_live, get_campaign_report
-from dianpu.marketing.services import create_campaign, create_campaign_from_template
+from dianpu.marketing.services import create_campaign
 from dianpu.orders.tests.builders import place_test_order
 from dianpu.promotions.models import Promotion
 from dianpu.promotions.tests.builders import make_promotion
@@ -75,3 +75,20 @@ def test_console_calendar_creates_from_a_template():
     assert response.status_code == 302
     assert Campaign.objects.get().template == "black_friday"
     assert "黑色星期五 2026" in client.get("/console/marketing/campaigns/").content.decode()
+
+
+def test_console_manual_campaign_with_promotions():
+    promotion = make_promotion("percent_off", name="秋季九折", percent=10)
+    user = make_staff("marketing", "mk5")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.login(username=user.username, password=PASSWORD)
+    assert "秋季九折" in client.get("/console/marketing/campaigns/").content.decode()
+    response = client.post("/console/marketing/campaigns/", {
+        "action": "manual", "name": "秋季上新", "starts_at": "2026-09-01T00:00", "ends_at": "2026-09-08T00:00",
+        "budget": "500", "sales_goal": "20000", "promotions": [str(promotion.pk)]})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert list(campaign.promotions.all()) == [promotion] and campaign.sales_goal == Decimal("20000.00")
+    refused = client.post("/console/marketing/campaigns/", {"action": "manual", "name": "倒置",
+                                                            "starts_at": "2026-09-08T00:00", "ends_at": "2026-09-01T00:00"})
+    assert refused.status_code == 422 and Campaign.objects.count() == 1

@@ -90,3 +90,15 @@ def test_console_email_page_schedules_and_sets_recovery():
     refused = client.post("/console/marketing/emails/", {"action": "recovery", "delay_minutes": "1"})
     assert refused.status_code == 422 and "between 10 minutes and 7 days" in refused.content.decode()
     assert EmailCampaign.objects.get().name == "N"
+
+
+def test_a_checkout_attempt_leaves_the_email_on_the_cart_for_recovery():
+    from dianpu.orders.tests.builders import ADDRESS
+
+    make_product(name="龙井", skus=["AB-2"], stock=5)
+    client = Client()
+    client.post("/cart/add/", {"sku": "AB-2", "quantity": 1})
+    response = client.post("/checkout/", {"email": "Left@Example.com", **{**ADDRESS, "phone": ""},
+                                          "shipping_method": "standard", "payment_method": "bank_transfer"})
+    assert response.status_code == 422  # phone missing: no order, but the cart knows who it was
+    assert Cart.objects.get().email == "left@example.com"

@@ -85,4 +85,7 @@ def test_console_traffic_page_builds_links_and_imports():
     upload = SimpleUploadedFile("s.csv", f"date,channel,spend\n{today()},wechat,20\n".encode())
     assert client.post("/console/marketing/traffic/", {"action": "import", "file": upload}).status_code == 302
     assert AdSpend.objects.get().channel == "wechat"
-    assert make_staff("agent", "ag") and Client().get("/console/marketing/traffic/").status_code == 302
+    agent = make_staff("agent", "ag")
+    other = Client()
+    other.login(username=agent.username, password=PASSWORD)
+    assert other.get("/console/marketing/traffic/").status_code == 403

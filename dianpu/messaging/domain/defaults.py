@@ -1,7 +1,7 @@
 """The kinds of customer notification and their default subject and body per language.
 
 Bodies use Django template syntax over plain data: `order` (number, customer_name, subtotal,
-shipping_total, grand_total, lines: name, variant, quantity, line_total), `shop_name`,
+shipping_total, discount_total, grand_total, lines: name, variant, quantity, line_total), `shop_name`,
 `status_url`, and per kind `payment_instructions`, `carrier_name`, `tracking_number`,
 `tracking_url`, `return_number`, `return_kind`, `refund_amount`.
 """
@@ -27,9 +27,11 @@ VARIABLES = {
 
 _LINES = {
     "zh-hans": ("{% for line in order.lines %}- {{ line.name }} {{ line.variant }} × {{ line.quantity }}  "
-                "¥{{ line.line_total }}\n{% endfor %}运费：¥{{ order.shipping_total }}\n合计：¥{{ order.grand_total }}\n"),
+                "¥{{ line.line_total }}\n{% endfor %}{% if order.discount_total %}优惠：-¥{{ order.discount_total }}\n"
+                "{% endif %}运费：¥{{ order.shipping_total }}\n合计：¥{{ order.grand_total }}\n"),
     "en": ("{% for line in order.lines %}- {{ line.name }} {{ line.variant }} × {{ line.quantity }}  "
-           "¥{{ line.line_total }}\n{% endfor %}Shipping: ¥{{ order.shipping_total }}\nTotal: ¥{{ order.grand_total }}\n"),
+           "¥{{ line.line_total }}\n{% endfor %}{% if order.discount_total %}Discount: -¥{{ order.discount_total }}\n"
+           "{% endif %}Shipping: ¥{{ order.shipping_total }}\nTotal: ¥{{ order.grand_total }}\n"),
 }
 _HELLO = {"zh-hans": "{{ order.customer_name }}，您好：\n\n", "en": "Dear {{ order.customer_name }},\n\n"}
 _FOOTER = {"zh-hans": "\n查看订单状态：{{ status_url }}\n\n{{ shop_name }}\n",

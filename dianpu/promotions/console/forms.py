@@ -166,6 +166,15 @@ class CouponForm(ScopeFields):
         return data
 
 
+    @classmethod
+    def initial_of(cls, c: Coupon) -> dict:
+        return {"code": c.code, "name": c.name, "kind": c.kind, "amount": c.amount, "percent": c.percent,
+                "min_spend": c.min_spend, "starts_at": timezone.localtime(c.starts_at),
+                "ends_at": timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
+                "per_customer_limit": c.per_customer_limit, "segments": ", ".join(c.segments or []),
+                **cls.initial_scope(c.scope)}
+
+
 class BatchForm(CouponForm):
     prefix = forms.CharField(label=_("前缀"), required=False, max_length=12)
     quantity = forms.IntegerField(label=_("数量"), required=False, min_value=0)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.promotion_edit, name="promotion-edit"),
     path("<int:pk>/end/", views.promotion_end, name="promotion-end"),
     path("coupons/", views.coupon_list, name="coupon-list"),
+    path("coupons/<str:code>/", views.coupon_edit, name="coupon-edit"),
     path("coupons/batches/<int:pk>/codes.csv", views.batch_codes_csv, name="batch-codes"),
 ]

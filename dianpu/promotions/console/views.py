@@ -151,3 +151,28 @@ def batch_codes_csv(request, pk):
         writer.writerow([c.code, c.kind, c.amount, c.percent, c.min_spend, c.starts_at.isoformat(),
                          c.ends_at.isoformat(), c.used_count])
     return response
+
+
+@staff_permission_required(NEEDS)
+def coupon_edit(request, code):
+    try:
+        coupon = queries.get_coupon(code)
+    except DomainError as exc:
+        raise Http404(str(exc.detail)) from exc
+    errors: list[str] = []
+    if request.method == "POST":
+        form = CouponForm(request.POST)
+        if form.is_valid():
+            data = form.definition()
+            data.pop("code", None)
+            data["is_active"] = bool(request.POST.get("is_active"))
+            try:
+                services.update_coupon(coupon, data, actor=request.user, ip_address=_ip(request))
+                messages.success(request, _("优惠券 %(code)s 已保存。") % {"code": coupon.code})
+                return redirect("console:promotions:coupon-list")
+            except DomainError as exc:
+                errors = _attach(form, exc)
+    else:
+        form = CouponForm(initial=CouponForm.initial_of(coupon))
+    return render(request, "promotions/console/coupon_form.html",
+                  {"form": form, "coupon": coupon, "errors": errors}, status=422 if errors else 200)

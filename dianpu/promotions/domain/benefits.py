@@ -6,6 +6,7 @@ bundles), ORDER (one best order-level rule), SHIPPING. Amounts inside are whole 
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .types import from_fen, to_fen
 
@@ -15,9 +16,20 @@ ITEM, MULTIBUY, ORDER, SHIPPING = 1, 2, 3, 5
 ONE = Decimal("1")
 
 
+@lru_cache(maxsize=4096)
+def _hundredths(percent: Decimal) -> int | None:
+    """A percent as whole hundredths of a percent (12.5 -> 1250), or None if finer than that."""
+    scaled = Decimal(percent) * 100
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
 def percent_of(amount_fen: int, percent: Decimal) -> int:
-    """`percent`% of an amount in fen, rounded half up to the fen."""
-    return int((amount_fen * percent / 100).quantize(ONE, rounding=ROUND_HALF_UP))
+    """`percent`% of an amount in fen, rounded half up to the fen (integer arithmetic when the
+    percent has at most two decimals, which is what the definitions allow)."""
+    hundredths = _hundredths(percent)
+    if hundredths is not None and amount_fen >= 0:
+        return (amount_fen * hundredths * 2 + 10000) // 20000
+    return int((amount_fen * Decimal(percent) / 100).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
 # ---- item stage: a discount for one line ---------------------------------------------------
@@ -64,11 +76,11 @@ class MemberPrice:
     kind = "member_price"
     stage = ITEM
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen_prices", {s: to_fen(p) for s, p in self.prices})
+
     def price_for(self, sku: str):
-        for s, price in self.prices:
-            if s == sku:
-                return to_fen(price)
-        return None
+        return self._fen_prices.get(sku)
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         price = self.price_for(sku)
@@ -155,8 +167,11 @@ class SpendXSaveY:
     kind = "spend_x_save_y"
     stage = ORDER
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), to_fen(a)) for t, a in self.tiers))
+
     def _tiers(self):
-        return sorted((to_fen(t), to_fen(a)) for t, a in self.tiers)
+        return self._fen_tiers
 
     def discount(self, amount_fen: int) -> tuple[int, tuple]:
         tiers = self._tiers()
@@ -194,8 +209,11 @@ class SpendXPercentOff:
     kind = "spend_x_percent_off"
     stage = ORDER
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), Decimal(p)) for t, p in self.tiers))
+
     def _tiers(self):
-        return sorted((to_fen(t), Decimal(p)) for t, p in self.tiers)
+        return self._fen_tiers
 
     def discount(self, amount_fen: int) -> tuple[int, tuple]:
         best = (0, ())

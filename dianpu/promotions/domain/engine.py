@@ -41,7 +41,18 @@ class _Cart:
         self.disc = [0] * len(facts.lines)
         self.multibuy_used = [0] * len(facts.lines)
         self.order = sorted(range(len(facts.lines)), key=lambda i: facts.lines[i].sku)
+        self.rank = {i: r for r, i in enumerate(self.order)}
         self._scopes: dict = {}
+        # Indexes so a scope finds its lines by key, not by testing every line.
+        self._by: dict[str, dict] = {"skus": {}, "categories": {}, "tags": {}, "brands": {}}
+        for i, line in enumerate(facts.lines):
+            self._by["skus"].setdefault(line.sku, []).append(i)
+            for c in line.categories:
+                self._by["categories"].setdefault(c, []).append(i)
+            for t in line.tags:
+                self._by["tags"].setdefault(t, []).append(i)
+            if line.brand:
+                self._by["brands"].setdefault(line.brand, []).append(i)
 
     def net(self, i: int) -> int:
         return self.base[i] - self.disc[i]
@@ -50,9 +61,19 @@ class _Cart:
         return max(0, self.net(i) - (0 if below_floor else min(self.floor[i], self.base[i])))
 
     def in_scope(self, scope) -> list[int]:
+        """The lines a scope covers, in SKU order (cached per scope)."""
         found = self._scopes.get(scope)
         if found is None:
-            found = self._scopes[scope] = [i for i in self.order if scope.matches(self.lines[i])]
+            if scope.all:
+                found = self.order
+            else:
+                hits = set()
+                for kind in ("skus", "categories", "tags", "brands"):
+                    index = self._by[kind]
+                    for key in getattr(scope, kind):
+                        hits.update(index.get(key, ()))
+                found = sorted(hits, key=self.rank.__getitem__)
+            self._scopes[scope] = found
         return found
 
     def amount(self, indexes) -> int:

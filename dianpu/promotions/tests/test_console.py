@@ -99,3 +99,18 @@ def test_single_coupon_in_english():
         HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422 and "Too large." in response.content.decode()
     assert not Coupon.objects.exists()
+
+
+def test_edit_a_coupon_and_withdraw_it():
+    from .builders import make_coupon
+
+    coupon = make_coupon("EDIT10", usage_limit=5)
+    Coupon.objects.filter(pk=coupon.pk).update(used_count=3)
+    client = signed_in("marketing")
+    base = {"kind": "amount", "amount": "12", "starts_at": local(coupon.starts_at), "ends_at": local(coupon.ends_at),
+            "scope_all": "on"}
+    refused = client.post("/console/promotions/coupons/EDIT10/", {**base, "usage_limit": "2", "is_active": "on"})
+    assert refused.status_code == 422 and "不能少于已使用的次数。" in refused.content.decode()
+    assert client.post("/console/promotions/coupons/EDIT10/", {**base, "usage_limit": "8"}).status_code == 302
+    coupon.refresh_from_db()
+    assert (str(coupon.amount), coupon.usage_limit, coupon.is_active) == ("12.00", 8, False)

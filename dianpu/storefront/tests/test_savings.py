@@ -4,6 +4,7 @@ entered on the cart are used at checkout."""
 import pytest
 from django.test import Client
 
+from dianpu.catalog.models import Product
 from dianpu.catalog.tests.builders import make_product
 from dianpu.orders.models import Order
 from dianpu.orders.tests.builders import ADDRESS
@@ -48,3 +49,9 @@ def test_coupon_on_the_cart_is_used_at_checkout(shopper):
     order = Order.objects.get()
     assert (str(order.discount_total), str(order.grand_total)) == ("15.00", "185.00")
     assert order.pricing_snapshot["coupons"] == ["TEA5"]
+
+
+def test_product_page_shows_the_promotions_covering_it(shopper):
+    slug = Product.objects.get(name="龙井").slug
+    page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/products/{slug}/").content.decode()
+    assert 'id="product-promotions"' in page and "满200减20" in page and "龙井九五折" in page
