@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product, Variant
 from dianpu.core import clock
@@ -367,6 +368,7 @@ def receive_stock(*, actor, variant: Variant, warehouse: Warehouse, quantity: in
     new_cost = calculate_moving_average_cost(held, current_cost, quantity, cost)
     set_variant_cost_price(variant_id=variant.pk, cost_price=new_cost, actor=actor,
                            reason=f"{reference} +{quantity} @ {cost}")
+    events.publish(events.StockReceived(variant.pk, warehouse.pk, quantity, cost, reference[:40], clock.now()))
     level.refresh_from_db()
     return level
 
@@ -469,6 +471,9 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
                                on_hand_delta=delta, reference=stocktake.number,
                                reason=f"{line.expected} → {line.counted}", actor=_person(actor), created_at=now))
     StockMove.objects.bulk_create(moves, batch_size=2000)
+    costs = dict(Variant.objects.filter(pk__in=lines.values("variant_id")).values_list("pk", "cost_price"))
+    events.publish(events.StockCounted(stocktake.pk, stocktake.number, warehouse.pk, tuple(
+        (m.variant_id, m.on_hand_delta, costs.get(m.variant_id, Decimal("0"))) for m in moves), now))
     record_audit(actor=actor, action="stocktake.posted", obj=stocktake, object_repr=stocktake.number,
                  changes={"lines_adjusted": ("", len(moves))}, ip_address=ip_address)
     stocktake.refresh_from_db()

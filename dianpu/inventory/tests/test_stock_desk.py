@@ -272,3 +272,25 @@ def test_receipt_updates_moving_average_cost(main, east):
         receive_stock(actor=None, variant=variant, warehouse=east, quantity=1, unit_cost="abc", reference="PO1")
     assert bad.value.code == "cost_invalid"
     assert level(variant, east).on_hand == 10
+
+
+def test_receipts_and_posted_stocktakes_publish_events_for_bookkeeping(main):
+    from dianpu import events
+
+    seen = []
+    handler = seen.append
+    events.subscribe(events.StockReceived, handler)
+    events.subscribe(events.StockCounted, handler)
+    try:
+        variant = make_product(stock=4, skus=["EV-1"], cost_price="10.00").variants.get()
+        receive_stock(actor=None, variant=variant, warehouse=main, quantity=6, unit_cost="15.00", reference="PO9")
+        sheet = open_stocktake(actor=None, warehouse=main)
+        record_count(actor=None, stocktake=sheet, code="EV-1", quantity=8)
+        post_stocktake(actor=None, stocktake=sheet)
+    finally:
+        events._handlers[events.StockReceived].remove(handler)
+        events._handlers[events.StockCounted].remove(handler)
+    received, counted = seen
+    assert (received.variant_id, received.quantity, received.unit_cost, received.reference) == (
+        variant.id, 6, Decimal("15.00"), "PO9")
+    assert (counted.number, counted.variances) == (sheet.number, ((variant.id, -2, Decimal("13.00")),))
