@@ -294,3 +294,13 @@ def test_receipts_and_posted_stocktakes_publish_events_for_bookkeeping(main):
     assert (received.variant_id, received.quantity, received.unit_cost, received.reference) == (
         variant.id, 6, Decimal("15.00"), "PO9")
     assert (counted.number, counted.variances) == (sheet.number, ((variant.id, -2, Decimal("13.00")),))
+
+
+def test_inventory_sheet_command_saves_the_xlsx(main, tmp_path):
+    from django.core.management import call_command
+
+    make_product(stock=3, skus=["CMD-1"])
+    call_command("inventory_sheet", "--output", str(tmp_path), "--date", "2026-11-22")
+    book = load_workbook(tmp_path / "inventory-2026-11-22.xlsx")
+    assert book.active["A1"].value == "库存日报 2026-11-22"
+    assert book.active["A3"].value == "CMD-1"
