@@ -304,3 +304,9 @@ def test_inventory_sheet_command_saves_the_xlsx(main, tmp_path):
     book = load_workbook(tmp_path / "inventory-2026-11-22.xlsx")
     assert book.active["A1"].value == "库存日报 2026-11-22"
     assert book.active["A3"].value == "CMD-1"
+
+
+def test_morning_sheet_is_scheduled_at_seven_shop_time():
+    from dianpu.inventory.tasks import _utc_hour
+
+    assert _utc_hour(7) == 23  # Asia/Shanghai is UTC+8
