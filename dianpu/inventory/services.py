@@ -9,9 +9,11 @@ import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dianpu import events
@@ -292,7 +294,8 @@ def record_adjustment(*, actor, variant: Variant, warehouse: Warehouse, delta: i
         raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
     if reason_code not in ADJUSTMENT_REASONS:
         raise DomainError(MESSAGES["reason_required"], code="reason_required", status=422)
-    label = str(ADJUSTMENT_REASONS[reason_code])
+    with translation.override(settings.LANGUAGE_CODE):  # ledger text in the shop's language, whoever types
+        label = str(ADJUSTMENT_REASONS[reason_code])
     reason = f"{label}: {note.strip()}" if note and note.strip() else label
     return adjust_stock(variant=variant, delta=delta, reason=reason, actor=actor, warehouse=warehouse,
                         ip_address=ip_address)

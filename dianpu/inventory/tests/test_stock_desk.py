@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db.models import Sum
+from django.utils import translation
 from openpyxl import load_workbook
 
 from dianpu.accounts.tests.builders import make_staff
@@ -33,7 +34,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(datetime(2026, 11, 23, 2, 0, tzinfo=dt_timezone.utc))  # 10:00 in Shanghai
-    yield
+    with translation.override("zh-hans"):  # another test's request may have left English active
+        yield
     clock.freeze(None)
 
 

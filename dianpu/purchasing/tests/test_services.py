@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(datetime(2026, 11, 23, 2, 0, tzinfo=dt_timezone.utc))
-    yield
+    with translation.override("zh-hans"):
+        yield
     clock.freeze(None)
 
 

@@ -4,7 +4,9 @@ inventory sheet now (what the worker e-mails each morning): save it as XLSX and/
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
 from dianpu.inventory.notifications import send_daily_sheet
@@ -30,8 +32,9 @@ class Command(BaseCommand):
             target = Path(options["output"])
             if target.is_dir():
                 target = target / daily_sheet_filename(day)
-            rows = build_daily_sheet(today=day)
-            target.write_bytes(build_daily_sheet_xlsx(rows, day))
+            with translation.override(settings.LANGUAGE_CODE):
+                rows = build_daily_sheet(today=day)
+                target.write_bytes(build_daily_sheet_xlsx(rows, day))
             self.stdout.write(f"{len(rows)} SKUs → {target}")
         if options["email"]:
             self.stdout.write(f"sent to {send_daily_sheet(day)} recipient(s)")
