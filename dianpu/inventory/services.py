@@ -460,19 +460,30 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
     warehouse = stocktake.warehouse
     moves = []
     lines = (StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False).exclude(counted=F("expected"))
-             .select_related("variant").order_by("variant_id"))
-    for line in lines:
-        delta = line.counted - line.expected
-        level = _level(line.variant, warehouse)
-        if StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") - delta).update(
+             .order_by("variant_id"))
+    differing = list(lines.values_list("variant_id", "expected", "counted", "variant__sku"))
+    # One stock row per SKU in this warehouse: found ones in one read, missing ones made in one insert.
+    level_ids = dict(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
+                     .values_list("variant_id", "pk"))
+    missing = [vid for vid, *_rest in differing if vid not in level_ids]
+    if missing:
+        StockLevel.objects.bulk_create([StockLevel(variant_id=vid, warehouse=warehouse) for vid in missing],
+                                       batch_size=2000)
+        level_ids.update(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
+                         .values_list("variant_id", "pk"))
+    person = _person(actor)
+    for variant_id, expected, counted, sku in differing:
+        delta = counted - expected
+        level_id = level_ids[variant_id]
+        if StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(
                 on_hand=F("on_hand") + delta) != 1:
-            level.refresh_from_db()
+            level = StockLevel.objects.get(pk=level_id)
             raise DomainError(str(MESSAGES["stocktake_short"]) % {
-                "sku": line.variant.sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
-                code="stocktake_short", status=409, sku=line.variant.sku)
-        moves.append(StockMove(variant=line.variant, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
+                "sku": sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
+                code="stocktake_short", status=409, sku=sku)
+        moves.append(StockMove(variant_id=variant_id, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
                                on_hand_delta=delta, reference=stocktake.number,
-                               reason=f"{line.expected} → {line.counted}", actor=_person(actor), created_at=now))
+                               reason=f"{expected} → {counted}", actor=person, created_at=now))
     StockMove.objects.bulk_create(moves, batch_size=2000)
     costs = dict(Variant.objects.filter(pk__in=lines.values("variant_id")).values_list("pk", "cost_price"))
     events.publish(events.StockCounted(stocktake.pk, stocktake.number, warehouse.pk, tuple(

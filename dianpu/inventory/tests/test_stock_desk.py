@@ -312,3 +312,13 @@ def test_morning_sheet_is_scheduled_at_seven_shop_time():
     from dianpu.inventory.tasks import _utc_hour
 
     assert _utc_hour(7) == 23  # Asia/Shanghai is UTC+8
+
+
+def test_units_found_in_a_warehouse_that_had_none_are_posted(main, east):
+    variant = make_product(stock=5, skus=["FOUND-1"]).variants.get()
+    sheet = open_stocktake(actor=None, warehouse=east)
+    assert sheet.lines.get(variant=variant).expected == 0
+    record_count(actor=None, stocktake=sheet, code="FOUND-1", quantity=2)
+    assert post_stocktake(actor=None, stocktake=sheet) == 1
+    assert (level(variant, east).on_hand, level(variant, main).on_hand) == (2, 5)
+    assert_ledger_matches(variant)
