@@ -66,6 +66,30 @@ class ParcelDelivered:
     delivered_at: datetime
 
 
+@dataclass(frozen=True)
+class StockReceived:
+    """Goods came in against a purchase order (inventory.services.receive_stock): finance can book
+    the stock value; the SKU's moving-average cost is already updated."""
+
+    variant_id: int
+    warehouse_id: int
+    quantity: int
+    unit_cost: Decimal
+    reference: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class StockCounted:
+    """A stocktake was posted: units over (+) and short (−) per variant id, at cost."""
+
+    stocktake_id: int
+    number: str
+    warehouse_id: int
+    variances: tuple[tuple[int, int, Decimal], ...]  # (variant id, units, unit cost)
+    posted_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 

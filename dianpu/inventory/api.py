@@ -160,9 +160,8 @@ def list_cover(request, filters: Query[CoverFilters]):
             summary="Today's inventory sheet: stock, sold yesterday, 7-day velocity, days of cover, returns, action")
 def daily_sheet(request, page: int = 1, page_size: int = 100):
     require_perm(request.auth, roles.VIEW_STOCK)
-    rows = queries.build_daily_sheet()
-    page_rows, page = _page(rows, page, page_size)
-    return {"window": 7, "items": [cover_out(r) for r in page_rows], "count": len(rows), "page": page}
+    found, rows = queries.page_cover(page_number=max(1, page), page_size=max(1, min(page_size, MAX_PAGE)), window=7)
+    return {"window": 7, "items": [cover_out(r) for r in rows], "count": found.paginator.count, "page": found.number}
 
 
 @router.get("/inventory-sheets/daily.xlsx", summary="Today's inventory sheet as an XLSX workbook",

@@ -251,6 +251,29 @@ def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = N
     return list_cover(window=7, warehouse=warehouse, today=today)
 
 
+SHEET_COUNTS_SECONDS = 600
+
+
+def count_daily_sheet_actions(today: date | None = None) -> dict[str, int]:
+    """How many SKUs of today's sheet get each suggestion. Every SKU must be looked at, so the
+    counts are cached (a 100,000-SKU sheet takes seconds to build) until the ledger moves, or for
+    ten minutes at most (a safety-stock change shows within that)."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    today = today or local_today()
+    last_move = StockMove.objects.aggregate(n=Max("id"))["n"] or 0
+
+    def count() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in build_daily_sheet(today=today):
+            counts[row.action] = counts.get(row.action, 0) + 1
+        return counts
+
+    key = f"inventory:sheet-actions:{today.isoformat()}:{last_move}:{Variant.objects.count()}"
+    return cache.get_or_set(key, count, SHEET_COUNTS_SECONDS)
+
+
 # --- stocktake --------------------------------------------------------------------------------
 
 def list_stocktakes():

@@ -9,11 +9,14 @@ import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product, Variant
 from dianpu.core import clock
@@ -291,7 +294,8 @@ def record_adjustment(*, actor, variant: Variant, warehouse: Warehouse, delta: i
         raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
     if reason_code not in ADJUSTMENT_REASONS:
         raise DomainError(MESSAGES["reason_required"], code="reason_required", status=422)
-    label = str(ADJUSTMENT_REASONS[reason_code])
+    with translation.override(settings.LANGUAGE_CODE):  # ledger text in the shop's language, whoever types
+        label = str(ADJUSTMENT_REASONS[reason_code])
     reason = f"{label}: {note.strip()}" if note and note.strip() else label
     return adjust_stock(variant=variant, delta=delta, reason=reason, actor=actor, warehouse=warehouse,
                         ip_address=ip_address)
@@ -367,6 +371,7 @@ def receive_stock(*, actor, variant: Variant, warehouse: Warehouse, quantity: in
     new_cost = calculate_moving_average_cost(held, current_cost, quantity, cost)
     set_variant_cost_price(variant_id=variant.pk, cost_price=new_cost, actor=actor,
                            reason=f"{reference} +{quantity} @ {cost}")
+    events.publish(events.StockReceived(variant.pk, warehouse.pk, quantity, cost, reference[:40], clock.now()))
     level.refresh_from_db()
     return level
 
@@ -455,20 +460,34 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
     warehouse = stocktake.warehouse
     moves = []
     lines = (StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False).exclude(counted=F("expected"))
-             .select_related("variant").order_by("variant_id"))
-    for line in lines:
-        delta = line.counted - line.expected
-        level = _level(line.variant, warehouse)
-        if StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") - delta).update(
+             .order_by("variant_id"))
+    differing = list(lines.values_list("variant_id", "expected", "counted", "variant__sku"))
+    # One stock row per SKU in this warehouse: found ones in one read, missing ones made in one insert.
+    level_ids = dict(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
+                     .values_list("variant_id", "pk"))
+    missing = [vid for vid, *_rest in differing if vid not in level_ids]
+    if missing:
+        StockLevel.objects.bulk_create([StockLevel(variant_id=vid, warehouse=warehouse) for vid in missing],
+                                       batch_size=2000)
+        level_ids.update(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
+                         .values_list("variant_id", "pk"))
+    person = _person(actor)
+    for variant_id, expected, counted, sku in differing:
+        delta = counted - expected
+        level_id = level_ids[variant_id]
+        if StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(
                 on_hand=F("on_hand") + delta) != 1:
-            level.refresh_from_db()
+            level = StockLevel.objects.get(pk=level_id)
             raise DomainError(str(MESSAGES["stocktake_short"]) % {
-                "sku": line.variant.sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
-                code="stocktake_short", status=409, sku=line.variant.sku)
-        moves.append(StockMove(variant=line.variant, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
+                "sku": sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
+                code="stocktake_short", status=409, sku=sku)
+        moves.append(StockMove(variant_id=variant_id, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
                                on_hand_delta=delta, reference=stocktake.number,
-                               reason=f"{line.expected} → {line.counted}", actor=_person(actor), created_at=now))
+                               reason=f"{expected} → {counted}", actor=person, created_at=now))
     StockMove.objects.bulk_create(moves, batch_size=2000)
+    costs = dict(Variant.objects.filter(pk__in=lines.values("variant_id")).values_list("pk", "cost_price"))
+    events.publish(events.StockCounted(stocktake.pk, stocktake.number, warehouse.pk, tuple(
+        (m.variant_id, m.on_hand_delta, costs.get(m.variant_id, Decimal("0"))) for m in moves), now))
     record_audit(actor=actor, action="stocktake.posted", obj=stocktake, object_repr=stocktake.number,
                  changes={"lines_adjusted": ("", len(moves))}, ip_address=ip_address)
     stocktake.refresh_from_db()

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -73,6 +75,11 @@ def _clean_supplier(fields: dict) -> dict:
             clean[key] = (clean[key] or "").strip()
     if "name" in clean and not clean["name"]:
         raise _error("name_required")
+    if clean.get("email"):
+        try:
+            validate_email(clean["email"])
+        except ValidationError:
+            raise _error("email_invalid") from None
     if "lead_time_days" in clean:
         clean["lead_time_days"] = _lead_time(clean["lead_time_days"])
     return clean

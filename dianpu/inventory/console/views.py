@@ -171,13 +171,10 @@ def cover_list(request):
 
 @staff_permission_required(roles.VIEW_STOCK)
 def daily_sheet(request):
-    rows = queries.build_daily_sheet()
-    counts = {}
-    for row in rows:
-        counts[row.action] = counts.get(row.action, 0) + 1
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queries.count_daily_sheet_actions()
+    page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=7)
     return render(request, "inventory/console/daily_sheet.html", {
-        "day": queries.local_today(), "page_obj": page, "rows": page.object_list, "action_labels": ACTION_LABELS,
+        "day": queries.local_today(), "page_obj": page, "rows": rows, "action_labels": ACTION_LABELS,
         "counts": [(ACTION_LABELS[a], counts.get(a, 0), a) for a in ACTION_LABELS], "tab": "daily"})
 
 

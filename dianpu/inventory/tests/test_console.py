@@ -92,3 +92,26 @@ def test_stocktake_with_barcode_scans_and_variance_report(client, staff, tee):
     client.post(f"{url}post/")
     assert StockLevel.objects.get(variant=tee, warehouse__code="main").on_hand == 3
     assert Stocktake.objects.get().status == "posted"
+
+
+def test_stock_pages_speak_english(client, staff, tee):
+    client.force_login(staff("owner"))
+    client.cookies["dianpu_language"] = "en"
+    assert "Days of cover and slow movers" in client.get("/console/inventory/cover/").text
+    assert "Daily inventory sheet" in client.get("/console/inventory/daily/").text
+    refused = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
+                                                           "to_warehouse": "east", "quantity": "11"})
+    assert "Transfer exceeds available stock: TEE-M has only 10 available in" in refused.text
+    assert "Replenishment suggestions" in client.get("/console/purchasing/suggestions/").text
+
+
+def test_daily_sheet_page_counts_suggestions(client, staff, tee):
+    client.force_login(staff("owner"))
+    page = client.get("/console/inventory/daily/")
+    assert [(code, n) for _label, n, code in page.context["counts"]] == [
+        ("restock", 0), ("clear", 0), ("promote", 1), ("watch", 0), ("ok", 0)]
+    client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
+                                               "quantity": "10", "reason_code": "lost"})
+    page = client.get("/console/inventory/daily/")  # the ledger moved: counted afresh
+    assert [(code, n) for _label, n, code in page.context["counts"]] == [
+        ("restock", 0), ("clear", 0), ("promote", 0), ("watch", 1), ("ok", 0)]

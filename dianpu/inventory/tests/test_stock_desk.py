@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db.models import Sum
+from django.utils import translation
 from openpyxl import load_workbook
 
 from dianpu.accounts.tests.builders import make_staff
@@ -33,7 +34,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(datetime(2026, 11, 23, 2, 0, tzinfo=dt_timezone.utc))  # 10:00 in Shanghai
-    yield
+    with translation.override("zh-hans"):  # another test's request may have left English active
+        yield
     clock.freeze(None)
 
 
@@ -272,3 +274,51 @@ def test_receipt_updates_moving_average_cost(main, east):
         receive_stock(actor=None, variant=variant, warehouse=east, quantity=1, unit_cost="abc", reference="PO1")
     assert bad.value.code == "cost_invalid"
     assert level(variant, east).on_hand == 10
+
+
+def test_receipts_and_posted_stocktakes_publish_events_for_bookkeeping(main):
+    from dianpu import events
+
+    seen = []
+    handler = seen.append
+    events.subscribe(events.StockReceived, handler)
+    events.subscribe(events.StockCounted, handler)
+    try:
+        variant = make_product(stock=4, skus=["EV-1"], cost_price="10.00").variants.get()
+        receive_stock(actor=None, variant=variant, warehouse=main, quantity=6, unit_cost="15.00", reference="PO9")
+        sheet = open_stocktake(actor=None, warehouse=main)
+        record_count(actor=None, stocktake=sheet, code="EV-1", quantity=8)
+        post_stocktake(actor=None, stocktake=sheet)
+    finally:
+        events._handlers[events.StockReceived].remove(handler)
+        events._handlers[events.StockCounted].remove(handler)
+    received, counted = seen
+    assert (received.variant_id, received.quantity, received.unit_cost, received.reference) == (
+        variant.id, 6, Decimal("15.00"), "PO9")
+    assert (counted.number, counted.variances) == (sheet.number, ((variant.id, -2, Decimal("13.00")),))
+
+
+def test_inventory_sheet_command_saves_the_xlsx(main, tmp_path):
+    from django.core.management import call_command
+
+    make_product(stock=3, skus=["CMD-1"])
+    call_command("inventory_sheet", "--output", str(tmp_path), "--date", "2026-11-22")
+    book = load_workbook(tmp_path / "inventory-2026-11-22.xlsx")
+    assert book.active["A1"].value == "库存日报 2026-11-22"
+    assert book.active["A3"].value == "CMD-1"
+
+
+def test_morning_sheet_is_scheduled_at_seven_shop_time():
+    from dianpu.inventory.tasks import _utc_hour
+
+    assert _utc_hour(7) == 23  # Asia/Shanghai is UTC+8
+
+
+def test_units_found_in_a_warehouse_that_had_none_are_posted(main, east):
+    variant = make_product(stock=5, skus=["FOUND-1"]).variants.get()
+    sheet = open_stocktake(actor=None, warehouse=east)
+    assert sheet.lines.get(variant=variant).expected == 0
+    record_count(actor=None, stocktake=sheet, code="FOUND-1", quantity=2)
+    assert post_stocktake(actor=None, stocktake=sheet) == 1
+    assert (level(variant, east).on_hand, level(variant, main).on_hand) == (2, 5)
+    assert_ledger_matches(variant)

@@ -68,5 +68,7 @@ def test_bad_supplier_input(staff_api, tee):
     operator.post("suppliers", {"code": "x", "name": "X"})
     taken = operator.post("suppliers", {"code": "x", "name": "X"})
     assert (taken.status_code, taken.json()["code"]) == (409, "supplier_code_taken")
+    email = operator.post("suppliers", {"code": "y", "name": "Y", "email": "not-an-address"})
+    assert (email.status_code, email.json()["detail"]) == (422, "The e-mail address is not valid.")
     price = operator.post("suppliers/x/prices", {"sku": "TEE-M", "unit_cost": "-1"})
     assert price.status_code == 422 and "unit_cost" in price.json()["errors"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(datetime(2026, 11, 23, 2, 0, tzinfo=dt_timezone.utc))
-    yield
+    with translation.override("zh-hans"):
+        yield
     clock.freeze(None)
 
 
@@ -160,3 +162,16 @@ def test_purchase_order_pdf_is_a_pdf_with_the_chinese_font(tee):
     order = create_purchase_order(actor=None, supplier=supplier, lines=[LineInput("TEE-M", 20)], note="春节前到货")
     pdf = build_purchase_order_pdf(order)
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
+
+
+def test_only_purchasing_services_write_purchase_order_status():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"PurchaseOrder\.objects[^\n]*\.update\(|\border\.status\s*=[^=]")
+    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
+                 if "/tests/" not in p.as_posix() and "/migrations/" not in p.as_posix()
+                 and p.relative_to(root).as_posix() not in {"purchasing/services.py", "orders/services.py"}
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []

@@ -11,6 +11,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,11 +29,13 @@ from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
 from dianpu.core.errors import DomainError
 from dianpu.customers.models import Customer
 from dianpu.fulfillment.models import Shipment, ShippingMethod
-from dianpu.inventory.models import Reservation, StockLevel, StockMove
+from dianpu.inventory.models import Reservation, StockLevel, StockMove, Stocktake, StocktakeLine
 from dianpu.inventory.services import get_default_warehouse
 from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.payments.models import GatewayEvent, Payment, PaymentSession, Refund
 from dianpu.returns.models import ReturnHistory, ReturnLine, ReturnRequest
+from dianpu.payments.models import Payment
+from dianpu.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
 
 from . import catalog, seasons
 from .orders import LINES_PER_ORDER, OrderStream, Shop, plan_buyer_slots
@@ -44,8 +47,13 @@ DEMO_PASSWORD = "dianpu-demo"
 CHUNK_SIZE = 2000
 # What --reset empties (tables pointing at these are emptied with them). Reference data made by
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
-SHOP_DATA = (ReturnHistory, ReturnLine, ReturnRequest, Refund, PaymentSession, GatewayEvent, AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
+SHOP_DATA = (ReturnHistory, ReturnLine, ReturnRequest, Refund, PaymentSession, GatewayEvent, AuditEntry, Payment,
+             Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
+             PurchaseOrderLine, PurchaseOrder, SupplierPrice, Supplier, StocktakeLine, Stocktake,
              StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+# Suppliers of the demo: (code, name, lead time in days, price as a share of the SKU's cost)
+DEMO_SUPPLIERS = (("yiwu-textile", "义乌织造厂", 7, "0.95"), ("shenzhen-tech", "深圳电子供应链", 12, "0.92"),
+                  ("hangzhou-home", "杭州家居批发", 5, "1.00"))
 
 
 class StoreNotEmptyError(DomainError):
@@ -170,6 +178,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
         build.orders()
         build.finish()
         build.traffic()
+        build.suppliers()
     finally:
         restart_id_sequences()
     return {**build.summary(), "seconds": round(time.monotonic() - started, 1)}
@@ -287,6 +296,23 @@ class _DemoBuild:
         listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
         self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar)
         bar.close()
+    def suppliers(self) -> None:
+        """Three suppliers; every SKU priced by one or two of them (replenishment suggestions)."""
+        rng = self._rng("suppliers")
+        with transaction.atomic():
+            suppliers = Supplier.objects.bulk_create([
+                Supplier(code=code, name=name, lead_time_days=lead, created_at=self.as_of)
+                for code, name, lead, _share in DEMO_SUPPLIERS])
+            costs = dict(Variant.objects.values_list("pk", "cost_price"))
+            prices = []
+            for s in self.skus:
+                picked = rng.sample(range(len(suppliers)), rng.choice((1, 1, 2)))
+                for i in picked:
+                    cost = (costs[s.variant_id] * Decimal(DEMO_SUPPLIERS[i][3])).quantize(Decimal("0.01"))
+                    prices.append(SupplierPrice(supplier=suppliers[i], variant_id=s.variant_id, unit_cost=cost,
+                                                min_order_quantity=rng.choice((1, 6, 12, 24))))
+            SupplierPrice.objects.bulk_create(prices, batch_size=CHUNK_SIZE)
+        self.supplier_prices = len(prices)
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
@@ -299,6 +325,8 @@ class _DemoBuild:
             "SKUs": len(self.skus),
             "images": self.images,
             "tags": len(self.tags),
+            "suppliers": len(DEMO_SUPPLIERS),
+            "supplier prices": self.supplier_prices,
             **self.writer.counts,
             "orders by status": dict(sorted(self.stream.status_counts.items())),
             "refunded orders": self.stream.refunded,

@@ -250,3 +250,15 @@ def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
     assert sum(per_day.values()) == 3000
     assert Order.objects.filter(Q(status=Status.PENDING_PAYMENT) | Q(status=Status.PAID)).exists()
     assert Order.objects.aggregate(n=Count("customer", distinct=True))["n"] > 150
+
+
+def test_the_demo_has_suppliers_pricing_every_sku_so_replenishment_has_something_to_say(demo_db):
+    from dianpu.purchasing.models import Supplier, SupplierPrice
+    from dianpu.purchasing.queries import list_replenishment_suggestions
+
+    assert list(Supplier.objects.order_by("code").values_list("code", "lead_time_days")) == [
+        ("hangzhou-home", 5), ("shenzhen-tech", 12), ("yiwu-textile", 7)]
+    priced = set(SupplierPrice.objects.values_list("variant_id", flat=True))
+    assert priced == set(Variant.objects.values_list("pk", flat=True))
+    assert all(p.unit_cost <= p.variant.cost_price for p in SupplierPrice.objects.select_related("variant"))
+    assert list_replenishment_suggestions(window=30, cover_days=30)
