@@ -7,13 +7,14 @@ writes nothing. For speed the existing rows are read in chunks up front and the 
 bulk inserts and bulk updates.
 """
 
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -275,7 +276,7 @@ class _Plan:
             variants.append(variant)
         done = 0
         for chunk in _chunks(variants):
-            Variant.objects.bulk_create(chunk)
+            _insert_variants(chunk)
             done += len(chunk)
             progress("write", min(total, done), total)
         self._write_tags(created)
@@ -344,6 +345,31 @@ class _Plan:
                 Product.objects.bulk_update(chunk, fields)
         if self.product_updates:
             Product.objects.filter(pk__in=list(self.product_updates)).update(updated_at=clock.now())
+
+
+FAST_VARIANT_VALUES = {  # attname -> value of a new Variant, already in the form the driver takes
+    "product_id": lambda v: v.product_id, "sku": lambda v: v.sku, "options": lambda v: json.dumps(v.options or {}),
+    "price": lambda v: v.price, "sale_price": lambda v: v.sale_price, "member_price": lambda v: v.member_price,
+    "compare_at_price": lambda v: v.compare_at_price, "cost_price": lambda v: v.cost_price,
+    "weight_grams": lambda v: v.weight_grams, "barcode": lambda v: v.barcode, "position": lambda v: v.position,
+    "is_active": lambda v: v.is_active,
+}
+
+
+def _insert_variants(variants: list[Variant]) -> None:
+    """New SKUs as one executemany INSERT (Django's bulk_create spends most of an import's time
+    preparing values row by row; nothing here needs the new ids). Columns other apps may add later
+    are prepared by their field, so the INSERT stays complete. The table's constraints still
+    apply: a negative price or a taken SKU fails the statement and the file's transaction."""
+    fields = [f for f in Variant._meta.concrete_fields if not f.primary_key]
+    getters = [FAST_VARIANT_VALUES.get(f.attname) or (lambda v, f=f: f.get_db_prep_save(
+        f.pre_save(v, True), connection)) for f in fields]
+    table = connection.ops.quote_name(Variant._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [tuple(get(v) for get in getters) for v in variants]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
