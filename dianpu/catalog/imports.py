@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -264,7 +264,10 @@ class _Plan:
             _derive(product, group, surviving.get(id(group), []))
         created = [p for _g, p in self.new_products]
         for chunk in _chunks(created):
-            Product.objects.bulk_create(chunk)
+            _insert_rows(Product, chunk)
+            ids = dict(Product.objects.filter(slug__in=[p.slug for p in chunk]).values_list("slug", "id"))
+            for product in chunk:
+                product.pk = ids[product.slug]
         variants = []
         touched = set(self.product_updates) | {row["product_id"] for row, _c, _l in self.variant_updates}
         for owner, variant, _line in self.new_variants:
@@ -276,7 +279,7 @@ class _Plan:
             variants.append(variant)
         done = 0
         for chunk in _chunks(variants):
-            _insert_variants(chunk)
+            _insert_rows(Variant, chunk)
             done += len(chunk)
             progress("write", min(total, done), total)
         self._write_tags(created)
@@ -347,27 +350,29 @@ class _Plan:
             Product.objects.filter(pk__in=list(self.product_updates)).update(updated_at=clock.now())
 
 
-FAST_VARIANT_VALUES = {  # attname -> value of a new Variant, already in the form the driver takes
-    "product_id": lambda v: v.product_id, "sku": lambda v: v.sku, "options": lambda v: json.dumps(v.options or {}),
-    "price": lambda v: v.price, "sale_price": lambda v: v.sale_price, "member_price": lambda v: v.member_price,
-    "compare_at_price": lambda v: v.compare_at_price, "cost_price": lambda v: v.cost_price,
-    "weight_grams": lambda v: v.weight_grams, "barcode": lambda v: v.barcode, "position": lambda v: v.position,
-    "is_active": lambda v: v.is_active,
-}
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.DecimalField, models.ForeignKey)
 
 
-def _insert_variants(variants: list[Variant]) -> None:
-    """New SKUs as one executemany INSERT (Django's bulk_create spends most of an import's time
-    preparing values row by row; nothing here needs the new ids). Columns other apps may add later
-    are prepared by their field, so the INSERT stays complete. The table's constraints still
-    apply: a negative price or a taken SKU fails the statement and the file's transaction."""
-    fields = [f for f in Variant._meta.concrete_fields if not f.primary_key]
-    getters = [FAST_VARIANT_VALUES.get(f.attname) or (lambda v, f=f: f.get_db_prep_save(
-        f.pre_save(v, True), connection)) for f in fields]
-    table = connection.ops.quote_name(Variant._meta.db_table)
+def _insert_rows(model, objects: list) -> None:
+    """New rows as one executemany INSERT. Django's bulk_create spends most of an import's time
+    preparing values field by field; text, numbers and foreign keys go to the driver as they are
+    (Decimal is adapted by the driver), anything else (JSON, dates, booleans, fields other apps
+    add later) is prepared by its field, so the INSERT stays complete and correct. The table's
+    constraints still apply: a negative price or a taken SKU fails the file's transaction.
+    The caller finds new ids by a unique key where it needs them."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    getters = []
+    for f in fields:
+        if isinstance(f, _PLAIN):
+            getters.append(lambda obj, name=f.attname: getattr(obj, name))
+        elif isinstance(f, models.JSONField):
+            getters.append(lambda obj, name=f.attname: json.dumps(getattr(obj, name)))
+        else:
+            getters.append(lambda obj, f=f: f.get_db_prep_save(f.pre_save(obj, True), connection))
+    table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    rows = [tuple(get(v) for get in getters) for v in variants]
+    rows = [tuple(get(obj) for get in getters) for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
