@@ -159,3 +159,27 @@ def test_a_running_import_page_polls_and_shows_its_progress(client, staff):
     page = client.get(f"/console/catalog/products/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in page and 'value="50"' in page and "已处理 2 / 4 行" in page
     assert "正在检查各行" in page
+
+
+@pytest.mark.parametrize("path, heading", [
+    ("/console/catalog/products/import/", "Import and export products"),
+    ("/console/catalog/products/bulk/", "Bulk actions"),
+    ("/console/catalog/products/audit/", "SEO and compliance"),
+    ("/console/catalog/products/price-rules/", "Floor rules"),
+    ("/console/catalog/products/brands/", "Brands"),
+])
+def test_the_product_desk_pages_speak_english(client, staff, path, heading):
+    make_product(name="全网第一好茶", skus=["EN-1"])
+    client.force_login(staff("operator"))
+    client.cookies["dianpu_language"] = "en"
+    response = client.get(path)
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_the_prices_page_speaks_english(client, staff):
+    product = make_product(name="全网第一好茶", skus=["EN-1"])
+    client.force_login(staff("operator"))
+    client.cookies["dianpu_language"] = "en"
+    page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
+    assert "Price history" in page and "ranking claims are absolute terms" in page
