@@ -280,3 +280,12 @@ def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeyp
     assert error.value.code == "import_conflict"
     assert sorted(Variant.objects.values_list("sku", flat=True)) == ["TEE-M"]
     assert not Product.objects.filter(slug__in=["cotton-tee", "silk-scarf"]).exists()
+
+
+def test_the_export_command_writes_a_file_that_imports_back_unchanged(tmp_path):
+    run(native_csv(TEE_ROWS))
+    target = tmp_path / "shop.xlsx"
+    call_command("export_products", str(target), "--format", "shopify", verbosity=0)
+    report = run(target.read_bytes(), filename="shop.xlsx")
+    assert (report.file_format, report.variants_unchanged, report.variants_updated, report.stock_rows) == (
+        "shopify", 3, 0, 0)
