@@ -25,7 +25,7 @@ from .schemas import (
     BrandOut,
     BrandPatch,
     BulkActionIn,
-    BulkPreviewRow,
+    BulkPreviewOut,
     BulkResult,
     CategoryOut,
     ImageOrderIn,
@@ -287,14 +287,16 @@ BULK_PERMISSIONS = {"list": roles.PUBLISH_PRODUCT, "delist": roles.PUBLISH_PRODU
                     "change_price": roles.CHANGE_PRICE}
 
 
-@router.post("/product-bulk-actions/preview", response=list[BulkPreviewRow], auth=StaffToken(),
+@router.post("/product-bulk-actions/preview", response=BulkPreviewOut, auth=StaffToken(),
              summary="What a bulk action would change: old -> new per product or SKU (writes nothing)")
 def preview_bulk(request, payload: BulkActionIn):
     require_perm(request.auth, roles.VIEW_CATALOG)
     selection, action = _bulk(payload)
-    return [{"slug": r.slug, "sku": r.sku, "field": r.field, "old": r.old, "new": r.new, "below_floor": r.below_floor,
-             "floor": r.floor, "banned_words": [f.word for f in r.findings]}
-            for r in bulk.preview_bulk_action(selection, action)]
+    rows = bulk.preview_bulk_action(selection, action)
+    return {"token": bulk.preview_token(rows),
+            "rows": [{"slug": r.slug, "sku": r.sku, "field": r.field, "old": r.old, "new": r.new,
+                      "below_floor": r.below_floor, "floor": r.floor, "banned_words": [f.word for f in r.findings]}
+                     for r in rows]}
 
 
 @router.post("/product-bulk-actions", response=BulkResult, auth=StaffToken(),
@@ -304,7 +306,8 @@ def apply_bulk(request, payload: BulkActionIn):
     require_perm(request.auth, BULK_PERMISSIONS.get(payload.action, roles.CHANGE_PRODUCT))
     selection, action = _bulk(payload)
     count = bulk.apply_bulk_action(actor=request.auth, selection=selection, action=action, reason=payload.reason,
-                                   override_floor=payload.override_floor, ip_address=_ip(request))
+                                   override_floor=payload.override_floor, ip_address=_ip(request),
+                                   expected_token=payload.preview_token)
     return {"changed_products": count}
 
 

@@ -195,6 +195,8 @@ class BulkActionIn(Schema):
     value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     reason: str = Field("", max_length=500)
     override_floor: bool = False
+    preview_token: str | None = Field(None, max_length=64,
+                                      description="token of the preview you saw: refused (409) if anything changed since")
 
 
 class BulkPreviewRow(Schema):
@@ -206,6 +208,11 @@ class BulkPreviewRow(Schema):
     below_floor: bool
     floor: Decimal | None
     banned_words: list[str]
+
+
+class BulkPreviewOut(Schema):
+    token: str = Field(description="pass as preview_token when applying")
+    rows: list[BulkPreviewRow]
 
 
 class BulkResult(Schema):

@@ -86,8 +86,9 @@ def test_bulk_preview_and_apply_through_the_api(staff_api):
     operator = staff_api("operator")
     body = {"action": "change_price", "mode": "amount", "value": "-20", "status": "draft"}
     preview = operator.post("product-bulk-actions/preview", body).json()
-    assert [(r["sku"], r["old"], r["new"]) for r in preview] == [("A-1", "100.00", "80.00")]
-    assert operator.post("product-bulk-actions", body).json() == {"changed_products": 1}
+    assert [(r["sku"], r["old"], r["new"]) for r in preview["rows"]] == [("A-1", "100.00", "80.00")]
+    assert operator.post("product-bulk-actions", {**body, "preview_token": preview["token"]}).json() == {
+        "changed_products": 1}
     assert Variant.objects.get(sku="A-1").price == Decimal("80.00")
     assert staff_api("designer").post("product-bulk-actions", body).status_code == 403
 
