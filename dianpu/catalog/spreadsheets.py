@@ -35,6 +35,8 @@ def read_table(data: bytes, filename: str = "") -> Table:
     name = (filename or "").lower()
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
+        return _read_csv(data)
     if name.endswith((".xlsx", ".xlsm")) or data.startswith(OLE_MAGIC) or b"\x00" in data[:4096]:
         raise TableError("file_kind")
     if not data.strip():
@@ -46,6 +48,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM) when it decodes, else GB18030 (a superset of GBK and GB2312)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

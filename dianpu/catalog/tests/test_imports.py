@@ -289,3 +289,10 @@ def test_the_export_command_writes_a_file_that_imports_back_unchanged(tmp_path):
     report = run(target.read_bytes(), filename="shop.xlsx")
     assert (report.file_format, report.variants_unchanged, report.variants_updated, report.stock_rows) == (
         "shopify", 3, 0, 0)
+
+
+def test_excels_unicode_text_utf16_with_tabs_is_read():
+    text = "\t".join(NATIVE_HEADER) + "\r\n" + "\t".join(TEE_ROWS[2]) + "\r\n"
+    report = run(text.encode("utf-16"), filename="products.txt")
+    assert (report.encoding, report.variants_created) == ("utf-16", 1)
+    assert Product.objects.get().name == "真丝围巾"
