@@ -213,6 +213,13 @@ def create_import(request, file: File[UploadedFile], file_format: Form[str] = "a
     return Status(202, _job_out(job))
 
 
+@router.get("/product-imports", response=list[ImportJobOut], auth=StaffToken(),
+            summary="The 50 most recent imports, newest first (errors trimmed to the first 20 each)")
+def list_imports(request):
+    require_perm(request.auth, roles.VIEW_CATALOG)
+    return [{**_job_out(job), "errors": job.errors[:20]} for job in ImportJob.objects.all()[:50]]
+
+
 @router.get("/product-imports/{job_id}", response=ImportJobOut, auth=StaffToken(),
             summary="An import's state, progress, summary and errors (line, column, reason)")
 def get_import(request, job_id: int):

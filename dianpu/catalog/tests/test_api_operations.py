@@ -29,6 +29,7 @@ def test_an_import_through_the_api_runs_in_the_worker_and_reports(django_capture
     job = client.get(f"/api/v1/product-imports/{response.json()['id']}", **headers).json()
     assert (job["state"], job["summary"]["variants_created"], job["percent"]) == ("done", 3, 100)
     assert Variant.objects.count() == 3
+    assert [j["id"] for j in client.get("/api/v1/product-imports", **headers).json()] == [job["id"]]
 
 
 def test_a_refused_import_through_the_api_lists_line_column_and_reason(django_capture_on_commit_callbacks):
