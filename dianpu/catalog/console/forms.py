@@ -68,6 +68,7 @@ class ProductForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False,
                              help_text=_("记入审计日志与库存流水（可选）"))
+    override_floor = forms.BooleanField(label=_("确认低于底价（必须填写原因）"), required=False)
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)

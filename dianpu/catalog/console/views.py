@@ -293,6 +293,10 @@ def _lock_fields(can, form, existing, new) -> None:
 
 def _apply(request, product, form, changes: Changes) -> None:
     reason = form.cleaned_data.get("reason") or ""
+    if form.cleaned_data.get("override_floor"):
+        for fields in changes.variants.values():
+            if any(name in fields for name in PRICE_FIELDS):
+                fields["override_floor"] = True
     new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows)))
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,

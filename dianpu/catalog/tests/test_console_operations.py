@@ -183,3 +183,20 @@ def test_the_prices_page_speaks_english(client, staff):
     client.cookies["dianpu_language"] = "en"
     page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
     assert "Price history" in page and "ranking claims are absolute terms" in page
+
+
+def test_the_edit_form_can_override_the_floor_with_a_reason(client, staff):
+    from dianpu.catalog.services import set_margin_rule
+    from dianpu.catalog.tests.test_console import edit_page_post
+
+    set_margin_rule(actor=None, category=None, min_margin_percent="50")
+    product = make_product(skus=["F-1"], price="59.00", cost_price="20.00")
+    client.force_login(staff("operator"))
+    data = edit_page_post(client, product)
+    data.update({"variants-0-price": "25.00"})
+    refused = client.post(f"/console/catalog/products/{product.slug}/", data)
+    assert refused.status_code == 422 and Variant.objects.get(sku="F-1").price == Decimal("59.00")
+    data.update({"override_floor": "on", "reason": "清仓"})
+    client.post(f"/console/catalog/products/{product.slug}/", data)
+    assert Variant.objects.get(sku="F-1").price == Decimal("25.00")
+    assert AuditEntry.objects.filter(action="price.floor_overridden", reason="清仓").exists()
