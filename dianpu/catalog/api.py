@@ -103,7 +103,9 @@ def _detail(request, product: Product, staff: bool) -> dict:
                 "sale_price": v.sale_price, "member_price": v.member_price} if staff else {}),
         } for v in variants],
         **({"scheduled_list_at": product.scheduled_list_at, "scheduled_delist_at": product.scheduled_delist_at,
-            "attributes": product.attributes or {}} if staff else {}),
+            "attributes": product.attributes or {},
+            "banned_words": [_finding(f, (get_language() or "").startswith("en"))
+                             for f in queries.get_listing_findings(product)]} if staff else {}),
     }
 
 

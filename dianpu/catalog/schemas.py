@@ -73,6 +73,7 @@ class StaffProductDetail(ProductDetail):
     scheduled_list_at: datetime | None
     scheduled_delist_at: datetime | None
     attributes: dict
+    banned_words: list["FindingOut"] = Field(description="Advertising Law terms and shop banned words in the texts")
 
 
 class VariantIn(Schema):

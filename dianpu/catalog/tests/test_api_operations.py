@@ -136,3 +136,10 @@ def test_attributes_are_set_through_patch_and_exported(staff_api):
 
     exported = export_products("native", "csv").decode("utf-8-sig")  # PostgreSQL's jsonb keeps no key order
     assert "材质:棉; 产地:新疆" in exported or "产地:新疆; 材质:棉" in exported
+
+
+def test_staff_product_detail_names_banned_words_before_listing(staff_api):
+    product = make_product(name="万能清洁剂", status=Product.Status.DRAFT, skus=["W-1"])
+    detail = staff_api("operator", language="en").get(f"products/{product.slug}").json()
+    assert [(f["word"], f["field"], f["source"]) for f in detail["banned_words"]] == [("万能", "name", "law")]
+    assert detail["banned_words"][0]["reason"].startswith("'all-purpose")
