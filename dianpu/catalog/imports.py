@@ -233,7 +233,7 @@ class _Plan:
         self.stock: dict[str, int] = {}
         self.stock_lines: dict[str, int] = {}
         self.new_categories: dict[str, Category] = {}
-        self.category_for_new: dict[int, str] = {}
+        self.lines_of_product: dict[int, set[int]] = {}  # existing product id -> its lines in the file
 
     def drop_lines(self, lines: set[int]) -> None:
         self.new_variants = [nv for nv in self.new_variants if nv[2] not in lines]
@@ -241,6 +241,10 @@ class _Plan:
         live_groups = {id(nv[0]) for nv in self.new_variants if isinstance(nv[0], _Group)}
         self.new_products = [(g, p) for g, p in self.new_products if id(g) in live_groups]
         self.stock = {sku: q for sku, q in self.stock.items() if self.stock_lines[sku] not in lines}
+        for product_id, product_lines in self.lines_of_product.items():
+            if product_lines <= lines:  # every row of this product was bad: leave the product alone
+                self.product_updates.pop(product_id, None)
+                self.tag_updates.pop(product_id, None)
 
     def count(self, report: ImportReport) -> None:
         report.products_created = len(self.new_products)
@@ -433,6 +437,7 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
             plan.new_products.append((group, product))
         else:
             _plan_product_update(plan, existing_products.get(group.product_id), group.fields, category)
+            plan.lines_of_product[group.product_id] = {r.line for r in group.rows}
         category_id = category.pk if category is not None else (
             existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
         margin = resolve_margin_percent(shop_margin, category_margins, category_id)

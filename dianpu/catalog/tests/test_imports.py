@@ -296,3 +296,13 @@ def test_excels_unicode_text_utf16_with_tabs_is_read():
     report = run(text.encode("utf-16"), filename="products.txt")
     assert (report.encoding, report.variants_created) == ("utf-16", 1)
     assert Product.objects.get().name == "真丝围巾"
+
+
+def test_skipping_a_products_only_row_leaves_that_product_alone():
+    run(native_csv(TEE_ROWS))
+    rows = [list(r) for r in TEE_ROWS]
+    rows[2][1] = "改名的围巾"
+    rows[2][8] = "-1"  # the scarf's only row is bad
+    report = run(native_csv(rows), skip_bad_rows=True)
+    assert (report.products_updated, report.rows_skipped) == (0, 1)
+    assert Product.objects.get(slug="silk-scarf").name == "真丝围巾"
