@@ -54,7 +54,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("商品名称"), max_length=120)
     name_en = forms.CharField(label=_("英文名称"), max_length=120, required=False)
-    brand = forms.CharField(label=_("品牌"), max_length=80, required=False)
+    brand = forms.CharField(label=_("品牌"), max_length=80, required=False,
+                            widget=forms.TextInput(attrs={"list": "brand-options"}))
     category = CategoryChoiceField(label=_("类目"), queryset=Category.objects.all(), required=False,
                                    empty_label=_("（无类目）"))
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("多个标签用逗号分隔"))

@@ -169,7 +169,7 @@ def product_create(request):
             f.lock(["stock"])
     return render(request, "catalog/console/product_form.html", {
         "form": form, "formset": formset, "creating": True, "can": can, "error": error,
-        "show_errors": show_errors,
+        "show_errors": show_errors, "brand_names": queries.list_brand_names(),
     }, status=status)
 
 
@@ -360,7 +360,7 @@ def product_edit(request, slug):
         "creating": False, "can": can, "error": error, "show_errors": show_errors,
         "can_add_variants": can["change_product"] and can["change_price"],
         "image_form": ImageForm(), "images": list(product.images.all()),
-        "findings": queries.get_listing_findings(product),
+        "findings": queries.get_listing_findings(product), "brand_names": queries.list_brand_names(),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
     }, status=status)
 

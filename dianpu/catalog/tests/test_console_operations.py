@@ -200,3 +200,17 @@ def test_the_edit_form_can_override_the_floor_with_a_reason(client, staff):
     client.post(f"/console/catalog/products/{product.slug}/", data)
     assert Variant.objects.get(sku="F-1").price == Decimal("25.00")
     assert AuditEntry.objects.filter(action="price.floor_overridden", reason="清仓").exists()
+
+
+def test_the_product_form_offers_the_brands_and_the_list_shows_schedules(client, staff):
+    from datetime import timedelta
+
+    from dianpu.catalog.services import create_brand, update_product
+    from dianpu.core import clock
+
+    create_brand(actor=None, name="棉麻社")
+    product = make_product(status=Product.Status.DRAFT, skus=["S-1"])
+    update_product(actor=None, product=product, changes={"scheduled_list_at": clock.now() + timedelta(days=1)})
+    client.force_login(staff("operator"))
+    assert '<option value="棉麻社">' in client.get("/console/catalog/products/new/").content.decode()
+    assert "定时上架" in client.get("/console/catalog/products/").content.decode()
