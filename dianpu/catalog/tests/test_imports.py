@@ -306,3 +306,13 @@ def test_skipping_a_products_only_row_leaves_that_product_alone():
     report = run(native_csv(rows), skip_bad_rows=True)
     assert (report.products_updated, report.rows_skipped) == (0, 1)
     assert Product.objects.get(slug="silk-scarf").name == "真丝围巾"
+
+
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads():
+    from dianpu.catalog.spreadsheets import _read_xlsx_with_openpyxl, read_table
+
+    data = xlsx_bytes([["handle", "sku", "price", "flag", "note"], ["a", "A-1", 59.9, True, None],
+                       ["b", None, 12, False, "x"], [None, None, None, None, None], ["c", "C-1", "7.50", None, "末尾"]])
+    fast, slow = read_table(data, "p.xlsx"), _read_xlsx_with_openpyxl(data)
+    assert (fast.header, fast.rows) == (slow.header, slow.rows)
+    assert fast.rows[0] == (2, ["a", "A-1", "59.9", "TRUE", ""])
