@@ -25,7 +25,7 @@ from .schemas import (
     BrandOut,
     BrandPatch,
     BulkActionIn,
-    BulkPreviewRow,
+    BulkPreviewOut,
     BulkResult,
     CategoryOut,
     ImageOrderIn,
@@ -103,7 +103,9 @@ def _detail(request, product: Product, staff: bool) -> dict:
                 "sale_price": v.sale_price, "member_price": v.member_price} if staff else {}),
         } for v in variants],
         **({"scheduled_list_at": product.scheduled_list_at, "scheduled_delist_at": product.scheduled_delist_at,
-            "attributes": product.attributes or {}} if staff else {}),
+            "attributes": product.attributes or {},
+            "banned_words": [_finding(f, (get_language() or "").startswith("en"))
+                             for f in queries.get_listing_findings(product)]} if staff else {}),
     }
 
 
@@ -213,6 +215,13 @@ def create_import(request, file: File[UploadedFile], file_format: Form[str] = "a
     return Status(202, _job_out(job))
 
 
+@router.get("/product-imports", response=list[ImportJobOut], auth=StaffToken(),
+            summary="The 50 most recent imports, newest first (errors trimmed to the first 20 each)")
+def list_imports(request):
+    require_perm(request.auth, roles.VIEW_CATALOG)
+    return [{**_job_out(job), "errors": job.errors[:20]} for job in ImportJob.objects.all()[:50]]
+
+
 @router.get("/product-imports/{job_id}", response=ImportJobOut, auth=StaffToken(),
             summary="An import's state, progress, summary and errors (line, column, reason)")
 def get_import(request, job_id: int):
@@ -287,14 +296,16 @@ BULK_PERMISSIONS = {"list": roles.PUBLISH_PRODUCT, "delist": roles.PUBLISH_PRODU
                     "change_price": roles.CHANGE_PRICE}
 
 
-@router.post("/product-bulk-actions/preview", response=list[BulkPreviewRow], auth=StaffToken(),
+@router.post("/product-bulk-actions/preview", response=BulkPreviewOut, auth=StaffToken(),
              summary="What a bulk action would change: old -> new per product or SKU (writes nothing)")
 def preview_bulk(request, payload: BulkActionIn):
     require_perm(request.auth, roles.VIEW_CATALOG)
     selection, action = _bulk(payload)
-    return [{"slug": r.slug, "sku": r.sku, "field": r.field, "old": r.old, "new": r.new, "below_floor": r.below_floor,
-             "floor": r.floor, "banned_words": [f.word for f in r.findings]}
-            for r in bulk.preview_bulk_action(selection, action)]
+    rows = bulk.preview_bulk_action(selection, action)
+    return {"token": bulk.preview_token(rows),
+            "rows": [{"slug": r.slug, "sku": r.sku, "field": r.field, "old": r.old, "new": r.new,
+                      "below_floor": r.below_floor, "floor": r.floor, "banned_words": [f.word for f in r.findings]}
+                     for r in rows]}
 
 
 @router.post("/product-bulk-actions", response=BulkResult, auth=StaffToken(),
@@ -304,7 +315,8 @@ def apply_bulk(request, payload: BulkActionIn):
     require_perm(request.auth, BULK_PERMISSIONS.get(payload.action, roles.CHANGE_PRODUCT))
     selection, action = _bulk(payload)
     count = bulk.apply_bulk_action(actor=request.auth, selection=selection, action=action, reason=payload.reason,
-                                   override_floor=payload.override_floor, ip_address=_ip(request))
+                                   override_floor=payload.override_floor, ip_address=_ip(request),
+                                   expected_token=payload.preview_token)
     return {"changed_products": count}
 
 

@@ -4,12 +4,13 @@
 applies the same plan in one transaction through `update_product` (so versions, price history, the
 floor rule and the audit log behave exactly as for a single edit)."""
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from dianpu.core.errors import DomainError
+from dianpu.core.errors import ConflictError, DomainError
 
 from . import queries, services
 from .domain.pricing import PRICE_CHANGE_MODES, PriceChange, calculate_floor, calculate_new_price, is_below_floor
@@ -42,6 +43,7 @@ class PreviewRow:
     below_floor: bool = False
     floor: Decimal | None = None
     findings: list = field(default_factory=list)
+    version: int = 0
 
     @property
     def changes(self) -> bool:
@@ -93,14 +95,14 @@ def preview_bulk_action(selection, action: BulkAction) -> list[PreviewRow]:
         if action.action in ("list", "delist"):
             new = Product.Status.LISTED if action.action == "list" else Product.Status.DELISTED
             findings = queries.get_listing_findings(p, shop_words) if action.action == "list" else []
-            rows.append(PreviewRow(p.slug, p.name, "", "status", p.status, new, findings=findings))
+            rows.append(PreviewRow(p.slug, p.name, "", "status", p.status, new, findings=findings, version=p.version))
         elif action.action == "move_category":
             rows.append(PreviewRow(p.slug, p.name, "", "category", p.category.name if p.category else "",
-                                   action.category.name))
+                                   action.category.name, version=p.version))
         elif action.action == "add_tag":
             tags = [t.name for t in p.tags.all()]
             new = tags if action.tag in tags else [*tags, action.tag]
-            rows.append(PreviewRow(p.slug, p.name, "", "tags", ", ".join(tags), ", ".join(new)))
+            rows.append(PreviewRow(p.slug, p.name, "", "tags", ", ".join(tags), ", ".join(new), version=p.version))
         else:
             margin = services.get_margin_percent(p.category_id)
             for v in p.variants.all():
@@ -109,15 +111,31 @@ def preview_bulk_action(selection, action: BulkAction) -> list[PreviewRow]:
                 new = calculate_new_price(base, PriceChange(action.mode, action.value))
                 floor = calculate_floor(v.cost_price, margin)
                 rows.append(PreviewRow(p.slug, p.name, v.sku, action.price_kind, "" if old is None else f"{old:.2f}",
-                                       f"{new:.2f}", below_floor=is_below_floor(new, floor), floor=floor))
+                                       f"{new:.2f}", below_floor=is_below_floor(new, floor), floor=floor,
+                                       version=p.version))
     return rows
+
+
+def preview_token(rows: list[PreviewRow]) -> str:
+    """A fingerprint of a preview: the same selection, values and product versions give the same
+    token, so applying can refuse when anything moved since the operator looked."""
+    digest = hashlib.sha256()
+    for r in rows:
+        digest.update(f"{r.slug}\x1f{r.sku}\x1f{r.field}\x1f{r.old}\x1f{r.new}\x1f{r.version}\x1e".encode())
+    return digest.hexdigest()[:20]
 
 
 @transaction.atomic
 def apply_bulk_action(*, actor, selection, action: BulkAction, reason: str = "", override_floor: bool = False,
-                      ip_address: str | None = None) -> int:
-    """Apply the previewed changes; all products or none. Returns how many products changed."""
+                      ip_address: str | None = None, expected_token: str | None = None) -> int:
+    """Apply the previewed changes; all products or none. Returns how many products changed.
+
+    With `expected_token` (from `preview_token`), a selection that changed since the preview is
+    refused; each product is then saved on the version the preview showed (a conditional
+    UPDATE), so a change that lands in between is refused too, never overwritten."""
     preview = preview_bulk_action(selection, action)
+    if expected_token is not None and preview_token(preview) != expected_token:
+        raise ConflictError(MESSAGES["bulk_changed"], code="bulk_changed")
     by_slug: dict[str, list[PreviewRow]] = {}
     for row in preview:
         if row.changes:
@@ -125,19 +143,20 @@ def apply_bulk_action(*, actor, selection, action: BulkAction, reason: str = "",
     products = {p.slug: p for p in Product.objects.filter(slug__in=list(by_slug))}
     for slug, rows in by_slug.items():
         product = products[slug]
+        version = rows[0].version
         if action.action in ("list", "delist"):
             services.update_product(actor=actor, product=product, changes={"status": rows[0].new}, reason=reason,
-                                    ip_address=ip_address)
+                                    ip_address=ip_address, expected_version=version)
         elif action.action == "move_category":
             services.update_product(actor=actor, product=product, changes={"category": action.category},
-                                    reason=reason, ip_address=ip_address)
+                                    reason=reason, ip_address=ip_address, expected_version=version)
         elif action.action == "add_tag":
             tags = [t.strip() for t in rows[0].new.split(",") if t.strip()]
             services.update_product(actor=actor, product=product, changes={"tags": tags}, reason=reason,
-                                    ip_address=ip_address)
+                                    ip_address=ip_address, expected_version=version)
         else:
             services.update_product(
-                actor=actor, product=product, reason=reason, ip_address=ip_address,
+                actor=actor, product=product, reason=reason, ip_address=ip_address, expected_version=version,
                 variant_changes={r.sku: {action.price_kind: Decimal(r.new), "override_floor": override_floor}
                                  for r in rows})
     return len(by_slug)

@@ -26,11 +26,14 @@ def _category_path(category) -> tuple[str, ...]:
 
 
 def iter_products_out(products=None, *, stock_by_variant: Callable[[list[int]], dict[int, int]] | None = None,
-                      image_url: Callable[[str], str] = lambda url: url):
-    """ProductOut for every product of `products` (default: all), read in chunks."""
+                      image_url: Callable[[str], str] = lambda url: url, progress=None):
+    """ProductOut for every product of `products` (default: all), read in chunks;
+    `progress(done, total)` is told after each chunk."""
     products = (products if products is not None else Product.objects.all()).order_by("id")
     ids = list(products.values_list("id", flat=True))
     for start in range(0, len(ids), CHUNK):
+        if progress:
+            progress(start, len(ids))
         chunk = (Product.objects.filter(pk__in=ids[start: start + CHUNK]).order_by("id")
                  .select_related("category__parent__parent")
                  .prefetch_related("tags", Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
@@ -59,12 +62,13 @@ def iter_products_out(products=None, *, stock_by_variant: Callable[[list[int]], 
 
 def export_products(file_format: str, kind: str = "csv", products=None, *,
                     stock_by_variant: Callable[[list[int]], dict[int, int]] | None = None,
-                    image_url: Callable[[str], str] = lambda url: url) -> bytes:
+                    image_url: Callable[[str], str] = lambda url: url, progress=None) -> bytes:
     if file_format not in pf.FORMATS or kind not in FILE_KINDS:
         raise ValueError(file_format)
 
     def rows():
-        for product in iter_products_out(products, stock_by_variant=stock_by_variant, image_url=image_url):
+        for product in iter_products_out(products, stock_by_variant=stock_by_variant, image_url=image_url,
+                                         progress=progress):
             if file_format == pf.SHOPIFY:
                 product = _with_category_name(product)
             yield from pf.rows_for(file_format, product)

@@ -88,3 +88,4 @@ MESSAGES["import_conflict"] = _("导入期间有人同时新建了相同的 SKU 
 MESSAGES["attributes_invalid"] = _("属性应为“名称: 值”的对应表（最多 50 项）。")
 MESSAGES["brand_taken"] = _("品牌名称已存在。")
 MESSAGES["brand_not_found"] = _("品牌不存在。")
+MESSAGES["bulk_changed"] = _("预览之后有商品被修改，请重新预览后再保存。")

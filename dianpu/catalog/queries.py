@@ -224,3 +224,9 @@ def get_brand(slug: str):
     if brand is None:
         raise NotFoundError(MESSAGES["brand_not_found"], code="brand_not_found")
     return brand
+
+
+def list_brand_names() -> list[str]:
+    from .models import Brand
+
+    return list(Brand.objects.values_list("name", flat=True))

@@ -73,6 +73,7 @@ class StaffProductDetail(ProductDetail):
     scheduled_list_at: datetime | None
     scheduled_delist_at: datetime | None
     attributes: dict
+    banned_words: list["FindingOut"] = Field(description="Advertising Law terms and shop banned words in the texts")
 
 
 class VariantIn(Schema):
@@ -195,6 +196,8 @@ class BulkActionIn(Schema):
     value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     reason: str = Field("", max_length=500)
     override_floor: bool = False
+    preview_token: str | None = Field(None, max_length=64,
+                                      description="token of the preview you saw: refused (409) if anything changed since")
 
 
 class BulkPreviewRow(Schema):
@@ -206,6 +209,11 @@ class BulkPreviewRow(Schema):
     below_floor: bool
     floor: Decimal | None
     banned_words: list[str]
+
+
+class BulkPreviewOut(Schema):
+    token: str = Field(description="pass as preview_token when applying")
+    rows: list[BulkPreviewRow]
 
 
 class BulkResult(Schema):

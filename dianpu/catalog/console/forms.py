@@ -54,7 +54,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("商品名称"), max_length=120)
     name_en = forms.CharField(label=_("英文名称"), max_length=120, required=False)
-    brand = forms.CharField(label=_("品牌"), max_length=80, required=False)
+    brand = forms.CharField(label=_("品牌"), max_length=80, required=False,
+                            widget=forms.TextInput(attrs={"list": "brand-options"}))
     category = CategoryChoiceField(label=_("类目"), queryset=Category.objects.all(), required=False,
                                    empty_label=_("（无类目）"))
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("多个标签用逗号分隔"))
@@ -68,6 +69,7 @@ class ProductForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False,
                              help_text=_("记入审计日志与库存流水（可选）"))
+    override_floor = forms.BooleanField(label=_("确认低于底价（必须填写原因）"), required=False)
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,7 +71,8 @@ def bulk_edit(request):
             if request.method == "POST" and "apply" in request.POST:
                 count = bulk.apply_bulk_action(actor=request.user, selection=selection, action=action,
                                                reason=c["reason"], override_floor=c["override_floor"],
-                                               ip_address=_ip(request))
+                                               ip_address=_ip(request),
+                                               expected_token=request.POST.get("token") or None)
                 messages.success(request, _("已修改 %(count)d 个商品。") % {"count": count})
                 return redirect("console:catalog:product-list")
             preview = bulk.preview_bulk_action(selection, action)
@@ -81,6 +82,7 @@ def bulk_edit(request):
         status = 422
     return render(request, "catalog/console/bulk.html", {
         "filters": filters, "form": form, "preview": preview, "error": error,
+        "token": bulk.preview_token(preview) if preview else "",
         "count": selection.count(), "any_below_floor": any(r.below_floor for r in preview or []),
     }, status=status)
 

@@ -169,7 +169,7 @@ def product_create(request):
             f.lock(["stock"])
     return render(request, "catalog/console/product_form.html", {
         "form": form, "formset": formset, "creating": True, "can": can, "error": error,
-        "show_errors": show_errors,
+        "show_errors": show_errors, "brand_names": queries.list_brand_names(),
     }, status=status)
 
 
@@ -293,6 +293,10 @@ def _lock_fields(can, form, existing, new) -> None:
 
 def _apply(request, product, form, changes: Changes) -> None:
     reason = form.cleaned_data.get("reason") or ""
+    if form.cleaned_data.get("override_floor"):
+        for fields in changes.variants.values():
+            if any(name in fields for name in PRICE_FIELDS):
+                fields["override_floor"] = True
     new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows)))
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,
@@ -356,7 +360,7 @@ def product_edit(request, slug):
         "creating": False, "can": can, "error": error, "show_errors": show_errors,
         "can_add_variants": can["change_product"] and can["change_price"],
         "image_form": ImageForm(), "images": list(product.images.all()),
-        "findings": queries.get_listing_findings(product),
+        "findings": queries.get_listing_findings(product), "brand_names": queries.list_brand_names(),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
     }, status=status)
 

@@ -29,6 +29,7 @@ def test_an_import_through_the_api_runs_in_the_worker_and_reports(django_capture
     job = client.get(f"/api/v1/product-imports/{response.json()['id']}", **headers).json()
     assert (job["state"], job["summary"]["variants_created"], job["percent"]) == ("done", 3, 100)
     assert Variant.objects.count() == 3
+    assert [j["id"] for j in client.get("/api/v1/product-imports", **headers).json()] == [job["id"]]
 
 
 def test_a_refused_import_through_the_api_lists_line_column_and_reason(django_capture_on_commit_callbacks):
@@ -86,8 +87,9 @@ def test_bulk_preview_and_apply_through_the_api(staff_api):
     operator = staff_api("operator")
     body = {"action": "change_price", "mode": "amount", "value": "-20", "status": "draft"}
     preview = operator.post("product-bulk-actions/preview", body).json()
-    assert [(r["sku"], r["old"], r["new"]) for r in preview] == [("A-1", "100.00", "80.00")]
-    assert operator.post("product-bulk-actions", body).json() == {"changed_products": 1}
+    assert [(r["sku"], r["old"], r["new"]) for r in preview["rows"]] == [("A-1", "100.00", "80.00")]
+    assert operator.post("product-bulk-actions", {**body, "preview_token": preview["token"]}).json() == {
+        "changed_products": 1}
     assert Variant.objects.get(sku="A-1").price == Decimal("80.00")
     assert staff_api("designer").post("product-bulk-actions", body).status_code == 403
 
@@ -134,3 +136,10 @@ def test_attributes_are_set_through_patch_and_exported(staff_api):
 
     exported = export_products("native", "csv").decode("utf-8-sig")  # PostgreSQL's jsonb keeps no key order
     assert "材质:棉; 产地:新疆" in exported or "产地:新疆; 材质:棉" in exported
+
+
+def test_staff_product_detail_names_banned_words_before_listing(staff_api):
+    product = make_product(name="万能清洁剂", status=Product.Status.DRAFT, skus=["W-1"])
+    detail = staff_api("operator", language="en").get(f"products/{product.slug}").json()
+    assert [(f["word"], f["field"], f["source"]) for f in detail["banned_words"]] == [("万能", "name", "law")]
+    assert detail["banned_words"][0]["reason"].startswith("'all-purpose")

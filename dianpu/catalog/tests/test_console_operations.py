@@ -159,3 +159,58 @@ def test_a_running_import_page_polls_and_shows_its_progress(client, staff):
     page = client.get(f"/console/catalog/products/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in page and 'value="50"' in page and "已处理 2 / 4 行" in page
     assert "正在检查各行" in page
+
+
+@pytest.mark.parametrize("path, heading", [
+    ("/console/catalog/products/import/", "Import and export products"),
+    ("/console/catalog/products/bulk/", "Bulk actions"),
+    ("/console/catalog/products/audit/", "SEO and compliance"),
+    ("/console/catalog/products/price-rules/", "Floor rules"),
+    ("/console/catalog/products/brands/", "Brands"),
+])
+def test_the_product_desk_pages_speak_english(client, staff, path, heading):
+    make_product(name="全网第一好茶", skus=["EN-1"])
+    client.force_login(staff("operator"))
+    client.cookies["dianpu_language"] = "en"
+    response = client.get(path)
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_the_prices_page_speaks_english(client, staff):
+    product = make_product(name="全网第一好茶", skus=["EN-1"])
+    client.force_login(staff("operator"))
+    client.cookies["dianpu_language"] = "en"
+    page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
+    assert "Price history" in page and "ranking claims are absolute terms" in page
+
+
+def test_the_edit_form_can_override_the_floor_with_a_reason(client, staff):
+    from dianpu.catalog.services import set_margin_rule
+    from dianpu.catalog.tests.test_console import edit_page_post
+
+    set_margin_rule(actor=None, category=None, min_margin_percent="50")
+    product = make_product(skus=["F-1"], price="59.00", cost_price="20.00")
+    client.force_login(staff("operator"))
+    data = edit_page_post(client, product)
+    data.update({"variants-0-price": "25.00"})
+    refused = client.post(f"/console/catalog/products/{product.slug}/", data)
+    assert refused.status_code == 422 and Variant.objects.get(sku="F-1").price == Decimal("59.00")
+    data.update({"override_floor": "on", "reason": "清仓"})
+    client.post(f"/console/catalog/products/{product.slug}/", data)
+    assert Variant.objects.get(sku="F-1").price == Decimal("25.00")
+    assert AuditEntry.objects.filter(action="price.floor_overridden", reason="清仓").exists()
+
+
+def test_the_product_form_offers_the_brands_and_the_list_shows_schedules(client, staff):
+    from datetime import timedelta
+
+    from dianpu.catalog.services import create_brand, update_product
+    from dianpu.core import clock
+
+    create_brand(actor=None, name="棉麻社")
+    product = make_product(status=Product.Status.DRAFT, skus=["S-1"])
+    update_product(actor=None, product=product, changes={"scheduled_list_at": clock.now() + timedelta(days=1)})
+    client.force_login(staff("operator"))
+    assert '<option value="棉麻社">' in client.get("/console/catalog/products/new/").content.decode()
+    assert "定时上架" in client.get("/console/catalog/products/").content.decode()

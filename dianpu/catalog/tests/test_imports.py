@@ -280,3 +280,39 @@ def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeyp
     assert error.value.code == "import_conflict"
     assert sorted(Variant.objects.values_list("sku", flat=True)) == ["TEE-M"]
     assert not Product.objects.filter(slug__in=["cotton-tee", "silk-scarf"]).exists()
+
+
+def test_the_export_command_writes_a_file_that_imports_back_unchanged(tmp_path):
+    run(native_csv(TEE_ROWS))
+    target = tmp_path / "shop.xlsx"
+    call_command("export_products", str(target), "--format", "shopify", verbosity=0)
+    report = run(target.read_bytes(), filename="shop.xlsx")
+    assert (report.file_format, report.variants_unchanged, report.variants_updated, report.stock_rows) == (
+        "shopify", 3, 0, 0)
+
+
+def test_excels_unicode_text_utf16_with_tabs_is_read():
+    text = "\t".join(NATIVE_HEADER) + "\r\n" + "\t".join(TEE_ROWS[2]) + "\r\n"
+    report = run(text.encode("utf-16"), filename="products.txt")
+    assert (report.encoding, report.variants_created) == ("utf-16", 1)
+    assert Product.objects.get().name == "真丝围巾"
+
+
+def test_skipping_a_products_only_row_leaves_that_product_alone():
+    run(native_csv(TEE_ROWS))
+    rows = [list(r) for r in TEE_ROWS]
+    rows[2][1] = "改名的围巾"
+    rows[2][8] = "-1"  # the scarf's only row is bad
+    report = run(native_csv(rows), skip_bad_rows=True)
+    assert (report.products_updated, report.rows_skipped) == (0, 1)
+    assert Product.objects.get(slug="silk-scarf").name == "真丝围巾"
+
+
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads():
+    from dianpu.catalog.spreadsheets import _read_xlsx_with_openpyxl, read_table
+
+    data = xlsx_bytes([["handle", "sku", "price", "flag", "note"], ["a", "A-1", 59.9, True, None],
+                       ["b", None, 12, False, "x"], [None, None, None, None, None], ["c", "C-1", "7.50", None, "末尾"]])
+    fast, slow = read_table(data, "p.xlsx"), _read_xlsx_with_openpyxl(data)
+    assert (fast.header, fast.rows) == (slow.header, slow.rows)
+    assert fast.rows[0] == (2, ["a", "A-1", "59.9", "TRUE", ""])

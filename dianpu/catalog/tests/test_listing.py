@@ -134,3 +134,15 @@ def test_a_duplicate_is_a_draft_with_new_skus_and_the_same_prices():
         "draft", product.name, ["D-1-COPY", "D-2-COPY"])
     assert list(copy.tags.values_list("name", flat=True)) == ["茶"]
     assert set(copy.variants.values_list("price", flat=True)) == {Decimal("88.00")}
+
+
+def test_applying_a_bulk_change_after_the_products_changed_is_refused():
+    product = make_product(skus=["A-1"], price="100.00")
+    selection = queries.select_products()
+    action = bulk.parse_bulk_action("change_price", mode="percent", value="-10")
+    token = bulk.preview_token(bulk.preview_bulk_action(selection, action))  # shows 100.00 -> 90.00
+    services.update_product(actor=None, product=product, variant_changes={"A-1": {"price": "120.00"}})
+    with pytest.raises(ConflictError) as error:
+        bulk.apply_bulk_action(actor=None, selection=selection, action=action, expected_token=token)
+    assert error.value.code == "bulk_changed"
+    assert Variant.objects.get(sku="A-1").price == Decimal("120.00")
