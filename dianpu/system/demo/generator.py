@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
 from dianpu.accounts.services import set_user_roles, sync_roles
+from dianpu.analytics.models import Report, TrackingEvent
+from dianpu.analytics.services import ROLLUP_MODELS
 from dianpu.audit.models import AuditEntry
 from dianpu.cart.models import Cart, CartLine
 from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
@@ -44,7 +46,8 @@ CHUNK_SIZE = 2000
 # What --reset empties (tables pointing at these are emptied with them). Reference data made by
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
 SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
-             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category,
+             TrackingEvent, Report, *ROLLUP_MODELS)
 
 
 class StoreNotEmptyError(DomainError):
