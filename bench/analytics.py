@@ -186,6 +186,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reseed", action="store_true", help="delete bench/var/analytics and seed again")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the rollups of the existing data")
     args = parser.parse_args()
 
     import shutil
@@ -216,6 +217,16 @@ def main():
         timings["rollup_build_seconds"] = round(time.perf_counter() - started, 1)
     else:
         print("reusing bench/var/analytics (pass --reseed to seed again)")
+        if args.rebuild:
+            from dianpu.analytics.models import TrackingEvent
+            from dianpu.payments.models import Refund
+
+            total = TrackingEvent.objects.count() + Order.objects.count() + Refund.objects.count()
+            bar = progress("rollups", total)
+            started = time.perf_counter()
+            rebuild_rollups(progress=bar.update)
+            bar.close()
+            timings["rollup_build_seconds"] = round(time.perf_counter() - started, 1)
     from dianpu.analytics.models import TrackingEvent
     from dianpu.orders.models import OrderLine
     from dianpu.payments.models import Refund

@@ -108,6 +108,39 @@ def funnel(request, query: Query[FunnelQuery]):
     return queries.get_funnel(date_from, date_to, by=query.by)
 
 
+class SalesQuery(Period):
+    by: str = "category"
+
+
+class SalesRow(Schema):
+    key: str
+    orders: int
+    units: int
+    sales: Decimal
+    margin: Decimal | None = None
+
+
+class SalesOut(Schema):
+    by: str
+    items: list[SalesRow]
+
+
+SALES_BREAKDOWNS = ("category", "price_band", "product", "region", "channel", "hour", "weekday")
+
+
+@router.get("/analytics/sales", response=SalesOut, auth=StaffToken(),
+            summary="Sales by category, price_band, product, region, channel, hour or weekday; margin for finance/owner")
+def sales(request, query: Query[SalesQuery]):
+    require_perm(request.auth, roles.VIEW_ANALYTICS)
+    date_from, date_to = _checked(query)
+    if query.by not in SALES_BREAKDOWNS:
+        raise DomainError(str(MESSAGES["bad_breakdown"]) % {"choices": ", ".join(SALES_BREAKDOWNS)},
+                          code="bad_breakdown", status=422)
+    with_margin = request.auth.has_perm(roles.VIEW_MARGINS)
+    rows = queries.get_sales_breakdown(date_from, date_to, by=query.by, with_margin=with_margin)
+    return {"by": query.by, "items": [{**r, "key": str(r["key"])} for r in rows]}
+
+
 def _events_from(body: bytes) -> list[services.EventInput]:
     try:
         data = json.loads(body.decode("utf-8") or "{}")

@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dianpu.core import clock
 
@@ -69,7 +70,7 @@ def build_tables(date_from: date, date_to: date) -> list[Table]:
     flagged = Table("flags", _("预警商品"), best.columns, [r for r in best.rows if r["flag"]])
     channels = Table("channels", _("渠道"), [
         Column("key", _("渠道")), Column("visits", _("访问次数"), numeric=True),
-        Column("purchase_visits", _("下单"), numeric=True), Column("conversion_rate", _("转化率"), percent=True)],
+        Column("purchase_visits", pgettext("funnel step", "下单"), numeric=True), Column("conversion_rate", _("转化率"), percent=True)],
         queries.list_channels(date_from, date_to))
     categories = Table("categories", _("按类目"), [
         Column("key", _("类目")), Column("orders", _("订单数"), numeric=True), Column("units", _("件数"), numeric=True),

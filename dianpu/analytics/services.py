@@ -373,8 +373,13 @@ def _merge_product_stats(day, deltas: dict) -> None:
             setattr(stat, name, getattr(stat, name) + value)
         changed.append(stat)
     DailyProductStat.objects.bulk_create(new, batch_size=2000)
-    if changed:
-        DailyProductStat.objects.bulk_update(changed, ["units", "sales", "buyers", "refunds"], batch_size=2000)
+    if changed:  # one plain UPDATE per row (bulk_update's CASE over thousands of rows is slow on SQLite)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {DailyProductStat._meta.db_table} SET units = %s, sales = %s, buyers = %s, refunds = %s "
+                f"WHERE id = %s",
+                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers, s.refunds, s.pk)
+                 for s in changed])
 
 
 def _rebuild_orders(progress=None) -> None:

@@ -2,12 +2,14 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..tables import Column, Table
 
 STEP_LABELS = {
-    "visits": lambda: _("访问"), "product_view_visits": lambda: _("浏览商品"), "cart_visits": lambda: _("加入购物车"),
-    "checkout_visits": lambda: _("进入结算"), "purchase_visits": lambda: _("下单"),
+    "visits": lambda: pgettext("funnel step", "访问"), "product_view_visits": lambda: pgettext("funnel step", "浏览商品"),
+    "cart_visits": lambda: pgettext("funnel step", "加入购物车"),
+    "checkout_visits": lambda: pgettext("funnel step", "进入结算"), "purchase_visits": lambda: pgettext("funnel step", "下单"),
 }
 FLAG_LABELS = {"declining": lambda: _("下滑"), "improve_or_replace": lambda: _("需改进或更换")}
 SEGMENT_LABELS = {"high_value": lambda: _("高价值客户"), "loyal": lambda: _("忠诚客户"), "at_risk": lambda: _("流失风险"),
@@ -50,8 +52,10 @@ def source_table(key, title, sources, labels) -> Table:
     rows = [{**r, "channel": str(labels.get(r["channel"], r["channel"]))} for r in sources]
     return Table(key, title, [
         Column("source", _("来源")), Column("channel", _("渠道")), Column("visits", _("访问次数"), numeric=True),
-        Column("product_view_visits", _("浏览商品"), numeric=True), Column("cart_visits", _("加入购物车"), numeric=True),
-        Column("checkout_visits", _("进入结算"), numeric=True), Column("purchase_visits", _("下单"), numeric=True),
+        Column("product_view_visits", STEP_LABELS["product_view_visits"](), numeric=True),
+        Column("cart_visits", STEP_LABELS["cart_visits"](), numeric=True),
+        Column("checkout_visits", STEP_LABELS["checkout_visits"](), numeric=True),
+        Column("purchase_visits", STEP_LABELS["purchase_visits"](), numeric=True),
         Column("conversion_rate", _("转化率"), percent=True)], rows)
 
 
@@ -127,7 +131,7 @@ def row_table(kind, rows, channel_labels, device_labels) -> Table:
     shown = [{**r, "url": reverse("console:orders:order-detail", args=[r["number"]])} for r in rows]
     title = _("新客订单") if kind == "new" else _("老客订单")
     return Table(kind, title, [Column("placed_at", _("下单时间")), Column("number", _("订单号")),
-                               Column("email", _("邮箱")), Column("grand_total", _("应付总额"), numeric=True)],
+                               Column("email", _("买家邮箱")), Column("grand_total", _("应付总额"), numeric=True)],
                  shown, links={"number": "url"})
 
 

@@ -165,3 +165,19 @@ def test_collect_ignores_garbage(client):
     assert client.post("/api/v1/analytics/collect", data=b"\xff{", content_type="text/plain").status_code == 204
     assert _beacon(client, "not a list").status_code == 204
     assert TrackingEvent.objects.count() == 0
+
+
+def test_sales_by_category_show_margins_to_finance_only(at, staff_api):
+    make_product(name="皮靴", price="300.00", stock=5, skus=["BOOT-S"], cost_price="120.00")
+    at(2026, 6, 1, 10, 0)
+    place_test_order({"BOOT-S": 2})
+    finance = staff_api("finance").get("analytics/sales", date_from="2026-06-01", date_to="2026-06-01",
+                                       by="product")
+    assert finance.json() == {"by": "product", "items": [
+        {"key": "皮靴", "orders": 1, "units": 2, "sales": "600.00", "margin": "360.00"}]}
+    marketing = staff_api("marketing").get("analytics/sales", date_from="2026-06-01", date_to="2026-06-01",
+                                           by="product")
+    assert marketing.json()["items"][0]["margin"] is None
+    assert staff_api("agent").get("analytics/sales", date_from="2026-06-01", date_to="2026-06-01").status_code == 403
+    wrong = staff_api("owner").get("analytics/sales", date_from="2026-06-01", date_to="2026-06-01", by="colour")
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "bad_breakdown")

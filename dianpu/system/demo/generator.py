@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
 from dianpu.accounts.services import set_user_roles, sync_roles
+from dianpu.analytics.models import Report, TrackingEvent
+from dianpu.analytics.services import ROLLUP_MODELS
 from dianpu.audit.models import AuditEntry
 from dianpu.cart.models import Cart, CartLine
 from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
@@ -50,7 +52,8 @@ CHUNK_SIZE = 2000
 SHOP_DATA = (ReturnHistory, ReturnLine, ReturnRequest, Refund, PaymentSession, GatewayEvent, AuditEntry, Payment,
              Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
              PurchaseOrderLine, PurchaseOrder, SupplierPrice, Supplier, StocktakeLine, Stocktake,
-             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category,
+             TrackingEvent, Report, *ROLLUP_MODELS)
 # Suppliers of the demo: (code, name, lead time in days, price as a share of the SKU's cost)
 DEMO_SUPPLIERS = (("yiwu-textile", "义乌织造厂", 7, "0.95"), ("shenzhen-tech", "深圳电子供应链", 12, "0.92"),
                   ("hangzhou-home", "杭州家居批发", 5, "1.00"))

@@ -31,8 +31,24 @@
 
   var queue = [], timer = null, started = false;
   function renewVisit() {
-    setCookie("dp_sid", getCookie("dp_sid"), IDLE);
-    setCookie("dp_src", getCookie("dp_src"), IDLE);
+    setCookie("dp_vid", getCookie("dp_vid") || newId(), YEAR);
+    if (!getCookie("dp_sid")) {  // a new visit (the last one ended after 30 idle minutes): remember its source
+      var params = new URLSearchParams(location.search), referrer = "";
+      try {
+        if (document.referrer) {
+          var host = new URL(document.referrer).host;
+          if (host !== location.host) { referrer = host; }
+        }
+      } catch (e) { referrer = ""; }
+      setCookie("dp_sid", newId(), IDLE);
+      setCookie("dp_src", encodeURIComponent(JSON.stringify({
+        s: params.get("utm_source") || "", m: params.get("utm_medium") || "",
+        c: params.get("utm_campaign") || "", r: referrer
+      })), IDLE);
+    } else {
+      setCookie("dp_sid", getCookie("dp_sid"), IDLE);
+      setCookie("dp_src", getCookie("dp_src"), IDLE);
+    }
   }
   function flush() {
     if (timer) { clearTimeout(timer); timer = null; }
@@ -52,21 +68,6 @@
   function start() {
     if (started) { return; }
     started = true;
-    setCookie("dp_vid", getCookie("dp_vid") || newId(), YEAR);
-    if (!getCookie("dp_sid")) {  // a new visit: remember where it came from
-      var params = new URLSearchParams(location.search), referrer = "";
-      try {
-        if (document.referrer) {
-          var host = new URL(document.referrer).host;
-          if (host !== location.host) { referrer = host; }
-        }
-      } catch (e) { referrer = ""; }
-      setCookie("dp_sid", newId(), IDLE);
-      setCookie("dp_src", encodeURIComponent(JSON.stringify({
-        s: params.get("utm_source") || "", m: params.get("utm_medium") || "",
-        c: params.get("utm_campaign") || "", r: referrer
-      })), IDLE);
-    }
     renewVisit();
     var page = document.querySelector("[data-dp-product-page]");
     var productId = page ? page.getAttribute("data-dp-product-page") : null;
