@@ -46,7 +46,7 @@ def build_purchase_order_pdf(order: PurchaseOrder) -> bytes:
     if order.note:
         story.append(Paragraph(f"{_('备注')}: {order.note}", body))
     story.append(Spacer(1, 5 * mm))
-    rows = [[_("SKU"), _("商品"), _("条码"), _("数量"), _("单价"), _("金额")]]
+    rows = [[_("SKU"), _("商品"), _("条码"), _("数量"), _("进价"), _("金额")]]
     for ln in order.lines.all():
         name = f"{ln.variant.product.name} {ln.variant.option_label}".strip()
         rows.append([ln.variant.sku, Paragraph(name, body), ln.variant.barcode, str(ln.quantity_ordered),

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def tracking_script():
         static("analytics/track.js"), reverse("api:analytics_collect"),
         "1" if settings.ANALYTICS_CONSENT_REQUIRED else "0",
         _("本店使用自有的统计 Cookie（不含第三方脚本）了解访问情况，以改进商品和服务。是否同意？"),
-        _("同意"), _("不同意"))
+        pgettext("consent", "同意"), pgettext("consent", "不同意"))
