@@ -4,8 +4,14 @@ import json
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from dianpu.accounts.tests.builders import make_staff, token_for
+
+# Property tests judge results, not speed: CI shares two cores with other work, so generation
+# time and per-example deadlines are not checked (benchmarks in bench/ measure speed).
+settings.register_profile("dianpu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("dianpu")
 
 
 class ApiClient:
