@@ -1,7 +1,10 @@
 """`make screenshots`: the README's pictures, from a small demo store served for real.
 
-Seeds a store in var-screenshots/ (once), starts `dianpu serve`, and has Chromium photograph the
-home page, a product page and the console's page of a paid order into docs/screenshots/.
+Seeds a store in var-screenshots/ (once), adds a few promotions and after-sales requests, starts
+`dianpu serve`, and has Chromium photograph the home page, a product page and console pages (a paid
+order, the analytics dashboard, the promotions list, stock days of cover, the after-sales queue)
+into docs/screenshots/. Runs this checkout's code (`python -m dianpu.cli` from the repository root),
+whichever tree the installed `dianpu` script points at.
 """
 
 import http.client
@@ -21,15 +24,68 @@ from browser import launch  # noqa: E402
 
 DATA = ROOT / "var-screenshots"
 OUT = ROOT / "docs" / "screenshots"
-DIANPU = str(ROOT / ".venv" / "bin" / "dianpu")
+DIANPU = [sys.executable, "-m", "dianpu.cli"]  # with cwd=ROOT: this checkout's code
 ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
        "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+
+
+# The demo has no promotions or after-sales requests: add a few (once) so their pages show something.
+EXTRAS = """
+from datetime import timedelta
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+from dianpu.orders.models import Order
+from dianpu.promotions.models import Promotion
+from dianpu.promotions.services import create_promotion
+from dianpu.returns import services as returns
+from dianpu.returns.models import ReturnRequest
+
+now = clock.now()
+if not Promotion.objects.exists():
+    for data in (
+        {"name": "满200减20", "kind": "spend_x_save_y", "tiers": [{"threshold": "200", "amount": "20"}],
+         "starts_at": now - timedelta(days=3), "ends_at": now + timedelta(days=11), "budget": "5000"},
+        {"name": "春季新品九折", "kind": "percent_off", "percent": "10", "starts_at": now - timedelta(days=1),
+         "ends_at": now + timedelta(days=6)},
+        {"name": "满99包邮", "kind": "free_shipping", "threshold": "99"},
+        {"name": "年货节满500减80", "kind": "spend_x_save_y", "tiers": [{"threshold": "500", "amount": "80"}],
+         "starts_at": now + timedelta(days=10), "ends_at": now + timedelta(days=20)},
+        {"name": "双十一满300减50", "kind": "spend_x_save_y", "tiers": [{"threshold": "300", "amount": "50"}],
+         "starts_at": now - timedelta(days=20), "ends_at": now - timedelta(days=12)},
+    ):
+        create_promotion({"scope": {"all": True}, **data})
+if not ReturnRequest.objects.exists():
+    reasons = ["size_fit", "damaged", "changed_mind", "quality", "wrong_item", "not_as_described"]
+    delivered = Order.objects.filter(status="delivered", delivered_at__gte=now - timedelta(days=6)).order_by("-delivered_at")
+    made = []
+    for order in delivered[:12]:
+        line = order.lines.first()
+        try:
+            made.append(returns.request_return(order=order, kind="return", reason=reasons[len(made) % len(reasons)],
+                                               lines={line.pk: 1}, source=ReturnRequest.Source.CUSTOMER))
+        except DomainError:
+            continue
+        if len(made) == 6:
+            break
+    for ret in made[:2]:
+        returns.approve_return(request=ret, note="同意退货")
+"""
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Console pages photographed after the order page: (file, path, what shows the page is drawn).
+CHARTS_DRAWN = "document.querySelectorAll('#analytics-trend canvas, #analytics-trend svg').length > 0"
+CONSOLE_PAGES = [
+    ("console-analytics.png", "/console/analytics/?date_from={week_start}&date_to={today}", CHARTS_DRAWN),
+    ("console-promotions.png", "/console/promotions/", None),
+    ("console-stock-cover.png", "/console/inventory/cover/", None),
+    ("console-returns.png", "/console/returns/", None),
+]
 
 
 def settle(page) -> None:
@@ -43,23 +99,28 @@ def settle(page) -> None:
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
+    subprocess.run([*DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True, cwd=ROOT)
     if not (DATA / ".seeded").exists():
-        subprocess.run([DIANPU, "seed-demo", "--reset", "--products", "80", "--customers", "200", "--orders", "1500",
-                        "--days", "120", "--seed", "7"], env=ENV, check=True)
+        subprocess.run([*DIANPU, "seed-demo", "--reset", "--products", "80", "--customers", "200", "--orders", "1500",
+                        "--days", "120", "--seed", "7"], env=ENV, check=True, cwd=ROOT)
         (DATA / ".seeded").touch()
-    subprocess.run([DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
-    picked = subprocess.run([DIANPU, "shell", "-c", """
+    subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True, cwd=ROOT)
+    subprocess.run([*DIANPU, "shell", "-c", EXTRAS], env=ENV, check=True, cwd=ROOT)
+    picked = subprocess.run([*DIANPU, "shell", "-c", """
 import json
 from dianpu.catalog.models import Product
 from dianpu.orders.models import Order
 product = Product.objects.listed().filter(images__isnull=False, variants__compare_at_price__isnull=False).distinct().order_by("-sold_count").first() or Product.objects.listed().order_by("-sold_count").first()
 order = Order.objects.filter(status="paid").order_by("-placed_at").first() or Order.objects.order_by("-placed_at").first()
-print(json.dumps({"product": product.slug, "order": order.number}))
-"""], env=ENV, check=True, capture_output=True, text=True)
+from datetime import timedelta
+from django.utils import timezone
+today = timezone.localdate()
+print(json.dumps({"product": product.slug, "order": order.number, "today": str(today),
+                  "week_start": str(today - timedelta(days=6))}))
+"""], env=ENV, check=True, capture_output=True, text=True, cwd=ROOT)
     targets = json.loads(picked.stdout.strip().splitlines()[-1])
     port = free_port()
-    server = subprocess.Popen([DIANPU, "serve", "--port", str(port), "--workers", "2"], env=ENV,
+    server = subprocess.Popen([*DIANPU, "serve", "--port", str(port), "--workers", "2"], env=ENV, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,11 +149,19 @@ print(json.dumps({"product": product.slug, "order": order.number}))
             page.goto(f"{base}/console/orders/{targets['order']}/")
             settle(page)
             page.screenshot(path=str(OUT / "console-order.png"))
+            for name, path, ready in CONSOLE_PAGES:
+                page.goto(base + path.format(**targets))
+                settle(page)
+                if ready:
+                    page.wait_for_function(ready, timeout=15_000)
+                    page.wait_for_timeout(1200)  # the charts' opening animation
+                page.screenshot(path=str(OUT / name))
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(f"screenshots written to {OUT.relative_to(ROOT)}: home.png product.png console-order.png")
+    names = " ".join(["home.png", "product.png", "console-order.png", *(name for name, _path, _ready in CONSOLE_PAGES)])
+    print(f"screenshots written to {OUT.relative_to(ROOT)}: {names}")
 
 
 if __name__ == "__main__":

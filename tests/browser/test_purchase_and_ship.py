@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from dianpu.accounts.tests.builders import PASSWORD, make_staff
 from dianpu.catalog.tests.builders import make_category, make_product
@@ -27,28 +26,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 if browser.chromium_path() is None:
     pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)",
                 allow_module_level=True)
-
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the test
-    # makes between browser steps are ordinary synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        tab = context.new_page()
-        errors = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        yield tab
-        context.close()
-        chromium.close()
-        # Code running under Playwright's sync API has its own execution context, hence its
-        # own database connection: close it, or PostgreSQL refuses to drop the test database.
-        connections.close_all()
-        assert not errors, f"JavaScript errors in the pages: {errors}"
 
 
 def test_guest_buys_and_the_owner_ships_it(page, live_server):
