@@ -28,7 +28,7 @@ from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
 from dianpu.core.errors import DomainError
 from dianpu.customers.models import Customer
 from dianpu.fulfillment.models import Shipment, ShippingMethod
-from dianpu.inventory.models import Reservation, StockLevel, StockMove
+from dianpu.inventory.models import Reservation, StockLevel, StockMove, Warehouse
 from dianpu.inventory.services import get_default_warehouse
 from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.payments.models import Payment
@@ -45,6 +45,20 @@ CHUNK_SIZE = 2000
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
 SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
              StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+# The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
+# Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
+BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics")
+BACK_OFFICE_MODELS = ("payments.Refund", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
+                      "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
+                      "orders.ReviewSettings")
+
+
+def _back_office_tables() -> list[str]:
+    from django.apps import apps
+
+    models = [m for label in BACK_OFFICE_APPS for m in apps.get_app_config(label).get_models()]
+    models += [apps.get_model(name) for name in BACK_OFFICE_MODELS]
+    return [m._meta.db_table for m in models]
 
 
 class StoreNotEmptyError(DomainError):
@@ -81,13 +95,14 @@ def has_shop_data() -> bool:
 
 def reset_shop_data() -> None:
     """Empty the shop's tables (and restart their ids), then the product pictures."""
-    tables = [model._meta.db_table for model in SHOP_DATA]
+    tables = [model._meta.db_table for model in SHOP_DATA] + _back_office_tables()
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     if connection.in_atomic_block:
         # Rows written earlier in this transaction have deferred foreign-key checks pending, and
         # PostgreSQL refuses to TRUNCATE such tables: run the checks now.
         connection.check_constraints()
     connection.ops.execute_sql_flush(statements)
+    Warehouse.objects.filter(is_default=False).delete()  # the demo's second warehouse (its stock is gone)
     storage = ProductImage._meta.get_field("image").storage
     if hasattr(storage, "path"):
         shutil.rmtree(storage.path("products"), ignore_errors=True)
@@ -168,6 +183,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
         build.stock()
         build.orders()
         build.finish()
+        build.back_office()
         build.traffic()
     finally:
         restart_id_sequences()
@@ -278,6 +294,16 @@ class _DemoBuild:
         bar.update(len(self.skus))
         bar.close()
 
+    def back_office(self) -> None:
+        """Purchasing, warehouses, review, rates, channel orders: through the apps' services."""
+        from .operations import BackOffice
+
+        bar = self.progress("office", 6)
+        self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
+                                             people_rng=self._rng("back-office-people")).run()
+        bar.update(6)
+        bar.close()
+
     def traffic(self) -> None:
         """Tracking events behind the orders, and the analytics rollups built from them."""
         from .traffic import write_traffic  # analytics is downstream of the shop's own tables
@@ -303,6 +329,7 @@ class _DemoBuild:
             "refunded orders": self.stream.refunded,
             "SKUs out of stock": sum(1 for a in available if a <= 0),
             "SKUs low on stock": sum(1 for s, a in zip(self.skus, available) if 0 < a <= self.book.safety[s.index]),
-            "tracking events": self.tracking_events,
+            **self.back_office_counts,
+            "analytics events": self.tracking_events,
             "staff": ", ".join(self.staff),
         }

@@ -19,12 +19,13 @@ from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.models import Reservation
 from dianpu.orders.domain.states import Action, OrderFacts, Status, TransitionInput, next_status
-from dianpu.orders.services import LineInput, TIMESTAMP_ON
+from dianpu.orders.domain.review import normalize_phone
+from dianpu.orders.services import TIMESTAMP_ON, AddressInput, LineInput, address_key_of
 from dianpu.payments.models import Payment
 
 from . import seasons
 from .catalog import ProductPlan, SkuPlan
-from .lifecycle import SYSTEM, plan_lifecycle
+from .lifecycle import SYSTEM, Lifecycle, plan_lifecycle
 from .people import Address, PeopleFactory, Person
 from .stock import StockBook
 from .vocabulary import ORDER_NOTES
@@ -44,6 +45,12 @@ CARRIER_MIX = {
     "express": (("sf", 85), ("jd", 15)),
     "standard": (("zto", 25), ("yto", 20), ("yunda", 17), ("sto", 12), ("jd", 11), ("ems", 8), ("chinapost", 7)),
 }
+# Parcels of the last weeks that went wrong: late (no scan for days), delivery failed, returned.
+EXCEPTION_DAYS = 40
+P_PARCEL_EXCEPTION = 0.015
+PARCEL_EXCEPTIONS = ("late", "late", "failed", "returned")
+CARRIER_COST = {"sf": Decimal("13.00"), "jd": Decimal("11.00"), "ems": Decimal("9.00")}  # else 5.50
+HUBS = ("上海转运中心", "杭州转运中心", "广州转运中心", "武汉转运中心", "郑州转运中心", "成都转运中心", "北京转运中心")
 IP_FIRST_OCTETS = (36, 39, 42, 58, 59, 60, 61, 101, 106, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120,
                    121, 122, 123, 124, 125, 180, 182, 183, 202, 210, 211, 218, 219, 220, 221, 222, 223)
 
@@ -251,10 +258,21 @@ class OrderStream:
             grand_total=subtotal + shipping_total,
             ip_address=".".join(map(str, (rng.choice(IP_FIRST_OCTETS), *(rng.randint(1, 254) for _ in range(3))))),
             placed_at=placed_at,
+            phone_key=normalize_phone(phone),
+            address_key=address_key_of(AddressInput(name=recipient, phone=phone, country="CN",
+                                                    province=address.province, city=address.city,
+                                                    line1=address.line1, district=address.district)),
         )
         life = plan_lifecycle(rng, placed_at=placed_at, as_of=shop.as_of, pays_on_delivery=cod,
                               shipping_method=method, remote=address.remote, backlog_days=backlog,
                               unpaid_timeout=shop.unpaid_timeout)
+        exception = None
+        if (method not in self.untracked and placed_at > shop.as_of - timedelta(days=EXCEPTION_DAYS)
+                and any(s.action == Action.SHIP for s in life.steps) and rng.random() < P_PARCEL_EXCEPTION):
+            # The parcel never arrives: the order stays shipped, the parcel is late, failed or returned.
+            exception = rng.choice(PARCEL_EXCEPTIONS)
+            cut = [s.action for s in life.steps].index(Action.SHIP) + 1
+            life = Lifecycle(life.steps[:cut], False)
         plan = OrderPlan(fields=fields, customer_index=customer_index, person=person, history=[], lines=[
             LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
             for sku, q, product in lines
@@ -282,8 +300,12 @@ class OrderStream:
                                     created_at=step.at)
             if step.action == Action.SHIP:
                 fields.update(carrier=given.carrier, tracking_number=given.tracking_number)
-                plan.shipment = None if method in self.untracked else dict(carrier=given.carrier, tracking_number=given.tracking_number,
-                                     shipped_at=step.at, shipped_by_id=actor_id)
+                plan.shipment = None if method in self.untracked else dict(
+                    carrier=given.carrier, tracking_number=given.tracking_number, shipped_at=step.at,
+                    shipped_by_id=actor_id, shipping_method=method,
+                    promised_by=step.at + timedelta(days=shop.shipping[method].delivery_days_max),
+                    cost=CARRIER_COST.get(given.carrier, Decimal("5.50")) + (Decimal("3.00") if address.remote
+                                                                             else Decimal("0.00")))
                 ship_step = (step, actor_id)
             if step.action == Action.CANCEL:
                 cancel_step = (step, actor_id)
@@ -291,8 +313,15 @@ class OrderStream:
                                             step.reason, step.at))
             status = target
         fields["status"] = status.value
+        if plan.shipment:
+            self._track(plan.shipment, fields.get("delivered_at"), address, exception)
         if life.refunded and plan.payment:
-            plan.payment["status"] = Payment.Status.REFUNDED
+            # Paid, then cancelled before shipping: the money went back by hand (bank transfer).
+            step, actor_id = cancel_step
+            plan.payment.update(status=Payment.Status.REFUNDED, refunded_total=plan.payment["amount"])
+            plan.refund = dict(gateway=plan.payment["gateway"], amount=plan.payment["amount"],
+                               shipping_amount=fields["shipping_total"], reason=step.reason[:300],
+                               status="succeeded", manual=True, created_by_id=actor_id, created_at=step.at)
             self.refunded += 1
         self.status_counts[status.value] = self.status_counts.get(status.value, 0) + 1
         self._hold_stock(plan, lines, number, placed_at, cod, ship_step, cancel_step)
@@ -300,6 +329,37 @@ class OrderStream:
             for sku, q, product in lines:
                 self.units_sold[product.index] += q
         self.writer.add_order(plan)
+
+    def _track(self, shipment: dict, delivered_at, address: Address, exception: str | None) -> None:
+        """The carrier's scans of a parcel up to now, and the parcel's status after the latest."""
+        rng, as_of = self.rng, self.shop.as_of
+        shipped = shipment["shipped_at"]
+        city = address.city
+        hub = rng.choice(HUBS)
+        if delivered_at is not None:  # scans spread over the parcel's journey
+            gap = delivered_at - shipped
+            scans = [("shipped", shipped + gap * 0.04, "上海市", "快件已揽收"),
+                     ("in_transit", shipped + gap * rng.uniform(0.2, 0.6), hub, f"快件已到达【{hub}】"),
+                     ("out_for_delivery", shipped + gap * rng.uniform(0.85, 0.95), city, "快件派送中"),
+                     ("delivered", delivered_at, city, "快件已签收，签收人：本人")]
+        else:
+            scans = [("shipped", shipped + timedelta(minutes=rng.randrange(30, 180)), "上海市", "快件已揽收")]
+            scans.append(("in_transit", scans[0][1] + timedelta(hours=rng.randrange(4, 14)), hub,
+                          f"快件已到达【{hub}】"))
+        if delivered_at is None and exception in ("failed", "returned"):
+            out = scans[-1][1] + timedelta(hours=rng.randrange(18, 40))
+            scans.append(("out_for_delivery", out, city, "快件派送中"))
+            scans.append(("failed", out + timedelta(hours=rng.randrange(2, 8)), city, "派送失败：收件人电话无人接听"))
+            if exception == "returned":
+                scans.append(("returned", out + timedelta(days=rng.randrange(2, 4)), city, "收件人拒收，快件退回寄件人"))
+        scans = [(st, at.replace(microsecond=0), loc, text) for st, at, loc, text in scans if at <= as_of]
+        shipment["events"] = [dict(status=st, occurred_at=at, location=loc, description=text, source="webhook",
+                                   received_at=at + timedelta(seconds=rng.randrange(5, 300)))
+                              for st, at, loc, text in scans]
+        if scans:
+            shipment.update(status=scans[-1][0], last_event_at=scans[-1][1])
+        if delivered_at is not None and scans and scans[-1][0] == "delivered":
+            shipment["delivered_at"] = delivered_at
 
     def _hold_stock(self, plan: OrderPlan, lines, number: str, placed_at: datetime, cod: bool, ship_step,
                     cancel_step) -> None:

@@ -38,7 +38,7 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> in
     weights = [c[-1] for c in CHANNELS]
     device_weights = [d[1] for d in DEVICES]
     total, session_no = 0, 0
-    orders = list(Order.objects.order_by("placed_at", "id").values_list("id", "placed_at", "email"))
+    orders = list(Order.objects.filter(channel="web").order_by("placed_at", "id").values_list("id", "placed_at", "email"))
     for offset in range(0, len(orders), CHUNK):
         chunk = orders[offset:offset + CHUNK]
         products_of: dict[int, list[int]] = {}
