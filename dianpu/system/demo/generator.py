@@ -8,6 +8,7 @@ the catalogue as it was); the wall clock gives only "today", the last day of the
 
 import random
 import shutil
+from collections import Counter
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -185,6 +186,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
         build.finish()
         build.back_office()
         build.traffic()
+        build.marketing()
     finally:
         restart_id_sequences()
     return {**build.summary(), "seconds": round(time.monotonic() - started, 1)}
@@ -296,12 +298,23 @@ class _DemoBuild:
 
     def back_office(self) -> None:
         """Purchasing, warehouses, review, rates, channel orders: through the apps' services."""
-        from .operations import BackOffice
+        from .aftersales import AfterSales
+        from .operations import BackOffice, seeded_numbers
 
         bar = self.progress("office", 6)
-        self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
-                                             people_rng=self._rng("back-office-people")).run()
+        with seeded_numbers(self._rng("numbers")):
+            self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
+                                                 people_rng=self._rng("back-office-people")).run()
         bar.update(6)
+        bar.close()
+        bar = self.progress("returns", 1)
+        with seeded_numbers(self._rng("return-numbers")):
+            AfterSales(self._rng("after-sales"), as_of=self.as_of, staff=self.staff).run()
+        from dianpu.returns.models import ReturnRequest
+
+        self.back_office_counts["returns by status"] = dict(sorted(Counter(
+            ReturnRequest.objects.values_list("status", flat=True)).items()))
+        bar.update(1)
         bar.close()
 
     def traffic(self) -> None:
@@ -310,7 +323,23 @@ class _DemoBuild:
 
         bar = self.progress("traffic", self.options.orders)
         listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
-        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar)
+        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False)
+        bar.close()
+
+    def marketing(self) -> None:
+        """Promotions, campaigns, banners, ad spend, KOL codes, e-mails; then the analytics rollups
+        rebuilt by the analytics app from the raw events and orders (attribution included)."""
+        from dianpu.analytics.services import rebuild_rollups
+
+        from .marketing import Marketing
+        from .operations import seeded_numbers
+
+        bar = self.progress("marketing", 2)
+        with seeded_numbers(self._rng("marketing-numbers")):
+            self.back_office_counts.update(Marketing(self._rng("marketing"), as_of=self.as_of, staff=self.staff).run())
+        bar.update(1)
+        rebuild_rollups()
+        bar.update(1)
         bar.close()
 
     def summary(self) -> dict:

@@ -56,7 +56,7 @@ SUPPLIERS = (
     ("yw-meijia", "义乌美家日用品有限公司", "周芳", 10, ("home",)),
     ("sh-xiangyuan", "上海香源食品贸易有限公司", "赵敏", 3, ("food",)),
 )
-BESTSELLERS = 10
+BESTSELLERS = 10  # at most; one in thirty products
 SHARE_PRICED = 0.9  # SKUs with at least one supplier price
 SHARE_SECOND_SOURCE = 0.3
 WAREHOUSE_2 = ("GZ", "华南前置仓（广州）")
@@ -83,6 +83,43 @@ def at(moment: datetime):
         clock.freeze(None)
 
 
+class _SeededSecrets:
+    """Stands in for the `secrets` module of the services while the demo runs them, so the
+    numbers they draw (order, PO, transfer, return numbers) are the same for the same seed."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def randbelow(self, n: int) -> int:
+        return self.rng.randrange(n)
+
+    def token_hex(self, nbytes: int = 32) -> str:
+        return self.rng.randbytes(nbytes).hex()
+
+    def choice(self, seq):
+        return self.rng.choice(seq)
+
+
+SERVICES_DRAWING_NUMBERS = ("dianpu.orders.services", "dianpu.purchasing.services", "dianpu.inventory.services",
+                            "dianpu.returns.services", "dianpu.promotions.services")
+
+
+@contextmanager
+def seeded_numbers(rng: random.Random):
+    """Demo only: the services' random numbers come from `rng` while inside."""
+    import importlib
+
+    modules = [importlib.import_module(name) for name in SERVICES_DRAWING_NUMBERS]
+    saved = [module.secrets for module in modules]
+    for module in modules:
+        module.secrets = _SeededSecrets(rng)
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, saved):
+            module.secrets = original
+
+
 def _money(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -106,8 +143,9 @@ class BackOffice:
 
     # -- purchasing -----------------------------------------------------------------------------
     def _bestseller_variants(self) -> list[Variant]:
+        top = min(BESTSELLERS, max(2, Product.objects.count() // 30))
         products = list(Product.objects.exclude(status=Product.Status.DRAFT).order_by("-sold_count", "id")
-                        .values_list("id", flat=True)[:BESTSELLERS])
+                        .values_list("id", flat=True)[:top])
         return list(Variant.objects.filter(product_id__in=products).order_by("product_id", "id"))
 
     def purchasing(self) -> None:
@@ -150,8 +188,10 @@ class BackOffice:
         with at(self.as_of - timedelta(days=9, hours=3)):
             for variant in self._bestseller_variants():
                 level = StockLevel.objects.get(variant=variant, warehouse=default)
-                set_safety_stock(actor=self.user["warehouse"], variant=variant, warehouse=default,
-                                 safety_stock=max(level.safety_stock, 10) + 10)
+                safety = max(level.safety_stock, 10) + 10
+                if level.on_hand - level.reserved >= 3 * safety:  # raised where there is room for it
+                    set_safety_stock(actor=self.user["warehouse"], variant=variant, warehouse=default,
+                                     safety_stock=safety)
 
         # Purchase orders in every state: (days ago created, final state)
         plan = [(30, "received"), (24, "received"), (17, "received"), (12, "partially_received"),
@@ -204,7 +244,7 @@ class BackOffice:
         with at(self.as_of - timedelta(days=5, hours=4)):
             for variant in self._bestseller_variants()[:8]:
                 level = StockLevel.objects.get(variant=variant, warehouse=default)
-                quantity = min(30, (level.on_hand - level.reserved) // 3)
+                quantity = min(30, (level.on_hand - level.reserved - 2 * level.safety_stock) // 3)
                 if quantity > 0:
                     transfer_stock(actor=self.user["warehouse"], variant=variant, from_warehouse=default,
                                    to_warehouse=second, quantity=quantity, reason="前置仓备货")
@@ -297,13 +337,14 @@ class BackOffice:
         writer = csv.writer(out)
         writer.writerow(header)
         imported_at = self.as_of - timedelta(hours=1)
-        for n in range(CHANNEL_ORDERS):
+        count = min(CHANNEL_ORDERS, max(5, Order.objects.count() // 200))
+        for n in range(count):
             person = self.people.guest()
             address = person.addresses[0]
             created = imported_at - timedelta(minutes=rng.randrange(60, 7 * 24 * 60))
             paid = rng.random() < 0.9
             stamp = created.strftime("%Y-%m-%d %H:%M:%S %z")
-            for i, (sku, price, name) in enumerate(rng.sample(stocked, rng.choice((1, 1, 1, 2, 3)))):
+            for i, (sku, price, name) in enumerate(rng.sample(stocked, min(len(stocked), rng.choice((1, 1, 1, 2, 3))))):
                 first = i == 0
                 writer.writerow([
                     f"#{1001 + n}", person.email if first else "", ("paid" if paid else "pending") if first else "",

@@ -32,8 +32,9 @@ def _visitor(email: str) -> str:
     return "demo" + hashlib.sha1(email.encode()).hexdigest()[:20]
 
 
-def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> int:
-    """Write the visits; returns how many events. Then rebuild the analytics rollups."""
+def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebuild: bool = True) -> int:
+    """Write the visits; returns how many events. Then rebuild the analytics rollups (unless the
+    caller does it after changing more orders)."""
     TrackingEvent.objects.all().delete()
     weights = [c[-1] for c in CHANNELS]
     device_weights = [d[1] for d in DEVICES]
@@ -97,5 +98,6 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> in
                                       batch_size=2000)
         total += len(events)
         progress.update(len(chunk))
-    rebuild_rollups()
+    if rebuild:
+        rebuild_rollups()
     return total
