@@ -390,3 +390,83 @@ def test_reset_empties_the_back_office_tables_too(demo):
             assert not model.objects.exists(), model
         assert Warehouse.objects.count() == 1
         raise RuntimeError("roll back")
+
+
+def test_promotions_and_marketing_have_live_and_past_content(demo_db):
+    from dianpu.marketing.models import AdSpend, Affiliate, Banner, Campaign, EmailCampaign, EmailDelivery, FeaturedSlot
+    from dianpu.marketing.traffic import report_commissions
+    from dianpu.promotions.models import Coupon, Promotion
+
+    now = timezone.now()
+    live = Promotion.objects.filter(starts_at__lte=now, ends_at__gt=now, is_active=True)
+    assert set(live.values_list("kind", flat=True)) >= {"spend_x_save_y", "percent_off", "buy_x_get_y",
+                                                        "free_shipping"}
+    tiers = live.get(kind="spend_x_save_y").params["tiers"]
+    assert [(t["threshold"], t["amount"]) for t in tiers] == [("200", "20"), ("400", "50")]
+    templates = set(Campaign.objects.values_list("template", flat=True))
+    assert {"618", "double11"} <= templates and Campaign.objects.filter(ends_at__gt=now).exists()
+    for campaign in Campaign.objects.filter(ends_at__lte=now):
+        assert campaign.promotions.exists() and campaign.products.exists()
+    assert Coupon.objects.filter(ends_at__lt=now).exists() and Coupon.objects.filter(ends_at__gt=now).exists()
+    assert Banner.objects.filter(starts_at__lte=now, ends_at__gt=now).count() >= 2
+    assert FeaturedSlot.objects.filter(starts_at__lte=now, ends_at__gt=now).exists()
+    days = AdSpend.objects.values("day").distinct().count()
+    assert days == 60 and set(AdSpend.objects.values_list("channel", flat=True)) == {"baidu", "weibo",
+                                                                                     "xiaohongshu"}
+    assert Affiliate.objects.count() == 2
+    commissions = report_commissions(now - timedelta(days=60), now)
+    assert all(row["orders"] > 0 and row["commission"] > 0 for row in commissions)
+    sent = EmailCampaign.objects.get(status="sent")
+    assert sent.sent_count == EmailDelivery.objects.filter(campaign=sent).count() > 0
+    assert EmailCampaign.objects.filter(status="scheduled", scheduled_at__gt=now).exists()
+
+
+def test_analytics_rollups_equal_the_raw_figures_of_a_day(demo_db):
+    from dianpu.analytics.queries import get_summary, raw_product_day, raw_summary, rollup_product_day
+
+    refund_day = timezone.localtime(Refund.objects.latest("created_at").created_at).date()
+    busy_day = timezone.localtime(Order.objects.latest("placed_at").placed_at).date() - timedelta(days=1)
+    for day in {refund_day, busy_day}:
+        raw = raw_summary(day, day)  # the contract figures: orders, sales, refunds, visitors …
+        assert {k: v for k, v in get_summary(day, day).items() if k in raw} == raw, day
+        assert rollup_product_day(day) == raw_product_day(day), day
+    assert get_summary(busy_day, busy_day)["orders"] > 0
+
+
+def _console_pages(namespaces):
+    """(url name, path) of every console page of these sections that needs no argument."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLResolver
+
+    console = get_resolver().namespace_dict["console"][1]
+    pages = []
+    for namespace in namespaces:
+        resolver = console.namespace_dict[namespace][1]
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver) or pattern.pattern.regex.groups or not pattern.name:
+                continue
+            pages.append((f"console:{namespace}:{pattern.name}", pattern.pattern))
+    return pages
+
+
+NEW_AREAS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
+             "inventory", "orders", "payments", "messaging")
+
+
+def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
+    from django.urls import reverse
+
+    from dianpu.console.navigation import SECTIONS
+
+    client.force_login(get_user_model().objects.get(username="owner"))
+    for section in SECTIONS:
+        assert client.get(reverse(section.url_name), follow=True).status_code == 200, section.url_name
+    from dianpu.analytics.console.views import ROW_KINDS
+
+    query = {"console:analytics:rows": f"?kind={sorted(ROW_KINDS)[0]}"}  # the table behind one dashboard figure
+    statuses = {name: client.get(reverse(name) + query.get(name, ""), follow=True).status_code
+                for name, _pattern in _console_pages(NEW_AREAS)}
+    assert {name: code for name, code in statuses.items() if code != 200} == {}
+    for kind in ROW_KINDS:
+        assert client.get(reverse("console:analytics:rows"), {"kind": kind}).status_code == 200, kind
+    assert len(statuses) > 20
