@@ -301,6 +301,8 @@ class _DemoBuild:
         from .aftersales import AfterSales
         from .operations import BackOffice, seeded_numbers
 
+        restart_id_sequences()  # the services' rows take ids from the sequences, after the bulk-written ones
+
         bar = self.progress("office", 6)
         with seeded_numbers(self._rng("numbers")):
             self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
