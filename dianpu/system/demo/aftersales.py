@@ -30,8 +30,9 @@ from dianpu.returns.services import (
 from .operations import at
 from .orders import _tracking_number
 
-SHARE_RETURNED = 0.025
-MAX_REQUESTS = 400
+SHARE_RETURNED = 0.025  # of the orders delivered in the last RETURN_HISTORY_DAYS
+RETURN_HISTORY_DAYS = 180
+MAX_REQUESTS = 300
 # (kind, final step, share): the step the request has reached; open ones are on recent deliveries.
 FATES = (
     ("return", "refund", 30), ("refund_only", "refund", 14), ("exchange", "close", 8), ("return", "reject", 8),
@@ -67,7 +68,8 @@ class AfterSales:
         rng = self.rng
         delivered = list(Order.objects.filter(
             status__in=[Order.Status.DELIVERED, Order.Status.COMPLETED], delivered_at__isnull=False,
-            paid_at__isnull=False, channel="web").order_by("id").values_list("id", "delivered_at"))
+            delivered_at__gte=self.as_of - timedelta(days=RETURN_HISTORY_DAYS), paid_at__isnull=False,
+            channel="web").order_by("id").values_list("id", "delivered_at"))
         wanted = min(MAX_REQUESTS, round(len(delivered) * SHARE_RETURNED))
         if not wanted:
             return 0
