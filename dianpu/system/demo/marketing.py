@@ -70,8 +70,9 @@ class Marketing:
             # The campaign's links: a share of its orders came through them.
             orders = list(Order.objects.filter(placed_at__gte=campaign.starts_at, placed_at__lt=campaign.ends_at,
                                                channel="web").order_by("id").values_list("id", flat=True))
-            tagged = self.rng.sample(orders, len(orders) // 3)
-            Order.objects.filter(id__in=tagged).update(utm_campaign=campaign.utm_campaign)
+            tagged = sorted(self.rng.sample(orders, len(orders) // 3))
+            for start in range(0, len(tagged), 2000):  # bounded IN lists, whatever --orders
+                Order.objects.filter(id__in=tagged[start:start + 2000]).update(utm_campaign=campaign.utm_campaign)
         upcoming = []
         for code in ("double12", "nianhuo", "618", "double11"):
             for year in (self.as_of.year, self.as_of.year + 1):
