@@ -79,8 +79,9 @@ class AfterSales:
         n_open = min(len(recent), wanted, max(len(OPEN_FATES), wanted // 8))
         chosen = [(o, OPEN_FATES[i % len(OPEN_FATES)]) for i, o in enumerate(rng.sample(recent, n_open))]
         weights = [f[2] for f in FATES]
-        n_done = max(0, min(len(older), wanted - n_open))
-        chosen += [(o, rng.choices(FATES, weights)[0][:2]) for o in rng.sample(older, n_done)]
+        n_done = min(len(older), max(3, wanted - n_open))  # a few finished ones even in a tiny store
+        chosen += [(o, FATES[0][:2] if i == 0 else rng.choices(FATES, weights)[0][:2])
+                   for i, o in enumerate(rng.sample(older, n_done))]
         made = 0
         for (order_id, delivered_at), (kind, last) in sorted(chosen):
             made += self._walk(Order.objects.get(pk=order_id), delivered_at, kind, last)

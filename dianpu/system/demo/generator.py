@@ -8,10 +8,11 @@ the catalogue as it was); the wall clock gives only "today", the last day of the
 
 import random
 import shutil
-from collections import Counter
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,7 +36,7 @@ from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.payments.models import Payment
 
 from . import catalog, seasons
-from .orders import LINES_PER_ORDER, OrderStream, Shop, plan_buyer_slots
+from .orders import LINES_PER_ORDER, CouponPlan, OrderStream, Shop, plan_buyer_slots
 from .people import PeopleFactory
 from .stock import StockBook
 from .writer import ChunkWriter, restart_id_sequences
@@ -181,7 +182,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     build = _DemoBuild(options, progress)
     phases = {}
     try:
-        for phase in ("catalogue", "stock", "orders", "finish", "back_office", "traffic", "marketing"):
+        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -248,6 +249,44 @@ class _DemoBuild:
             for s in p.skus:
                 self.book.open(s.index, at, self.staff["warehouse"])
 
+    def coupons(self) -> None:
+        """The shop's coupons, made before the history so its orders can use them: a welcome coupon
+        live now, a VIP coupon used up, a summer coupon expired."""
+        from dianpu.promotions.services import create_coupon
+
+        from .operations import at
+
+        as_of, first = self.as_of, self._at(self.first_day)
+        owner = get_user_model().objects.get(pk=self.staff["marketing"])
+        vip_limit = max(3, self.options.orders // 700)
+        specs = [  # code, name, amount, min spend, starts, ends, usage limit, per customer, share of orders
+            ("WELCOME20", "新人券 满99减20", "20", "99", max(first, as_of - timedelta(days=120)),
+             as_of + timedelta(days=90), None, 1, 0.05),
+            ("VIP50", "会员专享 满399减50", "50", "399", first, as_of + timedelta(days=30), vip_limit, 1, 0.25),
+            ("SUMMER15", "夏日满199减15", "15", "199", as_of - timedelta(days=150), as_of - timedelta(days=120),
+             500, None, 0.06),
+        ]
+        self.coupon_plans = []
+        for code, name, amount, min_spend, starts, ends, limit, per_customer, share in specs:
+            with at(min(starts, first) - timedelta(days=1)):
+                coupon = create_coupon({"code": code, "name": name, "kind": "amount", "amount": amount,
+                                        "min_spend": min_spend, "starts_at": starts, "ends_at": ends,
+                                        "usage_limit": limit, "per_customer_limit": per_customer}, actor=owner)
+            self.coupon_plans.append(CouponPlan(coupon.pk, code, name, Decimal(amount), Decimal(min_spend), starts,
+                                                ends, limit, per_customer, share))
+
+    def _count_coupon_uses(self) -> None:
+        """Each coupon's uses, overall and per buyer, as checkout would have counted them."""
+        from dianpu.promotions.models import Coupon, CouponRedemption, CouponUse
+
+        with transaction.atomic():
+            for coupon in Coupon.objects.all():
+                per_email = Counter(CouponRedemption.objects.filter(coupon=coupon).values_list("email", flat=True))
+                Coupon.objects.filter(pk=coupon.pk).update(used_count=sum(per_email.values()))
+                if coupon.per_customer_limit is not None:
+                    CouponUse.objects.bulk_create([CouponUse(coupon=coupon, email=e, uses=n)
+                                                   for e, n in sorted(per_email.items())], batch_size=1000)
+
     def orders(self) -> None:
         """Customers, who places which order, and the orders day by day."""
         options = self.options
@@ -266,7 +305,7 @@ class _DemoBuild:
         shop = Shop(products=self.plans, shipping=shipping, staff_ids=self.staff, tz=self.tz, first_day=self.first_day,
                     as_of=self.as_of, unpaid_timeout=timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS))
         self.stream = OrderStream(self._rng("orders"), shop, self.people, self.customers, slots, self.book,
-                                  self.writer)
+                                  self.writer, coupons=tuple(self.coupon_plans))
         bar = self.progress("orders", options.orders)
         self.stream.run(counts, bar)
         bar.close()
@@ -279,6 +318,7 @@ class _DemoBuild:
         self.book.settle(sellable, counted_at=self.as_of - timedelta(hours=2), restocked_at=restocked,
                          actor_id=self.staff["warehouse"])
         self.writer.flush()
+        self._count_coupon_uses()
         later = self._rng("registered")
         self.writer.write_customers_without_orders([
             (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
@@ -323,7 +363,8 @@ class _DemoBuild:
 
         bar = self.progress("traffic", self.options.orders)
         listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
-        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False)
+        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False,
+                                             until=self.as_of)
         bar.close()
 
     def marketing(self) -> None:

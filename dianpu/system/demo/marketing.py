@@ -4,7 +4,7 @@ live now (满减, a category discount, 第二件半价, free shipping over a thr
 products on the home page, ad spend per paid channel and day, two KOL codes with the orders they
 brought (their `utm_source`), and e-mail campaigns, one sent and one scheduled.
 
-The history's orders were priced without discounts, so no coupon redemptions are invented here.
+The coupons are made before the history (generator.coupons), so its orders could redeem them.
 """
 
 import random
@@ -24,7 +24,7 @@ from dianpu.marketing.models import AdSpend, EmailCampaign, EmailDelivery
 from dianpu.marketing.services import create_campaign_from_template
 from dianpu.marketing.traffic import create_affiliate
 from dianpu.orders.models import Order
-from dianpu.promotions.services import create_coupon, create_promotion
+from dianpu.promotions.services import create_promotion
 
 from .operations import at
 
@@ -46,7 +46,6 @@ class Marketing:
         self.top = list(Product.objects.listed().order_by("-sold_count", "id")[:8])
         self.campaigns()
         self.promotions()
-        self.coupons()
         self.merchandising()
         self.ad_spend()
         self.affiliates()
@@ -105,19 +104,6 @@ class Marketing:
             for definition in definitions:
                 create_promotion({**definition, "starts_at": start, "ends_at": end}, actor=self.actor)
         self.counts["promotions live"] = len(definitions)
-
-    def coupons(self) -> None:
-        created = self.as_of - timedelta(days=120)
-        with at(created):
-            create_coupon({"code": "WELCOME20", "name": "新人券 满99减20", "kind": "amount", "amount": "20",
-                           "min_spend": "99", "starts_at": created, "ends_at": self.as_of + timedelta(days=90),
-                           "per_customer_limit": 1}, actor=self.actor)
-            create_coupon({"code": "SUMMER15", "name": "夏日 85 折券", "kind": "percent", "percent": "15",
-                           "min_spend": "199", "starts_at": created, "ends_at": created + timedelta(days=30),
-                           "usage_limit": 500}, actor=self.actor)
-            create_coupon({"code": "FREESHIP", "name": "运费券", "kind": "shipping", "starts_at": created,
-                           "ends_at": self.as_of + timedelta(days=30), "usage_limit": 200}, actor=self.actor)
-        self.counts["coupons"] = 3
 
     def merchandising(self) -> None:
         start = self.as_of - timedelta(days=7)

@@ -111,6 +111,30 @@ def _tracking_number(rng: random.Random, carrier: str) -> str:
 
 
 @dataclass
+class CouponPlan:
+    """A coupon buyers may use at checkout: an amount off a minimum spend, within its window."""
+
+    id: int
+    code: str
+    label: str
+    amount: Decimal
+    min_spend: Decimal
+    starts_at: datetime
+    ends_at: datetime
+    usage_limit: int | None
+    per_customer_limit: int | None
+    share: float  # of the eligible orders that use it
+    used: int = 0
+
+
+def spread(amount: Decimal, totals: list[Decimal]) -> list[Decimal]:
+    """`amount` shared over lines in proportion to their totals, to the cent; the last takes the rest."""
+    whole = sum(totals)
+    shares = [(amount * t / whole).quantize(Decimal("0.01")) for t in totals[:-1]]
+    return shares + [amount - sum(shares, Decimal("0.00"))]
+
+
+@dataclass
 class Shop:
     """What the order stream needs to know about the store."""
 
@@ -125,8 +149,10 @@ class Shop:
 
 class OrderStream:
     def __init__(self, rng: random.Random, shop: Shop, people: PeopleFactory, customers: list[Person],
-                 slots: array, stock: StockBook, writer: ChunkWriter):
+                 slots: array, stock: StockBook, writer: ChunkWriter, coupons: tuple[CouponPlan, ...] = ()):
         self.rng, self.shop, self.people, self.customers = rng, shop, people, customers
+        self.coupons = coupons
+        self.coupon_uses: dict[tuple[int, str], int] = {}
         self.slots, self.stock, self.writer = slots, stock, writer
         self.next_slot = 0
         self.numbers: dict[str, set[str]] = {}
@@ -240,6 +266,8 @@ class OrderStream:
         method = self.methods[min(bisect_right(self.methods_cum, rng.random() * self.methods_cum[-1]),
                                   len(self.methods) - 1)]
         shipping_total = quote_shipping(shop.shipping[method], subtotal)
+        coupon = self._coupon(person.email, subtotal, placed_at)
+        discount = coupon.amount if coupon else Decimal("0.00")
         cod = rng.random() < SHARE_COD
         recipient, phone = person.name, person.phone
         if rng.random() < SHARE_OTHER_RECIPIENT:
@@ -254,8 +282,8 @@ class OrderStream:
             ship_province=address.province, ship_city=address.city, ship_district=address.district,
             ship_line1=address.line1, ship_postcode=address.postcode, shipping_method=method,
             payment_method="cod" if cod else "bank_transfer", pays_on_delivery=cod, note=note,
-            subtotal=subtotal, shipping_total=shipping_total, discount_total=Decimal("0.00"),
-            grand_total=subtotal + shipping_total,
+            subtotal=subtotal, shipping_total=shipping_total, discount_total=discount,
+            grand_total=subtotal + shipping_total - discount,
             ip_address=".".join(map(str, (rng.choice(IP_FIRST_OCTETS), *(rng.randint(1, 254) for _ in range(3))))),
             placed_at=placed_at,
             phone_key=normalize_phone(phone),
@@ -277,6 +305,11 @@ class OrderStream:
             LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
             for sku, q, product in lines
         ])
+        if coupon:
+            plan.line_discounts = spread(discount, [sku.price * q for sku, q, _ in lines])
+            plan.discount = dict(coupon_id=coupon.id, source="coupon", code="coupon_amount", label=coupon.label[:100],
+                                 amount=discount, target="lines", created_at=placed_at)
+            plan.redemption = dict(coupon_id=coupon.id, email=person.email, amount=discount, redeemed_at=placed_at)
         plan.history.append(HistoryPlan("place", "", Status.PENDING_PAYMENT.value, None, person.email, "", placed_at))
         ship_step = cancel_step = None
         status, paid = Status.PENDING_PAYMENT, False
@@ -329,6 +362,23 @@ class OrderStream:
             for sku, q, product in lines:
                 self.units_sold[product.index] += q
         self.writer.add_order(plan)
+
+    def _coupon(self, email: str, subtotal: Decimal, placed_at: datetime) -> CouponPlan | None:
+        """The coupon this order uses, if any: in its window, spend reached, uses left (overall and
+        for this buyer)."""
+        for coupon in self.coupons:
+            if not (coupon.starts_at <= placed_at < coupon.ends_at and subtotal >= coupon.min_spend):
+                continue
+            if coupon.usage_limit is not None and coupon.used >= coupon.usage_limit:
+                continue
+            key = (coupon.id, email)
+            if coupon.per_customer_limit is not None and self.coupon_uses.get(key, 0) >= coupon.per_customer_limit:
+                continue
+            if self.rng.random() < coupon.share:
+                coupon.used += 1
+                self.coupon_uses[key] = self.coupon_uses.get(key, 0) + 1
+                return coupon
+        return None
 
     def _track(self, shipment: dict, delivered_at, address: Address, exception: str | None) -> None:
         """The carrier's scans of a parcel up to now, and the parcel's status after the latest."""

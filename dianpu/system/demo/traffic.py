@@ -7,7 +7,7 @@ bulk (the documented bulk-writer exception), then the analytics rollups are rebu
 
 import hashlib
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -32,7 +32,8 @@ def _visitor(email: str) -> str:
     return "demo" + hashlib.sha1(email.encode()).hexdigest()[:20]
 
 
-def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebuild: bool = True) -> int:
+def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebuild: bool = True,
+                  until: datetime | None = None) -> int:
     """Write the visits; returns how many events. Then rebuild the analytics rollups (unless the
     caller does it after changing more orders)."""
     TrackingEvent.objects.all().delete()
@@ -82,6 +83,8 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebui
                 dev = rng.choices(DEVICES, device_weights)[0][0]
                 who = f"demo-browser-{rng.randrange(10**9)}"
                 when = placed_at + timedelta(minutes=rng.randrange(-600, 600))
+                if until is not None:  # nobody browses in the future
+                    when = min(when, until - timedelta(minutes=2))
                 add(Kind.PAGE_VIEW, when=when, session=f"demo-{session_no}", who=who, ch=ch, dev=dev)
                 if product_ids and rng.random() < 0.7:
                     product = rng.choice(product_ids)

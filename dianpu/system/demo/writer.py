@@ -27,6 +27,7 @@ from dianpu.inventory.models import Reservation, StockMove
 from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.orders.services import LineInput
 from dianpu.payments.models import Payment, Refund
+from dianpu.promotions.models import CouponRedemption, OrderDiscount
 
 from .people import Person
 from .stock import Move
@@ -53,6 +54,9 @@ class OrderPlan:
     payment: dict | None = None  # Payment columns but the order
     shipment: dict | None = None  # Shipment columns but the order, and "events": TrackingEvent columns
     refund: dict | None = None  # Refund columns but the order and payment
+    line_discounts: list | None = None  # per line, its share of the order's discount
+    discount: dict | None = None  # OrderDiscount columns but the order
+    redemption: dict | None = None  # CouponRedemption columns but the order
     reservations: list[dict] = field(default_factory=list)  # Reservation columns
 
 
@@ -61,7 +65,7 @@ PLAIN_TYPES = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "
                "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
 TEXT_TYPES = {"CharField", "EmailField", "SlugField", "TextField"}
 WRITTEN_MODELS = (Customer, Order, OrderLine, OrderHistory, AuditEntry, Payment, Refund, Shipment, TrackingEvent,
-                  Reservation, StockMove)
+                  Reservation, StockMove, OrderDiscount, CouponRedemption)
 
 
 class Table:
@@ -136,7 +140,7 @@ class ChunkWriter:
         self.moves: list[Move] = []
         self.customer_ids: dict[int, int] = {}
         self.counts = dict.fromkeys(("customers", "orders", "order lines", "history rows", "audit entries", "payments",
-                                     "refunds", "shipments", "parcel scans", "reservations", "stock moves"), 0)
+                                     "refunds", "shipments", "parcel scans", "reservations", "coupon redemptions", "stock moves"), 0)
         self.tables = {model: Table(model) for model in WRITTEN_MODELS}
 
     def add_order(self, plan: OrderPlan) -> None:
@@ -191,13 +195,18 @@ class ChunkWriter:
             rows.append(row)
         order_ids = self._insert(Order, rows, "orders")
         lines, history, audit, payments, shipments, reservations = [], [], [], [], [], []
-        refunds, tracking = [], []
+        refunds, tracking, discounts, redemptions = [], [], [], []
         for plan, oid in zip(self.orders, order_ids):
             number = plan.fields["number"]
+            shares = plan.line_discounts or [0] * len(plan.lines)
             lines.extend(dict(order_id=oid, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
                               product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
-                              unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity)
-                         for ln in plan.lines)
+                              unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
+                              discount_total=share)
+                         for ln, share in zip(plan.lines, shares))
+            if plan.discount:
+                discounts.append(dict(plan.discount, order_id=oid))
+                redemptions.append(dict(plan.redemption, order_id=oid))
             for h in plan.history:
                 history.append(dict(order_id=oid, action=h.action, from_status=h.from_status, to_status=h.to_status,
                                     actor_id=h.actor_id, actor_label=h.actor_label, reason=h.reason[:500],
@@ -232,6 +241,8 @@ class ChunkWriter:
                                      for sid, events in zip(shipment_ids, tracking) for e in events],
                      "parcel scans")
         self._insert(Reservation, reservations, "reservations")
+        self._insert(OrderDiscount, discounts, "coupon redemptions")
+        self.tables[CouponRedemption].insert(redemptions)
 
     def _write_moves(self) -> None:
         self._insert(StockMove, [

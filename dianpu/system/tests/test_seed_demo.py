@@ -132,14 +132,15 @@ def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_res
 
 def test_orders_add_up_and_ship_with_real_carriers(demo_db):
     fees = {"express": Decimal("18.00"), "pickup": Decimal("0.00")}
-    lines = dict(OrderLine.objects.values("order_id").annotate(total=Sum("line_total"))
-                 .values_list("order_id", "total"))
+    lines = {row["order_id"]: row for row in OrderLine.objects.values("order_id").annotate(
+        total=Sum("line_total"), discount=Sum("discount_total"))}
     orders = list(Order.objects.all())
     assert len(orders) == 300 + Order.objects.filter(channel="shopify").count()
     orders = [o for o in orders if o.channel == "web"]
     for order in orders:
-        assert order.subtotal == lines[order.id] and order.discount_total == 0
-        assert order.grand_total == order.subtotal + order.shipping_total
+        assert order.subtotal == lines[order.id]["total"]
+        assert order.discount_total == lines[order.id]["discount"]  # a coupon's amount, shared over the lines
+        assert order.grand_total == order.subtotal + order.shipping_total - order.discount_total
         standard = Decimal("0.00") if order.subtotal >= 99 else Decimal("8.00")
         assert order.shipping_total == fees.get(order.shipping_method, standard)
         assert re.fullmatch(r"DP\d{12}", order.number)
@@ -471,3 +472,22 @@ def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_d
     assert sum(code == 200 for code in statuses.values()) > 30
     for kind in ROW_KINDS:
         assert client.get(reverse("console:analytics:rows"), {"kind": kind}).status_code == 200, kind
+
+
+def test_coupons_live_used_up_and_expired_with_redemptions_on_past_orders(demo_db):
+    from dianpu.promotions.models import Coupon, CouponRedemption, CouponUse, OrderDiscount
+
+    now = timezone.now()
+    welcome, vip, summer = (Coupon.objects.get(code=c) for c in ("WELCOME20", "VIP50", "SUMMER15"))
+    assert welcome.ends_at > now and welcome.used_count == welcome.redemptions.count() > 0
+    assert vip.used_count == vip.usage_limit == vip.redemptions.count()  # used up
+    assert summer.ends_at < now
+    for redemption in CouponRedemption.objects.select_related("order", "coupon"):
+        order = redemption.order
+        assert order.discount_total == redemption.amount == redemption.coupon.amount
+        assert order.subtotal >= redemption.coupon.min_spend
+        assert redemption.coupon.starts_at <= order.placed_at < redemption.coupon.ends_at
+        assert OrderDiscount.objects.get(order=order).amount == redemption.amount
+    for use in CouponUse.objects.select_related("coupon"):
+        assert use.uses <= use.coupon.per_customer_limit
+        assert use.uses == CouponRedemption.objects.filter(coupon=use.coupon, email=use.email).count()
