@@ -21,7 +21,6 @@ from dianpu.core.errors import DomainError
 from dianpu.inventory import queries
 from dianpu.inventory.exports import build_daily_sheet_xlsx
 from dianpu.inventory.models import StockLevel, StockMove, Stocktake
-from dianpu.inventory.notifications import send_daily_sheet
 from dianpu.inventory.services import (
     adjust_stock, cancel_stocktake, create_warehouse, flag_low_stock_crossings, open_stocktake, post_stocktake,
     receive_stock, record_adjustment, record_count, reserve_stock, set_safety_stock, transfer_stock,

@@ -9,6 +9,7 @@ the catalogue as it was); the wall clock gives only "today", the last day of the
 import random
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,24 +24,20 @@ from django.utils import timezone
 
 from dianpu.accounts.domain.roles import ROLES, ROLES_BY_CODE
 from dianpu.accounts.services import set_user_roles, sync_roles
-from dianpu.analytics.models import Report, TrackingEvent
-from dianpu.analytics.services import ROLLUP_MODELS
 from dianpu.audit.models import AuditEntry
 from dianpu.cart.models import Cart, CartLine
 from dianpu.catalog.models import Category, Product, ProductImage, Tag, Variant
 from dianpu.core.errors import DomainError
 from dianpu.customers.models import Customer
 from dianpu.fulfillment.models import Shipment, ShippingMethod
-from dianpu.inventory.models import Reservation, StockLevel, StockMove, Stocktake, StocktakeLine
+from dianpu.inventory.models import Reservation, StockLevel, StockMove, Warehouse
 from dianpu.inventory.services import get_default_warehouse
 from dianpu.orders.models import Order, OrderHistory, OrderLine
-from dianpu.payments.models import GatewayEvent, Payment, PaymentSession, Refund
-from dianpu.returns.models import ReturnHistory, ReturnLine, ReturnRequest
 from dianpu.payments.models import Payment
-from dianpu.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
+from dianpu.returns.models import ReturnRequest
 
 from . import catalog, seasons
-from .orders import LINES_PER_ORDER, OrderStream, Shop, plan_buyer_slots
+from .orders import LINES_PER_ORDER, CouponPlan, OrderStream, Shop, plan_buyer_slots
 from .people import PeopleFactory
 from .stock import StockBook
 from .writer import ChunkWriter, restart_id_sequences
@@ -49,14 +46,22 @@ DEMO_PASSWORD = "dianpu-demo"
 CHUNK_SIZE = 2000
 # What --reset empties (tables pointing at these are emptied with them). Reference data made by
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
-SHOP_DATA = (ReturnHistory, ReturnLine, ReturnRequest, Refund, PaymentSession, GatewayEvent, AuditEntry, Payment,
-             Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
-             PurchaseOrderLine, PurchaseOrder, SupplierPrice, Supplier, StocktakeLine, Stocktake,
-             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category,
-             TrackingEvent, Report, *ROLLUP_MODELS)
-# Suppliers of the demo: (code, name, lead time in days, price as a share of the SKU's cost)
-DEMO_SUPPLIERS = (("yiwu-textile", "义乌织造厂", 7, "0.95"), ("shenzhen-tech", "深圳电子供应链", 12, "0.92"),
-                  ("hangzhou-home", "杭州家居批发", 5, "1.00"))
+SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
+             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+# The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
+# Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
+BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics")
+BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
+                      "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
+                      "orders.ReviewSettings")
+
+
+def _back_office_tables() -> list[str]:
+    from django.apps import apps
+
+    models = [m for label in BACK_OFFICE_APPS for m in apps.get_app_config(label).get_models()]
+    models += [apps.get_model(name) for name in BACK_OFFICE_MODELS]
+    return [m._meta.db_table for m in models]
 
 
 class StoreNotEmptyError(DomainError):
@@ -93,13 +98,14 @@ def has_shop_data() -> bool:
 
 def reset_shop_data() -> None:
     """Empty the shop's tables (and restart their ids), then the product pictures."""
-    tables = [model._meta.db_table for model in SHOP_DATA]
+    tables = [model._meta.db_table for model in SHOP_DATA] + _back_office_tables()
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     if connection.in_atomic_block:
         # Rows written earlier in this transaction have deferred foreign-key checks pending, and
         # PostgreSQL refuses to TRUNCATE such tables: run the checks now.
         connection.check_constraints()
     connection.ops.execute_sql_flush(statements)
+    Warehouse.objects.filter(is_default=False).delete()  # the demo's second warehouse (its stock is gone)
     storage = ProductImage._meta.get_field("image").storage
     if hasattr(storage, "path"):
         shutil.rmtree(storage.path("products"), ignore_errors=True)
@@ -175,16 +181,15 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     if options.reset:
         reset_shop_data()
     build = _DemoBuild(options, progress)
+    phases = {}
     try:
-        build.catalogue()
-        build.stock()
-        build.orders()
-        build.finish()
-        build.traffic()
-        build.suppliers()
+        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing"):
+            began = time.monotonic()
+            getattr(build, phase)()
+            phases[phase] = round(time.monotonic() - began, 1)
     finally:
         restart_id_sequences()
-    return {**build.summary(), "seconds": round(time.monotonic() - started, 1)}
+    return {**build.summary(), "seconds by phase": phases, "seconds": round(time.monotonic() - started, 1)}
 
 
 class _DemoBuild:
@@ -245,6 +250,44 @@ class _DemoBuild:
             for s in p.skus:
                 self.book.open(s.index, at, self.staff["warehouse"])
 
+    def coupons(self) -> None:
+        """The shop's coupons, made before the history so its orders can use them: a welcome coupon
+        live now, a VIP coupon used up, a summer coupon expired."""
+        from dianpu.promotions.services import create_coupon
+
+        from .operations import at
+
+        as_of, first = self.as_of, self._at(self.first_day)
+        owner = get_user_model().objects.get(pk=self.staff["marketing"])
+        vip_limit = max(3, self.options.orders // 700)
+        specs = [  # code, name, amount, min spend, starts, ends, usage limit, per customer, share of orders
+            ("WELCOME20", "新人券 满99减20", "20", "99", max(first, as_of - timedelta(days=120)),
+             as_of + timedelta(days=90), None, 1, 0.05),
+            ("VIP50", "会员专享 满399减50", "50", "399", first, as_of + timedelta(days=30), vip_limit, 1, 0.25),
+            ("SUMMER15", "夏日满199减15", "15", "199", as_of - timedelta(days=150), as_of - timedelta(days=120),
+             500, None, 0.06),
+        ]
+        self.coupon_plans = []
+        for code, name, amount, min_spend, starts, ends, limit, per_customer, share in specs:
+            with at(min(starts, first) - timedelta(days=1)):
+                coupon = create_coupon({"code": code, "name": name, "kind": "amount", "amount": amount,
+                                        "min_spend": min_spend, "starts_at": starts, "ends_at": ends,
+                                        "usage_limit": limit, "per_customer_limit": per_customer}, actor=owner)
+            self.coupon_plans.append(CouponPlan(coupon.pk, code, name, Decimal(amount), Decimal(min_spend), starts,
+                                                ends, limit, per_customer, share))
+
+    def _count_coupon_uses(self) -> None:
+        """Each coupon's uses, overall and per buyer, as checkout would have counted them."""
+        from dianpu.promotions.models import Coupon, CouponRedemption, CouponUse
+
+        with transaction.atomic():
+            for coupon in Coupon.objects.all():
+                per_email = Counter(CouponRedemption.objects.filter(coupon=coupon).values_list("email", flat=True))
+                Coupon.objects.filter(pk=coupon.pk).update(used_count=sum(per_email.values()))
+                if coupon.per_customer_limit is not None:
+                    CouponUse.objects.bulk_create([CouponUse(coupon=coupon, email=e, uses=n)
+                                                   for e, n in sorted(per_email.items())], batch_size=1000)
+
     def orders(self) -> None:
         """Customers, who places which order, and the orders day by day."""
         options = self.options
@@ -263,7 +306,7 @@ class _DemoBuild:
         shop = Shop(products=self.plans, shipping=shipping, staff_ids=self.staff, tz=self.tz, first_day=self.first_day,
                     as_of=self.as_of, unpaid_timeout=timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS))
         self.stream = OrderStream(self._rng("orders"), shop, self.people, self.customers, slots, self.book,
-                                  self.writer)
+                                  self.writer, coupons=tuple(self.coupon_plans))
         bar = self.progress("orders", options.orders)
         self.stream.run(counts, bar)
         bar.close()
@@ -276,6 +319,7 @@ class _DemoBuild:
         self.book.settle(sellable, counted_at=self.as_of - timedelta(hours=2), restocked_at=restocked,
                          actor_id=self.staff["warehouse"])
         self.writer.flush()
+        self._count_coupon_uses()
         later = self._rng("registered")
         self.writer.write_customers_without_orders([
             (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
@@ -291,31 +335,53 @@ class _DemoBuild:
         bar.update(len(self.skus))
         bar.close()
 
+    def back_office(self) -> None:
+        """Purchasing, warehouses, review, rates, channel orders: through the apps' services."""
+        from .aftersales import AfterSales
+        from .operations import BackOffice, seeded_numbers
+
+        restart_id_sequences()  # the services' rows take ids from the sequences, after the bulk-written ones
+
+        bar = self.progress("office", 6)
+        with seeded_numbers(self._rng("numbers")):
+            self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
+                                                 people_rng=self._rng("back-office-people")).run()
+        bar.update(6)
+        bar.close()
+        bar = self.progress("returns", 1)
+        with seeded_numbers(self._rng("return-numbers")):
+            AfterSales(self._rng("after-sales"), as_of=self.as_of, staff=self.staff).run()
+
+        self.back_office_counts["returns by status"] = dict(sorted(Counter(
+            ReturnRequest.objects.values_list("status", flat=True)).items()))
+        bar.update(1)
+        bar.close()
+
     def traffic(self) -> None:
         """Tracking events behind the orders, and the analytics rollups built from them."""
         from .traffic import write_traffic  # analytics is downstream of the shop's own tables
 
         bar = self.progress("traffic", self.options.orders)
         listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
-        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar)
+        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False,
+                                             until=self.as_of)
         bar.close()
-    def suppliers(self) -> None:
-        """Three suppliers; every SKU priced by one or two of them (replenishment suggestions)."""
-        rng = self._rng("suppliers")
-        with transaction.atomic():
-            suppliers = Supplier.objects.bulk_create([
-                Supplier(code=code, name=name, lead_time_days=lead, created_at=self.as_of)
-                for code, name, lead, _share in DEMO_SUPPLIERS])
-            costs = dict(Variant.objects.values_list("pk", "cost_price"))
-            prices = []
-            for s in self.skus:
-                picked = rng.sample(range(len(suppliers)), rng.choice((1, 1, 2)))
-                for i in picked:
-                    cost = (costs[s.variant_id] * Decimal(DEMO_SUPPLIERS[i][3])).quantize(Decimal("0.01"))
-                    prices.append(SupplierPrice(supplier=suppliers[i], variant_id=s.variant_id, unit_cost=cost,
-                                                min_order_quantity=rng.choice((1, 6, 12, 24))))
-            SupplierPrice.objects.bulk_create(prices, batch_size=CHUNK_SIZE)
-        self.supplier_prices = len(prices)
+
+    def marketing(self) -> None:
+        """Promotions, campaigns, banners, ad spend, KOL codes, e-mails; then the analytics rollups
+        rebuilt by the analytics app from the raw events and orders (attribution included)."""
+        from dianpu.analytics.services import rebuild_rollups
+
+        from .marketing import Marketing
+        from .operations import seeded_numbers
+
+        bar = self.progress("marketing", 2)
+        with seeded_numbers(self._rng("marketing-numbers")):
+            self.back_office_counts.update(Marketing(self._rng("marketing"), as_of=self.as_of, staff=self.staff).run())
+        bar.update(1)
+        rebuild_rollups()
+        bar.update(1)
+        bar.close()
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
@@ -328,13 +394,12 @@ class _DemoBuild:
             "SKUs": len(self.skus),
             "images": self.images,
             "tags": len(self.tags),
-            "suppliers": len(DEMO_SUPPLIERS),
-            "supplier prices": self.supplier_prices,
             **self.writer.counts,
             "orders by status": dict(sorted(self.stream.status_counts.items())),
             "refunded orders": self.stream.refunded,
             "SKUs out of stock": sum(1 for a in available if a <= 0),
             "SKUs low on stock": sum(1 for s, a in zip(self.skus, available) if 0 < a <= self.book.safety[s.index]),
-            "tracking events": self.tracking_events,
+            **self.back_office_counts,
+            "analytics events": self.tracking_events,
             "staff": ", ".join(self.staff),
         }

@@ -19,12 +19,13 @@ from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.models import Reservation
 from dianpu.orders.domain.states import Action, OrderFacts, Status, TransitionInput, next_status
-from dianpu.orders.services import LineInput, TIMESTAMP_ON
+from dianpu.orders.domain.review import normalize_phone
+from dianpu.orders.services import TIMESTAMP_ON, AddressInput, LineInput, address_key_of
 from dianpu.payments.models import Payment
 
 from . import seasons
 from .catalog import ProductPlan, SkuPlan
-from .lifecycle import SYSTEM, plan_lifecycle
+from .lifecycle import SYSTEM, Lifecycle, plan_lifecycle
 from .people import Address, PeopleFactory, Person
 from .stock import StockBook
 from .vocabulary import ORDER_NOTES
@@ -44,6 +45,12 @@ CARRIER_MIX = {
     "express": (("sf", 85), ("jd", 15)),
     "standard": (("zto", 25), ("yto", 20), ("yunda", 17), ("sto", 12), ("jd", 11), ("ems", 8), ("chinapost", 7)),
 }
+# Parcels of the last weeks that went wrong: late (no scan for days), delivery failed, returned.
+EXCEPTION_DAYS = 40
+P_PARCEL_EXCEPTION = 0.015
+PARCEL_EXCEPTIONS = ("late", "late", "failed", "returned")
+CARRIER_COST = {"sf": Decimal("13.00"), "jd": Decimal("11.00"), "ems": Decimal("9.00")}  # else 5.50
+HUBS = ("上海转运中心", "杭州转运中心", "广州转运中心", "武汉转运中心", "郑州转运中心", "成都转运中心", "北京转运中心")
 IP_FIRST_OCTETS = (36, 39, 42, 58, 59, 60, 61, 101, 106, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120,
                    121, 122, 123, 124, 125, 180, 182, 183, 202, 210, 211, 218, 219, 220, 221, 222, 223)
 
@@ -104,6 +111,30 @@ def _tracking_number(rng: random.Random, carrier: str) -> str:
 
 
 @dataclass
+class CouponPlan:
+    """A coupon buyers may use at checkout: an amount off a minimum spend, within its window."""
+
+    id: int
+    code: str
+    label: str
+    amount: Decimal
+    min_spend: Decimal
+    starts_at: datetime
+    ends_at: datetime
+    usage_limit: int | None
+    per_customer_limit: int | None
+    share: float  # of the eligible orders that use it
+    used: int = 0
+
+
+def spread(amount: Decimal, totals: list[Decimal]) -> list[Decimal]:
+    """`amount` shared over lines in proportion to their totals, to the cent; the last takes the rest."""
+    whole = sum(totals)
+    shares = [(amount * t / whole).quantize(Decimal("0.01")) for t in totals[:-1]]
+    return shares + [amount - sum(shares, Decimal("0.00"))]
+
+
+@dataclass
 class Shop:
     """What the order stream needs to know about the store."""
 
@@ -118,8 +149,10 @@ class Shop:
 
 class OrderStream:
     def __init__(self, rng: random.Random, shop: Shop, people: PeopleFactory, customers: list[Person],
-                 slots: array, stock: StockBook, writer: ChunkWriter):
+                 slots: array, stock: StockBook, writer: ChunkWriter, coupons: tuple[CouponPlan, ...] = ()):
         self.rng, self.shop, self.people, self.customers = rng, shop, people, customers
+        self.coupons = coupons
+        self.coupon_uses: dict[tuple[int, str], int] = {}
         self.slots, self.stock, self.writer = slots, stock, writer
         self.next_slot = 0
         self.numbers: dict[str, set[str]] = {}
@@ -233,6 +266,8 @@ class OrderStream:
         method = self.methods[min(bisect_right(self.methods_cum, rng.random() * self.methods_cum[-1]),
                                   len(self.methods) - 1)]
         shipping_total = quote_shipping(shop.shipping[method], subtotal)
+        coupon = self._coupon(person.email, subtotal, placed_at)
+        discount = coupon.amount if coupon else Decimal("0.00")
         cod = rng.random() < SHARE_COD
         recipient, phone = person.name, person.phone
         if rng.random() < SHARE_OTHER_RECIPIENT:
@@ -247,18 +282,34 @@ class OrderStream:
             ship_province=address.province, ship_city=address.city, ship_district=address.district,
             ship_line1=address.line1, ship_postcode=address.postcode, shipping_method=method,
             payment_method="cod" if cod else "bank_transfer", pays_on_delivery=cod, note=note,
-            subtotal=subtotal, shipping_total=shipping_total, discount_total=Decimal("0.00"),
-            grand_total=subtotal + shipping_total,
+            subtotal=subtotal, shipping_total=shipping_total, discount_total=discount,
+            grand_total=subtotal + shipping_total - discount,
             ip_address=".".join(map(str, (rng.choice(IP_FIRST_OCTETS), *(rng.randint(1, 254) for _ in range(3))))),
             placed_at=placed_at,
+            phone_key=normalize_phone(phone),
+            address_key=address_key_of(AddressInput(name=recipient, phone=phone, country="CN",
+                                                    province=address.province, city=address.city,
+                                                    line1=address.line1, district=address.district)),
         )
         life = plan_lifecycle(rng, placed_at=placed_at, as_of=shop.as_of, pays_on_delivery=cod,
                               shipping_method=method, remote=address.remote, backlog_days=backlog,
                               unpaid_timeout=shop.unpaid_timeout)
+        exception = None
+        if (method not in self.untracked and placed_at > shop.as_of - timedelta(days=EXCEPTION_DAYS)
+                and any(s.action == Action.SHIP for s in life.steps) and rng.random() < P_PARCEL_EXCEPTION):
+            # The parcel never arrives: the order stays shipped, the parcel is late, failed or returned.
+            exception = rng.choice(PARCEL_EXCEPTIONS)
+            cut = [s.action for s in life.steps].index(Action.SHIP) + 1
+            life = Lifecycle(life.steps[:cut], False)
         plan = OrderPlan(fields=fields, customer_index=customer_index, person=person, history=[], lines=[
             LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
             for sku, q, product in lines
         ])
+        if coupon:
+            plan.line_discounts = spread(discount, [sku.price * q for sku, q, _ in lines])
+            plan.discount = dict(coupon_id=coupon.id, source="coupon", code="coupon_amount", label=coupon.label[:100],
+                                 amount=discount, target="lines", created_at=placed_at)
+            plan.redemption = dict(coupon_id=coupon.id, email=person.email, amount=discount, redeemed_at=placed_at)
         plan.history.append(HistoryPlan("place", "", Status.PENDING_PAYMENT.value, None, person.email, "", placed_at))
         ship_step = cancel_step = None
         status, paid = Status.PENDING_PAYMENT, False
@@ -282,8 +333,12 @@ class OrderStream:
                                     created_at=step.at)
             if step.action == Action.SHIP:
                 fields.update(carrier=given.carrier, tracking_number=given.tracking_number)
-                plan.shipment = None if method in self.untracked else dict(carrier=given.carrier, tracking_number=given.tracking_number,
-                                     shipped_at=step.at, shipped_by_id=actor_id)
+                plan.shipment = None if method in self.untracked else dict(
+                    carrier=given.carrier, tracking_number=given.tracking_number, shipped_at=step.at,
+                    shipped_by_id=actor_id, shipping_method=method,
+                    promised_by=step.at + timedelta(days=shop.shipping[method].delivery_days_max),
+                    cost=CARRIER_COST.get(given.carrier, Decimal("5.50")) + (Decimal("3.00") if address.remote
+                                                                             else Decimal("0.00")))
                 ship_step = (step, actor_id)
             if step.action == Action.CANCEL:
                 cancel_step = (step, actor_id)
@@ -291,9 +346,15 @@ class OrderStream:
                                             step.reason, step.at))
             status = target
         fields["status"] = status.value
+        if plan.shipment:
+            self._track(plan.shipment, fields.get("delivered_at"), address, exception)
         if life.refunded and plan.payment:
-            plan.payment["status"] = Payment.Status.REFUNDED
-            plan.payment["refunded_total"] = plan.payment["amount"]  # nothing left to refund
+            # Paid, then cancelled before shipping: the money went back by hand (bank transfer).
+            step, actor_id = cancel_step
+            plan.payment.update(status=Payment.Status.REFUNDED, refunded_total=plan.payment["amount"])
+            plan.refund = dict(gateway=plan.payment["gateway"], amount=plan.payment["amount"],
+                               shipping_amount=fields["shipping_total"], reason=step.reason[:300],
+                               status="succeeded", manual=True, created_by_id=actor_id, created_at=step.at)
             self.refunded += 1
         self.status_counts[status.value] = self.status_counts.get(status.value, 0) + 1
         self._hold_stock(plan, lines, number, placed_at, cod, ship_step, cancel_step)
@@ -301,6 +362,54 @@ class OrderStream:
             for sku, q, product in lines:
                 self.units_sold[product.index] += q
         self.writer.add_order(plan)
+
+    def _coupon(self, email: str, subtotal: Decimal, placed_at: datetime) -> CouponPlan | None:
+        """The coupon this order uses, if any: in its window, spend reached, uses left (overall and
+        for this buyer)."""
+        for coupon in self.coupons:
+            if not (coupon.starts_at <= placed_at < coupon.ends_at and subtotal >= coupon.min_spend):
+                continue
+            if coupon.usage_limit is not None and coupon.used >= coupon.usage_limit:
+                continue
+            key = (coupon.id, email)
+            if coupon.per_customer_limit is not None and self.coupon_uses.get(key, 0) >= coupon.per_customer_limit:
+                continue
+            if self.rng.random() < coupon.share:
+                coupon.used += 1
+                self.coupon_uses[key] = self.coupon_uses.get(key, 0) + 1
+                return coupon
+        return None
+
+    def _track(self, shipment: dict, delivered_at, address: Address, exception: str | None) -> None:
+        """The carrier's scans of a parcel up to now, and the parcel's status after the latest."""
+        rng, as_of = self.rng, self.shop.as_of
+        shipped = shipment["shipped_at"]
+        city = address.city
+        hub = rng.choice(HUBS)
+        if delivered_at is not None:  # scans spread over the parcel's journey
+            gap = delivered_at - shipped
+            scans = [("shipped", shipped + gap * 0.04, "上海市", "快件已揽收"),
+                     ("in_transit", shipped + gap * rng.uniform(0.2, 0.6), hub, f"快件已到达【{hub}】"),
+                     ("out_for_delivery", shipped + gap * rng.uniform(0.85, 0.95), city, "快件派送中"),
+                     ("delivered", delivered_at, city, "快件已签收，签收人：本人")]
+        else:
+            scans = [("shipped", shipped + timedelta(minutes=rng.randrange(30, 180)), "上海市", "快件已揽收")]
+            scans.append(("in_transit", scans[0][1] + timedelta(hours=rng.randrange(4, 14)), hub,
+                          f"快件已到达【{hub}】"))
+        if delivered_at is None and exception in ("failed", "returned"):
+            out = scans[-1][1] + timedelta(hours=rng.randrange(18, 40))
+            scans.append(("out_for_delivery", out, city, "快件派送中"))
+            scans.append(("failed", out + timedelta(hours=rng.randrange(2, 8)), city, "派送失败：收件人电话无人接听"))
+            if exception == "returned":
+                scans.append(("returned", out + timedelta(days=rng.randrange(2, 4)), city, "收件人拒收，快件退回寄件人"))
+        scans = [(st, at.replace(microsecond=0), loc, text) for st, at, loc, text in scans if at <= as_of]
+        shipment["events"] = [dict(status=st, occurred_at=at, location=loc, description=text, source="webhook",
+                                   received_at=at + timedelta(seconds=rng.randrange(5, 300)))
+                              for st, at, loc, text in scans]
+        if scans:
+            shipment.update(status=scans[-1][0], last_event_at=scans[-1][1])
+        if delivered_at is not None and scans and scans[-1][0] == "delivered":
+            shipment["delivered_at"] = delivered_at
 
     def _hold_stock(self, plan: OrderPlan, lines, number: str, placed_at: datetime, cod: bool, ship_step,
                     cancel_step) -> None:

@@ -7,7 +7,7 @@ bulk (the documented bulk-writer exception), then the analytics rollups are rebu
 
 import hashlib
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -32,13 +32,15 @@ def _visitor(email: str) -> str:
     return "demo" + hashlib.sha1(email.encode()).hexdigest()[:20]
 
 
-def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> int:
-    """Write the visits; returns how many events. Then rebuild the analytics rollups."""
+def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebuild: bool = True,
+                  until: datetime | None = None) -> int:
+    """Write the visits; returns how many events. Then rebuild the analytics rollups (unless the
+    caller does it after changing more orders)."""
     TrackingEvent.objects.all().delete()
     weights = [c[-1] for c in CHANNELS]
     device_weights = [d[1] for d in DEVICES]
     total, session_no = 0, 0
-    orders = list(Order.objects.order_by("placed_at", "id").values_list("id", "placed_at", "email"))
+    orders = list(Order.objects.filter(channel="web").order_by("placed_at", "id").values_list("id", "placed_at", "email"))
     for offset in range(0, len(orders), CHUNK):
         chunk = orders[offset:offset + CHUNK]
         products_of: dict[int, list[int]] = {}
@@ -81,6 +83,8 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> in
                 dev = rng.choices(DEVICES, device_weights)[0][0]
                 who = f"demo-browser-{rng.randrange(10**9)}"
                 when = placed_at + timedelta(minutes=rng.randrange(-600, 600))
+                if until is not None:  # nobody browses in the future
+                    when = min(when, until - timedelta(minutes=2))
                 add(Kind.PAGE_VIEW, when=when, session=f"demo-{session_no}", who=who, ch=ch, dev=dev)
                 if product_ids and rng.random() < 0.7:
                     product = rng.choice(product_ids)
@@ -97,5 +101,6 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress) -> in
                                       batch_size=2000)
         total += len(events)
         progress.update(len(chunk))
-    rebuild_rollups()
+    if rebuild:
+        rebuild_rollups()
     return total

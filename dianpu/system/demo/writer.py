@@ -12,6 +12,7 @@ conversion `bulk_create` applies), ids are given by the writer, and `restart_id_
 moves PostgreSQL's sequences past them afterwards.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,11 +22,12 @@ from django.db.models import Max
 
 from dianpu.audit.models import AuditEntry
 from dianpu.customers.models import Customer
-from dianpu.fulfillment.models import Shipment
+from dianpu.fulfillment.models import Shipment, TrackingEvent
 from dianpu.inventory.models import Reservation, StockMove
 from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.orders.services import LineInput
-from dianpu.payments.models import Payment
+from dianpu.payments.models import Payment, Refund
+from dianpu.promotions.models import CouponRedemption, OrderDiscount
 
 from .people import Person
 from .stock import Move
@@ -50,7 +52,11 @@ class OrderPlan:
     lines: list[LineInput]  # the checkout's own line snapshot
     history: list[HistoryPlan]
     payment: dict | None = None  # Payment columns but the order
-    shipment: dict | None = None  # Shipment columns but the order
+    shipment: dict | None = None  # Shipment columns but the order, and "events": TrackingEvent columns
+    refund: dict | None = None  # Refund columns but the order and payment
+    line_discounts: list | None = None  # per line, its share of the order's discount
+    discount: dict | None = None  # OrderDiscount columns but the order
+    redemption: dict | None = None  # CouponRedemption columns but the order
     reservations: list[dict] = field(default_factory=list)  # Reservation columns
 
 
@@ -58,7 +64,8 @@ class OrderPlan:
 PLAIN_TYPES = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "IntegerField",
                "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
 TEXT_TYPES = {"CharField", "EmailField", "SlugField", "TextField"}
-WRITTEN_MODELS = (Customer, Order, OrderLine, OrderHistory, AuditEntry, Payment, Shipment, Reservation, StockMove)
+WRITTEN_MODELS = (Customer, Order, OrderLine, OrderHistory, AuditEntry, Payment, Refund, Shipment, TrackingEvent,
+                  Reservation, StockMove, OrderDiscount, CouponRedemption)
 
 
 class Table:
@@ -118,6 +125,12 @@ def restart_id_sequences() -> None:
                 cursor.execute(sql)
 
 
+def _event_key(event: dict) -> str:
+    """As fulfillment.domain.tracking.TrackingEventIn.key: the same scan sent twice is stored once."""
+    text = "|".join((event["status"], event["occurred_at"].isoformat(), event["location"], event["description"]))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class ChunkWriter:
     def __init__(self, *, warehouse_id: int, variant_ids: list[int], chunk_size: int = 2000):
         self.warehouse_id = warehouse_id
@@ -127,7 +140,7 @@ class ChunkWriter:
         self.moves: list[Move] = []
         self.customer_ids: dict[int, int] = {}
         self.counts = dict.fromkeys(("customers", "orders", "order lines", "history rows", "audit entries", "payments",
-                                     "shipments", "reservations", "stock moves"), 0)
+                                     "refunds", "shipments", "parcel scans", "reservations", "coupon redemptions", "stock moves"), 0)
         self.tables = {model: Table(model) for model in WRITTEN_MODELS}
 
     def add_order(self, plan: OrderPlan) -> None:
@@ -182,12 +195,18 @@ class ChunkWriter:
             rows.append(row)
         order_ids = self._insert(Order, rows, "orders")
         lines, history, audit, payments, shipments, reservations = [], [], [], [], [], []
+        refunds, tracking, discounts, redemptions = [], [], [], []
         for plan, oid in zip(self.orders, order_ids):
             number = plan.fields["number"]
+            shares = plan.line_discounts or [0] * len(plan.lines)
             lines.extend(dict(order_id=oid, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
                               product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
-                              unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity)
-                         for ln in plan.lines)
+                              unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
+                              discount_total=share)
+                         for ln, share in zip(plan.lines, shares))
+            if plan.discount:
+                discounts.append(dict(plan.discount, order_id=oid))
+                redemptions.append(dict(plan.redemption, order_id=oid))
             for h in plan.history:
                 history.append(dict(order_id=oid, action=h.action, from_status=h.from_status, to_status=h.to_status,
                                     actor_id=h.actor_id, actor_label=h.actor_label, reason=h.reason[:500],
@@ -199,15 +218,31 @@ class ChunkWriter:
                                       ip_address=None, created_at=h.at))
             if plan.payment:
                 payments.append(dict(plan.payment, order_id=oid))
+                if plan.refund:
+                    refunds.append((len(payments) - 1, dict(plan.refund, order_id=oid)))
+                    audit.append(dict(actor_id=plan.refund["created_by_id"], actor_label="agent",
+                                      action="payment.refunded", object_type="payments.refund", object_id="",
+                                      object_repr=f"{number} ¥{plan.refund['amount']}",
+                                      changes={"amount": [None, str(plan.refund["amount"])],
+                                               "status": [None, "succeeded"]},
+                                      reason=plan.refund["reason"], ip_address=None, created_at=plan.refund["created_at"]))
             if plan.shipment:
-                shipments.append(dict(plan.shipment, order_id=oid))
+                shipment = dict(plan.shipment, order_id=oid)
+                tracking.append(shipment.pop("events", []))
+                shipments.append(shipment)
             reservations.extend(dict(r, reference=number) for r in plan.reservations)
         self._insert(OrderLine, lines, "order lines")
         self._insert(OrderHistory, history, "history rows")
         self._insert(AuditEntry, audit, "audit entries")
-        self._insert(Payment, payments, "payments")
-        self._insert(Shipment, shipments, "shipments")
+        payment_ids = self._insert(Payment, payments, "payments")
+        self._insert(Refund, [dict(r, payment_id=payment_ids[i]) for i, r in refunds], "refunds")
+        shipment_ids = self._insert(Shipment, shipments, "shipments")
+        self._insert(TrackingEvent, [dict(e, shipment_id=sid, key=_event_key(e))
+                                     for sid, events in zip(shipment_ids, tracking) for e in events],
+                     "parcel scans")
         self._insert(Reservation, reservations, "reservations")
+        self._insert(OrderDiscount, discounts, "coupon redemptions")
+        self.tables[CouponRedemption].insert(redemptions)
 
     def _write_moves(self) -> None:
         self._insert(StockMove, [

@@ -31,6 +31,13 @@ from dianpu.inventory.models import Reservation, StockLevel, StockMove
 from dianpu.orders.domain.states import TRANSITIONS, Action, Status
 from dianpu.orders.models import Order, OrderHistory, OrderLine
 from dianpu.payments.models import Payment
+from dianpu.channels.models import ChannelImport
+from dianpu.fulfillment.models import ShippingRate, TrackingEvent
+from dianpu.inventory.models import Stocktake, Warehouse
+from dianpu.orders.models import BlacklistEntry, ReviewSettings
+from dianpu.payments.models import Refund
+from dianpu.purchasing.models import PurchaseOrder, Supplier, SupplierPrice
+from dianpu.returns.models import ReturnLine, ReturnRequest
 from dianpu.system.demo import DEMO_PASSWORD, reset_shop_data
 from dianpu.system.demo.barcodes import is_valid_ean13
 
@@ -103,17 +110,18 @@ def test_every_product_has_a_picture_a_thumbnail_and_bilingual_alt_text(demo_db)
 
 
 def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_reserved(demo_db):
-    ledger = {r["variant_id"]: r for r in StockMove.objects.values("variant_id")
+    ledger = {(r["variant_id"], r["warehouse_id"]): r for r in StockMove.objects.values("variant_id", "warehouse_id")
               .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))}
     held = dict(Reservation.objects.filter(state=Reservation.State.ACTIVE).values("stock_level_id")
                 .annotate(n=Sum("quantity")).values_list("stock_level_id", "n"))
     levels = list(StockLevel.objects.all())
-    assert len(levels) == Variant.objects.count()
+    assert len([lv for lv in levels if lv.warehouse.is_default]) == Variant.objects.count()
     never_moved = {"on_hand": 0, "reserved": 0}  # e.g. a draft still waiting for its first delivery
     for level in levels:
-        sums = ledger.get(level.variant_id, never_moved)
+        sums = ledger.get((level.variant_id, level.warehouse_id), never_moved)
         assert (sums["on_hand"], sums["reserved"]) == (level.on_hand, level.reserved), level.variant_id
         assert held.get(level.id, 0) == level.reserved
+    levels = [lv for lv in levels if lv.warehouse.is_default]
     available = [(lv.on_hand - lv.reserved, lv.safety_stock) for lv in levels]
     assert any(a == 0 for a, _ in available), "some SKUs are sold out"
     assert any(0 < a <= safety for a, safety in available), "some SKUs are low"
@@ -124,13 +132,15 @@ def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_res
 
 def test_orders_add_up_and_ship_with_real_carriers(demo_db):
     fees = {"express": Decimal("18.00"), "pickup": Decimal("0.00")}
-    lines = dict(OrderLine.objects.values("order_id").annotate(total=Sum("line_total"))
-                 .values_list("order_id", "total"))
+    lines = {row["order_id"]: row for row in OrderLine.objects.values("order_id").annotate(
+        total=Sum("line_total"), discount=Sum("discount_total"))}
     orders = list(Order.objects.all())
-    assert len(orders) == 300
+    assert len(orders) == 300 + Order.objects.filter(channel="shopify").count()
+    orders = [o for o in orders if o.channel == "web"]
     for order in orders:
-        assert order.subtotal == lines[order.id] and order.discount_total == 0
-        assert order.grand_total == order.subtotal + order.shipping_total
+        assert order.subtotal == lines[order.id]["total"]
+        assert order.discount_total == lines[order.id]["discount"]  # a coupon's amount, shared over the lines
+        assert order.grand_total == order.subtotal + order.shipping_total - order.discount_total
         standard = Decimal("0.00") if order.subtotal >= 99 else Decimal("8.00")
         assert order.shipping_total == fees.get(order.shipping_method, standard)
         assert re.fullmatch(r"DP\d{12}", order.number)
@@ -153,9 +163,13 @@ def test_some_orders_are_cancelled_or_refunded_and_customers_come_back(demo_db):
     assert 5 <= by_status["cancelled"] <= 30
     assert by_status["completed"] > 150
     refunded = Payment.objects.filter(status=Payment.Status.REFUNDED)
-    assert refunded.exists() and not refunded.exclude(order__status=Status.CANCELLED).exists()
+    assert refunded.exists()
+    # Fully refunded: cancelled after payment, or an after-sales request refunded the whole order.
+    assert not refunded.exclude(order__status=Status.CANCELLED).exclude(
+        order__return_requests__refund__isnull=False).exists()
     per_customer = Counter(Order.objects.exclude(customer=None).values_list("customer_id", flat=True))
-    assert Customer.objects.count() == 30
+    imported = Order.objects.filter(channel="shopify").values("customer").distinct().count()
+    assert Customer.objects.count() == 30 + imported
     assert any(n == 1 for n in per_customer.values()) and any(n > 5 for n in per_customer.values())
     assert Order.objects.filter(customer=None).exists()  # guests
     assert Payment.objects.filter(order__payment_method="cod").exists()
@@ -163,8 +177,8 @@ def test_some_orders_are_cancelled_or_refunded_and_customers_come_back(demo_db):
 
 def test_each_order_history_walks_the_state_machine(demo_db):
     history: dict[int, list] = {}
-    for row in OrderHistory.objects.order_by("created_at", "id").values("order_id", "action", "from_status",
-                                                                         "to_status", "created_at"):
+    for row in OrderHistory.objects.exclude(action__in=("hold", "release")).order_by("created_at", "id").values(
+            "order_id", "action", "from_status", "to_status", "created_at"):
         history.setdefault(row["order_id"], []).append(row)
     for order in Order.objects.all():
         rows = history[order.id]
@@ -212,6 +226,9 @@ def snapshot():
         list(Order.objects.order_by("id").values_list("number", "status", "grand_total", "placed_at", "email")),
         list(StockLevel.objects.order_by("id").values_list("on_hand", "reserved")),
         list(OrderHistory.objects.order_by("id").values_list("action", "created_at")),
+        list(PurchaseOrder.objects.order_by("id").values_list("number", "status", "created_at")),
+        list(ReturnRequest.objects.order_by("id").values_list("number", "status", "created_at")),
+        list(StockMove.objects.order_by("id").values_list("kind", "on_hand_delta", "reference", "created_at")),
     )
 
 
@@ -222,7 +239,7 @@ def test_the_same_seed_gives_the_same_store_and_another_seed_another(demo):
     first = snapshot()
     seed(reset=True, seed=7, **small)
     assert snapshot() == first
-    assert len(first[2]) == 120
+    assert len(first[2]) == 120 + 5  # and five orders imported from Shopify
     seed(reset=True, seed=8, **small)
     assert snapshot()[1] != first[1]
 
@@ -239,7 +256,8 @@ def test_the_history_ends_now_with_orders_today_and_none_in_the_future(demo_db):
 @pytest.mark.django_db
 def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
     seed(reset=True, products=10, customers=200, orders=3000, days=365)
-    per_day = Counter(timezone.localtime(at).date() for at in Order.objects.values_list("placed_at", flat=True))
+    per_day = Counter(timezone.localtime(at).date()
+                      for at in Order.objects.filter(channel="web").values_list("placed_at", flat=True))
     today = timezone.localdate()
     median = statistics.median(per_day.get(today - timedelta(days=i), 0) for i in range(365))
     for month, day in ((11, 11), (6, 18)):
@@ -252,13 +270,222 @@ def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
     assert Order.objects.aggregate(n=Count("customer", distinct=True))["n"] > 150
 
 
-def test_the_demo_has_suppliers_pricing_every_sku_so_replenishment_has_something_to_say(demo_db):
-    from dianpu.purchasing.models import Supplier, SupplierPrice
-    from dianpu.purchasing.queries import list_replenishment_suggestions
+# --- the back-office areas ------------------------------------------------------------------------
 
-    assert list(Supplier.objects.order_by("code").values_list("code", "lead_time_days")) == [
-        ("hangzhou-home", 5), ("shenzhen-tech", 12), ("yiwu-textile", 7)]
-    priced = set(SupplierPrice.objects.values_list("variant_id", flat=True))
-    assert priced == set(Variant.objects.values_list("pk", flat=True))
-    assert all(p.unit_cost <= p.variant.cost_price for p in SupplierPrice.objects.select_related("variant"))
-    assert list_replenishment_suggestions(window=30, cover_days=30)
+def test_purchasing_has_suppliers_prices_and_orders_in_every_state_with_receipts_on_the_ledger(demo_db):
+    suppliers = list(Supplier.objects.all())
+    assert len(suppliers) == 6 and all(3 <= s.lead_time_days <= 21 and "公司" in s.name or "厂" in s.name
+                                       for s in suppliers)
+    priced = SupplierPrice.objects.values("variant").distinct().count()
+    assert priced >= Variant.objects.count() * 0.7
+    states = Counter(PurchaseOrder.objects.values_list("status", flat=True))
+    assert set(states) >= {"draft", "sent", "partially_received", "received", "cancelled"}
+    for order in PurchaseOrder.objects.filter(status__in=["partially_received", "received"]):
+        received = sum(order.lines.values_list("quantity_received", flat=True))
+        on_ledger = StockMove.objects.filter(reference=order.number, kind=StockMove.Kind.RECEIPT).aggregate(
+            n=Sum("on_hand_delta"))["n"]
+        assert received > 0 and on_ledger == received, order.number
+        if order.status == "partially_received":
+            assert any(ln.quantity_received < ln.quantity_ordered for ln in order.lines.all())
+
+
+def test_a_second_warehouse_got_stock_by_transfer_and_a_stocktake_was_posted_with_small_variances(demo_db):
+    second = Warehouse.objects.get(is_default=False)
+    moved_in = StockMove.objects.filter(warehouse=second, kind=StockMove.Kind.TRANSFER)
+    assert moved_in.exists() and all(m.on_hand_delta > 0 for m in moved_in)
+    assert StockLevel.objects.filter(warehouse=second, on_hand__gt=0).exists()
+    sheet = Stocktake.objects.get()
+    assert sheet.status == Stocktake.Status.POSTED and sheet.posted_at
+    variances = [m.on_hand_delta for m in StockMove.objects.filter(reference=sheet.number)]
+    assert variances and all(-2 <= v <= 1 and v != 0 for v in variances)
+
+
+def test_held_orders_have_real_reasons_and_the_review_settings_and_blacklist_exist(demo_db):
+    held = list(Order.objects.exclude(hold_reasons=[]))
+    assert held
+    for order in held:
+        assert order.held_at and order.status in ("pending_payment", "paid")
+        assert all(r["code"] for r in order.hold_reasons)
+        assert OrderHistory.objects.filter(order=order, action="hold").exists()
+    settings_row = ReviewSettings.objects.get(pk=1)
+    assert settings_row.high_value_over and settings_row.high_value_over >= 500
+    assert 2 <= BlacklistEntry.objects.count() <= 3
+    codes = {r["code"] for o in held for r in o.hold_reasons}
+    for order in held:
+        if any(r["code"] == "high_value" for r in order.hold_reasons):
+            assert order.grand_total > settings_row.high_value_over
+    assert codes
+
+
+def test_shipping_methods_have_rate_tables_by_province(demo_db):
+    standard = ShippingRate.objects.filter(method__code="standard")
+    assert standard.filter(province="").exists() and standard.filter(province="新疆维吾尔自治区").exists()
+    assert ShippingRate.objects.filter(method__code="express").count() >= 2
+    assert all(r.first_fee > 0 and r.step_grams > 0 for r in ShippingRate.objects.all())
+
+
+def test_parcels_have_tracking_scans_and_some_went_wrong(demo_db):
+    shipments = list(Shipment.objects.all())
+    delivered = [s for s in shipments if s.order.delivered_at]
+    assert delivered and all(s.delivered_at == s.order.delivered_at and s.status == "delivered" for s in delivered)
+    for s in delivered[:50]:
+        scans = list(TrackingEvent.objects.filter(shipment=s).order_by("occurred_at"))
+        assert [e.status for e in scans] == ["shipped", "in_transit", "out_for_delivery", "delivered"]
+        assert s.last_event_at == scans[-1].occurred_at and s.promised_by and s.cost
+    assert all(s.promised_by and s.cost for s in shipments)
+
+
+@pytest.mark.django_db
+def test_the_exceptions_queue_and_carrier_report_have_content_on_a_bigger_store(demo):
+    seed(reset=True, products=10, customers=200, orders=3000, days=120, now="2026-11-20T20:00:00+08:00")
+    from dianpu.core import clock
+    from dianpu.fulfillment.queries import list_exceptions, summarize_carriers
+
+    clock.freeze(Order.objects.latest("placed_at").placed_at)
+    try:
+        kinds = Counter(row["kind"] for row in list_exceptions())
+        report = summarize_carriers()
+    finally:
+        clock.freeze(None)
+    assert kinds["returned"] + kinds["failed"] >= 1 and sum(kinds.values()) >= 3
+    assert {row["carrier"] for row in report} >= {"sf", "zto"}
+    assert all(row["on_time_rate"] is not None for row in report if row["delivered"])
+    # held orders on the bigger store too, and every refund within what was paid
+    for order_id, refunded in Refund.objects.values("order").annotate(n=Sum("amount")).values_list("order", "n"):
+        assert refunded <= Payment.objects.filter(order_id=order_id).aggregate(n=Sum("amount"))["n"]
+
+
+def test_orders_imported_from_shopify_carry_their_channel_numbers(demo_db):
+    imported = list(Order.objects.filter(channel="shopify"))
+    assert len(imported) == 5
+    assert all(re.fullmatch(r"#10\d\d", o.channel_order_number) for o in imported)
+    assert ChannelImport.objects.get().orders_created == 5
+
+
+def test_after_sales_requests_in_every_state_with_refunds_consistent_with_payments(demo_db):
+    states = Counter(ReturnRequest.objects.values_list("status", flat=True))
+    assert set(states) >= {"requested", "approved", "in_transit", "refunded"}
+    for request in ReturnRequest.objects.filter(status="refunded"):
+        assert request.refund and request.refund.manual and request.refund.status == "succeeded"
+        assert request.refund.gateway == request.order.payment_method
+    for order_id in Refund.objects.values_list("order_id", flat=True).distinct():
+        paid = Payment.objects.filter(order_id=order_id).aggregate(n=Sum("amount"), r=Sum("refunded_total"))
+        refunded = Refund.objects.filter(order_id=order_id, status="succeeded").aggregate(n=Sum("amount"))["n"]
+        assert refunded == paid["r"] <= paid["n"], order_id
+    # every paid-then-cancelled order has its refund row
+    for payment in Payment.objects.filter(status=Payment.Status.REFUNDED, order__status=Status.CANCELLED):
+        assert Refund.objects.filter(payment=payment, amount=payment.amount).exists()
+    restocked = ReturnLine.objects.filter(restocked_quantity__gt=0)
+    for line in restocked:
+        assert StockMove.objects.filter(reference=line.request.number, kind=StockMove.Kind.RETURN,
+                                        on_hand_delta=line.restocked_quantity).exists()
+
+
+def test_reset_empties_the_back_office_tables_too(demo_db):
+    models = (Supplier, PurchaseOrder, ReturnRequest, Refund, TrackingEvent, ShippingRate, BlacklistEntry,
+              ChannelImport, Stocktake)
+    assert all(model.objects.exists() for model in models) and Warehouse.objects.count() == 2
+    reset_shop_data()  # inside the test's transaction: rolled back afterwards, the module's store stays
+    for model in models:
+        assert not model.objects.exists(), model
+    assert Warehouse.objects.count() == 1
+
+
+def test_promotions_and_marketing_have_live_and_past_content(demo_db):
+    from dianpu.marketing.models import AdSpend, Affiliate, Banner, Campaign, EmailCampaign, EmailDelivery, FeaturedSlot
+    from dianpu.marketing.traffic import report_commissions
+    from dianpu.promotions.models import Coupon, Promotion
+
+    now = timezone.now()
+    live = Promotion.objects.filter(starts_at__lte=now, ends_at__gt=now, is_active=True)
+    assert set(live.values_list("kind", flat=True)) >= {"spend_x_save_y", "percent_off", "buy_x_get_y",
+                                                        "free_shipping"}
+    tiers = live.get(kind="spend_x_save_y").params["tiers"]
+    assert [(t["threshold"], t["amount"]) for t in tiers] == [("200", "20"), ("400", "50")]
+    templates = set(Campaign.objects.values_list("template", flat=True))
+    assert {"618", "double11"} <= templates and Campaign.objects.filter(ends_at__gt=now).exists()
+    for campaign in Campaign.objects.filter(ends_at__lte=now):
+        assert campaign.promotions.exists() and campaign.products.exists()
+    assert Coupon.objects.filter(ends_at__lt=now).exists() and Coupon.objects.filter(ends_at__gt=now).exists()
+    assert Banner.objects.filter(starts_at__lte=now, ends_at__gt=now).count() >= 2
+    assert FeaturedSlot.objects.filter(starts_at__lte=now, ends_at__gt=now).exists()
+    days = AdSpend.objects.values("day").distinct().count()
+    assert days == 60 and set(AdSpend.objects.values_list("channel", flat=True)) == {"baidu", "weibo",
+                                                                                     "xiaohongshu"}
+    assert Affiliate.objects.count() == 2
+    commissions = report_commissions(now - timedelta(days=60), now)
+    assert all(row["orders"] > 0 and row["commission"] > 0 for row in commissions)
+    sent = EmailCampaign.objects.get(status="sent")
+    assert sent.sent_count == EmailDelivery.objects.filter(campaign=sent).count() > 0
+    assert EmailCampaign.objects.filter(status="scheduled", scheduled_at__gt=now).exists()
+
+
+def test_analytics_rollups_equal_the_raw_figures_of_a_day(demo_db):
+    from dianpu.analytics.queries import get_summary, raw_product_day, raw_summary, rollup_product_day
+
+    refund_day = timezone.localtime(Refund.objects.latest("created_at").created_at).date()
+    busy_day = timezone.localtime(Order.objects.latest("placed_at").placed_at).date() - timedelta(days=1)
+    for day in {refund_day, busy_day}:
+        raw = raw_summary(day, day)  # the contract figures: orders, sales, refunds, visitors …
+        assert {k: v for k, v in get_summary(day, day).items() if k in raw} == raw, day
+        assert rollup_product_day(day) == raw_product_day(day), day
+    assert get_summary(busy_day, busy_day)["orders"] > 0
+
+
+def _console_pages(namespaces):
+    """(url name, path) of every console page of these sections that needs no argument."""
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLResolver
+
+    console = get_resolver().namespace_dict["console"][1]
+    pages = []
+    for namespace in namespaces:
+        resolver = console.namespace_dict[namespace][1]
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver) or pattern.pattern.regex.groups or not pattern.name:
+                continue
+            pages.append((f"console:{namespace}:{pattern.name}", pattern.pattern))
+    return pages
+
+
+NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
+             "inventory", "orders", "payments", "messaging")
+
+
+def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
+    from django.urls import reverse
+
+    from dianpu.console.navigation import SECTIONS
+
+    client.force_login(get_user_model().objects.get(username="owner"))
+    for section in SECTIONS:
+        assert client.get(reverse(section.url_name), follow=True).status_code == 200, section.url_name
+    from dianpu.analytics.console.views import ROW_KINDS
+
+    query = {"console:analytics:rows": f"?kind={sorted(ROW_KINDS)[0]}"}  # the table behind one dashboard figure
+    statuses = {name: client.get(reverse(name) + query.get(name, ""), follow=True).status_code
+                for name, _pattern in _console_pages(NEW_AREAS)}
+    # 405: an action, POST only (e.g. adding a banned word)
+    assert {name: code for name, code in statuses.items() if code not in (200, 405)} == {}
+    assert sum(code == 200 for code in statuses.values()) > 30
+    for kind in ROW_KINDS:
+        assert client.get(reverse("console:analytics:rows"), {"kind": kind}).status_code == 200, kind
+
+
+def test_coupons_live_used_up_and_expired_with_redemptions_on_past_orders(demo_db):
+    from dianpu.promotions.models import Coupon, CouponRedemption, CouponUse, OrderDiscount
+
+    now = timezone.now()
+    welcome, vip, summer = (Coupon.objects.get(code=c) for c in ("WELCOME20", "VIP50", "SUMMER15"))
+    assert welcome.ends_at > now and welcome.used_count == welcome.redemptions.count() > 0
+    assert vip.used_count == vip.usage_limit == vip.redemptions.count()  # used up
+    assert summer.ends_at < now
+    for redemption in CouponRedemption.objects.select_related("order", "coupon"):
+        order = redemption.order
+        assert order.discount_total == redemption.amount == redemption.coupon.amount
+        assert order.subtotal >= redemption.coupon.min_spend
+        assert redemption.coupon.starts_at <= order.placed_at < redemption.coupon.ends_at
+        assert OrderDiscount.objects.get(order=order).amount == redemption.amount
+    for use in CouponUse.objects.select_related("coupon"):
+        assert use.uses <= use.coupon.per_customer_limit
+        assert use.uses == CouponRedemption.objects.filter(coupon=use.coupon, email=use.email).count()
