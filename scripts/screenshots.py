@@ -1,6 +1,6 @@
 """`make screenshots`: the README's pictures, from a small demo store served for real.
 
-Seeds a store in var-screenshots/ (once), adds a few promotions and after-sales requests, starts
+Seeds a demo store in var-screenshots/ (once; it has promotions, after-sales requests, analytics…), starts
 `dianpu serve`, and has Chromium photograph the home page, a product page and console pages (a paid
 order, the analytics dashboard, the promotions list, stock days of cover, the after-sales queue)
 into docs/screenshots/. Runs this checkout's code (`python -m dianpu.cli` from the repository root),
@@ -27,49 +27,6 @@ OUT = ROOT / "docs" / "screenshots"
 DIANPU = [sys.executable, "-m", "dianpu.cli"]  # with cwd=ROOT: this checkout's code
 ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
        "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
-
-
-# The demo has no promotions or after-sales requests: add a few (once) so their pages show something.
-EXTRAS = """
-from datetime import timedelta
-from dianpu.core import clock
-from dianpu.core.errors import DomainError
-from dianpu.orders.models import Order
-from dianpu.promotions.models import Promotion
-from dianpu.promotions.services import create_promotion
-from dianpu.returns import services as returns
-from dianpu.returns.models import ReturnRequest
-
-now = clock.now()
-if not Promotion.objects.exists():
-    for data in (
-        {"name": "满200减20", "kind": "spend_x_save_y", "tiers": [{"threshold": "200", "amount": "20"}],
-         "starts_at": now - timedelta(days=3), "ends_at": now + timedelta(days=11), "budget": "5000"},
-        {"name": "春季新品九折", "kind": "percent_off", "percent": "10", "starts_at": now - timedelta(days=1),
-         "ends_at": now + timedelta(days=6)},
-        {"name": "满99包邮", "kind": "free_shipping", "threshold": "99"},
-        {"name": "年货节满500减80", "kind": "spend_x_save_y", "tiers": [{"threshold": "500", "amount": "80"}],
-         "starts_at": now + timedelta(days=10), "ends_at": now + timedelta(days=20)},
-        {"name": "双十一满300减50", "kind": "spend_x_save_y", "tiers": [{"threshold": "300", "amount": "50"}],
-         "starts_at": now - timedelta(days=20), "ends_at": now - timedelta(days=12)},
-    ):
-        create_promotion({"scope": {"all": True}, **data})
-if not ReturnRequest.objects.exists():
-    reasons = ["size_fit", "damaged", "changed_mind", "quality", "wrong_item", "not_as_described"]
-    delivered = Order.objects.filter(status="delivered", delivered_at__gte=now - timedelta(days=6)).order_by("-delivered_at")
-    made = []
-    for order in delivered[:12]:
-        line = order.lines.first()
-        try:
-            made.append(returns.request_return(order=order, kind="return", reason=reasons[len(made) % len(reasons)],
-                                               lines={line.pk: 1}, source=ReturnRequest.Source.CUSTOMER))
-        except DomainError:
-            continue
-        if len(made) == 6:
-            break
-    for ret in made[:2]:
-        returns.approve_return(request=ret, note="同意退货")
-"""
 
 
 def free_port() -> int:
@@ -105,7 +62,6 @@ def main() -> None:
                         "--days", "120", "--seed", "7"], env=ENV, check=True, cwd=ROOT)
         (DATA / ".seeded").touch()
     subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True, cwd=ROOT)
-    subprocess.run([*DIANPU, "shell", "-c", EXTRAS], env=ENV, check=True, cwd=ROOT)
     picked = subprocess.run([*DIANPU, "shell", "-c", """
 import json
 from dianpu.catalog.models import Product
