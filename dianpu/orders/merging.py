@@ -114,7 +114,7 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
     for o in others:
         o.refresh_from_db()
         transition_order(order=o, action=Action.CANCEL, actor=actor, ip_address=ip_address,
-                         reason=_("已合并到订单 %(number)s") % {"number": target.number})
+                         reason=_("已合并到订单 %(number)s") % {"number": target.number}, merged_into=target.number)
     target.refresh_from_db()
     OrderHistory.objects.create(order=target, action="merge", from_status=target.status, to_status=target.status,
                                 actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],

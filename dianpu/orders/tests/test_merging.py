@@ -123,3 +123,31 @@ def test_split_by_warehouse_moves_what_is_held_elsewhere(products, staff_api, cl
     new = Order.objects.get(number=response.json()["number"])
     assert [(ln.sku, ln.quantity) for ln in new.lines.all()] == [("TEE", 2)]
     assert held(order.number) == {"TEE": 10, "CAP": 1}
+
+
+def test_a_merged_away_order_is_recorded_as_merged_and_the_buyer_is_not_told_it_was_cancelled(
+        products, staff, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    a = place_test_order({"TEE": 1})
+    b = place_test_order({"CAP": 1})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_orders(numbers=[a.number, b.number], actor=staff("agent"))
+    b.refresh_from_db()
+    last = b.history.last()
+    assert (b.status, last.action, last.from_status, last.to_status) == (
+        "cancelled", "merge", "pending_payment", "cancelled")
+    assert last.reason == f"已合并到订单 {a.number}"
+    assert AuditEntry.objects.filter(action="order.merged_away", object_id=str(b.pk)).count() == 1
+    assert mail.outbox == []  # no "your order was cancelled", and no second confirmation
+
+
+def test_a_plain_cancellation_still_tells_the_buyer(products, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    a = place_test_order({"TEE": 1})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_order(order=a, action="cancel", reason="顾客要求")
+    assert len(mail.outbox) == 1 and a.history.last().action == "cancel"
