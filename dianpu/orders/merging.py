@@ -9,9 +9,10 @@ Split: some lines (or part of a line's quantity) move from an order into a new o
 customer and address, so what is available or in another warehouse can go separately. The new
 order carries no shipping fee (the customer paid it once) and holds its own stock.
 
-Only orders not yet paid (pending_payment, cash on delivery included) are merged or split: a paid
-order's payment record belongs to it, and moving money between orders is the payments app's
-business, not this one's. Neither creates nor loses money: merged and split totals add up to the
+Only orders not yet paid (pending_payment, cash on delivery included) are merged or split. A paid
+order is refused with its own reason (merge_paid_refused / split_paid_refused, 409): its payment
+record, and the refundable amount reserved against it, belong to that one gateway charge; moving
+part of it to another order would leave a refund that no longer matches the charge it came from. Neither creates nor loses money: merged and split totals add up to the
 originals (less any shipping saved by merging).
 """
 
@@ -89,6 +90,8 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
         raise _refuse("merge_not_allowed", number=missing)
     target, others = orders[0], orders[1:]
     for o in orders:
+        if o.paid_at is not None:
+            raise _refuse("merge_paid_refused", status=409, number=o.number)
         same = (o.email.lower() == target.email.lower() and o.address_key == target.address_key
                 and o.shipping_method == target.shipping_method and o.payment_method == target.payment_method
                 and o.channel == target.channel and o.currency == target.currency)
@@ -131,7 +134,9 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
     order = Order.objects.select_for_update().filter(number=number).first()
     if order is None:
         raise DomainError(MESSAGES["order_not_found"], code="order_not_found", status=404)
-    if order.status not in MERGEABLE or order.paid_at is not None:
+    if order.paid_at is not None:
+        raise _refuse("split_paid_refused", status=409)
+    if order.status not in MERGEABLE:
         raise _refuse("split_not_allowed", status=409)
     lines = {ln.pk: ln for ln in OrderLine.objects.filter(order=order)}
     moving = {pk: q for pk, q in quantities.items() if q}

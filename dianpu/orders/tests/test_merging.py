@@ -151,3 +151,19 @@ def test_a_plain_cancellation_still_tells_the_buyer(products, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         transition_order(order=a, action="cancel", reason="顾客要求")
     assert len(mail.outbox) == 1 and a.history.last().action == "cancel"
+
+
+def test_paid_orders_are_refused_with_the_reason_and_nothing_moves(products):
+    a = place_test_order({"TEE": 1})
+    paid = transition_order(order=place_test_order({"CAP": 2}), action="mark_paid")
+    with pytest.raises(DomainError) as exc:
+        merge_orders(numbers=[a.number, paid.number], actor=None)
+    assert (exc.value.code, exc.value.status) == ("merge_paid_refused", 409)
+    assert paid.number in str(exc.value) and "退款" in str(exc.value)
+    line = paid.lines.get()
+    with pytest.raises(DomainError) as exc:
+        split_order(number=paid.number, quantities={line.pk: 1}, actor=None)
+    assert (exc.value.code, exc.value.status) == ("split_paid_refused", 409)
+    paid.refresh_from_db()
+    assert (paid.status, paid.grand_total, paid.lines.get().quantity) == ("paid", D("48.00"), 2)
+    assert Order.objects.get(pk=a.pk).status == "pending_payment" and Order.objects.count() == 2
