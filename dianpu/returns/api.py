@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
+from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.orders.queries import get_order, get_order_for_customer
 
@@ -168,11 +169,18 @@ def _ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-@router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem},
-             summary="A buyer opens an after-sales request (order number + the order's e-mail)")
+@router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem, 429: Problem},
+             summary="A buyer opens an after-sales request (order number + the order's e-mail); "
+                     "429 too_many_requests when this client tried too often")
 def customer_request(request, payload: CustomerReturnIn):
+    client = _ip(request)
+    if (ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_ALLOWED)
+            or ratelimit.exhausted(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_ALLOWED)):
+        raise DomainError(str(MESSAGES["too_many_requests"]), code="too_many_requests", status=429)
+    ratelimit.spend(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_WINDOW_SECONDS)
     order = get_order_for_customer(payload.order_number, payload.email)
     if order is None:
+        ratelimit.spend(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     "return_not_found": _("找不到该售后单。"),
     "order_lookup_failed": _("找不到该订单：请核对订单号和下单邮箱。"),
+    "too_many_requests": _("尝试次数过多，请 15 分钟后再试。"),
     "return_kind_unknown": _("未知的售后类型。"),
     "return_reason_unknown": _("请选择售后原因。"),
     "return_order_cancelled": _("订单已取消，不能申请售后。"),
