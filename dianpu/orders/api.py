@@ -10,6 +10,8 @@ from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_tracking_events
+from dianpu.payments.queries import list_refunds
+from dianpu.returns.queries import list_returns_for_order
 
 from . import queries, review, services
 from .batch_shipping import ship_orders_in_batch
@@ -69,6 +71,10 @@ def detail(order, user) -> dict:
         "channel_order_number": order.channel_order_number,
         "shipments": shipments_out(order),
         "hold_reasons": queries.describe_hold_reasons(order),
+        "refunds": [{"amount": r.amount, "status": r.status, "gateway": r.gateway, "created_at": r.created_at}
+                    for r in list_refunds(order.pk)],
+        "returns": [{"number": r.number, "kind": r.kind, "status": r.status}
+                    for r in sorted(list_returns_for_order(order.pk), key=lambda r: (r.created_at, r.pk))],
         "allowed_actions": queries.list_allowed_actions(order, user),
     }
 

@@ -108,3 +108,18 @@ def test_failed_status_lookups_and_return_requests_share_one_budget(api, order, 
                                     "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]})
     assert response.status_code == 429
     assert ReturnRequest.objects.count() == 0
+
+
+def test_the_order_detail_shows_its_refunds_and_after_sales_requests(staff_api, order):
+    agent, finance = staff_api("agent"), staff_api("finance")
+    before = agent.get(f"orders/{order.number}").json()
+    assert (before["refunds"], before["returns"]) == ([], [])
+    number = agent.post(f"orders/{order.number}/returns", {"kind": "exchange", "reason": "size_fit",
+                                                          "lines": [{"sku": "TEE-1", "quantity": 1}]}).json()["number"]
+    refunded = finance.post(f"orders/{order.number}/refunds", {"amount": "12.50", "reason": "补偿"})
+    assert refunded.status_code in (200, 201), refunded.content
+    body = agent.get(f"orders/{order.number}").json()
+    assert body["returns"] == [{"number": number, "kind": "exchange", "status": "requested"}]
+    assert [(r["amount"], r["status"], r["gateway"]) for r in body["refunds"]] == [
+        ("12.50", "succeeded", "bank_transfer")]
+    assert body["refunds"][0]["created_at"]
