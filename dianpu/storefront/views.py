@@ -282,7 +282,8 @@ def _shipping_options(summary, province: str, pricing=None) -> list[dict]:
     variants = get_variants_by_sku([ln.sku for ln in summary.lines])
     weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in summary.lines if ln.sku in variants)
     discount = pricing["result"].discount_total if pricing else 0
-    options = list_shipping_options(summary.subtotal, weight_grams=weight, province=province)
+    # A method's "free over ¥X" counts the merchandise after discounts (as checkout charges it).
+    options = list_shipping_options(summary.subtotal - discount, weight_grams=weight, province=province)
     for option in options:
         option["total"] = summary.subtotal - discount + (option["fee"] or 0)
     return options
