@@ -211,7 +211,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
     for key, value in updates.items():
         setattr(order, key, value)
 
-    if act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED:
+    if (act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED) and order.grand_total > 0:
+        # (an order with nothing to pay — an even exchange — is paid without a payment record)
         record_payment(order_id=order.pk, gateway=order.payment_method, amount=order.grand_total, actor=actor,
                        reference=reason[:100])
     if act == Action.SHIP:

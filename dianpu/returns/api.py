@@ -57,6 +57,15 @@ class InspectionIn(Schema):
     note: str = Field("", max_length=300)
 
 
+class ReplacementIn(Schema):
+    sku: str = Field(max_length=64, description="the returned line's SKU")
+    replacement_sku: str = Field(max_length=64, description="the option sent instead (same product)")
+
+
+class ExchangeOrderIn(Schema):
+    lines: list[ReplacementIn] = Field(default=[], description="omitted lines are replaced by the same SKU")
+
+
 class ReceiveIn(Schema):
     lines: list[InspectionIn]
 
@@ -90,6 +99,7 @@ class ReturnOut(Schema):
     refund_id: int | None
     refund_due: Decimal
     lines: list[ReturnLineOut]
+    replacement_order_number: str = Field("", description="the exchange's replacement order, once created")
     allowed_actions: list[str]
 
 
@@ -149,6 +159,7 @@ def return_out(request: ReturnRequest) -> dict:
                    "restocked": ln.restocked_quantity, "written_off": ln.written_off_quantity,
                    "refund_amount": due.get(ln.pk, Decimal("0.00"))}
                   for ln in request.lines.select_related("order_line")],
+        "replacement_order_number": request.replacement_order.number if request.replacement_order_id else "",
         "allowed_actions": queries.list_allowed_return_actions(request),
     }
 
@@ -270,6 +281,25 @@ def receive(request, number: str, payload: ReceiveIn):
 def refund(request, number: str, payload: RefundIn):
     return _step(request, number, roles.REFUND_ORDER, services.refund_return, include_shipping=payload.include_shipping,
                  amount=payload.amount, manual=payload.manual)
+
+
+@router.post("/returns/{number}/exchange-order", auth=StaffToken(),
+             response={201: ReturnOut, 409: Problem, 422: Problem},
+             summary="Create the replacement order of a received exchange (same address, the exchanged "
+                     "options, total = price difference); 409 when not received or already created")
+def exchange_order(request, number: str, payload: ExchangeOrderIn):
+    require_perm(request.auth, roles.VIEW_RETURNS, roles.MANAGE_RETURNS)
+    target = queries.get_return(number)
+    by_sku = {ln.order_line.sku: ln.pk for ln in target.lines.select_related("order_line")}
+    replacements = {}
+    for ln in payload.lines:
+        if ln.sku not in by_sku:
+            raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
+                              sku=ln.sku)
+        replacements[by_sku[ln.sku]] = ln.replacement_sku
+    services.create_exchange_order(request=target, replacements=replacements, actor=request.auth,
+                                   ip_address=_ip(request))
+    return Status(201, return_out(queries.get_return(number)))
 
 
 @router.post("/returns/{number}/close", auth=StaffToken(), response={200: ReturnOut, 409: Problem},
