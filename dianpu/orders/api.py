@@ -238,7 +238,8 @@ class SplitIn(Schema):
 
 
 @router.post("/order-merges", response=OrderDetail,
-             summary="Merge unpaid orders of one customer and address into the oldest (the others are cancelled)")
+             summary="Merge orders of one customer and address (all unpaid, or all paid and not yet reviewed: "
+                     "their payments move along) into the oldest; the others are closed as merged")
 def merge(request, payload: MergeIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     target = merge_orders(numbers=payload.numbers, actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
@@ -246,7 +247,8 @@ def merge(request, payload: MergeIn):
 
 
 @router.post("/orders/{number}/split", response={201: OrderDetail},
-             summary="Move some units of an unpaid order into a new order (returned)")
+             summary="Move some units of an unpaid or paid (not yet reviewed) order into a new order (returned); "
+                     "a paid order's payment is split by the amount moved")
 def split(request, number: str, payload: SplitIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     order = queries.get_order(number)
