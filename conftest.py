@@ -84,3 +84,11 @@ def staff(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with full attempt budgets (dianpu.core.ratelimit counts in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -57,16 +57,29 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
     A coupon that cannot apply raises 422 with a code saying why."""
     items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
     subtotal = sum((it.variant.price * it.quantity for it in items), Decimal("0.00"))
-    fee = Decimal("0.00")
-    if method is not None:
-        weight = sum(it.variant.weight_grams * it.quantity for it in items)
+    weight = sum(it.variant.weight_grams * it.quantity for it in items)
+
+    def fee_on(merchandise_total: Decimal) -> Decimal:
+        if method is None:
+            return Decimal("0.00")
         try:
-            fee = quote_shipping(method, subtotal, weight_grams=weight, province=province)
+            return quote_shipping(method, merchandise_total, weight_grams=weight, province=province)
         except DomainError as exc:
             if province.strip() or exc.extra["reason"] != "region_not_served":
                 raise _fail({"shipping_method": exc.extra["reason"]}) from None
             # No address yet (a cart quote): a method priced only by region is priced at checkout.
+            return Decimal("0.00")
+
+    # The method's own "free over ¥X" is measured, like 包邮 promotions, on the merchandise total
+    # after item and order discounts: price once to learn the discounts, then quote the fee on
+    # what is left (merchandise discounts do not depend on the fee; shipping discounts do, so the
+    # cart is priced again when the fee changes).
+    fee = fee_on(subtotal)
     pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=fee)
+    if pricing.result.discount_total:
+        after = fee_on(subtotal - pricing.result.discount_total)
+        if after != fee:
+            pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=after)
     result = pricing.result
     lines = []
     for it, priced_line in zip(items, result.lines):

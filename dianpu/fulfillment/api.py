@@ -14,6 +14,7 @@ from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.orders import queries as order_queries
+from dianpu.promotions.queries import CartItem, price_cart
 
 from . import services
 from .carriers import CARRIERS
@@ -95,6 +96,8 @@ class QuoteOut(Schema):
 
 class QuotesOut(Schema):
     subtotal: Decimal
+    discount_total: Decimal = Field(description="item and order discounts of the live promotions (no coupons)")
+    merchandise_total: Decimal = Field(description="subtotal less discounts: what a method's free_over is measured on")
     weight_grams: int
     methods: list[QuoteOut]
 
@@ -106,8 +109,11 @@ def shipping_quotes(request, payload: QuoteIn):
     known = [(variants[ln.sku], ln.quantity) for ln in payload.lines if ln.sku in variants]
     subtotal = sum((v.price * q for v, q in known), Decimal("0.00"))
     weight = sum(v.weight_grams * q for v, q in known)
-    options = list_shipping_options(subtotal, weight_grams=weight, province=payload.province)
-    return {"subtotal": subtotal, "weight_grams": weight, "methods": [
+    discount = price_cart(items=[CartItem(v, q) for v, q in known], strict=False).result.discount_total if known \
+        else Decimal("0.00")
+    options = list_shipping_options(subtotal - discount, weight_grams=weight, province=payload.province)
+    return {"subtotal": subtotal, "discount_total": discount, "merchandise_total": subtotal - discount,
+            "weight_grams": weight, "methods": [
         {"code": o["method"].code, "name": o["method"].display_name, "available": o["available"], "fee": o["fee"],
          "reason": o["reason"], "reason_text": o["reason_text"], "delivery_days_min": o["method"].delivery_days_min,
          "delivery_days_max": o["method"].delivery_days_max} for o in options]}

@@ -10,6 +10,8 @@ from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_tracking_events
+from dianpu.payments.queries import list_refunds
+from dianpu.returns.queries import list_returns_for_order
 
 from . import queries, review, services
 from .batch_shipping import ship_orders_in_batch
@@ -69,6 +71,10 @@ def detail(order, user) -> dict:
         "channel_order_number": order.channel_order_number,
         "shipments": shipments_out(order),
         "hold_reasons": queries.describe_hold_reasons(order),
+        "refunds": [{"amount": r.amount, "status": r.status, "gateway": r.gateway, "created_at": r.created_at}
+                    for r in list_refunds(order.pk)],
+        "returns": [{"number": r.number, "kind": r.kind, "status": r.status}
+                    for r in sorted(list_returns_for_order(order.pk), key=lambda r: (r.created_at, r.pk))],
         "allowed_actions": queries.list_allowed_actions(order, user),
     }
 
@@ -232,7 +238,8 @@ class SplitIn(Schema):
 
 
 @router.post("/order-merges", response=OrderDetail,
-             summary="Merge unpaid orders of one customer and address into the oldest (the others are cancelled)")
+             summary="Merge orders of one customer and address (all unpaid, or all paid and not yet reviewed: "
+                     "their payments move along) into the oldest; the others are closed as merged")
 def merge(request, payload: MergeIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     target = merge_orders(numbers=payload.numbers, actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
@@ -240,7 +247,8 @@ def merge(request, payload: MergeIn):
 
 
 @router.post("/orders/{number}/split", response={201: OrderDetail},
-             summary="Move some units of an unpaid order into a new order (returned)")
+             summary="Move some units of an unpaid or paid (not yet reviewed) order into a new order (returned); "
+                     "a paid order's payment is split by the amount moved")
 def split(request, number: str, payload: SplitIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     order = queries.get_order(number)

@@ -9,9 +9,14 @@ Split: some lines (or part of a line's quantity) move from an order into a new o
 customer and address, so what is available or in another warehouse can go separately. The new
 order carries no shipping fee (the customer paid it once) and holds its own stock.
 
-Only orders not yet paid (pending_payment, cash on delivery included) are merged or split: a paid
-order's payment record belongs to it, and moving money between orders is the payments app's
-business, not this one's. Neither creates nor loses money: merged and split totals add up to the
+Orders not yet paid (pending_payment, cash on delivery included) and orders paid but not yet
+reviewed (status paid) are merged or split; paid and unpaid orders are never merged together.
+A paid order's money follows its goods through payments.services: on merge the others' payment
+records move whole to the surviving order (move_payments); on split the new order's share is
+carved out of one payment (split_payment), so refunded_total stays within the amount on both
+sides and every refund still goes back through the charge it came from. A paid merge keeps the
+shipping that was charged (no re-pricing of money already received). Neither creates nor loses
+money: merged and split totals add up to the
 originals (less any shipping saved by merging).
 """
 
@@ -21,6 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -30,6 +36,7 @@ from dianpu.core.errors import ConflictError, DomainError
 from dianpu.fulfillment.queries import get_shipping_method, quote_shipping
 from dianpu.inventory.models import Reservation
 from dianpu.inventory.services import release_reservations, reserve_stock
+from dianpu.payments.services import move_payments, split_payment
 
 from .domain.states import Action, Status
 from .messages import MESSAGES
@@ -37,6 +44,12 @@ from .models import Order, OrderHistory, OrderLine
 from .services import _actor_label, _new_number, _person, transition_order
 
 MERGEABLE = (Status.PENDING_PAYMENT,)
+# Paid but not yet reviewed, picked or shipped: its payment records move with its goods.
+MERGEABLE_PAID = (Status.PAID,)
+
+
+def _mergeable(o: Order) -> bool:
+    return o.status in (MERGEABLE_PAID if o.paid_at is not None else MERGEABLE)
 
 
 def _refuse(code: str, status: int = 422, **params) -> DomainError:
@@ -52,7 +65,7 @@ def _wanted(lines) -> dict[int, int]:
 
 
 def _expiry(order: Order):
-    if order.pays_on_delivery:
+    if order.pays_on_delivery or order.paid_at is not None:
         return None
     return order.placed_at + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
 
@@ -88,11 +101,14 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
         missing = sorted(set(numbers) - {o.number for o in orders})[0]
         raise _refuse("merge_not_allowed", number=missing)
     target, others = orders[0], orders[1:]
+    paid = target.paid_at is not None
     for o in orders:
+        if (o.paid_at is not None) != paid:
+            raise _refuse("merge_paid_and_unpaid", status=409, number=o.number)
         same = (o.email.lower() == target.email.lower() and o.address_key == target.address_key
                 and o.shipping_method == target.shipping_method and o.payment_method == target.payment_method
                 and o.channel == target.channel and o.currency == target.currency)
-        if o.status not in MERGEABLE or o.paid_at is not None or not same:
+        if not _mergeable(o) or not same:
             raise _refuse("merge_not_allowed", number=o.number)
     reason = _("合并订单 %(numbers)s") % {"numbers": ", ".join(o.number for o in others)}
     for o in others:
@@ -101,20 +117,26 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
     lines = list(OrderLine.objects.filter(order=target))
     subtotal = sum((ln.line_total for ln in lines), Decimal("0.00"))
     discount = sum((o.discount_total for o in orders), Decimal("0.00"))
-    shipping = _shipping_for(target, lines, subtotal)
+    # Paid orders keep what was charged (the money is in); unpaid ones pay one fee for the parcel.
+    shipping = None if paid else _shipping_for(target, lines, subtotal)
     if shipping is None:
         shipping = sum((o.shipping_total for o in orders), Decimal("0.00"))
     before = (str(target.subtotal), str(target.shipping_total), str(target.grand_total))
     grand = subtotal + shipping - discount
-    if Order.objects.filter(pk=target.pk, status__in=MERGEABLE, paid_at__isnull=True).update(
+    if Order.objects.filter(pk=target.pk, status__in=MERGEABLE_PAID if paid else MERGEABLE,
+                            paid_at__isnull=not paid).update(
             subtotal=subtotal, shipping_total=shipping, discount_total=discount, grand_total=grand) != 1:
         raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
+    if paid:
+        for o in others:
+            move_payments(from_order_id=o.pk, to_order_id=target.pk, actor=actor, reason=reason,
+                          ip_address=ip_address)
     _hold_again(target, lines, actor, reason)
     now = clock.now()
     for o in others:
         o.refresh_from_db()
         transition_order(order=o, action=Action.CANCEL, actor=actor, ip_address=ip_address,
-                         reason=_("已合并到订单 %(number)s") % {"number": target.number})
+                         reason=_("已合并到订单 %(number)s") % {"number": target.number}, merged_into=target.number)
     target.refresh_from_db()
     OrderHistory.objects.create(order=target, action="merge", from_status=target.status, to_status=target.status,
                                 actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
@@ -131,8 +153,9 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
     order = Order.objects.select_for_update().filter(number=number).first()
     if order is None:
         raise DomainError(MESSAGES["order_not_found"], code="order_not_found", status=404)
-    if order.status not in MERGEABLE or order.paid_at is not None:
+    if not _mergeable(order):
         raise _refuse("split_not_allowed", status=409)
+    paid = order.paid_at is not None
     lines = {ln.pk: ln for ln in OrderLine.objects.filter(order=order)}
     moving = {pk: q for pk, q in quantities.items() if q}
     if (not moving or any(pk not in lines or not 0 < q <= lines[pk].quantity for pk, q in moving.items())
@@ -144,7 +167,7 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
         raise _refuse("split_nothing")
     now = clock.now()
     fields = {f.name: getattr(order, f.name) for f in Order._meta.concrete_fields
-              if f.name not in {"id", "number", "status", "channel_order_number", "hold_reasons", "held_at",
+              if f.name not in {"id", "number", "channel_order_number", "hold_reasons", "held_at",
                                 "subtotal", "shipping_total", "discount_total", "grand_total"}}
     moved_subtotal = sum((lines[pk].unit_price * q for pk, q in moving.items()), Decimal("0.00"))
     new = None
@@ -168,10 +191,13 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
             OrderLine.objects.filter(pk=pk).delete()
         else:
             OrderLine.objects.filter(pk=pk).update(quantity=ln.quantity - q, line_total=ln.unit_price * (ln.quantity - q))
-    if Order.objects.filter(pk=order.pk, status__in=MERGEABLE, paid_at__isnull=True).update(
+    if Order.objects.filter(pk=order.pk, status=order.status, paid_at__isnull=not paid).update(
             subtotal=kept_subtotal, grand_total=kept_subtotal + order.shipping_total - order.discount_total) != 1:
         raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
     reason = _("拆分订单：%(from)s → %(to)s") % {"from": order.number, "to": new.number}
+    if paid:  # the new order's share of the charge goes with it (refundable exactly on both sides)
+        split_payment(from_order_id=order.pk, to_order_id=new.pk, amount=moved_subtotal, actor=actor,
+                      reason=reason, ip_address=ip_address)
     _hold_again(order, list(OrderLine.objects.filter(order=order)), actor, reason)
     reserve_stock(reference=new.number, wanted=_wanted(OrderLine.objects.filter(order=new)),
                   expires_at=_expiry(order), actor=actor)
@@ -185,11 +211,13 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
 
 
 def list_merge_candidates() -> list[list[Order]]:
-    """Groups of two or more unpaid orders to one customer and address (same method, payment, channel)."""
+    """Groups of two or more orders to one customer and address (same method, payment, channel),
+    all unpaid or all paid (not yet reviewed)."""
     groups: dict[tuple, list[Order]] = {}
-    for o in Order.objects.filter(status__in=MERGEABLE, paid_at__isnull=True).exclude(address_key="").order_by(
-            "placed_at", "id")[:2000]:
-        key = (o.email.lower(), o.address_key, o.shipping_method, o.payment_method, o.channel)
+    unpaid = Q(status__in=MERGEABLE, paid_at__isnull=True)
+    paid = Q(status__in=MERGEABLE_PAID, paid_at__isnull=False)
+    for o in Order.objects.filter(unpaid | paid).exclude(address_key="").order_by("placed_at", "id")[:2000]:
+        key = (o.email.lower(), o.address_key, o.shipping_method, o.payment_method, o.channel, o.paid_at is None)
         groups.setdefault(key, []).append(o)
     return [g for g in groups.values() if len(g) > 1]
 

@@ -79,6 +79,19 @@ class HoldReasonOut(Schema):
     detail: str
 
 
+class OrderRefundOut(Schema):
+    amount: Decimal
+    status: str = Field(description="pending | succeeded | failed")
+    gateway: str
+    created_at: datetime
+
+
+class OrderReturnOut(Schema):
+    number: str
+    kind: str = Field(description="return | exchange | refund_only")
+    status: str
+
+
 class OrderDetail(OrderSummary):
     channel: str
     currency: str
@@ -97,6 +110,8 @@ class OrderDetail(OrderSummary):
     channel_order_number: str = ""
     shipments: list[ShipmentOut] = []
     hold_reasons: list["HoldReasonOut"] = Field(default=[], description="why the order is held for review (审单)")
+    refunds: list[OrderRefundOut] = Field(default=[], description="money sent back, oldest first")
+    returns: list[OrderReturnOut] = Field(default=[], description="after-sales requests (售后), oldest first")
     allowed_actions: list[str] = Field(description="actions this order's state allows and your role may take")
 
 

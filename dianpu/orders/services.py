@@ -179,8 +179,13 @@ def facts_of(order: Order) -> OrderFacts:
 
 @transaction.atomic
 def transition_order(*, order: Order, action: str, actor=None, carrier: str = "", tracking_number: str = "",
-                     reason: str = "", ip_address: str | None = None, shipping_cost: Decimal | None = None) -> Order:
+                     reason: str = "", ip_address: str | None = None, shipping_cost: Decimal | None = None,
+                     merged_into: str = "") -> Order:
     """Move an order along the state table. The only code that writes Order.status.
+
+    `merged_into` (with action cancel): the order was merged into that order, not called off —
+    its history row says "merge", the audit entry "order.merged_away", and the buyer gets no
+    "cancelled" e-mail (their goods still come, in the other order).
 
     A conditional UPDATE on the old status decides races: of two concurrent transitions from
     the same status, one wins and the other gets ConflictError with nothing changed.
@@ -206,7 +211,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
     for key, value in updates.items():
         setattr(order, key, value)
 
-    if act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED:
+    if (act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED) and order.grand_total > 0:
+        # (an order with nothing to pay — an even exchange — is paid without a payment record)
         record_payment(order_id=order.pk, gateway=order.payment_method, amount=order.grand_total, actor=actor,
                        reference=reason[:100])
     if act == Action.SHIP:
@@ -219,13 +225,15 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
         _count_units(order, [LineInput(ln.variant_id, ln.product_id_snapshot, ln.sku, "", "", ln.unit_price,
                                        ln.quantity) for ln in order.lines.all()], -1)
 
-    OrderHistory.objects.create(order=order, action=act.value, from_status=from_status, to_status=target.value,
-                                actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
-                                created_at=now)
-    record_audit(actor=actor, action="order.transitioned", obj=order, changes={"status": (from_status, target.value)},
+    merged = bool(merged_into) and act == Action.CANCEL
+    OrderHistory.objects.create(order=order, action="merge" if merged else act.value, from_status=from_status,
+                                to_status=target.value, actor=_person(actor), actor_label=_actor_label(actor),
+                                reason=reason[:500], created_at=now)
+    record_audit(actor=actor, action="order.merged_away" if merged else "order.transitioned", obj=order,
+                 changes={"status": (from_status, target.value), **({"merged_into": ("", merged_into)} if merged else {})},
                  reason=reason, ip_address=ip_address)
     events.publish(events.OrderTransitioned(order.pk, order.number, act.value, from_status, target.value, now))
-    if act in NOTIFY_ON:
+    if act in NOTIFY_ON and not merged:
         kind = NOTIFY_ON[act]
         transaction.on_commit(lambda: _notify(order.pk, kind))
     return order

@@ -4,6 +4,8 @@ MESSAGES = {
     "order_not_paid": _("订单尚未收款，没有可退的金额。"),
     "refund_amount_invalid": _("退款金额必须大于 0，且最多两位小数。"),
     "refund_shipping_invalid": _("其中运费不能为负数，也不能超过退款金额。"),
+    "payment_refund_in_progress": _("该订单有退款正在处理中，请等退款完成后再合并。"),
+    "payment_split_impossible": _("无法拆分收款：没有一笔收款的未退部分足以覆盖拆出的金额。"),
     "refund_exceeds_paid": _("退款金额 ¥%(amount)s 超过可退金额 ¥%(refundable)s（已付 ¥%(paid)s，已退 ¥%(refunded)s）。"),
     "refund_gateway_refused": _("支付渠道拒绝了这笔退款，未退出任何款项：%(reason)s"),
     "payment_gateway_unavailable": _("暂时无法连接支付渠道，订单未创建，请稍后再试或选择其他支付方式。"),

@@ -415,3 +415,51 @@ def _apply_alipay_notification(event_id: str, params: dict) -> str:
         order_id=session.order_id if session else None, order_number=order_number, gateway="alipay",
         reference=str(params.get("trade_no", ""))[:100], amount=amount, currency="CNY", confirmed_at=now))
     return "confirmed"
+
+
+# --- payments follow their goods when orders are merged or split -----------------------------------
+
+@transaction.atomic
+def move_payments(*, from_order_id: int, to_order_id: int, actor=None, reason: str = "",
+                  ip_address: str | None = None) -> list[Payment]:
+    """Merge: every payment of one order (with its refunds) now belongs to the other order. Each
+    record moves whole — amount, refunded_total and the gateway's reference unchanged — so what
+    can still be refunded of each charge stays exactly what it was. Refused (409, nothing moved)
+    while a refund of the order is still in progress at the gateway."""
+    payments = list(Payment.objects.select_for_update().filter(order_id=from_order_id).order_by("id"))
+    if Refund.objects.filter(order_id=from_order_id, status=Refund.Status.PENDING).exists():
+        raise _refund_error("payment_refund_in_progress", 409)
+    for p in payments:
+        reference = _gateway_reference(p)  # a Stripe session is found by the old order: keep its id
+        Payment.objects.filter(pk=p.pk).update(order_id=to_order_id, reference=reference[:100])
+        p.order_id, p.reference = to_order_id, reference[:100]
+        record_audit(actor=actor, action="payment.moved", obj=p, reason=reason, ip_address=ip_address,
+                     changes={"order": (from_order_id, to_order_id)})
+    Refund.objects.filter(order_id=from_order_id).update(order_id=to_order_id)
+    return payments
+
+
+@transaction.atomic
+def split_payment(*, from_order_id: int, to_order_id: int, amount: Decimal, actor=None, reason: str = "",
+                  ip_address: str | None = None) -> Payment:
+    """Split: `amount` of one order's payment becomes a payment of another order (same gateway and
+    charge reference; a refund of either part goes back through the same charge). Taken from one
+    payment whose unrefunded part covers it, by a conditional UPDATE, so refunded_total never
+    exceeds the amount on either side. Refused (409, nothing changed) when no payment can give it
+    or it would leave a payment of zero."""
+    amount = Decimal(str(amount)).quantize(CENT)
+    if amount <= 0:
+        raise _refund_error("payment_split_impossible", 409)
+    candidates = list(Payment.objects.select_for_update().filter(order_id=from_order_id).order_by("-created_at", "-id"))
+    source = next((p for p in candidates if p.amount - p.refunded_total >= amount and p.amount > amount), None)
+    if source is None or Payment.objects.filter(
+            pk=source.pk, amount__gt=amount, refunded_total__lte=F("amount") - amount).update(
+            amount=F("amount") - amount) != 1:
+        raise _refund_error("payment_split_impossible", 409)
+    new = Payment.objects.create(order_id=to_order_id, gateway=source.gateway, amount=amount,
+                                 reference=_gateway_reference(source)[:100], recorded_by=_person(actor),
+                                 created_at=clock.now())
+    record_audit(actor=actor, action="payment.split", obj=new, reason=reason, ip_address=ip_address,
+                 changes={"amount": (str(source.amount), f"{source.amount - amount} + {amount}"),
+                          "order": (from_order_id, to_order_id)})
+    return new

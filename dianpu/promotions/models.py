@@ -177,3 +177,16 @@ class PriceFloor(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="price_floor_not_negative")]
         verbose_name = _("底价")
+
+
+class PromotionLock(models.Model):
+    """One row per lock name; saving an exclusive promotion first bumps the "exclusive" row with a
+    single UPDATE, which holds the row (PostgreSQL) or the write lock (SQLite) until commit, so the
+    overlap check and the save of two exclusive promotions run one after the other, never both
+    against the same "no overlap yet" snapshot."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("促销锁")

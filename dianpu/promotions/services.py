@@ -20,6 +20,7 @@ from .domain.definitions import check_coupon, check_promotion, params_of, scopes
 from .messages import FIELD_ERRORS, MESSAGES
 from .models import (
     Coupon, CouponBatch, CouponRedemption, CouponUse, FlashSalePurchase, OrderDiscount, PriceFloor, Promotion,
+    PromotionLock,
 )
 from .queries import coupon_error
 
@@ -42,9 +43,27 @@ def _categories_of_sku(sku: str) -> set:
     return slugs
 
 
+EXCLUSIVE_LOCK = "exclusive"
+
+
+def _serialize_exclusive_saves() -> None:
+    """Take the exclusive-promotions lock for the rest of the transaction (a conditional UPDATE on
+    its row; the row is created the first time). Two saves of exclusive promotions then check for
+    overlap one after the other: the second sees the first."""
+    if PromotionLock.objects.filter(name=EXCLUSIVE_LOCK).update(version=F("version") + 1) == 1:
+        return
+    try:
+        with transaction.atomic():
+            PromotionLock.objects.create(name=EXCLUSIVE_LOCK)
+    except IntegrityError:  # created meanwhile by the other saver
+        pass
+    PromotionLock.objects.filter(name=EXCLUSIVE_LOCK).update(version=F("version") + 1)
+
+
 def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
     if not data.get("exclusive") or not data.get("is_active", True):
         return
+    _serialize_exclusive_saves()
     others = Promotion.objects.filter(exclusive=True, is_active=True, starts_at__lt=data["ends_at"],
                                       ends_at__gt=data["starts_at"])
     if exclude_pk:

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
+from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.orders.queries import get_order, get_order_for_customer
 
@@ -56,6 +57,15 @@ class InspectionIn(Schema):
     note: str = Field("", max_length=300)
 
 
+class ReplacementIn(Schema):
+    sku: str = Field(max_length=64, description="the returned line's SKU")
+    replacement_sku: str = Field(max_length=64, description="the option sent instead (same product)")
+
+
+class ExchangeOrderIn(Schema):
+    lines: list[ReplacementIn] = Field(default=[], description="omitted lines are replaced by the same SKU")
+
+
 class ReceiveIn(Schema):
     lines: list[InspectionIn]
 
@@ -89,6 +99,7 @@ class ReturnOut(Schema):
     refund_id: int | None
     refund_due: Decimal
     lines: list[ReturnLineOut]
+    replacement_order_number: str = Field("", description="the exchange's replacement order, once created")
     allowed_actions: list[str]
 
 
@@ -148,6 +159,7 @@ def return_out(request: ReturnRequest) -> dict:
                    "restocked": ln.restocked_quantity, "written_off": ln.written_off_quantity,
                    "refund_amount": due.get(ln.pk, Decimal("0.00"))}
                   for ln in request.lines.select_related("order_line")],
+        "replacement_order_number": request.replacement_order.number if request.replacement_order_id else "",
         "allowed_actions": queries.list_allowed_return_actions(request),
     }
 
@@ -168,11 +180,18 @@ def _ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-@router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem},
-             summary="A buyer opens an after-sales request (order number + the order's e-mail)")
+@router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem, 429: Problem},
+             summary="A buyer opens an after-sales request (order number + the order's e-mail); "
+                     "429 too_many_requests when this client tried too often")
 def customer_request(request, payload: CustomerReturnIn):
+    client = _ip(request)
+    if (ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_ALLOWED)
+            or ratelimit.exhausted(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_ALLOWED)):
+        raise DomainError(str(MESSAGES["too_many_requests"]), code="too_many_requests", status=429)
+    ratelimit.spend(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_WINDOW_SECONDS)
     order = get_order_for_customer(payload.order_number, payload.email)
     if order is None:
+        ratelimit.spend(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
@@ -262,6 +281,25 @@ def receive(request, number: str, payload: ReceiveIn):
 def refund(request, number: str, payload: RefundIn):
     return _step(request, number, roles.REFUND_ORDER, services.refund_return, include_shipping=payload.include_shipping,
                  amount=payload.amount, manual=payload.manual)
+
+
+@router.post("/returns/{number}/exchange-order", auth=StaffToken(),
+             response={201: ReturnOut, 409: Problem, 422: Problem},
+             summary="Create the replacement order of a received exchange (same address, the exchanged "
+                     "options, total = price difference); 409 when not received or already created")
+def exchange_order(request, number: str, payload: ExchangeOrderIn):
+    require_perm(request.auth, roles.VIEW_RETURNS, roles.MANAGE_RETURNS)
+    target = queries.get_return(number)
+    by_sku = {ln.order_line.sku: ln.pk for ln in target.lines.select_related("order_line")}
+    replacements = {}
+    for ln in payload.lines:
+        if ln.sku not in by_sku:
+            raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
+                              sku=ln.sku)
+        replacements[by_sku[ln.sku]] = ln.replacement_sku
+    services.create_exchange_order(request=target, replacements=replacements, actor=request.auth,
+                                   ip_address=_ip(request))
+    return Status(201, return_out(queries.get_return(number)))
 
 
 @router.post("/returns/{number}/close", auth=StaffToken(), response={200: ReturnOut, 409: Problem},

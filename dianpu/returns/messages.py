@@ -3,6 +3,12 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     "return_not_found": _("找不到该售后单。"),
     "order_lookup_failed": _("找不到该订单：请核对订单号和下单邮箱。"),
+    "too_many_requests": _("尝试次数过多，请 15 分钟后再试。"),
+    "exchange_only": _("只有换货申请可以生成换货订单。"),
+    "exchange_not_received": _("退回的商品验收入库后，才能生成换货订单。"),
+    "exchange_already_created": _("该换货申请已生成换货订单 %(number)s。"),
+    "exchange_sku_unknown": _("换货的 SKU %(sku)s 不存在或已停售。"),
+    "exchange_other_product": _("只能换同一商品的其他规格（%(sku)s 不是该商品的规格）。"),
     "return_kind_unknown": _("未知的售后类型。"),
     "return_reason_unknown": _("请选择售后原因。"),
     "return_order_cancelled": _("订单已取消，不能申请售后。"),
@@ -32,4 +38,5 @@ ACTION_LABELS = {
     "refund": _("退款"),
     "close": _("关闭"),
     "cancel": _("撤销"),
+    "exchange_order": _("生成换货订单"),
 }

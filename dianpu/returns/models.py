@@ -55,6 +55,8 @@ class ReturnRequest(models.Model):
     carrier = models.CharField(_("退回承运商"), max_length=20, blank=True)
     tracking_number = models.CharField(_("退回运单号"), max_length=40, blank=True)
     refund = models.ForeignKey("payments.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replacement_order = models.OneToOneField("orders.Order", null=True, blank=True, on_delete=models.PROTECT,
+                                             related_name="exchange_request", verbose_name=_("换货订单"))
     created_at = models.DateTimeField(_("申请时间"), db_index=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     shipped_back_at = models.DateTimeField(_("退回时间"), null=True, blank=True)

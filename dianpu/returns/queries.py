@@ -43,7 +43,10 @@ def list_returns_for_order(order_id: int) -> list[ReturnRequest]:
 
 
 def list_allowed_return_actions(request: ReturnRequest) -> list[str]:
-    return allowed_actions(request.kind, request.status)
+    actions = allowed_actions(request.kind, request.status)
+    if request.kind == "exchange" and request.status == "received" and request.replacement_order_id is None:
+        actions.append("exchange_order")  # create the replacement order
+    return actions
 
 
 def calculate_refund_due(request: ReturnRequest, *, include_shipping: bool = False) -> dict:
@@ -109,3 +112,18 @@ def return_rate_by_reason(*, date_from: date | None = None, date_to: date | None
            for r in rows]
     out.sort(key=lambda r: (-r["units"], r["reason"]))
     return out
+
+
+def list_exchange_options(request: ReturnRequest) -> list[dict]:
+    """Per line of an exchange: the line and the active options of the same product it may be
+    exchanged for (the returned SKU first)."""
+    from dianpu.catalog.models import Variant
+
+    rows = []
+    for line in request.lines.select_related("order_line__variant"):
+        variant = line.order_line.variant
+        options = list(Variant.objects.filter(product_id=variant.product_id, is_active=True).order_by("pk")) \
+            if variant is not None else []
+        options.sort(key=lambda v: v.pk != variant.pk)
+        rows.append({"line": line, "options": options})
+    return rows

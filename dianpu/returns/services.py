@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
@@ -233,3 +234,75 @@ def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amo
 @transaction.atomic
 def close_return(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
     return _move(request, Action.CLOSE, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
+
+
+@transaction.atomic
+def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str] | None = None, actor=None,
+                          ip_address=None):
+    """The replacement order of an approved exchange whose goods came back (status received).
+
+    `replacements`: return line id -> the SKU sent instead (another option of the same product;
+    by default the same SKU). Same customer, address and shipping method as the original order,
+    no shipping fee. Each unit costs what the buyer paid for the unit returned is credited, so
+    the order's total is the price difference (never negative): zero -> the order is paid at
+    once; more -> it awaits payment of the difference. Stock is held through inventory. Once
+    per request (a conditional UPDATE claims it); refused with nothing written otherwise."""
+    from dianpu.catalog.queries import get_variants_by_sku
+    from dianpu.inventory.services import reserve_stock
+    from dianpu.orders.domain.states import Action as OrderAction
+    from dianpu.orders.services import AddressInput, LineInput, create_order, transition_order
+
+    current = ReturnRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    if current.kind != Kind.EXCHANGE:
+        raise _error("exchange_only", 409)
+    if current.replacement_order_id is not None:
+        raise _error("exchange_already_created", 409, number=current.replacement_order.number)
+    if current.status != Status.RECEIVED:
+        raise _error("exchange_not_received", 409)
+    order = current.order
+    lines = list(current.lines.select_related("order_line__variant"))
+    replacements = {int(k): str(v).strip() for k, v in (replacements or {}).items() if str(v).strip()}
+    if any(pk not in {ln.pk for ln in lines} for pk in replacements):
+        raise _error("exchange_sku_unknown", sku=", ".join(replacements.values()))
+    variants = get_variants_by_sku(list(replacements.values()))
+    inputs, credit_total = [], Decimal("0.00")
+    for line in lines:
+        old = line.order_line
+        sku = replacements.get(line.pk, old.sku)
+        variant = variants.get(sku) if line.pk in replacements else old.variant
+        if variant is None or not variant.is_active:
+            raise _error("exchange_sku_unknown", sku=sku)
+        if old.variant is None or variant.product_id != old.variant.product_id:
+            raise _error("exchange_other_product", sku=sku)
+        price = variant.price * line.quantity
+        credit = min(price, old.paid_for(line.quantity))
+        credit_total += credit
+        inputs.append(LineInput(variant_id=variant.pk, product_id=variant.product_id, sku=variant.sku,
+                                product_name=old.product_name, variant_label=variant.option_label,
+                                unit_price=variant.price, quantity=line.quantity, discount_total=credit))
+    new = create_order(
+        customer=order.customer, email=order.email, lines=inputs,
+        address=AddressInput(name=order.ship_name, phone=order.ship_phone, country=order.ship_country,
+                             province=order.ship_province, city=order.ship_city, line1=order.ship_line1,
+                             postcode=order.ship_postcode, district=order.ship_district, line2=order.ship_line2),
+        shipping_method=order.shipping_method, payment_method=order.payment_method,
+        pays_on_delivery=order.pays_on_delivery, shipping_total=Decimal("0.00"), language=order.language,
+        ip_address=ip_address, note=str(_("换货：售后单 %(number)s") % {"number": current.number})[:500],
+        channel=order.channel, discount_total=credit_total)
+    if ReturnRequest.objects.filter(pk=current.pk, replacement_order__isnull=True).update(
+            replacement_order=new) != 1:
+        raise ConflictError(str(MESSAGES["return_changed"]), code="return_changed")
+    wanted: dict[int, int] = {}
+    for ln in inputs:
+        wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
+    reserve_stock(reference=new.number, wanted=wanted, actor=actor)  # short -> 409 naming the SKU, all undone
+    if new.grand_total == 0:
+        transition_order(order=new, action=OrderAction.MARK_PAID, actor=actor, reason=current.number,
+                         ip_address=ip_address)
+    ReturnHistory.objects.create(request=current, action="exchange_order", from_status=current.status,
+                                 to_status=current.status, actor_label=_label(actor), note=new.number,
+                                 created_at=clock.now())
+    record_audit(actor=actor, action="return.exchange_order", obj=current, ip_address=ip_address,
+                 changes={"replacement_order": ("", new.number), "to_pay": ("", str(new.grand_total))})
+    request.replacement_order = new
+    return new

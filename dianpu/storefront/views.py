@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from dianpu.catalog.queries import (
 )
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
+from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
@@ -51,8 +51,8 @@ SESSION_CART = "cart_token"
 SESSION_ORDERS = "placed_orders"
 REMEMBERED_ORDERS = 20
 # Order-status look-ups that found nothing, per client address, before we ask it to wait.
-LOOKUP_FAILURES_ALLOWED = 20
-LOOKUP_WINDOW_SECONDS = 15 * 60
+LOOKUP_FAILURES_ALLOWED = ratelimit.ORDER_LOOKUP_ALLOWED
+LOOKUP_WINDOW_SECONDS = ratelimit.ORDER_LOOKUP_WINDOW_SECONDS
 
 
 def _sort_choices():
@@ -282,7 +282,8 @@ def _shipping_options(summary, province: str, pricing=None) -> list[dict]:
     variants = get_variants_by_sku([ln.sku for ln in summary.lines])
     weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in summary.lines if ln.sku in variants)
     discount = pricing["result"].discount_total if pricing else 0
-    options = list_shipping_options(summary.subtotal, weight_grams=weight, province=province)
+    # A method's "free over ¥X" counts the merchandise after discounts (as checkout charges it).
+    options = list_shipping_options(summary.subtotal - discount, weight_grams=weight, province=province)
     for option in options:
         option["total"] = summary.subtotal - discount + (option["fee"] or 0)
     return options
@@ -427,17 +428,11 @@ def order_confirmation(request, number):
 
 
 def _lookup_refused(request) -> bool:
-    return (cache.get(f"storefront:lookup-failures:{_client_ip(request)}") or 0) >= LOOKUP_FAILURES_ALLOWED
+    return ratelimit.exhausted(ratelimit.ORDER_LOOKUP, _client_ip(request), LOOKUP_FAILURES_ALLOWED)
 
 
 def _count_lookup_failure(request) -> None:
-    key = f"storefront:lookup-failures:{_client_ip(request)}"
-    if cache.add(key, 1, LOOKUP_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
+    ratelimit.spend(ratelimit.ORDER_LOOKUP, _client_ip(request), LOOKUP_WINDOW_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])

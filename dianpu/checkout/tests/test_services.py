@@ -136,3 +136,52 @@ def test_errors_come_in_english_for_english_buyers():
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         place_order(checkout_request({"PEN-1": 1}, address={**ADDRESS, "city": ""}))
     assert refused.value.errors == {"shipping_address.city": "This field is required."}
+
+
+# --- a shipping method's own "free over ¥X" counts the merchandise after discounts ------------------
+# Standard delivery: ¥8.00, free from ¥99.00. Two bags at ¥55.00 = ¥110.00 list price.
+
+def _free_over_cases():
+    from dianpu.promotions.tests.builders import make_coupon, make_promotion
+
+    return make_coupon, make_promotion
+
+
+def test_a_discount_that_brings_the_cart_under_the_threshold_brings_the_fee_back(api):
+    _, make_promotion = _free_over_cases()
+    make_product(price="55.00", skus=["BAG-2"])
+    make_promotion("percent_off", percent=20)  # ¥110.00 − ¥22.00 = ¥88.00 < ¥99.00: ¥8.00 shipping
+    order = place_order(checkout_request({"BAG-2": 2})).order
+    assert (order.subtotal, order.discount_total, order.shipping_total, order.grand_total) == (
+        Decimal("110.00"), Decimal("22.00"), Decimal("8.00"), Decimal("96.00"))
+    quote = api.post("cart/quote", {"email": "", "lines": [{"sku": "BAG-2", "quantity": 2}],
+                                    "shipping_method": "standard"}).json()
+    assert (quote["discount_total"], quote["shipping_total"], quote["total"]) == ("22.00", "8.00", "96.00")
+    quotes = api.post("shipping-quotes", {"province": "上海市", "lines": [{"sku": "BAG-2", "quantity": 2}]}).json()
+    assert (quotes["subtotal"], quotes["discount_total"], quotes["merchandise_total"]) == ("110.00", "22.00", "88.00")
+    assert {m["code"]: m["fee"] for m in quotes["methods"]}["standard"] == "8.00"
+
+
+def test_a_coupon_that_leaves_the_threshold_reached_keeps_shipping_free():
+    make_coupon, _ = _free_over_cases()
+    make_product(price="55.00", skus=["BAG-2"])
+    make_coupon("SAVE10", amount="10.00")  # ¥110.00 − ¥10.00 = ¥100.00 ≥ ¥99.00: free
+    order = place_order(_with_coupon(checkout_request({"BAG-2": 2}), "SAVE10")).order
+    assert (order.discount_total, order.shipping_total, order.grand_total) == (
+        Decimal("10.00"), Decimal("0.00"), Decimal("100.00"))
+
+
+def test_free_shipping_promotion_still_covers_the_fee_the_threshold_brought_back():
+    _, make_promotion = _free_over_cases()
+    make_product(price="55.00", skus=["BAG-2"])
+    make_promotion("percent_off", percent=20)
+    make_promotion("free_shipping", name="全场包邮")
+    order = place_order(checkout_request({"BAG-2": 2})).order
+    assert (order.discount_total, order.shipping_total, order.grand_total) == (
+        Decimal("22.00"), Decimal("0.00"), Decimal("88.00"))
+
+
+def _with_coupon(req, code):
+    from dataclasses import replace
+
+    return replace(req, coupon_codes=(code,))

@@ -79,8 +79,10 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "from": STATUS_LABELS.get(h.from_status, h.from_status), "to": STATUS_LABELS.get(h.to_status, h.to_status),
     } for h in order.history.all()]
     submitted = form.data if form is not None else {}
-    can_split = (request.user.has_perm(roles.REVIEW_ORDER) and order.status == Order.Status.PENDING_PAYMENT
-                 and order.paid_at is None and sum(ln.quantity for ln in order.lines.all()) > 1)
+    splittable = (order.status == Order.Status.PENDING_PAYMENT and order.paid_at is None
+                  or order.status == Order.Status.PAID and order.paid_at is not None)
+    can_split = (request.user.has_perm(roles.REVIEW_ORDER) and splittable
+                 and sum(ln.quantity for ln in order.lines.all()) > 1)
     split_plan = plan_split_by_warehouse(order) if can_split else {}
     tracked = needs_tracking(order.shipping_method)
     return {

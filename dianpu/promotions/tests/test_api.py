@@ -217,21 +217,23 @@ def test_staff_see_line_discounts_and_the_rules_that_priced_the_order(api, staff
     make_promotion("spend_x_save_y", name="满100减10", tiers=[{"threshold": 100, "amount": 10}])
     number = checkout(api, {"TEA-1": 1}).json()["number"]
     body = staff_api("owner").get(f"orders/{number}").json()
-    assert body["discount_total"] == "10.00" and body["total"] == "90.00"
+    # ¥100 − ¥10 = ¥90 of merchandise, under standard delivery's free-over ¥99: ¥8 shipping.
+    assert (body["discount_total"], body["shipping_total"], body["total"]) == ("10.00", "8.00", "98.00")
     assert [(ln["discount"], ln["paid_total"]) for ln in body["lines"]] == [("10.00", "90.00")]
 
 
 def test_promotion_stops_when_its_budget_is_spent(api, tea):
     make_promotion("amount_off", name="直降30", amount="30.00", budget="50", scope={"skus": ["TEA-1"]})
-    assert checkout(api, {"TEA-1": 1}).json()["total"] == "70.00"
-    assert checkout(api, {"TEA-1": 1}, email="b@example.com").json()["total"] == "70.00"  # ¥30 spent < ¥50
+    # ¥70 of merchandise after the discount is under free-over ¥99: + ¥8 standard shipping
+    assert checkout(api, {"TEA-1": 1}).json()["total"] == "78.00"
+    assert checkout(api, {"TEA-1": 1}, email="b@example.com").json()["total"] == "78.00"  # ¥30 spent < ¥50
     assert quote(api, {"TEA-1": 1}).json()["total"] == "100.00"  # ¥60 spent: budget gone
 
 
 def test_coupon_without_dates_is_valid_from_now_on(staff_api, api, tea):
     response = staff_api("owner").post("coupons", {"code": "OPEN5", "kind": "amount", "amount": "5"})
     assert response.status_code == 201
-    assert quote(api, {"TEA-1": 1}, ["OPEN5"]).json()["total"] == "95.00"
+    assert quote(api, {"TEA-1": 1}, ["OPEN5"]).json()["total"] == "103.00"  # ¥95 < free-over ¥99: + ¥8
 
 
 def test_withdrawn_coupon_is_refused(staff_api, api, tea):
@@ -247,7 +249,7 @@ def test_segment_only_coupon_for_returning_customers(api, tea):
     refused = quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com")
     assert refused.status_code == 422 and refused.json()["code"] == "coupon_not_eligible"
     assert checkout(api, {"CUP-1": 1}, email="first@example.com").status_code == 201
-    assert quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com").json()["total"] == "85.00"
+    assert quote(api, {"TEA-1": 1}, ["LOYAL"], email="first@example.com").json()["total"] == "93.00"  # ¥85 + ¥8
 
 
 def test_order_confirmation_email_shows_the_discount(api, tea, django_capture_on_commit_callbacks):
@@ -257,4 +259,4 @@ def test_order_confirmation_email_shows_the_discount(api, tea, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         assert checkout(api, {"TEA-1": 1}, ["MAIL10"]).status_code == 201
     (message,) = mail.outbox
-    assert "优惠：-¥10.00" in message.body and "¥90.00" in message.body
+    assert "优惠：-¥10.00" in message.body and "¥98.00" in message.body  # ¥90 + ¥8 shipping (under ¥99)

@@ -25,7 +25,7 @@ PAGE_SIZE = 30
 ACTION_PERMISSIONS = {
     "approve": roles.MANAGE_RETURNS, "reject": roles.MANAGE_RETURNS, "cancel": roles.MANAGE_RETURNS,
     "ship_back": roles.MANAGE_RETURNS, "close": roles.MANAGE_RETURNS, "receive": roles.RECEIVE_RETURNS,
-    "refund": roles.REFUND_ORDER,
+    "refund": roles.REFUND_ORDER, "exchange_order": roles.MANAGE_RETURNS,
 }
 
 
@@ -79,6 +79,7 @@ def _detail_context(request, ret: ReturnRequest) -> dict:
         "actions": [{"code": a, "label": ACTION_LABELS[a]} for a in allowed],
         "carriers": [(c["code"], c["name"]) for c in list_carriers()],
         "action_labels": ACTION_LABELS,
+        "exchange_rows": queries.list_exchange_options(ret) if "exchange_order" in allowed else [],
     }
 
 
@@ -127,6 +128,11 @@ def return_action(request, number, action):
             inspections = {ln.pk: (_int(post.get(f"restock-{ln.pk}")), _int(post.get(f"writeoff-{ln.pk}")),
                                    post.get(f"note-{ln.pk}", "")) for ln in ret.lines.all()}
             services.receive_return(inspections=inspections, **common)
+        elif action == "exchange_order":
+            new = services.create_exchange_order(
+                replacements={ln.pk: post.get(f"replacement-{ln.pk}", "") for ln in ret.lines.all()}, **common)
+            messages.success(request, _("已生成换货订单 %(number)s。") % {"number": new.number})
+            return redirect("console:returns:return-detail", number=ret.number)
         elif action == "refund":
             services.refund_return(include_shipping=bool(post.get("include_shipping")),
                                    amount=_decimal(post.get("amount", "")), manual=bool(post.get("manual")), **common)

@@ -85,3 +85,41 @@ def test_return_rate_by_reason_over_the_api(staff_api, order):
                                                  "lines": [{"sku": "TEE-1", "quantity": 2}]})
     rows = agent.get("reports/return-rate", by="reason").json()
     assert rows == [{"reason": "damaged", "label": "商品破损", "requests": 1, "units": 2, "share": "1.0000"}]
+
+
+def test_a_client_guessing_orders_is_stopped_with_429_in_its_language(api, api_en, order):
+    wrong = {"order_number": order.number, "email": "guess@else.com", "kind": "return", "reason": "size_fit",
+             "lines": [{"sku": "TEE-1", "quantity": 1}]}
+    statuses = [api.post("returns", wrong).status_code for _ in range(10)]
+    assert statuses == [404] * 10
+    right = {**wrong, "email": order.email}
+    refused = api.post("returns", right)
+    assert refused.status_code == 429
+    assert refused.json() == {"code": "too_many_requests", "detail": "尝试次数过多，请 15 分钟后再试。"}
+    english = api_en.post("returns", right)  # same client (address), other language
+    assert (english.status_code, english.json()["detail"]) == (429, "Too many attempts. Please try again in 15 minutes.")
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_failed_status_lookups_and_return_requests_share_one_budget(api, order, client):
+    for _ in range(20):
+        client.post("/orders/status/", {"number": order.number, "email": "guess@else.com"})
+    response = api.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
+                                    "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    assert response.status_code == 429
+    assert ReturnRequest.objects.count() == 0
+
+
+def test_the_order_detail_shows_its_refunds_and_after_sales_requests(staff_api, order):
+    agent, finance = staff_api("agent"), staff_api("finance")
+    before = agent.get(f"orders/{order.number}").json()
+    assert (before["refunds"], before["returns"]) == ([], [])
+    number = agent.post(f"orders/{order.number}/returns", {"kind": "exchange", "reason": "size_fit",
+                                                          "lines": [{"sku": "TEE-1", "quantity": 1}]}).json()["number"]
+    refunded = finance.post(f"orders/{order.number}/refunds", {"amount": "12.50", "reason": "补偿"})
+    assert refunded.status_code in (200, 201), refunded.content
+    body = agent.get(f"orders/{order.number}").json()
+    assert body["returns"] == [{"number": number, "kind": "exchange", "status": "requested"}]
+    assert [(r["amount"], r["status"], r["gateway"]) for r in body["refunds"]] == [
+        ("12.50", "succeeded", "bank_transfer")]
+    assert body["refunds"][0]["created_at"]

@@ -229,3 +229,18 @@ def test_search_words_are_shown_escaped(client, db):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_checkout_page_charges_shipping_when_discounts_bring_the_goods_under_free_over(client, db):
+    from dianpu.promotions.tests.builders import make_promotion
+
+    make_product(name="帆布包", price="55.00", skus=["BAG-9"], stock=10)
+    make_promotion("percent_off", percent=20)  # ¥110 − ¥22 = ¥88 of goods, under standard's free-over ¥99
+    client.post("/cart/add/", {"sku": "BAG-9", "quantity": "2"})
+    form = client.get("/checkout/").content.decode()
+    assert 'value="standard" data-fee="¥8.00" data-total="¥96.00"' in form
+    assert '<dd class="grand price" id="grand-total">¥96.00</dd>' in form
+    client.post("/checkout/", ADDRESS)
+    order = Order.objects.get()
+    assert (order.discount_total, order.shipping_total, order.grand_total) == (
+        Decimal("22.00"), Decimal("8.00"), Decimal("96.00"))
