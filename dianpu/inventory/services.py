@@ -7,11 +7,12 @@ someone else got there first, and the whole placement rolls back.
 
 import re
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -199,6 +200,160 @@ def _adjust_from(level, variant, current, quantity, reason, actor, ip_address):
                  reason=reason, ip_address=ip_address)
     level.refresh_from_db()
     return level
+
+
+# --- many levels at once (product import, opening stock) --------------------------------------
+
+BULK_CHUNK = 500
+BULK_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class StockTarget:
+    """Bring the level of `variant_id` in `warehouse_id` to `on_hand`."""
+
+    variant_id: int
+    warehouse_id: int
+    on_hand: int
+
+
+@dataclass
+class StockBelowReserved:
+    variant_id: int
+    sku: str
+    target: int
+    reserved: int
+
+    @property
+    def text(self) -> str:
+        return str(MESSAGES["stock_below_reserved"]) % {"sku": self.sku, "target": self.target,
+                                                        "reserved": self.reserved}
+
+
+class StockTargetsRefused(DomainError):
+    """Some targets are below what is reserved: nothing of the call was written."""
+
+    code = "stock_below_reserved"
+    status = 422
+
+    def __init__(self, refused: list[StockBelowReserved]):
+        refused = sorted(refused, key=lambda r: r.sku)
+        shown = "、".join(r.sku for r in refused[:20]) + ("…" if len(refused) > 20 else "")
+        super().__init__(str(MESSAGES["stock_targets_below_reserved"]) % {"count": len(refused), "skus": shown},
+                         skus=[r.sku for r in refused],
+                         refused=[{"sku": r.sku, "target": r.target, "reserved": r.reserved, "detail": r.text}
+                                  for r in refused])
+        self.refused = refused
+
+
+def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor=None,
+                     ip_address: str | None = None) -> int:
+    """Bring many stock levels to their target on-hand with set-based SQL; returns how many changed.
+
+    All or nothing, in the caller's transaction (or its own): missing levels are inserted in bulk,
+    changed ones updated by one conditional UPDATE per chunk (`on_hand` still what was read and
+    `reserved <= target`, so a reservation landing meanwhile is never undercut), and every change
+    gets one `adjustment` ledger row, so the ledger still sums to every level. Unchanged levels
+    write nothing. A target below what is reserved raises StockTargetsRefused naming every such
+    SKU, and nothing is written."""
+    wanted: dict[tuple[int, int], int] = {}
+    for t in targets:
+        if isinstance(t.on_hand, bool) or not isinstance(t.on_hand, int) or t.on_hand < 0:
+            raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422,
+                              variant_id=t.variant_id)
+        wanted[(t.variant_id, t.warehouse_id)] = t.on_hand
+    if not wanted:
+        return 0
+    now, person, reason = clock.now(), _person(actor), (reason or "")[:200]
+    moves: list[StockMove] = []
+    refused: list[StockBelowReserved] = []
+    with transaction.atomic():
+        keys = list(wanted)
+        for start in range(0, len(keys), BULK_CHUNK):
+            chunk = {k: wanted[k] for k in keys[start: start + BULK_CHUNK]}
+            _bulk_set_chunk(chunk, moves, refused, reference, reason, person, now)
+        if refused:
+            raise StockTargetsRefused(_name_refused(refused))
+        for start in range(0, len(moves), 5000):
+            StockMove.objects.bulk_create(moves[start: start + 5000])
+        if moves:
+            record_audit(actor=actor, action="stock.bulk_set", object_type="inventory.stocklevel",
+                         object_repr=(reference or reason)[:200], reason=reason, ip_address=ip_address,
+                         changes={"levels_changed": (None, len(moves)),
+                                  "units_delta": (None, sum(m.on_hand_delta for m in moves))})
+    return len(moves)
+
+
+def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
+    skus = {}
+    ids = [r.variant_id for r in refused]
+    for start in range(0, len(ids), 2000):
+        skus.update(Variant.objects.filter(pk__in=ids[start: start + 2000]).values_list("pk", "sku"))
+    for r in refused:
+        r.sku = skus.get(r.variant_id, str(r.variant_id))
+    return refused
+
+
+def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves, refused, reference, reason, person, now) -> None:
+    """One chunk, in a savepoint: read, insert missing levels, one conditional UPDATE. If a row
+    moved between the read and the UPDATE (a reservation, a sale), the savepoint is rolled back
+    and the chunk planned again from fresh values."""
+    for _attempt in range(BULK_ATTEMPTS):
+        levels = _read_levels(chunk)
+        try:
+            with transaction.atomic():
+                chunk_moves, chunk_refused = _bulk_set_attempt(chunk, levels, reference, reason, person, now)
+        except _LostRace:
+            continue
+        moves.extend(chunk_moves)
+        refused.extend(chunk_refused)
+        return
+    raise DomainError(MESSAGES["stock_busy"], code="conflict", status=409)
+
+
+def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
+    return {
+        (v, w): (pk, on_hand, reserved)
+        for pk, v, w, on_hand, reserved in StockLevel.objects.filter(
+            variant_id__in={v for v, _w in chunk}).values_list("pk", "variant_id", "warehouse_id", "on_hand", "reserved")
+        if (v, w) in chunk
+    }
+
+
+def _bulk_set_attempt(chunk, levels, reference, reason, person, now):
+    moves, refused, changes = [], [], {}
+    # A level created meanwhile by someone else breaks the unique constraint: the caller's
+    # transaction refuses the whole call.
+    missing = [StockLevel(variant_id=v, warehouse_id=w, on_hand=q) for (v, w), q in chunk.items()
+               if (v, w) not in levels and q > 0]
+    for key, (pk, on_hand, reserved) in levels.items():
+        target = chunk[key]
+        if target == on_hand:
+            continue
+        if target < reserved:
+            refused.append(StockBelowReserved(key[0], "", target, reserved))
+        else:
+            changes[pk] = (key, on_hand, target)
+    if refused:
+        return [], refused
+    if missing:
+        StockLevel.objects.bulk_create(missing)
+        moves.extend((lv.variant_id, lv.warehouse_id, lv.on_hand) for lv in missing)
+    if changes:
+        target_of = [When(pk=pk, then=Value(t)) for pk, (_k, _c, t) in changes.items()]
+        updated = StockLevel.objects.filter(
+            pk__in=list(changes),
+            on_hand=Case(*[When(pk=pk, then=Value(c)) for pk, (_k, c, _t) in changes.items()],
+                         output_field=IntegerField()),
+            reserved__lte=Case(*target_of, output_field=IntegerField()),
+        ).update(on_hand=Case(*target_of, output_field=IntegerField()))
+        if updated != len(changes):
+            raise _LostRace()
+        moves.extend((k[0], k[1], t - c) for k, c, t in changes.values())
+    return [StockMove(variant_id=v, warehouse_id=w, kind=StockMove.Kind.ADJUSTMENT, on_hand_delta=delta,
+                      reference=reference, reason=reason, actor=person, created_at=now)
+            for v, w, delta in moves], []
 
 
 @transaction.atomic
