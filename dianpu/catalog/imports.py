@@ -403,9 +403,9 @@ def _insert_rows(model, objects: list) -> None:
 
 
 def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
-    """min_price and search document of a new product, from the SKUs that are written."""
+    """min_price (the lowest selling price) and search document of a new product, from the SKUs that are written."""
     category = product.category
-    product.min_price = min((v.price for v in variants), default=Decimal("0"))
+    product.min_price = min((v.selling_price for v in variants), default=Decimal("0"))
     product.search_document = build_search_document(
         product.name, product.name_en, product.brand, " ".join(group.fields.get("tags", ())),
         " ".join(v.sku for v in variants), category.name if category else "", category.name_en if category else "",

@@ -50,7 +50,7 @@ def test_native_csv_creates_products_with_their_skus_prices_and_stock():
     assert (report.file_format, report.products_created, report.variants_created) == ("native", 2, 3)
     tee = Product.objects.get(slug="cotton-tee")
     assert (tee.name, tee.name_en, tee.status, tee.category.name, tee.min_price) == (
-        "纯棉T恤", "Cotton Tee", "listed", "服装", Decimal("59.00"))
+        "纯棉T恤", "Cotton Tee", "listed", "服装", Decimal("49.00"))  # the lowest selling price: TEE-S's sale price
     assert sorted(t.name for t in tee.tags.all()) == ["夏季", "新品"]
     s = Variant.objects.get(sku="TEE-S")
     assert (s.options, s.price, s.sale_price, s.member_price, s.cost_price, s.weight_grams) == (
