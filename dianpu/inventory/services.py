@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -264,24 +264,55 @@ def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor=None,
         wanted[(t.variant_id, t.warehouse_id)] = t.on_hand
     if not wanted:
         return 0
-    now, person, reason = clock.now(), _person(actor), (reason or "")[:200]
-    moves: list[StockMove] = []
+    now, person, reason, reference = clock.now(), _person(actor), (reason or "")[:200], (reference or "")[:40]
+    moves: list[tuple[int, int, int]] = []  # (variant, warehouse, on-hand delta)
     refused: list[StockBelowReserved] = []
     with transaction.atomic():
         keys = list(wanted)
         for start in range(0, len(keys), BULK_CHUNK):
             chunk = {k: wanted[k] for k in keys[start: start + BULK_CHUNK]}
-            _bulk_set_chunk(chunk, moves, refused, reference, reason, person, now)
+            _bulk_set_chunk(chunk, moves, refused)
         if refused:
             raise StockTargetsRefused(_name_refused(refused))
-        for start in range(0, len(moves), 5000):
-            StockMove.objects.bulk_create(moves[start: start + 5000])
+        _insert_many(StockMove, [
+            {"variant_id": v, "warehouse_id": w, "kind": StockMove.Kind.ADJUSTMENT.value, "on_hand_delta": delta,
+             "reference": reference, "reason": reason, "actor_id": person.pk if person else None, "created_at": now}
+            for v, w, delta in moves])
         if moves:
             record_audit(actor=actor, action="stock.bulk_set", object_type="inventory.stocklevel",
                          object_repr=(reference or reason)[:200], reason=reason, ip_address=ip_address,
                          changes={"levels_changed": (None, len(moves)),
-                                  "units_delta": (None, sum(m.on_hand_delta for m in moves))})
+                                  "units_delta": (None, sum(delta for _v, _w, delta in moves))})
     return len(moves)
+
+
+def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
+    """INSERT rows (field attname -> value) with one executemany per batch. Django's bulk_create
+    spends most of a 100,000-row import preparing values field by field; here each column is
+    prepared once when all rows share a value (defaults, the time), and plain ints and text go to
+    the driver as they are. Columns the rows do not name get the field's default."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    named = set(rows[0])
+    columns, getters = [], []
+    for f in fields:
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in named:
+            sample = rows[0][f.attname]
+            if sample is None or isinstance(sample, (int, str)) and not isinstance(sample, bool):
+                getters.append(lambda row, key=f.attname: row[key])
+            else:  # e.g. the same datetime on every row: prepared once
+                prepared = f.get_db_prep_save(sample, connection)
+                getters.append(lambda row, value=prepared: value)
+        else:
+            prepared = f.get_db_prep_save(f.get_default(), connection)
+            getters.append(lambda row, value=prepared: value)
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start: start + batch]])
 
 
 def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
@@ -294,7 +325,7 @@ def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]
     return refused
 
 
-def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves, refused, reference, reason, person, now) -> None:
+def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves: list, refused: list) -> None:
     """One chunk, in a savepoint: read, insert missing levels, one conditional UPDATE. If a row
     moved between the read and the UPDATE (a reservation, a sale), the savepoint is rolled back
     and the chunk planned again from fresh values."""
@@ -302,7 +333,8 @@ def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves, refused, reference
         levels = _read_levels(chunk)
         try:
             with transaction.atomic():
-                chunk_moves, chunk_refused = _bulk_set_attempt(chunk, levels, reference, reason, person, now)
+                # Once a SKU is refused the call writes nothing: later chunks are only checked.
+                chunk_moves, chunk_refused = _bulk_set_attempt(chunk, levels, check_only=bool(refused))
         except _LostRace:
             continue
         moves.extend(chunk_moves)
@@ -321,12 +353,11 @@ def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
     }
 
 
-def _bulk_set_attempt(chunk, levels, reference, reason, person, now):
+def _bulk_set_attempt(chunk, levels, check_only=False):
     moves, refused, changes = [], [], {}
     # A level created meanwhile by someone else breaks the unique constraint: the caller's
     # transaction refuses the whole call.
-    missing = [StockLevel(variant_id=v, warehouse_id=w, on_hand=q) for (v, w), q in chunk.items()
-               if (v, w) not in levels and q > 0]
+    missing = [(v, w, q) for (v, w), q in chunk.items() if (v, w) not in levels and q > 0]
     for key, (pk, on_hand, reserved) in levels.items():
         target = chunk[key]
         if target == on_hand:
@@ -335,11 +366,11 @@ def _bulk_set_attempt(chunk, levels, reference, reason, person, now):
             refused.append(StockBelowReserved(key[0], "", target, reserved))
         else:
             changes[pk] = (key, on_hand, target)
-    if refused:
+    if refused or check_only:
         return [], refused
     if missing:
-        StockLevel.objects.bulk_create(missing)
-        moves.extend((lv.variant_id, lv.warehouse_id, lv.on_hand) for lv in missing)
+        _insert_many(StockLevel, [{"variant_id": v, "warehouse_id": w, "on_hand": q} for v, w, q in missing])
+        moves.extend(missing)
     if changes:
         target_of = [When(pk=pk, then=Value(t)) for pk, (_k, _c, t) in changes.items()]
         updated = StockLevel.objects.filter(
@@ -351,9 +382,7 @@ def _bulk_set_attempt(chunk, levels, reference, reason, person, now):
         if updated != len(changes):
             raise _LostRace()
         moves.extend((k[0], k[1], t - c) for k, c, t in changes.values())
-    return [StockMove(variant_id=v, warehouse_id=w, kind=StockMove.Kind.ADJUSTMENT, on_hand_delta=delta,
-                      reference=reference, reason=reason, actor=person, created_at=now)
-            for v, w, delta in moves], []
+    return moves, []
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.db.models import Sum
 
 from dianpu.audit.models import AuditEntry
 from dianpu.catalog.tests.builders import make_product
+from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.inventory import services
 from dianpu.inventory.models import StockLevel, StockMove
@@ -46,6 +47,7 @@ def test_bulk_set_creates_and_updates_levels_with_one_adjustment_row_each():
     assert sorted((m.variant.sku, m.kind, m.on_hand_delta, m.reason) for m in moves) == [
         ("EMPTIED", "adjustment", -4, "import tees.csv"), ("NEW-A", "adjustment", 12, "import tees.csv"),
         ("RAISED", "adjustment", 6, "import tees.csv")]
+    assert all(abs((m.created_at - clock.now()).total_seconds()) < 60 for m in moves)
     assert_ledger_sums_to_every_level()
     entry = AuditEntry.objects.get(action="stock.bulk_set")
     assert entry.changes["levels_changed"] == [None, 3]
@@ -135,3 +137,16 @@ def test_a_sale_landing_between_read_and_write_still_leaves_a_ledger_that_sums(m
     assert levels() == {"RACE-S": 4}
     assert list(StockMove.objects.filter(variant=v, reason="import").values_list("on_hand_delta", flat=True)) == [-3]
     assert_ledger_sums_to_every_level()
+
+
+def test_a_refusal_in_one_chunk_leaves_every_chunk_unwritten(monkeypatch):
+    monkeypatch.setattr(services, "BULK_CHUNK", 1)
+    first, held, last = variants("CH-1", "CH-2", "CH-3", stock=4)
+    reserve_stock(reference="DP300", wanted={held.id: 3})
+    main = get_default_warehouse()
+    with pytest.raises(StockTargetsRefused) as refused:
+        bulk_set_on_hand(targets=[StockTarget(v.id, main.id, q) for v, q in ((first, 9), (held, 1), (last, 0))],
+                         reason="import")
+    assert refused.value.extra["skus"] == ["CH-2"]
+    assert levels() == {"CH-1": 4, "CH-2": 4, "CH-3": 4}
+    assert not StockMove.objects.filter(reason="import").exists()
