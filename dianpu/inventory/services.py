@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -343,6 +343,21 @@ def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves: list, refused: lis
     raise DomainError(MESSAGES["stock_busy"], code="conflict", status=409)
 
 
+def _update_levels(rows: list[tuple[int, int, int]]) -> int:
+    """One conditional UPDATE for (level id, on hand read, target) rows; returns the rows changed.
+    A row changes only if its on-hand is still the value read and the target covers what is
+    reserved (SQLite >= 3.33 and PostgreSQL both take UPDATE … FROM a VALUES list)."""
+    table = connection.ops.quote_name(StockLevel._meta.db_table)
+    values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(rows))
+    # VALUES columns are column1..3 in both databases: level id, on hand read, target.
+    sql = (f"UPDATE {table} SET on_hand = wanted.column3 FROM (VALUES {values}) AS wanted "
+           f"WHERE {table}.id = wanted.column1 AND {table}.on_hand = wanted.column2 "
+           f"AND {table}.reserved <= wanted.column3")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        return cursor.rowcount
+
+
 def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
     """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
     return {
@@ -372,14 +387,7 @@ def _bulk_set_attempt(chunk, levels, check_only=False):
         _insert_many(StockLevel, [{"variant_id": v, "warehouse_id": w, "on_hand": q} for v, w, q in missing])
         moves.extend(missing)
     if changes:
-        target_of = [When(pk=pk, then=Value(t)) for pk, (_k, _c, t) in changes.items()]
-        updated = StockLevel.objects.filter(
-            pk__in=list(changes),
-            on_hand=Case(*[When(pk=pk, then=Value(c)) for pk, (_k, c, _t) in changes.items()],
-                         output_field=IntegerField()),
-            reserved__lte=Case(*target_of, output_field=IntegerField()),
-        ).update(on_hand=Case(*target_of, output_field=IntegerField()))
-        if updated != len(changes):
+        if _update_levels([(pk, c, t) for pk, (_k, c, t) in changes.items()]) != len(changes):
             raise _LostRace()
         moves.extend((k[0], k[1], t - c) for k, c, t in changes.values())
     return moves, []
