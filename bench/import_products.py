@@ -158,11 +158,10 @@ def main() -> None:
 
 
 def _has_lxml() -> bool:
-    try:
-        import lxml  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether openpyxl writes through lxml (installed, and not turned off by OPENPYXL_LXML=False)."""
+    from openpyxl.xml import LXML
+
+    return bool(LXML)
 
 
 if __name__ == "__main__":
