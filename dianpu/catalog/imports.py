@@ -203,7 +203,8 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
             raise
         # Stock is checked against what orders hold only when it is written: the whole file is
         # refused (rolled back), each such SKU reported on its line.
-        report.errors = _stock_errors(exc, plan, file_format)
+        report.errors = sorted(report.errors + _stock_errors(exc, plan, file_format),
+                               key=lambda e: (e["line"], e["column"]))
         report.refused = True
         raise ImportRefused(report) from None
     except IntegrityError:
