@@ -51,8 +51,8 @@ def get_cart_summary(cart: Cart) -> CartSummary:
         images = list(product.images.all())
         views.append(CartLineView(
             sku=ln.variant.sku, product_name=product.display_name, product_slug=product.slug,
-            variant_label=ln.variant.option_label, unit_price=ln.variant.price, quantity=ln.quantity,
-            line_total=ln.variant.price * ln.quantity, available=available.get(ln.variant_id, 0),
+            variant_label=ln.variant.option_label, unit_price=ln.variant.selling_price, quantity=ln.quantity,
+            line_total=ln.variant.selling_price * ln.quantity, available=available.get(ln.variant_id, 0),
             thumbnail_url=images[0].thumbnail.url if images and images[0].thumbnail else "",
         ))
     return CartSummary(token=cart.token, lines=views, subtotal=sum((v.line_total for v in views), Decimal("0.00")))

@@ -96,7 +96,8 @@ def _detail(request, product: Product, staff: bool) -> dict:
         "images": [{"id": i.pk, "url": _image_url(request, i.image), "thumbnail_url": _image_url(request, i.thumbnail),
                     "alt": i.alt_text} for i in product.images.all()],
         "variants": [{
-            "sku": v.sku, "options": v.options, "price": v.price, "compare_at_price": v.compare_at_price,
+            "sku": v.sku, "options": v.options, "price": v.price, "selling_price": v.selling_price,
+            "compare_at_price": v.compare_at_price,
             "stock_available": available.get(v.id, 0), "in_stock": available.get(v.id, 0) > 0,
             "weight_grams": v.weight_grams, "barcode": v.barcode,
             **({"cost_price": v.cost_price, "stock_on_hand": on_hand.get(v.id, 0), "is_active": v.is_active,

@@ -198,6 +198,15 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     try:
         with transaction.atomic():
             _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address)
+    except DomainError as exc:
+        if exc.code != "stock_below_reserved":
+            raise
+        # Stock is checked against what orders hold only when it is written: the whole file is
+        # refused (rolled back), each such SKU reported on its line.
+        report.errors = sorted(report.errors + _stock_errors(exc, plan, file_format),
+                               key=lambda e: (e["line"], e["column"]))
+        report.refused = True
+        raise ImportRefused(report) from None
     except IntegrityError:
         # Someone created one of these SKUs or slugs meanwhile: nothing of this file was written.
         raise DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409) from None
@@ -205,10 +214,23 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     return report
 
 
+STOCK_COLUMNS = {pf.NATIVE: "stock", pf.SHOPIFY: "Variant Inventory Qty", pf.WOOCOMMERCE: "Stock"}
+
+
+def _stock_errors(exc: DomainError, plan, file_format: str) -> list[dict]:
+    errors = []
+    for refused in exc.extra.get("refused", []):
+        sku = refused["sku"]
+        errors.append({"line": plan.stock_lines.get(sku, 0), "column": STOCK_COLUMNS.get(file_format, "stock"),
+                       "code": "stock_below_reserved", "reason": refused["detail"],
+                       "value": str(refused["target"])})
+    return sorted(errors, key=lambda e: e["line"])
+
+
 def _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address) -> int:
     """The write phase (inside the caller's transaction); returns how many SKUs' stock changed."""
     plan.write(actor, progress, total)
-    stock_changed = set_stock(plan.stock) if set_stock and plan.stock else 0
+    stock_changed = set_stock(plan.stock, filename=filename) if set_stock and plan.stock else 0
     report.stock_rows = stock_changed or 0
     if not report.changed and not stock_changed:
         return 0
@@ -382,9 +404,9 @@ def _insert_rows(model, objects: list) -> None:
 
 
 def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
-    """min_price and search document of a new product, from the SKUs that are written."""
+    """min_price (the lowest selling price) and search document of a new product, from the SKUs that are written."""
     category = product.category
-    product.min_price = min((v.price for v in variants), default=Decimal("0"))
+    product.min_price = min((v.selling_price for v in variants), default=Decimal("0"))
     product.search_document = build_search_document(
         product.name, product.name_en, product.brand, " ".join(group.fields.get("tags", ())),
         " ".join(v.sku for v in variants), category.name if category else "", category.name_en if category else "",

@@ -60,6 +60,7 @@ ROW_ERRORS = {
     "type_unsupported": _("不支持的商品类型（只支持 simple、variable、variation）"),
     "parent_unknown": _("找不到父商品"),
     "below_floor": _("价格低于底价（成本 × (1 + 最低毛利率)）"),
+    "stock_below_reserved": _("库存低于已占用数量（已有订单占用）"),
 }
 
 

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .domain import pricing
 
 
 def _localized(obj, field: str) -> str:
@@ -168,6 +171,16 @@ class Variant(models.Model):
     @property
     def option_label(self) -> str:
         return " / ".join(str(v) for v in (self.options or {}).values())
+
+    @property
+    def selling_price(self) -> Decimal:
+        """What a shopper pays for one unit (see `domain.pricing.selling_price`)."""
+        return pricing.selling_price(self.price, self.sale_price)
+
+    @property
+    def struck_price(self) -> Decimal | None:
+        """The price shown struck through next to `selling_price`, if any."""
+        return pricing.struck_price(self.price, self.compare_at_price, self.selling_price)
 
 
 def product_image_path(instance, filename):

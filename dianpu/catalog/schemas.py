@@ -7,7 +7,8 @@ from ninja import Field, Schema
 class VariantOut(Schema):
     sku: str
     options: dict
-    price: Decimal
+    price: Decimal = Field(description="List price (标价)")
+    selling_price: Decimal = Field(description="What a shopper pays per unit: the sale price when set and lower")
     compare_at_price: Decimal | None
     stock_available: int
     in_stock: bool

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -49,7 +49,7 @@ def _unique_slug(base: str, exclude_pk: int | None = None) -> str:
 
 def refresh_derived_fields(product: Product) -> None:
     """Recompute what is kept from the variants and texts: min price and search document."""
-    product.min_price = product.variants.filter(is_active=True).aggregate(m=Min("price"))["m"] or Decimal("0")
+    product.min_price = min((v.selling_price for v in product.variants.filter(is_active=True)), default=Decimal("0"))
     skus = " ".join(product.variants.values_list("sku", flat=True))
     tags = " ".join(product.tags.values_list("name", flat=True))
     category = product.category

@@ -7,29 +7,25 @@ import use case."""
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from dianpu.inventory.queries import get_on_hand_by_variant
-from dianpu.inventory.services import get_default_warehouse, set_on_hand
+from dianpu.inventory.queries import get_on_hand_by_variant  # noqa: F401  (re-exported for the export command)
+from dianpu.inventory.services import StockTarget, bulk_set_on_hand, get_default_warehouse
 
 from . import imports, services
 from .models import Variant
 
 
 def stock_setter(actor, reason: str = "import"):
-    """A function SKU -> on hand that sets the default warehouse's on-hand where it differs."""
+    """A function (SKU -> on hand, filename) that brings the default warehouse's on-hand to the
+    file's figures in bulk (inventory's `bulk_set_on_hand`, one ledger row per changed SKU)."""
 
-    def set_imported_stock(stock_by_sku: dict[str, int]) -> int:
+    def set_imported_stock(stock_by_sku: dict[str, int], filename: str = "") -> int:
         warehouse = get_default_warehouse()
-        changed = 0
         skus = list(stock_by_sku)
+        targets = []
         for start in range(0, len(skus), 2000):
-            variants = list(Variant.objects.filter(sku__in=skus[start: start + 2000]))
-            on_hand = get_on_hand_by_variant([v.id for v in variants], warehouse=warehouse)
-            for variant in variants:
-                quantity = stock_by_sku[variant.sku]
-                if on_hand.get(variant.id, 0) != quantity:
-                    set_on_hand(variant=variant, quantity=quantity, reason=reason, actor=actor, warehouse=warehouse)
-                    changed += 1
-        return changed
+            for variant_id, sku in Variant.objects.filter(sku__in=skus[start: start + 2000]).values_list("pk", "sku"):
+                targets.append(StockTarget(variant_id, warehouse.pk, stock_by_sku[sku]))
+        return bulk_set_on_hand(targets=targets, reason=f"{reason} {filename}".strip(), actor=actor)
 
     return set_imported_stock
 

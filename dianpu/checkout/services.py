@@ -53,10 +53,10 @@ class PricedCart:
 
 
 def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "") -> PricedCart:
-    """List prices, then the promotion engine: line discounts, shipping discounts, the rules used.
-    A coupon that cannot apply raises 422 with a code saying why."""
+    """Selling prices (a sale price when lower), then the promotion engine: line discounts, shipping
+    discounts, the rules used. A coupon that cannot apply raises 422 with a code saying why."""
     items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
-    subtotal = sum((it.variant.price * it.quantity for it in items), Decimal("0.00"))
+    subtotal = sum((it.variant.selling_price * it.quantity for it in items), Decimal("0.00"))
     weight = sum(it.variant.weight_grams * it.quantity for it in items)
 
     def fee_on(merchandise_total: Decimal) -> Decimal:
@@ -85,7 +85,7 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
     for it, priced_line in zip(items, result.lines):
         v = it.variant
         lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
-                               variant_label=v.option_label, unit_price=v.price, quantity=it.quantity,
+                               variant_label=v.option_label, unit_price=v.selling_price, quantity=it.quantity,
                                discount_total=priced_line.discount))
     return PricedCart(lines, method, result.subtotal, result.shipping_total, result.discount_total, pricing)
 

@@ -107,7 +107,7 @@ class QuotesOut(Schema):
 def shipping_quotes(request, payload: QuoteIn):
     variants = get_variants_by_sku([ln.sku for ln in payload.lines])
     known = [(variants[ln.sku], ln.quantity) for ln in payload.lines if ln.sku in variants]
-    subtotal = sum((v.price * q for v, q in known), Decimal("0.00"))
+    subtotal = sum((v.selling_price * q for v, q in known), Decimal("0.00"))
     weight = sum(v.weight_grams * q for v, q in known)
     discount = price_cart(items=[CartItem(v, q) for v, q in known], strict=False).result.discount_total if known \
         else Decimal("0.00")

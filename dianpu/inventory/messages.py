@@ -20,6 +20,9 @@ MESSAGES = {
     "stocktake_empty": _("盘点单还没有录入任何实盘数量。"),
     "cost_invalid": _("成本价必须是不小于 0 的金额。"),
     "window_invalid": _("统计窗口只能是 7、14 或 30 天。"),
+    "stock_below_reserved": _("%(sku)s 的目标在库数量 %(target)s 小于已占用数量 %(reserved)s。"),
+    "stock_busy": _("库存正在被频繁修改，请稍后重试。"),
+    "stock_targets_below_reserved": _("%(count)s 个 SKU 的目标在库数量小于已占用数量，未做任何修改：%(skus)s"),
 }
 
 # Why stock was adjusted by hand: code -> label. The ledger row keeps "label: note".

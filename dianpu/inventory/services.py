@@ -7,10 +7,11 @@ someone else got there first, and the whole placement rolls back.
 
 import re
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -199,6 +200,197 @@ def _adjust_from(level, variant, current, quantity, reason, actor, ip_address):
                  reason=reason, ip_address=ip_address)
     level.refresh_from_db()
     return level
+
+
+# --- many levels at once (product import, opening stock) --------------------------------------
+
+BULK_CHUNK = 500
+BULK_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class StockTarget:
+    """Bring the level of `variant_id` in `warehouse_id` to `on_hand`."""
+
+    variant_id: int
+    warehouse_id: int
+    on_hand: int
+
+
+@dataclass
+class StockBelowReserved:
+    variant_id: int
+    sku: str
+    target: int
+    reserved: int
+
+    @property
+    def text(self) -> str:
+        return str(MESSAGES["stock_below_reserved"]) % {"sku": self.sku, "target": self.target,
+                                                        "reserved": self.reserved}
+
+
+class StockTargetsRefused(DomainError):
+    """Some targets are below what is reserved: nothing of the call was written."""
+
+    code = "stock_below_reserved"
+    status = 422
+
+    def __init__(self, refused: list[StockBelowReserved]):
+        refused = sorted(refused, key=lambda r: r.sku)
+        shown = "、".join(r.sku for r in refused[:20]) + ("…" if len(refused) > 20 else "")
+        super().__init__(str(MESSAGES["stock_targets_below_reserved"]) % {"count": len(refused), "skus": shown},
+                         skus=[r.sku for r in refused],
+                         refused=[{"sku": r.sku, "target": r.target, "reserved": r.reserved, "detail": r.text}
+                                  for r in refused])
+        self.refused = refused
+
+
+def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor=None,
+                     ip_address: str | None = None) -> int:
+    """Bring many stock levels to their target on-hand with set-based SQL; returns how many changed.
+
+    All or nothing, in the caller's transaction (or its own): missing levels are inserted in bulk,
+    changed ones updated by one conditional UPDATE per chunk (`on_hand` still what was read and
+    `reserved <= target`, so a reservation landing meanwhile is never undercut), and every change
+    gets one `adjustment` ledger row, so the ledger still sums to every level. Unchanged levels
+    write nothing. A target below what is reserved raises StockTargetsRefused naming every such
+    SKU, and nothing is written."""
+    wanted: dict[tuple[int, int], int] = {}
+    for t in targets:
+        if isinstance(t.on_hand, bool) or not isinstance(t.on_hand, int) or t.on_hand < 0:
+            raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422,
+                              variant_id=t.variant_id)
+        wanted[(t.variant_id, t.warehouse_id)] = t.on_hand
+    if not wanted:
+        return 0
+    now, person, reason, reference = clock.now(), _person(actor), (reason or "")[:200], (reference or "")[:40]
+    moves: list[tuple[int, int, int]] = []  # (variant, warehouse, on-hand delta)
+    refused: list[StockBelowReserved] = []
+    with transaction.atomic():
+        keys = list(wanted)
+        for start in range(0, len(keys), BULK_CHUNK):
+            chunk = {k: wanted[k] for k in keys[start: start + BULK_CHUNK]}
+            _bulk_set_chunk(chunk, moves, refused)
+        if refused:
+            raise StockTargetsRefused(_name_refused(refused))
+        _insert_many(StockMove, [
+            {"variant_id": v, "warehouse_id": w, "kind": StockMove.Kind.ADJUSTMENT.value, "on_hand_delta": delta,
+             "reference": reference, "reason": reason, "actor_id": person.pk if person else None, "created_at": now}
+            for v, w, delta in moves])
+        if moves:
+            record_audit(actor=actor, action="stock.bulk_set", object_type="inventory.stocklevel",
+                         object_repr=(reference or reason)[:200], reason=reason, ip_address=ip_address,
+                         changes={"levels_changed": (None, len(moves)),
+                                  "units_delta": (None, sum(delta for _v, _w, delta in moves))})
+    return len(moves)
+
+
+def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
+    """INSERT rows (field attname -> value) with one executemany per batch. Django's bulk_create
+    spends most of a 100,000-row import preparing values field by field; here each column is
+    prepared once when all rows share a value (defaults, the time), and plain ints and text go to
+    the driver as they are. Columns the rows do not name get the field's default."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    named = set(rows[0])
+    columns, getters = [], []
+    for f in fields:
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in named:
+            sample = rows[0][f.attname]
+            if sample is None or isinstance(sample, (int, str)) and not isinstance(sample, bool):
+                getters.append(lambda row, key=f.attname: row[key])
+            else:  # e.g. the same datetime on every row: prepared once
+                prepared = f.get_db_prep_save(sample, connection)
+                getters.append(lambda row, value=prepared: value)
+        else:
+            prepared = f.get_db_prep_save(f.get_default(), connection)
+            getters.append(lambda row, value=prepared: value)
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start: start + batch]])
+
+
+def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
+    skus = {}
+    ids = [r.variant_id for r in refused]
+    for start in range(0, len(ids), 2000):
+        skus.update(Variant.objects.filter(pk__in=ids[start: start + 2000]).values_list("pk", "sku"))
+    for r in refused:
+        r.sku = skus.get(r.variant_id, str(r.variant_id))
+    return refused
+
+
+def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves: list, refused: list) -> None:
+    """One chunk, in a savepoint: read, insert missing levels, one conditional UPDATE. If a row
+    moved between the read and the UPDATE (a reservation, a sale), the savepoint is rolled back
+    and the chunk planned again from fresh values."""
+    for _attempt in range(BULK_ATTEMPTS):
+        levels = _read_levels(chunk)
+        try:
+            with transaction.atomic():
+                # Once a SKU is refused the call writes nothing: later chunks are only checked.
+                chunk_moves, chunk_refused = _bulk_set_attempt(chunk, levels, check_only=bool(refused))
+        except _LostRace:
+            continue
+        moves.extend(chunk_moves)
+        refused.extend(chunk_refused)
+        return
+    raise DomainError(MESSAGES["stock_busy"], code="conflict", status=409)
+
+
+def _update_levels(rows: list[tuple[int, int, int]]) -> int:
+    """One conditional UPDATE for (level id, on hand read, target) rows; returns the rows changed.
+    A row changes only if its on-hand is still the value read and the target covers what is
+    reserved (SQLite >= 3.33 and PostgreSQL both take UPDATE … FROM a VALUES list)."""
+    table = connection.ops.quote_name(StockLevel._meta.db_table)
+    values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(rows))
+    # VALUES columns are column1..3 in both databases: level id, on hand read, target.
+    sql = (f"UPDATE {table} SET on_hand = wanted.column3 FROM (VALUES {values}) AS wanted "
+           f"WHERE {table}.id = wanted.column1 AND {table}.on_hand = wanted.column2 "
+           f"AND {table}.reserved <= wanted.column3")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        return cursor.rowcount
+
+
+def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
+    return {
+        (v, w): (pk, on_hand, reserved)
+        for pk, v, w, on_hand, reserved in StockLevel.objects.filter(
+            variant_id__in={v for v, _w in chunk}).values_list("pk", "variant_id", "warehouse_id", "on_hand", "reserved")
+        if (v, w) in chunk
+    }
+
+
+def _bulk_set_attempt(chunk, levels, check_only=False):
+    moves, refused, changes = [], [], {}
+    # A level created meanwhile by someone else breaks the unique constraint: the caller's
+    # transaction refuses the whole call.
+    missing = [(v, w, q) for (v, w), q in chunk.items() if (v, w) not in levels and q > 0]
+    for key, (pk, on_hand, reserved) in levels.items():
+        target = chunk[key]
+        if target == on_hand:
+            continue
+        if target < reserved:
+            refused.append(StockBelowReserved(key[0], "", target, reserved))
+        else:
+            changes[pk] = (key, on_hand, target)
+    if refused or check_only:
+        return [], refused
+    if missing:
+        _insert_many(StockLevel, [{"variant_id": v, "warehouse_id": w, "on_hand": q} for v, w, q in missing])
+        moves.extend(missing)
+    if changes:
+        if _update_levels([(pk, c, t) for pk, (_k, c, t) in changes.items()]) != len(changes):
+            raise _LostRace()
+        moves.extend((k[0], k[1], t - c) for k, c, t in changes.values())
+    return moves, []
 
 
 @transaction.atomic

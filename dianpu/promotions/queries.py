@@ -49,7 +49,7 @@ def line_facts(items: list[CartItem]) -> tuple:
     for product_id, slug in _product_tags(product_ids):
         tags.setdefault(product_id, set()).add(slug)
     return tuple(
-        LineFacts(sku=it.variant.sku, unit_price=it.variant.price, quantity=it.quantity,
+        LineFacts(sku=it.variant.sku, unit_price=it.variant.selling_price, quantity=it.quantity,
                   product_id=it.variant.product_id,
                   categories=categories.get(it.variant.product.category_id, frozenset()),
                   tags=frozenset(tags.get(it.variant.product_id, ())), brand=it.variant.product.brand,

@@ -274,12 +274,12 @@ def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str
             raise _error("exchange_sku_unknown", sku=sku)
         if old.variant is None or variant.product_id != old.variant.product_id:
             raise _error("exchange_other_product", sku=sku)
-        price = variant.price * line.quantity
+        price = variant.selling_price * line.quantity
         credit = min(price, old.paid_for(line.quantity))
         credit_total += credit
         inputs.append(LineInput(variant_id=variant.pk, product_id=variant.product_id, sku=variant.sku,
                                 product_name=old.product_name, variant_label=variant.option_label,
-                                unit_price=variant.price, quantity=line.quantity, discount_total=credit))
+                                unit_price=variant.selling_price, quantity=line.quantity, discount_total=credit))
     new = create_order(
         customer=order.customer, email=order.email, lines=inputs,
         address=AddressInput(name=order.ship_name, phone=order.ship_phone, country=order.ship_country,

@@ -48,7 +48,7 @@ def product_json_ld(*, product, variants, available: dict[int, int], url: str, i
         {
             "@type": "Offer",
             "sku": v.sku,
-            "price": f"{v.price:.2f}",
+            "price": f"{v.selling_price:.2f}",
             "priceCurrency": settings.SHOP_CURRENCY,
             "availability": "https://schema.org/" + ("InStock" if available.get(v.id, 0) > 0 else "OutOfStock"),
             "url": url,
@@ -70,7 +70,7 @@ def product_json_ld(*, product, variants, available: dict[int, int], url: str, i
     if len(offers) == 1:
         data["offers"] = offers[0]
     elif offers:
-        prices = [v.price for v in variants]
+        prices = [v.selling_price for v in variants]
         in_stock = any(available.get(v.id, 0) > 0 for v in variants)
         data["offers"] = {
             "@type": "AggregateOffer",

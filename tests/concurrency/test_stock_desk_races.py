@@ -79,3 +79,30 @@ def test_concurrent_receipts_never_receive_more_than_ordered():
     assert (order.status, order.lines.get().quantity_received) == ("received", 6)
     assert StockLevel.objects.get(variant=variant).on_hand == 6
     assert StockMove.objects.filter(variant=variant, kind="receipt").count() == 3
+
+
+def test_reservations_racing_a_bulk_stock_import_never_leave_on_hand_below_reserved():
+    """Checkouts reserve 3 units each while an import brings on-hand from 20 down to 9: whatever the
+    order, on-hand never drops below what is held, and the ledger sums to the level."""
+    from dianpu.inventory.services import StockTarget, StockTargetsRefused, bulk_set_on_hand, reserve_stock
+
+    variant = make_product(stock=20, skus=["RACE-IMPORT"]).variants.get()
+    main = get_default_warehouse()
+
+    def work(i):
+        if i == 0:
+            return bulk_set_on_hand(targets=[StockTarget(variant.id, main.id, 9)], reason="import race.csv")
+        return reserve_stock(reference=f"DP-R{i}", wanted={variant.id: 3})
+
+    results = run_in_threads(5, work)
+    level = StockLevel.objects.get(variant=variant, warehouse=main)
+    assert level.on_hand >= level.reserved
+    reserved = [r for r in results[1:] if isinstance(r, list)]
+    assert level.reserved == 3 * len(reserved)
+    if isinstance(results[0], StockTargetsRefused):
+        assert level.on_hand == 20 and level.reserved > 9
+    else:
+        assert results[0] in (0, 1), results
+        assert level.on_hand == 9 and level.reserved <= 9
+    sums = StockMove.objects.filter(variant=variant).aggregate(h=Sum("on_hand_delta"), r=Sum("reserved_delta"))
+    assert (sums["h"], sums["r"]) == (level.on_hand, level.reserved)

@@ -23,6 +23,29 @@ def calculate_floor(cost: Decimal | None, margin_percent: Decimal | None) -> Dec
     return rounded if rounded >= floor else rounded + FEN
 
 
+def selling_price(price: Decimal, sale_price: Decimal | None = None, member_price: Decimal | None = None, *,
+                  is_member: bool = False) -> Decimal:
+    """The unit price a SKU sells at — the one rule every reader uses (storefront, cart, quote,
+    checkout, API): the list price, the sale price when set and lower, and for a member the member
+    price when set and lower still."""
+    best = price
+    if sale_price is not None and sale_price < best:
+        best = sale_price
+    if is_member and member_price is not None and member_price < best:
+        best = member_price
+    return best
+
+
+def struck_price(price: Decimal, compare_at_price: Decimal | None, selling: Decimal) -> Decimal | None:
+    """The higher price shown struck through beside the selling price: the list price when the SKU
+    sells below it, else the compare-at price when it is higher; None when there is nothing to strike."""
+    if selling < price:
+        return price
+    if compare_at_price is not None and compare_at_price > selling:
+        return compare_at_price
+    return None
+
+
 def is_below_floor(price: Decimal | None, floor: Decimal | None) -> bool:
     return price is not None and floor is not None and price < floor
 

@@ -50,7 +50,7 @@ def test_native_csv_creates_products_with_their_skus_prices_and_stock():
     assert (report.file_format, report.products_created, report.variants_created) == ("native", 2, 3)
     tee = Product.objects.get(slug="cotton-tee")
     assert (tee.name, tee.name_en, tee.status, tee.category.name, tee.min_price) == (
-        "纯棉T恤", "Cotton Tee", "listed", "服装", Decimal("59.00"))
+        "纯棉T恤", "Cotton Tee", "listed", "服装", Decimal("49.00"))  # the lowest selling price: TEE-S's sale price
     assert sorted(t.name for t in tee.tags.all()) == ["夏季", "新品"]
     s = Variant.objects.get(sku="TEE-S")
     assert (s.options, s.price, s.sale_price, s.member_price, s.cost_price, s.weight_grams) == (
@@ -69,6 +69,39 @@ def test_importing_the_same_file_again_changes_nothing():
             again.variants_unchanged, again.stock_rows) == (0, 0, 0, 0, 3, 0)
     assert dict(Product.objects.values_list("slug", "updated_at")) == versions
     assert (AuditEntry.objects.count(), PriceHistory.objects.count()) == (audits, history)
+
+
+def test_stock_columns_write_one_ledger_row_per_changed_sku_named_after_the_file():
+    from dianpu.inventory.models import StockMove
+
+    run(native_csv(TEE_ROWS), filename="tees.csv")
+    assert sorted(StockMove.objects.filter(kind="adjustment").values_list("variant__sku", "on_hand_delta", "reason")) == [
+        ("TEE-M", 5, "import tees.csv"), ("TEE-S", 10, "import tees.csv")]
+    moves = StockMove.objects.count()
+    rows = [row[:] for row in TEE_ROWS]
+    rows[1][-1] = "8"
+    report = run(native_csv(rows), filename="recount.csv")
+    assert (report.stock_rows, stock_of("TEE-S"), stock_of("TEE-M")) == (1, 10, 8)
+    assert list(StockMove.objects.order_by("pk").values_list("variant__sku", "on_hand_delta", "reason")[moves:]) == [
+        ("TEE-M", 3, "import recount.csv")]
+
+
+def test_stock_below_what_orders_hold_refuses_the_whole_file_naming_line_and_sku():
+    from dianpu.inventory.models import StockMove
+    from dianpu.inventory.services import reserve_stock
+
+    run(native_csv(TEE_ROWS))
+    reserve_stock(reference="DP9", wanted={Variant.objects.get(sku="TEE-M").id: 4})
+    rows = [row[:] for row in TEE_ROWS]
+    rows[0][8], rows[0][-1], rows[1][-1] = "69.00", "12", "3"  # a price change, stock up, stock below the 4 held
+    moves, audits = StockMove.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        run(native_csv(rows))
+    errors = refused.value.report.errors
+    assert [(e["line"], e["column"], e["code"], e["value"]) for e in errors] == [(3, "stock", "stock_below_reserved", "3")]
+    assert "TEE-M" in errors[0]["reason"]
+    assert (Variant.objects.get(sku="TEE-S").price, stock_of("TEE-S"), stock_of("TEE-M")) == (Decimal("59.00"), 10, 5)
+    assert (StockMove.objects.count(), AuditEntry.objects.count()) == (moves, audits)
 
 
 def test_a_changed_price_is_updated_with_its_price_history():
