@@ -201,7 +201,7 @@ def _job_out(job: ImportJob) -> dict:
     return {"id": job.pk, "filename": job.filename, "file_format": job.file_format, "state": job.state,
             "dry_run": job.dry_run, "skip_bad_rows": job.skip_bad_rows, "total_rows": job.total_rows,
             "processed_rows": job.processed_rows, "percent": job.percent, "summary": job.summary,
-            "errors": job.errors[:1000]}
+            "errors": imports.list_job_errors(job, 1000)}
 
 
 @router.post("/product-imports", response={202: ImportJobOut}, auth=StaffToken(),
@@ -220,7 +220,7 @@ def create_import(request, file: File[UploadedFile], file_format: Form[str] = "a
             summary="The 50 most recent imports, newest first (errors trimmed to the first 20 each)")
 def list_imports(request):
     require_perm(request.auth, roles.VIEW_CATALOG)
-    return [{**_job_out(job), "errors": job.errors[:20]} for job in ImportJob.objects.all()[:50]]
+    return [{**_job_out(job), "errors": imports.list_job_errors(job, 20)} for job in ImportJob.objects.all()[:50]]
 
 
 @router.get("/product-imports/{job_id}", response=ImportJobOut, auth=StaffToken(),

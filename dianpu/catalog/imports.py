@@ -26,7 +26,7 @@ from .domain import product_files as pf
 from .domain.pricing import calculate_floor, resolve_margin_percent
 from .domain.search import build_search_document
 from .domain.slugs import first_free_slug, is_valid_slug, make_slug
-from .messages import MESSAGES, row_error_text, table_error_text
+from .messages import MESSAGES, ROW_ERRORS, row_error_text, table_error_text
 from .models import Category, ImportJob, MarginRule, PriceHistory, Product, Tag, Variant
 from .spreadsheets import TableError, read_table
 
@@ -716,6 +716,13 @@ def _may_set_stock(user) -> bool:
     from dianpu.accounts.domain.roles import ADJUST_STOCK
 
     return user is None or user.has_perm(ADJUST_STOCK)
+
+
+def list_job_errors(job: ImportJob, limit: int | None = None) -> list[dict]:
+    """A job's row errors with their reasons in the reader's language (the job may have run in
+    the worker under another one); reasons with details of their own are kept as written."""
+    rows = job.errors if limit is None else job.errors[:limit]
+    return [{**e, "reason": row_error_text(e["code"])} if e.get("code") in ROW_ERRORS else e for e in rows]
 
 
 def error_report_rows(job: ImportJob):

@@ -76,7 +76,7 @@ def _job(job_id: int) -> ImportJob:
 def import_job(request, job_id: int):
     job = _job(job_id)
     template = "catalog/console/_import_progress.html" if request.headers.get("HX-Request") else "catalog/console/import_job.html"
-    return render(request, template, {"job": job, "errors": job.errors[:200],
+    return render(request, template, {"job": job, "errors": imports.list_job_errors(job, 200),
                                       "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)})
 
 
