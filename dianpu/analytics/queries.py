@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
 from dianpu.catalog.models import Product
@@ -13,13 +14,13 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .domain.flags import FlagRule, evaluate_flag
-from .domain.tracking import STAGE_OF_KIND, Kind
+from .domain.tracking import STAGE_OF_KIND, Kind, Stage
 from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorDay
 from .shopdays import days_between, period_bounds, previous_period
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits", "paid_visits")
 
 
 def rate(part, whole, places: int = 4) -> float:
@@ -43,6 +44,13 @@ def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, 
             "refunds": refunds, "visitors": visitors, "conversion_rate": rate(orders, visitors), **extra}
 
 
+def count_visitors(date_from: date, date_to: date) -> int:
+    """Distinct visitors of the period: each is counted on its first day in the period — the row
+    whose previous day seen is before the period (or none). One count over the (day, prev_day) index."""
+    return VisitorDay.objects.filter(Q(prev_day__isnull=True) | Q(prev_day__lt=date_from),
+                                     day__range=(date_from, date_to)).count()
+
+
 def get_summary(date_from: date, date_to: date) -> dict:
     """Orders placed in the period and not cancelled, their sales, the money refunded in the period,
     distinct visitors; conversion = orders ÷ visitors. From the rollups."""
@@ -50,7 +58,7 @@ def get_summary(date_from: date, date_to: date) -> dict:
         orders=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds"), refund_count=Sum("refund_count"),
         new=Sum("new_customer_orders"), returning=Sum("returning_customer_orders"), visits=Sum("visits"),
         page_views=Sum("page_views"))
-    visitors = VisitorDay.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    visitors = count_visitors(date_from, date_to)
     sales, refunds = _money(agg["sales"]), _money(agg["refunds"])
     return _summary_from(agg["orders"] or 0, sales, refunds, visitors, refund_count=agg["refund_count"] or 0,
                          refund_rate=rate(refunds, sales), new_customer_orders=agg["new"] or 0,
@@ -65,7 +73,8 @@ def raw_summary(date_from: date, date_to: date) -> dict:
         status=Order.Status.CANCELLED).aggregate(orders=Count("id"), sales=Sum("grand_total"))
     refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start,
                                     created_at__lt=end).aggregate(total=Sum("amount"))["total"]
-    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).exclude(kind=Kind.PAID).values(
+        "visitor_id").distinct().count()
     return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
 
 
@@ -105,8 +114,8 @@ PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_car
 def _bestseller_item(product, figures: dict, flag) -> dict:
     visitors = figures["visitors"]
     return {
-        "product_id": product.id if product else None, "slug": product.slug if product else "",
-        "name": product.name if product else "", "visitors": visitors, "views": figures["views"],
+        "product_id": product[0] if product else None, "slug": product[1] if product else "",
+        "name": product[2] if product else "", "visitors": visitors, "views": figures["views"],
         "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
         if figures["dwell_samples"] else 0.0,
         "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
@@ -117,26 +126,45 @@ def _bestseller_item(product, figures: dict, flag) -> dict:
     }
 
 
+def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[int, dict[str, list]]:
+    """Per product, each flag metric day by day over the window: one plain read of the columns
+    needed (the flag-window index covers the default metrics), no model or converter per row."""
+    position = {_db_day(d): i for i, d in enumerate(window)}
+    table = DailyProductStat._meta.db_table
+    columns = ", ".join(DailyProductStat._meta.get_field(m).column for m in metrics)
+    money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
+    series: dict[int, dict[str, list]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT product_id, day, {columns} FROM {table} WHERE day >= %s AND day <= %s",
+                       [_db_day(window[0]), _db_day(window[-1])])
+        for product_id, row_day, *figures in cursor.fetchall():
+            by_metric = series.get(product_id)
+            if by_metric is None:
+                by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
+            at = position[row_day if isinstance(row_day, str) else _db_day(row_day)]
+            for metric, is_money, value in zip(metrics, money, figures):
+                # SQLite hands sums of money back as floats: round to cents so equal amounts compare equal
+                by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
+    return series
+
+
+def _db_day(day: date) -> str:
+    return day.isoformat()
+
+
 def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
     """Per product, the day's figures and its flag (from the days before, settings.ANALYTICS_FLAG_RULE).
     Products with any figure in the flag window are listed, best sellers first."""
     rule = flag_rule()
     window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
-    position = {d: i for i, d in enumerate(window)}
-    series: dict[int, dict[str, list]] = {}
-    for product_id, row_day, *figures in DailyProductStat.objects.filter(day__range=(window[0], day)).values_list(
-            "product_id", "day", *rule.metrics).iterator(chunk_size=10_000):
-        by_metric = series.get(product_id)
-        if by_metric is None:
-            by_metric = series[product_id] = {m: [0] * len(window) for m in rule.metrics}
-        for metric, value in zip(rule.metrics, figures):
-            by_metric[metric][position[row_day]] = value
+    series = _flag_window_series(window, rule.metrics)
     today = {row[0]: row[1:] for row in DailyProductStat.objects.filter(day=day).values_list(
         "product_id", *PRODUCT_FIGURES)}
     empty = (0,) * len(PRODUCT_FIGURES)
     flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
     shown = [p for p in series if flags[p] is not None or not flagged_only]
-    products = {p.id: p for p in Product.objects.filter(id__in=shown).only("id", "slug", "name")}
+    products = {pk: (pk, slug, name) for pk, slug, name in Product.objects.filter(id__in=shown).values_list(
+        "id", "slug", "name")}
     items = [_bestseller_item(products.get(p), dict(zip(PRODUCT_FIGURES, today.get(p, empty))), flags[p])
              for p in shown]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
@@ -206,11 +234,14 @@ def get_funnel(date_from: date, date_to: date, *, by: str = "") -> dict:
 
 
 def raw_funnel_counts(date_from: date, date_to: date) -> dict:
-    """Funnel counts straight from the events: per visit, its first day and its furthest stage."""
-    stage = Case(*[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
+    """Funnel counts straight from the events: per visit, its first day and its furthest stage;
+    a visit whose purchase event names an order that has been paid reached "paid"."""
+    paid_orders = Order.objects.filter(paid_at__isnull=False).values("id")
+    stage = Case(When(kind=Kind.PURCHASE, order_id__in=paid_orders, then=Value(int(Stage.PAID))),
+                 *[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
                  default=Value(1), output_field=IntegerField())
     visits = (TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
-              .values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
+              .exclude(kind=Kind.PAID).values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
               .filter(first_day__range=(date_from, date_to)))
     counts = dict.fromkeys(FUNNEL_STEPS, 0)
     for row in visits.values_list("stage", flat=True).iterator():

@@ -15,7 +15,7 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .shopdays import local_day
-from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, stage_of
+from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
 from .models import (
     CountedRefund,
     DailyProductStat,
@@ -131,7 +131,11 @@ def fold_rows(rows) -> None:
     visitor_days: set = set()
     members: set = set()  # (day, product, kind, visitor)
     sessions: dict = {}
+    paid_sessions: set = set()
     for _id, day, _at, kind, visitor, session, product, dwell, channel, source, device in rows:
+        if kind == Kind.PAID:  # not a visit of its own: it raises the visit it names to "paid"
+            paid_sessions.add(session)
+            continue
         visitor_days.add((day, visitor))
         if kind == Kind.PAGE_VIEW:
             day_deltas[day]["page_views"] += 1
@@ -157,8 +161,10 @@ def fold_rows(rows) -> None:
             sessions[session][5] = stage
 
     # distinct visitors per day, and per product and day: count only memberships that are new
-    for day, _visitor in _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days):
+    new_visitor_days = _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days)
+    for day, _visitor in new_visitor_days:
         day_deltas[day]["visitors"] += 1
+    _link_visitor_days({visitor for _day, visitor in new_visitor_days})
     for day, product, kind, _visitor in _insert_new(ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"),
                                                     members):
         product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
@@ -166,12 +172,21 @@ def fold_rows(rows) -> None:
     # visits and the furthest funnel stage each reached
     source_deltas: dict = defaultdict(Counter)
     existing = {}
-    session_ids = list(sessions)
+    for session in paid_sessions & sessions.keys():
+        sessions[session][5] = int(Stage.PAID)
+    paid_elsewhere = paid_sessions - sessions.keys()
+    session_ids = list(sessions) + list(paid_elsewhere)
     for offset in range(0, len(session_ids), 5000):
         existing.update({row[0]: row for row in VisitStage.objects.filter(
             session_id__in=session_ids[offset:offset + 5000]).values_list(
             "session_id", "day", "channel", "source", "device", "stage")})
     new_stages, raised = [], []
+    for session in paid_elsewhere:  # a visit folded before: raise it (a paid event of no visit is ignored)
+        known = existing.get(session)
+        if known is not None and known[5] < Stage.PAID:
+            raised.append((int(Stage.PAID), session))
+            for reached in range(known[5] + 1, int(Stage.PAID) + 1):
+                source_deltas[known[1:5]][STAGE_COLUMNS[reached]] += 1
     for session, (day, visitor, channel, source, device, stage) in sessions.items():
         known = existing.get(session)
         if known is None:
@@ -196,10 +211,36 @@ def fold_rows(rows) -> None:
     _add_figures(DailySourceStat, ("day", "channel", "source", "device"), source_deltas, FOLD_SOURCE_COLUMNS)
 
 
+def _link_visitor_days(visitors: set) -> None:
+    """Set prev_day (the visitor's previous day seen) on these visitors' membership rows where it
+    changed: a new row, and the row after a day inserted late. Folds are serialized by the cursor lock."""
+    if not visitors:
+        return
+    table = VisitorDay._meta.db_table
+    visitors = list(visitors)
+    changed = []
+    for offset in range(0, len(visitors), 900):
+        days_of: dict = defaultdict(list)
+        for visitor, day, prev in VisitorDay.objects.filter(visitor_id__in=visitors[offset:offset + 900]).values_list(
+                "visitor_id", "day", "prev_day"):
+            days_of[visitor].append((day, prev))
+        for visitor, rows in days_of.items():
+            rows.sort()
+            before = None
+            for day, prev in rows:
+                if prev != before:
+                    changed.append((_db_value(before), visitor, _db_value(day)))
+                before = day
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET prev_day = %s WHERE visitor_id = %s AND day = %s", changed)
+
+
 FOLD_DAY_COLUMNS = ("visitors", "visits", "page_views")
 FOLD_PRODUCT_COLUMNS = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
                         "list_impressions", "list_clicks")
-FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits",
+                       "paid_visits")
 
 
 def _db_value(value):
@@ -265,7 +306,7 @@ def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tupl
 
 
 STAGE_COLUMNS = {1: "visits", 2: "product_view_visits", 3: "cart_visits", 4: "checkout_visits",
-                 5: "purchase_visits"}
+                 5: "purchase_visits", 6: "paid_visits"}
 
 
 # --- orders (called by handlers.py, inside the order change's transaction) --------------------
@@ -328,6 +369,26 @@ def count_order_changed(order_id: int) -> None:
     elif order.paid_at is not None:
         if OrderFact.objects.filter(order_id=order_id, paid=False, cancelled=False).update(paid=True) == 1:
             _count_buyer(fact, +1)
+            record_order_paid(order_id)
+
+
+def record_paid_if_paid_already(order_id: int) -> None:
+    """After a purchase event: an order paid before its purchase event was recorded (e.g. nothing to pay)."""
+    if Order.objects.filter(pk=order_id, paid_at__isnull=False).exists():
+        record_order_paid(order_id)
+
+
+def record_order_paid(order_id: int) -> None:
+    """The order was paid: append a "paid" event to the visit that placed it (named by its purchase
+    event), which the fold turns into the funnel's last step. No purchase event: nothing to mark."""
+    purchase = (TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PURCHASE).order_by("id")
+                .values_list("visitor_id", "session_id", "channel", "source", "utm_campaign", "device").first())
+    if purchase is None or TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PAID).exists():
+        return
+    visitor, session, channel, source, campaign, device = purchase
+    record_events(VisitContext(visitor_id=visitor, session_id=session, channel=channel, source=source,
+                               utm_campaign=campaign, device=device),
+                  [EventInput(kind=Kind.PAID, order_id=order_id)], from_browser=False)
 
 
 def count_refund(refund_id: int) -> None:

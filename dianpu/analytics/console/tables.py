@@ -10,6 +10,7 @@ STEP_LABELS = {
     "visits": lambda: pgettext("funnel step", "访问"), "product_view_visits": lambda: pgettext("funnel step", "浏览商品"),
     "cart_visits": lambda: pgettext("funnel step", "加入购物车"),
     "checkout_visits": lambda: pgettext("funnel step", "进入结算"), "purchase_visits": lambda: pgettext("funnel step", "下单"),
+    "paid_visits": lambda: pgettext("funnel step", "支付"),
 }
 FLAG_LABELS = {"declining": lambda: _("下滑"), "improve_or_replace": lambda: _("需改进或更换")}
 SEGMENT_LABELS = {"high_value": lambda: _("高价值客户"), "loyal": lambda: _("忠诚客户"), "at_risk": lambda: _("流失风险"),
@@ -56,6 +57,7 @@ def source_table(key, title, sources, labels) -> Table:
         Column("cart_visits", STEP_LABELS["cart_visits"](), numeric=True),
         Column("checkout_visits", STEP_LABELS["checkout_visits"](), numeric=True),
         Column("purchase_visits", STEP_LABELS["purchase_visits"](), numeric=True),
+        Column("paid_visits", STEP_LABELS["paid_visits"](), numeric=True),
         Column("conversion_rate", _("转化率"), percent=True)], rows)
 
 
@@ -119,7 +121,7 @@ def row_table(kind, rows, channel_labels, device_labels) -> Table:
         shown = [{**r, "channel": str(channel_labels.get(r["channel"], r["channel"])),
                   "device": str(device_labels.get(r["device"], r["device"])),
                   "stage": STEP_LABELS[("visits", "product_view_visits", "cart_visits", "checkout_visits",
-                                        "purchase_visits")[r["stage"] - 1]]()} for r in rows]
+                                        "purchase_visits", "paid_visits")[r["stage"] - 1]]()} for r in rows]
         return Table("visits", _("访问明细"), [
             Column("day", _("日期")), Column("visitor_id", _("访客")), Column("channel", _("渠道")),
             Column("source", _("来源")), Column("device", _("设备")), Column("stage", _("最远到达"))], shown)
