@@ -121,6 +121,20 @@ class VisitorDay(models.Model):
                    models.Index(fields=["visitor_id", "day"], name="visitor_day_by_visitor")]
 
 
+class VisitorReturnDay(models.Model):
+    """How many visitors seen on `day` were last seen before on `prev_day` (date.min: never before).
+
+    Kept with VisitorDay.prev_day; the distinct visitors of days a..b are the sum over a..b of the
+    rows whose prev_day is before a — a few thousand small rows, whatever the traffic."""
+
+    day = models.DateField()
+    prev_day = models.DateField()
+    visitors = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "prev_day"], name="visitor_return_day_unique")]
+
+
 class ProductVisitorDay(models.Model):
     """Membership: this visitor viewed (kind "view") or carted (kind "cart") this product this day."""
 

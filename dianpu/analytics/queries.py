@@ -15,7 +15,7 @@ from dianpu.payments.models import Refund
 
 from .domain.flags import FlagRule, evaluate_flag
 from .domain.tracking import STAGE_OF_KIND, Kind, Stage
-from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorDay
+from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorReturnDay
 from .shopdays import days_between, period_bounds, previous_period
 
 CENT = Decimal("0.01")
@@ -45,10 +45,10 @@ def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, 
 
 
 def count_visitors(date_from: date, date_to: date) -> int:
-    """Distinct visitors of the period: each is counted on its first day in the period — the row
-    whose previous day seen is before the period (or none). One count over the (day, prev_day) index."""
-    return VisitorDay.objects.filter(Q(prev_day__isnull=True) | Q(prev_day__lt=date_from),
-                                     day__range=(date_from, date_to)).count()
+    """Distinct visitors of the period: each is counted on its first day in the period — the day
+    whose previous day seen is before the period (or none): a sum over VisitorReturnDay."""
+    return VisitorReturnDay.objects.filter(day__range=(date_from, date_to), prev_day__lt=date_from).aggregate(
+        n=Sum("visitors"))["n"] or 0
 
 
 def get_summary(date_from: date, date_to: date) -> dict:

@@ -27,6 +27,7 @@ from .models import (
     ProductVisitorDay,
     TrackingEvent,
     VisitorDay,
+    VisitorReturnDay,
     VisitStage,
 )
 
@@ -164,7 +165,7 @@ def fold_rows(rows) -> None:
     new_visitor_days = _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days)
     for day, _visitor in new_visitor_days:
         day_deltas[day]["visitors"] += 1
-    _link_visitor_days({visitor for _day, visitor in new_visitor_days})
+    returns = _link_visitor_days(set(new_visitor_days))
     for day, product, kind, _visitor in _insert_new(ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"),
                                                     members):
         product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
@@ -207,17 +208,20 @@ def fold_rows(rows) -> None:
             cursor.executemany(f"UPDATE {VisitStage._meta.db_table} SET stage = %s WHERE session_id = %s", raised)
 
     _add_figures(DailyStat, ("day",), {(d,): f for d, f in day_deltas.items()}, FOLD_DAY_COLUMNS)
+    _add_figures(VisitorReturnDay, ("day", "prev_day"), returns, ("visitors",))
     _add_figures(DailyProductStat, ("day", "product_id"), product_deltas, FOLD_PRODUCT_COLUMNS)
     _add_figures(DailySourceStat, ("day", "channel", "source", "device"), source_deltas, FOLD_SOURCE_COLUMNS)
 
 
-def _link_visitor_days(visitors: set) -> None:
-    """Set prev_day (the visitor's previous day seen) on these visitors' membership rows where it
-    changed: a new row, and the row after a day inserted late. Folds are serialized by the cursor lock."""
-    if not visitors:
-        return
+def _link_visitor_days(new_rows: set) -> dict:
+    """Set prev_day (the visitor's previous day seen) on the membership rows of the visitors of
+    `new_rows` ((day, visitor) just inserted) where it changed: a new row, and the row after a day
+    inserted late. Returns the VisitorReturnDay deltas. Folds are serialized by the cursor lock."""
+    returns: dict = defaultdict(Counter)
+    if not new_rows:
+        return returns
     table = VisitorDay._meta.db_table
-    visitors = list(visitors)
+    visitors = list({visitor for _day, visitor in new_rows})
     changed = []
     for offset in range(0, len(visitors), 900):
         days_of: dict = defaultdict(list)
@@ -228,12 +232,21 @@ def _link_visitor_days(visitors: set) -> None:
             rows.sort()
             before = None
             for day, prev in rows:
+                if (day, visitor) in new_rows:
+                    returns[(day, before or NEVER)]["visitors"] += 1
+                elif prev != before:
+                    returns[(day, prev or NEVER)]["visitors"] -= 1
+                    returns[(day, before or NEVER)]["visitors"] += 1
                 if prev != before:
                     changed.append((_db_value(before), visitor, _db_value(day)))
                 before = day
     if changed:
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET prev_day = %s WHERE visitor_id = %s AND day = %s", changed)
+    return returns
+
+
+NEVER = date.min  # VisitorReturnDay.prev_day of a visitor's first day
 
 
 FOLD_DAY_COLUMNS = ("visitors", "visits", "page_views")
@@ -406,7 +419,8 @@ def count_refund(refund_id: int) -> None:
 
 # --- rebuilding (after a bulk import: demo data, the benchmark, a repair) --------------------
 
-ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, ProductVisitorDay, VisitStage, OrderFact,
+ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, VisitorReturnDay, ProductVisitorDay,
+                 VisitStage, OrderFact,
                  ProductBuyerDay, CountedRefund, FoldCursor)
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..tables import Column, Table
+from dianpu.core.tables import Column, Table
 
 STEP_LABELS = {
     "visits": lambda: pgettext("funnel step", "访问"), "product_view_visits": lambda: pgettext("funnel step", "浏览商品"),

@@ -175,7 +175,7 @@ def test_young_events_wait_for_the_next_fold(at, tee):
 
 
 def _snapshot():
-    from dianpu.analytics.models import OrderFact, ProductBuyerDay, VisitorDay, VisitStage
+    from dianpu.analytics.models import OrderFact, ProductBuyerDay, VisitorDay, VisitorReturnDay, VisitStage
 
     return {
         "days": sorted(DailyStat.objects.values_list("day", "orders", "sales", "new_customer_orders",
@@ -187,7 +187,8 @@ def _snapshot():
         "sources": sorted(tuple(r.values()) for r in DailySourceStat.objects.values(
             "day", "channel", "source", "device", "visits", "product_view_visits", "cart_visits", "checkout_visits",
             "purchase_visits", "paid_visits")),
-        "visitors": sorted(VisitorDay.objects.values_list("day", "visitor_id")),
+        "visitors": sorted(VisitorDay.objects.values_list("day", "visitor_id", "prev_day")),
+        "returns": sorted(VisitorReturnDay.objects.filter(visitors__gt=0).values_list("day", "prev_day", "visitors")),
         "visits": sorted(VisitStage.objects.values_list("session_id", "day", "stage")),
         "facts": sorted(OrderFact.objects.values_list("order_id", "day", "is_new_customer", "paid", "cancelled")),
         "buyers": sorted(ProductBuyerDay.objects.filter(orders__gt=0).values_list("day", "product_id", "email",
