@@ -127,29 +127,27 @@ def _bestseller_item(product, figures: dict, flag) -> dict:
 
 
 def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[int, dict[str, list]]:
-    """Per product, each flag metric day by day over the window: one plain read of the columns
-    needed (the flag-window index covers the default metrics), no model or converter per row."""
-    position = {_db_day(d): i for i, d in enumerate(window)}
+    """Per product, each flag metric day by day over the window: one plain read per day of the
+    columns needed (the flag-window index covers the default metrics), no model or converter per
+    row. Money columns are read as `column + 0` — an expression, so SQLite hands back the stored
+    number without the per-row Decimal converter (PostgreSQL gives Decimal either way)."""
     table = DailyProductStat._meta.db_table
-    columns = ", ".join(DailyProductStat._meta.get_field(m).column for m in metrics)
     money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
+    columns = ", ".join(f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
+                        for m, is_money in zip(metrics, money))
     series: dict[int, dict[str, list]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT product_id, day, {columns} FROM {table} WHERE day >= %s AND day <= %s",
-                       [_db_day(window[0]), _db_day(window[-1])])
-        for product_id, row_day, *figures in cursor.fetchall():
-            by_metric = series.get(product_id)
-            if by_metric is None:
-                by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
-            at = position[row_day if isinstance(row_day, str) else _db_day(row_day)]
-            for metric, is_money, value in zip(metrics, money, figures):
-                # SQLite hands sums of money back as floats: round to cents so equal amounts compare equal
-                by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
+        for at, day in enumerate(window):
+            cursor.execute(f"SELECT product_id, {columns} FROM {table} WHERE day = %s",
+                           [connection.ops.adapt_datefield_value(day)])
+            for product_id, *figures in cursor.fetchall():
+                by_metric = series.get(product_id)
+                if by_metric is None:
+                    by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
+                for metric, is_money, value in zip(metrics, money, figures):
+                    # sums of money come back from SQLite as floats: round to cents so equal amounts compare equal
+                    by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
     return series
-
-
-def _db_day(day: date) -> str:
-    return day.isoformat()
 
 
 def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
