@@ -178,9 +178,38 @@ def _cover_filters(request):
     return filters, c.get("window") or DEFAULT_WINDOW, c
 
 
+def _cover_table(window, c) -> Table:
+    """Days of cover as exported: every SKU matching the page's filters, computed 2,000 at a time."""
+    warehouse, search, slow = c.get("warehouse"), (c.get("q") or "").strip(), bool(c.get("slow"))
+
+    def rows():
+        if slow:
+            chunks = [queries.list_cover(window=window, warehouse=warehouse, search=search, slow_only=True)]
+        else:
+            ids = queries.list_cover_variant_ids(search)
+            chunks = (queries.list_cover(window=window, warehouse=warehouse, search=search,
+                                         variant_ids=ids[i:i + 2000]) for i in range(0, len(ids), 2000))
+        for chunk in chunks:
+            for r in chunk:
+                yield {"sku": r.sku, "name": r.name, "option": r.option_label, "available": r.available,
+                       "safety_stock": r.safety_stock, "sold_in_window": r.sold_in_window, "velocity": r.velocity,
+                       "days_of_cover": r.days_of_cover, "age_days": r.age_days,
+                       "action": str(ACTION_LABELS.get(r.action, r.action or "")),
+                       "clearance_percent": r.clearance_percent or None}
+
+    return Table("days_of_cover", _("可售天数"), [
+        Column("sku", _("SKU")), Column("name", _("商品")), Column("option", _("规格")),
+        Column("available", _("可用"), numeric=True), Column("safety_stock", _("安全库存"), numeric=True),
+        Column("sold_in_window", _("窗口销量"), numeric=True), Column("velocity", _("日均销量"), numeric=True),
+        Column("days_of_cover", _("可售天数"), numeric=True), Column("age_days", _("库龄（天）"), numeric=True),
+        Column("action", _("建议")), Column("clearance_percent", _("建议折扣"), numeric=True)], rows())
+
+
 @staff_permission_required(roles.VIEW_STOCK)
 def cover_list(request):
     filters, window, c = _cover_filters(request)
+    if wants_export(request):
+        return export_response(request, _cover_table(window, c))
     page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=window,
                                     warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
                                     slow_only=bool(c.get("slow")))

@@ -137,3 +137,16 @@ def test_stock_levels_and_the_ledger_export_what_the_pages_show(client, staff, t
     for url in ("/console/inventory/", "/console/inventory/sku/TEE-M/moves/"):
         response = client.get(url, {"export": "csv"})
         assert response.status_code == 302 and "Content-Disposition" not in response
+
+
+def test_days_of_cover_exports_every_sku_of_the_filter(client, staff, tee):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    make_product(stock=3, skus=["CAP-1"])
+    client.force_login(staff("designer"))
+    page = client.get("/console/inventory/cover/", {"window": "7"})
+    rows = csv_rows(client.get("/console/inventory/cover/", {"window": "7", "export": "csv"}))
+    assert rows[0][:3] == ["SKU", "商品", "规格"]
+    assert [(r[0], int(r[3])) for r in rows[1:]] == [(r.sku, r.available) for r in page.context["rows"]]
+    assert [r[0] for r in xlsx_rows(client.get("/console/inventory/cover/", {"q": "CAP", "export": "xlsx"}))[1:]] == [
+        "CAP-1"]
