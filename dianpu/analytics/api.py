@@ -50,7 +50,7 @@ class BestsellerItem(Schema):
     conversion_rate: float
     units: int
     sales: Decimal
-    refunds: int
+    refunds: Decimal  # money refunded that day for the product's lines
     list_impressions: int
     list_clicks: int
     click_through_rate: float

@@ -76,7 +76,8 @@ class DailyProductStat(models.Model):
     buyers = models.IntegerField(default=0)  # distinct buyers whose paid, not cancelled order was placed that day
     units = models.IntegerField(default=0)
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    refunds = models.IntegerField(default=0)  # refunds paid that day on orders holding the product
+    # money refunded that day for the product's lines (analytics.domain.refunds.split_refund)
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_product_stat_unique")]

@@ -14,6 +14,7 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .domain.flags import FlagRule, evaluate_flag
+from .domain.refunds import split_refund
 from .domain.tracking import STAGE_OF_KIND, Kind, Stage
 from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorReturnDay
 from .shopdays import days_between, period_bounds, previous_period
@@ -120,7 +121,7 @@ def _bestseller_item(product, figures: dict, flag) -> dict:
         if figures["dwell_samples"] else 0.0,
         "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
         "conversion_rate": rate(figures["buyers"], visitors), "units": figures["units"],
-        "sales": _money(figures["sales"]), "refunds": figures["refunds"],
+        "sales": _money(figures["sales"]), "refunds": _money(figures["refunds"]),
         "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
         "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
     }
@@ -193,16 +194,19 @@ def raw_product_day(day: date) -> dict[int, dict]:
         out[row["product_id_snapshot"]].update(units=row["n_units"], sales=_money(row["n_sales"]),
                                                buyers=row["n_buyers"])
     refunded = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
-    for refund_order in refunded.values_list("order_id", flat=True):
-        products = set(OrderLine.objects.filter(order_id=refund_order, product_id_snapshot__isnull=False)
-                       .values_list("product_id_snapshot", flat=True))
-        for product in products:
-            out[product]["refunds"] += 1
-    return {p: {**f, "sales": _money(f["sales"])} for p, f in out.items()}
+    for refund_order, amount, shipping in refunded.values_list("order_id", "amount", "shipping_amount"):
+        lines: dict = defaultdict(lambda: ZERO)
+        for product, line_total in OrderLine.objects.filter(
+                order_id=refund_order, product_id_snapshot__isnull=False).values_list("product_id_snapshot",
+                                                                                     "line_total"):
+            lines[product] += line_total
+        for product, share in split_refund(amount, shipping, lines).items():
+            out[product]["refunds"] += share
+    return {p: {**f, "sales": _money(f["sales"]), "refunds": _money(f["refunds"])} for p, f in out.items()}
 
 
 def rollup_product_day(day: date) -> dict[int, dict]:
-    return {row.pop("product_id"): {**row, "sales": _money(row["sales"])}
+    return {row.pop("product_id"): {**row, "sales": _money(row["sales"]), "refunds": _money(row["refunds"])}
             for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
             if any(row[f] for f in PRODUCT_FIGURES)}
 

@@ -15,6 +15,7 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .shopdays import local_day
+from .domain.refunds import split_refund
 from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
 from .models import (
     CountedRefund,
@@ -406,15 +407,17 @@ def record_order_paid(order_id: int) -> None:
 
 def count_refund(refund_id: int) -> None:
     """Money went back: it counts on the day it went back, for the day and for each product of the order."""
-    refund = Refund.objects.only("id", "order_id", "amount", "created_at", "status").get(pk=refund_id)
+    refund = Refund.objects.only("id", "order_id", "amount", "shipping_amount", "created_at", "status").get(
+        pk=refund_id)
     if refund.status != Refund.Status.SUCCEEDED:
         return
     if not CountedRefund.objects.get_or_create(refund_id=refund.pk)[1]:
         return  # counted already
     day = local_day(refund.created_at)
     _bump(DailyStat, {"day": day}, {"refunds": refund.amount, "refund_count": 1})
-    for product in _product_lines(refund.order_id):
-        _bump(DailyProductStat, {"day": day, "product_id": product}, {"refunds": 1})
+    lines = {p: sales for p, (_units, sales) in _product_lines(refund.order_id).items()}
+    for product, share in split_refund(refund.amount, refund.shipping_amount, lines).items():
+        _bump(DailyProductStat, {"day": day, "product_id": product}, {"refunds": share})
 
 
 # --- rebuilding (after a bulk import: demo data, the benchmark, a repair) --------------------
@@ -453,7 +456,8 @@ def _merge_product_stats(day, deltas: dict) -> None:
             cursor.executemany(
                 f"UPDATE {DailyProductStat._meta.db_table} SET units = %s, sales = %s, buyers = %s, refunds = %s "
                 f"WHERE id = %s",
-                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers, s.refunds, s.pk)
+                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers,
+                  connection.ops.adapt_decimalfield_value(Decimal(s.refunds), 14, 2), s.pk)
                  for s in changed])
 
 
@@ -507,25 +511,25 @@ def _rebuild_orders(progress=None) -> None:
 
 
 def _rebuild_refunds(progress=None) -> None:
-    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list("id", "order_id", "amount",
-                                                                                    "created_at"))
+    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list(
+        "id", "order_id", "amount", "created_at", "shipping_amount"))
     for offset in range(0, len(refunds), 5000):
         chunk = refunds[offset:offset + 5000]
-        products_of: dict = defaultdict(set)
-        for order_id, product in OrderLine.objects.filter(
+        products_of: dict = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+        for order_id, product, line_total in OrderLine.objects.filter(
                 order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False).values_list(
-                "order_id", "product_id_snapshot"):
-            products_of[order_id].add(product)
+                "order_id", "product_id_snapshot", "line_total"):
+            products_of[order_id][product] += line_total
         with transaction.atomic():
             by_day: dict = defaultdict(Counter)
             by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
                                                                         "buyers": 0, "refunds": 0}))
-            for pk, order_id, amount, created_at in chunk:
+            for pk, order_id, amount, created_at, shipping in chunk:
                 day = local_day(created_at)
                 by_day[day]["refunds"] += amount
                 by_day[day]["refund_count"] += 1
-                for product in products_of[order_id]:
-                    by_product[day][product]["refunds"] += 1
+                for product, share in split_refund(amount, shipping, products_of[order_id]).items():
+                    by_product[day][product]["refunds"] += share
             CountedRefund.objects.bulk_create([CountedRefund(refund_id=r[0]) for r in chunk])
             for day, figures in by_day.items():
                 _bump(DailyStat, {"day": day}, figures)

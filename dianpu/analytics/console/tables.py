@@ -71,7 +71,7 @@ def bestseller_table(items) -> Table:
         Column("views", _("浏览量"), numeric=True), Column("avg_dwell_seconds", _("平均停留（秒）"), numeric=True),
         Column("add_to_cart_rate", _("加购率"), percent=True), Column("buyers", _("支付买家数"), numeric=True),
         Column("conversion_rate", _("转化率"), percent=True), Column("units", _("件数"), numeric=True),
-        Column("sales", _("销售额"), numeric=True), Column("refunds", _("退款笔数"), numeric=True),
+        Column("sales", _("销售额"), numeric=True), Column("refunds", _("退款金额"), numeric=True),
         Column("list_impressions", _("列表曝光"), numeric=True), Column("list_clicks", _("主图点击"), numeric=True),
         Column("click_through_rate", _("主图点击率"), percent=True)], rows, links={"name": "url"})
 

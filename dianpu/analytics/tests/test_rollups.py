@@ -115,8 +115,29 @@ def test_a_refund_counts_on_the_day_the_money_went_back(at, tee, staff):
     assert queries.get_summary(MAR3, MAR3)["refunds"] == Decimal("50.00")
     assert queries.get_summary(MAR1, MAR3)["refunds"] == Decimal("50.00")
     assert queries.get_summary(MAR1, MAR3)["orders"] == 1  # a refund does not cancel the order
-    assert DailyProductStat.objects.get(day=MAR3, product_id=tee.pk).refunds == 1
+    assert DailyProductStat.objects.get(day=MAR3, product_id=tee.pk).refunds == Decimal("50.00")
     assert_rollups_equal_raw(MAR1, MAR2, MAR3)
+
+
+def test_a_refund_is_shared_among_the_products_of_its_order_by_their_lines(at, tee, mug, staff):
+    at(2026, 3, 1, 12, 0)
+    order = place_test_order({"TEE-A": 1, "MUG-A": 2})  # lines 120.00 and 60.00
+    transition_order(order=order, action="mark_paid", actor=staff("finance"))
+    at(2026, 3, 2, 9, 0)
+    make_refund(order, "100.00")
+    at(2026, 3, 3, 9, 0)
+    make_refund(order, "30.00")
+    refunds = lambda day, product: DailyProductStat.objects.get(day=day, product_id=product.pk).refunds  # noqa: E731
+    assert (refunds(MAR2, tee), refunds(MAR2, mug)) == (Decimal("66.67"), Decimal("33.33"))
+    assert (refunds(MAR3, tee), refunds(MAR3, mug)) == (Decimal("20.00"), Decimal("10.00"))
+    items = {i["slug"]: i for i in queries.list_bestsellers(MAR2)}
+    assert (items[tee.slug]["refunds"], items[mug.slug]["refunds"]) == (Decimal("66.67"), Decimal("33.33"))
+    assert_rollups_equal_raw(MAR1, MAR2, MAR3)
+    before = _snapshot()
+    from dianpu.analytics.services import rebuild_rollups
+
+    rebuild_rollups()
+    assert _snapshot() == before
 
 
 def test_new_and_returning_customers(at, tee):
