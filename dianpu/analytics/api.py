@@ -50,7 +50,7 @@ class BestsellerItem(Schema):
     conversion_rate: float
     units: int
     sales: Decimal
-    refunds: int
+    refunds: Decimal  # money refunded that day for the product's lines
     list_impressions: int
     list_clicks: int
     click_through_rate: float
@@ -101,7 +101,8 @@ def bestsellers(request, query: Query[BestsellerQuery]):
 
 
 @router.get("/analytics/funnel", response=FunnelOut, auth=StaffToken(),
-            summary="Conversion funnel (visit → product view → cart → checkout → purchase), by channel/device/source")
+            summary="Conversion funnel (visit → product view → cart → checkout → order placed → paid), "
+                    "by channel/device/source")
 def funnel(request, query: Query[FunnelQuery]):
     require_perm(request.auth, roles.VIEW_ANALYTICS)
     date_from, date_to = _checked(query)

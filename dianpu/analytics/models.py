@@ -28,7 +28,10 @@ class TrackingEvent(models.Model):
     device = models.CharField(max_length=10, default="desktop")
 
     class Meta:
-        indexes = [models.Index(fields=["day", "kind"]), models.Index(fields=["session_id"])]
+        indexes = [models.Index(fields=["day", "kind"]), models.Index(fields=["session_id"]),
+                   # the purchase event of an order (to mark its visit paid); only events with an order
+                   models.Index(fields=["order_id"], name="tracking_event_order",
+                                condition=models.Q(order_id__isnull=False))]
         permissions = [
             ("view_analytics", "Can see analytics and reports"),
             ("view_margins", "Can see margins and costs"),
@@ -73,11 +76,14 @@ class DailyProductStat(models.Model):
     buyers = models.IntegerField(default=0)  # distinct buyers whose paid, not cancelled order was placed that day
     units = models.IntegerField(default=0)
     sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    refunds = models.IntegerField(default=0)  # refunds paid that day on orders holding the product
+    # money refunded that day for the product's lines (analytics.domain.refunds.split_refund)
+    refunds = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_product_stat_unique")]
-        indexes = [models.Index(fields=["product_id", "day"])]
+        indexes = [models.Index(fields=["product_id", "day"]),
+                   # the flag window's read (day range → product, the default flag metrics) from the index alone
+                   models.Index(fields=["day", "product_id", "visitors", "sales"], name="product_stat_flag_window")]
 
 
 class DailySourceStat(models.Model):
@@ -91,7 +97,8 @@ class DailySourceStat(models.Model):
     product_view_visits = models.IntegerField(default=0)
     cart_visits = models.IntegerField(default=0)
     checkout_visits = models.IntegerField(default=0)
-    purchase_visits = models.IntegerField(default=0)
+    purchase_visits = models.IntegerField(default=0)  # an order was placed in the visit
+    paid_visits = models.IntegerField(default=0)  # an order placed in the visit was paid
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "channel", "source", "device"],
@@ -99,13 +106,34 @@ class DailySourceStat(models.Model):
 
 
 class VisitorDay(models.Model):
-    """Membership: this visitor was seen on this day (for exact distinct counts)."""
+    """Membership: this visitor was seen on this day (for exact distinct counts).
+
+    `prev_day` is the visitor's previous day seen (null for the first): the distinct visitors of
+    days a..b are then the rows of a..b whose prev_day is null or before a — one count over the
+    (day, prev_day) index instead of a DISTINCT over the visitor ids."""
 
     day = models.DateField()
     visitor_id = models.CharField(max_length=64)
+    prev_day = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "visitor_id"], name="visitor_day_unique")]
+        indexes = [models.Index(fields=["day", "prev_day"], name="visitor_day_prev"),
+                   models.Index(fields=["visitor_id", "day"], name="visitor_day_by_visitor")]
+
+
+class VisitorReturnDay(models.Model):
+    """How many visitors seen on `day` were last seen before on `prev_day` (date.min: never before).
+
+    Kept with VisitorDay.prev_day; the distinct visitors of days a..b are the sum over a..b of the
+    rows whose prev_day is before a — a few thousand small rows, whatever the traffic."""
+
+    day = models.DateField()
+    prev_day = models.DateField()
+    visitors = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "prev_day"], name="visitor_return_day_unique")]
 
 
 class ProductVisitorDay(models.Model):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
 from dianpu.catalog.models import Product
@@ -13,13 +14,14 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .domain.flags import FlagRule, evaluate_flag
-from .domain.tracking import STAGE_OF_KIND, Kind
-from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorDay
+from .domain.refunds import split_refund
+from .domain.tracking import STAGE_OF_KIND, Kind, Stage
+from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorReturnDay
 from .shopdays import days_between, period_bounds, previous_period
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+FUNNEL_STEPS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits", "paid_visits")
 
 
 def rate(part, whole, places: int = 4) -> float:
@@ -43,6 +45,13 @@ def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, 
             "refunds": refunds, "visitors": visitors, "conversion_rate": rate(orders, visitors), **extra}
 
 
+def count_visitors(date_from: date, date_to: date) -> int:
+    """Distinct visitors of the period: each is counted on its first day in the period — the day
+    whose previous day seen is before the period (or none): a sum over VisitorReturnDay."""
+    return VisitorReturnDay.objects.filter(day__range=(date_from, date_to), prev_day__lt=date_from).aggregate(
+        n=Sum("visitors"))["n"] or 0
+
+
 def get_summary(date_from: date, date_to: date) -> dict:
     """Orders placed in the period and not cancelled, their sales, the money refunded in the period,
     distinct visitors; conversion = orders ÷ visitors. From the rollups."""
@@ -50,7 +59,7 @@ def get_summary(date_from: date, date_to: date) -> dict:
         orders=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds"), refund_count=Sum("refund_count"),
         new=Sum("new_customer_orders"), returning=Sum("returning_customer_orders"), visits=Sum("visits"),
         page_views=Sum("page_views"))
-    visitors = VisitorDay.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    visitors = count_visitors(date_from, date_to)
     sales, refunds = _money(agg["sales"]), _money(agg["refunds"])
     return _summary_from(agg["orders"] or 0, sales, refunds, visitors, refund_count=agg["refund_count"] or 0,
                          refund_rate=rate(refunds, sales), new_customer_orders=agg["new"] or 0,
@@ -65,7 +74,8 @@ def raw_summary(date_from: date, date_to: date) -> dict:
         status=Order.Status.CANCELLED).aggregate(orders=Count("id"), sales=Sum("grand_total"))
     refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start,
                                     created_at__lt=end).aggregate(total=Sum("amount"))["total"]
-    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).values("visitor_id").distinct().count()
+    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).exclude(kind=Kind.PAID).values(
+        "visitor_id").distinct().count()
     return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
 
 
@@ -105,16 +115,40 @@ PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_car
 def _bestseller_item(product, figures: dict, flag) -> dict:
     visitors = figures["visitors"]
     return {
-        "product_id": product.id if product else None, "slug": product.slug if product else "",
-        "name": product.name if product else "", "visitors": visitors, "views": figures["views"],
+        "product_id": product[0] if product else None, "slug": product[1] if product else "",
+        "name": product[2] if product else "", "visitors": visitors, "views": figures["views"],
         "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
         if figures["dwell_samples"] else 0.0,
         "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
         "conversion_rate": rate(figures["buyers"], visitors), "units": figures["units"],
-        "sales": _money(figures["sales"]), "refunds": figures["refunds"],
+        "sales": _money(figures["sales"]), "refunds": _money(figures["refunds"]),
         "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
         "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
     }
+
+
+def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[int, dict[str, list]]:
+    """Per product, each flag metric day by day over the window: one plain read per day of the
+    columns needed (the flag-window index covers the default metrics), no model or converter per
+    row. Money columns are read as `column + 0` — an expression, so SQLite hands back the stored
+    number without the per-row Decimal converter (PostgreSQL gives Decimal either way)."""
+    table = DailyProductStat._meta.db_table
+    money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
+    columns = ", ".join(f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
+                        for m, is_money in zip(metrics, money))
+    series: dict[int, dict[str, list]] = {}
+    with connection.cursor() as cursor:
+        for at, day in enumerate(window):
+            cursor.execute(f"SELECT product_id, {columns} FROM {table} WHERE day = %s",
+                           [connection.ops.adapt_datefield_value(day)])
+            for product_id, *figures in cursor.fetchall():
+                by_metric = series.get(product_id)
+                if by_metric is None:
+                    by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
+                for metric, is_money, value in zip(metrics, money, figures):
+                    # sums of money come back from SQLite as floats: round to cents so equal amounts compare equal
+                    by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
+    return series
 
 
 def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
@@ -122,21 +156,14 @@ def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
     Products with any figure in the flag window are listed, best sellers first."""
     rule = flag_rule()
     window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
-    position = {d: i for i, d in enumerate(window)}
-    series: dict[int, dict[str, list]] = {}
-    for product_id, row_day, *figures in DailyProductStat.objects.filter(day__range=(window[0], day)).values_list(
-            "product_id", "day", *rule.metrics).iterator(chunk_size=10_000):
-        by_metric = series.get(product_id)
-        if by_metric is None:
-            by_metric = series[product_id] = {m: [0] * len(window) for m in rule.metrics}
-        for metric, value in zip(rule.metrics, figures):
-            by_metric[metric][position[row_day]] = value
+    series = _flag_window_series(window, rule.metrics)
     today = {row[0]: row[1:] for row in DailyProductStat.objects.filter(day=day).values_list(
         "product_id", *PRODUCT_FIGURES)}
     empty = (0,) * len(PRODUCT_FIGURES)
     flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
     shown = [p for p in series if flags[p] is not None or not flagged_only]
-    products = {p.id: p for p in Product.objects.filter(id__in=shown).only("id", "slug", "name")}
+    products = {pk: (pk, slug, name) for pk, slug, name in Product.objects.filter(id__in=shown).values_list(
+        "id", "slug", "name")}
     items = [_bestseller_item(products.get(p), dict(zip(PRODUCT_FIGURES, today.get(p, empty))), flags[p])
              for p in shown]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
@@ -167,16 +194,19 @@ def raw_product_day(day: date) -> dict[int, dict]:
         out[row["product_id_snapshot"]].update(units=row["n_units"], sales=_money(row["n_sales"]),
                                                buyers=row["n_buyers"])
     refunded = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
-    for refund_order in refunded.values_list("order_id", flat=True):
-        products = set(OrderLine.objects.filter(order_id=refund_order, product_id_snapshot__isnull=False)
-                       .values_list("product_id_snapshot", flat=True))
-        for product in products:
-            out[product]["refunds"] += 1
-    return {p: {**f, "sales": _money(f["sales"])} for p, f in out.items()}
+    for refund_order, amount, shipping in refunded.values_list("order_id", "amount", "shipping_amount"):
+        lines: dict = defaultdict(lambda: ZERO)
+        for product, line_total in OrderLine.objects.filter(
+                order_id=refund_order, product_id_snapshot__isnull=False).values_list("product_id_snapshot",
+                                                                                     "line_total"):
+            lines[product] += line_total
+        for product, share in split_refund(amount, shipping, lines).items():
+            out[product]["refunds"] += share
+    return {p: {**f, "sales": _money(f["sales"]), "refunds": _money(f["refunds"])} for p, f in out.items()}
 
 
 def rollup_product_day(day: date) -> dict[int, dict]:
-    return {row.pop("product_id"): {**row, "sales": _money(row["sales"])}
+    return {row.pop("product_id"): {**row, "sales": _money(row["sales"]), "refunds": _money(row["refunds"])}
             for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
             if any(row[f] for f in PRODUCT_FIGURES)}
 
@@ -206,11 +236,14 @@ def get_funnel(date_from: date, date_to: date, *, by: str = "") -> dict:
 
 
 def raw_funnel_counts(date_from: date, date_to: date) -> dict:
-    """Funnel counts straight from the events: per visit, its first day and its furthest stage."""
-    stage = Case(*[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
+    """Funnel counts straight from the events: per visit, its first day and its furthest stage;
+    a visit whose purchase event names an order that has been paid reached "paid"."""
+    paid_orders = Order.objects.filter(paid_at__isnull=False).values("id")
+    stage = Case(When(kind=Kind.PURCHASE, order_id__in=paid_orders, then=Value(int(Stage.PAID))),
+                 *[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
                  default=Value(1), output_field=IntegerField())
     visits = (TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
-              .values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
+              .exclude(kind=Kind.PAID).values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
               .filter(first_day__range=(date_from, date_to)))
     counts = dict.fromkeys(FUNNEL_STEPS, 0)
     for row in visits.values_list("stage", flat=True).iterator():

@@ -21,7 +21,7 @@ from dianpu.core import clock
 from . import queries
 from .models import Report
 from .shopdays import local_day
-from .tables import Column, Table, to_xlsx
+from dianpu.core.tables import Column, Table, to_xlsx
 
 log = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

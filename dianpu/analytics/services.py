@@ -15,7 +15,8 @@ from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from .shopdays import local_day
-from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, stage_of
+from .domain.refunds import split_refund
+from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
 from .models import (
     CountedRefund,
     DailyProductStat,
@@ -27,6 +28,7 @@ from .models import (
     ProductVisitorDay,
     TrackingEvent,
     VisitorDay,
+    VisitorReturnDay,
     VisitStage,
 )
 
@@ -131,7 +133,11 @@ def fold_rows(rows) -> None:
     visitor_days: set = set()
     members: set = set()  # (day, product, kind, visitor)
     sessions: dict = {}
+    paid_sessions: set = set()
     for _id, day, _at, kind, visitor, session, product, dwell, channel, source, device in rows:
+        if kind == Kind.PAID:  # not a visit of its own: it raises the visit it names to "paid"
+            paid_sessions.add(session)
+            continue
         visitor_days.add((day, visitor))
         if kind == Kind.PAGE_VIEW:
             day_deltas[day]["page_views"] += 1
@@ -157,8 +163,10 @@ def fold_rows(rows) -> None:
             sessions[session][5] = stage
 
     # distinct visitors per day, and per product and day: count only memberships that are new
-    for day, _visitor in _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days):
+    new_visitor_days = _insert_new(VisitorDay, ("day", "visitor_id"), visitor_days)
+    for day, _visitor in new_visitor_days:
         day_deltas[day]["visitors"] += 1
+    returns = _link_visitor_days(set(new_visitor_days))
     for day, product, kind, _visitor in _insert_new(ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"),
                                                     members):
         product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
@@ -166,12 +174,21 @@ def fold_rows(rows) -> None:
     # visits and the furthest funnel stage each reached
     source_deltas: dict = defaultdict(Counter)
     existing = {}
-    session_ids = list(sessions)
+    for session in paid_sessions & sessions.keys():
+        sessions[session][5] = int(Stage.PAID)
+    paid_elsewhere = paid_sessions - sessions.keys()
+    session_ids = list(sessions) + list(paid_elsewhere)
     for offset in range(0, len(session_ids), 5000):
         existing.update({row[0]: row for row in VisitStage.objects.filter(
             session_id__in=session_ids[offset:offset + 5000]).values_list(
             "session_id", "day", "channel", "source", "device", "stage")})
     new_stages, raised = [], []
+    for session in paid_elsewhere:  # a visit folded before: raise it (a paid event of no visit is ignored)
+        known = existing.get(session)
+        if known is not None and known[5] < Stage.PAID:
+            raised.append((int(Stage.PAID), session))
+            for reached in range(known[5] + 1, int(Stage.PAID) + 1):
+                source_deltas[known[1:5]][STAGE_COLUMNS[reached]] += 1
     for session, (day, visitor, channel, source, device, stage) in sessions.items():
         known = existing.get(session)
         if known is None:
@@ -192,14 +209,52 @@ def fold_rows(rows) -> None:
             cursor.executemany(f"UPDATE {VisitStage._meta.db_table} SET stage = %s WHERE session_id = %s", raised)
 
     _add_figures(DailyStat, ("day",), {(d,): f for d, f in day_deltas.items()}, FOLD_DAY_COLUMNS)
+    _add_figures(VisitorReturnDay, ("day", "prev_day"), returns, ("visitors",))
     _add_figures(DailyProductStat, ("day", "product_id"), product_deltas, FOLD_PRODUCT_COLUMNS)
     _add_figures(DailySourceStat, ("day", "channel", "source", "device"), source_deltas, FOLD_SOURCE_COLUMNS)
+
+
+def _link_visitor_days(new_rows: set) -> dict:
+    """Set prev_day (the visitor's previous day seen) on the membership rows of the visitors of
+    `new_rows` ((day, visitor) just inserted) where it changed: a new row, and the row after a day
+    inserted late. Returns the VisitorReturnDay deltas. Folds are serialized by the cursor lock."""
+    returns: dict = defaultdict(Counter)
+    if not new_rows:
+        return returns
+    table = VisitorDay._meta.db_table
+    visitors = list({visitor for _day, visitor in new_rows})
+    changed = []
+    for offset in range(0, len(visitors), 900):
+        days_of: dict = defaultdict(list)
+        for visitor, day, prev in VisitorDay.objects.filter(visitor_id__in=visitors[offset:offset + 900]).values_list(
+                "visitor_id", "day", "prev_day"):
+            days_of[visitor].append((day, prev))
+        for visitor, rows in days_of.items():
+            rows.sort()
+            before = None
+            for day, prev in rows:
+                if (day, visitor) in new_rows:
+                    returns[(day, before or NEVER)]["visitors"] += 1
+                elif prev != before:
+                    returns[(day, prev or NEVER)]["visitors"] -= 1
+                    returns[(day, before or NEVER)]["visitors"] += 1
+                if prev != before:
+                    changed.append((_db_value(before), visitor, _db_value(day)))
+                before = day
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET prev_day = %s WHERE visitor_id = %s AND day = %s", changed)
+    return returns
+
+
+NEVER = date.min  # VisitorReturnDay.prev_day of a visitor's first day
 
 
 FOLD_DAY_COLUMNS = ("visitors", "visits", "page_views")
 FOLD_PRODUCT_COLUMNS = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
                         "list_impressions", "list_clicks")
-FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits")
+FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits",
+                       "paid_visits")
 
 
 def _db_value(value):
@@ -265,7 +320,7 @@ def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tupl
 
 
 STAGE_COLUMNS = {1: "visits", 2: "product_view_visits", 3: "cart_visits", 4: "checkout_visits",
-                 5: "purchase_visits"}
+                 5: "purchase_visits", 6: "paid_visits"}
 
 
 # --- orders (called by handlers.py, inside the order change's transaction) --------------------
@@ -328,24 +383,47 @@ def count_order_changed(order_id: int) -> None:
     elif order.paid_at is not None:
         if OrderFact.objects.filter(order_id=order_id, paid=False, cancelled=False).update(paid=True) == 1:
             _count_buyer(fact, +1)
+            record_order_paid(order_id)
+
+
+def record_paid_if_paid_already(order_id: int) -> None:
+    """After a purchase event: an order paid before its purchase event was recorded (e.g. nothing to pay)."""
+    if Order.objects.filter(pk=order_id, paid_at__isnull=False).exists():
+        record_order_paid(order_id)
+
+
+def record_order_paid(order_id: int) -> None:
+    """The order was paid: append a "paid" event to the visit that placed it (named by its purchase
+    event), which the fold turns into the funnel's last step. No purchase event: nothing to mark."""
+    purchase = (TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PURCHASE).order_by("id")
+                .values_list("visitor_id", "session_id", "channel", "source", "utm_campaign", "device").first())
+    if purchase is None or TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PAID).exists():
+        return
+    visitor, session, channel, source, campaign, device = purchase
+    record_events(VisitContext(visitor_id=visitor, session_id=session, channel=channel, source=source,
+                               utm_campaign=campaign, device=device),
+                  [EventInput(kind=Kind.PAID, order_id=order_id)], from_browser=False)
 
 
 def count_refund(refund_id: int) -> None:
     """Money went back: it counts on the day it went back, for the day and for each product of the order."""
-    refund = Refund.objects.only("id", "order_id", "amount", "created_at", "status").get(pk=refund_id)
+    refund = Refund.objects.only("id", "order_id", "amount", "shipping_amount", "created_at", "status").get(
+        pk=refund_id)
     if refund.status != Refund.Status.SUCCEEDED:
         return
     if not CountedRefund.objects.get_or_create(refund_id=refund.pk)[1]:
         return  # counted already
     day = local_day(refund.created_at)
     _bump(DailyStat, {"day": day}, {"refunds": refund.amount, "refund_count": 1})
-    for product in _product_lines(refund.order_id):
-        _bump(DailyProductStat, {"day": day, "product_id": product}, {"refunds": 1})
+    lines = {p: sales for p, (_units, sales) in _product_lines(refund.order_id).items()}
+    for product, share in split_refund(refund.amount, refund.shipping_amount, lines).items():
+        _bump(DailyProductStat, {"day": day, "product_id": product}, {"refunds": share})
 
 
 # --- rebuilding (after a bulk import: demo data, the benchmark, a repair) --------------------
 
-ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, ProductVisitorDay, VisitStage, OrderFact,
+ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, VisitorReturnDay, ProductVisitorDay,
+                 VisitStage, OrderFact,
                  ProductBuyerDay, CountedRefund, FoldCursor)
 
 
@@ -378,7 +456,8 @@ def _merge_product_stats(day, deltas: dict) -> None:
             cursor.executemany(
                 f"UPDATE {DailyProductStat._meta.db_table} SET units = %s, sales = %s, buyers = %s, refunds = %s "
                 f"WHERE id = %s",
-                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers, s.refunds, s.pk)
+                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers,
+                  connection.ops.adapt_decimalfield_value(Decimal(s.refunds), 14, 2), s.pk)
                  for s in changed])
 
 
@@ -432,25 +511,25 @@ def _rebuild_orders(progress=None) -> None:
 
 
 def _rebuild_refunds(progress=None) -> None:
-    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list("id", "order_id", "amount",
-                                                                                    "created_at"))
+    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list(
+        "id", "order_id", "amount", "created_at", "shipping_amount"))
     for offset in range(0, len(refunds), 5000):
         chunk = refunds[offset:offset + 5000]
-        products_of: dict = defaultdict(set)
-        for order_id, product in OrderLine.objects.filter(
+        products_of: dict = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+        for order_id, product, line_total in OrderLine.objects.filter(
                 order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False).values_list(
-                "order_id", "product_id_snapshot"):
-            products_of[order_id].add(product)
+                "order_id", "product_id_snapshot", "line_total"):
+            products_of[order_id][product] += line_total
         with transaction.atomic():
             by_day: dict = defaultdict(Counter)
             by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
                                                                         "buyers": 0, "refunds": 0}))
-            for pk, order_id, amount, created_at in chunk:
+            for pk, order_id, amount, created_at, shipping in chunk:
                 day = local_day(created_at)
                 by_day[day]["refunds"] += amount
                 by_day[day]["refund_count"] += 1
-                for product in products_of[order_id]:
-                    by_product[day][product]["refunds"] += 1
+                for product, share in split_refund(amount, shipping, products_of[order_id]).items():
+                    by_product[day][product]["refunds"] += share
             CountedRefund.objects.bulk_create([CountedRefund(refund_id=r[0]) for r in chunk])
             for day, figures in by_day.items():
                 _bump(DailyStat, {"day": day}, figures)

@@ -77,12 +77,14 @@ def order_attribution(request) -> dict:
 def record_server_event(request, kind: str, *, product_id: int | None = None, order_id: int | None = None) -> None:
     """Record what the server saw this visitor do (add to cart, checkout, purchase). Never fails
     the page it is called from."""
-    from .services import EventInput, record_events
+    from .services import EventInput, record_events, record_paid_if_paid_already
 
     try:
         context = visit_context(request)
         if context is not None:
             record_events(context, [EventInput(kind=kind, path=request.path[:300], product_id=product_id,
                                                order_id=order_id)], from_browser=False)
+            if kind == "purchase" and order_id is not None:
+                record_paid_if_paid_already(order_id)
     except Exception:  # tracking must never break shopping
         log.exception("could not record a tracking event", extra={"kind": kind})

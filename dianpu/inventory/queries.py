@@ -230,6 +230,11 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
     return rows
 
 
+def list_cover_variant_ids(search: str = "") -> list[int]:
+    """The SKUs (variant ids) the days-of-cover list covers, in its order (for exports in chunks)."""
+    return list(_cover_variants(search).values_list("pk", flat=True))
+
+
 def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW,
                warehouse: Warehouse | None = None, search: str = "", slow_only: bool = False):
     """One page of `list_cover` for a console or API list: (page, rows). Without `slow_only`

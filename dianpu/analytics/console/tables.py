@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..tables import Column, Table
+from dianpu.core.tables import Column, Table
 
 STEP_LABELS = {
     "visits": lambda: pgettext("funnel step", "访问"), "product_view_visits": lambda: pgettext("funnel step", "浏览商品"),
     "cart_visits": lambda: pgettext("funnel step", "加入购物车"),
     "checkout_visits": lambda: pgettext("funnel step", "进入结算"), "purchase_visits": lambda: pgettext("funnel step", "下单"),
+    "paid_visits": lambda: pgettext("funnel step", "支付"),
 }
 FLAG_LABELS = {"declining": lambda: _("下滑"), "improve_or_replace": lambda: _("需改进或更换")}
 SEGMENT_LABELS = {"high_value": lambda: _("高价值客户"), "loyal": lambda: _("忠诚客户"), "at_risk": lambda: _("流失风险"),
@@ -56,6 +57,7 @@ def source_table(key, title, sources, labels) -> Table:
         Column("cart_visits", STEP_LABELS["cart_visits"](), numeric=True),
         Column("checkout_visits", STEP_LABELS["checkout_visits"](), numeric=True),
         Column("purchase_visits", STEP_LABELS["purchase_visits"](), numeric=True),
+        Column("paid_visits", STEP_LABELS["paid_visits"](), numeric=True),
         Column("conversion_rate", _("转化率"), percent=True)], rows)
 
 
@@ -69,7 +71,7 @@ def bestseller_table(items) -> Table:
         Column("views", _("浏览量"), numeric=True), Column("avg_dwell_seconds", _("平均停留（秒）"), numeric=True),
         Column("add_to_cart_rate", _("加购率"), percent=True), Column("buyers", _("支付买家数"), numeric=True),
         Column("conversion_rate", _("转化率"), percent=True), Column("units", _("件数"), numeric=True),
-        Column("sales", _("销售额"), numeric=True), Column("refunds", _("退款笔数"), numeric=True),
+        Column("sales", _("销售额"), numeric=True), Column("refunds", _("退款金额"), numeric=True),
         Column("list_impressions", _("列表曝光"), numeric=True), Column("list_clicks", _("主图点击"), numeric=True),
         Column("click_through_rate", _("主图点击率"), percent=True)], rows, links={"name": "url"})
 
@@ -119,7 +121,7 @@ def row_table(kind, rows, channel_labels, device_labels) -> Table:
         shown = [{**r, "channel": str(channel_labels.get(r["channel"], r["channel"])),
                   "device": str(device_labels.get(r["device"], r["device"])),
                   "stage": STEP_LABELS[("visits", "product_view_visits", "cart_visits", "checkout_visits",
-                                        "purchase_visits")[r["stage"] - 1]]()} for r in rows]
+                                        "purchase_visits", "paid_visits")[r["stage"] - 1]]()} for r in rows]
         return Table("visits", _("访问明细"), [
             Column("day", _("日期")), Column("visitor_id", _("访客")), Column("channel", _("渠道")),
             Column("source", _("来源")), Column("device", _("设备")), Column("stage", _("最远到达"))], shown)

@@ -13,7 +13,7 @@ from dianpu.accounts.domain import roles
 
 from .. import queries, reports
 from ..domain.tracking import Channel, Device
-from ..tables import Table, to_csv, to_xlsx
+from dianpu.core.tables import Table, to_csv, to_xlsx
 from .forms import DayForm, PeriodForm
 from .tables import (
     bestseller_table,
@@ -111,7 +111,7 @@ def dashboard(request):
 
 
 def _daily_columns():
-    from ..tables import Column
+    from dianpu.core.tables import Column
 
     return ([Column("date", _("日期")), Column("orders", _("订单数"), numeric=True),
              Column("sales", _("销售额"), numeric=True), Column("refunds", _("退款金额"), numeric=True),

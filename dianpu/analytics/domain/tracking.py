@@ -16,6 +16,7 @@ class Kind(StrEnum):
     ADD_TO_CART = "add_to_cart"
     CHECKOUT_START = "checkout_start"
     PURCHASE = "purchase"
+    PAID = "paid"  # an order placed in the visit was paid (recorded by the server when it is)
 
 
 # Kinds the browser may send; the others are recorded by the server itself.
@@ -30,12 +31,13 @@ class Stage(IntEnum):
     ADD_TO_CART = 3
     CHECKOUT = 4
     PURCHASE = 5
+    PAID = 6
 
 
 STAGE_OF_KIND = {
     Kind.PAGE_VIEW: Stage.VISIT, Kind.LEAVE: Stage.VISIT, Kind.LIST_IMPRESSION: Stage.VISIT,
     Kind.LIST_CLICK: Stage.VISIT, Kind.PRODUCT_VIEW: Stage.PRODUCT_VIEW, Kind.ADD_TO_CART: Stage.ADD_TO_CART,
-    Kind.CHECKOUT_START: Stage.CHECKOUT, Kind.PURCHASE: Stage.PURCHASE,
+    Kind.CHECKOUT_START: Stage.CHECKOUT, Kind.PURCHASE: Stage.PURCHASE, Kind.PAID: Stage.PAID,
 }
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..tables import format_cell
+from dianpu.core.tables import format_cell
 
 register = template.Library()
 

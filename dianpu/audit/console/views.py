@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.audit.queries import list_entries
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 
 PAGE_SIZE = 50
 
@@ -48,6 +49,15 @@ def entry_list(request):
     c = filters.cleaned_data if filters.is_valid() else {}
     entries = list_entries(action_prefix=(c.get("action") or "").strip(), actor=(c.get("actor") or "").strip(),
                            object_type=c.get("object_type") or "", object_id=c.get("object_id") or "")
+    if wants_export(request):
+        return export_response(request, Table("audit_log", _("审计日志"), [
+            Column("created_at", _("时间")), Column("actor", _("操作人")), Column("action", _("动作")),
+            Column("label", _("说明")), Column("object", _("对象")), Column("changes", _("变更（原值 → 新值）")),
+            Column("reason", _("原因")), Column("ip_address", "IP")], (
+            {"created_at": local_time(e.created_at), "actor": e.actor_label, "action": e.action,
+             "label": str(ACTION_LABELS.get(e.action, "")), "object": f"{e.object_repr} {e.object_type}#{e.object_id}",
+             "changes": "; ".join(f"{k}: {v}" for k, v in (e.changes or {}).items()), "reason": e.reason,
+             "ip_address": e.ip_address or ""} for e in entries.iterator(chunk_size=2000))))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{
         "entry": e,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core import clock
@@ -187,6 +188,17 @@ def exception_list(request):
     rows = queries.list_exceptions(kind if kind in EXCEPTION_LABELS else "")
     for row in rows:
         row["label"] = EXCEPTION_LABELS[row["kind"]]
+    if wants_export(request):
+        return export_response(request, Table("shipping_exceptions", _("物流异常"), [
+            Column("order_number", _("订单号")), Column("carrier", _("承运商")), Column("tracking_number", _("运单号")),
+            Column("shipped_at", _("发货时间")), Column("promised_by", _("承诺送达")), Column("label", _("异常")),
+            Column("days_late", _("超时天数"), numeric=True), Column("status", _("最新轨迹")),
+            Column("last_event_at", _("轨迹时间"))], (
+            {"order_number": r["order_number"], "carrier": r["shipment"].carrier,
+             "tracking_number": r["shipment"].tracking_number, "shipped_at": local_time(r["shipment"].shipped_at),
+             "promised_by": local_time(r["shipment"].promised_by), "label": str(r["label"]),
+             "days_late": r.get("days_late"), "status": r["shipment"].get_status_display(),
+             "last_event_at": local_time(r["shipment"].last_event_at)} for r in rows)))
     return render(request, "fulfillment/console/exception_list.html",
                   {"rows": rows, "kind": kind, "kinds": EXCEPTION_LABELS.items()})
 
@@ -214,8 +226,14 @@ def carrier_report(request):
     c = form.cleaned_data if form.is_valid() else {}
     start = _start_of(c["shipped_from"]) if c.get("shipped_from") else None
     end = _start_of(c["shipped_to"]) + timedelta(days=1) if c.get("shipped_to") else None
-    return render(request, "fulfillment/console/carrier_report.html",
-                  {"rows": queries.summarize_carriers(start, end), "form": form})
+    rows = queries.summarize_carriers(start, end)
+    if wants_export(request):
+        return export_response(request, Table("carrier_report", _("承运商表现"), [
+            Column("name", _("承运商")), Column("parcels", _("包裹数"), numeric=True),
+            Column("delivered", _("已签收"), numeric=True), Column("on_time_rate", _("准时率"), percent=True),
+            Column("average_days", _("平均天数"), numeric=True), Column("exceptions", _("异常"), numeric=True),
+            Column("cost_per_parcel", _("单件成本"), numeric=True)], [{**r, "name": str(r["name"])} for r in rows]))
+    return render(request, "fulfillment/console/carrier_report.html", {"rows": rows, "form": form})
 
 
 def _start_of(day) -> datetime:

@@ -163,3 +163,23 @@ def test_console_carrier_report_by_shipping_date(client, staff, shipped):
     assert [(r["carrier"], r["parcels"], r["cost_per_parcel"]) for r in rows] == [("sf", 1, Decimal("11.00"))]
     later = client.get("/console/fulfillment/report/carriers/", {"shipped_from": "2026-11-21"}).context["rows"]
     assert later == []
+
+
+@override_settings(TRACKING_WEBHOOK_SECRET=SECRET)
+def test_the_exceptions_queue_and_carrier_report_export_what_they_show(client, staff, shipped):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    clock.freeze(T0 + timedelta(days=7))
+    client.force_login(staff("finance"))
+    rows = csv_rows(client.get("/console/fulfillment/exceptions/", {"export": "csv"}))
+    assert rows[0][:3] == ["订单号", "承运商", "运单号"]
+    assert [(r[0], r[5], r[6]) for r in rows[1:]] == [(shipped.number, "超时未签收", "2")]
+    assert xlsx_rows(client.get("/console/fulfillment/exceptions/", {"kind": "returned", "export": "xlsx"}))[1:] == []
+    rows = xlsx_rows(client.get("/console/fulfillment/report/carriers/", {"export": "xlsx"}))
+    assert [(r[0], r[1], r[6]) for r in rows[1:]] == [("顺丰速运", 1, 11.0)]
+    assert csv_rows(client.get("/console/fulfillment/report/carriers/",
+                               {"shipped_from": "2026-11-21", "export": "csv"}))[1:] == []
+    client.force_login(staff("warehouse"))  # may see exceptions, not the figures
+    assert client.get("/console/fulfillment/report/carriers/", {"export": "csv"}).status_code == 403
+    client.force_login(staff("designer"))
+    assert client.get("/console/fulfillment/exceptions/", {"export": "csv"}).status_code == 403

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.inventory import queries, services
 from dianpu.inventory.domain.cover import DEFAULT_WINDOW
 from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
@@ -49,6 +50,16 @@ def level_list(request):
     c = filters.cleaned_data if filters.is_valid() else {}
     levels = queries.list_levels(warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
                                  low_only=bool(c.get("low")))
+    if wants_export(request):
+        return export_response(request, Table("stock_levels", _("库存"), [
+            Column("sku", _("SKU")), Column("product", _("商品")), Column("option", _("规格")),
+            Column("warehouse", _("仓库")), Column("on_hand", _("在库"), numeric=True),
+            Column("reserved", _("已占用"), numeric=True), Column("available", _("可用"), numeric=True),
+            Column("safety_stock", _("安全库存"), numeric=True)], (
+            {"sku": lv.variant.sku, "product": lv.variant.product.name, "option": lv.variant.option_label,
+             "warehouse": lv.warehouse.name, "on_hand": lv.on_hand, "reserved": lv.reserved,
+             "available": lv.available_units, "safety_stock": lv.safety_stock}
+            for lv in levels.iterator(chunk_size=2000))))
     page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inventory/console/level_list.html", {
         "filters": filters, "page_obj": page, "levels": page.object_list, "can_adjust": _can_adjust(request),
@@ -64,6 +75,15 @@ def move_list(request, sku):
     filters = LedgerFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
     moves = queries.list_ledger(variant, warehouse=c.get("warehouse"), kind=c.get("kind") or "")
+    if wants_export(request):
+        return export_response(request, Table(f"ledger_{variant.sku}", _("库存流水"), [
+            Column("created_at", _("时间")), Column("kind", _("类型")), Column("warehouse", _("仓库")),
+            Column("on_hand_delta", _("在库变动"), numeric=True), Column("reserved_delta", _("占用变动"), numeric=True),
+            Column("reference", _("单号")), Column("reason", _("原因")), Column("actor", _("操作人"))], (
+            {"created_at": local_time(m.created_at), "kind": m.get_kind_display(), "warehouse": m.warehouse.name,
+             "on_hand_delta": m.on_hand_delta, "reserved_delta": m.reserved_delta, "reference": m.reference,
+             "reason": m.reason, "actor": m.actor.get_username() if m.actor_id else "system"}
+            for m in moves.iterator(chunk_size=2000))))
     page = Paginator(moves, LEDGER_ROWS).get_page(request.GET.get("page"))
     return render(request, "inventory/console/move_list.html", {
         "variant": variant, "moves": page.object_list, "page_obj": page, "filters": filters,
@@ -158,9 +178,38 @@ def _cover_filters(request):
     return filters, c.get("window") or DEFAULT_WINDOW, c
 
 
+def _cover_table(window, c) -> Table:
+    """Days of cover as exported: every SKU matching the page's filters, computed 2,000 at a time."""
+    warehouse, search, slow = c.get("warehouse"), (c.get("q") or "").strip(), bool(c.get("slow"))
+
+    def rows():
+        if slow:
+            chunks = [queries.list_cover(window=window, warehouse=warehouse, search=search, slow_only=True)]
+        else:
+            ids = queries.list_cover_variant_ids(search)
+            chunks = (queries.list_cover(window=window, warehouse=warehouse, search=search,
+                                         variant_ids=ids[i:i + 2000]) for i in range(0, len(ids), 2000))
+        for chunk in chunks:
+            for r in chunk:
+                yield {"sku": r.sku, "name": r.name, "option": r.option_label, "available": r.available,
+                       "safety_stock": r.safety_stock, "sold_in_window": r.sold_in_window, "velocity": r.velocity,
+                       "days_of_cover": r.days_of_cover, "age_days": r.age_days,
+                       "action": str(ACTION_LABELS.get(r.action, r.action or "")),
+                       "clearance_percent": r.clearance_percent or None}
+
+    return Table("days_of_cover", _("可售天数"), [
+        Column("sku", _("SKU")), Column("name", _("商品")), Column("option", _("规格")),
+        Column("available", _("可用"), numeric=True), Column("safety_stock", _("安全库存"), numeric=True),
+        Column("sold_in_window", _("窗口销量"), numeric=True), Column("velocity", _("日均销量"), numeric=True),
+        Column("days_of_cover", _("可售天数"), numeric=True), Column("age_days", _("库龄（天）"), numeric=True),
+        Column("action", _("建议")), Column("clearance_percent", _("建议折扣"), numeric=True)], rows())
+
+
 @staff_permission_required(roles.VIEW_STOCK)
 def cover_list(request):
     filters, window, c = _cover_filters(request)
+    if wants_export(request):
+        return export_response(request, _cover_table(window, c))
     page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=window,
                                     warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
                                     slow_only=bool(c.get("slow")))

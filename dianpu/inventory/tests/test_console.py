@@ -115,3 +115,38 @@ def test_daily_sheet_page_counts_suggestions(client, staff, tee):
     page = client.get("/console/inventory/daily/")  # the ledger moved: counted afresh
     assert [(code, n) for _label, n, code in page.context["counts"]] == [
         ("restock", 0), ("clear", 0), ("promote", 0), ("watch", 1), ("ok", 0)]
+
+
+def test_stock_levels_and_the_ledger_export_what_the_pages_show(client, staff, tee):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    make_product(stock=3, skus=["CAP-1"])
+    client.force_login(staff("warehouse"))
+    rows = csv_rows(client.get("/console/inventory/", {"q": "TEE", "export": "csv"}))
+    assert rows[0] == ["SKU", "商品", "规格", "仓库", "在库", "已占用", "可用", "安全库存"]
+    page = client.get("/console/inventory/", {"q": "TEE"})
+    assert [(r[0], r[3], int(r[4])) for r in rows[1:]] == [
+        (lv.variant.sku, lv.warehouse.name, lv.on_hand) for lv in page.context["levels"]]
+    assert len(xlsx_rows(client.get("/console/inventory/", {"export": "xlsx"}))) == 1 + StockLevel.objects.count()
+    ledger = csv_rows(client.get("/console/inventory/sku/TEE-M/moves/", {"export": "csv"}))
+    from dianpu.inventory.queries import list_ledger
+
+    assert [int(r[3]) for r in ledger[1:]] == [m.on_hand_delta for m in list_ledger(tee)]
+    assert len(ledger) > 1
+    client.logout()  # every staff role may see stock; nobody else may export it
+    for url in ("/console/inventory/", "/console/inventory/sku/TEE-M/moves/"):
+        response = client.get(url, {"export": "csv"})
+        assert response.status_code == 302 and "Content-Disposition" not in response
+
+
+def test_days_of_cover_exports_every_sku_of_the_filter(client, staff, tee):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    make_product(stock=3, skus=["CAP-1"])
+    client.force_login(staff("designer"))
+    page = client.get("/console/inventory/cover/", {"window": "7"})
+    rows = csv_rows(client.get("/console/inventory/cover/", {"window": "7", "export": "csv"}))
+    assert rows[0][:3] == ["SKU", "商品", "规格"]
+    assert [(r[0], int(r[3])) for r in rows[1:]] == [(r.sku, r.available) for r in page.context["rows"]]
+    assert [r[0] for r in xlsx_rows(client.get("/console/inventory/cover/", {"q": "CAP", "export": "xlsx"}))[1:]] == [
+        "CAP-1"]

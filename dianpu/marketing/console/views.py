@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
+from dianpu.core.exports import Column, Table, export_response, wants_export
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.marketing import queries, services
@@ -84,8 +85,22 @@ def campaign_live(request, pk):
 @staff_permission_required(NEEDS)
 def campaign_report(request, pk):
     campaign = _campaign(pk)
-    return render(request, "marketing/console/campaign_report.html",
-                  {"campaign": campaign, "report": queries.get_campaign_report(campaign)})
+    report = queries.get_campaign_report(campaign)
+    if wants_export(request):
+        tables = {
+            "by_day": Table("campaign_daily_sales", _("每日销售额"), [
+                Column("day", _("日期")), Column("sales", _("销售额"), numeric=True)],
+                [{"day": str(day), "sales": amount} for day, amount in report["by_day"]]),
+            "top_products": Table("campaign_top_products", _("热销商品"), [
+                Column("sku", _("SKU")), Column("product_name", _("商品")), Column("units", _("件数"), numeric=True),
+                Column("sales", _("销售额"), numeric=True)], list(report["top_products"])),
+            "promotion_costs": Table("campaign_promotion_costs", _("各促销成本"), [
+                Column("label", _("促销")), Column("orders", _("订单数"), numeric=True),
+                Column("amount", _("促销成本"), numeric=True)],
+                [{**r, "label": str(r["label"])} for r in report["promotion_costs"]]),
+        }
+        return export_response(request, tables.get(request.GET.get("table"), tables["by_day"]))
+    return render(request, "marketing/console/campaign_report.html", {"campaign": campaign, "report": report})
 
 
 # --- merchandising (店铺装修) -------------------------------------------------------------------

@@ -64,6 +64,19 @@ def test_live_page_shows_sales_against_goal_cost_against_budget_and_low_stock():
     assert report["sales"] == Decimal("270.00") and report["within_budget"] is True
     page = client.get(f"/console/marketing/campaigns/{campaign.pk}/report/").content.decode()
     assert 'id="report-cost">¥30.00' in page
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    url = f"/console/marketing/campaigns/{campaign.pk}/report/"
+    daily = csv_rows(client.get(url, {"export": "csv", "table": "by_day"}))
+    assert [(r[0], r[1]) for r in daily[1:]] == [(str(day), str(amount)) for day, amount in report["by_day"]]
+    assert sum(Decimal(r[1]) for r in daily[1:]) == Decimal("270.00")
+    products = xlsx_rows(client.get(url, {"export": "xlsx", "table": "top_products"}))
+    assert [(r[0], r[2]) for r in products[1:]] == [(p["sku"], p["units"]) for p in report["top_products"]]
+    costs = csv_rows(client.get(url, {"export": "csv", "table": "promotion_costs"}))
+    assert sum(Decimal(r[2]) for r in costs[1:]) == Decimal("30.00")
+    warehouse = make_staff("warehouse", "wh")
+    client.force_login(warehouse)
+    assert client.get(url, {"export": "csv"}).status_code == 403
 
 
 def test_console_calendar_creates_from_a_template():

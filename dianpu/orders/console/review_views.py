@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.orders import queries, review
 from dianpu.orders.merging import list_merge_candidates, merge_orders, split_order
 from dianpu.orders.models import BlacklistEntry, ReviewSettings
@@ -35,6 +36,17 @@ class BlacklistForm(forms.Form):
 
 @staff_permission_required(roles.VIEW_ORDERS, roles.REVIEW_ORDER)
 def review_queue(request):
+    if wants_export(request):  # every held order (the page shows the first 200)
+        return export_response(request, Table("held_orders", _("待审订单"), [
+            Column("number", _("订单号")), Column("held_at", _("挂起时间")), Column("ship_name", _("收货人")),
+            Column("ship_phone", _("电话")), Column("address", _("收货地址")),
+            Column("grand_total", _("应付总额"), numeric=True), Column("status", _("状态")),
+            Column("reasons", _("挂起原因"))], (
+            {"number": o.number, "held_at": local_time(o.held_at), "ship_name": o.ship_name,
+             "ship_phone": o.ship_phone, "address": o.address_text, "grand_total": o.grand_total,
+             "status": o.get_status_display(),
+             "reasons": "; ".join(f"{r['label']} {r['detail']}".strip() for r in queries.describe_hold_reasons(o))}
+            for o in queries.list_held_orders().iterator(chunk_size=2000))))
     rows = [{"order": o, "reasons": queries.describe_hold_reasons(o)} for o in queries.list_held_orders()[:200]]
     return render(request, "orders/console/review_queue.html", {
         "rows": rows, "can_cancel": request.user.has_perm(roles.CANCEL_ORDER),

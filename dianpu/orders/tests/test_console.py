@@ -178,3 +178,23 @@ def test_a_pickup_order_is_handed_over_at_the_counter(client, staff):
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == "shipped" and order.tracking_number == ""
+
+
+def test_the_order_list_exports_the_filtered_orders_as_csv_and_xlsx(client, staff, order):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    make_product(skus=["CAP-1"], price="30.00", stock=5)
+    other = place_test_order({"CAP-1": 1}, email="wang@example.com")
+    transition_order(order=other, action="mark_paid")
+    client.force_login(staff("agent"))
+    rows = csv_rows(client.get("/console/orders/", {"status": "paid", "export": "csv"}))
+    assert rows[0][:3] == ["订单号", "下单时间", "收货人"]
+    assert [r[0] for r in rows[1:]] == [other.number]
+    assert rows[1][4] == "wang@example.com" and rows[1][6] == str(other.grand_total) and rows[1][7] == "已付款"
+    rows = xlsx_rows(client.get("/console/orders/", {"q": "li@example.com", "export": "xlsx"}))
+    assert [r[0] for r in rows[1:]] == [order.number]
+    assert rows[1][6] == float(order.grand_total)
+    everything = csv_rows(client.get("/console/orders/", {"export": "csv"}))
+    assert sorted(r[0] for r in everything[1:]) == sorted([order.number, other.number])
+    client.force_login(staff("designer"))  # may not see orders: nor export them
+    assert client.get("/console/orders/", {"export": "csv"}).status_code == 403

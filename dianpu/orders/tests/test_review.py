@@ -146,3 +146,18 @@ def test_api_settings_and_blacklist(staff_api):
     assert staff_api("warehouse").get("order-review/blacklist").status_code == 403
     assert owner.delete(f"order-review/blacklist/{created.json()['id']}").status_code == 204
     assert owner.get("order-review/blacklist").json() == []
+
+
+def test_the_review_queue_exports_every_held_order(client, staff, products):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    held = place_test_order({"WATCH": 1})
+    place_test_order({"TEE-M": 1})  # not held
+    client.force_login(staff("agent"))
+    rows = csv_rows(client.get("/console/orders/review/", {"export": "csv"}))
+    assert rows[0][:2] == ["订单号", "挂起时间"]
+    assert [(r[0], r[5], r[7]) for r in rows[1:]] == [(held.number, "6000.00", rows[1][7])]
+    assert "¥6,000.00 ≥ ¥5,000.00" in rows[1][7]
+    assert [r[0] for r in xlsx_rows(client.get("/console/orders/review/", {"export": "xlsx"}))[1:]] == [held.number]
+    client.force_login(staff("warehouse"))  # sees orders but does not review them
+    assert client.get("/console/orders/review/", {"export": "csv"}).status_code == 403

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, ValidationFailed
@@ -52,6 +53,15 @@ def _attach(form, exc: DomainError) -> list[str]:
 def promotion_list(request):
     status = request.GET.get("status", "")
     rows = queries.list_promotions(status=status)
+    if wants_export(request):
+        return export_response(request, Table("promotions", _("促销活动"), [
+            Column("name", _("名称")), Column("kind", _("类型")), Column("starts_at", _("开始时间")),
+            Column("ends_at", _("结束时间")), Column("priority", _("优先级"), numeric=True), Column("status", _("状态")),
+            Column("cost", _("已优惠"), numeric=True), Column("budget", _("预算"), numeric=True)], (
+            {"name": p.name, "kind": p.get_kind_display(), "starts_at": local_time(p.starts_at),
+             "ends_at": local_time(p.ends_at), "priority": p.priority,
+             "status": str(queries.status_label(queries.promotion_status(p))),
+             "cost": queries.sum_promotion_cost([p.pk]), "budget": p.budget} for p in rows)))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [{"p": p, "status": queries.promotion_status(p), "status_label": queries.status_label(
         queries.promotion_status(p)), "cost": queries.sum_promotion_cost([p.pk])} for p in page.object_list]
@@ -130,6 +140,17 @@ def coupon_list(request):
                 except DomainError as exc:
                     errors = _attach(form, exc)
     rows = queries.list_coupons(search=request.GET.get("q", ""))
+    if request.method == "GET" and wants_export(request):
+        return export_response(request, Table("coupons", _("优惠券"), [
+            Column("code", _("券码")), Column("kind", _("类型")), Column("percent", _("折扣（%）"), numeric=True),
+            Column("amount", _("优惠金额"), numeric=True), Column("min_spend", _("最低消费"), numeric=True),
+            Column("starts_at", _("开始时间")), Column("ends_at", _("结束时间")),
+            Column("used_count", _("已使用"), numeric=True), Column("usage_limit", _("总次数上限"), numeric=True),
+            Column("is_active", _("启用"))], (
+            {"code": c.code, "kind": c.get_kind_display(), "percent": c.percent if c.kind == "percent" else None,
+             "amount": c.amount if c.kind == "amount" else None, "min_spend": c.min_spend,
+             "starts_at": local_time(c.starts_at), "ends_at": local_time(c.ends_at), "used_count": c.used_count,
+             "usage_limit": c.usage_limit, "is_active": "✓" if c.is_active else ""} for c in rows.iterator())))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     batches = CouponBatch.objects.all()[:20]
     return render(request, "promotions/console/coupon_list.html",

@@ -114,3 +114,28 @@ def test_edit_a_coupon_and_withdraw_it():
     assert client.post("/console/promotions/coupons/EDIT10/", {**base, "usage_limit": "8"}).status_code == 302
     coupon.refresh_from_db()
     assert (str(coupon.amount), coupon.usage_limit, coupon.is_active) == ("12.00", 8, False)
+
+
+def test_promotions_and_coupons_export_what_the_pages_list():
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    client = signed_in("marketing")
+    now = clock.now()
+    client.post("/console/promotions/coupons/", {
+        "action": "batch", "batch-name": "新客券", "batch-prefix": "NEW", "batch-quantity": "3",
+        "batch-kind": "amount", "batch-amount": "10", "batch-starts_at": local(now),
+        "batch-ends_at": local(now + timedelta(days=30)), "batch-scope_all": "on"})
+    rows = csv_rows(client.get("/console/promotions/coupons/", {"q": "NEW", "export": "csv"}))
+    assert rows[0][:2] == ["券码", "类型"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(Coupon.objects.values_list("code", flat=True))
+    assert {r[3] for r in rows[1:]} == {"10.00"}
+    assert xlsx_rows(client.get("/console/promotions/coupons/", {"q": "NOPE", "export": "xlsx"}))[1:] == []
+    client.post("/console/promotions/new/", {
+        "name": "双十一满减", "kind": "spend_x_save_y", "starts_at": local(now), "ends_at": local(now + timedelta(days=3)),
+        "priority": "5", "scope_all": "on", "tiers": "200:20, 400:50"})
+    rows = csv_rows(client.get("/console/promotions/", {"status": "live", "export": "csv"}))
+    assert [(r[0], r[5]) for r in rows[1:]] == [("双十一满减", "进行中")]
+    assert csv_rows(client.get("/console/promotions/", {"status": "ended", "export": "csv"}))[1:] == []
+    warehouse = signed_in("warehouse")
+    assert warehouse.get("/console/promotions/", {"export": "csv"}).status_code == 403
+    assert warehouse.get("/console/promotions/coupons/", {"export": "csv"}).status_code == 403

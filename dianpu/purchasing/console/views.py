@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.inventory.domain.cover import WINDOWS
 from dianpu.inventory.queries import get_variant
 from dianpu.inventory.services import get_default_warehouse
@@ -48,6 +49,15 @@ def order_list(request):
     filters = OrderFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
     orders = queries.list_purchase_orders(status=c.get("status") or "", search=(c.get("q") or "").strip())
+    if wants_export(request):
+        return export_response(request, Table("purchase_orders", _("采购单"), [
+            Column("number", _("采购单号")), Column("supplier", _("供应商")), Column("warehouse", _("收货仓库")),
+            Column("status", _("状态")), Column("units_ordered", _("订购"), numeric=True),
+            Column("units_received", _("已到货"), numeric=True), Column("created_at", _("创建时间"))], (
+            {"number": o.number, "supplier": o.supplier.name, "warehouse": o.warehouse.name,
+             "status": o.get_status_display(), "units_ordered": o.units_ordered or 0,
+             "units_received": o.units_received or 0, "created_at": local_time(o.created_at)}
+            for o in orders.iterator(chunk_size=2000))))
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "purchasing/console/order_list.html", {
         "filters": filters, "page_obj": page, "orders": page.object_list,
@@ -172,8 +182,16 @@ def supplier_list(request):
                 return redirect("console:purchasing:supplier-detail", code=supplier.code)
             except DomainError as exc:
                 form.add_error(None, str(exc.detail))
+    suppliers = queries.list_suppliers(search=request.GET.get("q", "").strip())
+    if request.method == "GET" and wants_export(request):
+        return export_response(request, Table("suppliers", _("供应商"), [
+            Column("code", _("编码")), Column("name", _("名称")), Column("contact_name", _("联系人")),
+            Column("phone", _("电话")), Column("email", _("邮箱")),
+            Column("lead_time_days", _("交货周期（天）"), numeric=True), Column("is_active", _("启用"))], (
+            {"code": s.code, "name": s.name, "contact_name": s.contact_name, "phone": s.phone, "email": s.email,
+             "lead_time_days": s.lead_time_days, "is_active": "✓" if s.is_active else ""} for s in suppliers)))
     return render(request, "purchasing/console/supplier_list.html", {
-        "suppliers": queries.list_suppliers(search=request.GET.get("q", "").strip()), "form": form,
+        "suppliers": suppliers, "form": form,
         "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "suppliers"})
 
 

@@ -75,3 +75,22 @@ def test_order_form_reports_bad_lines_by_number(client, staff, tee):
     created = client.post("/console/purchasing/new/", {"supplier": supplier.code, "warehouse": "main",
                                                         "lines": "TEE-M 5"})
     assert created.status_code == 302 and PurchaseOrder.objects.get().status == "draft"
+
+
+def test_purchase_orders_and_suppliers_export_what_the_pages_show(client, staff, tee):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+    from dianpu.purchasing.tests.builders import make_supplier
+
+    make_supplier(name="义乌织造厂", lead_time_days=7)
+    make_supplier(name="杭州印花厂", lead_time_days=3)
+    client.force_login(staff("finance"))
+    rows = csv_rows(client.get("/console/purchasing/suppliers/", {"q": "杭州", "export": "csv"}))
+    assert rows[0][:2] == ["编码", "名称"]
+    assert [(r[1], r[5]) for r in rows[1:]] == [("杭州印花厂", "3")]
+    assert len(xlsx_rows(client.get("/console/purchasing/suppliers/", {"export": "xlsx"}))) == 3
+    page = client.get("/console/purchasing/")
+    rows = csv_rows(client.get("/console/purchasing/", {"export": "csv"}))
+    assert [r[0] for r in rows[1:]] == [o.number for o in page.context["orders"]]
+    client.force_login(staff("designer"))
+    assert client.get("/console/purchasing/suppliers/", {"export": "csv"}).status_code == 403
+    assert client.get("/console/purchasing/", {"export": "xlsx"}).status_code == 403

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.fulfillment.queries import list_carriers
 from dianpu.orders.queries import get_order
 from dianpu.returns import queries, services
@@ -60,6 +61,15 @@ def return_list(request):
     filters = ReturnFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
     rows = queries.list_returns(status=c.get("status") or "", kind=c.get("kind") or "", search=c.get("q") or "")
+    if wants_export(request):
+        return export_response(request, Table("returns", _("售后"), [
+            Column("number", _("售后单号")), Column("created_at", _("申请时间")), Column("order", _("订单号")),
+            Column("kind", _("类型")), Column("reason", _("原因")), Column("units", _("件数"), numeric=True),
+            Column("source", _("发起方")), Column("status", _("状态"))], (
+            {"number": r.number, "created_at": local_time(r.created_at), "order": r.order.number,
+             "kind": r.get_kind_display(), "reason": r.get_reason_display(), "units": r.units or 0,
+             "source": r.get_source_display(), "status": r.get_status_display()}
+            for r in rows.iterator(chunk_size=2000))))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queries.count_returns_by_status()
     return render(request, "returns/console/return_list.html", {

@@ -99,3 +99,19 @@ def test_after_sales_pages_speak_english(client, staff, order):
         html = client.get(url).content.decode()
         for word in words:
             assert word in html, (url, word)
+
+
+def test_the_return_queue_exports_its_filtered_requests(client, staff, order):
+    from dianpu.core.testing_exports import csv_rows, xlsx_rows
+
+    line = order.lines.get()
+    client.force_login(staff("agent"))
+    client.post(f"/console/returns/new/{order.number}/",
+                {"kind": "return", "reason": "damaged", "reason_detail": "破损", f"qty-{line.pk}": "1"})
+    ret = ReturnRequest.objects.get()
+    rows = csv_rows(client.get("/console/returns/", {"status": "requested", "export": "csv"}))
+    assert rows[0][:3] == ["售后单号", "申请时间", "订单号"]
+    assert [(r[0], r[2], r[4], r[5]) for r in rows[1:]] == [(ret.number, order.number, "商品破损", "1")]
+    assert xlsx_rows(client.get("/console/returns/", {"status": "refunded", "export": "xlsx"}))[1:] == []
+    client.force_login(staff("designer"))
+    assert client.get("/console/returns/", {"export": "csv"}).status_code == 403

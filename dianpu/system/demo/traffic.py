@@ -40,7 +40,8 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebui
     weights = [c[-1] for c in CHANNELS]
     device_weights = [d[1] for d in DEVICES]
     total, session_no = 0, 0
-    orders = list(Order.objects.filter(channel="web").order_by("placed_at", "id").values_list("id", "placed_at", "email"))
+    orders = list(Order.objects.filter(channel="web").order_by("placed_at", "id")
+                  .values_list("id", "placed_at", "email", "paid_at"))
     for offset in range(0, len(orders), CHUNK):
         chunk = orders[offset:offset + CHUNK]
         products_of: dict[int, list[int]] = {}
@@ -49,7 +50,7 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebui
             if product:
                 products_of.setdefault(order_id, []).append(product)
         events, attributed = [], []
-        for order_id, placed_at, email in chunk:
+        for order_id, placed_at, email, paid_at in chunk:
             channel = rng.choices(CHANNELS, weights)[0]
             device = rng.choices(DEVICES, device_weights)[0][0]
             visitor = _visitor(email)
@@ -75,6 +76,8 @@ def write_traffic(rng: random.Random, *, product_ids: list[int], progress, rebui
             add(Kind.CHECKOUT_START, when=placed_at - timedelta(minutes=2), session=session, who=visitor,
                 path="/checkout/")
             add(Kind.PURCHASE, when=placed_at, session=session, who=visitor, path="/checkout/", order=order_id)
+            if paid_at is not None:  # as analytics records it when an order is paid
+                add(Kind.PAID, when=paid_at, session=session, who=visitor, path="", order=order_id)
             attributed.append(Order(pk=order_id, visitor_id=visitor, utm_source=channel[2], utm_medium=channel[3],
                                     referrer_host=channel[4]))
             for _ in range(BROWSING_VISITS_PER_ORDER):

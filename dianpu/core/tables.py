@@ -1,4 +1,8 @@
-"""A table as the console shows it and as it is exported (CSV, XLSX) or put in a report."""
+"""A table as the console shows it and as it is exported (CSV, XLSX) or put in a report.
+
+Generic (no app imports): analytics, reports and every console list export through it. `rows`
+may be any iterable of dicts (a generator over a queryset's .iterator()); csv_lines and
+xlsx_file go through it once, holding one row at a time."""
 
 import csv
 import io
@@ -42,6 +46,50 @@ def _plain(value):
     if isinstance(value, (int, float, str)):
         return value
     return str(value)
+
+
+class _Line:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text = text
+
+
+def csv_lines(table: Table):
+    """The CSV file line by line (UTF-8 with a BOM, so Excel opens Chinese text), for streaming."""
+    line = _Line()
+    writer = csv.writer(line)
+    writer.writerow([str(c.label) for c in table.columns])
+    yield ("\ufeff" + line.text).encode("utf-8")
+    for row in table.rows:
+        writer.writerow([_plain(row.get(c.key)) if row.get(c.key) is not None else "" for c in table.columns])
+        yield line.text.encode("utf-8")
+
+
+def xlsx_file(table: Table) -> bytes:
+    """One sheet, written row by row (openpyxl's write-only mode keeps memory flat)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(table.title)[:31] or table.key)
+    header = []
+    for c in table.columns:
+        cell = WriteOnlyCell(sheet, value=str(c.label))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        values = []
+        for c in table.columns:
+            value = row.get(c.key)
+            values.append(float(value) if isinstance(value, Decimal) else _plain(value) if value is not None else None)
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def to_csv(table: Table) -> bytes:
