@@ -3,7 +3,6 @@
 
 import json
 import multiprocessing
-import threading
 
 import pytest
 from django.db import connections
@@ -17,31 +16,12 @@ from dianpu.orders.models import Order
 from dianpu.orders.services import transition_order
 from dianpu.orders.tests.builders import ADDRESS, place_test_order
 
+from .racing import run_in_threads
+
 # serialized_rollback: the flush after each test would drop the rows migrations made (warehouse, shipping methods).
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.concurrency]
 BUYERS = 12
 UNITS = 3
-
-
-def run_in_threads(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def body(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # recorded, asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def assert_stock_held_exactly(variant, units):

@@ -2,11 +2,9 @@
 at once by several connections, an after-sales refund clicked twice. Real threads, real database,
 Stripe faked by a local server speaking its HTTP protocol."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from dianpu.catalog.tests.builders import make_product
@@ -19,29 +17,10 @@ from dianpu.payments.tests.fake_stripe import fake_stripe, signed_headers, strip
 from dianpu.returns.services import approve_return, receive_return, refund_return, request_return
 from dianpu.returns.tests.builders import delivered_order
 
+from .racing import run_in_threads
+
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.concurrency]
 WEBHOOK = "/api/v1/payments/stripe/webhook"
-
-
-def run_in_threads(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def body(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # recorded, asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def stripe_paid_order(fake):

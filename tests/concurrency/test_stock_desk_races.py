@@ -2,43 +2,31 @@
 database, lined up by a barrier. The conditional UPDATEs decide; nothing is oversold or
 received twice, and the ledger still sums to the levels."""
 
-import threading
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from dianpu.catalog.tests.builders import make_product
 from dianpu.core.errors import DomainError
 from dianpu.inventory.models import StockLevel, StockMove
-from dianpu.inventory.services import create_warehouse, get_default_warehouse, transfer_stock
+from dianpu.inventory.services import (
+    create_warehouse,
+    get_default_warehouse,
+    transfer_stock,
+)
 from dianpu.purchasing.models import PurchaseOrder
-from dianpu.purchasing.services import LineInput, create_purchase_order, receive_purchase_order, send_purchase_order
+from dianpu.purchasing.services import (
+    LineInput,
+    create_purchase_order,
+    receive_purchase_order,
+    send_purchase_order,
+)
 from dianpu.purchasing.tests.builders import make_supplier
+
+from .racing import run_in_threads
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.concurrency]
 WORKERS = 8
-
-
-def run_in_threads(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def body(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # recorded, asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_concurrent_transfers_never_move_more_than_is_available():
@@ -84,7 +72,12 @@ def test_concurrent_receipts_never_receive_more_than_ordered():
 def test_reservations_racing_a_bulk_stock_import_never_leave_on_hand_below_reserved():
     """Checkouts reserve 3 units each while an import brings on-hand from 20 down to 9: whatever the
     order, on-hand never drops below what is held, and the ledger sums to the level."""
-    from dianpu.inventory.services import StockTarget, StockTargetsRefused, bulk_set_on_hand, reserve_stock
+    from dianpu.inventory.services import (
+        StockTarget,
+        StockTargetsRefused,
+        bulk_set_on_hand,
+        reserve_stock,
+    )
 
     variant = make_product(stock=20, skus=["RACE-IMPORT"]).variants.get()
     main = get_default_warehouse()
