@@ -11,6 +11,7 @@ from dianpu.accounts.auth import StaffToken, require_perm, user_from_bearer
 from dianpu.accounts.domain import roles
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.http import client_ip
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, get_on_hand_by_variant
 from dianpu.inventory.services import create_product_with_stock, update_product_and_stock
 
@@ -125,9 +126,6 @@ def list_categories(request):
             for c in Category.objects.select_related("parent")]
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
 
 @router.post("/products", response={201: StaffProductDetail}, auth=StaffToken(), summary="Create a product")
 def create_product(request, payload: ProductIn):
@@ -138,7 +136,7 @@ def create_product(request, payload: ProductIn):
         require_perm(request.auth, roles.ADJUST_STOCK)
     category = queries.get_category(payload.category) if payload.category else None
     product = create_product_with_stock(
-        actor=request.auth, stock_by_sku={v.sku: v.stock for v in payload.variants}, ip_address=_ip(request), name=payload.name, name_en=payload.name_en, description=payload.description,
+        actor=request.auth, stock_by_sku={v.sku: v.stock for v in payload.variants}, ip_address=client_ip(request), name=payload.name, name_en=payload.name_en, description=payload.description,
         description_en=payload.description_en, brand=payload.brand, category=category, tags=payload.tags,
         status=payload.status, slug=payload.slug, seo_title=payload.seo_title, seo_description=payload.seo_description,
         variants=[services.VariantInput(sku=v.sku, price=v.price, options=v.options, compare_at_price=v.compare_at_price,
@@ -184,14 +182,14 @@ def patch_product(request, slug: str, payload: ProductPatch):
         raise DomainError(MESSAGES["nothing_to_change"], code="nothing_to_change", status=422)
     update_product_and_stock(actor=user, product=product, changes=changes, variant_changes=variant_changes,
                              stock_by_sku=stock, expected_version=payload.version, reason=payload.reason,
-                             ip_address=_ip(request))
+                             ip_address=client_ip(request))
     return _detail(request, queries.get_product(product.slug), staff=True)
 
 
 @router.delete("/products/{slug}", response={204: None}, auth=StaffToken(), summary="Delete a product")
 def delete_product(request, slug: str):
     require_perm(request.auth, roles.DELETE_PRODUCT)
-    services.delete_product(actor=request.auth, product=queries.get_product(slug), ip_address=_ip(request))
+    services.delete_product(actor=request.auth, product=queries.get_product(slug), ip_address=client_ip(request))
     return Status(204, None)
 
 
@@ -276,7 +274,7 @@ def put_margin_rule(request, payload: MarginRuleIn):
     require_perm(request.auth, roles.CHANGE_PRICE)
     category = queries.get_category(payload.category) if payload.category else None
     services.set_margin_rule(actor=request.auth, category=category, min_margin_percent=payload.min_margin_percent,
-                             ip_address=_ip(request))
+                             ip_address=client_ip(request))
     return _rules()
 
 
@@ -316,7 +314,7 @@ def apply_bulk(request, payload: BulkActionIn):
     require_perm(request.auth, BULK_PERMISSIONS.get(payload.action, roles.CHANGE_PRODUCT))
     selection, action = _bulk(payload)
     count = bulk.apply_bulk_action(actor=request.auth, selection=selection, action=action, reason=payload.reason,
-                                   override_floor=payload.override_floor, ip_address=_ip(request),
+                                   override_floor=payload.override_floor, ip_address=client_ip(request),
                                    expected_token=payload.preview_token)
     return {"changed_products": count}
 
@@ -349,14 +347,14 @@ def list_banned_words(request):
 def add_banned_word(request, payload: BannedWordIn):
     require_perm(request.auth, roles.CHANGE_PRODUCT)
     word = services.add_banned_word(actor=request.auth, word=payload.word, reason=payload.reason,
-                                    ip_address=_ip(request))
+                                    ip_address=client_ip(request))
     return Status(201, {"word": word.word, "reason": word.reason})
 
 
 @router.delete("/banned-words/{word}", response={204: None}, auth=StaffToken(), summary="Remove a banned word")
 def remove_banned_word(request, word: str):
     require_perm(request.auth, roles.CHANGE_PRODUCT)
-    services.remove_banned_word(actor=request.auth, word=word, ip_address=_ip(request))
+    services.remove_banned_word(actor=request.auth, word=word, ip_address=client_ip(request))
     return Status(204, None)
 
 
@@ -400,7 +398,7 @@ def list_brands(request):
 def create_brand(request, payload: BrandIn):
     require_perm(request.auth, roles.CHANGE_PRODUCT)
     brand = services.create_brand(actor=request.auth, name=payload.name, name_en=payload.name_en,
-                                  description=payload.description, ip_address=_ip(request))
+                                  description=payload.description, ip_address=client_ip(request))
     return Status(201, _brands(brand.slug)[0])
 
 
@@ -409,5 +407,5 @@ def create_brand(request, payload: BrandIn):
 def rename_brand(request, slug: str, payload: BrandPatch):
     require_perm(request.auth, roles.CHANGE_PRODUCT)
     services.rename_brand(actor=request.auth, brand=queries.get_brand(slug), name=payload.name,
-                          name_en=payload.name_en, ip_address=_ip(request))
+                          name_en=payload.name_en, ip_address=client_ip(request))
     return _brands(slug)[0]

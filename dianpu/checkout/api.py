@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Router, Status
 
+from dianpu.core.http import client_ip
 from .domain.validation import CheckoutLine, CheckoutRequest
 from dianpu.promotions.queries import applied_rows, hint_texts
 
@@ -48,7 +49,7 @@ def checkout(request, payload: CheckoutIn):
             payment_method=payload.payment_method, note=payload.note, language=get_language() or "zh-hans",
             coupon_codes=tuple(payload.coupon_codes),
         ),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
     )
     order = placed.order
     status_url = request.build_absolute_uri(reverse("storefront:order-status")) + "?" + urlencode(

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_variants_by_sku
@@ -142,7 +143,7 @@ def patch_method(request, code: str, payload: MethodIn):
     require_perm(request.auth, roles.MANAGE_SHIPPING)
     changes = payload.dict(exclude_unset=True)
     method = services.update_shipping_method(actor=request.auth, code=code, changes=changes,
-                                             ip_address=request.META.get("REMOTE_ADDR"))
+                                             ip_address=client_ip(request))
     return _method_out(next(m for m in list_all_shipping_methods() if m.pk == method.pk))
 
 
@@ -150,7 +151,7 @@ def patch_method(request, code: str, payload: MethodIn):
              summary="Add or replace the rate of one province (\"\" = default) in a method's rate table")
 def post_rate(request, code: str, payload: RateIn):
     require_perm(request.auth, roles.MANAGE_SHIPPING)
-    rate = services.save_shipping_rate(actor=request.auth, code=code, ip_address=request.META.get("REMOTE_ADDR"),
+    rate = services.save_shipping_rate(actor=request.auth, code=code, ip_address=client_ip(request),
                                        **payload.dict())
     return Status(201, rate)
 
@@ -159,7 +160,7 @@ def post_rate(request, code: str, payload: RateIn):
                summary="Remove one row of a method's rate table")
 def delete_rate(request, code: str, rate_id: int):
     require_perm(request.auth, roles.MANAGE_SHIPPING)
-    services.delete_shipping_rate(actor=request.auth, rate_id=rate_id, ip_address=request.META.get("REMOTE_ADDR"))
+    services.delete_shipping_rate(actor=request.auth, rate_id=rate_id, ip_address=client_ip(request))
     return Status(204, None)
 
 
@@ -184,7 +185,7 @@ def tracking_webhook(request):
 def tracking_import(request, file: File[UploadedFile]):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
     return services.import_tracking_file(text=file.read(5 * 1024 * 1024).decode("utf-8-sig", errors="replace"),
-                                         actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+                                         actor=request.auth, ip_address=client_ip(request))
 
 
 class ExceptionOut(Schema):

@@ -4,6 +4,7 @@ days of cover and slow movers, the daily sheet (JSON and XLSX), stocktakes."""
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_category
@@ -18,9 +19,6 @@ from .schemas import (
 router = Router(tags=["stock"], auth=StaffToken())
 MAX_PAGE = 500
 
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _page(rows, page: int, page_size: int):
@@ -50,7 +48,7 @@ def list_warehouses(request):
 def create_warehouse(request, payload: WarehouseIn):
     require_perm(request.auth, roles.VIEW_STOCK, roles.ADJUST_STOCK)
     return Status(201, services.create_warehouse(actor=request.auth, code=payload.code, name=payload.name,
-                                                 is_default=payload.is_default, ip_address=_ip(request)))
+                                                 is_default=payload.is_default, ip_address=client_ip(request)))
 
 
 class LevelFilters(Schema):
@@ -100,7 +98,7 @@ def set_safety_stock(request, sku: str, payload: SafetyStockIn):
     require_perm(request.auth, roles.VIEW_STOCK, roles.ADJUST_STOCK)
     level = services.set_safety_stock(actor=request.auth, variant=queries.get_variant(sku),
                                       warehouse=queries.get_warehouse(payload.warehouse),
-                                      safety_stock=payload.safety_stock, ip_address=_ip(request))
+                                      safety_stock=payload.safety_stock, ip_address=client_ip(request))
     return level_out(level)
 
 
@@ -112,7 +110,7 @@ def transfer(request, payload: TransferIn):
     source, target = queries.get_warehouse(payload.from_warehouse), queries.get_warehouse(payload.to_warehouse)
     reference = services.transfer_stock(actor=request.auth, variant=variant, from_warehouse=source,
                                         to_warehouse=target, quantity=payload.quantity, reason=payload.reason,
-                                        ip_address=_ip(request))
+                                        ip_address=client_ip(request))
     return Status(201, {"reference": reference, "sku": payload.sku, "from_level": _level_of(payload.sku, source.code),
                         "to_level": _level_of(payload.sku, target.code)})
 
@@ -123,7 +121,7 @@ def adjust(request, payload: AdjustmentIn):
     require_perm(request.auth, roles.VIEW_STOCK, roles.ADJUST_STOCK)
     level = services.record_adjustment(actor=request.auth, variant=queries.get_variant(payload.sku),
                                        warehouse=queries.get_warehouse(payload.warehouse), delta=payload.delta,
-                                       reason_code=payload.reason_code, note=payload.note, ip_address=_ip(request))
+                                       reason_code=payload.reason_code, note=payload.note, ip_address=client_ip(request))
     return Status(201, level_out(level))
 
 
@@ -244,7 +242,7 @@ def record_count(request, number: str, payload: CountIn):
 def post_stocktake(request, number: str):
     require_perm(request.auth, roles.VIEW_STOCK, roles.ADJUST_STOCK)
     sheet = queries.get_stocktake(number)
-    adjusted = services.post_stocktake(actor=request.auth, stocktake=sheet, ip_address=_ip(request))
+    adjusted = services.post_stocktake(actor=request.auth, stocktake=sheet, ip_address=client_ip(request))
     return {"number": number, "status": "posted", "lines_adjusted": adjusted}
 
 

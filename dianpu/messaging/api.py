@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
+from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 
@@ -45,7 +46,7 @@ def list_templates(request):
 def save_template(request, kind: str, language: str, payload: TemplateIn):
     require_perm(request.auth, roles.EDIT_TEMPLATES)
     services.save_template(kind=kind, language=language, subject=payload.subject, body=payload.body,
-                           actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+                           actor=request.auth, ip_address=client_ip(request))
     return _out(kind, language)
 
 
@@ -54,5 +55,5 @@ def save_template(request, kind: str, language: str, payload: TemplateIn):
 def reset_template(request, kind: str, language: str):
     require_perm(request.auth, roles.EDIT_TEMPLATES)
     services.reset_template(kind=kind, language=language, actor=request.auth,
-                            ip_address=request.META.get("REMOTE_ADDR"))
+                            ip_address=client_ip(request))
     return _out(kind, language)

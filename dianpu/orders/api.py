@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_tracking_events
 from dianpu.payments.queries import list_refunds
@@ -107,7 +108,7 @@ def transition(request, number: str, payload: TransitionIn):
     order = queries.get_order(number)
     services.transition_order(order=order, action=payload.action, actor=request.auth, carrier=payload.carrier,
                               tracking_number=payload.tracking_number, reason=payload.reason,
-                              ip_address=request.META.get("REMOTE_ADDR"))
+                              ip_address=client_ip(request))
     return detail(queries.get_order(number), request.auth)
 
 
@@ -159,7 +160,7 @@ def held_orders(request):
 def release(request, number: str, payload: ReleaseIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
     services.release_order(order=queries.get_order(number), actor=request.auth, reason=payload.reason,
-                           ip_address=request.META.get("REMOTE_ADDR"))
+                           ip_address=client_ip(request))
     return detail(queries.get_order(number), request.auth)
 
 
@@ -177,7 +178,7 @@ def get_review_settings(request):
 def put_review_settings(request, payload: ReviewSettingsIO):
     require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
     row = review.update_review_settings(actor=request.auth, changes=payload.dict(),
-                                        ip_address=request.META.get("REMOTE_ADDR"))
+                                        ip_address=client_ip(request))
     return _settings_out(row)
 
 
@@ -191,14 +192,14 @@ def get_blacklist(request, kind: str = ""):
 def post_blacklist(request, payload: BlacklistIn):
     require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
     entry = review.add_blacklist_entry(actor=request.auth, kind=payload.kind, value=payload.value, note=payload.note,
-                                       ip_address=request.META.get("REMOTE_ADDR"))
+                                       ip_address=client_ip(request))
     return Status(201, entry)
 
 
 @router.delete("/order-review/blacklist/{entry_id}", response={204: None}, summary="Remove from the blacklist")
 def delete_blacklist(request, entry_id: int):
     require_perm(request.auth, roles.MANAGE_REVIEW_RULES)
-    review.remove_blacklist_entry(actor=request.auth, entry_id=entry_id, ip_address=request.META.get("REMOTE_ADDR"))
+    review.remove_blacklist_entry(actor=request.auth, entry_id=entry_id, ip_address=client_ip(request))
     return Status(204, None)
 
 
@@ -222,7 +223,7 @@ class BatchLineOut(Schema):
 def batch_ship(request, payload: BatchShipIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
     return [r.__dict__ for r in ship_orders_in_batch(text=payload.text, actor=request.auth,
-                                                     ip_address=request.META.get("REMOTE_ADDR"))]
+                                                     ip_address=client_ip(request))]
 
 
 # --- merge and split -------------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ class SplitIn(Schema):
                      "their payments move along) into the oldest; the others are closed as merged")
 def merge(request, payload: MergeIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REVIEW_ORDER)
-    target = merge_orders(numbers=payload.numbers, actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"))
+    target = merge_orders(numbers=payload.numbers, actor=request.auth, ip_address=client_ip(request))
     return detail(queries.get_order(target.number), request.auth)
 
 
@@ -256,5 +257,5 @@ def split(request, number: str, payload: SplitIn):
     quantities = ({by_sku.get(sku, -1): units for sku, units in payload.lines.items()} if not payload.by_warehouse
                   else plan_split_by_warehouse(order))
     new = split_order(number=number, quantities=quantities, actor=request.auth,
-                      ip_address=request.META.get("REMOTE_ADDR"))
+                      ip_address=client_ip(request))
     return Status(201, detail(queries.get_order(new.number), request.auth))

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.orders.queries import get_order
@@ -74,14 +75,14 @@ def payment_methods(request):
 def stripe_webhook(request):
     outcome = services.handle_stripe_webhook(payload=request.body,
                                              signature_header=request.headers.get("Stripe-Signature", ""),
-                                             ip_address=request.META.get("REMOTE_ADDR"))
+                                             ip_address=client_ip(request))
     return {"received": True, "outcome": outcome}
 
 
 @router.post("/payments/alipay/notify", response={200: str, 400: Problem},
              summary="Alipay asynchronous notifications (form-encoded, RSA2-signed); answers the text success")
 def alipay_notify(request):
-    services.handle_alipay_notification(params=request.POST.dict(), ip_address=request.META.get("REMOTE_ADDR"))
+    services.handle_alipay_notification(params=request.POST.dict(), ip_address=client_ip(request))
     return HttpResponse("success", content_type="text/plain")
 
 
@@ -102,6 +103,6 @@ def create_refund(request, number: str, payload: RefundIn):
     order = get_order(number)
     refund = services.refund_order(order=order, amount=payload.amount, reason=payload.reason,
                                    shipping_amount=payload.shipping_amount, manual=payload.manual,
-                                   actor=request.auth, ip_address=request.META.get("REMOTE_ADDR"),
+                                   actor=request.auth, ip_address=client_ip(request),
                                    idempotency_key=request.headers.get("Idempotency-Key", ""))
     return Status(201, refund_out(refund))

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 
@@ -55,9 +56,6 @@ def coupon_out(c) -> dict:
             "segments": c.segments, "is_active": c.is_active, "batch": c.batch_id}
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
-
 
 @router.get("/promotions", response=PromotionList, summary="List promotions (status: live, scheduled, ended)")
 def list_promotions(request, filters: Query[ListFilters]):
@@ -72,7 +70,7 @@ def list_promotions(request, filters: Query[ListFilters]):
              summary="Create a promotion; 422 names bad fields, exclusive_overlap, end before start")
 def create_promotion(request, payload: PromotionIn):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
-    promotion = services.create_promotion(_data(payload), actor=request.user, ip_address=_ip(request))
+    promotion = services.create_promotion(_data(payload), actor=request.user, ip_address=client_ip(request))
     return Status(201, promotion_out(promotion))
 
 
@@ -86,7 +84,7 @@ def get_promotion(request, promotion_id: int):
 def update_promotion(request, promotion_id: int, payload: PromotionPatch):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
     promotion = services.update_promotion(queries.get_promotion(promotion_id), _data(payload, exclude_unset=True),
-                                          actor=request.user, ip_address=_ip(request))
+                                          actor=request.user, ip_address=client_ip(request))
     return promotion_out(promotion)
 
 
@@ -95,7 +93,7 @@ def update_promotion(request, promotion_id: int, payload: PromotionPatch):
 def end_promotion(request, promotion_id: int):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
     return promotion_out(services.end_promotion(queries.get_promotion(promotion_id), actor=request.user,
-                                                ip_address=_ip(request)))
+                                                ip_address=client_ip(request)))
 
 
 @router.get("/coupons", response=CouponList, summary="List coupons (search by code or name)")
@@ -111,7 +109,7 @@ def list_coupons(request, filters: Query[ListFilters]):
              summary="Create a coupon code (amount, percent or shipping)")
 def create_coupon(request, payload: CouponIn):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
-    coupon = services.create_coupon(_data(payload), actor=request.user, ip_address=_ip(request))
+    coupon = services.create_coupon(_data(payload), actor=request.user, ip_address=client_ip(request))
     return Status(201, coupon_out(coupon))
 
 
@@ -126,7 +124,7 @@ def get_coupon(request, code: str):
 def update_coupon(request, code: str, payload: CouponPatch):
     require_perm(request.user, roles.MANAGE_PROMOTIONS)
     coupon = services.update_coupon(queries.get_coupon(code), _data(payload, exclude_unset=True),
-                                    actor=request.user, ip_address=_ip(request))
+                                    actor=request.user, ip_address=client_ip(request))
     return coupon_out(coupon)
 
 
@@ -138,6 +136,6 @@ def issue_batch(request, payload: CouponBatchIn):
     name, prefix, quantity = data.pop("name", ""), data.pop("prefix", ""), data.pop("quantity", 0)
     data.pop("code", None)
     batch = services.issue_coupon_batch(name=name, prefix=prefix, quantity=quantity, template=data,
-                                        actor=request.user, ip_address=_ip(request))
+                                        actor=request.user, ip_address=client_ip(request))
     return Status(201, {"id": batch.pk, "name": batch.name, "prefix": batch.prefix, "quantity": batch.quantity,
                         "codes": list(batch.coupons.order_by("code").values_list("code", flat=True))})

@@ -9,6 +9,7 @@ from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order, get_order_for_customer
 
 from . import queries, services
@@ -176,15 +177,12 @@ def _lines_by_sku(order, lines: list[LineIn]) -> dict[int, int]:
     return wanted
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
-
 
 @router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem, 429: Problem},
              summary="A buyer opens an after-sales request (order number + the order's e-mail); "
                      "429 too_many_requests when this client tried too often")
 def customer_request(request, payload: CustomerReturnIn):
-    client = _ip(request)
+    client = client_ip(request)
     if (ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_ALLOWED)
             or ratelimit.exhausted(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_ALLOWED)):
         raise DomainError(str(MESSAGES["too_many_requests"]), code="too_many_requests", status=429)
@@ -195,7 +193,7 @@ def customer_request(request, payload: CustomerReturnIn):
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
-                                      source=ReturnRequest.Source.CUSTOMER, ip_address=_ip(request))
+                                      source=ReturnRequest.Source.CUSTOMER, ip_address=client_ip(request))
     return Status(201, return_out(created))
 
 
@@ -223,14 +221,14 @@ def agent_request(request, number: str, payload: ReturnIn):
     order = get_order(number)
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
-                                      actor=request.auth, source=ReturnRequest.Source.AGENT, ip_address=_ip(request))
+                                      actor=request.auth, source=ReturnRequest.Source.AGENT, ip_address=client_ip(request))
     return Status(201, return_out(created))
 
 
 def _step(request, number: str, permission: str, call, **kwargs) -> dict:
     require_perm(request.auth, roles.VIEW_RETURNS, permission)
     target = queries.get_return(number)
-    call(request=target, actor=request.auth, ip_address=_ip(request), **kwargs)
+    call(request=target, actor=request.auth, ip_address=client_ip(request), **kwargs)
     return return_out(queries.get_return(number))
 
 
@@ -271,7 +269,7 @@ def receive(request, number: str, payload: ReceiveIn):
             raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
                               sku=item.sku)
         inspections[by_sku[item.sku]] = (item.restocked, item.written_off, item.note)
-    services.receive_return(request=target, inspections=inspections, actor=request.auth, ip_address=_ip(request))
+    services.receive_return(request=target, inspections=inspections, actor=request.auth, ip_address=client_ip(request))
     return return_out(queries.get_return(number))
 
 
@@ -298,7 +296,7 @@ def exchange_order(request, number: str, payload: ExchangeOrderIn):
                               sku=ln.sku)
         replacements[by_sku[ln.sku]] = ln.replacement_sku
     services.create_exchange_order(request=target, replacements=replacements, actor=request.auth,
-                                   ip_address=_ip(request))
+                                   ip_address=client_ip(request))
     return Status(201, return_out(queries.get_return(number)))
 
 

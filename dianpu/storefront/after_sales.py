@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.queries import list_carriers
 from dianpu.orders.queries import get_order_for_customer
 from dianpu.returns.models import ReturnRequest
@@ -59,7 +60,7 @@ def return_request(request):
     try:
         created = request_return(order=order, kind=request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
                                  reason_detail=request.POST.get("reason_detail", "")[:500], lines=lines,
-                                 source=ReturnRequest.Source.CUSTOMER, ip_address=request.META.get("REMOTE_ADDR"))
+                                 source=ReturnRequest.Source.CUSTOMER, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -77,7 +78,7 @@ def return_shipment(request, return_number):
     try:
         record_return_shipment(request=ret, carrier=request.POST.get("carrier", ""),
                                tracking_number=request.POST.get("tracking_number", ""),
-                               ip_address=request.META.get("REMOTE_ADDR"))
+                               ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -97,7 +98,7 @@ def return_withdraw(request, return_number):
         messages.error(request, _("售后单已在处理中，不能撤销；如需帮助请联系客服。"))
         return _back(number, email)
     try:
-        cancel_return(request=ret, note=_("顾客撤销"), ip_address=request.META.get("REMOTE_ADDR"))
+        cancel_return(request=ret, note=_("顾客撤销"), ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:

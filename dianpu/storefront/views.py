@@ -28,6 +28,7 @@ from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
 from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids
@@ -67,9 +68,6 @@ def _page_title(*parts: str) -> str:
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _cart_token(request) -> str | None:
@@ -343,7 +341,7 @@ def checkout(request):
             note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
         )
         try:
-            placed = place_order(checkout_request, ip_address=_client_ip(request),
+            placed = place_order(checkout_request, ip_address=client_ip(request),
                                  attribution=order_attribution(request))
         except ValidationFailed as exc:
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
@@ -428,11 +426,11 @@ def order_confirmation(request, number):
 
 
 def _lookup_refused(request) -> bool:
-    return ratelimit.exhausted(ratelimit.ORDER_LOOKUP, _client_ip(request), LOOKUP_FAILURES_ALLOWED)
+    return ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_FAILURES_ALLOWED)
 
 
 def _count_lookup_failure(request) -> None:
-    ratelimit.spend(ratelimit.ORDER_LOOKUP, _client_ip(request), LOOKUP_WINDOW_SECONDS)
+    ratelimit.spend(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_WINDOW_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])

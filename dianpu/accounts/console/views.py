@@ -15,10 +15,8 @@ from dianpu.accounts.domain import roles
 from dianpu.accounts.domain.roles import ROLES
 from dianpu.accounts.services import create_staff_user, roles_of, set_user_roles
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def role_choices():
@@ -84,7 +82,7 @@ def staff_roles(request, user_id):
         messages.error(request, _("未知的角色。"))
         return redirect("console:accounts:staff-list")
     try:
-        set_user_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"], ip_address=_ip(request))
+        set_user_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"], ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -102,7 +100,7 @@ def staff_create(request):
         try:
             user = create_staff_user(actor=request.user, username=c["username"], password=c["password"],
                                      email=c["email"], first_name=c["first_name"], roles=c["roles"],
-                                     ip_address=_ip(request))
+                                     ip_address=client_ip(request))
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:

@@ -15,6 +15,7 @@ from dianpu.catalog import queries, services
 from dianpu.catalog.messages import MESSAGES
 from dianpu.catalog.models import Product
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.http import client_ip
 from dianpu.inventory.queries import get_available_by_variant, get_on_hand_by_variant
 from dianpu.inventory.services import (
     create_product_with_stock,
@@ -42,9 +43,6 @@ CreateVariantFormSet = variant_formset(VariantForm, extra=1, min_num=1)
 ExistingVariantFormSet = variant_formset(ExistingVariantForm, extra=0)
 NewVariantFormSet = variant_formset(VariantForm, extra=1)
 
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _get_product(slug: str) -> Product:
@@ -146,7 +144,7 @@ def product_create(request):
             c = form.cleaned_data
             try:
                 product = create_product_with_stock(
-                    actor=request.user, stock_by_sku=stock_by_sku, ip_address=_ip(request),
+                    actor=request.user, stock_by_sku=stock_by_sku, ip_address=client_ip(request),
                     name=c["name"], name_en=c["name_en"], description=c["description"],
                     description_en=c["description_en"], brand=c["brand"], category=c["category"],
                     tags=parse_tags(c["tags"]), status=c["status"], seo_title=c["seo_title"],
@@ -301,7 +299,7 @@ def _apply(request, product, form, changes: Changes) -> None:
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,
                              expected_version=form.cleaned_data.get("version"), reason=reason,
-                             ip_address=_ip(request), new_variants=new_variants)
+                             ip_address=client_ip(request), new_variants=new_variants)
 
 
 @staff_permission_required(roles.VIEW_CATALOG)
@@ -393,7 +391,7 @@ def product_delete(request, slug):
     if request.method == "POST":
         name = product.name
         try:
-            services.delete_product(actor=request.user, product=product, ip_address=_ip(request))
+            services.delete_product(actor=request.user, product=product, ip_address=client_ip(request))
         except DomainError as exc:
             messages.error(request, exc.detail)
             return redirect("console:catalog:product-edit", slug=product.slug)

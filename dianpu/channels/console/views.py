@@ -14,6 +14,7 @@ from dianpu.accounts.domain import roles
 from dianpu.channels import services
 from dianpu.channels.connectors.generic import FIELDS
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.queries import list_shipping_methods
 
 
@@ -56,7 +57,7 @@ def import_orders(request):
                 channel=form.cleaned_data["channel"], content=upload.read(20 * 1024 * 1024), filename=upload.name,
                 actor=request.user, shipping_method=form.cleaned_data["shipping_method"],
                 mapping=form.cleaned_data["mapping"], channel_code=form.cleaned_data["channel_code"],
-                ip_address=request.META.get("REMOTE_ADDR"))
+                ip_address=client_ip(request))
         except services.ImportRefused as exc:
             problems, status = exc.lines, 422
             messages.error(request, str(exc.detail))

@@ -17,6 +17,7 @@ from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 from dianpu.fulfillment import queries, services
 from dianpu.fulfillment.carriers import CARRIERS
 from dianpu.fulfillment.documents import render_labels, render_packing_slips, render_pick_list
@@ -25,9 +26,6 @@ from dianpu.orders.batch_shipping import BatchRefused, ship_orders_in_batch
 
 from .forms import BatchShipForm, ReportPeriodForm, ShippingMethodForm, ShippingRateForm, TrackingUploadForm
 
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @staff_permission_required(roles.MANAGE_SHIPPING)
@@ -47,7 +45,7 @@ def method_edit(request, code):
         if form.is_valid():
             try:
                 services.update_shipping_method(actor=request.user, code=code, changes=form.cleaned_data,
-                                                ip_address=_ip(request))
+                                                ip_address=client_ip(request))
             except DomainError as exc:
                 form.add_error(None, str(exc.detail))
             else:
@@ -59,7 +57,7 @@ def method_edit(request, code):
         rate_form = ShippingRateForm(request.POST, prefix="r")
         if rate_form.is_valid():
             try:
-                services.save_shipping_rate(actor=request.user, code=code, ip_address=_ip(request),
+                services.save_shipping_rate(actor=request.user, code=code, ip_address=client_ip(request),
                                             **rate_form.cleaned_data)
             except DomainError as exc:
                 rate_form.add_error(None, str(exc.detail))
@@ -76,7 +74,7 @@ def method_edit(request, code):
 @staff_permission_required(roles.MANAGE_SHIPPING)
 def rate_delete(request, code, rate_id):
     try:
-        services.delete_shipping_rate(actor=request.user, rate_id=rate_id, ip_address=_ip(request))
+        services.delete_shipping_rate(actor=request.user, rate_id=rate_id, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -147,7 +145,7 @@ def batch_ship(request):
         upload = form.cleaned_data.get("file")
         text = _read_text(upload) if upload else form.cleaned_data.get("lines", "")
         try:
-            report = ship_orders_in_batch(text=text, actor=request.user, ip_address=_ip(request))
+            report = ship_orders_in_batch(text=text, actor=request.user, ip_address=client_ip(request))
         except BatchRefused as exc:
             refused, status = exc.report, 422
             messages.error(request, str(exc.detail))
@@ -210,7 +208,7 @@ def tracking_upload(request):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.import_tracking_file(text=_read_text(form.cleaned_data["file"]), actor=request.user,
-                                                   ip_address=_ip(request))
+                                                   ip_address=client_ip(request))
         except services.TrackingRefused as exc:
             problems, status = exc.problems, 422
             messages.error(request, str(exc.detail))

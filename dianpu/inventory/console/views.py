@@ -13,6 +13,7 @@ from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
+from dianpu.core.http import client_ip
 from dianpu.inventory import queries, services
 from dianpu.inventory.domain.cover import DEFAULT_WINDOW
 from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
@@ -27,9 +28,6 @@ from .forms import (
 PAGE_SIZE = 50
 LEDGER_ROWS = 100
 
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _can_adjust(request) -> bool:
@@ -103,7 +101,7 @@ def safety_stock_set(request, sku):
         try:
             services.set_safety_stock(actor=request.user, variant=queries.get_variant(sku),
                                       warehouse=form.cleaned_data["warehouse"],
-                                      safety_stock=form.cleaned_data["safety_stock"], ip_address=_ip(request))
+                                      safety_stock=form.cleaned_data["safety_stock"], ip_address=client_ip(request))
             messages.success(request, _("安全库存已保存。"))
         except DomainError as exc:
             messages.error(request, str(exc.detail))
@@ -124,7 +122,7 @@ def transfer_create(request):
                 reference = services.transfer_stock(actor=request.user, variant=variant,
                                                     from_warehouse=c["from_warehouse"], to_warehouse=c["to_warehouse"],
                                                     quantity=c["quantity"], reason=c["reason"],
-                                                    ip_address=_ip(request))
+                                                    ip_address=client_ip(request))
                 messages.success(request, _("调拨 %(reference)s 已完成。") % {"reference": reference})
                 return redirect("console:inventory:move-list", sku=variant.sku)
             except DomainError as exc:
@@ -144,7 +142,7 @@ def adjustment_create(request):
             try:
                 services.record_adjustment(actor=request.user, variant=variant, warehouse=c["warehouse"],
                                            delta=form.delta(), reason_code=c["reason_code"], note=c["note"],
-                                           ip_address=_ip(request))
+                                           ip_address=client_ip(request))
                 messages.success(request, _("库存已调整。"))
                 return redirect("console:inventory:move-list", sku=variant.sku)
             except DomainError as exc:
@@ -162,7 +160,7 @@ def warehouse_list(request):
             return forbidden(request, roles.ADJUST_STOCK)
         if form.is_valid():
             try:
-                services.create_warehouse(actor=request.user, ip_address=_ip(request), **form.cleaned_data)
+                services.create_warehouse(actor=request.user, ip_address=client_ip(request), **form.cleaned_data)
                 messages.success(request, _("仓库已添加。"))
                 return redirect("console:inventory:warehouse-list")
             except DomainError as exc:
@@ -291,7 +289,7 @@ def stocktake_detail(request, number):
 def stocktake_post(request, number):
     sheet = _get_stocktake(number)
     try:
-        adjusted = services.post_stocktake(actor=request.user, stocktake=sheet, ip_address=_ip(request))
+        adjusted = services.post_stocktake(actor=request.user, stocktake=sheet, ip_address=client_ip(request))
         messages.success(request, _("盘点单已过账，调整了 %(count)s 个 SKU。") % {"count": adjusted})
     except DomainError as exc:
         messages.error(request, str(exc.detail))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 from dianpu.messaging import queries, services
 from dianpu.messaging.domain.defaults import KIND_LABELS, KINDS, LANGUAGES, VARIABLES
 
@@ -55,7 +56,7 @@ def template_edit(request, kind, language):
         subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
         try:
             services.save_template(kind=kind, language=language, subject=subject, body=body, actor=request.user,
-                                   ip_address=request.META.get("REMOTE_ADDR"))
+                                   ip_address=client_ip(request))
         except DomainError as exc:
             return render(request, "messaging/console/template_edit.html",
                           {**_editor_context(kind, language, subject, body, True), "error": str(exc.detail)},
@@ -81,6 +82,6 @@ def template_preview(request, kind, language):
 def template_reset(request, kind, language):
     _check(kind, language)
     services.reset_template(kind=kind, language=language, actor=request.user,
-                            ip_address=request.META.get("REMOTE_ADDR"))
+                            ip_address=client_ip(request))
     messages.success(request, _("已恢复默认模板。"))
     return redirect("console:messaging:template-edit", kind=kind, language=language)

@@ -12,6 +12,7 @@ from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import get_shipping_method, needs_tracking
 from dianpu.orders import queries
@@ -38,9 +39,6 @@ PAGE_SIZE = 30
 HANDED_OVER = gettext_lazy("顾客已自提")
 STATUS_LABELS = dict(Order.Status.choices)
 
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @staff_permission_required(roles.VIEW_ORDERS)
@@ -154,7 +152,7 @@ def order_transition(request, number):
     try:
         transition_order(order=order, action=action, actor=request.user, carrier=form.cleaned_data["carrier"],
                          tracking_number=form.cleaned_data["tracking_number"], reason=form.cleaned_data["reason"],
-                         ip_address=_ip(request))
+                         ip_address=client_ip(request))
     except DomainError as exc:
         order = _get_order(number)  # as it is now: nothing was changed
         return render(request, "orders/console/order_detail.html",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order
 from dianpu.payments.services import refund_order
 
@@ -42,7 +43,7 @@ def refund_create(request, number):
     try:
         refund = refund_order(order=order, amount=data["amount"], reason=data["reason"],
                               shipping_amount=data["shipping_amount"] or Decimal("0.00"), manual=data["manual"],
-                              actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+                              actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("console:orders:order-detail", number=order.number)

@@ -14,6 +14,7 @@ from dianpu.core.exports import Column, Table, export_response, local_time, want
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.core.http import client_ip
 from dianpu.promotions import queries, services
 from dianpu.promotions.models import CouponBatch
 
@@ -22,9 +23,6 @@ from .forms import BatchForm, CouponForm, PromotionForm
 PAGE_SIZE = 30
 NEEDS = roles.MANAGE_PROMOTIONS
 
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _promotion(pk):
@@ -78,11 +76,11 @@ def _promotion_form(request, promotion=None):
         if form.is_valid():
             try:
                 if promotion is None:
-                    saved = services.create_promotion(form.definition(), actor=request.user, ip_address=_ip(request))
+                    saved = services.create_promotion(form.definition(), actor=request.user, ip_address=client_ip(request))
                     messages.success(request, _("促销「%(name)s」已创建。") % {"name": saved.name})
                 else:
                     saved = services.update_promotion(promotion, form.definition(), actor=request.user,
-                                                      ip_address=_ip(request))
+                                                      ip_address=client_ip(request))
                     messages.success(request, _("促销「%(name)s」已保存。") % {"name": saved.name})
                 return redirect("console:promotions:promotion-list")
             except DomainError as exc:
@@ -106,7 +104,7 @@ def promotion_edit(request, pk):
 @require_POST
 @staff_permission_required(NEEDS)
 def promotion_end(request, pk):
-    promotion = services.end_promotion(_promotion(pk), actor=request.user, ip_address=_ip(request))
+    promotion = services.end_promotion(_promotion(pk), actor=request.user, ip_address=client_ip(request))
     messages.success(request, _("促销「%(name)s」已结束。") % {"name": promotion.name})
     return redirect("console:promotions:promotion-list")
 
@@ -125,7 +123,7 @@ def coupon_list(request):
                     batch = services.issue_coupon_batch(
                         name=data.pop("name") or "", prefix=batch_form.cleaned_data.get("prefix") or "",
                         quantity=batch_form.cleaned_data.get("quantity") or 0, template=data, actor=request.user,
-                        ip_address=_ip(request))
+                        ip_address=client_ip(request))
                     messages.success(request, _("已生成 %(n)s 张券码。") % {"n": batch.quantity})
                     return redirect("console:promotions:coupon-list")
                 except DomainError as exc:
@@ -134,7 +132,7 @@ def coupon_list(request):
             form = CouponForm(request.POST, prefix="coupon")
             if form.is_valid():
                 try:
-                    coupon = services.create_coupon(form.definition(), actor=request.user, ip_address=_ip(request))
+                    coupon = services.create_coupon(form.definition(), actor=request.user, ip_address=client_ip(request))
                     messages.success(request, _("优惠券 %(code)s 已创建。") % {"code": coupon.code})
                     return redirect("console:promotions:coupon-list")
                 except DomainError as exc:
@@ -188,7 +186,7 @@ def coupon_edit(request, code):
             data.pop("code", None)
             data["is_active"] = bool(request.POST.get("is_active"))
             try:
-                services.update_coupon(coupon, data, actor=request.user, ip_address=_ip(request))
+                services.update_coupon(coupon, data, actor=request.user, ip_address=client_ip(request))
                 messages.success(request, _("优惠券 %(code)s 已保存。") % {"code": coupon.code})
                 return redirect("console:promotions:coupon-list")
             except DomainError as exc:

@@ -16,6 +16,7 @@ from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
+from dianpu.core.http import client_ip
 from dianpu.fulfillment.queries import list_carriers
 from dianpu.orders.queries import get_order
 from dianpu.returns import queries, services
@@ -44,9 +45,6 @@ class ReportForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _get(number: str) -> ReturnRequest:
@@ -121,7 +119,7 @@ def return_action(request, number, action):
         raise Http404()
     if not request.user.has_perm(permission):
         return forbidden(request, permission)
-    post, common = request.POST, {"request": ret, "actor": request.user, "ip_address": _ip(request)}
+    post, common = request.POST, {"request": ret, "actor": request.user, "ip_address": client_ip(request)}
     try:
         if action == "approve":
             services.approve_return(note=post.get("note", ""), **common)
@@ -172,7 +170,7 @@ def return_create(request, order_number):
                                           reason=request.POST.get("reason", ""),
                                           reason_detail=request.POST.get("reason_detail", ""),
                                           lines={k: v for k, v in wanted.items() if v}, actor=request.user,
-                                          source=ReturnRequest.Source.AGENT, ip_address=_ip(request))
+                                          source=ReturnRequest.Source.AGENT, ip_address=client_ip(request))
         except DomainError as exc:
             return render(request, "returns/console/return_create.html", {**context, "error": str(exc.detail)},
                           status=422)
