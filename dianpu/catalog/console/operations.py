@@ -16,12 +16,13 @@ from dianpu.accounts.domain import roles
 from dianpu.catalog import bulk, queries, services
 from dianpu.catalog.models import BannedWord, Category, MarginRule, Product
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
 
 from dianpu.catalog.domain.product_files import format_attribute_lines
 from dianpu.catalog.messages import MESSAGES, SEO_ISSUES
 
 from .forms import CategoryChoiceField, ProductFilterForm
-from .views import _get_product, _ip
+from .views import _get_product
 
 ACTION_PERMISSIONS = {"list": roles.PUBLISH_PRODUCT, "delist": roles.PUBLISH_PRODUCT,
                       "move_category": roles.CHANGE_PRODUCT, "add_tag": roles.CHANGE_PRODUCT,
@@ -71,7 +72,7 @@ def bulk_edit(request):
             if request.method == "POST" and "apply" in request.POST:
                 count = bulk.apply_bulk_action(actor=request.user, selection=selection, action=action,
                                                reason=c["reason"], override_floor=c["override_floor"],
-                                               ip_address=_ip(request),
+                                               ip_address=client_ip(request),
                                                expected_token=request.POST.get("token") or None)
                 messages.success(request, _("已修改 %(count)d 个商品。") % {"count": count})
                 return redirect("console:catalog:product-list")
@@ -116,7 +117,7 @@ def banned_word_add(request):
     if form.is_valid():
         try:
             services.add_banned_word(actor=request.user, word=form.cleaned_data["word"],
-                                     reason=form.cleaned_data["reason"], ip_address=_ip(request))
+                                     reason=form.cleaned_data["reason"], ip_address=client_ip(request))
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
@@ -129,7 +130,7 @@ def banned_word_add(request):
 @require_POST
 @staff_permission_required(roles.CHANGE_PRODUCT)
 def banned_word_remove(request):
-    services.remove_banned_word(actor=request.user, word=request.POST.get("word", ""), ip_address=_ip(request))
+    services.remove_banned_word(actor=request.user, word=request.POST.get("word", ""), ip_address=client_ip(request))
     return redirect("console:catalog:seo-audit")
 
 
@@ -151,7 +152,7 @@ def price_rules(request):
             try:
                 services.set_margin_rule(actor=request.user, category=form.cleaned_data["category"],
                                          min_margin_percent=form.cleaned_data["min_margin_percent"],
-                                         ip_address=_ip(request))
+                                         ip_address=client_ip(request))
             except DomainError as exc:
                 messages.error(request, exc.detail)
             else:
@@ -197,7 +198,7 @@ def product_prices_save(request, slug):
     try:
         services.update_product(actor=request.user, product=product, variant_changes=variant_changes,
                                 expected_version=int(request.POST.get("version") or 0) or None,
-                                reason=request.POST.get("reason", "")[:500], ip_address=_ip(request))
+                                reason=request.POST.get("reason", "")[:500], ip_address=client_ip(request))
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "detail", str(exc)))
     else:
@@ -226,7 +227,7 @@ def product_schedule_save(request, slug):
         changes = {"scheduled_list_at": _parse_when(request.POST.get("scheduled_list_at")),
                    "scheduled_delist_at": _parse_when(request.POST.get("scheduled_delist_at"))}
         services.update_product(actor=request.user, product=product, changes=changes,
-                                expected_version=int(request.POST.get("version") or 0) or None, ip_address=_ip(request))
+                                expected_version=int(request.POST.get("version") or 0) or None, ip_address=client_ip(request))
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "detail", str(exc)))
     else:
@@ -284,10 +285,10 @@ def brand_list(request):
                 if slug:
                     services.rename_brand(actor=request.user, brand=queries.get_brand(slug),
                                           name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"],
-                                          ip_address=_ip(request))
+                                          ip_address=client_ip(request))
                 else:
                     services.create_brand(actor=request.user, name=form.cleaned_data["name"],
-                                          name_en=form.cleaned_data["name_en"], ip_address=_ip(request))
+                                          name_en=form.cleaned_data["name_en"], ip_address=client_ip(request))
             except DomainError as exc:
                 messages.error(request, exc.detail)
             else:
@@ -308,7 +309,7 @@ def product_attributes_save(request, slug):
         attributes = parse_attribute_lines(request.POST.get("attributes", ""))
         services.update_product(actor=request.user, product=product, changes={"attributes": attributes},
                                 expected_version=int(request.POST.get("version") or 0) or None,
-                                ip_address=_ip(request))
+                                ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, exc.detail)
     except ValueError:

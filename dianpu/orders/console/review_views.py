@@ -12,12 +12,13 @@ from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
+from dianpu.core.http import client_ip
 from dianpu.orders import queries, review
 from dianpu.orders.merging import list_merge_candidates, merge_orders, split_order
 from dianpu.orders.models import BlacklistEntry, ReviewSettings
 from dianpu.orders.services import release_order, transition_order
 
-from .views import _get_order, _ip
+from .views import _get_order
 
 
 class ReviewSettingsForm(forms.ModelForm):
@@ -60,7 +61,7 @@ def order_release(request, number):
     order = _get_order(number)
     try:
         release_order(order=order, actor=request.user, reason=request.POST.get("reason", "")[:500],
-                      ip_address=_ip(request))
+                      ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -76,7 +77,7 @@ def order_reject(request, number):
     order = _get_order(number)
     try:
         transition_order(order=order, action="cancel", actor=request.user,
-                         reason=request.POST.get("reason", "")[:500] or _("审单未通过"), ip_address=_ip(request))
+                         reason=request.POST.get("reason", "")[:500] or _("审单未通过"), ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -90,7 +91,7 @@ def review_settings(request):
     form = ReviewSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
-            review.update_review_settings(actor=request.user, changes=form.cleaned_data, ip_address=_ip(request))
+            review.update_review_settings(actor=request.user, changes=form.cleaned_data, ip_address=client_ip(request))
         except DomainError as exc:
             form.add_error(exc.extra.get("field"), str(exc.detail))
         else:
@@ -105,7 +106,7 @@ def blacklist(request):
     form = BlacklistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review.add_blacklist_entry(actor=request.user, ip_address=_ip(request), **form.cleaned_data)
+            review.add_blacklist_entry(actor=request.user, ip_address=client_ip(request), **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, str(exc.detail))
         else:
@@ -119,7 +120,7 @@ def blacklist(request):
 @staff_permission_required(roles.VIEW_ORDERS, roles.MANAGE_REVIEW_RULES)
 def blacklist_remove(request, entry_id):
     try:
-        review.remove_blacklist_entry(actor=request.user, entry_id=entry_id, ip_address=_ip(request))
+        review.remove_blacklist_entry(actor=request.user, entry_id=entry_id, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -132,7 +133,7 @@ def merge(request):
     """Unpaid orders of one customer to one address, grouped: merge a group into its oldest order."""
     if request.method == "POST":
         try:
-            target = merge_orders(numbers=request.POST.getlist("numbers"), actor=request.user, ip_address=_ip(request))
+            target = merge_orders(numbers=request.POST.getlist("numbers"), actor=request.user, ip_address=client_ip(request))
         except DomainError as exc:
             messages.error(request, str(exc.detail))
             return redirect("console:orders:order-merge")
@@ -151,7 +152,7 @@ def order_split(request, number):
         if raw:
             quantities[line.pk] = int(raw) if raw.isdigit() else -1
     try:
-        new = split_order(number=number, quantities=quantities, actor=request.user, ip_address=_ip(request))
+        new = split_order(number=number, quantities=quantities, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("console:orders:order-detail", number=number)
