@@ -92,3 +92,29 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_network_inside_transactions(monkeypatch, settings):
+    """Every test is also an architecture test: an HTTP connection, an SMTP connection or an
+    e-mail handed to the backend while a transaction is open fails it (dianpu.core.outbound)."""
+    import http.client
+    import smtplib
+
+    from django.core.mail.backends import locmem
+
+    from dianpu.core.outbound import ensure_outside_transaction
+
+    settings.DIANPU_OUTBOUND_GUARD = "raise"
+
+    def guarded(original, what):
+        def call(self, *args, **kwargs):
+            ensure_outside_transaction(what(self))
+            return original(self, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", guarded(
+        http.client.HTTPConnection.connect, lambda conn: f"HTTP {conn.host}:{conn.port}"))
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded(smtplib.SMTP.connect, lambda _smtp: "SMTP"))
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", guarded(
+        locmem.EmailBackend.send_messages, lambda _backend: "e-mail"))

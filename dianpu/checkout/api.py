@@ -7,12 +7,17 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Router, Status
 
+from dianpu.analytics.domain.tracking import Device, classify_device
+from dianpu.core import ratelimit
+from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
-from .domain.validation import CheckoutLine, CheckoutRequest
+from dianpu.orders.queries import get_order_for_customer
 from dianpu.promotions.queries import applied_rows, hint_texts
 
-from .schemas import CheckoutIn, CheckoutOut, Problem, QuoteIn, QuoteOut
-from .services import place_order, quote_cart
+from .domain.validation import CheckoutLine, CheckoutRequest
+from .messages import ORDER_NOT_FOUND, TOO_MANY_ATTEMPTS
+from .schemas import CheckoutIn, CheckoutOut, PaymentOut, PayIn, Problem, QuoteIn, QuoteOut
+from .services import pay_order, place_order, quote_cart
 
 router = Router(tags=["checkout"])
 
@@ -39,8 +44,25 @@ def quote(request, payload: QuoteIn):
     }
 
 
-@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem, 502: Problem},
-             summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields")
+def is_mobile(request) -> bool:
+    return classify_device(request.headers.get("User-Agent", "")) in (Device.MOBILE, Device.TABLET)
+
+
+def payment_out(order, payment, error: DomainError | None = None) -> dict:
+    if payment is None:
+        return {"gateway": order.payment_method, "reference": "", "instructions": str(error.detail) if error else "",
+                "started": False, "error_code": error.code if error else "payment_gateway_unavailable",
+                "retry_url": f"/api/v1/orders/{order.number}/payments"}
+    return {"gateway": payment.gateway, "reference": payment.reference, "instructions": payment.instructions,
+            "client_secret": payment.client_data.get("client_secret", ""),
+            "redirect_url": payment.client_data.get("redirect_url", "") or payment.client_data.get("h5_url", ""),
+            "code_url": payment.client_data.get("code_url", "")}
+
+
+@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem},
+             summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields. The order is "
+                     "committed before an online gateway is asked: if it does not answer, payment.started is "
+                     "false and POST payment.retry_url starts the payment again")
 def checkout(request, payload: CheckoutIn):
     placed = place_order(
         CheckoutRequest(
@@ -49,7 +71,7 @@ def checkout(request, payload: CheckoutIn):
             payment_method=payload.payment_method, note=payload.note, language=get_language() or "zh-hans",
             coupon_codes=tuple(payload.coupon_codes),
         ),
-        ip_address=client_ip(request),
+        ip_address=client_ip(request), mobile=is_mobile(request),
     )
     order = placed.order
     status_url = request.build_absolute_uri(reverse("storefront:order-status")) + "?" + urlencode(
@@ -58,9 +80,23 @@ def checkout(request, payload: CheckoutIn):
         "number": order.number, "status": order.status, "currency": order.currency, "subtotal": order.subtotal,
         "discount_total": order.discount_total, "shipping_total": order.shipping_total, "total": order.grand_total,
         "lines": order_lines_out(order), "applied": applied_rows(placed.pricing.result) if placed.pricing else [],
-        "payment": {"gateway": placed.payment.gateway, "reference": placed.payment.reference,
-                    "instructions": placed.payment.instructions,
-                    "client_secret": placed.payment.client_data.get("client_secret", ""),
-                    "redirect_url": placed.payment.client_data.get("redirect_url", "")},
+        "payment": payment_out(order, placed.payment, placed.payment_error),
         "status_url": status_url,
     })
+
+
+@router.post("/orders/{number}/payments", response={201: PaymentOut, 404: Problem, 409: Problem, 429: Problem,
+                                                     502: Problem},
+             summary="Pay again: start (or fetch) the online payment of an order awaiting payment, e.g. when the "
+                     "gateway did not answer at checkout; the order's e-mail proves it is the buyer's. "
+                     "502 payment_gateway_unavailable changes nothing and may be retried")
+def pay_again(request, number: str, payload: PayIn):
+    ip = client_ip(request)
+    if ratelimit.exhausted(ratelimit.ORDER_LOOKUP, ip, ratelimit.ORDER_LOOKUP_ALLOWED):
+        raise DomainError(str(TOO_MANY_ATTEMPTS), code="too_many_attempts", status=429)
+    order = get_order_for_customer(number, payload.email)
+    if order is None:
+        ratelimit.spend(ratelimit.ORDER_LOOKUP, ip, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
+        raise DomainError(str(ORDER_NOT_FOUND), code="order_not_found", status=404)
+    payment = pay_order(order, language=get_language() or "zh-hans", client_ip=ip, mobile=is_mobile(request))
+    return Status(201, payment_out(order, payment))

@@ -18,3 +18,6 @@ FIELD_ERRORS = {
     "payment_method_unknown": _("未知或已停用的支付方式。"),
 }
 INVALID = _("提交的信息有误，请检查标出的字段。")
+PAYMENT_NOT_DUE = _("该订单当前无需在线付款。")
+ORDER_NOT_FOUND = _("没有找到与该订单号和邮箱相符的订单，请核对后重试。")
+TOO_MANY_ATTEMPTS = _("查询次数过多，请稍后再试。")

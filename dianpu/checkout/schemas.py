@@ -82,6 +82,16 @@ class PaymentOut(Schema):
     instructions: str
     client_secret: str = ""
     redirect_url: str = ""
+    code_url: str = ""  # WeChat Pay Native: the content of the QR code the buyer scans
+    # False: the gateway did not answer at checkout; the order stands, awaiting payment, and
+    # POST retry_url (with the order's e-mail) starts the payment again.
+    started: bool = True
+    error_code: str = ""
+    retry_url: str = ""
+
+
+class PayIn(Schema):
+    email: str = Field("", max_length=254)
 
 
 class CheckoutOut(Schema):

@@ -24,14 +24,15 @@ from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
 from dianpu.promotions.services import redeem_pricing
 
 from .domain.validation import CheckoutLine, CheckoutRequest, validate_checkout
-from .messages import FIELD_ERRORS, INVALID
+from .messages import FIELD_ERRORS, INVALID, PAYMENT_NOT_DUE
 
 
 @dataclass
 class PlacedOrder:
     order: Order
-    payment: PaymentStart
+    payment: PaymentStart | None  # None: the gateway could not start the payment (see payment_error)
     pricing: object = None  # promotions.queries.PricedCart
+    payment_error: DomainError | None = None  # the order stands, awaiting payment: pay_order retries
 
 
 def _fail(errors: dict[str, str]) -> ValidationFailed:
@@ -131,10 +132,15 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
                          province=province)
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None) -> PlacedOrder:
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None,
+                mobile: bool = False) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
-    `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront."""
+    `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront.
+
+    The order is committed first (awaiting payment); only then is an online gateway asked to
+    start the payment, outside the transaction, so a slow or failing gateway never holds the
+    shop's locks. If it fails the order stands, with `payment_error` set: pay_order tries again."""
     priced = price_request(req)
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
     gateway = get_gateway(req.payment_method)
@@ -159,9 +165,25 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
         expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
+    try:
         payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,
-                                amount=order.grand_total, email=order.email, language=req.language)
+                                amount=order.grand_total, email=order.email, language=req.language,
+                                client_ip=ip_address or "", mobile=mobile)
+    except DomainError as exc:
+        return PlacedOrder(order=order, payment=None, pricing=priced.pricing, payment_error=exc)
     return PlacedOrder(order=order, payment=payment, pricing=priced.pricing)
+
+
+def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart:
+    """"Pay again": start (or fetch) the online payment of an order awaiting payment, e.g. after
+    the gateway did not answer at checkout. Refused (409 payment_not_due) for an order that is
+    not awaiting payment or is paid on delivery; 502 payment_gateway_unavailable if the gateway
+    still does not answer (nothing changes: the buyer may try again)."""
+    if order.status != Order.Status.PENDING_PAYMENT or order.pays_on_delivery:
+        raise DomainError(str(PAYMENT_NOT_DUE), code="payment_not_due", status=409)
+    return start_payment(payment_method=order.payment_method, order_id=order.pk, order_number=order.number,
+                         amount=order.grand_total, email=order.email, language=language, client_ip=client_ip,
+                         mobile=mobile)
 
 
 def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",

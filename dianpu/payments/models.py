@@ -79,6 +79,8 @@ class PaymentSession(models.Model):
     notification that names the gateway's id finds its order. Holds no card data."""
 
     class Status(models.TextChoices):
+        # Asked of the gateway, no answer yet: the reference is still our idempotency key.
+        STARTING = "starting", _("发起中")
         PENDING = "pending", _("待支付")
         SUCCEEDED = "succeeded", _("已支付")
         FAILED = "failed", _("支付失败")

@@ -18,23 +18,39 @@ def list_payment_methods() -> list[dict]:
 
 
 def payment_start_for(*, payment_method: str, order_number: str, amount, email: str,
-                      language: str) -> PaymentStart | None:
+                      language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart | None:
     """What the customer needs to pay an order (e.g. the bank account for a transfer, or the
     client secret of its Stripe PaymentIntent), as its gateway says; None for a method that no
-    longer exists or an online payment that cannot be fetched right now."""
+    longer exists, an online payment that was never started (the gateway did not answer at
+    checkout: the buyer is offered "pay again") or one that cannot be fetched right now.
+    Online gateways are asked over the network: never call this inside a transaction."""
     gateway = get_gateway(payment_method)
     if gateway is None:
         return None
     if gateway.offline:
         return gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
     session = PaymentSession.objects.filter(gateway=gateway.code, order_number=order_number).order_by("-id").first()
-    if session is None:
+    if session is None or not is_payment_started(session):
         return None
     try:
         return gateway.resume_payment(reference=session.reference, order_number=order_number, amount=amount,
-                                      language=language)
+                                      language=language, client_ip=client_ip, mobile=mobile)
     except GatewayError:
         return None
+
+
+def is_payment_started(session: PaymentSession) -> bool:
+    """The gateway answered this attempt with its own id (not a start that timed out or was refused)."""
+    return session.status != PaymentSession.Status.STARTING and not session.reference.startswith("dianpu-order-")
+
+
+def can_pay_again(*, payment_method: str, order_number: str) -> bool:
+    """An online payment that could not be started (or was refused): the buyer may try again."""
+    gateway = get_gateway(payment_method)
+    if gateway is None or gateway.offline:
+        return False
+    session = PaymentSession.objects.filter(gateway=gateway.code, order_number=order_number).order_by("-id").first()
+    return session is None or not is_payment_started(session)
 
 
 def list_refunds(order_id: int) -> list[Refund]:

@@ -20,6 +20,7 @@ from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.outbound import ensure_outside_transaction
 
 from .domain.alipay import verify_alipay_notification
 from .domain.amounts import CENT, from_minor_units
@@ -44,23 +45,75 @@ def record_payment(*, order_id: int, gateway: str, amount: Decimal, reference: s
                                   recorded_by=_person(actor), created_at=clock.now())
 
 
-def start_payment(*, payment_method: str, order_id: int, order_number: str, amount: Decimal, email: str,
-                  language: str) -> PaymentStart:
-    """What the buyer needs to pay a new order. Online gateways create their payment (a Stripe
-    PaymentIntent) and we keep its id; called inside checkout's transaction, so a gateway that
-    cannot be reached leaves no order behind."""
-    gateway = get_gateway(payment_method)
+# Until the gateway has answered, an attempt's session holds its idempotency key as reference.
+ATTEMPT_PREFIX = "dianpu-order-"
+
+
+def _unavailable() -> DomainError:
+    return DomainError(str(MESSAGES["payment_gateway_unavailable"]), code="payment_gateway_unavailable", status=502)
+
+
+def _open_attempt(*, gateway: str, order_id: int, order_number: str, amount: Decimal) -> PaymentSession:
+    """A new attempt to pay at an online gateway, keyed `dianpu-order-<number>[-<n>]`. Two buyers'
+    clicks at once count the same n and so share one row (the reference is unique)."""
+    n = PaymentSession.objects.filter(order_id=order_id, gateway=gateway).count() + 1
+    key = f"{ATTEMPT_PREFIX}{order_number}" + (f"-{n}" if n > 1 else "")
+    now = clock.now()
     try:
-        start = gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
-    except GatewayError:
-        raise DomainError(str(MESSAGES["payment_gateway_unavailable"]), code="payment_gateway_unavailable",
-                          status=502) from None
-    if not gateway.offline:
-        now = clock.now()
-        PaymentSession.objects.get_or_create(
-            gateway=gateway.code, reference=start.reference,
-            defaults={"order_id": order_id, "order_number": order_number, "amount": amount, "created_at": now,
-                      "updated_at": now})
+        with transaction.atomic():
+            return PaymentSession.objects.create(gateway=gateway, reference=key, order_id=order_id,
+                                                 order_number=order_number, amount=amount,
+                                                 status=PaymentSession.Status.STARTING, created_at=now, updated_at=now)
+    except IntegrityError:
+        return PaymentSession.objects.get(gateway=gateway, reference=key)
+
+
+def start_payment(*, payment_method: str, order_id: int, order_number: str, amount: Decimal, email: str,
+                  language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart:
+    """What the buyer needs to pay a placed order: instructions (bank transfer), or the payment
+    made at an online gateway (a Stripe PaymentIntent, a WeChat Pay QR code) whose id we keep.
+
+    Called after the order is committed, never inside a transaction: the gateway is on the
+    network and may take seconds. Safe to call again ("pay again"): while the last attempt's
+    outcome is unknown (timeout) the same idempotency key is sent, so the gateway returns the
+    payment it may already have made; a payment already started is fetched, not made twice.
+    Raises payment_gateway_unavailable (502) and leaves the order awaiting payment."""
+    gateway = get_gateway(payment_method)
+    if gateway is None:
+        raise DomainError(str(MESSAGES["payment_method_unavailable"]), code="payment_method_unavailable", status=409)
+    if gateway.offline:
+        return gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language)
+    ensure_outside_transaction(f"{gateway.code} payment of {order_number}")
+    latest = PaymentSession.objects.filter(order_id=order_id, gateway=gateway.code).order_by("-id").first()
+    if latest is not None and latest.status == PaymentSession.Status.SUCCEEDED:
+        raise DomainError(str(MESSAGES["payment_already_made"]), code="payment_already_made", status=409)
+    if latest is not None and latest.status != PaymentSession.Status.STARTING \
+            and not latest.reference.startswith(ATTEMPT_PREFIX):
+        try:  # started before: the same payment again
+            return gateway.resume_payment(reference=latest.reference, order_number=order_number, amount=amount,
+                                          language=language, client_ip=client_ip, mobile=mobile)
+        except GatewayError:
+            raise _unavailable() from None
+    if latest is not None and latest.status == PaymentSession.Status.STARTING:
+        session = latest  # its outcome is unknown: ask again with the same key
+    else:
+        session = _open_attempt(gateway=gateway.code, order_id=order_id, order_number=order_number, amount=amount)
+    try:
+        start = gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language,
+                                      idempotency_key=session.reference, client_ip=client_ip, mobile=mobile)
+    except GatewayError as exc:
+        log.warning("payment could not be started", extra={"order_number": order_number, "gateway": gateway.code,
+                                                            "answered": exc.answered, "code": exc.code})
+        if exc.answered:  # refused: nothing was made there; the next attempt is a new one
+            PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).update(
+                status=PaymentSession.Status.FAILED, updated_at=clock.now())
+        raise _unavailable() from None
+    try:
+        with transaction.atomic():
+            PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).update(
+                reference=start.reference[:100], status=PaymentSession.Status.PENDING, updated_at=clock.now())
+    except IntegrityError:  # the gateway's id is known already (an earlier attempt with the same id)
+        PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).delete()
     return start
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("orders/returns/<str:return_number>/shipment/", after_sales.return_shipment, name="return-shipment"),
     path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
+    path("orders/<str:number>/pay/", views.order_pay, name="order-pay"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
 from dianpu.cart.services import (
@@ -25,7 +26,7 @@ from dianpu.catalog.queries import (
     list_listed_products,
 )
 from dianpu.checkout.domain.validation import EMAIL
-from dianpu.checkout.services import place_order, request_from_cart
+from dianpu.checkout.services import pay_order, place_order, request_from_cart
 from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
@@ -37,7 +38,7 @@ from dianpu.marketing.merchandising import list_bought_together, list_featured_p
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
-from dianpu.payments.queries import list_payment_methods, payment_start_for
+from dianpu.payments.queries import can_pay_again, list_payment_methods, payment_start_for
 from dianpu.promotions.queries import list_promotions_for_product
 
 from .after_sales import after_sales_context
@@ -51,6 +52,8 @@ HOME_SHELF_SIZE = 8
 SESSION_CART = "cart_token"
 SESSION_ORDERS = "placed_orders"
 REMEMBERED_ORDERS = 20
+# On a phone the payment most buyers reach for first comes first.
+PHONE_FIRST_METHODS = ("wechatpay", "alipay")
 # Order-status look-ups that found nothing, per client address, before we ask it to wait.
 LOOKUP_FAILURES_ALLOWED = ratelimit.ORDER_LOOKUP_ALLOWED
 LOOKUP_WINDOW_SECONDS = ratelimit.ORDER_LOOKUP_WINDOW_SECONDS
@@ -312,6 +315,18 @@ def _name_cart_lines(errors: dict[str, str], summary) -> dict[str, str]:
     return named
 
 
+def _is_phone(request) -> bool:
+    return classify_device(request.headers.get("User-Agent", "")) in (Device.MOBILE, Device.TABLET)
+
+
+def _payment_methods_for(request) -> list[dict]:
+    methods = list_payment_methods()
+    if _is_phone(request):
+        rank = {code: i for i, code in enumerate(PHONE_FIRST_METHODS)}
+        methods.sort(key=lambda m: rank.get(m["code"], len(rank)))  # stable: the others keep their order
+    return methods
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     open_cart = get_open_cart(_cart_token(request))
@@ -320,7 +335,7 @@ def checkout(request):
         messages.info(request, _("购物车是空的，先去挑选商品吧。"))
         return redirect("storefront:cart")
     methods = list_shipping_methods()
-    payment_methods = list_payment_methods()
+    payment_methods = _payment_methods_for(request)
     errors: list[str] = []
     if request.method == "GET":
         record_server_event(request, "checkout_start")
@@ -342,7 +357,7 @@ def checkout(request):
         )
         try:
             placed = place_order(checkout_request, ip_address=client_ip(request),
-                                 attribution=order_attribution(request))
+                                 attribution=order_attribution(request), mobile=_is_phone(request))
         except ValidationFailed as exc:
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
         except InsufficientStockError as exc:
@@ -414,15 +429,61 @@ def order_confirmation(request, number):
     except NotFoundError:
         return _not_found(request)
     gateway = get_gateway(order.payment_method)
+    awaiting = order.status == Order.Status.PENDING_PAYMENT
     payment = payment_start_for(payment_method=order.payment_method, order_number=order.number,
-                                amount=order.grand_total, email=order.email, language=get_language())
+                                amount=order.grand_total, email=order.email, language=get_language(),
+                                client_ip=client_ip(request), mobile=_is_phone(request)) if awaiting else None
     meta = page_meta(request, _page_title(_("下单成功")), noindex=True)
     return _render(request, "storefront/order_confirmation.html", {
-        "meta": meta, "order": order, "payment": payment,
+        "meta": meta, "order": order, "payment": payment, "qr_svg": _qr_svg(payment),
+        "pay_again": awaiting and payment is None and can_pay_again(payment_method=order.payment_method,
+                                                                    order_number=order.number),
         "payment_name": (gateway.name_en if get_language().startswith("en") else gateway.name) if gateway else "",
         "shipping_name": _shipping_method_name(order.shipping_method),
         "status_url": reverse("storefront:order-status") + "?" + urlencode({"number": order.number, "email": order.email}),
     })
+
+
+def _qr_svg(payment) -> str:
+    """A WeChat Pay Native code_url drawn as an inline SVG QR code (made here, no outside service)."""
+    code_url = payment.client_data.get("code_url", "") if payment else ""
+    if not code_url:
+        return ""
+    import segno
+
+    return segno.make(code_url, error="m").svg_inline(scale=5, border=2, dark="#111", light="#fff")
+
+
+@require_POST
+def order_pay(request, number):
+    """"Pay again": start the online payment of an order awaiting payment (the gateway did not
+    answer at checkout). The buyer's own session, or the order's e-mail (order-status page)."""
+    email = (request.POST.get("email") or "").strip()
+    own = number in request.session.get(SESSION_ORDERS, [])
+    if not own and _lookup_refused(request):
+        return _not_found(request)
+    order = get_order_for_customer(number, email) if email else None
+    if order is None and own:
+        try:
+            order = get_order(number)
+        except NotFoundError:
+            order = None
+    if order is None:
+        _count_lookup_failure(request)
+        return _not_found(request)
+    try:
+        pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    if not own:
+        _remember_order(request, order.number)  # the confirmation page shows how to pay it
+    return redirect("storefront:order-confirmation", number=order.number)
+
+
+def _pays_online(order: Order) -> bool:
+    """Awaiting a payment at an online gateway: the order page offers to pay (again)."""
+    gateway = get_gateway(order.payment_method)
+    return order.status == Order.Status.PENDING_PAYMENT and gateway is not None and not gateway.offline
 
 
 def _lookup_refused(request) -> bool:
@@ -457,5 +518,6 @@ def order_status(request):
             history=[{"status": _status_label(h.to_status), "at": h.created_at} for h in order.history.all()],
             tracking=_tracking(order), shipping_name=_shipping_method_name(order.shipping_method),
             after_sales=after_sales_context(order), lookup_email=form.cleaned_data["email"],
+            pay_again=_pays_online(order),
         )
     return _render(request, "storefront/order_status.html", context, status=200)

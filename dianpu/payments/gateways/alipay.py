@@ -21,10 +21,10 @@ from django.conf import settings
 from ..domain.alipay import sign_request, verify_alipay_response
 from ..domain.rsa import parse_private_key, parse_public_key
 from ..domain.signatures import SignatureRefused
+from .transport import open_url
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 
 log = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 15
 
 
 class AlipayGateway(PaymentGateway):
@@ -67,7 +67,7 @@ class AlipayGateway(PaymentGateway):
         request = urllib.request.Request(settings.ALIPAY_GATEWAY_URL, data=urlencode(params).encode(), method="POST")
         request.add_header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (configured)
+            with open_url(request, what="alipay") as response:
                 body = response.read().decode()
         except urllib.error.HTTPError as exc:
             raise GatewayError(f"HTTP {exc.code}", code=str(exc.code), answered=exc.code < 500) from None
@@ -86,10 +86,13 @@ class AlipayGateway(PaymentGateway):
         return GatewayRefund(reference=f"{answer.get('trade_no', payment_reference)}:{idempotency_key}"[:100],
                              status="succeeded")
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str) -> PaymentStart:
+    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
         text = ("Continue to Alipay to pay." if language.startswith("en") else "请前往支付宝完成付款。")
         return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
                             client_data={"redirect_url": self.page_pay_url(order_number=order_number, amount=amount)})
 
-    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str) -> PaymentStart:
-        return self.start_payment(order_number=order_number, amount=amount, email="", language=language)
+    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
+                       client_ip: str = "", mobile: bool = False) -> PaymentStart:
+        return self.start_payment(order_number=order_number, amount=amount, email="", language=language,
+                                  client_ip=client_ip, mobile=mobile)

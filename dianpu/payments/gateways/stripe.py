@@ -18,10 +18,10 @@ from decimal import Decimal
 from django.conf import settings
 
 from ..domain.amounts import to_minor_units
+from .transport import open_url
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 
 log = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 15
 
 
 def _flatten(params: dict, prefix: str = "") -> list[tuple[str, str]]:
@@ -63,7 +63,7 @@ class StripeGateway(PaymentGateway):
         if idempotency_key:
             request.add_header("Idempotency-Key", idempotency_key)
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (configured base)
+            with open_url(request, what="stripe") as response:
                 return json.loads(response.read().decode() or "{}")
         except urllib.error.HTTPError as exc:
             try:
@@ -86,15 +86,17 @@ class StripeGateway(PaymentGateway):
         return PaymentStart(gateway=self.code, instructions=text, reference=intent["id"],
                             client_data={"client_secret": intent.get("client_secret", "")})
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str) -> PaymentStart:
+    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
         intent = self._request("POST", "/v1/payment_intents", {
             "amount": to_minor_units(amount), "currency": "cny",
             "metadata": {"order_number": order_number},
             "automatic_payment_methods": {"enabled": True},
-        }, idempotency_key=f"dianpu-order-{order_number}")
+        }, idempotency_key=idempotency_key or f"dianpu-order-{order_number}")
         return self._start(intent, language)
 
-    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str) -> PaymentStart:
+    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
+                       client_ip: str = "", mobile: bool = False) -> PaymentStart:
         intent = self._request("GET", f"/v1/payment_intents/{urllib.parse.quote(reference)}")
         return self._start(intent, language)
 

@@ -39,6 +39,14 @@ class FakeStripe:
         self.idempotent: dict[str, tuple[int, dict]] = {}
         self.refuse_refunds_with: str = ""  # e.g. "charge_disputed": answer refunds with a 400
         self.lose_refund_answers = False  # make the refund, then drop the connection (a lost answer)
+        # A slow Stripe: while `gate` is clear, POSTs to `slow_paths` wait for it (`waiting` tells
+        # the test one is waiting; `finished` that a held request has been answered).
+        self.gate = threading.Event()
+        self.gate.set()
+        self.slow_paths = {"/v1/payment_intents"}
+        self.waiting = threading.Event()
+        self.finished = threading.Event()
+        self.in_flight: set[str] = set()  # idempotency keys being processed (Stripe answers 409 to a repeat)
         self.lock = threading.Lock()
         fake = self
 
@@ -62,17 +70,37 @@ class FakeStripe:
                           "auth": self.headers.get("Authorization", ""),
                           "content_type": self.headers.get("Content-Type", ""),
                           "idempotency_key": self.headers.get("Idempotency-Key", "")}
+                key = record["idempotency_key"]
                 with fake.lock:
                     fake.requests.append(record)
                     if record["auth"] != f"Bearer {SECRET_KEY}":
                         return self._answer(401, {"error": {"type": "invalid_request_error",
                                                             "message": "Invalid API Key provided"}})
-                    key = record["idempotency_key"]
                     if method == "POST" and key and key in fake.idempotent:
                         return self._answer(*fake.idempotent[key])
+                    if method == "POST" and key and key in fake.in_flight:
+                        return self._answer(409, {"error": {"type": "idempotency_error",
+                                                            "code": "idempotency_key_in_use",
+                                                            "message": "There is currently another in-progress "
+                                                                       "request using this Idempotent Key."}})
+                    if key:
+                        fake.in_flight.add(key)
+                held = method == "POST" and self.path in fake.slow_paths and not fake.gate.is_set()
+                if held:
+                    fake.waiting.set()
+                    fake.gate.wait(timeout=60)
+                with fake.lock:
+                    fake.in_flight.discard(key)
                     status, body = fake.route(method, self.path, form)
                     if method == "POST" and key:
                         fake.idempotent[key] = (status, body)
+                if held:
+                    try:
+                        self._answer(status, body)
+                    except OSError:  # the client gave up waiting (its timeout)
+                        pass
+                    fake.finished.set()
+                    return None
                 if fake.lose_refund_answers and self.path == "/v1/refunds" and method == "POST":
                     self.close_connection = True
                     return None

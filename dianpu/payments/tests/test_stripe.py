@@ -75,13 +75,22 @@ def test_checkout_with_stripe_creates_a_payment_intent_for_the_total_in_fen(stri
     assert PaymentSession.objects.get(order=order).reference == intent["id"]
 
 
-def test_stripe_unreachable_at_checkout_leaves_no_order(api, tee, settings, fake_stripe):
+def test_stripe_unreachable_at_checkout_keeps_the_order_awaiting_payment_with_a_retry(api, tee, settings,
+                                                                                     fake_stripe):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     response = api.post("checkout", checkout_body())
-    assert response.status_code == 502
-    assert response.json()["code"] == "payment_gateway_unavailable"
-    assert Order.objects.count() == 0
-    assert tee.variants.get().stock_levels.get().reserved == 0
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "pending_payment"
+    assert body["payment"] == {
+        "gateway": "stripe", "reference": "", "started": False, "error_code": "payment_gateway_unavailable",
+        "instructions": "暂时无法连接支付渠道，订单已保留，请稍后点击“重新支付”。", "client_secret": "",
+        "redirect_url": "", "code_url": "", "retry_url": f"/api/v1/orders/{body['number']}/payments"}
+    order = Order.objects.get(number=body["number"])
+    assert order.status == "pending_payment"
+    assert tee.variants.get().stock_levels.get().reserved == 2  # the goods stay held for the buyer
+    [session] = PaymentSession.objects.filter(order=order)
+    assert (session.status, session.reference) == ("starting", f"dianpu-order-{order.number}")
 
 
 def test_succeeded_event_marks_the_order_paid_with_the_intent_as_reference(client, stripe_order, fake_stripe):
