@@ -279,3 +279,20 @@ LOGGING = {
         "huey": {"level": "INFO"},
     },
 }
+
+# WeChat Pay (微信支付) API v3: offered when the merchant id, app id, the merchant certificate's
+# serial and private key, the APIv3 key (32 characters) and WeChat Pay's platform public key are
+# set (keys inline or as a file: *_PATH). Notifications go to /api/v1/payments/wechatpay/notify.
+WECHATPAY_MCHID = os.environ.get("WECHATPAY_MCHID", "")
+WECHATPAY_APPID = os.environ.get("WECHATPAY_APPID", "")
+WECHATPAY_SERIAL_NO = os.environ.get("WECHATPAY_SERIAL_NO", "")
+WECHATPAY_PRIVATE_KEY = os.environ.get("WECHATPAY_PRIVATE_KEY", "")
+WECHATPAY_PRIVATE_KEY_PATH = os.environ.get("WECHATPAY_PRIVATE_KEY_PATH", "")
+WECHATPAY_APIV3_KEY = os.environ.get("WECHATPAY_APIV3_KEY", "")
+WECHATPAY_PLATFORM_PUBLIC_KEY = os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY", "")
+WECHATPAY_PLATFORM_PUBLIC_KEY_PATH = os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY_PATH", "")
+WECHATPAY_PLATFORM_SERIAL = os.environ.get("WECHATPAY_PLATFORM_SERIAL", "")
+WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com").rstrip("/")
+# Seconds an online gateway may take to answer before a checkout gives up on it (the order stays
+# awaiting payment; the buyer pays again).
+PAYMENT_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("DIANPU_PAYMENT_GATEWAY_TIMEOUT_SECONDS", "15"))

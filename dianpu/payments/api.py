@@ -86,6 +86,16 @@ def alipay_notify(request):
     return HttpResponse("success", content_type="text/plain")
 
 
+@router.post("/payments/wechatpay/notify", response={204: None, 400: Problem},
+             summary="WeChat Pay API v3 notifications (payments and refunds): signed in the Wechatpay-Signature "
+                     "header, resource encrypted with AEAD_AES_256_GCM; answers 204 once acted on (or seen before)")
+def wechatpay_notify(request):
+    headers = {name: request.headers.get(name, "") for name in (
+        "Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature", "Wechatpay-Serial")}
+    services.handle_wechatpay_notification(payload=request.body, headers=headers, ip_address=client_ip(request))
+    return HttpResponse(status=204)
+
+
 @router.get("/orders/{number}/refunds", auth=StaffToken(), response=RefundList,
             summary="An order's refunds, with what was paid and what is left to refund")
 def list_refunds(request, number: str):

@@ -26,7 +26,9 @@ from .domain.alipay import verify_alipay_notification
 from .domain.amounts import CENT, from_minor_units
 from .domain.rsa import KeyFormatError, parse_public_key
 from .domain.signatures import SignatureRefused, verify_stripe_signature
+from .domain.wechatpay import decrypt_resource, verify_signed
 from .gateways import GatewayError, PaymentStart, get_any_gateway, get_gateway
+from .gateways.wechatpay import apiv3_key, platform_public_key
 from .messages import MESSAGES
 from .models import GatewayEvent, Payment, PaymentSession, Refund
 
@@ -468,6 +470,118 @@ def _apply_alipay_notification(event_id: str, params: dict) -> str:
         order_id=session.order_id if session else None, order_number=order_number, gateway="alipay",
         reference=str(params.get("trade_no", ""))[:100], amount=amount, currency="CNY", confirmed_at=now))
     return "confirmed"
+
+
+def handle_wechatpay_notification(*, payload: bytes, headers: dict, ip_address: str | None = None) -> str:
+    """Verify a WeChat Pay API v3 notification (Wechatpay-Signature by the platform key whose
+    serial we hold, at most 5 minutes old), decrypt its resource with the APIv3 key, and act on
+    it once (keyed by the notification id). TRANSACTION.SUCCESS confirms the payment of
+    out_trade_no (the order number) for amount.total fen; REFUND.* settle our refund of that
+    out_refund_no. A refused one changes nothing and is answered 400 (WeChat Pay retries)."""
+    try:
+        verify_signed(timestamp=headers.get("Wechatpay-Timestamp", ""), nonce=headers.get("Wechatpay-Nonce", ""),
+                      signature=headers.get("Wechatpay-Signature", ""), serial=headers.get("Wechatpay-Serial", ""),
+                      body=payload, key=platform_public_key(),
+                      expected_serial=getattr(settings, "WECHATPAY_PLATFORM_SERIAL", ""), now=time.time())
+        notification = json.loads(payload.decode())
+        data = decrypt_resource(notification.get("resource"), key=apiv3_key())
+        event_id, event_type = str(notification["id"]), str(notification["event_type"])
+    except (SignatureRefused, KeyFormatError) as exc:
+        code = getattr(exc, "code", "signature_missing")
+        log.warning("wechatpay notification refused: %s", code, extra={"ip_address": ip_address})
+        raise DomainError(str(MESSAGES[code]), code=code, status=400) from None
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise DomainError(str(MESSAGES["webhook_malformed"]), code="webhook_malformed", status=400) from None
+    if str(data.get("mchid", settings.WECHATPAY_MCHID)) != settings.WECHATPAY_MCHID:
+        log.warning("wechatpay notification for another merchant", extra={"ip_address": ip_address})
+        raise DomainError(str(MESSAGES["signature_mismatch"]), code="signature_mismatch", status=400)
+    return _apply_wechatpay_event(event_id, event_type, data)
+
+
+@transaction.atomic
+def _apply_wechatpay_event(event_id: str, event_type: str, data: dict) -> str:
+    try:
+        with transaction.atomic():
+            record = GatewayEvent.objects.create(
+                gateway="wechatpay", event_id=event_id[:100], event_type=event_type[:60],
+                reference=str(data.get("transaction_id") or data.get("refund_id") or "")[:100], received_at=clock.now())
+    except IntegrityError:
+        return "duplicate"
+    if event_type == "TRANSACTION.SUCCESS":
+        outcome = _confirm_wechatpay_transaction(data)
+    elif event_type.startswith("REFUND."):
+        outcome = _settle_wechatpay_refund(data)
+    else:
+        outcome = "ignored"
+    GatewayEvent.objects.filter(pk=record.pk).update(outcome=outcome[:40])
+    return outcome
+
+
+def _confirm_wechatpay_transaction(tx: dict) -> str:
+    if tx.get("trade_state") != "SUCCESS" or str(tx.get("appid", settings.WECHATPAY_APPID)) != settings.WECHATPAY_APPID:
+        return "ignored"
+    order_number = str(tx.get("out_trade_no", ""))
+    session = PaymentSession.objects.filter(gateway="wechatpay", order_number=order_number).order_by("-id").first()
+    if session is None:
+        log.warning("wechatpay payment for no known order", extra={"order_number": order_number})
+        return "unknown_payment"
+    now = clock.now()
+    # Notification and the worker's query may both report it: the session turns succeeded once.
+    if PaymentSession.objects.filter(pk=session.pk).exclude(status=PaymentSession.Status.SUCCEEDED).update(
+            status=PaymentSession.Status.SUCCEEDED, updated_at=now) != 1:
+        return "already_paid"
+    amount = tx.get("amount") or {}
+    try:
+        paid = from_minor_units(int(amount.get("total") or 0))  # integer fen, exactly
+    except (TypeError, ValueError):
+        paid = Decimal("0.00")
+    events.publish(events.PaymentConfirmed(
+        order_id=session.order_id, order_number=order_number, gateway="wechatpay",
+        reference=str(tx.get("transaction_id", ""))[:100], amount=paid,
+        currency=str(amount.get("currency", "CNY")).upper(), confirmed_at=now))
+    return "confirmed"
+
+
+def _settle_wechatpay_refund(data: dict) -> str:
+    key, status = str(data.get("out_refund_no", "")), str(data.get("refund_status", ""))
+    pk = key.removeprefix("dianpu-refund-")
+    ours = Refund.objects.filter(pk=int(pk), gateway="wechatpay").first() if pk.isdigit() else None
+    if ours is None:
+        log.warning("wechatpay refund we did not make", extra={"out_refund_no": key})
+        return "refund_unknown"
+    answer = {"SUCCESS": "succeeded", "CLOSED": "failed", "ABNORMAL": "failed"}.get(status, "pending")
+    settle_refund(refund_id=ours.pk, status=answer, reference=str(data.get("refund_id", "")))
+    return f"refund_{answer}"
+
+
+def reconcile_pending_payments(*, older_than_minutes: int = 5, within_days: int = 3) -> int:
+    """Online payments whose notification may have been lost: ask gateways that answer order
+    queries (WeChat Pay) what became of attempts started more than a few minutes ago, and confirm
+    the paid ones exactly as their notification would have. Returns how many were confirmed.
+    Runs in the worker, outside any transaction (one network call per attempt)."""
+    now = clock.now()
+    confirmed = 0
+    sessions = PaymentSession.objects.filter(
+        status=PaymentSession.Status.PENDING, created_at__lt=now - timedelta(minutes=older_than_minutes),
+        created_at__gte=now - timedelta(days=within_days)).order_by("id")
+    for session in sessions[:500]:
+        gateway = get_any_gateway(session.gateway)
+        query = getattr(gateway, "query_payment", None)
+        if query is None or not gateway.is_enabled():
+            continue
+        try:
+            tx = query(reference=session.reference)
+        except GatewayError:
+            log.warning("could not query a payment", extra={"gateway": session.gateway, "ref": session.reference})
+            continue
+        state = tx.get("trade_state")
+        if state == "SUCCESS":
+            outcome = _apply_wechatpay_event(f"query:{tx.get('transaction_id', '')}", "TRANSACTION.SUCCESS", tx)
+            confirmed += outcome == "confirmed"
+        elif state in ("CLOSED", "REVOKED", "PAYERROR"):
+            PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.PENDING).update(
+                status=PaymentSession.Status.FAILED, updated_at=now)
+    return confirmed
 
 
 # --- payments follow their goods when orders are merged or split -----------------------------------

@@ -5,9 +5,11 @@ from .bank_transfer import BankTransferGateway
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 from .cash_on_delivery import CashOnDeliveryGateway
 from .stripe import StripeGateway
+from .wechatpay import WeChatPayGateway
 
 GATEWAYS: dict[str, PaymentGateway] = {
-    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway(), AlipayGateway())
+    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway(), AlipayGateway(),
+                         WeChatPayGateway())
 }
 
 
