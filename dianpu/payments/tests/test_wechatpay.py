@@ -80,18 +80,6 @@ def test_desktop_checkout_makes_a_signed_native_order_in_fen_and_shows_its_qr_co
     assert len(fake_wechatpay.orders) == 1 and len(fake_wechatpay.paid_requests("/v3/pay/transactions/native")) == 2
 
 
-def test_the_qr_code_encodes_the_code_url():
-    import segno
-
-    from dianpu.payments.gateways.base import PaymentStart
-    from dianpu.storefront.views import _qr_svg
-
-    svg = _qr_svg(PaymentStart(gateway="wechatpay", client_data={"code_url": "weixin://wxpay/bizpayurl?pr=abc"}))
-    expected = segno.make("weixin://wxpay/bizpayurl?pr=abc", error="m").svg_inline(scale=5, border=2, dark="#111",
-                                                                                   light="#fff")
-    assert svg == expected and svg.startswith("<svg")
-
-
 def test_a_phone_gets_h5_with_its_ip_and_is_sent_to_wechat(api, tea, fake_wechatpay):
     api.headers["HTTP_USER_AGENT"] = IPHONE
     body = api.post("checkout", checkout_body()).json()
@@ -290,3 +278,12 @@ def test_notification_serial_header_names_the_platform_key(fake_wechatpay):
     _body, headers = fake_wechatpay.notification("TRANSACTION.SUCCESS", {"mchid": MCHID})
     assert headers["HTTP_WECHATPAY_SERIAL"] == PLATFORM_SERIAL
     assert json.loads(_body)["resource"]["algorithm"] == "AEAD_AES_256_GCM"
+
+
+def test_a_half_configured_wechat_pay_is_reported(fake_wechatpay, settings):
+    from dianpu.payments.checks import wechatpay_configuration
+
+    assert wechatpay_configuration(None) == []
+    settings.WECHATPAY_APIV3_KEY = "short"
+    [warning] = wechatpay_configuration(None)
+    assert warning.id == "dianpu.payments.W002" and "WECHATPAY_APIV3_KEY (32 characters)" in warning.msg
