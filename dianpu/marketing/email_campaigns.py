@@ -118,15 +118,21 @@ def send_email_campaign(campaign_id: int) -> int:
     campaign = EmailCampaign.objects.get(pk=campaign_id)
     sent = 0
     for email, language in audience_of(campaign):
+        # Claim the address (committed), then send outside the transaction: the mail server may
+        # be slow. A send that fails gives the claim back, so the next run tries again.
         try:
             with transaction.atomic():
-                EmailDelivery.objects.create(campaign=campaign, email=email, sent_at=clock.now())
-                english = (language or "").startswith("en")
-                subject = campaign.subject_en if english and campaign.subject_en else campaign.subject
-                body = campaign.body_en if english and campaign.body_en else campaign.body
-                _send(email, language, subject, "campaign", {"body": body, "subject": subject})
+                delivery = EmailDelivery.objects.create(campaign=campaign, email=email, sent_at=clock.now())
         except IntegrityError:
             continue  # sent by an earlier run
+        english = (language or "").startswith("en")
+        subject = campaign.subject_en if english and campaign.subject_en else campaign.subject
+        body = campaign.body_en if english and campaign.body_en else campaign.body
+        try:
+            _send(email, language, subject, "campaign", {"body": body, "subject": subject})
+        except Exception:
+            EmailDelivery.objects.filter(pk=delivery.pk).delete()
+            raise
         sent += 1
     EmailCampaign.objects.filter(pk=campaign_id).update(status=EmailCampaign.Status.SENT,
                                                         sent_count=campaign.deliveries.count())
@@ -182,16 +188,20 @@ def send_abandoned_cart_reminders() -> int:
         email = cart.email.strip().lower()
         if email in blocked:
             continue
-        try:
+        try:  # claimed (committed) first; sent outside the transaction; a failed send gives it back
             with transaction.atomic():
-                CartReminder.objects.create(cart=cart, email=email, sent_at=now)
-                language = languages.get(email, "zh-hans")
-                with translation.override(language):
-                    subject = str(MESSAGES["cart_reminder_subject"]) % {"shop": settings.SHOP_NAME}
-                _send(email, language, subject, "cart_reminder", {
-                    "lines": list(cart.lines.all()), "coupon": rule.coupon,
-                    "cart_url": f"{settings.SITE_URL}/cart/restore/{cart.token}/"})
+                reminder = CartReminder.objects.create(cart=cart, email=email, sent_at=now)
         except IntegrityError:
             continue
+        language = languages.get(email, "zh-hans")
+        with translation.override(language):
+            subject = str(MESSAGES["cart_reminder_subject"]) % {"shop": settings.SHOP_NAME}
+        try:
+            _send(email, language, subject, "cart_reminder", {
+                "lines": list(cart.lines.all()), "coupon": rule.coupon,
+                "cart_url": f"{settings.SITE_URL}/cart/restore/{cart.token}/"})
+        except Exception:
+            CartReminder.objects.filter(pk=reminder.pk).delete()
+            raise
         sent += 1
     return sent

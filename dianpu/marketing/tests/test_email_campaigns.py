@@ -102,3 +102,29 @@ def test_a_checkout_attempt_leaves_the_email_on_the_cart_for_recovery():
                                           "shipping_method": "standard", "payment_method": "bank_transfer"})
     assert response.status_code == 422  # phone missing: no order, but the cart knows who it was
     assert Cart.objects.get().email == "left@example.com"
+
+
+def test_a_campaign_mail_that_fails_to_send_is_tried_again_by_the_next_run(monkeypatch):
+    """The address is claimed in a short transaction and the mail sent after it (the mail server
+    may be slow); a send that fails gives the claim back."""
+    from django.core import mail as django_mail
+    from django.core.mail.backends import locmem
+
+    from dianpu.marketing.email_campaigns import send_email_campaign
+    from dianpu.marketing.models import EmailCampaign, EmailDelivery
+
+    campaign = EmailCampaign.objects.create(
+        name="x", subject="上新", body="新品到店", audience="list", recipients="a@example.com",
+        status=EmailCampaign.Status.SCHEDULED, scheduled_at=clock.now() - timedelta(minutes=1), created_at=clock.now())
+    real = locmem.EmailBackend.send_messages
+
+    def refuse(self, messages):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refuse)
+    with pytest.raises(ConnectionError):
+        send_email_campaign(campaign.pk)
+    assert EmailDelivery.objects.count() == 0 and django_mail.outbox == []
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", real)
+    assert send_email_campaign(campaign.pk) == 1
+    assert [m.to for m in django_mail.outbox] == [["a@example.com"]]
