@@ -27,7 +27,7 @@ from .domain.amounts import CENT, from_minor_units
 from .domain.rsa import KeyFormatError, parse_public_key
 from .domain.signatures import SignatureRefused, verify_stripe_signature
 from .domain.wechatpay import decrypt_resource, verify_signed
-from .gateways import GatewayError, PaymentStart, get_any_gateway, get_gateway
+from .gateways import GATEWAYS, GatewayError, PaymentStart, get_any_gateway, get_gateway
 from .gateways.wechatpay import apiv3_key, platform_public_key
 from .messages import MESSAGES
 from .models import GatewayEvent, Payment, PaymentSession, Refund
@@ -561,16 +561,14 @@ def reconcile_pending_payments(*, older_than_minutes: int = 5, within_days: int 
     Runs in the worker, outside any transaction (one network call per attempt)."""
     now = clock.now()
     confirmed = 0
+    asked = [code for code, g in GATEWAYS.items() if hasattr(g, "query_payment") and g.is_enabled()]
     sessions = PaymentSession.objects.filter(
-        status=PaymentSession.Status.PENDING, created_at__lt=now - timedelta(minutes=older_than_minutes),
+        gateway__in=asked, status=PaymentSession.Status.PENDING,
+        created_at__lt=now - timedelta(minutes=older_than_minutes),
         created_at__gte=now - timedelta(days=within_days)).order_by("id")
     for session in sessions[:500]:
-        gateway = get_any_gateway(session.gateway)
-        query = getattr(gateway, "query_payment", None)
-        if query is None or not gateway.is_enabled():
-            continue
         try:
-            tx = query(reference=session.reference)
+            tx = GATEWAYS[session.gateway].query_payment(reference=session.reference)
         except GatewayError:
             log.warning("could not query a payment", extra={"gateway": session.gateway, "ref": session.reference})
             continue
