@@ -12,6 +12,7 @@ from django.utils.html import escape, linebreaks
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.outbound import ensure_outside_transaction
 
 from .domain.defaults import KINDS, LANGUAGES, normalize_language
 from .messages import MESSAGES
@@ -61,7 +62,9 @@ def render_notification(kind: str, language: str, context: dict, *, subject: str
 
 
 def send_notification(*, to: str, kind: str, language: str, context: dict) -> None:
-    """Send one notification through Django's e-mail backend (SMTP in production)."""
+    """Send one notification through Django's e-mail backend (SMTP in production). Never inside a
+    database transaction (queue it on commit): the mail server may be slow."""
+    ensure_outside_transaction(f"e-mail {kind}")
     rendered = render_notification(kind, language, context)
     message = EmailMultiAlternatives(rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(rendered.html, "text/html")
