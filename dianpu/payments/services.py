@@ -582,6 +582,27 @@ def reconcile_pending_payments(*, older_than_minutes: int = 5, within_days: int 
     return confirmed
 
 
+def reconcile_wechatpay_refunds(*, older_than_minutes: int = 10) -> int:
+    """WeChat Pay refunds still pending (their notification lost): ask WeChat Pay by out_refund_no
+    and settle them as the notification would have. Returns how many settled."""
+    gateway = GATEWAYS["wechatpay"]
+    if not gateway.is_enabled():
+        return 0
+    settled = 0
+    pending = Refund.objects.filter(gateway="wechatpay", status=Refund.Status.PENDING, manual=False,
+                                    created_at__lt=clock.now() - timedelta(minutes=older_than_minutes)).order_by("id")
+    for refund in pending[:200]:
+        try:
+            answer = gateway.query_refund(idempotency_key=f"dianpu-refund-{refund.pk}")
+        except GatewayError:
+            log.warning("could not query a wechatpay refund", extra={"refund_id": refund.pk})
+            continue
+        if answer.status in ("succeeded", "failed"):
+            settle_refund(refund_id=refund.pk, status=answer.status, reference=answer.reference)
+            settled += 1
+    return settled
+
+
 # --- payments follow their goods when orders are merged or split -----------------------------------
 
 @transaction.atomic

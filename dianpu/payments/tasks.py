@@ -15,3 +15,4 @@ def reconcile_pending_refunds() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def reconcile_pending_payments() -> None:
     services.reconcile_pending_payments()
+    services.reconcile_wechatpay_refunds()

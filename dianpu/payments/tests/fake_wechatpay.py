@@ -143,6 +143,9 @@ class FakeWeChatPay:
             return (200, self._transaction(order)) if order else self._error(404, "ORDER_NOT_EXIST", "订单不存在")
         if method == "POST" and url.path == "/v3/refund/domestic/refunds":
             return self._refund(body or {})
+        if method == "GET" and url.path.startswith("/v3/refund/domestic/refunds/"):
+            refund = self.refunds.get(unquote(url.path.rsplit("/", 1)[1]))
+            return (200, refund) if refund else self._error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
         return self._error(404, "NOT_FOUND", "无此接口")
 
     def _prepay(self, trade_type: str, body: dict) -> tuple[int, dict]:

@@ -287,3 +287,23 @@ def test_a_half_configured_wechat_pay_is_reported(fake_wechatpay, settings):
     settings.WECHATPAY_APIV3_KEY = "short"
     [warning] = wechatpay_configuration(None)
     assert warning.id == "dianpu.payments.W002" and "WECHATPAY_APIV3_KEY (32 characters)" in warning.msg
+
+
+def test_a_refund_whose_notification_was_lost_is_settled_by_the_workers_query(client, api, tea, fake_wechatpay,
+                                                                             staff_api):
+    from dianpu.payments.services import reconcile_wechatpay_refunds
+
+    order = paid_wechat_order(client, api, fake_wechatpay)
+    staff_api("finance").post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "x"})
+    refund = Refund.objects.get()
+    assert reconcile_wechatpay_refunds() == 0  # too recent to ask about
+    Refund.objects.update(created_at=clock.now() - timedelta(minutes=11))
+    assert reconcile_wechatpay_refunds() == 0  # WeChat Pay: still processing
+    fake_wechatpay.refunds[f"dianpu-refund-{refund.pk}"]["status"] = "SUCCESS"  # done; the notification lost
+    assert reconcile_wechatpay_refunds() == 1
+    refund.refresh_from_db()
+    assert (refund.status, refund.reference) == (
+        "succeeded", fake_wechatpay.refunds[f"dianpu-refund-{refund.pk}"]["refund_id"])
+    query = fake_wechatpay.paid_requests(f"/v3/refund/domestic/refunds/dianpu-refund-{refund.pk}")[-1]
+    assert query["verified"] is True
+    assert reconcile_wechatpay_refunds() == 0
