@@ -88,7 +88,8 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Each test starts with full attempt budgets (dianpu.core.ratelimit counts in the cache)."""
+    """Each test starts with full attempt budgets (dianpu.core.ratelimit counts in Redis when
+    REDIS_URL is set; the database ones go with each test's rollback)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -6,8 +6,8 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
+from dianpu.accounts import throttling
 from dianpu.accounts.domain import roles
-from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order, get_order_for_customer
@@ -183,13 +183,12 @@ def _lines_by_sku(order, lines: list[LineIn]) -> dict[int, int]:
                      "429 too_many_requests when this client tried too often")
 def customer_request(request, payload: CustomerReturnIn):
     client = client_ip(request)
-    if (ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_ALLOWED)
-            or ratelimit.exhausted(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_ALLOWED)):
+    if throttling.is_return_request_refused(payload.order_number, client):
         raise DomainError(str(MESSAGES["too_many_requests"]), code="too_many_requests", status=429)
-    ratelimit.spend(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_WINDOW_SECONDS)
+    throttling.record_return_request(client)
     order = get_order_for_customer(payload.order_number, payload.email)
     if order is None:
-        ratelimit.spend(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
+        throttling.record_order_lookup_failure(payload.order_number, client)
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from dianpu.accounts import throttling
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.queries import list_carriers
@@ -38,16 +40,29 @@ def _back(number: str, email: str):
     return redirect(reverse("storefront:order-status") + "?" + urlencode({"number": number, "email": email}))
 
 
+NOT_FOUND = _lazy("没有找到与该订单号和邮箱相符的订单，请核对后重试。")
+THROTTLED = _lazy("查询失败次数过多，请 15 分钟后再试。")
+
+
 def _order(request):
-    number, email = request.POST.get("number", ""), request.POST.get("email", "")
-    return get_order_for_customer(number, email), number, email
+    """The buyer's order, or None with the reason queued as a message. Each miss counts against
+    the order and the address (the same budget as the status page's look-up)."""
+    number, email = request.POST.get("number", "")[:40], request.POST.get("email", "")
+    ip = client_ip(request)
+    if throttling.is_order_lookup_refused(number, ip):
+        messages.error(request, THROTTLED)
+        return None, number, email
+    order = get_order_for_customer(number, email)
+    if order is None:
+        throttling.record_order_lookup_failure(number, ip)
+        messages.error(request, NOT_FOUND)
+    return order, number, email
 
 
 @require_POST
 def return_request(request):
     order, number, email = _order(request)
     if order is None:
-        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
         return redirect("storefront:order-status")
     lines = {}
     for line in order.lines.all():
@@ -71,9 +86,11 @@ def return_request(request):
 @require_POST
 def return_shipment(request, return_number):
     order, number, email = _order(request)
-    ret = ReturnRequest.objects.filter(number=return_number, order=order).first() if order else None
+    if order is None:
+        return redirect("storefront:order-status")
+    ret = ReturnRequest.objects.filter(number=return_number, order=order).first()
     if ret is None:
-        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
+        messages.error(request, NOT_FOUND)
         return redirect("storefront:order-status")
     try:
         record_return_shipment(request=ret, carrier=request.POST.get("carrier", ""),
@@ -90,9 +107,11 @@ def return_shipment(request, return_number):
 def return_withdraw(request, return_number):
     """The buyer withdraws a request nobody has reviewed yet."""
     order, number, email = _order(request)
-    ret = ReturnRequest.objects.filter(number=return_number, order=order).first() if order else None
+    if order is None:
+        return redirect("storefront:order-status")
+    ret = ReturnRequest.objects.filter(number=return_number, order=order).first()
     if ret is None:
-        messages.error(request, _("没有找到与该订单号和邮箱相符的订单，请核对后重试。"))
+        messages.error(request, NOT_FOUND)
         return redirect("storefront:order-status")
     if ret.status != ReturnRequest.Status.REQUESTED:
         messages.error(request, _("售后单已在处理中，不能撤销；如需帮助请联系客服。"))

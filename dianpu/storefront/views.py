@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dianpu.accounts import throttling
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
 from dianpu.cart.services import (
@@ -26,7 +27,6 @@ from dianpu.catalog.queries import (
 )
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
-from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
@@ -51,9 +51,6 @@ HOME_SHELF_SIZE = 8
 SESSION_CART = "cart_token"
 SESSION_ORDERS = "placed_orders"
 REMEMBERED_ORDERS = 20
-# Order-status look-ups that found nothing, per client address, before we ask it to wait.
-LOOKUP_FAILURES_ALLOWED = ratelimit.ORDER_LOOKUP_ALLOWED
-LOOKUP_WINDOW_SECONDS = ratelimit.ORDER_LOOKUP_WINDOW_SECONDS
 
 
 def _sort_choices():
@@ -425,14 +422,6 @@ def order_confirmation(request, number):
     })
 
 
-def _lookup_refused(request) -> bool:
-    return ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_FAILURES_ALLOWED)
-
-
-def _count_lookup_failure(request) -> None:
-    ratelimit.spend(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_WINDOW_SECONDS)
-
-
 @require_http_methods(["GET", "POST"])
 def order_status(request):
     source = request.POST if request.method == "POST" else request.GET
@@ -440,12 +429,13 @@ def order_status(request):
     if "number" in source or "email" in source:
         form = OrderLookupForm(source)
         if form.is_valid():
-            if _lookup_refused(request):
-                error = _("查询次数过多，请稍后再试。")
+            number = form.cleaned_data["number"]
+            if throttling.is_order_lookup_refused(number, client_ip(request)):
+                error = _("查询失败次数过多，请 15 分钟后再试。")
             else:
-                order = get_order_for_customer(form.cleaned_data["number"], form.cleaned_data["email"])
+                order = get_order_for_customer(number, form.cleaned_data["email"])
                 if order is None:
-                    _count_lookup_failure(request)
+                    throttling.record_order_lookup_failure(number, client_ip(request))
                     error = _("没有找到与该订单号和邮箱相符的订单，请核对后重试。")
     else:
         form = OrderLookupForm()
