@@ -11,7 +11,7 @@ from dianpu.core.http import client_ip
 from .domain.validation import CheckoutLine, CheckoutRequest
 from dianpu.promotions.queries import applied_rows, hint_texts
 
-from .schemas import CheckoutIn, CheckoutOut, Problem, QuoteIn, QuoteOut
+from .schemas import CheckoutIn, CheckoutOut, CheckoutProblem, Problem, QuoteIn, QuoteOut
 from .services import place_order, quote_cart
 
 router = Router(tags=["checkout"])
@@ -23,7 +23,7 @@ def order_lines_out(order) -> list[dict]:
             for ln in order.lines.all()]
 
 
-@router.post("/cart/quote", response={200: QuoteOut, 422: Problem},
+@router.post("/cart/quote", response={200: QuoteOut, 422: CheckoutProblem},
              summary="Price a cart with promotions and coupons; 422 with a code when a coupon cannot apply")
 def quote(request, payload: QuoteIn):
     priced = quote_cart(email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity)
@@ -39,7 +39,7 @@ def quote(request, payload: QuoteIn):
     }
 
 
-@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem, 502: Problem},
+@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: CheckoutProblem, 502: Problem},
              summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields")
 def checkout(request, payload: CheckoutIn):
     placed = place_order(
