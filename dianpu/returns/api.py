@@ -30,11 +30,12 @@ class LineIn(Schema):
 
 
 class ReturnIn(Schema):
-    kind: str = Field(description="return, exchange or refund_only")
+    kind: str = Field(description="return, exchange, refund_only (before delivery too), or intercept (拦截: "
+                                  "stop a parcel in transit; the whole parcel, lines not needed)")
     reason: str = Field(description="damaged, wrong_item, not_as_described, size_fit, quality, missing_parts, "
                                     "changed_mind, late_delivery, other")
     reason_detail: str = Field("", max_length=500)
-    lines: list[LineIn]
+    lines: list[LineIn] = Field(default=[], max_length=100)
 
 
 class CustomerReturnIn(ReturnIn):
@@ -53,8 +54,8 @@ class ShipmentIn(Schema):
 
 class InspectionIn(Schema):
     sku: str
-    restocked: int = Field(ge=0)
-    written_off: int = Field(ge=0)
+    restocked: int | None = Field(None, ge=0, description="default: the returned quantity less written_off")
+    written_off: int = Field(0, ge=0)
     note: str = Field("", max_length=300)
 
 
@@ -68,7 +69,8 @@ class ExchangeOrderIn(Schema):
 
 
 class ReceiveIn(Schema):
-    lines: list[InspectionIn]
+    lines: list[InspectionIn] = Field(default=[], max_length=100,
+                                      description="omitted SKUs: every returned unit restocked")
 
 
 class RefundIn(Schema):
@@ -256,18 +258,42 @@ def shipment(request, number: str, payload: ShipmentIn):
                  tracking_number=payload.tracking_number)
 
 
+@router.post("/returns/{number}/intercept", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="拦截: the agent asked the carrier to stop the parcel (an intercept request, status requested)")
+def intercept(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.request_intercept, note=payload.note)
+
+
+@router.post("/returns/{number}/intercepted", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="The carrier stopped the parcel: it comes back, then is received and refunded")
+def intercepted(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=True,
+                 note=payload.note)
+
+
+@router.post("/returns/{number}/intercept-failed", auth=StaffToken(),
+             response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="The carrier could not stop the parcel: the request ends (a return after delivery instead)")
+def intercept_failed(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=False,
+                 note=payload.note)
+
+
 @router.post("/returns/{number}/receive", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Goods received and inspected: per SKU how many restocked and how many written off")
+             summary="Goods received and inspected: per SKU how many restocked and how many written off; "
+                     "a SKU not listed is restocked in full (the proposal)")
 def receive(request, number: str, payload: ReceiveIn):
     require_perm(request.auth, roles.VIEW_RETURNS, roles.RECEIVE_RETURNS)
     target = queries.get_return(number)
-    by_sku = {ln.order_line.sku: ln.pk for ln in target.lines.select_related("order_line")}
+    returned = {ln.order_line.sku: ln for ln in target.lines.select_related("order_line")}
     inspections = {}
     for item in payload.lines:
-        if item.sku not in by_sku:
+        if item.sku not in returned:
             raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
                               sku=item.sku)
-        inspections[by_sku[item.sku]] = (item.restocked, item.written_off, item.note)
+        line = returned[item.sku]
+        restocked = item.restocked if item.restocked is not None else max(line.quantity - item.written_off, 0)
+        inspections[line.pk] = (restocked, item.written_off, item.note)
     services.receive_return(request=target, inspections=inspections, actor=request.auth, ip_address=client_ip(request))
     return return_out(queries.get_return(number))
 

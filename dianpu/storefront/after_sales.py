@@ -18,19 +18,22 @@ from dianpu.core.http import client_ip
 from dianpu.fulfillment.queries import list_carriers
 from dianpu.orders.queries import get_order_for_customer
 from dianpu.returns.models import ReturnRequest
-from dianpu.returns.queries import list_returns_for_order
+from dianpu.returns.queries import list_request_kinds, list_returns_for_order
 from dianpu.returns.services import cancel_return, record_return_shipment, request_return
 
 
 def after_sales_context(order) -> dict:
     """What the order-status page shows under 售后: the order's requests, and the request form."""
     returns = list_returns_for_order(order.pk)
+    kinds = list_request_kinds(order)  # only what would be accepted now: no form that is then refused
     return {
         "returns": [{"ret": r, "needs_tracking": r.status == ReturnRequest.Status.APPROVED
                      and r.kind != ReturnRequest.Kind.REFUND_ONLY,
                      "can_withdraw": r.status == ReturnRequest.Status.REQUESTED} for r in returns],
-        "can_request": order.paid_at is not None and order.status != "cancelled",
-        "kinds": ReturnRequest.Kind.choices, "reasons": ReturnRequest.Reason.choices,
+        "can_request": bool(kinds),
+        "kinds": [(k, label) for k, label in ReturnRequest.Kind.choices if k in kinds],
+        "in_transit": ReturnRequest.Kind.INTERCEPT.value in kinds,
+        "reasons": ReturnRequest.Reason.choices,
         "carriers": [(c["code"], c["name"]) for c in list_carriers()],
         "window_days": settings.RETURN_WINDOW_DAYS,
     }
