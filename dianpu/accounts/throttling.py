@@ -1,6 +1,6 @@
 """Stopping guessers: console sign-in and order look-ups (order number + e-mail) are throttled per
 target (account, order) and per client address, across every process and machine (the counts
-are in `dianpu.core.ratelimit`: the database, or Redis when REDIS_URL is set).
+are in the database: `dianpu.core.ratelimit`).
 
 After `limit.allowed` failures in the window, further tries are refused until the window ends —
 even with the right password or e-mail. The moment a key is spent is written to the audit log

@@ -7,9 +7,10 @@ password or e-mail. Keys name who is tried and from where (`client_key(ip)`, `ac
 `order_key(number)`); a try is refused when ANY of its keys is spent, so a guesser is stopped per
 address and per target at once.
 
-The counts live in Redis when REDIS_URL is set (atomic ADD + INCR on the shared cache), otherwise
-in the database (`core.AttemptCounter`, by conditional UPDATEs; SQLite and PostgreSQL) — never in
-a process's memory, where each web worker would hand a guesser a fresh budget.
+The counts live in the database (`core.AttemptCounter`, moved by conditional UPDATEs; SQLite and
+PostgreSQL), which every web process and every app machine shares — never in a process's memory,
+where each web worker would hand a guesser a fresh budget. (Not in Redis either: one store for
+every install, whose windows follow the app's clock; failures are rare enough to write.)
 
     refused(limit, keys)   any key spent?
     count(limit, keys)     one more try for each key; returns the keys this try just spent
@@ -20,7 +21,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -56,40 +56,6 @@ def order_key(number: str) -> str:
 
 def _hashed(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()  # fixed length, no e-mail or name stored
-
-
-def _use_redis() -> bool:
-    return bool(getattr(settings, "REDIS_URL", ""))
-
-
-def _cache_key(limit: Limit, key: str) -> str:
-    return f"ratelimit:{limit.scope}:{_hashed(key)}"
-
-
-# --- Redis (the shared cache) --------------------------------------------------------------------
-def _redis_used(limit: Limit, key: str) -> int:
-    from django.core.cache import cache
-
-    return int(cache.get(_cache_key(limit, key)) or 0)
-
-
-def _redis_count(limit: Limit, key: str) -> int:
-    from django.core.cache import cache
-
-    name = _cache_key(limit, key)
-    if cache.add(name, 1, limit.window_seconds):
-        return 1
-    try:
-        return int(cache.incr(name))
-    except ValueError:  # expired between add and incr
-        cache.add(name, 1, limit.window_seconds)
-        return 1
-
-
-def _redis_forget(limit: Limit, key: str) -> None:
-    from django.core.cache import cache
-
-    cache.delete(_cache_key(limit, key))
 
 
 # --- the database --------------------------------------------------------------------------------
@@ -136,10 +102,7 @@ def _db_forget(limit: Limit, key: str) -> None:
 # --- the interface -------------------------------------------------------------------------------
 def used(limit: Limit, keys) -> int:
     """The most tries any of `keys` has used in its current window."""
-    keys = list(keys)
-    if _use_redis():
-        return max((_redis_used(limit, k) for k in keys), default=0)
-    return _db_used(limit, keys)
+    return _db_used(limit, list(keys))
 
 
 def refused(limit: Limit, keys) -> bool:
@@ -148,14 +111,9 @@ def refused(limit: Limit, keys) -> bool:
 
 def count(limit: Limit, keys) -> list[str]:
     """One more try for each key; the keys that this try brought to the limit (to be audited)."""
-    spent = []
-    for key in keys:
-        n = _redis_count(limit, key) if _use_redis() else _db_count(limit, key)
-        if n == limit.allowed:
-            spent.append(key)
-    return spent
+    return [key for key in keys if _db_count(limit, key) == limit.allowed]
 
 
 def forget(limit: Limit, keys) -> None:
     for key in keys:
-        _redis_forget(limit, key) if _use_redis() else _db_forget(limit, key)
+        _db_forget(limit, key)
