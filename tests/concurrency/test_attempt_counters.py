@@ -8,7 +8,7 @@ from dianpu.core.models import AttemptCounter
 
 from .racing import run_in_threads
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.concurrency]
 
 
 def test_failures_sent_at_once_all_count_and_one_spends_the_budget():
