@@ -88,7 +88,7 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Each test starts with full attempt budgets (dianpu.core.ratelimit counts in the cache)."""
+    """Each test starts with an empty cache (attempt budgets are in the database: rolled back)."""
     from django.core.cache import cache
 
     cache.clear()

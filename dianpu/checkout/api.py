@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from ninja import Router, Status
 
 from dianpu.analytics.domain.tracking import Device, classify_device
-from dianpu.core import ratelimit
+from dianpu.accounts import throttling
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order_for_customer
@@ -16,7 +16,7 @@ from dianpu.promotions.queries import applied_rows, hint_texts
 
 from .domain.validation import CheckoutLine, CheckoutRequest
 from .messages import ORDER_NOT_FOUND, TOO_MANY_ATTEMPTS
-from .schemas import CheckoutIn, CheckoutOut, PaymentOut, PayIn, Problem, QuoteIn, QuoteOut
+from .schemas import CheckoutIn, CheckoutOut, CheckoutProblem, PaymentOut, PayIn, Problem, QuoteIn, QuoteOut
 from .services import pay_order, place_order, quote_cart
 
 router = Router(tags=["checkout"])
@@ -28,7 +28,7 @@ def order_lines_out(order) -> list[dict]:
             for ln in order.lines.all()]
 
 
-@router.post("/cart/quote", response={200: QuoteOut, 422: Problem},
+@router.post("/cart/quote", response={200: QuoteOut, 422: CheckoutProblem},
              summary="Price a cart with promotions and coupons; 422 with a code when a coupon cannot apply")
 def quote(request, payload: QuoteIn):
     priced = quote_cart(email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity)
@@ -59,7 +59,7 @@ def payment_out(order, payment, error: DomainError | None = None) -> dict:
             "code_url": payment.client_data.get("code_url", "")}
 
 
-@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem},
+@router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: CheckoutProblem},
              summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields. The order is "
                      "committed before an online gateway is asked: if it does not answer, payment.started is "
                      "false and POST payment.retry_url starts the payment again")
@@ -92,11 +92,11 @@ def checkout(request, payload: CheckoutIn):
                      "502 payment_gateway_unavailable changes nothing and may be retried")
 def pay_again(request, number: str, payload: PayIn):
     ip = client_ip(request)
-    if ratelimit.exhausted(ratelimit.ORDER_LOOKUP, ip, ratelimit.ORDER_LOOKUP_ALLOWED):
+    if throttling.is_order_lookup_refused(number, ip):
         raise DomainError(str(TOO_MANY_ATTEMPTS), code="too_many_attempts", status=429)
     order = get_order_for_customer(number, payload.email)
     if order is None:
-        ratelimit.spend(ratelimit.ORDER_LOOKUP, ip, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
+        throttling.record_order_lookup_failure(number, ip)
         raise DomainError(str(ORDER_NOT_FOUND), code="order_not_found", status=404)
     payment = pay_order(order, language=get_language() or "zh-hans", client_ip=ip, mobile=is_mobile(request))
     return Status(201, payment_out(order, payment))

@@ -10,6 +10,7 @@ FIELD_ERRORS = {
     "too_long": _("内容过长。"),
     "markup_not_allowed": _("不能包含 < 或 > 等标记字符。"),
     "phone_invalid": _("请输入有效的电话号码。"),
+    "phone_mobile_digits": _("中国大陆手机号为 11 位数字，请核对。"),
     "country_invalid": _("国家/地区请使用两位字母代码，例如 CN。"),
     "unknown_sku": _("该商品不存在或已下架。"),
     "shipping_method_unknown": _("未知或已停用的配送方式。"),

@@ -111,3 +111,13 @@ class CheckoutOut(Schema):
 class Problem(Schema):
     code: str
     detail: str
+
+
+class CheckoutProblem(Schema):
+    """A refused checkout or quote; 422 invalid names each bad field."""
+
+    code: str
+    detail: str
+    errors: dict[str, str] | None = Field(None, description="422 invalid: field -> message in the user's language")
+    error_codes: dict[str, str] | None = Field(
+        None, description="422 invalid: field -> stable code, e.g. shipping_address.phone: phone_mobile_digits")

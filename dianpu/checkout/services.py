@@ -36,7 +36,8 @@ class PlacedOrder:
 
 
 def _fail(errors: dict[str, str]) -> ValidationFailed:
-    return ValidationFailed({k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(INVALID))
+    return ValidationFailed({k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(INVALID),
+                            codes=dict(errors))
 
 
 @dataclass

@@ -6,8 +6,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from dianpu.accounts import throttling
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
+from dianpu.core.http import client_ip
 from dianpu.inventory.queries import list_low_stock
 from dianpu.orders.queries import list_daily_sales, summarize_today_and_month
 
@@ -22,7 +24,23 @@ class StaffAuthenticationForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。"),
         "inactive": _("该账号已停用。"),
         "not_staff": _("该账号不是员工账号，不能登录运营后台。"),
+        "throttled": _("登录失败次数过多，请 15 分钟后再试。"),
     }
+
+    def clean(self):
+        """Refused outright while the account or this address has used its failed tries
+        (dianpu.accounts.throttling); every wrong password counts."""
+        username, ip = self.cleaned_data.get("username") or "", client_ip(self.request) if self.request else None
+        if throttling.is_sign_in_refused(username, ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttling.record_sign_in_failure(username, ip)
+            raise
+        throttling.record_sign_in_success(username)
+        return cleaned
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -41,6 +41,7 @@ class ValidationFailed(DomainError):
     code = "invalid"
     status = 422
 
-    def __init__(self, errors: dict[str, str], detail: str | None = None):
-        super().__init__(detail or "; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
+    def __init__(self, errors: dict[str, str], detail: str | None = None, codes: dict[str, str] | None = None):
+        extra = {"errors": errors, **({"error_codes": codes} if codes else {})}  # codes: field -> stable code
+        super().__init__(detail or "; ".join(f"{k}: {v}" for k, v in errors.items()), **extra)
         self.errors = errors

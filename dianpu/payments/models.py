@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dianpu.core.money import to_fen
+
 
 class Payment(models.Model):
     """Money received (or refunded) for an order through one gateway."""
@@ -19,6 +21,11 @@ class Payment(models.Model):
     # What has gone back (or is on its way back) of this payment; only payments.services moves it,
     # by a conditional UPDATE, so concurrent refunds never add up to more than was paid.
     refunded_total = models.DecimalField(_("已退金额"), max_digits=12, decimal_places=2, default=0)
+    # The same two amounts in whole fen: the guards compare these. SQLite compares decimal columns
+    # as floats inside an UPDATE ... WHERE (75.00 - 74.98 < 0.02 there), integers are exact on
+    # every database. payments.services writes both; the decimals mirror the fen exactly.
+    amount_fen = models.BigIntegerField(default=0)
+    refunded_fen = models.BigIntegerField(default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("时间"))
 
@@ -26,10 +33,17 @@ class Payment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            models.CheckConstraint(condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=models.F("amount")),
-                                   name="payment_refunded_within_amount"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_amount_fen_positive"),
+            models.CheckConstraint(condition=Q(refunded_fen__gte=0) & Q(refunded_fen__lte=models.F("amount_fen")),
+                                   name="payment_refunded_fen_within_amount"),
         ]
         verbose_name = _("收款")
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.amount_fen:  # a new payment: its fen follow its amount
+            self.amount_fen = to_fen(self.amount)
+            self.refunded_fen = to_fen(self.refunded_total or 0)
+        super().save(*args, **kwargs)
 
     @property
     def refundable(self):

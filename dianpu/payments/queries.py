@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import get_language
 
-from .domain.amounts import CENT
+from .domain.amounts import CENT, from_minor_units
 from .gateways import GatewayError, PaymentStart, get_gateway, list_gateways
 from .models import Payment, PaymentSession, Refund
 
@@ -59,9 +59,8 @@ def list_refunds(order_id: int) -> list[Refund]:
 
 def get_refund_summary(order_id: int) -> dict:
     """Paid, refunded (succeeded or in progress) and what is left to refund, for one order."""
-    totals = Payment.objects.filter(order_id=order_id).aggregate(paid=Sum("amount"), refunded=Sum("refunded_total"))
-    paid = Decimal(totals["paid"] or 0).quantize(CENT)
-    refunded = Decimal(totals["refunded"] or 0).quantize(CENT)
+    totals = Payment.objects.filter(order_id=order_id).aggregate(paid=Sum("amount_fen"), refunded=Sum("refunded_fen"))
+    paid, refunded = from_minor_units(totals["paid"] or 0), from_minor_units(totals["refunded"] or 0)  # exact sums
     return {"paid": paid, "refunded": refunded, "refundable": max(paid - refunded, Decimal("0.00"))}
 
 

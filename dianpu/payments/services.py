@@ -2,7 +2,8 @@
 notifications, refunds (through the gateway that took the money, or recorded as manual).
 
 The money rule: an order's refunds never add up to more than was paid for it. Each refund first
-reserves its amount on the payment by one conditional UPDATE (refunded_total + amount <= amount),
+reserves its amount on the payment by one conditional UPDATE in whole fen
+(refunded_fen + amount_fen_of_refund <= amount_fen: exact on SQLite too, which compares decimals as floats),
 then asks the gateway; a refusal gives the reservation back. No card data is ever stored.
 """
 
@@ -21,6 +22,7 @@ from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.outbound import ensure_outside_transaction
+from dianpu.core.money import to_fen
 
 from .domain.alipay import verify_alipay_notification
 from .domain.amounts import CENT, from_minor_units
@@ -120,6 +122,29 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
 
 
 # --- refunds ---------------------------------------------------------------------------------
+def _mirror_fen(payment_id: int) -> None:
+    """Copy a payment's fen into its decimal columns, exactly (no float arithmetic in SQL). Called
+    right after the guarded UPDATE of the fen, whose row lock the transaction still holds."""
+    amount_fen, refunded_fen = Payment.objects.filter(pk=payment_id).values_list("amount_fen", "refunded_fen").get()
+    Payment.objects.filter(pk=payment_id).update(amount=from_minor_units(amount_fen),
+                                                 refunded_total=from_minor_units(refunded_fen))
+
+
+@transaction.atomic
+def _move_refunded(payment_id: int, delta_fen: int) -> bool:
+    """Add `delta_fen` (negative: give back) to what is refunded of a payment, by one conditional
+    UPDATE in whole fen: never above what was paid, never below zero. False: it did not fit."""
+    rows = Payment.objects.filter(pk=payment_id)
+    if delta_fen >= 0:
+        rows = rows.filter(refunded_fen__lte=F("amount_fen") - delta_fen)
+    else:
+        rows = rows.filter(refunded_fen__gte=-delta_fen)
+    if rows.update(refunded_fen=F("refunded_fen") + delta_fen) != 1:
+        return False
+    _mirror_fen(payment_id)
+    return True
+
+
 def _refund_error(code: str, status: int = 422, **params) -> DomainError:
     text = str(MESSAGES[code])
     if params:
@@ -147,9 +172,7 @@ def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason:
     refunded = sum((p.refunded_total for p in payments), Decimal("0.00"))
     payment = next((p for p in reversed(payments) if p.refundable >= amount), None)
     # One statement decides: of two concurrent refunds only those that still fit are reserved.
-    if payment is None or Payment.objects.filter(
-            pk=payment.pk, refunded_total__lte=F("amount") - amount).update(
-            refunded_total=F("refunded_total") + amount) != 1:
+    if payment is None or not _move_refunded(payment.pk, to_fen(amount)):
         refunded = Payment.objects.filter(order_id=order.pk).values_list("refunded_total", flat=True)
         refunded = sum(refunded, Decimal("0.00"))
         raise _refund_error("refund_exceeds_paid", amount=amount, refundable=max(paid - refunded, Decimal("0.00")),
@@ -172,7 +195,7 @@ def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason:
 
 def _refunded(refund: Refund, *, order_number: str) -> None:
     """The money is back with the buyer: the payment may be fully refunded, analytics hears it."""
-    Payment.objects.filter(pk=refund.payment_id, refunded_total=F("amount")).update(status=Payment.Status.REFUNDED)
+    Payment.objects.filter(pk=refund.payment_id, refunded_fen=F("amount_fen")).update(status=Payment.Status.REFUNDED)
     events.publish(events.OrderRefunded(refund.order_id, order_number, refund.pk, refund.amount, refund.created_at))
 
 
@@ -193,8 +216,7 @@ def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=Non
             _refunded(refund, order_number=refund.order.number)
     elif status in ("failed", "canceled"):
         if pending.update(status=Refund.Status.FAILED, reference=reference or refund.reference) == 1:
-            Payment.objects.filter(pk=refund.payment_id, refunded_total__gte=refund.amount).update(
-                refunded_total=F("refunded_total") - refund.amount)
+            _move_refunded(refund.payment_id, -to_fen(refund.amount))
             refund.refresh_from_db()
             record_audit(actor=actor, action="payment.refund_failed", obj=refund, object_repr=f"{refund.order.number}",
                          changes={"status": ("pending", "failed")})
@@ -388,8 +410,7 @@ def _sync_refund(data: dict, payment_intent: str) -> str:
     if Refund.objects.filter(gateway="stripe", reference=reference).exists():
         return "refund_known"
     amount = from_minor_units(data.get("amount") or 0)
-    if amount <= 0 or Payment.objects.filter(pk=payment.pk, refunded_total__lte=F("amount") - amount).update(
-            refunded_total=F("refunded_total") + amount) != 1:
+    if amount <= 0 or not _move_refunded(payment.pk, to_fen(amount)):
         log.error("stripe refund exceeds what we recorded as paid", extra={"reference": reference})
         return "refund_exceeds_paid"
     refund = Refund.objects.create(order_id=payment.order_id, payment=payment, gateway="stripe", amount=amount,
@@ -638,10 +659,12 @@ def split_payment(*, from_order_id: int, to_order_id: int, amount: Decimal, acto
         raise _refund_error("payment_split_impossible", 409)
     candidates = list(Payment.objects.select_for_update().filter(order_id=from_order_id).order_by("-created_at", "-id"))
     source = next((p for p in candidates if p.amount - p.refunded_total >= amount and p.amount > amount), None)
+    fen = to_fen(amount)
     if source is None or Payment.objects.filter(
-            pk=source.pk, amount__gt=amount, refunded_total__lte=F("amount") - amount).update(
-            amount=F("amount") - amount) != 1:
+            pk=source.pk, amount_fen__gt=fen, refunded_fen__lte=F("amount_fen") - fen).update(
+            amount_fen=F("amount_fen") - fen) != 1:
         raise _refund_error("payment_split_impossible", 409)
+    _mirror_fen(source.pk)
     new = Payment.objects.create(order_id=to_order_id, gateway=source.gateway, amount=amount,
                                  reference=_gateway_reference(source)[:100], recorded_by=_person(actor),
                                  created_at=clock.now())

@@ -5,6 +5,8 @@ MESSAGES = {
     "supplier_code_taken": _("供应商编码 %(code)s 已存在。"),
     "name_required": _("请填写名称。"),
     "email_invalid": _("邮箱地址格式不正确。"),
+    "phone_invalid": _("请输入有效的电话号码。"),
+    "phone_mobile_digits": _("中国大陆手机号为 11 位数字，请核对。"),
     "lead_time_invalid": _("交货周期必须是 0 到 365 之间的整数天数。"),
     "cost_invalid": _("采购价必须是不小于 0 的金额。"),
     "quantity_invalid": _("数量必须是正整数。"),

@@ -20,6 +20,7 @@ from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Variant
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.phones import check_phone
 from dianpu.inventory.models import Warehouse
 from dianpu.inventory.services import get_default_warehouse, receive_stock
 
@@ -80,6 +81,8 @@ def _clean_supplier(fields: dict) -> dict:
             validate_email(clean["email"])
         except ValidationError:
             raise _error("email_invalid") from None
+    if clean.get("phone") and check_phone(clean["phone"]):  # suppliers are in mainland China unless "+"
+        raise _error(check_phone(clean["phone"]))
     if "lead_time_days" in clean:
         clean["lead_time_days"] = _lead_time(clean["lead_time_days"])
     return clean

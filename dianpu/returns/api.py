@@ -6,8 +6,8 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
+from dianpu.accounts import throttling
 from dianpu.accounts.domain import roles
-from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order, get_order_for_customer
@@ -30,11 +30,12 @@ class LineIn(Schema):
 
 
 class ReturnIn(Schema):
-    kind: str = Field(description="return, exchange or refund_only")
+    kind: str = Field(description="return, exchange, refund_only (before delivery too), or intercept (拦截: "
+                                  "stop a parcel in transit; the whole parcel, lines not needed)")
     reason: str = Field(description="damaged, wrong_item, not_as_described, size_fit, quality, missing_parts, "
                                     "changed_mind, late_delivery, other")
     reason_detail: str = Field("", max_length=500)
-    lines: list[LineIn]
+    lines: list[LineIn] = Field(default=[], max_length=100)
 
 
 class CustomerReturnIn(ReturnIn):
@@ -53,8 +54,8 @@ class ShipmentIn(Schema):
 
 class InspectionIn(Schema):
     sku: str
-    restocked: int = Field(ge=0)
-    written_off: int = Field(ge=0)
+    restocked: int | None = Field(None, ge=0, description="default: the returned quantity less written_off")
+    written_off: int = Field(0, ge=0)
     note: str = Field("", max_length=300)
 
 
@@ -68,7 +69,8 @@ class ExchangeOrderIn(Schema):
 
 
 class ReceiveIn(Schema):
-    lines: list[InspectionIn]
+    lines: list[InspectionIn] = Field(default=[], max_length=100,
+                                      description="omitted SKUs: every returned unit restocked")
 
 
 class RefundIn(Schema):
@@ -183,13 +185,12 @@ def _lines_by_sku(order, lines: list[LineIn]) -> dict[int, int]:
                      "429 too_many_requests when this client tried too often")
 def customer_request(request, payload: CustomerReturnIn):
     client = client_ip(request)
-    if (ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_ALLOWED)
-            or ratelimit.exhausted(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_ALLOWED)):
+    if throttling.is_return_request_refused(payload.order_number, client):
         raise DomainError(str(MESSAGES["too_many_requests"]), code="too_many_requests", status=429)
-    ratelimit.spend(ratelimit.RETURN_REQUESTS, client, ratelimit.RETURN_REQUESTS_WINDOW_SECONDS)
+    throttling.record_return_request(client)
     order = get_order_for_customer(payload.order_number, payload.email)
     if order is None:
-        ratelimit.spend(ratelimit.ORDER_LOOKUP, client, ratelimit.ORDER_LOOKUP_WINDOW_SECONDS)
+        throttling.record_order_lookup_failure(payload.order_number, client)
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
     created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
                                       reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
@@ -257,18 +258,42 @@ def shipment(request, number: str, payload: ShipmentIn):
                  tracking_number=payload.tracking_number)
 
 
+@router.post("/returns/{number}/intercept", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="拦截: the agent asked the carrier to stop the parcel (an intercept request, status requested)")
+def intercept(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.request_intercept, note=payload.note)
+
+
+@router.post("/returns/{number}/intercepted", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="The carrier stopped the parcel: it comes back, then is received and refunded")
+def intercepted(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=True,
+                 note=payload.note)
+
+
+@router.post("/returns/{number}/intercept-failed", auth=StaffToken(),
+             response={200: ReturnOut, 409: Problem, 422: Problem},
+             summary="The carrier could not stop the parcel: the request ends (a return after delivery instead)")
+def intercept_failed(request, number: str, payload: NoteIn):
+    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=False,
+                 note=payload.note)
+
+
 @router.post("/returns/{number}/receive", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Goods received and inspected: per SKU how many restocked and how many written off")
+             summary="Goods received and inspected: per SKU how many restocked and how many written off; "
+                     "a SKU not listed is restocked in full (the proposal)")
 def receive(request, number: str, payload: ReceiveIn):
     require_perm(request.auth, roles.VIEW_RETURNS, roles.RECEIVE_RETURNS)
     target = queries.get_return(number)
-    by_sku = {ln.order_line.sku: ln.pk for ln in target.lines.select_related("order_line")}
+    returned = {ln.order_line.sku: ln for ln in target.lines.select_related("order_line")}
     inspections = {}
     for item in payload.lines:
-        if item.sku not in by_sku:
+        if item.sku not in returned:
             raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
                               sku=item.sku)
-        inspections[by_sku[item.sku]] = (item.restocked, item.written_off, item.note)
+        line = returned[item.sku]
+        restocked = item.restocked if item.restocked is not None else max(line.quantity - item.written_off, 0)
+        inspections[line.pk] = (restocked, item.written_off, item.note)
     services.receive_return(request=target, inspections=inspections, actor=request.auth, ip_address=client_ip(request))
     return return_out(queries.get_return(number))
 

@@ -14,6 +14,10 @@ MESSAGES = {
     "return_order_cancelled": _("订单已取消，不能申请售后。"),
     "return_order_not_paid": _("订单尚未付款，不能申请售后。"),
     "return_not_delivered": _("订单签收后才能申请退货或换货；未发货的订单可申请仅退款。"),
+    "return_not_delivered_in_transit": _("包裹还在运输途中：可申请仅退款或拦截包裹；签收后才能申请退货或换货。"),
+    "intercept_not_in_transit": _("只有已发货、尚未签收的包裹可以拦截。"),
+    "intercept_only": _("只有拦截包裹的售后单有拦截步骤。"),
+    "intercept_steps_only": _("拦截包裹的售后单由客服联系快递拦截，无需审核或登记退回运单。"),
     "return_window_closed": _("已超过签收后 %(days)s 天的售后期限。"),
     "return_lines_required": _("请至少选择一件要售后的商品。"),
     "return_line_unknown": _("所选商品不属于该订单。"),
@@ -39,4 +43,7 @@ ACTION_LABELS = {
     "close": _("关闭"),
     "cancel": _("撤销"),
     "exchange_order": _("生成换货订单"),
+    "request_intercept": _("已联系快递拦截"),
+    "confirm_intercept": _("拦截成功"),
+    "fail_intercept": _("拦截失败"),
 }

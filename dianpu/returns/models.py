@@ -14,6 +14,7 @@ class ReturnRequest(models.Model):
         RETURN = ReturnKind.RETURN.value, _("退货退款")
         EXCHANGE = ReturnKind.EXCHANGE.value, _("换货")
         REFUND_ONLY = ReturnKind.REFUND_ONLY.value, _("仅退款")
+        INTERCEPT = ReturnKind.INTERCEPT.value, _("拦截包裹")
 
     class Status(models.TextChoices):
         REQUESTED = ReturnStatus.REQUESTED.value, _("待审核")
@@ -24,6 +25,9 @@ class ReturnRequest(models.Model):
         REFUNDED = ReturnStatus.REFUNDED.value, _("已退款")
         CLOSED = ReturnStatus.CLOSED.value, _("已关闭")
         CANCELLED = ReturnStatus.CANCELLED.value, _("已撤销")
+        INTERCEPTING = ReturnStatus.INTERCEPTING.value, _("拦截中")
+        INTERCEPTED = ReturnStatus.INTERCEPTED.value, _("已拦截，退回中")
+        STOP_FAILED = ReturnStatus.STOP_FAILED.value, _("拦截失败")
 
     class Reason(models.TextChoices):
         DAMAGED = "damaged", _("商品破损")

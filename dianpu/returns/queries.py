@@ -3,13 +3,17 @@
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from dianpu.core import clock
 from dianpu.orders.models import OrderLine
 from dianpu.payments.domain.amounts import calculate_line_refund
 from dianpu.payments.queries import get_refunded_shipping
 
+from .domain import rules
+from .domain.rules import OrderForReturn
 from .domain.states import COUNTED_STATUSES, allowed_actions
 from .models import ReturnLine, ReturnRequest
 
@@ -40,6 +44,13 @@ def get_return(number: str) -> ReturnRequest:
 
 def list_returns_for_order(order_id: int) -> list[ReturnRequest]:
     return list(ReturnRequest.objects.filter(order_id=order_id).prefetch_related("lines__order_line"))
+
+
+def list_request_kinds(order) -> list[str]:
+    """The after-sales kinds the buyer of `order` may ask for now (the same rules request_return
+    applies): e.g. shipped, not delivered -> refund-only or stop the parcel (拦截)."""
+    facts = OrderForReturn(status=order.status, is_paid=order.paid_at is not None, delivered_at=order.delivered_at)
+    return rules.list_request_kinds(facts, now=clock.now(), window_days=settings.RETURN_WINDOW_DAYS)
 
 
 def list_allowed_return_actions(request: ReturnRequest) -> list[str]:

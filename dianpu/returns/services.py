@@ -95,6 +95,8 @@ def request_return(*, order, kind: str, reason: str, lines: dict[int, int], reas
     ordered = {ln.pk: ln.quantity for ln in order.lines.all()}
     already = dict(ReturnLine.objects.filter(request__order=order, request__status__in=[s.value for s in COUNTED_STATUSES])
                    .values("order_line_id").annotate(n=Sum("quantity")).values_list("order_line_id", "n"))
+    if kind == Kind.INTERCEPT:  # the whole parcel is stopped: every unit not already in a request
+        lines = {k: n - already.get(k, 0) for k, n in ordered.items() if n > already.get(k, 0)}
     wanted = {int(k): int(v) for k, v in lines.items() if int(v) != 0}
     errors = check_lines(wanted, ordered, already)
     if errors:
@@ -175,12 +177,39 @@ def record_return_shipment(*, request: ReturnRequest, carrier: str, tracking_num
                  carrier=carrier, tracking_number=tracking_number, shipped_back_at=clock.now())
 
 
+def proposed_inspections(request: ReturnRequest) -> dict[int, tuple[int, int, str]]:
+    """What receiving proposes before anyone counts: every returned unit back into stock."""
+    return {line.pk: (line.quantity, 0, "") for line in request.lines.all()}
+
+
 @transaction.atomic
-def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, int, str]], actor=None,
-                   ip_address=None) -> ReturnRequest:
-    """Goods arrived and were inspected: per return line (restocked, written off, note). Every
-    unit is either restocked (back on hand: a `return` move on the stock ledger) or written off."""
+def request_intercept(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+    """拦截: the agent has asked the carrier to stop the parcel (note: the carrier's ticket)."""
+    return _move(request, Action.REQUEST_INTERCEPT, actor=actor, note=note, ip_address=ip_address,
+                 decided_at=clock.now(), decided_by=_person(actor), decision_note=note[:500])
+
+
+@transaction.atomic
+def record_intercept_outcome(*, request: ReturnRequest, stopped: bool, actor=None, note: str = "",
+                             ip_address=None) -> ReturnRequest:
+    """The carrier's answer. Stopped: the parcel comes back to us, is received (restocked) and
+    then refunded like a return. Not stopped: the request ends; once delivered the buyer may ask
+    for a return (its units are free again)."""
+    if stopped:
+        return _move(request, Action.CONFIRM_INTERCEPT, actor=actor, note=note, ip_address=ip_address)
+    return _move(request, Action.FAIL_INTERCEPT, actor=actor, note=note, ip_address=ip_address,
+                 closed_at=clock.now())
+
+
+@transaction.atomic
+def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, int, str]] | None = None,
+                   actor=None, ip_address=None) -> ReturnRequest:
+    """Goods arrived and were inspected: per return line (restocked, written off, note); a line
+    not given is as proposed — all of it restocked. Every unit is either restocked (back on
+    hand: a `return` move on the stock ledger) or written off."""
+    inspections = inspections or {}
     lines = list(request.lines.select_related("order_line__variant"))
+    inspections = {**proposed_inspections(request), **inspections}
     for line in lines:
         restock, write_off, _note = inspections.get(line.pk, (0, 0, ""))
         if restock < 0 or write_off < 0 or restock + write_off != line.quantity:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dianpu.analytics.domain.tracking import Device, classify_device
+from dianpu.accounts import throttling
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
 from dianpu.cart.services import (
@@ -27,7 +28,6 @@ from dianpu.catalog.queries import (
 )
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import pay_order, place_order, request_from_cart
-from dianpu.core import ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
@@ -54,9 +54,6 @@ SESSION_ORDERS = "placed_orders"
 REMEMBERED_ORDERS = 20
 # On a phone the payment most buyers reach for first comes first.
 PHONE_FIRST_METHODS = ("wechatpay", "alipay")
-# Order-status look-ups that found nothing, per client address, before we ask it to wait.
-LOOKUP_FAILURES_ALLOWED = ratelimit.ORDER_LOOKUP_ALLOWED
-LOOKUP_WINDOW_SECONDS = ratelimit.ORDER_LOOKUP_WINDOW_SECONDS
 
 
 def _sort_choices():
@@ -460,7 +457,7 @@ def order_pay(request, number):
     answer at checkout). The buyer's own session, or the order's e-mail (order-status page)."""
     email = (request.POST.get("email") or "").strip()
     own = number in request.session.get(SESSION_ORDERS, [])
-    if not own and _lookup_refused(request):
+    if not own and _lookup_refused(request, number):
         return _not_found(request)
     order = get_order_for_customer(number, email) if email else None
     if order is None and own:
@@ -469,7 +466,7 @@ def order_pay(request, number):
         except NotFoundError:
             order = None
     if order is None:
-        _count_lookup_failure(request)
+        _count_lookup_failure(request, number)
         return _not_found(request)
     try:
         pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request))
@@ -486,12 +483,12 @@ def _pays_online(order: Order) -> bool:
     return order.status == Order.Status.PENDING_PAYMENT and gateway is not None and not gateway.offline
 
 
-def _lookup_refused(request) -> bool:
-    return ratelimit.exhausted(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_FAILURES_ALLOWED)
+def _lookup_refused(request, number: str) -> bool:
+    return throttling.is_order_lookup_refused(number, client_ip(request))
 
 
-def _count_lookup_failure(request) -> None:
-    ratelimit.spend(ratelimit.ORDER_LOOKUP, client_ip(request), LOOKUP_WINDOW_SECONDS)
+def _count_lookup_failure(request, number: str) -> None:
+    throttling.record_order_lookup_failure(number, client_ip(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -501,12 +498,13 @@ def order_status(request):
     if "number" in source or "email" in source:
         form = OrderLookupForm(source)
         if form.is_valid():
-            if _lookup_refused(request):
-                error = _("查询次数过多，请稍后再试。")
+            number = form.cleaned_data["number"]
+            if throttling.is_order_lookup_refused(number, client_ip(request)):
+                error = _("查询失败次数过多，请 15 分钟后再试。")
             else:
-                order = get_order_for_customer(form.cleaned_data["number"], form.cleaned_data["email"])
+                order = get_order_for_customer(number, form.cleaned_data["email"])
                 if order is None:
-                    _count_lookup_failure(request)
+                    throttling.record_order_lookup_failure(number, client_ip(request))
                     error = _("没有找到与该订单号和邮箱相符的订单，请核对后重试。")
     else:
         form = OrderLookupForm()

@@ -226,3 +226,22 @@ def test_negative_price_is_422_and_nothing_changes(staff_api, tee):
 def test_errors_follow_accept_language(api_en, tee):
     body = api_en.post("checkout", checkout_body(quantity=0)).json()
     assert body["errors"]["lines.0.quantity"] == "The quantity must be a whole number from 1 to 999."
+
+
+@pytest.mark.parametrize("address, code", [
+    ({**ADDRESS, "phone": "1380013800"}, "phone_mobile_digits"),
+    ({**ADDRESS, "phone": "12345678901"}, "phone_invalid"),
+    ({**ADDRESS, "country": "US", "phone": "13800138000"}, "phone_invalid"),
+])
+def test_a_phone_that_cannot_be_dialled_is_422_on_shipping_address_phone(api, api_en, tee, address, code):
+    response = api.post("checkout", checkout_body(shipping_address=address))
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["error_codes"] == {"shipping_address.phone": code}
+    assert list(response.json()["errors"]) == ["shipping_address.phone"]
+    english = api_en.post("checkout", checkout_body(shipping_address=address)).json()["errors"]
+    assert english["shipping_address.phone"] == {
+        "phone_mobile_digits": "A mainland China mobile number has 11 digits; please check it.",
+        "phone_invalid": "Please enter a valid phone number."}[code]
+    assert not Order.objects.exists()
+    assert not StockLevel.objects.filter(reserved__gt=0).exists()

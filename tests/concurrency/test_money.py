@@ -109,3 +109,27 @@ def test_the_same_units_requested_twice_at_once_are_returned_once():
     from dianpu.returns.models import ReturnRequest
 
     assert ReturnRequest.objects.filter(order=order).count() == 1
+
+
+def test_racing_refunds_of_exactly_what_is_left_refund_it_once():
+    from dianpu.payments.services import record_payment
+
+    make_product(price="10.00", stock=5, skus=["FEN-R"])
+    order = place_test_order({"FEN-R": 1})
+    record_payment(order_id=order.pk, gateway="bank_transfer", amount=Decimal("75.00"))
+    refund_order(order=order, amount="0.02", reason="差价")
+
+    def refund(_i):
+        try:
+            return refund_order(order=order, amount="74.98", reason="race").status
+        except DomainError as exc:
+            return exc.code
+        except Exception as exc:  # SQLite may refuse the loser's write outright ("database is locked")
+            return type(exc).__name__
+
+    results = run_in_threads(6, refund)
+    assert results.count("succeeded") == 1, results
+    payment = Payment.objects.get(order=order)
+    assert (payment.refunded_total, payment.refunded_fen, payment.status) == (Decimal("75.00"), 7500, "refunded")
+    assert sorted(Refund.objects.filter(order=order).values_list("amount", flat=True)) == [Decimal("0.02"),
+                                                                                             Decimal("74.98")]

@@ -19,6 +19,7 @@ PREFIXES = (
     ("order.", _("订单状态")),
     ("product.", _("商品")),
     ("permissions.", _("权限与令牌")),
+    ("security.", _("安全")),
 )
 ACTION_LABELS = {
     "price.changed": _("改价"),
@@ -32,6 +33,8 @@ ACTION_LABELS = {
     "permissions.roles_changed": _("修改角色"),
     "permissions.token_created": _("创建 API 令牌"),
     "permissions.token_revoked": _("吊销 API 令牌"),
+    "security.sign_in_throttled": _("登录失败过多，暂停登录"),
+    "security.order_lookup_throttled": _("订单查询失败过多，暂停查询"),
 }
 
 

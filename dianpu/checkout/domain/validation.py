@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 from dianpu.cart.domain import MAX_LINE_QUANTITY, MAX_LINES
+from dianpu.core.phones import check_phone
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 ADDRESS_LIMITS = {"name": 100, "phone": 30, "country": 2, "province": 50, "city": 50, "district": 50,
                   "line1": 200, "line2": 200, "postcode": 12}
 REQUIRED_ADDRESS = ("name", "phone", "country", "province", "city", "line1")
@@ -67,12 +67,14 @@ def validate_checkout(req: CheckoutRequest) -> dict[str, str]:
             errors[key] = "too_long"
         elif MARKUP.search(value):
             errors[key] = "markup_not_allowed"
-    phone = str(address.get("phone") or "").strip()
-    if phone and "shipping_address.phone" not in errors and not PHONE.match(phone):
-        errors["shipping_address.phone"] = "phone_invalid"
     country = str(address.get("country") or "").strip()
     if country and "shipping_address.country" not in errors and not re.fullmatch(r"[A-Za-z]{2}", country):
         errors["shipping_address.country"] = "country_invalid"
+    phone = str(address.get("phone") or "").strip()
+    if phone and "shipping_address.phone" not in errors:
+        problem = check_phone(phone, country if "shipping_address.country" not in errors else "")
+        if problem:
+            errors["shipping_address.phone"] = problem
     if not req.shipping_method:
         errors["shipping_method"] = "required"
     if not req.payment_method:

@@ -72,3 +72,17 @@ def test_bad_supplier_input(staff_api, tee):
     assert (email.status_code, email.json()["detail"]) == (422, "The e-mail address is not valid.")
     price = operator.post("suppliers/x/prices", {"sku": "TEE-M", "unit_cost": "-1"})
     assert price.status_code == 422 and "unit_cost" in price.json()["errors"]
+
+
+def test_a_supplier_phone_is_checked_like_every_other_phone(staff_api, tee):
+    from dianpu.purchasing.models import Supplier
+
+    operator = staff_api("operator", "en")
+    short = operator.post("suppliers", {"code": "z", "name": "Z", "phone": "1380013800"})
+    assert (short.status_code, short.json()["code"], short.json()["detail"]) == (
+        422, "phone_mobile_digits", "A mainland China mobile number has 11 digits; please check it.")
+    assert not Supplier.objects.filter(code="z").exists()
+    landline = operator.post("suppliers", {"code": "z", "name": "Z", "phone": "0579-85123456"})  # Yiwu
+    assert landline.status_code == 201
+    assert operator.patch("suppliers/z", {"phone": "12345678901"}).json()["code"] == "phone_invalid"
+    assert Supplier.objects.get(code="z").phone == "0579-85123456"

@@ -28,6 +28,8 @@ ACTION_PERMISSIONS = {
     "approve": roles.MANAGE_RETURNS, "reject": roles.MANAGE_RETURNS, "cancel": roles.MANAGE_RETURNS,
     "ship_back": roles.MANAGE_RETURNS, "close": roles.MANAGE_RETURNS, "receive": roles.RECEIVE_RETURNS,
     "refund": roles.REFUND_ORDER, "exchange_order": roles.MANAGE_RETURNS,
+    "request_intercept": roles.MANAGE_RETURNS, "confirm_intercept": roles.MANAGE_RETURNS,
+    "fail_intercept": roles.MANAGE_RETURNS,
 }
 
 
@@ -72,7 +74,7 @@ def return_list(request):
     counts = queries.count_returns_by_status()
     return render(request, "returns/console/return_list.html", {
         "filters": filters, "page_obj": page, "waiting": counts.get("requested", 0),
-        "arriving": counts.get("in_transit", 0), "to_refund": counts.get("received", 0),
+        "arriving": counts.get("in_transit", 0) + counts.get("intercepted", 0), "to_refund": counts.get("received", 0),
     })
 
 
@@ -129,6 +131,11 @@ def return_action(request, number, action):
             services.cancel_return(note=post.get("note", ""), **common)
         elif action == "close":
             services.close_return(note=post.get("note", ""), **common)
+        elif action == "request_intercept":
+            services.request_intercept(note=post.get("note", ""), **common)
+        elif action in ("confirm_intercept", "fail_intercept"):
+            services.record_intercept_outcome(stopped=action == "confirm_intercept", note=post.get("note", ""),
+                                              **common)
         elif action == "ship_back":
             services.record_return_shipment(carrier=post.get("carrier", ""),
                                             tracking_number=post.get("tracking_number", ""), **common)

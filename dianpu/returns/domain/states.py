@@ -7,6 +7,7 @@ class Kind(StrEnum):
     RETURN = "return"            # 退货退款
     EXCHANGE = "exchange"        # 换货
     REFUND_ONLY = "refund_only"  # 仅退款
+    INTERCEPT = "intercept"      # 拦截: stop a parcel in transit, refund when it is back
 
 
 class Status(StrEnum):
@@ -18,6 +19,9 @@ class Status(StrEnum):
     REFUNDED = "refunded"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    INTERCEPTING = "intercepting"  # the agent asked the carrier to stop the parcel
+    INTERCEPTED = "intercepted"    # stopped: on its way back to us
+    STOP_FAILED = "stop_failed"    # the carrier could not stop it (delivered): a return after delivery instead
 
 
 class Action(StrEnum):
@@ -28,6 +32,9 @@ class Action(StrEnum):
     REFUND = "refund"
     CLOSE = "close"
     CANCEL = "cancel"
+    REQUEST_INTERCEPT = "request_intercept"
+    CONFIRM_INTERCEPT = "confirm_intercept"
+    FAIL_INTERCEPT = "fail_intercept"
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
@@ -42,10 +49,19 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RECEIVED, Action.REFUND): Status.REFUNDED,
     (Status.RECEIVED, Action.CLOSE): Status.CLOSED,
     (Status.REFUNDED, Action.CLOSE): Status.CLOSED,
+    # 拦截: requested -> the carrier is asked -> stopped (back to us, received, refunded) or not
+    (Status.REQUESTED, Action.REQUEST_INTERCEPT): Status.INTERCEPTING,
+    (Status.INTERCEPTING, Action.CONFIRM_INTERCEPT): Status.INTERCEPTED,
+    (Status.INTERCEPTING, Action.FAIL_INTERCEPT): Status.STOP_FAILED,
+    (Status.INTERCEPTED, Action.RECEIVE): Status.RECEIVED,
 }
 # Goods come back for returns and exchanges; refund-only keeps them with the buyer.
 GOODS_ACTIONS = {Action.SHIP_BACK, Action.RECEIVE}
-OPEN_STATUSES = {Status.REQUESTED, Status.APPROVED, Status.IN_TRANSIT, Status.RECEIVED}
+INTERCEPT_ACTIONS = {Action.REQUEST_INTERCEPT, Action.CONFIRM_INTERCEPT, Action.FAIL_INTERCEPT}
+# An intercept is worked by the agent with the carrier: no approval step, no parcel sent back by the buyer.
+NOT_FOR_INTERCEPT = {Action.APPROVE, Action.SHIP_BACK}
+OPEN_STATUSES = {Status.REQUESTED, Status.APPROVED, Status.IN_TRANSIT, Status.RECEIVED, Status.INTERCEPTING,
+                 Status.INTERCEPTED}
 # Requests that count against what a line may still be returned for.
 COUNTED_STATUSES = OPEN_STATUSES | {Status.REFUNDED, Status.CLOSED}
 
@@ -68,6 +84,10 @@ def next_status(kind: str, status: str, action: str) -> Status:
         raise ReturnRefused("return_transition_not_allowed", status=status.value, action=action.value)
     if kind == Kind.REFUND_ONLY and action in GOODS_ACTIONS:
         raise ReturnRefused("refund_only_keeps_goods")
+    if action in INTERCEPT_ACTIONS and kind != Kind.INTERCEPT:
+        raise ReturnRefused("intercept_only")
+    if kind == Kind.INTERCEPT and action in NOT_FOR_INTERCEPT:
+        raise ReturnRefused("intercept_steps_only")
     if action == Action.REFUND and kind == Kind.EXCHANGE:
         raise ReturnRefused("exchange_not_refunded")
     if action == Action.REFUND and status == Status.APPROVED and kind != Kind.REFUND_ONLY:

@@ -15,3 +15,9 @@ def delivered_order(lines: dict[str, int], **kwargs):
 def paid_order(lines: dict[str, int], **kwargs):
     order = place_test_order(lines, **kwargs)
     return transition_order(order=order, action="mark_paid", reason="到账")
+
+
+def shipped_order(lines: dict[str, int], **kwargs):
+    """An order placed, paid (bank transfer) and shipped by SF: the parcel is in transit."""
+    order = paid_order(lines, **kwargs)
+    return transition_order(order=order, action="ship", **SF)

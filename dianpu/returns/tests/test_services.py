@@ -163,7 +163,7 @@ def test_a_refused_refund_leaves_the_request_received(tee, staff):
     with pytest.raises(DomainError) as refused:
         refund_return(request=request, amount=Decimal("60.00"))
     assert refused.value.code == "return_refund_amount_too_large"
-    Payment.objects.filter(order=order).update(refunded_total=Decimal("58.00"))  # refunded elsewhere meanwhile
+    Payment.objects.filter(order=order).update(refunded_total=Decimal("58.00"), refunded_fen=5800)  # refunded elsewhere meanwhile
     with pytest.raises(DomainError) as refused:
         refund_return(request=request)
     assert refused.value.code == "refund_exceeds_paid"

@@ -244,3 +244,20 @@ def test_checkout_page_charges_shipping_when_discounts_bring_the_goods_under_fre
     order = Order.objects.get()
     assert (order.discount_total, order.shipping_total, order.grand_total) == (
         Decimal("22.00"), Decimal("8.00"), Decimal("96.00"))
+
+
+def test_checkout_refuses_a_mainland_mobile_without_its_11_digits(client, db):
+    product = make_product(skus=["TEE-1"], stock=10)
+    _fill_cart(client)
+    response = client.post("/checkout/", {**ADDRESS, "phone": "1380013800"})  # 10 digits
+    assert response.status_code == 422
+    assert _field_error(response.content.decode(), "phone") == "中国大陆手机号为 11 位数字，请核对。"
+    html = client.post("/checkout/", {**ADDRESS, "phone": "12345678901"}).content.decode()  # no such mobile range
+    assert _field_error(html, "phone") == "请输入有效的电话号码。"
+    english = client.post("/checkout/", {**ADDRESS, "phone": "1380013800"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert _field_error(english.content.decode(), "phone") == (
+        "A mainland China mobile number has 11 digits; please check it.")
+    assert Order.objects.count() == 0
+    variant = product.variants.get()
+    assert get_available_by_variant([variant.id]) == {variant.id: 10}
+

@@ -4,7 +4,8 @@ the requests, their history, the returned stock on the ledger and the `Refund` r
 payments are exactly what staff working the queue would have left.
 
 Requests still open (requested, approved, on their way back, received) are on recent deliveries;
-older ones are finished (refunded, closed, rejected or withdrawn by the buyer).
+older ones are finished (refunded, closed, rejected or withdrawn by the buyer). A couple of
+parcels still in transit have a request to stop them (拦截): one with the carrier, one stopped.
 """
 
 import random
@@ -21,9 +22,11 @@ from dianpu.returns.services import (
     cancel_return,
     close_return,
     receive_return,
+    record_intercept_outcome,
     record_return_shipment,
     refund_return,
     reject_return,
+    request_intercept,
     request_return,
 )
 
@@ -85,7 +88,25 @@ class AfterSales:
         made = 0
         for (order_id, delivered_at), (kind, last) in sorted(chosen):
             made += self._walk(Order.objects.get(pk=order_id), delivered_at, kind, last)
-        return made
+        return made + self._intercepts()
+
+    def _intercepts(self) -> int:
+        """拦截: the two most recently shipped web parcels still in transit; the buyer asks within
+        hours, the agent asks the carrier, the first one is already stopped."""
+        parcels = list(Order.objects.filter(status=Order.Status.SHIPPED, paid_at__isnull=False, channel="web",
+                                            shipped_at__lt=self.as_of - timedelta(hours=3))
+                       .order_by("-shipped_at", "-id")[:2])
+        for i, order in enumerate(parcels):
+            with at(order.shipped_at + timedelta(hours=1)):
+                request = request_return(order=order, kind="intercept", reason="changed_mind", lines={},
+                                         reason_detail="不想要了，请帮忙拦截", source=ReturnRequest.Source.CUSTOMER)
+            with at(order.shipped_at + timedelta(hours=2)):
+                request_intercept(request=request, actor=self.user["agent"], note="已提交快递拦截工单")
+            if i == 0:
+                with at(order.shipped_at + timedelta(hours=3)):
+                    record_intercept_outcome(request=request, stopped=True, actor=self.user["agent"],
+                                             note="快递已拦截，退回中")
+        return len(parcels)
 
     def _times(self, delivered_at: datetime, steps: list[str]) -> list[datetime]:
         """When each step happens: the request within the return window, then working-time gaps,

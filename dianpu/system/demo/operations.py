@@ -45,7 +45,7 @@ from dianpu.purchasing.services import (
     send_purchase_order,
 )
 
-from .people import REMOTE_PROVINCES, PeopleFactory
+from .people import MOBILE_PREFIXES, REMOTE_PROVINCES, PeopleFactory
 
 # code, name, contact, lead time (days), root categories supplied (first: main supplier)
 SUPPLIERS = (
@@ -154,7 +154,7 @@ class BackOffice:
         with at(start):
             suppliers = [create_supplier(actor=owner, code=code, name=name, lead_time_days=lead,
                                          contact_name=contact, email=f"{code}@example.com",
-                                         phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}")
+                                         phone=f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}")
                          for code, name, contact, lead, _roots in SUPPLIERS]
         by_root: dict[str, list[Supplier]] = {}
         for supplier, spec in zip(suppliers, SUPPLIERS):

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
+from dianpu.core.money import to_fen
 from dianpu.fulfillment.carriers import CARRIERS
 from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
@@ -329,7 +330,7 @@ class OrderStream:
                 fields["paid_at"] = step.at
                 paid = True
                 plan.payment = dict(gateway=fields["payment_method"], amount=fields["grand_total"],
-                                    status=Payment.Status.SUCCEEDED, reference="", recorded_by_id=actor_id,
+                                    amount_fen=to_fen(fields["grand_total"]), status=Payment.Status.SUCCEEDED, reference="", recorded_by_id=actor_id,
                                     created_at=step.at)
             if step.action == Action.SHIP:
                 fields.update(carrier=given.carrier, tracking_number=given.tracking_number)
@@ -351,7 +352,8 @@ class OrderStream:
         if life.refunded and plan.payment:
             # Paid, then cancelled before shipping: the money went back by hand (bank transfer).
             step, actor_id = cancel_step
-            plan.payment.update(status=Payment.Status.REFUNDED, refunded_total=plan.payment["amount"])
+            plan.payment.update(status=Payment.Status.REFUNDED, refunded_total=plan.payment["amount"],
+                                refunded_fen=plan.payment["amount_fen"])
             plan.refund = dict(gateway=plan.payment["gateway"], amount=plan.payment["amount"],
                                shipping_amount=fields["shipping_total"], reason=step.reason[:300],
                                status="succeeded", manual=True, created_by_id=actor_id, created_at=step.at)

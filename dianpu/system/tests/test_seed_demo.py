@@ -364,7 +364,12 @@ def test_orders_imported_from_shopify_carry_their_channel_numbers(demo_db):
 
 def test_after_sales_requests_in_every_state_with_refunds_consistent_with_payments(demo_db):
     states = Counter(ReturnRequest.objects.values_list("status", flat=True))
-    assert set(states) >= {"requested", "approved", "in_transit", "refunded"}
+    assert set(states) >= {"requested", "approved", "in_transit", "refunded", "intercepting", "intercepted"}
+    for request in ReturnRequest.objects.filter(kind="intercept"):
+        assert request.order.status == "shipped" and request.order.delivered_at is None
+    for payment in Payment.objects.all()[:500]:  # the guards' fen follow the amounts
+        assert (payment.amount_fen, payment.refunded_fen) == (int(payment.amount * 100),
+                                                              int(payment.refunded_total * 100))
     for request in ReturnRequest.objects.filter(status="refunded"):
         assert request.refund and request.refund.manual and request.refund.status == "succeeded"
         assert request.refund.gateway == request.order.payment_method

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from dianpu.returns.domain.rules import OrderForReturn, check_lines, check_request
+from dianpu.returns.domain.rules import OrderForReturn, check_lines, check_request, list_request_kinds
 from dianpu.returns.domain.states import ReturnRefused, allowed_actions, next_status
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
@@ -22,7 +22,7 @@ def test_refund_only_is_allowed_before_shipping_but_returns_are_not():
     assert check_request("refund_only", paid, now=NOW, window_days=7) is None
     assert check_request("return", paid, now=NOW, window_days=7) == "return_not_delivered"
     shipped = OrderForReturn(status="shipped", is_paid=True, delivered_at=None)
-    assert check_request("refund_only", shipped, now=NOW, window_days=7) == "return_not_delivered"
+    assert check_request("return", shipped, now=NOW, window_days=7) == "return_not_delivered_in_transit"
     unpaid = OrderForReturn(status="pending_payment", is_paid=False, delivered_at=None)
     assert check_request("refund_only", unpaid, now=NOW, window_days=7) == "return_order_not_paid"
 
@@ -44,3 +44,30 @@ def test_refund_only_skips_the_goods_and_exchange_is_never_refunded():
     with pytest.raises(ReturnRefused) as refused:
         next_status("return", "closed", "approve")
     assert refused.value.code == "return_transition_not_allowed"
+
+
+def test_a_parcel_in_transit_may_be_refunded_or_stopped_and_nothing_else():
+    shipped = OrderForReturn(status="shipped", is_paid=True, delivered_at=None)
+    assert list_request_kinds(shipped, now=NOW, window_days=7) == ["refund_only", "intercept"]
+    paid = OrderForReturn(status="picking", is_paid=True, delivered_at=None)
+    assert list_request_kinds(paid, now=NOW, window_days=7) == ["refund_only"]
+    assert check_request("intercept", paid, now=NOW, window_days=7) == "intercept_not_in_transit"
+    assert list_request_kinds(delivered(1), now=NOW, window_days=7) == ["return", "exchange", "refund_only"]
+    assert check_request("intercept", delivered(1), now=NOW, window_days=7) == "intercept_not_in_transit"
+    assert list_request_kinds(delivered(8), now=NOW, window_days=7) == []
+    cod = OrderForReturn(status="shipped", is_paid=False, delivered_at=None)  # cash on delivery: nothing paid yet
+    assert list_request_kinds(cod, now=NOW, window_days=7) == []
+
+
+def test_an_intercept_is_asked_of_the_carrier_then_received_and_refunded():
+    assert allowed_actions("intercept", "requested") == ["reject", "cancel", "request_intercept"]
+    assert allowed_actions("intercept", "intercepting") == ["confirm_intercept", "fail_intercept"]
+    assert allowed_actions("intercept", "intercepted") == ["receive"]
+    assert allowed_actions("intercept", "received") == ["refund", "close"]
+    assert allowed_actions("intercept", "stop_failed") == []
+    assert "request_intercept" not in allowed_actions("return", "requested")
+    for kind, action, code in (("intercept", "approve", "intercept_steps_only"),
+                               ("refund_only", "request_intercept", "intercept_only")):
+        with pytest.raises(ReturnRefused) as refused:
+            next_status(kind, "requested", action)
+        assert refused.value.code == code

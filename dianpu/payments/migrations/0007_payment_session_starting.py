@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0005_refund_idempotency_key'),
+        ('payments', '0006_payment_amounts_in_fen'),
     ]
 
     operations = [
