@@ -110,8 +110,24 @@ def read_product_file(data: bytes, filename: str, file_format: str = "auto") -> 
     missing = pf.missing_columns(file_format, table.header)
     if missing:
         raise _file_error("columns_missing", columns=", ".join(missing))
-    parsed = pf.parse_rows(file_format, table.header, table.rows)
-    return file_format, table.encoding, parsed, len(table.rows)
+    counted = _Counted(table.rows)
+    try:
+        parsed = pf.parse_rows(file_format, table.header, counted)
+    except TableError as exc:  # the rows are read as they are parsed
+        raise _file_error(exc.code, **exc.params) from None
+    return file_format, table.encoding, parsed, counted.count
+
+
+class _Counted:
+    """The rows of a table, counted as they stream past."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 @dataclass
