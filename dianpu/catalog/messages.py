@@ -30,6 +30,7 @@ MESSAGES.update({
     "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
     "banned_word_taken": _("该禁用词已存在。"),
     "job_not_found": _("导入任务不存在。"),
+    "job_finished": _("导入任务已经结束，不能再取消。"),
     "export_format_invalid": _("未知的导出格式。"),
 })
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from dianpu.core.tables import csv_value, neutralise_row, restore_cell, xlsx_value
-from dianpu.core.uploads import DEFAULT_LIMITS, UploadLimits, UploadRefused, bounded_rows, check_cells, check_spreadsheet
+from dianpu.core.uploads import DEFAULT_LIMITS, UploadLimits, UploadRefused, bounded_rows, check_cells, check_spreadsheet, trimmed
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other Office binary files
@@ -300,7 +300,7 @@ def _read_xlsx_with_openpyxl(data: bytes, limits: UploadLimits = DEFAULT_LIMITS)
 
     def body():
         try:
-            numbered = ((line, _trimmed([_cell_text(c) for c in cells])) for line, cells in enumerate(values, start=2))
+            numbered = ((line, [_cell_text(c) for c in trimmed(cells)]) for line, cells in enumerate(values, start=2))
             for line, text in bounded_rows(numbered, limits, header=False):
                 text = text[: len(header)]
                 if any(text):
@@ -309,12 +309,6 @@ def _read_xlsx_with_openpyxl(data: bytes, limits: UploadLimits = DEFAULT_LIMITS)
             workbook.close()
 
     return Table(header=[h.strip() for h in header], rows=body(), kind="xlsx")
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
 
 
 def _cell_text(value) -> str:

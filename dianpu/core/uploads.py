@@ -105,6 +105,10 @@ def check_spreadsheet(data: bytes, limits: UploadLimits = DEFAULT_LIMITS) -> Non
             parts = archive.infolist()
             if len(parts) > limits.max_parts:
                 raise UploadRefused("upload_too_many_parts", count=len(parts), limit=limits.max_parts)
+            for part in parts:  # the sheet's own account of its size: the most telling refusal
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    with archive.open(part) as handle:
+                        _check_dimension(handle.read(4096), limits)
             total = sum(p.file_size for p in parts)
             if total > limits.max_unpacked_bytes:
                 raise UploadRefused("upload_unpacked_too_large", size=total, limit=limits.max_unpacked_bytes)
@@ -113,10 +117,6 @@ def check_spreadsheet(data: bytes, limits: UploadLimits = DEFAULT_LIMITS) -> Non
                     ratio = part.file_size // max(part.compress_size, 1)
                     if ratio > limits.max_ratio:
                         raise UploadRefused("upload_compression_suspicious", ratio=ratio, limit=limits.max_ratio)
-            for part in parts:
-                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
-                    with archive.open(part) as handle:
-                        _check_dimension(handle.read(4096), limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
         return  # not a zip we can open: the reader refuses it as a file of the wrong kind
 
@@ -149,3 +149,58 @@ def check_cells(line: int, cells, limits: UploadLimits = DEFAULT_LIMITS) -> None
     for cell in cells:
         if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
             raise UploadRefused("upload_cell_too_long", limit=limits.max_cell_chars, line=line)
+
+
+def check_text_rows(text: str, limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """A CSV already decoded: refuse it by its number of lines before a parser builds rows."""
+    if text.count("\n") > limits.max_rows + 1:
+        raise UploadRefused("upload_too_many_rows", limit=limits.max_rows)
+
+
+def read_upload_text(upload, limits: UploadLimits = DEFAULT_LIMITS) -> str:
+    """An uploaded CSV as text (UTF-8 with or without BOM, else GB18030), bounded in bytes and rows."""
+    data = read_upload(upload, limits)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = data.decode("utf-8", errors="replace")
+    check_text_rows(text, limits)
+    return text
+
+
+def upload_field(limits: UploadLimits = DEFAULT_LIMITS, **kwargs):
+    """A form field for a file that is refused by its size (the limit named) before it is read."""
+    from django import forms
+
+    class BoundedFileField(forms.FileField):
+        def clean(self, data, initial=None):
+            upload = super().clean(data, initial)
+            size = getattr(upload, "size", None)
+            if size is not None and size > limits.max_bytes:
+                error = UploadRefused("upload_too_large", size=size, limit=limits.max_bytes)
+                raise forms.ValidationError(error.detail, code=error.code)
+            return upload
+
+    return BoundedFileField(**kwargs)
+
+
+def trimmed(cells) -> list:
+    """A row without its empty cells at the end (openpyxl pads rows to the sheet's width)."""
+    cells = list(cells)
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    return cells
+
+
+def check_request_size(request, limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """A file sent as the request body: refused by its Content-Length before the body is read."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = 0
+    if size > limits.max_bytes:
+        raise UploadRefused("upload_too_large", size=size, limit=limits.max_bytes)

@@ -13,6 +13,7 @@ from dianpu.accounts.domain import roles
 from dianpu.core.exports import Column, Table, export_response, wants_export
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.core.uploads import UploadRefused, read_upload
 from dianpu.marketing import queries, services
 from dianpu.marketing.domain.festivals import FESTIVALS
 
@@ -184,7 +185,8 @@ def traffic(request):
                 if upload is None:
                     errors = [_("请选择要导入的文件。")]
                 else:
-                    saved = spend.import_ad_spend(content=upload.read(), filename=upload.name, actor=request.user)
+                    saved = spend.import_ad_spend(content=read_upload(upload, spend.UPLOAD_LIMITS), filename=upload.name,
+                                                  actor=request.user)
                     messages.success(request, _("已导入 %(n)s 行广告花费。") % {"n": saved})
                     return redirect("console:marketing:traffic")
             elif request.POST.get("action") == "affiliate":
@@ -195,6 +197,8 @@ def traffic(request):
                 return redirect("console:marketing:traffic")
         except ValidationFailed as exc:
             errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+        except UploadRefused as exc:
+            errors = [str(exc.detail)]
     utm = {k: request.GET.get(k, "") for k in ("base_url", "source", "medium", "campaign", "content", "term")}
     link, link_errors = "", {}
     if utm["base_url"]:

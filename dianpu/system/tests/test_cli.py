@@ -84,3 +84,45 @@ print(place_test_order({"W-1": 1}, email="worker-test@example.com").number)
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def test_the_worker_stops_on_sigterm_within_its_grace_period_in_the_middle_of_an_import(data_dir):
+    """A long product import is running; SIGTERM stops the worker within DIANPU_WORKER_GRACE
+    seconds, the import's transaction rolls back, and the job is queued again."""
+    import signal
+    import sqlite3
+
+    path, env = data_dir
+    env = {**env, "DIANPU_WORKER_GRACE": "5"}
+    queue = """
+from dianpu.catalog import imports, tasks
+from dianpu.catalog.spreadsheets import write_csv
+rows = [[f"p{i}", f"商品{i}", f"S-{i}", "10"] for i in range(200000)]
+job = imports.create_import_job(actor=None, filename="big.csv", data=write_csv(["handle", "name", "sku", "price"], rows),
+                                schedule=tasks.run_import_job)
+print(job.pk)
+"""
+    queued = subprocess.run([DIANPU, "shell", "-c", queue], env=env, capture_output=True, text=True, timeout=180)
+    job_id = int(queued.stdout.strip().splitlines()[-1])
+
+    def state():
+        with sqlite3.connect(path / "dianpu.sqlite3", timeout=5) as db:
+            return db.execute("SELECT state FROM catalog_importjob WHERE id = ?", (job_id,)).fetchone()[0]
+
+    worker = subprocess.Popen([DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: state() == "running", seconds=120), "the worker did not start the import"
+        time.sleep(1)  # well inside the import (reading and checking 200,000 rows takes far longer)
+        assert state() == "running"
+        stopped_at = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        assert time.monotonic() - stopped_at < 5 + 1
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert state() == "queued"  # it runs again when a worker starts
+    with sqlite3.connect(path / "dianpu.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM catalog_product").fetchone()[0] == 0
