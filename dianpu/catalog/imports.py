@@ -39,6 +39,7 @@ PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "
 TEXT_LIMITS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
 VARIANT_PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
 PROGRESS_STEP = 2000
+MAX_WARNINGS = 1000
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -58,6 +59,7 @@ class ImportReport:
     dry_run: bool = False
     refused: bool = False
     errors: list[dict] = field(default_factory=list)  # {line, column, code, reason, value}
+    warnings: list[dict] = field(default_factory=list)  # same shape: imported anyway, or left out on purpose
 
     @property
     def changed(self) -> bool:
@@ -199,7 +201,8 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value."""
     progress = progress or _noop
     file_format, encoding, parsed, total = read_product_file(data, filename, file_format, progress)
-    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run)
+    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run,
+                          warnings=[_error_dict(w) for w in parsed.warnings[:MAX_WARNINGS]])
     progress("read", 0, total)
     errors = list(parsed.errors)
     plan = _plan(parsed.rows, file_format, errors, progress, total)

@@ -50,6 +50,12 @@ class Command(BaseCommand):
             bar.close()
             raise CommandError(str(exc.detail)) from exc
         bar.close()
+        for w in report.warnings[:200]:
+            value = f" ({w['value']})" if w.get("value") else ""
+            column = f", column {w['column']}" if w.get("column") else ""
+            self.stderr.write(f"warning: line {w['line']}{column}: {w['reason']}{value}")
+        if len(report.warnings) > 200:
+            self.stderr.write(f"… and {len(report.warnings) - 200} more warnings")
         if report.errors:
             self._print_errors(report.errors)
         if verbosity >= 1:
