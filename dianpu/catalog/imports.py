@@ -747,7 +747,10 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
             if done == 0:
                 running.update(processed_rows=total, total_rows=total, summary={"phase": "write"})
             return
-        running.update(processed_rows=done, total_rows=max(total, done), summary={"phase": phase})
+        if not total:  # still reading the file: its number of rows is not known yet
+            running.update(processed_rows=0, summary={"phase": phase, "read_rows": done})
+            return
+        running.update(processed_rows=done, total_rows=total, summary={"phase": phase})
 
     state, summary, errors = ImportJob.State.DONE, {}, []
     try:
@@ -784,6 +787,13 @@ def list_job_errors(job: ImportJob, limit: int | None = None) -> list[dict]:
     the worker under another one); reasons with details of their own are kept as written."""
     rows = job.errors if limit is None else job.errors[:limit]
     return [{**e, "reason": row_error_text(e["code"])} if e.get("code") in ROW_ERRORS else e for e in rows]
+
+
+def list_job_warnings(job: ImportJob, limit: int | None = None) -> list[dict]:
+    """A job's warnings (rows left out on purpose, values not kept), in the reader's language."""
+    rows = (job.summary or {}).get("warnings") or []
+    rows = rows if limit is None else rows[:limit]
+    return [{**w, "reason": row_error_text(w["code"])} if w.get("code") in ROW_ERRORS else w for w in rows]
 
 
 def error_report_rows(job: ImportJob):

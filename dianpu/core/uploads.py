@@ -204,3 +204,12 @@ def check_request_size(request, limits: UploadLimits = DEFAULT_LIMITS) -> None:
         size = 0
     if size > limits.max_bytes:
         raise UploadRefused("upload_too_large", size=size, limit=limits.max_bytes)
+
+
+def check_upload_size(upload, limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """Refuse an uploaded file (or a path on disk) by its size alone; None passes."""
+    if upload is None:
+        return
+    size = upload.stat().st_size if hasattr(upload, "stat") else getattr(upload, "size", None)
+    if size is not None and size > limits.max_bytes:
+        raise UploadRefused("upload_too_large", size=size, limit=limits.max_bytes)

