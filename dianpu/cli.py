@@ -42,10 +42,10 @@ def _serve(argv: list[str]) -> None:
     ])
 
 
-def _worker(argv: list[str]) -> int:
+def _worker(argv: list[str], command: list[str] | None = None) -> int:
     """Supervise the huey consumer (a child process) and stop it within the grace period."""
     grace = float(os.environ.get("DIANPU_WORKER_GRACE", "8"))
-    child = subprocess.Popen([sys.executable, "-m", "dianpu.cli", "run_huey", *argv])
+    child = subprocess.Popen(command or [sys.executable, "-m", "dianpu.cli", "run_huey", *argv])
     stop_at = None
 
     def on_signal(signum, _frame):

@@ -126,3 +126,25 @@ print(job.pk)
     assert state() == "queued"  # it runs again when a worker starts
     with sqlite3.connect(path / "dianpu.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM catalog_product").fetchone()[0] == 0
+
+
+def test_the_worker_kills_a_consumer_that_does_not_stop_within_the_grace_period():
+    """A job stuck where Python cannot run a signal handler (deep in C code) must not keep the
+    worker alive: after DIANPU_WORKER_GRACE seconds the consumer is killed."""
+    import signal
+
+    deaf = [sys.executable, "-c", "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                  "signal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ready', flush=True)\n"
+                                  "time.sleep(120)"]
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", f"import sys\nfrom dianpu.cli import _worker\nsys.exit(_worker([], command={deaf!r}))"],
+        env={**os.environ, "DIANPU_WORKER_GRACE": "2"}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert supervisor.stdout.readline().strip() == "ready"
+        stopped_at = time.monotonic()
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=20) == 128 + signal.SIGTERM
+        assert 2 <= time.monotonic() - stopped_at < 2 + 1.5
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
