@@ -14,7 +14,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from dianpu.core.tables import csv_value, neutralise_row, restore_cell, xlsx_value
-from dianpu.core.uploads import DEFAULT_LIMITS, UploadLimits, UploadRefused, bounded_rows, check_cells, check_spreadsheet, trimmed
+from dianpu.core.uploads import (
+    DEFAULT_LIMITS,
+    UploadLimits,
+    UploadRefused,
+    bounded_rows,
+    check_cells,
+    check_spreadsheet,
+    trimmed,
+)
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other Office binary files
@@ -78,11 +86,6 @@ def detect_encoding(data: bytes) -> str:
             continue
         return candidate
     raise TableError("encoding_unknown")
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    encoding = detect_encoding(data)
-    return data.decode(encoding), ("gbk" if encoding == "gb18030" else encoding)
 
 
 def _read_csv(data: bytes, limits: UploadLimits) -> Table:

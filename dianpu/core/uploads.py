@@ -38,13 +38,10 @@ class UploadLimits:
     max_columns: int = 200
     max_cell_chars: int = 100_000  # Excel's own cell limit is 32,767
 
-    def scaled(self, **changes) -> "UploadLimits":
-        from dataclasses import replace
-
-        return replace(self, **changes)
-
 
 DEFAULT_LIMITS = UploadLimits()
+_SIZE_CODES = ("upload_too_large", "upload_unpacked_too_large")  # limits shown as "100 MB"
+
 
 class UploadRefused(DomainError):
     """A file refused before (or while) it is read, naming the limit it broke."""
@@ -55,9 +52,6 @@ class UploadRefused(DomainError):
         shown = {k: (_size(v) if k in ("size", "limit") and code in _SIZE_CODES else v) for k, v in params.items()}
         super().__init__(str(UPLOAD_ERRORS[code]) % shown, code=code,
                          status=413 if code == "upload_too_large" else 422, **params)
-
-
-_SIZE_CODES = ("upload_too_large", "upload_unpacked_too_large")
 
 
 def _size(n: int) -> str:
