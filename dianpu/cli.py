@@ -4,11 +4,20 @@
                                                     dashes in names become underscores)
     dianpu serve [--port N] [--host H] [--workers N]    production web server
     dianpu worker [--workers N]                         background and scheduled jobs
+
+`dianpu worker` runs the huey consumer in a child process and stays idle itself, so it always
+hears SIGTERM/SIGINT at once: it passes the signal on, and a consumer that has not stopped after
+DIANPU_WORKER_GRACE seconds (default 8, inside Docker's 10) is killed, whatever its job is doing
+(a job busy in C code cannot run Python's signal handler). An import interrupted this way rolls
+back and is queued again.
 """
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
 
 
 def _serve(argv: list[str]) -> None:
@@ -33,6 +42,31 @@ def _serve(argv: list[str]) -> None:
     ])
 
 
+def _worker(argv: list[str], command: list[str] | None = None) -> int:
+    """Supervise the huey consumer (a child process) and stop it within the grace period."""
+    grace = float(os.environ.get("DIANPU_WORKER_GRACE", "8"))
+    child = subprocess.Popen(command or [sys.executable, "-m", "dianpu.cli", "run_huey", *argv])
+    stop_at = None
+
+    def on_signal(signum, _frame):
+        nonlocal stop_at
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signum)
+        if stop_at is None:
+            stop_at = time.monotonic() + grace
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    while True:
+        try:
+            return child.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            if stop_at is not None and time.monotonic() >= stop_at:
+                child.kill()
+                child.wait()
+                return 128 + signal.SIGTERM
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dianpu.settings")
@@ -41,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         _serve(argv[2:])
         return
     if command == "worker":
-        argv = [argv[0], "run_huey", *argv[2:]]
+        sys.exit(_worker(argv[2:]))
     elif not command.startswith("-"):
         argv[1] = command.replace("-", "_")
     from django.core.management import execute_from_command_line

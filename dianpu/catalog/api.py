@@ -12,6 +12,7 @@ from dianpu.accounts.domain import roles
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, get_on_hand_by_variant
 from dianpu.inventory.services import create_product_with_stock, update_product_and_stock
 
@@ -207,7 +208,8 @@ def _job_out(job: ImportJob) -> dict:
 def create_import(request, file: File[UploadedFile], file_format: Form[str] = "auto", skip_bad_rows: Form[bool] = False,
                   dry_run: Form[bool] = False):
     require_perm(request.auth, *IMPORT_PERMISSIONS)
-    job = imports.create_import_job(actor=request.auth, filename=file.name or "products.csv", data=file.read(),
+    job = imports.create_import_job(actor=request.auth, filename=file.name or "products.csv",
+                                    data=read_upload(file, imports.IMPORT_LIMITS),
                                     file_format=file_format, skip_bad_rows=skip_bad_rows, dry_run=dry_run,
                                     schedule=tasks.run_import_job)
     job.refresh_from_db()
@@ -229,6 +231,17 @@ def get_import(request, job_id: int):
     if job is None:
         raise NotFoundError(MESSAGES["job_not_found"], code="job_not_found")
     return _job_out(job)
+
+
+@router.post("/product-imports/{job_id}/cancel", response=ImportJobOut, auth=StaffToken(),
+             summary="Cancel a queued or running import: it stops at its next progress report and writes nothing "
+                     "(409 job_finished once it has ended)")
+def cancel_import(request, job_id: int):
+    require_perm(request.auth, *IMPORT_PERMISSIONS)
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFoundError(MESSAGES["job_not_found"], code="job_not_found")
+    return _job_out(imports.cancel_import_job(job=job, actor=request.auth, ip_address=client_ip(request)))
 
 
 @router.get("/product-exports", auth=StaffToken(), summary="Download the catalogue as a file",

@@ -21,6 +21,7 @@ from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
+from dianpu.core.uploads import DEFAULT_LIMITS, check_spreadsheet
 
 from .domain import product_files as pf
 from .domain.pricing import calculate_floor, resolve_margin_percent
@@ -31,11 +32,14 @@ from .models import Category, ImportJob, MarginRule, PriceHistory, Product, Tag,
 from .spreadsheets import TableError, read_table
 
 CHUNK = 2000
+# Product files: up to 100 MB as uploaded, 300 MB unpacked, 300,000 rows (dianpu.core.uploads).
+IMPORT_LIMITS = DEFAULT_LIMITS
 PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "status", "seo_title",
                   "seo_description")
 TEXT_LIMITS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
 VARIANT_PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
 PROGRESS_STEP = 2000
+MAX_WARNINGS = 1000
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -55,6 +59,7 @@ class ImportReport:
     dry_run: bool = False
     refused: bool = False
     errors: list[dict] = field(default_factory=list)  # {line, column, code, reason, value}
+    warnings: list[dict] = field(default_factory=list)  # same shape: imported anyway, or left out on purpose
 
     @property
     def changed(self) -> bool:
@@ -94,10 +99,11 @@ def _chunks(items: list, size: int = CHUNK):
 
 # --- reading and checking -----------------------------------------------------------------------------
 
-def read_product_file(data: bytes, filename: str, file_format: str = "auto") -> tuple[str, str, pf.ParseResult, int]:
+def read_product_file(data: bytes, filename: str, file_format: str = "auto",
+                      progress: "Progress | None" = None) -> tuple[str, str, pf.ParseResult, int]:
     """Parse a file into rows and row errors; a file-level problem raises a DomainError."""
     try:
-        table = read_table(data, filename)
+        table = read_table(data, filename, IMPORT_LIMITS)
     except TableError as exc:
         raise _file_error(exc.code, **exc.params) from None
     detected = pf.detect_format(table.header)
@@ -110,8 +116,26 @@ def read_product_file(data: bytes, filename: str, file_format: str = "auto") -> 
     missing = pf.missing_columns(file_format, table.header)
     if missing:
         raise _file_error("columns_missing", columns=", ".join(missing))
-    parsed = pf.parse_rows(file_format, table.header, table.rows)
-    return file_format, table.encoding, parsed, len(table.rows)
+    counted = _Counted(table.rows, progress)
+    try:
+        parsed = pf.parse_rows(file_format, table.header, counted)
+    except TableError as exc:  # the rows are read as they are parsed
+        raise _file_error(exc.code, **exc.params) from None
+    return file_format, table.encoding, parsed, counted.count
+
+
+class _Counted:
+    """The rows of a table, counted as they stream past."""
+
+    def __init__(self, rows, progress=None):
+        self.rows, self.count, self.progress = rows, 0, progress
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            if self.progress is not None and self.count % PROGRESS_STEP == 0:
+                self.progress("read", self.count, 0)  # the total is known once the file is read
+            yield row
 
 
 @dataclass
@@ -176,8 +200,9 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
     `skip_bad_rows` is off; with `dry_run` reports what would change and writes nothing.
     `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value."""
     progress = progress or _noop
-    file_format, encoding, parsed, total = read_product_file(data, filename, file_format)
-    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run)
+    file_format, encoding, parsed, total = read_product_file(data, filename, file_format, progress)
+    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run,
+                          warnings=[_error_dict(w) for w in parsed.warnings[:MAX_WARNINGS]])
     progress("read", 0, total)
     errors = list(parsed.errors)
     plan = _plan(parsed.rows, file_format, errors, progress, total)
@@ -664,6 +689,7 @@ def create_import_job(*, actor, filename: str, data: bytes, file_format: str = "
 
     if file_format not in ("auto", *pf.FORMATS):
         raise _file_error("format_invalid")
+    check_spreadsheet(data, IMPORT_LIMITS)  # a zip bomb is refused now, not in the worker
     with transaction.atomic():
         job = ImportJob(filename=clean_text(filename)[:200] or "products.csv", file_format=file_format,
                         skip_bad_rows=skip_bad_rows, dry_run=dry_run,
@@ -676,21 +702,55 @@ def create_import_job(*, actor, filename: str, data: bytes, file_format: str = "
     return job
 
 
+class ImportCancelled(Exception):
+    """Someone cancelled the job while it ran: it stops at its next progress report."""
+
+
+def cancel_import_job(*, job: ImportJob, actor, ip_address: str | None = None) -> ImportJob:
+    """Cancel a queued or running import. A queued job never starts; a running one stops at its
+    next progress report (every 2,000 rows) and writes nothing (its transaction rolls back).
+    A job that already finished cannot be cancelled (409 `job_finished`)."""
+    cancellable = (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    changed = ImportJob.objects.filter(pk=job.pk, state__in=cancellable).update(
+        state=ImportJob.State.CANCELLED, finished_at=clock.now())
+    job.refresh_from_db()
+    if changed != 1:
+        raise DomainError(MESSAGES["job_finished"], code="job_finished", status=409, state=job.state)
+    record_audit(actor=actor, action="product.import_cancelled", object_type="catalog.importjob",
+                 object_id=str(job.pk), object_repr=job.filename[:200], ip_address=ip_address)
+    return job
+
+
+def requeue_import_job(job_id: int) -> bool:
+    """A running job whose worker stopped goes back to the queue (True if it was running)."""
+    return ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING).update(
+        state=ImportJob.State.QUEUED, processed_rows=0, summary={}) == 1
+
+
+def _is_cancelled(job_id: int) -> bool:
+    return ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CANCELLED).exists()
+
+
 def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
-    """Run a queued job (safe to run twice: only a queued job starts)."""
+    """Run a queued job (safe to run twice: only a queued job starts; a cancelled one never does)."""
     if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(state=ImportJob.State.RUNNING) != 1:
         return ImportJob.objects.get(pk=job_id)
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
     def progress(phase: str, done: int, total: int) -> None:
+        if _is_cancelled(job_id):
+            raise ImportCancelled
         # Rows written inside the file's transaction are not visible to the page until commit, so
         # the page shows checking progress, then "writing" with a full bar.
+        running = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING)
         if phase == "write":
             if done == 0:
-                ImportJob.objects.filter(pk=job_id).update(processed_rows=total, total_rows=total,
-                                                           summary={"phase": "write"})
+                running.update(processed_rows=total, total_rows=total, summary={"phase": "write"})
             return
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total, summary={"phase": phase})
+        if not total:  # still reading the file: its number of rows is not known yet
+            running.update(processed_rows=0, summary={"phase": phase, "read_rows": done})
+            return
+        running.update(processed_rows=done, total_rows=total, summary={"phase": phase})
 
     state, summary, errors = ImportJob.State.DONE, {}, []
     try:
@@ -704,7 +764,11 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
     except ImportRefused as exc:
         state, summary, errors = ImportJob.State.REFUSED, exc.report.as_dict(), exc.report.errors
     except DomainError as exc:
-        state, summary = ImportJob.State.FAILED, {"detail": str(exc.detail), "code": exc.code}
+        state, summary = ImportJob.State.FAILED, {"detail": str(exc.detail), "code": exc.code,
+                                                  **{k: v for k, v in exc.extra.items() if k in ("limit", "line")}}
+    except ImportCancelled:
+        job.refresh_from_db()
+        return job  # cancel_import_job set the state; the file's transaction rolled back
     summary.pop("errors", None)
     ImportJob.objects.filter(pk=job_id).update(state=state, summary=summary, errors=errors, finished_at=clock.now())
     job.refresh_from_db()
@@ -723,6 +787,13 @@ def list_job_errors(job: ImportJob, limit: int | None = None) -> list[dict]:
     the worker under another one); reasons with details of their own are kept as written."""
     rows = job.errors if limit is None else job.errors[:limit]
     return [{**e, "reason": row_error_text(e["code"])} if e.get("code") in ROW_ERRORS else e for e in rows]
+
+
+def list_job_warnings(job: ImportJob, limit: int | None = None) -> list[dict]:
+    """A job's warnings (rows left out on purpose, values not kept), in the reader's language."""
+    rows = (job.summary or {}).get("warnings") or []
+    rows = rows if limit is None else rows[:limit]
+    return [{**w, "reason": row_error_text(w["code"])} if w.get("code") in ROW_ERRORS else w for w in rows]
 
 
 def error_report_rows(job: ImportJob):

@@ -30,6 +30,7 @@ MESSAGES.update({
     "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
     "banned_word_taken": _("该禁用词已存在。"),
     "job_not_found": _("导入任务不存在。"),
+    "job_finished": _("导入任务已经结束，不能再取消。"),
     "export_format_invalid": _("未知的导出格式。"),
 })
 
@@ -61,6 +62,11 @@ ROW_ERRORS = {
     "parent_unknown": _("找不到父商品"),
     "below_floor": _("价格低于底价（成本 × (1 + 最低毛利率)）"),
     "stock_below_reserved": _("库存低于已占用数量（已有订单占用）"),
+    # warnings: the row is imported (or left out on purpose) and the file is not refused
+    "barcode_scientific": _("条码被电子表格改成了科学计数法，原数字已丢失：此 SKU 未导入条码，请在商品页补填"),
+    "type_grouped": _("组合商品（grouped）本身不能购买，未导入；其中的商品按各自的行导入"),
+    "type_external": _("外部商品（external）在其他网站出售，未导入"),
+    "columns_ignored": _("这些列不会导入"),
 }
 
 

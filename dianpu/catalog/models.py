@@ -281,6 +281,7 @@ class ImportJob(models.Model):
         DONE = "done", _("已完成")
         REFUSED = "refused", _("已拒绝")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     file = models.FileField(_("文件"), upload_to="imports/", storage=private_storage)
     filename = models.CharField(_("文件名"), max_length=200)

@@ -5,7 +5,8 @@ edges (this module, the command, the console and the API) hand `set_imported_sto
 import use case."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, signal
+from huey.signals import SIGNAL_INTERRUPTED
 
 from dianpu.inventory.queries import get_on_hand_by_variant  # noqa: F401  (re-exported for the export command)
 from dianpu.inventory.services import StockTarget, bulk_set_on_hand, get_default_warehouse
@@ -33,6 +34,14 @@ def stock_setter(actor, reason: str = "import"):
 @db_task()
 def run_import_job(job_id: int) -> None:
     imports.run_import_job(job_id, stock_setter=stock_setter)
+
+
+@signal(SIGNAL_INTERRUPTED)
+def requeue_interrupted_import(signal_name, task, *args, **kwargs) -> None:
+    """The worker was told to stop (SIGTERM) while importing: the file's transaction rolls back
+    with the process, so the job goes back to the queue and runs again when a worker starts."""
+    if task.name.endswith("run_import_job") and task.args and imports.requeue_import_job(task.args[0]):
+        run_import_job(task.args[0])
 
 
 @db_periodic_task(crontab(minute="*"))

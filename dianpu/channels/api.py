@@ -10,6 +10,7 @@ from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload
 
 from . import services
 from .messages import MESSAGES
@@ -37,7 +38,7 @@ def import_orders(request, file: File[UploadedFile], channel: Form[str], shippin
     except ValueError:
         raise DomainError(MESSAGES["mapping_missing"], code="mapping_invalid", status=422, field="mapping") from None
     result = services.import_channel_orders(
-        channel=channel, content=file.read(20 * 1024 * 1024), filename=file.name or "upload.csv", actor=request.auth,
+        channel=channel, content=read_upload(file, services.UPLOAD_LIMITS), filename=file.name or "upload.csv", actor=request.auth,
         shipping_method=shipping_method, mapping={str(k): str(v) for k, v in parsed.items()},
         channel_code=channel_code, ip_address=client_ip(request))
     return {"created": result.created, "skipped": result.skipped, "rows": result.rows}

@@ -21,6 +21,7 @@ from dianpu.audit.services import record_audit
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.uploads import MB, UploadLimits, bounded_rows, check_spreadsheet, check_text_rows, trimmed
 from dianpu.customers.services import get_or_create_customer
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import get_shipping_method
@@ -35,6 +36,8 @@ from .models import ChannelImport, ChannelMapping
 
 CHANNELS = ("shopify", "generic")
 MAX_ROWS = 20000
+UPLOAD_LIMITS = UploadLimits(max_bytes=20 * MB, max_unpacked_bytes=100 * MB, max_rows=MAX_ROWS, max_columns=120,
+                             max_cell_chars=32_767)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class ImportRefused(DomainError):
 
 def read_rows(content: bytes, filename: str) -> list[dict]:
     """A CSV (UTF-8 or GB18030) or XLSX file as a list of dicts keyed by its header row."""
+    check_spreadsheet(content, UPLOAD_LIMITS)  # size, and an XLSX's declared sizes, before reading
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -63,11 +67,13 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception:  # not a readable workbook: say so rather than fail
             raise ImportRefused([ImportProblem(0, "", "file_unreadable")]) from None
-        values = list(sheet.iter_rows(values_only=True))
-        if not values:
+        values = bounded_rows(((n, trimmed(row)) for n, row in enumerate(
+            sheet.iter_rows(values_only=True, max_col=UPLOAD_LIMITS.max_columns + 1), start=1)), UPLOAD_LIMITS)
+        first = next(values, None)
+        if first is None:
             return []
-        header = [str(h or "").strip() for h in values[0]]
-        return [{h: ("" if v is None else v) for h, v in zip(header, row)} for row in values[1:MAX_ROWS + 1]]
+        header = [str(h or "").strip() for h in first[1]]
+        return [{h: ("" if v is None else v) for h, v in zip(header, row)} for _line, row in values]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -76,7 +82,8 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
             continue
     else:
         raise ImportRefused([ImportProblem(0, "", "file_unreadable")])
-    return shopify.parse_csv(text)[:MAX_ROWS]
+    check_text_rows(text, UPLOAD_LIMITS)
+    return shopify.parse_csv(text)
 
 
 def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProblem]) -> None:

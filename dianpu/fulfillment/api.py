@@ -11,6 +11,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload_text
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_variants_by_sku
@@ -184,7 +185,7 @@ def tracking_webhook(request):
              summary="Import tracking events from a CSV file (all or nothing; errors by line and column)")
 def tracking_import(request, file: File[UploadedFile]):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
-    return services.import_tracking_file(text=file.read(5 * 1024 * 1024).decode("utf-8-sig", errors="replace"),
+    return services.import_tracking_file(text=read_upload_text(file, services.UPLOAD_LIMITS),
                                          actor=request.auth, ip_address=client_ip(request))
 
 

@@ -12,6 +12,7 @@ from dianpu import events as events_bus
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.uploads import MB, UploadLimits, check_text_rows
 
 from .carriers import get_carrier
 from .domain.tracking import (
@@ -189,7 +190,12 @@ def receive_tracking_webhook(*, body: bytes, signature: str) -> dict:
     return record_tracking_events(events=events, problems=problems, source="webhook")
 
 
+# Tracking and batch-shipping files: CSV only, read whole (edges use core.uploads.read_upload_text).
+UPLOAD_LIMITS = UploadLimits(max_bytes=5 * MB, max_rows=50_000, max_columns=20, max_cell_chars=2000)
+
+
 def import_tracking_file(*, text: str, actor, ip_address: str | None = None) -> dict:
+    check_text_rows(text, UPLOAD_LIMITS)
     events, problems = parse_events_file(text)
     if not events and not problems:
         problems = [EventProblem(0, "", "file_empty")]

@@ -9,6 +9,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dianpu.core.tables import xlsx_value
+
 from .messages import ACTION_LABELS
 from .queries import CoverRow
 
@@ -45,7 +47,7 @@ def build_daily_sheet_xlsx(rows: list[CoverRow], day: date) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        values = sheet_values(row)
+        values = [xlsx_value(v) for v in sheet_values(row)]
         if row.action != "ok":
             flagged = WriteOnlyCell(sheet, value=values[-1])
             flagged.fill = ALERT_FILL

@@ -155,7 +155,12 @@ def build_utm_link(request, payload: UtmIn):
 def import_ad_spend(request, filename: str = "spend.csv"):
     from .traffic import import_ad_spend as run_import
 
+    from dianpu.core.uploads import check_request_size
+
+    from .traffic import UPLOAD_LIMITS
+
     require_perm(request.user, roles.MANAGE_MARKETING)
+    check_request_size(request, UPLOAD_LIMITS)
     return {"rows": run_import(content=request.body, filename=filename, actor=request.user)}
 
 

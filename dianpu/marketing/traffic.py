@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
+from dianpu.core.uploads import (MB, UploadLimits, UploadRefused, bounded_rows, check_spreadsheet, check_text_rows,
+                                 trimmed)
 from dianpu.orders.models import Order
 from dianpu.promotions.models import Coupon, CouponRedemption
 
@@ -26,6 +28,8 @@ from .models import AdSpend, Affiliate
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
+UPLOAD_LIMITS = UploadLimits(max_bytes=MAX_BYTES, max_unpacked_bytes=50 * MB, max_rows=MAX_ROWS, max_columns=50,
+                             max_cell_chars=1000)
 
 
 def _read_rows(content: bytes, filename: str) -> list[list]:
@@ -38,7 +42,8 @@ def _read_rows(content: bytes, filename: str) -> list[list]:
             raise ValidationFailed({"file": str(IMPORT_ERRORS["file_unreadable"])},
                                    detail=str(IMPORT_ERRORS["file_unreadable"])) from None
         sheet = book.worksheets[0]
-        return [list(row) for _n, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(values_only=True))]
+        rows = sheet.iter_rows(values_only=True, max_col=UPLOAD_LIMITS.max_columns + 1)
+        return [row for _n, row in bounded_rows(((n, trimmed(r)) for n, r in enumerate(rows, start=1)), UPLOAD_LIMITS)]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -48,7 +53,8 @@ def _read_rows(content: bytes, filename: str) -> list[list]:
     else:
         raise ValidationFailed({"file": str(IMPORT_ERRORS["file_unreadable"])},
                                detail=str(IMPORT_ERRORS["file_unreadable"]))
-    return [row for _n, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text)))]
+    check_text_rows(text, UPLOAD_LIMITS)
+    return [row for _n, row in bounded_rows(enumerate(csv.reader(io.StringIO(text)), start=1), UPLOAD_LIMITS)]
 
 
 def _line_error(entry: str) -> str:
@@ -62,10 +68,13 @@ def import_ad_spend(*, content: bytes, filename: str, actor=None) -> int:
     """Save every row of a spend sheet (date, channel, spend[, campaign, clicks, impressions]);
     a row for a day/channel/campaign already there replaces it. Any bad row: nothing is saved,
     and the error names each bad line. Returns the number of rows saved."""
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed({"file": str(IMPORT_ERRORS["file_too_large"])},
-                               detail=str(IMPORT_ERRORS["file_too_large"]))
-    rows, errors = parse_ad_spend(_read_rows(content, filename))
+    try:
+        check_spreadsheet(content, UPLOAD_LIMITS)  # size, and an XLSX's declared sizes, before reading
+        rows, errors = parse_ad_spend(_read_rows(content, filename))
+    except UploadRefused as exc:
+        refused = ValidationFailed({"file": str(exc.detail)}, detail=str(exc.detail))
+        refused.code, refused.status = exc.code, exc.status
+        raise refused from None
     if errors:
         texts = [_line_error(e) for e in errors[:20]]
         raise ValidationFailed({"file": "；".join(texts)}, detail=str(MESSAGES["import_refused"]))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
@@ -15,25 +16,20 @@ from dianpu.catalog.models import ImportJob
 from dianpu.catalog.spreadsheets import write_csv
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload, upload_field
 from dianpu.inventory.queries import get_on_hand_by_variant
 
 IMPORT_PERMISSIONS = (roles.ADD_PRODUCT, roles.CHANGE_PRODUCT, roles.CHANGE_PRICE, roles.PUBLISH_PRODUCT)
 FORMAT_CHOICES = [("auto", gettext_lazy("自动识别")), ("native", gettext_lazy("本系统格式")),
                   ("shopify", "Shopify"), ("woocommerce", "WooCommerce")]
-MAX_UPLOAD = 100 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("商品文件（CSV 或 XLSX）"))
+    file = upload_field(imports.IMPORT_LIMITS, label=gettext_lazy("商品文件（CSV 或 XLSX）"))
     file_format = forms.ChoiceField(label=gettext_lazy("格式"), choices=FORMAT_CHOICES, initial="auto")
     skip_bad_rows = forms.BooleanField(label=gettext_lazy("跳过错误行，导入其余的行"), required=False)
     dry_run = forms.BooleanField(label=gettext_lazy("仅预检，不写入"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("文件太大（最大 100 MB）。"))
-        return upload
 
 
 class ExportForm(forms.Form):
@@ -52,7 +48,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             job = imports.create_import_job(
-                actor=request.user, filename=upload.name, data=upload.read(),
+                actor=request.user, filename=upload.name, data=read_upload(upload, imports.IMPORT_LIMITS),
                 file_format=form.cleaned_data["file_format"], skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                 dry_run=form.cleaned_data["dry_run"], schedule=_schedule)
         except DomainError as exc:
@@ -77,7 +73,22 @@ def import_job(request, job_id: int):
     job = _job(job_id)
     template = "catalog/console/_import_progress.html" if request.headers.get("HX-Request") else "catalog/console/import_job.html"
     return render(request, template, {"job": job, "errors": imports.list_job_errors(job, 200),
-                                      "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)})
+                                      "warnings": imports.list_job_warnings(job, 200),
+                                      "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+                                      "may_cancel": all(request.user.has_perm(p) for p in IMPORT_PERMISSIONS)})
+
+
+@require_POST
+@staff_permission_required(*IMPORT_PERMISSIONS)
+def import_cancel(request, job_id: int):
+    job = _job(job_id)
+    try:
+        imports.cancel_import_job(job=job, actor=request.user, ip_address=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("导入任务已取消，没有写入任何数据。"))
+    return redirect("console:catalog:import-job", job_id=job.pk)
 
 
 @staff_permission_required(roles.VIEW_CATALOG)

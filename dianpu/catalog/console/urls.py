@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/import/", transfer.import_upload, name="import"),
     path("products/import/<int:job_id>/", transfer.import_job, name="import-job"),
     path("products/import/<int:job_id>/errors.csv", transfer.import_errors, name="import-errors"),
+    path("products/import/<int:job_id>/cancel/", transfer.import_cancel, name="import-cancel"),
     path("products/export/", transfer.export_download, name="export"),
     path("products/bulk/", operations.bulk_edit, name="bulk"),
     path("products/audit/", operations.seo_audit, name="seo-audit"),

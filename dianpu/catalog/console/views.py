@@ -16,6 +16,7 @@ from dianpu.catalog.messages import MESSAGES
 from dianpu.catalog.models import Product
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import MB, UploadLimits, read_upload
 from dianpu.inventory.queries import get_available_by_variant, get_on_hand_by_variant
 from dianpu.inventory.services import (
     create_product_with_stock,
@@ -42,6 +43,8 @@ PAGE_SIZE = 25
 CreateVariantFormSet = variant_formset(VariantForm, extra=1, min_num=1)
 ExistingVariantFormSet = variant_formset(ExistingVariantForm, extra=0)
 NewVariantFormSet = variant_formset(VariantForm, extra=1)
+
+IMAGE_LIMITS = UploadLimits(max_bytes=20 * MB)
 
 
 
@@ -376,8 +379,8 @@ def product_image_add(request, slug):
     upload = form.cleaned_data["image"]
     upload.seek(0)
     try:
-        services.add_product_image(actor=request.user, product=product, filename=upload.name, data=upload.read(),
-                                   alt_text=form.cleaned_data["alt_text"])
+        services.add_product_image(actor=request.user, product=product, filename=upload.name,
+                                   data=read_upload(upload, IMAGE_LIMITS), alt_text=form.cleaned_data["alt_text"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

@@ -87,6 +87,7 @@ class RowError:
 class ParseResult:
     rows: list[ProductRow]
     errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)  # imported anyway, or left out on purpose
 
 
 # --- detection ----------------------------------------------------------------------------------
@@ -150,17 +151,36 @@ def parse_int(text: str, code: str = "quantity_invalid") -> int | None:
     return int(value)
 
 
-def parse_kg_as_grams(text: str) -> int | None:
-    text = (text or "").strip()
+GRAMS_PER_UNIT = {"kg": Decimal(1000), "g": Decimal(1), "lbs": Decimal("453.59237"), "lb": Decimal("453.59237"),
+                  "oz": Decimal("28.349523125")}
+
+
+def parse_weight_as_grams(text: str, unit: str = "g") -> int | None:
+    """'0.5' (in `unit`) -> whole grams, rounded half up: Shopify writes grams with decimals
+    (226.796185 for 8 oz), WooCommerce writes its store's unit (kg, g, lbs or oz)."""
+    text = (text or "").strip().replace(",", "")
     if not text:
         return None
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
         raise _Bad("weight_invalid") from None
-    if not value.is_finite() or value < 0 or value > 10_000:
+    grams = value * GRAMS_PER_UNIT[unit] if value.is_finite() else value
+    if not grams.is_finite() or grams < 0 or grams > 10_000_000:
         raise _Bad("weight_invalid")
-    return int((value * 1000).to_integral_value(rounding=ROUND_HALF_UP))
+    return int(grams.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def parse_kg_as_grams(text: str) -> int | None:
+    return parse_weight_as_grams(text, "kg")
+
+
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+
+
+def is_scientific_notation(text: str) -> bool:
+    """'3.65275E+11': a barcode a spreadsheet turned into a rounded number; its digits are lost."""
+    return bool(_SCIENTIFIC.fullmatch((text or "").strip()))
 
 
 def parse_options(text: str) -> dict:
@@ -218,11 +238,14 @@ def _truthy(text: str) -> bool | None:
 class _Row:
     """Cells of one row by column name, recording which column a bad value came from."""
 
-    def __init__(self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError]):
+    def __init__(self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError],
+                 used: set[str] | None = None):
         self.index, self.cells, self.line, self.errors = index, cells, line, errors
+        self.used = used if used is not None else set()
         self.ok = True
 
     def text(self, column: str) -> str:
+        self.used.add(column)
         i = self.index.get(column)
         if i is None or i >= len(self.cells):
             return ""
@@ -241,6 +264,14 @@ class _Row:
         self.ok = False
         self.errors.append(RowError(self.line, column, code, value[:100]))
 
+    def barcode(self, column: str, warnings: list[RowError]) -> str:
+        """The barcode, or '' with a warning when a spreadsheet turned it into 3.65E+11."""
+        value = self.text(column)
+        if is_scientific_notation(value):
+            warnings.append(RowError(self.line, column, "barcode_scientific", value))
+            return ""
+        return value
+
 
 def _index(header: list[str], lower: bool = False) -> dict[str, int]:
     index = {}
@@ -252,12 +283,25 @@ def _index(header: list[str], lower: bool = False) -> dict[str, int]:
     return index
 
 
+# Columns read but not stored: product pictures are added in the console, not fetched from a file.
+NOT_IMPORTED = {"Image Src", "Image Position", "Image Alt Text", "Variant Image", "Images"}
+
+
 def parse_rows(file_format: str, header: list[str], rows) -> ParseResult:
-    """`rows`: iterable of (line number, list of cells). One ProductRow per SKU row."""
+    """`rows`: iterable of (line number, list of cells). One ProductRow per SKU row. Warnings:
+    values left out on purpose (a barcode in scientific notation, a grouped or external
+    WooCommerce product) and, for platform files, the columns this import does not use."""
     parser = {NATIVE: _parse_native, SHOPIFY: _parse_shopify, WOOCOMMERCE: _parse_woocommerce}[file_format]
     errors: list[RowError] = []
-    result = parser(header, rows, errors)
-    return ParseResult(rows=check_duplicate_skus(result, errors), errors=errors)
+    warnings: list[RowError] = []
+    used: set[str] = set()
+    result = parser(header, rows, errors, warnings, used)
+    if file_format != NATIVE:
+        ignored = [h.strip() for h in header if h.strip() and (h.strip() not in used or h.strip() in NOT_IMPORTED)]
+        if ignored:
+            warnings.insert(0, RowError(1, "", "columns_ignored", ", ".join(dict.fromkeys(ignored))))
+    warnings.sort(key=lambda w: w.line)
+    return ParseResult(rows=check_duplicate_skus(result, errors), errors=errors, warnings=warnings)
 
 
 def check_duplicate_skus(rows: list[ProductRow], errors: list[RowError], sku_column: str = "sku") -> list[ProductRow]:
@@ -284,12 +328,12 @@ NATIVE_PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "br
                          "seo_description")
 
 
-def _parse_native(header, rows, errors) -> list[ProductRow]:
+def _parse_native(header, rows, errors, warnings, used) -> list[ProductRow]:
     index = _index(header, lower=True)
     out = []
     product_fields: dict[str, dict] = {}  # handle -> fields of its first row with a name, good or bad
     for line, cells in rows:
-        r = _Row(index, cells, line, errors)
+        r = _Row(index, cells, line, errors, used)
         if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
             continue
         if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
@@ -308,16 +352,17 @@ def _parse_native(header, rows, errors) -> list[ProductRow]:
         attributes = r.parse("attributes", parse_options)
         values = {name: r.parse(name, parse_money)
                   for name in ("sale_price", "member_price", "compare_at_price", "cost_price")}
-        weight = r.parse("weight_grams", parse_int, "weight_invalid")
+        weight = r.parse("weight_grams", parse_weight_as_grams)
         stock = r.parse("stock", parse_int)
         if not r.ok:
             continue
+        barcode = r.barcode("barcode", warnings)
         out.append(ProductRow(
             line=line, handle=handle.lower(), sku=sku, price=price, name=r.text("name"), name_en=r.text("name_en"),
             description=r.text("description"), description_en=r.text("description_en"), brand=r.text("brand"),
             category=r.text("category"), tags=parse_tags(r.text("tags")), status=status,
             seo_title=r.text("seo_title"), seo_description=r.text("seo_description"), options=options or {},
-            weight_grams=weight, barcode=r.text("barcode"), stock=stock, image_url=r.text("image_url"),
+            weight_grams=weight, barcode=barcode, stock=stock, image_url=r.text("image_url"),
             image_alt=r.text("image_alt"), attributes=attributes or {}, **values,
         ))
     for row in out:  # a group whose first row was bad still has its product's name and texts
@@ -343,14 +388,14 @@ def _shopify_status(r: _Row) -> str:
     return "listed" if published else "draft"
 
 
-def _parse_shopify(header, rows, errors) -> list[ProductRow]:
+def _parse_shopify(header, rows, errors, warnings, used) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
     product_fields: dict[str, dict] = {}
     option_names: dict[str, list[str]] = {}
     first_image: dict[str, tuple[str, str]] = {}
     for line, cells in rows:
-        r = _Row(index, cells, line, errors)
+        r = _Row(index, cells, line, errors, used)
         handle = r.text("Handle").lower()
         if not handle:
             if any((c or "").strip() for c in cells if isinstance(c, str)):
@@ -375,10 +420,11 @@ def _parse_shopify(header, rows, errors) -> list[ProductRow]:
             r.fail("Variant Price", "required")
         compare = r.parse("Variant Compare At Price", parse_money)
         cost = r.parse("Cost per item", parse_money)
-        grams = r.parse("Variant Grams", parse_int, "weight_invalid")
+        grams = r.parse("Variant Grams", parse_weight_as_grams)
         stock = r.parse("Variant Inventory Qty", parse_int)
         if not r.ok:
             continue
+        barcode = r.barcode("Variant Barcode", warnings)
         names = option_names.get(handle) or ["", "", ""]
         options = {}
         for n, name in zip((1, 2, 3), names):
@@ -387,7 +433,7 @@ def _parse_shopify(header, rows, errors) -> list[ProductRow]:
                 options[name] = value
         out.append(ProductRow(line=line, handle=handle, sku=sku, price=price, compare_at_price=compare,
                               cost_price=cost, weight_grams=grams, stock=stock, options=options,
-                              barcode=r.text("Variant Barcode")))
+                              barcode=barcode))
     for row in out:
         fields = product_fields.get(row.handle)
         if fields is None:
@@ -410,13 +456,18 @@ def _woo_category(text: str) -> str:
     return first.split(">")[-1].strip()
 
 
-def _parse_woocommerce(header, rows, errors) -> list[ProductRow]:
+WOO_WEIGHT_COLUMNS = {f"Weight ({unit})": unit for unit in ("kg", "g", "lbs", "oz")}
+WOO_NOT_SOLD_HERE = {"grouped": "type_grouped", "external": "type_external"}
+
+
+def _parse_woocommerce(header, rows, errors, warnings, used) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
     parents: dict[str, dict] = {}  # "id:12" / parent SKU -> product fields
     variations: list[tuple[ProductRow, str]] = []
+    weight_column = next((c for c in WOO_WEIGHT_COLUMNS if c in index), "Weight (kg)")
     for line, cells in rows:
-        r = _Row(index, cells, line, errors)
+        r = _Row(index, cells, line, errors, used)
         kind = r.text("Type").lower()
         if not kind and not any((c or "").strip() for c in cells if isinstance(c, str)):
             continue
@@ -438,16 +489,22 @@ def _parse_woocommerce(header, rows, errors) -> list[ProductRow]:
                 r.fail("SKU", "required")
                 continue
             handle = (r.text("SKU") or f"woo-{r.text('ID')}").lower()
+            parent_grams = r.parse(weight_column, parse_weight_as_grams, WOO_WEIGHT_COLUMNS.get(weight_column, "kg"))
             for key in ref_keys:
-                parents[key] = {**fields, "handle": handle, "image_url": images[0] if images else ""}
+                parents[key] = {**fields, "handle": handle, "image_url": images[0] if images else "",
+                                "_grams": parent_grams}
             continue
         if not ({"simple", "variation"} & kinds):
-            r.fail("Type", "type_unsupported", kind)
+            not_sold = next((code for k, code in WOO_NOT_SOLD_HERE.items() if k in kinds), None)
+            if not_sold:  # a product the shop cannot sell itself: left out, said on its line
+                warnings.append(RowError(line, "Type", not_sold, r.text("Name") or kind))
+            else:
+                r.fail("Type", "type_unsupported", kind)
             continue
         sku = _required(r, "SKU")
         regular = r.parse("Regular price", parse_money)
         sale = r.parse("Sale price", parse_money)
-        grams = r.parse("Weight (kg)", parse_kg_as_grams)
+        grams = r.parse(weight_column, parse_weight_as_grams, WOO_WEIGHT_COLUMNS.get(weight_column, "kg"))
         stock = r.parse("Stock", parse_int)
         if regular is None and sale is None and r.ok:
             r.fail("Regular price", "required")
@@ -482,7 +539,10 @@ def _parse_woocommerce(header, rows, errors) -> list[ProductRow]:
             errors.append(RowError(row.line, "Parent", "parent_unknown", parent))
             continue
         for key, value in fields.items():
-            setattr(row, key, value)
+            if key != "_grams":
+                setattr(row, key, value)
+        if row.weight_grams is None:  # WooCommerce: a variation without a weight has its parent's
+            row.weight_grams = fields["_grams"]
         out.append(row)
     out.sort(key=lambda row: row.line)
     return out

@@ -347,5 +347,6 @@ def test_the_fast_xlsx_reader_reads_what_openpyxl_reads():
     data = xlsx_bytes([["handle", "sku", "price", "flag", "note"], ["a", "A-1", 59.9, True, None],
                        ["b", None, 12, False, "x"], [None, None, None, None, None], ["c", "C-1", "7.50", None, "末尾"]])
     fast, slow = read_table(data, "p.xlsx"), _read_xlsx_with_openpyxl(data)
-    assert (fast.header, fast.rows) == (slow.header, slow.rows)
-    assert fast.rows[0] == (2, ["a", "A-1", "59.9", "TRUE", ""])
+    fast_rows, slow_rows = list(fast.rows), list(slow.rows)
+    assert (fast.header, fast_rows) == (slow.header, slow_rows)
+    assert fast_rows[0] == (2, ["a", "A-1", "59.9", "TRUE", ""])

@@ -11,6 +11,8 @@ Shipping, Discount Amount.
 import csv
 import io
 
+from dianpu.core.tables import neutralise_row
+
 from .base import ChannelLine, ChannelOrder, ImportProblem, is_yes, to_datetime, to_decimal, to_quantity
 
 REQUIRED = ("Name", "Email", "Financial Status", "Lineitem quantity", "Lineitem sku", "Lineitem price")
@@ -79,5 +81,5 @@ def write_fulfillments(rows: list[tuple[str, str, str, str]]) -> str:
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
     for name, number, company, url in rows:
-        writer.writerow([name, number, company, url, "true"])
+        writer.writerow(neutralise_row([name, number, company, url, "true"]))
     return out.getvalue()

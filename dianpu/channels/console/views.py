@@ -15,6 +15,7 @@ from dianpu.channels import services
 from dianpu.channels.connectors.generic import FIELDS
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload, upload_field
 from dianpu.fulfillment.queries import list_shipping_methods
 
 
@@ -27,7 +28,7 @@ class ImportForm(forms.Form):
     mapping = forms.CharField(label=gettext_lazy("列映射（通用格式，JSON）"), required=False,
                               help_text=gettext_lazy("留空则使用该渠道上次成功导入时的映射"),
                               widget=forms.Textarea(attrs={"rows": 4, "placeholder": '{"order_number": "订单编号", "sku": "商家编码", ...}'}))
-    file = forms.FileField(label=gettext_lazy("文件"))
+    file = upload_field(services.UPLOAD_LIMITS, label=gettext_lazy("文件"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +55,7 @@ def import_orders(request):
         upload = form.cleaned_data["file"]
         try:
             result = services.import_channel_orders(
-                channel=form.cleaned_data["channel"], content=upload.read(20 * 1024 * 1024), filename=upload.name,
+                channel=form.cleaned_data["channel"], content=read_upload(upload, services.UPLOAD_LIMITS), filename=upload.name,
                 actor=request.user, shipping_method=form.cleaned_data["shipping_method"],
                 mapping=form.cleaned_data["mapping"], channel_code=form.cleaned_data["channel_code"],
                 ip_address=client_ip(request))

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dianpu.core.uploads import upload_field
 from dianpu.fulfillment.models import ShippingMethod, ShippingRate
+from dianpu.fulfillment.services import UPLOAD_LIMITS
 
 
 class ShippingMethodForm(forms.ModelForm):
@@ -24,11 +26,11 @@ class ShippingRateForm(forms.ModelForm):
 class BatchShipForm(forms.Form):
     lines = forms.CharField(label=_("发货清单"), required=False, widget=forms.Textarea(attrs={"rows": 8,
                             "placeholder": "DP2611230000001,sf,SF1234567890123"}))
-    file = forms.FileField(label=_("或上传 CSV 文件"), required=False)
+    file = upload_field(UPLOAD_LIMITS, label=_("或上传 CSV 文件"), required=False)
 
 
 class TrackingUploadForm(forms.Form):
-    file = forms.FileField(label=_("物流轨迹 CSV 文件"))
+    file = upload_field(UPLOAD_LIMITS, label=_("物流轨迹 CSV 文件"))
 
 
 class ReportPeriodForm(forms.Form):

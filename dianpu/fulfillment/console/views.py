@@ -18,6 +18,7 @@ from dianpu.accounts.domain import roles
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import UploadRefused, read_upload_text
 from dianpu.fulfillment import queries, services
 from dianpu.fulfillment.carriers import CARRIERS
 from dianpu.fulfillment.documents import render_labels, render_packing_slips, render_pick_list
@@ -143,26 +144,20 @@ def batch_ship(request):
     report, refused, status = [], [], 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
-        text = _read_text(upload) if upload else form.cleaned_data.get("lines", "")
         try:
+            text = read_upload_text(upload, services.UPLOAD_LIMITS) if upload else form.cleaned_data.get("lines", "")
             report = ship_orders_in_batch(text=text, actor=request.user, ip_address=client_ip(request))
         except BatchRefused as exc:
             refused, status = exc.report, 422
+            messages.error(request, str(exc.detail))
+        except UploadRefused as exc:
+            status = exc.status
             messages.error(request, str(exc.detail))
         else:
             messages.success(request, _("已发货 %(count)s 个订单。") % {"count": len(report)})
     return render(request, "fulfillment/console/batch_ship.html",
                   {"form": form, "report": report, "refused": refused}, status=status)
 
-
-def _read_text(upload) -> str:
-    raw = upload.read(5 * 1024 * 1024)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
 
 
 @staff_permission_required(roles.VIEW_ORDERS)
@@ -207,10 +202,13 @@ def tracking_upload(request):
     result, problems, status = None, [], 200
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.import_tracking_file(text=_read_text(form.cleaned_data["file"]), actor=request.user,
-                                                   ip_address=client_ip(request))
+            text = read_upload_text(form.cleaned_data["file"], services.UPLOAD_LIMITS)
+            result = services.import_tracking_file(text=text, actor=request.user, ip_address=client_ip(request))
         except services.TrackingRefused as exc:
             problems, status = exc.problems, 422
+            messages.error(request, str(exc.detail))
+        except UploadRefused as exc:
+            status = exc.status
             messages.error(request, str(exc.detail))
         else:
             messages.success(request, _("已导入 %(stored)s 条轨迹（%(duplicates)s 条重复已忽略）。") % result)

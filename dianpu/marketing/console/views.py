@@ -13,6 +13,7 @@ from dianpu.accounts.domain import roles
 from dianpu.core.exports import Column, Table, export_response, wants_export
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.core.uploads import MB, UploadLimits, UploadRefused, check_upload_size, read_upload
 from dianpu.marketing import queries, services
 from dianpu.marketing.domain.festivals import FESTIVALS
 
@@ -23,6 +24,8 @@ SUGGESTIONS = {
     "budget_nearly_spent": gettext_lazy("促销成本已用去预算的九成以上：请关注是否需要提前结束部分促销。"),
     "restock": gettext_lazy("部分活动商品库存告急：请尽快补货或下调推广力度。"),
 }
+
+BANNER_LIMITS = UploadLimits(max_bytes=10 * MB)
 
 
 def _campaign(pk):
@@ -118,6 +121,7 @@ def merchandising(request):
             position = 0
         try:
             if post.get("action") == "banner":
+                check_upload_size(request.FILES.get("image"), BANNER_LIMITS)
                 shelf.create_banner(title=post.get("title", ""), title_en=post.get("title_en", ""),
                                     subtitle=post.get("subtitle", ""), link_url=post.get("link_url", ""),
                                     image=request.FILES.get("image"), position=position,
@@ -140,6 +144,8 @@ def merchandising(request):
             return redirect("console:marketing:merchandising")
         except ValidationFailed as exc:
             errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+        except UploadRefused as exc:
+            errors = [str(exc.detail)]
     now = clock.now()
     return render(request, "marketing/console/merchandising.html", {
         "banners": shelf_list(now, "banners"), "slots": shelf_list(now, "slots"), "errors": errors,
@@ -184,7 +190,8 @@ def traffic(request):
                 if upload is None:
                     errors = [_("请选择要导入的文件。")]
                 else:
-                    saved = spend.import_ad_spend(content=upload.read(), filename=upload.name, actor=request.user)
+                    saved = spend.import_ad_spend(content=read_upload(upload, spend.UPLOAD_LIMITS), filename=upload.name,
+                                                  actor=request.user)
                     messages.success(request, _("已导入 %(n)s 行广告花费。") % {"n": saved})
                     return redirect("console:marketing:traffic")
             elif request.POST.get("action") == "affiliate":
@@ -195,6 +202,8 @@ def traffic(request):
                 return redirect("console:marketing:traffic")
         except ValidationFailed as exc:
             errors = [str(exc.detail), *(f"{k}: {v}" for k, v in exc.errors.items())]
+        except UploadRefused as exc:
+            errors = [str(exc.detail)]
     utm = {k: request.GET.get(k, "") for k in ("base_url", "source", "medium", "campaign", "content", "term")}
     link, link_errors = "", {}
     if utm["base_url"]:

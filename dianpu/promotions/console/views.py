@@ -15,6 +15,7 @@ from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.http import client_ip
+from dianpu.core.tables import csv_value
 from dianpu.promotions import queries, services
 from dianpu.promotions.models import CouponBatch
 
@@ -167,8 +168,8 @@ def batch_codes_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow(["code", "kind", "amount", "percent", "min_spend", "starts_at", "ends_at", "used"])
     for c in batch.coupons.order_by("code"):
-        writer.writerow([c.code, c.kind, c.amount, c.percent, c.min_spend, c.starts_at.isoformat(),
-                         c.ends_at.isoformat(), c.used_count])
+        writer.writerow([csv_value(v) for v in (c.code, c.kind, c.amount, c.percent, c.min_spend,
+                                                c.starts_at.isoformat(), c.ends_at.isoformat(), c.used_count)])
     return response
 
 

@@ -84,3 +84,67 @@ print(place_test_order({"W-1": 1}, email="worker-test@example.com").number)
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def test_the_worker_stops_on_sigterm_within_its_grace_period_in_the_middle_of_an_import(data_dir):
+    """A long product import is running; SIGTERM stops the worker within DIANPU_WORKER_GRACE
+    seconds, the import's transaction rolls back, and the job is queued again."""
+    import signal
+    import sqlite3
+
+    path, env = data_dir
+    env = {**env, "DIANPU_WORKER_GRACE": "5"}
+    queue = """
+from dianpu.catalog import imports, tasks
+from dianpu.catalog.spreadsheets import write_csv
+rows = [[f"p{i}", f"商品{i}", f"S-{i}", "10"] for i in range(200000)]
+job = imports.create_import_job(actor=None, filename="big.csv", data=write_csv(["handle", "name", "sku", "price"], rows),
+                                schedule=tasks.run_import_job)
+print(job.pk)
+"""
+    queued = subprocess.run([DIANPU, "shell", "-c", queue], env=env, capture_output=True, text=True, timeout=180)
+    job_id = int(queued.stdout.strip().splitlines()[-1])
+
+    def state():
+        with sqlite3.connect(path / "dianpu.sqlite3", timeout=5) as db:
+            return db.execute("SELECT state FROM catalog_importjob WHERE id = ?", (job_id,)).fetchone()[0]
+
+    worker = subprocess.Popen([DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: state() == "running", seconds=120), "the worker did not start the import"
+        time.sleep(1)  # well inside the import (reading and checking 200,000 rows takes far longer)
+        assert state() == "running"
+        stopped_at = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        assert time.monotonic() - stopped_at < 5 + 1
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert state() == "queued"  # it runs again when a worker starts
+    with sqlite3.connect(path / "dianpu.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM catalog_product").fetchone()[0] == 0
+
+
+def test_the_worker_kills_a_consumer_that_does_not_stop_within_the_grace_period():
+    """A job stuck where Python cannot run a signal handler (deep in C code) must not keep the
+    worker alive: after DIANPU_WORKER_GRACE seconds the consumer is killed."""
+    import signal
+
+    deaf = [sys.executable, "-c", "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                  "signal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ready', flush=True)\n"
+                                  "time.sleep(120)"]
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", f"import sys\nfrom dianpu.cli import _worker\nsys.exit(_worker([], command={deaf!r}))"],
+        env={**os.environ, "DIANPU_WORKER_GRACE": "2"}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert supervisor.stdout.readline().strip() == "ready"
+        stopped_at = time.monotonic()
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=20) == 128 + signal.SIGTERM
+        assert 2 <= time.monotonic() - stopped_at < 2 + 1.5
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from dianpu.catalog.imports import ImportRefused, import_products, import_summary_text
+from dianpu.catalog.imports import IMPORT_LIMITS, ImportRefused, import_products, import_summary_text
 from dianpu.catalog.tasks import stock_setter
 from dianpu.core.errors import DomainError
+from dianpu.core.uploads import check_upload_size
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
+            check_upload_size(path, IMPORT_LIMITS)  # by its size on disk, before reading it
             report = import_products(data=path.read_bytes(), filename=path.name, file_format=file_format,
                                      dry_run=dry_run, skip_bad_rows=skip_bad_rows, progress=progress,
                                      set_stock=None if no_stock else stock_setter(None))
@@ -50,6 +52,12 @@ class Command(BaseCommand):
             bar.close()
             raise CommandError(str(exc.detail)) from exc
         bar.close()
+        for w in report.warnings[:200]:
+            value = f" ({w['value']})" if w.get("value") else ""
+            column = f", column {w['column']}" if w.get("column") else ""
+            self.stderr.write(f"warning: line {w['line']}{column}: {w['reason']}{value}")
+        if len(report.warnings) > 200:
+            self.stderr.write(f"… and {len(report.warnings) - 200} more warnings")
         if report.errors:
             self._print_errors(report.errors)
         if verbosity >= 1:

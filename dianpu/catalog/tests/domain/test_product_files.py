@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def test_every_format_reads_back_what_it_wrote(variants):
 
 def test_bad_values_are_named_by_line_and_column():
     header = ["handle", "sku", "price", "stock", "weight_grams", "options"]
-    rows = [(2, ["a", "A-1", "¥1,299.00", "5", "", "颜色:红"]), (3, ["a", "A-2", "NaN", "-1", "1.5", "红"])]
+    rows = [(2, ["a", "A-1", "¥1,299.00", "5", "", "颜色:红"]), (3, ["a", "A-2", "NaN", "-1", "-1.5", "红"])]
     parsed = pf.parse_rows("native", header, rows)
     assert [(r.sku, r.price, r.options) for r in parsed.rows] == [("A-1", Decimal("1299.00"), {"颜色": "红"})]
     assert [(e.line, e.column, e.code) for e in parsed.errors] == [
@@ -57,3 +58,19 @@ def test_the_floor_is_never_below_cost_times_one_plus_margin(cost, margin):
         assert floor is None
     else:
         assert floor >= cost * (1 + margin / 100) and floor - cost * (1 + margin / 100) < Decimal("0.01")
+
+
+@pytest.mark.parametrize("text, unit, grams", [
+    ("226.796185", "g", 227), ("145", "g", 145), (".5", "lbs", 227), ("1.5", "lbs", 680), ("8", "oz", 227),
+    ("0.25", "kg", 250), ("", "g", None),
+])
+def test_weights_in_any_unit_become_whole_grams(text, unit, grams):
+    assert pf.parse_weight_as_grams(text, unit) == grams
+
+
+@pytest.mark.parametrize("text, scientific", [
+    ("3.65275E+11", True), ("4.6347E+11", True), ("1e5", True), ("6901234567892", False), ("", False),
+    ("ABC-1E+5", False),
+])
+def test_a_barcode_turned_into_scientific_notation_is_recognised(text, scientific):
+    assert pf.is_scientific_notation(text) is scientific
