@@ -210,6 +210,17 @@ TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
 # Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
 INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
 
+# --- customers: accounts, points (积分), tiers -------------------------------------------------
+# Points are worth POINTS_PER_YUAN points per ¥1 at checkout; an order earns POINTS_EARNED_PER_YUAN
+# per whole yuan paid; earned points expire after POINTS_EXPIRE_DAYS.
+POINTS_PER_YUAN = int(os.environ.get("DIANPU_POINTS_PER_YUAN", "100"))
+POINTS_EARNED_PER_YUAN = int(os.environ.get("DIANPU_POINTS_EARNED_PER_YUAN", "1"))
+POINTS_EXPIRE_DAYS = int(os.environ.get("DIANPU_POINTS_EXPIRE_DAYS", "365"))
+# A tier is earned by what was paid over the last TIER_WINDOW_DAYS (the worker reviews it daily).
+TIER_WINDOW_DAYS = int(os.environ.get("DIANPU_TIER_WINDOW_DAYS", "365"))
+# Days a sign-up's verification link and a password-reset link stay valid.
+CUSTOMER_LINK_DAYS = int(os.environ.get("DIANPU_CUSTOMER_LINK_DAYS", "3"))
+
 # --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------
 ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)
 # When true, nothing is tracked until the visitor accepts the cookie banner (cookie dp_consent=yes).

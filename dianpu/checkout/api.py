@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from ninja import Router, Status
 
 from dianpu.core.http import client_ip
+from dianpu.customers.auth import customer_from_bearer
 from .domain.validation import CheckoutLine, CheckoutRequest
 from dianpu.promotions.queries import applied_rows, hint_texts
 
@@ -40,14 +41,17 @@ def quote(request, payload: QuoteIn):
 
 
 @router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: Problem, 502: Problem},
-             summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields")
+             summary="Place an order (a guest, or a customer token redeeming `points`); 409 out_of_stock names "
+                     "the SKU; 422 lists bad fields, points_insufficient, points_need_sign_in")
 def checkout(request, payload: CheckoutIn):
+    customer = customer_from_bearer(request)
     placed = place_order(
         CheckoutRequest(
-            email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in payload.lines),
+            email=payload.email or (customer.email if customer else ""), lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in payload.lines),
             shipping_address=payload.shipping_address.dict(), shipping_method=payload.shipping_method,
             payment_method=payload.payment_method, note=payload.note, language=get_language() or "zh-hans",
-            coupon_codes=tuple(payload.coupon_codes),
+            coupon_codes=tuple(payload.coupon_codes), customer_id=customer.pk if customer else None,
+            points=payload.points,
         ),
         ip_address=client_ip(request),
     )

@@ -1,0 +1,33 @@
+"""Customers' error codes -> text in zh-Hans (source) and en."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "email_taken": _("该邮箱已注册，请直接登录或找回密码。"),
+    "email_invalid": _("请输入有效的邮箱地址。"),
+    "phone_invalid": _("请输入有效的手机号码。"),
+    "phone_taken": _("该手机号已被其他账户使用。"),
+    "password_weak": _("密码太弱：%(reasons)s"),
+    "name_too_long": _("姓名最多 100 个字。"),
+    "sign_in_failed": _("邮箱或密码不正确。"),
+    "link_invalid": _("链接无效或已过期，请重新申请。"),
+    "points_insufficient": _("积分不足：您有 %(balance)s 积分，本次需要 %(points)s 积分。"),
+    "points_need_sign_in": _("使用积分请先登录会员账户。"),
+    "points_negative": _("调整后积分将小于 0（当前 %(balance)s 积分）。"),
+    "points_invalid": _("积分必须是不小于 0 的整数。"),
+    "points_exceed_goods": _("积分最多抵扣商品金额 ¥%(goods)s（%(max_points)s 积分）。"),
+    "reason_required": _("请填写调整原因。"),
+    "customer_not_found": _("找不到该客户。"),
+    "customer_erased": _("该客户的个人信息已删除。"),
+    "too_many_attempts": _("尝试次数过多，请 15 分钟后再试。"),
+    "merge_same": _("不能把客户与自己合并。"),
+}
+
+# Why a password is refused (Django's password validators, by their error code).
+PASSWORD_RULES = {
+    "password_too_short": _("至少需要 8 个字符。"),
+    "password_too_common": _("这个密码太常见。"),
+    "password_entirely_numeric": _("不能全是数字。"),
+    "password_too_similar": _("与个人信息太相似。"),
+    "other": _("请换一个更难猜的密码。"),
+}

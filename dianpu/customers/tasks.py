@@ -1,0 +1,21 @@
+"""Customers' tasks for the worker: account e-mails, points expiry, the daily tier review."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import notifications, services
+
+
+@db_task(retries=3, retry_delay=60)
+def send_account_email(customer_id: int, kind: str) -> None:
+    notifications.send_account_email(customer_id, kind)
+
+
+@db_periodic_task(crontab(hour="3", minute="10"))
+def expire_points() -> None:
+    services.expire_points()
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def review_tiers() -> None:
+    services.review_tiers()
