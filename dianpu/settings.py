@@ -218,6 +218,8 @@ POINTS_EARNED_PER_YUAN = int(os.environ.get("DIANPU_POINTS_EARNED_PER_YUAN", "1"
 POINTS_EXPIRE_DAYS = int(os.environ.get("DIANPU_POINTS_EXPIRE_DAYS", "365"))
 # A tier is earned by what was paid over the last TIER_WINDOW_DAYS (the worker reviews it daily).
 TIER_WINDOW_DAYS = int(os.environ.get("DIANPU_TIER_WINDOW_DAYS", "365"))
+# RFM segments stored on customers (high_value, loyal, promising, at_risk, lost): thresholds.
+CUSTOMER_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
 # Days a sign-up's verification link and a password-reset link stay valid.
 CUSTOMER_LINK_DAYS = int(os.environ.get("DIANPU_CUSTOMER_LINK_DAYS", "3"))
 

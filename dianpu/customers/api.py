@@ -20,6 +20,7 @@ from .auth import CustomerToken
 from .domain.points import value_of_points
 from .messages import MESSAGES
 from .schemas import (
+    SegmentIn, SegmentList, SegmentOut,
     CustomerDetail, CustomerList, ErasedOut, MeOut, PointsIn, PointsOut, Problem, SignUpIn, SignUpOut, TokenIn,
     TokenOut,
 )
@@ -156,3 +157,20 @@ def erase_customer(request, customer_id: int):
     customer = queries.get_customer(customer_id)
     customer = services.erase_customer(customer=customer, actor=request.auth, ip_address=client_ip(request))
     return {"id": customer.pk, "erased_at": customer.erased_at}
+
+
+@router.get("/customer-segments", response={200: SegmentList, 401: Problem, 403: Problem}, auth=StaffToken(),
+            summary="Segments (RFM and from rules) with their customers and revenue")
+def list_segments(request):
+    require_perm(request.auth, roles.VIEW_CUSTOMERS)
+    return {"items": queries.list_segment_figures()}
+
+
+@router.post("/customer-segments", response={201: SegmentOut, 401: Problem, 403: Problem, 422: Problem},
+             auth=StaffToken(), summary="Create or change a rule segment (owner, marketing); members refresh after")
+def save_segment(request, payload: SegmentIn):
+    require_perm(request.auth, roles.MANAGE_MARKETING)
+    segment = services.save_segment(code=payload.code, name=payload.name, conditions=payload.conditions,
+                                    actor=request.auth)
+    figures = next(f for f in queries.list_segment_figures() if f["code"] == segment.code)
+    return Status(201, figures)

@@ -34,6 +34,8 @@ def on_order_transitioned(event: events.OrderTransitioned) -> None:
     if row and row["paid_at"] is not None:  # cash on delivery earns when it is paid, on delivery
         services.earn_points_for_order(customer_id=row["customer_id"], order_number=row["number"],
                                        amount_paid=row["grand_total"])
+        if event.to_status == "paid" or event.action == "mark_delivered":
+            services.refresh_segments([row["customer_id"]])  # segments stay current as orders come in
 
 
 def on_order_refunded(event: events.OrderRefunded) -> None:

@@ -20,6 +20,13 @@ MESSAGES = {
     "customer_not_found": _("找不到该客户。"),
     "customer_erased": _("该客户的个人信息已删除。"),
     "too_many_attempts": _("尝试次数过多，请 15 分钟后再试。"),
+    "segment_code_invalid": _("分群代码只能用小写字母、数字、下划线，且不能与 RFM 分群重名。"),
+    "rule_empty": _("请至少填写一个条件。"),
+    "rule_unknown_key": _("未知的条件。"),
+    "rule_not_a_list": _("请填写一个列表。"),
+    "rule_not_a_number": _("请填写不小于 0 的数字。"),
+    "rule_consent": _("只能是 email 或 sms。"),
+    "required": _("此项必填。"),
     "merge_same": _("不能把客户与自己合并。"),
 }
 

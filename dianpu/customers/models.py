@@ -136,3 +136,18 @@ class PrivacyRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class Segment(models.Model):
+    """A segment defined by rules (spend, recency, frequency, tags, region, products or categories
+    bought, tier, consent). Members are stored on `Customer.segments`, kept current by the worker
+    and after every paid order; RFM segments need no row."""
+
+    code = models.SlugField(unique=True, max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    conditions = models.JSONField(_("规则"), default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("客户分群")

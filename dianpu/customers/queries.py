@@ -85,8 +85,9 @@ def list_points_entries(customer: Customer, limit: int = 50) -> list[PointsEntry
 
 def spend_since(since) -> dict[int, Decimal]:
     """Customer id -> what they paid for orders placed since `since` (cancelled ones left out)."""
-    rows = (Customer.objects.filter(orders__placed_at__gte=since, orders__paid_at__isnull=False)
-            .exclude(orders__status="cancelled").values("id").annotate(spend=Sum("orders__grand_total")))
+    rows = (Customer.objects.filter(orders__placed_at__gte=since, orders__paid_at__isnull=False,
+                                    orders__cancelled_at__isnull=True)
+            .values("id").annotate(spend=Sum("orders__grand_total")))
     return {r["id"]: r["spend"] or Decimal("0") for r in rows}
 
 
@@ -129,3 +130,65 @@ def export_customer(customer: Customer) -> dict:
                    for e in customer.points_entries.order_by("created_at", "id")],
         "orders": orders,
     }
+
+
+def segment_facts(customer_ids, now, rules) -> dict:
+    """Customer id -> (segments.CustomerFacts, current stored segments), read in a few queries."""
+    from .domain.segments import CustomerFacts
+
+    qs = Customer.objects.filter(erased_at__isnull=True)
+    if customer_ids is not None:
+        qs = qs.filter(pk__in=list(customer_ids))
+    rows = qs.annotate(
+        n=Count("orders", filter=COUNTED, distinct=True),
+        spend=Sum("orders__grand_total", filter=COUNTED & Q(orders__paid_at__isnull=False)),
+        last=Max("orders__placed_at", filter=COUNTED),
+    ).values_list("id", "n", "spend", "last", "tier", "tags", "consent_email", "consent_sms", "segments")
+    wants = {k for r in rules for k in r.conditions}
+    bought_cats: dict[int, set] = {}
+    bought_skus: dict[int, set] = {}
+    provinces: dict[int, str] = {}
+    ids = None if customer_ids is None else list(customer_ids)
+    base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
+    if "skus" in wants:
+        for cid, sku in base.filter(orders__cancelled_at__isnull=True).values_list("id", "orders__lines__sku").distinct():
+            if sku:
+                bought_skus.setdefault(cid, set()).add(sku)
+    if "categories" in wants:
+        for cid, slug in base.filter(orders__cancelled_at__isnull=True).values_list(
+                "id", "orders__lines__variant__product__category__slug").distinct():
+            if slug:
+                bought_cats.setdefault(cid, set()).add(slug)
+    if "provinces" in wants:
+        for cid, province in base.filter(orders__cancelled_at__isnull=True).order_by("orders__placed_at").values_list(
+                "id", "orders__ship_province"):
+            if province:
+                provinces[cid] = province  # the latest order's province wins
+    out = {}
+    for cid, n, spend, last, tier, tags, consent_email, consent_sms, current in rows:
+        recency = None if last is None else max(0, (now - last).days)
+        out[cid] = (CustomerFacts(recency_days=recency, orders=n or 0, spend=spend or Decimal("0"), tier=tier,
+                                  tags=frozenset(tags or ()), province=provinces.get(cid, ""),
+                                  consent_email=consent_email, consent_sms=consent_sms,
+                                  categories=frozenset(bought_cats.get(cid, ())),
+                                  skus=frozenset(bought_skus.get(cid, ()))), current)
+    return out
+
+
+def list_segment_figures() -> list[dict]:
+    """Per segment (RFM first, then rule segments): customers and what they paid in all."""
+    from .domain.segments import RFM_SEGMENTS
+    from .models import Segment
+
+    figures = {code: {"code": code, "name": code, "kind": "rfm", "customers": 0, "revenue": Decimal("0.00")}
+               for code in RFM_SEGMENTS}
+    for s in Segment.objects.all():
+        figures[s.code] = {"code": s.code, "name": s.name, "kind": "rule", "customers": 0,
+                           "revenue": Decimal("0.00"), "conditions": s.conditions}
+    spend = dict(_with_figures(Customer.objects.exclude(segments=[])).values_list("id", "total_spent"))
+    for cid, segments in Customer.objects.exclude(segments=[]).values_list("id", "segments"):
+        for code in segments or ():
+            if code in figures:
+                figures[code]["customers"] += 1
+                figures[code]["revenue"] += spend.get(cid) or Decimal("0")
+    return list(figures.values())

@@ -122,3 +122,22 @@ class ErasedOut(Schema):
 class Problem(Schema):
     code: str
     detail: str
+
+
+class SegmentOut(Schema):
+    code: str
+    name: str
+    kind: str
+    customers: int
+    revenue: Decimal
+    conditions: dict = {}
+
+
+class SegmentList(Schema):
+    items: list[SegmentOut]
+
+
+class SegmentIn(Schema):
+    code: str = Field("", max_length=40)
+    name: str = Field("", max_length=100)
+    conditions: dict = {}

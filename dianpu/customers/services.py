@@ -28,7 +28,7 @@ from .domain.phones import normalize_phone
 from .domain.points import Credit, points_to_expire
 from .domain.tiers import TierRule, evaluate_tier, tier_change
 from .messages import MESSAGES, PASSWORD_RULES
-from .models import Customer, CustomerToken, MembershipTier, PointsEntry, PrivacyRequest, SavedAddress
+from .models import Customer, CustomerToken, MembershipTier, PointsEntry, PrivacyRequest, SavedAddress, Segment
 
 TOKEN_PREFIX = "cu_"
 VERIFY_SALT = "dianpu.customers.verify-email"
@@ -460,6 +460,56 @@ def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor=No
 
         transaction.on_commit(lambda: send_account_email(customer_id, "tier"))
     return True
+
+
+# --- segments -----------------------------------------------------------------------------------
+
+
+def rfm_thresholds():
+    from .domain.segments import RfmThresholds
+
+    rule = settings.CUSTOMER_RFM_RULE
+    return RfmThresholds(int(rule["active_days"]), int(rule["lost_days"]), int(rule["loyal_orders"]),
+                         Decimal(str(rule["high_value_amount"])))
+
+
+def refresh_segments(customer_ids=None, now=None) -> int:
+    """Recompute the stored segments (RFM + rule segments) of these customers (all when None);
+    writes only the rows that change. Returns how many changed."""
+    from .domain.segments import SegmentRule, segments_of
+    from .queries import segment_facts
+
+    now = now or clock.now()
+    rules = [SegmentRule(s.code, s.conditions) for s in Segment.objects.all()]
+    thresholds = rfm_thresholds()
+    changed = 0
+    for customer_id, (facts, current) in segment_facts(customer_ids, now, rules).items():
+        wanted = segments_of(facts, thresholds, rules)
+        if wanted != list(current or []):
+            Customer.objects.filter(pk=customer_id).update(segments=wanted)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def save_segment(*, code: str, name: str, conditions: dict, actor=None) -> Segment:
+    from .domain.segments import RFM_SEGMENTS, check_rule
+
+    code = (code or "").strip().lower()
+    errors = check_rule(conditions)
+    if not code or code in RFM_SEGMENTS or not code.replace("_", "").replace("-", "").isalnum():
+        errors["code"] = "segment_code_invalid"
+    if not (name or "").strip():
+        errors["name"] = "required"
+    if errors:
+        from dianpu.core.errors import ValidationFailed
+
+        raise ValidationFailed({k: str(MESSAGES.get(v, v)) for k, v in errors.items()})
+    segment, _created = Segment.objects.update_or_create(
+        code=code, defaults={"name": name.strip()[:100], "conditions": conditions, "created_at": clock.now()})
+    record_audit(actor=actor, action="customers.segment_saved", obj=segment, object_repr=code)
+    transaction.on_commit(lambda: refresh_segments())
+    return segment
 
 
 # --- privacy --------------------------------------------------------------------------------------

@@ -19,3 +19,8 @@ def expire_points() -> None:
 @db_periodic_task(crontab(hour="3", minute="30"))
 def review_tiers() -> None:
     services.review_tiers()
+
+
+@db_periodic_task(crontab(hour="3", minute="50"))
+def refresh_segments() -> None:
+    services.refresh_segments()
