@@ -101,6 +101,16 @@ class CustomerErased:
     erased_at: datetime
 
 
+@dataclass(frozen=True)
+class CustomersMerged:
+    """Two records of the same person became one (customers.services.merge_customers): apps that
+    point at the merged customer move their rows to the one kept."""
+
+    merged_id: int
+    kept_id: int
+    at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -136,6 +146,7 @@ HANDLERS: list[tuple[type, str]] = [
     (OrderTransitioned, "dianpu.customers.handlers.on_order_transitioned"),
     (OrderRefunded, "dianpu.customers.handlers.on_order_refunded"),
     (CustomerErased, "dianpu.orders.handlers.on_customer_erased"),
+    (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
 ]
 
 HANDLER_MODULES = ("dianpu.analytics.handlers",)

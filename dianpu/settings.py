@@ -220,6 +220,16 @@ POINTS_EXPIRE_DAYS = int(os.environ.get("DIANPU_POINTS_EXPIRE_DAYS", "365"))
 TIER_WINDOW_DAYS = int(os.environ.get("DIANPU_TIER_WINDOW_DAYS", "365"))
 # RFM segments stored on customers (high_value, loyal, promising, at_risk, lost): thresholds.
 CUSTOMER_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
+# SMS (outreach, notices): "console" logs only; "aliyun" sends through Alibaba Cloud SMS.
+SMS_PROVIDER = os.environ.get("DIANPU_SMS_PROVIDER", "console")
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+# Marketing messages wait outside these shop-local hours (quiet hours: 21:00–09:00).
+# The SMS template (approved at the provider) used for holiday greetings by SMS.
+OUTREACH_SMS_TEMPLATE = os.environ.get("DIANPU_OUTREACH_SMS_TEMPLATE", "")
+OUTREACH_QUIET_HOURS = (int(os.environ.get("DIANPU_QUIET_FROM", "21")), int(os.environ.get("DIANPU_QUIET_TO", "9")))
 # Days a sign-up's verification link and a password-reset link stay valid.
 CUSTOMER_LINK_DAYS = int(os.environ.get("DIANPU_CUSTOMER_LINK_DAYS", "3"))
 

@@ -20,7 +20,7 @@ from .auth import CustomerToken
 from .domain.points import value_of_points
 from .messages import MESSAGES
 from .schemas import (
-    SegmentIn, SegmentList, SegmentOut,
+    OutreachIn, OutreachList, OutreachOut, SegmentIn, SegmentList, SegmentOut,
     CustomerDetail, CustomerList, ErasedOut, MeOut, PointsIn, PointsOut, Problem, SignUpIn, SignUpOut, TokenIn,
     TokenOut,
 )
@@ -174,3 +174,32 @@ def save_segment(request, payload: SegmentIn):
                                     actor=request.auth)
     figures = next(f for f in queries.list_segment_figures() if f["code"] == segment.code)
     return Status(201, figures)
+
+
+def _outreach_out(o) -> dict:
+    from .outreach import outreach_figures
+
+    return {"id": o.pk, "name": o.name, "channel": o.channel, "segment": o.segment, "occasion": o.occasion,
+            "status": o.status, "scheduled_at": o.scheduled_at, **outreach_figures(o)}
+
+
+@router.get("/outreach", response={200: OutreachList, 401: Problem, 403: Problem}, auth=StaffToken(),
+            summary="Outreach to segments by e-mail and SMS, with sent / delivered / failed figures")
+def list_outreach(request, page: int = 1):
+    require_perm(request.auth, roles.MANAGE_MARKETING)
+    rows, count = queries.list_outreach(page=page)
+    return {"items": [_outreach_out(o) for o in rows], "count": count}
+
+
+@router.post("/outreach", response={201: OutreachOut, 401: Problem, 403: Problem, 422: Problem}, auth=StaffToken(),
+             summary="Schedule a message to a segment (e-mail or SMS); sent by the worker outside quiet hours")
+def create_outreach(request, payload: OutreachIn):
+    from django.utils import timezone
+
+    from .outreach import schedule_outreach
+
+    require_perm(request.auth, roles.MANAGE_MARKETING)
+    data = payload.dict()
+    if data["scheduled_at"] is not None and timezone.is_naive(data["scheduled_at"]):
+        data["scheduled_at"] = timezone.make_aware(data["scheduled_at"])
+    return Status(201, _outreach_out(schedule_outreach(**data, actor=request.auth)))

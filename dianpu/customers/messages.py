@@ -27,6 +27,11 @@ MESSAGES = {
     "rule_not_a_number": _("请填写不小于 0 的数字。"),
     "rule_consent": _("只能是 email 或 sms。"),
     "required": _("此项必填。"),
+    "outreach_channel": _("渠道只能是 email 或 sms。"),
+    "outreach_segment_unknown": _("没有这个客户分群。"),
+    "outreach_body_required": _("邮件需要主题和正文。"),
+    "outreach_template_required": _("短信需要模板编号（在短信服务商处审核通过的模板）。"),
+    "outreach_time_required": _("请填写发送时间。"),
     "merge_same": _("不能把客户与自己合并。"),
 }
 
@@ -38,3 +43,13 @@ PASSWORD_RULES = {
     "password_too_similar": _("与个人信息太相似。"),
     "other": _("请换一个更难猜的密码。"),
 }
+
+# Holiday greetings (节日问候): subject and body per occasion, in the customer's language.
+GREETINGS = {
+    "spring_festival": (_("新春快乐！"), _("%(name)s，新春快乐！感谢您这一年的支持，祝您和家人马年大吉、万事如意。")),
+    "mid_autumn": (_("中秋快乐"), _("%(name)s，中秋快乐！月圆人团圆，祝您和家人幸福安康。")),
+    "618": (_("618 年中大促即将开始"), _("%(name)s，618 年中大促即将开始，会员专享价和积分抵扣都可以用上，别错过。")),
+    "double_11": (_("双十一即将开始"), _("%(name)s，双十一即将开始！提前把心仪的商品加入购物车吧。")),
+    "birthday": (_("生日快乐！"), _("%(name)s，生日快乐！愿您新的一岁一切顺利。")),
+}
+UNSUBSCRIBE_LINE = _("不想再收到此类邮件？退订：%(url)s")

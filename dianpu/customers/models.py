@@ -28,6 +28,8 @@ class Customer(models.Model):
     consent_email = models.BooleanField(_("接收营销邮件"), default=False)
     consent_sms = models.BooleanField(_("接收营销短信"), default=False)
     erased_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    # Merged into another record of the same person: this one is kept empty, for the audit trail.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -151,3 +153,56 @@ class Segment(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("客户分群")
+
+
+class Outreach(models.Model):
+    """A message to a segment (or everyone who agreed), by e-mail or SMS, sent by the worker at
+    `scheduled_at` outside quiet hours: campaigns, win-back offers, holiday greetings."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("已排期")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+
+    name = models.CharField(_("名称"), max_length=100)
+    occasion = models.CharField(_("场合"), max_length=30, blank=True)  # spring_festival, mid_autumn, 618, ...
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    segment = models.CharField(_("客户分群"), max_length=40, blank=True)  # "" = everyone who agreed
+    subject = models.CharField(_("主题"), max_length=150, blank=True)
+    subject_en = models.CharField(max_length=150, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    body_en = models.TextField(blank=True)
+    sms_template = models.CharField(_("短信模板编号"), max_length=40, blank=True)
+    coupon_code = models.CharField(_("附带券码"), max_length=40, blank=True)
+    scheduled_at = models.DateTimeField(_("发送时间"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-scheduled_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["occasion", "scheduled_at"], condition=~Q(occasion=""),
+                                               name="one_greeting_per_occasion_and_time")]
+
+
+class OutreachMessage(models.Model):
+    """One outreach message to one customer: the unique row makes a second run skip them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("失败")
+
+    outreach = models.ForeignKey(Outreach, on_delete=models.CASCADE, related_name="messages")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="outreach_messages")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_id = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outreach", "customer"], name="one_message_per_customer")]

@@ -192,3 +192,51 @@ def list_segment_figures() -> list[dict]:
                 figures[code]["customers"] += 1
                 figures[code]["revenue"] += spend.get(cid) or Decimal("0")
     return list(figures.values())
+
+
+def list_outreach(page: int = 1, page_size: int = 50):
+    from .models import Outreach
+
+    page = max(1, page)
+    qs = Outreach.objects.all()
+    return list(qs[(page - 1) * page_size:page * page_size]), qs.count()
+
+
+SEGMENT_LABELS = {"high_value": ("高价值客户", "High value"), "loyal": ("忠诚客户", "Loyal"),
+                  "promising": ("潜力客户", "Promising"), "at_risk": ("流失风险", "At risk"),
+                  "lost": ("已流失", "Lost")}
+
+
+def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
+    """Everything the customer page shows: profile, figures, addresses, orders, points, timeline."""
+    from django.db.models import Avg
+
+    counted = customer.orders.exclude(status="cancelled")
+    paid = counted.filter(paid_at__isnull=False)
+    orders = list(customer.orders.order_by("-placed_at", "-id")[:50])
+    entries = list_points_entries(customer, limit=50)
+    timeline = [{"at": o.placed_at, "kind": "order", "text": f"{o.number} · {o.get_status_display()} · ¥{o.grand_total}"}
+                for o in orders]
+    timeline += [{"at": e.created_at, "kind": "points", "text": f"{e.get_kind_display()} {e.delta:+d} {e.reference}"}
+                 for e in entries]
+    timeline += [{"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
+                 for r in customer.privacy_requests.all()[:20]]
+    timeline += [{"at": m.created_at, "kind": "outreach", "text": f"{m.outreach.name} · {m.get_status_display()}"}
+                 for m in customer.outreach_messages.select_related("outreach")[:20]]
+    if customer.signed_up_at:
+        timeline.append({"at": customer.signed_up_at, "kind": "account", "text": "sign-up"})
+    timeline.sort(key=lambda t: t["at"], reverse=True)
+    returns = customer.orders.filter(return_requests__isnull=False).distinct().count()
+    addresses = [{"name": a.name, "phone": shown_phone(a.phone, may_see_contact),
+                  "text": " ".join(p for p in (a.province, a.city, a.district if may_see_contact else "",
+                                               a.line1 if may_see_contact else "****") if p),
+                  "is_default": a.is_default} for a in customer.addresses.all()]
+    return {
+        "customer": customer, "phone": shown_phone(customer.phone, may_see_contact), "addresses": addresses,
+        "orders": orders, "orders_count": counted.count(),
+        "lifetime_spend": paid.aggregate(s=Sum("grand_total"))["s"] or Decimal("0.00"),
+        "average_order": (paid.aggregate(a=Avg("grand_total"))["a"] or Decimal("0")).quantize(Decimal("0.01")),
+        "last_order_at": customer.orders.aggregate(m=Max("placed_at"))["m"], "returns": returns,
+        "points_entries": entries, "timeline": timeline[:100],
+        "tier_name": tier_names().get(customer.tier, ("", ""))[0],
+    }

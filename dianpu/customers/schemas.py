@@ -141,3 +141,34 @@ class SegmentIn(Schema):
     code: str = Field("", max_length=40)
     name: str = Field("", max_length=100)
     conditions: dict = {}
+
+
+class OutreachIn(Schema):
+    name: str = Field("", max_length=100)
+    channel: str = "email"
+    segment: str = Field("", max_length=40)
+    subject: str = Field("", max_length=150)
+    body: str = Field("", max_length=5000)
+    subject_en: str = Field("", max_length=150)
+    body_en: str = Field("", max_length=5000)
+    sms_template: str = Field("", max_length=40)
+    coupon_code: str = Field("", max_length=40)
+    scheduled_at: datetime | None = None
+
+
+class OutreachOut(Schema):
+    id: int
+    name: str
+    channel: str
+    segment: str
+    occasion: str
+    status: str
+    scheduled_at: datetime
+    sent: int
+    delivered: int
+    failed: int
+
+
+class OutreachList(Schema):
+    items: list[OutreachOut]
+    count: int

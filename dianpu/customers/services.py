@@ -512,6 +512,52 @@ def save_segment(*, code: str, name: str, conditions: dict, actor=None) -> Segme
     return segment
 
 
+# --- merge ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: str | None = None) -> Customer:
+    """Two records of one person become `keep`: orders (through the CustomersMerged event),
+    points (by ledger rows on both sides), addresses, tags and notes move; `other` stays as an
+    empty record pointing at `keep`. Audited."""
+    if keep.pk == other.pk:
+        raise _error("merge_same")
+    if keep.erased_at or other.erased_at:
+        raise _error("customer_erased")
+    balance = Customer.objects.filter(pk=other.pk).values_list("points_balance", flat=True).get()
+    if balance:
+        _move_points(other.pk, -balance, kind=PointsEntry.Kind.ADJUST, reason=f"merged into #{keep.pk}",
+                     actor_label=_actor_label(actor))
+        _move_points(keep.pk, balance, kind=PointsEntry.Kind.ADJUST, reason=f"merged from #{other.pk}",
+                     actor_label=_actor_label(actor))
+    SavedAddress.objects.filter(customer=other).update(customer=keep, is_default=False)
+    CustomerToken.objects.filter(customer=other).delete()
+    fields = {"tags": sorted(set(keep.tags or []) | set(other.tags or [])),
+              "note": "\n".join(n for n in (keep.note, other.note) if n)}
+    for name in ("name", "phone", "birthday"):
+        if not getattr(keep, name) and getattr(other, name):
+            fields[name] = getattr(other, name)
+    Customer.objects.filter(pk=other.pk).update(
+        email=f"merged-{other.pk}@merged.invalid", name="", phone="", password="", tags=[], note="",
+        merged_into=keep, erased_at=clock.now())
+    Customer.objects.filter(pk=keep.pk).update(**fields)
+    events.publish(events.CustomersMerged(merged_id=other.pk, kept_id=keep.pk, at=clock.now()))
+    record_audit(actor=actor, action="customers.merged", obj=keep, changes={"merged": (other.email, keep.email)},
+                 ip_address=ip_address)
+    keep.refresh_from_db()
+    return keep
+
+
+@transaction.atomic
+def update_notes(*, customer: Customer, tags: list[str], note: str, actor=None) -> Customer:
+    tags = sorted({t.strip()[:30] for t in tags if t and t.strip()})[:20]
+    Customer.objects.filter(pk=customer.pk).update(tags=tags, note=(note or "")[:2000])
+    record_audit(actor=actor, action="customers.notes_changed", obj=customer,
+                 changes={"tags": (", ".join(customer.tags or []), ", ".join(tags))})
+    customer.refresh_from_db()
+    return customer
+
+
 # --- privacy --------------------------------------------------------------------------------------
 
 

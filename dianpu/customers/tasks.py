@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import notifications, services
+from . import notifications, outreach, services
 
 
 @db_task(retries=3, retry_delay=60)
@@ -24,3 +24,18 @@ def review_tiers() -> None:
 @db_periodic_task(crontab(hour="3", minute="50"))
 def refresh_segments() -> None:
     services.refresh_segments()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def send_due_outreach() -> None:
+    outreach.send_due_outreach()
+
+
+@db_periodic_task(crontab(hour="0", minute="20"))
+def schedule_greetings() -> None:
+    from dianpu.core import clock
+    from django.utils import timezone
+
+    today = timezone.localdate(clock.now())
+    outreach.schedule_holiday_greetings(today.year)
+    outreach.schedule_birthday_greetings(today)

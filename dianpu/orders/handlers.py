@@ -69,3 +69,8 @@ def on_customer_erased(event: events.CustomerErased) -> None:
                   visitor_id="")
     OrderHistory.objects.filter(order__customer_id=event.customer_id, actor_label=event.email).update(
         actor_label=event.placeholder)
+
+
+def on_customers_merged(event: events.CustomersMerged) -> None:
+    """Two customer records are one person: their orders now belong to the record kept."""
+    Order.objects.filter(customer_id=event.merged_id).update(customer_id=event.kept_id)

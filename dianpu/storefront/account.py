@@ -245,3 +245,15 @@ def account(request):
                    "discount_percent": t.discount_percent, "member_price": t.member_price,
                    "free_shipping": t.free_shipping, "current": t.code == customer.tier} for t in tiers],
     }, status=422 if error else 200)
+
+
+def unsubscribe(request, token):
+    from dianpu.customers.outreach import unsubscribe as unsubscribe_customer
+
+    try:
+        unsubscribe_customer(token)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("已退订营销邮件。订单相关的通知仍会照常发送。"))
+    return redirect("storefront:home")
