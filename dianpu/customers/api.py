@@ -203,3 +203,12 @@ def create_outreach(request, payload: OutreachIn):
     if data["scheduled_at"] is not None and timezone.is_naive(data["scheduled_at"]):
         data["scheduled_at"] = timezone.make_aware(data["scheduled_at"])
     return Status(201, _outreach_out(schedule_outreach(**data, actor=request.auth)))
+
+
+@router.get("/surveys/results", response={200: dict, 401: Problem, 403: Problem}, auth=StaffToken(),
+            summary="CSAT per product and segment, NPS per period")
+def survey_results(request):
+    from .surveys import survey_results as results
+
+    require_perm(request.auth, roles.VIEW_CUSTOMERS)
+    return results()

@@ -32,6 +32,8 @@ MESSAGES = {
     "outreach_body_required": _("邮件需要主题和正文。"),
     "outreach_template_required": _("短信需要模板编号（在短信服务商处审核通过的模板）。"),
     "outreach_time_required": _("请填写发送时间。"),
+    "survey_score_invalid": _("请选择一个评分。"),
+    "survey_answered": _("您已经回答过这份问卷，谢谢！"),
     "merge_same": _("不能把客户与自己合并。"),
 }
 

@@ -206,3 +206,37 @@ class OutreachMessage(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outreach", "customer"], name="one_message_per_customer")]
+
+
+class SurveyResponse(models.Model):
+    """An answer to a satisfaction survey: CSAT (1–5) about a delivered order, or NPS (0–10) for a
+    period. The SKUs of the order are kept so results can be read per product."""
+
+    class Kind(models.TextChoices):
+        CSAT = "csat", _("满意度")
+        NPS = "nps", _("净推荐值")
+
+    customer = models.ForeignKey(Customer, null=True, on_delete=models.SET_NULL, related_name="survey_responses")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    subject = models.CharField(max_length=40)  # the order number (CSAT) or the period "2026-12" (NPS)
+    skus = models.JSONField(default=list, blank=True)
+    score = models.PositiveSmallIntegerField(_("评分"))
+    comment = models.CharField(_("意见"), max_length=1000, blank=True)
+    segments = models.JSONField(default=list, blank=True)  # the customer's segments when answering
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "kind", "subject"], name="one_answer_per_survey")]
+
+
+class SurveyInvite(models.Model):
+    """A survey question sent (once per customer and subject)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="survey_invites")
+    kind = models.CharField(max_length=4)
+    subject = models.CharField(max_length=40)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "kind", "subject"], name="one_invite_per_survey")]

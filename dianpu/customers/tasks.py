@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import notifications, outreach, services
+from . import notifications, outreach, services, surveys
 
 
 @db_task(retries=3, retry_delay=60)
@@ -39,3 +39,8 @@ def schedule_greetings() -> None:
     today = timezone.localdate(clock.now())
     outreach.schedule_holiday_greetings(today.year)
     outreach.schedule_birthday_greetings(today)
+
+
+@db_periodic_task(crontab(hour="11", minute="0"))
+def ask_due_csat() -> None:
+    surveys.ask_due_csat()

@@ -257,3 +257,29 @@ def unsubscribe(request, token):
     else:
         messages.success(request, _("已退订营销邮件。订单相关的通知仍会照常发送。"))
     return redirect("storefront:home")
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request, token):
+    from dianpu.customers import surveys
+
+    try:
+        data = surveys.read_token(token)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        return redirect("storefront:home")
+    error = ""
+    if request.method == "POST":
+        try:
+            surveys.answer_survey(token, int(request.POST.get("score", "-1")), request.POST.get("comment", ""))
+        except (DomainError, ValueError) as exc:
+            error = str(getattr(exc, "detail", "")) or _("请选择一个评分。")
+        else:
+            messages.success(request, _("谢谢您的评价！"))
+            return redirect("storefront:home")
+    scores = range(1, 6) if data["k"] == "csat" else range(0, 11)
+    question = (_("您对订单 %(number)s 满意吗？") % {"number": data["s"]} if data["k"] == "csat"
+                else _("从 0 到 10 分，您有多大可能把我们推荐给朋友或同事？"))
+    return _page(request, "storefront/survey.html", {"title": _("满意度调查"), "question": question,
+                                                     "scores": scores, "error": error},
+                 status=422 if error else 200)

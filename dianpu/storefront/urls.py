@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/forgot/", account.forgot, name="account-forgot"),
     path("account/reset/<str:token>/", account.reset, name="account-reset"),
     path("account/unsubscribe/<str:token>/", account.unsubscribe, name="account-unsubscribe"),
+    path("survey/<str:token>/", account.survey, name="survey"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
