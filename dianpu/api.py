@@ -24,6 +24,7 @@ from dianpu.payments.api import router as payments_router
 from dianpu.returns.api import router as returns_router
 from dianpu.purchasing.api import router as purchasing_router
 from dianpu.promotions.api import router as promotions_router
+from dianpu.customers.api import router as customers_router
 
 api = NinjaAPI(
     title="dianpu API",
@@ -96,3 +97,4 @@ api.add_router("/", purchasing_router)
 api.add_router("/", promotions_router)
 api.add_router("/", marketing_router)
 api.add_router("/", analytics_router)
+api.add_router("/", customers_router)

@@ -90,6 +90,27 @@ class StockCounted:
     posted_at: datetime
 
 
+@dataclass(frozen=True)
+class CustomerErased:
+    """A customer's personal data was erased on request (customers.services.erase_customer): apps
+    holding the person's e-mail, name, phone or address on their own rows remove it."""
+
+    customer_id: int
+    email: str  # the e-mail before erasure, to find rows that kept only the address
+    placeholder: str  # what stands in for the e-mail from now on
+    erased_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomersMerged:
+    """Two records of the same person became one (customers.services.merge_customers): apps that
+    point at the merged customer move their rows to the one kept."""
+
+    merged_id: int
+    kept_id: int
+    at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -122,6 +143,10 @@ HANDLERS: list[tuple[type, str]] = [
     (PaymentConfirmed, "dianpu.orders.handlers.on_payment_confirmed"),
     (OrderRefunded, "dianpu.orders.handlers.on_order_refunded"),
     (ParcelDelivered, "dianpu.orders.handlers.mark_order_delivered"),
+    (OrderTransitioned, "dianpu.customers.handlers.on_order_transitioned"),
+    (OrderRefunded, "dianpu.customers.handlers.on_order_refunded"),
+    (CustomerErased, "dianpu.orders.handlers.on_customer_erased"),
+    (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
 ]
 
 HANDLER_MODULES = ("dianpu.analytics.handlers",)

@@ -210,6 +210,29 @@ TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
 # Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
 INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
 
+# --- customers: accounts, points (积分), tiers -------------------------------------------------
+# Points are worth POINTS_PER_YUAN points per ¥1 at checkout; an order earns POINTS_EARNED_PER_YUAN
+# per whole yuan paid; earned points expire after POINTS_EXPIRE_DAYS.
+POINTS_PER_YUAN = int(os.environ.get("DIANPU_POINTS_PER_YUAN", "100"))
+POINTS_EARNED_PER_YUAN = int(os.environ.get("DIANPU_POINTS_EARNED_PER_YUAN", "1"))
+POINTS_EXPIRE_DAYS = int(os.environ.get("DIANPU_POINTS_EXPIRE_DAYS", "365"))
+# A tier is earned by what was paid over the last TIER_WINDOW_DAYS (the worker reviews it daily).
+TIER_WINDOW_DAYS = int(os.environ.get("DIANPU_TIER_WINDOW_DAYS", "365"))
+# RFM segments stored on customers (high_value, loyal, promising, at_risk, lost): thresholds.
+CUSTOMER_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
+# SMS (outreach, notices): "console" logs only; "aliyun" sends through Alibaba Cloud SMS.
+SMS_PROVIDER = os.environ.get("DIANPU_SMS_PROVIDER", "console")
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+# Marketing messages wait outside these shop-local hours (quiet hours: 21:00–09:00).
+# The SMS template (approved at the provider) used for holiday greetings by SMS.
+OUTREACH_SMS_TEMPLATE = os.environ.get("DIANPU_OUTREACH_SMS_TEMPLATE", "")
+OUTREACH_QUIET_HOURS = (int(os.environ.get("DIANPU_QUIET_FROM", "21")), int(os.environ.get("DIANPU_QUIET_TO", "9")))
+# Days a sign-up's verification link and a password-reset link stay valid.
+CUSTOMER_LINK_DAYS = int(os.environ.get("DIANPU_CUSTOMER_LINK_DAYS", "3"))
+
 # --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------
 ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)
 # When true, nothing is tracked until the visitor accepts the cookie banner (cookie dp_consent=yes).

@@ -12,6 +12,8 @@ from dianpu.accounts import throttling
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order_for_customer
+from dianpu.customers.auth import customer_from_bearer
+from .domain.validation import CheckoutLine, CheckoutRequest
 from dianpu.promotions.queries import applied_rows, hint_texts
 
 from .domain.validation import CheckoutLine, CheckoutRequest
@@ -60,16 +62,18 @@ def payment_out(order, payment, error: DomainError | None = None) -> dict:
 
 
 @router.post("/checkout", response={201: CheckoutOut, 409: Problem, 422: CheckoutProblem},
-             summary="Place a guest order; 409 out_of_stock names the SKU; 422 lists bad fields. The order is "
+             summary="Place an order (a guest, or a customer token redeeming `points`: 422 points_insufficient, points_need_sign_in); 409 out_of_stock names the SKU; 422 lists bad fields. The order is "
                      "committed before an online gateway is asked: if it does not answer, payment.started is "
                      "false and POST payment.retry_url starts the payment again")
 def checkout(request, payload: CheckoutIn):
+    customer = customer_from_bearer(request)
     placed = place_order(
         CheckoutRequest(
-            email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in payload.lines),
+            email=payload.email or (customer.email if customer else ""), lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in payload.lines),
             shipping_address=payload.shipping_address.dict(), shipping_method=payload.shipping_method,
             payment_method=payload.payment_method, note=payload.note, language=get_language() or "zh-hans",
-            coupon_codes=tuple(payload.coupon_codes),
+            coupon_codes=tuple(payload.coupon_codes), customer_id=customer.pk if customer else None,
+            points=payload.points,
         ),
         ip_address=client_ip(request), mobile=is_mobile(request),
     )

@@ -28,6 +28,7 @@ class CheckoutIn(Schema):
     payment_method: str = ""
     note: str = ""
     coupon_codes: list[str] = []
+    points: int = Field(0, description="Points (积分) to redeem; needs a customer token (Authorization: Bearer cu_…)")
 
 
 class QuoteIn(Schema):

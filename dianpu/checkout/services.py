@@ -1,6 +1,6 @@
 """place_order: validate, price, reserve, write — all in one transaction, or nothing."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +12,10 @@ from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.sanitize import clean_text
-from dianpu.customers.services import get_or_create_customer
+from dianpu.customers.domain.points import value_of_points
+from dianpu.customers.messages import MESSAGES as CUSTOMER_MESSAGES
+from dianpu.customers.models import Customer
+from dianpu.customers.services import get_or_create_customer, redeem_points
 from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.services import reserve_stock
@@ -20,6 +23,7 @@ from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order
 from dianpu.payments.gateways import PaymentStart, get_gateway
 from dianpu.payments.services import start_payment
+from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
 from dianpu.promotions.services import redeem_pricing
 
@@ -133,6 +137,47 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
                          province=province)
 
 
+def _points_error(code: str, **params) -> DomainError:
+    text = CUSTOMER_MESSAGES[code]
+    return DomainError(str(text) % params if params else str(text), code=code, status=422)
+
+
+def check_points(req: CheckoutRequest) -> int:
+    """The points a request redeems (0 for none): 422 points_invalid, points_need_sign_in (a guest)
+    or points_insufficient (more than the customer holds now; the redemption itself is re-checked
+    by a conditional UPDATE when the order is written)."""
+    points = req.points or 0
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0 or points > 100_000_000:
+        raise _points_error("points_invalid")
+    if not points:
+        return 0
+    if req.customer_id is None:
+        raise _points_error("points_need_sign_in")
+    balance = Customer.objects.filter(pk=req.customer_id).values_list("points_balance", flat=True).first() or 0
+    if points > balance:
+        raise _points_error("points_insufficient", balance=balance, points=points)
+    return points
+
+
+def apply_points(priced: PricedCart, points: int) -> Decimal:
+    """Pay part of the goods with points: their value (to the fen) is spread over the lines as a
+    discount in proportion to what each line costs after discounts, so a refund of a line returns
+    only what was paid in money. Points never pay for more than the goods (422 points_exceed_goods)."""
+    value = value_of_points(points, settings.POINTS_PER_YUAN)
+    goods = priced.subtotal - priced.discount_total
+    if value > goods:
+        raise _points_error("points_exceed_goods", goods=f"{goods:.2f}",
+                            max_points=int(goods * settings.POINTS_PER_YUAN))
+    if value <= 0:
+        return Decimal("0.00")
+    payable = [int((ln.unit_price * ln.quantity - ln.discount_total) * 100) for ln in priced.lines]
+    shares = allocate(int(value * 100), payable, payable)
+    priced.lines = [replace(ln, discount_total=ln.discount_total + Decimal(share) / 100)
+                    for ln, share in zip(priced.lines, shares)]
+    priced.discount_total += value
+    return value
+
+
 def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None,
                 mobile: bool = False) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
@@ -142,12 +187,20 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
     The order is committed first (awaiting payment); only then is an online gateway asked to
     start the payment, outside the transaction, so a slow or failing gateway never holds the
     shop's locks. If it fails the order stands, with `payment_error` set: pay_order tries again."""
+    points = check_points(req)
     priced = price_request(req)
+    points_value = apply_points(priced, points) if points else Decimal("0.00")
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
     gateway = get_gateway(req.payment_method)
+    snapshot = snapshot_of(priced.pricing.result)
+    if points:
+        snapshot = {**snapshot, "points": {"points": points, "amount": f"{points_value:.2f}"}}
     with transaction.atomic():
-        customer = get_or_create_customer(email=req.email, name=address.get("name", ""),
-                                          phone=address.get("phone", ""), language=req.language)
+        if req.customer_id is not None:  # a signed-in customer: the order is theirs whatever e-mail it names
+            customer = Customer.objects.get(pk=req.customer_id)
+        else:
+            customer = get_or_create_customer(email=req.email, name=address.get("name", ""),
+                                              phone=address.get("phone", ""), language=req.language)
         order = create_order(
             customer=customer, email=req.email.strip().lower(), lines=priced.lines,
             address=AddressInput(name=address["name"], phone=address["phone"], country=address["country"].upper(),
@@ -157,10 +210,11 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
             shipping_method=priced.shipping_method.code, payment_method=gateway.code,
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
-            discount_total=priced.discount_total, pricing_snapshot=snapshot_of(priced.pricing.result),
-            attribution=attribution,
+            discount_total=priced.discount_total, pricing_snapshot=snapshot, attribution=attribution,
         )
         redeem_pricing(order=order, email=order.email, priced=priced.pricing)
+        if points:
+            redeem_points(customer_id=customer.pk, points=points, order_number=order.number)
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
@@ -188,9 +242,9 @@ def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool 
 
 
 def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",
-                      language="zh-hans", coupon_codes=()) -> CheckoutRequest:
+                      language="zh-hans", coupon_codes=(), customer_id=None, points=0) -> CheckoutRequest:
     return CheckoutRequest(
         email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
         shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,
-        note=note, language=language, coupon_codes=tuple(coupon_codes),
+        note=note, language=language, coupon_codes=tuple(coupon_codes), customer_id=customer_id, points=points,
     )

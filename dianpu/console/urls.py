@@ -41,4 +41,5 @@ urlpatterns = [
     path("promotions/", include("dianpu.promotions.console.urls")),
     path("marketing/", include("dianpu.marketing.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
+    path("customers/", include("dianpu.customers.console.urls")),
 ]

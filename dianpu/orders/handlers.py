@@ -56,3 +56,21 @@ def mark_order_delivered(event) -> None:
         transition_order(order=order, action=Action.MARK_DELIVERED, reason="carrier: delivered")
     except DomainError:
         pass  # moved meanwhile
+
+
+def on_customer_erased(event: events.CustomerErased) -> None:
+    """A customer was erased on request: their orders stay for the books (lines, amounts, dates,
+    province and city for tax), the person goes — name, e-mail, phone, street address, IP, note."""
+    from .models import OrderHistory
+
+    orders = Order.objects.filter(customer_id=event.customer_id)
+    orders.update(email=event.placeholder, ship_name="", ship_phone="", ship_line1="", ship_line2="",
+                  ship_district="", ship_postcode="", address_key="", phone_key="", ip_address=None, note="",
+                  visitor_id="")
+    OrderHistory.objects.filter(order__customer_id=event.customer_id, actor_label=event.email).update(
+        actor_label=event.placeholder)
+
+
+def on_customers_merged(event: events.CustomersMerged) -> None:
+    """Two customer records are one person: their orders now belong to the record kept."""
+    Order.objects.filter(customer_id=event.merged_id).update(customer_id=event.kept_id)

@@ -5,12 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Max, Q, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dianpu.catalog.models import Category, Product
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
-from dianpu.customers.models import Customer
+from dianpu.customers.models import Customer, MembershipTier
 
 from .domain import CartFacts, CustomerFacts, LineFacts, PricingResult, evaluate_cart
 from .domain.definitions import coupon_from_definition, promotion_from_definition
@@ -93,6 +94,38 @@ def customer_facts(email: str) -> CustomerFacts:
     return CustomerFacts(email=email, tier=tier, segments=frozenset(segments), is_first_order=last is None)
 
 
+def membership_rules(tier_code: str, items: list[CartItem]) -> list:
+    """The perks of the customer's membership tier (会员等级), as engine rules behind a member-tier
+    condition: member prices (the SKUs' `member_price`, or the tier's discount when that gives
+    more) and free shipping. They stack with promotions like any item or shipping rule."""
+    if not tier_code:
+        return []
+    tier = MembershipTier.objects.filter(code=tier_code).first()
+    if tier is None:
+        return []
+    name = tier.name_en if (get_language() or "").startswith("en") else tier.name
+    condition = [{"kind": "member_tier", "tiers": [tier.code]}]
+    rules = []
+    percent = tier.discount_percent or Decimal("0")
+    prices = {}
+    for it in items:
+        unit = it.variant.selling_price
+        best = unit * (100 - percent) / 100 if percent else unit
+        if tier.member_price and it.variant.member_price is not None:
+            best = min(best, it.variant.member_price)
+        best = best.quantize(Decimal("0.01"))
+        if best < unit:
+            prices[it.variant.sku] = str(best)
+    if prices:
+        rules.append(promotion_from_definition(
+            id="M:price", label=f"{_('会员价')}（{name}）", kind="member_price", params={"prices": prices},
+            conditions=condition))
+    if tier.free_shipping:
+        rules.append(promotion_from_definition(
+            id="M:shipping", label=f"{_('包邮')}（{name}）", kind="free_shipping", params={}, conditions=condition))
+    return rules
+
+
 def rule_of(p: Promotion):
     return promotion_from_definition(
         id=p.rule_id, label=p.name, kind=p.kind, params=p.params, scope=p.scope, conditions=p.conditions,
@@ -173,8 +206,8 @@ def price_cart(*, items: list[CartItem], email: str = "", coupon_codes=(), shipp
     facts = CartFacts(lines=line_facts(items), customer=customer, shipping_fee=shipping_fee, now=now,
                       coupon_codes=tuple(coupons), flash_bought=tuple(sorted(bought.items())),
                       flash_left=tuple(sorted(left.items())))
-    result = evaluate_cart(facts, [rule_of(p) for p in live],
-                           [coupon_facts(c, customer.email) for c in coupons.values()])
+    rules = [rule_of(p) for p in live] + membership_rules(customer.tier, items)
+    result = evaluate_cart(facts, rules, [coupon_facts(c, customer.email) for c in coupons.values()])
     if strict and result.rejected_coupons:
         first = result.rejected_coupons[0]
         raise coupon_error(first.reason, first.code, coupons.get(first.code))

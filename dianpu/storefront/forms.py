@@ -63,6 +63,9 @@ class CheckoutForm(forms.Form):
         attrs={"maxlength": 500, "rows": 3}))
     shipping_method = forms.CharField(label=_("配送方式"), required=False)
     payment_method = forms.CharField(label=_("支付方式"), required=False)
+    points = forms.IntegerField(label=_("使用积分"), required=False, min_value=0, widget=forms.NumberInput(
+        attrs={"min": 0, "step": 1, "inputmode": "numeric"}), error_messages={
+        "invalid": _("积分必须是不小于 0 的整数。"), "min_value": _("积分必须是不小于 0 的整数。")})
 
     REQUIRED = ("email", "name", "phone", "country", "province", "city", "line1")
 

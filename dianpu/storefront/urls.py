@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import after_sales, recovery, savings, sitemaps, views
+from . import account, after_sales, recovery, savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -21,6 +21,15 @@ urlpatterns = [
     path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
     path("orders/<str:number>/pay/", views.order_pay, name="order-pay"),
+    path("account/", account.account, name="account"),
+    path("account/sign-up/", account.sign_up, name="account-sign-up"),
+    path("account/sign-in/", account.sign_in, name="account-sign-in"),
+    path("account/sign-out/", account.sign_out, name="account-sign-out"),
+    path("account/verify/<str:token>/", account.verify, name="account-verify"),
+    path("account/forgot/", account.forgot, name="account-forgot"),
+    path("account/reset/<str:token>/", account.reset, name="account-reset"),
+    path("account/unsubscribe/<str:token>/", account.unsubscribe, name="account-unsubscribe"),
+    path("survey/<str:token>/", account.survey, name="survey"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

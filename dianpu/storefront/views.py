@@ -41,6 +41,7 @@ from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import can_pay_again, list_payment_methods, payment_start_for
 from dianpu.promotions.queries import list_promotions_for_product
 
+from .account import current_customer
 from .after_sales import after_sales_context
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
 from .navigation import get_category_tree
@@ -334,10 +335,15 @@ def checkout(request):
     methods = list_shipping_methods()
     payment_methods = _payment_methods_for(request)
     errors: list[str] = []
+    customer = current_customer(request)
     if request.method == "GET":
         record_server_event(request, "checkout_start")
+        address = customer.addresses.first() if customer else None
         form = CheckoutForm(initial={
-            "country": "CN",
+            "email": customer.email if customer else "",
+            **({k: getattr(address, k) for k in ("name", "phone", "province", "city", "district", "line1", "line2",
+                                                   "postcode")} if address else {}),
+            "country": address.country if address else "CN",
             "shipping_method": methods[0].code if methods else "",
             "payment_method": payment_methods[0]["code"] if payment_methods else "",
         })
@@ -351,6 +357,7 @@ def checkout(request):
             summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),
             note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
+            customer_id=customer.pk if customer else None, points=data.get("points") or 0,
         )
         try:
             placed = place_order(checkout_request, ip_address=client_ip(request),
@@ -375,11 +382,12 @@ def checkout(request):
     pricing = price_summary(request, summary, shipping_method=selected_shipping or "", province=province)
     options = _shipping_options(summary, province, pricing)
     return _render(request, "storefront/checkout.html", {
-        "pricing": pricing,
+        "pricing": pricing, "customer": customer,
         "meta": meta, "form": form, "summary": summary, "errors": errors,
         "shipping_options": options, "payment_methods": payment_methods,
         "selected_shipping": selected_shipping, "selected_payment": form["payment_method"].value(),
         "selected_option": next((o for o in options if o["method"].code == selected_shipping), None),
+        "points_per_yuan": settings.POINTS_PER_YUAN,
     }, status=422 if errors else 200)
 
 

@@ -34,6 +34,8 @@ class CheckoutRequest:
     note: str = ""
     language: str = "zh-hans"
     coupon_codes: tuple = ()
+    customer_id: int | None = None  # a signed-in customer (account); None for a guest
+    points: object = 0  # points (积分) to redeem; signed-in customers only
 
 
 def validate_checkout(req: CheckoutRequest) -> dict[str, str]:

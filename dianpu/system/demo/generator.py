@@ -53,7 +53,9 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
-                      "orders.ReviewSettings")
+                      "orders.ReviewSettings", "customers.CustomerToken", "customers.PointsEntry",
+                      "customers.SavedAddress", "customers.PrivacyRequest", "customers.Segment", "customers.Outreach",
+                      "customers.OutreachMessage", "customers.SurveyResponse", "customers.SurveyInvite")
 
 
 def _back_office_tables() -> list[str]:
@@ -183,7 +185,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     build = _DemoBuild(options, progress)
     phases = {}
     try:
-        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing"):
+        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -382,6 +384,12 @@ class _DemoBuild:
         rebuild_rollups()
         bar.update(1)
         bar.close()
+
+    def crm(self) -> None:
+        """Customer accounts, points, tiers, segments and greetings (system/demo/crm.py)."""
+        from .crm import Crm
+
+        self.back_office_counts.update(Crm(self._rng("crm"), as_of=self.as_of).run())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
