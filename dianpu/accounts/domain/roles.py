@@ -37,6 +37,9 @@ MANAGE_PROMOTIONS = "promotions.manage_promotions"
 MANAGE_MARKETING = "marketing.manage_marketing"
 VIEW_ANALYTICS = "analytics.view_analytics"
 VIEW_MARGINS = "analytics.view_margins"
+# The shop's own banned words: the compliance list the owner keeps (no other role: those who
+# write listings must not be able to lift the rule their texts are checked against).
+MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -45,7 +48,7 @@ ALL_PERMISSIONS = (
     REFUND_ORDER, VIEW_RETURNS, MANAGE_RETURNS, RECEIVE_RETURNS, EDIT_TEMPLATES,
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
-    VIEW_ANALYTICS, VIEW_MARGINS,
+    VIEW_ANALYTICS, VIEW_MARGINS, MANAGE_BANNED_WORDS,
 )
 
 
