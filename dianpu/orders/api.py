@@ -100,6 +100,7 @@ def get_order(request, number: str):
 @router.post("/orders/{number}/transitions", response=OrderDetail,
              summary="Move an order: mark_paid, ship (carrier, tracking_number), mark_delivered, cancel, …")
 def transition(request, number: str, payload: TransitionIn):
+    require_perm(request.auth, roles.VIEW_ORDERS)
     try:
         permission = ACTION_PERMISSIONS[Action(payload.action)]
     except ValueError:

@@ -58,12 +58,15 @@ def connection_kept_open():
 def fuzz(headers: dict) -> list[str]:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     found: list[str] = []
+    signed_in = "Authorization" in headers
     for result in schema.get_all_operations():
         operation = result.ok()
+        # Without a token a staff operation answers 401 before it reads any input: one example shows it.
+        examples = EXAMPLES if signed_in or not operation.definition.raw.get("security") else 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             seen: set[str] = set()
 
-            @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+            @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))

@@ -96,7 +96,8 @@ def call_api(client: Client, document: dict, route: str, objects: Objects, token
     body = operation.get("requestBody", {}).get("content", {})
     if "multipart/form-data" in body:
         form = minimal_value(document, body["multipart/form-data"]["schema"])
-        data = {k: SimpleUploadedFile("probe.csv", b"a,b\n") if v == "x" else v for k, v in form.items()}
+        files = {k for k, p in body["multipart/form-data"]["schema"].get("properties", {}).items() if p.get("format") == "binary"}
+        data = {k: SimpleUploadedFile("probe.csv", b"a,b\n") if k in files else v for k, v in form.items()}
         return getattr(client, method.lower())(url + _qs(query), data=data, **headers)
     if "application/json" in body:
         payload = minimal_value(document, body["application/json"]["schema"])
