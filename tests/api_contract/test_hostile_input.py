@@ -200,3 +200,12 @@ def test_null_where_a_shipping_method_needs_a_value_is_refused_and_changes_nothi
     cleared = client.patch("/api/v1/shipping-methods/standard", json.dumps({"free_over": None}),
                            content_type="application/json", **owner_headers)
     assert (cleared.status_code, cleared.json()["free_over"]) == (200, None)
+
+
+def test_pages_beyond_any_integer_show_the_last_page_on_the_storefront_and_console(client, objects):
+    huge = "9" * 30
+    assert client.get(f"/search/?q=T恤&page={huge}").status_code == 200
+    assert client.get(f"/search/?q=T恤&page=-1").status_code == 200
+    client.force_login(make_staff("owner", username="pager"))
+    for url in ("/console/orders/", "/console/catalog/products/", "/console/audit/"):
+        assert client.get(f"{url}?page={huge}").status_code == 200, url
