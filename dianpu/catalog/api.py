@@ -155,8 +155,9 @@ PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost
               summary="Change a product: fields need change_product, status publish_product, prices change_price, stock adjust_stock")
 def patch_product(request, slug: str, payload: ProductPatch):
     user = request.auth
-    if not (user.has_perm(roles.CHANGE_PRODUCT) or user.has_perm(roles.PUBLISH_PRODUCT)):
-        require_perm(user, roles.CHANGE_PRODUCT)  # neither: 403 before anything is looked up
+    if not any(user.has_perm(p) for p in (roles.CHANGE_PRODUCT, roles.PUBLISH_PRODUCT, roles.CHANGE_PRICE,
+                                          roles.ADJUST_STOCK)):
+        require_perm(user, roles.CHANGE_PRODUCT)  # none of them: 403 before anything is looked up
     product = queries.get_product(slug)
     data = payload.dict(exclude_unset=True)
     changes = {k: v for k, v in data.items() if k not in {"variants", "version", "reason"}}

@@ -89,7 +89,7 @@ API_ACCESS: dict[str, str] = {
     "GET /api/v1/warehouses": "staff",
     "PATCH /api/v1/brands/{slug}": "owner operator designer",
     "PATCH /api/v1/coupons/{code}": "owner marketing",
-    "PATCH /api/v1/products/{slug}": "owner operator designer",
+    "PATCH /api/v1/products/{slug}": "owner operator warehouse designer",
     "PATCH /api/v1/promotions/{promotion_id}": "owner marketing",
     "PATCH /api/v1/shipping-methods/{code}": "owner operator",
     "PATCH /api/v1/suppliers/{code}": "owner operator",
