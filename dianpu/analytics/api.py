@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
+from dianpu.core.bounds import ShopDate
 from dianpu.core.errors import DomainError
 
 from . import queries, services
@@ -20,8 +21,8 @@ MAX_PERIOD_DAYS = 3660
 
 
 class Period(Schema):
-    date_from: date
-    date_to: date
+    date_from: ShopDate
+    date_to: ShopDate
 
 
 def _checked(period: Period) -> tuple[date, date]:
@@ -62,7 +63,7 @@ class BestsellersOut(Schema):
 
 
 class BestsellerQuery(Schema):
-    date: date
+    date: ShopDate
 
 
 class FunnelStep(Schema):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm, user_from_bearer
 from dianpu.accounts.domain import roles
 from dianpu.core import clock
@@ -52,7 +53,7 @@ class ProductFilters(Schema):
     search: str = ""
     category: str = ""
     sort: str = "newest"
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = PAGE_SIZE
 
 
@@ -155,6 +156,9 @@ PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost
               summary="Change a product: fields need change_product, status publish_product, prices change_price, stock adjust_stock")
 def patch_product(request, slug: str, payload: ProductPatch):
     user = request.auth
+    if not any(user.has_perm(p) for p in (roles.CHANGE_PRODUCT, roles.PUBLISH_PRODUCT, roles.CHANGE_PRICE,
+                                          roles.ADJUST_STOCK)):
+        require_perm(user, roles.CHANGE_PRODUCT)  # none of them: 403 before anything is looked up
     product = queries.get_product(slug)
     data = payload.dict(exclude_unset=True)
     changes = {k: v for k, v in data.items() if k not in {"variants", "version", "reason"}}
@@ -358,7 +362,7 @@ def list_banned_words(request):
 
 @router.post("/banned-words", response={201: BannedWordOut}, auth=StaffToken(), summary="Add a banned word")
 def add_banned_word(request, payload: BannedWordIn):
-    require_perm(request.auth, roles.CHANGE_PRODUCT)
+    require_perm(request.auth, roles.MANAGE_BANNED_WORDS)
     word = services.add_banned_word(actor=request.auth, word=payload.word, reason=payload.reason,
                                     ip_address=client_ip(request))
     return Status(201, {"word": word.word, "reason": word.reason})
@@ -366,7 +370,7 @@ def add_banned_word(request, payload: BannedWordIn):
 
 @router.delete("/banned-words/{word}", response={204: None}, auth=StaffToken(), summary="Remove a banned word")
 def remove_banned_word(request, word: str):
-    require_perm(request.auth, roles.CHANGE_PRODUCT)
+    require_perm(request.auth, roles.MANAGE_BANNED_WORDS)
     services.remove_banned_word(actor=request.auth, word=word, ip_address=client_ip(request))
     return Status(204, None)
 

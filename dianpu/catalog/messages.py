@@ -16,6 +16,7 @@ MESSAGES = {
     "category_not_found": _("类目不存在。"),
     "status_invalid": _("未知的商品状态。"),
     "nothing_to_change": _("没有需要修改的内容。"),
+    "product_in_use_delist_instead": _("该商品已有关联记录，不能删除，可改为下架。"),
 }
 
 MESSAGES.update({

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q, RestrictedError
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -385,8 +385,14 @@ def add_product_image(*, actor, product: Product, filename: str, data: bytes, al
 
 @transaction.atomic
 def delete_product(*, actor, product: Product, ip_address: str | None = None) -> None:
+    """Delete a product nothing refers to. One that orders, stock moves or other records point at
+    is refused (409 `product_in_use_delist_instead`): it is retired by delisting it instead."""
     record_audit(actor=actor, action="product.deleted", obj=product, ip_address=ip_address)
-    product.delete()
+    try:
+        with transaction.atomic():
+            product.delete()
+    except (ProtectedError, RestrictedError):
+        raise _error("product_in_use_delist_instead", status=409, retire_with="delist") from None
 
 
 def record_units_sold(units_by_product: dict[int, int]) -> None:

@@ -67,7 +67,7 @@ class QuoteOut(Schema):
     hints: list[str]
 
 
-class OrderLineOut(Schema):
+class CheckoutLineOut(Schema):
     sku: str
     name: str
     variant: str
@@ -103,7 +103,7 @@ class CheckoutOut(Schema):
     discount_total: Decimal = Decimal("0.00")
     shipping_total: Decimal
     total: Decimal
-    lines: list[OrderLineOut]
+    lines: list[CheckoutLineOut]
     applied: list[AppliedOut] = []
     payment: PaymentOut
     status_url: str

@@ -10,6 +10,7 @@ BAD_FORMAT = _("格式不正确。")
 INVALID_INPUT = _("提交的信息有误，请检查标出的字段。")
 TOKEN_REQUIRED = _("需要有效的 API 令牌（Authorization: Bearer …）。")
 NOT_FOUND = _("找不到该资源。")
+BAD_JSON = _("请求内容不是有效的 JSON。")
 
 # Uploaded files refused before or while they are read (dianpu.core.uploads); each names its limit.
 UPLOAD_ERRORS = {

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -80,12 +80,12 @@ class QuoteLine(Schema):
     quantity: int = Field(ge=1, le=999)
 
 
-class QuoteIn(Schema):
+class ShippingQuoteIn(Schema):
     province: str = Field("", max_length=50)
     lines: list[QuoteLine] = Field(max_length=100)
 
 
-class QuoteOut(Schema):
+class ShippingQuoteOut(Schema):
     code: str
     name: str
     available: bool
@@ -101,12 +101,12 @@ class QuotesOut(Schema):
     discount_total: Decimal = Field(description="item and order discounts of the live promotions (no coupons)")
     merchandise_total: Decimal = Field(description="subtotal less discounts: what a method's free_over is measured on")
     weight_grams: int
-    methods: list[QuoteOut]
+    methods: list[ShippingQuoteOut]
 
 
 @router.post("/shipping-quotes", response=QuotesOut,
              summary="Shipping fee of each method for these SKUs to this province (what checkout charges)")
-def shipping_quotes(request, payload: QuoteIn):
+def shipping_quotes(request, payload: ShippingQuoteIn):
     variants = get_variants_by_sku([ln.sku for ln in payload.lines])
     known = [(variants[ln.sku], ln.quantity) for ln in payload.lines if ln.sku in variants]
     subtotal = sum((v.selling_price * q for v, q in known), Decimal("0.00"))
@@ -122,12 +122,15 @@ def shipping_quotes(request, payload: QuoteIn):
 
 
 class MethodIn(Schema):
-    fee: Decimal | None = Field(None, ge=0)
-    free_over: Decimal | None = Field(None, ge=0)
-    delivery_days_min: int | None = Field(None, ge=0)
-    delivery_days_max: int | None = Field(None, ge=0)
-    max_weight_grams: int | None = Field(None, ge=1)
-    is_active: bool | None = None
+    """Only the fields sent change. null is accepted where it means something (no free-shipping
+    threshold, no weight limit) and refused (422) where the method must have a value."""
+
+    fee: Decimal = Field(None, ge=0, max_digits=10, decimal_places=2)
+    free_over: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2, description="null: none")
+    delivery_days_min: int = Field(None, ge=0, le=365)
+    delivery_days_max: int = Field(None, ge=0, le=365)
+    max_weight_grams: int | None = Field(None, ge=1, le=1_000_000_000, description="null: no limit")
+    is_active: bool = Field(None)
 
 
 class RateIn(Schema):
@@ -173,6 +176,7 @@ class TrackingResult(Schema):
 
 
 @router.post("/tracking/webhook", response=TrackingResult,
+             openapi_extra={"responses": {401: {"description": "Signature missing, wrong or stale"}}},
              summary="Carriers' tracking events, signed: X-Dianpu-Tracking-Signature: t=<unix>,v1=<HMAC-SHA256 hex "
                      "of '<t>.' + raw body> (body {\"events\": [{carrier, tracking_number, status, occurred_at, "
                      "location, description}]})")
@@ -237,6 +241,7 @@ DOC_LABELS = {"warehouse": "仓库 Warehouse", "sku": "SKU", "product": "商品 
 
 
 @router.get("/fulfillment/documents/{kind}", auth=StaffToken(), response={200: None},
+            openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
             summary="pick-list, packing-slips or labels as PDF for ?numbers=DP…,DP…")
 def documents(request, kind: str, numbers: str):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.FULFIL_ORDER)
@@ -252,5 +257,5 @@ def documents(request, kind: str, numbers: str):
             shop_name=settings.SHOP_NAME, sender=settings.SHOP_NAME)
         content = (render_packing_slips if kind == "packing-slips" else render_labels)(docs, labels=DOC_LABELS)
     else:
-        return HttpResponse(status=404)
+        raise Http404(kind)
     return HttpResponse(content, content_type="application/pdf")

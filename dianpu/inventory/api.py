@@ -4,6 +4,7 @@ days of cover and slow movers, the daily sheet (JSON and XLSX), stocktakes."""
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from dianpu.core.bounds import PageNumber
 from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
@@ -55,7 +56,7 @@ class LevelFilters(Schema):
     warehouse: str = ""
     search: str = ""
     low_only: bool = False
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 100
 
 
@@ -72,7 +73,7 @@ def list_levels(request, filters: Query[LevelFilters]):
 class LedgerFilters(Schema):
     warehouse: str = ""
     kind: str = ""
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 100
 
 
@@ -130,7 +131,7 @@ class CoverFilters(Schema):
     warehouse: str = ""
     search: str = ""
     slow_only: bool = False
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 100
 
 
@@ -156,7 +157,7 @@ def list_cover(request, filters: Query[CoverFilters]):
 
 @router.get("/inventory-sheets/daily", response=CoverList,
             summary="Today's inventory sheet: stock, sold yesterday, 7-day velocity, days of cover, returns, action")
-def daily_sheet(request, page: int = 1, page_size: int = 100):
+def daily_sheet(request, page: PageNumber = 1, page_size: int = 100):
     require_perm(request.auth, roles.VIEW_STOCK)
     found, rows = queries.page_cover(page_number=max(1, page), page_size=max(1, min(page_size, MAX_PAGE)), window=7)
     return {"window": 7, "items": [cover_out(r) for r in rows], "count": found.paginator.count, "page": found.number}

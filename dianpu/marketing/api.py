@@ -26,7 +26,7 @@ class CampaignIn(Schema):
     notes: str = ""
 
 
-class TemplateIn(Schema):
+class CampaignTemplateIn(Schema):
     template: str
     year: int
     budget: Decimal = Decimal("0")
@@ -95,7 +95,7 @@ def create_campaign(request, payload: CampaignIn):
 
 @router.post("/campaigns/from-template", response={201: CampaignOut, 403: Problem, 422: Problem},
              summary="A festival campaign (618, double11, double12, nianhuo, black_friday) with its promotions")
-def create_from_template(request, payload: TemplateIn):
+def create_from_template(request, payload: CampaignTemplateIn):
     require_perm(request.user, roles.MANAGE_MARKETING)
     c = services.create_campaign_from_template(code=payload.template, year=payload.year, budget=payload.budget,
                                                sales_goal=payload.sales_goal, product_slugs=payload.products,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils.html import escape, linebreaks
 
 from dianpu.audit.services import record_audit
@@ -19,6 +20,9 @@ from .messages import MESSAGES
 from .models import NotificationTemplate
 from .queries import get_template_text, preview_context
 
+# A notification is one self-contained text: it may not pull in other templates or files
+# ({% include %}, {% extends %}), load tag libraries, or dump its context ({% debug %}).
+REFUSED_TAGS = frozenset({"include", "extends", "load", "debug"})
 # Plain text out: no HTML escaping (the HTML part escapes the rendered text itself).
 _ENGINE = Engine(autoescape=False)
 # A link ends at white space or at Chinese punctuation (a URL often follows "：" without a space).
@@ -76,9 +80,15 @@ def _check(kind: str, language: str, subject: str, body: str) -> None:
         raise DomainError(str(MESSAGES["template_kind_unknown"]), code="template_kind_unknown", status=404)
     if not subject.strip() or not body.strip():
         raise DomainError(str(MESSAGES["template_subject_required"]), code="template_subject_required", status=422)
+    for source in (subject, body):
+        for token in Lexer(source).tokenize():
+            tag = token.split_contents()[0] if token.token_type == TokenType.BLOCK and token.contents else ""
+            if tag in REFUSED_TAGS:
+                raise DomainError(str(MESSAGES["template_tag_refused"]) % {"tag": tag}, code="template_tag_refused",
+                                  status=422, tag=tag)
     try:
         render_notification(kind, language, preview_context(kind, language), subject=subject, body=body)
-    except TemplateSyntaxError as exc:
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         raise DomainError(str(MESSAGES["template_invalid"]) % {"error": exc}, code="template_invalid",
                           status=422) from None
 

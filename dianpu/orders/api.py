@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
@@ -28,7 +29,7 @@ class OrderFilters(Schema):
     status: str = ""
     search: str = ""
     channel: str = ""
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 50
 
 
@@ -99,6 +100,7 @@ def get_order(request, number: str):
 @router.post("/orders/{number}/transitions", response=OrderDetail,
              summary="Move an order: mark_paid, ship (carrier, tracking_number), mark_delivered, cancel, …")
 def transition(request, number: str, payload: TransitionIn):
+    require_perm(request.auth, roles.VIEW_ORDERS)
     try:
         permission = ACTION_PERMISSIONS[Action(payload.action)]
     except ValueError:
@@ -128,10 +130,11 @@ class ReleaseIn(Schema):
 
 
 class ReviewSettingsIO(Schema):
-    high_value_over: Decimal | None = Field(None, ge=0, description="hold orders at or over this total; null: off")
-    max_orders_per_address_per_day: int = Field(3, ge=0, description="0: off")
-    max_orders_per_phone_per_day: int = Field(3, ge=0)
-    max_orders_per_ip_per_day: int = Field(5, ge=0)
+    high_value_over: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                            description="hold orders at or over this total; null: off")
+    max_orders_per_address_per_day: int = Field(3, ge=0, le=10_000, description="0: off")
+    max_orders_per_phone_per_day: int = Field(3, ge=0, le=10_000)
+    max_orders_per_ip_per_day: int = Field(5, ge=0, le=10_000)
     check_far_apart: bool = True
 
 

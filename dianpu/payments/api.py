@@ -33,7 +33,7 @@ class Problem(Schema):
     detail: str
 
 
-class RefundIn(Schema):
+class OrderRefundIn(Schema):
     amount: Decimal = Field(max_digits=12, decimal_places=2)
     reason: str = Field("", max_length=300)
     shipping_amount: Decimal = Field(Decimal("0.00"), max_digits=12, decimal_places=2)
@@ -108,7 +108,7 @@ def list_refunds(request, number: str):
              summary="Refund part or all of what was paid, through the order's gateway or as manual; "
                      "422 refund_exceeds_paid moves no money; an Idempotency-Key header makes a retried request "
                      "return the first refund instead of making another")
-def create_refund(request, number: str, payload: RefundIn):
+def create_refund(request, number: str, payload: OrderRefundIn):
     require_perm(request.auth, roles.VIEW_ORDERS, roles.REFUND_ORDER)
     order = get_order(number)
     refund = services.refund_order(order=order, amount=payload.amount, reason=payload.reason,

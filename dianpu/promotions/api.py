@@ -3,6 +3,7 @@
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from dianpu.core.bounds import PageNumber
 from dianpu.core.http import client_ip
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
@@ -19,7 +20,7 @@ router = Router(tags=["promotions"], auth=StaffToken())
 class ListFilters(Schema):
     status: str = ""
     search: str = ""
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 50
 
 

@@ -4,6 +4,7 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.inventory.queries import get_variant, get_warehouse
@@ -83,16 +84,16 @@ def list_suggestions(request, window: int = 30, cover_days: int = 30, search: st
             for s in queries.list_replenishment_suggestions(window=window, cover_days=cover_days, search=search)]
 
 
-class OrderFilters(Schema):
+class PurchaseOrderFilters(Schema):
     status: str = ""
     supplier: str = ""
     search: str = ""
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 50
 
 
 @router.get("/purchase-orders", response=PurchaseOrderList, summary="Purchase orders, newest first")
-def list_purchase_orders(request, filters: Query[OrderFilters]):
+def list_purchase_orders(request, filters: Query[PurchaseOrderFilters]):
     require_perm(request.auth, roles.VIEW_PURCHASING)
     supplier = queries.get_supplier(filters.supplier) if filters.supplier else None
     orders = queries.list_purchase_orders(status=filters.status, supplier=supplier, search=filters.search)

@@ -50,7 +50,7 @@ class SupplierOut(Schema):
     prices: list[SupplierPriceOut]
 
 
-class LineIn(Schema):
+class PurchaseLineIn(Schema):
     sku: str
     quantity: int = Field(..., gt=0)
     unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
@@ -60,7 +60,7 @@ class LineIn(Schema):
 class PurchaseOrderIn(Schema):
     supplier: str
     warehouse: str = ""
-    lines: list[LineIn]
+    lines: list[PurchaseLineIn]
     note: str = Field("", max_length=300)
 
 

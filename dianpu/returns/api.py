@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts import throttling
 from dianpu.accounts.domain import roles
@@ -24,7 +25,7 @@ class Problem(Schema):
     detail: str
 
 
-class LineIn(Schema):
+class ReturnLineIn(Schema):
     sku: str = Field(max_length=64)
     quantity: int = Field(ge=1)
 
@@ -35,7 +36,7 @@ class ReturnIn(Schema):
     reason: str = Field(description="damaged, wrong_item, not_as_described, size_fit, quality, missing_parts, "
                                     "changed_mind, late_delivery, other")
     reason_detail: str = Field("", max_length=500)
-    lines: list[LineIn] = Field(default=[], max_length=100)
+    lines: list[ReturnLineIn] = Field(default=[], max_length=100)
 
 
 class CustomerReturnIn(ReturnIn):
@@ -126,7 +127,7 @@ class ReturnFilters(Schema):
     status: str = ""
     kind: str = ""
     search: str = ""
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 50
 
 
@@ -167,7 +168,7 @@ def return_out(request: ReturnRequest) -> dict:
     }
 
 
-def _lines_by_sku(order, lines: list[LineIn]) -> dict[int, int]:
+def _lines_by_sku(order, lines: list[ReturnLineIn]) -> dict[int, int]:
     by_sku = {}
     for line in order.lines.all():
         by_sku.setdefault(line.sku, line.pk)

@@ -3,6 +3,7 @@
 
 import json
 import multiprocessing
+import threading
 
 import pytest
 from django.db import connections
@@ -41,6 +42,36 @@ def test_last_units_cannot_be_sold_twice_by_threads():
     refused = [r for r in results if isinstance(r, InsufficientStockError)]
     assert (len(sold), len(refused)) == (UNITS, BUYERS - UNITS), results
     assert Order.objects.count() == UNITS
+    assert_stock_held_exactly(variant, UNITS)
+
+
+def test_buyers_who_all_read_the_same_stock_cannot_all_reserve_it(monkeypatch):
+    """Every buyer plans from the stock as it was before anyone reserved (3 available), as when all
+    read before any writes. SQLite queues whole reservations (IMMEDIATE transactions), so there the
+    stale first read is what puts the conditional UPDATE's guard to the test; on PostgreSQL the
+    threads also really interleave."""
+    from dianpu.inventory import services
+
+    variant = make_product(stock=UNITS, skus=["LAST-READ"]).variants.get()
+    read = services._snapshot
+    before_anyone = read([variant.id])
+    first_read = threading.local()
+
+    def first_read_is_from_before_anyone(variant_ids):
+        if not getattr(first_read, "done", False):
+            first_read.done = True
+            return before_anyone
+        return read(variant_ids)
+
+    monkeypatch.setattr(services, "_snapshot", first_read_is_from_before_anyone)
+
+    def reserve(i):
+        return services.reserve_stock(reference=f"R{i}", wanted={variant.id: 1})
+
+    results = run_in_threads(BUYERS, reserve)
+    refused = [r for r in results if isinstance(r, InsufficientStockError)]
+    held = [r for r in results if isinstance(r, list)]
+    assert (len(held), len(refused)) == (UNITS, BUYERS - UNITS), results
     assert_stock_held_exactly(variant, UNITS)
 
 

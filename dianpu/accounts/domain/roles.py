@@ -40,6 +40,9 @@ VIEW_MARGINS = "analytics.view_margins"
 ADJUST_POINTS = "customers.adjust_points"
 MANAGE_PRIVACY = "customers.manage_privacy"
 VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmasked
+# The shop's own banned words: the compliance list the owner keeps (no other role: those who
+# write listings must not be able to lift the rule their texts are checked against).
+MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -48,7 +51,7 @@ ALL_PERMISSIONS = (
     REFUND_ORDER, VIEW_RETURNS, MANAGE_RETURNS, RECEIVE_RETURNS, EDIT_TEMPLATES,
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
-    VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT,
+    VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
 )
 
 

@@ -105,13 +105,13 @@ def seo_audit(request):
     } for r in queries.get_catalog_audit(status=status if status in Product.Status.values else "", limit=500)]
     return render(request, "catalog/console/seo_audit.html", {
         "rows": rows, "status": status, "statuses": Product.Status.choices, "word_form": BannedWordForm(),
-        "banned_words": BannedWord.objects.all(), "can_edit": request.user.has_perm(roles.CHANGE_PRODUCT),
+        "banned_words": BannedWord.objects.all(), "can_edit": request.user.has_perm(roles.MANAGE_BANNED_WORDS),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
     })
 
 
 @require_POST
-@staff_permission_required(roles.CHANGE_PRODUCT)
+@staff_permission_required(roles.MANAGE_BANNED_WORDS)
 def banned_word_add(request):
     form = BannedWordForm(request.POST)
     if form.is_valid():
@@ -128,7 +128,7 @@ def banned_word_add(request):
 
 
 @require_POST
-@staff_permission_required(roles.CHANGE_PRODUCT)
+@staff_permission_required(roles.MANAGE_BANNED_WORDS)
 def banned_word_remove(request):
     services.remove_banned_word(actor=request.user, word=request.POST.get("word", ""), ip_address=client_ip(request))
     return redirect("console:catalog:seo-audit")

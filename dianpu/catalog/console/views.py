@@ -3,7 +3,6 @@ the user actually changed (like the API), calls one service and maps its errors 
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -397,9 +396,6 @@ def product_delete(request, slug):
             services.delete_product(actor=request.user, product=product, ip_address=client_ip(request))
         except DomainError as exc:
             messages.error(request, exc.detail)
-            return redirect("console:catalog:product-edit", slug=product.slug)
-        except ProtectedError:  # units still held for open orders
-            messages.error(request, _("该商品已有关联记录，不能删除，可改为下架。"))
             return redirect("console:catalog:product-edit", slug=product.slug)
         messages.success(request, _("商品「%(name)s」已删除。") % {"name": name})
         return redirect("console:catalog:product-list")

@@ -97,13 +97,27 @@ def test_bulk_preview_and_apply_through_the_api(staff_api):
 def test_catalog_audit_and_banned_words(staff_api):
     make_product(name="顶级特供茶", skus=["T-1"])
     operator = staff_api("operator", language="en")
-    assert operator.post("banned-words", {"word": "特供", "reason": "misleading"}).status_code == 201
+    owner = staff_api("owner", language="en")
+    assert owner.post("banned-words", {"word": "特供", "reason": "misleading"}).status_code == 201
     [row] = operator.get("catalog-audit").json()
     words = {(f["word"], f["source"]) for f in row["banned_words"]}
     assert {("顶级", "law"), ("特供", "shop")} <= words
     assert "meta_missing" in {i["code"] for i in row["seo_issues"]}
-    assert operator.delete("banned-words/特供").status_code == 204
+    assert owner.delete("banned-words/特供").status_code == 204
     assert operator.get("banned-words").json() == []
+
+
+@pytest.mark.parametrize("role", ["designer", "operator", "marketing", "agent", "warehouse", "finance"])
+def test_only_the_owner_keeps_the_banned_words(staff_api, role):
+    from dianpu.catalog.models import BannedWord
+
+    staff_api("owner").post("banned-words", {"word": "特供", "reason": "misleading"})
+    other = staff_api(role)
+    added = other.post("banned-words", {"word": "最佳", "reason": ""})
+    removed = other.delete("banned-words/特供")
+    assert (added.status_code, added.json()["code"]) == (403, "forbidden")
+    assert (removed.status_code, removed.json()["code"]) == (403, "forbidden")
+    assert list(BannedWord.objects.values_list("word", flat=True)) == ["特供"]
 
 
 def test_schedule_through_patch(staff_api):

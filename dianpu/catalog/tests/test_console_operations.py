@@ -79,11 +79,20 @@ def test_bulk_price_change_needs_the_price_permission(client, staff):
 
 def test_seo_audit_page_lists_banned_words_and_issues(client, staff):
     make_product(name="全网第一好茶", skus=["TEA-1"])
-    client.force_login(staff("operator"))
+    client.force_login(staff("owner"))
     client.post("/console/catalog/products/audit/banned-words/", {"word": "特供", "reason": "虚假宣传"})
     assert BannedWord.objects.get().word == "特供"
     page = client.get("/console/catalog/products/audit/").content.decode()
     assert "第一" in page and "缺少 SEO 描述" in page and "特供" in page
+
+
+def test_the_designer_cannot_add_or_remove_banned_words(client, staff):
+    BannedWord.objects.create(word="特供")
+    client.force_login(staff("designer"))
+    added = client.post("/console/catalog/products/audit/banned-words/", {"word": "最佳", "reason": ""})
+    removed = client.post("/console/catalog/products/audit/banned-words/remove/", {"word": "特供"})
+    assert (added.status_code, removed.status_code) == (403, 403)
+    assert list(BannedWord.objects.values_list("word", flat=True)) == ["特供"]
 
 
 def test_price_rule_and_price_override_from_the_prices_page(client, staff):

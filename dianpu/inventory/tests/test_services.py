@@ -46,6 +46,55 @@ def test_reserving_more_than_available_names_the_sku_and_changes_nothing():
     assert not StockMove.objects.filter(kind="reserve").exists()
 
 
+def test_exactly_the_units_available_can_be_reserved_and_one_more_cannot():
+    variant = make_product(stock=3, skus=["EDGE-1"]).variants.get()
+    reserve_stock(reference="DP1", wanted={variant.id: 2})
+    with pytest.raises(InsufficientStockError):
+        reserve_stock(reference="DP2", wanted={variant.id: 2})  # one unit more than the one left
+    assert (level_of(variant).reserved, Reservation.objects.count()) == (2, 1)
+    reserve_stock(reference="DP3", wanted={variant.id: 1})  # exactly the one left
+    assert (level_of(variant).on_hand, level_of(variant).reserved) == (3, 3)
+    assert_ledger_matches(variant)
+
+
+def _first_read_is_stale(monkeypatch, variant, *, then_reserved: int):
+    """Another buyer reserves `then_reserved` units after this reservation read the stock: its first
+    read shows the stock as it was before, so only the conditional UPDATE can refuse the plan."""
+    from dianpu.inventory import services
+
+    real_read = services._snapshot
+    stale = real_read([variant.id])
+    reserve_stock(reference="OTHER", wanted={variant.id: then_reserved})
+    reads = []
+
+    def read(variant_ids):
+        reads.append(variant_ids)
+        return stale if len(reads) == 1 else real_read(variant_ids)
+
+    monkeypatch.setattr(services, "_snapshot", read)
+
+
+def test_a_plan_made_from_a_stale_read_cannot_reserve_more_than_is_left(monkeypatch):
+    variant = make_product(stock=3, skus=["STALE-1"]).variants.get()
+    _first_read_is_stale(monkeypatch, variant, then_reserved=2)
+    with pytest.raises(InsufficientStockError) as short:
+        reserve_stock(reference="MINE", wanted={variant.id: 2})  # read 3 available, only 1 is left
+    assert (short.value.extra["sku"], short.value.extra["available"]) == ("STALE-1", 1)
+    level = level_of(variant)
+    assert (level.on_hand, level.reserved) == (3, 2)
+    assert list(Reservation.objects.values_list("reference", "quantity")) == [("OTHER", 2)]
+    assert list(StockMove.objects.filter(kind="reserve").values_list("reference", "reserved_delta")) == [("OTHER", 2)]
+    assert_ledger_matches(variant)
+
+
+def test_a_plan_made_from_a_stale_read_still_gets_the_last_unit(monkeypatch):
+    variant = make_product(stock=3, skus=["STALE-2"]).variants.get()
+    _first_read_is_stale(monkeypatch, variant, then_reserved=2)
+    reserve_stock(reference="MINE", wanted={variant.id: 1})
+    assert (level_of(variant).on_hand, level_of(variant).reserved) == (3, 3)
+    assert_ledger_matches(variant)
+
+
 def test_one_short_line_rolls_back_the_other_lines():
     a = make_product(stock=5).variants.get()
     b = make_product(stock=1).variants.get()

@@ -140,6 +140,23 @@ def test_bad_signature_is_refused_logged_and_changes_nothing(client, stripe_orde
     assert Payment.objects.count() == 0 and GatewayEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize("position", [0, 8, 63])
+def test_a_signature_with_one_character_changed_is_refused_and_changes_nothing(client, stripe_order, fake_stripe,
+                                                                              position):
+    order, _body = stripe_order
+    payload = succeeded(fake_stripe, order)
+    header = signed_headers(payload)["HTTP_STRIPE_SIGNATURE"]
+    prefix, _sep, signature = header.partition("v1=")
+    changed = "0" if signature[position] != "0" else "1"
+    forged = prefix + "v1=" + signature[:position] + changed + signature[position + 1:]
+    assert len(forged) == len(header)
+    response = post_event(client, payload, {"HTTP_STRIPE_SIGNATURE": forged})
+    assert (response.status_code, response.json()["code"]) == (400, "signature_mismatch")
+    order.refresh_from_db()
+    assert (order.status, order.paid_at) == ("pending_payment", None)
+    assert Payment.objects.count() == 0 and GatewayEvent.objects.count() == 0
+
+
 def test_stale_signature_is_refused(client, stripe_order, fake_stripe):
     order, _body = stripe_order
     payload = succeeded(fake_stripe, order)

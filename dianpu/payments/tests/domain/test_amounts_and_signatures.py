@@ -55,6 +55,56 @@ def test_refused_signatures_say_why(header, now, code):
     assert refused.value.code == code
 
 
+def _one_character_changed(signature: str, position: int) -> str:
+    """The same signature with the character at `position` replaced by another hex digit."""
+    other = "0" if signature[position] != "0" else "1"
+    return signature[:position] + other + signature[position + 1:]
+
+
+@pytest.mark.parametrize("position", [0, 7, 8, 31, 62, 63])
+def test_a_signature_with_one_character_changed_is_refused(position):
+    body = b'{"id": "evt_1"}'
+    good = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000)
+    signature = good.partition("v1=")[2]
+    forged = _one_character_changed(signature, position)
+    assert len(forged) == len(signature) == 64 and forged != signature
+    with pytest.raises(SignatureRefused) as refused:
+        verify_stripe_signature(payload=body, header=f"t=1000,v1={forged}", secret="whsec_x", now=1000)
+    assert refused.value.code == "signature_mismatch"
+
+
+def test_every_single_character_change_of_a_signature_is_refused():
+    body = b'{"id": "evt_1", "amount": 7500}'
+    signature = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000).partition("v1=")[2]
+    accepted = []
+    for position in range(len(signature)):
+        try:
+            verify_stripe_signature(payload=body, header=f"t=1000,v1={_one_character_changed(signature, position)}",
+                                    secret="whsec_x", now=1000)
+            accepted.append(position)
+        except SignatureRefused:
+            pass
+    assert accepted == []
+
+
+def test_a_signature_one_character_short_or_long_is_refused():
+    body = b'{"id": "evt_1"}'
+    signature = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000).partition("v1=")[2]
+    for forged in (signature[:-1], signature + "0"):
+        with pytest.raises(SignatureRefused):
+            verify_stripe_signature(payload=body, header=f"t=1000,v1={forged}", secret="whsec_x", now=1000)
+
+
+def test_a_body_with_one_byte_changed_or_a_timestamp_one_second_off_is_refused():
+    body = b'{"id": "evt_1", "amount": 7500}'
+    header = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000)
+    with pytest.raises(SignatureRefused):
+        verify_stripe_signature(payload=body.replace(b"7500", b"7501"), header=header, secret="whsec_x", now=1000)
+    signature = header.partition("v1=")[2]
+    with pytest.raises(SignatureRefused):
+        verify_stripe_signature(payload=body, header=f"t=1001,v1={signature}", secret="whsec_x", now=1001)
+
+
 def test_signature_older_than_300_seconds_is_stale():
     body = b"{}"
     header = stripe_signature_header(secret="whsec_x", payload=body, timestamp=1000)

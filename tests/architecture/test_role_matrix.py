@@ -1,0 +1,346 @@
+"""Who may use what: every API operation and every console page, and the roles allowed on it.
+
+The table below is the access policy, written down; the test asks the running app, one request
+per role per route (see role_probe.py for how), and fails when the app and the table disagree,
+or when a route exists that the table does not list. A new endpoint or page: add its row here,
+with the roles that need it (the reasoning per role is in docs/guide/staff-and-roles.md).
+
+Values: "everyone" (no sign-in needed), "staff" (any role), "signed" (no role: the caller proves
+itself with a webhook signature, which the probe does not have), or role codes separated by spaces.
+"Allowed" means past the route's own permission check; a route whose actions need more (an order
+transition, a return action, a bulk action) checks that per action, and its app's tests cover it.
+"""
+
+import pytest
+from django.test import Client
+
+from dianpu.accounts.tests.builders import make_staff, token_for
+from dianpu.catalog.tests.builders import make_product
+from dianpu.orders.tests.builders import place_test_order
+
+from .role_probe import (
+    ANONYMOUS, ROLE_CODES, Objects, api_routes, api_verdict, call_api, call_console, console_routes, console_url,
+    console_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+API_ACCESS: dict[str, str] = {
+    "DELETE /api/v1/banned-words/{word}": "owner",
+    "DELETE /api/v1/notification-templates/{kind}/{language}": "owner agent",
+    "DELETE /api/v1/order-review/blacklist/{entry_id}": "owner operator agent",
+    "DELETE /api/v1/products/{slug}": "owner operator",
+    "DELETE /api/v1/shipping-methods/{code}/rates/{rate_id}": "owner operator",
+    "GET /api/v1/affiliates/commissions": "owner marketing",
+    "GET /api/v1/analytics/bestsellers": "owner operator marketing finance",
+    "GET /api/v1/analytics/funnel": "owner operator marketing finance",
+    "GET /api/v1/analytics/sales": "owner operator marketing finance",
+    "GET /api/v1/analytics/summary": "owner operator marketing finance",
+    "GET /api/v1/banned-words": "staff",
+    "GET /api/v1/brands": "staff",
+    "GET /api/v1/campaigns": "owner marketing",
+    "GET /api/v1/campaigns/{campaign_id}/live": "owner marketing",
+    "GET /api/v1/carriers": "everyone",
+    "GET /api/v1/catalog-audit": "staff",
+    "GET /api/v1/categories": "everyone",
+    "GET /api/v1/channel-exports/tracking": "owner operator",
+    "GET /api/v1/coupons": "owner marketing",
+    "GET /api/v1/coupons/{code}": "owner marketing",
+    "GET /api/v1/email-campaigns": "owner marketing",
+    "GET /api/v1/fulfillment/documents/{kind}": "owner warehouse",
+    "GET /api/v1/inventory-sheets/daily": "staff",
+    "GET /api/v1/inventory-sheets/daily.xlsx": "staff",
+    "GET /api/v1/margin-rules": "staff",
+    "GET /api/v1/notification-templates": "owner agent",
+    "GET /api/v1/order-review/blacklist": "owner operator agent",
+    "GET /api/v1/order-review/held": "owner operator agent",
+    "GET /api/v1/order-review/settings": "owner operator agent",
+    "GET /api/v1/orders": "owner operator marketing agent warehouse finance",
+    "GET /api/v1/orders/{number}": "owner operator marketing agent warehouse finance",
+    "GET /api/v1/orders/{number}/refunds": "owner operator marketing agent warehouse finance",
+    "GET /api/v1/payment-methods": "everyone",
+    "GET /api/v1/product-exports": "staff",
+    "GET /api/v1/product-imports": "staff",
+    "GET /api/v1/product-imports/{job_id}": "staff",
+    "GET /api/v1/products": "everyone",
+    "GET /api/v1/products/{slug}": "everyone",
+    "GET /api/v1/products/{slug}/price-history": "staff",
+    "GET /api/v1/promotions": "owner marketing",
+    "GET /api/v1/promotions/{promotion_id}": "owner marketing",
+    "GET /api/v1/purchase-orders": "owner operator warehouse finance",
+    "GET /api/v1/purchase-orders/{number}": "owner operator warehouse finance",
+    "GET /api/v1/purchase-orders/{number}/pdf": "owner operator warehouse finance",
+    "GET /api/v1/replenishment-suggestions": "owner operator warehouse finance",
+    "GET /api/v1/reports/carriers": "owner operator marketing finance",
+    "GET /api/v1/reports/channels": "owner marketing",
+    "GET /api/v1/reports/return-rate": "owner agent warehouse finance",
+    "GET /api/v1/returns": "owner agent warehouse finance",
+    "GET /api/v1/returns/{number}": "owner agent warehouse finance",
+    "GET /api/v1/shipments/exceptions": "owner operator marketing agent warehouse finance",
+    "GET /api/v1/shipping-methods": "everyone",
+    "GET /api/v1/stock-cover": "staff",
+    "GET /api/v1/stock-levels": "staff",
+    "GET /api/v1/stock-levels/{sku}/moves": "staff",
+    "GET /api/v1/stocktakes": "staff",
+    "GET /api/v1/stocktakes/{number}": "staff",
+    "GET /api/v1/stocktakes/{number}/lines": "staff",
+    "GET /api/v1/suppliers": "owner operator warehouse finance",
+    "GET /api/v1/suppliers/{code}": "owner operator warehouse finance",
+    "GET /api/v1/warehouses": "staff",
+    "PATCH /api/v1/brands/{slug}": "owner operator designer",
+    "PATCH /api/v1/coupons/{code}": "owner marketing",
+    "PATCH /api/v1/products/{slug}": "owner operator warehouse designer",
+    "PATCH /api/v1/promotions/{promotion_id}": "owner marketing",
+    "PATCH /api/v1/shipping-methods/{code}": "owner operator",
+    "PATCH /api/v1/suppliers/{code}": "owner operator",
+    "POST /api/v1/ad-spend": "owner marketing",
+    "POST /api/v1/affiliates": "owner marketing",
+    "POST /api/v1/banned-words": "owner",
+    "POST /api/v1/brands": "owner operator designer",
+    "POST /api/v1/campaigns": "owner marketing",
+    "POST /api/v1/campaigns/from-template": "owner marketing",
+    "POST /api/v1/cart/quote": "everyone",
+    "POST /api/v1/channel-imports": "owner operator",
+    "POST /api/v1/checkout": "everyone",
+    "POST /api/v1/coupon-batches": "owner marketing",
+    "POST /api/v1/coupons": "owner marketing",
+    "POST /api/v1/email-campaigns": "owner marketing",
+    "POST /api/v1/order-merges": "owner operator agent",
+    "POST /api/v1/order-review/blacklist": "owner operator agent",
+    "POST /api/v1/orders/{number}/refunds": "owner finance",
+    "POST /api/v1/orders/{number}/release": "owner operator agent",
+    "POST /api/v1/orders/{number}/returns": "owner agent",
+    "POST /api/v1/orders/{number}/split": "owner operator agent",
+    "POST /api/v1/orders/{number}/transitions": "owner operator marketing agent warehouse finance",
+    "POST /api/v1/payments/alipay/notify": "everyone",
+    "POST /api/v1/payments/stripe/webhook": "everyone",
+    "POST /api/v1/product-bulk-actions": "owner operator designer",
+    "POST /api/v1/product-bulk-actions/preview": "staff",
+    "POST /api/v1/product-imports": "owner operator",
+    "POST /api/v1/products": "owner operator",
+    "POST /api/v1/products/{slug}/duplicate": "owner operator",
+    "POST /api/v1/promotions": "owner marketing",
+    "POST /api/v1/promotions/{promotion_id}/end": "owner marketing",
+    "POST /api/v1/purchase-orders": "owner operator",
+    "POST /api/v1/purchase-orders/from-suggestions": "owner operator",
+    "POST /api/v1/purchase-orders/{number}/cancel": "owner operator",
+    "POST /api/v1/purchase-orders/{number}/receipts": "owner warehouse",
+    "POST /api/v1/purchase-orders/{number}/send": "owner operator",
+    "POST /api/v1/returns": "everyone",
+    "POST /api/v1/returns/{number}/approve": "owner agent",
+    "POST /api/v1/returns/{number}/cancel": "owner agent",
+    "POST /api/v1/returns/{number}/close": "owner agent",
+    "POST /api/v1/returns/{number}/exchange-order": "owner agent",
+    "POST /api/v1/returns/{number}/receive": "owner warehouse",
+    "POST /api/v1/returns/{number}/refund": "owner finance",
+    "POST /api/v1/returns/{number}/reject": "owner agent",
+    "POST /api/v1/returns/{number}/shipment": "owner agent",
+    "POST /api/v1/shipping-batches": "owner warehouse",
+    "POST /api/v1/shipping-methods/{code}/rates": "owner operator",
+    "POST /api/v1/shipping-quotes": "everyone",
+    "POST /api/v1/stock-adjustments": "owner operator warehouse",
+    "POST /api/v1/stock-levels/{sku}/safety-stock": "owner operator warehouse",
+    "POST /api/v1/stock-transfers": "owner operator warehouse",
+    "POST /api/v1/stocktakes": "owner operator warehouse",
+    "POST /api/v1/stocktakes/{number}/cancel": "owner operator warehouse",
+    "POST /api/v1/stocktakes/{number}/counts": "owner operator warehouse",
+    "POST /api/v1/stocktakes/{number}/post": "owner operator warehouse",
+    "POST /api/v1/suppliers": "owner operator",
+    "POST /api/v1/suppliers/{code}/prices": "owner operator",
+    "POST /api/v1/tracking/events/import": "owner warehouse",
+    "POST /api/v1/tracking/webhook": "signed",
+    "POST /api/v1/utm-links": "owner marketing",
+    "POST /api/v1/warehouses": "owner operator warehouse",
+    "PUT /api/v1/margin-rules": "owner operator",
+    "PUT /api/v1/notification-templates/{kind}/{language}": "owner agent",
+    "PUT /api/v1/order-review/settings": "owner operator agent",
+    "PUT /api/v1/products/{slug}/images": "owner operator designer",
+    "DELETE /api/v1/banned-words/{word}": "owner",
+}
+
+CONSOLE_ACCESS: dict[str, str] = {
+    "console:accounts:staff-create": "owner",
+    "console:accounts:staff-list": "owner",
+    "console:accounts:staff-roles": "owner",
+    "console:analytics:bestsellers": "owner operator marketing finance",
+    "console:analytics:customers": "owner operator marketing finance",
+    "console:analytics:dashboard": "owner operator marketing finance",
+    "console:analytics:funnel": "owner operator marketing finance",
+    "console:analytics:report-file": "owner operator marketing finance",
+    "console:analytics:report-list": "owner operator marketing finance",
+    "console:analytics:rows": "owner operator marketing finance",
+    "console:analytics:sales": "owner operator marketing finance",
+    "console:analytics:sources": "owner operator marketing finance",
+    "console:audit:entry-list": "owner finance",
+    "console:catalog:banned-word-add": "owner",
+    "console:catalog:banned-word-remove": "owner",
+    "console:catalog:brand-list": "staff",
+    "console:catalog:bulk": "staff",
+    "console:catalog:export": "staff",
+    "console:catalog:import": "owner operator",
+    "console:catalog:import-errors": "staff",
+    "console:catalog:import-job": "staff",
+    "console:catalog:price-rules": "staff",
+    "console:catalog:product-attributes-save": "owner operator designer",
+    "console:catalog:product-create": "owner operator",
+    "console:catalog:product-delete": "owner operator",
+    "console:catalog:product-duplicate": "owner operator",
+    "console:catalog:product-edit": "staff",
+    "console:catalog:product-image-add": "owner operator designer",
+    "console:catalog:product-images-save": "owner operator designer",
+    "console:catalog:product-list": "staff",
+    "console:catalog:product-prices": "staff",
+    "console:catalog:product-prices-save": "owner operator",
+    "console:catalog:product-schedule-save": "owner operator",
+    "console:catalog:seo-audit": "staff",
+    "console:channels:order-import": "owner operator",
+    "console:channels:tracking-export": "owner operator",
+    "console:fulfillment:batch-ship": "owner warehouse",
+    "console:fulfillment:carrier-report": "owner operator marketing finance",
+    "console:fulfillment:document": "owner warehouse",
+    "console:fulfillment:exception-list": "owner operator marketing agent warehouse finance",
+    "console:fulfillment:home": "owner operator marketing agent warehouse finance",
+    "console:fulfillment:method-edit": "owner operator",
+    "console:fulfillment:method-list": "owner operator",
+    "console:fulfillment:pick-list": "owner warehouse",
+    "console:fulfillment:rate-delete": "owner operator",
+    "console:fulfillment:tracking-upload": "owner warehouse",
+    "console:home": "staff",
+    "console:inventory:adjustment-create": "owner operator warehouse",
+    "console:inventory:cover-list": "staff",
+    "console:inventory:daily-sheet": "staff",
+    "console:inventory:daily-sheet-xlsx": "staff",
+    "console:inventory:level-list": "staff",
+    "console:inventory:move-list": "staff",
+    "console:inventory:safety-stock-set": "owner operator warehouse",
+    "console:inventory:stocktake-cancel": "owner operator warehouse",
+    "console:inventory:stocktake-detail": "staff",
+    "console:inventory:stocktake-list": "staff",
+    "console:inventory:stocktake-post": "owner operator warehouse",
+    "console:inventory:transfer-create": "owner operator warehouse",
+    "console:inventory:warehouse-list": "staff",
+    "console:marketing:campaign-list": "owner marketing",
+    "console:marketing:campaign-live": "owner marketing",
+    "console:marketing:campaign-report": "owner marketing",
+    "console:marketing:email-campaigns": "owner marketing",
+    "console:marketing:merchandising": "owner marketing",
+    "console:marketing:traffic": "owner marketing",
+    "console:messaging:template-edit": "owner agent",
+    "console:messaging:template-list": "owner agent",
+    "console:messaging:template-preview": "owner agent",
+    "console:messaging:template-reset": "owner agent",
+    "console:orders:blacklist": "owner operator agent",
+    "console:orders:blacklist-remove": "owner operator agent",
+    "console:orders:order-detail": "owner operator marketing agent warehouse finance",
+    "console:orders:order-list": "owner operator marketing agent warehouse finance",
+    "console:orders:order-merge": "owner operator agent",
+    "console:orders:order-reject": "owner agent",
+    "console:orders:order-release": "owner operator agent",
+    "console:orders:order-split": "owner operator agent",
+    "console:orders:order-transition": "owner operator marketing agent warehouse finance",
+    "console:orders:review-queue": "owner operator agent",
+    "console:orders:review-settings": "owner operator agent",
+    "console:payments:refund-create": "owner finance",
+    "console:promotions:batch-codes": "owner marketing",
+    "console:promotions:coupon-edit": "owner marketing",
+    "console:promotions:coupon-list": "owner marketing",
+    "console:promotions:promotion-create": "owner marketing",
+    "console:promotions:promotion-edit": "owner marketing",
+    "console:promotions:promotion-end": "owner marketing",
+    "console:promotions:promotion-list": "owner marketing",
+    "console:purchasing:order-cancel": "owner operator",
+    "console:purchasing:order-create": "owner operator",
+    "console:purchasing:order-detail": "owner operator warehouse finance",
+    "console:purchasing:order-list": "owner operator warehouse finance",
+    "console:purchasing:order-pdf": "owner operator warehouse finance",
+    "console:purchasing:order-send": "owner operator",
+    "console:purchasing:suggestion-list": "owner operator warehouse finance",
+    "console:purchasing:supplier-detail": "owner operator warehouse finance",
+    "console:purchasing:supplier-list": "owner operator warehouse finance",
+    "console:returns:return-action": "owner agent warehouse finance",
+    "console:returns:return-create": "owner agent",
+    "console:returns:return-detail": "owner agent warehouse finance",
+    "console:returns:return-list": "owner agent warehouse finance",
+    "console:returns:return-report": "owner agent warehouse finance",
+    "console:accounts:staff-create": "owner",
+}
+
+
+def allowed_roles(spec: str) -> set[str]:
+    if spec == "everyone":
+        return {ANONYMOUS, *ROLE_CODES}
+    if spec == "staff":
+        return set(ROLE_CODES)
+    if spec == "signed":
+        return set()
+    roles = set(spec.split())
+    assert roles <= set(ROLE_CODES), f"unknown role in {spec!r}"
+    return roles
+
+
+def spec_of(roles: set[str]) -> str:
+    if roles == {ANONYMOUS, *ROLE_CODES}:
+        return "everyone"
+    if roles == set(ROLE_CODES):
+        return "staff"
+    return " ".join(r for r in ROLE_CODES if r in roles)
+
+
+@pytest.fixture
+def objects(db):
+    product = make_product(name="纯棉T恤", name_en="Cotton T-shirt", price="59.00", stock=5, skus=["TEE-M"])
+    order = place_test_order({"TEE-M": 1})
+    return Objects({"slug": product.slug, "number": order.number, "order_number": order.number, "sku": "TEE-M",
+                    "kind": "order_confirmed", "language": "zh-hans"})
+
+
+def observed(routes, ask) -> dict[str, set[str]]:
+    """route -> roles the app let through."""
+    let_through = {route: set() for route in routes}
+    for role in (ANONYMOUS, *ROLE_CODES):
+        user = None if role == ANONYMOUS else make_staff(role, username=f"matrix-{role}")
+        for route in routes:
+            if ask(route, user) == "allowed":
+                let_through[route].add(role)
+    return let_through
+
+
+def compare(table: dict[str, str], routes: list[str], seen: dict[str, set[str]]) -> list[str]:
+    problems = [f"not in the table: {r!r}: {spec_of(seen[r])!r}," for r in routes if r not in table]
+    problems += [f"in the table but gone: {r!r}" for r in table if r not in routes]
+    for route in routes:
+        if route in table and seen[route] != allowed_roles(table[route]):
+            problems.append(f"{route!r}: table says {table[route]!r}, the app lets through {spec_of(seen[route])!r}")
+    return problems
+
+
+def test_every_api_operation_lets_through_exactly_the_roles_in_the_table(objects):
+    document = Client().get("/api/v1/openapi.json").json()
+    routes = api_routes(document)
+    tokens = {}
+
+    def ask(route, user):
+        token = None
+        if user is not None:
+            token = tokens.setdefault(user.pk, token_for(user))
+        return api_verdict(call_api(Client(), document, route, objects, token))
+
+    problems = compare(API_ACCESS, routes, observed(routes, ask))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_console_page_lets_through_exactly_the_roles_in_the_table(objects):
+    patterns = console_routes()
+    routes = sorted(patterns)
+    clients = {}
+
+    def ask(route, user):
+        key = user.pk if user else None
+        if key not in clients:
+            clients[key] = Client()
+            if user is not None:
+                clients[key].force_login(user)
+        return console_verdict(call_console(clients[key], console_url(patterns[route], objects)))
+
+    problems = compare(CONSOLE_ACCESS, routes, observed(routes, ask))
+    assert not problems, "\n".join(problems)
