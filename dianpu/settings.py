@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dianpu.core.middleware.SecurityHeadersMiddleware",
+    "dianpu.core.middleware.NotFoundAsPageMiddleware",
 ]
 
 ROOT_URLCONF = "dianpu.urls"

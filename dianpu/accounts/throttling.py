@@ -44,6 +44,20 @@ def record_sign_in_success(username: str) -> None:
     ratelimit.forget(ratelimit.SIGN_IN, [ratelimit.account_key(username)])
 
 
+def is_customer_sign_in_refused(login: str, ip: str | None) -> bool:
+    return ratelimit.refused(ratelimit.CUSTOMER_SIGN_IN, _sign_in_keys(login, ip))
+
+
+@transaction.atomic
+def record_customer_sign_in_failure(login: str, ip: str | None) -> None:
+    spent = ratelimit.count(ratelimit.CUSTOMER_SIGN_IN, _sign_in_keys(login, ip))
+    _audit_spent("security.customer_sign_in_throttled", spent, ip, ratelimit.CUSTOMER_SIGN_IN)
+
+
+def record_customer_sign_in_success(login: str) -> None:
+    ratelimit.forget(ratelimit.CUSTOMER_SIGN_IN, [ratelimit.account_key(login)])
+
+
 def is_order_lookup_refused(number: str, ip: str | None) -> bool:
     return ratelimit.refused(ratelimit.ORDER_LOOKUP, _lookup_keys(number, ip))
 

@@ -18,3 +18,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class NotFoundAsPageMiddleware:
+    """A page (console or storefront) that looks up something that is not there answers 404,
+    never 500: a `NotFoundError` that a view lets through becomes Django's 404 page. (The API maps
+    every DomainError itself, in dianpu/api.py.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        from .errors import NotFoundError
+
+        if isinstance(exception, NotFoundError):
+            raise Http404(str(exception.detail)) from exception
+        return None

@@ -40,6 +40,8 @@ ORDER_LOOKUP = Limit("order-lookup", 10, 15 * 60)
 RETURN_REQUESTS = Limit("return-requests", 10, 15 * 60)
 # Console sign-in: wrong passwords per account and per client address.
 SIGN_IN = Limit("sign-in", 10, 15 * 60)
+# Storefront / API customer sign-in: wrong passwords per customer login and per client address.
+CUSTOMER_SIGN_IN = Limit("customer-sign-in", 10, 15 * 60)
 
 
 def client_key(ip: str | None) -> str:

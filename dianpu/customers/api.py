@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
-from dianpu.core import ratelimit
+from dianpu.accounts import throttling
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 
@@ -26,9 +26,6 @@ from .schemas import (
 )
 
 router = Router(tags=["customers"])
-SIGN_IN = "customer-sign-in"
-SIGN_IN_ALLOWED = 20
-SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 
 def _tier_name(code: str) -> str:
@@ -57,13 +54,14 @@ def sign_up(request, payload: SignUpIn):
              summary="A customer token for e-mail (or mobile) and password (401 sign_in_failed)")
 def token(request, payload: TokenIn):
     ip = client_ip(request)
-    if ratelimit.exhausted(SIGN_IN, ip, SIGN_IN_ALLOWED):
+    if throttling.is_customer_sign_in_refused(payload.email, ip):
         raise DomainError(str(MESSAGES["too_many_attempts"]), code="too_many_attempts", status=429)
     try:
         customer = services.authenticate_customer(payload.email, payload.password)
     except DomainError:
-        ratelimit.spend(SIGN_IN, ip, SIGN_IN_WINDOW_SECONDS)
+        throttling.record_customer_sign_in_failure(payload.email, ip)
         raise
+    throttling.record_customer_sign_in_success(payload.email)
     return {"token": services.issue_customer_token(customer)}
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dianpu.core import ratelimit
+from dianpu.accounts import throttling
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.customers import queries as customer_queries
@@ -22,9 +22,6 @@ from dianpu.customers.models import Customer
 
 SESSION_CUSTOMER = "customer_id"
 SESSION_CUSTOMER_HASH = "customer_hash"
-SIGN_IN = "customer-sign-in"
-SIGN_IN_ALLOWED = 20
-SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 
 def current_customer(request) -> Customer | None:
@@ -131,16 +128,17 @@ def sign_in(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if ratelimit.exhausted(SIGN_IN, ip, SIGN_IN_ALLOWED):
+        login = form.cleaned_data["login"]
+        if throttling.is_customer_sign_in_refused(login, ip):
             error = _("尝试次数过多，请 15 分钟后再试。")
         else:
             try:
-                customer = customer_services.authenticate_customer(form.cleaned_data["login"],
-                                                                   form.cleaned_data["password"])
+                customer = customer_services.authenticate_customer(login, form.cleaned_data["password"])
             except DomainError as exc:
-                ratelimit.spend(SIGN_IN, ip, SIGN_IN_WINDOW_SECONDS)
+                throttling.record_customer_sign_in_failure(login, ip)
                 error = str(exc.detail)
             else:
+                throttling.record_customer_sign_in_success(login)
                 sign_in_session(request, customer)
                 from .views import _safe_next
 

@@ -156,9 +156,36 @@ API_ACCESS: dict[str, str] = {
     "PUT /api/v1/order-review/settings": "owner operator agent",
     "PUT /api/v1/products/{slug}/images": "owner operator designer",
     "DELETE /api/v1/banned-words/{word}": "owner",
+    # customers (issue 14): staff who serve or market to customers; export/erase the owner only
+    "GET /api/v1/customer-segments": "owner operator marketing agent",
+    "GET /api/v1/customers": "owner operator marketing agent",
+    "GET /api/v1/customers/{customer_id}": "owner operator marketing agent",
+    "GET /api/v1/customers/{customer_id}/export": "owner",
+    "GET /api/v1/me": "signed",
+    "GET /api/v1/outreach": "owner marketing",
+    "GET /api/v1/surveys/results": "owner operator marketing agent",
+    "POST /api/v1/accounts/signup": "everyone",
+    "POST /api/v1/accounts/token": "signed",
+    "POST /api/v1/customer-segments": "owner marketing",
+    "POST /api/v1/customers/{customer_id}/erase": "owner",
+    "POST /api/v1/customers/{customer_id}/points": "owner marketing",
+    "POST /api/v1/outreach": "owner marketing",
+    # paying again, WeChat Pay's notification (checked by its signature), cancelling an import
+    "POST /api/v1/orders/{number}/payments": "everyone",
+    "POST /api/v1/payments/wechatpay/notify": "everyone",
+    "POST /api/v1/product-imports/{job_id}/cancel": "owner operator",
+    # stopping a parcel in transit (拦截)
+    "POST /api/v1/returns/{number}/intercept": "owner agent",
+    "POST /api/v1/returns/{number}/intercept-failed": "owner agent",
+    "POST /api/v1/returns/{number}/intercepted": "owner agent",
 }
 
 CONSOLE_ACCESS: dict[str, str] = {
+    "console:catalog:import-cancel": "owner operator",
+    "console:customers:customer-detail": "owner operator marketing agent",
+    "console:customers:customer-export": "owner",
+    "console:customers:customer-list": "owner operator marketing agent",
+    "console:customers:segment-list": "owner operator marketing agent",
     "console:accounts:staff-create": "owner",
     "console:accounts:staff-list": "owner",
     "console:accounts:staff-roles": "owner",
