@@ -100,9 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skus", type=int, default=20000)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help="seed the store (once) and stop")
     args = parser.parse_args()
     if setup_django(args.reseed, args.skus):
         seed(args.skus)
+    if args.seed_only:
+        return
     from django.utils import translation
 
     from dianpu.inventory import queries

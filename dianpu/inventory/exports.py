@@ -1,8 +1,14 @@
 """The daily inventory sheet as an XLSX workbook (openpyxl), in the current language."""
 
 import io
-from datetime import date
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import BinaryIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -11,6 +17,16 @@ from openpyxl.utils import get_column_letter
 
 from .messages import ACTION_LABELS
 from .queries import CoverRow
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @ …) is kept as text: a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 ALERT_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -22,14 +38,17 @@ def sheet_headers() -> list[str]:
             _("7日日均销量"), _("可售天数"), _("库龄（天）"), _("近7日退货"), _("库存金额"), _("建议")]
 
 
-def sheet_values(row: CoverRow) -> list:
-    return [row.sku, row.name, row.option_label, row.on_hand, row.reserved, row.available, row.safety_stock,
-            row.sold_yesterday, float(row.velocity), float(row.days_of_cover) if row.days_of_cover is not None else None,
-            row.age_days, row.returns, float(row.stock_value), str(ACTION_LABELS.get(row.action, row.action))]
+def sheet_values(row: CoverRow, labels: dict | None = None) -> list:
+    label = (labels or {}).get(row.action) or str(ACTION_LABELS.get(row.action, row.action))
+    return [neutralize(row.sku), neutralize(row.name), neutralize(row.option_label), row.on_hand, row.reserved,
+            row.available, row.safety_stock, row.sold_yesterday, float(row.velocity),
+            float(row.days_of_cover) if row.days_of_cover is not None else None,
+            row.age_days, row.returns, float(row.stock_value), label]
 
 
-def build_daily_sheet_xlsx(rows: list[CoverRow], day: date) -> bytes:
-    """A write-only workbook (streams rows; fast for 100,000 SKUs)."""
+def build_daily_sheet_xlsx(rows: Iterable[CoverRow], day: date, out: BinaryIO | None = None) -> bytes | None:
+    """A write-only workbook: rows are streamed from `rows` (an iterator) to `out` (a file) in
+    constant memory, whatever the SKU count; without `out` the bytes are returned."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("库存日报")[:31])
     for index, width in enumerate([18, 28, 12, 8, 8, 8, 10, 10, 12, 10, 10, 10, 12, 14], start=1):
@@ -44,17 +63,50 @@ def build_daily_sheet_xlsx(rows: list[CoverRow], day: date) -> bytes:
         cell.font, cell.fill = BOLD, HEADER_FILL
         header.append(cell)
     sheet.append(header)
+    labels = {code: str(label) for code, label in ACTION_LABELS.items()}
+    flagged_cells = {code: WriteOnlyCell(sheet, value=label) for code, label in labels.items() if code != "ok"}
+    for cell in flagged_cells.values():
+        cell.fill = ALERT_FILL
     for row in rows:
-        values = sheet_values(row)
-        if row.action != "ok":
-            flagged = WriteOnlyCell(sheet, value=values[-1])
-            flagged.fill = ALERT_FILL
-            values[-1] = flagged
+        values = sheet_values(row, labels)
+        if row.action in flagged_cells:
+            values[-1] = flagged_cells[row.action]
         sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    if out is not None:
+        book.save(out)
+        return None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def daily_sheet_filename(day: date) -> str:
     return f"inventory-{day.isoformat()}.xlsx"
+
+
+def sheet_file(day: date) -> Path:
+    """Where the worker keeps the sheet of `day` (DATA_DIR/exports/)."""
+    return Path(settings.DATA_DIR) / "exports" / daily_sheet_filename(day)
+
+
+def build_daily_sheet_file(day: date, keep: bool = True):
+    """Build the whole sheet (every SKU, from the maintained summary) into a file, streamed in
+    constant memory. keep: saved as `sheet_file(day)` (written aside, then renamed into place)
+    and its path returned; else an open temporary file, rewound, that vanishes when closed."""
+    from .queries import iter_daily_sheet
+
+    if not keep:
+        handle = tempfile.TemporaryFile()
+        build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
+        handle.seek(0)
+        return handle
+    target = sheet_file(day)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    with open(partial, "wb") as handle:
+        build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
+    os.replace(partial, target)
+    for old in target.parent.glob("inventory-*.xlsx"):  # keep a week of sheets
+        if old.name < daily_sheet_filename(day - timedelta(days=7)):
+            old.unlink(missing_ok=True)
+    return target

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, Sum, Value
+from django.db.models.functions import Greatest
 
 from dianpu.core.errors import NotFoundError
 from dianpu.inventory.domain.cover import DEFAULT_WINDOW
@@ -66,7 +67,9 @@ def get_on_order_by_variant(variant_ids=None) -> dict[int, int]:
     lines = PurchaseOrderLine.objects.filter(purchase_order__status__in=OPEN_STATUSES)
     if variant_ids is not None:
         lines = lines.filter(variant_id__in=list(variant_ids))
-    return {r["variant_id"]: r["n"] for r in lines.values("variant_id").annotate(n=Sum(OUTSTANDING)) if r["n"] > 0}
+    # each line counts what it still brings (an over-received line brings nothing, it takes nothing away)
+    rows = lines.values("variant_id").annotate(n=Sum(Greatest(OUTSTANDING, Value(0))))
+    return {r["variant_id"]: r["n"] for r in rows if r["n"] > 0}
 
 
 def get_preferred_prices(skus=None) -> dict[str, SupplierPrice]:
