@@ -10,7 +10,7 @@ from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_category
 
 from . import queries, services
-from .exports import build_daily_sheet_file, daily_sheet_filename, sheet_file
+from .exports import build_daily_sheet_file, daily_sheet_filename
 from .schemas import (
     AdjustmentIn, CountIn, CountLineOut, CoverList, Ledger, LevelList, LevelOut, PostedOut, SafetyStockIn,
     StocktakeIn, StocktakeOut, StocktakeSummaryOut, TransferIn, TransferOut, WarehouseIn, WarehouseOut,
@@ -172,9 +172,7 @@ def daily_sheet_xlsx(request):
     require_perm(request.auth, roles.VIEW_STOCK)
     services.ensure_stock_summaries_current()
     day = queries.local_today()
-    path = sheet_file(day)
-    handle = open(path, "rb") if path.exists() else build_daily_sheet_file(day, keep=False)  # noqa: SIM115
-    return FileResponse(handle, as_attachment=True, filename=daily_sheet_filename(day),
+    return FileResponse(build_daily_sheet_file(day), as_attachment=True, filename=daily_sheet_filename(day),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

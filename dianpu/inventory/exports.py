@@ -1,14 +1,11 @@
 """The daily inventory sheet as an XLSX workbook (openpyxl), in the current language."""
 
 import io
-import os
 import tempfile
 from collections.abc import Iterable
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 from typing import BinaryIO
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -84,29 +81,12 @@ def daily_sheet_filename(day: date) -> str:
     return f"inventory-{day.isoformat()}.xlsx"
 
 
-def sheet_file(day: date) -> Path:
-    """Where the worker keeps the sheet of `day` (DATA_DIR/exports/)."""
-    return Path(settings.DATA_DIR) / "exports" / daily_sheet_filename(day)
-
-
-def build_daily_sheet_file(day: date, keep: bool = True):
-    """Build the whole sheet (every SKU, from the maintained summary) into a file, streamed in
-    constant memory. keep: saved as `sheet_file(day)` (written aside, then renamed into place)
-    and its path returned; else an open temporary file, rewound, that vanishes when closed."""
+def build_daily_sheet_file(day: date):
+    """The whole sheet (every SKU, from the maintained summary) in an open temporary file,
+    rewound, streamed row by row in constant memory; the file vanishes when closed."""
     from .queries import iter_daily_sheet
 
-    if not keep:
-        handle = tempfile.TemporaryFile()
-        build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
-        handle.seek(0)
-        return handle
-    target = sheet_file(day)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    with open(partial, "wb") as handle:
-        build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
-    os.replace(partial, target)
-    for old in target.parent.glob("inventory-*.xlsx"):  # keep a week of sheets
-        if old.name < daily_sheet_filename(day - timedelta(days=7)):
-            old.unlink(missing_ok=True)
-    return target
+    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
+    handle.seek(0)
+    return handle

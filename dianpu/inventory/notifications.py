@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dianpu.accounts.domain.roles import ADJUST_STOCK
 
-from .exports import build_daily_sheet_file, daily_sheet_filename, sheet_file
+from .exports import build_daily_sheet_file, daily_sheet_filename
 from .queries import count_stock_actions, cover_rows, list_levels_by_id, list_stock_summaries, local_today
 
 ALERT_ROWS = 200  # listed in one alert e-mail; the console lists them all
@@ -24,8 +24,8 @@ def stock_staff_emails() -> list[str]:
 
 
 def send_daily_sheet(day=None) -> int:
-    """Mail the sheet of `day` (default today) with the XLSX of every SKU attached (the file the
-    worker built overnight, or built now); returns the number of recipients."""
+    """Mail the sheet of `day` (default today) with the XLSX of every SKU attached (built by the
+    worker, streamed from the maintained summary); returns the number of recipients."""
     recipients = stock_staff_emails()
     if not recipients:
         return 0
@@ -39,10 +39,8 @@ def send_daily_sheet(day=None) -> int:
         subject = _("库存日报 %(day)s") % {"day": day.isoformat()}
         body = render_to_string("inventory/email/daily_sheet.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        path = sheet_file(day)
-        if not path.exists():
-            path = build_daily_sheet_file(day)
-        message.attach(daily_sheet_filename(day), path.read_bytes(), XLSX_TYPE)
+        with build_daily_sheet_file(day) as sheet:
+            message.attach(daily_sheet_filename(day), sheet.read(), XLSX_TYPE)
     message.send()
     return len(recipients)
 

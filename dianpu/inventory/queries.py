@@ -248,7 +248,7 @@ def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW
     if warehouse is None:
         window = check_window(window)
         rows = list_stock_summaries(search=search, action=action, slow_only=slow_only,
-                                    sort=sort or ("-age" if slow_only else "sku"))
+                                    sort=sort or ("-age" if slow_only else "sku"), window=window)
         page = Paginator(rows, page_size).get_page(page_number)
         return page, cover_rows(page.object_list, window=window)
 
@@ -282,8 +282,25 @@ def check_sort(sort: str) -> tuple[str, bool]:
     return (key, sort.startswith("-")) if key in SUMMARY_SORTS else ("sku", False)
 
 
-def list_stock_summaries(*, search: str = "", action: str = "", slow_only: bool = False, sort: str = "sku"):
-    """Active SKUs' maintained summaries (StockSummary) filtered and sorted in SQL; slice it."""
+def _cover_order(window: int, descending: bool):
+    """Order by days of cover over `window`: the stored (indexed) column for the verdict window,
+    else available × window ÷ units sold, computed in SQL; endless cover (nothing sold) last."""
+    if window == VERDICT_WINDOW:
+        return None
+    from django.db.models import Case, FloatField, When
+    from django.db.models.functions import Cast
+
+    sold = F(f"sold_{window}")
+    cover = Case(When(**{f"sold_{window}__gt": 0},
+                      then=Cast(F("available") * window, FloatField()) / Cast(sold, FloatField())),
+                 default=None, output_field=FloatField())
+    return (cover.desc(nulls_first=True) if descending else cover.asc(nulls_last=True)), "variant__sku"
+
+
+def list_stock_summaries(*, search: str = "", action: str = "", slow_only: bool = False, sort: str = "sku",
+                         window: int = VERDICT_WINDOW):
+    """Active SKUs' maintained summaries (StockSummary) filtered and sorted in SQL; slice it.
+    `window` is the one whose figures the page shows (sorting by cover sorts by those)."""
     rows = StockSummary.objects.filter(variant__is_active=True)
     if search:
         rows = rows.filter(Q(variant__sku__icontains=search) | Q(variant__barcode=search)
@@ -293,7 +310,8 @@ def list_stock_summaries(*, search: str = "", action: str = "", slow_only: bool 
     if slow_only:
         rows = rows.filter(is_slow=True)
     key, descending = check_sort(sort)
-    return rows.select_related("variant__product").order_by(*SUMMARY_SORTS[key][1 if descending else 0])
+    order = (_cover_order(window, descending) if key == "cover" else None) or SUMMARY_SORTS[key][1 if descending else 0]
+    return rows.select_related("variant__product").order_by(*order)
 
 
 def count_stock_actions() -> dict[str, int]:
@@ -346,7 +364,8 @@ SHEET_WINDOW = 7
 def iter_daily_sheet(*, search: str = "", action: str = "", sort: str = "sku"):
     """The daily inventory sheet (库存日报) row by row from the maintained summary: stock, sold
     yesterday, 7-day velocity and cover, returns of the last 7 days and the verdict, per SKU."""
-    return iter_cover_rows(list_stock_summaries(search=search, action=action, sort=sort), window=SHEET_WINDOW)
+    return iter_cover_rows(list_stock_summaries(search=search, action=action, sort=sort, window=SHEET_WINDOW),
+                           window=SHEET_WINDOW)
 
 
 def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = None) -> list[CoverRow]:

@@ -1,6 +1,6 @@
 """Stock tasks for the worker: low-stock alerts (every 15 minutes, once per crossing), the
-nightly roll of the per-SKU summary followed by today's sheet file (00:05 shop time) and the
-morning inventory sheet e-mail (daily at INVENTORY_SHEET_HOUR, shop time)."""
+nightly roll of the per-SKU summary (00:05 shop time) and the morning inventory sheet e-mail
+with its XLSX (daily at INVENTORY_SHEET_HOUR, shop time)."""
 
 from datetime import datetime, timedelta
 
@@ -10,8 +10,6 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from . import notifications, services
-from .exports import build_daily_sheet_file
-from .queries import local_today
 
 
 def _utc_hour(local_hour: int) -> int:
@@ -35,6 +33,5 @@ def send_daily_inventory_sheet() -> None:
 
 @db_periodic_task(crontab(minute="5", hour=str(_utc_hour(0))))
 def roll_stock_summaries() -> None:
-    """Sales windows move on a day; every SKU re-judged; the XLSX of the whole sheet built."""
+    """Sales windows move on a day; every SKU re-judged."""
     services.roll_stock_summaries()
-    build_daily_sheet_file(local_today())

@@ -17,7 +17,7 @@ from dianpu.core.exports import Column, Table, export_response, local_time, want
 from dianpu.core.http import client_ip
 from dianpu.inventory import queries, services
 from dianpu.inventory.domain.cover import DEFAULT_WINDOW, VERDICT_WINDOW
-from dianpu.inventory.exports import build_daily_sheet_file, daily_sheet_filename, sheet_file
+from dianpu.inventory.exports import build_daily_sheet_file, daily_sheet_filename
 from dianpu.inventory.messages import ACTION_LABELS
 from dianpu.inventory.models import Stocktake
 
@@ -185,7 +185,7 @@ def _cover_table(window, c) -> Table:
         if warehouse is None:
             yield from queries.iter_cover_rows(queries.list_stock_summaries(
                 search=search, action=c.get("action") or "", slow_only=slow,
-                sort=c.get("sort") or ("-age" if slow else "sku")), window=window)
+                sort=c.get("sort") or ("-age" if slow else "sku"), window=window), window=window)
         elif slow:
             yield from queries.list_cover(window=window, warehouse=warehouse, search=search, slow_only=True)
         else:
@@ -250,13 +250,10 @@ def daily_sheet(request):
 
 @staff_permission_required(roles.VIEW_STOCK)
 def daily_sheet_xlsx(request):
-    """Today's sheet as the worker built it (kept under DATA_DIR), or built now, streamed to a
-    temporary file in constant memory, when the worker has not made today's yet."""
+    """Today's sheet of every SKU, streamed through a temporary file in constant memory."""
     services.ensure_stock_summaries_current()
     day = queries.local_today()
-    path = sheet_file(day)
-    handle = open(path, "rb") if path.exists() else build_daily_sheet_file(day, keep=False)  # noqa: SIM115
-    return FileResponse(handle, as_attachment=True, filename=daily_sheet_filename(day),
+    return FileResponse(build_daily_sheet_file(day), as_attachment=True, filename=daily_sheet_filename(day),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
