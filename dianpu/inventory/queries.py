@@ -322,40 +322,41 @@ def count_stock_actions() -> dict[str, int]:
             .values("action").annotate(n=Count("pk")).order_by()}
 
 
+ROW_FIELDS = ("variant_id", "variant__sku", "variant__product__name", "variant__options", "variant__cost_price",
+              "on_hand", "reserved", "available", "safety_stock", "sold_yesterday", "sold_7", "sold_14", "sold_30",
+              "returned_7", "oldest_unit_on", "action")
+
+
+def _cover_row(values: tuple, window: int, today: date, clearance: bool = True) -> CoverRow:
+    (variant_id, sku, name, options, cost_price, on_hand, reserved, available, safety_stock, sold_yesterday,
+     sold_7, sold_14, sold_30, returned_7, oldest, action) = values
+    sold = sold_7 if window == 7 else sold_14 if window == 14 else sold_30
+    velocity = calculate_velocity(sold, window)
+    age = None if oldest is None else max(0, (today - oldest).days)
+    percent = classify_sku(available=available, safety_stock=safety_stock, sold_in_verdict_window=sold_30,
+                           age_days=age).clearance_percent if clearance else 0
+    return CoverRow(
+        variant_id=variant_id, sku=sku, name=name, option_label=_option_label(options), on_hand=on_hand,
+        reserved=reserved, available=available, safety_stock=safety_stock, sold_in_window=sold, velocity=velocity,
+        days_of_cover=calculate_days_of_cover(available, velocity), age_days=age, action=action,
+        clearance_percent=percent, sold_yesterday=sold_yesterday, returns=returned_7,
+        cost_price=cost_price)
+
+
 def cover_rows(summaries, *, window: int = DEFAULT_WINDOW, today: date | None = None) -> list[CoverRow]:
-    """CoverRows (figures over `window`, the verdict as maintained) for summary rows."""
+    """CoverRows (figures over `window`, the verdict as maintained) for a (sliced) summary query."""
     window = check_window(window)
     today = today or local_today()
-    rows = []
-    for s in summaries:
-        v = s.variant
-        sold = {7: s.sold_7, 14: s.sold_14, 30: s.sold_30}[window]
-        velocity = calculate_velocity(sold, window)
-        age = None if s.oldest_unit_on is None else max(0, (today - s.oldest_unit_on).days)
-        verdict = classify_sku(available=s.available, safety_stock=s.safety_stock, sold_in_verdict_window=s.sold_30,
-                               age_days=age)
-        rows.append(CoverRow(
-            variant_id=s.variant_id, sku=v.sku, name=v.product.name, option_label=_option_label(v.options),
-            on_hand=s.on_hand, reserved=s.reserved, available=s.available, safety_stock=s.safety_stock,
-            sold_in_window=sold, velocity=velocity, days_of_cover=calculate_days_of_cover(s.available, velocity),
-            age_days=age, action=s.action, clearance_percent=verdict.clearance_percent,
-            sold_yesterday=s.sold_yesterday, returns=s.returned_7, cost_price=v.cost_price))
-    return rows
+    return [_cover_row(values, window, today) for values in summaries.values_list(*ROW_FIELDS)]
 
 
-def iter_cover_rows(summaries, *, window: int = DEFAULT_WINDOW, chunk: int = 2000):
-    """Every row of a summary query as CoverRows, `chunk` at a time (keyset on the variant id):
-    constant memory for a 100,000-SKU export."""
+def iter_cover_rows(summaries, *, window: int = DEFAULT_WINDOW, chunk: int = 2000, clearance: bool = True):
+    """Every row of a summary query as CoverRows, streamed from the database `chunk` rows at a
+    time: constant memory for a 100,000-SKU export (`clearance`: also the suggested markdown)."""
+    window = check_window(window)
     today = local_today()
-    ids = list(summaries.values_list("variant_id", flat=True))  # the order, as ints only
-    for start in range(0, len(ids), chunk):
-        part = ids[start: start + chunk]
-        by_id = {r.variant_id: r for r in cover_rows(StockSummary.objects.select_related("variant__product")
-                                                     .filter(variant_id__in=part),
-                                                     window=window, today=today)}
-        for variant_id in part:
-            if variant_id in by_id:
-                yield by_id[variant_id]
+    for values in summaries.values_list(*ROW_FIELDS).iterator(chunk_size=chunk):
+        yield _cover_row(values, window, today, clearance)
 
 
 SHEET_WINDOW = 7
@@ -365,7 +366,7 @@ def iter_daily_sheet(*, search: str = "", action: str = "", sort: str = "sku"):
     """The daily inventory sheet (库存日报) row by row from the maintained summary: stock, sold
     yesterday, 7-day velocity and cover, returns of the last 7 days and the verdict, per SKU."""
     return iter_cover_rows(list_stock_summaries(search=search, action=action, sort=sort, window=SHEET_WINDOW),
-                           window=SHEET_WINDOW)
+                           window=SHEET_WINDOW, clearance=False)
 
 
 def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = None) -> list[CoverRow]:
