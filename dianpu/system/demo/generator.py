@@ -53,6 +53,7 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
+                      "inventory.StockSummary", "inventory.DailySkuSales",
                       "orders.ReviewSettings")
 
 
@@ -183,7 +184,8 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     build = _DemoBuild(options, progress)
     phases = {}
     try:
-        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing"):
+        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing",
+                      "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -382,6 +384,13 @@ class _DemoBuild:
         rebuild_rollups()
         bar.update(1)
         bar.close()
+
+    def stock_summaries(self) -> None:
+        """The per-SKU stock summary, from the stock and ledger rows written in bulk above."""
+        from dianpu.inventory.services import rebuild_stock_summaries
+        from dianpu.purchasing.queries import get_on_order_by_variant
+
+        rebuild_stock_summaries(on_order=get_on_order_by_variant())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
