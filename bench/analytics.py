@@ -73,15 +73,18 @@ def seed(args):
 
     order_cols = [f.column for f in Order._meta.concrete_fields if not f.primary_key]
     defaults = {f.column: f.get_default() for f in Order._meta.concrete_fields if not f.primary_key}
+    # JSON fields added since (their defaults are dicts/lists) are written as their JSON text
+    defaults = {c: json.dumps(v) if isinstance(v, (dict, list)) else v for c, v in defaults.items()}
     defaults.update({"hold_reasons": "[]", "customer_id": None, "ip_address": None, "pays_on_delivery": 0,
                      "discount_total": "0.00", "currency": "CNY", "language": "zh-hans", "channel": "web",
                      "ship_country": "CN"})
     order_sql = f'INSERT INTO orders_order ({", ".join(order_cols)}) VALUES ({", ".join(["%s"] * len(order_cols))})'
     line_sql = ("INSERT INTO orders_orderline (order_id, variant_id, product_id_snapshot, sku, product_name, "
-                "variant_label, unit_price, quantity, line_total) VALUES (%s, NULL, %s, %s, %s, '', %s, %s, %s)")
+                "variant_label, unit_price, quantity, line_total, discount_total) "
+                "VALUES (%s, NULL, %s, %s, %s, '', %s, %s, %s, 0)")
     refund_sql = ("INSERT INTO payments_refund (order_id, payment_id, gateway, amount, shipping_amount, reason, status, "
-                  "reference, manual, created_by_id, created_at) VALUES (%s, NULL, 'alipay', %s, 0, '', 'succeeded', "
-                  "'', 0, NULL, %s)")
+                  "reference, manual, created_by_id, created_at, idempotency_key) VALUES (%s, NULL, 'alipay', %s, 0, '', "
+                  "'succeeded', '', 0, NULL, %s, 'bench-' || %s)")
     customers = max(1, args.orders // 3)
     bar = progress("orders", args.orders)
     chunk = 50_000
@@ -118,7 +121,8 @@ def seed(args):
             orders.append([row[c] for c in order_cols])
             if paid and status != "pending_payment" and rng.random() < 0.04:
                 refunds.append((order_id, str(min(subtotal, Decimal("50.00"))),
-                                utc_text(placed + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(24)))))
+                                utc_text(placed + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(24))),
+                                order_id))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(order_sql, orders)
             cursor.executemany(line_sql, lines)

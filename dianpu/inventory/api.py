@@ -1,7 +1,7 @@
 """Staff stock endpoints: warehouses, levels, the ledger, transfers, adjustments, safety stock,
 days of cover and slow movers, the daily sheet (JSON and XLSX), stocktakes."""
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from ninja import Query, Router, Schema, Status
 
 from dianpu.core.bounds import PageNumber
@@ -11,7 +11,7 @@ from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_category
 
 from . import queries, services
-from .exports import build_daily_sheet_xlsx, daily_sheet_filename
+from .exports import build_daily_sheet_file, daily_sheet_filename
 from .schemas import (
     AdjustmentIn, CountIn, CountLineOut, CoverList, Ledger, LevelList, LevelOut, PostedOut, SafetyStockIn,
     StocktakeIn, StocktakeOut, StocktakeSummaryOut, TransferIn, TransferOut, WarehouseIn, WarehouseOut,
@@ -64,6 +64,7 @@ class LevelFilters(Schema):
             summary="Stock per SKU per warehouse: on hand, reserved, available, safety stock (filters, low only)")
 def list_levels(request, filters: Query[LevelFilters]):
     require_perm(request.auth, roles.VIEW_STOCK)
+    services.ensure_stock_summaries_current()
     warehouse = queries.get_warehouse(filters.warehouse) if filters.warehouse else None
     levels = queries.list_levels(warehouse=warehouse, search=filters.search, low_only=filters.low_only)
     rows, page = _page(levels, filters.page, filters.page_size)
@@ -147,6 +148,7 @@ def cover_out(r) -> dict:
             summary="Days of cover (可售天数) per SKU from sales velocity over 7/14/30 days; slow movers and overstock")
 def list_cover(request, filters: Query[CoverFilters]):
     require_perm(request.auth, roles.VIEW_STOCK)
+    services.ensure_stock_summaries_current()
     warehouse = queries.get_warehouse(filters.warehouse) if filters.warehouse else None
     page, rows = queries.page_cover(page_number=max(1, filters.page), page_size=max(1, min(filters.page_size, MAX_PAGE)),
                                     window=queries.check_window(filters.window), warehouse=warehouse,
@@ -159,6 +161,7 @@ def list_cover(request, filters: Query[CoverFilters]):
             summary="Today's inventory sheet: stock, sold yesterday, 7-day velocity, days of cover, returns, action")
 def daily_sheet(request, page: PageNumber = 1, page_size: int = 100):
     require_perm(request.auth, roles.VIEW_STOCK)
+    services.ensure_stock_summaries_current()
     found, rows = queries.page_cover(page_number=max(1, page), page_size=max(1, min(page_size, MAX_PAGE)), window=7)
     return {"window": 7, "items": [cover_out(r) for r in rows], "count": found.paginator.count, "page": found.number}
 
@@ -168,11 +171,10 @@ def daily_sheet(request, page: PageNumber = 1, page_size: int = 100):
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
 def daily_sheet_xlsx(request):
     require_perm(request.auth, roles.VIEW_STOCK)
+    services.ensure_stock_summaries_current()
     day = queries.local_today()
-    response = HttpResponse(build_daily_sheet_xlsx(queries.build_daily_sheet(today=day), day),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{daily_sheet_filename(day)}"'
-    return response
+    return FileResponse(build_daily_sheet_file(day), as_attachment=True, filename=daily_sheet_filename(day),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- stocktakes ---------------------------------------------------------------------------------

@@ -134,3 +134,49 @@ class StocktakeLine(models.Model):
     @property
     def variance(self) -> int | None:
         return None if self.counted is None else self.counted - self.expected
+
+
+class StockSummary(models.Model):
+    """The maintained per-SKU figures the catalogue-wide stock pages read (over all warehouses).
+
+    Kept current in the same transaction as every stock move by inventory.services (relative
+    UPDATEs: on hand, reserved, available, safety stock, last sale, FIFO age, the verdict) and
+    by purchasing.services (on order); the sales windows end at the start of `rolled_on` and are
+    rolled each night by the worker from `DailySkuSales`. `dianpu rebuild-stock-summaries`
+    recomputes every row from the raw tables. Written only by inventory/summaries.py."""
+
+    variant = models.OneToOneField("catalog.Variant", primary_key=True, on_delete=models.CASCADE,
+                                   related_name="stock_summary")
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    available = models.IntegerField(default=0, db_index=True)
+    safety_stock = models.IntegerField(default=0)
+    on_order = models.IntegerField(default=0)
+    sold_yesterday = models.IntegerField(default=0)
+    sold_7 = models.IntegerField(default=0, db_index=True)
+    sold_14 = models.IntegerField(default=0)
+    sold_30 = models.IntegerField(default=0, db_index=True)
+    returned_7 = models.IntegerField(default=0)
+    last_sale_at = models.DateTimeField(null=True, blank=True)
+    oldest_unit_on = models.DateField(null=True, blank=True, db_index=True)  # FIFO: the oldest unit on hand came in
+    days_of_cover = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=10, default="ok", db_index=True)
+    is_slow = models.BooleanField(default=False, db_index=True)
+    rolled_on = models.DateField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("库存汇总")
+
+
+class DailySkuSales(models.Model):
+    """Units sold (sale moves) and returned (return moves) per SKU per shop day: the buckets the
+    nightly roll sums into the 7/14/30-day windows of StockSummary. Days older than the longest
+    window are deleted by the roll."""
+
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(db_index=True)
+    sold = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["variant", "day"], name="one_sales_bucket_per_sku_and_day")]

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from dianpu.accounts.domain.roles import ADJUST_STOCK
 
-from .exports import build_daily_sheet_xlsx, daily_sheet_filename
-from .queries import build_daily_sheet, list_levels_by_id, local_today
+from .exports import build_daily_sheet_file, daily_sheet_filename
+from .queries import count_stock_actions, cover_rows, list_levels_by_id, list_stock_summaries, local_today
 
 ALERT_ROWS = 200  # listed in one alert e-mail; the console lists them all
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,25 +24,23 @@ def stock_staff_emails() -> list[str]:
 
 
 def send_daily_sheet(day=None) -> int:
-    """Build the sheet for `day` (default today) and mail it with the XLSX attached; returns
-    the number of recipients."""
+    """Mail the sheet of `day` (default today) with the XLSX of every SKU attached (built by the
+    worker, streamed from the maintained summary); returns the number of recipients."""
     recipients = stock_staff_emails()
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         day = day or local_today()
-        rows = build_daily_sheet(today=day)
-        counts = {}
-        for row in rows:
-            counts[row.action] = counts.get(row.action, 0) + 1
-        context = {"day": day, "shop_name": settings.SHOP_NAME, "skus": len(rows), "counts": counts,
-                   "restock": [r for r in rows if r.action == "restock"][:20],
-                   "clear": [r for r in rows if r.action == "clear"][:20],
+        counts = count_stock_actions()
+        context = {"day": day, "shop_name": settings.SHOP_NAME, "skus": sum(counts.values()), "counts": counts,
+                   "restock": cover_rows(list_stock_summaries(action="restock", sort="cover")[:20], window=7),
+                   "clear": cover_rows(list_stock_summaries(action="clear", sort="-age")[:20], window=7),
                    "url": f"{settings.SITE_URL}/console/inventory/daily/"}
         subject = _("库存日报 %(day)s") % {"day": day.isoformat()}
         body = render_to_string("inventory/email/daily_sheet.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        message.attach(daily_sheet_filename(day), build_daily_sheet_xlsx(rows, day), XLSX_TYPE)
+        with build_daily_sheet_file(day) as sheet:
+            message.attach(daily_sheet_filename(day), sheet.read(), XLSX_TYPE)
     message.send()
     return len(recipients)
 

@@ -13,12 +13,12 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 
 from .domain.cover import (
-    DEFAULT_WINDOW, WINDOWS, CoverFacts, calculate_clearance_discount_percent, calculate_days_of_cover,
-    calculate_stock_age, calculate_velocity, is_slow_or_overstock, suggest_action,
+    DEFAULT_WINDOW, VERDICT_WINDOW, WINDOWS, calculate_days_of_cover, calculate_stock_age, calculate_velocity,
+    classify_sku,
 )
 from .domain.stocktake import Variance, summarize_variances
 from .messages import MESSAGES
-from .models import StockLevel, StockMove, Stocktake, StocktakeLine, Warehouse
+from .models import StockLevel, StockMove, StockSummary, Stocktake, StocktakeLine, Warehouse
 
 
 def get_available_by_variant(variant_ids) -> dict[int, int]:
@@ -203,6 +203,8 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock"))}
     start_today = _start_of(today)
     sold = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=window)), start_today)
+    sold_verdict = (sold if window == VERDICT_WINDOW else _units_by_variant(
+        moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=VERDICT_WINDOW)), start_today))
     yesterday = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=1)), start_today)
     returns = _units_by_variant(moves, StockMove.Kind.RETURN, _start_of(today - timedelta(days=7)), start_today, 1)
     variant_list = list(variants.values_list("pk", "sku", "product__name", "options", "cost_price"))
@@ -215,15 +217,15 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         velocity = calculate_velocity(sold.get(pk, 0), window)
         cover = calculate_days_of_cover(available, velocity)
         age = calculate_stock_age(s["on_hand"], inbound.get(pk, []), today)
-        facts = CoverFacts(available, s["safety"], velocity, cover, age)
-        slow = is_slow_or_overstock(facts)
-        if slow_only and not slow:
+        verdict = classify_sku(available=available, safety_stock=s["safety"],
+                               sold_in_verdict_window=sold_verdict.get(pk, 0), age_days=age)
+        if slow_only and not verdict.is_slow:
             continue
         rows.append(CoverRow(
             variant_id=pk, sku=sku, name=name, option_label=_option_label(options), on_hand=s["on_hand"],
             reserved=s["reserved"], available=available, safety_stock=s["safety"],
             sold_in_window=sold.get(pk, 0), velocity=velocity, days_of_cover=cover, age_days=age,
-            action=suggest_action(facts), clearance_percent=calculate_clearance_discount_percent(cover, age) if slow else 0,
+            action=verdict.action, clearance_percent=verdict.clearance_percent,
             sold_yesterday=yesterday.get(pk, 0), returns=returns.get(pk, 0), cost_price=cost_price))
     if slow_only:
         rows.sort(key=lambda r: (-(r.age_days or 0), r.sku))
@@ -236,10 +238,19 @@ def list_cover_variant_ids(search: str = "") -> list[int]:
 
 
 def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW,
-               warehouse: Warehouse | None = None, search: str = "", slow_only: bool = False):
-    """One page of `list_cover` for a console or API list: (page, rows). Without `slow_only`
-    only the page's SKUs are computed; slow movers need every SKU to be looked at."""
+               warehouse: Warehouse | None = None, search: str = "", slow_only: bool = False, action: str = "",
+               sort: str = ""):
+    """One page of days of cover for a console or API list: (page, rows). Over all warehouses it
+    reads the maintained summary (filtered, sorted and paged in SQL); for one warehouse the
+    page's SKUs are computed from the ledger (slow movers of one warehouse look at every SKU)."""
     from django.core.paginator import Paginator
+
+    if warehouse is None:
+        window = check_window(window)
+        rows = list_stock_summaries(search=search, action=action, slow_only=slow_only,
+                                    sort=sort or ("-age" if slow_only else "sku"), window=window)
+        page = Paginator(rows, page_size).get_page(page_number)
+        return page, cover_rows(page.object_list, window=window)
 
     if slow_only:
         page = Paginator(list_cover(window=window, warehouse=warehouse, search=search, slow_only=True),
@@ -250,33 +261,124 @@ def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW
     return page, rows
 
 
+# --- the same figures from the maintained summary (catalogue-wide pages) -------------------------
+
+SUMMARY_SORTS = {
+    # key: (ascending order, descending order) on indexed summary columns (then SKU)
+    "sku": (("variant__sku",), ("-variant__sku",)),
+    "available": (("available", "variant__sku"), ("-available", "variant__sku")),
+    "cover": ((F("days_of_cover").asc(nulls_last=True), "variant__sku"),
+              (F("days_of_cover").desc(nulls_first=True), "variant__sku")),
+    "sold": (("sold_30", "variant__sku"), ("-sold_30", "variant__sku")),
+    "sold_7": (("sold_7", "variant__sku"), ("-sold_7", "variant__sku")),
+    "age": ((F("oldest_unit_on").desc(nulls_last=True), "variant__sku"),
+            (F("oldest_unit_on").asc(nulls_last=True), "variant__sku")),
+}
+
+
+def check_sort(sort: str) -> tuple[str, bool]:
+    """'cover' or '-cover' -> ('cover', descending); unknown keys sort by SKU."""
+    key = (sort or "").lstrip("-")
+    return (key, sort.startswith("-")) if key in SUMMARY_SORTS else ("sku", False)
+
+
+def _cover_order(window: int, descending: bool):
+    """Order by days of cover over `window`: the stored (indexed) column for the verdict window,
+    else available × window ÷ units sold, computed in SQL; endless cover (nothing sold) last."""
+    if window == VERDICT_WINDOW:
+        return None
+    from django.db.models import Case, FloatField, When
+    from django.db.models.functions import Cast
+
+    sold = F(f"sold_{window}")
+    cover = Case(When(**{f"sold_{window}__gt": 0},
+                      then=Cast(F("available") * window, FloatField()) / Cast(sold, FloatField())),
+                 default=None, output_field=FloatField())
+    return (cover.desc(nulls_first=True) if descending else cover.asc(nulls_last=True)), "variant__sku"
+
+
+def list_stock_summaries(*, search: str = "", action: str = "", slow_only: bool = False, sort: str = "sku",
+                         window: int = VERDICT_WINDOW):
+    """Active SKUs' maintained summaries (StockSummary) filtered and sorted in SQL; slice it.
+    `window` is the one whose figures the page shows (sorting by cover sorts by those)."""
+    rows = StockSummary.objects.filter(variant__is_active=True)
+    if search:
+        rows = rows.filter(Q(variant__sku__icontains=search) | Q(variant__barcode=search)
+                           | Q(variant__product__name__icontains=search))
+    if action:
+        rows = rows.filter(action=action)
+    if slow_only:
+        rows = rows.filter(is_slow=True)
+    key, descending = check_sort(sort)
+    order = (_cover_order(window, descending) if key == "cover" else None) or SUMMARY_SORTS[key][1 if descending else 0]
+    return rows.select_related("variant__product").order_by(*order)
+
+
+def count_stock_actions() -> dict[str, int]:
+    """How many active SKUs get each verdict (the summary cards): one indexed GROUP BY."""
+    from django.db.models import Count
+
+    return {r["action"]: r["n"] for r in StockSummary.objects.filter(variant__is_active=True)
+            .values("action").annotate(n=Count("pk")).order_by()}
+
+
+ROW_FIELDS = ("variant_id", "variant__sku", "variant__product__name", "variant__options", "variant__cost_price",
+              "on_hand", "reserved", "available", "safety_stock", "sold_yesterday", "sold_7", "sold_14", "sold_30",
+              "returned_7", "oldest_unit_on", "action")
+
+
+def _cover_row(values: tuple, window: int, today: date, clearance: bool = True) -> CoverRow:
+    (variant_id, sku, name, options, cost_price, on_hand, reserved, available, safety_stock, sold_yesterday,
+     sold_7, sold_14, sold_30, returned_7, oldest, action) = values
+    sold = sold_7 if window == 7 else sold_14 if window == 14 else sold_30
+    velocity = calculate_velocity(sold, window)
+    age = None if oldest is None else max(0, (today - oldest).days)
+    percent = classify_sku(available=available, safety_stock=safety_stock, sold_in_verdict_window=sold_30,
+                           age_days=age).clearance_percent if clearance else 0
+    return CoverRow(
+        variant_id=variant_id, sku=sku, name=name, option_label=_option_label(options), on_hand=on_hand,
+        reserved=reserved, available=available, safety_stock=safety_stock, sold_in_window=sold, velocity=velocity,
+        days_of_cover=calculate_days_of_cover(available, velocity), age_days=age, action=action,
+        clearance_percent=percent, sold_yesterday=sold_yesterday, returns=returned_7,
+        cost_price=cost_price)
+
+
+def cover_rows(summaries, *, window: int = DEFAULT_WINDOW, today: date | None = None) -> list[CoverRow]:
+    """CoverRows (figures over `window`, the verdict as maintained) for a (sliced) summary query."""
+    window = check_window(window)
+    today = today or local_today()
+    return [_cover_row(values, window, today) for values in summaries.values_list(*ROW_FIELDS)]
+
+
+def iter_cover_rows(summaries, *, window: int = DEFAULT_WINDOW, chunk: int = 2000, clearance: bool = True):
+    """Every row of a summary query as CoverRows, streamed from the database `chunk` rows at a
+    time: constant memory for a 100,000-SKU export (`clearance`: also the suggested markdown)."""
+    window = check_window(window)
+    today = local_today()
+    for values in summaries.values_list(*ROW_FIELDS).iterator(chunk_size=chunk):
+        yield _cover_row(values, window, today, clearance)
+
+
+SHEET_WINDOW = 7
+
+
+def iter_daily_sheet(*, search: str = "", action: str = "", sort: str = "sku"):
+    """The daily inventory sheet (库存日报) row by row from the maintained summary: stock, sold
+    yesterday, 7-day velocity and cover, returns of the last 7 days and the verdict, per SKU."""
+    return iter_cover_rows(list_stock_summaries(search=search, action=action, sort=sort, window=SHEET_WINDOW),
+                           window=SHEET_WINDOW, clearance=False)
+
+
 def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = None) -> list[CoverRow]:
-    """The daily inventory sheet (库存日报): stock, sold yesterday, 7-day velocity, days of cover,
-    returns of the last 7 days and the suggested action, per SKU."""
-    return list_cover(window=7, warehouse=warehouse, today=today)
-
-
-SHEET_COUNTS_SECONDS = 600
+    """The daily sheet as a list (small shops, tests); for one warehouse, from the ledger."""
+    if warehouse is not None:
+        return list_cover(window=SHEET_WINDOW, warehouse=warehouse, today=today)
+    return list(iter_daily_sheet())
 
 
 def count_daily_sheet_actions(today: date | None = None) -> dict[str, int]:
-    """How many SKUs of today's sheet get each suggestion. Every SKU must be looked at, so the
-    counts are cached (a 100,000-SKU sheet takes seconds to build) until the ledger moves, or for
-    ten minutes at most (a safety-stock change shows within that)."""
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    today = today or local_today()
-    last_move = StockMove.objects.aggregate(n=Max("id"))["n"] or 0
-
-    def count() -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in build_daily_sheet(today=today):
-            counts[row.action] = counts.get(row.action, 0) + 1
-        return counts
-
-    key = f"inventory:sheet-actions:{today.isoformat()}:{last_move}:{Variant.objects.count()}"
-    return cache.get_or_set(key, count, SHEET_COUNTS_SECONDS)
+    """How many SKUs of today's sheet get each verdict (from the maintained summary)."""
+    return count_stock_actions()
 
 
 # --- stocktake --------------------------------------------------------------------------------
@@ -313,3 +415,36 @@ def get_variance_report(stocktake: Stocktake) -> dict:
         "lines": [{"line": ln, "variance": v} for ln, v in zip(lines, variances) if v.units],
         "uncounted": StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=True).count(),
     }
+
+
+# --- the maintained summary against the raw tables ---------------------------------------------
+
+def list_summary_drift(*, on_order: dict[int, int] | None = None, today: date | None = None) -> list[tuple]:
+    """Every difference between the maintained StockSummary and the same figures recomputed
+    from stock levels and the ledger (`list_cover`): (sku, field, kept, raw). Empty = equal."""
+    from django.db.models import Max
+
+    today = today or local_today()
+    raw = {w: {r.variant_id: r for r in list_cover(window=w, today=today)} for w in WINDOWS}
+    kept = {s.variant_id: s for s in StockSummary.objects.all()}
+    last_sale = dict(StockMove.objects.filter(kind=StockMove.Kind.SALE).values("variant_id")
+                     .annotate(at=Max("created_at")).values_list("variant_id", "at"))
+    drift = []
+    for vid, r in raw[30].items():
+        s = kept.get(vid)
+        if s is None:
+            drift.append((r.sku, "row", None, "missing"))
+            continue
+        age = None if s.oldest_unit_on is None else max(0, (today - s.oldest_unit_on).days)
+        pairs = {
+            "on_hand": (s.on_hand, r.on_hand), "reserved": (s.reserved, r.reserved),
+            "available": (s.available, r.available), "safety_stock": (s.safety_stock, r.safety_stock),
+            "sold_yesterday": (s.sold_yesterday, r.sold_yesterday), "sold_7": (s.sold_7, raw[7][vid].sold_in_window),
+            "sold_14": (s.sold_14, raw[14][vid].sold_in_window), "sold_30": (s.sold_30, r.sold_in_window),
+            "returned_7": (s.returned_7, r.returns), "age_days": (age, r.age_days), "action": (s.action, r.action),
+            "days_of_cover": (s.days_of_cover, r.days_of_cover), "last_sale_at": (s.last_sale_at, last_sale.get(vid)),
+        }
+        if on_order is not None:
+            pairs["on_order"] = (s.on_order, on_order.get(vid, 0))
+        drift += [(r.sku, field, a, b) for field, (a, b) in pairs.items() if a != b]
+    return drift

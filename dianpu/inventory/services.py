@@ -23,6 +23,7 @@ from dianpu.catalog.models import Product, Variant
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
+from . import summaries
 from .domain.allocation import LevelSnapshot, plan_allocation
 from .domain.costing import calculate_moving_average_cost
 from .messages import ADJUSTMENT_REASONS, MESSAGES
@@ -92,11 +93,11 @@ def _apply_plan(plan, reference, expires_at, actor) -> list[Reservation]:
         )
         if updated != 1:
             raise _LostRace()
-    StockMove.objects.bulk_create([
+    _summarize(StockMove.objects.bulk_create([
         StockMove(variant_id=a.variant_id, warehouse_id=a.warehouse_id, kind=StockMove.Kind.RESERVE,
                   reserved_delta=a.quantity, reference=reference, actor=_person(actor), created_at=now)
         for a in plan.allocations
-    ])
+    ]))
     return Reservation.objects.bulk_create([
         Reservation(reference=reference, stock_level_id=a.level_id, quantity=a.quantity,
                     created_at=now, expires_at=expires_at)
@@ -108,10 +109,17 @@ def _person(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+def _summarize(moves) -> None:
+    """Carry ledger rows just written into the maintained per-SKU summary (same transaction)."""
+    summaries.record_moves([summaries.MoveFact(m.variant_id, m.kind, m.on_hand_delta, m.reserved_delta, m.created_at)
+                            for m in moves])
+
+
 def _settle(reference: str, to_state: str, kind: str, actor, reason: str) -> int:
     """Move every active reservation of `reference` to `to_state`; returns units moved."""
     now = clock.now()
     moved = 0
+    written = []
     for r in Reservation.objects.select_related("stock_level").filter(reference=reference, state=Reservation.State.ACTIVE).order_by("stock_level_id"):
         if Reservation.objects.filter(pk=r.pk, state=Reservation.State.ACTIVE).update(state=to_state) != 1:
             continue  # settled by someone else meanwhile
@@ -119,10 +127,12 @@ def _settle(reference: str, to_state: str, kind: str, actor, reason: str) -> int
         StockLevel.objects.filter(pk=r.stock_level_id).update(
             reserved=F("reserved") - r.quantity, on_hand=F("on_hand") + on_hand_delta
         )
-        StockMove.objects.create(variant_id=r.stock_level.variant_id, warehouse_id=r.stock_level.warehouse_id,
-                                 kind=kind, on_hand_delta=on_hand_delta, reserved_delta=-r.quantity,
-                                 reference=reference, reason=reason, actor=_person(actor), created_at=now)
+        written.append(StockMove.objects.create(
+            variant_id=r.stock_level.variant_id, warehouse_id=r.stock_level.warehouse_id, kind=kind,
+            on_hand_delta=on_hand_delta, reserved_delta=-r.quantity, reference=reference, reason=reason,
+            actor=_person(actor), created_at=now))
         moved += r.quantity
+    _summarize(written)
     return moved
 
 
@@ -156,8 +166,9 @@ def adjust_stock(*, variant: Variant, delta: int, reason: str, actor=None, wareh
     if updated != 1:
         raise DomainError(str(MESSAGES["stock_negative"]) % {"reserved": level.reserved}, code="stock_negative",
                           status=422, sku=variant.sku)
-    StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=kind, on_hand_delta=delta,
-                             reference=reference, reason=reason[:200], actor=_person(actor), created_at=clock.now())
+    _summarize([StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=kind, on_hand_delta=delta,
+                                         reference=reference, reason=reason[:200], actor=_person(actor),
+                                         created_at=clock.now())])
     record_audit(actor=actor, action="stock.adjusted", object_type="catalog.variant", object_id=str(variant.pk),
                  object_repr=f"{variant.sku} @ {level.warehouse.code}",
                  changes={"on_hand": (level.on_hand - delta, level.on_hand)}, reason=reason, ip_address=ip_address)
@@ -193,8 +204,9 @@ def _adjust_from(level, variant, current, quantity, reason, actor, ip_address):
             raise DomainError(str(MESSAGES["stock_negative"]) % {"reserved": level.reserved},
                               code="stock_negative", status=422, sku=variant.sku)
         raise _LostRace()
-    StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=StockMove.Kind.ADJUSTMENT,
-                             on_hand_delta=delta, reason=reason[:200], actor=_person(actor), created_at=clock.now())
+    _summarize([StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=StockMove.Kind.ADJUSTMENT,
+                                         on_hand_delta=delta, reason=reason[:200], actor=_person(actor),
+                                         created_at=clock.now())])
     record_audit(actor=actor, action="stock.adjusted", object_type="catalog.variant", object_id=str(variant.pk),
                  object_repr=f"{variant.sku} @ {level.warehouse.code}", changes={"on_hand": (current, quantity)},
                  reason=reason, ip_address=ip_address)
@@ -278,6 +290,7 @@ def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor=None,
             {"variant_id": v, "warehouse_id": w, "kind": StockMove.Kind.ADJUSTMENT.value, "on_hand_delta": delta,
              "reference": reference, "reason": reason, "actor_id": person.pk if person else None, "created_at": now}
             for v, w, delta in moves])
+        summaries.record_moves([summaries.MoveFact(v, StockMove.Kind.ADJUSTMENT, delta, 0, now) for v, w, delta in moves])
         if moves:
             record_audit(actor=actor, action="stock.bulk_set", object_type="inventory.stocklevel",
                          object_repr=(reference or reason)[:200], reason=reason, ip_address=ip_address,
@@ -469,8 +482,9 @@ def set_safety_stock(*, actor, variant: Variant, warehouse: Warehouse, safety_st
     if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
         raise DomainError(MESSAGES["safety_stock_invalid"], code="safety_stock_invalid", status=422)
     level = _level(variant, warehouse)
-    old = level.safety_stock
+    old = StockLevel.objects.select_for_update().values_list("safety_stock", flat=True).get(pk=level.pk)
     StockLevel.objects.filter(pk=level.pk).update(safety_stock=safety_stock)
+    summaries.add_safety_stock(variant.pk, safety_stock - old)
     level.refresh_from_db()
     if old != safety_stock:
         record_audit(actor=actor, action="stock.safety_stock_set", object_type="catalog.variant",
@@ -520,13 +534,13 @@ def transfer_stock(*, actor, variant: Variant, from_warehouse: Warehouse, to_war
     reference = _reference("TR")
     now = clock.now()
     reason = (reason or "").strip()[:150]
-    StockMove.objects.bulk_create([
+    _summarize(StockMove.objects.bulk_create([
         StockMove(variant=variant, warehouse=from_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=-quantity,
                   reference=reference, reason=reason or f"→ {to_warehouse.code}", actor=_person(actor), created_at=now),
         StockMove(variant=variant, warehouse=to_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=quantity,
                   reference=reference, reason=reason or f"← {from_warehouse.code}", actor=_person(actor),
                   created_at=now),
-    ])
+    ]))
     record_audit(actor=actor, action="stock.transferred", object_type="catalog.variant", object_id=str(variant.pk),
                  object_repr=f"{variant.sku} {from_warehouse.code} → {to_warehouse.code}",
                  changes={"quantity": ("", quantity)}, reason=reason or reference, ip_address=ip_address)
@@ -558,8 +572,9 @@ def receive_stock(*, actor, variant: Variant, warehouse: Warehouse, quantity: in
     held = sum(StockLevel.objects.filter(variant=variant).values_list("on_hand", flat=True))
     level = _level(variant, warehouse)
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
-    StockMove.objects.create(variant=variant, warehouse=warehouse, kind=StockMove.Kind.RECEIPT, on_hand_delta=quantity,
-                             reference=reference[:40], reason=reason[:200], actor=_person(actor), created_at=clock.now())
+    _summarize([StockMove.objects.create(variant=variant, warehouse=warehouse, kind=StockMove.Kind.RECEIPT,
+                                         on_hand_delta=quantity, reference=reference[:40], reason=reason[:200],
+                                         actor=_person(actor), created_at=clock.now())])
     new_cost = calculate_moving_average_cost(held, current_cost, quantity, cost)
     set_variant_cost_price(variant_id=variant.pk, cost_price=new_cost, actor=actor,
                            reason=f"{reference} +{quantity} @ {cost}")
@@ -677,6 +692,7 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
                                on_hand_delta=delta, reference=stocktake.number,
                                reason=f"{expected} → {counted}", actor=person, created_at=now))
     StockMove.objects.bulk_create(moves, batch_size=2000)
+    _summarize(moves)
     costs = dict(Variant.objects.filter(pk__in=lines.values("variant_id")).values_list("pk", "cost_price"))
     events.publish(events.StockCounted(stocktake.pk, stocktake.number, warehouse.pk, tuple(
         (m.variant_id, m.on_hand_delta, costs.get(m.variant_id, Decimal("0"))) for m in moves), now))
@@ -693,3 +709,31 @@ def cancel_stocktake(*, actor, stocktake: Stocktake) -> None:
         raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
                           status=409)
     record_audit(actor=actor, action="stocktake.cancelled", obj=stocktake, object_repr=stocktake.number)
+
+
+# --- the maintained per-SKU summary ----------------------------------------------------------
+
+def ensure_stock_summaries_current() -> bool:
+    """Roll the summary now if tonight's roll has not run yet for today (a page opened just after
+    midnight, a worker that was down): edges call it before reading the summary."""
+    if not summaries.needs_roll():
+        return False
+    roll_stock_summaries()
+    return True
+
+
+@transaction.atomic
+def roll_stock_summaries(today=None) -> int:
+    """The nightly roll (worker): sales windows end at the start of `today`; every SKU re-judged."""
+    return summaries.roll_summaries(today)
+
+
+@transaction.atomic
+def rebuild_stock_summaries(*, on_order: dict[int, int] | None = None, today=None) -> int:
+    """Recompute every SKU's summary from the raw tables (`dianpu rebuild-stock-summaries`)."""
+    return summaries.rebuild_summaries(on_order=on_order, today=today)
+
+
+def add_on_order(deltas: dict[int, int]) -> None:
+    """Units on order from suppliers changed (purchasing.services, in its transaction): variant id -> ±units."""
+    summaries.add_on_order(deltas)

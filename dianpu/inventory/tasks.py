@@ -1,5 +1,6 @@
-"""Stock tasks for the worker: low-stock alerts (every 15 minutes, once per crossing) and the
-morning inventory sheet (daily at INVENTORY_SHEET_HOUR, shop time)."""
+"""Stock tasks for the worker: low-stock alerts (every 15 minutes, once per crossing), the
+nightly roll of the per-SKU summary (00:05 shop time) and the morning inventory sheet e-mail
+with its XLSX (daily at INVENTORY_SHEET_HOUR, shop time)."""
 
 from datetime import datetime, timedelta
 
@@ -26,4 +27,11 @@ def alert_low_stock() -> None:
 
 @db_periodic_task(crontab(minute="0", hour=str(_utc_hour(getattr(settings, "INVENTORY_SHEET_HOUR", 7)))))
 def send_daily_inventory_sheet() -> None:
+    services.ensure_stock_summaries_current()
     notifications.send_daily_sheet()
+
+
+@db_periodic_task(crontab(minute="5", hour=str(_utc_hour(0))))
+def roll_stock_summaries() -> None:
+    """Sales windows move on a day; every SKU re-judged."""
+    services.roll_stock_summaries()

@@ -8,6 +8,7 @@ from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.inventory.queries import get_variant, get_warehouse
+from dianpu.inventory.services import ensure_stock_summaries_current
 
 from . import queries, services
 from .pdf import build_purchase_order_pdf, purchase_order_filename
@@ -76,6 +77,7 @@ def set_supplier_price(request, code: str, payload: SupplierPriceIn):
             summary="What to reorder: velocity × (lead time + cover) + safety stock − available − on order")
 def list_suggestions(request, window: int = 30, cover_days: int = 30, search: str = ""):
     require_perm(request.auth, roles.VIEW_PURCHASING)
+    ensure_stock_summaries_current()
     cover_days = max(0, min(cover_days, 365))
     return [{"sku": s.sku, "product": f"{s.name} {s.option_label}".strip(), "available": s.available,
              "on_order": s.on_order, "safety_stock": s.safety_stock, "velocity": s.velocity,

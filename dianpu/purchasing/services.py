@@ -22,11 +22,11 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.phones import check_phone
 from dianpu.inventory.models import Warehouse
-from dianpu.inventory.services import get_default_warehouse, receive_stock
+from dianpu.inventory.services import add_on_order, get_default_warehouse, receive_stock
 
 from .domain import states
 from .messages import MESSAGES
-from .models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
+from .models import OPEN_STATUSES, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,30}$")
 STATUS_LABELS = dict(PurchaseOrder.Status.choices)
@@ -203,6 +203,14 @@ def _status_error(order: PurchaseOrder) -> DomainError:
         code="status_not_allowed", status=409, current_status=order.status)
 
 
+def _outstanding_by_variant(order: PurchaseOrder) -> dict[int, int]:
+    """Units still to come per variant id on `order` (each line's ordered − received, not below 0)."""
+    result: dict[int, int] = {}
+    for variant_id, ordered, received in order.lines.values_list("variant_id", "quantity_ordered", "quantity_received"):
+        result[variant_id] = result.get(variant_id, 0) + max(0, ordered - received)
+    return result
+
+
 def _move(order: PurchaseOrder, action: str, to_status: str, **fields) -> None:
     """Conditional status change: refused (and nothing written) unless the order is still in a
     status `action` may start from."""
@@ -217,6 +225,7 @@ def _move(order: PurchaseOrder, action: str, to_status: str, **fields) -> None:
 def send_purchase_order(*, actor, order: PurchaseOrder) -> PurchaseOrder:
     """Draft → sent. On commit the PDF is e-mailed to the supplier (when it has an address)."""
     _move(order, "send", PurchaseOrder.Status.SENT, sent_at=clock.now())
+    add_on_order(_outstanding_by_variant(order))
     record_audit(actor=actor, action="purchase_order.sent", obj=order, object_repr=order.number)
     order.refresh_from_db()
     if order.supplier.email:
@@ -228,7 +237,10 @@ def send_purchase_order(*, actor, order: PurchaseOrder) -> PurchaseOrder:
 
 @transaction.atomic
 def cancel_purchase_order(*, actor, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+    was = PurchaseOrder.objects.select_for_update().values_list("status", flat=True).filter(pk=order.pk).first()
     _move(order, "cancel", PurchaseOrder.Status.CANCELLED)
+    if was in OPEN_STATUSES:
+        add_on_order({v: -n for v, n in _outstanding_by_variant(order).items()})
     record_audit(actor=actor, action="purchase_order.cancelled", obj=order, object_repr=order.number, reason=reason)
     order.refresh_from_db()
     return order
@@ -262,6 +274,9 @@ def receive_purchase_order(*, actor, order: PurchaseOrder, received: dict[str, i
         if rows.update(quantity_received=F("quantity_received") + quantity) != 1:
             line.refresh_from_db()
             raise _error("over_receipt", sku=sku, quantity=quantity, outstanding=line.outstanding)
+        ordered, now_received = PurchaseOrderLine.objects.values_list(
+            "quantity_ordered", "quantity_received").get(pk=line.pk)
+        add_on_order({line.variant_id: max(0, ordered - now_received) - max(0, ordered - now_received + quantity)})
         receive_stock(actor=actor, variant=line.variant, warehouse=order.warehouse, quantity=quantity,
                       unit_cost=line.unit_cost, reference=order.number, reason=(note or "")[:200])
     progress = list(order.lines.values_list("quantity_ordered", "quantity_received"))

@@ -82,3 +82,9 @@ def test_every_app_says_what_it_owns():
     missing = [p.parent.name for p in DIANPU.glob("*/apps.py")
                if len((p.parent / "__init__.py").read_text(encoding="utf-8").strip()) < 40]
     assert missing == []
+
+
+def test_the_stock_summary_is_written_only_by_inventory_summaries():
+    """StockSummary / DailySkuSales change in the transaction of each move, by one module."""
+    pattern = r"(StockSummary|DailySkuSales)\.objects[^\n]*\.(update|create|bulk_create|bulk_update|get_or_create|delete)\("
+    assert offenders(pattern, {"inventory/summaries.py"}) == []

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dianpu.catalog.models import Category
-from dianpu.inventory.domain.cover import WINDOWS
-from dianpu.inventory.messages import ADJUSTMENT_REASONS
+from dianpu.inventory.domain.cover import DEFAULT_WINDOW, WINDOWS
+from dianpu.inventory.messages import ACTION_LABELS, ADJUSTMENT_REASONS
 from dianpu.inventory.models import StockMove, Warehouse
 
 QUANTITY_ERRORS = {"invalid": _("请输入整数。"), "min_value": _("数量必须大于 0。"), "required": _("请填写数量。")}
@@ -63,12 +63,44 @@ class WarehouseForm(forms.Form):
     is_default = forms.BooleanField(label=_("设为默认仓"), required=False)
 
 
+SORT_CHOICES = [("sku", _("SKU")), ("cover", _("可售天数（少→多）")), ("-cover", _("可售天数（多→少）")),
+                ("-sold", _("30 天销量（多→少）")), ("available", _("可用（少→多）")), ("-available", _("可用（多→少）")),
+                ("-age", _("库龄（老→新）"))]
+
+
+def _with_defaults(data, **defaults):
+    """A bound form shows what the page uses: a parameter left out gets its default (the window
+    drop-down said 7 days while the figures used 30 when only ?page= or ?q= was given)."""
+    if data is None:
+        return None
+    data = data.copy()
+    for key, value in defaults.items():
+        if not data.get(key):
+            data[key] = value
+    return data
+
+
 class CoverFilterForm(forms.Form):
     window = forms.TypedChoiceField(label=_("统计窗口"), coerce=int, required=False,
                                     choices=[(w, _("近 %(days)s 天") % {"days": w}) for w in WINDOWS])
     warehouse = warehouse_field(_("仓库"), required=False)
     q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    action = forms.ChoiceField(label=_("建议"), required=False,
+                               choices=[("", _("全部建议"))] + list(ACTION_LABELS.items()))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
     slow = forms.BooleanField(label=_("只看滞销 / 积压"), required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(_with_defaults(data, window=str(DEFAULT_WINDOW)), initial={"window": DEFAULT_WINDOW},
+                         **kwargs)
+
+
+class SheetFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("SKU / 条码 / 商品名")}))
+    action = forms.ChoiceField(label=_("建议"), required=False,
+                               choices=[("", _("全部建议"))] + list(ACTION_LABELS.items()))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
 
 class StocktakeForm(forms.Form):

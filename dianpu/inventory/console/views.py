@@ -4,8 +4,9 @@ inventory.queries and inventory.services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,14 +16,14 @@ from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.http import client_ip
 from dianpu.inventory import queries, services
-from dianpu.inventory.domain.cover import DEFAULT_WINDOW
-from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
+from dianpu.inventory.domain.cover import DEFAULT_WINDOW, VERDICT_WINDOW
+from dianpu.inventory.exports import build_daily_sheet_file, daily_sheet_filename
 from dianpu.inventory.messages import ACTION_LABELS
 from dianpu.inventory.models import Stocktake
 
 from .forms import (
-    AdjustmentForm, CountForm, CoverFilterForm, LedgerFilterForm, LevelFilterForm, SafetyStockForm, StocktakeForm,
-    TransferForm, WarehouseForm,
+    AdjustmentForm, CountForm, CoverFilterForm, LedgerFilterForm, LevelFilterForm, SafetyStockForm, SheetFilterForm,
+    StocktakeForm, TransferForm, WarehouseForm,
 )
 
 PAGE_SIZE = 50
@@ -171,29 +172,35 @@ def warehouse_list(request):
 
 
 def _cover_filters(request):
-    filters = CoverFilterForm(request.GET or None, initial={"window": DEFAULT_WINDOW})
+    filters = CoverFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
     return filters, c.get("window") or DEFAULT_WINDOW, c
 
 
 def _cover_table(window, c) -> Table:
-    """Days of cover as exported: every SKU matching the page's filters, computed 2,000 at a time."""
+    """Days of cover as exported: every SKU matching the page's filters, streamed in chunks."""
     warehouse, search, slow = c.get("warehouse"), (c.get("q") or "").strip(), bool(c.get("slow"))
 
-    def rows():
-        if slow:
-            chunks = [queries.list_cover(window=window, warehouse=warehouse, search=search, slow_only=True)]
+    def source():
+        if warehouse is None:
+            yield from queries.iter_cover_rows(queries.list_stock_summaries(
+                search=search, action=c.get("action") or "", slow_only=slow,
+                sort=c.get("sort") or ("-age" if slow else "sku"), window=window), window=window)
+        elif slow:
+            yield from queries.list_cover(window=window, warehouse=warehouse, search=search, slow_only=True)
         else:
             ids = queries.list_cover_variant_ids(search)
-            chunks = (queries.list_cover(window=window, warehouse=warehouse, search=search,
-                                         variant_ids=ids[i:i + 2000]) for i in range(0, len(ids), 2000))
-        for chunk in chunks:
-            for r in chunk:
-                yield {"sku": r.sku, "name": r.name, "option": r.option_label, "available": r.available,
-                       "safety_stock": r.safety_stock, "sold_in_window": r.sold_in_window, "velocity": r.velocity,
-                       "days_of_cover": r.days_of_cover, "age_days": r.age_days,
-                       "action": str(ACTION_LABELS.get(r.action, r.action or "")),
-                       "clearance_percent": r.clearance_percent or None}
+            for i in range(0, len(ids), 2000):
+                yield from queries.list_cover(window=window, warehouse=warehouse, search=search,
+                                              variant_ids=ids[i:i + 2000])
+
+    def rows():
+        for r in source():
+            yield {"sku": r.sku, "name": r.name, "option": r.option_label, "available": r.available,
+                   "safety_stock": r.safety_stock, "sold_in_window": r.sold_in_window, "velocity": r.velocity,
+                   "days_of_cover": r.days_of_cover, "age_days": r.age_days,
+                   "action": str(ACTION_LABELS.get(r.action, r.action or "")),
+                   "clearance_percent": r.clearance_percent or None}
 
     return Table("days_of_cover", _("可售天数"), [
         Column("sku", _("SKU")), Column("name", _("商品")), Column("option", _("规格")),
@@ -203,35 +210,51 @@ def _cover_table(window, c) -> Table:
         Column("action", _("建议")), Column("clearance_percent", _("建议折扣"), numeric=True)], rows())
 
 
+def _action_cards(counts, url_name, extra=""):
+    """The summary cards: one per verdict, each a link to the list filtered to its rows."""
+    base = reverse(url_name)
+    return [{"code": code, "label": label, "count": counts.get(code, 0), "url": f"{base}?action={code}{extra}"}
+            for code, label in ACTION_LABELS.items()]
+
+
 @staff_permission_required(roles.VIEW_STOCK)
 def cover_list(request):
+    services.ensure_stock_summaries_current()
     filters, window, c = _cover_filters(request)
     if wants_export(request):
         return export_response(request, _cover_table(window, c))
     page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=window,
                                     warehouse=c.get("warehouse"), search=(c.get("q") or "").strip(),
-                                    slow_only=bool(c.get("slow")))
+                                    slow_only=bool(c.get("slow")), action=c.get("action") or "",
+                                    sort=c.get("sort") or "")
     return render(request, "inventory/console/cover_list.html", {
-        "filters": filters, "window": window, "page_obj": page, "rows": rows,
+        "filters": filters, "window": window, "page_obj": page, "rows": rows, "verdict_window": VERDICT_WINDOW,
+        "cards": _action_cards(queries.count_stock_actions(), "console:inventory:cover-list"),
+        "active_action": c.get("action") or "",
         "action_labels": ACTION_LABELS, "tab": "cover"})
 
 
 @staff_permission_required(roles.VIEW_STOCK)
 def daily_sheet(request):
-    counts = queries.count_daily_sheet_actions()
-    page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE, window=7)
+    services.ensure_stock_summaries_current()
+    filters = SheetFilterForm(request.GET or None)
+    c = filters.cleaned_data if filters.is_valid() else {}
+    page, rows = queries.page_cover(page_number=request.GET.get("page"), page_size=PAGE_SIZE,
+                                    window=queries.SHEET_WINDOW, search=(c.get("q") or "").strip(),
+                                    action=c.get("action") or "", sort=c.get("sort") or "")
     return render(request, "inventory/console/daily_sheet.html", {
         "day": queries.local_today(), "page_obj": page, "rows": rows, "action_labels": ACTION_LABELS,
-        "counts": [(ACTION_LABELS[a], counts.get(a, 0), a) for a in ACTION_LABELS], "tab": "daily"})
+        "filters": filters, "active_action": c.get("action") or "", "verdict_window": VERDICT_WINDOW,
+        "cards": _action_cards(queries.count_stock_actions(), "console:inventory:daily-sheet"), "tab": "daily"})
 
 
 @staff_permission_required(roles.VIEW_STOCK)
 def daily_sheet_xlsx(request):
+    """Today's sheet of every SKU, streamed through a temporary file in constant memory."""
+    services.ensure_stock_summaries_current()
     day = queries.local_today()
-    response = HttpResponse(build_daily_sheet_xlsx(queries.build_daily_sheet(today=day), day),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{daily_sheet_filename(day)}"'
-    return response
+    return FileResponse(build_daily_sheet_file(day), as_attachment=True, filename=daily_sheet_filename(day),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- stocktakes ---------------------------------------------------------------------------------

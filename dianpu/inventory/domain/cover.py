@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 WINDOWS = (7, 14, 30)
 DEFAULT_WINDOW = 30
+# The verdict (建议) of a SKU is always judged on this window, whatever window a page shows its
+# figures for: the daily sheet, the days-of-cover page and the XLSX then agree on every SKU.
+VERDICT_WINDOW = 30
 # A SKU whose stock lasts longer than this, or has not sold in the window while holding
 # units this old, is overstock (积压).
 OVERSTOCK_DAYS = 90
@@ -106,3 +109,27 @@ def calculate_clearance_discount_percent(days_of_cover: Decimal | None, age_days
     if days_of_cover > OVERSTOCK_DAYS:
         return 20 if age >= SLOW_AGE_DAYS else 10
     return 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one SKU is judged to need, from `classify_sku`."""
+
+    action: str
+    velocity: Decimal                 # units a day over VERDICT_WINDOW
+    days_of_cover: Decimal | None     # available ÷ velocity; None when nothing sold in the window
+    is_slow: bool                     # slow mover / overstock (the slow-movers list)
+    clearance_percent: int            # suggested markdown for a slow SKU, else 0
+
+
+def classify_sku(*, available: int, safety_stock: int, sold_in_verdict_window: int, age_days: int | None) -> Verdict:
+    """The one stock verdict of a SKU (every page, export and the maintained summary use it).
+
+    Judged on the units sold over VERDICT_WINDOW (30 days): a SKU that sold in those 30 days and
+    is sold out is "restock", never "no stock, no sales", whatever window a page displays."""
+    velocity = calculate_velocity(sold_in_verdict_window, VERDICT_WINDOW)
+    cover = calculate_days_of_cover(available, velocity)
+    facts = CoverFacts(available, safety_stock, velocity, cover, age_days)
+    slow = is_slow_or_overstock(facts)
+    return Verdict(action=suggest_action(facts), velocity=velocity, days_of_cover=cover, is_slow=slow,
+                   clearance_percent=calculate_clearance_discount_percent(cover, age_days) if slow else 0)

@@ -84,7 +84,7 @@ def test_cover_daily_sheet_and_xlsx(staff_api, tee):
     sheet = api.get("inventory-sheets/daily").json()
     assert sheet["items"][0]["on_hand"] == 10
     xlsx = api.get("inventory-sheets/daily.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
     assert xlsx["Content-Disposition"].startswith('attachment; filename="inventory-')
 
 

@@ -33,7 +33,7 @@ def test_stock_pages_open_for_every_role_that_sees_stock(client, staff, tee, url
 def test_daily_sheet_downloads_as_xlsx(client, staff, tee):
     client.force_login(staff("finance"))
     response = client.get("/console/inventory/daily.xlsx")
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
 
 
 def test_transfer_form_refuses_more_than_available_and_nothing_moves(client, staff, tee):
@@ -108,12 +108,12 @@ def test_stock_pages_speak_english(client, staff, tee):
 def test_daily_sheet_page_counts_suggestions(client, staff, tee):
     client.force_login(staff("owner"))
     page = client.get("/console/inventory/daily/")
-    assert [(code, n) for _label, n, code in page.context["counts"]] == [
+    assert [(c["code"], c["count"]) for c in page.context["cards"]] == [
         ("restock", 0), ("clear", 0), ("promote", 1), ("watch", 0), ("ok", 0)]
     client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
                                                "quantity": "10", "reason_code": "lost"})
     page = client.get("/console/inventory/daily/")  # the ledger moved: counted afresh
-    assert [(code, n) for _label, n, code in page.context["counts"]] == [
+    assert [(c["code"], c["count"]) for c in page.context["cards"]] == [
         ("restock", 0), ("clear", 0), ("promote", 0), ("watch", 1), ("ok", 0)]
 
 

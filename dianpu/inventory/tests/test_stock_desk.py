@@ -22,7 +22,7 @@ from dianpu.inventory import queries
 from dianpu.inventory.exports import build_daily_sheet_xlsx
 from dianpu.inventory.models import StockLevel, StockMove, Stocktake
 from dianpu.inventory.services import (
-    adjust_stock, cancel_stocktake, create_warehouse, flag_low_stock_crossings, open_stocktake, post_stocktake,
+    adjust_stock, cancel_stocktake, create_warehouse, ensure_stock_summaries_current, flag_low_stock_crossings, open_stocktake, post_stocktake,
     receive_stock, record_adjustment, record_count, reserve_stock, set_safety_stock, transfer_stock,
 )
 from dianpu.inventory.tasks import alert_low_stock, send_daily_inventory_sheet
@@ -191,6 +191,7 @@ def test_daily_sheet_xlsx_and_morning_email_reach_stock_staff(main):
     make_staff("designer").__class__.objects.filter(username="designer").update(email="design@example.com")
     variant = make_product(stock=20, skus=["MUG-1"], cost_price="12.50").variants.get()
     sell(variant, 4, 1, main)
+    ensure_stock_summaries_current()  # what the pages, the command and the worker do first
     rows = queries.build_daily_sheet()
     data = build_daily_sheet_xlsx(rows, queries.local_today())
     sheet = load_workbook(io.BytesIO(data)).active

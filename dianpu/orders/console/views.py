@@ -1,7 +1,6 @@
 """Order pages of the console: thin edges over orders.queries and orders.services.transition_order."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
-from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.errors import DomainError, NotFoundError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.http import client_ip
+from dianpu.core.paging import BoundedPaginator
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import get_shipping_method, needs_tracking
 from dianpu.orders import queries
@@ -52,7 +52,7 @@ def order_list(request):
                                  payment_method=c.get("payment_method") or "", channel=c.get("channel") or "")
     if wants_export(request):
         return export_response(request, _order_table(orders))
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"order": o, "payment_method": payment_method_label(o.payment_method)} for o in page.object_list]
     return render(request, "orders/console/order_list.html", {
         "filters": filters, "page_obj": page, "rows": rows,

@@ -199,3 +199,20 @@ def test_the_order_list_exports_the_filtered_orders_as_csv_and_xlsx(client, staf
     assert sorted(r[0] for r in everything[1:]) == sorted([order.number, other.number])
     client.force_login(staff("designer"))  # may not see orders: nor export them
     assert client.get("/console/orders/", {"export": "csv"}).status_code == 403
+
+
+def test_a_long_order_list_counts_only_up_to_its_bound(client, staff, order, monkeypatch):
+    from dianpu.core import paging
+
+    make_product(skus=["CAP-2"], price="30.00", stock=9)
+    for n in range(3):
+        place_test_order({"CAP-2": 1}, email=f"b{n}@example.com")
+    client.force_login(staff("agent"))
+    monkeypatch.setattr(paging, "COUNT_BOUND", 2)
+    page = client.get("/console/orders/")
+    paginator = page.context["page_obj"].paginator
+    assert (paginator.count, paginator.is_bounded, paginator.num_pages) == (2, True, 1)
+    assert "多于 2 条" in page.text
+    monkeypatch.setattr(paging, "COUNT_BOUND", 10)
+    paginator = client.get("/console/orders/").context["page_obj"].paginator
+    assert (paginator.count, paginator.is_bounded) == (4, False)

@@ -14,7 +14,7 @@ from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.inventory.domain.cover import WINDOWS
 from dianpu.inventory.queries import get_variant
-from dianpu.inventory.services import get_default_warehouse
+from dianpu.inventory.services import ensure_stock_summaries_current, get_default_warehouse
 from dianpu.purchasing import queries, services
 from dianpu.purchasing.pdf import build_purchase_order_pdf, purchase_order_filename
 
@@ -24,6 +24,7 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
+SUGGESTION_PAGE_SIZE = 100
 
 
 def _can(request, permission) -> bool:
@@ -163,9 +164,11 @@ def suggestion_list(request):
                 return redirect("console:purchasing:order-list")
             except DomainError as exc:
                 messages.error(request, str(exc.detail))
-    suggestions = queries.list_replenishment_suggestions(window=window, cover_days=cover_days)
+    ensure_stock_summaries_current()
+    page = Paginator(queries.list_replenishment_suggestions(window=window, cover_days=cover_days),
+                     SUGGESTION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "purchasing/console/suggestion_list.html", {
-        "suggestions": suggestions, "window": window, "cover_days": cover_days, "windows": WINDOWS,
+        "suggestions": page.object_list, "page_obj": page, "window": window, "cover_days": cover_days, "windows": WINDOWS,
         "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "suggestions"})
 
 

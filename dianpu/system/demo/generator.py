@@ -53,7 +53,7 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
-                      "orders.ReviewSettings", "customers.CustomerToken", "customers.PointsEntry",
+                      "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
                       "customers.SavedAddress", "customers.PrivacyRequest", "customers.Segment", "customers.Outreach",
                       "customers.OutreachMessage", "customers.SurveyResponse", "customers.SurveyInvite")
 
@@ -185,7 +185,8 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     build = _DemoBuild(options, progress)
     phases = {}
     try:
-        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm"):
+        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
+                      "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -390,6 +391,13 @@ class _DemoBuild:
         from .crm import Crm
 
         self.back_office_counts.update(Crm(self._rng("crm"), as_of=self.as_of).run())
+
+    def stock_summaries(self) -> None:
+        """The per-SKU stock summary, from the stock and ledger rows written in bulk above."""
+        from dianpu.inventory.services import rebuild_stock_summaries
+        from dianpu.purchasing.queries import get_on_order_by_variant
+
+        rebuild_stock_summaries(on_order=get_on_order_by_variant())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]

@@ -10,7 +10,8 @@ from django.utils import translation
 
 from dianpu.inventory.exports import build_daily_sheet_xlsx, daily_sheet_filename
 from dianpu.inventory.notifications import send_daily_sheet
-from dianpu.inventory.queries import build_daily_sheet, local_today
+from dianpu.inventory.queries import count_stock_actions, iter_daily_sheet, local_today
+from dianpu.inventory.services import ensure_stock_summaries_current
 
 
 class Command(BaseCommand):
@@ -28,13 +29,13 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {exc}") from None
         if not options["output"] and not options["email"]:
             raise CommandError("say --output FILE and/or --email")
+        ensure_stock_summaries_current()
         if options["output"]:
             target = Path(options["output"])
             if target.is_dir():
                 target = target / daily_sheet_filename(day)
-            with translation.override(settings.LANGUAGE_CODE):
-                rows = build_daily_sheet(today=day)
-                target.write_bytes(build_daily_sheet_xlsx(rows, day))
-            self.stdout.write(f"{len(rows)} SKUs → {target}")
+            with translation.override(settings.LANGUAGE_CODE), open(target, "wb") as handle:
+                build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
+            self.stdout.write(f"{sum(count_stock_actions().values())} SKUs → {target}")
         if options["email"]:
             self.stdout.write(f"sent to {send_daily_sheet(day)} recipient(s)")
