@@ -58,7 +58,10 @@ def refresh_derived_fields(product: Product) -> None:
         category.name if category else "", category.name_en if category else "",
         plain_text(product.description)[:500], plain_text(product.description_en)[:500],
     )
-    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document)
+    product.search_title = build_search_document(product.name, product.name_en, product.brand,
+                                                 category.name if category else "", category.name_en if category else "")
+    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document,
+                                                 search_title=product.search_title)
 
 
 def _clean_variant(v: VariantInput) -> VariantInput:

@@ -313,3 +313,12 @@ def get_variance_report(stocktake: Stocktake) -> dict:
         "lines": [{"line": ln, "variance": v} for ln, v in zip(lines, variances) if v.units],
         "uncounted": StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=True).count(),
     }
+
+
+def in_stock_expression(product_ref: str = "pk"):
+    """True when some active SKU of the product (`product_ref` of the outer query) can be sold:
+    for ordering a product list in SQL (search ranks in-stock products first among equals)."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(StockLevel.objects.filter(variant__product_id=OuterRef(product_ref), variant__is_active=True,
+                                            on_hand__gt=F("reserved")))
