@@ -121,6 +121,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep each thread's connection (and its page cache) between requests.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # IMMEDIATE: a transaction takes the write lock when it begins, so two
                 # writers queue on busy_timeout instead of failing on lock upgrade.
@@ -279,3 +281,10 @@ LOGGING = {
         "huey": {"level": "INFO"},
     },
 }
+
+# Whole storefront pages cached, invalidated by the page version (dianpu/storefront/page_cache.py).
+STOREFRONT_PAGE_CACHE = env_bool("DIANPU_PAGE_CACHE", True)
+# Product search: "database" (FTS5 / PostgreSQL full text) or "meilisearch" (catalog/search_engines.py).
+SEARCH_ENGINE = os.environ.get("DIANPU_SEARCH_ENGINE", "database")
+MEILISEARCH_URL = os.environ.get("MEILISEARCH_URL", "http://127.0.0.1:7700")
+MEILISEARCH_KEY = os.environ.get("MEILISEARCH_KEY", "")

@@ -265,3 +265,9 @@ def list_brand_names() -> list[str]:
     from .models import Brand
 
     return list(Brand.objects.values_list("name", flat=True))
+
+
+def list_search_synonyms(limit: int = 500):
+    from .models import SearchSynonym
+
+    return list(SearchSynonym.objects.all()[:limit])

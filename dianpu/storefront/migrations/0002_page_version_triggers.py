@@ -3,6 +3,8 @@ shows, whichever code writes it (services, bulk import, demo seeding, raw SQL). 
 trigger (writes are serialised there anyway). PostgreSQL: a statement trigger (one bump per
 statement, so a bulk UPDATE of 100,000 stock levels bumps once)."""
 
+import time
+
 from django.db import migrations
 
 WATCHED = [
@@ -41,7 +43,10 @@ def _run(forward: bool):
     def run(apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if forward:
-            apps.get_model("storefront", "PageVersion").objects.get_or_create(id=1)
+            # Start from the clock, so a database restored or created anew never reuses the
+            # versions of pages a shared cache (Redis) may still hold.
+            apps.get_model("storefront", "PageVersion").objects.get_or_create(
+                id=1, defaults={"value": int(time.time() * 1000)})
         for sql in {"sqlite": _sqlite, "postgresql": _postgres}.get(vendor, lambda f: [])(forward):
             schema_editor.execute(sql)
     return run
