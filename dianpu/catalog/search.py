@@ -18,6 +18,7 @@ from .domain.search import (
     plan_query, to_fts5_match, to_tsquery,
 )
 from .models import Category, Product, SearchSynonym
+from .search_engines import get_search_engine
 
 SQLITE_TITLE_WEIGHT, SQLITE_BODY_WEIGHT = 10.0, 1.0
 # The indexed expression of migration catalog 0007 (the planner uses the GIN index only for it).
@@ -72,6 +73,9 @@ class SearchResult:
 
 def search_products(products: QuerySet, query: str) -> SearchResult:
     """`products` matching `query`, ranked; with a typo corrected when the words as typed find none."""
+    engine = get_search_engine()
+    if engine is not None:
+        return _search_with_engine(engine, products, query)
     clauses = plan_query(query, list_synonym_groups())
     if not clauses:
         return SearchResult(products.none(), query)
@@ -85,6 +89,19 @@ def search_products(products: QuerySet, query: str) -> SearchResult:
             corrected = apply_corrections(clauses, corrections)
             return SearchResult(match(products, corrected), corrected_query(query, corrections), query, corrected)
     return SearchResult(found, query, "", clauses)
+
+
+ENGINE_LIMIT = 1000
+
+
+def _search_with_engine(engine, products: QuerySet, query: str) -> SearchResult:
+    """The external engine ranks (its first 1,000 hits); the database filters and pages them."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    ids = engine.search_ids(query, ENGINE_LIMIT)
+    rank = Case(*(When(pk=pk, then=Value(len(ids) - i)) for i, pk in enumerate(ids)), default=Value(0),
+                output_field=IntegerField())
+    return SearchResult(products.filter(pk__in=ids).annotate(search_rank=rank) if ids else products.none(), query)
 
 
 # --- facets: counts of what a result list holds, for the filters beside it -------------------------

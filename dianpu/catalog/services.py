@@ -4,6 +4,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -62,6 +63,15 @@ def refresh_derived_fields(product: Product) -> None:
                                                  category.name if category else "", category.name_en if category else "")
     Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document,
                                                  search_title=product.search_title)
+    if getattr(settings, "SEARCH_ENGINE", "database") != "database":
+        transaction.on_commit(lambda: _queue_search_sync([product.pk]))
+
+
+def _queue_search_sync(product_ids: list[int]) -> None:
+    """After the commit: the worker sends the products to the external search engine."""
+    from .tasks import sync_search_engine
+
+    sync_search_engine(product_ids)
 
 
 def _clean_variant(v: VariantInput) -> VariantInput:
