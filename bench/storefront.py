@@ -116,7 +116,7 @@ def _ms(text: str) -> float:
 def load(port: int, path: str, seconds: int, connections: int) -> dict:
     url = f"http://127.0.0.1:{port}{path}"
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
                               "-H", "Accept-Language: zh-hans", url], capture_output=True, text=True).stdout
         p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
         p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
@@ -171,7 +171,7 @@ def main() -> None:
         server = start([DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
         try:
             for name, path in pages.items():
-                load(port, path, 1, 2)  # warm-up: the page cache, imports, connections
+                load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
                 results[mode][name] = load(port, path, args.seconds, args.connections)
                 print(f"{mode:<9}{name:<18}{results[mode][name]}", flush=True)
             memory[mode] = worker_rss_mb(server)
@@ -202,7 +202,7 @@ def main() -> None:
           f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}")
     for name in pages:
         c, u = results["cached"][name], results["uncached"][name]
-        print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{c['bare_over_page']:>10}"
+        print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
               f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}")
     print(f"web worker RSS (MB): {memory}")
     print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")

@@ -68,12 +68,12 @@ def _image_url(request, field) -> str:
 @router.get("/products", response=ProductList, summary="List listed products (search, category, sort, page)")
 def list_products(request, filters: Query[ProductFilters]):
     category = queries.get_category(filters.category) if filters.category else None
-    products = queries.list_listed_products(category=category, search=filters.search, sort=filters.sort,
+    result = queries.search_listed_products(category=category, search=filters.search, sort=filters.sort,
                                             in_stock=in_stock_expression())
     size = max(1, min(filters.page_size, 100))
-    count = products.count()
+    count = result.count()
     page = max(1, filters.page)
-    rows = list(products[(page - 1) * size: page * size])
+    rows = list(result.products[(page - 1) * size: page * size])
     in_stock = get_in_stock_product_ids([p.id for p in rows])
     items = []
     for p in rows:

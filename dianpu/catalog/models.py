@@ -123,6 +123,9 @@ class Product(models.Model):
             models.Index(fields=["status", "category", "-listed_at"]),
             models.Index(fields=["status", "min_price"]),
             models.Index(fields=["status", "-sold_count"]),
+            # The storefront's "newest" and "bestselling" lists across the whole shop (home, API).
+            models.Index(fields=["status", "-listed_at", "-id"], name="product_listed_newest"),
+            models.Index(fields=["status", "-sold_count", "-id"], name="product_listed_bestselling"),
         ]
         verbose_name = _("商品")
 

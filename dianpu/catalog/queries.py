@@ -77,7 +77,7 @@ def search_listed_products(*, category: Category | None = None, search: str = ""
     if search:
         result = search_products(products, search)
     else:
-        result = SearchResult(products, "")
+        result = SearchResult(products, "", matched=products)
     order = list(SORTS[sort]) if sort in SORTS else None
     if order is None:
         stock = []

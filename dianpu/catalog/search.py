@@ -33,7 +33,11 @@ def list_synonym_groups() -> list[list[str]]:
 
 
 def match(products: QuerySet, clauses: list[Clause]) -> QuerySet:
-    """`products` that match every clause, annotated with `search_rank` (higher is better)."""
+    """`products` that match every clause, annotated with `search_rank` (higher is better).
+
+    On SQLite the FTS table is joined for bm25 (its rows drive the join under ORDER BY rank);
+    counting and facets use `filter_matching` instead, where the planner cannot pick the product
+    table as the outer loop and run the MATCH once per product."""
     if connection.vendor == "postgresql":
         tsquery = to_tsquery(clauses)
         return products.extra(
@@ -44,6 +48,16 @@ def match(products: QuerySet, clauses: list[Clause]) -> QuerySet:
         tables=["catalog_product_fts"],
         where=["catalog_product_fts.rowid = catalog_product.id", "catalog_product_fts MATCH %s"],
         params=[to_fts5_match(clauses)])
+
+
+def filter_matching(products: QuerySet, clauses: list[Clause]) -> QuerySet:
+    """`products` that match every clause, unranked: for counts and facets."""
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "postgresql":
+        return products.extra(where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[to_tsquery(clauses)])
+    return products.filter(pk__in=RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s",
+                                         [to_fts5_match(clauses)]))
 
 
 def count_known_words(words: set[str]) -> dict[str, int]:
@@ -65,10 +79,32 @@ def count_known_words(words: set[str]) -> dict[str, int]:
 
 @dataclass
 class SearchResult:
-    products: QuerySet
+    products: QuerySet  # ranked when there was a query
     query: str  # what was searched: the shopper's words, or their correction
     corrected_from: str = ""  # the shopper's words when a typo was corrected
     clauses: list = field(default_factory=list)
+    matched: QuerySet | None = None  # the same products unranked: count and facets from here
+
+    def count(self) -> int:
+        return (self.matched if self.matched is not None else self.products).count()
+
+    def pages(self):
+        """For django's Paginator: slices the ranked list, counts the unranked one."""
+        return _Pages(self)
+
+
+class _Pages:
+    def __init__(self, result: SearchResult):
+        self.result = result
+
+    def count(self) -> int:
+        return self.result.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.result.products[index]
 
 
 def search_products(products: QuerySet, query: str) -> SearchResult:
@@ -78,17 +114,18 @@ def search_products(products: QuerySet, query: str) -> SearchResult:
         return _search_with_engine(engine, products, query)
     clauses = plan_query(query, list_synonym_groups())
     if not clauses:
-        return SearchResult(products.none(), query)
-    found = match(products, clauses)
-    if latin_terms(clauses) and not found.exists():
+        return SearchResult(products.none(), query, matched=products.none())
+    matched = filter_matching(products, clauses)
+    if latin_terms(clauses) and not matched.exists():
         candidates = set()
         for term in latin_terms(clauses):
             candidates |= {term, *one_edit_away(term)}
         corrections = plan_corrections(clauses, count_known_words(candidates))
         if corrections:
             corrected = apply_corrections(clauses, corrections)
-            return SearchResult(match(products, corrected), corrected_query(query, corrections), query, corrected)
-    return SearchResult(found, query, "", clauses)
+            return SearchResult(match(products, corrected), corrected_query(query, corrections), query, corrected,
+                                filter_matching(products, corrected))
+    return SearchResult(match(products, clauses), query, "", clauses, matched)
 
 
 ENGINE_LIMIT = 1000
@@ -101,7 +138,8 @@ def _search_with_engine(engine, products: QuerySet, query: str) -> SearchResult:
     ids = engine.search_ids(query, ENGINE_LIMIT)
     rank = Case(*(When(pk=pk, then=Value(len(ids) - i)) for i, pk in enumerate(ids)), default=Value(0),
                 output_field=IntegerField())
-    return SearchResult(products.filter(pk__in=ids).annotate(search_rank=rank) if ids else products.none(), query)
+    found = products.filter(pk__in=ids)
+    return SearchResult(found.annotate(search_rank=rank) if ids else products.none(), query, matched=found)
 
 
 # --- facets: counts of what a result list holds, for the filters beside it -------------------------
@@ -137,7 +175,7 @@ def count_facets(products: QuerySet) -> Facets:
     price_bands = [{"min": Decimal(low), "max": Decimal(high) if high is not None else None,
                     "count": counts[f"b{low}"]} for low, high in PRICE_BANDS if counts[f"b{low}"]]
     values: dict[str, dict[str, int]] = {}
-    for attributes in products.values_list("attributes", flat=True)[:ATTRIBUTE_SAMPLE]:
+    for attributes in plain.values_list("attributes", flat=True)[:ATTRIBUTE_SAMPLE]:
         for key, value in (attributes or {}).items():
             if isinstance(value, (str, int)) and str(value):
                 per_key = values.setdefault(str(key), {})

@@ -14,6 +14,7 @@ checkout never read from here: they price and count stock live.
 """
 
 import hashlib
+import threading
 import time
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from .models import PageVersion
 CSRF_MARK = "dianpu-csrf-token-mark"
 BADGE_MARK = "<!--dianpu:cart-badge-->"
 MAX_SECONDS = 300
+_guard = threading.Lock()
+_building: dict[str, threading.Lock] = {}
 
 
 def cart_badge(count: int) -> str:
@@ -75,14 +78,23 @@ def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     key = f"storefront:page:{get_page_version()}:{get_language()}:{name}:{path_hash}"
     entry = None if fresh else cache.get(key)
     if entry is None:
-        response, seconds = build()
-        if response.status_code != 200 or getattr(response, "streaming", False):
-            return _personalise_plain(request, response, cart_count())
-        body = response.content.decode()
-        entry = {"body": body, "at": time.time(), "tag": hashlib.sha1(body.encode()).hexdigest(),
-                 "content_type": response["Content-Type"]}
-        if not fresh:
-            cache.set(key, entry, seconds)
+        # One thread of this process builds a missing page; the others wait for it and read the
+        # cache (a popular page missing after a change is not built eight times at once).
+        with _guard:
+            lock = _building.setdefault(key, threading.Lock())
+        with lock:
+            entry = None if fresh else cache.get(key)
+            if entry is None:
+                response, seconds = build()
+                if response.status_code != 200 or getattr(response, "streaming", False):
+                    return _personalise_plain(request, response, cart_count())
+                body = response.content.decode()
+                entry = {"body": body, "at": time.time(), "tag": hashlib.sha1(body.encode()).hexdigest(),
+                         "content_type": response["Content-Type"]}
+                if not fresh:
+                    cache.set(key, entry, seconds)
+        with _guard:
+            _building.pop(key, None)
     token = get_token(request)
     count = cart_count()
     secret = request.META.get("CSRF_COOKIE", "")

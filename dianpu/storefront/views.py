@@ -24,7 +24,7 @@ from dianpu.catalog.queries import (
     DEFAULT_SORT, RELEVANCE, SORTS, CategoryNode, filter_listed_products, get_category, get_listed_product,
     get_variants_by_sku, list_category_path, list_listed_products, search_listed_products,
 )
-from dianpu.catalog.search import count_facets, search_products
+from dianpu.catalog.search import count_facets
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import place_order, request_from_cart
 from dianpu.core import ratelimit
@@ -200,10 +200,9 @@ def _search(request):
         listed = dict(category=category.category if category else None, min_price=filters["min_price"],
                       max_price=filters["max_price"], brand=filters["brand"], attribute=filters["attribute"])
         result = search_listed_products(search=q, sort=sort, in_stock=in_stock_expression(), **listed)
-        page = _paginate(request, result.products)
+        page = _paginate(request, result.pages())
         if page.paginator.count:
-            facets = facet_links(request, count_facets(search_products(filter_listed_products(**listed),
-                                                                       result.query).products))
+            facets = facet_links(request, count_facets(result.matched))
         else:
             suggestions = _with_stock_flags(list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE]))
     title = _("搜索“%(q)s”") % {"q": q} if q else _("搜索商品")
