@@ -122,6 +122,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep each thread's connection (and its page cache) between requests.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # IMMEDIATE: a transaction takes the write lock when it begins, so two
                 # writers queue on busy_timeout instead of failing on lock upgrade.
@@ -320,3 +322,9 @@ WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixi
 # Seconds an online gateway may take to answer before a checkout gives up on it (the order stays
 # awaiting payment; the buyer pays again).
 PAYMENT_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("DIANPU_PAYMENT_GATEWAY_TIMEOUT_SECONDS", "15"))
+# Whole storefront pages cached, invalidated by the page version (dianpu/storefront/page_cache.py).
+STOREFRONT_PAGE_CACHE = env_bool("DIANPU_PAGE_CACHE", True)
+# Product search: "database" (FTS5 / PostgreSQL full text) or "meilisearch" (catalog/search_engines.py).
+SEARCH_ENGINE = os.environ.get("DIANPU_SEARCH_ENGINE", "database")
+MEILISEARCH_URL = os.environ.get("MEILISEARCH_URL", "http://127.0.0.1:7700")
+MEILISEARCH_KEY = os.environ.get("MEILISEARCH_KEY", "")

@@ -14,7 +14,9 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
 from dianpu.core.uploads import read_upload
-from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, get_on_hand_by_variant
+from dianpu.inventory.queries import (
+    get_available_by_variant, get_in_stock_product_ids, get_on_hand_by_variant, in_stock_expression,
+)
 from dianpu.inventory.services import create_product_with_stock, update_product_and_stock
 
 from . import bulk, exports, imports, queries, services, tasks
@@ -52,7 +54,7 @@ PAGE_SIZE = 24
 class ProductFilters(Schema):
     search: str = ""
     category: str = ""
-    sort: str = "newest"
+    sort: str = ""  # newest; a search ranks by relevance unless a sort is given
     page: PageNumber = 1
     page_size: int = PAGE_SIZE
 
@@ -68,11 +70,12 @@ def _image_url(request, field) -> str:
 @router.get("/products", response=ProductList, summary="List listed products (search, category, sort, page)")
 def list_products(request, filters: Query[ProductFilters]):
     category = queries.get_category(filters.category) if filters.category else None
-    products = queries.list_listed_products(category=category, search=filters.search, sort=filters.sort)
+    result = queries.search_listed_products(category=category, search=filters.search, sort=filters.sort,
+                                            in_stock=in_stock_expression())
     size = max(1, min(filters.page_size, 100))
-    count = products.count()
+    count = result.count()
     page = max(1, filters.page)
-    rows = list(products[(page - 1) * size: page * size])
+    rows = list(result.products[(page - 1) * size: page * size])
     in_stock = get_in_stock_product_ids([p.id for p in rows])
     items = []
     for p in rows:

@@ -436,6 +436,8 @@ def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
         product.name, product.name_en, product.brand, " ".join(group.fields.get("tags", ())),
         " ".join(v.sku for v in variants), category.name if category else "", category.name_en if category else "",
         plain_text(product.description)[:500], plain_text(product.description_en)[:500])
+    product.search_title = build_search_document(product.name, product.name_en, product.brand,
+                                                 category.name if category else "", category.name_en if category else "")
 
 
 def _refresh_derived(product_ids: set[int]) -> None:

@@ -30,6 +30,8 @@ MESSAGES.update({
     "schedule_invalid": _("定时下架时间必须晚于定时上架时间。"),
     "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
     "banned_word_taken": _("该禁用词已存在。"),
+    "synonym_invalid": _("请填写至少两个词，用逗号或等号分隔（最多 300 个字）。"),
+    "synonym_taken": _("这组同义词已存在。"),
     "job_not_found": _("导入任务不存在。"),
     "job_finished": _("导入任务已经结束，不能再取消。"),
     "export_format_invalid": _("未知的导出格式。"),

@@ -100,6 +100,8 @@ class Product(models.Model):
     # Kept by orders (units sold), for "bestselling" sort.
     sold_count = models.PositiveIntegerField(_("销量"), default=0)
     search_document = models.TextField(blank=True, editable=False)
+    # The name, English name, brand and category as search tokens: matches here weigh more (catalog.search).
+    search_title = models.TextField(blank=True, editable=False)
     listed_at = models.DateTimeField(_("上架时间"), null=True, blank=True)
     # Run by the worker (catalog.tasks): list at / delist at these times, then cleared.
     scheduled_list_at = models.DateTimeField(_("定时上架"), null=True, blank=True)
@@ -121,6 +123,9 @@ class Product(models.Model):
             models.Index(fields=["status", "category", "-listed_at"]),
             models.Index(fields=["status", "min_price"]),
             models.Index(fields=["status", "-sold_count"]),
+            # The storefront's "newest" and "bestselling" lists across the whole shop (home, API).
+            models.Index(fields=["status", "-listed_at", "-id"], name="product_listed_newest"),
+            models.Index(fields=["status", "-sold_count", "-id"], name="product_listed_bestselling"),
         ]
         verbose_name = _("商品")
 
@@ -305,3 +310,24 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+
+class SearchSynonym(models.Model):
+    """Words a shopper may type for the same thing, e.g. "手机, 电话" or "tee, t-shirt": a search for
+    any of them finds products that name any other (catalog.search expands the query)."""
+
+    words = models.CharField(_("同义词"), max_length=300, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = _("搜索同义词")
+
+    def __str__(self):
+        return self.words
+
+    @property
+    def word_list(self) -> list[str]:
+        from .domain.search import synonym_words
+
+        return synonym_words(self.words)

@@ -9,6 +9,7 @@ from dianpu.core.errors import NotFoundError
 from .domain.search import has_cjk, query_terms
 from .messages import MESSAGES
 from .models import Category, Product, ProductImage, Variant
+from .search import SearchResult, search_products
 
 SORTS = {
     "newest": ("-listed_at", "-id"),
@@ -17,6 +18,7 @@ SORTS = {
     "bestselling": ("-sold_count", "-id"),
 }
 DEFAULT_SORT = "newest"
+RELEVANCE = "relevance"  # the default order of a search: catalog.search ranks
 
 
 def _with_cards(products: QuerySet) -> QuerySet:
@@ -41,18 +43,51 @@ def filter_by_search(products: QuerySet, search: str) -> QuerySet:
     return products
 
 
-def list_listed_products(*, category: Category | None = None, search: str = "", sort: str = DEFAULT_SORT,
-                         min_price=None, max_price=None) -> QuerySet:
+def list_listed_products(*, category: Category | None = None, search: str = "", sort: str = "",
+                         min_price=None, max_price=None, brand: str = "", attribute: tuple[str, str] | None = None,
+                         in_stock=None) -> QuerySet:
+    """Listed products as cards. With `search`, ranked by relevance (catalog.search) unless another
+    sort is asked for; `in_stock` (an expression of the product, from inventory) breaks ties."""
+    return search_listed_products(category=category, search=search, sort=sort, min_price=min_price,
+                                  max_price=max_price, brand=brand, attribute=attribute, in_stock=in_stock).products
+
+
+def filter_listed_products(*, category: Category | None = None, min_price=None, max_price=None, brand: str = "",
+                           attribute: tuple[str, str] | None = None) -> QuerySet:
     products = Product.objects.listed()
     if category is not None:
         products = products.filter(category_id__in=category_and_descendant_ids(category))
-    if search:
-        products = filter_by_search(products, search)
     if min_price is not None:
         products = products.filter(min_price__gte=min_price)
     if max_price is not None:
         products = products.filter(min_price__lte=max_price)
-    return _with_cards(products.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])))
+    if brand:
+        products = products.filter(brand=brand)
+    if attribute and attribute[0] and "__" not in attribute[0]:
+        products = products.filter(**{f"attributes__{attribute[0]}": attribute[1]})
+    return products
+
+
+def search_listed_products(*, category: Category | None = None, search: str = "", sort: str = "",
+                           min_price=None, max_price=None, brand: str = "", attribute: tuple[str, str] | None = None,
+                           in_stock=None) -> SearchResult:
+    """The ranked search (or the filtered list without a query), in the asked order."""
+    products = filter_listed_products(category=category, min_price=min_price, max_price=max_price, brand=brand,
+                                      attribute=attribute)
+    if search:
+        result = search_products(products, search)
+    else:
+        result = SearchResult(products, "", matched=products)
+    order = list(SORTS[sort]) if sort in SORTS else None
+    if order is None:
+        stock = []
+        if in_stock is not None:
+            result.products = result.products.annotate(in_stock_rank=in_stock)
+            stock = ["-in_stock_rank"]
+        order = (["-search_rank", "-sold_count", *stock, "-id"] if search
+                 else list(SORTS[DEFAULT_SORT]))
+    result.products = _with_cards(result.products.order_by(*order))
+    return result
 
 
 def list_products_for_staff(*, search: str = "", status: str = "", category: Category | None = None) -> QuerySet:
@@ -230,3 +265,9 @@ def list_brand_names() -> list[str]:
     from .models import Brand
 
     return list(Brand.objects.values_list("name", flat=True))
+
+
+def list_search_synonyms(limit: int = 500):
+    from .models import SearchSynonym
+
+    return list(SearchSynonym.objects.all()[:limit])

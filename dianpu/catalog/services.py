@@ -4,6 +4,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q, RestrictedError
@@ -58,7 +59,19 @@ def refresh_derived_fields(product: Product) -> None:
         category.name if category else "", category.name_en if category else "",
         plain_text(product.description)[:500], plain_text(product.description_en)[:500],
     )
-    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document)
+    product.search_title = build_search_document(product.name, product.name_en, product.brand,
+                                                 category.name if category else "", category.name_en if category else "")
+    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document,
+                                                 search_title=product.search_title)
+    if getattr(settings, "SEARCH_ENGINE", "database") != "database":
+        transaction.on_commit(lambda: _queue_search_sync([product.pk]))
+
+
+def _queue_search_sync(product_ids: list[int]) -> None:
+    """After the commit: the worker sends the products to the external search engine."""
+    from .tasks import sync_search_engine
+
+    sync_search_engine(product_ids)
 
 
 def _clean_variant(v: VariantInput) -> VariantInput:
@@ -565,3 +578,38 @@ def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, 
     Variant.objects.filter(pk=variant_id).update(cost_price=cost_price)
     record_audit(actor=actor, action="variant.cost_changed", object_type="catalog.variant", object_id=str(variant_id),
                  changes={"cost_price": (str(old), str(cost_price))}, reason=reason)
+
+
+@transaction.atomic
+def add_search_synonym(*, actor, words: str, ip_address: str | None = None):
+    """A group of words a search treats as one ("手机, 电话"): at least two, stored normalised."""
+    from .domain.search import synonym_words
+    from .models import SearchSynonym
+
+    group = synonym_words(words)
+    text = ", ".join(group)
+    if len(group) < 2 or len(text) > 300:
+        raise _error("synonym_invalid")
+    try:
+        with transaction.atomic():
+            synonym, created = SearchSynonym.objects.get_or_create(words=text)
+    except IntegrityError:
+        created = False
+    if not created:
+        raise _error("synonym_taken")
+    record_audit(actor=actor, action="catalog.synonym_added", obj=synonym, changes={"words": (None, text)},
+                 ip_address=ip_address)
+    return synonym
+
+
+@transaction.atomic
+def remove_search_synonym(*, actor, synonym_id: int, ip_address: str | None = None) -> bool:
+    from .models import SearchSynonym
+
+    synonym = SearchSynonym.objects.filter(pk=synonym_id).first()
+    if synonym is None:
+        return False
+    synonym.delete()
+    record_audit(actor=actor, action="catalog.synonym_removed", object_type="catalog.searchsynonym",
+                 object_repr=synonym.words, changes={"words": (synonym.words, None)}, ip_address=ip_address)
+    return True

@@ -47,3 +47,13 @@ def requeue_interrupted_import(signal_name, task, *args, **kwargs) -> None:
 @db_periodic_task(crontab(minute="*"))
 def apply_scheduled_listings() -> None:
     services.apply_scheduled_listings()
+
+
+@db_task(retries=3, retry_delay=30)
+def sync_search_engine(product_ids: list[int]) -> None:
+    """Send changed products to the external search engine (SEARCH_ENGINE; safe to run twice)."""
+    from .search_engines import get_search_engine, sync_products
+
+    engine = get_search_engine()
+    if engine is not None:
+        sync_products(engine, product_ids)

@@ -448,3 +448,12 @@ def list_summary_drift(*, on_order: dict[int, int] | None = None, today: date | 
             pairs["on_order"] = (s.on_order, on_order.get(vid, 0))
         drift += [(r.sku, field, a, b) for field, (a, b) in pairs.items() if a != b]
     return drift
+
+
+def in_stock_expression(product_ref: str = "pk"):
+    """True when some active SKU of the product (`product_ref` of the outer query) can be sold:
+    for ordering a product list in SQL (search ranks in-stock products first among equals)."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(StockLevel.objects.filter(variant__product_id=OuterRef(product_ref), variant__is_active=True,
+                                            on_hand__gt=F("reserved")))

@@ -122,3 +122,15 @@ def list_bought_together(product: Product, limit: int = 4, days: int = 180) -> l
     ranked = [pid for pid, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     products = {p.id: p for p in Product.objects.listed().filter(id__in=ranked[:limit * 3]).prefetch_related("images")}
     return [products[i] for i in ranked if i in products][:limit]
+
+
+def get_next_schedule_change(now=None):
+    """When the next banner or featured slot starts or ends (the home page is good until then), or None."""
+    from django.db.models import Min
+
+    now = now or clock.now()
+    times = []
+    for model in (Banner, FeaturedSlot):
+        times.append(model.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"])
+        times.append(model.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"])
+    return min((t for t in times if t is not None), default=None)

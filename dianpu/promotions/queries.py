@@ -327,3 +327,15 @@ def list_promotions_for_product(product, now=None) -> list[dict]:
         if any(rule.scope.matches(line) for line in lines):
             shown.append({"name": p.name, "kind": str(EXPLANATIONS.get(p.kind, p.kind)), "ends_at": p.ends_at})
     return sorted(shown, key=lambda row: row["name"])
+
+
+def get_next_schedule_change(now=None):
+    """When the next active promotion starts or ends (a cached page that shows promotions is good
+    until then), or None."""
+    from django.db.models import Min
+
+    now = now or clock.now()
+    active = Promotion.objects.filter(is_active=True)
+    times = [active.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+             active.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"]]
+    return min((t for t in times if t is not None), default=None)

@@ -23,27 +23,33 @@ from dianpu.cart.services import (
 from dianpu.catalog.domain.search import query_terms
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import (
-    DEFAULT_SORT, SORTS, CategoryNode, get_category, get_listed_product, get_variants_by_sku, list_category_path,
-    list_listed_products,
+    DEFAULT_SORT, RELEVANCE, SORTS, CategoryNode, filter_listed_products, get_category, get_listed_product,
+    get_variants_by_sku, list_category_path, list_listed_products, search_listed_products,
 )
+from dianpu.catalog.search import count_facets
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import pay_order, place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
-from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids
+from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, in_stock_expression
 from dianpu.inventory.services import InsufficientStockError
-from dianpu.marketing.merchandising import list_bought_together, list_featured_products, list_live_banners
+from dianpu.marketing.merchandising import (
+    get_next_schedule_change, list_bought_together, list_featured_products, list_live_banners,
+)
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
 from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import can_pay_again, list_payment_methods, payment_start_for
+from dianpu.promotions.queries import get_next_schedule_change as get_next_promotion_change
 from dianpu.promotions.queries import list_promotions_for_product
 
+from . import page_cache
 from .account import current_customer
 from .after_sales import after_sales_context
-from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm, parse_price
+from .facets import facet_links, parse_filters
+from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm
 from .navigation import get_category_tree
 from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
@@ -62,6 +68,10 @@ def _sort_choices():
             ("price_asc", _("价格从低到高")), ("price_desc", _("价格从高到低"))]
 
 
+def _search_sort_choices():
+    return [(RELEVANCE, _("相关度")), *_sort_choices()]
+
+
 def _page_title(*parts: str) -> str:
     return " - ".join([*(p for p in parts if p), settings.SHOP_NAME])
 
@@ -77,12 +87,28 @@ def _cart_token(request) -> str | None:
 
 def _render(request, template: str, context: dict, status: int = 200):
     """Every page: the category menu (cached), the cart badge, the language switch."""
+    cart_count = count_cart_items(_cart_token(request))
     context = {
         "category_tree": get_category_tree().roots,
-        "cart_count": count_cart_items(_cart_token(request)),
+        "cart_count": cart_count,
+        "cart_badge": page_cache.cart_badge(cart_count),
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def _cached(request, name: str, build):
+    """A page every shopper sees alike, from the page cache (see page_cache): `build()` returns
+    (template, context, seconds it may be kept, or None for the longest) or a response."""
+    def render_page():
+        built = build()
+        if not isinstance(built, tuple):
+            return built, 0
+        template, context, seconds = built
+        context = {"category_tree": get_category_tree().roots, **context, **page_cache.placeholders()}
+        return render(request, template, context), seconds or page_cache.MAX_SECONDS
+
+    return page_cache.serve(request, name, render_page, cart_count=lambda: count_cart_items(_cart_token(request)))
 
 
 def _not_found(request):
@@ -111,18 +137,27 @@ def _sort_of(request) -> str:
 
 @require_GET
 def home(request):
+    return _cached(request, "home", lambda: _home(request))
+
+
+def _home(request):
     newest = list(list_listed_products(sort="newest")[:HOME_SHELF_SIZE])
     bestselling = list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE])
     featured = list_featured_products(limit=HOME_SHELF_SIZE)
     _with_stock_flags(newest + bestselling + featured)
     meta = page_meta(request, settings.SHOP_NAME,
                      _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": settings.SHOP_NAME})
-    return _render(request, "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
-                                                     "banners": list(list_live_banners()), "featured": featured})
+    seconds = page_cache.seconds_until(get_next_schedule_change())
+    return "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
+                                    "banners": list(list_live_banners()), "featured": featured}, seconds
 
 
 @require_GET
 def category(request, slug):
+    return _cached(request, "category", lambda: _category(request, slug))
+
+
+def _category(request, slug):
     tree = get_category_tree()
     node = tree.find(slug)
     if node is None:  # not in the cached tree: perhaps created a moment ago
@@ -132,42 +167,61 @@ def category(request, slug):
             return _not_found(request)
     category = node.category
     sort = _sort_of(request)
-    min_price = parse_price(request.GET.get("min_price", ""))
-    max_price = parse_price(request.GET.get("max_price", ""))
-    if min_price is not None and max_price is not None and min_price > max_price:
-        min_price, max_price = max_price, min_price
-    page = _paginate(request, list_listed_products(category=category, sort=sort, min_price=min_price,
-                                                   max_price=max_price))
+    filters = parse_filters(request)
+    listed = dict(category=category, min_price=filters["min_price"], max_price=filters["max_price"],
+                  brand=filters["brand"], attribute=filters["attribute"])
+    page = _paginate(request, list_listed_products(sort=sort, **listed))
     meta = page_meta(
         request, _page_title(category.display_name),
         category.seo_description or _("%(category)s：%(count)s 件商品，正品保障，满额包邮。")
         % {"category": category.display_name, "count": page.paginator.count},
         page_number=page.number,
     )
-    return _render(request, "storefront/category.html", {
+    return "storefront/category.html", {
         "meta": meta, "category": category, "children": node.children, "page": page, "sort": sort,
-        "sort_choices": _sort_choices(), "min_price": min_price, "max_price": max_price,
+        "sort_choices": _sort_choices(), "min_price": filters["min_price"], "max_price": filters["max_price"],
         "breadcrumbs": tree.path_to(category.id) or list_category_path(category),
-    })
+        "facets": facet_links(request, count_facets(filter_listed_products(**listed)), with_categories=False),
+    }, None
 
 
 @require_GET
 def search(request):
+    return _cached(request, "search", lambda: _search(request))
+
+
+def _search(request):
     q = " ".join((request.GET.get("q") or "").split())[:SEARCH_MAX_LENGTH]
-    sort = _sort_of(request)
-    page = None
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else RELEVANCE
+    page, result, facets, suggestions = None, None, [], []
     if q and query_terms(q):
-        page = _paginate(request, list_listed_products(search=q, sort=sort))
+        filters = parse_filters(request)
+        category = get_category_tree().find(filters["category"]) if filters["category"] else None
+        listed = dict(category=category.category if category else None, min_price=filters["min_price"],
+                      max_price=filters["max_price"], brand=filters["brand"], attribute=filters["attribute"])
+        result = search_listed_products(search=q, sort=sort, in_stock=in_stock_expression(), **listed)
+        page = _paginate(request, result.pages())
+        if page.paginator.count:
+            facets = facet_links(request, count_facets(result.matched))
+        else:
+            suggestions = _with_stock_flags(list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE]))
     title = _("搜索“%(q)s”") % {"q": q} if q else _("搜索商品")
     meta = page_meta(request, _page_title(title), _("在%(shop)s搜索商品。") % {"shop": settings.SHOP_NAME},
                      noindex=True)
-    return _render(request, "storefront/search.html", {
-        "meta": meta, "q": q, "page": page, "sort": sort, "sort_choices": _sort_choices(),
-    })
+    return "storefront/search.html", {
+        "meta": meta, "q": q, "page": page, "sort": sort, "sort_choices": _search_sort_choices(),
+        "corrected_from": result.corrected_from if result else "", "searched": result.query if result else q,
+        "facets": facets, "suggestions": suggestions,
+    }, None
 
 
 @require_GET
 def product(request, slug):
+    return _cached(request, "product", lambda: _product(request, slug))
+
+
+def _product(request, slug):
     try:
         product = get_listed_product(slug)
     except NotFoundError:
@@ -185,7 +239,7 @@ def product(request, slug):
     description = product.seo_description if chinese and product.seo_description else product.display_description
     meta = page_meta(request, _page_title(title), description, og_type="product",
                      image=images[0].image.url if images else "")
-    return _render(request, "storefront/product.html", {
+    return "storefront/product.html", {
         "meta": meta, "product": product, "images": images, "choices": choices, "selected": selected,
         "in_stock": selected is not None, "breadcrumbs": get_category_tree().path_to(product.category_id),
         "json_ld": product_json_ld(product=product, variants=variants, available=available, url=url,
@@ -193,7 +247,7 @@ def product(request, slug):
         "form": AddToCartForm(initial={"quantity": 1}),
         "bought_together": _with_stock_flags(list_bought_together(product)),
         "promotions": list_promotions_for_product(product),
-    })
+    }, page_cache.seconds_until(get_next_promotion_change())
 
 
 # --- cart -----------------------------------------------------------------------------------------

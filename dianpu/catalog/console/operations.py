@@ -317,3 +317,37 @@ def product_attributes_save(request, slug):
     else:
         messages.success(request, _("属性已保存。"))
     return redirect("console:catalog:product-prices", slug=product.slug)
+
+
+class SynonymForm(forms.Form):
+    words = forms.CharField(label=gettext_lazy("同义词"), max_length=300,
+                            help_text=gettext_lazy("用逗号或等号分隔，如：手机, 电话 或 tee = t-shirt"))
+
+
+@staff_permission_required(roles.VIEW_CATALOG)
+def search_synonyms(request):
+    """The shop's search synonyms: a search for one word of a group finds the others."""
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm(roles.CHANGE_PRODUCT):
+            return forbidden(request, roles.CHANGE_PRODUCT)
+        if "remove" in request.POST:
+            try:
+                synonym_id = int(request.POST["remove"])
+            except ValueError:
+                synonym_id = 0
+            services.remove_search_synonym(actor=request.user, synonym_id=synonym_id, ip_address=client_ip(request))
+            return redirect("console:catalog:search-synonyms")
+        if form.is_valid():
+            try:
+                services.add_search_synonym(actor=request.user, words=form.cleaned_data["words"],
+                                            ip_address=client_ip(request))
+            except DomainError as exc:
+                messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("同义词已添加。"))
+                return redirect("console:catalog:search-synonyms")
+    return render(request, "catalog/console/search_synonyms.html", {
+        "synonyms": queries.list_search_synonyms(), "form": form,
+        "can_edit": request.user.has_perm(roles.CHANGE_PRODUCT),
+    })

@@ -15,6 +15,7 @@ urlpatterns = [
     path("products/audit/banned-words/", operations.banned_word_add, name="banned-word-add"),
     path("products/audit/banned-words/remove/", operations.banned_word_remove, name="banned-word-remove"),
     path("products/price-rules/", operations.price_rules, name="price-rules"),
+    path("products/search-synonyms/", operations.search_synonyms, name="search-synonyms"),
     path("products/brands/", operations.brand_list, name="brand-list"),
     path("products/<str:slug>/attributes/", operations.product_attributes_save, name="product-attributes-save"),
     path("products/<str:slug>/prices/", operations.product_prices, name="product-prices"),

@@ -223,3 +223,29 @@ def test_the_product_form_offers_the_brands_and_the_list_shows_schedules(client,
     client.force_login(staff("operator"))
     assert '<option value="棉麻社">' in client.get("/console/catalog/products/new/").content.decode()
     assert "定时上架" in client.get("/console/catalog/products/").content.decode()
+
+
+def test_an_operator_adds_and_removes_search_synonyms(client, staff):
+    from dianpu.catalog.models import SearchSynonym
+    from dianpu.catalog.queries import list_listed_products
+
+    make_product(name="智能手机 X1", skus=["PHONE-1"])
+    client.force_login(staff("operator"))
+    client.post("/console/catalog/products/search-synonyms/", {"words": "手机，电话"})
+    assert list(SearchSynonym.objects.values_list("words", flat=True)) == ["手机, 电话"]
+    assert [p.name for p in list_listed_products(search="电话")] == ["智能手机 X1"]
+    page = client.post("/console/catalog/products/search-synonyms/", {"words": "电话"}).content.decode()
+    assert "请填写至少两个词" in page and SearchSynonym.objects.count() == 1
+    client.post("/console/catalog/products/search-synonyms/", {"remove": SearchSynonym.objects.get().pk})
+    assert SearchSynonym.objects.count() == 0
+    assert list_listed_products(search="电话").count() == 0
+
+
+def test_an_agent_sees_the_synonyms_but_cannot_change_them(client, staff):
+    from dianpu.catalog.models import SearchSynonym
+
+    SearchSynonym.objects.create(words="tee, t-shirt")
+    client.force_login(staff("agent"))
+    assert "tee, t-shirt" in client.get("/console/catalog/products/search-synonyms/").content.decode()
+    assert client.post("/console/catalog/products/search-synonyms/", {"words": "a, b"}).status_code == 403
+    assert list(SearchSynonym.objects.values_list("words", flat=True)) == ["tee, t-shirt"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_min_price_is_the_lowest_selling_price'),
+        ('catalog', '0009_merge_import_cancel_and_search'),
         ('inventory', '0003_stocktake_and_low_stock_alerts'),
     ]
 

@@ -259,6 +259,8 @@ def write_products(plans: list[ProductPlan], categories: dict[str, Category], ta
                     name=plan.name, name_en=plan.name_en, slug=plan.slug, description=plan.description,
                     description_en=plan.description_en, brand=plan.brand, category=category, status=plan.status,
                     min_price=min(active), search_document=search_document(plan, category),
+                    search_title=build_search_document(plan.name, plan.name_en, plan.brand, category.name,
+                                                       category.name_en),
                     listed_at=plan.listed_at, seo_description=plain_text(plan.description)[:200],
                 ))
             Product.objects.bulk_create(rows)

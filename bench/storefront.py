@@ -1,0 +1,212 @@
+"""`make bench ONLY=storefront`: the storefront at full size against a bare Django view, same run.
+
+Builds a store of --products products (100,000 by default) and --orders orders in bench/var/storefront
+once (`dianpu seed-demo`, tens of minutes; reused while bench/var/storefront/.seeded exists), serves it
+with `dianpu serve` (gunicorn gthread, its defaults) and bench/bare_site.py with the same gunicorn
+settings, loads both with --connections keep-alive connections from wrk (Debian's `wrk`; a Python
+thread client when it is missing) for --seconds per page, and prints requests/s, p50 and p99 per
+page and the ratio to the bare view. Pages are measured twice: served from the page cache
+(the same URL again, as a shop's popular pages are) and built afresh on every request
+(DIANPU_PAGE_CACHE=0: what a first visit to a page costs). Also records each web worker's resident
+memory after the run and the machine's load (uptime). Writes bench/results/storefront_full.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("BENCH_STOREFRONT_DIR", ROOT / "bench" / "var" / "storefront"))
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
+PY = str(ROOT / ".venv" / "bin" / "python")
+DIANPU = str(ROOT / ".venv" / "bin" / "dianpu")
+ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
+       "REDIS_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+SERVE_ARGS = ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]  # as `dianpu serve`
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build(products: int, customers: int, orders: int) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    marker = DATA / ".seeded"
+    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
+    if not marker.exists():
+        print(f"building the store once: {products:,} products, {orders:,} orders (tens of minutes)…", flush=True)
+        started = time.time()
+        subprocess.run([DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
+                        "--orders", str(orders)], env=ENV, check=True)
+        marker.write_text(json.dumps({"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                      "seconds": round(time.time() - started)}))
+    subprocess.run([DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
+
+
+def pick_targets() -> dict:
+    script = """
+import json
+from dianpu.catalog.models import Category, Product
+listed = Product.objects.listed()
+top = Category.objects.filter(parent__isnull=True).order_by("position", "id").first()
+leaf = Category.objects.filter(children__isnull=True, products__isnull=False).order_by("id").first()
+print(json.dumps({"product": listed.order_by("-sold_count", "id").values_list("slug", flat=True).first(),
+                  "top": top.slug, "leaf": leaf.slug, "products": Product.objects.count(),
+                  "listed": listed.count()}))
+"""
+    out = subprocess.run([DIANPU, "shell", "-c", script], env=ENV, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wait_up(port: int, server: subprocess.Popen) -> None:
+    import http.client
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not come up")
+
+
+def start(command: list[str], env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    wait_up(port, server)
+    return server
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of the server's gunicorn workers (`dianpu serve` execs gunicorn: the
+    process started is the master, its children the workers)."""
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
+    return sorted(round(int(rss) / 1024, 1) for rss in out.split())
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+
+def load(port: int, path: str, seconds: int, connections: int) -> dict:
+    url = f"http://127.0.0.1:{port}{path}"
+    if shutil.which("wrk"):
+        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
+                              "-H", "Accept-Language: zh-hans", url], capture_output=True, text=True).stdout
+        p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
+        p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return {"requests_per_s": round(rps, 1), "p50_ms": _ms(p50), "p99_ms": _ms(p99),
+                "non_2xx": int(errors.group(1)) if errors else 0, "client": "wrk"}
+    sys.path.insert(0, str(ROOT / "bench"))
+    from run import drive  # the thread client of bench/run.py
+
+    get = lambda i: ("GET", path, None, {"Accept-Language": "zh-hans"})  # noqa: E731
+    result = drive(port, get, max(200, seconds * 50), connections)
+    return {**result, "client": "python threads"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    build(args.products, args.customers, args.orders)
+    if args.build_only:
+        return
+    targets = pick_targets()
+    pages = {
+        "home": "/",
+        "category (top)": f"/c/{targets['top']}/",
+        "category (leaf)": f"/c/{targets['leaf']}/",
+        "product": f"/products/{targets['product']}/",
+        "search (zh)": "/search/?q=" + quote("茶"),
+        "search (en)": "/search/?q=jacket",
+        "api products": "/api/v1/products?page=1",
+        "api search": "/api/v1/products?search=" + quote("茶"),
+    }
+    workers = max(2, (os.cpu_count() or 1) * 2)
+    load_before = os.getloadavg()
+    results: dict = {"bare django": {}, "cached": {}, "uncached": {}}
+    bare_port = free_port()
+    bare = start([PY, "-m", "gunicorn", "bench.bare_site:application", "--bind", f"127.0.0.1:{bare_port}",
+                  "--workers", str(workers), *SERVE_ARGS], {**ENV, "PYTHONPATH": str(ROOT)}, bare_port)
+    try:
+        results["bare django"] = load(bare_port, "/", args.seconds, args.connections)
+    finally:
+        stop(bare)
+    memory = {}
+    for mode, cache in (("cached", "1"), ("uncached", "0")):
+        port = free_port()
+        server = start([DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
+        try:
+            for name, path in pages.items():
+                load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
+                results[mode][name] = load(port, path, args.seconds, args.connections)
+                print(f"{mode:<9}{name:<18}{results[mode][name]}", flush=True)
+            memory[mode] = worker_rss_mb(server)
+        finally:
+            stop(server)
+    bare_rps = results["bare django"]["requests_per_s"]
+    for mode in ("cached", "uncached"):
+        for row in results[mode].values():
+            row["bare_over_page"] = round(bare_rps / row["requests_per_s"], 2) if row["requests_per_s"] else None
+    report = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_before": [round(x, 2) for x in load_before],
+                    "load_after": [round(x, 2) for x in os.getloadavg()],
+                    "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()},
+        "store": {k: targets[k] for k in ("products", "listed")} | {"orders_asked": args.orders},
+        "server": f"dianpu serve: gunicorn gthread, {workers} workers x 4 threads, SQLite WAL, DEBUG=0",
+        "connections": args.connections, "seconds_per_page": args.seconds,
+        "worker_rss_mb": memory,
+        "results": results,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "storefront_full.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\n{report['store']['products']:,} products; {args.connections} connections; {report['machine']['uptime']}")
+    print(f"bare Django view: {bare_rps} req/s, p50 {results['bare django']['p50_ms']} ms, "
+          f"p99 {results['bare django']['p99_ms']} ms")
+    print(f"\n{'page':<18}{'cached req/s':>13}{'p50':>8}{'p99':>8}{'bare/page':>10}"
+          f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}")
+    for name in pages:
+        c, u = results["cached"][name], results["uncached"][name]
+        print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
+              f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}")
+    print(f"web worker RSS (MB): {memory}")
+    print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

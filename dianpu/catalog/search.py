@@ -1,0 +1,186 @@
+"""Ranked product search over the full-text index (migration catalog 0007): SQLite FTS5 with bm25,
+PostgreSQL full text with ts_rank; the product name, English name, brand and category weigh ten
+times the rest. Results: relevance first, then units sold, then in stock, then newest. A query's words are
+widened to the shop's synonyms; a Latin word the index does not know is corrected to the known word
+one edit away found in most products. The storefront search page and `GET /api/v1/products?search=`
+both read here, so they rank alike. `SEARCH_ENGINE = "meilisearch"` hands the matching to an external
+engine instead (catalog.search_engines), for shops that run several web machines.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from .domain.search import (
+    PRICE_BANDS, Clause, apply_corrections, corrected_query, latin_terms, one_edit_away, plan_corrections,
+    plan_query, to_fts5_match, to_tsquery,
+)
+from .models import Category, Product, SearchSynonym
+from .search_engines import get_search_engine
+
+SQLITE_TITLE_WEIGHT, SQLITE_BODY_WEIGHT = 10.0, 1.0
+# The indexed expression of migration catalog 0007 (the planner uses the GIN index only for it).
+POSTGRES_TSVECTOR = (
+    "(setweight(to_tsvector('simple'::regconfig, catalog_product.search_title), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, catalog_product.search_document), 'D'))"
+)
+
+
+def list_synonym_groups() -> list[list[str]]:
+    return [s.word_list for s in SearchSynonym.objects.all()]
+
+
+def match(products: QuerySet, clauses: list[Clause]) -> QuerySet:
+    """`products` that match every clause, annotated with `search_rank` (higher is better).
+
+    On SQLite the FTS table is joined for bm25 (its rows drive the join under ORDER BY rank);
+    counting and facets use `filter_matching` instead, where the planner cannot pick the product
+    table as the outer loop and run the MATCH once per product."""
+    if connection.vendor == "postgresql":
+        tsquery = to_tsquery(clauses)
+        return products.extra(
+            select={"search_rank": f"ts_rank({POSTGRES_TSVECTOR}, %s::tsquery)"},
+            select_params=[tsquery], where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[tsquery])
+    return products.extra(
+        select={"search_rank": f"-bm25(catalog_product_fts, {SQLITE_TITLE_WEIGHT}, {SQLITE_BODY_WEIGHT})"},
+        tables=["catalog_product_fts"],
+        where=["catalog_product_fts.rowid = catalog_product.id", "catalog_product_fts MATCH %s"],
+        params=[to_fts5_match(clauses)])
+
+
+def filter_matching(products: QuerySet, clauses: list[Clause]) -> QuerySet:
+    """`products` that match every clause, unranked: for counts and facets."""
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "postgresql":
+        return products.extra(where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[to_tsquery(clauses)])
+    return products.filter(pk__in=RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s",
+                                         [to_fts5_match(clauses)]))
+
+
+def count_known_words(words: set[str]) -> dict[str, int]:
+    """Of `words`, those the index holds, with the number of products holding each."""
+    words = sorted(words)
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT w, (SELECT count(*) FROM catalog_product WHERE {POSTGRES_TSVECTOR}"
+                " @@ to_tsquery('simple'::regconfig, quote_literal(w))) FROM unnest(%s::text[]) AS w",
+                [words])
+        else:
+            cursor.execute("SELECT term, doc FROM catalog_product_fts_vocab WHERE term IN "
+                           f"({', '.join(['%s'] * len(words))})", words)
+        return {w: n for w, n in cursor.fetchall() if n}
+
+
+@dataclass
+class SearchResult:
+    products: QuerySet  # ranked when there was a query
+    query: str  # what was searched: the shopper's words, or their correction
+    corrected_from: str = ""  # the shopper's words when a typo was corrected
+    clauses: list = field(default_factory=list)
+    matched: QuerySet | None = None  # the same products unranked: count and facets from here
+
+    def count(self) -> int:
+        return (self.matched if self.matched is not None else self.products).count()
+
+    def pages(self):
+        """For django's Paginator: slices the ranked list, counts the unranked one."""
+        return _Pages(self)
+
+
+class _Pages:
+    def __init__(self, result: SearchResult):
+        self.result = result
+
+    def count(self) -> int:
+        return self.result.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.result.products[index]
+
+
+def search_products(products: QuerySet, query: str) -> SearchResult:
+    """`products` matching `query`, ranked; with a typo corrected when the words as typed find none."""
+    engine = get_search_engine()
+    if engine is not None:
+        return _search_with_engine(engine, products, query)
+    clauses = plan_query(query, list_synonym_groups())
+    if not clauses:
+        return SearchResult(products.none(), query, matched=products.none())
+    matched = filter_matching(products, clauses)
+    if latin_terms(clauses) and not matched.exists():
+        candidates = set()
+        for term in latin_terms(clauses):
+            candidates |= {term, *one_edit_away(term)}
+        corrections = plan_corrections(clauses, count_known_words(candidates))
+        if corrections:
+            corrected = apply_corrections(clauses, corrections)
+            return SearchResult(match(products, corrected), corrected_query(query, corrections), query, corrected,
+                                filter_matching(products, corrected))
+    return SearchResult(match(products, clauses), query, "", clauses, matched)
+
+
+ENGINE_LIMIT = 1000
+
+
+def _search_with_engine(engine, products: QuerySet, query: str) -> SearchResult:
+    """The external engine ranks (its first 1,000 hits); the database filters and pages them."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    ids = engine.search_ids(query, ENGINE_LIMIT)
+    rank = Case(*(When(pk=pk, then=Value(len(ids) - i)) for i, pk in enumerate(ids)), default=Value(0),
+                output_field=IntegerField())
+    found = products.filter(pk__in=ids)
+    return SearchResult(found.annotate(search_rank=rank) if ids else products.none(), query, matched=found)
+
+
+# --- facets: counts of what a result list holds, for the filters beside it -------------------------
+
+FACET_LIMIT = 12
+ATTRIBUTE_SAMPLE = 500
+
+
+@dataclass
+class Facets:
+    categories: list[dict]
+    brands: list[dict]
+    price_bands: list[dict]
+    attributes: list[dict]
+
+
+def count_facets(products: QuerySet) -> Facets:
+    """Category, brand and price-band counts over all of `products`; attribute values counted over
+    the first 500 (a sample: attributes are free-form JSON)."""
+    plain = products.order_by()
+    by_category = list(plain.values("category_id").annotate(n=Count("id")).order_by("-n", "category_id")
+                       [:FACET_LIMIT])
+    names = {c.id: c for c in Category.objects.filter(id__in=[r["category_id"] for r in by_category])}
+    categories = [{"category": names[r["category_id"]], "count": r["n"]} for r in by_category
+                  if r["category_id"] in names]
+    brands = [{"brand": r["brand"], "count": r["n"]} for r in plain.exclude(brand="").values("brand")
+              .annotate(n=Count("id")).order_by("-n", "brand")[:FACET_LIMIT]]
+    band_filters = {}
+    for low, high in PRICE_BANDS:
+        condition = Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q())
+        band_filters[f"b{low}"] = Count("id", filter=condition)
+    counts = plain.aggregate(**band_filters)
+    price_bands = [{"min": Decimal(low), "max": Decimal(high) if high is not None else None,
+                    "count": counts[f"b{low}"]} for low, high in PRICE_BANDS if counts[f"b{low}"]]
+    values: dict[str, dict[str, int]] = {}
+    for attributes in plain.values_list("attributes", flat=True)[:ATTRIBUTE_SAMPLE]:
+        for key, value in (attributes or {}).items():
+            if isinstance(value, (str, int)) and str(value):
+                per_key = values.setdefault(str(key), {})
+                per_key[str(value)] = per_key.get(str(value), 0) + 1
+    attributes = [{"name": key, "values": sorted(({"value": v, "count": n} for v, n in per.items()),
+                                                  key=lambda r: (-r["count"], r["value"]))[:FACET_LIMIT]}
+                  for key, per in sorted(values.items(), key=lambda kv: -sum(kv[1].values()))[:6]]
+    return Facets(categories, brands, price_bands, attributes)

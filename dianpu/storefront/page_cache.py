@@ -1,0 +1,122 @@
+"""Whole storefront pages (home, category, product, search) cached for every shopper alike.
+
+A page is rendered once with two marks where the per-shopper parts go (the CSRF token, the cart
+badge) and stored in Django's cache (Redis when configured, else the process's memory) under a key
+holding the storefront's page version (models.PageVersion: database triggers bump it in the same
+transaction as any change to a product, SKU, price, image, category, stock level, banner, featured
+slot or promotion). Each request reads the version first (one indexed read), so a page cached
+before a change is never served after the change commits. An entry also lives no longer than the
+next scheduled start or end of a banner, featured slot or promotion, and 5 minutes at most.
+
+Every answer carries an ETag (the page, the shopper's cart count and CSRF secret) and Last-Modified;
+a browser that sends If-None-Match with the current ETag gets 304 Not Modified. The cart and the
+checkout never read from here: they price and count stock live.
+"""
+
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.html import format_html
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from dianpu.core import clock
+
+from .models import PageVersion
+
+CSRF_MARK = "dianpu-csrf-token-mark"
+BADGE_MARK = "<!--dianpu:cart-badge-->"
+MAX_SECONDS = 300
+_guard = threading.Lock()
+_building: dict[str, threading.Lock] = {}
+
+
+def cart_badge(count: int) -> str:
+    return format_html('<span id="cart-badge" class="badge{}">{}</span>', "" if count else " is-empty", count)
+
+
+def get_page_version() -> int:
+    # One indexed read per request: plain SQL, as the ORM would cost more than the read.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {PageVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def placeholders() -> dict:
+    """Context for a page rendered to be cached: marks instead of the shopper's own parts."""
+    return {"csrf_token": CSRF_MARK, "cart_badge": mark_safe(BADGE_MARK)}
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and (storage._queued_messages or storage._loaded_messages))
+
+
+def seconds_until(*moments) -> int:
+    now = clock.now()
+    seconds = [int((m - now).total_seconds()) + 1 for m in moments if m is not None]
+    return max(1, min([MAX_SECONDS, *seconds]))
+
+
+def serve(request, name: str, build, *, cart_count) -> HttpResponse:
+    """The cached page `name` for this request's path, built by `build()` when missing.
+
+    `build()` returns (response rendered with `placeholders()`, seconds it may be kept);
+    `cart_count()` counts the shopper's cart. A page with a flash message is built for this
+    request alone."""
+    fresh = _has_messages(request) or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)
+    path_hash = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    key = f"storefront:page:{get_page_version()}:{get_language()}:{name}:{path_hash}"
+    entry = None if fresh else cache.get(key)
+    if entry is None:
+        # One thread of this process builds a missing page; the others wait for it and read the
+        # cache (a popular page missing after a change is not built eight times at once).
+        with _guard:
+            lock = _building.setdefault(key, threading.Lock())
+        with lock:
+            entry = None if fresh else cache.get(key)
+            if entry is None:
+                response, seconds = build()
+                if response.status_code != 200 or getattr(response, "streaming", False):
+                    return _personalise_plain(request, response, cart_count())
+                body = response.content.decode()
+                entry = {"body": body, "at": time.time(), "tag": hashlib.sha1(body.encode()).hexdigest(),
+                         "content_type": response["Content-Type"]}
+                if not fresh:
+                    cache.set(key, entry, seconds)
+        with _guard:
+            _building.pop(key, None)
+    token = get_token(request)
+    count = cart_count()
+    secret = request.META.get("CSRF_COOKIE", "")
+    etag = '"' + hashlib.sha1(f"{entry['tag']}:{count}:{secret}".encode()).hexdigest()[:32] + '"'
+    last_modified = int(entry["at"])
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _headers(not_modified, etag, last_modified)
+    body = entry["body"].replace(CSRF_MARK, token).replace(BADGE_MARK, cart_badge(count))
+    return _headers(HttpResponse(body, content_type=entry["content_type"]), etag, last_modified)
+
+
+def _personalise_plain(request, response, count: int) -> HttpResponse:
+    content = response.content.decode().replace(CSRF_MARK, get_token(request)).replace(BADGE_MARK, cart_badge(count))
+    response.content = content.encode()
+    return response
+
+
+def _headers(response, etag: str, last_modified: int):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+

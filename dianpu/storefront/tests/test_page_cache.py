@@ -1,0 +1,117 @@
+"""The storefront's page cache: a change to a price, a stock level or a banner shows at once on the
+very next request; conditional requests; the shopper's own parts (CSRF token, cart badge)."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dianpu.cart.queries import get_cart_summary, get_open_cart
+from dianpu.catalog.services import update_product
+from dianpu.catalog.tests.builders import make_category, make_product
+from dianpu.core import clock
+from dianpu.inventory.services import set_on_hand
+from dianpu.marketing.merchandising import create_banner, remove_banner
+
+
+@pytest.fixture
+def tee(db):
+    return make_product(name="纯棉T恤", price="59.00", skus=["TEE-1"], category=make_category(slug="tops"))
+
+
+def _price_on(html: str) -> str:
+    return re.search(r'id="product-price">(.*?)</span>', html).group(1)
+
+
+def test_a_cached_page_is_served_without_rebuilding_it(client, tee):
+    url = f"/products/{tee.slug}/"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url).content.decode()
+    assert len(queries) == 1  # the page version
+    assert _price_on(first) == _price_on(second) == "¥59.00"
+
+
+def test_a_price_change_shows_on_the_next_request(client, tee):
+    product_url, category_url = f"/products/{tee.slug}/", "/c/tops/"
+    assert _price_on(client.get(product_url).content.decode()) == "¥59.00"
+    assert "¥59.00" in client.get(category_url).content.decode()
+    assert "¥59.00" in client.get("/").content.decode()
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("49.00")}})
+    assert _price_on(client.get(product_url).content.decode()) == "¥49.00"
+    assert "¥49.00" in client.get(category_url).content.decode()
+    assert "¥59.00" not in client.get("/").content.decode()
+    assert "¥49.00" in client.get("/search/?q=T恤").content.decode()
+
+
+def test_a_stock_change_shows_on_the_next_request(client, tee):
+    url = f"/products/{tee.slug}/"
+    assert "有货" in client.get(url).content.decode()
+    set_on_hand(variant=tee.variants.get(), quantity=0, reason="盘点")
+    html = client.get(url).content.decode()
+    assert "该商品暂时缺货。" in html and "有货" not in html
+    set_on_hand(variant=tee.variants.get(), quantity=3, reason="到货")
+    assert "有货" in client.get(url).content.decode()
+
+
+def test_a_banner_shows_and_goes_on_the_next_request(client, db):
+    assert "双十一大促" not in client.get("/").content.decode()
+    now = clock.now()
+    banner = create_banner(title="双十一大促", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1))
+    assert "双十一大促" in client.get("/").content.decode()
+    remove_banner(banner)
+    assert "双十一大促" not in client.get("/").content.decode()
+
+
+def test_a_scheduled_banner_is_not_kept_past_its_start(tee):
+    from dianpu.storefront import page_cache
+    from dianpu.marketing.merchandising import get_next_schedule_change
+
+    now = clock.now()
+    create_banner(title="午夜开抢", starts_at=now + timedelta(seconds=90), ends_at=now + timedelta(days=1))
+    assert 85 <= page_cache.seconds_until(get_next_schedule_change()) <= 91
+
+
+def test_the_cart_prices_live_even_when_the_page_was_cached(client, tee):
+    client.get(f"/products/{tee.slug}/")  # cached at ¥59.00
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("39.00")}})
+    client.post("/cart/add/", {"sku": "TEE-1", "quantity": 1})
+    summary = get_cart_summary(get_open_cart(client.session["cart_token"]))
+    assert summary.subtotal == Decimal("39.00")
+
+
+def test_an_unchanged_page_answers_304_and_a_changed_one_200(client, tee):
+    url = f"/products/{tee.slug}/"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first["Last-Modified"] and first["Cache-Control"] == "private, no-cache"
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("45.00")}})
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert _price_on(changed.content.decode()) == "¥45.00"
+
+
+def test_each_shopper_gets_their_own_cart_badge_and_a_working_csrf_token(tee):
+    url = f"/products/{tee.slug}/"
+    buyer, browser = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html = buyer.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert buyer.post("/cart/add/", {"sku": "TEE-1", "quantity": 2, "csrfmiddlewaretoken": token}).status_code == 302
+    assert '<span id="cart-badge" class="badge">2</span>' in buyer.get(url).content.decode()
+    other = browser.get(url)
+    assert '<span id="cart-badge" class="badge is-empty">0</span>' in other.content.decode()
+    assert "dianpu-csrf-token-mark" not in other.content.decode()
+    # the badge is part of the ETag: the buyer's copy is not the browser's
+    assert buyer.get(url)["ETag"] != other["ETag"]
+
+
+def test_a_page_with_a_message_is_not_cached_for_others(client, tee):
+    client.post("/cart/add/", {"sku": "NOPE", "quantity": 1}, HTTP_REFERER="/")
+    Client().get("/")
+    assert "该商品不存在或已下架" not in Client().get("/").content.decode()
