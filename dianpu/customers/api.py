@@ -2,16 +2,19 @@
 endpoints (list, profile, points, export, erase: staff tokens and role permissions)."""
 
 import json
+from typing import Annotated
 from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.accounts import throttling
+from dianpu.core.bounds import PageNumber
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 
@@ -84,8 +87,8 @@ class CustomerFilters(Schema):
     search: str = ""
     tier: str = ""
     segment: str = ""
-    page: int = 1
-    page_size: int = 50
+    page: PageNumber = 1
+    page_size: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 def _customer_out(c, user) -> dict:
@@ -183,7 +186,7 @@ def _outreach_out(o) -> dict:
 
 @router.get("/outreach", response={200: OutreachList, 401: Problem, 403: Problem}, auth=StaffToken(),
             summary="Outreach to segments by e-mail and SMS, with sent / delivered / failed figures")
-def list_outreach(request, page: int = 1):
+def list_outreach(request, page: PageNumber = 1):
     require_perm(request.auth, roles.MANAGE_MARKETING)
     rows, count = queries.list_outreach(page=page)
     return {"items": [_outreach_out(o) for o in rows], "count": count}
