@@ -17,6 +17,14 @@
       var message = (submitter && submitter.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
       if (message && !window.confirm(message)) { event.preventDefault(); }
     }, true);
+    // A checkbox with data-select-all="<selector>" ticks or clears every checkbox the selector finds.
+    document.querySelectorAll("input[type=checkbox][data-select-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        document.querySelectorAll(box.getAttribute("data-select-all")).forEach(function (other) {
+          if (!other.disabled) { other.checked = box.checked; }
+        });
+      });
+    });
     // htmx: show refused actions too (the server answers 4xx with the page and its error message).
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       var status = event.detail.xhr.status;
