@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dianpu.promotions.domain.window import is_open_end
 from dianpu.promotions.models import Coupon, Promotion
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -124,7 +125,7 @@ class PromotionForm(ScopeFields):
         reward = "amount" if p.kind == "spend_x_save_y" else "percent"
         initial = {
             "name": p.name, "kind": p.kind, "starts_at": timezone.localtime(p.starts_at),
-            "ends_at": timezone.localtime(p.ends_at), "priority": p.priority, "exclusive": p.exclusive,
+            "ends_at": None if is_open_end(p.ends_at) else timezone.localtime(p.ends_at), "priority": p.priority, "exclusive": p.exclusive,
             "allow_below_floor": p.allow_below_floor, "budget": p.budget or "",
             "tiers": ", ".join(f"{t.get('threshold')}:{t.get(reward)}" for t in tiers),
             "repeat": params.get("repeat", False), "skus": ", ".join(params.get("skus", [])),
@@ -170,7 +171,7 @@ class CouponForm(ScopeFields):
     def initial_of(cls, c: Coupon) -> dict:
         return {"code": c.code, "name": c.name, "kind": c.kind, "amount": c.amount, "percent": c.percent,
                 "min_spend": c.min_spend, "starts_at": timezone.localtime(c.starts_at),
-                "ends_at": timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
+                "ends_at": None if is_open_end(c.ends_at) else timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
                 "per_customer_limit": c.per_customer_limit, "segments": ", ".join(c.segments or []),
                 **cls.initial_scope(c.scope)}
 
