@@ -67,3 +67,21 @@ def test_a_refund_asks_first_and_no_refunds_nothing(page, live_server):
     page.wait_for_load_state("load")
     page.wait_for_function("document.querySelector('#refunds table') !== null")
     assert [str(r.amount) for r in Refund.objects.all()] == ["10.00"]
+
+
+def test_the_promotion_form_shows_only_the_fields_of_the_chosen_kind(page, live_server):
+    make_staff("marketing")
+    console_login(page, live_server.url, "marketing", then="/console/promotions/new/")
+
+    def shown():
+        names = ["percent", "amount", "price", "tiers", "repeat", "buy", "get", "discount_percent", "threshold",
+                 "skus", "stock_cap", "per_customer_limit"]
+        return [n for n in names if page.locator(f"[data-field={n}]").is_visible()]
+
+    page.select_option("select[name=kind]", "percent_off")
+    assert shown() == ["percent"]
+    page.select_option("select[name=kind]", "spend_x_save_y")
+    assert shown() == ["tiers", "repeat"]
+    page.select_option("select[name=kind]", "flash_sale")
+    assert shown() == ["price", "stock_cap", "per_customer_limit"]
+    assert page.locator("[data-field=name]").is_visible()  # the common fields stay

@@ -1,6 +1,7 @@
 """Console forms for promotions and coupons. They keep what was typed and turn it into the same
 definition the API takes; the service judges the whole definition and names bad fields."""
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -60,7 +61,23 @@ class ScopeFields(forms.Form):
                 "scope_categories": ", ".join(scope.get("categories", []))}
 
 
-class PromotionForm(ScopeFields):
+class KindFields:
+    """The fields each kind uses: console.js shows only those of the chosen kind (all without JS)."""
+
+    KIND_FIELDS: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def kind_fields_json(self) -> str:
+        return json.dumps({kind: list(names) for kind, names in self.KIND_FIELDS.items()})
+
+
+class PromotionForm(KindFields, ScopeFields):
+    KIND_FIELDS = {
+        "percent_off": ("percent",), "amount_off": ("amount",), "member_price": ("percent",),
+        "flash_sale": ("price", "stock_cap", "per_customer_limit"),
+        "buy_x_get_y": ("buy", "get", "discount_percent"), "bundle": ("skus", "price"),
+        "spend_x_save_y": ("tiers", "repeat"), "spend_x_percent_off": ("tiers",), "free_shipping": ("threshold",),
+    }
     name = forms.CharField(label=_("名称"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Promotion.Kind.choices)
     starts_at = _when(_("开始时间"))
@@ -141,7 +158,8 @@ class PromotionForm(ScopeFields):
         return initial
 
 
-class CouponForm(ScopeFields):
+class CouponForm(KindFields, ScopeFields):
+    KIND_FIELDS = {"amount": ("amount",), "percent": ("percent",), "shipping": ()}
     code = forms.CharField(label=_("券码"), required=False, max_length=40)
     name = forms.CharField(label=_("名称"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Coupon.Kind.choices)
