@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dianpu.accounts.domain.roles import ADJUST_STOCK
+from dianpu.shop.queries import get_shop_profile
 
 from .exports import build_daily_sheet_xlsx, daily_sheet_filename
 from .queries import build_daily_sheet, list_levels_by_id, local_today
@@ -35,7 +36,7 @@ def send_daily_sheet(day=None) -> int:
         counts = {}
         for row in rows:
             counts[row.action] = counts.get(row.action, 0) + 1
-        context = {"day": day, "shop_name": settings.SHOP_NAME, "skus": len(rows), "counts": counts,
+        context = {"day": day, "shop_name": get_shop_profile().name, "skus": len(rows), "counts": counts,
                    "restock": [r for r in rows if r.action == "restock"][:20],
                    "clear": [r for r in rows if r.action == "clear"][:20],
                    "url": f"{settings.SITE_URL}/console/inventory/daily/"}
@@ -55,7 +56,7 @@ def send_low_stock_alert(level_ids: list[int]) -> int:
         levels = list(list_levels_by_id(level_ids[:ALERT_ROWS]))
         subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(level_ids)}
         body = render_to_string("inventory/email/low_stock.txt", {
-            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": settings.SHOP_NAME,
+            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": get_shop_profile().name,
             "url": f"{settings.SITE_URL}/console/inventory/?low=on"})
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return len(recipients)
