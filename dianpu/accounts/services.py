@@ -101,4 +101,4 @@ def change_own_password(*, user, old_password: str, new_password: str, ip_addres
         raise DomainError(code="password_wrong", status=422, detail=_("当前密码不正确。"))
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_audit(actor=user, action="staff.password_changed", obj=user, ip_address=ip_address)
+    record_audit(actor=user, action="permissions.password_changed", obj=user, ip_address=ip_address)

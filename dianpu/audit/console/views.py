@@ -19,6 +19,7 @@ PREFIXES = (
     ("order.", _("订单状态")),
     ("product.", _("商品")),
     ("permissions.", _("权限与令牌")),
+    ("shop.", _("店铺设置")),
 )
 ACTION_LABELS = {
     "price.changed": _("改价"),
@@ -32,6 +33,8 @@ ACTION_LABELS = {
     "permissions.roles_changed": _("修改角色"),
     "permissions.token_created": _("创建 API 令牌"),
     "permissions.token_revoked": _("吊销 API 令牌"),
+    "permissions.password_changed": _("修改密码"),
+    "shop.settings_changed": _("店铺设置"),
 }
 
 

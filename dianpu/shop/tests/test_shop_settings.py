@@ -133,4 +133,4 @@ def test_every_staff_member_changes_their_own_password(role):
     assert done.status_code == 302
     assert get_user_model().objects.get(pk=user.pk).check_password("Lanmei-2026-xyz")
     assert client.get("/console/").status_code == 200  # still signed in
-    assert AuditEntry.objects.filter(action="staff.password_changed", actor_id=user.pk).count() == 1
+    assert AuditEntry.objects.filter(action="permissions.password_changed", actor_id=user.pk).count() == 1
