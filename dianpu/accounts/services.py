@@ -93,3 +93,12 @@ def authenticate_token(key: str):
 def revoke_api_token(*, token: ApiToken, actor=None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
     record_audit(actor=actor, action="permissions.token_revoked", obj=token)
+
+
+def change_own_password(*, user, old_password: str, new_password: str, ip_address: str | None = None) -> None:
+    """A staff member changes their own password (the new one already passed Django's validators)."""
+    if not user.check_password(old_password):
+        raise DomainError(code="password_wrong", status=422, detail=_("当前密码不正确。"))
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_audit(actor=user, action="permissions.password_changed", obj=user, ip_address=ip_address)

@@ -127,11 +127,19 @@ def recipients(kind: str) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def generate_report(kind: str, date_from: date, *, send: bool = True) -> Report | None:
-    """Write the report of this kind whose period starts at `date_from`; None if it exists already."""
+def generate_report(kind: str, date_from: date, *, send: bool = True, replace: bool = False) -> Report | None:
+    """Write the report of this kind whose period starts at `date_from`; None if it exists already
+    (unless `replace`: then its figures are made again, e.g. for a period not over yet)."""
     date_from, date_to = period_of(kind, date_from)
-    if Report.objects.filter(period=kind, date_from=date_from).exists():
+    existing = Report.objects.filter(period=kind, date_from=date_from)
+    if existing.exists() and not replace:
         return None
+    if replace:
+        with translation.override(settings.LANGUAGE_CODE):
+            tables = build_tables(date_from, date_to)
+            xlsx, pdf = to_xlsx(*tables), render_pdf(report_title(kind, date_from, date_to), tables)
+        if existing.update(xlsx=xlsx, pdf=pdf, created_at=clock.now()):
+            return existing.get()
     with translation.override(settings.LANGUAGE_CODE):
         title = report_title(kind, date_from, date_to)
         tables = build_tables(date_from, date_to)

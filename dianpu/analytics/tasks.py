@@ -22,3 +22,11 @@ def ensure_reports() -> None:
 @db_task(retries=3, retry_delay=300)
 def email_report(report_id: int) -> None:
     reports.email_report(report_id)
+
+
+@db_task()
+def make_report_now(kind: str, day_iso: str) -> None:
+    """A report asked for in the console ("make now"): its period's figures as of now."""
+    from datetime import date
+
+    reports.generate_report(kind, date.fromisoformat(day_iso), send=False, replace=True)

@@ -12,7 +12,6 @@ import io
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from dianpu.fulfillment.queries import get_shipping_method
 from dianpu.inventory.services import InsufficientStockError, reserve_stock
 from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order, transition_order
+from dianpu.shop.queries import get_shop_profile
 
 from .connectors import generic, shopify
 from .connectors.base import ChannelOrder, ImportProblem
@@ -178,7 +178,7 @@ def _write(source: ChannelOrder, channel: str, shipping_method: str, variants: d
     wanted: dict[int, int] = {}
     for ln in lines:
         wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
-    expires = None if source.paid else clock.now() + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+    expires = None if source.paid else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
     reserve_stock(reference=order.number, wanted=wanted, expires_at=expires, actor=actor)
     if source.paid:
         order = transition_order(order=order, action="mark_paid", actor=actor,

@@ -4,7 +4,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 
 from dianpu.catalog.models import Product
@@ -26,6 +25,7 @@ from dianpu.payments.services import start_payment
 from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
 from dianpu.promotions.services import redeem_pricing
+from dianpu.shop.queries import get_shop_profile
 
 from .domain.validation import CheckoutLine, CheckoutRequest, validate_checkout
 from .messages import FIELD_ERRORS, INVALID, PAYMENT_NOT_DUE
@@ -218,7 +218,7 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
-        expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+        expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
     try:
         payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,

@@ -38,13 +38,14 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_CUSTOMERS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
+    Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
-                      "customers": "customers"}
+                      "customers": "customers", "shop": "shop"}
 
 
 def section_of(namespaces: list[str]) -> str:

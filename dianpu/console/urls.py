@@ -16,6 +16,7 @@ URL names (all inside the "console" namespace):
   console:promotions:<noun>-<verb>  dianpu/promotions/console/urls.py  /console/promotions/…
   console:marketing:<noun>-<verb>   dianpu/marketing/console/urls.py   /console/marketing/…
   console:analytics:<noun>[-<verb>] dianpu/analytics/console/urls.py   /console/analytics/…
+  console:shop:settings             dianpu/shop/console/urls.py        /console/shop/
 """
 
 from django.urls import include, path
@@ -42,4 +43,5 @@ urlpatterns = [
     path("marketing/", include("dianpu.marketing.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
+    path("shop/", include("dianpu.shop.console.urls")),
 ]

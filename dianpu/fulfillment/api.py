@@ -17,6 +17,7 @@ from dianpu.accounts.domain import roles
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.orders import queries as order_queries
 from dianpu.promotions.queries import CartItem, price_cart
+from dianpu.shop.queries import get_shop_profile
 
 from . import services
 from .carriers import CARRIERS
@@ -254,7 +255,7 @@ def documents(request, kind: str, numbers: str):
         docs = order_queries.list_parcel_docs(
             wanted, method_names={m.code: m.display_name for m in list_all_shipping_methods()},
             carrier_names={c.code: (c.name_en if english else c.name) for c in CARRIERS.values()},
-            shop_name=settings.SHOP_NAME, sender=settings.SHOP_NAME)
+            shop_name=get_shop_profile().name, sender=get_shop_profile().sender_line)
         content = (render_packing_slips if kind == "packing-slips" else render_labels)(docs, labels=DOC_LABELS)
     else:
         raise Http404(kind)

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dianpu.accounts.domain.roles import ADJUST_STOCK
+from dianpu.shop.queries import get_shop_profile
 
 from .exports import build_daily_sheet_file, daily_sheet_filename
 from .queries import count_stock_actions, cover_rows, list_levels_by_id, list_stock_summaries, local_today
@@ -32,7 +33,7 @@ def send_daily_sheet(day=None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         day = day or local_today()
         counts = count_stock_actions()
-        context = {"day": day, "shop_name": settings.SHOP_NAME, "skus": sum(counts.values()), "counts": counts,
+        context = {"day": day, "shop_name": get_shop_profile().name, "skus": sum(counts.values()), "counts": counts,
                    "restock": cover_rows(list_stock_summaries(action="restock", sort="cover")[:20], window=7),
                    "clear": cover_rows(list_stock_summaries(action="clear", sort="-age")[:20], window=7),
                    "url": f"{settings.SITE_URL}/console/inventory/daily/"}
@@ -53,7 +54,7 @@ def send_low_stock_alert(level_ids: list[int]) -> int:
         levels = list(list_levels_by_id(level_ids[:ALERT_ROWS]))
         subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(level_ids)}
         body = render_to_string("inventory/email/low_stock.txt", {
-            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": settings.SHOP_NAME,
+            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": get_shop_profile().name,
             "url": f"{settings.SITE_URL}/console/inventory/?low=on"})
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return len(recipients)

@@ -16,6 +16,7 @@ from dianpu.cart.models import Cart
 from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
 from dianpu.customers.models import Customer
+from dianpu.shop.queries import get_shop_profile
 
 from .messages import FIELD_ERRORS, MESSAGES
 from .models import CartRecovery, CartReminder, EmailCampaign, EmailDelivery, Unsubscribe
@@ -99,7 +100,7 @@ def audience_of(campaign: EmailCampaign) -> list[tuple[str, str]]:
 
 def _send(to: str, language: str, subject: str, template: str, context: dict) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {**context, "shop_name": settings.SHOP_NAME, "unsubscribe_url": unsubscribe_url(to)}
+        context = {**context, "shop_name": get_shop_profile().name, "unsubscribe_url": unsubscribe_url(to)}
         text = render_to_string(f"marketing/email/{template}.txt", context)
         html = render_to_string(f"marketing/email/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to],
@@ -195,7 +196,7 @@ def send_abandoned_cart_reminders() -> int:
             continue
         language = languages.get(email, "zh-hans")
         with translation.override(language):
-            subject = str(MESSAGES["cart_reminder_subject"]) % {"shop": settings.SHOP_NAME}
+            subject = str(MESSAGES["cart_reminder_subject"]) % {"shop": get_shop_profile().name}
         try:
             _send(email, language, subject, "cart_reminder", {
                 "lines": list(cart.lines.all()), "coupon": rule.coupon,

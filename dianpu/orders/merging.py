@@ -24,7 +24,6 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from dianpu.fulfillment.queries import get_shipping_method, quote_shipping
 from dianpu.inventory.models import Reservation
 from dianpu.inventory.services import release_reservations, reserve_stock
 from dianpu.payments.services import move_payments, split_payment
+from dianpu.shop.queries import get_shop_profile
 
 from .domain.states import Action, Status
 from .messages import MESSAGES
@@ -67,7 +67,7 @@ def _wanted(lines) -> dict[int, int]:
 def _expiry(order: Order):
     if order.pays_on_delivery or order.paid_at is not None:
         return None
-    return order.placed_at + timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+    return order.placed_at + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
 
 
 def _hold_again(order: Order, lines, actor, reason: str) -> None:

@@ -10,6 +10,7 @@ from dianpu.fulfillment.carriers import get_carrier
 from dianpu.messaging.domain.defaults import KINDS
 from dianpu.messaging.services import send_notification
 from dianpu.payments.queries import payment_start_for
+from dianpu.shop.queries import get_shop_profile
 
 from .models import Order
 
@@ -24,7 +25,7 @@ def order_context(order: Order) -> dict:
                   "discount_total": order.discount_total, "grand_total": order.grand_total,
                   "lines": [{"name": ln.product_name, "variant": ln.variant_label, "quantity": ln.quantity,
                              "line_total": ln.line_total} for ln in order.lines.all()]},
-        "shop_name": settings.SHOP_NAME,
+        "shop_name": get_shop_profile().name,
         "status_url": f"{settings.SITE_URL}/orders/status/?{urlencode({'number': order.number, 'email': order.email})}",
         "carrier_name": (carrier.name_en if english else carrier.name) if carrier else "",
         "tracking_number": order.tracking_number,

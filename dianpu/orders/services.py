@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from dianpu.fulfillment.queries import needs_tracking
 from dianpu.fulfillment.services import create_shipment, validate_tracking
 from dianpu.inventory.services import consume_reservations, release_reservations
 from dianpu.payments.services import record_payment
+from dianpu.shop.queries import get_shop_profile
 
 from .domain.review import normalize_address, normalize_phone
 from .domain.states import Action, OrderFacts, Status, TransitionInput, TransitionRefused, next_status
@@ -290,7 +290,7 @@ def get_order_or_error(number: str) -> Order:
 
 def cancel_expired_unpaid_orders() -> int:
     """Cancel prepaid orders left unpaid past the timeout, freeing their stock. Returns how many."""
-    cutoff = clock.now() - timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS)
+    cutoff = clock.now() - timedelta(hours=get_shop_profile().unpaid_timeout_hours)
     cancelled = 0
     for order in Order.objects.filter(status=Status.PENDING_PAYMENT, pays_on_delivery=False, placed_at__lt=cutoff):
         try:

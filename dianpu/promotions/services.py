@@ -5,7 +5,6 @@ single-statement UPDATEs, so two checkouts racing for the last use cannot both w
 """
 
 import secrets
-from datetime import datetime, timezone
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 
 from .domain.definitions import check_coupon, check_promotion, params_of, scopes_overlap
+from .domain.window import OPEN_END
 from .messages import FIELD_ERRORS, MESSAGES
 from .models import (
     Coupon, CouponBatch, CouponRedemption, CouponUse, FlashSalePurchase, OrderDiscount, PriceFloor, Promotion,
@@ -74,7 +74,6 @@ def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
                               status=422, other=other.pk)
 
 
-OPEN_END = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 
 def _default_window(data: dict) -> dict:

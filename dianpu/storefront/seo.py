@@ -3,10 +3,10 @@ schema.org Product data."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.text import Truncator
 
 from dianpu.core.sanitize import plain_text
+from dianpu.shop.queries import get_shop_profile
 
 DESCRIPTION_LENGTH = 160
 
@@ -49,7 +49,7 @@ def product_json_ld(*, product, variants, available: dict[int, int], url: str, i
             "@type": "Offer",
             "sku": v.sku,
             "price": f"{v.selling_price:.2f}",
-            "priceCurrency": settings.SHOP_CURRENCY,
+            "priceCurrency": get_shop_profile().currency,
             "availability": "https://schema.org/" + ("InStock" if available.get(v.id, 0) > 0 else "OutOfStock"),
             "url": url,
         }
@@ -76,7 +76,7 @@ def product_json_ld(*, product, variants, available: dict[int, int], url: str, i
             "@type": "AggregateOffer",
             "lowPrice": f"{min(prices):.2f}",
             "highPrice": f"{max(prices):.2f}",
-            "priceCurrency": settings.SHOP_CURRENCY,
+            "priceCurrency": get_shop_profile().currency,
             "offerCount": len(offers),
             "availability": "https://schema.org/" + ("InStock" if in_stock else "OutOfStock"),
             "offers": offers,

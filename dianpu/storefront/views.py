@@ -3,7 +3,6 @@ maps their errors to messages in the shopper's language, and renders."""
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -44,6 +43,7 @@ from dianpu.payments.gateways import get_gateway
 from dianpu.payments.queries import can_pay_again, list_payment_methods, payment_start_for
 from dianpu.promotions.queries import get_next_schedule_change as get_next_promotion_change
 from dianpu.promotions.queries import list_promotions_for_product
+from dianpu.shop.queries import get_shop_profile
 
 from . import page_cache
 from .account import current_customer
@@ -73,7 +73,7 @@ def _search_sort_choices():
 
 
 def _page_title(*parts: str) -> str:
-    return " - ".join([*(p for p in parts if p), settings.SHOP_NAME])
+    return " - ".join([*(p for p in parts if p), get_shop_profile().name])
 
 
 def _is_htmx(request) -> bool:
@@ -145,8 +145,8 @@ def _home(request):
     bestselling = list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE])
     featured = list_featured_products(limit=HOME_SHELF_SIZE)
     _with_stock_flags(newest + bestselling + featured)
-    meta = page_meta(request, settings.SHOP_NAME,
-                     _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": settings.SHOP_NAME})
+    meta = page_meta(request, get_shop_profile().name,
+                     _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": get_shop_profile().name})
     seconds = page_cache.seconds_until(get_next_schedule_change())
     return "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
                                     "banners": list(list_live_banners()), "featured": featured}, seconds
@@ -207,7 +207,7 @@ def _search(request):
         else:
             suggestions = _with_stock_flags(list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE]))
     title = _("搜索“%(q)s”") % {"q": q} if q else _("搜索商品")
-    meta = page_meta(request, _page_title(title), _("在%(shop)s搜索商品。") % {"shop": settings.SHOP_NAME},
+    meta = page_meta(request, _page_title(title), _("在%(shop)s搜索商品。") % {"shop": get_shop_profile().name},
                      noindex=True)
     return "storefront/search.html", {
         "meta": meta, "q": q, "page": page, "sort": sort, "sort_choices": _search_sort_choices(),

@@ -1,7 +1,8 @@
 import time
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from dianpu import __version__
@@ -32,3 +33,8 @@ def healthz(request):
          "checks": checks, "took_ms": round((time.perf_counter() - started) * 1000, 2)},
         status=200 if healthy else 503,
     )
+
+
+def favicon(request):
+    """/favicon.ico: the shop's icon (an SVG under /static/)."""
+    return HttpResponsePermanentRedirect(static("storefront/favicon.svg"))

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.accounts.domain.roles import ROLES
-from dianpu.accounts.services import create_staff_user, roles_of, set_user_roles
+from dianpu.accounts.services import change_own_password, create_staff_user, roles_of, set_user_roles
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 
@@ -107,4 +107,47 @@ def staff_create(request):
             messages.success(request, _("员工账号 %(user)s 已创建。") % {"user": user.get_username()})
         return redirect("console:accounts:staff-list")
     return render(request, "accounts/console/staff_create.html", {"form": form},
+                  status=422 if request.method == "POST" else 200)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=gettext_lazy("当前密码"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}), max_length=128)
+    new_password = forms.CharField(label=gettext_lazy("新密码"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), max_length=128)
+    new_password_again = forms.CharField(label=gettext_lazy("再次输入新密码"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), max_length=128)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password_again")
+        if new and again and new != again:
+            self.add_error("new_password_again", _("两次输入的新密码不一致。"))
+        elif new:
+            try:
+                password_validation.validate_password(new, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("new_password", exc)
+        return data
+
+
+@staff_permission_required()
+def password_change(request):
+    """Every staff member changes their own password here."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
+                                new_password=form.cleaned_data["new_password"], ip_address=client_ip(request))
+        except DomainError as exc:
+            form.add_error("old_password", exc.detail)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("console:home")
+    return render(request, "accounts/console/password_change.html", {"form": form},
                   status=422 if request.method == "POST" else 200)

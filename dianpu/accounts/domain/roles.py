@@ -43,6 +43,7 @@ VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmask
 # The shop's own banned words: the compliance list the owner keeps (no other role: those who
 # write listings must not be able to lift the rule their texts are checked against).
 MANAGE_BANNED_WORDS = "catalog.change_bannedword"
+MANAGE_SHOP = "shop.manage_shop_settings"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -52,6 +53,7 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
+    MANAGE_SHOP,
 )
 
 

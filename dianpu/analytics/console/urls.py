@@ -12,5 +12,6 @@ urlpatterns = [
     path("customers/", views.customers, name="customers"),
     path("rows/", views.rows, name="rows"),
     path("reports/", views.report_list, name="report-list"),
+    path("reports/make/", views.report_make, name="report-make"),
     path("reports/<int:pk>.<str:fmt>", views.report_file, name="report-file"),
 ]

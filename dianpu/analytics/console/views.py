@@ -1,17 +1,26 @@
 """Analytics pages of the console: dashboard, funnel, sources, bestsellers, sales analysis, the
 rows behind a figure, reports. Every table exports to CSV and XLSX (?export=csv|xlsx&table=key)."""
 
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
+from dianpu.core import clock
 
 from .. import queries, reports
+from ..models import Report
+from ..shopdays import local_day
+from ..tasks import make_report_now
 from ..domain.tracking import Channel, Device
 from dianpu.core.tables import Table, to_csv, to_xlsx
 from .forms import DayForm, PeriodForm
@@ -208,7 +217,32 @@ def rows(request):
 
 @staff_permission_required(roles.VIEW_ANALYTICS)
 def report_list(request):
-    return render(request, "analytics/console/reports.html", {"reports": reports.list_reports()})
+    form = ReportMakeForm(initial={"kind": "daily", "day": local_day(clock.now()) - timedelta(days=1)})
+    return render(request, "analytics/console/reports.html", {"reports": reports.list_reports(), "make_form": form})
+
+
+class ReportMakeForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("周期"), choices=Report.Period.choices)
+    day = forms.DateField(label=gettext_lazy("包含日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > local_day(clock.now()):
+            raise forms.ValidationError(_("不能为未来的日期生成报表。"))
+        return day
+
+
+@require_POST
+@staff_permission_required(roles.VIEW_ANALYTICS)
+def report_make(request):
+    """Make a report now (in the worker), not only on schedule; a period not over yet has its figures so far."""
+    form = ReportMakeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("console:analytics:report-list")
+    make_report_now(form.cleaned_data["kind"], form.cleaned_data["day"].isoformat())
+    messages.success(request, _("报表正在后台生成，完成后出现在下表中（刷新本页查看）。"))
+    return redirect("console:analytics:report-list")
 
 
 @staff_permission_required(roles.VIEW_ANALYTICS)

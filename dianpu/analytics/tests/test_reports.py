@@ -59,3 +59,32 @@ def test_kept_reports_download_from_the_console(client, staff, at):
     pdf = client.get(f"/console/analytics/reports/{report.pk}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(f"/console/analytics/reports/{report.pk}.doc").status_code == 404
+
+
+def test_a_report_is_made_now_from_the_console_and_made_again_with_new_figures(client, staff, at):
+    make_product(skus=["TEE-M"], price="59.00", stock=10)
+    at(2026, 3, 4, 15, 0)
+    client.force_login(staff("owner"))
+    page = client.get("/console/analytics/reports/").content.decode()
+    assert 'value="2026-03-03"' in page  # yesterday is proposed
+    response = client.post("/console/analytics/reports/make/", {"kind": "weekly", "day": "2026-03-04"})
+    assert response.status_code == 302
+    report = Report.objects.get()  # the worker (immediate in tests) made this week's report so far
+    assert (report.period, str(report.date_from), str(report.date_to)) == ("weekly", "2026-03-02", "2026-03-08")
+    first = bytes(report.xlsx)
+
+    place_test_order({"TEE-M": 2})
+    client.post("/console/analytics/reports/make/", {"kind": "weekly", "day": "2026-03-04"})
+    assert Report.objects.count() == 1
+    assert bytes(Report.objects.get().xlsx) != first
+
+    future = client.post("/console/analytics/reports/make/", {"kind": "daily", "day": "2026-03-05"}, follow=True)
+    assert "不能为未来的日期生成报表。" in future.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_only_staff_who_see_analytics_make_reports(client, staff, at):
+    at(2026, 3, 4, 15, 0)
+    client.force_login(staff("warehouse"))
+    assert client.post("/console/analytics/reports/make/", {"kind": "daily", "day": "2026-03-03"}).status_code == 403
+    assert not Report.objects.exists()

@@ -20,6 +20,7 @@ PREFIXES = (
     ("product.", _("商品")),
     ("permissions.", _("权限与令牌")),
     ("security.", _("安全")),
+    ("shop.", _("店铺设置")),
 )
 ACTION_LABELS = {
     "price.changed": _("改价"),
@@ -35,6 +36,8 @@ ACTION_LABELS = {
     "permissions.token_revoked": _("吊销 API 令牌"),
     "security.sign_in_throttled": _("登录失败过多，暂停登录"),
     "security.order_lookup_throttled": _("订单查询失败过多，暂停查询"),
+    "permissions.password_changed": _("修改密码"),
+    "shop.settings_changed": _("店铺设置"),
 }
 
 

@@ -2,7 +2,6 @@
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from dianpu.fulfillment.carriers import CARRIERS
 from dianpu.fulfillment.documents import render_labels, render_packing_slips, render_pick_list
 from dianpu.orders import queries as order_queries
 from dianpu.orders.batch_shipping import BatchRefused, ship_orders_in_batch
+from dianpu.shop.queries import get_shop_profile
 
 from .forms import BatchShipForm, ReportPeriodForm, ShippingMethodForm, ShippingRateForm, TrackingUploadForm
 
@@ -129,7 +129,7 @@ def document_pdf(request, kind):
         docs = order_queries.list_parcel_docs(
             numbers, method_names={m.code: m.display_name for m in queries.list_all_shipping_methods()},
             carrier_names={c.code: (c.name_en if english else c.name) for c in CARRIERS.values()},
-            shop_name=getattr(settings, "SHOP_NAME", ""), sender=getattr(settings, "SHOP_NAME", ""))
+            shop_name=get_shop_profile().name, sender=get_shop_profile().sender_line)
         render_doc = render_packing_slips if kind == "packing-slips" else render_labels
         content = render_doc(docs, labels=_doc_labels())
     else:

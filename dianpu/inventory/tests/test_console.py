@@ -150,3 +150,16 @@ def test_days_of_cover_exports_every_sku_of_the_filter(client, staff, tee):
     assert [(r[0], int(r[3])) for r in rows[1:]] == [(r.sku, r.available) for r in page.context["rows"]]
     assert [r[0] for r in xlsx_rows(client.get("/console/inventory/cover/", {"q": "CAP", "export": "xlsx"}))[1:]] == [
         "CAP-1"]
+
+
+def test_english_stock_pages_name_products_in_english(staff, tee):
+    from django.test import Client
+
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(staff("warehouse"))
+    for url in ("/console/inventory/", "/console/inventory/sku/TEE-M/moves/"):
+        page = english.get(url).content.decode()
+        assert "Cotton T-shirt" in page and "纯棉T恤" not in page, url
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(staff("warehouse"))
+    assert "纯棉T恤" in chinese.get("/console/inventory/").content.decode()

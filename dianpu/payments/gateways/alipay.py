@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from dianpu.shop.queries import get_shop_profile
+
 from ..domain.alipay import sign_request, verify_alipay_response
 from ..domain.rsa import parse_private_key, parse_public_key
 from ..domain.signatures import SignatureRefused
@@ -53,7 +55,7 @@ class AlipayGateway(PaymentGateway):
     def page_pay_url(self, *, order_number: str, amount: Decimal) -> str:
         params = self._signed("alipay.trade.page.pay", {
             "out_trade_no": order_number, "total_amount": f"{Decimal(amount):.2f}",
-            "subject": f"{settings.SHOP_NAME} {order_number}", "product_code": "FAST_INSTANT_TRADE_PAY",
+            "subject": f"{get_shop_profile().name} {order_number}", "product_code": "FAST_INSTANT_TRADE_PAY",
         }, notify_url=f"{settings.SITE_URL}/api/v1/payments/alipay/notify")
         return f"{settings.ALIPAY_GATEWAY_URL}?{urlencode(params)}"
 

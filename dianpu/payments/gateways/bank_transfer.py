@@ -1,7 +1,7 @@
 import os
 from decimal import Decimal
 
-from django.conf import settings
+from dianpu.shop.queries import get_shop_profile
 
 from .base import PaymentGateway, PaymentStart
 
@@ -14,12 +14,12 @@ class BankTransferGateway(PaymentGateway):
     # The deadline is the one the worker enforces (DIANPU_UNPAID_ORDER_TIMEOUT_HOURS).
     @property
     def description(self) -> str:
-        return (f"下单后请在 {settings.UNPAID_ORDER_TIMEOUT_HOURS} 小时内转账，备注订单号；"
+        return (f"下单后请在 {get_shop_profile().unpaid_timeout_hours} 小时内转账，备注订单号；"
                 "到账后我们会尽快发货。")
 
     @property
     def description_en(self) -> str:
-        return (f"Transfer the total within {settings.UNPAID_ORDER_TIMEOUT_HOURS} hours with the order number "
+        return (f"Transfer the total within {get_shop_profile().unpaid_timeout_hours} hours with the order number "
                 "as the reference; we ship once it arrives.")
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,

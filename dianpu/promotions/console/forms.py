@@ -1,12 +1,14 @@
 """Console forms for promotions and coupons. They keep what was typed and turn it into the same
 definition the API takes; the service judges the whole definition and names bad fields."""
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dianpu.promotions.domain.window import is_open_end
 from dianpu.promotions.models import Coupon, Promotion
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -59,7 +61,23 @@ class ScopeFields(forms.Form):
                 "scope_categories": ", ".join(scope.get("categories", []))}
 
 
-class PromotionForm(ScopeFields):
+class KindFields:
+    """The fields each kind uses: console.js shows only those of the chosen kind (all without JS)."""
+
+    KIND_FIELDS: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def kind_fields_json(self) -> str:
+        return json.dumps({kind: list(names) for kind, names in self.KIND_FIELDS.items()})
+
+
+class PromotionForm(KindFields, ScopeFields):
+    KIND_FIELDS = {
+        "percent_off": ("percent",), "amount_off": ("amount",), "member_price": ("percent",),
+        "flash_sale": ("price", "stock_cap", "per_customer_limit"),
+        "buy_x_get_y": ("buy", "get", "discount_percent"), "bundle": ("skus", "price"),
+        "spend_x_save_y": ("tiers", "repeat"), "spend_x_percent_off": ("tiers",), "free_shipping": ("threshold",),
+    }
     name = forms.CharField(label=_("名称"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Promotion.Kind.choices)
     starts_at = _when(_("开始时间"))
@@ -124,7 +142,7 @@ class PromotionForm(ScopeFields):
         reward = "amount" if p.kind == "spend_x_save_y" else "percent"
         initial = {
             "name": p.name, "kind": p.kind, "starts_at": timezone.localtime(p.starts_at),
-            "ends_at": timezone.localtime(p.ends_at), "priority": p.priority, "exclusive": p.exclusive,
+            "ends_at": None if is_open_end(p.ends_at) else timezone.localtime(p.ends_at), "priority": p.priority, "exclusive": p.exclusive,
             "allow_below_floor": p.allow_below_floor, "budget": p.budget or "",
             "tiers": ", ".join(f"{t.get('threshold')}:{t.get(reward)}" for t in tiers),
             "repeat": params.get("repeat", False), "skus": ", ".join(params.get("skus", [])),
@@ -140,7 +158,8 @@ class PromotionForm(ScopeFields):
         return initial
 
 
-class CouponForm(ScopeFields):
+class CouponForm(KindFields, ScopeFields):
+    KIND_FIELDS = {"amount": ("amount",), "percent": ("percent",), "shipping": ()}
     code = forms.CharField(label=_("券码"), required=False, max_length=40)
     name = forms.CharField(label=_("名称"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Coupon.Kind.choices)
@@ -170,7 +189,7 @@ class CouponForm(ScopeFields):
     def initial_of(cls, c: Coupon) -> dict:
         return {"code": c.code, "name": c.name, "kind": c.kind, "amount": c.amount, "percent": c.percent,
                 "min_spend": c.min_spend, "starts_at": timezone.localtime(c.starts_at),
-                "ends_at": timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
+                "ends_at": None if is_open_end(c.ends_at) else timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
                 "per_customer_limit": c.per_customer_limit, "segments": ", ".join(c.segments or []),
                 **cls.initial_scope(c.scope)}
 

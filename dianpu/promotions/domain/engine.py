@@ -231,7 +231,11 @@ def _multibuy_stage(cart, rules, facts, adjustments):
 
 
 def _order_stage(cart, rules, facts, adjustments, hints):
+    """One order-level rule (满减 / 满折) applies: the one that saves most. Of the "spend X more"
+    hints those rules offer, the cart shows one: the nearest threshold that would save more than
+    the cart saves now (on equal distance, the one saving most)."""
     best = None
+    offers = []
     for rule in rules:
         indexes = cart.in_scope(rule.scope)
         if not indexes or not _conditions_hold(rule, cart, indexes, facts.customer):
@@ -242,12 +246,18 @@ def _order_stage(cart, rules, facts, adjustments, hints):
         nxt = rule.benefit.next_tier(amount)
         if nxt is not None:
             needed, reward, kind = nxt
-            hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
-                              from_fen(reward) if kind == "amount" else Decimal(reward), kind))
+            saving_there = rule.benefit.discount(amount + needed)[0]
+            offers.append(((needed, -saving_there, rule.id), saving_there,
+                           Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
+                                from_fen(reward) if kind == "amount" else Decimal(reward), kind)))
         if fen > 0:
             key = (-fen, -rule.priority, rule.id)
             if best is None or key < best[0]:
                 best = (key, rule, indexes, fen, params)
+    saving_now = best[3] if best is not None else 0
+    better = [offer for offer in offers if offer[1] > saving_now]
+    if better:
+        hints.append(min(better, key=lambda offer: offer[0])[2])
     if best is not None:
         _key, rule, indexes, fen, params = best
         shares = _spread(cart, indexes, fen, rule.allow_below_floor)

@@ -139,3 +139,23 @@ def test_promotions_and_coupons_export_what_the_pages_list():
     warehouse = signed_in("warehouse")
     assert warehouse.get("/console/promotions/", {"export": "csv"}).status_code == 403
     assert warehouse.get("/console/promotions/coupons/", {"export": "csv"}).status_code == 403
+
+
+def test_a_promotion_and_a_coupon_without_an_end_show_no_end_not_a_date_in_2100():
+    from .builders import make_coupon
+
+    promotion = make_promotion("percent_off", name="会员常驻九折", ends_at=None, percent="10")
+    make_coupon("FOREVER5", ends_at=None)
+    client = signed_in("marketing")
+    listing = client.get("/console/promotions/").content.decode()
+    assert "不限" in listing and "2100" not in listing
+    coupons = client.get("/console/promotions/coupons/").content.decode()
+    assert "不限" in coupons and "2100" not in coupons
+    # Editing it again: the end field is empty, and saving keeps "no end".
+    form = client.get(f"/console/promotions/{promotion.pk}/").content.decode()
+    assert "2100" not in form
+    exported = b"".join(client.get("/console/promotions/?export=csv").streaming_content).decode("utf-8-sig")
+    assert "不限" in exported and "2100" not in exported
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(make_staff("marketing", "marketing-en"))
+    assert "No end" in english.get("/console/promotions/").content.decode()

@@ -17,6 +17,32 @@
       var message = (submitter && submitter.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
       if (message && !window.confirm(message)) { event.preventDefault(); }
     }, true);
+    // A checkbox with data-select-all="<selector>" ticks or clears every checkbox the selector finds.
+    document.querySelectorAll("input[type=checkbox][data-select-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        document.querySelectorAll(box.getAttribute("data-select-all")).forEach(function (other) {
+          if (!other.disabled) { other.checked = box.checked; }
+        });
+      });
+    });
+    // A form with data-kind-fields='{"kind": ["field", ...]}' shows only the fields its chosen kind
+    // uses (fields named in no kind always show); the server ignores the others anyway.
+    document.querySelectorAll("form[data-kind-fields]").forEach(function (form) {
+      var select = form.querySelector("select[name=kind]");
+      var byKind = JSON.parse(form.getAttribute("data-kind-fields") || "{}");
+      if (!select) { return; }
+      var managed = {};
+      Object.keys(byKind).forEach(function (kind) { byKind[kind].forEach(function (name) { managed[name] = true; }); });
+      function show() {
+        var wanted = byKind[select.value] || [];
+        Object.keys(managed).forEach(function (name) {
+          var field = form.querySelector('[data-field="' + name + '"]');
+          if (field) { field.hidden = wanted.indexOf(name) === -1; }
+        });
+      }
+      select.addEventListener("change", show);
+      show();
+    });
     // htmx: show refused actions too (the server answers 4xx with the page and its error message).
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       var status = event.detail.xhr.status;
