@@ -35,7 +35,7 @@ def test_openapi_document_matches_the_committed_snapshot(client):
         "the API changed: if deliberate, regenerate tests/api_contract/openapi.json (see this module's docstring)")
 
 
-def test_interactive_docs_page_is_served(client):
+def test_interactive_docs_page_is_served(client, db):  # the shop name comes from its settings row
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
