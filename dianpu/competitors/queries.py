@@ -127,3 +127,31 @@ def last_finished_check() -> DailyCheck | None:
 
 def open_check() -> DailyCheck | None:
     return DailyCheck.objects.filter(finished_at__isnull=True).order_by("-started_at").first()
+
+
+def history_with_our_prices(product: CompetitorProduct, snapshots: list[Snapshot]) -> dict:
+    """Our selling price at each snapshot's time (from the catalog's price history of the first
+    mapped product) and what changed since yesterday (the last 24 hours' snapshots)."""
+    from dianpu.catalog.models import PriceHistory
+
+    ours = product.our_products.prefetch_related("variants").order_by("id").first()
+    our_prices: list = [None] * len(snapshots)
+    if ours is not None:
+        current = our_price(ours)
+        changes = list(PriceHistory.objects.filter(variant__product=ours, kind="price")
+                       .order_by("created_at", "id").values_list("created_at", "old_amount", "new_amount"))
+        for index, snap in enumerate(snapshots):
+            price = current
+            for created_at, old, new in changes:
+                if created_at <= snap.taken_at:
+                    price = new
+                else:
+                    price = old if old is not None else price
+                    break
+            our_prices[index] = price
+    day_ago = clock.now() - timedelta(days=1)
+    since_yesterday: list[str] = []
+    for snap in snapshots:
+        if snap.taken_at >= day_ago:
+            since_yesterday += [c for c in snap.changes or [] if c not in since_yesterday]
+    return {"our_prices": our_prices, "since_yesterday": since_yesterday}

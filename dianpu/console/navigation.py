@@ -34,6 +34,8 @@ SECTIONS: tuple[Section, ...] = (
             roles.MANAGE_MARKETING),
     Section("analytics", pgettext_lazy("console section", "数据分析"), "console:analytics:dashboard",
             roles.VIEW_ANALYTICS),
+    Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
+            roles.MONITOR_COMPETITORS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
 )
@@ -41,7 +43,8 @@ SECTIONS: tuple[Section, ...] = (
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
-                      "promotions": "promotions", "marketing": "marketing", "analytics": "analytics"}
+                      "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
+                      "competitors": "competitors"}
 
 
 def section_of(namespaces: list[str]) -> str:
