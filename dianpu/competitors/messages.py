@@ -19,6 +19,10 @@ MESSAGES = {
     "price_unparsed": _("无法从页面内容中识别价格：%(text)s"),
     "check_not_found": _("检查记录不存在。"),
     "check_finished": _("这次检查已经结束。"),
+    "import_unreadable": _("无法读取该文件，请上传 CSV 或 XLSX 文件。"),
+    "import_columns": _("文件缺少这些列：%(columns)s"),
+    "import_refused": _("文件中有错误，未导入任何数据（行:问题）：%(lines)s"),
+    "import_too_large": _("文件过大（最大 5 MB）。"),
 }
 
 FETCH_REASONS = {

@@ -295,3 +295,42 @@ def finish_check(*, check: DailyCheck, actor=None) -> DailyCheck:
     record_audit(actor=actor, action="competitor.check_finished", obj=check,
                  changes={"minutes": (None, str(check.minutes_taken))})
     return check
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+def import_snapshots(*, data: bytes, filename: str, actor=None) -> int:
+    """Snapshots from a CSV/XLSX file (columns competitor_product_id / 竞品商品ID, taken_at / 时间,
+    price / 价格, and optional promotion, sales, rating, reviews). All or nothing: any bad row or
+    unknown product refuses the file with its lines; alerts are raised as for any snapshot."""
+    from django.utils import timezone
+
+    from dianpu.catalog.spreadsheets import TableError, read_table
+
+    from .domain.sheets import map_header, parse_rows
+
+    try:
+        table = read_table(data, filename)
+    except (TableError, UnicodeDecodeError, ValueError):
+        raise _error("import_unreadable") from None
+    columns, missing = map_header(table.header)
+    if missing:
+        raise _error("import_columns", columns=", ".join(missing))
+    rows, errors = parse_rows(columns, table.rows)
+    known = set(CompetitorProduct.objects.filter(pk__in={r.competitor_product_id for r in rows})
+                .values_list("id", flat=True))
+    errors += [(r.line, "competitor_product_id") for r in rows if r.competitor_product_id not in known]
+    if errors:
+        lines = ", ".join(f"{line}:{code}" for line, code in sorted(errors)[:20])
+        raise _error("import_refused", lines=lines)
+    products = CompetitorProduct.objects.in_bulk(list(known))
+    tz = timezone.get_current_timezone()
+    with transaction.atomic():
+        for row in sorted(rows, key=lambda r: (r.competitor_product_id, r.taken_at)):
+            record_snapshot(product=products[row.competitor_product_id], price=row.price,
+                            promotion_text=row.promotion_text, sales_count=row.sales_count, rating=row.rating,
+                            review_count=row.review_count, source=Snapshot.Source.IMPORT,
+                            taken_at=timezone.make_aware(row.taken_at, tz))
+        record_audit(actor=actor, action="competitor.snapshots_imported", object_type="competitors.snapshot",
+                     changes={"rows": (None, len(rows))}, reason=filename[:100])
+    return len(rows)

@@ -13,9 +13,13 @@ from dianpu.accounts.domain import roles
 from dianpu.competitors import queries, services
 from dianpu.competitors.domain.alerts import trend
 from dianpu.core.errors import DomainError
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
+from dianpu.competitors.domain.sheets import safe_cell
+from dianpu.competitors.messages import MESSAGES
 from dianpu.core.http import client_ip
 
 NEEDS = roles.MONITOR_COMPETITORS
+MAX_UPLOAD = 5 * 1024 * 1024
 CHANGE_LABELS = {
     "price": gettext_lazy("价格变化"), "promotion": gettext_lazy("新促销"), "main_image": gettext_lazy("新主图"),
     "detail": gettext_lazy("详情页更新"), "sales": gettext_lazy("销量变化"), "rating": gettext_lazy("评分变化"),
@@ -37,7 +41,13 @@ def competitor_list(request):
     if request.method == "POST":
         post = request.POST
         try:
-            if post.get("action") == "product":
+            if post.get("action") == "import":
+                upload = request.FILES.get("file")
+                if upload is None or upload.size > MAX_UPLOAD:
+                    raise DomainError(MESSAGES["import_too_large"], code="import_too_large")
+                count = services.import_snapshots(data=upload.read(), filename=upload.name, actor=request.user)
+                messages.success(request, _("已导入 %(count)s 条记录。") % {"count": count})
+            elif post.get("action") == "product":
                 product = services.create_competitor_product(
                     competitor_id=int(post.get("competitor_id") or 0), name=post.get("name", ""),
                     url=post.get("url", ""), our_products=_words(post.get("our_products", "")),
@@ -84,6 +94,8 @@ def product_detail(request, pk):
         return redirect("console:competitors:product-detail", pk=pk)
     days = 30
     snapshots = queries.list_snapshots(product, days=days)
+    if wants_export(request):
+        return export_response(request, _snapshot_table(product, snapshots))
     history = queries.history_with_our_prices(product, snapshots)
     latest = snapshots[-1] if snapshots else None
     chart = {
@@ -102,6 +114,16 @@ def product_detail(request, pk):
         "sales_trend": TREND_LABELS[trend([s.sales_count for s in snapshots])],
         "ours": list(product.our_products.all()),
     })
+
+
+def _snapshot_table(product, snapshots) -> Table:
+    columns = [Column("taken_at", _("时间")), Column("price", _("竞品价格"), numeric=True),
+               Column("promotion_text", _("促销")), Column("sales_count", _("销量"), numeric=True),
+               Column("rating", _("评分"), numeric=True), Column("changes", _("变化"))]
+    rows = [{"taken_at": local_time(s.taken_at), "price": s.price, "promotion_text": safe_cell(s.promotion_text),
+             "sales_count": s.sales_count, "rating": s.rating, "changes": "、".join(_labels(s.changes))}
+            for s in snapshots]
+    return Table(key=f"competitor-{product.pk}", title=product.name, columns=columns, rows=rows)
 
 
 @staff_permission_required(NEEDS)

@@ -104,3 +104,31 @@ def test_daily_check_lists_changes_since_the_last_check(staff):
     third = DailyCheck.objects.filter(finished_at__isnull=True).get()
     assert list(third.items.values_list("changes", flat=True)) == [["promotion"]]
     assert "检查记录" in client.get("/console/competitors/check/").content.decode()
+
+
+def test_import_snapshots_all_or_nothing_and_export_neutralises_formulas(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dianpu.competitors.models import Snapshot
+
+    ours = make_product(price="100.00")
+    product = make_competitor_product(our_products=[ours])
+    client = _client(staff, "operator")
+    bad = (f"竞品商品ID,时间,价格,促销\n{product.pk},2026-12-01 09:00,¥99,\n999999,2026-12-02,98,\n"
+           f"{product.pk},not a date,97,\n").encode()
+    page = client.post("/console/competitors/", {"action": "import", "file": SimpleUploadedFile("s.csv", bad)},
+                       follow=True).content.decode()
+    assert "3:competitor_product_id" in page and "4:taken_at" in page
+    assert Snapshot.objects.count() == 0
+    good = (f"竞品商品ID,时间,价格,促销,销量\n{product.pk},2026-12-01 09:00,\"¥1,099.00\",=HYPERLINK(\"x\"),120\n"
+            f"{product.pk},2026-12-02 09:00,89元,,130\n").encode()
+    client.post("/console/competitors/", {"action": "import", "file": SimpleUploadedFile("s.csv", good)})
+    assert list(Snapshot.objects.order_by("taken_at").values_list("price", "source")) == [
+        (Decimal("1099.00"), "import"), (Decimal("89.00"), "import")]
+    assert product.alerts.filter(kind="undercut").count() == 1
+    big = SimpleUploadedFile("big.csv", b"x" * (5 * 1024 * 1024 + 1))
+    assert "文件过大" in client.post("/console/competitors/", {"action": "import", "file": big},
+                                   follow=True).content.decode()
+    exported = b"".join(client.get(f"/console/competitors/products/{product.pk}/?export=csv").streaming_content)
+    text = exported.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
