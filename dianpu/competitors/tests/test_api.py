@@ -110,3 +110,15 @@ def test_bad_input_is_a_4xx_with_a_code(staff_api):
         "rating_invalid"
     assert api.post("competitor-products/999999/snapshots", {"price": "9"}).status_code == 404
     assert Snapshot.objects.count() == 0 and CompetitorProduct.objects.count() == 1
+
+
+def test_numbers_as_json_numbers_and_a_missing_price(staff_api):
+    api = staff_api("operator")
+    ours, product_id = _setup(api)
+    response = api.post(f"competitor-products/{product_id}/snapshots", {"price": 89.9, "rating": 4.7,
+                                                                        "sales_count": 10})
+    assert response.status_code == 201
+    assert (response.json()["price"], response.json()["rating"]) == ("89.90", "4.70")
+    missing = api.post(f"competitor-products/{product_id}/snapshots", {"promotion_text": "x"})
+    assert missing.status_code == 422 and "code" in missing.json()
+    assert Snapshot.objects.count() == 1
