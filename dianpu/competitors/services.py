@@ -143,7 +143,10 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
             continue
         common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=reading.price,
                       our_price=our_price, created_at=taken_at)
-        if is_undercut(reading.price, our_price, product.undercut_margin_percent):
+        # one open undercut alert per pair, unless they go lower still
+        if is_undercut(reading.price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
+                product=product, our_product=ours, kind=Alert.Kind.UNDERCUT, resolved_at__isnull=True,
+                their_price__lte=reading.price, our_price=our_price).exists():
             alerts.append(Alert(kind=Alert.Kind.UNDERCUT, **common))
         if promotion:
             alerts.append(Alert(kind=Alert.Kind.PROMOTION, promotion_text=reading.promotion_text, **common))

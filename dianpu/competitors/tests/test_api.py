@@ -122,3 +122,11 @@ def test_numbers_as_json_numbers_and_a_missing_price(staff_api):
     missing = api.post(f"competitor-products/{product_id}/snapshots", {"promotion_text": "x"})
     assert missing.status_code == 422 and "code" in missing.json()
     assert Snapshot.objects.count() == 1
+
+
+def test_the_same_undercut_again_raises_no_second_alert_but_a_lower_price_does(staff_api):
+    api = staff_api("operator")
+    ours, product_id = _setup(api)
+    for price in ("80", "80", "85", "75"):
+        api.post(f"competitor-products/{product_id}/snapshots", {"price": price})
+    assert [a["their_price"] for a in api.get("competitor-alerts").json()["items"]] == ["75.00", "80.00"]
