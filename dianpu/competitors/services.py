@@ -218,9 +218,13 @@ def fetch_product(product: CompetitorProduct, *, wait: bool = True) -> Snapshot:
     except FetchError as error:
         record_fetch_error(product.pk, error.code, error.detail)
         raise _fetch_error(error) from None
-    snapshot = record_snapshot(product=product, price=reading.price, promotion_text=reading.promotion_text,
-                               sales_count=reading.sales_count, main_image_url=reading.main_image_url,
-                               detail_hash=reading.detail_hash, source=Snapshot.Source.FETCH)
+    try:
+        snapshot = record_snapshot(product=product, price=reading.price, promotion_text=reading.promotion_text,
+                                   sales_count=reading.sales_count, main_image_url=reading.main_image_url,
+                                   detail_hash=reading.detail_hash, source=Snapshot.Source.FETCH)
+    except DomainError as error:  # a price or count out of range: the page's figure is not usable
+        record_fetch_error(product.pk, "price_unparsed", str(error.detail))
+        raise _error("price_unparsed", text=str(reading.price)[:80]) from None
     CompetitorProduct.objects.filter(pk=product.pk).update(last_error_code="", last_error_detail="",
                                                            last_fetched_at=clock.now())
     return snapshot
