@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dianpu.channels",
     "dianpu.marketing",
     "dianpu.analytics",
+    "dianpu.competitors",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
@@ -329,3 +330,12 @@ STOREFRONT_PAGE_CACHE = env_bool("DIANPU_PAGE_CACHE", True)
 SEARCH_ENGINE = os.environ.get("DIANPU_SEARCH_ENGINE", "database")
 MEILISEARCH_URL = os.environ.get("MEILISEARCH_URL", "http://127.0.0.1:7700")
 MEILISEARCH_KEY = os.environ.get("MEILISEARCH_KEY", "")
+
+# Competitor monitoring fetcher (dianpu.competitors.fetcher): pages on private, loopback, link-local,
+# multicast or reserved addresses are refused unless their "host:port" is listed here (comma-separated;
+# for local test pages). Timeout (seconds), size cap (bytes) and seconds between two requests to a host.
+FETCH_ALLOW_HOSTS = [h.strip().lower() for h in os.environ.get("DIANPU_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()]
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("DIANPU_FETCH_TIMEOUT_SECONDS", "10"))
+FETCH_MAX_BYTES = int(os.environ.get("DIANPU_FETCH_MAX_BYTES", str(2 * 1024 * 1024)))
+FETCH_HOST_INTERVAL_SECONDS = float(os.environ.get("DIANPU_FETCH_HOST_INTERVAL_SECONDS", "5"))
+FETCH_USER_AGENT = os.environ.get("DIANPU_FETCH_USER_AGENT", "dianpu-competitor-check/1.0")

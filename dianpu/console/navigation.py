@@ -36,6 +36,8 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_ANALYTICS),
     Section("customers", pgettext_lazy("console section", "客户"), "console:customers:customer-list",
             roles.VIEW_CUSTOMERS),
+    Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
+            roles.MONITOR_COMPETITORS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
@@ -45,7 +47,7 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
-                      "customers": "customers", "shop": "shop"}
+                      "customers": "customers", "shop": "shop", "competitors": "competitors"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("notifications/", include("dianpu.messaging.console.urls")),
     path("promotions/", include("dianpu.promotions.console.urls")),
     path("marketing/", include("dianpu.marketing.console.urls")),
+    path("competitors/", include("dianpu.competitors.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),

@@ -458,7 +458,7 @@ def _console_pages(namespaces):
 
 
 NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
-             "inventory", "orders", "payments", "messaging")
+             "inventory", "orders", "payments", "messaging", "competitors")
 
 
 def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
@@ -498,3 +498,14 @@ def test_coupons_live_used_up_and_expired_with_redemptions_on_past_orders(demo_d
     for use in CouponUse.objects.select_related("coupon"):
         assert use.uses <= use.coupon.per_customer_limit
         assert use.uses == CouponRedemption.objects.filter(coupon=use.coupon, email=use.email).count()
+
+
+def test_competitors_have_a_month_of_snapshots_and_alerts(demo_db):
+    from dianpu.competitors.models import Alert, Competitor, CompetitorProduct, Snapshot
+
+    assert Competitor.objects.count() == 3
+    products = list(CompetitorProduct.objects.all())
+    assert len(products) == 6 and all(p.our_products.count() == 1 for p in products)
+    assert {p.snapshots.count() for p in products} == {31}
+    assert Snapshot.objects.exclude(changes=[]).exists()
+    assert Alert.objects.exists()
