@@ -156,6 +156,17 @@ API_ACCESS: dict[str, str] = {
     "PUT /api/v1/order-review/settings": "owner operator agent",
     "PUT /api/v1/products/{slug}/images": "owner operator designer",
     "DELETE /api/v1/banned-words/{word}": "owner",
+    # competitor monitoring (issue 16): owner, operator, marketing; applying a price needs change_price
+    "GET /api/v1/competitor-alerts": "owner operator marketing",
+    "GET /api/v1/competitor-products": "owner operator marketing",
+    "GET /api/v1/competitor-products/{product_id}/snapshots": "owner operator marketing",
+    "GET /api/v1/competitor-products/{product_id}/suggested-price": "owner operator marketing",
+    "GET /api/v1/competitors": "owner operator marketing",
+    "POST /api/v1/competitor-alerts/{alert_id}/apply": "owner operator",
+    "POST /api/v1/competitor-products": "owner operator marketing",
+    "POST /api/v1/competitor-products/{product_id}/fetch": "owner operator marketing",
+    "POST /api/v1/competitor-products/{product_id}/snapshots": "owner operator marketing",
+    "POST /api/v1/competitors": "owner operator marketing",
     # customers (issue 14): staff who serve or market to customers; export/erase the owner only
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     "GET /api/v1/customers": "owner operator marketing agent",
@@ -181,6 +192,14 @@ API_ACCESS: dict[str, str] = {
 }
 
 CONSOLE_ACCESS: dict[str, str] = {
+    "console:accounts:password-change": "staff",
+    "console:analytics:report-make": "owner operator marketing finance",
+    "console:catalog:search-synonyms": "staff",
+    "console:competitors:alert-list": "owner operator marketing",
+    "console:competitors:competitor-list": "owner operator marketing",
+    "console:competitors:daily-check": "owner operator marketing",
+    "console:competitors:product-detail": "owner operator marketing",
+    "console:shop:settings": "owner",
     "console:catalog:import-cancel": "owner operator",
     "console:customers:customer-detail": "owner operator marketing agent",
     "console:customers:customer-export": "owner",
