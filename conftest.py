@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: staff per role, API clients with tokens."""
 
 import json
+import os
 
 import pytest
 from django.test import Client
@@ -9,9 +10,13 @@ from hypothesis import HealthCheck, settings
 from dianpu.accounts.tests.builders import make_staff, token_for
 
 # Property tests judge results, not speed: CI shares two cores with other work, so generation
-# time and per-example deadlines are not checked (benchmarks in bench/ measure speed).
-settings.register_profile("dianpu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("dianpu")
+# time and per-example deadlines are not checked (benchmarks in bench/ measure speed). The examples
+# are the same on every run (derandomize), so a red run can be reproduced and a green one is not
+# luck; `HYPOTHESIS_PROFILE=explore` draws fresh examples for a deliberate search.
+settings.register_profile("dianpu", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
+                          database=None)
+settings.register_profile("explore", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dianpu"))
 
 
 class ApiClient:

@@ -17,7 +17,7 @@ from .domain.search import (
     PRICE_BANDS, Clause, apply_corrections, corrected_query, latin_terms, one_edit_away, plan_corrections,
     plan_query, to_fts5_match, to_tsquery,
 )
-from .models import Category, Product, SearchSynonym
+from .models import Category, SearchSynonym
 from .search_engines import get_search_engine
 
 SQLITE_TITLE_WEIGHT, SQLITE_BODY_WEIGHT = 10.0, 1.0

@@ -100,7 +100,7 @@ class AlertList(Schema):
     items: list[AlertOut]
 
 
-class SuggestionOut(Schema):
+class PriceSuggestionOut(Schema):
     our_product: str
     price: str
     floor: str
@@ -202,7 +202,7 @@ def list_alerts(request, limit: int = 100, offset: int = 0):
     return {"items": [_alert_out(a) for a in queries.list_alerts(limit=limit, offset=offset)]}
 
 
-@router.get("/competitor-products/{product_id}/suggested-price", response={200: SuggestionOut, 403: Problem,
+@router.get("/competitor-products/{product_id}/suggested-price", response={200: PriceSuggestionOut, 403: Problem,
                                                                            404: Problem, 422: Problem},
             summary="A price that answers theirs, never below our floor (cost x (1 + minimum margin))")
 def suggested_price(request, product_id: int, our_product: str | None = None):

@@ -5,7 +5,6 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product

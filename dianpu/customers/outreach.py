@@ -3,7 +3,7 @@ birthday greetings, unsubscribe and quiet hours. The worker sends: each recipien
 (committed, once), then the e-mail or SMS goes out outside any transaction, then the row says
 whether the provider took it."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core import signing

@@ -70,7 +70,7 @@ class CustomerList(Schema):
     count: int
 
 
-class AddressOut(Schema):
+class SavedAddressOut(Schema):
     name: str
     phone: str
     country: str
@@ -100,7 +100,7 @@ class CustomerDetail(CustomerOut):
     consent_email: bool
     consent_sms: bool
     note: str
-    addresses: list[AddressOut]
+    addresses: list[SavedAddressOut]
     points_history: list[PointsEntryOut]
     orders: list[MyOrderOut]
 

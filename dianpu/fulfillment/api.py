@@ -4,7 +4,6 @@ webhook and event import; exceptions and the carrier report; warehouse documents
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from ninja import Field, File, Router, Schema, Status
