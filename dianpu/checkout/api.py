@@ -35,7 +35,8 @@ def order_lines_out(order) -> list[dict]:
 def quote(request, payload: QuoteIn):
     priced = quote_cart(email=payload.email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity)
                                                          for ln in payload.lines),
-                        coupon_codes=tuple(payload.coupon_codes), shipping_method=payload.shipping_method)
+                        coupon_codes=tuple(payload.coupon_codes), shipping_method=payload.shipping_method,
+                        member_id=getattr(customer_from_bearer(request), "pk", None))
     result = priced.pricing.result
     return {
         "currency": "CNY", "subtotal": result.subtotal, "discount_total": result.discount_total,

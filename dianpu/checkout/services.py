@@ -59,7 +59,8 @@ class PricedCart:
         return self.subtotal - self.discount_total + self.shipping_total
 
 
-def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "") -> PricedCart:
+def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "",
+                  member_id: int | None = None) -> PricedCart:
     """Selling prices (a sale price when lower), then the promotion engine: line discounts, shipping
     discounts, the rules used. A coupon that cannot apply raises 422 with a code saying why."""
     items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
@@ -82,11 +83,12 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
     # what is left (merchandise discounts do not depend on the fee; shipping discounts do, so the
     # cart is priced again when the fee changes).
     fee = fee_on(subtotal)
-    pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=fee)
+    pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=fee, member_id=member_id)
     if pricing.result.discount_total:
         after = fee_on(subtotal - pricing.result.discount_total)
         if after != fee:
-            pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=after)
+            pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=after,
+                                 member_id=member_id)
     result = pricing.result
     lines = []
     for it, priced_line in zip(items, result.lines):
@@ -113,12 +115,14 @@ def price_request(req: CheckoutRequest) -> PricedCart:
     if errors:
         raise _fail(errors)
     return _priced_lines(variants, req.lines, email=req.email, coupon_codes=req.coupon_codes, method=method,
+                         member_id=req.customer_id,
                          province=str((req.shipping_address or {}).get("province") or ""))
 
 
 def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: str = "",
-               province: str = "") -> PricedCart:
+               province: str = "", member_id: int | None = None) -> PricedCart:
     """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
+    `member_id`: the signed-in customer, whose membership tier's perks apply.
     The same pricing as place_order, so an order's total equals its quote's."""
     errors = {k: v for k, v in validate_checkout(CheckoutRequest(
         email=email or "quote@example.com", lines=lines, shipping_method=shipping_method or "-",
@@ -135,6 +139,7 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
     if errors:
         raise _fail(errors)
     return _priced_lines(variants, lines, email=email or "", coupon_codes=coupon_codes, method=method,
+                         member_id=member_id,
                          province=province)
 
 

@@ -67,16 +67,18 @@ def _product_tags(product_ids) -> list[tuple[int, str]]:
 BUILT_IN_SEGMENTS = ("new", "returning", "recent_buyers", "lapsed")
 
 
-def customer_facts(email: str) -> CustomerFacts:
+def customer_facts(email: str, member_id: int | None = None) -> CustomerFacts:
     """Who is buying: tier, segments, first order or not.
 
     Built-in segments come from the customer's orders: `new` (no order yet), `returning`,
     `recent_buyers` (an order in the last 90 days), `lapsed` (none for 180 days). Membership tier
-    and further segments belong to the CRM; they are read when the customer has them.
+    and further segments belong to the CRM; they are read when the customer has them. The tier's
+    perks belong to the signed-in member (`member_id`), never to whoever types their e-mail.
     """
     email = (email or "").strip().lower()
     customer = Customer.objects.filter(email=email).first() if email else None
-    tier = str(getattr(customer, "tier", "") or "")
+    member = Customer.objects.filter(pk=member_id).only("tier").first() if member_id is not None else None
+    tier = str(getattr(member, "tier", "") or "")
     segments = getattr(customer, "segments", None) or ()
     if isinstance(segments, str):
         segments = [s for s in segments.split(",") if s]
@@ -189,14 +191,14 @@ class PricedCart:
 
 
 def price_cart(*, items: list[CartItem], email: str = "", coupon_codes=(), shipping_fee=Decimal("0.00"),
-               now=None, strict: bool = True) -> PricedCart:
+               now=None, strict: bool = True, member_id: int | None = None) -> PricedCart:
     """Price cart items with the live promotions and the coupons entered. With `strict`, a coupon
     that cannot apply raises 422 with a code saying why (coupon_expired, coupon_min_spend, ...)."""
     now = now or clock.now()
     coupons = find_coupons(coupon_codes) if strict else _known_coupons(coupon_codes)
     live = list_live_promotions(now)
     promotions = {p.rule_id: p for p in live}
-    customer = customer_facts(email)
+    customer = customer_facts(email, member_id)
     flash = [p for p in live if p.kind == Promotion.Kind.FLASH_SALE]
     bought = {}
     if flash and customer.email:

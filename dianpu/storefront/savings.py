@@ -27,16 +27,21 @@ def price_summary(request, summary, *, shipping_method: str = "", email: str = "
         return None
     lines = tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in summary.lines)
     codes = coupon_codes(request)
+    from .account import current_customer
+
+    member = current_customer(request)  # a signed-in member's tier perks; never by e-mail alone
+    member_id = member.pk if member is not None else None
     try:
         priced = quote_cart(email=email, lines=lines, coupon_codes=codes, shipping_method=shipping_method,
-                            province=province)
+                            province=province, member_id=member_id)
     except DomainError as exc:
         if not codes or not exc.code.startswith("coupon_"):
             return None
         request.session[SESSION_COUPONS] = []
         messages.warning(request, str(exc.detail))
         try:
-            priced = quote_cart(email=email, lines=lines, shipping_method=shipping_method, province=province)
+            priced = quote_cart(email=email, lines=lines, shipping_method=shipping_method, province=province,
+                                member_id=member_id)
         except DomainError:
             return None
     result = priced.pricing.result

@@ -24,9 +24,10 @@ from .builders import make_account
 pytestmark = pytest.mark.django_db
 
 
-def quote(sku, quantity=1, email="mei@example.com"):
+def quote(sku, quantity=1, email="mei@example.com", signed_in=True):
+    member = Customer.objects.filter(email=email).first() if signed_in else None
     return quote_cart(email=email, lines=(CheckoutLine(sku, quantity),), shipping_method="standard",
-                      province="上海市")
+                      province="上海市", member_id=member.pk if member else None)
 
 
 def test_spend_over_the_window_moves_a_customer_up_and_an_old_spend_lets_them_down(
@@ -72,3 +73,11 @@ def test_gold_members_get_five_percent_off_and_free_shipping():
 def test_a_guest_or_a_member_without_a_tier_pays_the_normal_price():
     make_product(price="60.00", stock=20, skus=["CUP-2"])
     assert quote("CUP-2", email="guest@example.com").pricing.result.total == Decimal("68.00")
+
+
+def test_a_guest_who_types_a_members_email_pays_the_normal_price():
+    make_product(price="60.00", stock=20, skus=["CUP-3"])
+    make_account()
+    Customer.objects.update(tier="gold")
+    assert quote("CUP-3", signed_in=True).pricing.result.total == Decimal("57.00")
+    assert quote("CUP-3", signed_in=False).pricing.result.total == Decimal("68.00")
