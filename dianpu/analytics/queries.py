@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Sum, Value, When
 
 from dianpu.catalog.models import Product
 from dianpu.orders.models import Order, OrderLine
@@ -16,7 +16,8 @@ from dianpu.payments.models import Refund
 from .domain.flags import FlagRule, evaluate_flag
 from .domain.refunds import split_refund
 from .domain.tracking import STAGE_OF_KIND, Kind, Stage
-from .models import DailyProductStat, DailySourceStat, DailyStat, TrackingEvent, VisitorReturnDay
+from .models import (DailyProductStat, DailySourceStat, DailyStat, ProductVisitorDay, TrackingEvent,
+                     VisitorReturnDay)
 from .shopdays import days_between, period_bounds, previous_period
 
 CENT = Decimal("0.01")
@@ -112,6 +113,24 @@ PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_car
                    "list_impressions", "list_clicks", "buyers", "units", "sales", "refunds")
 
 
+def converted_visitors(date_from: date, date_to: date, product_id: int | None = None) -> dict[tuple, int]:
+    """(day, product) → the product's visitors that day who bought it: visitors (ProductVisitorDay
+    "view") whose purchase event that day names a paid, not cancelled order holding the product.
+    A subset of the visitors, so conversion = converted ÷ visitors is never above 100 %; buyers
+    who were not tracked (blocked tracking, orders from the API or a platform) count as buyers
+    but not as converted visitors."""
+    lines = OrderLine.objects.filter(product_id_snapshot=OuterRef(OuterRef("product_id")),
+                                     order__paid_at__isnull=False).exclude(
+        order__status=Order.Status.CANCELLED).values("order_id")
+    purchase = TrackingEvent.objects.filter(kind=Kind.PURCHASE, day=OuterRef("day"), visitor_id=OuterRef("visitor_id"),
+                                            order_id__in=lines)
+    members = ProductVisitorDay.objects.filter(day__range=(date_from, date_to), kind="view")
+    if product_id is not None:
+        members = members.filter(product_id=product_id)
+    return {(row["day"], row["product_id"]): row["n"] for row in members.filter(Exists(purchase)).values(
+        "day", "product_id").annotate(n=Count("id")).order_by()}
+
+
 def _bestseller_item(product, figures: dict, flag) -> dict:
     visitors = figures["visitors"]
     return {
@@ -120,7 +139,8 @@ def _bestseller_item(product, figures: dict, flag) -> dict:
         "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
         if figures["dwell_samples"] else 0.0,
         "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
-        "conversion_rate": rate(figures["buyers"], visitors), "units": figures["units"],
+        "converted_visitors": figures.get("converted", 0),
+        "conversion_rate": rate(figures.get("converted", 0), visitors), "units": figures["units"],
         "sales": _money(figures["sales"]), "refunds": _money(figures["refunds"]),
         "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
         "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
@@ -151,23 +171,58 @@ def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[in
     return series
 
 
-def list_bestsellers(day: date, *, flagged_only: bool = False) -> list[dict]:
-    """Per product, the day's figures and its flag (from the days before, settings.ANALYTICS_FLAG_RULE).
-    Products with any figure in the flag window are listed, best sellers first."""
+def list_bestsellers(day: date, *, flagged_only: bool = False, date_from: date | None = None) -> list[dict]:
+    """Per product, the figures of `date_from`..`day` (default: the day alone; visitors are summed
+    day by day) and its flag as of `day` (from the days before, settings.ANALYTICS_FLAG_RULE).
+    Products with any figure in the flag window or the period are listed, best sellers first."""
     rule = flag_rule()
+    date_from = date_from or day
     window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
     series = _flag_window_series(window, rule.metrics)
-    today = {row[0]: row[1:] for row in DailyProductStat.objects.filter(day=day).values_list(
-        "product_id", *PRODUCT_FIGURES)}
+    rows = DailyProductStat.objects.filter(day__range=(date_from, day))
+    if date_from == day:
+        today = {row[0]: row[1:] for row in rows.values_list("product_id", *PRODUCT_FIGURES)}
+    else:
+        today = {row[0]: row[1:] for row in rows.values("product_id").annotate(
+            **{f"t_{f}": Sum(f) for f in PRODUCT_FIGURES}).order_by().values_list(
+            "product_id", *[f"t_{f}" for f in PRODUCT_FIGURES])}
+    converted: dict[int, int] = defaultdict(int)
+    for (_day, product), n in converted_visitors(date_from, day).items():
+        converted[product] += n
     empty = (0,) * len(PRODUCT_FIGURES)
     flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
-    shown = [p for p in series if flags[p] is not None or not flagged_only]
+    shown = [p for p in series.keys() | today.keys() if flags.get(p) is not None or not flagged_only]
     products = {pk: (pk, slug, name) for pk, slug, name in Product.objects.filter(id__in=shown).values_list(
         "id", "slug", "name")}
-    items = [_bestseller_item(products.get(p), dict(zip(PRODUCT_FIGURES, today.get(p, empty))), flags[p])
+    items = [_bestseller_item(products.get(p), {**dict(zip(PRODUCT_FIGURES, [v or 0 for v in today.get(p, empty)])),
+                                                 "converted": converted[p]}, flags.get(p))
              for p in shown]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
     return items
+
+
+def get_product_track(product_id: int, date_from: date, date_to: date) -> list[dict]:
+    """One product day by day: its bestseller figures and the flag each day had (the rule applied
+    to the window ending that day)."""
+    rule = flag_rule()
+    first = date_from - timedelta(days=rule.lookback_days - 1)
+    stored = {r["day"]: r for r in DailyProductStat.objects.filter(
+        product_id=product_id, day__range=(first, date_to)).values("day", *PRODUCT_FIGURES)}
+    converted = converted_visitors(date_from, date_to, product_id)
+    empty = dict.fromkeys(PRODUCT_FIGURES, 0)
+    all_days = days_between(first, date_to)
+    metric_series = {m: [stored.get(d, empty)[m] for d in all_days] for m in rule.metrics}
+    out = []
+    for at, day in enumerate(all_days):
+        if day < date_from:
+            continue
+        window = slice(at - rule.lookback_days + 1, at + 1)
+        flag = evaluate_flag({m: values[window] for m, values in metric_series.items()}, rule)
+        item = _bestseller_item(None, {**stored.get(day, empty), "converted": converted.get((day, product_id), 0)},
+                                flag)
+        out.append({"date": day.isoformat(), **{k: v for k, v in item.items()
+                                                if k not in ("product_id", "slug", "name")}})
+    return out
 
 
 def raw_product_day(day: date) -> dict[int, dict]:

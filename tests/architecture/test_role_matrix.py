@@ -209,6 +209,7 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:accounts:staff-list": "owner",
     "console:accounts:staff-roles": "owner",
     "console:analytics:bestsellers": "owner operator marketing finance",
+    "console:analytics:bestseller-product": "owner operator marketing finance",
     "console:analytics:customers": "owner operator marketing finance",
     "console:analytics:dashboard": "owner operator marketing finance",
     "console:analytics:funnel": "owner operator marketing finance",

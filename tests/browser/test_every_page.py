@@ -74,6 +74,7 @@ def _path_parameters() -> dict[str, dict]:
         "catalog:product-duplicate": {"slug": slug},
         "catalog:product-images-save": {"slug": slug},
         "catalog:product-edit": {"slug": slug},
+        "analytics:bestseller-product": {"slug": slug},
         "catalog:product-image-add": {"slug": slug},
         "catalog:product-delete": {"slug": slug},
         "orders:blacklist-remove": {"entry_id": _first(BlacklistEntry, "pk")},

@@ -36,9 +36,25 @@ class PeriodForm(forms.Form):
         return end - timedelta(days=DEFAULT_DAYS - 1), end
 
 
+QUICK_RANGES = {"yesterday": 1, "7d": 7, "30d": 30}
+
+
 class DayForm(forms.Form):
+    """The bestseller table's day (default: yesterday, the last whole day of the shop) or a quick
+    range ending yesterday (?range=yesterday|7d|30d)."""
+
     date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    range = forms.ChoiceField(required=False, choices=[(k, k) for k in QUICK_RANGES])
     flagged = forms.BooleanField(label=_("只看预警商品"), required=False)
 
+    def period(self):
+        """(date_from, date_to) of the table."""
+        data = self.cleaned_data if self.is_valid() else {}
+        yesterday = today() - timedelta(days=1)
+        if data.get("range"):
+            return yesterday - timedelta(days=QUICK_RANGES[data["range"]] - 1), yesterday
+        day = data.get("date") or yesterday
+        return day, day
+
     def day(self):
-        return (self.cleaned_data.get("date") if self.is_valid() else None) or today()
+        return self.period()[1]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("funnel/", views.funnel, name="funnel"),
     path("sources/", views.sources, name="sources"),
     path("bestsellers/", views.bestsellers, name="bestsellers"),
+    path("bestsellers/<slug:slug>/", views.bestseller_product, name="bestseller-product"),
     path("sales/", views.sales, name="sales"),
     path("customers/", views.customers, name="customers"),
     path("rows/", views.rows, name="rows"),

@@ -31,6 +31,7 @@ from .tables import (
     cohort_table,
     funnel_table,
     path_table,
+    product_track_table,
     rfm_table,
     row_table,
     source_table,
@@ -165,12 +166,47 @@ def sources(request):
 @staff_permission_required(roles.VIEW_ANALYTICS)
 def bestsellers(request):
     form = DayForm(request.GET or None)
-    day = form.day()
+    date_from, day = form.period()
     flagged_only = form.is_valid() and form.cleaned_data.get("flagged")
-    items = queries.list_bestsellers(day, flagged_only=bool(flagged_only))
-    table = bestseller_table(items)
+    items = queries.list_bestsellers(day, flagged_only=bool(flagged_only), date_from=date_from)
+    table = bestseller_table(items, date_from, day)
+    quick = [(key, label, request.GET.get("range") == key) for key, label in (
+        ("yesterday", _("昨天")), ("7d", _("近 7 天")), ("30d", _("近 30 天")))]
     return _export(request, [table]) or render(request, "analytics/console/bestsellers.html", {
-        "form": form, "day": day, "tables": [table], "rule": queries.flag_rule()})
+        "form": form, "day": day, "date_from": date_from, "tables": [table], "rule": queries.flag_rule(),
+        "quick": quick})
+
+
+PRODUCT_TRACK_DAYS = 30
+
+
+@staff_permission_required(roles.VIEW_ANALYTICS)
+def bestseller_product(request, slug):
+    """One product day by day (the last 30 days, or ?date_from&date_to): visitors, dwell, buyers,
+    conversion and sales against its flag."""
+    from dianpu.catalog.models import Product
+
+    product = Product.objects.filter(slug=slug).values("id", "slug", "name").first()
+    if product is None:
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    if form.is_valid() and (request.GET.get("date_from") or request.GET.get("date_to")):
+        date_from, date_to = form.period()
+    else:
+        date_to = local_day(clock.now()) - timedelta(days=1)
+        date_from = date_to - timedelta(days=PRODUCT_TRACK_DAYS - 1)
+    days = queries.get_product_track(product["id"], date_from, date_to)
+    table = product_track_table(days)
+    chart = {"dates": [d["date"] for d in days], "visitors": [d["visitors"] for d in days],
+             "buyers": [d["buyers"] for d in days], "sales": [str(d["sales"]) for d in days],
+             "conversion": [round(d["conversion_rate"] * 100, 1) for d in days],
+             "flags": [d["flag"] or "" for d in days],
+             "labels": {"visitors": _("访客数"), "buyers": _("支付买家数"), "sales": _("销售额（元）"),
+                        "conversion": _("转化率（%）"), "declining": _("下滑"),
+                        "improve_or_replace": _("需改进或更换")}}
+    return _export(request, [table]) or render(request, "analytics/console/bestseller_product.html", {
+        "form": form, "product": product, "tables": [table], "chart": chart, "rule": queries.flag_rule(),
+        "date_from": date_from, "date_to": date_to})
 
 
 @staff_permission_required(roles.VIEW_ANALYTICS)

@@ -109,6 +109,7 @@ def test_bestsellers_show_buyers_conversion_and_sales(at, staff_api, staff):
     track(visit("visitor-0000"), Kind.LEAVE, product=tee, dwell_ms=45_000)
     fold()
     order = place_test_order({"TEE": 2})
+    track(visit("visitor-0000"), Kind.PURCHASE, order_id=order.pk)  # one of the 4 visitors bought
     transition_order(order=order, action="mark_paid", actor=staff("finance"))
     items = staff_api("owner").get("analytics/bestsellers", date="2026-05-01").json()["items"]
     assert [(i["slug"], i["visitors"], i["avg_dwell_seconds"], i["buyers"], i["conversion_rate"], i["sales"],

@@ -12,7 +12,7 @@ register = template.Library()
 @register.filter
 def window_end(ends_at, fmt="Y-m-d H:i"):
     if is_open_end(ends_at):
-        return _("不限")
+        return _("长期有效")
     return format_date(ends_at, fmt)
 
 

@@ -148,14 +148,14 @@ def test_a_promotion_and_a_coupon_without_an_end_show_no_end_not_a_date_in_2100(
     make_coupon("FOREVER5", ends_at=None)
     client = signed_in("marketing")
     listing = client.get("/console/promotions/").content.decode()
-    assert "不限" in listing and "2100" not in listing
+    assert "长期有效" in listing and "2100" not in listing
     coupons = client.get("/console/promotions/coupons/").content.decode()
-    assert "不限" in coupons and "2100" not in coupons
+    assert "长期有效" in coupons and "2100" not in coupons
     # Editing it again: the end field is empty, and saving keeps "no end".
     form = client.get(f"/console/promotions/{promotion.pk}/").content.decode()
     assert "2100" not in form
     exported = b"".join(client.get("/console/promotions/?export=csv").streaming_content).decode("utf-8-sig")
-    assert "不限" in exported and "2100" not in exported
+    assert "长期有效" in exported and "2100" not in exported
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
     english.force_login(make_staff("marketing", "marketing-en"))
     assert "No end" in english.get("/console/promotions/").content.decode()
