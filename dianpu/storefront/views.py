@@ -3,6 +3,7 @@ maps their errors to messages in the shopper's language, and renders."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render

@@ -290,6 +290,12 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:returns:return-list": "owner agent warehouse finance",
     "console:returns:return-report": "owner agent warehouse finance",
     "console:accounts:staff-create": "owner",
+    "console:accounts:password-change": "staff",
+    "console:analytics:report-make": "owner operator marketing finance",
+    "console:catalog:search-synonyms": "staff",
+    "console:shop:settings": "owner",
+    "console:shop:shipping-method-add": "owner",
+    "console:shop:shipping-method-active": "owner",
 }
 
 
