@@ -126,6 +126,7 @@ def _page(request, form, row, method_form, status=200):
 
 
 class ShippingMethodForm(forms.Form):
+    prefix = "method"  # its fields' ids must not clash with the settings form's (id_name)
     code = forms.SlugField(label=gettext_lazy("编码"), max_length=30)
     name = forms.CharField(label=gettext_lazy("名称"), max_length=60)
     name_en = forms.CharField(label=gettext_lazy("英文名称"), max_length=60, required=False)

@@ -95,8 +95,8 @@ def test_a_fee_out_of_range_is_refused_and_nothing_changes():
 def test_the_owner_adds_retires_and_reactivates_a_shipping_method():
     client, owner = signed_in("owner")
     response = client.post("/console/shop/shipping-methods/", {
-        "code": "same-day", "name": "同城当日达", "name_en": "Same-day", "fee": "15.00", "free_over": "",
-        "delivery_days_min": "0", "delivery_days_max": "1"})
+        "method-code": "same-day", "method-name": "同城当日达", "method-name_en": "Same-day", "method-fee": "15.00", "method-free_over": "",
+        "method-delivery_days_min": "0", "method-delivery_days_max": "1"})
     assert response.status_code == 302
     method = ShippingMethod.objects.get(code="same-day")
     assert (method.name, method.name_en, method.fee, method.is_active) == ("同城当日达", "Same-day", Decimal("15.00"), True)
@@ -115,7 +115,7 @@ def test_a_taken_code_is_refused_and_nothing_changes():
     before = list(ShippingMethod.objects.values_list("code", "name", "fee").order_by("code"))
     taken = before[0][0]
     response = client.post("/console/shop/shipping-methods/", {
-        "code": taken, "name": "另一个", "fee": "1.00", "delivery_days_min": "1", "delivery_days_max": "2"})
+        "method-code": taken, "method-name": "另一个", "method-fee": "1.00", "method-delivery_days_min": "1", "method-delivery_days_max": "2"})
     assert response.status_code == 422
     assert "这个编码的配送方式已存在。" in response.content.decode()
     assert list(ShippingMethod.objects.values_list("code", "name", "fee").order_by("code")) == before
