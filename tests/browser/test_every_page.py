@@ -118,6 +118,12 @@ def _path_parameters() -> dict[str, dict]:
     parameters["catalog:import-errors"] = {"job_id": job or 999_999}
     parameters["promotions:batch-codes"] = {"pk": CouponBatch.objects.values_list("pk", flat=True).first() or 999_999}
     parameters["analytics:report-file"] = {"pk": report or 999_999, "fmt": "xlsx"}
+    parameters["catalog:import-cancel"] = {"job_id": job or 999_999}
+    from dianpu.customers.models import Customer
+
+    customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["customers:customer-detail"] = {"pk": customer}
+    parameters["customers:customer-export"] = {"pk": customer}
     return parameters
 
 
