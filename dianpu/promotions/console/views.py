@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
@@ -59,7 +60,7 @@ def promotion_list(request):
             Column("ends_at", _("结束时间")), Column("priority", _("优先级"), numeric=True), Column("status", _("状态")),
             Column("cost", _("已优惠"), numeric=True), Column("budget", _("预算"), numeric=True)], (
             {"name": p.name, "kind": p.get_kind_display(), "starts_at": local_time(p.starts_at),
-             "ends_at": _("不限") if is_open_end(p.ends_at) else local_time(p.ends_at), "priority": p.priority,
+             "ends_at": pgettext("end date", "不限") if is_open_end(p.ends_at) else local_time(p.ends_at), "priority": p.priority,
              "status": str(queries.status_label(queries.promotion_status(p))),
              "cost": queries.sum_promotion_cost([p.pk]), "budget": p.budget} for p in rows)))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -149,7 +150,7 @@ def coupon_list(request):
             Column("is_active", _("启用"))], (
             {"code": c.code, "kind": c.get_kind_display(), "percent": c.percent if c.kind == "percent" else None,
              "amount": c.amount if c.kind == "amount" else None, "min_spend": c.min_spend,
-             "starts_at": local_time(c.starts_at), "ends_at": _("不限") if is_open_end(c.ends_at) else local_time(c.ends_at), "used_count": c.used_count,
+             "starts_at": local_time(c.starts_at), "ends_at": pgettext("end date", "不限") if is_open_end(c.ends_at) else local_time(c.ends_at), "used_count": c.used_count,
              "usage_limit": c.usage_limit, "is_active": "✓" if c.is_active else ""} for c in rows.iterator())))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     batches = CouponBatch.objects.all()[:20]

@@ -3,6 +3,7 @@
 from django import template
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dianpu.promotions.domain.window import is_open_end
 
@@ -12,7 +13,7 @@ register = template.Library()
 @register.filter
 def window_end(ends_at, fmt="Y-m-d H:i"):
     if is_open_end(ends_at):
-        return _("不限")
+        return pgettext("end date", "不限")
     return format_date(ends_at, fmt)
 
 
