@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError, ValidationFailed
+from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.http import client_ip
 from dianpu.core.tables import csv_value
 from dianpu.promotions import queries, services

@@ -2,7 +2,6 @@
 
 from django import template
 from django.template.defaultfilters import date as format_date
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dianpu.promotions.domain.window import is_open_end
