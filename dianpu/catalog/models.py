@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from .domain import pricing
 
 
+def option_label_for(options, options_en=None) -> str:
+    """"红 / M", or with English values ("Red / M") on English pages where they exist."""
+    english = (options_en or {}) if (get_language() or "").startswith("en") else {}
+    return " / ".join(str(english.get(name) or value) for name, value in (options or {}).items())
+
+
 def _localized(obj, field: str) -> str:
     """The English text when the page is in English and one exists, else the Chinese."""
     if (get_language() or "").startswith("en"):
@@ -147,6 +153,8 @@ class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU 编码"), max_length=64, unique=True)
     options = models.JSONField(_("规格"), default=dict, blank=True)  # {"颜色": "红", "尺码": "M"}
+    # English option values, by the same option names: {"颜色": "Red"}; a value missing stays Chinese.
+    options_en = models.JSONField(_("英文规格值"), default=dict, blank=True)
     price = models.DecimalField(_("售价"), max_digits=12, decimal_places=2)
     compare_at_price = models.DecimalField(_("划线价"), max_digits=12, decimal_places=2, null=True, blank=True)
     cost_price = models.DecimalField(_("成本价"), max_digits=12, decimal_places=2, default=0)
@@ -176,6 +184,11 @@ class Variant(models.Model):
     @property
     def option_label(self) -> str:
         return " / ".join(str(v) for v in (self.options or {}).values())
+
+    @property
+    def display_option_label(self) -> str:
+        """The option values in English on English pages when an English value exists."""
+        return option_label_for(self.options, self.options_en)
 
     @property
     def selling_price(self) -> Decimal:

@@ -17,6 +17,7 @@ FIELD_ERRORS = {
     "region_not_served": _("该配送方式不送达此地区，请选择其他配送方式。"),
     "too_heavy": _("包裹超过该配送方式的重量上限，请选择其他配送方式。"),
     "payment_method_unknown": _("未知或已停用的支付方式。"),
+    "payment_method_off": _("店铺已关闭这种支付方式，请选择其他支付方式。"),
 }
 INVALID = _("提交的信息有误，请检查标出的字段。")
 PAYMENT_NOT_DUE = _("该订单当前无需在线付款。")

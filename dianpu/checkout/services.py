@@ -23,6 +23,7 @@ from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order
 from dianpu.payments.gateways import PaymentStart, get_gateway
 from dianpu.payments.services import start_payment
+from dianpu.payments.queries import is_payment_method_offered
 from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
 from dianpu.promotions.services import redeem_pricing
@@ -112,6 +113,8 @@ def price_request(req: CheckoutRequest) -> PricedCart:
         errors["shipping_method"] = "shipping_method_unknown"
     if req.payment_method and get_gateway(req.payment_method) is None:
         errors["payment_method"] = "payment_method_unknown"
+    elif req.payment_method and not is_payment_method_offered(req.payment_method):
+        errors["payment_method"] = "payment_method_off"
     if errors:
         raise _fail(errors)
     return _priced_lines(variants, req.lines, email=req.email, coupon_codes=req.coupon_codes, method=method,

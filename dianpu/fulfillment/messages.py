@@ -6,6 +6,7 @@ MESSAGES = {
     "shipping_method_unknown": _("未知或已停用的配送方式。"),
     "region_not_served": _("该配送方式不送达此地区。"),
     "too_heavy": _("包裹超过该配送方式的重量上限。"),
+    "shipping_method_exists": _("这个编码的配送方式已存在。"),
     "rate_invalid": _("运费模板填写有误：首重、续重单位须大于 0，运费不能为负数。"),
     "rate_duplicate": _("该配送方式已有这个省份的运费。"),
     "rate_not_found": _("找不到该运费模板。"),

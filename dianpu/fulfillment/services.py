@@ -82,6 +82,24 @@ def update_shipping_method(*, actor, code: str, changes: dict, ip_address: str |
 
 
 @transaction.atomic
+def create_shipping_method(*, actor, code: str, name: str, name_en: str = "", fee: Decimal,
+                           free_over: Decimal | None = None, delivery_days_min: int = 2, delivery_days_max: int = 5,
+                           needs_tracking: bool = True, ip_address: str | None = None) -> ShippingMethod:
+    """Add a shipping method (offered at checkout at once); a code taken is refused."""
+    if fee < 0 or (free_over is not None and free_over < 0) or delivery_days_min > delivery_days_max:
+        raise DomainError(MESSAGES["rate_invalid"], code="rate_invalid", status=422)
+    if ShippingMethod.objects.filter(code=code).exists():
+        raise DomainError(MESSAGES["shipping_method_exists"], code="shipping_method_exists", status=422)
+    position = (ShippingMethod.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    method = ShippingMethod.objects.create(
+        code=code, name=name, name_en=name_en, fee=fee, free_over=free_over, delivery_days_min=delivery_days_min,
+        delivery_days_max=delivery_days_max, needs_tracking=needs_tracking, position=position)
+    record_audit(actor=actor, action="shipping_method.created", obj=method, ip_address=ip_address,
+                 changes={"code": ("", code), "name": ("", name), "fee": ("", str(fee))})
+    return method
+
+
+@transaction.atomic
 def save_shipping_rate(*, actor, code: str, province: str, first_weight_grams: int, first_fee: Decimal,
                        step_grams: int, step_fee: Decimal, ip_address: str | None = None) -> ShippingRate:
     """Add or replace the rate of one province (or the default row, province "") of a method."""

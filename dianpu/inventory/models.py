@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
 class Warehouse(models.Model):
     code = models.SlugField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     is_default = models.BooleanField(_("默认仓"), default=False)
 
     class Meta:
@@ -15,6 +17,11 @@ class Warehouse(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The English name on English pages when one exists."""
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
 
 
 class StockLevel(models.Model):

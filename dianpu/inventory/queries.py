@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dianpu.catalog.models import Variant
+from dianpu.catalog.models import Variant, option_label_for
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 
@@ -177,8 +177,8 @@ def _cover_variants(search: str = ""):
     return variants
 
 
-def _option_label(options) -> str:
-    return " / ".join(str(v) for v in (options or {}).values())
+def _option_label(options, options_en=None) -> str:
+    return option_label_for(options, options_en)
 
 
 def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = None, search: str = "",
@@ -207,11 +207,11 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=VERDICT_WINDOW)), start_today))
     yesterday = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=1)), start_today)
     returns = _units_by_variant(moves, StockMove.Kind.RETURN, _start_of(today - timedelta(days=7)), start_today, 1)
-    variant_list = list(variants.values_list("pk", "sku", "product__name", "options", "cost_price"))
+    variant_list = list(variants.values_list("pk", "sku", "product__name", "options", "cost_price", "options_en"))
     inbound = _inbound_by_variant(variant_ids, warehouse)
     empty = {"on_hand": 0, "reserved": 0, "safety": 0}
     rows = []
-    for pk, sku, name, options, cost_price in variant_list:
+    for pk, sku, name, options, cost_price, options_en in variant_list:
         s = stock.get(pk, empty)
         available = s["on_hand"] - s["reserved"]
         velocity = calculate_velocity(sold.get(pk, 0), window)
@@ -222,7 +222,7 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         if slow_only and not verdict.is_slow:
             continue
         rows.append(CoverRow(
-            variant_id=pk, sku=sku, name=name, option_label=_option_label(options), on_hand=s["on_hand"],
+            variant_id=pk, sku=sku, name=name, option_label=_option_label(options, options_en), on_hand=s["on_hand"],
             reserved=s["reserved"], available=available, safety_stock=s["safety"],
             sold_in_window=sold.get(pk, 0), velocity=velocity, days_of_cover=cover, age_days=age,
             action=verdict.action, clearance_percent=verdict.clearance_percent,
@@ -324,19 +324,19 @@ def count_stock_actions() -> dict[str, int]:
 
 ROW_FIELDS = ("variant_id", "variant__sku", "variant__product__name", "variant__options", "variant__cost_price",
               "on_hand", "reserved", "available", "safety_stock", "sold_yesterday", "sold_7", "sold_14", "sold_30",
-              "returned_7", "oldest_unit_on", "action")
+              "returned_7", "oldest_unit_on", "action", "variant__options_en")
 
 
 def _cover_row(values: tuple, window: int, today: date, clearance: bool = True) -> CoverRow:
     (variant_id, sku, name, options, cost_price, on_hand, reserved, available, safety_stock, sold_yesterday,
-     sold_7, sold_14, sold_30, returned_7, oldest, action) = values
+     sold_7, sold_14, sold_30, returned_7, oldest, action, options_en) = values
     sold = sold_7 if window == 7 else sold_14 if window == 14 else sold_30
     velocity = calculate_velocity(sold, window)
     age = None if oldest is None else max(0, (today - oldest).days)
     percent = classify_sku(available=available, safety_stock=safety_stock, sold_in_verdict_window=sold_30,
                            age_days=age).clearance_percent if clearance else 0
     return CoverRow(
-        variant_id=variant_id, sku=sku, name=name, option_label=_option_label(options), on_hand=on_hand,
+        variant_id=variant_id, sku=sku, name=name, option_label=_option_label(options, options_en), on_hand=on_hand,
         reserved=reserved, available=available, safety_stock=safety_stock, sold_in_window=sold, velocity=velocity,
         days_of_cover=calculate_days_of_cover(available, velocity), age_days=age, action=action,
         clearance_percent=percent, sold_yesterday=sold_yesterday, returns=returned_7,

@@ -457,9 +457,9 @@ def _check_quantity(quantity, *, allow_zero=False) -> int:
 
 
 @transaction.atomic
-def create_warehouse(*, actor, code: str, name: str, is_default: bool = False,
+def create_warehouse(*, actor, code: str, name: str, is_default: bool = False, name_en: str = "",
                      ip_address: str | None = None) -> Warehouse:
-    code, name = (code or "").strip(), (name or "").strip()
+    code, name, name_en = (code or "").strip(), (name or "").strip(), (name_en or "").strip()
     if not WAREHOUSE_CODE.match(code):
         raise DomainError(MESSAGES["warehouse_code_invalid"], code="warehouse_code_invalid", status=422)
     if not name:
@@ -468,7 +468,8 @@ def create_warehouse(*, actor, code: str, name: str, is_default: bool = False,
         with transaction.atomic():
             if is_default:
                 Warehouse.objects.filter(is_default=True).update(is_default=False)
-            warehouse = Warehouse.objects.create(code=code, name=name[:100], is_default=is_default)
+            warehouse = Warehouse.objects.create(code=code, name=name[:100], name_en=name_en[:100],
+                                                 is_default=is_default)
     except IntegrityError:
         raise DomainError(str(MESSAGES["warehouse_code_taken"]) % {"code": code}, code="warehouse_code_taken",
                           status=409) from None

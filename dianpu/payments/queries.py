@@ -1,20 +1,45 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import get_language
 
 from .domain.amounts import CENT, from_minor_units
-from .gateways import GatewayError, PaymentStart, get_gateway, list_gateways
+from dianpu.shop.queries import get_shop_profile
+
+from .gateways import GATEWAYS, GatewayError, PaymentStart, get_gateway, list_gateways
 from .models import Payment, PaymentSession, Refund
 
 
 def list_payment_methods() -> list[dict]:
+    """The methods a buyer may choose: configured (keys set) and not switched off by the owner."""
     english = (get_language() or "").startswith("en")
+    profile = get_shop_profile()
     return [
         {"code": g.code, "name": g.name_en if english else g.name,
-         "description": g.description_en if english else g.description, "pays_on_delivery": g.pays_on_delivery}
-        for g in list_gateways()
+         "description": g.description_en if english else g.description, "pays_on_delivery": g.pays_on_delivery,
+         "fee_percent": profile.payment_fee(g.code)[0], "fee_fixed": profile.payment_fee(g.code)[1]}
+        for g in list_gateways() if profile.payment_method_on(g.code)
     ]
+
+
+def is_payment_method_offered(code: str) -> bool:
+    """Configured and switched on in the shop settings (checkout refuses the others)."""
+    return get_gateway(code) is not None and get_shop_profile().payment_method_on(code)
+
+
+def list_gateway_settings() -> list[dict]:
+    """Every gateway for the settings page: switched on or not, its fee, and which of its keys
+    (kept in the environment) are set."""
+    profile = get_shop_profile()
+    rows = []
+    for g in GATEWAYS.values():
+        keys = [(name, bool(getattr(settings, name, "") or getattr(settings, f"{name}_PATH", "")))
+                for name in g.key_settings]
+        rows.append({"code": g.code, "name": g.name, "name_en": g.name_en, "configured": g.is_enabled(),
+                     "keys": keys, "on": profile.payment_method_on(g.code),
+                     "fee_percent": profile.payment_fee(g.code)[0], "fee_fixed": profile.payment_fee(g.code)[1]})
+    return rows
 
 
 def payment_start_for(*, payment_method: str, order_number: str, amount, email: str,

@@ -22,6 +22,11 @@ class ShopSettings(models.Model):
     currency = models.CharField(_("币种"), max_length=3, choices=Currency.choices, blank=True)
     prices_include_tax = models.BooleanField(_("价格含税"), default=True)
     unpaid_timeout_hours = models.PositiveIntegerField(_("未付款订单自动取消（小时）"), null=True, blank=True)
+    # {gateway code: {"on": bool, "fee_percent": "1.50", "fee_fixed": "0.50"}}; a method not listed is on, no fee.
+    payment_methods = models.JSONField(_("支付方式设置"), default=dict, blank=True)
+    # Storefront languages offered (codes of settings.LANGUAGES); empty: all of them.
+    languages = models.JSONField(_("店面语言"), default=list, blank=True)
+    default_language = models.CharField(_("默认语言"), max_length=10, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

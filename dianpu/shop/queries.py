@@ -1,13 +1,14 @@
 """The shop's settings as every app reads them: the saved row over the environment's defaults."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 
 from .models import ShopSettings
 
-CACHE_KEY = "shop:profile:v1"
+CACHE_KEY = "shop:profile:v2"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,18 @@ class ShopProfile:
     currency: str
     prices_include_tax: bool
     unpaid_timeout_hours: int
+    payment_methods: dict = field(default_factory=dict)
+    languages: tuple = ()
+    default_language: str = ""
+
+    def payment_method_on(self, code: str) -> bool:
+        """A method the owner has not switched off (every method is on until then)."""
+        return bool(self.payment_methods.get(code, {}).get("on", True))
+
+    def payment_fee(self, code: str) -> tuple[Decimal, Decimal]:
+        """The method's fee: (percent of the order total, fixed amount), both Decimal."""
+        entry = self.payment_methods.get(code, {})
+        return Decimal(entry.get("fee_percent") or "0"), Decimal(entry.get("fee_fixed") or "0")
 
     @property
     def sender_line(self) -> str:
@@ -55,7 +68,21 @@ def profile_of(row: ShopSettings | None) -> ShopProfile:
         currency=row.currency or settings.SHOP_CURRENCY,
         prices_include_tax=row.prices_include_tax,
         unpaid_timeout_hours=row.unpaid_timeout_hours or settings.UNPAID_ORDER_TIMEOUT_HOURS,
+        payment_methods=dict(row.payment_methods or {}),
+        languages=tuple(offered_languages(row)), default_language=default_language_of(row),
     )
+
+
+def offered_languages(row: ShopSettings) -> list[str]:
+    """The storefront's languages in settings.LANGUAGES order: the chosen ones, or all."""
+    known = [code for code, _name in settings.LANGUAGES]
+    chosen = [code for code in known if code in (row.languages or [])]
+    return chosen or known
+
+
+def default_language_of(row: ShopSettings) -> str:
+    """The owner's default storefront language; "" when unset (the browser's language is used)."""
+    return row.default_language if row.default_language in offered_languages(row) else ""
 
 
 def forget_shop_profile() -> None:

@@ -17,6 +17,8 @@ MAX_LOGO_BYTES = 512 * 1024
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 FIELDS = ("name", "contact_email", "contact_phone", "business_hours", "sender_name", "sender_phone",
           "sender_address", "currency", "prices_include_tax", "unpaid_timeout_hours")
+# Saved by the same call, edited by their own fields on the page (not the model form's).
+OTHER_FIELDS = ("payment_methods", "languages", "default_language")
 
 
 def check_logo_size(size: int) -> None:
@@ -47,7 +49,7 @@ def save_shop_settings(*, actor, data: dict, logo: bytes | None = None, remove_l
     ShopSettings.objects.get_or_create(pk=1)
     row = ShopSettings.objects.select_for_update().get(pk=1)
     changes = {}
-    for field in FIELDS:
+    for field in FIELDS + OTHER_FIELDS:
         if field in data and getattr(row, field) != data[field]:
             changes[field] = (getattr(row, field), data[field])
             setattr(row, field, data[field])

@@ -310,6 +310,8 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:returns:return-list": "owner agent warehouse finance",
     "console:returns:return-report": "owner agent warehouse finance",
     "console:accounts:staff-create": "owner",
+    "console:shop:shipping-method-add": "owner",
+    "console:shop:shipping-method-active": "owner",
 }
 
 

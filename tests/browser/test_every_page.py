@@ -85,6 +85,7 @@ def _path_parameters() -> dict[str, dict]:
         "orders:order-split": {"number": order},
         "fulfillment:document": {"kind": "pick-list"},
         "fulfillment:method-edit": {"code": method},
+        "shop:shipping-method-active": {"code": method},
         "fulfillment:rate-delete": {"code": method, "rate_id": _first(ShippingRate, "pk", method__code=method)},
         "inventory:move-list": {"sku": _first(Variant, "sku")},
         "inventory:safety-stock-set": {"sku": _first(Variant, "sku")},

@@ -12,8 +12,10 @@ QUANTITY_ERRORS = {"invalid": _("请输入整数。"), "min_value": _("数量必
 
 
 def warehouse_field(label, required=True):
-    return forms.ModelChoiceField(label=label, queryset=Warehouse.objects.all(), to_field_name="code",
-                                  required=required, empty_label=_("全部仓库") if not required else None)
+    field = forms.ModelChoiceField(label=label, queryset=Warehouse.objects.all(), to_field_name="code",
+                                   required=required, empty_label=_("全部仓库") if not required else None)
+    field.label_from_instance = lambda warehouse: warehouse.display_name  # English on English pages
+    return field
 
 
 class LevelFilterForm(forms.Form):
@@ -60,6 +62,7 @@ class SafetyStockForm(forms.Form):
 class WarehouseForm(forms.Form):
     code = forms.CharField(label=_("编码"), max_length=20)
     name = forms.CharField(label=_("名称"), max_length=100)
+    name_en = forms.CharField(label=_("英文名称"), max_length=100, required=False)
     is_default = forms.BooleanField(label=_("设为默认仓"), required=False)
 
 

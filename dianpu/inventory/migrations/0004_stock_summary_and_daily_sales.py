@@ -52,14 +52,3 @@ class Migration(migrations.Migration):
         ),
     ]
 
-
-def fill_summaries(apps, schema_editor):
-    """Existing shops: every SKU's summary from the raw tables (the services keep it from now on)."""
-    from dianpu.inventory.summaries import rebuild_summaries
-
-    Variant = apps.get_model("catalog", "Variant")
-    if Variant.objects.exists():
-        rebuild_summaries()
-
-
-Migration.operations.append(migrations.RunPython(fill_summaries, migrations.RunPython.noop))

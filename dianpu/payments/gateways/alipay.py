@@ -38,6 +38,8 @@ class AlipayGateway(PaymentGateway):
     offline = False
     refunds_online = True
 
+    key_settings = ("ALIPAY_APP_ID", "ALIPAY_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY")
+
     def is_enabled(self) -> bool:
         return bool(getattr(settings, "ALIPAY_APP_ID", "") and getattr(settings, "ALIPAY_PRIVATE_KEY", "")
                     and getattr(settings, "ALIPAY_PUBLIC_KEY", ""))

@@ -48,6 +48,8 @@ class PaymentGateway:
     refunds_online: bool = False
     # The gateway can list a payment's refunds (refunds whose answer was lost are settled from it).
     lists_refunds: bool = False
+    # The environment settings holding its keys (the settings page says which are set).
+    key_settings: tuple[str, ...] = ()
 
     def is_enabled(self) -> bool:
         return True

@@ -49,6 +49,8 @@ class StripeGateway(PaymentGateway):
     refunds_online = True
     lists_refunds = True
 
+    key_settings = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
     def is_enabled(self) -> bool:
         return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
 

@@ -68,6 +68,9 @@ class WeChatPayGateway(PaymentGateway):
     offline = False
     refunds_online = True
 
+    key_settings = ("WECHATPAY_MCHID", "WECHATPAY_APPID", "WECHATPAY_SERIAL_NO", "WECHATPAY_APIV3_KEY", "WECHATPAY_PRIVATE_KEY",
+                    "WECHATPAY_PLATFORM_PUBLIC_KEY")
+
     def is_enabled(self) -> bool:
         return bool(getattr(settings, "WECHATPAY_MCHID", "") and getattr(settings, "WECHATPAY_APPID", "")
                     and getattr(settings, "WECHATPAY_SERIAL_NO", "") and len(apiv3_key()) == 32
