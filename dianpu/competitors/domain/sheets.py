@@ -64,13 +64,14 @@ def _count(text: str) -> int | None:
     return int(text)
 
 
-def parse_rows(columns: dict[str, int], rows: list[tuple[int, list[str]]]) -> tuple[list[SnapshotRow], list[tuple[int, str]]]:
+def parse_rows(columns: dict[str, int], rows) -> tuple[list[SnapshotRow], list[tuple[int, str]]]:
     """Typed rows, and (line, error code) for every row that cannot be read: the caller writes
-    nothing when there is any error."""
+    nothing when there is any error. `rows` may be a stream of (line, cells): it is read up to
+    MAX_ROWS + 1 rows and no further."""
     parsed, errors = [], []
-    if len(rows) > MAX_ROWS:
-        return [], [(0, "too_many_rows")]
-    for line, cells in rows:
+    for count, (line, cells) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            return [], [(0, "too_many_rows")]
         def cell(field):
             index = columns.get(field)
             return str(cells[index]).strip() if index is not None and index < len(cells) and cells[index] is not None else ""
