@@ -77,6 +77,22 @@ def list_snapshots(product: CompetitorProduct, *, days: int = 30, limit=MAX_PAGE
     return list(reversed(list(rows)))
 
 
+def our_units_by_day(product: CompetitorProduct, since) -> dict:
+    """Units of our mapped products on orders placed each shop day since `since` (cancelled orders
+    left out): our sales beside theirs on the history chart."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from dianpu.orders.models import Order, OrderLine
+
+    rows = (OrderLine.objects.filter(variant__product__in=product.our_products.all(), order__placed_at__gte=since)
+            .exclude(order__status=Order.Status.CANCELLED)
+            .annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
+            .values("day").annotate(units=Sum("quantity")).values_list("day", "units"))
+    return dict(rows)
+
+
 def our_price(product: Product) -> Decimal | None:
     """Our selling price for a product: the lowest of its active SKUs (what a buyer compares)."""
     prices = [v.selling_price for v in product.variants.all() if v.is_active]

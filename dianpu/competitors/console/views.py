@@ -1,9 +1,12 @@
 """Competitor pages of the console: shops and products, a product's history (ECharts, our price
 beside theirs, what changed highlighted), alerts with "apply suggested price", the daily check."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +28,8 @@ CHANGE_LABELS = {
     "detail": gettext_lazy("详情页更新"), "sales": gettext_lazy("销量变化"), "rating": gettext_lazy("评分变化"),
     "undercut": gettext_lazy("低于我方售价"),
 }
+# Trend windows the history page offers (days): rising or falling over that many days.
+WINDOWS = ("7", "14", "30", "90")
 TREND_LABELS = {"rising": gettext_lazy("上升"), "falling": gettext_lazy("下降"), "flat": gettext_lazy("持平")}
 
 
@@ -92,23 +97,27 @@ def product_detail(request, pk):
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:competitors:product-detail", pk=pk)
-    days = 30
+    days = int(request.GET.get("days") or 30) if (request.GET.get("days") or "30") in WINDOWS else 30
     snapshots = queries.list_snapshots(product, days=days)
     if wants_export(request):
         return export_response(request, _snapshot_table(product, snapshots))
     history = queries.history_with_our_prices(product, snapshots)
+    our_units = queries.our_units_by_day(product, timezone.now() - timedelta(days=days))
     latest = snapshots[-1] if snapshots else None
     chart = {
         "labels": [s.taken_at.strftime("%m-%d %H:%M") for s in snapshots],
         "their_price": [str(s.price) for s in snapshots],
         "our_price": [str(p) if p is not None else None for p in history["our_prices"]],
         "sales": [s.sales_count for s in snapshots],
-        "names": {"their": _("竞品价格"), "ours": _("我方售价"), "sales": _("竞品销量")},
+        "rating": [str(s.rating) if s.rating is not None else None for s in snapshots],
+        "our_sales": [our_units.get(timezone.localtime(s.taken_at).date(), 0) for s in snapshots],
+        "names": {"their": _("竞品价格"), "ours": _("我方售价"), "sales": _("竞品销量"),
+                  "rating": _("竞品评分"), "our_sales": _("我方当日销量")},
     }
     rows = [{"s": s, "changes": _labels(s.changes), "our_price": p}
             for s, p in zip(reversed(snapshots), reversed(history["our_prices"]))]
     return render(request, "competitors/console/product_detail.html", {
-        "product": product, "rows": rows[:60], "chart": chart, "latest": latest, "days": days,
+        "product": product, "rows": rows[:60], "chart": chart, "latest": latest, "days": days, "windows": WINDOWS,
         "since_yesterday": _labels(history["since_yesterday"]),
         "price_trend": TREND_LABELS[trend([s.price for s in snapshots])],
         "sales_trend": TREND_LABELS[trend([s.sales_count for s in snapshots])],

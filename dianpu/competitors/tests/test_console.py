@@ -132,3 +132,25 @@ def test_import_snapshots_all_or_nothing_and_export_neutralises_formulas(staff):
     exported = b"".join(client.get(f"/console/competitors/products/{product.pk}/?export=csv").streaming_content)
     text = exported.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_history_chart_has_their_rating_and_our_units_sold_and_the_trend_window_is_chosen(staff):
+    from dianpu.orders.models import Order
+    from dianpu.orders.tests.builders import place_test_order
+
+    ours = make_product(name="纯棉T恤", price="100.00", stock=20, skus=["TEE-CHART"])
+    product = make_competitor_product(our_products=[ours])
+    place_test_order({"TEE-CHART": 3})
+    cancelled = place_test_order({"TEE-CHART": 2})
+    Order.objects.filter(pk=cancelled.pk).update(status=Order.Status.CANCELLED)
+    record_snapshot(product=product, price="99", rating="4.8", taken_at=clock.now() - timedelta(days=3))
+    record_snapshot(product=product, price="95", rating="4.7")
+    client = _client(staff, "operator")
+    html = client.get(f"/console/competitors/products/{product.pk}/").content.decode()
+    data = json.loads(re.search(r'<script id="competitor-data" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert data["rating"] == ["4.80", "4.70"]
+    assert data["our_sales"] == [0, 3]  # today's order counts, the cancelled one does not
+    assert '<a href="?days=7">7</a>' in html and "<strong>30</strong>" in html
+    week = client.get(f"/console/competitors/products/{product.pk}/?days=7").content.decode()
+    assert "<strong>7</strong>" in week and "7 天价格趋势" in week
+    assert client.get(f"/console/competitors/products/{product.pk}/?days=9999").status_code == 200
