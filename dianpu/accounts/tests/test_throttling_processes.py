@@ -67,19 +67,24 @@ def two_servers(tmp_path_factory):
     subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
     subprocess.run([DIANPU, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com"],
                    env=env, check=True, timeout=120, capture_output=True)
-    ports = [free_port(), free_port()]
+    ports = [free_port()]
+    while len(ports) < 2:  # two different ports, whatever the kernel hands out twice
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    logs = [tmp_path / f"server-{p}.log" for p in ports]
     servers = [subprocess.Popen([DIANPU, "serve", "--port", str(p), "--workers", "1"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
+                                stdout=subprocess.DEVNULL, stderr=log.open("wb")) for p, log in zip(ports, logs)]
     try:
-        deadline = time.time() + 90
-        for port in ports:
+        deadline = time.time() + 180  # a cold start on a busy two-core machine
+        for port, log in zip(ports, logs):
             while True:
                 try:
                     if Browser(port).request("GET", "/healthz")[0] == 200:
                         break
                 except OSError:
                     pass
-                assert time.time() < deadline, "server did not start"
+                assert time.time() < deadline, f"server on {port} did not start: {log.read_text()[-3000:]}"
                 time.sleep(0.3)
         yield [Browser(p) for p in ports], env
     finally:
