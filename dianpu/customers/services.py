@@ -237,12 +237,17 @@ def update_profile(customer: Customer, *, name: str | None = None, phone: str | 
         if fields["phone"] and Customer.objects.filter(phone=fields["phone"]).exclude(password="").exclude(
                 pk=customer.pk).exists():
             raise _error("phone_taken")
+        if fields["phone"] != customer.phone:
+            fields["phone_verified_at"] = None  # a new number is not proved yet
     for key, value in (("consent_email", consent_email), ("consent_sms", consent_sms), ("birthday", birthday)):
         if value is not None:
             fields[key] = value
     if fields:
         Customer.objects.filter(pk=customer.pk).update(**fields)
         customer.refresh_from_db()
+        from .rewards import reward_complete_profile
+
+        reward_complete_profile(customer)
     return customer
 
 
