@@ -79,6 +79,11 @@ def visible_orders(customer: Customer, limit: int = 50):
     return orders.order_by("-placed_at", "-id")[:limit]
 
 
+def member_coupons(customer: Customer, limit: int = 50):
+    """The coupons given to this customer (exchange, birthday, win-back), newest first."""
+    return list(customer.member_coupons.all()[:limit])
+
+
 def list_points_entries(customer: Customer, limit: int = 50) -> list[PointsEntry]:
     return list(customer.points_entries.all()[:limit])
 
