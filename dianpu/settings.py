@@ -256,6 +256,8 @@ WIN_BACK_COUPON_AMOUNT = os.environ.get("DIANPU_WIN_BACK_COUPON_AMOUNT", "20")
 WIN_BACK_COUPON_MIN_SPEND = os.environ.get("DIANPU_WIN_BACK_COUPON_MIN_SPEND", "99")
 WIN_BACK_COUPON_DAYS = int(os.environ.get("DIANPU_WIN_BACK_COUPON_DAYS", "14"))
 WIN_BACK_EVERY_DAYS = int(os.environ.get("DIANPU_WIN_BACK_EVERY_DAYS", "60"))
+# Outreach e-mails' tracked links may lead to our own site (SITE_URL) and to these hosts only.
+OUTREACH_LINK_HOSTS = env_list("DIANPU_OUTREACH_LINK_HOSTS", "")
 WIN_BACK_SMS_TEMPLATE = os.environ.get("DIANPU_WIN_BACK_SMS_TEMPLATE", "")
 
 # --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------

@@ -19,6 +19,7 @@ from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.messaging.providers import SmsMessage, get_sms_provider
 
 from .domain.outreach import holidays, is_quiet
+from .tracking import html_body, track_links
 from .domain.segments import RFM_SEGMENTS
 from .messages import GREETINGS, MESSAGES, UNSUBSCRIBE_LINE
 from .models import PHONE_ONLY_DOMAIN, Customer, Outreach, OutreachMessage, Segment
@@ -127,7 +128,7 @@ def _coupon_code(outreach: Outreach, customer: Customer) -> str:
     return outreach.coupon_code
 
 
-def _email_text(outreach: Outreach, customer: Customer) -> tuple[str, str]:
+def _email_text(outreach: Outreach, customer: Customer, message_id: int | None = None) -> tuple[str, str]:
     english = translation.get_language() == "en"
     name = customer.name or _("亲爱的顾客")
     if outreach.occasion in GREETINGS and not outreach.body:
@@ -139,6 +140,8 @@ def _email_text(outreach: Outreach, customer: Customer) -> tuple[str, str]:
     code = _coupon_code(outreach, customer)
     if code:
         body += "\n\n" + _("您的专属券码：%(code)s") % {"code": code}
+    if message_id is not None:
+        body = track_links(body, message_id)
     url = settings.SITE_URL + reverse("storefront:account-unsubscribe", args=[unsubscribe_token(customer)])
     return subject, body + "\n\n" + str(UNSUBSCRIBE_LINE) % {"url": url} + "\n"
 
@@ -147,8 +150,9 @@ def _deliver(outreach: Outreach, message: OutreachMessage, customer: Customer) -
     if outreach.channel == "email":
         try:
             with translation.override(customer.language or settings.LANGUAGE_CODE):
-                subject, body = _email_text(outreach, customer)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email])
+                subject, body = _email_text(outreach, customer, message.pk)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email],
+                      html_message=html_body(body, message.pk))
             ok, provider_id, error = True, "", ""
         except OSError as exc:
             ok, provider_id, error = False, "", str(exc)[:200]
@@ -189,4 +193,7 @@ def outreach_figures(outreach: Outreach) -> dict:
 
     counts = dict(outreach.messages.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     delivered, failed = counts.get("delivered", 0), counts.get("failed", 0)
-    return {"sent": sum(counts.values()), "delivered": delivered, "failed": failed}
+    opened = outreach.messages.filter(opened_at__isnull=False).count()
+    clicked = outreach.messages.filter(clicked_at__isnull=False).count()
+    return {"sent": sum(counts.values()), "delivered": delivered, "failed": failed, "opened": opened,
+            "clicked": clicked}

@@ -25,11 +25,8 @@ def _with_figures(qs):
     )
 
 
-def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier: str = "",
-                   segment: str = "") -> tuple[list[Customer], int]:
-    """Customers matching a name, e-mail, phone or order number; newest first, paged."""
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
+def _filtered(search: str, tier: str, segment: str):
+    """Customers matching a name, e-mail, phone or order number, a tier and a segment."""
     qs = Customer.objects.filter(erased_at__isnull=True)
     search = (search or "").strip()[:100]
     if search:
@@ -48,9 +45,23 @@ def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier
         # JSON "contains" is not portable to SQLite: the members are picked here.
         qs = qs.filter(id__in=[c for c, segs in Customer.objects.exclude(segments=[]).values_list("id", "segments")
                                if segment in (segs or [])])
+    return qs
+
+
+def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier: str = "",
+                   segment: str = "") -> tuple[list[Customer], int]:
+    """Customers matching a name, e-mail, phone or order number; newest first, paged."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    qs = _filtered(search, tier, segment)
     count = qs.count()
     rows = list(_with_figures(qs).order_by("-created_at", "-id")[(page - 1) * page_size:page * page_size])
     return rows, count
+
+
+def customers_for_export(*, search: str = "", tier: str = "", segment: str = ""):
+    """Every customer the list's filters match (for a file), streamed in chunks, with figures."""
+    return _with_figures(_filtered(search, tier, segment)).order_by("-created_at", "-id").iterator(chunk_size=2000)
 
 
 def get_customer(customer_id: int) -> Customer:

@@ -225,6 +225,8 @@ class OutreachOut(Schema):
     sent: int
     delivered: int
     failed: int
+    opened: int = 0
+    clicked: int = 0
 
 
 class OutreachList(Schema):

@@ -387,3 +387,28 @@ def survey(request, token):
     return _page(request, "storefront/survey.html", {"title": _("满意度调查"), "question": question,
                                                      "scores": scores, "error": error},
                  status=422 if error else 200)
+
+
+def outreach_open(request, token):
+    """The 1×1 image in an outreach e-mail: marks the message opened (a bad token: the image all the same)."""
+    from django.http import HttpResponse
+
+    from dianpu.customers.tracking import PIXEL, record_open
+
+    record_open(token)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def outreach_click(request, token):
+    """A tracked link: records the click and goes on, only to our own site or an allowed host."""
+    from django.http import HttpResponseRedirect
+
+    from dianpu.customers.tracking import follow_click
+
+    target = follow_click(token)
+    if target is None:
+        messages.error(request, _("链接无效或已过期，请重新申请。"))
+        return redirect("storefront:home")
+    return HttpResponseRedirect(target)

@@ -211,6 +211,7 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:customers:customer-export": "owner",
     "console:customers:customer-list": "owner operator marketing agent",
     "console:customers:segment-list": "owner operator marketing agent",
+    "console:customers:outreach-list": "owner marketing",
     "console:accounts:staff-create": "owner",
     "console:accounts:staff-list": "owner",
     "console:accounts:staff-roles": "owner",
