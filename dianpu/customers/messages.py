@@ -43,6 +43,7 @@ MESSAGES = {
     "sms_failed": _("短信发送失败，请稍后再试。"),
     "offer_unavailable": _("该兑换项目已下架。"),
     "check_in_done": _("今天已经签到过了，明天再来吧。"),
+    "offer_days": _("有效天数须在 1 到 365 之间。"),
 }
 
 # Why a password is refused (Django's password validators, by their error code).

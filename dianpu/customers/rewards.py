@@ -190,3 +190,60 @@ def issue_win_back(now=None) -> int:
             except IntegrityError:
                 continue  # today's message exists: it reaches everyone issued today
     return issued
+
+
+# --- the exchange list, kept by staff ------------------------------------------------------------
+
+
+@transaction.atomic
+def save_offer(*, name: str, name_en: str = "", points, coupon_amount, coupon_min_spend=0, valid_days=30,
+               actor=None) -> PointsOffer:
+    """Add a coupon to the points exchange (owner, marketing). Audited."""
+    from decimal import InvalidOperation
+
+    from dianpu.audit.services import record_audit
+    from dianpu.core.errors import ValidationFailed
+
+    errors = {}
+    name = (name or "").strip()[:100]
+    if not name:
+        errors["name"] = str(MESSAGES["required"])
+    try:
+        points = int(points)
+        if not 0 < points <= 10_000_000:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["points"] = str(MESSAGES["points_invalid"])
+    money = {}
+    for key, value in (("coupon_amount", coupon_amount), ("coupon_min_spend", coupon_min_spend or 0)):
+        try:
+            money[key] = Decimal(str(value).strip() or "0").quantize(Decimal("0.01"))
+            if not money[key].is_finite() or money[key] < 0 or money[key] > 1_000_000:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors[key] = str(MESSAGES["rule_not_a_number"])
+    if "coupon_amount" not in errors and money["coupon_amount"] <= 0:
+        errors["coupon_amount"] = str(MESSAGES["rule_not_a_number"])
+    try:
+        valid_days = int(valid_days)
+        if not 1 <= valid_days <= 365:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["valid_days"] = str(MESSAGES["offer_days"])
+    if errors:
+        raise ValidationFailed(errors)
+    offer = PointsOffer.objects.create(name=name, name_en=(name_en or "").strip()[:100], points=points,
+                                       valid_days=valid_days, created_at=clock.now(), **money)
+    record_audit(actor=actor, action="customers.points_offer_saved", obj=offer, object_repr=name)
+    return offer
+
+
+@transaction.atomic
+def withdraw_offer(*, offer_id: int, actor=None) -> None:
+    from dianpu.audit.services import record_audit
+
+    offer = PointsOffer.objects.filter(pk=offer_id, is_active=True).first()
+    if offer is None:
+        return
+    PointsOffer.objects.filter(pk=offer.pk).update(is_active=False)
+    record_audit(actor=actor, action="customers.points_offer_withdrawn", obj=offer, object_repr=offer.name)

@@ -212,6 +212,7 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:customers:customer-list": "owner operator marketing agent",
     "console:customers:segment-list": "owner operator marketing agent",
     "console:customers:outreach-list": "owner marketing",
+    "console:customers:offer-list": "owner marketing",
     "console:accounts:staff-create": "owner",
     "console:accounts:staff-list": "owner",
     "console:accounts:staff-roles": "owner",

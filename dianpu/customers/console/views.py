@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -177,3 +178,35 @@ def outreach_list(request):
                       "click_rate": f["clicked"] / base if base else None})
     return render(request, "customers/console/outreach_list.html", {
         "items": items, "count": count, "page_obj": Paginator(range(count), 50).get_page(page)})
+
+
+@staff_permission_required(roles.MANAGE_MARKETING)
+@require_http_methods(["GET", "POST"])
+def offer_list(request):
+    """The points exchange list (积分兑换): coupons customers buy with points; add or withdraw."""
+    from dianpu.core.errors import ValidationFailed
+
+    from .. import rewards
+    from ..models import MemberCoupon, PointsOffer
+
+    errors, form = {}, {}
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            rewards.withdraw_offer(offer_id=int(request.POST.get("offer") or 0), actor=request.user)
+            messages.success(request, _("已下架。"))
+            return redirect("console:customers:offer-list")
+        form = request.POST
+        try:
+            rewards.save_offer(name=form.get("name", ""), name_en=form.get("name_en", ""), points=form.get("points"),
+                               coupon_amount=form.get("coupon_amount", ""),
+                               coupon_min_spend=form.get("coupon_min_spend", ""),
+                               valid_days=form.get("valid_days") or 30, actor=request.user)
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("console:customers:offer-list")
+    issued = {row["source"]: row["n"] for row in MemberCoupon.objects.values("source").annotate(n=Count("id"))}
+    return render(request, "customers/console/offer_list.html", {
+        "offers": PointsOffer.objects.filter(is_active=True)[:100], "errors": errors, "form": form,
+        "tiers": queries.list_tiers(), "issued": issued}, status=422 if errors else 200)

@@ -70,3 +70,20 @@ def test_the_outreach_page_shows_opens_and_clicks(client, staff):
     assert "双十二预告" in page and "(50%)" in page
     client.logout()
     assert as_role(client, staff, "agent").get("/console/customers/outreach/").status_code == 403
+
+
+def test_marketing_keeps_the_points_exchange_list(client, staff):
+    from dianpu.customers.models import PointsOffer
+
+    c = as_role(client, staff, "marketing")
+    bad = c.post("/console/customers/points-offers/", {"name": "", "points": "-5", "coupon_amount": "0"})
+    assert bad.status_code == 422 and not PointsOffer.objects.exists()
+    assert c.post("/console/customers/points-offers/", {"name": "10 元券", "points": "1000", "coupon_amount": "10",
+                                                        "coupon_min_spend": "99", "valid_days": "30"}).status_code == 302
+    offer = PointsOffer.objects.get()
+    assert (offer.points, offer.coupon_amount, offer.is_active) == (1000, 10, True)
+    assert "10 元券" in c.get("/console/customers/points-offers/").content.decode()
+    c.post("/console/customers/points-offers/", {"action": "withdraw", "offer": offer.pk})
+    assert PointsOffer.objects.get().is_active is False
+    client.logout()
+    assert as_role(client, staff, "operator").get("/console/customers/points-offers/").status_code == 403
