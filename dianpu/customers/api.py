@@ -109,7 +109,9 @@ def check_in(request):
     from .rewards import check_in as do_check_in
 
     result = do_check_in(request.auth)
-    balance = type(request.auth).objects.filter(pk=request.auth.pk).values_list("points_balance", flat=True).get()
+    from .models import Customer
+
+    balance = Customer.objects.filter(pk=request.auth.pk).values_list("points_balance", flat=True).get()
     return Status(201, {**result, "balance": balance})
 
 

@@ -40,7 +40,8 @@ class Customer(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("客户")
         constraints = [models.CheckConstraint(condition=Q(points_balance__gte=0), name="points_balance_not_negative"),
-                       models.UniqueConstraint(fields=["phone"], condition=Q(phone_verified_at__isnull=False),
+                       models.UniqueConstraint(fields=["phone"],
+                                               condition=Q(phone_verified_at__isnull=False) & ~Q(phone=""),
                                                name="one_account_per_verified_phone")]
         permissions = [
             ("adjust_points", "Can add or remove customers' points"),

@@ -134,6 +134,7 @@ def export_customer(customer: Customer) -> dict:
             "signed_up_at": customer.signed_up_at.isoformat() if customer.signed_up_at else None,
             "email_verified_at": customer.email_verified_at.isoformat() if customer.email_verified_at else None,
             "birthday": customer.birthday.isoformat() if customer.birthday else None,
+            "phone_verified_at": customer.phone_verified_at.isoformat() if customer.phone_verified_at else None,
             "tier": customer.tier, "points": customer.points_balance, "segments": customer.segments,
             "tags": customer.tags, "note": customer.note,
             "consent": {"email": customer.consent_email, "sms": customer.consent_sms},
@@ -141,6 +142,9 @@ def export_customer(customer: Customer) -> dict:
         "addresses": [{k: getattr(a, k) for k in ("name", "phone", "country", "province", "city", "district",
                                                    "line1", "line2", "postcode", "is_default")}
                       for a in customer.addresses.all()],
+        "coupons": [{"code": c.code, "source": c.source, "name": c.name, "amount": str(c.amount),
+                     "min_spend": str(c.min_spend), "ends_at": c.ends_at.isoformat(),
+                     "created_at": c.created_at.isoformat()} for c in customer.member_coupons.order_by("id")],
         "points": [{"kind": e.kind, "delta": e.delta, "balance_after": e.balance_after, "reference": e.reference,
                     "reason": e.reason, "created_at": e.created_at.isoformat()}
                    for e in customer.points_entries.order_by("created_at", "id")],

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='customer',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone_verified_at__isnull', False)), fields=('phone',), name='one_account_per_verified_phone'),
+            constraint=models.UniqueConstraint(condition=models.Q(('phone_verified_at__isnull', False), models.Q(('phone', ''), _negated=True)), fields=('phone',), name='one_account_per_verified_phone'),
         ),
         migrations.AddField(
             model_name='membercoupon',

@@ -148,3 +148,26 @@ def test_win_back_honours_an_unsubscribe_before_the_message_goes():
     Customer.objects.filter(pk=customer.pk).update(consent_email=False)
     mail.outbox.clear()
     assert send_due_outreach(datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)) == 0 and mail.outbox == []
+
+
+def test_coupons_follow_a_merge_and_appear_in_the_data_export():
+    from dianpu.customers.queries import export_customer
+    from dianpu.customers.services import merge_customers
+
+    keep = make_account("keep@example.com", points=600)
+    other = make_account("other@example.com", points=600)
+    o = offer()
+    exchange_points(customer=other, offer_id=o.pk)
+    merged = merge_customers(keep=keep, other=Customer.objects.get(pk=other.pk))
+    assert [c.customer_id for c in MemberCoupon.objects.all()] == [keep.pk]
+    assert [c["code"] for c in export_customer(merged)["coupons"]] == [MemberCoupon.objects.get().code]
+
+
+def test_two_erased_mobile_accounts_do_not_clash():
+    from dianpu.customers.services import erase_customer
+
+    for n, phone in enumerate(("+8613600136001", "+8613600136002")):
+        c = make_account(f"m{n}@example.com")
+        Customer.objects.filter(pk=c.pk).update(phone=phone, phone_verified_at=clock.now())
+        erase_customer(customer=Customer.objects.get(pk=c.pk))
+    assert Customer.objects.filter(phone="", phone_verified_at__isnull=True).count() == 2
