@@ -6,6 +6,7 @@ not imported): counted orders are those not cancelled."""
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext
 
 from dianpu.core.errors import NotFoundError
 
@@ -241,8 +242,12 @@ def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
                  for e in entries]
     timeline += [{"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
                  for r in customer.privacy_requests.all()[:20]]
-    timeline += [{"at": m.created_at, "kind": "outreach", "text": f"{m.outreach.name} · {m.get_status_display()}"}
+    timeline += [{"at": m.created_at, "kind": "outreach",
+                  "text": " · ".join([m.outreach.name, m.get_status_display()] + ([gettext("已打开")] if m.opened_at else [])
+                                     + ([gettext("已点击")] if m.clicked_at else []))}
                  for m in customer.outreach_messages.select_related("outreach")[:20]]
+    timeline += [{"at": c.created_at, "kind": "coupon", "text": f"{c.get_source_display()} {c.code} ¥{c.amount}"}
+                 for c in customer.member_coupons.all()[:20]]
     if customer.signed_up_at:
         timeline.append({"at": customer.signed_up_at, "kind": "account", "text": "sign-up"})
     timeline.sort(key=lambda t: t["at"], reverse=True)

@@ -247,3 +247,33 @@ def withdraw_offer(*, offer_id: int, actor=None) -> None:
         return
     PointsOffer.objects.filter(pk=offer.pk).update(is_active=False)
     record_audit(actor=actor, action="customers.points_offer_withdrawn", obj=offer, object_repr=offer.name)
+
+
+@transaction.atomic
+def set_birthday_coupon(*, tier_code: str, amount, min_spend=0, actor=None) -> MembershipTier:
+    """A tier's birthday coupon (amount 0: none). Audited."""
+    from decimal import InvalidOperation
+
+    from dianpu.audit.services import record_audit
+    from dianpu.core.errors import ValidationFailed
+
+    tier = MembershipTier.objects.filter(code=tier_code).first()
+    if tier is None:
+        raise ValidationFailed({"tier": str(MESSAGES["required"])})
+    values, errors = {}, {}
+    for key, value in (("birthday_coupon_amount", amount), ("birthday_coupon_min_spend", min_spend)):
+        try:
+            values[key] = Decimal(str(value or "0").strip() or "0").quantize(Decimal("0.01"))
+            if not values[key].is_finite() or values[key] < 0 or values[key] > 1_000_000:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors[key] = str(MESSAGES["rule_not_a_number"])
+    if errors:
+        raise ValidationFailed(errors)
+    before = (tier.birthday_coupon_amount, tier.birthday_coupon_min_spend)
+    MembershipTier.objects.filter(pk=tier.pk).update(**values)
+    tier.refresh_from_db()
+    record_audit(actor=actor, action="customers.birthday_coupon_changed", obj=tier, object_repr=tier.code,
+                 changes={"birthday_coupon": (f"{before[0]} / {before[1]}", f"{tier.birthday_coupon_amount} / "
+                                                                           f"{tier.birthday_coupon_min_spend}")})
+    return tier

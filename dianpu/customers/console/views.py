@@ -191,6 +191,16 @@ def offer_list(request):
 
     errors, form = {}, {}
     if request.method == "POST":
+        if request.POST.get("action") == "tier":
+            try:
+                rewards.set_birthday_coupon(tier_code=request.POST.get("tier", "")[:30],
+                                            amount=request.POST.get("amount", "")[:20],
+                                            min_spend=request.POST.get("min_spend", "")[:20], actor=request.user)
+            except ValidationFailed as exc:
+                messages.error(request, "；".join(exc.errors.values()))
+            else:
+                messages.success(request, _("已保存。"))
+            return redirect("console:customers:offer-list")
         if request.POST.get("action") == "withdraw":
             rewards.withdraw_offer(offer_id=int(request.POST.get("offer") or 0), actor=request.user)
             messages.success(request, _("已下架。"))

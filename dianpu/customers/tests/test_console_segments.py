@@ -87,3 +87,15 @@ def test_marketing_keeps_the_points_exchange_list(client, staff):
     assert PointsOffer.objects.get().is_active is False
     client.logout()
     assert as_role(client, staff, "operator").get("/console/customers/points-offers/").status_code == 403
+
+
+def test_the_owner_sets_a_tier_s_birthday_coupon(client, staff):
+    from dianpu.customers.models import MembershipTier
+
+    c = as_role(client, staff, "owner")
+    c.post("/console/customers/points-offers/", {"action": "tier", "tier": "gold", "amount": "abc"})
+    assert MembershipTier.objects.get(code="gold").birthday_coupon_amount == 30  # refused: unchanged
+    c.post("/console/customers/points-offers/", {"action": "tier", "tier": "gold", "amount": "40",
+                                                 "min_spend": "200"})
+    gold = MembershipTier.objects.get(code="gold")
+    assert (gold.birthday_coupon_amount, gold.birthday_coupon_min_spend) == (40, 200)
