@@ -34,7 +34,8 @@ def account_email(customer: Customer, kind: str) -> tuple[str, str]:
         return (_("生日快乐！您的生日券已到账"),
                 f"{greeting}\n\n" + _("生日快乐！作为会员权益，我们送您一张 ¥%(amount)s 的生日券（满 ¥%(min)s 可用），券码：%(code)s，有效期至 %(until)s。")
                 % {"amount": coupon.amount, "min": coupon.min_spend, "code": coupon.code,
-                   "until": coupon.ends_at.date().isoformat()} + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n")
+                   "until": coupon.ends_at.date().isoformat()}
+                + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n")
     tier = MembershipTier.objects.filter(code=customer.tier).first()
     name = (tier.name_en if translation.get_language() == "en" else tier.name) if tier else _("普通会员")
     return (_("您的会员等级已变为：%(tier)s") % {"tier": name},

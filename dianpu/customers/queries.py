@@ -242,10 +242,11 @@ def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
                  for e in entries]
     timeline += [{"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
                  for r in customer.privacy_requests.all()[:20]]
-    timeline += [{"at": m.created_at, "kind": "outreach",
-                  "text": " · ".join([m.outreach.name, m.get_status_display()] + ([gettext("已打开")] if m.opened_at else [])
-                                     + ([gettext("已点击")] if m.clicked_at else []))}
-                 for m in customer.outreach_messages.select_related("outreach")[:20]]
+    for m in customer.outreach_messages.select_related("outreach")[:20]:
+        parts = [m.outreach.name, m.get_status_display()]
+        parts += [gettext("已打开")] if m.opened_at else []
+        parts += [gettext("已点击")] if m.clicked_at else []
+        timeline.append({"at": m.created_at, "kind": "outreach", "text": " · ".join(parts)})
     timeline += [{"at": c.created_at, "kind": "coupon", "text": f"{c.get_source_display()} {c.code} ¥{c.amount}"}
                  for c in customer.member_coupons.all()[:20]]
     if customer.signed_up_at:
