@@ -19,6 +19,8 @@ from dianpu.customers.rewards import check_in, exchange_points, issue_birthday_c
 from dianpu.customers.services import update_profile
 from dianpu.promotions.models import Coupon
 
+from dianpu.messaging.tests.test_aliyun_sms import dysmsapi  # noqa: F401
+
 from .builders import make_account
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,21 @@ def test_two_erased_mobile_accounts_do_not_clash():
         Customer.objects.filter(pk=c.pk).update(phone=phone, phone_verified_at=clock.now())
         erase_customer(customer=Customer.objects.get(pk=c.pk))
     assert Customer.objects.filter(phone="", phone_verified_at__isnull=True).count() == 2
+
+
+def test_win_back_by_sms_carries_each_customer_s_own_code(settings, dysmsapi):  # noqa: F811
+    import json
+
+    from dianpu.messaging.tests.test_aliyun_sms import KEY_ID, SECRET, FakeDysmsapi
+
+    settings.SMS_PROVIDER = "aliyun"
+    settings.ALIYUN_SMS_ACCESS_KEY_ID, settings.ALIYUN_SMS_ACCESS_KEY_SECRET = KEY_ID, SECRET
+    settings.ALIYUN_SMS_SIGN_NAME, settings.ALIYUN_SMS_ENDPOINT = "店铺", dysmsapi
+    settings.WIN_BACK_SMS_TEMPLATE = "SMS_WINBACK"
+    customer = make_account("sms@example.com", name="短信")
+    Customer.objects.filter(pk=customer.pk).update(segments=["at_risk"], consent_sms=True, phone="+8613500135000")
+    assert issue_win_back(datetime(2026, 12, 7, 4, 10, tzinfo=SHANGHAI)) == 1
+    assert send_due_outreach(datetime(2026, 12, 7, 10, 5, tzinfo=SHANGHAI)) == 1  # no e-mail consent: SMS only
+    sent = FakeDysmsapi.received[-1]
+    assert (sent["PhoneNumbers"], sent["TemplateCode"]) == ("13500135000", "SMS_WINBACK")
+    assert json.loads(sent["TemplateParam"])["coupon"] == MemberCoupon.objects.get().code
