@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dianpu.accounts.auth import scope_guard
 from dianpu.analytics.api import router as analytics_router
 from dianpu.catalog.api import router as catalog_router
 from dianpu.channels.api import router as channels_router
@@ -174,3 +175,5 @@ api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
+# Every operation learns its area (for token scopes) before it authenticates: dianpu/accounts/auth.py.
+api.add_decorator(scope_guard, mode="view")
