@@ -193,6 +193,9 @@ API_ACCESS: dict[str, str] = {
 
 CONSOLE_ACCESS: dict[str, str] = {
     "console:accounts:password-change": "staff",
+    "console:accounts:token-create": "staff",
+    "console:accounts:token-list": "staff",
+    "console:accounts:token-revoke": "staff",
     "console:analytics:report-make": "owner operator marketing finance",
     "console:catalog:search-synonyms": "staff",
     "console:competitors:alert-list": "owner operator marketing",
