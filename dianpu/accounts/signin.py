@@ -183,15 +183,15 @@ def _session_store() -> type[SessionBase]:
     return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
-def end_sessions(*, user, actor, keep_key: str | None = None, sign_in_id: int | None = None,
+def end_sessions(*, user, actor, keep_id: int | None = None, sign_in_id: int | None = None,
                  ip_address: str | None = None) -> int:
-    """End one of `user`'s sign-ins (`sign_in_id`) or all but the one holding `keep_key`: their rows
+    """End one of `user`'s sign-ins (`sign_in_id`) or all but `keep_id` (the current one): their rows
     are marked ended and their Django sessions deleted, so the next request there is signed out."""
     rows = SignInSession.objects.filter(user=user, ended_at__isnull=True)
     if sign_in_id is not None:
         rows = rows.filter(pk=sign_in_id)
-    if keep_key:
-        rows = rows.exclude(session_key=keep_key)
+    if keep_id is not None:
+        rows = rows.exclude(pk=keep_id)
     keys = list(rows.values_list("session_key", flat=True))
     if not keys:
         return 0
@@ -203,6 +203,13 @@ def end_sessions(*, user, actor, keep_key: str | None = None, sign_in_id: int | 
     for key in keys:
         store(session_key=key).delete()
     return ended
+
+
+def rekey(request) -> None:
+    """After Django gave the session a new key (a password change): the row follows it."""
+    sign_in_id = request.session.get(SESSION_SIGN_IN_ID)
+    if sign_in_id is not None and request.session.session_key:
+        SignInSession.objects.filter(pk=sign_in_id).update(session_key=request.session.session_key)
 
 
 def mark_signed_out(session_key: str | None) -> None:

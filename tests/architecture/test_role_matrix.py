@@ -193,6 +193,8 @@ API_ACCESS: dict[str, str] = {
 
 CONSOLE_ACCESS: dict[str, str] = {
     "console:accounts:password-change": "staff",
+    "console:accounts:password-reset": "everyone",
+    "console:accounts:password-reset-confirm": "everyone",
     "console:accounts:security": "staff",
     "console:accounts:security-policy": "owner",
     "console:accounts:session-end": "staff",

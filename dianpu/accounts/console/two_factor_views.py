@@ -99,7 +99,7 @@ def session_end(request, sign_in_id: int):
 @require_POST
 @staff_permission_required()
 def sessions_end_others(request):
-    ended = signin.end_sessions(user=request.user, actor=request.user, keep_key=request.session.session_key,
+    ended = signin.end_sessions(user=request.user, actor=request.user, keep_id=request.session.get(signin.SESSION_SIGN_IN_ID, 0),
                                 ip_address=client_ip(request))
     messages.success(request, _("已退出其他 %(count)s 处登录。") % {"count": ended})
     return redirect("console:accounts:security")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import security_views, sign_in_views, two_factor_views, views
+from . import password_views, security_views, sign_in_views, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("two-factor/disable/", two_factor_views.two_factor_disable, name="two-factor-disable"),
     path("sessions/<int:sign_in_id>/end/", two_factor_views.session_end, name="session-end"),
     path("sessions/end-others/", two_factor_views.sessions_end_others, name="sessions-end-others"),
+    path("password-reset/", password_views.reset_request, name="password-reset"),
+    path("password-reset/<str:uidb64>/<str:token>/", password_views.reset_confirm, name="password-reset-confirm"),
     path("sign-in/verify/", sign_in_views.sign_in_verify, name="sign-in-verify"),
     path("tokens/", security_views.token_list, name="token-list"),
     path("tokens/new/", security_views.token_create, name="token-create"),
