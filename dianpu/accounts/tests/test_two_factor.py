@@ -217,3 +217,24 @@ def test_a_member_cannot_end_someone_elses_session():
     sign_in(attacker, "warehouse")
     attacker.post(f"/console/staff/sessions/{row.pk}/end/")
     assert victim.get("/console/").status_code == 200
+
+
+def test_wrong_codes_are_throttled_per_address_across_accounts():
+    secrets = {}
+    for name in ("owner", "finance"):
+        secrets[name], _codes = enrol(Client(), make_staff(name))
+    clock.freeze(T0 + timedelta(minutes=2))
+    guesser = "198.51.100.20"
+    for name, tries in (("owner", 3), ("finance", 2)):
+        client = Client(REMOTE_ADDR=guesser)
+        sign_in(client, name)
+        for _ in range(tries):
+            assert client.post("/console/staff/sign-in/verify/", {"code": "000000"}).status_code == 422
+    client = Client(REMOTE_ADDR=guesser)
+    sign_in(client, "owner")
+    assert client.post("/console/staff/sign-in/verify/",
+                       {"code": code_at(secrets["owner"], clock.now())}).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="203.0.113.80")  # the owner from their own address: the account's budget is left
+    sign_in(elsewhere, "owner")
+    assert elsewhere.post("/console/staff/sign-in/verify/",
+                          {"code": code_at(secrets["owner"], clock.now())}).status_code == 302
