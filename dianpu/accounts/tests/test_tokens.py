@@ -164,3 +164,20 @@ def test_every_api_operation_belongs_to_a_scope_area():
                 if getattr(operation.run, AREA_ATTRIBUTE, "") not in AREAS:
                     unmarked.append((path, operation.methods))
     assert unmarked == []
+
+
+def test_a_read_token_cannot_write_by_any_method_even_as_owner():
+    from dianpu.catalog.models import Product
+
+    owner = make_staff("owner")
+    product = make_product(skus=["CUP-1"], name="马克杯")
+    client = ApiClient(create_api_token(user=owner, scopes="catalog:read orders:write"))
+    attempts = [
+        client.patch(f"products/{product.slug}", {"name": "被改了"}),
+        client.delete(f"products/{product.slug}"),
+        client.post("products", {"name": "新商品"}),
+        client.post("banned-words", {"word": "最好"}),
+    ]
+    assert [(r.status_code, r.json()["code"]) for r in attempts] == [(403, "token_scope")] * 4
+    assert list(Product.objects.values_list("name", flat=True)) == ["马克杯"]
+    assert client.get(f"products/{product.slug}/price-history").status_code == 200  # reading is in scope
