@@ -9,7 +9,7 @@ step, a recovery code) is accepted once even when two requests race.
 from datetime import timedelta
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.module_loading import import_string
 
 from dianpu.audit.services import record_audit
@@ -173,8 +173,23 @@ def session_is_live(sign_in_id: int) -> bool:
     return True
 
 
+def _stale_before():
+    from django.conf import settings
+
+    return clock.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
 def live_sessions(user):
-    return list(SignInSession.objects.filter(user=user, ended_at__isnull=True).order_by("-last_seen_at")[:100])
+    """Sign-ins not ended whose Django session can still be alive (seen within the cookie's age)."""
+    return list(SignInSession.objects.filter(user=user, ended_at__isnull=True, last_seen_at__gte=_stale_before())
+                .order_by("-last_seen_at")[:100])
+
+
+def purge_old_sessions(keep_days: int = 90) -> int:
+    """Forget sign-in rows ended or idle for `keep_days` (the audit log keeps the sign-ins)."""
+    cutoff = clock.now() - timedelta(days=keep_days)
+    old = SignInSession.objects.filter(models.Q(ended_at__lt=cutoff) | models.Q(last_seen_at__lt=cutoff))
+    return old.delete()[0]
 
 
 def _session_store() -> type[SessionBase]:

@@ -238,3 +238,18 @@ def test_wrong_codes_are_throttled_per_address_across_accounts():
     sign_in(elsewhere, "owner")
     assert elsewhere.post("/console/staff/sign-in/verify/",
                           {"code": code_at(secrets["owner"], clock.now())}).status_code == 302
+
+
+def test_old_sign_in_rows_are_purged_and_expired_ones_not_listed():
+    from dianpu.accounts.signin import live_sessions, purge_old_sessions
+
+    user = make_staff("warehouse")
+    client = Client()
+    sign_in(client, "warehouse")
+    assert len(live_sessions(user)) == 1
+    clock.freeze(T0 + timedelta(days=15))  # past the session cookie's two weeks
+    assert live_sessions(user) == []
+    assert purge_old_sessions() == 0
+    clock.freeze(T0 + timedelta(days=91))
+    assert purge_old_sessions() == 1
+    assert AuditEntry.objects.filter(action="security.sign_in").count() == 1  # the audit log keeps it
