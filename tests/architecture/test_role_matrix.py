@@ -199,6 +199,22 @@ API_ACCESS: dict[str, str] = {
 
 CONSOLE_ACCESS: dict[str, str] = {
     "console:accounts:password-change": "staff",
+    "console:accounts:password-reset": "everyone",
+    "console:accounts:password-reset-confirm": "everyone",
+    "console:accounts:security": "staff",
+    "console:accounts:security-policy": "owner",
+    "console:accounts:session-end": "staff",
+    "console:accounts:sessions-end-others": "staff",
+    # The code step after the password: without a pending sign-in it sends staff home and
+    # everyone else to the sign-in page (what the probe sees); the flow is in accounts' tests.
+    "console:accounts:sign-in-verify": "staff",
+    "console:accounts:token-create": "staff",
+    "console:accounts:two-factor": "staff",
+    "console:accounts:two-factor-confirm": "staff",
+    "console:accounts:two-factor-disable": "staff",
+    "console:accounts:two-factor-start": "staff",
+    "console:accounts:token-list": "staff",
+    "console:accounts:token-revoke": "staff",
     "console:analytics:report-make": "owner operator marketing finance",
     "console:catalog:search-synonyms": "staff",
     "console:competitors:alert-list": "owner operator marketing",

@@ -128,6 +128,8 @@ def _path_parameters() -> dict[str, dict]:
     parameters["customers:customer-export"] = {"pk": customer}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    parameters["accounts:token-revoke"] = {"token_id": 999_999}
+    parameters["accounts:session-end"] = {"sign_in_id": 999_999}
     return parameters
 
 
