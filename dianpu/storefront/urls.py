@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, after_sales, recovery, savings, sitemaps, views
+from . import account, after_sales, help_centre, recovery, savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     path("account/reset/<str:token>/", account.reset, name="account-reset"),
     path("account/unsubscribe/<str:token>/", account.unsubscribe, name="account-unsubscribe"),
     path("survey/<str:token>/", account.survey, name="survey"),
+    path("help/", help_centre.help_home, name="help"),
+    path("help/<slug:slug>/", help_centre.help_article, name="help-article"),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
