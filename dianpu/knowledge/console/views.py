@@ -2,6 +2,7 @@
 and operators write and publish), and the bot log with the visitors' ratings."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ def article_list(request):
     if q:
         found = queries.search_articles(q, staff=True, limit=queries.MAX_RESULTS, include_drafts=True)
         rows = [f.article for f in found if all(not v or getattr(f.article, k) == v for k, v in filters.items())]
-        page = BoundedPaginator(rows, PAGE_SIZE).get_page(1)
+        page = Paginator(rows, PAGE_SIZE).get_page(1)
     else:
         page = BoundedPaginator(queries.list_articles(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "knowledge/console/article_list.html", {

@@ -41,8 +41,7 @@ class ParsedMessage:
 
 
 def clean_message(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII), control characters dropped, trimmed."""
-    text = unicodedata.normalize("NFKC", text or "")
+    """The message as typed, control characters dropped, trimmed (what the log shows)."""
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()[:MAX_MESSAGE]
 
@@ -88,14 +87,15 @@ def find_phone(text: str) -> str:
 
 
 def parse_message(text: str) -> ParsedMessage:
-    text = clean_message(text)
-    order_number, email = find_order_number(text), find_email(text)
-    bare = EMAIL.sub(" ", ORDER_NUMBER.sub(" ", text)).lower()
+    text = clean_message(text or "")
+    folded = unicodedata.normalize("NFKC", text)  # full-width letters and digits read as ASCII
+    order_number, email = find_order_number(folded), find_email(folded)
+    bare = EMAIL.sub(" ", ORDER_NUMBER.sub(" ", folded)).lower()
     words = re.sub(r"[\W_]+", " ", bare).strip()
     return ParsedMessage(
-        text=text, language=detect_language(text), order_number=order_number, email=email,
-        phone=find_phone(text), wants_human=_has_word(text, HUMAN_WORDS),
-        about_order=bool(order_number) or _has_word(text, ORDER_WORDS),
+        text=text, language=detect_language(folded), order_number=order_number, email=email,
+        phone=find_phone(folded), wants_human=_has_word(folded, HUMAN_WORDS),
+        about_order=bool(order_number) or _has_word(folded, ORDER_WORDS),
         greeting_only=bool(words) and all(w in GREETING_WORDS for w in words.split())
         or words in GREETING_WORDS,
     )
