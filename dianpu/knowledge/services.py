@@ -239,10 +239,8 @@ def _hand_over(session: BotSession, memory: Memory, *, conversation_id, token, q
 def answer_bot_message(*, message: str, session_key: str = "", conversation_id: int | None = None,
                        token: str | None = None, ip_address: str | None = None, language: str = "zh-hans") -> BotReply:
     """One visitor message to the bot -> its answer, logged. Over 20 a minute per address: 429."""
-    keys = [ratelimit.client_key(ip_address)]
-    if ratelimit.refused(BOT_MESSAGES, keys):
+    if not ratelimit.take(BOT_MESSAGES, ratelimit.client_key(ip_address)):
         raise DomainError(MESSAGES["too_many_messages"], code="too_many_messages", status=429)
-    ratelimit.count(BOT_MESSAGES, keys)
     parsed = parse_message(message)
     if not parsed.text:
         raise ValidationFailed({"message": str(MESSAGES["message_required"])}, codes={"message": "message_required"})
