@@ -7,6 +7,7 @@ budget that the order-status page also spends (accounts.throttling), per order a
 """
 
 import secrets
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -296,3 +297,16 @@ def rate_bot_answer(*, answer_id: int, session_key: str, helpful: bool) -> BotAn
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")
     return BotAnswer.objects.get(pk=answer_id)
 
+
+
+# What a visitor told the bot (order number, e-mail, phone) is kept while the chat goes on, then dropped.
+IDLE_SESSION_HOURS = 24
+
+
+def forget_idle_bot_sessions() -> int:
+    """Clear the order number, e-mail and phone of bot sessions idle for a day; the number cleared.
+    The log of questions and answers stays (operators read it); one statement, safe to run twice."""
+    cutoff = clock.now() - timedelta(hours=IDLE_SESSION_HOURS)
+    return (BotSession.objects.filter(last_seen_at__lt=cutoff)
+            .exclude(order_number="", email="", phone="")
+            .update(order_number="", email="", phone=""))

@@ -152,3 +152,26 @@ def test_the_visitor_rates_an_answer_and_nobody_else_can(api):
     assert rated.status_code == 200 and rated.json() == {"id": reply["answer_id"], "rating": 1}
     api.post(path, {"session": reply["session"], "helpful": False})
     assert BotAnswer.objects.get(pk=reply["answer_id"]).rating == -1
+
+
+def test_what_the_visitor_told_the_bot_is_forgotten_a_day_after_the_chat(api):
+    from datetime import timedelta
+
+    from dianpu.core import clock
+    from dianpu.knowledge.tasks import forget_idle_bot_sessions
+
+    order = shipped_order()
+    reply = ask(api, f"订单 {order.number} 邮箱 buyer@example.com")
+    clock.freeze(clock.now() + timedelta(hours=23))
+    try:
+        forget_idle_bot_sessions.call_local()
+        assert BotSession.objects.get(key=reply["session"]).email == "buyer@example.com"
+        clock.freeze(clock.now() + timedelta(hours=2))
+        forget_idle_bot_sessions.call_local()
+    finally:
+        clock.freeze(None)
+    session = BotSession.objects.get(key=reply["session"])
+    assert (session.order_number, session.email, session.phone) == ("", "", "")
+    assert BotAnswer.objects.filter(session=session).count() == 1  # the log stays
+    again = ask(api, "到哪了", session=reply["session"])
+    assert "订单号" in again["answer"] and "已发货" not in again["answer"]

@@ -71,3 +71,9 @@ def test_human_wins_over_everything_and_a_plain_question_goes_to_the_articles():
     question = parse_message("怎么退货")
     assert decide(question, Memory()) == Step.ARTICLES
     assert decide(parse_message("你好"), Memory()) == Step.GREETING
+
+
+def test_a_bare_order_number_or_email_does_not_decide_the_language():
+    assert parse_message(NUMBER).language == ""
+    assert parse_message("buyer@example.com 13800138000").language == ""
+    assert parse_message("我的邮箱 buyer@example.com").language == "zh-hans"
