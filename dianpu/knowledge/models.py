@@ -86,6 +86,7 @@ class BotAnswer(models.Model):
         HANDED_OVER = "handed_over", _("转人工")
         UNANSWERED = "unanswered", _("未能回答")
         THROTTLED = "throttled", _("尝试过多")
+        GREETING = "greeting", _("问候")
 
     session = models.ForeignKey(BotSession, on_delete=models.CASCADE, related_name="answers")
     question = models.TextField(_("问题"))

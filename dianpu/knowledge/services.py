@@ -260,7 +260,7 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
         elif step == Step.ASK_PROOF:
             outcome = _Outcome(BOT["ask_proof"] % {"number": memory.order_number}, BotAnswer.Kind.ASK_PROOF)
         elif step == Step.GREETING:
-            outcome = _Outcome(str(BOT["greeting"]), BotAnswer.Kind.ARTICLE, confidence=1.0)
+            outcome = _Outcome(str(BOT["greeting"]), BotAnswer.Kind.GREETING, confidence=1.0)
         else:
             outcome = None if step == Step.HUMAN else _articles_outcome(parsed.text, language)
             if outcome is None:
