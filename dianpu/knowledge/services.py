@@ -263,6 +263,9 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
             outcome = _Outcome(str(BOT["greeting"]), BotAnswer.Kind.GREETING, confidence=1.0)
         else:
             outcome = None if step == Step.HUMAN else _articles_outcome(parsed.text, language)
+            if outcome is None and step != Step.HUMAN and parsed.mentions_order:
+                # About orders, and no article answers it: the visitor may mean their own order.
+                outcome = _Outcome(str(BOT["ask_order_number"]), BotAnswer.Kind.ASK_PROOF)
             if outcome is None:
                 asked = step == Step.HUMAN
                 outcome = _Outcome(str(BOT["handed_over" if asked else "handed_over_unsure"]),

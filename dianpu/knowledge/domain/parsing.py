@@ -19,10 +19,15 @@ PHONE = re.compile(r"(?<![A-Za-z0-9+])\+?\d[\d \-]{5,18}\d(?![0-9])")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 HUMAN_WORDS = ("人工", "真人", "客服人员", "找客服", "human", "agent", "real person", "someone real", "a person")
+# "Where is my order": the order flow even before an order number is given.
 ORDER_WORDS = (
-    "订单", "物流", "快递", "发货", "到哪", "到了吗", "单号", "包裹", "配送到", "签收",
-    "order", "tracking", "track", "parcel", "package", "shipped", "shipment", "delivery status", "where is my",
+    "到哪", "在哪里了", "我的订单", "我的快递", "我的包裹", "查订单", "查物流", "查快递", "物流信息", "订单状态",
+    "发货了吗", "发货没", "还没发货", "还没到", "什么时候到", "单号",
+    "where is my", "my order", "my parcel", "my package", "track my", "tracking", "order status", "shipped yet",
 )
+# Words about orders in general ("多久发货", "没付款的订单怎么办"): an article first; when none answers,
+# the bot asks for the order rather than handing over.
+ORDER_TOPIC_WORDS = ("订单", "物流", "快递", "发货", "签收", "包裹", "order", "parcel", "package", "delivery", "shipping")
 GREETING_WORDS = ("你好", "您好", "在吗", "hello", "hi", "hey")
 
 MAX_MESSAGE = 1000
@@ -37,6 +42,7 @@ class ParsedMessage:
     phone: str = ""  # E.164, only a valid number
     wants_human: bool = False
     about_order: bool = False
+    mentions_order: bool = False
     greeting_only: bool = False
 
 
@@ -96,6 +102,7 @@ def parse_message(text: str) -> ParsedMessage:
         text=text, language=detect_language(folded), order_number=order_number, email=email,
         phone=find_phone(folded), wants_human=_has_word(folded, HUMAN_WORDS),
         about_order=bool(order_number) or _has_word(folded, ORDER_WORDS),
+        mentions_order=_has_word(folded, ORDER_TOPIC_WORDS),
         greeting_only=bool(words) and all(w in GREETING_WORDS for w in words.split())
         or words in GREETING_WORDS,
     )

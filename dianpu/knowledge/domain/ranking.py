@@ -18,10 +18,12 @@ from dianpu.catalog.domain.search import has_cjk, query_terms
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-CONFIDENT = 0.6  # below: the bot hands over instead of guessing
+CONFIDENT = 0.6  # below: the bot hands over instead of guessing ...
+CONFIDENT_WITH_TITLE = 0.5  # ... unless the article's title holds one of the question's words
+PARTIAL = 0.5  # a Chinese word found only as its characters ("能改" in "修改") counts half
 
 STOP_WORDS = frozenset("""
-的 了 吗 呢 吧 啊 呀 嘛 我 你 您 他 她 它 我们 怎么 怎么样 怎样 如何 什么 可以 能 能否 能不能 要 是 是否 有 没有 请问 请 一下
+的 了 吗 呢 吧 啊 呀 嘛 我 你 您 他 她 它 我们 你们 咱们 怎么 怎么样 怎样 如何 什么 可以 能 能否 能不能 要 是 是否 有 没有 请问 请 一下
 在 和 与 多少 几 哪 哪里 为什么 为何 么 这个 那个 这 那 我的 会 需要 想 想要 问 问问 一 个 吗 还 就 都 也 又 给 让 被 把 对 从
 a an the is are was were be been do does did how what when where which who why can could i my me mine you your yours to
 of for in on at it its with and or please about there this that these those get got much many long will would should
@@ -42,6 +44,7 @@ class Ranked:
     id: int
     score: float
     confidence: float
+    title_hit: bool = False  # a term of the question is in the title
 
 
 def _stem(term: str) -> str:
@@ -68,6 +71,19 @@ def holds(document: str, term: str) -> bool:
     return re.search(r" " + re.escape(term), document) is not None
 
 
+def _characters(term: str) -> str:
+    return "".join(c for c in term if c not in STOP_WORDS) if has_cjk(term) and len(term) > 1 else ""
+
+
+def match_strength(document: str, term: str) -> float:
+    """1 for the word itself; PARTIAL for a Chinese word whose every (non-question) character the
+    document holds (a word jieba cut differently in the question: "能改" / "修改"); else 0."""
+    if holds(document, term):
+        return 1.0
+    characters = _characters(term)
+    return PARTIAL if characters and all(c in document for c in characters) else 0.0
+
+
 def rank(terms: list[str], candidates: list[Candidate]) -> list[Ranked]:
     """Candidates holding at least one term, best first (score, then id for a stable order)."""
     if not terms or not candidates:
@@ -75,26 +91,29 @@ def rank(terms: list[str], candidates: list[Candidate]) -> list[Ranked]:
     count = len(candidates)
     weights = {}
     for term in terms:
-        df = sum(1 for c in candidates if holds(c.search_title, term) or holds(c.search_document, term))
+        df = sum(1 for c in candidates if match_strength(c.search_title + c.search_document, term))
         # A longer word says more than a short one; a rare one more than a common one.
         weights[term] = math.log(1 + (count + 1) / (df + 0.5)) * (1.0 + 0.25 * min(len(term), 4))
     total = sum(weights.values()) or 1.0
     ranked = []
     for c in candidates:
-        score, covered = 0.0, 0.0
+        score, covered, title_hit = 0.0, 0.0, False
         for term, weight in weights.items():
-            in_title, in_body = holds(c.search_title, term), holds(c.search_document, term)
+            in_title, in_body = match_strength(c.search_title, term), match_strength(c.search_document, term)
             if in_title or in_body:
-                covered += weight
-                score += weight * (TITLE_WEIGHT if in_title else 0) + weight * (BODY_WEIGHT if in_body else 0)
+                covered += weight * max(in_title, in_body)
+                score += weight * (TITLE_WEIGHT * in_title + BODY_WEIGHT * in_body)
+                title_hit = title_hit or in_title == 1.0
         if score > 0:
-            ranked.append(Ranked(c.id, round(score, 6), round(covered / total, 4)))
+            ranked.append(Ranked(c.id, round(score, 6), round(covered / total, 4), title_hit))
     ranked.sort(key=lambda r: (-r.score, r.id))
     return ranked
 
 
 def is_confident(best: Ranked | None) -> bool:
-    return best is not None and best.confidence >= CONFIDENT
+    if best is None:
+        return False
+    return best.confidence >= CONFIDENT or (best.title_hit and best.confidence >= CONFIDENT_WITH_TITLE)
 
 
 def excerpt(text: str, terms: list[str], length: int = 220) -> str:

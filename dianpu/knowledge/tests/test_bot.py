@@ -175,3 +175,13 @@ def test_what_the_visitor_told_the_bot_is_forgotten_a_day_after_the_chat(api):
     assert BotAnswer.objects.filter(session=session).count() == 1  # the log stays
     again = ask(api, "到哪了", session=reply["session"])
     assert "订单号" in again["answer"] and "已发货" not in again["answer"]
+
+
+def test_a_general_question_about_orders_is_answered_from_articles_and_my_order_asks_for_proof(api):
+    make_article("下单后多久发货？", "付款后 24 小时内发货。")
+    general = ask(api, "多久发货")
+    assert general["sources"][0]["title"] == "下单后多久发货？" and "24 小时内发货" in general["answer"]
+    mine = ask(api, "我的快递到哪了")
+    assert mine["sources"] == [] and "订单号" in mine["answer"] and mine["handed_over"] is False
+    unknown = ask(api, "订单可以合并发货吗")  # about orders, no article: the bot asks for the order
+    assert "订单号" in unknown["answer"] and unknown["handed_over"] is False

@@ -44,3 +44,9 @@ def test_the_excerpt_is_the_passage_holding_the_term():
     text = "第一句讲别的事情。" * 30 + "退货运费由买家承担。" + "后面还有很多别的内容。" * 20
     passage = excerpt(text, ["运费"], 60)
     assert passage.startswith("…退货运费由买家承担。")
+
+
+def test_a_chinese_word_cut_differently_matches_by_its_characters_at_half_weight():
+    articles = [article(1, "下单后可以修改收货地址吗？", "发货前可以修改。"), article(2, "退货运费谁承担？", "买家承担。")]
+    best = rank(plan_terms("能改地址吗"), articles)[0]
+    assert best.id == 1 and 0.5 < best.confidence < 1 and best.title_hit and is_confident(best)
