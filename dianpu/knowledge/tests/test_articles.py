@@ -113,3 +113,10 @@ def test_public_help_api_and_staff_article_api(api, staff_api, library):
     assert published.json()["status"] == "published"
     bad = staff_api("agent").post("knowledge/articles", {"title": "", "body": "x"})
     assert bad.status_code == 422 and bad.json()["code"] == "invalid"
+
+
+def test_public_help_articles_are_in_the_sitemap_and_internal_ones_are_not():
+    public = make_article("配送时间", "一般 3-5 天。", slug="delivery-time")
+    make_article("内部备注", "仅员工。", audience="internal", slug="staff-only")
+    body = Client().get("/sitemap.xml").content.decode()
+    assert f"/help/{public.slug}/" in body and "/help/</loc>" in body and "staff-only" not in body
