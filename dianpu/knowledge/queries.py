@@ -22,6 +22,12 @@ from .models import Article, BotAnswer
 
 CANDIDATES = 300
 MAX_RESULTS = 50
+LANGUAGES = ("zh-hans", "en")
+
+
+def _known(value: str, choices) -> str:
+    """A filter value the column can hold, or "" (no filter): never a stray value sent to the database."""
+    return value if value in {code for code, _label in choices} else ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ def search_articles(query: str, *, staff: bool = False, language: str = "", limi
     terms = plan_terms(query or "")
     if not terms:
         return []
+    language = language if language in LANGUAGES else ""
     articles = Article.objects.all() if include_drafts else Article.objects.filter(status=Article.Status.PUBLISHED)
     if not staff:
         articles = articles.filter(audience=Article.Audience.PUBLIC)
@@ -66,7 +73,7 @@ def search_articles(query: str, *, staff: bool = False, language: str = "", limi
 
 def list_public_articles(*, language: str = "") -> QuerySet:
     articles = Article.objects.filter(status=Article.Status.PUBLISHED, audience=Article.Audience.PUBLIC)
-    if language:
+    if language in LANGUAGES:
         articles = articles.filter(language__in=[language, Article.Language.BOTH])
     return articles.order_by("category", "title", "id")
 
@@ -82,6 +89,8 @@ def get_public_article(slug: str) -> Article:
 def list_articles(*, status: str = "", audience: str = "", category: str = "") -> QuerySet:
     """Every article for the console (staff see internal notes and drafts)."""
     articles = Article.objects.select_related("updated_by")
+    status, audience = _known(status, Article.Status.choices), _known(audience, Article.Audience.choices)
+    category = _known(category, Article.Category.choices)
     if status:
         articles = articles.filter(status=status)
     if audience:

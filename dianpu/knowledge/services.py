@@ -6,6 +6,7 @@ that does not exist get the same words, and every failed proof counts against th
 budget that the order-status page also spends (accounts.throttling), per order and per address.
 """
 
+import re
 import secrets
 from datetime import timedelta
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ MAX_BODY = 50_000
 # Visitor floods: bot messages per client address per minute.
 BOT_MESSAGES = ratelimit.Limit("bot-messages", 20, 60)
 EVENTS_SHOWN = 3
+SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(24): 32 such characters
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
@@ -158,9 +160,13 @@ class _Outcome:
     order_proved: bool = False
 
 
+def _is_session_key(key: str) -> bool:
+    return bool(SESSION_KEY.fullmatch(key or ""))
+
+
 def _session(key: str) -> BotSession:
     now = clock.now()
-    session = BotSession.objects.filter(key=key).first() if key and len(key) <= 64 else None
+    session = BotSession.objects.filter(key=key).first() if _is_session_key(key) else None
     if session is None:
         session = BotSession.objects.create(key=secrets.token_urlsafe(24), created_at=now, last_seen_at=now)
     return session
@@ -294,7 +300,9 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
 
 def rate_bot_answer(*, answer_id: int, session_key: str, helpful: bool) -> BotAnswer:
     """The visitor who got the answer rates it (thumbs up or down; a second rating replaces the first)."""
-    updated = BotAnswer.objects.filter(pk=answer_id, session__key=session_key or "-").update(
+    if not _is_session_key(session_key):
+        raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")
+    updated = BotAnswer.objects.filter(pk=answer_id, session__key=session_key).update(
         rating=1 if helpful else -1, rated_at=clock.now())
     if not updated:
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")

@@ -147,6 +147,7 @@ def test_the_visitor_rates_an_answer_and_nobody_else_can(api):
     reply = ask(api, "退货运费谁出")
     path = f"support/bot/answers/{reply['answer_id']}/rating"
     assert api.post(path, {"session": "someone-else", "helpful": False}).status_code == 404
+    assert api.post(path, {"session": "A" * 32, "helpful": False}).status_code == 404
     assert BotAnswer.objects.get(pk=reply["answer_id"]).rating is None
     rated = api.post(path, {"session": reply["session"], "helpful": True})
     assert rated.status_code == 200 and rated.json() == {"id": reply["answer_id"], "rating": 1}
@@ -185,3 +186,15 @@ def test_a_general_question_about_orders_is_answered_from_articles_and_my_order_
     assert mine["sources"] == [] and "订单号" in mine["answer"] and mine["handed_over"] is False
     unknown = ask(api, "订单可以合并发货吗")  # about orders, no article: the bot asks for the order
     assert "订单号" in unknown["answer"] and unknown["handed_over"] is False
+
+
+def test_nul_characters_and_stray_values_are_refused_or_ignored_never_a_server_error(api, staff_api):
+    make_article()
+    reply = api.post("support/bot", {"message": "退货\x00运费谁出", "session": "\x00bad"})
+    assert reply.status_code == 200 and reply.json()["sources"]
+    assert BotAnswer.objects.get(pk=reply.json()["answer_id"]).question == "退货运费谁出"
+    rated = api.post(f"support/bot/answers/{reply.json()['answer_id']}/rating", {"session": "\x00", "helpful": True})
+    assert rated.status_code == 404
+    assert api.get("help/articles", q="退货\x00", language="\x00").status_code == 200
+    assert staff_api("agent").get("knowledge/articles", status="\x00", audience="x").status_code == 200
+    assert staff_api("agent").get("knowledge/bot-answers", show="\x00").status_code == 200
