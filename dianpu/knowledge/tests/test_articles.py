@@ -120,3 +120,9 @@ def test_public_help_articles_are_in_the_sitemap_and_internal_ones_are_not():
     make_article("内部备注", "仅员工。", audience="internal", slug="staff-only")
     body = Client().get("/sitemap.xml").content.decode()
     assert f"/help/{public.slug}/" in body and "/help/</loc>" in body and "staff-only" not in body
+
+
+def test_links_keep_safe_addresses_only():
+    article = services.save_article(title="链接", body="[好](https://example.com/a) [坏](javascript:alert(1))")
+    assert 'href="https://example.com/a"' in article.body_html
+    assert 'href="javascript' not in article.body_html
