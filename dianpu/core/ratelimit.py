@@ -119,3 +119,10 @@ def count(limit: Limit, keys) -> list[str]:
 def forget(limit: Limit, keys) -> None:
     for key in keys:
         _db_forget(limit, key)
+
+
+def take(limit: Limit, key: str) -> bool:
+    """Count one try for `key`; True when it is within the allowance (the n-th try of the window,
+    n <= allowed). One counting statement per try: of tries sent at once, exactly `allowed` pass
+    (a flood guard that counts every request, not only failures)."""
+    return _db_count(limit, key) <= limit.allowed

@@ -45,6 +45,8 @@ VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmask
 MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
+# Writing and publishing help articles and internal notes, reading the bot log (reading articles: any staff).
+MANAGE_KNOWLEDGE = "knowledge.manage_articles"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -55,6 +57,7 @@ ALL_PERMISSIONS = (
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
     MANAGE_SHOP, MONITOR_COMPETITORS,
+    MANAGE_KNOWLEDGE,
 )
 
 
@@ -74,6 +77,7 @@ ROLES: tuple[Role, ...] = (
         MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
         VIEW_PURCHASING, MANAGE_PURCHASING, VIEW_ANALYTICS, VIEW_CUSTOMERS,
         MONITOR_COMPETITORS,
+        MANAGE_KNOWLEDGE,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
@@ -83,6 +87,7 @@ ROLES: tuple[Role, ...] = (
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
         VIEW_RETURNS, MANAGE_RETURNS, EDIT_TEMPLATES, MANAGE_REVIEW_RULES, VIEW_CONTACT,
+        MANAGE_KNOWLEDGE,
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER, VIEW_RETURNS, RECEIVE_RETURNS,

@@ -458,7 +458,7 @@ def _console_pages(namespaces):
 
 
 NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
-             "inventory", "orders", "payments", "messaging", "competitors")
+             "inventory", "orders", "payments", "messaging", "competitors", "knowledge")
 
 
 def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
@@ -509,3 +509,15 @@ def test_competitors_have_a_month_of_snapshots_and_alerts(demo_db):
     assert {p.snapshots.count() for p in products} == {31}
     assert Snapshot.objects.exclude(changes=[]).exists()
     assert Alert.objects.exists()
+
+
+def test_the_help_centre_has_articles_in_both_languages_and_the_bot_log_has_questions(demo_db, api):
+    from dianpu.knowledge.models import Article, BotAnswer
+
+    published = Article.objects.filter(status="published")
+    assert published.filter(audience="public", language="zh-hans").count() >= 15
+    assert published.filter(audience="public", language="en").count() >= 4
+    assert published.filter(audience="internal").exists() and Article.objects.filter(status="draft").exists()
+    assert BotAnswer.objects.filter(handed_over=True).exists() and BotAnswer.objects.filter(kind="article").exists()
+    reply = api.post("support/bot", {"message": "退货运费谁出？"}).json()
+    assert reply["sources"][0]["url"] == "/help/return-shipping-fee/"
