@@ -39,7 +39,8 @@ def run_once(task) -> None:
 
     from .services import take_slot
 
-    close_old_connections()
+    if not connection.in_atomic_block:
+        close_old_connections()  # a worker thread's connection may have gone stale between jobs
     now = HUEY._get_timestamp()
     slot = scheduled_minute(task, now)
     aware = slot.replace(tzinfo=clock.now().tzinfo) if slot.tzinfo is None and HUEY.utc else slot

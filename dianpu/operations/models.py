@@ -29,6 +29,7 @@ class BackupRun(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "-started_at"])]
+        permissions = [("view_operations_status", "Can see the shop's operational status and checks")]
 
 
 class JobRun(models.Model):

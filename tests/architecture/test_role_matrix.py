@@ -167,6 +167,8 @@ API_ACCESS: dict[str, str] = {
     "POST /api/v1/competitor-products/{product_id}/fetch": "owner operator marketing",
     "POST /api/v1/competitor-products/{product_id}/snapshots": "owner operator marketing",
     "POST /api/v1/competitors": "owner operator marketing",
+    # operations (issue 19): the status JSON, the owner only
+    "GET /api/v1/status": "owner",
     # customers (issue 14): staff who serve or market to customers; export/erase the owner only
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     "GET /api/v1/customers": "owner operator marketing agent",
@@ -199,6 +201,8 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:competitors:competitor-list": "owner operator marketing",
     "console:competitors:daily-check": "owner operator marketing",
     "console:competitors:product-detail": "owner operator marketing",
+    "console:operations:link-report": "owner",
+    "console:operations:status": "owner",
     "console:shop:settings": "owner",
     "console:catalog:import-cancel": "owner operator",
     "console:customers:customer-detail": "owner operator marketing agent",
