@@ -18,7 +18,7 @@ from dianpu.core import clock
 
 from . import archive, s3
 from .messages import MESSAGES
-from .models import BackupRun, Heartbeat, JobRun, RequestStat, ScheduledSlot
+from .models import BackupRun, Heartbeat, JobRun, LinkCheck, LinkProblem, RequestStat, ScheduledSlot
 
 log = logging.getLogger(__name__)
 STATS_KEEP = timedelta(days=2)
@@ -175,3 +175,25 @@ def flush_request_stats() -> int:
             match.update(count=F("count") + count, total_ms=F("total_ms") + total_ms,
                          max_ms=Greatest(F("max_ms"), max_ms))
     return len(pending)
+
+
+MAX_PROBLEMS_KEPT = 1000
+LINK_CHECKS_KEPT = 30
+
+
+def run_link_check(max_pages: int | None = None) -> LinkCheck:
+    """Crawl the storefront for broken links and missing images; keep the findings (bounded) and
+    the last LINK_CHECKS_KEPT runs."""
+    from . import linkcheck
+
+    check = LinkCheck.objects.create(started_at=clock.now())
+    result = linkcheck.crawl(max_pages or settings.LINK_CHECK_MAX_PAGES)
+    LinkProblem.objects.bulk_create([
+        LinkProblem(check_run=check, page=f.page[:500], target=f.target[:500], kind=f.kind, status=f.status)
+        for f in result.problems[:MAX_PROBLEMS_KEPT]])
+    LinkCheck.objects.filter(pk=check.pk).update(finished_at=clock.now(), pages=result.pages, links=result.links,
+                                                 truncated=result.truncated or len(result.problems) > MAX_PROBLEMS_KEPT)
+    old = LinkCheck.objects.order_by("-started_at").values_list("pk", flat=True)[LINK_CHECKS_KEPT:LINK_CHECKS_KEPT + 100]
+    LinkCheck.objects.filter(pk__in=list(old)).delete()
+    check.refresh_from_db()
+    return check

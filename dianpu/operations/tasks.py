@@ -43,3 +43,9 @@ def restore_check():
 @db_periodic_task(crontab(minute="7"))
 def prune_operations_records():
     services.prune_records()
+
+
+@db_periodic_task(crontab(minute="40", hour=_shop_hour_in_utc(5)))
+def storefront_link_check():
+    """Daily at 05:40: broken links and missing images on the storefront (console: 运行状态 → 店铺链接检查)."""
+    return services.run_link_check().pk
