@@ -15,9 +15,9 @@ from dianpu.operations import linkcheck, services
 pytestmark = pytest.mark.django_db
 
 # Budget per page (HTML + same-origin stylesheets, scripts and images; requests = 1 + assets).
-BUDGET_BYTES = 450 * 1024
-BUDGET_HTML_BYTES = 120 * 1024
-BUDGET_REQUESTS = 25
+BUDGET_BYTES = 200 * 1024
+BUDGET_HTML_BYTES = 60 * 1024
+BUDGET_REQUESTS = 15
 BUDGET_SERVER_MS = 1500  # the slowest of three answers, on a shared two-core machine
 
 
