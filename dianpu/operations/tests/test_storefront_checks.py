@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from dianpu.cart.services import add_to_cart, get_or_create_cart  # noqa: F401  (the cart page's own path)
 from dianpu.catalog.tests.builders import make_category, make_product
 from dianpu.operations import linkcheck, services
 
