@@ -83,6 +83,26 @@ def prune_backups() -> list[str]:
     return removed
 
 
+def restore_backup(path: Path, *, overwrite: bool = False, progress=None) -> dict:
+    """`dianpu restore`: put the archive in place (archive.restore refuses bad archives and a store
+    with data unless `overwrite`), then close the backup's own run, caught mid-way in its snapshot,
+    and write the restore to the audit log of the restored store."""
+    from dianpu.audit.services import record_audit
+
+    result = archive.restore(path, overwrite=overwrite, progress=progress)
+    manifest = result["manifest"]
+    name = Path(path).name
+    for run in BackupRun.objects.filter(status=BackupRun.Status.RUNNING):
+        ours = Path(run.path).name == name
+        BackupRun.objects.filter(pk=run.pk).update(
+            status=BackupRun.Status.OK if ours else BackupRun.Status.FAILED, finished_at=run.started_at,
+            error_code="" if ours else "interrupted", summary={"restored_from_this_backup": ours} if ours else {})
+    record_audit(actor=None, action="operations.backup_restored", object_type="backup", object_id=name[:64],
+                 object_repr=name[:200], changes={"created_at": ("", manifest["created_at"]),
+                                                  "rows": ("", str(result["rows"]))})
+    return result
+
+
 def latest_backup_file() -> Path | None:
     for run in BackupRun.objects.filter(kind=BackupRun.Kind.BACKUP, status=BackupRun.Status.OK).order_by("-started_at")[:20]:
         if Path(run.path).is_file():

@@ -64,7 +64,9 @@ READ_STORE = (
     "'variant_id','warehouse_id').annotate(h=Sum('on_hand_delta'),r=Sum('reserved_delta'))};"
     "o=Order.objects.order_by('number').first();"
     "page=Client().get('/orders/status/',{'number':o.number,'email':o.email}) if o else None;"
-    "print(json.dumps({'orders':sorted(Order.objects.values_list('number',flat=True)),'levels':levels,"
+    "from dianpu.audit.models import AuditEntry;from dianpu.operations.models import BackupRun;"
+    "print(json.dumps({'audited':AuditEntry.objects.filter(action='operations.backup_restored').count(),"
+    "'running':BackupRun.objects.filter(status='running').count(),'orders':sorted(Order.objects.values_list('number',flat=True)),'levels':levels,"
     "'ledger':ledger,'page':page.status_code if page else None,'shown':bool(page and o.number in page.content.decode())}))"
 )
 
@@ -117,6 +119,7 @@ def test_a_backup_taken_while_buyers_check_out_restores_into_an_empty_store(tmp_
     assert set(facts["orders"]) <= live
     assert facts["levels"] == {k: v for k, v in facts["ledger"].items()} and facts["levels"]
     assert facts["page"] == 200 and facts["shown"]
+    assert (facts["audited"], facts["running"]) == (1, 0)  # the restore is audited, its own run closed
 
     again = run(store, "restore", str(output))  # now the store has data: refused without --yes
     assert again.returncode != 0 and "store_not_empty" in again.stderr

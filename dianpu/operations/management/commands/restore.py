@@ -5,7 +5,7 @@ it was. A store that has data is overwritten only with --yes."""
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from dianpu.operations import archive
+from dianpu.operations import archive, services
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             return tqdm(files, desc="media", unit="file", disable=not files, file=self.stderr._out)
 
         try:
-            result = archive.restore(file, overwrite=yes, progress=progress)
+            result = services.restore_backup(file, overwrite=yes, progress=progress)
         except archive.BackupError as exc:
             raise CommandError(f"{exc.code}: {exc.detail}") from exc
         manifest = result["manifest"]
