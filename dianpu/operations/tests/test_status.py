@@ -121,3 +121,27 @@ def test_periodic_jobs_record_their_runs_through_the_signal_handler():
 
     Heartbeat.objects.update(seen_at=old)
     assert "worker_silent" in queries.get_status()["problems"]
+
+
+def test_the_scheduled_backup_and_restore_check_run_from_the_worker_and_show_on_the_status_page(settings, tmp_path,
+                                                                                                 monkeypatch):
+    from dianpu.operations import archive
+    from dianpu.operations.tasks import nightly_backup, restore_check
+
+    settings.BACKUP_DIR = tmp_path
+    nightly_backup()
+    restore_check()
+    status = queries.get_status()
+    assert status["backup"]["last"]["status"] == "ok" and status["restore_check"]["status"] == "ok"
+    assert not {"no_recent_backup", "backup_failed:disk_full"} & set(status["problems"])
+    assert len(list(tmp_path.glob("dianpu-*.tar.gz"))) == 1
+
+    def full_disk(partial):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive, "_open_archive", full_disk)
+    nightly_backup()  # the job fails (huey records the error; inline it does not raise here)
+    status = queries.get_status()
+    assert "backup_failed:disk_full" in status["problems"]
+    assert JobRun.objects.get(name__endswith="nightly_backup").failures == 1
+    assert not list(tmp_path.glob("*.partial"))
