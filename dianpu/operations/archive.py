@@ -40,6 +40,7 @@ class BackupError(DomainError):
     status = 409
 
     def __init__(self, code: str, **params):
+        self.params = {k: str(v) for k, v in params.items()}
         super().__init__(str(MESSAGES[code]) % params if params else str(MESSAGES[code]), code=code)
 
 

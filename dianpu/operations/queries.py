@@ -54,12 +54,26 @@ def queue_depth() -> int | None:
         return None
 
 
+def _error_text(run: BackupRun) -> str:
+    """The run's error in the reader's language when its code is ours (the stored text is in the
+    language of whoever ran it)."""
+    from .messages import MESSAGES
+
+    if run.error_code in MESSAGES:
+        try:
+            return str(MESSAGES[run.error_code]) % (run.summary.get("error_params") or {}) \
+                if "%(" in str(MESSAGES[run.error_code]) else str(MESSAGES[run.error_code])
+        except (KeyError, TypeError, ValueError):
+            return run.error
+    return run.error
+
+
 def _run_dict(run: BackupRun | None) -> dict | None:
     if run is None:
         return None
     return {"status": run.status, "started_at": run.started_at.isoformat(),
             "finished_at": run.finished_at.isoformat() if run.finished_at else None, "path": run.path,
-            "size_bytes": run.size_bytes, "error_code": run.error_code, "error": run.error, "offsite": run.offsite,
+            "size_bytes": run.size_bytes, "error_code": run.error_code, "error": _error_text(run), "offsite": run.offsite,
             "summary": run.summary}
 
 

@@ -39,7 +39,8 @@ def take_backup(output: Path | None = None, *, progress=None, offsite: bool = Tr
         manifest = archive.create_backup(output, progress=progress)
     except archive.BackupError as exc:
         BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.FAILED, finished_at=clock.now(),
-                                                   error_code=exc.code, error=str(exc.detail))
+                                                   error_code=exc.code, error=str(exc.detail),
+                                                   summary={"error_params": exc.params})
         log.error("backup failed", extra={"code": exc.code, "path": str(output)})
         raise
     summary = {"rows": sum(manifest["row_counts"].values()), "tables": len(manifest["row_counts"]),
@@ -130,7 +131,8 @@ def run_restore_check(path: Path | None = None) -> BackupRun:
                 error="" if ok else f"{result['count_differences']} ledger={result['ledger_checksum_matches']}"[:2000])
         except archive.BackupError as exc:
             BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.FAILED, finished_at=clock.now(),
-                                                       error_code=exc.code, error=str(exc.detail))
+                                                       error_code=exc.code, error=str(exc.detail),
+                                                       summary={"error_params": exc.params})
     run.refresh_from_db()
     return run
 

@@ -40,7 +40,8 @@ def test_the_status_json_is_the_owners_and_says_what_is_wrong(staff_api):
 
 def test_the_status_page_shows_the_last_backup_failure_and_the_slowest_pages(client, staff):
     BackupRun.objects.create(kind="backup", status="failed", started_at=clock.now(), error_code="disk_full",
-                             error="磁盘空间不足，备份未完成")
+                             error="磁盘空间不足，备份未完成（/srv/backups），未完成的文件已删除。",
+                             summary={"error_params": {"path": "/srv/backups"}})
     minute = clock.now().replace(second=0, microsecond=0)
     RequestStat.objects.create(minute=minute, route="storefront:product", status_class="2xx", count=9, total_ms=900,
                                max_ms=450)
@@ -50,6 +51,11 @@ def test_the_status_page_shows_the_last_backup_failure_and_the_slowest_pages(cli
     page = client.get("/console/status/").content.decode()
     assert "磁盘空间不足，备份未完成" in page and "storefront:product" in page and "450.0" in page
     assert "10.0%" in page  # 1 server error in 10 requests
+    client.cookies["dianpu_language"] = "en"
+    page = client.get("/console/status/").content.decode()
+    assert "System status" in page and "Not enough disk space: the backup was not completed (/srv/backups)" in page
+    assert "Slowest pages" in page and "Last restore check" in page
+    del client.cookies["dianpu_language"]
     client.force_login(staff("operator"))
     assert client.get("/console/status/").status_code == 403
 
