@@ -66,6 +66,8 @@ def stop(server):
         server.kill()
 
 
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="SQLite processes only: runs in the suite's SQLite run (test_backup.py restores PostgreSQL)")
 def test_backup_while_serving_checkouts_then_restore_into_an_empty_data_dir_and_serve_it(tmp_path):
     live, restored = environment(tmp_path / "live"), environment(tmp_path / "restored")
     subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=live, check=True, timeout=300)

@@ -2,6 +2,7 @@
 different ports and two `dianpu worker`, both running the scheduler (docs/deploy/). Buyers race
 for the last unit through both servers; every scheduled job runs once per scheduled minute.
 
+It runs once per suite: in the PostgreSQL run (or anywhere with DIANPU_TEST_SEVERAL_MACHINES=1).
 Skipped, with the reason, when PostgreSQL or Redis does not answer on this machine."""
 
 import http.client
@@ -46,6 +47,8 @@ def request(port, method, path, body=None):
 
 @pytest.fixture(scope="module")
 def machines(tmp_path_factory):
+    if not (os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get("DIANPU_TEST_SEVERAL_MACHINES")):
+        pytest.skip("runs in the suite's PostgreSQL run (DATABASE_URL=postgresql://…) or with DIANPU_TEST_SEVERAL_MACHINES=1")
     try:
         import psycopg
         import redis
