@@ -19,7 +19,10 @@ import pytest
 
 pytestmark = [pytest.mark.several_machines]
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
-PG = os.environ.get("DIANPU_TEST_PG_ADMIN", "postgresql://root@127.0.0.1:5432/postgres")
+# The server the suite's PostgreSQL run uses (its maintenance database), or the local one.
+_SUITE_DB = os.environ.get("DATABASE_URL", "")
+PG = os.environ.get("DIANPU_TEST_PG_ADMIN") or (
+    _SUITE_DB.rsplit("/", 1)[0] + "/postgres" if _SUITE_DB.startswith("postgres") else "postgresql://root@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("DIANPU_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 ADDRESS = {"name": "张三", "phone": "13800138000", "country": "CN", "province": "上海市", "city": "上海市",
            "district": "黄浦区", "line1": "南京东路 100 号", "postcode": "200001"}
