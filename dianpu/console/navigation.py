@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
+    Section("status", pgettext_lazy("console section", "运行状态"), "console:operations:status", roles.VIEW_OPERATIONS),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
@@ -49,7 +50,8 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
-                      "knowledge": "knowledge"}
+                      "knowledge": "knowledge",
+                      "operations": "status"}
 
 
 def section_of(namespaces: list[str]) -> str:

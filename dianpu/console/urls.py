@@ -46,4 +46,5 @@ urlpatterns = [
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),
+    path("status/", include("dianpu.operations.console.urls")),
 ]

@@ -179,6 +179,8 @@ API_ACCESS: dict[str, str] = {
     "POST /api/v1/support/bot": "everyone",
     "POST /api/v1/support/bot/answers/{answer_id}/rating": "everyone",
     "PUT /api/v1/knowledge/articles/{article_id}": "owner operator agent",
+    # operations (issue 19): the status JSON, the owner only
+    "GET /api/v1/status": "owner",
     # customers (issue 14): staff who serve or market to customers; export/erase the owner only
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     "GET /api/v1/customers": "owner operator marketing agent",
@@ -239,6 +241,8 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:knowledge:article-list": "staff",
     "console:knowledge:article-publish": "owner operator agent",
     "console:knowledge:bot-log": "owner operator agent",
+    "console:operations:link-report": "owner",
+    "console:operations:status": "owner",
     "console:shop:settings": "owner",
     "console:catalog:import-cancel": "owner operator",
     "console:customers:customer-detail": "owner operator marketing agent",

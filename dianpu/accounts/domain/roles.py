@@ -47,6 +47,8 @@ MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
 # Writing and publishing help articles and internal notes, reading the bot log (reading articles: any staff).
 MANAGE_KNOWLEDGE = "knowledge.manage_articles"
+# The status page, its JSON and the storefront link report: the owner only.
+VIEW_OPERATIONS = "operations.view_operations_status"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -56,7 +58,7 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
-    MANAGE_SHOP, MONITOR_COMPETITORS,
+    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_OPERATIONS,
     MANAGE_KNOWLEDGE,
 )
 
