@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from dianpu.core import clock
 from dianpu.orders.models import Order
@@ -78,7 +78,7 @@ def list_listings(channel: Channel, *, unmapped_only: bool = False):
     rows = ChannelListing.objects.filter(channel=channel).select_related("variant")
     if unmapped_only:
         rows = rows.filter(variant__isnull=True)
-    return rows.order_by("variant__isnull", "external_sku", "id")[:MAX_LISTINGS]
+    return rows.order_by(F("variant_id").asc(nulls_first=True), "external_sku", "id")[:MAX_LISTINGS]
 
 
 def list_intakes(channel: Channel, *, problems_only: bool = False):

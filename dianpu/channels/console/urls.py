@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import channels, views
 
 app_name = "channels"
 urlpatterns = [
+    path("", channels.channel_list, name="channel-list"),
+    path("<int:channel_id>/", channels.channel_detail, name="channel-detail"),
     path("import/", views.import_orders, name="order-import"),
     path("export/tracking.csv", views.export_tracking, name="tracking-export"),
 ]
