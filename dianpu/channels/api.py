@@ -13,7 +13,7 @@ from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.core.uploads import read_upload
 
-from . import queries, services, sync
+from . import files, queries, services, sync
 from .messages import MESSAGES
 
 router = Router(tags=["channels"], auth=StaffToken())
@@ -206,6 +206,61 @@ def retry_channel_order(request, channel_id: int, intake_id: int):
     sync.get_channel(channel_id)
     return {"outcome": sync.retry_intake(actor=request.auth, intake_id=intake_id, channel_id=channel_id,
                                          ip_address=client_ip(request))}
+
+
+class ListingImportOut(Schema):
+    mapped: int
+    unmapped: int
+    rows: int
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX if fmt == "xlsx" else "text/csv; charset=gb18030")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@router.post("/channels/{channel_id}/listing-files", response={200: ListingImportOut, 404: Problem, 409: Problem, 422: Problem},
+             summary="Taobao/JD/Pinduoduo: the seller centre's goods export (CSV in UTF-8 or GBK, or XLSX), "
+                     "one row per SKU, mapped to ours by 商家编码; 422 names missing columns")
+def import_listing_file(request, channel_id: int, file: File[UploadedFile]):
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    channel = sync.get_channel(channel_id)
+    result = files.import_listings(channel=channel, content=read_upload(file, services.UPLOAD_LIMITS),
+                                   filename=file.name or "listings.csv", actor=request.auth, ip_address=client_ip(request))
+    return {"mapped": result.mapped, "unmapped": result.unmapped, "rows": result.rows}
+
+
+@router.get("/channels/{channel_id}/stock-file", response={200: None, 404: Problem, 409: Problem, 422: Problem},
+            summary="Taobao/JD/Pinduoduo: the stock update file (GBK CSV or XLSX) with every mapped SKU's figure")
+def export_stock_file(request, channel_id: int, format: str = "csv"):  # noqa: A002 (the query parameter's name)
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    channel = sync.get_channel(channel_id)
+    return _download(files.export_stock(channel=channel, fmt=format, actor=request.auth), format,
+                     f"{channel.kind}-stock")
+
+
+@router.post("/channels/{channel_id}/order-files", response={200: ImportOut, 404: Problem, 409: Problem, 422: Problem},
+             summary="Taobao/JD/Pinduoduo: the seller centre's order export (GBK CSV or XLSX), placed as orders of "
+                     "this channel, all or nothing; orders already taken are skipped")
+def import_order_file(request, channel_id: int, file: File[UploadedFile], shipping_method: Form[str] = "standard"):
+    require_perm(request.auth, roles.MANAGE_CHANNELS, roles.IMPORT_CHANNEL_ORDERS)
+    channel = sync.get_channel(channel_id)
+    result = files.import_orders(channel=channel, content=read_upload(file, services.UPLOAD_LIMITS),
+                                 filename=file.name or "orders.csv", actor=request.auth,
+                                 shipping_method=shipping_method, ip_address=client_ip(request))
+    return {"created": result.created, "skipped": result.skipped, "rows": result.rows}
+
+
+@router.get("/channels/{channel_id}/shipping-file", response={200: None, 404: Problem, 409: Problem, 422: Problem},
+            summary="Taobao/JD/Pinduoduo: the batch shipping file (platform order number, carrier, tracking number)")
+def export_shipping_file(request, channel_id: int, format: str = "csv"):  # noqa: A002
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    channel = sync.get_channel(channel_id)
+    return _download(files.export_shipping(channel=channel, fmt=format), format, f"{channel.kind}-shipping")
 
 
 @router.post("/channels/{channel_id}/webhooks/shopify", auth=None,
