@@ -32,6 +32,7 @@ from .models import Channel, ChannelListing
 
 CENTRES = {c.code: c for c in (taobao.CENTRE, jd.CENTRE, pdd.CENTRE)}
 FORMATS = ("csv", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 50_000
 
 
@@ -96,7 +97,7 @@ def export_stock(*, channel: Channel, fmt: str = "csv", actor=None) -> bytes:
                                     share_percent=channel.stock_share_percent)
         figures[lst.pk] = quantity
         rows.append({"sku_id": lst.external_variant_id, "sku": lst.external_sku, "stock": quantity})
-    data = _file(Table("stock", f"{centre.name} 库存", [Column("sku_id", sku_id), Column("sku", sku),
+    data = _file(Table("stock", "库存", [Column("sku_id", sku_id), Column("sku", sku),
                                                         Column("stock", stock, numeric=True)], rows), fmt)
     now = clock.now()
     with transaction.atomic():
@@ -130,5 +131,5 @@ def export_shipping(*, channel: Channel, fmt: str = "csv", since=None) -> bytes:
         rows.append({"number": o.channel_order_number, "carrier": carrier.name if carrier else o.carrier,
                      "tracking": o.tracking_number})
     number, company, tracking = centre.shipping_header
-    return _file(Table("shipping", f"{centre.name} 发货", [Column("number", number), Column("carrier", company),
+    return _file(Table("shipping", "发货", [Column("number", number), Column("carrier", company),
                                                          Column("tracking", tracking)], rows), fmt)

@@ -254,6 +254,7 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:catalog:seo-audit": "staff",
     "console:channels:channel-list": "owner operator",
     "console:channels:channel-detail": "owner operator",
+    "console:channels:channel-download": "owner operator",
     "console:channels:order-import": "owner operator",
     "console:channels:tracking-export": "owner operator",
     "console:fulfillment:batch-ship": "owner warehouse",

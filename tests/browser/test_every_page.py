@@ -127,8 +127,9 @@ def _path_parameters() -> dict[str, dict]:
     customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["customers:customer-detail"] = {"pk": customer}
     parameters["customers:customer-export"] = {"pk": customer}
-    parameters["channels:channel-detail"] = {
-        "channel_id": Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    channel = Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["channels:channel-detail"] = {"channel_id": channel}
+    parameters["channels:channel-download"] = {"channel_id": channel}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters

@@ -149,3 +149,24 @@ def test_the_files_through_the_api(ours):
                                   access_token="t", webhook_secret="w", location_id="1")
     response = Client().get(f"/api/v1/channels/{shopify.pk}/stock-file", **headers)
     assert response.status_code == 409 and response.json()["code"] == "channel_not_file_based"
+
+
+def test_the_channel_pages_connect_upload_and_download(ours):
+    page = Client()
+    page.force_login(make_staff("operator"))
+    response = page.post("/console/channels/", {"kind": "taobao", "name": "淘宝旗舰店", "stock_buffer": "0",
+                                                "stock_share_percent": "100"})
+    shop = sync.get_channel(response.url.rstrip("/").rsplit("/", 1)[-1])
+    upload = io.BytesIO(gbk_csv(TAOBAO_GOODS, [["6001", "T恤", "5001", "TEE-S", "3"]]))
+    upload.name = "goods.csv"
+    page.post(f"/console/channels/{shop.pk}/", {"action": "listings_file", "file": upload})
+    listing_page = page.get(f"/console/channels/{shop.pk}/").content.decode()
+    assert "TEE-S" in listing_page
+    assert ChannelListing.objects.get(channel=shop).variant.sku == "TEE-S"
+    missing = io.BytesIO(gbk_csv(["订单编号"], [["T1"]]))
+    missing.name = "orders.csv"
+    followed = page.post(f"/console/channels/{shop.pk}/", {"action": "orders_file", "file": missing}, follow=True)
+    assert "商家编码" in followed.content.decode() and not Order.objects.exists()
+    download = page.get(f"/console/channels/{shop.pk}/download/?file=stock&format=csv")
+    assert download.status_code == 200 and read_gbk(download.content)[1] == ["5001", "TEE-S", "10"]
+    assert page.get(f"/console/channels/{shop.pk}/download/?file=shipping&format=xlsx").status_code == 200
