@@ -35,7 +35,6 @@ from .models import Channel, ChannelListing, ChannelOrderIntake
 
 PUSH_BATCH = 500
 MAX_WEBHOOK_BYTES = 2_000_000
-SHOPIFY_ERRORS = ("auth_failed", "rate_limited", "unavailable", "missing", "rejected", "bad_response")
 
 
 @dataclass(frozen=True)
