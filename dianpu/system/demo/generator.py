@@ -186,7 +186,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     phases = {}
     try:
         for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "stock_summaries"):
+                      "competitors", "channels", "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -404,6 +404,14 @@ class _DemoBuild:
         from .competitors import Competitors
 
         self.back_office_counts.update(Competitors(self._rng("competitors"), as_of=self.as_of).run())
+
+    def channels(self) -> None:
+        """A Shopify and a Taobao channel with mapped listings and some orders, through the channels services."""
+        from .channels import Channels
+        from .operations import seeded_numbers
+
+        with seeded_numbers(self._rng("channel-numbers")):
+            self.back_office_counts.update(Channels(self._rng("channels"), as_of=self.as_of).run())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
