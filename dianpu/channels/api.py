@@ -133,7 +133,7 @@ class ChannelOrderList(Schema):
     items: list[ChannelOrderOut]
 
 
-class WebhookOut(Schema):
+class ChannelOutcomeOut(Schema):
     outcome: str
 
 
@@ -199,7 +199,7 @@ def list_channel_orders(request, channel_id: int, problems: bool = False):
                       for r in rows]}
 
 
-@router.post("/channels/{channel_id}/orders/{intake_id}/retry", response={200: WebhookOut, 404: Problem},
+@router.post("/channels/{channel_id}/orders/{intake_id}/retry", response={200: ChannelOutcomeOut, 404: Problem},
              summary="Try a held channel order again (after mapping its SKU or receiving stock)")
 def retry_channel_order(request, channel_id: int, intake_id: int):
     require_perm(request.auth, roles.MANAGE_CHANNELS)
@@ -264,7 +264,7 @@ def export_shipping_file(request, channel_id: int, format: str = "csv"):  # noqa
 
 
 @router.post("/channels/{channel_id}/webhooks/shopify", auth=None,
-             response={200: WebhookOut, 400: Problem, 401: Problem, 413: Problem},
+             response={200: ChannelOutcomeOut, 400: Problem, 401: Problem, 413: Problem},
              summary="Shopify webhooks as Shopify sends them (X-Shopify-Hmac-Sha256 over the raw body, "
                      "X-Shopify-Topic): orders/create places one order; the same order again creates nothing")
 def shopify_webhook(request, channel_id: str):
