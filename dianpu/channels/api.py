@@ -208,6 +208,46 @@ def retry_channel_order(request, channel_id: int, intake_id: int):
                                          ip_address=client_ip(request))}
 
 
+class ListingMapIn(Schema):
+    sku: str = ""
+
+
+class ListingOut(Schema):
+    id: int
+    external_sku: str
+    external_variant_id: str
+    title: str
+    sku: str
+    pushed_quantity: int | None
+    push_pending: bool
+
+
+def _listing(lst) -> dict:
+    return {"id": lst.pk, "external_sku": lst.external_sku, "external_variant_id": lst.external_variant_id,
+            "title": lst.title, "sku": lst.variant.sku if lst.variant_id else "", "pushed_quantity": lst.pushed_quantity,
+            "push_pending": lst.push_pending}
+
+
+class ListingList(Schema):
+    items: list[ListingOut]
+
+
+@router.get("/channels/{channel_id}/listings", response={200: ListingList, 404: Problem},
+            summary="The channel's SKUs (first 500, unmapped first) with our SKU each maps to and the figure last pushed")
+def list_channel_listings(request, channel_id: int, unmapped: bool = False):
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    return {"items": [_listing(lst) for lst in queries.list_listings(sync.get_channel(channel_id),
+                                                                     unmapped_only=unmapped)]}
+
+
+@router.post("/channels/{channel_id}/listings/{listing_id}/map", response={200: ListingOut, 404: Problem, 422: Problem},
+             summary="Map one of the channel's SKUs to one of ours by hand (sku), or unmap it (empty sku)")
+def map_channel_listing(request, channel_id: int, listing_id: int, payload: ListingMapIn):
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    return _listing(sync.map_listing(actor=request.auth, channel=sync.get_channel(channel_id), listing_id=listing_id,
+                                     sku=payload.sku, ip_address=client_ip(request)))
+
+
 class ListingImportOut(Schema):
     mapped: int
     unmapped: int

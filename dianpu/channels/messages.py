@@ -39,6 +39,7 @@ MESSAGES = {
     "payload_invalid": _("Webhook 内容无法识别。"),
     "order_has_no_lines": _("平台订单没有商品行。"),
     "intake_not_found": _("平台订单记录不存在。"),
+    "listing_not_found": _("渠道商品不存在。"),
     "channel_not_file_based": _("这个渠道不是通过卖家中心文件对接的。"),
     "format_unknown": _("文件格式必须是 csv 或 xlsx。"),
     "listing_file_empty": _("文件中没有商品。"),

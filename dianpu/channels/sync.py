@@ -194,6 +194,28 @@ def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None)
     return SyncResult(mapped=mapped, pushed=pushed, unmapped=unmapped, failed=failed)
 
 
+def map_listing(*, actor, channel: Channel, listing_id, sku: str, ip_address=None) -> ChannelListing:
+    """Map one of the channel's SKUs to one of ours by hand (its SKU differs from ours), or unmap it
+    with an empty `sku`; the figure is pushed again."""
+    listing = ChannelListing.objects.filter(pk=listing_id, channel=channel).first() \
+        if str(listing_id).isdigit() else None
+    if listing is None:
+        raise NotFoundError(MESSAGES["listing_not_found"], code="listing_not_found")
+    sku = (sku or "").strip()
+    variant = None
+    if sku:
+        variant = get_variants_by_sku([sku]).get(sku)
+        if variant is None:
+            raise ValidationFailed({"sku": str(MESSAGES["sku_unknown"])}, codes={"sku": "sku_unknown"})
+    before = listing.variant.sku if listing.variant_id else ""
+    with transaction.atomic():
+        ChannelListing.objects.filter(pk=listing.pk).update(variant=variant, push_pending=variant is not None)
+        record_audit(actor=actor, action="channel.listing_mapped", obj=channel, object_repr=listing.external_sku,
+                     ip_address=ip_address, changes={"sku": (before, sku)})
+    listing.refresh_from_db()
+    return listing
+
+
 def _push_listings(channel: Channel, listing_ids: list[int]) -> tuple[int, int, ShopifyError | None]:
     """Claim each listing (push_pending True → False, one statement), push its figure, record it.
     A failed push leaves the listing pending for the next sweep."""
@@ -324,9 +346,12 @@ def _place(intake: ChannelOrderIntake) -> str:
 
 
 def _mark(intake, state, *, order_number="", code="", problem=""):
-    ChannelOrderIntake.objects.filter(pk=intake.pk).update(state=state, order_number=order_number or "",
-                                                           problem_code=code, problem=problem[:500],
-                                                           updated_at=clock.now())
+    fields = {"state": state, "order_number": order_number or "", "problem_code": code, "problem": problem[:500],
+              "updated_at": clock.now()}
+    if state == ChannelOrderIntake.State.CREATED:
+        # the order holds the buyer's details now: the platform's copy (names, addresses) is not kept
+        fields["payload"] = {k: intake.payload.get(k) for k in ("id", "name", "created_at") if k in intake.payload}
+    ChannelOrderIntake.objects.filter(pk=intake.pk).update(**fields)
 
 
 def _hold(intake: ChannelOrderIntake, code: str, value: str) -> str:

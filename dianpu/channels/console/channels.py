@@ -87,6 +87,13 @@ def channel_detail(request, channel_id: int):
                                                  actor=request.user, ip_address=client_ip(request))
                     messages.success(request, _("已导入 %(created)s 个新订单，跳过 %(skipped)s 个已导入的订单。") % {
                         "created": len(result.created), "skipped": len(result.skipped)})
+            elif action == "map":
+                listing = sync.map_listing(actor=request.user, channel=channel,
+                                           listing_id=request.POST.get("listing_id", ""),
+                                           sku=request.POST.get("sku", ""), ip_address=client_ip(request))
+                messages.success(request, _("已对应：%(theirs)s → %(ours)s") % {
+                    "theirs": listing.external_sku or listing.external_variant_id,
+                    "ours": listing.variant.sku if listing.variant_id else "—"})
             elif action == "retry":
                 outcome = sync.retry_intake(actor=request.user, intake_id=request.POST.get("intake_id", ""),
                                             channel_id=channel.pk, ip_address=client_ip(request))

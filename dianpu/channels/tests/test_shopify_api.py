@@ -164,6 +164,8 @@ def test_orders_create_places_one_order_reserving_stock_and_a_replay_creates_not
     assert response.status_code == 200 and response.json() == {"outcome": "created"}
     order = Order.objects.get(channel=str(channel_id))
     assert order.channel_order_number == "#1001" and order.is_paid
+    assert order.ship_name == "Jon Snow" and order.ship_city == "上海"
+    assert "shipping_address" not in ChannelOrderIntake.objects.get().payload  # the order holds it now
     assert StockLevel.objects.get(variant__sku="TEE-M").reserved == 2
     assert deliver(channel_id, shopify_order(quantity=2)).json() == {"outcome": "duplicate"}
     assert Order.objects.filter(channel=str(channel_id)).count() == 1
@@ -193,8 +195,14 @@ def test_an_unknown_sku_is_held_with_a_clear_problem_and_placed_on_retry_once_ma
     assert "NOT-OURS" in held[0]["problem"]
     # the operator maps the channel's variant to one of ours, then retries
     Client().post(f"/api/v1/channels/{channel_id}/sync", **headers)
-    ChannelListing.objects.filter(external_variant_id="31").update(
-        variant=StockLevel.objects.get(variant__sku="CAP").variant)
+    unmapped = Client().get(f"/api/v1/channels/{channel_id}/listings?unmapped=true", **headers).json()["items"]
+    assert [u["external_sku"] for u in unmapped] == ["NOT-OURS"]
+    refused = Client().post(f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map", {"sku": "NOPE"},
+                            content_type="application/json", **headers)
+    assert refused.status_code == 422 and ChannelListing.objects.get(external_sku="NOT-OURS").variant is None
+    mapped = Client().post(f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map", {"sku": "CAP"},
+                           content_type="application/json", **headers)
+    assert mapped.status_code == 200 and mapped.json()["sku"] == "CAP"
     response = Client().post(f"/api/v1/channels/{channel_id}/orders/{held[0]['id']}/retry", **headers)
     assert response.json() == {"outcome": "created"}
     assert Order.objects.get().lines.get().sku == "CAP"
