@@ -26,6 +26,7 @@ class FakeShopify:
         self.fail_next: list[tuple[int, dict]] = []  # (status, headers) answered before the real answer
         self.lock = threading.Lock()
         self.base = ""
+        self.calls_in_bucket = 0  # answered in X-Shopify-Shop-Api-Call-Limit (of 40)
 
     def add_product(self, pid: int, title: str, variants: list[tuple[int, str, int]]):
         """variants: (variant id, sku, inventory item id)."""
@@ -85,6 +86,8 @@ def running(shop: FakeShopify):
             self.send_header("Content-Length", str(len(raw)))
             for k, v in headers.items():
                 self.send_header(k, v)
+            if status < 400:
+                self.send_header("X-Shopify-Shop-Api-Call-Limit", f"{shop.calls_in_bucket}/40")
             self.end_headers()
             self.wfile.write(raw)
 

@@ -10,7 +10,7 @@ from django.test import Client
 from dianpu.catalog.tests.builders import make_product
 from dianpu.channels import handlers, sync
 from dianpu.channels.connectors.shopify_api import (
-    next_page_info, order_from_payload, retry_wait, sign_webhook, verify_webhook,
+    bucket_pause, next_page_info, order_from_payload, retry_wait, sign_webhook, verify_webhook,
 )
 from dianpu.channels.domain.stock import channel_quantity, mask_secret
 from dianpu.channels.models import ChannelListing
@@ -30,6 +30,11 @@ def test_retry_waits_honour_retry_after_capped_and_back_off_on_5xx():
     assert retry_wait(429, "3600", 0) == 30.0
     assert retry_wait(429, "soon", 0) == 2.0
     assert [retry_wait(500, "", a) for a in range(4)] == [0.5, 1.0, 2.0, 4.0]
+
+
+def test_the_client_slows_down_when_shopifys_call_bucket_is_nearly_full():
+    assert bucket_pause("39/40") == 0.5 and bucket_pause("32/40") == 0.5
+    assert bucket_pause("10/40") == 0.0 and bucket_pause("") == 0.0 and bucket_pause("x/y") == 0.0
 
 
 @pytest.mark.parametrize("available, buffer, share, told", [

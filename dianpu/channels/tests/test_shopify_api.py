@@ -112,6 +112,14 @@ def test_a_429_is_retried_after_its_retry_after_and_a_500_with_backoff(shop, our
     assert waits == [2.0, 1.0, 2.0]  # Retry-After, then 0.5 s doubling (third attempt: 1 s, fourth: 2 s)
 
 
+def test_a_nearly_full_call_bucket_slows_the_client_down(shop, ours, waits):
+    headers = auth()
+    channel_id = connect(shop, headers)
+    shop.calls_in_bucket = 38
+    assert Client().post(f"/api/v1/channels/{channel_id}/sync", **headers).json()["pushed"] == 3
+    assert waits and set(waits) == {0.5}
+
+
 def test_a_platform_that_stays_down_is_a_clear_error_on_the_channel_and_nothing_is_pushed(shop, ours, waits):
     headers = auth()
     channel_id = connect(shop, headers)
