@@ -97,3 +97,13 @@ def test_a_webhook_body_too_large_is_refused_before_it_is_read():
     response = Client().post(f"/api/v1/channels/{channel.pk}/webhooks/shopify", body, content_type="application/json",
                              HTTP_X_SHOPIFY_HMAC_SHA256=sign_webhook(body, "w"), HTTP_X_SHOPIFY_TOPIC="orders/create")
     assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
+
+
+def test_the_worker_sweeps_flagged_stock_every_minute_and_polls_orders_every_ten():
+    from datetime import datetime
+
+    from dianpu.channels.tasks import poll_channel_orders, sweep_channel_stock
+
+    minutes = [datetime(2026, 12, 7, 10, m) for m in range(60)]
+    assert all(sweep_channel_stock.validate_datetime(m) for m in minutes)
+    assert sum(poll_channel_orders.validate_datetime(m) for m in minutes) == 6
