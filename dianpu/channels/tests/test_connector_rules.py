@@ -105,5 +105,5 @@ def test_the_worker_sweeps_flagged_stock_every_minute_and_polls_orders_every_ten
     from dianpu.channels.tasks import poll_channel_orders, sweep_channel_stock
 
     minutes = [datetime(2026, 12, 7, 10, m) for m in range(60)]
-    assert all(sweep_channel_stock.validate_datetime(m) for m in minutes)
-    assert sum(poll_channel_orders.validate_datetime(m) for m in minutes) == 6
+    assert all(sweep_channel_stock.task_class().validate_datetime(m) for m in minutes)
+    assert sum(poll_channel_orders.task_class().validate_datetime(m) for m in minutes) == 6
