@@ -157,6 +157,7 @@ HANDLERS: list[tuple[type, str]] = [
     (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
     (StockChanged, "dianpu.channels.handlers.on_stock_changed"),
     (OrderTransitioned, "dianpu.channels.handlers.on_order_transitioned"),
+    (CustomerErased, "dianpu.channels.handlers.on_customer_erased"),
 ]
 
 HANDLER_MODULES = ("dianpu.analytics.handlers",)

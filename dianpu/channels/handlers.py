@@ -46,3 +46,12 @@ def on_order_transitioned(event) -> None:
     if not channel.isdigit():  # web orders and file imports: nothing to send back
         return
     transaction.on_commit(lambda: push_channel_tracking(order_id))
+
+
+def on_customer_erased(event) -> None:
+    """A held channel order keeps the platform's copy of the buyer (for a retry): erased with them."""
+    from .models import ChannelOrderIntake
+
+    for intake in ChannelOrderIntake.objects.filter(payload__email__iexact=event.email).only("id", "payload"):
+        kept = {k: intake.payload.get(k) for k in ("id", "name", "created_at") if k in intake.payload}
+        ChannelOrderIntake.objects.filter(pk=intake.pk).update(payload=kept)

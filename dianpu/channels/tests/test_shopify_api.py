@@ -288,3 +288,15 @@ def test_tracking_goes_back_to_the_shopify_order_when_shipped(shop, ours, django
     sent = shop.fulfillments[0]
     assert sent["tracking_info"]["number"] == "SF1234567890123"
     assert sent["line_items_by_fulfillment_order"] == [{"fulfillment_order_id": 7770}]
+
+
+def test_a_held_order_forgets_the_buyer_when_they_are_erased(shop, ours):
+    from dianpu import events
+    from dianpu.core import clock
+
+    channel_id = connect(shop, auth())
+    deliver(channel_id, shopify_order(sku="NOT-OURS"))
+    events.publish(events.CustomerErased(customer_id=0, email="JON@example.com", placeholder="erased@invalid",
+                                         erased_at=clock.now()))
+    payload = ChannelOrderIntake.objects.get().payload
+    assert payload == {"id": 820982911946154508, "name": "#1001", "created_at": "2026-12-07T10:00:00-05:00"}
