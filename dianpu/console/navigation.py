@@ -36,6 +36,8 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_ANALYTICS),
     Section("customers", pgettext_lazy("console section", "客户"), "console:customers:customer-list",
             roles.VIEW_CUSTOMERS),
+    Section("channels", pgettext_lazy("console section", "销售渠道"), "console:channels:channel-list",
+            roles.MANAGE_CHANNELS),
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
     Section("knowledge", pgettext_lazy("console section", "知识库"), "console:knowledge:article-list", None),
@@ -47,7 +49,7 @@ SECTIONS: tuple[Section, ...] = (
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
-                      "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
+                      "fulfillment": "fulfillment", "channels": "channels", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
                       "knowledge": "knowledge",

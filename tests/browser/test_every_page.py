@@ -120,12 +120,16 @@ def _path_parameters() -> dict[str, dict]:
     parameters["promotions:batch-codes"] = {"pk": CouponBatch.objects.values_list("pk", flat=True).first() or 999_999}
     parameters["analytics:report-file"] = {"pk": report or 999_999, "fmt": "xlsx"}
     parameters["catalog:import-cancel"] = {"job_id": job or 999_999}
+    from dianpu.channels.models import Channel
     from dianpu.competitors.models import CompetitorProduct
     from dianpu.customers.models import Customer
 
     customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["customers:customer-detail"] = {"pk": customer}
     parameters["customers:customer-export"] = {"pk": customer}
+    channel = Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["channels:channel-detail"] = {"channel_id": channel}
+    parameters["channels:channel-download"] = {"channel_id": channel}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     parameters["accounts:token-revoke"] = {"token_id": 999_999}

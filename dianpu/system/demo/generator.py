@@ -187,7 +187,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     phases = {}
     try:
         for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "knowledge", "stock_summaries"):
+                      "competitors", "knowledge", "channels", "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -411,6 +411,14 @@ class _DemoBuild:
         from .knowledge import Knowledge
 
         self.back_office_counts.update(Knowledge(self._rng("knowledge")).run())
+
+    def channels(self) -> None:
+        """A Shopify and a Taobao channel with mapped listings and some orders, through the channels services."""
+        from .channels import Channels
+        from .operations import seeded_numbers
+
+        with seeded_numbers(self._rng("channel-numbers")):
+            self.back_office_counts.update(Channels(self._rng("channels"), as_of=self.as_of).run())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]
