@@ -22,6 +22,8 @@ from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.inventory.api import router as inventory_router
 from dianpu.marketing.api import router as marketing_router
 from dianpu.competitors.api import router as competitors_router
+from dianpu.design.api import router as design_router
+from dianpu.teamwork.api import router as teamwork_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
@@ -172,5 +174,7 @@ api.add_router("/", purchasing_router)
 api.add_router("/", promotions_router)
 api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
+api.add_router("/", design_router)
+api.add_router("/", teamwork_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)

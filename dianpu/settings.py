@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "dianpu.marketing",
     "dianpu.analytics",
     "dianpu.competitors",
+    "dianpu.design",
+    "dianpu.teamwork",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

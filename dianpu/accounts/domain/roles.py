@@ -45,6 +45,10 @@ VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmask
 MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
+MANAGE_BRIEFS = "design.manage_briefs"  # brief the designer, approve, put images on products
+WORK_ON_BRIEFS = "design.work_on_briefs"  # see briefs (a designer: their own) and upload drafts
+RUN_EXPERIMENTS = "design.run_experiments"  # main-image A/B tests
+MANAGE_TEAM = "teamwork.manage_team"  # routine templates, everyone's routines and tasks, training documents
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -54,7 +58,7 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
-    MANAGE_SHOP, MONITOR_COMPETITORS,
+    MANAGE_SHOP, MONITOR_COMPETITORS, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
 )
 
 
@@ -73,7 +77,7 @@ ROLES: tuple[Role, ...] = (
         VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
         MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
         VIEW_PURCHASING, MANAGE_PURCHASING, VIEW_ANALYTICS, VIEW_CUSTOMERS,
-        MONITOR_COMPETITORS,
+        MONITOR_COMPETITORS, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
@@ -95,6 +99,6 @@ ROLES: tuple[Role, ...] = (
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.
-    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT})),
+    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT, WORK_ON_BRIEFS})),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
