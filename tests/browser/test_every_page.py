@@ -128,6 +128,12 @@ def _path_parameters() -> dict[str, dict]:
     parameters["customers:customer-export"] = {"pk": customer}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    from dianpu.design.models import Brief, Experiment
+    from dianpu.teamwork.models import TrainingDoc
+
+    for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
+                        ("teamwork:training-detail", TrainingDoc)):
+        parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters
 
 
