@@ -3,6 +3,7 @@ experiment's figures from analytics' tracking events (attributed to arms by the 
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from dianpu.accounts.domain import roles
 from dianpu.analytics.models import TrackingEvent
@@ -82,10 +83,12 @@ def experiment_figures(experiment: Experiment) -> dict:
     """Impressions and clicks per arm from the product card events seen while it ran, each visitor's
     events attributed to the arm the split gives them; with the suggested winner."""
     arms = list(experiment.arms.all())
-    events = TrackingEvent.objects.filter(product_id=experiment.product_id, kind__in=("list_impression", "list_click"),
-                                          occurred_at__gte=experiment.started_at)
+    # `day` first: the (day, kind) index narrows the scan to the days the test ran.
+    events = TrackingEvent.objects.filter(day__gte=timezone.localdate(experiment.started_at),
+                                          kind__in=("list_impression", "list_click"),
+                                          product_id=experiment.product_id, occurred_at__gte=experiment.started_at)
     if experiment.ended_at:
-        events = events.filter(occurred_at__lt=experiment.ended_at)
+        events = events.filter(day__lte=timezone.localdate(experiment.ended_at), occurred_at__lt=experiment.ended_at)
     shown = [0] * len(arms)
     clicked = [0] * len(arms)
     rows = events.values("visitor_id").annotate(

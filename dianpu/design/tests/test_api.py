@@ -13,12 +13,12 @@ from dianpu.design.tests.builders import image_bytes
 pytestmark = pytest.mark.django_db
 
 
-def _upload(token, brief_id, data, kind="main"):
+def _upload(token, brief_id, data, kind="main", language="zh-hans"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return Client().post(f"/api/v1/design/briefs/{brief_id}/drafts",
                          {"kind": kind, "file": SimpleUploadedFile("d.jpg", data, content_type="image/jpeg")},
-                         HTTP_AUTHORIZATION=f"Bearer {token}")
+                         HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE=language)
 
 
 def test_a_brief_through_the_api_from_operator_to_designer_and_onto_the_product(staff_api):
@@ -34,6 +34,9 @@ def test_a_brief_through_the_api_from_operator_to_designer_and_onto_the_product(
     token = token_for(designer)
     bad = _upload(token, brief_id, image_bytes((500, 500)))
     assert bad.status_code == 422 and bad.json()["code"] == "image_too_small"
+    assert bad.json()["detail"] == "图片尺寸 500×500 太小，要求至少 800×800。"
+    english = _upload(token, brief_id, image_bytes((500, 500)), language="en").json()["detail"]
+    assert english == "The image is 500×500, too small: at least 800×800 is required."
     assert _upload(token, brief_id, b"GIF89a-not-really").json()["code"] == "image_unreadable"
     assert _upload(token, brief_id, image_bytes((800, 800))).status_code == 201
     assert Draft.objects.count() == 1

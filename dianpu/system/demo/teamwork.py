@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from dianpu.analytics.models import TrackingEvent
@@ -117,7 +118,7 @@ class Teamwork:
             visitor = f"demoab{n:018d}"
             arm = assign_arm(experiment.pk, visitor, 2)
             at = started + timedelta(minutes=self.rng.randint(1, 7 * 24 * 60 - 60))
-            base = dict(day=at.date(), occurred_at=at, visitor_id=visitor, session_id=f"s{visitor}", path="/",
+            base = dict(day=timezone.localdate(at), occurred_at=at, visitor_id=visitor, session_id=f"s{visitor}", path="/",
                         product_id=product.pk, channel="direct", source="(direct)", device="mobile")
             rows.append(TrackingEvent(kind="list_impression", **base))
             if self.rng.random() < rates[arm]:
