@@ -19,7 +19,7 @@ from dianpu.core.uploads import UploadLimits, read_upload
 
 from . import queries
 from .domain.images import KINDS, check_image, requirement_for, requirement_from
-from .domain.states import DRAFTS_ALLOWED, SIDE_OF_ACTION, Action, Side, Status, next_status
+from .domain.states import DRAFTS_ALLOWED, SIDE_OF_ACTION, Action, Side, next_status
 from .imaging import NotAnImage, TooManyPixels, measure
 from .messages import MESSAGES
 from .models import Brief, Comment, Draft, Experiment, ExperimentArm, ReferenceImage
