@@ -209,7 +209,7 @@ def _apply_drafts(actor, brief: Brief) -> None:
         with draft.image.open("rb") as handle:
             data = handle.read()
         image = add_product_image(actor=actor, product=product, filename=draft.image.name.rsplit("/", 1)[-1],
-                                  data=data, alt_text=product.name)
+                                  data=data, alt_text=f"{product.name} {product.name_en}".strip())
         Draft.objects.filter(pk=draft.pk).update(product_image=image)
         if draft.kind == "main":
             main_ids.append(image.pk)

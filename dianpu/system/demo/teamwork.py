@@ -107,7 +107,8 @@ class Teamwork:
             images = list(product.images.all()[:2])
             while len(images) < 2:
                 images.append(add_product_image(actor=operator, product=product, filename=f"ab{len(images)}.jpg",
-                                                data=_image((800, 800), COLOURS[len(images) + 1])))
+                                                data=_image((800, 800), COLOURS[len(images) + 1]),
+                                                alt_text=f"{product.name} {product.name_en}".strip()))
             experiment = design.start_experiment(actor=operator, product_id=product.pk,
                                                  image_ids=[i.pk for i in images])
         finally:
