@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from dianpu.analytics.models import TrackingEvent
+from dianpu.analytics.services import fold_tracking_events
 from dianpu.catalog.models import Product
 from dianpu.catalog.services import add_product_image
 from dianpu.core import clock
@@ -127,6 +128,7 @@ class Teamwork:
             if shown[arm] % every[arm] == 0:
                 rows.append(TrackingEvent(kind="list_click", **{**base, "occurred_at": at + timedelta(seconds=5)}))
         TrackingEvent.objects.bulk_create(rows, batch_size=2000)
+        fold_tracking_events(lag_seconds=0)  # into the rollups, as the worker would: raw and rollups agree
         Experiment.objects.filter(pk=experiment.pk).update(started_at=started)
         return 3000
 
