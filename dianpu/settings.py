@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "dianpu.competitors",
     "dianpu.knowledge",
     "dianpu.operations",
+    "dianpu.design",
+    "dianpu.teamwork",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

@@ -41,6 +41,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
     Section("knowledge", pgettext_lazy("console section", "知识库"), "console:knowledge:article-list", None),
+    Section("design", pgettext_lazy("console section", "美工需求"), "console:design:brief-list",
+            roles.WORK_ON_BRIEFS),
+    Section("teamwork", pgettext_lazy("console section", "日常工作"), "console:teamwork:today", None),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
@@ -53,7 +56,8 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
                       "knowledge": "knowledge",
-                      "operations": "status"}
+                      "operations": "status",
+                      "design": "design", "teamwork": "teamwork"}
 
 
 def section_of(namespaces: list[str]) -> str:

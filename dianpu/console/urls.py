@@ -43,6 +43,8 @@ urlpatterns = [
     path("marketing/", include("dianpu.marketing.console.urls")),
     path("competitors/", include("dianpu.competitors.console.urls")),
     path("knowledge/", include("dianpu.knowledge.console.urls")),
+    path("design/", include("dianpu.design.console.urls")),
+    path("teamwork/", include("dianpu.teamwork.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),

@@ -139,6 +139,12 @@ def _path_parameters() -> dict[str, dict]:
     article = Article.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     for name in ("knowledge:article-detail", "knowledge:article-edit", "knowledge:article-publish"):
         parameters[name] = {"pk": article}
+    from dianpu.design.models import Brief, Experiment
+    from dianpu.teamwork.models import TrainingDoc
+
+    for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
+                        ("teamwork:training-detail", TrainingDoc)):
+        parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters
 
 

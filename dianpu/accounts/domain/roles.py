@@ -50,6 +50,10 @@ MANAGE_KNOWLEDGE = "knowledge.manage_articles"
 # The status page, its JSON and the storefront link report: the owner only.
 VIEW_OPERATIONS = "operations.view_operations_status"
 MANAGE_CHANNELS = "channels.manage_channels"
+MANAGE_BRIEFS = "design.manage_briefs"  # brief the designer, approve, put images on products
+WORK_ON_BRIEFS = "design.work_on_briefs"  # see briefs (a designer: their own) and upload drafts
+RUN_EXPERIMENTS = "design.run_experiments"  # main-image A/B tests
+MANAGE_TEAM = "teamwork.manage_team"  # routine templates, everyone's routines and tasks, training documents
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -60,7 +64,7 @@ ALL_PERMISSIONS = (
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
     MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_OPERATIONS, MANAGE_CHANNELS,
-    MANAGE_KNOWLEDGE,
+    MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
 )
 
 
@@ -80,7 +84,7 @@ ROLES: tuple[Role, ...] = (
         MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
         VIEW_PURCHASING, MANAGE_PURCHASING, VIEW_ANALYTICS, VIEW_CUSTOMERS,
         MONITOR_COMPETITORS, MANAGE_CHANNELS,
-        MANAGE_KNOWLEDGE,
+        MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
@@ -103,6 +107,6 @@ ROLES: tuple[Role, ...] = (
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.
-    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT})),
+    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT, WORK_ON_BRIEFS})),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
