@@ -149,4 +149,4 @@ HANDLERS: list[tuple[type, str]] = [
     (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
 ]
 
-HANDLER_MODULES = ("dianpu.analytics.handlers",)
+HANDLER_MODULES = ("dianpu.analytics.handlers", "dianpu.finance.handlers")

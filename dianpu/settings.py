@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dianpu.marketing",
     "dianpu.analytics",
     "dianpu.competitors",
+    "dianpu.finance",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

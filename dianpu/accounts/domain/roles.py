@@ -45,6 +45,8 @@ VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmask
 MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
+VIEW_BOOKS = "finance.view_books"
+MANAGE_BOOKS = "finance.manage_books"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -54,7 +56,7 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
-    MANAGE_SHOP, MONITOR_COMPETITORS,
+    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_BOOKS, MANAGE_BOOKS,
 )
 
 
@@ -91,7 +93,7 @@ ROLES: tuple[Role, ...] = (
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES,
         REFUND_ORDER, VIEW_RETURNS, VIEW_PURCHASING,
-        VIEW_ANALYTICS, VIEW_MARGINS,
+        VIEW_ANALYTICS, VIEW_MARGINS, VIEW_BOOKS, MANAGE_BOOKS,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.

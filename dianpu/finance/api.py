@@ -1,0 +1,180 @@
+"""Finance endpoints (owner and finance: finance.view_books to read, finance.manage_books to
+enter expenses, close periods, reverse entries and reconcile)."""
+
+from ninja import Router, Schema, Status
+
+from dianpu.accounts.auth import StaffToken, require_perm
+from dianpu.accounts.domain import roles
+from dianpu.core.errors import DomainError
+from dianpu.core.http import client_ip
+
+from . import queries, services
+from .domain import periods
+from .domain.ledger import yuan
+
+router = Router(tags=["finance"], auth=StaffToken())
+
+
+class Problem(Schema):
+    code: str
+    detail: str
+
+
+class Pnl(Schema):
+    net_sales: str
+    cost_of_goods: str
+    gross_profit: str
+    shipping_cost: str
+    payment_fees: str
+    ad_spend: str
+    other_expenses: str
+    net_profit: str
+
+
+class TrialBalanceAccount(Schema):
+    code: str
+    name: str
+    kind: str
+    debit: str
+    credit: str
+    balance: str
+
+
+class TrialBalance(Schema):
+    date_to: str
+    debit_total: str
+    credit_total: str
+    accounts: list[TrialBalanceAccount]
+
+
+class ExpenseIn(Schema):
+    date: str = ""
+    category: str = ""
+    amount: str | int = ""
+    note: str = ""
+
+
+class ExpenseOut(Schema):
+    id: int
+    date: str
+    category: str
+    amount: str
+    note: str
+
+
+class PeriodOut(Schema):
+    month: str
+    closed: bool
+    closed_at: str | None
+
+
+class EntryLineOut(Schema):
+    account: str
+    debit: str
+    credit: str
+    channel: str
+    product_id: int | None
+    campaign: str
+
+
+class EntryOut(Schema):
+    id: int
+    date: str
+    source_kind: str
+    source_id: str
+    memo: str
+    amount: str
+    reversal_of: int | None
+    lines: list[EntryLineOut]
+
+
+def _english(request) -> bool:
+    return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en")
+
+
+def _expense_out(e) -> dict:
+    return {"id": e.pk, "date": e.date.isoformat(), "category": e.category, "amount": str(e.amount), "note": e.note}
+
+
+def _period_out(p) -> dict:
+    return {"month": p.month, "closed": p.closed_at is not None,
+            "closed_at": p.closed_at.isoformat() if p.closed_at else None}
+
+
+def _entry_out(e) -> dict:
+    return {"id": e.pk, "date": e.date.isoformat(), "source_kind": e.source_kind, "source_id": e.source_id,
+            "memo": e.memo, "amount": str(yuan(e.amount_fen)), "reversal_of": e.reversal_of_id,
+            "lines": [{"account": ln.account, "debit": str(yuan(ln.debit_fen)), "credit": str(yuan(ln.credit_fen)),
+                       "channel": ln.channel, "product_id": ln.product_id, "campaign": ln.campaign}
+                      for ln in e.lines.all()]}
+
+
+@router.get("/finance/pnl", response={200: Pnl, 403: Problem, 422: Problem},
+            summary="Profit and loss over a date range (decimal strings)")
+def get_pnl(request, date_from: str = "", date_to: str = ""):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    start, end = queries.parse_range(date_from, date_to)
+    return queries.pnl_as_strings(queries.get_pnl(start, end))
+
+
+@router.get("/finance/trial-balance", response={200: TrialBalance, 403: Problem, 422: Problem},
+            summary="Debits, credits and balance of every account up to a day")
+def get_trial_balance(request, date_to: str = ""):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    end = periods.parse_day(date_to)
+    if end is None:
+        raise services.finance_error("date_invalid")
+    return queries.get_trial_balance(end, english=_english(request))
+
+
+@router.post("/finance/expenses", response={201: ExpenseOut, 403: Problem, 422: Problem},
+             summary="Enter an expense (posted to the ledger)")
+def create_expense(request, payload: ExpenseIn):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    expense = services.record_expense(day=payload.date, category=payload.category, amount=payload.amount,
+                                      note=payload.note, actor=request.user, ip_address=client_ip(request))
+    return Status(201, _expense_out(expense))
+
+
+@router.get("/finance/expenses", response={200: list[ExpenseOut], 403: Problem},
+            summary="Expenses entered, newest first (max 200)")
+def list_expenses(request, limit: int = 50, offset: int = 0):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    return [_expense_out(e) for e in queries.list_expenses(limit=limit, offset=offset)]
+
+
+@router.get("/finance/periods", response={200: list[PeriodOut], 403: Problem}, summary="Periods, newest first")
+def list_periods(request):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    return [_period_out(p) for p in queries.list_periods()]
+
+
+@router.post("/finance/periods/{month}/close", response={200: PeriodOut, 403: Problem, 422: Problem},
+             summary="Close (lock) a month")
+def close_period(request, month: str):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    return _period_out(services.close_period(month=month, actor=request.user, ip_address=client_ip(request)))
+
+
+@router.get("/finance/entries", response={200: list[EntryOut], 403: Problem, 422: Problem},
+            summary="Journal entries, newest first (max 200)")
+def list_entries(request, date_from: str = "", date_to: str = "", source_kind: str = "", limit: int = 50,
+                 offset: int = 0):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    start = periods.parse_day(date_from) if date_from else None
+    end = periods.parse_day(date_to) if date_to else None
+    if (date_from and start is None) or (date_to and end is None):
+        raise services.finance_error("date_invalid")
+    return [_entry_out(e) for e in queries.list_entries(date_from=start, date_to=end, source_kind=source_kind[:30],
+                                                          limit=limit, offset=offset)]
+
+
+@router.post("/finance/entries/{entry_id}/reverse", response={201: EntryOut, 403: Problem, 404: Problem,
+                                                              409: Problem, 422: Problem},
+             summary="Reverse an entry (its mirror image, dated today)")
+def reverse_entry(request, entry_id: int):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    if not 0 < entry_id < 2**62:
+        raise DomainError(code="entry_not_found", status=404)
+    reversal = services.reverse_entry(entry_id=entry_id, actor=request.user, ip_address=client_ip(request))
+    return Status(201, _entry_out(queries.get_entry(reversal.pk)))

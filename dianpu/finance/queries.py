@@ -1,0 +1,125 @@
+"""Reads of the books: P&L and trial balance from the daily rollups, the journal, periods,
+expenses. Figures are exact Decimal (sums of integer fen)."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from dianpu.core.errors import DomainError
+
+from .domain import chart, periods
+from .domain.chart import Kind, PnlLine
+from .domain.ledger import yuan
+from .messages import MESSAGES
+from .models import DailyAccountTotal, Expense, JournalEntry, JournalLine, Period
+
+MAX_RANGE_DAYS = 3660
+PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
+            "other_expenses", "net_profit")
+
+
+def _error(code: str, **params) -> DomainError:
+    text = MESSAGES[code] % params if params else MESSAGES[code]
+    return DomainError(text, code=code, status=422)
+
+
+def parse_range(date_from: str | None, date_to: str | None) -> tuple[date, date]:
+    start, end = periods.parse_day(date_from or ""), periods.parse_day(date_to or "")
+    if start is None or end is None:
+        raise _error("date_invalid")
+    if start > end:
+        raise _error("date_range_invalid")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise _error("date_range_too_long", days=MAX_RANGE_DAYS)
+    return start, end
+
+
+def calculate_pnl(balances_fen: dict[str, int]) -> dict[str, Decimal]:
+    """P&L lines from each account's debit − credit over the period (fen)."""
+    by_line: dict[PnlLine, int] = defaultdict(int)
+    for code, net in balances_fen.items():
+        account = chart.account_of(code)
+        if account.pnl is not None:
+            by_line[account.pnl] += net
+    net_sales = -by_line[PnlLine.NET_SALES]  # revenue is a credit balance, discounts and refunds debit
+    cogs = by_line[PnlLine.COST_OF_GOODS]
+    gross = net_sales - cogs
+    costs = {key: by_line[PnlLine(key)] for key in ("shipping_cost", "payment_fees", "ad_spend", "other_expenses")}
+    net = gross - sum(costs.values())
+    figures = {"net_sales": net_sales, "cost_of_goods": cogs, "gross_profit": gross, **costs, "net_profit": net}
+    return {key: yuan(figures[key]) for key in PNL_KEYS}
+
+
+def _balances(rows) -> dict[str, int]:
+    return {r["account"]: (r["dr"] or 0) - (r["cr"] or 0) for r in rows}
+
+
+def get_pnl(date_from: date, date_to: date) -> dict[str, Decimal]:
+    """From the daily rollups: a handful of rows per day, whatever the number of orders."""
+    rows = (DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
+            .values("account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    return calculate_pnl(_balances(rows))
+
+
+def get_pnl_from_journal(date_from: date, date_to: date) -> dict[str, Decimal]:
+    """The same figures straight from the journal lines (what the rollups must equal)."""
+    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
+            .values("account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    return calculate_pnl(_balances(rows))
+
+
+def get_trial_balance(date_to: date, *, english: bool = False) -> dict:
+    """Every account's debits, credits and balance up to `date_to`; the totals are equal because
+    every entry is."""
+    rows = (DailyAccountTotal.objects.filter(day__lte=date_to).values("account")
+            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")).order_by("account"))
+    accounts = []
+    debit_total = credit_total = 0
+    for r in rows:
+        dr, cr = r["dr"] or 0, r["cr"] or 0
+        account = chart.account_of(r["account"])
+        debit_total += dr
+        credit_total += cr
+        accounts.append({"code": account.code, "name": account.name_en if english else account.name,
+                         "kind": account.kind.value, "debit": str(yuan(dr)), "credit": str(yuan(cr)),
+                         "balance": str(yuan(dr - cr))})
+    order = {k: i for i, k in enumerate(Kind)}
+    accounts.sort(key=lambda a: (order[Kind(a["kind"])], a["code"]))
+    return {"date_to": date_to.isoformat(), "debit_total": str(yuan(debit_total)),
+            "credit_total": str(yuan(credit_total)), "accounts": accounts}
+
+
+def pnl_as_strings(figures: dict[str, Decimal]) -> dict[str, str]:
+    return {key: str(figures[key]) for key in PNL_KEYS}
+
+
+def list_entries(*, date_from: date | None = None, date_to: date | None = None, source_kind: str = "",
+                 limit: int = 50, offset: int = 0):
+    qs = JournalEntry.objects.all()
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if source_kind:
+        qs = qs.filter(source_kind=source_kind)
+    limit = max(1, min(limit, 200))
+    return list(qs.prefetch_related("lines").order_by("-date", "-id")[max(offset, 0):max(offset, 0) + limit])
+
+
+def get_entry(entry_id: int) -> JournalEntry | None:
+    return JournalEntry.objects.prefetch_related("lines").filter(pk=entry_id).first()
+
+
+def list_periods(limit: int = 36):
+    return list(Period.objects.order_by("-month")[:max(1, min(limit, 240))])
+
+
+def is_month_closed(month: str) -> bool:
+    return Period.objects.filter(month=month, closed_at__isnull=False).exists()
+
+
+def list_expenses(*, limit: int = 50, offset: int = 0):
+    limit = max(1, min(limit, 200))
+    return list(Expense.objects.order_by("-date", "-id")[max(offset, 0):max(offset, 0) + limit])

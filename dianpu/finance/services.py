@@ -1,0 +1,222 @@
+"""Finance use cases: the one writer of journal entries (`post_entry`), reversals, expenses,
+the monthly close, and the automatic postings that follow orders, refunds and shipments."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dianpu.audit.services import record_audit
+from dianpu.core import clock
+from dianpu.core.errors import DomainError
+
+from .domain import chart, ledger, periods
+from .domain.ledger import EntryPlan, LedgerRefused
+from .messages import MESSAGES
+from .models import DailyAccountTotal, Expense, FinanceSettings, JournalEntry, JournalLine, Period
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def finance_error(code: str, status: int = 422, **params) -> DomainError:
+    text = MESSAGES.get(code, code)
+    if params:
+        text = text % params
+    return DomainError(text, code=code, status=status, **{k: str(v) for k, v in params.items()})
+
+
+def _person(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def local_day(moment) -> date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+# ---- the ledger --------------------------------------------------------------------------
+
+
+def _open_day(plan: EntryPlan) -> date:
+    """The day the entry is dated: its own, or — for an automatic posting whose month is closed —
+    the first day of the next open month. Touching the period row (a conditional UPDATE on
+    `closed_at IS NULL`) holds it until our transaction ends, so a close waits for us, and a
+    posting that comes after a close sees it closed."""
+    month, day = periods.month_of(plan.date), plan.date
+    for _attempt in range(240):
+        Period.objects.bulk_create([Period(month=month)], ignore_conflicts=True)
+        if Period.objects.filter(month=month, closed_at__isnull=True).update(closed_at=None) == 1:
+            return day
+        if not plan.automatic:
+            raise finance_error("period_closed", month=month)
+        month = periods.next_month(month)
+        day = periods.first_day(month)
+    raise finance_error("period_closed", month=month)
+
+
+def _roll_up(day: date, lines) -> None:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for ln in lines:
+        totals[ln.account][0] += ln.debit_fen
+        totals[ln.account][1] += ln.credit_fen
+    for account, (dr, cr) in sorted(totals.items()):
+        rows = DailyAccountTotal.objects.filter(day=day, account=account)
+        if rows.update(debit_fen=F("debit_fen") + dr, credit_fen=F("credit_fen") + cr) == 1:
+            continue
+        try:
+            with transaction.atomic():
+                DailyAccountTotal.objects.create(day=day, account=account, debit_fen=dr, credit_fen=cr)
+        except IntegrityError:  # another posting made the day's row first
+            rows.update(debit_fen=F("debit_fen") + dr, credit_fen=F("credit_fen") + cr)
+
+
+def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None = None) -> tuple[JournalEntry, bool]:
+    """Write one balanced entry (and its rollups) unless its source was posted already.
+    Returns (entry, created). Refuses (422) an unbalanced or malformed entry, and a person's
+    entry dated in a closed period; nothing is written then."""
+    try:
+        plan = ledger.check_entry(plan)
+    except LedgerRefused as exc:
+        raise finance_error(exc.code, **exc.params) from None
+    with transaction.atomic():
+        existing = JournalEntry.objects.filter(source_kind=plan.source_kind, source_id=plan.source_id).first()
+        if existing is not None:
+            return existing, False
+        day = _open_day(plan)
+        memo = plan.memo
+        if day != plan.date:
+            memo = f"{memo}（{periods.month_of(plan.date)} 已结账，记入 {periods.month_of(day)}）"
+        try:
+            with transaction.atomic():
+                entry = JournalEntry.objects.create(
+                    date=day, source_kind=plan.source_kind, source_id=plan.source_id[:100], memo=memo[:300],
+                    reversal_of=reversal_of, amount_fen=plan.debit_fen, created_by=_person(actor),
+                    created_at=clock.now())
+        except IntegrityError:  # the same source posted concurrently: theirs stands
+            return JournalEntry.objects.get(source_kind=plan.source_kind, source_id=plan.source_id), False
+        JournalLine.objects.bulk_create([
+            JournalLine(entry=entry, date=day, account=ln.account, debit_fen=ln.debit_fen, credit_fen=ln.credit_fen,
+                        channel=ln.channel[:100], product_id=ln.product_id, campaign=ln.campaign[:100])
+            for ln in plan.lines])
+        _roll_up(day, plan.lines)
+    return entry, True
+
+
+def reverse_entry(*, entry_id: int, actor=None, reason: str = "", ip_address: str | None = None) -> JournalEntry:
+    """Undo an entry with its mirror image, dated today (in the open period). Once per entry."""
+    with transaction.atomic():
+        entry = JournalEntry.objects.filter(pk=entry_id).first()
+        if entry is None:
+            raise finance_error("entry_not_found", 404)
+        if entry.reversal_of_id is not None:
+            raise finance_error("entry_is_reversal", 409)
+        if JournalEntry.objects.filter(reversal_of=entry).exists():
+            raise finance_error("entry_already_reversed", 409)
+        lines = [ledger.Line(ln.account, ln.debit_fen, ln.credit_fen, ln.channel, ln.product_id, ln.campaign)
+                 for ln in entry.lines.all()]
+        plan = EntryPlan(local_day(clock.now()), "reversal", str(entry.pk),
+                         f"冲销凭证 #{entry.pk}：{entry.memo}"[:300], ledger.reversal_lines(lines))
+        reversal, created = post_entry(plan, actor=actor, reversal_of=entry)
+        if not created:
+            raise finance_error("entry_already_reversed", 409)
+        record_audit(actor=actor, action="finance.entry_reversed", obj=reversal, object_repr=f"#{entry.pk}",
+                     changes={"reversal_of": ("", str(entry.pk))}, reason=reason, ip_address=ip_address)
+    return reversal
+
+
+# ---- periods ------------------------------------------------------------------------------
+
+
+def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Period:
+    """Lock a month: from now on nothing is dated in it (automatic postings move on to the next
+    open month, a person's entries are refused). Closing a closed month changes nothing."""
+    parsed = periods.parse_month(month)
+    if parsed is None:
+        raise finance_error("period_invalid")
+    if periods.first_day(parsed) > local_day(clock.now()):
+        raise finance_error("period_in_future")
+    with transaction.atomic():
+        Period.objects.bulk_create([Period(month=parsed)], ignore_conflicts=True)
+        now = clock.now()
+        # One statement decides: it waits for postings holding the row, then locks the month.
+        if Period.objects.filter(month=parsed, closed_at__isnull=True).update(
+                closed_at=now, closed_by=_person(actor)) == 1:
+            record_audit(actor=actor, action="finance.period_closed", object_type="finance.period",
+                         object_id=parsed, object_repr=parsed, changes={"closed_at": ("", now.isoformat())},
+                         ip_address=ip_address)
+    return Period.objects.get(month=parsed)
+
+
+# ---- expenses -----------------------------------------------------------------------------
+
+
+def clean_amount(value) -> Decimal:
+    if isinstance(value, float) or isinstance(value, bool):
+        value = str(value)
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise finance_error("amount_invalid") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
+        raise finance_error("amount_invalid")
+    return amount.quantize(CENT)
+
+
+def record_expense(*, day, category: str, amount, note: str = "", actor=None,
+                   ip_address: str | None = None) -> Expense:
+    """An expense paid from the bank: Dr the category's account / Cr cash. Refused (422, nothing
+    written) when dated in a closed period or when the amount or category is not valid."""
+    if isinstance(day, str):
+        day = periods.parse_day(day)
+    if not isinstance(day, date):
+        raise finance_error("date_invalid")
+    if category not in chart.EXPENSE_CATEGORIES:
+        raise finance_error("category_invalid", choices=", ".join(chart.EXPENSE_CATEGORIES))
+    amount = clean_amount(amount)
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise finance_error("note_too_long")
+    with transaction.atomic():
+        expense = Expense.objects.create(date=day, category=category, amount=amount, note=note,
+                                         created_by=_person(actor), created_at=clock.now())
+        account = chart.EXPENSE_CATEGORIES[category]
+        memo = f"费用：{Expense.Category(category).label}" + (f" · {note}" if note else "")
+        post_entry(EntryPlan(day, "expense", str(expense.pk), memo[:300],
+                             (ledger.debit(account, ledger.fen(amount)), ledger.credit(chart.CASH, ledger.fen(amount))),
+                             automatic=False), actor=actor)
+        record_audit(actor=actor, action="finance.expense_recorded", obj=expense, object_repr=f"{category} ¥{amount}",
+                     changes={"date": ("", day.isoformat()), "category": ("", category), "amount": ("", str(amount))},
+                     ip_address=ip_address)
+    return expense
+
+
+# ---- settings -----------------------------------------------------------------------------
+
+
+def get_fee_percent(gateway: str) -> Decimal:
+    row = FinanceSettings.objects.order_by("id").first()
+    value = (row.fee_percents if row else {}).get(gateway)
+    try:
+        return Decimal(str(value)) if value is not None else Decimal("0")
+    except InvalidOperation:
+        return Decimal("0")
+
+
+def set_fee_percent(*, gateway: str, percent, actor=None) -> None:
+    try:
+        value = Decimal(str(percent).strip())
+    except (InvalidOperation, ValueError):
+        raise finance_error("amount_invalid") from None
+    if not value.is_finite() or not Decimal("0") <= value <= Decimal("100"):
+        raise finance_error("amount_invalid")
+    with transaction.atomic():
+        row = FinanceSettings.objects.select_for_update().order_by("id").first() or FinanceSettings.objects.create()
+        before = row.fee_percents.get(gateway)
+        row.fee_percents = {**row.fee_percents, gateway: str(value)}
+        row.updated_at = clock.now()
+        row.save()
+        record_audit(actor=actor, action="finance.fee_set", obj=row, object_repr=gateway,
+                     changes={gateway: (before or "", str(value))})
