@@ -8,7 +8,7 @@ Slow or external effects are not handlers: services schedule them as huey tasks 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -88,6 +88,18 @@ class StockCounted:
     warehouse_id: int
     variances: tuple[tuple[int, int, Decimal], ...]  # (variant id, units, unit cost)
     posted_at: datetime
+
+
+@dataclass(frozen=True)
+class AdSpendRecorded:
+    """A day's spend of an ad channel/campaign was saved (marketing's import; a re-import of the
+    same day/channel/campaign replaces it): finance books the difference to what it had."""
+
+    ad_spend_id: int
+    day: date
+    channel: str
+    campaign: str
+    spend: Decimal
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Reactions to other apps' domain events: a paid order, a shipment, a refund and received
-goods post to the ledger, in the same transaction as the change that caused them."""
+goods and ad spend post to the ledger, in the same transaction as the change that caused them."""
 
 from dianpu import events
 
@@ -25,7 +25,13 @@ def on_stock_received(event: events.StockReceived) -> None:
                                  received_at=event.received_at)
 
 
+def on_ad_spend_recorded(event: events.AdSpendRecorded) -> None:
+    postings.post_ad_spend(ad_spend_id=event.ad_spend_id, day=event.day, channel=event.channel,
+                           campaign=event.campaign, spend=event.spend)
+
+
 def register() -> None:
     events.subscribe(events.OrderTransitioned, on_order_transitioned)
     events.subscribe(events.OrderRefunded, on_order_refunded)
     events.subscribe(events.StockReceived, on_stock_received)
+    events.subscribe(events.AdSpendRecorded, on_ad_spend_recorded)

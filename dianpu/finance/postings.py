@@ -2,12 +2,15 @@
 the books. Each reads its source rows and posts through `services.post_entry`, keyed by the
 source row, so a replayed event posts nothing twice."""
 
+from django.db.models import Sum
+
 from dianpu.fulfillment.models import Shipment
 from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
 from . import services
 from .domain import ledger
+from .models import JournalLine
 
 
 def _dims(order: Order) -> dict:
@@ -69,3 +72,17 @@ def post_stock_received(*, variant_id: int, warehouse_id: int, quantity: int, un
                                       unit_cost=unit_cost, reference=reference)
     if plan is not None:
         services.post_entry(plan)
+
+
+def post_ad_spend(*, ad_spend_id: int, day, channel: str, campaign: str, spend) -> None:
+    """Book a day's ad spend; a re-import that changed it books the difference (never edits)."""
+    posted = JournalLine.objects.filter(entry__source_kind="ad_spend", entry__source_id__startswith=f"{ad_spend_id}:",
+                                        account="ad_spend").aggregate(d=Sum("debit_fen"), c=Sum("credit_fen"))
+    already = (posted["d"] or 0) - (posted["c"] or 0)
+    delta = ledger.fen(spend) - already
+    if not delta:
+        return
+    seq = JournalLine.objects.filter(entry__source_kind="ad_spend", entry__source_id__startswith=f"{ad_spend_id}:",
+                                     account="ad_spend").values("entry_id").distinct().count() + 1
+    services.post_entry(ledger.plan_ad_spend(key=f"{ad_spend_id}:{seq}", day=day, channel=channel, campaign=campaign,
+                                             delta_fen=delta))

@@ -203,3 +203,11 @@ def plan_stock_received(*, key: str, received_on: date, quantity: int, unit_cost
         return None
     return EntryPlan(received_on, "stock_received", key, f"采购入库 {reference}",
                      (debit(chart.INVENTORY, amount), credit(chart.PAYABLES, amount)))
+
+
+def plan_ad_spend(*, key: str, day: date, channel: str, campaign: str, delta_fen: int) -> EntryPlan:
+    """Ad spend owed to the ad platform: Dr ad_spend / Cr payables (a lower re-import: the other way)."""
+    dims = {"channel": channel, "campaign": campaign}
+    lines = ((debit(chart.AD_SPEND, delta_fen, **dims), credit(chart.PAYABLES, delta_fen)) if delta_fen > 0 else
+             (credit(chart.AD_SPEND, -delta_fen, **dims), debit(chart.PAYABLES, -delta_fen)))
+    return EntryPlan(day, "ad_spend", key, f"广告花费 {channel} {campaign}".strip(), lines)

@@ -123,3 +123,21 @@ def test_received_goods_book_inventory_against_payables(at):
     entry = JournalEntry.objects.get(source_kind="stock_received")
     assert entry_lines("stock_received", entry.source_id) == {"inventory": ("123.40", "0.00"),
                                                               "payables": ("0.00", "123.40")}
+
+
+def test_ad_spend_is_booked_and_a_reimport_books_only_the_difference(at):
+    from dianpu.marketing.traffic import import_ad_spend
+
+    at(2026, 3, 5, 10, 0)
+    import_ad_spend(content=b"date,channel,spend,campaign\n2026-03-04,douyin,120.00,spring\n", filename="s.csv")
+    import_ad_spend(content=b"date,channel,spend,campaign\n2026-03-04,douyin,120.00,spring\n", filename="s.csv")
+    assert JournalEntry.objects.filter(source_kind="ad_spend").count() == 1
+    import_ad_spend(content=b"date,channel,spend,campaign\n2026-03-04,douyin,100.50,spring\n", filename="s.csv")
+    entries = list(JournalEntry.objects.filter(source_kind="ad_spend").order_by("id"))
+    assert [e.amount_fen for e in entries] == [12000, 1950]
+    assert entry_lines("ad_spend", entries[1].source_id) == {"ad_spend": ("0.00", "19.50"),
+                                                             "payables": ("19.50", "0.00")}
+    pnl = queries.get_pnl(date(2026, 3, 4), date(2026, 3, 4))
+    assert (pnl["ad_spend"], pnl["net_profit"]) == (Decimal("100.50"), Decimal("-100.50"))
+    line = JournalLine.objects.filter(account="ad_spend").first()
+    assert (line.channel, line.campaign) == ("douyin", "spring")
