@@ -2,7 +2,7 @@
 expenses. Figures are exact Decimal (sums of integer fen)."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -123,3 +123,56 @@ def is_month_closed(month: str) -> bool:
 def list_expenses(*, limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
     return list(Expense.objects.order_by("-date", "-id")[max(offset, 0):max(offset, 0) + limit])
+
+
+GRAINS = ("day", "month", "quarter", "year")
+
+
+def _bucket(day: date, grain: str) -> str:
+    if grain == "day":
+        return day.isoformat()
+    if grain == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if grain == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def get_pnl_series(date_from: date, date_to: date, grain: str = "month") -> list[tuple[str, dict[str, Decimal]]]:
+    """P&L per day, month, quarter or year over the range, from the rollups (periods in order)."""
+    grain = grain if grain in GRAINS else "month"
+    buckets: dict[str, dict[str, int]] = {}
+    rows = (DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
+            .values_list("day", "account", "debit_fen", "credit_fen").order_by("day"))
+    for day, account, dr, cr in rows:
+        balances = buckets.setdefault(_bucket(day, grain), defaultdict(int))
+        balances[account] += dr - cr
+    return [(label, calculate_pnl(balances)) for label, balances in sorted(buckets.items())]
+
+
+def previous_range(date_from: date, date_to: date) -> tuple[date, date]:
+    """The range of the same length just before (for 'what changed against the previous period')."""
+    length = date_to - date_from
+    end = date_from - timedelta(days=1)
+    return end - length, end
+
+
+def compare_pnl(date_from: date, date_to: date) -> dict[str, dict[str, Decimal | None]]:
+    now, before = get_pnl(date_from, date_to), get_pnl(*previous_range(date_from, date_to))
+    out = {}
+    for key in PNL_KEYS:
+        change = now[key] - before[key]
+        percent = (change * 100 / abs(before[key])).quantize(Decimal("0.1")) if before[key] else None
+        out[key] = {"current": now[key], "previous": before[key], "change": change, "change_percent": percent}
+    return out
+
+
+def get_rollup_vs_journal(date_from: date, date_to: date) -> tuple[dict, dict]:
+    """Each (day, account) total from the rollups and from the journal lines: equal when healthy."""
+    rolled = {(r["day"], r["account"]): (r["debit_fen"], r["credit_fen"])
+              for r in DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
+              .values("day", "account", "debit_fen", "credit_fen")}
+    raw = {(r["date"], r["account"]): (r["dr"], r["cr"])
+           for r in JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
+           .values("date", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))}
+    return rolled, raw

@@ -73,6 +73,12 @@ def _roll_up(day: date, lines) -> None:
             rows.update(debit_fen=F("debit_fen") + dr, credit_fen=F("credit_fen") + cr)
 
 
+def _moved_memo(memo: str, wanted: date, day: date) -> str:
+    if day == wanted:
+        return memo
+    return f"{memo}（{periods.month_of(wanted)} 已结账，记入 {periods.month_of(day)}）"
+
+
 def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None = None) -> tuple[JournalEntry, bool]:
     """Write one balanced entry (and its rollups) unless its source was posted already.
     Returns (entry, created). Refuses (422) an unbalanced or malformed entry, and a person's
@@ -86,9 +92,7 @@ def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None 
         if existing is not None:
             return existing, False
         day = _open_day(plan)
-        memo = plan.memo
-        if day != plan.date:
-            memo = f"{memo}（{periods.month_of(plan.date)} 已结账，记入 {periods.month_of(day)}）"
+        memo = _moved_memo(plan.memo, plan.date, day)
         try:
             with transaction.atomic():
                 entry = JournalEntry.objects.create(
@@ -220,3 +224,72 @@ def set_fee_percent(*, gateway: str, percent, actor=None) -> None:
         row.save()
         record_audit(actor=actor, action="finance.fee_set", obj=row, object_repr=gateway,
                      changes={gateway: (before or "", str(value))})
+
+
+# ---- bulk (demo data, benchmark, catching up) ------------------------------------------------
+
+
+def _open_day_for_bulk(day: date, cache: dict) -> date:
+    month = periods.month_of(day)
+    if month not in cache:
+        cache[month] = _open_day(EntryPlan(periods.first_day(month), "bulk", "bulk", "", ()))
+    moved_to = cache[month]
+    return day if periods.month_of(moved_to) == month else moved_to
+
+
+def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int:
+    """Post many automatic entries in a few statements per chunk: each checked like `post_entry`,
+    sources already posted skipped, rollups added once per chunk. Returns how many were posted."""
+    posted = 0
+    chunk: list[EntryPlan] = []
+
+    def flush():
+        nonlocal posted
+        checked = []
+        for plan in chunk:
+            try:
+                checked.append(ledger.check_entry(plan))
+            except LedgerRefused as exc:
+                raise finance_error(exc.code, **exc.params) from None
+        with transaction.atomic():
+            kinds = {p.source_kind for p in checked}
+            ids = {p.source_id for p in checked}
+            seen = set(JournalEntry.objects.filter(source_kind__in=kinds, source_id__in=ids)
+                       .values_list("source_kind", "source_id"))
+            fresh, months = [], {}
+            for plan in checked:
+                if (plan.source_kind, plan.source_id) in seen:
+                    continue
+                seen.add((plan.source_kind, plan.source_id))
+                fresh.append((plan, _open_day_for_bulk(plan.date, months)))
+            now = clock.now()
+            entries = JournalEntry.objects.bulk_create([
+                JournalEntry(date=day, source_kind=p.source_kind, source_id=p.source_id[:100],
+                             memo=_moved_memo(p.memo, p.date, day)[:300], amount_fen=p.debit_fen, created_at=now)
+                for p, day in fresh])
+            lines, totals = [], defaultdict(lambda: [0, 0])
+            for entry, (plan, day) in zip(entries, fresh, strict=True):
+                for ln in plan.lines:
+                    lines.append(JournalLine(entry_id=entry.pk, date=day, account=ln.account, debit_fen=ln.debit_fen,
+                                             credit_fen=ln.credit_fen, channel=ln.channel[:100],
+                                             product_id=ln.product_id, campaign=ln.campaign[:100]))
+                    totals[(day, ln.account)][0] += ln.debit_fen
+                    totals[(day, ln.account)][1] += ln.credit_fen
+            JournalLine.objects.bulk_create(lines, batch_size=2000)
+            by_day: dict[date, list] = defaultdict(list)
+            for (day, account), (dr, cr) in totals.items():
+                by_day[day].append(ledger.Line(account, dr, cr))  # the day's sums (both sides)
+            for day, day_lines in sorted(by_day.items()):
+                _roll_up(day, day_lines)
+        posted += len(fresh)
+        if progress is not None:
+            progress(len(chunk))
+        chunk.clear()
+
+    for plan in plans:
+        chunk.append(plan)
+        if len(chunk) >= chunk_size:
+            flush()
+    if chunk:
+        flush()
+    return posted
