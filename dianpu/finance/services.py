@@ -5,8 +5,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dianpu.audit.services import record_audit
@@ -58,19 +57,24 @@ def _open_day(plan: EntryPlan) -> date:
 
 
 def _roll_up(day: date, lines) -> None:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
     for ln in lines:
-        totals[ln.account][0] += ln.debit_fen
-        totals[ln.account][1] += ln.credit_fen
-    for account, (dr, cr) in sorted(totals.items()):
-        rows = DailyAccountTotal.objects.filter(day=day, account=account)
-        if rows.update(debit_fen=F("debit_fen") + dr, credit_fen=F("credit_fen") + cr) == 1:
-            continue
-        try:
-            with transaction.atomic():
-                DailyAccountTotal.objects.create(day=day, account=account, debit_fen=dr, credit_fen=cr)
-        except IntegrityError:  # another posting made the day's row first
-            rows.update(debit_fen=F("debit_fen") + dr, credit_fen=F("credit_fen") + cr)
+        totals[(day, ln.account)][0] += ln.debit_fen
+        totals[(day, ln.account)][1] += ln.credit_fen
+    _add_to_rollups(totals)
+
+
+def _add_to_rollups(totals: dict[tuple[date, str], list[int]]) -> None:
+    """Add to each (day, account) row in one statement per row — an upsert that adds, on SQLite
+    and PostgreSQL alike — so concurrent postings never lose each other's amounts."""
+    if not totals:
+        return
+    table = DailyAccountTotal._meta.db_table
+    sql = (f"INSERT INTO {table} (day, account, debit_fen, credit_fen) VALUES (%s, %s, %s, %s) "
+           f"ON CONFLICT (day, account) DO UPDATE SET debit_fen = {table}.debit_fen + excluded.debit_fen, "
+           f"credit_fen = {table}.credit_fen + excluded.credit_fen")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(day, account, dr, cr) for (day, account), (dr, cr) in sorted(totals.items())])
 
 
 def _moved_memo(memo: str, wanted: date, day: date) -> str:
@@ -270,17 +274,15 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
             lines, totals = [], defaultdict(lambda: [0, 0])
             for entry, (plan, day) in zip(entries, fresh, strict=True):
                 for ln in plan.lines:
-                    lines.append(JournalLine(entry_id=entry.pk, date=day, account=ln.account, debit_fen=ln.debit_fen,
-                                             credit_fen=ln.credit_fen, channel=ln.channel[:100],
-                                             product_id=ln.product_id, campaign=ln.campaign[:100]))
+                    lines.append((entry.pk, day, ln.account, ln.debit_fen, ln.credit_fen, ln.channel[:100],
+                                  ln.product_id, ln.campaign[:100]))
                     totals[(day, ln.account)][0] += ln.debit_fen
                     totals[(day, ln.account)][1] += ln.credit_fen
-            JournalLine.objects.bulk_create(lines, batch_size=2000)
-            by_day: dict[date, list] = defaultdict(list)
-            for (day, account), (dr, cr) in totals.items():
-                by_day[day].append(ledger.Line(account, dr, cr))  # the day's sums (both sides)
-            for day, day_lines in sorted(by_day.items()):
-                _roll_up(day, day_lines)
+            with connection.cursor() as cursor:  # plain rows: the ORM's per-object work dominates here
+                cursor.executemany(
+                    f"INSERT INTO {JournalLine._meta.db_table} (entry_id, date, account, debit_fen, credit_fen, "
+                    "channel, product_id, campaign) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", lines)
+            _add_to_rollups(totals)
         posted += len(fresh)
         if progress is not None:
             progress(len(chunk))
