@@ -1,14 +1,16 @@
 """Finance endpoints (owner and finance: finance.view_books to read, finance.manage_books to
 enter expenses, close periods, reverse entries and reconcile)."""
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
+from dianpu.core.uploads import read_upload
 
-from . import queries, services
+from . import queries, reconciliation, services
 from .domain import periods
 from .domain.ledger import yuan
 
@@ -178,3 +180,71 @@ def reverse_entry(request, entry_id: int):
         raise DomainError(code="entry_not_found", status=404)
     reversal = services.reverse_entry(entry_id=entry_id, actor=request.user, ip_address=client_ip(request))
     return Status(201, _entry_out(queries.get_entry(reversal.pk)))
+
+
+class SettlementRowOut(Schema):
+    outcome: str
+    kind: str
+    reference: str
+    their_amount: str | None
+    our_amount: str | None
+    fee: str
+    order_number: str
+    occurred_on: str | None
+
+
+class SettlementOut(Schema):
+    id: int
+    gateway: str
+    file_format: str
+    file_name: str
+    currency: str
+    row_count: int
+    fees: str
+    created_at: str
+    outcomes: dict[str, int]
+
+
+class SettlementDetail(SettlementOut):
+    rows: list[SettlementRowOut]
+
+
+def _settlement_out(s) -> dict:
+    return {"id": s.pk, "gateway": s.gateway, "file_format": s.file_format, "file_name": s.file_name,
+            "currency": s.currency, "row_count": s.row_count, "fees": str(yuan(s.fee_fen)),
+            "created_at": s.created_at.isoformat(), "outcomes": queries.count_settlement_outcomes(s)}
+
+
+def _row_out(r) -> dict:
+    return {"outcome": r.outcome, "kind": r.kind, "reference": r.reference,
+            "their_amount": None if r.their_amount is None else str(r.their_amount),
+            "our_amount": None if r.our_amount is None else str(r.our_amount), "fee": str(r.fee),
+            "order_number": r.order_number, "occurred_on": r.occurred_on.isoformat() if r.occurred_on else None}
+
+
+@router.post("/finance/settlements", response={201: SettlementOut, 403: Problem, 413: Problem, 422: Problem},
+             summary="Upload a gateway settlement file (Stripe balance reports, Alipay 账务明细) to reconcile")
+def upload_settlement(request, file: File[UploadedFile]):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    data = read_upload(file, reconciliation.LIMITS)
+    settlement = reconciliation.import_settlement(data=data, filename=file.name or "", actor=request.user,
+                                                  ip_address=client_ip(request))
+    return Status(201, _settlement_out(settlement))
+
+
+@router.get("/finance/settlements", response={200: list[SettlementOut], 403: Problem},
+            summary="Settlement files reconciled, newest first (max 200)")
+def list_settlements(request, limit: int = 50):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    return [_settlement_out(s) for s in queries.list_settlements(limit)]
+
+
+@router.get("/finance/settlements/{settlement_id}", response={200: SettlementDetail, 403: Problem, 404: Problem},
+            summary="A reconciliation: matched, missing on either side, mismatched (max 1000 rows)")
+def get_settlement(request, settlement_id: int, outcome: str = "", limit: int = 500, offset: int = 0):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    settlement = queries.get_settlement(settlement_id) if 0 < settlement_id < 2**62 else None
+    if settlement is None:
+        raise services.finance_error("settlement_not_found", 404)
+    return {**_settlement_out(settlement), "rows": [_row_out(r) for r in queries.list_settlement_rows(
+        settlement, outcome=outcome[:20], limit=limit, offset=offset)]}

@@ -21,7 +21,6 @@ MESSAGES = {
     "entry_not_found": _("凭证不存在。"),
     "entry_already_reversed": _("该凭证已冲销。"),
     "entry_is_reversal": _("冲销凭证不能再冲销。"),
-    "settlement_too_large": _("文件过大（最大 %(size)s MB）。"),
     "settlement_format_unknown": _("无法识别对账单格式：请上传 Stripe 余额报表（CSV）或支付宝账务明细（CSV）。"),
     "settlement_currency": _("对账单币种为 %(currency)s，店铺币种为 %(expected)s，不能对账。"),
     "settlement_unreadable": _("对账单第 %(line)s 行无法读取：%(reason)s"),

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from dianpu.core.errors import DomainError
 
@@ -13,7 +13,7 @@ from .domain import chart, periods
 from .domain.chart import Kind, PnlLine
 from .domain.ledger import yuan
 from .messages import MESSAGES
-from .models import DailyAccountTotal, Expense, JournalEntry, JournalLine, Period
+from .models import DailyAccountTotal, Expense, JournalEntry, JournalLine, Period, Settlement
 
 MAX_RANGE_DAYS = 3660
 PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
@@ -176,3 +176,24 @@ def get_rollup_vs_journal(date_from: date, date_to: date) -> tuple[dict, dict]:
            for r in JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
            .values("date", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))}
     return rolled, raw
+
+
+def list_settlements(limit: int = 50):
+    return list(Settlement.objects.order_by("-created_at", "-id")[:max(1, min(limit, 200))])
+
+
+def get_settlement(settlement_id: int):
+    return Settlement.objects.filter(pk=settlement_id).first()
+
+
+def list_settlement_rows(settlement, *, outcome: str = "", limit: int = 500, offset: int = 0):
+    rows = settlement.rows.all()
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    limit = max(1, min(limit, 1000))
+    return list(rows.order_by("id")[max(offset, 0):max(offset, 0) + limit])
+
+
+def count_settlement_outcomes(settlement) -> dict[str, int]:
+    counts = dict(settlement.rows.values_list("outcome").annotate(n=Count("id")))
+    return {key: counts.get(key, 0) for key in ("matched", "missing_ours", "missing_theirs", "mismatched")}
