@@ -6,7 +6,6 @@ from ninja.files import UploadedFile
 
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
-from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.core.uploads import read_upload
 
@@ -177,7 +176,7 @@ def list_entries(request, date_from: str = "", date_to: str = "", source_kind: s
 def reverse_entry(request, entry_id: int):
     require_perm(request.user, roles.MANAGE_BOOKS)
     if not 0 < entry_id < 2**62:
-        raise DomainError(code="entry_not_found", status=404)
+        raise services.finance_error("entry_not_found", 404)
     reversal = services.reverse_entry(entry_id=entry_id, actor=request.user, ip_address=client_ip(request))
     return Status(201, _entry_out(queries.get_entry(reversal.pk)))
 
@@ -248,3 +247,90 @@ def get_settlement(request, settlement_id: int, outcome: str = "", limit: int = 
         raise services.finance_error("settlement_not_found", 404)
     return {**_settlement_out(settlement), "rows": [_row_out(r) for r in queries.list_settlement_rows(
         settlement, outcome=outcome[:20], limit=limit, offset=offset)]}
+
+
+class BudgetIn(Schema):
+    amounts: dict[str, str | int] = {}
+
+
+class BudgetRowOut(Schema):
+    category: str
+    budget: str
+    campaign_budget: str
+    actual: str
+    variance: str
+    used_percent: str | None
+
+
+class BudgetOut(Schema):
+    month: str
+    rows: list[BudgetRowOut]
+    totals: dict[str, str]
+
+
+class MarginRow(Schema):
+    key: str
+    name: str
+    net_sales: str
+    cost_of_goods: str
+    gross_profit: str
+    ad_spend: str
+    shipping_cost: str
+    payment_fees: str
+    contribution: str
+    gross_margin_percent: str | None
+    contribution_margin_percent: str | None
+
+
+class PnlPeriod(Schema):
+    period: str
+    figures: Pnl
+
+
+def _strings(row: dict) -> dict:
+    return {k: (None if v is None else str(v)) if not isinstance(v, (list, dict)) else v for k, v in row.items()}
+
+
+def _budget_out(month: str) -> dict:
+    budget = queries.get_budget(month)
+    return {"month": month, "rows": [_strings(r) for r in budget["rows"]],
+            "totals": {k: str(v) for k, v in budget["totals"].items()}}
+
+
+@router.get("/finance/budgets/{month}", response={200: BudgetOut, 403: Problem, 422: Problem},
+            summary="A month's operating budget per category with actuals and variance")
+def get_budget(request, month: str):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    parsed = periods.parse_month(month)
+    if parsed is None:
+        raise services.finance_error("period_invalid")
+    return _budget_out(parsed)
+
+
+@router.put("/finance/budgets/{month}", response={200: BudgetOut, 403: Problem, 422: Problem},
+            summary="Set a month's operating budget per category (ads, staff, logistics, tools, other)")
+def set_budget(request, month: str, payload: BudgetIn):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    services.set_budget(month=month, amounts=payload.amounts, actor=request.user, ip_address=client_ip(request))
+    return _budget_out(periods.parse_month(month))
+
+
+@router.get("/finance/margins", response={200: list[MarginRow], 403: Problem, 422: Problem},
+            summary="Gross margin and contribution per product, category, channel or campaign")
+def get_margins(request, by: str = "product", date_from: str = "", date_to: str = "", limit: int = 50):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    if by not in queries.DIMENSIONS:
+        raise services.finance_error("dimension_invalid")
+    start, end = queries.parse_range(date_from, date_to)
+    return [_strings(r) for r in queries.get_margins(by, start, end, limit)]
+
+
+@router.get("/finance/pnl/series", response={200: list[PnlPeriod], 403: Problem, 422: Problem},
+            summary="P&L per day, month, quarter or year")
+def get_pnl_series(request, date_from: str = "", date_to: str = "", grain: str = "month"):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    start, end = queries.parse_range(date_from, date_to)
+    if grain not in queries.GRAINS:
+        raise services.finance_error("grain_invalid")
+    return [{"period": label, "figures": queries.pnl_as_strings(f)} for label, f in
+            queries.get_pnl_series(start, end, grain)]

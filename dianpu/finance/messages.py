@@ -26,4 +26,6 @@ MESSAGES = {
     "settlement_unreadable": _("对账单第 %(line)s 行无法读取：%(reason)s"),
     "settlement_empty": _("对账单中没有交易记录。"),
     "settlement_not_found": _("对账单不存在。"),
+    "dimension_invalid": _("维度须为 product、category、channel 或 campaign。"),
+    "grain_invalid": _("粒度须为 day、month、quarter 或 year。"),
 }

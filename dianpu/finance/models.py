@@ -154,3 +154,20 @@ class SettlementRow(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Budget(models.Model):
+    """Operating budget (运营预算): what may be spent in a month on one category."""
+
+    month = models.CharField(_("月份"), max_length=7)
+    category = models.CharField(_("类别"), max_length=20, choices=Expense.Category.choices)
+    amount = models.DecimalField(_("预算金额"), max_digits=12, decimal_places=2)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["month", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "category"], name="one_budget_per_month_category"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+        ]
+        verbose_name = _("运营预算")

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from dianpu.catalog.models import Category, Product
 from dianpu.core.errors import DomainError
+from dianpu.marketing.models import Campaign
 
 from .domain import chart, periods
 from .domain.chart import Kind, PnlLine
 from .domain.ledger import yuan
 from .messages import MESSAGES
-from .models import DailyAccountTotal, Expense, JournalEntry, JournalLine, Period, Settlement
+from .models import Budget, DailyAccountTotal, Expense, JournalEntry, JournalLine, Period, Settlement
 
 MAX_RANGE_DAYS = 3660
 PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
@@ -197,3 +199,76 @@ def list_settlement_rows(settlement, *, outcome: str = "", limit: int = 500, off
 def count_settlement_outcomes(settlement) -> dict[str, int]:
     counts = dict(settlement.rows.values_list("outcome").annotate(n=Count("id")))
     return {key: counts.get(key, 0) for key in ("matched", "missing_ours", "missing_theirs", "mismatched")}
+
+
+# ---- budget and margins ----------------------------------------------------------------------
+
+BUDGET_ACCOUNTS = {"ads": (chart.AD_SPEND,), "staff": (chart.STAFF,), "logistics": (chart.SHIPPING_COST,),
+                   "tools": (chart.TOOLS,), "other": (chart.OTHER_EXPENSES, chart.COMMISSIONS)}
+
+
+def get_budget(month: str) -> dict:
+    """Per category: the budget, the campaign budgets rolled in (ads), the actual from the ledger
+    and the variance (budget − actual; negative = over budget)."""
+    start = periods.first_day(month)
+    end = periods.first_day(periods.next_month(month))
+    planned = dict(Budget.objects.filter(month=month).values_list("category", "amount"))
+    rows = (DailyAccountTotal.objects.filter(day__gte=start, day__lt=end).values("account")
+            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    spent = {r["account"]: (r["dr"] or 0) - (r["cr"] or 0) for r in rows}
+    campaigns = Campaign.objects.filter(starts_at__date__gte=start, starts_at__date__lt=end)
+    campaign_budget = sum((c.budget for c in campaigns), Decimal("0.00"))
+    out = []
+    for category, accounts in BUDGET_ACCOUNTS.items():
+        budget = Decimal(planned.get(category, Decimal("0.00"))).quantize(Decimal("0.01"))
+        rolled = campaign_budget if category == "ads" else Decimal("0.00")
+        actual = yuan(sum(spent.get(a, 0) for a in accounts))
+        total = budget + rolled
+        out.append({"category": category, "budget": budget, "campaign_budget": rolled, "actual": actual,
+                    "variance": total - actual,
+                    "used_percent": (actual * 100 / total).quantize(Decimal("0.1")) if total else None})
+    totals = {key: sum((r[key] for r in out), Decimal("0.00")) for key in ("budget", "campaign_budget", "actual",
+                                                                             "variance")}
+    return {"month": month, "rows": out, "totals": totals,
+            "campaigns": [{"name": c.name, "budget": c.budget} for c in campaigns[:50]]}
+
+
+DIMENSIONS = ("product", "category", "channel", "campaign")
+
+
+def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50) -> list[dict]:
+    """Per product, category, channel or campaign: net sales, cost of goods, gross profit and
+    margin, then the ad spend, shipping and fees booked to it, and the contribution after them."""
+    field = {"product": "product_id", "category": "product_id", "channel": "channel", "campaign": "campaign"}[dimension]
+    pnl_accounts = [a.code for a in chart.ACCOUNTS if a.pnl is not None]
+    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to, account__in=pnl_accounts)
+            .values(field, "account")
+            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    keyed: dict = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        keyed[r[field]][r["account"]] += (r["dr"] or 0) - (r["cr"] or 0)
+    names: dict = {}
+    if dimension in ("product", "category"):
+        products = dict(Product.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "category_id"))
+        if dimension == "category":
+            merged: dict = defaultdict(lambda: defaultdict(int))
+            for product_id, balances in keyed.items():
+                for account, value in balances.items():
+                    merged[products.get(product_id)][account] += value
+            keyed = merged
+            names = dict(Category.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
+        else:
+            names = dict(Product.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
+    out = []
+    for key, balances in keyed.items():
+        figures = calculate_pnl(balances)
+        contribution = figures["gross_profit"] - figures["ad_spend"] - figures["shipping_cost"] - figures["payment_fees"]
+        sales = figures["net_sales"]
+        out.append({"key": "" if key is None else str(key), "name": names.get(key, "" if key is None else str(key)),
+                    **{k: figures[k] for k in ("net_sales", "cost_of_goods", "gross_profit", "ad_spend",
+                                               "shipping_cost", "payment_fees")},
+                    "contribution": contribution,
+                    "gross_margin_percent": (figures["gross_profit"] * 100 / sales).quantize(Decimal("0.1")) if sales else None,
+                    "contribution_margin_percent": (contribution * 100 / sales).quantize(Decimal("0.1")) if sales else None})
+    out.sort(key=lambda r: (-r["net_sales"], r["key"]))
+    return out[:max(1, min(limit, 500))]

@@ -15,7 +15,7 @@ from dianpu.core.errors import DomainError
 from .domain import chart, ledger, periods
 from .domain.ledger import EntryPlan, LedgerRefused
 from .messages import MESSAGES
-from .models import DailyAccountTotal, Expense, FinanceSettings, JournalEntry, JournalLine, Period
+from .models import Budget, DailyAccountTotal, Expense, FinanceSettings, JournalEntry, JournalLine, Period
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -295,3 +295,30 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
     if chunk:
         flush()
     return posted
+
+
+# ---- operating budget ------------------------------------------------------------------------
+
+
+def set_budget(*, month: str, amounts: dict, actor=None, ip_address: str | None = None) -> list:
+    """Set a month's budget per category (ads, staff, logistics, tools, other); 0 clears one."""
+    parsed = periods.parse_month(month)
+    if parsed is None:
+        raise finance_error("period_invalid")
+    cleaned = {}
+    for category, value in (amounts or {}).items():
+        if category not in chart.EXPENSE_CATEGORIES:
+            raise finance_error("category_invalid", choices=", ".join(chart.EXPENSE_CATEGORIES))
+        amount = Decimal("0") if str(value).strip() in ("0", "0.00", "0.0") else clean_amount(value)
+        cleaned[category] = amount
+    with transaction.atomic():
+        for category, amount in sorted(cleaned.items()):
+            before = Budget.objects.filter(month=parsed, category=category).values_list("amount", flat=True).first()
+            Budget.objects.update_or_create(month=parsed, category=category,
+                                            defaults={"amount": amount, "updated_at": clock.now()})
+            if before != amount:
+                record_audit(actor=actor, action="finance.budget_set", object_type="finance.budget",
+                             object_id=f"{parsed}:{category}", object_repr=f"{parsed} {category}",
+                             changes={"amount": (str(before) if before is not None else "", str(amount))},
+                             ip_address=ip_address)
+    return list(Budget.objects.filter(month=parsed))
