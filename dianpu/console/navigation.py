@@ -38,6 +38,7 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_CUSTOMERS),
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
+    Section("finance", pgettext_lazy("console section", "财务"), "console:finance:overview", roles.VIEW_BOOKS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
@@ -47,7 +48,8 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
-                      "customers": "customers", "shop": "shop", "competitors": "competitors"}
+                      "customers": "customers", "shop": "shop", "competitors": "competitors",
+                      "finance": "finance"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -42,6 +42,7 @@ urlpatterns = [
     path("promotions/", include("dianpu.promotions.console.urls")),
     path("marketing/", include("dianpu.marketing.console.urls")),
     path("competitors/", include("dianpu.competitors.console.urls")),
+    path("finance/", include("dianpu.finance.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),

@@ -128,6 +128,10 @@ def _path_parameters() -> dict[str, dict]:
     parameters["customers:customer-export"] = {"pk": customer}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    from dianpu.finance.models import Settlement
+
+    parameters["finance:settlement-detail"] = {
+        "pk": Settlement.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters
 
 
