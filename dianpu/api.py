@@ -22,6 +22,7 @@ from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.inventory.api import router as inventory_router
 from dianpu.marketing.api import router as marketing_router
 from dianpu.competitors.api import router as competitors_router
+from dianpu.finance.api import customer_router as finance_customer_router
 from dianpu.finance.api import router as finance_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
@@ -174,5 +175,6 @@ api.add_router("/", promotions_router)
 api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
 api.add_router("/", finance_router)
+api.add_router("/", finance_customer_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)

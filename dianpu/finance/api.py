@@ -7,9 +7,10 @@ from ninja.files import UploadedFile
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
 from dianpu.core.http import client_ip
+from dianpu.customers.auth import CustomerToken
 from dianpu.core.uploads import read_upload
 
-from . import queries, reconciliation, services
+from . import queries, reconciliation, services, tax
 from .domain import periods
 from .domain.ledger import yuan
 
@@ -334,3 +335,126 @@ def get_pnl_series(request, date_from: str = "", date_to: str = "", grain: str =
         raise services.finance_error("grain_invalid")
     return [{"period": label, "figures": queries.pnl_as_strings(f)} for label, f in
             queries.get_pnl_series(start, end, grain)]
+
+
+class TaxSettingsIn(Schema):
+    prices_include_tax: bool = True
+    default_percent: str | int = "13"
+    category_percents: dict[str, str | int] = {}
+
+
+class TaxSettingsOut(Schema):
+    prices_include_tax: bool
+    default_percent: str
+    category_percents: dict[str, str]
+
+
+class TaxRow(Schema):
+    rate_percent: str
+    charged: str
+    base: str
+    tax: str
+
+
+class TaxSummary(Schema):
+    prices_include_tax: bool
+    rows: list[TaxRow]
+    tax_total: str
+
+
+class InvoiceRequestIn(Schema):
+    order_number: str = ""
+    title: str = ""
+    tax_number: str = ""
+    email: str = ""
+
+
+class InvoiceRequestOut(Schema):
+    id: int
+    order_number: str
+    title: str
+    tax_number: str
+    email: str
+    amount: str
+    status: str
+    invoice_number: str
+    created_at: str
+
+
+class InvoiceDecisionIn(Schema):
+    invoice_number: str = ""
+    note: str = ""
+
+
+def _tax_settings_out(row) -> dict:
+    return {"prices_include_tax": row.prices_include_tax, "default_percent": str(row.default_tax_percent),
+            "category_percents": {k: str(v) for k, v in (row.category_tax_percents or {}).items()}}
+
+
+def _invoice_out(r) -> dict:
+    return {"id": r.pk, "order_number": r.order.number, "title": r.title, "tax_number": r.tax_number,
+            "email": r.email, "amount": str(r.amount), "status": r.status, "invoice_number": r.invoice_number,
+            "created_at": r.created_at.isoformat()}
+
+
+@router.get("/finance/tax-settings", response={200: TaxSettingsOut, 403: Problem}, summary="Tax settings")
+def get_tax_settings(request):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    return _tax_settings_out(tax.get_tax_settings())
+
+
+@router.put("/finance/tax-settings", response={200: TaxSettingsOut, 403: Problem, 422: Problem},
+            summary="Prices with tax included or not, default rate, rate per category (product class)")
+def set_tax_settings(request, payload: TaxSettingsIn):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    return _tax_settings_out(tax.set_tax_settings(
+        prices_include_tax=payload.prices_include_tax, default_percent=payload.default_percent,
+        category_percents=payload.category_percents, actor=request.user, ip_address=client_ip(request)))
+
+
+@router.get("/finance/tax-summary", response={200: TaxSummary, 403: Problem, 422: Problem},
+            summary="Sales per tax rate over a range: charged, base and tax")
+def get_tax_summary(request, date_from: str = "", date_to: str = ""):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    start, end = queries.parse_range(date_from, date_to)
+    summary = tax.get_tax_summary(start, end)
+    return {"prices_include_tax": summary["prices_include_tax"], "tax_total": str(summary["tax_total"]),
+            "rows": [{k: str(v) for k, v in r.items()} for r in summary["rows"]]}
+
+
+@router.get("/finance/invoice-requests", response={200: list[InvoiceRequestOut], 403: Problem},
+            summary="Invoice (发票) requests, newest first (max 200)")
+def list_invoice_requests(request, status: str = "", limit: int = 100):
+    require_perm(request.user, roles.VIEW_BOOKS)
+    return [_invoice_out(r) for r in tax.list_invoice_requests(status=status[:12], limit=limit)]
+
+
+@router.post("/finance/invoice-requests/{request_id}/issue", response={200: InvoiceRequestOut, 403: Problem,
+                                                                      404: Problem, 409: Problem, 422: Problem},
+             summary="Record an invoice as issued (its number)")
+def issue_invoice(request, request_id: int, payload: InvoiceDecisionIn):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    return _invoice_out(tax.decide_invoice(request_id=request_id if 0 < request_id < 2**62 else 0, issue=True,
+                                           invoice_number=payload.invoice_number, note=payload.note,
+                                           actor=request.user, ip_address=client_ip(request)))
+
+
+@router.post("/finance/invoice-requests/{request_id}/reject", response={200: InvoiceRequestOut, 403: Problem,
+                                                                       404: Problem, 409: Problem},
+             summary="Refuse an invoice request (with a note)")
+def reject_invoice(request, request_id: int, payload: InvoiceDecisionIn):
+    require_perm(request.user, roles.MANAGE_BOOKS)
+    return _invoice_out(tax.decide_invoice(request_id=request_id if 0 < request_id < 2**62 else 0, issue=False,
+                                           note=payload.note, actor=request.user, ip_address=client_ip(request)))
+
+
+customer_router = Router(tags=["finance"], auth=CustomerToken())
+
+
+@customer_router.post("/me/invoice-requests", response={201: InvoiceRequestOut, 401: Problem, 404: Problem,
+                                                        409: Problem, 422: Problem},
+                      summary="Ask for an invoice (发票) for one of my paid orders (customer token)")
+def request_invoice(request, payload: InvoiceRequestIn):
+    return Status(201, _invoice_out(tax.request_invoice(
+        customer=request.auth, order_number=payload.order_number, title=payload.title,
+        tax_number=payload.tax_number, email=payload.email)))

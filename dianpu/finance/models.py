@@ -109,9 +109,13 @@ class Expense(models.Model):
 
 
 class FinanceSettings(models.Model):
-    """The books' settings (one row): the fee each gateway takes, in percent of the amount paid."""
+    """The books' settings (one row): the fee each gateway takes (percent of the amount paid) and
+    tax: whether prices include it, the default rate and the rate per product class (category)."""
 
     fee_percents = models.JSONField(_("支付手续费率"), default=dict, blank=True)  # gateway -> "0.60"
+    prices_include_tax = models.BooleanField(_("价格含税"), default=True)
+    default_tax_percent = models.DecimalField(_("默认税率 %"), max_digits=5, decimal_places=2, default=13)
+    category_tax_percents = models.JSONField(_("分类税率"), default=dict, blank=True)  # category id -> "9"
     updated_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -171,3 +175,30 @@ class Budget(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
         ]
         verbose_name = _("运营预算")
+
+
+class InvoiceRequest(models.Model):
+    """A customer's request for an invoice (发票) for a paid order, and what became of it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("已申请")
+        ISSUED = "issued", _("已开具")
+        REJECTED = "rejected", _("已拒绝")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoice_requests")
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("发票抬头"), max_length=100)
+    tax_number = models.CharField(_("税号"), max_length=20, blank=True)
+    email = models.EmailField(_("接收邮箱"))
+    amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    invoice_number = models.CharField(_("发票号码"), max_length=40, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("申请时间"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["order"], condition=~Q(status="rejected"),
+                                               name="one_open_invoice_request_per_order")]
+        verbose_name = _("发票申请")
