@@ -63,6 +63,16 @@ def budget_table(budget: dict, labels: dict, title: str) -> Table:
                                    Column("variance", _("差异"), numeric=True)], rows)
 
 
+def tax_table(summary: dict, title: str) -> Table:
+    rows = [{"rate": f"{r['rate_percent']}%", "charged": r["charged"], "base": r["base"], "tax": r["tax"]}
+            for r in summary["rows"]]
+    rows.append({"rate": _("合计"), "tax": summary["tax_total"]})
+    return Table("tax", title, [Column("rate", _("税率")), Column("charged", _("含税销售额") if summary["prices_include_tax"]
+                                                              else _("销售额"), numeric=True),
+                                Column("base", _("不含税金额"), numeric=True), Column("tax", _("税额"), numeric=True)],
+                 rows)
+
+
 def margins_table(rows: list[dict], title: str) -> Table:
     return Table("margins", title, [
         Column("name", _("名称")), Column("net_sales", _("净销售额"), numeric=True),

@@ -229,6 +229,7 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:finance:period-list": "owner finance",
     "console:finance:settlement-detail": "owner finance",
     "console:finance:settlement-list": "owner finance",
+    "console:finance:tax": "owner finance",
     "console:finance:trial-balance": "owner finance",
     "console:shop:settings": "owner",
     "console:catalog:import-cancel": "owner operator",

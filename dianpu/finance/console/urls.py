@@ -11,6 +11,7 @@ urlpatterns = [
     path("expenses/", views.expense_list, name="expense-list"),
     path("budget/", views.budget, name="budget"),
     path("margins/", views.margins, name="margins"),
+    path("tax/", views.tax_page, name="tax"),
     path("reconciliation/", views.settlement_list, name="settlement-list"),
     path("reconciliation/<int:pk>/", views.settlement_detail, name="settlement-detail"),
 ]

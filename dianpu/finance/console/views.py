@@ -17,7 +17,7 @@ from dianpu.core.exports import export_response
 from dianpu.core.http import client_ip
 from dianpu.core.uploads import UploadRefused, read_upload
 
-from .. import queries, reconciliation, services, statements
+from .. import queries, reconciliation, services, statements, tax
 from ..domain import periods
 from ..domain.ledger import yuan
 from ..models import Expense, SettlementRow
@@ -220,3 +220,29 @@ def settlement_detail(request, pk: int):
         "settlement": settlement, "fees": yuan(settlement.fee_fen), "outcome": outcome,
         "counts": queries.count_settlement_outcomes(settlement), "outcomes": SettlementRow.Outcome.choices,
         "rows": queries.list_settlement_rows(settlement, outcome=outcome, limit=1000)})
+
+
+@staff_permission_required(VIEW)
+def tax_page(request):
+    if request.method == "POST":
+        refused = _refuse_unless_manager(request)
+        if refused:
+            return refused
+        try:
+            tax.decide_invoice(request_id=int(request.POST.get("request_id") or 0),
+                               issue=request.POST.get("action") == "issue",
+                               invoice_number=request.POST.get("invoice_number", ""),
+                               note=request.POST.get("note", ""), actor=request.user, ip_address=client_ip(request))
+            messages.success(request, _("发票申请已处理。"))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)))
+        return redirect("console:finance:tax")
+    start, end = _range(request)
+    summary = tax.get_tax_summary(start, end)
+    table = statements.tax_table(summary, _("税费汇总"))
+    exported = _export(request, table, f"{start} – {end}")
+    if exported is not None:
+        return exported
+    return render(request, "finance/console/tax.html", {
+        "summary": summary, "date_from": start, "date_to": end, "requests": tax.list_invoice_requests(limit=100),
+        "may_manage": _may_manage(request)})

@@ -93,3 +93,21 @@ def test_statements_export_to_xlsx_and_pdf(staff, at):
     assert budget.status_code == 200 and budget.content.startswith(b"PK")
     margins = client.get("/console/finance/margins/", {"by": "channel", "export": "pdf"})
     assert margins.content.startswith(b"%PDF")
+
+
+def test_tax_page_lists_invoice_requests_and_issues_one(staff, at):
+    from dianpu.customers.tests.builders import make_account
+    from dianpu.finance import tax
+
+    at(2026, 3, 5, 10, 0)
+    make_product(price="120.00", stock=10, skus=["TEE"])
+    customer = make_account("mei@example.com")
+    order = paid_order({"TEE": 1}, email="mei@example.com")
+    request = tax.request_invoice(customer=customer, order_number=order.number, title="王美", email="mei@example.com")
+    client = _client(staff, "finance")
+    page = client.get("/console/finance/tax/").content.decode()
+    assert order.number in page and 'id="tax-total"' in page
+    client.post("/console/finance/tax/", {"request_id": request.pk, "action": "issue", "invoice_number": "N001"})
+    request.refresh_from_db()
+    assert (request.status, request.invoice_number) == ("issued", "N001")
+    assert client.get("/console/finance/tax/", {"export": "xlsx"}).content.startswith(b"PK")
