@@ -225,12 +225,13 @@ def match_settlement(items: tuple[Item, ...], ours: list[Ours]) -> list[Outcome]
                 out.append(Outcome("matched", "fee", item.their_id, None, None, item.fee, item.order_number,
                                    item.occurred_on))
             continue
-        mine = next((by_ref[(item.kind, r)] for r in item.references
-                     if (item.kind, r) in by_ref and (item.kind, by_ref[(item.kind, r)].key) not in used), None)
+        matched_ref = next((r for r in item.references
+                            if (item.kind, r) in by_ref and (item.kind, by_ref[(item.kind, r)].key) not in used), None)
+        mine = by_ref[(item.kind, matched_ref)] if matched_ref else None
         if mine is None and item.order_number:
             candidates = [o for o in by_order.get((item.kind, item.order_number), []) if (o.kind, o.key) not in used]
             mine = next((o for o in candidates if o.amount == item.amount), candidates[0] if candidates else None)
-        reference = next((r for r in item.references if r), item.their_id)
+        reference = matched_ref or next((r for r in item.references if r), item.their_id)
         if mine is None:
             out.append(Outcome("missing_ours", item.kind, reference, item.amount, None, item.fee, item.order_number,
                                item.occurred_on))

@@ -85,7 +85,7 @@ def test_stripe_itemized_report_lists_every_outcome_and_posts_the_fees_once(ours
         ("mismatched", "payment", "pi_BBB", D("100.00"), D("99.00")),
         ("missing_ours", "payment", "pi_ZZZ", D("55.00"), None),
         ("missing_theirs", "payment", "pi_CCC", None, D("30.00")),
-        ("matched", "refund", "pi_AAA", D("20.00"), D("20.00")),
+        ("matched", "refund", "re_1D", D("20.00"), D("20.00")),
     }
     assert queries.get_pnl(date(2026, 3, 1), date(2026, 3, 31))["payment_fees"] == Decimal("11.85")
     # the same file again: the same settlement, nothing posted twice
