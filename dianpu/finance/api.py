@@ -458,3 +458,23 @@ def request_invoice(request, payload: InvoiceRequestIn):
     return Status(201, _invoice_out(tax.request_invoice(
         customer=request.auth, order_number=payload.order_number, title=payload.title,
         tax_number=payload.tax_number, email=payload.email)))
+
+
+class CampaignResult(Schema):
+    campaign: str
+    net_sales: str
+    gross_profit: str
+    ad_spend: str
+    contribution: str
+    roas: str | None
+
+
+@router.get("/finance/campaign-results", response={200: list[CampaignResult], 403: Problem, 422: Problem},
+            summary="Ad spend and what each campaign earned after it (owner, finance, marketing)")
+def get_campaign_results(request, date_from: str = "", date_to: str = "", limit: int = 50):
+    require_perm(request.user, roles.VIEW_AD_RESULTS)
+    start, end = queries.parse_range(date_from, date_to)
+    return [{"campaign": r["key"], "net_sales": str(r["net_sales"]), "gross_profit": str(r["gross_profit"]),
+             "ad_spend": str(r["ad_spend"]), "contribution": str(r["contribution"]),
+             "roas": str((r["net_sales"] / r["ad_spend"]).quantize(yuan(1))) if r["ad_spend"] else None}
+            for r in queries.get_margins("campaign", start, end, limit)]

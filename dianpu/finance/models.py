@@ -21,6 +21,7 @@ class Period(models.Model):
         permissions = [
             ("view_books", "Can see the books (ledger, P&L, trial balance)"),
             ("manage_books", "Can enter expenses, close periods and reconcile"),
+            ("view_ad_results", "Can see ad spend and campaign results"),
         ]
 
     def __str__(self):

@@ -48,6 +48,7 @@ API_ACCESS: dict[str, str] = {
     "GET /api/v1/coupons/{code}": "owner marketing",
     "GET /api/v1/email-campaigns": "owner marketing",
     "GET /api/v1/finance/budgets/{month}": "owner finance",
+    "GET /api/v1/finance/campaign-results": "owner marketing finance",
     "GET /api/v1/finance/entries": "owner finance",
     "GET /api/v1/finance/expenses": "owner finance",
     "GET /api/v1/finance/invoice-requests": "owner finance",

@@ -47,6 +47,8 @@ MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
 VIEW_BOOKS = "finance.view_books"
 MANAGE_BOOKS = "finance.manage_books"
+# Ad spend and what each campaign earned after it: the one part of the books marketing sees.
+VIEW_AD_RESULTS = "finance.view_ad_results"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -56,7 +58,7 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
-    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_BOOKS, MANAGE_BOOKS,
+    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
 )
 
 
@@ -80,7 +82,7 @@ ROLES: tuple[Role, ...] = (
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
         VIEW_ANALYTICS, ADJUST_POINTS,
-        MONITOR_COMPETITORS,
+        MONITOR_COMPETITORS, VIEW_AD_RESULTS,
     })),
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
@@ -93,7 +95,7 @@ ROLES: tuple[Role, ...] = (
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES,
         REFUND_ORDER, VIEW_RETURNS, VIEW_PURCHASING,
-        VIEW_ANALYTICS, VIEW_MARGINS, VIEW_BOOKS, MANAGE_BOOKS,
+        VIEW_ANALYTICS, VIEW_MARGINS, VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.

@@ -11,7 +11,9 @@ from dianpu.catalog.tests.builders import make_category, make_product
 from dianpu.finance.models import Budget
 from dianpu.marketing.models import Campaign
 from dianpu.marketing.traffic import import_ad_spend
+from dianpu.orders.models import Order
 from dianpu.orders.services import transition_order
+from dianpu.orders.tests.builders import place_test_order
 
 from .builders import paid_order
 
@@ -77,3 +79,20 @@ def test_pnl_series_by_month(staff_api, at):
     paid_order({"TEA": 1})
     r = staff_api("owner").get("finance/pnl/series", date_from="2026-01-01", date_to="2026-12-31", grain="quarter")
     assert [(p["period"], p["figures"]["net_sales"]) for p in r.json()] == [("2026-Q1", "100.00")]
+
+
+def test_marketing_sees_campaign_results_and_nothing_else_of_the_books(staff_api, at):
+    at(2026, 3, 5, 10, 0)
+    make_product(price="100.00", cost_price="40.00", stock=10, skus=["TEA"])
+    order = place_test_order({"TEA": 2})
+    Order.objects.filter(pk=order.pk).update(utm_campaign="spring")  # attribution, as the storefront records it
+    transition_order(order=Order.objects.get(pk=order.pk), action="mark_paid")
+    import_ad_spend(content=b"date,channel,spend,campaign\n2026-03-05,douyin,50.00,spring\n", filename="s.csv")
+    api = staff_api("marketing")
+    r = api.get("finance/campaign-results", date_from="2026-03-01", date_to="2026-03-31")
+    assert r.status_code == 200, r.content
+    assert r.json() == [{"campaign": "spring", "net_sales": "200.00", "gross_profit": "200.00", "ad_spend": "50.00",
+                         "contribution": "150.00", "roas": "4.00"}]
+    assert api.get("finance/pnl", date_from="2026-03-01", date_to="2026-03-31").status_code == 403
+    assert staff_api("operator").get("finance/campaign-results", date_from="2026-03-01",
+                                     date_to="2026-03-31").status_code == 403
