@@ -27,6 +27,8 @@ from dianpu.knowledge.api import router as knowledge_router
 from dianpu.operations.api import router as operations_router
 from dianpu.design.api import router as design_router
 from dianpu.teamwork.api import router as teamwork_router
+from dianpu.finance.api import customer_router as finance_customer_router
+from dianpu.finance.api import router as finance_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
@@ -184,6 +186,8 @@ api.add_router("/", knowledge_router)
 api.add_router("/", operations_router)
 api.add_router("/", design_router)
 api.add_router("/", teamwork_router)
+api.add_router("/", finance_router)
+api.add_router("/", finance_customer_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
 # Every operation learns its area (for token scopes) before it authenticates: dianpu/accounts/auth.py.

@@ -8,7 +8,7 @@ Slow or external effects are not handlers: services schedule them as huey tasks 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -99,6 +99,18 @@ class StockChanged:
 
 
 @dataclass(frozen=True)
+class AdSpendRecorded:
+    """A day's spend of an ad channel/campaign was saved (marketing's import; a re-import of the
+    same day/channel/campaign replaces it): finance books the difference to what it had."""
+
+    ad_spend_id: int
+    day: date
+    channel: str
+    campaign: str
+    spend: Decimal
+
+
+@dataclass(frozen=True)
 class CustomerErased:
     """A customer's personal data was erased on request (customers.services.erase_customer): apps
     holding the person's e-mail, name, phone or address on their own rows remove it."""
@@ -175,4 +187,4 @@ HANDLERS: list[tuple[type, str]] = [
     (CustomerErased, "dianpu.channels.handlers.on_customer_erased"),
 ]
 
-HANDLER_MODULES = ("dianpu.analytics.handlers",)
+HANDLER_MODULES = ("dianpu.analytics.handlers", "dianpu.finance.handlers")

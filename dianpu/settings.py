@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dianpu.operations",
     "dianpu.design",
     "dianpu.teamwork",
+    "dianpu.finance",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",

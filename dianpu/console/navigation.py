@@ -44,6 +44,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("design", pgettext_lazy("console section", "美工需求"), "console:design:brief-list",
             roles.WORK_ON_BRIEFS),
     Section("teamwork", pgettext_lazy("console section", "日常工作"), "console:teamwork:today", None),
+    Section("finance", pgettext_lazy("console section", "财务"), "console:finance:overview", roles.VIEW_BOOKS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
@@ -57,7 +58,8 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
                       "knowledge": "knowledge",
                       "operations": "status",
-                      "design": "design", "teamwork": "teamwork"}
+                      "design": "design", "teamwork": "teamwork",
+                      "finance": "finance"}
 
 
 def section_of(namespaces: list[str]) -> str:

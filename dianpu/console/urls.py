@@ -45,6 +45,7 @@ urlpatterns = [
     path("knowledge/", include("dianpu.knowledge.console.urls")),
     path("design/", include("dianpu.design.console.urls")),
     path("teamwork/", include("dianpu.teamwork.console.urls")),
+    path("finance/", include("dianpu.finance.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),

@@ -145,6 +145,10 @@ def _path_parameters() -> dict[str, dict]:
     for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
                         ("teamwork:training-detail", TrainingDoc)):
         parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    from dianpu.finance.models import Settlement
+
+    parameters["finance:settlement-detail"] = {
+        "pk": Settlement.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters
 
 
