@@ -69,11 +69,15 @@ def test_a_page_beyond_any_integer_is_refused_on_every_list(document, owner_head
 
 
 def test_a_body_that_is_not_json_is_400_bad_json_everywhere(document, owner_headers, objects):
+    from dianpu.customers.tests.builders import make_account, token_of
+
     client = Client()
-    for method, path, _operation in operations(document, having=json_body_schema):
+    customer_headers = {**owner_headers, "HTTP_AUTHORIZATION": f"Bearer {token_of(make_account())}"}
+    for method, path, operation in operations(document, having=json_body_schema):
+        by_customer = any("CustomerToken" in scheme for scheme in operation.get("security", []))
         for raw in (b"{not json", b"\xff\xfe", b'{"a": '):
             response = getattr(client, method)(url_of(path, objects), data=raw, content_type="application/json",
-                                               **owner_headers)
+                                               **(customer_headers if by_customer else owner_headers))
             assert (response.status_code, response.json()["code"]) == (400, "bad_json"), (method, path, raw)
             assert response.json()["detail"] == "The request body is not valid JSON."
 

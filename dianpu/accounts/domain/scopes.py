@@ -7,8 +7,9 @@ user's roles allow (the endpoints still ask `user.has_perm`). Pure: no Django, n
 """
 
 AREAS: tuple[str, ...] = (
-    "analytics", "catalog", "channels", "checkout", "competitors", "customers", "fulfillment",
-    "inventory", "marketing", "messaging", "orders", "payments", "promotions", "purchasing", "returns",
+    "analytics", "catalog", "channels", "checkout", "competitors", "customers", "design", "finance",
+    "fulfillment", "inventory", "knowledge", "marketing", "messaging", "operations", "orders", "payments",
+    "promotions", "purchasing", "returns", "support", "teamwork",
 )
 LEVELS = ("read", "write")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
