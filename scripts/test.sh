@@ -8,12 +8,27 @@ PY=.venv/bin/python
 which_runs="${1:-all}"
 status=0
 
+# Two passes per database: the tests that roll back (all but a few dozen) in parallel, one worker
+# per core (pytest-xdist, each worker its own test database); then, in one process, the tests
+# marked `serial` (they commit for real: browser and concurrency tests). DIANPU_TEST_WORKERS=0
+# runs everything in one process.
+workers="${DIANPU_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+[ "$workers" -gt 4 ] 2>/dev/null && workers=4
+
 run_pytest() {
   local label="$1"; shift
-  echo "=== test suite on ${label} ==="
-  env "$@" $PY -m pytest -q -p no:randomly
-  local rc=$?
-  if [ $rc -ne 0 ]; then status=$rc; fi
+  local rc
+  if [ "$workers" -gt 1 ] 2>/dev/null; then
+    echo "=== test suite on ${label}: ${workers} workers, then the serial tests ==="
+    env "$@" $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile -m "not serial"
+    rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
+    env "$@" $PY -m pytest -q -p no:randomly -m serial
+    rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
+  else
+    echo "=== test suite on ${label} ==="
+    env "$@" $PY -m pytest -q -p no:randomly
+    rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
+  fi
 }
 
 ensure_postgres() {
