@@ -29,6 +29,7 @@ from dianpu.returns.api import router as returns_router
 from dianpu.purchasing.api import router as purchasing_router
 from dianpu.promotions.api import router as promotions_router
 from dianpu.customers.api import router as customers_router
+from dianpu.support.api import router as support_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -174,3 +175,4 @@ api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
+api.add_router("/", support_router)
