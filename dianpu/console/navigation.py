@@ -36,6 +36,7 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_ANALYTICS),
     Section("customers", pgettext_lazy("console section", "客户"), "console:customers:customer-list",
             roles.VIEW_CUSTOMERS),
+    Section("support", pgettext_lazy("console section", "客服"), "console:support:inbox", roles.ANSWER_CONVERSATIONS),
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
@@ -47,7 +48,8 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
-                      "customers": "customers", "shop": "shop", "competitors": "competitors"}
+                      "customers": "customers", "shop": "shop", "competitors": "competitors",
+                      "support": "support"}
 
 
 def section_of(namespaces: list[str]) -> str:

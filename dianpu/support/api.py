@@ -379,7 +379,7 @@ def fill_canned_reply(request, conversation_id: int, reply_id: int):
 
 
 # --- e-mail in ----------------------------------------------------------------------------------
-@router.post("/support/inbound-email", response={201: Created, 400: Problem, 403: Problem, 413: Problem},
+@router.post("/support/inbound-email", response={201: Created, 400: Problem, 401: Problem, 413: Problem},
              summary="A forwarded e-mail (raw RFC 822 body; header X-Inbound-Secret or ?secret=)")
 def inbound_email(request, secret: str = ""):
     from dianpu.core.uploads import UploadLimits, check_request_size
@@ -387,7 +387,7 @@ def inbound_email(request, secret: str = ""):
     configured = getattr(settings, "INBOUND_EMAIL_SECRET", "")
     given = request.headers.get("X-Inbound-Secret", "") or secret
     if not configured or not given or not token_matches(given, _hash(configured)):
-        raise SupportError("inbound_email_forbidden", status=403)
+        raise SupportError("inbound_email_forbidden", status=401)
     check_request_size(request, UploadLimits(max_bytes=services.MAX_INBOUND_EMAIL_BYTES))
     conversation = services.receive_inbound_email(raw=request.body)
     return Status(201, {"id": conversation.pk})

@@ -371,8 +371,9 @@ def set_sla_policy(*, priority: str, first_response_minutes: int, resolution_min
     if priority not in Conversation.Priority.values:
         raise SupportError("priority_unknown")
     row, _created = SlaPolicy.objects.update_or_create(priority=priority, defaults={
-        "first_response_minutes": max(1, int(first_response_minutes)),
-        "resolution_minutes": max(1, int(resolution_minutes)), "warning_minutes": max(0, int(warning_minutes))})
+        "first_response_minutes": max(1, min(int(first_response_minutes), 100_000)),
+        "resolution_minutes": max(1, min(int(resolution_minutes), 100_000)),
+        "warning_minutes": max(0, min(int(warning_minutes), 100_000))})
     record_audit(actor=actor, action="support.sla_changed", obj=row, object_repr=priority)
     return row
 

@@ -126,6 +126,11 @@ def _path_parameters() -> dict[str, dict]:
     customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["customers:customer-detail"] = {"pk": customer}
     parameters["customers:customer-export"] = {"pk": customer}
+    from dianpu.support.models import Conversation
+
+    conversation = Conversation.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["support:conversation-detail"] = {"pk": conversation}
+    parameters["support:conversation-messages"] = {"pk": conversation}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters

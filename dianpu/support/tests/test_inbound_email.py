@@ -72,8 +72,8 @@ def test_a_message_that_is_not_a_valid_email_is_refused_with_400(raw):
 
 
 def test_without_the_secret_the_door_is_shut(settings):
-    assert _post(_mail(), secret="wrong").status_code == 403
+    assert _post(_mail(), secret="wrong").status_code == 401
     assert _post(_mail(), secret=None).json()["code"] == "inbound_email_forbidden"
     settings.INBOUND_EMAIL_SECRET = ""
-    assert _post(_mail(), secret="").status_code == 403
+    assert _post(_mail(), secret="").status_code == 401
     assert Conversation.objects.count() == 0
