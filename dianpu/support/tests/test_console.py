@@ -99,3 +99,16 @@ def test_canned_replies_page_adds_one(staff):
                                                      "body_zh": "您好{customer_name}，七天无理由退货。"})
     assert CannedReply.objects.get().title == "退货"
     assert "七天无理由退货" in client.get("/console/support/canned-replies/").content.decode()
+
+
+def test_the_product_page_shows_its_complaints_to_those_who_read_conversations(staff):
+    from dianpu.catalog.tests.builders import make_product
+
+    product = make_product(name="保温杯")
+    conversation, _token = open_chat(message="杯子漏水<b>!</b>")
+    services.classify_complaint(conversation=conversation, cause="product", product_slug=product.slug,
+                                actor=staff("agent"))
+    page = _client(staff, "operator").get(f"/console/catalog/products/{product.slug}/").content.decode()
+    assert "客户投诉（1）" in page and f"/console/support/{conversation.pk}/" in page and "<b>!</b>" not in page
+    designer_page = _client(staff, "designer").get(f"/console/catalog/products/{product.slug}/").content.decode()
+    assert "product-complaints" not in designer_page
