@@ -24,4 +24,10 @@ MESSAGES = {
     "product_not_found": _("商品不存在。"),
     "inbound_email_forbidden": _("邮件接收令牌缺失或无效。"),
     "inbound_email_invalid": _("无法识别的邮件：%(reason)s"),
+    "log_not_yours": _("只能提交自己的客服日志。"),
+    "log_already_submitted": _("这份客服日志已经提交。"),
+    "log_not_submitted": _("这份客服日志尚未提交，或已审阅。"),
+    "review_score_invalid": _("每一项评分须为 1 到 5 的整数。"),
+    "review_not_found": _("质检记录不存在。"),
+    "log_not_found": _("客服日志不存在。"),
 }

@@ -134,3 +134,64 @@ class CannedReply(models.Model):
 
     class Meta:
         ordering = ["category", "title", "id"]
+
+
+class AgentLog(models.Model):
+    """客服日志: one agent's day — figures drafted from the day's conversations, the agent's own
+    notes, submitted, then reviewed by a lead."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        REVIEWED = "reviewed", _("已审阅")
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_logs")
+    day = models.DateField(_("日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="draft")
+    handled = models.PositiveIntegerField(_("处理会话"), default=0)
+    still_open = models.PositiveIntegerField(_("未结会话"), default=0)
+    escalated = models.PositiveIntegerField(_("转人工/升级"), default=0)
+    complaints = models.PositiveIntegerField(_("投诉"), default=0)
+    top_tags = models.JSONField(default=list, blank=True)  # [[tag, count], ...]
+    common_questions = models.JSONField(default=list, blank=True)  # subjects of the day's conversations
+    notes = models.TextField(_("客服备注"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    review_comment = models.TextField(_("主管意见"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "agent_id"]
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="one_support_log_per_agent_day")]
+
+
+class ChatReview(models.Model):
+    """质检: one sampled conversation of one agent's week, scored against the checklist."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reviews")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_reviews")
+    week = models.DateField(_("周"))  # the Monday
+    greeting = models.PositiveSmallIntegerField(_("问候"), null=True, blank=True)  # 1–5 each
+    accuracy = models.PositiveSmallIntegerField(_("准确"), null=True, blank=True)
+    tone = models.PositiveSmallIntegerField(_("语气"), null=True, blank=True)
+    resolution = models.PositiveSmallIntegerField(_("解决"), null=True, blank=True)
+    banned_words = models.JSONField(default=list, blank=True)  # found automatically in the agent's replies
+    comment = models.TextField(_("评语"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    scored_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-week", "agent_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "week"], name="one_review_per_conversation_week")]
+
+    @property
+    def score(self) -> int | None:
+        from .domain.review import CHECKLIST, calculate_score
+
+        scores = {k: getattr(self, k) for k in CHECKLIST}
+        if any(v is None for v in scores.values()):
+            return None
+        return calculate_score(scores, len(self.banned_words or []))  # out of 100

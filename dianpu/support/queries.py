@@ -112,3 +112,90 @@ def list_product_complaints(product, limit: int = 50) -> list[Conversation]:
 
 def count_product_complaints(product) -> int:
     return Conversation.objects.filter(complaint_product=product).count()
+
+
+def list_logs(*, agent=None, status: str = "", limit: int = 60):
+    from .models import AgentLog
+
+    qs = AgentLog.objects.select_related("agent", "reviewer")
+    if agent is not None:
+        qs = qs.filter(agent=agent)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[:min(limit, 200)])
+
+
+def get_log(pk):
+    from .models import AgentLog
+
+    return AgentLog.objects.select_related("agent", "reviewer").filter(pk=pk).first()
+
+
+def list_reviews(*, week=None, agent_id: int | None = None, limit: int = 200):
+    from .models import ChatReview
+
+    qs = ChatReview.objects.select_related("agent", "conversation", "reviewer")
+    if week is not None:
+        qs = qs.filter(week=week)
+    if agent_id:
+        qs = qs.filter(agent_id=agent_id)
+    return list(qs[:min(limit, 500)])
+
+
+def get_review(pk):
+    from .models import ChatReview
+
+    return ChatReview.objects.select_related("agent", "conversation", "reviewer").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    username: str
+    volume: int
+    answered: int
+    first_response_minutes: float | None
+    resolution_minutes: float | None
+    first_response_breaches: int
+    review_score: float | None
+    review_trend: list  # [(week, average score)], oldest first
+
+
+def _average(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def agent_figures(*, since, until) -> list[AgentFigures]:
+    """Per agent, conversations created in [since, until): volume, average first response and
+    resolution (minutes), first-response breaches, and the chat-review score with its weekly trend.
+    (CSAT is not shown: the CRM's surveys are about orders, not conversations.)"""
+    from .models import ChatReview
+
+    rows = (Conversation.objects.filter(created_at__gte=since, created_at__lt=until, assignee__isnull=False)
+            .values_list("assignee_id", "created_at", "first_response_at", "first_response_due_at", "resolved_at")
+            [:50_000])
+    per: dict[int, list] = {}
+    for row in rows:
+        per.setdefault(row[0], []).append(row)
+    reviews: dict[int, dict] = {}
+    for review in ChatReview.objects.filter(scored_at__isnull=False, week__gte=since.date() - _weeks(8),
+                                            week__lt=until.date())[:5000]:
+        reviews.setdefault(review.agent_id, {}).setdefault(review.week, []).append(review.score)
+    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=set(per) | set(reviews))}
+    result = []
+    for user_id in sorted(users, key=lambda pk: users[pk]):
+        mine = per.get(user_id, [])
+        first = [(r[2] - r[1]).total_seconds() / 60 for r in mine if r[2]]
+        resolved = [(r[4] - r[1]).total_seconds() / 60 for r in mine if r[4]]
+        breaches = sum(1 for r in mine if r[3] and (r[2] or clock.now()) > r[3])
+        weeks = sorted(reviews.get(user_id, {}).items())
+        trend = [(week, _average(scores)) for week, scores in weeks]
+        result.append(AgentFigures(users[user_id], len(mine), len(first), _average(first), _average(resolved),
+                                   breaches, _average([s for _w, scores in weeks for s in scores]), trend))
+    return result
+
+
+def _weeks(n: int):
+    from datetime import timedelta
+
+    return timedelta(weeks=n)

@@ -533,3 +533,131 @@ def send_reply_email(message_id: int) -> None:
     except Exception:
         Message.objects.filter(pk=message.pk).update(email_message_id="")  # not sent: the retry sends it
         raise
+
+
+# --- the agent's daily log (客服日志) ---------------------------------------------------------------
+def day_bounds(day):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def _day_facts(agent, day):
+    from .domain.review import summarise_day
+
+    start, end = day_bounds(day)
+    handled_ids = set(Message.objects.filter(author=agent, sender="agent", created_at__gte=start,
+                                             created_at__lt=end).values_list("conversation_id", flat=True))
+    rows = list(Conversation.objects.filter(pk__in=handled_ids).values("tags", "subject", "escalated",
+                                                                       "complaint_cause"))
+    still_open = Conversation.objects.filter(assignee=agent, status__in=("open", "pending")).count()
+    return summarise_day(rows, still_open)
+
+
+@transaction.atomic
+def draft_daily_log(*, agent, day=None):
+    """The agent's log for `day` (today by default), its figures drafted afresh while it is a draft."""
+    from django.utils import timezone
+
+    from .models import AgentLog
+
+    day = day or timezone.localtime(clock.now()).date()
+    log, _created = AgentLog.objects.get_or_create(agent=agent, day=day)
+    if log.status == AgentLog.Status.DRAFT:
+        facts = _day_facts(agent, day)
+        AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.DRAFT).update(
+            handled=facts.handled, still_open=facts.still_open, escalated=facts.escalated,
+            complaints=facts.complaints, top_tags=facts.top_tags, common_questions=facts.common_questions)
+        log.refresh_from_db()
+    return log
+
+
+@transaction.atomic
+def submit_daily_log(*, log, agent, notes: str):
+    from .models import AgentLog
+
+    if log.agent_id != agent.pk:
+        raise SupportError("log_not_yours", status=403)
+    log = draft_daily_log(agent=agent, day=log.day)
+    if not AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.DRAFT).update(
+            notes=(notes or "").strip()[:5000], status=AgentLog.Status.SUBMITTED, submitted_at=clock.now()):
+        raise SupportError("log_already_submitted", status=409)
+    log.refresh_from_db()
+    return log
+
+
+@transaction.atomic
+def review_daily_log(*, log, reviewer, comment: str, ip_address=None):
+    from .models import AgentLog
+
+    if not AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.SUBMITTED).update(
+            status=AgentLog.Status.REVIEWED, reviewer=reviewer, review_comment=(comment or "").strip()[:5000],
+            reviewed_at=clock.now()):
+        raise SupportError("log_not_submitted", status=409)
+    record_audit(actor=reviewer, action="support.log_reviewed", obj=log, object_repr=f"{log.agent} {log.day}",
+                 ip_address=ip_address)
+    log.refresh_from_db()
+    return log
+
+
+# --- chat review (质检) -----------------------------------------------------------------------------
+SAMPLE_PER_AGENT = 3
+
+
+@transaction.atomic
+def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, actor=None) -> int:
+    """Draw the week's sample: up to `per_agent` conversations each agent answered that week (the same
+    draw every time for the same week), with banned words already found. Returns how many were added."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .domain.review import find_banned_words, pick_sample, week_start
+    from .models import ChatReview
+
+    week = week_start(week or timezone.localtime(clock.now()).date())
+    start, _end = day_bounds(week)
+    end = start + timedelta(days=7)
+    replies = Message.objects.filter(sender="agent", internal=False, author__isnull=False, created_at__gte=start,
+                                     created_at__lt=end)
+    by_agent: dict[int, set[int]] = {}
+    for author_id, conversation_id in replies.values_list("author_id", "conversation_id").distinct()[:20_000]:
+        by_agent.setdefault(author_id, set()).add(conversation_id)
+    added = 0
+    now = clock.now()
+    for agent_id, conversation_ids in sorted(by_agent.items()):
+        for conversation_id in pick_sample(list(conversation_ids), per_agent, f"{week.isoformat()}:{agent_id}"):
+            texts = replies.filter(author_id=agent_id, conversation_id=conversation_id).values_list("body", flat=True)
+            _review, created = ChatReview.objects.get_or_create(
+                conversation_id=conversation_id, week=week,
+                defaults={"agent_id": agent_id, "banned_words": find_banned_words(list(texts)), "created_at": now})
+            added += created
+    if added:
+        record_audit(actor=actor, action="support.review_sampled", object_type="support.chatreview",
+                     object_id=week.isoformat(), object_repr=f"{week} ({added})")
+    return added
+
+
+@transaction.atomic
+def score_chat_review(*, review, reviewer, scores: dict, comment: str = "", ip_address=None):
+    from .domain.review import CHECKLIST, is_valid_score
+    from .models import ChatReview
+
+    cleaned = {}
+    for key in CHECKLIST:
+        try:
+            value = int(scores.get(key))
+        except (TypeError, ValueError):
+            value = None
+        if not is_valid_score(value):
+            raise SupportError("review_score_invalid")
+        cleaned[key] = value
+    ChatReview.objects.filter(pk=review.pk).update(**cleaned, comment=(comment or "").strip()[:5000],
+                                                   reviewer=reviewer, scored_at=clock.now())
+    review.refresh_from_db()
+    record_audit(actor=reviewer, action="support.review_scored", obj=review,
+                 object_repr=f"#{review.conversation_id} {review.score}", ip_address=ip_address)
+    return review

@@ -219,6 +219,8 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:support:conversation-messages": "owner operator agent",
     "console:support:inbox": "owner operator agent",
     "console:support:sla-settings": "owner operator",
+    "console:support:log-list": "owner operator agent",
+    "console:support:review-list": "owner operator",
     "console:competitors:alert-list": "owner operator marketing",
     "console:competitors:competitor-list": "owner operator marketing",
     "console:competitors:daily-check": "owner operator marketing",

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
@@ -17,6 +18,8 @@ from dianpu.support.domain.canned import VARIABLES
 from dianpu.support.models import Conversation, SlaPolicy
 
 NEEDS = roles.ANSWER_CONVERSATIONS
+CHECKLIST_LABELS = {"greeting": gettext_lazy("问候"), "accuracy": gettext_lazy("准确"), "tone": gettext_lazy("语气"),
+                    "resolution": gettext_lazy("解决")}
 FILTERS = ("mine", "unassigned", "open", "pending", "resolved", "closed", "complaints", "all")
 
 
@@ -182,3 +185,78 @@ def sla_settings(request):
         targets = services.sla_targets(value)
         rows.append({"value": value, "label": label, "targets": targets, "custom": value in stored})
     return render(request, "support/console/sla_settings.html", {"rows": rows})
+
+
+@staff_permission_required(NEEDS)
+def log_list(request):
+    """客服日志: the agent's own day (figures drafted from the day's conversations, notes, submit);
+    the leads also see and review everyone's submitted logs."""
+    may_review = request.user.has_perm(roles.REVIEW_SUPPORT)
+    if request.method == "POST":
+        try:
+            log = queries.get_log(int(request.POST.get("log") or 0))
+            if log is None:
+                raise DomainError(_("客服日志不存在。"), code="log_not_found")
+            if request.POST.get("action") == "review":
+                if not may_review:
+                    raise DomainError(_("您的角色无权执行此操作。"), code="forbidden")
+                services.review_daily_log(log=log, reviewer=request.user, comment=request.POST.get("comment", ""),
+                                          ip_address=client_ip(request))
+                messages.success(request, _("已审阅。"))
+            else:
+                services.submit_daily_log(log=log, agent=request.user, notes=request.POST.get("notes", ""))
+                messages.success(request, _("客服日志已提交。"))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)))
+        return redirect("console:support:log-list")
+    today = services.draft_daily_log(agent=request.user)
+    return render(request, "support/console/logs.html", {
+        "today": today, "mine": queries.list_logs(agent=request.user, limit=30), "may_review": may_review,
+        "to_review": queries.list_logs(status="submitted", limit=100) if may_review else [],
+        "reviewed": queries.list_logs(status="reviewed", limit=30) if may_review else []})
+
+
+@staff_permission_required(roles.REVIEW_SUPPORT)
+def review_list(request):
+    """质检: the week's sample per agent, scored against the checklist; banned words found
+    automatically; agents' figures and score trend."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from dianpu.core import clock
+    from dianpu.support.domain.review import CHECKLIST, week_start
+
+    from dianpu.core.bounds import FIRST_DAY, LAST_DAY
+
+    try:
+        week = week_start(date.fromisoformat(request.GET.get("week", "")))
+        if not FIRST_DAY <= week <= LAST_DAY:
+            raise ValueError
+    except ValueError:
+        week = week_start(timezone.localtime(clock.now()).date())
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sample":
+                added = services.sample_week_for_review(week=week, actor=request.user)
+                messages.success(request, _("已抽取 %(n)s 个会话。") % {"n": added})
+            else:
+                review = queries.get_review(int(request.POST.get("review") or 0))
+                if review is None:
+                    raise DomainError(_("质检记录不存在。"), code="review_not_found")
+                services.score_chat_review(review=review, reviewer=request.user,
+                                           scores={k: request.POST.get(k) for k in CHECKLIST},
+                                           comment=request.POST.get("comment", ""), ip_address=client_ip(request))
+                messages.success(request, _("评分已保存。"))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "detail", exc)))
+        return redirect(f"{request.path}?week={week.isoformat()}")
+    since, _end = services.day_bounds(week - timedelta(weeks=3))
+    until, _end = services.day_bounds(week + timedelta(days=7))
+    reviews = queries.list_reviews(week=week)
+    for review in reviews:
+        review.checklist = [(k, CHECKLIST_LABELS[k], getattr(review, k) or 5) for k in CHECKLIST]
+    return render(request, "support/console/reviews.html", {
+        "week": week, "previous": week - timedelta(weeks=1), "next": week + timedelta(weeks=1),
+        "reviews": reviews, "scores": range(1, 6),
+        "figures": queries.agent_figures(since=since, until=until)})
