@@ -186,6 +186,22 @@ def conversation_out(c) -> dict:
                     "resolution_minutes_left": state.resolution_minutes_left}}
 
 
+def _signed_in_customer(request):
+    """The storefront's signed-in customer of this session (the keys storefront/account.py writes),
+    checked against their password hash like the storefront does; None for a guest."""
+    from dianpu.customers.models import Customer
+    from dianpu.customers.services import session_hash
+
+    session = getattr(request, "session", None)
+    customer_id = session.get("customer_id") if session is not None else None
+    if not customer_id:
+        return None
+    customer = Customer.objects.filter(pk=customer_id, erased_at__isnull=True).exclude(password="").first()
+    if customer is None or session.get("customer_hash") != session_hash(customer):
+        return None
+    return customer
+
+
 def _caller(request, conversation_id: int):
     """(conversation, staff user or None): the visitor by token, else staff by bearer token."""
     token = request.headers.get(TOKEN_HEADER, "")
@@ -210,7 +226,7 @@ def _staff_conversation(request, conversation_id: int):
 def open_conversation(request, payload: ConversationIn):
     conversation, token = services.open_conversation(
         name=payload.name, email=payload.email, message=payload.message, order_number=payload.order_number or "",
-        ip=client_ip(request), language=getattr(request, "LANGUAGE_CODE", "zh-hans") or "zh-hans")
+        customer=_signed_in_customer(request), ip=client_ip(request), language=getattr(request, "LANGUAGE_CODE", "zh-hans") or "zh-hans")
     return Status(201, {"id": conversation.pk, "token": token})
 
 

@@ -153,3 +153,20 @@ def test_a_visitor_writing_again_reopens_a_resolved_conversation(staff_api):
     staff_api("agent").post(f"support/conversations/{opened['id']}/status", {"status": "resolved"})
     _visitor(opened["token"])("post", f"conversations/{opened['id']}/messages", {"message": "还有个问题"})
     assert Conversation.objects.get(pk=opened["id"]).status == "open"
+
+
+def test_a_signed_in_customer_is_linked_and_a_guest_by_their_email():
+    from dianpu.customers.services import session_hash, sign_up
+
+    member = sign_up(email="member@example.com", password="a-long-pass-123", name="会员")
+    client = Client(REMOTE_ADDR="10.0.0.3")
+    session = client.session
+    session["customer_id"], session["customer_hash"] = member.pk, session_hash(member)
+    session.save()
+    body = {"name": "会员", "email": "other-address@example.com", "message": "你好"}
+    opened = client.post("/api/v1/support/conversations", data=json.dumps(body), content_type="application/json")
+    assert Conversation.objects.get(pk=opened.json()["id"]).customer_id == member.pk
+    guest = _open(email="MEMBER@example.com")
+    assert Conversation.objects.get(pk=guest["id"]).customer_id == member.pk
+    stranger = _open(email="nobody@example.com")
+    assert Conversation.objects.get(pk=stranger["id"]).customer_id is None

@@ -74,7 +74,7 @@
     if (state && state.token) { headers["X-Conversation-Token"] = state.token; }
     if (body) { headers["Content-Type"] = "application/json"; }
     return fetch(path, {method: method, headers: headers, body: body ? JSON.stringify(body) : undefined,
-                        credentials: "omit"})
+                        credentials: "same-origin"})
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           return {status: response.status, data: data};
