@@ -15,6 +15,7 @@ every install, whose windows follow the app's clock; failures are rare enough to
     refused(limit, keys)   any key spent?
     count(limit, keys)     one more try for each key; returns the keys this try just spent
     forget(limit, keys)    start those keys afresh (a successful sign-in clears its account)
+    take(limit, keys)      count this try first, then say whether it is within every key's budget
 """
 
 import hashlib
@@ -114,6 +115,13 @@ def refused(limit: Limit, keys) -> bool:
 def count(limit: Limit, keys) -> list[str]:
     """One more try for each key; the keys that this try brought to the limit (to be audited)."""
     return [key for key in keys if _db_count(limit, key) == limit.allowed]
+
+
+def take(limit: Limit, keys) -> bool:
+    """One more try for each key, counted first: True when every key is still within its budget
+    after this try. Exact under concurrency (each count is one conditional UPDATE read back in its
+    own transaction), for budgets of tries that succeed too (messages a visitor may send)."""
+    return all([_db_count(limit, key) <= limit.allowed for key in keys])
 
 
 def forget(limit: Limit, keys) -> None:

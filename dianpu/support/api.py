@@ -119,7 +119,7 @@ class TagsIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=50)
 
 
-class NoteIn(Schema):
+class ConversationNoteIn(Schema):
     note: str = Field("", max_length=services.MAX_MESSAGE_CHARS)
 
 
@@ -346,7 +346,7 @@ def set_tags(request, conversation_id: int, payload: TagsIn):
 @router.post("/support/conversations/{conversation_id}/notes", auth=StaffToken(),
              response={201: MessageOut, 403: Problem, 404: Problem, 422: Problem},
              summary="Add an internal note (staff only; never shown to the customer)")
-def add_note(request, conversation_id: int, payload: NoteIn):
+def add_note(request, conversation_id: int, payload: ConversationNoteIn):
     conversation = _staff_conversation(request, conversation_id)
     return Status(201, _message_out(services.add_internal_note(conversation=conversation, actor=request.user,
                                                                note=payload.note)))

@@ -30,7 +30,8 @@ REVIEW = "support.review_support"
 MAX_MESSAGE_CHARS = 5000
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-# A visitor may send 20 messages a minute (per conversation and per client address).
+# A visitor may send 20 messages a minute in a conversation, and open 20 conversations a minute
+# from one address.
 VISITOR_MESSAGES = ratelimit.Limit("support-messages", 20, 60)
 
 
@@ -98,16 +99,16 @@ def _clean_body(body: str) -> str:
 
 
 def _throttle(keys: list[str]) -> None:
-    if ratelimit.refused(VISITOR_MESSAGES, keys):
+    """Count the message first, then refuse it when over the budget: 20 a minute exactly, even when
+    a flood arrives at once."""
+    if ratelimit.refused(VISITOR_MESSAGES, keys) or not ratelimit.take(VISITOR_MESSAGES, keys):
         raise SupportError("too_many_messages", status=429)
-    ratelimit.count(VISITOR_MESSAGES, keys)
 
 
 def _visitor_keys(conversation_id: int | None, ip: str | None) -> list[str]:
-    keys = [ratelimit.client_key(ip)]
-    if conversation_id:
-        keys.append(f"conversation:{conversation_id}")
-    return keys
+    """One key per budget (two keys counted together would refuse more than the limit under a
+    flood): a conversation's messages, or the conversations opened from one address."""
+    return [f"conversation:{conversation_id}"] if conversation_id else [ratelimit.client_key(ip)]
 
 
 # --- visitors ------------------------------------------------------------------------------------
