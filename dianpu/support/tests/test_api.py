@@ -4,6 +4,7 @@ visitor token, staff answering the same conversation, 401 / 403 / 429, HTML kept
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dianpu.audit.models import AuditEntry
@@ -170,3 +171,25 @@ def test_a_signed_in_customer_is_linked_and_a_guest_by_their_email():
     assert Conversation.objects.get(pk=guest["id"]).customer_id == member.pk
     stranger = _open(email="nobody@example.com")
     assert Conversation.objects.get(pk=stranger["id"]).customer_id is None
+
+
+def test_a_visitor_sends_an_image_and_a_file_of_the_wrong_kind_is_refused():
+    import io
+
+    from PIL import Image
+
+    opened = _open()
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "blue").save(buffer, format="JPEG")
+    client = Client(REMOTE_ADDR="10.0.0.4")
+    url = f"/api/v1/support/conversations/{opened['id']}/attachments"
+    headers = {"HTTP_X_CONVERSATION_TOKEN": opened["token"]}
+    image = SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    sent = client.post(url, {"file": image}, **headers)
+    assert sent.status_code == 201
+    assert [(a["content_type"], a["width"], a["height"]) for a in sent.json()["attachments"]] == [("image/jpeg", 8, 6)]
+    fake = SimpleUploadedFile("photo.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")
+    refused = client.post(url, {"file": fake}, **headers)
+    assert refused.status_code == 422 and refused.json()["code"] == "attachment_not_image"
+    assert client.post(url, {"file": SimpleUploadedFile("a.jpg", buffer.getvalue())}).status_code == 401
+    assert Message.objects.filter(conversation_id=opened["id"]).count() == 2
