@@ -662,3 +662,23 @@ def score_chat_review(*, review, reviewer, scores: dict, comment: str = "", ip_a
     record_audit(actor=reviewer, action="support.review_scored", obj=review,
                  object_repr=f"#{review.conversation_id} {review.score}", ip_address=ip_address)
     return review
+
+
+def poll_support_mailbox() -> int:
+    """The worker's IMAP poll (when DIANPU_SUPPORT_IMAP_URL is set): each unseen message into the desk;
+    a message that is not one is logged and flagged seen (it would be refused every time)."""
+    from django.conf import settings
+
+    from .mailbox import poll_mailbox
+
+    url = getattr(settings, "SUPPORT_IMAP_URL", "")
+    if not url:
+        return 0
+
+    def handle(raw: bytes) -> None:
+        try:
+            receive_inbound_email(raw=raw)
+        except SupportError as exc:
+            log.warning("support mailbox: message refused (%s)", exc.code)
+
+    return poll_mailbox(url, handle)
