@@ -174,8 +174,8 @@ def _visitor_message_out(m) -> dict:
     return out
 
 
-def conversation_out(c) -> dict:
-    state = queries.get_sla_status(c)
+def conversation_out(c, targets=None) -> dict:
+    state = queries.get_sla_status(c, targets=targets.get(c.priority) if targets else None)
     return {"id": c.pk, "channel": c.channel, "status": c.status, "priority": c.priority, "subject": c.subject,
             "name": c.name, "email": c.email, "order_number": c.order.number if c.order_id else c.order_number,
             "order_linked": c.order_id is not None, "customer_id": c.customer_id,
@@ -286,7 +286,8 @@ def list_conversations(request, status: str = "", assignee: str = "", unassigned
     rows = queries.list_conversations(status=status, assignee_id=assignee_id, unassigned=unassigned, tag=tag,
                                       channel=channel, search=search[:100], complaint=complaint, limit=limit,
                                       offset=offset)
-    return {"items": [conversation_out(c) for c in rows]}
+    targets = queries.targets_by_priority()
+    return {"items": [conversation_out(c, targets) for c in rows]}
 
 
 @router.get("/support/conversations/{conversation_id}", auth=StaffToken(),

@@ -81,6 +81,17 @@ def get_sla_status(conversation: Conversation, now=None, targets: sla.SlaTargets
         resolution_minutes_left=None if resolved else sla.minutes_left(conversation.resolution_due_at, now))
 
 
+def targets_by_priority() -> dict[str, sla.SlaTargets]:
+    """The SLA targets of every priority, in one query (the inbox shows many conversations)."""
+    from .models import SlaPolicy
+
+    targets = dict(sla.DEFAULT_TARGETS)
+    for row in SlaPolicy.objects.all():
+        targets[row.priority] = sla.SlaTargets(row.first_response_minutes, row.resolution_minutes,
+                                               row.warning_minutes)
+    return targets
+
+
 def list_agents() -> list:
     """Staff who may answer conversations, with their duty flag (`on_duty` attribute)."""
     users = [u for u in get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")[:200]

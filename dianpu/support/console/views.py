@@ -39,8 +39,9 @@ def _inbox_rows(request, view: str):
         kwargs.update(status=view)
     rows = queries.list_conversations(search=request.GET.get("q", "")[:100], tag=request.GET.get("tag", "")[:30],
                                       limit=100, **kwargs)
+    targets = queries.targets_by_priority()
     for row in rows:
-        row.sla = queries.get_sla_status(row)
+        row.sla = queries.get_sla_status(row, targets=targets.get(row.priority))
     return rows
 
 

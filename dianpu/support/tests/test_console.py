@@ -112,3 +112,12 @@ def test_the_product_page_shows_its_complaints_to_those_who_read_conversations(s
     assert "客户投诉（1）" in page and f"/console/support/{conversation.pk}/" in page and "<b>!</b>" not in page
     designer_page = _client(staff, "designer").get(f"/console/catalog/products/{product.slug}/").content.decode()
     assert "product-complaints" not in designer_page
+
+
+def test_the_inbox_reads_a_page_of_conversations_in_a_bounded_number_of_queries(staff, django_assert_max_num_queries):
+    for i in range(12):
+        open_chat(email=f"q{i}@example.com")
+    client = _client(staff, "agent")
+    client.get("/console/support/?view=all")
+    with django_assert_max_num_queries(15):
+        assert client.get("/console/support/?view=all&fragment=rows").status_code == 200
