@@ -3,7 +3,7 @@
 
 SQLite in bench/var/seed_demo (emptied first) unless DATABASE_URL is set (then that database is
 reset by the command). Writes bench/results/seed_demo.json and prints a table.
-Usage: .venv/bin/python bench/seed_demo.py [--orders 20000] [--products 300] [--customers 2000]
+Usage: .venv/bin/python bench/seed_demo.py [--orders 12000] [--products 300] [--customers 2000]
 """
 
 import argparse
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orders", type=int, default=20000)
+    parser.add_argument("--orders", type=int, default=12000)
     parser.add_argument("--products", type=int, default=300)
     parser.add_argument("--customers", type=int, default=2000)
     args = parser.parse_args()

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dianpu.accounts.auth import scope_guard
 from dianpu.analytics.api import router as analytics_router
 from dianpu.catalog.api import router as catalog_router
 from dianpu.channels.api import router as channels_router
@@ -47,8 +48,10 @@ ERROR_SCHEMA = {
 }
 ERROR_DESCRIPTIONS = {
     400: "The request was refused: a body that is not JSON (`bad_json`) or an action the shop refuses",
-    401: "No valid staff token (`unauthorized`)",
-    403: "The token's user lacks the permission (`forbidden`)",
+    401: "No valid staff token (`unauthorized`), or one that expired (`token_expired`) or was revoked "
+         "(`token_revoked`)",
+    403: "The token's user lacks the permission (`forbidden`), or the token's scopes do not cover this "
+         "operation (`token_scope`, with the `scope` it needs)",
     404: "No such resource (`not_found`)",
     409: "The resource's state does not allow it, or someone changed it first",
     422: "Input that cannot be accepted (`invalid`, with `errors` per field) or a rule it breaks",
@@ -95,7 +98,8 @@ api = DianpuAPI(
     title="dianpu API",
     version="1",
     description="REST API of dianpu (店铺). Staff endpoints take `Authorization: Bearer <token>` "
-                "(`dianpu createtoken USERNAME`). Errors are `{code, detail}` in the language of Accept-Language.",
+                "(`dianpu createtoken USERNAME [--scopes orders:read,catalog:write] [--expires-in-days N]`; "
+                "a scoped token may call only its areas: `<area>:read` for GET/HEAD, `<area>:write` for all). Errors are `{code, detail}` in the language of Accept-Language.",
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -176,3 +180,5 @@ api.add_router("/", competitors_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
 api.add_router("/", support_router)
+# Every operation learns its area (for token scopes) before it authenticates: dianpu/accounts/auth.py.
+api.add_decorator(scope_guard, mode="view")

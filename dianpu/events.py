@@ -111,6 +111,20 @@ class CustomersMerged:
     at: datetime
 
 
+@dataclass(frozen=True)
+class MemberCouponIssued:
+    """A coupon was given to one customer (points exchange, birthday, win-back): promotions, which
+    owns coupons, creates the single-use coupon `code` in the same transaction."""
+
+    customer_id: int
+    code: str
+    name: str
+    amount: Decimal
+    min_spend: Decimal
+    starts_at: datetime
+    ends_at: datetime
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 
@@ -147,6 +161,7 @@ HANDLERS: list[tuple[type, str]] = [
     (OrderRefunded, "dianpu.customers.handlers.on_order_refunded"),
     (CustomerErased, "dianpu.orders.handlers.on_customer_erased"),
     (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
+    (MemberCouponIssued, "dianpu.promotions.member_coupons.on_member_coupon_issued"),
 ]
 
 HANDLER_MODULES = ("dianpu.analytics.handlers",)

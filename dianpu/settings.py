@@ -244,6 +244,27 @@ OUTREACH_SMS_TEMPLATE = os.environ.get("DIANPU_OUTREACH_SMS_TEMPLATE", "")
 OUTREACH_QUIET_HOURS = (int(os.environ.get("DIANPU_QUIET_FROM", "21")), int(os.environ.get("DIANPU_QUIET_TO", "9")))
 # Days a sign-up's verification link and a password-reset link stay valid.
 CUSTOMER_LINK_DAYS = int(os.environ.get("DIANPU_CUSTOMER_LINK_DAYS", "3"))
+# Sign-up / sign-in by mobile: the SMS code's template (approved at the provider, one variable
+# "code"), how long a code lives, how many wrong tries it allows, how soon a new one may be sent.
+PHONE_CODE_SMS_TEMPLATE = os.environ.get("DIANPU_PHONE_CODE_SMS_TEMPLATE", "SMS_CODE")
+PHONE_CODE_MINUTES = int(os.environ.get("DIANPU_PHONE_CODE_MINUTES", "10"))
+PHONE_CODE_TRIES = int(os.environ.get("DIANPU_PHONE_CODE_TRIES", "5"))
+PHONE_CODE_RESEND_SECONDS = int(os.environ.get("DIANPU_PHONE_CODE_RESEND_SECONDS", "60"))
+# Points per action (积分任务): the daily check-in, a bonus on every 7th day in a row, the first
+# review (a customer's first satisfaction answer), a complete profile (name, mobile, birthday).
+POINTS_FOR_ACTIONS = {"check_in": int(os.environ.get("DIANPU_POINTS_CHECK_IN", "5")),
+                      "check_in_week": int(os.environ.get("DIANPU_POINTS_CHECK_IN_WEEK", "50")),
+                      "first_review": int(os.environ.get("DIANPU_POINTS_FIRST_REVIEW", "100")),
+                      "profile_complete": int(os.environ.get("DIANPU_POINTS_PROFILE_COMPLETE", "100"))}
+# Win-back (召回): customers in the at-risk RFM segment get a coupon and a message, at most once
+# per WIN_BACK_EVERY_DAYS; amount 0 switches it off.
+WIN_BACK_COUPON_AMOUNT = os.environ.get("DIANPU_WIN_BACK_COUPON_AMOUNT", "20")
+WIN_BACK_COUPON_MIN_SPEND = os.environ.get("DIANPU_WIN_BACK_COUPON_MIN_SPEND", "99")
+WIN_BACK_COUPON_DAYS = int(os.environ.get("DIANPU_WIN_BACK_COUPON_DAYS", "14"))
+WIN_BACK_EVERY_DAYS = int(os.environ.get("DIANPU_WIN_BACK_EVERY_DAYS", "60"))
+# Outreach e-mails' tracked links may lead to our own site (SITE_URL) and to these hosts only.
+OUTREACH_LINK_HOSTS = env_list("DIANPU_OUTREACH_LINK_HOSTS", "")
+WIN_BACK_SMS_TEMPLATE = os.environ.get("DIANPU_WIN_BACK_SMS_TEMPLATE", "")
 
 # --- analytics (first-party tracking, rollups, bestseller flags, reports) --------------------
 ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)

@@ -28,3 +28,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Parallel runs (pytest-xdist, `-n 2`): each worker has its own test database (pytest-django adds
+# the worker's suffix) and, with Redis, its own Redis database, as a test that clears the cache
+# must not clear the other worker's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _redis = urlunsplit(_parts._replace(path=f"/{15 - int(_worker[2:]) % 15}"))
+    CACHES["default"]["LOCATION"] = _redis  # noqa: F405

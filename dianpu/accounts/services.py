@@ -2,10 +2,11 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -13,9 +14,22 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
 from .domain.roles import ROLES, ROLES_BY_CODE
+from .domain.scopes import ScopeSyntaxError, parse_scopes
+from .messages import MESSAGES
 from .models import ApiToken
 
 TOKEN_PREFIX = "dp_"
+MAX_EXPIRY_DAYS = 3650
+TOKEN_USE_AUDIT_SECONDS = 3600  # a token's use is written to the audit log at most once an hour
+
+
+class TokenRefused(DomainError):
+    """401: no such token, or one that expired or was revoked (`code` says which)."""
+
+    status = 401
+
+    def __init__(self, code: str = "unauthorized"):
+        super().__init__(str(MESSAGES[code]), code=code)
 
 
 def sync_roles() -> None:
@@ -66,33 +80,81 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def normalise_scopes(text: str) -> str:
+    """Checked, canonical scopes text ("" = unscoped); DomainError `scope_invalid` otherwise."""
+    try:
+        return " ".join(parse_scopes(text or ""))
+    except ScopeSyntaxError as exc:
+        raise DomainError(str(MESSAGES["scope_invalid"]) % {"scope": exc.scope[:60]},
+                          code="scope_invalid", status=422) from None
+
+
 @transaction.atomic
-def create_api_token(*, user, name: str = "", actor=None) -> str:
-    """Make a token for `user` and return it; it is shown this once and never stored."""
+def create_api_token(*, user, name: str = "", actor=None, scopes: str = "", expires_in_days: int | None = None,
+                     ip_address: str | None = None) -> str:
+    """Make a token for `user` and return it; it is shown this once and never stored.
+    `scopes` narrows it ("" = all its user may); `expires_in_days` ends it."""
+    scopes = normalise_scopes(scopes)
+    if expires_in_days is not None and not (isinstance(expires_in_days, int) and 1 <= expires_in_days <= MAX_EXPIRY_DAYS):
+        raise DomainError(str(MESSAGES["expiry_invalid"]), code="expiry_invalid", status=422)
+    expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=_hash(key))
-    record_audit(actor=actor, action="permissions.token_created", obj=token, object_repr=f"{user} {token.prefix}…")
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=key[:10], key_hash=_hash(key), scopes=scopes,
+                                    expires_at=expires_at)
+    record_audit(actor=actor, action="permissions.token_created", obj=token, object_repr=f"{user} {token.prefix}…",
+                 changes={"scopes": ("", scopes or "*"), "expires_at": ("", expires_at or "")}, ip_address=ip_address)
     return key
 
 
-def authenticate_token(key: str):
-    """The active staff user a bearer token belongs to, or None."""
-    if not key or not key.startswith(TOKEN_PREFIX):
-        return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True).first())
-    if token is None:
-        return None
+def check_token(key: str, *, ip_address: str | None = None) -> ApiToken:
+    """The live token behind `key` (with its user), its use noted; TokenRefused (401) with
+    `unauthorized`, `token_expired` or `token_revoked` otherwise."""
+    if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 200:
+        raise TokenRefused()
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key)).first()
+    if token is None or not token.user.is_active:
+        raise TokenRefused()
+    if token.revoked_at is not None:
+        raise TokenRefused("token_revoked")
     now = clock.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused("token_expired")
+    _note_use(token, now, ip_address)
+    return token
+
+
+def _note_use(token: ApiToken, now, ip_address: str | None) -> None:
+    """last_used_at (to the minute) and an audit entry `security.token_used` at most once per
+    token per hour — claimed by one conditional UPDATE, so concurrent requests write one entry."""
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    due = now - timedelta(seconds=TOKEN_USE_AUDIT_SECONDS)
+    if token.use_audited_at is not None and token.use_audited_at > due:
+        return
+    with transaction.atomic():
+        claimed = (ApiToken.objects.filter(pk=token.pk)
+                   .filter(models.Q(use_audited_at__isnull=True) | models.Q(use_audited_at__lte=due))
+                   .update(use_audited_at=now))
+        if claimed:
+            record_audit(actor=token.user, action="security.token_used", obj=token,
+                         object_repr=f"{token.user} {token.prefix}…", ip_address=ip_address)
+
+
+def authenticate_token(key: str):
+    """The active staff user a live bearer token belongs to, or None."""
+    try:
+        return check_token(key).user
+    except TokenRefused:
+        return None
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, actor=None) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
-    record_audit(actor=actor, action="permissions.token_revoked", obj=token)
+def revoke_api_token(*, token: ApiToken, actor=None, ip_address: str | None = None) -> bool:
+    """Revoke (once: a second revoke changes nothing and writes nothing). True if it was live."""
+    done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    if done:
+        record_audit(actor=actor, action="permissions.token_revoked", obj=token, ip_address=ip_address)
+    return bool(done)
 
 
 def change_own_password(*, user, old_password: str, new_password: str, ip_address: str | None = None) -> None:

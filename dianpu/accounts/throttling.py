@@ -76,3 +76,22 @@ def is_return_request_refused(number: str, ip: str | None) -> bool:
 
 def record_return_request(ip: str | None) -> None:
     ratelimit.count(ratelimit.RETURN_REQUESTS, [ratelimit.client_key(ip)])
+
+
+# The second step of a console sign-in (and confirming or turning off two-factor): wrong codes
+# per account and per address. Fewer tries than passwords: six digits are easier to guess.
+TWO_FACTOR = ratelimit.Limit("two-factor", 5, 15 * 60)
+
+
+def is_two_factor_refused(username: str, ip: str | None) -> bool:
+    return ratelimit.refused(TWO_FACTOR, _sign_in_keys(username, ip))
+
+
+@transaction.atomic
+def record_two_factor_failure(username: str, ip: str | None) -> None:
+    spent = ratelimit.count(TWO_FACTOR, _sign_in_keys(username, ip))
+    _audit_spent("security.two_factor_throttled", spent, ip, TWO_FACTOR)
+
+
+def record_two_factor_success(username: str) -> None:
+    ratelimit.forget(TWO_FACTOR, [ratelimit.account_key(username)])

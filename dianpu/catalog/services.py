@@ -32,12 +32,18 @@ class VariantInput:
     sku: str
     price: Decimal
     options: dict = field(default_factory=dict)
+    options_en: dict = field(default_factory=dict)  # the same keys, English texts (English pages)
     compare_at_price: Decimal | None = None
     cost_price: Decimal = Decimal("0")
     weight_grams: int = 0
     barcode: str = ""
     sale_price: Decimal | None = None
     member_price: Decimal | None = None
+
+
+def clean_options(options) -> dict:
+    """Option name -> value as stored: plain text, names up to 30 and values up to 50 characters."""
+    return {clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in (options or {}).items()}
 
 
 def _error(code: str, status: int = 422, **extra) -> DomainError:
@@ -85,8 +91,9 @@ def _clean_variant(v: VariantInput) -> VariantInput:
     member = to_money(v.member_price) if v.member_price not in (None, "") else None
     if price < 0 or cost < 0 or any(x is not None and x < 0 for x in (compare, sale, member)):
         raise _error("price_negative", sku=sku)
-    options = {clean_text(str(k))[:30]: clean_text(str(val))[:50] for k, val in (v.options or {}).items()}
-    return VariantInput(sku=sku, price=price, options=options, compare_at_price=compare, cost_price=cost,
+    options = clean_options(v.options)
+    return VariantInput(sku=sku, price=price, options=options, options_en=clean_options(v.options_en),
+                        compare_at_price=compare, cost_price=cost,
                         weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32],
                         sale_price=sale, member_price=member)
 
@@ -128,7 +135,7 @@ def create_product(*, actor, name: str, variants: list[VariantInput], name_en: s
     try:
         with transaction.atomic():
             Variant.objects.bulk_create([
-                Variant(product=product, sku=v.sku, options=v.options, price=v.price,
+                Variant(product=product, sku=v.sku, options=v.options, options_en=v.options_en, price=v.price,
                         compare_at_price=v.compare_at_price, cost_price=v.cost_price,
                         sale_price=v.sale_price, member_price=v.member_price,
                         weight_grams=v.weight_grams, barcode=v.barcode, position=i)
@@ -169,7 +176,7 @@ def update_product(*, actor, product: Product, changes: dict | None = None, vari
     `changes` may hold name, name_en, description, description_en, brand, seo_title,
     seo_description, slug, category (Category or None), tags (list of names), status.
     `variant_changes` maps SKU -> {price, sale_price, member_price, compare_at_price, cost_price,
-    weight_grams, barcode, options, is_active, override_floor}. A price below the floor (cost x
+    weight_grams, barcode, options, options_en, is_active, override_floor}. A price below the floor (cost x
     (1 + minimum margin)) is refused unless that SKU's `override_floor` is true and a `reason` is
     given; the override is audited. With `expected_version`, an edit of an older version is refused.
     """
@@ -289,7 +296,9 @@ def _update_variant(product: Product, sku: str, fields: dict, margin, reason: st
     if "barcode" in fields:
         variant.barcode = clean_text(fields["barcode"] or "")[:32]
     if "options" in fields:
-        variant.options = {clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in (fields["options"] or {}).items()}
+        variant.options = clean_options(fields["options"])
+    if "options_en" in fields:
+        variant.options_en = clean_options(fields["options_en"])
     if "is_active" in fields:
         variant.is_active = bool(fields["is_active"])
     variant.save()
@@ -352,7 +361,8 @@ def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
     v = _clean_variant(variant)
     if Variant.objects.filter(sku=v.sku).exists():
         raise _error("sku_taken", sku=v.sku)
-    created = Variant.objects.create(product=product, sku=v.sku, options=v.options, price=v.price,
+    created = Variant.objects.create(product=product, sku=v.sku, options=v.options, options_en=v.options_en,
+                                     price=v.price,
                                      compare_at_price=v.compare_at_price, cost_price=v.cost_price,
                                      sale_price=v.sale_price, member_price=v.member_price,
                                      weight_grams=v.weight_grams, barcode=v.barcode,

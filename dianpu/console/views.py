@@ -6,7 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from dianpu.accounts import throttling
+from dianpu.accounts import signin, throttling
+from dianpu.accounts.console.sign_in_views import begin_console_session
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.core.http import client_ip
@@ -32,12 +33,14 @@ class StaffAuthenticationForm(AuthenticationForm):
         (dianpu.accounts.throttling); every wrong password counts."""
         username, ip = self.cleaned_data.get("username") or "", client_ip(self.request) if self.request else None
         if throttling.is_sign_in_refused(username, ip):
+            signin.record_failed_sign_in(username=username, ip_address=ip, reason="throttled")
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError as exc:
             if exc.code == "invalid_login":
                 throttling.record_sign_in_failure(username, ip)
+            signin.record_failed_sign_in(username=username, ip_address=ip, reason=exc.code or "invalid")
             raise
         throttling.record_sign_in_success(username)
         return cleaned
@@ -52,6 +55,11 @@ class ConsoleLoginView(auth_views.LoginView):
     template_name = "console/login.html"
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        """The password was right: a member with two-factor goes on to the code step; everyone
+        else is signed in (a session row and an audit entry: dianpu.accounts.signin)."""
+        return begin_console_session(self.request, form.get_user(), self.get_success_url())
 
 
 class ConsoleLogoutView(auth_views.LogoutView):

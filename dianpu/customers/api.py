@@ -24,8 +24,9 @@ from .domain.points import value_of_points
 from .messages import MESSAGES
 from .schemas import (
     OutreachIn, OutreachList, OutreachOut, SegmentIn, SegmentList, SegmentOut,
-    CustomerDetail, CustomerList, ErasedOut, MeOut, PointsIn, PointsOut, Problem, SignUpIn, SignUpOut, TokenIn,
-    TokenOut,
+    CheckInOut, CustomerDetail, CustomerList, ErasedOut, ExchangeIn, MeOut, MemberCouponOut, PhoneCodeIn,
+    PhoneCodeOut, PhoneSignUpIn, PhoneTokenIn, PointsIn, PointsOfferList, PointsOut, Problem, SignUpIn, SignUpOut,
+    TokenIn, TokenOut,
 )
 
 router = Router(tags=["customers"])
@@ -68,11 +69,80 @@ def token(request, payload: TokenIn):
     return {"token": services.issue_customer_token(customer)}
 
 
+@router.post("/accounts/phone-code", response={202: PhoneCodeOut, 422: Problem, 429: Problem, 502: Problem},
+             summary="Text a one-time code to a mobile number, to sign up (sign_up) or sign in (sign_in) with it")
+def phone_code(request, payload: PhoneCodeIn):
+    from .phone_codes import request_code
+
+    sent = request_code(payload.phone, payload.purpose, client_ip(request))
+    return Status(202, {"expires_in": sent.expires_in, "resend_after": sent.resend_after})
+
+
+@router.post("/accounts/signup-phone", response={201: SignUpOut, 422: Problem},
+             summary="Open a customer account with a mobile number and its SMS code (422 phone_taken, code_invalid)")
+def sign_up_phone(request, payload: PhoneSignUpIn):
+    from .phone_codes import sign_up_by_phone
+
+    customer = sign_up_by_phone(phone=payload.phone, code=payload.code, password=payload.password,
+                                name=payload.name, language=get_language() or "zh-hans",
+                                consent_sms=payload.consent_sms)
+    return Status(201, {"id": customer.pk, "email": customer.shown_email, "name": customer.name,
+                        "email_verified": False})
+
+
+@router.post("/accounts/token-phone", response={200: TokenOut, 401: Problem, 422: Problem},
+             summary="A customer token for a mobile number and its SMS code (422 code_invalid)")
+def token_phone(request, payload: PhoneTokenIn):
+    from .phone_codes import sign_in_by_code
+
+    return {"token": services.issue_customer_token(sign_in_by_code(phone=payload.phone, code=payload.code))}
+
+
+def _coupons_out(customer) -> list[dict]:
+    return [{"code": c.code, "name": c.name, "source": c.source, "amount": c.amount, "min_spend": c.min_spend,
+             "ends_at": c.ends_at} for c in queries.member_coupons(customer)]
+
+
+@router.post("/me/check-in", response={201: CheckInOut, 401: Problem, 409: Problem}, auth=CustomerToken(),
+             summary="Today's check-in (每日签到): points, more on every 7th day in a row (409 check_in_done)")
+def check_in(request):
+    from .rewards import check_in as do_check_in
+
+    result = do_check_in(request.auth)
+    from .models import Customer
+
+    balance = Customer.objects.filter(pk=request.auth.pk).values_list("points_balance", flat=True).get()
+    return Status(201, {**result, "balance": balance})
+
+
+@router.get("/me/points-offers", response={200: PointsOfferList, 401: Problem}, auth=CustomerToken(),
+            summary="The coupons points can be exchanged for")
+def points_offers(request):
+    from .rewards import active_offers
+
+    english = (get_language() or "").startswith("en")
+    return {"items": [{"id": o.pk, "name": o.name_en if english and o.name_en else o.name, "points": o.points,
+                       "coupon_amount": o.coupon_amount, "coupon_min_spend": o.coupon_min_spend,
+                       "valid_days": o.valid_days} for o in active_offers()]}
+
+
+@router.post("/me/points-exchange", response={201: MemberCouponOut, 401: Problem, 404: Problem, 422: Problem},
+             auth=CustomerToken(), summary="Exchange points for a coupon (422 points_insufficient)")
+def points_exchange(request, payload: ExchangeIn):
+    from .rewards import exchange_points
+
+    c = exchange_points(customer=request.auth, offer_id=payload.offer_id)
+    return Status(201, {"code": c.code, "name": c.name, "source": c.source, "amount": c.amount,
+                        "min_spend": c.min_spend, "ends_at": c.ends_at})
+
+
 @router.get("/me", response={200: MeOut, 401: Problem}, auth=CustomerToken(),
             summary="The signed-in customer: tier, points and orders (customer token)")
 def me(request):
     customer = request.auth
-    return {"email": customer.email, "name": customer.name, "phone": customer.phone,
+    return {"email": customer.shown_email, "name": customer.name, "phone": customer.phone,
+            "phone_verified": customer.phone_verified_at is not None, "check_in_streak": customer.check_in_streak,
+            "coupons": _coupons_out(customer),
             "email_verified": customer.email_verified_at is not None, "tier": customer.tier,
             "tier_name": _tier_name(customer.tier), "points": customer.points_balance,
             "points_value": value_of_points(customer.points_balance, settings.POINTS_PER_YUAN),

@@ -35,6 +35,15 @@ MESSAGES = {
     "survey_score_invalid": _("请选择一个评分。"),
     "survey_answered": _("您已经回答过这份问卷，谢谢！"),
     "merge_same": _("不能把客户与自己合并。"),
+    "phone_not_mobile": _("请输入手机号码（不能用座机号码）。"),
+    "code_purpose": _("验证码用途只能是 sign_up 或 sign_in。"),
+    "code_too_many": _("验证码发送次数过多，请一小时后再试。"),
+    "code_too_soon": _("验证码已发送，请 %(seconds)s 秒后再重新获取。"),
+    "code_invalid": _("验证码不正确或已过期，请重新获取。"),
+    "sms_failed": _("短信发送失败，请稍后再试。"),
+    "offer_unavailable": _("该兑换项目已下架。"),
+    "check_in_done": _("今天已经签到过了，明天再来吧。"),
+    "offer_days": _("有效天数须在 1 到 365 之间。"),
 }
 
 # Why a password is refused (Django's password validators, by their error code).
@@ -53,5 +62,6 @@ GREETINGS = {
     "618": (_("618 年中大促即将开始"), _("%(name)s，618 年中大促即将开始，会员专享价和积分抵扣都可以用上，别错过。")),
     "double_11": (_("双十一即将开始"), _("%(name)s，双十一即将开始！提前把心仪的商品加入购物车吧。")),
     "birthday": (_("生日快乐！"), _("%(name)s，生日快乐！愿您新的一岁一切顺利。")),
+    "win_back": (_("好久不见，送您一张券"), _("%(name)s，好久不见！我们为您准备了一张专属优惠券，欢迎回来看看新品。")),
 }
 UNSUBSCRIBE_LINE = _("不想再收到此类邮件？退订：%(url)s")

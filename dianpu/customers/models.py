@@ -17,6 +17,11 @@ class Customer(models.Model):
     signed_up_at = models.DateTimeField(_("开通账户时间"), null=True, blank=True)
     email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
     birthday = models.DateField(_("生日"), null=True, blank=True)
+    # A mobile number proved by an SMS code (sign-up or sign-in by mobile); unique among those.
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    # Daily check-in (每日签到): the last day and how many days in a row.
+    last_check_in_on = models.DateField(null=True, blank=True)
+    check_in_streak = models.PositiveIntegerField(default=0)
     # --- membership ---
     tier = models.CharField(_("会员等级"), max_length=30, blank=True)
     tier_since = models.DateTimeField(null=True, blank=True)
@@ -34,7 +39,10 @@ class Customer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("客户")
-        constraints = [models.CheckConstraint(condition=Q(points_balance__gte=0), name="points_balance_not_negative")]
+        constraints = [models.CheckConstraint(condition=Q(points_balance__gte=0), name="points_balance_not_negative"),
+                       models.UniqueConstraint(fields=["phone"],
+                                               condition=Q(phone_verified_at__isnull=False) & ~Q(phone=""),
+                                               name="one_account_per_verified_phone")]
         permissions = [
             ("adjust_points", "Can add or remove customers' points"),
             ("manage_privacy", "Can export and erase customers' data"),
@@ -47,6 +55,35 @@ class Customer(models.Model):
     @property
     def has_account(self) -> bool:
         return bool(self.password)
+
+    @property
+    def has_email(self) -> bool:
+        """False for an account opened by mobile number only (its e-mail is a placeholder)."""
+        return not self.email.endswith(PHONE_ONLY_DOMAIN)
+
+    @property
+    def shown_email(self) -> str:
+        return self.email if self.has_email else ""
+
+
+PHONE_ONLY_DOMAIN = "@phone.invalid"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code (短信验证码) proving a mobile number, for sign-up or sign-in. Only its
+    hash is kept; it expires, allows a few wrong tries, and works once."""
+
+    phone = models.CharField(max_length=30, db_index=True)
+    purpose = models.CharField(max_length=10)  # "sign_up" | "sign_in"
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
 
 class CustomerToken(models.Model):
@@ -71,6 +108,7 @@ class PointsEntry(models.Model):
         EXPIRE = "expire", _("过期")
         ADJUST = "adjust", _("人工调整")
         ACTION = "action", _("活动奖励")
+        EXCHANGE = "exchange", _("兑换优惠券")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="points_entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -118,10 +156,59 @@ class MembershipTier(models.Model):
     discount_percent = models.DecimalField(_("会员折扣 %"), max_digits=5, decimal_places=2, default=0)
     member_price = models.BooleanField(_("享会员价"), default=False)
     free_shipping = models.BooleanField(_("包邮"), default=False)
+    # The birthday coupon (生日券): a fixed-amount coupon issued once a year on the birthday; 0 = none.
+    birthday_coupon_amount = models.DecimalField(_("生日券金额"), max_digits=12, decimal_places=2, default=0)
+    birthday_coupon_min_spend = models.DecimalField(_("生日券使用门槛"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["rank"]
         verbose_name = _("会员等级")
+
+
+class PointsOffer(models.Model):
+    """A coupon in the points exchange (积分兑换): the customer picks it in their account and pays
+    `points` for a fixed-amount coupon valid `valid_days`."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(max_length=100, blank=True)
+    points = models.PositiveIntegerField(_("所需积分"))
+    coupon_amount = models.DecimalField(_("券面金额"), max_digits=12, decimal_places=2)
+    coupon_min_spend = models.DecimalField(_("使用门槛"), max_digits=12, decimal_places=2, default=0)
+    valid_days = models.PositiveSmallIntegerField(_("有效天数"), default=30)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["points", "id"]
+        verbose_name = _("积分兑换")
+        constraints = [models.CheckConstraint(condition=Q(points__gt=0) & Q(coupon_amount__gt=0),
+                                              name="points_offer_positive")]
+
+
+class MemberCoupon(models.Model):
+    """A coupon issued to one customer (a points exchange, the birthday coupon, a win-back offer).
+    The coupon itself lives in promotions (created by its handler of MemberCouponIssued, in the
+    same transaction); this row says whose it is and makes each issue once-only."""
+
+    class Source(models.TextChoices):
+        EXCHANGE = "exchange", _("积分兑换")
+        BIRTHDAY = "birthday", _("生日券")
+        WIN_BACK = "win_back", _("召回券")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="member_coupons")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    reference = models.CharField(max_length=64)  # the exchange entry, "2026" (birthday year), the day (win-back)
+    code = models.CharField(_("券码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
+    min_spend = models.DecimalField(_("最低消费"), max_digits=12, decimal_places=2, default=0)
+    ends_at = models.DateTimeField(_("有效期至"))
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "source", "reference"],
+                                               name="one_member_coupon_per_source_and_reference")]
 
 
 class PrivacyRequest(models.Model):
@@ -203,6 +290,8 @@ class OutreachMessage(models.Model):
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)  # the e-mail's pixel first loaded
+    clicked_at = models.DateTimeField(null=True, blank=True)  # a tracked link first followed
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outreach", "customer"], name="one_message_per_customer")]

@@ -27,6 +27,15 @@ def account_email(customer: Customer, kind: str) -> tuple[str, str]:
         return (_("重置您在%(shop)s的密码") % {"shop": shop},
                 f"{greeting}\n\n" + _("请打开下面的链接设置新密码（24 小时内有效，只能使用一次）。如果不是您本人申请，请忽略本邮件。")
                 + f"\n{_link('storefront:account-reset', reset_token(customer))}\n")
+    if kind == "birthday_coupon":
+        coupon = customer.member_coupons.filter(source="birthday").order_by("-created_at").first()
+        if coupon is None:
+            return "", ""
+        return (_("生日快乐！您的生日券已到账"),
+                f"{greeting}\n\n" + _("生日快乐！作为会员权益，我们送您一张 ¥%(amount)s 的生日券（满 ¥%(min)s 可用），券码：%(code)s，有效期至 %(until)s。")
+                % {"amount": coupon.amount, "min": coupon.min_spend, "code": coupon.code,
+                   "until": coupon.ends_at.date().isoformat()}
+                + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n")
     tier = MembershipTier.objects.filter(code=customer.tier).first()
     name = (tier.name_en if translation.get_language() == "en" else tier.name) if tier else _("普通会员")
     return (_("您的会员等级已变为：%(tier)s") % {"tier": name},
@@ -40,4 +49,6 @@ def send_account_email(customer_id: int, kind: str) -> None:
         return
     with translation.override(customer.language or settings.LANGUAGE_CODE):
         subject, body = account_email(customer, kind)
+    if not subject or not customer.has_email:
+        return
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email])

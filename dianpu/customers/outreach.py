@@ -19,9 +19,10 @@ from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.messaging.providers import SmsMessage, get_sms_provider
 
 from .domain.outreach import holidays, is_quiet
+from .tracking import html_body, track_links
 from .domain.segments import RFM_SEGMENTS
 from .messages import GREETINGS, MESSAGES, UNSUBSCRIBE_LINE
-from .models import Customer, Outreach, OutreachMessage, Segment
+from .models import PHONE_ONLY_DOMAIN, Customer, Outreach, OutreachMessage, Segment
 
 UNSUBSCRIBE_SALT = "dianpu.customers.unsubscribe"
 GREETING_HOUR = 10
@@ -38,7 +39,7 @@ def schedule_outreach(*, name: str, channel: str, segment: str = "", subject: st
     errors = {}
     if channel not in Outreach.Channel.values:
         errors["channel"] = "outreach_channel"
-    if segment and segment not in RFM_SEGMENTS and segment != "birthday" and not Segment.objects.filter(
+    if segment and segment not in RFM_SEGMENTS + ("birthday", "win_back") and not Segment.objects.filter(
             code=segment).exists():
         errors["segment"] = "outreach_segment_unknown"
     if channel == "email" and not (subject.strip() and body.strip()) and not occasion:
@@ -89,10 +90,14 @@ def schedule_birthday_greetings(today) -> Outreach | None:
 
 def recipients(outreach: Outreach):
     qs = Customer.objects.filter(erased_at__isnull=True)
-    qs = qs.filter(consent_email=True) if outreach.channel == "email" else qs.filter(consent_sms=True).exclude(phone="")
+    qs = (qs.filter(consent_email=True).exclude(email__endswith=PHONE_ONLY_DOMAIN) if outreach.channel == "email"
+          else qs.filter(consent_sms=True).exclude(phone=""))
     if outreach.segment == "birthday":
         day = timezone.localtime(outreach.scheduled_at).date()
         return qs.filter(birthday__month=day.month, birthday__day=day.day)
+    if outreach.segment == "win_back":  # those given a win-back coupon that day (rewards.issue_win_back)
+        day = timezone.localtime(outreach.scheduled_at).date()
+        return qs.filter(member_coupons__source="win_back", member_coupons__reference=day.isoformat())
     if outreach.segment:
         ids = [cid for cid, segs in qs.exclude(segments=[]).values_list("id", "segments")
                if outreach.segment in (segs or [])]
@@ -114,7 +119,16 @@ def unsubscribe(token: str) -> Customer:
     return Customer.objects.get(pk=customer_id)
 
 
-def _email_text(outreach: Outreach, customer: Customer) -> tuple[str, str]:
+def _coupon_code(outreach: Outreach, customer: Customer) -> str:
+    """The coupon the message carries: the outreach's shared code, or the customer's own win-back one."""
+    if outreach.occasion == "win_back":
+        day = timezone.localtime(outreach.scheduled_at).date().isoformat()
+        return customer.member_coupons.filter(source="win_back", reference=day).values_list(
+            "code", flat=True).first() or ""
+    return outreach.coupon_code
+
+
+def _email_text(outreach: Outreach, customer: Customer, message_id: int | None = None) -> tuple[str, str]:
     english = translation.get_language() == "en"
     name = customer.name or _("亲爱的顾客")
     if outreach.occasion in GREETINGS and not outreach.body:
@@ -123,8 +137,11 @@ def _email_text(outreach: Outreach, customer: Customer) -> tuple[str, str]:
     else:
         subject = (outreach.subject_en if english and outreach.subject_en else outreach.subject)
         body = (outreach.body_en if english and outreach.body_en else outreach.body).replace("{{ name }}", name)
-    if outreach.coupon_code:
-        body += "\n\n" + _("您的专属券码：%(code)s") % {"code": outreach.coupon_code}
+    code = _coupon_code(outreach, customer)
+    if code:
+        body += "\n\n" + _("您的专属券码：%(code)s") % {"code": code}
+    if message_id is not None:
+        body = track_links(body, message_id)
     url = settings.SITE_URL + reverse("storefront:account-unsubscribe", args=[unsubscribe_token(customer)])
     return subject, body + "\n\n" + str(UNSUBSCRIBE_LINE) % {"url": url} + "\n"
 
@@ -133,13 +150,14 @@ def _deliver(outreach: Outreach, message: OutreachMessage, customer: Customer) -
     if outreach.channel == "email":
         try:
             with translation.override(customer.language or settings.LANGUAGE_CODE):
-                subject, body = _email_text(outreach, customer)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email])
+                subject, body = _email_text(outreach, customer, message.pk)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email],
+                      html_message=html_body(body, message.pk))
             ok, provider_id, error = True, "", ""
         except OSError as exc:
             ok, provider_id, error = False, "", str(exc)[:200]
     else:
-        params = {"name": customer.name or "", "coupon": outreach.coupon_code}
+        params = {"name": customer.name or "", "coupon": _coupon_code(outreach, customer)}
         result = get_sms_provider().send(SmsMessage(customer.phone, outreach.sms_template, params,
                                                     reference=f"O{outreach.pk}-{customer.pk}"))
         ok, provider_id = result.accepted, result.provider_id
@@ -175,4 +193,7 @@ def outreach_figures(outreach: Outreach) -> dict:
 
     counts = dict(outreach.messages.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     delivered, failed = counts.get("delivered", 0), counts.get("failed", 0)
-    return {"sent": sum(counts.values()), "delivered": delivered, "failed": failed}
+    opened = outreach.messages.filter(opened_at__isnull=False).count()
+    clicked = outreach.messages.filter(clicked_at__isnull=False).count()
+    return {"sent": sum(counts.values()), "delivered": delivered, "failed": failed, "opened": opened,
+            "clicked": clicked}

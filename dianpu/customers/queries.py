@@ -6,6 +6,7 @@ not imported): counted orders are those not cancelled."""
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext
 
 from dianpu.core.errors import NotFoundError
 
@@ -25,11 +26,8 @@ def _with_figures(qs):
     )
 
 
-def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier: str = "",
-                   segment: str = "") -> tuple[list[Customer], int]:
-    """Customers matching a name, e-mail, phone or order number; newest first, paged."""
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
+def _filtered(search: str, tier: str, segment: str):
+    """Customers matching a name, e-mail, phone or order number, a tier and a segment."""
     qs = Customer.objects.filter(erased_at__isnull=True)
     search = (search or "").strip()[:100]
     if search:
@@ -48,9 +46,23 @@ def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier
         # JSON "contains" is not portable to SQLite: the members are picked here.
         qs = qs.filter(id__in=[c for c, segs in Customer.objects.exclude(segments=[]).values_list("id", "segments")
                                if segment in (segs or [])])
+    return qs
+
+
+def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier: str = "",
+                   segment: str = "") -> tuple[list[Customer], int]:
+    """Customers matching a name, e-mail, phone or order number; newest first, paged."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    qs = _filtered(search, tier, segment)
     count = qs.count()
     rows = list(_with_figures(qs).order_by("-created_at", "-id")[(page - 1) * page_size:page * page_size])
     return rows, count
+
+
+def customers_for_export(*, search: str = "", tier: str = "", segment: str = ""):
+    """Every customer the list's filters match (for a file), streamed in chunks, with figures."""
+    return _with_figures(_filtered(search, tier, segment)).order_by("-created_at", "-id").iterator(chunk_size=2000)
 
 
 def get_customer(customer_id: int) -> Customer:
@@ -77,6 +89,11 @@ def visible_orders(customer: Customer, limit: int = 50):
             return orders.none()
         orders = orders.filter(placed_at__gte=customer.signed_up_at)
     return orders.order_by("-placed_at", "-id")[:limit]
+
+
+def member_coupons(customer: Customer, limit: int = 50):
+    """The coupons given to this customer (exchange, birthday, win-back), newest first."""
+    return list(customer.member_coupons.all()[:limit])
 
 
 def list_points_entries(customer: Customer, limit: int = 50) -> list[PointsEntry]:
@@ -118,6 +135,7 @@ def export_customer(customer: Customer) -> dict:
             "signed_up_at": customer.signed_up_at.isoformat() if customer.signed_up_at else None,
             "email_verified_at": customer.email_verified_at.isoformat() if customer.email_verified_at else None,
             "birthday": customer.birthday.isoformat() if customer.birthday else None,
+            "phone_verified_at": customer.phone_verified_at.isoformat() if customer.phone_verified_at else None,
             "tier": customer.tier, "points": customer.points_balance, "segments": customer.segments,
             "tags": customer.tags, "note": customer.note,
             "consent": {"email": customer.consent_email, "sms": customer.consent_sms},
@@ -125,6 +143,9 @@ def export_customer(customer: Customer) -> dict:
         "addresses": [{k: getattr(a, k) for k in ("name", "phone", "country", "province", "city", "district",
                                                    "line1", "line2", "postcode", "is_default")}
                       for a in customer.addresses.all()],
+        "coupons": [{"code": c.code, "source": c.source, "name": c.name, "amount": str(c.amount),
+                     "min_spend": str(c.min_spend), "ends_at": c.ends_at.isoformat(),
+                     "created_at": c.created_at.isoformat()} for c in customer.member_coupons.order_by("id")],
         "points": [{"kind": e.kind, "delta": e.delta, "balance_after": e.balance_after, "reference": e.reference,
                     "reason": e.reason, "created_at": e.created_at.isoformat()}
                    for e in customer.points_entries.order_by("created_at", "id")],
@@ -221,8 +242,13 @@ def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
                  for e in entries]
     timeline += [{"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
                  for r in customer.privacy_requests.all()[:20]]
-    timeline += [{"at": m.created_at, "kind": "outreach", "text": f"{m.outreach.name} · {m.get_status_display()}"}
-                 for m in customer.outreach_messages.select_related("outreach")[:20]]
+    for m in customer.outreach_messages.select_related("outreach")[:20]:
+        parts = [m.outreach.name, m.get_status_display()]
+        parts += [gettext("已打开")] if m.opened_at else []
+        parts += [gettext("已点击")] if m.clicked_at else []
+        timeline.append({"at": m.created_at, "kind": "outreach", "text": " · ".join(parts)})
+    timeline += [{"at": c.created_at, "kind": "coupon", "text": f"{c.get_source_display()} {c.code} ¥{c.amount}"}
+                 for c in customer.member_coupons.all()[:20]]
     if customer.signed_up_at:
         timeline.append({"at": customer.signed_up_at, "kind": "account", "text": "sign-up"})
     timeline.sort(key=lambda t: t["at"], reverse=True)

@@ -29,6 +29,61 @@ class TokenOut(Schema):
     token: str
 
 
+class PhoneCodeIn(Schema):
+    phone: str = Field("", max_length=30)
+    purpose: str = Field("sign_up", max_length=10, description="sign_up | sign_in")
+
+
+class PhoneCodeOut(Schema):
+    expires_in: int
+    resend_after: int
+
+
+class PhoneSignUpIn(Schema):
+    phone: str = Field("", max_length=30)
+    code: str = Field("", max_length=10)
+    password: str = Field("", max_length=128)
+    name: str = Field("", max_length=100)
+    consent_sms: bool = False
+
+
+class PhoneTokenIn(Schema):
+    phone: str = Field("", max_length=30)
+    code: str = Field("", max_length=10)
+
+
+class MemberCouponOut(Schema):
+    code: str
+    name: str
+    source: str
+    amount: Decimal
+    min_spend: Decimal
+    ends_at: datetime
+
+
+class PointsOfferOut(Schema):
+    id: int
+    name: str
+    points: int
+    coupon_amount: Decimal
+    coupon_min_spend: Decimal
+    valid_days: int
+
+
+class PointsOfferList(Schema):
+    items: list[PointsOfferOut]
+
+
+class ExchangeIn(Schema):
+    offer_id: int
+
+
+class CheckInOut(Schema):
+    streak: int
+    points: int
+    balance: int
+
+
 class MyOrderOut(Schema):
     number: str
     status: str
@@ -48,6 +103,9 @@ class MeOut(Schema):
     consent_email: bool
     consent_sms: bool
     orders: list[MyOrderOut]
+    phone_verified: bool = False
+    check_in_streak: int = 0
+    coupons: list[MemberCouponOut] = []
 
 
 class CustomerOut(Schema):
@@ -167,6 +225,8 @@ class OutreachOut(Schema):
     sent: int
     delivered: int
     failed: int
+    opened: int = 0
+    clicked: int = 0
 
 
 class OutreachList(Schema):

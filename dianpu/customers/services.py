@@ -237,12 +237,17 @@ def update_profile(customer: Customer, *, name: str | None = None, phone: str | 
         if fields["phone"] and Customer.objects.filter(phone=fields["phone"]).exclude(password="").exclude(
                 pk=customer.pk).exists():
             raise _error("phone_taken")
+        if fields["phone"] != customer.phone:
+            fields["phone_verified_at"] = None  # a new number is not proved yet
     for key, value in (("consent_email", consent_email), ("consent_sms", consent_sms), ("birthday", birthday)):
         if value is not None:
             fields[key] = value
     if fields:
         Customer.objects.filter(pk=customer.pk).update(**fields)
         customer.refresh_from_db()
+        from .rewards import reward_complete_profile
+
+        reward_complete_profile(customer)
     return customer
 
 
@@ -531,14 +536,22 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
         _move_points(keep.pk, balance, kind=PointsEntry.Kind.ADJUST, reason=f"merged from #{other.pk}",
                      actor_label=_actor_label(actor))
     SavedAddress.objects.filter(customer=other).update(customer=keep, is_default=False)
+    from .models import MemberCoupon
+
+    for coupon in MemberCoupon.objects.filter(customer=other):  # their coupons too, unless `keep` has that one
+        if not MemberCoupon.objects.filter(customer=keep, source=coupon.source, reference=coupon.reference).exists():
+            MemberCoupon.objects.filter(pk=coupon.pk).update(customer=keep)
     CustomerToken.objects.filter(customer=other).delete()
     fields = {"tags": sorted(set(keep.tags or []) | set(other.tags or [])),
               "note": "\n".join(n for n in (keep.note, other.note) if n)}
     for name in ("name", "phone", "birthday"):
         if not getattr(keep, name) and getattr(other, name):
             fields[name] = getattr(other, name)
+    if other.phone_verified_at and not keep.phone_verified_at and (keep.phone or other.phone) == other.phone:
+        fields["phone_verified_at"] = other.phone_verified_at
     Customer.objects.filter(pk=other.pk).update(
-        email=f"merged-{other.pk}@merged.invalid", name="", phone="", password="", tags=[], note="",
+        email=f"merged-{other.pk}@merged.invalid", name="", phone="", phone_verified_at=None, password="", tags=[],
+        note="",
         merged_into=keep, erased_at=clock.now())
     Customer.objects.filter(pk=keep.pk).update(**fields)
     events.publish(events.CustomersMerged(merged_id=other.pk, kept_id=keep.pk, at=clock.now()))
@@ -588,7 +601,7 @@ def erase_customer(*, customer: Customer, actor=None, ip_address: str | None = N
     PrivacyRequest.objects.create(customer=customer, kind=PrivacyRequest.Kind.ERASE, actor_label=_actor_label(actor),
                                   created_at=clock.now())
     Customer.objects.filter(pk=customer.pk).update(
-        email=placeholder, name="", phone="", password="", birthday=None, note="", tags=[],
+        email=placeholder, name="", phone="", phone_verified_at=None, password="", birthday=None, note="", tags=[],
         consent_email=False, consent_sms=False, erased_at=clock.now())
     SavedAddress.objects.filter(customer=customer).delete()
     CustomerToken.objects.filter(customer=customer).delete()

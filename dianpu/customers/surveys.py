@@ -99,9 +99,14 @@ def answer_survey(token: str, score, comment: str = "") -> SurveyResponse:
         skus = sorted(set(customer.orders.filter(number=data["s"]).values_list("lines__sku", flat=True)) - {None})
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(customer=customer, kind=data["k"], subject=data["s"], skus=skus,
-                                                 score=score, comment=clean_text(comment or "")[:1000],
-                                                 segments=list(customer.segments or []), created_at=clock.now())
+            response = SurveyResponse.objects.create(customer=customer, kind=data["k"], subject=data["s"], skus=skus,
+                                                     score=score, comment=clean_text(comment or "")[:1000],
+                                                     segments=list(customer.segments or []), created_at=clock.now())
+            if data["k"] == "csat" and customer.has_account:
+                from .rewards import reward_first_review
+
+                reward_first_review(customer.pk)  # once: the ledger's unique reference
+            return response
     except IntegrityError:
         raise DomainError(str(MESSAGES["survey_answered"]), code="survey_answered", status=409) from None
 

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import notifications, outreach, services, surveys
+from . import notifications, outreach, rewards, services, surveys
 
 
 @db_task(retries=3, retry_delay=60)
@@ -44,3 +44,14 @@ def schedule_greetings() -> None:
 @db_periodic_task(crontab(hour="11", minute="0"))
 def ask_due_csat() -> None:
     surveys.ask_due_csat()
+
+
+@db_periodic_task(crontab(hour="8", minute="40"))
+def issue_birthday_coupons() -> None:
+    rewards.issue_birthday_coupons()
+
+
+@db_periodic_task(crontab(hour="4", minute="10"))
+def issue_win_back() -> None:
+    """After the night's segment refresh (03:50): coupons now, messages from 10:00 (quiet hours)."""
+    rewards.issue_win_back()

@@ -76,8 +76,10 @@ def customer_facts(email: str, member_id: int | None = None) -> CustomerFacts:
     perks belong to the signed-in member (`member_id`), never to whoever types their e-mail.
     """
     email = (email or "").strip().lower()
-    customer = Customer.objects.filter(email=email).first() if email else None
-    member = Customer.objects.filter(pk=member_id).only("tier").first() if member_id is not None else None
+    member = Customer.objects.filter(pk=member_id).first() if member_id is not None else None
+    # A signed-in member's own segments and orders (their order is theirs whatever e-mail it names;
+    # an account opened by mobile number has no e-mail of its own); a guest's by e-mail.
+    customer = member or (Customer.objects.filter(email=email).first() if email else None)
     tier = str(getattr(member, "tier", "") or "")
     segments = getattr(customer, "segments", None) or ()
     if isinstance(segments, str):

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dianpu.accounts import throttling
+from django.utils import timezone
+
+from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.customers import queries as customer_queries
@@ -60,6 +63,19 @@ class SignInForm(forms.Form):
     password = _input(_lazy("密码"), "password", autocomplete="current-password", required=True)
 
 
+class PhoneSignUpForm(forms.Form):
+    phone = _input(_lazy("手机号码"), autocomplete="tel", maxlength=30, inputmode="tel", required=True)
+    code = _input(_lazy("短信验证码"), autocomplete="one-time-code", maxlength=6, inputmode="numeric")
+    name = _input(_lazy("姓名"), autocomplete="name", maxlength=100)
+    password = _input(_lazy("密码（至少 8 位，不能全是数字）"), "password", autocomplete="new-password")
+    consent_sms = forms.BooleanField(label=_lazy("接收优惠和活动短信"), required=False)
+
+
+class PhoneSignInForm(forms.Form):
+    phone = _input(_lazy("手机号码"), autocomplete="tel", maxlength=30, inputmode="tel", required=True)
+    code = _input(_lazy("短信验证码"), autocomplete="one-time-code", maxlength=6, inputmode="numeric")
+
+
 class ForgotForm(forms.Form):
     email = _input(_lazy("注册邮箱"), "email", autocomplete="email", maxlength=254, required=True)
 
@@ -71,6 +87,8 @@ class ResetForm(forms.Form):
 class ProfileForm(forms.Form):
     name = _input(_lazy("姓名"), autocomplete="name", maxlength=100)
     phone = _input(_lazy("手机号码"), autocomplete="tel", maxlength=30, inputmode="tel")
+    birthday = forms.DateField(label=_lazy("生日"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}))
     consent_email = forms.BooleanField(label=_lazy("接收优惠和活动邮件"), required=False)
     consent_sms = forms.BooleanField(label=_lazy("接收优惠和活动短信"), required=False)
 
@@ -94,10 +112,76 @@ def _page(request, template, context, status=200):
                                        "title": title, **context}, status=status)
 
 
-def _form_page(request, form, *, title, submit, intro="", error="", links=(), status=200):
+def _form_page(request, form, *, title, submit, intro="", error="", links=(), status=200, secondary=None):
     return _page(request, "storefront/account_form.html", {"form": form, "title": title, "submit": submit,
-                                                           "intro": intro, "error": error, "links": links},
-                 status=status)
+                                                           "intro": intro, "error": error, "links": links,
+                                                           "secondary": secondary}, status=status)
+
+
+def _send_code(request, phone: str, purpose: str) -> str:
+    """Text a code; the error to show, or "" (and a notice) when it went out."""
+    from dianpu.customers.phone_codes import request_code
+
+    try:
+        request_code(phone, purpose, client_ip(request))
+    except DomainError as exc:
+        return str(exc.detail)
+    messages.info(request, _("验证码已发送，10 分钟内有效。"))
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up_phone(request):
+    """Sign up with a mobile number: first "get the code", then the code, name and password."""
+    from dianpu.customers.phone_codes import sign_up_by_phone
+
+    form = PhoneSignUpForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if request.POST.get("action") == "send-code":
+            error = _send_code(request, d["phone"], "sign_up")
+        else:
+            try:
+                customer = sign_up_by_phone(phone=d["phone"], code=d["code"], password=d["password"], name=d["name"],
+                                            language=get_language() or "zh-hans", consent_sms=d["consent_sms"])
+            except DomainError as exc:
+                error = str(exc.detail)
+            else:
+                sign_in_session(request, customer)
+                messages.success(request, _("注册成功！"))
+                return redirect("storefront:account")
+    return _form_page(request, form, title=_("手机号注册"), submit=_("注册"), error=error,
+                      secondary={"value": "send-code", "label": _("获取验证码")},
+                      intro=_("先获取短信验证码，再填写验证码和密码。"),
+                      links=[("storefront:account-sign-up", _("用邮箱注册")),
+                             ("storefront:account-sign-in", _("已有账户？登录"))], status=422 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_phone(request):
+    from dianpu.customers.phone_codes import sign_in_by_code
+
+    form = PhoneSignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if request.POST.get("action") == "send-code":
+            error = _send_code(request, d["phone"], "sign_in")
+        else:
+            try:
+                customer = sign_in_by_code(phone=d["phone"], code=d["code"])
+            except DomainError as exc:
+                error = str(exc.detail)
+            else:
+                sign_in_session(request, customer)
+                from .views import _safe_next
+
+                return redirect(_safe_next(request, reverse("storefront:account")))
+    return _form_page(request, form, title=_("短信验证码登录"), submit=_("登录"), error=error,
+                      secondary={"value": "send-code", "label": _("获取验证码")},
+                      links=[("storefront:account-sign-in", _("用密码登录")),
+                             ("storefront:account-sign-up-phone", _("手机号注册"))], status=422 if error else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +203,8 @@ def sign_up(request):
             return redirect("storefront:account")
     return _form_page(request, form, title=_("注册会员"), submit=_("注册"), error=error,
                       intro=_("注册后可以积累积分、享受会员等级权益，并在一个地方查看全部订单。不注册也可以直接下单。"),
-                      links=[("storefront:account-sign-in", _("已有账户？登录"))], status=422 if error else 200)
+                      links=[("storefront:account-sign-in", _("已有账户？登录")),
+                             ("storefront:account-sign-up-phone", _("手机号注册"))], status=422 if error else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,6 +230,7 @@ def sign_in(request):
                 return redirect(_safe_next(request, reverse("storefront:account")))
     return _form_page(request, form, title=_("会员登录"), submit=_("登录"), error=error,
                       links=[("storefront:account-sign-up", _("注册会员")),
+                             ("storefront:account-sign-in-phone", _("短信验证码登录")),
                              ("storefront:account-forgot", _("忘记密码？"))], status=401 if error else 200)
 
 
@@ -201,7 +287,7 @@ def account(request):
     if customer is None:
         return redirect(reverse("storefront:account-sign-in") + "?next=" + reverse("storefront:account"))
     error = ""
-    profile = ProfileForm(initial={"name": customer.name, "phone": customer.phone,
+    profile = ProfileForm(initial={"name": customer.name, "phone": customer.phone, "birthday": customer.birthday,
                                    "consent_email": customer.consent_email, "consent_sms": customer.consent_sms})
     address_form = AddressForm()
     if request.method == "POST":
@@ -212,6 +298,16 @@ def account(request):
                 customer_services.save_address(customer, address_form.cleaned_data,
                                                make_default=bool(request.POST.get("is_default")))
                 messages.success(request, _("地址已保存。"))
+            elif request.POST.get("form") == "check-in":
+                from dianpu.customers.rewards import check_in
+
+                result = check_in(customer)
+                messages.success(request, _("签到成功：连续 %(streak)s 天，获得 %(points)s 积分。") % result)
+            elif request.POST.get("form") == "exchange":
+                from dianpu.customers.rewards import exchange_points
+
+                coupon = exchange_points(customer=customer, offer_id=int(request.POST.get("offer") or 0))
+                messages.success(request, _("兑换成功！券码 %(code)s 已放入“我的优惠券”。") % {"code": coupon.code})
             elif request.POST.get("form") == "delete-address":
                 customer_services.delete_address(customer, int(request.POST.get("address") or 0))
                 messages.success(request, _("地址已删除。"))
@@ -219,8 +315,11 @@ def account(request):
                 profile = ProfileForm(request.POST)
                 profile.is_valid()
                 d = profile.cleaned_data
+                if profile.errors.get("birthday"):
+                    raise ValueError
                 customer_services.update_profile(customer, name=d["name"], phone=d["phone"],
-                                                 consent_email=d["consent_email"], consent_sms=d["consent_sms"])
+                                                 consent_email=d["consent_email"], consent_sms=d["consent_sms"],
+                                                 birthday=d.get("birthday"))
                 messages.success(request, _("资料已保存。"))
             return redirect("storefront:account")
         except ValidationFailed as exc:
@@ -228,6 +327,8 @@ def account(request):
                              for k, v in exc.errors.items())
         except (DomainError, ValueError) as exc:
             error = str(getattr(exc, "detail", "")) or _("提交的信息有误，请检查标出的字段。")
+    from dianpu.customers.rewards import active_offers
+
     tiers = customer_queries.list_tiers()
     tier = next((t for t in tiers if t.code == customer.tier), None)
     english = (get_language() or "").startswith("en")
@@ -238,6 +339,11 @@ def account(request):
         "points_entries": customer_queries.list_points_entries(customer, limit=20),
         "points_value": value_of_points(customer.points_balance, settings.POINTS_PER_YUAN),
         "points_per_yuan": settings.POINTS_PER_YUAN,
+        "coupons": customer_queries.member_coupons(customer, limit=20),
+        "offers": [{"id": o.pk, "name": o.name_en if english and o.name_en else o.name, "points": o.points,
+                    "amount": o.coupon_amount, "min_spend": o.coupon_min_spend, "valid_days": o.valid_days,
+                    "affordable": customer.points_balance >= o.points} for o in active_offers()],
+        "checked_in_today": customer.last_check_in_on == timezone.localdate(clock.now()),
         "tier": tier, "tier_name": (tier.name_en if english else tier.name) if tier else _("普通会员"),
         "tiers": [{"name": t.name_en if english else t.name, "min_spend": t.min_spend,
                    "discount_percent": t.discount_percent, "member_price": t.member_price,
@@ -281,3 +387,28 @@ def survey(request, token):
     return _page(request, "storefront/survey.html", {"title": _("满意度调查"), "question": question,
                                                      "scores": scores, "error": error},
                  status=422 if error else 200)
+
+
+def outreach_open(request, token):
+    """The 1×1 image in an outreach e-mail: marks the message opened (a bad token: the image all the same)."""
+    from django.http import HttpResponse
+
+    from dianpu.customers.tracking import PIXEL, record_open
+
+    record_open(token)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def outreach_click(request, token):
+    """A tracked link: records the click and goes on, only to our own site or an allowed host."""
+    from django.http import HttpResponseRedirect
+
+    from dianpu.customers.tracking import follow_click
+
+    target = follow_click(token)
+    if target is None:
+        messages.error(request, _("链接无效或已过期，请重新申请。"))
+        return redirect("storefront:home")
+    return HttpResponseRedirect(target)

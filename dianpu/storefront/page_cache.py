@@ -3,9 +3,9 @@
 A page is rendered once with two marks where the per-shopper parts go (the CSRF token, the cart
 badge) and stored in Django's cache (Redis when configured, else the process's memory) under a key
 holding the storefront's page version (models.PageVersion: database triggers bump it in the same
-transaction as any change to a product, SKU, price, image, category, stock level, banner, featured
-slot or promotion). Each request reads the version first (one indexed read), so a page cached
-before a change is never served after the change commits. An entry also lives no longer than the
+transaction as any change to a product, SKU, price, image, category, banner, featured slot or
+promotion, and a SKU going in or out of stock; a sale's counters do not bump it: migration 0004).
+Each request reads the version first (one indexed read), so a page cached before a change is never served after the change commits. An entry also lives no longer than the
 next scheduled start or end of a banner, featured slot or promotion, and 5 minutes at most.
 
 Every answer carries an ETag (the page, the shopper's cart count and CSRF secret) and Last-Modified;

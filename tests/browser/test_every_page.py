@@ -133,6 +133,8 @@ def _path_parameters() -> dict[str, dict]:
     parameters["support:conversation-messages"] = {"pk": conversation}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    parameters["accounts:token-revoke"] = {"token_id": 999_999}
+    parameters["accounts:session-end"] = {"sign_in_id": 999_999}
     return parameters
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.accounts.domain.roles import ROLES
+from dianpu.accounts.signin import SESSION_SIGN_IN_ID, end_sessions, rekey
 from dianpu.accounts.services import change_own_password, create_staff_user, roles_of, set_user_roles
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
@@ -147,6 +148,10 @@ def password_change(request):
             form.add_error("old_password", exc.detail)
         else:
             update_session_auth_hash(request, request.user)
+            # Other sign-ins are already void (Django checks the password hash); end their rows too.
+            rekey(request)
+            end_sessions(user=request.user, actor=request.user, keep_id=request.session.get(SESSION_SIGN_IN_ID, 0),
+                         ip_address=client_ip(request))
             messages.success(request, _("密码已修改。"))
             return redirect("console:home")
     return render(request, "accounts/console/password_change.html", {"form": form},

@@ -10,7 +10,7 @@ from dianpu.catalog.models import Category, Product
 PRODUCT_TEXT_FIELDS = ("name", "name_en", "brand", "seo_title", "seo_description")
 PRODUCT_HTML_FIELDS = ("description", "description_en")
 PRICE_FIELDS = ("price", "compare_at_price", "cost_price")
-VARIANT_DETAIL_FIELDS = ("options", "weight_grams", "barcode")
+VARIANT_DETAIL_FIELDS = ("options", "options_en", "weight_grams", "barcode")
 
 
 def parse_options(text: str) -> dict:
@@ -91,6 +91,9 @@ class VariantForm(forms.Form):
     sku = forms.CharField(label=_("SKU 编码"), max_length=64)
     options = forms.CharField(label=_("规格"), required=False,
                               widget=forms.TextInput(attrs={"placeholder": _("颜色=红; 尺码=M")}))
+    options_en = forms.CharField(label=_("英文规格值"), required=False,
+                                 widget=forms.TextInput(attrs={"placeholder": _("颜色=Red; 尺码=M")}),
+                                 help_text=_("英文页面显示的规格值，名称与中文规格相同"))
     price = forms.DecimalField(label=_("售价"), max_digits=12, decimal_places=2, min_value=Decimal("0"))
     compare_at_price = forms.DecimalField(label=_("划线价"), max_digits=12, decimal_places=2, required=False,
                                           min_value=Decimal("0"))
@@ -102,6 +105,18 @@ class VariantForm(forms.Form):
 
     def clean_options(self):
         return parse_options(self.cleaned_data.get("options", ""))
+
+    def clean_options_en(self):
+        return parse_options(self.cleaned_data.get("options_en", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        unknown = set(cleaned.get("options_en") or {}) - set(cleaned.get("options") or {})
+        if unknown:
+            self.add_error("options_en", forms.ValidationError(
+                _("英文规格值的名称须与中文规格一致：%(names)s") % {"names": "、".join(sorted(unknown))},
+                code="options_en_unknown"))
+        return cleaned
 
     def lock(self, field_names) -> None:
         for name in field_names:

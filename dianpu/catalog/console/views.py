@@ -100,7 +100,7 @@ def product_list(request):
 
 def _variant_inputs(rows) -> list[services.VariantInput]:
     return [
-        services.VariantInput(sku=r["sku"], price=r["price"], options=r["options"],
+        services.VariantInput(sku=r["sku"], price=r["price"], options=r["options"], options_en=r.get("options_en") or {},
                               compare_at_price=r.get("compare_at_price"), cost_price=r.get("cost_price") or 0,
                               weight_grams=r.get("weight_grams") or 0, barcode=r.get("barcode") or "")
         for r in rows
@@ -192,7 +192,8 @@ def _product_initial(product: Product) -> dict:
 
 def _variant_initial(variants, on_hand) -> list[dict]:
     return [{
-        "sku": v.sku, "options": format_options(v.options), "price": v.price,
+        "sku": v.sku, "options": format_options(v.options), "options_en": format_options(v.options_en),
+        "price": v.price,
         "compare_at_price": v.compare_at_price if v.compare_at_price is not None else "",
         "cost_price": v.cost_price, "weight_grams": v.weight_grams, "barcode": v.barcode,
         "stock": on_hand.get(v.id, 0),
@@ -253,9 +254,10 @@ def _diff(product: Product, variants, on_hand, form, existing, new) -> Changes:
             if value != getattr(variant, name):
                 fields[name] = value
                 changes.needed.add(roles.CHANGE_PRICE)
-        if row["options"] != (variant.options or {}):
-            fields["options"] = row["options"]
-            changes.needed.add(roles.CHANGE_PRODUCT)
+        for name in ("options", "options_en"):
+            if (row.get(name) or {}) != (getattr(variant, name) or {}):
+                fields[name] = row.get(name) or {}
+                changes.needed.add(roles.CHANGE_PRODUCT)
         if row.get("weight_grams") is not None and row["weight_grams"] != variant.weight_grams:
             fields["weight_grams"] = row["weight_grams"]
             changes.needed.add(roles.CHANGE_PRODUCT)
@@ -284,7 +286,7 @@ def _lock_fields(can, form, existing, new) -> None:
     if not can["change_price"]:
         locked += list(PRICE_FIELDS)
     if not can["change_product"]:
-        locked += ["options", "weight_grams", "barcode"]
+        locked += ["options", "options_en", "weight_grams", "barcode"]
     if not can["adjust_stock"]:
         locked.append("stock")
     for f in existing.forms:

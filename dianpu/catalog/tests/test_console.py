@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from PIL import Image
 
 from dianpu.audit.models import AuditEntry
@@ -265,3 +266,23 @@ def test_product_holding_stock_for_an_open_order_cannot_be_deleted(client, staff
     assert "该商品已有关联记录，不能删除，可改为下架。" in response.content.decode()
     assert Product.objects.filter(pk=product.pk).exists()
     assert not AuditEntry.objects.filter(action="product.deleted").exists()
+
+
+def test_operator_gives_option_values_in_english_and_the_english_shop_shows_them(client, staff):
+    product = make_product(skus=["TEE-M"], price="59.00")
+    Variant.objects.filter(sku="TEE-M").update(options={"颜色": "白", "尺码": "M"})
+    client.force_login(staff("operator"))
+    data = edit_page_post(client, product)
+    data["variants-0-options_en"] = "颜色=White; 尺码=M"
+    assert client.post(f"/console/catalog/products/{product.slug}/", data).status_code == 302
+    variant = Variant.objects.get(sku="TEE-M")
+    assert variant.options_en == {"颜色": "White", "尺码": "M"}
+    page = client.get(f"/console/catalog/products/{product.slug}/").content.decode()
+    assert 'value="颜色=White; 尺码=M"' in page
+    shop = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/products/{product.slug}/").content.decode()
+    assert "White" in shop
+    data = edit_page_post(client, product)
+    data["variants-0-options_en"] = "Colour=White"
+    page = client.post(f"/console/catalog/products/{product.slug}/", data).content.decode()
+    assert "英文规格值的名称须与中文规格一致：Colour" in page
+    assert Variant.objects.get(sku="TEE-M").options_en == {"颜色": "White", "尺码": "M"}

@@ -17,7 +17,6 @@ from dianpu.competitors import queries, services
 from dianpu.competitors.domain.alerts import trend
 from dianpu.core.errors import DomainError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
-from dianpu.competitors.domain.sheets import safe_cell
 from dianpu.competitors.messages import MESSAGES
 from dianpu.core.http import client_ip
 
@@ -129,7 +128,7 @@ def _snapshot_table(product, snapshots) -> Table:
     columns = [Column("taken_at", _("时间")), Column("price", _("竞品价格"), numeric=True),
                Column("promotion_text", _("促销")), Column("sales_count", _("销量"), numeric=True),
                Column("rating", _("评分"), numeric=True), Column("changes", _("变化"))]
-    rows = [{"taken_at": local_time(s.taken_at), "price": s.price, "promotion_text": safe_cell(s.promotion_text),
+    rows = [{"taken_at": local_time(s.taken_at), "price": s.price, "promotion_text": s.promotion_text,
              "sales_count": s.sales_count, "rating": s.rating, "changes": "、".join(_labels(s.changes))}
             for s in snapshots]
     return Table(key=f"competitor-{product.pk}", title=product.name, columns=columns, rows=rows)

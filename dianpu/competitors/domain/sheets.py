@@ -1,5 +1,5 @@
-"""Snapshot files (CSV/XLSX, Chinese or English headers) read into rows, and export cells made safe
-for spreadsheets. Pure: header + cells in, typed rows and error codes out."""
+"""Snapshot files (CSV/XLSX, Chinese or English headers) read into rows (exports are neutralised
+by the shared table export). Pure: header + cells in, typed rows and error codes out."""
 
 import re
 from dataclasses import dataclass
@@ -102,12 +102,3 @@ def parse_rows(columns: dict[str, int], rows) -> tuple[list[SnapshotRow], list[t
         parsed.append(SnapshotRow(line, int(ident), taken_at, price, cell("promotion_text")[:300], sales, rating, reviews))
     return parsed, errors
 
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

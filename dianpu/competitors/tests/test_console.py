@@ -130,8 +130,14 @@ def test_import_snapshots_all_or_nothing_and_export_neutralises_formulas(staff):
     assert "文件过大" in client.post("/console/competitors/", {"action": "import", "file": big},
                                    follow=True).content.decode()
     exported = b"".join(client.get(f"/console/competitors/products/{product.pk}/?export=csv").streaming_content)
-    text = exported.decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    import csv
+    import io
+
+    cells = [row[2] for row in csv.reader(io.StringIO(exported.decode("utf-8-sig")))][1:]
+    assert '\'=HYPERLINK("x")' in cells  # one quote: the spreadsheet shows the text, not a formula
+    assert not any(cell.startswith("''") or cell.startswith("=") for cell in cells)
+    page = client.get(f"/console/competitors/products/{product.pk}/").content.decode()
+    assert "=HYPERLINK(&quot;x&quot;)" in page and "&#x27;=HYPERLINK" not in page
 
 
 def test_history_chart_has_their_rating_and_our_units_sold_and_the_trend_window_is_chosen(staff):

@@ -51,3 +51,22 @@ def points_to_expire(*, credits: list[Credit], debited: int, now: datetime) -> i
         if credit.expires_at is not None and credit.expires_at <= now:
             expiring += credit.points - used
     return expiring
+
+
+def next_check_in(last_day, streak: int, today) -> int:
+    """The streak after checking in `today` (dates): one more after yesterday, else it starts at 1."""
+    if last_day is not None and (today - last_day).days == 1:
+        return streak + 1
+    return 1
+
+
+def check_in_points(streak: int, per_day: int, week_bonus: int) -> int:
+    """A check-in earns `per_day`, and every seventh day in a row `week_bonus` on top."""
+    return per_day + (week_bonus if streak > 0 and streak % 7 == 0 else 0)
+
+
+def birthday_in(year: int, month: int, day: int) -> tuple[int, int]:
+    """(month, day) a birthday is kept on in `year`: 29 February falls on the 28th in other years."""
+    if (month, day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return 2, 28
+    return month, day

@@ -43,7 +43,7 @@ def test_a_win_back_email_reaches_the_segment_once_with_an_unsubscribe_link(clie
     assert by_to["a@example.com"].subject == "好久不见" and "阿美，好久不见！" in by_to["a@example.com"].body
     assert "BACK20" in by_to["a@example.com"].body
     assert by_to["b@example.com"].subject == "We miss you"
-    assert outreach_figures(outreach) == {"sent": 2, "delivered": 2, "failed": 0}
+    assert outreach_figures(outreach) == {"sent": 2, "delivered": 2, "failed": 0, "opened": 0, "clicked": 0}
     link = next(line for line in by_to["a@example.com"].body.splitlines() if "/account/unsubscribe/" in line)
     client.get(link[link.index("/account/"):])
     assert Customer.objects.get(email="a@example.com").consent_email is False
@@ -68,7 +68,7 @@ def test_sms_goes_through_alibaba_cloud_and_a_refusal_is_recorded(dysmsapi, sett
                                  scheduled_at=NOON)
     assert send_due_outreach(NOON) == 2
     assert [p["PhoneNumbers"] for p in FakeDysmsapi.received] == ["13800138000"]
-    assert outreach_figures(outreach) == {"sent": 2, "delivered": 1, "failed": 1}
+    assert outreach_figures(outreach) == {"sent": 2, "delivered": 1, "failed": 1, "opened": 0, "clicked": 0}
     failed = OutreachMessage.objects.get(status="failed")
     assert failed.error.startswith("isv.MOBILE_NUMBER_ILLEGAL")
 

@@ -48,3 +48,14 @@ def test_segment_coupons_read_the_stored_segments():
     assert refused.value.code == "coupon_not_eligible"
     Customer.objects.update(segments=["high_value"])
     assert quote_cart(email="vip@example.com", lines=lines, coupon_codes=["VIP20"]).discount_total == Decimal("20.00")
+
+
+def test_a_signed_in_member_s_own_segments_count_whatever_e_mail_the_order_names():
+    from dianpu.promotions.queries import customer_facts
+
+    from .builders import make_account
+
+    member = make_account("member@example.com")
+    Customer.objects.filter(pk=member.pk).update(segments=["vip"])
+    assert "vip" in customer_facts("someone.else@example.com", member.pk).segments
+    assert "vip" not in customer_facts("someone.else@example.com").segments

@@ -115,3 +115,50 @@ def test_a_page_with_a_message_is_not_cached_for_others(client, tee):
     client.post("/cart/add/", {"sku": "NOPE", "quantity": 1}, HTTP_REFERER="/")
     Client().get("/")
     assert "该商品不存在或已下架" not in Client().get("/").content.decode()
+
+
+def _version():
+    from dianpu.storefront.page_cache import get_page_version
+
+    return get_page_version()
+
+
+def _bumps(update) -> bool:
+    before = _version()
+    update()
+    return _version() != before
+
+
+@pytest.mark.parametrize("model_path, counter", [("dianpu.catalog.models.Product", "sold_count"),
+                                                 ("dianpu.promotions.models.Promotion", "flash_sold")])
+def test_every_column_a_page_shows_bumps_the_page_version_and_the_sales_counter_does_not(db, model_path, counter):
+    """A sale moves the counter on every checkout: it must not empty the page cache (nor queue checkouts on
+    PostgreSQL on the page-version row). Every other column must still bump it: a column added later
+    without a trigger update fails here."""
+    from importlib import import_module
+
+    from django.db.models import F
+
+    from dianpu.promotions.tests.builders import make_promotion
+
+    module, name = model_path.rsplit(".", 1)
+    model = getattr(import_module(module), name)
+    row = make_product(skus=["CNT-1"]) if name == "Product" else make_promotion("percent_off", percent=10)
+    rows = model.objects.filter(pk=row.pk)
+    assert not _bumps(lambda: rows.update(**{counter: F(counter) + 1}))
+    for field in model._meta.concrete_fields:
+        if field.name not in ("id", counter):
+            assert _bumps(lambda: rows.update(**{field.attname: F(field.attname)})), field.name
+
+
+def test_a_reservation_that_leaves_stock_keeps_the_cache_and_the_last_unit_empties_it(db):
+    from django.db.models import F
+
+    from dianpu.inventory.models import StockLevel
+
+    product = make_product(skus=["LAST-1"], stock=2)
+    level = StockLevel.objects.filter(variant__product=product)
+    assert not _bumps(lambda: level.update(reserved=F("reserved") + 1))  # one left: still in stock
+    assert _bumps(lambda: level.update(reserved=F("reserved") + 1))  # sold out
+    assert _bumps(lambda: level.update(reserved=F("reserved") - 1))  # a cancelled order: in stock again
+    assert not _bumps(lambda: level.update(on_hand=F("on_hand") + 5))  # still in stock

@@ -54,5 +54,39 @@ class Crm:
         services.refresh_segments()
         tiers = services.review_tiers()
         greetings = outreach.schedule_holiday_greetings(now.year + (1 if now.month == 12 else 0))
+        rewards_made = self._rewards(accounts, now)
         return {"customer accounts": len(accounts), "points earned": earned, "tier upgrades": tiers["upgrade"],
-                "holiday greetings scheduled": len(greetings)}
+                "holiday greetings scheduled": len(greetings), **rewards_made}
+
+    def _rewards(self, accounts: list[int], now) -> dict:
+        """The points exchange list, birthdays, a few check-ins and exchanges, win-back coupons."""
+        from datetime import date
+
+        from dianpu.core.errors import DomainError
+        from dianpu.customers import rewards
+        from dianpu.customers.models import PointsOffer
+
+        for name, name_en, points, amount, min_spend in (("5 元无门槛券", "¥5 coupon, no minimum", 600, "5", "0"),
+                                                         ("20 元券（满 199 可用）", "¥20 off ¥199", 1500, "20", "199"),
+                                                         ("50 元券（满 399 可用）", "¥50 off ¥399", 3500, "50", "399")):
+            PointsOffer.objects.get_or_create(name=name, defaults=dict(
+                name_en=name_en, points=points, coupon_amount=Decimal(amount), coupon_min_spend=Decimal(min_spend),
+                valid_days=30, created_at=now))
+        today = now.date()
+        month, day = (2, 28) if (today.month, today.day) == (2, 29) else (today.month, today.day)
+        for i, customer_id in enumerate(accounts):
+            born = date(self.rng.randint(1970, 2004), month, day) if i % 12 == 0 else date(
+                self.rng.randint(1970, 2004), self.rng.randint(1, 12), self.rng.randint(1, 28))
+            Customer.objects.filter(pk=customer_id).update(birthday=born)
+        exchanged = 0
+        for customer in Customer.objects.filter(pk__in=accounts[::4]):
+            try:
+                rewards.check_in(customer)
+            except DomainError:
+                pass
+            offer = PointsOffer.objects.filter(points__lte=customer.points_balance).order_by("-points").first()
+            if offer is not None:
+                rewards.exchange_points(customer=customer, offer_id=offer.pk)
+                exchanged += 1
+        return {"points exchanged for coupons": exchanged, "birthday coupons": rewards.issue_birthday_coupons(today),
+                "win-back coupons": rewards.issue_win_back(now)}

@@ -76,7 +76,7 @@ class StoreNotEmptyError(DomainError):
 class DemoOptions:
     products: int = 300
     customers: int = 2000
-    orders: int = 20000
+    orders: int = 12000
     days: int = 365
     seed: int = 42
     reset: bool = False

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=300, help="products (SPUs) to create (default 300)")
         parser.add_argument("--customers", type=int, default=2000, help="customers (default 2000)")
-        parser.add_argument("--orders", type=int, default=20000, help="orders (default 20000)")
+        parser.add_argument("--orders", type=int, default=12000, help="orders (default 12000: a year of a small shop)")
         parser.add_argument("--days", type=int, default=365, help="days of history ending today (default 365)")
         parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         parser.add_argument("--now", type=_timestamp, default=None,
