@@ -123,3 +123,17 @@ def _no_network_inside_transactions(monkeypatch, settings):
     monkeypatch.setattr(smtplib.SMTP, "connect", guarded(smtplib.SMTP.connect, lambda _smtp: "SMTP"))
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", guarded(
         locmem.EmailBackend.send_messages, lambda _backend: "e-mail"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `serial` every test that commits for real (transactional database, a live server): such
+    a test empties the database when it ends, so in a parallel run (`-n 2 -m "not serial"`, see
+    scripts/test.sh) it would pull the data the migrations made from under the next test on the same
+    worker. The serial tests run afterwards, in one process, in pytest-django's order."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_live_server = "live_server" in getattr(item, "fixturenames", ())
+        if uses_live_server or (marker is not None and (marker.kwargs.get("transaction") or
+                                                        (marker.args and marker.args[0] is True))) \
+                or "transactional_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.serial)

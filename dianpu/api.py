@@ -23,6 +23,8 @@ from dianpu.fulfillment.api import router as fulfillment_router
 from dianpu.inventory.api import router as inventory_router
 from dianpu.marketing.api import router as marketing_router
 from dianpu.competitors.api import router as competitors_router
+from dianpu.knowledge.api import router as knowledge_router
+from dianpu.operations.api import router as operations_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
@@ -177,6 +179,8 @@ api.add_router("/", purchasing_router)
 api.add_router("/", promotions_router)
 api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
+api.add_router("/", knowledge_router)
+api.add_router("/", operations_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
 api.add_router("/", support_router)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "dianpu.analytics",
     "dianpu.competitors",
     "dianpu.support",
+    "dianpu.knowledge",
+    "dianpu.operations",
     "dianpu.system",
     "dianpu.storefront",
     "dianpu.console",
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dianpu.operations.middleware.RequestTimingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -367,3 +370,20 @@ FETCH_TIMEOUT_SECONDS = float(os.environ.get("DIANPU_FETCH_TIMEOUT_SECONDS", "10
 FETCH_MAX_BYTES = int(os.environ.get("DIANPU_FETCH_MAX_BYTES", str(2 * 1024 * 1024)))
 FETCH_HOST_INTERVAL_SECONDS = float(os.environ.get("DIANPU_FETCH_HOST_INTERVAL_SECONDS", "5"))
 FETCH_USER_AGENT = os.environ.get("DIANPU_FETCH_USER_AGENT", "dianpu-competitor-check/1.0")
+
+# --- operations: backups, restore check, status, metrics (dianpu/operations, docs/operations.md) ---
+BACKUP_DIR = Path(os.environ.get("DIANPU_BACKUP_DIR") or DATA_DIR / "backups")
+BACKUP_HOUR = int(os.environ.get("DIANPU_BACKUP_HOUR", "3"))  # shop-local hour of the nightly backup
+BACKUP_KEEP_DAYS = int(os.environ.get("DIANPU_BACKUP_KEEP_DAYS", "14"))
+RESTORE_CHECK_HOUR = int(os.environ.get("DIANPU_RESTORE_CHECK_HOUR", "4"))
+# Off-site copy of every scheduled backup (S3-compatible; path-style URL): unset = none.
+BACKUP_S3_ENDPOINT = os.environ.get("DIANPU_BACKUP_S3_ENDPOINT", "")
+BACKUP_S3_BUCKET = os.environ.get("DIANPU_BACKUP_S3_BUCKET", "")
+BACKUP_S3_PREFIX = os.environ.get("DIANPU_BACKUP_S3_PREFIX", "dianpu/")
+BACKUP_S3_REGION = os.environ.get("DIANPU_BACKUP_S3_REGION", "us-east-1")
+BACKUP_S3_ACCESS_KEY = os.environ.get("DIANPU_BACKUP_S3_ACCESS_KEY", "")
+BACKUP_S3_SECRET_KEY = os.environ.get("DIANPU_BACKUP_S3_SECRET_KEY", "")
+# /metrics (Prometheus text format) answers only a bearer of this token; unset = 404.
+METRICS_TOKEN = os.environ.get("DIANPU_METRICS_TOKEN", "")
+# Storefront link check: pages crawled at most per run.
+LINK_CHECK_MAX_PAGES = int(os.environ.get("DIANPU_LINK_CHECK_MAX_PAGES", "500"))

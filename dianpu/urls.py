@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("dianpu.console.urls")),
     path("", include("dianpu.system.urls")),
+    path("", include("dianpu.operations.urls")),
     path("", include("dianpu.storefront.urls")),
 ]
 

@@ -39,9 +39,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("support", pgettext_lazy("console section", "客服"), "console:support:inbox", roles.ANSWER_CONVERSATIONS),
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
+    Section("knowledge", pgettext_lazy("console section", "知识库"), "console:knowledge:article-list", None),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
+    Section("status", pgettext_lazy("console section", "运行状态"), "console:operations:status", roles.VIEW_OPERATIONS),
 )
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
@@ -49,7 +51,9 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
-                      "support": "support"}
+                      "support": "support",
+                      "knowledge": "knowledge",
+                      "operations": "status"}
 
 
 def section_of(namespaces: list[str]) -> str:

@@ -43,8 +43,10 @@ urlpatterns = [
     path("promotions/", include("dianpu.promotions.console.urls")),
     path("marketing/", include("dianpu.marketing.console.urls")),
     path("competitors/", include("dianpu.competitors.console.urls")),
+    path("knowledge/", include("dianpu.knowledge.console.urls")),
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),
     path("support/", include("dianpu.support.console.urls")),
+    path("status/", include("dianpu.operations.console.urls")),
 ]

@@ -15,7 +15,6 @@ every install, whose windows follow the app's clock; failures are rare enough to
     refused(limit, keys)   any key spent?
     count(limit, keys)     one more try for each key; returns the keys this try just spent
     forget(limit, keys)    start those keys afresh (a successful sign-in clears its account)
-    take(limit, keys)      count this try first, then say whether it is within every key's budget
 """
 
 import hashlib
@@ -117,13 +116,13 @@ def count(limit: Limit, keys) -> list[str]:
     return [key for key in keys if _db_count(limit, key) == limit.allowed]
 
 
-def take(limit: Limit, keys) -> bool:
-    """One more try for each key, counted first: True when every key is still within its budget
-    after this try. Exact under concurrency (each count is one conditional UPDATE read back in its
-    own transaction), for budgets of tries that succeed too (messages a visitor may send)."""
-    return all([_db_count(limit, key) <= limit.allowed for key in keys])
-
-
 def forget(limit: Limit, keys) -> None:
     for key in keys:
         _db_forget(limit, key)
+
+
+def take(limit: Limit, key: str) -> bool:
+    """Count one try for `key`; True when it is within the allowance (the n-th try of the window,
+    n <= allowed). One counting statement per try: of tries sent at once, exactly `allowed` pass
+    (a flood guard that counts every request, not only failures)."""
+    return _db_count(limit, key) <= limit.allowed

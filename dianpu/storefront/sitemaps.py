@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dianpu.catalog.queries import list_listed_products
+from dianpu.knowledge.queries import list_public_articles
 
 from .navigation import get_category_tree
 
 # One sitemap file may list at most 50,000 URLs.
 MAX_URLS = 50_000
+MAX_HELP_URLS = 2_000
 CACHE_SECONDS = 300
 DISALLOWED = ("/console/", "/cart/", "/checkout/", "/api/")
 
@@ -25,6 +27,10 @@ def sitemap_xml(request):
         urls = [{"loc": absolute(reverse("storefront:home")), "changefreq": "daily", "priority": "1.0"}]
         urls += [{"loc": absolute(reverse("storefront:category", args=[c.slug])), "changefreq": "daily",
                   "priority": "0.8"} for c in sorted(get_category_tree().all_categories(), key=lambda c: c.id)]
+        urls.append({"loc": absolute(reverse("storefront:help")), "changefreq": "weekly", "priority": "0.5"})
+        urls += [{"loc": absolute(reverse("storefront:help-article", args=[slug])), "lastmod": updated_at.date().isoformat(),
+                  "changefreq": "monthly", "priority": "0.4"}
+                 for slug, updated_at in list_public_articles().values_list("slug", "updated_at")[:MAX_HELP_URLS]]
         products = (list_listed_products(sort="newest").prefetch_related(None).select_related(None)
                     .values_list("slug", "updated_at")[:MAX_URLS - len(urls)])
         urls += [{"loc": absolute(reverse("storefront:product", args=[slug])), "lastmod": updated_at.date().isoformat(),

@@ -98,17 +98,17 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _throttle(keys: list[str]) -> None:
+def _throttle(key: str) -> None:
     """Count the message first, then refuse it when over the budget: 20 a minute exactly, even when
     a flood arrives at once."""
-    if ratelimit.refused(VISITOR_MESSAGES, keys) or not ratelimit.take(VISITOR_MESSAGES, keys):
+    if ratelimit.refused(VISITOR_MESSAGES, [key]) or not ratelimit.take(VISITOR_MESSAGES, key):
         raise SupportError("too_many_messages", status=429)
 
 
-def _visitor_keys(conversation_id: int | None, ip: str | None) -> list[str]:
+def _visitor_key(conversation_id: int | None, ip: str | None) -> str:
     """One key per budget (two keys counted together would refuse more than the limit under a
     flood): a conversation's messages, or the conversations opened from one address."""
-    return [f"conversation:{conversation_id}"] if conversation_id else [ratelimit.client_key(ip)]
+    return f"conversation:{conversation_id}" if conversation_id else ratelimit.client_key(ip)
 
 
 # --- visitors ------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def open_conversation(*, name: str, email: str, message: str, order_number: str 
     body = _clean_body(message)
     if not (name or "").strip() or not _valid_email(email):
         raise SupportError("name_or_email_required")
-    _throttle(_visitor_keys(None, ip))
+    _throttle(_visitor_key(None, ip))
     with transaction.atomic():
         conversation, token = _new_conversation(channel=states.Channel.CHAT, name=name, email=email,
                                                  order_number=order_number, customer=customer, language=language,
@@ -163,7 +163,7 @@ def post_visitor_message(*, conversation: Conversation, message: str, ip: str | 
     if conversation.status == states.Status.CLOSED:
         raise SupportError("conversation_closed", status=409)
     image_data = _checked_image(image) if image is not None else None
-    _throttle(_visitor_keys(conversation.pk, ip))
+    _throttle(_visitor_key(conversation.pk, ip))
     with transaction.atomic():
         return _append(conversation, sender=states.Sender.VISITOR, body=body, image=image_data)
 

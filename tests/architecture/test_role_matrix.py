@@ -167,6 +167,20 @@ API_ACCESS: dict[str, str] = {
     "POST /api/v1/competitor-products/{product_id}/fetch": "owner operator marketing",
     "POST /api/v1/competitor-products/{product_id}/snapshots": "owner operator marketing",
     "POST /api/v1/competitors": "owner operator marketing",
+    # knowledge base and bot (issue 15): the bot and help articles are public; any staff reads the
+    # articles (internal notes too); agents and operators write, publish and read the bot log
+    "GET /api/v1/help/articles": "everyone",
+    "GET /api/v1/help/articles/{slug}": "everyone",
+    "GET /api/v1/knowledge/articles": "staff",
+    "GET /api/v1/knowledge/bot-answers": "owner operator agent",
+    "POST /api/v1/knowledge/articles": "owner operator agent",
+    "POST /api/v1/knowledge/articles/{article_id}/publish": "owner operator agent",
+    "POST /api/v1/knowledge/articles/{article_id}/unpublish": "owner operator agent",
+    "POST /api/v1/support/bot": "everyone",
+    "POST /api/v1/support/bot/answers/{answer_id}/rating": "everyone",
+    "PUT /api/v1/knowledge/articles/{article_id}": "owner operator agent",
+    # operations (issue 19): the status JSON, the owner only
+    "GET /api/v1/status": "owner",
     # customers (issue 14): staff who serve or market to customers; export/erase the owner only
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     # customer service desk (issue 15): agents answer; the storefront chat opens with no token and
@@ -247,6 +261,14 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:competitors:competitor-list": "owner operator marketing",
     "console:competitors:daily-check": "owner operator marketing",
     "console:competitors:product-detail": "owner operator marketing",
+    "console:knowledge:article-create": "owner operator agent",
+    "console:knowledge:article-detail": "staff",
+    "console:knowledge:article-edit": "owner operator agent",
+    "console:knowledge:article-list": "staff",
+    "console:knowledge:article-publish": "owner operator agent",
+    "console:knowledge:bot-log": "owner operator agent",
+    "console:operations:link-report": "owner",
+    "console:operations:status": "owner",
     "console:shop:settings": "owner",
     "console:catalog:import-cancel": "owner operator",
     "console:customers:customer-detail": "owner operator marketing agent",

@@ -51,7 +51,7 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 # The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
 # Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics", "competitors",
-                    "support")
+                    "knowledge", "support")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
                       "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
@@ -187,7 +187,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     phases = {}
     try:
         for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "support", "stock_summaries"):
+                      "competitors", "knowledge", "support", "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -411,6 +411,12 @@ class _DemoBuild:
         from .support import SupportDesk
 
         self.back_office_counts.update(SupportDesk(self._rng("support"), as_of=self.as_of).run())
+
+    def knowledge(self) -> None:
+        """Help articles (Chinese and English), internal notes and a few bot questions, through the knowledge services."""
+        from .knowledge import Knowledge
+
+        self.back_office_counts.update(Knowledge(self._rng("knowledge")).run())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]

@@ -458,7 +458,7 @@ def _console_pages(namespaces):
 
 
 NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
-             "inventory", "orders", "payments", "messaging", "competitors", "support")
+             "inventory", "orders", "payments", "messaging", "competitors", "knowledge", "support")
 
 
 def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
@@ -520,3 +520,15 @@ def test_support_has_conversations_in_chinese_logs_and_a_scored_review(demo_db):
     assert Conversation.objects.exclude(complaint_cause="").exists() and CannedReply.objects.count() == 6
     assert AgentLog.objects.filter(status="reviewed").exists()
     assert ChatReview.objects.filter(scored_at__isnull=False).exists()
+
+
+def test_the_help_centre_has_articles_in_both_languages_and_the_bot_log_has_questions(demo_db, api):
+    from dianpu.knowledge.models import Article, BotAnswer
+
+    published = Article.objects.filter(status="published")
+    assert published.filter(audience="public", language="zh-hans").count() >= 15
+    assert published.filter(audience="public", language="en").count() >= 4
+    assert published.filter(audience="internal").exists() and Article.objects.filter(status="draft").exists()
+    assert BotAnswer.objects.filter(handed_over=True).exists() and BotAnswer.objects.filter(kind="article").exists()
+    reply = api.post("support/bot", {"message": "退货运费谁出？"}).json()
+    assert reply["sources"][0]["url"] == "/help/return-shipping-fee/"
