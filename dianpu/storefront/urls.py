@@ -32,13 +32,10 @@ urlpatterns = [
     path("account/reset/<str:token>/", account.reset, name="account-reset"),
     path("account/unsubscribe/<str:token>/", account.unsubscribe, name="account-unsubscribe"),
     path("survey/<str:token>/", account.survey, name="survey"),
-<<<<<<< HEAD
     path("t/o/<str:token>.gif", account.outreach_open, name="outreach-open"),
     path("t/c/<str:token>/", account.outreach_click, name="outreach-click"),
-=======
     path("help/", help_centre.help_home, name="help"),
     path("help/<slug:slug>/", help_centre.help_article, name="help-article"),
->>>>>>> knowledge
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
