@@ -9,7 +9,7 @@ user's roles allow (the endpoints still ask `user.has_perm`). Pure: no Django, n
 AREAS: tuple[str, ...] = (
     "analytics", "catalog", "channels", "checkout", "competitors", "customers", "fulfillment",
     "inventory", "marketing", "messaging", "orders", "payments", "promotions", "purchasing", "returns",
-    "support",
+    "support", "knowledge", "operations",
 )
 LEVELS = ("read", "write")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
