@@ -514,7 +514,7 @@ def test_competitors_have_a_month_of_snapshots_and_alerts(demo_db):
 def test_support_has_conversations_in_chinese_logs_and_a_scored_review(demo_db):
     from dianpu.support.models import AgentLog, CannedReply, ChatReview, Conversation
 
-    assert Conversation.objects.count() == 36
+    assert Conversation.objects.count() >= 36  # its own 36, plus the knowledge demo bot's hand-overs
     assert set(Conversation.objects.values_list("channel", flat=True)) == {"chat", "email", "bot"}
     assert Conversation.objects.filter(status="open").exists() and Conversation.objects.filter(status="resolved").exists()
     assert Conversation.objects.exclude(complaint_cause="").exists() and CannedReply.objects.count() == 6
