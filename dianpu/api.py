@@ -25,6 +25,10 @@ from dianpu.marketing.api import router as marketing_router
 from dianpu.competitors.api import router as competitors_router
 from dianpu.knowledge.api import router as knowledge_router
 from dianpu.operations.api import router as operations_router
+from dianpu.design.api import router as design_router
+from dianpu.teamwork.api import router as teamwork_router
+from dianpu.finance.api import customer_router as finance_customer_router
+from dianpu.finance.api import router as finance_router
 from dianpu.orders.api import router as orders_router
 from dianpu.messaging.api import router as messaging_router
 from dianpu.payments.api import router as payments_router
@@ -181,6 +185,10 @@ api.add_router("/", marketing_router)
 api.add_router("/", competitors_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", operations_router)
+api.add_router("/", design_router)
+api.add_router("/", teamwork_router)
+api.add_router("/", finance_router)
+api.add_router("/", finance_customer_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
 api.add_router("/", support_router)

@@ -8,7 +8,7 @@ Slow or external effects are not handlers: services schedule them as huey tasks 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -91,6 +91,26 @@ class StockCounted:
 
 
 @dataclass(frozen=True)
+class StockChanged:
+    """Units on hand or reserved of these SKUs changed (any ledger move, in its transaction):
+    channels flag the SKUs' listings for a stock push."""
+
+    variant_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AdSpendRecorded:
+    """A day's spend of an ad channel/campaign was saved (marketing's import; a re-import of the
+    same day/channel/campaign replaces it): finance books the difference to what it had."""
+
+    ad_spend_id: int
+    day: date
+    channel: str
+    campaign: str
+    spend: Decimal
+
+
+@dataclass(frozen=True)
 class CustomerErased:
     """A customer's personal data was erased on request (customers.services.erase_customer): apps
     holding the person's e-mail, name, phone or address on their own rows remove it."""
@@ -162,6 +182,9 @@ HANDLERS: list[tuple[type, str]] = [
     (CustomerErased, "dianpu.orders.handlers.on_customer_erased"),
     (CustomersMerged, "dianpu.orders.handlers.on_customers_merged"),
     (MemberCouponIssued, "dianpu.promotions.member_coupons.on_member_coupon_issued"),
+    (StockChanged, "dianpu.channels.handlers.on_stock_changed"),
+    (OrderTransitioned, "dianpu.channels.handlers.on_order_transitioned"),
+    (CustomerErased, "dianpu.channels.handlers.on_customer_erased"),
 ]
 
-HANDLER_MODULES = ("dianpu.analytics.handlers",)
+HANDLER_MODULES = ("dianpu.analytics.handlers", "dianpu.finance.handlers")

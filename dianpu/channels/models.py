@@ -28,3 +28,97 @@ class ChannelMapping(models.Model):
 
     class Meta:
         verbose_name = _("列映射")
+
+
+class Channel(models.Model):
+    """A connected sales channel: a Shopify shop through its Admin API, or a Chinese marketplace
+    (Taobao/Tmall, JD, Pinduoduo) through its seller centre's files. Orders from it carry
+    `channel = str(id)`. The access token and webhook secret are kept, and shown back masked."""
+
+    class Kind(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+        TAOBAO = "taobao", _("淘宝/天猫")
+        JD = "jd", _("京东")
+        PDD = "pdd", _("拼多多")
+
+    kind = models.CharField(_("平台"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    shop_domain = models.CharField(_("店铺域名"), max_length=200, blank=True)
+    access_token = models.CharField(max_length=300, blank=True)
+    webhook_secret = models.CharField(max_length=300, blank=True)
+    location_id = models.CharField(_("库存地点 ID"), max_length=40, blank=True)
+    api_base = models.CharField(_("API 地址"), max_length=300, blank=True)
+    stock_buffer = models.PositiveIntegerField(_("库存缓冲"), default=0)
+    stock_share_percent = models.PositiveSmallIntegerField(_("库存分配比例（%）"), default=100)
+    enabled = models.BooleanField(_("启用"), default=True)
+    last_synced_at = models.DateTimeField(_("上次同步"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
+    last_error_code = models.CharField(max_length=40, blank=True)
+    last_error_at = models.DateTimeField(_("错误时间"), null=True, blank=True)
+    last_order_id = models.CharField(max_length=40, blank=True)  # polling: orders.json?since_id=
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [("manage_channels", "Can connect sales channels, sync listings and push stock")]
+        verbose_name = _("销售渠道")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def order_channel(self) -> str:
+        """The value of Order.channel for this channel's orders."""
+        return str(self.pk)
+
+
+class ChannelListing(models.Model):
+    """One of the channel's SKUs (a Shopify variant) and our variant it maps to, by SKU."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="listings")
+    variant = models.ForeignKey("catalog.Variant", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="channel_listings")
+    external_sku = models.CharField(_("平台 SKU"), max_length=100, blank=True)
+    external_product_id = models.CharField(max_length=40, blank=True)
+    external_variant_id = models.CharField(max_length=40)
+    inventory_item_id = models.CharField(max_length=40, blank=True)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    push_pending = models.BooleanField(default=False)
+    pushed_quantity = models.IntegerField(_("已推送库存"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("推送时间"), null=True, blank=True)
+    push_error = models.CharField(_("推送错误"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["external_sku", "id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "external_variant_id"],
+                                               name="one_listing_per_channel_variant")]
+        indexes = [models.Index(fields=["push_pending"], condition=models.Q(push_pending=True),
+                                name="channel_listing_pending")]
+        verbose_name = _("渠道商品")
+
+
+class ChannelOrderIntake(models.Model):
+    """Every order a channel sent or we pulled, once per platform order id: created (our order
+    number), or held with a problem (unknown SKU, out of stock) and the payload kept for a retry."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("处理中")
+        CREATED = "created", _("已建单")
+        PROBLEM = "problem", _("有问题")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="intakes")
+    external_id = models.CharField(max_length=40)
+    external_number = models.CharField(_("平台订单号"), max_length=64, blank=True)
+    source = models.CharField(max_length=20)  # webhook | poll | file
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING)
+    order_number = models.CharField(_("订单号"), max_length=20, blank=True)
+    problem_code = models.CharField(max_length=40, blank=True)
+    problem = models.CharField(_("问题"), max_length=500, blank=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(_("接收时间"))
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="one_intake_per_channel_order")]
+        verbose_name = _("渠道订单接收")

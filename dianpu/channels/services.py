@@ -102,14 +102,17 @@ def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProb
 
 def import_channel_orders(*, channel: str, content: bytes, filename: str, actor, shipping_method: str = "standard",
                           mapping: dict[str, str] | None = None, channel_code: str = "",
-                          ip_address: str | None = None, progress=None) -> ImportResult:
+                          ip_address: str | None = None, progress=None, prepare=None) -> ImportResult:
     """Read a platform's file and write its new orders, all or nothing (ImportRefused lists every problem).
-    `progress(done, total)` is called after each order written (a progress bar on the command line)."""
+    `progress(done, total)` is called after each order written (a progress bar on the command line);
+    `prepare(rows)` adapts a platform's rows before the mapping reads them (channels.files)."""
     if channel not in CHANNELS:
         raise DomainError(MESSAGES["channel_unknown"], code="channel_unknown", status=422, field="channel")
     code = "shopify" if channel == "shopify" else (channel_code or "other").strip().lower()[:20]
     method = get_shipping_method(shipping_method)
     rows = read_rows(content, filename)
+    if prepare is not None:
+        rows = prepare(rows)
     if channel == "shopify":
         orders, problems = shopify.read_orders(rows)
     else:

@@ -36,10 +36,16 @@ SECTIONS: tuple[Section, ...] = (
             roles.VIEW_ANALYTICS),
     Section("customers", pgettext_lazy("console section", "客户"), "console:customers:customer-list",
             roles.VIEW_CUSTOMERS),
+    Section("channels", pgettext_lazy("console section", "销售渠道"), "console:channels:channel-list",
+            roles.MANAGE_CHANNELS),
     Section("support", pgettext_lazy("console section", "客服"), "console:support:inbox", roles.ANSWER_CONVERSATIONS),
     Section("competitors", pgettext_lazy("console section", "竞品"), "console:competitors:competitor-list",
             roles.MONITOR_COMPETITORS),
     Section("knowledge", pgettext_lazy("console section", "知识库"), "console:knowledge:article-list", None),
+    Section("design", pgettext_lazy("console section", "美工需求"), "console:design:brief-list",
+            roles.WORK_ON_BRIEFS),
+    Section("teamwork", pgettext_lazy("console section", "日常工作"), "console:teamwork:today", None),
+    Section("finance", pgettext_lazy("console section", "财务"), "console:finance:overview", roles.VIEW_BOOKS),
     Section("audit", pgettext_lazy("console section", "审计日志"), "console:audit:entry-list", roles.VIEW_AUDIT),
     Section("staff", pgettext_lazy("console section", "员工与角色"), "console:accounts:staff-list", roles.MANAGE_STAFF),
     Section("shop", pgettext_lazy("console section", "店铺设置"), "console:shop:settings", roles.MANAGE_SHOP),
@@ -48,12 +54,14 @@ SECTIONS: tuple[Section, ...] = (
 # URL namespace inside "console" -> section key
 NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "inventory", "audit": "audit",
                       "accounts": "staff", "payments": "orders", "returns": "returns", "messaging": "notifications",
-                      "fulfillment": "fulfillment", "channels": "orders", "purchasing": "purchasing",
+                      "fulfillment": "fulfillment", "channels": "channels", "purchasing": "purchasing",
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
                       "support": "support",
                       "knowledge": "knowledge",
-                      "operations": "status"}
+                      "operations": "status",
+                      "design": "design", "teamwork": "teamwork",
+                      "finance": "finance"}
 
 
 def section_of(namespaces: list[str]) -> str:

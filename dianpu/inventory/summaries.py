@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from dianpu import events
 from dianpu.catalog.models import Variant
 
 from .domain.cover import VERDICT_WINDOW, calculate_stock_age, classify_sku
@@ -113,6 +114,9 @@ def record_moves(moves: list[MoveFact]) -> None:
     for variant_id, at in last_sale.items():
         StockSummary.objects.filter(variant_id=variant_id).exclude(last_sale_at__gte=at).update(last_sale_at=at)
     refresh_verdicts(ids, age_too=[v for v in ids if deltas[v][0] != 0])
+    changed = tuple(v for v in ids if deltas[v][0] != deltas[v][1])  # available = on hand − reserved
+    if changed:
+        events.publish(events.StockChanged(variant_ids=changed))
 
 
 def add_safety_stock(variant_id: int, delta: int) -> None:

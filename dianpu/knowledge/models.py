@@ -89,7 +89,7 @@ class BotAnswer(models.Model):
         GREETING = "greeting", _("问候")
 
     session = models.ForeignKey(BotSession, on_delete=models.CASCADE, related_name="answers")
-    question = models.TextField(_("问题"))
+    question = models.TextField(_("提问"))
     answer = models.TextField(_("回答"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     sources = models.JSONField(_("来源"), default=list, blank=True)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
@@ -79,9 +80,10 @@ def import_ad_spend(*, content: bytes, filename: str, actor=None) -> int:
         texts = [_line_error(e) for e in errors[:20]]
         raise ValidationFailed({"file": "；".join(texts)}, detail=str(MESSAGES["import_refused"]))
     for row in rows:
-        AdSpend.objects.update_or_create(day=row.day, channel=row.channel, campaign=row.campaign,
-                                         defaults={"spend": row.spend, "clicks": row.clicks,
-                                                   "impressions": row.impressions})
+        saved, _created = AdSpend.objects.update_or_create(day=row.day, channel=row.channel, campaign=row.campaign,
+                                                           defaults={"spend": row.spend, "clicks": row.clicks,
+                                                                     "impressions": row.impressions})
+        events.publish(events.AdSpendRecorded(saved.pk, saved.day, saved.channel, saved.campaign, saved.spend))
     record_audit(actor=actor, action="ad_spend.imported", object_type="marketing.adspend", object_id="-",
                  object_repr=filename[:200], changes={"rows": ("", len(rows))})
     return len(rows)

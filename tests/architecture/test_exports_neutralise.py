@@ -44,7 +44,8 @@ WRITERS = {
     "promotions/console/views.py": "coupon batch codes (CSV)",
 }
 # Writers of files that are *read* by dianpu, never handed to a person's spreadsheet.
-INPUT_WRITERS = {"system/demo/operations.py": "the Shopify orders file the demo imports"}
+INPUT_WRITERS = {"system/demo/operations.py": "the Shopify orders file the demo imports",
+                 "system/demo/channels.py": "the Taobao goods and orders files the demo imports"}
 HELPERS = ("csv_value", "neutralise_row", "neutralise_cell", "xlsx_value")
 WRITER_PATTERN = re.compile(r"csv\.writer\(|csv\.DictWriter\(|Workbook\(|xlsxwriter")
 

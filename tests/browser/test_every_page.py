@@ -120,12 +120,16 @@ def _path_parameters() -> dict[str, dict]:
     parameters["promotions:batch-codes"] = {"pk": CouponBatch.objects.values_list("pk", flat=True).first() or 999_999}
     parameters["analytics:report-file"] = {"pk": report or 999_999, "fmt": "xlsx"}
     parameters["catalog:import-cancel"] = {"job_id": job or 999_999}
+    from dianpu.channels.models import Channel
     from dianpu.competitors.models import CompetitorProduct
     from dianpu.customers.models import Customer
 
     customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["customers:customer-detail"] = {"pk": customer}
     parameters["customers:customer-export"] = {"pk": customer}
+    channel = Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["channels:channel-detail"] = {"channel_id": channel}
+    parameters["channels:channel-download"] = {"channel_id": channel}
     from dianpu.support.models import Conversation
 
     conversation = Conversation.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
@@ -140,6 +144,16 @@ def _path_parameters() -> dict[str, dict]:
     article = Article.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     for name in ("knowledge:article-detail", "knowledge:article-edit", "knowledge:article-publish"):
         parameters[name] = {"pk": article}
+    from dianpu.design.models import Brief, Experiment
+    from dianpu.teamwork.models import TrainingDoc
+
+    for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
+                        ("teamwork:training-detail", TrainingDoc)):
+        parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    from dianpu.finance.models import Settlement
+
+    parameters["finance:settlement-detail"] = {
+        "pk": Settlement.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     return parameters
 
 

@@ -53,6 +53,15 @@ REVIEW_SUPPORT = "support.review_support"
 MANAGE_KNOWLEDGE = "knowledge.manage_articles"
 # The status page, its JSON and the storefront link report: the owner only.
 VIEW_OPERATIONS = "operations.view_operations_status"
+MANAGE_CHANNELS = "channels.manage_channels"
+MANAGE_BRIEFS = "design.manage_briefs"  # brief the designer, approve, put images on products
+WORK_ON_BRIEFS = "design.work_on_briefs"  # see briefs (a designer: their own) and upload drafts
+RUN_EXPERIMENTS = "design.run_experiments"  # main-image A/B tests
+MANAGE_TEAM = "teamwork.manage_team"  # routine templates, everyone's routines and tasks, training documents
+VIEW_BOOKS = "finance.view_books"
+MANAGE_BOOKS = "finance.manage_books"
+# Ad spend and what each campaign earned after it: the one part of the books marketing sees.
+VIEW_AD_RESULTS = "finance.view_ad_results"
 
 ALL_PERMISSIONS = (
     VIEW_CATALOG, ADD_PRODUCT, CHANGE_PRODUCT, DELETE_PRODUCT, CHANGE_PRICE, PUBLISH_PRODUCT,
@@ -62,8 +71,10 @@ ALL_PERMISSIONS = (
     MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
     VIEW_PURCHASING, MANAGE_PURCHASING, RECEIVE_GOODS, MANAGE_PROMOTIONS, MANAGE_MARKETING,
     VIEW_ANALYTICS, VIEW_MARGINS, ADJUST_POINTS, MANAGE_PRIVACY, VIEW_CONTACT, MANAGE_BANNED_WORDS,
-    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_OPERATIONS,
-    MANAGE_KNOWLEDGE, ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
+    MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_OPERATIONS, MANAGE_CHANNELS,
+    MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
+    VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
+    ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
 )
 
 
@@ -82,13 +93,14 @@ ROLES: tuple[Role, ...] = (
         VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, REVIEW_ORDER, VIEW_FIGURES,
         MANAGE_REVIEW_RULES, MANAGE_SHIPPING, IMPORT_CHANNEL_ORDERS,
         VIEW_PURCHASING, MANAGE_PURCHASING, VIEW_ANALYTICS, VIEW_CUSTOMERS,
-        MONITOR_COMPETITORS, ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
-        MANAGE_KNOWLEDGE,
+        MONITOR_COMPETITORS, MANAGE_CHANNELS,
+        MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
+        ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
         VIEW_ANALYTICS, ADJUST_POINTS,
-        MONITOR_COMPETITORS,
+        MONITOR_COMPETITORS, VIEW_AD_RESULTS,
     })),
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
@@ -103,10 +115,10 @@ ROLES: tuple[Role, ...] = (
     Role("finance", "财务", "Finance", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, RECORD_PAYMENT, VIEW_AUDIT, VIEW_FIGURES,
         REFUND_ORDER, VIEW_RETURNS, VIEW_PURCHASING,
-        VIEW_ANALYTICS, VIEW_MARGINS,
+        VIEW_ANALYTICS, VIEW_MARGINS, VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
     })),
     # Stock is read-only for finance (valuation) and the designer (which listings sell), and
     # every product page in the console shows it.
-    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT})),
+    Role("designer", "美工", "Designer", frozenset({VIEW_CATALOG, VIEW_STOCK, CHANGE_PRODUCT, WORK_ON_BRIEFS})),
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}

@@ -12,6 +12,7 @@ class ChannelLine:
     quantity: int
     unit_price: Decimal
     row: int
+    external_variant_id: str = ""  # the platform's variant id, when it gives one (Shopify's API)
 
 
 @dataclass

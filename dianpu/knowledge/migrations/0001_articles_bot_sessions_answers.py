@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='BotAnswer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(verbose_name='问题')),
+                ('question', models.TextField(verbose_name='提问')),
                 ('answer', models.TextField(verbose_name='回答')),
                 ('kind', models.CharField(choices=[('article', '知识库回答'), ('order', '订单查询'), ('ask_proof', '请访客提供信息'), ('handed_over', '转人工'), ('unanswered', '未能回答'), ('throttled', '尝试过多'), ('greeting', '问候')], max_length=20, verbose_name='类型')),
                 ('sources', models.JSONField(blank=True, default=list, verbose_name='来源')),

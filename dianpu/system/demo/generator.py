@@ -51,7 +51,7 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 # The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
 # Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics", "competitors",
-                    "knowledge", "support")
+                    "knowledge", "design", "teamwork", "finance", "support")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
                       "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
@@ -187,7 +187,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     phases = {}
     try:
         for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "knowledge", "support", "stock_summaries"):
+                      "competitors", "knowledge", "support", "channels", "teamwork", "finance", "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -417,6 +417,26 @@ class _DemoBuild:
         from .knowledge import Knowledge
 
         self.back_office_counts.update(Knowledge(self._rng("knowledge")).run())
+
+    def channels(self) -> None:
+        """A Shopify and a Taobao channel with mapped listings and some orders, through the channels services."""
+        from .channels import Channels
+        from .operations import seeded_numbers
+
+        with seeded_numbers(self._rng("channel-numbers")):
+            self.back_office_counts.update(Channels(self._rng("channels"), as_of=self.as_of).run())
+
+    def teamwork(self) -> None:
+        """Design briefs, a main-image test with traffic, a week of routines and tasks."""
+        from .teamwork import Teamwork
+
+        self.back_office_counts.update(Teamwork(self._rng("teamwork"), as_of=self.as_of, staff=self.staff).run())
+
+    def finance(self) -> None:
+        """A year of books for the demo's orders (bulk postings), expenses, a budget, closed months."""
+        from .finance import Books
+
+        self.back_office_counts.update(Books(self._rng("finance"), as_of=self.as_of).run())
 
     def summary(self) -> dict:
         available = [self.book.available(s.index) for s in self.skus]

@@ -1,0 +1,1 @@
+"""Pure bookkeeping rules: the chart of accounts, balanced entries, periods, settlement files."""
