@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dianpu.marketing",
     "dianpu.analytics",
     "dianpu.competitors",
+    "dianpu.support",
     "dianpu.knowledge",
     "dianpu.operations",
     "dianpu.design",
@@ -219,6 +220,11 @@ ALIPAY_GATEWAY_URL = os.environ.get("ALIPAY_GATEWAY_URL", "https://openapi.alipa
 RETURN_WINDOW_DAYS = int(os.environ.get("DIANPU_RETURN_WINDOW_DAYS", "7"))
 # Shared secret of the carriers' tracking webhook (HMAC-SHA256, see docs/guide/fulfillment.md).
 TRACKING_WEBHOOK_SECRET = os.environ.get("DIANPU_TRACKING_WEBHOOK_SECRET", "")
+# The service desk's inbound-mail door (POST /api/v1/support/inbound-email): the shared secret the mail
+# forwarder sends; empty: the door is shut.
+INBOUND_EMAIL_SECRET = os.environ.get("DIANPU_INBOUND_EMAIL_SECRET", "")
+# Optional: the worker polls the service mailbox every 5 minutes (imaps://user:password@host/INBOX).
+SUPPORT_IMAP_URL = os.environ.get("DIANPU_SUPPORT_IMAP_URL", "")
 # Shop-local hour at which the worker e-mails the daily inventory sheet (库存日报).
 INVENTORY_SHEET_HOUR = int(os.environ.get("DIANPU_INVENTORY_SHEET_HOUR", "7"))
 

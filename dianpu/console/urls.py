@@ -17,6 +17,7 @@ URL names (all inside the "console" namespace):
   console:marketing:<noun>-<verb>   dianpu/marketing/console/urls.py   /console/marketing/…
   console:analytics:<noun>[-<verb>] dianpu/analytics/console/urls.py   /console/analytics/…
   console:shop:settings             dianpu/shop/console/urls.py        /console/shop/
+  console:support:<noun>[-<verb>]   dianpu/support/console/urls.py     /console/support/…
 """
 
 from django.urls import include, path
@@ -49,5 +50,6 @@ urlpatterns = [
     path("analytics/", include("dianpu.analytics.console.urls")),
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),
+    path("support/", include("dianpu.support.console.urls")),
     path("status/", include("dianpu.operations.console.urls")),
 ]

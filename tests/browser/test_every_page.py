@@ -130,6 +130,11 @@ def _path_parameters() -> dict[str, dict]:
     channel = Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["channels:channel-detail"] = {"channel_id": channel}
     parameters["channels:channel-download"] = {"channel_id": channel}
+    from dianpu.support.models import Conversation
+
+    conversation = Conversation.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    parameters["support:conversation-detail"] = {"pk": conversation}
+    parameters["support:conversation-messages"] = {"pk": conversation}
     parameters["competitors:product-detail"] = {
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     parameters["accounts:token-revoke"] = {"token_id": 999_999}

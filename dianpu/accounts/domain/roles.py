@@ -45,6 +45,10 @@ VIEW_CONTACT = "customers.view_contact"  # a customer's phone and address unmask
 MANAGE_BANNED_WORDS = "catalog.change_bannedword"
 MANAGE_SHOP = "shop.manage_shop_settings"
 MONITOR_COMPETITORS = "competitors.monitor_competitors"
+# The service desk: answer conversations (agents, and the leads who may step in); review agents'
+# conversations and daily logs (the leads: owner, operator).
+ANSWER_CONVERSATIONS = "support.answer_conversations"
+REVIEW_SUPPORT = "support.review_support"
 # Writing and publishing help articles and internal notes, reading the bot log (reading articles: any staff).
 MANAGE_KNOWLEDGE = "knowledge.manage_articles"
 # The status page, its JSON and the storefront link report: the owner only.
@@ -70,6 +74,7 @@ ALL_PERMISSIONS = (
     MANAGE_SHOP, MONITOR_COMPETITORS, VIEW_OPERATIONS, MANAGE_CHANNELS,
     MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
     VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
+    ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
 )
 
 
@@ -90,6 +95,7 @@ ROLES: tuple[Role, ...] = (
         VIEW_PURCHASING, MANAGE_PURCHASING, VIEW_ANALYTICS, VIEW_CUSTOMERS,
         MONITOR_COMPETITORS, MANAGE_CHANNELS,
         MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
+        ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
@@ -99,6 +105,7 @@ ROLES: tuple[Role, ...] = (
     Role("agent", "客服", "Customer service agent", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, CANCEL_ORDER, REVIEW_ORDER, VIEW_CUSTOMERS,
         VIEW_RETURNS, MANAGE_RETURNS, EDIT_TEMPLATES, MANAGE_REVIEW_RULES, VIEW_CONTACT,
+        ANSWER_CONVERSATIONS,
         MANAGE_KNOWLEDGE,
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({

@@ -364,7 +364,19 @@ def product_edit(request, slug):
         "image_form": ImageForm(), "images": list(product.images.all()),
         "findings": queries.get_listing_findings(product), "brand_names": queries.list_brand_names(),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
+        **_complaints(request.user, product),
     }, status=status)
+
+
+def _complaints(user, product) -> dict:
+    """Customers' complaints about this product (the service desk's classification), for those who
+    may read conversations."""
+    if not user.has_perm(roles.ANSWER_CONVERSATIONS):
+        return {}
+    from dianpu.support.queries import count_product_complaints, list_product_complaints
+
+    return {"complaints": list_product_complaints(product, limit=20),
+            "complaint_count": count_product_complaints(product)}
 
 
 @require_POST

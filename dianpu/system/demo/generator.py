@@ -51,7 +51,7 @@ SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, Cart
 # The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
 # Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
 BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics", "competitors",
-                    "knowledge", "design", "teamwork", "finance")
+                    "knowledge", "design", "teamwork", "finance", "support")
 BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
                       "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
@@ -187,7 +187,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     phases = {}
     try:
         for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "knowledge", "channels", "teamwork", "finance", "stock_summaries"):
+                      "competitors", "knowledge", "support", "channels", "teamwork", "finance", "stock_summaries"):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -405,6 +405,12 @@ class _DemoBuild:
         from .competitors import Competitors
 
         self.back_office_counts.update(Competitors(self._rng("competitors"), as_of=self.as_of).run())
+
+    def support(self) -> None:
+        """Customer service: canned replies, conversations in Chinese, daily logs, a chat review."""
+        from .support import SupportDesk
+
+        self.back_office_counts.update(SupportDesk(self._rng("support"), as_of=self.as_of).run())
 
     def knowledge(self) -> None:
         """Help articles (Chinese and English), internal notes and a few bot questions, through the knowledge services."""

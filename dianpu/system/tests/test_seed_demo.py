@@ -458,7 +458,7 @@ def _console_pages(namespaces):
 
 
 NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
-             "inventory", "orders", "payments", "messaging", "competitors", "knowledge")
+             "inventory", "orders", "payments", "messaging", "competitors", "knowledge", "support")
 
 
 def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
@@ -509,6 +509,17 @@ def test_competitors_have_a_month_of_snapshots_and_alerts(demo_db):
     assert {p.snapshots.count() for p in products} == {31}
     assert Snapshot.objects.exclude(changes=[]).exists()
     assert Alert.objects.exists()
+
+
+def test_support_has_conversations_in_chinese_logs_and_a_scored_review(demo_db):
+    from dianpu.support.models import AgentLog, CannedReply, ChatReview, Conversation
+
+    assert Conversation.objects.count() >= 36  # its own 36, plus the knowledge demo bot's hand-overs
+    assert set(Conversation.objects.values_list("channel", flat=True)) == {"chat", "email", "bot"}
+    assert Conversation.objects.filter(status="open").exists() and Conversation.objects.filter(status="resolved").exists()
+    assert Conversation.objects.exclude(complaint_cause="").exists() and CannedReply.objects.count() == 6
+    assert AgentLog.objects.filter(status="reviewed").exists()
+    assert ChatReview.objects.filter(scored_at__isnull=False).exists()
 
 
 def test_the_help_centre_has_articles_in_both_languages_and_the_bot_log_has_questions(demo_db, api):
