@@ -139,6 +139,7 @@ def _path_parameters() -> dict[str, dict]:
         "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     parameters["accounts:token-revoke"] = {"token_id": 999_999}
     parameters["accounts:session-end"] = {"sign_in_id": 999_999}
+    parameters["accounts:password-reset-confirm"] = {"uidb64": "MQ", "token": "not-a-token"}
     from dianpu.knowledge.models import Article
 
     article = Article.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
