@@ -137,3 +137,16 @@ def pytest_collection_modifyitems(config, items):
                                                         (marker.args and marker.args[0] is True))) \
                 or "transactional_db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.serial)
+
+
+def pytest_collection_finish(session):
+    """A test that commits for real must restore what the migrations made when it ends
+    (`serialized_rollback=True`), or every test after it on that worker loses the roles, the
+    warehouse and the shop's settings."""
+    offenders = []
+    for item in session.items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError("django_db(transaction=True) without serialized_rollback=True: " + ", ".join(offenders))

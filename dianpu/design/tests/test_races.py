@@ -14,7 +14,7 @@ from dianpu.design.tests.builders import image_bytes, make_brief, upload
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "concurrency"))
 from racing import run_in_threads  # noqa: E402
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_two_operators_applying_the_same_brief_put_the_image_on_once(staff):

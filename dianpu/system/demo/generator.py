@@ -56,7 +56,8 @@ BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.Ga
                       "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
                       "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
                       "customers.SavedAddress", "customers.PrivacyRequest", "customers.Segment", "customers.Outreach",
-                      "customers.OutreachMessage", "customers.SurveyResponse", "customers.SurveyInvite")
+                      "customers.OutreachMessage", "customers.SurveyResponse", "customers.SurveyInvite",
+                      "customers.PhoneCode", "customers.PointsOffer", "customers.MemberCoupon")
 
 
 def _back_office_tables() -> list[str]:

@@ -42,7 +42,7 @@ def test_each_morning_every_staff_member_gets_their_roles_checklists_once(staff,
     assert Routine.objects.get(user=agent).title == "客服日志复盘"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_generating_at_once_make_each_routine_once(staff):
     staff("operator")
     staff("warehouse")
