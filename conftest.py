@@ -100,6 +100,24 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _process_state_as_at_start():
+    """A test starts in the default language with logging as configured, whatever the test
+    before it on the same worker left behind (an activated English, a silenced logger)."""
+    import logging
+
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    logging.disable(logging.NOTSET)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("dianpu") and isinstance(logger, logging.Logger):
+            logger.disabled = False
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_network_inside_transactions(monkeypatch, settings):
     """Every test is also an architecture test: an HTTP connection, an SMTP connection or an
     e-mail handed to the backend while a transaction is open fails it (dianpu.core.outbound)."""

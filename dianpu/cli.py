@@ -33,7 +33,14 @@ def _serve(argv: list[str]) -> None:
     from django.conf import settings
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # Several web processes started at once on one machine collect once, one after the other.
+        import fcntl
+
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        with open(settings.STATIC_ROOT / ".collect.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+                call_command("collectstatic", interactive=False, verbosity=0)
     workers = args.workers or max(2, (os.cpu_count() or 1) * 2)
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "dianpu.wsgi:application",
