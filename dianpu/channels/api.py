@@ -72,12 +72,14 @@ class ChannelIn(Schema):
     stock_buffer: int = 0
     stock_share_percent: int = 100
     api_base: str = ""
+    warehouses: list[str] = []
 
 
 class ChannelChange(Schema):
     enabled: bool | None = None
     stock_buffer: int | None = None
     stock_share_percent: int | None = None
+    warehouses: list[str] | None = None
 
 
 class ChannelOut(Schema):
@@ -89,6 +91,7 @@ class ChannelOut(Schema):
     location_id: str
     stock_buffer: int
     stock_share_percent: int
+    warehouses: list[str]
     enabled: bool
     access_token: str
     webhook_secret: str
@@ -150,7 +153,8 @@ def create_channel(request, payload: ChannelIn):
                                   shop_domain=payload.shop_domain, access_token=payload.access_token,
                                   webhook_secret=payload.webhook_secret, location_id=str(payload.location_id),
                                   stock_buffer=payload.stock_buffer, stock_share_percent=payload.stock_share_percent,
-                                  api_base=payload.api_base, ip_address=client_ip(request))
+                                  api_base=payload.api_base, warehouses=payload.warehouses,
+                                  ip_address=client_ip(request))
     return Status(201, {"id": channel.pk})
 
 
@@ -175,7 +179,7 @@ def change_channel(request, channel_id: int, payload: ChannelChange):
     require_perm(request.auth, roles.MANAGE_CHANNELS)
     channel = sync.update_channel(actor=request.auth, channel=sync.get_channel(channel_id), enabled=payload.enabled,
                                   stock_buffer=payload.stock_buffer, stock_share_percent=payload.stock_share_percent,
-                                  ip_address=client_ip(request))
+                                  warehouses=payload.warehouses, ip_address=client_ip(request))
     return _channel(channel)
 
 
@@ -186,6 +190,40 @@ def sync_channel(request, channel_id: int):
     require_perm(request.auth, roles.MANAGE_CHANNELS)
     result = sync.sync_channel(channel=sync.get_channel(channel_id), actor=request.auth, ip_address=client_ip(request))
     return {"mapped": result.mapped, "pushed": result.pushed, "unmapped": result.unmapped, "failed": result.failed}
+
+
+class SyncJobOut(Schema):
+    id: int
+    state: str
+    phase: str
+    done: int
+    total: int
+    percent: int
+    mapped: int
+    pushed: int
+    unmapped: int
+    failed: int
+    error: str
+
+
+def _job(job) -> dict:
+    return {"id": job.pk, "state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
+            "percent": job.percent, "mapped": job.mapped, "pushed": job.pushed, "unmapped": job.unmapped,
+            "failed": job.failed, "error": job.error}
+
+
+@router.post("/channels/{channel_id}/sync-jobs", response={202: SyncJobOut, 404: Problem, 409: Problem},
+             summary="Queue a sync for the worker (the one already queued or running is returned); poll its progress")
+def start_sync_job(request, channel_id: int):
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    return Status(202, _job(sync.start_sync(channel=sync.get_channel(channel_id), actor=request.auth)))
+
+
+@router.get("/channels/{channel_id}/sync-jobs/{job_id}", response={200: SyncJobOut, 404: Problem},
+            summary="A queued sync's state and progress (listings pushed of all to push), then its outcome")
+def get_sync_job(request, channel_id: int, job_id: int):
+    require_perm(request.auth, roles.MANAGE_CHANNELS)
+    return _job(sync.get_sync_job(sync.get_channel(channel_id), job_id))
 
 
 @router.get("/channels/{channel_id}/orders", response={200: ChannelOrderList, 404: Problem},
@@ -306,7 +344,9 @@ def export_shipping_file(request, channel_id: int, format: str = "csv"):  # noqa
 @router.post("/channels/{channel_id}/webhooks/shopify", auth=None,
              response={200: ChannelOutcomeOut, 400: Problem, 401: Problem, 413: Problem},
              summary="Shopify webhooks as Shopify sends them (X-Shopify-Hmac-Sha256 over the raw body, "
-                     "X-Shopify-Topic): orders/create places one order; the same order again creates nothing")
+                     "X-Shopify-Topic): orders/create places one order; the same order again creates nothing; "
+                     "orders/cancelled cancels it (stock released); refunds/create records the refund; "
+                     "a delivery with an X-Shopify-Webhook-Id already taken changes nothing")
 def shopify_webhook(request, channel_id: str):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -316,5 +356,6 @@ def shopify_webhook(request, channel_id: str):
         raise DomainError(MESSAGES["payload_invalid"], code="payload_too_large", status=413)
     outcome = sync.receive_shopify_webhook(
         channel_id=channel_id, body=request.body, topic=request.headers.get("X-Shopify-Topic", ""),
-        signature=request.headers.get("X-Shopify-Hmac-Sha256", ""), ip_address=client_ip(request))
+        signature=request.headers.get("X-Shopify-Hmac-Sha256", ""),
+        webhook_id=request.headers.get("X-Shopify-Webhook-Id", ""), ip_address=client_ip(request))
     return {"outcome": outcome}

@@ -20,7 +20,6 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.tables import Column, Table, to_csv, to_xlsx
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.inventory.queries import get_available_by_variant
 from dianpu.orders.models import Order
 
 from . import services
@@ -29,6 +28,7 @@ from .connectors.base import ImportProblem
 from .domain.stock import channel_quantity
 from .messages import MESSAGES
 from .models import Channel, ChannelListing
+from .queries import get_channel_available
 
 CENTRES = {c.code: c for c in (taobao.CENTRE, jd.CENTRE, pdd.CENTRE)}
 FORMATS = ("csv", "xlsx")
@@ -89,7 +89,7 @@ def export_stock(*, channel: Channel, fmt: str = "csv", actor=None) -> bytes:
     centre = centre_of(channel)
     listings = list(ChannelListing.objects.filter(channel=channel, variant__isnull=False)
                     .order_by("external_sku", "id")[:MAX_EXPORT_ROWS])
-    available = get_available_by_variant([lst.variant_id for lst in listings])
+    available = get_channel_available(channel, [lst.variant_id for lst in listings])
     sku_id, sku, stock = centre.stock_header
     rows, figures = [], {}
     for lst in listings:

@@ -43,4 +43,8 @@ MESSAGES = {
     "channel_not_file_based": _("这个渠道不是通过卖家中心文件对接的。"),
     "format_unknown": _("文件格式必须是 csv 或 xlsx。"),
     "listing_file_empty": _("文件中没有商品。"),
+    "warehouse_unknown": _("未知的仓库编码。"),
+    "sync_job_not_found": _("同步任务不存在。"),
+    "cancelled_on_platform": _("平台上已取消"),
+    "refunded_on_platform": _("平台上已退款"),
 }

@@ -56,6 +56,9 @@ class Channel(models.Model):
     last_error_code = models.CharField(max_length=40, blank=True)
     last_error_at = models.DateTimeField(_("错误时间"), null=True, blank=True)
     last_order_id = models.CharField(max_length=40, blank=True)  # polling: orders.json?since_id=
+    # The warehouses whose stock this channel may sell; none chosen = every warehouse.
+    warehouses = models.ManyToManyField("inventory.Warehouse", blank=True, related_name="+",
+                                        verbose_name=_("供货仓库"))
     created_at = models.DateTimeField()
 
     class Meta:
@@ -105,6 +108,7 @@ class ChannelOrderIntake(models.Model):
         PENDING = "pending", _("处理中")
         CREATED = "created", _("已建单")
         PROBLEM = "problem", _("有问题")
+        CANCELLED = "cancelled", _("平台已取消")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="intakes")
     external_id = models.CharField(max_length=40)
@@ -122,3 +126,58 @@ class ChannelOrderIntake(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="one_intake_per_channel_order")]
         verbose_name = _("渠道订单接收")
+
+
+class ChannelWebhook(models.Model):
+    """A webhook delivery taken, once per platform webhook id (X-Shopify-Webhook-Id): a delivery
+    sent again is acknowledged and changes nothing."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="webhooks")
+    webhook_id = models.CharField(max_length=100)
+    topic = models.CharField(max_length=60)
+    outcome = models.CharField(max_length=20)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "webhook_id"], name="one_webhook_per_channel_id")]
+        verbose_name = _("渠道 Webhook")
+
+
+class ChannelSyncJob(models.Model):
+    """A "sync now" asked for on the console and run by the worker, with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("同步中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="sync_jobs")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    phase = models.CharField(max_length=10, blank=True)  # read | push
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    mapped = models.PositiveIntegerField(default=0)
+    pushed = models.PositiveIntegerField(default=0)
+    unmapped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("渠道同步任务")
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from dianpu.core import clock
+from dianpu.inventory.queries import get_available_by_variant
 from dianpu.orders.models import Order
 
 from .domain.stock import mask_secret
@@ -31,7 +32,7 @@ class ChannelFigures:
 
 
 def list_channels():
-    return Channel.objects.order_by("name", "id")[:MAX_CHANNELS]
+    return Channel.objects.prefetch_related("warehouses").order_by("name", "id")[:MAX_CHANNELS]
 
 
 def figures_for(channels) -> dict[int, ChannelFigures]:
@@ -63,6 +64,7 @@ def channel_out(channel: Channel, figures: ChannelFigures | None = None) -> dict
     data = {"id": channel.pk, "kind": channel.kind, "name": channel.name, "shop_domain": channel.shop_domain,
             "api_base": channel.api_base, "location_id": channel.location_id, "stock_buffer": channel.stock_buffer,
             "stock_share_percent": channel.stock_share_percent, "enabled": channel.enabled,
+            "warehouses": sorted(w.code for w in channel.warehouses.all()),
             "access_token": mask_secret(channel.access_token), "webhook_secret": mask_secret(channel.webhook_secret),
             "last_synced_at": channel.last_synced_at.isoformat() if channel.last_synced_at else None,
             "last_error": channel.last_error, "last_error_code": channel.last_error_code,
@@ -86,3 +88,14 @@ def list_intakes(channel: Channel, *, problems_only: bool = False):
     if problems_only:
         rows = rows.filter(state=ChannelOrderIntake.State.PROBLEM)
     return rows.defer("payload").order_by("-received_at", "-id")[:MAX_INTAKES]
+
+
+def get_warehouse_ids(channel: Channel) -> list[int] | None:
+    """The warehouses whose stock the channel may sell, or None for every warehouse."""
+    chosen = sorted(channel.warehouses.values_list("pk", flat=True))
+    return chosen or None
+
+
+def get_channel_available(channel: Channel, variant_ids) -> dict[int, int]:
+    """Available units per variant counted over the channel's warehouses only (before buffer and share)."""
+    return get_available_by_variant(variant_ids, warehouse_ids=get_warehouse_ids(channel))

@@ -13,8 +13,10 @@ file imports place them (services._write: create_order, reserve_stock, mark paid
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -23,15 +25,19 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.carriers import get_carrier
 from dianpu.fulfillment.queries import get_shipping_method
-from dianpu.inventory.queries import get_available_by_variant
+from dianpu.inventory.queries import get_available_by_variant, list_warehouses
 from dianpu.inventory.services import InsufficientStockError
 from dianpu.orders.models import Order
+from dianpu.orders.services import transition_order
+from dianpu.payments.queries import list_refunds
+from dianpu.payments.services import refund_order
 
 from . import services
 from .connectors.shopify_api import ShopifyClient, ShopifyError, default_api_base, order_from_payload, verify_webhook
 from .domain.stock import channel_quantity
 from .messages import MESSAGES
-from .models import Channel, ChannelListing, ChannelOrderIntake
+from .models import Channel, ChannelListing, ChannelOrderIntake, ChannelSyncJob, ChannelWebhook
+from .queries import get_warehouse_ids
 
 PUSH_BATCH = 500
 MAX_WEBHOOK_BYTES = 2_000_000
@@ -71,7 +77,8 @@ def client_for(channel: Channel) -> ShopifyClient:
 
 def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access_token: str = "",
                    webhook_secret: str = "", location_id="", stock_buffer: int = 0, stock_share_percent: int = 100,
-                   api_base: str = "", ip_address: str | None = None) -> Channel:
+                   api_base: str = "", warehouses: list[str] | None = None,
+                   ip_address: str | None = None) -> Channel:
     errors, codes = {}, {}
 
     def refuse(field, code):
@@ -102,6 +109,7 @@ def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access
         refuse("stock_share_percent", "stock_share_invalid")
     if len(shop_domain) > 200 or len(api_base) > 300 or len(access_token or "") > 300 or len(webhook_secret or "") > 300:
         refuse("shop_domain", "channel_field_too_long")
+    chosen = _warehouses(warehouses or [], refuse)
     if errors:
         raise ValidationFailed(errors, codes=codes)
     if kind == Channel.Kind.SHOPIFY and not api_base:
@@ -112,15 +120,39 @@ def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access
             kind=kind, name=name, shop_domain=shop_domain, access_token=(access_token or "").strip(),
             webhook_secret=(webhook_secret or "").strip(), location_id=str(location_id or "").strip()[:40],
             api_base=api_base, stock_buffer=stock_buffer, stock_share_percent=stock_share_percent, created_at=now)
+        channel.warehouses.set(chosen)
         record_audit(actor=actor, action="channel.connected", obj=channel, object_repr=name, ip_address=ip_address,
                      changes={"kind": ("", kind), "shop_domain": ("", shop_domain), "stock_buffer": ("", str(stock_buffer)),
-                              "stock_share_percent": ("", str(stock_share_percent))})
+                              "stock_share_percent": ("", str(stock_share_percent)),
+                              "warehouses": ("", ", ".join(w.code for w in chosen) or "*")})
     return channel
 
 
+def _warehouses(codes: list[str], refuse) -> list:
+    """The warehouses named by code (none named: every warehouse, now and added later)."""
+    codes = sorted({str(c).strip() for c in codes if str(c).strip()})
+    if len(codes) > 100:
+        refuse("warehouses", "warehouse_unknown")
+        return []
+    known = {w.code: w for w in list_warehouses().filter(code__in=codes)}
+    if any(c not in known for c in codes):
+        refuse("warehouses", "warehouse_unknown")
+    return [known[c] for c in codes if c in known]
+
+
 def update_channel(*, actor, channel: Channel, enabled: bool | None = None, stock_buffer: int | None = None,
-                   stock_share_percent: int | None = None, ip_address: str | None = None) -> Channel:
+                   stock_share_percent: int | None = None, warehouses: list[str] | None = None,
+                   ip_address: str | None = None) -> Channel:
     changes = {}
+    chosen = None
+    if warehouses is not None:
+        errors = {}
+        chosen = _warehouses(warehouses, lambda field, code: errors.setdefault(field, code))
+        if errors:
+            raise ValidationFailed({"warehouses": str(MESSAGES["warehouse_unknown"])},
+                                   codes={"warehouses": "warehouse_unknown"})
+        before = ", ".join(sorted(channel.warehouses.values_list("code", flat=True))) or "*"
+        changes["warehouses"] = (before, ", ".join(w.code for w in chosen) or "*")
     if stock_buffer is not None:
         if not 0 <= stock_buffer <= 100000:
             raise ValidationFailed({"stock_buffer": str(MESSAGES["stock_buffer_invalid"])},
@@ -138,7 +170,9 @@ def update_channel(*, actor, channel: Channel, enabled: bool | None = None, stoc
         channel.enabled = enabled
     with transaction.atomic():
         channel.save(update_fields=["stock_buffer", "stock_share_percent", "enabled"])
-        # a new buffer or share changes every figure the channel was given
+        if chosen is not None:
+            channel.warehouses.set(chosen)
+        # a new buffer, share or set of warehouses changes every figure the channel was given
         ChannelListing.objects.filter(channel=channel, variant__isnull=False).update(push_pending=True)
         record_audit(actor=actor, action="channel.changed", obj=channel, object_repr=channel.name,
                      ip_address=ip_address, changes=changes)
@@ -157,10 +191,13 @@ def _record_error(channel: Channel, error: ShopifyError | None) -> None:
 
 # --- listings and stock -----------------------------------------------------------------------
 
-def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None) -> SyncResult:
-    """Read the channel's products, map their variants to ours by SKU, push every mapped SKU's stock."""
+def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None, progress=None) -> SyncResult:
+    """Read the channel's products, map their variants to ours by SKU, push every mapped SKU's stock.
+    `progress(phase, done, total)` hears how far it is ("read", then "push" per listing)."""
     if channel.kind != Channel.Kind.SHOPIFY:
         raise DomainError(MESSAGES["channel_is_file_based"], code="channel_is_file_based", status=409)
+    if progress is not None:
+        progress("read", 0, 0)
     try:
         found = client_for(channel).list_listings()
     except ShopifyError as exc:
@@ -184,7 +221,7 @@ def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None)
     mapped = ChannelListing.objects.filter(channel=channel, variant__isnull=False).count()
     unmapped = ChannelListing.objects.filter(channel=channel, variant__isnull=True).count()
     pushed, failed, error = _push_listings(channel, list(ChannelListing.objects.filter(
-        channel=channel, variant__isnull=False, push_pending=True).values_list("pk", flat=True)))
+        channel=channel, variant__isnull=False, push_pending=True).values_list("pk", flat=True)), progress)
     Channel.objects.filter(pk=channel.pk).update(last_synced_at=clock.now())
     _record_error(channel, error)
     record_audit(actor=actor, action="channel.synced", obj=channel, object_repr=channel.name, ip_address=ip_address,
@@ -192,6 +229,69 @@ def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None)
     if error is not None and error.code == "auth_failed":
         raise ChannelUnavailable(error)
     return SyncResult(mapped=mapped, pushed=pushed, unmapped=unmapped, failed=failed)
+
+
+SYNC_JOB_STALE = timedelta(minutes=15)
+
+
+def start_sync(*, channel: Channel, actor=None) -> ChannelSyncJob:
+    """"Sync now" on the console: a job the worker runs (run_sync_job), its progress on the page.
+    A sync already queued or running for the channel is returned rather than started twice."""
+    if channel.kind != Channel.Kind.SHOPIFY:
+        raise DomainError(MESSAGES["channel_is_file_based"], code="channel_is_file_based", status=409)
+    now = clock.now()
+    with transaction.atomic():
+        Channel.objects.select_for_update().filter(pk=channel.pk).first()  # one start at a time per channel
+        job = ChannelSyncJob.objects.filter(channel=channel, state__in=[ChannelSyncJob.State.QUEUED,
+                                                                       ChannelSyncJob.State.RUNNING],
+                                            created_at__gte=now - SYNC_JOB_STALE).first()
+        if job is not None:
+            return job
+        job = ChannelSyncJob.objects.create(channel=channel, created_by=actor if getattr(
+            actor, "is_authenticated", False) else None, created_at=now)
+        transaction.on_commit(lambda: _queue_sync(job.pk))
+    return job
+
+
+def _queue_sync(job_id: int) -> None:
+    from .tasks import run_channel_sync
+
+    run_channel_sync(job_id)
+
+
+def run_sync_job(job_id: int, ip_address: str | None = None) -> ChannelSyncJob | None:
+    """The worker's half of "sync now": claim the queued job (once), sync, record the outcome."""
+    if not ChannelSyncJob.objects.filter(pk=job_id, state=ChannelSyncJob.State.QUEUED).update(
+            state=ChannelSyncJob.State.RUNNING):
+        return None
+    job = ChannelSyncJob.objects.select_related("channel", "created_by").get(pk=job_id)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        ChannelSyncJob.objects.filter(pk=job_id).update(phase=phase, done=done, total=total)
+
+    try:
+        result = sync_channel(channel=job.channel, actor=job.created_by, ip_address=ip_address, progress=progress)
+    except DomainError as exc:
+        ChannelSyncJob.objects.filter(pk=job_id).update(state=ChannelSyncJob.State.FAILED, error=str(exc.detail)[:500],
+                                                        finished_at=clock.now())
+    except Exception:
+        ChannelSyncJob.objects.filter(pk=job_id).update(state=ChannelSyncJob.State.FAILED,
+                                                        error=str(MESSAGES["channel_unavailable"]),
+                                                        finished_at=clock.now())
+        raise
+    else:
+        ChannelSyncJob.objects.filter(pk=job_id).update(
+            state=ChannelSyncJob.State.DONE, mapped=result.mapped, pushed=result.pushed, unmapped=result.unmapped,
+            failed=result.failed, done=F("total"), finished_at=clock.now())
+    job.refresh_from_db()
+    return job
+
+
+def get_sync_job(channel: Channel, job_id) -> ChannelSyncJob:
+    job = ChannelSyncJob.objects.filter(pk=job_id, channel=channel).first() if str(job_id).isdigit() else None
+    if job is None:
+        raise NotFoundError(MESSAGES["sync_job_not_found"], code="sync_job_not_found")
+    return job
 
 
 def map_listing(*, actor, channel: Channel, listing_id, sku: str, ip_address=None) -> ChannelListing:
@@ -216,19 +316,22 @@ def map_listing(*, actor, channel: Channel, listing_id, sku: str, ip_address=Non
     return listing
 
 
-def _push_listings(channel: Channel, listing_ids: list[int]) -> tuple[int, int, ShopifyError | None]:
+def _push_listings(channel: Channel, listing_ids: list[int], progress=None) -> tuple[int, int, ShopifyError | None]:
     """Claim each listing (push_pending True → False, one statement), push its figure, record it.
     A failed push leaves the listing pending for the next sweep."""
     client = client_for(channel)
+    warehouse_ids = get_warehouse_ids(channel)
     pushed = failed = 0
     last_error = None
-    for listing_id in listing_ids:
+    for number, listing_id in enumerate(listing_ids, start=1):
+        if progress is not None:
+            progress("push", number - 1, len(listing_ids))
         if not ChannelListing.objects.filter(pk=listing_id, push_pending=True).update(push_pending=False):
             continue  # another worker took it
         listing = ChannelListing.objects.filter(pk=listing_id).first()
         if listing is None or listing.variant_id is None:
             continue
-        available = get_available_by_variant([listing.variant_id]).get(listing.variant_id, 0)
+        available = get_available_by_variant([listing.variant_id], warehouse_ids).get(listing.variant_id, 0)
         quantity = channel_quantity(available, buffer=channel.stock_buffer, share_percent=channel.stock_share_percent)
         try:
             client.set_stock(location_id=channel.location_id, inventory_item_id=listing.inventory_item_id,
@@ -274,14 +377,22 @@ def mark_stock_changed(variant_ids) -> int:
 
 # --- orders ------------------------------------------------------------------------------------
 
-def receive_shopify_webhook(*, channel_id, body: bytes, topic: str, signature: str, ip_address=None) -> str:
+WEBHOOK_TOPICS = ("orders/create", "orders/cancelled", "refunds/create")
+
+
+def receive_shopify_webhook(*, channel_id, body: bytes, topic: str, signature: str, webhook_id: str = "",
+                            ip_address=None) -> str:
     """Shopify's webhook as it sends it. A bad signature: 401, nothing written. orders/create
-    places one order (or records why it could not); the same order again: "duplicate"."""
+    places one order (or records why it could not); the same order again: "duplicate".
+    orders/cancelled cancels our order (its reservation released); refunds/create records the
+    refund against our order's payment (the books follow through OrderRefunded). A delivery whose
+    X-Shopify-Webhook-Id was taken already changes nothing ("duplicate")."""
     channel = Channel.objects.filter(pk=channel_id, kind=Channel.Kind.SHOPIFY).first() \
         if str(channel_id).isdigit() else None
     if channel is None or not verify_webhook(body, channel.webhook_secret, signature):
         raise DomainError(MESSAGES["signature_invalid"], code="signature_invalid", status=401)
-    if topic.strip().lower() != "orders/create":
+    topic = topic.strip().lower()
+    if topic not in WEBHOOK_TOPICS:
         return "ignored"
     try:
         data = json.loads(body)
@@ -289,7 +400,91 @@ def receive_shopify_webhook(*, channel_id, body: bytes, topic: str, signature: s
             raise ValueError
     except ValueError:
         raise DomainError(MESSAGES["payload_invalid"], code="payload_invalid", status=400) from None
-    return take_order(channel, data, source="webhook")
+    if topic == "orders/create":
+        return take_order(channel, data, source="webhook")
+    webhook_id = (webhook_id or "").strip()[:100] or f"{topic}:{str(data.get('id'))[:60]}"
+    try:
+        with transaction.atomic():
+            receipt = ChannelWebhook.objects.create(channel=channel, webhook_id=webhook_id, topic=topic,
+                                                    outcome="", received_at=clock.now())
+            outcome = (cancel_channel_order if topic == "orders/cancelled" else refund_channel_order)(channel, data)
+            ChannelWebhook.objects.filter(pk=receipt.pk).update(outcome=outcome)
+    except IntegrityError:  # this delivery was taken already (or is being taken right now)
+        return "duplicate"
+    return outcome
+
+
+def _order_of(channel: Channel, external_id) -> tuple[ChannelOrderIntake | None, Order | None]:
+    intake = ChannelOrderIntake.objects.filter(channel=channel, external_id=str(external_id)[:40]).first()
+    if intake is None or not intake.order_number:
+        return intake, None
+    return intake, Order.objects.filter(number=intake.order_number, channel=channel.order_channel).first()
+
+
+def cancel_channel_order(channel: Channel, data: dict) -> str:
+    """The buyer's order was cancelled on the platform: our order is cancelled and its stock
+    released; a held one will not be placed by a retry. "cancelled", "duplicate" (already),
+    "unknown" (never taken), "refused" (shipped already: a return, not a cancel)."""
+    intake, order = _order_of(channel, data.get("id"))
+    if intake is None:
+        return "unknown"
+    if order is None:
+        if intake.state == ChannelOrderIntake.State.CANCELLED:
+            return "duplicate"
+        _mark(intake, ChannelOrderIntake.State.CANCELLED, code="cancelled_on_platform",
+              problem=str(MESSAGES["cancelled_on_platform"]))
+        return "cancelled"
+    if order.status == Order.Status.CANCELLED:
+        return "duplicate"
+    reason = str(MESSAGES["cancelled_on_platform"])
+    if data.get("cancel_reason"):
+        reason = f"{reason} ({str(data['cancel_reason'])[:40]})"
+    try:
+        transition_order(order=order, action="cancel", actor=None, reason=reason)
+    except DomainError:  # shipped already, or changed meanwhile
+        record_audit(actor=None, action="channel.cancel_refused", obj=order, object_repr=order.number,
+                     changes={"status": (order.status, order.status)}, reason=reason)
+        return "refused"
+    return "cancelled"
+
+
+def refund_amount(data: dict) -> Decimal:
+    """What a refunds/create body gave back: its successful refund transactions, exactly."""
+    total = Decimal("0.00")
+    for tx in data.get("transactions") or []:
+        if not isinstance(tx, dict) or str(tx.get("kind", "")).lower() != "refund" \
+                or str(tx.get("status", "")).lower() != "success":
+            continue
+        try:
+            amount = Decimal(str(tx.get("amount")))
+        except (InvalidOperation, ValueError):
+            continue
+        if amount.is_finite() and amount > 0:
+            total += amount.quantize(Decimal("0.01"))
+    return total
+
+
+def refund_channel_order(channel: Channel, data: dict) -> str:
+    """The platform refunded the buyer: the refund is recorded on our order (manual: the money
+    moved on the platform), once per platform refund id. "refunded", "duplicate", "unknown",
+    "nothing" (no money moved), "refused" (more than was paid)."""
+    _intake, order = _order_of(channel, data.get("order_id"))
+    if order is None:
+        return "unknown"
+    amount = refund_amount(data)
+    if amount <= 0:
+        return "nothing"
+    key = f"channel-{channel.pk}-refund-{str(data.get('id'))[:60]}"
+    if any(r.idempotency_key == key for r in list_refunds(order.pk)):
+        return "duplicate"
+    try:
+        refund_order(order=order, amount=amount, reason=str(MESSAGES["refunded_on_platform"]) + (
+            f" {str(data.get('note'))[:100]}" if data.get("note") else ""), manual=True, idempotency_key=key)
+    except DomainError as exc:
+        record_audit(actor=None, action="channel.refund_refused", obj=order, object_repr=order.number,
+                     changes={"amount": ("", str(amount)), "code": ("", exc.code)})
+        return "refused"
+    return "refunded"
 
 
 def take_order(channel: Channel, data: dict, *, source: str) -> str:
@@ -300,7 +495,7 @@ def take_order(channel: Channel, data: dict, *, source: str) -> str:
         channel=channel, external_id=external_id,
         defaults={"external_number": str(data.get("name") or external_id)[:64], "source": source,
                   "payload": data, "received_at": now, "updated_at": now})
-    if intake.state == ChannelOrderIntake.State.CREATED:
+    if intake.state in (ChannelOrderIntake.State.CREATED, ChannelOrderIntake.State.CANCELLED):
         return "duplicate"
     return _place(intake)
 
@@ -327,7 +522,7 @@ def _place(intake: ChannelOrderIntake) -> str:
     try:
         with transaction.atomic():
             locked = ChannelOrderIntake.objects.select_for_update().get(pk=intake.pk)
-            if locked.state == ChannelOrderIntake.State.CREATED:
+            if locked.state in (ChannelOrderIntake.State.CREATED, ChannelOrderIntake.State.CANCELLED):
                 return "duplicate"
             if Order.objects.filter(channel=channel.order_channel, channel_order_number=source.number).exists():
                 _mark(locked, ChannelOrderIntake.State.CREATED, order_number=Order.objects.filter(
@@ -370,6 +565,8 @@ def retry_intake(*, actor, intake_id, channel_id=None, ip_address=None) -> str:
         raise NotFoundError(MESSAGES["intake_not_found"], code="intake_not_found")
     if intake.state == ChannelOrderIntake.State.CREATED:
         return "duplicate"
+    if intake.state == ChannelOrderIntake.State.CANCELLED:
+        return "cancelled"
     outcome = _place(intake)
     record_audit(actor=actor, action="channel.order_retried", obj=intake, object_repr=intake.external_number,
                  ip_address=ip_address, changes={"outcome": ("", outcome)})
@@ -426,4 +623,5 @@ def push_tracking(order_id: int) -> bool:
 
 
 def describe_outcome(outcome: str) -> str:
-    return {"created": _("已建单"), "duplicate": _("已存在，未重复建单"), "held": _("已记录问题，待处理")}.get(outcome, outcome)
+    return {"created": _("已建单"), "duplicate": _("已存在，未重复建单"), "held": _("已记录问题，待处理"),
+            "cancelled": _("平台上已取消，不再建单")}.get(outcome, outcome)

@@ -17,6 +17,13 @@ def push_channel_stock():
     return sync.push_pending_stock()
 
 
+@db_task()
+def run_channel_sync(job_id: int):
+    """"Sync now" from the console, with its progress on the job."""
+    job = sync.run_sync_job(job_id)
+    return job.state if job is not None else None
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep_channel_stock():
     """Every minute: whatever is still flagged (a failed push, a change the queued push missed)."""

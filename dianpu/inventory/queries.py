@@ -21,9 +21,12 @@ from .messages import MESSAGES
 from .models import StockLevel, StockMove, StockSummary, Stocktake, StocktakeLine, Warehouse
 
 
-def get_available_by_variant(variant_ids) -> dict[int, int]:
-    rows = (StockLevel.objects.filter(variant_id__in=list(variant_ids)).values("variant_id")
-            .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved")))
+def get_available_by_variant(variant_ids, warehouse_ids=None) -> dict[int, int]:
+    """Available (on hand − reserved) per variant id, over every warehouse or over `warehouse_ids` alone."""
+    levels = StockLevel.objects.filter(variant_id__in=list(variant_ids))
+    if warehouse_ids is not None:
+        levels = levels.filter(warehouse_id__in=list(warehouse_ids))
+    rows = levels.values("variant_id").annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
     return {r["variant_id"]: max(0, r["on_hand"] - r["reserved"]) for r in rows}
 
 

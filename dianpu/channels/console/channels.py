@@ -5,6 +5,7 @@ stock, the seller-centre files of file-based platforms). Thin edges over channel
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dianpu.accounts.decorators import staff_permission_required
@@ -14,6 +15,7 @@ from dianpu.channels.models import Channel
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.core.uploads import read_upload
+from dianpu.inventory.queries import list_warehouses
 
 NEEDS = roles.MANAGE_CHANNELS
 
@@ -63,14 +65,13 @@ def channel_detail(request, channel_id: int):
         action = request.POST.get("action", "")
         try:
             if action == "sync":
-                result = sync.sync_channel(channel=channel, actor=request.user, ip_address=client_ip(request))
-                messages.success(request, _("已同步：%(mapped)s 个 SKU 已对应，推送了 %(pushed)s 个库存，%(unmapped)s 个未对应。")
-                                 % {"mapped": result.mapped, "pushed": result.pushed, "unmapped": result.unmapped})
+                job = sync.start_sync(channel=channel, actor=request.user)
+                return redirect(f"{reverse('console:channels:channel-detail', args=[channel.pk])}?job={job.pk}")
             elif action == "settings":
                 sync.update_channel(actor=request.user, channel=channel, enabled=request.POST.get("enabled") == "on",
                                     stock_buffer=_int(request.POST.get("stock_buffer"), -1),
                                     stock_share_percent=_int(request.POST.get("stock_share_percent"), -1),
-                                    ip_address=client_ip(request))
+                                    warehouses=request.POST.getlist("warehouses"), ip_address=client_ip(request))
                 messages.success(request, _("渠道设置已保存，库存将重新推送。"))
             elif action in ("listings_file", "orders_file"):
                 upload = request.FILES.get("file")
@@ -105,11 +106,29 @@ def channel_detail(request, channel_id: int):
             messages.error(request, _error_text(exc))
         return redirect("console:channels:channel-detail", channel.pk)
     channel.refresh_from_db()
+    job = None
+    if request.GET.get("job"):
+        try:
+            job = sync.get_sync_job(channel, request.GET["job"])
+        except DomainError:
+            job = None
+    chosen = set(channel.warehouses.values_list("pk", flat=True))
     return render(request, "channels/console/channel_detail.html", {
+        "job": job, "warehouses": [(w, w.pk in chosen) for w in list_warehouses()],
         "channel": channel, "figures": queries.figures_for([channel])[channel.pk],
         "shown": queries.channel_out(channel), "listings": queries.list_listings(channel),
         "intakes": queries.list_intakes(channel),
         "webhook_path": f"/api/v1/channels/{channel.pk}/webhooks/shopify"})
+
+
+@staff_permission_required(NEEDS)
+def sync_job(request, channel_id: int, job_id: int):
+    """The progress of a queued "sync now" (polled by htmx every second while it runs)."""
+    try:
+        job = sync.get_sync_job(sync.get_channel(channel_id), job_id)
+    except DomainError:
+        raise Http404 from None
+    return render(request, "channels/console/_sync_progress.html", {"job": job, "channel_id": channel_id})
 
 
 @staff_permission_required(NEEDS)
