@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
 from dianpu.core import clock
 from dianpu.inventory.queries import get_available_by_variant
@@ -99,3 +100,34 @@ def get_warehouse_ids(channel: Channel) -> list[int] | None:
 def get_channel_available(channel: Channel, variant_ids) -> dict[int, int]:
     """Available units per variant counted over the channel's warehouses only (before buffer and share)."""
     return get_available_by_variant(variant_ids, warehouse_ids=get_warehouse_ids(channel))
+
+
+# Order.channel holds "web" (our shop), a connected channel's id ("7"), or the code a file import
+# was given ("shopify" for Shopify's CSV, "taobao", or any code an operator typed for a generic CSV).
+FIXED_LABELS = {"web": lambda: _("网店"), "shopify": lambda: "Shopify",
+                **{kind: (lambda label=label: str(label)) for kind, label in Channel.Kind.choices if kind != "shopify"}}
+
+
+def channel_labels(values) -> dict[str, str]:
+    """Display names of stored Order.channel values, in one query: a connected channel's name
+    for its id, a name for the fixed codes, any other code as it is."""
+    values = {str(v or "") for v in values}
+    ids = sorted({int(v) for v in values if v.isdigit() and len(v) < 10})
+    names = {str(pk): name for pk, name in Channel.objects.filter(pk__in=ids).values_list("pk", "name")} if ids else {}
+    out = {}
+    for value in values:
+        if value in names:
+            out[value] = names[value]
+        elif value in FIXED_LABELS:
+            out[value] = FIXED_LABELS[value]()
+        elif value.isdigit():
+            out[value] = _("已删除的渠道 %(id)s") % {"id": value}
+        else:
+            out[value] = value or "—"
+    return out
+
+
+def channel_label(value) -> str:
+    """The display name of one stored Order.channel value (see channel_labels)."""
+    return channel_labels([value])[str(value or "")]
+

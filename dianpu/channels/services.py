@@ -33,6 +33,7 @@ from .connectors import generic, shopify
 from .connectors.base import ChannelOrder, ImportProblem
 from .messages import MESSAGES
 from .models import ChannelImport, ChannelMapping
+from .queries import channel_label, channel_labels  # noqa: F401 (named here for callers: finance, orders' edges)
 
 CHANNELS = ("shopify", "generic")
 MAX_ROWS = 20000

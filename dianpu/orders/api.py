@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dianpu.core.bounds import PageNumber
 from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
+from dianpu.channels.queries import channel_label
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
@@ -56,7 +57,7 @@ def shipments_out(order) -> list[dict]:
 def detail(order, user) -> dict:
     carrier = get_carrier(order.carrier) if order.carrier else None
     return {
-        **summary(order), "channel": order.channel, "currency": order.currency, "subtotal": order.subtotal,
+        **summary(order), "channel": order.channel, "channel_name": channel_label(order.channel), "currency": order.currency, "subtotal": order.subtotal,
         "shipping_total": order.shipping_total, "discount_total": order.discount_total,
         "shipping_address": {"name": order.ship_name, "phone": order.ship_phone, "country": order.ship_country,
                              "province": order.ship_province, "city": order.ship_city,

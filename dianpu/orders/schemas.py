@@ -93,7 +93,8 @@ class OrderReturnOut(Schema):
 
 
 class OrderDetail(OrderSummary):
-    channel: str
+    channel: str = Field(description="web, a connected channel's id, or a file import's channel code")
+    channel_name: str = Field(description="the channel as people read it (channels.queries.channel_label)")
     currency: str
     subtotal: Decimal
     shipping_total: Decimal

@@ -13,4 +13,5 @@ MESSAGES = {
     "role_invalid": _("未知的角色。"),
     "items_required": _("请至少填写一个检查项。"),
     "body_required": _("请填写内容。"),
+    "template_not_found": _("检查模板不存在。"),
 }

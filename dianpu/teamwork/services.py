@@ -97,7 +97,9 @@ def tick_routine_item(*, actor, item_id: int, note: str = "", done: bool = True)
 
 
 def save_routine_template(*, actor, role: str, title: str, items: list[str],
-                          template: RoutineTemplate | None = None) -> RoutineTemplate:
+                          template: RoutineTemplate | None = None, active: bool | None = None) -> RoutineTemplate:
+    """Create a checklist template, or change one: its role, title, items and their order (as
+    given), on or off. Today's checklists stay as they were made; tomorrow's follow the change."""
     if not is_manager(actor):
         raise _error("not_yours", status=403)
     if role not in ROLES_BY_CODE:
@@ -110,13 +112,31 @@ def save_routine_template(*, actor, role: str, title: str, items: list[str],
         raise _error("items_required")
     with transaction.atomic():
         if template is None:
-            template = RoutineTemplate.objects.create(role=role, title=title, items=items)
+            template = RoutineTemplate.objects.create(role=role, title=title, items=items,
+                                                      active=True if active is None else active)
             action = "teamwork.template_created"
+            changes = {"role": (None, role), "title": (None, title), "items": (None, "；".join(items)),
+                       "active": (None, template.active)}
         else:
-            RoutineTemplate.objects.filter(pk=template.pk).update(role=role, title=title, items=items)
+            before = RoutineTemplate.objects.select_for_update().get(pk=template.pk)
+            after = {"role": role, "title": title, "items": items,
+                     "active": before.active if active is None else bool(active)}
+            RoutineTemplate.objects.filter(pk=template.pk).update(**after)
             template.refresh_from_db()
             action = "teamwork.template_changed"
-        record_audit(actor=actor, action=action, obj=template, changes={"title": (None, title)})
+            changes = {}
+            for field, value in after.items():
+                old = getattr(before, field)
+                if old != value:
+                    changes[field] = ("；".join(old), "；".join(value)) if field == "items" else (old, value)
+        record_audit(actor=actor, action=action, obj=template, object_repr=template.title, changes=changes)
+    return template
+
+
+def get_routine_template(template_id) -> RoutineTemplate:
+    template = RoutineTemplate.objects.filter(pk=template_id).first() if str(template_id).isdigit() else None
+    if template is None:
+        raise NotFoundError(MESSAGES["template_not_found"], code="template_not_found")
     return template
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import forbidden, staff_permission_required
 from dianpu.accounts.domain import roles
+from dianpu.channels.queries import channel_label, channel_labels
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
 from dianpu.core.http import client_ip
@@ -53,7 +54,9 @@ def order_list(request):
     if wants_export(request):
         return export_response(request, _order_table(orders))
     page = BoundedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"order": o, "payment_method": payment_method_label(o.payment_method)} for o in page.object_list]
+    channels = channel_labels(o.channel for o in page.object_list)
+    rows = [{"order": o, "payment_method": payment_method_label(o.payment_method), "channel": channels[o.channel]}
+            for o in page.object_list]
     return render(request, "orders/console/order_list.html", {
         "filters": filters, "page_obj": page, "rows": rows,
     })
@@ -61,12 +64,16 @@ def order_list(request):
 
 def _order_table(orders) -> Table:
     """The order list as exported: the page's columns, every matching order (streamed)."""
+    labels: dict[str, str] = {}
+
     def rows():
         for o in orders.iterator(chunk_size=2000):
+            if o.channel not in labels:
+                labels[o.channel] = channel_label(o.channel)
             yield {"number": o.number, "placed_at": local_time(o.placed_at), "ship_name": o.ship_name,
                    "ship_phone": o.ship_phone, "email": o.email,
                    "payment_method": str(payment_method_label(o.payment_method)), "grand_total": o.grand_total,
-                   "status": str(STATUS_LABELS.get(o.status, o.status)), "channel": o.channel,
+                   "status": str(STATUS_LABELS.get(o.status, o.status)), "channel": labels[o.channel],
                    "tracking_number": o.tracking_number}
 
     return Table("orders", _("订单"), [
@@ -119,6 +126,7 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
         "shipping_method": _shipping_method_name(order.shipping_method),
         "refunds": payment_queries.list_refunds(order.pk), "refund_summary": payment_queries.get_refund_summary(order.pk),
         "can_refund": request.user.has_perm(roles.REFUND_ORDER),
+        "channel_name": channel_label(order.channel),
         "returns": list_returns_for_order(order.pk), "can_request_return": request.user.has_perm(roles.MANAGE_RETURNS),
     }
 

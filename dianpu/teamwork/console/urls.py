@@ -11,4 +11,5 @@ urlpatterns = [
     path("training/<int:pk>/", views.training_detail, name="training-detail"),
     path("figures/", views.figures, name="figures"),
     path("templates/", views.template_list, name="template-list"),
+    path("templates/<int:pk>/", views.template_edit, name="template-edit"),
 ]

@@ -157,3 +157,25 @@ def template_list(request):
     })
 
 
+
+
+@staff_permission_required(roles.MANAGE_TEAM)
+def template_edit(request, pk: int):
+    """One checklist template: role, title, items (one a line, in order), on or off."""
+    try:
+        template = services.get_routine_template(pk)
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            services.save_routine_template(actor=request.user, template=template, role=request.POST.get("role", ""),
+                                           title=request.POST.get("title", ""),
+                                           items=request.POST.get("items", "").splitlines(),
+                                           active=request.POST.get("active") == "on")
+            messages.success(request, _("检查模板已保存，明天起生效。"))
+            return redirect("console:teamwork:template-list")
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+        return redirect("console:teamwork:template-edit", pk=pk)
+    return render(request, "teamwork/console/template_edit.html", {
+        "t": template, "items_text": "\n".join(template.items), "roles": ROLES})
