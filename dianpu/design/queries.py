@@ -65,16 +65,17 @@ def get_experiment(pk: int) -> Experiment:
     return experiment
 
 
-def running_experiment_images() -> dict[int, tuple[int, list[str]]]:
+def running_experiment_images(*, full_size: bool = False) -> dict[int, tuple[int, list[str]]]:
     """{product id: (experiment id, [image URL per arm])} of every running experiment: what the
-    storefront's product cards carry so the browser can show each visitor their image."""
+    storefront's product cards (thumbnails) and product pages (`full_size`) carry so the browser
+    can show each visitor their image."""
     result = {}
     for experiment in Experiment.objects.filter(status=Experiment.State.RUNNING).prefetch_related(
             "arms__product_image")[:500]:
         urls = []
         for arm in experiment.arms.all():
             image = arm.product_image
-            urls.append(image.thumbnail.url if image.thumbnail else image.image.url)
+            urls.append(image.image.url if full_size or not image.thumbnail else image.thumbnail.url)
         result[experiment.product_id] = (experiment.pk, urls)
     return result
 

@@ -129,3 +129,31 @@ def test_an_image_chosen_by_hand_can_be_applied(staff):
     services.stop_experiment(actor=operator, experiment=experiment)
     services.apply_experiment_winner(actor=operator, experiment=experiment, arm_index=1)
     assert product.images.first().pk == images[1].pk
+
+
+def test_the_product_page_main_image_carries_the_arms_for_every_visitor_from_one_cached_page(client, staff):
+    """The product page is cached for everyone: it names every arm's full-size image and lets the
+    visitor's browser choose (the same split as the cards), rather than pinning one variant."""
+    from django.test import Client
+
+    operator = staff("operator")
+    product, images = _product_with_images(operator)
+    url = f"/products/{product.slug}/"
+    assert "data-dp-ab=" not in client.get(url).content.decode()
+    experiment = services.start_experiment(actor=operator, product_id=product.pk, image_ids=[i.pk for i in images])
+    pages = []
+    for visitor in ("0" * 24, "f" * 24):  # two visitors, each in their own arm
+        browser = Client()
+        browser.cookies.load({"dp_vid": visitor, "dp_consent": "yes"})
+        pages.append(browser.get(url).content.decode())
+    for page in pages:
+        main = page[page.index('class="gallery-main"'):page.index("</a>", page.index('class="gallery-main"'))]
+        assert f'data-dp-ab="{experiment.pk}"' in main
+        assert f'data-dp-ab-images="{images[0].image.url} {images[1].image.url}"' in main
+        assert f'src="{images[0].image.url}"' in main  # without a script: the product's own main image
+    import re
+
+    unmarked = [re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page) for page in pages]
+    assert unmarked[0] == unmarked[1]  # nothing of either visitor's arm is in the shared page
+    services.stop_experiment(actor=operator, experiment=experiment)
+    assert "data-dp-ab=" not in client.get(url).content.decode()

@@ -1,5 +1,6 @@
-/* Main-image A/B test on the storefront's product cards. A card of a product under test carries
-   data-dp-ab (the experiment) and data-dp-ab-images (one image URL per arm). The visitor's arm is
+/* Main-image A/B test on the storefront's product cards and on the product page's main image. A
+   card (or the page's main-image link) of a product under test carries data-dp-ab (the
+   experiment) and data-dp-ab-images (one image URL per arm). The visitor's arm is
    mix32(FNV-1a-32("<experiment>:<visitor id>")) modulo the number of images — the same number the server
    computes (dianpu/design/domain/abtest.py) when it counts impressions and clicks — so a page
    cached for everyone still shows each visitor their own, stable image. Without a visitor id
@@ -39,6 +40,14 @@
       var arm = mix32(fnv1a(card.getAttribute("data-dp-ab") + ":" + vid)) % urls.length;
       img.setAttribute("src", urls[arm]);
       card.setAttribute("data-dp-ab-arm", String(arm));
+      if (card.tagName === "A") {  // the product page's main image: its link and thumbnail follow
+        card.setAttribute("href", urls[arm]);
+        var gallery = card.closest(".gallery");
+        var thumbs = gallery ? gallery.querySelectorAll("[data-gallery-image]") : [];
+        Array.prototype.forEach.call(thumbs, function (thumb) {
+          thumb.classList.toggle("is-active", thumb.getAttribute("data-gallery-image") === urls[arm]);
+        });
+      }
     });
     return true;
   }
