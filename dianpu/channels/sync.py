@@ -441,7 +441,9 @@ def cancel_channel_order(channel: Channel, data: dict) -> str:
         reason = f"{reason} ({str(data['cancel_reason'])[:40]})"
     try:
         transition_order(order=order, action="cancel", actor=None, reason=reason)
-    except DomainError:  # shipped already, or changed meanwhile
+    except DomainError:  # shipped already, or changed meanwhile (another delivery cancelled it)
+        if Order.objects.filter(pk=order.pk, status=Order.Status.CANCELLED).exists():
+            return "duplicate"
         record_audit(actor=None, action="channel.cancel_refused", obj=order, object_repr=order.number,
                      changes={"status": (order.status, order.status)}, reason=reason)
         return "refused"
