@@ -4,6 +4,9 @@ de-duplicated by the channel's order number; and our tracking numbers exported b
 platform's format.
 
 Connectors (`channels/connectors/`) are pure readers and writers of the platforms' files. Public
-services: import_channel_orders, export_tracking_csv. Uses orders (create_order, transition_order),
+services: import_channel_orders, export_tracking_csv; sync.* for connected channels (connect, sync
+in the worker with progress, stock over the channel's warehouses, Shopify's orders/create,
+orders/cancelled and refunds/create webhooks). Public read for every app and edge that shows an
+order's channel: queries.channel_label(value) / channel_labels(values) (also named in services). Uses orders (create_order, transition_order),
 inventory (reserve_stock), catalog (SKUs) and customers; nothing imports channels.
 """
