@@ -7,6 +7,8 @@ Connectors (`channels/connectors/`) are pure readers and writers of the platform
 services: import_channel_orders, export_tracking_csv; sync.* for connected channels (connect, sync
 in the worker with progress, stock over the channel's warehouses, Shopify's orders/create,
 orders/cancelled and refunds/create webhooks). Public read for every app and edge that shows an
-order's channel: queries.channel_label(value) / channel_labels(values) (also named in services). Uses orders (create_order, transition_order),
-inventory (reserve_stock), catalog (SKUs) and customers; nothing imports channels.
+order's channel: queries.channel_label(value) / channel_labels(values) (also named in services).
+Uses orders (create_order, transition_order), inventory (reserve_stock, available stock per
+warehouse), payments (refund_order, for a platform's refund), catalog (SKUs) and customers; only
+edges (orders' console and API) and downstream apps (finance) import channels, for channel_label.
 """
