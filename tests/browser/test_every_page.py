@@ -130,6 +130,10 @@ def _path_parameters() -> dict[str, dict]:
     channel = Channel.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["channels:channel-detail"] = {"channel_id": channel}
     parameters["channels:channel-download"] = {"channel_id": channel}
+    from dianpu.channels.models import ChannelSyncJob
+
+    parameters["channels:sync-job"] = {"channel_id": channel, "job_id": ChannelSyncJob.objects.filter(
+        channel_id=channel).order_by("pk").values_list("pk", flat=True).first() or 999_999}
     from dianpu.support.models import Conversation
 
     conversation = Conversation.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
@@ -146,10 +150,10 @@ def _path_parameters() -> dict[str, dict]:
     for name in ("knowledge:article-detail", "knowledge:article-edit", "knowledge:article-publish"):
         parameters[name] = {"pk": article}
     from dianpu.design.models import Brief, Experiment
-    from dianpu.teamwork.models import TrainingDoc
+    from dianpu.teamwork.models import RoutineTemplate, TrainingDoc
 
     for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
-                        ("teamwork:training-detail", TrainingDoc)):
+                        ("teamwork:training-detail", TrainingDoc), ("teamwork:template-edit", RoutineTemplate)):
         parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     from dianpu.finance.models import Settlement
 
