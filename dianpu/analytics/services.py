@@ -524,7 +524,7 @@ def _rebuild_refunds(progress=None) -> None:
             by_day: dict = defaultdict(Counter)
             by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
                                                                         "buyers": 0, "refunds": 0}))
-            for pk, order_id, amount, created_at, shipping in chunk:
+            for _pk, order_id, amount, created_at, shipping in chunk:
                 day = local_day(created_at)
                 by_day[day]["refunds"] += amount
                 by_day[day]["refund_count"] += 1

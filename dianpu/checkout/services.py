@@ -92,7 +92,7 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
                                  member_id=member_id)
     result = pricing.result
     lines = []
-    for it, priced_line in zip(items, result.lines):
+    for it, priced_line in zip(items, result.lines, strict=True):
         v = it.variant
         lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
                                variant_label=v.option_label, unit_price=v.selling_price, quantity=it.quantity,
@@ -182,7 +182,7 @@ def apply_points(priced: PricedCart, points: int) -> Decimal:
     payable = [int((ln.unit_price * ln.quantity - ln.discount_total) * 100) for ln in priced.lines]
     shares = allocate(int(value * 100), payable, payable)
     priced.lines = [replace(ln, discount_total=ln.discount_total + Decimal(share) / 100)
-                    for ln, share in zip(priced.lines, shares)]
+                    for ln, share in zip(priced.lines, shares, strict=True)]
     priced.discount_total += value
     return value
 

@@ -89,7 +89,7 @@ def create_brief(*, actor, product_id: int, title: str, requirements: list[dict]
                                      reference_urls=urls, copy_points=clean_text_block(copy_points),
                                      due_on=due_on or None, assignee=assignee, created_by=actor,
                                      created_at=now, updated_at=now)
-        for number, (upload, data) in enumerate(zip(reference_files, files), start=1):
+        for number, (upload, data) in enumerate(zip(reference_files, files, strict=True), start=1):
             ref = ReferenceImage(brief=brief)
             ref.image.save(f"brief{brief.pk}-ref{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data),
                            save=True)
@@ -127,7 +127,7 @@ def check_draft(brief: Brief, kind: str, data: bytes):
     if problems:
         texts = [str(MESSAGES[p.code]) % p.params for p in problems]
         raise DomainError(" ".join(texts), code=problems[0].code, status=422,
-                          problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts)])
+                          problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts, strict=True)])
     return facts
 
 

@@ -162,7 +162,7 @@ def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Pe
 
 
 def clean_amount(value) -> Decimal:
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, float | bool):
         value = str(value)
     try:
         amount = Decimal(str(value).strip())

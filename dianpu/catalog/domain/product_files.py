@@ -427,7 +427,7 @@ def _parse_shopify(header, rows, errors, warnings, used) -> list[ProductRow]:
         barcode = r.barcode("Variant Barcode", warnings)
         names = option_names.get(handle) or ["", "", ""]
         options = {}
-        for n, name in zip((1, 2, 3), names):
+        for n, name in zip((1, 2, 3), names, strict=False):
             value = r.text(f"Option{n} Value")
             if name and value and not (name == "Title" and value == "Default Title"):
                 options[name] = value
