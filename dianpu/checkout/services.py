@@ -26,6 +26,7 @@ from dianpu.payments.services import start_payment
 from dianpu.payments.queries import is_payment_method_offered
 from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
+from dianpu.promotions.queries import PricedCart as PromotionPricing
 from dianpu.promotions.services import redeem_pricing
 from dianpu.shop.queries import get_shop_profile
 
@@ -52,8 +53,8 @@ class PricedCart:
     shipping_method: ShippingMethod | None
     subtotal: Decimal
     shipping_total: Decimal  # after shipping discounts
-    discount_total: Decimal = Decimal("0.00")  # merchandise discounts (promotions and coupons)
-    pricing: object = None  # promotions.queries.PricedCart: the engine's result and the rules used
+    discount_total: Decimal  # merchandise discounts (promotions and coupons)
+    pricing: PromotionPricing  # the engine's result and the rules used
 
     @property
     def grand_total(self) -> Decimal:
@@ -200,7 +201,11 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
     priced = price_request(req)
     points_value = apply_points(priced, points) if points else Decimal("0.00")
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
-    gateway = get_gateway(req.payment_method)
+    gateway, method = get_gateway(req.payment_method), priced.shipping_method
+    if gateway is None:  # switched off since price_request looked
+        raise _fail({"payment_method": "payment_method_unknown"})
+    if method is None:
+        raise _fail({"shipping_method": "shipping_method_unknown"})
     snapshot = snapshot_of(priced.pricing.result)
     if points:
         snapshot = {**snapshot, "points": {"points": points, "amount": f"{points_value:.2f}"}}
@@ -216,7 +221,7 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
                                  province=address["province"], city=address["city"], line1=address["line1"],
                                  postcode=address.get("postcode", ""), district=address.get("district", ""),
                                  line2=address.get("line2", "")),
-            shipping_method=priced.shipping_method.code, payment_method=gateway.code,
+            shipping_method=method.code, payment_method=gateway.code,
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
             discount_total=priced.discount_total, pricing_snapshot=snapshot, attribution=attribution,

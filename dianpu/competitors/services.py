@@ -1,6 +1,7 @@
 """Use cases: competitors and their products, snapshots (with their alerts), suggested prices applied
 through the catalog's pricing service, the fetcher run, and the daily competitor check."""
 
+from collections.abc import Sequence
 import logging
 from decimal import Decimal, InvalidOperation
 
@@ -47,7 +48,7 @@ def create_competitor(*, name: str, platform: str = "", url: str = "", notes: st
 
 
 @transaction.atomic
-def create_competitor_product(*, competitor_id: int, name: str, url: str = "", our_products: list[str] = (),
+def create_competitor_product(*, competitor_id: int, name: str, url: str = "", our_products: Sequence[str] = (),
                               price_selector: str = "", promotion_selector: str = "", sales_selector: str = "",
                               image_selector: str = "", undercut_margin_percent=None,
                               actor=None) -> CompetitorProduct:
@@ -120,7 +121,8 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
     """Store one reading of a competitor product and raise its alerts: for each of our mapped
     products, `undercut` when their price is below ours by more than the product's margin, and
     `promotion` when a promotion text appears or changes."""
-    reading = Reading(price=_price(price), promotion_text=clean_text(promotion_text or "")[:300],
+    their_price = _price(price)
+    reading = Reading(price=their_price, promotion_text=clean_text(promotion_text or "")[:300],
                       sales_count=_count(sales_count), rating=_rating(rating), review_count=_count(review_count),
                       main_image_url=(main_image_url or "")[:500], detail_hash=(detail_hash or "")[:64])
     taken_at = taken_at or clock.now()
@@ -130,7 +132,7 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
         rating=previous.rating, review_count=previous.review_count, main_image_url=previous.main_image_url,
         detail_hash=previous.detail_hash)
     snapshot = Snapshot.objects.create(
-        product=product, taken_at=taken_at, price=reading.price, promotion_text=reading.promotion_text,
+        product=product, taken_at=taken_at, price=their_price, promotion_text=reading.promotion_text,
         sales_count=reading.sales_count, rating=reading.rating, review_count=reading.review_count,
         main_image_url=reading.main_image_url, detail_hash=reading.detail_hash,
         changes=changes_between(before, reading), source=source)
@@ -140,12 +142,12 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
         our_price = queries.our_price(ours)
         if our_price is None:
             continue
-        common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=reading.price,
+        common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=their_price,
                       our_price=our_price, created_at=taken_at)
         # one open undercut alert per pair, unless they go lower still
-        if is_undercut(reading.price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
+        if is_undercut(their_price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
                 product=product, our_product=ours, kind=Alert.Kind.UNDERCUT, resolved_at__isnull=True,
-                their_price__lte=reading.price, our_price=our_price).exists():
+                their_price__lte=their_price, our_price=our_price).exists():
             alerts.append(Alert(kind=Alert.Kind.UNDERCUT, **common))
         if promotion:
             alerts.append(Alert(kind=Alert.Kind.PROMOTION, promotion_text=reading.promotion_text, **common))
@@ -162,9 +164,9 @@ def suggested_price(product: CompetitorProduct, our_slug: str | None = None) -> 
         ours_qs = ours_qs.filter(slug=our_slug)
     ours = ours_qs.first()
     latest = queries.previous_snapshot(product)
-    if ours is None or queries.our_price(ours) is None:
+    our_price = queries.our_price(ours) if ours is not None else None
+    if ours is None or our_price is None:
         raise _error("no_our_product")
-    our_price = queries.our_price(ours)
     floor = queries.our_floor(ours)
     their = latest.price if latest is not None else our_price
     return {"our_product": ours.slug, "price": suggest_price(their_price=their, our_price=our_price, floor=floor),

@@ -4,6 +4,8 @@ Brief status changes only through `act_on_brief` (a conditional UPDATE on the ol
 people acting at once cannot both win); approved images reach the product only through
 catalog.services.add_product_image / update_product_images."""
 
+from collections.abc import Sequence
+from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -60,9 +62,9 @@ def _designer(assignee_id):
     return user
 
 
-def create_brief(*, actor, product_id: int, title: str, requirements: list[dict], reference_urls: list[str] = (),
+def create_brief(*, actor, product_id: int, title: str, requirements: list[dict], reference_urls: Sequence[str] = (),
                  copy_points: str = "", due_on=None, assignee_id: int | None = None,
-                 reference_files: list = ()) -> Brief:
+                 reference_files: Sequence[Any] = ()) -> Brief:
     """A brief for the designer. `requirements`: [{"kind", "width"?, "height"?, "count"?, "white_background"?}]."""
     title = clean_text(title or "")[:200]
     if not title:
@@ -208,7 +210,7 @@ def _apply_drafts(actor, brief: Brief) -> None:
     for draft in approved:
         with draft.image.open("rb") as handle:
             data = handle.read()
-        image = add_product_image(actor=actor, product=product, filename=draft.image.name.rsplit("/", 1)[-1],
+        image = add_product_image(actor=actor, product=product, filename=(draft.image.name or "").rsplit("/", 1)[-1],
                                   data=data, alt_text=f"{product.name} {product.name_en}".strip())
         Draft.objects.filter(pk=draft.pk).update(product_image=image)
         if draft.kind == "main":

@@ -329,7 +329,7 @@ def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
 
 
 def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
-    skus = {}
+    skus: dict[int, str] = {}
     ids = [r.variant_id for r in refused]
     for start in range(0, len(ids), 2000):
         skus.update(Variant.objects.filter(pk__in=ids[start: start + 2000]).values_list("pk", "sku"))
@@ -681,6 +681,7 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
                          .values_list("variant_id", "pk"))
     person = _person(actor)
     for variant_id, expected, counted, sku in differing:
+        assert counted is not None  # counted__isnull=False above
         delta = counted - expected
         level_id = level_ids[variant_id]
         if StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(

@@ -83,7 +83,7 @@ def save_article(*, article_id: int | None = None, title: str, body: str, catego
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
             raise NotFoundError(MESSAGES["article_not_found"], code="article_not_found")
-    if slug and not errors and Article.objects.filter(slug=slug).exclude(pk=article_id).exists():
+    if slug and not errors and Article.objects.filter(slug=slug).exclude(pk=article_id or 0).exists():
         errors["slug"], codes["slug"] = str(MESSAGES["slug_taken"]), "slug_taken"
     if errors:
         raise ValidationFailed(errors, codes=codes)
@@ -258,6 +258,7 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
     # The message's language; for a bare order number or e-mail, the conversation's (else the page's).
     language = parsed.language or (session.answers.order_by("-id").values_list("language", flat=True).first()
                                    or ("en" if (language or "").startswith("en") else "zh-hans"))
+    outcome: _Outcome | None
     with translation.override(language):
         if step == Step.LOOK_UP_ORDER:
             outcome, memory = _look_up_order(memory, ip_address)

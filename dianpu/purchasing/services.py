@@ -81,8 +81,8 @@ def _clean_supplier(fields: dict) -> dict:
             validate_email(clean["email"])
         except ValidationError:
             raise _error("email_invalid") from None
-    if clean.get("phone") and check_phone(clean["phone"]):  # suppliers are in mainland China unless "+"
-        raise _error(check_phone(clean["phone"]))
+    if clean.get("phone") and (problem := check_phone(clean["phone"])):  # mainland China unless "+"
+        raise _error(problem)
     if "lead_time_days" in clean:
         clean["lead_time_days"] = _lead_time(clean["lead_time_days"])
     return clean

@@ -284,7 +284,7 @@ def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str
     current = ReturnRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
     if current.kind != Kind.EXCHANGE:
         raise _error("exchange_only", 409)
-    if current.replacement_order_id is not None:
+    if current.replacement_order is not None:
         raise _error("exchange_already_created", 409, number=current.replacement_order.number)
     if current.status != Status.RECEIVED:
         raise _error("exchange_not_received", 409)

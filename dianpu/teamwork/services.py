@@ -2,6 +2,8 @@
 (a unique constraint: the morning task and a second run, or two workers, cannot double them); an
 item is ticked by a conditional UPDATE; every staff change is audited."""
 
+from django.contrib.auth.models import User
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -120,7 +122,7 @@ def save_routine_template(*, actor, role: str, title: str, items: list[str],
     return template
 
 
-def _staff(user_id) -> object:
+def _staff(user_id: int | None) -> User:
     user = get_user_model().objects.filter(pk=user_id or 0, is_active=True, is_staff=True).first()
     if user is None:
         raise _error("owner_invalid")
@@ -161,7 +163,7 @@ def close_task(*, actor, task_id: int, status: str = Task.Status.DONE) -> Task:
     return task
 
 
-def save_training_doc(*, actor, title: str, body: str, audience: list[str] = (),
+def save_training_doc(*, actor, title: str, body: str, audience: Sequence[str] = (),
                       doc: TrainingDoc | None = None) -> TrainingDoc:
     if not is_manager(actor):
         raise _error("not_yours", status=403)
