@@ -1,5 +1,7 @@
 """place_order: validate, price, reserve, write — all in one transaction, or nothing."""
 
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -7,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from dianpu.catalog.models import Product
+from dianpu.catalog.models import Product, Variant
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
@@ -61,11 +63,12 @@ class PricedCart:
         return self.subtotal - self.discount_total + self.shipping_total
 
 
-def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "",
+def _priced_lines(variants: dict[str, Variant], req_lines: Sequence[CheckoutLine], *, email: str,
+                  coupon_codes: Sequence[str], method: ShippingMethod | None, province: str = "",
                   member_id: int | None = None) -> PricedCart:
     """Selling prices (a sale price when lower), then the promotion engine: line discounts, shipping
     discounts, the rules used. A coupon that cannot apply raises 422 with a code saying why."""
-    items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
+    items = [CartItem(variants[ln.sku], cast(int, ln.quantity)) for ln in req_lines]  # validated: whole numbers
     subtotal = sum((it.variant.selling_price * it.quantity for it in items), Decimal("0.00"))
     weight = sum(it.variant.weight_grams * it.quantity for it in items)
 
@@ -73,7 +76,8 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
         if method is None:
             return Decimal("0.00")
         try:
-            return quote_shipping(method, merchandise_total, weight_grams=weight, province=province)
+            fee: Decimal = quote_shipping(method, merchandise_total, weight_grams=weight, province=province)
+            return fee
         except DomainError as exc:
             if province.strip() or exc.extra["reason"] != "region_not_served":
                 raise _fail({"shipping_method": exc.extra["reason"]}) from None
@@ -123,7 +127,7 @@ def price_request(req: CheckoutRequest) -> PricedCart:
                          province=str((req.shipping_address or {}).get("province") or ""))
 
 
-def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: str = "",
+def quote_cart(*, email: str, lines: tuple[CheckoutLine, ...], coupon_codes: Sequence[str] = (), shipping_method: str = "",
                province: str = "", member_id: int | None = None) -> PricedCart:
     """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
     `member_id`: the signed-in customer, whose membership tier's perks apply.
@@ -147,7 +151,7 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
                          province=province)
 
 
-def _points_error(code: str, **params) -> DomainError:
+def _points_error(code: str, **params: Any) -> DomainError:
     text = CUSTOMER_MESSAGES[code]
     return DomainError(str(text) % params if params else str(text), code=code, status=422)
 
@@ -188,7 +192,7 @@ def apply_points(priced: PricedCart, points: int) -> Decimal:
     return value
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None,
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict[str, Any] | None = None,
                 mobile: bool = False) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
@@ -255,8 +259,9 @@ def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool 
                          mobile=mobile)
 
 
-def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",
-                      language="zh-hans", coupon_codes=(), customer_id=None, points=0) -> CheckoutRequest:
+def request_from_cart(cart_lines: Iterable[Any], *, email: str, shipping_address: dict[str, Any], shipping_method: str,
+                      payment_method: str, note: str = "", language: str = "zh-hans", coupon_codes: Sequence[str] = (),
+                      customer_id: int | None = None, points: object = 0) -> CheckoutRequest:
     return CheckoutRequest(
         email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
         shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,

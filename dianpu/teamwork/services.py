@@ -2,7 +2,7 @@
 (a unique constraint: the morning task and a second run, or two workers, cannot double them); an
 item is ticked by a conditional UPDATE; every staff change is audited."""
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from collections.abc import Sequence
 from datetime import date
 
@@ -26,7 +26,7 @@ def _error(code: str, status: int = 422) -> DomainError:
     return DomainError(MESSAGES[code], code=code, status=status)
 
 
-def is_manager(user) -> bool:
+def is_manager(user: User | AnonymousUser) -> bool:
     return user.has_perm(roles.MANAGE_TEAM)
 
 
@@ -43,7 +43,7 @@ def ensure_default_templates() -> int:
     return len(DEFAULT_ROUTINES)
 
 
-def generate_routines(day: date | None = None, *, user=None) -> int:
+def generate_routines(day: date | None = None, *, user: User | None = None) -> int:
     """Make today's checklists for every active staff member from their roles' templates. Safe to
     run twice, or on two workers at once: a routine that exists is left as it is. Returns how many
     were made. `user`: only that person's (their page opened before the morning task ran)."""
@@ -75,7 +75,7 @@ def generate_routines(day: date | None = None, *, user=None) -> int:
     return made
 
 
-def _item(actor, item_id: int) -> RoutineItem:
+def _item(actor: User, item_id: int) -> RoutineItem:
     item = RoutineItem.objects.select_related("routine").filter(pk=item_id).first()
     if item is None:
         raise NotFoundError(MESSAGES["item_not_found"], code="item_not_found")
@@ -84,7 +84,7 @@ def _item(actor, item_id: int) -> RoutineItem:
     return item
 
 
-def tick_routine_item(*, actor, item_id: int, note: str = "", done: bool = True) -> RoutineItem:
+def tick_routine_item(*, actor: User, item_id: int, note: str = "", done: bool = True) -> RoutineItem:
     """Tick (or untick) one checklist item with a note. Ticking twice keeps the first time."""
     item = _item(actor, item_id)
     note = clean_text(note or "")[:500]
@@ -98,7 +98,7 @@ def tick_routine_item(*, actor, item_id: int, note: str = "", done: bool = True)
     return item
 
 
-def save_routine_template(*, actor, role: str, title: str, items: list[str],
+def save_routine_template(*, actor: User, role: str, title: str, items: list[str],
                           template: RoutineTemplate | None = None) -> RoutineTemplate:
     if not is_manager(actor):
         raise _error("not_yours", status=403)
@@ -129,7 +129,7 @@ def _staff(user_id: int | None) -> User:
     return user
 
 
-def create_task(*, actor, title: str, owner_id: int | None = None, due_on: date | None = None,
+def create_task(*, actor: User, title: str, owner_id: int | None = None, due_on: date | None = None,
                 notes: str = "") -> Task:
     """A task for `owner_id` (a manager may give anyone a task; others give themselves one)."""
     title = clean_text(title or "")[:200]
@@ -146,7 +146,7 @@ def create_task(*, actor, title: str, owner_id: int | None = None, due_on: date 
     return task
 
 
-def close_task(*, actor, task_id: int, status: str = Task.Status.DONE) -> Task:
+def close_task(*, actor: User, task_id: int, status: str = Task.Status.DONE) -> Task:
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
         raise NotFoundError(MESSAGES["task_not_found"], code="task_not_found")
@@ -163,7 +163,7 @@ def close_task(*, actor, task_id: int, status: str = Task.Status.DONE) -> Task:
     return task
 
 
-def save_training_doc(*, actor, title: str, body: str, audience: Sequence[str] = (),
+def save_training_doc(*, actor: User, title: str, body: str, audience: Sequence[str] = (),
                       doc: TrainingDoc | None = None) -> TrainingDoc:
     if not is_manager(actor):
         raise _error("not_yours", status=403)
@@ -190,7 +190,7 @@ def save_training_doc(*, actor, title: str, body: str, audience: Sequence[str] =
     return doc
 
 
-def confirm_read(*, actor, doc: TrainingDoc) -> ReadConfirmation:
+def confirm_read(*, actor: User, doc: TrainingDoc) -> ReadConfirmation:
     """The staff member has read the document (the first confirmation counts)."""
     try:
         with transaction.atomic():
