@@ -37,7 +37,8 @@ def evaluate_series(values: Sequence[Figure], rule: FlagRule) -> str | None:
     """Flag for the last day of `values` (one figure per day, oldest first, no gaps).
 
     A decline run is `decline_days` consecutive falls; its baseline is the value just before
-    it (the oldest run in the window not recovered from decides). The product stays flagged while every day since the run began is below the baseline:
+    it (the oldest run in the window not recovered from decides). The product stays flagged while
+    every day since the run began is below the baseline:
     "declining" at first, "improve_or_replace" once `recovery_days` days have passed since the
     baseline day. Reaching the baseline again clears the flag.
     """
