@@ -31,4 +31,7 @@ step "ruff check" $BIN/ruff check --quiet --output-format concise .
 step "ruff format --check" $BIN/ruff format --check --quiet .
 step "mypy" $BIN/mypy
 step "lint-imports" $BIN/lint-imports
+if [ $status -ne 0 ]; then
+  echo "import order and formatting ([*] findings, 'would reformat'): scripts/lint.sh fix"
+fi
 exit $status
