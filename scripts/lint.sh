@@ -28,7 +28,7 @@ step() {
 }
 
 step "ruff check" $BIN/ruff check --quiet --output-format concise .
-step "ruff format --check" $BIN/ruff format --check --quiet .
+step "ruff format --check" $BIN/ruff format --check --output-format concise .
 step "mypy" $BIN/mypy
 step "lint-imports" $BIN/lint-imports
 if [ $status -ne 0 ]; then
