@@ -33,8 +33,9 @@ demo: install
 browser-deps:
 	@bash scripts/browser_deps.sh
 
+# ruff check, ruff format --check, mypy (strict on domain/ and services), lint-imports.
 lint: install
-	$(VENV)/bin/lint-imports
+	bash scripts/lint.sh
 
 test: install browser-deps lint
 	bash scripts/test.sh

@@ -79,7 +79,7 @@ def main():
         evaluate_cart(facts, promotions, entered)
     timings, cpu = [], []
     by_code = {c.code: c for c in coupons}  # the service looks the entered codes up among all coupons
-    for facts, entered in carts:
+    for facts, _entered in carts:
         started, started_cpu = time.perf_counter(), time.thread_time()
         evaluate_cart(facts, promotions, [by_code[code] for code in facts.coupon_codes])
         timings.append((time.perf_counter() - started) * 1000)

@@ -1,5 +1,7 @@
 """Roles, staff and API tokens."""
 
+from datetime import datetime
+from django.contrib.auth.models import User
 import hashlib
 import secrets
 from datetime import timedelta
@@ -10,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
+from dianpu.core.actors import Actor
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
@@ -42,12 +45,12 @@ def sync_roles() -> None:
         group.permissions.set([by_name[name] for name in role.permissions if name in by_name])
 
 
-def roles_of(user) -> list[str]:
+def roles_of(user: User) -> list[str]:
     return sorted(g.name for g in user.groups.all() if g.name in ROLES_BY_CODE)
 
 
 @transaction.atomic
-def set_user_roles(*, actor, user, roles: list[str], ip_address: str | None = None) -> None:
+def set_user_roles(*, actor: Actor, user: User, roles: list[str], ip_address: str | None = None) -> None:
     """Give a staff member exactly these roles; the change goes to the audit log."""
     unknown = [r for r in roles if r not in ROLES_BY_CODE]
     if unknown:
@@ -66,8 +69,8 @@ def set_user_roles(*, actor, user, roles: list[str], ip_address: str | None = No
 
 
 @transaction.atomic
-def create_staff_user(*, actor, username: str, password: str, roles: list[str], email: str = "",
-                      first_name: str = "", ip_address: str | None = None):
+def create_staff_user(*, actor: Actor, username: str, password: str, roles: list[str], email: str = "",
+                      first_name: str = "", ip_address: str | None = None) -> User:
     """A new staff account holding `roles`; the account and its roles are made together or not at all."""
     user = get_user_model().objects.create_user(username, email=email, password=password, first_name=first_name,
                                                 is_staff=True)
@@ -90,7 +93,7 @@ def normalise_scopes(text: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(*, user, name: str = "", actor=None, scopes: str = "", expires_in_days: int | None = None,
+def create_api_token(*, user: User, name: str = "", actor: Actor = None, scopes: str = "", expires_in_days: int | None = None,
                      ip_address: str | None = None) -> str:
     """Make a token for `user` and return it; it is shown this once and never stored.
     `scopes` narrows it ("" = all its user may); `expires_in_days` ends it."""
@@ -123,7 +126,7 @@ def check_token(key: str, *, ip_address: str | None = None) -> ApiToken:
     return token
 
 
-def _note_use(token: ApiToken, now, ip_address: str | None) -> None:
+def _note_use(token: ApiToken, now: datetime, ip_address: str | None) -> None:
     """last_used_at (to the minute) and an audit entry `security.token_used` at most once per
     token per hour — claimed by one conditional UPDATE, so concurrent requests write one entry."""
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -140,7 +143,7 @@ def _note_use(token: ApiToken, now, ip_address: str | None) -> None:
                          object_repr=f"{token.user} {token.prefix}…", ip_address=ip_address)
 
 
-def authenticate_token(key: str):
+def authenticate_token(key: str) -> User | None:
     """The active staff user a live bearer token belongs to, or None."""
     try:
         return check_token(key).user
@@ -149,7 +152,7 @@ def authenticate_token(key: str):
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, actor=None, ip_address: str | None = None) -> bool:
+def revoke_api_token(*, token: ApiToken, actor: Actor = None, ip_address: str | None = None) -> bool:
     """Revoke (once: a second revoke changes nothing and writes nothing). True if it was live."""
     done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
     if done:
@@ -157,7 +160,7 @@ def revoke_api_token(*, token: ApiToken, actor=None, ip_address: str | None = No
     return bool(done)
 
 
-def change_own_password(*, user, old_password: str, new_password: str, ip_address: str | None = None) -> None:
+def change_own_password(*, user: User, old_password: str, new_password: str, ip_address: str | None = None) -> None:
     """A staff member changes their own password (the new one already passed Django's validators)."""
     if not user.check_password(old_password):
         raise DomainError(code="password_wrong", status=422, detail=_("当前密码不正确。"))

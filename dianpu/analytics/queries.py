@@ -155,7 +155,7 @@ def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[in
     table = DailyProductStat._meta.db_table
     money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
     columns = ", ".join(f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
-                        for m, is_money in zip(metrics, money))
+                        for m, is_money in zip(metrics, money, strict=True))
     series: dict[int, dict[str, list]] = {}
     with connection.cursor() as cursor:
         for at, day in enumerate(window):
@@ -165,7 +165,7 @@ def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[in
                 by_metric = series.get(product_id)
                 if by_metric is None:
                     by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
-                for metric, is_money, value in zip(metrics, money, figures):
+                for metric, is_money, value in zip(metrics, money, figures, strict=True):
                     # sums of money come back from SQLite as floats: round to cents so equal amounts compare equal
                     by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
     return series
@@ -194,7 +194,7 @@ def list_bestsellers(day: date, *, flagged_only: bool = False, date_from: date |
     shown = [p for p in series.keys() | today.keys() if flags.get(p) is not None or not flagged_only]
     products = {pk: (pk, slug, name) for pk, slug, name in Product.objects.filter(id__in=shown).values_list(
         "id", "slug", "name")}
-    items = [_bestseller_item(products.get(p), {**dict(zip(PRODUCT_FIGURES, [v or 0 for v in today.get(p, empty)])),
+    items = [_bestseller_item(products.get(p), {**dict(zip(PRODUCT_FIGURES, [v or 0 for v in today.get(p, empty)], strict=True)),
                                                  "converted": converted[p]}, flags.get(p))
              for p in shown]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))

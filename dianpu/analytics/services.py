@@ -1,6 +1,7 @@
 """Analytics use cases: record tracking events, fold them into rollups, keep the order rollups
 in step with orders (called by handlers.py inside the order change's transaction)."""
 
+from typing import Any
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -268,12 +269,12 @@ def _insert_new(model, columns: tuple[str, ...], keys: set) -> list[tuple]:
         return []
     table = model._meta.db_table
     days = {_db_value(k[0]): k[0] for k in keys}  # the RETURNING day comes back as text on SQLite
-    keys = list(keys)
+    ordered = list(keys)
     inserted = []
     per_chunk = max(1, 900 // len(columns))
     with connection.cursor() as cursor:
-        for offset in range(0, len(keys), per_chunk):
-            chunk = keys[offset:offset + per_chunk]
+        for offset in range(0, len(ordered), per_chunk):
+            chunk = ordered[offset:offset + per_chunk]
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
             params = [_db_value(v) for key in chunk for v in key]
             cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
@@ -356,7 +357,7 @@ def count_order_placed(order_id: int) -> None:
 
 def _count_buyer(fact: OrderFact, sign: int) -> None:
     for product in _product_lines(fact.order_id):
-        keys = {"day": fact.day, "product_id": product, "email": fact.email}
+        keys: dict[str, Any] = {"day": fact.day, "product_id": product, "email": fact.email}
         ProductBuyerDay.objects.get_or_create(**keys)
         ProductBuyerDay.objects.filter(**keys).update(orders=F("orders") + sign)
         now_orders = ProductBuyerDay.objects.filter(**keys).values_list("orders", flat=True).get()
@@ -466,13 +467,14 @@ def _rebuild_orders(progress=None) -> None:
 
     first = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
     last = Order.objects.order_by("-placed_at").values_list("placed_at", flat=True).first()
-    if first is None:
+    if first is None or last is None:
         return
     customers: set[str] = set()
     for day in days_between(local_day(first), local_day(last)):
         start, end = period_bounds(day, day)
         with transaction.atomic():
-            facts, day_figures = {}, Counter()
+            facts: dict[int, OrderFact] = {}
+            day_figures: dict[str, Any] = Counter()
             for pk, email, total, status, paid_at in Order.objects.filter(
                     placed_at__gte=start, placed_at__lt=end).order_by("placed_at", "id").values_list(
                     "id", "email", "grand_total", "status", "paid_at").iterator(chunk_size=5000):
@@ -524,7 +526,7 @@ def _rebuild_refunds(progress=None) -> None:
             by_day: dict = defaultdict(Counter)
             by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
                                                                         "buyers": 0, "refunds": 0}))
-            for pk, order_id, amount, created_at, shipping in chunk:
+            for _pk, order_id, amount, created_at, shipping in chunk:
                 day = local_day(created_at)
                 by_day[day]["refunds"] += amount
                 by_day[day]["refund_count"] += 1

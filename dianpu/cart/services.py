@@ -1,3 +1,4 @@
+from typing import Any
 import secrets
 
 from django.db import transaction
@@ -32,9 +33,9 @@ def _buyable_variant(sku: str) -> Variant:
     return variant
 
 
-def _check_quantity(quantity) -> int:
+def _check_quantity(raw: Any) -> int:  # anything a client sends: refused below unless a whole number in range
     try:
-        quantity = int(quantity)
+        quantity = int(raw)
     except (TypeError, ValueError):
         quantity = 0
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
@@ -44,7 +45,7 @@ def _check_quantity(quantity) -> int:
 
 
 @transaction.atomic
-def add_to_cart(cart: Cart, *, sku: str, quantity=1) -> CartLine:
+def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1) -> CartLine:
     quantity = _check_quantity(quantity)
     variant = _buyable_variant(sku)
     now = clock.now()
@@ -61,7 +62,7 @@ def add_to_cart(cart: Cart, *, sku: str, quantity=1) -> CartLine:
 
 
 @transaction.atomic
-def set_line_quantity(cart: Cart, *, sku: str, quantity) -> None:
+def set_line_quantity(cart: Cart, *, sku: str, quantity: Any) -> None:
     """Change a line's quantity; 0 removes it."""
     try:
         wanted = int(quantity)

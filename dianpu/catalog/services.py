@@ -1,5 +1,6 @@
 """Catalog use cases: create, edit, list/delist, images, delete. Each owns its transaction."""
 
+from collections.abc import Sequence
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -101,7 +102,7 @@ def _clean_variant(v: VariantInput) -> VariantInput:
 @transaction.atomic
 def create_product(*, actor, name: str, variants: list[VariantInput], name_en: str = "", description: str = "",
                    description_en: str = "", brand: str = "", category: Category | None = None,
-                   tags: list[str] = (), status: str = Product.Status.DRAFT, slug: str = "",
+                   tags: Sequence[str] = (), status: str = Product.Status.DRAFT, slug: str = "",
                    seo_title: str = "", seo_description: str = "") -> Product:
     name = clean_text(name)
     if not name:
@@ -326,8 +327,9 @@ def _history_rows(product, sku, changed: dict, below: dict, actor, reason: str, 
 
 
 def get_margin_percent(category_id: int | None) -> Decimal | None:
-    rules = dict(MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id))
-                 .values_list("category_id", "min_margin_percent"))
+    rules: dict[int | None, Decimal] = dict(
+        MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id))
+        .values_list("category_id", "min_margin_percent"))
     return resolve_margin_percent(rules.get(None), {k: v for k, v in rules.items() if k is not None}, category_id)
 
 
@@ -378,10 +380,10 @@ def set_product_status(*, actor, product: Product, status: str, ip_address: str 
 
 def make_thumbnail(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        img.thumbnail(THUMBNAIL_SIZE)
+        rgb = img.convert("RGB")
+        rgb.thumbnail(THUMBNAIL_SIZE)
         out = io.BytesIO()
-        img.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+        rgb.save(out, "JPEG", quality=82, optimize=True, progressive=True)
         return out.getvalue()
 
 

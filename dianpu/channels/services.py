@@ -74,7 +74,7 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
         if first is None:
             return []
         header = [str(h or "").strip() for h in first[1]]
-        return [{h: ("" if v is None else v) for h, v in zip(header, row)} for _line, row in values]
+        return [{h: ("" if v is None else v) for h, v in zip(header, row, strict=False)} for _line, row in values]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)

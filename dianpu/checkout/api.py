@@ -13,7 +13,6 @@ from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order_for_customer
 from dianpu.customers.auth import customer_from_bearer
-from .domain.validation import CheckoutLine, CheckoutRequest
 from dianpu.promotions.queries import applied_rows, hint_texts
 
 from .domain.validation import CheckoutLine, CheckoutRequest

@@ -1,5 +1,7 @@
 """place_order: validate, price, reserve, write — all in one transaction, or nothing."""
 
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -7,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from dianpu.catalog.models import Product
+from dianpu.catalog.models import Product, Variant
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
@@ -26,6 +28,7 @@ from dianpu.payments.services import start_payment
 from dianpu.payments.queries import is_payment_method_offered
 from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
+from dianpu.promotions.queries import PricedCart as PromotionPricing
 from dianpu.promotions.services import redeem_pricing
 from dianpu.shop.queries import get_shop_profile
 
@@ -52,19 +55,20 @@ class PricedCart:
     shipping_method: ShippingMethod | None
     subtotal: Decimal
     shipping_total: Decimal  # after shipping discounts
-    discount_total: Decimal = Decimal("0.00")  # merchandise discounts (promotions and coupons)
-    pricing: object = None  # promotions.queries.PricedCart: the engine's result and the rules used
+    discount_total: Decimal  # merchandise discounts (promotions and coupons)
+    pricing: PromotionPricing  # the engine's result and the rules used
 
     @property
     def grand_total(self) -> Decimal:
         return self.subtotal - self.discount_total + self.shipping_total
 
 
-def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province: str = "",
+def _priced_lines(variants: dict[str, Variant], req_lines: Sequence[CheckoutLine], *, email: str,
+                  coupon_codes: Sequence[str], method: ShippingMethod | None, province: str = "",
                   member_id: int | None = None) -> PricedCart:
     """Selling prices (a sale price when lower), then the promotion engine: line discounts, shipping
     discounts, the rules used. A coupon that cannot apply raises 422 with a code saying why."""
-    items = [CartItem(variants[ln.sku], ln.quantity) for ln in req_lines]
+    items = [CartItem(variants[ln.sku], cast(int, ln.quantity)) for ln in req_lines]  # validated: whole numbers
     subtotal = sum((it.variant.selling_price * it.quantity for it in items), Decimal("0.00"))
     weight = sum(it.variant.weight_grams * it.quantity for it in items)
 
@@ -72,7 +76,8 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
         if method is None:
             return Decimal("0.00")
         try:
-            return quote_shipping(method, merchandise_total, weight_grams=weight, province=province)
+            fee: Decimal = quote_shipping(method, merchandise_total, weight_grams=weight, province=province)
+            return fee
         except DomainError as exc:
             if province.strip() or exc.extra["reason"] != "region_not_served":
                 raise _fail({"shipping_method": exc.extra["reason"]}) from None
@@ -92,7 +97,7 @@ def _priced_lines(variants, req_lines, *, email, coupon_codes, method, province:
                                  member_id=member_id)
     result = pricing.result
     lines = []
-    for it, priced_line in zip(items, result.lines):
+    for it, priced_line in zip(items, result.lines, strict=True):
         v = it.variant
         lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
                                variant_label=v.option_label, unit_price=v.selling_price, quantity=it.quantity,
@@ -122,7 +127,7 @@ def price_request(req: CheckoutRequest) -> PricedCart:
                          province=str((req.shipping_address or {}).get("province") or ""))
 
 
-def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: str = "",
+def quote_cart(*, email: str, lines: tuple[CheckoutLine, ...], coupon_codes: Sequence[str] = (), shipping_method: str = "",
                province: str = "", member_id: int | None = None) -> PricedCart:
     """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
     `member_id`: the signed-in customer, whose membership tier's perks apply.
@@ -146,7 +151,7 @@ def quote_cart(*, email: str, lines: tuple, coupon_codes=(), shipping_method: st
                          province=province)
 
 
-def _points_error(code: str, **params) -> DomainError:
+def _points_error(code: str, **params: Any) -> DomainError:
     text = CUSTOMER_MESSAGES[code]
     return DomainError(str(text) % params if params else str(text), code=code, status=422)
 
@@ -182,12 +187,12 @@ def apply_points(priced: PricedCart, points: int) -> Decimal:
     payable = [int((ln.unit_price * ln.quantity - ln.discount_total) * 100) for ln in priced.lines]
     shares = allocate(int(value * 100), payable, payable)
     priced.lines = [replace(ln, discount_total=ln.discount_total + Decimal(share) / 100)
-                    for ln, share in zip(priced.lines, shares)]
+                    for ln, share in zip(priced.lines, shares, strict=True)]
     priced.discount_total += value
     return value
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict | None = None,
+def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict[str, Any] | None = None,
                 mobile: bool = False) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
@@ -200,7 +205,11 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
     priced = price_request(req)
     points_value = apply_points(priced, points) if points else Decimal("0.00")
     address = {k: clean_text(str(v or "")) for k, v in (req.shipping_address or {}).items()}
-    gateway = get_gateway(req.payment_method)
+    gateway, method = get_gateway(req.payment_method), priced.shipping_method
+    if gateway is None:  # switched off since price_request looked
+        raise _fail({"payment_method": "payment_method_unknown"})
+    if method is None:
+        raise _fail({"shipping_method": "shipping_method_unknown"})
     snapshot = snapshot_of(priced.pricing.result)
     if points:
         snapshot = {**snapshot, "points": {"points": points, "amount": f"{points_value:.2f}"}}
@@ -216,7 +225,7 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
                                  province=address["province"], city=address["city"], line1=address["line1"],
                                  postcode=address.get("postcode", ""), district=address.get("district", ""),
                                  line2=address.get("line2", "")),
-            shipping_method=priced.shipping_method.code, payment_method=gateway.code,
+            shipping_method=method.code, payment_method=gateway.code,
             pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
             language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
             discount_total=priced.discount_total, pricing_snapshot=snapshot, attribution=attribution,
@@ -250,8 +259,9 @@ def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool 
                          mobile=mobile)
 
 
-def request_from_cart(cart_lines, *, email, shipping_address, shipping_method, payment_method, note="",
-                      language="zh-hans", coupon_codes=(), customer_id=None, points=0) -> CheckoutRequest:
+def request_from_cart(cart_lines: Iterable[Any], *, email: str, shipping_address: dict[str, Any], shipping_method: str,
+                      payment_method: str, note: str = "", language: str = "zh-hans", coupon_codes: Sequence[str] = (),
+                      customer_id: int | None = None, points: object = 0) -> CheckoutRequest:
     return CheckoutRequest(
         email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
         shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,

@@ -47,6 +47,8 @@ class CompetitorProduct(models.Model):
 
 
 class Snapshot(models.Model):
+    new_alerts: list["Alert"]  # set by services.record_snapshot on the one it returns, not stored
+
     class Source(models.TextChoices):
         MANUAL = "manual", _("手工录入")
         IMPORT = "import", _("导入")

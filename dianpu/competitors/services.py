@@ -1,6 +1,9 @@
 """Use cases: competitors and their products, snapshots (with their alerts), suggested prices applied
 through the catalog's pricing service, the fetcher run, and the daily competitor check."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 import logging
 from decimal import Decimal, InvalidOperation
 
@@ -9,6 +12,7 @@ from django.db import transaction
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
 from dianpu.catalog.services import update_product
+from dianpu.core.actors import Actor
 from dianpu.core import clock
 from dianpu.core.errors import ConflictError, DomainError
 from dianpu.core.sanitize import clean_text
@@ -21,8 +25,11 @@ from .models import Alert, CheckItem, Competitor, CompetitorProduct, DailyCheck,
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from .fetcher import FetchError
 
-def _error(code: str, status: int = 422, **extra) -> DomainError:
+
+def _error(code: str, status: int = 422, **extra: Any) -> DomainError:
     text = MESSAGES[code]
     return DomainError(str(text) % extra if extra and "%(" in str(text) else text, code=code, status=status, **extra)
 
@@ -36,7 +43,7 @@ def _check_url(url: str, *, required: bool = False) -> str:
     return url
 
 
-def create_competitor(*, name: str, platform: str = "", url: str = "", notes: str = "", actor=None) -> Competitor:
+def create_competitor(*, name: str, platform: str = "", url: str = "", notes: str = "", actor: Actor = None) -> Competitor:
     name = clean_text(name or "")[:120]
     if not name:
         raise _error("name_required")
@@ -47,10 +54,10 @@ def create_competitor(*, name: str, platform: str = "", url: str = "", notes: st
 
 
 @transaction.atomic
-def create_competitor_product(*, competitor_id: int, name: str, url: str = "", our_products: list[str] = (),
+def create_competitor_product(*, competitor_id: int, name: str, url: str = "", our_products: Sequence[str] = (),
                               price_selector: str = "", promotion_selector: str = "", sales_selector: str = "",
-                              image_selector: str = "", undercut_margin_percent=None,
-                              actor=None) -> CompetitorProduct:
+                              image_selector: str = "", undercut_margin_percent: object = None,
+                              actor: Actor = None) -> CompetitorProduct:
     competitor = queries.get_competitor(competitor_id)
     name = clean_text(name or "")[:200]
     if not name:
@@ -73,7 +80,7 @@ def create_competitor_product(*, competitor_id: int, name: str, url: str = "", o
     return product
 
 
-def _decimal(value, code: str) -> Decimal:
+def _decimal(value: object, code: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -83,7 +90,7 @@ def _decimal(value, code: str) -> Decimal:
     return number
 
 
-def _price(value) -> Decimal:
+def _price(value: object) -> Decimal:
     if value is None or str(value).strip().startswith("-"):
         raise _error("price_invalid")
     parsed = parse_price(str(value))
@@ -92,7 +99,7 @@ def _price(value) -> Decimal:
     return parsed
 
 
-def _count(value) -> int | None:
+def _count(value: object) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -104,7 +111,7 @@ def _count(value) -> int | None:
     return number
 
 
-def _rating(value) -> Decimal | None:
+def _rating(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
     rating = _decimal(value, "rating_invalid")
@@ -114,13 +121,15 @@ def _rating(value) -> Decimal | None:
 
 
 @transaction.atomic
-def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = "", sales_count=None, rating=None,
-                    review_count=None, main_image_url: str = "", detail_hash: str = "",
-                    source: str = Snapshot.Source.MANUAL, taken_at=None) -> Snapshot:
+def record_snapshot(*, product: CompetitorProduct, price: object, promotion_text: str = "", sales_count: object = None,
+                    rating: object = None, review_count: object = None, main_image_url: str = "",
+                    detail_hash: str = "", source: str = Snapshot.Source.MANUAL,
+                    taken_at: datetime | None = None) -> Snapshot:
     """Store one reading of a competitor product and raise its alerts: for each of our mapped
     products, `undercut` when their price is below ours by more than the product's margin, and
     `promotion` when a promotion text appears or changes."""
-    reading = Reading(price=_price(price), promotion_text=clean_text(promotion_text or "")[:300],
+    their_price = _price(price)
+    reading = Reading(price=their_price, promotion_text=clean_text(promotion_text or "")[:300],
                       sales_count=_count(sales_count), rating=_rating(rating), review_count=_count(review_count),
                       main_image_url=(main_image_url or "")[:500], detail_hash=(detail_hash or "")[:64])
     taken_at = taken_at or clock.now()
@@ -130,7 +139,7 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
         rating=previous.rating, review_count=previous.review_count, main_image_url=previous.main_image_url,
         detail_hash=previous.detail_hash)
     snapshot = Snapshot.objects.create(
-        product=product, taken_at=taken_at, price=reading.price, promotion_text=reading.promotion_text,
+        product=product, taken_at=taken_at, price=their_price, promotion_text=reading.promotion_text,
         sales_count=reading.sales_count, rating=reading.rating, review_count=reading.review_count,
         main_image_url=reading.main_image_url, detail_hash=reading.detail_hash,
         changes=changes_between(before, reading), source=source)
@@ -140,12 +149,12 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
         our_price = queries.our_price(ours)
         if our_price is None:
             continue
-        common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=reading.price,
+        common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=their_price,
                       our_price=our_price, created_at=taken_at)
         # one open undercut alert per pair, unless they go lower still
-        if is_undercut(reading.price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
+        if is_undercut(their_price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
                 product=product, our_product=ours, kind=Alert.Kind.UNDERCUT, resolved_at__isnull=True,
-                their_price__lte=reading.price, our_price=our_price).exists():
+                their_price__lte=their_price, our_price=our_price).exists():
             alerts.append(Alert(kind=Alert.Kind.UNDERCUT, **common))
         if promotion:
             alerts.append(Alert(kind=Alert.Kind.PROMOTION, promotion_text=reading.promotion_text, **common))
@@ -154,7 +163,7 @@ def record_snapshot(*, product: CompetitorProduct, price, promotion_text: str = 
     return snapshot
 
 
-def suggested_price(product: CompetitorProduct, our_slug: str | None = None) -> dict:
+def suggested_price(product: CompetitorProduct, our_slug: str | None = None) -> dict[str, Any]:
     """{"our_product", "price", "floor", "their_price", "our_price"}: match their latest price, never
     below our floor (catalog: cost x (1 + minimum margin))."""
     ours_qs = product.our_products.prefetch_related("variants").order_by("id")
@@ -162,25 +171,25 @@ def suggested_price(product: CompetitorProduct, our_slug: str | None = None) -> 
         ours_qs = ours_qs.filter(slug=our_slug)
     ours = ours_qs.first()
     latest = queries.previous_snapshot(product)
-    if ours is None or queries.our_price(ours) is None:
+    our_price = queries.our_price(ours) if ours is not None else None
+    if ours is None or our_price is None:
         raise _error("no_our_product")
-    our_price = queries.our_price(ours)
     floor = queries.our_floor(ours)
     their = latest.price if latest is not None else our_price
     return {"our_product": ours.slug, "price": suggest_price(their_price=their, our_price=our_price, floor=floor),
             "floor": floor, "their_price": their, "our_price": our_price}
 
 
-def apply_suggested_price(*, alert: Alert, actor, ip_address: str | None = None) -> Decimal:
+def apply_suggested_price(*, alert: Alert, actor: Actor, ip_address: str | None = None) -> Decimal:
     """Set our product's price to the suggestion through the catalog pricing service (floor-checked,
     audited, in the price history); resolves the open alerts of that pair."""
     suggestion = suggested_price(alert.product, alert.our_product.slug)
-    price = suggestion["price"]
+    price: Decimal = suggestion["price"]
     ours = alert.our_product
     changes = {}
     for variant in ours.variants.filter(is_active=True):
         if variant.selling_price > price:
-            fields = {"price": price}
+            fields: dict[str, Decimal | None] = {"price": price}
             if variant.sale_price is not None and variant.sale_price > price:
                 fields["sale_price"] = None
             changes[variant.sku] = fields
@@ -196,7 +205,7 @@ def apply_suggested_price(*, alert: Alert, actor, ip_address: str | None = None)
     return price
 
 
-def resolve_alert(*, alert: Alert, actor) -> None:
+def resolve_alert(*, alert: Alert, actor: Actor) -> None:
     Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(resolved_at=clock.now())
 
 
@@ -229,7 +238,7 @@ def fetch_product(product: CompetitorProduct, *, wait: bool = True) -> Snapshot:
     return snapshot
 
 
-def _fetch_error(error) -> DomainError:
+def _fetch_error(error: "FetchError") -> DomainError:
     from .messages import FETCH_REASONS
 
     if error.code == "fetch_failed":
@@ -239,7 +248,7 @@ def _fetch_error(error) -> DomainError:
     return _error(error.code)
 
 
-def fetch_all_products() -> dict:
+def fetch_all_products() -> dict[str, Any]:
     """The scheduled run: every product with a URL and a price selector, each on its own — one
     failing never stops the next. Returns {"fetched": n, "failed": {id: code}}."""
     fetched, failed = 0, {}
@@ -259,7 +268,7 @@ def fetch_all_products() -> dict:
 # --- the daily competitor check ---------------------------------------------------------------
 
 @transaction.atomic
-def start_check(*, actor) -> DailyCheck:
+def start_check(*, actor: Actor) -> DailyCheck:
     """Open today's check (or return the one still open) with every snapshot that changed something
     since the last finished check."""
     current = queries.open_check()
@@ -285,7 +294,7 @@ def start_check(*, actor) -> DailyCheck:
     return check
 
 
-def tick_check_item(*, check: DailyCheck, item_id: int, note: str = "", actor=None) -> None:
+def tick_check_item(*, check: DailyCheck, item_id: int, note: str = "", actor: Actor = None) -> None:
     if check.finished_at is not None:
         raise ConflictError(MESSAGES["check_finished"], code="check_finished")
     updated = CheckItem.objects.filter(pk=item_id, check_run=check, check_run__finished_at__isnull=True).update(
@@ -294,7 +303,7 @@ def tick_check_item(*, check: DailyCheck, item_id: int, note: str = "", actor=No
         raise _error("check_not_found", status=404)
 
 
-def finish_check(*, check: DailyCheck, actor=None) -> DailyCheck:
+def finish_check(*, check: DailyCheck, actor: Actor = None) -> DailyCheck:
     if DailyCheck.objects.filter(pk=check.pk, finished_at__isnull=True).update(finished_at=clock.now()) != 1:
         raise ConflictError(MESSAGES["check_finished"], code="check_finished")
     check.refresh_from_db()
@@ -305,7 +314,7 @@ def finish_check(*, check: DailyCheck, actor=None) -> DailyCheck:
 
 # --- import ---------------------------------------------------------------------------------------
 
-def import_snapshots(*, data: bytes, filename: str, actor=None) -> int:
+def import_snapshots(*, data: bytes, filename: str, actor: Actor = None) -> int:
     """Snapshots from a CSV/XLSX file (columns competitor_product_id / 竞品商品ID, taken_at / 时间,
     price / 价格, and optional promotion, sales, rating, reviews). All or nothing: any bad row or
     unknown product refuses the file with its lines; alerts are raised as for any snapshot."""

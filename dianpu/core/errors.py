@@ -5,12 +5,18 @@ a DomainError into JSON `{"code", "detail", ...extra}` with the status the error
 console shows `detail` to the user.
 """
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # a lazily translated text (gettext_lazy) is as good as a str here
+    from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     code = "domain_error"
     status = 400
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None, status: int | None = None, **extra):
+    def __init__(self, detail: "str | Promise | None" = None, *, code: str | None = None, status: int | None = None,
+                 **extra: Any) -> None:
         if code:
             self.code = code
         if status:
@@ -19,7 +25,7 @@ class DomainError(Exception):
         self.extra = extra
         super().__init__(str(self.detail))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "detail": str(self.detail), **self.extra}
 
 
@@ -41,7 +47,8 @@ class ValidationFailed(DomainError):
     code = "invalid"
     status = 422
 
-    def __init__(self, errors: dict[str, str], detail: str | None = None, codes: dict[str, str] | None = None):
+    def __init__(self, errors: dict[str, str], detail: "str | Promise | None" = None,
+                 codes: dict[str, str] | None = None) -> None:
         extra = {"errors": errors, **({"error_codes": codes} if codes else {})}  # codes: field -> stable code
         super().__init__(detail or "; ".join(f"{k}: {v}" for k, v in errors.items()), **extra)
         self.errors = errors

@@ -4,6 +4,7 @@ password reset), the points ledger, tiers, addresses, consent, privacy (erase).
 Points move only here, by conditional single-statement UPDATEs (`points_balance >= n`), each with
 its ledger row, so two redemptions racing cannot both spend the same points."""
 
+from typing import Any
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ def reset_password(token: str, password: str) -> Customer:
 @transaction.atomic
 def update_profile(customer: Customer, *, name: str | None = None, phone: str | None = None,
                    consent_email: bool | None = None, consent_sms: bool | None = None, birthday=None) -> Customer:
-    fields = {}
+    fields: dict[str, Any] = {}
     if name is not None:
         if len(name.strip()) > 100:
             raise _error("name_too_long")
@@ -271,13 +272,15 @@ def save_address(customer: Customer, data: dict, *, make_default: bool = False) 
         else:
             values["phone"] = phone
     for field in ADDRESS_FIELDS:
-        limit = SavedAddress._meta.get_field(field).max_length
-        if len(values[field]) > limit:
+        limit = getattr(SavedAddress._meta.get_field(field), "max_length", None)
+        if limit is not None and len(values[field]) > limit:
             errors[field] = str(MESSAGES["name_too_long"]) if field == "name" else "≤ %d" % limit
     if errors:
         raise ValidationFailed(errors)
     if customer.addresses.count() >= MAX_ADDRESSES:
-        customer.addresses.order_by("id").first().delete()
+        oldest = customer.addresses.order_by("id").first()
+        if oldest is not None:
+            oldest.delete()
     first = not customer.addresses.exists()
     if make_default or first:
         customer.addresses.update(is_default=False)
@@ -345,6 +348,7 @@ def adjust_points(*, customer: Customer, delta: int, reason: str, actor=None, ip
     expires = clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS) if delta > 0 else None
     change = _move_points(customer.pk, delta, kind=PointsEntry.Kind.ADJUST, reason=reason, expires_at=expires,
                           actor_label=label, refuse="points_negative")
+    assert change is not None  # None only for a repeated reference, and this change has none
     record_audit(actor=actor, action="customers.points_adjusted", obj=customer,
                  changes={"points_balance": (change.balance - delta, change.balance)}, reason=reason,
                  ip_address=ip_address)
@@ -473,7 +477,7 @@ def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor=No
 def rfm_thresholds():
     from .domain.segments import RfmThresholds
 
-    rule = settings.CUSTOMER_RFM_RULE
+    rule: dict[str, Any] = settings.CUSTOMER_RFM_RULE
     return RfmThresholds(int(rule["active_days"]), int(rule["lost_days"]), int(rule["loyal_orders"]),
                          Decimal(str(rule["high_value_amount"])))
 
@@ -542,7 +546,7 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
         if not MemberCoupon.objects.filter(customer=keep, source=coupon.source, reference=coupon.reference).exists():
             MemberCoupon.objects.filter(pk=coupon.pk).update(customer=keep)
     CustomerToken.objects.filter(customer=other).delete()
-    fields = {"tags": sorted(set(keep.tags or []) | set(other.tags or [])),
+    fields: dict[str, Any] = {"tags": sorted(set(keep.tags or []) | set(other.tags or [])),
               "note": "\n".join(n for n in (keep.note, other.note) if n)}
     for name in ("name", "phone", "birthday"):
         if not getattr(keep, name) and getattr(other, name):

@@ -100,5 +100,5 @@ def experiment_figures(experiment: Experiment) -> dict:
         clicked[index] += row["clicked"]
     figures = [ArmFigures(arm=i, impressions=shown[i], clicks=clicked[i]) for i in range(len(arms))]
     verdict = suggest_winner(figures)
-    return {"arms": [{"arm": arm, "figures": f} for arm, f in zip(arms, figures)], "verdict": verdict,
+    return {"arms": [{"arm": arm, "figures": f} for arm, f in zip(arms, figures, strict=True)], "verdict": verdict,
             "winner": arms[verdict.winner] if verdict.winner is not None else None}

@@ -4,6 +4,11 @@ Brief status changes only through `act_on_brief` (a conditional UPDATE on the ol
 people acting at once cannot both win); approved images reach the product only through
 catalog.services.add_product_image / update_product_images."""
 
+from datetime import date
+from django.core.files.uploadedfile import UploadedFile
+from django.contrib.auth.models import AnonymousUser, User
+from collections.abc import Sequence
+from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -18,7 +23,7 @@ from dianpu.core.sanitize import clean_text
 from dianpu.core.uploads import UploadLimits, read_upload
 
 from . import queries
-from .domain.images import KINDS, check_image, requirement_for, requirement_from
+from .domain.images import KINDS, ImageFacts, check_image, requirement_for, requirement_from
 from .domain.states import DRAFTS_ALLOWED, SIDE_OF_ACTION, Action, Side, next_status
 from .imaging import NotAnImage, TooManyPixels, measure
 from .messages import MESSAGES
@@ -29,7 +34,7 @@ DRAFT_LIMITS = UploadLimits(max_bytes=10 * MB)  # refused before reading; each k
 REFERENCE_LIMITS = UploadLimits(max_bytes=5 * MB)
 
 
-def _error(code: str, status: int = 422, **extra) -> DomainError:
+def _error(code: str, status: int = 422, **extra: Any) -> DomainError:
     text = str(MESSAGES[code])
     return DomainError(text % extra if extra and "%(" in text else text, code=code, status=status, **extra)
 
@@ -41,8 +46,8 @@ def _check_url(url: str) -> str:
     return url
 
 
-def sides_of(user, brief: Brief | None = None) -> set[str]:
-    sides = set()
+def sides_of(user: User | AnonymousUser, brief: Brief | None = None) -> set[str]:
+    sides: set[str] = set()
     if user.has_perm(roles.MANAGE_BRIEFS):
         sides.add(Side.OPERATOR.value)
     if user.has_perm(roles.WORK_ON_BRIEFS) and (brief is None or brief.assignee_id == user.pk
@@ -51,18 +56,18 @@ def sides_of(user, brief: Brief | None = None) -> set[str]:
     return sides
 
 
-def _designer(assignee_id):
+def _designer(assignee_id: int | str | None) -> User | None:
     if not assignee_id:
         return None
-    user = next((u for u in queries.list_designers(limit=500) if u.pk == int(assignee_id)), None)
+    user: User | None = next((u for u in queries.list_designers(limit=500) if u.pk == int(assignee_id)), None)
     if user is None:
         raise _error("assignee_not_designer")
     return user
 
 
-def create_brief(*, actor, product_id: int, title: str, requirements: list[dict], reference_urls: list[str] = (),
-                 copy_points: str = "", due_on=None, assignee_id: int | None = None,
-                 reference_files: list = ()) -> Brief:
+def create_brief(*, actor: User, product_id: int, title: str, requirements: list[dict[str, Any]],
+                 reference_urls: Sequence[str] = (), copy_points: str = "", due_on: date | None = None, assignee_id: int | None = None,
+                 reference_files: Sequence[Any] = ()) -> Brief:
     """A brief for the designer. `requirements`: [{"kind", "width"?, "height"?, "count"?, "white_background"?}]."""
     title = clean_text(title or "")[:200]
     if not title:
@@ -89,7 +94,7 @@ def create_brief(*, actor, product_id: int, title: str, requirements: list[dict]
                                      reference_urls=urls, copy_points=clean_text_block(copy_points),
                                      due_on=due_on or None, assignee=assignee, created_by=actor,
                                      created_at=now, updated_at=now)
-        for number, (upload, data) in enumerate(zip(reference_files, files), start=1):
+        for number, (upload, data) in enumerate(zip(reference_files, files, strict=True), start=1):
             ref = ReferenceImage(brief=brief)
             ref.image.save(f"brief{brief.pk}-ref{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data),
                            save=True)
@@ -108,7 +113,7 @@ def _ext(name: str) -> str:
     return ext if ext in {"jpg", "jpeg", "png", "webp"} else "jpg"
 
 
-def _measure(data: bytes):
+def _measure(data: bytes) -> ImageFacts:
     try:
         return measure(data)
     except TooManyPixels as exc:
@@ -117,7 +122,7 @@ def _measure(data: bytes):
         raise _error("image_unreadable") from None
 
 
-def check_draft(brief: Brief, kind: str, data: bytes):
+def check_draft(brief: Brief, kind: str, data: bytes) -> ImageFacts:
     """The draft's facts, or a DomainError naming every problem (in the user's language)."""
     need = next((requirement_from(r) for r in brief.requirements if r.get("kind") == kind), None)
     if need is None:
@@ -127,11 +132,11 @@ def check_draft(brief: Brief, kind: str, data: bytes):
     if problems:
         texts = [str(MESSAGES[p.code]) % p.params for p in problems]
         raise DomainError(" ".join(texts), code=problems[0].code, status=422,
-                          problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts)])
+                          problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts, strict=True)])
     return facts
 
 
-def upload_draft(*, actor, brief: Brief, kind: str, upload) -> Draft:
+def upload_draft(*, actor: User, brief: Brief, kind: str, upload: "UploadedFile[bytes]") -> Draft:
     """The designer's draft: size-checked before it is read, then measured and checked against the brief."""
     if Side.DESIGNER.value not in sides_of(actor, brief):
         raise _error("not_your_brief", status=403)
@@ -151,7 +156,7 @@ def upload_draft(*, actor, brief: Brief, kind: str, upload) -> Draft:
     return draft
 
 
-def comment_on_brief(*, actor, brief: Brief, body: str) -> Comment:
+def comment_on_brief(*, actor: User, brief: Brief, body: str) -> Comment:
     body = clean_text_block(body)
     if not body:
         raise _error("comment_required")
@@ -161,7 +166,7 @@ def comment_on_brief(*, actor, brief: Brief, body: str) -> Comment:
 
 
 @transaction.atomic
-def act_on_brief(*, actor, brief: Brief, action: str, comment: str = "", draft_ids: list[int] | None = None) -> Brief:
+def act_on_brief(*, actor: User, brief: Brief, action: str, comment: str = "", draft_ids: list[int] | None = None) -> Brief:
     """Move a brief along its status machine. Approve: the drafts named (all, when none are named)
     are approved and the rest not used. Apply: the approved drafts become the product's images."""
     target = next_status(brief.status, action)
@@ -199,7 +204,7 @@ def act_on_brief(*, actor, brief: Brief, action: str, comment: str = "", draft_i
     return brief
 
 
-def _apply_drafts(actor, brief: Brief) -> None:
+def _apply_drafts(actor: User, brief: Brief) -> None:
     """Approved drafts onto the product: a main image first (the product's new main image), the
     others after the images it has."""
     product = brief.product
@@ -208,7 +213,7 @@ def _apply_drafts(actor, brief: Brief) -> None:
     for draft in approved:
         with draft.image.open("rb") as handle:
             data = handle.read()
-        image = add_product_image(actor=actor, product=product, filename=draft.image.name.rsplit("/", 1)[-1],
+        image = add_product_image(actor=actor, product=product, filename=(draft.image.name or "").rsplit("/", 1)[-1],
                                   data=data, alt_text=f"{product.name} {product.name_en}".strip())
         Draft.objects.filter(pk=draft.pk).update(product_image=image)
         if draft.kind == "main":
@@ -217,14 +222,14 @@ def _apply_drafts(actor, brief: Brief) -> None:
         update_product_images(actor=actor, product=product, order=main_ids)
 
 
-def apply_brief_images(*, actor, brief: Brief) -> Brief:
+def apply_brief_images(*, actor: User, brief: Brief) -> Brief:
     return act_on_brief(actor=actor, brief=brief, action=Action.APPLY)
 
 
 # --- Main-image A/B test -------------------------------------------------------------------------
 
 @transaction.atomic
-def start_experiment(*, actor, product_id: int, image_ids: list[int]) -> Experiment:
+def start_experiment(*, actor: User, product_id: int, image_ids: list[int]) -> Experiment:
     product = Product.objects.filter(pk=product_id or 0).first()
     if product is None:
         raise _error("product_required")
@@ -245,7 +250,7 @@ def start_experiment(*, actor, product_id: int, image_ids: list[int]) -> Experim
 
 
 @transaction.atomic
-def stop_experiment(*, actor, experiment: Experiment) -> Experiment:
+def stop_experiment(*, actor: User, experiment: Experiment) -> Experiment:
     moved = Experiment.objects.filter(pk=experiment.pk, status=Experiment.State.RUNNING).update(
         status=Experiment.State.STOPPED, ended_at=clock.now())
     if not moved:
@@ -256,7 +261,7 @@ def stop_experiment(*, actor, experiment: Experiment) -> Experiment:
 
 
 @transaction.atomic
-def apply_experiment_winner(*, actor, experiment: Experiment, arm_index: int | None = None) -> Experiment:
+def apply_experiment_winner(*, actor: User, experiment: Experiment, arm_index: int | None = None) -> Experiment:
     """Make the winning image the product's main image (the suggested winner, or the arm chosen),
     and end the experiment. One click on the experiment's page."""
     if experiment.status == Experiment.State.APPLIED:

@@ -1,6 +1,7 @@
 """Finance use cases: the one writer of journal entries (`post_entry`), reversals, expenses,
 the monthly close, and the automatic postings that follow orders, refunds and shipments."""
 
+from typing import Any
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -162,7 +163,7 @@ def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Pe
 
 
 def clean_amount(value) -> Decimal:
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, float | bool):
         value = str(value)
     try:
         amount = Decimal(str(value).strip())
@@ -260,7 +261,8 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
             ids = {p.source_id for p in checked}
             seen = set(JournalEntry.objects.filter(source_kind__in=kinds, source_id__in=ids)
                        .values_list("source_kind", "source_id"))
-            fresh, months = [], {}
+            fresh: list[tuple[Any, date]] = []
+            months: dict[Any, Any] = {}
             for plan in checked:
                 if (plan.source_kind, plan.source_id) in seen:
                     continue
@@ -271,7 +273,8 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
                 JournalEntry(date=day, source_kind=p.source_kind, source_id=p.source_id[:100],
                              memo=_moved_memo(p.memo, p.date, day)[:300], amount_fen=p.debit_fen, created_at=now)
                 for p, day in fresh])
-            lines, totals = [], defaultdict(lambda: [0, 0])
+            lines = []
+            totals: defaultdict[Any, list[int]] = defaultdict(lambda: [0, 0])
             for entry, (plan, day) in zip(entries, fresh, strict=True):
                 for ln in plan.lines:
                     lines.append((entry.pk, day, ln.account, ln.debit_fen, ln.credit_fen, ln.channel[:100],

@@ -1,3 +1,4 @@
+from typing import Any
 import json
 import re
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.db.models import Q
 from dianpu import events as events_bus
 
 from dianpu.audit.services import record_audit
+from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.uploads import MB, UploadLimits, check_text_rows
@@ -39,11 +41,11 @@ def validate_tracking(carrier_code: str, tracking_number: str) -> tuple[str, str
 
 
 @transaction.atomic
-def create_shipment(*, order_id: int, carrier: str, tracking_number: str, actor=None, shipping_method: str = "",
+def create_shipment(*, order_id: int, carrier: str, tracking_number: str, actor: Actor = None, shipping_method: str = "",
                     cost: Decimal | None = None) -> Shipment:
     """Record a parcel handed to a carrier; it is due by shipped_at + the method's slowest days."""
     carrier_code, number = validate_tracking(carrier, tracking_number)
-    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    person = person_of(actor)
     now = clock.now()
     method = ShippingMethod.objects.filter(code=shipping_method).first() if shipping_method else None
     promised_by = now + timedelta(days=method.delivery_days_max) if method is not None else None
@@ -66,7 +68,7 @@ def _get_method(code: str) -> ShippingMethod:
 
 
 @transaction.atomic
-def update_shipping_method(*, actor, code: str, changes: dict, ip_address: str | None = None) -> ShippingMethod:
+def update_shipping_method(*, actor: Actor, code: str, changes: dict[str, Any], ip_address: str | None = None) -> ShippingMethod:
     """Change a method's fee, free-shipping threshold, promised days, weight limit, availability."""
     method = _get_method(code)
     values = {f: changes[f] for f in METHOD_FIELDS if f in changes}
@@ -82,7 +84,7 @@ def update_shipping_method(*, actor, code: str, changes: dict, ip_address: str |
 
 
 @transaction.atomic
-def create_shipping_method(*, actor, code: str, name: str, name_en: str = "", fee: Decimal,
+def create_shipping_method(*, actor: Actor, code: str, name: str, name_en: str = "", fee: Decimal,
                            free_over: Decimal | None = None, delivery_days_min: int = 2, delivery_days_max: int = 5,
                            needs_tracking: bool = True, ip_address: str | None = None) -> ShippingMethod:
     """Add a shipping method (offered at checkout at once); a code taken is refused."""
@@ -100,7 +102,7 @@ def create_shipping_method(*, actor, code: str, name: str, name_en: str = "", fe
 
 
 @transaction.atomic
-def save_shipping_rate(*, actor, code: str, province: str, first_weight_grams: int, first_fee: Decimal,
+def save_shipping_rate(*, actor: Actor, code: str, province: str, first_weight_grams: int, first_fee: Decimal,
                        step_grams: int, step_fee: Decimal, ip_address: str | None = None) -> ShippingRate:
     """Add or replace the rate of one province (or the default row, province "") of a method."""
     method = _get_method(code)
@@ -118,7 +120,7 @@ def save_shipping_rate(*, actor, code: str, province: str, first_weight_grams: i
 
 
 @transaction.atomic
-def delete_shipping_rate(*, actor, rate_id: int, ip_address: str | None = None) -> None:
+def delete_shipping_rate(*, actor: Actor, rate_id: int, ip_address: str | None = None) -> None:
     rate = ShippingRate.objects.select_related("method").filter(pk=rate_id).first()
     if rate is None or ShippingRate.objects.filter(pk=rate_id).delete()[0] == 0:
         raise NotFoundError(MESSAGES["rate_not_found"], code="rate_not_found")
@@ -131,13 +133,13 @@ def delete_shipping_rate(*, actor, rate_id: int, ip_address: str | None = None) 
 class TrackingRefused(DomainError):
     """Some events cannot be stored (unknown parcel, bad status or time): none were stored."""
 
-    def __init__(self, problems: list[dict]):
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
         super().__init__(str(MESSAGES["tracking_refused"]) % {"count": len(problems)}, code="tracking_refused",
                          status=422, lines=problems)
         self.problems = problems
 
 
-def _problem(line: int, column: str, code: str, value: str = "") -> dict:
+def _problem(line: int, column: str, code: str, value: str = "") -> dict[str, Any]:
     return {"line": line, "column": column, "code": code,
             "message": str(MESSAGES[f"tracking_{code}"]) + (f" ({value})" if value else "")}
 
@@ -147,7 +149,7 @@ def _normalize_number(number: str) -> str:
 
 
 @transaction.atomic
-def record_tracking_events(*, events: list[TrackingEventIn], problems: list[EventProblem], source: str) -> dict:
+def record_tracking_events(*, events: list[TrackingEventIn], problems: list[EventProblem], source: str) -> dict[str, Any]:
     """Store carrier scans against their parcels, all or nothing. The same event sent twice is stored
     once. A parcel's status follows its latest scan; a delivered scan marks it delivered and
     publishes ParcelDelivered (orders then marks the order delivered)."""
@@ -185,7 +187,7 @@ def record_tracking_events(*, events: list[TrackingEventIn], problems: list[Even
     return {"stored": stored, "duplicates": duplicates}
 
 
-def receive_tracking_webhook(*, body: bytes, signature: str) -> dict:
+def receive_tracking_webhook(*, body: bytes, signature: str) -> dict[str, Any]:
     """Verify the signature, read the events, store them. DomainError on a bad signature (401) or body (422)."""
     try:
         verify_signature(getattr(settings, "TRACKING_WEBHOOK_SECRET", ""), signature, body,
@@ -212,7 +214,7 @@ def receive_tracking_webhook(*, body: bytes, signature: str) -> dict:
 UPLOAD_LIMITS = UploadLimits(max_bytes=5 * MB, max_rows=50_000, max_columns=20, max_cell_chars=2000)
 
 
-def import_tracking_file(*, text: str, actor, ip_address: str | None = None) -> dict:
+def import_tracking_file(*, text: str, actor: Actor, ip_address: str | None = None) -> dict[str, Any]:
     check_text_rows(text, UPLOAD_LIMITS)
     events, problems = parse_events_file(text)
     if not events and not problems:

@@ -78,7 +78,7 @@ def build_daily_sheet_file(day: date):
     rewound, streamed row by row in constant memory; the file vanishes when closed."""
     from .queries import iter_daily_sheet
 
-    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    handle = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 (returned open)
     build_daily_sheet_xlsx(iter_daily_sheet(), day, out=handle)
     handle.seek(0)
     return handle

@@ -415,7 +415,7 @@ def get_variance_report(stocktake: Stocktake) -> dict:
     variances = [Variance(ln.variant.sku, ln.expected, ln.counted, ln.variant.cost_price) for ln in lines]
     return {
         "summary": summarize_variances(variances),
-        "lines": [{"line": ln, "variance": v} for ln, v in zip(lines, variances) if v.units],
+        "lines": [{"line": ln, "variance": v} for ln, v in zip(lines, variances, strict=True) if v.units],
         "uncounted": StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=True).count(),
     }
 

@@ -5,6 +5,7 @@ many checkouts race: the database decides, row by row; a row that does not match
 someone else got there first, and the whole placement rolls back.
 """
 
+from typing import Any
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product, Variant
+from dianpu.core.actors import Actor
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 
@@ -63,7 +65,7 @@ def _short_error(short: dict[int, int], wanted: dict[int, int]) -> InsufficientS
 
 
 @transaction.atomic
-def reserve_stock(*, reference: str, wanted: dict[int, int], expires_at=None, actor=None) -> list[Reservation]:
+def reserve_stock(*, reference: str, wanted: dict[int, int], expires_at=None, actor: Actor = None) -> list[Reservation]:
     """Hold `wanted` (variant id -> units) for `reference`, or raise InsufficientStockError
     naming the short SKU and change nothing."""
     for attempt in range(PLAN_ATTEMPTS):
@@ -85,7 +87,7 @@ class _LostRace(Exception):
     pass
 
 
-def _apply_plan(plan, reference, expires_at, actor) -> list[Reservation]:
+def _apply_plan(plan, reference, expires_at, actor: Actor) -> list[Reservation]:
     now = clock.now()
     for a in plan.allocations:
         updated = StockLevel.objects.filter(pk=a.level_id, on_hand__gte=F("reserved") + a.quantity).update(
@@ -105,7 +107,7 @@ def _apply_plan(plan, reference, expires_at, actor) -> list[Reservation]:
     ])
 
 
-def _person(actor):
+def _person(actor: Actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
@@ -115,7 +117,7 @@ def _summarize(moves) -> None:
                             for m in moves])
 
 
-def _settle(reference: str, to_state: str, kind: str, actor, reason: str) -> int:
+def _settle(reference: str, to_state: str, kind: str, actor: Actor, reason: str) -> int:
     """Move every active reservation of `reference` to `to_state`; returns units moved."""
     now = clock.now()
     moved = 0
@@ -137,13 +139,13 @@ def _settle(reference: str, to_state: str, kind: str, actor, reason: str) -> int
 
 
 @transaction.atomic
-def release_reservations(*, reference: str, actor=None, reason: str = "") -> int:
+def release_reservations(*, reference: str, actor: Actor = None, reason: str = "") -> int:
     """Give back what `reference` held (order cancelled). Safe to call twice."""
     return _settle(reference, Reservation.State.RELEASED, StockMove.Kind.RELEASE, actor, reason)
 
 
 @transaction.atomic
-def consume_reservations(*, reference: str, actor=None, reason: str = "") -> int:
+def consume_reservations(*, reference: str, actor: Actor = None, reason: str = "") -> int:
     """The held units leave the warehouse (order shipped). Safe to call twice."""
     return _settle(reference, Reservation.State.CONSUMED, StockMove.Kind.SALE, actor, reason)
 
@@ -155,7 +157,7 @@ def _level(variant: Variant, warehouse: Warehouse | None) -> StockLevel:
 
 
 @transaction.atomic
-def adjust_stock(*, variant: Variant, delta: int, reason: str, actor=None, warehouse: Warehouse | None = None,
+def adjust_stock(*, variant: Variant, delta: int, reason: str, actor: Actor = None, warehouse: Warehouse | None = None,
                  kind: str = StockMove.Kind.ADJUSTMENT, reference: str = "", ip_address: str | None = None) -> StockLevel:
     """Add (or with a negative delta, remove) units on hand; never below what is reserved."""
     level = _level(variant, warehouse)
@@ -175,7 +177,7 @@ def adjust_stock(*, variant: Variant, delta: int, reason: str, actor=None, wareh
     return level
 
 
-def set_on_hand(*, variant: Variant, quantity: int, reason: str, actor=None, warehouse: Warehouse | None = None,
+def set_on_hand(*, variant: Variant, quantity: int, reason: str, actor: Actor = None, warehouse: Warehouse | None = None,
                 ip_address: str | None = None) -> StockLevel:
     """Make on-hand equal `quantity` (a count or an edit in the console), as one ledger adjustment."""
     if quantity < 0:
@@ -195,7 +197,7 @@ def set_on_hand(*, variant: Variant, quantity: int, reason: str, actor=None, war
     raise DomainError(MESSAGES["stock_negative"], code="conflict", status=409)
 
 
-def _adjust_from(level, variant, current, quantity, reason, actor, ip_address):
+def _adjust_from(level, variant, current, quantity, reason, actor: Actor, ip_address: str | None):
     delta = quantity - current
     updated = StockLevel.objects.filter(pk=level.pk, on_hand=current, reserved__lte=quantity).update(on_hand=quantity)
     if updated != 1:
@@ -258,7 +260,7 @@ class StockTargetsRefused(DomainError):
         self.refused = refused
 
 
-def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor=None,
+def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor: Actor = None,
                      ip_address: str | None = None) -> int:
     """Bring many stock levels to their target on-hand with set-based SQL; returns how many changed.
 
@@ -329,7 +331,7 @@ def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
 
 
 def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
-    skus = {}
+    skus: dict[int, str] = {}
     ids = [r.variant_id for r in refused]
     for start in range(0, len(ids), 2000):
         skus.update(Variant.objects.filter(pk__in=ids[start: start + 2000]).values_list("pk", "sku"))
@@ -407,7 +409,7 @@ def _bulk_set_attempt(chunk, levels, check_only=False):
 
 
 @transaction.atomic
-def update_product_and_stock(*, actor, product: Product, changes: dict, variant_changes: dict[str, dict],
+def update_product_and_stock(*, actor: Actor, product: Product, changes: dict, variant_changes: dict[str, dict],
                              stock_by_sku: dict[str, int], expected_version: int | None = None, reason: str = "",
                              ip_address: str | None = None, new_variants=()) -> Product:
     """One edit of a product: its fields, its variants' prices, new SKUs (`new_variants`: pairs
@@ -431,8 +433,8 @@ def update_product_and_stock(*, actor, product: Product, changes: dict, variant_
 
 
 @transaction.atomic
-def create_product_with_stock(*, actor, stock_by_sku: dict[str, int], ip_address: str | None = None,
-                              **product_fields) -> Product:
+def create_product_with_stock(*, actor: Actor, stock_by_sku: dict[str, int], ip_address: str | None = None,
+                              **product_fields: Any) -> Product:
     """Create a product (catalog.services.create_product) and its opening stock, all or nothing."""
     from dianpu.catalog.services import create_product
 
@@ -457,7 +459,7 @@ def _check_quantity(quantity, *, allow_zero=False) -> int:
 
 
 @transaction.atomic
-def create_warehouse(*, actor, code: str, name: str, is_default: bool = False, name_en: str = "",
+def create_warehouse(*, actor: Actor, code: str, name: str, is_default: bool = False, name_en: str = "",
                      ip_address: str | None = None) -> Warehouse:
     code, name, name_en = (code or "").strip(), (name or "").strip(), (name_en or "").strip()
     if not WAREHOUSE_CODE.match(code):
@@ -478,7 +480,7 @@ def create_warehouse(*, actor, code: str, name: str, is_default: bool = False, n
 
 
 @transaction.atomic
-def set_safety_stock(*, actor, variant: Variant, warehouse: Warehouse, safety_stock: int,
+def set_safety_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, safety_stock: int,
                      ip_address: str | None = None) -> StockLevel:
     if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
         raise DomainError(MESSAGES["safety_stock_invalid"], code="safety_stock_invalid", status=422)
@@ -494,7 +496,7 @@ def set_safety_stock(*, actor, variant: Variant, warehouse: Warehouse, safety_st
     return level
 
 
-def record_adjustment(*, actor, variant: Variant, warehouse: Warehouse, delta: int, reason_code: str,
+def record_adjustment(*, actor: Actor, variant: Variant, warehouse: Warehouse, delta: int, reason_code: str,
                       note: str = "", ip_address: str | None = None) -> StockLevel:
     """A hand adjustment (报损, 盘盈, 更正 …) with one of ADJUSTMENT_REASONS; never below reserved."""
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
@@ -513,7 +515,7 @@ def _reference(prefix: str) -> str:
 
 
 @transaction.atomic
-def transfer_stock(*, actor, variant: Variant, from_warehouse: Warehouse, to_warehouse: Warehouse, quantity: int,
+def transfer_stock(*, actor: Actor, variant: Variant, from_warehouse: Warehouse, to_warehouse: Warehouse, quantity: int,
                    reason: str = "", ip_address: str | None = None) -> str:
     """Move units between warehouses: only what is available (on hand − reserved) may leave.
     Both legs and their two ledger rows commit together; returns the transfer reference."""
@@ -559,7 +561,7 @@ def _parse_cost(unit_cost) -> Decimal:
 
 
 @transaction.atomic
-def receive_stock(*, actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str,
+def receive_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str,
                   reason: str = "") -> StockLevel:
     """Goods in (a purchase-order receipt): on hand +quantity, a `receipt` ledger row, and the
     SKU's cost becomes the moving average of what was on hand (all warehouses) and what arrived."""
@@ -603,7 +605,7 @@ def flag_low_stock_crossings() -> list[int]:
 # --- stocktake (盘点) -------------------------------------------------------------------------
 
 @transaction.atomic
-def open_stocktake(*, actor, warehouse: Warehouse, category=None, note: str = "") -> Stocktake:
+def open_stocktake(*, actor: Actor, warehouse: Warehouse, category=None, note: str = "") -> Stocktake:
     """A count sheet of every active SKU of `warehouse` (or of one category and its children),
     with the units the books expect now."""
     from dianpu.catalog.queries import category_and_descendant_ids
@@ -637,7 +639,7 @@ def _find_count_line(stocktake: Stocktake, code: str) -> StocktakeLine:
 
 
 @transaction.atomic
-def record_count(*, actor, stocktake: Stocktake, code: str, quantity: int, add: bool = False) -> StocktakeLine:
+def record_count(*, actor: Actor, stocktake: Stocktake, code: str, quantity: int, add: bool = False) -> StocktakeLine:
     """Enter the counted units of the SKU whose code or barcode is `code` (`add`: a scan adds
     to what was counted so far)."""
     _check_quantity(quantity, allow_zero=not add)
@@ -653,7 +655,7 @@ def record_count(*, actor, stocktake: Stocktake, code: str, quantity: int, add: 
 
 
 @transaction.atomic
-def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None) -> int:
+def post_stocktake(*, actor: Actor, stocktake: Stocktake, ip_address: str | None = None) -> int:
     """Post every counted line's variance as a `stocktake` ledger row, all or nothing. The
     variance (counted − expected when the sheet opened) is added to today's on hand, so sales
     shipped while counting are not undone. Returns the number of lines adjusted."""
@@ -681,6 +683,7 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
                          .values_list("variant_id", "pk"))
     person = _person(actor)
     for variant_id, expected, counted, sku in differing:
+        assert counted is not None  # counted__isnull=False above
         delta = counted - expected
         level_id = level_ids[variant_id]
         if StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(
@@ -704,7 +707,7 @@ def post_stocktake(*, actor, stocktake: Stocktake, ip_address: str | None = None
 
 
 @transaction.atomic
-def cancel_stocktake(*, actor, stocktake: Stocktake) -> None:
+def cancel_stocktake(*, actor: Actor, stocktake: Stocktake) -> None:
     if Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
             status=Stocktake.Status.CANCELLED) != 1:
         raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",

@@ -6,6 +6,8 @@ that does not exist get the same words, and every failed proof counts against th
 budget that the order-status page also spends (accounts.throttling), per order and per address.
 """
 
+from collections.abc import Iterable
+from typing import Any
 import re
 import secrets
 from datetime import timedelta
@@ -20,6 +22,7 @@ from dianpu.accounts import throttling
 from dianpu.audit.services import record_audit
 from dianpu.catalog.domain.search import build_search_document
 from dianpu.catalog.domain.slugs import first_free_slug, is_valid_slug, make_slug
+from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock, ratelimit
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
@@ -51,7 +54,7 @@ def render_body(source: str) -> str:
 
 # --- articles ---------------------------------------------------------------------------------------
 
-def _choice(value: str, choices, name: str, errors: dict) -> str:
+def _choice(value: str, choices: Iterable[tuple[str, Any]], name: str, errors: dict[str, str]) -> str:
     if value not in {c for c, _label in choices}:
         errors[name] = str(MESSAGES["choice_invalid"])
     return value
@@ -59,7 +62,7 @@ def _choice(value: str, choices, name: str, errors: dict) -> str:
 
 @transaction.atomic
 def save_article(*, article_id: int | None = None, title: str, body: str, category: str = "other",
-                 audience: str = "public", language: str = "zh-hans", slug: str = "", actor=None,
+                 audience: str = "public", language: str = "zh-hans", slug: str = "", actor: Actor = None,
                  ip_address: str | None = None) -> Article:
     """Create or change an article (its status is changed only by publish/unpublish)."""
     errors: dict[str, str] = {}
@@ -83,7 +86,7 @@ def save_article(*, article_id: int | None = None, title: str, body: str, catego
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
             raise NotFoundError(MESSAGES["article_not_found"], code="article_not_found")
-    if slug and not errors and Article.objects.filter(slug=slug).exclude(pk=article_id).exists():
+    if slug and not errors and Article.objects.filter(slug=slug).exclude(pk=article_id or 0).exists():
         errors["slug"], codes["slug"] = str(MESSAGES["slug_taken"]), "slug_taken"
     if errors:
         raise ValidationFailed(errors, codes=codes)
@@ -99,7 +102,7 @@ def save_article(*, article_id: int | None = None, title: str, body: str, catego
     article.category, article.audience, article.language = category, audience, language
     article.search_title = build_search_document(title)
     article.search_document = build_search_document(plain_text(body_html))
-    article.updated_at, article.updated_by = now, actor if getattr(actor, "is_authenticated", False) else None
+    article.updated_at, article.updated_by = now, person_of(actor)
     try:
         with transaction.atomic():
             article.save()
@@ -111,7 +114,7 @@ def save_article(*, article_id: int | None = None, title: str, body: str, catego
     return article
 
 
-def _set_status(article_id: int, status: str, action: str, actor, ip_address) -> Article:
+def _set_status(article_id: int, status: str, action: str, actor: Actor, ip_address: str | None) -> Article:
     with transaction.atomic():
         article = Article.objects.filter(pk=article_id).first()
         if article is None:
@@ -128,11 +131,11 @@ def _set_status(article_id: int, status: str, action: str, actor, ip_address) ->
         return article
 
 
-def publish_article(*, article_id: int, actor=None, ip_address: str | None = None) -> Article:
+def publish_article(*, article_id: int, actor: Actor = None, ip_address: str | None = None) -> Article:
     return _set_status(article_id, Article.Status.PUBLISHED, "knowledge.article_published", actor, ip_address)
 
 
-def unpublish_article(*, article_id: int, actor=None, ip_address: str | None = None) -> Article:
+def unpublish_article(*, article_id: int, actor: Actor = None, ip_address: str | None = None) -> Article:
     return _set_status(article_id, Article.Status.DRAFT, "knowledge.article_unpublished", actor, ip_address)
 
 
@@ -141,7 +144,7 @@ def unpublish_article(*, article_id: int, actor=None, ip_address: str | None = N
 @dataclass
 class BotReply:
     answer: str
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
     handed_over: bool = False
     answer_id: int = 0
     session: str = ""
@@ -153,7 +156,7 @@ class BotReply:
 class _Outcome:
     answer: str
     kind: str
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
     confidence: float = 0.0
     handed_over: bool = False
     order_looked_up: bool = False
@@ -226,7 +229,7 @@ def _articles_outcome(question: str, language: str) -> _Outcome | None:
     return _Outcome(answer, BotAnswer.Kind.ARTICLE, sources, best.ranked.confidence)
 
 
-def _hand_over(session: BotSession, memory: Memory, *, conversation_id, token, question: str,
+def _hand_over(session: BotSession, memory: Memory, *, conversation_id: int | None, token: str | None, question: str,
                bot_answer: str) -> tuple[int, str] | None:
     """A conversation for a person (support app), when that app offers it; else None (the hand-over
     is still in the bot log, where the console lists it)."""
@@ -258,6 +261,7 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
     # The message's language; for a bare order number or e-mail, the conversation's (else the page's).
     language = parsed.language or (session.answers.order_by("-id").values_list("language", flat=True).first()
                                    or ("en" if (language or "").startswith("en") else "zh-hans"))
+    outcome: _Outcome | None
     with translation.override(language):
         if step == Step.LOOK_UP_ORDER:
             outcome, memory = _look_up_order(memory, ip_address)

@@ -1,5 +1,7 @@
 """Campaign use cases: create one by hand or from a festival template (with its promotions)."""
 
+from collections.abc import Sequence
+from typing import Any
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
+from dianpu.core.actors import Actor
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.promotions.models import Promotion
@@ -18,7 +21,7 @@ from .messages import FIELD_ERRORS, MESSAGES
 from .models import Campaign
 
 
-def _invalid(errors: dict) -> ValidationFailed:
+def _invalid(errors: dict[str, Any]) -> ValidationFailed:
     texts = {}
     for key, value in errors.items():
         code, params = value if isinstance(value, tuple) else (value, {})
@@ -26,7 +29,7 @@ def _invalid(errors: dict) -> ValidationFailed:
     return ValidationFailed(texts, detail=str(MESSAGES["invalid"]))
 
 
-def _money(value, key, errors):
+def _money(value: object, key: str, errors: dict[str, Any]) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else 0))
     except InvalidOperation:
@@ -38,9 +41,10 @@ def _money(value, key, errors):
 
 
 @transaction.atomic
-def create_campaign(*, name: str, starts_at, ends_at, budget=0, sales_goal=0, product_slugs=(), promotion_ids=(),
-                    utm_campaign: str = "", notes: str = "", template: str = "", actor=None) -> Campaign:
-    errors: dict = {}
+def create_campaign(*, name: str, starts_at: datetime, ends_at: datetime, budget: object = 0, sales_goal: object = 0,
+                    product_slugs: Sequence[str] = (), promotion_ids: Sequence[int] = (),
+                    utm_campaign: str = "", notes: str = "", template: str = "", actor: Actor = None) -> Campaign:
+    errors: dict[str, Any] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = "required"
@@ -72,8 +76,9 @@ def create_campaign(*, name: str, starts_at, ends_at, budget=0, sales_goal=0, pr
 
 
 @transaction.atomic
-def create_campaign_from_template(*, code: str, year: int, budget=0, sales_goal=0, product_slugs=(),
-                                  actor=None) -> Campaign:
+def create_campaign_from_template(*, code: str, year: int, budget: object = 0, sales_goal: object = 0,
+                                  product_slugs: Sequence[str] = (),
+                                  actor: Actor = None) -> Campaign:
     """A festival campaign with its usual promotions (scheduled for the festival's dates)."""
     festival = FESTIVALS_BY_CODE.get(code)
     if festival is None:

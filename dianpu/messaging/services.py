@@ -1,5 +1,6 @@
 """Rendering and sending customer notifications; editing their templates (audited)."""
 
+from typing import Any
 import re
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.template.base import Lexer, TokenType
 from django.utils.html import escape, linebreaks
 
 from dianpu.audit.services import record_audit
+from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.outbound import ensure_outside_transaction
@@ -47,11 +49,11 @@ class RenderedNotification:
     html: str
 
 
-def _render(source: str, context: dict) -> str:
+def _render(source: str, context: dict[str, Any]) -> str:
     return _ENGINE.from_string(source).render(Context(context, autoescape=False))
 
 
-def render_notification(kind: str, language: str, context: dict, *, subject: str | None = None,
+def render_notification(kind: str, language: str, context: dict[str, Any], *, subject: str | None = None,
                         body: str | None = None) -> RenderedNotification:
     """Subject, text and HTML of a notification from the template in force (or the given
     subject/body: a preview of unsaved edits)."""
@@ -65,7 +67,7 @@ def render_notification(kind: str, language: str, context: dict, *, subject: str
     return RenderedNotification(subject=subject_text, text=text, html=html)
 
 
-def send_notification(*, to: str, kind: str, language: str, context: dict) -> None:
+def send_notification(*, to: str, kind: str, language: str, context: dict[str, Any]) -> None:
     """Send one notification through Django's e-mail backend (SMTP in production). Never inside a
     database transaction (queue it on commit): the mail server may be slow."""
     ensure_outside_transaction(f"e-mail {kind}")
@@ -94,14 +96,14 @@ def _check(kind: str, language: str, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def save_template(*, kind: str, language: str, subject: str, body: str, actor=None,
+def save_template(*, kind: str, language: str, subject: str, body: str, actor: Actor = None,
                   ip_address: str | None = None) -> NotificationTemplate:
     """Replace the subject and body of one kind in one language. A template that does not
     compile is refused (422) and the one in force stays."""
     subject = subject.strip()[:200]
     _check(kind, language, subject, body)
     old_subject, old_body, _edited = get_template_text(kind, language)
-    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    person = person_of(actor)
     row, _created = NotificationTemplate.objects.update_or_create(
         kind=kind, language=language,
         defaults={"subject": subject, "body": body, "updated_by": person, "updated_at": clock.now()})
@@ -111,7 +113,7 @@ def save_template(*, kind: str, language: str, subject: str, body: str, actor=No
 
 
 @transaction.atomic
-def reset_template(*, kind: str, language: str, actor=None, ip_address: str | None = None) -> None:
+def reset_template(*, kind: str, language: str, actor: Actor = None, ip_address: str | None = None) -> None:
     """Back to the default text shipped with dianpu."""
     if kind not in KINDS or language not in LANGUAGES:
         raise DomainError(str(MESSAGES["template_kind_unknown"]), code="template_kind_unknown", status=404)

@@ -2,11 +2,13 @@
 worker's heartbeat, scheduled jobs' runs, request figures. Each writes its record in a short
 transaction of its own; nothing waits on the network inside one."""
 
+from collections.abc import Callable
+from typing import Any
 import logging
 import os
 import socket
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -24,11 +26,13 @@ log = logging.getLogger(__name__)
 STATS_KEEP = timedelta(days=2)
 
 
-def backup_name(at) -> str:
+Progress = Callable[..., Any]  # told how far a backup or restore has gone
+
+def backup_name(at: datetime) -> str:
     return f"dianpu-{at.strftime('%Y%m%dT%H%M%SZ')}.tar.gz"
 
 
-def take_backup(output: Path | None = None, *, progress=None, offsite: bool = True) -> BackupRun:
+def take_backup(output: Path | None = None, *, progress: Progress | None = None, offsite: bool = True) -> BackupRun:
     """Write a backup (to `output`, or BACKUP_DIR/dianpu-<time>.tar.gz), record how it went, copy it
     off-site when S3 is configured, drop scheduled backups older than BACKUP_KEEP_DAYS.
     Raises archive.BackupError after recording the failure."""
@@ -84,7 +88,7 @@ def prune_backups() -> list[str]:
     return removed
 
 
-def restore_backup(path: Path, *, overwrite: bool = False, progress=None) -> dict:
+def restore_backup(path: Path, *, overwrite: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """`dianpu restore`: put the archive in place (archive.restore refuses bad archives and a store
     with data unless `overwrite`), then close the backup's own run, caught mid-way in its snapshot,
     and write the restore to the audit log of the restored store."""
@@ -158,7 +162,7 @@ def record_job(name: str, *, started: bool = False, failed: bool = False, error:
         JobRun.objects.filter(name=name).update(last_finished_at=now, last_status="ok", runs=F("runs") + 1)
 
 
-def take_slot(name: str, slot) -> bool:
+def take_slot(name: str, slot: datetime) -> bool:
     """True for the one worker that runs `name` for this scheduled minute; False for any other."""
     try:
         with transaction.atomic():

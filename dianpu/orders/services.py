@@ -1,5 +1,6 @@
 """Order use cases: create (for checkout), transition (the only writer of status)."""
 
+from typing import Any
 import logging
 import secrets
 from dataclasses import dataclass
@@ -197,7 +198,7 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
         raise refusal(exc) from None
     act = Action(action)
     now = clock.now()
-    updates = {"status": target.value}
+    updates: dict[str, Any] = {"status": target.value}
     if target in TIMESTAMP_ON:
         updates[TIMESTAMP_ON[target]] = now
     if act == Action.SHIP and facts.needs_tracking:
@@ -222,7 +223,8 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
         consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
     if act == Action.CANCEL:
         release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))
-        _count_units(order, [LineInput(ln.variant_id, ln.product_id_snapshot, ln.sku, "", "", ln.unit_price,
+        # (a line whose product was deleted since has no product id: 0, which _count_units skips)
+        _count_units(order, [LineInput(ln.variant_id or 0, ln.product_id_snapshot or 0, ln.sku, "", "", ln.unit_price,
                                        ln.quantity) for ln in order.lines.all()], -1)
 
     merged = bool(merged_into) and act == Action.CANCEL

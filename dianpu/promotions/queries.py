@@ -8,7 +8,7 @@ from django.db.models import Max, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dianpu.catalog.models import Category, Product
+from dianpu.catalog.models import Category, Product, Variant
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.customers.models import Customer, MembershipTier
@@ -23,7 +23,7 @@ MAX_COUPONS = 5
 
 @dataclass(frozen=True)
 class CartItem:
-    variant: object  # catalog.Variant with its product loaded
+    variant: Variant  # with its product loaded
     quantity: int
 
 

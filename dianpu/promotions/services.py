@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from dianpu.audit.services import record_audit
-from dianpu.catalog.models import Variant
+from dianpu.catalog.models import Category, Variant
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 
@@ -36,7 +36,8 @@ def _categories_of_sku(sku: str) -> set:
     v = Variant.objects.select_related("product__category").filter(sku=sku).first()
     if v is None or v.product.category is None:
         return set()
-    slugs, category = set(), v.product.category
+    slugs: set[str] = set()
+    category: Category | None = v.product.category
     while category is not None:
         slugs.add(category.slug)
         category = category.parent

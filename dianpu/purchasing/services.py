@@ -6,6 +6,8 @@ quantity_received + n <= quantity_ordered` unless over-receipt is explicitly all
 and cost change only through inventory.services.receive_stock.
 """
 
+from django.contrib.auth.models import User
+from typing import Any
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from django.db.models import F
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Variant
+from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.core.phones import check_phone
@@ -32,13 +35,13 @@ CODE = re.compile(r"^[A-Za-z0-9_-]{1,30}$")
 STATUS_LABELS = dict(PurchaseOrder.Status.choices)
 
 
-def _error(error_code: str, status: int = 422, **params) -> DomainError:
+def _error(error_code: str, status: int = 422, **params: Any) -> DomainError:
     text = str(MESSAGES[error_code]) % params if params else MESSAGES[error_code]
     extra = {("value" if k == "code" else k): str(v) for k, v in params.items()}
     return DomainError(text, code=error_code, status=status, **extra)
 
 
-def _cost(value) -> Decimal:
+def _cost(value: object) -> Decimal:
     try:
         cost = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -48,20 +51,20 @@ def _cost(value) -> Decimal:
     return cost.quantize(Decimal("0.01"))
 
 
-def _quantity(value) -> int:
+def _quantity(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise _error("quantity_invalid")
     return value
 
 
-def _lead_time(value) -> int:
+def _lead_time(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
         raise _error("lead_time_invalid")
     return value
 
 
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _person(actor: Actor) -> User | None:
+    return person_of(actor)
 
 
 # --- suppliers -------------------------------------------------------------------------------
@@ -69,7 +72,7 @@ def _person(actor):
 SUPPLIER_FIELDS = ("name", "contact_name", "email", "phone", "lead_time_days", "note", "is_active")
 
 
-def _clean_supplier(fields: dict) -> dict:
+def _clean_supplier(fields: dict[str, Any]) -> dict[str, Any]:
     clean = {k: v for k, v in fields.items() if k in SUPPLIER_FIELDS}
     for key in ("name", "contact_name", "email", "phone", "note"):
         if key in clean:
@@ -81,15 +84,15 @@ def _clean_supplier(fields: dict) -> dict:
             validate_email(clean["email"])
         except ValidationError:
             raise _error("email_invalid") from None
-    if clean.get("phone") and check_phone(clean["phone"]):  # suppliers are in mainland China unless "+"
-        raise _error(check_phone(clean["phone"]))
+    if clean.get("phone") and (problem := check_phone(clean["phone"])):  # mainland China unless "+"
+        raise _error(problem)
     if "lead_time_days" in clean:
         clean["lead_time_days"] = _lead_time(clean["lead_time_days"])
     return clean
 
 
 @transaction.atomic
-def create_supplier(*, actor, code: str, name: str, lead_time_days: int = 7, **fields) -> Supplier:
+def create_supplier(*, actor: Actor, code: str, name: str, lead_time_days: int = 7, **fields: Any) -> Supplier:
     code = (code or "").strip()
     if not CODE.match(code):
         raise _error("supplier_code_invalid")
@@ -104,7 +107,7 @@ def create_supplier(*, actor, code: str, name: str, lead_time_days: int = 7, **f
 
 
 @transaction.atomic
-def update_supplier(*, actor, supplier: Supplier, changes: dict) -> Supplier:
+def update_supplier(*, actor: Actor, supplier: Supplier, changes: dict[str, Any]) -> Supplier:
     clean = _clean_supplier(changes)
     before = {k: getattr(supplier, k) for k in clean}
     Supplier.objects.filter(pk=supplier.pk).update(**clean)
@@ -116,7 +119,7 @@ def update_supplier(*, actor, supplier: Supplier, changes: dict) -> Supplier:
 
 
 @transaction.atomic
-def set_supplier_price(*, actor, supplier: Supplier, variant: Variant, unit_cost, min_order_quantity: int = 1,
+def set_supplier_price(*, actor: Actor, supplier: Supplier, variant: Variant, unit_cost: object, min_order_quantity: int = 1,
                        supplier_sku: str = "") -> SupplierPrice:
     cost = _cost(unit_cost)
     moq = _quantity(min_order_quantity)
@@ -142,7 +145,7 @@ def _number() -> str:
 
 
 @transaction.atomic
-def create_purchase_order(*, actor, supplier: Supplier, lines: list[LineInput], warehouse: Warehouse | None = None,
+def create_purchase_order(*, actor: Actor, supplier: Supplier, lines: list[LineInput], warehouse: Warehouse | None = None,
                           note: str = "") -> PurchaseOrder:
     """A draft purchase order; every line checked before anything is written."""
     if not lines:
@@ -175,7 +178,7 @@ def create_purchase_order(*, actor, supplier: Supplier, lines: list[LineInput], 
 
 
 @transaction.atomic
-def create_purchase_orders_from_suggestions(*, actor, wanted: dict[str, int], warehouse: Warehouse | None = None,
+def create_purchase_orders_from_suggestions(*, actor: Actor, wanted: dict[str, int], warehouse: Warehouse | None = None,
                                             ) -> list[PurchaseOrder]:
     """Draft one purchase order per supplier for `wanted` (SKU -> units), each SKU from its
     cheapest supplier (then the shortest lead time)."""
@@ -211,7 +214,7 @@ def _outstanding_by_variant(order: PurchaseOrder) -> dict[int, int]:
     return result
 
 
-def _move(order: PurchaseOrder, action: str, to_status: str, **fields) -> None:
+def _move(order: PurchaseOrder, action: str, to_status: str, **fields: Any) -> None:
     """Conditional status change: refused (and nothing written) unless the order is still in a
     status `action` may start from."""
     updated = PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM[action]).update(
@@ -222,7 +225,7 @@ def _move(order: PurchaseOrder, action: str, to_status: str, **fields) -> None:
 
 
 @transaction.atomic
-def send_purchase_order(*, actor, order: PurchaseOrder) -> PurchaseOrder:
+def send_purchase_order(*, actor: Actor, order: PurchaseOrder) -> PurchaseOrder:
     """Draft → sent. On commit the PDF is e-mailed to the supplier (when it has an address)."""
     _move(order, "send", PurchaseOrder.Status.SENT, sent_at=clock.now())
     add_on_order(_outstanding_by_variant(order))
@@ -236,7 +239,7 @@ def send_purchase_order(*, actor, order: PurchaseOrder) -> PurchaseOrder:
 
 
 @transaction.atomic
-def cancel_purchase_order(*, actor, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+def cancel_purchase_order(*, actor: Actor, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     was = PurchaseOrder.objects.select_for_update().values_list("status", flat=True).filter(pk=order.pk).first()
     _move(order, "cancel", PurchaseOrder.Status.CANCELLED)
     if was in OPEN_STATUSES:
@@ -247,7 +250,7 @@ def cancel_purchase_order(*, actor, order: PurchaseOrder, reason: str = "") -> P
 
 
 @transaction.atomic
-def receive_purchase_order(*, actor, order: PurchaseOrder, received: dict[str, int], allow_over: bool = False,
+def receive_purchase_order(*, actor: Actor, order: PurchaseOrder, received: dict[str, int], allow_over: bool = False,
                            note: str = "") -> PurchaseOrder:
     """Goods in against a sent order (SKU -> units arrived now). Each line's receipt goes onto
     the ledger at the order's price (moving-average cost); more than outstanding is refused

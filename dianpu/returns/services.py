@@ -3,6 +3,8 @@
 log. Stock comes back only through inventory.adjust_stock (kind "return"); money only through
 payments.refund_order."""
 
+from django.contrib.auth.models import User
+from typing import TYPE_CHECKING, Any
 import logging
 import secrets
 from decimal import Decimal
@@ -13,6 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
+from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
 from dianpu.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.services import validate_tracking
@@ -24,12 +27,15 @@ from .domain.rules import REASONS, OrderForReturn, check_lines, check_request
 from .domain.states import COUNTED_STATUSES, Action, Kind, ReturnRefused, Status, next_status
 from .messages import ACTION_LABELS, MESSAGES
 from .models import ReturnHistory, ReturnLine, ReturnRequest
+
+if TYPE_CHECKING:
+    from dianpu.orders.models import Order
 from .queries import calculate_refund_due
 
 log = logging.getLogger(__name__)
 
 
-def _error(code: str, http_status: int = 422, **params) -> DomainError:
+def _error(code: str, http_status: int = 422, **params: Any) -> DomainError:
     text = str(MESSAGES.get(code, code))
     if params:
         try:
@@ -48,12 +54,13 @@ def _refusal(exc: ReturnRefused) -> DomainError:
     return _error(exc.code, http_status=409 if exc.code == "return_transition_not_allowed" else 422, **params)
 
 
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _person(actor: Actor) -> User | None:
+    return person_of(actor)
 
 
-def _label(actor, fallback: str = "system") -> str:
-    return actor.get_username() if _person(actor) else fallback
+def _label(actor: Actor, fallback: str = "system") -> str:
+    person = _person(actor)
+    return person.get_username() if person is not None else fallback
 
 
 def _notify(request_id: int, kind: str) -> None:
@@ -73,8 +80,8 @@ def get_return_or_error(number: str) -> ReturnRequest:
 
 
 @transaction.atomic
-def request_return(*, order, kind: str, reason: str, lines: dict[int, int], reason_detail: str = "",
-                   actor=None, source: str = ReturnRequest.Source.AGENT,
+def request_return(*, order: "Order", kind: str, reason: str, lines: dict[int, int], reason_detail: str = "",
+                   actor: Actor = None, source: str = ReturnRequest.Source.AGENT,
                    ip_address: str | None = None) -> ReturnRequest:
     """Open an after-sales request for some lines of an order (`lines`: order line id -> quantity).
 
@@ -123,8 +130,8 @@ def request_return(*, order, kind: str, reason: str, lines: dict[int, int], reas
     return request
 
 
-def _move(request: ReturnRequest, action: str, *, actor=None, note: str = "", ip_address=None,
-          **fields) -> ReturnRequest:
+def _move(request: ReturnRequest, action: str, *, actor: Actor = None, note: str = "", ip_address: str | None = None,
+          **fields: Any) -> ReturnRequest:
     """Apply one step of the state table: conditional UPDATE, history row, audit entry."""
     try:
         target = next_status(request.kind, request.status, action)
@@ -145,7 +152,7 @@ def _move(request: ReturnRequest, action: str, *, actor=None, note: str = "", ip
 
 
 @transaction.atomic
-def approve_return(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+def approve_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
     now = clock.now()
     _move(request, Action.APPROVE, actor=actor, note=note, ip_address=ip_address, decided_at=now,
           decided_by=_person(actor), decision_note=note[:500])
@@ -154,7 +161,7 @@ def approve_return(*, request: ReturnRequest, actor=None, note: str = "", ip_add
 
 
 @transaction.atomic
-def reject_return(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+def reject_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
     if not note.strip():
         raise _error("reject_reason_required")
     return _move(request, Action.REJECT, actor=actor, note=note, ip_address=ip_address, decided_at=clock.now(),
@@ -162,13 +169,13 @@ def reject_return(*, request: ReturnRequest, actor=None, note: str = "", ip_addr
 
 
 @transaction.atomic
-def cancel_return(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+def cancel_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
     return _move(request, Action.CANCEL, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
 
 
 @transaction.atomic
-def record_return_shipment(*, request: ReturnRequest, carrier: str, tracking_number: str, actor=None,
-                           ip_address=None) -> ReturnRequest:
+def record_return_shipment(*, request: ReturnRequest, carrier: str, tracking_number: str, actor: Actor = None,
+                           ip_address: str | None = None) -> ReturnRequest:
     """The buyer sent the goods back: the parcel's carrier and tracking number."""
     if request.kind == Kind.REFUND_ONLY:
         raise _error("refund_only_keeps_goods")
@@ -183,15 +190,15 @@ def proposed_inspections(request: ReturnRequest) -> dict[int, tuple[int, int, st
 
 
 @transaction.atomic
-def request_intercept(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+def request_intercept(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
     """拦截: the agent has asked the carrier to stop the parcel (note: the carrier's ticket)."""
     return _move(request, Action.REQUEST_INTERCEPT, actor=actor, note=note, ip_address=ip_address,
                  decided_at=clock.now(), decided_by=_person(actor), decision_note=note[:500])
 
 
 @transaction.atomic
-def record_intercept_outcome(*, request: ReturnRequest, stopped: bool, actor=None, note: str = "",
-                             ip_address=None) -> ReturnRequest:
+def record_intercept_outcome(*, request: ReturnRequest, stopped: bool, actor: Actor = None, note: str = "",
+                             ip_address: str | None = None) -> ReturnRequest:
     """The carrier's answer. Stopped: the parcel comes back to us, is received (restocked) and
     then refunded like a return. Not stopped: the request ends; once delivered the buyer may ask
     for a return (its units are free again)."""
@@ -203,7 +210,7 @@ def record_intercept_outcome(*, request: ReturnRequest, stopped: bool, actor=Non
 
 @transaction.atomic
 def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, int, str]] | None = None,
-                   actor=None, ip_address=None) -> ReturnRequest:
+                   actor: Actor = None, ip_address: str | None = None) -> ReturnRequest:
     """Goods arrived and were inspected: per return line (restocked, written off, note); a line
     not given is as proposed — all of it restocked. Every unit is either restocked (back on
     hand: a `return` move on the stock ledger) or written off."""
@@ -226,8 +233,9 @@ def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, 
     return request
 
 
-def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amount=None, manual: bool = False,
-                  actor=None, ip_address=None) -> ReturnRequest:
+def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amount: object = None,
+                  manual: bool = False,
+                  actor: Actor = None, ip_address: str | None = None) -> ReturnRequest:
     """Give back what was paid for the returned lines (not their list price), with the order's
     shipping if asked, through the order's gateway or as manual. The request is claimed first
     (conditional UPDATE), so a double click cannot refund it twice; a refused refund un-claims it."""
@@ -261,13 +269,13 @@ def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amo
 
 
 @transaction.atomic
-def close_return(*, request: ReturnRequest, actor=None, note: str = "", ip_address=None) -> ReturnRequest:
+def close_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
     return _move(request, Action.CLOSE, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
 
 
 @transaction.atomic
-def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str] | None = None, actor=None,
-                          ip_address=None):
+def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str] | None = None, actor: Actor = None,
+                          ip_address: str | None = None) -> "Order":
     """The replacement order of an approved exchange whose goods came back (status received).
 
     `replacements`: return line id -> the SKU sent instead (another option of the same product;
@@ -284,7 +292,7 @@ def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str
     current = ReturnRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
     if current.kind != Kind.EXCHANGE:
         raise _error("exchange_only", 409)
-    if current.replacement_order_id is not None:
+    if current.replacement_order is not None:
         raise _error("exchange_already_created", 409, number=current.replacement_order.number)
     if current.status != Status.RECEIVED:
         raise _error("exchange_not_received", 409)

@@ -1,5 +1,6 @@
 """Saving the shop's settings (audited)."""
 
+from typing import Any
 import io
 
 from django.core.files.base import ContentFile
@@ -7,6 +8,7 @@ from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from dianpu.audit.services import record_audit
+from dianpu.core.actors import Actor
 from dianpu.core.errors import ValidationFailed
 
 from .messages import MESSAGES
@@ -43,7 +45,7 @@ def check_logo(data: bytes) -> str:
 
 
 @transaction.atomic
-def save_shop_settings(*, actor, data: dict, logo: bytes | None = None, remove_logo: bool = False,
+def save_shop_settings(*, actor: Actor, data: dict[str, Any], logo: bytes | None = None, remove_logo: bool = False,
                        ip_address: str | None = None) -> ShopSettings:
     """Save the fields in `data` (names in FIELDS); `logo` is a checked picture's bytes."""
     ShopSettings.objects.get_or_create(pk=1)

@@ -5,6 +5,7 @@ Visitors prove a conversation is theirs with its token (only the hash is stored)
 `dianpu.core.ratelimit` (per conversation and per client address).
 """
 
+from typing import Any
 import io
 import logging
 import secrets
@@ -181,7 +182,7 @@ def _append(conversation: Conversation, *, sender: str, body: str, author=None, 
         attachment.save()
     if internal:
         return message
-    updates = {"last_message_at": now}
+    updates: dict[str, Any] = {"last_message_at": now}
     if sender == states.Sender.VISITOR:
         new_status = states.status_after_visitor_message(conversation.status)
         if new_status != conversation.status:
@@ -330,7 +331,7 @@ def change_status(*, conversation: Conversation, status: str, actor, ip_address=
         raise SupportError("status_not_allowed", status=409, current=Conversation.Status(current).label,
                            wanted=Conversation.Status(status).label)
     now = clock.now()
-    fields = {"status": status}
+    fields: dict[str, Any] = {"status": status}
     if status in (states.Status.RESOLVED, states.Status.CLOSED):
         fields["resolved_at"] = conversation.resolved_at or now
     elif status == states.Status.OPEN:
@@ -650,8 +651,8 @@ def score_chat_review(*, review, reviewer, scores: dict, comment: str = "", ip_a
     cleaned = {}
     for key in CHECKLIST:
         try:
-            value = int(scores.get(key))
-        except (TypeError, ValueError):
+            value = int(scores[key])
+        except (KeyError, TypeError, ValueError):
             value = None
         if not is_valid_score(value):
             raise SupportError("review_score_invalid")

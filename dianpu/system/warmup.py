@@ -31,7 +31,7 @@ def warm_up() -> float:
         from django.urls import get_resolver
         from django.utils import translation
 
-        get_resolver().url_patterns  # imports every urls.py, view module and the API routers
+        _ = get_resolver().url_patterns  # imports every urls.py, view module and the API routers
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 translation.gettext("返回首页")

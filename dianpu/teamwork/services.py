@@ -2,6 +2,8 @@
 (a unique constraint: the morning task and a second run, or two workers, cannot double them); an
 item is ticked by a conditional UPDATE; every staff change is audited."""
 
+from django.contrib.auth.models import AnonymousUser, User
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -24,7 +26,7 @@ def _error(code: str, status: int = 422) -> DomainError:
     return DomainError(MESSAGES[code], code=code, status=status)
 
 
-def is_manager(user) -> bool:
+def is_manager(user: User | AnonymousUser) -> bool:
     return user.has_perm(roles.MANAGE_TEAM)
 
 
@@ -41,7 +43,7 @@ def ensure_default_templates() -> int:
     return len(DEFAULT_ROUTINES)
 
 
-def generate_routines(day: date | None = None, *, user=None) -> int:
+def generate_routines(day: date | None = None, *, user: User | None = None) -> int:
     """Make today's checklists for every active staff member from their roles' templates. Safe to
     run twice, or on two workers at once: a routine that exists is left as it is. Returns how many
     were made. `user`: only that person's (their page opened before the morning task ran)."""
@@ -73,7 +75,7 @@ def generate_routines(day: date | None = None, *, user=None) -> int:
     return made
 
 
-def _item(actor, item_id: int) -> RoutineItem:
+def _item(actor: User, item_id: int) -> RoutineItem:
     item = RoutineItem.objects.select_related("routine").filter(pk=item_id).first()
     if item is None:
         raise NotFoundError(MESSAGES["item_not_found"], code="item_not_found")
@@ -82,7 +84,7 @@ def _item(actor, item_id: int) -> RoutineItem:
     return item
 
 
-def tick_routine_item(*, actor, item_id: int, note: str = "", done: bool = True) -> RoutineItem:
+def tick_routine_item(*, actor: User, item_id: int, note: str = "", done: bool = True) -> RoutineItem:
     """Tick (or untick) one checklist item with a note. Ticking twice keeps the first time."""
     item = _item(actor, item_id)
     note = clean_text(note or "")[:500]
@@ -96,7 +98,7 @@ def tick_routine_item(*, actor, item_id: int, note: str = "", done: bool = True)
     return item
 
 
-def save_routine_template(*, actor, role: str, title: str, items: list[str],
+def save_routine_template(*, actor: User, role: str, title: str, items: list[str],
                           template: RoutineTemplate | None = None, active: bool | None = None) -> RoutineTemplate:
     """Create a checklist template, or change one: its role, title, items and their order (as
     given), on or off. Today's checklists stay as they were made; tomorrow's follow the change."""
@@ -140,14 +142,14 @@ def get_routine_template(template_id) -> RoutineTemplate:
     return template
 
 
-def _staff(user_id) -> object:
+def _staff(user_id: int | None) -> User:
     user = get_user_model().objects.filter(pk=user_id or 0, is_active=True, is_staff=True).first()
     if user is None:
         raise _error("owner_invalid")
     return user
 
 
-def create_task(*, actor, title: str, owner_id: int | None = None, due_on: date | None = None,
+def create_task(*, actor: User, title: str, owner_id: int | None = None, due_on: date | None = None,
                 notes: str = "") -> Task:
     """A task for `owner_id` (a manager may give anyone a task; others give themselves one)."""
     title = clean_text(title or "")[:200]
@@ -164,7 +166,7 @@ def create_task(*, actor, title: str, owner_id: int | None = None, due_on: date 
     return task
 
 
-def close_task(*, actor, task_id: int, status: str = Task.Status.DONE) -> Task:
+def close_task(*, actor: User, task_id: int, status: str = Task.Status.DONE) -> Task:
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
         raise NotFoundError(MESSAGES["task_not_found"], code="task_not_found")
@@ -181,7 +183,7 @@ def close_task(*, actor, task_id: int, status: str = Task.Status.DONE) -> Task:
     return task
 
 
-def save_training_doc(*, actor, title: str, body: str, audience: list[str] = (),
+def save_training_doc(*, actor: User, title: str, body: str, audience: Sequence[str] = (),
                       doc: TrainingDoc | None = None) -> TrainingDoc:
     if not is_manager(actor):
         raise _error("not_yours", status=403)
@@ -208,7 +210,7 @@ def save_training_doc(*, actor, title: str, body: str, audience: list[str] = (),
     return doc
 
 
-def confirm_read(*, actor, doc: TrainingDoc) -> ReadConfirmation:
+def confirm_read(*, actor: User, doc: TrainingDoc) -> ReadConfirmation:
     """The staff member has read the document (the first confirmation counts)."""
     try:
         with transaction.atomic():

@@ -39,7 +39,7 @@ def test_an_email_sent_inside_a_transaction_fails_and_one_sent_on_commit_passes(
 
 
 @pytest.mark.django_db
-def test_a_gateway_call_inside_a_transaction_fails(fake_stripe):
+def test_a_gateway_call_inside_a_transaction_fails(fake_stripe):  # noqa: F811 (the fixture)
     from dianpu.payments.gateways import get_gateway
 
     with pytest.raises(OutboundInTransactionError):

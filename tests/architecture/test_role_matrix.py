@@ -194,7 +194,6 @@ API_ACCESS: dict[str, str] = {
     "PUT /api/v1/notification-templates/{kind}/{language}": "owner agent",
     "PUT /api/v1/order-review/settings": "owner operator agent",
     "PUT /api/v1/products/{slug}/images": "owner operator designer",
-    "DELETE /api/v1/banned-words/{word}": "owner",
     # competitor monitoring (issue 16): owner, operator, marketing; applying a price needs change_price
     "GET /api/v1/competitor-alerts": "owner operator marketing",
     "GET /api/v1/competitor-products": "owner operator marketing",
@@ -463,7 +462,6 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:returns:return-detail": "owner agent warehouse finance",
     "console:returns:return-list": "owner agent warehouse finance",
     "console:returns:return-report": "owner agent warehouse finance",
-    "console:accounts:staff-create": "owner",
     "console:shop:shipping-method-add": "owner",
     "console:shop:shipping-method-active": "owner",
 }

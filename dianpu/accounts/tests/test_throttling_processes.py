@@ -74,10 +74,10 @@ def two_servers(tmp_path_factory):
             ports.append(port)
     logs = [tmp_path / f"server-{p}.log" for p in ports]
     servers = [subprocess.Popen([DIANPU, "serve", "--port", str(p), "--workers", "1"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=log.open("wb")) for p, log in zip(ports, logs)]
+                                stdout=subprocess.DEVNULL, stderr=log.open("wb")) for p, log in zip(ports, logs, strict=True)]
     try:
         deadline = time.time() + 180  # a cold start on a busy two-core machine
-        for port, log in zip(ports, logs):
+        for port, log in zip(ports, logs, strict=True):
             while True:
                 try:
                     if Browser(port).request("GET", "/healthz")[0] == 200:

@@ -23,18 +23,22 @@ class FlagRule:
         return self.decline_days + self.recovery_days + 7
 
 
-def _falls(previous, current, min_drop_percent: Decimal) -> bool:
+Figure = int | Decimal  # one day's figure of a metric
+
+
+def _falls(previous: Figure, current: Figure, min_drop_percent: Decimal) -> bool:
     if not min_drop_percent:
-        return current < previous
+        return bool(current < previous)
     previous, current = Decimal(str(previous)), Decimal(str(current))
-    return current < previous * (Decimal(100) - min_drop_percent) / Decimal(100)
+    return bool(current < previous * (Decimal(100) - min_drop_percent) / Decimal(100))
 
 
-def evaluate_series(values: Sequence, rule: FlagRule):
+def evaluate_series(values: Sequence[Figure], rule: FlagRule) -> str | None:
     """Flag for the last day of `values` (one figure per day, oldest first, no gaps).
 
     A decline run is `decline_days` consecutive falls; its baseline is the value just before
-    it (the oldest run in the window not recovered from decides). The product stays flagged while every day since the run began is below the baseline:
+    it (the oldest run in the window not recovered from decides). The product stays flagged while
+    every day since the run began is below the baseline:
     "declining" at first, "improve_or_replace" once `recovery_days` days have passed since the
     baseline day. Reaching the baseline again clears the flag.
     """
@@ -62,7 +66,7 @@ def evaluate_series(values: Sequence, rule: FlagRule):
     return None
 
 
-def evaluate_flag(series_by_metric: dict[str, Sequence], rule: FlagRule):
+def evaluate_flag(series_by_metric: dict[str, Sequence[Figure]], rule: FlagRule) -> str | None:
     """The most severe flag over the rule's metrics."""
     worst = None
     for metric in rule.metrics:

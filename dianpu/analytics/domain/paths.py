@@ -23,10 +23,11 @@ def page_type(path: str) -> str:
     return path or "/"
 
 
-def summarize_paths(visits: Iterable[tuple[list[str], bool]], *, steps: int = 3) -> tuple[Counter, Counter]:
+def summarize_paths(visits: Iterable[tuple[list[str], bool]], *, steps: int = 3) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
     """From (page types in order, purchased?) per visit: Counters of the last `steps` pages before
     the purchase, and before leaving without one. Repeated pages in a row count once."""
-    before_purchase, before_leaving = Counter(), Counter()
+    before_purchase: Counter[tuple[str, ...]] = Counter()
+    before_leaving: Counter[tuple[str, ...]] = Counter()
     for pages, purchased in visits:
         collapsed = [p for i, p in enumerate(pages) if i == 0 or p != pages[i - 1]]
         if not collapsed:

@@ -34,7 +34,7 @@ class Stage(IntEnum):
     PAID = 6
 
 
-STAGE_OF_KIND = {
+STAGE_OF_KIND: dict[str, Stage] = {
     Kind.PAGE_VIEW: Stage.VISIT, Kind.LEAVE: Stage.VISIT, Kind.LIST_IMPRESSION: Stage.VISIT,
     Kind.LIST_CLICK: Stage.VISIT, Kind.PRODUCT_VIEW: Stage.PRODUCT_VIEW, Kind.ADD_TO_CART: Stage.ADD_TO_CART,
     Kind.CHECKOUT_START: Stage.CHECKOUT, Kind.PURCHASE: Stage.PURCHASE, Kind.PAID: Stage.PAID,

@@ -299,7 +299,7 @@ def _apply(request, product, form, changes: Changes) -> None:
         for fields in changes.variants.values():
             if any(name in fields for name in PRICE_FIELDS):
                 fields["override_floor"] = True
-    new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows)))
+    new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows), strict=True))
     update_product_and_stock(actor=request.user, product=product, changes=changes.product,
                              variant_changes=changes.variants, stock_by_sku=changes.stock,
                              expected_version=form.cleaned_data.get("version"), reason=reason,
@@ -356,7 +356,7 @@ def product_edit(request, slug):
         new = NewVariantFormSet(prefix="new")
     _lock_fields(can, form, existing, new)
     available = get_available_by_variant([v.id for v in variants])
-    rows = [{"form": f, "variant": v, "available": available.get(v.id, 0)} for f, v in zip(existing.forms, variants)]
+    rows = [{"form": f, "variant": v, "available": available.get(v.id, 0)} for f, v in zip(existing.forms, variants, strict=True)]
     return render(request, "catalog/console/product_form.html", {
         "product": product, "form": form, "formset": existing, "new_formset": new, "rows": rows,
         "creating": False, "can": can, "error": error, "show_errors": show_errors,

@@ -72,7 +72,7 @@ def _mask_allowed(text: str) -> str:
     return text
 
 
-def find_banned_words(texts: dict[str, str], shop_words: dict[str, str] | tuple = ()) -> list[Finding]:
+def find_banned_words(texts: dict[str, str], shop_words: dict[str, str] | tuple[()] = ()) -> list[Finding]:
     """Findings in `texts` (field -> plain text): each law term and each shop word found, once per field.
     A longer term found hides its shorter part (最佳 is reported, not also 最)."""
     shop = dict(shop_words) if not isinstance(shop_words, dict) else shop_words

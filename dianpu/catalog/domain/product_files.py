@@ -5,6 +5,8 @@ reason code) out; and `ProductRow`s in, rows of text out. Reading bytes (encodin
 writing to the database live elsewhere.
 """
 
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -62,7 +64,7 @@ class ProductRow:
     status: str = ""
     seo_title: str = ""
     seo_description: str = ""
-    options: dict = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
     sale_price: Decimal | None = None
     member_price: Decimal | None = None
     compare_at_price: Decimal | None = None
@@ -72,7 +74,7 @@ class ProductRow:
     stock: int | None = None
     image_url: str = ""
     image_alt: str = ""
-    attributes: dict = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,9 @@ def is_scientific_notation(text: str) -> bool:
     return bool(_SCIENTIFIC.fullmatch((text or "").strip()))
 
 
-def parse_options(text: str) -> dict:
+def parse_options(text: str) -> dict[str, str]:
     """'颜色:红; 尺码:M' -> {'颜色': '红', '尺码': 'M'}."""
-    options = {}
+    options: dict[str, str] = {}
     for part in re.split(r"[;；\n]", text or ""):
         if not part.strip():
             continue
@@ -203,14 +205,14 @@ def _split_option(part: str) -> tuple[str, str, str]:
     return match.group(1), match.group(2), match.group(3)
 
 
-def _safe_options(text: str) -> dict:
+def _safe_options(text: str) -> dict[str, str]:
     try:
         return parse_options(text)
     except _Bad:
         return {}
 
 
-def format_options(options: dict) -> str:
+def format_options(options: dict[str, str] | None) -> str:
     return "; ".join(f"{k}:{v}" for k, v in (options or {}).items())
 
 
@@ -235,6 +237,9 @@ def _truthy(text: str) -> bool | None:
 
 # --- parsing per format ---------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
 class _Row:
     """Cells of one row by column name, recording which column a bad value came from."""
 
@@ -252,7 +257,7 @@ class _Row:
         value = self.cells[i]
         return "" if value is None else str(value).strip()
 
-    def parse(self, column: str, parser, *args):
+    def parse(self, column: str, parser: Callable[..., T], *args: Any) -> T | None:
         raw = self.text(column)
         try:
             return parser(raw, *args)
@@ -273,6 +278,9 @@ class _Row:
         return value
 
 
+Rows = Iterable[tuple[int, list[Any]]]  # (line number, cells)
+
+
 def _index(header: list[str], lower: bool = False) -> dict[str, int]:
     index = {}
     for i, name in enumerate(header):
@@ -287,7 +295,7 @@ def _index(header: list[str], lower: bool = False) -> dict[str, int]:
 NOT_IMPORTED = {"Image Src", "Image Position", "Image Alt Text", "Variant Image", "Images"}
 
 
-def parse_rows(file_format: str, header: list[str], rows) -> ParseResult:
+def parse_rows(file_format: str, header: list[str], rows: Rows) -> ParseResult:
     """`rows`: iterable of (line number, list of cells). One ProductRow per SKU row. Warnings:
     values left out on purpose (a barcode in scientific notation, a grouped or external
     WooCommerce product) and, for platform files, the columns this import does not use."""
@@ -328,10 +336,11 @@ NATIVE_PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "br
                          "seo_description")
 
 
-def _parse_native(header, rows, errors, warnings, used) -> list[ProductRow]:
+def _parse_native(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
+                  used: set[str]) -> list[ProductRow]:
     index = _index(header, lower=True)
     out = []
-    product_fields: dict[str, dict] = {}  # handle -> fields of its first row with a name, good or bad
+    product_fields: dict[str, dict[str, Any]] = {}  # handle -> fields of its first row with a name, good or bad
     for line, cells in rows:
         r = _Row(index, cells, line, errors, used)
         if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
@@ -354,7 +363,7 @@ def _parse_native(header, rows, errors, warnings, used) -> list[ProductRow]:
                   for name in ("sale_price", "member_price", "compare_at_price", "cost_price")}
         weight = r.parse("weight_grams", parse_weight_as_grams)
         stock = r.parse("stock", parse_int)
-        if not r.ok:
+        if not r.ok or price is None:  # no price: the row has failed
             continue
         barcode = r.barcode("barcode", warnings)
         out.append(ProductRow(
@@ -388,10 +397,11 @@ def _shopify_status(r: _Row) -> str:
     return "listed" if published else "draft"
 
 
-def _parse_shopify(header, rows, errors, warnings, used) -> list[ProductRow]:
+def _parse_shopify(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
+                   used: set[str]) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
-    product_fields: dict[str, dict] = {}
+    product_fields: dict[str, dict[str, Any]] = {}
     option_names: dict[str, list[str]] = {}
     first_image: dict[str, tuple[str, str]] = {}
     for line, cells in rows:
@@ -422,12 +432,12 @@ def _parse_shopify(header, rows, errors, warnings, used) -> list[ProductRow]:
         cost = r.parse("Cost per item", parse_money)
         grams = r.parse("Variant Grams", parse_weight_as_grams)
         stock = r.parse("Variant Inventory Qty", parse_int)
-        if not r.ok:
+        if not r.ok or price is None:  # no price: the row has failed
             continue
         barcode = r.barcode("Variant Barcode", warnings)
         names = option_names.get(handle) or ["", "", ""]
         options = {}
-        for n, name in zip((1, 2, 3), names):
+        for n, name in zip((1, 2, 3), names, strict=False):
             value = r.text(f"Option{n} Value")
             if name and value and not (name == "Title" and value == "Default Title"):
                 options[name] = value
@@ -460,10 +470,11 @@ WOO_WEIGHT_COLUMNS = {f"Weight ({unit})": unit for unit in ("kg", "g", "lbs", "o
 WOO_NOT_SOLD_HERE = {"grouped": "type_grouped", "external": "type_external"}
 
 
-def _parse_woocommerce(header, rows, errors, warnings, used) -> list[ProductRow]:
+def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
+                       used: set[str]) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
-    parents: dict[str, dict] = {}  # "id:12" / parent SKU -> product fields
+    parents: dict[str, dict[str, Any]] = {}  # "id:12" / parent SKU -> product fields
     variations: list[tuple[ProductRow, str]] = []
     weight_column = next((c for c in WOO_WEIGHT_COLUMNS if c in index), "Weight (kg)")
     for line, cells in rows:
@@ -472,7 +483,7 @@ def _parse_woocommerce(header, rows, errors, warnings, used) -> list[ProductRow]
         if not kind and not any((c or "").strip() for c in cells if isinstance(c, str)):
             continue
         kinds = {k.strip() for k in kind.split(",")}
-        fields = {
+        fields: dict[str, Any] = {
             "name": r.text("Name"), "description": r.text("Description") or r.text("Short description"),
             "brand": r.text("Brands"), "category": _woo_category(r.text("Categories")),
             "tags": parse_tags(r.text("Tags")), "status": _woo_status(r.text("Published")),
@@ -508,14 +519,15 @@ def _parse_woocommerce(header, rows, errors, warnings, used) -> list[ProductRow]
         stock = r.parse("Stock", parse_int)
         if regular is None and sale is None and r.ok:
             r.fail("Regular price", "required")
-        if not r.ok:
+        price = regular if regular is not None else sale
+        if not r.ok or price is None:  # no price: the row has failed
             continue
         options = {}
         for n in (1, 2, 3):
             name, value = r.text(f"Attribute {n} name"), r.text(f"Attribute {n} value(s)")
             if name and value:
                 options[name] = value.split(",")[0].strip()
-        row = ProductRow(line=line, handle="", sku=sku, price=regular if regular is not None else sale,
+        row = ProductRow(line=line, handle="", sku=sku, price=price,
                          sale_price=sale if regular is not None else None, weight_grams=grams, stock=stock,
                          options=options)
         if "variation" in kinds:
@@ -534,10 +546,11 @@ def _parse_woocommerce(header, rows, errors, warnings, used) -> list[ProductRow]
             row.image_url = images[0] if images else ""
             out.append(row)
     for row, parent in variations:
-        fields = parents.get(parent) or parents.get(parent.lower())
-        if fields is None:
+        parent_fields = parents.get(parent) or parents.get(parent.lower())
+        if parent_fields is None:
             errors.append(RowError(row.line, "Parent", "parent_unknown", parent))
             continue
+        fields = parent_fields
         for key, value in fields.items():
             if key != "_grams":
                 setattr(row, key, value)
@@ -566,17 +579,17 @@ class ProductOut:
     status: str
     seo_title: str
     seo_description: str
-    variants: tuple[dict, ...]
+    variants: tuple[dict[str, Any], ...]
     images: tuple[tuple[str, str], ...]  # (url, alt)
     ref: int = 0
-    attributes: dict = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
-def _money(value) -> str:
+def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _int(value) -> str:
+def _int(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
@@ -584,11 +597,11 @@ def header_for(file_format: str) -> tuple[str, ...]:
     return {NATIVE: NATIVE_COLUMNS, SHOPIFY: SHOPIFY_COLUMNS, WOOCOMMERCE: WOOCOMMERCE_COLUMNS}[file_format]
 
 
-def rows_for(file_format: str, product: ProductOut):
+def rows_for(file_format: str, product: ProductOut) -> Iterator[list[str]]:
     return {NATIVE: _native_rows, SHOPIFY: _shopify_rows, WOOCOMMERCE: _woo_rows}[file_format](product)
 
 
-def _native_rows(p: ProductOut):
+def _native_rows(p: ProductOut) -> Iterator[list[str]]:
     image_url, image_alt = p.images[0] if p.images else ("", "")
     for i, v in enumerate(p.variants):
         first = i == 0
@@ -604,7 +617,7 @@ def _native_rows(p: ProductOut):
         ]
 
 
-def _shopify_rows(p: ProductOut):
+def _shopify_rows(p: ProductOut) -> Iterator[list[str]]:
     option_names = list(dict.fromkeys(k for v in p.variants for k in (v["options"] or {})))[:3]
     status = {"listed": "active", "delisted": "archived"}.get(p.status, "draft")
     for i, v in enumerate(p.variants):
@@ -631,19 +644,19 @@ def _shopify_rows(p: ProductOut):
         yield [p.handle, *[""] * 18, url, str(n), alt, "", "", "", ""]
 
 
-def _grams_as_kg(grams) -> str:
+def _grams_as_kg(grams: int | None) -> str:
     if grams is None:
         return ""
     return f"{(Decimal(grams) / 1000).normalize():f}"
 
 
-def _woo_rows(p: ProductOut):
+def _woo_rows(p: ProductOut) -> Iterator[list[str]]:
     published = {"listed": "1", "draft": "-1"}.get(p.status, "0")
     category = " > ".join(p.category_path)
     images = ", ".join(url for url, _alt in p.images)
     simple = len(p.variants) == 1 and not p.variants[0]["options"]
 
-    def prices(v):
+    def prices(v: dict[str, Any]) -> tuple[str, str]:
         if v["sale_price"] is not None:
             return _money(v["sale_price"]), _money(v["price"])
         return "", _money(v["price"])
@@ -675,7 +688,7 @@ def _woo_rows(p: ProductOut):
                _int(v.get("stock")), *attrs]
 
 
-def parse_attribute_lines(text: str) -> dict:
+def parse_attribute_lines(text: str) -> dict[str, str]:
     """'材质: 棉' one per line (or ';'-separated) -> {'材质': '棉'}; a line without ':' is refused."""
     try:
         return parse_options(text)
@@ -683,5 +696,5 @@ def parse_attribute_lines(text: str) -> dict:
         raise ValueError("attributes_invalid") from None
 
 
-def format_attribute_lines(attributes: dict) -> str:
+def format_attribute_lines(attributes: dict[str, str] | None) -> str:
     return "\n".join(f"{k}: {v}" for k, v in (attributes or {}).items())

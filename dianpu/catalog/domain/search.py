@@ -5,6 +5,7 @@ Pure (jieba is a tokeniser, no I/O after its dictionary loads). A product stores
 query word matches a token prefix with `LIKE '% wor%'`; Chinese terms match as substrings.
 """
 
+from collections.abc import Callable
 import logging
 import re
 import unicodedata
@@ -143,7 +144,7 @@ def _tsquery_term(term: str) -> str:
     return _tsquery_string(term) + (":*" if len(term) > 1 else "")
 
 
-def _render(clauses: list[Clause], term, and_: str, or_: str) -> str:
+def _render(clauses: list[Clause], term: Callable[[str], str], and_: str, or_: str) -> str:
     rendered = []
     for clause in clauses:
         alternatives = ["(" + and_.join(term(t) for t in alt) + ")" for alt in clause if alt]

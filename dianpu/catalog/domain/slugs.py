@@ -1,5 +1,6 @@
 """Slugs for URLs: ASCII from the English name when there is one, else a stable code."""
 
+from collections.abc import Callable
 import hashlib
 import re
 import unicodedata
@@ -16,7 +17,7 @@ def make_slug(name: str, name_en: str = "", fallback_prefix: str = "p") -> str:
     return slug
 
 
-def first_free_slug(base: str, is_taken) -> str:
+def first_free_slug(base: str, is_taken: Callable[[str], bool]) -> str:
     """`base`, or `base-2`, `base-3` … : the first that `is_taken(slug)` says is free."""
     slug, n = base, 2
     while is_taken(slug):

@@ -5,6 +5,7 @@ user's language. Field names follow the API: "email", "lines", "lines.0.quantity
 "shipping_address.city", "shipping_method", "payment_method".
 """
 
+from typing import Any
 import re
 from dataclasses import dataclass, field
 
@@ -28,12 +29,12 @@ class CheckoutLine:
 class CheckoutRequest:
     email: str
     lines: tuple[CheckoutLine, ...]
-    shipping_address: dict = field(default_factory=dict)
+    shipping_address: dict[str, Any] = field(default_factory=dict)
     shipping_method: str = ""
     payment_method: str = ""
     note: str = ""
     language: str = "zh-hans"
-    coupon_codes: tuple = ()
+    coupon_codes: tuple[str, ...] = ()
     customer_id: int | None = None  # a signed-in customer (account); None for a guest
     points: object = 0  # points (积分) to redeem; signed-in customers only
 

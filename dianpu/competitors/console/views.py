@@ -114,7 +114,7 @@ def product_detail(request, pk):
                   "rating": _("竞品评分"), "our_sales": _("我方当日销量")},
     }
     rows = [{"s": s, "changes": _labels(s.changes), "our_price": p}
-            for s, p in zip(reversed(snapshots), reversed(history["our_prices"]))]
+            for s, p in zip(reversed(snapshots), reversed(history["our_prices"]), strict=False)]
     return render(request, "competitors/console/product_detail.html", {
         "product": product, "rows": rows[:60], "chart": chart, "latest": latest, "days": days, "windows": WINDOWS,
         "since_yesterday": _labels(history["since_yesterday"]),

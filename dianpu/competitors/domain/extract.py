@@ -1,6 +1,7 @@
 """Reading values out of a product page: CSS selectors on HTML (lxml + cssselect; "sel@attr" reads
 an attribute) and dotted key paths on JSON ("data.price", "$.items[0].price"). Pure: bytes in."""
 
+from typing import Any
 import hashlib
 import json
 import re
@@ -16,13 +17,13 @@ class SelectorInvalid(ValueError):
     pass
 
 
-def parse_document(body: bytes, is_json: bool):
+def parse_document(body: bytes, is_json: bool) -> Any:
     if is_json:
         return json.loads(body.decode("utf-8-sig", errors="replace"))
     return lxml.html.document_fromstring(body)
 
 
-def select_text(document, selector: str, is_json: bool) -> str | None:
+def select_text(document: Any, selector: str, is_json: bool) -> str | None:
     """The text the selector points at (None: nothing matched)."""
     selector = (selector or "").strip()
     if not selector:
@@ -45,7 +46,7 @@ def select_text(document, selector: str, is_json: bool) -> str | None:
     return text or None
 
 
-def _json_value(document, path: str) -> str | None:
+def _json_value(document: Any, path: str) -> str | None:
     path = path[1:] if path.startswith("$") else path
     current = document
     for key, index in _PATH_PART.findall(path):
@@ -62,7 +63,7 @@ def _json_value(document, path: str) -> str | None:
     return str(current).strip()
 
 
-def content_hash(document, is_json: bool) -> str:
+def content_hash(document: Any, is_json: bool) -> str:
     """A hash of the page's visible text (scripts and styles left out), to notice a new detail page."""
     if is_json:
         text = json.dumps(document, sort_keys=True, ensure_ascii=False)

@@ -2,7 +2,7 @@
 which expire. Pure; amounts are Decimal yuan, points are ints."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
@@ -53,7 +53,7 @@ def points_to_expire(*, credits: list[Credit], debited: int, now: datetime) -> i
     return expiring
 
 
-def next_check_in(last_day, streak: int, today) -> int:
+def next_check_in(last_day: date | None, streak: int, today: date) -> int:
     """The streak after checking in `today` (dates): one more after yesterday, else it starts at 1."""
     if last_day is not None and (today - last_day).days == 1:
         return streak + 1

@@ -1,6 +1,7 @@
 """Customer segments (客户分群): RFM out of the box, and segments from rules. Pure; thresholds
 and rules are inputs, the facts are read by the caller."""
 
+from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,12 +23,12 @@ class CustomerFacts:
     orders: int
     spend: Decimal
     tier: str = ""
-    tags: frozenset = frozenset()
+    tags: frozenset[str] = frozenset()
     province: str = ""
     consent_email: bool = False
     consent_sms: bool = False
-    categories: frozenset = frozenset()  # category slugs bought
-    skus: frozenset = frozenset()  # SKUs bought
+    categories: frozenset[str] = frozenset()  # category slugs bought
+    skus: frozenset[str] = frozenset()  # SKUs bought
 
 
 def classify_rfm(facts: CustomerFacts, t: RfmThresholds) -> str:
@@ -54,10 +55,10 @@ class SegmentRule:
     """All conditions given must hold. Lists match when the customer has any of their values."""
 
     code: str
-    conditions: dict = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
 
 
-def check_rule(conditions: dict) -> dict[str, str]:
+def check_rule(conditions: dict[str, Any]) -> dict[str, str]:
     """{key: error code} for a rule as entered (empty when fine)."""
     errors = {}
     if not isinstance(conditions, dict) or not conditions:
@@ -82,7 +83,7 @@ def check_rule(conditions: dict) -> dict[str, str]:
     return errors
 
 
-def matches(facts: CustomerFacts, conditions: dict) -> bool:
+def matches(facts: CustomerFacts, conditions: dict[str, Any]) -> bool:
     c = conditions
     if "min_spend" in c and facts.spend < Decimal(str(c["min_spend"])):
         return False

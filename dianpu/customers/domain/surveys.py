@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 
-def is_valid_score(kind: str, score) -> bool:
+def is_valid_score(kind: str, score: object) -> bool:
     if isinstance(score, bool) or not isinstance(score, int):
         return False
     return 1 <= score <= 5 if kind == "csat" else 0 <= score <= 10

@@ -3,6 +3,7 @@
 The checks judge facts measured elsewhere (ImageFacts: format, pixels, bytes, how white the
 border is); each problem is a code with its numbers, turned into text by messages.py."""
 
+from typing import Any
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -41,12 +42,13 @@ class Requirement:
     white_background: bool = False
     max_kb: int = 3 * 1024
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "width": self.width, "height": self.height, "count": self.count,
                 "white_background": self.white_background, "max_kb": self.max_kb}
 
 
-def requirement_for(kind: str, *, width=None, height=None, count=1, white_background=None) -> Requirement:
+def requirement_for(kind: str, *, width: int | str | None = None, height: int | str | None = None,
+                    count: int | str | None = 1, white_background: object = None) -> Requirement:
     """A requirement with the kind's defaults filled in; raises ValueError on an unknown kind or bad numbers."""
     spec = KINDS[kind]  # KeyError -> unknown kind
     w = int(width) if width not in (None, "") else spec.width
@@ -58,7 +60,7 @@ def requirement_for(kind: str, *, width=None, height=None, count=1, white_backgr
     return Requirement(kind=kind, width=w, height=h, count=n, white_background=white, max_kb=spec.max_kb)
 
 
-def requirement_from(data: dict) -> Requirement:
+def requirement_from(data: dict[str, Any]) -> Requirement:
     return Requirement(kind=data["kind"], width=int(data["width"]),
                        height=None if data.get("height") is None else int(data["height"]),
                        count=int(data.get("count", 1)), white_background=bool(data.get("white_background")),
@@ -77,7 +79,7 @@ class ImageFacts:
 @dataclass(frozen=True)
 class Problem:
     code: str
-    params: dict
+    params: dict[str, Any]
 
 
 def check_image(facts: ImageFacts, need: Requirement) -> list[Problem]:

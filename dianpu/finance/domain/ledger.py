@@ -4,6 +4,8 @@ Amounts are integer fen (分): a debit or a credit per line, never both, never n
 entry whose debits and credits differ is refused here, before anything is written.
 """
 
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,7 +16,7 @@ from . import chart
 class LedgerRefused(Exception):
     """A planned entry breaks a ledger rule; `code` names which."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
@@ -59,11 +61,11 @@ def yuan(amount_fen: int) -> Decimal:
     return (Decimal(amount_fen) / 100).quantize(Decimal("0.01"))
 
 
-def debit(account: str, amount_fen: int, **dims) -> Line:
+def debit(account: str, amount_fen: int, **dims: Any) -> Line:
     return Line(account, debit_fen=amount_fen, **dims)
 
 
-def credit(account: str, amount_fen: int, **dims) -> Line:
+def credit(account: str, amount_fen: int, **dims: Any) -> Line:
     return Line(account, credit_fen=amount_fen, **dims)
 
 
@@ -90,7 +92,7 @@ def check_entry(plan: EntryPlan) -> EntryPlan:
     return checked
 
 
-def reversal_lines(lines) -> tuple[Line, ...]:
+def reversal_lines(lines: Iterable[Line]) -> tuple[Line, ...]:
     """The lines that undo `lines`: each debit becomes a credit and the other way round."""
     return tuple(Line(ln.account, debit_fen=ln.credit_fen, credit_fen=ln.debit_fen, channel=ln.channel,
                       product_id=ln.product_id, campaign=ln.campaign) for ln in lines)

@@ -11,6 +11,7 @@ Formats recognised by their header row:
   账户余额（元）, 交易渠道, 业务类型, 备注.
 """
 
+from typing import Any
 import csv
 import io
 import re
@@ -18,9 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+Rows = list[tuple[int, dict[str, str]]]  # (line number, column name -> cell)
+
 
 class SettlementRefused(Exception):
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
@@ -114,7 +117,7 @@ def parse_settlement(data: bytes) -> ParsedFile:
     raise SettlementRefused("settlement_format_unknown")
 
 
-def _currency(rows, key: str) -> str:
+def _currency(rows: Rows, key: str) -> str:
     currencies = {(r.get(key) or "").strip().upper() for _n, r in rows if (r.get(key) or "").strip()}
     if len(currencies) > 1:
         raise SettlementRefused("settlement_currency", currency="/".join(sorted(currencies)))
@@ -125,8 +128,8 @@ STRIPE_KINDS = {"charge": "payment", "payment": "payment", "refund": "refund", "
                 "fee": "fee", "stripe_fee": "fee"}
 
 
-def _stripe_item(kind_text: str, their_id: str, refs, description: str, gross: Decimal, fee: Decimal,
-                 day) -> Item:
+def _stripe_item(kind_text: str, their_id: str, refs: tuple[str, ...], description: str, gross: Decimal, fee: Decimal,
+                 day: date | None) -> Item:
     kind = STRIPE_KINDS.get(kind_text.strip().lower(), "other")
     numbers = ORDER_NUMBER.findall(description or "")
     amount = -gross if kind == "refund" else gross
@@ -135,7 +138,7 @@ def _stripe_item(kind_text: str, their_id: str, refs, description: str, gross: D
     return Item(kind, their_id, tuple(r for r in refs if r), numbers[0] if numbers else "", amount, fee, day)
 
 
-def _stripe_itemized(body) -> ParsedFile:
+def _stripe_itemized(body: Rows) -> ParsedFile:
     currency = _currency(body, "currency")
     items = []
     for n, r in body:
@@ -146,7 +149,7 @@ def _stripe_itemized(body) -> ParsedFile:
     return ParsedFile("stripe", "stripe_itemized_balance_change", currency, tuple(items))
 
 
-def _stripe_history(body) -> ParsedFile:
+def _stripe_history(body: Rows) -> ParsedFile:
     currency = _currency(body, "currency")
     items = []
     for n, r in body:
@@ -161,7 +164,7 @@ ALIPAY_REFUND = ("交易退款", "退款")
 ALIPAY_FEE = ("收费", "服务费", "手续费")
 
 
-def _alipay(body) -> ParsedFile:
+def _alipay(body: Rows) -> ParsedFile:
     items = []
     for n, r in body:
         income, spend = _money(r.get("收入金额（+元）", ""), n), _money(r.get("支出金额（-元）", ""), n)

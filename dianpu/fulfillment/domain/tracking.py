@@ -6,6 +6,7 @@ The request is refused when the header is missing or malformed, the timestamp is
 tolerance (300 s) from now, or no v1 value matches (compared in constant time).
 """
 
+from typing import Any
 import csv
 import hashlib
 import hmac
@@ -75,7 +76,7 @@ class EventProblem:
     value: str = ""
 
 
-def parse_event(raw: dict, line: int) -> tuple[TrackingEventIn | None, list[EventProblem]]:
+def parse_event(raw: dict[str, Any], line: int) -> tuple[TrackingEventIn | None, list[EventProblem]]:
     problems = []
     status = str(raw.get("status") or "").strip().lower()
     if status not in STATUSES:
@@ -91,7 +92,7 @@ def parse_event(raw: dict, line: int) -> tuple[TrackingEventIn | None, list[Even
     number = str(raw.get("tracking_number") or "").strip()
     if not number:
         problems.append(EventProblem(line, "tracking_number", "tracking_number_missing"))
-    if problems:
+    if problems or occurred is None:
         return None, problems
     return TrackingEventIn(carrier=str(raw.get("carrier") or "").strip().lower(), tracking_number=number,
                            status=status, occurred_at=occurred, location=str(raw.get("location") or "")[:100],

@@ -1,7 +1,7 @@
 """Checks on a quantity typed by a person. Pure."""
 
 
-def parse_quantity(raw, *, allow_zero: bool = False, allow_negative: bool = False) -> int | None:
+def parse_quantity(raw: object, *, allow_zero: bool = False, allow_negative: bool = False) -> int | None:
     """An int from user input, or None when it is not a whole number in range."""
     if isinstance(raw, bool):
         return None

@@ -4,6 +4,7 @@ request for a person, a question about an order. Pure.
 "我的订单 DP261207123456 到哪了？邮箱 a@b.com" -> order DP261207123456, e-mail a@b.com, about an order.
 """
 
+from collections.abc import Iterable
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def detect_language(text: str) -> str:
     return "en" if re.search(r"[A-Za-z]{2,}", rest) else ""
 
 
-def _has_word(text: str, words) -> bool:
+def _has_word(text: str, words: Iterable[str]) -> bool:
     lowered = text.lower()
     for word in words:
         if _CJK.search(word):

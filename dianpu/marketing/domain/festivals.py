@@ -1,6 +1,8 @@
 """Shopping-festival templates: when each runs in a given year and the promotions it usually
 carries. Pure data; `plan_festival(code, year)` gives dates and promotion definitions."""
 
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,7 +13,7 @@ class Festival:
     code: str
     name: str
     name_en: str
-    promotions: tuple  # promotion definitions without dates ({"name", "kind", ...})
+    promotions: tuple[dict[str, Any], ...]  # promotion definitions without dates ({"name", "kind", ...})
 
 
 FESTIVALS = (
@@ -71,7 +73,8 @@ def goal_attainment(sales: Decimal, goal: Decimal | None) -> Decimal | None:
     return (Decimal(sales) * 100 / Decimal(goal)).quantize(Decimal("0.1"))
 
 
-def hourly_series(points, start: datetime, end: datetime) -> tuple[list, list, list]:
+def hourly_series(points: Iterable[tuple[datetime, Decimal]], start: datetime,
+                  end: datetime) -> tuple[list[str], list[Decimal], list[Decimal]]:
     """Hour buckets [start, end) -> (labels, sales per hour, cumulative sales); points are
     (aware datetime already in the wanted zone, amount)."""
     start = start.replace(minute=0, second=0, microsecond=0)

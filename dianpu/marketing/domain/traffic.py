@@ -1,5 +1,6 @@
 """Traffic and spend, pure: UTM links, channel names, ad-spend rows, ROAS and commissions."""
 
+from typing import Any
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +13,7 @@ OPTIONAL_COLUMNS = ("campaign", "clicks", "impressions")
 
 
 def build_utm_url(base_url: str, *, source: str, medium: str, campaign: str, content: str = "",
-                  term: str = "") -> tuple[str, dict]:
+                  term: str = "") -> tuple[str, dict[str, str]]:
     """(url, errors). Keeps the base URL's own query; utm_* values replace any already there."""
     errors = {}
     parts = urlsplit((base_url or "").strip())
@@ -53,7 +54,7 @@ class SpendRow:
     impressions: int
 
 
-def _day(value) -> date | None:
+def _day(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -67,7 +68,7 @@ def _day(value) -> date | None:
     return None
 
 
-def _whole(value) -> int | None:
+def _whole(value: object) -> int | None:
     if value in (None, ""):
         return 0
     try:
@@ -77,7 +78,7 @@ def _whole(value) -> int | None:
     return int(number) if number >= 0 and number == number.to_integral_value() else None
 
 
-def parse_ad_spend(rows: list[list]) -> tuple[list[SpendRow], list[str]]:
+def parse_ad_spend(rows: list[list[Any]]) -> tuple[list[SpendRow], list[str]]:
     """Rows as read from a CSV or XLSX sheet, header first. Returns (rows, errors), each error
     naming its line ("第 3 行：…" is made by the caller from (line, code))."""
     if not rows:
@@ -93,7 +94,7 @@ def parse_ad_spend(rows: list[list]) -> tuple[list[SpendRow], list[str]]:
         if all(c in (None, "") for c in cells):
             continue
 
-        def cell(name):
+        def cell(name: str) -> Any:
             return cells[at[name]] if name in at else None
 
         day = _day(cell("date"))

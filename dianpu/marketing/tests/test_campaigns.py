@@ -9,6 +9,7 @@ from django.test import Client
 from dianpu.accounts.tests.builders import PASSWORD, make_staff
 from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
+from dianpu.core.errors import ValidationFailed
 from dianpu.marketing.models import Campaign
 from dianpu.marketing.queries import get_campaign_live, get_campaign_report
 from dianpu.marketing.services import create_campaign
@@ -34,7 +35,7 @@ def test_double_eleven_template_schedules_its_promotions(staff_api):
 
 def test_campaign_ending_before_start_is_refused():
     now = clock.now()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         create_campaign(name="x", starts_at=now, ends_at=now - timedelta(hours=1))
     assert not Campaign.objects.exists()
 

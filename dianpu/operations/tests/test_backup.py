@@ -171,7 +171,7 @@ def test_a_full_disk_during_a_backup_leaves_no_file_and_is_recorded(tmp_path, mo
 
     class FullDisk(io.RawIOBase):
         def __init__(self, path):
-            self.handle = open(path, "wb")
+            self.handle = open(path, "wb")  # noqa: SIM115 (closed by close())
 
         def writable(self):
             return True
@@ -184,7 +184,7 @@ def test_a_full_disk_during_a_backup_leaves_no_file_and_is_recorded(tmp_path, mo
             self.handle.close()
             super().close()
 
-    monkeypatch.setattr(archive, "_open_archive", lambda partial: tarfile.open(fileobj=FullDisk(partial), mode="w:gz"))
+    monkeypatch.setattr(archive, "_open_archive", lambda partial: tarfile.open(fileobj=FullDisk(partial), mode="w:gz"))  # noqa: SIM115
     output = tmp_path / "out" / "full.tar.gz"
     with pytest.raises(CommandError, match="disk_full"):
         call_command("backup", "--output", str(output))

@@ -11,6 +11,7 @@ billing province (imported platform orders carry one) or a province an operator'
 supplied — only when both are known. An order with no second province is never flagged by it.
 """
 
+from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,7 +61,7 @@ class HoldReason:
     code: str
     detail: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "detail": self.detail}
 
 
@@ -75,13 +76,16 @@ def normalize_address(*parts: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+Rule = Callable[[ReviewFacts, ReviewThresholds], HoldReason | None]
+
+
 def _high_value(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
     if t.high_value_over is not None and t.high_value_over > 0 and f.grand_total >= t.high_value_over:
         return HoldReason(HIGH_VALUE, f"¥{f.grand_total:,.2f} ≥ ¥{t.high_value_over:,.2f}")
     return None
 
 
-def _many(code: str, count_of: Callable[[ReviewFacts], int], limit_of: Callable[[ReviewThresholds], int]):
+def _many(code: str, count_of: Callable[[ReviewFacts], int], limit_of: Callable[[ReviewThresholds], int]) -> Rule:
     def rule(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
         count, limit = count_of(f), limit_of(t)
         if limit > 0 and count > limit:
@@ -98,7 +102,7 @@ def _far_apart(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
     return None
 
 
-def _blacklisted(code: str, flag_of: Callable[[ReviewFacts], bool]):
+def _blacklisted(code: str, flag_of: Callable[[ReviewFacts], bool]) -> Rule:
     def rule(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
         return HoldReason(code) if flag_of(f) else None
     return rule

@@ -5,6 +5,7 @@ cancel from any status before shipping. Cash-on-delivery orders ship unpaid and 
 delivery.
 """
 
+from typing import Any
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,7 +82,7 @@ class TransitionInput:
 class TransitionRefused(Exception):
     """An action the order's state does not allow. `code` is stable; the text is in messages."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

@@ -2,6 +2,7 @@
 the signature base64-encoded in `sign`. Notifications leave `sign` and `sign_type` out of the
 signed string; requests leave out only `sign`. Empty values are left out."""
 
+from typing import Any
 import base64
 import binascii
 import json
@@ -10,15 +11,15 @@ from .rsa import RsaPrivateKey, RsaPublicKey, sign_sha256, verify_sha256
 from .signatures import SignatureRefused
 
 
-def signing_string(params: dict, *, exclude: tuple[str, ...] = ("sign", "sign_type")) -> str:
+def signing_string(params: dict[str, Any], *, exclude: tuple[str, ...] = ("sign", "sign_type")) -> str:
     return "&".join(f"{k}={params[k]}" for k in sorted(params) if k not in exclude and params[k] not in ("", None))
 
 
-def sign_request(params: dict, key: RsaPrivateKey) -> str:
+def sign_request(params: dict[str, Any], key: RsaPrivateKey) -> str:
     return base64.b64encode(sign_sha256(signing_string(params, exclude=("sign",)).encode(), key)).decode()
 
 
-def verify_alipay_notification(params: dict, key: RsaPublicKey) -> None:
+def verify_alipay_notification(params: dict[str, Any], key: RsaPublicKey) -> None:
     """Raise SignatureRefused(code) unless `params` carry a valid RSA2 signature by Alipay."""
     signature = params.get("sign", "")
     if not signature:

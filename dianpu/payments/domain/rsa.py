@@ -4,6 +4,8 @@ Keys are read from PEM (PKCS#8 / SubjectPublicKeyInfo or PKCS#1) or from the bar
 Alipay's console hands out. We never do the arithmetic ourselves: parsing, signing (with
 blinding) and constant-time verification are the library's."""
 
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
+from collections.abc import Callable, Iterable
 import base64
 import binascii
 
@@ -30,7 +32,7 @@ def _der(text: str) -> bytes:
     return der
 
 
-def _load(text: str, loaders) -> object:
+def _load(text: str, loaders: Iterable[Callable[[bytes], object]]) -> object:
     der = _der(text)
     for loader in loaders:
         try:
@@ -40,12 +42,12 @@ def _load(text: str, loaders) -> object:
     raise KeyFormatError("unknown key format")
 
 
-def _pkcs1_public(der: bytes):
+def _pkcs1_public(der: bytes) -> PublicKeyTypes:
     pem = b"-----BEGIN RSA PUBLIC KEY-----\n" + base64.encodebytes(der) + b"-----END RSA PUBLIC KEY-----\n"
     return serialization.load_pem_public_key(pem)
 
 
-def _pkcs1_private(der: bytes):
+def _pkcs1_private(der: bytes) -> PrivateKeyTypes:
     pem = b"-----BEGIN RSA PRIVATE KEY-----\n" + base64.encodebytes(der) + b"-----END RSA PRIVATE KEY-----\n"
     return serialization.load_pem_private_key(pem, password=None)
 

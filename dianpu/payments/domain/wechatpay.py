@@ -9,6 +9,7 @@ serial). A notification's `resource` is AEAD_AES_256_GCM with the merchant's API
 bytes), its `nonce` and `associated_data`. Amounts are integer fen.
 """
 
+from typing import Any
 import base64
 import binascii
 import json
@@ -73,7 +74,7 @@ def verify_signed(*, timestamp: str, nonce: str, signature: str, serial: str, bo
         raise SignatureRefused("signature_mismatch")
 
 
-def encrypt_resource(plain: dict, *, key: bytes, nonce: str, associated_data: str) -> dict:
+def encrypt_resource(plain: dict[str, Any], *, key: bytes, nonce: str, associated_data: str) -> dict[str, str]:
     """A notification resource as WeChat Pay builds it (used by the local stand-in in tests)."""
     sealed = AESGCM(key).encrypt(nonce.encode(), json.dumps(plain, ensure_ascii=False).encode(),
                                  associated_data.encode())
@@ -81,7 +82,7 @@ def encrypt_resource(plain: dict, *, key: bytes, nonce: str, associated_data: st
             "associated_data": associated_data}
 
 
-def decrypt_resource(resource: dict, *, key: bytes) -> dict:
+def decrypt_resource(resource: dict[str, Any], *, key: bytes) -> dict[str, Any]:
     """The plaintext object of a notification's resource; SignatureRefused("webhook_malformed")
     if it does not decrypt with the APIv3 key (tampered, or another merchant's)."""
     if len(key) != 32 or not isinstance(resource, dict) or resource.get("algorithm") != "AEAD_AES_256_GCM":

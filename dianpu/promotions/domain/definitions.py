@@ -110,7 +110,7 @@ def check_promotion(data: dict) -> dict[str, str]:
             if not isinstance(data["prices"], dict):
                 errors["prices"] = "not_a_number"
             else:
-                for sku, price in data["prices"].items():
+                for price in data["prices"].values():
                     _positive({"p": price}, "p", errors)
                     if "p" in errors:
                         errors["prices"] = errors.pop("p")

@@ -140,7 +140,7 @@ def test_checkout_total_equals_quote_total_and_keeps_discounts_per_line(api, tea
     lines_by_sku = {ln.sku: ln for ln in order.lines.all()}
     assert sum(ln.paid_total for ln in lines_by_sku.values()) == order.grand_total - order.shipping_total
     assert {s: str(ln.discount_total) for s, ln in lines_by_sku.items()} == {
-        s: l["discount"] for s, l in ((q["sku"], q) for q in quoted["lines"])}
+        s: q["discount"] for s, q in ((q["sku"], q) for q in quoted["lines"])}
     assert [a["label"] for a in order.pricing_snapshot["adjustments"]] == ["龙井九折", "满200减20", "SAVE10"]
     assert Coupon.objects.get(code="SAVE10").used_count == 1
     assert CouponRedemption.objects.get().amount == Decimal("10.00")

@@ -1,5 +1,6 @@
 """The life of a return request, as data: (status, action) -> next status, with guards by kind."""
 
+from typing import Any
 from enum import StrEnum
 
 
@@ -67,7 +68,7 @@ COUNTED_STATUSES = OPEN_STATUSES | {Status.REFUNDED, Status.CLOSED}
 
 
 class ReturnRefused(Exception):
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

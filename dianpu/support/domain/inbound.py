@@ -1,6 +1,7 @@
 """Reading a forwarded e-mail (RFC 822): sender, subject, the conversation reference it carries,
 the ids it answers, and its text (the plain part, else the HTML part's text). Pure: bytes in."""
 
+from email.message import EmailMessage
 import email
 import email.policy
 import email.utils
@@ -54,7 +55,7 @@ def parse_inbound_email(raw: bytes) -> InboundEmail:
                         reference_id=int(match.group(1)) if match else None)
 
 
-def _text_of(message) -> str:
+def _text_of(message: EmailMessage) -> str:
     try:
         part = message.get_body(preferencelist=("plain", "html"))
         if part is None:

@@ -1,6 +1,9 @@
 """Chat review (质检) and the agent's day: pure rules — the checklist score, banned words found in an
 agent's replies, the weekly sample, the daily log's figures."""
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Iterable
+from typing import Any
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -17,13 +20,13 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def find_banned_words(texts, words=BANNED_WORDS) -> list[str]:
+def find_banned_words(texts: Iterable[str], words: Iterable[str] = BANNED_WORDS) -> list[str]:
     """The banned words found (each once, in list order), case-insensitively."""
     joined = "\n".join(texts).lower()
     return [w for w in words if w.lower() in joined]
 
 
-def is_valid_score(value) -> bool:
+def is_valid_score(value: object) -> bool:
     return isinstance(value, int) and MIN_SCORE <= value <= MAX_SCORE
 
 
@@ -46,11 +49,11 @@ class DayFacts:
     still_open: int
     escalated: int
     complaints: int
-    top_tags: list
-    common_questions: list
+    top_tags: list[list[Any]]  # [tag, count]: stored as JSON
+    common_questions: list[str]
 
 
-def summarise_day(conversations: list[dict], open_count: int, top: int = 5) -> DayFacts:
+def summarise_day(conversations: Sequence[Mapping[str, Any]], open_count: int, top: int = 5) -> DayFacts:
     """`conversations`: the ones the agent handled that day, as dicts (tags, subject, escalated,
     complaint_cause)."""
     tags = Counter(t for c in conversations for t in (c.get("tags") or []))

@@ -1,5 +1,6 @@
 """Conversation statuses, channels, senders, priorities, and which status may follow which."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -63,7 +64,7 @@ MAX_TAGS = 10
 MAX_TAG_CHARS = 30
 
 
-def clean_tags(tags) -> list[str]:
+def clean_tags(tags: Iterable[object] | None) -> list[str]:
     """Tags trimmed, de-duplicated (first spelling kept), at most MAX_TAGS of MAX_TAG_CHARS each."""
     seen, result = set(), []
     for tag in tags or []:

@@ -136,7 +136,7 @@ class AfterSales:
         line = rng.choice(list(order.lines.all()))
         quantity = rng.randint(1, line.quantity)
         request = None
-        for step, moment in zip(steps, times):
+        for step, moment in zip(steps, times, strict=True):
             with at(moment):
                 if step == "request":
                     request = request_return(order=order, kind=kind, reason=reason, lines={line.pk: quantity},

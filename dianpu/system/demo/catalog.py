@@ -192,7 +192,7 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
             plan.skus.append(SkuPlan(
                 index=sku_index, product_index=index,
                 sku=f"{leaf.code}{index + 1:04d}-" + "-".join(value.code for value in combo),
-                options={axis.name: value.zh for (axis, _), value in zip(axes, combo)},
+                options={axis.name: value.zh for (axis, _), value in zip(axes, combo, strict=True)},
                 price=price, compare_at_price=price_point(float(price) * compare) if compare else None,
                 cost_price=to_money(price * Decimal(str(round(margin * rng.uniform(0.95, 1.05), 4)))),
                 weight_grams=max(10, base_weight + sum(value.weight_step for value in combo)),
@@ -203,7 +203,7 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
     # Popularity: a long tail, a few bestsellers; cheaper things sell more often.
     ranks = list(range(len(plans)))
     rng.shuffle(ranks)
-    for plan, rank in zip(plans, ranks):
+    for plan, rank in zip(plans, ranks, strict=True):
         cheapest = float(min(s.price for s in plan.skus))
         plan.popularity = 1.0 / (rank + 3) ** 0.95 * (80 / cheapest) ** 0.7
     return plans
@@ -228,7 +228,7 @@ def write_categories() -> dict[str, Category]:
              for i, root in enumerate(CATEGORY_TREE)]
     Category.objects.bulk_create(roots)
     leaves = [Category(parent=parent, name=leaf.name[0], name_en=leaf.name[1], slug=leaf.slug, position=j)
-              for parent, root in zip(roots, CATEGORY_TREE) for j, leaf in enumerate(root.leaves)]
+              for parent, root in zip(roots, CATEGORY_TREE, strict=True) for j, leaf in enumerate(root.leaves)]
     Category.objects.bulk_create(leaves)
     return {c.slug: c for c in roots + leaves}
 
@@ -264,7 +264,7 @@ def write_products(plans: list[ProductPlan], categories: dict[str, Category], ta
                     listed_at=plan.listed_at, seo_description=plain_text(plan.description)[:200],
                 ))
             Product.objects.bulk_create(rows)
-            for plan, row in zip(chunk, rows):
+            for plan, row in zip(chunk, rows, strict=True):
                 plan.product_id = row.id
                 # auto_now_add / auto_now stamped "now" on insert: put the history back.
                 row.created_at = plan.created_at
@@ -278,7 +278,7 @@ def write_products(plans: list[ProductPlan], categories: dict[str, Category], ta
                                 weight_grams=s.weight_grams, barcode=s.barcode, position=s.position)
                         for plan in chunk for s in plan.skus]
             Variant.objects.bulk_create(variants)
-            for s, v in zip((s for plan in chunk for s in plan.skus), variants):
+            for s, v in zip((s for plan in chunk for s in plan.skus), variants, strict=True):
                 s.variant_id = v.id
             AuditEntry.objects.bulk_create(_product_audit(chunk, operator_id))
 

@@ -242,7 +242,7 @@ class _DemoBuild:
                                   safety_stock=self.book.safety[s.index]) for s in self.skus]
         with transaction.atomic():
             StockLevel.objects.bulk_create(self.levels, batch_size=CHUNK_SIZE)
-        for s, level in zip(self.skus, self.levels):
+        for s, level in zip(self.skus, self.levels, strict=True):
             s.stock_level_id = level.id
         opening = self._at(self.first_day - timedelta(days=1), 10)
         for p in self.plans:
@@ -330,7 +330,7 @@ class _DemoBuild:
             (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
             for i, person in enumerate(self.customers)
         ])
-        for s, level in zip(self.skus, self.levels):
+        for s, level in zip(self.skus, self.levels, strict=True):
             level.on_hand = self.book.on_hand[s.index]
             level.reserved = self.book.reserved[s.index]
         products = [Product(pk=p.product_id, sold_count=self.stream.units_sold[p.index]) for p in self.plans]
@@ -454,7 +454,7 @@ class _DemoBuild:
             "orders by status": dict(sorted(self.stream.status_counts.items())),
             "refunded orders": self.stream.refunded,
             "SKUs out of stock": sum(1 for a in available if a <= 0),
-            "SKUs low on stock": sum(1 for s, a in zip(self.skus, available) if 0 < a <= self.book.safety[s.index]),
+            "SKUs low on stock": sum(1 for s, a in zip(self.skus, available, strict=True) if 0 < a <= self.book.safety[s.index]),
             **self.back_office_counts,
             "analytics events": self.tracking_events,
             "staff": ", ".join(self.staff),

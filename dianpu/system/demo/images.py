@@ -24,7 +24,7 @@ def _jitter(rgb, rng: random.Random, amount: int):
 
 
 def _mix(rgb, other, share: float):
-    return tuple(round(a * (1 - share) + b * share) for a, b in zip(rgb, other))
+    return tuple(round(a * (1 - share) + b * share) for a, b in zip(rgb, other, strict=True))
 
 
 def _shirt(d, c, fg):

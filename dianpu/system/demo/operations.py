@@ -116,7 +116,7 @@ def seeded_numbers(rng: random.Random):
     try:
         yield
     finally:
-        for module, original in zip(modules, saved):
+        for module, original in zip(modules, saved, strict=True):
             module.secrets = original
 
 
@@ -157,7 +157,7 @@ class BackOffice:
                                          phone=f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}")
                          for code, name, contact, lead, _roots in SUPPLIERS]
         by_root: dict[str, list[Supplier]] = {}
-        for supplier, spec in zip(suppliers, SUPPLIERS):
+        for supplier, spec in zip(suppliers, SUPPLIERS, strict=True):
             for root in spec[4]:
                 by_root.setdefault(root, []).append(supplier)
         # Supplier prices for most SKUs (hundreds of rows: written in one go; nothing else reads them yet).

@@ -361,7 +361,7 @@ class OrderStream:
         self.status_counts[status.value] = self.status_counts.get(status.value, 0) + 1
         self._hold_stock(plan, lines, number, placed_at, cod, ship_step, cancel_step)
         if status != Status.CANCELLED:
-            for sku, q, product in lines:
+            for _sku, q, product in lines:
                 self.units_sold[product.index] += q
         self.writer.add_order(plan)
 

@@ -88,7 +88,7 @@ class Table:
             elif kind == "DateTimeField":
                 prepare = db.ops.adapt_datetimefield_value  # values here are always aware
             else:
-                prepare = (lambda value, f=f: f.get_db_prep_save(value, db))
+                prepare = (lambda value, f=f: f.get_db_prep_save(value, db))  # noqa: E731 (stored per column)
             default = f.get_default()
             self.columns.append((f.attname, default, prepare))
         self.sql = "INSERT INTO %s (%s) VALUES (%s)" % (
@@ -103,7 +103,7 @@ class Table:
         ids = list(range(self.next_id, self.next_id + len(rows)))
         self.next_id += len(rows)
         params = []
-        for row_id, row in zip(ids, rows):
+        for row_id, row in zip(ids, rows, strict=True):
             row[self.pk] = row_id
             values = []
             for attname, default, prepare in self.columns:
@@ -177,7 +177,7 @@ class ChunkWriter:
             if index is not None and index not in self.customer_ids and index not in new:
                 new[index] = self._customer_row(plan.person, plan.fields["placed_at"])
         ids = self._insert(Customer, list(new.values()), "customers")
-        self.customer_ids.update(zip(new, ids))
+        self.customer_ids.update(zip(new, ids, strict=True))
 
     def write_customers_without_orders(self, people: list[tuple[int, Person, datetime]]) -> None:
         rows = [self._customer_row(p, at) for index, p, at in people if index not in self.customer_ids]
@@ -196,14 +196,14 @@ class ChunkWriter:
         order_ids = self._insert(Order, rows, "orders")
         lines, history, audit, payments, shipments, reservations = [], [], [], [], [], []
         refunds, tracking, discounts, redemptions = [], [], [], []
-        for plan, oid in zip(self.orders, order_ids):
+        for plan, oid in zip(self.orders, order_ids, strict=True):
             number = plan.fields["number"]
             shares = plan.line_discounts or [0] * len(plan.lines)
             lines.extend(dict(order_id=oid, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
                               product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
                               unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
                               discount_total=share)
-                         for ln, share in zip(plan.lines, shares))
+                         for ln, share in zip(plan.lines, shares, strict=True))
             if plan.discount:
                 discounts.append(dict(plan.discount, order_id=oid))
                 redemptions.append(dict(plan.redemption, order_id=oid))
@@ -238,7 +238,7 @@ class ChunkWriter:
         self._insert(Refund, [dict(r, payment_id=payment_ids[i]) for i, r in refunds], "refunds")
         shipment_ids = self._insert(Shipment, shipments, "shipments")
         self._insert(TrackingEvent, [dict(e, shipment_id=sid, key=_event_key(e))
-                                     for sid, events in zip(shipment_ids, tracking) for e in events],
+                                     for sid, events in zip(shipment_ids, tracking, strict=True) for e in events],
                      "parcel scans")
         self._insert(Reservation, reservations, "reservations")
         self._insert(OrderDiscount, discounts, "coupon redemptions")

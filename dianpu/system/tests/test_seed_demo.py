@@ -183,7 +183,7 @@ def test_each_order_history_walks_the_state_machine(demo_db):
     for order in Order.objects.all():
         rows = history[order.id]
         assert (rows[0]["action"], rows[0]["to_status"]) == ("place", Status.PENDING_PAYMENT)
-        for before, after in zip(rows, rows[1:]):
+        for before, after in zip(rows, rows[1:], strict=False):
             assert after["from_status"] == before["to_status"]
             assert TRANSITIONS[(Status(after["from_status"]), Action(after["action"]))] == after["to_status"]
         assert rows[-1]["to_status"] == order.status

@@ -25,4 +25,4 @@ def test_parts_add_up_and_respect_caps(total, lines):
     caps = [c for _w, c in lines]
     parts = allocate(total, weights, caps)
     assert sum(parts) == min(total, sum(caps))
-    assert all(0 <= p <= c for p, c in zip(parts, caps))
+    assert all(0 <= p <= c for p, c in zip(parts, caps, strict=True))

@@ -93,7 +93,7 @@ def test_floor_holds_unless_a_rule_allows_below_it(data):
     lines, defs, coupons, fee = data
     defs = [{**d, "allow_below_floor": False} for d in defs]
     result = evaluate_cart(facts(lines, fee), build(defs), coupons)
-    for ln, facts_line in zip(result.lines, lines):
+    for ln, facts_line in zip(result.lines, lines, strict=True):
         assert ln.total >= min(facts_line.floor_price * facts_line.quantity, ln.line_total)
 
 
