@@ -117,11 +117,12 @@ def save_routine_template(*, actor: User, role: str, title: str, items: list[str
             template = RoutineTemplate.objects.create(role=role, title=title, items=items,
                                                       active=True if active is None else active)
             action = "teamwork.template_created"
-            changes = {"role": (None, role), "title": (None, title), "items": (None, "；".join(items)),
-                       "active": (None, template.active)}
+            changes: dict[str, tuple[object, object]] = {
+                "role": (None, role), "title": (None, title), "items": (None, "；".join(items)),
+                "active": (None, template.active)}
         else:
             before = RoutineTemplate.objects.select_for_update().get(pk=template.pk)
-            after = {"role": role, "title": title, "items": items,
+            after: dict[str, object] = {"role": role, "title": title, "items": items,
                      "active": before.active if active is None else bool(active)}
             RoutineTemplate.objects.filter(pk=template.pk).update(**after)
             template.refresh_from_db()
@@ -130,12 +131,15 @@ def save_routine_template(*, actor: User, role: str, title: str, items: list[str
             for field, value in after.items():
                 old = getattr(before, field)
                 if old != value:
-                    changes[field] = ("；".join(old), "；".join(value)) if field == "items" else (old, value)
+                    if field == "items":
+                        changes[field] = ("；".join(old), "；".join(items))
+                    else:
+                        changes[field] = (old, value)
         record_audit(actor=actor, action=action, obj=template, object_repr=template.title, changes=changes)
     return template
 
 
-def get_routine_template(template_id) -> RoutineTemplate:
+def get_routine_template(template_id: int | str) -> RoutineTemplate:
     template = RoutineTemplate.objects.filter(pk=template_id).first() if str(template_id).isdigit() else None
     if template is None:
         raise NotFoundError(MESSAGES["template_not_found"], code="template_not_found")
