@@ -80,6 +80,12 @@ def raw_summary(date_from: date, date_to: date) -> dict:
     return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
 
 
+def summarize_orders(date_from: date, date_to: date) -> dict:
+    """Orders placed in the period and not cancelled, and their sales: a sum over the daily rollups."""
+    agg = DailyStat.objects.filter(day__range=(date_from, date_to)).aggregate(orders=Sum("orders"), sales=Sum("sales"))
+    return {"orders": agg["orders"] or 0, "sales": _money(agg["sales"])}
+
+
 def get_daily_series(date_from: date, date_to: date) -> list[dict]:
     rows = {r["day"]: r for r in DailyStat.objects.filter(day__range=(date_from, date_to)).values()}
     out = []
