@@ -3,7 +3,7 @@ and the same figures computed straight from the raw tables (tests and the benchm
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -78,6 +78,12 @@ def raw_summary(date_from: date, date_to: date) -> dict:
     visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).exclude(kind=Kind.PAID).values(
         "visitor_id").distinct().count()
     return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
+
+
+def summarize_orders(date_from: date, date_to: date) -> dict:
+    """Orders placed in the period and not cancelled, and their sales: a sum over the daily rollups."""
+    agg = DailyStat.objects.filter(day__range=(date_from, date_to)).aggregate(orders=Sum("orders"), sales=Sum("sales"))
+    return {"orders": agg["orders"] or 0, "sales": _money(agg["sales"])}
 
 
 def get_daily_series(date_from: date, date_to: date) -> list[dict]:
@@ -410,6 +416,32 @@ def get_sales_breakdown(date_from: date, date_to: date, *, by: str, with_margin:
 
 
 def get_cohorts(date_from: date, date_to: date) -> list[dict]:
+    """Customers by the month of their first order; how many ordered again in each later month.
+    From the cohort cells (services.refresh of the buyer summaries); raw_cohorts is the same from orders."""
+    from .models import CohortMonth
+
+    cohorts: dict[date, dict] = {}
+    for cohort, offset, customers, repeaters in CohortMonth.objects.filter(
+            cohort__gte=date_from.replace(day=1), cohort__lte=date_to, customers__gt=0).values_list(
+            "cohort", "offset", "customers", "repeaters"):
+        c = cohorts.setdefault(cohort, {"customers": 0, "returned": {}, "repeat": 0})
+        if offset == 0:
+            c["customers"], c["repeat"] = customers, repeaters
+        else:
+            c["returned"][offset] = customers
+    out = []
+    for month in sorted(cohorts):
+        c = cohorts[month]
+        if not c["customers"]:
+            continue
+        width = max(c["returned"], default=0)
+        out.append({"month": month.strftime("%Y-%m"), "customers": c["customers"],
+                    "repurchase_rate": rate(c["repeat"], c["customers"]),
+                    "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)]})
+    return out
+
+
+def raw_cohorts(date_from: date, date_to: date) -> list[dict]:
     """Customers by the month of their first order; how many ordered again in each later month."""
     first_month: dict[str, date] = {}
     months_active: dict[str, set] = defaultdict(set)
@@ -451,8 +483,44 @@ def rfm_rule():
 
 
 def get_rfm_segments(as_of: date) -> dict:
+    """Per RFM segment the customers (by e-mail) with orders not cancelled up to `as_of`, and their
+    revenue. As of today (or later) from the buyer summaries: one pass over an index, grouped by the
+    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members)."""
+    from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, classify_customer
+    from .models import BuyerSummary
+    from .shopdays import local_day
+
+    from dianpu.core import clock
+
+    if as_of < local_day(clock.now()):
+        return raw_rfm_segments(as_of)
+    rule = rfm_rule()
+    high = Q(spent_fen__gte=int((rule.high_value_amount * 100).to_integral_value(rounding=ROUND_CEILING)))
+    loyal = Q(orders__gte=rule.loyal_orders) & ~high
+    segments = {s: {"segment": s, "customers": 0, "revenue_fen": 0} for s in SEGMENTS}
+    rows = (BuyerSummary.objects.filter(orders__gt=0).order_by().values("last_day").annotate(
+        n=Count("id"), fen=Sum("spent_fen"), high_n=Count("id", filter=high), high_fen=Sum("spent_fen", filter=high),
+        loyal_n=Count("id", filter=loyal), loyal_fen=Sum("spent_fen", filter=loyal)))
+    for row in rows:
+        recency = (as_of - row["last_day"]).days
+        inactive = classify_customer(recency_days=recency, orders=0, monetary=ZERO, rule=rule)
+        if inactive in (AT_RISK, LOST):  # whatever they spent
+            segments[inactive]["customers"] += row["n"]
+            segments[inactive]["revenue_fen"] += row["fen"]
+            continue
+        high_n, high_fen = row["high_n"], row["high_fen"] or 0
+        loyal_n, loyal_fen = row["loyal_n"], row["loyal_fen"] or 0
+        for segment, n, fen in ((HIGH_VALUE, high_n, high_fen), (LOYAL, loyal_n, loyal_fen),
+                                (OTHER, row["n"] - high_n - loyal_n, row["fen"] - high_fen - loyal_fen)):
+            segments[segment]["customers"] += n
+            segments[segment]["revenue_fen"] += fen
+    return {"segments": [{"segment": s["segment"], "customers": s["customers"],
+                          "revenue": (Decimal(s["revenue_fen"]) / 100).quantize(CENT)} for s in segments.values()]}
+
+
+def raw_rfm_segments(as_of: date) -> dict:
     """Every customer (by e-mail) with orders not cancelled up to `as_of`, put in one RFM segment;
-    per segment the count and revenue, and the members."""
+    per segment the count and revenue, and the members. Straight from the orders."""
     from .domain.rfm import SEGMENTS, classify_customer
     from .shopdays import local_day
 

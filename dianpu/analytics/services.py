@@ -18,7 +18,11 @@ from dianpu.payments.models import Refund
 from .shopdays import local_day
 from .domain.refunds import split_refund
 from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
+from .domain.buyers import BuyerFigures, cell_changes, cohort_cells
 from .models import (
+    BuyerMonth,
+    BuyerSummary,
+    CohortMonth,
     CountedRefund,
     DailyProductStat,
     DailySourceStat,
@@ -349,6 +353,7 @@ def count_order_placed(order_id: int) -> None:
         day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new))
     if not created:
         return  # counted already
+    count_buyer_order(order.email, day, order.grand_total)
     _bump(DailyStat, {"day": day}, {"orders": 1, "sales": order.grand_total,
                                      "new_customer_orders" if is_new else "returning_customer_orders": 1})
     for product, (units, sales) in _product_lines(order.pk).items():
@@ -374,6 +379,7 @@ def count_order_changed(order_id: int) -> None:
     if order.status == Order.Status.CANCELLED:
         if OrderFact.objects.filter(order_id=order_id, cancelled=False).update(cancelled=True) != 1:
             return
+        recount_buyer(fact.email)
         _bump(DailyStat, {"day": fact.day}, {
             "orders": -1, "sales": -fact.grand_total,
             "new_customer_orders" if fact.is_new_customer else "returning_customer_orders": -1})
@@ -425,7 +431,7 @@ def count_refund(refund_id: int) -> None:
 
 ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, VisitorReturnDay, ProductVisitorDay,
                  VisitStage, OrderFact,
-                 ProductBuyerDay, CountedRefund, FoldCursor)
+                 ProductBuyerDay, CountedRefund, FoldCursor, BuyerSummary, BuyerMonth, CohortMonth)
 
 
 def rebuild_rollups(*, progress=None) -> None:
@@ -438,6 +444,7 @@ def rebuild_rollups(*, progress=None) -> None:
     fold_tracking_events(batch_size=20_000, lag_seconds=0, progress=progress)
     _rebuild_orders(progress)
     _rebuild_refunds(progress)
+    rebuild_buyer_summaries()
 
 
 def _merge_product_stats(day, deltas: dict) -> None:
@@ -539,3 +546,83 @@ def _rebuild_refunds(progress=None) -> None:
                 _merge_product_stats(day, deltas)
         if progress is not None:
             progress(len(chunk))
+
+
+# --- buyers: the per-buyer summary and the cohort cells (RFM segments, cohorts) ---------------
+
+def _locked_buyer(email: str) -> tuple[BuyerSummary, set]:
+    """The buyer's summary row, locked (so two changes to one buyer's orders take turns), and the
+    months the cohort cells count them in now."""
+    BuyerSummary.objects.get_or_create(email=email)
+    summary = BuyerSummary.objects.select_for_update().get(email=email)
+    return summary, set(BuyerMonth.objects.filter(email=email).values_list("month", flat=True))
+
+
+def _store_buyer(summary: BuyerSummary, figures: BuyerFigures, before: set) -> None:
+    for (cohort, offset), deltas in cell_changes(before, figures.months).items():
+        _bump(CohortMonth, {"cohort": cohort, "offset": offset}, deltas)
+    gone, new = before - figures.months, figures.months - before
+    if gone:
+        BuyerMonth.objects.filter(email=summary.email, month__in=gone).delete()
+    BuyerMonth.objects.bulk_create([BuyerMonth(email=summary.email, month=m) for m in new])
+    BuyerSummary.objects.filter(pk=summary.pk).update(
+        orders=figures.orders, spent_fen=figures.spent_fen, first_day=figures.first_day, last_day=figures.last_day,
+        first_month=figures.first_month, active_months=len(figures.months))
+
+
+def count_buyer_order(email: str, day: date, total: Decimal) -> None:
+    """An order placed (called once per order, by count_order_placed): one more for its buyer, in
+    constant time however many orders the buyer has."""
+    summary, months = _locked_buyer(email)
+    figures = BuyerFigures(orders=summary.orders, spent_fen=summary.spent_fen, first_day=summary.first_day,
+                           last_day=summary.last_day, months=set(months))
+    figures.add(day, total)
+    _store_buyer(summary, figures, months)
+
+
+def recount_buyer(email: str) -> None:
+    """An order cancelled: the buyer's figures again from their orders that still count."""
+    summary, months = _locked_buyer(email)
+    figures = BuyerFigures()
+    for placed_at, total in Order.objects.filter(email=email).exclude(status=Order.Status.CANCELLED).values_list(
+            "placed_at", "grand_total").iterator(chunk_size=5000):
+        figures.add(local_day(placed_at), total)
+    _store_buyer(summary, figures, months)
+
+
+def raw_buyer_figures() -> dict[str, BuyerFigures]:
+    """Every buyer's figures straight from the orders (the rebuild, and tests that check the summary)."""
+    buyers: dict[str, BuyerFigures] = defaultdict(BuyerFigures)
+    for email, placed_at, total in Order.objects.exclude(status=Order.Status.CANCELLED).order_by().values_list(
+            "email", "placed_at", "grand_total").iterator(chunk_size=10_000):
+        buyers[email].add(local_day(placed_at), total)
+    return dict(buyers)
+
+
+def rebuild_buyer_summaries() -> None:
+    """Recompute the buyer summaries, their months and the cohort cells from the orders."""
+    buyers = raw_buyer_figures()
+    cells: Counter = Counter()
+    for figures in buyers.values():
+        cells.update(cohort_cells(figures.months))
+    with transaction.atomic():
+        for model in (BuyerSummary, BuyerMonth, CohortMonth):
+            model.objects.all().delete()
+        emails = list(buyers)
+        for offset in range(0, len(emails), 5000):
+            BuyerSummary.objects.bulk_create(
+                [BuyerSummary(email=email, orders=f.orders, spent_fen=f.spent_fen, first_day=f.first_day,
+                              last_day=f.last_day, first_month=f.first_month, active_months=len(f.months))
+                 for email, f in ((e, buyers[e]) for e in emails[offset:offset + 5000])])
+        months: list = []
+        for email, f in buyers.items():  # in chunks: a million orders make about a million rows
+            months.extend(BuyerMonth(email=email, month=m) for m in f.months)
+            if len(months) >= 5000:
+                BuyerMonth.objects.bulk_create(months)
+                months = []
+        BuyerMonth.objects.bulk_create(months)
+        table: dict = defaultdict(dict)
+        for (cohort, offset, column), n in cells.items():
+            table[(cohort, offset)][column] = n
+        CohortMonth.objects.bulk_create([CohortMonth(cohort=c, offset=o, **figures)
+                                         for (c, o), figures in table.items()], batch_size=5000)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from .domain.states import Status as OrderStatus
@@ -76,6 +77,12 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "-placed_at"]),
             models.Index(fields=["email"]),
+            # the order search (queries.search_terms): one index per term it matches
+            models.Index(Lower("email"), name="order_email_lower"),
+            models.Index(Upper("tracking_number"), name="order_tracking_upper"),
+            models.Index(fields=["ship_phone"], name="order_ship_phone"),
+            models.Index(fields=["ship_name"], name="order_ship_name"),
+            models.Index(fields=["channel_order_number"], name="order_channel_number"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "channel_order_number"],

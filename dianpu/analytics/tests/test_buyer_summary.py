@@ -1,0 +1,92 @@
+"""The buyer summaries and cohort cells behind the customer list (RFM segments, cohorts) equal the
+figures recomputed from the raw orders after every kind of order change: placed, paid, refunded,
+cancelled (the first order of a buyer, a later one, a backdated one)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dianpu.analytics import queries, services
+from dianpu.analytics.domain.buyers import cohort_cells
+from dianpu.analytics.models import BuyerMonth, BuyerSummary, CohortMonth
+from dianpu.catalog.tests.builders import make_product
+from dianpu.orders.services import transition_order
+from dianpu.orders.tests.builders import place_test_order
+from dianpu.payments.services import refund_order
+
+pytestmark = pytest.mark.django_db
+
+
+def kept() -> tuple[dict, set, dict]:
+    summaries = {s.email: (s.orders, s.spent_fen, s.first_day, s.last_day, s.first_month, s.active_months)
+                 for s in BuyerSummary.objects.filter(orders__gt=0)}
+    months = set(BuyerMonth.objects.values_list("email", "month"))
+    cells = {(c.cohort, c.offset): (c.customers, c.repeaters)
+             for c in CohortMonth.objects.all() if c.customers or c.repeaters}
+    return summaries, months, cells
+
+
+def recomputed() -> tuple[dict, set, dict]:
+    buyers = services.raw_buyer_figures()
+    summaries = {e: (f.orders, f.spent_fen, f.first_day, f.last_day, f.first_month, len(f.months))
+                 for e, f in buyers.items()}
+    months = {(e, m) for e, f in buyers.items() for m in f.months}
+    cells: dict = {}
+    for f in buyers.values():
+        for (cohort, offset, column), n in cohort_cells(f.months).items():
+            customers, repeaters = cells.get((cohort, offset), (0, 0))
+            cells[(cohort, offset)] = (customers + n, repeaters) if column == "customers" else (customers, repeaters + n)
+    return summaries, months, cells
+
+
+def assert_summary_is_true(as_of: date) -> None:
+    assert kept() == recomputed()
+    assert queries.get_cohorts(date(2025, 1, 1), as_of) == queries.raw_cohorts(date(2025, 1, 1), as_of)
+    assert queries.get_rfm_segments(as_of)["segments"] == queries.raw_rfm_segments(as_of)["segments"]
+
+
+@pytest.fixture
+def tea():
+    return make_product(name="龙井", price="333.33", stock=1000, skus=["TEA"])
+
+
+def test_summary_equals_the_raw_figures_after_place_pay_refund_and_cancel(at, tea, staff):
+    at(2026, 1, 5, 10, 0)
+    first = place_test_order({"TEA": 1}, email="a@example.com")
+    place_test_order({"TEA": 2}, email="b@example.com")
+    assert_summary_is_true(date(2026, 1, 5))
+    assert kept()[0]["a@example.com"] == (1, 33333 + first.shipping_total * 100, date(2026, 1, 5), date(2026, 1, 5),
+                                          date(2026, 1, 1), 1)
+
+    at(2026, 3, 20, 23, 30)  # late in the evening: the shop's day, not UTC's
+    again = place_test_order({"TEA": 3}, email="a@example.com")
+    transition_order(order=again, action="mark_paid")
+    assert_summary_is_true(date(2026, 3, 20))
+    assert kept()[2][(date(2026, 1, 1), 0)] == (2, 1)  # two January buyers, one came back
+    assert kept()[2][(date(2026, 1, 1), 2)] == (1, 0)  # …in March
+
+    refund_order(order=again, amount=Decimal("100.00"), manual=True)
+    assert_summary_is_true(date(2026, 3, 20))
+
+    transition_order(order=first, action="cancel", actor=staff("agent"))  # a's first order no longer counts
+    assert_summary_is_true(date(2026, 3, 20))
+    assert kept()[0]["a@example.com"][2:] == (date(2026, 3, 20), date(2026, 3, 20), date(2026, 3, 1), 1)
+    assert (date(2026, 1, 1), 2) not in kept()[2]  # a is now a March buyer
+
+    transition_order(order=again, action="cancel", actor=staff("agent"))  # nothing of a counts
+    assert_summary_is_true(date(2026, 3, 20))
+    assert "a@example.com" not in kept()[0]
+
+
+def test_the_rebuild_gives_what_the_upkeep_kept(at, tea, staff):
+    for month, email in ((1, "a@example.com"), (2, "a@example.com"), (2, "b@example.com"), (4, "a@example.com")):
+        at(2026, month, 3, 12, 0)
+        place_test_order({"TEA": 1}, email=email)
+    before = kept()
+    services.rebuild_buyer_summaries()
+    assert kept() == before == recomputed()
+    assert queries.get_cohorts(date(2026, 1, 1), date(2026, 4, 30)) == [
+        {"month": "2026-01", "customers": 1, "repurchase_rate": 1.0, "returned": [1, 0, 1]},
+        {"month": "2026-02", "customers": 1, "repurchase_rate": 0.0, "returned": []},
+    ]
