@@ -42,10 +42,10 @@ class BuyerFigures:
         return min(self.months) if self.months else None
 
 
-def cohort_cells(months: set[date]) -> Counter:
+def cohort_cells(months: set[date]) -> Counter[tuple[date, int, str]]:
     """The cells one buyer counts in, from the months they ordered in: (cohort, 0) → customers and
     repeaters (ordered in a later month too), (cohort, n) → ordered n months after the first."""
-    cells: Counter = Counter()
+    cells: Counter[tuple[date, int, str]] = Counter()
     if not months:
         return cells
     first = min(months)
