@@ -12,12 +12,13 @@ from dianpu.payments.models import Refund
 from dianpu.returns.models import ReturnLine, ReturnRequest
 
 from . import services
+from .sales_channels import order_channel
 from .domain import ledger
 from .models import JournalLine
 
 
 def _dims(order: Order) -> dict:
-    return {"channel": order.channel or "", "campaign": order.utm_campaign or ""}
+    return {"channel": order_channel(order), "campaign": order.utm_campaign or ""}
 
 
 def post_order_paid(order_id: int) -> None:
@@ -54,7 +55,7 @@ def post_order_shipped(order_id: int) -> None:
     for shipment in Shipment.objects.filter(order_id=order.pk, cost__isnull=False):
         plan = ledger.plan_shipping_cost(shipment_id=shipment.pk, number=order.number,
                                          shipped_on=services.local_day(shipment.shipped_at), cost=shipment.cost,
-                                         channel=order.channel)
+                                         channel=order_channel(order))
         if plan is not None:
             services.post_entry(plan)
 

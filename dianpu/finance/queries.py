@@ -16,6 +16,7 @@ from .domain.chart import Kind, PnlLine
 from .domain.ledger import yuan
 from .messages import MESSAGES
 from .models import Budget, DailyAccountTotal, Expense, JournalEntry, JournalLine, Period, Settlement
+from .sales_channels import channel_names
 
 MAX_RANGE_DAYS = 3660
 PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
@@ -259,6 +260,8 @@ def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50)
             names = dict(Category.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
         else:
             names = dict(Product.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
+    elif dimension == "channel":
+        names = channel_names(keyed)
     out = []
     for key, balances in keyed.items():
         figures = calculate_pnl(balances)

@@ -27,6 +27,7 @@ from .domain.settlements import (
     parse_settlement,
 )
 from .models import JournalEntry, Settlement, SettlementRow
+from .sales_channels import order_channel
 
 LIMITS = UploadLimits(max_bytes=10 * MB, max_rows=200_000)
 
@@ -69,7 +70,7 @@ def _post_fees(gateway: str, items, outcomes, today) -> None:
             continue
         day = item.occurred_on or today
         order = orders.get(assigned.get(item.their_id, ""))
-        dims = {"channel": order.channel or "", "campaign": order.utm_campaign or ""} if order else {}
+        dims = {"channel": order_channel(order), "campaign": order.utm_campaign or ""} if order else {}
         if order is not None:
             _replace_estimated_fee(order.pk, day, item.their_id)
         # keyed by the gateway's line id: a fee in two overlapping files posts once
