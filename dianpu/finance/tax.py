@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
@@ -16,7 +15,8 @@ from dianpu.orders.models import Order
 from .domain import chart
 from .domain.ledger import yuan
 from .domain.tax import is_valid_tax_number, split_tax
-from .models import FinanceSettings, InvoiceRequest, JournalLine
+from .models import FinanceSettings, InvoiceRequest
+from .queries import get_margin_balances
 from .services import finance_error
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -63,16 +63,15 @@ def get_tax_summary(date_from: date, date_to: date) -> dict:
     default = Decimal(settings_row.default_tax_percent).quantize(Decimal("0.01"))
     by_category = {int(k): Decimal(v).quantize(Decimal("0.01"))
                    for k, v in (settings_row.category_tax_percents or {}).items()}
-    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to,
-                                       account__in=[chart.SALES, chart.DISCOUNTS, chart.SHIPPING_REVENUE, chart.REFUNDS])
-            .values("product_id", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
-    rows = list(rows)
-    categories = dict(Product.objects.filter(pk__in={r["product_id"] for r in rows if r["product_id"]})
-                      .values_list("pk", "category_id"))
+    charged_accounts = (chart.SALES, chart.DISCOUNTS, chart.SHIPPING_REVENUE, chart.REFUNDS)
+    balances = get_margin_balances("product", date_from, date_to)  # the rollups, per product id
+    product_ids = {int(k) for k in balances if k.isdigit()}
+    categories = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "category_id"))
     charged: dict[Decimal, int] = defaultdict(int)
-    for r in rows:
-        rate = by_category.get(categories.get(r["product_id"]), default) if r["product_id"] else default
-        charged[rate] += (r["cr"] or 0) - (r["dr"] or 0)
+    for key, by_account in balances.items():
+        product_id = int(key) if key.isdigit() else None
+        rate = by_category.get(categories.get(product_id), default) if product_id else default
+        charged[rate] -= sum(by_account.get(a, 0) for a in charged_accounts)
     out = []
     for rate, amount_fen in sorted(charged.items()):
         gross = yuan(amount_fen)

@@ -1,6 +1,7 @@
 """Random order histories — placed, paid, shipped, partly or fully refunded, cancelled, merged,
-split, delivered and returned (restocked or written off), over several days — leave the ledger balanced, the rollups equal to the journal, and the
-P&L equal to the raw figures of the orders, payments and refunds tables."""
+split, delivered and returned (restocked or written off), over several days — leave the ledger
+balanced, the rollups (accounts and margins) equal to the journal, and the P&L equal to the raw
+figures of the orders, payments, refunds and returns tables."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -135,6 +136,11 @@ def test_any_order_history_keeps_the_books_balanced_and_equal_to_the_raw_figures
         for offset in range(day[0] + 1):
             one = FIRST + timedelta(days=offset)
             assert queries.get_pnl(one, one) == queries.get_pnl_from_journal(one, one)
+        rolled, raw = queries.get_margin_rollup_vs_journal(FIRST, last)
+        assert rolled == raw
+        for dimension in ("product", "channel"):
+            assert queries.get_margins(dimension, FIRST, last) == queries.get_margins(dimension, FIRST, last,
+                                                                                     from_journal=True)
         pnl = queries.get_pnl(FIRST, last)
         raw = _raw_figures(last)
         assert {k: pnl[k] for k in raw} == raw
