@@ -84,27 +84,45 @@ def get_tax_summary(date_from: date, date_to: date) -> dict:
 def request_invoice(*, customer, order_number: str, title: str, tax_number: str = "", email: str = "") -> InvoiceRequest:
     """A signed-in customer asks for an invoice for one of their paid orders (once per order,
     unless a request was rejected)."""
-    title, tax_number, email = (title or "").strip(), (tax_number or "").strip().upper(), (email or "").strip()
-    errors = {}
-    if not title or len(title) > 100:
-        errors["title"] = "invoice_title_invalid"
-    if tax_number and not is_valid_tax_number(tax_number):
-        errors["tax_number"] = "tax_number_invalid"
-    if not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = "email_invalid"
-    if errors:
-        raise finance_error(next(iter(errors.values())))
     order = Order.objects.filter(number=(order_number or "").strip().upper(), customer=customer).first()
     if order is None:
+        _check_invoice_fields(title, tax_number, email)
         raise finance_error("order_not_found", 404)
+    return request_invoice_for_order(order=order, title=title, tax_number=tax_number, email=email,
+                                     customer=customer)
+
+
+def _check_invoice_fields(title: str, tax_number: str, email: str) -> tuple[str, str, str]:
+    title, tax_number, email = (title or "").strip(), (tax_number or "").strip().upper(), (email or "").strip()
+    if not title or len(title) > 100:
+        raise finance_error("invoice_title_invalid")
+    if tax_number and not is_valid_tax_number(tax_number):
+        raise finance_error("tax_number_invalid")
+    if not EMAIL.match(email) or len(email) > 254:
+        raise finance_error("email_invalid")
+    return title, tax_number, email
+
+
+def request_invoice_for_order(*, order: Order, title: str, tax_number: str = "", email: str = "",
+                              customer=None) -> InvoiceRequest:
+    """An invoice asked for an order whose buyer proved it theirs (signed in, or its number and
+    e-mail on the order page). Refused (nothing written): a bad title, tax number or e-mail, an
+    unpaid order, or one with a request open or issued."""
+    title, tax_number, email = _check_invoice_fields(title, tax_number, email)
     if order.paid_at is None:
         raise finance_error("order_not_paid", 409)
     try:
         with transaction.atomic():
-            return InvoiceRequest.objects.create(order=order, customer=customer, title=title, tax_number=tax_number,
-                                                 email=email, amount=order.grand_total, created_at=clock.now())
+            return InvoiceRequest.objects.create(order=order, customer=customer or order.customer, title=title,
+                                                 tax_number=tax_number, email=email, amount=order.grand_total,
+                                                 created_at=clock.now())
     except IntegrityError:
         raise finance_error("invoice_already_requested", 409) from None
+
+
+def list_invoice_requests_for_order(order_id: int, limit: int = 10) -> list[InvoiceRequest]:
+    """An order's invoice requests, newest first (what its buyer sees on the order page)."""
+    return list(InvoiceRequest.objects.filter(order_id=order_id).order_by("-created_at", "-id")[:limit])
 
 
 def decide_invoice(*, request_id: int, issue: bool, invoice_number: str = "", note: str = "", actor=None,
