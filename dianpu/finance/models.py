@@ -180,7 +180,7 @@ class SettlementRow(models.Model):
     their_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     our_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    order_number = models.CharField(max_length=20, blank=True)
+    order_number = models.CharField(max_length=20, blank=True, db_index=True)  # a paid order: its real fee known?
     occurred_on = models.DateField(null=True, blank=True)
 
     class Meta:

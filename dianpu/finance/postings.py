@@ -14,7 +14,7 @@ from dianpu.returns.models import ReturnLine, ReturnRequest
 from . import services
 from .sales_channels import order_channel
 from .domain import ledger
-from .models import JournalLine
+from .models import JournalLine, SettlementRow
 
 
 def _dims(order: Order) -> dict:
@@ -35,8 +35,13 @@ def post_order_paid(order_id: int) -> None:
         grand_total=order.grand_total, lines=lines, fee_percent=services.get_fee_percent(gateway), **_dims(order))
     sale, fee = ledger.plan_sale(facts)
     services.post_entry(sale)
-    if fee is not None:
+    if fee is not None and not _real_fee_known(order.number, gateway):
         services.post_entry(fee)
+
+
+def _real_fee_known(number: str, gateway: str) -> bool:
+    """A settlement file already brought (and booked) this order's real fee: no estimate then."""
+    return SettlementRow.objects.filter(order_number=number, fee__gt=0, settlement__gateway=gateway).exists()
 
 
 def post_order_shipped(order_id: int) -> None:

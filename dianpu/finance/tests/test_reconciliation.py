@@ -224,3 +224,19 @@ def test_a_fee_on_no_payment_of_ours_reverses_no_estimate(ours, staff_api, staff
     assert upload(staff_api("finance"), STRIPE_ITEMIZED, "itemized.csv").status_code == 201
     assert not JournalEntry.objects.filter(source_kind="fee_estimate_replaced").exists()
     assert _fees(order.pk)["payment_fee"] == 300
+
+
+def test_an_order_marked_paid_after_its_settlement_gets_no_estimate(ours, staff_api, staff):
+    from dianpu.finance import services
+    from dianpu.orders.models import Order
+    from dianpu.orders.services import transition_order
+
+    services.set_fee_percent(gateway="alipay", percent="1", actor=staff("owner"))
+    make_product(price="120.00", stock=5, skus=["LATE"])
+    order = place_test_order({"LATE": 1})
+    Order.objects.filter(pk=order.pk).update(payment_method="alipay")
+    record_payment(order_id=order.pk, gateway="alipay", amount=Decimal("120.00"),
+                   reference="2026030522001400000000000001")  # the money came; the order is not marked paid yet
+    assert upload(staff_api("finance"), ALIPAY.format(paid=order.number), "账务明细.csv", "gbk").status_code == 201
+    transition_order(order=Order.objects.get(pk=order.pk), action="mark_paid")
+    assert _fees(order.pk) == {"settlement_fee": 72}  # the real ¥0.72 only, no ¥1.20 estimate on top
