@@ -111,6 +111,17 @@ class AdSpendRecorded:
 
 
 @dataclass(frozen=True)
+class ReturnReceived:
+    """Returned goods arrived and were inspected (returns.services.receive_return): the units
+    restocked are back on hand, so finance takes their cost of goods back into inventory."""
+
+    return_id: int
+    number: str
+    order_id: int
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class CustomerErased:
     """A customer's personal data was erased on request (customers.services.erase_customer): apps
     holding the person's e-mail, name, phone or address on their own rows remove it."""

@@ -13,6 +13,7 @@ from dianpu.core.uploads import read_upload
 from . import queries, reconciliation, services, tax
 from .domain import periods
 from .domain.ledger import yuan
+from .sales_channels import channel_names
 
 router = Router(tags=["finance"], auth=StaffToken())
 
@@ -75,6 +76,7 @@ class EntryLineOut(Schema):
     debit: str
     credit: str
     channel: str
+    channel_name: str
     product_id: int | None
     campaign: str
 
@@ -103,11 +105,13 @@ def _period_out(p) -> dict:
             "closed_at": p.closed_at.isoformat() if p.closed_at else None}
 
 
-def _entry_out(e) -> dict:
+def _entry_out(e, names: dict[str, str] | None = None) -> dict:
+    names = names if names is not None else channel_names(ln.channel for ln in e.lines.all())
     return {"id": e.pk, "date": e.date.isoformat(), "source_kind": e.source_kind, "source_id": e.source_id,
             "memo": e.memo, "amount": str(yuan(e.amount_fen)), "reversal_of": e.reversal_of_id,
             "lines": [{"account": ln.account, "debit": str(yuan(ln.debit_fen)), "credit": str(yuan(ln.credit_fen)),
-                       "channel": ln.channel, "product_id": ln.product_id, "campaign": ln.campaign}
+                       "channel": ln.channel, "channel_name": names.get(ln.channel, ln.channel),
+                       "product_id": ln.product_id, "campaign": ln.campaign}
                       for ln in e.lines.all()]}
 
 
@@ -167,8 +171,10 @@ def list_entries(request, date_from: str = "", date_to: str = "", source_kind: s
     end = periods.parse_day(date_to) if date_to else None
     if (date_from and start is None) or (date_to and end is None):
         raise services.finance_error("date_invalid")
-    return [_entry_out(e) for e in queries.list_entries(date_from=start, date_to=end, source_kind=source_kind[:30],
-                                                          limit=limit, offset=offset)]
+    entries = queries.list_entries(date_from=start, date_to=end, source_kind=source_kind[:30], limit=limit,
+                                   offset=offset)
+    names = channel_names({ln.channel for e in entries for ln in e.lines.all()})  # one query for the page
+    return [_entry_out(e, names) for e in entries]
 
 
 @router.post("/finance/entries/{entry_id}/reverse", response={201: EntryOut, 403: Problem, 404: Problem,

@@ -1,5 +1,5 @@
 """Reactions to other apps' domain events: a paid order, a shipment, a refund and received
-goods and ad spend post to the ledger, in the same transaction as the change that caused them."""
+goods, returned goods back on the shelf and ad spend post to the ledger, in the same transaction as the change that caused them."""
 
 from dianpu import events
 
@@ -19,6 +19,10 @@ def on_order_refunded(event: events.OrderRefunded) -> None:
     postings.post_refund(event.refund_id)
 
 
+def on_return_received(event: events.ReturnReceived) -> None:
+    postings.post_return_received(event.return_id)
+
+
 def on_stock_received(event: events.StockReceived) -> None:
     postings.post_stock_received(variant_id=event.variant_id, warehouse_id=event.warehouse_id,
                                  quantity=event.quantity, unit_cost=event.unit_cost, reference=event.reference,
@@ -34,4 +38,5 @@ def register() -> None:
     events.subscribe(events.OrderTransitioned, on_order_transitioned)
     events.subscribe(events.OrderRefunded, on_order_refunded)
     events.subscribe(events.StockReceived, on_stock_received)
+    events.subscribe(events.ReturnReceived, on_return_received)
     events.subscribe(events.AdSpendRecorded, on_ad_spend_recorded)

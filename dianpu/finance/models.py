@@ -86,6 +86,32 @@ class DailyAccountTotal(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "account"], name="one_total_per_day_account")]
 
 
+class MarginTotal(models.Model):
+    """Rollup for margins: the debits and credits of one P&L account for one product, channel or
+    campaign (`dimension`, `dimension_key`; "" = none) over one day and, again, over its month
+    (`grain`).
+    Kept in step by every posting like DailyAccountTotal; margins over a range read whole months
+    from the month rows and the days at either end from the day rows."""
+
+    class Grain(models.TextChoices):
+        DAY = "day", "day"
+        MONTH = "month", "month"
+
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    starts_on = models.DateField()  # the day, or the first day of the month
+    dimension = models.CharField(max_length=10)  # product / channel / campaign
+    dimension_key = models.CharField(max_length=100, blank=True)
+    account = models.CharField(max_length=40)
+    debit_fen = models.BigIntegerField(default=0)
+    credit_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grain", "starts_on", "dimension", "dimension_key", "account"]
+        constraints = [models.UniqueConstraint(
+            fields=["grain", "dimension", "starts_on", "dimension_key", "account"],
+            name="one_margin_total_per_period_key_account")]
+
+
 class Expense(models.Model):
     """An expense entered or imported by staff (rent, salaries, tools ...), posted to the ledger."""
 
@@ -154,7 +180,7 @@ class SettlementRow(models.Model):
     their_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     our_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    order_number = models.CharField(max_length=20, blank=True)
+    order_number = models.CharField(max_length=20, blank=True, db_index=True)  # a paid order: its real fee known?
     occurred_on = models.DateField(null=True, blank=True)
 
     class Meta:

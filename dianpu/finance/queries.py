@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from dianpu.catalog.models import Category, Product
 from dianpu.core.errors import DomainError
@@ -15,7 +15,8 @@ from .domain import chart, periods
 from .domain.chart import Kind, PnlLine
 from .domain.ledger import yuan
 from .messages import MESSAGES
-from .models import Budget, DailyAccountTotal, Expense, JournalEntry, JournalLine, Period, Settlement
+from .models import Budget, DailyAccountTotal, Expense, JournalEntry, JournalLine, MarginTotal, Period, Settlement
+from .sales_channels import channel_names
 
 MAX_RANGE_DAYS = 3660
 PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
@@ -236,35 +237,80 @@ def get_budget(month: str) -> dict:
 DIMENSIONS = ("product", "category", "channel", "campaign")
 
 
-def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50) -> list[dict]:
-    """Per product, category, channel or campaign: net sales, cost of goods, gross profit and
-    margin, then the ad spend, shipping and fees booked to it, and the contribution after them."""
-    field = {"product": "product_id", "category": "product_id", "channel": "channel", "campaign": "campaign"}[dimension]
-    pnl_accounts = [a.code for a in chart.ACCOUNTS if a.pnl is not None]
-    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to, account__in=pnl_accounts)
-            .values(field, "account")
-            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+def _margin_rollup_filter(date_from: date, date_to: date) -> Q:
+    """The MarginTotal rows that cover [date_from, date_to] once: whole months from the month rows,
+    the days before the first whole month and after the last from the day rows."""
+    first_full = date_from if date_from.day == 1 else periods.first_day(periods.next_month(periods.month_of(date_from)))
+    after_end = date_to + timedelta(days=1)
+    last_full_end = date_to if after_end.day == 1 else periods.first_day(periods.month_of(date_to)) - timedelta(days=1)
+    if first_full > last_full_end:
+        return Q(grain="day", starts_on__gte=date_from, starts_on__lte=date_to)
+    return (Q(grain="month", starts_on__gte=first_full, starts_on__lte=last_full_end)
+            | Q(grain="day", starts_on__gte=date_from, starts_on__lt=first_full)
+            | Q(grain="day", starts_on__gt=last_full_end, starts_on__lte=date_to))
+
+
+def get_margin_balances(dimension: str, date_from: date, date_to: date) -> dict[str, dict[str, int]]:
+    """Per product id, channel or campaign ("" = none): each P&L account's debit − credit (fen),
+    from the margin rollups: a few rows per key and month, whatever the number of orders."""
     keyed: dict = defaultdict(lambda: defaultdict(int))
-    for r in rows:
-        keyed[r[field]][r["account"]] += (r["dr"] or 0) - (r["cr"] or 0)
+    rows = (MarginTotal.objects.filter(_margin_rollup_filter(date_from, date_to), dimension=dimension)
+            .values_list("dimension_key", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    for key, account, dr, cr in rows:
+        keyed[key][account] += (dr or 0) - (cr or 0)
+    return keyed
+
+
+def get_margin_balances_from_journal(dimension: str, date_from: date, date_to: date) -> dict[str, dict[str, int]]:
+    """The same balances straight from the journal lines (what the rollups must equal)."""
+    field = {"product": "product_id", "channel": "channel", "campaign": "campaign"}[dimension]
+    keyed: dict = defaultdict(lambda: defaultdict(int))
+    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to, account__in=_pnl_accounts())
+            .values_list(field, "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    for key, account, dr, cr in rows:
+        keyed["" if key is None else str(key)][account] += (dr or 0) - (cr or 0)
+    return keyed
+
+
+def _pnl_accounts() -> list[str]:
+    return [a.code for a in chart.ACCOUNTS if a.pnl is not None]
+
+
+def _product_id(key: str) -> int | None:
+    return int(key) if key.isdigit() else None
+
+
+def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50, *,
+                from_journal: bool = False) -> list[dict]:
+    """Per product, category, channel or campaign: net sales, cost of goods, gross profit and
+    margin, then the ad spend, shipping and fees booked to it, and the contribution after them.
+    Read from the margin rollups (`from_journal`: the journal lines, to check them)."""
+    source = "product" if dimension == "category" else dimension
+    read = get_margin_balances_from_journal if from_journal else get_margin_balances
+    keyed = read(source, date_from, date_to)
     names: dict = {}
     if dimension in ("product", "category"):
-        products = dict(Product.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "category_id"))
+        ids = [pid for pid in (_product_id(k) for k in keyed) if pid]
         if dimension == "category":
+            categories = dict(Product.objects.filter(pk__in=ids).values_list("pk", "category_id"))
             merged: dict = defaultdict(lambda: defaultdict(int))
-            for product_id, balances in keyed.items():
+            for key, balances in keyed.items():
+                category = categories.get(_product_id(key))
                 for account, value in balances.items():
-                    merged[products.get(product_id)][account] += value
+                    merged["" if category is None else str(category)][account] += value
             keyed = merged
-            names = dict(Category.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
+            names = {str(pk): name for pk, name in Category.objects.filter(
+                pk__in=[int(k) for k in keyed if k]).values_list("pk", "name")}
         else:
-            names = dict(Product.objects.filter(pk__in=[k for k in keyed if k]).values_list("pk", "name"))
+            names = {str(pk): name for pk, name in Product.objects.filter(pk__in=ids).values_list("pk", "name")}
+    elif dimension == "channel":
+        names = channel_names(keyed)
     out = []
     for key, balances in keyed.items():
         figures = calculate_pnl(balances)
         contribution = figures["gross_profit"] - figures["ad_spend"] - figures["shipping_cost"] - figures["payment_fees"]
         sales = figures["net_sales"]
-        out.append({"key": "" if key is None else str(key), "name": names.get(key, "" if key is None else str(key)),
+        out.append({"key": key, "name": names.get(key, key),
                     **{k: figures[k] for k in ("net_sales", "cost_of_goods", "gross_profit", "ad_spend",
                                                "shipping_cost", "payment_fees")},
                     "contribution": contribution,
@@ -272,3 +318,28 @@ def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50)
                     "contribution_margin_percent": (contribution * 100 / sales).quantize(Decimal("0.1")) if sales else None})
     out.sort(key=lambda r: (-r["net_sales"], r["key"]))
     return out[:max(1, min(limit, 500))]
+
+
+def get_margin_rollup_vs_journal(date_from: date, date_to: date) -> tuple[dict, dict]:
+    """Every margin rollup row over the range (per grain, dimension, key, account) against the same
+    totals summed from the journal lines: equal when healthy."""
+    rolled = {(r["grain"], r["dimension"], r["starts_on"], r["dimension_key"], r["account"]):
+              (r["debit_fen"], r["credit_fen"])
+              for r in MarginTotal.objects.filter(starts_on__gte=date_from.replace(day=1), starts_on__lte=date_to)
+              .values("grain", "dimension", "starts_on", "dimension_key", "account", "debit_fen", "credit_fen")}
+    raw: dict = defaultdict(lambda: [0, 0])
+    first = date_from.replace(day=1)
+    last = periods.first_day(periods.next_month(periods.month_of(date_to))) - timedelta(days=1)
+    for day, account, product_id, channel, campaign, dr, cr in (
+            JournalLine.objects.filter(date__gte=first, date__lte=last, account__in=_pnl_accounts())
+            .values_list("date", "account", "product_id", "channel", "campaign")
+            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))):
+        for dimension, key in (("product", "" if product_id is None else str(product_id)), ("channel", channel),
+                               ("campaign", campaign)):
+            for grain, starts_on in (("day", day), ("month", day.replace(day=1))):
+                if grain == "day" and not date_from <= day <= date_to:
+                    continue
+                raw[(grain, dimension, starts_on, key, account)][0] += dr or 0
+                raw[(grain, dimension, starts_on, key, account)][1] += cr or 0
+    rolled = {k: v for k, v in rolled.items() if k[0] == "month" or date_from <= k[2] <= date_to}
+    return rolled, {k: tuple(v) for k, v in raw.items()}

@@ -16,7 +16,16 @@ from dianpu.core.errors import DomainError
 from .domain import chart, ledger, periods
 from .domain.ledger import EntryPlan, LedgerRefused
 from .messages import MESSAGES
-from .models import Budget, DailyAccountTotal, Expense, FinanceSettings, JournalEntry, JournalLine, Period
+from .models import (
+    Budget,
+    DailyAccountTotal,
+    Expense,
+    FinanceSettings,
+    JournalEntry,
+    JournalLine,
+    MarginTotal,
+    Period,
+)
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -59,10 +68,43 @@ def _open_day(plan: EntryPlan) -> date:
 
 def _roll_up(day: date, lines) -> None:
     totals: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
+    margins: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for ln in lines:
         totals[(day, ln.account)][0] += ln.debit_fen
         totals[(day, ln.account)][1] += ln.credit_fen
+        add_margin_line(margins, day, ln.account, ln.debit_fen, ln.credit_fen, ln.product_id, ln.channel, ln.campaign)
     _add_to_rollups(totals)
+    _add_to_margin_rollups(margins)
+
+
+PNL_ACCOUNTS = frozenset(a.code for a in chart.ACCOUNTS if a.pnl is not None)
+
+
+def add_margin_line(margins: dict, day: date, account: str, debit_fen: int, credit_fen: int, product_id,
+                    channel: str, campaign: str) -> None:
+    """Count one journal line into the margin rollups being gathered: P&L accounts only, per
+    product, channel and campaign, by the day and by the month."""
+    if account not in PNL_ACCOUNTS:
+        return
+    month = day.replace(day=1)
+    for dimension, key in (("product", "" if product_id is None else str(product_id)),
+                           ("channel", (channel or "")[:100]), ("campaign", (campaign or "")[:100])):
+        for grain, starts_on in (("day", day), ("month", month)):
+            row = margins[(grain, dimension, starts_on, key, account)]
+            row[0] += debit_fen
+            row[1] += credit_fen
+
+
+def _add_to_margin_rollups(margins: dict[tuple, list[int]]) -> None:
+    if not margins:
+        return
+    table = MarginTotal._meta.db_table
+    sql = (f"INSERT INTO {table} (grain, dimension, starts_on, dimension_key, account, debit_fen, credit_fen) "
+           f"VALUES (%s, %s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (grain, dimension, starts_on, dimension_key, account) DO UPDATE SET "
+           f"debit_fen = {table}.debit_fen + excluded.debit_fen, credit_fen = {table}.credit_fen + excluded.credit_fen")
+    with connection.cursor() as cursor:  # in key order: concurrent postings lock rows in the same order
+        cursor.executemany(sql, [(*k, dr, cr) for k, (dr, cr) in sorted(margins.items())])
 
 
 def _add_to_rollups(totals: dict[tuple[date, str], list[int]]) -> None:
@@ -275,17 +317,21 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
                 for p, day in fresh])
             lines = []
             totals: defaultdict[Any, list[int]] = defaultdict(lambda: [0, 0])
+            margins: defaultdict[Any, list[int]] = defaultdict(lambda: [0, 0])
             for entry, (plan, day) in zip(entries, fresh, strict=True):
                 for ln in plan.lines:
                     lines.append((entry.pk, day, ln.account, ln.debit_fen, ln.credit_fen, ln.channel[:100],
                                   ln.product_id, ln.campaign[:100]))
                     totals[(day, ln.account)][0] += ln.debit_fen
                     totals[(day, ln.account)][1] += ln.credit_fen
+                    add_margin_line(margins, day, ln.account, ln.debit_fen, ln.credit_fen, ln.product_id, ln.channel,
+                                    ln.campaign)
             with connection.cursor() as cursor:  # plain rows: the ORM's per-object work dominates here
                 cursor.executemany(
                     f"INSERT INTO {JournalLine._meta.db_table} (entry_id, date, account, debit_fen, credit_fen, "
                     "channel, product_id, campaign) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", lines)
             _add_to_rollups(totals)
+            _add_to_margin_rollups(margins)
         posted += len(fresh)
         if progress is not None:
             progress(len(chunk))

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
@@ -16,7 +15,8 @@ from dianpu.orders.models import Order
 from .domain import chart
 from .domain.ledger import yuan
 from .domain.tax import is_valid_tax_number, split_tax
-from .models import FinanceSettings, InvoiceRequest, JournalLine
+from .models import FinanceSettings, InvoiceRequest
+from .queries import get_margin_balances
 from .services import finance_error
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -63,16 +63,15 @@ def get_tax_summary(date_from: date, date_to: date) -> dict:
     default = Decimal(settings_row.default_tax_percent).quantize(Decimal("0.01"))
     by_category = {int(k): Decimal(v).quantize(Decimal("0.01"))
                    for k, v in (settings_row.category_tax_percents or {}).items()}
-    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to,
-                                       account__in=[chart.SALES, chart.DISCOUNTS, chart.SHIPPING_REVENUE, chart.REFUNDS])
-            .values("product_id", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
-    rows = list(rows)
-    categories = dict(Product.objects.filter(pk__in={r["product_id"] for r in rows if r["product_id"]})
-                      .values_list("pk", "category_id"))
+    charged_accounts = (chart.SALES, chart.DISCOUNTS, chart.SHIPPING_REVENUE, chart.REFUNDS)
+    balances = get_margin_balances("product", date_from, date_to)  # the rollups, per product id
+    product_ids = {int(k) for k in balances if k.isdigit()}
+    categories = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "category_id"))
     charged: dict[Decimal, int] = defaultdict(int)
-    for r in rows:
-        rate = by_category.get(categories.get(r["product_id"]), default) if r["product_id"] else default
-        charged[rate] += (r["cr"] or 0) - (r["dr"] or 0)
+    for key, by_account in balances.items():
+        product_id = int(key) if key.isdigit() else None
+        rate = by_category.get(categories.get(product_id), default) if product_id else default
+        charged[rate] -= sum(by_account.get(a, 0) for a in charged_accounts)
     out = []
     for rate, amount_fen in sorted(charged.items()):
         gross = yuan(amount_fen)
@@ -85,27 +84,45 @@ def get_tax_summary(date_from: date, date_to: date) -> dict:
 def request_invoice(*, customer, order_number: str, title: str, tax_number: str = "", email: str = "") -> InvoiceRequest:
     """A signed-in customer asks for an invoice for one of their paid orders (once per order,
     unless a request was rejected)."""
-    title, tax_number, email = (title or "").strip(), (tax_number or "").strip().upper(), (email or "").strip()
-    errors = {}
-    if not title or len(title) > 100:
-        errors["title"] = "invoice_title_invalid"
-    if tax_number and not is_valid_tax_number(tax_number):
-        errors["tax_number"] = "tax_number_invalid"
-    if not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = "email_invalid"
-    if errors:
-        raise finance_error(next(iter(errors.values())))
     order = Order.objects.filter(number=(order_number or "").strip().upper(), customer=customer).first()
     if order is None:
+        _check_invoice_fields(title, tax_number, email)
         raise finance_error("order_not_found", 404)
+    return request_invoice_for_order(order=order, title=title, tax_number=tax_number, email=email,
+                                     customer=customer)
+
+
+def _check_invoice_fields(title: str, tax_number: str, email: str) -> tuple[str, str, str]:
+    title, tax_number, email = (title or "").strip(), (tax_number or "").strip().upper(), (email or "").strip()
+    if not title or len(title) > 100:
+        raise finance_error("invoice_title_invalid")
+    if tax_number and not is_valid_tax_number(tax_number):
+        raise finance_error("tax_number_invalid")
+    if not EMAIL.match(email) or len(email) > 254:
+        raise finance_error("email_invalid")
+    return title, tax_number, email
+
+
+def request_invoice_for_order(*, order: Order, title: str, tax_number: str = "", email: str = "",
+                              customer=None) -> InvoiceRequest:
+    """An invoice asked for an order whose buyer proved it theirs (signed in, or its number and
+    e-mail on the order page). Refused (nothing written): a bad title, tax number or e-mail, an
+    unpaid order, or one with a request open or issued."""
+    title, tax_number, email = _check_invoice_fields(title, tax_number, email)
     if order.paid_at is None:
         raise finance_error("order_not_paid", 409)
     try:
         with transaction.atomic():
-            return InvoiceRequest.objects.create(order=order, customer=customer, title=title, tax_number=tax_number,
-                                                 email=email, amount=order.grand_total, created_at=clock.now())
+            return InvoiceRequest.objects.create(order=order, customer=customer or order.customer, title=title,
+                                                 tax_number=tax_number, email=email, amount=order.grand_total,
+                                                 created_at=clock.now())
     except IntegrityError:
         raise finance_error("invoice_already_requested", 409) from None
+
+
+def list_invoice_requests_for_order(order_id: int, limit: int = 10) -> list[InvoiceRequest]:
+    """An order's invoice requests, newest first (what its buyer sees on the order page)."""
+    return list(InvoiceRequest.objects.filter(order_id=order_id).order_by("-created_at", "-id")[:limit])
 
 
 def decide_invoice(*, request_id: int, issue: bool, invoice_number: str = "", note: str = "", actor=None,

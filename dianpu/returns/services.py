@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
@@ -230,6 +231,8 @@ def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, 
         if restock and variant is not None:
             adjust_stock(variant=variant, delta=restock, reason=f"{request.number} {request.get_reason_display()}",
                          actor=actor, kind=StockMove.Kind.RETURN, reference=request.number, ip_address=ip_address)
+    events.publish(events.ReturnReceived(return_id=request.pk, number=request.number, order_id=request.order_id,
+                                         received_at=request.received_at))
     return request
 
 

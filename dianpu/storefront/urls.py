@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, after_sales, help_centre, recovery, savings, sitemaps, views
+from . import account, after_sales, help_centre, invoices, recovery, savings, sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/status/", views.order_status, name="order-status"),
     path("orders/returns/", after_sales.return_request, name="return-request"),
+    path("orders/invoice/", invoices.invoice_request, name="invoice-request"),
     path("orders/returns/<str:return_number>/shipment/", after_sales.return_shipment, name="return-shipment"),
     path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),

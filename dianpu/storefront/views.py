@@ -51,6 +51,7 @@ from .account import current_customer
 from .after_sales import after_sales_context
 from .facets import facet_links, parse_filters
 from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutForm, OrderLookupForm
+from .invoices import invoice_context
 from .navigation import get_category_tree
 from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
@@ -579,6 +580,6 @@ def order_status(request):
             history=[{"status": _status_label(h.to_status), "at": h.created_at} for h in order.history.all()],
             tracking=_tracking(order), shipping_name=_shipping_method_name(order.shipping_method),
             after_sales=after_sales_context(order), lookup_email=form.cleaned_data["email"],
-            pay_again=_pays_online(order),
+            pay_again=_pays_online(order), invoice=invoice_context(order),
         )
     return _render(request, "storefront/order_status.html", context, status=200)

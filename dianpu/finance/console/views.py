@@ -21,6 +21,7 @@ from .. import queries, reconciliation, services, statements, tax
 from ..domain import periods
 from ..domain.ledger import yuan
 from ..models import Expense, SettlementRow
+from ..sales_channels import channel_names
 
 VIEW, MANAGE = roles.VIEW_BOOKS, roles.MANAGE_BOOKS
 
@@ -91,9 +92,10 @@ def ledger(request):
     start, end = _range(request)
     kind = request.GET.get("source_kind", "")[:30]
     entries = queries.list_entries(date_from=start, date_to=end, source_kind=kind, limit=100)
+    names = channel_names({ln.channel for e in entries for ln in e.lines.all()})
     rows = [{"e": e, "amount": yuan(e.amount_fen),
-             "lines": [{"account": ln.account, "debit": yuan(ln.debit_fen), "credit": yuan(ln.credit_fen)}
-                       for ln in e.lines.all()]} for e in entries]
+             "lines": [{"account": ln.account, "debit": yuan(ln.debit_fen), "credit": yuan(ln.credit_fen),
+                        "channel": names.get(ln.channel, ln.channel)} for ln in e.lines.all()]} for e in entries]
     return render(request, "finance/console/ledger.html", {
         "rows": rows, "date_from": start, "date_to": end, "source_kind": kind, "may_manage": _may_manage(request)})
 

@@ -188,6 +188,43 @@ def plan_cost_of_goods(*, order_id: int, number: str, shipped_on: date, lines: t
                      (*out, credit(chart.INVENTORY, total)))
 
 
+@dataclass(frozen=True)
+class RestockedGoods:
+    """Units of one product that came back and were restocked, and what their order's goods of
+    that product cost when they left (the cost of goods posted at shipping)."""
+
+    product_id: int | None
+    restocked: int
+    shipped: int
+    shipped_cost_fen: int
+
+
+def calculate_returned_cost_fen(goods: RestockedGoods) -> int:
+    """The cost the restocked units left at: their share of the cost posted when the order's units
+    of the product shipped (half up to the fen; all of them back = exactly what was posted)."""
+    if goods.shipped <= 0 or goods.restocked <= 0 or goods.shipped_cost_fen <= 0:
+        return 0
+    units = min(goods.restocked, goods.shipped)
+    return int((Decimal(goods.shipped_cost_fen) * units / goods.shipped).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def plan_returned_goods(*, return_id: int, number: str, received_on: date, goods: tuple[RestockedGoods, ...],
+                        channel: str = "", campaign: str = "") -> EntryPlan | None:
+    """Returned goods back on the shelf: their cost of goods is undone at the cost they left at.
+    Dr inventory / Cr COGS (per product, with the order's channel and campaign). Written-off units
+    and refunds without goods back reverse nothing."""
+    out = []
+    for g in goods:
+        cost = calculate_returned_cost_fen(g)
+        if cost:
+            out.append(credit(chart.COGS, cost, product_id=g.product_id, channel=channel, campaign=campaign))
+    total = sum(ln.credit_fen for ln in out)
+    if not total:
+        return None
+    return EntryPlan(received_on, "return_restocked", str(return_id), f"售后 {number} 退货入库冲减成本",
+                     (debit(chart.INVENTORY, total), *out))
+
+
 def plan_shipping_cost(*, shipment_id: int, number: str, shipped_on: date, cost: Decimal,
                        channel: str = "") -> EntryPlan | None:
     """What the carrier charges for a parcel: Dr shipping_cost / Cr payables."""

@@ -207,6 +207,7 @@ class Outcome:
     fee: Decimal
     order_number: str
     occurred_on: date | None
+    their_id: str = ""  # the gateway's line id ("" for a row of ours they do not have)
 
 
 def match_settlement(items: tuple[Item, ...], ours: list[Ours]) -> list[Outcome]:
@@ -226,7 +227,7 @@ def match_settlement(items: tuple[Item, ...], ours: list[Ours]) -> list[Outcome]
         if item.kind not in ("payment", "refund"):
             if item.kind == "fee" and item.fee:
                 out.append(Outcome("matched", "fee", item.their_id, None, None, item.fee, item.order_number,
-                                   item.occurred_on))
+                                   item.occurred_on, item.their_id))
             continue
         matched_ref = next((r for r in item.references
                             if (item.kind, r) in by_ref and (item.kind, by_ref[(item.kind, r)].key) not in used), None)
@@ -237,14 +238,41 @@ def match_settlement(items: tuple[Item, ...], ours: list[Ours]) -> list[Outcome]
         reference = matched_ref or next((r for r in item.references if r), item.their_id)
         if mine is None:
             out.append(Outcome("missing_ours", item.kind, reference, item.amount, None, item.fee, item.order_number,
-                               item.occurred_on))
+                               item.occurred_on, item.their_id))
             continue
         used.add((mine.kind, mine.key))
         outcome = "matched" if mine.amount == item.amount else "mismatched"
         out.append(Outcome(outcome, item.kind, reference, item.amount, mine.amount, item.fee,
-                           item.order_number or mine.order_number, item.occurred_on))
+                           mine.order_number or item.order_number, item.occurred_on, item.their_id))
     for o in ours:
         if (o.kind, o.key) not in used:
             out.append(Outcome("missing_theirs", o.kind, next((r for r in o.references if r), ""), None, o.amount,
                                Decimal("0.00"), o.order_number, None))
+    return out
+
+
+def assign_fees_to_orders(items: tuple[Item, ...], outcomes: list[Outcome]) -> dict[str, str]:
+    """The gateway line id of each fee -> the number of our order whose payment it was charged on
+    ("" when it is on no payment of ours: a refund, a Radar fee, a payment we do not have).
+
+    A fee rides on its payment line (Stripe) or stands on a line of its own naming the payment's
+    trade number (Alipay's 收费 line)."""
+    paid = {o.their_id: o.order_number for o in outcomes
+            if o.kind == "payment" and o.outcome in ("matched", "mismatched") and o.their_id}
+    by_reference: dict[str, str] = {}
+    for item in items:
+        if item.kind == "payment" and paid.get(item.their_id):
+            for reference in item.references:
+                if reference:
+                    by_reference[reference] = paid[item.their_id]
+    out = {}
+    for item in items:
+        if item.fee <= 0:
+            continue
+        if item.kind == "payment":
+            out[item.their_id] = paid.get(item.their_id, "")
+        elif item.kind == "fee":
+            out[item.their_id] = next((by_reference[r] for r in item.references if r in by_reference), "")
+        else:
+            out[item.their_id] = ""
     return out

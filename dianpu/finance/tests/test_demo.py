@@ -15,6 +15,7 @@ from dianpu.finance.domain.ledger import yuan
 from dianpu.finance.models import Expense, JournalEntry, JournalLine, Period
 from dianpu.orders.models import Order
 from dianpu.payments.models import Refund
+from dianpu.returns.models import ReturnRequest
 from dianpu.system.demo import reset_shop_data
 
 SMALL = dict(products=12, customers=20, orders=150, days=60, seed=7)
@@ -45,3 +46,8 @@ def test_the_demo_has_balanced_books_that_match_its_orders(demo, db):
     expected = (paid.aggregate(s=Sum("grand_total"))["s"] or 0) - refunded
     assert queries.get_pnl(first, last)["net_sales"] == yuan(int(expected * 100))
     assert Expense.objects.count() >= 3 and Period.objects.filter(closed_at__isnull=False).exists()
+    margins_rolled, margins_raw = queries.get_margin_rollup_vs_journal(first, last)
+    assert margins_rolled == margins_raw
+    restocked = ReturnRequest.objects.filter(received_at__isnull=False, lines__restocked_quantity__gt=0,
+                                             order__shipped_at__isnull=False).distinct().count()
+    assert JournalEntry.objects.filter(source_kind="return_restocked").count() == restocked

@@ -1,6 +1,7 @@
 """Random order histories — placed, paid, shipped, partly or fully refunded, cancelled, merged,
-split, over several days — leave the ledger balanced, the rollups equal to the journal, and the
-P&L equal to the raw figures of the orders, payments and refunds tables."""
+split, delivered and returned (restocked or written off), over several days — leave the ledger
+balanced, the rollups (accounts and margins) equal to the journal, and the P&L equal to the raw
+figures of the orders, payments, refunds and returns tables."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.db.models import Sum
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dianpu.catalog.tests.builders import make_product
@@ -22,6 +23,8 @@ from dianpu.orders.services import transition_order
 from dianpu.orders.tests.builders import place_test_order
 from dianpu.payments.models import Payment, Refund
 from dianpu.payments.queries import get_refund_summary
+from dianpu.returns.models import ReturnLine
+from dianpu.returns.services import approve_return, receive_return, request_return
 
 pytestmark = pytest.mark.django_db
 COST = {"PA": Decimal("21.50"), "PB": Decimal("7.30")}
@@ -47,6 +50,7 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("cancel"), st.integers(0, 9)),
     st.tuples(st.just("merge"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("split"), st.integers(0, 9)),
+    st.tuples(st.just("return"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("next_day")),
 ), min_size=3, max_size=18)
 
@@ -81,6 +85,14 @@ def _apply(step, orders, day, at):
     elif kind == "merge":
         other = orders[step[2] % len(orders)]
         merge_orders(numbers=[order.number, other], actor=None)
+    elif kind == "return":  # the parcel arrives, one unit comes back: on the shelf or written off
+        if order.status == "shipped":
+            order = transition_order(order=order, action="mark_delivered")
+        line = OrderLine.objects.filter(order=order).first()
+        request = request_return(order=order, kind="return", reason="changed_mind", lines={line.pk: 1})
+        approve_return(request=request)
+        [rline] = request.lines.all()
+        receive_return(request=request, inspections={rline.pk: (1, 0, "") if step[2] else (0, 1, "")})
     elif kind == "split":
         line = OrderLine.objects.filter(order=order).first()
         if line is not None:
@@ -93,6 +105,8 @@ def _raw_figures(last: date):
     cogs = Decimal("0")
     for order in Order.objects.filter(shipped_at__isnull=False):
         cogs += sum((COST[ln.sku] * ln.quantity for ln in order.lines.all()), Decimal("0"))
+    for rline in ReturnLine.objects.filter(restocked_quantity__gt=0).select_related("order_line"):
+        cogs -= COST[rline.order_line.sku] * rline.restocked_quantity
     carriers = Shipment.objects.aggregate(s=Sum("cost"))["s"] or Decimal("0")
     return {"net_sales": (paid - refunded).quantize(Decimal("0.01")), "cost_of_goods": cogs.quantize(Decimal("0.01")),
             "shipping_cost": Decimal(carriers).quantize(Decimal("0.01"))}
@@ -100,6 +114,8 @@ def _raw_figures(last: date):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=steps)
+@example(history=[("place", 2, 1), ("pay", 0), ("ship", 0), ("next_day",), ("return", 0, True), ("return", 0, False),
+                  ("refund", 0, 50)])
 def test_any_order_history_keeps_the_books_balanced_and_equal_to_the_raw_figures(goods, at, history):
     at(2026, 3, 2, 9, 0)
     with pytest.raises(Rollback), transaction.atomic():
@@ -120,6 +136,11 @@ def test_any_order_history_keeps_the_books_balanced_and_equal_to_the_raw_figures
         for offset in range(day[0] + 1):
             one = FIRST + timedelta(days=offset)
             assert queries.get_pnl(one, one) == queries.get_pnl_from_journal(one, one)
+        rolled, raw = queries.get_margin_rollup_vs_journal(FIRST, last)
+        assert rolled == raw
+        for dimension in ("product", "channel"):
+            assert queries.get_margins(dimension, FIRST, last) == queries.get_margins(dimension, FIRST, last,
+                                                                                     from_journal=True)
         pnl = queries.get_pnl(FIRST, last)
         raw = _raw_figures(last)
         assert {k: pnl[k] for k in raw} == raw

@@ -157,3 +157,86 @@ def test_an_oversized_file_is_refused_before_it_is_read(ours, staff_api, monkeyp
 def test_marketing_may_not_upload(ours, staff_api):
     assert upload(staff_api("marketing"), STRIPE_ITEMIZED, "x.csv").status_code == 403
     assert Settlement.objects.count() == 0
+
+
+def _paid_at_rate(gateway: str, amount: str, reference: str, staff):
+    """An order paid through `gateway` while the books estimate its fee at the gateway's rate."""
+    from dianpu.finance import services
+    from dianpu.orders.models import Order
+    from dianpu.orders.services import transition_order
+
+    services.set_fee_percent(gateway=gateway, percent="1", actor=staff("owner"))
+    make_product(price=amount, stock=5, skus=[f"P-{reference}"])  # over ¥99.00: no shipping charged
+    order = place_test_order({f"P-{reference}": 1})
+    assert order.grand_total == Decimal(amount)
+    Order.objects.filter(pk=order.pk).update(payment_method=gateway)
+    order = transition_order(order=Order.objects.get(pk=order.pk), action="mark_paid")
+    record_payment(order_id=order.pk, gateway=gateway, amount=Decimal(amount), reference=reference)
+    return order
+
+
+def _fees(order_id: int) -> dict[str, int]:
+    from django.db.models import Sum
+
+    from dianpu.finance.models import JournalLine
+
+    rows = (JournalLine.objects.filter(account="payment_fees").values("entry__source_kind")
+            .annotate(d=Sum("debit_fen"), c=Sum("credit_fen")))
+    return {r["entry__source_kind"]: r["d"] - r["c"] for r in rows}
+
+
+def test_stripe_file_replaces_the_estimated_fee_with_the_real_one_never_both(ours, staff_api, staff):
+    order = _paid_at_rate("stripe", "300.00", "pi_EST", staff)  # estimated at 1 %: ¥3.00
+    assert _fees(order.pk) == {"payment_fee": 300}
+    text = STRIPE_ITEMIZED.replace("txn_1E,", f"txn_1F,2026-03-05 05:00:00,2026-03-05 13:00:00,2026-03-07 00:00:00,"
+                                             f"cny,300.00,8.70,291.30,charge,ch_1F,Payment for order,300.00,cny,ch_1F,"
+                                             f"pi_EST\ntxn_1E,")
+    api = staff_api("finance")
+    assert upload(api, text, "itemized.csv").status_code == 201
+    # the estimate (¥3.00) is reversed once, the real ¥8.70 stands: the books carry ¥8.70 for it
+    assert _fees(order.pk) == {"payment_fee": 300, "fee_estimate_replaced": -300, "settlement_fee": 1185 + 870}
+    replaced = JournalEntry.objects.get(source_kind="fee_estimate_replaced")
+    assert replaced.reversal_of == JournalEntry.objects.get(source_kind="payment_fee", source_id=str(order.pk))
+    fee_line = JournalEntry.objects.get(source_id="stripe:txn_1F").lines.get(account="payment_fees")
+    assert fee_line.channel == "web"
+    pnl = queries.get_pnl(date(2026, 3, 1), date(2026, 3, 31))
+    assert pnl["payment_fees"] == Decimal("20.55")  # 11.85 of the other lines + 8.70, not + 3.00 more
+    # an overlapping file (the same lines, another export) posts nothing again
+    assert upload(api, text + "\n", "itemized-overlap.csv").status_code == 201
+    assert queries.get_pnl(date(2026, 3, 1), date(2026, 3, 31))["payment_fees"] == Decimal("20.55")
+    assert JournalEntry.objects.filter(source_kind="fee_estimate_replaced").count() == 1
+
+
+def test_alipay_fee_line_replaces_the_estimate_of_the_payment_it_names(ours, staff_api, staff):
+    order = _paid_at_rate("alipay", "120.00", "2026030522001400000000000001", staff)  # estimate ¥1.20
+    r = upload(staff_api("finance"), ALIPAY.format(paid=order.number), "账务明细.csv", encoding="gbk")
+    assert r.status_code == 201, r.content
+    assert _fees(order.pk) == {"payment_fee": 120, "fee_estimate_replaced": -120, "settlement_fee": 72}
+    assert queries.get_pnl(date(2026, 3, 1), date(2026, 3, 31))["payment_fees"] == Decimal("0.72")
+    tb = queries.get_trial_balance(date(2026, 3, 31))
+    assert tb["debit_total"] == tb["credit_total"]
+    clearing = next(a for a in tb["accounts"] if a["code"] == "clearing.alipay")
+    assert clearing["balance"] == "119.28"  # ¥120.00 received less the real fee only
+
+
+def test_a_fee_on_no_payment_of_ours_reverses_no_estimate(ours, staff_api, staff):
+    order = _paid_at_rate("stripe", "300.00", "pi_OTHER", staff)
+    assert upload(staff_api("finance"), STRIPE_ITEMIZED, "itemized.csv").status_code == 201
+    assert not JournalEntry.objects.filter(source_kind="fee_estimate_replaced").exists()
+    assert _fees(order.pk)["payment_fee"] == 300
+
+
+def test_an_order_marked_paid_after_its_settlement_gets_no_estimate(ours, staff_api, staff):
+    from dianpu.finance import services
+    from dianpu.orders.models import Order
+    from dianpu.orders.services import transition_order
+
+    services.set_fee_percent(gateway="alipay", percent="1", actor=staff("owner"))
+    make_product(price="120.00", stock=5, skus=["LATE"])
+    order = place_test_order({"LATE": 1})
+    Order.objects.filter(pk=order.pk).update(payment_method="alipay")
+    record_payment(order_id=order.pk, gateway="alipay", amount=Decimal("120.00"),
+                   reference="2026030522001400000000000001")  # the money came; the order is not marked paid yet
+    assert upload(staff_api("finance"), ALIPAY.format(paid=order.number), "账务明细.csv", "gbk").status_code == 201
+    transition_order(order=Order.objects.get(pk=order.pk), action="mark_paid")
+    assert _fees(order.pk) == {"settlement_fee": 72}  # the real ¥0.72 only, no ¥1.20 estimate on top

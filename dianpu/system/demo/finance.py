@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dianpu.finance import services
+from dianpu.finance import postings, services
 from dianpu.finance.domain import ledger, periods
 from dianpu.finance.models import Period
 from dianpu.fulfillment.models import Shipment
 from dianpu.marketing.models import AdSpend
 from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
+from dianpu.returns.models import ReturnRequest
 
 FEES = {"alipay": "0.6", "wechatpay": "0.6", "stripe": "3.4"}
 MONTHLY = (("staff", "12000.00", "客服与运营工资"), ("tools", "299.00", "店铺软件订阅"), ("other", "3500.00", "仓库租金"))
@@ -74,6 +75,10 @@ class Books:
         for gateway, rate in FEES.items():
             services.set_fee_percent(gateway=gateway, percent=rate)
         posted = services.post_entries_in_bulk(self._plans())
+        # returns received before the books existed: their restocked goods' cost back, as the handler does
+        for request_id in (ReturnRequest.objects.filter(received_at__isnull=False, lines__restocked_quantity__gt=0)
+                           .values_list("pk", flat=True).distinct().order_by("pk")):
+            postings.post_return_received(request_id)
         today = timezone.localdate(self.as_of)
         first = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
         start = timezone.localdate(first).replace(day=1) if first else today.replace(day=1)
