@@ -105,7 +105,9 @@ def get_channel_available(channel: Channel, variant_ids) -> dict[int, int]:
 # Order.channel holds "web" (our shop), a connected channel's id ("7"), or the code a file import
 # was given ("shopify" for Shopify's CSV, "taobao", or any code an operator typed for a generic CSV).
 FIXED_LABELS = {"web": lambda: _("网店"), "shopify": lambda: "Shopify",
-                **{kind: (lambda label=label: str(label)) for kind, label in Channel.Kind.choices if kind != "shopify"}}
+                **{kind: (lambda label=label: str(label)) for kind, label in Channel.Kind.choices if kind != "shopify"},
+                "tmall": lambda: _("天猫"), "douyin": lambda: _("抖音"), "xiaohongshu": lambda: _("小红书"),
+                "wechat": lambda: _("微信"), "other": lambda: _("其他渠道")}
 
 
 def channel_labels(values) -> dict[str, str]:
@@ -118,8 +120,8 @@ def channel_labels(values) -> dict[str, str]:
     for value in values:
         if value in names:
             out[value] = names[value]
-        elif value in FIXED_LABELS:
-            out[value] = FIXED_LABELS[value]()
+        elif value.lower() in FIXED_LABELS:
+            out[value] = FIXED_LABELS[value.lower()]()
         elif value.isdigit():
             out[value] = _("已删除的渠道 %(id)s") % {"id": value}
         else:

@@ -222,7 +222,8 @@ def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, 
         restock, write_off, _note = inspections.get(line.pk, (0, 0, ""))
         if restock < 0 or write_off < 0 or restock + write_off != line.quantity:
             raise _error("inspection_incomplete", sku=line.order_line.sku, quantity=line.quantity)
-    _move(request, Action.RECEIVE, actor=actor, ip_address=ip_address, received_at=clock.now())
+    received_at = clock.now()
+    _move(request, Action.RECEIVE, actor=actor, ip_address=ip_address, received_at=received_at)
     for line in lines:
         restock, write_off, note = inspections[line.pk]
         ReturnLine.objects.filter(pk=line.pk).update(restocked_quantity=restock, written_off_quantity=write_off,
@@ -232,7 +233,7 @@ def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, 
             adjust_stock(variant=variant, delta=restock, reason=f"{request.number} {request.get_reason_display()}",
                          actor=actor, kind=StockMove.Kind.RETURN, reference=request.number, ip_address=ip_address)
     events.publish(events.ReturnReceived(return_id=request.pk, number=request.number, order_id=request.order_id,
-                                         received_at=request.received_at))
+                                         received_at=received_at))
     return request
 
 
