@@ -20,7 +20,7 @@ from dianpu.core.http import client_ip
 
 from . import queries, services
 from .domain.errors import SupportError
-from .domain.tokens import token_matches
+from dianpu.core.visitor_tokens import hash_token, token_matches
 
 router = Router(tags=["support"])
 TOKEN_HEADER = "X-Conversation-Token"
@@ -411,6 +411,4 @@ def inbound_email(request, secret: str = ""):
 
 
 def _hash(secret: str) -> str:
-    from .domain.tokens import hash_token
-
     return hash_token(secret)

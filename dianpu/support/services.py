@@ -16,8 +16,9 @@ from django.db.models import F
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock, ratelimit
+from dianpu.core import visitor_tokens as tokens
 
-from .domain import sla, states, tokens
+from .domain import sla, states
 from .domain.canned import render_canned_reply, unknown_variables
 from .domain.errors import SupportError
 from .domain.routing import AgentTurn, pick_next_agent
