@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.conf import settings
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from dianpu.accounts.auth import StaffToken, require_perm, user_from_bearer
@@ -164,8 +164,8 @@ class Created(Schema):
 def _message_out(m) -> dict:
     return {"id": m.pk, "sender": m.sender, "author": m.author.get_username() if m.author_id and m.author else "",
             "body": m.body, "internal": m.internal, "created_at": m.created_at,
-            "attachments": [{"url": a.file.url, "content_type": a.content_type, "width": a.width, "height": a.height}
-                            for a in m.attachments.all()]}
+            "attachments": [{"url": queries.attachment_url(a), "content_type": a.content_type, "width": a.width,
+                             "height": a.height} for a in m.attachments.all()]}
 
 
 def _visitor_message_out(m) -> dict:
@@ -266,6 +266,34 @@ def post_attachment(request, conversation_id: int, file: File[UploadedFile]):
         return Status(201, _visitor_message_out(message))
     return Status(201, _message_out(services.post_agent_reply(conversation=conversation, actor=staff, message="",
                                                               image=file)))
+
+
+@router.get("/support/attachments/{attachment_id}", url_name="support-attachment",
+            response={200: None, 401: Problem, 403: Problem, 404: Problem},
+            summary="An attachment's image: with the `sig` of the link a message gave, the conversation's "
+                    "X-Conversation-Token, or a staff token or console session (support.answer_conversations)")
+def get_attachment(request, attachment_id: int, sig: str = Query("", max_length=200)):
+    from django.http import FileResponse
+
+    token = request.headers.get(TOKEN_HEADER, "")
+    staff = user_from_bearer(request) if request.headers.get("Authorization", "") else None
+    if staff is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        staff = request.user
+    if sig or token or staff is None:
+        attachment = services.get_visitor_attachment(attachment_id, token=token, signature=sig)
+    else:
+        require_perm(staff, roles.ANSWER_CONVERSATIONS)
+        attachment = services.get_staff_attachment(attachment_id, actor=staff)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise SupportError("attachment_not_found", status=404) from None
+    extension = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else "bin"
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- staff --------------------------------------------------------------------------------------

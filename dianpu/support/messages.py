@@ -17,6 +17,8 @@ MESSAGES = {
     "no_agent_on_duty": _("当前没有值班的客服。"),
     "attachment_not_image": _("只能上传 JPEG、PNG、GIF 或 WebP 图片。"),
     "attachment_too_large": _("图片过大（最大 %(limit)s MB）。"),
+    "attachment_not_found": _("附件不存在。"),
+    "attachment_link_invalid": _("附件链接无效或已过期。"),
     "canned_reply_not_found": _("话术不存在。"),
     "canned_reply_invalid": _("请填写话术标题和中文内容。"),
     "canned_reply_unknown_variable": _("话术中有未知变量：%(names)s"),

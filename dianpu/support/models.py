@@ -100,7 +100,9 @@ class Message(models.Model):
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="support/%Y/%m/")
+    # Under MEDIA_ROOT/private/: served only by the support attachment view (token, signed link or
+    # staff), never by /media/.
+    file = models.FileField(upload_to="private/support/%Y/%m/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()

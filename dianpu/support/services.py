@@ -18,6 +18,7 @@ from dianpu.audit.services import record_audit
 from dianpu.core import clock, ratelimit
 from dianpu.core import visitor_tokens as tokens
 
+from . import queries
 from .domain import sla, states
 from .domain.canned import render_canned_reply, unknown_variables
 from .domain.errors import SupportError
@@ -193,6 +194,31 @@ def _append(conversation: Conversation, *, sender: str, body: str, author=None, 
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     conversation.refresh_from_db()
     return message
+
+
+# --- attachments: served by a view that checks who asks, never as public media --------------------
+# Files live under MEDIA_ROOT/private/ (kept in backups with the other media), with random names;
+# the /media/ route refuses private/, and a proxy that serves /media/ must refuse it too.
+def get_visitor_attachment(attachment_id: int, *, token: str = "", signature: str = "") -> Attachment:
+    """An attachment for the holder of a signed link (handed only to who may read the message), or
+    of its conversation's token (never an internal note's); 404 alike for a wrong proof and a
+    missing file."""
+    attachment = Attachment.objects.select_related("message__conversation").filter(pk=attachment_id).first()
+    allowed = attachment is not None and (
+        (bool(signature) and queries.attachment_link_matches(attachment.pk, signature))  # issued to a reader
+        or (bool(token) and not attachment.message.internal
+            and tokens.token_matches(token, attachment.message.conversation.token_hash)))
+    if not allowed:
+        raise SupportError("attachment_link_invalid", status=401)
+    return attachment
+
+
+def get_staff_attachment(attachment_id: int, *, actor) -> Attachment:
+    """Any attachment, for staff who answer conversations (the edge checks the permission)."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise SupportError("attachment_not_found", status=404)
+    return attachment
 
 
 def _checked_image(upload) -> tuple[bytes, str, int, int, str]:

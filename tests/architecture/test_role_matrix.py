@@ -238,6 +238,7 @@ API_ACCESS: dict[str, str] = {
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     # customer service desk (issue 15): agents answer; the storefront chat opens with no token and
     # then uses its X-Conversation-Token; the mail forwarder proves itself with the inbound secret
+    "GET /api/v1/support/attachments/{attachment_id}": "owner operator agent",
     "GET /api/v1/support/canned-replies": "owner operator agent",
     "GET /api/v1/support/conversations": "owner operator agent",
     "GET /api/v1/support/conversations/{conversation_id}": "owner operator agent",
