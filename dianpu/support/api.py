@@ -69,7 +69,18 @@ class MessageOut(Schema):
 
 class MessageList(Schema):
     status: str
+    satisfaction_score: int | None = Field(None, description="the visitor's rating (1–5) once given")
     items: list[MessageOut]
+
+
+class SatisfactionIn(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=1000)
+
+
+class SatisfactionOut(Schema):
+    score: int
+    comment: str
 
 
 class SlaOut(Schema):
@@ -237,7 +248,18 @@ def list_messages(request, conversation_id: int, after: Cursor = 0):
     conversation, staff = _caller(request, conversation_id)
     rows = queries.list_messages(conversation, after=after, include_internal=staff is not None)
     shape = _message_out if staff is not None else _visitor_message_out
-    return {"status": conversation.status, "items": [shape(m) for m in rows]}
+    return {"status": conversation.status, "satisfaction_score": conversation.satisfaction_score,
+            "items": [shape(m) for m in rows]}
+
+
+@router.post("/support/conversations/{conversation_id}/satisfaction",
+             response={200: SatisfactionOut, 401: Problem, 409: Problem, 422: Problem},
+             summary="The visitor rates a resolved conversation 1–5, once (header X-Conversation-Token)")
+def rate_conversation(request, conversation_id: int, payload: SatisfactionIn):
+    conversation = services.get_visitor_conversation(conversation_id, request.headers.get(TOKEN_HEADER, ""))
+    conversation = services.rate_conversation(conversation=conversation, score=payload.score,
+                                              comment=payload.comment)
+    return {"score": conversation.satisfaction_score, "comment": conversation.satisfaction_comment}
 
 
 @router.post("/support/conversations/{conversation_id}/messages",

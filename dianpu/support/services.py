@@ -196,6 +196,32 @@ def _append(conversation: Conversation, *, sender: str, body: str, author=None, 
     return message
 
 
+# --- satisfaction (CSAT) after a conversation -------------------------------------------------------
+MAX_SATISFACTION_COMMENT = 1000
+
+
+def rate_conversation(*, conversation: Conversation, score, comment: str = "") -> Conversation:
+    """The visitor's answer to "how did we do?" once the conversation is resolved (or closed): a
+    score 1–5 and an optional comment, once; credited to the agent who has the conversation. One
+    conditional update, so two answers at once cannot both count."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise SupportError("satisfaction_score_invalid")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_SATISFACTION_COMMENT:
+        raise SupportError("message_too_long", limit=MAX_SATISFACTION_COMMENT)
+    if conversation.status not in (states.Status.RESOLVED, states.Status.CLOSED):
+        raise SupportError("satisfaction_not_resolved", status=409)
+    updated = Conversation.objects.filter(
+        pk=conversation.pk, satisfaction_score__isnull=True,
+        status__in=[states.Status.RESOLVED, states.Status.CLOSED],
+    ).update(satisfaction_score=score, satisfaction_comment=comment, satisfaction_at=clock.now(),
+             satisfaction_agent_id=conversation.assignee_id)
+    if not updated:
+        raise SupportError("satisfaction_already_given", status=409)
+    conversation.refresh_from_db()
+    return conversation
+
+
 # --- attachments: served by a view that checks who asks, never as public media --------------------
 # Files live under MEDIA_ROOT/private/ (kept in backups with the other media), with random names;
 # the /media/ route refuses private/, and a proxy that serves /media/ must refuse it too.

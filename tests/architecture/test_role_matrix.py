@@ -246,6 +246,7 @@ API_ACCESS: dict[str, str] = {
     "POST /api/v1/support/canned-replies": "owner operator agent",
     "POST /api/v1/support/conversations": "everyone",
     "POST /api/v1/support/conversations/{conversation_id}/assign": "owner operator agent",
+    "POST /api/v1/support/conversations/{conversation_id}/satisfaction": "signed",
     "POST /api/v1/support/conversations/{conversation_id}/attachments": "owner operator agent",
     "POST /api/v1/support/conversations/{conversation_id}/canned-replies/{reply_id}": "owner operator agent",
     "POST /api/v1/support/conversations/{conversation_id}/complaint": "owner operator agent",
