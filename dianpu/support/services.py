@@ -202,7 +202,8 @@ MAX_SATISFACTION_COMMENT = 1000
 
 def rate_conversation(*, conversation: Conversation, score, comment: str = "") -> Conversation:
     """The visitor's answer to "how did we do?" once the conversation is resolved (or closed): a
-    score 1–5 and an optional comment, once; credited to the agent who has the conversation. One
+    score 1–5 and an optional comment, once; credited to the agent who has the conversation (else
+    the last one who answered it). One
     conditional update, so two answers at once cannot both count."""
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise SupportError("satisfaction_score_invalid")
@@ -211,11 +212,15 @@ def rate_conversation(*, conversation: Conversation, score, comment: str = "") -
         raise SupportError("message_too_long", limit=MAX_SATISFACTION_COMMENT)
     if conversation.status not in (states.Status.RESOLVED, states.Status.CLOSED):
         raise SupportError("satisfaction_not_resolved", status=409)
+    # The agent who has the conversation; when nobody was assigned, the last one who answered.
+    agent_id = conversation.assignee_id or (
+        Message.objects.filter(conversation=conversation, sender=states.Sender.AGENT, author__isnull=False)
+        .order_by("-id").values_list("author_id", flat=True).first())
     updated = Conversation.objects.filter(
         pk=conversation.pk, satisfaction_score__isnull=True,
         status__in=[states.Status.RESOLVED, states.Status.CLOSED],
     ).update(satisfaction_score=score, satisfaction_comment=comment, satisfaction_at=clock.now(),
-             satisfaction_agent_id=conversation.assignee_id)
+             satisfaction_agent_id=agent_id)
     if not updated:
         raise SupportError("satisfaction_already_given", status=409)
     conversation.refresh_from_db()
