@@ -140,3 +140,24 @@ def test_the_products_console_page_shows_review_themes_beside_its_complaints(sta
     console.force_login(staff("operator"))
     page = console.get(f"/console/catalog/products/{line.variant.product.slug}/").content.decode()
     assert 'id="review-themes"' in page and "尺码偏小" in page and 'id="product-complaints"' in page
+
+
+def test_the_buyer_writes_the_review_from_the_account_page():
+    from dianpu.customers.services import session_hash
+
+    customer, line = delivered_line()
+    client = Client()
+    session = client.session
+    session["customer_id"], session["customer_hash"] = customer.pk, session_hash(customer)
+    session.save()
+    page = client.get("/account/").content.decode()
+    assert 'id="to-review"' in page and "纯棉T恤" in page
+    image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    response = client.post("/account/", {"form": "review", "line": line.pk, "rating": "3", "body": "还行",
+                                         "images": [image]})
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert (review.rating, review.body, review.images.count()) == (3, "还行", 1)
+    assert 'id="to-review"' not in client.get("/account/").content.decode()
+    refused = client.post("/account/", {"form": "review", "line": line.pk, "rating": "5"})
+    assert refused.status_code == 422 and "已经评价过了" in refused.content.decode()
