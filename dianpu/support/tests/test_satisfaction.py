@@ -49,6 +49,10 @@ def test_the_visitor_rates_a_resolved_conversation_once_and_it_counts_for_its_ag
     assert (conversation.satisfaction_score, conversation.satisfaction_agent_id) == (4, agent.pk)
     assert Client().get(f"/api/v1/support/conversations/{conversation.pk}/messages",
                         HTTP_X_CONVERSATION_TOKEN=token).json()["satisfaction_score"] == 4
+    console = Client()
+    console.force_login(agent)
+    page = console.get(f"/console/support/{conversation.pk}/").content.decode()
+    assert "客户评分 4/5" in page and "&lt;b&gt;回复很快&lt;/b&gt;" in page
 
 
 def test_no_rating_before_resolution_without_the_token_or_out_of_range(staff):
