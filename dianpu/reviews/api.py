@@ -8,7 +8,7 @@ moderation list, hide and show.
 
 from datetime import datetime
 
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from dianpu.accounts.auth import StaffToken, require_perm
@@ -113,7 +113,7 @@ def submit_review(request, order_line_id: int = Form(..., ge=1, le=2**62), ratin
     check_request_size(request, UploadLimits(max_bytes=4 * services.MAX_IMAGE_BYTES))
     review = services.submit_review(customer=request.customer, order_line_id=order_line_id, rating=rating,
                                     body=body, images=images or [])
-    return 201, _review_out(review)
+    return Status(201, _review_out(review))
 
 
 @router.get("/reviews", auth=StaffToken(), response={200: StaffReviewList, 403: Problem},
