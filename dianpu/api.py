@@ -37,6 +37,7 @@ from dianpu.purchasing.api import router as purchasing_router
 from dianpu.promotions.api import router as promotions_router
 from dianpu.customers.api import router as customers_router
 from dianpu.support.api import router as support_router
+from dianpu.reviews.api import router as reviews_router
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -192,5 +193,6 @@ api.add_router("/", finance_customer_router)
 api.add_router("/", analytics_router)
 api.add_router("/", customers_router)
 api.add_router("/", support_router)
+api.add_router("/", reviews_router)
 # Every operation learns its area (for token scopes) before it authenticates: dianpu/accounts/auth.py.
 api.add_decorator(scope_guard, mode="view")

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dianpu.competitors",
     "dianpu.support",
     "dianpu.knowledge",
+    "dianpu.reviews",
     "dianpu.operations",
     "dianpu.design",
     "dianpu.teamwork",

@@ -58,6 +58,7 @@ NAMESPACE_SECTIONS = {"catalog": "catalog", "orders": "orders", "inventory": "in
                       "promotions": "promotions", "marketing": "marketing", "analytics": "analytics",
                       "customers": "customers", "shop": "shop", "competitors": "competitors",
                       "support": "support",
+                      "reviews": "support",
                       "knowledge": "knowledge",
                       "operations": "status",
                       "design": "design", "teamwork": "teamwork",

@@ -51,5 +51,6 @@ urlpatterns = [
     path("customers/", include("dianpu.customers.console.urls")),
     path("shop/", include("dianpu.shop.console.urls")),
     path("support/", include("dianpu.support.console.urls")),
+    path("reviews/", include("dianpu.reviews.console.urls")),
     path("status/", include("dianpu.operations.console.urls")),
 ]

@@ -60,9 +60,10 @@ class Article(models.Model):
 
 
 class BotSession(models.Model):
-    """What one visitor told the bot so far (keyed by a random id the client keeps)."""
+    """What one visitor told the bot so far, keyed by a random id the client keeps: only its hash
+    is stored (core.visitor_tokens), like a support conversation's token."""
 
-    key = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
     order_number = models.CharField(max_length=20, blank=True)
     email = models.CharField(max_length=254, blank=True)
     phone = models.CharField(max_length=20, blank=True)  # E.164
@@ -72,7 +73,7 @@ class BotSession(models.Model):
     last_seen_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return self.key[:8]
+        return self.key_hash[:8]
 
 
 class BotAnswer(models.Model):

@@ -16,7 +16,7 @@ from dianpu.catalog.domain.search import has_cjk
 from dianpu.core import clock
 from dianpu.core.errors import NotFoundError
 
-from .domain.ranking import Candidate, Ranked, plan_terms, rank
+from .domain.ranking import Candidate, Ranked, plan_terms, rank, widen_terms
 from .messages import MESSAGES
 from .models import Article, BotAnswer
 
@@ -58,8 +58,12 @@ def search_articles(query: str, *, staff: bool = False, language: str = "", limi
     articles = Article.objects.all() if include_drafts else Article.objects.filter(status=Article.Status.PUBLISHED)
     if not staff:
         articles = articles.filter(audience=Article.Audience.PUBLIC)
+    from dianpu.catalog.queries import list_search_synonyms
+
+    alternatives = widen_terms(terms, [s.word_list for s in list_search_synonyms()])
+    words = list(dict.fromkeys(t for ways in alternatives.values() for way in ways for t in way))
     match = Q()
-    for term in terms:
+    for term in words:
         match |= _term_filter(term)
     pool = articles.filter(match)
     if language:
@@ -67,8 +71,8 @@ def search_articles(query: str, *, staff: bool = False, language: str = "", limi
         if in_language.exists():
             pool = in_language
     rows = {a.pk: a for a in pool.order_by("-updated_at", "-id")[:CANDIDATES]}
-    ranked = rank(terms, [Candidate(a.pk, a.search_title, a.search_document) for a in rows.values()])
-    return [Found(rows[r.id], r, terms) for r in ranked[:min(limit, MAX_RESULTS)]]
+    ranked = rank(terms, [Candidate(a.pk, a.search_title, a.search_document) for a in rows.values()], alternatives)
+    return [Found(rows[r.id], r, words) for r in ranked[:min(limit, MAX_RESULTS)]]
 
 
 def list_public_articles(*, language: str = "") -> QuerySet:

@@ -9,7 +9,6 @@ budget that the order-status page also spends (accounts.throttling), per order a
 from collections.abc import Iterable
 from typing import Any
 import re
-import secrets
 from datetime import timedelta
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from dianpu.catalog.domain.search import build_search_document
 from dianpu.catalog.domain.slugs import first_free_slug, is_valid_slug, make_slug
 from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock, ratelimit
+from dianpu.core.visitor_tokens import hash_token, new_token
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
 from dianpu.fulfillment.queries import list_tracking_events
@@ -42,7 +42,7 @@ MAX_BODY = 50_000
 # Visitor floods: bot messages per client address per minute.
 BOT_MESSAGES = ratelimit.Limit("bot-messages", 20, 60)
 EVENTS_SHOWN = 3
-SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(24): 32 such characters
+SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # visitor_tokens.new_token(): 43 such characters
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
@@ -167,12 +167,15 @@ def _is_session_key(key: str) -> bool:
     return bool(SESSION_KEY.fullmatch(key or ""))
 
 
-def _session(key: str) -> BotSession:
+def _session(key: str) -> tuple[BotSession, str]:
+    """The visitor's bot session and its key (a new session, with a new key, for a missing or
+    unknown one)."""
     now = clock.now()
-    session = BotSession.objects.filter(key=key).first() if _is_session_key(key) else None
+    session = BotSession.objects.filter(key_hash=hash_token(key)).first() if _is_session_key(key) else None
     if session is None:
-        session = BotSession.objects.create(key=secrets.token_urlsafe(24), created_at=now, last_seen_at=now)
-    return session
+        key = new_token()
+        session = BotSession.objects.create(key_hash=hash_token(key), created_at=now, last_seen_at=now)
+    return session, key
 
 
 def _order_answer(order: Order) -> str:
@@ -254,7 +257,7 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
     parsed = parse_message(message)
     if not parsed.text:
         raise ValidationFailed({"message": str(MESSAGES["message_required"])}, codes={"message": "message_required"})
-    session = _session(session_key)
+    session, session_key = _session(session_key)
     memory = remember(Memory(session.order_number, session.email, session.phone), parsed)
     step = decide(parsed, memory)
     handover = None
@@ -297,7 +300,7 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
     conversation = handover or ((session.conversation_id, session.conversation_token)
                                 if session.conversation_id else None)
     return BotReply(answer=outcome.answer, sources=outcome.sources, handed_over=outcome.handed_over,
-                    answer_id=logged.pk, session=session.key,
+                    answer_id=logged.pk, session=session_key,
                     conversation_id=conversation[0] if conversation else None,
                     token=conversation[1] if conversation else None)
 
@@ -306,7 +309,7 @@ def rate_bot_answer(*, answer_id: int, session_key: str, helpful: bool) -> BotAn
     """The visitor who got the answer rates it (thumbs up or down; a second rating replaces the first)."""
     if not _is_session_key(session_key):
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")
-    updated = BotAnswer.objects.filter(pk=answer_id, session__key=session_key).update(
+    updated = BotAnswer.objects.filter(pk=answer_id, session__key_hash=hash_token(session_key)).update(
         rating=1 if helpful else -1, rated_at=clock.now())
     if not updated:
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")

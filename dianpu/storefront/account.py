@@ -281,6 +281,12 @@ def reset(request, token):
                       status=422 if error else 200)
 
 
+def _reviewable_lines(customer) -> list:
+    from dianpu.reviews.queries import list_reviewable_lines
+
+    return list_reviewable_lines(customer, limit=20)
+
+
 @require_http_methods(["GET", "POST"])
 def account(request):
     customer = current_customer(request)
@@ -308,6 +314,13 @@ def account(request):
 
                 coupon = exchange_points(customer=customer, offer_id=int(request.POST.get("offer") or 0))
                 messages.success(request, _("兑换成功！券码 %(code)s 已放入“我的优惠券”。") % {"code": coupon.code})
+            elif request.POST.get("form") == "review":
+                from dianpu.reviews.services import submit_review
+
+                submit_review(customer=customer, order_line_id=int(request.POST.get("line") or 0),
+                              rating=int(request.POST.get("rating") or 0), body=request.POST.get("body", ""),
+                              images=request.FILES.getlist("images")[:4])
+                messages.success(request, _("评价已发布，谢谢！"))
             elif request.POST.get("form") == "delete-address":
                 customer_services.delete_address(customer, int(request.POST.get("address") or 0))
                 messages.success(request, _("地址已删除。"))
@@ -336,6 +349,7 @@ def account(request):
         "title": _("我的账户"), "customer": customer, "error": error, "profile": profile,
         "address_form": address_form, "addresses": list(customer.addresses.all()),
         "orders": list(customer_queries.visible_orders(customer)),
+        "reviewable_lines": _reviewable_lines(customer),
         "points_entries": customer_queries.list_points_entries(customer, limit=20),
         "points_value": value_of_points(customer.points_balance, settings.POINTS_PER_YUAN),
         "points_per_yuan": settings.POINTS_PER_YUAN,

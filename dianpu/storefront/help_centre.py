@@ -1,5 +1,6 @@
 """Help centre (帮助中心): public knowledge-base articles by category, their search (Chinese and
-English), one article, and the bot box (knowledge/static/knowledge/bot.js, POST /api/v1/support/bot)."""
+English), one article, and the bot, which is the
+storefront's one customer-service box (support/static/support/chat.js, POST /api/v1/support/bot)."""
 
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET

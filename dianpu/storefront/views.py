@@ -249,7 +249,24 @@ def _product(request, slug):
         "form": AddToCartForm(initial={"quantity": 1}),
         "bought_together": _with_stock_flags(list_bought_together(product)),
         "promotions": list_promotions_for_product(product),
+        **_product_reviews(request, product),
     }, page_cache.seconds_until(get_next_promotion_change())
+
+
+def _product_reviews(request, product) -> dict:
+    """The product's visible reviews (reviews app): average, count, one page (?reviews=N). A new or
+    hidden review bumps the page version (reviews migration 0002), so the cached page follows."""
+    from dianpu.reviews import queries as reviews
+
+    try:
+        page = max(1, min(int(request.GET.get("reviews", 1)), reviews.MAX_PAGES))
+    except (TypeError, ValueError):
+        page = 1
+    rating = reviews.get_product_rating(product.pk)
+    pages = reviews.count_pages(rating.count)
+    page = min(page, pages)
+    return {"rating": rating, "reviews": reviews.list_product_reviews(product.pk, page=page),
+            "reviews_page": page, "reviews_pages": pages}
 
 
 # --- cart -----------------------------------------------------------------------------------------

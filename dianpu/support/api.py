@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.conf import settings
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from dianpu.accounts.auth import StaffToken, require_perm, user_from_bearer
@@ -20,7 +20,7 @@ from dianpu.core.http import client_ip
 
 from . import queries, services
 from .domain.errors import SupportError
-from .domain.tokens import token_matches
+from dianpu.core.visitor_tokens import hash_token, token_matches
 
 router = Router(tags=["support"])
 TOKEN_HEADER = "X-Conversation-Token"
@@ -69,7 +69,18 @@ class MessageOut(Schema):
 
 class MessageList(Schema):
     status: str
+    satisfaction_score: int | None = Field(None, description="the visitor's rating (1–5) once given")
     items: list[MessageOut]
+
+
+class SatisfactionIn(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=1000)
+
+
+class SatisfactionOut(Schema):
+    score: int
+    comment: str
 
 
 class SlaOut(Schema):
@@ -164,8 +175,8 @@ class Created(Schema):
 def _message_out(m) -> dict:
     return {"id": m.pk, "sender": m.sender, "author": m.author.get_username() if m.author_id and m.author else "",
             "body": m.body, "internal": m.internal, "created_at": m.created_at,
-            "attachments": [{"url": a.file.url, "content_type": a.content_type, "width": a.width, "height": a.height}
-                            for a in m.attachments.all()]}
+            "attachments": [{"url": queries.attachment_url(a), "content_type": a.content_type, "width": a.width,
+                             "height": a.height} for a in m.attachments.all()]}
 
 
 def _visitor_message_out(m) -> dict:
@@ -237,7 +248,18 @@ def list_messages(request, conversation_id: int, after: Cursor = 0):
     conversation, staff = _caller(request, conversation_id)
     rows = queries.list_messages(conversation, after=after, include_internal=staff is not None)
     shape = _message_out if staff is not None else _visitor_message_out
-    return {"status": conversation.status, "items": [shape(m) for m in rows]}
+    return {"status": conversation.status, "satisfaction_score": conversation.satisfaction_score,
+            "items": [shape(m) for m in rows]}
+
+
+@router.post("/support/conversations/{conversation_id}/satisfaction",
+             response={200: SatisfactionOut, 401: Problem, 409: Problem, 422: Problem},
+             summary="The visitor rates a resolved conversation 1–5, once (header X-Conversation-Token)")
+def rate_conversation(request, conversation_id: int, payload: SatisfactionIn):
+    conversation = services.get_visitor_conversation(conversation_id, request.headers.get(TOKEN_HEADER, ""))
+    conversation = services.rate_conversation(conversation=conversation, score=payload.score,
+                                              comment=payload.comment)
+    return {"score": conversation.satisfaction_score, "comment": conversation.satisfaction_comment}
 
 
 @router.post("/support/conversations/{conversation_id}/messages",
@@ -266,6 +288,34 @@ def post_attachment(request, conversation_id: int, file: File[UploadedFile]):
         return Status(201, _visitor_message_out(message))
     return Status(201, _message_out(services.post_agent_reply(conversation=conversation, actor=staff, message="",
                                                               image=file)))
+
+
+@router.get("/support/attachments/{attachment_id}", url_name="support-attachment",
+            response={200: None, 401: Problem, 403: Problem, 404: Problem},
+            summary="An attachment's image: with the `sig` of the link a message gave, the conversation's "
+                    "X-Conversation-Token, or a staff token or console session (support.answer_conversations)")
+def get_attachment(request, attachment_id: int, sig: str = Query("", max_length=200)):
+    from django.http import FileResponse
+
+    token = request.headers.get(TOKEN_HEADER, "")
+    staff = user_from_bearer(request) if request.headers.get("Authorization", "") else None
+    if staff is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        staff = request.user
+    if sig or token or staff is None:
+        attachment = services.get_visitor_attachment(attachment_id, token=token, signature=sig)
+    else:
+        require_perm(staff, roles.ANSWER_CONVERSATIONS)
+        attachment = services.get_staff_attachment(attachment_id, actor=staff)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise SupportError("attachment_not_found", status=404) from None
+    extension = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else "bin"
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- staff --------------------------------------------------------------------------------------
@@ -411,6 +461,4 @@ def inbound_email(request, secret: str = ""):
 
 
 def _hash(secret: str) -> str:
-    from .domain.tokens import hash_token
-
     return hash_token(secret)

@@ -60,6 +60,13 @@ class Conversation(models.Model):
     complaint_product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="complaints")
     complaint_carrier = models.CharField(_("承运商"), max_length=40, blank=True)
+    # Satisfaction (CSAT) asked when the conversation is resolved, answered once by the visitor,
+    # and credited to the agent who had the conversation then.
+    satisfaction_score = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)  # 1–5
+    satisfaction_comment = models.CharField(_("满意度意见"), max_length=1000, blank=True)
+    satisfaction_at = models.DateTimeField(null=True, blank=True)
+    satisfaction_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+")
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
@@ -67,6 +74,10 @@ class Conversation(models.Model):
         permissions = [("answer_conversations", "Answer customer conversations"),
                        ("review_support", "Review agents' conversations and logs")]
         indexes = [models.Index(fields=["status", "assignee"])]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(satisfaction_score__isnull=True) | models.Q(satisfaction_score__gte=1,
+                                                                             satisfaction_score__lte=5),
+            name="support_satisfaction_1_to_5")]
 
     def __str__(self):
         return f"#{self.pk} {self.name or self.email}"
@@ -100,7 +111,9 @@ class Message(models.Model):
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="support/%Y/%m/")
+    # Under MEDIA_ROOT/private/: served only by the support attachment view (token, signed link or
+    # staff), never by /media/.
+    file = models.FileField(upload_to="private/support/%Y/%m/")
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()

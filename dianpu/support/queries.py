@@ -4,6 +4,7 @@ cursor (what the live chat and the agent's page poll), SLA state, agents and can
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db.models import Q
 
 from dianpu.core import clock
@@ -169,6 +170,8 @@ class AgentFigures:
     first_response_breaches: int
     review_score: float | None
     review_trend: list  # [(week, average score)], oldest first
+    satisfaction: float | None = None  # average CSAT (1–5) of the conversations' answers
+    satisfaction_answers: int = 0
 
 
 def _average(values) -> float | None:
@@ -178,13 +181,20 @@ def _average(values) -> float | None:
 
 def agent_figures(*, since, until) -> list[AgentFigures]:
     """Per agent, conversations created in [since, until): volume, average first response and
-    resolution (minutes), first-response breaches, and the chat-review score with its weekly trend.
-    (CSAT is not shown: the CRM's surveys are about orders, not conversations.)"""
+    resolution (minutes), first-response breaches, the chat-review score with its weekly trend, and
+    CSAT: the visitors' ratings (1–5) asked when a conversation is resolved, with how many answered
+    (the CRM's surveys are about orders, not about an agent's conversation)."""
     from .models import ChatReview
 
     rows = (Conversation.objects.filter(created_at__gte=since, created_at__lt=until, assignee__isnull=False)
             .values_list("assignee_id", "created_at", "first_response_at", "first_response_due_at", "resolved_at")
             [:50_000])
+    ratings: dict[int, list[int]] = {}
+    for agent_id, score in (Conversation.objects.filter(created_at__gte=since, created_at__lt=until,
+                                                        satisfaction_agent__isnull=False,
+                                                        satisfaction_score__isnull=False)
+                            .values_list("satisfaction_agent_id", "satisfaction_score")[:50_000]):
+        ratings.setdefault(agent_id, []).append(score)
     per: dict[int, list] = {}
     for row in rows:
         per.setdefault(row[0], []).append(row)
@@ -192,7 +202,7 @@ def agent_figures(*, since, until) -> list[AgentFigures]:
     for review in ChatReview.objects.filter(scored_at__isnull=False, week__gte=since.date() - _weeks(8),
                                             week__lt=until.date())[:5000]:
         reviews.setdefault(review.agent_id, {}).setdefault(review.week, []).append(review.score)
-    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=set(per) | set(reviews))}
+    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=set(per) | set(reviews) | set(ratings))}
     result = []
     for user_id in sorted(users, key=lambda pk: users[pk]):
         mine = per.get(user_id, [])
@@ -201,8 +211,10 @@ def agent_figures(*, since, until) -> list[AgentFigures]:
         breaches = sum(1 for r in mine if r[3] and (r[2] or clock.now()) > r[3])
         weeks = sorted(reviews.get(user_id, {}).items())
         trend = [(week, _average(scores)) for week, scores in weeks]
+        rated = ratings.get(user_id, [])
         result.append(AgentFigures(users[user_id], len(mine), len(first), _average(first), _average(resolved),
-                                   breaches, _average([s for _w, scores in weeks for s in scores]), trend))
+                                   breaches, _average([s for _w, scores in weeks for s in scores]), trend,
+                                   _average(rated), len(rated)))
     return result
 
 
@@ -210,3 +222,30 @@ def _weeks(n: int):
     from datetime import timedelta
 
     return timedelta(weeks=n)
+
+
+def attachment_url(attachment) -> str:
+    """The link to an attachment's image, signed: handed only to who may read its message."""
+    from django.urls import reverse
+
+    return (reverse("api:support-attachment", kwargs={"attachment_id": attachment.pk})
+            + f"?sig={sign_attachment_link(attachment.pk)}")
+
+
+ATTACHMENT_LINK_SECONDS = 3600
+_ATTACHMENT_SALT = "dianpu.support.attachment"
+
+
+def sign_attachment_link(attachment_id: int) -> str:
+    """The `sig` of a link to one attachment, handed only to someone already allowed to read its
+    message (an <img> cannot send the conversation token header); valid an hour."""
+    return signing.TimestampSigner(salt=_ATTACHMENT_SALT).sign(str(attachment_id)).split(":", 1)[1]
+
+
+def attachment_link_matches(attachment_id: int, signature: str) -> bool:
+    try:
+        value = signing.TimestampSigner(salt=_ATTACHMENT_SALT).unsign(f"{attachment_id}:{signature}",
+                                                                       max_age=ATTACHMENT_LINK_SECONDS)
+    except signing.BadSignature:  # also SignatureExpired
+        return False
+    return value == str(attachment_id)

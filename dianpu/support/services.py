@@ -17,8 +17,10 @@ from django.db.models import F
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock, ratelimit
+from dianpu.core import visitor_tokens as tokens
 
-from .domain import sla, states, tokens
+from . import queries
+from .domain import sla, states
 from .domain.canned import render_canned_reply, unknown_variables
 from .domain.errors import SupportError
 from .domain.routing import AgentTurn, pick_next_agent
@@ -193,6 +195,62 @@ def _append(conversation: Conversation, *, sender: str, body: str, author=None, 
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     conversation.refresh_from_db()
     return message
+
+
+# --- satisfaction (CSAT) after a conversation -------------------------------------------------------
+MAX_SATISFACTION_COMMENT = 1000
+
+
+def rate_conversation(*, conversation: Conversation, score, comment: str = "") -> Conversation:
+    """The visitor's answer to "how did we do?" once the conversation is resolved (or closed): a
+    score 1–5 and an optional comment, once; credited to the agent who has the conversation (else
+    the last one who answered it). One
+    conditional update, so two answers at once cannot both count."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise SupportError("satisfaction_score_invalid")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_SATISFACTION_COMMENT:
+        raise SupportError("message_too_long", limit=MAX_SATISFACTION_COMMENT)
+    if conversation.status not in (states.Status.RESOLVED, states.Status.CLOSED):
+        raise SupportError("satisfaction_not_resolved", status=409)
+    # The agent who has the conversation; when nobody was assigned, the last one who answered.
+    agent_id = conversation.assignee_id or (
+        Message.objects.filter(conversation=conversation, sender=states.Sender.AGENT, author__isnull=False)
+        .order_by("-id").values_list("author_id", flat=True).first())
+    updated = Conversation.objects.filter(
+        pk=conversation.pk, satisfaction_score__isnull=True,
+        status__in=[states.Status.RESOLVED, states.Status.CLOSED],
+    ).update(satisfaction_score=score, satisfaction_comment=comment, satisfaction_at=clock.now(),
+             satisfaction_agent_id=agent_id)
+    if not updated:
+        raise SupportError("satisfaction_already_given", status=409)
+    conversation.refresh_from_db()
+    return conversation
+
+
+# --- attachments: served by a view that checks who asks, never as public media --------------------
+# Files live under MEDIA_ROOT/private/ (kept in backups with the other media), with random names;
+# the /media/ route refuses private/, and a proxy that serves /media/ must refuse it too.
+def get_visitor_attachment(attachment_id: int, *, token: str = "", signature: str = "") -> Attachment:
+    """An attachment for the holder of a signed link (handed only to who may read the message), or
+    of its conversation's token (never an internal note's); 404 alike for a wrong proof and a
+    missing file."""
+    attachment = Attachment.objects.select_related("message__conversation").filter(pk=attachment_id).first()
+    allowed = attachment is not None and (
+        (bool(signature) and queries.attachment_link_matches(attachment.pk, signature))  # issued to a reader
+        or (bool(token) and not attachment.message.internal
+            and tokens.token_matches(token, attachment.message.conversation.token_hash)))
+    if not allowed:
+        raise SupportError("attachment_link_invalid", status=401)
+    return attachment
+
+
+def get_staff_attachment(attachment_id: int, *, actor) -> Attachment:
+    """Any attachment, for staff who answer conversations (the edge checks the permission)."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise SupportError("attachment_not_found", status=404)
+    return attachment
 
 
 def _checked_image(upload) -> tuple[bytes, str, int, int, str]:

@@ -239,6 +239,7 @@ API_ACCESS: dict[str, str] = {
     "GET /api/v1/customer-segments": "owner operator marketing agent",
     # customer service desk (issue 15): agents answer; the storefront chat opens with no token and
     # then uses its X-Conversation-Token; the mail forwarder proves itself with the inbound secret
+    "GET /api/v1/support/attachments/{attachment_id}": "owner operator agent",
     "GET /api/v1/support/canned-replies": "owner operator agent",
     "GET /api/v1/support/conversations": "owner operator agent",
     "GET /api/v1/support/conversations/{conversation_id}": "owner operator agent",
@@ -246,6 +247,7 @@ API_ACCESS: dict[str, str] = {
     "POST /api/v1/support/canned-replies": "owner operator agent",
     "POST /api/v1/support/conversations": "everyone",
     "POST /api/v1/support/conversations/{conversation_id}/assign": "owner operator agent",
+    "POST /api/v1/support/conversations/{conversation_id}/satisfaction": "signed",
     "POST /api/v1/support/conversations/{conversation_id}/attachments": "owner operator agent",
     "POST /api/v1/support/conversations/{conversation_id}/canned-replies/{reply_id}": "owner operator agent",
     "POST /api/v1/support/conversations/{conversation_id}/complaint": "owner operator agent",
@@ -261,6 +263,13 @@ API_ACCESS: dict[str, str] = {
     "GET /api/v1/customers/{customer_id}/export": "owner",
     "GET /api/v1/me": "signed",
     "GET /api/v1/me/points-offers": "signed",
+    # Product reviews: the public list; the buyer's own (customer token); moderation.
+    "GET /api/v1/products/{slug}/reviews": "everyone",
+    "GET /api/v1/me/reviewable-lines": "signed",
+    "POST /api/v1/me/reviews": "signed",
+    "GET /api/v1/reviews": "owner operator agent",
+    "POST /api/v1/reviews/{review_id}/hide": "owner operator agent",
+    "POST /api/v1/reviews/{review_id}/show": "owner operator agent",
     "POST /api/v1/me/check-in": "signed",
     "POST /api/v1/me/points-exchange": "signed",
     "POST /api/v1/accounts/phone-code": "everyone",
@@ -308,6 +317,8 @@ CONSOLE_ACCESS: dict[str, str] = {
     "console:support:conversation-detail": "owner operator agent",
     "console:support:conversation-messages": "owner operator agent",
     "console:support:inbox": "owner operator agent",
+    "console:reviews:review-list": "owner operator agent",
+    "console:reviews:review-moderate": "owner operator agent",
     "console:support:sla-settings": "owner operator",
     "console:support:log-list": "owner operator agent",
     "console:support:review-list": "owner operator",

@@ -15,24 +15,37 @@ def _watch(page, problems):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
 
 
-def test_customer_and_agent_chat_both_ways_and_html_stays_text(chromium, live_server):
+def test_the_bot_answers_first_then_hands_over_in_the_same_box_and_html_stays_text(chromium, live_server):
+    from dianpu.knowledge.tests.builders import make_article
+
     make_staff("agent")
+    make_article("退货运费谁承担？", "非质量问题由买家承担退货运费。", category="returns", slug="return-fee")
     problems: list[str] = []
     customer = chromium.new_context().new_page()
     _watch(customer, problems)
     customer.goto(f"{live_server.url}/")
     customer.click(".support-chat-toggle")
-    customer.fill(".support-chat-start input[name=name]", "李雷")
-    customer.fill(".support-chat-start input[name=email]", "lilei@example.com")
-    customer.fill(".support-chat-start textarea[name=message]", XSS)
-    customer.click(".support-chat-start button[type=submit]")
-    customer.wait_for_selector(".support-chat-thread li.from-visitor")
+    # One box: the bot answers first, with its source article.
+    customer.fill("#support-chat-text", "退货的运费谁出？")
+    customer.click(".support-chat-send button[type=submit]")
+    customer.wait_for_selector(".support-chat-thread li.from-bot .bot-sources a")
+    assert "买家承担退货运费" in customer.inner_text(".support-chat-thread li.from-bot .body")
+    assert Conversation.objects.count() == 0
+    # "Talk to a person" hands over in the same box to a live conversation.
+    customer.click(".support-chat-human")
+    customer.wait_for_selector(".support-chat-thread li.from-visitor[data-id]")
     conversation = Conversation.objects.get()
+    assert conversation.channel == "bot" and customer.is_hidden(".support-chat-human")
+    customer.fill("#support-chat-text", XSS)
+    customer.click(".support-chat-send button[type=submit]")
+    customer.wait_for_function(
+        "(x) => Array.from(document.querySelectorAll('.support-chat-thread li.from-visitor .body'))"
+        ".some(e => e.textContent === x)", arg=XSS)
 
     agent = chromium.new_context().new_page()
     _watch(agent, problems)
     console_login(agent, live_server.url, "agent", then=f"/console/support/{conversation.pk}/")
-    assert agent.inner_text("#thread li.msg-visitor .body") == XSS
+    assert XSS in agent.locator("#thread li.msg-visitor .body").all_inner_texts()
     assert agent.locator("#thread img").count() == 0
 
     agent.fill("#reply-text", "您好！<i>马上</i>为您查询")
@@ -51,4 +64,11 @@ def test_customer_and_agent_chat_both_ways_and_html_stays_text(chromium, live_se
     customer.goto(f"{live_server.url}/cart/")
     customer.click(".support-chat-toggle")
     customer.wait_for_selector(".support-chat-thread li.from-agent")
+    # Resolved: the visitor is asked to rate it in the box, and the rating counts for the agent.
+    agent.select_option("select[name=status]", "resolved")
+    agent.click("form:has(input[value=status]) button[type=submit]")
+    customer.click(".support-chat-rate button[data-score='5']", timeout=10_000)
+    customer.wait_for_selector(".support-chat-rate:not(:has(button))")
+    conversation.refresh_from_db()
+    assert (conversation.satisfaction_score, conversation.satisfaction_agent.username) == (5, "agent")
     assert problems == []

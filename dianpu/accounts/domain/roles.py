@@ -49,6 +49,8 @@ MONITOR_COMPETITORS = "competitors.monitor_competitors"
 # conversations and daily logs (the leads: owner, operator).
 ANSWER_CONVERSATIONS = "support.answer_conversations"
 REVIEW_SUPPORT = "support.review_support"
+# Product reviews: hide and show them (moderation): the operators and the service desk.
+MODERATE_REVIEWS = "reviews.moderate_reviews"
 # Writing and publishing help articles and internal notes, reading the bot log (reading articles: any staff).
 MANAGE_KNOWLEDGE = "knowledge.manage_articles"
 # The status page, its JSON and the storefront link report: the owner only.
@@ -75,6 +77,7 @@ ALL_PERMISSIONS = (
     MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
     VIEW_BOOKS, MANAGE_BOOKS, VIEW_AD_RESULTS,
     ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
+    MODERATE_REVIEWS,
 )
 
 
@@ -96,6 +99,7 @@ ROLES: tuple[Role, ...] = (
         MONITOR_COMPETITORS, MANAGE_CHANNELS,
         MANAGE_KNOWLEDGE, MANAGE_BRIEFS, WORK_ON_BRIEFS, RUN_EXPERIMENTS, MANAGE_TEAM,
         ANSWER_CONVERSATIONS, REVIEW_SUPPORT,
+        MODERATE_REVIEWS,
     })),
     Role("marketing", "市场推广", "Marketing", frozenset({
         VIEW_CATALOG, VIEW_STOCK, VIEW_ORDERS, VIEW_CUSTOMERS, VIEW_FIGURES, MANAGE_PROMOTIONS, MANAGE_MARKETING,
@@ -107,6 +111,7 @@ ROLES: tuple[Role, ...] = (
         VIEW_RETURNS, MANAGE_RETURNS, EDIT_TEMPLATES, MANAGE_REVIEW_RULES, VIEW_CONTACT,
         ANSWER_CONVERSATIONS,
         MANAGE_KNOWLEDGE,
+        MODERATE_REVIEWS,
     })),
     Role("warehouse", "仓库", "Warehouse", frozenset({
         VIEW_CATALOG, VIEW_STOCK, ADJUST_STOCK, VIEW_ORDERS, FULFIL_ORDER, VIEW_RETURNS, RECEIVE_RETURNS,

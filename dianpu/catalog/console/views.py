@@ -365,6 +365,7 @@ def product_edit(request, slug):
         "findings": queries.get_listing_findings(product), "brand_names": queries.list_brand_names(),
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
         **_complaints(request.user, product),
+        **_review_themes(product),
     }, status=status)
 
 
@@ -377,6 +378,15 @@ def _complaints(user, product) -> dict:
 
     return {"complaints": list_product_complaints(product, limit=20),
             "complaint_count": count_product_complaints(product)}
+
+
+def _review_themes(product) -> dict:
+    """What the product's low- and high-rated reviews keep saying (reviews app), beside its complaints."""
+    if product is None or not product.pk:
+        return {}
+    from dianpu.reviews.queries import get_product_rating, get_review_themes
+
+    return {"review_themes": get_review_themes(product.pk), "review_rating": get_product_rating(product.pk)}
 
 
 @require_POST

@@ -5,6 +5,10 @@ words for Latin, each token wrapped in spaces). A query's terms are cut the same
 question words ("怎么", "如何", "how", "the") dropped; a Chinese term matches as a substring, a
 Latin term as a word's start (so "return" finds "returns", and "refunds" is shortened to "refund").
 
+Synonyms: the shop's search synonym groups (the storefront search's list, catalog.SearchSynonym) widen
+a term: "快递" also matches an article that says "物流" when the shop grouped them. A synonym counts
+as the word itself, and a synonym of several words needs all of them.
+
 Score: each term weighs more when few articles hold it (idf over the candidates) and three times
 more in the title than in the body. Confidence (0–1): the share of the question's terms, by weight,
 that the best article holds — the bot answers from an article only above a threshold.
@@ -65,6 +69,30 @@ def plan_terms(question: str) -> list[str]:
     return list(dict.fromkeys(_stem(t) for t in terms if t))[:12]
 
 
+Alternatives = dict[str, list[list[str]]]  # term -> the ways to match it: itself, then its synonyms
+
+
+def _word_terms(word: str) -> list[str]:
+    return [_stem(t) for t in query_terms(word) if t not in STOP_WORDS]
+
+
+def widen_terms(terms: list[str], synonym_groups: list[list[str]] | None) -> Alternatives:
+    """Each term with its alternatives: [[term]], then every other word of a synonym group that has
+    the term as one of its words (each word cut into its terms, all of which must match)."""
+    widened = {term: [[term]] for term in terms}
+    for group in synonym_groups or []:
+        cut = [_word_terms(w) for w in group]
+        for term in terms:
+            if [term] in cut:
+                widened[term] += [w for w in cut if w and w != [term] and w not in widened[term]]
+    return widened
+
+
+def _strength(document: str, term: str, alternatives: Alternatives | None) -> float:
+    ways = (alternatives or {}).get(term) or [[term]]
+    return max(min(match_strength(document, t) for t in way) for way in ways)
+
+
 def holds(document: str, term: str) -> bool:
     if has_cjk(term):
         return term in document
@@ -84,14 +112,15 @@ def match_strength(document: str, term: str) -> float:
     return PARTIAL if characters and all(c in document for c in characters) else 0.0
 
 
-def rank(terms: list[str], candidates: list[Candidate]) -> list[Ranked]:
-    """Candidates holding at least one term, best first (score, then id for a stable order)."""
+def rank(terms: list[str], candidates: list[Candidate], alternatives: Alternatives | None = None) -> list[Ranked]:
+    """Candidates holding at least one term (or a synonym of it), best first (score, then id for a
+    stable order)."""
     if not terms or not candidates:
         return []
     count = len(candidates)
     weights = {}
     for term in terms:
-        df = sum(1 for c in candidates if match_strength(c.search_title + c.search_document, term))
+        df = sum(1 for c in candidates if _strength(c.search_title + c.search_document, term, alternatives))
         # A longer word says more than a short one; a rare one more than a common one.
         weights[term] = math.log(1 + (count + 1) / (df + 0.5)) * (1.0 + 0.25 * min(len(term), 4))
     total = sum(weights.values()) or 1.0
@@ -99,7 +128,8 @@ def rank(terms: list[str], candidates: list[Candidate]) -> list[Ranked]:
     for c in candidates:
         score, covered, title_hit = 0.0, 0.0, False
         for term, weight in weights.items():
-            in_title, in_body = match_strength(c.search_title, term), match_strength(c.search_document, term)
+            in_title = _strength(c.search_title, term, alternatives)
+            in_body = _strength(c.search_document, term, alternatives)
             if in_title or in_body:
                 covered += weight * max(in_title, in_body)
                 score += weight * (TITLE_WEIGHT * in_title + BODY_WEIGHT * in_body)

@@ -126,3 +126,17 @@ def test_links_keep_safe_addresses_only():
     article = services.save_article(title="链接", body="[好](https://example.com/a) [坏](javascript:alert(1))")
     assert 'href="https://example.com/a"' in article.body_html
     assert 'href="javascript' not in article.body_html
+
+
+def test_help_search_honours_the_shops_search_synonyms(library, staff):
+    """The storefront search's synonyms (one list, edited by the shop) widen the help search too."""
+    from dianpu.catalog.services import add_search_synonym
+
+    assert queries.search_articles("快递要几天") == []
+    assert queries.search_articles("parcel") == []
+    add_search_synonym(actor=staff("owner"), words="快递, 配送, 送达")
+    add_search_synonym(actor=staff("owner"), words="parcel = delivery")
+    assert titles(queries.search_articles("快递要几天"))[0] == "配送时间和运费"
+    assert titles(queries.search_articles("When will my parcel arrive?"))[0] == "Shipping times"
+    # A word outside every group still ranks by itself only.
+    assert titles(queries.search_articles("尺码"))[0] == "如何选择尺码"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from dianpu.core.visitor_tokens import hash_token
 from dianpu.knowledge.models import BotAnswer, BotSession
 from dianpu.knowledge.services import BOT_MESSAGES
 
@@ -63,7 +64,7 @@ def test_the_bot_remembers_the_order_number_and_asks_for_the_proof(api):
     assert "邮箱或手机号" in second["answer"] and "已发货" not in second["answer"]
     third = ask(api, "buyer@example.com", session=first["session"])
     assert "当前状态：已发货" in third["answer"]
-    session = BotSession.objects.get(key=first["session"])
+    session = BotSession.objects.get(key_hash=hash_token(first["session"]))
     assert (session.order_number, session.email) == (order.number, "buyer@example.com")
 
 
@@ -166,12 +167,12 @@ def test_what_the_visitor_told_the_bot_is_forgotten_a_day_after_the_chat(api):
     clock.freeze(clock.now() + timedelta(hours=23))
     try:
         forget_idle_bot_sessions.call_local()
-        assert BotSession.objects.get(key=reply["session"]).email == "buyer@example.com"
+        assert BotSession.objects.get(key_hash=hash_token(reply["session"])).email == "buyer@example.com"
         clock.freeze(clock.now() + timedelta(hours=2))
         forget_idle_bot_sessions.call_local()
     finally:
         clock.freeze(None)
-    session = BotSession.objects.get(key=reply["session"])
+    session = BotSession.objects.get(key_hash=hash_token(reply["session"]))
     assert (session.order_number, session.email, session.phone) == ("", "", "")
     assert BotAnswer.objects.filter(session=session).count() == 1  # the log stays
     again = ask(api, "到哪了", session=reply["session"])

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
+from dianpu.core.visitor_tokens import hash_token
 from dianpu.knowledge.models import BotAnswer, BotSession
 
 from .builders import make_article
@@ -43,7 +44,7 @@ def test_asking_for_a_person_opens_a_support_conversation_and_returns_it(api, su
     again = api.post("support/bot", {"message": "人工", "session": first["session"]}).json()
     assert support_app[1]["conversation_id"] == 41 and support_app[1]["token"] == "conv-token"
     assert again["conversation_id"] == 41
-    assert BotSession.objects.get(key=first["session"]).conversation_id == 41
+    assert BotSession.objects.get(key_hash=hash_token(first["session"])).conversation_id == 41
 
 
 def test_without_the_support_app_the_hand_over_is_kept_in_the_bot_log(api, monkeypatch):

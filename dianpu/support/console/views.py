@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +76,7 @@ def message_json(m) -> dict:
     return {"id": m.pk, "sender": m.sender, "sender_label": str(m.get_sender_display()),
             "author": m.author.get_username() if m.author_id and m.author else "", "body": m.body,
             "internal": m.internal, "created_at": m.created_at.isoformat(),
-            "attachments": [a.file.url for a in m.attachments.all()]}
+            "attachments": [reverse("api:support-attachment", args=[a.pk]) for a in m.attachments.all()]}
 
 
 @staff_permission_required(NEEDS)

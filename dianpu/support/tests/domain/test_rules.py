@@ -6,7 +6,7 @@ from dianpu.support.domain import sla, states
 from dianpu.support.domain.canned import render_canned_reply, unknown_variables
 from dianpu.support.domain.inbound import InboundEmailError, parse_inbound_email
 from dianpu.support.domain.routing import AgentTurn, pick_next_agent
-from dianpu.support.domain.tokens import hash_token, new_token, token_matches
+from dianpu.core.visitor_tokens import hash_token, new_token, token_matches
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
