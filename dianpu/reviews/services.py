@@ -3,12 +3,16 @@ show reviews. Each owns its transaction. Nothing here waits on the network."""
 
 import io
 import secrets
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
+from dianpu.customers.models import Customer
 from dianpu.orders.models import OrderLine
 
 from .domain import rules
@@ -19,7 +23,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
-def _checked_image(upload) -> tuple[bytes, str, str, int, int]:
+def _checked_image(upload: "UploadedFile[bytes]") -> tuple[bytes, str, str, int, int]:
     """An image refused by its declared size before a byte is read, then by what Pillow finds
     inside (not by its name or declared type)."""
     from PIL import Image, UnidentifiedImageError
@@ -44,7 +48,8 @@ def _checked_image(upload) -> tuple[bytes, str, str, int, int]:
     return data, IMAGE_FORMATS[kind], kind.lower().replace("jpeg", "jpg"), width, height
 
 
-def submit_review(*, customer, order_line_id, rating, body: str = "", images=()) -> Review:
+def submit_review(*, customer: Customer | None, order_line_id: int, rating: object, body: str = "",
+                  images: "Iterable[UploadedFile[bytes]]" = ()) -> Review:
     """The buyer's review of one line of their delivered (or completed) order: rating 1–5, text,
     up to three images; once per line (the table's one-to-one key decides a race). The customer's
     first review earns the CRM's "first review" points (once, whatever came first)."""
@@ -57,8 +62,9 @@ def submit_review(*, customer, order_line_id, rating, body: str = "", images=())
     if len(images) > rules.MAX_IMAGES:
         raise ReviewError("review_too_many_images", limit=rules.MAX_IMAGES)
     checked = [_checked_image(upload) for upload in images]
-    line = (OrderLine.objects.select_related("order", "variant")
-            .filter(pk=order_line_id, order__customer=customer).first()) if customer is not None else None
+    if customer is None:
+        raise ReviewError("review_line_not_found", status=404)
+    line = OrderLine.objects.select_related("order", "variant").filter(pk=order_line_id, order__customer=customer).first()
     if line is None or line.variant is None:
         raise ReviewError("review_line_not_found", status=404)
     if not rules.can_review(line.order.status):
@@ -84,7 +90,7 @@ def submit_review(*, customer, order_line_id, rating, body: str = "", images=())
     return review
 
 
-def _moderate(*, review_id, actor, status: str, reason: str = "") -> Review:
+def _moderate(*, review_id: int, actor: Actor, status: str, reason: str = "") -> Review:
     review = Review.objects.filter(pk=review_id).first()
     if review is None:
         raise ReviewError("review_not_found", status=404)
@@ -97,10 +103,10 @@ def _moderate(*, review_id, actor, status: str, reason: str = "") -> Review:
     return review
 
 
-def hide_review(*, review_id, actor, reason: str = "") -> Review:
+def hide_review(*, review_id: int, actor: Actor, reason: str = "") -> Review:
     """Moderation: the review no longer shows on the storefront nor counts in its average."""
     return _moderate(review_id=review_id, actor=actor, status=Review.Status.HIDDEN, reason=reason)
 
 
-def show_review(*, review_id, actor) -> Review:
+def show_review(*, review_id: int, actor: Actor) -> Review:
     return _moderate(review_id=review_id, actor=actor, status=Review.Status.VISIBLE)

@@ -240,7 +240,7 @@ def get_visitor_attachment(attachment_id: int, *, token: str = "", signature: st
         (bool(signature) and queries.attachment_link_matches(attachment.pk, signature))  # issued to a reader
         or (bool(token) and not attachment.message.internal
             and tokens.token_matches(token, attachment.message.conversation.token_hash)))
-    if not allowed:
+    if attachment is None or not allowed:
         raise SupportError("attachment_link_invalid", status=401)
     return attachment
 

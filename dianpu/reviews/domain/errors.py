@@ -4,7 +4,7 @@ from dianpu.core.errors import DomainError
 
 
 class ReviewError(DomainError):
-    def __init__(self, code: str, *, status: int = 422, **params):
+    def __init__(self, code: str, *, status: int = 422, **params: object) -> None:
         from dianpu.reviews.messages import MESSAGES  # text only: no models
 
         text = MESSAGES.get(code, code)

@@ -1,5 +1,7 @@
 """Who may review what, and how a reviewer's name is shown. Pure."""
 
+from typing import TypeGuard
+
 REVIEWABLE_ORDER_STATUSES = frozenset({"delivered", "completed"})
 LOW_RATING = 2  # 1–2 stars: the low-rated reviews of the themes
 HIGH_RATING = 4  # 4–5 stars: the high-rated ones
@@ -7,7 +9,7 @@ MAX_BODY_CHARS = 2000
 MAX_IMAGES = 3
 
 
-def is_valid_rating(value) -> bool:
+def is_valid_rating(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
 
 

@@ -35,7 +35,7 @@ def _join(first: str, second: str) -> str:
 def find_themes(texts: list[str], *, limit: int = 8, min_reviews: int = 2) -> list[tuple[str, int]]:
     """[(phrase, number of reviews saying it)], most said first; a two-word phrase hides its words
     when as many reviews say the phrase as say the word."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     parts: dict[str, tuple[str, str]] = {}
     for text in texts:
         words = cut_words(text)
