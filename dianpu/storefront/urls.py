@@ -21,6 +21,7 @@ urlpatterns = [
     path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
     path("orders/<str:number>/pay/", views.order_pay, name="order-pay"),
+    path("orders/<str:number>/wechat-pay/", wechat.wechat_oauth_start, name="order-wechat-pay"),
     path("pay/wechat/oauth/", wechat.wechat_oauth_return, name="wechat-oauth-return"),
     path("account/", account.account, name="account"),
     path("account/sign-up/", account.sign_up, name="account-sign-up"),

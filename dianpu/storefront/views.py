@@ -54,7 +54,7 @@ from .forms import SEARCH_MAX_LENGTH, AddToCartForm, CartUpdateForm, CheckoutFor
 from .navigation import get_category_tree
 from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
-from .wechat import buyer_openid, is_wechat_browser, pays_by_jsapi, redirect_to_oauth
+from .wechat import buyer_openid, is_wechat_browser, needs_wechat_oauth, pays_by_jsapi
 
 PAGE_SIZE = 24
 HOME_SHELF_SIZE = 8
@@ -438,8 +438,6 @@ def checkout(request):
             request.session.pop(SESSION_CART, None)
             request.session.pop("coupon_codes", None)
             _remember_order(request, number)
-            if jsapi and not openid:  # WeChat Pay inside WeChat: the buyer's openid first
-                return redirect_to_oauth(request, number)
             return redirect("storefront:order-confirmation", number=number)
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
     province = str(form["province"].value() or "")
@@ -508,10 +506,13 @@ def order_confirmation(request, number):
                                 client_ip=client_ip(request), mobile=_is_phone(request),
                                 openid=buyer_openid(request) if jsapi else "") if awaiting else None
     meta = page_meta(request, _page_title(_("下单成功")), noindex=True)
+    wechat_oauth = awaiting and payment is None and needs_wechat_oauth(request, order.payment_method)
     return _render(request, "storefront/order_confirmation.html", {
         "meta": meta, "order": order, "payment": payment, "qr_svg": _qr_svg(payment),
-        "pay_again": awaiting and payment is None and can_pay_again(payment_method=order.payment_method,
-                                                                    order_number=order.number),
+        "wechat_oauth": wechat_oauth, "wechat_oauth_auto": wechat_oauth and request.session.pop(
+            "wechat_oauth_failed", None) != order.number,
+        "pay_again": awaiting and payment is None and not wechat_oauth and can_pay_again(
+            payment_method=order.payment_method, order_number=order.number),
         "payment_name": (gateway.name_en if get_language().startswith("en") else gateway.name) if gateway else "",
         "shipping_name": _shipping_method_name(order.shipping_method),
         "status_url": reverse("storefront:order-status") + "?" + urlencode({"number": order.number, "email": order.email}),
@@ -546,9 +547,9 @@ def order_pay(request, number):
         _count_lookup_failure(request, number)
         return _not_found(request)
     jsapi = pays_by_jsapi(request, order.payment_method)
-    if jsapi and not buyer_openid(request) and order.status == Order.Status.PENDING_PAYMENT:
+    if jsapi and not buyer_openid(request):  # inside WeChat: the order page leads to WeChat's OAuth first
         _remember_order(request, order.number)
-        return redirect_to_oauth(request, order.number)  # WeChat Pay inside WeChat: the buyer's openid first
+        return redirect("storefront:order-confirmation", number=order.number)
     try:
         pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request),
                   openid=buyer_openid(request) if jsapi else "")

@@ -50,6 +50,11 @@ def pays_by_jsapi(request, payment_method: str) -> bool:
     return gateway is not None and gateway.offers_jsapi()
 
 
+def needs_wechat_oauth(request, payment_method: str) -> bool:
+    """Paying by JSAPI, and the buyer's openid not known yet."""
+    return pays_by_jsapi(request, payment_method) and not buyer_openid(request)
+
+
 def buyer_openid(request) -> str:
     """The openid WeChat's OAuth gave this session, else the signed-in customer's."""
     openid = request.session.get(SESSION_OPENID, "")
@@ -64,6 +69,18 @@ def _state(nonce: str, number: str, issued: int) -> str:
     session and a MAC over it, the order and the time, with the site's secret key."""
     mac = salted_hmac(_SALT, f"{nonce}|{number}|{issued}", algorithm="sha256").hexdigest()[:40]
     return f"{nonce}{mac}"
+
+
+@require_GET
+def wechat_oauth_start(request, number: str):
+    """Send WeChat's browser to learn the buyer's openid for paying order `number` (one of this
+    session's orders). A link from the order page, not a form's redirect: the pages' CSP
+    (form-action 'self') rightly stops a form submission from ending on another site."""
+    from .views import SESSION_ORDERS, _not_found
+
+    if number not in request.session.get(SESSION_ORDERS, []) or get_gateway("wechatpay") is None:
+        return _not_found(request)
+    return redirect_to_oauth(request, number)
 
 
 def redirect_to_oauth(request, number: str):
@@ -104,6 +121,7 @@ def wechat_oauth_return(request):
         openid = identify_wechat_payer(code)
     except DomainError as exc:
         messages.error(request, str(exc.detail))
+        request.session["wechat_oauth_failed"] = number  # the order page does not send the buyer round again
         return redirect("storefront:order-confirmation", number=number)
     request.session[SESSION_OPENID] = openid
     customer = current_customer(request)

@@ -54,12 +54,20 @@ def offered(page: str) -> list[str]:
     return re.findall(r'name="payment_method" value="([a-z_]+)"', page)
 
 
+def oauth_link(page: str) -> str:
+    [href] = re.findall(r'<a class="btn btn-primary" id="wechat-oauth" href="([^"]+)"', page)
+    return href
+
+
 def place_in_wechat(client) -> tuple[Order, str]:
-    """Checkout inside WeChat: the order, and where the buyer's browser is sent."""
+    """Checkout inside WeChat: the order, and where the order page sends the buyer's browser."""
     client.post("/cart/add/", {"sku": "TEA-1", "quantity": 2})
     response = client.post("/checkout/", FORM)
-    assert response.status_code == 302
-    return Order.objects.get(), response["Location"]
+    assert response.status_code == 302 and response["Location"].endswith("/thanks/")
+    order = Order.objects.get()
+    start = client.get(oauth_link(client.get(response["Location"]).content.decode()))
+    assert start.status_code == 302
+    return order, start["Location"]
 
 
 def jsapi_button(page: str) -> dict:
@@ -89,6 +97,13 @@ def test_inside_wechat_the_buyer_pays_by_jsapi_after_oauth_and_only_the_notifica
     order = Order.objects.get()
     assert order.status == "pending_payment" and order.payment_method == "wechatpay"
     assert fake_wechatpay.paid_requests("/v3/") == []  # no H5 order made for a browser that cannot use it
+    # The order page leads to WeChat's OAuth by a link (a form may not end on another site: CSP),
+    # which wechat-pay.js follows at once inside WeChat.
+    assert response["Location"] == f"/orders/{order.number}/thanks/"
+    page = wechat.get(response["Location"]).content.decode()
+    assert oauth_link(page) == f"/orders/{order.number}/wechat-pay/" and 'data-auto="1"' in page
+    assert 'id="pay-again"' not in page and '<script src="/static/storefront/wechat-pay.js" defer></script>' in page
+    response = wechat.get(oauth_link(page))
     authorize = urlsplit(response["Location"])
     query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
     assert f"{authorize.scheme}://{authorize.netloc}{authorize.path}" == f"{fake_wechatpay.url}/connect/oauth2/authorize"
@@ -174,10 +189,12 @@ def test_a_code_wechat_refuses_keeps_the_order_and_offers_to_pay_again(wechat, t
     response = wechat.get(back.path, {"code": query["code"], "state": query["state"]}, follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/orders/{order.number}/thanks/"
-    assert "暂时无法从微信获取您的身份" in page and 'id="pay-again"' in page
+    assert "暂时无法从微信获取您的身份" in page and oauth_link(page)
+    assert 'data-auto="1"' not in page  # the page does not send the buyer round again by itself
     assert "wechat_openid" not in wechat.session and fake_wechatpay.paid_requests("/v3/") == []
-    # Paying again goes round WeChat's OAuth once more.
-    again = wechat.post(f"/orders/{order.number}/pay/")
+    assert wechat.post(f"/orders/{order.number}/pay/")["Location"] == f"/orders/{order.number}/thanks/"
+    # The buyer taps the button: round WeChat's OAuth once more.
+    again = wechat.get(oauth_link(wechat.get(f"/orders/{order.number}/thanks/").content.decode()))
     assert again["Location"].startswith(f"{fake_wechatpay.url}/connect/oauth2/authorize?")
     wechat.get(fake_wechatpay.follow_authorize(again["Location"]).removeprefix("http://testserver"))
     assert fake_wechatpay.paid_requests("/v3/pay/transactions/jsapi")[0]["verified"] is True
@@ -205,6 +222,13 @@ def test_a_signed_in_customer_keeps_the_openid_and_the_next_order_needs_no_oauth
     assert response["Location"] == f"/orders/{second.number}/thanks/"  # straight to paying
     assert fake_wechatpay.paid_requests("/v3/pay/transactions/jsapi")[-1]["body"]["out_trade_no"] == second.number
     assert len(fake_wechatpay.paid_requests("/sns/oauth2/access_token")) == 1
+
+
+def test_only_the_sessions_own_orders_go_to_wechat_oauth(wechat, tea, fake_wechatpay):
+    order, _location = place_in_wechat(wechat)
+    stranger = Client(HTTP_USER_AGENT=WECHAT)
+    assert stranger.get(f"/orders/{order.number}/wechat-pay/").status_code == 404
+    assert "wechat_oauth" not in stranger.session
 
 
 def test_outside_wechat_nothing_changes(client, tea, fake_wechatpay, alipay_on):

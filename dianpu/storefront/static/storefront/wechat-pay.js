@@ -1,8 +1,15 @@
-/* WeChat Pay JSAPI inside WeChat's own browser: hand the signed parameters the order page carries
+/* WeChat Pay JSAPI inside WeChat's own browser: go by WeChat's OAuth when the buyer's openid is
+   still unknown (#wechat-oauth), then hand the signed parameters the order page carries
    (data-* of #wechat-jsapi-pay) to WeixinJSBridge, then follow the order's status page. The JS
    callback is never trusted: WeChat Pay's notification (or our order query) confirms the payment. */
 (function () {
   "use strict";
+  // First WeChat's OAuth (a plain navigation: the page's CSP lets no form end on another site).
+  var oauth = document.getElementById("wechat-oauth");
+  if (oauth && oauth.dataset.auto && /MicroMessenger/.test(navigator.userAgent)) {
+    window.location.assign(oauth.href);
+    return;
+  }
   var button = document.getElementById("wechat-jsapi-pay");
   if (!button) return;
   var data = button.dataset;
