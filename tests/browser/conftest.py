@@ -6,7 +6,6 @@ A live server needs committed rows; the tests mark themselves
 shipping methods) is restored around the flush.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -19,68 +18,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import browser  # noqa: E402  (scripts/browser.py: launches Debian's Chromium)
 
 
-@pytest.fixture(scope="session")
-def shared_chromium():
-    """One Chromium per test process (each xdist worker its own), started by the first browser test
-    and kept for the others: starting it costs more than most browser tests take. Each test opens
-    its own contexts (cookies, storage and cache are per context), closed when the test ends."""
+@pytest.fixture
+def chromium(live_server, monkeypatch):
+    """A running Chromium; every context it opens is closed and checked for JavaScript errors."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
     if browser.chromium_path() is None:
         pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)")
-    # Playwright's sync API keeps an event loop running in this thread from now on; the ORM calls
-    # the tests make between browser steps are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    launched = browser.launch(playwright)
-    yield launched
-    launched.close()
-    playwright.stop()
-    connections.close_all()
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the test
+    # makes between browser steps are ordinary synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        launched = browser.launch(playwright)
+        errors: list[str] = []
+        original = launched.new_context
 
+        def new_context(**options):
+            context = original(**{"locale": "zh-CN", "viewport": {"width": 1280, "height": 900}, **options})
+            context.set_default_timeout(15_000)
+            context.on("page", lambda tab: tab.on("pageerror", lambda error: errors.append(str(error))))
+            return context
 
-class BrowserOfOneTest:
-    """The shared Chromium as one test sees it: contexts it opens get the suite's defaults, are
-    closed when the test ends, and report JavaScript errors."""
-
-    def __init__(self, launched):
-        self._launched = launched
-        self.contexts: list = []
-        self.errors: list[str] = []
-
-    def new_context(self, **options):
-        context = self._launched.new_context(**{"locale": "zh-CN", "viewport": {"width": 1280, "height": 900},
-                                                **options})
-        context.set_default_timeout(15_000)
-        context.on("page", lambda tab: tab.on("pageerror", lambda error: self.errors.append(str(error))))
-        self.contexts.append(context)
-        return context
-
-    def new_page(self, **options):
-        return self.new_context(**options).new_page()
-
-    @property
-    def version(self) -> str:
-        return self._launched.version
-
-    def close_contexts(self):
-        for context in self.contexts:
-            try:
-                context.close()
-            except Exception:  # noqa: BLE001 (closed by the test already)
-                pass
-        self.contexts.clear()
-
-
-@pytest.fixture
-def chromium(live_server, shared_chromium):
-    """A running Chromium; every context it opens is closed and checked for JavaScript errors."""
-    test_browser = BrowserOfOneTest(shared_chromium)
-    yield test_browser
-    test_browser.close_contexts()
-    # Code running under Playwright's sync API has its own execution context, hence its own
-    # database connection: close it, or PostgreSQL refuses to drop the test database.
-    connections.close_all()
-    assert not test_browser.errors, f"JavaScript errors in the pages: {test_browser.errors}"
+        launched.new_context = new_context
+        yield launched
+        for context in launched.contexts:
+            context.close()
+        launched.close()
+        # Code running under Playwright's sync API has its own execution context, hence its
+        # own database connection: close it, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
+        assert not errors, f"JavaScript errors in the pages: {errors}"
 
 
 @pytest.fixture

@@ -194,15 +194,14 @@ def demo_shop(db):
 
 
 @pytest.fixture
-def chromium_only(shared_chromium):
-    """The worker's shared Chromium (tests/browser/conftest.py); the contexts opened are closed."""
+def chromium_only(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        launched = browser.launch(playwright)
+        yield launched
+        launched.close()
     from django.db import connections
 
-    from .conftest import BrowserOfOneTest
-
-    test_browser = BrowserOfOneTest(shared_chromium)
-    yield test_browser
-    test_browser.close_contexts()
     connections.close_all()
 
 
