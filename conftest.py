@@ -147,7 +147,8 @@ def pytest_collection_modifyitems(config, items):
     """Mark `serial` every test that commits for real (transactional database, a live server): such
     a test empties the database when it ends, so in a parallel run (`-n 2 -m "not serial"`, see
     scripts/test.sh) it would pull the data the migrations made from under the next test on the same
-    worker. The serial tests run afterwards, in one process, in pytest-django's order."""
+    worker. The serial tests run afterwards, in a pass of their own (on xdist workers too: each
+    restores what the migrations made, on its worker's own database)."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         uses_live_server = "live_server" in getattr(item, "fixturenames", ())

@@ -356,6 +356,11 @@ WECHATPAY_PLATFORM_PUBLIC_KEY = os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY", 
 WECHATPAY_PLATFORM_PUBLIC_KEY_PATH = os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY_PATH", "")
 WECHATPAY_PLATFORM_SERIAL = os.environ.get("WECHATPAY_PLATFORM_SERIAL", "")
 WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com").rstrip("/")
+# JSAPI inside WeChat's own browser also needs the AppSecret of the official account WECHATPAY_APPID
+# (the buyer's openid by WeChat's web OAuth); its domain set as the account's OAuth domain.
+WECHATPAY_APP_SECRET = os.environ.get("WECHATPAY_APP_SECRET", "")
+WECHATPAY_OAUTH_URL = os.environ.get("WECHATPAY_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+WECHATPAY_OAUTH_API_BASE = os.environ.get("WECHATPAY_OAUTH_API_BASE", "https://api.weixin.qq.com").rstrip("/")
 # Seconds an online gateway may take to answer before a checkout gives up on it (the order stays
 # awaiting payment; the buyer pays again).
 PAYMENT_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("DIANPU_PAYMENT_GATEWAY_TIMEOUT_SECONDS", "15"))

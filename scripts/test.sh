@@ -9,11 +9,15 @@ which_runs="${1:-all}"
 status=0
 
 # Two passes per database: the tests that roll back (all but a few dozen) in parallel, one worker
-# per core (pytest-xdist, each worker its own test database); then, in one process, the tests
-# marked `serial` (they commit for real: browser and concurrency tests). DIANPU_TEST_WORKERS=0
-# runs everything in one process.
+# per core (pytest-xdist, each worker its own test database); then the tests marked `serial` (they
+# commit for real: browser and concurrency tests), which must not share a worker with the first
+# kind (they empty the database when they end), also on workers: each worker has its own test
+# database, live server, Redis database and temporary folders, and every serial test restores what
+# the migrations made (serialized_rollback), so they may run side by side, a file per worker.
+# DIANPU_TEST_WORKERS=0 runs everything in one process; DIANPU_SERIAL_WORKERS=1 the serial pass alone.
 workers="${DIANPU_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
 [ "$workers" -gt 4 ] 2>/dev/null && workers=4
+serial_workers="${DIANPU_SERIAL_WORKERS:-$workers}"
 
 run_pytest() {
   local label="$1"; shift
@@ -22,7 +26,11 @@ run_pytest() {
     echo "=== test suite on ${label}: ${workers} workers, then the serial tests ==="
     env "$@" $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile -m "not serial"
     rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
-    env "$@" $PY -m pytest -q -p no:randomly -m serial
+    if [ "$serial_workers" -gt 1 ] 2>/dev/null; then
+      env "$@" $PY -m pytest -q -p no:randomly -n "$serial_workers" --dist loadfile -m serial
+    else
+      env "$@" $PY -m pytest -q -p no:randomly -m serial
+    fi
     rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
   else
     echo "=== test suite on ${label} ==="

@@ -193,14 +193,16 @@ def apply_points(priced: PricedCart, points: int) -> Decimal:
 
 
 def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict[str, Any] | None = None,
-                mobile: bool = False) -> PlacedOrder:
+                mobile: bool = False, openid: str = "", defer_payment: bool = False) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
     `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront.
 
     The order is committed first (awaiting payment); only then is an online gateway asked to
     start the payment, outside the transaction, so a slow or failing gateway never holds the
-    shop's locks. If it fails the order stands, with `payment_error` set: pay_order tries again."""
+    shop's locks. If it fails the order stands, with `payment_error` set: pay_order tries again.
+    `openid`: the buyer in WeChat's browser (WeChat Pay JSAPI). `defer_payment`: the payment cannot
+    start yet (the buyer's openid is still to be found by WeChat's OAuth): pay_order starts it."""
     points = check_points(req)
     priced = price_request(req)
     points_value = apply_points(priced, points) if points else Decimal("0.00")
@@ -238,16 +240,19 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
         expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
+    if defer_payment:
+        return PlacedOrder(order=order, payment=None, pricing=priced.pricing)
     try:
         payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,
                                 amount=order.grand_total, email=order.email, language=req.language,
-                                client_ip=ip_address or "", mobile=mobile)
+                                client_ip=ip_address or "", mobile=mobile, openid=openid)
     except DomainError as exc:
         return PlacedOrder(order=order, payment=None, pricing=priced.pricing, payment_error=exc)
     return PlacedOrder(order=order, payment=payment, pricing=priced.pricing)
 
 
-def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart:
+def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool = False,
+              openid: str = "") -> PaymentStart:
     """"Pay again": start (or fetch) the online payment of an order awaiting payment, e.g. after
     the gateway did not answer at checkout. Refused (409 payment_not_due) for an order that is
     not awaiting payment or is paid on delivery; 502 payment_gateway_unavailable if the gateway
@@ -256,7 +261,7 @@ def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool 
         raise DomainError(str(PAYMENT_NOT_DUE), code="payment_not_due", status=409)
     return start_payment(payment_method=order.payment_method, order_id=order.pk, order_number=order.number,
                          amount=order.grand_total, email=order.email, language=language, client_ip=client_ip,
-                         mobile=mobile)
+                         mobile=mobile, openid=openid)
 
 
 def request_from_cart(cart_lines: Iterable[Any], *, email: str, shipping_address: dict[str, Any], shipping_method: str,

@@ -19,6 +19,8 @@ class Customer(models.Model):
     birthday = models.DateField(_("生日"), null=True, blank=True)
     # A mobile number proved by an SMS code (sign-up or sign-in by mobile); unique among those.
     phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    # The buyer's openid under the shop's official account (WeChat's web OAuth, for WeChat Pay JSAPI).
+    wechat_openid = models.CharField(_("微信 openid"), max_length=64, blank=True, default="")
     # Daily check-in (每日签到): the last day and how many days in a row.
     last_check_in_on = models.DateField(null=True, blank=True)
     check_in_streak = models.PositiveIntegerField(default=0)

@@ -16,4 +16,5 @@ MESSAGES = {
     "signature_mismatch": _("Webhook 签名无效。"),
     "signature_stale": _("Webhook 签名已过期（时间戳超出 300 秒）。"),
     "webhook_malformed": _("无法解析通知内容。"),
+    "wechat_oauth_failed": _("暂时无法从微信获取您的身份，订单已保留，请稍后点击“重新支付”。"),
 }

@@ -43,7 +43,8 @@ def list_gateway_settings() -> list[dict]:
 
 
 def payment_start_for(*, payment_method: str, order_number: str, amount, email: str,
-                      language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart | None:
+                      language: str, client_ip: str = "", mobile: bool = False,
+                      openid: str = "") -> PaymentStart | None:
     """What the customer needs to pay an order (e.g. the bank account for a transfer, or the
     client secret of its Stripe PaymentIntent), as its gateway says; None for a method that no
     longer exists, an online payment that was never started (the gateway did not answer at
@@ -59,7 +60,7 @@ def payment_start_for(*, payment_method: str, order_number: str, amount, email: 
         return None
     try:
         return gateway.resume_payment(reference=session.reference, order_number=order_number, amount=amount,
-                                      language=language, client_ip=client_ip, mobile=mobile)
+                                      language=language, client_ip=client_ip, mobile=mobile, openid=openid)
     except GatewayError:
         return None
 

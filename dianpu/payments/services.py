@@ -74,7 +74,7 @@ def _open_attempt(*, gateway: str, order_id: int, order_number: str, amount: Dec
 
 
 def start_payment(*, payment_method: str, order_id: int, order_number: str, amount: Decimal, email: str,
-                  language: str, client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                  language: str, client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
     """What the buyer needs to pay a placed order: instructions (bank transfer), or the payment
     made at an online gateway (a Stripe PaymentIntent, a WeChat Pay QR code) whose id we keep.
 
@@ -96,7 +96,7 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
             and not latest.reference.startswith(ATTEMPT_PREFIX):
         try:  # started before: the same payment again
             return gateway.resume_payment(reference=latest.reference, order_number=order_number, amount=amount,
-                                          language=language, client_ip=client_ip, mobile=mobile)
+                                          language=language, client_ip=client_ip, mobile=mobile, openid=openid)
         except GatewayError:
             raise _unavailable() from None
     if latest is not None and latest.status == PaymentSession.Status.STARTING:
@@ -105,7 +105,8 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
         session = _open_attempt(gateway=gateway.code, order_id=order_id, order_number=order_number, amount=amount)
     try:
         start = gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language,
-                                      idempotency_key=session.reference, client_ip=client_ip, mobile=mobile)
+                                      idempotency_key=session.reference, client_ip=client_ip, mobile=mobile,
+                                      openid=openid)
     except GatewayError as exc:
         log.warning("payment could not be started", extra={"order_number": order_number, "gateway": gateway.code,
                                                             "answered": exc.answered, "code": exc.code})
@@ -120,6 +121,18 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
     except IntegrityError:  # the gateway's id is known already (an earlier attempt with the same id)
         PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).delete()
     return start
+
+
+def identify_wechat_payer(code: str) -> str:
+    """The openid of the buyer whose WeChat browser came back from WeChat's web OAuth with `code`
+    (for a JSAPI payment). Raises wechat_oauth_failed (502) when WeChat refuses or does not answer."""
+    gateway = get_gateway("wechatpay")
+    if gateway is None or not gateway.offers_jsapi():
+        raise DomainError(str(MESSAGES["payment_method_unavailable"]), code="payment_method_unavailable", status=409)
+    try:
+        return gateway.fetch_openid(code)
+    except GatewayError:
+        raise DomainError(str(MESSAGES["wechat_oauth_failed"]), code="wechat_oauth_failed", status=502) from None
 
 
 # --- refunds ---------------------------------------------------------------------------------

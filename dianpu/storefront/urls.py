@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, after_sales, help_centre, invoices, recovery, savings, sitemaps, views
+from . import account, after_sales, help_centre, invoices, recovery, savings, sitemaps, views, wechat
 
 app_name = "storefront"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("orders/returns/<str:return_number>/withdraw/", after_sales.return_withdraw, name="return-withdraw"),
     path("orders/<str:number>/thanks/", views.order_confirmation, name="order-confirmation"),
     path("orders/<str:number>/pay/", views.order_pay, name="order-pay"),
+    path("orders/<str:number>/wechat-pay/", wechat.wechat_oauth_start, name="order-wechat-pay"),
+    path("pay/wechat/oauth/", wechat.wechat_oauth_return, name="wechat-oauth-return"),
     path("account/", account.account, name="account"),
     path("account/sign-up/", account.sign_up, name="account-sign-up"),
     path("account/sign-in/", account.sign_in, name="account-sign-in"),

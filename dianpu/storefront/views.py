@@ -55,6 +55,7 @@ from .invoices import invoice_context
 from .navigation import get_category_tree
 from .savings import coupon_codes, price_summary
 from .seo import page_meta, product_json_ld
+from .wechat import buyer_openid, is_wechat_browser, needs_wechat_oauth, pays_by_jsapi
 
 PAGE_SIZE = 24
 HOME_SHELF_SIZE = 8
@@ -63,6 +64,8 @@ SESSION_ORDERS = "placed_orders"
 REMEMBERED_ORDERS = 20
 # On a phone the payment most buyers reach for first comes first.
 PHONE_FIRST_METHODS = ("wechatpay", "alipay")
+# Inside WeChat's own browser WeChat blocks these (the checkout says why they are missing).
+BLOCKED_IN_WECHAT = ("alipay",)
 
 
 def _sort_choices():
@@ -392,7 +395,9 @@ def _is_phone(request) -> bool:
 
 def _payment_methods_for(request) -> list[dict]:
     methods = list_payment_methods()
-    if _is_phone(request):
+    if is_wechat_browser(request):
+        methods = [m for m in methods if m["code"] not in BLOCKED_IN_WECHAT]
+    if _is_phone(request) or is_wechat_browser(request):
         rank = {code: i for i, code in enumerate(PHONE_FIRST_METHODS)}
         methods.sort(key=lambda m: rank.get(m["code"], len(rank)))  # stable: the others keep their order
     return methods
@@ -432,9 +437,12 @@ def checkout(request):
             note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
             customer_id=customer.pk if customer else None, points=data.get("points") or 0,
         )
+        jsapi = pays_by_jsapi(request, checkout_request.payment_method)
+        openid = buyer_openid(request) if jsapi else ""
         try:
             placed = place_order(checkout_request, ip_address=client_ip(request),
-                                 attribution=order_attribution(request), mobile=_is_phone(request))
+                                 attribution=order_attribution(request), mobile=_is_phone(request),
+                                 openid=openid, defer_payment=jsapi and not openid)
         except ValidationFailed as exc:
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
         except InsufficientStockError as exc:
@@ -460,6 +468,8 @@ def checkout(request):
         "shipping_options": options, "payment_methods": payment_methods,
         "selected_shipping": selected_shipping, "selected_payment": form["payment_method"].value(),
         "selected_option": next((o for o in options if o["method"].code == selected_shipping), None),
+        "blocked_in_wechat": is_wechat_browser(request) and any(
+            m["code"] in BLOCKED_IN_WECHAT for m in list_payment_methods()),
         "points_per_yuan": settings.POINTS_PER_YUAN,
     }, status=422 if errors else 200)
 
@@ -508,14 +518,19 @@ def order_confirmation(request, number):
         return _not_found(request)
     gateway = get_gateway(order.payment_method)
     awaiting = order.status == Order.Status.PENDING_PAYMENT
+    jsapi = pays_by_jsapi(request, order.payment_method)
     payment = payment_start_for(payment_method=order.payment_method, order_number=order.number,
                                 amount=order.grand_total, email=order.email, language=get_language(),
-                                client_ip=client_ip(request), mobile=_is_phone(request)) if awaiting else None
+                                client_ip=client_ip(request), mobile=_is_phone(request),
+                                openid=buyer_openid(request) if jsapi else "") if awaiting else None
     meta = page_meta(request, _page_title(_("下单成功")), noindex=True)
+    wechat_oauth = awaiting and payment is None and needs_wechat_oauth(request, order.payment_method)
     return _render(request, "storefront/order_confirmation.html", {
         "meta": meta, "order": order, "payment": payment, "qr_svg": _qr_svg(payment),
-        "pay_again": awaiting and payment is None and can_pay_again(payment_method=order.payment_method,
-                                                                    order_number=order.number),
+        "wechat_oauth": wechat_oauth, "wechat_oauth_auto": wechat_oauth and request.session.pop(
+            "wechat_oauth_failed", None) != order.number,
+        "pay_again": awaiting and payment is None and not wechat_oauth and can_pay_again(
+            payment_method=order.payment_method, order_number=order.number),
         "payment_name": (gateway.name_en if get_language().startswith("en") else gateway.name) if gateway else "",
         "shipping_name": _shipping_method_name(order.shipping_method),
         "status_url": reverse("storefront:order-status") + "?" + urlencode({"number": order.number, "email": order.email}),
@@ -549,8 +564,13 @@ def order_pay(request, number):
     if order is None:
         _count_lookup_failure(request, number)
         return _not_found(request)
+    jsapi = pays_by_jsapi(request, order.payment_method)
+    if jsapi and not buyer_openid(request):  # inside WeChat: the order page leads to WeChat's OAuth first
+        _remember_order(request, order.number)
+        return redirect("storefront:order-confirmation", number=order.number)
     try:
-        pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request))
+        pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request),
+                  openid=buyer_openid(request) if jsapi else "")
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     if not own:

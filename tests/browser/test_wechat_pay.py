@@ -1,6 +1,8 @@
 """WeChat Pay in a real browser: WeChat Pay's service is down when the buyer checks out, the order
 is kept and the confirmation page offers "Pay again"; once the service is back the button brings
-the QR code (an inline SVG the shop draws). A phone sees WeChat Pay first. Any JavaScript error or
+the QR code (an inline SVG the shop draws). A phone sees WeChat Pay first. Inside WeChat (its
+user agent, WeixinJSBridge stood in for) the order page goes by WeChat's OAuth and hands the
+signed JSAPI parameters to getBrandWCPayRequest. Any JavaScript error or
 CSP violation fails the test (tests/browser/conftest.py)."""
 
 import sys
@@ -79,3 +81,63 @@ def test_a_phone_sees_wechat_pay_first_and_chosen(chromium, live_server, fake_we
     methods = page.locator("input[name=payment_method]")
     assert methods.first.get_attribute("value") == "wechatpay"
     assert page.is_checked("input[name=payment_method][value=wechatpay]")
+
+
+WECHAT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN")
+# WeChat's browser injects WeixinJSBridge a moment after the page loads and fires WeixinJSBridgeReady;
+# this stand-in records what the page hands getBrandWCPayRequest and answers as WeChat does.
+BRIDGE = """
+window.__wechatCalls = [];
+setTimeout(function () {
+  window.WeixinJSBridge = {invoke: function (name, params, callback) {
+    window.__wechatCalls.push({name: name, params: params});
+    setTimeout(function () { callback({err_msg: "get_brand_wcpay_request:ok"}); }, 50);
+  }};
+  document.dispatchEvent(new Event("WeixinJSBridgeReady"));
+}, 300);
+"""
+
+
+def test_inside_wechat_the_page_hands_the_signed_order_to_wechat_and_follows_the_status(
+        chromium, live_server, fake_wechatpay, wechatpay_keys):  # noqa: F811
+    import base64
+    from urllib.parse import urlsplit
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from django.test import Client
+
+    from dianpu.payments.tests.test_wechatpay import notify, paid_notification
+
+    tea = make_product(name="西湖龙井", price="88.00", stock=5, skus=["TEA-1"])
+    base = live_server.url
+    context = chromium.new_context(user_agent=WECHAT, viewport={"width": 390, "height": 844})
+    context.add_init_script(BRIDGE)
+    page = context.new_page()
+    add_tea(page, base, tea)
+    page.goto(f"{base}/checkout/")
+    assert page.locator("input[name=payment_method]").first.get_attribute("value") == "wechatpay"
+    fill_address(page)
+    page.click("form.checkout button[type=submit]")  # the order page → WeChat's OAuth (the local server) → back
+    for _ in range(120):  # (wait_for_function would evaluate a string: the page's CSP forbids eval)
+        try:
+            if page.evaluate("(window.__wechatCalls || []).length"):
+                break
+        except sync_api.Error:  # between two pages of the round trip
+            pass
+        page.wait_for_timeout(250)
+    assert urlsplit(page.url).path.endswith("/thanks/")  # (the "#wechat_redirect" fragment rides along)
+    [call] = page.evaluate("window.__wechatCalls")
+    order = Order.objects.get()
+    params = call["params"]
+    assert call["name"] == "getBrandWCPayRequest"
+    assert params["package"] == f"prepay_id={fake_wechatpay.orders[order.number]['prepay_id']}"
+    message = f"{params['appId']}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n".encode()
+    wechatpay_keys.merchant.public_key().verify(base64.b64decode(params["paySign"]), message, padding.PKCS1v15(),
+                                                hashes.SHA256())  # raises unless the merchant key signed it
+    page.wait_for_selector("#wechat-jsapi-checking:not([hidden])")
+    assert Order.objects.get().status == "pending_payment"  # WeChat's "ok" in the page pays nothing
+    notify(Client(), *paid_notification(fake_wechatpay, order))
+    page.wait_for_url("**/orders/status/**", timeout=30_000)
+    assert page.locator(".status-paid").count() == 1

@@ -97,3 +97,17 @@ def decrypt_resource(resource: dict[str, Any], *, key: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SignatureRefused("webhook_malformed")
     return data
+
+
+def jsapi_pay_message(*, app_id: str, timestamp: str, nonce: str, package: str) -> bytes:
+    """What the paySign of a JSAPI payment (WeixinJSBridge getBrandWCPayRequest) covers:
+    "appId\\ntimeStamp\\nnonceStr\\npackage\\n", package being "prepay_id=…"."""
+    return f"{app_id}\n{timestamp}\n{nonce}\n{package}\n".encode()
+
+
+def jsapi_pay_params(*, app_id: str, prepay_id: str, timestamp: str, nonce: str, key: RsaPrivateKey) -> dict:
+    """The parameters the buyer's page hands to getBrandWCPayRequest, signed (RSA, SHA256withRSA)
+    with the merchant's API certificate key, as WeChat Pay checks them."""
+    package = f"prepay_id={prepay_id}"
+    return {"appId": app_id, "timeStamp": timestamp, "nonceStr": nonce, "package": package, "signType": "RSA",
+            "paySign": sign(jsapi_pay_message(app_id=app_id, timestamp=timestamp, nonce=nonce, package=package), key)}

@@ -91,12 +91,12 @@ class AlipayGateway(PaymentGateway):
                              status="succeeded")
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
         text = ("Continue to Alipay to pay." if language.startswith("en") else "请前往支付宝完成付款。")
         return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
                             client_data={"redirect_url": self.page_pay_url(order_number=order_number, amount=amount)})
 
     def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
-                       client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                       client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
         return self.start_payment(order_number=order_number, amount=amount, email="", language=language,
                                   client_ip=client_ip, mobile=mobile)

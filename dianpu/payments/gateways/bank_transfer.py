@@ -23,7 +23,7 @@ class BankTransferGateway(PaymentGateway):
                 "as the reference; we ship once it arrives.")
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
         account = os.environ.get("DIANPU_BANK_ACCOUNT", "招商银行 6225 8888 0000 1234 · 店铺（上海）电子商务有限公司")
         if language.startswith("en"):
             text = f"Transfer ¥{amount} to {account}, reference {order_number}."

@@ -89,7 +89,7 @@ class StripeGateway(PaymentGateway):
                             client_data={"client_secret": intent.get("client_secret", "")})
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
         intent = self._request("POST", "/v1/payment_intents", {
             "amount": to_minor_units(amount), "currency": "cny",
             "metadata": {"order_number": order_number},
@@ -98,7 +98,7 @@ class StripeGateway(PaymentGateway):
         return self._start(intent, language)
 
     def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
-                       client_ip: str = "", mobile: bool = False) -> PaymentStart:
+                       client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
         intent = self._request("GET", f"/v1/payment_intents/{urllib.parse.quote(reference)}")
         return self._start(intent, language)
 

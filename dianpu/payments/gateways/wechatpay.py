@@ -1,7 +1,10 @@
 """WeChat Pay (微信支付), direct merchant, through its API v3 (JSON over HTTPS).
 
-Native on a computer (we draw the answer's code_url as a QR code the buyer scans with WeChat) and
-H5 on a phone (the buyer is sent to the answer's h5_url, which opens WeChat). Every request is
+Native on a computer (we draw the answer's code_url as a QR code the buyer scans with WeChat),
+H5 on a phone (the buyer is sent to the answer's h5_url, which opens WeChat) and JSAPI inside
+WeChat's own browser: the buyer's openid is found by WeChat's web OAuth (snsapi_base, silent),
+the order made with payer.openid answers a prepay_id, and the page hands WeixinJSBridge the
+parameters signed with the merchant key (paySign). Every request is
 signed with the merchant's API certificate key (payments.domain.wechatpay); every answer's
 signature is checked with the platform public key before it is believed. The order number is
 the out_trade_no: asking again with the same one returns the same payment, so it is also the
@@ -11,6 +14,8 @@ Settings (environment): WECHATPAY_MCHID, WECHATPAY_APPID, WECHATPAY_SERIAL_NO (t
 certificate's serial), WECHATPAY_PRIVATE_KEY or WECHATPAY_PRIVATE_KEY_PATH, WECHATPAY_APIV3_KEY,
 WECHATPAY_PLATFORM_PUBLIC_KEY or WECHATPAY_PLATFORM_PUBLIC_KEY_PATH, WECHATPAY_PLATFORM_SERIAL
 (its serial, e.g. PUB_KEY_ID_…), WECHATPAY_API_BASE (https://api.mch.weixin.qq.com unless set).
+JSAPI also needs WECHATPAY_APP_SECRET (the AppSecret of the official account WECHATPAY_APPID, for
+the OAuth code exchange); WECHATPAY_OAUTH_URL and WECHATPAY_OAUTH_API_BASE point elsewhere in tests.
 """
 
 import json
@@ -29,7 +34,7 @@ from django.conf import settings
 from ..domain.amounts import to_minor_units
 from ..domain.rsa import KeyFormatError, parse_private_key, parse_public_key
 from ..domain.signatures import SignatureRefused
-from ..domain.wechatpay import authorization, request_message, sign, verify_signed
+from ..domain.wechatpay import authorization, jsapi_pay_params, request_message, sign, verify_signed
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
 from .transport import open_url
 
@@ -127,10 +132,27 @@ class WeChatPayGateway(PaymentGateway):
                 "amount": {"total": to_minor_units(amount), "currency": "CNY"}}
 
     def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False) -> PaymentStart:
-        """Native (a QR code) or, on a phone, H5. The out_trade_no (the order number) is WeChat
-        Pay's own idempotency key: the same order asked again returns the same payment."""
+                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+        """Native (a QR code), on a phone H5, or inside WeChat (the buyer's `openid` known) JSAPI.
+        The out_trade_no (the order number) is WeChat Pay's own idempotency key: the same order
+        asked again returns the same payment."""
         english = language.startswith("en")
+        if openid:
+            answer = self._request("POST", "/v3/pay/transactions/jsapi", {
+                **self._order(order_number, amount), "payer": {"openid": openid}})
+            prepay_id = str(answer.get("prepay_id", ""))
+            if not prepay_id:
+                raise GatewayError("no prepay_id", code="unverified", answered=False)
+            try:
+                params = jsapi_pay_params(app_id=settings.WECHATPAY_APPID, prepay_id=prepay_id,
+                                          timestamp=str(int(time.time())), nonce=secrets.token_hex(16),
+                                          key=parse_private_key(setting_or_file("WECHATPAY_PRIVATE_KEY")))
+            except KeyFormatError:
+                raise GatewayError("merchant key unreadable", code="configuration", answered=True) from None
+            text = ("Tap the button below to pay with WeChat Pay." if english
+                    else "请点击下方按钮，使用微信支付完成付款。")
+            return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
+                                client_data={"jsapi": params})
         if mobile:
             answer = self._request("POST", "/v3/pay/transactions/h5", {
                 **self._order(order_number, amount),
@@ -143,6 +165,41 @@ class WeChatPayGateway(PaymentGateway):
                 if english else "请使用微信扫描下方二维码付款，微信支付通知我们后订单即确认。")
         return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
                             client_data={"code_url": answer.get("code_url", "")})
+
+    # --- WeChat's web OAuth: the buyer's openid for JSAPI --------------------------------------
+    def offers_jsapi(self) -> bool:
+        """JSAPI needs the official account's AppSecret besides the payment keys."""
+        return self.is_enabled() and bool(getattr(settings, "WECHATPAY_APP_SECRET", ""))
+
+    def oauth_authorize_url(self, *, redirect_uri: str, state: str) -> str:
+        """Where WeChat's browser is sent to learn the buyer's openid (snsapi_base: no prompt);
+        WeChat comes back to `redirect_uri` with ?code=…&state=…."""
+        base = getattr(settings, "WECHATPAY_OAUTH_URL", "") or "https://open.weixin.qq.com/connect/oauth2/authorize"
+        query = urllib.parse.urlencode({"appid": settings.WECHATPAY_APPID, "redirect_uri": redirect_uri,
+                                        "response_type": "code", "scope": "snsapi_base", "state": state})
+        return f"{base}?{query}#wechat_redirect"
+
+    def fetch_openid(self, code: str) -> str:
+        """The openid behind an OAuth `code` (single use, 5 minutes). GatewayError when WeChat
+        refuses the code (answered) or cannot be reached."""
+        base = (getattr(settings, "WECHATPAY_OAUTH_API_BASE", "") or "https://api.weixin.qq.com").rstrip("/")
+        query = urllib.parse.urlencode({"appid": settings.WECHATPAY_APPID,
+                                        "secret": getattr(settings, "WECHATPAY_APP_SECRET", ""),
+                                        "code": code, "grant_type": "authorization_code"})
+        request = urllib.request.Request(f"{base}/sns/oauth2/access_token?{query}", method="GET")
+        request.add_header("Accept", "application/json")
+        try:
+            with open_url(request, what="wechat oauth") as response:
+                answer = json.loads(response.read().decode() or "{}")
+        except (urllib.error.URLError, socket.timeout, ConnectionError, ValueError) as exc:
+            log.warning("wechat oauth unreachable: %s", exc.__class__.__name__)
+            raise GatewayError("unreachable", code="unreachable", answered=False) from None
+        openid = answer.get("openid") if isinstance(answer, dict) else None
+        if not isinstance(openid, str) or not openid or len(openid) > 64:
+            log.warning("wechat oauth refused the code: %s", answer.get("errcode") if isinstance(answer, dict) else "")
+            raise GatewayError(str(answer.get("errmsg", "") if isinstance(answer, dict) else ""),
+                               code=str(answer.get("errcode", "") if isinstance(answer, dict) else ""), answered=True)
+        return openid
 
     def query_payment(self, *, reference: str) -> dict:
         """The transaction of out_trade_no `reference` as WeChat Pay holds it (trade_state SUCCESS,

@@ -5,8 +5,11 @@ key (401 SIGN_ERROR otherwise), signs every answer with its platform key (Wechat
 -Timestamp, -Nonce, -Serial), and builds notifications as WeChat Pay does: the resource sealed
 with AEAD_AES_256_GCM under the APIv3 key, the body signed with the platform key. Amounts in fen.
 
-Only what dianpu calls: Native and H5 orders, order query by out_trade_no and by transaction id,
-domestic refunds.
+Only what dianpu calls: Native, H5 and JSAPI orders, order query by out_trade_no and by
+transaction id, domestic refunds; and WeChat's web OAuth (snsapi_base) that gives JSAPI its
+payer.openid: /connect/oauth2/authorize answers 302 to redirect_uri?code=…&state=… (as WeChat does
+for the buyer's browser), /sns/oauth2/access_token exchanges the code (once, with the AppSecret)
+for the openid, or answers {"errcode": 40029, "errmsg": "invalid code"} with HTTP 200 as WeChat does.
 """
 
 import json
@@ -14,7 +17,8 @@ import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+import urllib.error
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -27,6 +31,8 @@ from dianpu.payments.domain.wechatpay import (
 
 MCHID = "1900000109"
 APPID = "wxd678efh567hg6787"
+APP_SECRET = "f3c2d1e0b9a8f7e6d5c4b3a2f1e0d9c8"
+BUYER_OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
 PLATFORM_SERIAL = "PUB_KEY_ID_0119000001092025"
 
@@ -61,6 +67,9 @@ class FakeWeChatPay:
         self.refunds: dict[str, dict] = {}  # out_refund_no -> refund
         self.requests: list[dict] = []
         self.refund_status = "PROCESSING"
+        self.codes: dict[str, str] = {}  # OAuth code -> openid (single use)
+        self.openids: set[str] = set()  # the openids issued under APPID
+        self.buyer_openid = BUYER_OPENID
         self.lock = threading.Lock()
         fake = self
 
@@ -83,7 +92,28 @@ class FakeWeChatPay:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _oauth(self):
+                """WeChat's web OAuth, which signs nothing: the browser redirect and the code exchange."""
+                url = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                with fake.lock:
+                    fake.requests.append({"method": "GET", "path": self.path, "query": query, "verified": None})
+                    if url.path == "/connect/oauth2/authorize":
+                        status, location, body = fake.authorize(query)
+                    else:
+                        status, location, body = 200, "", fake.access_token(query)
+                data = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
+                self.send_response(status)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Type", "application/json; encoding=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def _handle(self, method: str):
+                if method == "GET" and (self.path.startswith("/connect/") or self.path.startswith("/sns/")):
+                    return self._oauth()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
                 auth = parse_authorization(self.headers.get("Authorization", ""))
@@ -130,7 +160,8 @@ class FakeWeChatPay:
     def route(self, method: str, path: str, body: dict | None) -> tuple[int, dict | None]:
         url = urlsplit(path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        if method == "POST" and url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5"):
+        if method == "POST" and url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5",
+                                             "/v3/pay/transactions/jsapi"):
             return self._prepay(url.path.rsplit("/", 1)[1].upper(), body or {})
         if method == "GET" and url.path.startswith("/v3/pay/transactions/out-trade-no/"):
             if query.get("mchid") != MCHID:
@@ -156,6 +187,9 @@ class FakeWeChatPay:
             return self._error(400, "PARAM_ERROR", "参数错误")
         if trade_type == "H5" and not (body.get("scene_info") or {}).get("payer_client_ip"):
             return self._error(400, "PARAM_ERROR", "缺少 payer_client_ip")
+        payer = str((body.get("payer") or {}).get("openid") or "")
+        if trade_type == "JSAPI" and payer not in self.openids:
+            return self._error(400, "PARAM_ERROR", "appid和openid不匹配")
         number = body["out_trade_no"]
         order = self.orders.get(number)
         if order is not None:
@@ -170,17 +204,59 @@ class FakeWeChatPay:
                      "amount": {"total": amount["total"], "currency": amount.get("currency", "CNY")},
                      "code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_hex(4)}",
                      "h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={prepay}"
-                               f"&package={secrets.randbelow(10**10)}"}
+                               f"&package={secrets.randbelow(10**10)}",
+                     "prepay_id": prepay, "payer": {"openid": payer} if payer else {}}
             self.orders[number] = order
+        if trade_type == "JSAPI":
+            return 200, {"prepay_id": order["prepay_id"]}
         return 200, ({"code_url": order["code_url"]} if trade_type == "NATIVE" else {"h5_url": order["h5_url"]})
 
-    @staticmethod
-    def _transaction(order: dict) -> dict:
+    # --- WeChat's web OAuth (snsapi_base) ------------------------------------------------------
+    def authorize(self, query: dict) -> tuple[int, str, dict | None]:
+        """The buyer's WeChat browser asks for its openid: back to redirect_uri with a code."""
+        if query.get("appid") != APPID or query.get("response_type") != "code" or \
+                query.get("scope") not in ("snsapi_base", "snsapi_userinfo") or not query.get("redirect_uri"):
+            return 400, "", {"errcode": 10003, "errmsg": "redirect_uri域名与后台配置不一致"}
+        code = secrets.token_hex(16)
+        self.codes[code] = self.buyer_openid
+        self.openids.add(self.buyer_openid)
+        separator = "&" if "?" in query["redirect_uri"] else "?"
+        return 302, f"{query['redirect_uri']}{separator}{urlencode({'code': code, 'state': query.get('state', '')})}", None
+
+    def access_token(self, query: dict) -> dict:
+        if query.get("appid") != APPID or query.get("secret") != APP_SECRET:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        if query.get("grant_type") != "authorization_code":
+            return {"errcode": 40002, "errmsg": "invalid grant_type"}
+        openid = self.codes.pop(query.get("code", ""), None)  # a code is good once
+        if openid is None:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        return {"access_token": secrets.token_urlsafe(48), "expires_in": 7200, "refresh_token": secrets.token_urlsafe(48),
+                "openid": openid, "scope": "snsapi_base", "is_snapshotuser": 0}
+
+    def follow_authorize(self, url: str) -> str:
+        """What WeChat's browser does with our redirect to the authorize page: the URL WeChat sends
+        it back to (our redirect_uri with code and state)."""
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        assert url.startswith(self.url + "/connect/oauth2/authorize?") and url.endswith("#wechat_redirect"), url
+        try:
+            urllib.request.build_opener(NoRedirect).open(url.split("#", 1)[0], timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 302, exc.code
+            return exc.headers["Location"]
+        raise AssertionError("the authorize page did not redirect")
+
+    def _transaction(self, order: dict) -> dict:
         tx = {k: order[k] for k in ("appid", "mchid", "out_trade_no", "trade_type", "trade_state", "trade_state_desc")}
         tx["amount"] = {"total": order["amount"]["total"], "currency": order["amount"]["currency"]}
         if order["trade_state"] == "SUCCESS":
             tx.update(transaction_id=order["transaction_id"], success_time="2026-12-07T20:00:00+08:00",
-                      bank_type="OTHERS", payer={"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"})
+                      bank_type="OTHERS", payer={"openid": (order.get("payer") or {}).get("openid") or BUYER_OPENID})
             tx["amount"].update(payer_total=order["amount"]["paid"], payer_currency="CNY",
                                 total=order["amount"]["paid"])
         return tx
@@ -265,6 +341,9 @@ def fake_wechatpay(settings, wechatpay_keys):
     settings.WECHATPAY_PLATFORM_PUBLIC_KEY = wechatpay_keys.platform_public_pem
     settings.WECHATPAY_PLATFORM_SERIAL = PLATFORM_SERIAL
     settings.WECHATPAY_API_BASE = fake.url
+    settings.WECHATPAY_APP_SECRET = APP_SECRET
+    settings.WECHATPAY_OAUTH_URL = f"{fake.url}/connect/oauth2/authorize"
+    settings.WECHATPAY_OAUTH_API_BASE = fake.url
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
