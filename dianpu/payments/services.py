@@ -127,7 +127,7 @@ def identify_wechat_payer(code: str) -> str:
     """The openid of the buyer whose WeChat browser came back from WeChat's web OAuth with `code`
     (for a JSAPI payment). Raises wechat_oauth_failed (502) when WeChat refuses or does not answer."""
     gateway = get_gateway("wechatpay")
-    if gateway is None or not gateway.offers_jsapi():
+    if not isinstance(gateway, WeChatPayGateway) or not gateway.offers_jsapi():
         raise DomainError(str(MESSAGES["payment_method_unavailable"]), code="payment_method_unavailable", status=409)
     try:
         return gateway.fetch_openid(code)

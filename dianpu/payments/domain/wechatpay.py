@@ -105,7 +105,7 @@ def jsapi_pay_message(*, app_id: str, timestamp: str, nonce: str, package: str) 
     return f"{app_id}\n{timestamp}\n{nonce}\n{package}\n".encode()
 
 
-def jsapi_pay_params(*, app_id: str, prepay_id: str, timestamp: str, nonce: str, key: RsaPrivateKey) -> dict:
+def jsapi_pay_params(*, app_id: str, prepay_id: str, timestamp: str, nonce: str, key: RsaPrivateKey) -> dict[str, str]:
     """The parameters the buyer's page hands to getBrandWCPayRequest, signed (RSA, SHA256withRSA)
     with the merchant's API certificate key, as WeChat Pay checks them."""
     package = f"prepay_id={prepay_id}"
