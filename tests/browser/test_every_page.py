@@ -155,6 +155,9 @@ def _path_parameters() -> dict[str, dict]:
     for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
                         ("teamwork:training-detail", TrainingDoc), ("teamwork:template-edit", RoutineTemplate)):
         parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    from dianpu.reviews.models import Review
+
+    parameters["reviews:review-moderate"] = {"pk": Review.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     from dianpu.finance.models import Settlement
 
     parameters["finance:settlement-detail"] = {
