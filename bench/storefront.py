@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("BENCH_STOREFRONT_DIR", ROOT / "bench" / "var" / "storefront"))
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
 PY = str(ROOT / ".venv" / "bin" / "python")
-DIANPU = str(ROOT / ".venv" / "bin" / "dianpu")
+# The `dianpu` console script when the package is installed, else the same entry point by module.
+DIANPU = ([str(ROOT / ".venv" / "bin" / "dianpu")] if (ROOT / ".venv" / "bin" / "dianpu").exists()
+          else [PY, "-m", "dianpu.cli"])
 ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
        "REDIS_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
 SERVE_ARGS = ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]  # as `dianpu serve`
@@ -44,15 +46,15 @@ def free_port() -> int:
 def build(products: int, customers: int, orders: int) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     marker = DATA / ".seeded"
-    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
+    subprocess.run([*DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
     if not marker.exists():
         print(f"building the store once: {products:,} products, {orders:,} orders (tens of minutes)…", flush=True)
         started = time.time()
-        subprocess.run([DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
+        subprocess.run([*DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
                         "--orders", str(orders)], env=ENV, check=True)
         marker.write_text(json.dumps({"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                       "seconds": round(time.time() - started)}))
-    subprocess.run([DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
+    subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
 
 
 def pick_targets() -> dict:
@@ -66,7 +68,7 @@ print(json.dumps({"product": listed.order_by("-sold_count", "id").values_list("s
                   "top": top.slug, "leaf": leaf.slug, "products": Product.objects.count(),
                   "listed": listed.count()}))
 """
-    out = subprocess.run([DIANPU, "shell", "-c", script], env=ENV, check=True, capture_output=True, text=True)
+    out = subprocess.run([*DIANPU, "shell", "-c", script], env=ENV, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -168,7 +170,7 @@ def main() -> None:
     memory = {}
     for mode, cache in (("cached", "1"), ("uncached", "0")):
         port = free_port()
-        server = start([DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
+        server = start([*DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
         try:
             for name, path in pages.items():
                 load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
