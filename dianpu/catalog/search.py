@@ -94,6 +94,7 @@ class SearchResult:
     matched: QuerySet | None = None  # the same products unranked: count and facets from here
     # Set by catalog.queries when the list is in relevance order with stock as its last tie breaker.
     stock_breaks_ties: bool = False
+    stock_breaks_ties_by: object = None  # the in-stock expression (from inventory) it sorts by
     _count: int | None = None
     _facets: "Facets | None" = None
 
@@ -110,23 +111,31 @@ class SearchResult:
         return self._facets
 
     def slice(self, start: int, stop: int) -> list:
-        """Products start..stop-1 of the ranked list, without testing the stock of every match.
+        """Products start..stop-1 of the ranked list, with one pass of the ranking over the matches
+        and the stock tested for the first `stop` of them only.
 
-        In relevance order, stock only breaks ties of relevance and sales: the key (rank, sales)
-        of the stop-th product by those two alone bounds the rows that can reach the page, and only
-        they are ordered with the stock test (the same order as `products`, exactly)."""
+        In relevance order stock only breaks ties of relevance and sales, so the first `stop`
+        products by (rank, sales, id) hold the page, plus any product tied with the last of them
+        on (rank, sales): those are added, the stock tested for each, and the same order as
+        `products` applied in Python (exactly that order: the rank values come from one query)."""
         if not self.stock_breaks_ties or not self.clauses or stop <= start:
             return list(self.products[start:stop])
-        keys = list(self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
-                    .values_list("search_rank", "sold_count")[stop - 1:stop])
-        if not keys:  # fewer matches than `stop`: they are few, order them all
-            return list(self.products[start:stop])
-        rank, sold = keys[0]
-        sql, params = rank_sql(self.clauses)
-        bounded = self.products.extra(
-            where=[f"({sql} > %s OR ({sql} = %s AND catalog_product.sold_count >= %s))"],
-            params=[*params, rank, *params, rank, sold])
-        return list(bounded[start:stop])
+        ranked = self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
+        keys = list(ranked.values_list("id", "search_rank", "sold_count")[:stop + 1])
+        if len(keys) > stop and keys[stop][1:] == keys[stop - 1][1:]:  # a tie crosses the boundary
+            rank, sold = keys[stop - 1][1:]
+            sql, params = rank_sql(self.clauses)
+            tied = ranked.extra(where=[f"{sql} = %s AND catalog_product.sold_count = %s"], params=[*params, rank, sold])
+            keys = keys[:stop] + [k for k in tied.values_list("id", "search_rank", "sold_count")
+                                  if k[0] not in {key[0] for key in keys[:stop]}]
+        else:
+            keys = keys[:stop]
+        in_stock = dict(self.products.model.objects.filter(pk__in=[k[0] for k in keys])
+                        .annotate(in_stock_rank=self.stock_breaks_ties_by).values_list("id", "in_stock_rank"))
+        keys.sort(key=lambda k: (-k[1], -k[2], -int(bool(in_stock.get(k[0]))), -k[0]))
+        ids = [k[0] for k in keys[start:stop]]
+        cards = {p.pk: p for p in self.products.filter(pk__in=ids)}
+        return [cards[pk] for pk in ids if pk in cards]
 
     def pages(self):
         """For django's Paginator: slices the ranked list, counts the unranked one."""
