@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dianpu.core.middleware.SecurityHeadersMiddleware",
     "dianpu.core.middleware.NotFoundAsPageMiddleware",
+    # The public product list / search API from the storefront's page cache, with ETags.
+    "dianpu.storefront.page_cache.PublicApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "dianpu.urls"
