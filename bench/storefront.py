@@ -103,11 +103,22 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def worker_rss_mb(server: subprocess.Popen) -> list[float]:
-    """Resident memory of the server's gunicorn workers (`dianpu serve` execs gunicorn: the
-    process started is the master, its children the workers)."""
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
-    return sorted(round(int(rss) / 1024, 1) for rss in out.split())
+def worker_memory_mb(server: subprocess.Popen) -> list[dict]:
+    """Memory of the server's gunicorn workers (`dianpu serve` execs gunicorn: the process started is
+    the master, its children the workers): resident (RSS), proportional (PSS: pages shared with
+    the master and the other workers count a share each) and unique (USS: this worker's own),
+    from /proc/<pid>/smaps_rollup."""
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
+    rows = []
+    for pid in out.split():
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
+        rows.append({"rss": round(kb.get("Rss", 0) / 1024, 1), "pss": round(kb.get("Pss", 0) / 1024, 1),
+                     "uss": round((kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024, 1)})
+    return sorted(rows, key=lambda r: r["rss"])
 
 
 def _ms(text: str) -> float:
@@ -176,7 +187,7 @@ def main() -> None:
                 load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
                 results[mode][name] = load(port, path, args.seconds, args.connections)
                 print(f"{mode:<9}{name:<18}{results[mode][name]}", flush=True)
-            memory[mode] = worker_rss_mb(server)
+            memory[mode] = worker_memory_mb(server)
         finally:
             stop(server)
     bare_rps = results["bare django"]["requests_per_s"]
@@ -192,7 +203,7 @@ def main() -> None:
         "store": {k: targets[k] for k in ("products", "listed")} | {"orders_asked": args.orders},
         "server": f"dianpu serve: gunicorn gthread, {workers} workers x 4 threads, SQLite WAL, DEBUG=0",
         "connections": args.connections, "seconds_per_page": args.seconds,
-        "worker_rss_mb": memory,
+        "worker_memory_mb": memory,
         "results": results,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -206,7 +217,7 @@ def main() -> None:
         c, u = results["cached"][name], results["uncached"][name]
         print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
               f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}")
-    print(f"web worker RSS (MB): {memory}")
+    print(f"web worker memory (MB: rss / pss / uss): {memory}")
     print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")
 
 
