@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("BENCH_STOREFRONT_DIR", ROOT / "bench" / "var" / "storefront"))
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
 PY = str(ROOT / ".venv" / "bin" / "python")
-DIANPU = str(ROOT / ".venv" / "bin" / "dianpu")
+# The `dianpu` console script when the package is installed, else the same entry point by module.
+DIANPU = ([str(ROOT / ".venv" / "bin" / "dianpu")] if (ROOT / ".venv" / "bin" / "dianpu").exists()
+          else [PY, "-m", "dianpu.cli"])
 ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
        "REDIS_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
 SERVE_ARGS = ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]  # as `dianpu serve`
@@ -44,15 +46,15 @@ def free_port() -> int:
 def build(products: int, customers: int, orders: int) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     marker = DATA / ".seeded"
-    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
+    subprocess.run([*DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True)
     if not marker.exists():
         print(f"building the store once: {products:,} products, {orders:,} orders (tens of minutes)…", flush=True)
         started = time.time()
-        subprocess.run([DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
+        subprocess.run([*DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
                         "--orders", str(orders)], env=ENV, check=True)
         marker.write_text(json.dumps({"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                       "seconds": round(time.time() - started)}))
-    subprocess.run([DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
+    subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
 
 
 def pick_targets() -> dict:
@@ -66,7 +68,7 @@ print(json.dumps({"product": listed.order_by("-sold_count", "id").values_list("s
                   "top": top.slug, "leaf": leaf.slug, "products": Product.objects.count(),
                   "listed": listed.count()}))
 """
-    out = subprocess.run([DIANPU, "shell", "-c", script], env=ENV, check=True, capture_output=True, text=True)
+    out = subprocess.run([*DIANPU, "shell", "-c", script], env=ENV, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -101,11 +103,22 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def worker_rss_mb(server: subprocess.Popen) -> list[float]:
-    """Resident memory of the server's gunicorn workers (`dianpu serve` execs gunicorn: the
-    process started is the master, its children the workers)."""
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
-    return sorted(round(int(rss) / 1024, 1) for rss in out.split())
+def worker_memory_mb(server: subprocess.Popen) -> list[dict]:
+    """Memory of the server's gunicorn workers (`dianpu serve` execs gunicorn: the process started is
+    the master, its children the workers): resident (RSS), proportional (PSS: pages shared with
+    the master and the other workers count a share each) and unique (USS: this worker's own),
+    from /proc/<pid>/smaps_rollup."""
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
+    rows = []
+    for pid in out.split():
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
+        rows.append({"rss": round(kb.get("Rss", 0) / 1024, 1), "pss": round(kb.get("Pss", 0) / 1024, 1),
+                     "uss": round((kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024, 1)})
+    return sorted(rows, key=lambda r: r["rss"])
 
 
 def _ms(text: str) -> float:
@@ -168,13 +181,13 @@ def main() -> None:
     memory = {}
     for mode, cache in (("cached", "1"), ("uncached", "0")):
         port = free_port()
-        server = start([DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
+        server = start([*DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
         try:
             for name, path in pages.items():
                 load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
                 results[mode][name] = load(port, path, args.seconds, args.connections)
                 print(f"{mode:<9}{name:<18}{results[mode][name]}", flush=True)
-            memory[mode] = worker_rss_mb(server)
+            memory[mode] = worker_memory_mb(server)
         finally:
             stop(server)
     bare_rps = results["bare django"]["requests_per_s"]
@@ -190,7 +203,7 @@ def main() -> None:
         "store": {k: targets[k] for k in ("products", "listed")} | {"orders_asked": args.orders},
         "server": f"dianpu serve: gunicorn gthread, {workers} workers x 4 threads, SQLite WAL, DEBUG=0",
         "connections": args.connections, "seconds_per_page": args.seconds,
-        "worker_rss_mb": memory,
+        "worker_memory_mb": memory,
         "results": results,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -204,7 +217,7 @@ def main() -> None:
         c, u = results["cached"][name], results["uncached"][name]
         print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
               f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}")
-    print(f"web worker RSS (MB): {memory}")
+    print(f"web worker memory (MB: rss / pss / uss): {memory}")
     print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")
 
 

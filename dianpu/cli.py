@@ -46,6 +46,9 @@ def _serve(argv: list[str]) -> None:
         sys.executable, "-m", "gunicorn", "dianpu.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", "4", "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "10",
+        # The application (and its warm-up: jieba's dictionary, templates, catalogues) loads once in
+        # the master; the workers share those pages copy-on-write (dianpu/system/warmup.py).
+        "--preload",
     ])
 
 

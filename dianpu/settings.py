@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dianpu.core.middleware.SecurityHeadersMiddleware",
     "dianpu.core.middleware.NotFoundAsPageMiddleware",
+    # The public product list / search API from the storefront's page cache, with ETags.
+    "dianpu.storefront.page_cache.PublicApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "dianpu.urls"
@@ -142,7 +144,11 @@ else:
                 "timeout": 30,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;PRAGMA temp_store=MEMORY;"
+                    "PRAGMA foreign_keys=ON;PRAGMA temp_store=MEMORY;"
+                    # Each thread's connection keeps a small private page cache (4 MB: four threads
+                    # per worker); the operating system's file cache, shared by every worker, holds
+                    # the rest (docs/operations.md, "The storefront at full size").
+                    f"PRAGMA cache_size=-{int(os.environ.get('DIANPU_SQLITE_CACHE_KB') or 4000)};"
                 ),
             },
         }

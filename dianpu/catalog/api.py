@@ -75,7 +75,7 @@ def list_products(request, filters: Query[ProductFilters]):
     size = max(1, min(filters.page_size, 100))
     count = result.count()
     page = max(1, filters.page)
-    rows = list(result.products[(page - 1) * size: page * size])
+    rows = result.slice((page - 1) * size, page * size)
     in_stock = get_in_stock_product_ids([p.id for p in rows])
     items = []
     for p in rows:

@@ -132,6 +132,8 @@ class Product(models.Model):
             # The storefront's "newest" and "bestselling" lists across the whole shop (home, API).
             models.Index(fields=["status", "-listed_at", "-id"], name="product_listed_newest"),
             models.Index(fields=["status", "-sold_count", "-id"], name="product_listed_bestselling"),
+            # A category page's facets and count: one grouped read of this index, not of the rows.
+            models.Index(fields=["status", "category", "brand", "min_price"], name="product_listed_facets"),
         ]
         verbose_name = _("商品")
 

@@ -83,6 +83,7 @@ def search_listed_products(*, category: Category | None = None, search: str = ""
         stock = []
         if in_stock is not None:
             result.products = result.products.annotate(in_stock_rank=in_stock)
+            result.stock_breaks_ties, result.stock_breaks_ties_by = bool(search), in_stock
             stock = ["-in_stock_rank"]
         order = (["-search_rank", "-sold_count", *stock, "-id"] if search
                  else list(SORTS[DEFAULT_SORT]))

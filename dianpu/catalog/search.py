@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .domain.search import (
     PRICE_BANDS, Clause, apply_corrections, corrected_query, latin_terms, one_edit_away, plan_corrections,
@@ -32,20 +32,28 @@ def list_synonym_groups() -> list[list[str]]:
     return [s.word_list for s in SearchSynonym.objects.all()]
 
 
+def rank_sql(clauses: list[Clause]) -> tuple[str, list]:
+    """The SQL of a product's relevance to `clauses` (higher is better) and its parameters. On SQLite
+    it needs the FTS table joined (`match`). On PostgreSQL ts_rank's `real` is widened to double
+    precision, so a rank read back into Python compares equal to the same rank in SQL."""
+    if connection.vendor == "postgresql":
+        return f"ts_rank({POSTGRES_TSVECTOR}, %s::tsquery)::float8", [to_tsquery(clauses)]
+    return f"-bm25(catalog_product_fts, {SQLITE_TITLE_WEIGHT}, {SQLITE_BODY_WEIGHT})", []
+
+
 def match(products: QuerySet, clauses: list[Clause]) -> QuerySet:
     """`products` that match every clause, annotated with `search_rank` (higher is better).
 
     On SQLite the FTS table is joined for bm25 (its rows drive the join under ORDER BY rank);
     counting and facets use `filter_matching` instead, where the planner cannot pick the product
     table as the outer loop and run the MATCH once per product."""
+    rank, rank_params = rank_sql(clauses)
     if connection.vendor == "postgresql":
         tsquery = to_tsquery(clauses)
-        return products.extra(
-            select={"search_rank": f"ts_rank({POSTGRES_TSVECTOR}, %s::tsquery)"},
-            select_params=[tsquery], where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[tsquery])
+        return products.extra(select={"search_rank": rank}, select_params=rank_params,
+                              where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[tsquery])
     return products.extra(
-        select={"search_rank": f"-bm25(catalog_product_fts, {SQLITE_TITLE_WEIGHT}, {SQLITE_BODY_WEIGHT})"},
-        tables=["catalog_product_fts"],
+        select={"search_rank": rank}, tables=["catalog_product_fts"],
         where=["catalog_product_fts.rowid = catalog_product.id", "catalog_product_fts MATCH %s"],
         params=[to_fts5_match(clauses)])
 
@@ -84,9 +92,50 @@ class SearchResult:
     corrected_from: str = ""  # the shopper's words when a typo was corrected
     clauses: list = field(default_factory=list)
     matched: QuerySet | None = None  # the same products unranked: count and facets from here
+    # Set by catalog.queries when the list is in relevance order with stock as its last tie breaker.
+    stock_breaks_ties: bool = False
+    stock_breaks_ties_by: object = None  # the in-stock expression (from inventory) it sorts by
+    _count: int | None = None
+    _facets: "Facets | None" = None
 
     def count(self) -> int:
-        return (self.matched if self.matched is not None else self.products).count()
+        if self._count is None:
+            self._count = (self.matched if self.matched is not None else self.products).count()
+        return self._count
+
+    def facets(self) -> "Facets":
+        """Facet counts over every match (one grouped query), which also gives the exact count."""
+        if self._facets is None:
+            self._facets = count_facets(self.matched if self.matched is not None else self.products)
+            self._count = self._facets.total
+        return self._facets
+
+    def slice(self, start: int, stop: int) -> list:
+        """Products start..stop-1 of the ranked list, with one pass of the ranking over the matches
+        and the stock tested for the first `stop` of them only.
+
+        In relevance order stock only breaks ties of relevance and sales, so the first `stop`
+        products by (rank, sales, id) hold the page, plus any product tied with the last of them
+        on (rank, sales): those are added, the stock tested for each, and the same order as
+        `products` applied in Python (exactly that order: the rank values come from one query)."""
+        if not self.stock_breaks_ties or not self.clauses or stop <= start:
+            return list(self.products[start:stop])
+        ranked = self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
+        keys = list(ranked.values_list("id", "search_rank", "sold_count")[:stop + 1])
+        if len(keys) > stop and keys[stop][1:] == keys[stop - 1][1:]:  # a tie crosses the boundary
+            rank, sold = keys[stop - 1][1:]
+            sql, params = rank_sql(self.clauses)
+            tied = ranked.extra(where=[f"{sql} = %s AND catalog_product.sold_count = %s"], params=[*params, rank, sold])
+            keys = keys[:stop] + [k for k in tied.values_list("id", "search_rank", "sold_count")
+                                  if k[0] not in {key[0] for key in keys[:stop]}]
+        else:
+            keys = keys[:stop]
+        in_stock = dict(self.products.model.objects.filter(pk__in=[k[0] for k in keys])
+                        .annotate(in_stock_rank=self.stock_breaks_ties_by).values_list("id", "in_stock_rank"))
+        keys.sort(key=lambda k: (-k[1], -k[2], -int(bool(in_stock.get(k[0]))), -k[0]))
+        ids = [k[0] for k in keys[start:stop]]
+        cards = {p.pk: p for p in self.products.filter(pk__in=ids)}
+        return [cards[pk] for pk in ids if pk in cards]
 
     def pages(self):
         """For django's Paginator: slices the ranked list, counts the unranked one."""
@@ -104,6 +153,8 @@ class _Pages:
         return self.count()
 
     def __getitem__(self, index):
+        if isinstance(index, slice) and index.step is None and index.start is not None and index.stop is not None:
+            return self.result.slice(index.start, index.stop)
         return self.result.products[index]
 
 
@@ -154,26 +205,35 @@ class Facets:
     brands: list[dict]
     price_bands: list[dict]
     attributes: list[dict]
+    total: int = 0  # every product counted
+
+
+def _price_band() -> Case:
+    """The index of a product's band in PRICE_BANDS (bounds are whole yuan: exact in SQL)."""
+    return Case(*(When(Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q()), then=Value(i))
+                  for i, (low, high) in enumerate(PRICE_BANDS)), default=Value(-1), output_field=IntegerField())
 
 
 def count_facets(products: QuerySet) -> Facets:
-    """Category, brand and price-band counts over all of `products`; attribute values counted over
-    the first 500 (a sample: attributes are free-form JSON)."""
+    """Category, brand and price-band counts over all of `products` from one grouped query (on the
+    index (status, category, brand, min_price) alone for a category's products); attribute values
+    counted over the first 500 (a sample: attributes are free-form JSON)."""
     plain = products.order_by()
-    by_category = list(plain.values("category_id").annotate(n=Count("id")).order_by("-n", "category_id")
-                       [:FACET_LIMIT])
-    names = {c.id: c for c in Category.objects.filter(id__in=[r["category_id"] for r in by_category])}
-    categories = [{"category": names[r["category_id"]], "count": r["n"]} for r in by_category
-                  if r["category_id"] in names]
-    brands = [{"brand": r["brand"], "count": r["n"]} for r in plain.exclude(brand="").values("brand")
-              .annotate(n=Count("id")).order_by("-n", "brand")[:FACET_LIMIT]]
-    band_filters = {}
-    for low, high in PRICE_BANDS:
-        condition = Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q())
-        band_filters[f"b{low}"] = Count("id", filter=condition)
-    counts = plain.aggregate(**band_filters)
-    price_bands = [{"min": Decimal(low), "max": Decimal(high) if high is not None else None,
-                    "count": counts[f"b{low}"]} for low, high in PRICE_BANDS if counts[f"b{low}"]]
+    rows = (plain.annotate(band=_price_band()).values_list("category_id", "brand", "band")
+            .annotate(n=Count("id")).order_by())
+    total, per_category, per_brand, per_band = 0, {}, {}, {}
+    for category_id, brand, band, n in rows:
+        total += n
+        per_category[category_id] = per_category.get(category_id, 0) + n
+        if brand:
+            per_brand[brand] = per_brand.get(brand, 0) + n
+        per_band[band] = per_band.get(band, 0) + n
+    top = sorted(((n, c) for c, n in per_category.items() if c is not None), key=lambda r: (-r[0], r[1]))
+    names = {c.id: c for c in Category.objects.filter(id__in=[c for _, c in top[:FACET_LIMIT]])}
+    categories = [{"category": names[c], "count": n} for n, c in top[:FACET_LIMIT] if c in names]
+    brands = [{"brand": b, "count": n} for b, n in sorted(per_brand.items(), key=lambda r: (-r[1], r[0]))[:FACET_LIMIT]]
+    price_bands = [{"min": Decimal(low), "max": Decimal(high) if high is not None else None, "count": per_band[i]}
+                   for i, (low, high) in enumerate(PRICE_BANDS) if per_band.get(i)]
     values: dict[str, dict[str, int]] = {}
     for attributes in plain.values_list("attributes", flat=True)[:ATTRIBUTE_SAMPLE]:
         for key, value in (attributes or {}).items():
@@ -183,4 +243,4 @@ def count_facets(products: QuerySet) -> Facets:
     attributes = [{"name": key, "values": sorted(({"value": v, "count": n} for v, n in per.items()),
                                                   key=lambda r: (-r["count"], r["value"]))[:FACET_LIMIT]}
                   for key, per in sorted(values.items(), key=lambda kv: -sum(kv[1].values()))[:6]]
-    return Facets(categories, brands, price_bands, attributes)
+    return Facets(categories, brands, price_bands, attributes, total)

@@ -120,3 +120,53 @@ def _headers(response, etag: str, last_modified: int):
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response
 
+
+
+# --- the public catalogue API: the same cache, for clients that list products -----------------------
+
+# Answers alike for every anonymous client, changed only by what bumps the page version (a product's
+# detail is not here: its exact stock count moves without a bump).
+PUBLIC_API_PATHS = ("/api/v1/products", "/api/v1/categories")
+
+
+class PublicApiCacheMiddleware:
+    """`GET /api/v1/products` (list and search) and `/api/v1/categories` without an Authorization
+    header, from the page cache under the page version: an ETag of (version, language, full path)
+    answers If-None-Match with 304 before any query, and the JSON is built once per version."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.method != "GET" or request.path not in PUBLIC_API_PATHS
+                or "HTTP_AUTHORIZATION" in request.META or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)):
+            return self.get_response(request)
+        signature = f"{get_page_version()}:{get_language()}:{request.get_full_path()}"
+        tag = hashlib.sha1(signature.encode()).hexdigest()
+        etag = f'"{tag[:32]}"'
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return self._headers(not_modified, etag)
+        key = f"storefront:api:{tag}"
+        entry = cache.get(key)
+        if entry is None:
+            with _guard:
+                lock = _building.setdefault(key, threading.Lock())
+            with lock:
+                entry = cache.get(key)
+                if entry is None:
+                    response = self.get_response(request)
+                    if response.status_code != 200 or getattr(response, "streaming", False):
+                        return response
+                    entry = {"body": response.content, "content_type": response["Content-Type"]}
+                    cache.set(key, entry, MAX_SECONDS)
+            with _guard:
+                _building.pop(key, None)
+        return self._headers(HttpResponse(entry["body"], content_type=entry["content_type"]), etag)
+
+    @staticmethod
+    def _headers(response, etag: str):
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ("Accept-Language", "Authorization"))
+        return response

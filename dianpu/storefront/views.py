@@ -23,10 +23,9 @@ from dianpu.cart.services import (
 from dianpu.catalog.domain.search import query_terms
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import (
-    DEFAULT_SORT, RELEVANCE, SORTS, CategoryNode, filter_listed_products, get_category, get_listed_product,
+    DEFAULT_SORT, RELEVANCE, SORTS, CategoryNode, get_category, get_listed_product,
     get_variants_by_sku, list_category_path, list_listed_products, search_listed_products,
 )
-from dianpu.catalog.search import count_facets
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import pay_order, place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
@@ -175,7 +174,9 @@ def _category(request, slug):
     filters = parse_filters(request)
     listed = dict(category=category, min_price=filters["min_price"], max_price=filters["max_price"],
                   brand=filters["brand"], attribute=filters["attribute"])
-    page = _paginate(request, list_listed_products(sort=sort, **listed))
+    result = search_listed_products(sort=sort, **listed)
+    facets = result.facets()  # one grouped query: the filters beside the list and the count
+    page = _paginate(request, result.pages())
     meta = page_meta(
         request, _page_title(category.display_name),
         category.seo_description or _("%(category)s：%(count)s 件商品，正品保障，满额包邮。")
@@ -186,7 +187,7 @@ def _category(request, slug):
         "meta": meta, "category": category, "children": node.children, "page": page, "sort": sort,
         "sort_choices": _sort_choices(), "min_price": filters["min_price"], "max_price": filters["max_price"],
         "breadcrumbs": tree.path_to(category.id) or list_category_path(category),
-        "facets": facet_links(request, count_facets(filter_listed_products(**listed)), with_categories=False),
+        "facets": facet_links(request, facets, with_categories=False),
     }, None
 
 
@@ -206,9 +207,10 @@ def _search(request):
         listed = dict(category=category.category if category else None, min_price=filters["min_price"],
                       max_price=filters["max_price"], brand=filters["brand"], attribute=filters["attribute"])
         result = search_listed_products(search=q, sort=sort, in_stock=in_stock_expression(), **listed)
+        counted = result.facets()  # one grouped query: the filters beside the list and the count
         page = _paginate(request, result.pages())
         if page.paginator.count:
-            facets = facet_links(request, count_facets(result.matched))
+            facets = facet_links(request, counted)
         else:
             suggestions = _with_stock_flags(list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE]))
     title = _("搜索“%(q)s”") % {"q": q} if q else _("搜索商品")

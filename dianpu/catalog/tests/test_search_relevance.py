@@ -153,3 +153,27 @@ def test_the_search_page_filters_by_a_facet(client, catalogue):
     html = client.get("/search/", {"q": "茶", "brand": "卫龙"}).content.decode()
     assert _names_in(html) == ["网红云南辣条"]
     set_on_hand  # noqa: B018 (stock is set by the builders)
+
+
+def test_every_page_of_a_ranked_search_is_the_same_slice_as_the_full_order(db):
+    """A page tests the stock of only the matches that can reach it: the order stays exact."""
+    from dianpu.catalog.queries import search_listed_products
+    from dianpu.inventory.queries import in_stock_expression
+
+    for i in range(14):
+        product = make_product(name="白瓷茶壶" if i % 3 else "白瓷茶壶 茶壶 大号", stock=i % 2)
+        Product.objects.filter(pk=product.pk).update(sold_count=i % 4)
+    result = search_listed_products(search="茶壶", in_stock=in_stock_expression())
+    full = [p.pk for p in result.products]
+    assert len(full) == 14
+    for start, stop in [(0, 5), (5, 10), (10, 15), (3, 4), (13, 14), (0, 14)]:
+        assert [p.pk for p in result.slice(start, stop)] == full[start:stop]
+
+
+def test_the_facet_query_counts_every_match_and_the_page_agrees(client, catalogue):
+    from dianpu.catalog.queries import search_listed_products
+
+    result = search_listed_products(search="茶")
+    assert result.facets().total == result.count() == 5
+    html = client.get("/search/", {"q": "茶", "brand": "大益"}).content.decode()
+    assert _names_in(html) == ["云南普洱茶饼 357克"]

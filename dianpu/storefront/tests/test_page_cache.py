@@ -162,3 +162,55 @@ def test_a_reservation_that_leaves_stock_keeps_the_cache_and_the_last_unit_empti
     assert _bumps(lambda: level.update(reserved=F("reserved") + 1))  # sold out
     assert _bumps(lambda: level.update(reserved=F("reserved") - 1))  # a cancelled order: in stock again
     assert not _bumps(lambda: level.update(on_hand=F("on_hand") + 5))  # still in stock
+
+
+# --- the public catalogue API from the same cache ---------------------------------------------------
+
+def _api_price(client, **params) -> str:
+    items = client.get("/api/v1/products", params).json()["items"]
+    return items[0]["price"]
+
+
+def test_the_api_product_list_is_served_from_the_cache_and_changes_with_a_price(client, tee):
+    assert _api_price(client) == "59.00"
+    with CaptureQueriesContext(connection) as queries:
+        assert _api_price(client) == "59.00"
+    assert len(queries) == 1  # the page version
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("49.00")}})
+    assert _api_price(client) == "49.00"
+    assert _api_price(client, search="T恤") == "49.00"
+
+
+def test_the_api_list_shows_a_product_out_of_stock_at_once(client, tee):
+    assert client.get("/api/v1/products").json()["items"][0]["in_stock"] is True
+    set_on_hand(variant=tee.variants.get(), quantity=0, reason="盘点")
+    assert client.get("/api/v1/products").json()["items"][0]["in_stock"] is False
+
+
+def test_an_unchanged_api_list_answers_304_without_a_query_and_a_changed_one_200(client, tee):
+    first = client.get("/api/v1/products", {"search": "T恤"})
+    etag = first["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/products", {"search": "T恤"}, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and len(queries) == 1
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("45.00")}})
+    changed = client.get("/api/v1/products", {"search": "T恤"}, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["items"][0]["price"] == "45.00"
+
+
+def test_the_api_quote_prices_live_after_the_list_was_cached(client, tee):
+    assert _api_price(client) == "59.00"
+    update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("39.00")}})
+    quote = client.post("/api/v1/cart/quote", {"lines": [{"sku": "TEE-1", "quantity": 2}]},
+                        content_type="application/json").json()
+    assert quote["subtotal"] == "78.00"
+
+
+def test_an_api_error_and_a_client_with_a_token_are_not_cached(client, tee):
+    assert client.get("/api/v1/products", {"category": "nope"}).status_code == 404
+    assert client.get("/api/v1/products", {"category": "nope"}).status_code == 404
+    client.get("/api/v1/products")  # cached for anonymous clients
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/products", HTTP_AUTHORIZATION="Bearer nothing")
+    assert len(queries) > 1  # built for this client, not read from the cache
