@@ -243,14 +243,21 @@ class _Row:
         self.index, self.cells, self.line, self.errors = index, cells, line, errors
         self.used = used if used is not None else set()
         self.ok = True
+        self._texts: dict[str, str] = {}  # a column is read several times per row: cleaned once
 
     def text(self, column: str) -> str:
+        value = self._texts.get(column)
+        if value is not None:
+            return value
         self.used.add(column)
         i = self.index.get(column)
         if i is None or i >= len(self.cells):
-            return ""
-        value = self.cells[i]
-        return "" if value is None else str(value).strip()
+            value = ""
+        else:
+            value = self.cells[i]
+            value = "" if value is None else str(value).strip()
+        self._texts[column] = value
+        return value
 
     def parse(self, column: str, parser, *args):
         raw = self.text(column)
