@@ -44,7 +44,7 @@ MAX_PRICE = Decimal("9999999999.99")
 FEN = Decimal("0.01")
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file: no per-row __dict__
 class ProductRow:
     """One SKU of one product, as read from a file. Product fields come from the group's first row."""
 

@@ -42,7 +42,9 @@ class _Cart:
         self.nets = list(self.base)  # base - disc, kept in step by `take`
         self.multibuy_used = [0] * len(lines)
         self.order = sorted(range(len(lines)), key=lambda i: lines[i].sku)
-        self.rank = {i: r for r, i in enumerate(self.order)}
+        self.rank = [0] * len(lines)  # line index -> its place in SKU order
+        for r, i in enumerate(self.order):
+            self.rank[i] = r
         self._scopes: dict = {}  # index keys of a scope -> its lines
         self._scope_ids: dict = {}  # id(scope) -> lines; the rules (and so their scopes) outlive the cart
         # Indexes so a scope finds its lines by key, not by testing every line; each list in SKU order.
@@ -158,6 +160,9 @@ def _spread(cart, indexes, total, below_floor) -> dict:
     return _apply_shares(cart, None, dict(zip(indexes, parts)), below_floor)
 
 
+_NOTHING = (None, 0, 0)
+
+
 def _item_stage(cart, rules, facts, adjustments, flash_units):
     """Each line gets the single best item rule. Flash prices are capped (per customer, in
     stock), so their units go, rule by rule, to the lines where they save most over the line's
@@ -190,12 +195,15 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
                     else:
                         found.append(rule)
     best: dict[int, tuple] = {}  # line index -> (rule, fen, flash units)
-    lines, unit, nets, keep = cart.lines, cart.unit, cart.nets, cart.keep
+    lines, unit = cart.lines, cart.unit
+    # Nothing is taken off until the end of this stage: each line's caps (keeping its floor, or
+    # going below it) hold throughout.
+    line_caps = [(max(0, n - k), max(0, n)) for n, k in zip(cart.nets, cart.keep)]
     for i, line_rules in per_line.items():
         line = lines[i]
         quantity, price, sku = line.quantity, unit[i], line.sku
-        most = max(0, nets[i])  # the most any rule can take from this line
-        caps = (max(0, nets[i] - keep[i]), most)
+        caps = line_caps[i]
+        most = caps[1]  # the most any rule can take from this line
         top_fen, top_rule = 0, None
         for rule in line_rules:
             fen = rule.benefit.line_discount(price, quantity, sku)
@@ -217,18 +225,19 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
         if units_left <= 0:
             continue  # no unit to offer: this rule changes nothing
         offers = []
+        below = rule.allow_below_floor
         for i in indexes:
-            units = min(cart.lines[i].quantity, units_left)
-            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
-            current = best.get(i, (None, 0, 0))
+            units = min(lines[i].quantity, units_left)
+            fen = min(b.line_discount(unit[i], units), line_caps[i][below])
+            current = best.get(i, _NOTHING)
             if units and fen > current[1] and not current[2]:
                 offers.append(((fen - current[1]) / units, i))
-        for _gain, i in sorted(offers, key=lambda o: (-o[0], cart.lines[o[1]].sku)):
-            units = min(cart.lines[i].quantity, units_left)
+        for _gain, i in sorted(offers, key=lambda o: (-o[0], lines[o[1]].sku)):
+            units = min(lines[i].quantity, units_left)
             if units <= 0:
                 break
-            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
-            if fen <= best.get(i, (None, 0, 0))[1]:
+            fen = min(b.line_discount(unit[i], units), line_caps[i][below])
+            if fen <= best.get(i, _NOTHING)[1]:
                 continue
             best[i] = (rule, fen, units)
             units_left -= units
@@ -399,14 +408,20 @@ def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, app
     fee = to_fen(facts.shipping_fee)
     merchandise = cart.amount(cart.order)
     winner = None
+    amounts: dict[int, int] = {}  # id(lines in scope) -> their amount (nothing changes in this stage)
     for rule in sorted(rules, key=_rank):
         indexes = cart.in_scope(rule.scope)
-        if not indexes or not _conditions_hold(rule, cart, indexes, facts.customer):
+        if not indexes:
             continue
-        if rule.benefit.qualifies(cart.amount(indexes)):
+        amount = amounts.get(id(indexes))
+        if amount is None:
+            amount = amounts[id(indexes)] = cart.amount(indexes)
+        if not _conditions_hold(rule, cart, indexes, facts.customer, amount):
+            continue
+        if rule.benefit.qualifies(amount):
             winner = winner or rule
         elif fee > 0:
-            needed = rule.benefit.next_tier(cart.amount(indexes))
+            needed = rule.benefit.next_tier(amount)
             if needed:
                 hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee),
                                   "shipping"))
