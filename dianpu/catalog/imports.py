@@ -13,8 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
@@ -95,6 +97,20 @@ def _error_dict(e: pf.RowError) -> dict:
 def _chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
         yield items[i: i + size]
+
+
+def ids_by(model, column: str, keys) -> dict:
+    """{key: id} of the rows whose text `column` is one of `keys` (exact match), by plain SQL in
+    chunks: Django's `__in` lookup prepares every value of a 100,000-key list one by one."""
+    quote = connection.ops.quote_name
+    found: dict = {}
+    keys = list(keys)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys, 2000):
+            cursor.execute(f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "
+                           f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            found.update(cursor.fetchall())
+    return found
 
 
 # --- reading and checking -----------------------------------------------------------------------------
@@ -316,7 +332,7 @@ class _Plan:
         created = [p for _g, p in self.new_products]
         for chunk in _chunks(created):
             _insert_rows(Product, chunk)
-            ids = dict(Product.objects.filter(slug__in=[p.slug for p in chunk]).values_list("slug", "id"))
+            ids = ids_by(Product, "slug", [p.slug for p in chunk])
             for product in chunk:
                 product.pk = ids[product.slug]
         variants = []
@@ -356,14 +372,20 @@ class _Plan:
         Tag.objects.bulk_create(missing)
         existing.update({t.name: t for t in Tag.objects.filter(name__in=[t.name for t in missing])})
         through = Product.tags.through
-        links = []
+        links = set()
         for group, product in self.new_products:
             for name in group.fields.get("tags", ()):
                 tag = existing.get(clean[name])
                 if tag is not None:
-                    links.append(through(product_id=product.pk, tag_id=tag.pk))
-        for chunk in _chunks(links):
-            through.objects.bulk_create(chunk, ignore_conflicts=True)
+                    links.add((product.pk, tag.pk))
+        # The products are new, so their links are too: plain (product, tag) pairs, no model per link.
+        table, quote = through._meta.db_table, connection.ops.quote_name
+        product_column = quote(through._meta.get_field("product").column)
+        tag_column = quote(through._meta.get_field("tag").column)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(sorted(links), 5000):
+                cursor.executemany(f"INSERT INTO {quote(table)} ({product_column}, {tag_column}) VALUES (%s, %s)",
+                                   chunk)
         for product_id, tags in self.tag_updates.items():
             Product.objects.get(pk=product_id).tags.set([existing[clean[n]] for n in tags if clean[n] in existing])
 
@@ -647,8 +669,33 @@ def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, catego
             plan.tag_updates[current["id"]] = tags
 
 
+class _Blank:
+    """New, unsaved instances of a model for rows this import only inserts (by `_insert_rows`):
+    the defaults of a model built once, copied per row (callable defaults called per row), so
+    100,000 SKUs do not each go through Model.__init__ (no app listens to pre/post_init)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.base = {k: v for k, v in model().__dict__.items() if k != "_state"}
+        self.fresh = [f for f in model._meta.concrete_fields if f.has_default() and callable(f.default)]
+
+    def __call__(self, **values):
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(self.base)
+        for f in self.fresh:
+            obj.__dict__[f.attname] = f.get_default()
+        obj.__dict__.update(values)
+        obj._state = ModelState()
+        return obj
+
+
+@lru_cache(maxsize=None)
+def _blank(model) -> _Blank:
+    return _Blank(model)
+
+
 def _new_variant(r: pf.ProductRow, position: int) -> Variant:
-    return Variant(
+    return _blank(Variant)(
         sku=_clean(r.sku)[:64], price=r.price, sale_price=r.sale_price, member_price=r.member_price,
         compare_at_price=r.compare_at_price, cost_price=r.cost_price or Decimal("0"),
         weight_grams=r.weight_grams or 0, barcode=_clean(r.barcode)[:32],

@@ -21,11 +21,8 @@ def stock_setter(actor, reason: str = "import"):
 
     def set_imported_stock(stock_by_sku: dict[str, int], filename: str = "") -> int:
         warehouse = get_default_warehouse()
-        skus = list(stock_by_sku)
-        targets = []
-        for start in range(0, len(skus), 2000):
-            for variant_id, sku in Variant.objects.filter(sku__in=skus[start: start + 2000]).values_list("pk", "sku"):
-                targets.append(StockTarget(variant_id, warehouse.pk, stock_by_sku[sku]))
+        targets = [StockTarget(variant_id, warehouse.pk, stock_by_sku[sku])
+                   for sku, variant_id in imports.ids_by(Variant, "sku", stock_by_sku).items()]
         return bulk_set_on_hand(targets=targets, reason=f"{reason} {filename}".strip(), actor=actor)
 
     return set_imported_stock

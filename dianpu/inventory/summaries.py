@@ -56,10 +56,28 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 def _ensure_rows(variant_ids) -> None:
-    """A summary row for each SKU (zeros: a SKU gets its row before its first move)."""
+    """A summary row for each SKU (zeros: a SKU gets its row before its first move).
+
+    One executemany INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): the columns are
+    prepared once from the fields' defaults, not by building a model per SKU."""
+    variant_ids = list(variant_ids)
+    if not variant_ids:
+        return
     today = _today()  # a new row has no sales before today: its windows are current
-    StockSummary.objects.bulk_create([StockSummary(variant_id=v, rolled_on=today) for v in variant_ids],
-                                     ignore_conflicts=True, batch_size=CHUNK)
+    fields = StockSummary._meta.concrete_fields
+    values = []
+    for f in fields:
+        if f.primary_key:
+            continue
+        default = today if f.attname == "rolled_on" else f.get_default()
+        values.append(f.get_db_prep_save(default, connection))
+    columns = ", ".join(_q(f.column) for f in fields if not f.primary_key)
+    pk = _q(StockSummary._meta.pk.column)
+    sql = (f"INSERT INTO {_q(StockSummary._meta.db_table)} ({pk}, {columns}) "
+           f"VALUES ({', '.join(['%s'] * (len(values) + 1))}) ON CONFLICT ({pk}) DO NOTHING")
+    with connection.cursor() as cursor:
+        for chunk in _chunks(variant_ids, 5000):
+            cursor.executemany(sql, [(v, *values) for v in chunk])
 
 
 def _add(rows: list[tuple[int, int, int, int]]) -> None:
@@ -181,9 +199,12 @@ def refresh_verdicts(variant_ids, age_too=()) -> None:
     for chunk in _chunks(age_ids):
         inbound = inbound_by_variant(chunk)
         on_hand = dict(StockSummary.objects.filter(variant_id__in=chunk).values_list("variant_id", "on_hand"))
-        StockSummary.objects.bulk_update(
-            [StockSummary(variant_id=v, oldest_unit_on=oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today))
-             for v in chunk], ["oldest_unit_on"])
+        field = StockSummary._meta.get_field("oldest_unit_on")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {_q(StockSummary._meta.db_table)} SET {_q(field.column)} = %s WHERE variant_id = %s",
+                [(field.get_db_prep_save(oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today), connection), v)
+                 for v in chunk])
     for chunk in _chunks(list(variant_ids)):
         _write_verdicts(list(StockSummary.objects.filter(variant_id__in=chunk).values_list(
             "variant_id", "available", "safety_stock", "sold_30", "oldest_unit_on")), today)

@@ -46,7 +46,7 @@ MAX_PRICE = Decimal("9999999999.99")
 FEN = Decimal("0.01")
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file: no per-row __dict__
 class ProductRow:
     """One SKU of one product, as read from a file. Product fields come from the group's first row."""
 
@@ -248,14 +248,21 @@ class _Row:
         self.index, self.cells, self.line, self.errors = index, cells, line, errors
         self.used = used if used is not None else set()
         self.ok = True
+        self._texts: dict[str, str] = {}  # a column is read several times per row: cleaned once
 
     def text(self, column: str) -> str:
+        value = self._texts.get(column)
+        if value is not None:
+            return value
         self.used.add(column)
         i = self.index.get(column)
         if i is None or i >= len(self.cells):
-            return ""
-        value = self.cells[i]
-        return "" if value is None else str(value).strip()
+            value = ""
+        else:
+            value = self.cells[i]
+            value = "" if value is None else str(value).strip()
+        self._texts[column] = value
+        return value
 
     def parse(self, column: str, parser: Callable[..., T], *args: Any) -> T | None:
         raw = self.text(column)

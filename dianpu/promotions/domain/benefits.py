@@ -32,6 +32,19 @@ def percent_of(amount_fen: int, percent: Decimal) -> int:
     return int((amount_fen * Decimal(percent) / 100).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
+def _percent_discount(amount_fen: int, hundredths: int | None, percent: Decimal) -> int:
+    """percent_of with the percent's hundredths looked up once, by the benefit that owns it."""
+    if hundredths is not None and amount_fen >= 0:
+        return (amount_fen * hundredths * 2 + 10000) // 20000
+    return percent_of(amount_fen, percent)
+
+
+# Item benefits also answer `dominance`: (family, value) such that, on any line, a benefit of the
+# same family with a value at least as large gives at least as large a discount (None: not
+# comparable). The engine uses it to set aside a rule that an earlier-ranked rule covering every
+# line always matches or beats.
+
+
 # ---- item stage: a discount for one line ---------------------------------------------------
 
 @dataclass(frozen=True)
@@ -42,8 +55,12 @@ class PercentOff:
     kind = "percent_off"
     stage = ITEM
 
-    def line_discount(self, unit_fen: int, units: int) -> int:
-        return percent_of(unit_fen * units, self.percent)
+    def __post_init__(self):
+        object.__setattr__(self, "_hundredths", _hundredths(self.percent))
+        object.__setattr__(self, "dominance", ("percent", self.percent))
+
+    def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
+        return _percent_discount(unit_fen * units, self._hundredths, self.percent)
 
     def params(self):
         return (("percent", self.percent),)
@@ -59,8 +76,9 @@ class AmountOff:
 
     def __post_init__(self):
         object.__setattr__(self, "_fen", to_fen(self.amount))
+        object.__setattr__(self, "dominance", ("amount", self._fen))
 
-    def line_discount(self, unit_fen: int, units: int) -> int:
+    def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         return min(unit_fen, self._fen) * units
 
     def params(self):
@@ -78,15 +96,19 @@ class MemberPrice:
 
     def __post_init__(self):
         object.__setattr__(self, "_fen_prices", {s: to_fen(p) for s, p in self.prices})
+        object.__setattr__(self, "_hundredths", _hundredths(self.percent))
+        # Without set prices it is a percent off, like PercentOff.
+        object.__setattr__(self, "dominance", None if self.prices else ("percent", self.percent))
 
     def price_for(self, sku: str):
         return self._fen_prices.get(sku)
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
-        price = self.price_for(sku)
-        if price is not None:
-            return max(0, unit_fen - price) * units
-        return percent_of(unit_fen * units, self.percent)
+        if self._fen_prices:
+            price = self._fen_prices.get(sku)
+            if price is not None:
+                return max(0, unit_fen - price) * units
+        return _percent_discount(unit_fen * units, self._hundredths, self.percent)
 
     def params(self):
         return (("percent", self.percent),)
@@ -105,7 +127,7 @@ class FlashPrice:
     def __post_init__(self):
         object.__setattr__(self, "_fen", to_fen(self.price))
 
-    def line_discount(self, unit_fen: int, units: int) -> int:
+    def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         return max(0, unit_fen - self._fen) * units
 
     def params(self):
@@ -151,6 +173,9 @@ class BundlePrice:
     kind = "bundle"
     stage = MULTIBUY
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.price))
+
     def params(self):
         return (("price", self.price), ("skus", ", ".join(self.skus)))
 
@@ -172,6 +197,18 @@ class SpendXSaveY:
 
     def _tiers(self):
         return self._fen_tiers
+
+    def saving(self, amount_fen: int) -> int:
+        """discount(amount_fen)'s fen, without its explanation params."""
+        tiers = self._fen_tiers
+        if self.repeat and tiers:
+            threshold, off = tiers[0]
+            return off * (amount_fen // threshold) if threshold > 0 else 0
+        best = 0
+        for threshold, off in tiers:
+            if amount_fen >= threshold:
+                best = off
+        return best
 
     def discount(self, amount_fen: int) -> tuple[int, tuple]:
         tiers = self._tiers()
@@ -209,11 +246,20 @@ class SpendXPercentOff:
     kind = "spend_x_percent_off"
     stage = ORDER
 
-    def __post_init__(self):
-        object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), Decimal(p)) for t, p in self.tiers))
-
     def _tiers(self):
         return self._fen_tiers
+
+    def __post_init__(self):
+        object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), Decimal(p)) for t, p in self.tiers))
+        object.__setattr__(self, "_hundredths", [_hundredths(p) for _t, p in self._fen_tiers])
+
+    def saving(self, amount_fen: int) -> int:
+        """discount(amount_fen)'s fen, without its explanation params."""
+        best = 0
+        for (threshold, percent), hundredths in zip(self._fen_tiers, self._hundredths):
+            if amount_fen >= threshold:
+                best = _percent_discount(amount_fen, hundredths, percent)
+        return best
 
     def discount(self, amount_fen: int) -> tuple[int, tuple]:
         best = (0, ())
@@ -243,11 +289,14 @@ class FreeShipping:
     kind = "free_shipping"
     stage = SHIPPING
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.threshold))
+
     def qualifies(self, amount_fen: int) -> bool:
-        return amount_fen >= to_fen(self.threshold)
+        return amount_fen >= self._fen
 
     def next_tier(self, amount_fen: int):
-        threshold = to_fen(self.threshold)
+        threshold = self._fen
         return (threshold - amount_fen, 0, "shipping") if amount_fen < threshold else None
 
     def params(self):

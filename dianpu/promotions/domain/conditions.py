@@ -22,8 +22,11 @@ class MinSpend:
     amount: Decimal
     kind = "min_spend"
 
+    def __post_init__(self):
+        object.__setattr__(self, "_fen", to_fen(self.amount))
+
     def holds(self, ctx: ConditionContext) -> bool:
-        return ctx.amount_fen >= to_fen(self.amount)
+        return ctx.amount_fen >= self._fen
 
 
 @dataclass(frozen=True)

@@ -23,79 +23,117 @@ so (the discount shrinks instead). Ties are broken by ids, never by list order.
 from decimal import Decimal
 
 from .allocation import allocate
-from .benefits import ITEM, MULTIBUY, ORDER, SHIPPING, BundlePrice, BuyXGetY, FlashPrice, MemberPrice, percent_of
-from .conditions import ConditionContext
+from .benefits import ITEM, MULTIBUY, ORDER, SHIPPING, BundlePrice, BuyXGetY, FlashPrice, percent_of
 from .types import (
     Adjustment, CouponRejection, Hint, PricedLine, PricingResult, from_fen, to_fen,
 )
 
 
 class _Cart:
-    """Working state in whole fen: list amounts, discounts so far, floors."""
+    """Working state in whole fen: list amounts, discounts so far (and the net they leave), floors."""
 
     def __init__(self, facts):
-        self.lines = facts.lines
-        self.unit = [to_fen(ln.unit_price) for ln in facts.lines]
-        self.base = [u * ln.quantity for u, ln in zip(self.unit, facts.lines, strict=True)]
-        self.floor = [to_fen(ln.floor_price) * ln.quantity for ln in facts.lines]
-        self.disc = [0] * len(facts.lines)
-        self.multibuy_used = [0] * len(facts.lines)
-        self.order = sorted(range(len(facts.lines)), key=lambda i: facts.lines[i].sku)
-        self.rank = {i: r for r, i in enumerate(self.order)}
-        self._scopes: dict = {}
-        # Indexes so a scope finds its lines by key, not by testing every line.
-        self._by: dict[str, dict] = {"skus": {}, "categories": {}, "tags": {}, "brands": {}}
-        for i, line in enumerate(facts.lines):
-            self._by["skus"].setdefault(line.sku, []).append(i)
+        lines = self.lines = facts.lines
+        self.unit = [to_fen(ln.unit_price) for ln in lines]
+        self.base = [u * ln.quantity for u, ln in zip(self.unit, lines)]
+        self.floor = [to_fen(ln.floor_price) * ln.quantity for ln in lines]
+        self.keep = [min(f, b) for f, b in zip(self.floor, self.base)]  # what a floor-keeping rule leaves
+        self.disc = [0] * len(lines)
+        self.nets = list(self.base)  # base - disc, kept in step by `take`
+        self.multibuy_used = [0] * len(lines)
+        self.order = sorted(range(len(lines)), key=lambda i: lines[i].sku)
+        self.rank = [0] * len(lines)  # line index -> its place in SKU order
+        for r, i in enumerate(self.order):
+            self.rank[i] = r
+        self._scopes: dict = {}  # index keys of a scope -> its lines
+        self._scope_ids: dict = {}  # id(scope) -> lines; the rules (and so their scopes) outlive the cart
+        # Indexes so a scope finds its lines by key, not by testing every line; each list in SKU order.
+        self._index: dict[tuple, list] = {}
+        index = self._index
+        for i in self.order:
+            line = lines[i]
+            index.setdefault(("skus", line.sku), []).append(i)
             for c in line.categories:
-                self._by["categories"].setdefault(c, []).append(i)
+                index.setdefault(("categories", c), []).append(i)
             for t in line.tags:
-                self._by["tags"].setdefault(t, []).append(i)
+                index.setdefault(("tags", t), []).append(i)
             if line.brand:
-                self._by["brands"].setdefault(line.brand, []).append(i)
+                index.setdefault(("brands", line.brand), []).append(i)
 
     def net(self, i: int) -> int:
-        return self.base[i] - self.disc[i]
+        return self.nets[i]
+
+    def take(self, i: int, fen: int) -> None:
+        self.disc[i] += fen
+        self.nets[i] -= fen
 
     def cap(self, i: int, below_floor: bool) -> int:
-        return max(0, self.net(i) - (0 if below_floor else min(self.floor[i], self.base[i])))
+        return max(0, self.nets[i] - (0 if below_floor else self.keep[i]))
 
     def in_scope(self, scope) -> list[int]:
         """The lines a scope covers, in SKU order (cached per scope)."""
-        found = self._scopes.get(scope)
-        if found is None:
-            if scope.all:
-                found = self.order
+        found = self._scope_ids.get(id(scope))
+        if found is not None:
+            return found
+        if scope.all:
+            found = self.order
+        else:
+            keys = scope.index_keys
+            if len(keys) == 1:
+                found = self._index.get(keys[0], [])
             else:
-                hits = set()
-                for kind in ("skus", "categories", "tags", "brands"):
-                    index = self._by[kind]
-                    for key in getattr(scope, kind):
-                        hits.update(index.get(key, ()))
-                found = sorted(hits, key=self.rank.__getitem__)
-            self._scopes[scope] = found
+                found = self._scopes.get(keys)
+                if found is None:
+                    index = self._index
+                    parts = [index[key] for key in keys if key in index]
+                    if not parts:
+                        found = []
+                    elif len(parts) == 1:
+                        found = parts[0]
+                    else:
+                        found = sorted({i for part in parts for i in part}, key=self.rank.__getitem__)
+                    self._scopes[keys] = found
+        self._scope_ids[id(scope)] = found
         return found
 
     def amount(self, indexes) -> int:
-        return sum(self.net(i) for i in indexes)
+        nets = self.nets
+        return sum([nets[i] for i in indexes])
 
     def units(self, indexes) -> int:
-        return sum(self.lines[i].quantity for i in indexes)
+        lines = self.lines
+        return sum([lines[i].quantity for i in indexes])
 
-    def unit_prices(self, i: int) -> list[int]:
-        """The line's units at their current net price, in fen that add up to the line's net."""
-        q, n = self.lines[i].quantity, self.net(i)
-        return [n // q + (1 if k < n % q else 0) for k in range(q)]
+
+class _Context:
+    """What a condition sees (like ConditionContext); the amount and units are summed only if asked."""
+
+    __slots__ = ("customer", "_cart", "_indexes", "_amount", "_units")
+
+    def __init__(self, customer, cart, indexes, amount=None):
+        self.customer, self._cart, self._indexes, self._amount, self._units = customer, cart, indexes, amount, None
+
+    @property
+    def amount_fen(self) -> int:
+        if self._amount is None:
+            self._amount = self._cart.amount(self._indexes)
+        return self._amount
+
+    @property
+    def units(self) -> int:
+        if self._units is None:
+            self._units = self._cart.units(self._indexes)
+        return self._units
 
 
 def _rank(rule):
     return (-rule.priority, rule.id)
 
 
-def _conditions_hold(rule, cart, indexes, customer) -> bool:
+def _conditions_hold(rule, cart, indexes, customer, amount=None) -> bool:
     if not rule.conditions:
         return True
-    ctx = ConditionContext(customer=customer, amount_fen=cart.amount(indexes), units=cart.units(indexes))
+    ctx = _Context(customer, cart, indexes, amount)
     return all(c.holds(ctx) for c in rule.conditions)
 
 
@@ -111,7 +149,7 @@ def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
     for i, fen in shares_by_index.items():
         fen = min(fen, cart.cap(i, below_floor))
         if fen > 0:
-            cart.disc[i] += fen
+            cart.take(i, fen)
             out[cart.lines[i].sku] = out.get(cart.lines[i].sku, 0) + fen
     return out
 
@@ -122,58 +160,84 @@ def _spread(cart, indexes, total, below_floor) -> dict:
     return _apply_shares(cart, None, dict(zip(indexes, parts, strict=True)), below_floor)
 
 
+_NOTHING = (None, 0, 0)
+
+
 def _item_stage(cart, rules, facts, adjustments, flash_units):
     """Each line gets the single best item rule. Flash prices are capped (per customer, in
     stock), so their units go, rule by rule, to the lines where they save most over the line's
     best uncapped rule."""
     per_line: dict[int, list] = {}
     flash_rules = []
-    for rule in rules:
+    # The largest value of each benefit family among the earlier-ranked rules that cover every line.
+    everywhere: dict[tuple, object] = {}
+    # In rank order, so a line keeps the first rule giving its largest discount: the same choice
+    # as comparing (-discount, -priority, id), without building the keys.
+    for rule in sorted(rules, key=_rank):
         indexes = cart.in_scope(rule.scope)
         if indexes and _conditions_hold(rule, cart, indexes, facts.customer):
             if isinstance(rule.benefit, FlashPrice):
                 flash_rules.append((rule, indexes))
             else:
+                dominance = getattr(rule.benefit, "dominance", None)
+                if dominance is not None:
+                    family = (dominance[0], rule.allow_below_floor)
+                    beaten_by = everywhere.get(family)
+                    if beaten_by is not None and beaten_by >= dominance[1]:
+                        # An earlier rule on every line gives at least as much: this one never wins.
+                        continue
+                    if indexes is cart.order:
+                        everywhere[family] = dominance[1]
                 for i in indexes:
-                    per_line.setdefault(i, []).append(rule)
+                    found = per_line.get(i)
+                    if found is None:
+                        per_line[i] = [rule]
+                    else:
+                        found.append(rule)
     best: dict[int, tuple] = {}  # line index -> (rule, fen, flash units)
-    for i in cart.order:
-        line = cart.lines[i]
-        caps = (cart.cap(i, False), cart.cap(i, True))
-        top = None
-        for rule in per_line.get(i, ()):
-            b = rule.benefit
-            if isinstance(b, MemberPrice):
-                fen = b.line_discount(cart.unit[i], line.quantity, line.sku)
-            else:
-                fen = b.line_discount(cart.unit[i], line.quantity)
-            fen = min(fen, caps[rule.allow_below_floor])
-            if fen <= 0:
-                continue
-            key = (-fen, -rule.priority, rule.id)
-            if top is None or key < top[0]:
-                top = (key, rule, fen)
-        if top is not None:
-            best[i] = (top[1], top[2], 0)
+    lines, unit = cart.lines, cart.unit
+    # Nothing is taken off until the end of this stage: each line's caps (keeping its floor, or
+    # going below it) hold throughout.
+    line_caps = [(max(0, n - k), max(0, n)) for n, k in zip(cart.nets, cart.keep)]
+    for i, line_rules in per_line.items():
+        line = lines[i]
+        quantity, price, sku = line.quantity, unit[i], line.sku
+        caps = line_caps[i]
+        most = caps[1]  # the most any rule can take from this line
+        top_fen, top_rule = 0, None
+        for rule in line_rules:
+            fen = rule.benefit.line_discount(price, quantity, sku)
+            cap = caps[rule.allow_below_floor]
+            if fen > cap:
+                fen = cap
+            if fen > top_fen:
+                top_fen, top_rule = fen, rule
+                if fen >= most:  # nothing later can give more, and a tie keeps the earlier rule
+                    break
+        if top_rule is not None:
+            best[i] = (top_rule, top_fen, 0)
     bought = dict(facts.flash_bought)
     left = dict(facts.flash_left)
-    for rule, indexes in sorted(flash_rules, key=lambda r: _rank(r[0])):
+    for rule, indexes in flash_rules:  # already in rank order
         b = rule.benefit
         units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)),
                          max(0, left.get(rule.id, b.stock_cap)))
+        if units_left <= 0:
+            continue  # no unit to offer: this rule changes nothing
         offers = []
+        below = rule.allow_below_floor
         for i in indexes:
-            units = min(cart.lines[i].quantity, units_left)
-            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
-            current = best.get(i, (None, 0, 0))
+            units = min(lines[i].quantity, units_left)
+            fen = min(b.line_discount(unit[i], units), line_caps[i][below])
+            current = best.get(i, _NOTHING)
             if units and fen > current[1] and not current[2]:
                 offers.append(((fen - current[1]) / units, i))
-        for _gain, i in sorted(offers, key=lambda o: (-o[0], cart.lines[o[1]].sku)):
-            units = min(cart.lines[i].quantity, units_left)
+        for _gain, i in sorted(offers, key=lambda o: (-o[0], lines[o[1]].sku)):
+            units = min(lines[i].quantity, units_left)
             if units <= 0:
                 break
-            fen = min(b.line_discount(cart.unit[i], units), cart.cap(i, rule.allow_below_floor))
-            if fen <= best.get(i, (None, 0, 0))[1]:
+            fen = min(b.line_discount(unit[i], units), line_caps[i][below])
+            if fen <= best.get(i, _NOTHING)[1]:
                 continue
             best[i] = (rule, fen, units)
             units_left -= units
@@ -182,7 +246,7 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
     for i in cart.order:
         if i in best:
             rule, fen, _units = best[i]
-            cart.disc[i] += fen
+            cart.take(i, fen)
             chosen.setdefault(rule.id, (rule, {}))[1][cart.lines[i].sku] = fen
     for rule_id in sorted(chosen):
         rule, shares = chosen[rule_id]
@@ -190,6 +254,8 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
 
 
 def _multibuy_stage(cart, rules, facts, adjustments):
+    by_sku = None
+    rank, lines, used = cart.rank, cart.lines, cart.multibuy_used
     for rule in sorted(rules, key=_rank):
         b = rule.benefit
         indexes = cart.in_scope(rule.scope)
@@ -197,19 +263,28 @@ def _multibuy_stage(cart, rules, facts, adjustments):
             continue
         wanted: dict[int, int] = {}
         if isinstance(b, BuyXGetY):
-            units = []
+            keyed = []
             for i in indexes:
-                prices = cart.unit_prices(i)
-                free = cart.lines[i].quantity - cart.multibuy_used[i]
-                units.extend((p, i) for p in sorted(prices)[:free])  # the cheaper units are still free
-            units.sort(key=lambda u: (-u[0], cart.lines[u[1]].sku))
+                q = lines[i].quantity
+                free = q - used[i]
+                if free <= 0:
+                    continue
+                # The line's unit prices (see unit_prices), cheapest first; the cheaper units are still free.
+                low, dearer = divmod(cart.nets[i], q)
+                r = rank[i]
+                cheap = min(free, q - dearer)
+                keyed.extend([(-low, r, i)] * cheap)
+                keyed.extend([(-low - 1, r, i)] * (free - cheap))
+            keyed.sort()  # dearest first, then by SKU (a line's rank is its place in SKU order)
+            units = [(-p, i) for p, _r, i in keyed]
             consumed, discounts = b.plan(units)
             for _p, i in consumed:
                 cart.multibuy_used[i] += 1
             for i, fen in discounts:
                 wanted[i] = wanted.get(i, 0) + fen
         elif isinstance(b, BundlePrice):
-            by_sku = {cart.lines[i].sku: i for i in cart.order}
+            if by_sku is None:
+                by_sku = {cart.lines[i].sku: i for i in cart.order}
             members = [by_sku.get(s) for s in b.skus]
             if not b.skus or any(i is None for i in members):
                 continue
@@ -217,7 +292,7 @@ def _multibuy_stage(cart, rules, facts, adjustments):
             if sets <= 0:
                 continue
             set_value = sum(cart.net(i) * 1 // cart.lines[i].quantity for i in members)
-            saving = set_value - to_fen(b.price)
+            saving = set_value - b._fen
             if saving <= 0:
                 continue
             for i in members:
@@ -236,30 +311,43 @@ def _order_stage(cart, rules, facts, adjustments, hints):
     the cart saves now (on equal distance, the one saving most)."""
     best = None
     offers = []
+    amounts: dict[int, int] = {}  # id(lines in scope) -> their amount (nothing changes during this loop)
+    caps: dict[tuple, int] = {}
     for rule in rules:
         indexes = cart.in_scope(rule.scope)
-        if not indexes or not _conditions_hold(rule, cart, indexes, facts.customer):
+        if not indexes:
             continue
-        amount = cart.amount(indexes)
-        fen, params = rule.benefit.discount(amount)
-        fen = min(fen, sum(cart.cap(i, rule.allow_below_floor) for i in indexes))
-        nxt = rule.benefit.next_tier(amount)
+        amount = amounts.get(id(indexes))
+        if amount is None:
+            amount = amounts[id(indexes)] = cart.amount(indexes)
+        if not _conditions_hold(rule, cart, indexes, facts.customer, amount):
+            continue
+        benefit = rule.benefit
+        fen = benefit.saving(amount)
+        if fen > 0:
+            room = caps.get((id(indexes), rule.allow_below_floor))
+            if room is None:
+                room = caps[id(indexes), rule.allow_below_floor] = sum(
+                    [cart.cap(i, rule.allow_below_floor) for i in indexes])
+            fen = min(fen, room)
+        nxt = benefit.next_tier(amount)
         if nxt is not None:
-            needed, reward, kind = nxt
-            saving_there = rule.benefit.discount(amount + needed)[0]
-            offers.append(((needed, -saving_there, rule.id), saving_there,
-                           Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
-                                from_fen(reward) if kind == "amount" else Decimal(reward), kind)))
+            needed = nxt[0]
+            saving_there = benefit.saving(amount + needed)
+            offers.append(((needed, -saving_there, rule.id), saving_there, rule, nxt))
         if fen > 0:
             key = (-fen, -rule.priority, rule.id)
             if best is None or key < best[0]:
-                best = (key, rule, indexes, fen, params)
+                best = (key, rule, indexes, fen, amount)
     saving_now = best[3] if best is not None else 0
     better = [offer for offer in offers if offer[1] > saving_now]
     if better:
-        hints.append(min(better, key=lambda offer: offer[0])[2])
+        _key, _saving, rule, (needed, reward, kind) = min(better, key=lambda offer: offer[0])
+        hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
+                          from_fen(reward) if kind == "amount" else Decimal(reward), kind))
     if best is not None:
-        _key, rule, indexes, fen, params = best
+        _key, rule, indexes, fen, amount = best
+        params = rule.benefit.discount(amount)[1]
         shares = _spread(cart, indexes, fen, rule.allow_below_floor)
         if shares:
             adjustments.append(_adjust("promotion", rule, rule.benefit.kind, shares, params))
@@ -320,14 +408,20 @@ def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, app
     fee = to_fen(facts.shipping_fee)
     merchandise = cart.amount(cart.order)
     winner = None
+    amounts: dict[int, int] = {}  # id(lines in scope) -> their amount (nothing changes in this stage)
     for rule in sorted(rules, key=_rank):
         indexes = cart.in_scope(rule.scope)
-        if not indexes or not _conditions_hold(rule, cart, indexes, facts.customer):
+        if not indexes:
             continue
-        if rule.benefit.qualifies(cart.amount(indexes)):
+        amount = amounts.get(id(indexes))
+        if amount is None:
+            amount = amounts[id(indexes)] = cart.amount(indexes)
+        if not _conditions_hold(rule, cart, indexes, facts.customer, amount):
+            continue
+        if rule.benefit.qualifies(amount):
             winner = winner or rule
         elif fee > 0:
-            needed = rule.benefit.next_tier(cart.amount(indexes))
+            needed = rule.benefit.next_tier(amount)
             if needed:
                 hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee),
                                   "shipping"))

@@ -12,7 +12,7 @@ def to_fen(amount) -> int:
 
 
 def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
+    return Decimal(fen).scaleb(-2)  # exactly (fen / 100) to two places, e.g. 5 -> Decimal("0.05")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,12 @@ class Scope:
     categories: frozenset = frozenset()
     tags: frozenset = frozenset()
     brands: frozenset = frozenset()
+
+    def __post_init__(self):
+        # The (kind, key) pairs the engine looks lines up by, in a fixed order.
+        keys = tuple((kind, key) for kind in ("skus", "categories", "tags", "brands")
+                     for key in sorted(getattr(self, kind)))
+        object.__setattr__(self, "index_keys", keys)
 
     @classmethod
     def everything(cls) -> "Scope":
