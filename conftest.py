@@ -13,8 +13,9 @@ from dianpu.accounts.tests.builders import make_staff, token_for
 # time and per-example deadlines are not checked (benchmarks in bench/ measure speed). The examples
 # are the same on every run (derandomize), so a red run can be reproduced and a green one is not
 # luck; `HYPOTHESIS_PROFILE=explore` draws fresh examples for a deliberate search.
-settings.register_profile("dianpu", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
-                          database=None)
+settings.register_profile(
+    "dianpu", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True, database=None
+)
 settings.register_profile("explore", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dianpu"))
 
@@ -134,13 +135,18 @@ def _no_network_inside_transactions(monkeypatch, settings):
         def call(self, *args, **kwargs):
             ensure_outside_transaction(what(self))
             return original(self, *args, **kwargs)
+
         return call
 
-    monkeypatch.setattr(http.client.HTTPConnection, "connect", guarded(
-        http.client.HTTPConnection.connect, lambda conn: f"HTTP {conn.host}:{conn.port}"))
+    monkeypatch.setattr(
+        http.client.HTTPConnection,
+        "connect",
+        guarded(http.client.HTTPConnection.connect, lambda conn: f"HTTP {conn.host}:{conn.port}"),
+    )
     monkeypatch.setattr(smtplib.SMTP, "connect", guarded(smtplib.SMTP.connect, lambda _smtp: "SMTP"))
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", guarded(
-        locmem.EmailBackend.send_messages, lambda _backend: "e-mail"))
+    monkeypatch.setattr(
+        locmem.EmailBackend, "send_messages", guarded(locmem.EmailBackend.send_messages, lambda _backend: "e-mail")
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -152,9 +158,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         marker = item.get_closest_marker("django_db")
         uses_live_server = "live_server" in getattr(item, "fixturenames", ())
-        if uses_live_server or (marker is not None and (marker.kwargs.get("transaction") or
-                                                        (marker.args and marker.args[0] is True))) \
-                or "transactional_db" in getattr(item, "fixturenames", ()):
+        if (
+            uses_live_server
+            or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0] is True)))
+            or "transactional_db" in getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.serial)
 
 

@@ -26,14 +26,44 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "var" / "analytics"
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
-os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-                   "REDIS_URL": "", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "dianpu.settings"})
+os.environ.update(
+    {
+        "DIANPU_DATA_DIR": str(DATA),
+        "DEBUG": "0",
+        "DIANPU_HTTPS": "0",
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+    }
+)
 
-KINDS = ("page_view", "page_view", "page_view", "leave", "leave", "product_view", "product_view", "list_impression",
-         "list_impression", "list_impression", "list_click", "add_to_cart", "checkout_start")
-CHANNELS = (("direct", "(direct)"), ("search", "baidu.com"), ("search", "bing.com"), ("social", "weibo"),
-            ("social", "xiaohongshu"), ("paid", "baidu"), ("email", "newsletter"), ("referral", "zhihu.com"),
-            ("campaign", "618"))
+KINDS = (
+    "page_view",
+    "page_view",
+    "page_view",
+    "leave",
+    "leave",
+    "product_view",
+    "product_view",
+    "list_impression",
+    "list_impression",
+    "list_impression",
+    "list_click",
+    "add_to_cart",
+    "checkout_start",
+)
+CHANNELS = (
+    ("direct", "(direct)"),
+    ("search", "baidu.com"),
+    ("search", "bing.com"),
+    ("social", "weibo"),
+    ("social", "xiaohongshu"),
+    ("paid", "baidu"),
+    ("email", "newsletter"),
+    ("referral", "zhihu.com"),
+    ("campaign", "618"),
+)
 DEVICES = ("mobile", "mobile", "mobile", "desktop", "desktop", "tablet")
 PROVINCES = ("上海市", "北京市", "广东省", "浙江省", "江苏省", "四川省", "湖北省", "山东省")
 
@@ -63,11 +93,27 @@ def seed(args):
     first_day = end_day - timedelta(days=args.days - 1)
     now = datetime.now(timezone.utc)
     with transaction.atomic():
-        Product.objects.bulk_create([
-            Product(name=f"商品{i}", name_en=f"Product {i}", slug=f"bench-{i}", description="", description_en="",
-                    brand="", seo_title="", seo_description="", search_document="", created_at=now, updated_at=now,
-                    status="listed", min_price=Decimal("10.00"))
-            for i in range(args.products)], batch_size=1000)
+        Product.objects.bulk_create(
+            [
+                Product(
+                    name=f"商品{i}",
+                    name_en=f"Product {i}",
+                    slug=f"bench-{i}",
+                    description="",
+                    description_en="",
+                    brand="",
+                    seo_title="",
+                    seo_description="",
+                    search_document="",
+                    created_at=now,
+                    updated_at=now,
+                    status="listed",
+                    min_price=Decimal("10.00"),
+                )
+                for i in range(args.products)
+            ],
+            batch_size=1000,
+        )
     product_ids = list(Product.objects.values_list("id", flat=True))
     prices = {p: Decimal(rng.choice(("19.90", "39.00", "59.00", "99.00", "129.00", "299.00"))) for p in product_ids}
 
@@ -75,16 +121,30 @@ def seed(args):
     defaults = {f.column: f.get_default() for f in Order._meta.concrete_fields if not f.primary_key}
     # JSON fields added since (their defaults are dicts/lists) are written as their JSON text
     defaults = {c: json.dumps(v) if isinstance(v, (dict, list)) else v for c, v in defaults.items()}
-    defaults.update({"hold_reasons": "[]", "customer_id": None, "ip_address": None, "pays_on_delivery": 0,
-                     "discount_total": "0.00", "currency": "CNY", "language": "zh-hans", "channel": "web",
-                     "ship_country": "CN"})
-    order_sql = f'INSERT INTO orders_order ({", ".join(order_cols)}) VALUES ({", ".join(["%s"] * len(order_cols))})'
-    line_sql = ("INSERT INTO orders_orderline (order_id, variant_id, product_id_snapshot, sku, product_name, "
-                "variant_label, unit_price, quantity, line_total, discount_total) "
-                "VALUES (%s, NULL, %s, %s, %s, '', %s, %s, %s, 0)")
-    refund_sql = ("INSERT INTO payments_refund (order_id, payment_id, gateway, amount, shipping_amount, reason, status, "
-                  "reference, manual, created_by_id, created_at, idempotency_key) VALUES (%s, NULL, 'alipay', %s, 0, '', "
-                  "'succeeded', '', 0, NULL, %s, 'bench-' || %s)")
+    defaults.update(
+        {
+            "hold_reasons": "[]",
+            "customer_id": None,
+            "ip_address": None,
+            "pays_on_delivery": 0,
+            "discount_total": "0.00",
+            "currency": "CNY",
+            "language": "zh-hans",
+            "channel": "web",
+            "ship_country": "CN",
+        }
+    )
+    order_sql = f"INSERT INTO orders_order ({', '.join(order_cols)}) VALUES ({', '.join(['%s'] * len(order_cols))})"
+    line_sql = (
+        "INSERT INTO orders_orderline (order_id, variant_id, product_id_snapshot, sku, product_name, "
+        "variant_label, unit_price, quantity, line_total, discount_total) "
+        "VALUES (%s, NULL, %s, %s, %s, '', %s, %s, %s, 0)"
+    )
+    refund_sql = (
+        "INSERT INTO payments_refund (order_id, payment_id, gateway, amount, shipping_amount, reason, status, "
+        "reference, manual, created_by_id, created_at, idempotency_key) VALUES (%s, NULL, 'alipay', %s, 0, '', "
+        "'succeeded', '', 0, NULL, %s, 'bench-' || %s)"
+    )
     customers = max(1, args.orders // 3)
     bar = progress("orders", args.orders)
     chunk = 50_000
@@ -102,27 +162,58 @@ def seed(args):
                 quantity = rng.choice((1, 1, 1, 2, 3))
                 total = prices[product] * quantity
                 subtotal += total
-                lines.append((order_id, product, f"SKU-{product}", f"商品{product}", str(prices[product]), quantity,
-                              str(total)))
+                lines.append(
+                    (order_id, product, f"SKU-{product}", f"商品{product}", str(prices[product]), quantity, str(total))
+                )
             shipping = Decimal("0.00") if subtotal >= 99 else Decimal("10.00")
-            status = rng.choices(("completed", "shipped", "paid", "pending_payment", "cancelled"), (50, 15, 10, 10, 15))[0]
+            status = rng.choices(
+                ("completed", "shipped", "paid", "pending_payment", "cancelled"), (50, 15, 10, 10, 15)
+            )[0]
             paid = status in ("completed", "shipped", "paid") or (status == "cancelled" and rng.random() < 0.3)
             row = dict(defaults)
-            row.update(number=f"B{order_id:012d}", status=status, email=f"c{rng.randrange(customers)}@example.com",
-                       ship_name="张三", ship_phone="13800138000", ship_province=rng.choice(PROVINCES),
-                       ship_city="市", ship_district="", ship_line1="路 1 号", ship_line2="", ship_postcode="",
-                       shipping_method="standard", payment_method="alipay", note="", subtotal=str(subtotal),
-                       shipping_total=str(shipping), grand_total=str(subtotal + shipping), carrier="",
-                       tracking_number="", utm_source="", utm_medium="", utm_campaign="", referrer_host="",
-                       visitor_id="", placed_at=utc_text(placed),
-                       paid_at=utc_text(placed + timedelta(minutes=5)) if paid else None,
-                       cancelled_at=utc_text(placed + timedelta(hours=2)) if status == "cancelled" else None,
-                       shipped_at=None, delivered_at=None, completed_at=None, held_at=None)
+            row.update(
+                number=f"B{order_id:012d}",
+                status=status,
+                email=f"c{rng.randrange(customers)}@example.com",
+                ship_name="张三",
+                ship_phone="13800138000",
+                ship_province=rng.choice(PROVINCES),
+                ship_city="市",
+                ship_district="",
+                ship_line1="路 1 号",
+                ship_line2="",
+                ship_postcode="",
+                shipping_method="standard",
+                payment_method="alipay",
+                note="",
+                subtotal=str(subtotal),
+                shipping_total=str(shipping),
+                grand_total=str(subtotal + shipping),
+                carrier="",
+                tracking_number="",
+                utm_source="",
+                utm_medium="",
+                utm_campaign="",
+                referrer_host="",
+                visitor_id="",
+                placed_at=utc_text(placed),
+                paid_at=utc_text(placed + timedelta(minutes=5)) if paid else None,
+                cancelled_at=utc_text(placed + timedelta(hours=2)) if status == "cancelled" else None,
+                shipped_at=None,
+                delivered_at=None,
+                completed_at=None,
+                held_at=None,
+            )
             orders.append([row[c] for c in order_cols])
             if paid and status != "pending_payment" and rng.random() < 0.04:
-                refunds.append((order_id, str(min(subtotal, Decimal("50.00"))),
-                                utc_text(placed + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(24))),
-                                order_id))
+                refunds.append(
+                    (
+                        order_id,
+                        str(min(subtotal, Decimal("50.00"))),
+                        utc_text(placed + timedelta(days=rng.randrange(0, 10), hours=rng.randrange(24))),
+                        order_id,
+                    )
+                )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(order_sql, orders)
             cursor.executemany(line_sql, lines)
@@ -130,9 +221,11 @@ def seed(args):
         bar.update(len(orders))
     bar.close()
 
-    event_sql = ("INSERT INTO analytics_trackingevent (day, occurred_at, kind, visitor_id, session_id, path, product_id, "
-                 "order_id, dwell_ms, channel, source, utm_campaign, device) "
-                 "VALUES (%s, %s, %s, %s, %s, '/', %s, NULL, %s, %s, %s, '', %s)")
+    event_sql = (
+        "INSERT INTO analytics_trackingevent (day, occurred_at, kind, visitor_id, session_id, path, product_id, "
+        "order_id, dwell_ms, channel, source, utm_campaign, device) "
+        "VALUES (%s, %s, %s, %s, %s, '/', %s, NULL, %s, %s, %s, '', %s)"
+    )
     visitors = max(1, args.events // 10)
     bar = progress("events", args.events)
     written, session_no = 0, 0
@@ -154,11 +247,23 @@ def seed(args):
                     kind = rng.choice(KINDS)
                     if rng.random() < 0.02:
                         kind = "purchase"
-                    product = (rng.choice(product_ids)
-                               if kind not in ("page_view", "checkout_start", "purchase") else None)
-                    rows.append((at.astimezone(tz).date().isoformat(), utc_text(at), kind, visitor,
-                                 f"s{session_no:010d}", product, rng.randrange(1000, 120_000) if kind == "leave" else 0,
-                                 channel, source, device))
+                    product = (
+                        rng.choice(product_ids) if kind not in ("page_view", "checkout_start", "purchase") else None
+                    )
+                    rows.append(
+                        (
+                            at.astimezone(tz).date().isoformat(),
+                            utc_text(at),
+                            kind,
+                            visitor,
+                            f"s{session_no:010d}",
+                            product,
+                            rng.randrange(1000, 120_000) if kind == "leave" else 0,
+                            channel,
+                            source,
+                            device,
+                        )
+                    )
                     at += timedelta(seconds=rng.randrange(5, 300))
             day_index += 1
         with transaction.atomic(), connection.cursor() as cursor:
@@ -166,9 +271,15 @@ def seed(args):
         written += len(rows)
         bar.update(len(rows))
     bar.close()
-    return {"first_day": first_day, "last_day": end_day, "orders": Order.objects.count(),
-            "order_lines": OrderLine.objects.count(), "refunds": Refund.objects.count(),
-            "events": TrackingEvent.objects.count(), "products": len(product_ids)}
+    return {
+        "first_day": first_day,
+        "last_day": end_day,
+        "orders": Order.objects.count(),
+        "order_lines": OrderLine.objects.count(),
+        "refunds": Refund.objects.count(),
+        "events": TrackingEvent.objects.count(),
+        "products": len(product_ids),
+    }
 
 
 def timed(fn, repeat):
@@ -250,32 +361,57 @@ def main():
 
     cases = [
         ("summary (30 days)", lambda: queries.get_summary(*period), lambda: queries.raw_summary(*period)),
-        ("dashboard (30 days vs previous)", lambda: queries.get_dashboard(*period),
-         lambda: (queries.raw_summary(*period), queries.raw_summary(period[0] - timedelta(days=30),
-                                                                    period[0] - timedelta(days=1)))),
+        (
+            "dashboard (30 days vs previous)",
+            lambda: queries.get_dashboard(*period),
+            lambda: (
+                queries.raw_summary(*period),
+                queries.raw_summary(period[0] - timedelta(days=30), period[0] - timedelta(days=1)),
+            ),
+        ),
         ("bestsellers (one day, with flags)", lambda: queries.list_bestsellers(day), raw_bestsellers),
-        ("funnel (30 days, by channel)", lambda: queries.get_funnel(*period, by="channel"),
-         lambda: queries.raw_funnel_counts(*period)),
+        (
+            "funnel (30 days, by channel)",
+            lambda: queries.get_funnel(*period, by="channel"),
+            lambda: queries.raw_funnel_counts(*period),
+        ),
     ]
     rows = []
     for name, rolled, raw in cases:
         rolled_ms, rolled_cpu_ms, _rolled = timed(rolled, args.repeat)
         raw_ms, _raw_cpu, _raw = timed(raw, max(1, min(args.repeat, 2)))
-        rows.append({"page": name, "rollup_ms": round(rolled_ms, 1), "rollup_cpu_ms": round(rolled_cpu_ms, 1),
-                     "raw_ms": round(raw_ms, 1),
-                     "speed_up": round(raw_ms / rolled_ms, 1) if rolled_ms else None})
+        rows.append(
+            {
+                "page": name,
+                "rollup_ms": round(rolled_ms, 1),
+                "rollup_cpu_ms": round(rolled_cpu_ms, 1),
+                "raw_ms": round(raw_ms, 1),
+                "speed_up": round(raw_ms / rolled_ms, 1) if rolled_ms else None,
+            }
+        )
     # the rollups agree with the raw figures
     rolled, raw = queries.get_summary(*period), queries.raw_summary(*period)
     agree_summary = {k: rolled[k] for k in raw} == raw
     agree_funnel = queries.get_funnel(*period)["steps"] == queries._funnel_steps(queries.raw_funnel_counts(*period))
-    agree_products = queries.rollup_product_day(day) == {p: f for p, f in queries.raw_product_day(day).items()
-                                                         if any(f.values())}
+    agree_products = queries.rollup_product_day(day) == {
+        p: f for p, f in queries.raw_product_day(day).items() if any(f.values())
+    }
     result = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "database": "sqlite", "load_average": os.getloadavg()},
-        "size": {"orders": Order.objects.count(), "order_lines": OrderLine.objects.count(),
-                 "refunds": Refund.objects.count(), "events": TrackingEvent.objects.count(), "days": args.days},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "database": "sqlite",
+            "load_average": os.getloadavg(),
+        },
+        "size": {
+            "orders": Order.objects.count(),
+            "order_lines": OrderLine.objects.count(),
+            "refunds": Refund.objects.count(),
+            "events": TrackingEvent.objects.count(),
+            "days": args.days,
+        },
         **timings,
         "pages": rows,
         "rollups_equal_raw": {"summary": agree_summary, "funnel": agree_funnel, "bestsellers_day": agree_products},
@@ -286,9 +422,13 @@ def main():
     print(f"\nanalytics at {result['size']['orders']:,} orders, {result['size']['events']:,} events (SQLite)")
     print(f"{'page':<36}{'rollups ms':>12}{'(cpu ms)':>10}{'raw ms':>12}{'×':>8}")
     for row in rows:
-        print(f"{row['page']:<36}{row['rollup_ms']:>12}{row['rollup_cpu_ms']:>10}{row['raw_ms']:>12}{row['speed_up']:>8}")
-    print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} "
-          f"on {os.cpu_count()} CPUs")
+        print(
+            f"{row['page']:<36}{row['rollup_ms']:>12}{row['rollup_cpu_ms']:>10}{row['raw_ms']:>12}{row['speed_up']:>8}"
+        )
+    print(
+        f"load average while measuring: {', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} "
+        f"on {os.cpu_count()} CPUs"
+    )
     print(f"rollups equal raw: {result['rollups_equal_raw']}")
     print("written to bench/results/analytics.json")
 

@@ -7,8 +7,15 @@ from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
 from django.urls import path
 
-settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="bench-only",
-                   MIDDLEWARE=[], INSTALLED_APPS=[], USE_I18N=False)
+settings.configure(
+    DEBUG=False,
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    SECRET_KEY="bench-only",
+    MIDDLEWARE=[],
+    INSTALLED_APPS=[],
+    USE_I18N=False,
+)
 
 
 def hello(request):

@@ -33,8 +33,17 @@ def setup(reseed: bool) -> bool:
     if reseed:
         shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True, exist_ok=True)
-    os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-                       "REDIS_URL": "", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "dianpu.settings"})
+    os.environ.update(
+        {
+            "DIANPU_DATA_DIR": str(DATA),
+            "DEBUG": "0",
+            "DIANPU_HTTPS": "0",
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+        }
+    )
     import django
 
     django.setup()
@@ -45,23 +54,30 @@ def setup(reseed: bool) -> bool:
 
 
 def seed(args) -> dict:
-    from bench import analytics as analytics_bench  # the same order generator
     from django.db import connection, transaction
 
+    from bench import analytics as analytics_bench  # the same order generator
     from dianpu.analytics.services import rebuild_rollups
     from dianpu.customers.models import Customer
 
     os.environ["DIANPU_DATA_DIR"] = str(DATA)
-    sizes = analytics_bench.seed(argparse.Namespace(orders=args.orders, events=args.events, days=365,
-                                                    products=args.products, seed=7))
+    sizes = analytics_bench.seed(
+        argparse.Namespace(orders=args.orders, events=args.events, days=365, products=args.products, seed=7)
+    )
     customers = max(1, args.orders // 3)
     now = datetime.now(timezone.utc)
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, customers, 5000):  # the model's defaults fill the other columns
-            Customer.objects.bulk_create([Customer(email=f"c{i}@example.com", name=f"客户{i}", created_at=now)
-                                          for i in range(start, min(customers, start + 5000))])
-        cursor.execute("UPDATE orders_order SET customer_id = (SELECT c.id FROM customers_customer c "
-                       "WHERE c.email = orders_order.email)")
+            Customer.objects.bulk_create(
+                [
+                    Customer(email=f"c{i}@example.com", name=f"客户{i}", created_at=now)
+                    for i in range(start, min(customers, start + 5000))
+                ]
+            )
+        cursor.execute(
+            "UPDATE orders_order SET customer_id = (SELECT c.id FROM customers_customer c "
+            "WHERE c.email = orders_order.email)"
+        )
     rebuild_rollups()
     (DATA / ".seeded").write_text(str(args.orders))
     sizes["customers"] = customers
@@ -97,8 +113,10 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     # no collectstatic in the bench store: plain static URLs (the pages' work is what is timed)
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     translation.activate("zh-hans")
     from django.contrib.auth import get_user_model
 
@@ -127,13 +145,26 @@ def main() -> None:
             runs.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
             status = response.status_code
-        rows.append({"page": name, "url": url, "status": status, "p50_ms": round(statistics.median(runs[1:]), 1),
-                     "cpu_ms": round(statistics.median(cpu[1:]), 1), "max_ms": round(max(runs[1:]), 1),
-                     "first_ms": round(runs[0], 1)})
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "status": status,
+                "p50_ms": round(statistics.median(runs[1:]), 1),
+                "cpu_ms": round(statistics.median(cpu[1:]), 1),
+                "max_ms": round(max(runs[1:]), 1),
+                "first_ms": round(runs[0], 1),
+            }
+        )
     result = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-                    "database": "sqlite", "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "database": "sqlite",
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "size": {"orders": Order.objects.count(), "customers": Customer.objects.count()},
         **timings,
         "pages": rows,
@@ -144,8 +175,10 @@ def main() -> None:
     print(f"\nconsole at {result['size']['orders']:,} orders, {result['size']['customers']:,} customers (SQLite)")
     print(f"{'page':<32}{'status':>7}{'p50 ms':>10}{'cpu ms':>10}{'max ms':>10}{'first ms':>10}")
     for row in rows:
-        print(f"{row['page']:<32}{row['status']:>7}{row['p50_ms']:>10}{row['cpu_ms']:>10}{row['max_ms']:>10}"
-              f"{row['first_ms']:>10}")
+        print(
+            f"{row['page']:<32}{row['status']:>7}{row['p50_ms']:>10}{row['cpu_ms']:>10}{row['max_ms']:>10}"
+            f"{row['first_ms']:>10}"
+        )
     print(f"load average while measuring: {result['machine']['load_average']} on {os.cpu_count()} CPUs")
     print("written to bench/results/console.json")
 

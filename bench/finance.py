@@ -32,8 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "var" / "finance"
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
-os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-                   "REDIS_URL": "", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "dianpu.settings"})
+os.environ.update(
+    {
+        "DIANPU_DATA_DIR": str(DATA),
+        "DEBUG": "0",
+        "DIANPU_HTTPS": "0",
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+    }
+)
 
 CHANNELS = ("web", "web", "web", "douyin", "xiaohongshu", "tmall")
 CAMPAIGNS = ("", "", "", "spring", "618", "double11")
@@ -104,8 +113,18 @@ def order_facts(args, year_start: date):
         if rng.random() < 0.04:
             refunded = min(day + timedelta(days=rng.randrange(1, 10)), last)
             refund = min(grand, 5000)
-        yield OrderFacts(order_id, day, min(day + timedelta(days=1), last), channel, campaign, gateway, tuple(sold),
-                         shipping, refunded, refund)
+        yield OrderFacts(
+            order_id,
+            day,
+            min(day + timedelta(days=1), last),
+            channel,
+            campaign,
+            gateway,
+            tuple(sold),
+            shipping,
+            refunded,
+            refund,
+        )
 
 
 def plans_of(f: OrderFacts):
@@ -115,25 +134,45 @@ def plans_of(f: OrderFacts):
     def yuan(fen: int) -> Decimal:
         return Decimal(fen) / 100
 
-    lines = tuple(ledger.SoldLine(ln.product_id, yuan(ln.total_fen), yuan(ln.discount_fen), ln.quantity,
-                                  yuan(ln.unit_cost_fen)) for ln in f.lines)
-    facts = ledger.SaleFacts(order_id=f.order_id, number=f.number, paid_on=f.day, gateway=f.gateway, channel=f.channel,
-                             campaign=f.campaign, subtotal=yuan(f.subtotal_fen), shipping_total=yuan(f.shipping_fen),
-                             discount_total=yuan(sum(ln.discount_fen for ln in f.lines)),
-                             grand_total=yuan(f.grand_fen), lines=lines, fee_percent=FEE_PERCENT)
+    lines = tuple(
+        ledger.SoldLine(ln.product_id, yuan(ln.total_fen), yuan(ln.discount_fen), ln.quantity, yuan(ln.unit_cost_fen))
+        for ln in f.lines
+    )
+    facts = ledger.SaleFacts(
+        order_id=f.order_id,
+        number=f.number,
+        paid_on=f.day,
+        gateway=f.gateway,
+        channel=f.channel,
+        campaign=f.campaign,
+        subtotal=yuan(f.subtotal_fen),
+        shipping_total=yuan(f.shipping_fen),
+        discount_total=yuan(sum(ln.discount_fen for ln in f.lines)),
+        grand_total=yuan(f.grand_fen),
+        lines=lines,
+        fee_percent=FEE_PERCENT,
+    )
     sale, fee = ledger.plan_sale(facts)
     yield sale
     if fee is not None:
         yield fee
-    cogs = ledger.plan_cost_of_goods(order_id=f.order_id, number=f.number, shipped_on=f.shipped, lines=lines,
-                                     channel=f.channel, campaign=f.campaign)
+    cogs = ledger.plan_cost_of_goods(
+        order_id=f.order_id, number=f.number, shipped_on=f.shipped, lines=lines, channel=f.channel, campaign=f.campaign
+    )
     if cogs is not None:
         yield cogs
-    yield ledger.plan_shipping_cost(shipment_id=f.order_id, number=f.number, shipped_on=f.shipped,
-                                    cost=yuan(CARRIER_FEN), channel=f.channel)
+    yield ledger.plan_shipping_cost(
+        shipment_id=f.order_id, number=f.number, shipped_on=f.shipped, cost=yuan(CARRIER_FEN), channel=f.channel
+    )
     if f.refunded is not None:
-        yield ledger.plan_refund(refund_id=f.order_id, number=f.number, refunded_on=f.refunded, gateway=f.gateway,
-                                 amount=yuan(f.refund_fen), channel=f.channel)
+        yield ledger.plan_refund(
+            refund_id=f.order_id,
+            number=f.number,
+            refunded_on=f.refunded,
+            gateway=f.gateway,
+            amount=yuan(f.refund_fen),
+            channel=f.channel,
+        )
 
 
 def plans(args, year_start: date):
@@ -163,23 +202,34 @@ def _rows_of(f: OrderFacts):
     entries[0] = (*entries[0][:5], sum(ln[3] for ln in lines))
     fee = (grand * 6 + 500) // 1000  # 0.6 %, half up to the fen
     if fee:
-        entries.append((base + 1, day, "payment_fee", str(f.order_id), f"订单 {f.number} 支付手续费 ({f.gateway})", fee))
-        lines += [(base + 1, day, "payment_fees", fee, 0, f.channel, None, f.campaign),
-                  (base + 1, day, clearing, 0, fee, "", None, "")]
-    cogs = [(base + 2, shipped, "cogs", ln.unit_cost_fen * ln.quantity, 0, f.channel, ln.product_id, f.campaign)
-            for ln in f.lines if ln.unit_cost_fen * ln.quantity]
+        entries.append(
+            (base + 1, day, "payment_fee", str(f.order_id), f"订单 {f.number} 支付手续费 ({f.gateway})", fee)
+        )
+        lines += [
+            (base + 1, day, "payment_fees", fee, 0, f.channel, None, f.campaign),
+            (base + 1, day, clearing, 0, fee, "", None, ""),
+        ]
+    cogs = [
+        (base + 2, shipped, "cogs", ln.unit_cost_fen * ln.quantity, 0, f.channel, ln.product_id, f.campaign)
+        for ln in f.lines
+        if ln.unit_cost_fen * ln.quantity
+    ]
     if cogs:
         total = sum(c[3] for c in cogs)
         entries.append((base + 2, shipped, "order_shipped", str(f.order_id), f"订单 {f.number} 发货成本", total))
         lines += [*cogs, (base + 2, shipped, "inventory", 0, total, "", None, "")]
     entries.append((base + 3, shipped, "shipment", str(f.order_id), f"订单 {f.number} 物流费用", CARRIER_FEN))
-    lines += [(base + 3, shipped, "shipping_cost", CARRIER_FEN, 0, f.channel, None, ""),
-              (base + 3, shipped, "payables", 0, CARRIER_FEN, "", None, "")]
+    lines += [
+        (base + 3, shipped, "shipping_cost", CARRIER_FEN, 0, f.channel, None, ""),
+        (base + 3, shipped, "payables", 0, CARRIER_FEN, "", None, ""),
+    ]
     if f.refunded is not None:
         refunded = f.refunded.isoformat()
         entries.append((base + 4, refunded, "refund", str(f.order_id), f"订单 {f.number} 退款", f.refund_fen))
-        lines += [(base + 4, refunded, "refunds", f.refund_fen, 0, f.channel, None, ""),
-                  (base + 4, refunded, clearing, 0, f.refund_fen, "", None, "")]
+        lines += [
+            (base + 4, refunded, "refunds", f.refund_fen, 0, f.channel, None, ""),
+            (base + 4, refunded, clearing, 0, f.refund_fen, "", None, ""),
+        ]
     return entries, lines
 
 
@@ -203,9 +253,19 @@ def check_sample_against_posting_code(args, year_start: date) -> int:
         ours |= {_as_compared(kind, sid, d, memo, amount, by_entry[eid]) for eid, d, kind, sid, memo, amount in entries}
         for plan in plans_of(f):
             plan = ledger.check_entry(plan)
-            theirs.add(_as_compared(plan.source_kind, plan.source_id, plan.date.isoformat(), plan.memo, plan.debit_fen,
-                                    [(ln.account, ln.debit_fen, ln.credit_fen, ln.channel, ln.product_id, ln.campaign)
-                                     for ln in plan.lines]))
+            theirs.add(
+                _as_compared(
+                    plan.source_kind,
+                    plan.source_id,
+                    plan.date.isoformat(),
+                    plan.memo,
+                    plan.debit_fen,
+                    [
+                        (ln.account, ln.debit_fen, ln.credit_fen, ln.channel, ln.product_id, ln.campaign)
+                        for ln in plan.lines
+                    ],
+                )
+            )
     if ours != theirs:
         raise SystemExit(f"bulk rows differ from the posting code: {sorted(ours ^ theirs)[:3]}")
     return len(ours)
@@ -225,18 +285,25 @@ def seed_by_sql(args, year_start: date, progress=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode=OFF")
         cursor.execute("PRAGMA synchronous=OFF")
-        indexes = cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='{line_t}' "
-                                 "AND sql IS NOT NULL").fetchall()
+        indexes = cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='{line_t}' AND sql IS NOT NULL"
+        ).fetchall()
         for name, _sql in indexes:  # lines load faster without their indexes; made again at the end
             cursor.execute(f'DROP INDEX "{name}"')
         entries, lines = [], []
 
         def flush():
             with transaction.atomic():
-                cursor.executemany(f"INSERT INTO {entry_t} (id, date, source_kind, source_id, memo, amount_fen, "
-                                   f"created_at) VALUES (?, ?, ?, ?, ?, ?, '{now}')", entries)
-                cursor.executemany(f"INSERT INTO {line_t} (entry_id, date, account, debit_fen, credit_fen, channel, "
-                                   "product_id, campaign) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", lines)
+                cursor.executemany(
+                    f"INSERT INTO {entry_t} (id, date, source_kind, source_id, memo, amount_fen, "
+                    f"created_at) VALUES (?, ?, ?, ?, ?, ?, '{now}')",
+                    entries,
+                )
+                cursor.executemany(
+                    f"INSERT INTO {line_t} (entry_id, date, account, debit_fen, credit_fen, channel, "
+                    "product_id, campaign) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    lines,
+                )
             entries.clear()
             lines.clear()
 
@@ -256,15 +323,21 @@ def seed_by_sql(args, year_start: date, progress=None) -> int:
             cursor.execute(sql)
         accounts = ", ".join(f"'{a}'" for a in sorted(PNL_ACCOUNTS))
         with transaction.atomic():
-            cursor.execute(f"INSERT INTO {day_t} (day, account, debit_fen, credit_fen) SELECT date, account, "
-                           f"SUM(debit_fen), SUM(credit_fen) FROM {line_t} GROUP BY date, account")
-            for dimension, key in (("product", "COALESCE(CAST(product_id AS TEXT), '')"), ("channel", "channel"),
-                                   ("campaign", "campaign")):
+            cursor.execute(
+                f"INSERT INTO {day_t} (day, account, debit_fen, credit_fen) SELECT date, account, "
+                f"SUM(debit_fen), SUM(credit_fen) FROM {line_t} GROUP BY date, account"
+            )
+            for dimension, key in (
+                ("product", "COALESCE(CAST(product_id AS TEXT), '')"),
+                ("channel", "channel"),
+                ("campaign", "campaign"),
+            ):
                 for grain, starts in (("day", "date"), ("month", "strftime('%Y-%m-01', date)")):
                     cursor.execute(
                         f"INSERT INTO {margin_t} (grain, dimension, starts_on, dimension_key, account, debit_fen, "
                         f"credit_fen) SELECT '{grain}', '{dimension}', {starts}, {key}, account, SUM(debit_fen), "
-                        f"SUM(credit_fen) FROM {line_t} WHERE account IN ({accounts}) GROUP BY {starts}, {key}, account")
+                        f"SUM(credit_fen) FROM {line_t} WHERE account IN ({accounts}) GROUP BY {starts}, {key}, account"
+                    )
     return count
 
 
@@ -285,8 +358,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reseed", action="store_true", help="delete bench/var/finance and post again")
-    parser.add_argument("--via-services", action="store_true",
-                        help="seed through finance.services.post_entries_in_bulk (slow) instead of bulk SQL")
+    parser.add_argument(
+        "--via-services",
+        action="store_true",
+        help="seed through finance.services.post_entries_in_bulk (slow) instead of bulk SQL",
+    )
     args = parser.parse_args()
 
     import shutil
@@ -326,17 +402,24 @@ def main():
     sizes = {"entries": JournalEntry.objects.count(), "lines": JournalLine.objects.count()}
 
     cases = [
-        ("P&L, a year", lambda: queries.get_pnl(year_start, year_end),
-         lambda: queries.get_pnl_from_journal(year_start, year_end)),
+        (
+            "P&L, a year",
+            lambda: queries.get_pnl(year_start, year_end),
+            lambda: queries.get_pnl_from_journal(year_start, year_end),
+        ),
         ("P&L by month, a year", lambda: queries.get_pnl_series(year_start, year_end, "month"), None),
-        ("P&L against the previous quarter", lambda: queries.compare_pnl(date(2025, 10, 1), date(2025, 12, 31)),
-         None),
+        ("P&L against the previous quarter", lambda: queries.compare_pnl(date(2025, 10, 1), date(2025, 12, 31)), None),
         ("trial balance, year end", lambda: queries.get_trial_balance(year_end), None),
-        ("margins per product, a year", lambda: queries.get_margins("product", year_start, year_end, 500),
-         lambda: queries.get_margins("product", year_start, year_end, 500, from_journal=True)),
-        ("margins per channel, mid-March to mid-June", lambda: queries.get_margins(
-            "channel", date(2025, 3, 15), date(2025, 6, 14)), lambda: queries.get_margins(
-            "channel", date(2025, 3, 15), date(2025, 6, 14), from_journal=True)),
+        (
+            "margins per product, a year",
+            lambda: queries.get_margins("product", year_start, year_end, 500),
+            lambda: queries.get_margins("product", year_start, year_end, 500, from_journal=True),
+        ),
+        (
+            "margins per channel, mid-March to mid-June",
+            lambda: queries.get_margins("channel", date(2025, 3, 15), date(2025, 6, 14)),
+            lambda: queries.get_margins("channel", date(2025, 3, 15), date(2025, 6, 14), from_journal=True),
+        ),
         ("margins per category, a year", lambda: queries.get_margins("category", year_start, year_end), None),
     ]
     rows = []
@@ -347,15 +430,25 @@ def main():
             raw_result, raw_median, _worst = timed(raw, 1)
             row.update(journal_ms=raw_median, equal=raw_result == result)
         rows.append(row)
-    result = {"bench": "finance", "orders": args.orders, **sizes, **timings, "goal_ms": 200, "rows": rows,
-              "load_average": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version(),
-              "machine": platform.machine()}
+    result = {
+        "bench": "finance",
+        "orders": args.orders,
+        **sizes,
+        **timings,
+        "goal_ms": 200,
+        "rows": rows,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "finance.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"{'query':<44}{'rollups ms (median)':>22}{'max':>10}{'journal ms':>14}{'equal':>8}")
     for row in rows:
-        print(f"{row['query']:<44}{row['rollups_ms_median']:>22}{row['rollups_ms_max']:>10}"
-              f"{row.get('journal_ms', ''):>14}{str(row.get('equal', '')):>8}")
+        print(
+            f"{row['query']:<44}{row['rollups_ms_median']:>22}{row['rollups_ms_max']:>10}"
+            f"{row.get('journal_ms', ''):>14}{str(row.get('equal', '')):>8}"
+        )
     print(f"{sizes['entries']:,} entries, {sizes['lines']:,} lines; goal: a year's P&L under 200 ms from rollups")
 
 

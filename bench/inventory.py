@@ -31,8 +31,16 @@ def setup_django(reseed: bool, skus: int) -> bool:
     if reseed or (marker.exists() and marker.read_text().strip() != str(skus)):
         shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True, exist_ok=True)
-    os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DATABASE_URL": "", "DEBUG": "0", "DIANPU_HTTPS": "0",
-                       "DJANGO_SETTINGS_MODULE": "dianpu.settings", "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "DIANPU_DATA_DIR": str(DATA),
+            "DATABASE_URL": "",
+            "DEBUG": "0",
+            "DIANPU_HTTPS": "0",
+            "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
@@ -59,30 +67,69 @@ def seed(skus: int) -> None:
     for start in tqdm(range(0, skus, batch), desc="seeding SKUs", unit_scale=batch):
         with transaction.atomic():
             count = min(batch, skus - start)
-            products = Product.objects.bulk_create([
-                Product(name=f"压测商品 {start + i}", slug=f"bench-{start + i}", status="listed", min_price=Decimal("59"))
-                for i in range(count)])
-            variants = Variant.objects.bulk_create([
-                Variant(product=p, sku=f"B-{start + i:06d}", price=Decimal("59.00"), cost_price=Decimal("20.00"),
-                        barcode=f"69{start + i:011d}") for i, p in enumerate(products)])
+            products = Product.objects.bulk_create(
+                [
+                    Product(
+                        name=f"压测商品 {start + i}",
+                        slug=f"bench-{start + i}",
+                        status="listed",
+                        min_price=Decimal("59"),
+                    )
+                    for i in range(count)
+                ]
+            )
+            variants = Variant.objects.bulk_create(
+                [
+                    Variant(
+                        product=p,
+                        sku=f"B-{start + i:06d}",
+                        price=Decimal("59.00"),
+                        cost_price=Decimal("20.00"),
+                        barcode=f"69{start + i:011d}",
+                    )
+                    for i, p in enumerate(products)
+                ]
+            )
             levels, moves, prices = [], [], []
             for v in variants:
                 received = rng.randint(20, 400)
                 sold_days = [rng.randint(0, 30) for _ in range(rng.randint(0, 12))]
                 sold = [(d, rng.randint(1, 3)) for d in sold_days]
                 total_sold = min(received, sum(q for _d, q in sold))
-                moves.append(StockMove(variant=v, warehouse=warehouse, kind="receipt", on_hand_delta=received,
-                                       reference="BENCH", created_at=now - timedelta(days=rng.randint(5, 200))))
+                moves.append(
+                    StockMove(
+                        variant=v,
+                        warehouse=warehouse,
+                        kind="receipt",
+                        on_hand_delta=received,
+                        reference="BENCH",
+                        created_at=now - timedelta(days=rng.randint(5, 200)),
+                    )
+                )
                 left = total_sold
                 for day, q in sold:
                     q = min(q, left)
                     if q <= 0:
                         break
                     left -= q
-                    moves.append(StockMove(variant=v, warehouse=warehouse, kind="sale", on_hand_delta=-q,
-                                           reference="BENCH", created_at=now - timedelta(days=day, hours=1)))
-                levels.append(StockLevel(variant=v, warehouse=warehouse, on_hand=received - total_sold,
-                                         safety_stock=rng.choice([0, 5, 10])))
+                    moves.append(
+                        StockMove(
+                            variant=v,
+                            warehouse=warehouse,
+                            kind="sale",
+                            on_hand_delta=-q,
+                            reference="BENCH",
+                            created_at=now - timedelta(days=day, hours=1),
+                        )
+                    )
+                levels.append(
+                    StockLevel(
+                        variant=v,
+                        warehouse=warehouse,
+                        on_hand=received - total_sold,
+                        safety_stock=rng.choice([0, 5, 10]),
+                    )
+                )
                 if v.pk % 2 == 0:
                     prices.append(SupplierPrice(supplier=supplier, variant=v, unit_cost=Decimal("18.00")))
             StockLevel.objects.bulk_create(levels)
@@ -134,17 +181,26 @@ def main() -> None:
     from dianpu.inventory.exports import build_daily_sheet_xlsx
     from dianpu.inventory.models import StocktakeLine
     from dianpu.inventory.services import (
-        consume_reservations, get_default_warehouse, open_stocktake, post_stocktake, rebuild_stock_summaries,
-        reserve_stock, roll_stock_summaries,
+        consume_reservations,
+        get_default_warehouse,
+        open_stocktake,
+        post_stocktake,
+        rebuild_stock_summaries,
+        reserve_stock,
+        roll_stock_summaries,
     )
     from dianpu.purchasing.queries import get_on_order_by_variant, list_replenishment_suggestions
 
     translation.activate("zh-hans")
     settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     seconds = {}
-    skus, seconds["rebuild summaries (all SKUs)"] = timed(lambda: rebuild_stock_summaries(on_order=get_on_order_by_variant()))
+    skus, seconds["rebuild summaries (all SKUs)"] = timed(
+        lambda: rebuild_stock_summaries(on_order=get_on_order_by_variant())
+    )
     _n, seconds["nightly roll (all SKUs)"] = timed(roll_stock_summaries)
 
     owner = get_user_model().objects.filter(username="bench-owner").first() or make_staff("owner", "bench-owner")
@@ -189,8 +245,9 @@ def main() -> None:
 
     from dianpu.inventory.models import StockSummary
 
-    variant_ids = list(StockSummary.objects.filter(available__gt=5).order_by("variant_id")
-                       .values_list("variant_id", flat=True)[:40])
+    variant_ids = list(
+        StockSummary.objects.filter(available__gt=5).order_by("variant_id").values_list("variant_id", flat=True)[:40]
+    )
     sale_runs = []
     for n, variant_id in enumerate(variant_ids):
         started = time.perf_counter()
@@ -200,7 +257,8 @@ def main() -> None:
     page_ms["one sale: reserve + ship, with the summary"] = round(statistics.median(sale_runs), 1)
 
     count, seconds["open stocktake (all SKUs)"] = timed(
-        lambda: open_stocktake(actor=None, warehouse=get_default_warehouse(), note="bench"))
+        lambda: open_stocktake(actor=None, warehouse=get_default_warehouse(), note="bench")
+    )
     lines = list(StocktakeLine.objects.filter(stocktake=count).values_list("pk", "expected")[::10])
     for pk, expected in lines:  # a count for every tenth SKU, one unit short (set up, not timed)
         StocktakeLine.objects.filter(pk=pk).update(counted=max(0, expected - 1))
@@ -208,12 +266,21 @@ def main() -> None:
     drift = queries.list_summary_drift(on_order=get_on_order_by_variant()) if args.skus <= 20000 else None
     report = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "database": "SQLite WAL (in-process)",
         "skus": args.skus,
-        "sizes": {"summaries": skus, "suggestions": len(suggestions), "xlsx bytes": size,
-                  "xlsx peak traced memory MB": round(peak / 2**20, 1), "stocktake lines adjusted": adjusted},
+        "sizes": {
+            "summaries": skus,
+            "suggestions": len(suggestions),
+            "xlsx bytes": size,
+            "xlsx peak traced memory MB": round(peak / 2**20, 1),
+            "stocktake lines adjusted": adjusted,
+        },
         "summary_equals_raw": None if drift is None else not drift,
         "pages_ms": page_ms,
         "pages_cpu_ms": page_cpu_ms,
@@ -222,8 +289,10 @@ def main() -> None:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "inventory.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"\n{'console page (median of %d, whole request)' % args.repeat:<48}{'ms':>10}{'cpu ms':>10}"
-          f"   ({args.skus} SKUs)")
+    print(
+        f"\n{'console page (median of %d, whole request)' % args.repeat:<48}{'ms':>10}{'cpu ms':>10}"
+        f"   ({args.skus} SKUs)"
+    )
     for name, ms in page_ms.items():
         print(f"{name:<48}{ms:>10}{page_cpu_ms.get(name, ''):>10}")
     print(f"\n{'step':<48}{'seconds':>10}")

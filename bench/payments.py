@@ -26,9 +26,13 @@ sys.path.insert(0, str(ROOT))
 def summarise(samples: list[float], statuses: dict) -> dict:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"count": len(samples), "ops_per_s": round(len(samples) / sum(samples), 1),
-            "p50_ms": round(statistics.median(ordered) * 1000, 2), "p99_ms": round(p99 * 1000, 2),
-            "statuses": statuses}
+    return {
+        "count": len(samples),
+        "ops_per_s": round(len(samples) / sum(samples), 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(p99 * 1000, 2),
+        "statuses": statuses,
+    }
 
 
 def timed(results: dict, name: str, calls, run) -> None:
@@ -49,8 +53,17 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="dianpu-bench-payments-"))
     (data_dir / "staticfiles").mkdir()
-    os.environ.update({"DIANPU_DATA_DIR": str(data_dir), "DATABASE_URL": "", "DEBUG": "0", "DIANPU_HTTPS": "0",
-                       "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "dianpu.settings", "REDIS_URL": ""})
+    os.environ.update(
+        {
+            "DIANPU_DATA_DIR": str(data_dir),
+            "DATABASE_URL": "",
+            "DEBUG": "0",
+            "DIANPU_HTTPS": "0",
+            "LOG_LEVEL": "ERROR",
+            "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+            "REDIS_URL": "",
+        }
+    )
     import django
 
     django.setup()
@@ -66,7 +79,13 @@ def main() -> None:
         from dianpu.accounts.tests.builders import make_staff, token_for
         from dianpu.catalog.tests.builders import make_product
         from dianpu.payments.models import PaymentSession
-        from dianpu.payments.tests.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe, signed_headers, stripe_event
+        from dianpu.payments.tests.fake_stripe import (
+            SECRET_KEY,
+            WEBHOOK_SECRET,
+            FakeStripe,
+            signed_headers,
+            stripe_event,
+        )
 
         fake = FakeStripe()
         fake.thread.start()
@@ -75,14 +94,32 @@ def main() -> None:
         make_product(name="基准T恤", price="59.00", stock=args.orders * 2 + 10, skus=["BENCH-TEE"])
         finance = {"HTTP_AUTHORIZATION": f"Bearer {token_for(make_staff('finance', 'bench-finance'))}"}
         client = Client()
-        address = {"name": "张三", "phone": "13800138000", "country": "CN", "province": "上海市", "city": "上海市",
-                   "district": "黄浦区", "line1": "南京东路 100 号", "postcode": "200001"}
+        address = {
+            "name": "张三",
+            "phone": "13800138000",
+            "country": "CN",
+            "province": "上海市",
+            "city": "上海市",
+            "district": "黄浦区",
+            "line1": "南京东路 100 号",
+            "postcode": "200001",
+        }
         numbers, events, results = [], [], {}
 
         def checkout(_i):
-            response = client.post("/api/v1/checkout", content_type="application/json", data=json.dumps({
-                "email": "bench@example.com", "lines": [{"sku": "BENCH-TEE", "quantity": 1}],
-                "shipping_address": address, "shipping_method": "standard", "payment_method": "stripe"}))
+            response = client.post(
+                "/api/v1/checkout",
+                content_type="application/json",
+                data=json.dumps(
+                    {
+                        "email": "bench@example.com",
+                        "lines": [{"sku": "BENCH-TEE", "quantity": 1}],
+                        "shipping_address": address,
+                        "shipping_method": "standard",
+                        "payment_method": "stripe",
+                    }
+                ),
+            )
             numbers.append(response.json().get("number"))
             return response.status_code
 
@@ -92,26 +129,36 @@ def main() -> None:
             events.append(stripe_event("payment_intent.succeeded", fake.pay(reference)))
 
         def deliver(payload):
-            return client.post("/api/v1/payments/stripe/webhook", data=payload, content_type="application/json",
-                               **signed_headers(payload)).status_code
+            return client.post(
+                "/api/v1/payments/stripe/webhook",
+                data=payload,
+                content_type="application/json",
+                **signed_headers(payload),
+            ).status_code
 
         timed(results, "webhook (new)", events, deliver)
         timed(results, "webhook (duplicate)", events, deliver)
 
         def refund(number):
-            return client.post(f"/api/v1/orders/{number}/refunds", content_type="application/json",
-                               data=json.dumps({"amount": "10.00", "reason": "bench"}), **finance).status_code
+            return client.post(
+                f"/api/v1/orders/{number}/refunds",
+                content_type="application/json",
+                data=json.dumps({"amount": "10.00", "reason": "bench"}),
+                **finance,
+            ).status_code
 
         timed(results, "refund (stripe)", numbers, refund)
         fake.server.shutdown()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    report = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()},
-              "setup": "in-process Django test client, SQLite, local fake Stripe over loopback HTTP, DEBUG=0",
-              "orders": args.orders, "results": results}
+    report = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "setup": "in-process Django test client, SQLite, local fake Stripe over loopback HTTP, DEBUG=0",
+        "orders": args.orders,
+        "results": results,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "payments.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\n{'step':<22}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}   statuses")

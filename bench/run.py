@@ -26,8 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "var"
 RESULTS = ROOT / "bench" / "results"
 DIANPU = str(ROOT / ".venv" / "bin" / "dianpu")
-ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-       "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+ENV = {
+    **os.environ,
+    "DIANPU_DATA_DIR": str(DATA),
+    "DEBUG": "0",
+    "DIANPU_HTTPS": "0",
+    "DATABASE_URL": "",
+    "REDIS_URL": "",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def free_port() -> int:
@@ -69,8 +76,9 @@ print(json.dumps({"product": product.slug, "category": category.slug, "skus": [v
 
 
 def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen([DIANPU, "serve", "--port", str(port)], env=ENV, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [DIANPU, "serve", "--port", str(port)], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -143,15 +151,27 @@ def main() -> None:
     targets = pick_targets()
     port = free_port()
     server = start_server(port)
-    get = lambda path: (lambda i: ("GET", path, None, {"Accept-Language": "zh-hans"}))  # noqa: E731
+    get = lambda path: lambda i: ("GET", path, None, {"Accept-Language": "zh-hans"})  # noqa: E731
 
     def checkout(i):
         sku = targets["skus"][i % len(targets["skus"])]
-        body = json.dumps({
-            "email": f"bench{i}@example.com", "lines": [{"sku": sku, "quantity": 1}],
-            "shipping_address": {"name": "压测", "phone": "13800138000", "country": "CN", "province": "上海市",
-                                 "city": "上海市", "line1": "测试路 1 号", "postcode": "200000"},
-            "shipping_method": "standard", "payment_method": "bank_transfer"})
+        body = json.dumps(
+            {
+                "email": f"bench{i}@example.com",
+                "lines": [{"sku": sku, "quantity": 1}],
+                "shipping_address": {
+                    "name": "压测",
+                    "phone": "13800138000",
+                    "country": "CN",
+                    "province": "上海市",
+                    "city": "上海市",
+                    "line1": "测试路 1 号",
+                    "postcode": "200000",
+                },
+                "shipping_method": "standard",
+                "payment_method": "bank_transfer",
+            }
+        )
         return "POST", "/api/v1/checkout", body, {"Content-Type": "application/json"}
 
     endpoints = {

@@ -30,8 +30,15 @@ def main() -> None:
     database = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True, exist_ok=True)
-    os.environ.update({"DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0",
-                       "DJANGO_SETTINGS_MODULE": "dianpu.settings", "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "DIANPU_DATA_DIR": str(DATA),
+            "DEBUG": "0",
+            "DIANPU_HTTPS": "0",
+            "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
@@ -41,13 +48,20 @@ def main() -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     started = time.monotonic()
-    summary = seed_demo(DemoOptions(products=args.products, customers=args.customers, orders=args.orders,
-                                    reset=True))
+    summary = seed_demo(DemoOptions(products=args.products, customers=args.customers, orders=args.orders, reset=True))
     total = round(time.monotonic() - started, 1)
-    result = {"benchmark": "seed_demo", "database": database, "python": platform.python_version(),
-              "cpus": os.cpu_count(), "orders": args.orders, "products": args.products,
-              "customers": args.customers, "seconds": total, "phases": summary["seconds by phase"],
-              "rows": {k: v for k, v in summary.items() if isinstance(v, int)}}
+    result = {
+        "benchmark": "seed_demo",
+        "database": database,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "orders": args.orders,
+        "products": args.products,
+        "customers": args.customers,
+        "seconds": total,
+        "phases": summary["seconds by phase"],
+        "rows": {k: v for k, v in summary.items() if isinstance(v, int)},
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "seed_demo.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"seed_demo on {database}: {args.orders} orders, {args.products} products")

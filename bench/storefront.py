@@ -30,10 +30,21 @@ DATA = Path(os.environ.get("BENCH_STOREFRONT_DIR", ROOT / "bench" / "var" / "sto
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
 PY = str(ROOT / ".venv" / "bin" / "python")
 # The `dianpu` console script when the package is installed, else the same entry point by module.
-DIANPU = ([str(ROOT / ".venv" / "bin" / "dianpu")] if (ROOT / ".venv" / "bin" / "dianpu").exists()
-          else [PY, "-m", "dianpu.cli"])
-ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-       "REDIS_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+DIANPU = (
+    [str(ROOT / ".venv" / "bin" / "dianpu")]
+    if (ROOT / ".venv" / "bin" / "dianpu").exists()
+    else [PY, "-m", "dianpu.cli"]
+)
+ENV = {
+    **os.environ,
+    "DIANPU_DATA_DIR": str(DATA),
+    "DEBUG": "0",
+    "DIANPU_HTTPS": "0",
+    "DATABASE_URL": "",
+    "REDIS_URL": "",
+    "LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(ROOT),
+}
 SERVE_ARGS = ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]  # as `dianpu serve`
 
 
@@ -50,10 +61,29 @@ def build(products: int, customers: int, orders: int) -> None:
     if not marker.exists():
         print(f"building the store once: {products:,} products, {orders:,} orders (tens of minutes)…", flush=True)
         started = time.time()
-        subprocess.run([*DIANPU, "seed-demo", "--reset", "--products", str(products), "--customers", str(customers),
-                        "--orders", str(orders)], env=ENV, check=True)
-        marker.write_text(json.dumps({"built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                      "seconds": round(time.time() - started)}))
+        subprocess.run(
+            [
+                *DIANPU,
+                "seed-demo",
+                "--reset",
+                "--products",
+                str(products),
+                "--customers",
+                str(customers),
+                "--orders",
+                str(orders),
+            ],
+            env=ENV,
+            check=True,
+        )
+        marker.write_text(
+            json.dumps(
+                {
+                    "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "seconds": round(time.time() - started),
+                }
+            )
+        )
     subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True)
 
 
@@ -89,8 +119,9 @@ def wait_up(port: int, server: subprocess.Popen) -> None:
 
 
 def start(command: list[str], env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     wait_up(port, server)
     return server
 
@@ -116,8 +147,13 @@ def worker_memory_mb(server: subprocess.Popen) -> list[dict]:
         except OSError:
             continue
         kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
-        rows.append({"rss": round(kb.get("Rss", 0) / 1024, 1), "pss": round(kb.get("Pss", 0) / 1024, 1),
-                     "uss": round((kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024, 1)})
+        rows.append(
+            {
+                "rss": round(kb.get("Rss", 0) / 1024, 1),
+                "pss": round(kb.get("Pss", 0) / 1024, 1),
+                "uss": round((kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024, 1),
+            }
+        )
     return sorted(rows, key=lambda r: r["rss"])
 
 
@@ -129,14 +165,36 @@ def _ms(text: str) -> float:
 def load(port: int, path: str, seconds: int, connections: int) -> dict:
     url = f"http://127.0.0.1:{port}{path}"
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
-                              "-H", "Accept-Language: zh-hans", url], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--latency",
+                "--timeout",
+                "10s",
+                "-H",
+                "Accept-Language: zh-hans",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout
         p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
         p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        return {"requests_per_s": round(rps, 1), "p50_ms": _ms(p50), "p99_ms": _ms(p99),
-                "non_2xx": int(errors.group(1)) if errors else 0, "client": "wrk"}
+        return {
+            "requests_per_s": round(rps, 1),
+            "p50_ms": _ms(p50),
+            "p99_ms": _ms(p99),
+            "non_2xx": int(errors.group(1)) if errors else 0,
+            "client": "wrk",
+        }
     sys.path.insert(0, str(ROOT / "bench"))
     from run import drive  # the thread client of bench/run.py
 
@@ -172,8 +230,21 @@ def main() -> None:
     load_before = os.getloadavg()
     results: dict = {"bare django": {}, "cached": {}, "uncached": {}}
     bare_port = free_port()
-    bare = start([PY, "-m", "gunicorn", "bench.bare_site:application", "--bind", f"127.0.0.1:{bare_port}",
-                  "--workers", str(workers), *SERVE_ARGS], {**ENV, "PYTHONPATH": str(ROOT)}, bare_port)
+    bare = start(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "bench.bare_site:application",
+            "--bind",
+            f"127.0.0.1:{bare_port}",
+            "--workers",
+            str(workers),
+            *SERVE_ARGS,
+        ],
+        {**ENV, "PYTHONPATH": str(ROOT)},
+        bare_port,
+    )
     try:
         results["bare django"] = load(bare_port, "/", args.seconds, args.connections)
     finally:
@@ -196,27 +267,38 @@ def main() -> None:
             row["bare_over_page"] = round(bare_rps / row["requests_per_s"], 2) if row["requests_per_s"] else None
     report = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_before": [round(x, 2) for x in load_before],
-                    "load_after": [round(x, 2) for x in os.getloadavg()],
-                    "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        },
         "store": {k: targets[k] for k in ("products", "listed")} | {"orders_asked": args.orders},
         "server": f"dianpu serve: gunicorn gthread, {workers} workers x 4 threads, SQLite WAL, DEBUG=0",
-        "connections": args.connections, "seconds_per_page": args.seconds,
+        "connections": args.connections,
+        "seconds_per_page": args.seconds,
         "worker_memory_mb": memory,
         "results": results,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "storefront_full.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\n{report['store']['products']:,} products; {args.connections} connections; {report['machine']['uptime']}")
-    print(f"bare Django view: {bare_rps} req/s, p50 {results['bare django']['p50_ms']} ms, "
-          f"p99 {results['bare django']['p99_ms']} ms")
-    print(f"\n{'page':<18}{'cached req/s':>13}{'p50':>8}{'p99':>8}{'bare/page':>10}"
-          f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}")
+    print(
+        f"bare Django view: {bare_rps} req/s, p50 {results['bare django']['p50_ms']} ms, "
+        f"p99 {results['bare django']['p99_ms']} ms"
+    )
+    print(
+        f"\n{'page':<18}{'cached req/s':>13}{'p50':>8}{'p99':>8}{'bare/page':>10}"
+        f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}"
+    )
     for name in pages:
         c, u = results["cached"][name], results["uncached"][name]
-        print(f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
-              f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}")
+        print(
+            f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
+            f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}"
+        )
     print(f"web worker memory (MB: rss / pss / uss): {memory}")
     print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")
 

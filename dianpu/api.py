@@ -17,38 +17,41 @@ from dianpu.analytics.api import router as analytics_router
 from dianpu.catalog.api import router as catalog_router
 from dianpu.channels.api import router as channels_router
 from dianpu.checkout.api import router as checkout_router
+from dianpu.competitors.api import router as competitors_router
 from dianpu.core import messages as text
 from dianpu.core.errors import DomainError
-from dianpu.fulfillment.api import router as fulfillment_router
-from dianpu.inventory.api import router as inventory_router
-from dianpu.marketing.api import router as marketing_router
-from dianpu.competitors.api import router as competitors_router
-from dianpu.knowledge.api import router as knowledge_router
-from dianpu.operations.api import router as operations_router
+from dianpu.customers.api import router as customers_router
 from dianpu.design.api import router as design_router
-from dianpu.teamwork.api import router as teamwork_router
 from dianpu.finance.api import customer_router as finance_customer_router
 from dianpu.finance.api import router as finance_router
-from dianpu.orders.api import router as orders_router
+from dianpu.fulfillment.api import router as fulfillment_router
+from dianpu.inventory.api import router as inventory_router
+from dianpu.knowledge.api import router as knowledge_router
+from dianpu.marketing.api import router as marketing_router
 from dianpu.messaging.api import router as messaging_router
+from dianpu.operations.api import router as operations_router
+from dianpu.orders.api import router as orders_router
 from dianpu.payments.api import router as payments_router
-from dianpu.returns.api import router as returns_router
-from dianpu.purchasing.api import router as purchasing_router
 from dianpu.promotions.api import router as promotions_router
-from dianpu.customers.api import router as customers_router
-from dianpu.support.api import router as support_router
+from dianpu.purchasing.api import router as purchasing_router
+from dianpu.returns.api import router as returns_router
 from dianpu.reviews.api import router as reviews_router
+from dianpu.support.api import router as support_router
+from dianpu.teamwork.api import router as teamwork_router
 
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
     "description": "A refused request. `code` is stable (for programs), `detail` is for people, in the "
-                   "language of Accept-Language; some errors add fields (`errors` per input field for 422).",
+    "language of Accept-Language; some errors add fields (`errors` per input field for 422).",
     "properties": {
         "code": {"type": "string", "description": "stable error code, e.g. invalid, not_found, forbidden"},
         "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "string"},
-                   "description": "input field (`lines.0.quantity`) -> what is wrong with it"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "input field (`lines.0.quantity`) -> what is wrong with it",
+        },
     },
     "required": ["code", "detail"],
     "additionalProperties": True,
@@ -56,9 +59,9 @@ ERROR_SCHEMA = {
 ERROR_DESCRIPTIONS = {
     400: "The request was refused: a body that is not JSON (`bad_json`) or an action the shop refuses",
     401: "No valid staff token (`unauthorized`), or one that expired (`token_expired`) or was revoked "
-         "(`token_revoked`)",
+    "(`token_revoked`)",
     403: "The token's user lacks the permission (`forbidden`), or the token's scopes do not cover this "
-         "operation (`token_scope`, with the `scope` it needs)",
+    "operation (`token_scope`, with the `scope` it needs)",
     404: "No such resource (`not_found`)",
     409: "The resource's state does not allow it, or someone changed it first",
     422: "Input that cannot be accepted (`invalid`, with `errors` per field) or a rule it breaks",
@@ -105,8 +108,8 @@ api = DianpuAPI(
     title="dianpu API",
     version="1",
     description="REST API of dianpu (店铺). Staff endpoints take `Authorization: Bearer <token>` "
-                "(`dianpu createtoken USERNAME [--scopes orders:read,catalog:write] [--expires-in-days N]`; "
-                "a scoped token may call only its areas: `<area>:read` for GET/HEAD, `<area>:write` for all). Errors are `{code, detail}` in the language of Accept-Language.",
+    "(`dianpu createtoken USERNAME [--scopes orders:read,catalog:write] [--expires-in-days N]`; "
+    "a scoped token may call only its areas: `<area>:read` for GET/HEAD, `<area>:write` for all). Errors are `{code, detail}` in the language of Accept-Language.",
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -136,7 +139,8 @@ def on_validation_error(request, exc: NinjaValidationError):
     for error in exc.errors:
         errors.setdefault(_field_name(error.get("loc", ())), str(_message_for(error)))
     return api.create_response(
-        request, {"code": "invalid", "detail": str(text.INVALID_INPUT), "errors": errors}, status=422)
+        request, {"code": "invalid", "detail": str(text.INVALID_INPUT), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(DomainError)
@@ -149,14 +153,12 @@ def on_domain_error(request, exc: DomainError):
 def on_value_out_of_range(request, exc):
     """A number or date the client sent that no column or calendar can hold (the last line of
     defence behind the bounds in the schemas, dianpu/core/bounds.py)."""
-    return api.create_response(
-        request, {"code": "out_of_range", "detail": str(text.OUT_OF_RANGE)}, status=422)
+    return api.create_response(request, {"code": "out_of_range", "detail": str(text.OUT_OF_RANGE)}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return api.create_response(
-        request, {"code": "unauthorized", "detail": str(text.TOKEN_REQUIRED)}, status=401)
+    return api.create_response(request, {"code": "unauthorized", "detail": str(text.TOKEN_REQUIRED)}, status=401)
 
 
 @api.exception_handler(Http404)

@@ -265,10 +265,12 @@ PHONE_CODE_TRIES = int(os.environ.get("DIANPU_PHONE_CODE_TRIES", "5"))
 PHONE_CODE_RESEND_SECONDS = int(os.environ.get("DIANPU_PHONE_CODE_RESEND_SECONDS", "60"))
 # Points per action (积分任务): the daily check-in, a bonus on every 7th day in a row, the first
 # review (a customer's first satisfaction answer), a complete profile (name, mobile, birthday).
-POINTS_FOR_ACTIONS = {"check_in": int(os.environ.get("DIANPU_POINTS_CHECK_IN", "5")),
-                      "check_in_week": int(os.environ.get("DIANPU_POINTS_CHECK_IN_WEEK", "50")),
-                      "first_review": int(os.environ.get("DIANPU_POINTS_FIRST_REVIEW", "100")),
-                      "profile_complete": int(os.environ.get("DIANPU_POINTS_PROFILE_COMPLETE", "100"))}
+POINTS_FOR_ACTIONS = {
+    "check_in": int(os.environ.get("DIANPU_POINTS_CHECK_IN", "5")),
+    "check_in_week": int(os.environ.get("DIANPU_POINTS_CHECK_IN_WEEK", "50")),
+    "first_review": int(os.environ.get("DIANPU_POINTS_FIRST_REVIEW", "100")),
+    "profile_complete": int(os.environ.get("DIANPU_POINTS_PROFILE_COMPLETE", "100")),
+}
 # Win-back (召回): customers in the at-risk RFM segment get a coupon and a message, at most once
 # per WIN_BACK_EVERY_DAYS; amount 0 switches it off.
 WIN_BACK_COUPON_AMOUNT = os.environ.get("DIANPU_WIN_BACK_COUPON_AMOUNT", "20")
@@ -284,12 +286,14 @@ ANALYTICS_TRACKING_ENABLED = env_bool("DIANPU_TRACKING", True)
 # When true, nothing is tracked until the visitor accepts the cookie banner (cookie dp_consent=yes).
 ANALYTICS_CONSENT_REQUIRED = env_bool("DIANPU_TRACKING_CONSENT_REQUIRED", False)
 ANALYTICS_FOLD_LAG_SECONDS = 5  # events younger than this wait for the next fold (inserts still committing)
-ANALYTICS_FLAG_RULE = {"decline_days": 3, "recovery_days": 7, "min_drop_percent": "0",
-                       "metrics": ["visitors", "sales"]}
+ANALYTICS_FLAG_RULE = {"decline_days": 3, "recovery_days": 7, "min_drop_percent": "0", "metrics": ["visitors", "sales"]}
 ANALYTICS_RFM_RULE = {"active_days": 90, "lost_days": 180, "loyal_orders": 3, "high_value_amount": "2000"}
 # Who gets the operating reports by e-mail: role codes (accounts/domain/roles.py) per period.
-ANALYTICS_REPORT_ROLES = {"daily": ["owner", "operator"], "weekly": ["owner", "operator", "marketing"],
-                          "monthly": ["owner", "finance"]}
+ANALYTICS_REPORT_ROLES = {
+    "daily": ["owner", "operator"],
+    "weekly": ["owner", "operator", "marketing"],
+    "monthly": ["owner", "finance"],
+}
 
 # --- static and media ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -25,8 +25,15 @@ from browser import launch  # noqa: E402
 DATA = ROOT / "var-screenshots"
 OUT = ROOT / "docs" / "screenshots"
 DIANPU = [sys.executable, "-m", "dianpu.cli"]  # with cwd=ROOT: this checkout's code
-ENV = {**os.environ, "DIANPU_DATA_DIR": str(DATA), "DEBUG": "0", "DIANPU_HTTPS": "0", "DATABASE_URL": "",
-       "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+ENV = {
+    **os.environ,
+    "DIANPU_DATA_DIR": str(DATA),
+    "DEBUG": "0",
+    "DIANPU_HTTPS": "0",
+    "DATABASE_URL": "",
+    "REDIS_URL": "",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def free_port() -> int:
@@ -48,9 +55,12 @@ CONSOLE_PAGES = [
 def settle(page) -> None:
     """Wait until the page is quiet and every picture in view has loaded (some are lazy)."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("""Array.from(document.images)
+    page.wait_for_function(
+        """Array.from(document.images)
         .filter(img => img.getBoundingClientRect().top < window.innerHeight)
-        .every(img => img.complete && img.naturalWidth > 0)""", timeout=15_000)
+        .every(img => img.complete && img.naturalWidth > 0)""",
+        timeout=15_000,
+    )
 
 
 def main() -> None:
@@ -58,11 +68,34 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     subprocess.run([*DIANPU, "migrate", "--noinput", "-v", "0"], env=ENV, check=True, cwd=ROOT)
     if not (DATA / ".seeded").exists():
-        subprocess.run([*DIANPU, "seed-demo", "--reset", "--products", "80", "--customers", "200", "--orders", "1500",
-                        "--days", "120", "--seed", "7"], env=ENV, check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                *DIANPU,
+                "seed-demo",
+                "--reset",
+                "--products",
+                "80",
+                "--customers",
+                "200",
+                "--orders",
+                "1500",
+                "--days",
+                "120",
+                "--seed",
+                "7",
+            ],
+            env=ENV,
+            check=True,
+            cwd=ROOT,
+        )
         (DATA / ".seeded").touch()
     subprocess.run([*DIANPU, "collectstatic", "--noinput", "-v", "0"], env=ENV, check=True, cwd=ROOT)
-    picked = subprocess.run([*DIANPU, "shell", "-c", """
+    picked = subprocess.run(
+        [
+            *DIANPU,
+            "shell",
+            "-c",
+            """
 import json
 from dianpu.catalog.models import Product
 from dianpu.orders.models import Order
@@ -73,11 +106,23 @@ from django.utils import timezone
 today = timezone.localdate()
 print(json.dumps({"product": product.slug, "order": order.number, "today": str(today),
                   "week_start": str(today - timedelta(days=6))}))
-"""], env=ENV, check=True, capture_output=True, text=True, cwd=ROOT)
+""",
+        ],
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     targets = json.loads(picked.stdout.strip().splitlines()[-1])
     port = free_port()
-    server = subprocess.Popen([*DIANPU, "serve", "--port", str(port), "--workers", "2"], env=ENV, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*DIANPU, "serve", "--port", str(port), "--workers", "2"],
+        env=ENV,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

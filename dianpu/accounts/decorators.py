@@ -18,8 +18,12 @@ def roles_holding(permissions) -> list[str]:
 
 def forbidden(request, *missing: str):
     """The console's 403 page: what was refused and which roles may do it. Nothing is changed."""
-    return render(request, "accounts/forbidden.html",
-                  {"missing": list(missing), "roles_allowed": roles_holding(missing)}, status=403)
+    return render(
+        request,
+        "accounts/forbidden.html",
+        {"missing": list(missing), "roles_allowed": roles_holding(missing)},
+        status=403,
+    )
 
 
 def staff_permission_required(*permissions: str, enrolment_page: bool = False):

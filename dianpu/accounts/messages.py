@@ -12,11 +12,13 @@ MESSAGES = {
     "token_not_found": _("API 令牌不存在。"),
 }
 
-MESSAGES.update({
-    "totp_wrong": _("验证码不正确或已使用过，请输入验证器应用中最新的 6 位数字。"),
-    "two_factor_throttled": _("验证码错误次数过多，请 15 分钟后再试。"),
-    "two_factor_on": _("两步验证已经启用。"),
-    "two_factor_off": _("尚未启用两步验证。"),
-    "sign_in_expired": _("登录步骤已超时，请重新输入用户名和密码。"),
-    "session_not_found": _("该登录会话不存在。"),
-})
+MESSAGES.update(
+    {
+        "totp_wrong": _("验证码不正确或已使用过，请输入验证器应用中最新的 6 位数字。"),
+        "two_factor_throttled": _("验证码错误次数过多，请 15 分钟后再试。"),
+        "two_factor_on": _("两步验证已经启用。"),
+        "two_factor_off": _("尚未启用两步验证。"),
+        "sign_in_expired": _("登录步骤已超时，请重新输入用户名和密码。"),
+        "session_not_found": _("该登录会话不存在。"),
+    }
+)

@@ -84,9 +84,12 @@ def send_reset_email(user_id: int, language: str) -> None:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = _("重置运营后台密码")
-        body = (_("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()} + "\n\n"
-                + _("请在 1 小时内打开下面的链接设置新密码（只能使用一次）。如果不是您本人申请，请忽略本邮件，并告知店主。")
-                + f"\n{reset_link(user)}\n")
+        body = (
+            _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()}
+            + "\n\n"
+            + _("请在 1 小时内打开下面的链接设置新密码（只能使用一次）。如果不是您本人申请，请忽略本邮件，并告知店主。")
+            + f"\n{reset_link(user)}\n"
+        )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 

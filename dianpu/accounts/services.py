@@ -1,19 +1,17 @@
 """Roles, staff and API tokens."""
 
-from datetime import datetime
-from django.contrib.auth.models import User
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
-from dianpu.core.actors import Actor
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError
 
 from .domain.roles import ROLES, ROLES_BY_CODE
@@ -64,16 +62,30 @@ def set_user_roles(*, actor: Actor, user: User, roles: list[str], ip_address: st
         user.save(update_fields=["is_staff"])
     after = roles_of(user)
     if before != after:
-        record_audit(actor=actor, action="permissions.roles_changed", obj=user,
-                     changes={"roles": (", ".join(before), ", ".join(after))}, ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="permissions.roles_changed",
+            obj=user,
+            changes={"roles": (", ".join(before), ", ".join(after))},
+            ip_address=ip_address,
+        )
 
 
 @transaction.atomic
-def create_staff_user(*, actor: Actor, username: str, password: str, roles: list[str], email: str = "",
-                      first_name: str = "", ip_address: str | None = None) -> User:
+def create_staff_user(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    roles: list[str],
+    email: str = "",
+    first_name: str = "",
+    ip_address: str | None = None,
+) -> User:
     """A new staff account holding `roles`; the account and its roles are made together or not at all."""
-    user = get_user_model().objects.create_user(username, email=email, password=password, first_name=first_name,
-                                                is_staff=True)
+    user = get_user_model().objects.create_user(
+        username, email=email, password=password, first_name=first_name, is_staff=True
+    )
     record_audit(actor=actor, action="permissions.staff_created", obj=user, ip_address=ip_address)
     set_user_roles(actor=actor, user=user, roles=roles, ip_address=ip_address)
     return user
@@ -88,24 +100,41 @@ def normalise_scopes(text: str) -> str:
     try:
         return " ".join(parse_scopes(text or ""))
     except ScopeSyntaxError as exc:
-        raise DomainError(str(MESSAGES["scope_invalid"]) % {"scope": exc.scope[:60]},
-                          code="scope_invalid", status=422) from None
+        raise DomainError(
+            str(MESSAGES["scope_invalid"]) % {"scope": exc.scope[:60]}, code="scope_invalid", status=422
+        ) from None
 
 
 @transaction.atomic
-def create_api_token(*, user: User, name: str = "", actor: Actor = None, scopes: str = "", expires_in_days: int | None = None,
-                     ip_address: str | None = None) -> str:
+def create_api_token(
+    *,
+    user: User,
+    name: str = "",
+    actor: Actor = None,
+    scopes: str = "",
+    expires_in_days: int | None = None,
+    ip_address: str | None = None,
+) -> str:
     """Make a token for `user` and return it; it is shown this once and never stored.
     `scopes` narrows it ("" = all its user may); `expires_in_days` ends it."""
     scopes = normalise_scopes(scopes)
-    if expires_in_days is not None and not (isinstance(expires_in_days, int) and 1 <= expires_in_days <= MAX_EXPIRY_DAYS):
+    if expires_in_days is not None and not (
+        isinstance(expires_in_days, int) and 1 <= expires_in_days <= MAX_EXPIRY_DAYS
+    ):
         raise DomainError(str(MESSAGES["expiry_invalid"]), code="expiry_invalid", status=422)
     expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=key[:10], key_hash=_hash(key), scopes=scopes,
-                                    expires_at=expires_at)
-    record_audit(actor=actor, action="permissions.token_created", obj=token, object_repr=f"{user} {token.prefix}…",
-                 changes={"scopes": ("", scopes or "*"), "expires_at": ("", expires_at or "")}, ip_address=ip_address)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=key[:10], key_hash=_hash(key), scopes=scopes, expires_at=expires_at
+    )
+    record_audit(
+        actor=actor,
+        action="permissions.token_created",
+        obj=token,
+        object_repr=f"{user} {token.prefix}…",
+        changes={"scopes": ("", scopes or "*"), "expires_at": ("", expires_at or "")},
+        ip_address=ip_address,
+    )
     return key
 
 
@@ -135,12 +164,19 @@ def _note_use(token: ApiToken, now: datetime, ip_address: str | None) -> None:
     if token.use_audited_at is not None and token.use_audited_at > due:
         return
     with transaction.atomic():
-        claimed = (ApiToken.objects.filter(pk=token.pk)
-                   .filter(models.Q(use_audited_at__isnull=True) | models.Q(use_audited_at__lte=due))
-                   .update(use_audited_at=now))
+        claimed = (
+            ApiToken.objects.filter(pk=token.pk)
+            .filter(models.Q(use_audited_at__isnull=True) | models.Q(use_audited_at__lte=due))
+            .update(use_audited_at=now)
+        )
         if claimed:
-            record_audit(actor=token.user, action="security.token_used", obj=token,
-                         object_repr=f"{token.user} {token.prefix}…", ip_address=ip_address)
+            record_audit(
+                actor=token.user,
+                action="security.token_used",
+                obj=token,
+                object_repr=f"{token.user} {token.prefix}…",
+                ip_address=ip_address,
+            )
 
 
 def authenticate_token(key: str) -> User | None:

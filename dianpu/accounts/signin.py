@@ -50,10 +50,15 @@ def must_enrol(user) -> bool:
 def set_policy(*, actor, require_two_factor: bool, ip_address: str | None = None) -> None:
     policy = SecurityPolicy.current()
     if policy.require_two_factor != require_two_factor:
-        record_audit(actor=actor, action="security.policy_changed", object_type="accounts.securitypolicy",
-                     object_id="1", object_repr="two-factor",
-                     changes={"require_two_factor": (policy.require_two_factor, require_two_factor)},
-                     ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="security.policy_changed",
+            object_type="accounts.securitypolicy",
+            object_id="1",
+            object_repr="two-factor",
+            changes={"require_two_factor": (policy.require_two_factor, require_two_factor)},
+            ip_address=ip_address,
+        )
         policy.require_two_factor = require_two_factor
         policy.save()
 
@@ -119,8 +124,9 @@ def verify_second_factor(*, user, code: str, ip_address: str | None = None) -> s
         raise DomainError(str(MESSAGES["two_factor_off"]), code="two_factor_off", status=409)
     if _accept_totp(two_factor, code):
         kind = "totp"
-    elif RecoveryCode.objects.filter(user=user, code_hash=totp.hash_recovery_code(code),
-                                     used_at__isnull=True).update(used_at=clock.now()):
+    elif RecoveryCode.objects.filter(user=user, code_hash=totp.hash_recovery_code(code), used_at__isnull=True).update(
+        used_at=clock.now()
+    ):
         kind = "recovery"
         record_audit(actor=user, action="security.recovery_code_used", obj=user, ip_address=ip_address)
     else:
@@ -145,9 +151,15 @@ def unused_recovery_codes(user) -> int:
 
 # --- sign-in audit and sessions ---------------------------------------------------------------
 def record_failed_sign_in(*, username: str, ip_address: str | None, reason: str) -> None:
-    record_audit(actor=None, action="security.sign_in_failed", object_type="auth.user",
-                 object_id=(username or "")[:64], object_repr=(username or "")[:200], reason=reason,
-                 ip_address=ip_address)
+    record_audit(
+        actor=None,
+        action="security.sign_in_failed",
+        object_type="auth.user",
+        object_id=(username or "")[:64],
+        object_repr=(username or "")[:200],
+        reason=reason,
+        ip_address=ip_address,
+    )
 
 
 @transaction.atomic
@@ -155,10 +167,17 @@ def record_sign_in(*, user, session_key: str, ip_address: str | None, user_agent
     """A completed sign-in: its session row, and the audit entry. Returns the SignInSession."""
     now = clock.now()
     SignInSession.objects.filter(session_key=session_key).delete()  # a reused key (never in practice)
-    row = SignInSession.objects.create(user=user, session_key=session_key, created_at=now, last_seen_at=now,
-                                       ip_address=ip_address, user_agent=(user_agent or "")[:300])
-    record_audit(actor=user, action="security.sign_in", obj=user, reason=second_factor or "password",
-                 ip_address=ip_address)
+    row = SignInSession.objects.create(
+        user=user,
+        session_key=session_key,
+        created_at=now,
+        last_seen_at=now,
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:300],
+    )
+    record_audit(
+        actor=user, action="security.sign_in", obj=user, reason=second_factor or "password", ip_address=ip_address
+    )
     return row
 
 
@@ -181,8 +200,11 @@ def _stale_before():
 
 def live_sessions(user):
     """Sign-ins not ended whose Django session can still be alive (seen within the cookie's age)."""
-    return list(SignInSession.objects.filter(user=user, ended_at__isnull=True, last_seen_at__gte=_stale_before())
-                .order_by("-last_seen_at")[:100])
+    return list(
+        SignInSession.objects.filter(user=user, ended_at__isnull=True, last_seen_at__gte=_stale_before()).order_by(
+            "-last_seen_at"
+        )[:100]
+    )
 
 
 def purge_old_sessions(keep_days: int = 90) -> int:
@@ -198,8 +220,9 @@ def _session_store() -> type[SessionBase]:
     return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
-def end_sessions(*, user, actor, keep_id: int | None = None, sign_in_id: int | None = None,
-                 ip_address: str | None = None) -> int:
+def end_sessions(
+    *, user, actor, keep_id: int | None = None, sign_in_id: int | None = None, ip_address: str | None = None
+) -> int:
     """End one of `user`'s sign-ins (`sign_in_id`) or all but `keep_id` (the current one): their rows
     are marked ended and their Django sessions deleted, so the next request there is signed out."""
     rows = SignInSession.objects.filter(user=user, ended_at__isnull=True)
@@ -212,8 +235,7 @@ def end_sessions(*, user, actor, keep_id: int | None = None, sign_in_id: int | N
         return 0
     with transaction.atomic():
         ended = SignInSession.objects.filter(session_key__in=keys, ended_at__isnull=True).update(ended_at=clock.now())
-        record_audit(actor=actor, action="security.sessions_ended", obj=user, reason=f"{ended}",
-                     ip_address=ip_address)
+        record_audit(actor=actor, action="security.sessions_ended", obj=user, reason=f"{ended}", ip_address=ip_address)
     store = _session_store()
     for key in keys:
         store(session_key=key).delete()

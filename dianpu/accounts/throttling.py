@@ -24,8 +24,15 @@ def _lookup_keys(number: str, ip: str | None) -> list[str]:
 def _audit_spent(action: str, spent: list[str], ip: str | None, limit: ratelimit.Limit) -> None:
     for key in spent:
         kind, _sep, value = key.partition(":")
-        record_audit(actor=None, action=action, object_type=kind, object_id=value[:64], object_repr=value[:200],
-                     reason=f"{limit.allowed} failures in {limit.window_seconds // 60} min", ip_address=ip)
+        record_audit(
+            actor=None,
+            action=action,
+            object_type=kind,
+            object_id=value[:64],
+            object_repr=value[:200],
+            reason=f"{limit.allowed} failures in {limit.window_seconds // 60} min",
+            ip_address=ip,
+        )
 
 
 def is_sign_in_refused(username: str, ip: str | None) -> bool:
@@ -70,8 +77,9 @@ def record_order_lookup_failure(number: str, ip: str | None) -> None:
 
 def is_return_request_refused(number: str, ip: str | None) -> bool:
     """The API's after-sales door: a spent look-up budget, or too many requests from this client."""
-    return (is_order_lookup_refused(number, ip)
-            or ratelimit.refused(ratelimit.RETURN_REQUESTS, [ratelimit.client_key(ip)]))
+    return is_order_lookup_refused(number, ip) or ratelimit.refused(
+        ratelimit.RETURN_REQUESTS, [ratelimit.client_key(ip)]
+    )
 
 
 def record_return_request(ip: str | None) -> None:

@@ -87,23 +87,35 @@ class FunnelQuery(Period):
     by: str = ""
 
 
-@router.get("/analytics/summary", response=SummaryOut, auth=StaffToken(),
-            summary="Orders (placed, not cancelled), sales, average order value, refunds, visitors, conversion")
+@router.get(
+    "/analytics/summary",
+    response=SummaryOut,
+    auth=StaffToken(),
+    summary="Orders (placed, not cancelled), sales, average order value, refunds, visitors, conversion",
+)
 def summary(request, period: Query[Period]):
     require_perm(request.auth, roles.VIEW_ANALYTICS)
     return queries.get_summary(*_checked(period))
 
 
-@router.get("/analytics/bestsellers", response=BestsellersOut, auth=StaffToken(),
-            summary="Bestseller tracking (爆款数据跟踪) for one day, with declining / improve_or_replace flags")
+@router.get(
+    "/analytics/bestsellers",
+    response=BestsellersOut,
+    auth=StaffToken(),
+    summary="Bestseller tracking (爆款数据跟踪) for one day, with declining / improve_or_replace flags",
+)
 def bestsellers(request, query: Query[BestsellerQuery]):
     require_perm(request.auth, roles.VIEW_ANALYTICS)
     return {"items": queries.list_bestsellers(query.date)}
 
 
-@router.get("/analytics/funnel", response=FunnelOut, auth=StaffToken(),
-            summary="Conversion funnel (visit → product view → cart → checkout → order placed → paid), "
-                    "by channel/device/source")
+@router.get(
+    "/analytics/funnel",
+    response=FunnelOut,
+    auth=StaffToken(),
+    summary="Conversion funnel (visit → product view → cart → checkout → order placed → paid), "
+    "by channel/device/source",
+)
 def funnel(request, query: Query[FunnelQuery]):
     require_perm(request.auth, roles.VIEW_ANALYTICS)
     date_from, date_to = _checked(query)
@@ -130,14 +142,19 @@ class SalesOut(Schema):
 SALES_BREAKDOWNS = ("category", "price_band", "product", "region", "channel", "hour", "weekday")
 
 
-@router.get("/analytics/sales", response=SalesOut, auth=StaffToken(),
-            summary="Sales by category, price_band, product, region, channel, hour or weekday; margin for finance/owner")
+@router.get(
+    "/analytics/sales",
+    response=SalesOut,
+    auth=StaffToken(),
+    summary="Sales by category, price_band, product, region, channel, hour or weekday; margin for finance/owner",
+)
 def sales(request, query: Query[SalesQuery]):
     require_perm(request.auth, roles.VIEW_ANALYTICS)
     date_from, date_to = _checked(query)
     if query.by not in SALES_BREAKDOWNS:
-        raise DomainError(str(MESSAGES["bad_breakdown"]) % {"choices": ", ".join(SALES_BREAKDOWNS)},
-                          code="bad_breakdown", status=422)
+        raise DomainError(
+            str(MESSAGES["bad_breakdown"]) % {"choices": ", ".join(SALES_BREAKDOWNS)}, code="bad_breakdown", status=422
+        )
     with_margin = request.auth.has_perm(roles.VIEW_MARGINS)
     rows = queries.get_sales_breakdown(date_from, date_to, by=query.by, with_margin=with_margin)
     return {"by": query.by, "items": [{**r, "key": str(r["key"])} for r in rows]}
@@ -158,9 +175,14 @@ def _events_from(body: bytes) -> list[services.EventInput]:
             dwell = int(raw.get("dwell_ms") or 0)
         except (TypeError, ValueError):
             continue
-        events.append(services.EventInput(kind=str(raw.get("kind", ""))[:20], path=str(raw.get("path", ""))[:300],
-                                          product_id=product if product and 0 < product < 2**62 else None,
-                                          dwell_ms=dwell))
+        events.append(
+            services.EventInput(
+                kind=str(raw.get("kind", ""))[:20],
+                path=str(raw.get("path", ""))[:300],
+                product_id=product if product and 0 < product < 2**62 else None,
+                dwell_ms=dwell,
+            )
+        )
     return events
 
 

@@ -28,10 +28,12 @@ class TrackingEvent(models.Model):
     device = models.CharField(max_length=10, default="desktop")
 
     class Meta:
-        indexes = [models.Index(fields=["day", "kind"]), models.Index(fields=["session_id"]),
-                   # the purchase event of an order (to mark its visit paid); only events with an order
-                   models.Index(fields=["order_id"], name="tracking_event_order",
-                                condition=models.Q(order_id__isnull=False))]
+        indexes = [
+            models.Index(fields=["day", "kind"]),
+            models.Index(fields=["session_id"]),
+            # the purchase event of an order (to mark its visit paid); only events with an order
+            models.Index(fields=["order_id"], name="tracking_event_order", condition=models.Q(order_id__isnull=False)),
+        ]
         permissions = [
             ("view_analytics", "Can see analytics and reports"),
             ("view_margins", "Can see margins and costs"),
@@ -81,9 +83,11 @@ class DailyProductStat(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_product_stat_unique")]
-        indexes = [models.Index(fields=["product_id", "day"]),
-                   # the flag window's read (day range → product, the default flag metrics) from the index alone
-                   models.Index(fields=["day", "product_id", "visitors", "sales"], name="product_stat_flag_window")]
+        indexes = [
+            models.Index(fields=["product_id", "day"]),
+            # the flag window's read (day range → product, the default flag metrics) from the index alone
+            models.Index(fields=["day", "product_id", "visitors", "sales"], name="product_stat_flag_window"),
+        ]
 
 
 class DailySourceStat(models.Model):
@@ -101,8 +105,9 @@ class DailySourceStat(models.Model):
     paid_visits = models.IntegerField(default=0)  # an order placed in the visit was paid
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "channel", "source", "device"],
-                                               name="daily_source_stat_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "source", "device"], name="daily_source_stat_unique")
+        ]
 
 
 class VisitorDay(models.Model):
@@ -118,8 +123,10 @@ class VisitorDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "visitor_id"], name="visitor_day_unique")]
-        indexes = [models.Index(fields=["day", "prev_day"], name="visitor_day_prev"),
-                   models.Index(fields=["visitor_id", "day"], name="visitor_day_by_visitor")]
+        indexes = [
+            models.Index(fields=["day", "prev_day"], name="visitor_day_prev"),
+            models.Index(fields=["visitor_id", "day"], name="visitor_day_by_visitor"),
+        ]
 
 
 class VisitorReturnDay(models.Model):
@@ -145,8 +152,11 @@ class ProductVisitorDay(models.Model):
     kind = models.CharField(max_length=4)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "product_id", "kind", "visitor_id"],
-                                               name="product_visitor_day_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "product_id", "kind", "visitor_id"], name="product_visitor_day_unique"
+            )
+        ]
 
 
 class VisitStage(models.Model):
@@ -188,8 +198,7 @@ class ProductBuyerDay(models.Model):
     orders = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "product_id", "email"],
-                                               name="product_buyer_day_unique")]
+        constraints = [models.UniqueConstraint(fields=["day", "product_id", "email"], name="product_buyer_day_unique")]
 
 
 class Report(models.Model):

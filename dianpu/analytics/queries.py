@@ -16,8 +16,7 @@ from dianpu.payments.models import Refund
 from .domain.flags import FlagRule, evaluate_flag
 from .domain.refunds import split_refund
 from .domain.tracking import STAGE_OF_KIND, Kind, Stage
-from .models import (DailyProductStat, DailySourceStat, DailyStat, ProductVisitorDay, TrackingEvent,
-                     VisitorReturnDay)
+from .models import DailyProductStat, DailySourceStat, DailyStat, ProductVisitorDay, TrackingEvent, VisitorReturnDay
 from .shopdays import days_between, period_bounds, previous_period
 
 CENT = Decimal("0.01")
@@ -35,48 +34,87 @@ def _money(value) -> Decimal:
 
 def flag_rule() -> FlagRule:
     cfg = settings.ANALYTICS_FLAG_RULE
-    return FlagRule(decline_days=int(cfg["decline_days"]), recovery_days=int(cfg["recovery_days"]),
-                    min_drop_percent=Decimal(str(cfg["min_drop_percent"])), metrics=tuple(cfg["metrics"]))
+    return FlagRule(
+        decline_days=int(cfg["decline_days"]),
+        recovery_days=int(cfg["recovery_days"]),
+        min_drop_percent=Decimal(str(cfg["min_drop_percent"])),
+        metrics=tuple(cfg["metrics"]),
+    )
 
 
 # --- summary ---------------------------------------------------------------------------------
 
+
 def _summary_from(orders: int, sales: Decimal, refunds: Decimal, visitors: int, **extra) -> dict:
-    return {"orders": orders, "sales": sales, "average_order_value": (sales / orders).quantize(CENT) if orders else ZERO,
-            "refunds": refunds, "visitors": visitors, "conversion_rate": rate(orders, visitors), **extra}
+    return {
+        "orders": orders,
+        "sales": sales,
+        "average_order_value": (sales / orders).quantize(CENT) if orders else ZERO,
+        "refunds": refunds,
+        "visitors": visitors,
+        "conversion_rate": rate(orders, visitors),
+        **extra,
+    }
 
 
 def count_visitors(date_from: date, date_to: date) -> int:
     """Distinct visitors of the period: each is counted on its first day in the period — the day
     whose previous day seen is before the period (or none): a sum over VisitorReturnDay."""
-    return VisitorReturnDay.objects.filter(day__range=(date_from, date_to), prev_day__lt=date_from).aggregate(
-        n=Sum("visitors"))["n"] or 0
+    return (
+        VisitorReturnDay.objects.filter(day__range=(date_from, date_to), prev_day__lt=date_from).aggregate(
+            n=Sum("visitors")
+        )["n"]
+        or 0
+    )
 
 
 def get_summary(date_from: date, date_to: date) -> dict:
     """Orders placed in the period and not cancelled, their sales, the money refunded in the period,
     distinct visitors; conversion = orders ÷ visitors. From the rollups."""
     agg = DailyStat.objects.filter(day__range=(date_from, date_to)).aggregate(
-        orders=Sum("orders"), sales=Sum("sales"), refunds=Sum("refunds"), refund_count=Sum("refund_count"),
-        new=Sum("new_customer_orders"), returning=Sum("returning_customer_orders"), visits=Sum("visits"),
-        page_views=Sum("page_views"))
+        orders=Sum("orders"),
+        sales=Sum("sales"),
+        refunds=Sum("refunds"),
+        refund_count=Sum("refund_count"),
+        new=Sum("new_customer_orders"),
+        returning=Sum("returning_customer_orders"),
+        visits=Sum("visits"),
+        page_views=Sum("page_views"),
+    )
     visitors = count_visitors(date_from, date_to)
     sales, refunds = _money(agg["sales"]), _money(agg["refunds"])
-    return _summary_from(agg["orders"] or 0, sales, refunds, visitors, refund_count=agg["refund_count"] or 0,
-                         refund_rate=rate(refunds, sales), new_customer_orders=agg["new"] or 0,
-                         returning_customer_orders=agg["returning"] or 0, visits=agg["visits"] or 0,
-                         page_views=agg["page_views"] or 0)
+    return _summary_from(
+        agg["orders"] or 0,
+        sales,
+        refunds,
+        visitors,
+        refund_count=agg["refund_count"] or 0,
+        refund_rate=rate(refunds, sales),
+        new_customer_orders=agg["new"] or 0,
+        returning_customer_orders=agg["returning"] or 0,
+        visits=agg["visits"] or 0,
+        page_views=agg["page_views"] or 0,
+    )
 
 
 def raw_summary(date_from: date, date_to: date) -> dict:
     """The contract figures of get_summary, straight from orders, refunds and tracking events."""
     start, end = period_bounds(date_from, date_to)
-    agg = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).exclude(
-        status=Order.Status.CANCELLED).aggregate(orders=Count("id"), sales=Sum("grand_total"))
-    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start,
-                                    created_at__lt=end).aggregate(total=Sum("amount"))["total"]
-    visitors = TrackingEvent.objects.filter(day__range=(date_from, date_to)).exclude(kind=Kind.PAID).values(
-        "visitor_id").distinct().count()
+    agg = (
+        Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
+        .exclude(status=Order.Status.CANCELLED)
+        .aggregate(orders=Count("id"), sales=Sum("grand_total"))
+    )
+    refunds = Refund.objects.filter(
+        status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end
+    ).aggregate(total=Sum("amount"))["total"]
+    visitors = (
+        TrackingEvent.objects.filter(day__range=(date_from, date_to))
+        .exclude(kind=Kind.PAID)
+        .values("visitor_id")
+        .distinct()
+        .count()
+    )
     return _summary_from(agg["orders"], _money(agg["sales"]), _money(refunds), visitors)
 
 
@@ -91,10 +129,18 @@ def get_daily_series(date_from: date, date_to: date) -> list[dict]:
     out = []
     for day in days_between(date_from, date_to):
         r = rows.get(day, {})
-        out.append({"date": day.isoformat(), "orders": r.get("orders", 0), "sales": _money(r.get("sales")),
-                    "refunds": _money(r.get("refunds")), "visitors": r.get("visitors", 0),
-                    "visits": r.get("visits", 0), "new_customer_orders": r.get("new_customer_orders", 0),
-                    "returning_customer_orders": r.get("returning_customer_orders", 0)})
+        out.append(
+            {
+                "date": day.isoformat(),
+                "orders": r.get("orders", 0),
+                "sales": _money(r.get("sales")),
+                "refunds": _money(r.get("refunds")),
+                "visitors": r.get("visitors", 0),
+                "visits": r.get("visits", 0),
+                "new_customer_orders": r.get("new_customer_orders", 0),
+                "returning_customer_orders": r.get("returning_customer_orders", 0),
+            }
+        )
     return out
 
 
@@ -103,20 +149,48 @@ def get_dashboard(date_from: date, date_to: date) -> dict:
     prev_from, prev_to = previous_period(date_from, date_to)
     current, previous = get_summary(date_from, date_to), get_summary(prev_from, prev_to)
     changes = {}
-    for key in ("orders", "sales", "average_order_value", "visitors", "conversion_rate", "refund_rate",
-                "refunds", "new_customer_orders", "returning_customer_orders"):
+    for key in (
+        "orders",
+        "sales",
+        "average_order_value",
+        "visitors",
+        "conversion_rate",
+        "refund_rate",
+        "refunds",
+        "new_customer_orders",
+        "returning_customer_orders",
+    ):
         before, now = previous[key], current[key]
         changes[key] = None if not before else round((float(now) - float(before)) / float(before) * 100, 1)
-    return {"date_from": date_from, "date_to": date_to, "previous_from": prev_from, "previous_to": prev_to,
-            "current": current, "previous": previous, "changes": changes,
-            "series": get_daily_series(date_from, date_to),
-            "previous_series": get_daily_series(prev_from, prev_to)}
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "previous_from": prev_from,
+        "previous_to": prev_to,
+        "current": current,
+        "previous": previous,
+        "changes": changes,
+        "series": get_daily_series(date_from, date_to),
+        "previous_series": get_daily_series(prev_from, prev_to),
+    }
 
 
 # --- bestseller tracking ---------------------------------------------------------------------
 
-PRODUCT_FIGURES = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
-                   "list_impressions", "list_clicks", "buyers", "units", "sales", "refunds")
+PRODUCT_FIGURES = (
+    "views",
+    "visitors",
+    "dwell_ms",
+    "dwell_samples",
+    "add_to_carts",
+    "cart_visitors",
+    "list_impressions",
+    "list_clicks",
+    "buyers",
+    "units",
+    "sales",
+    "refunds",
+)
 
 
 def converted_visitors(date_from: date, date_to: date, product_id: int | None = None) -> dict[tuple, int]:
@@ -125,31 +199,45 @@ def converted_visitors(date_from: date, date_to: date, product_id: int | None = 
     A subset of the visitors, so conversion = converted ÷ visitors is never above 100 %; buyers
     who were not tracked (blocked tracking, orders from the API or a platform) count as buyers
     but not as converted visitors."""
-    lines = OrderLine.objects.filter(product_id_snapshot=OuterRef(OuterRef("product_id")),
-                                     order__paid_at__isnull=False).exclude(
-        order__status=Order.Status.CANCELLED).values("order_id")
-    purchase = TrackingEvent.objects.filter(kind=Kind.PURCHASE, day=OuterRef("day"), visitor_id=OuterRef("visitor_id"),
-                                            order_id__in=lines)
+    lines = (
+        OrderLine.objects.filter(product_id_snapshot=OuterRef(OuterRef("product_id")), order__paid_at__isnull=False)
+        .exclude(order__status=Order.Status.CANCELLED)
+        .values("order_id")
+    )
+    purchase = TrackingEvent.objects.filter(
+        kind=Kind.PURCHASE, day=OuterRef("day"), visitor_id=OuterRef("visitor_id"), order_id__in=lines
+    )
     members = ProductVisitorDay.objects.filter(day__range=(date_from, date_to), kind="view")
     if product_id is not None:
         members = members.filter(product_id=product_id)
-    return {(row["day"], row["product_id"]): row["n"] for row in members.filter(Exists(purchase)).values(
-        "day", "product_id").annotate(n=Count("id")).order_by()}
+    return {
+        (row["day"], row["product_id"]): row["n"]
+        for row in members.filter(Exists(purchase)).values("day", "product_id").annotate(n=Count("id")).order_by()
+    }
 
 
 def _bestseller_item(product, figures: dict, flag) -> dict:
     visitors = figures["visitors"]
     return {
-        "product_id": product[0] if product else None, "slug": product[1] if product else "",
-        "name": product[2] if product else "", "visitors": visitors, "views": figures["views"],
+        "product_id": product[0] if product else None,
+        "slug": product[1] if product else "",
+        "name": product[2] if product else "",
+        "visitors": visitors,
+        "views": figures["views"],
         "avg_dwell_seconds": round(figures["dwell_ms"] / figures["dwell_samples"] / 1000, 1)
-        if figures["dwell_samples"] else 0.0,
-        "add_to_cart_rate": rate(figures["cart_visitors"], visitors), "buyers": figures["buyers"],
+        if figures["dwell_samples"]
+        else 0.0,
+        "add_to_cart_rate": rate(figures["cart_visitors"], visitors),
+        "buyers": figures["buyers"],
         "converted_visitors": figures.get("converted", 0),
-        "conversion_rate": rate(figures.get("converted", 0), visitors), "units": figures["units"],
-        "sales": _money(figures["sales"]), "refunds": _money(figures["refunds"]),
-        "list_impressions": figures["list_impressions"], "list_clicks": figures["list_clicks"],
-        "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]), "flag": flag,
+        "conversion_rate": rate(figures.get("converted", 0), visitors),
+        "units": figures["units"],
+        "sales": _money(figures["sales"]),
+        "refunds": _money(figures["refunds"]),
+        "list_impressions": figures["list_impressions"],
+        "list_clicks": figures["list_clicks"],
+        "click_through_rate": rate(figures["list_clicks"], figures["list_impressions"]),
+        "flag": flag,
     }
 
 
@@ -160,13 +248,16 @@ def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[in
     number without the per-row Decimal converter (PostgreSQL gives Decimal either way)."""
     table = DailyProductStat._meta.db_table
     money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
-    columns = ", ".join(f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
-                        for m, is_money in zip(metrics, money, strict=True))
+    columns = ", ".join(
+        f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
+        for m, is_money in zip(metrics, money, strict=True)
+    )
     series: dict[int, dict[str, list]] = {}
     with connection.cursor() as cursor:
         for at, day in enumerate(window):
-            cursor.execute(f"SELECT product_id, {columns} FROM {table} WHERE day = %s",
-                           [connection.ops.adapt_datefield_value(day)])
+            cursor.execute(
+                f"SELECT product_id, {columns} FROM {table} WHERE day = %s", [connection.ops.adapt_datefield_value(day)]
+            )
             for product_id, *figures in cursor.fetchall():
                 by_metric = series.get(product_id)
                 if by_metric is None:
@@ -189,20 +280,34 @@ def list_bestsellers(day: date, *, flagged_only: bool = False, date_from: date |
     if date_from == day:
         today = {row[0]: row[1:] for row in rows.values_list("product_id", *PRODUCT_FIGURES)}
     else:
-        today = {row[0]: row[1:] for row in rows.values("product_id").annotate(
-            **{f"t_{f}": Sum(f) for f in PRODUCT_FIGURES}).order_by().values_list(
-            "product_id", *[f"t_{f}" for f in PRODUCT_FIGURES])}
+        today = {
+            row[0]: row[1:]
+            for row in rows.values("product_id")
+            .annotate(**{f"t_{f}": Sum(f) for f in PRODUCT_FIGURES})
+            .order_by()
+            .values_list("product_id", *[f"t_{f}" for f in PRODUCT_FIGURES])
+        }
     converted: dict[int, int] = defaultdict(int)
     for (_day, product), n in converted_visitors(date_from, day).items():
         converted[product] += n
     empty = (0,) * len(PRODUCT_FIGURES)
     flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
     shown = [p for p in series.keys() | today.keys() if flags.get(p) is not None or not flagged_only]
-    products = {pk: (pk, slug, name) for pk, slug, name in Product.objects.filter(id__in=shown).values_list(
-        "id", "slug", "name")}
-    items = [_bestseller_item(products.get(p), {**dict(zip(PRODUCT_FIGURES, [v or 0 for v in today.get(p, empty)], strict=True)),
-                                                 "converted": converted[p]}, flags.get(p))
-             for p in shown]
+    products = {
+        pk: (pk, slug, name)
+        for pk, slug, name in Product.objects.filter(id__in=shown).values_list("id", "slug", "name")
+    }
+    items = [
+        _bestseller_item(
+            products.get(p),
+            {
+                **dict(zip(PRODUCT_FIGURES, [v or 0 for v in today.get(p, empty)], strict=True)),
+                "converted": converted[p],
+            },
+            flags.get(p),
+        )
+        for p in shown
+    ]
     items.sort(key=lambda i: (-i["sales"], -i["visitors"], i["slug"]))
     return items
 
@@ -212,8 +317,12 @@ def get_product_track(product_id: int, date_from: date, date_to: date) -> list[d
     to the window ending that day)."""
     rule = flag_rule()
     first = date_from - timedelta(days=rule.lookback_days - 1)
-    stored = {r["day"]: r for r in DailyProductStat.objects.filter(
-        product_id=product_id, day__range=(first, date_to)).values("day", *PRODUCT_FIGURES)}
+    stored = {
+        r["day"]: r
+        for r in DailyProductStat.objects.filter(product_id=product_id, day__range=(first, date_to)).values(
+            "day", *PRODUCT_FIGURES
+        )
+    }
     converted = converted_visitors(date_from, date_to, product_id)
     empty = dict.fromkeys(PRODUCT_FIGURES, 0)
     all_days = days_between(first, date_to)
@@ -224,10 +333,12 @@ def get_product_track(product_id: int, date_from: date, date_to: date) -> list[d
             continue
         window = slice(at - rule.lookback_days + 1, at + 1)
         flag = evaluate_flag({m: values[window] for m, values in metric_series.items()}, rule)
-        item = _bestseller_item(None, {**stored.get(day, empty), "converted": converted.get((day, product_id), 0)},
-                                flag)
-        out.append({"date": day.isoformat(), **{k: v for k, v in item.items()
-                                                if k not in ("product_id", "slug", "name")}})
+        item = _bestseller_item(
+            None, {**stored.get(day, empty), "converted": converted.get((day, product_id), 0)}, flag
+        )
+        out.append(
+            {"date": day.isoformat(), **{k: v for k, v in item.items() if k not in ("product_id", "slug", "name")}}
+        )
     return out
 
 
@@ -236,30 +347,35 @@ def raw_product_day(day: date) -> dict[int, dict]:
     out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(PRODUCT_FIGURES, 0))
     events = TrackingEvent.objects.filter(day=day, product_id__isnull=False)
     for row in events.values("product_id").annotate(
-            n_views=Count("id", filter=Q(kind=Kind.PRODUCT_VIEW)),
-            n_visitors=Count("visitor_id", filter=Q(kind=Kind.PRODUCT_VIEW), distinct=True),
-            n_add_to_carts=Count("id", filter=Q(kind=Kind.ADD_TO_CART)),
-            n_cart_visitors=Count("visitor_id", filter=Q(kind=Kind.ADD_TO_CART), distinct=True),
-            n_dwell_ms=Sum("dwell_ms", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
-            n_dwell_samples=Count("id", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
-            n_list_impressions=Count("id", filter=Q(kind=Kind.LIST_IMPRESSION)),
-            n_list_clicks=Count("id", filter=Q(kind=Kind.LIST_CLICK))):
+        n_views=Count("id", filter=Q(kind=Kind.PRODUCT_VIEW)),
+        n_visitors=Count("visitor_id", filter=Q(kind=Kind.PRODUCT_VIEW), distinct=True),
+        n_add_to_carts=Count("id", filter=Q(kind=Kind.ADD_TO_CART)),
+        n_cart_visitors=Count("visitor_id", filter=Q(kind=Kind.ADD_TO_CART), distinct=True),
+        n_dwell_ms=Sum("dwell_ms", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+        n_dwell_samples=Count("id", filter=Q(kind=Kind.LEAVE, dwell_ms__gt=0)),
+        n_list_impressions=Count("id", filter=Q(kind=Kind.LIST_IMPRESSION)),
+        n_list_clicks=Count("id", filter=Q(kind=Kind.LIST_CLICK)),
+    ):
         product = row.pop("product_id")
         out[product].update({k[2:]: v or 0 for k, v in row.items()})
     start, end = period_bounds(day, day)
-    lines = OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end,
-                                     product_id_snapshot__isnull=False).exclude(order__status=Order.Status.CANCELLED)
+    lines = OrderLine.objects.filter(
+        order__placed_at__gte=start, order__placed_at__lt=end, product_id_snapshot__isnull=False
+    ).exclude(order__status=Order.Status.CANCELLED)
     for row in lines.values("product_id_snapshot").annotate(
-            n_units=Sum("quantity"), n_sales=Sum("line_total"),
-            n_buyers=Count("order__email", filter=Q(order__paid_at__isnull=False), distinct=True)):
-        out[row["product_id_snapshot"]].update(units=row["n_units"], sales=_money(row["n_sales"]),
-                                               buyers=row["n_buyers"])
+        n_units=Sum("quantity"),
+        n_sales=Sum("line_total"),
+        n_buyers=Count("order__email", filter=Q(order__paid_at__isnull=False), distinct=True),
+    ):
+        out[row["product_id_snapshot"]].update(
+            units=row["n_units"], sales=_money(row["n_sales"]), buyers=row["n_buyers"]
+        )
     refunded = Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
     for refund_order, amount, shipping in refunded.values_list("order_id", "amount", "shipping_amount"):
         lines: dict = defaultdict(lambda: ZERO)
         for product, line_total in OrderLine.objects.filter(
-                order_id=refund_order, product_id_snapshot__isnull=False).values_list("product_id_snapshot",
-                                                                                     "line_total"):
+            order_id=refund_order, product_id_snapshot__isnull=False
+        ).values_list("product_id_snapshot", "line_total"):
             lines[product] += line_total
         for product, share in split_refund(amount, shipping, lines).items():
             out[product]["refunds"] += share
@@ -267,21 +383,29 @@ def raw_product_day(day: date) -> dict[int, dict]:
 
 
 def rollup_product_day(day: date) -> dict[int, dict]:
-    return {row.pop("product_id"): {**row, "sales": _money(row["sales"]), "refunds": _money(row["refunds"])}
-            for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
-            if any(row[f] for f in PRODUCT_FIGURES)}
+    return {
+        row.pop("product_id"): {**row, "sales": _money(row["sales"]), "refunds": _money(row["refunds"])}
+        for row in DailyProductStat.objects.filter(day=day).values("product_id", *PRODUCT_FIGURES)
+        if any(row[f] for f in PRODUCT_FIGURES)
+    }
 
 
 # --- funnel and sources ----------------------------------------------------------------------
+
 
 def _funnel_steps(counts: dict) -> list[dict]:
     steps = []
     for i, key in enumerate(FUNNEL_STEPS):
         value = counts.get(key) or 0
         before = (counts.get(FUNNEL_STEPS[i - 1]) or 0) if i else None
-        steps.append({"step": key, "visits": value,
-                      "drop_off_rate": None if before is None else round(1 - rate(value, before), 4) if before else 0.0,
-                      "rate_from_start": rate(value, counts.get("visits") or 0)})
+        steps.append(
+            {
+                "step": key,
+                "visits": value,
+                "drop_off_rate": None if before is None else round(1 - rate(value, before), 4) if before else 0.0,
+                "rate_from_start": rate(value, counts.get("visits") or 0),
+            }
+        )
     return steps
 
 
@@ -300,12 +424,19 @@ def raw_funnel_counts(date_from: date, date_to: date) -> dict:
     """Funnel counts straight from the events: per visit, its first day and its furthest stage;
     a visit whose purchase event names an order that has been paid reached "paid"."""
     paid_orders = Order.objects.filter(paid_at__isnull=False).values("id")
-    stage = Case(When(kind=Kind.PURCHASE, order_id__in=paid_orders, then=Value(int(Stage.PAID))),
-                 *[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
-                 default=Value(1), output_field=IntegerField())
-    visits = (TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
-              .exclude(kind=Kind.PAID).values("session_id").annotate(first_day=Min("day"), stage=Max(stage))
-              .filter(first_day__range=(date_from, date_to)))
+    stage = Case(
+        When(kind=Kind.PURCHASE, order_id__in=paid_orders, then=Value(int(Stage.PAID))),
+        *[When(kind=kind, then=Value(int(s))) for kind, s in STAGE_OF_KIND.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    visits = (
+        TrackingEvent.objects.filter(day__range=(date_from - timedelta(days=1), date_to + timedelta(days=1)))
+        .exclude(kind=Kind.PAID)
+        .values("session_id")
+        .annotate(first_day=Min("day"), stage=Max(stage))
+        .filter(first_day__range=(date_from, date_to))
+    )
     counts = dict.fromkeys(FUNNEL_STEPS, 0)
     for row in visits.values_list("stage", flat=True).iterator():
         for reached in range(1, row + 1):
@@ -314,18 +445,26 @@ def raw_funnel_counts(date_from: date, date_to: date) -> dict:
 
 
 def list_sources(date_from: date, date_to: date) -> list[dict]:
-    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values("channel", "source")
-            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits", "channel", "source"))
+    rows = (
+        DailySourceStat.objects.filter(day__range=(date_from, date_to))
+        .values("channel", "source")
+        .annotate(**{step: Sum(step) for step in FUNNEL_STEPS})
+        .order_by("-visits", "channel", "source")
+    )
     return [{**r, "conversion_rate": rate(r["purchase_visits"], r["visits"])} for r in rows]
 
 
 def list_channels(date_from: date, date_to: date, *, by: str = "channel") -> list[dict]:
-    rows = (DailySourceStat.objects.filter(day__range=(date_from, date_to)).values(by)
-            .annotate(**{step: Sum(step) for step in FUNNEL_STEPS}).order_by("-visits"))
-    return [{"key": r[by], **{s: r[s] for s in FUNNEL_STEPS}, "conversion_rate": rate(r["purchase_visits"], r["visits"])}
-            for r in rows]
-
-
+    rows = (
+        DailySourceStat.objects.filter(day__range=(date_from, date_to))
+        .values(by)
+        .annotate(**{step: Sum(step) for step in FUNNEL_STEPS})
+        .order_by("-visits")
+    )
+    return [
+        {"key": r[by], **{s: r[s] for s in FUNNEL_STEPS}, "conversion_rate": rate(r["purchase_visits"], r["visits"])}
+        for r in rows
+    ]
 
 
 # --- sales analysis, cohorts, RFM (from the order tables) ------------------------------------
@@ -342,7 +481,8 @@ def price_band_of(unit_price: Decimal) -> str:
 def _counted_lines(date_from: date, date_to: date):
     start, end = period_bounds(date_from, date_to)
     return OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end).exclude(
-        order__status=Order.Status.CANCELLED)
+        order__status=Order.Status.CANCELLED
+    )
 
 
 def _counted_orders(date_from: date, date_to: date):
@@ -364,12 +504,14 @@ def get_sales_breakdown(date_from: date, date_to: date, *, by: str, with_margin:
     if by in ("category", "price_band", "product"):
         costs = {}
         rows = _counted_lines(date_from, date_to).values_list(
-            "order_id", "product_id_snapshot", "variant_id", "unit_price", "quantity", "line_total")
+            "order_id", "product_id_snapshot", "variant_id", "unit_price", "quantity", "line_total"
+        )
         rows = list(rows)
         if with_margin:
             costs = dict(Variant.objects.filter(id__in={r[2] for r in rows if r[2]}).values_list("id", "cost_price"))
-        products = {p.id: p for p in Product.objects.filter(id__in={r[1] for r in rows if r[1]})
-                    .select_related("category")}
+        products = {
+            p.id: p for p in Product.objects.filter(id__in={r[1] for r in rows if r[1]}).select_related("category")
+        }
         for order_id, product_id, variant_id, unit_price, quantity, line_total in rows:
             product = products.get(product_id)
             if by == "category":
@@ -391,11 +533,15 @@ def get_sales_breakdown(date_from: date, date_to: date, *, by: str, with_margin:
             rows = orders.annotate(k=ExtractHour("placed_at", tzinfo=shop_tz())).values_list("id", "k", "grand_total")
         elif by == "weekday":
             rows = orders.annotate(k=ExtractIsoWeekDay("placed_at", tzinfo=shop_tz())).values_list(
-                "id", "k", "grand_total")
+                "id", "k", "grand_total"
+            )
         elif by == "channel":
-            rows = [(i, classify_channel(utm_source=s, utm_medium=m, referrer_host=r).value, t)
-                    for i, s, m, r, t in orders.values_list("id", "utm_source", "utm_medium", "referrer_host",
-                                                            "grand_total")]
+            rows = [
+                (i, classify_channel(utm_source=s, utm_medium=m, referrer_host=r).value, t)
+                for i, s, m, r, t in orders.values_list(
+                    "id", "utm_source", "utm_medium", "referrer_host", "grand_total"
+                )
+            ]
         else:
             raise ValueError(by)
         for order_id, key, total in rows:
@@ -422,8 +568,8 @@ def get_cohorts(date_from: date, date_to: date) -> list[dict]:
 
     cohorts: dict[date, dict] = {}
     for cohort, offset, customers, repeaters in CohortMonth.objects.filter(
-            cohort__gte=date_from.replace(day=1), cohort__lte=date_to, customers__gt=0).values_list(
-            "cohort", "offset", "customers", "repeaters"):
+        cohort__gte=date_from.replace(day=1), cohort__lte=date_to, customers__gt=0
+    ).values_list("cohort", "offset", "customers", "repeaters"):
         c = cohorts.setdefault(cohort, {"customers": 0, "returned": {}, "repeat": 0})
         if offset == 0:
             c["customers"], c["repeat"] = customers, repeaters
@@ -435,9 +581,14 @@ def get_cohorts(date_from: date, date_to: date) -> list[dict]:
         if not c["customers"]:
             continue
         width = max(c["returned"], default=0)
-        out.append({"month": month.strftime("%Y-%m"), "customers": c["customers"],
-                    "repurchase_rate": rate(c["repeat"], c["customers"]),
-                    "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)]})
+        out.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "customers": c["customers"],
+                "repurchase_rate": rate(c["repeat"], c["customers"]),
+                "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)],
+            }
+        )
     return out
 
 
@@ -448,8 +599,12 @@ def raw_cohorts(date_from: date, date_to: date) -> list[dict]:
     from .shopdays import shop_tz
 
     tz = shop_tz()
-    for email, placed_at in Order.objects.exclude(status=Order.Status.CANCELLED).order_by(
-            "placed_at").values_list("email", "placed_at").iterator():
+    for email, placed_at in (
+        Order.objects.exclude(status=Order.Status.CANCELLED)
+        .order_by("placed_at")
+        .values_list("email", "placed_at")
+        .iterator()
+    ):
         month = placed_at.astimezone(tz).date().replace(day=1)
         first_month.setdefault(email, month)
         months_active[email].add(month)
@@ -468,9 +623,14 @@ def raw_cohorts(date_from: date, date_to: date) -> list[dict]:
     for month in sorted(cohorts):
         c = cohorts[month]
         width = max(c["returned"], default=0)
-        out.append({"month": month.strftime("%Y-%m"), "customers": c["customers"],
-                    "repurchase_rate": rate(c["repeat"], c["customers"]),
-                    "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)]})
+        out.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "customers": c["customers"],
+                "repurchase_rate": rate(c["repeat"], c["customers"]),
+                "returned": [c["returned"].get(k, 0) for k in range(1, width + 1)],
+            }
+        )
     return out
 
 
@@ -478,19 +638,23 @@ def rfm_rule():
     from .domain.rfm import RfmRule
 
     cfg = settings.ANALYTICS_RFM_RULE
-    return RfmRule(active_days=int(cfg["active_days"]), lost_days=int(cfg["lost_days"]),
-                   loyal_orders=int(cfg["loyal_orders"]), high_value_amount=Decimal(str(cfg["high_value_amount"])))
+    return RfmRule(
+        active_days=int(cfg["active_days"]),
+        lost_days=int(cfg["lost_days"]),
+        loyal_orders=int(cfg["loyal_orders"]),
+        high_value_amount=Decimal(str(cfg["high_value_amount"])),
+    )
 
 
 def get_rfm_segments(as_of: date) -> dict:
     """Per RFM segment the customers (by e-mail) with orders not cancelled up to `as_of`, and their
     revenue. As of today (or later) from the buyer summaries: one pass over an index, grouped by the
     last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members)."""
+    from dianpu.core import clock
+
     from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, classify_customer
     from .models import BuyerSummary
     from .shopdays import local_day
-
-    from dianpu.core import clock
 
     if as_of < local_day(clock.now()):
         return raw_rfm_segments(as_of)
@@ -498,9 +662,19 @@ def get_rfm_segments(as_of: date) -> dict:
     high = Q(spent_fen__gte=int((rule.high_value_amount * 100).to_integral_value(rounding=ROUND_CEILING)))
     loyal = Q(orders__gte=rule.loyal_orders) & ~high
     segments = {s: {"segment": s, "customers": 0, "revenue_fen": 0} for s in SEGMENTS}
-    rows = (BuyerSummary.objects.filter(orders__gt=0).order_by().values("last_day").annotate(
-        n=Count("id"), fen=Sum("spent_fen"), high_n=Count("id", filter=high), high_fen=Sum("spent_fen", filter=high),
-        loyal_n=Count("id", filter=loyal), loyal_fen=Sum("spent_fen", filter=loyal)))
+    rows = (
+        BuyerSummary.objects.filter(orders__gt=0)
+        .order_by()
+        .values("last_day")
+        .annotate(
+            n=Count("id"),
+            fen=Sum("spent_fen"),
+            high_n=Count("id", filter=high),
+            high_fen=Sum("spent_fen", filter=high),
+            loyal_n=Count("id", filter=loyal),
+            loyal_fen=Sum("spent_fen", filter=loyal),
+        )
+    )
     for row in rows:
         recency = (as_of - row["last_day"]).days
         inactive = classify_customer(recency_days=recency, orders=0, monetary=ZERO, rule=rule)
@@ -510,12 +684,23 @@ def get_rfm_segments(as_of: date) -> dict:
             continue
         high_n, high_fen = row["high_n"], row["high_fen"] or 0
         loyal_n, loyal_fen = row["loyal_n"], row["loyal_fen"] or 0
-        for segment, n, fen in ((HIGH_VALUE, high_n, high_fen), (LOYAL, loyal_n, loyal_fen),
-                                (OTHER, row["n"] - high_n - loyal_n, row["fen"] - high_fen - loyal_fen)):
+        for segment, n, fen in (
+            (HIGH_VALUE, high_n, high_fen),
+            (LOYAL, loyal_n, loyal_fen),
+            (OTHER, row["n"] - high_n - loyal_n, row["fen"] - high_fen - loyal_fen),
+        ):
             segments[segment]["customers"] += n
             segments[segment]["revenue_fen"] += fen
-    return {"segments": [{"segment": s["segment"], "customers": s["customers"],
-                          "revenue": (Decimal(s["revenue_fen"]) / 100).quantize(CENT)} for s in segments.values()]}
+    return {
+        "segments": [
+            {
+                "segment": s["segment"],
+                "customers": s["customers"],
+                "revenue": (Decimal(s["revenue_fen"]) / 100).quantize(CENT),
+            }
+            for s in segments.values()
+        ]
+    }
 
 
 def raw_rfm_segments(as_of: date) -> dict:
@@ -528,11 +713,16 @@ def raw_rfm_segments(as_of: date) -> dict:
     rule = rfm_rule()
     segments = {s: {"segment": s, "customers": 0, "revenue": ZERO} for s in SEGMENTS}
     members: dict[str, str] = {}
-    rows = (Order.objects.filter(placed_at__lt=end).exclude(status=Order.Status.CANCELLED).values("email")
-            .annotate(last=Max("placed_at"), n=Count("id"), money=Sum("grand_total")))
+    rows = (
+        Order.objects.filter(placed_at__lt=end)
+        .exclude(status=Order.Status.CANCELLED)
+        .values("email")
+        .annotate(last=Max("placed_at"), n=Count("id"), money=Sum("grand_total"))
+    )
     for row in rows.iterator():
-        segment = classify_customer(recency_days=(as_of - local_day(row["last"])).days, orders=row["n"],
-                                    monetary=row["money"], rule=rule)
+        segment = classify_customer(
+            recency_days=(as_of - local_day(row["last"])).days, orders=row["n"], monetary=row["money"], rule=rule
+        )
         members[row["email"]] = segment
         segments[segment]["customers"] += 1
         segments[segment]["revenue"] += row["money"]
@@ -550,36 +740,61 @@ def list_rows(kind: str, date_from: date, date_to: date) -> list[dict]:
 
     tz = shop_tz()
     if kind == "visits":
-        return list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day", "session_id").values(
-            "day", "visitor_id", "channel", "source", "device", "stage")[:ROW_LIMIT])
+        return list(
+            VisitStage.objects.filter(day__range=(date_from, date_to))
+            .order_by("-day", "session_id")
+            .values("day", "visitor_id", "channel", "source", "device", "stage")[:ROW_LIMIT]
+        )
     start, end = period_bounds(date_from, date_to)
     if kind == "refunds":
-        return [{"created_at": r["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": r["order__number"],
-                 "amount": r["amount"], "reason": r["reason"]}
-                for r in Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
-                .order_by("-created_at").values("created_at", "order__number", "amount", "reason")[:ROW_LIMIT]]
-    facts = OrderFact.objects.filter(day__range=(date_from, date_to), cancelled=False,
-                                     is_new_customer=(kind == "new")).values_list("order_id", flat=True)
+        return [
+            {
+                "created_at": r["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "number": r["order__number"],
+                "amount": r["amount"],
+                "reason": r["reason"],
+            }
+            for r in Refund.objects.filter(status=Refund.Status.SUCCEEDED, created_at__gte=start, created_at__lt=end)
+            .order_by("-created_at")
+            .values("created_at", "order__number", "amount", "reason")[:ROW_LIMIT]
+        ]
+    facts = OrderFact.objects.filter(
+        day__range=(date_from, date_to), cancelled=False, is_new_customer=(kind == "new")
+    ).values_list("order_id", flat=True)
     orders = Order.objects.filter(id__in=list(facts[:ROW_LIMIT])).order_by("-placed_at")
-    return [{"placed_at": o.placed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "number": o.number,
-             "email": o.email, "grand_total": o.grand_total} for o in orders]
+    return [
+        {
+            "placed_at": o.placed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "number": o.number,
+            "email": o.email,
+            "grand_total": o.grand_total,
+        }
+        for o in orders
+    ]
 
 
-def list_user_paths(date_from: date, date_to: date, *, steps: int = 3, limit: int = 15,
-                    max_visits: int = 50_000) -> dict:
+def list_user_paths(
+    date_from: date, date_to: date, *, steps: int = 3, limit: int = 15, max_visits: int = 50_000
+) -> dict:
     """The most common page sequences (page types) before a purchase and before leaving, over the
     visits that began in the period (the latest `max_visits` of them)."""
     from .domain.paths import page_type, summarize_paths
     from .models import VisitStage
 
-    sessions = list(VisitStage.objects.filter(day__range=(date_from, date_to)).order_by("-day").values_list(
-        "session_id", flat=True)[:max_visits])
+    sessions = list(
+        VisitStage.objects.filter(day__range=(date_from, date_to))
+        .order_by("-day")
+        .values_list("session_id", flat=True)[:max_visits]
+    )
     visits: dict[str, list] = {}
     for offset in range(0, len(sessions), 5000):
-        for session, kind, path in TrackingEvent.objects.filter(
-                session_id__in=sessions[offset:offset + 5000],
-                kind__in=(Kind.PAGE_VIEW, Kind.PURCHASE)).order_by("session_id", "id").values_list(
-                "session_id", "kind", "path"):
+        for session, kind, path in (
+            TrackingEvent.objects.filter(
+                session_id__in=sessions[offset : offset + 5000], kind__in=(Kind.PAGE_VIEW, Kind.PURCHASE)
+            )
+            .order_by("session_id", "id")
+            .values_list("session_id", "kind", "path")
+        ):
             entry = visits.setdefault(session, [[], False])
             if entry[1]:
                 continue  # pages after the purchase do not lead to it
@@ -590,8 +805,10 @@ def list_user_paths(date_from: date, date_to: date, *, steps: int = 3, limit: in
     before_purchase, before_leaving = summarize_paths(((p, bought) for p, bought in visits.values()), steps=steps)
     purchases, leaves = sum(before_purchase.values()), sum(before_leaving.values())
     return {
-        "before_purchase": [{"pages": list(k), "visits": n, "share": rate(n, purchases)}
-                            for k, n in before_purchase.most_common(limit)],
-        "before_leaving": [{"pages": list(k), "visits": n, "share": rate(n, leaves)}
-                           for k, n in before_leaving.most_common(limit)],
+        "before_purchase": [
+            {"pages": list(k), "visits": n, "share": rate(n, purchases)} for k, n in before_purchase.most_common(limit)
+        ],
+        "before_leaving": [
+            {"pages": list(k), "visits": n, "share": rate(n, leaves)} for k, n in before_leaving.most_common(limit)
+        ],
     }

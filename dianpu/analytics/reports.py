@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dianpu.core import clock
+from dianpu.core.tables import Column, Table, to_xlsx
 
 from . import queries
 from .models import Report
 from .shopdays import local_day
-from dianpu.core.tables import Column, Table, to_xlsx
 
 log = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,34 +47,87 @@ def last_complete_period(kind: str, today: date) -> tuple[date, date]:
 def build_tables(date_from: date, date_to: date) -> list[Table]:
     dashboard = queries.get_dashboard(date_from, date_to)
     current, previous, changes = dashboard["current"], dashboard["previous"], dashboard["changes"]
-    labels = [("sales", _("销售额")), ("orders", _("订单数")), ("average_order_value", _("客单价")),
-              ("visitors", _("访客数")), ("conversion_rate", _("转化率")), ("refunds", _("退款金额")),
-              ("refund_rate", _("退款率")), ("new_customer_orders", _("新客订单")),
-              ("returning_customer_orders", _("老客订单"))]
-    summary = Table("summary", _("核心指标"), [
-        Column("label", _("指标")), Column("current", _("本期")), Column("previous", _("上期")),
-        Column("change", _("变化（%）"))], [
-        {"label": label, "current": _shown(key, current[key]), "previous": _shown(key, previous[key]),
-         "change": "—" if changes[key] is None else f"{changes[key]:+.1f}"} for key, label in labels])
-    daily = Table("daily", _("每日数据"), [
-        Column("date", _("日期")), Column("orders", _("订单数"), numeric=True), Column("sales", _("销售额"), numeric=True),
-        Column("refunds", _("退款金额"), numeric=True), Column("visitors", _("访客数"), numeric=True)],
-        dashboard["series"])
+    labels = [
+        ("sales", _("销售额")),
+        ("orders", _("订单数")),
+        ("average_order_value", _("客单价")),
+        ("visitors", _("访客数")),
+        ("conversion_rate", _("转化率")),
+        ("refunds", _("退款金额")),
+        ("refund_rate", _("退款率")),
+        ("new_customer_orders", _("新客订单")),
+        ("returning_customer_orders", _("老客订单")),
+    ]
+    summary = Table(
+        "summary",
+        _("核心指标"),
+        [
+            Column("label", _("指标")),
+            Column("current", _("本期")),
+            Column("previous", _("上期")),
+            Column("change", _("变化（%）")),
+        ],
+        [
+            {
+                "label": label,
+                "current": _shown(key, current[key]),
+                "previous": _shown(key, previous[key]),
+                "change": "—" if changes[key] is None else f"{changes[key]:+.1f}",
+            }
+            for key, label in labels
+        ],
+    )
+    daily = Table(
+        "daily",
+        _("每日数据"),
+        [
+            Column("date", _("日期")),
+            Column("orders", _("订单数"), numeric=True),
+            Column("sales", _("销售额"), numeric=True),
+            Column("refunds", _("退款金额"), numeric=True),
+            Column("visitors", _("访客数"), numeric=True),
+        ],
+        dashboard["series"],
+    )
     flag_names = {"declining": _("下滑"), "improve_or_replace": _("需改进或更换")}
     items = queries.list_bestsellers(date_to)
-    best = Table("bestsellers", _("爆款数据跟踪"), [
-        Column("name", _("商品")), Column("flag", _("预警")), Column("visitors", _("访客数"), numeric=True),
-        Column("avg_dwell_seconds", _("平均停留（秒）"), numeric=True), Column("buyers", _("支付买家数"), numeric=True),
-        Column("conversion_rate", _("转化率"), percent=True), Column("sales", _("销售额"), numeric=True)],
-        [{**i, "flag": flag_names.get(i["flag"], "")} for i in items[:30]])
+    best = Table(
+        "bestsellers",
+        _("爆款数据跟踪"),
+        [
+            Column("name", _("商品")),
+            Column("flag", _("预警")),
+            Column("visitors", _("访客数"), numeric=True),
+            Column("avg_dwell_seconds", _("平均停留（秒）"), numeric=True),
+            Column("buyers", _("支付买家数"), numeric=True),
+            Column("conversion_rate", _("转化率"), percent=True),
+            Column("sales", _("销售额"), numeric=True),
+        ],
+        [{**i, "flag": flag_names.get(i["flag"], "")} for i in items[:30]],
+    )
     flagged = Table("flags", _("预警商品"), best.columns, [r for r in best.rows if r["flag"]])
-    channels = Table("channels", _("渠道"), [
-        Column("key", _("渠道")), Column("visits", _("访问次数"), numeric=True),
-        Column("purchase_visits", pgettext("funnel step", "下单"), numeric=True), Column("conversion_rate", _("转化率"), percent=True)],
-        queries.list_channels(date_from, date_to))
-    categories = Table("categories", _("按类目"), [
-        Column("key", _("类目")), Column("orders", _("订单数"), numeric=True), Column("units", _("件数"), numeric=True),
-        Column("sales", _("销售额"), numeric=True)], queries.get_sales_breakdown(date_from, date_to, by="category"))
+    channels = Table(
+        "channels",
+        _("渠道"),
+        [
+            Column("key", _("渠道")),
+            Column("visits", _("访问次数"), numeric=True),
+            Column("purchase_visits", pgettext("funnel step", "下单"), numeric=True),
+            Column("conversion_rate", _("转化率"), percent=True),
+        ],
+        queries.list_channels(date_from, date_to),
+    )
+    categories = Table(
+        "categories",
+        _("按类目"),
+        [
+            Column("key", _("类目")),
+            Column("orders", _("订单数"), numeric=True),
+            Column("units", _("件数"), numeric=True),
+            Column("sales", _("销售额"), numeric=True),
+        ],
+        queries.get_sales_breakdown(date_from, date_to, by="category"),
+    )
     return [summary, flagged, daily, best, channels, categories]
 
 
@@ -88,9 +141,8 @@ def render_pdf(title: str, tables: list[Table]) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     heading = ParagraphStyle("h", fontName="STSong-Light", fontSize=16, leading=22)
@@ -107,9 +159,15 @@ def render_pdf(title: str, tables: list[Table]) -> bytes:
         data = [[Paragraph(str(c.label), cell) for c in table.columns]]
         data += [[Paragraph(str(v), cell) for v in values] for values in table.cells()]
         grid = PdfTable(data, repeatRows=1, hAlign="LEFT")
-        grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                                  ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         story.append(grid)
     doc.build(story)
     return out.getvalue()
@@ -147,8 +205,15 @@ def generate_report(kind: str, date_from: date, *, send: bool = True, replace: b
     to = recipients(kind) if send else []
     try:
         with transaction.atomic():
-            report = Report.objects.create(period=kind, date_from=date_from, date_to=date_to, xlsx=xlsx, pdf=pdf,
-                                           emailed_to=", ".join(to), created_at=clock.now())
+            report = Report.objects.create(
+                period=kind,
+                date_from=date_from,
+                date_to=date_to,
+                xlsx=xlsx,
+                pdf=pdf,
+                emailed_to=", ".join(to),
+                created_at=clock.now(),
+            )
     except IntegrityError:
         return None  # another worker wrote it meanwhile
     if to:

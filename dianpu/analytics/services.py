@@ -1,11 +1,11 @@
 """Analytics use cases: record tracking events, fold them into rollups, keep the order rollups
 in step with orders (called by handlers.py inside the order change's transaction)."""
 
-from typing import Any
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,10 +15,9 @@ from dianpu.core import clock
 from dianpu.orders.models import Order, OrderLine
 from dianpu.payments.models import Refund
 
-from .shopdays import local_day
+from .domain.buyers import BuyerFigures, cell_changes, cohort_cells
 from .domain.refunds import split_refund
 from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
-from .domain.buyers import BuyerFigures, cell_changes, cohort_cells
 from .models import (
     BuyerMonth,
     BuyerSummary,
@@ -36,12 +35,14 @@ from .models import (
     VisitorReturnDay,
     VisitStage,
 )
+from .shopdays import local_day
 
 TRACKING_CURSOR = "tracking"
 FOLD_BATCH = 5000
 
 
 # --- recording -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class VisitContext:
@@ -70,12 +71,23 @@ def record_events(context: VisitContext, events: list[EventInput], *, from_brows
     day = local_day(now)
     allowed = BROWSER_KINDS if from_browser else set(Kind)
     rows = [
-        TrackingEvent(day=day, occurred_at=now, kind=e.kind, visitor_id=context.visitor_id[:64],
-                      session_id=context.session_id[:64], path=e.path[:300], product_id=e.product_id,
-                      order_id=e.order_id, dwell_ms=max(0, min(int(e.dwell_ms), 3_600_000)),
-                      channel=context.channel[:20], source=context.source[:100],
-                      utm_campaign=context.utm_campaign[:100], device=context.device[:10])
-        for e in events[:MAX_EVENTS_PER_BATCH] if e.kind in allowed
+        TrackingEvent(
+            day=day,
+            occurred_at=now,
+            kind=e.kind,
+            visitor_id=context.visitor_id[:64],
+            session_id=context.session_id[:64],
+            path=e.path[:300],
+            product_id=e.product_id,
+            order_id=e.order_id,
+            dwell_ms=max(0, min(int(e.dwell_ms), 3_600_000)),
+            channel=context.channel[:20],
+            source=context.source[:100],
+            utm_campaign=context.utm_campaign[:100],
+            device=context.device[:10],
+        )
+        for e in events[:MAX_EVENTS_PER_BATCH]
+        if e.kind in allowed
     ]
     if rows:
         TrackingEvent.objects.bulk_create(rows)
@@ -83,6 +95,7 @@ def record_events(context: VisitContext, events: list[EventInput], *, from_brows
 
 
 # --- bumping rollup rows (concurrency-safe: create if missing, then one relative UPDATE) ------
+
 
 def _bump(model, keys: dict, deltas: dict) -> None:
     deltas = {k: v for k, v in deltas.items() if v}
@@ -93,6 +106,7 @@ def _bump(model, keys: dict, deltas: dict) -> None:
 
 
 # --- folding tracking events -----------------------------------------------------------------
+
 
 def fold_tracking_events(*, batch_size: int = FOLD_BATCH, lag_seconds: int | None = None, progress=None) -> int:
     """Fold new tracking events into the rollups, batch by batch. Safe to run twice or
@@ -115,9 +129,21 @@ def _fold_batch(batch_size: int, cutoff) -> tuple[int, bool]:
     FoldCursor.objects.get_or_create(name=TRACKING_CURSOR)
     cursor = FoldCursor.objects.select_for_update().get(name=TRACKING_CURSOR)
     rows = list(
-        TrackingEvent.objects.filter(id__gt=cursor.last_id).order_by("id")
-        .values_list("id", "day", "occurred_at", "kind", "visitor_id", "session_id", "product_id", "dwell_ms",
-                     "channel", "source", "device")[:batch_size]
+        TrackingEvent.objects.filter(id__gt=cursor.last_id)
+        .order_by("id")
+        .values_list(
+            "id",
+            "day",
+            "occurred_at",
+            "kind",
+            "visitor_id",
+            "session_id",
+            "product_id",
+            "dwell_ms",
+            "channel",
+            "source",
+            "device",
+        )[:batch_size]
     )
     ready = []
     for row in rows:
@@ -172,8 +198,9 @@ def fold_rows(rows) -> None:
     for day, _visitor in new_visitor_days:
         day_deltas[day]["visitors"] += 1
     returns = _link_visitor_days(set(new_visitor_days))
-    for day, product, kind, _visitor in _insert_new(ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"),
-                                                    members):
+    for day, product, kind, _visitor in _insert_new(
+        ProductVisitorDay, ("day", "product_id", "kind", "visitor_id"), members
+    ):
         product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
 
     # visits and the furthest funnel stage each reached
@@ -184,9 +211,14 @@ def fold_rows(rows) -> None:
     paid_elsewhere = paid_sessions - sessions.keys()
     session_ids = list(sessions) + list(paid_elsewhere)
     for offset in range(0, len(session_ids), 5000):
-        existing.update({row[0]: row for row in VisitStage.objects.filter(
-            session_id__in=session_ids[offset:offset + 5000]).values_list(
-            "session_id", "day", "channel", "source", "device", "stage")})
+        existing.update(
+            {
+                row[0]: row
+                for row in VisitStage.objects.filter(session_id__in=session_ids[offset : offset + 5000]).values_list(
+                    "session_id", "day", "channel", "source", "device", "stage"
+                )
+            }
+        )
     new_stages, raised = [], []
     for session in paid_elsewhere:  # a visit folded before: raise it (a paid event of no visit is ignored)
         known = existing.get(session)
@@ -197,8 +229,17 @@ def fold_rows(rows) -> None:
     for session, (day, visitor, channel, source, device, stage) in sessions.items():
         known = existing.get(session)
         if known is None:
-            new_stages.append(VisitStage(session_id=session, day=day, visitor_id=visitor, channel=channel,
-                                         source=source, device=device, stage=stage))
+            new_stages.append(
+                VisitStage(
+                    session_id=session,
+                    day=day,
+                    visitor_id=visitor,
+                    channel=channel,
+                    source=source,
+                    device=device,
+                    stage=stage,
+                )
+            )
             key, before = (day, channel, source, device), 0
             day_deltas[day]["visits"] += 1
         elif stage > known[5]:
@@ -231,8 +272,9 @@ def _link_visitor_days(new_rows: set) -> dict:
     changed = []
     for offset in range(0, len(visitors), 900):
         days_of: dict = defaultdict(list)
-        for visitor, day, prev in VisitorDay.objects.filter(visitor_id__in=visitors[offset:offset + 900]).values_list(
-                "visitor_id", "day", "prev_day"):
+        for visitor, day, prev in VisitorDay.objects.filter(visitor_id__in=visitors[offset : offset + 900]).values_list(
+            "visitor_id", "day", "prev_day"
+        ):
             days_of[visitor].append((day, prev))
         for visitor, rows in days_of.items():
             rows.sort()
@@ -256,10 +298,24 @@ NEVER = date.min  # VisitorReturnDay.prev_day of a visitor's first day
 
 
 FOLD_DAY_COLUMNS = ("visitors", "visits", "page_views")
-FOLD_PRODUCT_COLUMNS = ("views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
-                        "list_impressions", "list_clicks")
-FOLD_SOURCE_COLUMNS = ("visits", "product_view_visits", "cart_visits", "checkout_visits", "purchase_visits",
-                       "paid_visits")
+FOLD_PRODUCT_COLUMNS = (
+    "views",
+    "visitors",
+    "dwell_ms",
+    "dwell_samples",
+    "add_to_carts",
+    "cart_visitors",
+    "list_impressions",
+    "list_clicks",
+)
+FOLD_SOURCE_COLUMNS = (
+    "visits",
+    "product_view_visits",
+    "cart_visits",
+    "checkout_visits",
+    "purchase_visits",
+    "paid_visits",
+)
 
 
 def _db_value(value):
@@ -278,11 +334,14 @@ def _insert_new(model, columns: tuple[str, ...], keys: set) -> list[tuple]:
     per_chunk = max(1, 900 // len(columns))
     with connection.cursor() as cursor:
         for offset in range(0, len(ordered), per_chunk):
-            chunk = ordered[offset:offset + per_chunk]
+            chunk = ordered[offset : offset + per_chunk]
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
             params = [_db_value(v) for key in chunk for v in key]
-            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
-                           f"ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}", params)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
+                f"ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}",
+                params,
+            )
             for row in cursor.fetchall():
                 day = row[0] if isinstance(row[0], date) else days[str(row[0])]
                 inserted.append((day, *row[1:]))
@@ -304,37 +363,55 @@ def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tupl
     for first, keys in by_first.items():  # one read per day: no cross product of days × products
         filters = {key_fields[0]: first}
         filters.update({f"{name}__in": {key[i] for key in keys} for i, name in enumerate(key_fields) if i})
-        existing.update({tuple(row[:len(key_fields)]): row[len(key_fields):]
-                         for row in model.objects.filter(**filters).values_list(*key_fields, *columns)})
+        existing.update(
+            {
+                tuple(row[: len(key_fields)]): row[len(key_fields) :]
+                for row in model.objects.filter(**filters).values_list(*key_fields, *columns)
+            }
+        )
     table = model._meta.db_table
     key_columns = [model._meta.get_field(name).column for name in key_fields]
-    others = [f.column for f in model._meta.concrete_fields
-              if f.column not in key_columns and f.column not in columns and not f.primary_key]
+    others = [
+        f.column
+        for f in model._meta.concrete_fields
+        if f.column not in key_columns and f.column not in columns and not f.primary_key
+    ]
     defaults = [model._meta.get_field(c).get_default() for c in others]
     all_columns = [*key_columns, *columns, *others]
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
-    sql = (f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({', '.join(['%s'] * len(all_columns))}) "
-           f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({', '.join(['%s'] * len(all_columns))}) "
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
     params = []
     for key, figures in deltas.items():
         before = existing.get(key, (0,) * len(columns))
-        params.append([*(_db_value(k) for k in key), *(before[i] + figures.get(c, 0) for i, c in enumerate(columns)),
-                       *defaults])
+        params.append(
+            [*(_db_value(k) for k in key), *(before[i] + figures.get(c, 0) for i, c in enumerate(columns)), *defaults]
+        )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
-STAGE_COLUMNS = {1: "visits", 2: "product_view_visits", 3: "cart_visits", 4: "checkout_visits",
-                 5: "purchase_visits", 6: "paid_visits"}
+STAGE_COLUMNS = {
+    1: "visits",
+    2: "product_view_visits",
+    3: "cart_visits",
+    4: "checkout_visits",
+    5: "purchase_visits",
+    6: "paid_visits",
+}
 
 
 # --- orders (called by handlers.py, inside the order change's transaction) --------------------
+
 
 def _product_lines(order_id: int) -> dict[int, tuple[int, Decimal]]:
     """product id -> (units, line total) of an order."""
     totals: dict[int, list] = {}
     for product, quantity, line_total in OrderLine.objects.filter(order_id=order_id).values_list(
-            "product_id_snapshot", "quantity", "line_total"):
+        "product_id_snapshot", "quantity", "line_total"
+    ):
         if product is None:
             continue
         entry = totals.setdefault(product, [0, Decimal("0.00")])
@@ -347,15 +424,24 @@ def count_order_placed(order_id: int) -> None:
     """An order was placed: it counts in its day's orders and sales, and per product."""
     order = Order.objects.only("id", "email", "grand_total", "placed_at").get(pk=order_id)
     day = local_day(order.placed_at)
-    is_new = not Order.objects.filter(email=order.email, placed_at__lt=order.placed_at).exclude(
-        status=Order.Status.CANCELLED).exclude(pk=order.pk).exists()
-    _fact, created = OrderFact.objects.get_or_create(order_id=order.pk, defaults=dict(
-        day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new))
+    is_new = (
+        not Order.objects.filter(email=order.email, placed_at__lt=order.placed_at)
+        .exclude(status=Order.Status.CANCELLED)
+        .exclude(pk=order.pk)
+        .exists()
+    )
+    _fact, created = OrderFact.objects.get_or_create(
+        order_id=order.pk,
+        defaults=dict(day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new),
+    )
     if not created:
         return  # counted already
     count_buyer_order(order.email, day, order.grand_total)
-    _bump(DailyStat, {"day": day}, {"orders": 1, "sales": order.grand_total,
-                                     "new_customer_orders" if is_new else "returning_customer_orders": 1})
+    _bump(
+        DailyStat,
+        {"day": day},
+        {"orders": 1, "sales": order.grand_total, "new_customer_orders" if is_new else "returning_customer_orders": 1},
+    )
     for product, (units, sales) in _product_lines(order.pk).items():
         _bump(DailyProductStat, {"day": day, "product_id": product}, {"units": units, "sales": sales})
 
@@ -380,9 +466,15 @@ def count_order_changed(order_id: int) -> None:
         if OrderFact.objects.filter(order_id=order_id, cancelled=False).update(cancelled=True) != 1:
             return
         recount_buyer(fact.email)
-        _bump(DailyStat, {"day": fact.day}, {
-            "orders": -1, "sales": -fact.grand_total,
-            "new_customer_orders" if fact.is_new_customer else "returning_customer_orders": -1})
+        _bump(
+            DailyStat,
+            {"day": fact.day},
+            {
+                "orders": -1,
+                "sales": -fact.grand_total,
+                "new_customer_orders" if fact.is_new_customer else "returning_customer_orders": -1,
+            },
+        )
         for product, (units, sales) in _product_lines(order_id).items():
             _bump(DailyProductStat, {"day": fact.day, "product_id": product}, {"units": -units, "sales": -sales})
         if fact.paid:
@@ -402,20 +494,29 @@ def record_paid_if_paid_already(order_id: int) -> None:
 def record_order_paid(order_id: int) -> None:
     """The order was paid: append a "paid" event to the visit that placed it (named by its purchase
     event), which the fold turns into the funnel's last step. No purchase event: nothing to mark."""
-    purchase = (TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PURCHASE).order_by("id")
-                .values_list("visitor_id", "session_id", "channel", "source", "utm_campaign", "device").first())
+    purchase = (
+        TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PURCHASE)
+        .order_by("id")
+        .values_list("visitor_id", "session_id", "channel", "source", "utm_campaign", "device")
+        .first()
+    )
     if purchase is None or TrackingEvent.objects.filter(order_id=order_id, kind=Kind.PAID).exists():
         return
     visitor, session, channel, source, campaign, device = purchase
-    record_events(VisitContext(visitor_id=visitor, session_id=session, channel=channel, source=source,
-                               utm_campaign=campaign, device=device),
-                  [EventInput(kind=Kind.PAID, order_id=order_id)], from_browser=False)
+    record_events(
+        VisitContext(
+            visitor_id=visitor, session_id=session, channel=channel, source=source, utm_campaign=campaign, device=device
+        ),
+        [EventInput(kind=Kind.PAID, order_id=order_id)],
+        from_browser=False,
+    )
 
 
 def count_refund(refund_id: int) -> None:
     """Money went back: it counts on the day it went back, for the day and for each product of the order."""
     refund = Refund.objects.only("id", "order_id", "amount", "shipping_amount", "created_at", "status").get(
-        pk=refund_id)
+        pk=refund_id
+    )
     if refund.status != Refund.Status.SUCCEEDED:
         return
     if not CountedRefund.objects.get_or_create(refund_id=refund.pk)[1]:
@@ -429,9 +530,22 @@ def count_refund(refund_id: int) -> None:
 
 # --- rebuilding (after a bulk import: demo data, the benchmark, a repair) --------------------
 
-ROLLUP_MODELS = (DailyStat, DailyProductStat, DailySourceStat, VisitorDay, VisitorReturnDay, ProductVisitorDay,
-                 VisitStage, OrderFact,
-                 ProductBuyerDay, CountedRefund, FoldCursor, BuyerSummary, BuyerMonth, CohortMonth)
+ROLLUP_MODELS = (
+    DailyStat,
+    DailyProductStat,
+    DailySourceStat,
+    VisitorDay,
+    VisitorReturnDay,
+    ProductVisitorDay,
+    VisitStage,
+    OrderFact,
+    ProductBuyerDay,
+    CountedRefund,
+    FoldCursor,
+    BuyerSummary,
+    BuyerMonth,
+    CohortMonth,
+)
 
 
 def rebuild_rollups(*, progress=None) -> None:
@@ -464,9 +578,17 @@ def _merge_product_stats(day, deltas: dict) -> None:
             cursor.executemany(
                 f"UPDATE {DailyProductStat._meta.db_table} SET units = %s, sales = %s, buyers = %s, refunds = %s "
                 f"WHERE id = %s",
-                [(s.units, connection.ops.adapt_decimalfield_value(s.sales, 14, 2), s.buyers,
-                  connection.ops.adapt_decimalfield_value(Decimal(s.refunds), 14, 2), s.pk)
-                 for s in changed])
+                [
+                    (
+                        s.units,
+                        connection.ops.adapt_decimalfield_value(s.sales, 14, 2),
+                        s.buyers,
+                        connection.ops.adapt_decimalfield_value(Decimal(s.refunds), 14, 2),
+                        s.pk,
+                    )
+                    for s in changed
+                ],
+            )
 
 
 def _rebuild_orders(progress=None) -> None:
@@ -482,13 +604,23 @@ def _rebuild_orders(progress=None) -> None:
         with transaction.atomic():
             facts: dict[int, OrderFact] = {}
             day_figures: dict[str, Any] = Counter()
-            for pk, email, total, status, paid_at in Order.objects.filter(
-                    placed_at__gte=start, placed_at__lt=end).order_by("placed_at", "id").values_list(
-                    "id", "email", "grand_total", "status", "paid_at").iterator(chunk_size=5000):
+            for pk, email, total, status, paid_at in (
+                Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
+                .order_by("placed_at", "id")
+                .values_list("id", "email", "grand_total", "status", "paid_at")
+                .iterator(chunk_size=5000)
+            ):
                 cancelled = status == Order.Status.CANCELLED
                 is_new = email not in customers
-                facts[pk] = OrderFact(order_id=pk, day=day, email=email, grand_total=total, is_new_customer=is_new,
-                                      paid=paid_at is not None, cancelled=cancelled)
+                facts[pk] = OrderFact(
+                    order_id=pk,
+                    day=day,
+                    email=email,
+                    grand_total=total,
+                    is_new_customer=is_new,
+                    paid=paid_at is not None,
+                    cancelled=cancelled,
+                )
                 if not cancelled:
                     customers.add(email)
                     day_figures["orders"] += 1
@@ -498,9 +630,13 @@ def _rebuild_orders(progress=None) -> None:
             products: dict = defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0})
             buyers: Counter = Counter()
             seen_lines: set = set()
-            for order_id, product, quantity, line_total in OrderLine.objects.filter(
+            for order_id, product, quantity, line_total in (
+                OrderLine.objects.filter(
                     order__placed_at__gte=start, order__placed_at__lt=end, product_id_snapshot__isnull=False
-            ).values_list("order_id", "product_id_snapshot", "quantity", "line_total").iterator(chunk_size=5000):
+                )
+                .values_list("order_id", "product_id_snapshot", "quantity", "line_total")
+                .iterator(chunk_size=5000)
+            ):
                 fact = facts[order_id]
                 if fact.cancelled:
                     continue
@@ -509,10 +645,12 @@ def _rebuild_orders(progress=None) -> None:
                 if fact.paid and (order_id, product) not in seen_lines:
                     seen_lines.add((order_id, product))
                     buyers[(product, fact.email)] += 1
-            for (product, _email) in buyers:
+            for product, _email in buyers:
                 products[product]["buyers"] += 1
-            ProductBuyerDay.objects.bulk_create([ProductBuyerDay(day=day, product_id=p, email=e, orders=n)
-                                                 for (p, e), n in buyers.items()], batch_size=5000)
+            ProductBuyerDay.objects.bulk_create(
+                [ProductBuyerDay(day=day, product_id=p, email=e, orders=n) for (p, e), n in buyers.items()],
+                batch_size=5000,
+            )
             _bump(DailyStat, {"day": day}, day_figures)
             _merge_product_stats(day, products)
         if progress is not None:
@@ -520,19 +658,23 @@ def _rebuild_orders(progress=None) -> None:
 
 
 def _rebuild_refunds(progress=None) -> None:
-    refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list(
-        "id", "order_id", "amount", "created_at", "shipping_amount"))
+    refunds = list(
+        Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list(
+            "id", "order_id", "amount", "created_at", "shipping_amount"
+        )
+    )
     for offset in range(0, len(refunds), 5000):
-        chunk = refunds[offset:offset + 5000]
+        chunk = refunds[offset : offset + 5000]
         products_of: dict = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
         for order_id, product, line_total in OrderLine.objects.filter(
-                order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False).values_list(
-                "order_id", "product_id_snapshot", "line_total"):
+            order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False
+        ).values_list("order_id", "product_id_snapshot", "line_total"):
             products_of[order_id][product] += line_total
         with transaction.atomic():
             by_day: dict = defaultdict(Counter)
-            by_product: dict = defaultdict(lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"),
-                                                                        "buyers": 0, "refunds": 0}))
+            by_product: dict = defaultdict(
+                lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0})
+            )
             for _pk, order_id, amount, created_at, shipping in chunk:
                 day = local_day(created_at)
                 by_day[day]["refunds"] += amount
@@ -550,6 +692,7 @@ def _rebuild_refunds(progress=None) -> None:
 
 # --- buyers: the per-buyer summary and the cohort cells (RFM segments, cohorts) ---------------
 
+
 def _locked_buyer(email: str) -> tuple[BuyerSummary, set]:
     """The buyer's summary row, locked (so two changes to one buyer's orders take turns), and the
     months the cohort cells count them in now."""
@@ -566,16 +709,26 @@ def _store_buyer(summary: BuyerSummary, figures: BuyerFigures, before: set) -> N
         BuyerMonth.objects.filter(email=summary.email, month__in=gone).delete()
     BuyerMonth.objects.bulk_create([BuyerMonth(email=summary.email, month=m) for m in new])
     BuyerSummary.objects.filter(pk=summary.pk).update(
-        orders=figures.orders, spent_fen=figures.spent_fen, first_day=figures.first_day, last_day=figures.last_day,
-        first_month=figures.first_month, active_months=len(figures.months))
+        orders=figures.orders,
+        spent_fen=figures.spent_fen,
+        first_day=figures.first_day,
+        last_day=figures.last_day,
+        first_month=figures.first_month,
+        active_months=len(figures.months),
+    )
 
 
 def count_buyer_order(email: str, day: date, total: Decimal) -> None:
     """An order placed (called once per order, by count_order_placed): one more for its buyer, in
     constant time however many orders the buyer has."""
     summary, months = _locked_buyer(email)
-    figures = BuyerFigures(orders=summary.orders, spent_fen=summary.spent_fen, first_day=summary.first_day,
-                           last_day=summary.last_day, months=set(months))
+    figures = BuyerFigures(
+        orders=summary.orders,
+        spent_fen=summary.spent_fen,
+        first_day=summary.first_day,
+        last_day=summary.last_day,
+        months=set(months),
+    )
     figures.add(day, total)
     _store_buyer(summary, figures, months)
 
@@ -584,8 +737,12 @@ def recount_buyer(email: str) -> None:
     """An order cancelled: the buyer's figures again from their orders that still count."""
     summary, months = _locked_buyer(email)
     figures = BuyerFigures()
-    for placed_at, total in Order.objects.filter(email=email).exclude(status=Order.Status.CANCELLED).values_list(
-            "placed_at", "grand_total").iterator(chunk_size=5000):
+    for placed_at, total in (
+        Order.objects.filter(email=email)
+        .exclude(status=Order.Status.CANCELLED)
+        .values_list("placed_at", "grand_total")
+        .iterator(chunk_size=5000)
+    ):
         figures.add(local_day(placed_at), total)
     _store_buyer(summary, figures, months)
 
@@ -593,8 +750,12 @@ def recount_buyer(email: str) -> None:
 def raw_buyer_figures() -> dict[str, BuyerFigures]:
     """Every buyer's figures straight from the orders (the rebuild, and tests that check the summary)."""
     buyers: dict[str, BuyerFigures] = defaultdict(BuyerFigures)
-    for email, placed_at, total in Order.objects.exclude(status=Order.Status.CANCELLED).order_by().values_list(
-            "email", "placed_at", "grand_total").iterator(chunk_size=10_000):
+    for email, placed_at, total in (
+        Order.objects.exclude(status=Order.Status.CANCELLED)
+        .order_by()
+        .values_list("email", "placed_at", "grand_total")
+        .iterator(chunk_size=10_000)
+    ):
         buyers[email].add(local_day(placed_at), total)
     return dict(buyers)
 
@@ -611,9 +772,19 @@ def rebuild_buyer_summaries() -> None:
         emails = list(buyers)
         for offset in range(0, len(emails), 5000):
             BuyerSummary.objects.bulk_create(
-                [BuyerSummary(email=email, orders=f.orders, spent_fen=f.spent_fen, first_day=f.first_day,
-                              last_day=f.last_day, first_month=f.first_month, active_months=len(f.months))
-                 for email, f in ((e, buyers[e]) for e in emails[offset:offset + 5000])])
+                [
+                    BuyerSummary(
+                        email=email,
+                        orders=f.orders,
+                        spent_fen=f.spent_fen,
+                        first_day=f.first_day,
+                        last_day=f.last_day,
+                        first_month=f.first_month,
+                        active_months=len(f.months),
+                    )
+                    for email, f in ((e, buyers[e]) for e in emails[offset : offset + 5000])
+                ]
+            )
         months: list = []
         for email, f in buyers.items():  # in chunks: a million orders make about a million rows
             months.extend(BuyerMonth(email=email, month=m) for m in f.months)
@@ -624,5 +795,6 @@ def rebuild_buyer_summaries() -> None:
         table: dict = defaultdict(dict)
         for (cohort, offset, column), n in cells.items():
             table[(cohort, offset)][column] = n
-        CohortMonth.objects.bulk_create([CohortMonth(cohort=c, offset=o, **figures)
-                                         for (c, o), figures in table.items()], batch_size=5000)
+        CohortMonth.objects.bulk_create(
+            [CohortMonth(cohort=c, offset=o, **figures) for (c, o), figures in table.items()], batch_size=5000
+        )

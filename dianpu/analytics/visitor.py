@@ -57,11 +57,15 @@ def visit_context(request) -> VisitContext | None:
         return None
     touch = first_touch(request)
     return VisitContext(
-        visitor_id=visitor, session_id=session,
-        channel=classify_channel(utm_source=touch["utm_source"], utm_medium=touch["utm_medium"],
-                                 referrer_host=touch["referrer_host"]).value,
+        visitor_id=visitor,
+        session_id=session,
+        channel=classify_channel(
+            utm_source=touch["utm_source"], utm_medium=touch["utm_medium"], referrer_host=touch["referrer_host"]
+        ).value,
         source=source_label(utm_source=touch["utm_source"], referrer_host=touch["referrer_host"]),
-        utm_campaign=touch["utm_campaign"], device=device.value)
+        utm_campaign=touch["utm_campaign"],
+        device=device.value,
+    )
 
 
 def order_attribution(request) -> dict:
@@ -82,8 +86,11 @@ def record_server_event(request, kind: str, *, product_id: int | None = None, or
     try:
         context = visit_context(request)
         if context is not None:
-            record_events(context, [EventInput(kind=kind, path=request.path[:300], product_id=product_id,
-                                               order_id=order_id)], from_browser=False)
+            record_events(
+                context,
+                [EventInput(kind=kind, path=request.path[:300], product_id=product_id, order_id=order_id)],
+                from_browser=False,
+            )
             if kind == "purchase" and order_id is not None:
                 record_paid_if_paid_already(order_id)
     except Exception:  # tracking must never break shopping

@@ -1,8 +1,9 @@
 """Writing the audit log. Call inside the transaction of the change being recorded."""
 
 from typing import Any
-from dianpu.core.actors import Actor, person_of
+
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 
 from .models import AuditEntry
 
@@ -13,9 +14,18 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def record_audit(*, actor: Actor, action: str, obj: Any = None, object_type: str = "", object_id: str = "",
-                 object_repr: str = "", changes: dict[str, Any] | None = None, reason: str = "",
-                 ip_address: str | None = None) -> AuditEntry:
+def record_audit(
+    *,
+    actor: Actor,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> AuditEntry:
     """Append one entry. `changes` maps field -> (old, new); values are stored as text."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -49,12 +49,19 @@ def get_cart_summary(cart: Cart) -> CartSummary:
     for ln in lines:
         product = ln.variant.product
         images = list(product.images.all())
-        views.append(CartLineView(
-            sku=ln.variant.sku, product_name=product.display_name, product_slug=product.slug,
-            variant_label=ln.variant.option_label, unit_price=ln.variant.selling_price, quantity=ln.quantity,
-            line_total=ln.variant.selling_price * ln.quantity, available=available.get(ln.variant_id, 0),
-            thumbnail_url=images[0].thumbnail.url if images and images[0].thumbnail else "",
-        ))
+        views.append(
+            CartLineView(
+                sku=ln.variant.sku,
+                product_name=product.display_name,
+                product_slug=product.slug,
+                variant_label=ln.variant.option_label,
+                unit_price=ln.variant.selling_price,
+                quantity=ln.quantity,
+                line_total=ln.variant.selling_price * ln.quantity,
+                available=available.get(ln.variant_id, 0),
+                thumbnail_url=images[0].thumbnail.url if images and images[0].thumbnail else "",
+            )
+        )
     return CartSummary(token=cart.token, lines=views, subtotal=sum((v.line_total for v in views), Decimal("0.00")))
 
 
@@ -75,6 +82,7 @@ def count_cart_items(token: str | None) -> int:
     """Units in an open cart (the storefront's cart badge); 0 when there is none."""
     if not token:
         return 0
-    total = (Cart.objects.filter(token=token, checked_out_at__isnull=True)
-             .aggregate(units=Sum("lines__quantity"))["units"])
+    total = Cart.objects.filter(token=token, checked_out_at__isnull=True).aggregate(units=Sum("lines__quantity"))[
+        "units"
+    ]
     return total or 0

@@ -1,5 +1,5 @@
-from typing import Any
 import secrets
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -7,10 +7,10 @@ from django.db.models import F
 from dianpu.catalog.models import Product, Variant
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
-from .domain import MAX_LINE_QUANTITY
 
-from .models import Cart, CartLine
+from .domain import MAX_LINE_QUANTITY
 from .messages import MESSAGES
+from .models import Cart, CartLine
 
 
 def new_cart_token() -> str:
@@ -26,8 +26,11 @@ def get_or_create_cart(token: str | None) -> Cart:
 
 
 def _buyable_variant(sku: str) -> Variant:
-    variant = Variant.objects.select_related("product").filter(
-        sku=sku, is_active=True, product__status=Product.Status.LISTED).first()
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(sku=sku, is_active=True, product__status=Product.Status.LISTED)
+        .first()
+    )
     if variant is None:
         raise DomainError(MESSAGES["unknown_sku"], code="unknown_sku", status=422, sku=sku)
     return variant
@@ -39,8 +42,9 @@ def _check_quantity(raw: Any) -> int:  # anything a client sends: refused below 
     except (TypeError, ValueError):
         quantity = 0
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise DomainError(str(MESSAGES["quantity_invalid"]) % {"max": MAX_LINE_QUANTITY}, code="quantity_invalid",
-                          status=422)
+        raise DomainError(
+            str(MESSAGES["quantity_invalid"]) % {"max": MAX_LINE_QUANTITY}, code="quantity_invalid", status=422
+        )
     return quantity
 
 
@@ -49,8 +53,9 @@ def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1) -> CartLine:
     quantity = _check_quantity(quantity)
     variant = _buyable_variant(sku)
     now = clock.now()
-    line, created = CartLine.objects.get_or_create(cart=cart, variant=variant,
-                                                   defaults={"quantity": quantity, "added_at": now})
+    line, created = CartLine.objects.get_or_create(
+        cart=cart, variant=variant, defaults={"quantity": quantity, "added_at": now}
+    )
     if not created:
         CartLine.objects.filter(pk=line.pk).update(quantity=F("quantity") + quantity)
         line.refresh_from_db()

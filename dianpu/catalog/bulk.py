@@ -54,8 +54,15 @@ def _error(code: str, **extra) -> DomainError:
     return DomainError(MESSAGES[code], code=code, status=422, **extra)
 
 
-def parse_bulk_action(action: str, *, category: Category | None = None, tag: str = "", price_kind: str = "price",
-                      mode: str = "amount", value=None) -> BulkAction:
+def parse_bulk_action(
+    action: str,
+    *,
+    category: Category | None = None,
+    tag: str = "",
+    price_kind: str = "price",
+    mode: str = "amount",
+    value=None,
+) -> BulkAction:
     if action not in ACTIONS:
         raise _error("bulk_action_invalid")
     if action == "move_category" and category is None:
@@ -74,8 +81,9 @@ def parse_bulk_action(action: str, *, category: Category | None = None, tag: str
             raise _error("price_not_number")
         if mode == "set" and amount < 0:
             raise _error("price_negative")
-    return BulkAction(action=action, category=category, tag=(tag or "").strip()[:50], price_kind=price_kind,
-                      mode=mode, value=amount)
+    return BulkAction(
+        action=action, category=category, tag=(tag or "").strip()[:50], price_kind=price_kind, mode=mode, value=amount
+    )
 
 
 def _products(selection) -> list[Product]:
@@ -97,8 +105,17 @@ def preview_bulk_action(selection, action: BulkAction) -> list[PreviewRow]:
             findings = queries.get_listing_findings(p, shop_words) if action.action == "list" else []
             rows.append(PreviewRow(p.slug, p.name, "", "status", p.status, new, findings=findings, version=p.version))
         elif action.action == "move_category":
-            rows.append(PreviewRow(p.slug, p.name, "", "category", p.category.name if p.category else "",
-                                   action.category.name, version=p.version))
+            rows.append(
+                PreviewRow(
+                    p.slug,
+                    p.name,
+                    "",
+                    "category",
+                    p.category.name if p.category else "",
+                    action.category.name,
+                    version=p.version,
+                )
+            )
         elif action.action == "add_tag":
             tags = [t.name for t in p.tags.all()]
             new = tags if action.tag in tags else [*tags, action.tag]
@@ -110,9 +127,19 @@ def preview_bulk_action(selection, action: BulkAction) -> list[PreviewRow]:
                 base = old if old is not None else v.price
                 new = calculate_new_price(base, PriceChange(action.mode, action.value))
                 floor = calculate_floor(v.cost_price, margin)
-                rows.append(PreviewRow(p.slug, p.name, v.sku, action.price_kind, "" if old is None else f"{old:.2f}",
-                                       f"{new:.2f}", below_floor=is_below_floor(new, floor), floor=floor,
-                                       version=p.version))
+                rows.append(
+                    PreviewRow(
+                        p.slug,
+                        p.name,
+                        v.sku,
+                        action.price_kind,
+                        "" if old is None else f"{old:.2f}",
+                        f"{new:.2f}",
+                        below_floor=is_below_floor(new, floor),
+                        floor=floor,
+                        version=p.version,
+                    )
+                )
     return rows
 
 
@@ -126,8 +153,16 @@ def preview_token(rows: list[PreviewRow]) -> str:
 
 
 @transaction.atomic
-def apply_bulk_action(*, actor, selection, action: BulkAction, reason: str = "", override_floor: bool = False,
-                      ip_address: str | None = None, expected_token: str | None = None) -> int:
+def apply_bulk_action(
+    *,
+    actor,
+    selection,
+    action: BulkAction,
+    reason: str = "",
+    override_floor: bool = False,
+    ip_address: str | None = None,
+    expected_token: str | None = None,
+) -> int:
     """Apply the previewed changes; all products or none. Returns how many products changed.
 
     With `expected_token` (from `preview_token`), a selection that changed since the preview is
@@ -145,18 +180,42 @@ def apply_bulk_action(*, actor, selection, action: BulkAction, reason: str = "",
         product = products[slug]
         version = rows[0].version
         if action.action in ("list", "delist"):
-            services.update_product(actor=actor, product=product, changes={"status": rows[0].new}, reason=reason,
-                                    ip_address=ip_address, expected_version=version)
+            services.update_product(
+                actor=actor,
+                product=product,
+                changes={"status": rows[0].new},
+                reason=reason,
+                ip_address=ip_address,
+                expected_version=version,
+            )
         elif action.action == "move_category":
-            services.update_product(actor=actor, product=product, changes={"category": action.category},
-                                    reason=reason, ip_address=ip_address, expected_version=version)
+            services.update_product(
+                actor=actor,
+                product=product,
+                changes={"category": action.category},
+                reason=reason,
+                ip_address=ip_address,
+                expected_version=version,
+            )
         elif action.action == "add_tag":
             tags = [t.strip() for t in rows[0].new.split(",") if t.strip()]
-            services.update_product(actor=actor, product=product, changes={"tags": tags}, reason=reason,
-                                    ip_address=ip_address, expected_version=version)
+            services.update_product(
+                actor=actor,
+                product=product,
+                changes={"tags": tags},
+                reason=reason,
+                ip_address=ip_address,
+                expected_version=version,
+            )
         else:
             services.update_product(
-                actor=actor, product=product, reason=reason, ip_address=ip_address, expected_version=version,
-                variant_changes={r.sku: {action.price_kind: Decimal(r.new), "override_floor": override_floor}
-                                 for r in rows})
+                actor=actor,
+                product=product,
+                reason=reason,
+                ip_address=ip_address,
+                expected_version=version,
+                variant_changes={
+                    r.sku: {action.price_kind: Decimal(r.new), "override_floor": override_floor} for r in rows
+                },
+            )
     return len(by_slug)

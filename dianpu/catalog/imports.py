@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.base import ModelState
@@ -36,8 +36,7 @@ from .spreadsheets import TableError, read_table
 CHUNK = 2000
 # Product files: up to 100 MB as uploaded, 300 MB unpacked, 300,000 rows (dianpu.core.uploads).
 IMPORT_LIMITS = DEFAULT_LIMITS
-PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "status", "seo_title",
-                  "seo_description")
+PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "status", "seo_title", "seo_description")
 TEXT_LIMITS = {"name": 120, "name_en": 120, "brand": 80, "seo_title": 70, "seo_description": 200}
 VARIANT_PRICE_FIELDS = ("price", "sale_price", "member_price", "compare_at_price", "cost_price")
 PROGRESS_STEP = 2000
@@ -96,7 +95,7 @@ def _error_dict(e: pf.RowError) -> dict:
 
 def _chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
-        yield items[i: i + size]
+        yield items[i : i + size]
 
 
 def ids_by(model, column: str, keys) -> dict:
@@ -107,16 +106,21 @@ def ids_by(model, column: str, keys) -> dict:
     keys = list(keys)
     with connection.cursor() as cursor:
         for chunk in _chunks(keys, 2000):
-            cursor.execute(f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "
-                           f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            cursor.execute(
+                f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
             found.update(cursor.fetchall())
     return found
 
 
 # --- reading and checking -----------------------------------------------------------------------------
 
-def read_product_file(data: bytes, filename: str, file_format: str = "auto",
-                      progress: "Progress | None" = None) -> tuple[str, str, pf.ParseResult, int]:
+
+def read_product_file(
+    data: bytes, filename: str, file_format: str = "auto", progress: "Progress | None" = None
+) -> tuple[str, str, pf.ParseResult, int]:
     """Parse a file into rows and row errors; a file-level problem raises a DomainError."""
     try:
         table = read_table(data, filename, IMPORT_LIMITS)
@@ -209,16 +213,31 @@ def _category_index() -> dict[str, Category]:
 
 # --- the use case -------------------------------------------------------------------------------------
 
-def import_products(*, data: bytes, filename: str = "", file_format: str = "auto", dry_run: bool = False,
-                    skip_bad_rows: bool = False, actor=None, set_stock: Callable[[dict[str, int]], int] | None = None,
-                    progress: Progress | None = None, ip_address: str | None = None) -> ImportReport:
+
+def import_products(
+    *,
+    data: bytes,
+    filename: str = "",
+    file_format: str = "auto",
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    actor=None,
+    set_stock: Callable[[dict[str, int]], int] | None = None,
+    progress: Progress | None = None,
+    ip_address: str | None = None,
+) -> ImportReport:
     """Import a product file. Raises ImportRefused (nothing written) when rows are bad and
     `skip_bad_rows` is off; with `dry_run` reports what would change and writes nothing.
     `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value."""
     progress = progress or _noop
     file_format, encoding, parsed, total = read_product_file(data, filename, file_format, progress)
-    report = ImportReport(file_format=file_format, encoding=encoding, total_rows=total, dry_run=dry_run,
-                          warnings=[_error_dict(w) for w in parsed.warnings[:MAX_WARNINGS]])
+    report = ImportReport(
+        file_format=file_format,
+        encoding=encoding,
+        total_rows=total,
+        dry_run=dry_run,
+        warnings=[_error_dict(w) for w in parsed.warnings[:MAX_WARNINGS]],
+    )
     progress("read", 0, total)
     errors = list(parsed.errors)
     plan = _plan(parsed.rows, file_format, errors, progress, total)
@@ -244,8 +263,9 @@ def import_products(*, data: bytes, filename: str = "", file_format: str = "auto
             raise
         # Stock is checked against what orders hold only when it is written: the whole file is
         # refused (rolled back), each such SKU reported on its line.
-        report.errors = sorted(report.errors + _stock_errors(exc, plan, file_format),
-                               key=lambda e: (e["line"], e["column"]))
+        report.errors = sorted(
+            report.errors + _stock_errors(exc, plan, file_format), key=lambda e: (e["line"], e["column"])
+        )
         report.refused = True
         raise ImportRefused(report) from None
     except IntegrityError:
@@ -262,9 +282,15 @@ def _stock_errors(exc: DomainError, plan, file_format: str) -> list[dict]:
     errors = []
     for refused in exc.extra.get("refused", []):
         sku = refused["sku"]
-        errors.append({"line": plan.stock_lines.get(sku, 0), "column": STOCK_COLUMNS.get(file_format, "stock"),
-                       "code": "stock_below_reserved", "reason": refused["detail"],
-                       "value": str(refused["target"])})
+        errors.append(
+            {
+                "line": plan.stock_lines.get(sku, 0),
+                "column": STOCK_COLUMNS.get(file_format, "stock"),
+                "code": "stock_below_reserved",
+                "reason": refused["detail"],
+                "value": str(refused["target"]),
+            }
+        )
     return sorted(errors, key=lambda e: e["line"])
 
 
@@ -275,13 +301,21 @@ def _write(plan, report, actor, set_stock, progress, total, filename, file_forma
     report.stock_rows = stock_changed or 0
     if not report.changed and not stock_changed:
         return 0
-    record_audit(actor=actor, action="product.imported", object_type="catalog.import",
-                 object_repr=(filename or "")[:200], ip_address=ip_address,
-                 changes={"format": (None, file_format), "products_created": (None, report.products_created),
-                          "products_updated": (None, report.products_updated),
-                          "variants_created": (None, report.variants_created),
-                          "variants_updated": (None, report.variants_updated),
-                          "rows_skipped": (None, report.rows_skipped)})
+    record_audit(
+        actor=actor,
+        action="product.imported",
+        object_type="catalog.import",
+        object_repr=(filename or "")[:200],
+        ip_address=ip_address,
+        changes={
+            "format": (None, file_format),
+            "products_created": (None, report.products_created),
+            "products_updated": (None, report.products_updated),
+            "variants_created": (None, report.variants_created),
+            "variants_updated": (None, report.variants_updated),
+            "rows_skipped": (None, report.rows_skipped),
+        },
+    )
     return stock_changed
 
 
@@ -318,7 +352,9 @@ class _Plan:
 
     def write(self, actor, progress: Progress, total: int) -> None:
         now = clock.now()
-        actor_label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+        actor_label = (
+            actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+        )
         for category in self.new_categories.values():
             category.save()
         for _group, product in self.new_products:
@@ -384,8 +420,9 @@ class _Plan:
         tag_column = quote(through._meta.get_field("tag").column)
         with connection.cursor() as cursor:
             for chunk in _chunks(sorted(links), 5000):
-                cursor.executemany(f"INSERT INTO {quote(table)} ({product_column}, {tag_column}) VALUES (%s, %s)",
-                                   chunk)
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({product_column}, {tag_column}) VALUES (%s, %s)", chunk
+                )
         for product_id, tags in self.tag_updates.items():
             Product.objects.get(pk=product_id).tags.set([existing[clean[n]] for n in tags if clean[n] in existing])
 
@@ -399,8 +436,17 @@ class _Plan:
             for name, value in changes.items():
                 setattr(variant, name, value)
                 if name in VARIANT_PRICE_FIELDS:
-                    history.append(PriceHistory(variant_id=row["id"], kind=name, old_amount=row[name], new_amount=value,
-                                                actor_label=actor_label, source="import", created_at=now))
+                    history.append(
+                        PriceHistory(
+                            variant_id=row["id"],
+                            kind=name,
+                            old_amount=row[name],
+                            new_amount=value,
+                            actor_label=actor_label,
+                            source="import",
+                            created_at=now,
+                        )
+                    )
             by_fields.setdefault(tuple(sorted(changes)), []).append(variant)
         for names, variants in by_fields.items():
             for chunk in _chunks(variants, 1000):
@@ -455,11 +501,23 @@ def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
     category = product.category
     product.min_price = min((v.selling_price for v in variants), default=Decimal("0"))
     product.search_document = build_search_document(
-        product.name, product.name_en, product.brand, " ".join(group.fields.get("tags", ())),
-        " ".join(v.sku for v in variants), category.name if category else "", category.name_en if category else "",
-        plain_text(product.description)[:500], plain_text(product.description_en)[:500])
-    product.search_title = build_search_document(product.name, product.name_en, product.brand,
-                                                 category.name if category else "", category.name_en if category else "")
+        product.name,
+        product.name_en,
+        product.brand,
+        " ".join(group.fields.get("tags", ())),
+        " ".join(v.sku for v in variants),
+        category.name if category else "",
+        category.name_en if category else "",
+        plain_text(product.description)[:500],
+        plain_text(product.description_en)[:500],
+    )
+    product.search_title = build_search_document(
+        product.name,
+        product.name_en,
+        product.brand,
+        category.name if category else "",
+        category.name_en if category else "",
+    )
 
 
 def _refresh_derived(product_ids: set[int]) -> None:
@@ -471,8 +529,9 @@ def _refresh_derived(product_ids: set[int]) -> None:
             refresh_derived_fields(product)
 
 
-def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError], progress: Progress,
-          total: int) -> _Plan:
+def _plan(
+    rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError], progress: Progress, total: int
+) -> _Plan:
     plan = _Plan()
     existing = _load_existing_variants([r.sku for r in rows])
     groups: OrderedDict[str, _Group] = OrderedDict()
@@ -509,8 +568,11 @@ def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError]
         else:
             _plan_product_update(plan, existing_products.get(group.product_id), group.fields, category)
             plan.lines_of_product[group.product_id] = {r.line for r in group.rows}
-        category_id = category.pk if category is not None else (
-            existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
+        category_id = (
+            category.pk
+            if category is not None
+            else (existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
+        )
         margin = resolve_margin_percent(shop_margin, category_margins, category_id)
         for position, r in enumerate(group.rows):
             seen += 1
@@ -571,7 +633,8 @@ def _load_products(ids: set[int]) -> dict[int, dict]:
     tags: dict[int, list[str]] = {}
     for chunk in _chunks(ids_list, 5000):
         for product_id, name in Product.tags.through.objects.filter(product_id__in=chunk).values_list(
-                "product_id", "tag__name"):
+            "product_id", "tag__name"
+        ):
             tags.setdefault(product_id, []).append(name)
     for product_id, row in found.items():
         row["tags"] = tuple(sorted(tags.get(product_id, [])))
@@ -602,8 +665,9 @@ def _resolve_category(value: str, categories: dict[str, Category], plan: _Plan) 
     if key not in plan.new_categories:
         name = clean_text(value)[:100]
         taken = {c.slug for c in categories.values()} | {c.slug for c in plan.new_categories.values()}
-        slug = first_free_slug(make_slug(name, fallback_prefix="c"),
-                               lambda s: s in taken or Category.objects.filter(slug=s).exists())
+        slug = first_free_slug(
+            make_slug(name, fallback_prefix="c"), lambda s: s in taken or Category.objects.filter(slug=s).exists()
+        )
         plan.new_categories[key] = Category(name=name, slug=slug)
     return plan.new_categories[key]
 
@@ -632,11 +696,20 @@ def _new_product(group: _Group, file_format: str, category: Category | None, slu
     handle = group.handle if file_format != pf.WOOCOMMERCE and is_valid_slug(group.handle) else ""
     slug = slugs.free(handle or make_slug(name, name_en))
     status = f.get("status") or Product.Status.DRAFT
-    description, description_en = _text("description", f.get("description", "")), _text("description_en", f.get("description_en", ""))
+    description, description_en = (
+        _text("description", f.get("description", "")),
+        _text("description_en", f.get("description_en", "")),
+    )
     brand = _text("brand", f.get("brand", ""))
     return Product(
-        name=name, name_en=name_en, slug=slug, description=description, description_en=description_en, brand=brand,
-        category=category, status=status,
+        name=name,
+        name_en=name_en,
+        slug=slug,
+        description=description,
+        description_en=description_en,
+        brand=brand,
+        category=category,
+        status=status,
         seo_title=_text("seo_title", f.get("seo_title", "")),
         seo_description=_text("seo_description", f.get("seo_description", "")),
         listed_at=clock.now() if status == Product.Status.LISTED else None,
@@ -689,17 +762,23 @@ class _Blank:
         return obj
 
 
-@lru_cache(maxsize=None)
+@cache
 def _blank(model) -> _Blank:
     return _Blank(model)
 
 
 def _new_variant(r: pf.ProductRow, position: int) -> Variant:
     return _blank(Variant)(
-        sku=_clean(r.sku)[:64], price=r.price, sale_price=r.sale_price, member_price=r.member_price,
-        compare_at_price=r.compare_at_price, cost_price=r.cost_price or Decimal("0"),
-        weight_grams=r.weight_grams or 0, barcode=_clean(r.barcode)[:32],
-        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}, position=position,
+        sku=_clean(r.sku)[:64],
+        price=r.price,
+        sale_price=r.sale_price,
+        member_price=r.member_price,
+        compare_at_price=r.compare_at_price,
+        cost_price=r.cost_price or Decimal("0"),
+        weight_grams=r.weight_grams or 0,
+        barcode=_clean(r.barcode)[:32],
+        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()},
+        position=position,
     )
 
 
@@ -723,16 +802,31 @@ def _variant_changes(current: dict, r: pf.ProductRow) -> dict:
 
 
 def import_summary_text(report: ImportReport) -> str:
-    return _("新建商品 %(pc)d 个，更新商品 %(pu)d 个；新建 SKU %(vc)d 个，更新 SKU %(vu)d 个，未变 %(vn)d 个；跳过 %(skip)d 行。") % {
-        "pc": report.products_created, "pu": report.products_updated, "vc": report.variants_created,
-        "vu": report.variants_updated, "vn": report.variants_unchanged, "skip": report.rows_skipped,
+    return _(
+        "新建商品 %(pc)d 个，更新商品 %(pu)d 个；新建 SKU %(vc)d 个，更新 SKU %(vu)d 个，未变 %(vn)d 个；跳过 %(skip)d 行。"
+    ) % {
+        "pc": report.products_created,
+        "pu": report.products_updated,
+        "vc": report.variants_created,
+        "vu": report.variants_updated,
+        "vn": report.variants_unchanged,
+        "skip": report.rows_skipped,
     }
 
 
 # --- jobs from the console ----------------------------------------------------------------------------
 
-def create_import_job(*, actor, filename: str, data: bytes, file_format: str = "auto", skip_bad_rows: bool = False,
-                      dry_run: bool = False, schedule: Callable[[int], None] | None = None) -> ImportJob:
+
+def create_import_job(
+    *,
+    actor,
+    filename: str,
+    data: bytes,
+    file_format: str = "auto",
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+    schedule: Callable[[int], None] | None = None,
+) -> ImportJob:
     """Store the uploaded file and queue its import (`schedule(job_id)` runs after commit)."""
     from django.core.files.base import ContentFile
 
@@ -740,11 +834,18 @@ def create_import_job(*, actor, filename: str, data: bytes, file_format: str = "
         raise _file_error("format_invalid")
     check_spreadsheet(data, IMPORT_LIMITS)  # a zip bomb is refused now, not in the worker
     with transaction.atomic():
-        job = ImportJob(filename=clean_text(filename)[:200] or "products.csv", file_format=file_format,
-                        skip_bad_rows=skip_bad_rows, dry_run=dry_run,
-                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
-        job.file.save(f"{clock.now():%Y%m%d%H%M%S}-{make_slug(job.filename, fallback_prefix='f')[:40]}", ContentFile(data),
-                      save=False)
+        job = ImportJob(
+            filename=clean_text(filename)[:200] or "products.csv",
+            file_format=file_format,
+            skip_bad_rows=skip_bad_rows,
+            dry_run=dry_run,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        job.file.save(
+            f"{clock.now():%Y%m%d%H%M%S}-{make_slug(job.filename, fallback_prefix='f')[:40]}",
+            ContentFile(data),
+            save=False,
+        )
         job.save()
         if schedule is not None:
             transaction.on_commit(lambda: schedule(job.pk))
@@ -761,19 +862,30 @@ def cancel_import_job(*, job: ImportJob, actor, ip_address: str | None = None) -
     A job that already finished cannot be cancelled (409 `job_finished`)."""
     cancellable = (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
     changed = ImportJob.objects.filter(pk=job.pk, state__in=cancellable).update(
-        state=ImportJob.State.CANCELLED, finished_at=clock.now())
+        state=ImportJob.State.CANCELLED, finished_at=clock.now()
+    )
     job.refresh_from_db()
     if changed != 1:
         raise DomainError(MESSAGES["job_finished"], code="job_finished", status=409, state=job.state)
-    record_audit(actor=actor, action="product.import_cancelled", object_type="catalog.importjob",
-                 object_id=str(job.pk), object_repr=job.filename[:200], ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="product.import_cancelled",
+        object_type="catalog.importjob",
+        object_id=str(job.pk),
+        object_repr=job.filename[:200],
+        ip_address=ip_address,
+    )
     return job
 
 
 def requeue_import_job(job_id: int) -> bool:
     """A running job whose worker stopped goes back to the queue (True if it was running)."""
-    return ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING).update(
-        state=ImportJob.State.QUEUED, processed_rows=0, summary={}) == 1
+    return (
+        ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING).update(
+            state=ImportJob.State.QUEUED, processed_rows=0, summary={}
+        )
+        == 1
+    )
 
 
 def _is_cancelled(job_id: int) -> bool:
@@ -806,15 +918,27 @@ def run_import_job(job_id: int, *, stock_setter=None) -> ImportJob:
         with job.file.open("rb") as handle:
             data = handle.read()
         report = import_products(
-            data=data, filename=job.filename, file_format=job.file_format, dry_run=job.dry_run,
-            skip_bad_rows=job.skip_bad_rows, actor=job.created_by, progress=progress,
-            set_stock=stock_setter(job.created_by) if stock_setter and _may_set_stock(job.created_by) else None)
+            data=data,
+            filename=job.filename,
+            file_format=job.file_format,
+            dry_run=job.dry_run,
+            skip_bad_rows=job.skip_bad_rows,
+            actor=job.created_by,
+            progress=progress,
+            set_stock=stock_setter(job.created_by) if stock_setter and _may_set_stock(job.created_by) else None,
+        )
         summary, errors = report.as_dict(), report.errors
     except ImportRefused as exc:
         state, summary, errors = ImportJob.State.REFUSED, exc.report.as_dict(), exc.report.errors
     except DomainError as exc:
-        state, summary = ImportJob.State.FAILED, {"detail": str(exc.detail), "code": exc.code,
-                                                  **{k: v for k, v in exc.extra.items() if k in ("limit", "line")}}
+        state, summary = (
+            ImportJob.State.FAILED,
+            {
+                "detail": str(exc.detail),
+                "code": exc.code,
+                **{k: v for k, v in exc.extra.items() if k in ("limit", "line")},
+            },
+        )
     except ImportCancelled:
         job.refresh_from_db()
         return job  # cancel_import_job set the state; the file's transaction rolled back

@@ -19,23 +19,25 @@ MESSAGES = {
     "product_in_use_delist_instead": _("该商品已有关联记录，不能删除，可改为下架。"),
 }
 
-MESSAGES.update({
-    "import_refused": _("文件中有 %(count)d 处错误，整个文件未导入。请修正后重新上传，或选择跳过错误行。"),
-    "below_floor": _("价格低于底价 %(floor)s（成本 × (1 + 最低毛利率)），需要明确确认并填写原因。"),
-    "override_reason_required": _("低于底价的改价必须填写原因。"),
-    "margin_invalid": _("最低毛利率必须是 0 到 1000 之间的数字。"),
-    "price_not_number": _("价格必须是数字。"),
-    "bulk_empty": _("没有选中任何商品。"),
-    "bulk_action_invalid": _("未知的批量操作。"),
-    "schedule_invalid": _("定时下架时间必须晚于定时上架时间。"),
-    "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
-    "banned_word_taken": _("该禁用词已存在。"),
-    "synonym_invalid": _("请填写至少两个词，用逗号或等号分隔（最多 300 个字）。"),
-    "synonym_taken": _("这组同义词已存在。"),
-    "job_not_found": _("导入任务不存在。"),
-    "job_finished": _("导入任务已经结束，不能再取消。"),
-    "export_format_invalid": _("未知的导出格式。"),
-})
+MESSAGES.update(
+    {
+        "import_refused": _("文件中有 %(count)d 处错误，整个文件未导入。请修正后重新上传，或选择跳过错误行。"),
+        "below_floor": _("价格低于底价 %(floor)s（成本 × (1 + 最低毛利率)），需要明确确认并填写原因。"),
+        "override_reason_required": _("低于底价的改价必须填写原因。"),
+        "margin_invalid": _("最低毛利率必须是 0 到 1000 之间的数字。"),
+        "price_not_number": _("价格必须是数字。"),
+        "bulk_empty": _("没有选中任何商品。"),
+        "bulk_action_invalid": _("未知的批量操作。"),
+        "schedule_invalid": _("定时下架时间必须晚于定时上架时间。"),
+        "banned_word_invalid": _("请填写禁用词（最多 50 个字）。"),
+        "banned_word_taken": _("该禁用词已存在。"),
+        "synonym_invalid": _("请填写至少两个词，用逗号或等号分隔（最多 300 个字）。"),
+        "synonym_taken": _("这组同义词已存在。"),
+        "job_not_found": _("导入任务不存在。"),
+        "job_finished": _("导入任务已经结束，不能再取消。"),
+        "export_format_invalid": _("未知的导出格式。"),
+    }
+)
 
 # Problems with a whole file (before any row is read).
 TABLE_ERRORS = {
@@ -80,6 +82,7 @@ def table_error_text(code: str, params: dict) -> str:
 
 def row_error_text(code: str) -> str:
     return str(ROW_ERRORS.get(code, code))
+
 
 SEO_ISSUES = {
     "title_missing": _("缺少 SEO 标题"),

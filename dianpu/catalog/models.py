@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import cached_property
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ from .domain import pricing
 
 
 def option_label_for(options, options_en=None) -> str:
-    """"红 / M", or with English values ("Red / M") on English pages where they exist."""
+    """ "红 / M", or with English values ("Red / M") on English pages where they exist."""
     english = (options_en or {}) if (get_language() or "").startswith("en") else {}
     return " / ".join(str(english.get(name) or value) for name, value in (options or {}).items())
 
@@ -173,10 +173,13 @@ class Variant(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
             models.CheckConstraint(condition=Q(cost_price__gte=0), name="variant_cost_not_negative"),
-            models.CheckConstraint(condition=Q(sale_price__gte=0) | Q(sale_price__isnull=True),
-                                   name="variant_sale_price_not_negative"),
-            models.CheckConstraint(condition=Q(member_price__gte=0) | Q(member_price__isnull=True),
-                                   name="variant_member_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(sale_price__gte=0) | Q(sale_price__isnull=True), name="variant_sale_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(member_price__gte=0) | Q(member_price__isnull=True),
+                name="variant_member_price_not_negative",
+            ),
         ]
         verbose_name = _("SKU")
 
@@ -251,14 +254,16 @@ class MarginRule(models.Model):
     """The price floor: cost x (1 + minimum margin). One shop-wide row (no category) and
     optional rows per category; the most specific one applies."""
 
-    category = models.OneToOneField(Category, null=True, blank=True, on_delete=models.CASCADE,
-                                    related_name="margin_rule")
+    category = models.OneToOneField(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="margin_rule"
+    )
     min_margin_percent = models.DecimalField(_("最低毛利率（%）"), max_digits=6, decimal_places=2)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["category"], condition=Q(category__isnull=True),
-                                    name="one_shop_margin_rule"),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(category__isnull=True), name="one_shop_margin_rule"
+            ),
             models.CheckConstraint(condition=Q(min_margin_percent__gte=0), name="margin_not_negative"),
         ]
         verbose_name = _("底价规则")
@@ -313,8 +318,9 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)  # created/updated/unchanged/skipped counts
     errors = models.JSONField(default=list, blank=True)  # [{line, column, reason}]
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

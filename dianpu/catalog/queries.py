@@ -43,17 +43,39 @@ def filter_by_search(products: QuerySet, search: str) -> QuerySet:
     return products
 
 
-def list_listed_products(*, category: Category | None = None, search: str = "", sort: str = "",
-                         min_price=None, max_price=None, brand: str = "", attribute: tuple[str, str] | None = None,
-                         in_stock=None) -> QuerySet:
+def list_listed_products(
+    *,
+    category: Category | None = None,
+    search: str = "",
+    sort: str = "",
+    min_price=None,
+    max_price=None,
+    brand: str = "",
+    attribute: tuple[str, str] | None = None,
+    in_stock=None,
+) -> QuerySet:
     """Listed products as cards. With `search`, ranked by relevance (catalog.search) unless another
     sort is asked for; `in_stock` (an expression of the product, from inventory) breaks ties."""
-    return search_listed_products(category=category, search=search, sort=sort, min_price=min_price,
-                                  max_price=max_price, brand=brand, attribute=attribute, in_stock=in_stock).products
+    return search_listed_products(
+        category=category,
+        search=search,
+        sort=sort,
+        min_price=min_price,
+        max_price=max_price,
+        brand=brand,
+        attribute=attribute,
+        in_stock=in_stock,
+    ).products
 
 
-def filter_listed_products(*, category: Category | None = None, min_price=None, max_price=None, brand: str = "",
-                           attribute: tuple[str, str] | None = None) -> QuerySet:
+def filter_listed_products(
+    *,
+    category: Category | None = None,
+    min_price=None,
+    max_price=None,
+    brand: str = "",
+    attribute: tuple[str, str] | None = None,
+) -> QuerySet:
     products = Product.objects.listed()
     if category is not None:
         products = products.filter(category_id__in=category_and_descendant_ids(category))
@@ -68,12 +90,21 @@ def filter_listed_products(*, category: Category | None = None, min_price=None, 
     return products
 
 
-def search_listed_products(*, category: Category | None = None, search: str = "", sort: str = "",
-                           min_price=None, max_price=None, brand: str = "", attribute: tuple[str, str] | None = None,
-                           in_stock=None) -> SearchResult:
+def search_listed_products(
+    *,
+    category: Category | None = None,
+    search: str = "",
+    sort: str = "",
+    min_price=None,
+    max_price=None,
+    brand: str = "",
+    attribute: tuple[str, str] | None = None,
+    in_stock=None,
+) -> SearchResult:
     """The ranked search (or the filtered list without a query), in the asked order."""
-    products = filter_listed_products(category=category, min_price=min_price, max_price=max_price, brand=brand,
-                                      attribute=attribute)
+    products = filter_listed_products(
+        category=category, min_price=min_price, max_price=max_price, brand=brand, attribute=attribute
+    )
     if search:
         result = search_products(products, search)
     else:
@@ -85,8 +116,7 @@ def search_listed_products(*, category: Category | None = None, search: str = ""
             result.products = result.products.annotate(in_stock_rank=in_stock)
             result.stock_breaks_ties, result.stock_breaks_ties_by = bool(search), in_stock
             stock = ["-in_stock_rank"]
-        order = (["-search_rank", "-sold_count", *stock, "-id"] if search
-                 else list(SORTS[DEFAULT_SORT]))
+        order = ["-search_rank", "-sold_count", *stock, "-id"] if search else list(SORTS[DEFAULT_SORT])
     result.products = _with_cards(result.products.order_by(*order))
     return result
 
@@ -159,6 +189,7 @@ def get_variants_by_sku(skus: list[str]) -> dict[str, Variant]:
 
 # --- SEO audit and listing compliance ---------------------------------------------------------------
 
+
 def get_shop_banned_words() -> dict[str, str]:
     from .models import BannedWord
 
@@ -169,14 +200,26 @@ def _listing_texts(product_row: dict) -> dict[str, str]:
     from dianpu.core.sanitize import plain_text
 
     return {
-        "name": product_row["name"], "name_en": product_row["name_en"], "seo_title": product_row["seo_title"],
-        "seo_description": product_row["seo_description"], "description": plain_text(product_row["description"]),
+        "name": product_row["name"],
+        "name_en": product_row["name_en"],
+        "seo_title": product_row["seo_title"],
+        "seo_description": product_row["seo_description"],
+        "description": plain_text(product_row["description"]),
         "description_en": plain_text(product_row["description_en"]),
     }
 
 
-TEXT_COLUMNS = ("id", "slug", "name", "name_en", "seo_title", "seo_description", "description", "description_en",
-                "status")
+TEXT_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "name_en",
+    "seo_title",
+    "seo_description",
+    "description",
+    "description_en",
+    "status",
+)
 
 
 def get_listing_findings(product: Product, shop_words: dict[str, str] | None = None):
@@ -209,10 +252,23 @@ def get_catalog_audit(*, status: str = "", limit: int | None = None) -> list[Aud
     products = Product.objects.all()
     if status:
         products = products.filter(status=status)
-    rows = list(products.annotate(images_without_alt=Count("images", filter=Q(images__alt_text="")))
-                .values(*TEXT_COLUMNS, "images_without_alt").order_by("id"))
-    facts = [ProductFacts(r["id"], r["slug"], r["name"], r["seo_title"], r["seo_description"],
-                          plain_text(r["description"]), r["images_without_alt"]) for r in rows]
+    rows = list(
+        products.annotate(images_without_alt=Count("images", filter=Q(images__alt_text="")))
+        .values(*TEXT_COLUMNS, "images_without_alt")
+        .order_by("id")
+    )
+    facts = [
+        ProductFacts(
+            r["id"],
+            r["slug"],
+            r["name"],
+            r["seo_title"],
+            r["seo_description"],
+            plain_text(r["description"]),
+            r["images_without_alt"],
+        )
+        for r in rows
+    ]
     issues: dict[int, list] = {}
     for issue in audit_products(facts):
         issues.setdefault(issue.product_id, []).append(issue)
@@ -232,8 +288,9 @@ def list_price_history(product: Product, limit: int = 200):
     return PriceHistory.objects.filter(variant__product=product).select_related("variant")[:limit]
 
 
-def select_products(*, search: str = "", status: str = "", category: Category | None = None,
-                    slugs: list[str] | None = None) -> QuerySet:
+def select_products(
+    *, search: str = "", status: str = "", category: Category | None = None, slugs: list[str] | None = None
+) -> QuerySet:
     """The selection a bulk action works on: explicit slugs, or everything matching the filters."""
     if slugs:
         return Product.objects.filter(slug__in=slugs).order_by("id")
@@ -246,7 +303,9 @@ def list_brands(slug: str | None = None):
 
     from .models import Brand
 
-    counts = dict(Product.objects.exclude(brand="").values_list("brand").annotate(n=Count("id")).values_list("brand", "n"))
+    counts = dict(
+        Product.objects.exclude(brand="").values_list("brand").annotate(n=Count("id")).values_list("brand", "n")
+    )
     brands = list(Brand.objects.filter(slug=slug) if slug else Brand.objects.all())
     for brand in brands:
         brand.product_count = counts.get(brand.name, 0)

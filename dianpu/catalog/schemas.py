@@ -110,10 +110,12 @@ class VariantPatch(Schema):
     price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     compare_at_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     cost_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    sale_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
-                                       description="null removes the sale price")
-    member_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
-                                         description="null removes the member price")
+    sale_price: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2, description="null removes the sale price"
+    )
+    member_price: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2, description="null removes the member price"
+    )
     weight_grams: int | None = Field(None, ge=0, le=1_000_000)
     barcode: str | None = Field(None, max_length=32)
     stock: int | None = Field(None, ge=0, le=10_000_000)
@@ -175,8 +177,9 @@ class PriceHistoryOut(Schema):
 
 class MarginRuleIn(Schema):
     category: str | None = Field(None, description="category slug; null for the shop-wide rule")
-    min_margin_percent: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2,
-                                               description="null removes the rule")
+    min_margin_percent: Decimal | None = Field(
+        None, ge=0, le=1000, max_digits=6, decimal_places=2, description="null removes the rule"
+    )
 
 
 class MarginRuleOut(Schema):
@@ -186,7 +189,9 @@ class MarginRuleOut(Schema):
 
 class BulkActionIn(Schema):
     action: str = Field(description="list | delist | move_category | add_tag | change_price")
-    slugs: list[str] = Field([], max_length=5000, description="the selection; empty: every product matching the filters")
+    slugs: list[str] = Field(
+        [], max_length=5000, description="the selection; empty: every product matching the filters"
+    )
     search: str = ""
     status: str = ""
     category: str | None = Field(None, description="filter: category slug")
@@ -197,8 +202,9 @@ class BulkActionIn(Schema):
     value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     reason: str = Field("", max_length=500)
     override_floor: bool = False
-    preview_token: str | None = Field(None, max_length=64,
-                                      description="token of the preview you saw: refused (409) if anything changed since")
+    preview_token: str | None = Field(
+        None, max_length=64, description="token of the preview you saw: refused (409) if anything changed since"
+    )
 
 
 class BulkPreviewRow(Schema):

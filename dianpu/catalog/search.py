@@ -14,8 +14,16 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .domain.search import (
-    PRICE_BANDS, Clause, apply_corrections, corrected_query, latin_terms, one_edit_away, plan_corrections,
-    plan_query, to_fts5_match, to_tsquery,
+    PRICE_BANDS,
+    Clause,
+    apply_corrections,
+    corrected_query,
+    latin_terms,
+    one_edit_away,
+    plan_corrections,
+    plan_query,
+    to_fts5_match,
+    to_tsquery,
 )
 from .models import Category, SearchSynonym
 from .search_engines import get_search_engine
@@ -50,12 +58,18 @@ def match(products: QuerySet, clauses: list[Clause]) -> QuerySet:
     rank, rank_params = rank_sql(clauses)
     if connection.vendor == "postgresql":
         tsquery = to_tsquery(clauses)
-        return products.extra(select={"search_rank": rank}, select_params=rank_params,
-                              where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[tsquery])
+        return products.extra(
+            select={"search_rank": rank},
+            select_params=rank_params,
+            where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"],
+            params=[tsquery],
+        )
     return products.extra(
-        select={"search_rank": rank}, tables=["catalog_product_fts"],
+        select={"search_rank": rank},
+        tables=["catalog_product_fts"],
         where=["catalog_product_fts.rowid = catalog_product.id", "catalog_product_fts MATCH %s"],
-        params=[to_fts5_match(clauses)])
+        params=[to_fts5_match(clauses)],
+    )
 
 
 def filter_matching(products: QuerySet, clauses: list[Clause]) -> QuerySet:
@@ -64,8 +78,11 @@ def filter_matching(products: QuerySet, clauses: list[Clause]) -> QuerySet:
 
     if connection.vendor == "postgresql":
         return products.extra(where=[f"{POSTGRES_TSVECTOR} @@ %s::tsquery"], params=[to_tsquery(clauses)])
-    return products.filter(pk__in=RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s",
-                                         [to_fts5_match(clauses)]))
+    return products.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s", [to_fts5_match(clauses)]
+        )
+    )
 
 
 def count_known_words(words: set[str]) -> dict[str, int]:
@@ -78,10 +95,13 @@ def count_known_words(words: set[str]) -> dict[str, int]:
             cursor.execute(
                 f"SELECT w, (SELECT count(*) FROM catalog_product WHERE {POSTGRES_TSVECTOR}"
                 " @@ to_tsquery('simple'::regconfig, quote_literal(w))) FROM unnest(%s::text[]) AS w",
-                [words])
+                [words],
+            )
         else:
-            cursor.execute("SELECT term, doc FROM catalog_product_fts_vocab WHERE term IN "
-                           f"({', '.join(['%s'] * len(words))})", words)
+            cursor.execute(
+                f"SELECT term, doc FROM catalog_product_fts_vocab WHERE term IN ({', '.join(['%s'] * len(words))})",
+                words,
+            )
         return {w: n for w, n in cursor.fetchall() if n}
 
 
@@ -121,17 +141,23 @@ class SearchResult:
         if not self.stock_breaks_ties or not self.clauses or stop <= start:
             return list(self.products[start:stop])
         ranked = self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
-        keys = list(ranked.values_list("id", "search_rank", "sold_count")[:stop + 1])
+        keys = list(ranked.values_list("id", "search_rank", "sold_count")[: stop + 1])
         if len(keys) > stop and keys[stop][1:] == keys[stop - 1][1:]:  # a tie crosses the boundary
             rank, sold = keys[stop - 1][1:]
             sql, params = rank_sql(self.clauses)
             tied = ranked.extra(where=[f"{sql} = %s AND catalog_product.sold_count = %s"], params=[*params, rank, sold])
-            keys = keys[:stop] + [k for k in tied.values_list("id", "search_rank", "sold_count")
-                                  if k[0] not in {key[0] for key in keys[:stop]}]
+            keys = keys[:stop] + [
+                k
+                for k in tied.values_list("id", "search_rank", "sold_count")
+                if k[0] not in {key[0] for key in keys[:stop]}
+            ]
         else:
             keys = keys[:stop]
-        in_stock = dict(self.products.model.objects.filter(pk__in=[k[0] for k in keys])
-                        .annotate(in_stock_rank=self.stock_breaks_ties_by).values_list("id", "in_stock_rank"))
+        in_stock = dict(
+            self.products.model.objects.filter(pk__in=[k[0] for k in keys])
+            .annotate(in_stock_rank=self.stock_breaks_ties_by)
+            .values_list("id", "in_stock_rank")
+        )
         keys.sort(key=lambda k: (-k[1], -k[2], -int(bool(in_stock.get(k[0]))), -k[0]))
         ids = [k[0] for k in keys[start:stop]]
         cards = {p.pk: p for p in self.products.filter(pk__in=ids)}
@@ -174,8 +200,13 @@ def search_products(products: QuerySet, query: str) -> SearchResult:
         corrections = plan_corrections(clauses, count_known_words(candidates))
         if corrections:
             corrected = apply_corrections(clauses, corrections)
-            return SearchResult(match(products, corrected), corrected_query(query, corrections), query, corrected,
-                                filter_matching(products, corrected))
+            return SearchResult(
+                match(products, corrected),
+                corrected_query(query, corrections),
+                query,
+                corrected,
+                filter_matching(products, corrected),
+            )
     return SearchResult(match(products, clauses), query, "", clauses, matched)
 
 
@@ -187,8 +218,11 @@ def _search_with_engine(engine, products: QuerySet, query: str) -> SearchResult:
     from django.db.models import Case, IntegerField, Value, When
 
     ids = engine.search_ids(query, ENGINE_LIMIT)
-    rank = Case(*(When(pk=pk, then=Value(len(ids) - i)) for i, pk in enumerate(ids)), default=Value(0),
-                output_field=IntegerField())
+    rank = Case(
+        *(When(pk=pk, then=Value(len(ids) - i)) for i, pk in enumerate(ids)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     found = products.filter(pk__in=ids)
     return SearchResult(found.annotate(search_rank=rank) if ids else products.none(), query, matched=found)
 
@@ -210,8 +244,14 @@ class Facets:
 
 def _price_band() -> Case:
     """The index of a product's band in PRICE_BANDS (bounds are whole yuan: exact in SQL)."""
-    return Case(*(When(Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q()), then=Value(i))
-                  for i, (low, high) in enumerate(PRICE_BANDS)), default=Value(-1), output_field=IntegerField())
+    return Case(
+        *(
+            When(Q(min_price__gte=low) & (Q(min_price__lt=high) if high is not None else Q()), then=Value(i))
+            for i, (low, high) in enumerate(PRICE_BANDS)
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
 
 
 def count_facets(products: QuerySet) -> Facets:
@@ -219,8 +259,12 @@ def count_facets(products: QuerySet) -> Facets:
     index (status, category, brand, min_price) alone for a category's products); attribute values
     counted over the first 500 (a sample: attributes are free-form JSON)."""
     plain = products.order_by()
-    rows = (plain.annotate(band=_price_band()).values_list("category_id", "brand", "band")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        plain.annotate(band=_price_band())
+        .values_list("category_id", "brand", "band")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     total, per_category, per_brand, per_band = 0, {}, {}, {}
     for category_id, brand, band, n in rows:
         total += n
@@ -232,15 +276,24 @@ def count_facets(products: QuerySet) -> Facets:
     names = {c.id: c for c in Category.objects.filter(id__in=[c for _, c in top[:FACET_LIMIT]])}
     categories = [{"category": names[c], "count": n} for n, c in top[:FACET_LIMIT] if c in names]
     brands = [{"brand": b, "count": n} for b, n in sorted(per_brand.items(), key=lambda r: (-r[1], r[0]))[:FACET_LIMIT]]
-    price_bands = [{"min": Decimal(low), "max": Decimal(high) if high is not None else None, "count": per_band[i]}
-                   for i, (low, high) in enumerate(PRICE_BANDS) if per_band.get(i)]
+    price_bands = [
+        {"min": Decimal(low), "max": Decimal(high) if high is not None else None, "count": per_band[i]}
+        for i, (low, high) in enumerate(PRICE_BANDS)
+        if per_band.get(i)
+    ]
     values: dict[str, dict[str, int]] = {}
     for attributes in plain.values_list("attributes", flat=True)[:ATTRIBUTE_SAMPLE]:
         for key, value in (attributes or {}).items():
             if isinstance(value, (str, int)) and str(value):
                 per_key = values.setdefault(str(key), {})
                 per_key[str(value)] = per_key.get(str(value), 0) + 1
-    attributes = [{"name": key, "values": sorted(({"value": v, "count": n} for v, n in per.items()),
-                                                  key=lambda r: (-r["count"], r["value"]))[:FACET_LIMIT]}
-                  for key, per in sorted(values.items(), key=lambda kv: -sum(kv[1].values()))[:6]]
+    attributes = [
+        {
+            "name": key,
+            "values": sorted(
+                ({"value": v, "count": n} for v, n in per.items()), key=lambda r: (-r["count"], r["value"])
+            )[:FACET_LIMIT],
+        }
+        for key, per in sorted(values.items(), key=lambda kv: -sum(kv[1].values()))[:6]
+    ]
     return Facets(categories, brands, price_bands, attributes, total)

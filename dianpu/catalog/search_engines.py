@@ -39,9 +39,15 @@ class MeilisearchEngine:
 
     def _call(self, method: str, path: str, body=None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json",
-                                                  **({"Authorization": f"Bearer {self.key}"} if self.key else {})})
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {self.key}"} if self.key else {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
                 payload = response.read()
@@ -50,11 +56,15 @@ class MeilisearchEngine:
         return json.loads(payload) if payload else {}
 
     def configure(self) -> dict:
-        return self._call("PATCH", f"/indexes/{self.index}/settings", {
-            "searchableAttributes": ["search_title", "search_document"],
-            "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness", "sold_count:desc"],
-            "typoTolerance": {"enabled": True},
-        })
+        return self._call(
+            "PATCH",
+            f"/indexes/{self.index}/settings",
+            {
+                "searchableAttributes": ["search_title", "search_document"],
+                "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness", "sold_count:desc"],
+                "typoTolerance": {"enabled": True},
+            },
+        )
 
     def replace_products(self, rows: list[dict]) -> dict:
         return self._call("POST", f"/indexes/{self.index}/documents?primaryKey=id", rows)
@@ -63,8 +73,9 @@ class MeilisearchEngine:
         return self._call("POST", f"/indexes/{self.index}/documents/delete-batch", list(ids))
 
     def search_ids(self, query: str, limit: int = 1000) -> list[int]:
-        found = self._call("POST", f"/indexes/{self.index}/search",
-                           {"q": query, "limit": limit, "attributesToRetrieve": ["id"]})
+        found = self._call(
+            "POST", f"/indexes/{self.index}/search", {"q": query, "limit": limit, "attributesToRetrieve": ["id"]}
+        )
         return [int(hit["id"]) for hit in found.get("hits", [])]
 
     def wait(self, task: dict, seconds: float = 10.0) -> dict:
@@ -87,8 +98,10 @@ def get_search_engine() -> SearchEngine | None:
 
 
 def product_rows(products) -> list[dict]:
-    return [{"id": p.id, "search_title": p.search_title, "search_document": p.search_document,
-             "sold_count": p.sold_count} for p in products]
+    return [
+        {"id": p.id, "search_title": p.search_title, "search_document": p.search_document, "sold_count": p.sold_count}
+        for p in products
+    ]
 
 
 def sync_products(engine: SearchEngine, product_ids: list[int]) -> None:

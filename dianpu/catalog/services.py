@@ -1,7 +1,7 @@
 """Catalog use cases: create, edit, list/delist, images, delete. Each owns its transaction."""
 
-from collections.abc import Sequence
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -62,14 +62,26 @@ def refresh_derived_fields(product: Product) -> None:
     tags = " ".join(product.tags.values_list("name", flat=True))
     category = product.category
     product.search_document = build_search_document(
-        product.name, product.name_en, product.brand, tags, skus,
-        category.name if category else "", category.name_en if category else "",
-        plain_text(product.description)[:500], plain_text(product.description_en)[:500],
+        product.name,
+        product.name_en,
+        product.brand,
+        tags,
+        skus,
+        category.name if category else "",
+        category.name_en if category else "",
+        plain_text(product.description)[:500],
+        plain_text(product.description_en)[:500],
     )
-    product.search_title = build_search_document(product.name, product.name_en, product.brand,
-                                                 category.name if category else "", category.name_en if category else "")
-    Product.objects.filter(pk=product.pk).update(min_price=product.min_price, search_document=product.search_document,
-                                                 search_title=product.search_title)
+    product.search_title = build_search_document(
+        product.name,
+        product.name_en,
+        product.brand,
+        category.name if category else "",
+        category.name_en if category else "",
+    )
+    Product.objects.filter(pk=product.pk).update(
+        min_price=product.min_price, search_document=product.search_document, search_title=product.search_title
+    )
     if getattr(settings, "SEARCH_ENGINE", "database") != "database":
         transaction.on_commit(lambda: _queue_search_sync([product.pk]))
 
@@ -93,17 +105,37 @@ def _clean_variant(v: VariantInput) -> VariantInput:
     if price < 0 or cost < 0 or any(x is not None and x < 0 for x in (compare, sale, member)):
         raise _error("price_negative", sku=sku)
     options = clean_options(v.options)
-    return VariantInput(sku=sku, price=price, options=options, options_en=clean_options(v.options_en),
-                        compare_at_price=compare, cost_price=cost,
-                        weight_grams=max(0, int(v.weight_grams or 0)), barcode=clean_text(v.barcode)[:32],
-                        sale_price=sale, member_price=member)
+    return VariantInput(
+        sku=sku,
+        price=price,
+        options=options,
+        options_en=clean_options(v.options_en),
+        compare_at_price=compare,
+        cost_price=cost,
+        weight_grams=max(0, int(v.weight_grams or 0)),
+        barcode=clean_text(v.barcode)[:32],
+        sale_price=sale,
+        member_price=member,
+    )
 
 
 @transaction.atomic
-def create_product(*, actor, name: str, variants: list[VariantInput], name_en: str = "", description: str = "",
-                   description_en: str = "", brand: str = "", category: Category | None = None,
-                   tags: Sequence[str] = (), status: str = Product.Status.DRAFT, slug: str = "",
-                   seo_title: str = "", seo_description: str = "") -> Product:
+def create_product(
+    *,
+    actor,
+    name: str,
+    variants: list[VariantInput],
+    name_en: str = "",
+    description: str = "",
+    description_en: str = "",
+    brand: str = "",
+    category: Category | None = None,
+    tags: Sequence[str] = (),
+    status: str = Product.Status.DRAFT,
+    slug: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+) -> Product:
     name = clean_text(name)
     if not name:
         raise _error("name_required")
@@ -127,27 +159,49 @@ def create_product(*, actor, name: str, variants: list[VariantInput], name_en: s
         slug = _unique_slug(make_slug(name, name_en))
     now = clock.now()
     product = Product.objects.create(
-        name=name[:120], name_en=clean_text(name_en)[:120], slug=slug,
-        description=sanitize_html(description), description_en=sanitize_html(description_en),
-        brand=clean_text(brand)[:80], category=category, status=status,
-        seo_title=clean_text(seo_title)[:70], seo_description=clean_text(seo_description)[:200],
+        name=name[:120],
+        name_en=clean_text(name_en)[:120],
+        slug=slug,
+        description=sanitize_html(description),
+        description_en=sanitize_html(description_en),
+        brand=clean_text(brand)[:80],
+        category=category,
+        status=status,
+        seo_title=clean_text(seo_title)[:70],
+        seo_description=clean_text(seo_description)[:200],
         listed_at=now if status == Product.Status.LISTED else None,
     )
     try:
         with transaction.atomic():
-            Variant.objects.bulk_create([
-                Variant(product=product, sku=v.sku, options=v.options, options_en=v.options_en, price=v.price,
-                        compare_at_price=v.compare_at_price, cost_price=v.cost_price,
-                        sale_price=v.sale_price, member_price=v.member_price,
-                        weight_grams=v.weight_grams, barcode=v.barcode, position=i)
-                for i, v in enumerate(cleaned)
-            ])
+            Variant.objects.bulk_create(
+                [
+                    Variant(
+                        product=product,
+                        sku=v.sku,
+                        options=v.options,
+                        options_en=v.options_en,
+                        price=v.price,
+                        compare_at_price=v.compare_at_price,
+                        cost_price=v.cost_price,
+                        sale_price=v.sale_price,
+                        member_price=v.member_price,
+                        weight_grams=v.weight_grams,
+                        barcode=v.barcode,
+                        position=i,
+                    )
+                    for i, v in enumerate(cleaned)
+                ]
+            )
     except IntegrityError as exc:
         raise _error("sku_taken") from exc
     set_product_tags(product, tags)
     refresh_derived_fields(product)
-    record_audit(actor=actor, action="product.created", obj=product,
-                 changes={"status": (None, status), **{f"price[{v.sku}]": (None, v.price) for v in cleaned}})
+    record_audit(
+        actor=actor,
+        action="product.created",
+        obj=product,
+        changes={"status": (None, status), **{f"price[{v.sku}]": (None, v.price) for v in cleaned}},
+    )
     return product
 
 
@@ -157,7 +211,9 @@ def set_product_tags(product: Product, names) -> None:
         tag_name = clean_text(raw)[:50]
         if not tag_name:
             continue
-        tag, _created = Tag.objects.get_or_create(name=tag_name, defaults={"slug": make_slug(tag_name, fallback_prefix="t")})
+        tag, _created = Tag.objects.get_or_create(
+            name=tag_name, defaults={"slug": make_slug(tag_name, fallback_prefix="t")}
+        )
         tags.append(tag)
     product.tags.set(tags)
 
@@ -170,8 +226,16 @@ OPTIONAL_MONEY = ("sale_price", "member_price", "compare_at_price")
 
 
 @transaction.atomic
-def update_product(*, actor, product: Product, changes: dict | None = None, variant_changes: dict[str, dict] | None = None,
-                   expected_version: int | None = None, reason: str = "", ip_address: str | None = None) -> Product:
+def update_product(
+    *,
+    actor,
+    product: Product,
+    changes: dict | None = None,
+    variant_changes: dict[str, dict] | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> Product:
     """Apply field changes to a product and its variants; price and status changes are audited.
 
     `changes` may hold name, name_en, description, description_en, brand, seo_title,
@@ -223,8 +287,11 @@ def update_product(*, actor, product: Product, changes: dict | None = None, vari
         if when in changes and changes[when] != getattr(product, when):
             audit_changes[when] = (getattr(product, when), changes[when])
             setattr(product, when, changes[when])
-    if (product.scheduled_list_at and product.scheduled_delist_at
-            and product.scheduled_delist_at <= product.scheduled_list_at):
+    if (
+        product.scheduled_list_at
+        and product.scheduled_delist_at
+        and product.scheduled_delist_at <= product.scheduled_list_at
+    ):
         raise _error("schedule_invalid")
     if "status" in changes and changes["status"] != product.status:
         status = changes["status"]
@@ -247,18 +314,31 @@ def update_product(*, actor, product: Product, changes: dict | None = None, vari
         history += _history_rows(product, sku, changed, below, actor, reason, "edit")
     PriceHistory.objects.bulk_create(history)
     if overridden:
-        record_audit(actor=actor, action="price.floor_overridden", obj=product, changes=overridden,
-                     reason=reason, ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="price.floor_overridden",
+            obj=product,
+            changes=overridden,
+            reason=reason,
+            ip_address=ip_address,
+        )
     refresh_derived_fields(product)
     if audit_changes:
         price_changes = {k: v for k, v in audit_changes.items() if k.split("[", 1)[0] in VARIANT_MONEY_FIELDS}
         other = {k: v for k, v in audit_changes.items() if k not in price_changes}
         if price_changes:
-            record_audit(actor=actor, action="price.changed", obj=product, changes=price_changes,
-                         reason=reason, ip_address=ip_address)
+            record_audit(
+                actor=actor,
+                action="price.changed",
+                obj=product,
+                changes=price_changes,
+                reason=reason,
+                ip_address=ip_address,
+            )
         if other:
-            record_audit(actor=actor, action="product.changed", obj=product, changes=other,
-                         reason=reason, ip_address=ip_address)
+            record_audit(
+                actor=actor, action="product.changed", obj=product, changes=other, reason=reason, ip_address=ip_address
+            )
     return product
 
 
@@ -288,8 +368,13 @@ def _update_variant(product: Product, sku: str, fields: dict, margin, reason: st
             below[key] = changed[key]
     if below:
         if not fields.get("override_floor"):
-            raise DomainError(str(MESSAGES["below_floor"]) % {"floor": floor}, code="below_floor", status=422,
-                              sku=sku, floor=str(floor))
+            raise DomainError(
+                str(MESSAGES["below_floor"]) % {"floor": floor},
+                code="below_floor",
+                status=422,
+                sku=sku,
+                floor=str(floor),
+            )
         if not (reason or "").strip():
             raise _error("override_reason_required", sku=sku)
     if "weight_grams" in fields:
@@ -320,30 +405,49 @@ def _history_rows(product, sku, changed: dict, below: dict, actor, reason: str, 
             continue
         if variant_id is None:
             variant_id = product.variants.filter(sku=sku).values_list("id", flat=True).first()
-        rows.append(PriceHistory(variant_id=variant_id, kind=kind, old_amount=old, new_amount=new,
-                                 below_floor=key in below, reason=(reason or "")[:500],
-                                 actor_label=_actor_label(actor), source=source, created_at=now))
+        rows.append(
+            PriceHistory(
+                variant_id=variant_id,
+                kind=kind,
+                old_amount=old,
+                new_amount=new,
+                below_floor=key in below,
+                reason=(reason or "")[:500],
+                actor_label=_actor_label(actor),
+                source=source,
+                created_at=now,
+            )
+        )
     return rows
 
 
 def get_margin_percent(category_id: int | None) -> Decimal | None:
     rules: dict[int | None, Decimal] = dict(
-        MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id))
-        .values_list("category_id", "min_margin_percent"))
+        MarginRule.objects.filter(Q(category__isnull=True) | Q(category_id=category_id)).values_list(
+            "category_id", "min_margin_percent"
+        )
+    )
     return resolve_margin_percent(rules.get(None), {k: v for k, v in rules.items() if k is not None}, category_id)
 
 
 @transaction.atomic
-def set_margin_rule(*, actor, category: Category | None, min_margin_percent, ip_address: str | None = None) -> MarginRule | None:
+def set_margin_rule(
+    *, actor, category: Category | None, min_margin_percent, ip_address: str | None = None
+) -> MarginRule | None:
     """Set (or with None, remove) the minimum margin for the shop (category None) or one category."""
     existing = MarginRule.objects.filter(category=category).first()
     old = existing.min_margin_percent if existing else None
     if min_margin_percent in (None, ""):
         if existing:
             existing.delete()
-        record_audit(actor=actor, action="price.floor_rule_changed", object_type="catalog.marginrule",
-                     object_repr=str(category or "shop"), changes={"min_margin_percent": (old, None)},
-                     ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="price.floor_rule_changed",
+            object_type="catalog.marginrule",
+            object_repr=str(category or "shop"),
+            changes={"min_margin_percent": (old, None)},
+            ip_address=ip_address,
+        )
         return None
     try:
         percent = Decimal(str(min_margin_percent))
@@ -353,8 +457,14 @@ def set_margin_rule(*, actor, category: Category | None, min_margin_percent, ip_
         raise _error("margin_invalid")
     percent = percent.quantize(Decimal("0.01"))
     rule, _created = MarginRule.objects.update_or_create(category=category, defaults={"min_margin_percent": percent})
-    record_audit(actor=actor, action="price.floor_rule_changed", obj=rule, object_repr=str(category or "shop"),
-                 changes={"min_margin_percent": (old, percent)}, ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="price.floor_rule_changed",
+        obj=rule,
+        object_repr=str(category or "shop"),
+        changes={"min_margin_percent": (old, percent)},
+        ip_address=ip_address,
+    )
     return rule
 
 
@@ -363,12 +473,20 @@ def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
     v = _clean_variant(variant)
     if Variant.objects.filter(sku=v.sku).exists():
         raise _error("sku_taken", sku=v.sku)
-    created = Variant.objects.create(product=product, sku=v.sku, options=v.options, options_en=v.options_en,
-                                     price=v.price,
-                                     compare_at_price=v.compare_at_price, cost_price=v.cost_price,
-                                     sale_price=v.sale_price, member_price=v.member_price,
-                                     weight_grams=v.weight_grams, barcode=v.barcode,
-                                     position=product.variants.count())
+    created = Variant.objects.create(
+        product=product,
+        sku=v.sku,
+        options=v.options,
+        options_en=v.options_en,
+        price=v.price,
+        compare_at_price=v.compare_at_price,
+        cost_price=v.cost_price,
+        sale_price=v.sale_price,
+        member_price=v.member_price,
+        weight_grams=v.weight_grams,
+        barcode=v.barcode,
+        position=product.variants.count(),
+    )
     refresh_derived_fields(product)
     record_audit(actor=actor, action="price.changed", obj=product, changes={f"price[{v.sku}]": (None, v.price)})
     return created
@@ -436,20 +554,30 @@ def apply_scheduled_listings(now=None) -> dict[str, int]:
     for product in due_list.order_by("pk"):
         with transaction.atomic():
             moved = Product.objects.filter(pk=product.pk, scheduled_list_at=product.scheduled_list_at).update(
-                status=Product.Status.LISTED, listed_at=now, scheduled_list_at=None, version=F("version") + 1)
+                status=Product.Status.LISTED, listed_at=now, scheduled_list_at=None, version=F("version") + 1
+            )
             if moved:
                 counts["listed"] += 1
-                record_audit(actor=None, action="product.listed_on_schedule", obj=product,
-                             changes={"status": (product.status, Product.Status.LISTED)})
+                record_audit(
+                    actor=None,
+                    action="product.listed_on_schedule",
+                    obj=product,
+                    changes={"status": (product.status, Product.Status.LISTED)},
+                )
     due_delist = Product.objects.filter(scheduled_delist_at__lte=now)
     for product in due_delist.order_by("pk"):
         with transaction.atomic():
             moved = Product.objects.filter(pk=product.pk, scheduled_delist_at=product.scheduled_delist_at).update(
-                status=Product.Status.DELISTED, scheduled_delist_at=None, version=F("version") + 1)
+                status=Product.Status.DELISTED, scheduled_delist_at=None, version=F("version") + 1
+            )
             if moved:
                 counts["delisted"] += 1
-                record_audit(actor=None, action="product.delisted_on_schedule", obj=product,
-                             changes={"status": (product.status, Product.Status.DELISTED)})
+                record_audit(
+                    actor=None,
+                    action="product.delisted_on_schedule",
+                    obj=product,
+                    changes={"status": (product.status, Product.Status.DELISTED)},
+                )
     return counts
 
 
@@ -467,8 +595,13 @@ def add_banned_word(*, actor, word: str, reason: str = "", ip_address: str | Non
             banned = BannedWord.objects.create(word=word, reason=clean_text(reason)[:200])
     except IntegrityError:
         raise _error("banned_word_taken") from None
-    record_audit(actor=actor, action="catalog.banned_word_added", obj=banned, changes={"word": (None, word)},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="catalog.banned_word_added",
+        obj=banned,
+        changes={"word": (None, word)},
+        ip_address=ip_address,
+    )
     return banned
 
 
@@ -478,8 +611,14 @@ def remove_banned_word(*, actor, word: str, ip_address: str | None = None) -> bo
 
     deleted, _count = BannedWord.objects.filter(word=word).delete()
     if deleted:
-        record_audit(actor=actor, action="catalog.banned_word_removed", object_type="catalog.bannedword",
-                     object_repr=word, changes={"word": (word, None)}, ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="catalog.banned_word_removed",
+            object_type="catalog.bannedword",
+            object_repr=word,
+            changes={"word": (word, None)},
+            ip_address=ip_address,
+        )
     return bool(deleted)
 
 
@@ -492,25 +631,49 @@ def duplicate_product(*, actor, product: Product, sku_suffix: str = "-COPY") -> 
     for v in product.variants.all():
         base = f"{v.sku}{suffix}"[:64]
         sku = first_free_slug(base, lambda s: Variant.objects.filter(sku=s).exists())[:64]
-        variants.append(VariantInput(sku=sku, price=v.price, options=v.options, compare_at_price=v.compare_at_price,
-                                     cost_price=v.cost_price, weight_grams=v.weight_grams, barcode="",
-                                     sale_price=v.sale_price, member_price=v.member_price))
+        variants.append(
+            VariantInput(
+                sku=sku,
+                price=v.price,
+                options=v.options,
+                compare_at_price=v.compare_at_price,
+                cost_price=v.cost_price,
+                weight_grams=v.weight_grams,
+                barcode="",
+                sale_price=v.sale_price,
+                member_price=v.member_price,
+            )
+        )
     copy = create_product(
-        actor=actor, name=product.name, name_en=product.name_en, description=product.description,
-        description_en=product.description_en, brand=product.brand, category=product.category,
-        tags=[t.name for t in product.tags.all()], status=Product.Status.DRAFT, seo_title=product.seo_title,
-        seo_description=product.seo_description, variants=variants,
+        actor=actor,
+        name=product.name,
+        name_en=product.name_en,
+        description=product.description,
+        description_en=product.description_en,
+        brand=product.brand,
+        category=product.category,
+        tags=[t.name for t in product.tags.all()],
+        status=Product.Status.DRAFT,
+        seo_title=product.seo_title,
+        seo_description=product.seo_description,
+        variants=variants,
     )
-    ProductImage.objects.bulk_create([
-        ProductImage(product=copy, image=i.image.name, thumbnail=i.thumbnail.name, alt_text=i.alt_text,
-                     position=i.position) for i in product.images.all()])
+    ProductImage.objects.bulk_create(
+        [
+            ProductImage(
+                product=copy, image=i.image.name, thumbnail=i.thumbnail.name, alt_text=i.alt_text, position=i.position
+            )
+            for i in product.images.all()
+        ]
+    )
     record_audit(actor=actor, action="product.duplicated", obj=copy, changes={"source": (None, product.slug)})
     return copy
 
 
 @transaction.atomic
-def update_product_images(*, actor, product: Product, order: list[int] | None = None,
-                          alt_texts: dict[int, str] | None = None) -> None:
+def update_product_images(
+    *, actor, product: Product, order: list[int] | None = None, alt_texts: dict[int, str] | None = None
+) -> None:
     """Reorder a product's images (`order`: image ids, first = main image) and set their alt texts."""
     images = {i.pk: i for i in product.images.all()}
     if order:
@@ -521,8 +684,12 @@ def update_product_images(*, actor, product: Product, order: list[int] | None = 
         if pk in images:
             images[pk].alt_text = clean_text(text)[:200]
     ProductImage.objects.bulk_update(list(images.values()), ["position", "alt_text"])
-    record_audit(actor=actor, action="product.images_changed", obj=product,
-                 changes={"images": (None, ", ".join(str(i.pk) for i in sorted(images.values(), key=lambda i: i.position)))})
+    record_audit(
+        actor=actor,
+        action="product.images_changed",
+        obj=product,
+        changes={"images": (None, ", ".join(str(i.pk) for i in sorted(images.values(), key=lambda i: i.position)))},
+    )
 
 
 def clean_attributes(raw) -> dict:
@@ -548,15 +715,19 @@ def create_brand(*, actor, name: str, name_en: str = "", description: str = "", 
         raise _error("name_required")
     if Brand.objects.filter(name=name).exists():
         raise _error("brand_taken")
-    slug = first_free_slug(make_slug(name, name_en, fallback_prefix="b"), lambda s: Brand.objects.filter(slug=s).exists())
+    slug = first_free_slug(
+        make_slug(name, name_en, fallback_prefix="b"), lambda s: Brand.objects.filter(slug=s).exists()
+    )
     try:
         with transaction.atomic():
-            brand = Brand.objects.create(name=name, name_en=clean_text(name_en)[:80], slug=slug,
-                                         description=sanitize_html(description))
+            brand = Brand.objects.create(
+                name=name, name_en=clean_text(name_en)[:80], slug=slug, description=sanitize_html(description)
+            )
     except IntegrityError:
         raise _error("brand_taken") from None
-    record_audit(actor=actor, action="catalog.brand_created", obj=brand, changes={"name": (None, name)},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor, action="catalog.brand_created", obj=brand, changes={"name": (None, name)}, ip_address=ip_address
+    )
     return brand
 
 
@@ -576,9 +747,17 @@ def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_addr
         brand.name_en = clean_text(name_en)[:80]
     brand.save()
     moved = Product.objects.filter(brand=old).update(brand=new, version=F("version") + 1)
-    record_audit(actor=actor, action="catalog.brand_renamed", obj=brand, changes={"name": (old, new)},
-                 reason=f"{moved} products", ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="catalog.brand_renamed",
+        obj=brand,
+        changes={"name": (old, new)},
+        reason=f"{moved} products",
+        ip_address=ip_address,
+    )
     return moved
+
+
 def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, reason: str = "") -> None:
     """Store a SKU's cost (inventory's moving average after a receipt); audited."""
     cost_price = to_money(cost_price)
@@ -588,8 +767,14 @@ def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, 
     if old is None or old == cost_price:
         return
     Variant.objects.filter(pk=variant_id).update(cost_price=cost_price)
-    record_audit(actor=actor, action="variant.cost_changed", object_type="catalog.variant", object_id=str(variant_id),
-                 changes={"cost_price": (str(old), str(cost_price))}, reason=reason)
+    record_audit(
+        actor=actor,
+        action="variant.cost_changed",
+        object_type="catalog.variant",
+        object_id=str(variant_id),
+        changes={"cost_price": (str(old), str(cost_price))},
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -609,8 +794,9 @@ def add_search_synonym(*, actor, words: str, ip_address: str | None = None):
         created = False
     if not created:
         raise _error("synonym_taken")
-    record_audit(actor=actor, action="catalog.synonym_added", obj=synonym, changes={"words": (None, text)},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor, action="catalog.synonym_added", obj=synonym, changes={"words": (None, text)}, ip_address=ip_address
+    )
     return synonym
 
 
@@ -622,6 +808,12 @@ def remove_search_synonym(*, actor, synonym_id: int, ip_address: str | None = No
     if synonym is None:
         return False
     synonym.delete()
-    record_audit(actor=actor, action="catalog.synonym_removed", object_type="catalog.searchsynonym",
-                 object_repr=synonym.words, changes={"words": (synonym.words, None)}, ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="catalog.synonym_removed",
+        object_type="catalog.searchsynonym",
+        object_repr=synonym.words,
+        changes={"words": (synonym.words, None)},
+        ip_address=ip_address,
+    )
     return True

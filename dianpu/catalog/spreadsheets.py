@@ -78,7 +78,7 @@ def detect_encoding(data: bytes) -> str:
         try:
             view = memoryview(data)
             for start in range(0, len(data), 1 << 20):
-                decoder.decode(view[start: start + (1 << 20)])
+                decoder.decode(view[start : start + (1 << 20)])
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             if candidate == "gb18030":
@@ -116,8 +116,12 @@ def _read_csv(data: bytes, limits: UploadLimits) -> Table:
                 raise UploadRefused("upload_cell_too_long", limit=limits.max_cell_chars, line=start) from None
             raise TableError("csv_broken", line=start) from None
 
-    return Table(header=[h.strip() for h in header], rows=bounded_rows(rows(), limits, header=False), kind="csv",
-                 encoding="gbk" if encoding == "gb18030" else encoding)
+    return Table(
+        header=[h.strip() for h in header],
+        rows=bounded_rows(rows(), limits, header=False),
+        kind="csv",
+        encoding="gbk" if encoding == "gb18030" else encoding,
+    )
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')

@@ -21,8 +21,10 @@ def stock_setter(actor, reason: str = "import"):
 
     def set_imported_stock(stock_by_sku: dict[str, int], filename: str = "") -> int:
         warehouse = get_default_warehouse()
-        targets = [StockTarget(variant_id, warehouse.pk, stock_by_sku[sku])
-                   for sku, variant_id in imports.ids_by(Variant, "sku", stock_by_sku).items()]
+        targets = [
+            StockTarget(variant_id, warehouse.pk, stock_by_sku[sku])
+            for sku, variant_id in imports.ids_by(Variant, "sku", stock_by_sku).items()
+        ]
         return bulk_set_on_hand(targets=targets, reason=f"{reason} {filename}".strip(), actor=actor)
 
     return set_imported_stock

@@ -63,14 +63,25 @@ def import_listings(*, channel: Channel, content: bytes, filename: str, actor, i
         for f in found:
             variant = variants.get(f.sku)
             ChannelListing.objects.update_or_create(
-                channel=channel, external_variant_id=f.sku_id,
-                defaults={"variant": variant, "external_sku": f.sku, "external_product_id": f.product_id,
-                          "title": f.title})
+                channel=channel,
+                external_variant_id=f.sku_id,
+                defaults={
+                    "variant": variant,
+                    "external_sku": f.sku,
+                    "external_product_id": f.product_id,
+                    "title": f.title,
+                },
+            )
         Channel.objects.filter(pk=channel.pk).update(last_synced_at=clock.now())
         mapped = sum(1 for f in found if f.sku in variants)
-        record_audit(actor=actor, action="channel.listings_imported", obj=channel, object_repr=filename[:200],
-                     ip_address=ip_address, changes={"mapped": ("", str(mapped)),
-                                                     "unmapped": ("", str(len(found) - mapped))})
+        record_audit(
+            actor=actor,
+            action="channel.listings_imported",
+            obj=channel,
+            object_repr=filename[:200],
+            ip_address=ip_address,
+            changes={"mapped": ("", str(mapped)), "unmapped": ("", str(len(found) - mapped))},
+        )
     return ListingImport(mapped=mapped, unmapped=len(found) - mapped, rows=len(rows))
 
 
@@ -87,49 +98,92 @@ def export_stock(*, channel: Channel, fmt: str = "csv", actor=None) -> bytes:
     """The platform's stock update file: every mapped SKU's figure now. What it says is recorded
     as pushed (the operator uploads the file)."""
     centre = centre_of(channel)
-    listings = list(ChannelListing.objects.filter(channel=channel, variant__isnull=False)
-                    .order_by("external_sku", "id")[:MAX_EXPORT_ROWS])
+    listings = list(
+        ChannelListing.objects.filter(channel=channel, variant__isnull=False).order_by("external_sku", "id")[
+            :MAX_EXPORT_ROWS
+        ]
+    )
     available = get_channel_available(channel, [lst.variant_id for lst in listings])
     sku_id, sku, stock = centre.stock_header
     rows, figures = [], {}
     for lst in listings:
-        quantity = channel_quantity(available.get(lst.variant_id, 0), buffer=channel.stock_buffer,
-                                    share_percent=channel.stock_share_percent)
+        quantity = channel_quantity(
+            available.get(lst.variant_id, 0), buffer=channel.stock_buffer, share_percent=channel.stock_share_percent
+        )
         figures[lst.pk] = quantity
         rows.append({"sku_id": lst.external_variant_id, "sku": lst.external_sku, "stock": quantity})
-    data = _file(Table("stock", "库存", [Column("sku_id", sku_id), Column("sku", sku),
-                                                        Column("stock", stock, numeric=True)], rows), fmt)
+    data = _file(
+        Table(
+            "stock", "库存", [Column("sku_id", sku_id), Column("sku", sku), Column("stock", stock, numeric=True)], rows
+        ),
+        fmt,
+    )
     now = clock.now()
     with transaction.atomic():
         for pk, quantity in figures.items():
-            ChannelListing.objects.filter(pk=pk).update(pushed_quantity=quantity, pushed_at=now, push_pending=False,
-                                                        push_error="")
-        record_audit(actor=actor, action="channel.stock_exported", obj=channel, object_repr=channel.name,
-                     changes={"skus": ("", str(len(rows)))})
+            ChannelListing.objects.filter(pk=pk).update(
+                pushed_quantity=quantity, pushed_at=now, push_pending=False, push_error=""
+            )
+        record_audit(
+            actor=actor,
+            action="channel.stock_exported",
+            obj=channel,
+            object_repr=channel.name,
+            changes={"skus": ("", str(len(rows)))},
+        )
     return data
 
 
-def import_orders(*, channel: Channel, content: bytes, filename: str, actor, shipping_method: str = "standard",
-                  ip_address=None, progress=None) -> services.ImportResult:
+def import_orders(
+    *,
+    channel: Channel,
+    content: bytes,
+    filename: str,
+    actor,
+    shipping_method: str = "standard",
+    ip_address=None,
+    progress=None,
+) -> services.ImportResult:
     centre = centre_of(channel)
     return services.import_channel_orders(
-        channel="generic", channel_code=channel.order_channel, content=content, filename=filename, actor=actor,
-        shipping_method=shipping_method, mapping=dict(centre.order_mapping), ip_address=ip_address,
-        progress=progress, prepare=lambda rows: seller_centre.prepare_order_rows(rows, centre))
+        channel="generic",
+        channel_code=channel.order_channel,
+        content=content,
+        filename=filename,
+        actor=actor,
+        shipping_method=shipping_method,
+        mapping=dict(centre.order_mapping),
+        ip_address=ip_address,
+        progress=progress,
+        prepare=lambda rows: seller_centre.prepare_order_rows(rows, centre),
+    )
 
 
 def export_shipping(*, channel: Channel, fmt: str = "csv", since=None) -> bytes:
     """The platform's batch shipping file: platform order number, carrier, tracking number."""
     centre = centre_of(channel)
-    orders = Order.objects.filter(channel=channel.order_channel).exclude(channel_order_number="").exclude(
-        tracking_number="")
+    orders = (
+        Order.objects.filter(channel=channel.order_channel).exclude(channel_order_number="").exclude(tracking_number="")
+    )
     if since is not None:
         orders = orders.filter(shipped_at__gte=since)
     rows = []
     for o in orders.order_by("shipped_at", "id")[:MAX_EXPORT_ROWS]:
         carrier = get_carrier(o.carrier)
-        rows.append({"number": o.channel_order_number, "carrier": carrier.name if carrier else o.carrier,
-                     "tracking": o.tracking_number})
+        rows.append(
+            {
+                "number": o.channel_order_number,
+                "carrier": carrier.name if carrier else o.carrier,
+                "tracking": o.tracking_number,
+            }
+        )
     number, company, tracking = centre.shipping_header
-    return _file(Table("shipping", "发货", [Column("number", number), Column("carrier", company),
-                                                         Column("tracking", tracking)], rows), fmt)
+    return _file(
+        Table(
+            "shipping",
+            "发货",
+            [Column("number", number), Column("carrier", company), Column("tracking", tracking)],
+            rows,
+        ),
+        fmt,
+    )

@@ -57,8 +57,7 @@ class Channel(models.Model):
     last_error_at = models.DateTimeField(_("错误时间"), null=True, blank=True)
     last_order_id = models.CharField(max_length=40, blank=True)  # polling: orders.json?since_id=
     # The warehouses whose stock this channel may sell; none chosen = every warehouse.
-    warehouses = models.ManyToManyField("inventory.Warehouse", blank=True, related_name="+",
-                                        verbose_name=_("供货仓库"))
+    warehouses = models.ManyToManyField("inventory.Warehouse", blank=True, related_name="+", verbose_name=_("供货仓库"))
     created_at = models.DateTimeField()
 
     class Meta:
@@ -79,8 +78,9 @@ class ChannelListing(models.Model):
     """One of the channel's SKUs (a Shopify variant) and our variant it maps to, by SKU."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="listings")
-    variant = models.ForeignKey("catalog.Variant", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="channel_listings")
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, blank=True, on_delete=models.SET_NULL, related_name="channel_listings"
+    )
     external_sku = models.CharField(_("平台 SKU"), max_length=100, blank=True)
     external_product_id = models.CharField(max_length=40, blank=True)
     external_variant_id = models.CharField(max_length=40)
@@ -93,10 +93,12 @@ class ChannelListing(models.Model):
 
     class Meta:
         ordering = ["external_sku", "id"]
-        constraints = [models.UniqueConstraint(fields=["channel", "external_variant_id"],
-                                               name="one_listing_per_channel_variant")]
-        indexes = [models.Index(fields=["push_pending"], condition=models.Q(push_pending=True),
-                                name="channel_listing_pending")]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_variant_id"], name="one_listing_per_channel_variant")
+        ]
+        indexes = [
+            models.Index(fields=["push_pending"], condition=models.Q(push_pending=True), name="channel_listing_pending")
+        ]
         verbose_name = _("渠道商品")
 
 
@@ -163,8 +165,9 @@ class ChannelSyncJob(models.Model):
     unmapped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     error = models.CharField(_("错误"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -41,39 +41,80 @@ def figures_for(channels) -> dict[int, ChannelFigures]:
     ids = [c.pk for c in channels]
     since = clock.now() - timedelta(days=FIGURE_DAYS)
     live = ~Q(status=Order.Status.CANCELLED)
-    sales = {r["channel"]: r for r in Order.objects.filter(live, channel__in=[str(i) for i in ids])
-             .values("channel").annotate(n=Count("id"), total=Sum("grand_total"),
-                                         n30=Count("id", filter=Q(placed_at__gte=since)),
-                                         total30=Sum("grand_total", filter=Q(placed_at__gte=since)))}
-    listings = {r["channel_id"]: r for r in ChannelListing.objects.filter(channel_id__in=ids).values("channel_id")
-                .annotate(n=Count("id"), mapped=Count("id", filter=Q(variant__isnull=False)),
-                          pending=Count("id", filter=Q(push_pending=True, variant__isnull=False)))}
-    problems = dict(ChannelOrderIntake.objects.filter(channel_id__in=ids, state=ChannelOrderIntake.State.PROBLEM)
-                    .values("channel_id").annotate(n=Count("id")).values_list("channel_id", "n"))
+    sales = {
+        r["channel"]: r
+        for r in Order.objects.filter(live, channel__in=[str(i) for i in ids])
+        .values("channel")
+        .annotate(
+            n=Count("id"),
+            total=Sum("grand_total"),
+            n30=Count("id", filter=Q(placed_at__gte=since)),
+            total30=Sum("grand_total", filter=Q(placed_at__gte=since)),
+        )
+    }
+    listings = {
+        r["channel_id"]: r
+        for r in ChannelListing.objects.filter(channel_id__in=ids)
+        .values("channel_id")
+        .annotate(
+            n=Count("id"),
+            mapped=Count("id", filter=Q(variant__isnull=False)),
+            pending=Count("id", filter=Q(push_pending=True, variant__isnull=False)),
+        )
+    }
+    problems = dict(
+        ChannelOrderIntake.objects.filter(channel_id__in=ids, state=ChannelOrderIntake.State.PROBLEM)
+        .values("channel_id")
+        .annotate(n=Count("id"))
+        .values_list("channel_id", "n")
+    )
     out = {}
     for i in ids:
         s, lst = sales.get(str(i), {}), listings.get(i, {})
-        out[i] = ChannelFigures(orders=s.get("n", 0), sales=s.get("total") or Decimal("0.00"),
-                                orders_30d=s.get("n30", 0), sales_30d=s.get("total30") or Decimal("0.00"),
-                                listings=lst.get("n", 0), mapped=lst.get("mapped", 0), pending=lst.get("pending", 0),
-                                problems=problems.get(i, 0))
+        out[i] = ChannelFigures(
+            orders=s.get("n", 0),
+            sales=s.get("total") or Decimal("0.00"),
+            orders_30d=s.get("n30", 0),
+            sales_30d=s.get("total30") or Decimal("0.00"),
+            listings=lst.get("n", 0),
+            mapped=lst.get("mapped", 0),
+            pending=lst.get("pending", 0),
+            problems=problems.get(i, 0),
+        )
     return out
 
 
 def channel_out(channel: Channel, figures: ChannelFigures | None = None) -> dict:
     """A channel as the API and pages show it: credentials masked."""
-    data = {"id": channel.pk, "kind": channel.kind, "name": channel.name, "shop_domain": channel.shop_domain,
-            "api_base": channel.api_base, "location_id": channel.location_id, "stock_buffer": channel.stock_buffer,
-            "stock_share_percent": channel.stock_share_percent, "enabled": channel.enabled,
-            "warehouses": sorted(w.code for w in channel.warehouses.all()),
-            "access_token": mask_secret(channel.access_token), "webhook_secret": mask_secret(channel.webhook_secret),
-            "last_synced_at": channel.last_synced_at.isoformat() if channel.last_synced_at else None,
-            "last_error": channel.last_error, "last_error_code": channel.last_error_code,
-            "last_error_at": channel.last_error_at.isoformat() if channel.last_error_at else None}
+    data = {
+        "id": channel.pk,
+        "kind": channel.kind,
+        "name": channel.name,
+        "shop_domain": channel.shop_domain,
+        "api_base": channel.api_base,
+        "location_id": channel.location_id,
+        "stock_buffer": channel.stock_buffer,
+        "stock_share_percent": channel.stock_share_percent,
+        "enabled": channel.enabled,
+        "warehouses": sorted(w.code for w in channel.warehouses.all()),
+        "access_token": mask_secret(channel.access_token),
+        "webhook_secret": mask_secret(channel.webhook_secret),
+        "last_synced_at": channel.last_synced_at.isoformat() if channel.last_synced_at else None,
+        "last_error": channel.last_error,
+        "last_error_code": channel.last_error_code,
+        "last_error_at": channel.last_error_at.isoformat() if channel.last_error_at else None,
+    }
     if figures is not None:
-        data.update(orders=figures.orders, sales=str(figures.sales), orders_30d=figures.orders_30d,
-                    sales_30d=str(figures.sales_30d), listings=figures.listings, mapped=figures.mapped,
-                    pending_pushes=figures.pending, held_orders=figures.problems)
+        data.update(
+            orders=figures.orders,
+            sales=str(figures.sales),
+            orders_30d=figures.orders_30d,
+            sales_30d=str(figures.sales_30d),
+            listings=figures.listings,
+            mapped=figures.mapped,
+            pending_pushes=figures.pending,
+            held_orders=figures.problems,
+        )
     return data
 
 
@@ -104,10 +145,16 @@ def get_channel_available(channel: Channel, variant_ids) -> dict[int, int]:
 
 # Order.channel holds "web" (our shop), a connected channel's id ("7"), or the code a file import
 # was given ("shopify" for Shopify's CSV, "taobao", or any code an operator typed for a generic CSV).
-FIXED_LABELS = {"web": lambda: _("网店"), "shopify": lambda: "Shopify",
-                **{kind: (lambda label=label: str(label)) for kind, label in Channel.Kind.choices if kind != "shopify"},
-                "tmall": lambda: _("天猫"), "douyin": lambda: _("抖音"), "xiaohongshu": lambda: _("小红书"),
-                "wechat": lambda: _("微信"), "other": lambda: _("其他渠道")}
+FIXED_LABELS = {
+    "web": lambda: _("网店"),
+    "shopify": lambda: "Shopify",
+    **{kind: (lambda label=label: str(label)) for kind, label in Channel.Kind.choices if kind != "shopify"},
+    "tmall": lambda: _("天猫"),
+    "douyin": lambda: _("抖音"),
+    "xiaohongshu": lambda: _("小红书"),
+    "wechat": lambda: _("微信"),
+    "other": lambda: _("其他渠道"),
+}
 
 
 def channel_labels(values) -> dict[str, str]:
@@ -132,4 +179,3 @@ def channel_labels(values) -> dict[str, str]:
 def channel_label(value) -> str:
     """The display name of one stored Order.channel value (see channel_labels)."""
     return channel_labels([value])[str(value or "")]
-

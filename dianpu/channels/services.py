@@ -37,8 +37,9 @@ from .queries import channel_label, channel_labels  # noqa: F401 (named here for
 
 CHANNELS = ("shopify", "generic")
 MAX_ROWS = 20000
-UPLOAD_LIMITS = UploadLimits(max_bytes=20 * MB, max_unpacked_bytes=100 * MB, max_rows=MAX_ROWS, max_columns=120,
-                             max_cell_chars=32_767)
+UPLOAD_LIMITS = UploadLimits(
+    max_bytes=20 * MB, max_unpacked_bytes=100 * MB, max_rows=MAX_ROWS, max_columns=120, max_cell_chars=32_767
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,18 @@ class ImportResult:
 
 class ImportRefused(DomainError):
     def __init__(self, problems: list[ImportProblem]):
-        lines = [{"row": p.row, "column": p.column, "code": p.code,
-                  "message": str(MESSAGES.get(p.code, p.code)) + (f" ({p.value})" if p.value else "")}
-                 for p in sorted(problems, key=lambda p: (p.row, p.column))]
-        super().__init__(str(MESSAGES["import_refused"]) % {"count": len(lines)}, code="import_refused",
-                         status=422, lines=lines)
+        lines = [
+            {
+                "row": p.row,
+                "column": p.column,
+                "code": p.code,
+                "message": str(MESSAGES.get(p.code, p.code)) + (f" ({p.value})" if p.value else ""),
+            }
+            for p in sorted(problems, key=lambda p: (p.row, p.column))
+        ]
+        super().__init__(
+            str(MESSAGES["import_refused"]) % {"count": len(lines)}, code="import_refused", status=422, lines=lines
+        )
         self.lines = lines
 
 
@@ -68,8 +76,15 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception:  # not a readable workbook: say so rather than fail
             raise ImportRefused([ImportProblem(0, "", "file_unreadable")]) from None
-        values = bounded_rows(((n, trimmed(row)) for n, row in enumerate(
-            sheet.iter_rows(values_only=True, max_col=UPLOAD_LIMITS.max_columns + 1), start=1)), UPLOAD_LIMITS)
+        values = bounded_rows(
+            (
+                (n, trimmed(row))
+                for n, row in enumerate(
+                    sheet.iter_rows(values_only=True, max_col=UPLOAD_LIMITS.max_columns + 1), start=1
+                )
+            ),
+            UPLOAD_LIMITS,
+        )
         first = next(values, None)
         if first is None:
             return []
@@ -89,9 +104,13 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
 
 def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProblem]) -> None:
     for order in orders:
-        for column, value in (("ship_name", order.ship_name), ("ship_phone", order.ship_phone),
-                              ("ship_province", order.ship_province), ("ship_city", order.ship_city),
-                              ("ship_line1", order.ship_line1)):
+        for column, value in (
+            ("ship_name", order.ship_name),
+            ("ship_phone", order.ship_phone),
+            ("ship_province", order.ship_province),
+            ("ship_city", order.ship_city),
+            ("ship_line1", order.ship_line1),
+        ):
             if not value:
                 problems.append(ImportProblem(order.row, column, "address_incomplete", order.number))
         if "@" not in order.email:
@@ -101,9 +120,19 @@ def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProb
                 problems.append(ImportProblem(line.row, "sku", "sku_unknown", line.sku))
 
 
-def import_channel_orders(*, channel: str, content: bytes, filename: str, actor, shipping_method: str = "standard",
-                          mapping: dict[str, str] | None = None, channel_code: str = "",
-                          ip_address: str | None = None, progress=None, prepare=None) -> ImportResult:
+def import_channel_orders(
+    *,
+    channel: str,
+    content: bytes,
+    filename: str,
+    actor,
+    shipping_method: str = "standard",
+    mapping: dict[str, str] | None = None,
+    channel_code: str = "",
+    ip_address: str | None = None,
+    progress=None,
+    prepare=None,
+) -> ImportResult:
     """Read a platform's file and write its new orders, all or nothing (ImportRefused lists every problem).
     `progress(done, total)` is called after each order written (a progress bar on the command line);
     `prepare(rows)` adapts a platform's rows before the mapping reads them (channels.files)."""
@@ -125,8 +154,11 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
     _check(orders, variants, problems)
     if problems:
         raise ImportRefused(problems)
-    existing = set(Order.objects.filter(channel=code, channel_order_number__in=[o.number for o in orders])
-                   .values_list("channel_order_number", flat=True))
+    existing = set(
+        Order.objects.filter(channel=code, channel_order_number__in=[o.number for o in orders]).values_list(
+            "channel_order_number", flat=True
+        )
+    )
     new = [o for o in orders if o.number not in existing]
     created = []
     writing = None
@@ -138,15 +170,29 @@ def import_channel_orders(*, channel: str, content: bytes, filename: str, actor,
                 if progress is not None:
                     progress(len(created), len(new))
             if channel == "generic":
-                ChannelMapping.objects.update_or_create(channel=code, defaults={"mapping": mapping,
-                                                                               "updated_at": clock.now()})
-            ChannelImport.objects.create(channel=code, filename=filename[:200], orders_created=len(created),
-                                         rows=len(rows), created_by=actor if getattr(actor, "is_authenticated", False)
-                                         else None, created_at=clock.now())
-            record_audit(actor=actor, action="channel.orders_imported", object_type="channels.channelimport",
-                         object_id=code, object_repr=filename[:200], ip_address=ip_address,
-                         changes={"orders": ("", ", ".join(created)[:1000]),
-                                  "skipped": ("", ", ".join(sorted(existing))[:1000])})
+                ChannelMapping.objects.update_or_create(
+                    channel=code, defaults={"mapping": mapping, "updated_at": clock.now()}
+                )
+            ChannelImport.objects.create(
+                channel=code,
+                filename=filename[:200],
+                orders_created=len(created),
+                rows=len(rows),
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_at=clock.now(),
+            )
+            record_audit(
+                actor=actor,
+                action="channel.orders_imported",
+                object_type="channels.channelimport",
+                object_id=code,
+                object_repr=filename[:200],
+                ip_address=ip_address,
+                changes={
+                    "orders": ("", ", ".join(created)[:1000]),
+                    "skipped": ("", ", ".join(sorted(existing))[:1000]),
+                },
+            )
     except IntegrityError:  # the same file imported twice at once: the other import won
         raise DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409) from None
     except InsufficientStockError as exc:
@@ -163,30 +209,55 @@ def get_saved_mapping(channel_code: str) -> dict[str, str]:
 
 def _write(source: ChannelOrder, channel: str, shipping_method: str, variants: dict, actor) -> Order:
     customer = get_or_create_customer(email=source.email, name=source.ship_name, phone=source.ship_phone)
-    lines = [LineInput(variant_id=variants[ln.sku].id, product_id=variants[ln.sku].product_id, sku=ln.sku,
-                       product_name=ln.name or variants[ln.sku].product.name,
-                       variant_label=variants[ln.sku].option_label, unit_price=ln.unit_price, quantity=ln.quantity)
-             for ln in source.lines]
+    lines = [
+        LineInput(
+            variant_id=variants[ln.sku].id,
+            product_id=variants[ln.sku].product_id,
+            sku=ln.sku,
+            product_name=ln.name or variants[ln.sku].product.name,
+            variant_label=variants[ln.sku].option_label,
+            unit_price=ln.unit_price,
+            quantity=ln.quantity,
+        )
+        for ln in source.lines
+    ]
     placed_at = source.placed_at
     if placed_at is not None and timezone.is_naive(placed_at):
         placed_at = timezone.make_aware(placed_at)
     order = create_order(
-        customer=customer, email=source.email.lower(), lines=lines,
-        address=AddressInput(name=source.ship_name, phone=source.ship_phone, country=source.ship_country,
-                             province=source.ship_province, city=source.ship_city, line1=source.ship_line1,
-                             line2=source.ship_line2, postcode=source.ship_postcode),
-        shipping_method=shipping_method, payment_method=channel[:30], pays_on_delivery=False,
-        shipping_total=source.shipping_total, discount_total=source.discount_total, language="zh-hans",
-        channel=channel, channel_order_number=source.number, billing_province=source.billing_province,
-        placed_at=placed_at)
+        customer=customer,
+        email=source.email.lower(),
+        lines=lines,
+        address=AddressInput(
+            name=source.ship_name,
+            phone=source.ship_phone,
+            country=source.ship_country,
+            province=source.ship_province,
+            city=source.ship_city,
+            line1=source.ship_line1,
+            line2=source.ship_line2,
+            postcode=source.ship_postcode,
+        ),
+        shipping_method=shipping_method,
+        payment_method=channel[:30],
+        pays_on_delivery=False,
+        shipping_total=source.shipping_total,
+        discount_total=source.discount_total,
+        language="zh-hans",
+        channel=channel,
+        channel_order_number=source.number,
+        billing_province=source.billing_province,
+        placed_at=placed_at,
+    )
     wanted: dict[int, int] = {}
     for ln in lines:
         wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
     expires = None if source.paid else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
     reserve_stock(reference=order.number, wanted=wanted, expires_at=expires, actor=actor)
     if source.paid:
-        order = transition_order(order=order, action="mark_paid", actor=actor,
-                                 reason=_("平台已收款：%(number)s") % {"number": source.number})
+        order = transition_order(
+            order=order, action="mark_paid", actor=actor, reason=_("平台已收款：%(number)s") % {"number": source.number}
+        )
     return order
 
 
@@ -198,6 +269,12 @@ def export_tracking_csv(*, channel: str, since=None) -> str:
     rows = []
     for o in orders.order_by("shipped_at", "id"):
         carrier = get_carrier(o.carrier)
-        rows.append((o.channel_order_number, o.tracking_number, carrier.name_en if carrier else o.carrier,
-                     carrier.tracking_url(o.tracking_number) if carrier else ""))
+        rows.append(
+            (
+                o.channel_order_number,
+                o.tracking_number,
+                carrier.name_en if carrier else o.carrier,
+                carrier.tracking_url(o.tracking_number) if carrier else "",
+            )
+        )
     return shopify.write_fulfillments(rows)

@@ -58,8 +58,9 @@ class ChannelUnavailable(DomainError):
 
     def __init__(self, error: ShopifyError):
         code = f"channel_{error.code}"
-        super().__init__(str(MESSAGES.get(code, MESSAGES["channel_unavailable"])), code=code,
-                         platform_status=error.status)
+        super().__init__(
+            str(MESSAGES.get(code, MESSAGES["channel_unavailable"])), code=code, platform_status=error.status
+        )
 
 
 def get_channel(channel_id) -> Channel:
@@ -75,10 +76,22 @@ def client_for(channel: Channel) -> ShopifyClient:
 
 # --- connecting --------------------------------------------------------------------------------
 
-def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access_token: str = "",
-                   webhook_secret: str = "", location_id="", stock_buffer: int = 0, stock_share_percent: int = 100,
-                   api_base: str = "", warehouses: list[str] | None = None,
-                   ip_address: str | None = None) -> Channel:
+
+def create_channel(
+    *,
+    actor,
+    kind: str,
+    name: str,
+    shop_domain: str = "",
+    access_token: str = "",
+    webhook_secret: str = "",
+    location_id="",
+    stock_buffer: int = 0,
+    stock_share_percent: int = 100,
+    api_base: str = "",
+    warehouses: list[str] | None = None,
+    ip_address: str | None = None,
+) -> Channel:
     errors, codes = {}, {}
 
     def refuse(field, code):
@@ -107,7 +120,12 @@ def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access
         refuse("stock_buffer", "stock_buffer_invalid")
     if not isinstance(stock_share_percent, int) or not 0 <= stock_share_percent <= 100:
         refuse("stock_share_percent", "stock_share_invalid")
-    if len(shop_domain) > 200 or len(api_base) > 300 or len(access_token or "") > 300 or len(webhook_secret or "") > 300:
+    if (
+        len(shop_domain) > 200
+        or len(api_base) > 300
+        or len(access_token or "") > 300
+        or len(webhook_secret or "") > 300
+    ):
         refuse("shop_domain", "channel_field_too_long")
     chosen = _warehouses(warehouses or [], refuse)
     if errors:
@@ -117,14 +135,32 @@ def create_channel(*, actor, kind: str, name: str, shop_domain: str = "", access
     now = clock.now()
     with transaction.atomic():
         channel = Channel.objects.create(
-            kind=kind, name=name, shop_domain=shop_domain, access_token=(access_token or "").strip(),
-            webhook_secret=(webhook_secret or "").strip(), location_id=str(location_id or "").strip()[:40],
-            api_base=api_base, stock_buffer=stock_buffer, stock_share_percent=stock_share_percent, created_at=now)
+            kind=kind,
+            name=name,
+            shop_domain=shop_domain,
+            access_token=(access_token or "").strip(),
+            webhook_secret=(webhook_secret or "").strip(),
+            location_id=str(location_id or "").strip()[:40],
+            api_base=api_base,
+            stock_buffer=stock_buffer,
+            stock_share_percent=stock_share_percent,
+            created_at=now,
+        )
         channel.warehouses.set(chosen)
-        record_audit(actor=actor, action="channel.connected", obj=channel, object_repr=name, ip_address=ip_address,
-                     changes={"kind": ("", kind), "shop_domain": ("", shop_domain), "stock_buffer": ("", str(stock_buffer)),
-                              "stock_share_percent": ("", str(stock_share_percent)),
-                              "warehouses": ("", ", ".join(w.code for w in chosen) or "*")})
+        record_audit(
+            actor=actor,
+            action="channel.connected",
+            obj=channel,
+            object_repr=name,
+            ip_address=ip_address,
+            changes={
+                "kind": ("", kind),
+                "shop_domain": ("", shop_domain),
+                "stock_buffer": ("", str(stock_buffer)),
+                "stock_share_percent": ("", str(stock_share_percent)),
+                "warehouses": ("", ", ".join(w.code for w in chosen) or "*"),
+            },
+        )
     return channel
 
 
@@ -140,29 +176,40 @@ def _warehouses(codes: list[str], refuse) -> list:
     return [known[c] for c in codes if c in known]
 
 
-def update_channel(*, actor, channel: Channel, enabled: bool | None = None, stock_buffer: int | None = None,
-                   stock_share_percent: int | None = None, warehouses: list[str] | None = None,
-                   ip_address: str | None = None) -> Channel:
+def update_channel(
+    *,
+    actor,
+    channel: Channel,
+    enabled: bool | None = None,
+    stock_buffer: int | None = None,
+    stock_share_percent: int | None = None,
+    warehouses: list[str] | None = None,
+    ip_address: str | None = None,
+) -> Channel:
     changes = {}
     chosen = None
     if warehouses is not None:
         errors = {}
         chosen = _warehouses(warehouses, lambda field, code: errors.setdefault(field, code))
         if errors:
-            raise ValidationFailed({"warehouses": str(MESSAGES["warehouse_unknown"])},
-                                   codes={"warehouses": "warehouse_unknown"})
+            raise ValidationFailed(
+                {"warehouses": str(MESSAGES["warehouse_unknown"])}, codes={"warehouses": "warehouse_unknown"}
+            )
         before = ", ".join(sorted(channel.warehouses.values_list("code", flat=True))) or "*"
         changes["warehouses"] = (before, ", ".join(w.code for w in chosen) or "*")
     if stock_buffer is not None:
         if not 0 <= stock_buffer <= 100000:
-            raise ValidationFailed({"stock_buffer": str(MESSAGES["stock_buffer_invalid"])},
-                                   codes={"stock_buffer": "stock_buffer_invalid"})
+            raise ValidationFailed(
+                {"stock_buffer": str(MESSAGES["stock_buffer_invalid"])}, codes={"stock_buffer": "stock_buffer_invalid"}
+            )
         changes["stock_buffer"] = (str(channel.stock_buffer), str(stock_buffer))
         channel.stock_buffer = stock_buffer
     if stock_share_percent is not None:
         if not 0 <= stock_share_percent <= 100:
-            raise ValidationFailed({"stock_share_percent": str(MESSAGES["stock_share_invalid"])},
-                                   codes={"stock_share_percent": "stock_share_invalid"})
+            raise ValidationFailed(
+                {"stock_share_percent": str(MESSAGES["stock_share_invalid"])},
+                codes={"stock_share_percent": "stock_share_invalid"},
+            )
         changes["stock_share_percent"] = (str(channel.stock_share_percent), str(stock_share_percent))
         channel.stock_share_percent = stock_share_percent
     if enabled is not None:
@@ -174,8 +221,14 @@ def update_channel(*, actor, channel: Channel, enabled: bool | None = None, stoc
             channel.warehouses.set(chosen)
         # a new buffer, share or set of warehouses changes every figure the channel was given
         ChannelListing.objects.filter(channel=channel, variant__isnull=False).update(push_pending=True)
-        record_audit(actor=actor, action="channel.changed", obj=channel, object_repr=channel.name,
-                     ip_address=ip_address, changes=changes)
+        record_audit(
+            actor=actor,
+            action="channel.changed",
+            obj=channel,
+            object_repr=channel.name,
+            ip_address=ip_address,
+            changes=changes,
+        )
     return channel
 
 
@@ -185,11 +238,13 @@ def _record_error(channel: Channel, error: ShopifyError | None) -> None:
         return
     text = str(MESSAGES.get(f"channel_{error.code}", MESSAGES["channel_unavailable"]))
     detail = f"{text} (HTTP {error.status})" if error.status else text
-    Channel.objects.filter(pk=channel.pk).update(last_error=detail[:500], last_error_code=error.code,
-                                                 last_error_at=clock.now())
+    Channel.objects.filter(pk=channel.pk).update(
+        last_error=detail[:500], last_error_code=error.code, last_error_at=clock.now()
+    )
 
 
 # --- listings and stock -----------------------------------------------------------------------
+
 
 def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None, progress=None) -> SyncResult:
     """Read the channel's products, map their variants to ours by SKU, push every mapped SKU's stock.
@@ -212,20 +267,40 @@ def sync_channel(*, channel: Channel, actor=None, ip_address: str | None = None,
             seen.add(item.variant_id)
             variant = variants.get(item.sku)
             ChannelListing.objects.update_or_create(
-                channel=channel, external_variant_id=item.variant_id[:40],
-                defaults={"variant": variant, "external_sku": item.sku[:100], "title": item.title,
-                          "external_product_id": item.product_id[:40], "inventory_item_id": item.inventory_item_id[:40],
-                          "push_pending": variant is not None})
+                channel=channel,
+                external_variant_id=item.variant_id[:40],
+                defaults={
+                    "variant": variant,
+                    "external_sku": item.sku[:100],
+                    "title": item.title,
+                    "external_product_id": item.product_id[:40],
+                    "inventory_item_id": item.inventory_item_id[:40],
+                    "push_pending": variant is not None,
+                },
+            )
         gone = ChannelListing.objects.filter(channel=channel).exclude(external_variant_id__in=seen)
         gone.delete()
     mapped = ChannelListing.objects.filter(channel=channel, variant__isnull=False).count()
     unmapped = ChannelListing.objects.filter(channel=channel, variant__isnull=True).count()
-    pushed, failed, error = _push_listings(channel, list(ChannelListing.objects.filter(
-        channel=channel, variant__isnull=False, push_pending=True).values_list("pk", flat=True)), progress)
+    pushed, failed, error = _push_listings(
+        channel,
+        list(
+            ChannelListing.objects.filter(channel=channel, variant__isnull=False, push_pending=True).values_list(
+                "pk", flat=True
+            )
+        ),
+        progress,
+    )
     Channel.objects.filter(pk=channel.pk).update(last_synced_at=clock.now())
     _record_error(channel, error)
-    record_audit(actor=actor, action="channel.synced", obj=channel, object_repr=channel.name, ip_address=ip_address,
-                 changes={"mapped": ("", str(mapped)), "pushed": ("", str(pushed)), "unmapped": ("", str(unmapped))})
+    record_audit(
+        actor=actor,
+        action="channel.synced",
+        obj=channel,
+        object_repr=channel.name,
+        ip_address=ip_address,
+        changes={"mapped": ("", str(mapped)), "pushed": ("", str(pushed)), "unmapped": ("", str(unmapped))},
+    )
     if error is not None and error.code == "auth_failed":
         raise ChannelUnavailable(error)
     return SyncResult(mapped=mapped, pushed=pushed, unmapped=unmapped, failed=failed)
@@ -235,20 +310,23 @@ SYNC_JOB_STALE = timedelta(minutes=15)
 
 
 def start_sync(*, channel: Channel, actor=None) -> ChannelSyncJob:
-    """"Sync now" on the console: a job the worker runs (run_sync_job), its progress on the page.
+    """ "Sync now" on the console: a job the worker runs (run_sync_job), its progress on the page.
     A sync already queued or running for the channel is returned rather than started twice."""
     if channel.kind != Channel.Kind.SHOPIFY:
         raise DomainError(MESSAGES["channel_is_file_based"], code="channel_is_file_based", status=409)
     now = clock.now()
     with transaction.atomic():
         Channel.objects.select_for_update().filter(pk=channel.pk).first()  # one start at a time per channel
-        job = ChannelSyncJob.objects.filter(channel=channel, state__in=[ChannelSyncJob.State.QUEUED,
-                                                                       ChannelSyncJob.State.RUNNING],
-                                            created_at__gte=now - SYNC_JOB_STALE).first()
+        job = ChannelSyncJob.objects.filter(
+            channel=channel,
+            state__in=[ChannelSyncJob.State.QUEUED, ChannelSyncJob.State.RUNNING],
+            created_at__gte=now - SYNC_JOB_STALE,
+        ).first()
         if job is not None:
             return job
-        job = ChannelSyncJob.objects.create(channel=channel, created_by=actor if getattr(
-            actor, "is_authenticated", False) else None, created_at=now)
+        job = ChannelSyncJob.objects.create(
+            channel=channel, created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now
+        )
         transaction.on_commit(lambda: _queue_sync(job.pk))
     return job
 
@@ -262,7 +340,8 @@ def _queue_sync(job_id: int) -> None:
 def run_sync_job(job_id: int, ip_address: str | None = None) -> ChannelSyncJob | None:
     """The worker's half of "sync now": claim the queued job (once), sync, record the outcome."""
     if not ChannelSyncJob.objects.filter(pk=job_id, state=ChannelSyncJob.State.QUEUED).update(
-            state=ChannelSyncJob.State.RUNNING):
+        state=ChannelSyncJob.State.RUNNING
+    ):
         return None
     job = ChannelSyncJob.objects.select_related("channel", "created_by").get(pk=job_id)
 
@@ -272,17 +351,24 @@ def run_sync_job(job_id: int, ip_address: str | None = None) -> ChannelSyncJob |
     try:
         result = sync_channel(channel=job.channel, actor=job.created_by, ip_address=ip_address, progress=progress)
     except DomainError as exc:
-        ChannelSyncJob.objects.filter(pk=job_id).update(state=ChannelSyncJob.State.FAILED, error=str(exc.detail)[:500],
-                                                        finished_at=clock.now())
+        ChannelSyncJob.objects.filter(pk=job_id).update(
+            state=ChannelSyncJob.State.FAILED, error=str(exc.detail)[:500], finished_at=clock.now()
+        )
     except Exception:
-        ChannelSyncJob.objects.filter(pk=job_id).update(state=ChannelSyncJob.State.FAILED,
-                                                        error=str(MESSAGES["channel_unavailable"]),
-                                                        finished_at=clock.now())
+        ChannelSyncJob.objects.filter(pk=job_id).update(
+            state=ChannelSyncJob.State.FAILED, error=str(MESSAGES["channel_unavailable"]), finished_at=clock.now()
+        )
         raise
     else:
         ChannelSyncJob.objects.filter(pk=job_id).update(
-            state=ChannelSyncJob.State.DONE, mapped=result.mapped, pushed=result.pushed, unmapped=result.unmapped,
-            failed=result.failed, done=F("total"), finished_at=clock.now())
+            state=ChannelSyncJob.State.DONE,
+            mapped=result.mapped,
+            pushed=result.pushed,
+            unmapped=result.unmapped,
+            failed=result.failed,
+            done=F("total"),
+            finished_at=clock.now(),
+        )
     job.refresh_from_db()
     return job
 
@@ -297,8 +383,9 @@ def get_sync_job(channel: Channel, job_id) -> ChannelSyncJob:
 def map_listing(*, actor, channel: Channel, listing_id, sku: str, ip_address=None) -> ChannelListing:
     """Map one of the channel's SKUs to one of ours by hand (its SKU differs from ours), or unmap it
     with an empty `sku`; the figure is pushed again."""
-    listing = ChannelListing.objects.filter(pk=listing_id, channel=channel).first() \
-        if str(listing_id).isdigit() else None
+    listing = (
+        ChannelListing.objects.filter(pk=listing_id, channel=channel).first() if str(listing_id).isdigit() else None
+    )
     if listing is None:
         raise NotFoundError(MESSAGES["listing_not_found"], code="listing_not_found")
     sku = (sku or "").strip()
@@ -310,8 +397,14 @@ def map_listing(*, actor, channel: Channel, listing_id, sku: str, ip_address=Non
     before = listing.variant.sku if listing.variant_id else ""
     with transaction.atomic():
         ChannelListing.objects.filter(pk=listing.pk).update(variant=variant, push_pending=variant is not None)
-        record_audit(actor=actor, action="channel.listing_mapped", obj=channel, object_repr=listing.external_sku,
-                     ip_address=ip_address, changes={"sku": (before, sku)})
+        record_audit(
+            actor=actor,
+            action="channel.listing_mapped",
+            obj=channel,
+            object_repr=listing.external_sku,
+            ip_address=ip_address,
+            changes={"sku": (before, sku)},
+        )
     listing.refresh_from_db()
     return listing
 
@@ -334,8 +427,9 @@ def _push_listings(channel: Channel, listing_ids: list[int], progress=None) -> t
         available = get_available_by_variant([listing.variant_id], warehouse_ids).get(listing.variant_id, 0)
         quantity = channel_quantity(available, buffer=channel.stock_buffer, share_percent=channel.stock_share_percent)
         try:
-            client.set_stock(location_id=channel.location_id, inventory_item_id=listing.inventory_item_id,
-                             available=quantity)
+            client.set_stock(
+                location_id=channel.location_id, inventory_item_id=listing.inventory_item_id, available=quantity
+            )
         except ShopifyError as exc:
             failed += 1
             last_error = exc
@@ -344,8 +438,9 @@ def _push_listings(channel: Channel, listing_ids: list[int], progress=None) -> t
                 break
             continue
         pushed += 1
-        ChannelListing.objects.filter(pk=listing_id).update(pushed_quantity=quantity, pushed_at=clock.now(),
-                                                            push_error="")
+        ChannelListing.objects.filter(pk=listing_id).update(
+            pushed_quantity=quantity, pushed_at=clock.now(), push_error=""
+        )
     return pushed, failed, last_error
 
 
@@ -354,9 +449,13 @@ def push_pending_stock(limit: int = PUSH_BATCH) -> int:
     once-a-minute sweep). Returns how many figures were pushed."""
     total = 0
     by_channel: dict[int, list[int]] = {}
-    for listing_id, channel_id in (ChannelListing.objects.filter(
-            push_pending=True, variant__isnull=False, channel__enabled=True, channel__kind=Channel.Kind.SHOPIFY)
-            .order_by("id").values_list("id", "channel_id")[:limit]):
+    for listing_id, channel_id in (
+        ChannelListing.objects.filter(
+            push_pending=True, variant__isnull=False, channel__enabled=True, channel__kind=Channel.Kind.SHOPIFY
+        )
+        .order_by("id")
+        .values_list("id", "channel_id")[:limit]
+    ):
         by_channel.setdefault(channel_id, []).append(listing_id)
     for channel in Channel.objects.filter(pk__in=by_channel):
         pushed, _failed, error = _push_listings(channel, by_channel[channel.pk])
@@ -370,8 +469,9 @@ def mark_stock_changed(variant_ids) -> int:
     ids = sorted(set(variant_ids))
     marked = 0
     for start in range(0, len(ids), 1000):
-        marked += ChannelListing.objects.filter(variant_id__in=ids[start:start + 1000], push_pending=False,
-                                                channel__enabled=True).update(push_pending=True)
+        marked += ChannelListing.objects.filter(
+            variant_id__in=ids[start : start + 1000], push_pending=False, channel__enabled=True
+        ).update(push_pending=True)
     return marked
 
 
@@ -380,15 +480,17 @@ def mark_stock_changed(variant_ids) -> int:
 WEBHOOK_TOPICS = ("orders/create", "orders/cancelled", "refunds/create")
 
 
-def receive_shopify_webhook(*, channel_id, body: bytes, topic: str, signature: str, webhook_id: str = "",
-                            ip_address=None) -> str:
+def receive_shopify_webhook(
+    *, channel_id, body: bytes, topic: str, signature: str, webhook_id: str = "", ip_address=None
+) -> str:
     """Shopify's webhook as it sends it. A bad signature: 401, nothing written. orders/create
     places one order (or records why it could not); the same order again: "duplicate".
     orders/cancelled cancels our order (its reservation released); refunds/create records the
     refund against our order's payment (the books follow through OrderRefunded). A delivery whose
     X-Shopify-Webhook-Id was taken already changes nothing ("duplicate")."""
-    channel = Channel.objects.filter(pk=channel_id, kind=Channel.Kind.SHOPIFY).first() \
-        if str(channel_id).isdigit() else None
+    channel = (
+        Channel.objects.filter(pk=channel_id, kind=Channel.Kind.SHOPIFY).first() if str(channel_id).isdigit() else None
+    )
     if channel is None or not verify_webhook(body, channel.webhook_secret, signature):
         raise DomainError(MESSAGES["signature_invalid"], code="signature_invalid", status=401)
     topic = topic.strip().lower()
@@ -405,8 +507,9 @@ def receive_shopify_webhook(*, channel_id, body: bytes, topic: str, signature: s
     webhook_id = (webhook_id or "").strip()[:100] or f"{topic}:{str(data.get('id'))[:60]}"
     try:
         with transaction.atomic():
-            receipt = ChannelWebhook.objects.create(channel=channel, webhook_id=webhook_id, topic=topic,
-                                                    outcome="", received_at=clock.now())
+            receipt = ChannelWebhook.objects.create(
+                channel=channel, webhook_id=webhook_id, topic=topic, outcome="", received_at=clock.now()
+            )
             outcome = (cancel_channel_order if topic == "orders/cancelled" else refund_channel_order)(channel, data)
             ChannelWebhook.objects.filter(pk=receipt.pk).update(outcome=outcome)
     except IntegrityError:  # this delivery was taken already (or is being taken right now)
@@ -431,8 +534,12 @@ def cancel_channel_order(channel: Channel, data: dict) -> str:
     if order is None:
         if intake.state == ChannelOrderIntake.State.CANCELLED:
             return "duplicate"
-        _mark(intake, ChannelOrderIntake.State.CANCELLED, code="cancelled_on_platform",
-              problem=str(MESSAGES["cancelled_on_platform"]))
+        _mark(
+            intake,
+            ChannelOrderIntake.State.CANCELLED,
+            code="cancelled_on_platform",
+            problem=str(MESSAGES["cancelled_on_platform"]),
+        )
         return "cancelled"
     if order.status == Order.Status.CANCELLED:
         return "duplicate"
@@ -444,8 +551,14 @@ def cancel_channel_order(channel: Channel, data: dict) -> str:
     except DomainError:  # shipped already, or changed meanwhile (another delivery cancelled it)
         if Order.objects.filter(pk=order.pk, status=Order.Status.CANCELLED).exists():
             return "duplicate"
-        record_audit(actor=None, action="channel.cancel_refused", obj=order, object_repr=order.number,
-                     changes={"status": (order.status, order.status)}, reason=reason)
+        record_audit(
+            actor=None,
+            action="channel.cancel_refused",
+            obj=order,
+            object_repr=order.number,
+            changes={"status": (order.status, order.status)},
+            reason=reason,
+        )
         return "refused"
     return "cancelled"
 
@@ -454,8 +567,11 @@ def refund_amount(data: dict) -> Decimal:
     """What a refunds/create body gave back: its successful refund transactions, exactly."""
     total = Decimal("0.00")
     for tx in data.get("transactions") or []:
-        if not isinstance(tx, dict) or str(tx.get("kind", "")).lower() != "refund" \
-                or str(tx.get("status", "")).lower() != "success":
+        if (
+            not isinstance(tx, dict)
+            or str(tx.get("kind", "")).lower() != "refund"
+            or str(tx.get("status", "")).lower() != "success"
+        ):
             continue
         try:
             amount = Decimal(str(tx.get("amount")))
@@ -480,11 +596,22 @@ def refund_channel_order(channel: Channel, data: dict) -> str:
     if any(r.idempotency_key == key for r in list_refunds(order.pk)):
         return "duplicate"
     try:
-        refund_order(order=order, amount=amount, reason=str(MESSAGES["refunded_on_platform"]) + (
-            f" {str(data.get('note'))[:100]}" if data.get("note") else ""), manual=True, idempotency_key=key)
+        refund_order(
+            order=order,
+            amount=amount,
+            reason=str(MESSAGES["refunded_on_platform"])
+            + (f" {str(data.get('note'))[:100]}" if data.get("note") else ""),
+            manual=True,
+            idempotency_key=key,
+        )
     except DomainError as exc:
-        record_audit(actor=None, action="channel.refund_refused", obj=order, object_repr=order.number,
-                     changes={"amount": ("", str(amount)), "code": ("", exc.code)})
+        record_audit(
+            actor=None,
+            action="channel.refund_refused",
+            obj=order,
+            object_repr=order.number,
+            changes={"amount": ("", str(amount)), "code": ("", exc.code)},
+        )
         return "refused"
     return "refunded"
 
@@ -494,9 +621,16 @@ def take_order(channel: Channel, data: dict, *, source: str) -> str:
     external_id = str(data.get("id"))[:40]
     now = clock.now()
     intake, _new = ChannelOrderIntake.objects.get_or_create(
-        channel=channel, external_id=external_id,
-        defaults={"external_number": str(data.get("name") or external_id)[:64], "source": source,
-                  "payload": data, "received_at": now, "updated_at": now})
+        channel=channel,
+        external_id=external_id,
+        defaults={
+            "external_number": str(data.get("name") or external_id)[:64],
+            "source": source,
+            "payload": data,
+            "received_at": now,
+            "updated_at": now,
+        },
+    )
     if intake.state in (ChannelOrderIntake.State.CREATED, ChannelOrderIntake.State.CANCELLED):
         return "duplicate"
     return _place(intake)
@@ -506,9 +640,14 @@ def _place(intake: ChannelOrderIntake) -> str:
     channel = intake.channel
     source = order_from_payload(intake.payload)
     variants = get_variants_by_sku(sorted({ln.sku for ln in source.lines if ln.sku}))
-    by_listing = {lst.external_variant_id: lst.variant for lst in ChannelListing.objects.select_related(
-        "variant__product").filter(channel=channel, variant__isnull=False,
-                                   external_variant_id__in=[ln.external_variant_id for ln in source.lines])}
+    by_listing = {
+        lst.external_variant_id: lst.variant
+        for lst in ChannelListing.objects.select_related("variant__product").filter(
+            channel=channel,
+            variant__isnull=False,
+            external_variant_id__in=[ln.external_variant_id for ln in source.lines],
+        )
+    }
     unknown = []
     for line in source.lines:
         if line.sku not in variants and line.external_variant_id in by_listing:
@@ -527,14 +666,23 @@ def _place(intake: ChannelOrderIntake) -> str:
             if locked.state in (ChannelOrderIntake.State.CREATED, ChannelOrderIntake.State.CANCELLED):
                 return "duplicate"
             if Order.objects.filter(channel=channel.order_channel, channel_order_number=source.number).exists():
-                _mark(locked, ChannelOrderIntake.State.CREATED, order_number=Order.objects.filter(
-                    channel=channel.order_channel, channel_order_number=source.number).values_list(
-                    "number", flat=True).first())
+                _mark(
+                    locked,
+                    ChannelOrderIntake.State.CREATED,
+                    order_number=Order.objects.filter(channel=channel.order_channel, channel_order_number=source.number)
+                    .values_list("number", flat=True)
+                    .first(),
+                )
                 return "duplicate"
             order = services._write(source, channel.order_channel, method.code, variants, None)
             _mark(locked, ChannelOrderIntake.State.CREATED, order_number=order.number)
-            record_audit(actor=None, action="channel.order_received", obj=order, object_repr=order.number,
-                         changes={"channel": ("", channel.name), "platform_order": ("", source.number)})
+            record_audit(
+                actor=None,
+                action="channel.order_received",
+                obj=order,
+                object_repr=order.number,
+                changes={"channel": ("", channel.name), "platform_order": ("", source.number)},
+            )
     except InsufficientStockError as exc:
         return _hold(intake, "out_of_stock", str(exc.extra.get("sku", "")))
     except IntegrityError:  # the same order placed by a concurrent delivery
@@ -543,8 +691,13 @@ def _place(intake: ChannelOrderIntake) -> str:
 
 
 def _mark(intake, state, *, order_number="", code="", problem=""):
-    fields = {"state": state, "order_number": order_number or "", "problem_code": code, "problem": problem[:500],
-              "updated_at": clock.now()}
+    fields = {
+        "state": state,
+        "order_number": order_number or "",
+        "problem_code": code,
+        "problem": problem[:500],
+        "updated_at": clock.now(),
+    }
     if state == ChannelOrderIntake.State.CREATED:
         # the order holds the buyer's details now: the platform's copy (names, addresses) is not kept
         fields["payload"] = {k: intake.payload.get(k) for k in ("id", "name", "created_at") if k in intake.payload}
@@ -559,8 +712,11 @@ def _hold(intake: ChannelOrderIntake, code: str, value: str) -> str:
 
 def retry_intake(*, actor, intake_id, channel_id=None, ip_address=None) -> str:
     """Try a held order again (after mapping the SKU or receiving stock)."""
-    intake = ChannelOrderIntake.objects.select_related("channel").filter(pk=intake_id).first() \
-        if str(intake_id).isdigit() else None
+    intake = (
+        ChannelOrderIntake.objects.select_related("channel").filter(pk=intake_id).first()
+        if str(intake_id).isdigit()
+        else None
+    )
     if intake is not None and channel_id is not None and intake.channel_id != int(channel_id):
         intake = None
     if intake is None:
@@ -570,8 +726,14 @@ def retry_intake(*, actor, intake_id, channel_id=None, ip_address=None) -> str:
     if intake.state == ChannelOrderIntake.State.CANCELLED:
         return "cancelled"
     outcome = _place(intake)
-    record_audit(actor=actor, action="channel.order_retried", obj=intake, object_repr=intake.external_number,
-                 ip_address=ip_address, changes={"outcome": ("", outcome)})
+    record_audit(
+        actor=actor,
+        action="channel.order_retried",
+        obj=intake,
+        object_repr=intake.external_number,
+        ip_address=ip_address,
+        changes={"outcome": ("", outcome)},
+    )
     return outcome
 
 
@@ -581,8 +743,8 @@ def poll_orders(channel: Channel) -> int:
         return 0
     try:
         found = client_for(channel).list_orders(
-            since_id=channel.last_order_id,
-            created_at_min=(channel.created_at - timedelta(hours=1)).isoformat())
+            since_id=channel.last_order_id, created_at_min=(channel.created_at - timedelta(hours=1)).isoformat()
+        )
     except ShopifyError as exc:
         _record_error(channel, exc)
         return 0
@@ -604,6 +766,7 @@ def poll_all_orders() -> int:
 
 # --- tracking back -----------------------------------------------------------------------------
 
+
 def push_tracking(order_id: int) -> bool:
     """A channel order shipped here: its tracking goes onto the platform's order."""
     order = Order.objects.filter(pk=order_id).first()
@@ -615,9 +778,12 @@ def push_tracking(order_id: int) -> bool:
         return False
     carrier = get_carrier(order.carrier)
     try:
-        client_for(channel).fulfil(order_id=intake.external_id, number=order.tracking_number,
-                                   company=carrier.name_en if carrier else order.carrier,
-                                   url=carrier.tracking_url(order.tracking_number) if carrier else "")
+        client_for(channel).fulfil(
+            order_id=intake.external_id,
+            number=order.tracking_number,
+            company=carrier.name_en if carrier else order.carrier,
+            url=carrier.tracking_url(order.tracking_number) if carrier else "",
+        )
     except ShopifyError as exc:
         _record_error(channel, exc)
         raise
@@ -625,5 +791,9 @@ def push_tracking(order_id: int) -> bool:
 
 
 def describe_outcome(outcome: str) -> str:
-    return {"created": _("已建单"), "duplicate": _("已存在，未重复建单"), "held": _("已记录问题，待处理"),
-            "cancelled": _("平台上已取消，不再建单")}.get(outcome, outcome)
+    return {
+        "created": _("已建单"),
+        "duplicate": _("已存在，未重复建单"),
+        "held": _("已记录问题，待处理"),
+        "cancelled": _("平台上已取消，不再建单"),
+    }.get(outcome, outcome)

@@ -19,7 +19,7 @@ def push_channel_stock():
 
 @db_task()
 def run_channel_sync(job_id: int):
-    """"Sync now" from the console, with its progress on the job."""
+    """ "Sync now" from the console, with its progress on the job."""
     job = sync.run_sync_job(job_id)
     return job.state if job is not None else None
 

@@ -121,4 +121,5 @@ class CheckoutProblem(Schema):
     detail: str
     errors: dict[str, str] | None = Field(None, description="422 invalid: field -> message in the user's language")
     error_codes: dict[str, str] | None = Field(
-        None, description="422 invalid: field -> stable code, e.g. shipping_address.phone: phone_mobile_digits")
+        None, description="422 invalid: field -> stable code, e.g. shipping_address.phone: phone_mobile_digits"
+    )

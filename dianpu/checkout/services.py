@@ -1,10 +1,10 @@
 """place_order: validate, price, reserve, write — all in one transaction, or nothing."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -24,8 +24,8 @@ from dianpu.inventory.services import reserve_stock
 from dianpu.orders.models import Order
 from dianpu.orders.services import AddressInput, LineInput, create_order
 from dianpu.payments.gateways import PaymentStart, get_gateway
-from dianpu.payments.services import start_payment
 from dianpu.payments.queries import is_payment_method_offered
+from dianpu.payments.services import start_payment
 from dianpu.promotions.domain.allocation import allocate
 from dianpu.promotions.queries import CartItem, price_cart, snapshot_of
 from dianpu.promotions.queries import PricedCart as PromotionPricing
@@ -45,8 +45,9 @@ class PlacedOrder:
 
 
 def _fail(errors: dict[str, str]) -> ValidationFailed:
-    return ValidationFailed({k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(INVALID),
-                            codes=dict(errors))
+    return ValidationFailed(
+        {k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(INVALID), codes=dict(errors)
+    )
 
 
 @dataclass
@@ -63,9 +64,16 @@ class PricedCart:
         return self.subtotal - self.discount_total + self.shipping_total
 
 
-def _priced_lines(variants: dict[str, Variant], req_lines: Sequence[CheckoutLine], *, email: str,
-                  coupon_codes: Sequence[str], method: ShippingMethod | None, province: str = "",
-                  member_id: int | None = None) -> PricedCart:
+def _priced_lines(
+    variants: dict[str, Variant],
+    req_lines: Sequence[CheckoutLine],
+    *,
+    email: str,
+    coupon_codes: Sequence[str],
+    method: ShippingMethod | None,
+    province: str = "",
+    member_id: int | None = None,
+) -> PricedCart:
     """Selling prices (a sale price when lower), then the promotion engine: line discounts, shipping
     discounts, the rules used. A coupon that cannot apply raises 422 with a code saying why."""
     items = [CartItem(variants[ln.sku], cast(int, ln.quantity)) for ln in req_lines]  # validated: whole numbers
@@ -93,15 +101,25 @@ def _priced_lines(variants: dict[str, Variant], req_lines: Sequence[CheckoutLine
     if pricing.result.discount_total:
         after = fee_on(subtotal - pricing.result.discount_total)
         if after != fee:
-            pricing = price_cart(items=items, email=email, coupon_codes=coupon_codes, shipping_fee=after,
-                                 member_id=member_id)
+            pricing = price_cart(
+                items=items, email=email, coupon_codes=coupon_codes, shipping_fee=after, member_id=member_id
+            )
     result = pricing.result
     lines = []
     for it, priced_line in zip(items, result.lines, strict=True):
         v = it.variant
-        lines.append(LineInput(variant_id=v.id, product_id=v.product_id, sku=v.sku, product_name=v.product.name,
-                               variant_label=v.option_label, unit_price=v.selling_price, quantity=it.quantity,
-                               discount_total=priced_line.discount))
+        lines.append(
+            LineInput(
+                variant_id=v.id,
+                product_id=v.product_id,
+                sku=v.sku,
+                product_name=v.product.name,
+                variant_label=v.option_label,
+                unit_price=v.selling_price,
+                quantity=it.quantity,
+                discount_total=priced_line.discount,
+            )
+        )
     return PricedCart(lines, method, result.subtotal, result.shipping_total, result.discount_total, pricing)
 
 
@@ -122,19 +140,42 @@ def price_request(req: CheckoutRequest) -> PricedCart:
         errors["payment_method"] = "payment_method_off"
     if errors:
         raise _fail(errors)
-    return _priced_lines(variants, req.lines, email=req.email, coupon_codes=req.coupon_codes, method=method,
-                         member_id=req.customer_id,
-                         province=str((req.shipping_address or {}).get("province") or ""))
+    return _priced_lines(
+        variants,
+        req.lines,
+        email=req.email,
+        coupon_codes=req.coupon_codes,
+        method=method,
+        member_id=req.customer_id,
+        province=str((req.shipping_address or {}).get("province") or ""),
+    )
 
 
-def quote_cart(*, email: str, lines: tuple[CheckoutLine, ...], coupon_codes: Sequence[str] = (), shipping_method: str = "",
-               province: str = "", member_id: int | None = None) -> PricedCart:
+def quote_cart(
+    *,
+    email: str,
+    lines: tuple[CheckoutLine, ...],
+    coupon_codes: Sequence[str] = (),
+    shipping_method: str = "",
+    province: str = "",
+    member_id: int | None = None,
+) -> PricedCart:
     """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
     `member_id`: the signed-in customer, whose membership tier's perks apply.
     The same pricing as place_order, so an order's total equals its quote's."""
-    errors = {k: v for k, v in validate_checkout(CheckoutRequest(
-        email=email or "quote@example.com", lines=lines, shipping_method=shipping_method or "-",
-        payment_method="-", coupon_codes=tuple(coupon_codes or ()))).items() if not k.startswith("shipping_address")}
+    errors = {
+        k: v
+        for k, v in validate_checkout(
+            CheckoutRequest(
+                email=email or "quote@example.com",
+                lines=lines,
+                shipping_method=shipping_method or "-",
+                payment_method="-",
+                coupon_codes=tuple(coupon_codes or ()),
+            )
+        ).items()
+        if not k.startswith("shipping_address")
+    }
     variants = get_variants_by_sku([ln.sku for ln in lines if ln.sku])
     for i, ln in enumerate(lines):
         v = variants.get(ln.sku)
@@ -146,9 +187,15 @@ def quote_cart(*, email: str, lines: tuple[CheckoutLine, ...], coupon_codes: Seq
     errors.pop("payment_method", None)
     if errors:
         raise _fail(errors)
-    return _priced_lines(variants, lines, email=email or "", coupon_codes=coupon_codes, method=method,
-                         member_id=member_id,
-                         province=province)
+    return _priced_lines(
+        variants,
+        lines,
+        email=email or "",
+        coupon_codes=coupon_codes,
+        method=method,
+        member_id=member_id,
+        province=province,
+    )
 
 
 def _points_error(code: str, **params: Any) -> DomainError:
@@ -180,20 +227,30 @@ def apply_points(priced: PricedCart, points: int) -> Decimal:
     value = value_of_points(points, settings.POINTS_PER_YUAN)
     goods = priced.subtotal - priced.discount_total
     if value > goods:
-        raise _points_error("points_exceed_goods", goods=f"{goods:.2f}",
-                            max_points=int(goods * settings.POINTS_PER_YUAN))
+        raise _points_error(
+            "points_exceed_goods", goods=f"{goods:.2f}", max_points=int(goods * settings.POINTS_PER_YUAN)
+        )
     if value <= 0:
         return Decimal("0.00")
     payable = [int((ln.unit_price * ln.quantity - ln.discount_total) * 100) for ln in priced.lines]
     shares = allocate(int(value * 100), payable, payable)
-    priced.lines = [replace(ln, discount_total=ln.discount_total + Decimal(share) / 100)
-                    for ln, share in zip(priced.lines, shares, strict=True)]
+    priced.lines = [
+        replace(ln, discount_total=ln.discount_total + Decimal(share) / 100)
+        for ln, share in zip(priced.lines, shares, strict=True)
+    ]
     priced.discount_total += value
     return value
 
 
-def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribution: dict[str, Any] | None = None,
-                mobile: bool = False, openid: str = "", defer_payment: bool = False) -> PlacedOrder:
+def place_order(
+    req: CheckoutRequest,
+    *,
+    ip_address: str | None = None,
+    attribution: dict[str, Any] | None = None,
+    mobile: bool = False,
+    openid: str = "",
+    defer_payment: bool = False,
+) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
     `attribution`: where the buyer came from (utm_*, referrer_host, visitor_id), from the storefront.
@@ -219,18 +276,34 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
         if req.customer_id is not None:  # a signed-in customer: the order is theirs whatever e-mail it names
             customer = Customer.objects.get(pk=req.customer_id)
         else:
-            customer = get_or_create_customer(email=req.email, name=address.get("name", ""),
-                                              phone=address.get("phone", ""), language=req.language)
+            customer = get_or_create_customer(
+                email=req.email, name=address.get("name", ""), phone=address.get("phone", ""), language=req.language
+            )
         order = create_order(
-            customer=customer, email=req.email.strip().lower(), lines=priced.lines,
-            address=AddressInput(name=address["name"], phone=address["phone"], country=address["country"].upper(),
-                                 province=address["province"], city=address["city"], line1=address["line1"],
-                                 postcode=address.get("postcode", ""), district=address.get("district", ""),
-                                 line2=address.get("line2", "")),
-            shipping_method=method.code, payment_method=gateway.code,
-            pays_on_delivery=gateway.pays_on_delivery, shipping_total=priced.shipping_total,
-            language=req.language, ip_address=ip_address, note=clean_text(req.note)[:500],
-            discount_total=priced.discount_total, pricing_snapshot=snapshot, attribution=attribution,
+            customer=customer,
+            email=req.email.strip().lower(),
+            lines=priced.lines,
+            address=AddressInput(
+                name=address["name"],
+                phone=address["phone"],
+                country=address["country"].upper(),
+                province=address["province"],
+                city=address["city"],
+                line1=address["line1"],
+                postcode=address.get("postcode", ""),
+                district=address.get("district", ""),
+                line2=address.get("line2", ""),
+            ),
+            shipping_method=method.code,
+            payment_method=gateway.code,
+            pays_on_delivery=gateway.pays_on_delivery,
+            shipping_total=priced.shipping_total,
+            language=req.language,
+            ip_address=ip_address,
+            note=clean_text(req.note)[:500],
+            discount_total=priced.discount_total,
+            pricing_snapshot=snapshot,
+            attribution=attribution,
         )
         redeem_pricing(order=order, email=order.email, priced=priced.pricing)
         if points:
@@ -238,37 +311,73 @@ def place_order(req: CheckoutRequest, *, ip_address: str | None = None, attribut
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
-        expires = None if gateway.pays_on_delivery else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
+        expires = (
+            None if gateway.pays_on_delivery else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
+        )
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
     if defer_payment:
         return PlacedOrder(order=order, payment=None, pricing=priced.pricing)
     try:
-        payment = start_payment(payment_method=gateway.code, order_id=order.pk, order_number=order.number,
-                                amount=order.grand_total, email=order.email, language=req.language,
-                                client_ip=ip_address or "", mobile=mobile, openid=openid)
+        payment = start_payment(
+            payment_method=gateway.code,
+            order_id=order.pk,
+            order_number=order.number,
+            amount=order.grand_total,
+            email=order.email,
+            language=req.language,
+            client_ip=ip_address or "",
+            mobile=mobile,
+            openid=openid,
+        )
     except DomainError as exc:
         return PlacedOrder(order=order, payment=None, pricing=priced.pricing, payment_error=exc)
     return PlacedOrder(order=order, payment=payment, pricing=priced.pricing)
 
 
-def pay_order(order: Order, *, language: str, client_ip: str = "", mobile: bool = False,
-              openid: str = "") -> PaymentStart:
-    """"Pay again": start (or fetch) the online payment of an order awaiting payment, e.g. after
+def pay_order(
+    order: Order, *, language: str, client_ip: str = "", mobile: bool = False, openid: str = ""
+) -> PaymentStart:
+    """ "Pay again": start (or fetch) the online payment of an order awaiting payment, e.g. after
     the gateway did not answer at checkout. Refused (409 payment_not_due) for an order that is
     not awaiting payment or is paid on delivery; 502 payment_gateway_unavailable if the gateway
     still does not answer (nothing changes: the buyer may try again)."""
     if order.status != Order.Status.PENDING_PAYMENT or order.pays_on_delivery:
         raise DomainError(str(PAYMENT_NOT_DUE), code="payment_not_due", status=409)
-    return start_payment(payment_method=order.payment_method, order_id=order.pk, order_number=order.number,
-                         amount=order.grand_total, email=order.email, language=language, client_ip=client_ip,
-                         mobile=mobile, openid=openid)
+    return start_payment(
+        payment_method=order.payment_method,
+        order_id=order.pk,
+        order_number=order.number,
+        amount=order.grand_total,
+        email=order.email,
+        language=language,
+        client_ip=client_ip,
+        mobile=mobile,
+        openid=openid,
+    )
 
 
-def request_from_cart(cart_lines: Iterable[Any], *, email: str, shipping_address: dict[str, Any], shipping_method: str,
-                      payment_method: str, note: str = "", language: str = "zh-hans", coupon_codes: Sequence[str] = (),
-                      customer_id: int | None = None, points: object = 0) -> CheckoutRequest:
+def request_from_cart(
+    cart_lines: Iterable[Any],
+    *,
+    email: str,
+    shipping_address: dict[str, Any],
+    shipping_method: str,
+    payment_method: str,
+    note: str = "",
+    language: str = "zh-hans",
+    coupon_codes: Sequence[str] = (),
+    customer_id: int | None = None,
+    points: object = 0,
+) -> CheckoutRequest:
     return CheckoutRequest(
-        email=email, lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
-        shipping_address=shipping_address, shipping_method=shipping_method, payment_method=payment_method,
-        note=note, language=language, coupon_codes=tuple(coupon_codes), customer_id=customer_id, points=points,
+        email=email,
+        lines=tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in cart_lines),
+        shipping_address=shipping_address,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        note=note,
+        language=language,
+        coupon_codes=tuple(coupon_codes),
+        customer_id=customer_id,
+        points=points,
     )

@@ -110,8 +110,16 @@ def _request(url: str, *, accept: str) -> tuple[int, dict, bytes, str]:
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
     try:
-        conn.request("GET", path, headers={"Host": host_header, "User-Agent": settings.FETCH_USER_AGENT,
-                                           "Accept": accept, "Accept-Encoding": "identity"})
+        conn.request(
+            "GET",
+            path,
+            headers={
+                "Host": host_header,
+                "User-Agent": settings.FETCH_USER_AGENT,
+                "Accept": accept,
+                "Accept-Encoding": "identity",
+            },
+        )
         response = conn.getresponse()
         headers = {k.lower(): v for k, v in response.getheaders()}
         limit = settings.FETCH_MAX_BYTES
@@ -122,7 +130,7 @@ def _request(url: str, *, accept: str) -> tuple[int, dict, bytes, str]:
         if len(body) > limit:
             raise FetchError("fetch_failed", "too_large")
         return response.status, headers, body, url
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError("fetch_failed", "timeout") from None
     except (OSError, http.client.HTTPException) as error:
         raise FetchError("fetch_failed", "connection", str(error)[:200]) from None
@@ -188,7 +196,8 @@ def fetch_page(url: str, *, wait: bool = True) -> Page:
         raise FetchError("fetch_failed", "robots")
     wait_for_host(url, wait=wait)
     status, headers, body, final_url = _get_following_redirects(
-        url, accept="text/html,application/xhtml+xml,application/json;q=0.9")
+        url, accept="text/html,application/xhtml+xml,application/json;q=0.9"
+    )
     if status != 200:
         raise FetchError("fetch_failed", "status", f"HTTP {status}")
     content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -197,8 +206,9 @@ def fetch_page(url: str, *, wait: bool = True) -> Page:
     return Page(url=final_url, content_type=content_type, body=body)
 
 
-def read_values(page: Page, *, price_selector: str, promotion_selector: str = "", sales_selector: str = "",
-                image_selector: str = "") -> PageReading:
+def read_values(
+    page: Page, *, price_selector: str, promotion_selector: str = "", sales_selector: str = "", image_selector: str = ""
+) -> PageReading:
     is_json = page.content_type in JSON_TYPES
     try:
         document = parse_document(page.body, is_json)
@@ -217,16 +227,31 @@ def read_values(page: Page, *, price_selector: str, promotion_selector: str = ""
     if price is None:
         raise FetchError("price_unparsed", detail=price_text[:200])
     sales = parse_price(sales_text) if sales_text else None
-    return PageReading(price=price, promotion_text=promotion[:300],
-                       sales_count=int(sales) if sales is not None else None,
-                       main_image_url=urljoin(page.url, image)[:500] if image else "",
-                       detail_hash=content_hash(document, is_json))
+    return PageReading(
+        price=price,
+        promotion_text=promotion[:300],
+        sales_count=int(sales) if sales is not None else None,
+        main_image_url=urljoin(page.url, image)[:500] if image else "",
+        detail_hash=content_hash(document, is_json),
+    )
 
 
-def read_product_page(*, url: str, price_selector: str, promotion_selector: str = "", sales_selector: str = "",
-                      image_selector: str = "", wait: bool = True) -> PageReading:
+def read_product_page(
+    *,
+    url: str,
+    price_selector: str,
+    promotion_selector: str = "",
+    sales_selector: str = "",
+    image_selector: str = "",
+    wait: bool = True,
+) -> PageReading:
     if not url:
         raise FetchError("url_not_allowed", detail="no url")
     page = fetch_page(url, wait=wait)
-    return read_values(page, price_selector=price_selector, promotion_selector=promotion_selector,
-                       sales_selector=sales_selector, image_selector=image_selector)
+    return read_values(
+        page,
+        price_selector=price_selector,
+        promotion_selector=promotion_selector,
+        sales_selector=sales_selector,
+        image_selector=image_selector,
+    )

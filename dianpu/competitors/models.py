@@ -32,8 +32,9 @@ class CompetitorProduct(models.Model):
     promotion_selector = models.CharField(_("促销选择器"), max_length=200, blank=True)
     sales_selector = models.CharField(_("销量选择器"), max_length=200, blank=True)
     image_selector = models.CharField(_("主图选择器"), max_length=200, blank=True)
-    undercut_margin_percent = models.DecimalField(_("低价提醒幅度（%）"), max_digits=5, decimal_places=2,
-                                                  default=Decimal("5"))
+    undercut_margin_percent = models.DecimalField(
+        _("低价提醒幅度（%）"), max_digits=5, decimal_places=2, default=Decimal("5")
+    )
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_error_code = models.CharField(max_length=40, blank=True)
     last_error_detail = models.CharField(max_length=300, blank=True)

@@ -26,7 +26,7 @@ def _bounded(limit) -> int:
 
 def list_competitors(*, limit=100, offset=0):
     offset = max(0, int(offset or 0))
-    return list(Competitor.objects.annotate(product_count=Count("products"))[offset:offset + _bounded(limit)])
+    return list(Competitor.objects.annotate(product_count=Count("products"))[offset : offset + _bounded(limit)])
 
 
 def get_competitor(competitor_id: int) -> Competitor:
@@ -38,11 +38,12 @@ def get_competitor(competitor_id: int) -> Competitor:
 
 def list_competitor_products(*, competitor_id: int | None = None, limit=100, offset=0):
     rows = CompetitorProduct.objects.select_related("competitor").prefetch_related(
-        Prefetch("our_products", queryset=Product.objects.only("id", "slug", "name")))
+        Prefetch("our_products", queryset=Product.objects.only("id", "slug", "name"))
+    )
     if competitor_id:
         rows = rows.filter(competitor_id=competitor_id)
     offset = max(0, int(offset or 0))
-    products = list(rows[offset:offset + _bounded(limit)])
+    products = list(rows[offset : offset + _bounded(limit)])
     latest = latest_snapshots([p.pk for p in products])
     for product in products:
         product.latest = latest.get(product.pk)
@@ -73,7 +74,7 @@ def previous_snapshot(product: CompetitorProduct) -> Snapshot | None:
 
 def list_snapshots(product: CompetitorProduct, *, days: int = 30, limit=MAX_PAGE):
     since = clock.now() - timedelta(days=max(1, min(int(days), 365)))
-    rows = product.snapshots.filter(taken_at__gte=since).order_by("-taken_at", "-id")[:_bounded(limit)]
+    rows = product.snapshots.filter(taken_at__gte=since).order_by("-taken_at", "-id")[: _bounded(limit)]
     return list(reversed(list(rows)))
 
 
@@ -86,10 +87,14 @@ def our_units_by_day(product: CompetitorProduct, since) -> dict:
 
     from dianpu.orders.models import Order, OrderLine
 
-    rows = (OrderLine.objects.filter(variant__product__in=product.our_products.all(), order__placed_at__gte=since)
-            .exclude(order__status=Order.Status.CANCELLED)
-            .annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
-            .values("day").annotate(units=Sum("quantity")).values_list("day", "units"))
+    rows = (
+        OrderLine.objects.filter(variant__product__in=product.our_products.all(), order__placed_at__gte=since)
+        .exclude(order__status=Order.Status.CANCELLED)
+        .annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(units=Sum("quantity"))
+        .values_list("day", "units")
+    )
     return dict(rows)
 
 
@@ -112,7 +117,7 @@ def list_alerts(*, open_only: bool = True, limit=100, offset=0):
     if open_only:
         rows = rows.filter(resolved_at__isnull=True)
     offset = max(0, int(offset or 0))
-    return list(rows[offset:offset + _bounded(limit)])
+    return list(rows[offset : offset + _bounded(limit)])
 
 
 def get_alert(alert_id: int) -> Alert:
@@ -134,7 +139,7 @@ def list_check_items(check: DailyCheck):
 
 
 def list_checks(limit=30):
-    return list(DailyCheck.objects.annotate(item_count=Count("items"))[:_bounded(limit)])
+    return list(DailyCheck.objects.annotate(item_count=Count("items"))[: _bounded(limit)])
 
 
 def last_finished_check() -> DailyCheck | None:
@@ -154,8 +159,11 @@ def history_with_our_prices(product: CompetitorProduct, snapshots: list[Snapshot
     our_prices: list = [None] * len(snapshots)
     if ours is not None:
         current = our_price(ours)
-        changes = list(PriceHistory.objects.filter(variant__product=ours, kind="price")
-                       .order_by("created_at", "id").values_list("created_at", "old_amount", "new_amount"))
+        changes = list(
+            PriceHistory.objects.filter(variant__product=ours, kind="price")
+            .order_by("created_at", "id")
+            .values_list("created_at", "old_amount", "new_amount")
+        )
         for index, snap in enumerate(snapshots):
             price = current
             for created_at, old, new in changes:

@@ -1,19 +1,19 @@
 """Use cases: competitors and their products, snapshots (with their alerts), suggested prices applied
 through the catalog's pricing service, the fetcher run, and the daily competitor check."""
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from collections.abc import Sequence
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
 from dianpu.catalog.services import update_product
-from dianpu.core.actors import Actor
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import ConflictError, DomainError
 from dianpu.core.sanitize import clean_text
 
@@ -43,21 +43,33 @@ def _check_url(url: str, *, required: bool = False) -> str:
     return url
 
 
-def create_competitor(*, name: str, platform: str = "", url: str = "", notes: str = "", actor: Actor = None) -> Competitor:
+def create_competitor(
+    *, name: str, platform: str = "", url: str = "", notes: str = "", actor: Actor = None
+) -> Competitor:
     name = clean_text(name or "")[:120]
     if not name:
         raise _error("name_required")
-    competitor = Competitor.objects.create(name=name, platform=clean_text(platform or "")[:40],
-                                           url=_check_url(url), notes=(notes or "")[:2000])
+    competitor = Competitor.objects.create(
+        name=name, platform=clean_text(platform or "")[:40], url=_check_url(url), notes=(notes or "")[:2000]
+    )
     record_audit(actor=actor, action="competitor.created", obj=competitor, changes={"name": (None, name)})
     return competitor
 
 
 @transaction.atomic
-def create_competitor_product(*, competitor_id: int, name: str, url: str = "", our_products: Sequence[str] = (),
-                              price_selector: str = "", promotion_selector: str = "", sales_selector: str = "",
-                              image_selector: str = "", undercut_margin_percent: object = None,
-                              actor: Actor = None) -> CompetitorProduct:
+def create_competitor_product(
+    *,
+    competitor_id: int,
+    name: str,
+    url: str = "",
+    our_products: Sequence[str] = (),
+    price_selector: str = "",
+    promotion_selector: str = "",
+    sales_selector: str = "",
+    image_selector: str = "",
+    undercut_margin_percent: object = None,
+    actor: Actor = None,
+) -> CompetitorProduct:
     competitor = queries.get_competitor(competitor_id)
     name = clean_text(name or "")[:200]
     if not name:
@@ -67,16 +79,28 @@ def create_competitor_product(*, competitor_id: int, name: str, url: str = "", o
     missing = sorted(set(slugs) - {p.slug for p in found})
     if missing:
         raise _error("unknown_products", items="、".join(missing))
-    margin = Decimal("5") if undercut_margin_percent in (None, "") else _decimal(undercut_margin_percent, "price_invalid")
+    margin = (
+        Decimal("5") if undercut_margin_percent in (None, "") else _decimal(undercut_margin_percent, "price_invalid")
+    )
     if margin > 100:
         raise _error("price_invalid")
     product = CompetitorProduct.objects.create(
-        competitor=competitor, name=name, url=_check_url(url), price_selector=(price_selector or "")[:200],
-        promotion_selector=(promotion_selector or "")[:200], sales_selector=(sales_selector or "")[:200],
-        image_selector=(image_selector or "")[:200], undercut_margin_percent=margin)
+        competitor=competitor,
+        name=name,
+        url=_check_url(url),
+        price_selector=(price_selector or "")[:200],
+        promotion_selector=(promotion_selector or "")[:200],
+        sales_selector=(sales_selector or "")[:200],
+        image_selector=(image_selector or "")[:200],
+        undercut_margin_percent=margin,
+    )
     product.our_products.set(found)
-    record_audit(actor=actor, action="competitor.product_created", obj=product,
-                 changes={"name": (None, name), "our_products": (None, slugs)})
+    record_audit(
+        actor=actor,
+        action="competitor.product_created",
+        obj=product,
+        changes={"name": (None, name), "our_products": (None, slugs)},
+    )
     return product
 
 
@@ -121,40 +145,86 @@ def _rating(value: object) -> Decimal | None:
 
 
 @transaction.atomic
-def record_snapshot(*, product: CompetitorProduct, price: object, promotion_text: str = "", sales_count: object = None,
-                    rating: object = None, review_count: object = None, main_image_url: str = "",
-                    detail_hash: str = "", source: str = Snapshot.Source.MANUAL,
-                    taken_at: datetime | None = None) -> Snapshot:
+def record_snapshot(
+    *,
+    product: CompetitorProduct,
+    price: object,
+    promotion_text: str = "",
+    sales_count: object = None,
+    rating: object = None,
+    review_count: object = None,
+    main_image_url: str = "",
+    detail_hash: str = "",
+    source: str = Snapshot.Source.MANUAL,
+    taken_at: datetime | None = None,
+) -> Snapshot:
     """Store one reading of a competitor product and raise its alerts: for each of our mapped
     products, `undercut` when their price is below ours by more than the product's margin, and
     `promotion` when a promotion text appears or changes."""
     their_price = _price(price)
-    reading = Reading(price=their_price, promotion_text=clean_text(promotion_text or "")[:300],
-                      sales_count=_count(sales_count), rating=_rating(rating), review_count=_count(review_count),
-                      main_image_url=(main_image_url or "")[:500], detail_hash=(detail_hash or "")[:64])
+    reading = Reading(
+        price=their_price,
+        promotion_text=clean_text(promotion_text or "")[:300],
+        sales_count=_count(sales_count),
+        rating=_rating(rating),
+        review_count=_count(review_count),
+        main_image_url=(main_image_url or "")[:500],
+        detail_hash=(detail_hash or "")[:64],
+    )
     taken_at = taken_at or clock.now()
     previous = product.snapshots.filter(taken_at__lte=taken_at).order_by("-taken_at", "-id").first()
-    before = None if previous is None else Reading(
-        price=previous.price, promotion_text=previous.promotion_text, sales_count=previous.sales_count,
-        rating=previous.rating, review_count=previous.review_count, main_image_url=previous.main_image_url,
-        detail_hash=previous.detail_hash)
+    before = (
+        None
+        if previous is None
+        else Reading(
+            price=previous.price,
+            promotion_text=previous.promotion_text,
+            sales_count=previous.sales_count,
+            rating=previous.rating,
+            review_count=previous.review_count,
+            main_image_url=previous.main_image_url,
+            detail_hash=previous.detail_hash,
+        )
+    )
     snapshot = Snapshot.objects.create(
-        product=product, taken_at=taken_at, price=their_price, promotion_text=reading.promotion_text,
-        sales_count=reading.sales_count, rating=reading.rating, review_count=reading.review_count,
-        main_image_url=reading.main_image_url, detail_hash=reading.detail_hash,
-        changes=changes_between(before, reading), source=source)
+        product=product,
+        taken_at=taken_at,
+        price=their_price,
+        promotion_text=reading.promotion_text,
+        sales_count=reading.sales_count,
+        rating=reading.rating,
+        review_count=reading.review_count,
+        main_image_url=reading.main_image_url,
+        detail_hash=reading.detail_hash,
+        changes=changes_between(before, reading),
+        source=source,
+    )
     promotion = starts_promotion(before.promotion_text if before else "", reading.promotion_text)
     alerts = []
     for ours in product.our_products.prefetch_related("variants"):
         our_price = queries.our_price(ours)
         if our_price is None:
             continue
-        common = dict(product=product, snapshot=snapshot, our_product=ours, their_price=their_price,
-                      our_price=our_price, created_at=taken_at)
+        common = dict(
+            product=product,
+            snapshot=snapshot,
+            our_product=ours,
+            their_price=their_price,
+            our_price=our_price,
+            created_at=taken_at,
+        )
         # one open undercut alert per pair, unless they go lower still
-        if is_undercut(their_price, our_price, product.undercut_margin_percent) and not Alert.objects.filter(
-                product=product, our_product=ours, kind=Alert.Kind.UNDERCUT, resolved_at__isnull=True,
-                their_price__lte=their_price, our_price=our_price).exists():
+        if (
+            is_undercut(their_price, our_price, product.undercut_margin_percent)
+            and not Alert.objects.filter(
+                product=product,
+                our_product=ours,
+                kind=Alert.Kind.UNDERCUT,
+                resolved_at__isnull=True,
+                their_price__lte=their_price,
+                our_price=our_price,
+            ).exists()
+        ):
             alerts.append(Alert(kind=Alert.Kind.UNDERCUT, **common))
         if promotion:
             alerts.append(Alert(kind=Alert.Kind.PROMOTION, promotion_text=reading.promotion_text, **common))
@@ -176,8 +246,13 @@ def suggested_price(product: CompetitorProduct, our_slug: str | None = None) -> 
         raise _error("no_our_product")
     floor = queries.our_floor(ours)
     their = latest.price if latest is not None else our_price
-    return {"our_product": ours.slug, "price": suggest_price(their_price=their, our_price=our_price, floor=floor),
-            "floor": floor, "their_price": their, "our_price": our_price}
+    return {
+        "our_product": ours.slug,
+        "price": suggest_price(their_price=their, our_price=our_price, floor=floor),
+        "floor": floor,
+        "their_price": their,
+        "our_price": our_price,
+    }
 
 
 def apply_suggested_price(*, alert: Alert, actor: Actor, ip_address: str | None = None) -> Decimal:
@@ -195,13 +270,24 @@ def apply_suggested_price(*, alert: Alert, actor: Actor, ip_address: str | None 
             changes[variant.sku] = fields
     with transaction.atomic():
         if changes:
-            update_product(actor=actor, product=ours, variant_changes=changes,
-                           reason=f"竞品价格 {alert.their_price}（{alert.product.name}）", ip_address=ip_address)
+            update_product(
+                actor=actor,
+                product=ours,
+                variant_changes=changes,
+                reason=f"竞品价格 {alert.their_price}（{alert.product.name}）",
+                ip_address=ip_address,
+            )
         resolved = Alert.objects.filter(product=alert.product, our_product=ours, resolved_at__isnull=True).update(
-            resolved_at=clock.now(), applied_price=price)
-        record_audit(actor=actor, action="competitor.price_applied", obj=alert.product,
-                     changes={"price": (str(suggestion["our_price"]), str(price))},
-                     reason=f"alerts resolved: {resolved}", ip_address=ip_address)
+            resolved_at=clock.now(), applied_price=price
+        )
+        record_audit(
+            actor=actor,
+            action="competitor.price_applied",
+            obj=alert.product,
+            changes={"price": (str(suggestion["our_price"]), str(price))},
+            reason=f"alerts resolved: {resolved}",
+            ip_address=ip_address,
+        )
     return price
 
 
@@ -211,7 +297,8 @@ def resolve_alert(*, alert: Alert, actor: Actor) -> None:
 
 def record_fetch_error(product_id: int, code: str, detail: str) -> None:
     CompetitorProduct.objects.filter(pk=product_id).update(
-        last_error_code=code, last_error_detail=str(detail)[:300], last_fetched_at=clock.now())
+        last_error_code=code, last_error_detail=str(detail)[:300], last_fetched_at=clock.now()
+    )
 
 
 def fetch_product(product: CompetitorProduct, *, wait: bool = True) -> Snapshot:
@@ -220,21 +307,33 @@ def fetch_product(product: CompetitorProduct, *, wait: bool = True) -> Snapshot:
     from .fetcher import FetchError, read_product_page
 
     try:
-        reading = read_product_page(url=product.url, price_selector=product.price_selector,
-                                    promotion_selector=product.promotion_selector,
-                                    sales_selector=product.sales_selector, image_selector=product.image_selector, wait=wait)
+        reading = read_product_page(
+            url=product.url,
+            price_selector=product.price_selector,
+            promotion_selector=product.promotion_selector,
+            sales_selector=product.sales_selector,
+            image_selector=product.image_selector,
+            wait=wait,
+        )
     except FetchError as error:
         record_fetch_error(product.pk, error.code, error.detail)
         raise _fetch_error(error) from None
     try:
-        snapshot = record_snapshot(product=product, price=reading.price, promotion_text=reading.promotion_text,
-                                   sales_count=reading.sales_count, main_image_url=reading.main_image_url,
-                                   detail_hash=reading.detail_hash, source=Snapshot.Source.FETCH)
+        snapshot = record_snapshot(
+            product=product,
+            price=reading.price,
+            promotion_text=reading.promotion_text,
+            sales_count=reading.sales_count,
+            main_image_url=reading.main_image_url,
+            detail_hash=reading.detail_hash,
+            source=Snapshot.Source.FETCH,
+        )
     except DomainError as error:  # a price or count out of range: the page's figure is not usable
         record_fetch_error(product.pk, "price_unparsed", str(error.detail))
         raise _error("price_unparsed", text=str(reading.price)[:80]) from None
-    CompetitorProduct.objects.filter(pk=product.pk).update(last_error_code="", last_error_detail="",
-                                                           last_fetched_at=clock.now())
+    CompetitorProduct.objects.filter(pk=product.pk).update(
+        last_error_code="", last_error_detail="", last_fetched_at=clock.now()
+    )
     return snapshot
 
 
@@ -267,6 +366,7 @@ def fetch_all_products() -> dict[str, Any]:
 
 # --- the daily competitor check ---------------------------------------------------------------
 
+
 @transaction.atomic
 def start_check(*, actor: Actor) -> DailyCheck:
     """Open today's check (or return the one still open) with every snapshot that changed something
@@ -276,8 +376,9 @@ def start_check(*, actor: Actor) -> DailyCheck:
         return current
     last = queries.last_finished_check()
     since = last.started_at if last else None
-    check = DailyCheck.objects.create(started_at=clock.now(), checked_by=actor if actor and actor.pk else None,
-                                      since=since)
+    check = DailyCheck.objects.create(
+        started_at=clock.now(), checked_by=actor if actor and actor.pk else None, since=since
+    )
     snaps = Snapshot.objects.exclude(changes=[])
     if since is not None:
         snaps = snaps.filter(taken_at__gt=since)
@@ -289,7 +390,9 @@ def start_check(*, actor: Actor) -> DailyCheck:
     for snap in Snapshot.objects.filter(id__in=ids).order_by("taken_at"):
         changes = list(snap.changes or [])
         kinds = sorted(set(snap.alerts.values_list("kind", flat=True)))
-        items.append(CheckItem(check_run=check, snapshot=snap, changes=changes + [k for k in kinds if k not in changes]))
+        items.append(
+            CheckItem(check_run=check, snapshot=snap, changes=changes + [k for k in kinds if k not in changes])
+        )
     CheckItem.objects.bulk_create(items)
     return check
 
@@ -298,7 +401,8 @@ def tick_check_item(*, check: DailyCheck, item_id: int, note: str = "", actor: A
     if check.finished_at is not None:
         raise ConflictError(MESSAGES["check_finished"], code="check_finished")
     updated = CheckItem.objects.filter(pk=item_id, check_run=check, check_run__finished_at__isnull=True).update(
-        ticked_at=clock.now(), note=clean_text(note or "")[:300])
+        ticked_at=clock.now(), note=clean_text(note or "")[:300]
+    )
     if updated != 1:
         raise _error("check_not_found", status=404)
 
@@ -307,12 +411,17 @@ def finish_check(*, check: DailyCheck, actor: Actor = None) -> DailyCheck:
     if DailyCheck.objects.filter(pk=check.pk, finished_at__isnull=True).update(finished_at=clock.now()) != 1:
         raise ConflictError(MESSAGES["check_finished"], code="check_finished")
     check.refresh_from_db()
-    record_audit(actor=actor, action="competitor.check_finished", obj=check,
-                 changes={"minutes": (None, str(check.minutes_taken))})
+    record_audit(
+        actor=actor,
+        action="competitor.check_finished",
+        obj=check,
+        changes={"minutes": (None, str(check.minutes_taken))},
+    )
     return check
 
 
 # --- import ---------------------------------------------------------------------------------------
+
 
 def import_snapshots(*, data: bytes, filename: str, actor: Actor = None) -> int:
     """Snapshots from a CSV/XLSX file (columns competitor_product_id / 竞品商品ID, taken_at / 时间,
@@ -332,8 +441,9 @@ def import_snapshots(*, data: bytes, filename: str, actor: Actor = None) -> int:
     if missing:
         raise _error("import_columns", columns=", ".join(missing))
     rows, errors = parse_rows(columns, table.rows)
-    known = set(CompetitorProduct.objects.filter(pk__in={r.competitor_product_id for r in rows})
-                .values_list("id", flat=True))
+    known = set(
+        CompetitorProduct.objects.filter(pk__in={r.competitor_product_id for r in rows}).values_list("id", flat=True)
+    )
     errors += [(r.line, "competitor_product_id") for r in rows if r.competitor_product_id not in known]
     if errors:
         lines = ", ".join(f"{line}:{code}" for line, code in sorted(errors)[:20])
@@ -342,10 +452,21 @@ def import_snapshots(*, data: bytes, filename: str, actor: Actor = None) -> int:
     tz = timezone.get_current_timezone()
     with transaction.atomic():
         for row in sorted(rows, key=lambda r: (r.competitor_product_id, r.taken_at)):
-            record_snapshot(product=products[row.competitor_product_id], price=row.price,
-                            promotion_text=row.promotion_text, sales_count=row.sales_count, rating=row.rating,
-                            review_count=row.review_count, source=Snapshot.Source.IMPORT,
-                            taken_at=timezone.make_aware(row.taken_at, tz))
-        record_audit(actor=actor, action="competitor.snapshots_imported", object_type="competitors.snapshot",
-                     changes={"rows": (None, len(rows))}, reason=filename[:100])
+            record_snapshot(
+                product=products[row.competitor_product_id],
+                price=row.price,
+                promotion_text=row.promotion_text,
+                sales_count=row.sales_count,
+                rating=row.rating,
+                review_count=row.review_count,
+                source=Snapshot.Source.IMPORT,
+                taken_at=timezone.make_aware(row.taken_at, tz),
+            )
+        record_audit(
+            actor=actor,
+            action="competitor.snapshots_imported",
+            object_type="competitors.snapshot",
+            changes={"rows": (None, len(rows))},
+            reason=filename[:100],
+        )
     return len(rows)

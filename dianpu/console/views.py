@@ -12,11 +12,11 @@ from dianpu.accounts import signin, throttling
 from dianpu.accounts.console.sign_in_views import begin_console_session
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
-from dianpu.core.http import client_ip
-from dianpu.inventory.queries import list_low_stock
 from dianpu.analytics.queries import get_daily_series, summarize_orders
 from dianpu.analytics.shopdays import local_day
 from dianpu.core import clock
+from dianpu.core.http import client_ip
+from dianpu.inventory.queries import list_low_stock
 from dianpu.orders.queries import count_open_orders
 
 LOW_STOCK_ROWS = 10
@@ -78,8 +78,11 @@ def home(request):
     # today's and the month's figures from the analytics daily rollups (kept in each order's own
     # transaction): a month of a million-order shop is 80,000 orders, a sum over 31 rows here
     today = local_day(clock.now())
-    summary = {"today": summarize_orders(today, today), "month": summarize_orders(today.replace(day=1), today),
-               **count_open_orders()}
+    summary = {
+        "today": summarize_orders(today, today),
+        "month": summarize_orders(today.replace(day=1), today),
+        **count_open_orders(),
+    }
     show_figures = user.has_perm(roles.VIEW_FIGURES)
     context = {
         "summary": summary,

@@ -15,8 +15,9 @@ class DomainError(Exception):
     code = "domain_error"
     status = 400
 
-    def __init__(self, detail: "str | Promise | None" = None, *, code: str | None = None, status: int | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, detail: "str | Promise | None" = None, *, code: str | None = None, status: int | None = None, **extra: Any
+    ) -> None:
         if code:
             self.code = code
         if status:
@@ -47,8 +48,9 @@ class ValidationFailed(DomainError):
     code = "invalid"
     status = 422
 
-    def __init__(self, errors: dict[str, str], detail: "str | Promise | None" = None,
-                 codes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, errors: dict[str, str], detail: "str | Promise | None" = None, codes: dict[str, str] | None = None
+    ) -> None:
         extra = {"errors": errors, **({"error_codes": codes} if codes else {})}  # codes: field -> stable code
         super().__init__(detail or "; ".join(f"{k}: {v}" for k, v in errors.items()), **extra)
         self.errors = errors

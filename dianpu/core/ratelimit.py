@@ -68,8 +68,9 @@ def _window_start(limit: Limit):
 def _db_used(limit: Limit, keys: list[str]) -> int:
     from .models import AttemptCounter
 
-    rows = AttemptCounter.objects.filter(scope=limit.scope, key__in=[_hashed(k) for k in keys],
-                                         window_started_at__gt=_window_start(limit))
+    rows = AttemptCounter.objects.filter(
+        scope=limit.scope, key__in=[_hashed(k) for k in keys], window_started_at__gt=_window_start(limit)
+    )
     return max(rows.values_list("failures", flat=True), default=0)
 
 
@@ -84,9 +85,9 @@ def _db_count(limit: Limit, key: str) -> int:
             with transaction.atomic():
                 AttemptCounter.objects.create(scope=limit.scope, key=hashed, window_started_at=now, failures=0)
             # A new window somewhere: drop this scope's counters whose window ended long ago.
-            AttemptCounter.objects.filter(scope=limit.scope,
-                                          window_started_at__lt=now - timedelta(seconds=2 * limit.window_seconds)
-                                          ).delete()
+            AttemptCounter.objects.filter(
+                scope=limit.scope, window_started_at__lt=now - timedelta(seconds=2 * limit.window_seconds)
+            ).delete()
         except IntegrityError:  # another process created it at the same moment
             pass
     # A window that ended starts again with this try; then one more try, by one statement each.

@@ -50,8 +50,9 @@ class UploadRefused(DomainError):
 
     def __init__(self, code: str, **params):
         shown = {k: (_size(v) if k in ("size", "limit") and code in _SIZE_CODES else v) for k, v in params.items()}
-        super().__init__(str(UPLOAD_ERRORS[code]) % shown, code=code,
-                         status=413 if code == "upload_too_large" else 422, **params)
+        super().__init__(
+            str(UPLOAD_ERRORS[code]) % shown, code=code, status=413 if code == "upload_too_large" else 422, **params
+        )
 
 
 def _size(n: int) -> str:
@@ -123,8 +124,9 @@ def _check_dimension(head: bytes, limits: UploadLimits) -> None:
     if last_row and int(last_row) > limits.max_rows + 1:  # + the header row
         raise UploadRefused("upload_too_many_rows", limit=limits.max_rows)
     if last_column and _column_number(last_column.decode()) > limits.max_columns:
-        raise UploadRefused("upload_too_many_columns", limit=limits.max_columns, line=1,
-                            count=_column_number(last_column.decode()))
+        raise UploadRefused(
+            "upload_too_many_columns", limit=limits.max_columns, line=1, count=_column_number(last_column.decode())
+        )
 
 
 def bounded_rows(rows, limits: UploadLimits = DEFAULT_LIMITS, *, header: bool = True):

@@ -41,10 +41,14 @@ class Customer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("客户")
-        constraints = [models.CheckConstraint(condition=Q(points_balance__gte=0), name="points_balance_not_negative"),
-                       models.UniqueConstraint(fields=["phone"],
-                                               condition=Q(phone_verified_at__isnull=False) & ~Q(phone=""),
-                                               name="one_account_per_verified_phone")]
+        constraints = [
+            models.CheckConstraint(condition=Q(points_balance__gte=0), name="points_balance_not_negative"),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(phone_verified_at__isnull=False) & ~Q(phone=""),
+                name="one_account_per_verified_phone",
+            ),
+        ]
         permissions = [
             ("adjust_points", "Can add or remove customers' points"),
             ("manage_privacy", "Can export and erase customers' data"),
@@ -125,8 +129,13 @@ class PointsEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["customer", "kind", "reference"], condition=~Q(reference=""),
-                                               name="one_points_entry_per_kind_and_reference")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind", "reference"],
+                condition=~Q(reference=""),
+                name="one_points_entry_per_kind_and_reference",
+            )
+        ]
 
 
 class SavedAddress(models.Model):
@@ -183,8 +192,9 @@ class PointsOffer(models.Model):
     class Meta:
         ordering = ["points", "id"]
         verbose_name = _("积分兑换")
-        constraints = [models.CheckConstraint(condition=Q(points__gt=0) & Q(coupon_amount__gt=0),
-                                              name="points_offer_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0) & Q(coupon_amount__gt=0), name="points_offer_positive")
+        ]
 
 
 class MemberCoupon(models.Model):
@@ -209,8 +219,11 @@ class MemberCoupon(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["customer", "source", "reference"],
-                                               name="one_member_coupon_per_source_and_reference")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "source", "reference"], name="one_member_coupon_per_source_and_reference"
+            )
+        ]
 
 
 class PrivacyRequest(models.Model):
@@ -273,8 +286,13 @@ class Outreach(models.Model):
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["occasion", "scheduled_at"], condition=~Q(occasion=""),
-                                               name="one_greeting_per_occasion_and_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occasion", "scheduled_at"],
+                condition=~Q(occasion=""),
+                name="one_greeting_per_occasion_and_time",
+            )
+        ]
 
 
 class OutreachMessage(models.Model):

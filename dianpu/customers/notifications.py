@@ -20,27 +20,46 @@ def account_email(customer: Customer, kind: str) -> tuple[str, str]:
     shop = settings.SHOP_NAME
     greeting = _("%(name)s，您好：") % {"name": customer.name or customer.email}
     if kind == "verify":
-        return (_("请验证您在%(shop)s的邮箱") % {"shop": shop},
-                f"{greeting}\n\n" + _("请打开下面的链接完成邮箱验证（%(days)s 天内有效），验证后可在账户中看到此邮箱下过的全部订单：")
-                % {"days": settings.CUSTOMER_LINK_DAYS} + f"\n{_link('storefront:account-verify', verification_token(customer))}\n")
+        return (
+            _("请验证您在%(shop)s的邮箱") % {"shop": shop},
+            f"{greeting}\n\n"
+            + _("请打开下面的链接完成邮箱验证（%(days)s 天内有效），验证后可在账户中看到此邮箱下过的全部订单：")
+            % {"days": settings.CUSTOMER_LINK_DAYS}
+            + f"\n{_link('storefront:account-verify', verification_token(customer))}\n",
+        )
     if kind == "reset":
-        return (_("重置您在%(shop)s的密码") % {"shop": shop},
-                f"{greeting}\n\n" + _("请打开下面的链接设置新密码（24 小时内有效，只能使用一次）。如果不是您本人申请，请忽略本邮件。")
-                + f"\n{_link('storefront:account-reset', reset_token(customer))}\n")
+        return (
+            _("重置您在%(shop)s的密码") % {"shop": shop},
+            f"{greeting}\n\n"
+            + _("请打开下面的链接设置新密码（24 小时内有效，只能使用一次）。如果不是您本人申请，请忽略本邮件。")
+            + f"\n{_link('storefront:account-reset', reset_token(customer))}\n",
+        )
     if kind == "birthday_coupon":
         coupon = customer.member_coupons.filter(source="birthday").order_by("-created_at").first()
         if coupon is None:
             return "", ""
-        return (_("生日快乐！您的生日券已到账"),
-                f"{greeting}\n\n" + _("生日快乐！作为会员权益，我们送您一张 ¥%(amount)s 的生日券（满 ¥%(min)s 可用），券码：%(code)s，有效期至 %(until)s。")
-                % {"amount": coupon.amount, "min": coupon.min_spend, "code": coupon.code,
-                   "until": coupon.ends_at.date().isoformat()}
-                + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n")
+        return (
+            _("生日快乐！您的生日券已到账"),
+            f"{greeting}\n\n"
+            + _(
+                "生日快乐！作为会员权益，我们送您一张 ¥%(amount)s 的生日券（满 ¥%(min)s 可用），券码：%(code)s，有效期至 %(until)s。"
+            )
+            % {
+                "amount": coupon.amount,
+                "min": coupon.min_spend,
+                "code": coupon.code,
+                "until": coupon.ends_at.date().isoformat(),
+            }
+            + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n",
+        )
     tier = MembershipTier.objects.filter(code=customer.tier).first()
     name = (tier.name_en if translation.get_language() == "en" else tier.name) if tier else _("普通会员")
-    return (_("您的会员等级已变为：%(tier)s") % {"tier": name},
-            f"{greeting}\n\n" + _("您的会员等级现在是 %(tier)s。在账户页面可以查看等级权益和积分。") % {"tier": name}
-            + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n")
+    return (
+        _("您的会员等级已变为：%(tier)s") % {"tier": name},
+        f"{greeting}\n\n"
+        + _("您的会员等级现在是 %(tier)s。在账户页面可以查看等级权益和积分。") % {"tier": name}
+        + f"\n{settings.SITE_URL}{reverse('storefront:account')}\n",
+    )
 
 
 def send_account_email(customer_id: int, kind: str) -> None:

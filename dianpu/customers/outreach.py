@@ -19,10 +19,10 @@ from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.messaging.providers import SmsMessage, get_sms_provider
 
 from .domain.outreach import holidays, is_quiet
-from .tracking import html_body, track_links
 from .domain.segments import RFM_SEGMENTS
 from .messages import GREETINGS, MESSAGES, UNSUBSCRIBE_LINE
 from .models import PHONE_ONLY_DOMAIN, Customer, Outreach, OutreachMessage, Segment
+from .tracking import html_body, track_links
 
 UNSUBSCRIBE_SALT = "dianpu.customers.unsubscribe"
 GREETING_HOUR = 10
@@ -33,14 +33,29 @@ def _fail(errors: dict) -> ValidationFailed:
 
 
 @transaction.atomic
-def schedule_outreach(*, name: str, channel: str, segment: str = "", subject: str = "", body: str = "",
-                      subject_en: str = "", body_en: str = "", sms_template: str = "", coupon_code: str = "",
-                      scheduled_at=None, occasion: str = "", actor=None) -> Outreach:
+def schedule_outreach(
+    *,
+    name: str,
+    channel: str,
+    segment: str = "",
+    subject: str = "",
+    body: str = "",
+    subject_en: str = "",
+    body_en: str = "",
+    sms_template: str = "",
+    coupon_code: str = "",
+    scheduled_at=None,
+    occasion: str = "",
+    actor=None,
+) -> Outreach:
     errors = {}
     if channel not in Outreach.Channel.values:
         errors["channel"] = "outreach_channel"
-    if segment and segment not in RFM_SEGMENTS + ("birthday", "win_back") and not Segment.objects.filter(
-            code=segment).exists():
+    if (
+        segment
+        and segment not in RFM_SEGMENTS + ("birthday", "win_back")
+        and not Segment.objects.filter(code=segment).exists()
+    ):
         errors["segment"] = "outreach_segment_unknown"
     if channel == "email" and not (subject.strip() and body.strip()) and not occasion:
         errors["body"] = "outreach_body_required"
@@ -51,9 +66,19 @@ def schedule_outreach(*, name: str, channel: str, segment: str = "", subject: st
     if errors:
         raise _fail(errors)
     outreach = Outreach.objects.create(
-        name=(name or occasion)[:100], channel=channel, segment=segment, subject=subject[:150], body=body,
-        subject_en=subject_en[:150], body_en=body_en, sms_template=sms_template[:40], coupon_code=coupon_code[:40],
-        scheduled_at=scheduled_at, occasion=occasion, created_at=clock.now())
+        name=(name or occasion)[:100],
+        channel=channel,
+        segment=segment,
+        subject=subject[:150],
+        body=body,
+        subject_en=subject_en[:150],
+        body_en=body_en,
+        sms_template=sms_template[:40],
+        coupon_code=coupon_code[:40],
+        scheduled_at=scheduled_at,
+        occasion=occasion,
+        created_at=clock.now(),
+    )
     record_audit(actor=actor, action="customers.outreach_scheduled", obj=outreach, object_repr=outreach.name)
     return outreach
 
@@ -68,8 +93,15 @@ def schedule_holiday_greetings(year: int, channel: str = "email") -> list[Outrea
             continue
         try:
             with transaction.atomic():
-                made.append(schedule_outreach(name=f"{occasion} {year}", channel=channel, occasion=occasion,
-                                              scheduled_at=at, sms_template=settings.OUTREACH_SMS_TEMPLATE))
+                made.append(
+                    schedule_outreach(
+                        name=f"{occasion} {year}",
+                        channel=channel,
+                        occasion=occasion,
+                        scheduled_at=at,
+                        sms_template=settings.OUTREACH_SMS_TEMPLATE,
+                    )
+                )
         except IntegrityError:
             continue
     return made
@@ -82,16 +114,24 @@ def schedule_birthday_greetings(today) -> Outreach | None:
         return None
     try:
         with transaction.atomic():
-            return schedule_outreach(name=f"birthday {today.isoformat()}", channel="email", segment="birthday",
-                                     occasion="birthday", scheduled_at=at)
+            return schedule_outreach(
+                name=f"birthday {today.isoformat()}",
+                channel="email",
+                segment="birthday",
+                occasion="birthday",
+                scheduled_at=at,
+            )
     except IntegrityError:
         return None
 
 
 def recipients(outreach: Outreach):
     qs = Customer.objects.filter(erased_at__isnull=True)
-    qs = (qs.filter(consent_email=True).exclude(email__endswith=PHONE_ONLY_DOMAIN) if outreach.channel == "email"
-          else qs.filter(consent_sms=True).exclude(phone=""))
+    qs = (
+        qs.filter(consent_email=True).exclude(email__endswith=PHONE_ONLY_DOMAIN)
+        if outreach.channel == "email"
+        else qs.filter(consent_sms=True).exclude(phone="")
+    )
     if outreach.segment == "birthday":
         day = timezone.localtime(outreach.scheduled_at).date()
         return qs.filter(birthday__month=day.month, birthday__day=day.day)
@@ -99,8 +139,11 @@ def recipients(outreach: Outreach):
         day = timezone.localtime(outreach.scheduled_at).date()
         return qs.filter(member_coupons__source="win_back", member_coupons__reference=day.isoformat())
     if outreach.segment:
-        ids = [cid for cid, segs in qs.exclude(segments=[]).values_list("id", "segments")
-               if outreach.segment in (segs or [])]
+        ids = [
+            cid
+            for cid, segs in qs.exclude(segments=[]).values_list("id", "segments")
+            if outreach.segment in (segs or [])
+        ]
         return qs.filter(pk__in=ids)
     return qs
 
@@ -123,8 +166,10 @@ def _coupon_code(outreach: Outreach, customer: Customer) -> str:
     """The coupon the message carries: the outreach's shared code, or the customer's own win-back one."""
     if outreach.occasion == "win_back":
         day = timezone.localtime(outreach.scheduled_at).date().isoformat()
-        return customer.member_coupons.filter(source="win_back", reference=day).values_list(
-            "code", flat=True).first() or ""
+        return (
+            customer.member_coupons.filter(source="win_back", reference=day).values_list("code", flat=True).first()
+            or ""
+        )
     return outreach.coupon_code
 
 
@@ -135,7 +180,7 @@ def _email_text(outreach: Outreach, customer: Customer, message_id: int | None =
         subject, body = GREETINGS[outreach.occasion]
         subject, body = str(subject), str(body) % {"name": name}
     else:
-        subject = (outreach.subject_en if english and outreach.subject_en else outreach.subject)
+        subject = outreach.subject_en if english and outreach.subject_en else outreach.subject
         body = (outreach.body_en if english and outreach.body_en else outreach.body).replace("{{ name }}", name)
     code = _coupon_code(outreach, customer)
     if code:
@@ -151,20 +196,25 @@ def _deliver(outreach: Outreach, message: OutreachMessage, customer: Customer) -
         try:
             with translation.override(customer.language or settings.LANGUAGE_CODE):
                 subject, body = _email_text(outreach, customer, message.pk)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email],
-                      html_message=html_body(body, message.pk))
+            send_mail(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email], html_message=html_body(body, message.pk)
+            )
             ok, provider_id, error = True, "", ""
         except OSError as exc:
             ok, provider_id, error = False, "", str(exc)[:200]
     else:
         params = {"name": customer.name or "", "coupon": _coupon_code(outreach, customer)}
-        result = get_sms_provider().send(SmsMessage(customer.phone, outreach.sms_template, params,
-                                                    reference=f"O{outreach.pk}-{customer.pk}"))
+        result = get_sms_provider().send(
+            SmsMessage(customer.phone, outreach.sms_template, params, reference=f"O{outreach.pk}-{customer.pk}")
+        )
         ok, provider_id = result.accepted, result.provider_id
         error = f"{result.error_code} {result.error_message}".strip()[:200]
     OutreachMessage.objects.filter(pk=message.pk, status=OutreachMessage.Status.PENDING).update(
-        status=OutreachMessage.Status.DELIVERED if ok else OutreachMessage.Status.FAILED, provider_id=provider_id,
-        error="" if ok else error, sent_at=clock.now())
+        status=OutreachMessage.Status.DELIVERED if ok else OutreachMessage.Status.FAILED,
+        provider_id=provider_id,
+        error="" if ok else error,
+        sent_at=clock.now(),
+    )
 
 
 def send_due_outreach(now=None) -> int:
@@ -195,5 +245,10 @@ def outreach_figures(outreach: Outreach) -> dict:
     delivered, failed = counts.get("delivered", 0), counts.get("failed", 0)
     opened = outreach.messages.filter(opened_at__isnull=False).count()
     clicked = outreach.messages.filter(clicked_at__isnull=False).count()
-    return {"sent": sum(counts.values()), "delivered": delivered, "failed": failed, "opened": opened,
-            "clicked": clicked}
+    return {
+        "sent": sum(counts.values()),
+        "delivered": delivered,
+        "failed": failed,
+        "opened": opened,
+        "clicked": clicked,
+    }

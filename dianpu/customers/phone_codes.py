@@ -89,11 +89,17 @@ def request_code(phone: str, purpose: str, ip: str | None = None) -> CodeSent:
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         PhoneCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True).update(used_at=now)
-        row = PhoneCode.objects.create(phone=phone, purpose=purpose, code_hash=_digest(phone, code), created_at=now,
-                                       expires_at=now + timedelta(minutes=settings.PHONE_CODE_MINUTES))
+        row = PhoneCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_digest(phone, code),
+            created_at=now,
+            expires_at=now + timedelta(minutes=settings.PHONE_CODE_MINUTES),
+        )
     # Committed: now the network, outside any transaction.
-    result = get_sms_provider().send(SmsMessage(phone, settings.PHONE_CODE_SMS_TEMPLATE, {"code": code},
-                                                reference=f"C{row.pk}"))
+    result = get_sms_provider().send(
+        SmsMessage(phone, settings.PHONE_CODE_SMS_TEMPLATE, {"code": code}, reference=f"C{row.pk}")
+    )
     if not result.accepted:
         PhoneCode.objects.filter(pk=row.pk).update(used_at=clock.now())
         raise _error("sms_failed", status=502)
@@ -104,11 +110,15 @@ def request_code(phone: str, purpose: str, ip: str | None = None) -> CodeSent:
 def _check_code(phone: str, purpose: str, code: str) -> PhoneCode:
     """The live code for this number, if `code` is it; every wrong try counts (and is committed)."""
     now = clock.now()
-    row = (PhoneCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True, sent=True,
-                                    expires_at__gt=now).order_by("-created_at", "-id").first())
+    row = (
+        PhoneCode.objects.filter(phone=phone, purpose=purpose, used_at__isnull=True, sent=True, expires_at__gt=now)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     code = (code or "").strip()
     if row is None or not PhoneCode.objects.filter(pk=row.pk, attempts__lt=settings.PHONE_CODE_TRIES).update(
-            attempts=F("attempts") + 1):
+        attempts=F("attempts") + 1
+    ):
         raise _error("code_invalid")
     if not (len(code) == 6 and code.isdigit() and hmac.compare_digest(row.code_hash, _digest(phone, code))):
         raise _error("code_invalid")
@@ -120,8 +130,9 @@ def _use(row: PhoneCode) -> None:
         raise _error("code_invalid")  # used by a concurrent request
 
 
-def sign_up_by_phone(*, phone: str, code: str, password: str, name: str = "", language: str = "zh-hans",
-                     consent_sms: bool = False) -> Customer:
+def sign_up_by_phone(
+    *, phone: str, code: str, password: str, name: str = "", language: str = "zh-hans", consent_sms: bool = False
+) -> Customer:
     """Open an account with a mobile number (no e-mail): the code proves the number; an e-mail can
     be added later. 422 phone_taken when an account has proved this number already."""
     from .services import _check_password_strength
@@ -139,9 +150,16 @@ def sign_up_by_phone(*, phone: str, code: str, password: str, name: str = "", la
         with transaction.atomic():
             _use(row)
             customer = Customer.objects.create(
-                email=f"m{phone.lstrip('+')}{PHONE_ONLY_DOMAIN}", name=name, phone=phone, phone_verified_at=now,
-                password=make_password(password), signed_up_at=now, created_at=now, language=language,
-                consent_sms=consent_sms)
+                email=f"m{phone.lstrip('+')}{PHONE_ONLY_DOMAIN}",
+                name=name,
+                phone=phone,
+                phone_verified_at=now,
+                password=make_password(password),
+                signed_up_at=now,
+                created_at=now,
+                language=language,
+                consent_sms=consent_sms,
+            )
     except IntegrityError:
         raise _error("phone_taken") from None
     return customer
@@ -156,8 +174,10 @@ def sign_in_by_code(*, phone: str, code: str) -> Customer:
         raise _error("sign_in_failed", status=401)
     with transaction.atomic():
         _use(row)
-        if customer.phone_verified_at is None and not Customer.objects.filter(
-                ~Q(pk=customer.pk), phone=phone, phone_verified_at__isnull=False).exists():
+        if (
+            customer.phone_verified_at is None
+            and not Customer.objects.filter(~Q(pk=customer.pk), phone=phone, phone_verified_at__isnull=False).exists()
+        ):
             Customer.objects.filter(pk=customer.pk).update(phone_verified_at=clock.now())
     customer.refresh_from_db()
     return customer

@@ -44,19 +44,25 @@ def _filtered(search: str, tier: str, segment: str):
         qs = qs.filter(tier=tier)
     if segment:
         # JSON "contains" is not portable to SQLite: the members are picked here.
-        qs = qs.filter(id__in=[c for c, segs in Customer.objects.exclude(segments=[]).values_list("id", "segments")
-                               if segment in (segs or [])])
+        qs = qs.filter(
+            id__in=[
+                c
+                for c, segs in Customer.objects.exclude(segments=[]).values_list("id", "segments")
+                if segment in (segs or [])
+            ]
+        )
     return qs
 
 
-def list_customers(*, search: str = "", page: int = 1, page_size: int = 50, tier: str = "",
-                   segment: str = "") -> tuple[list[Customer], int]:
+def list_customers(
+    *, search: str = "", page: int = 1, page_size: int = 50, tier: str = "", segment: str = ""
+) -> tuple[list[Customer], int]:
     """Customers matching a name, e-mail, phone or order number; newest first, paged."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     qs = _filtered(search, tier, segment)
     count = qs.count()
-    rows = list(_with_figures(qs).order_by("-created_at", "-id")[(page - 1) * page_size:page * page_size])
+    rows = list(_with_figures(qs).order_by("-created_at", "-id")[(page - 1) * page_size : page * page_size])
     return rows, count
 
 
@@ -102,9 +108,13 @@ def list_points_entries(customer: Customer, limit: int = 50) -> list[PointsEntry
 
 def spend_since(since) -> dict[int, Decimal]:
     """Customer id -> what they paid for orders placed since `since` (cancelled ones left out)."""
-    rows = (Customer.objects.filter(orders__placed_at__gte=since, orders__paid_at__isnull=False,
-                                    orders__cancelled_at__isnull=True)
-            .values("id").annotate(spend=Sum("orders__grand_total")))
+    rows = (
+        Customer.objects.filter(
+            orders__placed_at__gte=since, orders__paid_at__isnull=False, orders__cancelled_at__isnull=True
+        )
+        .values("id")
+        .annotate(spend=Sum("orders__grand_total"))
+    )
     return {r["id"]: r["spend"] or Decimal("0") for r in rows}
 
 
@@ -116,39 +126,105 @@ def export_customer(customer: Customer) -> dict:
     """Everything dianpu holds about one person (PIPL/GDPR access request), as plain data."""
     orders = []
     for order in customer.orders.prefetch_related("lines").order_by("placed_at", "id"):
-        orders.append({
-            "number": order.number, "status": order.status, "placed_at": order.placed_at.isoformat(),
-            "email": order.email, "ship_name": order.ship_name, "ship_phone": order.ship_phone,
-            "address": " ".join(p for p in (order.ship_country, order.ship_province, order.ship_city,
-                                            order.ship_district, order.ship_line1, order.ship_line2,
-                                            order.ship_postcode) if p),
-            "subtotal": str(order.subtotal), "discount_total": str(order.discount_total),
-            "shipping_total": str(order.shipping_total), "total": str(order.grand_total), "note": order.note,
-            "lines": [{"sku": ln.sku, "name": ln.product_name, "variant": ln.variant_label,
-                       "quantity": ln.quantity, "unit_price": str(ln.unit_price), "line_total": str(ln.line_total)}
-                      for ln in order.lines.all()],
-        })
+        orders.append(
+            {
+                "number": order.number,
+                "status": order.status,
+                "placed_at": order.placed_at.isoformat(),
+                "email": order.email,
+                "ship_name": order.ship_name,
+                "ship_phone": order.ship_phone,
+                "address": " ".join(
+                    p
+                    for p in (
+                        order.ship_country,
+                        order.ship_province,
+                        order.ship_city,
+                        order.ship_district,
+                        order.ship_line1,
+                        order.ship_line2,
+                        order.ship_postcode,
+                    )
+                    if p
+                ),
+                "subtotal": str(order.subtotal),
+                "discount_total": str(order.discount_total),
+                "shipping_total": str(order.shipping_total),
+                "total": str(order.grand_total),
+                "note": order.note,
+                "lines": [
+                    {
+                        "sku": ln.sku,
+                        "name": ln.product_name,
+                        "variant": ln.variant_label,
+                        "quantity": ln.quantity,
+                        "unit_price": str(ln.unit_price),
+                        "line_total": str(ln.line_total),
+                    }
+                    for ln in order.lines.all()
+                ],
+            }
+        )
     return {
         "customer": {
-            "id": customer.pk, "email": customer.email, "name": customer.name, "phone": customer.phone,
-            "language": customer.language, "created_at": customer.created_at.isoformat(),
+            "id": customer.pk,
+            "email": customer.email,
+            "name": customer.name,
+            "phone": customer.phone,
+            "language": customer.language,
+            "created_at": customer.created_at.isoformat(),
             "signed_up_at": customer.signed_up_at.isoformat() if customer.signed_up_at else None,
             "email_verified_at": customer.email_verified_at.isoformat() if customer.email_verified_at else None,
             "birthday": customer.birthday.isoformat() if customer.birthday else None,
             "phone_verified_at": customer.phone_verified_at.isoformat() if customer.phone_verified_at else None,
-            "tier": customer.tier, "points": customer.points_balance, "segments": customer.segments,
-            "tags": customer.tags, "note": customer.note,
+            "tier": customer.tier,
+            "points": customer.points_balance,
+            "segments": customer.segments,
+            "tags": customer.tags,
+            "note": customer.note,
             "consent": {"email": customer.consent_email, "sms": customer.consent_sms},
         },
-        "addresses": [{k: getattr(a, k) for k in ("name", "phone", "country", "province", "city", "district",
-                                                   "line1", "line2", "postcode", "is_default")}
-                      for a in customer.addresses.all()],
-        "coupons": [{"code": c.code, "source": c.source, "name": c.name, "amount": str(c.amount),
-                     "min_spend": str(c.min_spend), "ends_at": c.ends_at.isoformat(),
-                     "created_at": c.created_at.isoformat()} for c in customer.member_coupons.order_by("id")],
-        "points": [{"kind": e.kind, "delta": e.delta, "balance_after": e.balance_after, "reference": e.reference,
-                    "reason": e.reason, "created_at": e.created_at.isoformat()}
-                   for e in customer.points_entries.order_by("created_at", "id")],
+        "addresses": [
+            {
+                k: getattr(a, k)
+                for k in (
+                    "name",
+                    "phone",
+                    "country",
+                    "province",
+                    "city",
+                    "district",
+                    "line1",
+                    "line2",
+                    "postcode",
+                    "is_default",
+                )
+            }
+            for a in customer.addresses.all()
+        ],
+        "coupons": [
+            {
+                "code": c.code,
+                "source": c.source,
+                "name": c.name,
+                "amount": str(c.amount),
+                "min_spend": str(c.min_spend),
+                "ends_at": c.ends_at.isoformat(),
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in customer.member_coupons.order_by("id")
+        ],
+        "points": [
+            {
+                "kind": e.kind,
+                "delta": e.delta,
+                "balance_after": e.balance_after,
+                "reference": e.reference,
+                "reason": e.reason,
+                "created_at": e.created_at.isoformat(),
+            }
+            for e in customer.points_entries.order_by("created_at", "id")
+        ],
         "orders": orders,
     }
 
@@ -172,27 +248,45 @@ def segment_facts(customer_ids, now, rules) -> dict:
     ids = None if customer_ids is None else list(customer_ids)
     base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
     if "skus" in wants:
-        for cid, sku in base.filter(orders__cancelled_at__isnull=True).values_list("id", "orders__lines__sku").distinct():
+        for cid, sku in (
+            base.filter(orders__cancelled_at__isnull=True).values_list("id", "orders__lines__sku").distinct()
+        ):
             if sku:
                 bought_skus.setdefault(cid, set()).add(sku)
     if "categories" in wants:
-        for cid, slug in base.filter(orders__cancelled_at__isnull=True).values_list(
-                "id", "orders__lines__variant__product__category__slug").distinct():
+        for cid, slug in (
+            base.filter(orders__cancelled_at__isnull=True)
+            .values_list("id", "orders__lines__variant__product__category__slug")
+            .distinct()
+        ):
             if slug:
                 bought_cats.setdefault(cid, set()).add(slug)
     if "provinces" in wants:
-        for cid, province in base.filter(orders__cancelled_at__isnull=True).order_by("orders__placed_at").values_list(
-                "id", "orders__ship_province"):
+        for cid, province in (
+            base.filter(orders__cancelled_at__isnull=True)
+            .order_by("orders__placed_at")
+            .values_list("id", "orders__ship_province")
+        ):
             if province:
                 provinces[cid] = province  # the latest order's province wins
     out = {}
     for cid, n, spend, last, tier, tags, consent_email, consent_sms, current in rows:
         recency = None if last is None else max(0, (now - last).days)
-        out[cid] = (CustomerFacts(recency_days=recency, orders=n or 0, spend=spend or Decimal("0"), tier=tier,
-                                  tags=frozenset(tags or ()), province=provinces.get(cid, ""),
-                                  consent_email=consent_email, consent_sms=consent_sms,
-                                  categories=frozenset(bought_cats.get(cid, ())),
-                                  skus=frozenset(bought_skus.get(cid, ()))), current)
+        out[cid] = (
+            CustomerFacts(
+                recency_days=recency,
+                orders=n or 0,
+                spend=spend or Decimal("0"),
+                tier=tier,
+                tags=frozenset(tags or ()),
+                province=provinces.get(cid, ""),
+                consent_email=consent_email,
+                consent_sms=consent_sms,
+                categories=frozenset(bought_cats.get(cid, ())),
+                skus=frozenset(bought_skus.get(cid, ())),
+            ),
+            current,
+        )
     return out
 
 
@@ -201,11 +295,19 @@ def list_segment_figures() -> list[dict]:
     from .domain.segments import RFM_SEGMENTS
     from .models import Segment
 
-    figures = {code: {"code": code, "name": code, "kind": "rfm", "customers": 0, "revenue": Decimal("0.00")}
-               for code in RFM_SEGMENTS}
+    figures = {
+        code: {"code": code, "name": code, "kind": "rfm", "customers": 0, "revenue": Decimal("0.00")}
+        for code in RFM_SEGMENTS
+    }
     for s in Segment.objects.all():
-        figures[s.code] = {"code": s.code, "name": s.name, "kind": "rule", "customers": 0,
-                           "revenue": Decimal("0.00"), "conditions": s.conditions}
+        figures[s.code] = {
+            "code": s.code,
+            "name": s.name,
+            "kind": "rule",
+            "customers": 0,
+            "revenue": Decimal("0.00"),
+            "conditions": s.conditions,
+        }
     spend = dict(_with_figures(Customer.objects.exclude(segments=[])).values_list("id", "total_spent"))
     for cid, segments in Customer.objects.exclude(segments=[]).values_list("id", "segments"):
         for code in segments or ():
@@ -220,12 +322,16 @@ def list_outreach(page: int = 1, page_size: int = 50):
 
     page = max(1, page)
     qs = Outreach.objects.all()
-    return list(qs[(page - 1) * page_size:page * page_size]), qs.count()
+    return list(qs[(page - 1) * page_size : page * page_size]), qs.count()
 
 
-SEGMENT_LABELS = {"high_value": ("高价值客户", "High value"), "loyal": ("忠诚客户", "Loyal"),
-                  "promising": ("潜力客户", "Promising"), "at_risk": ("流失风险", "At risk"),
-                  "lost": ("已流失", "Lost")}
+SEGMENT_LABELS = {
+    "high_value": ("高价值客户", "High value"),
+    "loyal": ("忠诚客户", "Loyal"),
+    "promising": ("潜力客户", "Promising"),
+    "at_risk": ("流失风险", "At risk"),
+    "lost": ("已流失", "Lost"),
+}
 
 
 def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
@@ -236,33 +342,60 @@ def get_customer_360(customer: Customer, *, may_see_contact: bool) -> dict:
     paid = counted.filter(paid_at__isnull=False)
     orders = list(customer.orders.order_by("-placed_at", "-id")[:50])
     entries = list_points_entries(customer, limit=50)
-    timeline = [{"at": o.placed_at, "kind": "order", "text": f"{o.number} · {o.get_status_display()} · ¥{o.grand_total}"}
-                for o in orders]
-    timeline += [{"at": e.created_at, "kind": "points", "text": f"{e.get_kind_display()} {e.delta:+d} {e.reference}"}
-                 for e in entries]
-    timeline += [{"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
-                 for r in customer.privacy_requests.all()[:20]]
+    timeline = [
+        {"at": o.placed_at, "kind": "order", "text": f"{o.number} · {o.get_status_display()} · ¥{o.grand_total}"}
+        for o in orders
+    ]
+    timeline += [
+        {"at": e.created_at, "kind": "points", "text": f"{e.get_kind_display()} {e.delta:+d} {e.reference}"}
+        for e in entries
+    ]
+    timeline += [
+        {"at": r.created_at, "kind": "privacy", "text": f"{r.get_kind_display()} · {r.actor_label}"}
+        for r in customer.privacy_requests.all()[:20]
+    ]
     for m in customer.outreach_messages.select_related("outreach")[:20]:
         parts = [m.outreach.name, m.get_status_display()]
         parts += [gettext("已打开")] if m.opened_at else []
         parts += [gettext("已点击")] if m.clicked_at else []
         timeline.append({"at": m.created_at, "kind": "outreach", "text": " · ".join(parts)})
-    timeline += [{"at": c.created_at, "kind": "coupon", "text": f"{c.get_source_display()} {c.code} ¥{c.amount}"}
-                 for c in customer.member_coupons.all()[:20]]
+    timeline += [
+        {"at": c.created_at, "kind": "coupon", "text": f"{c.get_source_display()} {c.code} ¥{c.amount}"}
+        for c in customer.member_coupons.all()[:20]
+    ]
     if customer.signed_up_at:
         timeline.append({"at": customer.signed_up_at, "kind": "account", "text": "sign-up"})
     timeline.sort(key=lambda t: t["at"], reverse=True)
     returns = customer.orders.filter(return_requests__isnull=False).distinct().count()
-    addresses = [{"name": a.name, "phone": shown_phone(a.phone, may_see_contact),
-                  "text": " ".join(p for p in (a.province, a.city, a.district if may_see_contact else "",
-                                               a.line1 if may_see_contact else "****") if p),
-                  "is_default": a.is_default} for a in customer.addresses.all()]
+    addresses = [
+        {
+            "name": a.name,
+            "phone": shown_phone(a.phone, may_see_contact),
+            "text": " ".join(
+                p
+                for p in (
+                    a.province,
+                    a.city,
+                    a.district if may_see_contact else "",
+                    a.line1 if may_see_contact else "****",
+                )
+                if p
+            ),
+            "is_default": a.is_default,
+        }
+        for a in customer.addresses.all()
+    ]
     return {
-        "customer": customer, "phone": shown_phone(customer.phone, may_see_contact), "addresses": addresses,
-        "orders": orders, "orders_count": counted.count(),
+        "customer": customer,
+        "phone": shown_phone(customer.phone, may_see_contact),
+        "addresses": addresses,
+        "orders": orders,
+        "orders_count": counted.count(),
         "lifetime_spend": paid.aggregate(s=Sum("grand_total"))["s"] or Decimal("0.00"),
         "average_order": (paid.aggregate(a=Avg("grand_total"))["a"] or Decimal("0")).quantize(Decimal("0.01")),
-        "last_order_at": customer.orders.aggregate(m=Max("placed_at"))["m"], "returns": returns,
-        "points_entries": entries, "timeline": timeline[:100],
+        "last_order_at": customer.orders.aggregate(m=Max("placed_at"))["m"],
+        "returns": returns,
+        "points_entries": entries,
+        "timeline": timeline[:100],
         "tier_name": tier_names().get(customer.tier, ("", ""))[0],
     }

@@ -35,8 +35,14 @@ def _credit(customer_id: int, points: int, reference: str, reason: str) -> int:
 
     if points <= 0:
         return 0
-    change = _move_points(customer_id, points, kind=PointsEntry.Kind.ACTION, reference=reference, reason=reason,
-                          expires_at=clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS))
+    change = _move_points(
+        customer_id,
+        points,
+        kind=PointsEntry.Kind.ACTION,
+        reference=reference,
+        reason=reason,
+        expires_at=clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS),
+    )
     return change.delta if change else 0
 
 
@@ -52,11 +58,16 @@ def check_in(customer: Customer) -> dict:
         raise _error("check_in_done", status=409)
     streak = next_check_in(row["last_check_in_on"], row["check_in_streak"], today)
     if not Customer.objects.filter(pk=customer.pk, last_check_in_on=row["last_check_in_on"]).update(
-            last_check_in_on=today, check_in_streak=streak):
+        last_check_in_on=today, check_in_streak=streak
+    ):
         raise _error("check_in_done", status=409)  # a concurrent check-in won
     rules = settings.POINTS_FOR_ACTIONS
-    points = _credit(customer.pk, check_in_points(streak, rules["check_in"], rules["check_in_week"]),
-                     f"check-in-{today.isoformat()}", "check-in")
+    points = _credit(
+        customer.pk,
+        check_in_points(streak, rules["check_in"], rules["check_in_week"]),
+        f"check-in-{today.isoformat()}",
+        "check-in",
+    )
     return {"streak": streak, "points": points}
 
 
@@ -69,24 +80,40 @@ def reward_complete_profile(customer: Customer) -> int:
     """Name, mobile number and birthday all given: once."""
     if not (customer.has_account and customer.name and customer.phone and customer.birthday):
         return 0
-    return _credit(customer.pk, settings.POINTS_FOR_ACTIONS["profile_complete"], "profile-complete",
-                   "profile complete")
+    return _credit(customer.pk, settings.POINTS_FOR_ACTIONS["profile_complete"], "profile-complete", "profile complete")
 
 
 # --- member coupons -------------------------------------------------------------------------------
 
 
-def _issue(customer: Customer, *, source: str, reference: str, name: str, amount: Decimal, min_spend: Decimal,
-           days: int) -> MemberCoupon:
+def _issue(
+    customer: Customer, *, source: str, reference: str, name: str, amount: Decimal, min_spend: Decimal, days: int
+) -> MemberCoupon:
     """Inside the caller's transaction: the customer's row, and the coupon (through the event)."""
     now = clock.now()
     prefix = {"exchange": "PX", "birthday": "BD", "win_back": "WB"}[source]
     coupon = MemberCoupon.objects.create(
-        customer=customer, source=source, reference=reference[:64], code=prefix + secrets.token_hex(5).upper(),
-        name=name[:100], amount=amount, min_spend=min_spend, ends_at=now + timedelta(days=days), created_at=now)
-    events.publish(events.MemberCouponIssued(customer_id=customer.pk, code=coupon.code, name=coupon.name,
-                                             amount=amount, min_spend=min_spend, starts_at=now,
-                                             ends_at=coupon.ends_at))
+        customer=customer,
+        source=source,
+        reference=reference[:64],
+        code=prefix + secrets.token_hex(5).upper(),
+        name=name[:100],
+        amount=amount,
+        min_spend=min_spend,
+        ends_at=now + timedelta(days=days),
+        created_at=now,
+    )
+    events.publish(
+        events.MemberCouponIssued(
+            customer_id=customer.pk,
+            code=coupon.code,
+            name=coupon.name,
+            amount=amount,
+            min_spend=min_spend,
+            starts_at=now,
+            ends_at=coupon.ends_at,
+        )
+    )
     return coupon
 
 
@@ -106,11 +133,16 @@ def exchange_points(*, customer: Customer, offer_id: int) -> MemberCoupon:
     english = (customer.language or "").startswith("en")
     with transaction.atomic():
         reference = f"X{offer.pk}-{secrets.token_hex(6)}"
-        _move_points(customer.pk, -offer.points, kind=PointsEntry.Kind.EXCHANGE, reference=reference,
-                     reason=offer.name)
-        return _issue(customer, source=MemberCoupon.Source.EXCHANGE, reference=reference,
-                      name=(offer.name_en if english and offer.name_en else offer.name),
-                      amount=offer.coupon_amount, min_spend=offer.coupon_min_spend, days=offer.valid_days)
+        _move_points(customer.pk, -offer.points, kind=PointsEntry.Kind.EXCHANGE, reference=reference, reason=offer.name)
+        return _issue(
+            customer,
+            source=MemberCoupon.Source.EXCHANGE,
+            reference=reference,
+            name=(offer.name_en if english and offer.name_en else offer.name),
+            amount=offer.coupon_amount,
+            min_spend=offer.coupon_min_spend,
+            days=offer.valid_days,
+        )
 
 
 def issue_birthday_coupons(today=None) -> int:
@@ -123,8 +155,11 @@ def issue_birthday_coupons(today=None) -> int:
     if not tiers:
         return 0
     month, day = today.month, today.day
-    born = Customer.objects.filter(erased_at__isnull=True, tier__in=list(tiers), birthday__isnull=False).exclude(
-        password="").filter(birthday__month=month)
+    born = (
+        Customer.objects.filter(erased_at__isnull=True, tier__in=list(tiers), birthday__isnull=False)
+        .exclude(password="")
+        .filter(birthday__month=month)
+    )
     issued = 0
     for customer in born.iterator():
         if birthday_in(today.year, customer.birthday.month, customer.birthday.day) != (month, day):
@@ -132,10 +167,19 @@ def issue_birthday_coupons(today=None) -> int:
         tier = tiers[customer.tier]
         try:
             with transaction.atomic():
-                _issue(customer, source=MemberCoupon.Source.BIRTHDAY, reference=str(today.year),
-                       name=(f"{tier.name_en} birthday coupon" if (customer.language or "").startswith("en")
-                             else f"{tier.name}生日券"),
-                       amount=tier.birthday_coupon_amount, min_spend=tier.birthday_coupon_min_spend, days=30)
+                _issue(
+                    customer,
+                    source=MemberCoupon.Source.BIRTHDAY,
+                    reference=str(today.year),
+                    name=(
+                        f"{tier.name_en} birthday coupon"
+                        if (customer.language or "").startswith("en")
+                        else f"{tier.name}生日券"
+                    ),
+                    amount=tier.birthday_coupon_amount,
+                    min_spend=tier.birthday_coupon_min_spend,
+                    days=30,
+                )
                 if customer.has_email:
                     transaction.on_commit(lambda cid=customer.pk: send_account_email(cid, "birthday_coupon"))
         except IntegrityError:
@@ -155,10 +199,14 @@ def issue_win_back(now=None) -> int:
         return 0
     now = now or clock.now()
     today = timezone.localdate(now)
-    recent = MemberCoupon.objects.filter(source=MemberCoupon.Source.WIN_BACK,
-                                         created_at__gt=now - timedelta(days=settings.WIN_BACK_EVERY_DAYS))
-    candidates = (Customer.objects.filter(erased_at__isnull=True).exclude(segments=[])
-                  .exclude(pk__in=recent.values("customer_id")))
+    recent = MemberCoupon.objects.filter(
+        source=MemberCoupon.Source.WIN_BACK, created_at__gt=now - timedelta(days=settings.WIN_BACK_EVERY_DAYS)
+    )
+    candidates = (
+        Customer.objects.filter(erased_at__isnull=True)
+        .exclude(segments=[])
+        .exclude(pk__in=recent.values("customer_id"))
+    )
     issued = 0
     for customer in candidates.iterator():
         if AT_RISK not in (customer.segments or []):
@@ -170,10 +218,15 @@ def issue_win_back(now=None) -> int:
         english = (customer.language or "").startswith("en")
         try:
             with transaction.atomic():
-                _issue(customer, source=MemberCoupon.Source.WIN_BACK, reference=today.isoformat(),
-                       name="We miss you" if english else "老客回归券", amount=amount,
-                       min_spend=Decimal(str(settings.WIN_BACK_COUPON_MIN_SPEND or "0")),
-                       days=settings.WIN_BACK_COUPON_DAYS)
+                _issue(
+                    customer,
+                    source=MemberCoupon.Source.WIN_BACK,
+                    reference=today.isoformat(),
+                    name="We miss you" if english else "老客回归券",
+                    amount=amount,
+                    min_spend=Decimal(str(settings.WIN_BACK_COUPON_MIN_SPEND or "0")),
+                    days=settings.WIN_BACK_COUPON_DAYS,
+                )
         except IntegrityError:
             continue
         issued += 1
@@ -184,9 +237,14 @@ def issue_win_back(now=None) -> int:
         for channel, at in channels:
             try:
                 with transaction.atomic():
-                    schedule_outreach(name=f"win_back {today.isoformat()} {channel}", channel=channel,
-                                      segment="win_back", occasion="win_back", scheduled_at=at,
-                                      sms_template=settings.WIN_BACK_SMS_TEMPLATE if channel == "sms" else "")
+                    schedule_outreach(
+                        name=f"win_back {today.isoformat()} {channel}",
+                        channel=channel,
+                        segment="win_back",
+                        occasion="win_back",
+                        scheduled_at=at,
+                        sms_template=settings.WIN_BACK_SMS_TEMPLATE if channel == "sms" else "",
+                    )
             except IntegrityError:
                 continue  # today's message exists: it reaches everyone issued today
     return issued
@@ -196,8 +254,9 @@ def issue_win_back(now=None) -> int:
 
 
 @transaction.atomic
-def save_offer(*, name: str, name_en: str = "", points, coupon_amount, coupon_min_spend=0, valid_days=30,
-               actor=None) -> PointsOffer:
+def save_offer(
+    *, name: str, name_en: str = "", points, coupon_amount, coupon_min_spend=0, valid_days=30, actor=None
+) -> PointsOffer:
     """Add a coupon to the points exchange (owner, marketing). Audited."""
     from decimal import InvalidOperation
 
@@ -232,8 +291,14 @@ def save_offer(*, name: str, name_en: str = "", points, coupon_amount, coupon_mi
         errors["valid_days"] = str(MESSAGES["offer_days"])
     if errors:
         raise ValidationFailed(errors)
-    offer = PointsOffer.objects.create(name=name, name_en=(name_en or "").strip()[:100], points=points,
-                                       valid_days=valid_days, created_at=clock.now(), **money)
+    offer = PointsOffer.objects.create(
+        name=name,
+        name_en=(name_en or "").strip()[:100],
+        points=points,
+        valid_days=valid_days,
+        created_at=clock.now(),
+        **money,
+    )
     record_audit(actor=actor, action="customers.points_offer_saved", obj=offer, object_repr=name)
     return offer
 
@@ -273,7 +338,16 @@ def set_birthday_coupon(*, tier_code: str, amount, min_spend=0, actor=None) -> M
     before = (tier.birthday_coupon_amount, tier.birthday_coupon_min_spend)
     MembershipTier.objects.filter(pk=tier.pk).update(**values)
     tier.refresh_from_db()
-    record_audit(actor=actor, action="customers.birthday_coupon_changed", obj=tier, object_repr=tier.code,
-                 changes={"birthday_coupon": (f"{before[0]} / {before[1]}", f"{tier.birthday_coupon_amount} / "
-                                                                           f"{tier.birthday_coupon_min_spend}")})
+    record_audit(
+        actor=actor,
+        action="customers.birthday_coupon_changed",
+        obj=tier,
+        object_repr=tier.code,
+        changes={
+            "birthday_coupon": (
+                f"{before[0]} / {before[1]}",
+                f"{tier.birthday_coupon_amount} / {tier.birthday_coupon_min_spend}",
+            )
+        },
+    )
     return tier

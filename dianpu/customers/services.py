@@ -4,12 +4,12 @@ password reset), the points ledger, tiers, addresses, consent, privacy (erase).
 Points move only here, by conditional single-statement UPDATEs (`points_balance >= n`), each with
 its ledger row, so two redemptions racing cannot both spend the same points."""
 
-from typing import Any
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -48,8 +48,9 @@ def get_or_create_customer(*, email: str, name: str = "", phone: str = "", langu
         return customer
     try:
         with transaction.atomic():
-            return Customer.objects.create(email=email, name=name, phone=phone, language=language,
-                                           created_at=clock.now())
+            return Customer.objects.create(
+                email=email, name=name, phone=phone, language=language, created_at=clock.now()
+            )
     except IntegrityError:  # created by a concurrent checkout
         return Customer.objects.get(email=email)
 
@@ -85,8 +86,16 @@ def _clean_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def sign_up(*, email: str, password: str, name: str = "", phone: str = "", language: str = "zh-hans",
-            consent_email: bool = False, consent_sms: bool = False) -> Customer:
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    name: str = "",
+    phone: str = "",
+    language: str = "zh-hans",
+    consent_email: bool = False,
+    consent_sms: bool = False,
+) -> Customer:
     """Open an account. An e-mail already used for a guest order becomes that customer's account
     (its earlier orders are shown once the e-mail is verified); one with an account -> email_taken.
     The verification link goes out by e-mail after commit."""
@@ -99,8 +108,13 @@ def sign_up(*, email: str, password: str, name: str = "", phone: str = "", langu
     if phone and Customer.objects.filter(phone=phone).exclude(password="").exclude(email=email).exists():
         raise _error("phone_taken")
     now = clock.now()
-    fields = {"password": make_password(password), "signed_up_at": now, "language": language,
-              "consent_email": consent_email, "consent_sms": consent_sms}
+    fields = {
+        "password": make_password(password),
+        "signed_up_at": now,
+        "language": language,
+        "consent_email": consent_email,
+        "consent_sms": consent_sms,
+    }
     if name:
         fields["name"] = name
     if phone:
@@ -175,8 +189,11 @@ def issue_customer_token(customer: Customer) -> str:
 def authenticate_customer_token(key: str) -> Customer | None:
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
-    token = (CustomerToken.objects.select_related("customer")
-             .filter(key_hash=_hash(key), customer__erased_at__isnull=True).first())
+    token = (
+        CustomerToken.objects.select_related("customer")
+        .filter(key_hash=_hash(key), customer__erased_at__isnull=True)
+        .first()
+    )
     if token is None:
         return None
     now = clock.now()
@@ -218,7 +235,8 @@ def reset_password(token: str, password: str) -> Customer:
     _check_password_strength(password, customer.email)
     new_hash = make_password(password)
     if not Customer.objects.filter(pk=customer.pk, password=customer.password).update(
-            password=new_hash, email_verified_at=customer.email_verified_at or clock.now()):
+        password=new_hash, email_verified_at=customer.email_verified_at or clock.now()
+    ):
         raise _error("link_invalid", status=400)
     CustomerToken.objects.filter(customer=customer).delete()
     customer.refresh_from_db()
@@ -226,8 +244,15 @@ def reset_password(token: str, password: str) -> Customer:
 
 
 @transaction.atomic
-def update_profile(customer: Customer, *, name: str | None = None, phone: str | None = None,
-                   consent_email: bool | None = None, consent_sms: bool | None = None, birthday=None) -> Customer:
+def update_profile(
+    customer: Customer,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    consent_email: bool | None = None,
+    consent_sms: bool | None = None,
+    birthday=None,
+) -> Customer:
     fields: dict[str, Any] = {}
     if name is not None:
         if len(name.strip()) > 100:
@@ -235,8 +260,10 @@ def update_profile(customer: Customer, *, name: str | None = None, phone: str | 
         fields["name"] = name.strip()
     if phone is not None:
         fields["phone"] = _clean_phone(phone)
-        if fields["phone"] and Customer.objects.filter(phone=fields["phone"]).exclude(password="").exclude(
-                pk=customer.pk).exists():
+        if (
+            fields["phone"]
+            and Customer.objects.filter(phone=fields["phone"]).exclude(password="").exclude(pk=customer.pk).exists()
+        ):
             raise _error("phone_taken")
         if fields["phone"] != customer.phone:
             fields["phone_verified_at"] = None  # a new number is not proved yet
@@ -284,8 +311,9 @@ def save_address(customer: Customer, data: dict, *, make_default: bool = False) 
     first = not customer.addresses.exists()
     if make_default or first:
         customer.addresses.update(is_default=False)
-    return SavedAddress.objects.create(customer=customer, is_default=make_default or first, created_at=clock.now(),
-                                       **values)
+    return SavedAddress.objects.create(
+        customer=customer, is_default=make_default or first, created_at=clock.now(), **values
+    )
 
 
 def delete_address(customer: Customer, address_id: int) -> None:
@@ -301,8 +329,17 @@ class PointsChange:
     balance: int
 
 
-def _move_points(customer_id: int, delta: int, *, kind: str, reference: str = "", reason: str = "",
-                 expires_at=None, actor_label: str = "", refuse: str = "points_insufficient") -> PointsChange | None:
+def _move_points(
+    customer_id: int,
+    delta: int,
+    *,
+    kind: str,
+    reference: str = "",
+    reason: str = "",
+    expires_at=None,
+    actor_label: str = "",
+    refuse: str = "points_insufficient",
+) -> PointsChange | None:
     """One ledger row and the balance, together: a conditional UPDATE that only spends points the
     customer holds. Returns None when an entry of this kind and reference exists already (safe to
     run twice); raises `refuse` (422) when the balance would go below zero."""
@@ -318,9 +355,17 @@ def _move_points(customer_id: int, delta: int, *, kind: str, reference: str = ""
         balance = Customer.objects.filter(pk=customer_id).values_list("points_balance", flat=True).get()
         try:
             with transaction.atomic():
-                PointsEntry.objects.create(customer_id=customer_id, kind=kind, delta=delta, balance_after=balance,
-                                           reference=reference[:64], reason=reason[:200], expires_at=expires_at,
-                                           created_at=clock.now(), actor_label=actor_label[:150])
+                PointsEntry.objects.create(
+                    customer_id=customer_id,
+                    kind=kind,
+                    delta=delta,
+                    balance_after=balance,
+                    reference=reference[:64],
+                    reason=reason[:200],
+                    expires_at=expires_at,
+                    created_at=clock.now(),
+                    actor_label=actor_label[:150],
+                )
         except IntegrityError:
             transaction.set_rollback(True)
             return None
@@ -346,12 +391,24 @@ def adjust_points(*, customer: Customer, delta: int, reason: str, actor=None, ip
         raise _error("reason_required")
     label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
     expires = clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS) if delta > 0 else None
-    change = _move_points(customer.pk, delta, kind=PointsEntry.Kind.ADJUST, reason=reason, expires_at=expires,
-                          actor_label=label, refuse="points_negative")
+    change = _move_points(
+        customer.pk,
+        delta,
+        kind=PointsEntry.Kind.ADJUST,
+        reason=reason,
+        expires_at=expires,
+        actor_label=label,
+        refuse="points_negative",
+    )
     assert change is not None  # None only for a repeated reference, and this change has none
-    record_audit(actor=actor, action="customers.points_adjusted", obj=customer,
-                 changes={"points_balance": (change.balance - delta, change.balance)}, reason=reason,
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="customers.points_adjusted",
+        obj=customer,
+        changes={"points_balance": (change.balance - delta, change.balance)},
+        reason=reason,
+        ip_address=ip_address,
+    )
     return change.balance
 
 
@@ -362,31 +419,43 @@ def earn_points_for_order(*, customer_id: int, order_number: str, amount_paid: D
     points = points_earned(amount_paid, settings.POINTS_EARNED_PER_YUAN)
     if points <= 0:
         return 0
-    change = _move_points(customer_id, points, kind=PointsEntry.Kind.EARN, reference=order_number,
-                          expires_at=clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS))
+    change = _move_points(
+        customer_id,
+        points,
+        kind=PointsEntry.Kind.EARN,
+        reference=order_number,
+        expires_at=clock.now() + timedelta(days=settings.POINTS_EXPIRE_DAYS),
+    )
     return change.delta if change else 0
 
 
 def restore_redeemed_points(*, customer_id: int, order_number: str) -> int:
     """An order cancelled before payment gives its redeemed points back (once)."""
-    spent = -sum(PointsEntry.objects.filter(customer_id=customer_id, kind=PointsEntry.Kind.REDEEM,
-                                            reference=order_number).values_list("delta", flat=True))
+    spent = -sum(
+        PointsEntry.objects.filter(
+            customer_id=customer_id, kind=PointsEntry.Kind.REDEEM, reference=order_number
+        ).values_list("delta", flat=True)
+    )
     if spent <= 0:
         return 0
     change = _move_points(customer_id, spent, kind=PointsEntry.Kind.RESTORE, reference=order_number)
     return change.delta if change else 0
 
 
-def take_back_points(*, customer_id: int, order_number: str, refund_reference: str, refunded: Decimal,
-                     paid: Decimal) -> int:
+def take_back_points(
+    *, customer_id: int, order_number: str, refund_reference: str, refunded: Decimal, paid: Decimal
+) -> int:
     """A refund takes back the points the order earned, in proportion; never below a zero balance
     (points already spent stay spent)."""
     from .domain.points import points_to_take_back
 
     entries = PointsEntry.objects.filter(customer_id=customer_id)
     earned = sum(entries.filter(kind=PointsEntry.Kind.EARN, reference=order_number).values_list("delta", flat=True))
-    taken = -sum(entries.filter(kind=PointsEntry.Kind.TAKE_BACK, reference__startswith=f"{order_number}#")
-                 .values_list("delta", flat=True))
+    taken = -sum(
+        entries.filter(kind=PointsEntry.Kind.TAKE_BACK, reference__startswith=f"{order_number}#").values_list(
+            "delta", flat=True
+        )
+    )
     due = points_to_take_back(earned=earned, already_taken=taken, refunded=refunded, paid=paid)
     for _attempt in range(3):
         balance = Customer.objects.filter(pk=customer_id).values_list("points_balance", flat=True).first() or 0
@@ -394,8 +463,9 @@ def take_back_points(*, customer_id: int, order_number: str, refund_reference: s
         if take <= 0:
             return 0
         try:
-            change = _move_points(customer_id, -take, kind=PointsEntry.Kind.TAKE_BACK,
-                                  reference=f"{order_number}#{refund_reference}")
+            change = _move_points(
+                customer_id, -take, kind=PointsEntry.Kind.TAKE_BACK, reference=f"{order_number}#{refund_reference}"
+            )
         except DomainError:
             continue  # spent meanwhile: take what is left
         return -change.delta if change else 0
@@ -410,8 +480,11 @@ def expire_points(now=None) -> int:
     day. Returns the points expired."""
     now = now or clock.now()
     total = 0
-    due = (PointsEntry.objects.filter(expires_at__lte=now, delta__gt=0, customer__points_balance__gt=0)
-           .values_list("customer_id", flat=True).distinct())
+    due = (
+        PointsEntry.objects.filter(expires_at__lte=now, delta__gt=0, customer__points_balance__gt=0)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
     for customer_id in list(due):
         entries = list(PointsEntry.objects.filter(customer_id=customer_id).values_list("delta", "expires_at"))
         credits = [Credit(d, e) for d, e in entries if d > 0]
@@ -422,8 +495,9 @@ def expire_points(now=None) -> int:
         balance = Customer.objects.filter(pk=customer_id).values_list("points_balance", flat=True).get()
         points = min(points, balance)
         try:
-            change = _move_points(customer_id, -points, kind=PointsEntry.Kind.EXPIRE,
-                                  reference=f"expire-{now.date().isoformat()}")
+            change = _move_points(
+                customer_id, -points, kind=PointsEntry.Kind.EXPIRE, reference=f"expire-{now.date().isoformat()}"
+            )
         except DomainError:
             continue
         total += -change.delta if change else 0
@@ -434,8 +508,10 @@ def expire_points(now=None) -> int:
 
 
 def tier_rules() -> list[TierRule]:
-    return [TierRule(t.code, t.rank, t.min_spend, t.discount_percent, t.member_price, t.free_shipping)
-            for t in MembershipTier.objects.all()]
+    return [
+        TierRule(t.code, t.rank, t.min_spend, t.discount_percent, t.member_price, t.free_shipping)
+        for t in MembershipTier.objects.all()
+    ]
 
 
 def review_tiers(now=None) -> dict:
@@ -462,8 +538,9 @@ def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor=No
     if not Customer.objects.filter(pk=customer_id, tier=old).update(tier=new, tier_since=clock.now()):
         return False
     customer = Customer.objects.get(pk=customer_id)
-    record_audit(actor=actor, action="customers.tier_changed", obj=customer, changes={"tier": (old, new)},
-                 reason=reason)
+    record_audit(
+        actor=actor, action="customers.tier_changed", obj=customer, changes={"tier": (old, new)}, reason=reason
+    )
     if customer.has_account:
         from .tasks import send_account_email
 
@@ -478,8 +555,12 @@ def rfm_thresholds():
     from .domain.segments import RfmThresholds
 
     rule: dict[str, Any] = settings.CUSTOMER_RFM_RULE
-    return RfmThresholds(int(rule["active_days"]), int(rule["lost_days"]), int(rule["loyal_orders"]),
-                         Decimal(str(rule["high_value_amount"])))
+    return RfmThresholds(
+        int(rule["active_days"]),
+        int(rule["lost_days"]),
+        int(rule["loyal_orders"]),
+        Decimal(str(rule["high_value_amount"])),
+    )
 
 
 def refresh_segments(customer_ids=None, now=None) -> int:
@@ -515,7 +596,8 @@ def save_segment(*, code: str, name: str, conditions: dict, actor=None) -> Segme
 
         raise ValidationFailed({k: str(MESSAGES.get(v, v)) for k, v in errors.items()})
     segment, _created = Segment.objects.update_or_create(
-        code=code, defaults={"name": name.strip()[:100], "conditions": conditions, "created_at": clock.now()})
+        code=code, defaults={"name": name.strip()[:100], "conditions": conditions, "created_at": clock.now()}
+    )
     record_audit(actor=actor, action="customers.segment_saved", obj=segment, object_repr=code)
     transaction.on_commit(lambda: refresh_segments())
     return segment
@@ -535,10 +617,20 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
         raise _error("customer_erased")
     balance = Customer.objects.filter(pk=other.pk).values_list("points_balance", flat=True).get()
     if balance:
-        _move_points(other.pk, -balance, kind=PointsEntry.Kind.ADJUST, reason=f"merged into #{keep.pk}",
-                     actor_label=_actor_label(actor))
-        _move_points(keep.pk, balance, kind=PointsEntry.Kind.ADJUST, reason=f"merged from #{other.pk}",
-                     actor_label=_actor_label(actor))
+        _move_points(
+            other.pk,
+            -balance,
+            kind=PointsEntry.Kind.ADJUST,
+            reason=f"merged into #{keep.pk}",
+            actor_label=_actor_label(actor),
+        )
+        _move_points(
+            keep.pk,
+            balance,
+            kind=PointsEntry.Kind.ADJUST,
+            reason=f"merged from #{other.pk}",
+            actor_label=_actor_label(actor),
+        )
     SavedAddress.objects.filter(customer=other).update(customer=keep, is_default=False)
     from .models import MemberCoupon
 
@@ -546,21 +638,35 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
         if not MemberCoupon.objects.filter(customer=keep, source=coupon.source, reference=coupon.reference).exists():
             MemberCoupon.objects.filter(pk=coupon.pk).update(customer=keep)
     CustomerToken.objects.filter(customer=other).delete()
-    fields: dict[str, Any] = {"tags": sorted(set(keep.tags or []) | set(other.tags or [])),
-              "note": "\n".join(n for n in (keep.note, other.note) if n)}
+    fields: dict[str, Any] = {
+        "tags": sorted(set(keep.tags or []) | set(other.tags or [])),
+        "note": "\n".join(n for n in (keep.note, other.note) if n),
+    }
     for name in ("name", "phone", "birthday"):
         if not getattr(keep, name) and getattr(other, name):
             fields[name] = getattr(other, name)
     if other.phone_verified_at and not keep.phone_verified_at and (keep.phone or other.phone) == other.phone:
         fields["phone_verified_at"] = other.phone_verified_at
     Customer.objects.filter(pk=other.pk).update(
-        email=f"merged-{other.pk}@merged.invalid", name="", phone="", phone_verified_at=None, password="", tags=[],
+        email=f"merged-{other.pk}@merged.invalid",
+        name="",
+        phone="",
+        phone_verified_at=None,
+        password="",
+        tags=[],
         note="",
-        merged_into=keep, erased_at=clock.now())
+        merged_into=keep,
+        erased_at=clock.now(),
+    )
     Customer.objects.filter(pk=keep.pk).update(**fields)
     events.publish(events.CustomersMerged(merged_id=other.pk, kept_id=keep.pk, at=clock.now()))
-    record_audit(actor=actor, action="customers.merged", obj=keep, changes={"merged": (other.email, keep.email)},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="customers.merged",
+        obj=keep,
+        changes={"merged": (other.email, keep.email)},
+        ip_address=ip_address,
+    )
     keep.refresh_from_db()
     return keep
 
@@ -569,8 +675,12 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
 def update_notes(*, customer: Customer, tags: list[str], note: str, actor=None) -> Customer:
     tags = sorted({t.strip()[:30] for t in tags if t and t.strip()})[:20]
     Customer.objects.filter(pk=customer.pk).update(tags=tags, note=(note or "")[:2000])
-    record_audit(actor=actor, action="customers.notes_changed", obj=customer,
-                 changes={"tags": (", ".join(customer.tags or []), ", ".join(tags))})
+    record_audit(
+        actor=actor,
+        action="customers.notes_changed",
+        obj=customer,
+        changes={"tags": (", ".join(customer.tags or []), ", ".join(tags))},
+    )
     customer.refresh_from_db()
     return customer
 
@@ -587,10 +697,10 @@ def record_privacy_request(*, customer: Customer, kind: str, actor=None, ip_addr
     """Log an export request (and audit it); return the data to hand over."""
     from .queries import export_customer
 
-    PrivacyRequest.objects.create(customer=customer, kind=kind, actor_label=_actor_label(actor),
-                                  created_at=clock.now())
-    record_audit(actor=actor, action="customers.exported", obj=customer, object_repr=f"#{customer.pk}",
-                 ip_address=ip_address)
+    PrivacyRequest.objects.create(customer=customer, kind=kind, actor_label=_actor_label(actor), created_at=clock.now())
+    record_audit(
+        actor=actor, action="customers.exported", obj=customer, object_repr=f"#{customer.pk}", ip_address=ip_address
+    )
     return export_customer(customer)
 
 
@@ -602,17 +712,32 @@ def erase_customer(*, customer: Customer, actor=None, ip_address: str | None = N
     if customer.erased_at is not None:
         return customer
     placeholder = f"erased-{customer.pk}@erased.invalid"
-    PrivacyRequest.objects.create(customer=customer, kind=PrivacyRequest.Kind.ERASE, actor_label=_actor_label(actor),
-                                  created_at=clock.now())
+    PrivacyRequest.objects.create(
+        customer=customer, kind=PrivacyRequest.Kind.ERASE, actor_label=_actor_label(actor), created_at=clock.now()
+    )
     Customer.objects.filter(pk=customer.pk).update(
-        email=placeholder, name="", phone="", phone_verified_at=None, password="", birthday=None, note="", tags=[],
-        consent_email=False, consent_sms=False, erased_at=clock.now())
+        email=placeholder,
+        name="",
+        phone="",
+        phone_verified_at=None,
+        password="",
+        birthday=None,
+        note="",
+        tags=[],
+        consent_email=False,
+        consent_sms=False,
+        erased_at=clock.now(),
+    )
     SavedAddress.objects.filter(customer=customer).delete()
     CustomerToken.objects.filter(customer=customer).delete()
-    events.publish(events.CustomerErased(customer_id=customer.pk, email=customer.email, erased_at=clock.now(),
-                                         placeholder=placeholder))
-    record_audit(actor=actor, action="customers.erased", obj=customer, object_repr=f"#{customer.pk}",
-                 ip_address=ip_address)
+    events.publish(
+        events.CustomerErased(
+            customer_id=customer.pk, email=customer.email, erased_at=clock.now(), placeholder=placeholder
+        )
+    )
+    record_audit(
+        actor=actor, action="customers.erased", obj=customer, object_repr=f"#{customer.pk}", ip_address=ip_address
+    )
     customer.refresh_from_db()
     return customer
 

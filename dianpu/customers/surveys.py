@@ -41,8 +41,9 @@ def ask_due_csat(now=None) -> int:
 
     now = now or clock.now()
     since, until = now - timedelta(days=CSAT_AFTER_DAYS + 1), now - timedelta(days=CSAT_AFTER_DAYS)
-    rows = Customer.objects.filter(erased_at__isnull=True, orders__delivered_at__gte=since,
-                                   orders__delivered_at__lt=until).values_list("orders__id", flat=True)
+    rows = Customer.objects.filter(
+        erased_at__isnull=True, orders__delivered_at__gte=since, orders__delivered_at__lt=until
+    ).values_list("orders__id", flat=True)
     return sum(1 for order_id in list(rows) if ask_csat(order_id))
 
 
@@ -99,9 +100,16 @@ def answer_survey(token: str, score, comment: str = "") -> SurveyResponse:
         skus = sorted(set(customer.orders.filter(number=data["s"]).values_list("lines__sku", flat=True)) - {None})
     try:
         with transaction.atomic():
-            response = SurveyResponse.objects.create(customer=customer, kind=data["k"], subject=data["s"], skus=skus,
-                                                     score=score, comment=clean_text(comment or "")[:1000],
-                                                     segments=list(customer.segments or []), created_at=clock.now())
+            response = SurveyResponse.objects.create(
+                customer=customer,
+                kind=data["k"],
+                subject=data["s"],
+                skus=skus,
+                score=score,
+                comment=clean_text(comment or "")[:1000],
+                segments=list(customer.segments or []),
+                created_at=clock.now(),
+            )
             if data["k"] == "csat" and customer.has_account:
                 from .rewards import reward_first_review
 
@@ -125,11 +133,18 @@ def survey_results() -> dict:
         per_period.setdefault(period, []).append(score)
     overall = SurveyResponse.objects.filter(kind="csat").aggregate(n=Count("id"), avg=Avg("score"))
     return {
-        "csat": {"answers": overall["n"], "satisfied_percent": csat_percent(
-            list(SurveyResponse.objects.filter(kind="csat").values_list("score", flat=True)))},
-        "csat_by_product": [{"sku": k, "answers": len(v), "satisfied_percent": csat_percent(v)}
-                            for k, v in sorted(per_sku.items())],
-        "csat_by_segment": [{"segment": k, "answers": len(v), "satisfied_percent": csat_percent(v)}
-                            for k, v in sorted(per_segment.items())],
+        "csat": {
+            "answers": overall["n"],
+            "satisfied_percent": csat_percent(
+                list(SurveyResponse.objects.filter(kind="csat").values_list("score", flat=True))
+            ),
+        },
+        "csat_by_product": [
+            {"sku": k, "answers": len(v), "satisfied_percent": csat_percent(v)} for k, v in sorted(per_sku.items())
+        ],
+        "csat_by_segment": [
+            {"segment": k, "answers": len(v), "satisfied_percent": csat_percent(v)}
+            for k, v in sorted(per_segment.items())
+        ],
         "nps_by_period": [{"period": k, "answers": len(v), "nps": nps(v)} for k, v in sorted(per_period.items())],
     }

@@ -33,8 +33,9 @@ def send_due_outreach() -> None:
 
 @db_periodic_task(crontab(hour="0", minute="20"))
 def schedule_greetings() -> None:
-    from dianpu.core import clock
     from django.utils import timezone
+
+    from dianpu.core import clock
 
     today = timezone.localdate(clock.now())
     outreach.schedule_holiday_greetings(today.year)

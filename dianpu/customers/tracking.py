@@ -23,8 +23,10 @@ OPEN_SALT = "dianpu.customers.outreach-open"
 CLICK_SALT = "dianpu.customers.outreach-click"
 URL = re.compile(r"https?://[^\s<>\"']+")
 # The smallest transparent GIF.
-PIXEL = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-         b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 
 
 def allowed_target(url: str) -> bool:
@@ -58,8 +60,10 @@ def track_links(text: str, message_id: int) -> str:
 def html_body(text: str, message_id: int) -> str:
     """The HTML part of an outreach e-mail: the (already tracked) text, links clickable, the pixel."""
     html = urlize(escape(text), nofollow=False).replace("\n", "<br>\n")
-    return (f'<html><body><div>{html}</div>'
-            f'<img src="{escape(open_url(message_id))}" width="1" height="1" alt=""></body></html>')
+    return (
+        f"<html><body><div>{html}</div>"
+        f'<img src="{escape(open_url(message_id))}" width="1" height="1" alt=""></body></html>'
+    )
 
 
 def record_open(token: str) -> bool:

@@ -33,13 +33,22 @@ MESSAGES = {
 }
 
 KIND_LABELS = {
-    "main": _("主图"), "sku": _("SKU 图"), "detail": _("详情图"), "banner": _("横幅"), "scene": _("场景图"),
+    "main": _("主图"),
+    "sku": _("SKU 图"),
+    "detail": _("详情图"),
+    "banner": _("横幅"),
+    "scene": _("场景图"),
 }
 ACTION_LABELS = {
-    "submit": _("提交审核"), "approve": _("通过"), "request_changes": _("要求修改"), "apply": _("放到商品上"),
+    "submit": _("提交审核"),
+    "approve": _("通过"),
+    "request_changes": _("要求修改"),
+    "apply": _("放到商品上"),
     "cancel": _("取消需求"),
 }
 VERDICT_LABELS = {
-    "significant": _("差异显著"), "not_significant": _("差异尚不显著"), "too_few_impressions": _("曝光还不够"),
+    "significant": _("差异显著"),
+    "not_significant": _("差异尚不显著"),
+    "too_few_impressions": _("曝光还不够"),
     "tie": _("点击率相同"),
 }

@@ -30,10 +30,10 @@ class Brief(models.Model):
     reference_urls = models.JSONField(_("参考链接"), default=list)
     copy_points = models.TextField(_("文案要点"), blank=True)
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="design_briefs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="design_briefs"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -72,8 +72,9 @@ class Draft(models.Model):
     status = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField()
-    product_image = models.ForeignKey("catalog.ProductImage", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+")
+    product_image = models.ForeignKey(
+        "catalog.ProductImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -106,8 +107,11 @@ class Experiment(models.Model):
     class Meta:
         ordering = ["-id"]
         # One running experiment per product: two would split the same visitors twice.
-        constraints = [models.UniqueConstraint(fields=["product"], condition=models.Q(status="running"),
-                                               name="design_one_running_experiment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(status="running"), name="design_one_running_experiment"
+            )
+        ]
 
 
 class ExperimentArm(models.Model):

@@ -36,7 +36,7 @@ def list_briefs(user, *, status: str = "", open_only: bool = False, limit: int =
     elif open_only:
         briefs = briefs.filter(status__in=[s.value for s in OPEN_STATUSES])
     limit, offset = max(1, min(int(limit), MAX_LIST)), max(0, int(offset))
-    return list(briefs.annotate(draft_count=Count("drafts")).order_by("due_on", "-id")[offset:offset + limit])
+    return list(briefs.annotate(draft_count=Count("drafts")).order_by("due_on", "-id")[offset : offset + limit])
 
 
 def get_brief(user, pk: int) -> Brief:
@@ -58,8 +58,9 @@ def list_experiments(*, product_id: int | None = None, limit: int = 100) -> list
 
 
 def get_experiment(pk: int) -> Experiment:
-    experiment = Experiment.objects.select_related("product").prefetch_related("arms__product_image").filter(
-        pk=pk).first()
+    experiment = (
+        Experiment.objects.select_related("product").prefetch_related("arms__product_image").filter(pk=pk).first()
+    )
     if experiment is None:
         raise NotFoundError(MESSAGES["experiment_not_found"], code="experiment_not_found")
     return experiment
@@ -71,7 +72,8 @@ def running_experiment_images(*, full_size: bool = False) -> dict[int, tuple[int
     can show each visitor their image."""
     result = {}
     for experiment in Experiment.objects.filter(status=Experiment.State.RUNNING).prefetch_related(
-            "arms__product_image")[:500]:
+        "arms__product_image"
+    )[:500]:
         urls = []
         for arm in experiment.arms.all():
             image = arm.product_image
@@ -85,20 +87,27 @@ def experiment_figures(experiment: Experiment) -> dict:
     events attributed to the arm the split gives them; with the suggested winner."""
     arms = list(experiment.arms.all())
     # `day` first: the (day, kind) index narrows the scan to the days the test ran.
-    events = TrackingEvent.objects.filter(day__gte=timezone.localdate(experiment.started_at),
-                                          kind__in=("list_impression", "list_click"),
-                                          product_id=experiment.product_id, occurred_at__gte=experiment.started_at)
+    events = TrackingEvent.objects.filter(
+        day__gte=timezone.localdate(experiment.started_at),
+        kind__in=("list_impression", "list_click"),
+        product_id=experiment.product_id,
+        occurred_at__gte=experiment.started_at,
+    )
     if experiment.ended_at:
         events = events.filter(day__lte=timezone.localdate(experiment.ended_at), occurred_at__lt=experiment.ended_at)
     shown = [0] * len(arms)
     clicked = [0] * len(arms)
     rows = events.values("visitor_id").annotate(
-        shown=Count("id", filter=Q(kind="list_impression")), clicked=Count("id", filter=Q(kind="list_click")))
+        shown=Count("id", filter=Q(kind="list_impression")), clicked=Count("id", filter=Q(kind="list_click"))
+    )
     for row in rows.iterator(chunk_size=2000):
         index = assign_arm(experiment.pk, row["visitor_id"], len(arms))
         shown[index] += row["shown"]
         clicked[index] += row["clicked"]
     figures = [ArmFigures(arm=i, impressions=shown[i], clicks=clicked[i]) for i in range(len(arms))]
     verdict = suggest_winner(figures)
-    return {"arms": [{"arm": arm, "figures": f} for arm, f in zip(arms, figures, strict=True)], "verdict": verdict,
-            "winner": arms[verdict.winner] if verdict.winner is not None else None}
+    return {
+        "arms": [{"arm": arm, "figures": f} for arm, f in zip(arms, figures, strict=True)],
+        "verdict": verdict,
+        "winner": arms[verdict.winner] if verdict.winner is not None else None,
+    }

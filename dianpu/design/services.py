@@ -4,12 +4,13 @@ Brief status changes only through `act_on_brief` (a conditional UPDATE on the ol
 people acting at once cannot both win); approved images reach the product only through
 catalog.services.add_product_image / update_product_images."""
 
-from datetime import date
-from django.core.files.uploadedfile import UploadedFile
-from django.contrib.auth.models import AnonymousUser, User
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -50,8 +51,9 @@ def sides_of(user: User | AnonymousUser, brief: Brief | None = None) -> set[str]
     sides: set[str] = set()
     if user.has_perm(roles.MANAGE_BRIEFS):
         sides.add(Side.OPERATOR.value)
-    if user.has_perm(roles.WORK_ON_BRIEFS) and (brief is None or brief.assignee_id == user.pk
-                                                 or user.has_perm(roles.MANAGE_BRIEFS)):
+    if user.has_perm(roles.WORK_ON_BRIEFS) and (
+        brief is None or brief.assignee_id == user.pk or user.has_perm(roles.MANAGE_BRIEFS)
+    ):
         sides.add(Side.DESIGNER.value)
     return sides
 
@@ -65,9 +67,18 @@ def _designer(assignee_id: int | str | None) -> User | None:
     return user
 
 
-def create_brief(*, actor: User, product_id: int, title: str, requirements: list[dict[str, Any]],
-                 reference_urls: Sequence[str] = (), copy_points: str = "", due_on: date | None = None, assignee_id: int | None = None,
-                 reference_files: Sequence[Any] = ()) -> Brief:
+def create_brief(
+    *,
+    actor: User,
+    product_id: int,
+    title: str,
+    requirements: list[dict[str, Any]],
+    reference_urls: Sequence[str] = (),
+    copy_points: str = "",
+    due_on: date | None = None,
+    assignee_id: int | None = None,
+    reference_files: Sequence[Any] = (),
+) -> Brief:
     """A brief for the designer. `requirements`: [{"kind", "width"?, "height"?, "count"?, "white_background"?}]."""
     title = clean_text(title or "")[:200]
     if not title:
@@ -78,9 +89,16 @@ def create_brief(*, actor: User, product_id: int, title: str, requirements: list
     if not requirements:
         raise _error("requirements_required")
     try:
-        needs = [requirement_for(str(r.get("kind")), width=r.get("width"), height=r.get("height"),
-                                 count=r.get("count") or 1, white_background=r.get("white_background"))
-                 for r in requirements][:10]
+        needs = [
+            requirement_for(
+                str(r.get("kind")),
+                width=r.get("width"),
+                height=r.get("height"),
+                count=r.get("count") or 1,
+                white_background=r.get("white_background"),
+            )
+            for r in requirements
+        ][:10]
     except (KeyError, ValueError, TypeError, AttributeError):
         raise _error("requirement_invalid") from None
     urls = [_check_url(u) for u in reference_urls if (u or "").strip()][:20]
@@ -90,16 +108,29 @@ def create_brief(*, actor: User, product_id: int, title: str, requirements: list
         _measure(data)
     now = clock.now()
     with transaction.atomic():
-        brief = Brief.objects.create(product=product, title=title, requirements=[n.as_dict() for n in needs],
-                                     reference_urls=urls, copy_points=clean_text_block(copy_points),
-                                     due_on=due_on or None, assignee=assignee, created_by=actor,
-                                     created_at=now, updated_at=now)
+        brief = Brief.objects.create(
+            product=product,
+            title=title,
+            requirements=[n.as_dict() for n in needs],
+            reference_urls=urls,
+            copy_points=clean_text_block(copy_points),
+            due_on=due_on or None,
+            assignee=assignee,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
         for number, (upload, data) in enumerate(zip(reference_files, files, strict=True), start=1):
             ref = ReferenceImage(brief=brief)
-            ref.image.save(f"brief{brief.pk}-ref{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data),
-                           save=True)
-        record_audit(actor=actor, action="design.brief_created", obj=brief,
-                     changes={"title": (None, title), "assignee": (None, assignee.username if assignee else "")})
+            ref.image.save(
+                f"brief{brief.pk}-ref{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data), save=True
+            )
+        record_audit(
+            actor=actor,
+            action="design.brief_created",
+            obj=brief,
+            changes={"title": (None, title), "assignee": (None, assignee.username if assignee else "")},
+        )
     return brief
 
 
@@ -131,8 +162,12 @@ def check_draft(brief: Brief, kind: str, data: bytes) -> ImageFacts:
     problems = check_image(facts, need)
     if problems:
         texts = [str(MESSAGES[p.code]) % p.params for p in problems]
-        raise DomainError(" ".join(texts), code=problems[0].code, status=422,
-                          problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts, strict=True)])
+        raise DomainError(
+            " ".join(texts),
+            code=problems[0].code,
+            status=422,
+            problems=[{"code": p.code, "detail": t} for p, t in zip(problems, texts, strict=True)],
+        )
     return facts
 
 
@@ -145,14 +180,23 @@ def upload_draft(*, actor: User, brief: Brief, kind: str, upload: "UploadedFile[
     data = read_upload(upload, DRAFT_LIMITS)
     facts = check_draft(brief, kind, data)
     with transaction.atomic():
-        draft = Draft(brief=brief, kind=kind, width=facts.width, height=facts.height, size_bytes=facts.size_bytes,
-                      uploaded_by=actor, uploaded_at=clock.now())
+        draft = Draft(
+            brief=brief,
+            kind=kind,
+            width=facts.width,
+            height=facts.height,
+            size_bytes=facts.size_bytes,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
         number = brief.drafts.count() + 1
-        draft.image.save(f"brief{brief.pk}-{kind}-{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data),
-                         save=True)
+        draft.image.save(
+            f"brief{brief.pk}-{kind}-{number}.{_ext(getattr(upload, 'name', ''))}", ContentFile(data), save=True
+        )
         Brief.objects.filter(pk=brief.pk).update(updated_at=clock.now())
-        record_audit(actor=actor, action="design.draft_uploaded", obj=brief,
-                     changes={"draft": (None, draft.image.name)})
+        record_audit(
+            actor=actor, action="design.draft_uploaded", obj=brief, changes={"draft": (None, draft.image.name)}
+        )
     return draft
 
 
@@ -166,7 +210,9 @@ def comment_on_brief(*, actor: User, brief: Brief, body: str) -> Comment:
 
 
 @transaction.atomic
-def act_on_brief(*, actor: User, brief: Brief, action: str, comment: str = "", draft_ids: list[int] | None = None) -> Brief:
+def act_on_brief(
+    *, actor: User, brief: Brief, action: str, comment: str = "", draft_ids: list[int] | None = None
+) -> Brief:
     """Move a brief along its status machine. Approve: the drafts named (all, when none are named)
     are approved and the rest not used. Apply: the approved drafts become the product's images."""
     target = next_status(brief.status, action)
@@ -213,8 +259,13 @@ def _apply_drafts(actor: User, brief: Brief) -> None:
     for draft in approved:
         with draft.image.open("rb") as handle:
             data = handle.read()
-        image = add_product_image(actor=actor, product=product, filename=(draft.image.name or "").rsplit("/", 1)[-1],
-                                  data=data, alt_text=f"{product.name} {product.name_en}".strip())
+        image = add_product_image(
+            actor=actor,
+            product=product,
+            filename=(draft.image.name or "").rsplit("/", 1)[-1],
+            data=data,
+            alt_text=f"{product.name} {product.name_en}".strip(),
+        )
         Draft.objects.filter(pk=draft.pk).update(product_image=image)
         if draft.kind == "main":
             main_ids.append(image.pk)
@@ -227,6 +278,7 @@ def apply_brief_images(*, actor: User, brief: Brief) -> Brief:
 
 
 # --- Main-image A/B test -------------------------------------------------------------------------
+
 
 @transaction.atomic
 def start_experiment(*, actor: User, product_id: int, image_ids: list[int]) -> Experiment:
@@ -242,17 +294,26 @@ def start_experiment(*, actor: User, product_id: int, image_ids: list[int]) -> E
             experiment = Experiment.objects.create(product=product, started_at=clock.now(), created_by=actor)
     except IntegrityError:
         raise _error("experiment_running", status=409) from None
-    ExperimentArm.objects.bulk_create([ExperimentArm(experiment=experiment, index=n, product_image=images[pk])
-                                       for n, pk in enumerate(pk for pk in ids if pk in images)])
-    record_audit(actor=actor, action="design.experiment_started", obj=experiment,
-                 changes={"product": (None, product.slug), "images": (None, ", ".join(map(str, images)))})
+    ExperimentArm.objects.bulk_create(
+        [
+            ExperimentArm(experiment=experiment, index=n, product_image=images[pk])
+            for n, pk in enumerate(pk for pk in ids if pk in images)
+        ]
+    )
+    record_audit(
+        actor=actor,
+        action="design.experiment_started",
+        obj=experiment,
+        changes={"product": (None, product.slug), "images": (None, ", ".join(map(str, images)))},
+    )
     return experiment
 
 
 @transaction.atomic
 def stop_experiment(*, actor: User, experiment: Experiment) -> Experiment:
     moved = Experiment.objects.filter(pk=experiment.pk, status=Experiment.State.RUNNING).update(
-        status=Experiment.State.STOPPED, ended_at=clock.now())
+        status=Experiment.State.STOPPED, ended_at=clock.now()
+    )
     if not moved:
         raise _error("experiment_not_running", status=409)
     record_audit(actor=actor, action="design.experiment_stopped", obj=experiment)
@@ -276,12 +337,17 @@ def apply_experiment_winner(*, actor: User, experiment: Experiment, arm_index: i
         if winner is None:
             raise NotFoundError(MESSAGES["experiment_not_found"], code="experiment_not_found")
     moved = Experiment.objects.filter(pk=experiment.pk, status=experiment.status).update(
-        status=Experiment.State.APPLIED, winner=winner, ended_at=experiment.ended_at or clock.now())
+        status=Experiment.State.APPLIED, winner=winner, ended_at=experiment.ended_at or clock.now()
+    )
     if not moved:
         raise ConflictError(MESSAGES["experiment_not_running"], code="experiment_not_running")
     update_product_images(actor=actor, product=experiment.product, order=[winner.product_image_id])
-    record_audit(actor=actor, action="design.experiment_applied", obj=experiment,
-                 changes={"main_image": (None, str(winner.product_image_id))})
+    record_audit(
+        actor=actor,
+        action="design.experiment_applied",
+        obj=experiment,
+        changes={"main_image": (None, str(winner.product_image_id))},
+    )
     experiment.refresh_from_db()
     return experiment
 

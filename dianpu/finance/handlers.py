@@ -24,14 +24,20 @@ def on_return_received(event: events.ReturnReceived) -> None:
 
 
 def on_stock_received(event: events.StockReceived) -> None:
-    postings.post_stock_received(variant_id=event.variant_id, warehouse_id=event.warehouse_id,
-                                 quantity=event.quantity, unit_cost=event.unit_cost, reference=event.reference,
-                                 received_at=event.received_at)
+    postings.post_stock_received(
+        variant_id=event.variant_id,
+        warehouse_id=event.warehouse_id,
+        quantity=event.quantity,
+        unit_cost=event.unit_cost,
+        reference=event.reference,
+        received_at=event.received_at,
+    )
 
 
 def on_ad_spend_recorded(event: events.AdSpendRecorded) -> None:
-    postings.post_ad_spend(ad_spend_id=event.ad_spend_id, day=event.day, channel=event.channel,
-                           campaign=event.campaign, spend=event.spend)
+    postings.post_ad_spend(
+        ad_spend_id=event.ad_spend_id, day=event.day, channel=event.channel, campaign=event.campaign, spend=event.spend
+    )
 
 
 def register() -> None:

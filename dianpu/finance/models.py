@@ -38,8 +38,9 @@ class JournalEntry(models.Model):
     source_kind = models.CharField(_("来源类型"), max_length=30)
     source_id = models.CharField(_("来源编号"), max_length=100)
     memo = models.CharField(_("摘要"), max_length=300)
-    reversal_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="reversed_by")
+    reversal_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
     amount_fen = models.BigIntegerField(_("金额（分）"))  # the debits (= the credits)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("创建时间"))
@@ -68,7 +69,8 @@ class JournalLine(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(debit_fen__gt=0, credit_fen=0) | Q(debit_fen=0, credit_fen__gt=0)),
-                name="journal_line_one_side_positive"),
+                name="journal_line_one_side_positive",
+            ),
         ]
 
 
@@ -107,9 +109,12 @@ class MarginTotal(models.Model):
 
     class Meta:
         ordering = ["grain", "starts_on", "dimension", "dimension_key", "account"]
-        constraints = [models.UniqueConstraint(
-            fields=["grain", "dimension", "starts_on", "dimension_key", "account"],
-            name="one_margin_total_per_period_key_account")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "dimension", "starts_on", "dimension_key", "account"],
+                name="one_margin_total_per_period_key_account",
+            )
+        ]
 
 
 class Expense(models.Model):
@@ -226,6 +231,9 @@ class InvoiceRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["order"], condition=~Q(status="rejected"),
-                                               name="one_open_invoice_request_per_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=~Q(status="rejected"), name="one_open_invoice_request_per_order"
+            )
+        ]
         verbose_name = _("发票申请")

@@ -19,8 +19,16 @@ from .models import Budget, DailyAccountTotal, Expense, JournalEntry, JournalLin
 from .sales_channels import channel_names
 
 MAX_RANGE_DAYS = 3660
-PNL_KEYS = ("net_sales", "cost_of_goods", "gross_profit", "shipping_cost", "payment_fees", "ad_spend",
-            "other_expenses", "net_profit")
+PNL_KEYS = (
+    "net_sales",
+    "cost_of_goods",
+    "gross_profit",
+    "shipping_cost",
+    "payment_fees",
+    "ad_spend",
+    "other_expenses",
+    "net_profit",
+)
 
 
 def _error(code: str, **params) -> DomainError:
@@ -61,23 +69,33 @@ def _balances(rows) -> dict[str, int]:
 
 def get_pnl(date_from: date, date_to: date) -> dict[str, Decimal]:
     """From the daily rollups: a handful of rows per day, whatever the number of orders."""
-    rows = (DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
-            .values("account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    rows = (
+        DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
+        .values("account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    )
     return calculate_pnl(_balances(rows))
 
 
 def get_pnl_from_journal(date_from: date, date_to: date) -> dict[str, Decimal]:
     """The same figures straight from the journal lines (what the rollups must equal)."""
-    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
-            .values("account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    rows = (
+        JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
+        .values("account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    )
     return calculate_pnl(_balances(rows))
 
 
 def get_trial_balance(date_to: date, *, english: bool = False) -> dict:
     """Every account's debits, credits and balance up to `date_to`; the totals are equal because
     every entry is."""
-    rows = (DailyAccountTotal.objects.filter(day__lte=date_to).values("account")
-            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")).order_by("account"))
+    rows = (
+        DailyAccountTotal.objects.filter(day__lte=date_to)
+        .values("account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+        .order_by("account")
+    )
     accounts = []
     debit_total = credit_total = 0
     for r in rows:
@@ -85,21 +103,38 @@ def get_trial_balance(date_to: date, *, english: bool = False) -> dict:
         account = chart.account_of(r["account"])
         debit_total += dr
         credit_total += cr
-        accounts.append({"code": account.code, "name": account.name_en if english else account.name,
-                         "kind": account.kind.value, "debit": str(yuan(dr)), "credit": str(yuan(cr)),
-                         "balance": str(yuan(dr - cr))})
+        accounts.append(
+            {
+                "code": account.code,
+                "name": account.name_en if english else account.name,
+                "kind": account.kind.value,
+                "debit": str(yuan(dr)),
+                "credit": str(yuan(cr)),
+                "balance": str(yuan(dr - cr)),
+            }
+        )
     order = {k: i for i, k in enumerate(Kind)}
     accounts.sort(key=lambda a: (order[Kind(a["kind"])], a["code"]))
-    return {"date_to": date_to.isoformat(), "debit_total": str(yuan(debit_total)),
-            "credit_total": str(yuan(credit_total)), "accounts": accounts}
+    return {
+        "date_to": date_to.isoformat(),
+        "debit_total": str(yuan(debit_total)),
+        "credit_total": str(yuan(credit_total)),
+        "accounts": accounts,
+    }
 
 
 def pnl_as_strings(figures: dict[str, Decimal]) -> dict[str, str]:
     return {key: str(figures[key]) for key in PNL_KEYS}
 
 
-def list_entries(*, date_from: date | None = None, date_to: date | None = None, source_kind: str = "",
-                 limit: int = 50, offset: int = 0):
+def list_entries(
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source_kind: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):
     qs = JournalEntry.objects.all()
     if date_from:
         qs = qs.filter(date__gte=date_from)
@@ -108,7 +143,7 @@ def list_entries(*, date_from: date | None = None, date_to: date | None = None, 
     if source_kind:
         qs = qs.filter(source_kind=source_kind)
     limit = max(1, min(limit, 200))
-    return list(qs.prefetch_related("lines").order_by("-date", "-id")[max(offset, 0):max(offset, 0) + limit])
+    return list(qs.prefetch_related("lines").order_by("-date", "-id")[max(offset, 0) : max(offset, 0) + limit])
 
 
 def get_entry(entry_id: int) -> JournalEntry | None:
@@ -116,7 +151,7 @@ def get_entry(entry_id: int) -> JournalEntry | None:
 
 
 def list_periods(limit: int = 36):
-    return list(Period.objects.order_by("-month")[:max(1, min(limit, 240))])
+    return list(Period.objects.order_by("-month")[: max(1, min(limit, 240))])
 
 
 def is_month_closed(month: str) -> bool:
@@ -125,7 +160,7 @@ def is_month_closed(month: str) -> bool:
 
 def list_expenses(*, limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
-    return list(Expense.objects.order_by("-date", "-id")[max(offset, 0):max(offset, 0) + limit])
+    return list(Expense.objects.order_by("-date", "-id")[max(offset, 0) : max(offset, 0) + limit])
 
 
 GRAINS = ("day", "month", "quarter", "year")
@@ -145,8 +180,11 @@ def get_pnl_series(date_from: date, date_to: date, grain: str = "month") -> list
     """P&L per day, month, quarter or year over the range, from the rollups (periods in order)."""
     grain = grain if grain in GRAINS else "month"
     buckets: dict[str, dict[str, int]] = {}
-    rows = (DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
-            .values_list("day", "account", "debit_fen", "credit_fen").order_by("day"))
+    rows = (
+        DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
+        .values_list("day", "account", "debit_fen", "credit_fen")
+        .order_by("day")
+    )
     for day, account, dr, cr in rows:
         balances = buckets.setdefault(_bucket(day, grain), defaultdict(int))
         balances[account] += dr - cr
@@ -172,17 +210,23 @@ def compare_pnl(date_from: date, date_to: date) -> dict[str, dict[str, Decimal |
 
 def get_rollup_vs_journal(date_from: date, date_to: date) -> tuple[dict, dict]:
     """Each (day, account) total from the rollups and from the journal lines: equal when healthy."""
-    rolled = {(r["day"], r["account"]): (r["debit_fen"], r["credit_fen"])
-              for r in DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to)
-              .values("day", "account", "debit_fen", "credit_fen")}
-    raw = {(r["date"], r["account"]): (r["dr"], r["cr"])
-           for r in JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
-           .values("date", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))}
+    rolled = {
+        (r["day"], r["account"]): (r["debit_fen"], r["credit_fen"])
+        for r in DailyAccountTotal.objects.filter(day__gte=date_from, day__lte=date_to).values(
+            "day", "account", "debit_fen", "credit_fen"
+        )
+    }
+    raw = {
+        (r["date"], r["account"]): (r["dr"], r["cr"])
+        for r in JournalLine.objects.filter(date__gte=date_from, date__lte=date_to)
+        .values("date", "account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    }
     return rolled, raw
 
 
 def list_settlements(limit: int = 50):
-    return list(Settlement.objects.order_by("-created_at", "-id")[:max(1, min(limit, 200))])
+    return list(Settlement.objects.order_by("-created_at", "-id")[: max(1, min(limit, 200))])
 
 
 def get_settlement(settlement_id: int):
@@ -194,7 +238,7 @@ def list_settlement_rows(settlement, *, outcome: str = "", limit: int = 500, off
     if outcome:
         rows = rows.filter(outcome=outcome)
     limit = max(1, min(limit, 1000))
-    return list(rows.order_by("id")[max(offset, 0):max(offset, 0) + limit])
+    return list(rows.order_by("id")[max(offset, 0) : max(offset, 0) + limit])
 
 
 def count_settlement_outcomes(settlement) -> dict[str, int]:
@@ -204,8 +248,13 @@ def count_settlement_outcomes(settlement) -> dict[str, int]:
 
 # ---- budget and margins ----------------------------------------------------------------------
 
-BUDGET_ACCOUNTS = {"ads": (chart.AD_SPEND,), "staff": (chart.STAFF,), "logistics": (chart.SHIPPING_COST,),
-                   "tools": (chart.TOOLS,), "other": (chart.OTHER_EXPENSES, chart.COMMISSIONS)}
+BUDGET_ACCOUNTS = {
+    "ads": (chart.AD_SPEND,),
+    "staff": (chart.STAFF,),
+    "logistics": (chart.SHIPPING_COST,),
+    "tools": (chart.TOOLS,),
+    "other": (chart.OTHER_EXPENSES, chart.COMMISSIONS),
+}
 
 
 def get_budget(month: str) -> dict:
@@ -214,8 +263,11 @@ def get_budget(month: str) -> dict:
     start = periods.first_day(month)
     end = periods.first_day(periods.next_month(month))
     planned = dict(Budget.objects.filter(month=month).values_list("category", "amount"))
-    rows = (DailyAccountTotal.objects.filter(day__gte=start, day__lt=end).values("account")
-            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    rows = (
+        DailyAccountTotal.objects.filter(day__gte=start, day__lt=end)
+        .values("account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    )
     spent = {r["account"]: (r["dr"] or 0) - (r["cr"] or 0) for r in rows}
     campaigns = Campaign.objects.filter(starts_at__date__gte=start, starts_at__date__lt=end)
     campaign_budget = sum((c.budget for c in campaigns), Decimal("0.00"))
@@ -225,13 +277,25 @@ def get_budget(month: str) -> dict:
         rolled = campaign_budget if category == "ads" else Decimal("0.00")
         actual = yuan(sum(spent.get(a, 0) for a in accounts))
         total = budget + rolled
-        out.append({"category": category, "budget": budget, "campaign_budget": rolled, "actual": actual,
-                    "variance": total - actual,
-                    "used_percent": (actual * 100 / total).quantize(Decimal("0.1")) if total else None})
-    totals = {key: sum((r[key] for r in out), Decimal("0.00")) for key in ("budget", "campaign_budget", "actual",
-                                                                             "variance")}
-    return {"month": month, "rows": out, "totals": totals,
-            "campaigns": [{"name": c.name, "budget": c.budget} for c in campaigns[:50]]}
+        out.append(
+            {
+                "category": category,
+                "budget": budget,
+                "campaign_budget": rolled,
+                "actual": actual,
+                "variance": total - actual,
+                "used_percent": (actual * 100 / total).quantize(Decimal("0.1")) if total else None,
+            }
+        )
+    totals = {
+        key: sum((r[key] for r in out), Decimal("0.00")) for key in ("budget", "campaign_budget", "actual", "variance")
+    }
+    return {
+        "month": month,
+        "rows": out,
+        "totals": totals,
+        "campaigns": [{"name": c.name, "budget": c.budget} for c in campaigns[:50]],
+    }
 
 
 DIMENSIONS = ("product", "category", "channel", "campaign")
@@ -245,17 +309,22 @@ def _margin_rollup_filter(date_from: date, date_to: date) -> Q:
     last_full_end = date_to if after_end.day == 1 else periods.first_day(periods.month_of(date_to)) - timedelta(days=1)
     if first_full > last_full_end:
         return Q(grain="day", starts_on__gte=date_from, starts_on__lte=date_to)
-    return (Q(grain="month", starts_on__gte=first_full, starts_on__lte=last_full_end)
-            | Q(grain="day", starts_on__gte=date_from, starts_on__lt=first_full)
-            | Q(grain="day", starts_on__gt=last_full_end, starts_on__lte=date_to))
+    return (
+        Q(grain="month", starts_on__gte=first_full, starts_on__lte=last_full_end)
+        | Q(grain="day", starts_on__gte=date_from, starts_on__lt=first_full)
+        | Q(grain="day", starts_on__gt=last_full_end, starts_on__lte=date_to)
+    )
 
 
 def get_margin_balances(dimension: str, date_from: date, date_to: date) -> dict[str, dict[str, int]]:
     """Per product id, channel or campaign ("" = none): each P&L account's debit − credit (fen),
     from the margin rollups: a few rows per key and month, whatever the number of orders."""
     keyed: dict = defaultdict(lambda: defaultdict(int))
-    rows = (MarginTotal.objects.filter(_margin_rollup_filter(date_from, date_to), dimension=dimension)
-            .values_list("dimension_key", "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    rows = (
+        MarginTotal.objects.filter(_margin_rollup_filter(date_from, date_to), dimension=dimension)
+        .values_list("dimension_key", "account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    )
     for key, account, dr, cr in rows:
         keyed[key][account] += (dr or 0) - (cr or 0)
     return keyed
@@ -265,8 +334,11 @@ def get_margin_balances_from_journal(dimension: str, date_from: date, date_to: d
     """The same balances straight from the journal lines (what the rollups must equal)."""
     field = {"product": "product_id", "channel": "channel", "campaign": "campaign"}[dimension]
     keyed: dict = defaultdict(lambda: defaultdict(int))
-    rows = (JournalLine.objects.filter(date__gte=date_from, date__lte=date_to, account__in=_pnl_accounts())
-            .values_list(field, "account").annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")))
+    rows = (
+        JournalLine.objects.filter(date__gte=date_from, date__lte=date_to, account__in=_pnl_accounts())
+        .values_list(field, "account")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    )
     for key, account, dr, cr in rows:
         keyed["" if key is None else str(key)][account] += (dr or 0) - (cr or 0)
     return keyed
@@ -280,8 +352,9 @@ def _product_id(key: str) -> int | None:
     return int(key) if key.isdigit() else None
 
 
-def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50, *,
-                from_journal: bool = False) -> list[dict]:
+def get_margins(
+    dimension: str, date_from: date, date_to: date, limit: int = 50, *, from_journal: bool = False
+) -> list[dict]:
     """Per product, category, channel or campaign: net sales, cost of goods, gross profit and
     margin, then the ad spend, shipping and fees booked to it, and the contribution after them.
     Read from the margin rollups (`from_journal`: the journal lines, to check them)."""
@@ -299,8 +372,10 @@ def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50,
                 for account, value in balances.items():
                     merged["" if category is None else str(category)][account] += value
             keyed = merged
-            names = {str(pk): name for pk, name in Category.objects.filter(
-                pk__in=[int(k) for k in keyed if k]).values_list("pk", "name")}
+            names = {
+                str(pk): name
+                for pk, name in Category.objects.filter(pk__in=[int(k) for k in keyed if k]).values_list("pk", "name")
+            }
         else:
             names = {str(pk): name for pk, name in Product.objects.filter(pk__in=ids).values_list("pk", "name")}
     elif dimension == "channel":
@@ -308,34 +383,54 @@ def get_margins(dimension: str, date_from: date, date_to: date, limit: int = 50,
     out = []
     for key, balances in keyed.items():
         figures = calculate_pnl(balances)
-        contribution = figures["gross_profit"] - figures["ad_spend"] - figures["shipping_cost"] - figures["payment_fees"]
+        contribution = (
+            figures["gross_profit"] - figures["ad_spend"] - figures["shipping_cost"] - figures["payment_fees"]
+        )
         sales = figures["net_sales"]
-        out.append({"key": key, "name": names.get(key, key),
-                    **{k: figures[k] for k in ("net_sales", "cost_of_goods", "gross_profit", "ad_spend",
-                                               "shipping_cost", "payment_fees")},
-                    "contribution": contribution,
-                    "gross_margin_percent": (figures["gross_profit"] * 100 / sales).quantize(Decimal("0.1")) if sales else None,
-                    "contribution_margin_percent": (contribution * 100 / sales).quantize(Decimal("0.1")) if sales else None})
+        out.append(
+            {
+                "key": key,
+                "name": names.get(key, key),
+                **{
+                    k: figures[k]
+                    for k in ("net_sales", "cost_of_goods", "gross_profit", "ad_spend", "shipping_cost", "payment_fees")
+                },
+                "contribution": contribution,
+                "gross_margin_percent": (figures["gross_profit"] * 100 / sales).quantize(Decimal("0.1"))
+                if sales
+                else None,
+                "contribution_margin_percent": (contribution * 100 / sales).quantize(Decimal("0.1")) if sales else None,
+            }
+        )
     out.sort(key=lambda r: (-r["net_sales"], r["key"]))
-    return out[:max(1, min(limit, 500))]
+    return out[: max(1, min(limit, 500))]
 
 
 def get_margin_rollup_vs_journal(date_from: date, date_to: date) -> tuple[dict, dict]:
     """Every margin rollup row over the range (per grain, dimension, key, account) against the same
     totals summed from the journal lines: equal when healthy."""
-    rolled = {(r["grain"], r["dimension"], r["starts_on"], r["dimension_key"], r["account"]):
-              (r["debit_fen"], r["credit_fen"])
-              for r in MarginTotal.objects.filter(starts_on__gte=date_from.replace(day=1), starts_on__lte=date_to)
-              .values("grain", "dimension", "starts_on", "dimension_key", "account", "debit_fen", "credit_fen")}
+    rolled = {
+        (r["grain"], r["dimension"], r["starts_on"], r["dimension_key"], r["account"]): (
+            r["debit_fen"],
+            r["credit_fen"],
+        )
+        for r in MarginTotal.objects.filter(starts_on__gte=date_from.replace(day=1), starts_on__lte=date_to).values(
+            "grain", "dimension", "starts_on", "dimension_key", "account", "debit_fen", "credit_fen"
+        )
+    }
     raw: dict = defaultdict(lambda: [0, 0])
     first = date_from.replace(day=1)
     last = periods.first_day(periods.next_month(periods.month_of(date_to))) - timedelta(days=1)
     for day, account, product_id, channel, campaign, dr, cr in (
-            JournalLine.objects.filter(date__gte=first, date__lte=last, account__in=_pnl_accounts())
-            .values_list("date", "account", "product_id", "channel", "campaign")
-            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))):
-        for dimension, key in (("product", "" if product_id is None else str(product_id)), ("channel", channel),
-                               ("campaign", campaign)):
+        JournalLine.objects.filter(date__gte=first, date__lte=last, account__in=_pnl_accounts())
+        .values_list("date", "account", "product_id", "channel", "campaign")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+    ):
+        for dimension, key in (
+            ("product", "" if product_id is None else str(product_id)),
+            ("channel", channel),
+            ("campaign", campaign),
+        ):
             for grain, starts_on in (("day", day), ("month", day.replace(day=1))):
                 if grain == "day" and not date_from <= day <= date_to:
                     continue

@@ -1,10 +1,10 @@
 """Finance use cases: the one writer of journal entries (`post_entry`), reversals, expenses,
 the monthly close, and the automatic postings that follow orders, refunds and shipments."""
 
-from typing import Any
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -80,15 +80,19 @@ def _roll_up(day: date, lines) -> None:
 PNL_ACCOUNTS = frozenset(a.code for a in chart.ACCOUNTS if a.pnl is not None)
 
 
-def add_margin_line(margins: dict, day: date, account: str, debit_fen: int, credit_fen: int, product_id,
-                    channel: str, campaign: str) -> None:
+def add_margin_line(
+    margins: dict, day: date, account: str, debit_fen: int, credit_fen: int, product_id, channel: str, campaign: str
+) -> None:
     """Count one journal line into the margin rollups being gathered: P&L accounts only, per
     product, channel and campaign, by the day and by the month."""
     if account not in PNL_ACCOUNTS:
         return
     month = day.replace(day=1)
-    for dimension, key in (("product", "" if product_id is None else str(product_id)),
-                           ("channel", (channel or "")[:100]), ("campaign", (campaign or "")[:100])):
+    for dimension, key in (
+        ("product", "" if product_id is None else str(product_id)),
+        ("channel", (channel or "")[:100]),
+        ("campaign", (campaign or "")[:100]),
+    ):
         for grain, starts_on in (("day", day), ("month", month)):
             row = margins[(grain, dimension, starts_on, key, account)]
             row[0] += debit_fen
@@ -99,10 +103,12 @@ def _add_to_margin_rollups(margins: dict[tuple, list[int]]) -> None:
     if not margins:
         return
     table = MarginTotal._meta.db_table
-    sql = (f"INSERT INTO {table} (grain, dimension, starts_on, dimension_key, account, debit_fen, credit_fen) "
-           f"VALUES (%s, %s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT (grain, dimension, starts_on, dimension_key, account) DO UPDATE SET "
-           f"debit_fen = {table}.debit_fen + excluded.debit_fen, credit_fen = {table}.credit_fen + excluded.credit_fen")
+    sql = (
+        f"INSERT INTO {table} (grain, dimension, starts_on, dimension_key, account, debit_fen, credit_fen) "
+        f"VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (grain, dimension, starts_on, dimension_key, account) DO UPDATE SET "
+        f"debit_fen = {table}.debit_fen + excluded.debit_fen, credit_fen = {table}.credit_fen + excluded.credit_fen"
+    )
     with connection.cursor() as cursor:  # in key order: concurrent postings lock rows in the same order
         cursor.executemany(sql, [(*k, dr, cr) for k, (dr, cr) in sorted(margins.items())])
 
@@ -113,9 +119,11 @@ def _add_to_rollups(totals: dict[tuple[date, str], list[int]]) -> None:
     if not totals:
         return
     table = DailyAccountTotal._meta.db_table
-    sql = (f"INSERT INTO {table} (day, account, debit_fen, credit_fen) VALUES (%s, %s, %s, %s) "
-           f"ON CONFLICT (day, account) DO UPDATE SET debit_fen = {table}.debit_fen + excluded.debit_fen, "
-           f"credit_fen = {table}.credit_fen + excluded.credit_fen")
+    sql = (
+        f"INSERT INTO {table} (day, account, debit_fen, credit_fen) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT (day, account) DO UPDATE SET debit_fen = {table}.debit_fen + excluded.debit_fen, "
+        f"credit_fen = {table}.credit_fen + excluded.credit_fen"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(day, account, dr, cr) for (day, account), (dr, cr) in sorted(totals.items())])
 
@@ -143,15 +151,32 @@ def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None 
         try:
             with transaction.atomic():
                 entry = JournalEntry.objects.create(
-                    date=day, source_kind=plan.source_kind, source_id=plan.source_id[:100], memo=memo[:300],
-                    reversal_of=reversal_of, amount_fen=plan.debit_fen, created_by=_person(actor),
-                    created_at=clock.now())
+                    date=day,
+                    source_kind=plan.source_kind,
+                    source_id=plan.source_id[:100],
+                    memo=memo[:300],
+                    reversal_of=reversal_of,
+                    amount_fen=plan.debit_fen,
+                    created_by=_person(actor),
+                    created_at=clock.now(),
+                )
         except IntegrityError:  # the same source posted concurrently: theirs stands
             return JournalEntry.objects.get(source_kind=plan.source_kind, source_id=plan.source_id), False
-        JournalLine.objects.bulk_create([
-            JournalLine(entry=entry, date=day, account=ln.account, debit_fen=ln.debit_fen, credit_fen=ln.credit_fen,
-                        channel=ln.channel[:100], product_id=ln.product_id, campaign=ln.campaign[:100])
-            for ln in plan.lines])
+        JournalLine.objects.bulk_create(
+            [
+                JournalLine(
+                    entry=entry,
+                    date=day,
+                    account=ln.account,
+                    debit_fen=ln.debit_fen,
+                    credit_fen=ln.credit_fen,
+                    channel=ln.channel[:100],
+                    product_id=ln.product_id,
+                    campaign=ln.campaign[:100],
+                )
+                for ln in plan.lines
+            ]
+        )
         _roll_up(day, plan.lines)
     return entry, True
 
@@ -166,15 +191,29 @@ def reverse_entry(*, entry_id: int, actor=None, reason: str = "", ip_address: st
             raise finance_error("entry_is_reversal", 409)
         if JournalEntry.objects.filter(reversal_of=entry).exists():
             raise finance_error("entry_already_reversed", 409)
-        lines = [ledger.Line(ln.account, ln.debit_fen, ln.credit_fen, ln.channel, ln.product_id, ln.campaign)
-                 for ln in entry.lines.all()]
-        plan = EntryPlan(local_day(clock.now()), "reversal", str(entry.pk),
-                         f"冲销凭证 #{entry.pk}：{entry.memo}"[:300], ledger.reversal_lines(lines))
+        lines = [
+            ledger.Line(ln.account, ln.debit_fen, ln.credit_fen, ln.channel, ln.product_id, ln.campaign)
+            for ln in entry.lines.all()
+        ]
+        plan = EntryPlan(
+            local_day(clock.now()),
+            "reversal",
+            str(entry.pk),
+            f"冲销凭证 #{entry.pk}：{entry.memo}"[:300],
+            ledger.reversal_lines(lines),
+        )
         reversal, created = post_entry(plan, actor=actor, reversal_of=entry)
         if not created:
             raise finance_error("entry_already_reversed", 409)
-        record_audit(actor=actor, action="finance.entry_reversed", obj=reversal, object_repr=f"#{entry.pk}",
-                     changes={"reversal_of": ("", str(entry.pk))}, reason=reason, ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="finance.entry_reversed",
+            obj=reversal,
+            object_repr=f"#{entry.pk}",
+            changes={"reversal_of": ("", str(entry.pk))},
+            reason=reason,
+            ip_address=ip_address,
+        )
     return reversal
 
 
@@ -193,11 +232,19 @@ def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Pe
         Period.objects.bulk_create([Period(month=parsed)], ignore_conflicts=True)
         now = clock.now()
         # One statement decides: it waits for postings holding the row, then locks the month.
-        if Period.objects.filter(month=parsed, closed_at__isnull=True).update(
-                closed_at=now, closed_by=_person(actor)) == 1:
-            record_audit(actor=actor, action="finance.period_closed", object_type="finance.period",
-                         object_id=parsed, object_repr=parsed, changes={"closed_at": ("", now.isoformat())},
-                         ip_address=ip_address)
+        if (
+            Period.objects.filter(month=parsed, closed_at__isnull=True).update(closed_at=now, closed_by=_person(actor))
+            == 1
+        ):
+            record_audit(
+                actor=actor,
+                action="finance.period_closed",
+                object_type="finance.period",
+                object_id=parsed,
+                object_repr=parsed,
+                changes={"closed_at": ("", now.isoformat())},
+                ip_address=ip_address,
+            )
     return Period.objects.get(month=parsed)
 
 
@@ -216,8 +263,7 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(CENT)
 
 
-def record_expense(*, day, category: str, amount, note: str = "", actor=None,
-                   ip_address: str | None = None) -> Expense:
+def record_expense(*, day, category: str, amount, note: str = "", actor=None, ip_address: str | None = None) -> Expense:
     """An expense paid from the bank: Dr the category's account / Cr cash. Refused (422, nothing
     written) when dated in a closed period or when the amount or category is not valid."""
     if isinstance(day, str):
@@ -231,16 +277,30 @@ def record_expense(*, day, category: str, amount, note: str = "", actor=None,
     if len(note) > 300:
         raise finance_error("note_too_long")
     with transaction.atomic():
-        expense = Expense.objects.create(date=day, category=category, amount=amount, note=note,
-                                         created_by=_person(actor), created_at=clock.now())
+        expense = Expense.objects.create(
+            date=day, category=category, amount=amount, note=note, created_by=_person(actor), created_at=clock.now()
+        )
         account = chart.EXPENSE_CATEGORIES[category]
         memo = f"费用：{Expense.Category(category).label}" + (f" · {note}" if note else "")
-        post_entry(EntryPlan(day, "expense", str(expense.pk), memo[:300],
-                             (ledger.debit(account, ledger.fen(amount)), ledger.credit(chart.CASH, ledger.fen(amount))),
-                             automatic=False), actor=actor)
-        record_audit(actor=actor, action="finance.expense_recorded", obj=expense, object_repr=f"{category} ¥{amount}",
-                     changes={"date": ("", day.isoformat()), "category": ("", category), "amount": ("", str(amount))},
-                     ip_address=ip_address)
+        post_entry(
+            EntryPlan(
+                day,
+                "expense",
+                str(expense.pk),
+                memo[:300],
+                (ledger.debit(account, ledger.fen(amount)), ledger.credit(chart.CASH, ledger.fen(amount))),
+                automatic=False,
+            ),
+            actor=actor,
+        )
+        record_audit(
+            actor=actor,
+            action="finance.expense_recorded",
+            obj=expense,
+            object_repr=f"{category} ¥{amount}",
+            changes={"date": ("", day.isoformat()), "category": ("", category), "amount": ("", str(amount))},
+            ip_address=ip_address,
+        )
     return expense
 
 
@@ -269,8 +329,13 @@ def set_fee_percent(*, gateway: str, percent, actor=None) -> None:
         row.fee_percents = {**row.fee_percents, gateway: str(value)}
         row.updated_at = clock.now()
         row.save()
-        record_audit(actor=actor, action="finance.fee_set", obj=row, object_repr=gateway,
-                     changes={gateway: (before or "", str(value))})
+        record_audit(
+            actor=actor,
+            action="finance.fee_set",
+            obj=row,
+            object_repr=gateway,
+            changes={gateway: (before or "", str(value))},
+        )
 
 
 # ---- bulk (demo data, benchmark, catching up) ------------------------------------------------
@@ -301,8 +366,11 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
         with transaction.atomic():
             kinds = {p.source_kind for p in checked}
             ids = {p.source_id for p in checked}
-            seen = set(JournalEntry.objects.filter(source_kind__in=kinds, source_id__in=ids)
-                       .values_list("source_kind", "source_id"))
+            seen = set(
+                JournalEntry.objects.filter(source_kind__in=kinds, source_id__in=ids).values_list(
+                    "source_kind", "source_id"
+                )
+            )
             fresh: list[tuple[Any, date]] = []
             months: dict[Any, Any] = {}
             for plan in checked:
@@ -311,25 +379,47 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
                 seen.add((plan.source_kind, plan.source_id))
                 fresh.append((plan, _open_day_for_bulk(plan.date, months)))
             now = clock.now()
-            entries = JournalEntry.objects.bulk_create([
-                JournalEntry(date=day, source_kind=p.source_kind, source_id=p.source_id[:100],
-                             memo=_moved_memo(p.memo, p.date, day)[:300], amount_fen=p.debit_fen, created_at=now)
-                for p, day in fresh])
+            entries = JournalEntry.objects.bulk_create(
+                [
+                    JournalEntry(
+                        date=day,
+                        source_kind=p.source_kind,
+                        source_id=p.source_id[:100],
+                        memo=_moved_memo(p.memo, p.date, day)[:300],
+                        amount_fen=p.debit_fen,
+                        created_at=now,
+                    )
+                    for p, day in fresh
+                ]
+            )
             lines = []
             totals: defaultdict[Any, list[int]] = defaultdict(lambda: [0, 0])
             margins: defaultdict[Any, list[int]] = defaultdict(lambda: [0, 0])
             for entry, (plan, day) in zip(entries, fresh, strict=True):
                 for ln in plan.lines:
-                    lines.append((entry.pk, day, ln.account, ln.debit_fen, ln.credit_fen, ln.channel[:100],
-                                  ln.product_id, ln.campaign[:100]))
+                    lines.append(
+                        (
+                            entry.pk,
+                            day,
+                            ln.account,
+                            ln.debit_fen,
+                            ln.credit_fen,
+                            ln.channel[:100],
+                            ln.product_id,
+                            ln.campaign[:100],
+                        )
+                    )
                     totals[(day, ln.account)][0] += ln.debit_fen
                     totals[(day, ln.account)][1] += ln.credit_fen
-                    add_margin_line(margins, day, ln.account, ln.debit_fen, ln.credit_fen, ln.product_id, ln.channel,
-                                    ln.campaign)
+                    add_margin_line(
+                        margins, day, ln.account, ln.debit_fen, ln.credit_fen, ln.product_id, ln.channel, ln.campaign
+                    )
             with connection.cursor() as cursor:  # plain rows: the ORM's per-object work dominates here
                 cursor.executemany(
                     f"INSERT INTO {JournalLine._meta.db_table} (entry_id, date, account, debit_fen, credit_fen, "
-                    "channel, product_id, campaign) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", lines)
+                    "channel, product_id, campaign) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    lines,
+                )
             _add_to_rollups(totals)
             _add_to_margin_rollups(margins)
         posted += len(fresh)
@@ -363,11 +453,17 @@ def set_budget(*, month: str, amounts: dict, actor=None, ip_address: str | None 
     with transaction.atomic():
         for category, amount in sorted(cleaned.items()):
             before = Budget.objects.filter(month=parsed, category=category).values_list("amount", flat=True).first()
-            Budget.objects.update_or_create(month=parsed, category=category,
-                                            defaults={"amount": amount, "updated_at": clock.now()})
+            Budget.objects.update_or_create(
+                month=parsed, category=category, defaults={"amount": amount, "updated_at": clock.now()}
+            )
             if before != amount:
-                record_audit(actor=actor, action="finance.budget_set", object_type="finance.budget",
-                             object_id=f"{parsed}:{category}", object_repr=f"{parsed} {category}",
-                             changes={"amount": (str(before) if before is not None else "", str(amount))},
-                             ip_address=ip_address)
+                record_audit(
+                    actor=actor,
+                    action="finance.budget_set",
+                    object_type="finance.budget",
+                    object_id=f"{parsed}:{category}",
+                    object_repr=f"{parsed} {category}",
+                    changes={"amount": (str(before) if before is not None else "", str(amount))},
+                    ip_address=ip_address,
+                )
     return list(Budget.objects.filter(month=parsed))

@@ -122,8 +122,12 @@ def render_packing_slips(parcels: list[ParcelDoc], *, labels: dict[str, str]) ->
         y -= 6 * mm
         c.drawString(15 * mm, y, _clip(f"{p.address} {p.postcode}".strip(), 60))
         y -= 6 * mm
-        c.drawString(15 * mm, y, f"{labels['shipping_method']}: {p.shipping_method}"
-                     + (f"   {p.carrier} {p.tracking_number}" if p.tracking_number else ""))
+        c.drawString(
+            15 * mm,
+            y,
+            f"{labels['shipping_method']}: {p.shipping_method}"
+            + (f"   {p.carrier} {p.tracking_number}" if p.tracking_number else ""),
+        )
         y -= 10 * mm
         c.setFont(FONT, 9)
         for x, key in ((15, "sku"), (60, "product"), (165, "quantity")):
@@ -181,7 +185,7 @@ def render_labels(parcels: list[ParcelDoc], *, labels: dict[str, str]) -> bytes:
         text = f"{p.address} {p.postcode}".strip()
         for i in range(0, min(len(text), 72), 24):
             y -= 6 * mm
-            c.drawString(8 * mm, y, text[i:i + 24])
+            c.drawString(8 * mm, y, text[i : i + 24])
         if p.sender:
             c.setFont(FONT, 8)
             c.drawString(8 * mm, 10 * mm, _clip(f"{labels['sender']}: {p.sender}", 40))

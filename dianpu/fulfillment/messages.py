@@ -21,5 +21,5 @@ MESSAGES = {
     "tracking_signature_missing": _("缺少或无法识别签名头 X-Dianpu-Tracking-Signature。"),
     "tracking_signature_expired": _("签名时间戳超出允许范围（5 分钟）。"),
     "tracking_signature_invalid": _("签名不正确。"),
-    "tracking_body_invalid": _("请求内容不是有效的 JSON（需要 {\"events\": [...]}）。"),
+    "tracking_body_invalid": _('请求内容不是有效的 JSON（需要 {"events": [...]}）。'),
 }

@@ -24,8 +24,9 @@ def list_all_shipping_methods():
 def get_shipping_method(code: str) -> ShippingMethod:
     method = ShippingMethod.objects.filter(code=code, is_active=True).first()
     if method is None:
-        raise DomainError(MESSAGES["shipping_method_unknown"], code="shipping_method_unknown", status=422,
-                          field="shipping_method")
+        raise DomainError(
+            MESSAGES["shipping_method_unknown"], code="shipping_method_unknown", status=422, field="shipping_method"
+        )
     return method
 
 
@@ -36,19 +37,22 @@ def needs_tracking(code: str) -> bool:
 
 
 def rate_of(method: ShippingMethod) -> MethodRate:
-    zones = tuple(ZoneRate(r.province, r.first_weight_grams, r.first_fee, r.step_grams, r.step_fee)
-                  for r in method.rates.all())
+    zones = tuple(
+        ZoneRate(r.province, r.first_weight_grams, r.first_fee, r.step_grams, r.step_fee) for r in method.rates.all()
+    )
     return MethodRate(method.code, method.fee, method.free_over, zones, method.max_weight_grams)
 
 
 def quote_shipping(method: ShippingMethod, merchandise_total, *, weight_grams: int = 0, province: str = ""):
     """The fee for a parcel by this method, or DomainError shipping_unavailable (with the reason)."""
     try:
-        return calculate_shipping_fee(rate_of(method), merchandise_total=merchandise_total,
-                                      weight_grams=weight_grams, province=province)
+        return calculate_shipping_fee(
+            rate_of(method), merchandise_total=merchandise_total, weight_grams=weight_grams, province=province
+        )
     except ShippingUnavailable as exc:
-        raise DomainError(MESSAGES[exc.code], code="shipping_unavailable", status=422, field="shipping_method",
-                          reason=exc.code) from None
+        raise DomainError(
+            MESSAGES[exc.code], code="shipping_unavailable", status=422, field="shipping_method", reason=exc.code
+        ) from None
 
 
 def list_shipping_options(merchandise_total, *, weight_grams: int = 0, province: str = "") -> list[dict]:
@@ -60,9 +64,15 @@ def list_shipping_options(merchandise_total, *, weight_grams: int = 0, province:
         except DomainError as exc:
             # No province yet (the checkout page before the address is typed): priced by region later.
             unknown_region = exc.extra["reason"] == "region_not_served" and not province.strip()
-            options.append({"method": method, "fee": None, "available": unknown_region,
-                            "reason": "" if unknown_region else exc.extra["reason"],
-                            "reason_text": "" if unknown_region else str(exc.detail)})
+            options.append(
+                {
+                    "method": method,
+                    "fee": None,
+                    "available": unknown_region,
+                    "reason": "" if unknown_region else exc.extra["reason"],
+                    "reason_text": "" if unknown_region else str(exc.detail),
+                }
+            )
         else:
             options.append({"method": method, "fee": fee, "available": True, "reason": "", "reason_text": ""})
     return options
@@ -70,8 +80,7 @@ def list_shipping_options(merchandise_total, *, weight_grams: int = 0, province:
 
 def list_carriers() -> list[dict]:
     english = (get_language() or "").startswith("en")
-    return [{"code": c.code, "name": c.name_en if english else c.name, "example": c.example}
-            for c in CARRIERS.values()]
+    return [{"code": c.code, "name": c.name_en if english else c.name, "example": c.example} for c in CARRIERS.values()]
 
 
 # --- tracking, exceptions, carrier report -----------------------------------------------------------
@@ -96,8 +105,14 @@ def list_exceptions(kind: str = "") -> list[dict]:
     rows = []
     for s in Shipment.objects.filter(wanted).select_related("order").order_by("shipped_at", "id")[:500]:
         reason = s.status if s.status in EXCEPTION_STATUSES else "late"
-        rows.append({"shipment": s, "order_number": s.order.number, "kind": reason,
-                     "days_late": max(0, (now - s.promised_by).days) if s.promised_by else 0})
+        rows.append(
+            {
+                "shipment": s,
+                "order_number": s.order.number,
+                "kind": reason,
+                "days_late": max(0, (now - s.promised_by).days) if s.promised_by else 0,
+            }
+        )
     return rows
 
 
@@ -113,9 +128,20 @@ def summarize_carriers(start=None, end=None) -> list[dict]:
         shipments = shipments.filter(shipped_at__lt=end)
     stats: dict[str, dict] = {}
     for s in shipments.only("carrier", "shipped_at", "promised_by", "delivered_at", "status", "cost").iterator():
-        row = stats.setdefault(s.carrier, {"carrier": s.carrier, "parcels": 0, "delivered": 0, "on_time": 0,
-                                           "promised": 0, "days_total": 0.0, "exceptions": 0, "cost_total": ZERO,
-                                           "costed": 0})
+        row = stats.setdefault(
+            s.carrier,
+            {
+                "carrier": s.carrier,
+                "parcels": 0,
+                "delivered": 0,
+                "on_time": 0,
+                "promised": 0,
+                "days_total": 0.0,
+                "exceptions": 0,
+                "cost_total": ZERO,
+                "costed": 0,
+            },
+        )
         row["parcels"] += 1
         if s.delivered_at:
             row["delivered"] += 1
@@ -132,13 +158,22 @@ def summarize_carriers(start=None, end=None) -> list[dict]:
     out = []
     for code, row in sorted(stats.items()):
         carrier = CARRIERS.get(code)
-        out.append({
-            "carrier": code, "name": (carrier.name_en if english else carrier.name) if carrier else code,
-            "parcels": row["parcels"], "delivered": row["delivered"], "exceptions": row["exceptions"],
-            "on_time_rate": (Decimal(row["on_time"]) / row["promised"]).quantize(Decimal("0.001"))
-            if row["promised"] else None,
-            "average_days": Decimal(row["days_total"] / row["delivered"]).quantize(Decimal("0.1"))
-            if row["delivered"] else None,
-            "cost_per_parcel": (row["cost_total"] / row["costed"]).quantize(Decimal("0.01")) if row["costed"] else None,
-        })
+        out.append(
+            {
+                "carrier": code,
+                "name": (carrier.name_en if english else carrier.name) if carrier else code,
+                "parcels": row["parcels"],
+                "delivered": row["delivered"],
+                "exceptions": row["exceptions"],
+                "on_time_rate": (Decimal(row["on_time"]) / row["promised"]).quantize(Decimal("0.001"))
+                if row["promised"]
+                else None,
+                "average_days": Decimal(row["days_total"] / row["delivered"]).quantize(Decimal("0.1"))
+                if row["delivered"]
+                else None,
+                "cost_per_parcel": (row["cost_total"] / row["costed"]).quantize(Decimal("0.01"))
+                if row["costed"]
+                else None,
+            }
+        )
     return out

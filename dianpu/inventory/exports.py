@@ -23,16 +23,42 @@ BOLD = Font(bold=True)
 
 
 def sheet_headers() -> list[str]:
-    return [_("SKU"), _("商品"), _("规格"), _("在库"), _("已占用"), _("可用"), _("安全库存"), _("昨日销量"),
-            _("7日日均销量"), _("可售天数"), _("库龄（天）"), _("近7日退货"), _("库存金额"), _("建议")]
+    return [
+        _("SKU"),
+        _("商品"),
+        _("规格"),
+        _("在库"),
+        _("已占用"),
+        _("可用"),
+        _("安全库存"),
+        _("昨日销量"),
+        _("7日日均销量"),
+        _("可售天数"),
+        _("库龄（天）"),
+        _("近7日退货"),
+        _("库存金额"),
+        _("建议"),
+    ]
 
 
 def sheet_values(row: CoverRow, labels: dict | None = None) -> list:
     label = (labels or {}).get(row.action) or str(ACTION_LABELS.get(row.action, row.action))
-    return [row.sku, row.name, row.option_label, row.on_hand, row.reserved,
-            row.available, row.safety_stock, row.sold_yesterday, float(row.velocity),
-            float(row.days_of_cover) if row.days_of_cover is not None else None,
-            row.age_days, row.returns, float(row.stock_value), label]
+    return [
+        row.sku,
+        row.name,
+        row.option_label,
+        row.on_hand,
+        row.reserved,
+        row.available,
+        row.safety_stock,
+        row.sold_yesterday,
+        float(row.velocity),
+        float(row.days_of_cover) if row.days_of_cover is not None else None,
+        row.age_days,
+        row.returns,
+        float(row.stock_value),
+        label,
+    ]
 
 
 def build_daily_sheet_xlsx(rows: Iterable[CoverRow], day: date, out: BinaryIO | None = None) -> bytes | None:

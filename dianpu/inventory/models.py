@@ -113,8 +113,9 @@ class Stocktake(models.Model):
     category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"))
     posted_at = models.DateTimeField(_("过账时间"), null=True, blank=True)
 
@@ -134,8 +135,9 @@ class StocktakeLine(models.Model):
         ordering = ["variant__sku"]
         constraints = [
             models.UniqueConstraint(fields=["stocktake", "variant"], name="one_count_line_per_sku"),
-            models.CheckConstraint(condition=Q(counted__gte=0) | Q(counted__isnull=True),
-                                   name="stocktake_count_not_negative"),
+            models.CheckConstraint(
+                condition=Q(counted__gte=0) | Q(counted__isnull=True), name="stocktake_count_not_negative"
+            ),
         ]
 
     @property
@@ -152,8 +154,9 @@ class StockSummary(models.Model):
     rolled each night by the worker from `DailySkuSales`. `dianpu rebuild-stock-summaries`
     recomputes every row from the raw tables. Written only by inventory/summaries.py."""
 
-    variant = models.OneToOneField("catalog.Variant", primary_key=True, on_delete=models.CASCADE,
-                                   related_name="stock_summary")
+    variant = models.OneToOneField(
+        "catalog.Variant", primary_key=True, on_delete=models.CASCADE, related_name="stock_summary"
+    )
     on_hand = models.IntegerField(default=0)
     reserved = models.IntegerField(default=0)
     available = models.IntegerField(default=0, db_index=True)

@@ -19,8 +19,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def stock_staff_emails() -> list[str]:
-    users = (get_user_model().objects.with_perm(ADJUST_STOCK, include_superusers=True)
-             .filter(is_active=True, is_staff=True).exclude(email="").order_by("email"))
+    users = (
+        get_user_model()
+        .objects.with_perm(ADJUST_STOCK, include_superusers=True)
+        .filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .order_by("email")
+    )
     return sorted({u.email for u in users})
 
 
@@ -33,10 +38,15 @@ def send_daily_sheet(day=None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         day = day or local_today()
         counts = count_stock_actions()
-        context = {"day": day, "shop_name": get_shop_profile().name, "skus": sum(counts.values()), "counts": counts,
-                   "restock": cover_rows(list_stock_summaries(action="restock", sort="cover")[:20], window=7),
-                   "clear": cover_rows(list_stock_summaries(action="clear", sort="-age")[:20], window=7),
-                   "url": f"{settings.SITE_URL}/console/inventory/daily/"}
+        context = {
+            "day": day,
+            "shop_name": get_shop_profile().name,
+            "skus": sum(counts.values()),
+            "counts": counts,
+            "restock": cover_rows(list_stock_summaries(action="restock", sort="cover")[:20], window=7),
+            "clear": cover_rows(list_stock_summaries(action="clear", sort="-age")[:20], window=7),
+            "url": f"{settings.SITE_URL}/console/inventory/daily/",
+        }
         subject = _("库存日报 %(day)s") % {"day": day.isoformat()}
         body = render_to_string("inventory/email/daily_sheet.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -53,8 +63,14 @@ def send_low_stock_alert(level_ids: list[int]) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         levels = list(list_levels_by_id(level_ids[:ALERT_ROWS]))
         subject = _("库存预警：%(count)s 个 SKU 低于安全库存") % {"count": len(level_ids)}
-        body = render_to_string("inventory/email/low_stock.txt", {
-            "levels": levels, "more": max(0, len(level_ids) - ALERT_ROWS), "shop_name": get_shop_profile().name,
-            "url": f"{settings.SITE_URL}/console/inventory/?low=on"})
+        body = render_to_string(
+            "inventory/email/low_stock.txt",
+            {
+                "levels": levels,
+                "more": max(0, len(level_ids) - ALERT_ROWS),
+                "shop_name": get_shop_profile().name,
+                "url": f"{settings.SITE_URL}/console/inventory/?low=on",
+            },
+        )
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return len(recipients)

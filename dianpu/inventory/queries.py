@@ -13,7 +13,12 @@ from dianpu.core import clock
 from dianpu.core.errors import DomainError, NotFoundError
 
 from .domain.cover import (
-    DEFAULT_WINDOW, VERDICT_WINDOW, WINDOWS, calculate_days_of_cover, calculate_stock_age, calculate_velocity,
+    DEFAULT_WINDOW,
+    VERDICT_WINDOW,
+    WINDOWS,
+    calculate_days_of_cover,
+    calculate_stock_age,
+    calculate_velocity,
     classify_sku,
 )
 from .domain.stocktake import Variance, summarize_variances
@@ -32,9 +37,9 @@ def get_available_by_variant(variant_ids, warehouse_ids=None) -> dict[int, int]:
 
 def get_in_stock_product_ids(product_ids) -> set[int]:
     return set(
-        StockLevel.objects.filter(variant__product_id__in=list(product_ids), variant__is_active=True,
-                                  on_hand__gt=F("reserved"))
-        .values_list("variant__product_id", flat=True)
+        StockLevel.objects.filter(
+            variant__product_id__in=list(product_ids), variant__is_active=True, on_hand__gt=F("reserved")
+        ).values_list("variant__product_id", flat=True)
     )
 
 
@@ -53,10 +58,12 @@ def list_moves(variant_id: int, limit: int = 100):
 
 def list_low_stock(limit: int = 50):
     """Levels at or below their safety stock (or out of stock), emptiest first."""
-    return (StockLevel.objects.select_related("variant__product", "warehouse")
-            .annotate(available_units=F("on_hand") - F("reserved"))
-            .filter(available_units__lte=F("safety_stock"))
-            .order_by("available_units", "variant__sku")[:limit])
+    return (
+        StockLevel.objects.select_related("variant__product", "warehouse")
+        .annotate(available_units=F("on_hand") - F("reserved"))
+        .filter(available_units__lte=F("safety_stock"))
+        .order_by("available_units", "variant__sku")[:limit]
+    )
 
 
 def list_warehouses():
@@ -79,21 +86,27 @@ def get_variant(sku: str) -> Variant:
 
 def list_levels(*, warehouse: Warehouse | None = None, search: str = "", low_only: bool = False):
     """Stock per SKU per warehouse, with `available_units`; filter by warehouse, SKU/name, low."""
-    levels = (StockLevel.objects.select_related("variant__product", "warehouse")
-              .annotate(available_units=F("on_hand") - F("reserved")))
+    levels = StockLevel.objects.select_related("variant__product", "warehouse").annotate(
+        available_units=F("on_hand") - F("reserved")
+    )
     if warehouse is not None:
         levels = levels.filter(warehouse=warehouse)
     if search:
-        levels = levels.filter(Q(variant__sku__icontains=search) | Q(variant__barcode=search)
-                               | Q(variant__product__name__icontains=search))
+        levels = levels.filter(
+            Q(variant__sku__icontains=search) | Q(variant__barcode=search) | Q(variant__product__name__icontains=search)
+        )
     if low_only:
         levels = levels.filter(available_units__lte=F("safety_stock"))
     return levels.order_by("variant__sku", "warehouse__code")
 
 
 def list_levels_by_id(ids):
-    return (StockLevel.objects.select_related("variant__product", "warehouse").filter(pk__in=list(ids))
-            .annotate(available_units=F("on_hand") - F("reserved")).order_by("variant__sku", "warehouse__code"))
+    return (
+        StockLevel.objects.select_related("variant__product", "warehouse")
+        .filter(pk__in=list(ids))
+        .annotate(available_units=F("on_hand") - F("reserved"))
+        .order_by("variant__sku", "warehouse__code")
+    )
 
 
 def list_ledger(variant: Variant, *, warehouse: Warehouse | None = None, kind: str = ""):
@@ -106,6 +119,7 @@ def list_ledger(variant: Variant, *, warehouse: Warehouse | None = None, kind: s
 
 
 # --- days of cover, slow movers, the daily sheet -------------------------------------------
+
 
 def check_window(window) -> int:
     try:
@@ -154,8 +168,7 @@ def _units_by_variant(moves, kind: str, since: datetime, until: datetime | None 
     rows = moves.filter(kind=kind, created_at__gte=since)
     if until is not None:
         rows = rows.filter(created_at__lt=until)
-    return {r["variant_id"]: sign * (r["n"] or 0)
-            for r in rows.values("variant_id").annotate(n=Sum("on_hand_delta"))}
+    return {r["variant_id"]: sign * (r["n"] or 0) for r in rows.values("variant_id").annotate(n=Sum("on_hand_delta"))}
 
 
 INBOUND_KINDS = (StockMove.Kind.RECEIPT, StockMove.Kind.RETURN, StockMove.Kind.ADJUSTMENT, StockMove.Kind.STOCKTAKE)
@@ -167,8 +180,11 @@ def _inbound_by_variant(variant_ids, warehouse) -> dict[int, list[tuple[date, in
         moves = moves.filter(variant_id__in=variant_ids)
     moves = moves.filter(warehouse=warehouse) if warehouse is not None else moves.filter(kind__in=INBOUND_KINDS)
     result: dict[int, list[tuple[date, int]]] = {}
-    for variant_id, at, units in (moves.order_by("variant_id", "-created_at", "-id")
-                                  .values_list("variant_id", "created_at", "on_hand_delta").iterator(chunk_size=5000)):
+    for variant_id, at, units in (
+        moves.order_by("variant_id", "-created_at", "-id")
+        .values_list("variant_id", "created_at", "on_hand_delta")
+        .iterator(chunk_size=5000)
+    ):
         result.setdefault(variant_id, []).append((timezone.localtime(at).date(), units))
     return result
 
@@ -184,8 +200,15 @@ def _option_label(options, options_en=None) -> str:
     return option_label_for(options, options_en)
 
 
-def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = None, search: str = "",
-               slow_only: bool = False, today: date | None = None, variant_ids=None) -> list[CoverRow]:
+def list_cover(
+    *,
+    window: int = DEFAULT_WINDOW,
+    warehouse: Warehouse | None = None,
+    search: str = "",
+    slow_only: bool = False,
+    today: date | None = None,
+    variant_ids=None,
+) -> list[CoverRow]:
     """Per SKU (over all warehouses, or one): stock, units sold in the window, velocity, days of
     cover, FIFO age, suggested action and clearance markdown. Also sold yesterday and returns
     (units back on the shelf) over the last 7 days, for the daily sheet. `variant_ids` limits
@@ -202,12 +225,21 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         variant_ids = variant_ids if isinstance(variant_ids, QuerySet) else list(variant_ids)
         levels, moves = levels.filter(variant_id__in=variant_ids), moves.filter(variant_id__in=variant_ids)
         variants = variants.filter(pk__in=variant_ids)
-    stock = {r["variant_id"]: r for r in levels.values("variant_id").annotate(
-        on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock"))}
+    stock = {
+        r["variant_id"]: r
+        for r in levels.values("variant_id").annotate(
+            on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock")
+        )
+    }
     start_today = _start_of(today)
     sold = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=window)), start_today)
-    sold_verdict = (sold if window == VERDICT_WINDOW else _units_by_variant(
-        moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=VERDICT_WINDOW)), start_today))
+    sold_verdict = (
+        sold
+        if window == VERDICT_WINDOW
+        else _units_by_variant(
+            moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=VERDICT_WINDOW)), start_today
+        )
+    )
     yesterday = _units_by_variant(moves, StockMove.Kind.SALE, _start_of(today - timedelta(days=1)), start_today)
     returns = _units_by_variant(moves, StockMove.Kind.RETURN, _start_of(today - timedelta(days=7)), start_today, 1)
     variant_list = list(variants.values_list("pk", "sku", "product__name", "options", "cost_price", "options_en"))
@@ -220,16 +252,32 @@ def list_cover(*, window: int = DEFAULT_WINDOW, warehouse: Warehouse | None = No
         velocity = calculate_velocity(sold.get(pk, 0), window)
         cover = calculate_days_of_cover(available, velocity)
         age = calculate_stock_age(s["on_hand"], inbound.get(pk, []), today)
-        verdict = classify_sku(available=available, safety_stock=s["safety"],
-                               sold_in_verdict_window=sold_verdict.get(pk, 0), age_days=age)
+        verdict = classify_sku(
+            available=available, safety_stock=s["safety"], sold_in_verdict_window=sold_verdict.get(pk, 0), age_days=age
+        )
         if slow_only and not verdict.is_slow:
             continue
-        rows.append(CoverRow(
-            variant_id=pk, sku=sku, name=name, option_label=_option_label(options, options_en), on_hand=s["on_hand"],
-            reserved=s["reserved"], available=available, safety_stock=s["safety"],
-            sold_in_window=sold.get(pk, 0), velocity=velocity, days_of_cover=cover, age_days=age,
-            action=verdict.action, clearance_percent=verdict.clearance_percent,
-            sold_yesterday=yesterday.get(pk, 0), returns=returns.get(pk, 0), cost_price=cost_price))
+        rows.append(
+            CoverRow(
+                variant_id=pk,
+                sku=sku,
+                name=name,
+                option_label=_option_label(options, options_en),
+                on_hand=s["on_hand"],
+                reserved=s["reserved"],
+                available=available,
+                safety_stock=s["safety"],
+                sold_in_window=sold.get(pk, 0),
+                velocity=velocity,
+                days_of_cover=cover,
+                age_days=age,
+                action=verdict.action,
+                clearance_percent=verdict.clearance_percent,
+                sold_yesterday=yesterday.get(pk, 0),
+                returns=returns.get(pk, 0),
+                cost_price=cost_price,
+            )
+        )
     if slow_only:
         rows.sort(key=lambda r: (-(r.age_days or 0), r.sku))
     return rows
@@ -240,9 +288,17 @@ def list_cover_variant_ids(search: str = "") -> list[int]:
     return list(_cover_variants(search).values_list("pk", flat=True))
 
 
-def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW,
-               warehouse: Warehouse | None = None, search: str = "", slow_only: bool = False, action: str = "",
-               sort: str = ""):
+def page_cover(
+    *,
+    page_number,
+    page_size: int = 50,
+    window: int = DEFAULT_WINDOW,
+    warehouse: Warehouse | None = None,
+    search: str = "",
+    slow_only: bool = False,
+    action: str = "",
+    sort: str = "",
+):
     """One page of days of cover for a console or API list: (page, rows). Over all warehouses it
     reads the maintained summary (filtered, sorted and paged in SQL); for one warehouse the
     page's SKUs are computed from the ledger (slow movers of one warehouse look at every SKU)."""
@@ -250,14 +306,20 @@ def page_cover(*, page_number, page_size: int = 50, window: int = DEFAULT_WINDOW
 
     if warehouse is None:
         window = check_window(window)
-        rows = list_stock_summaries(search=search, action=action, slow_only=slow_only,
-                                    sort=sort or ("-age" if slow_only else "sku"), window=window)
+        rows = list_stock_summaries(
+            search=search,
+            action=action,
+            slow_only=slow_only,
+            sort=sort or ("-age" if slow_only else "sku"),
+            window=window,
+        )
         page = Paginator(rows, page_size).get_page(page_number)
         return page, cover_rows(page.object_list, window=window)
 
     if slow_only:
-        page = Paginator(list_cover(window=window, warehouse=warehouse, search=search, slow_only=True),
-                         page_size).get_page(page_number)
+        page = Paginator(
+            list_cover(window=window, warehouse=warehouse, search=search, slow_only=True), page_size
+        ).get_page(page_number)
         return page, list(page.object_list)
     page = Paginator(_cover_variants(search).values_list("pk", flat=True), page_size).get_page(page_number)
     rows = list_cover(window=window, warehouse=warehouse, search=search, variant_ids=list(page.object_list))
@@ -270,12 +332,16 @@ SUMMARY_SORTS = {
     # key: (ascending order, descending order) on indexed summary columns (then SKU)
     "sku": (("variant__sku",), ("-variant__sku",)),
     "available": (("available", "variant__sku"), ("-available", "variant__sku")),
-    "cover": ((F("days_of_cover").asc(nulls_last=True), "variant__sku"),
-              (F("days_of_cover").desc(nulls_first=True), "variant__sku")),
+    "cover": (
+        (F("days_of_cover").asc(nulls_last=True), "variant__sku"),
+        (F("days_of_cover").desc(nulls_first=True), "variant__sku"),
+    ),
     "sold": (("sold_30", "variant__sku"), ("-sold_30", "variant__sku")),
     "sold_7": (("sold_7", "variant__sku"), ("-sold_7", "variant__sku")),
-    "age": ((F("oldest_unit_on").desc(nulls_last=True), "variant__sku"),
-            (F("oldest_unit_on").asc(nulls_last=True), "variant__sku")),
+    "age": (
+        (F("oldest_unit_on").desc(nulls_last=True), "variant__sku"),
+        (F("oldest_unit_on").asc(nulls_last=True), "variant__sku"),
+    ),
 }
 
 
@@ -294,20 +360,24 @@ def _cover_order(window: int, descending: bool):
     from django.db.models.functions import Cast
 
     sold = F(f"sold_{window}")
-    cover = Case(When(**{f"sold_{window}__gt": 0},
-                      then=Cast(F("available") * window, FloatField()) / Cast(sold, FloatField())),
-                 default=None, output_field=FloatField())
+    cover = Case(
+        When(**{f"sold_{window}__gt": 0}, then=Cast(F("available") * window, FloatField()) / Cast(sold, FloatField())),
+        default=None,
+        output_field=FloatField(),
+    )
     return (cover.desc(nulls_first=True) if descending else cover.asc(nulls_last=True)), "variant__sku"
 
 
-def list_stock_summaries(*, search: str = "", action: str = "", slow_only: bool = False, sort: str = "sku",
-                         window: int = VERDICT_WINDOW):
+def list_stock_summaries(
+    *, search: str = "", action: str = "", slow_only: bool = False, sort: str = "sku", window: int = VERDICT_WINDOW
+):
     """Active SKUs' maintained summaries (StockSummary) filtered and sorted in SQL; slice it.
     `window` is the one whose figures the page shows (sorting by cover sorts by those)."""
     rows = StockSummary.objects.filter(variant__is_active=True)
     if search:
-        rows = rows.filter(Q(variant__sku__icontains=search) | Q(variant__barcode=search)
-                           | Q(variant__product__name__icontains=search))
+        rows = rows.filter(
+            Q(variant__sku__icontains=search) | Q(variant__barcode=search) | Q(variant__product__name__icontains=search)
+        )
     if action:
         rows = rows.filter(action=action)
     if slow_only:
@@ -321,29 +391,85 @@ def count_stock_actions() -> dict[str, int]:
     """How many active SKUs get each verdict (the summary cards): one indexed GROUP BY."""
     from django.db.models import Count
 
-    return {r["action"]: r["n"] for r in StockSummary.objects.filter(variant__is_active=True)
-            .values("action").annotate(n=Count("pk")).order_by()}
+    return {
+        r["action"]: r["n"]
+        for r in StockSummary.objects.filter(variant__is_active=True)
+        .values("action")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
 
 
-ROW_FIELDS = ("variant_id", "variant__sku", "variant__product__name", "variant__options", "variant__cost_price",
-              "on_hand", "reserved", "available", "safety_stock", "sold_yesterday", "sold_7", "sold_14", "sold_30",
-              "returned_7", "oldest_unit_on", "action", "variant__options_en")
+ROW_FIELDS = (
+    "variant_id",
+    "variant__sku",
+    "variant__product__name",
+    "variant__options",
+    "variant__cost_price",
+    "on_hand",
+    "reserved",
+    "available",
+    "safety_stock",
+    "sold_yesterday",
+    "sold_7",
+    "sold_14",
+    "sold_30",
+    "returned_7",
+    "oldest_unit_on",
+    "action",
+    "variant__options_en",
+)
 
 
 def _cover_row(values: tuple, window: int, today: date, clearance: bool = True) -> CoverRow:
-    (variant_id, sku, name, options, cost_price, on_hand, reserved, available, safety_stock, sold_yesterday,
-     sold_7, sold_14, sold_30, returned_7, oldest, action, options_en) = values
+    (
+        variant_id,
+        sku,
+        name,
+        options,
+        cost_price,
+        on_hand,
+        reserved,
+        available,
+        safety_stock,
+        sold_yesterday,
+        sold_7,
+        sold_14,
+        sold_30,
+        returned_7,
+        oldest,
+        action,
+        options_en,
+    ) = values
     sold = sold_7 if window == 7 else sold_14 if window == 14 else sold_30
     velocity = calculate_velocity(sold, window)
     age = None if oldest is None else max(0, (today - oldest).days)
-    percent = classify_sku(available=available, safety_stock=safety_stock, sold_in_verdict_window=sold_30,
-                           age_days=age).clearance_percent if clearance else 0
+    percent = (
+        classify_sku(
+            available=available, safety_stock=safety_stock, sold_in_verdict_window=sold_30, age_days=age
+        ).clearance_percent
+        if clearance
+        else 0
+    )
     return CoverRow(
-        variant_id=variant_id, sku=sku, name=name, option_label=_option_label(options, options_en), on_hand=on_hand,
-        reserved=reserved, available=available, safety_stock=safety_stock, sold_in_window=sold, velocity=velocity,
-        days_of_cover=calculate_days_of_cover(available, velocity), age_days=age, action=action,
-        clearance_percent=percent, sold_yesterday=sold_yesterday, returns=returned_7,
-        cost_price=cost_price)
+        variant_id=variant_id,
+        sku=sku,
+        name=name,
+        option_label=_option_label(options, options_en),
+        on_hand=on_hand,
+        reserved=reserved,
+        available=available,
+        safety_stock=safety_stock,
+        sold_in_window=sold,
+        velocity=velocity,
+        days_of_cover=calculate_days_of_cover(available, velocity),
+        age_days=age,
+        action=action,
+        clearance_percent=percent,
+        sold_yesterday=sold_yesterday,
+        returns=returned_7,
+        cost_price=cost_price,
+    )
 
 
 def cover_rows(summaries, *, window: int = DEFAULT_WINDOW, today: date | None = None) -> list[CoverRow]:
@@ -368,8 +494,11 @@ SHEET_WINDOW = 7
 def iter_daily_sheet(*, search: str = "", action: str = "", sort: str = "sku"):
     """The daily inventory sheet (库存日报) row by row from the maintained summary: stock, sold
     yesterday, 7-day velocity and cover, returns of the last 7 days and the verdict, per SKU."""
-    return iter_cover_rows(list_stock_summaries(search=search, action=action, sort=sort, window=SHEET_WINDOW),
-                           window=SHEET_WINDOW, clearance=False)
+    return iter_cover_rows(
+        list_stock_summaries(search=search, action=action, sort=sort, window=SHEET_WINDOW),
+        window=SHEET_WINDOW,
+        clearance=False,
+    )
 
 
 def build_daily_sheet(today: date | None = None, warehouse: Warehouse | None = None) -> list[CoverRow]:
@@ -385,6 +514,7 @@ def count_daily_sheet_actions(today: date | None = None) -> dict[str, int]:
 
 
 # --- stocktake --------------------------------------------------------------------------------
+
 
 def list_stocktakes():
     return Stocktake.objects.select_related("warehouse", "category", "created_by")
@@ -422,6 +552,7 @@ def get_variance_report(stocktake: Stocktake) -> dict:
 
 # --- the maintained summary against the raw tables ---------------------------------------------
 
+
 def list_summary_drift(*, on_order: dict[int, int] | None = None, today: date | None = None) -> list[tuple]:
     """Every difference between the maintained StockSummary and the same figures recomputed
     from stock levels and the ledger (`list_cover`): (sku, field, kept, raw). Empty = equal."""
@@ -430,8 +561,12 @@ def list_summary_drift(*, on_order: dict[int, int] | None = None, today: date | 
     today = today or local_today()
     raw = {w: {r.variant_id: r for r in list_cover(window=w, today=today)} for w in WINDOWS}
     kept = {s.variant_id: s for s in StockSummary.objects.all()}
-    last_sale = dict(StockMove.objects.filter(kind=StockMove.Kind.SALE).values("variant_id")
-                     .annotate(at=Max("created_at")).values_list("variant_id", "at"))
+    last_sale = dict(
+        StockMove.objects.filter(kind=StockMove.Kind.SALE)
+        .values("variant_id")
+        .annotate(at=Max("created_at"))
+        .values_list("variant_id", "at")
+    )
     drift = []
     for vid, r in raw[30].items():
         s = kept.get(vid)
@@ -440,12 +575,19 @@ def list_summary_drift(*, on_order: dict[int, int] | None = None, today: date | 
             continue
         age = None if s.oldest_unit_on is None else max(0, (today - s.oldest_unit_on).days)
         pairs = {
-            "on_hand": (s.on_hand, r.on_hand), "reserved": (s.reserved, r.reserved),
-            "available": (s.available, r.available), "safety_stock": (s.safety_stock, r.safety_stock),
-            "sold_yesterday": (s.sold_yesterday, r.sold_yesterday), "sold_7": (s.sold_7, raw[7][vid].sold_in_window),
-            "sold_14": (s.sold_14, raw[14][vid].sold_in_window), "sold_30": (s.sold_30, r.sold_in_window),
-            "returned_7": (s.returned_7, r.returns), "age_days": (age, r.age_days), "action": (s.action, r.action),
-            "days_of_cover": (s.days_of_cover, r.days_of_cover), "last_sale_at": (s.last_sale_at, last_sale.get(vid)),
+            "on_hand": (s.on_hand, r.on_hand),
+            "reserved": (s.reserved, r.reserved),
+            "available": (s.available, r.available),
+            "safety_stock": (s.safety_stock, r.safety_stock),
+            "sold_yesterday": (s.sold_yesterday, r.sold_yesterday),
+            "sold_7": (s.sold_7, raw[7][vid].sold_in_window),
+            "sold_14": (s.sold_14, raw[14][vid].sold_in_window),
+            "sold_30": (s.sold_30, r.sold_in_window),
+            "returned_7": (s.returned_7, r.returns),
+            "age_days": (age, r.age_days),
+            "action": (s.action, r.action),
+            "days_of_cover": (s.days_of_cover, r.days_of_cover),
+            "last_sale_at": (s.last_sale_at, last_sale.get(vid)),
         }
         if on_order is not None:
             pairs["on_order"] = (s.on_order, on_order.get(vid, 0))
@@ -458,5 +600,8 @@ def in_stock_expression(product_ref: str = "pk"):
     for ordering a product list in SQL (search ranks in-stock products first among equals)."""
     from django.db.models import Exists, OuterRef
 
-    return Exists(StockLevel.objects.filter(variant__product_id=OuterRef(product_ref), variant__is_active=True,
-                                            on_hand__gt=F("reserved")))
+    return Exists(
+        StockLevel.objects.filter(
+            variant__product_id=OuterRef(product_ref), variant__is_active=True, on_hand__gt=F("reserved")
+        )
+    )

@@ -5,11 +5,11 @@ many checkouts race: the database decides, row by row; a row that does not match
 someone else got there first, and the whole placement rolls back.
 """
 
-from typing import Any
 import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product, Variant
-from dianpu.core.actors import Actor
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError
 
 from . import summaries
@@ -39,8 +39,12 @@ class InsufficientStockError(DomainError):
     status = 409
 
     def __init__(self, sku: str, available: int, short_skus: list[str] | None = None):
-        super().__init__(str(MESSAGES["out_of_stock"]) % {"sku": sku, "available": max(0, available)},
-                         sku=sku, available=max(0, available), short_skus=short_skus or [sku])
+        super().__init__(
+            str(MESSAGES["out_of_stock"]) % {"sku": sku, "available": max(0, available)},
+            sku=sku,
+            available=max(0, available),
+            short_skus=short_skus or [sku],
+        )
 
 
 def get_default_warehouse() -> Warehouse:
@@ -60,8 +64,9 @@ def _snapshot(variant_ids) -> list[LevelSnapshot]:
 def _short_error(short: dict[int, int], wanted: dict[int, int]) -> InsufficientStockError:
     skus = dict(Variant.objects.filter(pk__in=short).values_list("pk", "sku"))
     first = min(short)
-    return InsufficientStockError(skus.get(first, str(first)), wanted[first] - short[first],
-                                  short_skus=sorted(skus.values()))
+    return InsufficientStockError(
+        skus.get(first, str(first)), wanted[first] - short[first], short_skus=sorted(skus.values())
+    )
 
 
 @transaction.atomic
@@ -95,16 +100,34 @@ def _apply_plan(plan, reference, expires_at, actor: Actor) -> list[Reservation]:
         )
         if updated != 1:
             raise _LostRace()
-    _summarize(StockMove.objects.bulk_create([
-        StockMove(variant_id=a.variant_id, warehouse_id=a.warehouse_id, kind=StockMove.Kind.RESERVE,
-                  reserved_delta=a.quantity, reference=reference, actor=_person(actor), created_at=now)
-        for a in plan.allocations
-    ]))
-    return Reservation.objects.bulk_create([
-        Reservation(reference=reference, stock_level_id=a.level_id, quantity=a.quantity,
-                    created_at=now, expires_at=expires_at)
-        for a in plan.allocations
-    ])
+    _summarize(
+        StockMove.objects.bulk_create(
+            [
+                StockMove(
+                    variant_id=a.variant_id,
+                    warehouse_id=a.warehouse_id,
+                    kind=StockMove.Kind.RESERVE,
+                    reserved_delta=a.quantity,
+                    reference=reference,
+                    actor=_person(actor),
+                    created_at=now,
+                )
+                for a in plan.allocations
+            ]
+        )
+    )
+    return Reservation.objects.bulk_create(
+        [
+            Reservation(
+                reference=reference,
+                stock_level_id=a.level_id,
+                quantity=a.quantity,
+                created_at=now,
+                expires_at=expires_at,
+            )
+            for a in plan.allocations
+        ]
+    )
 
 
 def _person(actor: Actor):
@@ -113,8 +136,9 @@ def _person(actor: Actor):
 
 def _summarize(moves) -> None:
     """Carry ledger rows just written into the maintained per-SKU summary (same transaction)."""
-    summaries.record_moves([summaries.MoveFact(m.variant_id, m.kind, m.on_hand_delta, m.reserved_delta, m.created_at)
-                            for m in moves])
+    summaries.record_moves(
+        [summaries.MoveFact(m.variant_id, m.kind, m.on_hand_delta, m.reserved_delta, m.created_at) for m in moves]
+    )
 
 
 def _settle(reference: str, to_state: str, kind: str, actor: Actor, reason: str) -> int:
@@ -122,17 +146,30 @@ def _settle(reference: str, to_state: str, kind: str, actor: Actor, reason: str)
     now = clock.now()
     moved = 0
     written = []
-    for r in Reservation.objects.select_related("stock_level").filter(reference=reference, state=Reservation.State.ACTIVE).order_by("stock_level_id"):
+    for r in (
+        Reservation.objects.select_related("stock_level")
+        .filter(reference=reference, state=Reservation.State.ACTIVE)
+        .order_by("stock_level_id")
+    ):
         if Reservation.objects.filter(pk=r.pk, state=Reservation.State.ACTIVE).update(state=to_state) != 1:
             continue  # settled by someone else meanwhile
         on_hand_delta = -r.quantity if to_state == Reservation.State.CONSUMED else 0
         StockLevel.objects.filter(pk=r.stock_level_id).update(
             reserved=F("reserved") - r.quantity, on_hand=F("on_hand") + on_hand_delta
         )
-        written.append(StockMove.objects.create(
-            variant_id=r.stock_level.variant_id, warehouse_id=r.stock_level.warehouse_id, kind=kind,
-            on_hand_delta=on_hand_delta, reserved_delta=-r.quantity, reference=reference, reason=reason,
-            actor=_person(actor), created_at=now))
+        written.append(
+            StockMove.objects.create(
+                variant_id=r.stock_level.variant_id,
+                warehouse_id=r.stock_level.warehouse_id,
+                kind=kind,
+                on_hand_delta=on_hand_delta,
+                reserved_delta=-r.quantity,
+                reference=reference,
+                reason=reason,
+                actor=_person(actor),
+                created_at=now,
+            )
+        )
         moved += r.quantity
     _summarize(written)
     return moved
@@ -157,28 +194,68 @@ def _level(variant: Variant, warehouse: Warehouse | None) -> StockLevel:
 
 
 @transaction.atomic
-def adjust_stock(*, variant: Variant, delta: int, reason: str, actor: Actor = None, warehouse: Warehouse | None = None,
-                 kind: str = StockMove.Kind.ADJUSTMENT, reference: str = "", ip_address: str | None = None) -> StockLevel:
+def adjust_stock(
+    *,
+    variant: Variant,
+    delta: int,
+    reason: str,
+    actor: Actor = None,
+    warehouse: Warehouse | None = None,
+    kind: str = StockMove.Kind.ADJUSTMENT,
+    reference: str = "",
+    ip_address: str | None = None,
+) -> StockLevel:
     """Add (or with a negative delta, remove) units on hand; never below what is reserved."""
     level = _level(variant, warehouse)
     if delta == 0:
         return level
-    updated = StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") - delta).update(on_hand=F("on_hand") + delta)
+    updated = StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") - delta).update(
+        on_hand=F("on_hand") + delta
+    )
     level.refresh_from_db()
     if updated != 1:
-        raise DomainError(str(MESSAGES["stock_negative"]) % {"reserved": level.reserved}, code="stock_negative",
-                          status=422, sku=variant.sku)
-    _summarize([StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=kind, on_hand_delta=delta,
-                                         reference=reference, reason=reason[:200], actor=_person(actor),
-                                         created_at=clock.now())])
-    record_audit(actor=actor, action="stock.adjusted", object_type="catalog.variant", object_id=str(variant.pk),
-                 object_repr=f"{variant.sku} @ {level.warehouse.code}",
-                 changes={"on_hand": (level.on_hand - delta, level.on_hand)}, reason=reason, ip_address=ip_address)
+        raise DomainError(
+            str(MESSAGES["stock_negative"]) % {"reserved": level.reserved},
+            code="stock_negative",
+            status=422,
+            sku=variant.sku,
+        )
+    _summarize(
+        [
+            StockMove.objects.create(
+                variant=variant,
+                warehouse=level.warehouse,
+                kind=kind,
+                on_hand_delta=delta,
+                reference=reference,
+                reason=reason[:200],
+                actor=_person(actor),
+                created_at=clock.now(),
+            )
+        ]
+    )
+    record_audit(
+        actor=actor,
+        action="stock.adjusted",
+        object_type="catalog.variant",
+        object_id=str(variant.pk),
+        object_repr=f"{variant.sku} @ {level.warehouse.code}",
+        changes={"on_hand": (level.on_hand - delta, level.on_hand)},
+        reason=reason,
+        ip_address=ip_address,
+    )
     return level
 
 
-def set_on_hand(*, variant: Variant, quantity: int, reason: str, actor: Actor = None, warehouse: Warehouse | None = None,
-                ip_address: str | None = None) -> StockLevel:
+def set_on_hand(
+    *,
+    variant: Variant,
+    quantity: int,
+    reason: str,
+    actor: Actor = None,
+    warehouse: Warehouse | None = None,
+    ip_address: str | None = None,
+) -> StockLevel:
     """Make on-hand equal `quantity` (a count or an edit in the console), as one ledger adjustment."""
     if quantity < 0:
         raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422, sku=variant.sku)
@@ -203,15 +280,36 @@ def _adjust_from(level, variant, current, quantity, reason, actor: Actor, ip_add
     if updated != 1:
         level.refresh_from_db()
         if level.reserved > quantity:
-            raise DomainError(str(MESSAGES["stock_negative"]) % {"reserved": level.reserved},
-                              code="stock_negative", status=422, sku=variant.sku)
+            raise DomainError(
+                str(MESSAGES["stock_negative"]) % {"reserved": level.reserved},
+                code="stock_negative",
+                status=422,
+                sku=variant.sku,
+            )
         raise _LostRace()
-    _summarize([StockMove.objects.create(variant=variant, warehouse=level.warehouse, kind=StockMove.Kind.ADJUSTMENT,
-                                         on_hand_delta=delta, reason=reason[:200], actor=_person(actor),
-                                         created_at=clock.now())])
-    record_audit(actor=actor, action="stock.adjusted", object_type="catalog.variant", object_id=str(variant.pk),
-                 object_repr=f"{variant.sku} @ {level.warehouse.code}", changes={"on_hand": (current, quantity)},
-                 reason=reason, ip_address=ip_address)
+    _summarize(
+        [
+            StockMove.objects.create(
+                variant=variant,
+                warehouse=level.warehouse,
+                kind=StockMove.Kind.ADJUSTMENT,
+                on_hand_delta=delta,
+                reason=reason[:200],
+                actor=_person(actor),
+                created_at=clock.now(),
+            )
+        ]
+    )
+    record_audit(
+        actor=actor,
+        action="stock.adjusted",
+        object_type="catalog.variant",
+        object_id=str(variant.pk),
+        object_repr=f"{variant.sku} @ {level.warehouse.code}",
+        changes={"on_hand": (current, quantity)},
+        reason=reason,
+        ip_address=ip_address,
+    )
     level.refresh_from_db()
     return level
 
@@ -240,8 +338,11 @@ class StockBelowReserved:
 
     @property
     def text(self) -> str:
-        return str(MESSAGES["stock_below_reserved"]) % {"sku": self.sku, "target": self.target,
-                                                        "reserved": self.reserved}
+        return str(MESSAGES["stock_below_reserved"]) % {
+            "sku": self.sku,
+            "target": self.target,
+            "reserved": self.reserved,
+        }
 
 
 class StockTargetsRefused(DomainError):
@@ -253,15 +354,17 @@ class StockTargetsRefused(DomainError):
     def __init__(self, refused: list[StockBelowReserved]):
         refused = sorted(refused, key=lambda r: r.sku)
         shown = "、".join(r.sku for r in refused[:20]) + ("…" if len(refused) > 20 else "")
-        super().__init__(str(MESSAGES["stock_targets_below_reserved"]) % {"count": len(refused), "skus": shown},
-                         skus=[r.sku for r in refused],
-                         refused=[{"sku": r.sku, "target": r.target, "reserved": r.reserved, "detail": r.text}
-                                  for r in refused])
+        super().__init__(
+            str(MESSAGES["stock_targets_below_reserved"]) % {"count": len(refused), "skus": shown},
+            skus=[r.sku for r in refused],
+            refused=[{"sku": r.sku, "target": r.target, "reserved": r.reserved, "detail": r.text} for r in refused],
+        )
         self.refused = refused
 
 
-def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor: Actor = None,
-                     ip_address: str | None = None) -> int:
+def bulk_set_on_hand(
+    *, targets, reason: str, reference: str = "", actor: Actor = None, ip_address: str | None = None
+) -> int:
     """Bring many stock levels to their target on-hand with set-based SQL; returns how many changed.
 
     All or nothing, in the caller's transaction (or its own): missing levels are inserted in bulk,
@@ -273,8 +376,9 @@ def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor: Actor 
     wanted: dict[tuple[int, int], int] = {}
     for t in targets:
         if isinstance(t.on_hand, bool) or not isinstance(t.on_hand, int) or t.on_hand < 0:
-            raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422,
-                              variant_id=t.variant_id)
+            raise DomainError(
+                MESSAGES["quantity_invalid"], code="quantity_invalid", status=422, variant_id=t.variant_id
+            )
         wanted[(t.variant_id, t.warehouse_id)] = t.on_hand
     if not wanted:
         return 0
@@ -284,20 +388,42 @@ def bulk_set_on_hand(*, targets, reason: str, reference: str = "", actor: Actor 
     with transaction.atomic():
         keys = list(wanted)
         for start in range(0, len(keys), BULK_CHUNK):
-            chunk = {k: wanted[k] for k in keys[start: start + BULK_CHUNK]}
+            chunk = {k: wanted[k] for k in keys[start : start + BULK_CHUNK]}
             _bulk_set_chunk(chunk, moves, refused)
         if refused:
             raise StockTargetsRefused(_name_refused(refused))
-        _insert_many(StockMove, [
-            {"variant_id": v, "warehouse_id": w, "kind": StockMove.Kind.ADJUSTMENT.value, "on_hand_delta": delta,
-             "reference": reference, "reason": reason, "actor_id": person.pk if person else None, "created_at": now}
-            for v, w, delta in moves])
-        summaries.record_moves([summaries.MoveFact(v, StockMove.Kind.ADJUSTMENT, delta, 0, now) for v, w, delta in moves])
+        _insert_many(
+            StockMove,
+            [
+                {
+                    "variant_id": v,
+                    "warehouse_id": w,
+                    "kind": StockMove.Kind.ADJUSTMENT.value,
+                    "on_hand_delta": delta,
+                    "reference": reference,
+                    "reason": reason,
+                    "actor_id": person.pk if person else None,
+                    "created_at": now,
+                }
+                for v, w, delta in moves
+            ],
+        )
+        summaries.record_moves(
+            [summaries.MoveFact(v, StockMove.Kind.ADJUSTMENT, delta, 0, now) for v, w, delta in moves]
+        )
         if moves:
-            record_audit(actor=actor, action="stock.bulk_set", object_type="inventory.stocklevel",
-                         object_repr=(reference or reason)[:200], reason=reason, ip_address=ip_address,
-                         changes={"levels_changed": (None, len(moves)),
-                                  "units_delta": (None, sum(delta for _v, _w, delta in moves))})
+            record_audit(
+                actor=actor,
+                action="stock.bulk_set",
+                object_type="inventory.stocklevel",
+                object_repr=(reference or reason)[:200],
+                reason=reason,
+                ip_address=ip_address,
+                changes={
+                    "levels_changed": (None, len(moves)),
+                    "units_delta": (None, sum(delta for _v, _w, delta in moves)),
+                },
+            )
     return len(moves)
 
 
@@ -323,18 +449,20 @@ def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
         else:
             prepared = f.get_db_prep_save(f.get_default(), connection)
             getters.append(lambda row, value=prepared: value)
-    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start: start + batch]])
+            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start : start + batch]])
 
 
 def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:
     skus: dict[int, str] = {}
     ids = [r.variant_id for r in refused]
     for start in range(0, len(ids), 2000):
-        skus.update(Variant.objects.filter(pk__in=ids[start: start + 2000]).values_list("pk", "sku"))
+        skus.update(Variant.objects.filter(pk__in=ids[start : start + 2000]).values_list("pk", "sku"))
     for r in refused:
         r.sku = skus.get(r.variant_id, str(r.variant_id))
     return refused
@@ -365,9 +493,11 @@ def _update_levels(rows: list[tuple[int, int, int]]) -> int:
     table = connection.ops.quote_name(StockLevel._meta.db_table)
     values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(rows))
     # VALUES columns are column1..3 in both databases: level id, on hand read, target.
-    sql = (f"UPDATE {table} SET on_hand = wanted.column3 FROM (VALUES {values}) AS wanted "
-           f"WHERE {table}.id = wanted.column1 AND {table}.on_hand = wanted.column2 "
-           f"AND {table}.reserved <= wanted.column3")
+    sql = (
+        f"UPDATE {table} SET on_hand = wanted.column3 FROM (VALUES {values}) AS wanted "
+        f"WHERE {table}.id = wanted.column1 AND {table}.on_hand = wanted.column2 "
+        f"AND {table}.reserved <= wanted.column3"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
         return cursor.rowcount
@@ -377,8 +507,9 @@ def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
     """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
     return {
         (v, w): (pk, on_hand, reserved)
-        for pk, v, w, on_hand, reserved in StockLevel.objects.filter(
-            variant_id__in={v for v, _w in chunk}).values_list("pk", "variant_id", "warehouse_id", "on_hand", "reserved")
+        for pk, v, w, on_hand, reserved in StockLevel.objects.filter(variant_id__in={v for v, _w in chunk}).values_list(
+            "pk", "variant_id", "warehouse_id", "on_hand", "reserved"
+        )
         if (v, w) in chunk
     }
 
@@ -409,32 +540,55 @@ def _bulk_set_attempt(chunk, levels, check_only=False):
 
 
 @transaction.atomic
-def update_product_and_stock(*, actor: Actor, product: Product, changes: dict, variant_changes: dict[str, dict],
-                             stock_by_sku: dict[str, int], expected_version: int | None = None, reason: str = "",
-                             ip_address: str | None = None, new_variants=()) -> Product:
+def update_product_and_stock(
+    *,
+    actor: Actor,
+    product: Product,
+    changes: dict,
+    variant_changes: dict[str, dict],
+    stock_by_sku: dict[str, int],
+    expected_version: int | None = None,
+    reason: str = "",
+    ip_address: str | None = None,
+    new_variants=(),
+) -> Product:
     """One edit of a product: its fields, its variants' prices, new SKUs (`new_variants`: pairs
     of catalog VariantInput and opening stock) and their stock, all or nothing."""
     from dianpu.catalog.services import add_variant, update_product
 
-    product = update_product(actor=actor, product=product, changes=changes, variant_changes=variant_changes,
-                             expected_version=expected_version, reason=reason, ip_address=ip_address)
+    product = update_product(
+        actor=actor,
+        product=product,
+        changes=changes,
+        variant_changes=variant_changes,
+        expected_version=expected_version,
+        reason=reason,
+        ip_address=ip_address,
+    )
     for variant_input, opening in new_variants:
         variant = add_variant(actor=actor, product=product, variant=variant_input)
         if opening:
-            set_on_hand(variant=variant, quantity=opening, reason=reason or _("新增 SKU 期初库存"), actor=actor,
-                        ip_address=ip_address)
+            set_on_hand(
+                variant=variant,
+                quantity=opening,
+                reason=reason or _("新增 SKU 期初库存"),
+                actor=actor,
+                ip_address=ip_address,
+            )
     variants = {v.sku: v for v in product.variants.all()}
     for sku, quantity in stock_by_sku.items():
         if sku not in variants:
             raise DomainError(code="unknown_sku", status=422, sku=sku, detail=_("未知的 SKU：%(sku)s") % {"sku": sku})
-        set_on_hand(variant=variants[sku], quantity=quantity, reason=reason or _("商品编辑"), actor=actor,
-                    ip_address=ip_address)
+        set_on_hand(
+            variant=variants[sku], quantity=quantity, reason=reason or _("商品编辑"), actor=actor, ip_address=ip_address
+        )
     return product
 
 
 @transaction.atomic
-def create_product_with_stock(*, actor: Actor, stock_by_sku: dict[str, int], ip_address: str | None = None,
-                              **product_fields: Any) -> Product:
+def create_product_with_stock(
+    *, actor: Actor, stock_by_sku: dict[str, int], ip_address: str | None = None, **product_fields: Any
+) -> Product:
     """Create a product (catalog.services.create_product) and its opening stock, all or nothing."""
     from dianpu.catalog.services import create_product
 
@@ -442,8 +596,9 @@ def create_product_with_stock(*, actor: Actor, stock_by_sku: dict[str, int], ip_
     for variant in product.variants.all():
         quantity = stock_by_sku.get(variant.sku, 0)
         if quantity:
-            set_on_hand(variant=variant, quantity=quantity, reason=_("新建商品期初库存"), actor=actor,
-                        ip_address=ip_address)
+            set_on_hand(
+                variant=variant, quantity=quantity, reason=_("新建商品期初库存"), actor=actor, ip_address=ip_address
+            )
     return product
 
 
@@ -453,14 +608,20 @@ WAREHOUSE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
 def _check_quantity(quantity, *, allow_zero=False) -> int:
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or quantity < 0
+        or (quantity == 0 and not allow_zero)
+    ):
         raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
     return quantity
 
 
 @transaction.atomic
-def create_warehouse(*, actor: Actor, code: str, name: str, is_default: bool = False, name_en: str = "",
-                     ip_address: str | None = None) -> Warehouse:
+def create_warehouse(
+    *, actor: Actor, code: str, name: str, is_default: bool = False, name_en: str = "", ip_address: str | None = None
+) -> Warehouse:
     code, name, name_en = (code or "").strip(), (name or "").strip(), (name_en or "").strip()
     if not WAREHOUSE_CODE.match(code):
         raise DomainError(MESSAGES["warehouse_code_invalid"], code="warehouse_code_invalid", status=422)
@@ -470,18 +631,21 @@ def create_warehouse(*, actor: Actor, code: str, name: str, is_default: bool = F
         with transaction.atomic():
             if is_default:
                 Warehouse.objects.filter(is_default=True).update(is_default=False)
-            warehouse = Warehouse.objects.create(code=code, name=name[:100], name_en=name_en[:100],
-                                                 is_default=is_default)
+            warehouse = Warehouse.objects.create(
+                code=code, name=name[:100], name_en=name_en[:100], is_default=is_default
+            )
     except IntegrityError:
-        raise DomainError(str(MESSAGES["warehouse_code_taken"]) % {"code": code}, code="warehouse_code_taken",
-                          status=409) from None
+        raise DomainError(
+            str(MESSAGES["warehouse_code_taken"]) % {"code": code}, code="warehouse_code_taken", status=409
+        ) from None
     record_audit(actor=actor, action="warehouse.created", obj=warehouse, ip_address=ip_address)
     return warehouse
 
 
 @transaction.atomic
-def set_safety_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, safety_stock: int,
-                     ip_address: str | None = None) -> StockLevel:
+def set_safety_stock(
+    *, actor: Actor, variant: Variant, warehouse: Warehouse, safety_stock: int, ip_address: str | None = None
+) -> StockLevel:
     if isinstance(safety_stock, bool) or not isinstance(safety_stock, int) or safety_stock < 0:
         raise DomainError(MESSAGES["safety_stock_invalid"], code="safety_stock_invalid", status=422)
     level = _level(variant, warehouse)
@@ -490,14 +654,28 @@ def set_safety_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, sa
     summaries.add_safety_stock(variant.pk, safety_stock - old)
     level.refresh_from_db()
     if old != safety_stock:
-        record_audit(actor=actor, action="stock.safety_stock_set", object_type="catalog.variant",
-                     object_id=str(variant.pk), object_repr=f"{variant.sku} @ {warehouse.code}",
-                     changes={"safety_stock": (old, safety_stock)}, ip_address=ip_address)
+        record_audit(
+            actor=actor,
+            action="stock.safety_stock_set",
+            object_type="catalog.variant",
+            object_id=str(variant.pk),
+            object_repr=f"{variant.sku} @ {warehouse.code}",
+            changes={"safety_stock": (old, safety_stock)},
+            ip_address=ip_address,
+        )
     return level
 
 
-def record_adjustment(*, actor: Actor, variant: Variant, warehouse: Warehouse, delta: int, reason_code: str,
-                      note: str = "", ip_address: str | None = None) -> StockLevel:
+def record_adjustment(
+    *,
+    actor: Actor,
+    variant: Variant,
+    warehouse: Warehouse,
+    delta: int,
+    reason_code: str,
+    note: str = "",
+    ip_address: str | None = None,
+) -> StockLevel:
     """A hand adjustment (报损, 盘盈, 更正 …) with one of ADJUSTMENT_REASONS; never below reserved."""
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
         raise DomainError(MESSAGES["quantity_invalid"], code="quantity_invalid", status=422)
@@ -506,8 +684,9 @@ def record_adjustment(*, actor: Actor, variant: Variant, warehouse: Warehouse, d
     with translation.override(settings.LANGUAGE_CODE):  # ledger text in the shop's language, whoever types
         label = str(ADJUSTMENT_REASONS[reason_code])
     reason = f"{label}: {note.strip()}" if note and note.strip() else label
-    return adjust_stock(variant=variant, delta=delta, reason=reason, actor=actor, warehouse=warehouse,
-                        ip_address=ip_address)
+    return adjust_stock(
+        variant=variant, delta=delta, reason=reason, actor=actor, warehouse=warehouse, ip_address=ip_address
+    )
 
 
 def _reference(prefix: str) -> str:
@@ -515,8 +694,16 @@ def _reference(prefix: str) -> str:
 
 
 @transaction.atomic
-def transfer_stock(*, actor: Actor, variant: Variant, from_warehouse: Warehouse, to_warehouse: Warehouse, quantity: int,
-                   reason: str = "", ip_address: str | None = None) -> str:
+def transfer_stock(
+    *,
+    actor: Actor,
+    variant: Variant,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    quantity: int,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> str:
     """Move units between warehouses: only what is available (on hand − reserved) may leave.
     Both legs and their two ledger rows commit together; returns the transfer reference."""
     _check_quantity(quantity)
@@ -527,26 +714,58 @@ def transfer_stock(*, actor: Actor, variant: Variant, from_warehouse: Warehouse,
     # Lock both rows in primary-key order, so opposite transfers cannot deadlock (PostgreSQL).
     list(StockLevel.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
     taken = StockLevel.objects.filter(pk=source.pk, on_hand__gte=F("reserved") + quantity).update(
-        on_hand=F("on_hand") - quantity)
+        on_hand=F("on_hand") - quantity
+    )
     if taken != 1:
         source.refresh_from_db()
-        raise DomainError(str(MESSAGES["transfer_short"]) % {"sku": variant.sku, "warehouse": from_warehouse.name,
-                                                              "available": max(0, source.available)},
-                          code="transfer_short", status=409, sku=variant.sku, available=max(0, source.available))
+        raise DomainError(
+            str(MESSAGES["transfer_short"])
+            % {"sku": variant.sku, "warehouse": from_warehouse.name, "available": max(0, source.available)},
+            code="transfer_short",
+            status=409,
+            sku=variant.sku,
+            available=max(0, source.available),
+        )
     StockLevel.objects.filter(pk=target.pk).update(on_hand=F("on_hand") + quantity)
     reference = _reference("TR")
     now = clock.now()
     reason = (reason or "").strip()[:150]
-    _summarize(StockMove.objects.bulk_create([
-        StockMove(variant=variant, warehouse=from_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=-quantity,
-                  reference=reference, reason=reason or f"→ {to_warehouse.code}", actor=_person(actor), created_at=now),
-        StockMove(variant=variant, warehouse=to_warehouse, kind=StockMove.Kind.TRANSFER, on_hand_delta=quantity,
-                  reference=reference, reason=reason or f"← {from_warehouse.code}", actor=_person(actor),
-                  created_at=now),
-    ]))
-    record_audit(actor=actor, action="stock.transferred", object_type="catalog.variant", object_id=str(variant.pk),
-                 object_repr=f"{variant.sku} {from_warehouse.code} → {to_warehouse.code}",
-                 changes={"quantity": ("", quantity)}, reason=reason or reference, ip_address=ip_address)
+    _summarize(
+        StockMove.objects.bulk_create(
+            [
+                StockMove(
+                    variant=variant,
+                    warehouse=from_warehouse,
+                    kind=StockMove.Kind.TRANSFER,
+                    on_hand_delta=-quantity,
+                    reference=reference,
+                    reason=reason or f"→ {to_warehouse.code}",
+                    actor=_person(actor),
+                    created_at=now,
+                ),
+                StockMove(
+                    variant=variant,
+                    warehouse=to_warehouse,
+                    kind=StockMove.Kind.TRANSFER,
+                    on_hand_delta=quantity,
+                    reference=reference,
+                    reason=reason or f"← {from_warehouse.code}",
+                    actor=_person(actor),
+                    created_at=now,
+                ),
+            ]
+        )
+    )
+    record_audit(
+        actor=actor,
+        action="stock.transferred",
+        object_type="catalog.variant",
+        object_id=str(variant.pk),
+        object_repr=f"{variant.sku} {from_warehouse.code} → {to_warehouse.code}",
+        changes={"quantity": ("", quantity)},
+        reason=reason or reference,
+        ip_address=ip_address,
+    )
     return reference
 
 
@@ -561,8 +780,9 @@ def _parse_cost(unit_cost) -> Decimal:
 
 
 @transaction.atomic
-def receive_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str,
-                  reason: str = "") -> StockLevel:
+def receive_stock(
+    *, actor: Actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str, reason: str = ""
+) -> StockLevel:
     """Goods in (a purchase-order receipt): on hand +quantity, a `receipt` ledger row, and the
     SKU's cost becomes the moving average of what was on hand (all warehouses) and what arrived."""
     from dianpu.catalog.services import set_variant_cost_price
@@ -575,18 +795,31 @@ def receive_stock(*, actor: Actor, variant: Variant, warehouse: Warehouse, quant
     held = sum(StockLevel.objects.filter(variant=variant).values_list("on_hand", flat=True))
     level = _level(variant, warehouse)
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
-    _summarize([StockMove.objects.create(variant=variant, warehouse=warehouse, kind=StockMove.Kind.RECEIPT,
-                                         on_hand_delta=quantity, reference=reference[:40], reason=reason[:200],
-                                         actor=_person(actor), created_at=clock.now())])
+    _summarize(
+        [
+            StockMove.objects.create(
+                variant=variant,
+                warehouse=warehouse,
+                kind=StockMove.Kind.RECEIPT,
+                on_hand_delta=quantity,
+                reference=reference[:40],
+                reason=reason[:200],
+                actor=_person(actor),
+                created_at=clock.now(),
+            )
+        ]
+    )
     new_cost = calculate_moving_average_cost(held, current_cost, quantity, cost)
-    set_variant_cost_price(variant_id=variant.pk, cost_price=new_cost, actor=actor,
-                           reason=f"{reference} +{quantity} @ {cost}")
+    set_variant_cost_price(
+        variant_id=variant.pk, cost_price=new_cost, actor=actor, reason=f"{reference} +{quantity} @ {cost}"
+    )
     events.publish(events.StockReceived(variant.pk, warehouse.pk, quantity, cost, reference[:40], clock.now()))
     level.refresh_from_db()
     return level
 
 
 # --- low-stock alerts -----------------------------------------------------------------------
+
 
 @transaction.atomic
 def flag_low_stock_crossings() -> list[int]:
@@ -604,6 +837,7 @@ def flag_low_stock_crossings() -> list[int]:
 
 # --- stocktake (盘点) -------------------------------------------------------------------------
 
+
 @transaction.atomic
 def open_stocktake(*, actor: Actor, warehouse: Warehouse, category=None, note: str = "") -> Stocktake:
     """A count sheet of every active SKU of `warehouse` (or of one category and its children),
@@ -613,15 +847,25 @@ def open_stocktake(*, actor: Actor, warehouse: Warehouse, category=None, note: s
     variants = Variant.objects.filter(is_active=True)
     if category is not None:
         variants = variants.filter(product__category_id__in=category_and_descendant_ids(category))
-    on_hand = dict(StockLevel.objects.filter(warehouse=warehouse, variant__in=variants)
-                   .values_list("variant_id", "on_hand"))
+    on_hand = dict(
+        StockLevel.objects.filter(warehouse=warehouse, variant__in=variants).values_list("variant_id", "on_hand")
+    )
     now = clock.now()
-    stocktake = Stocktake.objects.create(number=_reference("ST"), warehouse=warehouse, category=category,
-                                         note=(note or "")[:200], created_by=_person(actor), created_at=now)
+    stocktake = Stocktake.objects.create(
+        number=_reference("ST"),
+        warehouse=warehouse,
+        category=category,
+        note=(note or "")[:200],
+        created_by=_person(actor),
+        created_at=now,
+    )
     StocktakeLine.objects.bulk_create(
-        [StocktakeLine(stocktake=stocktake, variant_id=vid, expected=on_hand.get(vid, 0))
-         for vid in variants.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)],
-        batch_size=2000)
+        [
+            StocktakeLine(stocktake=stocktake, variant_id=vid, expected=on_hand.get(vid, 0))
+            for vid in variants.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+        ],
+        batch_size=2000,
+    )
     record_audit(actor=actor, action="stocktake.opened", obj=stocktake, object_repr=stocktake.number)
     return stocktake
 
@@ -633,8 +877,9 @@ def _find_count_line(stocktake: Stocktake, code: str) -> StocktakeLine:
         lines = StocktakeLine.objects.filter(stocktake=stocktake).select_related("variant")
         line = lines.filter(variant__sku=code).first() or lines.filter(variant__barcode=code).first()
     if line is None:
-        raise DomainError(str(MESSAGES["unknown_code"]) % {"code": code}, code="unknown_code", status=422,
-                          sku_or_barcode=code)
+        raise DomainError(
+            str(MESSAGES["unknown_code"]) % {"code": code}, code="unknown_code", status=422, sku_or_barcode=code
+        )
     return line
 
 
@@ -645,11 +890,13 @@ def record_count(*, actor: Actor, stocktake: Stocktake, code: str, quantity: int
     _check_quantity(quantity, allow_zero=not add)
     line = _find_count_line(stocktake, code)
     value = (Coalesce(F("counted"), 0) + quantity) if add else quantity
-    updated = StocktakeLine.objects.filter(
-        pk=line.pk, stocktake__status=Stocktake.Status.OPEN).update(counted=value, counted_at=clock.now())
+    updated = StocktakeLine.objects.filter(pk=line.pk, stocktake__status=Stocktake.Status.OPEN).update(
+        counted=value, counted_at=clock.now()
+    )
     if updated != 1:
-        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
-                          status=409)
+        raise DomainError(
+            str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed", status=409
+        )
     line.refresh_from_db()
     return line
 
@@ -663,59 +910,107 @@ def post_stocktake(*, actor: Actor, stocktake: Stocktake, ip_address: str | None
         raise DomainError(MESSAGES["stocktake_empty"], code="stocktake_empty", status=422)
     now = clock.now()
     closed = Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
-        status=Stocktake.Status.POSTED, posted_at=now)
+        status=Stocktake.Status.POSTED, posted_at=now
+    )
     if closed != 1:
-        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
-                          status=409)
+        raise DomainError(
+            str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed", status=409
+        )
     warehouse = stocktake.warehouse
     moves = []
-    lines = (StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False).exclude(counted=F("expected"))
-             .order_by("variant_id"))
+    lines = (
+        StocktakeLine.objects.filter(stocktake=stocktake, counted__isnull=False)
+        .exclude(counted=F("expected"))
+        .order_by("variant_id")
+    )
     differing = list(lines.values_list("variant_id", "expected", "counted", "variant__sku"))
     # One stock row per SKU in this warehouse: found ones in one read, missing ones made in one insert.
-    level_ids = dict(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
-                     .values_list("variant_id", "pk"))
+    level_ids = dict(
+        StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id")).values_list(
+            "variant_id", "pk"
+        )
+    )
     missing = [vid for vid, *_rest in differing if vid not in level_ids]
     if missing:
-        StockLevel.objects.bulk_create([StockLevel(variant_id=vid, warehouse=warehouse) for vid in missing],
-                                       batch_size=2000)
-        level_ids.update(StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id"))
-                         .values_list("variant_id", "pk"))
+        StockLevel.objects.bulk_create(
+            [StockLevel(variant_id=vid, warehouse=warehouse) for vid in missing], batch_size=2000
+        )
+        level_ids.update(
+            StockLevel.objects.filter(warehouse=warehouse, variant_id__in=lines.values("variant_id")).values_list(
+                "variant_id", "pk"
+            )
+        )
     person = _person(actor)
     for variant_id, expected, counted, sku in differing:
         assert counted is not None  # counted__isnull=False above
         delta = counted - expected
         level_id = level_ids[variant_id]
-        if StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(
-                on_hand=F("on_hand") + delta) != 1:
+        if (
+            StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") - delta).update(
+                on_hand=F("on_hand") + delta
+            )
+            != 1
+        ):
             level = StockLevel.objects.get(pk=level_id)
-            raise DomainError(str(MESSAGES["stocktake_short"]) % {
-                "sku": sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
-                code="stocktake_short", status=409, sku=sku)
-        moves.append(StockMove(variant_id=variant_id, warehouse=warehouse, kind=StockMove.Kind.STOCKTAKE,
-                               on_hand_delta=delta, reference=stocktake.number,
-                               reason=f"{expected} → {counted}", actor=person, created_at=now))
+            raise DomainError(
+                str(MESSAGES["stocktake_short"])
+                % {"sku": sku, "on_hand": level.on_hand + delta, "reserved": level.reserved},
+                code="stocktake_short",
+                status=409,
+                sku=sku,
+            )
+        moves.append(
+            StockMove(
+                variant_id=variant_id,
+                warehouse=warehouse,
+                kind=StockMove.Kind.STOCKTAKE,
+                on_hand_delta=delta,
+                reference=stocktake.number,
+                reason=f"{expected} → {counted}",
+                actor=person,
+                created_at=now,
+            )
+        )
     StockMove.objects.bulk_create(moves, batch_size=2000)
     _summarize(moves)
     costs = dict(Variant.objects.filter(pk__in=lines.values("variant_id")).values_list("pk", "cost_price"))
-    events.publish(events.StockCounted(stocktake.pk, stocktake.number, warehouse.pk, tuple(
-        (m.variant_id, m.on_hand_delta, costs.get(m.variant_id, Decimal("0"))) for m in moves), now))
-    record_audit(actor=actor, action="stocktake.posted", obj=stocktake, object_repr=stocktake.number,
-                 changes={"lines_adjusted": ("", len(moves))}, ip_address=ip_address)
+    events.publish(
+        events.StockCounted(
+            stocktake.pk,
+            stocktake.number,
+            warehouse.pk,
+            tuple((m.variant_id, m.on_hand_delta, costs.get(m.variant_id, Decimal("0"))) for m in moves),
+            now,
+        )
+    )
+    record_audit(
+        actor=actor,
+        action="stocktake.posted",
+        obj=stocktake,
+        object_repr=stocktake.number,
+        changes={"lines_adjusted": ("", len(moves))},
+        ip_address=ip_address,
+    )
     stocktake.refresh_from_db()
     return len(moves)
 
 
 @transaction.atomic
 def cancel_stocktake(*, actor: Actor, stocktake: Stocktake) -> None:
-    if Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
-            status=Stocktake.Status.CANCELLED) != 1:
-        raise DomainError(str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed",
-                          status=409)
+    if (
+        Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.OPEN).update(
+            status=Stocktake.Status.CANCELLED
+        )
+        != 1
+    ):
+        raise DomainError(
+            str(MESSAGES["stocktake_closed"]) % {"number": stocktake.number}, code="stocktake_closed", status=409
+        )
     record_audit(actor=actor, action="stocktake.cancelled", obj=stocktake, object_repr=stocktake.number)
 
 
 # --- the maintained per-SKU summary ----------------------------------------------------------
+
 
 def ensure_stock_summaries_current() -> bool:
     """Roll the summary now if tonight's roll has not run yet for today (a page opened just after

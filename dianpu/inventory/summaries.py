@@ -52,7 +52,7 @@ def _q(name: str) -> str:
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start: start + size]
+        yield items[start : start + size]
 
 
 def _ensure_rows(variant_ids) -> None:
@@ -73,8 +73,10 @@ def _ensure_rows(variant_ids) -> None:
         values.append(f.get_db_prep_save(default, connection))
     columns = ", ".join(_q(f.column) for f in fields if not f.primary_key)
     pk = _q(StockSummary._meta.pk.column)
-    sql = (f"INSERT INTO {_q(StockSummary._meta.db_table)} ({pk}, {columns}) "
-           f"VALUES ({', '.join(['%s'] * (len(values) + 1))}) ON CONFLICT ({pk}) DO NOTHING")
+    sql = (
+        f"INSERT INTO {_q(StockSummary._meta.db_table)} ({pk}, {columns}) "
+        f"VALUES ({', '.join(['%s'] * (len(values) + 1))}) ON CONFLICT ({pk}) DO NOTHING"
+    )
     with connection.cursor() as cursor:
         for chunk in _chunks(variant_ids, 5000):
             cursor.executemany(sql, [(v, *values) for v in chunk])
@@ -84,12 +86,15 @@ def _add(rows: list[tuple[int, int, int, int]]) -> None:
     """Relative UPDATE of (variant id, on hand +, reserved +, safety stock +) rows."""
     table = _q(StockSummary._meta.db_table)
     for chunk in _chunks(rows):
-        values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"]
-                           * len(chunk))
-        sql = (f"UPDATE {table} SET on_hand = {table}.on_hand + d.column2, reserved = {table}.reserved + d.column3, "
-               f"available = {table}.available + d.column2 - d.column3, "
-               f"safety_stock = {table}.safety_stock + d.column4 "
-               f"FROM (VALUES {values}) AS d WHERE {table}.variant_id = d.column1")
+        values = ", ".join(
+            ["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER))"] * len(chunk)
+        )
+        sql = (
+            f"UPDATE {table} SET on_hand = {table}.on_hand + d.column2, reserved = {table}.reserved + d.column3, "
+            f"available = {table}.available + d.column2 - d.column3, "
+            f"safety_stock = {table}.safety_stock + d.column4 "
+            f"FROM (VALUES {values}) AS d WHERE {table}.variant_id = d.column1"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [v for row in chunk for v in row])
 
@@ -97,9 +102,11 @@ def _add(rows: list[tuple[int, int, int, int]]) -> None:
 def _add_to_buckets(rows: list[tuple[int, date, int, int]]) -> None:
     """(variant id, day, sold +, returned +) into the day buckets."""
     table = _q(DailySkuSales._meta.db_table)
-    sql = (f"INSERT INTO {table} (variant_id, day, sold, returned) VALUES (%s, %s, %s, %s) "
-           f"ON CONFLICT (variant_id, day) DO UPDATE SET sold = {table}.sold + excluded.sold, "
-           f"returned = {table}.returned + excluded.returned")
+    sql = (
+        f"INSERT INTO {table} (variant_id, day, sold, returned) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT (variant_id, day) DO UPDATE SET sold = {table}.sold + excluded.sold, "
+        f"returned = {table}.returned + excluded.returned"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(v, d, s, r) for v, d, s, r in rows])
 
@@ -125,7 +132,7 @@ def record_moves(moves: list[MoveFact]) -> None:
     _add([(v, deltas[v][0], deltas[v][1], 0) for v in ids])
     if buckets:
         _add_to_buckets([(v, day, s, r) for (v, day), (s, r) in sorted(buckets.items())])
-        for (v, day) in buckets:
+        for v, day in buckets:
             # a move dated before the row's last roll (a clock set back, a late import) falls in
             # windows already summed: the row is rolled again before it is next read
             StockSummary.objects.filter(variant_id=v, rolled_on__gt=day).update(rolled_on=None)
@@ -166,8 +173,11 @@ def inbound_by_variant(variant_ids) -> dict[int, list[tuple[date, int]]]:
     if variant_ids is not None:
         moves = moves.filter(variant_id__in=variant_ids)
     result: dict[int, list[tuple[date, int]]] = {}
-    for variant_id, at, units in (moves.order_by("variant_id", "-created_at", "-id")
-                                  .values_list("variant_id", "created_at", "on_hand_delta").iterator(chunk_size=5000)):
+    for variant_id, at, units in (
+        moves.order_by("variant_id", "-created_at", "-id")
+        .values_list("variant_id", "created_at", "on_hand_delta")
+        .iterator(chunk_size=5000)
+    ):
         result.setdefault(variant_id, []).append((shop_day(at), units))
     return result
 
@@ -182,13 +192,20 @@ def _write_verdicts(rows: list[tuple], today: date) -> None:
     table = _q(StockSummary._meta.db_table)
     out = []
     for v, available, safety, sold_30, oldest in rows:
-        verdict = classify_sku(available=available, safety_stock=safety, sold_in_verdict_window=sold_30,
-                               age_days=None if oldest is None else max(0, (today - oldest).days))
-        out.append((v, verdict.action, None if verdict.days_of_cover is None else str(verdict.days_of_cover),
-                    verdict.is_slow))
+        verdict = classify_sku(
+            available=available,
+            safety_stock=safety,
+            sold_in_verdict_window=sold_30,
+            age_days=None if oldest is None else max(0, (today - oldest).days),
+        )
+        out.append(
+            (v, verdict.action, None if verdict.days_of_cover is None else str(verdict.days_of_cover), verdict.is_slow)
+        )
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET action = %s, days_of_cover = %s, is_slow = %s WHERE variant_id = %s",
-                           [(a, c, s, v) for v, a, c, s in out])
+        cursor.executemany(
+            f"UPDATE {table} SET action = %s, days_of_cover = %s, is_slow = %s WHERE variant_id = %s",
+            [(a, c, s, v) for v, a, c, s in out],
+        )
 
 
 def refresh_verdicts(variant_ids, age_too=()) -> None:
@@ -203,20 +220,38 @@ def refresh_verdicts(variant_ids, age_too=()) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {_q(StockSummary._meta.db_table)} SET {_q(field.column)} = %s WHERE variant_id = %s",
-                [(field.get_db_prep_save(oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today), connection), v)
-                 for v in chunk])
+                [
+                    (
+                        field.get_db_prep_save(
+                            oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today), connection
+                        ),
+                        v,
+                    )
+                    for v in chunk
+                ],
+            )
     for chunk in _chunks(list(variant_ids)):
-        _write_verdicts(list(StockSummary.objects.filter(variant_id__in=chunk).values_list(
-            "variant_id", "available", "safety_stock", "sold_30", "oldest_unit_on")), today)
+        _write_verdicts(
+            list(
+                StockSummary.objects.filter(variant_id__in=chunk).values_list(
+                    "variant_id", "available", "safety_stock", "sold_30", "oldest_unit_on"
+                )
+            ),
+            today,
+        )
 
 
 # --- the nightly roll ---------------------------------------------------------------------------
 
+
 def _window_sums(today: date) -> dict[int, tuple[int, int, int, int, int]]:
     """Per SKU from the buckets: sold yesterday, in 7, 14 and 30 days, returned in 7 days."""
     sums: dict[int, list[int]] = {}
-    rows = (DailySkuSales.objects.filter(day__gte=today - timedelta(days=VERDICT_WINDOW), day__lt=today)
-            .values_list("variant_id", "day", "sold", "returned").iterator(chunk_size=10000))
+    rows = (
+        DailySkuSales.objects.filter(day__gte=today - timedelta(days=VERDICT_WINDOW), day__lt=today)
+        .values_list("variant_id", "day", "sold", "returned")
+        .iterator(chunk_size=10000)
+    )
     for v, day, sold, returned in rows:
         ago = (today - day).days  # 1 = yesterday
         s = sums.setdefault(v, [0, 0, 0, 0, 0])
@@ -244,29 +279,55 @@ def roll_summaries(today: date | None = None) -> int:
     sums = _window_sums(today)
     zero = (0, 0, 0, 0, 0)
     table = _q(StockSummary._meta.db_table)
-    rows = list(StockSummary.objects.values_list("variant_id", "available", "safety_stock", "oldest_unit_on")
-                .order_by("variant_id").iterator(chunk_size=10000))
+    rows = list(
+        StockSummary.objects.values_list("variant_id", "available", "safety_stock", "oldest_unit_on")
+        .order_by("variant_id")
+        .iterator(chunk_size=10000)
+    )
     moved = []
     for chunk in _chunks(rows, 2000):
         values = []
         for v, available, safety, oldest in chunk:
             s = sums.get(v, zero)
-            verdict = classify_sku(available=available, safety_stock=safety, sold_in_verdict_window=s[3],
-                                   age_days=None if oldest is None else max(0, (today - oldest).days))
-            values.append((v, available, safety, *s, verdict.action,
-                           None if verdict.days_of_cover is None else str(verdict.days_of_cover), verdict.is_slow))
-        placeholders = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), "
-                                  "CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), "
-                                  "CAST(%s AS VARCHAR(10)), CAST(%s AS DECIMAL(12, 1)), CAST(%s AS BOOLEAN))"]
-                                 * len(values))
-        sql = (f"UPDATE {table} SET sold_yesterday = d.column4, sold_7 = d.column5, sold_14 = d.column6, "
-               f"sold_30 = d.column7, returned_7 = d.column8, action = d.column9, days_of_cover = d.column10, "
-               f"is_slow = d.column11, rolled_on = %s FROM (VALUES {placeholders}) AS d "
-               f"WHERE {table}.variant_id = d.column1")
+            verdict = classify_sku(
+                available=available,
+                safety_stock=safety,
+                sold_in_verdict_window=s[3],
+                age_days=None if oldest is None else max(0, (today - oldest).days),
+            )
+            values.append(
+                (
+                    v,
+                    available,
+                    safety,
+                    *s,
+                    verdict.action,
+                    None if verdict.days_of_cover is None else str(verdict.days_of_cover),
+                    verdict.is_slow,
+                )
+            )
+        placeholders = ", ".join(
+            [
+                "(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), "
+                "CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER), "
+                "CAST(%s AS VARCHAR(10)), CAST(%s AS DECIMAL(12, 1)), CAST(%s AS BOOLEAN))"
+            ]
+            * len(values)
+        )
+        sql = (
+            f"UPDATE {table} SET sold_yesterday = d.column4, sold_7 = d.column5, sold_14 = d.column6, "
+            f"sold_30 = d.column7, returned_7 = d.column8, action = d.column9, days_of_cover = d.column10, "
+            f"is_slow = d.column11, rolled_on = %s FROM (VALUES {placeholders}) AS d "
+            f"WHERE {table}.variant_id = d.column1"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [today] + [x for row in values for x in row])
-        current = {v: (a, s) for v, a, s in StockSummary.objects.filter(
-            variant_id__in=[r[0] for r in chunk]).values_list("variant_id", "available", "safety_stock")}
+        current = {
+            v: (a, s)
+            for v, a, s in StockSummary.objects.filter(variant_id__in=[r[0] for r in chunk]).values_list(
+                "variant_id", "available", "safety_stock"
+            )
+        }
         moved += [v for v, available, safety, *_rest in values if current.get(v) != (available, safety)]
     if moved:
         refresh_verdicts(moved)
@@ -281,6 +342,7 @@ def needs_roll(today: date | None = None) -> bool:
 
 # --- rebuild from the raw tables -----------------------------------------------------------------
 
+
 def rebuild_summaries(on_order: dict[int, int] | None = None, today: date | None = None) -> int:
     """Every SKU's summary and the recent day buckets recomputed from stock levels and the
     ledger (and `on_order` from purchasing); then rolled to `today`. Returns the SKUs."""
@@ -289,19 +351,30 @@ def rebuild_summaries(on_order: dict[int, int] | None = None, today: date | None
     since = timezone.make_aware(datetime.combine(today - timedelta(days=BUCKET_DAYS), datetime.min.time()))
     DailySkuSales.objects.all().delete()
     buckets: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
-    for v, kind, delta, at in (StockMove.objects.filter(kind__in=(StockMove.Kind.SALE, StockMove.Kind.RETURN),
-                                                        created_at__gte=since)
-                               .values_list("variant_id", "kind", "on_hand_delta", "created_at").iterator(chunk_size=10000)):
+    for v, kind, delta, at in (
+        StockMove.objects.filter(kind__in=(StockMove.Kind.SALE, StockMove.Kind.RETURN), created_at__gte=since)
+        .values_list("variant_id", "kind", "on_hand_delta", "created_at")
+        .iterator(chunk_size=10000)
+    ):
         if kind == StockMove.Kind.SALE:
             buckets[(v, shop_day(at))][0] += -delta
         elif delta > 0:
             buckets[(v, shop_day(at))][1] += delta
-    DailySkuSales.objects.bulk_create([DailySkuSales(variant_id=v, day=d, sold=s, returned=r)
-                                       for (v, d), (s, r) in buckets.items()], batch_size=2000)
-    levels = {r["variant_id"]: r for r in StockLevel.objects.values("variant_id").annotate(
-        on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock"))}
-    last_sale = dict(StockMove.objects.filter(kind=StockMove.Kind.SALE).values("variant_id")
-                     .annotate(at=Max("created_at")).values_list("variant_id", "at"))
+    DailySkuSales.objects.bulk_create(
+        [DailySkuSales(variant_id=v, day=d, sold=s, returned=r) for (v, d), (s, r) in buckets.items()], batch_size=2000
+    )
+    levels = {
+        r["variant_id"]: r
+        for r in StockLevel.objects.values("variant_id").annotate(
+            on_hand=Sum("on_hand"), reserved=Sum("reserved"), safety=Sum("safety_stock")
+        )
+    }
+    last_sale = dict(
+        StockMove.objects.filter(kind=StockMove.Kind.SALE)
+        .values("variant_id")
+        .annotate(at=Max("created_at"))
+        .values_list("variant_id", "at")
+    )
     StockSummary.objects.all().delete()
     variant_ids = list(Variant.objects.order_by("pk").values_list("pk", flat=True))
     empty = {"on_hand": 0, "reserved": 0, "safety": 0}
@@ -310,10 +383,18 @@ def rebuild_summaries(on_order: dict[int, int] | None = None, today: date | None
         rows = []
         for v in chunk:
             s = levels.get(v, empty)
-            rows.append(StockSummary(
-                variant_id=v, on_hand=s["on_hand"], reserved=s["reserved"], available=s["on_hand"] - s["reserved"],
-                safety_stock=s["safety"], on_order=max(0, on_order.get(v, 0)), last_sale_at=last_sale.get(v),
-                oldest_unit_on=oldest_unit_on(s["on_hand"], inbound.get(v, []), today)))
+            rows.append(
+                StockSummary(
+                    variant_id=v,
+                    on_hand=s["on_hand"],
+                    reserved=s["reserved"],
+                    available=s["on_hand"] - s["reserved"],
+                    safety_stock=s["safety"],
+                    on_order=max(0, on_order.get(v, 0)),
+                    last_sale_at=last_sale.get(v),
+                    oldest_unit_on=oldest_unit_on(s["on_hand"], inbound.get(v, []), today),
+                )
+            )
         StockSummary.objects.bulk_create(rows, batch_size=2000)
     roll_summaries(today)
     return len(variant_ids)

@@ -43,8 +43,9 @@ class Article(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["category", "title", "id"]
@@ -107,8 +108,12 @@ class BotAnswer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "created_at"]), models.Index(fields=["handed_over", "created_at"])]
-        constraints = [models.CheckConstraint(condition=models.Q(rating__in=[-1, 1]) | models.Q(rating__isnull=True),
-                                              name="bot_answer_rating_up_or_down")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__in=[-1, 1]) | models.Q(rating__isnull=True),
+                name="bot_answer_rating_up_or_down",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question[:50]

@@ -46,8 +46,9 @@ def _term_filter(term: str) -> Q:
     return Q(search_title__contains=needle) | Q(search_document__contains=needle)
 
 
-def search_articles(query: str, *, staff: bool = False, language: str = "", limit: int = 20,
-                    include_drafts: bool = False) -> list[Found]:
+def search_articles(
+    query: str, *, staff: bool = False, language: str = "", limit: int = 20, include_drafts: bool = False
+) -> list[Found]:
     """Published articles matching `query`, best first: public ones (internal ones too for `staff`,
     drafts too with `include_drafts`: the console). With `language`, only articles in that language
     or both when any of them match."""
@@ -72,7 +73,7 @@ def search_articles(query: str, *, staff: bool = False, language: str = "", limi
             pool = in_language
     rows = {a.pk: a for a in pool.order_by("-updated_at", "-id")[:CANDIDATES]}
     ranked = rank(terms, [Candidate(a.pk, a.search_title, a.search_document) for a in rows.values()], alternatives)
-    return [Found(rows[r.id], r, words) for r in ranked[:min(limit, MAX_RESULTS)]]
+    return [Found(rows[r.id], r, words) for r in ranked[: min(limit, MAX_RESULTS)]]
 
 
 def list_public_articles(*, language: str = "") -> QuerySet:
@@ -83,8 +84,9 @@ def list_public_articles(*, language: str = "") -> QuerySet:
 
 
 def get_public_article(slug: str) -> Article:
-    article = Article.objects.filter(slug=slug, status=Article.Status.PUBLISHED,
-                                     audience=Article.Audience.PUBLIC).first()
+    article = Article.objects.filter(
+        slug=slug, status=Article.Status.PUBLISHED, audience=Article.Audience.PUBLIC
+    ).first()
     if article is None:
         raise NotFoundError(MESSAGES["article_not_found"], code="article_not_found")
     return article
@@ -129,8 +131,11 @@ def summarize_bot(days: int = 7) -> dict:
     """The last `days`: answers, how many from articles, handed over, unanswered, rated up / down."""
     since = clock.now() - timedelta(days=days)
     row = BotAnswer.objects.filter(created_at__gte=since).aggregate(
-        total=Count("id"), from_articles=Count("id", filter=Q(kind=BotAnswer.Kind.ARTICLE)),
+        total=Count("id"),
+        from_articles=Count("id", filter=Q(kind=BotAnswer.Kind.ARTICLE)),
         handed_over=Count("id", filter=Q(handed_over=True)),
         unanswered=Count("id", filter=Q(kind=BotAnswer.Kind.UNANSWERED)),
-        helpful=Count("id", filter=Q(rating=1)), unhelpful=Count("id", filter=Q(rating=-1)))
+        helpful=Count("id", filter=Q(rating=1)),
+        unhelpful=Count("id", filter=Q(rating=-1)),
+    )
     return {k: v or 0 for k, v in row.items()}

@@ -6,11 +6,11 @@ that does not exist get the same words, and every failed proof counts against th
 budget that the order-status page also spends (accounts.throttling), per order and per address.
 """
 
-from collections.abc import Iterable
-from typing import Any
 import re
-from datetime import timedelta
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -21,11 +21,11 @@ from dianpu.accounts import throttling
 from dianpu.audit.services import record_audit
 from dianpu.catalog.domain.search import build_search_document
 from dianpu.catalog.domain.slugs import first_free_slug, is_valid_slug, make_slug
-from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock, ratelimit
-from dianpu.core.visitor_tokens import hash_token, new_token
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
+from dianpu.core.visitor_tokens import hash_token, new_token
 from dianpu.fulfillment.queries import list_tracking_events
 from dianpu.orders.models import Order
 
@@ -54,6 +54,7 @@ def render_body(source: str) -> str:
 
 # --- articles ---------------------------------------------------------------------------------------
 
+
 def _choice(value: str, choices: Iterable[tuple[str, Any]], name: str, errors: dict[str, str]) -> str:
     if value not in {c for c, _label in choices}:
         errors[name] = str(MESSAGES["choice_invalid"])
@@ -61,9 +62,18 @@ def _choice(value: str, choices: Iterable[tuple[str, Any]], name: str, errors: d
 
 
 @transaction.atomic
-def save_article(*, article_id: int | None = None, title: str, body: str, category: str = "other",
-                 audience: str = "public", language: str = "zh-hans", slug: str = "", actor: Actor = None,
-                 ip_address: str | None = None) -> Article:
+def save_article(
+    *,
+    article_id: int | None = None,
+    title: str,
+    body: str,
+    category: str = "other",
+    audience: str = "public",
+    language: str = "zh-hans",
+    slug: str = "",
+    actor: Actor = None,
+    ip_address: str | None = None,
+) -> Article:
     """Create or change an article (its status is changed only by publish/unpublish)."""
     errors: dict[str, str] = {}
     codes: dict[str, str] = {}
@@ -109,8 +119,13 @@ def save_article(*, article_id: int | None = None, title: str, body: str, catego
     except IntegrityError:
         raise ValidationFailed({"slug": str(MESSAGES["slug_taken"])}, codes={"slug": "slug_taken"}) from None
     changes = {f: (old, getattr(article, f)) for f, old in before.items() if old != getattr(article, f)}
-    record_audit(actor=actor, action="knowledge.article_created" if article_id is None else "knowledge.article_changed",
-                 obj=article, changes=changes, ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="knowledge.article_created" if article_id is None else "knowledge.article_changed",
+        obj=article,
+        changes=changes,
+        ip_address=ip_address,
+    )
     return article
 
 
@@ -125,8 +140,13 @@ def _set_status(article_id: int, status: str, action: str, actor: Actor, ip_addr
             changed["published_at"] = now
         # Conditional: only a change of status is written and audited (two clicks, one entry).
         if Article.objects.filter(pk=article_id).exclude(status=status).update(**changed):
-            record_audit(actor=actor, action=action, obj=article, changes={"status": (article.status, status)},
-                         ip_address=ip_address)
+            record_audit(
+                actor=actor,
+                action=action,
+                obj=article,
+                changes={"status": (article.status, status)},
+                ip_address=ip_address,
+            )
         article.refresh_from_db()
         return article
 
@@ -140,6 +160,7 @@ def unpublish_article(*, article_id: int, actor: Actor = None, ip_address: str |
 
 
 # --- the bot ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class BotReply:
@@ -187,31 +208,44 @@ def _order_answer(order: Order) -> str:
         return "\n".join(lines)
     events = list_tracking_events([s.pk for s in shipments])
     for shipment in shipments:
-        lines.append(BOT["order_parcel"] % {"carrier": shipment.carrier.upper(), "tracking": shipment.tracking_number,
-                                            "parcel_status": shipment.get_status_display()})
+        lines.append(
+            BOT["order_parcel"]
+            % {
+                "carrier": shipment.carrier.upper(),
+                "tracking": shipment.tracking_number,
+                "parcel_status": shipment.get_status_display(),
+            }
+        )
         shown = events.get(shipment.pk, [])[:EVENTS_SHOWN]
         if not shown:
             lines.append(str(BOT["order_no_events"]))
         for event in shown:
-            lines.append((BOT["order_event"] % {
-                "time": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
-                "location": event.location, "description": event.description or event.get_status_display(),
-            }).strip())
+            lines.append(
+                (
+                    BOT["order_event"]
+                    % {
+                        "time": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                        "location": event.location,
+                        "description": event.description or event.get_status_display(),
+                    }
+                ).strip()
+            )
     return "\n".join(lines)
 
 
 def _look_up_order(memory: Memory, ip: str | None) -> tuple[_Outcome, Memory]:
     number = memory.order_number
     if throttling.is_order_lookup_refused(number, ip):
-        return _Outcome(str(BOT["order_throttled"]), BotAnswer.Kind.THROTTLED, order_looked_up=True), \
-            forget_proof(memory)
+        return _Outcome(str(BOT["order_throttled"]), BotAnswer.Kind.THROTTLED, order_looked_up=True), forget_proof(
+            memory
+        )
     order = Order.objects.filter(number=number).only("number", "email", "ship_phone", "status").first()
-    if order is None or not proof_matches(given_email=memory.email, given_phone=memory.phone,
-                                          order_email=order.email, order_phone=order.ship_phone):
+    if order is None or not proof_matches(
+        given_email=memory.email, given_phone=memory.phone, order_email=order.email, order_phone=order.ship_phone
+    ):
         throttling.record_order_lookup_failure(number, ip)
         # The same words whether the order exists or not.
-        return _Outcome(str(BOT["order_not_matched"]), BotAnswer.Kind.ORDER, order_looked_up=True), \
-            forget_proof(memory)
+        return _Outcome(str(BOT["order_not_matched"]), BotAnswer.Kind.ORDER, order_looked_up=True), forget_proof(memory)
     return _Outcome(_order_answer(order), BotAnswer.Kind.ORDER, order_looked_up=True, order_proved=True), memory
 
 
@@ -224,16 +258,24 @@ def _articles_outcome(question: str, language: str) -> _Outcome | None:
     sources = [{"title": best.article.title, "url": queries.article_url(best.article)}]
     text = excerpt(plain_text(best.article.body_html), terms)
     answer = BOT["article_answer"] % {"excerpt": text, "title": best.article.title}
-    passages = [Passage(r.article.title, plain_text(r.article.body_html)[:2000], queries.article_url(r.article))
-                for r in found]
+    passages = [
+        Passage(r.article.title, plain_text(r.article.body_html)[:2000], queries.article_url(r.article)) for r in found
+    ]
     composed = get_answerer().compose(question=question, passages=passages, language=language)
     if composed:
         answer = composed
     return _Outcome(answer, BotAnswer.Kind.ARTICLE, sources, best.ranked.confidence)
 
 
-def _hand_over(session: BotSession, memory: Memory, *, conversation_id: int | None, token: str | None, question: str,
-               bot_answer: str) -> tuple[int, str] | None:
+def _hand_over(
+    session: BotSession,
+    memory: Memory,
+    *,
+    conversation_id: int | None,
+    token: str | None,
+    question: str,
+    bot_answer: str,
+) -> tuple[int, str] | None:
     """A conversation for a person (support app), when that app offers it; else None (the hand-over
     is still in the bot log, where the console lists it)."""
     try:
@@ -242,15 +284,27 @@ def _hand_over(session: BotSession, memory: Memory, *, conversation_id: int | No
         return None
     try:
         result = hand_over_from_bot(
-            conversation_id=conversation_id or session.conversation_id, token=token or session.conversation_token or None,
-            name=_("访客"), email=memory.email, question=question, bot_answer=bot_answer)
+            conversation_id=conversation_id or session.conversation_id,
+            token=token or session.conversation_token or None,
+            name=_("访客"),
+            email=memory.email,
+            question=question,
+            bot_answer=bot_answer,
+        )
     except DomainError:
         return None
     return (int(result[0]), str(result[1])) if result else None
 
 
-def answer_bot_message(*, message: str, session_key: str = "", conversation_id: int | None = None,
-                       token: str | None = None, ip_address: str | None = None, language: str = "zh-hans") -> BotReply:
+def answer_bot_message(
+    *,
+    message: str,
+    session_key: str = "",
+    conversation_id: int | None = None,
+    token: str | None = None,
+    ip_address: str | None = None,
+    language: str = "zh-hans",
+) -> BotReply:
     """One visitor message to the bot -> its answer, logged. Over 20 a minute per address: 429."""
     if not ratelimit.take(BOT_MESSAGES, ratelimit.client_key(ip_address)):
         raise DomainError(MESSAGES["too_many_messages"], code="too_many_messages", status=429)
@@ -262,8 +316,10 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
     step = decide(parsed, memory)
     handover = None
     # The message's language; for a bare order number or e-mail, the conversation's (else the page's).
-    language = parsed.language or (session.answers.order_by("-id").values_list("language", flat=True).first()
-                                   or ("en" if (language or "").startswith("en") else "zh-hans"))
+    language = parsed.language or (
+        session.answers.order_by("-id").values_list("language", flat=True).first()
+        or ("en" if (language or "").startswith("en") else "zh-hans")
+    )
     outcome: _Outcome | None
     with translation.override(language):
         if step == Step.LOOK_UP_ORDER:
@@ -281,28 +337,55 @@ def answer_bot_message(*, message: str, session_key: str = "", conversation_id: 
                 outcome = _Outcome(str(BOT["ask_order_number"]), BotAnswer.Kind.ASK_PROOF)
             if outcome is None:
                 asked = step == Step.HUMAN
-                outcome = _Outcome(str(BOT["handed_over" if asked else "handed_over_unsure"]),
-                                   BotAnswer.Kind.HANDED_OVER if asked else BotAnswer.Kind.UNANSWERED,
-                                   handed_over=True)
-                handover = _hand_over(session, memory, conversation_id=conversation_id, token=token,
-                                      question=parsed.text, bot_answer=outcome.answer)
+                outcome = _Outcome(
+                    str(BOT["handed_over" if asked else "handed_over_unsure"]),
+                    BotAnswer.Kind.HANDED_OVER if asked else BotAnswer.Kind.UNANSWERED,
+                    handed_over=True,
+                )
+                handover = _hand_over(
+                    session,
+                    memory,
+                    conversation_id=conversation_id,
+                    token=token,
+                    question=parsed.text,
+                    bot_answer=outcome.answer,
+                )
     now = clock.now()
     with transaction.atomic():
-        session_changes = {"order_number": memory.order_number, "email": memory.email, "phone": memory.phone,
-                           "last_seen_at": now}
+        session_changes = {
+            "order_number": memory.order_number,
+            "email": memory.email,
+            "phone": memory.phone,
+            "last_seen_at": now,
+        }
         if handover:
             session_changes.update(conversation_id=handover[0], conversation_token=handover[1])
         BotSession.objects.filter(pk=session.pk).update(**session_changes)
         logged = BotAnswer.objects.create(
-            session=session, question=parsed.text, answer=outcome.answer, kind=outcome.kind, sources=outcome.sources,
-            confidence=outcome.confidence, handed_over=outcome.handed_over, order_looked_up=outcome.order_looked_up,
-            order_proved=outcome.order_proved, language=language, created_at=now)
-    conversation = handover or ((session.conversation_id, session.conversation_token)
-                                if session.conversation_id else None)
-    return BotReply(answer=outcome.answer, sources=outcome.sources, handed_over=outcome.handed_over,
-                    answer_id=logged.pk, session=session_key,
-                    conversation_id=conversation[0] if conversation else None,
-                    token=conversation[1] if conversation else None)
+            session=session,
+            question=parsed.text,
+            answer=outcome.answer,
+            kind=outcome.kind,
+            sources=outcome.sources,
+            confidence=outcome.confidence,
+            handed_over=outcome.handed_over,
+            order_looked_up=outcome.order_looked_up,
+            order_proved=outcome.order_proved,
+            language=language,
+            created_at=now,
+        )
+    conversation = handover or (
+        (session.conversation_id, session.conversation_token) if session.conversation_id else None
+    )
+    return BotReply(
+        answer=outcome.answer,
+        sources=outcome.sources,
+        handed_over=outcome.handed_over,
+        answer_id=logged.pk,
+        session=session_key,
+        conversation_id=conversation[0] if conversation else None,
+        token=conversation[1] if conversation else None,
+    )
 
 
 def rate_bot_answer(*, answer_id: int, session_key: str, helpful: bool) -> BotAnswer:
@@ -310,11 +393,11 @@ def rate_bot_answer(*, answer_id: int, session_key: str, helpful: bool) -> BotAn
     if not _is_session_key(session_key):
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")
     updated = BotAnswer.objects.filter(pk=answer_id, session__key_hash=hash_token(session_key)).update(
-        rating=1 if helpful else -1, rated_at=clock.now())
+        rating=1 if helpful else -1, rated_at=clock.now()
+    )
     if not updated:
         raise NotFoundError(MESSAGES["answer_not_found"], code="answer_not_found")
     return BotAnswer.objects.get(pk=answer_id)
-
 
 
 # What a visitor told the bot (order number, e-mail, phone) is kept while the chat goes on, then dropped.
@@ -325,6 +408,8 @@ def forget_idle_bot_sessions() -> int:
     """Clear the order number, e-mail and phone of bot sessions idle for a day; the number cleared.
     The log of questions and answers stays (operators read it); one statement, safe to run twice."""
     cutoff = clock.now() - timedelta(hours=IDLE_SESSION_HOURS)
-    return (BotSession.objects.filter(last_seen_at__lt=cutoff)
-            .exclude(order_number="", email="", phone="")
-            .update(order_number="", email="", phone=""))
+    return (
+        BotSession.objects.filter(last_seen_at__lt=cutoff)
+        .exclude(order_number="", email="", phone="")
+        .update(order_number="", email="", phone="")
+    )

@@ -71,9 +71,18 @@ def _aware(value):
 
 
 def campaign_out(c) -> dict:
-    return {"id": c.pk, "name": c.name, "template": c.template, "status": queries.campaign_status(c),
-            "starts_at": c.starts_at, "ends_at": c.ends_at, "budget": c.budget, "sales_goal": c.sales_goal,
-            "utm_campaign": c.utm_campaign, "promotions": list(c.promotions.values_list("id", flat=True))}
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "template": c.template,
+        "status": queries.campaign_status(c),
+        "starts_at": c.starts_at,
+        "ends_at": c.ends_at,
+        "budget": c.budget,
+        "sales_goal": c.sales_goal,
+        "utm_campaign": c.utm_campaign,
+        "promotions": list(c.promotions.values_list("id", flat=True)),
+    }
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="The campaign calendar")
@@ -85,21 +94,36 @@ def list_campaigns(request):
 @router.post("/campaigns", response={201: CampaignOut, 403: Problem, 422: Problem})
 def create_campaign(request, payload: CampaignIn):
     require_perm(request.user, roles.MANAGE_MARKETING)
-    c = services.create_campaign(name=payload.name, starts_at=_aware(payload.starts_at),
-                                 ends_at=_aware(payload.ends_at), budget=payload.budget,
-                                 sales_goal=payload.sales_goal, product_slugs=payload.products,
-                                 promotion_ids=payload.promotions, utm_campaign=payload.utm_campaign,
-                                 notes=payload.notes, actor=request.user)
+    c = services.create_campaign(
+        name=payload.name,
+        starts_at=_aware(payload.starts_at),
+        ends_at=_aware(payload.ends_at),
+        budget=payload.budget,
+        sales_goal=payload.sales_goal,
+        product_slugs=payload.products,
+        promotion_ids=payload.promotions,
+        utm_campaign=payload.utm_campaign,
+        notes=payload.notes,
+        actor=request.user,
+    )
     return Status(201, campaign_out(c))
 
 
-@router.post("/campaigns/from-template", response={201: CampaignOut, 403: Problem, 422: Problem},
-             summary="A festival campaign (618, double11, double12, nianhuo, black_friday) with its promotions")
+@router.post(
+    "/campaigns/from-template",
+    response={201: CampaignOut, 403: Problem, 422: Problem},
+    summary="A festival campaign (618, double11, double12, nianhuo, black_friday) with its promotions",
+)
 def create_from_template(request, payload: CampaignTemplateIn):
     require_perm(request.user, roles.MANAGE_MARKETING)
-    c = services.create_campaign_from_template(code=payload.template, year=payload.year, budget=payload.budget,
-                                               sales_goal=payload.sales_goal, product_slugs=payload.products,
-                                               actor=request.user)
+    c = services.create_campaign_from_template(
+        code=payload.template,
+        year=payload.year,
+        budget=payload.budget,
+        sales_goal=payload.sales_goal,
+        product_slugs=payload.products,
+        actor=request.user,
+    )
     return Status(201, campaign_out(c))
 
 
@@ -107,13 +131,28 @@ def create_from_template(request, payload: CampaignTemplateIn):
 def campaign_live(request, campaign_id: int):
     require_perm(request.user, roles.MANAGE_MARKETING)
     live = queries.get_campaign_live(queries.get_campaign(campaign_id))
-    return {"id": campaign_id, **{k: live[k] for k in ("status", "sales", "orders", "units", "attainment",
-                                                         "promotion_cost", "budget_used", "suggestions",
-                                                         "running_out")},
-            "top_products": [{k: str(v) for k, v in row.items()} for row in live["top_products"]]}
+    return {
+        "id": campaign_id,
+        **{
+            k: live[k]
+            for k in (
+                "status",
+                "sales",
+                "orders",
+                "units",
+                "attainment",
+                "promotion_cost",
+                "budget_used",
+                "suggestions",
+                "running_out",
+            )
+        },
+        "top_products": [{k: str(v) for k, v in row.items()} for row in live["top_products"]],
+    }
 
 
 # --- traffic and spend --------------------------------------------------------------------------
+
 
 class UtmIn(Schema):
     base_url: str
@@ -144,8 +183,14 @@ def build_utm_link(request, payload: UtmIn):
     from .messages import FIELD_ERRORS
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    url, errors = build_utm_url(payload.base_url, source=payload.source, medium=payload.medium,
-                                campaign=payload.campaign, content=payload.content, term=payload.term)
+    url, errors = build_utm_url(
+        payload.base_url,
+        source=payload.source,
+        medium=payload.medium,
+        campaign=payload.campaign,
+        content=payload.content,
+        term=payload.term,
+    )
     if errors:
         raise ValidationFailed({k: str(FIELD_ERRORS[v]) for k, v in errors.items()})
     return {"url": url}
@@ -153,24 +198,27 @@ def build_utm_link(request, payload: UtmIn):
 
 @router.post("/ad-spend", response={200: dict, 422: dict}, summary="Import ad spend (CSV or XLSX in the body)")
 def import_ad_spend(request, filename: str = "spend.csv"):
-    from .traffic import import_ad_spend as run_import
-
     from dianpu.core.uploads import check_request_size
 
     from .traffic import UPLOAD_LIMITS
+    from .traffic import import_ad_spend as run_import
 
     require_perm(request.user, roles.MANAGE_MARKETING)
     check_request_size(request, UPLOAD_LIMITS)
     return {"rows": run_import(content=request.body, filename=filename, actor=request.user)}
 
 
-@router.get("/reports/channels", response=list[dict], summary="Orders, revenue, spend, ROAS, cost per order per channel")
+@router.get(
+    "/reports/channels", response=list[dict], summary="Orders, revenue, spend, ROAS, cost per order per channel"
+)
 def channel_report(request, start: datetime, end: datetime):
     from .traffic import report_channels
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
-            for row in report_channels(_aware(start), _aware(end))]
+    return [
+        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+        for row in report_channels(_aware(start), _aware(end))
+    ]
 
 
 @router.post("/affiliates", response={201: dict, 422: dict})
@@ -178,8 +226,13 @@ def create_affiliate(request, payload: AffiliateIn):
     from .traffic import create_affiliate as run
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    a = run(code=payload.code, name=payload.name, commission_rate=payload.commission_rate, coupon_code=payload.coupon,
-            actor=request.user)
+    a = run(
+        code=payload.code,
+        name=payload.name,
+        commission_rate=payload.commission_rate,
+        coupon_code=payload.coupon,
+        actor=request.user,
+    )
     return Status(201, {"code": a.code, "name": a.name, "commission_rate": str(a.commission_rate)})
 
 
@@ -188,11 +241,14 @@ def commission_report(request, start: datetime, end: datetime):
     from .traffic import report_commissions
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
-            for row in report_commissions(_aware(start), _aware(end))]
+    return [
+        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+        for row in report_commissions(_aware(start), _aware(end))
+    ]
 
 
 # --- e-mail campaigns ---------------------------------------------------------------------------
+
 
 class EmailCampaignIn(Schema):
     name: str = ""
@@ -210,20 +266,40 @@ def list_email_campaigns(request):
     from .models import EmailCampaign
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    return [{"id": c.pk, "name": c.name, "subject": c.subject, "audience": c.audience, "status": c.status,
-             "scheduled_at": c.scheduled_at.isoformat(), "sent_count": c.sent_count}
-            for c in EmailCampaign.objects.all()[:200]]
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "subject": c.subject,
+            "audience": c.audience,
+            "status": c.status,
+            "scheduled_at": c.scheduled_at.isoformat(),
+            "sent_count": c.sent_count,
+        }
+        for c in EmailCampaign.objects.all()[:200]
+    ]
 
 
-@router.post("/email-campaigns", response={201: dict, 403: Problem, 422: dict},
-             summary="Schedule a bilingual e-mail to a segment or a list (sent by the worker)")
+@router.post(
+    "/email-campaigns",
+    response={201: dict, 403: Problem, 422: dict},
+    summary="Schedule a bilingual e-mail to a segment or a list (sent by the worker)",
+)
 def schedule_email_campaign(request, payload: EmailCampaignIn):
     from dianpu.core import clock
 
     from .email_campaigns import schedule_email_campaign as run
 
     require_perm(request.user, roles.MANAGE_MARKETING)
-    c = run(name=payload.name, subject=payload.subject, subject_en=payload.subject_en, body=payload.body,
-            body_en=payload.body_en, audience=payload.audience, recipients="\n".join(payload.recipients),
-            scheduled_at=_aware(payload.scheduled_at) or clock.now(), actor=request.user)
+    c = run(
+        name=payload.name,
+        subject=payload.subject,
+        subject_en=payload.subject_en,
+        body=payload.body,
+        body_en=payload.body_en,
+        audience=payload.audience,
+        recipients="\n".join(payload.recipients),
+        scheduled_at=_aware(payload.scheduled_at) or clock.now(),
+        actor=request.user,
+    )
     return Status(201, {"id": c.pk, "status": c.status, "scheduled_at": c.scheduled_at.isoformat()})

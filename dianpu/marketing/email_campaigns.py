@@ -46,8 +46,9 @@ def unsubscribe(token: str) -> str | None:
 
 
 @transaction.atomic
-def schedule_email_campaign(*, name, subject, body, scheduled_at, audience="all", recipients="", subject_en="",
-                            body_en="", actor=None) -> EmailCampaign:
+def schedule_email_campaign(
+    *, name, subject, body, scheduled_at, audience="all", recipients="", subject_en="", body_en="", actor=None
+) -> EmailCampaign:
     errors = {}
     for key, value, limit in (("name", name, 100), ("subject", subject, 150), ("body", body, 20000)):
         if not (value or "").strip():
@@ -63,11 +64,22 @@ def schedule_email_campaign(*, name, subject, body, scheduled_at, audience="all"
     if errors:
         raise ValidationFailed({k: str(FIELD_ERRORS[v]) for k, v in errors.items()}, detail=str(MESSAGES["invalid"]))
     campaign = EmailCampaign.objects.create(
-        name=name.strip(), subject=subject.strip(), subject_en=(subject_en or "").strip()[:150], body=body,
-        body_en=body_en or "", audience=audience, recipients=recipients or "", scheduled_at=scheduled_at,
-        created_at=clock.now())
-    record_audit(actor=actor, action="email_campaign.scheduled", obj=campaign,
-                 changes={"scheduled_at": ("", scheduled_at), "audience": ("", audience)})
+        name=name.strip(),
+        subject=subject.strip(),
+        subject_en=(subject_en or "").strip()[:150],
+        body=body,
+        body_en=body_en or "",
+        audience=audience,
+        recipients=recipients or "",
+        scheduled_at=scheduled_at,
+        created_at=clock.now(),
+    )
+    record_audit(
+        actor=actor,
+        action="email_campaign.scheduled",
+        obj=campaign,
+        changes={"scheduled_at": ("", scheduled_at), "audience": ("", audience)},
+    )
     return campaign
 
 
@@ -87,8 +99,9 @@ def audience_of(campaign: EmailCampaign) -> list[tuple[str, str]]:
     if campaign.audience == "recent_buyers":
         customers = customers.filter(orders__placed_at__gte=now - timedelta(days=90)).distinct()
     elif campaign.audience == "lapsed":
-        customers = customers.exclude(orders__placed_at__gte=now - timedelta(days=180)).filter(
-            orders__isnull=False).distinct()
+        customers = (
+            customers.exclude(orders__placed_at__gte=now - timedelta(days=180)).filter(orders__isnull=False).distinct()
+        )
     if campaign.audience == "list":
         languages = dict(Customer.objects.values_list("email", "language"))
         people = [(e, languages.get(e, "zh-hans")) for e in _list_addresses(campaign.recipients)]
@@ -103,17 +116,24 @@ def _send(to: str, language: str, subject: str, template: str, context: dict) ->
         context = {**context, "shop_name": get_shop_profile().name, "unsubscribe_url": unsubscribe_url(to)}
         text = render_to_string(f"marketing/email/{template}.txt", context)
         html = render_to_string(f"marketing/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to],
-                                     headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"})
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 
 
 def send_email_campaign(campaign_id: int) -> int:
     """Send one due campaign to everyone not yet sent to. Returns how many were sent now."""
-    won = EmailCampaign.objects.filter(pk=campaign_id, status__in=[EmailCampaign.Status.SCHEDULED,
-                                                                   EmailCampaign.Status.SENDING],
-                                       scheduled_at__lte=clock.now()).update(status=EmailCampaign.Status.SENDING)
+    won = EmailCampaign.objects.filter(
+        pk=campaign_id,
+        status__in=[EmailCampaign.Status.SCHEDULED, EmailCampaign.Status.SENDING],
+        scheduled_at__lte=clock.now(),
+    ).update(status=EmailCampaign.Status.SENDING)
     if won != 1:
         return 0
     campaign = EmailCampaign.objects.get(pk=campaign_id)
@@ -135,14 +155,16 @@ def send_email_campaign(campaign_id: int) -> int:
             EmailDelivery.objects.filter(pk=delivery.pk).delete()
             raise
         sent += 1
-    EmailCampaign.objects.filter(pk=campaign_id).update(status=EmailCampaign.Status.SENT,
-                                                        sent_count=campaign.deliveries.count())
+    EmailCampaign.objects.filter(pk=campaign_id).update(
+        status=EmailCampaign.Status.SENT, sent_count=campaign.deliveries.count()
+    )
     return sent
 
 
 def send_due_email_campaigns() -> int:
-    due = EmailCampaign.objects.filter(status__in=[EmailCampaign.Status.SCHEDULED, EmailCampaign.Status.SENDING],
-                                       scheduled_at__lte=clock.now()).values_list("id", flat=True)
+    due = EmailCampaign.objects.filter(
+        status__in=[EmailCampaign.Status.SCHEDULED, EmailCampaign.Status.SENDING], scheduled_at__lte=clock.now()
+    ).values_list("id", flat=True)
     return sum(send_email_campaign(pk) for pk in list(due))
 
 
@@ -167,8 +189,12 @@ def set_cart_recovery(*, is_active: bool, delay_minutes: int, coupon_code: str =
     rule = recovery_settings()
     CartRecovery.objects.filter(pk=rule.pk).update(is_active=is_active, delay_minutes=delay_minutes, coupon=coupon)
     rule.refresh_from_db()
-    record_audit(actor=actor, action="cart_recovery.changed", obj=rule,
-                 changes={"delay_minutes": ("", delay_minutes), "coupon": ("", coupon_code)})
+    record_audit(
+        actor=actor,
+        action="cart_recovery.changed",
+        obj=rule,
+        changes={"delay_minutes": ("", delay_minutes), "coupon": ("", coupon_code)},
+    )
     return rule
 
 
@@ -179,9 +205,18 @@ def send_abandoned_cart_reminders() -> int:
     if not rule.is_active:
         return 0
     now = clock.now()
-    carts = (Cart.objects.filter(checked_out_at__isnull=True, updated_at__lt=now - timedelta(minutes=rule.delay_minutes),
-                                 updated_at__gte=now - timedelta(days=7), lines__isnull=False, reminder__isnull=True)
-             .exclude(email="").distinct().prefetch_related("lines__variant__product"))
+    carts = (
+        Cart.objects.filter(
+            checked_out_at__isnull=True,
+            updated_at__lt=now - timedelta(minutes=rule.delay_minutes),
+            updated_at__gte=now - timedelta(days=7),
+            lines__isnull=False,
+            reminder__isnull=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .prefetch_related("lines__variant__product")
+    )
     blocked = set(Unsubscribe.objects.values_list("email", flat=True))
     languages = dict(Customer.objects.values_list("email", "language"))
     sent = 0
@@ -198,9 +233,17 @@ def send_abandoned_cart_reminders() -> int:
         with translation.override(language):
             subject = str(MESSAGES["cart_reminder_subject"]) % {"shop": get_shop_profile().name}
         try:
-            _send(email, language, subject, "cart_reminder", {
-                "lines": list(cart.lines.all()), "coupon": rule.coupon,
-                "cart_url": f"{settings.SITE_URL}/cart/restore/{cart.token}/"})
+            _send(
+                email,
+                language,
+                subject,
+                "cart_reminder",
+                {
+                    "lines": list(cart.lines.all()),
+                    "coupon": rule.coupon,
+                    "cart_url": f"{settings.SITE_URL}/cart/restore/{cart.token}/",
+                },
+            )
         except Exception:
             CartReminder.objects.filter(pk=reminder.pk).delete()
             raise

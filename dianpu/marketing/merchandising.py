@@ -35,8 +35,19 @@ def _invalid(errors):
 
 
 @transaction.atomic
-def create_banner(*, title: str, starts_at, ends_at, link_url: str = "", subtitle: str = "", title_en: str = "",
-                  subtitle_en: str = "", image=None, position: int = 0, actor=None) -> Banner:
+def create_banner(
+    *,
+    title: str,
+    starts_at,
+    ends_at,
+    link_url: str = "",
+    subtitle: str = "",
+    title_en: str = "",
+    subtitle_en: str = "",
+    image=None,
+    position: int = 0,
+    actor=None,
+) -> Banner:
     errors = {}
     title = (title or "").strip()
     if not title:
@@ -49,9 +60,17 @@ def create_banner(*, title: str, starts_at, ends_at, link_url: str = "", subtitl
     _check_window(starts_at, ends_at, errors)
     if errors:
         raise _invalid(errors)
-    banner = Banner.objects.create(title=title, title_en=(title_en or "")[:100], subtitle=(subtitle or "")[:200],
-                                   subtitle_en=(subtitle_en or "")[:200], link_url=link_url, position=position or 0,
-                                   starts_at=starts_at, ends_at=ends_at, **({"image": image} if image else {}))
+    banner = Banner.objects.create(
+        title=title,
+        title_en=(title_en or "")[:100],
+        subtitle=(subtitle or "")[:200],
+        subtitle_en=(subtitle_en or "")[:200],
+        link_url=link_url,
+        position=position or 0,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        **({"image": image} if image else {}),
+    )
     record_audit(actor=actor, action="banner.created", obj=banner)
     return banner
 
@@ -89,8 +108,11 @@ def list_live_banners(now=None):
 
 def list_featured_products(now=None, limit: int = 8) -> list[Product]:
     now = now or clock.now()
-    slots = (FeaturedSlot.objects.filter(starts_at__lte=now, ends_at__gt=now, product__status=Product.Status.LISTED)
-             .select_related("product").prefetch_related("product__images"))
+    slots = (
+        FeaturedSlot.objects.filter(starts_at__lte=now, ends_at__gt=now, product__status=Product.Status.LISTED)
+        .select_related("product")
+        .prefetch_related("product__images")
+    )
     seen, products = set(), []
     for slot in slots:
         if slot.product_id not in seen:
@@ -105,9 +127,13 @@ COUNTED = ~Q(order__status=Order.Status.CANCELLED)
 def list_bestsellers(days: int = 30, limit: int = 8) -> list[Product]:
     """Listed products by units sold in paid-or-pending, not cancelled orders of the last `days`."""
     since = clock.now() - timedelta(days=days)
-    ranked = (OrderLine.objects.filter(COUNTED, order__placed_at__gte=since, product_id_snapshot__isnull=False)
-              .values("product_id_snapshot").annotate(units=Sum("quantity")).order_by("-units", "product_id_snapshot"))
-    ids = [row["product_id_snapshot"] for row in ranked[:limit * 3]]
+    ranked = (
+        OrderLine.objects.filter(COUNTED, order__placed_at__gte=since, product_id_snapshot__isnull=False)
+        .values("product_id_snapshot")
+        .annotate(units=Sum("quantity"))
+        .order_by("-units", "product_id_snapshot")
+    )
+    ids = [row["product_id_snapshot"] for row in ranked[: limit * 3]]
     products = {p.id: p for p in Product.objects.listed().filter(id__in=ids).prefetch_related("images")}
     return [products[i] for i in ids if i in products][:limit]
 
@@ -115,12 +141,17 @@ def list_bestsellers(days: int = 30, limit: int = 8) -> list[Product]:
 def list_bought_together(product: Product, limit: int = 4, days: int = 180) -> list[Product]:
     """Products most often in the same orders as `product` (frequently bought together)."""
     since = clock.now() - timedelta(days=days)
-    order_ids = (OrderLine.objects.filter(COUNTED, product_id_snapshot=product.id, order__placed_at__gte=since)
-                 .values_list("order_id", flat=True)[:2000])
-    counts = Counter(OrderLine.objects.filter(order_id__in=list(order_ids)).exclude(product_id_snapshot=product.id)
-                     .exclude(product_id_snapshot__isnull=True).values_list("product_id_snapshot", flat=True))
+    order_ids = OrderLine.objects.filter(
+        COUNTED, product_id_snapshot=product.id, order__placed_at__gte=since
+    ).values_list("order_id", flat=True)[:2000]
+    counts = Counter(
+        OrderLine.objects.filter(order_id__in=list(order_ids))
+        .exclude(product_id_snapshot=product.id)
+        .exclude(product_id_snapshot__isnull=True)
+        .values_list("product_id_snapshot", flat=True)
+    )
     ranked = [pid for pid, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    products = {p.id: p for p in Product.objects.listed().filter(id__in=ranked[:limit * 3]).prefetch_related("images")}
+    products = {p.id: p for p in Product.objects.listed().filter(id__in=ranked[: limit * 3]).prefetch_related("images")}
     return [products[i] for i in ranked if i in products][:limit]
 
 

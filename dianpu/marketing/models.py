@@ -98,15 +98,19 @@ class Affiliate(models.Model):
     code = models.CharField(_("推广码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     commission_rate = models.DecimalField(_("佣金比例"), max_digits=5, decimal_places=4)
-    coupon = models.ForeignKey("promotions.Coupon", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="affiliates")
+    coupon = models.ForeignKey(
+        "promotions.Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="affiliates"
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.CheckConstraint(condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=1),
-                                              name="commission_rate_0_to_1")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=1), name="commission_rate_0_to_1"
+            )
+        ]
         verbose_name = _("推广达人")
 
     def __str__(self):

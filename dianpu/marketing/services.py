@@ -1,17 +1,17 @@
 """Campaign use cases: create one by hand or from a festival template (with its promotions)."""
 
 from collections.abc import Sequence
-from typing import Any
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product
-from dianpu.core.actors import Actor
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.promotions.models import Promotion
 from dianpu.promotions.services import create_promotion
@@ -41,9 +41,20 @@ def _money(value: object, key: str, errors: dict[str, Any]) -> Decimal:
 
 
 @transaction.atomic
-def create_campaign(*, name: str, starts_at: datetime, ends_at: datetime, budget: object = 0, sales_goal: object = 0,
-                    product_slugs: Sequence[str] = (), promotion_ids: Sequence[int] = (),
-                    utm_campaign: str = "", notes: str = "", template: str = "", actor: Actor = None) -> Campaign:
+def create_campaign(
+    *,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    budget: object = 0,
+    sales_goal: object = 0,
+    product_slugs: Sequence[str] = (),
+    promotion_ids: Sequence[int] = (),
+    utm_campaign: str = "",
+    notes: str = "",
+    template: str = "",
+    actor: Actor = None,
+) -> Campaign:
     errors: dict[str, Any] = {}
     name = (name or "").strip()
     if not name:
@@ -65,20 +76,37 @@ def create_campaign(*, name: str, starts_at: datetime, ends_at: datetime, budget
     if errors:
         raise _invalid(errors)
     campaign = Campaign.objects.create(
-        name=name, starts_at=starts_at, ends_at=ends_at, budget=budget, sales_goal=sales_goal,
-        utm_campaign=(utm_campaign or "").strip()[:100], notes=notes or "", template=template, created_at=clock.now())
+        name=name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        budget=budget,
+        sales_goal=sales_goal,
+        utm_campaign=(utm_campaign or "").strip()[:100],
+        notes=notes or "",
+        template=template,
+        created_at=clock.now(),
+    )
     campaign.products.set(products)
-    campaign.promotions.set(list(Promotion.objects.filter(pk__in=[int(i) for i in promotion_ids
-                                                                   if str(i).isdigit()])))
-    record_audit(actor=actor, action="campaign.created", obj=campaign,
-                 changes={"window": ("", f"{starts_at} – {ends_at}"), "budget": ("", budget)})
+    campaign.promotions.set(list(Promotion.objects.filter(pk__in=[int(i) for i in promotion_ids if str(i).isdigit()])))
+    record_audit(
+        actor=actor,
+        action="campaign.created",
+        obj=campaign,
+        changes={"window": ("", f"{starts_at} – {ends_at}"), "budget": ("", budget)},
+    )
     return campaign
 
 
 @transaction.atomic
-def create_campaign_from_template(*, code: str, year: int, budget: object = 0, sales_goal: object = 0,
-                                  product_slugs: Sequence[str] = (),
-                                  actor: Actor = None) -> Campaign:
+def create_campaign_from_template(
+    *,
+    code: str,
+    year: int,
+    budget: object = 0,
+    sales_goal: object = 0,
+    product_slugs: Sequence[str] = (),
+    actor: Actor = None,
+) -> Campaign:
     """A festival campaign with its usual promotions (scheduled for the festival's dates)."""
     festival = FESTIVALS_BY_CODE.get(code)
     if festival is None:
@@ -86,12 +114,29 @@ def create_campaign_from_template(*, code: str, year: int, budget: object = 0, s
     start, end = (timezone.make_aware(d) for d in festival_window(code, year))
     promotion_ids = []
     for definition in festival.promotions:
-        promotion = create_promotion({**definition, "name": f"{definition['name']} {year}", "starts_at": start,
-                                      "ends_at": end, "scope": {"all": True}}, actor=actor)
+        promotion = create_promotion(
+            {
+                **definition,
+                "name": f"{definition['name']} {year}",
+                "starts_at": start,
+                "ends_at": end,
+                "scope": {"all": True},
+            },
+            actor=actor,
+        )
         promotion_ids.append(promotion.pk)
-    return create_campaign(name=f"{festival.name} {year}", starts_at=start, ends_at=end, budget=budget,
-                           sales_goal=sales_goal, product_slugs=product_slugs, promotion_ids=promotion_ids,
-                           utm_campaign=f"{code}-{year}", template=code, actor=actor)
+    return create_campaign(
+        name=f"{festival.name} {year}",
+        starts_at=start,
+        ends_at=end,
+        budget=budget,
+        sales_goal=sales_goal,
+        product_slugs=product_slugs,
+        promotion_ids=promotion_ids,
+        utm_campaign=f"{code}-{year}",
+        template=code,
+        actor=actor,
+    )
 
 
 def parse_local(value: str) -> datetime | None:

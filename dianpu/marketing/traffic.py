@@ -18,8 +18,15 @@ from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
-from dianpu.core.uploads import (MB, UploadLimits, UploadRefused, bounded_rows, check_spreadsheet, check_text_rows,
-                                 trimmed)
+from dianpu.core.uploads import (
+    MB,
+    UploadLimits,
+    UploadRefused,
+    bounded_rows,
+    check_spreadsheet,
+    check_text_rows,
+    trimmed,
+)
 from dianpu.orders.models import Order
 from dianpu.promotions.models import Coupon, CouponRedemption
 
@@ -29,8 +36,9 @@ from .models import AdSpend, Affiliate
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
-UPLOAD_LIMITS = UploadLimits(max_bytes=MAX_BYTES, max_unpacked_bytes=50 * MB, max_rows=MAX_ROWS, max_columns=50,
-                             max_cell_chars=1000)
+UPLOAD_LIMITS = UploadLimits(
+    max_bytes=MAX_BYTES, max_unpacked_bytes=50 * MB, max_rows=MAX_ROWS, max_columns=50, max_cell_chars=1000
+)
 
 
 def _read_rows(content: bytes, filename: str) -> list[list]:
@@ -40,8 +48,9 @@ def _read_rows(content: bytes, filename: str) -> list[list]:
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception:  # not a readable workbook, whatever the library says
-            raise ValidationFailed({"file": str(IMPORT_ERRORS["file_unreadable"])},
-                                   detail=str(IMPORT_ERRORS["file_unreadable"])) from None
+            raise ValidationFailed(
+                {"file": str(IMPORT_ERRORS["file_unreadable"])}, detail=str(IMPORT_ERRORS["file_unreadable"])
+            ) from None
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=UPLOAD_LIMITS.max_columns + 1)
         return [row for _n, row in bounded_rows(((n, trimmed(r)) for n, r in enumerate(rows, start=1)), UPLOAD_LIMITS)]
@@ -52,8 +61,9 @@ def _read_rows(content: bytes, filename: str) -> list[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationFailed({"file": str(IMPORT_ERRORS["file_unreadable"])},
-                               detail=str(IMPORT_ERRORS["file_unreadable"]))
+        raise ValidationFailed(
+            {"file": str(IMPORT_ERRORS["file_unreadable"])}, detail=str(IMPORT_ERRORS["file_unreadable"])
+        )
     check_text_rows(text, UPLOAD_LIMITS)
     return [row for _n, row in bounded_rows(enumerate(csv.reader(io.StringIO(text)), start=1), UPLOAD_LIMITS)]
 
@@ -80,12 +90,21 @@ def import_ad_spend(*, content: bytes, filename: str, actor=None) -> int:
         texts = [_line_error(e) for e in errors[:20]]
         raise ValidationFailed({"file": "；".join(texts)}, detail=str(MESSAGES["import_refused"]))
     for row in rows:
-        saved, _created = AdSpend.objects.update_or_create(day=row.day, channel=row.channel, campaign=row.campaign,
-                                                           defaults={"spend": row.spend, "clicks": row.clicks,
-                                                                     "impressions": row.impressions})
+        saved, _created = AdSpend.objects.update_or_create(
+            day=row.day,
+            channel=row.channel,
+            campaign=row.campaign,
+            defaults={"spend": row.spend, "clicks": row.clicks, "impressions": row.impressions},
+        )
         events.publish(events.AdSpendRecorded(saved.pk, saved.day, saved.channel, saved.campaign, saved.spend))
-    record_audit(actor=actor, action="ad_spend.imported", object_type="marketing.adspend", object_id="-",
-                 object_repr=filename[:200], changes={"rows": ("", len(rows))})
+    record_audit(
+        actor=actor,
+        action="ad_spend.imported",
+        object_type="marketing.adspend",
+        object_id="-",
+        object_repr=filename[:200],
+        changes={"rows": ("", len(rows))},
+    )
     return len(rows)
 
 
@@ -112,8 +131,9 @@ def create_affiliate(*, code: str, name: str, commission_rate, coupon_code: str 
             errors["coupon"] = "coupon_unknown"
     if errors:
         raise ValidationFailed({k: str(FIELD_ERRORS[v]) for k, v in errors.items()}, detail=str(MESSAGES["invalid"]))
-    affiliate = Affiliate.objects.create(code=code, name=name.strip()[:100], commission_rate=rate, coupon=coupon,
-                                         created_at=clock.now())
+    affiliate = Affiliate.objects.create(
+        code=code, name=name.strip()[:100], commission_rate=rate, coupon=coupon, created_at=clock.now()
+    )
     record_audit(actor=actor, action="affiliate.created", obj=affiliate, changes={"commission_rate": ("", rate)})
     return affiliate
 
@@ -123,19 +143,32 @@ COUNTED = ~Q(status=Order.Status.CANCELLED)
 
 def report_channels(start, end) -> list[dict]:
     """Per channel in [start, end): orders, revenue (what buyers pay), ad spend, ROAS, cost per order."""
-    rows: dict[str, dict] = defaultdict(lambda: {"orders": 0, "revenue": Decimal("0.00"), "spend": Decimal("0.00"),
-                                                 "clicks": 0})
+    rows: dict[str, dict] = defaultdict(
+        lambda: {"orders": 0, "revenue": Decimal("0.00"), "spend": Decimal("0.00"), "clicks": 0}
+    )
     for source, host, total in Order.objects.filter(COUNTED, placed_at__gte=start, placed_at__lt=end).values_list(
-            "utm_source", "referrer_host", "grand_total"):
+        "utm_source", "referrer_host", "grand_total"
+    ):
         row = rows[channel_of(source, host)]
         row["orders"] += 1
         row["revenue"] += total
-    for channel, spend, clicks in AdSpend.objects.filter(day__gte=start.date(), day__lt=end.date()).values(
-            "channel").annotate(spend=Sum("spend"), clicks=Sum("clicks")).values_list("channel", "spend", "clicks"):
+    for channel, spend, clicks in (
+        AdSpend.objects.filter(day__gte=start.date(), day__lt=end.date())
+        .values("channel")
+        .annotate(spend=Sum("spend"), clicks=Sum("clicks"))
+        .values_list("channel", "spend", "clicks")
+    ):
         rows[channel]["spend"] += spend
         rows[channel]["clicks"] += clicks or 0
-    out = [{"channel": ch, **r, "roas": roas(r["revenue"], r["spend"]),
-            "cost_per_order": cost_per_order(r["spend"], r["orders"])} for ch, r in rows.items()]
+    out = [
+        {
+            "channel": ch,
+            **r,
+            "roas": roas(r["revenue"], r["spend"]),
+            "cost_per_order": cost_per_order(r["spend"], r["orders"]),
+        }
+        for ch, r in rows.items()
+    ]
     return sorted(out, key=lambda r: (-r["revenue"], r["channel"]))
 
 
@@ -149,6 +182,14 @@ def report_commissions(start, end) -> list[dict]:
         orders = Order.objects.filter(COUNTED, match, placed_at__gte=start, placed_at__lt=end)
         agg = orders.aggregate(goods=Sum("subtotal"), discount=Sum("discount_total"))
         goods = (agg["goods"] or Decimal("0.00")) - (agg["discount"] or Decimal("0.00"))
-        out.append({"code": a.code, "name": a.name, "rate": a.commission_rate, "orders": orders.count(),
-                    "revenue": goods, "commission": commission(goods, a.commission_rate)})
+        out.append(
+            {
+                "code": a.code,
+                "name": a.name,
+                "rate": a.commission_rate,
+                "orders": orders.count(),
+                "revenue": goods,
+                "commission": commission(goods, a.commission_rate),
+            }
+        )
     return out

@@ -1,8 +1,8 @@
 """Rendering and sending customer notifications; editing their templates (audited)."""
 
-from typing import Any
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,8 +12,8 @@ from django.template.base import Lexer, TokenType
 from django.utils.html import escape, linebreaks
 
 from dianpu.audit.services import record_audit
-from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 from dianpu.core.outbound import ensure_outside_transaction
 
@@ -36,7 +36,7 @@ def _html_body(text: str) -> str:
     parts, pos = [], 0
     for match in _URL.finditer(text):
         url = escape(match.group(0))
-        parts += [escape(text[pos:match.start()]), f'<a href="{url}">{url}</a>']
+        parts += [escape(text[pos : match.start()]), f'<a href="{url}">{url}</a>']
         pos = match.end()
     parts.append(escape(text[pos:]))
     return linebreaks("".join(parts), autoescape=False)
@@ -53,8 +53,9 @@ def _render(source: str, context: dict[str, Any]) -> str:
     return _ENGINE.from_string(source).render(Context(context, autoescape=False))
 
 
-def render_notification(kind: str, language: str, context: dict[str, Any], *, subject: str | None = None,
-                        body: str | None = None) -> RenderedNotification:
+def render_notification(
+    kind: str, language: str, context: dict[str, Any], *, subject: str | None = None, body: str | None = None
+) -> RenderedNotification:
     """Subject, text and HTML of a notification from the template in force (or the given
     subject/body: a preview of unsaved edits)."""
     language = normalize_language(language)
@@ -62,8 +63,10 @@ def render_notification(kind: str, language: str, context: dict[str, Any], *, su
         subject, body, _edited = get_template_text(kind, language)
     text = _render(body, context).strip() + "\n"
     subject_text = " ".join(_render(subject, context).split())
-    html = (f'<!doctype html><html lang="{escape(language)}"><body style="font-family:system-ui,sans-serif;'
-            f'color:#222">{_html_body(text)}</body></html>')
+    html = (
+        f'<!doctype html><html lang="{escape(language)}"><body style="font-family:system-ui,sans-serif;'
+        f'color:#222">{_html_body(text)}</body></html>'
+    )
     return RenderedNotification(subject=subject_text, text=text, html=html)
 
 
@@ -86,18 +89,24 @@ def _check(kind: str, language: str, subject: str, body: str) -> None:
         for token in Lexer(source).tokenize():
             tag = token.split_contents()[0] if token.token_type == TokenType.BLOCK and token.contents else ""
             if tag in REFUSED_TAGS:
-                raise DomainError(str(MESSAGES["template_tag_refused"]) % {"tag": tag}, code="template_tag_refused",
-                                  status=422, tag=tag)
+                raise DomainError(
+                    str(MESSAGES["template_tag_refused"]) % {"tag": tag},
+                    code="template_tag_refused",
+                    status=422,
+                    tag=tag,
+                )
     try:
         render_notification(kind, language, preview_context(kind, language), subject=subject, body=body)
     except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
-        raise DomainError(str(MESSAGES["template_invalid"]) % {"error": exc}, code="template_invalid",
-                          status=422) from None
+        raise DomainError(
+            str(MESSAGES["template_invalid"]) % {"error": exc}, code="template_invalid", status=422
+        ) from None
 
 
 @transaction.atomic
-def save_template(*, kind: str, language: str, subject: str, body: str, actor: Actor = None,
-                  ip_address: str | None = None) -> NotificationTemplate:
+def save_template(
+    *, kind: str, language: str, subject: str, body: str, actor: Actor = None, ip_address: str | None = None
+) -> NotificationTemplate:
     """Replace the subject and body of one kind in one language. A template that does not
     compile is refused (422) and the one in force stays."""
     subject = subject.strip()[:200]
@@ -105,10 +114,18 @@ def save_template(*, kind: str, language: str, subject: str, body: str, actor: A
     old_subject, old_body, _edited = get_template_text(kind, language)
     person = person_of(actor)
     row, _created = NotificationTemplate.objects.update_or_create(
-        kind=kind, language=language,
-        defaults={"subject": subject, "body": body, "updated_by": person, "updated_at": clock.now()})
-    record_audit(actor=actor, action="notification_template.saved", obj=row, object_repr=f"{kind} / {language}",
-                 changes={"subject": (old_subject, subject), "body": (old_body, body)}, ip_address=ip_address)
+        kind=kind,
+        language=language,
+        defaults={"subject": subject, "body": body, "updated_by": person, "updated_at": clock.now()},
+    )
+    record_audit(
+        actor=actor,
+        action="notification_template.saved",
+        obj=row,
+        object_repr=f"{kind} / {language}",
+        changes={"subject": (old_subject, subject), "body": (old_body, body)},
+        ip_address=ip_address,
+    )
     return row
 
 
@@ -120,6 +137,12 @@ def reset_template(*, kind: str, language: str, actor: Actor = None, ip_address:
     row = NotificationTemplate.objects.filter(kind=kind, language=language).first()
     if row is None:
         return
-    record_audit(actor=actor, action="notification_template.reset", obj=row, object_repr=f"{kind} / {language}",
-                 changes={"subject": (row.subject, None)}, ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="notification_template.reset",
+        obj=row,
+        object_repr=f"{kind} / {language}",
+        changes={"subject": (row.subject, None)},
+        ip_address=ip_address,
+    )
     row.delete()

@@ -15,8 +15,11 @@ class Problem(Schema):
     detail: str
 
 
-@router.get("/status", response={200: dict, 403: Problem},
-            summary="The shop's operational status: database, cache, queue, worker, jobs, backups, errors, disk")
+@router.get(
+    "/status",
+    response={200: dict, 403: Problem},
+    summary="The shop's operational status: database, cache, queue, worker, jobs, backups, errors, disk",
+)
 def get_status(request):
     require_perm(request.user, roles.VIEW_OPERATIONS)
     return queries.get_status()

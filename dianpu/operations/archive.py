@@ -58,10 +58,13 @@ def known_migrations() -> list[str]:
 
 # --- facts read from a database snapshot (any DB-API cursor) ------------------------------------
 
+
 def _tables(cursor, kind: str) -> list[str]:
     if kind == "sqlite":
-        cursor.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-                       "AND name NOT LIKE '%_fts%' ORDER BY name")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%_fts%' ORDER BY name"
+        )
     else:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
     return [row[0] for row in cursor.fetchall()]
@@ -85,8 +88,10 @@ def stock_ledger(cursor, counts: dict) -> dict:
     equals the sum of its ledger."""
     if "inventory_stockmove" not in counts or "inventory_stocklevel" not in counts:
         return {"ledger_checksum": "", "ledger_matches_levels": True, "ledger_mismatches": 0}
-    cursor.execute("SELECT variant_id, warehouse_id, SUM(on_hand_delta), SUM(reserved_delta) "
-                   "FROM inventory_stockmove GROUP BY variant_id, warehouse_id ORDER BY variant_id, warehouse_id")
+    cursor.execute(
+        "SELECT variant_id, warehouse_id, SUM(on_hand_delta), SUM(reserved_delta) "
+        "FROM inventory_stockmove GROUP BY variant_id, warehouse_id ORDER BY variant_id, warehouse_id"
+    )
     sums = {(int(v), int(w)): (int(h or 0), int(r or 0)) for v, w, h, r in cursor.fetchall()}
     cursor.execute("SELECT variant_id, warehouse_id, on_hand, reserved FROM inventory_stocklevel")
     levels = {(int(v), int(w)): (int(h), int(r)) for v, w, h, r in cursor.fetchall()}
@@ -94,11 +99,15 @@ def stock_ledger(cursor, counts: dict) -> dict:
     for key in sorted(sums):
         digest.update(f"{key[0]}:{key[1]}:{sums[key][0]}:{sums[key][1]}\n".encode())
     mismatches = sum(1 for key in set(sums) | set(levels) if sums.get(key, (0, 0)) != levels.get(key, (0, 0)))
-    return {"ledger_checksum": digest.hexdigest(), "ledger_matches_levels": mismatches == 0,
-            "ledger_mismatches": mismatches}
+    return {
+        "ledger_checksum": digest.hexdigest(),
+        "ledger_matches_levels": mismatches == 0,
+        "ledger_mismatches": mismatches,
+    }
 
 
 # --- taking a backup -------------------------------------------------------------------------
+
 
 def _snapshot_sqlite(target: Path) -> dict:
     source = sqlite3.connect(str(connections["default"].settings_dict["NAME"]), timeout=30)
@@ -117,8 +126,12 @@ def _snapshot_sqlite(target: Path) -> dict:
 def pg_dsn(alias: str = "default", name: str | None = None) -> str:
     """A libpq connection string for the database (password through PGPASSWORD, see pg_env)."""
     db = connections[alias].settings_dict
-    parts = {"dbname": name or db["NAME"], "host": db.get("HOST") or "", "port": str(db.get("PORT") or ""),
-             "user": db.get("USER") or ""}
+    parts = {
+        "dbname": name or db["NAME"],
+        "host": db.get("HOST") or "",
+        "port": str(db.get("PORT") or ""),
+        "user": db.get("USER") or "",
+    }
     return " ".join(f"{k}={v}" for k, v in parts.items() if v)
 
 
@@ -138,8 +151,21 @@ def _snapshot_postgresql(target: Path) -> dict:
         with conn.transaction(), conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            done = subprocess.run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                                   "-f", str(target), pg_dsn()], env=pg_env(), capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    "pg_dump",
+                    "-Fc",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    "-f",
+                    str(target),
+                    pg_dsn(),
+                ],
+                env=pg_env(),
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 if "No space left" in done.stderr:
                     raise OSError(errno.ENOSPC, done.stderr.strip())
@@ -179,9 +205,14 @@ def create_backup(output: Path, *, progress=None) -> dict:
         facts = _snapshot_sqlite(db_file) if kind == "sqlite" else _snapshot_postgresql(db_file)
         media = _media_files()
         manifest = {
-            "format": FORMAT, "dianpu_version": __version__, "created_at": clock.now().isoformat(),
-            "database": kind, "database_file": db_file.name, "database_sha256": _sha256(db_file),
-            "media_files": len(media), **facts,
+            "format": FORMAT,
+            "dianpu_version": __version__,
+            "created_at": clock.now().isoformat(),
+            "database": kind,
+            "database_file": db_file.name,
+            "database_sha256": _sha256(db_file),
+            "media_files": len(media),
+            **facts,
         }
         secret = Path(settings.DATA_DIR) / "secret_key"
         with _open_archive(partial) as tar:
@@ -210,6 +241,7 @@ def create_backup(output: Path, *, progress=None) -> dict:
 
 
 # --- reading and restoring ---------------------------------------------------------------------
+
 
 @dataclass
 class Unpacked:
@@ -268,13 +300,19 @@ def store_is_empty() -> bool:
 def check_restored(cursor, kind: str, manifest: dict) -> dict:
     """Compare a restored database with the manifest: row counts per table and the stock ledger."""
     facts = read_facts(cursor, kind)
-    differ = {t: [manifest["row_counts"].get(t), facts["row_counts"].get(t)]
-              for t in set(manifest["row_counts"]) | set(facts["row_counts"])
-              if manifest["row_counts"].get(t) != facts["row_counts"].get(t)}
-    return {"tables": len(facts["row_counts"]), "rows": sum(facts["row_counts"].values()),
-            "count_differences": differ, "ledger_checksum_matches": facts["ledger_checksum"] == manifest["ledger_checksum"],
-            "ledger_matches_levels": facts["ledger_matches_levels"],
-            "ok": not differ and facts["ledger_checksum"] == manifest["ledger_checksum"] and facts["ledger_matches_levels"]}
+    differ = {
+        t: [manifest["row_counts"].get(t), facts["row_counts"].get(t)]
+        for t in set(manifest["row_counts"]) | set(facts["row_counts"])
+        if manifest["row_counts"].get(t) != facts["row_counts"].get(t)
+    }
+    return {
+        "tables": len(facts["row_counts"]),
+        "rows": sum(facts["row_counts"].values()),
+        "count_differences": differ,
+        "ledger_checksum_matches": facts["ledger_checksum"] == manifest["ledger_checksum"],
+        "ledger_matches_levels": facts["ledger_matches_levels"],
+        "ok": not differ and facts["ledger_checksum"] == manifest["ledger_checksum"] and facts["ledger_matches_levels"],
+    }
 
 
 def restore(archive: Path, *, overwrite: bool = False, progress=None) -> dict:
@@ -298,9 +336,21 @@ def restore(archive: Path, *, overwrite: bool = False, progress=None) -> dict:
                 conn.execute("PRAGMA journal_mode=WAL")
                 result = check_restored(conn.cursor(), kind, unpacked.manifest)
         else:
-            done = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction",
-                                   *(["--clean", "--if-exists"] if overwrite else []),
-                                   "-d", pg_dsn(), str(unpacked.database)], env=pg_env(), capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    *(["--clean", "--if-exists"] if overwrite else []),
+                    "-d",
+                    pg_dsn(),
+                    str(unpacked.database),
+                ],
+                env=pg_env(),
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 raise BackupError("restore_failed", reason=done.stderr.strip()[-300:])
             with connections["default"].cursor() as cursor:
@@ -339,8 +389,20 @@ def check_archive(archive: Path, scratch: Path) -> dict:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        done = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "-d",
-                               pg_dsn(name=name), str(unpacked.database)], env=pg_env(), capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "-d",
+                pg_dsn(name=name),
+                str(unpacked.database),
+            ],
+            env=pg_env(),
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             raise BackupError("restore_failed", reason=done.stderr.strip()[-300:])
         with psycopg.connect(pg_dsn(name=name), password=password) as conn, conn.cursor() as cursor:

@@ -63,7 +63,11 @@ def record_run(signal, task, exc=None):
     from .services import record_job
 
     try:
-        record_job(task.name, started=signal == signals.SIGNAL_EXECUTING, failed=signal == signals.SIGNAL_ERROR,
-                   error=f"{exc.__class__.__name__}: {exc}" if exc is not None else "")
+        record_job(
+            task.name,
+            started=signal == signals.SIGNAL_EXECUTING,
+            failed=signal == signals.SIGNAL_ERROR,
+            error=f"{exc.__class__.__name__}: {exc}" if exc is not None else "",
+        )
     except Exception:  # recording must never break the job itself
         log.exception("could not record a job run", extra={"job": task.name})

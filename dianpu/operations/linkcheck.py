@@ -12,8 +12,17 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from lxml import html as lxml_html
 
-SKIP_PREFIXES = ("/console/", "/api/", "/i18n/", "/admin/", "/account/sign-out/", "/cart/add/", "/cart/update/",
-                 "/cart/coupon/", "/checkout/")
+SKIP_PREFIXES = (
+    "/console/",
+    "/api/",
+    "/i18n/",
+    "/admin/",
+    "/account/sign-out/",
+    "/cart/add/",
+    "/cart/update/",
+    "/cart/coupon/",
+    "/checkout/",
+)
 MAX_TARGETS = 5000  # distinct links and images checked per run
 
 
@@ -56,8 +65,10 @@ def page_assets(content: bytes, base: str) -> dict[str, list[str]]:
 
     return {
         "links": local(tree.xpath("//a/@href")),
-        "images": local(tree.xpath("//img/@src") + [s.split()[0] for v in tree.xpath("//img/@srcset")
-                                                     for s in v.split(",") if s.strip()]),
+        "images": local(
+            tree.xpath("//img/@src")
+            + [s.split()[0] for v in tree.xpath("//img/@srcset") for s in v.split(",") if s.strip()]
+        ),
         "styles": local(tree.xpath("//link[@rel='stylesheet']/@href")),
         "scripts": local(tree.xpath("//script/@src")),
     }
@@ -71,7 +82,7 @@ def _client_and_host() -> tuple[Client, str]:
 
 def _status(client: Client, path: str, secure: bool) -> int:
     if path.startswith(settings.MEDIA_URL):
-        name = unquote(urlsplit(path).path[len(settings.MEDIA_URL):])
+        name = unquote(urlsplit(path).path[len(settings.MEDIA_URL) :])
         return 200 if name and default_storage.exists(name) else 404
     response = client.get(path, secure=secure)
     if response.status_code in (301, 302, 303, 307, 308):
@@ -97,8 +108,11 @@ def crawl(max_pages: int, start: str = "/") -> CrawlResult:
         if response.status_code >= 400 or "html" not in response.get("Content-Type", ""):
             continue
         assets = page_assets(response.content, urljoin(base, path))
-        for kind, targets in (("link", assets["links"]), ("image", assets["images"]),
-                              ("asset", assets["styles"] + assets["scripts"])):
+        for kind, targets in (
+            ("link", assets["links"]),
+            ("image", assets["images"]),
+            ("asset", assets["styles"] + assets["scripts"]),
+        ):
             for target in targets:
                 if target.startswith(SKIP_PREFIXES):
                     continue
@@ -111,8 +125,12 @@ def crawl(max_pages: int, start: str = "/") -> CrawlResult:
                 status = checked[target]
                 if status >= 400:
                     result.problems.append(Finding(path, target, kind, status))
-                elif kind == "link" and "?" not in target and target not in seen_pages and \
-                        not target.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+                elif (
+                    kind == "link"
+                    and "?" not in target
+                    and target not in seen_pages
+                    and not target.startswith((settings.STATIC_URL, settings.MEDIA_URL))
+                ):
                     seen_pages.add(target)
                     queue.append(target)
     return result

@@ -39,19 +39,25 @@ def _labels(**labels) -> str:
 
 def render(figures: list[tuple[str, str, str, list[tuple[dict, float]]]]) -> str:
     """This process's request metrics plus `figures`: (name, type, help, [(labels, value)…])."""
-    lines = ["# HELP dianpu_http_requests_total Requests answered by this process, by route (URL name) and status.",
-             "# TYPE dianpu_http_requests_total counter"]
+    lines = [
+        "# HELP dianpu_http_requests_total Requests answered by this process, by route (URL name) and status.",
+        "# TYPE dianpu_http_requests_total counter",
+    ]
     with _lock:
         requests = sorted(_requests.items())
         latency = sorted((route, list(row)) for route, row in _latency.items())
     for (route, method, status), count in requests:
         lines.append(f"dianpu_http_requests_total{_labels(route=route, method=method, status=status)} {count}")
-    lines += ["# HELP dianpu_http_request_duration_seconds Time to answer, by route (URL name).",
-              "# TYPE dianpu_http_request_duration_seconds histogram"]
+    lines += [
+        "# HELP dianpu_http_request_duration_seconds Time to answer, by route (URL name).",
+        "# TYPE dianpu_http_request_duration_seconds histogram",
+    ]
     for route, row in latency:
         for i, bound in enumerate(BUCKETS):
             lines.append(f"dianpu_http_request_duration_seconds_bucket{_labels(route=route, le=bound)} {row[i]}")
-        lines.append(f"dianpu_http_request_duration_seconds_bucket{_labels(route=route, le='+Inf')} {row[len(BUCKETS)]}")
+        lines.append(
+            f"dianpu_http_request_duration_seconds_bucket{_labels(route=route, le='+Inf')} {row[len(BUCKETS)]}"
+        )
         lines.append(f"dianpu_http_request_duration_seconds_sum{_labels(route=route)} {row[-1]:.6f}")
         lines.append(f"dianpu_http_request_duration_seconds_count{_labels(route=route)} {row[len(BUCKETS)]}")
     for name, kind, help_text, samples in figures:

@@ -77,7 +77,9 @@ class RequestStat(models.Model):
     max_ms = models.FloatField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["minute", "route", "status_class"], name="one_stat_per_minute_route")]
+        constraints = [
+            models.UniqueConstraint(fields=["minute", "route", "status_class"], name="one_stat_per_minute_route")
+        ]
         indexes = [models.Index(fields=["minute"])]
 
 

@@ -32,8 +32,18 @@ def string_to_sign(amz_date: str, scope: str, request: str) -> str:
     return "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(request.encode()).hexdigest()])
 
 
-def put_object(*, endpoint: str, bucket: str, key: str, path: Path, access_key: str, secret_key: str,
-               region: str, now: datetime, timeout: float = 60) -> str:
+def put_object(
+    *,
+    endpoint: str,
+    bucket: str,
+    key: str,
+    path: Path,
+    access_key: str,
+    secret_key: str,
+    region: str,
+    now: datetime,
+    timeout: float = 60,
+) -> str:
     """PUT `path` as bucket/key (path-style URL); returns "s3://bucket/key". Raises OSError or
     requests.RequestException on failure."""
     ensure_outside_transaction("s3 upload")
@@ -50,11 +60,13 @@ def put_object(*, endpoint: str, bucket: str, key: str, path: Path, access_key: 
     scope = f"{day}/{region}/s3/aws4_request"
     to_sign = string_to_sign(amz_date, scope, canonical_request("PUT", parts.path, "", headers, signed, payload_hash))
     signature = hmac.new(signing_key(secret_key, day, region), to_sign.encode(), hashlib.sha256).hexdigest()
-    headers["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, "
-                                f"SignedHeaders={';'.join(signed)}, Signature={signature}")
+    headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, SignedHeaders={';'.join(signed)}, Signature={signature}"
+    )
     with Path(path).open("rb") as body:
-        response = requests.put(url, data=body, headers={k: v for k, v in headers.items() if k != "host"},
-                                timeout=timeout)
+        response = requests.put(
+            url, data=body, headers={k: v for k, v in headers.items() if k != "host"}, timeout=timeout
+        )
     if response.status_code >= 300:
         raise OSError(f"HTTP {response.status_code}: {response.text[:200]}")
     return f"s3://{bucket}/{key}"

@@ -2,14 +2,14 @@
 worker's heartbeat, scheduled jobs' runs, request figures. Each writes its record in a short
 transaction of its own; nothing waits on the network inside one."""
 
-from collections.abc import Callable
-from typing import Any
 import logging
 import os
 import socket
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ STATS_KEEP = timedelta(days=2)
 
 Progress = Callable[..., Any]  # told how far a backup or restore has gone
 
+
 def backup_name(at: datetime) -> str:
     return f"dianpu-{at.strftime('%Y%m%dT%H%M%SZ')}.tar.gz"
 
@@ -42,16 +43,26 @@ def take_backup(output: Path | None = None, *, progress: Progress | None = None,
     try:
         manifest = archive.create_backup(output, progress=progress)
     except archive.BackupError as exc:
-        BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.FAILED, finished_at=clock.now(),
-                                                   error_code=exc.code, error=str(exc.detail),
-                                                   summary={"error_params": exc.params})
+        BackupRun.objects.filter(pk=run.pk).update(
+            status=BackupRun.Status.FAILED,
+            finished_at=clock.now(),
+            error_code=exc.code,
+            error=str(exc.detail),
+            summary={"error_params": exc.params},
+        )
         log.error("backup failed", extra={"code": exc.code, "path": str(output)})
         raise
-    summary = {"rows": sum(manifest["row_counts"].values()), "tables": len(manifest["row_counts"]),
-               "media_files": manifest["media_files"], "ledger_checksum": manifest["ledger_checksum"],
-               "ledger_matches_levels": manifest["ledger_matches_levels"], "database": manifest["database"]}
-    BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.OK, finished_at=clock.now(),
-                                               size_bytes=output.stat().st_size, summary=summary)
+    summary = {
+        "rows": sum(manifest["row_counts"].values()),
+        "tables": len(manifest["row_counts"]),
+        "media_files": manifest["media_files"],
+        "ledger_checksum": manifest["ledger_checksum"],
+        "ledger_matches_levels": manifest["ledger_matches_levels"],
+        "database": manifest["database"],
+    }
+    BackupRun.objects.filter(pk=run.pk).update(
+        status=BackupRun.Status.OK, finished_at=clock.now(), size_bytes=output.stat().st_size, summary=summary
+    )
     if offsite and settings.BACKUP_S3_ENDPOINT and settings.BACKUP_S3_BUCKET:
         copy_offsite(run.pk, output)
     prune_backups()
@@ -64,10 +75,16 @@ def copy_offsite(run_id: int, path: Path) -> str:
     the status page). A server that is down leaves the local backup as it is."""
     key = f"{settings.BACKUP_S3_PREFIX}{path.name}"
     try:
-        where = s3.put_object(endpoint=settings.BACKUP_S3_ENDPOINT, bucket=settings.BACKUP_S3_BUCKET, key=key,
-                              path=path, access_key=settings.BACKUP_S3_ACCESS_KEY,
-                              secret_key=settings.BACKUP_S3_SECRET_KEY, region=settings.BACKUP_S3_REGION,
-                              now=clock.now())
+        where = s3.put_object(
+            endpoint=settings.BACKUP_S3_ENDPOINT,
+            bucket=settings.BACKUP_S3_BUCKET,
+            key=key,
+            path=path,
+            access_key=settings.BACKUP_S3_ACCESS_KEY,
+            secret_key=settings.BACKUP_S3_SECRET_KEY,
+            region=settings.BACKUP_S3_REGION,
+            now=clock.now(),
+        )
         outcome = f"ok: {where}"
     except Exception as exc:  # down, refused, timed out: recorded, the local copy stays
         outcome = f"failed: {str(MESSAGES['offsite_failed']) % {'reason': exc}}"[:200]
@@ -100,16 +117,26 @@ def restore_backup(path: Path, *, overwrite: bool = False, progress: Progress | 
     for run in BackupRun.objects.filter(status=BackupRun.Status.RUNNING):
         ours = Path(run.path).name == name
         BackupRun.objects.filter(pk=run.pk).update(
-            status=BackupRun.Status.OK if ours else BackupRun.Status.FAILED, finished_at=run.started_at,
-            error_code="" if ours else "interrupted", summary={"restored_from_this_backup": ours} if ours else {})
-    record_audit(actor=None, action="operations.backup_restored", object_type="backup", object_id=name[:64],
-                 object_repr=name[:200], changes={"created_at": ("", manifest["created_at"]),
-                                                  "rows": ("", str(result["rows"]))})
+            status=BackupRun.Status.OK if ours else BackupRun.Status.FAILED,
+            finished_at=run.started_at,
+            error_code="" if ours else "interrupted",
+            summary={"restored_from_this_backup": ours} if ours else {},
+        )
+    record_audit(
+        actor=None,
+        action="operations.backup_restored",
+        object_type="backup",
+        object_id=name[:64],
+        object_repr=name[:200],
+        changes={"created_at": ("", manifest["created_at"]), "rows": ("", str(result["rows"]))},
+    )
     return result
 
 
 def latest_backup_file() -> Path | None:
-    for run in BackupRun.objects.filter(kind=BackupRun.Kind.BACKUP, status=BackupRun.Status.OK).order_by("-started_at")[:20]:
+    for run in BackupRun.objects.filter(kind=BackupRun.Kind.BACKUP, status=BackupRun.Status.OK).order_by("-started_at")[
+        :20
+    ]:
         if Path(run.path).is_file():
             return Path(run.path)
     return None
@@ -121,8 +148,12 @@ def run_restore_check(path: Path | None = None) -> BackupRun:
     path = path or latest_backup_file()
     run = BackupRun.objects.create(kind=BackupRun.Kind.RESTORE_CHECK, started_at=clock.now(), path=str(path or ""))
     if path is None:
-        BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.FAILED, finished_at=clock.now(),
-                                                   error_code="no_backup", error=str(MESSAGES["no_backup"]))
+        BackupRun.objects.filter(pk=run.pk).update(
+            status=BackupRun.Status.FAILED,
+            finished_at=clock.now(),
+            error_code="no_backup",
+            error=str(MESSAGES["no_backup"]),
+        )
     else:
         try:
             Path(settings.BACKUP_DIR).mkdir(parents=True, exist_ok=True)
@@ -130,18 +161,26 @@ def run_restore_check(path: Path | None = None) -> BackupRun:
                 result = archive.check_archive(path, Path(scratch))
             ok = result["ok"]
             BackupRun.objects.filter(pk=run.pk).update(
-                status=BackupRun.Status.OK if ok else BackupRun.Status.FAILED, finished_at=clock.now(),
-                summary=result, error_code="" if ok else "restore_check_differs",
-                error="" if ok else f"{result['count_differences']} ledger={result['ledger_checksum_matches']}"[:2000])
+                status=BackupRun.Status.OK if ok else BackupRun.Status.FAILED,
+                finished_at=clock.now(),
+                summary=result,
+                error_code="" if ok else "restore_check_differs",
+                error="" if ok else f"{result['count_differences']} ledger={result['ledger_checksum_matches']}"[:2000],
+            )
         except archive.BackupError as exc:
-            BackupRun.objects.filter(pk=run.pk).update(status=BackupRun.Status.FAILED, finished_at=clock.now(),
-                                                       error_code=exc.code, error=str(exc.detail),
-                                                       summary={"error_params": exc.params})
+            BackupRun.objects.filter(pk=run.pk).update(
+                status=BackupRun.Status.FAILED,
+                finished_at=clock.now(),
+                error_code=exc.code,
+                error=str(exc.detail),
+                summary={"error_params": exc.params},
+            )
     run.refresh_from_db()
     return run
 
 
 # --- the worker ----------------------------------------------------------------------------------
+
 
 def beat(name: str = "worker") -> None:
     detail = f"{socket.gethostname()} pid {os.getpid()}"
@@ -156,8 +195,14 @@ def record_job(name: str, *, started: bool = False, failed: bool = False, error:
     if started:
         JobRun.objects.filter(name=name).update(last_started_at=now)
     elif failed:
-        JobRun.objects.filter(name=name).update(last_finished_at=now, last_status="failed", last_error=error[:2000],
-                                                runs=F("runs") + 1, failures=F("failures") + 1, last_failed_at=now)
+        JobRun.objects.filter(name=name).update(
+            last_finished_at=now,
+            last_status="failed",
+            last_error=error[:2000],
+            runs=F("runs") + 1,
+            failures=F("failures") + 1,
+            last_failed_at=now,
+        )
     else:
         JobRun.objects.filter(name=name).update(last_finished_at=now, last_status="ok", runs=F("runs") + 1)
 
@@ -166,8 +211,9 @@ def take_slot(name: str, slot: datetime) -> bool:
     """True for the one worker that runs `name` for this scheduled minute; False for any other."""
     try:
         with transaction.atomic():
-            ScheduledSlot.objects.create(name=name[:120], slot=slot, taken_at=clock.now(),
-                                         taken_by=f"{socket.gethostname()}:{os.getpid()}")
+            ScheduledSlot.objects.create(
+                name=name[:120], slot=slot, taken_at=clock.now(), taken_by=f"{socket.gethostname()}:{os.getpid()}"
+            )
         return True
     except IntegrityError:
         return False
@@ -190,16 +236,19 @@ def flush_request_stats() -> int:
     for (minute_ts, route, status_class), (count, total_ms, max_ms) in pending.items():
         minute = datetime.fromtimestamp(minute_ts, tz=timezone.utc)
         match = RequestStat.objects.filter(minute=minute, route=route, status_class=status_class)
-        if match.update(count=F("count") + count, total_ms=F("total_ms") + total_ms,
-                        max_ms=Greatest(F("max_ms"), max_ms)):
+        if match.update(
+            count=F("count") + count, total_ms=F("total_ms") + total_ms, max_ms=Greatest(F("max_ms"), max_ms)
+        ):
             continue
         try:
             with transaction.atomic():
-                RequestStat.objects.create(minute=minute, route=route, status_class=status_class, count=count,
-                                           total_ms=total_ms, max_ms=max_ms)
+                RequestStat.objects.create(
+                    minute=minute, route=route, status_class=status_class, count=count, total_ms=total_ms, max_ms=max_ms
+                )
         except IntegrityError:  # another process made the row first
-            match.update(count=F("count") + count, total_ms=F("total_ms") + total_ms,
-                         max_ms=Greatest(F("max_ms"), max_ms))
+            match.update(
+                count=F("count") + count, total_ms=F("total_ms") + total_ms, max_ms=Greatest(F("max_ms"), max_ms)
+            )
     return len(pending)
 
 
@@ -214,12 +263,21 @@ def run_link_check(max_pages: int | None = None) -> LinkCheck:
 
     check = LinkCheck.objects.create(started_at=clock.now())
     result = linkcheck.crawl(max_pages or settings.LINK_CHECK_MAX_PAGES)
-    LinkProblem.objects.bulk_create([
-        LinkProblem(check_run=check, page=f.page[:500], target=f.target[:500], kind=f.kind, status=f.status)
-        for f in result.problems[:MAX_PROBLEMS_KEPT]])
-    LinkCheck.objects.filter(pk=check.pk).update(finished_at=clock.now(), pages=result.pages, links=result.links,
-                                                 truncated=result.truncated or len(result.problems) > MAX_PROBLEMS_KEPT)
-    old = LinkCheck.objects.order_by("-started_at").values_list("pk", flat=True)[LINK_CHECKS_KEPT:LINK_CHECKS_KEPT + 100]
+    LinkProblem.objects.bulk_create(
+        [
+            LinkProblem(check_run=check, page=f.page[:500], target=f.target[:500], kind=f.kind, status=f.status)
+            for f in result.problems[:MAX_PROBLEMS_KEPT]
+        ]
+    )
+    LinkCheck.objects.filter(pk=check.pk).update(
+        finished_at=clock.now(),
+        pages=result.pages,
+        links=result.links,
+        truncated=result.truncated or len(result.problems) > MAX_PROBLEMS_KEPT,
+    )
+    old = LinkCheck.objects.order_by("-started_at").values_list("pk", flat=True)[
+        LINK_CHECKS_KEPT : LINK_CHECKS_KEPT + 100
+    ]
     LinkCheck.objects.filter(pk__in=list(old)).delete()
     check.refresh_from_db()
     return check

@@ -49,8 +49,12 @@ class BatchRefused(DomainError):
     """Some lines are wrong: nothing was shipped. `report` lists every problem."""
 
     def __init__(self, report: list[ReportLine]):
-        super().__init__(MESSAGES["batch_refused"] % {"count": len(report)}, code="batch_refused", status=422,
-                         lines=[r.__dict__ for r in report])
+        super().__init__(
+            MESSAGES["batch_refused"] % {"count": len(report)},
+            code="batch_refused",
+            status=422,
+            lines=[r.__dict__ for r in report],
+        )
         self.report = report
 
 
@@ -75,24 +79,35 @@ def check_rows(rows: list[ShipRow]) -> list[ReportLine]:
         try:
             next_status(facts_of(order), Action.SHIP, TransitionInput(row.carrier, row.tracking_number))
         except TransitionRefused as exc:
-            problems.append(ReportLine(row.line, row.order_number, "order_number", exc.code,
-                                       str(refusal(exc).detail), False))
+            problems.append(
+                ReportLine(row.line, row.order_number, "order_number", exc.code, str(refusal(exc).detail), False)
+            )
             continue
         if not needs_tracking(order.shipping_method):
             continue
         carrier = get_carrier(row.carrier)
         if carrier is None:
-            problems.append(_problem(LineProblem(row.line, "carrier", "carrier_unknown", row.carrier), row.order_number))
+            problems.append(
+                _problem(LineProblem(row.line, "carrier", "carrier_unknown", row.carrier), row.order_number)
+            )
             continue
         if not carrier.is_valid_tracking_number(row.tracking_number):
             text = str(MESSAGES["batch_tracking_invalid"]) % {"carrier": carrier.name, "example": carrier.example}
-            problems.append(_problem(LineProblem(row.line, "tracking_number", "tracking_number_invalid",
-                                                 row.tracking_number), row.order_number, text))
+            problems.append(
+                _problem(
+                    LineProblem(row.line, "tracking_number", "tracking_number_invalid", row.tracking_number),
+                    row.order_number,
+                    text,
+                )
+            )
             continue
         key = (carrier.code, carrier.normalize(row.tracking_number))
         if key in seen_tracking:
-            problems.append(_problem(LineProblem(row.line, "tracking_number", "tracking_repeated", row.tracking_number),
-                                     row.order_number))
+            problems.append(
+                _problem(
+                    LineProblem(row.line, "tracking_number", "tracking_repeated", row.tracking_number), row.order_number
+                )
+            )
             continue
         seen_tracking.add(key)
     return problems
@@ -112,11 +127,19 @@ def ship_orders_in_batch(*, text: str, actor, ip_address: str | None = None) -> 
         for row in rows:
             order = Order.objects.get(number=row.order_number)
             try:
-                transition_order(order=order, action=Action.SHIP, actor=actor, carrier=row.carrier,
-                                 tracking_number=row.tracking_number, reason=_("批量发货"), ip_address=ip_address,
-                                 shipping_cost=row.cost)
+                transition_order(
+                    order=order,
+                    action=Action.SHIP,
+                    actor=actor,
+                    carrier=row.carrier,
+                    tracking_number=row.tracking_number,
+                    reason=_("批量发货"),
+                    ip_address=ip_address,
+                    shipping_cost=row.cost,
+                )
             except DomainError as exc:  # changed by someone else since the check: undo the whole batch
-                raise BatchRefused([ReportLine(row.line, row.order_number, "order_number", exc.code,
-                                               str(exc.detail), False)]) from None
+                raise BatchRefused(
+                    [ReportLine(row.line, row.order_number, "order_number", exc.code, str(exc.detail), False)]
+                ) from None
             report.append(ReportLine(row.line, row.order_number, "", "shipped", str(MESSAGES["batch_shipped"]), True))
     return report

@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 def on_payment_confirmed(event: events.PaymentConfirmed) -> None:
     """A gateway confirmed a payment: mark the order paid (reference = the gateway's id), or hold
     it for a human when the amount or currency differs or the order can no longer be paid."""
-    query = Order.objects.filter(pk=event.order_id) if event.order_id else Order.objects.filter(
-        number=event.order_number)
+    query = (
+        Order.objects.filter(pk=event.order_id) if event.order_id else Order.objects.filter(number=event.order_number)
+    )
     order = query.first()
     if order is None:
         log.warning("payment for an unknown order", extra={"order": event.order_number, "ref": event.reference})
@@ -27,15 +28,24 @@ def on_payment_confirmed(event: events.PaymentConfirmed) -> None:
         return  # another notification, or staff, got there first: pay once
     wrong_currency = bool(event.currency) and event.currency.upper() != order.currency.upper()
     if event.amount != order.grand_total or wrong_currency:
-        hold_order(order=order, reasons=[{
-            "code": "payment_amount_mismatch",
-            "detail": f"{event.gateway} {event.reference}: {event.amount} {event.currency.upper()} "
-                      f"≠ {order.grand_total} {order.currency}",
-        }])
+        hold_order(
+            order=order,
+            reasons=[
+                {
+                    "code": "payment_amount_mismatch",
+                    "detail": f"{event.gateway} {event.reference}: {event.amount} {event.currency.upper()} "
+                    f"≠ {order.grand_total} {order.currency}",
+                }
+            ],
+        )
         return
     if order.status != Status.PENDING_PAYMENT:
-        hold_order(order=order, reasons=[{"code": "payment_for_closed_order",
-                                          "detail": f"{event.gateway} {event.reference}: {order.status}"}])
+        hold_order(
+            order=order,
+            reasons=[
+                {"code": "payment_for_closed_order", "detail": f"{event.gateway} {event.reference}: {order.status}"}
+            ],
+        )
         return
     transition_order(order=order, action=Action.MARK_PAID, reason=event.reference)
 
@@ -64,11 +74,23 @@ def on_customer_erased(event: events.CustomerErased) -> None:
     from .models import OrderHistory
 
     orders = Order.objects.filter(customer_id=event.customer_id)
-    orders.update(email=event.placeholder, ship_name="", ship_phone="", ship_line1="", ship_line2="",
-                  ship_district="", ship_postcode="", address_key="", phone_key="", ip_address=None, note="",
-                  visitor_id="")
+    orders.update(
+        email=event.placeholder,
+        ship_name="",
+        ship_phone="",
+        ship_line1="",
+        ship_line2="",
+        ship_district="",
+        ship_postcode="",
+        address_key="",
+        phone_key="",
+        ip_address=None,
+        note="",
+        visitor_id="",
+    )
     OrderHistory.objects.filter(order__customer_id=event.customer_id, actor_label=event.email).update(
-        actor_label=event.placeholder)
+        actor_label=event.placeholder
+    )
 
 
 def on_customers_merged(event: events.CustomersMerged) -> None:

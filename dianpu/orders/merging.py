@@ -82,8 +82,11 @@ def _hold_again(order: Order, lines, actor, reason: str) -> None:
 def _shipping_for(order: Order, lines, subtotal: Decimal) -> Decimal:
     try:
         method = get_shipping_method(order.shipping_method)
-        weights = dict(Variant.objects.filter(pk__in=[ln.variant_id for ln in lines if ln.variant_id])
-                       .values_list("pk", "weight_grams"))
+        weights = dict(
+            Variant.objects.filter(pk__in=[ln.variant_id for ln in lines if ln.variant_id]).values_list(
+                "pk", "weight_grams"
+            )
+        )
         weight = sum(weights.get(ln.variant_id, 0) * ln.quantity for ln in lines)
         return quote_shipping(method, subtotal, weight_grams=weight, province=order.ship_province)
     except DomainError:  # method retired or no longer serving the province: keep what was charged
@@ -105,9 +108,14 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
     for o in orders:
         if (o.paid_at is not None) != paid:
             raise _refuse("merge_paid_and_unpaid", status=409, number=o.number)
-        same = (o.email.lower() == target.email.lower() and o.address_key == target.address_key
-                and o.shipping_method == target.shipping_method and o.payment_method == target.payment_method
-                and o.channel == target.channel and o.currency == target.currency)
+        same = (
+            o.email.lower() == target.email.lower()
+            and o.address_key == target.address_key
+            and o.shipping_method == target.shipping_method
+            and o.payment_method == target.payment_method
+            and o.channel == target.channel
+            and o.currency == target.currency
+        )
         if not _mergeable(o) or not same:
             raise _refuse("merge_not_allowed", number=o.number)
     reason = _("合并订单 %(numbers)s") % {"numbers": ", ".join(o.number for o in others)}
@@ -123,27 +131,49 @@ def merge_orders(*, numbers: list[str], actor, ip_address: str | None = None) ->
         shipping = sum((o.shipping_total for o in orders), Decimal("0.00"))
     before = (str(target.subtotal), str(target.shipping_total), str(target.grand_total))
     grand = subtotal + shipping - discount
-    if Order.objects.filter(pk=target.pk, status__in=MERGEABLE_PAID if paid else MERGEABLE,
-                            paid_at__isnull=not paid).update(
-            subtotal=subtotal, shipping_total=shipping, discount_total=discount, grand_total=grand) != 1:
+    if (
+        Order.objects.filter(
+            pk=target.pk, status__in=MERGEABLE_PAID if paid else MERGEABLE, paid_at__isnull=not paid
+        ).update(subtotal=subtotal, shipping_total=shipping, discount_total=discount, grand_total=grand)
+        != 1
+    ):
         raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
     if paid:
         for o in others:
-            move_payments(from_order_id=o.pk, to_order_id=target.pk, actor=actor, reason=reason,
-                          ip_address=ip_address)
+            move_payments(from_order_id=o.pk, to_order_id=target.pk, actor=actor, reason=reason, ip_address=ip_address)
     _hold_again(target, lines, actor, reason)
     now = clock.now()
     for o in others:
         o.refresh_from_db()
-        transition_order(order=o, action=Action.CANCEL, actor=actor, ip_address=ip_address,
-                         reason=_("已合并到订单 %(number)s") % {"number": target.number}, merged_into=target.number)
+        transition_order(
+            order=o,
+            action=Action.CANCEL,
+            actor=actor,
+            ip_address=ip_address,
+            reason=_("已合并到订单 %(number)s") % {"number": target.number},
+            merged_into=target.number,
+        )
     target.refresh_from_db()
-    OrderHistory.objects.create(order=target, action="merge", from_status=target.status, to_status=target.status,
-                                actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
-                                created_at=now)
-    record_audit(actor=actor, action="order.merged", obj=target, ip_address=ip_address,
-                 changes={"merged": ("", ", ".join(o.number for o in others)),
-                          "subtotal/shipping/total": (" / ".join(before), f"{subtotal} / {shipping} / {grand}")})
+    OrderHistory.objects.create(
+        order=target,
+        action="merge",
+        from_status=target.status,
+        to_status=target.status,
+        actor=_person(actor),
+        actor_label=_actor_label(actor),
+        reason=reason[:500],
+        created_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action="order.merged",
+        obj=target,
+        ip_address=ip_address,
+        changes={
+            "merged": ("", ", ".join(o.number for o in others)),
+            "subtotal/shipping/total": (" / ".join(before), f"{subtotal} / {shipping} / {grand}"),
+        },
+    )
     return target
 
 
@@ -158,25 +188,47 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
     paid = order.paid_at is not None
     lines = {ln.pk: ln for ln in OrderLine.objects.filter(order=order)}
     moving = {pk: q for pk, q in quantities.items() if q}
-    if (not moving or any(pk not in lines or not 0 < q <= lines[pk].quantity for pk, q in moving.items())
-            or sum(moving.values()) >= sum(ln.quantity for ln in lines.values())):
+    if (
+        not moving
+        or any(pk not in lines or not 0 < q <= lines[pk].quantity for pk, q in moving.items())
+        or sum(moving.values()) >= sum(ln.quantity for ln in lines.values())
+    ):
         raise _refuse("split_nothing")
-    kept_subtotal = sum((ln.unit_price * (ln.quantity - moving.get(pk, 0)) for pk, ln in lines.items()),
-                        Decimal("0.00"))
+    kept_subtotal = sum(
+        (ln.unit_price * (ln.quantity - moving.get(pk, 0)) for pk, ln in lines.items()), Decimal("0.00")
+    )
     if kept_subtotal < order.discount_total:
         raise _refuse("split_nothing")
     now = clock.now()
-    fields = {f.name: getattr(order, f.name) for f in Order._meta.concrete_fields
-              if f.name not in {"id", "number", "channel_order_number", "hold_reasons", "held_at",
-                                "subtotal", "shipping_total", "discount_total", "grand_total"}}
+    fields = {
+        f.name: getattr(order, f.name)
+        for f in Order._meta.concrete_fields
+        if f.name
+        not in {
+            "id",
+            "number",
+            "channel_order_number",
+            "hold_reasons",
+            "held_at",
+            "subtotal",
+            "shipping_total",
+            "discount_total",
+            "grand_total",
+        }
+    }
     moved_subtotal = sum((lines[pk].unit_price * q for pk, q in moving.items()), Decimal("0.00"))
     new = None
     for _attempt in range(10):
         try:
             with transaction.atomic():
-                new = Order.objects.create(number=_new_number(now), subtotal=moved_subtotal,
-                                           shipping_total=Decimal("0.00"), discount_total=Decimal("0.00"),
-                                           grand_total=moved_subtotal, **fields)
+                new = Order.objects.create(
+                    number=_new_number(now),
+                    subtotal=moved_subtotal,
+                    shipping_total=Decimal("0.00"),
+                    discount_total=Decimal("0.00"),
+                    grand_total=moved_subtotal,
+                    **fields,
+                )
             break
         except IntegrityError:  # number taken: draw another
             continue
@@ -184,29 +236,65 @@ def split_order(*, number: str, quantities: dict[int, int], actor, ip_address: s
         raise DomainError(code="order_number_exhausted", status=409)
     for pk, q in moving.items():
         ln = lines[pk]
-        OrderLine.objects.create(order=new, variant_id=ln.variant_id, product_id_snapshot=ln.product_id_snapshot,
-                                 sku=ln.sku, product_name=ln.product_name, variant_label=ln.variant_label,
-                                 unit_price=ln.unit_price, quantity=q, line_total=ln.unit_price * q)
+        OrderLine.objects.create(
+            order=new,
+            variant_id=ln.variant_id,
+            product_id_snapshot=ln.product_id_snapshot,
+            sku=ln.sku,
+            product_name=ln.product_name,
+            variant_label=ln.variant_label,
+            unit_price=ln.unit_price,
+            quantity=q,
+            line_total=ln.unit_price * q,
+        )
         if q == ln.quantity:
             OrderLine.objects.filter(pk=pk).delete()
         else:
-            OrderLine.objects.filter(pk=pk).update(quantity=ln.quantity - q, line_total=ln.unit_price * (ln.quantity - q))
-    if Order.objects.filter(pk=order.pk, status=order.status, paid_at__isnull=not paid).update(
-            subtotal=kept_subtotal, grand_total=kept_subtotal + order.shipping_total - order.discount_total) != 1:
+            OrderLine.objects.filter(pk=pk).update(
+                quantity=ln.quantity - q, line_total=ln.unit_price * (ln.quantity - q)
+            )
+    if (
+        Order.objects.filter(pk=order.pk, status=order.status, paid_at__isnull=not paid).update(
+            subtotal=kept_subtotal, grand_total=kept_subtotal + order.shipping_total - order.discount_total
+        )
+        != 1
+    ):
         raise ConflictError(MESSAGES["order_changed"], code="order_changed")  # paid meanwhile: roll back
     reason = _("拆分订单：%(from)s → %(to)s") % {"from": order.number, "to": new.number}
     if paid:  # the new order's share of the charge goes with it (refundable exactly on both sides)
-        split_payment(from_order_id=order.pk, to_order_id=new.pk, amount=moved_subtotal, actor=actor,
-                      reason=reason, ip_address=ip_address)
+        split_payment(
+            from_order_id=order.pk,
+            to_order_id=new.pk,
+            amount=moved_subtotal,
+            actor=actor,
+            reason=reason,
+            ip_address=ip_address,
+        )
     _hold_again(order, list(OrderLine.objects.filter(order=order)), actor, reason)
-    reserve_stock(reference=new.number, wanted=_wanted(OrderLine.objects.filter(order=new)),
-                  expires_at=_expiry(order), actor=actor)
+    reserve_stock(
+        reference=new.number,
+        wanted=_wanted(OrderLine.objects.filter(order=new)),
+        expires_at=_expiry(order),
+        actor=actor,
+    )
     for o in (order, new):
-        OrderHistory.objects.create(order=o, action="split", from_status=o.status, to_status=o.status,
-                                    actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
-                                    created_at=now)
-    record_audit(actor=actor, action="order.split", obj=order, ip_address=ip_address,
-                 changes={"split_to": ("", new.number), "subtotal": (str(order.subtotal), str(kept_subtotal))})
+        OrderHistory.objects.create(
+            order=o,
+            action="split",
+            from_status=o.status,
+            to_status=o.status,
+            actor=_person(actor),
+            actor_label=_actor_label(actor),
+            reason=reason[:500],
+            created_at=now,
+        )
+    record_audit(
+        actor=actor,
+        action="order.split",
+        obj=order,
+        ip_address=ip_address,
+        changes={"split_to": ("", new.number), "subtotal": (str(order.subtotal), str(kept_subtotal))},
+    )
     return new
 
 
@@ -227,8 +315,8 @@ def plan_split_by_warehouse(order: Order) -> dict[int, int]:
     units): what to split off so each order ships from one warehouse. Empty when it is all in one."""
     held: dict[tuple[int, int], int] = {}
     for variant_id, warehouse_id, quantity in Reservation.objects.filter(
-            reference=order.number, state=Reservation.State.ACTIVE).values_list(
-            "stock_level__variant_id", "stock_level__warehouse_id", "quantity"):
+        reference=order.number, state=Reservation.State.ACTIVE
+    ).values_list("stock_level__variant_id", "stock_level__warehouse_id", "quantity"):
         held[(variant_id, warehouse_id)] = held.get((variant_id, warehouse_id), 0) + quantity
     per_warehouse = Counter()
     for (_variant, warehouse), quantity in held.items():

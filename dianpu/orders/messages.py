@@ -28,7 +28,9 @@ MESSAGES = {
     "batch_tracking_invalid": _("运单号格式不符合 %(carrier)s 的规则（例如 %(example)s）。"),
     "batch_empty": _("发货清单是空的。"),
     "merge_needs_two": _("合并至少需要两个订单。"),
-    "merge_not_allowed": _("只能合并同一顾客、同一收货地址、同一配送与支付方式、尚未付款或已付款未审核的订单（%(number)s 不符合）。"),
+    "merge_not_allowed": _(
+        "只能合并同一顾客、同一收货地址、同一配送与支付方式、尚未付款或已付款未审核的订单（%(number)s 不符合）。"
+    ),
     "split_nothing": _("请选择要拆出的商品和数量：至少一件，且不能拆出全部商品（剩余金额须不低于优惠）。"),
     "split_not_allowed": _("只有尚未付款或已付款未审核的订单可以拆分。"),
     "merge_paid_and_unpaid": _("已付款和未付款的订单不能合并在一起（%(number)s）。"),

@@ -85,9 +85,11 @@ class Order(models.Model):
             models.Index(fields=["channel_order_number"], name="order_channel_number"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "channel_order_number"],
-                                    condition=~models.Q(channel_order_number=""),
-                                    name="one_order_per_channel_order_number"),
+            models.UniqueConstraint(
+                fields=["channel", "channel_order_number"],
+                condition=~models.Q(channel_order_number=""),
+                name="one_order_per_channel_order_number",
+            ),
         ]
         permissions = [
             ("record_payment", "Can mark orders paid"),
@@ -166,8 +168,9 @@ class OrderHistory(models.Model):
 class ReviewSettings(models.Model):
     """The thresholds of the order-review rules (one row, edited in the console)."""
 
-    high_value_over = models.DecimalField(_("高额订单阈值"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                          default=Decimal("5000.00"))
+    high_value_over = models.DecimalField(
+        _("高额订单阈值"), max_digits=12, decimal_places=2, null=True, blank=True, default=Decimal("5000.00")
+    )
     max_orders_per_address_per_day = models.PositiveIntegerField(_("同一地址每日订单上限"), default=3)
     max_orders_per_phone_per_day = models.PositiveIntegerField(_("同一电话每日订单上限"), default=3)
     max_orders_per_ip_per_day = models.PositiveIntegerField(_("同一 IP 每日订单上限"), default=5)

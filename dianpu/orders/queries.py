@@ -6,15 +6,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
-from dianpu.core import clock
 from dianpu.core.errors import NotFoundError
 from dianpu.fulfillment.documents import DocLine, ParcelDoc, PickLine
 from dianpu.inventory.models import Reservation
 
 from .domain.review import normalize_phone
 from .domain.states import ACTION_PERMISSIONS, allowed_actions
-from .messages import MESSAGES
-from .messages import HOLD_REASON_LABELS
+from .messages import HOLD_REASON_LABELS, MESSAGES
 from .models import BlacklistEntry, Order
 from .services import facts_of
 
@@ -22,8 +20,16 @@ NUMBER_PREFIX_MIN = 8  # "DP261207": the orders of a day; shorter prefixes would
 PHONE_KEY_MIN = 7
 
 
-def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=None, date_to=None,
-                payment_method: str = "", channel: str = "") -> QuerySet:
+def list_orders(
+    *,
+    status: str = "",
+    statuses=(),
+    search: str = "",
+    date_from=None,
+    date_to=None,
+    payment_method: str = "",
+    channel: str = "",
+) -> QuerySet:
     """Orders newest first, filtered by one status or any of `statuses`, search text and dates."""
     orders = Order.objects.all()
     if status:
@@ -36,7 +42,8 @@ def list_orders(*, status: str = "", statuses=(), search: str = "", date_from=No
         orders = orders.filter(channel=channel)
     if search:
         orders = orders.alias(email_key=Lower("email"), tracking_key=Upper("tracking_number")).filter(
-            search_terms(search))
+            search_terms(search)
+        )
     if date_from:
         orders = orders.filter(placed_at__gte=_start_of(date_from))
     if date_to:
@@ -51,8 +58,14 @@ def search_terms(search: str) -> Q:
     also matches through the normalised phone key. No substring scan over the million orders."""
     s = search.strip()
     number = s.upper()
-    terms = (Q(number=number) | Q(email_key=s.lower()) | Q(ship_phone=s) | Q(ship_name=s)
-             | Q(tracking_key=number) | Q(channel_order_number=s))
+    terms = (
+        Q(number=number)
+        | Q(email_key=s.lower())
+        | Q(ship_phone=s)
+        | Q(ship_name=s)
+        | Q(tracking_key=number)
+        | Q(channel_order_number=s)
+    )
     if len(number) >= NUMBER_PREFIX_MIN and number.isascii() and number.isalnum():
         # a range on the unique index: every number starting with what was typed (ASCII letters and digits
         # sort the same under any collation, so no LIKE is needed)
@@ -68,7 +81,9 @@ def _start_of(day) -> datetime:
 
 
 def get_order(number: str) -> Order:
-    order = Order.objects.prefetch_related("lines", "history__actor", "shipments", "payments").filter(number=number).first()
+    order = (
+        Order.objects.prefetch_related("lines", "history__actor", "shipments", "payments").filter(number=number).first()
+    )
     if order is None:
         raise NotFoundError(MESSAGES["order_not_found"], code="order_not_found")
     return order
@@ -78,8 +93,11 @@ def get_order_for_customer(number: str, email: str) -> Order | None:
     """The order-status page: both the number and the e-mail must match."""
     if not number or not email:
         return None
-    return (Order.objects.prefetch_related("lines", "history", "shipments")
-            .filter(number=number.strip().upper(), email__iexact=email.strip()).first())
+    return (
+        Order.objects.prefetch_related("lines", "history", "shipments")
+        .filter(number=number.strip().upper(), email__iexact=email.strip())
+        .first()
+    )
 
 
 def list_allowed_actions(order: Order, user=None) -> list[str]:
@@ -96,7 +114,8 @@ COUNTED = ~Q(status=Order.Status.CANCELLED)
 def summarize_sales(start: datetime, end: datetime) -> dict:
     """Orders (not cancelled) placed in [start, end) and their total."""
     row = Order.objects.filter(COUNTED, placed_at__gte=start, placed_at__lt=end).aggregate(
-        orders=Count("id"), sales=Sum("grand_total"))
+        orders=Count("id"), sales=Sum("grand_total")
+    )
     return {"orders": row["orders"] or 0, "sales": row["sales"] or 0}
 
 
@@ -104,7 +123,9 @@ def count_open_orders() -> dict:
     """Orders waiting to ship and waiting for payment (the console home's cards): counted on the
     (status, placed_at) index."""
     return {
-        "to_ship": Order.objects.filter(status__in=[Order.Status.PAID, Order.Status.REVIEWED, Order.Status.PICKING]).count(),
+        "to_ship": Order.objects.filter(
+            status__in=[Order.Status.PAID, Order.Status.REVIEWED, Order.Status.PICKING]
+        ).count(),
         "awaiting_payment": Order.objects.filter(status=Order.Status.PENDING_PAYMENT).count(),
     }
 
@@ -115,8 +136,14 @@ def list_held_orders() -> QuerySet:
 
 
 def describe_hold_reasons(order: Order) -> list[dict]:
-    return [{"code": r.get("code", ""), "label": str(HOLD_REASON_LABELS.get(r.get("code", ""), r.get("code", ""))),
-             "detail": r.get("detail", "")} for r in order.hold_reasons]
+    return [
+        {
+            "code": r.get("code", ""),
+            "label": str(HOLD_REASON_LABELS.get(r.get("code", ""), r.get("code", ""))),
+            "detail": r.get("detail", ""),
+        }
+        for r in order.hold_reasons
+    ]
 
 
 def list_blacklist(kind: str = "") -> QuerySet:
@@ -142,28 +169,57 @@ def list_pick_lines(numbers: list[str]) -> list[PickLine]:
     """What to take from which warehouse for these orders: units per SKU, per warehouse (from the
     orders' active stock reservations), warehouses and SKUs in order."""
     rows: dict[tuple[str, str], dict] = {}
-    reservations = (Reservation.objects.filter(reference__in=numbers, state=Reservation.State.ACTIVE)
-                    .select_related("stock_level__warehouse", "stock_level__variant__product"))
+    reservations = Reservation.objects.filter(reference__in=numbers, state=Reservation.State.ACTIVE).select_related(
+        "stock_level__warehouse", "stock_level__variant__product"
+    )
     for r in reservations:
         variant = r.stock_level.variant
         key = (r.stock_level.warehouse.name, variant.sku)
-        row = rows.setdefault(key, {"name": variant.product.name, "variant": variant.option_label, "quantity": 0,
-                                    "orders": []})
+        row = rows.setdefault(
+            key, {"name": variant.product.name, "variant": variant.option_label, "quantity": 0, "orders": []}
+        )
         row["quantity"] += r.quantity
         if r.reference not in row["orders"]:
             row["orders"].append(r.reference)
-    return [PickLine(warehouse=w, sku=sku, name=v["name"], variant=v["variant"], quantity=v["quantity"],
-                     orders=tuple(sorted(v["orders"]))) for (w, sku), v in sorted(rows.items())]
+    return [
+        PickLine(
+            warehouse=w,
+            sku=sku,
+            name=v["name"],
+            variant=v["variant"],
+            quantity=v["quantity"],
+            orders=tuple(sorted(v["orders"])),
+        )
+        for (w, sku), v in sorted(rows.items())
+    ]
 
 
-def list_parcel_docs(numbers: list[str], *, method_names: dict[str, str], carrier_names: dict[str, str],
-                     shop_name: str = "", sender: str = "") -> list[ParcelDoc]:
+def list_parcel_docs(
+    numbers: list[str],
+    *,
+    method_names: dict[str, str],
+    carrier_names: dict[str, str],
+    shop_name: str = "",
+    sender: str = "",
+) -> list[ParcelDoc]:
     orders = Order.objects.prefetch_related("lines").filter(number__in=numbers).order_by("placed_at", "id")
-    return [ParcelDoc(
-        number=o.number, placed_at=timezone.localtime(o.placed_at).strftime("%Y-%m-%d %H:%M"),
-        ship_name=o.ship_name, ship_phone=o.ship_phone, address=o.address_text, postcode=o.ship_postcode,
-        shipping_method=method_names.get(o.shipping_method, o.shipping_method),
-        carrier=carrier_names.get(o.carrier, o.carrier), tracking_number=o.tracking_number, note=o.note,
-        lines=tuple(DocLine(ln.sku, ln.product_name, ln.variant_label, ln.quantity, ln.unit_price)
-                    for ln in o.lines.all()),
-        shop_name=shop_name, sender=sender) for o in orders]
+    return [
+        ParcelDoc(
+            number=o.number,
+            placed_at=timezone.localtime(o.placed_at).strftime("%Y-%m-%d %H:%M"),
+            ship_name=o.ship_name,
+            ship_phone=o.ship_phone,
+            address=o.address_text,
+            postcode=o.ship_postcode,
+            shipping_method=method_names.get(o.shipping_method, o.shipping_method),
+            carrier=carrier_names.get(o.carrier, o.carrier),
+            tracking_number=o.tracking_number,
+            note=o.note,
+            lines=tuple(
+                DocLine(ln.sku, ln.product_name, ln.variant_label, ln.quantity, ln.unit_price) for ln in o.lines.all()
+            ),
+            shop_name=shop_name,
+            sender=sender,
+        )
+        for o in orders
+    ]

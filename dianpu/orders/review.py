@@ -25,8 +25,13 @@ from .messages import MESSAGES
 from .models import BlacklistEntry, Order, ReviewSettings
 from .services import hold_order
 
-SETTING_FIELDS = ("high_value_over", "max_orders_per_address_per_day", "max_orders_per_phone_per_day",
-                  "max_orders_per_ip_per_day", "check_far_apart")
+SETTING_FIELDS = (
+    "high_value_over",
+    "max_orders_per_address_per_day",
+    "max_orders_per_phone_per_day",
+    "max_orders_per_ip_per_day",
+    "check_far_apart",
+)
 
 
 def get_review_settings() -> ReviewSettings:
@@ -36,9 +41,12 @@ def get_review_settings() -> ReviewSettings:
 
 def thresholds_of(row: ReviewSettings) -> ReviewThresholds:
     return ReviewThresholds(
-        high_value_over=row.high_value_over, max_orders_per_address_per_day=row.max_orders_per_address_per_day,
+        high_value_over=row.high_value_over,
+        max_orders_per_address_per_day=row.max_orders_per_address_per_day,
         max_orders_per_phone_per_day=row.max_orders_per_phone_per_day,
-        max_orders_per_ip_per_day=row.max_orders_per_ip_per_day, check_far_apart=row.check_far_apart)
+        max_orders_per_ip_per_day=row.max_orders_per_ip_per_day,
+        check_far_apart=row.check_far_apart,
+    )
 
 
 @transaction.atomic
@@ -47,8 +55,9 @@ def update_review_settings(*, actor, changes: dict, ip_address: str | None = Non
     before = {f: getattr(row, f) for f in SETTING_FIELDS}
     values = {f: changes[f] for f in SETTING_FIELDS if f in changes}
     if values.get("high_value_over") is not None and Decimal(values["high_value_over"]) < 0:
-        raise DomainError(MESSAGES["review_threshold_negative"], code="review_threshold_negative", status=422,
-                          field="high_value_over")
+        raise DomainError(
+            MESSAGES["review_threshold_negative"], code="review_threshold_negative", status=422, field="high_value_over"
+        )
     ReviewSettings.objects.update_or_create(pk=1, defaults={**values, "updated_at": clock.now()})
     row = get_review_settings()
     diff = {f: (str(before[f]), str(getattr(row, f))) for f in SETTING_FIELDS if before[f] != getattr(row, f)}
@@ -65,8 +74,9 @@ def key_for(kind: str, value: str) -> str:
 
 
 @transaction.atomic
-def add_blacklist_entry(*, actor, kind: str, value: str, note: str = "",
-                        ip_address: str | None = None) -> BlacklistEntry:
+def add_blacklist_entry(
+    *, actor, kind: str, value: str, note: str = "", ip_address: str | None = None
+) -> BlacklistEntry:
     if kind not in BlacklistEntry.Kind.values:
         raise DomainError(MESSAGES["blacklist_kind_unknown"], code="blacklist_kind_unknown", status=422, field="kind")
     key = key_for(kind, value)
@@ -75,13 +85,25 @@ def add_blacklist_entry(*, actor, kind: str, value: str, note: str = "",
     person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     try:
         with transaction.atomic():
-            entry = BlacklistEntry.objects.create(kind=kind, value=value.strip()[:200], key=key, note=note[:200],
-                                                  created_by=person, created_at=clock.now())
+            entry = BlacklistEntry.objects.create(
+                kind=kind,
+                value=value.strip()[:200],
+                key=key,
+                note=note[:200],
+                created_by=person,
+                created_at=clock.now(),
+            )
     except IntegrityError:
-        raise DomainError(MESSAGES["blacklist_duplicate"], code="blacklist_duplicate", status=409,
-                          field="value") from None
-    record_audit(actor=actor, action="blacklist.added", obj=entry, changes={"kind": ("", kind), "value": ("", entry.value)},
-                 ip_address=ip_address)
+        raise DomainError(
+            MESSAGES["blacklist_duplicate"], code="blacklist_duplicate", status=409, field="value"
+        ) from None
+    record_audit(
+        actor=actor,
+        action="blacklist.added",
+        obj=entry,
+        changes={"kind": ("", kind), "value": ("", entry.value)},
+        ip_address=ip_address,
+    )
     return entry
 
 
@@ -90,21 +112,31 @@ def remove_blacklist_entry(*, actor, entry_id: int, ip_address: str | None = Non
     entry = BlacklistEntry.objects.filter(pk=entry_id).first()
     if entry is None or BlacklistEntry.objects.filter(pk=entry_id).delete()[0] == 0:
         raise NotFoundError(MESSAGES["blacklist_not_found"], code="blacklist_not_found")
-    record_audit(actor=actor, action="blacklist.removed", obj=entry, changes={"value": (entry.value, "")},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor, action="blacklist.removed", obj=entry, changes={"value": (entry.value, "")}, ip_address=ip_address
+    )
 
 
 def facts_for(order: Order) -> ReviewFacts:
     """The order and the counts the rules need, fetched in a few queries."""
     since = order.placed_at - timedelta(hours=24)
     recent = Order.objects.filter(placed_at__gte=since, placed_at__lte=order.placed_at).exclude(
-        status=Order.Status.CANCELLED)
-    keys = {BlacklistEntry.Kind.EMAIL: order.email.strip().lower(), BlacklistEntry.Kind.PHONE: order.phone_key,
-            BlacklistEntry.Kind.ADDRESS: order.address_key}
-    listed = set(BlacklistEntry.objects.filter(
-        kind__in=list(keys), key__in=[k for k in keys.values() if k]).values_list("kind", "key"))
+        status=Order.Status.CANCELLED
+    )
+    keys = {
+        BlacklistEntry.Kind.EMAIL: order.email.strip().lower(),
+        BlacklistEntry.Kind.PHONE: order.phone_key,
+        BlacklistEntry.Kind.ADDRESS: order.address_key,
+    }
+    listed = set(
+        BlacklistEntry.objects.filter(kind__in=list(keys), key__in=[k for k in keys.values() if k]).values_list(
+            "kind", "key"
+        )
+    )
     return ReviewFacts(
-        grand_total=order.grand_total, ship_province=order.ship_province, other_province=order.billing_province,
+        grand_total=order.grand_total,
+        ship_province=order.ship_province,
+        other_province=order.billing_province,
         orders_same_address_24h=recent.filter(address_key=order.address_key).count() if order.address_key else 1,
         orders_same_phone_24h=recent.filter(phone_key=order.phone_key).count() if order.phone_key else 1,
         orders_same_ip_24h=recent.filter(ip_address=order.ip_address).count() if order.ip_address else 0,

@@ -1,11 +1,11 @@
 """Order use cases: create (for checkout), transition (the only writer of status)."""
 
-from typing import Any
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -55,8 +55,7 @@ class AddressInput:
 
 
 def address_key_of(address: AddressInput) -> str:
-    return normalize_address(address.province, address.city, address.district, address.line1,
-                             address.line2)[:200]
+    return normalize_address(address.province, address.city, address.district, address.line1, address.line2)[:200]
 
 
 def _new_number(at) -> str:
@@ -71,12 +70,27 @@ def _person(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def create_order(*, customer, email: str, lines: list[LineInput], address: AddressInput, shipping_method: str,
-                 payment_method: str, pays_on_delivery: bool, shipping_total: Decimal, language: str,
-                 ip_address: str | None = None, note: str = "", channel: str = "web",
-                 discount_total: Decimal = Decimal("0.00"), channel_order_number: str = "",
-                 billing_province: str = "", placed_at=None, pricing_snapshot: dict | None = None,
-                 attribution: dict | None = None) -> Order:
+def create_order(
+    *,
+    customer,
+    email: str,
+    lines: list[LineInput],
+    address: AddressInput,
+    shipping_method: str,
+    payment_method: str,
+    pays_on_delivery: bool,
+    shipping_total: Decimal,
+    language: str,
+    ip_address: str | None = None,
+    note: str = "",
+    channel: str = "web",
+    discount_total: Decimal = Decimal("0.00"),
+    channel_order_number: str = "",
+    billing_province: str = "",
+    placed_at=None,
+    pricing_snapshot: dict | None = None,
+    attribution: dict | None = None,
+) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
@@ -84,15 +98,35 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
     subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
     grand_total = subtotal + shipping_total - discount_total
     fields = dict(
-        status=Status.PENDING_PAYMENT, channel=channel, customer=customer, email=email, language=language,
-        ship_name=address.name, ship_phone=address.phone, ship_country=address.country,
-        ship_province=address.province, ship_city=address.city, ship_district=address.district,
-        ship_line1=address.line1, ship_line2=address.line2, ship_postcode=address.postcode,
-        shipping_method=shipping_method, payment_method=payment_method, pays_on_delivery=pays_on_delivery,
-        note=note, subtotal=subtotal, shipping_total=shipping_total, discount_total=discount_total,
-        grand_total=grand_total, ip_address=ip_address, placed_at=now, pricing_snapshot=pricing_snapshot or {},
-        channel_order_number=channel_order_number, billing_province=billing_province,
-        address_key=address_key_of(address), phone_key=normalize_phone(address.phone),
+        status=Status.PENDING_PAYMENT,
+        channel=channel,
+        customer=customer,
+        email=email,
+        language=language,
+        ship_name=address.name,
+        ship_phone=address.phone,
+        ship_country=address.country,
+        ship_province=address.province,
+        ship_city=address.city,
+        ship_district=address.district,
+        ship_line1=address.line1,
+        ship_line2=address.line2,
+        ship_postcode=address.postcode,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        pays_on_delivery=pays_on_delivery,
+        note=note,
+        subtotal=subtotal,
+        shipping_total=shipping_total,
+        discount_total=discount_total,
+        grand_total=grand_total,
+        ip_address=ip_address,
+        placed_at=now,
+        pricing_snapshot=pricing_snapshot or {},
+        channel_order_number=channel_order_number,
+        billing_province=billing_province,
+        address_key=address_key_of(address),
+        phone_key=normalize_phone(address.phone),
         **attribution_fields(attribution),
     )
     for _attempt in range(10):
@@ -104,15 +138,26 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
             continue
     else:
         raise ConflictError(code="order_number_exhausted")
-    OrderLine.objects.bulk_create([
-        OrderLine(order=order, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
-                  product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
-                  unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
-                  discount_total=ln.discount_total)
-        for ln in lines
-    ])
-    OrderHistory.objects.create(order=order, action="place", from_status="", to_status=order.status,
-                                actor_label=email, created_at=now)
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                variant_id=ln.variant_id,
+                product_id_snapshot=ln.product_id,
+                sku=ln.sku,
+                product_name=ln.product_name[:120],
+                variant_label=ln.variant_label[:120],
+                unit_price=ln.unit_price,
+                quantity=ln.quantity,
+                line_total=ln.unit_price * ln.quantity,
+                discount_total=ln.discount_total,
+            )
+            for ln in lines
+        ]
+    )
+    OrderHistory.objects.create(
+        order=order, action="place", from_status="", to_status=order.status, actor_label=email, created_at=now
+    )
     _count_units(order, lines, +1)
     events.publish(events.OrderPlaced(order.id, order.number, grand_total, now))
     from .review import review_placed_order  # review uses hold_order from this module
@@ -122,8 +167,7 @@ def create_order(*, customer, email: str, lines: list[LineInput], address: Addre
     return order
 
 
-ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "referrer_host": 200,
-                      "visitor_id": 64}
+ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "referrer_host": 200, "visitor_id": 64}
 
 
 def attribution_fields(attribution: dict | None) -> dict:
@@ -153,10 +197,19 @@ def notify_customer(order_id: int, kind: str, extra: dict | None = None) -> None
     _notify(order_id, kind, extra)
 
 
-NOTIFY_ON = {Action.MARK_PAID: "payment_received", Action.SHIP: "shipped", Action.MARK_DELIVERED: "delivered",
-             Action.CANCEL: "cancelled"}
-TIMESTAMP_ON = {Status.PAID: "paid_at", Status.SHIPPED: "shipped_at", Status.DELIVERED: "delivered_at",
-                Status.COMPLETED: "completed_at", Status.CANCELLED: "cancelled_at"}
+NOTIFY_ON = {
+    Action.MARK_PAID: "payment_received",
+    Action.SHIP: "shipped",
+    Action.MARK_DELIVERED: "delivered",
+    Action.CANCEL: "cancelled",
+}
+TIMESTAMP_ON = {
+    Status.PAID: "paid_at",
+    Status.SHIPPED: "shipped_at",
+    Status.DELIVERED: "delivered_at",
+    Status.COMPLETED: "completed_at",
+    Status.CANCELLED: "cancelled_at",
+}
 
 
 def refusal(exc: TransitionRefused) -> DomainError:
@@ -174,14 +227,28 @@ def refusal(exc: TransitionRefused) -> DomainError:
 
 
 def facts_of(order: Order) -> OrderFacts:
-    return OrderFacts(status=Status(order.status), pays_on_delivery=order.pays_on_delivery, is_paid=order.is_paid,
-                      needs_tracking=needs_tracking(order.shipping_method), on_hold=order.on_hold)
+    return OrderFacts(
+        status=Status(order.status),
+        pays_on_delivery=order.pays_on_delivery,
+        is_paid=order.is_paid,
+        needs_tracking=needs_tracking(order.shipping_method),
+        on_hold=order.on_hold,
+    )
 
 
 @transaction.atomic
-def transition_order(*, order: Order, action: str, actor=None, carrier: str = "", tracking_number: str = "",
-                     reason: str = "", ip_address: str | None = None, shipping_cost: Decimal | None = None,
-                     merged_into: str = "") -> Order:
+def transition_order(
+    *,
+    order: Order,
+    action: str,
+    actor=None,
+    carrier: str = "",
+    tracking_number: str = "",
+    reason: str = "",
+    ip_address: str | None = None,
+    shipping_cost: Decimal | None = None,
+    merged_into: str = "",
+) -> Order:
     """Move an order along the state table. The only code that writes Order.status.
 
     `merged_into` (with action cancel): the order was merged into that order, not called off —
@@ -214,26 +281,55 @@ def transition_order(*, order: Order, action: str, actor=None, carrier: str = ""
 
     if (act == Action.MARK_PAID or "paid_at" in updates and act == Action.MARK_DELIVERED) and order.grand_total > 0:
         # (an order with nothing to pay — an even exchange — is paid without a payment record)
-        record_payment(order_id=order.pk, gateway=order.payment_method, amount=order.grand_total, actor=actor,
-                       reference=reason[:100])
+        record_payment(
+            order_id=order.pk,
+            gateway=order.payment_method,
+            amount=order.grand_total,
+            actor=actor,
+            reference=reason[:100],
+        )
     if act == Action.SHIP:
         if facts.needs_tracking:
-            create_shipment(order_id=order.pk, carrier=carrier, tracking_number=tracking_number, actor=actor,
-                            shipping_method=order.shipping_method, cost=shipping_cost)
+            create_shipment(
+                order_id=order.pk,
+                carrier=carrier,
+                tracking_number=tracking_number,
+                actor=actor,
+                shipping_method=order.shipping_method,
+                cost=shipping_cost,
+            )
         consume_reservations(reference=order.number, actor=actor, reason=_("订单发货"))
     if act == Action.CANCEL:
         release_reservations(reference=order.number, actor=actor, reason=reason or _("订单取消"))
         # (a line whose product was deleted since has no product id: 0, which _count_units skips)
-        _count_units(order, [LineInput(ln.variant_id or 0, ln.product_id_snapshot or 0, ln.sku, "", "", ln.unit_price,
-                                       ln.quantity) for ln in order.lines.all()], -1)
+        _count_units(
+            order,
+            [
+                LineInput(ln.variant_id or 0, ln.product_id_snapshot or 0, ln.sku, "", "", ln.unit_price, ln.quantity)
+                for ln in order.lines.all()
+            ],
+            -1,
+        )
 
     merged = bool(merged_into) and act == Action.CANCEL
-    OrderHistory.objects.create(order=order, action="merge" if merged else act.value, from_status=from_status,
-                                to_status=target.value, actor=_person(actor), actor_label=_actor_label(actor),
-                                reason=reason[:500], created_at=now)
-    record_audit(actor=actor, action="order.merged_away" if merged else "order.transitioned", obj=order,
-                 changes={"status": (from_status, target.value), **({"merged_into": ("", merged_into)} if merged else {})},
-                 reason=reason, ip_address=ip_address)
+    OrderHistory.objects.create(
+        order=order,
+        action="merge" if merged else act.value,
+        from_status=from_status,
+        to_status=target.value,
+        actor=_person(actor),
+        actor_label=_actor_label(actor),
+        reason=reason[:500],
+        created_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action="order.merged_away" if merged else "order.transitioned",
+        obj=order,
+        changes={"status": (from_status, target.value), **({"merged_into": ("", merged_into)} if merged else {})},
+        reason=reason,
+        ip_address=ip_address,
+    )
     events.publish(events.OrderTransitioned(order.pk, order.number, act.value, from_status, target.value, now))
     if act in NOTIFY_ON and not merged:
         kind = NOTIFY_ON[act]
@@ -251,7 +347,8 @@ def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
     known = {(r.get("code"), r.get("detail")) for r in current.hold_reasons}
     merged = list(current.hold_reasons) + [
         {"code": str(r["code"]), "detail": str(r.get("detail", ""))[:300]}
-        for r in reasons if (r["code"], r.get("detail", "")) not in known
+        for r in reasons
+        if (r["code"], r.get("detail", "")) not in known
     ]
     if merged == current.hold_reasons:
         return current
@@ -260,9 +357,16 @@ def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
     Order.objects.filter(pk=order.pk).update(hold_reasons=merged, held_at=held_at)
     order.hold_reasons, order.held_at = merged, held_at
     text = "; ".join(f"{r['code']}: {r['detail']}" if r["detail"] else r["code"] for r in merged)
-    OrderHistory.objects.create(order=order, action="hold", from_status=order.status, to_status=order.status,
-                                actor=_person(actor), actor_label=_actor_label(actor), reason=text[:500],
-                                created_at=now)
+    OrderHistory.objects.create(
+        order=order,
+        action="hold",
+        from_status=order.status,
+        to_status=order.status,
+        actor=_person(actor),
+        actor_label=_actor_label(actor),
+        reason=text[:500],
+        created_at=now,
+    )
     record_audit(actor=actor, action="order.held", obj=order, changes={"hold_reasons": ([], merged)})
     return order
 
@@ -271,15 +375,30 @@ def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
 def release_order(*, order: Order, actor=None, reason: str = "", ip_address: str | None = None) -> Order:
     """Release a held order (its reasons reviewed); the only way to clear hold_reasons."""
     before = list(order.hold_reasons)
-    if not before or Order.objects.filter(pk=order.pk).exclude(hold_reasons=[]).update(hold_reasons=[],
-                                                                                          held_at=None) != 1:
+    if (
+        not before
+        or Order.objects.filter(pk=order.pk).exclude(hold_reasons=[]).update(hold_reasons=[], held_at=None) != 1
+    ):
         raise DomainError(MESSAGES["order_not_on_hold"], code="order_not_on_hold", status=409)
     order.hold_reasons, order.held_at = [], None
-    OrderHistory.objects.create(order=order, action="release", from_status=order.status, to_status=order.status,
-                                actor=_person(actor), actor_label=_actor_label(actor), reason=reason[:500],
-                                created_at=clock.now())
-    record_audit(actor=actor, action="order.released", obj=order, changes={"hold_reasons": (before, [])},
-                 reason=reason, ip_address=ip_address)
+    OrderHistory.objects.create(
+        order=order,
+        action="release",
+        from_status=order.status,
+        to_status=order.status,
+        actor=_person(actor),
+        actor_label=_actor_label(actor),
+        reason=reason[:500],
+        created_at=clock.now(),
+    )
+    record_audit(
+        actor=actor,
+        action="order.released",
+        obj=order,
+        changes={"hold_reasons": (before, [])},
+        reason=reason,
+        ip_address=ip_address,
+    )
     return order
 
 

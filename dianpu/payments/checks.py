@@ -7,12 +7,15 @@ from django.core.checks import Warning, register
 @register()
 def stripe_configuration(app_configs, **kwargs):
     if getattr(settings, "STRIPE_SECRET_KEY", "") and not getattr(settings, "STRIPE_WEBHOOK_SECRET", ""):
-        return [Warning(
-            "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: Stripe is offered at checkout, "
-            "but its payment notifications will be refused, so orders paid by card stay unpaid.",
-            hint="Set STRIPE_WEBHOOK_SECRET to the signing secret of the endpoint "
-                 "/api/v1/payments/stripe/webhook in Stripe's dashboard.",
-            id="dianpu.payments.W001")]
+        return [
+            Warning(
+                "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: Stripe is offered at checkout, "
+                "but its payment notifications will be refused, so orders paid by card stay unpaid.",
+                hint="Set STRIPE_WEBHOOK_SECRET to the signing secret of the endpoint "
+                "/api/v1/payments/stripe/webhook in Stripe's dashboard.",
+                id="dianpu.payments.W001",
+            )
+        ]
     return []
 
 
@@ -29,7 +32,12 @@ def wechatpay_configuration(app_configs, **kwargs):
     for name in ("WECHATPAY_PRIVATE_KEY", "WECHATPAY_PLATFORM_PUBLIC_KEY"):
         if not getattr(settings, name, "") and not getattr(settings, f"{name}_PATH", ""):
             missing.append(f"{name} or {name}_PATH")
-    return [Warning(
-        "WECHATPAY_MCHID is set but WeChat Pay is not offered: " + ", ".join(missing or ["a key file is unreadable"])
-        + " missing.",
-        hint="See docs/operations.md (WeChat Pay).", id="dianpu.payments.W002")]
+    return [
+        Warning(
+            "WECHATPAY_MCHID is set but WeChat Pay is not offered: "
+            + ", ".join(missing or ["a key file is unreadable"])
+            + " missing.",
+            hint="See docs/operations.md (WeChat Pay).",
+            id="dianpu.payments.W002",
+        )
+    ]

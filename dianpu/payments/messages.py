@@ -6,7 +6,9 @@ MESSAGES = {
     "refund_shipping_invalid": _("其中运费不能为负数，也不能超过退款金额。"),
     "payment_refund_in_progress": _("该订单有退款正在处理中，请等退款完成后再合并。"),
     "payment_split_impossible": _("无法拆分收款：没有一笔收款的未退部分足以覆盖拆出的金额。"),
-    "refund_exceeds_paid": _("退款金额 ¥%(amount)s 超过可退金额 ¥%(refundable)s（已付 ¥%(paid)s，已退 ¥%(refunded)s）。"),
+    "refund_exceeds_paid": _(
+        "退款金额 ¥%(amount)s 超过可退金额 ¥%(refundable)s（已付 ¥%(paid)s，已退 ¥%(refunded)s）。"
+    ),
     "refund_gateway_refused": _("支付渠道拒绝了这笔退款，未退出任何款项：%(reason)s"),
     "payment_gateway_unavailable": _("暂时无法连接支付渠道，订单已保留，请稍后点击“重新支付”。"),
     "payment_method_unavailable": _("该订单的支付方式已停用，请联系客服。"),

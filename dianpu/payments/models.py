@@ -34,8 +34,10 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_amount_fen_positive"),
-            models.CheckConstraint(condition=Q(refunded_fen__gte=0) & Q(refunded_fen__lte=models.F("amount_fen")),
-                                   name="payment_refunded_fen_within_amount"),
+            models.CheckConstraint(
+                condition=Q(refunded_fen__gte=0) & Q(refunded_fen__lte=models.F("amount_fen")),
+                name="payment_refunded_fen_within_amount",
+            ),
         ]
         verbose_name = _("收款")
 
@@ -81,8 +83,11 @@ class Refund(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(condition=Q(shipping_amount__gte=0), name="refund_shipping_not_negative"),
-            models.UniqueConstraint(fields=["order", "idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="refund_idempotency_key_once"),
+            models.UniqueConstraint(
+                fields=["order", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="refund_idempotency_key_once",
+            ),
         ]
         permissions = [("refund_order", "Can refund orders")]
         verbose_name = _("退款")
@@ -111,7 +116,9 @@ class PaymentSession(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["gateway", "reference"], name="payment_session_reference_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "reference"], name="payment_session_reference_unique")
+        ]
         verbose_name = _("支付会话")
 
 

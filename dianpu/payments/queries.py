@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import get_language
 
-from .domain.amounts import CENT, from_minor_units
 from dianpu.shop.queries import get_shop_profile
 
+from .domain.amounts import CENT, from_minor_units
 from .gateways import GATEWAYS, GatewayError, PaymentStart, get_gateway, list_gateways
 from .models import Payment, PaymentSession, Refund
 
@@ -16,10 +16,16 @@ def list_payment_methods() -> list[dict]:
     english = (get_language() or "").startswith("en")
     profile = get_shop_profile()
     return [
-        {"code": g.code, "name": g.name_en if english else g.name,
-         "description": g.description_en if english else g.description, "pays_on_delivery": g.pays_on_delivery,
-         "fee_percent": profile.payment_fee(g.code)[0], "fee_fixed": profile.payment_fee(g.code)[1]}
-        for g in list_gateways() if profile.payment_method_on(g.code)
+        {
+            "code": g.code,
+            "name": g.name_en if english else g.name,
+            "description": g.description_en if english else g.description,
+            "pays_on_delivery": g.pays_on_delivery,
+            "fee_percent": profile.payment_fee(g.code)[0],
+            "fee_fixed": profile.payment_fee(g.code)[1],
+        }
+        for g in list_gateways()
+        if profile.payment_method_on(g.code)
     ]
 
 
@@ -34,17 +40,36 @@ def list_gateway_settings() -> list[dict]:
     profile = get_shop_profile()
     rows = []
     for g in GATEWAYS.values():
-        keys = [(name, bool(getattr(settings, name, "") or getattr(settings, f"{name}_PATH", "")))
-                for name in g.key_settings]
-        rows.append({"code": g.code, "name": g.name, "name_en": g.name_en, "configured": g.is_enabled(),
-                     "keys": keys, "on": profile.payment_method_on(g.code),
-                     "fee_percent": profile.payment_fee(g.code)[0], "fee_fixed": profile.payment_fee(g.code)[1]})
+        keys = [
+            (name, bool(getattr(settings, name, "") or getattr(settings, f"{name}_PATH", "")))
+            for name in g.key_settings
+        ]
+        rows.append(
+            {
+                "code": g.code,
+                "name": g.name,
+                "name_en": g.name_en,
+                "configured": g.is_enabled(),
+                "keys": keys,
+                "on": profile.payment_method_on(g.code),
+                "fee_percent": profile.payment_fee(g.code)[0],
+                "fee_fixed": profile.payment_fee(g.code)[1],
+            }
+        )
     return rows
 
 
-def payment_start_for(*, payment_method: str, order_number: str, amount, email: str,
-                      language: str, client_ip: str = "", mobile: bool = False,
-                      openid: str = "") -> PaymentStart | None:
+def payment_start_for(
+    *,
+    payment_method: str,
+    order_number: str,
+    amount,
+    email: str,
+    language: str,
+    client_ip: str = "",
+    mobile: bool = False,
+    openid: str = "",
+) -> PaymentStart | None:
     """What the customer needs to pay an order (e.g. the bank account for a transfer, or the
     client secret of its Stripe PaymentIntent), as its gateway says; None for a method that no
     longer exists, an online payment that was never started (the gateway did not answer at
@@ -59,8 +84,15 @@ def payment_start_for(*, payment_method: str, order_number: str, amount, email: 
     if session is None or not is_payment_started(session):
         return None
     try:
-        return gateway.resume_payment(reference=session.reference, order_number=order_number, amount=amount,
-                                      language=language, client_ip=client_ip, mobile=mobile, openid=openid)
+        return gateway.resume_payment(
+            reference=session.reference,
+            order_number=order_number,
+            amount=amount,
+            language=language,
+            client_ip=client_ip,
+            mobile=mobile,
+            openid=openid,
+        )
     except GatewayError:
         return None
 
@@ -92,6 +124,9 @@ def get_refund_summary(order_id: int) -> dict:
 
 def get_refunded_shipping(order_id: int) -> Decimal:
     """Shipping already given back (or on its way back) for an order."""
-    total = Refund.objects.filter(order_id=order_id).exclude(status=Refund.Status.FAILED).aggregate(
-        s=Sum("shipping_amount"))["s"]
+    total = (
+        Refund.objects.filter(order_id=order_id)
+        .exclude(status=Refund.Status.FAILED)
+        .aggregate(s=Sum("shipping_amount"))["s"]
+    )
     return Decimal(total or 0).quantize(CENT)

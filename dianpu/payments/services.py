@@ -7,12 +7,12 @@ reserves its amount on the payment by one conditional UPDATE in whole fen
 then asks the gateway; a refusal gives the reservation back. No card data is ever stored.
 """
 
-from typing import Any
 import json
 import logging
 import time
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,8 +22,8 @@ from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
-from dianpu.core.outbound import ensure_outside_transaction
 from dianpu.core.money import to_fen
+from dianpu.core.outbound import ensure_outside_transaction
 
 from .domain.alipay import verify_alipay_notification
 from .domain.amounts import CENT, from_minor_units
@@ -46,8 +46,14 @@ def _person(actor):
 def record_payment(*, order_id: int, gateway: str, amount: Decimal, reference: str = "", actor=None) -> Payment:
     """Money received for an order (staff confirming a transfer, a courier's COD collection, a
     gateway's verified notification)."""
-    return Payment.objects.create(order_id=order_id, gateway=gateway, amount=amount, reference=reference,
-                                  recorded_by=_person(actor), created_at=clock.now())
+    return Payment.objects.create(
+        order_id=order_id,
+        gateway=gateway,
+        amount=amount,
+        reference=reference,
+        recorded_by=_person(actor),
+        created_at=clock.now(),
+    )
 
 
 # Until the gateway has answered, an attempt's session holds its idempotency key as reference.
@@ -66,15 +72,32 @@ def _open_attempt(*, gateway: str, order_id: int, order_number: str, amount: Dec
     now = clock.now()
     try:
         with transaction.atomic():
-            return PaymentSession.objects.create(gateway=gateway, reference=key, order_id=order_id,
-                                                 order_number=order_number, amount=amount,
-                                                 status=PaymentSession.Status.STARTING, created_at=now, updated_at=now)
+            return PaymentSession.objects.create(
+                gateway=gateway,
+                reference=key,
+                order_id=order_id,
+                order_number=order_number,
+                amount=amount,
+                status=PaymentSession.Status.STARTING,
+                created_at=now,
+                updated_at=now,
+            )
     except IntegrityError:
         return PaymentSession.objects.get(gateway=gateway, reference=key)
 
 
-def start_payment(*, payment_method: str, order_id: int, order_number: str, amount: Decimal, email: str,
-                  language: str, client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+def start_payment(
+    *,
+    payment_method: str,
+    order_id: int,
+    order_number: str,
+    amount: Decimal,
+    email: str,
+    language: str,
+    client_ip: str = "",
+    mobile: bool = False,
+    openid: str = "",
+) -> PaymentStart:
     """What the buyer needs to pay a placed order: instructions (bank transfer), or the payment
     made at an online gateway (a Stripe PaymentIntent, a WeChat Pay QR code) whose id we keep.
 
@@ -92,11 +115,21 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
     latest = PaymentSession.objects.filter(order_id=order_id, gateway=gateway.code).order_by("-id").first()
     if latest is not None and latest.status == PaymentSession.Status.SUCCEEDED:
         raise DomainError(str(MESSAGES["payment_already_made"]), code="payment_already_made", status=409)
-    if latest is not None and latest.status != PaymentSession.Status.STARTING \
-            and not latest.reference.startswith(ATTEMPT_PREFIX):
+    if (
+        latest is not None
+        and latest.status != PaymentSession.Status.STARTING
+        and not latest.reference.startswith(ATTEMPT_PREFIX)
+    ):
         try:  # started before: the same payment again
-            return gateway.resume_payment(reference=latest.reference, order_number=order_number, amount=amount,
-                                          language=language, client_ip=client_ip, mobile=mobile, openid=openid)
+            return gateway.resume_payment(
+                reference=latest.reference,
+                order_number=order_number,
+                amount=amount,
+                language=language,
+                client_ip=client_ip,
+                mobile=mobile,
+                openid=openid,
+            )
         except GatewayError:
             raise _unavailable() from None
     if latest is not None and latest.status == PaymentSession.Status.STARTING:
@@ -104,20 +137,31 @@ def start_payment(*, payment_method: str, order_id: int, order_number: str, amou
     else:
         session = _open_attempt(gateway=gateway.code, order_id=order_id, order_number=order_number, amount=amount)
     try:
-        start = gateway.start_payment(order_number=order_number, amount=amount, email=email, language=language,
-                                      idempotency_key=session.reference, client_ip=client_ip, mobile=mobile,
-                                      openid=openid)
+        start = gateway.start_payment(
+            order_number=order_number,
+            amount=amount,
+            email=email,
+            language=language,
+            idempotency_key=session.reference,
+            client_ip=client_ip,
+            mobile=mobile,
+            openid=openid,
+        )
     except GatewayError as exc:
-        log.warning("payment could not be started", extra={"order_number": order_number, "gateway": gateway.code,
-                                                            "answered": exc.answered, "code": exc.code})
+        log.warning(
+            "payment could not be started",
+            extra={"order_number": order_number, "gateway": gateway.code, "answered": exc.answered, "code": exc.code},
+        )
         if exc.answered:  # refused: nothing was made there; the next attempt is a new one
             PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).update(
-                status=PaymentSession.Status.FAILED, updated_at=clock.now())
+                status=PaymentSession.Status.FAILED, updated_at=clock.now()
+            )
         raise _unavailable() from None
     try:
         with transaction.atomic():
             PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).update(
-                reference=start.reference[:100], status=PaymentSession.Status.PENDING, updated_at=clock.now())
+                reference=start.reference[:100], status=PaymentSession.Status.PENDING, updated_at=clock.now()
+            )
     except IntegrityError:  # the gateway's id is known already (an earlier attempt with the same id)
         PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.STARTING).delete()
     return start
@@ -140,8 +184,9 @@ def _mirror_fen(payment_id: int) -> None:
     """Copy a payment's fen into its decimal columns, exactly (no float arithmetic in SQL). Called
     right after the guarded UPDATE of the fen, whose row lock the transaction still holds."""
     amount_fen, refunded_fen = Payment.objects.filter(pk=payment_id).values_list("amount_fen", "refunded_fen").get()
-    Payment.objects.filter(pk=payment_id).update(amount=from_minor_units(amount_fen),
-                                                 refunded_total=from_minor_units(refunded_fen))
+    Payment.objects.filter(pk=payment_id).update(
+        amount=from_minor_units(amount_fen), refunded_total=from_minor_units(refunded_fen)
+    )
 
 
 @transaction.atomic
@@ -177,8 +222,17 @@ def _clean_amount(value, code: str) -> Decimal:
 
 
 @transaction.atomic
-def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason: str, actor, manual: bool,
-                    ip_address, idempotency_key: str = "") -> Refund:
+def _reserve_refund(
+    *,
+    order,
+    amount: Decimal,
+    shipping_amount: Decimal,
+    reason: str,
+    actor,
+    manual: bool,
+    ip_address,
+    idempotency_key: str = "",
+) -> Refund:
     payments = list(Payment.objects.filter(order_id=order.pk).order_by("created_at", "id"))
     if not payments:
         raise _refund_error("order_not_paid")
@@ -187,21 +241,41 @@ def _reserve_refund(*, order, amount: Decimal, shipping_amount: Decimal, reason:
     payment = next((p for p in reversed(payments) if p.refundable >= amount), None)
     # One statement decides: of two concurrent refunds only those that still fit are reserved.
     if payment is None or not _move_refunded(payment.pk, to_fen(amount)):
-        refunded = sum(Payment.objects.filter(order_id=order.pk).values_list("refunded_total", flat=True),
-                       Decimal("0.00"))
-        raise _refund_error("refund_exceeds_paid", amount=amount, refundable=max(paid - refunded, Decimal("0.00")),
-                            paid=paid, refunded=refunded)
+        refunded = sum(
+            Payment.objects.filter(order_id=order.pk).values_list("refunded_total", flat=True), Decimal("0.00")
+        )
+        raise _refund_error(
+            "refund_exceeds_paid",
+            amount=amount,
+            refundable=max(paid - refunded, Decimal("0.00")),
+            paid=paid,
+            refunded=refunded,
+        )
     gateway = get_any_gateway(payment.gateway)
     manual = manual or gateway is None or not gateway.refunds_online
     now = clock.now()
     refund = Refund.objects.create(
-        order_id=order.pk, payment=payment, gateway=payment.gateway, amount=amount, shipping_amount=shipping_amount,
-        reason=reason[:300], status=Refund.Status.SUCCEEDED if manual else Refund.Status.PENDING, manual=manual,
-        idempotency_key=idempotency_key[:100], created_by=_person(actor), created_at=now)
-    record_audit(actor=actor, action="payment.refund_requested" if not manual else "payment.refunded", obj=refund,
-                 object_repr=f"{order.number} ¥{amount}",
-                 changes={"amount": (None, amount), "status": (None, refund.status)}, reason=reason,
-                 ip_address=ip_address)
+        order_id=order.pk,
+        payment=payment,
+        gateway=payment.gateway,
+        amount=amount,
+        shipping_amount=shipping_amount,
+        reason=reason[:300],
+        status=Refund.Status.SUCCEEDED if manual else Refund.Status.PENDING,
+        manual=manual,
+        idempotency_key=idempotency_key[:100],
+        created_by=_person(actor),
+        created_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action="payment.refund_requested" if not manual else "payment.refunded",
+        obj=refund,
+        object_repr=f"{order.number} ¥{amount}",
+        changes={"amount": (None, amount), "status": (None, refund.status)},
+        reason=reason,
+        ip_address=ip_address,
+    )
     if manual:
         _refunded(refund, order_number=order.number)
     return refund
@@ -211,7 +285,8 @@ def _refunded(refund: Refund, *, order_number: str) -> None:
     """The money is back with the buyer: the payment may be fully refunded, analytics hears it."""
     if refund.payment_id is not None:
         Payment.objects.filter(pk=refund.payment_id, refunded_fen=F("amount_fen")).update(
-            status=Payment.Status.REFUNDED)
+            status=Payment.Status.REFUNDED
+        )
     events.publish(events.OrderRefunded(refund.order_id, order_number, refund.pk, refund.amount, refund.created_at))
 
 
@@ -224,19 +299,33 @@ def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=Non
         return None
     pending = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING)
     if status == "succeeded":
-        if pending.update(status=Refund.Status.SUCCEEDED, reference=reference or refund.reference,
-                          created_at=clock.now()) == 1:
+        if (
+            pending.update(
+                status=Refund.Status.SUCCEEDED, reference=reference or refund.reference, created_at=clock.now()
+            )
+            == 1
+        ):
             refund.refresh_from_db()
-            record_audit(actor=actor, action="payment.refunded", obj=refund, object_repr=f"{refund.order.number}",
-                         changes={"status": ("pending", "succeeded"), "reference": ("", refund.reference)})
+            record_audit(
+                actor=actor,
+                action="payment.refunded",
+                obj=refund,
+                object_repr=f"{refund.order.number}",
+                changes={"status": ("pending", "succeeded"), "reference": ("", refund.reference)},
+            )
             _refunded(refund, order_number=refund.order.number)
     elif status in ("failed", "canceled"):
         if pending.update(status=Refund.Status.FAILED, reference=reference or refund.reference) == 1:
             if refund.payment_id is not None:
                 _move_refunded(refund.payment_id, -to_fen(refund.amount))
             refund.refresh_from_db()
-            record_audit(actor=actor, action="payment.refund_failed", obj=refund, object_repr=f"{refund.order.number}",
-                         changes={"status": ("pending", "failed")})
+            record_audit(
+                actor=actor,
+                action="payment.refund_failed",
+                obj=refund,
+                object_repr=f"{refund.order.number}",
+                changes={"status": ("pending", "failed")},
+            )
     elif reference and not refund.reference:
         Refund.objects.filter(pk=refund.pk, reference="").update(reference=reference)
         refund.reference = reference
@@ -253,8 +342,17 @@ def _gateway_reference(payment: Payment) -> str:
     return payment.reference
 
 
-def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.00"), actor=None,
-                 manual: bool = False, ip_address: str | None = None, idempotency_key: str = "") -> Refund:
+def refund_order(
+    *,
+    order,
+    amount,
+    reason: str = "",
+    shipping_amount=Decimal("0.00"),
+    actor=None,
+    manual: bool = False,
+    ip_address: str | None = None,
+    idempotency_key: str = "",
+) -> Refund:
     """Give money back for an order, through the gateway of its payment (Stripe: a refund of the
     PaymentIntent) or recorded as manual (bank transfer, cash on delivery, or `manual=True`).
 
@@ -274,9 +372,16 @@ def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.
     if shipping_amount < 0 or shipping_amount > amount:
         raise _refund_error("refund_shipping_invalid")
     try:
-        refund = _reserve_refund(order=order, amount=amount, shipping_amount=shipping_amount, reason=reason or "",
-                                 actor=actor, manual=manual, ip_address=ip_address,
-                                 idempotency_key=idempotency_key or "")
+        refund = _reserve_refund(
+            order=order,
+            amount=amount,
+            shipping_amount=shipping_amount,
+            reason=reason or "",
+            actor=actor,
+            manual=manual,
+            ip_address=ip_address,
+            idempotency_key=idempotency_key or "",
+        )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -287,9 +392,12 @@ def refund_order(*, order, amount, reason: str = "", shipping_amount=Decimal("0.
     if gateway is None or refund.payment is None:  # nothing to send it through: a person settles it
         return refund
     try:
-        answer = gateway.refund(payment_reference=_gateway_reference(refund.payment), amount=amount,
-                                idempotency_key=f"dianpu-refund-{refund.pk}",
-                                metadata={"dianpu_refund_id": refund.pk, "order_number": order.number})
+        answer = gateway.refund(
+            payment_reference=_gateway_reference(refund.payment),
+            amount=amount,
+            idempotency_key=f"dianpu-refund-{refund.pk}",
+            metadata={"dianpu_refund_id": refund.pk, "order_number": order.number},
+        )
     except GatewayError as exc:
         if not exc.answered:  # unknown outcome: stays pending until the gateway's notification
             return refund
@@ -312,8 +420,10 @@ def reconcile_pending_refunds(*, older_than_minutes: int = 10) -> int:
         if payment is None or gateway is None or not gateway.lists_refunds:
             continue  # left pending for a person to check in the gateway's console
         try:
-            known = {str(r.metadata.get("dianpu_refund_id", "")): r
-                     for r in gateway.list_refunds(payment_reference=payment.reference)}
+            known = {
+                str(r.metadata.get("dianpu_refund_id", "")): r
+                for r in gateway.list_refunds(payment_reference=payment.reference)
+            }
         except GatewayError:
             log.warning("could not reconcile refunds", extra={"payment_id": payment_id})
             continue
@@ -336,8 +446,12 @@ def handle_stripe_webhook(*, payload: bytes, signature_header: str, ip_address: 
     id is stored with the change it caused, in one transaction: delivered again, it is a no-op.
     """
     try:
-        verify_stripe_signature(payload=payload, header=signature_header, now=time.time(),
-                                secret=getattr(settings, "STRIPE_WEBHOOK_SECRET", ""))
+        verify_stripe_signature(
+            payload=payload,
+            header=signature_header,
+            now=time.time(),
+            secret=getattr(settings, "STRIPE_WEBHOOK_SECRET", ""),
+        )
     except SignatureRefused as exc:
         log.warning("stripe webhook refused: %s", exc.code, extra={"ip_address": ip_address})
         raise DomainError(str(MESSAGES[exc.code]), code=exc.code, status=400) from None
@@ -353,8 +467,13 @@ def handle_stripe_webhook(*, payload: bytes, signature_header: str, ip_address: 
 def _apply_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
     try:
         with transaction.atomic():
-            record = GatewayEvent.objects.create(gateway="stripe", event_id=event_id, event_type=event_type[:60],
-                                                 reference=str(obj.get("id", ""))[:100], received_at=clock.now())
+            record = GatewayEvent.objects.create(
+                gateway="stripe",
+                event_id=event_id,
+                event_type=event_type[:60],
+                reference=str(obj.get("id", ""))[:100],
+                received_at=clock.now(),
+            )
     except IntegrityError:
         return "duplicate"
     handler = STRIPE_EVENT_HANDLERS.get(event_type)
@@ -362,8 +481,9 @@ def _apply_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
         outcome = handler(obj) if handler else "ignored"
     except _Deferred as deferred:
         # Arrived before the payment it refunds: kept, and replayed when that payment is confirmed.
-        GatewayEvent.objects.filter(pk=record.pk).update(outcome="deferred", reference=deferred.reference[:100],
-                                                         payload=obj)
+        GatewayEvent.objects.filter(pk=record.pk).update(
+            outcome="deferred", reference=deferred.reference[:100], payload=obj
+        )
         return "deferred"
     GatewayEvent.objects.filter(pk=record.pk).update(outcome=outcome)
     return outcome
@@ -394,22 +514,34 @@ def _on_intent_succeeded(intent: dict) -> str:
     now = clock.now()
     if session is not None:
         # Pending/failed -> succeeded once; a later "failed" never undoes it (see _on_intent_failed).
-        if PaymentSession.objects.filter(pk=session.pk).exclude(status=PaymentSession.Status.SUCCEEDED).update(
-                status=PaymentSession.Status.SUCCEEDED, updated_at=now) != 1:
+        if (
+            PaymentSession.objects.filter(pk=session.pk)
+            .exclude(status=PaymentSession.Status.SUCCEEDED)
+            .update(status=PaymentSession.Status.SUCCEEDED, updated_at=now)
+            != 1
+        ):
             return "already_paid"
         order_number = session.order_number
     amount = from_minor_units(intent.get("amount_received") or intent.get("amount") or 0)
-    events.publish(events.PaymentConfirmed(
-        order_id=session.order_id if session else None, order_number=order_number, gateway="stripe",
-        reference=reference, amount=amount, currency=str(intent.get("currency", "")).upper(), confirmed_at=now))
+    events.publish(
+        events.PaymentConfirmed(
+            order_id=session.order_id if session else None,
+            order_number=order_number,
+            gateway="stripe",
+            reference=reference,
+            amount=amount,
+            currency=str(intent.get("currency", "")).upper(),
+            confirmed_at=now,
+        )
+    )
     _replay_deferred(reference)
     return "confirmed"
 
 
 def _on_intent_failed(intent: dict) -> str:
-    updated = PaymentSession.objects.filter(gateway="stripe", reference=str(intent.get("id", "")),
-                                            status=PaymentSession.Status.PENDING).update(
-        status=PaymentSession.Status.FAILED, updated_at=clock.now())
+    updated = PaymentSession.objects.filter(
+        gateway="stripe", reference=str(intent.get("id", "")), status=PaymentSession.Status.PENDING
+    ).update(status=PaymentSession.Status.FAILED, updated_at=clock.now())
     return "failed" if updated else "ignored"
 
 
@@ -434,11 +566,17 @@ def _sync_refund(data: dict, payment_intent: str) -> str:
     if amount <= 0 or not _move_refunded(payment.pk, to_fen(amount)):
         log.error("stripe refund exceeds what we recorded as paid", extra={"reference": reference})
         return "refund_exceeds_paid"
-    refund = Refund.objects.create(order_id=payment.order_id, payment=payment, gateway="stripe", amount=amount,
-                                   reason="Stripe", status=Refund.Status.SUCCEEDED, reference=reference,
-                                   created_at=clock.now())
-    record_audit(actor=None, action="payment.refunded", obj=refund, changes={"amount": (None, amount)},
-                 reason="Stripe")
+    refund = Refund.objects.create(
+        order_id=payment.order_id,
+        payment=payment,
+        gateway="stripe",
+        amount=amount,
+        reason="Stripe",
+        status=Refund.Status.SUCCEEDED,
+        reference=reference,
+        created_at=clock.now(),
+    )
+    record_audit(actor=None, action="payment.refunded", obj=refund, changes={"amount": (None, amount)}, reason="Stripe")
     _refunded(refund, order_number=refund.order.number)
     return "refund_recorded"
 
@@ -485,32 +623,48 @@ def handle_alipay_notification(*, params: dict, ip_address: str | None = None) -
 def _apply_alipay_notification(event_id: str, params: dict) -> str:
     try:
         with transaction.atomic():
-            GatewayEvent.objects.create(gateway="alipay", event_id=event_id[:100],
-                                        event_type=str(params.get("trade_status", ""))[:60],
-                                        reference=str(params.get("trade_no", ""))[:100], received_at=clock.now())
+            GatewayEvent.objects.create(
+                gateway="alipay",
+                event_id=event_id[:100],
+                event_type=str(params.get("trade_status", ""))[:60],
+                reference=str(params.get("trade_no", ""))[:100],
+                received_at=clock.now(),
+            )
     except IntegrityError:
         return "duplicate"
     order_number, status = str(params.get("out_trade_no", "")), params.get("trade_status", "")
     session = PaymentSession.objects.filter(gateway="alipay", reference=order_number).first()
     now = clock.now()
     if status == "TRADE_CLOSED":
-        PaymentSession.objects.filter(gateway="alipay", reference=order_number,
-                                      status=PaymentSession.Status.PENDING).update(
-            status=PaymentSession.Status.FAILED, updated_at=now)
+        PaymentSession.objects.filter(
+            gateway="alipay", reference=order_number, status=PaymentSession.Status.PENDING
+        ).update(status=PaymentSession.Status.FAILED, updated_at=now)
         return "failed"
     if status not in ("TRADE_SUCCESS", "TRADE_FINISHED"):
         return "ignored"
-    if session is not None and PaymentSession.objects.filter(pk=session.pk).exclude(
-            status=PaymentSession.Status.SUCCEEDED).update(status=PaymentSession.Status.SUCCEEDED,
-                                                            updated_at=now) != 1:
+    if (
+        session is not None
+        and PaymentSession.objects.filter(pk=session.pk)
+        .exclude(status=PaymentSession.Status.SUCCEEDED)
+        .update(status=PaymentSession.Status.SUCCEEDED, updated_at=now)
+        != 1
+    ):
         return "already_paid"
     try:
         amount = _clean_amount(params.get("total_amount", ""), "webhook_malformed")
     except DomainError:
         amount = Decimal("0.00")
-    events.publish(events.PaymentConfirmed(
-        order_id=session.order_id if session else None, order_number=order_number, gateway="alipay",
-        reference=str(params.get("trade_no", ""))[:100], amount=amount, currency="CNY", confirmed_at=now))
+    events.publish(
+        events.PaymentConfirmed(
+            order_id=session.order_id if session else None,
+            order_number=order_number,
+            gateway="alipay",
+            reference=str(params.get("trade_no", ""))[:100],
+            amount=amount,
+            currency="CNY",
+            confirmed_at=now,
+        )
+    )
     return "confirmed"
 
 
@@ -521,10 +675,16 @@ def handle_wechatpay_notification(*, payload: bytes, headers: dict, ip_address: 
     out_trade_no (the order number) for amount.total fen; REFUND.* settle our refund of that
     out_refund_no. A refused one changes nothing and is answered 400 (WeChat Pay retries)."""
     try:
-        verify_signed(timestamp=headers.get("Wechatpay-Timestamp", ""), nonce=headers.get("Wechatpay-Nonce", ""),
-                      signature=headers.get("Wechatpay-Signature", ""), serial=headers.get("Wechatpay-Serial", ""),
-                      body=payload, key=platform_public_key(),
-                      expected_serial=getattr(settings, "WECHATPAY_PLATFORM_SERIAL", ""), now=time.time())
+        verify_signed(
+            timestamp=headers.get("Wechatpay-Timestamp", ""),
+            nonce=headers.get("Wechatpay-Nonce", ""),
+            signature=headers.get("Wechatpay-Signature", ""),
+            serial=headers.get("Wechatpay-Serial", ""),
+            body=payload,
+            key=platform_public_key(),
+            expected_serial=getattr(settings, "WECHATPAY_PLATFORM_SERIAL", ""),
+            now=time.time(),
+        )
         notification = json.loads(payload.decode())
         data = decrypt_resource(notification.get("resource"), key=apiv3_key())
         event_id, event_type = str(notification["id"]), str(notification["event_type"])
@@ -545,8 +705,12 @@ def _apply_wechatpay_event(event_id: str, event_type: str, data: dict) -> str:
     try:
         with transaction.atomic():
             record = GatewayEvent.objects.create(
-                gateway="wechatpay", event_id=event_id[:100], event_type=event_type[:60],
-                reference=str(data.get("transaction_id") or data.get("refund_id") or "")[:100], received_at=clock.now())
+                gateway="wechatpay",
+                event_id=event_id[:100],
+                event_type=event_type[:60],
+                reference=str(data.get("transaction_id") or data.get("refund_id") or "")[:100],
+                received_at=clock.now(),
+            )
     except IntegrityError:
         return "duplicate"
     if event_type == "TRANSACTION.SUCCESS":
@@ -569,18 +733,29 @@ def _confirm_wechatpay_transaction(tx: dict) -> str:
         return "unknown_payment"
     now = clock.now()
     # Notification and the worker's query may both report it: the session turns succeeded once.
-    if PaymentSession.objects.filter(pk=session.pk).exclude(status=PaymentSession.Status.SUCCEEDED).update(
-            status=PaymentSession.Status.SUCCEEDED, updated_at=now) != 1:
+    if (
+        PaymentSession.objects.filter(pk=session.pk)
+        .exclude(status=PaymentSession.Status.SUCCEEDED)
+        .update(status=PaymentSession.Status.SUCCEEDED, updated_at=now)
+        != 1
+    ):
         return "already_paid"
     amount = tx.get("amount") or {}
     try:
         paid = from_minor_units(int(amount.get("total") or 0))  # integer fen, exactly
     except (TypeError, ValueError):
         paid = Decimal("0.00")
-    events.publish(events.PaymentConfirmed(
-        order_id=session.order_id, order_number=order_number, gateway="wechatpay",
-        reference=str(tx.get("transaction_id", ""))[:100], amount=paid,
-        currency=str(amount.get("currency", "CNY")).upper(), confirmed_at=now))
+    events.publish(
+        events.PaymentConfirmed(
+            order_id=session.order_id,
+            order_number=order_number,
+            gateway="wechatpay",
+            reference=str(tx.get("transaction_id", ""))[:100],
+            amount=paid,
+            currency=str(amount.get("currency", "CNY")).upper(),
+            confirmed_at=now,
+        )
+    )
     return "confirmed"
 
 
@@ -605,9 +780,11 @@ def reconcile_pending_payments(*, older_than_minutes: int = 5, within_days: int 
     confirmed = 0
     asked = [code for code, g in GATEWAYS.items() if hasattr(g, "query_payment") and g.is_enabled()]
     sessions = PaymentSession.objects.filter(
-        gateway__in=asked, status=PaymentSession.Status.PENDING,
+        gateway__in=asked,
+        status=PaymentSession.Status.PENDING,
         created_at__lt=now - timedelta(minutes=older_than_minutes),
-        created_at__gte=now - timedelta(days=within_days)).order_by("id")
+        created_at__gte=now - timedelta(days=within_days),
+    ).order_by("id")
     for session in sessions[:500]:
         try:
             queried: Any = GATEWAYS[session.gateway]  # one that has query_payment (above)
@@ -621,7 +798,8 @@ def reconcile_pending_payments(*, older_than_minutes: int = 5, within_days: int 
             confirmed += outcome == "confirmed"
         elif state in ("CLOSED", "REVOKED", "PAYERROR"):
             PaymentSession.objects.filter(pk=session.pk, status=PaymentSession.Status.PENDING).update(
-                status=PaymentSession.Status.FAILED, updated_at=now)
+                status=PaymentSession.Status.FAILED, updated_at=now
+            )
     return confirmed
 
 
@@ -632,8 +810,12 @@ def reconcile_wechatpay_refunds(*, older_than_minutes: int = 10) -> int:
     if not isinstance(gateway, WeChatPayGateway) or not gateway.is_enabled():
         return 0
     settled = 0
-    pending = Refund.objects.filter(gateway="wechatpay", status=Refund.Status.PENDING, manual=False,
-                                    created_at__lt=clock.now() - timedelta(minutes=older_than_minutes)).order_by("id")
+    pending = Refund.objects.filter(
+        gateway="wechatpay",
+        status=Refund.Status.PENDING,
+        manual=False,
+        created_at__lt=clock.now() - timedelta(minutes=older_than_minutes),
+    ).order_by("id")
     for refund in pending[:200]:
         try:
             answer = gateway.query_refund(idempotency_key=f"dianpu-refund-{refund.pk}")
@@ -648,9 +830,11 @@ def reconcile_wechatpay_refunds(*, older_than_minutes: int = 10) -> int:
 
 # --- payments follow their goods when orders are merged or split -----------------------------------
 
+
 @transaction.atomic
-def move_payments(*, from_order_id: int, to_order_id: int, actor=None, reason: str = "",
-                  ip_address: str | None = None) -> list[Payment]:
+def move_payments(
+    *, from_order_id: int, to_order_id: int, actor=None, reason: str = "", ip_address: str | None = None
+) -> list[Payment]:
     """Merge: every payment of one order (with its refunds) now belongs to the other order. Each
     record moves whole — amount, refunded_total and the gateway's reference unchanged — so what
     can still be refunded of each charge stays exactly what it was. Refused (409, nothing moved)
@@ -662,15 +846,28 @@ def move_payments(*, from_order_id: int, to_order_id: int, actor=None, reason: s
         reference = _gateway_reference(p)  # a Stripe session is found by the old order: keep its id
         Payment.objects.filter(pk=p.pk).update(order_id=to_order_id, reference=reference[:100])
         p.order_id, p.reference = to_order_id, reference[:100]
-        record_audit(actor=actor, action="payment.moved", obj=p, reason=reason, ip_address=ip_address,
-                     changes={"order": (from_order_id, to_order_id)})
+        record_audit(
+            actor=actor,
+            action="payment.moved",
+            obj=p,
+            reason=reason,
+            ip_address=ip_address,
+            changes={"order": (from_order_id, to_order_id)},
+        )
     Refund.objects.filter(order_id=from_order_id).update(order_id=to_order_id)
     return payments
 
 
 @transaction.atomic
-def split_payment(*, from_order_id: int, to_order_id: int, amount: Decimal, actor=None, reason: str = "",
-                  ip_address: str | None = None) -> Payment:
+def split_payment(
+    *,
+    from_order_id: int,
+    to_order_id: int,
+    amount: Decimal,
+    actor=None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> Payment:
     """Split: `amount` of one order's payment becomes a payment of another order (same gateway and
     charge reference; a refund of either part goes back through the same charge). Taken from one
     payment whose unrefunded part covers it, by a conditional UPDATE, so refunded_total never
@@ -682,15 +879,32 @@ def split_payment(*, from_order_id: int, to_order_id: int, amount: Decimal, acto
     candidates = list(Payment.objects.select_for_update().filter(order_id=from_order_id).order_by("-created_at", "-id"))
     source = next((p for p in candidates if p.amount - p.refunded_total >= amount and p.amount > amount), None)
     fen = to_fen(amount)
-    if source is None or Payment.objects.filter(
-            pk=source.pk, amount_fen__gt=fen, refunded_fen__lte=F("amount_fen") - fen).update(
-            amount_fen=F("amount_fen") - fen) != 1:
+    if (
+        source is None
+        or Payment.objects.filter(pk=source.pk, amount_fen__gt=fen, refunded_fen__lte=F("amount_fen") - fen).update(
+            amount_fen=F("amount_fen") - fen
+        )
+        != 1
+    ):
         raise _refund_error("payment_split_impossible", 409)
     _mirror_fen(source.pk)
-    new = Payment.objects.create(order_id=to_order_id, gateway=source.gateway, amount=amount,
-                                 reference=_gateway_reference(source)[:100], recorded_by=_person(actor),
-                                 created_at=clock.now())
-    record_audit(actor=actor, action="payment.split", obj=new, reason=reason, ip_address=ip_address,
-                 changes={"amount": (str(source.amount), f"{source.amount - amount} + {amount}"),
-                          "order": (from_order_id, to_order_id)})
+    new = Payment.objects.create(
+        order_id=to_order_id,
+        gateway=source.gateway,
+        amount=amount,
+        reference=_gateway_reference(source)[:100],
+        recorded_by=_person(actor),
+        created_at=clock.now(),
+    )
+    record_audit(
+        actor=actor,
+        action="payment.split",
+        obj=new,
+        reason=reason,
+        ip_address=ip_address,
+        changes={
+            "amount": (str(source.amount), f"{source.amount - amount} + {amount}"),
+            "order": (from_order_id, to_order_id),
+        },
+    )
     return new

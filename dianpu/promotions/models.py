@@ -42,8 +42,9 @@ class Promotion(models.Model):
         permissions = [("manage_promotions", "Can manage promotions and coupons")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="promotion_ends_after_start"),
-            models.CheckConstraint(condition=Q(flash_cap__isnull=True) | Q(flash_sold__lte=F("flash_cap")),
-                                   name="flash_sold_within_cap"),
+            models.CheckConstraint(
+                condition=Q(flash_cap__isnull=True) | Q(flash_sold__lte=F("flash_cap")), name="flash_sold_within_cap"
+            ),
             models.CheckConstraint(condition=Q(kind__in=KINDS), name="promotion_kind_known"),
         ]
         indexes = [models.Index(fields=["is_active", "ends_at"])]
@@ -112,10 +113,14 @@ class Coupon(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="coupon_ends_after_start"),
-            models.CheckConstraint(condition=Q(usage_limit__isnull=True) | Q(used_count__lte=F("usage_limit")),
-                                   name="coupon_used_within_limit"),
-            models.CheckConstraint(condition=Q(amount__gte=0) & Q(percent__gte=0) & Q(percent__lte=100)
-                                   & Q(min_spend__gte=0), name="coupon_amounts_sane"),
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True) | Q(used_count__lte=F("usage_limit")),
+                name="coupon_used_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(percent__gte=0) & Q(percent__lte=100) & Q(min_spend__gte=0),
+                name="coupon_amounts_sane",
+            ),
         ]
         verbose_name = _("优惠券")
 
@@ -152,10 +157,10 @@ class OrderDiscount(models.Model):
     """What one rule gave on one order (promotion cost for budgets and campaign reports)."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="discounts")
-    promotion = models.ForeignKey(Promotion, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="order_discounts")
-    coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="order_discounts")
+    promotion = models.ForeignKey(
+        Promotion, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_discounts"
+    )
+    coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_discounts")
     source = models.CharField(max_length=10)
     code = models.CharField(max_length=30)
     label = models.CharField(max_length=100)

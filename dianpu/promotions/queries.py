@@ -50,18 +50,22 @@ def line_facts(items: list[CartItem]) -> tuple:
     for product_id, slug in _product_tags(product_ids):
         tags.setdefault(product_id, set()).add(slug)
     return tuple(
-        LineFacts(sku=it.variant.sku, unit_price=it.variant.selling_price, quantity=it.quantity,
-                  product_id=it.variant.product_id,
-                  categories=categories.get(it.variant.product.category_id, frozenset()),
-                  tags=frozenset(tags.get(it.variant.product_id, ())), brand=it.variant.product.brand,
-                  floor_price=floors.get(it.variant.id, Decimal("0.00")))
+        LineFacts(
+            sku=it.variant.sku,
+            unit_price=it.variant.selling_price,
+            quantity=it.quantity,
+            product_id=it.variant.product_id,
+            categories=categories.get(it.variant.product.category_id, frozenset()),
+            tags=frozenset(tags.get(it.variant.product_id, ())),
+            brand=it.variant.product.brand,
+            floor_price=floors.get(it.variant.id, Decimal("0.00")),
+        )
         for it in items
     )
 
 
 def _product_tags(product_ids) -> list[tuple[int, str]]:
-    return list(Product.tags.through.objects.filter(product_id__in=product_ids)
-                .values_list("product_id", "tag__slug"))
+    return list(Product.tags.through.objects.filter(product_id__in=product_ids).values_list("product_id", "tag__slug"))
 
 
 BUILT_IN_SEGMENTS = ("new", "returning", "recent_buyers", "lapsed")
@@ -121,20 +125,38 @@ def membership_rules(tier_code: str, items: list[CartItem]) -> list:
         if best < unit:
             prices[it.variant.sku] = str(best)
     if prices:
-        rules.append(promotion_from_definition(
-            id="M:price", label=f"{_('会员价')}（{name}）", kind="member_price", params={"prices": prices},
-            conditions=condition))
+        rules.append(
+            promotion_from_definition(
+                id="M:price",
+                label=f"{_('会员价')}（{name}）",
+                kind="member_price",
+                params={"prices": prices},
+                conditions=condition,
+            )
+        )
     if tier.free_shipping:
-        rules.append(promotion_from_definition(
-            id="M:shipping", label=f"{_('包邮')}（{name}）", kind="free_shipping", params={}, conditions=condition))
+        rules.append(
+            promotion_from_definition(
+                id="M:shipping", label=f"{_('包邮')}（{name}）", kind="free_shipping", params={}, conditions=condition
+            )
+        )
     return rules
 
 
 def rule_of(p: Promotion):
     return promotion_from_definition(
-        id=p.rule_id, label=p.name, kind=p.kind, params=p.params, scope=p.scope, conditions=p.conditions,
-        priority=p.priority, exclusive=p.exclusive, starts_at=p.starts_at, ends_at=p.ends_at,
-        allow_below_floor=p.allow_below_floor)
+        id=p.rule_id,
+        label=p.name,
+        kind=p.kind,
+        params=p.params,
+        scope=p.scope,
+        conditions=p.conditions,
+        priority=p.priority,
+        exclusive=p.exclusive,
+        starts_at=p.starts_at,
+        ends_at=p.ends_at,
+        allow_below_floor=p.allow_below_floor,
+    )
 
 
 def list_live_promotions(now=None) -> list[Promotion]:
@@ -144,8 +166,12 @@ def list_live_promotions(now=None) -> list[Promotion]:
     live = list(Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now))
     capped = [p.pk for p in live if p.budget is not None]
     if capped:
-        spent = dict(OrderDiscount.objects.filter(promotion_id__in=capped).values("promotion_id")
-                     .annotate(total=Sum("amount")).values_list("promotion_id", "total"))
+        spent = dict(
+            OrderDiscount.objects.filter(promotion_id__in=capped)
+            .values("promotion_id")
+            .annotate(total=Sum("amount"))
+            .values_list("promotion_id", "total")
+        )
         live = [p for p in live if p.budget is None or spent.get(p.pk, Decimal("0")) < p.budget]
     return live
 
@@ -156,11 +182,19 @@ def coupon_facts(coupon: Coupon, email: str):
         used = CouponUse.objects.filter(coupon=coupon, email=email).values_list("uses", flat=True).first() or 0
         customer_left = coupon.per_customer_limit - used
     return coupon_from_definition(
-        code=coupon.code, label=coupon.name or coupon.code, kind=coupon.kind, amount=coupon.amount,
-        percent=coupon.percent, min_spend=coupon.min_spend, scope=coupon.scope, segments=coupon.segments,
-        starts_at=coupon.starts_at, ends_at=coupon.ends_at,
+        code=coupon.code,
+        label=coupon.name or coupon.code,
+        kind=coupon.kind,
+        amount=coupon.amount,
+        percent=coupon.percent,
+        min_spend=coupon.min_spend,
+        scope=coupon.scope,
+        segments=coupon.segments,
+        starts_at=coupon.starts_at,
+        ends_at=coupon.ends_at,
         uses_left=None if coupon.usage_limit is None else coupon.usage_limit - coupon.used_count,
-        customer_uses_left=customer_left)
+        customer_uses_left=customer_left,
+    )
 
 
 def coupon_error(reason: str, code: str, coupon: Coupon | None = None) -> DomainError:
@@ -192,8 +226,16 @@ class PricedCart:
     customer: CustomerFacts
 
 
-def price_cart(*, items: list[CartItem], email: str = "", coupon_codes=(), shipping_fee=Decimal("0.00"),
-               now=None, strict: bool = True, member_id: int | None = None) -> PricedCart:
+def price_cart(
+    *,
+    items: list[CartItem],
+    email: str = "",
+    coupon_codes=(),
+    shipping_fee=Decimal("0.00"),
+    now=None,
+    strict: bool = True,
+    member_id: int | None = None,
+) -> PricedCart:
     """Price cart items with the live promotions and the coupons entered. With `strict`, a coupon
     that cannot apply raises 422 with a code saying why (coupon_expired, coupon_min_spend, ...)."""
     now = now or clock.now()
@@ -204,12 +246,22 @@ def price_cart(*, items: list[CartItem], email: str = "", coupon_codes=(), shipp
     flash = [p for p in live if p.kind == Promotion.Kind.FLASH_SALE]
     bought = {}
     if flash and customer.email:
-        bought = {f"P{pid}": units for pid, units in FlashSalePurchase.objects.filter(
-            promotion__in=flash, email=customer.email).values_list("promotion_id", "units")}
+        bought = {
+            f"P{pid}": units
+            for pid, units in FlashSalePurchase.objects.filter(promotion__in=flash, email=customer.email).values_list(
+                "promotion_id", "units"
+            )
+        }
     left = {p.rule_id: max(0, (p.flash_cap or 0) - p.flash_sold) for p in flash}
-    facts = CartFacts(lines=line_facts(items), customer=customer, shipping_fee=shipping_fee, now=now,
-                      coupon_codes=tuple(coupons), flash_bought=tuple(sorted(bought.items())),
-                      flash_left=tuple(sorted(left.items())))
+    facts = CartFacts(
+        lines=line_facts(items),
+        customer=customer,
+        shipping_fee=shipping_fee,
+        now=now,
+        coupon_codes=tuple(coupons),
+        flash_bought=tuple(sorted(bought.items())),
+        flash_left=tuple(sorted(left.items())),
+    )
     rules = [rule_of(p) for p in live] + membership_rules(customer.tier, items)
     result = evaluate_cart(facts, rules, [coupon_facts(c, customer.email) for c in coupons.values()])
     if strict and result.rejected_coupons:
@@ -231,34 +283,59 @@ def explain(adjustment) -> str:
 
 def applied_rows(result: PricingResult) -> list[dict]:
     """What the cart and the quote show: one row per discount, with the rule that gave it."""
-    return [{"source": a.source, "rule_id": a.rule_id, "label": a.label, "kind": explain(a), "code": a.code,
-             "amount": a.amount, "target": a.target} for a in result.adjustments]
+    return [
+        {
+            "source": a.source,
+            "rule_id": a.rule_id,
+            "label": a.label,
+            "kind": explain(a),
+            "code": a.code,
+            "amount": a.amount,
+            "target": a.target,
+        }
+        for a in result.adjustments
+    ]
 
 
 def hint_texts(result: PricingResult) -> list[str]:
     texts = []
     for h in result.hints:
         reward = f"{h.reward:.2f}" if h.reward_kind != "percent" else f"{h.reward.normalize():f}"
-        texts.append(str(HINTS[h.reward_kind]) % {"needed": f"{h.amount_needed:.2f}", "reward": reward,
-                                                   "label": h.label})
+        texts.append(
+            str(HINTS[h.reward_kind]) % {"needed": f"{h.amount_needed:.2f}", "reward": reward, "label": h.label}
+        )
     return texts
 
 
 def snapshot_of(result: PricingResult) -> dict:
     """The order's record of the rules that priced it (JSON)."""
+
     def money(d):
         return f"{d:.2f}"
+
     return {
         "engine": 1,
-        "subtotal": money(result.subtotal), "discount_total": money(result.discount_total),
-        "shipping_fee": money(result.shipping_fee), "shipping_discount": money(result.shipping_discount),
+        "subtotal": money(result.subtotal),
+        "discount_total": money(result.discount_total),
+        "shipping_fee": money(result.shipping_fee),
+        "shipping_discount": money(result.shipping_discount),
         "total": money(result.total),
-        "adjustments": [{"source": a.source, "rule_id": a.rule_id, "label": a.label, "code": a.code,
-                         "amount": money(a.amount), "target": a.target,
-                         "lines": {sku: money(v) for sku, v in a.lines},
-                         "params": {k: str(v) for k, v in a.params}} for a in result.adjustments],
+        "adjustments": [
+            {
+                "source": a.source,
+                "rule_id": a.rule_id,
+                "label": a.label,
+                "code": a.code,
+                "amount": money(a.amount),
+                "target": a.target,
+                "lines": {sku: money(v) for sku, v in a.lines},
+                "params": {k: str(v) for k, v in a.params},
+            }
+            for a in result.adjustments
+        ],
         "lines": [{"sku": ln.sku, "discount": money(ln.discount)} for ln in result.lines],
-        "coupons": list(result.applied_coupons), "excluded": list(result.excluded),
+        "coupons": list(result.applied_coupons),
+        "excluded": list(result.excluded),
     }
 
 
@@ -340,6 +417,8 @@ def get_next_schedule_change(now=None):
 
     now = now or clock.now()
     active = Promotion.objects.filter(is_active=True)
-    times = [active.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
-             active.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"]]
+    times = [
+        active.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        active.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    ]
     return min((t for t in times if t is not None), default=None)

@@ -19,17 +19,37 @@ from .domain.definitions import check_coupon, check_promotion, params_of, scopes
 from .domain.window import OPEN_END
 from .messages import FIELD_ERRORS, MESSAGES
 from .models import (
-    Coupon, CouponBatch, CouponRedemption, CouponUse, FlashSalePurchase, OrderDiscount, PriceFloor, Promotion,
+    Coupon,
+    CouponBatch,
+    CouponRedemption,
+    CouponUse,
+    FlashSalePurchase,
+    OrderDiscount,
+    PriceFloor,
+    Promotion,
     PromotionLock,
 )
 from .queries import coupon_error
 
-PROMOTION_FIELDS = ("name", "kind", "starts_at", "ends_at", "priority", "exclusive", "allow_below_floor",
-                    "scope", "conditions", "budget", "is_active")
+PROMOTION_FIELDS = (
+    "name",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "priority",
+    "exclusive",
+    "allow_below_floor",
+    "scope",
+    "conditions",
+    "budget",
+    "is_active",
+)
 
 
 def _invalid(errors: dict[str, str]) -> ValidationFailed:
-    return ValidationFailed({k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(MESSAGES["invalid"]))
+    return ValidationFailed(
+        {k: str(FIELD_ERRORS.get(v, v)) for k, v in errors.items()}, detail=str(MESSAGES["invalid"])
+    )
 
 
 def _categories_of_sku(sku: str) -> set:
@@ -65,16 +85,19 @@ def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
     if not data.get("exclusive") or not data.get("is_active", True):
         return
     _serialize_exclusive_saves()
-    others = Promotion.objects.filter(exclusive=True, is_active=True, starts_at__lt=data["ends_at"],
-                                      ends_at__gt=data["starts_at"])
+    others = Promotion.objects.filter(
+        exclusive=True, is_active=True, starts_at__lt=data["ends_at"], ends_at__gt=data["starts_at"]
+    )
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     for other in others:
         if scopes_overlap(data.get("scope") or {"all": True}, other.scope or {"all": True}, _categories_of_sku):
-            raise DomainError(str(MESSAGES["exclusive_overlap"]) % {"other": other.name}, code="exclusive_overlap",
-                              status=422, other=other.pk)
-
-
+            raise DomainError(
+                str(MESSAGES["exclusive_overlap"]) % {"other": other.name},
+                code="exclusive_overlap",
+                status=422,
+                other=other.pk,
+            )
 
 
 def _default_window(data: dict) -> dict:
@@ -110,6 +133,7 @@ def _jsonable_params(params: dict) -> dict:
         if isinstance(v, dict):
             return {k: plain(x) for k, x in v.items()}
         return v
+
     return plain(params)
 
 
@@ -125,25 +149,49 @@ def create_promotion(data: dict, *, actor=None, ip_address=None) -> Promotion:
     params = _jsonable_params(params_of(data))
     now = clock.now()
     promotion = Promotion.objects.create(
-        name=data["name"].strip(), kind=data["kind"], params=params, scope=_jsonable_params(data["scope"]),
-        conditions=_jsonable_params(data["conditions"]), priority=data["priority"], exclusive=data["exclusive"],
-        allow_below_floor=data["allow_below_floor"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-        budget=data.get("budget"), is_active=data.get("is_active", True),
+        name=data["name"].strip(),
+        kind=data["kind"],
+        params=params,
+        scope=_jsonable_params(data["scope"]),
+        conditions=_jsonable_params(data["conditions"]),
+        priority=data["priority"],
+        exclusive=data["exclusive"],
+        allow_below_floor=data["allow_below_floor"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        budget=data.get("budget"),
+        is_active=data.get("is_active", True),
         flash_cap=int(params["stock_cap"]) if data["kind"] == "flash_sale" else None,
-        created_at=now, updated_at=now)
-    record_audit(actor=actor, action="promotion.created", obj=promotion,
-                 changes={"kind": ("", promotion.kind), "window": ("", f"{promotion.starts_at} – {promotion.ends_at}")},
-                 ip_address=ip_address)
+        created_at=now,
+        updated_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action="promotion.created",
+        obj=promotion,
+        changes={"kind": ("", promotion.kind), "window": ("", f"{promotion.starts_at} – {promotion.ends_at}")},
+        ip_address=ip_address,
+    )
     return promotion
 
 
 @transaction.atomic
 def update_promotion(promotion: Promotion, changes: dict, *, actor=None, ip_address=None) -> Promotion:
     current = Promotion.objects.select_for_update().get(pk=promotion.pk)
-    data = {"name": current.name, "kind": current.kind, "starts_at": current.starts_at, "ends_at": current.ends_at,
-            "priority": current.priority, "exclusive": current.exclusive,
-            "allow_below_floor": current.allow_below_floor, "scope": current.scope, "conditions": current.conditions,
-            "budget": current.budget, "is_active": current.is_active, **current.params}
+    data = {
+        "name": current.name,
+        "kind": current.kind,
+        "starts_at": current.starts_at,
+        "ends_at": current.ends_at,
+        "priority": current.priority,
+        "exclusive": current.exclusive,
+        "allow_below_floor": current.allow_below_floor,
+        "scope": current.scope,
+        "conditions": current.conditions,
+        "budget": current.budget,
+        "is_active": current.is_active,
+        **current.params,
+    }
     data.update({k: v for k, v in changes.items()})
     data = _normalise(data)
     errors = check_promotion(data)
@@ -179,18 +227,29 @@ def end_promotion(promotion: Promotion, *, actor=None, ip_address=None) -> Promo
         updates["ends_at"] = now
     Promotion.objects.filter(pk=promotion.pk).update(**updates)
     promotion.refresh_from_db()
-    record_audit(actor=actor, action="promotion.ended", obj=promotion, changes={"is_active": (True, False)},
-                 ip_address=ip_address)
+    record_audit(
+        actor=actor,
+        action="promotion.ended",
+        obj=promotion,
+        changes={"is_active": (True, False)},
+        ip_address=ip_address,
+    )
     return promotion
 
 
 def _coupon_fields(data: dict) -> dict:
     return dict(
-        name=str(data.get("name") or "").strip()[:100], kind=data["kind"],
-        amount=Decimal(str(data.get("amount") or 0)), percent=Decimal(str(data.get("percent") or 0)),
-        min_spend=Decimal(str(data.get("min_spend") or 0)), scope=_jsonable_params(data.get("scope") or {"all": True}),
-        segments=list(data.get("segments") or []), starts_at=data["starts_at"], ends_at=data["ends_at"],
-        usage_limit=data.get("usage_limit"), per_customer_limit=data.get("per_customer_limit"),
+        name=str(data.get("name") or "").strip()[:100],
+        kind=data["kind"],
+        amount=Decimal(str(data.get("amount") or 0)),
+        percent=Decimal(str(data.get("percent") or 0)),
+        min_spend=Decimal(str(data.get("min_spend") or 0)),
+        scope=_jsonable_params(data.get("scope") or {"all": True}),
+        segments=list(data.get("segments") or []),
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        usage_limit=data.get("usage_limit"),
+        per_customer_limit=data.get("per_customer_limit"),
     )
 
 
@@ -207,15 +266,29 @@ def create_coupon(data: dict, *, actor=None, ip_address=None) -> Coupon:
         with transaction.atomic():
             coupon = Coupon.objects.create(code=code, created_at=clock.now(), **_coupon_fields(data))
     except IntegrityError:  # the same code saved a moment ago by someone else
-        raise DomainError(str(MESSAGES["coupon_code_taken"]) % {"code": code}, code="coupon_code_taken",
-                          status=409) from None
-    record_audit(actor=actor, action="coupon.created", obj=coupon, changes={"kind": ("", coupon.kind)},
-                 ip_address=ip_address)
+        raise DomainError(
+            str(MESSAGES["coupon_code_taken"]) % {"code": code}, code="coupon_code_taken", status=409
+        ) from None
+    record_audit(
+        actor=actor, action="coupon.created", obj=coupon, changes={"kind": ("", coupon.kind)}, ip_address=ip_address
+    )
     return coupon
 
 
-COUPON_FIELDS = ("name", "kind", "amount", "percent", "min_spend", "scope", "segments", "starts_at", "ends_at",
-                 "usage_limit", "per_customer_limit", "is_active")
+COUPON_FIELDS = (
+    "name",
+    "kind",
+    "amount",
+    "percent",
+    "min_spend",
+    "scope",
+    "segments",
+    "starts_at",
+    "ends_at",
+    "usage_limit",
+    "per_customer_limit",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -227,8 +300,11 @@ def update_coupon(coupon: Coupon, changes: dict, *, actor=None, ip_address=None)
     data.update(changes)
     data["code"] = current.code
     errors = check_coupon(data)
-    if data.get("usage_limit") is not None and isinstance(data["usage_limit"], int) \
-            and data["usage_limit"] < current.used_count:
+    if (
+        data.get("usage_limit") is not None
+        and isinstance(data["usage_limit"], int)
+        and data["usage_limit"] < current.used_count
+    ):
         errors["usage_limit"] = "below_used"
     if errors:
         raise _invalid(errors)
@@ -246,8 +322,9 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
 @transaction.atomic
-def issue_coupon_batch(*, name: str, prefix: str, quantity: int, template: dict, actor=None,
-                       ip_address=None) -> CouponBatch:
+def issue_coupon_batch(
+    *, name: str, prefix: str, quantity: int, template: dict, actor=None, ip_address=None
+) -> CouponBatch:
     """Generate `quantity` single-use codes PREFIX-XXXXXXXX sharing one definition."""
     errors = {}
     prefix = (prefix or "").strip().upper()
@@ -263,9 +340,13 @@ def issue_coupon_batch(*, name: str, prefix: str, quantity: int, template: dict,
     errors.update({k: v for k, v in check_coupon(template).items() if k != "code"})
     if errors:
         raise _invalid(errors)
-    batch = CouponBatch.objects.create(name=name.strip()[:100], prefix=prefix, quantity=quantity,
-                                       created_at=clock.now(),
-                                       created_by=actor.get_username() if actor is not None else "")
+    batch = CouponBatch.objects.create(
+        name=name.strip()[:100],
+        prefix=prefix,
+        quantity=quantity,
+        created_at=clock.now(),
+        created_by=actor.get_username() if actor is not None else "",
+    )
     fields = _coupon_fields({**template, "name": template.get("name") or name})
     now = clock.now()
     codes: set[str] = set()
@@ -277,10 +358,16 @@ def issue_coupon_batch(*, name: str, prefix: str, quantity: int, template: dict,
         fresh = {f"{prefix}-" + "".join(secrets.choice(ALPHABET) for _ in range(8)) for _ in taken}
         taken = set(Coupon.objects.filter(code__in=fresh).values_list("code", flat=True)) | (fresh & codes)
         codes |= fresh - taken
-    Coupon.objects.bulk_create([Coupon(code=c, batch=batch, created_at=now, **fields) for c in sorted(codes)],
-                               batch_size=500)
-    record_audit(actor=actor, action="coupon.batch_issued", obj=batch, changes={"quantity": ("", quantity)},
-                 ip_address=ip_address)
+    Coupon.objects.bulk_create(
+        [Coupon(code=c, batch=batch, created_at=now, **fields) for c in sorted(codes)], batch_size=500
+    )
+    record_audit(
+        actor=actor,
+        action="coupon.batch_issued",
+        obj=batch,
+        changes={"quantity": ("", quantity)},
+        ip_address=ip_address,
+    )
     return batch
 
 
@@ -307,22 +394,34 @@ def _count_customer_use(coupon: Coupon, email: str) -> bool:
             CouponUse.objects.get_or_create(coupon=coupon, email=email)
     except IntegrityError:  # another checkout created the row first
         pass
-    return CouponUse.objects.filter(coupon=coupon, email=email, uses__lt=coupon.per_customer_limit).update(
-        uses=F("uses") + 1) == 1
+    return (
+        CouponUse.objects.filter(coupon=coupon, email=email, uses__lt=coupon.per_customer_limit).update(
+            uses=F("uses") + 1
+        )
+        == 1
+    )
 
 
 def _count_flash_units(promotion: Promotion, email: str, units: int) -> bool:
     limit = int(promotion.params.get("per_customer_limit", 1))
-    if Promotion.objects.filter(pk=promotion.pk, flash_cap__isnull=False,
-                                flash_sold__lte=F("flash_cap") - units).update(flash_sold=F("flash_sold") + units) != 1:
+    if (
+        Promotion.objects.filter(
+            pk=promotion.pk, flash_cap__isnull=False, flash_sold__lte=F("flash_cap") - units
+        ).update(flash_sold=F("flash_sold") + units)
+        != 1
+    ):
         return False
     try:
         with transaction.atomic():
             FlashSalePurchase.objects.get_or_create(promotion=promotion, email=email)
     except IntegrityError:
         pass
-    return FlashSalePurchase.objects.filter(promotion=promotion, email=email, units__lte=limit - units).update(
-        units=F("units") + units) == 1
+    return (
+        FlashSalePurchase.objects.filter(promotion=promotion, email=email, units__lte=limit - units).update(
+            units=F("units") + units
+        )
+        == 1
+    )
 
 
 def redeem_pricing(*, order, email: str, priced) -> None:
@@ -338,8 +437,11 @@ def redeem_pricing(*, order, email: str, priced) -> None:
     now = clock.now()
     for code in result.applied_coupons:
         coupon = priced.coupons[code]
-        counted = Coupon.objects.filter(pk=coupon.pk, is_active=True).filter(
-            Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit"))).update(used_count=F("used_count") + 1)
+        counted = (
+            Coupon.objects.filter(pk=coupon.pk, is_active=True)
+            .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+            .update(used_count=F("used_count") + 1)
+        )
         if counted != 1 or not _count_customer_use(coupon, email):
             raise coupon_error("coupon_used_up", code, coupon)
     for rule_id, units in result.flash_units:
@@ -352,9 +454,23 @@ def redeem_pricing(*, order, email: str, priced) -> None:
         coupon = priced.coupons.get(a.rule_id[2:]) if a.source == "coupon" else None
         if coupon is not None:
             coupon_amounts[coupon.code] = coupon_amounts.get(coupon.code, Decimal("0.00")) + a.amount
-        rows.append(OrderDiscount(order=order, promotion=promotion, coupon=coupon, source=a.source, code=a.code,
-                                  label=a.label[:100], amount=a.amount, target=a.target, created_at=now))
+        rows.append(
+            OrderDiscount(
+                order=order,
+                promotion=promotion,
+                coupon=coupon,
+                source=a.source,
+                code=a.code,
+                label=a.label[:100],
+                amount=a.amount,
+                target=a.target,
+                created_at=now,
+            )
+        )
     OrderDiscount.objects.bulk_create(rows)
-    CouponRedemption.objects.bulk_create([
-        CouponRedemption(coupon=priced.coupons[code], order=order, email=email, amount=amount, redeemed_at=now)
-        for code, amount in coupon_amounts.items()])
+    CouponRedemption.objects.bulk_create(
+        [
+            CouponRedemption(coupon=priced.coupons[code], order=order, email=email, amount=amount, redeemed_at=now)
+            for code, amount in coupon_amounts.items()
+        ]
+    )

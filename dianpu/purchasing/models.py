@@ -52,16 +52,19 @@ class PurchaseOrder(models.Model):
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     received_at = models.DateTimeField(_("到齐时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("manage_purchasing", "Can manage suppliers and purchase orders"),
-                       ("receive_goods", "Can receive purchase orders")]
+        permissions = [
+            ("manage_purchasing", "Can manage suppliers and purchase orders"),
+            ("receive_goods", "Can receive purchase orders"),
+        ]
         verbose_name = _("采购单")
 
     def __str__(self):

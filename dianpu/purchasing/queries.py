@@ -37,9 +37,11 @@ def list_supplier_prices(supplier: Supplier):
 
 
 def list_purchase_orders(*, status: str = "", supplier: Supplier | None = None, search: str = ""):
-    orders = PurchaseOrder.objects.select_related("supplier", "warehouse").annotate(
-        units_ordered=Sum("lines__quantity_ordered"), units_received=Sum("lines__quantity_received")
-    ).order_by("-created_at", "-id")
+    orders = (
+        PurchaseOrder.objects.select_related("supplier", "warehouse")
+        .annotate(units_ordered=Sum("lines__quantity_ordered"), units_received=Sum("lines__quantity_received"))
+        .order_by("-created_at", "-id")
+    )
     if status:
         orders = orders.filter(status=status)
     if supplier is not None:
@@ -50,9 +52,12 @@ def list_purchase_orders(*, status: str = "", supplier: Supplier | None = None, 
 
 
 def get_purchase_order(number: str) -> PurchaseOrder:
-    order = (PurchaseOrder.objects.select_related("supplier", "warehouse", "created_by")
-             .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.select_related("variant__product")))
-             .filter(number=number).first())
+    order = (
+        PurchaseOrder.objects.select_related("supplier", "warehouse", "created_by")
+        .prefetch_related(Prefetch("lines", PurchaseOrderLine.objects.select_related("variant__product")))
+        .filter(number=number)
+        .first()
+    )
     if order is None:
         raise NotFoundError(code="not_found")
     return order
@@ -104,8 +109,9 @@ class Suggestion:
         return self.unit_cost * self.quantity
 
 
-def list_replenishment_suggestions(*, window: int = DEFAULT_WINDOW, cover_days: int = DEFAULT_COVER_DAYS,
-                                   search: str = "") -> list[Suggestion]:
+def list_replenishment_suggestions(
+    *, window: int = DEFAULT_WINDOW, cover_days: int = DEFAULT_COVER_DAYS, search: str = ""
+) -> list[Suggestion]:
     """SKUs to reorder: velocity × (lead time + cover) + safety stock − available − on order,
     from each SKU's preferred supplier; SKUs without a supplier price are left out.
 
@@ -120,16 +126,21 @@ def list_replenishment_suggestions(*, window: int = DEFAULT_WINDOW, cover_days: 
     days = longest + max(0, cover_days)
     sold = F(f"sold_{window}")
     # (sold ÷ window + 0.005) × days + safety − available − on order > 0, in whole numbers
-    bound = (sold * days * 200 + window * days
-             + (F("safety_stock") - F("available") - F("on_order")) * window * 200)
-    candidates = list(list_stock_summaries(search=search, window=window)
-                      .filter(variant_id__in=prices.values("variant_id"))
-                      .alias(bound=ExpressionWrapper(bound, output_field=IntegerField())).filter(bound__gt=0))
+    bound = sold * days * 200 + window * days + (F("safety_stock") - F("available") - F("on_order")) * window * 200
+    candidates = list(
+        list_stock_summaries(search=search, window=window)
+        .filter(variant_id__in=prices.values("variant_id"))
+        .alias(bound=ExpressionWrapper(bound, output_field=IntegerField()))
+        .filter(bound__gt=0)
+    )
     preferred: dict[int, SupplierPrice] = {}
     ids = [c.variant_id for c in candidates]
     for start in range(0, len(ids), 2000):
-        for p in (prices.filter(variant_id__in=ids[start: start + 2000]).select_related("supplier")
-                  .order_by("variant_id", "unit_cost", "supplier__lead_time_days", "supplier_id")):
+        for p in (
+            prices.filter(variant_id__in=ids[start : start + 2000])
+            .select_related("supplier")
+            .order_by("variant_id", "unit_cost", "supplier__lead_time_days", "supplier_id")
+        ):
             preferred.setdefault(p.variant_id, p)
     suggestions = []
     for c in candidates:
@@ -138,16 +149,32 @@ def list_replenishment_suggestions(*, window: int = DEFAULT_WINDOW, cover_days: 
             continue
         velocity = calculate_velocity({7: c.sold_7, 14: c.sold_14, 30: c.sold_30}[window], window)
         quantity = calculate_reorder_quantity(
-            velocity=velocity, lead_time_days=price.supplier.lead_time_days, cover_days=cover_days,
-            safety_stock=max(0, c.safety_stock), available=c.available, on_order=max(0, c.on_order),
-            min_order_quantity=price.min_order_quantity)
+            velocity=velocity,
+            lead_time_days=price.supplier.lead_time_days,
+            cover_days=cover_days,
+            safety_stock=max(0, c.safety_stock),
+            available=c.available,
+            on_order=max(0, c.on_order),
+            min_order_quantity=price.min_order_quantity,
+        )
         if quantity > 0:
             v = c.variant
-            suggestions.append(Suggestion(
-                sku=v.sku, name=v.product.name, option_label=" / ".join(str(x) for x in (v.options or {}).values()),
-                available=c.available, on_order=max(0, c.on_order), safety_stock=c.safety_stock, velocity=velocity,
-                days_of_cover=calculate_days_of_cover(c.available, velocity), supplier_code=price.supplier.code,
-                supplier_name=price.supplier.name, lead_time_days=price.supplier.lead_time_days,
-                unit_cost=price.unit_cost, quantity=quantity))
+            suggestions.append(
+                Suggestion(
+                    sku=v.sku,
+                    name=v.product.name,
+                    option_label=" / ".join(str(x) for x in (v.options or {}).values()),
+                    available=c.available,
+                    on_order=max(0, c.on_order),
+                    safety_stock=c.safety_stock,
+                    velocity=velocity,
+                    days_of_cover=calculate_days_of_cover(c.available, velocity),
+                    supplier_code=price.supplier.code,
+                    supplier_name=price.supplier.name,
+                    lead_time_days=price.supplier.lead_time_days,
+                    unit_cost=price.unit_cost,
+                    quantity=quantity,
+                )
+            )
     suggestions.sort(key=lambda s: (s.days_of_cover if s.days_of_cover is not None else Decimal("Infinity"), s.sku))
     return suggestions

@@ -53,8 +53,9 @@ class SupplierOut(Schema):
 class PurchaseLineIn(Schema):
     sku: str
     quantity: int = Field(..., gt=0)
-    unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
-                                      description="default: the supplier's price, else the SKU's cost")
+    unit_cost: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2, description="default: the supplier's price, else the SKU's cost"
+    )
 
 
 class PurchaseOrderIn(Schema):

@@ -6,13 +6,13 @@ quantity_received + n <= quantity_ordered` unless over-receipt is explicitly all
 and cost change only through inventory.services.receive_stock.
 """
 
-from django.contrib.auth.models import User
-from typing import Any
 import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -20,8 +20,8 @@ from django.db.models import F
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Variant
-from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 from dianpu.core.phones import check_phone
 from dianpu.inventory.models import Warehouse
@@ -119,19 +119,34 @@ def update_supplier(*, actor: Actor, supplier: Supplier, changes: dict[str, Any]
 
 
 @transaction.atomic
-def set_supplier_price(*, actor: Actor, supplier: Supplier, variant: Variant, unit_cost: object, min_order_quantity: int = 1,
-                       supplier_sku: str = "") -> SupplierPrice:
+def set_supplier_price(
+    *,
+    actor: Actor,
+    supplier: Supplier,
+    variant: Variant,
+    unit_cost: object,
+    min_order_quantity: int = 1,
+    supplier_sku: str = "",
+) -> SupplierPrice:
     cost = _cost(unit_cost)
     moq = _quantity(min_order_quantity)
     price, _created = SupplierPrice.objects.update_or_create(
-        supplier=supplier, variant=variant,
-        defaults={"unit_cost": cost, "min_order_quantity": moq, "supplier_sku": (supplier_sku or "").strip()[:64]})
-    record_audit(actor=actor, action="supplier.price_set", obj=supplier, object_repr=f"{supplier.code} {variant.sku}",
-                 changes={"unit_cost": ("", str(cost)), "min_order_quantity": ("", moq)})
+        supplier=supplier,
+        variant=variant,
+        defaults={"unit_cost": cost, "min_order_quantity": moq, "supplier_sku": (supplier_sku or "").strip()[:64]},
+    )
+    record_audit(
+        actor=actor,
+        action="supplier.price_set",
+        obj=supplier,
+        object_repr=f"{supplier.code} {variant.sku}",
+        changes={"unit_cost": ("", str(cost)), "min_order_quantity": ("", moq)},
+    )
     return price
 
 
 # --- purchase orders ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LineInput:
@@ -145,8 +160,9 @@ def _number() -> str:
 
 
 @transaction.atomic
-def create_purchase_order(*, actor: Actor, supplier: Supplier, lines: list[LineInput], warehouse: Warehouse | None = None,
-                          note: str = "") -> PurchaseOrder:
+def create_purchase_order(
+    *, actor: Actor, supplier: Supplier, lines: list[LineInput], warehouse: Warehouse | None = None, note: str = ""
+) -> PurchaseOrder:
     """A draft purchase order; every line checked before anything is written."""
     if not lines:
         raise _error("lines_required")
@@ -157,8 +173,9 @@ def create_purchase_order(*, actor: Actor, supplier: Supplier, lines: list[LineI
             raise _error("duplicate_sku", sku=sku)
         seen.add(sku)
     variants = {v.sku: v for v in Variant.objects.filter(sku__in=skus)}
-    prices = dict(SupplierPrice.objects.filter(supplier=supplier, variant__sku__in=skus)
-                  .values_list("variant__sku", "unit_cost"))
+    prices = dict(
+        SupplierPrice.objects.filter(supplier=supplier, variant__sku__in=skus).values_list("variant__sku", "unit_cost")
+    )
     rows = []
     for ln in lines:
         variant = variants.get(ln.sku)
@@ -167,19 +184,34 @@ def create_purchase_order(*, actor: Actor, supplier: Supplier, lines: list[LineI
         quantity = _quantity(ln.quantity)
         cost = _cost(ln.unit_cost if ln.unit_cost not in (None, "") else prices.get(ln.sku, variant.cost_price))
         rows.append((variant, quantity, cost))
-    order = PurchaseOrder.objects.create(number=_number(), supplier=supplier,
-                                         warehouse=warehouse or get_default_warehouse(), note=(note or "")[:300],
-                                         created_by=_person(actor), created_at=clock.now())
-    PurchaseOrderLine.objects.bulk_create([
-        PurchaseOrderLine(purchase_order=order, variant=v, quantity_ordered=q, unit_cost=c) for v, q, c in rows])
-    record_audit(actor=actor, action="purchase_order.created", obj=order, object_repr=order.number,
-                 changes={"lines": ("", len(rows))})
+    order = PurchaseOrder.objects.create(
+        number=_number(),
+        supplier=supplier,
+        warehouse=warehouse or get_default_warehouse(),
+        note=(note or "")[:300],
+        created_by=_person(actor),
+        created_at=clock.now(),
+    )
+    PurchaseOrderLine.objects.bulk_create(
+        [PurchaseOrderLine(purchase_order=order, variant=v, quantity_ordered=q, unit_cost=c) for v, q, c in rows]
+    )
+    record_audit(
+        actor=actor,
+        action="purchase_order.created",
+        obj=order,
+        object_repr=order.number,
+        changes={"lines": ("", len(rows))},
+    )
     return order
 
 
 @transaction.atomic
-def create_purchase_orders_from_suggestions(*, actor: Actor, wanted: dict[str, int], warehouse: Warehouse | None = None,
-                                            ) -> list[PurchaseOrder]:
+def create_purchase_orders_from_suggestions(
+    *,
+    actor: Actor,
+    wanted: dict[str, int],
+    warehouse: Warehouse | None = None,
+) -> list[PurchaseOrder]:
     """Draft one purchase order per supplier for `wanted` (SKU -> units), each SKU from its
     cheapest supplier (then the shortest lead time)."""
     from .queries import get_preferred_prices
@@ -196,14 +228,20 @@ def create_purchase_orders_from_suggestions(*, actor: Actor, wanted: dict[str, i
             raise _error("no_supplier", sku=sku)
         by_supplier.setdefault(price.supplier_id, []).append(LineInput(sku, quantity, price.unit_cost))
     suppliers = Supplier.objects.in_bulk(list(by_supplier))
-    return [create_purchase_order(actor=actor, supplier=suppliers[sid], lines=lines, warehouse=warehouse)
-            for sid, lines in sorted(by_supplier.items())]
+    return [
+        create_purchase_order(actor=actor, supplier=suppliers[sid], lines=lines, warehouse=warehouse)
+        for sid, lines in sorted(by_supplier.items())
+    ]
 
 
 def _status_error(order: PurchaseOrder) -> DomainError:
-    return DomainError(str(MESSAGES["status_not_allowed"]) % {
-        "number": order.number, "status": STATUS_LABELS.get(order.status, order.status)},
-        code="status_not_allowed", status=409, current_status=order.status)
+    return DomainError(
+        str(MESSAGES["status_not_allowed"])
+        % {"number": order.number, "status": STATUS_LABELS.get(order.status, order.status)},
+        code="status_not_allowed",
+        status=409,
+        current_status=order.status,
+    )
 
 
 def _outstanding_by_variant(order: PurchaseOrder) -> dict[int, int]:
@@ -218,7 +256,8 @@ def _move(order: PurchaseOrder, action: str, to_status: str, **fields: Any) -> N
     """Conditional status change: refused (and nothing written) unless the order is still in a
     status `action` may start from."""
     updated = PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM[action]).update(
-        status=to_status, **fields)
+        status=to_status, **fields
+    )
     if updated != 1:
         order.refresh_from_db()
         raise _status_error(order)
@@ -250,8 +289,9 @@ def cancel_purchase_order(*, actor: Actor, order: PurchaseOrder, reason: str = "
 
 
 @transaction.atomic
-def receive_purchase_order(*, actor: Actor, order: PurchaseOrder, received: dict[str, int], allow_over: bool = False,
-                           note: str = "") -> PurchaseOrder:
+def receive_purchase_order(
+    *, actor: Actor, order: PurchaseOrder, received: dict[str, int], allow_over: bool = False, note: str = ""
+) -> PurchaseOrder:
     """Goods in against a sent order (SKU -> units arrived now). Each line's receipt goes onto
     the ledger at the order's price (moving-average cost); more than outstanding is refused
     unless `allow_over`. All lines or none."""
@@ -265,8 +305,10 @@ def receive_purchase_order(*, actor: Actor, order: PurchaseOrder, received: dict
         if sku not in lines:
             raise _error("not_on_order", sku=sku, number=order.number)
     # Take the order first: a concurrent cancel or a second receipt waits on this row.
-    if PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM["receive"]).update(
-            status=F("status")) != 1:
+    if (
+        PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM["receive"]).update(status=F("status"))
+        != 1
+    ):
         order.refresh_from_db()
         raise _status_error(order)
     for sku, quantity in sorted(received.items(), key=lambda kv: lines[kv[0]].pk):
@@ -277,17 +319,32 @@ def receive_purchase_order(*, actor: Actor, order: PurchaseOrder, received: dict
         if rows.update(quantity_received=F("quantity_received") + quantity) != 1:
             line.refresh_from_db()
             raise _error("over_receipt", sku=sku, quantity=quantity, outstanding=line.outstanding)
-        ordered, now_received = PurchaseOrderLine.objects.values_list(
-            "quantity_ordered", "quantity_received").get(pk=line.pk)
+        ordered, now_received = PurchaseOrderLine.objects.values_list("quantity_ordered", "quantity_received").get(
+            pk=line.pk
+        )
         add_on_order({line.variant_id: max(0, ordered - now_received) - max(0, ordered - now_received + quantity)})
-        receive_stock(actor=actor, variant=line.variant, warehouse=order.warehouse, quantity=quantity,
-                      unit_cost=line.unit_cost, reference=order.number, reason=(note or "")[:200])
+        receive_stock(
+            actor=actor,
+            variant=line.variant,
+            warehouse=order.warehouse,
+            quantity=quantity,
+            unit_cost=line.unit_cost,
+            reference=order.number,
+            reason=(note or "")[:200],
+        )
     progress = list(order.lines.values_list("quantity_ordered", "quantity_received"))
     to_status = states.status_after_receipt(progress)
     fields = {"received_at": clock.now()} if to_status == states.RECEIVED else {}
     PurchaseOrder.objects.filter(pk=order.pk, status__in=states.ALLOWED_FROM["receive"]).update(
-        status=to_status, **fields)
-    record_audit(actor=actor, action="purchase_order.received", obj=order, object_repr=order.number,
-                 changes={sku: ("", q) for sku, q in received.items()}, reason=note)
+        status=to_status, **fields
+    )
+    record_audit(
+        actor=actor,
+        action="purchase_order.received",
+        obj=order,
+        object_repr=order.number,
+        changes={sku: ("", q) for sku, q in received.items()},
+        reason=note,
+    )
     order.refresh_from_db()
     return order

@@ -18,7 +18,9 @@ def email_purchase_order(order_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("采购单 %(number)s") % {"number": order.number}
         body = _("您好，附件是 %(shop)s 的采购单 %(number)s，请确认交期。") % {
-            "shop": settings.SHOP_NAME, "number": order.number}
+            "shop": settings.SHOP_NAME,
+            "number": order.number,
+        }
         pdf = build_purchase_order_pdf(order)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.supplier.email])
     message.attach(purchase_order_filename(order), pdf, "application/pdf")

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dianpu.core.bounds import PageNumber
-from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts import throttling
+from dianpu.accounts.auth import StaffToken, require_perm
 from dianpu.accounts.domain import roles
+from dianpu.core.bounds import PageNumber
 from dianpu.core.errors import DomainError, NotFoundError
 from dianpu.core.http import client_ip
 from dianpu.orders.queries import get_order, get_order_for_customer
@@ -31,10 +31,14 @@ class ReturnLineIn(Schema):
 
 
 class ReturnIn(Schema):
-    kind: str = Field(description="return, exchange, refund_only (before delivery too), or intercept (拦截: "
-                                  "stop a parcel in transit; the whole parcel, lines not needed)")
-    reason: str = Field(description="damaged, wrong_item, not_as_described, size_fit, quality, missing_parts, "
-                                    "changed_mind, late_delivery, other")
+    kind: str = Field(
+        description="return, exchange, refund_only (before delivery too), or intercept (拦截: "
+        "stop a parcel in transit; the whole parcel, lines not needed)"
+    )
+    reason: str = Field(
+        description="damaged, wrong_item, not_as_described, size_fit, quality, missing_parts, "
+        "changed_mind, late_delivery, other"
+    )
     reason_detail: str = Field("", max_length=500)
     lines: list[ReturnLineIn] = Field(default=[], max_length=100)
 
@@ -70,8 +74,9 @@ class ExchangeOrderIn(Schema):
 
 
 class ReceiveIn(Schema):
-    lines: list[InspectionIn] = Field(default=[], max_length=100,
-                                      description="omitted SKUs: every returned unit restocked")
+    lines: list[InspectionIn] = Field(
+        default=[], max_length=100, description="omitted SKUs: every returned unit restocked"
+    )
 
 
 class RefundIn(Schema):
@@ -155,14 +160,29 @@ class RateFilters(Schema):
 def return_out(request: ReturnRequest) -> dict:
     due = {d["line_id"]: d["amount"] for d in queries.calculate_refund_due(request)["lines"]}
     return {
-        "number": request.number, "order_number": request.order.number, "kind": request.kind,
-        "status": request.status, "reason": request.reason, "reason_detail": request.reason_detail,
-        "source": request.source, "carrier": request.carrier, "tracking_number": request.tracking_number,
-        "created_at": request.created_at, "refund_id": request.refund_id, "refund_due": sum(due.values(), Decimal(0)),
-        "lines": [{"sku": ln.order_line.sku, "name": ln.order_line.product_name, "quantity": ln.quantity,
-                   "restocked": ln.restocked_quantity, "written_off": ln.written_off_quantity,
-                   "refund_amount": due.get(ln.pk, Decimal("0.00"))}
-                  for ln in request.lines.select_related("order_line")],
+        "number": request.number,
+        "order_number": request.order.number,
+        "kind": request.kind,
+        "status": request.status,
+        "reason": request.reason,
+        "reason_detail": request.reason_detail,
+        "source": request.source,
+        "carrier": request.carrier,
+        "tracking_number": request.tracking_number,
+        "created_at": request.created_at,
+        "refund_id": request.refund_id,
+        "refund_due": sum(due.values(), Decimal(0)),
+        "lines": [
+            {
+                "sku": ln.order_line.sku,
+                "name": ln.order_line.product_name,
+                "quantity": ln.quantity,
+                "restocked": ln.restocked_quantity,
+                "written_off": ln.written_off_quantity,
+                "refund_amount": due.get(ln.pk, Decimal("0.00")),
+            }
+            for ln in request.lines.select_related("order_line")
+        ],
         "replacement_order_number": request.replacement_order.number if request.replacement_order_id else "",
         "allowed_actions": queries.list_allowed_return_actions(request),
     }
@@ -180,10 +200,12 @@ def _lines_by_sku(order, lines: list[ReturnLineIn]) -> dict[int, int]:
     return wanted
 
 
-
-@router.post("/returns", response={201: ReturnOut, 404: Problem, 422: Problem, 429: Problem},
-             summary="A buyer opens an after-sales request (order number + the order's e-mail); "
-                     "429 too_many_requests when this client tried too often")
+@router.post(
+    "/returns",
+    response={201: ReturnOut, 404: Problem, 422: Problem, 429: Problem},
+    summary="A buyer opens an after-sales request (order number + the order's e-mail); "
+    "429 too_many_requests when this client tried too often",
+)
 def customer_request(request, payload: CustomerReturnIn):
     client = client_ip(request)
     if throttling.is_return_request_refused(payload.order_number, client):
@@ -193,9 +215,15 @@ def customer_request(request, payload: CustomerReturnIn):
     if order is None:
         throttling.record_order_lookup_failure(payload.order_number, client)
         raise NotFoundError(str(MESSAGES["order_lookup_failed"]), code="order_not_found")
-    created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
-                                      reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
-                                      source=ReturnRequest.Source.CUSTOMER, ip_address=client_ip(request))
+    created = services.request_return(
+        order=order,
+        kind=payload.kind,
+        reason=payload.reason,
+        reason_detail=payload.reason_detail,
+        lines=_lines_by_sku(order, payload.lines),
+        source=ReturnRequest.Source.CUSTOMER,
+        ip_address=client_ip(request),
+    )
     return Status(201, return_out(created))
 
 
@@ -204,9 +232,18 @@ def list_returns(request, filters: Query[ReturnFilters]):
     require_perm(request.auth, roles.VIEW_RETURNS)
     rows = queries.list_returns(status=filters.status, kind=filters.kind, search=filters.search)
     size, page = max(1, min(filters.page_size, 200)), max(1, filters.page)
-    items = [{"number": r.number, "order_number": r.order.number, "kind": r.kind, "status": r.status,
-              "reason": r.reason, "units": r.units or 0, "created_at": r.created_at}
-             for r in rows[(page - 1) * size: page * size]]
+    items = [
+        {
+            "number": r.number,
+            "order_number": r.order.number,
+            "kind": r.kind,
+            "status": r.status,
+            "reason": r.reason,
+            "units": r.units or 0,
+            "created_at": r.created_at,
+        }
+        for r in rows[(page - 1) * size : page * size]
+    ]
     return {"items": items, "count": rows.count(), "page": page}
 
 
@@ -216,14 +253,25 @@ def get_return(request, number: str):
     return return_out(queries.get_return(number))
 
 
-@router.post("/orders/{number}/returns", auth=StaffToken(), response={201: ReturnOut, 422: Problem},
-             summary="An agent opens an after-sales request for an order")
+@router.post(
+    "/orders/{number}/returns",
+    auth=StaffToken(),
+    response={201: ReturnOut, 422: Problem},
+    summary="An agent opens an after-sales request for an order",
+)
 def agent_request(request, number: str, payload: ReturnIn):
     require_perm(request.auth, roles.VIEW_RETURNS, roles.MANAGE_RETURNS)
     order = get_order(number)
-    created = services.request_return(order=order, kind=payload.kind, reason=payload.reason,
-                                      reason_detail=payload.reason_detail, lines=_lines_by_sku(order, payload.lines),
-                                      actor=request.auth, source=ReturnRequest.Source.AGENT, ip_address=client_ip(request))
+    created = services.request_return(
+        order=order,
+        kind=payload.kind,
+        reason=payload.reason,
+        reason_detail=payload.reason_detail,
+        lines=_lines_by_sku(order, payload.lines),
+        actor=request.auth,
+        source=ReturnRequest.Source.AGENT,
+        ip_address=client_ip(request),
+    )
     return Status(201, return_out(created))
 
 
@@ -234,55 +282,94 @@ def _step(request, number: str, permission: str, call, **kwargs) -> dict:
     return return_out(queries.get_return(number))
 
 
-@router.post("/returns/{number}/approve", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Approve a request (the buyer is told)")
+@router.post(
+    "/returns/{number}/approve",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="Approve a request (the buyer is told)",
+)
 def approve(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.approve_return, note=payload.note)
 
 
-@router.post("/returns/{number}/reject", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Reject a request (a reason is required)")
+@router.post(
+    "/returns/{number}/reject",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="Reject a request (a reason is required)",
+)
 def reject(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.reject_return, note=payload.note)
 
 
-@router.post("/returns/{number}/cancel", auth=StaffToken(), response={200: ReturnOut, 409: Problem},
-             summary="Withdraw a request not yet received")
+@router.post(
+    "/returns/{number}/cancel",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem},
+    summary="Withdraw a request not yet received",
+)
 def cancel(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.cancel_return, note=payload.note)
 
 
-@router.post("/returns/{number}/shipment", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Record the return parcel's carrier and tracking number")
+@router.post(
+    "/returns/{number}/shipment",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="Record the return parcel's carrier and tracking number",
+)
 def shipment(request, number: str, payload: ShipmentIn):
-    return _step(request, number, roles.MANAGE_RETURNS, services.record_return_shipment, carrier=payload.carrier,
-                 tracking_number=payload.tracking_number)
+    return _step(
+        request,
+        number,
+        roles.MANAGE_RETURNS,
+        services.record_return_shipment,
+        carrier=payload.carrier,
+        tracking_number=payload.tracking_number,
+    )
 
 
-@router.post("/returns/{number}/intercept", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="拦截: the agent asked the carrier to stop the parcel (an intercept request, status requested)")
+@router.post(
+    "/returns/{number}/intercept",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="拦截: the agent asked the carrier to stop the parcel (an intercept request, status requested)",
+)
 def intercept(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.request_intercept, note=payload.note)
 
 
-@router.post("/returns/{number}/intercepted", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="The carrier stopped the parcel: it comes back, then is received and refunded")
+@router.post(
+    "/returns/{number}/intercepted",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="The carrier stopped the parcel: it comes back, then is received and refunded",
+)
 def intercepted(request, number: str, payload: NoteIn):
-    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=True,
-                 note=payload.note)
+    return _step(
+        request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=True, note=payload.note
+    )
 
 
-@router.post("/returns/{number}/intercept-failed", auth=StaffToken(),
-             response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="The carrier could not stop the parcel: the request ends (a return after delivery instead)")
+@router.post(
+    "/returns/{number}/intercept-failed",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="The carrier could not stop the parcel: the request ends (a return after delivery instead)",
+)
 def intercept_failed(request, number: str, payload: NoteIn):
-    return _step(request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=False,
-                 note=payload.note)
+    return _step(
+        request, number, roles.MANAGE_RETURNS, services.record_intercept_outcome, stopped=False, note=payload.note
+    )
 
 
-@router.post("/returns/{number}/receive", auth=StaffToken(), response={200: ReturnOut, 409: Problem, 422: Problem},
-             summary="Goods received and inspected: per SKU how many restocked and how many written off; "
-                     "a SKU not listed is restocked in full (the proposal)")
+@router.post(
+    "/returns/{number}/receive",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem},
+    summary="Goods received and inspected: per SKU how many restocked and how many written off; "
+    "a SKU not listed is restocked in full (the proposal)",
+)
 def receive(request, number: str, payload: ReceiveIn):
     require_perm(request.auth, roles.VIEW_RETURNS, roles.RECEIVE_RETURNS)
     target = queries.get_return(number)
@@ -290,8 +377,9 @@ def receive(request, number: str, payload: ReceiveIn):
     inspections = {}
     for item in payload.lines:
         if item.sku not in returned:
-            raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
-                              sku=item.sku)
+            raise DomainError(
+                str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422, sku=item.sku
+            )
         line = returned[item.sku]
         restocked = item.restocked if item.restocked is not None else max(line.quantity - item.written_off, 0)
         inspections[line.pk] = (restocked, item.written_off, item.note)
@@ -299,18 +387,31 @@ def receive(request, number: str, payload: ReceiveIn):
     return return_out(queries.get_return(number))
 
 
-@router.post("/returns/{number}/refund", auth=StaffToken(),
-             response={200: ReturnOut, 409: Problem, 422: Problem, 502: Problem},
-             summary="Refund what was paid for the returned lines (shipping if asked), through the gateway or manual")
+@router.post(
+    "/returns/{number}/refund",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem, 422: Problem, 502: Problem},
+    summary="Refund what was paid for the returned lines (shipping if asked), through the gateway or manual",
+)
 def refund(request, number: str, payload: RefundIn):
-    return _step(request, number, roles.REFUND_ORDER, services.refund_return, include_shipping=payload.include_shipping,
-                 amount=payload.amount, manual=payload.manual)
+    return _step(
+        request,
+        number,
+        roles.REFUND_ORDER,
+        services.refund_return,
+        include_shipping=payload.include_shipping,
+        amount=payload.amount,
+        manual=payload.manual,
+    )
 
 
-@router.post("/returns/{number}/exchange-order", auth=StaffToken(),
-             response={201: ReturnOut, 409: Problem, 422: Problem},
-             summary="Create the replacement order of a received exchange (same address, the exchanged "
-                     "options, total = price difference); 409 when not received or already created")
+@router.post(
+    "/returns/{number}/exchange-order",
+    auth=StaffToken(),
+    response={201: ReturnOut, 409: Problem, 422: Problem},
+    summary="Create the replacement order of a received exchange (same address, the exchanged "
+    "options, total = price difference); 409 when not received or already created",
+)
 def exchange_order(request, number: str, payload: ExchangeOrderIn):
     require_perm(request.auth, roles.VIEW_RETURNS, roles.MANAGE_RETURNS)
     target = queries.get_return(number)
@@ -318,22 +419,31 @@ def exchange_order(request, number: str, payload: ExchangeOrderIn):
     replacements = {}
     for ln in payload.lines:
         if ln.sku not in by_sku:
-            raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422,
-                              sku=ln.sku)
+            raise DomainError(str(MESSAGES["return_line_unknown"]), code="return_line_unknown", status=422, sku=ln.sku)
         replacements[by_sku[ln.sku]] = ln.replacement_sku
-    services.create_exchange_order(request=target, replacements=replacements, actor=request.auth,
-                                   ip_address=client_ip(request))
+    services.create_exchange_order(
+        request=target, replacements=replacements, actor=request.auth, ip_address=client_ip(request)
+    )
     return Status(201, return_out(queries.get_return(number)))
 
 
-@router.post("/returns/{number}/close", auth=StaffToken(), response={200: ReturnOut, 409: Problem},
-             summary="Close a received or refunded request")
+@router.post(
+    "/returns/{number}/close",
+    auth=StaffToken(),
+    response={200: ReturnOut, 409: Problem},
+    summary="Close a received or refunded request",
+)
 def close(request, number: str, payload: NoteIn):
     return _step(request, number, roles.MANAGE_RETURNS, services.close_return, note=payload.note)
 
 
-@router.get("/reports/return-rate", auth=StaffToken(), response=list[RateRow], exclude_none=True,
-            summary="Return rate by product (sold, returned, rate 0–1) or by reason (requests, units, share)")
+@router.get(
+    "/reports/return-rate",
+    auth=StaffToken(),
+    response=list[RateRow],
+    exclude_none=True,
+    summary="Return rate by product (sold, returned, rate 0–1) or by reason (requests, units, share)",
+)
 def return_rate(request, filters: Query[RateFilters]):
     require_perm(request.auth, roles.VIEW_RETURNS)
     if filters.by == "reason":

@@ -51,16 +51,24 @@ class ReturnRequest(models.Model):
     reason = models.CharField(_("原因"), max_length=20, choices=Reason.choices)
     reason_detail = models.CharField(_("问题描述"), max_length=500, blank=True)
     source = models.CharField(_("发起方"), max_length=10, choices=Source.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     carrier = models.CharField(_("退回承运商"), max_length=20, blank=True)
     tracking_number = models.CharField(_("退回运单号"), max_length=40, blank=True)
     refund = models.ForeignKey("payments.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    replacement_order = models.OneToOneField("orders.Order", null=True, blank=True, on_delete=models.PROTECT,
-                                             related_name="exchange_request", verbose_name=_("换货订单"))
+    replacement_order = models.OneToOneField(
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exchange_request",
+        verbose_name=_("换货订单"),
+    )
     created_at = models.DateTimeField(_("申请时间"), db_index=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     shipped_back_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
@@ -98,7 +106,8 @@ class ReturnLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="return_line_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(restocked_quantity__lte=F("quantity") - F("written_off_quantity")),
-                name="return_line_inspected_within_quantity"),
+                name="return_line_inspected_within_quantity",
+            ),
         ]
 
 

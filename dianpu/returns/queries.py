@@ -67,8 +67,9 @@ def calculate_refund_due(request: ReturnRequest, *, include_shipping: bool = Fal
     goods = Decimal("0.00")
     for line in request.lines.select_related("order_line"):
         ol = line.order_line
-        amount = calculate_line_refund(ol.line_total, getattr(ol, "discount_total", Decimal("0")), ol.quantity,
-                                       line.quantity)
+        amount = calculate_line_refund(
+            ol.line_total, getattr(ol, "discount_total", Decimal("0")), ol.quantity, line.quantity
+        )
         goods += amount
         lines.append({"line_id": line.pk, "sku": ol.sku, "quantity": line.quantity, "amount": amount})
     shipping = Decimal("0.00")
@@ -91,21 +92,37 @@ def _bounds(date_from: date | None, date_to: date | None, prefix: str = "") -> Q
 def return_rate_by_product(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
     """Per product (of orders placed in the period, cancelled ones left out): units sold, units
     in return/exchange requests that were not rejected or withdrawn, and the return rate (0–1)."""
-    sold = (OrderLine.objects.filter(_bounds(date_from, date_to)).exclude(order__status="cancelled")
-            .values("product_id_snapshot").annotate(units=Sum("quantity")))
+    sold = (
+        OrderLine.objects.filter(_bounds(date_from, date_to))
+        .exclude(order__status="cancelled")
+        .values("product_id_snapshot")
+        .annotate(units=Sum("quantity"))
+    )
     sold_by = {r["product_id_snapshot"]: r["units"] for r in sold}
-    names = dict(OrderLine.objects.filter(product_id_snapshot__in=list(sold_by))
-                 .values_list("product_id_snapshot", "product_name"))
-    q = Q(request__status__in=COUNTED) & Q(request__kind__in=["return", "exchange"]) & _bounds(
-        date_from, date_to, "request__")
-    returned = (ReturnLine.objects.filter(q).values("order_line__product_id_snapshot")
-                .annotate(units=Sum("quantity")))
+    names = dict(
+        OrderLine.objects.filter(product_id_snapshot__in=list(sold_by)).values_list(
+            "product_id_snapshot", "product_name"
+        )
+    )
+    q = (
+        Q(request__status__in=COUNTED)
+        & Q(request__kind__in=["return", "exchange"])
+        & _bounds(date_from, date_to, "request__")
+    )
+    returned = ReturnLine.objects.filter(q).values("order_line__product_id_snapshot").annotate(units=Sum("quantity"))
     returned_by = {r["order_line__product_id_snapshot"]: r["units"] for r in returned}
     rows = []
     for product_id, units in sold_by.items():
         back = returned_by.get(product_id, 0)
-        rows.append({"product_id": product_id, "name": names.get(product_id, ""), "sold": units, "returned": back,
-                     "rate": (Decimal(back) / Decimal(units)).quantize(Decimal("0.0001")) if units else Decimal("0")})
+        rows.append(
+            {
+                "product_id": product_id,
+                "name": names.get(product_id, ""),
+                "sold": units,
+                "returned": back,
+                "rate": (Decimal(back) / Decimal(units)).quantize(Decimal("0.0001")) if units else Decimal("0"),
+            }
+        )
     rows.sort(key=lambda r: (-r["rate"], -r["returned"], r["name"]))
     return rows
 
@@ -113,14 +130,23 @@ def return_rate_by_product(*, date_from: date | None = None, date_to: date | Non
 def return_rate_by_reason(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
     """Per reason: requests and units (not rejected or withdrawn), and each reason's share of units."""
     q = Q(status__in=COUNTED) & _bounds(date_from, date_to)
-    rows = list(ReturnRequest.objects.filter(q).values("reason").annotate(requests=Count("id", distinct=True),
-                                                                         units=Sum("lines__quantity")))
+    rows = list(
+        ReturnRequest.objects.filter(q)
+        .values("reason")
+        .annotate(requests=Count("id", distinct=True), units=Sum("lines__quantity"))
+    )
     total = sum((r["units"] or 0) for r in rows)
     labels = dict(ReturnRequest.Reason.choices)
-    out = [{"reason": r["reason"], "label": str(labels.get(r["reason"], r["reason"])), "requests": r["requests"],
+    out = [
+        {
+            "reason": r["reason"],
+            "label": str(labels.get(r["reason"], r["reason"])),
+            "requests": r["requests"],
             "units": r["units"] or 0,
-            "share": (Decimal(r["units"] or 0) / Decimal(total)).quantize(Decimal("0.0001")) if total else Decimal("0")}
-           for r in rows]
+            "share": (Decimal(r["units"] or 0) / Decimal(total)).quantize(Decimal("0.0001")) if total else Decimal("0"),
+        }
+        for r in rows
+    ]
     out.sort(key=lambda r: (-r["units"], r["reason"]))
     return out
 
@@ -133,8 +159,11 @@ def list_exchange_options(request: ReturnRequest) -> list[dict]:
     rows = []
     for line in request.lines.select_related("order_line__variant"):
         variant = line.order_line.variant
-        options = list(Variant.objects.filter(product_id=variant.product_id, is_active=True).order_by("pk")) \
-            if variant is not None else []
+        options = (
+            list(Variant.objects.filter(product_id=variant.product_id, is_active=True).order_by("pk"))
+            if variant is not None
+            else []
+        )
         options.sort(key=lambda v: v.pk != variant.pk)
         rows.append({"line": line, "options": options})
     return rows

@@ -3,21 +3,21 @@
 log. Stock comes back only through inventory.adjust_stock (kind "return"); money only through
 payments.refund_order."""
 
-from django.contrib.auth.models import User
-from typing import TYPE_CHECKING, Any
 import logging
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from dianpu import events
 from dianpu.audit.services import record_audit
-from dianpu.core.actors import Actor, person_of
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailed
 from dianpu.fulfillment.services import validate_tracking
 from dianpu.inventory.models import StockMove
@@ -81,18 +81,29 @@ def get_return_or_error(number: str) -> ReturnRequest:
 
 
 @transaction.atomic
-def request_return(*, order: "Order", kind: str, reason: str, lines: dict[int, int], reason_detail: str = "",
-                   actor: Actor = None, source: str = ReturnRequest.Source.AGENT,
-                   ip_address: str | None = None) -> ReturnRequest:
+def request_return(
+    *,
+    order: "Order",
+    kind: str,
+    reason: str,
+    lines: dict[int, int],
+    reason_detail: str = "",
+    actor: Actor = None,
+    source: str = ReturnRequest.Source.AGENT,
+    ip_address: str | None = None,
+) -> ReturnRequest:
     """Open an after-sales request for some lines of an order (`lines`: order line id -> quantity).
 
     Refused (422, nothing written): an unknown kind or reason, an order outside the rules
     (refund-only before shipping; returns and exchanges after delivery; within the return window
     after delivery), quantities beyond what was bought less what is already in other requests."""
     now = clock.now()
-    problem = check_request(kind, OrderForReturn(status=order.status, is_paid=order.paid_at is not None,
-                                                 delivered_at=order.delivered_at),
-                            now=now, window_days=settings.RETURN_WINDOW_DAYS)
+    problem = check_request(
+        kind,
+        OrderForReturn(status=order.status, is_paid=order.paid_at is not None, delivered_at=order.delivered_at),
+        now=now,
+        window_days=settings.RETURN_WINDOW_DAYS,
+    )
     if problem:
         raise _error(problem, days=settings.RETURN_WINDOW_DAYS)
     if reason not in REASONS:
@@ -101,8 +112,12 @@ def request_return(*, order: "Order", kind: str, reason: str, lines: dict[int, i
     # cannot both pass the quantity check.
     type(order).objects.select_for_update().filter(pk=order.pk).first()
     ordered = {ln.pk: ln.quantity for ln in order.lines.all()}
-    already = dict(ReturnLine.objects.filter(request__order=order, request__status__in=[s.value for s in COUNTED_STATUSES])
-                   .values("order_line_id").annotate(n=Sum("quantity")).values_list("order_line_id", "n"))
+    already = dict(
+        ReturnLine.objects.filter(request__order=order, request__status__in=[s.value for s in COUNTED_STATUSES])
+        .values("order_line_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("order_line_id", "n")
+    )
     if kind == Kind.INTERCEPT:  # the whole parcel is stopped: every unit not already in a request
         lines = {k: n - already.get(k, 0) for k, n in ordered.items() if n > already.get(k, 0)}
     wanted = {int(k): int(v) for k, v in lines.items() if int(v) != 0}
@@ -114,25 +129,52 @@ def request_return(*, order: "Order", kind: str, reason: str, lines: dict[int, i
         try:
             with transaction.atomic():
                 request = ReturnRequest.objects.create(
-                    number=f"RT{now:%y%m%d}{secrets.randbelow(10**6):06d}", order=order, kind=kind,
-                    reason=reason, reason_detail=reason_detail[:500], source=source,
-                    created_by=_person(actor), created_at=now)
+                    number=f"RT{now:%y%m%d}{secrets.randbelow(10**6):06d}",
+                    order=order,
+                    kind=kind,
+                    reason=reason,
+                    reason_detail=reason_detail[:500],
+                    source=source,
+                    created_by=_person(actor),
+                    created_at=now,
+                )
             break
         except IntegrityError:
             continue
     else:
         raise ConflictError(code="return_number_exhausted")
-    ReturnLine.objects.bulk_create([ReturnLine(request=request, order_line_id=k, quantity=v) for k, v in wanted.items()])
-    ReturnHistory.objects.create(request=request, action="request", to_status=request.status,
-                                 actor_label=_label(actor, order.email), note=reason_detail[:500], created_at=now)
-    record_audit(actor=actor, action="return.requested", obj=request, object_repr=f"{request.number} ({order.number})",
-                 changes={"status": (None, request.status), "kind": (None, kind)}, reason=reason_detail,
-                 ip_address=ip_address)
+    ReturnLine.objects.bulk_create(
+        [ReturnLine(request=request, order_line_id=k, quantity=v) for k, v in wanted.items()]
+    )
+    ReturnHistory.objects.create(
+        request=request,
+        action="request",
+        to_status=request.status,
+        actor_label=_label(actor, order.email),
+        note=reason_detail[:500],
+        created_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action="return.requested",
+        obj=request,
+        object_repr=f"{request.number} ({order.number})",
+        changes={"status": (None, request.status), "kind": (None, kind)},
+        reason=reason_detail,
+        ip_address=ip_address,
+    )
     return request
 
 
-def _move(request: ReturnRequest, action: str, *, actor: Actor = None, note: str = "", ip_address: str | None = None,
-          **fields: Any) -> ReturnRequest:
+def _move(
+    request: ReturnRequest,
+    action: str,
+    *,
+    actor: Actor = None,
+    note: str = "",
+    ip_address: str | None = None,
+    **fields: Any,
+) -> ReturnRequest:
     """Apply one step of the state table: conditional UPDATE, history row, audit entry."""
     try:
         target = next_status(request.kind, request.status, action)
@@ -145,44 +187,88 @@ def _move(request: ReturnRequest, action: str, *, actor: Actor = None, note: str
     from_status = request.status
     for key, value in updates.items():
         setattr(request, key, value)
-    ReturnHistory.objects.create(request=request, action=action, from_status=from_status, to_status=target.value,
-                                 actor_label=_label(actor), note=note[:500], created_at=now)
-    record_audit(actor=actor, action=f"return.{action}", obj=request,
-                 changes={"status": (from_status, target.value)}, reason=note, ip_address=ip_address)
+    ReturnHistory.objects.create(
+        request=request,
+        action=action,
+        from_status=from_status,
+        to_status=target.value,
+        actor_label=_label(actor),
+        note=note[:500],
+        created_at=now,
+    )
+    record_audit(
+        actor=actor,
+        action=f"return.{action}",
+        obj=request,
+        changes={"status": (from_status, target.value)},
+        reason=note,
+        ip_address=ip_address,
+    )
     return request
 
 
 @transaction.atomic
-def approve_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
+def approve_return(
+    *, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     now = clock.now()
-    _move(request, Action.APPROVE, actor=actor, note=note, ip_address=ip_address, decided_at=now,
-          decided_by=_person(actor), decision_note=note[:500])
+    _move(
+        request,
+        Action.APPROVE,
+        actor=actor,
+        note=note,
+        ip_address=ip_address,
+        decided_at=now,
+        decided_by=_person(actor),
+        decision_note=note[:500],
+    )
     transaction.on_commit(lambda: _notify(request.pk, "return_approved"))
     return request
 
 
 @transaction.atomic
-def reject_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
+def reject_return(
+    *, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     if not note.strip():
         raise _error("reject_reason_required")
-    return _move(request, Action.REJECT, actor=actor, note=note, ip_address=ip_address, decided_at=clock.now(),
-                 decided_by=_person(actor), decision_note=note[:500])
+    return _move(
+        request,
+        Action.REJECT,
+        actor=actor,
+        note=note,
+        ip_address=ip_address,
+        decided_at=clock.now(),
+        decided_by=_person(actor),
+        decision_note=note[:500],
+    )
 
 
 @transaction.atomic
-def cancel_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
+def cancel_return(
+    *, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     return _move(request, Action.CANCEL, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
 
 
 @transaction.atomic
-def record_return_shipment(*, request: ReturnRequest, carrier: str, tracking_number: str, actor: Actor = None,
-                           ip_address: str | None = None) -> ReturnRequest:
+def record_return_shipment(
+    *, request: ReturnRequest, carrier: str, tracking_number: str, actor: Actor = None, ip_address: str | None = None
+) -> ReturnRequest:
     """The buyer sent the goods back: the parcel's carrier and tracking number."""
     if request.kind == Kind.REFUND_ONLY:
         raise _error("refund_only_keeps_goods")
     carrier, tracking_number = validate_tracking(carrier, tracking_number)
-    return _move(request, Action.SHIP_BACK, actor=actor, note=f"{carrier} {tracking_number}", ip_address=ip_address,
-                 carrier=carrier, tracking_number=tracking_number, shipped_back_at=clock.now())
+    return _move(
+        request,
+        Action.SHIP_BACK,
+        actor=actor,
+        note=f"{carrier} {tracking_number}",
+        ip_address=ip_address,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        shipped_back_at=clock.now(),
+    )
 
 
 def proposed_inspections(request: ReturnRequest) -> dict[int, tuple[int, int, str]]:
@@ -191,27 +277,42 @@ def proposed_inspections(request: ReturnRequest) -> dict[int, tuple[int, int, st
 
 
 @transaction.atomic
-def request_intercept(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
+def request_intercept(
+    *, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     """拦截: the agent has asked the carrier to stop the parcel (note: the carrier's ticket)."""
-    return _move(request, Action.REQUEST_INTERCEPT, actor=actor, note=note, ip_address=ip_address,
-                 decided_at=clock.now(), decided_by=_person(actor), decision_note=note[:500])
+    return _move(
+        request,
+        Action.REQUEST_INTERCEPT,
+        actor=actor,
+        note=note,
+        ip_address=ip_address,
+        decided_at=clock.now(),
+        decided_by=_person(actor),
+        decision_note=note[:500],
+    )
 
 
 @transaction.atomic
-def record_intercept_outcome(*, request: ReturnRequest, stopped: bool, actor: Actor = None, note: str = "",
-                             ip_address: str | None = None) -> ReturnRequest:
+def record_intercept_outcome(
+    *, request: ReturnRequest, stopped: bool, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     """The carrier's answer. Stopped: the parcel comes back to us, is received (restocked) and
     then refunded like a return. Not stopped: the request ends; once delivered the buyer may ask
     for a return (its units are free again)."""
     if stopped:
         return _move(request, Action.CONFIRM_INTERCEPT, actor=actor, note=note, ip_address=ip_address)
-    return _move(request, Action.FAIL_INTERCEPT, actor=actor, note=note, ip_address=ip_address,
-                 closed_at=clock.now())
+    return _move(request, Action.FAIL_INTERCEPT, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
 
 
 @transaction.atomic
-def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, int, str]] | None = None,
-                   actor: Actor = None, ip_address: str | None = None) -> ReturnRequest:
+def receive_return(
+    *,
+    request: ReturnRequest,
+    inspections: dict[int, tuple[int, int, str]] | None = None,
+    actor: Actor = None,
+    ip_address: str | None = None,
+) -> ReturnRequest:
     """Goods arrived and were inspected: per return line (restocked, written off, note); a line
     not given is as proposed — all of it restocked. Every unit is either restocked (back on
     hand: a `return` move on the stock ledger) or written off."""
@@ -226,20 +327,37 @@ def receive_return(*, request: ReturnRequest, inspections: dict[int, tuple[int, 
     _move(request, Action.RECEIVE, actor=actor, ip_address=ip_address, received_at=received_at)
     for line in lines:
         restock, write_off, note = inspections[line.pk]
-        ReturnLine.objects.filter(pk=line.pk).update(restocked_quantity=restock, written_off_quantity=write_off,
-                                                     inspection_note=(note or "")[:300])
+        ReturnLine.objects.filter(pk=line.pk).update(
+            restocked_quantity=restock, written_off_quantity=write_off, inspection_note=(note or "")[:300]
+        )
         variant = line.order_line.variant
         if restock and variant is not None:
-            adjust_stock(variant=variant, delta=restock, reason=f"{request.number} {request.get_reason_display()}",
-                         actor=actor, kind=StockMove.Kind.RETURN, reference=request.number, ip_address=ip_address)
-    events.publish(events.ReturnReceived(return_id=request.pk, number=request.number, order_id=request.order_id,
-                                         received_at=received_at))
+            adjust_stock(
+                variant=variant,
+                delta=restock,
+                reason=f"{request.number} {request.get_reason_display()}",
+                actor=actor,
+                kind=StockMove.Kind.RETURN,
+                reference=request.number,
+                ip_address=ip_address,
+            )
+    events.publish(
+        events.ReturnReceived(
+            return_id=request.pk, number=request.number, order_id=request.order_id, received_at=received_at
+        )
+    )
     return request
 
 
-def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amount: object = None,
-                  manual: bool = False,
-                  actor: Actor = None, ip_address: str | None = None) -> ReturnRequest:
+def refund_return(
+    *,
+    request: ReturnRequest,
+    include_shipping: bool = False,
+    amount: object = None,
+    manual: bool = False,
+    actor: Actor = None,
+    ip_address: str | None = None,
+) -> ReturnRequest:
     """Give back what was paid for the returned lines (not their list price), with the order's
     shipping if asked, through the order's gateway or as manual. The request is claimed first
     (conditional UPDATE), so a double click cannot refund it twice; a refused refund un-claims it."""
@@ -256,15 +374,28 @@ def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amo
     with transaction.atomic():
         _move(request, Action.REFUND, actor=actor, ip_address=ip_address, note=f"¥{amount}", refunded_at=clock.now())
     try:
-        refund = refund_order(order=request.order, amount=amount, shipping_amount=shipping, manual=manual,
-                              reason=f"{request.number} {request.get_reason_display()}", actor=actor,
-                              ip_address=ip_address)
+        refund = refund_order(
+            order=request.order,
+            amount=amount,
+            shipping_amount=shipping,
+            manual=manual,
+            reason=f"{request.number} {request.get_reason_display()}",
+            actor=actor,
+            ip_address=ip_address,
+        )
     except DomainError:
         with transaction.atomic():
-            ReturnRequest.objects.filter(pk=request.pk, status=Status.REFUNDED).update(status=from_status,
-                                                                                       refunded_at=None)
-            ReturnHistory.objects.create(request=request, action="refund_failed", from_status=Status.REFUNDED,
-                                         to_status=from_status, actor_label=_label(actor), created_at=clock.now())
+            ReturnRequest.objects.filter(pk=request.pk, status=Status.REFUNDED).update(
+                status=from_status, refunded_at=None
+            )
+            ReturnHistory.objects.create(
+                request=request,
+                action="refund_failed",
+                from_status=Status.REFUNDED,
+                to_status=from_status,
+                actor_label=_label(actor),
+                created_at=clock.now(),
+            )
         request.status = from_status
         raise
     ReturnRequest.objects.filter(pk=request.pk).update(refund=refund)
@@ -273,13 +404,20 @@ def refund_return(*, request: ReturnRequest, include_shipping: bool = False, amo
 
 
 @transaction.atomic
-def close_return(*, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None) -> ReturnRequest:
+def close_return(
+    *, request: ReturnRequest, actor: Actor = None, note: str = "", ip_address: str | None = None
+) -> ReturnRequest:
     return _move(request, Action.CLOSE, actor=actor, note=note, ip_address=ip_address, closed_at=clock.now())
 
 
 @transaction.atomic
-def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str] | None = None, actor: Actor = None,
-                          ip_address: str | None = None) -> "Order":
+def create_exchange_order(
+    *,
+    request: ReturnRequest,
+    replacements: dict[int, str] | None = None,
+    actor: Actor = None,
+    ip_address: str | None = None,
+) -> "Order":
     """The replacement order of an approved exchange whose goods came back (status received).
 
     `replacements`: return line id -> the SKU sent instead (another option of the same product;
@@ -318,32 +456,68 @@ def create_exchange_order(*, request: ReturnRequest, replacements: dict[int, str
         price = variant.selling_price * line.quantity
         credit = min(price, old.paid_for(line.quantity))
         credit_total += credit
-        inputs.append(LineInput(variant_id=variant.pk, product_id=variant.product_id, sku=variant.sku,
-                                product_name=old.product_name, variant_label=variant.option_label,
-                                unit_price=variant.selling_price, quantity=line.quantity, discount_total=credit))
+        inputs.append(
+            LineInput(
+                variant_id=variant.pk,
+                product_id=variant.product_id,
+                sku=variant.sku,
+                product_name=old.product_name,
+                variant_label=variant.option_label,
+                unit_price=variant.selling_price,
+                quantity=line.quantity,
+                discount_total=credit,
+            )
+        )
     new = create_order(
-        customer=order.customer, email=order.email, lines=inputs,
-        address=AddressInput(name=order.ship_name, phone=order.ship_phone, country=order.ship_country,
-                             province=order.ship_province, city=order.ship_city, line1=order.ship_line1,
-                             postcode=order.ship_postcode, district=order.ship_district, line2=order.ship_line2),
-        shipping_method=order.shipping_method, payment_method=order.payment_method,
-        pays_on_delivery=order.pays_on_delivery, shipping_total=Decimal("0.00"), language=order.language,
-        ip_address=ip_address, note=str(_("换货：售后单 %(number)s") % {"number": current.number})[:500],
-        channel=order.channel, discount_total=credit_total)
-    if ReturnRequest.objects.filter(pk=current.pk, replacement_order__isnull=True).update(
-            replacement_order=new) != 1:
+        customer=order.customer,
+        email=order.email,
+        lines=inputs,
+        address=AddressInput(
+            name=order.ship_name,
+            phone=order.ship_phone,
+            country=order.ship_country,
+            province=order.ship_province,
+            city=order.ship_city,
+            line1=order.ship_line1,
+            postcode=order.ship_postcode,
+            district=order.ship_district,
+            line2=order.ship_line2,
+        ),
+        shipping_method=order.shipping_method,
+        payment_method=order.payment_method,
+        pays_on_delivery=order.pays_on_delivery,
+        shipping_total=Decimal("0.00"),
+        language=order.language,
+        ip_address=ip_address,
+        note=str(_("换货：售后单 %(number)s") % {"number": current.number})[:500],
+        channel=order.channel,
+        discount_total=credit_total,
+    )
+    if ReturnRequest.objects.filter(pk=current.pk, replacement_order__isnull=True).update(replacement_order=new) != 1:
         raise ConflictError(str(MESSAGES["return_changed"]), code="return_changed")
     wanted: dict[int, int] = {}
     for ln in inputs:
         wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
     reserve_stock(reference=new.number, wanted=wanted, actor=actor)  # short -> 409 naming the SKU, all undone
     if new.grand_total == 0:
-        transition_order(order=new, action=OrderAction.MARK_PAID, actor=actor, reason=current.number,
-                         ip_address=ip_address)
-    ReturnHistory.objects.create(request=current, action="exchange_order", from_status=current.status,
-                                 to_status=current.status, actor_label=_label(actor), note=new.number,
-                                 created_at=clock.now())
-    record_audit(actor=actor, action="return.exchange_order", obj=current, ip_address=ip_address,
-                 changes={"replacement_order": ("", new.number), "to_pay": ("", str(new.grand_total))})
+        transition_order(
+            order=new, action=OrderAction.MARK_PAID, actor=actor, reason=current.number, ip_address=ip_address
+        )
+    ReturnHistory.objects.create(
+        request=current,
+        action="exchange_order",
+        from_status=current.status,
+        to_status=current.status,
+        actor_label=_label(actor),
+        note=new.number,
+        created_at=clock.now(),
+    )
+    record_audit(
+        actor=actor,
+        action="return.exchange_order",
+        obj=current,
+        ip_address=ip_address,
+        changes={"replacement_order": ("", new.number), "to_pay": ("", str(new.grand_total))},
+    )
     request.replacement_order = new
     return new

@@ -19,8 +19,9 @@ class Review(models.Model):
     variant_label = models.CharField(_("规格"), max_length=120, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="visible", db_index=True)
     hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("评价时间"), db_index=True)
 
@@ -29,8 +30,9 @@ class Review(models.Model):
         verbose_name = _("商品评价")
         permissions = [("moderate_reviews", "Hide and show product reviews")]
         indexes = [models.Index(fields=["product", "status", "created_at"])]
-        constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5),
-                                              name="review_rating_1_to_5")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5")
+        ]
 
     def __str__(self):
         return f"{self.product_id} ★{self.rating}"

@@ -46,8 +46,7 @@ def list_product_reviews(product_id: int, *, page: int = 1) -> list[Review]:
     page = max(1, int(page))
     if page > MAX_PAGES:
         return []
-    return list(visible_reviews(product_id).prefetch_related("images")
-                [(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
+    return list(visible_reviews(product_id).prefetch_related("images")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
 
 
 def count_pages(count: int) -> int:
@@ -60,14 +59,21 @@ def list_reviewable_lines(customer, limit: int = 50) -> list:
 
     if customer is None:
         return []
-    return list(OrderLine.objects.select_related("order", "variant__product")
-                .filter(order__customer=customer, order__status__in=rules.REVIEWABLE_ORDER_STATUSES,
-                        variant__isnull=False, review__isnull=True)
-                .order_by("-order__placed_at", "id")[:limit])
+    return list(
+        OrderLine.objects.select_related("order", "variant__product")
+        .filter(
+            order__customer=customer,
+            order__status__in=rules.REVIEWABLE_ORDER_STATUSES,
+            variant__isnull=False,
+            review__isnull=True,
+        )
+        .order_by("-order__placed_at", "id")[:limit]
+    )
 
 
-def list_reviews(*, status: str = "", rating: int | None = None, product_id: int | None = None,
-                 limit: int = 50, offset: int = 0) -> list[Review]:
+def list_reviews(
+    *, status: str = "", rating: int | None = None, product_id: int | None = None, limit: int = 50, offset: int = 0
+) -> list[Review]:
     """The console's moderation list, newest first, bounded."""
     qs = Review.objects.select_related("product", "moderated_by")
     if status in Review.Status.values:
@@ -76,7 +82,7 @@ def list_reviews(*, status: str = "", rating: int | None = None, product_id: int
         qs = qs.filter(rating=rating)
     if product_id:
         qs = qs.filter(product_id=product_id)
-    return list(qs[offset:offset + min(limit, 100)])
+    return list(qs[offset : offset + min(limit, 100)])
 
 
 def get_review_themes(product_id: int) -> Themes:
@@ -90,4 +96,5 @@ def get_review_themes(product_id: int) -> Themes:
 def count_reviews(product_id: int) -> dict:
     return Review.objects.filter(product_id=product_id).aggregate(
         visible=Count("id", filter=Q(status=Review.Status.VISIBLE)),
-        hidden=Count("id", filter=Q(status=Review.Status.HIDDEN)))
+        hidden=Count("id", filter=Q(status=Review.Status.HIDDEN)),
+    )

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
-from dianpu.core.actors import Actor, person_of
+from dianpu.core.actors import Actor
 from dianpu.customers.models import Customer
 from dianpu.orders.models import OrderLine
 
@@ -48,8 +48,14 @@ def _checked_image(upload: "UploadedFile[bytes]") -> tuple[bytes, str, str, int,
     return data, IMAGE_FORMATS[kind], kind.lower().replace("jpeg", "jpg"), width, height
 
 
-def submit_review(*, customer: Customer | None, order_line_id: int, rating: object, body: str = "",
-                  images: "Iterable[UploadedFile[bytes]]" = ()) -> Review:
+def submit_review(
+    *,
+    customer: Customer | None,
+    order_line_id: int,
+    rating: object,
+    body: str = "",
+    images: "Iterable[UploadedFile[bytes]]" = (),
+) -> Review:
     """The buyer's review of one line of their delivered (or completed) order: rating 1–5, text,
     up to three images; once per line (the table's one-to-one key decides a race). The customer's
     first review earns the CRM's "first review" points (once, whatever came first)."""
@@ -64,7 +70,9 @@ def submit_review(*, customer: Customer | None, order_line_id: int, rating: obje
     checked = [_checked_image(upload) for upload in images]
     if customer is None:
         raise ReviewError("review_line_not_found", status=404)
-    line = OrderLine.objects.select_related("order", "variant").filter(pk=order_line_id, order__customer=customer).first()
+    line = (
+        OrderLine.objects.select_related("order", "variant").filter(pk=order_line_id, order__customer=customer).first()
+    )
     if line is None or line.variant is None:
         raise ReviewError("review_line_not_found", status=404)
     if not rules.can_review(line.order.status):
@@ -72,12 +80,19 @@ def submit_review(*, customer: Customer | None, order_line_id: int, rating: obje
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                product_id=line.variant.product_id, order_line=line, customer=customer,
+                product_id=line.variant.product_id,
+                order_line=line,
+                customer=customer,
                 author_name=rules.mask_name(customer.name or customer.email.split("@")[0]),
-                rating=rating, body=body, variant_label=line.variant_label[:120], created_at=clock.now())
+                rating=rating,
+                body=body,
+                variant_label=line.variant_label[:120],
+                created_at=clock.now(),
+            )
             for data, content_type, extension, width, height in checked:
-                image = ReviewImage(review=review, content_type=content_type, size=len(data), width=width,
-                                    height=height)
+                image = ReviewImage(
+                    review=review, content_type=content_type, size=len(data), width=width, height=height
+                )
                 image.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(data), save=False)
                 image.save()
             from dianpu.customers.rewards import reward_first_review
@@ -95,10 +110,16 @@ def _moderate(*, review_id: int, actor: Actor, status: str, reason: str = "") ->
     if review is None:
         raise ReviewError("review_not_found", status=404)
     with transaction.atomic():
-        Review.objects.filter(pk=review.pk).update(status=status, hidden_reason=(reason or "").strip()[:200],
-                                                   moderated_by=actor, moderated_at=clock.now())
-        record_audit(actor=actor, action=f"reviews.{'hidden' if status == Review.Status.HIDDEN else 'shown'}",
-                     obj=review, changes={"status": (review.status, status)}, reason=(reason or "")[:200])
+        Review.objects.filter(pk=review.pk).update(
+            status=status, hidden_reason=(reason or "").strip()[:200], moderated_by=actor, moderated_at=clock.now()
+        )
+        record_audit(
+            actor=actor,
+            action=f"reviews.{'hidden' if status == Review.Status.HIDDEN else 'shown'}",
+            obj=review,
+            changes={"status": (review.status, status)},
+            reason=(reason or "")[:200],
+        )
     review.refresh_from_db()
     return review
 

@@ -27,8 +27,11 @@ class StorefrontLanguageMiddleware:
         if not request.path.startswith(NOT_STOREFRONT):
             profile = get_shop_profile()
             language = storefront_language(
-                chosen=request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME), negotiated=translation.get_language(),
-                offered=profile.languages, default=profile.default_language)
+                chosen=request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+                negotiated=translation.get_language(),
+                offered=profile.languages,
+                default=profile.default_language,
+            )
             if language != translation.get_language():
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

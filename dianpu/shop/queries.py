@@ -63,13 +63,18 @@ def profile_of(row: ShopSettings | None) -> ShopProfile:
     return ShopProfile(
         name=row.name or settings.SHOP_NAME,
         logo_url=row.logo.url if row.logo else "",
-        contact_email=row.contact_email, contact_phone=row.contact_phone, business_hours=row.business_hours,
-        sender_name=row.sender_name, sender_phone=row.sender_phone, sender_address=row.sender_address,
+        contact_email=row.contact_email,
+        contact_phone=row.contact_phone,
+        business_hours=row.business_hours,
+        sender_name=row.sender_name,
+        sender_phone=row.sender_phone,
+        sender_address=row.sender_address,
         currency=row.currency or settings.SHOP_CURRENCY,
         prices_include_tax=row.prices_include_tax,
         unpaid_timeout_hours=row.unpaid_timeout_hours or settings.UNPAID_ORDER_TIMEOUT_HOURS,
         payment_methods=dict(row.payment_methods or {}),
-        languages=tuple(offered_languages(row)), default_language=default_language_of(row),
+        languages=tuple(offered_languages(row)),
+        default_language=default_language_of(row),
     )
 
 

@@ -1,7 +1,7 @@
 """Saving the shop's settings (audited)."""
 
-from typing import Any
 import io
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,8 +17,18 @@ from .queries import forget_shop_profile
 
 MAX_LOGO_BYTES = 512 * 1024
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-FIELDS = ("name", "contact_email", "contact_phone", "business_hours", "sender_name", "sender_phone",
-          "sender_address", "currency", "prices_include_tax", "unpaid_timeout_hours")
+FIELDS = (
+    "name",
+    "contact_email",
+    "contact_phone",
+    "business_hours",
+    "sender_name",
+    "sender_phone",
+    "sender_address",
+    "currency",
+    "prices_include_tax",
+    "unpaid_timeout_hours",
+)
 # Saved by the same call, edited by their own fields on the page (not the model form's).
 OTHER_FIELDS = ("payment_methods", "languages", "default_language")
 
@@ -45,8 +55,14 @@ def check_logo(data: bytes) -> str:
 
 
 @transaction.atomic
-def save_shop_settings(*, actor: Actor, data: dict[str, Any], logo: bytes | None = None, remove_logo: bool = False,
-                       ip_address: str | None = None) -> ShopSettings:
+def save_shop_settings(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+    ip_address: str | None = None,
+) -> ShopSettings:
     """Save the fields in `data` (names in FIELDS); `logo` is a checked picture's bytes."""
     ShopSettings.objects.get_or_create(pk=1)
     row = ShopSettings.objects.select_for_update().get(pk=1)
@@ -69,4 +85,3 @@ def save_shop_settings(*, actor: Actor, data: dict[str, Any], logo: bytes | None
         forget_shop_profile()
         transaction.on_commit(forget_shop_profile)  # and again, lest a reader cached the old row meanwhile
     return row
-

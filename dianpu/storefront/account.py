@@ -7,14 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dianpu.accounts import throttling
-from django.utils import timezone
-
 from dianpu.core import clock
 from dianpu.core.errors import DomainError, ValidationFailed
 from dianpu.core.http import client_ip
@@ -87,8 +86,9 @@ class ResetForm(forms.Form):
 class ProfileForm(forms.Form):
     name = _input(_lazy("姓名"), autocomplete="name", maxlength=100)
     phone = _input(_lazy("手机号码"), autocomplete="tel", maxlength=30, inputmode="tel")
-    birthday = forms.DateField(label=_lazy("生日"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}))
+    birthday = forms.DateField(
+        label=_lazy("生日"), required=False, widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"})
+    )
     consent_email = forms.BooleanField(label=_lazy("接收优惠和活动邮件"), required=False)
     consent_sms = forms.BooleanField(label=_lazy("接收优惠和活动短信"), required=False)
 
@@ -108,14 +108,29 @@ def _page(request, template, context, status=200):
     from .views import _page_title, _render
 
     title = context.pop("title")
-    return _render(request, template, {"meta": page_meta(request, _page_title(title), noindex=True),
-                                       "title": title, **context}, status=status)
+    return _render(
+        request,
+        template,
+        {"meta": page_meta(request, _page_title(title), noindex=True), "title": title, **context},
+        status=status,
+    )
 
 
 def _form_page(request, form, *, title, submit, intro="", error="", links=(), status=200, secondary=None):
-    return _page(request, "storefront/account_form.html", {"form": form, "title": title, "submit": submit,
-                                                           "intro": intro, "error": error, "links": links,
-                                                           "secondary": secondary}, status=status)
+    return _page(
+        request,
+        "storefront/account_form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "error": error,
+            "links": links,
+            "secondary": secondary,
+        },
+        status=status,
+    )
 
 
 def _send_code(request, phone: str, purpose: str) -> str:
@@ -143,19 +158,31 @@ def sign_up_phone(request):
             error = _send_code(request, d["phone"], "sign_up")
         else:
             try:
-                customer = sign_up_by_phone(phone=d["phone"], code=d["code"], password=d["password"], name=d["name"],
-                                            language=get_language() or "zh-hans", consent_sms=d["consent_sms"])
+                customer = sign_up_by_phone(
+                    phone=d["phone"],
+                    code=d["code"],
+                    password=d["password"],
+                    name=d["name"],
+                    language=get_language() or "zh-hans",
+                    consent_sms=d["consent_sms"],
+                )
             except DomainError as exc:
                 error = str(exc.detail)
             else:
                 sign_in_session(request, customer)
                 messages.success(request, _("注册成功！"))
                 return redirect("storefront:account")
-    return _form_page(request, form, title=_("手机号注册"), submit=_("注册"), error=error,
-                      secondary={"value": "send-code", "label": _("获取验证码")},
-                      intro=_("先获取短信验证码，再填写验证码和密码。"),
-                      links=[("storefront:account-sign-up", _("用邮箱注册")),
-                             ("storefront:account-sign-in", _("已有账户？登录"))], status=422 if error else 200)
+    return _form_page(
+        request,
+        form,
+        title=_("手机号注册"),
+        submit=_("注册"),
+        error=error,
+        secondary={"value": "send-code", "label": _("获取验证码")},
+        intro=_("先获取短信验证码，再填写验证码和密码。"),
+        links=[("storefront:account-sign-up", _("用邮箱注册")), ("storefront:account-sign-in", _("已有账户？登录"))],
+        status=422 if error else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,10 +205,16 @@ def sign_in_phone(request):
                 from .views import _safe_next
 
                 return redirect(_safe_next(request, reverse("storefront:account")))
-    return _form_page(request, form, title=_("短信验证码登录"), submit=_("登录"), error=error,
-                      secondary={"value": "send-code", "label": _("获取验证码")},
-                      links=[("storefront:account-sign-in", _("用密码登录")),
-                             ("storefront:account-sign-up-phone", _("手机号注册"))], status=422 if error else 200)
+    return _form_page(
+        request,
+        form,
+        title=_("短信验证码登录"),
+        submit=_("登录"),
+        error=error,
+        secondary={"value": "send-code", "label": _("获取验证码")},
+        links=[("storefront:account-sign-in", _("用密码登录")), ("storefront:account-sign-up-phone", _("手机号注册"))],
+        status=422 if error else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,19 +225,36 @@ def sign_up(request):
         d = form.cleaned_data
         try:
             customer = customer_services.sign_up(
-                email=d["email"], password=d["password"], name=d["name"], phone=d["phone"],
-                language=get_language() or "zh-hans", consent_email=d["consent_email"])
+                email=d["email"],
+                password=d["password"],
+                name=d["name"],
+                phone=d["phone"],
+                language=get_language() or "zh-hans",
+                consent_email=d["consent_email"],
+            )
         except DomainError as exc:
             error = str(exc.detail)
         else:
             sign_in_session(request, customer)
-            messages.success(request, _("注册成功！我们已向 %(email)s 发送验证邮件，验证后可看到此邮箱下过的全部订单。")
-                             % {"email": customer.email})
+            messages.success(
+                request,
+                _("注册成功！我们已向 %(email)s 发送验证邮件，验证后可看到此邮箱下过的全部订单。")
+                % {"email": customer.email},
+            )
             return redirect("storefront:account")
-    return _form_page(request, form, title=_("注册会员"), submit=_("注册"), error=error,
-                      intro=_("注册后可以积累积分、享受会员等级权益，并在一个地方查看全部订单。不注册也可以直接下单。"),
-                      links=[("storefront:account-sign-in", _("已有账户？登录")),
-                             ("storefront:account-sign-up-phone", _("手机号注册"))], status=422 if error else 200)
+    return _form_page(
+        request,
+        form,
+        title=_("注册会员"),
+        submit=_("注册"),
+        error=error,
+        intro=_("注册后可以积累积分、享受会员等级权益，并在一个地方查看全部订单。不注册也可以直接下单。"),
+        links=[
+            ("storefront:account-sign-in", _("已有账户？登录")),
+            ("storefront:account-sign-up-phone", _("手机号注册")),
+        ],
+        status=422 if error else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,10 +278,19 @@ def sign_in(request):
                 from .views import _safe_next
 
                 return redirect(_safe_next(request, reverse("storefront:account")))
-    return _form_page(request, form, title=_("会员登录"), submit=_("登录"), error=error,
-                      links=[("storefront:account-sign-up", _("注册会员")),
-                             ("storefront:account-sign-in-phone", _("短信验证码登录")),
-                             ("storefront:account-forgot", _("忘记密码？"))], status=401 if error else 200)
+    return _form_page(
+        request,
+        form,
+        title=_("会员登录"),
+        submit=_("登录"),
+        error=error,
+        links=[
+            ("storefront:account-sign-up", _("注册会员")),
+            ("storefront:account-sign-in-phone", _("短信验证码登录")),
+            ("storefront:account-forgot", _("忘记密码？")),
+        ],
+        status=401 if error else 200,
+    )
 
 
 @require_POST
@@ -260,8 +319,13 @@ def forgot(request):
         customer_services.request_password_reset(form.cleaned_data["email"])
         messages.info(request, _("如果该邮箱已注册，您很快会收到重置密码的邮件。"))
         return redirect("storefront:account-sign-in")
-    return _form_page(request, form, title=_("找回密码"), submit=_("发送重置邮件"),
-                      intro=_("输入注册邮箱，我们会发送一个重置密码的链接。"))
+    return _form_page(
+        request,
+        form,
+        title=_("找回密码"),
+        submit=_("发送重置邮件"),
+        intro=_("输入注册邮箱，我们会发送一个重置密码的链接。"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,8 +341,9 @@ def reset(request, token):
             sign_in_session(request, customer)
             messages.success(request, _("密码已更新。"))
             return redirect("storefront:account")
-    return _form_page(request, form, title=_("设置新密码"), submit=_("保存新密码"), error=error,
-                      status=422 if error else 200)
+    return _form_page(
+        request, form, title=_("设置新密码"), submit=_("保存新密码"), error=error, status=422 if error else 200
+    )
 
 
 def _reviewable_lines(customer) -> list:
@@ -293,16 +358,24 @@ def account(request):
     if customer is None:
         return redirect(reverse("storefront:account-sign-in") + "?next=" + reverse("storefront:account"))
     error = ""
-    profile = ProfileForm(initial={"name": customer.name, "phone": customer.phone, "birthday": customer.birthday,
-                                   "consent_email": customer.consent_email, "consent_sms": customer.consent_sms})
+    profile = ProfileForm(
+        initial={
+            "name": customer.name,
+            "phone": customer.phone,
+            "birthday": customer.birthday,
+            "consent_email": customer.consent_email,
+            "consent_sms": customer.consent_sms,
+        }
+    )
     address_form = AddressForm()
     if request.method == "POST":
         try:
             if request.POST.get("form") == "address":
                 address_form = AddressForm(request.POST)
                 address_form.is_valid()
-                customer_services.save_address(customer, address_form.cleaned_data,
-                                               make_default=bool(request.POST.get("is_default")))
+                customer_services.save_address(
+                    customer, address_form.cleaned_data, make_default=bool(request.POST.get("is_default"))
+                )
                 messages.success(request, _("地址已保存。"))
             elif request.POST.get("form") == "check-in":
                 from dianpu.customers.rewards import check_in
@@ -317,9 +390,13 @@ def account(request):
             elif request.POST.get("form") == "review":
                 from dianpu.reviews.services import submit_review
 
-                submit_review(customer=customer, order_line_id=int(request.POST.get("line") or 0),
-                              rating=int(request.POST.get("rating") or 0), body=request.POST.get("body", ""),
-                              images=request.FILES.getlist("images")[:4])
+                submit_review(
+                    customer=customer,
+                    order_line_id=int(request.POST.get("line") or 0),
+                    rating=int(request.POST.get("rating") or 0),
+                    body=request.POST.get("body", ""),
+                    images=request.FILES.getlist("images")[:4],
+                )
                 messages.success(request, _("评价已发布，谢谢！"))
             elif request.POST.get("form") == "delete-address":
                 customer_services.delete_address(customer, int(request.POST.get("address") or 0))
@@ -330,14 +407,20 @@ def account(request):
                 d = profile.cleaned_data
                 if profile.errors.get("birthday"):
                     raise ValueError
-                customer_services.update_profile(customer, name=d["name"], phone=d["phone"],
-                                                 consent_email=d["consent_email"], consent_sms=d["consent_sms"],
-                                                 birthday=d.get("birthday"))
+                customer_services.update_profile(
+                    customer,
+                    name=d["name"],
+                    phone=d["phone"],
+                    consent_email=d["consent_email"],
+                    consent_sms=d["consent_sms"],
+                    birthday=d.get("birthday"),
+                )
                 messages.success(request, _("资料已保存。"))
             return redirect("storefront:account")
         except ValidationFailed as exc:
-            error = "；".join(f"{address_form.fields[k].label if k in address_form.fields else k}：{v}"
-                             for k, v in exc.errors.items())
+            error = "；".join(
+                f"{address_form.fields[k].label if k in address_form.fields else k}：{v}" for k, v in exc.errors.items()
+            )
         except (DomainError, ValueError) as exc:
             error = str(getattr(exc, "detail", "")) or _("提交的信息有误，请检查标出的字段。")
     from dianpu.customers.rewards import active_offers
@@ -345,24 +428,51 @@ def account(request):
     tiers = customer_queries.list_tiers()
     tier = next((t for t in tiers if t.code == customer.tier), None)
     english = (get_language() or "").startswith("en")
-    return _page(request, "storefront/account.html", {
-        "title": _("我的账户"), "customer": customer, "error": error, "profile": profile,
-        "address_form": address_form, "addresses": list(customer.addresses.all()),
-        "orders": list(customer_queries.visible_orders(customer)),
-        "reviewable_lines": _reviewable_lines(customer),
-        "points_entries": customer_queries.list_points_entries(customer, limit=20),
-        "points_value": value_of_points(customer.points_balance, settings.POINTS_PER_YUAN),
-        "points_per_yuan": settings.POINTS_PER_YUAN,
-        "coupons": customer_queries.member_coupons(customer, limit=20),
-        "offers": [{"id": o.pk, "name": o.name_en if english and o.name_en else o.name, "points": o.points,
-                    "amount": o.coupon_amount, "min_spend": o.coupon_min_spend, "valid_days": o.valid_days,
-                    "affordable": customer.points_balance >= o.points} for o in active_offers()],
-        "checked_in_today": customer.last_check_in_on == timezone.localdate(clock.now()),
-        "tier": tier, "tier_name": (tier.name_en if english else tier.name) if tier else _("普通会员"),
-        "tiers": [{"name": t.name_en if english else t.name, "min_spend": t.min_spend,
-                   "discount_percent": t.discount_percent, "member_price": t.member_price,
-                   "free_shipping": t.free_shipping, "current": t.code == customer.tier} for t in tiers],
-    }, status=422 if error else 200)
+    return _page(
+        request,
+        "storefront/account.html",
+        {
+            "title": _("我的账户"),
+            "customer": customer,
+            "error": error,
+            "profile": profile,
+            "address_form": address_form,
+            "addresses": list(customer.addresses.all()),
+            "orders": list(customer_queries.visible_orders(customer)),
+            "reviewable_lines": _reviewable_lines(customer),
+            "points_entries": customer_queries.list_points_entries(customer, limit=20),
+            "points_value": value_of_points(customer.points_balance, settings.POINTS_PER_YUAN),
+            "points_per_yuan": settings.POINTS_PER_YUAN,
+            "coupons": customer_queries.member_coupons(customer, limit=20),
+            "offers": [
+                {
+                    "id": o.pk,
+                    "name": o.name_en if english and o.name_en else o.name,
+                    "points": o.points,
+                    "amount": o.coupon_amount,
+                    "min_spend": o.coupon_min_spend,
+                    "valid_days": o.valid_days,
+                    "affordable": customer.points_balance >= o.points,
+                }
+                for o in active_offers()
+            ],
+            "checked_in_today": customer.last_check_in_on == timezone.localdate(clock.now()),
+            "tier": tier,
+            "tier_name": (tier.name_en if english else tier.name) if tier else _("普通会员"),
+            "tiers": [
+                {
+                    "name": t.name_en if english else t.name,
+                    "min_spend": t.min_spend,
+                    "discount_percent": t.discount_percent,
+                    "member_price": t.member_price,
+                    "free_shipping": t.free_shipping,
+                    "current": t.code == customer.tier,
+                }
+                for t in tiers
+            ],
+        },
+        status=422 if error else 200,
+    )
 
 
 def unsubscribe(request, token):
@@ -396,11 +506,17 @@ def survey(request, token):
             messages.success(request, _("谢谢您的评价！"))
             return redirect("storefront:home")
     scores = range(1, 6) if data["k"] == "csat" else range(0, 11)
-    question = (_("您对订单 %(number)s 满意吗？") % {"number": data["s"]} if data["k"] == "csat"
-                else _("从 0 到 10 分，您有多大可能把我们推荐给朋友或同事？"))
-    return _page(request, "storefront/survey.html", {"title": _("满意度调查"), "question": question,
-                                                     "scores": scores, "error": error},
-                 status=422 if error else 200)
+    question = (
+        _("您对订单 %(number)s 满意吗？") % {"number": data["s"]}
+        if data["k"] == "csat"
+        else _("从 0 到 10 分，您有多大可能把我们推荐给朋友或同事？")
+    )
+    return _page(
+        request,
+        "storefront/survey.html",
+        {"title": _("满意度调查"), "question": question, "scores": scores, "error": error},
+        status=422 if error else 200,
+    )
 
 
 def outreach_open(request, token):

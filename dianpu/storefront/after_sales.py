@@ -27,9 +27,15 @@ def after_sales_context(order) -> dict:
     returns = list_returns_for_order(order.pk)
     kinds = list_request_kinds(order)  # only what would be accepted now: no form that is then refused
     return {
-        "returns": [{"ret": r, "needs_tracking": r.status == ReturnRequest.Status.APPROVED
-                     and r.kind != ReturnRequest.Kind.REFUND_ONLY,
-                     "can_withdraw": r.status == ReturnRequest.Status.REQUESTED} for r in returns],
+        "returns": [
+            {
+                "ret": r,
+                "needs_tracking": r.status == ReturnRequest.Status.APPROVED
+                and r.kind != ReturnRequest.Kind.REFUND_ONLY,
+                "can_withdraw": r.status == ReturnRequest.Status.REQUESTED,
+            }
+            for r in returns
+        ],
         "can_request": bool(kinds),
         "kinds": [(k, label) for k, label in ReturnRequest.Kind.choices if k in kinds],
         "in_transit": ReturnRequest.Kind.INTERCEPT.value in kinds,
@@ -76,9 +82,15 @@ def return_request(request):
         if quantity > 0:
             lines[line.pk] = quantity
     try:
-        created = request_return(order=order, kind=request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
-                                 reason_detail=request.POST.get("reason_detail", "")[:500], lines=lines,
-                                 source=ReturnRequest.Source.CUSTOMER, ip_address=client_ip(request))
+        created = request_return(
+            order=order,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            reason_detail=request.POST.get("reason_detail", "")[:500],
+            lines=lines,
+            source=ReturnRequest.Source.CUSTOMER,
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -96,9 +108,12 @@ def return_shipment(request, return_number):
         messages.error(request, NOT_FOUND)
         return redirect("storefront:order-status")
     try:
-        record_return_shipment(request=ret, carrier=request.POST.get("carrier", ""),
-                               tracking_number=request.POST.get("tracking_number", ""),
-                               ip_address=client_ip(request))
+        record_return_shipment(
+            request=ret,
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:

@@ -21,8 +21,13 @@ def parse_filters(request) -> dict:
     min_price, max_price = parse_price(get.get("min_price", "")), parse_price(get.get("max_price", ""))
     if min_price is not None and max_price is not None and min_price > max_price:
         min_price, max_price = max_price, min_price
-    return {"brand": (get.get("brand") or "").strip()[:80], "attribute": attribute, "min_price": min_price,
-            "max_price": max_price, "category": (get.get("category") or "").strip()[:80]}
+    return {
+        "brand": (get.get("brand") or "").strip()[:80],
+        "attribute": attribute,
+        "min_price": min_price,
+        "max_price": max_price,
+        "category": (get.get("category") or "").strip()[:80],
+    }
 
 
 def _url(request, **changes) -> str:
@@ -44,15 +49,37 @@ def facet_links(request, facets, *, with_categories: bool = True) -> list[dict]:
     get = request.GET
     groups = []
     if with_categories and facets.categories:
-        groups.append({"title": _("分类"), "clear": _url(request, category=None) if get.get("category") else "",
-                       "options": [{"label": c["category"].display_name, "count": c["count"],
-                                    "url": _url(request, category=c["category"].slug),
-                                    "active": get.get("category") == c["category"].slug}
-                                   for c in facets.categories]})
+        groups.append(
+            {
+                "title": _("分类"),
+                "clear": _url(request, category=None) if get.get("category") else "",
+                "options": [
+                    {
+                        "label": c["category"].display_name,
+                        "count": c["count"],
+                        "url": _url(request, category=c["category"].slug),
+                        "active": get.get("category") == c["category"].slug,
+                    }
+                    for c in facets.categories
+                ],
+            }
+        )
     if facets.brands:
-        groups.append({"title": _("品牌"), "clear": _url(request, brand=None) if get.get("brand") else "",
-                       "options": [{"label": b["brand"], "count": b["count"], "url": _url(request, brand=b["brand"]),
-                                    "active": get.get("brand") == b["brand"]} for b in facets.brands]})
+        groups.append(
+            {
+                "title": _("品牌"),
+                "clear": _url(request, brand=None) if get.get("brand") else "",
+                "options": [
+                    {
+                        "label": b["brand"],
+                        "count": b["count"],
+                        "url": _url(request, brand=b["brand"]),
+                        "active": get.get("brand") == b["brand"],
+                    }
+                    for b in facets.brands
+                ],
+            }
+        )
     if facets.price_bands:
         options = []
         for band in facets.price_bands:
@@ -60,15 +87,37 @@ def facet_links(request, facets, *, with_categories: bool = True) -> list[dict]:
             label = f"{_yuan(low)}–{_yuan(high)}" if high is not None else _("%(low)s 以上") % {"low": _yuan(low)}
             # max_price is inclusive: a band's upper bound is one fen below the next band.
             high_param = str(high - Decimal("0.01")) if high is not None else None
-            options.append({"label": label, "count": band["count"],
-                            "url": _url(request, min_price=str(low), max_price=high_param),
-                            "active": get.get("min_price") == str(low)})
+            options.append(
+                {
+                    "label": label,
+                    "count": band["count"],
+                    "url": _url(request, min_price=str(low), max_price=high_param),
+                    "active": get.get("min_price") == str(low),
+                }
+            )
         active = get.get("min_price") or get.get("max_price")
-        groups.append({"title": _("价格"), "clear": _url(request, min_price=None, max_price=None) if active else "",
-                       "options": options})
+        groups.append(
+            {
+                "title": _("价格"),
+                "clear": _url(request, min_price=None, max_price=None) if active else "",
+                "options": options,
+            }
+        )
     for attribute in facets.attributes:
         name = attribute["name"]
-        groups.append({"title": name, "clear": "",
-                       "options": [{"label": v["value"], "count": v["count"], "url": _url(request, attr=f"{name}:{v['value']}"),
-                                    "active": get.get("attr") == f"{name}:{v['value']}"} for v in attribute["values"]]})
+        groups.append(
+            {
+                "title": name,
+                "clear": "",
+                "options": [
+                    {
+                        "label": v["value"],
+                        "count": v["count"],
+                        "url": _url(request, attr=f"{name}:{v['value']}"),
+                        "active": get.get("attr") == f"{name}:{v['value']}",
+                    }
+                    for v in attribute["values"]
+                ],
+            }
+        )
     return groups

@@ -17,15 +17,23 @@ QUANTITY_ERROR = _("数量必须是 1 到 999 之间的整数。")
 
 
 def _quantity(min_value: int):
-    return forms.IntegerField(min_value=min_value, max_value=MAX_LINE_QUANTITY, initial=1, error_messages={
-        "invalid": QUANTITY_ERROR, "min_value": QUANTITY_ERROR, "max_value": QUANTITY_ERROR,
-        "required": _("请填写数量。"),
-    })
+    return forms.IntegerField(
+        min_value=min_value,
+        max_value=MAX_LINE_QUANTITY,
+        initial=1,
+        error_messages={
+            "invalid": QUANTITY_ERROR,
+            "min_value": QUANTITY_ERROR,
+            "max_value": QUANTITY_ERROR,
+            "required": _("请填写数量。"),
+        },
+    )
 
 
 class AddToCartForm(forms.Form):
-    sku = forms.CharField(max_length=64, error_messages={
-        "required": _("请选择商品规格。"), "max_length": _("该商品不存在或已下架。")})
+    sku = forms.CharField(
+        max_length=64, error_messages={"required": _("请选择商品规格。"), "max_length": _("该商品不存在或已下架。")}
+    )
     quantity = _quantity(1)
 
     def first_error(self) -> str:
@@ -43,13 +51,17 @@ class CartUpdateForm(AddToCartForm):
 def _text(label, max_length, **attrs):
     # No max_length validation here: the checkout service checks lengths and says which field;
     # the browser's maxlength stops most over-long input before it is sent.
-    return forms.CharField(label=label, required=False, strip=True,
-                           widget=forms.TextInput(attrs={"maxlength": max_length, **attrs}))
+    return forms.CharField(
+        label=label, required=False, strip=True, widget=forms.TextInput(attrs={"maxlength": max_length, **attrs})
+    )
 
 
 class CheckoutForm(forms.Form):
-    email = forms.CharField(label=_("邮箱"), required=False, widget=forms.EmailInput(
-        attrs={"maxlength": 254, "autocomplete": "email", "required": True}))
+    email = forms.CharField(
+        label=_("邮箱"),
+        required=False,
+        widget=forms.EmailInput(attrs={"maxlength": 254, "autocomplete": "email", "required": True}),
+    )
     name = _text(_("收货人"), 100, autocomplete="name")
     phone = _text(_("手机号码"), 30, autocomplete="tel", inputmode="tel")
     country = _text(_("国家/地区"), 2, autocomplete="country")
@@ -59,13 +71,18 @@ class CheckoutForm(forms.Form):
     line1 = _text(_("详细地址"), 200, autocomplete="address-line1")
     line2 = _text(_("地址补充"), 200, autocomplete="address-line2")
     postcode = _text(_("邮编"), 12, autocomplete="postal-code", inputmode="numeric")
-    note = forms.CharField(label=_("买家留言"), required=False, widget=forms.Textarea(
-        attrs={"maxlength": 500, "rows": 3}))
+    note = forms.CharField(
+        label=_("买家留言"), required=False, widget=forms.Textarea(attrs={"maxlength": 500, "rows": 3})
+    )
     shipping_method = forms.CharField(label=_("配送方式"), required=False)
     payment_method = forms.CharField(label=_("支付方式"), required=False)
-    points = forms.IntegerField(label=_("使用积分"), required=False, min_value=0, widget=forms.NumberInput(
-        attrs={"min": 0, "step": 1, "inputmode": "numeric"}), error_messages={
-        "invalid": _("积分必须是不小于 0 的整数。"), "min_value": _("积分必须是不小于 0 的整数。")})
+    points = forms.IntegerField(
+        label=_("使用积分"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        error_messages={"invalid": _("积分必须是不小于 0 的整数。"), "min_value": _("积分必须是不小于 0 的整数。")},
+    )
 
     REQUIRED = ("email", "name", "phone", "country", "province", "city", "line1")
 
@@ -91,11 +108,17 @@ class CheckoutForm(forms.Form):
 
 
 class OrderLookupForm(forms.Form):
-    number = forms.CharField(label=_("订单号"), max_length=20, error_messages={
-        "required": _("请填写订单号。"), "max_length": _("订单号不正确。")})
-    email = forms.CharField(label=_("下单邮箱"), max_length=254, error_messages={
-        "required": _("请填写下单时使用的邮箱。"), "max_length": _("邮箱地址过长。")},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    number = forms.CharField(
+        label=_("订单号"),
+        max_length=20,
+        error_messages={"required": _("请填写订单号。"), "max_length": _("订单号不正确。")},
+    )
+    email = forms.CharField(
+        label=_("下单邮箱"),
+        max_length=254,
+        error_messages={"required": _("请填写下单时使用的邮箱。"), "max_length": _("邮箱地址过长。")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 def parse_price(raw) -> Decimal | None:

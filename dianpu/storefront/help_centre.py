@@ -22,11 +22,15 @@ def _language() -> str:
 
 
 def _render(request, template, context, status=200):
-    from .views import _page_title, _render as render_page
+    from .views import _page_title
+    from .views import _render as render_page
 
-    return render_page(request, template, {**context, "meta": page_meta(request, _page_title(context["title"]),
-                                                                         context.get("description", ""))},
-                       status=status)
+    return render_page(
+        request,
+        template,
+        {**context, "meta": page_meta(request, _page_title(context["title"]), context.get("description", ""))},
+        status=status,
+    )
 
 
 @require_GET
@@ -34,18 +38,27 @@ def help_home(request):
     q = " ".join((request.GET.get("q") or "").split())[:SEARCH_MAX_LENGTH]
     results, groups = [], []
     if q:
-        results = [{"article": f.article, "excerpt": excerpt(plain_text(f.article.body_html), f.terms, 160)}
-                   for f in search_articles(q, language=_language(), limit=20)]
+        results = [
+            {"article": f.article, "excerpt": excerpt(plain_text(f.article.body_html), f.terms, 160)}
+            for f in search_articles(q, language=_language(), limit=20)
+        ]
     else:
         labels = dict(Article.Category.choices)
         by_category: dict[str, list] = {}
         for article in list_public_articles(language=_language())[:500]:
             by_category.setdefault(article.category, []).append(article)
         groups = [{"label": labels.get(code, code), "articles": articles} for code, articles in by_category.items()]
-    return _render(request, "knowledge/help/home.html", {
-        "title": str(HELP_TITLE), "description": str(HELP_DESCRIPTION),
-        "q": q, "results": results, "groups": groups,
-    })
+    return _render(
+        request,
+        "knowledge/help/home.html",
+        {
+            "title": str(HELP_TITLE),
+            "description": str(HELP_DESCRIPTION),
+            "q": q,
+            "results": results,
+            "groups": groups,
+        },
+    )
 
 
 @require_GET
@@ -56,6 +69,12 @@ def help_article(request, slug):
         from .views import _not_found
 
         return _not_found(request)
-    return _render(request, "knowledge/help/article.html", {
-        "title": article.title, "description": plain_text(article.body_html)[:150], "article": article,
-    })
+    return _render(
+        request,
+        "knowledge/help/article.html",
+        {
+            "title": article.title,
+            "description": plain_text(article.body_html)[:150],
+            "article": article,
+        },
+    )

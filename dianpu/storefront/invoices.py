@@ -18,8 +18,11 @@ def invoice_context(order) -> dict:
     order is paid and has no request open or issued."""
     requests = list_invoice_requests_for_order(order.pk)
     open_or_issued = any(r.status != InvoiceRequest.Status.REJECTED for r in requests)
-    return {"requests": requests, "can_request": order.paid_at is not None and not open_or_issued,
-            "unpaid": order.paid_at is None}
+    return {
+        "requests": requests,
+        "can_request": order.paid_at is not None and not open_or_issued,
+        "unpaid": order.paid_at is None,
+    }
 
 
 @require_POST
@@ -28,9 +31,12 @@ def invoice_request(request):
     if order is None:
         return redirect("storefront:order-status")
     try:
-        request_invoice_for_order(order=order, title=request.POST.get("title", "")[:200],
-                                  tax_number=request.POST.get("tax_number", "")[:40],
-                                  email=request.POST.get("invoice_email", "")[:300])
+        request_invoice_for_order(
+            order=order,
+            title=request.POST.get("title", "")[:200],
+            tax_number=request.POST.get("tax_number", "")[:40],
+            email=request.POST.get("invoice_email", "")[:300],
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:

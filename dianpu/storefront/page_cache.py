@@ -89,8 +89,12 @@ def serve(request, name: str, build, *, cart_count) -> HttpResponse:
                 if response.status_code != 200 or getattr(response, "streaming", False):
                     return _personalise_plain(request, response, cart_count())
                 body = response.content.decode()
-                entry = {"body": body, "at": time.time(), "tag": hashlib.sha1(body.encode()).hexdigest(),
-                         "content_type": response["Content-Type"]}
+                entry = {
+                    "body": body,
+                    "at": time.time(),
+                    "tag": hashlib.sha1(body.encode()).hexdigest(),
+                    "content_type": response["Content-Type"],
+                }
                 if not fresh:
                     cache.set(key, entry, seconds)
         with _guard:
@@ -121,7 +125,6 @@ def _headers(response, etag: str, last_modified: int):
     return response
 
 
-
 # --- the public catalogue API: the same cache, for clients that list products -----------------------
 
 # Answers alike for every anonymous client, changed only by what bumps the page version (a product's
@@ -138,8 +141,12 @@ class PublicApiCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (request.method != "GET" or request.path not in PUBLIC_API_PATHS
-                or "HTTP_AUTHORIZATION" in request.META or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)):
+        if (
+            request.method != "GET"
+            or request.path not in PUBLIC_API_PATHS
+            or "HTTP_AUTHORIZATION" in request.META
+            or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)
+        ):
             return self.get_response(request)
         signature = f"{get_page_version()}:{get_language()}:{request.get_full_path()}"
         tag = hashlib.sha1(signature.encode()).hexdigest()

@@ -18,8 +18,12 @@ def unsubscribe_page(request, token):
     email = unsubscribe(token) if done else None
     status = 200 if not done or email else 400
     meta = page_meta(request, _("退订邮件"), noindex=True)
-    return render(request, "storefront/unsubscribe.html", {"meta": meta, "done": done, "email": email,
-                                                           "token": token}, status=status)
+    return render(
+        request,
+        "storefront/unsubscribe.html",
+        {"meta": meta, "done": done, "email": email, "token": token},
+        status=status,
+    )
 
 
 @require_GET

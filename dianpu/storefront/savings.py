@@ -32,16 +32,23 @@ def price_summary(request, summary, *, shipping_method: str = "", email: str = "
     member = current_customer(request)  # a signed-in member's tier perks; never by e-mail alone
     member_id = member.pk if member is not None else None
     try:
-        priced = quote_cart(email=email, lines=lines, coupon_codes=codes, shipping_method=shipping_method,
-                            province=province, member_id=member_id)
+        priced = quote_cart(
+            email=email,
+            lines=lines,
+            coupon_codes=codes,
+            shipping_method=shipping_method,
+            province=province,
+            member_id=member_id,
+        )
     except DomainError as exc:
         if not codes or not exc.code.startswith("coupon_"):
             return None
         request.session[SESSION_COUPONS] = []
         messages.warning(request, str(exc.detail))
         try:
-            priced = quote_cart(email=email, lines=lines, shipping_method=shipping_method, province=province,
-                                member_id=member_id)
+            priced = quote_cart(
+                email=email, lines=lines, shipping_method=shipping_method, province=province, member_id=member_id
+            )
         except DomainError:
             return None
     result = priced.pricing.result
@@ -49,8 +56,11 @@ def price_summary(request, summary, *, shipping_method: str = "", email: str = "
     for line in summary.lines:
         line.discount = discounts.get(line.sku, 0)
     return {
-        "result": result, "applied": applied_rows(result), "hints": hint_texts(result),
-        "merchandise_total": result.subtotal - result.discount_total, "codes": list(result.applied_coupons),
+        "result": result,
+        "applied": applied_rows(result),
+        "hints": hint_texts(result),
+        "merchandise_total": result.subtotal - result.discount_total,
+        "codes": list(result.applied_coupons),
     }
 
 

@@ -35,11 +35,24 @@ def canonical_url(request, page_number: int | None = None) -> str:
     return url
 
 
-def page_meta(request, title: str, description: str = "", *, page_number: int | None = None,
-              og_type: str = "website", image: str = "", noindex: bool = False) -> PageMeta:
-    return PageMeta(title=title, description=describe(description, fallback=title),
-                    canonical=canonical_url(request, page_number), og_type=og_type,
-                    image=request.build_absolute_uri(image) if image else "", noindex=noindex)
+def page_meta(
+    request,
+    title: str,
+    description: str = "",
+    *,
+    page_number: int | None = None,
+    og_type: str = "website",
+    image: str = "",
+    noindex: bool = False,
+) -> PageMeta:
+    return PageMeta(
+        title=title,
+        description=describe(description, fallback=title),
+        canonical=canonical_url(request, page_number),
+        og_type=og_type,
+        image=request.build_absolute_uri(image) if image else "",
+        noindex=noindex,
+    )
 
 
 def product_json_ld(*, product, variants, available: dict[int, int], url: str, image_urls: list[str]) -> dict:

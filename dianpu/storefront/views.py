@@ -13,18 +13,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.accounts import throttling
+from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
 from dianpu.cart.services import (
-    add_to_cart, get_or_create_cart, mark_checked_out, remember_email, set_line_quantity,
+    add_to_cart,
+    get_or_create_cart,
+    mark_checked_out,
+    remember_email,
+    set_line_quantity,
 )
 from dianpu.catalog.domain.search import query_terms
 from dianpu.catalog.models import Product
 from dianpu.catalog.queries import (
-    DEFAULT_SORT, RELEVANCE, SORTS, CategoryNode, get_category, get_listed_product,
-    get_variants_by_sku, list_category_path, list_listed_products, search_listed_products,
+    DEFAULT_SORT,
+    RELEVANCE,
+    SORTS,
+    CategoryNode,
+    get_category,
+    get_listed_product,
+    get_variants_by_sku,
+    list_category_path,
+    list_listed_products,
+    search_listed_products,
 )
 from dianpu.checkout.domain.validation import EMAIL
 from dianpu.checkout.services import pay_order, place_order, request_from_cart
@@ -35,7 +47,10 @@ from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_opti
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, in_stock_expression
 from dianpu.inventory.services import InsufficientStockError
 from dianpu.marketing.merchandising import (
-    get_next_schedule_change, list_bought_together, list_featured_products, list_live_banners,
+    get_next_schedule_change,
+    list_bought_together,
+    list_featured_products,
+    list_live_banners,
 )
 from dianpu.orders.models import Order
 from dianpu.orders.queries import get_order, get_order_for_customer
@@ -68,8 +83,12 @@ BLOCKED_IN_WECHAT = ("alipay",)
 
 
 def _sort_choices():
-    return [("newest", _("最新上架")), ("bestselling", _("销量优先")),
-            ("price_asc", _("价格从低到高")), ("price_desc", _("价格从高到低"))]
+    return [
+        ("newest", _("最新上架")),
+        ("bestselling", _("销量优先")),
+        ("price_asc", _("价格从低到高")),
+        ("price_desc", _("价格从高到低")),
+    ]
 
 
 def _search_sort_choices():
@@ -82,7 +101,6 @@ def _page_title(*parts: str) -> str:
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
 
 
 def _cart_token(request) -> str | None:
@@ -104,6 +122,7 @@ def _render(request, template: str, context: dict, status: int = 200):
 def _cached(request, name: str, build):
     """A page every shopper sees alike, from the page cache (see page_cache): `build()` returns
     (template, context, seconds it may be kept, or None for the longest) or a response."""
+
     def render_page():
         built = build()
         if not isinstance(built, tuple):
@@ -149,11 +168,23 @@ def _home(request):
     bestselling = list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE])
     featured = list_featured_products(limit=HOME_SHELF_SIZE)
     _with_stock_flags(newest + bestselling + featured)
-    meta = page_meta(request, get_shop_profile().name,
-                     _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": get_shop_profile().name})
+    meta = page_meta(
+        request,
+        get_shop_profile().name,
+        _("%(shop)s：精选好物，正品保障，满额包邮，支持货到付款。") % {"shop": get_shop_profile().name},
+    )
     seconds = page_cache.seconds_until(get_next_schedule_change())
-    return "storefront/home.html", {"meta": meta, "newest": newest, "bestselling": bestselling,
-                                    "banners": list(list_live_banners()), "featured": featured}, seconds
+    return (
+        "storefront/home.html",
+        {
+            "meta": meta,
+            "newest": newest,
+            "bestselling": bestselling,
+            "banners": list(list_live_banners()),
+            "featured": featured,
+        },
+        seconds,
+    )
 
 
 @require_GET
@@ -172,23 +203,40 @@ def _category(request, slug):
     category = node.category
     sort = _sort_of(request)
     filters = parse_filters(request)
-    listed = dict(category=category, min_price=filters["min_price"], max_price=filters["max_price"],
-                  brand=filters["brand"], attribute=filters["attribute"])
+    listed = dict(
+        category=category,
+        min_price=filters["min_price"],
+        max_price=filters["max_price"],
+        brand=filters["brand"],
+        attribute=filters["attribute"],
+    )
     result = search_listed_products(sort=sort, **listed)
     facets = result.facets()  # one grouped query: the filters beside the list and the count
     page = _paginate(request, result.pages())
     meta = page_meta(
-        request, _page_title(category.display_name),
-        category.seo_description or _("%(category)s：%(count)s 件商品，正品保障，满额包邮。")
+        request,
+        _page_title(category.display_name),
+        category.seo_description
+        or _("%(category)s：%(count)s 件商品，正品保障，满额包邮。")
         % {"category": category.display_name, "count": page.paginator.count},
         page_number=page.number,
     )
-    return "storefront/category.html", {
-        "meta": meta, "category": category, "children": node.children, "page": page, "sort": sort,
-        "sort_choices": _sort_choices(), "min_price": filters["min_price"], "max_price": filters["max_price"],
-        "breadcrumbs": tree.path_to(category.id) or list_category_path(category),
-        "facets": facet_links(request, facets, with_categories=False),
-    }, None
+    return (
+        "storefront/category.html",
+        {
+            "meta": meta,
+            "category": category,
+            "children": node.children,
+            "page": page,
+            "sort": sort,
+            "sort_choices": _sort_choices(),
+            "min_price": filters["min_price"],
+            "max_price": filters["max_price"],
+            "breadcrumbs": tree.path_to(category.id) or list_category_path(category),
+            "facets": facet_links(request, facets, with_categories=False),
+        },
+        None,
+    )
 
 
 @require_GET
@@ -204,8 +252,13 @@ def _search(request):
     if q and query_terms(q):
         filters = parse_filters(request)
         category = get_category_tree().find(filters["category"]) if filters["category"] else None
-        listed = dict(category=category.category if category else None, min_price=filters["min_price"],
-                      max_price=filters["max_price"], brand=filters["brand"], attribute=filters["attribute"])
+        listed = dict(
+            category=category.category if category else None,
+            min_price=filters["min_price"],
+            max_price=filters["max_price"],
+            brand=filters["brand"],
+            attribute=filters["attribute"],
+        )
         result = search_listed_products(search=q, sort=sort, in_stock=in_stock_expression(), **listed)
         counted = result.facets()  # one grouped query: the filters beside the list and the count
         page = _paginate(request, result.pages())
@@ -214,13 +267,24 @@ def _search(request):
         else:
             suggestions = _with_stock_flags(list(list_listed_products(sort="bestselling")[:HOME_SHELF_SIZE]))
     title = _("搜索“%(q)s”") % {"q": q} if q else _("搜索商品")
-    meta = page_meta(request, _page_title(title), _("在%(shop)s搜索商品。") % {"shop": get_shop_profile().name},
-                     noindex=True)
-    return "storefront/search.html", {
-        "meta": meta, "q": q, "page": page, "sort": sort, "sort_choices": _search_sort_choices(),
-        "corrected_from": result.corrected_from if result else "", "searched": result.query if result else q,
-        "facets": facets, "suggestions": suggestions,
-    }, None
+    meta = page_meta(
+        request, _page_title(title), _("在%(shop)s搜索商品。") % {"shop": get_shop_profile().name}, noindex=True
+    )
+    return (
+        "storefront/search.html",
+        {
+            "meta": meta,
+            "q": q,
+            "page": page,
+            "sort": sort,
+            "sort_choices": _search_sort_choices(),
+            "corrected_from": result.corrected_from if result else "",
+            "searched": result.query if result else q,
+            "facets": facets,
+            "suggestions": suggestions,
+        },
+        None,
+    )
 
 
 @require_GET
@@ -244,18 +308,29 @@ def _product(request, slug):
     chinese = not get_language().startswith("en")
     title = product.seo_title if chinese and product.seo_title else product.display_name
     description = product.seo_description if chinese and product.seo_description else product.display_description
-    meta = page_meta(request, _page_title(title), description, og_type="product",
-                     image=images[0].image.url if images else "")
-    return "storefront/product.html", {
-        "meta": meta, "product": product, "images": images, "choices": choices, "selected": selected,
-        "in_stock": selected is not None, "breadcrumbs": get_category_tree().path_to(product.category_id),
-        "json_ld": product_json_ld(product=product, variants=variants, available=available, url=url,
-                                   image_urls=image_urls),
-        "form": AddToCartForm(initial={"quantity": 1}),
-        "bought_together": _with_stock_flags(list_bought_together(product)),
-        "promotions": list_promotions_for_product(product),
-        **_product_reviews(request, product),
-    }, page_cache.seconds_until(get_next_promotion_change())
+    meta = page_meta(
+        request, _page_title(title), description, og_type="product", image=images[0].image.url if images else ""
+    )
+    return (
+        "storefront/product.html",
+        {
+            "meta": meta,
+            "product": product,
+            "images": images,
+            "choices": choices,
+            "selected": selected,
+            "in_stock": selected is not None,
+            "breadcrumbs": get_category_tree().path_to(product.category_id),
+            "json_ld": product_json_ld(
+                product=product, variants=variants, available=available, url=url, image_urls=image_urls
+            ),
+            "form": AddToCartForm(initial={"quantity": 1}),
+            "bought_together": _with_stock_flags(list_bought_together(product)),
+            "promotions": list_promotions_for_product(product),
+            **_product_reviews(request, product),
+        },
+        page_cache.seconds_until(get_next_promotion_change()),
+    )
 
 
 def _product_reviews(request, product) -> dict:
@@ -270,8 +345,12 @@ def _product_reviews(request, product) -> dict:
     rating = reviews.get_product_rating(product.pk)
     pages = reviews.count_pages(rating.count)
     page = min(page, pages)
-    return {"rating": rating, "reviews": reviews.list_product_reviews(product.pk, page=page),
-            "reviews_page": page, "reviews_pages": pages}
+    return {
+        "rating": rating,
+        "reviews": reviews.list_product_reviews(product.pk, page=page),
+        "reviews_page": page,
+        "reviews_pages": pages,
+    }
 
 
 # --- cart -----------------------------------------------------------------------------------------
@@ -282,8 +361,9 @@ def cart(request):
     open_cart = get_open_cart(_cart_token(request))
     summary = get_cart_summary(open_cart) if open_cart else None
     meta = page_meta(request, _page_title(_("购物车")), noindex=True)
-    return _render(request, "storefront/cart.html", {"meta": meta, "summary": summary,
-                                                     "pricing": price_summary(request, summary)})
+    return _render(
+        request, "storefront/cart.html", {"meta": meta, "summary": summary, "pricing": price_summary(request, summary)}
+    )
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -344,8 +424,7 @@ def cart_update(request):
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         else:
-            messages.success(request, _("已删除该商品。") if form.cleaned_data["quantity"] == 0
-                             else _("数量已更新。"))
+            messages.success(request, _("已删除该商品。") if form.cleaned_data["quantity"] == 0 else _("数量已更新。"))
     return redirect("storefront:cart")
 
 
@@ -375,12 +454,13 @@ def _out_of_stock_message(exc: InsufficientStockError, summary) -> str:
     sku = exc.extra.get("sku", "")
     line = next((ln for ln in summary.lines if ln.sku == sku), None)
     name = f"{line.product_name} {line.variant_label}".strip() if line else sku
-    return _("很抱歉，「%(name)s」库存不足，目前只剩 %(available)s 件。请修改购物车中的数量后再提交，"
-             "订单尚未创建。") % {"name": name, "available": exc.extra.get("available", 0)}
+    return _(
+        "很抱歉，「%(name)s」库存不足，目前只剩 %(available)s 件。请修改购物车中的数量后再提交，订单尚未创建。"
+    ) % {"name": name, "available": exc.extra.get("available", 0)}
 
 
 def _name_cart_lines(errors: dict[str, str], summary) -> dict[str, str]:
-    """"lines.0.sku: gone" becomes "纯棉T恤 S: gone", so the shopper knows which line."""
+    """ "lines.0.sku: gone" becomes "纯棉T恤 S: gone", so the shopper knows which line."""
     named = {}
     for key, message in errors.items():
         parts = key.split(".")
@@ -419,14 +499,22 @@ def checkout(request):
     if request.method == "GET":
         record_server_event(request, "checkout_start")
         address = customer.addresses.first() if customer else None
-        form = CheckoutForm(initial={
-            "email": customer.email if customer else "",
-            **({k: getattr(address, k) for k in ("name", "phone", "province", "city", "district", "line1", "line2",
-                                                   "postcode")} if address else {}),
-            "country": address.country if address else "CN",
-            "shipping_method": methods[0].code if methods else "",
-            "payment_method": payment_methods[0]["code"] if payment_methods else "",
-        })
+        form = CheckoutForm(
+            initial={
+                "email": customer.email if customer else "",
+                **(
+                    {
+                        k: getattr(address, k)
+                        for k in ("name", "phone", "province", "city", "district", "line1", "line2", "postcode")
+                    }
+                    if address
+                    else {}
+                ),
+                "country": address.country if address else "CN",
+                "shipping_method": methods[0].code if methods else "",
+                "payment_method": payment_methods[0]["code"] if payment_methods else "",
+            }
+        )
     else:
         form = CheckoutForm(request.POST)
         form.is_valid()  # every field is optional here: the checkout service judges the whole request
@@ -434,17 +522,28 @@ def checkout(request):
         if EMAIL.match((data.get("email") or "").strip()):
             remember_email(open_cart, data["email"].strip().lower())  # for abandoned-cart recovery
         checkout_request = request_from_cart(
-            summary.lines, email=data.get("email", ""), shipping_address=form.shipping_address(),
-            shipping_method=data.get("shipping_method", ""), payment_method=data.get("payment_method", ""),
-            note=data.get("note", ""), language=get_language(), coupon_codes=coupon_codes(request),
-            customer_id=customer.pk if customer else None, points=data.get("points") or 0,
+            summary.lines,
+            email=data.get("email", ""),
+            shipping_address=form.shipping_address(),
+            shipping_method=data.get("shipping_method", ""),
+            payment_method=data.get("payment_method", ""),
+            note=data.get("note", ""),
+            language=get_language(),
+            coupon_codes=coupon_codes(request),
+            customer_id=customer.pk if customer else None,
+            points=data.get("points") or 0,
         )
         jsapi = pays_by_jsapi(request, checkout_request.payment_method)
         openid = buyer_openid(request) if jsapi else ""
         try:
-            placed = place_order(checkout_request, ip_address=client_ip(request),
-                                 attribution=order_attribution(request), mobile=_is_phone(request),
-                                 openid=openid, defer_payment=jsapi and not openid)
+            placed = place_order(
+                checkout_request,
+                ip_address=client_ip(request),
+                attribution=order_attribution(request),
+                mobile=_is_phone(request),
+                openid=openid,
+                defer_payment=jsapi and not openid,
+            )
         except ValidationFailed as exc:
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
         except InsufficientStockError as exc:
@@ -464,16 +563,27 @@ def checkout(request):
     selected_shipping = form["shipping_method"].value()
     pricing = price_summary(request, summary, shipping_method=selected_shipping or "", province=province)
     options = _shipping_options(summary, province, pricing)
-    return _render(request, "storefront/checkout.html", {
-        "pricing": pricing, "customer": customer,
-        "meta": meta, "form": form, "summary": summary, "errors": errors,
-        "shipping_options": options, "payment_methods": payment_methods,
-        "selected_shipping": selected_shipping, "selected_payment": form["payment_method"].value(),
-        "selected_option": next((o for o in options if o["method"].code == selected_shipping), None),
-        "blocked_in_wechat": is_wechat_browser(request) and any(
-            m["code"] in BLOCKED_IN_WECHAT for m in list_payment_methods()),
-        "points_per_yuan": settings.POINTS_PER_YUAN,
-    }, status=422 if errors else 200)
+    return _render(
+        request,
+        "storefront/checkout.html",
+        {
+            "pricing": pricing,
+            "customer": customer,
+            "meta": meta,
+            "form": form,
+            "summary": summary,
+            "errors": errors,
+            "shipping_options": options,
+            "payment_methods": payment_methods,
+            "selected_shipping": selected_shipping,
+            "selected_payment": form["payment_method"].value(),
+            "selected_option": next((o for o in options if o["method"].code == selected_shipping), None),
+            "blocked_in_wechat": is_wechat_browser(request)
+            and any(m["code"] in BLOCKED_IN_WECHAT for m in list_payment_methods()),
+            "points_per_yuan": settings.POINTS_PER_YUAN,
+        },
+        status=422 if errors else 200,
+    )
 
 
 # --- orders ---------------------------------------------------------------------------------------
@@ -489,12 +599,14 @@ def _tracking(order: Order) -> list[dict]:
     rows = []
     for code, number, shipment_id in parcels:
         carrier = get_carrier(code)
-        rows.append({
-            "carrier": (carrier.name_en if english else carrier.name) if carrier else code,
-            "number": number,
-            "url": carrier.tracking_url(number) if carrier else "",
-            "events": scans.get(shipment_id, []),
-        })
+        rows.append(
+            {
+                "carrier": (carrier.name_en if english else carrier.name) if carrier else code,
+                "number": number,
+                "url": carrier.tracking_url(number) if carrier else "",
+                "events": scans.get(shipment_id, []),
+            }
+        )
     return rows
 
 
@@ -521,22 +633,43 @@ def order_confirmation(request, number):
     gateway = get_gateway(order.payment_method)
     awaiting = order.status == Order.Status.PENDING_PAYMENT
     jsapi = pays_by_jsapi(request, order.payment_method)
-    payment = payment_start_for(payment_method=order.payment_method, order_number=order.number,
-                                amount=order.grand_total, email=order.email, language=get_language(),
-                                client_ip=client_ip(request), mobile=_is_phone(request),
-                                openid=buyer_openid(request) if jsapi else "") if awaiting else None
+    payment = (
+        payment_start_for(
+            payment_method=order.payment_method,
+            order_number=order.number,
+            amount=order.grand_total,
+            email=order.email,
+            language=get_language(),
+            client_ip=client_ip(request),
+            mobile=_is_phone(request),
+            openid=buyer_openid(request) if jsapi else "",
+        )
+        if awaiting
+        else None
+    )
     meta = page_meta(request, _page_title(_("下单成功")), noindex=True)
     wechat_oauth = awaiting and payment is None and needs_wechat_oauth(request, order.payment_method)
-    return _render(request, "storefront/order_confirmation.html", {
-        "meta": meta, "order": order, "payment": payment, "qr_svg": _qr_svg(payment),
-        "wechat_oauth": wechat_oauth, "wechat_oauth_auto": wechat_oauth and request.session.pop(
-            "wechat_oauth_failed", None) != order.number,
-        "pay_again": awaiting and payment is None and not wechat_oauth and can_pay_again(
-            payment_method=order.payment_method, order_number=order.number),
-        "payment_name": (gateway.name_en if get_language().startswith("en") else gateway.name) if gateway else "",
-        "shipping_name": _shipping_method_name(order.shipping_method),
-        "status_url": reverse("storefront:order-status") + "?" + urlencode({"number": order.number, "email": order.email}),
-    })
+    return _render(
+        request,
+        "storefront/order_confirmation.html",
+        {
+            "meta": meta,
+            "order": order,
+            "payment": payment,
+            "qr_svg": _qr_svg(payment),
+            "wechat_oauth": wechat_oauth,
+            "wechat_oauth_auto": wechat_oauth and request.session.pop("wechat_oauth_failed", None) != order.number,
+            "pay_again": awaiting
+            and payment is None
+            and not wechat_oauth
+            and can_pay_again(payment_method=order.payment_method, order_number=order.number),
+            "payment_name": (gateway.name_en if get_language().startswith("en") else gateway.name) if gateway else "",
+            "shipping_name": _shipping_method_name(order.shipping_method),
+            "status_url": reverse("storefront:order-status")
+            + "?"
+            + urlencode({"number": order.number, "email": order.email}),
+        },
+    )
 
 
 def _qr_svg(payment) -> str:
@@ -551,7 +684,7 @@ def _qr_svg(payment) -> str:
 
 @require_POST
 def order_pay(request, number):
-    """"Pay again": start the online payment of an order awaiting payment (the gateway did not
+    """ "Pay again": start the online payment of an order awaiting payment (the gateway did not
     answer at checkout). The buyer's own session, or the order's e-mail (order-status page)."""
     email = (request.POST.get("email") or "").strip()
     own = number in request.session.get(SESSION_ORDERS, [])
@@ -571,8 +704,13 @@ def order_pay(request, number):
         _remember_order(request, order.number)
         return redirect("storefront:order-confirmation", number=order.number)
     try:
-        pay_order(order, language=get_language(), client_ip=client_ip(request), mobile=_is_phone(request),
-                  openid=buyer_openid(request) if jsapi else "")
+        pay_order(
+            order,
+            language=get_language(),
+            client_ip=client_ip(request),
+            mobile=_is_phone(request),
+            openid=buyer_openid(request) if jsapi else "",
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     if not own:
@@ -611,14 +749,25 @@ def order_status(request):
                     error = _("没有找到与该订单号和邮箱相符的订单，请核对后重试。")
     else:
         form = OrderLookupForm()
-    context = {"form": form, "order": order, "error": error,
-               "meta": page_meta(request, _page_title(_("订单查询")), _("输入订单号和下单邮箱，查看订单状态和物流信息。"),
-                                 noindex=order is not None)}
+    context = {
+        "form": form,
+        "order": order,
+        "error": error,
+        "meta": page_meta(
+            request,
+            _page_title(_("订单查询")),
+            _("输入订单号和下单邮箱，查看订单状态和物流信息。"),
+            noindex=order is not None,
+        ),
+    }
     if order is not None:
         context.update(
             history=[{"status": _status_label(h.to_status), "at": h.created_at} for h in order.history.all()],
-            tracking=_tracking(order), shipping_name=_shipping_method_name(order.shipping_method),
-            after_sales=after_sales_context(order), lookup_email=form.cleaned_data["email"],
-            pay_again=_pays_online(order), invoice=invoice_context(order),
+            tracking=_tracking(order),
+            shipping_name=_shipping_method_name(order.shipping_method),
+            after_sales=after_sales_context(order),
+            lookup_email=form.cleaned_data["email"],
+            pay_again=_pays_online(order),
+            invoice=invoice_context(order),
         )
     return _render(request, "storefront/order_status.html", context, status=200)

@@ -88,17 +88,24 @@ def redirect_to_oauth(request, number: str):
     nonce, issued = secrets.token_hex(8), int(clock.now().timestamp())
     request.session[SESSION_PENDING] = {"nonce": nonce, "number": number, "issued": issued}
     gateway = get_gateway("wechatpay")
-    return redirect(gateway.oauth_authorize_url(
-        redirect_uri=request.build_absolute_uri(reverse("storefront:wechat-oauth-return")),
-        state=_state(nonce, number, issued)))
+    return redirect(
+        gateway.oauth_authorize_url(
+            redirect_uri=request.build_absolute_uri(reverse("storefront:wechat-oauth-return")),
+            state=_state(nonce, number, issued),
+        )
+    )
 
 
 def _refused(request, code: str, message: str, number: str = ""):
     from .views import _page_title, _render  # the storefront's page shell
 
     meta = page_meta(request, _page_title(_("无法完成微信授权")), noindex=True)
-    return _render(request, "storefront/wechat_oauth_refused.html",
-                   {"meta": meta, "code": code, "message": message, "number": number}, status=400)
+    return _render(
+        request,
+        "storefront/wechat_oauth_refused.html",
+        {"meta": meta, "code": code, "message": message, "number": number},
+        status=400,
+    )
 
 
 @require_GET
@@ -106,10 +113,17 @@ def wechat_oauth_return(request):
     """WeChat's browser back from OAuth with ?code=…&state=…: the buyer's openid, then the payment."""
     pending = request.session.get(SESSION_PENDING) or {}
     state = request.GET.get("state", "")
-    if not isinstance(pending, dict) or not pending.get("nonce") or not state or not constant_time_compare(
-            state, _state(str(pending["nonce"]), str(pending.get("number", "")), int(pending.get("issued", 0)))):
-        return _refused(request, "wechat_oauth_state_invalid",
-                        _("这个微信授权链接无效或不属于本次付款，请回到订单页面重新付款。"))
+    if (
+        not isinstance(pending, dict)
+        or not pending.get("nonce")
+        or not state
+        or not constant_time_compare(
+            state, _state(str(pending["nonce"]), str(pending.get("number", "")), int(pending.get("issued", 0)))
+        )
+    ):
+        return _refused(
+            request, "wechat_oauth_state_invalid", _("这个微信授权链接无效或不属于本次付款，请回到订单页面重新付款。")
+        )
     number = str(pending["number"])
     del request.session[SESSION_PENDING]  # one use
     if clock.now().timestamp() - int(pending["issued"]) > STATE_MAX_AGE_SECONDS:

@@ -17,10 +17,10 @@ from pydantic import Field
 from dianpu.accounts.auth import StaffToken, require_perm, user_from_bearer
 from dianpu.accounts.domain import roles
 from dianpu.core.http import client_ip
+from dianpu.core.visitor_tokens import hash_token, token_matches
 
 from . import queries, services
 from .domain.errors import SupportError
-from dianpu.core.visitor_tokens import hash_token, token_matches
 
 router = Router(tags=["support"])
 TOKEN_HEADER = "X-Conversation-Token"
@@ -173,10 +173,18 @@ class Created(Schema):
 
 
 def _message_out(m) -> dict:
-    return {"id": m.pk, "sender": m.sender, "author": m.author.get_username() if m.author_id and m.author else "",
-            "body": m.body, "internal": m.internal, "created_at": m.created_at,
-            "attachments": [{"url": queries.attachment_url(a), "content_type": a.content_type, "width": a.width,
-                             "height": a.height} for a in m.attachments.all()]}
+    return {
+        "id": m.pk,
+        "sender": m.sender,
+        "author": m.author.get_username() if m.author_id and m.author else "",
+        "body": m.body,
+        "internal": m.internal,
+        "created_at": m.created_at,
+        "attachments": [
+            {"url": queries.attachment_url(a), "content_type": a.content_type, "width": a.width, "height": a.height}
+            for a in m.attachments.all()
+        ],
+    }
 
 
 def _visitor_message_out(m) -> dict:
@@ -187,14 +195,29 @@ def _visitor_message_out(m) -> dict:
 
 def conversation_out(c, targets=None) -> dict:
     state = queries.get_sla_status(c, targets=targets.get(c.priority) if targets else None)
-    return {"id": c.pk, "channel": c.channel, "status": c.status, "priority": c.priority, "subject": c.subject,
-            "name": c.name, "email": c.email, "order_number": c.order.number if c.order_id else c.order_number,
-            "order_linked": c.order_id is not None, "customer_id": c.customer_id,
-            "assignee": c.assignee.get_username() if c.assignee_id else "", "tags": list(c.tags or []),
-            "complaint_cause": c.complaint_cause, "created_at": c.created_at, "last_message_at": c.last_message_at,
-            "sla": {"first_response": state.first_response, "resolution": state.resolution,
-                    "first_response_minutes_left": state.first_response_minutes_left,
-                    "resolution_minutes_left": state.resolution_minutes_left}}
+    return {
+        "id": c.pk,
+        "channel": c.channel,
+        "status": c.status,
+        "priority": c.priority,
+        "subject": c.subject,
+        "name": c.name,
+        "email": c.email,
+        "order_number": c.order.number if c.order_id else c.order_number,
+        "order_linked": c.order_id is not None,
+        "customer_id": c.customer_id,
+        "assignee": c.assignee.get_username() if c.assignee_id else "",
+        "tags": list(c.tags or []),
+        "complaint_cause": c.complaint_cause,
+        "created_at": c.created_at,
+        "last_message_at": c.last_message_at,
+        "sla": {
+            "first_response": state.first_response,
+            "resolution": state.resolution,
+            "first_response_minutes_left": state.first_response_minutes_left,
+            "resolution_minutes_left": state.resolution_minutes_left,
+        },
+    }
 
 
 def _signed_in_customer(request):
@@ -232,68 +255,100 @@ def _staff_conversation(request, conversation_id: int):
 
 
 # --- the storefront chat (and staff on the same conversation) -------------------------------------
-@router.post("/support/conversations", response={201: ConversationCreated, 422: Problem, 429: Problem},
-             summary="Open a conversation from the storefront chat (no token); the answer's token reads it")
+@router.post(
+    "/support/conversations",
+    response={201: ConversationCreated, 422: Problem, 429: Problem},
+    summary="Open a conversation from the storefront chat (no token); the answer's token reads it",
+)
 def open_conversation(request, payload: ConversationIn):
     conversation, token = services.open_conversation(
-        name=payload.name, email=payload.email, message=payload.message, order_number=payload.order_number or "",
-        customer=_signed_in_customer(request), ip=client_ip(request), language=getattr(request, "LANGUAGE_CODE", "zh-hans") or "zh-hans")
+        name=payload.name,
+        email=payload.email,
+        message=payload.message,
+        order_number=payload.order_number or "",
+        customer=_signed_in_customer(request),
+        ip=client_ip(request),
+        language=getattr(request, "LANGUAGE_CODE", "zh-hans") or "zh-hans",
+    )
     return Status(201, {"id": conversation.pk, "token": token})
 
 
-@router.get("/support/conversations/{conversation_id}/messages",
-            response={200: MessageList, 401: Problem, 403: Problem, 404: Problem},
-            summary="A conversation's messages after `after` (header X-Conversation-Token, or a staff token)")
+@router.get(
+    "/support/conversations/{conversation_id}/messages",
+    response={200: MessageList, 401: Problem, 403: Problem, 404: Problem},
+    summary="A conversation's messages after `after` (header X-Conversation-Token, or a staff token)",
+)
 def list_messages(request, conversation_id: int, after: Cursor = 0):
     conversation, staff = _caller(request, conversation_id)
     rows = queries.list_messages(conversation, after=after, include_internal=staff is not None)
     shape = _message_out if staff is not None else _visitor_message_out
-    return {"status": conversation.status, "satisfaction_score": conversation.satisfaction_score,
-            "items": [shape(m) for m in rows]}
+    return {
+        "status": conversation.status,
+        "satisfaction_score": conversation.satisfaction_score,
+        "items": [shape(m) for m in rows],
+    }
 
 
-@router.post("/support/conversations/{conversation_id}/satisfaction",
-             response={200: SatisfactionOut, 401: Problem, 409: Problem, 422: Problem},
-             summary="The visitor rates a resolved conversation 1–5, once (header X-Conversation-Token)")
+@router.post(
+    "/support/conversations/{conversation_id}/satisfaction",
+    response={200: SatisfactionOut, 401: Problem, 409: Problem, 422: Problem},
+    summary="The visitor rates a resolved conversation 1–5, once (header X-Conversation-Token)",
+)
 def rate_conversation(request, conversation_id: int, payload: SatisfactionIn):
     conversation = services.get_visitor_conversation(conversation_id, request.headers.get(TOKEN_HEADER, ""))
-    conversation = services.rate_conversation(conversation=conversation, score=payload.score,
-                                              comment=payload.comment)
+    conversation = services.rate_conversation(conversation=conversation, score=payload.score, comment=payload.comment)
     return {"score": conversation.satisfaction_score, "comment": conversation.satisfaction_comment}
 
 
-@router.post("/support/conversations/{conversation_id}/messages",
-             response={201: MessageOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem,
-                       429: Problem},
-             summary="Add a message (the visitor with X-Conversation-Token, or staff answering)")
+@router.post(
+    "/support/conversations/{conversation_id}/messages",
+    response={201: MessageOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem},
+    summary="Add a message (the visitor with X-Conversation-Token, or staff answering)",
+)
 def post_message(request, conversation_id: int, payload: MessageIn):
     conversation, staff = _caller(request, conversation_id)
     if staff is None:
-        message = services.post_visitor_message(conversation=conversation, message=payload.message,
-                                                ip=client_ip(request))
+        message = services.post_visitor_message(
+            conversation=conversation, message=payload.message, ip=client_ip(request)
+        )
         return Status(201, _visitor_message_out(message))
     message = services.post_agent_reply(conversation=conversation, actor=staff, message=payload.message)
     return Status(201, _message_out(message))
 
 
-@router.post("/support/conversations/{conversation_id}/attachments",
-             response={201: MessageOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem,
-                       422: Problem, 429: Problem},
-             summary="Send an image (JPEG, PNG, GIF, WebP; at most 5 MB) as a message")
+@router.post(
+    "/support/conversations/{conversation_id}/attachments",
+    response={
+        201: MessageOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        413: Problem,
+        422: Problem,
+        429: Problem,
+    },
+    summary="Send an image (JPEG, PNG, GIF, WebP; at most 5 MB) as a message",
+)
 def post_attachment(request, conversation_id: int, file: File[UploadedFile]):
     conversation, staff = _caller(request, conversation_id)
     if staff is None:
-        message = services.post_visitor_message(conversation=conversation, message="", image=file,
-                                                ip=client_ip(request))
+        message = services.post_visitor_message(
+            conversation=conversation, message="", image=file, ip=client_ip(request)
+        )
         return Status(201, _visitor_message_out(message))
-    return Status(201, _message_out(services.post_agent_reply(conversation=conversation, actor=staff, message="",
-                                                              image=file)))
+    return Status(
+        201, _message_out(services.post_agent_reply(conversation=conversation, actor=staff, message="", image=file))
+    )
 
 
-@router.get("/support/attachments/{attachment_id}", url_name="support-attachment",
-            response={200: None, 401: Problem, 403: Problem, 404: Problem},
-            summary="An attachment's image: with the `sig` of the link a message gave, the conversation's "
-                    "X-Conversation-Token, or a staff token or console session (support.answer_conversations)")
+@router.get(
+    "/support/attachments/{attachment_id}",
+    url_name="support-attachment",
+    response={200: None, 401: Problem, 403: Problem, 404: Problem},
+    summary="An attachment's image: with the `sig` of the link a message gave, the conversation's "
+    "X-Conversation-Token, or a staff token or console session (support.answer_conversations)",
+)
 def get_attachment(request, attachment_id: int, sig: str = Query("", max_length=200)):
     from django.http import FileResponse
 
@@ -319,12 +374,24 @@ def get_attachment(request, attachment_id: int, sig: str = Query("", max_length=
 
 
 # --- staff --------------------------------------------------------------------------------------
-@router.get("/support/conversations", auth=StaffToken(), response={200: ConversationList, 403: Problem},
-            summary="The inbox (max 100): filter by status, assignee (username or `me`), unassigned, tag, "
-                    "channel, search")
-def list_conversations(request, status: str = "", assignee: str = "", unassigned: bool = False, tag: str = "",
-                       channel: str = "", search: str = "", complaint: bool = False,
-                       limit: Limit = 50, offset: Offset = 0):
+@router.get(
+    "/support/conversations",
+    auth=StaffToken(),
+    response={200: ConversationList, 403: Problem},
+    summary="The inbox (max 100): filter by status, assignee (username or `me`), unassigned, tag, channel, search",
+)
+def list_conversations(
+    request,
+    status: str = "",
+    assignee: str = "",
+    unassigned: bool = False,
+    tag: str = "",
+    channel: str = "",
+    search: str = "",
+    complaint: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
     require_perm(request.user, roles.ANSWER_CONVERSATIONS)
     assignee_id = None
     if assignee == "me":
@@ -333,27 +400,43 @@ def list_conversations(request, status: str = "", assignee: str = "", unassigned
         from django.contrib.auth import get_user_model
 
         assignee_id = get_user_model().objects.filter(username=assignee).values_list("pk", flat=True).first() or -1
-    rows = queries.list_conversations(status=status, assignee_id=assignee_id, unassigned=unassigned, tag=tag,
-                                      channel=channel, search=search[:100], complaint=complaint, limit=limit,
-                                      offset=offset)
+    rows = queries.list_conversations(
+        status=status,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        tag=tag,
+        channel=channel,
+        search=search[:100],
+        complaint=complaint,
+        limit=limit,
+        offset=offset,
+    )
     targets = queries.targets_by_priority()
     return {"items": [conversation_out(c, targets) for c in rows]}
 
 
-@router.get("/support/conversations/{conversation_id}", auth=StaffToken(),
-            response={200: ConversationOut, 403: Problem, 404: Problem}, summary="One conversation, with its SLA")
+@router.get(
+    "/support/conversations/{conversation_id}",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem},
+    summary="One conversation, with its SLA",
+)
 def get_conversation(request, conversation_id: int):
     return conversation_out(_staff_conversation(request, conversation_id))
 
 
-@router.post("/support/conversations/{conversation_id}/assign", auth=StaffToken(),
-             response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
-             summary="Assign to an agent (username), to nobody (null), or to the next agent on duty")
+@router.post(
+    "/support/conversations/{conversation_id}/assign",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Assign to an agent (username), to nobody (null), or to the next agent on duty",
+)
 def assign(request, conversation_id: int, payload: AssignIn):
     conversation = _staff_conversation(request, conversation_id)
     if payload.round_robin:
-        services.assign_conversation(conversation=conversation, assignee=None, actor=request.user,
-                                     ip_address=client_ip(request))
+        services.assign_conversation(
+            conversation=conversation, assignee=None, actor=request.user, ip_address=client_ip(request)
+        )
         if services.assign_round_robin(conversation) is None:
             raise SupportError("no_agent_on_duty", status=409)
         conversation.refresh_from_db()
@@ -365,89 +448,151 @@ def assign(request, conversation_id: int, payload: AssignIn):
         assignee = get_user_model().objects.filter(username=payload.assignee).first()
         if assignee is None:
             raise SupportError("assignee_not_agent")
-    return conversation_out(services.assign_conversation(conversation=conversation, assignee=assignee,
-                                                         actor=request.user, ip_address=client_ip(request)))
+    return conversation_out(
+        services.assign_conversation(
+            conversation=conversation, assignee=assignee, actor=request.user, ip_address=client_ip(request)
+        )
+    )
 
 
-@router.post("/support/conversations/{conversation_id}/status", auth=StaffToken(),
-             response={200: ConversationOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
-             summary="Change the status (open, pending, resolved, closed)")
+@router.post(
+    "/support/conversations/{conversation_id}/status",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    summary="Change the status (open, pending, resolved, closed)",
+)
 def change_status(request, conversation_id: int, payload: StatusIn):
     conversation = _staff_conversation(request, conversation_id)
-    return conversation_out(services.change_status(conversation=conversation, status=payload.status,
-                                                   actor=request.user, ip_address=client_ip(request)))
+    return conversation_out(
+        services.change_status(
+            conversation=conversation, status=payload.status, actor=request.user, ip_address=client_ip(request)
+        )
+    )
 
 
-@router.post("/support/conversations/{conversation_id}/priority", auth=StaffToken(),
-             response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
-             summary="Change the priority (its SLA deadlines follow)")
+@router.post(
+    "/support/conversations/{conversation_id}/priority",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Change the priority (its SLA deadlines follow)",
+)
 def change_priority(request, conversation_id: int, payload: PriorityIn):
     conversation = _staff_conversation(request, conversation_id)
-    return conversation_out(services.set_priority(conversation=conversation, priority=payload.priority,
-                                                  actor=request.user))
+    return conversation_out(
+        services.set_priority(conversation=conversation, priority=payload.priority, actor=request.user)
+    )
 
 
-@router.post("/support/conversations/{conversation_id}/tags", auth=StaffToken(),
-             response={200: ConversationOut, 403: Problem, 404: Problem}, summary="Replace the tags")
+@router.post(
+    "/support/conversations/{conversation_id}/tags",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem},
+    summary="Replace the tags",
+)
 def set_tags(request, conversation_id: int, payload: TagsIn):
     conversation = _staff_conversation(request, conversation_id)
     return conversation_out(services.set_tags(conversation=conversation, tags=payload.tags, actor=request.user))
 
 
-@router.post("/support/conversations/{conversation_id}/notes", auth=StaffToken(),
-             response={201: MessageOut, 403: Problem, 404: Problem, 422: Problem},
-             summary="Add an internal note (staff only; never shown to the customer)")
+@router.post(
+    "/support/conversations/{conversation_id}/notes",
+    auth=StaffToken(),
+    response={201: MessageOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Add an internal note (staff only; never shown to the customer)",
+)
 def add_note(request, conversation_id: int, payload: ConversationNoteIn):
     conversation = _staff_conversation(request, conversation_id)
-    return Status(201, _message_out(services.add_internal_note(conversation=conversation, actor=request.user,
-                                                               note=payload.note)))
+    return Status(
+        201, _message_out(services.add_internal_note(conversation=conversation, actor=request.user, note=payload.note))
+    )
 
 
-@router.post("/support/conversations/{conversation_id}/complaint", auth=StaffToken(),
-             response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
-             summary="Classify as a complaint by cause (product, logistics, service, price; empty: not one)")
+@router.post(
+    "/support/conversations/{conversation_id}/complaint",
+    auth=StaffToken(),
+    response={200: ConversationOut, 403: Problem, 404: Problem, 422: Problem},
+    summary="Classify as a complaint by cause (product, logistics, service, price; empty: not one)",
+)
 def classify_complaint(request, conversation_id: int, payload: ComplaintIn):
     conversation = _staff_conversation(request, conversation_id)
-    return conversation_out(services.classify_complaint(conversation=conversation, cause=payload.cause,
-                                                        product_slug=payload.product, carrier=payload.carrier,
-                                                        actor=request.user))
+    return conversation_out(
+        services.classify_complaint(
+            conversation=conversation,
+            cause=payload.cause,
+            product_slug=payload.product,
+            carrier=payload.carrier,
+            actor=request.user,
+        )
+    )
 
 
-@router.post("/support/duty", auth=StaffToken(), response={200: DutyOut, 403: Problem, 422: Problem},
-             summary="Go on or off duty (round-robin gives new conversations to agents on duty)")
+@router.post(
+    "/support/duty",
+    auth=StaffToken(),
+    response={200: DutyOut, 403: Problem, 422: Problem},
+    summary="Go on or off duty (round-robin gives new conversations to agents on duty)",
+)
 def set_duty(request, payload: DutyIn):
     require_perm(request.user, roles.ANSWER_CONVERSATIONS)
     return {"on_duty": services.set_on_duty(user=request.user, on_duty=payload.on_duty).on_duty}
 
 
-@router.get("/support/canned-replies", auth=StaffToken(), response={200: list[CannedReplyOut], 403: Problem},
-            summary="Canned replies (话术库), max 200")
+@router.get(
+    "/support/canned-replies",
+    auth=StaffToken(),
+    response={200: list[CannedReplyOut], 403: Problem},
+    summary="Canned replies (话术库), max 200",
+)
 def list_canned_replies(request, category: str = ""):
     require_perm(request.user, roles.ANSWER_CONVERSATIONS)
-    return [{"id": r.pk, "title": r.title, "category": r.category, "body_zh": r.body_zh, "body_en": r.body_en,
-             "usage_count": r.usage_count} for r in queries.list_canned_replies(category=category[:50])]
+    return [
+        {
+            "id": r.pk,
+            "title": r.title,
+            "category": r.category,
+            "body_zh": r.body_zh,
+            "body_en": r.body_en,
+            "usage_count": r.usage_count,
+        }
+        for r in queries.list_canned_replies(category=category[:50])
+    ]
 
 
-@router.post("/support/canned-replies", auth=StaffToken(), response={201: Created, 403: Problem, 422: Problem},
-             summary="Add a canned reply; variables {customer_name}, {order_number}, {tracking_link}")
+@router.post(
+    "/support/canned-replies",
+    auth=StaffToken(),
+    response={201: Created, 403: Problem, 422: Problem},
+    summary="Add a canned reply; variables {customer_name}, {order_number}, {tracking_link}",
+)
 def create_canned_reply(request, payload: CannedReplyIn):
     require_perm(request.user, roles.ANSWER_CONVERSATIONS)
-    reply = services.create_canned_reply(title=payload.title, category=payload.category, body_zh=payload.body_zh,
-                                         body_en=payload.body_en, actor=request.user)
+    reply = services.create_canned_reply(
+        title=payload.title,
+        category=payload.category,
+        body_zh=payload.body_zh,
+        body_en=payload.body_en,
+        actor=request.user,
+    )
     return Status(201, {"id": reply.pk})
 
 
-@router.post("/support/conversations/{conversation_id}/canned-replies/{reply_id}", auth=StaffToken(),
-             response={200: CannedReplyText, 403: Problem, 404: Problem},
-             summary="A canned reply filled in for this conversation (counts one use)")
+@router.post(
+    "/support/conversations/{conversation_id}/canned-replies/{reply_id}",
+    auth=StaffToken(),
+    response={200: CannedReplyText, 403: Problem, 404: Problem},
+    summary="A canned reply filled in for this conversation (counts one use)",
+)
 def fill_canned_reply(request, conversation_id: int, reply_id: int):
     conversation = _staff_conversation(request, conversation_id)
     return {"text": services.use_canned_reply(reply_id=reply_id, conversation=conversation)}
 
 
 # --- e-mail in ----------------------------------------------------------------------------------
-@router.post("/support/inbound-email", response={201: Created, 400: Problem, 401: Problem, 413: Problem},
-             summary="A forwarded e-mail (raw RFC 822 body; header X-Inbound-Secret or ?secret=)")
+@router.post(
+    "/support/inbound-email",
+    response={201: Created, 400: Problem, 401: Problem, 413: Problem},
+    summary="A forwarded e-mail (raw RFC 822 body; header X-Inbound-Secret or ?secret=)",
+)
 def inbound_email(request, secret: str = ""):
     from dianpu.core.uploads import UploadLimits, check_request_size
 

@@ -33,9 +33,14 @@ def parse_mailbox_url(url: str) -> MailboxAddress:
     if parts.scheme not in ("imap", "imaps") or not parts.hostname:
         raise ValueError("DIANPU_SUPPORT_IMAP_URL must look like imaps://user:password@host/INBOX")
     secure = parts.scheme == "imaps"
-    return MailboxAddress(secure=secure, host=parts.hostname, port=parts.port or (993 if secure else 143),
-                          username=unquote(parts.username or ""), password=unquote(parts.password or ""),
-                          folder=unquote(parts.path.lstrip("/")) or "INBOX")
+    return MailboxAddress(
+        secure=secure,
+        host=parts.hostname,
+        port=parts.port or (993 if secure else 143),
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        folder=unquote(parts.path.lstrip("/")) or "INBOX",
+    )
 
 
 def poll_mailbox(url: str, handle, *, timeout: float = 30) -> int:

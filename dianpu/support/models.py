@@ -38,13 +38,16 @@ class Conversation(models.Model):
     subject = models.CharField(_("主题"), max_length=200, blank=True)
     name = models.CharField(_("姓名"), max_length=100, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="conversations")
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="conversations")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
     order_number = models.CharField(_("订单号"), max_length=40, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="support_conversations")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_conversations"
+    )
     tags = models.JSONField(_("标签"), default=list, blank=True)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     language = models.CharField(max_length=10, default="zh-hans")
@@ -57,27 +60,34 @@ class Conversation(models.Model):
     escalated = models.BooleanField(_("已升级"), default=False)
     # Complaints (投诉): the cause and what it is about.
     complaint_cause = models.CharField(_("投诉原因"), max_length=10, choices=ComplaintCause.choices, blank=True)
-    complaint_product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="complaints")
+    complaint_product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
     complaint_carrier = models.CharField(_("承运商"), max_length=40, blank=True)
     # Satisfaction (CSAT) asked when the conversation is resolved, answered once by the visitor,
     # and credited to the agent who had the conversation then.
     satisfaction_score = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)  # 1–5
     satisfaction_comment = models.CharField(_("满意度意见"), max_length=1000, blank=True)
     satisfaction_at = models.DateTimeField(null=True, blank=True)
-    satisfaction_agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                           related_name="+")
+    satisfaction_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
         verbose_name = _("客服会话")
-        permissions = [("answer_conversations", "Answer customer conversations"),
-                       ("review_support", "Review agents' conversations and logs")]
+        permissions = [
+            ("answer_conversations", "Answer customer conversations"),
+            ("review_support", "Review agents' conversations and logs"),
+        ]
         indexes = [models.Index(fields=["status", "assignee"])]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(satisfaction_score__isnull=True) | models.Q(satisfaction_score__gte=1,
-                                                                             satisfaction_score__lte=5),
-            name="support_satisfaction_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction_score__isnull=True)
+                | models.Q(satisfaction_score__gte=1, satisfaction_score__lte=5),
+                name="support_satisfaction_1_to_5",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.name or self.email}"
@@ -97,8 +107,9 @@ class Message(models.Model):
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=10, choices=Sender.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField()  # raw as written; always shown escaped
     internal = models.BooleanField(_("内部备注"), default=False)
     email_message_id = models.CharField(max_length=250, blank=True, db_index=True)
@@ -169,8 +180,9 @@ class AgentLog(models.Model):
     common_questions = models.JSONField(default=list, blank=True)  # subjects of the day's conversations
     notes = models.TextField(_("客服备注"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     review_comment = models.TextField(_("主管意见"), blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
@@ -191,14 +203,17 @@ class ChatReview(models.Model):
     resolution = models.PositiveSmallIntegerField(_("解决"), null=True, blank=True)
     banned_words = models.JSONField(default=list, blank=True)  # found automatically in the agent's replies
     comment = models.TextField(_("评语"), blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-week", "agent_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "week"], name="one_review_per_conversation_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "week"], name="one_review_per_conversation_week")
+        ]
 
     @property
     def score(self) -> int | None:

@@ -16,9 +16,18 @@ MAX_PAGE = 100
 MAX_MESSAGES = 200
 
 
-def list_conversations(*, status: str = "", assignee_id: int | None = None, unassigned: bool = False,
-                       tag: str = "", channel: str = "", search: str = "", complaint: bool = False,
-                       limit: int = 50, offset: int = 0) -> list[Conversation]:
+def list_conversations(
+    *,
+    status: str = "",
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    tag: str = "",
+    channel: str = "",
+    search: str = "",
+    complaint: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Conversation]:
     qs = Conversation.objects.select_related("assignee", "order", "customer")
     if status:
         qs = qs.filter(status=status)
@@ -32,14 +41,18 @@ def list_conversations(*, status: str = "", assignee_id: int | None = None, unas
         qs = qs.exclude(complaint_cause="")
     search = (search or "").strip()
     if search:
-        query = (Q(name__icontains=search) | Q(email__icontains=search) | Q(order_number__icontains=search)
-                 | Q(subject__icontains=search))
+        query = (
+            Q(name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(order_number__icontains=search)
+            | Q(subject__icontains=search)
+        )
         if search.isdigit():
             query |= Q(pk=int(search))
         qs = qs.filter(query)
-    rows = list(qs[max(0, offset):max(0, offset) + max(1, min(limit, MAX_PAGE)) * (4 if tag else 1)])
+    rows = list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, MAX_PAGE)) * (4 if tag else 1)])
     if tag:  # JSON list containment differs between SQLite and PostgreSQL: filter the bounded page here
-        rows = [c for c in rows if tag in (c.tags or [])][:min(limit, MAX_PAGE)]
+        rows = [c for c in rows if tag in (c.tags or [])][: min(limit, MAX_PAGE)]
     return rows
 
 
@@ -74,12 +87,15 @@ def get_sla_status(conversation: Conversation, now=None, targets: sla.SlaTargets
     targets = targets or sla_targets(conversation.priority)
     resolved = conversation.resolved_at if conversation.status in ("resolved", "closed") else None
     return SlaStatus(
-        first_response=sla.evaluate_timer(conversation.first_response_due_at, conversation.first_response_at, now,
-                                          targets.warning_minutes).value,
+        first_response=sla.evaluate_timer(
+            conversation.first_response_due_at, conversation.first_response_at, now, targets.warning_minutes
+        ).value,
         resolution=sla.evaluate_timer(conversation.resolution_due_at, resolved, now, targets.warning_minutes).value,
-        first_response_minutes_left=None if conversation.first_response_at else sla.minutes_left(
-            conversation.first_response_due_at, now),
-        resolution_minutes_left=None if resolved else sla.minutes_left(conversation.resolution_due_at, now))
+        first_response_minutes_left=None
+        if conversation.first_response_at
+        else sla.minutes_left(conversation.first_response_due_at, now),
+        resolution_minutes_left=None if resolved else sla.minutes_left(conversation.resolution_due_at, now),
+    )
 
 
 def targets_by_priority() -> dict[str, sla.SlaTargets]:
@@ -88,15 +104,17 @@ def targets_by_priority() -> dict[str, sla.SlaTargets]:
 
     targets = dict(sla.DEFAULT_TARGETS)
     for row in SlaPolicy.objects.all():
-        targets[row.priority] = sla.SlaTargets(row.first_response_minutes, row.resolution_minutes,
-                                               row.warning_minutes)
+        targets[row.priority] = sla.SlaTargets(row.first_response_minutes, row.resolution_minutes, row.warning_minutes)
     return targets
 
 
 def list_agents() -> list:
     """Staff who may answer conversations, with their duty flag (`on_duty` attribute)."""
-    users = [u for u in get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")[:200]
-             if u.has_perm("support.answer_conversations")]
+    users = [
+        u
+        for u in get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")[:200]
+        if u.has_perm("support.answer_conversations")
+    ]
     duty = {d.user_id: d.on_duty for d in AgentDuty.objects.filter(user__in=users)}
     for user in users:
         user.on_duty = duty.get(user.pk, False)
@@ -111,7 +129,7 @@ def list_canned_replies(*, category: str = "", limit: int = 200) -> list[CannedR
     qs = CannedReply.objects.all()
     if category:
         qs = qs.filter(category=category)
-    return list(qs[:min(limit, 500)])
+    return list(qs[: min(limit, 500)])
 
 
 def count_open_for(user) -> int:
@@ -134,7 +152,7 @@ def list_logs(*, agent=None, status: str = "", limit: int = 60):
         qs = qs.filter(agent=agent)
     if status:
         qs = qs.filter(status=status)
-    return list(qs[:min(limit, 200)])
+    return list(qs[: min(limit, 200)])
 
 
 def get_log(pk):
@@ -151,7 +169,7 @@ def list_reviews(*, week=None, agent_id: int | None = None, limit: int = 200):
         qs = qs.filter(week=week)
     if agent_id:
         qs = qs.filter(agent_id=agent_id)
-    return list(qs[:min(limit, 500)])
+    return list(qs[: min(limit, 500)])
 
 
 def get_review(pk):
@@ -186,23 +204,25 @@ def agent_figures(*, since, until) -> list[AgentFigures]:
     (the CRM's surveys are about orders, not about an agent's conversation)."""
     from .models import ChatReview
 
-    rows = (Conversation.objects.filter(created_at__gte=since, created_at__lt=until, assignee__isnull=False)
-            .values_list("assignee_id", "created_at", "first_response_at", "first_response_due_at", "resolved_at")
-            [:50_000])
+    rows = Conversation.objects.filter(created_at__gte=since, created_at__lt=until, assignee__isnull=False).values_list(
+        "assignee_id", "created_at", "first_response_at", "first_response_due_at", "resolved_at"
+    )[:50_000]
     ratings: dict[int, list[int]] = {}
-    for agent_id, score in (Conversation.objects.filter(created_at__gte=since, created_at__lt=until,
-                                                        satisfaction_agent__isnull=False,
-                                                        satisfaction_score__isnull=False)
-                            .values_list("satisfaction_agent_id", "satisfaction_score")[:50_000]):
+    for agent_id, score in Conversation.objects.filter(
+        created_at__gte=since, created_at__lt=until, satisfaction_agent__isnull=False, satisfaction_score__isnull=False
+    ).values_list("satisfaction_agent_id", "satisfaction_score")[:50_000]:
         ratings.setdefault(agent_id, []).append(score)
     per: dict[int, list] = {}
     for row in rows:
         per.setdefault(row[0], []).append(row)
     reviews: dict[int, dict] = {}
-    for review in ChatReview.objects.filter(scored_at__isnull=False, week__gte=since.date() - _weeks(8),
-                                            week__lt=until.date())[:5000]:
+    for review in ChatReview.objects.filter(
+        scored_at__isnull=False, week__gte=since.date() - _weeks(8), week__lt=until.date()
+    )[:5000]:
         reviews.setdefault(review.agent_id, {}).setdefault(review.week, []).append(review.score)
-    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=set(per) | set(reviews) | set(ratings))}
+    users = {
+        u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=set(per) | set(reviews) | set(ratings))
+    }
     result = []
     for user_id in sorted(users, key=lambda pk: users[pk]):
         mine = per.get(user_id, [])
@@ -212,9 +232,20 @@ def agent_figures(*, since, until) -> list[AgentFigures]:
         weeks = sorted(reviews.get(user_id, {}).items())
         trend = [(week, _average(scores)) for week, scores in weeks]
         rated = ratings.get(user_id, [])
-        result.append(AgentFigures(users[user_id], len(mine), len(first), _average(first), _average(resolved),
-                                   breaches, _average([s for _w, scores in weeks for s in scores]), trend,
-                                   _average(rated), len(rated)))
+        result.append(
+            AgentFigures(
+                users[user_id],
+                len(mine),
+                len(first),
+                _average(first),
+                _average(resolved),
+                breaches,
+                _average([s for _w, scores in weeks for s in scores]),
+                trend,
+                _average(rated),
+                len(rated),
+            )
+        )
     return result
 
 
@@ -228,8 +259,10 @@ def attachment_url(attachment) -> str:
     """The link to an attachment's image, signed: handed only to who may read its message."""
     from django.urls import reverse
 
-    return (reverse("api:support-attachment", kwargs={"attachment_id": attachment.pk})
-            + f"?sig={sign_attachment_link(attachment.pk)}")
+    return (
+        reverse("api:support-attachment", kwargs={"attachment_id": attachment.pk})
+        + f"?sig={sign_attachment_link(attachment.pk)}"
+    )
 
 
 ATTACHMENT_LINK_SECONDS = 3600
@@ -244,8 +277,9 @@ def sign_attachment_link(attachment_id: int) -> str:
 
 def attachment_link_matches(attachment_id: int, signature: str) -> bool:
     try:
-        value = signing.TimestampSigner(salt=_ATTACHMENT_SALT).unsign(f"{attachment_id}:{signature}",
-                                                                       max_age=ATTACHMENT_LINK_SECONDS)
+        value = signing.TimestampSigner(salt=_ATTACHMENT_SALT).unsign(
+            f"{attachment_id}:{signature}", max_age=ATTACHMENT_LINK_SECONDS
+        )
     except signing.BadSignature:  # also SignatureExpired
         return False
     return value == str(attachment_id)

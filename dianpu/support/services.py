@@ -5,10 +5,10 @@ Visitors prove a conversation is theirs with its token (only the hash is stored)
 `dianpu.core.ratelimit` (per conversation and per client address).
 """
 
-from typing import Any
 import io
 import logging
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -115,19 +115,36 @@ def _visitor_key(conversation_id: int | None, ip: str | None) -> str:
 
 
 # --- visitors ------------------------------------------------------------------------------------
-def _new_conversation(*, channel: str, name: str, email: str, order_number: str = "", subject: str = "",
-                      customer=None, language: str = "zh-hans") -> tuple[Conversation, str]:
+def _new_conversation(
+    *,
+    channel: str,
+    name: str,
+    email: str,
+    order_number: str = "",
+    subject: str = "",
+    customer=None,
+    language: str = "zh-hans",
+) -> tuple[Conversation, str]:
     now = clock.now()
     customer = _find_customer(email, customer)
     token = tokens.new_token()
     targets = sla_targets("normal")
     deadlines = sla.calculate_deadlines(now, targets)
     conversation = Conversation.objects.create(
-        channel=channel, name=(name or "").strip()[:100], email=(email or "").strip()[:254],
-        subject=(subject or "").strip()[:200], customer=customer,
-        order=_find_order(order_number, email, customer), order_number=(order_number or "").strip()[:40],
-        token_hash=tokens.hash_token(token), language=language[:10], created_at=now, last_message_at=now,
-        first_response_due_at=deadlines.first_response_due, resolution_due_at=deadlines.resolution_due)
+        channel=channel,
+        name=(name or "").strip()[:100],
+        email=(email or "").strip()[:254],
+        subject=(subject or "").strip()[:200],
+        customer=customer,
+        order=_find_order(order_number, email, customer),
+        order_number=(order_number or "").strip()[:40],
+        token_hash=tokens.hash_token(token),
+        language=language[:10],
+        created_at=now,
+        last_message_at=now,
+        first_response_due_at=deadlines.first_response_due,
+        resolution_due_at=deadlines.resolution_due,
+    )
     return conversation, token
 
 
@@ -142,8 +159,16 @@ def _valid_email(email: str) -> bool:
     return True
 
 
-def open_conversation(*, name: str, email: str, message: str, order_number: str = "", customer=None,
-                      ip: str | None = None, language: str = "zh-hans") -> tuple[Conversation, str]:
+def open_conversation(
+    *,
+    name: str,
+    email: str,
+    message: str,
+    order_number: str = "",
+    customer=None,
+    ip: str | None = None,
+    language: str = "zh-hans",
+) -> tuple[Conversation, str]:
     """The storefront chat's first message: a new conversation, its token (shown once), queued for a
     human (round-robin among agents on duty)."""
     body = _clean_body(message)
@@ -151,17 +176,23 @@ def open_conversation(*, name: str, email: str, message: str, order_number: str 
         raise SupportError("name_or_email_required")
     _throttle(_visitor_key(None, ip))
     with transaction.atomic():
-        conversation, token = _new_conversation(channel=states.Channel.CHAT, name=name, email=email,
-                                                 order_number=order_number, customer=customer, language=language,
-                                                 subject=body[:80])
-        Message.objects.create(conversation=conversation, sender=states.Sender.VISITOR, body=body,
-                               created_at=conversation.created_at)
+        conversation, token = _new_conversation(
+            channel=states.Channel.CHAT,
+            name=name,
+            email=email,
+            order_number=order_number,
+            customer=customer,
+            language=language,
+            subject=body[:80],
+        )
+        Message.objects.create(
+            conversation=conversation, sender=states.Sender.VISITOR, body=body, created_at=conversation.created_at
+        )
         assign_round_robin(conversation)
     return conversation, token
 
 
-def post_visitor_message(*, conversation: Conversation, message: str, ip: str | None = None,
-                         image=None) -> Message:
+def post_visitor_message(*, conversation: Conversation, message: str, ip: str | None = None, image=None) -> Message:
     body = _clean_body(message) if (message or "").strip() or image is None else ""
     if conversation.status == states.Status.CLOSED:
         raise SupportError("conversation_closed", status=409)
@@ -171,15 +202,29 @@ def post_visitor_message(*, conversation: Conversation, message: str, ip: str | 
         return _append(conversation, sender=states.Sender.VISITOR, body=body, image=image_data)
 
 
-def _append(conversation: Conversation, *, sender: str, body: str, author=None, internal: bool = False,
-            image=None, email_message_id: str = "") -> Message:
+def _append(
+    conversation: Conversation,
+    *,
+    sender: str,
+    body: str,
+    author=None,
+    internal: bool = False,
+    image=None,
+    email_message_id: str = "",
+) -> Message:
     now = clock.now()
-    message = Message.objects.create(conversation=conversation, sender=sender, author=author, body=body,
-                                     internal=internal, created_at=now, email_message_id=email_message_id[:250])
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=sender,
+        author=author,
+        body=body,
+        internal=internal,
+        created_at=now,
+        email_message_id=email_message_id[:250],
+    )
     if image is not None:
         data, content_type, width, height, extension = image
-        attachment = Attachment(message=message, content_type=content_type, size=len(data), width=width,
-                                height=height)
+        attachment = Attachment(message=message, content_type=content_type, size=len(data), width=width, height=height)
         attachment.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(data), save=False)
         attachment.save()
     if internal:
@@ -216,12 +261,20 @@ def rate_conversation(*, conversation: Conversation, score, comment: str = "") -
     # The agent who has the conversation; when nobody was assigned, the last one who answered.
     agent_id = conversation.assignee_id or (
         Message.objects.filter(conversation=conversation, sender=states.Sender.AGENT, author__isnull=False)
-        .order_by("-id").values_list("author_id", flat=True).first())
+        .order_by("-id")
+        .values_list("author_id", flat=True)
+        .first()
+    )
     updated = Conversation.objects.filter(
-        pk=conversation.pk, satisfaction_score__isnull=True,
+        pk=conversation.pk,
+        satisfaction_score__isnull=True,
         status__in=[states.Status.RESOLVED, states.Status.CLOSED],
-    ).update(satisfaction_score=score, satisfaction_comment=comment, satisfaction_at=clock.now(),
-             satisfaction_agent_id=agent_id)
+    ).update(
+        satisfaction_score=score,
+        satisfaction_comment=comment,
+        satisfaction_at=clock.now(),
+        satisfaction_agent_id=agent_id,
+    )
     if not updated:
         raise SupportError("satisfaction_already_given", status=409)
     conversation.refresh_from_db()
@@ -238,8 +291,12 @@ def get_visitor_attachment(attachment_id: int, *, token: str = "", signature: st
     attachment = Attachment.objects.select_related("message__conversation").filter(pk=attachment_id).first()
     allowed = attachment is not None and (
         (bool(signature) and queries.attachment_link_matches(attachment.pk, signature))  # issued to a reader
-        or (bool(token) and not attachment.message.internal
-            and tokens.token_matches(token, attachment.message.conversation.token_hash)))
+        or (
+            bool(token)
+            and not attachment.message.internal
+            and tokens.token_matches(token, attachment.message.conversation.token_hash)
+        )
+    )
     if attachment is None or not allowed:
         raise SupportError("attachment_link_invalid", status=401)
     return attachment
@@ -278,16 +335,20 @@ def _checked_image(upload) -> tuple[bytes, str, int, int, str]:
     return data, IMAGE_FORMATS[kind], width, height, kind.lower().replace("jpeg", "jpg")
 
 
-def hand_over_from_bot(*, conversation_id: int | None, token: str | None, name: str, email: str, question: str,
-                       bot_answer: str) -> tuple[int, str]:
+def hand_over_from_bot(
+    *, conversation_id: int | None, token: str | None, name: str, email: str, question: str, bot_answer: str
+) -> tuple[int, str]:
     """The bot gives up or is asked for a human: the exchange goes into the visitor's conversation
     when id + token are valid, else into a new one (channel "bot"); queued for a human.
     Returns (conversation id, the new visitor token, or "" when the conversation was reused)."""
     conversation = None
     if conversation_id and token:
         candidate = Conversation.objects.filter(pk=conversation_id).first()
-        if candidate is not None and tokens.token_matches(token, candidate.token_hash) \
-                and candidate.status != states.Status.CLOSED:
+        if (
+            candidate is not None
+            and tokens.token_matches(token, candidate.token_hash)
+            and candidate.status != states.Status.CLOSED
+        ):
             conversation = candidate
     question = (question or "").strip()[:MAX_MESSAGE_CHARS] or "-"
     bot_answer = (bot_answer or "").strip()[:MAX_MESSAGE_CHARS]
@@ -295,8 +356,11 @@ def hand_over_from_bot(*, conversation_id: int | None, token: str | None, name: 
         new_token = ""
         if conversation is None:
             conversation, new_token = _new_conversation(
-                channel=states.Channel.BOT, name=name or "", email=email if _valid_email(email) else "",
-                subject=question[:80])
+                channel=states.Channel.BOT,
+                name=name or "",
+                email=email if _valid_email(email) else "",
+                subject=question[:80],
+            )
         _append(conversation, sender=states.Sender.VISITOR, body=question)
         if bot_answer:
             _append(conversation, sender=states.Sender.BOT, body=bot_answer)
@@ -349,9 +413,13 @@ def assign_conversation(*, conversation: Conversation, assignee, actor, ip_addre
     Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
     if assignee is not None:
         AgentDuty.objects.update_or_create(user=assignee, defaults={"last_assigned_at": clock.now()})
-    record_audit(actor=actor, action="support.assigned", obj=conversation, ip_address=ip_address,
-                 changes={"assignee": (before.get_username() if before else "", assignee.get_username()
-                                       if assignee else "")})
+    record_audit(
+        actor=actor,
+        action="support.assigned",
+        obj=conversation,
+        ip_address=ip_address,
+        changes={"assignee": (before.get_username() if before else "", assignee.get_username() if assignee else "")},
+    )
     conversation.refresh_from_db()
     return conversation
 
@@ -386,8 +454,12 @@ def change_status(*, conversation: Conversation, status: str, actor, ip_address=
         raise SupportError("status_unknown")
     current = conversation.status
     if not states.can_change_status(current, status):
-        raise SupportError("status_not_allowed", status=409, current=Conversation.Status(current).label,
-                           wanted=Conversation.Status(status).label)
+        raise SupportError(
+            "status_not_allowed",
+            status=409,
+            current=Conversation.Status(current).label,
+            wanted=Conversation.Status(status).label,
+        )
     now = clock.now()
     fields: dict[str, Any] = {"status": status}
     if status in (states.Status.RESOLVED, states.Status.CLOSED):
@@ -395,10 +467,19 @@ def change_status(*, conversation: Conversation, status: str, actor, ip_address=
     elif status == states.Status.OPEN:
         fields["resolved_at"] = None
     if not Conversation.objects.filter(pk=conversation.pk, status=current).update(**fields):
-        raise SupportError("status_not_allowed", status=409, current=Conversation.Status(current).label,
-                           wanted=Conversation.Status(status).label)
-    record_audit(actor=actor, action="support.status_changed", obj=conversation, ip_address=ip_address,
-                 changes={"status": (current, status)})
+        raise SupportError(
+            "status_not_allowed",
+            status=409,
+            current=Conversation.Status(current).label,
+            wanted=Conversation.Status(status).label,
+        )
+    record_audit(
+        actor=actor,
+        action="support.status_changed",
+        obj=conversation,
+        ip_address=ip_address,
+        changes={"status": (current, status)},
+    )
     conversation.refresh_from_db()
     return conversation
 
@@ -409,10 +490,16 @@ def set_priority(*, conversation: Conversation, priority: str, actor) -> Convers
         raise SupportError("priority_unknown")
     deadlines = sla.calculate_deadlines(conversation.created_at, sla_targets(priority))
     Conversation.objects.filter(pk=conversation.pk).update(
-        priority=priority, first_response_due_at=deadlines.first_response_due,
-        resolution_due_at=deadlines.resolution_due)
-    record_audit(actor=actor, action="support.priority_changed", obj=conversation,
-                 changes={"priority": (conversation.priority, priority)})
+        priority=priority,
+        first_response_due_at=deadlines.first_response_due,
+        resolution_due_at=deadlines.resolution_due,
+    )
+    record_audit(
+        actor=actor,
+        action="support.priority_changed",
+        obj=conversation,
+        changes={"priority": (conversation.priority, priority)},
+    )
     conversation.refresh_from_db()
     return conversation
 
@@ -426,22 +513,28 @@ def set_tags(*, conversation: Conversation, tags, actor) -> Conversation:
 
 
 @transaction.atomic
-def set_sla_policy(*, priority: str, first_response_minutes: int, resolution_minutes: int, warning_minutes: int,
-                   actor) -> SlaPolicy:
+def set_sla_policy(
+    *, priority: str, first_response_minutes: int, resolution_minutes: int, warning_minutes: int, actor
+) -> SlaPolicy:
     if priority not in Conversation.Priority.values:
         raise SupportError("priority_unknown")
-    row, _created = SlaPolicy.objects.update_or_create(priority=priority, defaults={
-        "first_response_minutes": max(1, min(int(first_response_minutes), 100_000)),
-        "resolution_minutes": max(1, min(int(resolution_minutes), 100_000)),
-        "warning_minutes": max(0, min(int(warning_minutes), 100_000))})
+    row, _created = SlaPolicy.objects.update_or_create(
+        priority=priority,
+        defaults={
+            "first_response_minutes": max(1, min(int(first_response_minutes), 100_000)),
+            "resolution_minutes": max(1, min(int(resolution_minutes), 100_000)),
+            "warning_minutes": max(0, min(int(warning_minutes), 100_000)),
+        },
+    )
     record_audit(actor=actor, action="support.sla_changed", obj=row, object_repr=priority)
     return row
 
 
 # --- complaints ------------------------------------------------------------------------------------
 @transaction.atomic
-def classify_complaint(*, conversation: Conversation, cause: str, product_slug: str = "", carrier: str = "",
-                       actor) -> Conversation:
+def classify_complaint(
+    *, conversation: Conversation, cause: str, product_slug: str = "", carrier: str = "", actor
+) -> Conversation:
     from dianpu.catalog.models import Product
 
     if cause and cause not in Conversation.ComplaintCause.values:
@@ -451,10 +544,15 @@ def classify_complaint(*, conversation: Conversation, cause: str, product_slug: 
         product = Product.objects.filter(slug=product_slug).first()
         if product is None:
             raise SupportError("product_not_found", status=404)
-    Conversation.objects.filter(pk=conversation.pk).update(complaint_cause=cause or "", complaint_product=product,
-                                                          complaint_carrier=(carrier or "").strip()[:40])
-    record_audit(actor=actor, action="support.complaint_classified", obj=conversation,
-                 changes={"complaint_cause": (conversation.complaint_cause, cause or "")})
+    Conversation.objects.filter(pk=conversation.pk).update(
+        complaint_cause=cause or "", complaint_product=product, complaint_carrier=(carrier or "").strip()[:40]
+    )
+    record_audit(
+        actor=actor,
+        action="support.complaint_classified",
+        obj=conversation,
+        changes={"complaint_cause": (conversation.complaint_cause, cause or "")},
+    )
     conversation.refresh_from_db()
     return conversation
 
@@ -471,9 +569,13 @@ def _check_canned(title: str, body_zh: str, body_en: str) -> None:
 @transaction.atomic
 def create_canned_reply(*, title: str, category: str, body_zh: str, body_en: str = "", actor) -> CannedReply:
     _check_canned(title, body_zh, body_en)
-    reply = CannedReply.objects.create(title=title.strip()[:100], category=(category or "").strip()[:50],
-                                       body_zh=body_zh.strip(), body_en=(body_en or "").strip(),
-                                       created_at=clock.now())
+    reply = CannedReply.objects.create(
+        title=title.strip()[:100],
+        category=(category or "").strip()[:50],
+        body_zh=body_zh.strip(),
+        body_en=(body_en or "").strip(),
+        created_at=clock.now(),
+    )
     record_audit(actor=actor, action="support.canned_reply_created", obj=reply, object_repr=reply.title)
     return reply
 
@@ -488,9 +590,11 @@ def canned_values(conversation: Conversation, site_url: str = "") -> dict[str, s
 
         query = urlencode({"number": order.number, "email": order.email})
         link = f"{(site_url or settings.SITE_URL).rstrip('/')}/orders/status/?{query}"
-    return {"customer_name": conversation.name or (conversation.customer.name if conversation.customer else ""),
-            "order_number": order.number if order else conversation.order_number,
-            "tracking_link": link}
+    return {
+        "customer_name": conversation.name or (conversation.customer.name if conversation.customer else ""),
+        "order_number": order.number if order else conversation.order_number,
+        "tracking_link": link,
+    }
 
 
 def use_canned_reply(*, reply_id: int, conversation: Conversation) -> str:
@@ -505,7 +609,6 @@ def use_canned_reply(*, reply_id: int, conversation: Conversation) -> str:
 
 def staff_can_answer(user) -> bool:
     return _is_agent(user)
-
 
 
 # --- e-mail in -----------------------------------------------------------------------------------
@@ -530,10 +633,10 @@ def receive_inbound_email(*, raw: bytes) -> Conversation:
     conversation = _thread_for(parsed)
     with transaction.atomic():
         if conversation is None or conversation.status == states.Status.CLOSED:
-            conversation, _token = _new_conversation(channel=states.Channel.EMAIL, name=parsed.sender_name,
-                                                     email=parsed.sender, subject=parsed.subject)
-            _append(conversation, sender=states.Sender.VISITOR, body=parsed.text,
-                    email_message_id=parsed.message_id)
+            conversation, _token = _new_conversation(
+                channel=states.Channel.EMAIL, name=parsed.sender_name, email=parsed.sender, subject=parsed.subject
+            )
+            _append(conversation, sender=states.Sender.VISITOR, body=parsed.text, email_message_id=parsed.message_id)
             assign_round_robin(conversation)
         else:
             _append(conversation, sender=states.Sender.VISITOR, body=parsed.text, email_message_id=parsed.message_id)
@@ -570,8 +673,9 @@ def send_reply_email(message_id: int) -> None:
 
     from dianpu.core.outbound import ensure_outside_transaction
 
-    message = Message.objects.select_related("conversation").filter(pk=message_id, sender="agent",
-                                                                    internal=False).first()
+    message = (
+        Message.objects.select_related("conversation").filter(pk=message_id, sender="agent", internal=False).first()
+    )
     if message is None or message.email_message_id:
         return
     conversation = message.conversation
@@ -579,8 +683,13 @@ def send_reply_email(message_id: int) -> None:
     if not Message.objects.filter(pk=message.pk, email_message_id="").update(email_message_id=own_id):
         return
     ensure_outside_transaction("e-mail support reply")
-    last_in = (conversation.messages.filter(sender="visitor").exclude(email_message_id="")
-               .order_by("-id").values_list("email_message_id", flat=True).first())
+    last_in = (
+        conversation.messages.filter(sender="visitor")
+        .exclude(email_message_id="")
+        .order_by("-id")
+        .values_list("email_message_id", flat=True)
+        .first()
+    )
     subject = conversation.subject or str(conversation.reference)
     if conversation.reference not in subject:
         subject = f"Re: {subject} {conversation.reference}"
@@ -588,8 +697,7 @@ def send_reply_email(message_id: int) -> None:
     if last_in:
         headers.update({"In-Reply-To": last_in, "References": last_in})
     try:
-        EmailMessage(subject, message.body, settings.DEFAULT_FROM_EMAIL, [conversation.email],
-                     headers=headers).send()
+        EmailMessage(subject, message.body, settings.DEFAULT_FROM_EMAIL, [conversation.email], headers=headers).send()
     except Exception:
         Message.objects.filter(pk=message.pk).update(email_message_id="")  # not sent: the retry sends it
         raise
@@ -609,10 +717,14 @@ def _day_facts(agent, day):
     from .domain.review import summarise_day
 
     start, end = day_bounds(day)
-    handled_ids = set(Message.objects.filter(author=agent, sender="agent", created_at__gte=start,
-                                             created_at__lt=end).values_list("conversation_id", flat=True))
-    rows = list(Conversation.objects.filter(pk__in=handled_ids).values("tags", "subject", "escalated",
-                                                                       "complaint_cause"))
+    handled_ids = set(
+        Message.objects.filter(author=agent, sender="agent", created_at__gte=start, created_at__lt=end).values_list(
+            "conversation_id", flat=True
+        )
+    )
+    rows = list(
+        Conversation.objects.filter(pk__in=handled_ids).values("tags", "subject", "escalated", "complaint_cause")
+    )
     still_open = Conversation.objects.filter(assignee=agent, status__in=("open", "pending")).count()
     return summarise_day(rows, still_open)
 
@@ -629,8 +741,13 @@ def draft_daily_log(*, agent, day=None):
     if log.status == AgentLog.Status.DRAFT:
         facts = _day_facts(agent, day)
         AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.DRAFT).update(
-            handled=facts.handled, still_open=facts.still_open, escalated=facts.escalated,
-            complaints=facts.complaints, top_tags=facts.top_tags, common_questions=facts.common_questions)
+            handled=facts.handled,
+            still_open=facts.still_open,
+            escalated=facts.escalated,
+            complaints=facts.complaints,
+            top_tags=facts.top_tags,
+            common_questions=facts.common_questions,
+        )
         log.refresh_from_db()
     return log
 
@@ -643,7 +760,8 @@ def submit_daily_log(*, log, agent, notes: str):
         raise SupportError("log_not_yours", status=403)
     log = draft_daily_log(agent=agent, day=log.day)
     if not AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.DRAFT).update(
-            notes=(notes or "").strip()[:5000], status=AgentLog.Status.SUBMITTED, submitted_at=clock.now()):
+        notes=(notes or "").strip()[:5000], status=AgentLog.Status.SUBMITTED, submitted_at=clock.now()
+    ):
         raise SupportError("log_already_submitted", status=409)
     log.refresh_from_db()
     return log
@@ -654,11 +772,19 @@ def review_daily_log(*, log, reviewer, comment: str, ip_address=None):
     from .models import AgentLog
 
     if not AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.SUBMITTED).update(
-            status=AgentLog.Status.REVIEWED, reviewer=reviewer, review_comment=(comment or "").strip()[:5000],
-            reviewed_at=clock.now()):
+        status=AgentLog.Status.REVIEWED,
+        reviewer=reviewer,
+        review_comment=(comment or "").strip()[:5000],
+        reviewed_at=clock.now(),
+    ):
         raise SupportError("log_not_submitted", status=409)
-    record_audit(actor=reviewer, action="support.log_reviewed", obj=log, object_repr=f"{log.agent} {log.day}",
-                 ip_address=ip_address)
+    record_audit(
+        actor=reviewer,
+        action="support.log_reviewed",
+        obj=log,
+        object_repr=f"{log.agent} {log.day}",
+        ip_address=ip_address,
+    )
     log.refresh_from_db()
     return log
 
@@ -681,8 +807,9 @@ def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, acto
     week = week_start(week or timezone.localtime(clock.now()).date())
     start, _end = day_bounds(week)
     end = start + timedelta(days=7)
-    replies = Message.objects.filter(sender="agent", internal=False, author__isnull=False, created_at__gte=start,
-                                     created_at__lt=end)
+    replies = Message.objects.filter(
+        sender="agent", internal=False, author__isnull=False, created_at__gte=start, created_at__lt=end
+    )
     by_agent: dict[int, set[int]] = {}
     for author_id, conversation_id in replies.values_list("author_id", "conversation_id").distinct()[:20_000]:
         by_agent.setdefault(author_id, set()).add(conversation_id)
@@ -692,12 +819,19 @@ def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, acto
         for conversation_id in pick_sample(list(conversation_ids), per_agent, f"{week.isoformat()}:{agent_id}"):
             texts = replies.filter(author_id=agent_id, conversation_id=conversation_id).values_list("body", flat=True)
             _review, created = ChatReview.objects.get_or_create(
-                conversation_id=conversation_id, week=week,
-                defaults={"agent_id": agent_id, "banned_words": find_banned_words(list(texts)), "created_at": now})
+                conversation_id=conversation_id,
+                week=week,
+                defaults={"agent_id": agent_id, "banned_words": find_banned_words(list(texts)), "created_at": now},
+            )
             added += created
     if added:
-        record_audit(actor=actor, action="support.review_sampled", object_type="support.chatreview",
-                     object_id=week.isoformat(), object_repr=f"{week} ({added})")
+        record_audit(
+            actor=actor,
+            action="support.review_sampled",
+            object_type="support.chatreview",
+            object_id=week.isoformat(),
+            object_repr=f"{week} ({added})",
+        )
     return added
 
 
@@ -715,11 +849,17 @@ def score_chat_review(*, review, reviewer, scores: dict, comment: str = "", ip_a
         if not is_valid_score(value):
             raise SupportError("review_score_invalid")
         cleaned[key] = value
-    ChatReview.objects.filter(pk=review.pk).update(**cleaned, comment=(comment or "").strip()[:5000],
-                                                   reviewer=reviewer, scored_at=clock.now())
+    ChatReview.objects.filter(pk=review.pk).update(
+        **cleaned, comment=(comment or "").strip()[:5000], reviewer=reviewer, scored_at=clock.now()
+    )
     review.refresh_from_db()
-    record_audit(actor=reviewer, action="support.review_scored", obj=review,
-                 object_repr=f"#{review.conversation_id} {review.score}", ip_address=ip_address)
+    record_audit(
+        actor=reviewer,
+        action="support.review_scored",
+        obj=review,
+        object_repr=f"#{review.conversation_id} {review.score}",
+        ip_address=ip_address,
+    )
     return review
 
 

@@ -29,8 +29,13 @@ def healthz(request):
         checks["queue"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "version": __version__, "database": connection.vendor,
-         "checks": checks, "took_ms": round((time.perf_counter() - started) * 1000, 2)},
+        {
+            "status": "ok" if healthy else "error",
+            "version": __version__,
+            "database": connection.vendor,
+            "checks": checks,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+        },
         status=200 if healthy else 503,
     )
 

@@ -40,8 +40,9 @@ class RoutineItem(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=200)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:

@@ -41,8 +41,9 @@ def list_routines(viewer, *, day: date, user_id: int | None = None, limit: int =
     return list(routines.order_by("user__username", "id")[:limit])
 
 
-def list_tasks(viewer, *, status: str = "open", owner_id: int | None = None, limit: int = 100,
-               offset: int = 0) -> list[Task]:
+def list_tasks(
+    viewer, *, status: str = "open", owner_id: int | None = None, limit: int = 100, offset: int = 0
+) -> list[Task]:
     tasks = Task.objects.select_related("owner", "created_by")
     if not viewer.has_perm(roles.MANAGE_TEAM):
         tasks = tasks.filter(Q(owner=viewer) | Q(created_by=viewer))
@@ -51,7 +52,7 @@ def list_tasks(viewer, *, status: str = "open", owner_id: int | None = None, lim
     if status in Task.Status.values:
         tasks = tasks.filter(status=status)
     limit, offset = _bounded(limit, offset)
-    return list(tasks.order_by("due_on", "id")[offset:offset + limit])
+    return list(tasks.order_by("due_on", "id")[offset : offset + limit])
 
 
 def list_staff(limit: int = 200) -> list:
@@ -78,8 +79,9 @@ def calendar_month(viewer, year: int, month: int) -> dict:
         while day <= end:
             entries[day].append({"kind": "promotion", "text": promotion.name})
             day += timedelta(days=1)
-    listed = Product.objects.filter(Q(listed_at__gte=start, listed_at__lt=stop)
-                                    | Q(scheduled_list_at__gte=start, scheduled_list_at__lt=stop))
+    listed = Product.objects.filter(
+        Q(listed_at__gte=start, listed_at__lt=stop) | Q(scheduled_list_at__gte=start, scheduled_list_at__lt=stop)
+    )
     for product in listed.only("name", "listed_at", "scheduled_list_at").order_by("pk")[:200]:
         when = product.scheduled_list_at or product.listed_at
         entries[timezone.localdate(when)].append({"kind": "listing", "text": product.name})
@@ -87,20 +89,28 @@ def calendar_month(viewer, year: int, month: int) -> dict:
     if not viewer.has_perm(roles.MANAGE_TEAM):
         tasks = tasks.filter(owner=viewer)
     for task in tasks.select_related("owner").order_by("due_on", "id")[:300]:
-        entries[task.due_on].append({"kind": "task", "text": f"{task.title}（{task.owner.get_username()}）",
-                                     "done": task.status == Task.Status.DONE})
-    return {"weeks": [[{"day": d, "in_month": d.month == month, "entries": entries.get(d, [])} for d in week]
-                      for week in weeks]}
+        entries[task.due_on].append(
+            {
+                "kind": "task",
+                "text": f"{task.title}（{task.owner.get_username()}）",
+                "done": task.status == Task.Status.DONE,
+            }
+        )
+    return {
+        "weeks": [
+            [{"day": d, "in_month": d.month == month, "entries": entries.get(d, [])} for d in week] for week in weeks
+        ]
+    }
 
 
 def training_for(user, limit: int = 100) -> list[TrainingDoc]:
     """The documents meant for the user's roles (or everyone), with `read` set; a manager sees all
     with the count of confirmations."""
     docs = TrainingDoc.objects.annotate(
-        read=Exists(ReadConfirmation.objects.filter(doc=OuterRef("pk"), user=user)),
-        read_count=Count("confirmations"))
+        read=Exists(ReadConfirmation.objects.filter(doc=OuterRef("pk"), user=user)), read_count=Count("confirmations")
+    )
     limit, _offset = _bounded(limit)
-    found = list(docs[: MAX_LIST])
+    found = list(docs[:MAX_LIST])
     if user.has_perm(roles.MANAGE_TEAM):
         return found[:limit]
     mine = {g.name for g in user.groups.all()}
@@ -124,8 +134,9 @@ def staff_figures(date_from: date, date_to: date) -> list[dict]:
     rows: dict[int, dict] = {}
 
     def row(user) -> dict:
-        return rows.setdefault(user.pk, {"user": user, "routines": 0, "on_time": 0, "tasks_closed": 0,
-                                         "closed_on_time": 0, "overdue": 0})
+        return rows.setdefault(
+            user.pk, {"user": user, "routines": 0, "on_time": 0, "tasks_closed": 0, "closed_on_time": 0, "overdue": 0}
+        )
 
     done_times: dict[int, list] = defaultdict(list)
     for item in RoutineItem.objects.filter(routine__day__range=(date_from, date_to)).values("routine_id", "done_at"):
@@ -135,8 +146,11 @@ def staff_figures(date_from: date, date_to: date) -> list[dict]:
         figures["routines"] += 1
         if is_on_time(done_times.get(routine.pk, []), end_of_day(routine.day)):
             figures["on_time"] += 1
-    closed = Task.objects.filter(status=Task.Status.DONE, closed_at__gte=end_of_day(date_from - timedelta(days=1)),
-                                 closed_at__lt=end_of_day(date_to)).select_related("owner")
+    closed = Task.objects.filter(
+        status=Task.Status.DONE,
+        closed_at__gte=end_of_day(date_from - timedelta(days=1)),
+        closed_at__lt=end_of_day(date_to),
+    ).select_related("owner")
     for task in closed:
         figures = row(task.owner)
         figures["tasks_closed"] += 1

@@ -2,11 +2,11 @@
 (a unique constraint: the morning task and a second run, or two workers, cannot double them); an
 item is ticked by a conditional UPDATE; every staff change is audited."""
 
-from django.contrib.auth.models import AnonymousUser, User
 from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,8 +38,9 @@ def ensure_default_templates() -> int:
     """The default checklists of every role, when the shop has none yet."""
     if RoutineTemplate.objects.exists():
         return 0
-    RoutineTemplate.objects.bulk_create([RoutineTemplate(role=r.role, title=r.title, items=list(r.items))
-                                         for r in DEFAULT_ROUTINES])
+    RoutineTemplate.objects.bulk_create(
+        [RoutineTemplate(role=r.role, title=r.title, items=list(r.items)) for r in DEFAULT_ROUTINES]
+    )
     return len(DEFAULT_ROUTINES)
 
 
@@ -65,10 +66,12 @@ def generate_routines(day: date | None = None, *, user: User | None = None) -> i
                 continue
             try:
                 with transaction.atomic():
-                    routine = Routine.objects.create(user=person, day=day, template=template, title=template.title,
-                                                     created_at=clock.now())
-                    RoutineItem.objects.bulk_create([RoutineItem(routine=routine, position=n, text=text)
-                                                     for n, text in enumerate(template.items)])
+                    routine = Routine.objects.create(
+                        user=person, day=day, template=template, title=template.title, created_at=clock.now()
+                    )
+                    RoutineItem.objects.bulk_create(
+                        [RoutineItem(routine=routine, position=n, text=text) for n, text in enumerate(template.items)]
+                    )
                 made += 1
             except IntegrityError:
                 continue  # made already (this run twice, or another worker)
@@ -98,8 +101,15 @@ def tick_routine_item(*, actor: User, item_id: int, note: str = "", done: bool =
     return item
 
 
-def save_routine_template(*, actor: User, role: str, title: str, items: list[str],
-                          template: RoutineTemplate | None = None, active: bool | None = None) -> RoutineTemplate:
+def save_routine_template(
+    *,
+    actor: User,
+    role: str,
+    title: str,
+    items: list[str],
+    template: RoutineTemplate | None = None,
+    active: bool | None = None,
+) -> RoutineTemplate:
     """Create a checklist template, or change one: its role, title, items and their order (as
     given), on or off. Today's checklists stay as they were made; tomorrow's follow the change."""
     if not is_manager(actor):
@@ -114,16 +124,24 @@ def save_routine_template(*, actor: User, role: str, title: str, items: list[str
         raise _error("items_required")
     with transaction.atomic():
         if template is None:
-            template = RoutineTemplate.objects.create(role=role, title=title, items=items,
-                                                      active=True if active is None else active)
+            template = RoutineTemplate.objects.create(
+                role=role, title=title, items=items, active=True if active is None else active
+            )
             action = "teamwork.template_created"
             changes: dict[str, tuple[object, object]] = {
-                "role": (None, role), "title": (None, title), "items": (None, "；".join(items)),
-                "active": (None, template.active)}
+                "role": (None, role),
+                "title": (None, title),
+                "items": (None, "；".join(items)),
+                "active": (None, template.active),
+            }
         else:
             before = RoutineTemplate.objects.select_for_update().get(pk=template.pk)
-            after: dict[str, object] = {"role": role, "title": title, "items": items,
-                     "active": before.active if active is None else bool(active)}
+            after: dict[str, object] = {
+                "role": role,
+                "title": title,
+                "items": items,
+                "active": before.active if active is None else bool(active),
+            }
             RoutineTemplate.objects.filter(pk=template.pk).update(**after)
             template.refresh_from_db()
             action = "teamwork.template_changed"
@@ -153,8 +171,9 @@ def _staff(user_id: int | None) -> User:
     return user
 
 
-def create_task(*, actor: User, title: str, owner_id: int | None = None, due_on: date | None = None,
-                notes: str = "") -> Task:
+def create_task(
+    *, actor: User, title: str, owner_id: int | None = None, due_on: date | None = None, notes: str = ""
+) -> Task:
     """A task for `owner_id` (a manager may give anyone a task; others give themselves one)."""
     title = clean_text(title or "")[:200]
     if not title:
@@ -163,10 +182,20 @@ def create_task(*, actor: User, title: str, owner_id: int | None = None, due_on:
     if owner.pk != actor.pk and not is_manager(actor):
         raise _error("not_yours", status=403)
     with transaction.atomic():
-        task = Task.objects.create(title=title, notes=(notes or "")[:4000], owner=owner, due_on=due_on,
-                                   created_by=actor, created_at=clock.now())
-        record_audit(actor=actor, action="teamwork.task_created", obj=task,
-                     changes={"title": (None, title), "owner": (None, owner.get_username())})
+        task = Task.objects.create(
+            title=title,
+            notes=(notes or "")[:4000],
+            owner=owner,
+            due_on=due_on,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        record_audit(
+            actor=actor,
+            action="teamwork.task_created",
+            obj=task,
+            changes={"title": (None, title), "owner": (None, owner.get_username())},
+        )
     return task
 
 
@@ -181,14 +210,19 @@ def close_task(*, actor: User, task_id: int, status: str = Task.Status.DONE) -> 
         moved = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(status=status, closed_at=clock.now())
         if not moved:
             raise _error("task_closed", status=409)
-        record_audit(actor=actor, action=f"teamwork.task_{status}", obj=task,
-                     changes={"status": (Task.Status.OPEN.value, str(status))})
+        record_audit(
+            actor=actor,
+            action=f"teamwork.task_{status}",
+            obj=task,
+            changes={"status": (Task.Status.OPEN.value, str(status))},
+        )
     task.refresh_from_db()
     return task
 
 
-def save_training_doc(*, actor: User, title: str, body: str, audience: Sequence[str] = (),
-                      doc: TrainingDoc | None = None) -> TrainingDoc:
+def save_training_doc(
+    *, actor: User, title: str, body: str, audience: Sequence[str] = (), doc: TrainingDoc | None = None
+) -> TrainingDoc:
     if not is_manager(actor):
         raise _error("not_yours", status=403)
     title = clean_text(title or "")[:200]
@@ -202,12 +236,12 @@ def save_training_doc(*, actor: User, title: str, body: str, audience: Sequence[
         raise _error("role_invalid")
     with transaction.atomic():
         if doc is None:
-            doc = TrainingDoc.objects.create(title=title, body=body, roles=audience, created_by=actor,
-                                             updated_at=clock.now())
+            doc = TrainingDoc.objects.create(
+                title=title, body=body, roles=audience, created_by=actor, updated_at=clock.now()
+            )
             action = "teamwork.training_created"
         else:
-            TrainingDoc.objects.filter(pk=doc.pk).update(title=title, body=body, roles=audience,
-                                                         updated_at=clock.now())
+            TrainingDoc.objects.filter(pk=doc.pk).update(title=title, body=body, roles=audience, updated_at=clock.now())
             doc.refresh_from_db()
             action = "teamwork.training_changed"
         record_audit(actor=actor, action=action, obj=doc, changes={"title": (None, title)})

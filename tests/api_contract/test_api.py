@@ -15,15 +15,26 @@ pytestmark = pytest.mark.django_db
 
 
 def checkout_body(sku="TEE-M", quantity=1, **overrides):
-    return {"email": "buyer@example.com", "lines": [{"sku": sku, "quantity": quantity}],
-            "shipping_address": dict(ADDRESS), "shipping_method": "standard", "payment_method": "bank_transfer",
-            **overrides}
+    return {
+        "email": "buyer@example.com",
+        "lines": [{"sku": sku, "quantity": quantity}],
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": "standard",
+        "payment_method": "bank_transfer",
+        **overrides,
+    }
 
 
 @pytest.fixture
 def tee():
-    return make_product(name="纯棉T恤", name_en="Cotton T-shirt", price="59.00", stock=3, skus=["TEE-M", "TEE-L"],
-                        category=make_category(slug="apparel"))
+    return make_product(
+        name="纯棉T恤",
+        name_en="Cotton T-shirt",
+        price="59.00",
+        stock=3,
+        skus=["TEE-M", "TEE-L"],
+        category=make_category(slug="apparel"),
+    )
 
 
 def test_healthz_says_ok(client):
@@ -57,7 +68,9 @@ def test_product_detail_has_url_and_variants_with_stock(api, tee):
     body = api.get(f"products/{tee.slug}").json()
     assert body["url"] == f"http://testserver/products/{tee.slug}/"
     assert [(v["sku"], v["price"], v["stock_available"]) for v in body["variants"]] == [
-        ("TEE-M", "59.00", 3), ("TEE-L", "59.00", 3)]
+        ("TEE-M", "59.00", 3),
+        ("TEE-L", "59.00", 3),
+    ]
     assert "cost_price" not in body["variants"][0]
 
 
@@ -66,11 +79,14 @@ def test_draft_products_are_not_public(api):
     assert api.get(f"products/{draft.slug}").status_code == 404
 
 
-@pytest.mark.parametrize("path, codes", [
-    ("shipping-methods", {"standard", "express", "pickup"}),
-    ("payment-methods", {"bank_transfer", "cod"}),
-    ("carriers", {"sf", "jd", "zto", "yto", "sto", "yunda", "ems", "chinapost", "ups", "fedex", "dhl"}),
-])
+@pytest.mark.parametrize(
+    "path, codes",
+    [
+        ("shipping-methods", {"standard", "express", "pickup"}),
+        ("payment-methods", {"bank_transfer", "cod"}),
+        ("carriers", {"sf", "jd", "zto", "yto", "sto", "yunda", "ems", "chinapost", "ups", "fedex", "dhl"}),
+    ],
+)
 def test_reference_lists_have_codes(api, path, codes):
     assert {row["code"] for row in api.get(path).json()} == codes
 
@@ -94,18 +110,23 @@ def test_checkout_short_of_stock_is_409_naming_the_sku(api, tee):
     assert not Order.objects.exists()
 
 
-@pytest.mark.parametrize("body, fields", [
-    (checkout_body(sku="NO-SUCH-SKU"), {"lines.0.sku"}),
-    (checkout_body(quantity=0), {"lines.0.quantity"}),
-    (checkout_body(quantity=-1), {"lines.0.quantity"}),
-    (checkout_body(quantity="many"), {"lines.0.quantity"}),
-    (checkout_body(email="not-an-email"), {"email"}),
-    (checkout_body(shipping_address={"name": "张三"}),
-     {"shipping_address.phone", "shipping_address.province", "shipping_address.city", "shipping_address.line1"}),
-    (checkout_body(shipping_address={**ADDRESS, "name": "名" * 200}), {"shipping_address.name"}),
-    (checkout_body(shipping_address={**ADDRESS, "line1": "<script>alert(1)</script>"}), {"shipping_address.line1"}),
-    (checkout_body(lines=[]), {"lines"}),
-])
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        (checkout_body(sku="NO-SUCH-SKU"), {"lines.0.sku"}),
+        (checkout_body(quantity=0), {"lines.0.quantity"}),
+        (checkout_body(quantity=-1), {"lines.0.quantity"}),
+        (checkout_body(quantity="many"), {"lines.0.quantity"}),
+        (checkout_body(email="not-an-email"), {"email"}),
+        (
+            checkout_body(shipping_address={"name": "张三"}),
+            {"shipping_address.phone", "shipping_address.province", "shipping_address.city", "shipping_address.line1"},
+        ),
+        (checkout_body(shipping_address={**ADDRESS, "name": "名" * 200}), {"shipping_address.name"}),
+        (checkout_body(shipping_address={**ADDRESS, "line1": "<script>alert(1)</script>"}), {"shipping_address.line1"}),
+        (checkout_body(lines=[]), {"lines"}),
+    ],
+)
 def test_bad_checkout_input_is_422_per_field_and_writes_nothing(api, tee, body, fields):
     response = api.post("checkout", body)
     assert response.status_code == 422
@@ -135,11 +156,14 @@ def test_staff_ship_an_order_through_transitions(api, staff_api, tee):
     detail = owner.get(f"orders/{number}").json()
     assert detail["allowed_actions"] == ["mark_paid", "cancel"]
     assert owner.post(f"orders/{number}/transitions", {"action": "mark_paid"}).json()["status"] == "paid"
-    shipped = owner.post(f"orders/{number}/transitions",
-                         {"action": "ship", "carrier": "sf", "tracking_number": "SF1234567890123"}).json()
+    shipped = owner.post(
+        f"orders/{number}/transitions", {"action": "ship", "carrier": "sf", "tracking_number": "SF1234567890123"}
+    ).json()
     assert (shipped["status"], shipped["tracking_number"]) == ("shipped", "SF1234567890123")
     assert [(h["from_status"], h["to_status"], h["actor"]) for h in shipped["history"]][-2:] == [
-        ("pending_payment", "paid", "owner"), ("paid", "shipped", "owner")]
+        ("pending_payment", "paid", "owner"),
+        ("paid", "shipped", "owner"),
+    ]
     delivered = owner.post(f"orders/{number}/transitions", {"action": "mark_delivered"}).json()
     assert delivered["status"] == "delivered"
 
@@ -161,11 +185,16 @@ def test_roles_are_enforced_on_transitions(api, staff_api, tee):
 
 
 def test_operator_creates_a_product_with_sanitised_html(staff_api):
-    response = staff_api("operator").post("products", {
-        "name": "<b>真丝围巾</b>", "name_en": "Silk scarf", "status": "listed",
-        "description": '<p onclick="steal()">柔软<script>alert(1)</script><a href="javascript:x">link</a></p>',
-        "variants": [{"sku": "SCARF-1", "price": "199.00", "stock": 7, "options": {"颜色": "红"}}],
-    })
+    response = staff_api("operator").post(
+        "products",
+        {
+            "name": "<b>真丝围巾</b>",
+            "name_en": "Silk scarf",
+            "status": "listed",
+            "description": '<p onclick="steal()">柔软<script>alert(1)</script><a href="javascript:x">link</a></p>',
+            "variants": [{"sku": "SCARF-1", "price": "199.00", "stock": 7, "options": {"颜色": "红"}}],
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["name"] == "真丝围巾"
@@ -175,10 +204,15 @@ def test_operator_creates_a_product_with_sanitised_html(staff_api):
 
 
 def test_patch_changes_name_status_price_and_stock_and_audits_the_price(staff_api, tee):
-    response = staff_api("owner").patch(f"products/{tee.slug}", {
-        "name": "精梳棉T恤", "status": "delisted",
-        "variants": [{"sku": "TEE-M", "price": "49.00", "stock": 10}], "reason": "清仓",
-    })
+    response = staff_api("owner").patch(
+        f"products/{tee.slug}",
+        {
+            "name": "精梳棉T恤",
+            "status": "delisted",
+            "variants": [{"sku": "TEE-M", "price": "49.00", "stock": 10}],
+            "reason": "清仓",
+        },
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["name"], body["status"]) == ("精梳棉T恤", "delisted")
@@ -228,11 +262,14 @@ def test_errors_follow_accept_language(api_en, tee):
     assert body["errors"]["lines.0.quantity"] == "The quantity must be a whole number from 1 to 999."
 
 
-@pytest.mark.parametrize("address, code", [
-    ({**ADDRESS, "phone": "1380013800"}, "phone_mobile_digits"),
-    ({**ADDRESS, "phone": "12345678901"}, "phone_invalid"),
-    ({**ADDRESS, "country": "US", "phone": "13800138000"}, "phone_invalid"),
-])
+@pytest.mark.parametrize(
+    "address, code",
+    [
+        ({**ADDRESS, "phone": "1380013800"}, "phone_mobile_digits"),
+        ({**ADDRESS, "phone": "12345678901"}, "phone_invalid"),
+        ({**ADDRESS, "country": "US", "phone": "13800138000"}, "phone_invalid"),
+    ],
+)
 def test_a_phone_that_cannot_be_dialled_is_422_on_shipping_address_phone(api, api_en, tee, address, code):
     response = api.post("checkout", checkout_body(shipping_address=address))
     assert response.status_code == 422
@@ -240,8 +277,12 @@ def test_a_phone_that_cannot_be_dialled_is_422_on_shipping_address_phone(api, ap
     assert response.json()["error_codes"] == {"shipping_address.phone": code}
     assert list(response.json()["errors"]) == ["shipping_address.phone"]
     english = api_en.post("checkout", checkout_body(shipping_address=address)).json()["errors"]
-    assert english["shipping_address.phone"] == {
-        "phone_mobile_digits": "A mainland China mobile number has 11 digits; please check it.",
-        "phone_invalid": "Please enter a valid phone number."}[code]
+    assert (
+        english["shipping_address.phone"]
+        == {
+            "phone_mobile_digits": "A mainland China mobile number has 11 digits; please check it.",
+            "phone_invalid": "Please enter a valid phone number.",
+        }[code]
+    )
     assert not Order.objects.exists()
     assert not StockLevel.objects.filter(reserved__gt=0).exists()

@@ -66,9 +66,14 @@ def fuzz(headers: dict) -> list[str]:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             seen: set[str] = set()
 
-            @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-                      phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
                 try:
@@ -83,8 +88,10 @@ def fuzz(headers: dict) -> list[str]:
                         key = f"{operation.label} [{mode.value}]: {failure.title}"
                         if key not in seen:
                             seen.add(key)
-                            found.append(f"{key}\n    {failure.message[:300]}\n    {case.method} {case.formatted_path} "
-                                         f"query={case.query} body={str(case.body)[:200]}")
+                            found.append(
+                                f"{key}\n    {failure.message[:300]}\n    {case.method} {case.formatted_path} "
+                                f"query={case.query} body={str(case.body)[:200]}"
+                            )
 
             try:
                 run()

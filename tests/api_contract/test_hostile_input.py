@@ -30,8 +30,16 @@ def owner_headers(db):
 def objects(db):
     product = make_product(name="纯棉T恤", price="59.00", stock=5, skus=["TEE-M"])
     order = place_test_order({"TEE-M": 1})
-    return Objects({"slug": product.slug, "number": order.number, "sku": "TEE-M", "kind": "order_confirmed",
-                    "language": "zh-hans", "code": "standard"})
+    return Objects(
+        {
+            "slug": product.slug,
+            "number": order.number,
+            "sku": "TEE-M",
+            "kind": "order_confirmed",
+            "language": "zh-hans",
+            "code": "standard",
+        }
+    )
 
 
 def operations(document, *, having):
@@ -76,8 +84,12 @@ def test_a_body_that_is_not_json_is_400_bad_json_everywhere(document, owner_head
     for method, path, operation in operations(document, having=json_body_schema):
         by_customer = any("CustomerToken" in scheme for scheme in operation.get("security", []))
         for raw in (b"{not json", b"\xff\xfe", b'{"a": '):
-            response = getattr(client, method)(url_of(path, objects), data=raw, content_type="application/json",
-                                               **(customer_headers if by_customer else owner_headers))
+            response = getattr(client, method)(
+                url_of(path, objects),
+                data=raw,
+                content_type="application/json",
+                **(customer_headers if by_customer else owner_headers),
+            )
             assert (response.status_code, response.json()["code"]) == (400, "bad_json"), (method, path, raw)
             assert response.json()["detail"] == "The request body is not valid JSON."
 
@@ -99,8 +111,11 @@ def _with_nulls(document, schema, objects):
             body[name], found = None, True
             continue
         items = _resolve(document, prop).get("items")
-        if items and _resolve(document, items).get("type", "object") == "object" and "properties" in _resolve(
-                document, items):
+        if (
+            items
+            and _resolve(document, items).get("type", "object") == "object"
+            and "properties" in _resolve(document, items)
+        ):
             item = _with_nulls(document, items, objects)
             if item is not None:
                 if "sku" in item:
@@ -118,8 +133,9 @@ def test_null_in_every_field_that_allows_it_is_never_a_server_error(document, ow
         body = _with_nulls(document, json_body_schema(operation), objects)
         if body is None:
             continue
-        response = getattr(client, method)(url_of(path, objects), data=json.dumps(body),
-                                           content_type="application/json", **owner_headers)
+        response = getattr(client, method)(
+            url_of(path, objects), data=json.dumps(body), content_type="application/json", **owner_headers
+        )
         tried += 1
         assert response.status_code < 500, (method, path, body, response.content[:300])
         if response.status_code >= 400:
@@ -129,9 +145,11 @@ def test_null_in_every_field_that_allows_it_is_never_a_server_error(document, ow
 
 def test_dates_beyond_the_calendar_are_refused(owner_headers):
     client = Client()
-    for url, query in [("/api/v1/analytics/sales", {"date_from": "0001-01-01", "date_to": "0001-01-01"}),
-                       ("/api/v1/analytics/bestsellers", {"date": "0001-01-09"}),
-                       ("/api/v1/analytics/sales", {"date_from": "9999-12-31", "date_to": "9999-12-31"})]:
+    for url, query in [
+        ("/api/v1/analytics/sales", {"date_from": "0001-01-01", "date_to": "0001-01-01"}),
+        ("/api/v1/analytics/bestsellers", {"date": "0001-01-09"}),
+        ("/api/v1/analytics/sales", {"date_from": "9999-12-31", "date_to": "9999-12-31"}),
+    ]:
         response = client.get(url, query, **owner_headers)
         assert (response.status_code, response.json()["code"]) == (422, "invalid"), (url, response.content)
 
@@ -141,10 +159,16 @@ def test_a_number_beyond_the_column_is_refused_and_changes_nothing(owner_headers
 
     client = Client()
     before = list(ReviewSettings.objects.values())
-    body = {"high_value_over": 1.78e307, "max_orders_per_address_per_day": 46, "max_orders_per_phone_per_day": 3,
-            "max_orders_per_ip_per_day": 48582583620, "check_far_apart": False}
-    response = client.put("/api/v1/order-review/settings", json.dumps(body), content_type="application/json",
-                          **owner_headers)
+    body = {
+        "high_value_over": 1.78e307,
+        "max_orders_per_address_per_day": 46,
+        "max_orders_per_phone_per_day": 3,
+        "max_orders_per_ip_per_day": 48582583620,
+        "check_far_apart": False,
+    }
+    response = client.put(
+        "/api/v1/order-review/settings", json.dumps(body), content_type="application/json", **owner_headers
+    )
     assert (response.status_code, response.json()["code"]) == (422, "invalid")
     assert set(response.json()["errors"]) == {"high_value_over", "max_orders_per_ip_per_day"}
     assert list(ReviewSettings.objects.values()) == before
@@ -166,26 +190,35 @@ def test_a_product_nothing_refers_to_can_be_deleted(owner_headers):
     assert not Product.objects.filter(pk=product.pk).exists()
 
 
-@pytest.mark.parametrize("body, tag", [
-    ('{% include "base.html" %}', "include"),
-    ('{% extends "messaging/base.txt" %}{{ order_number }}', "extends"),
-    ("{% load static %}{{ order_number }}", "load"),
-    ("{% debug %}", "debug"),
-    ('您好 {% include order_number %}', "include"),
-])
+@pytest.mark.parametrize(
+    "body, tag",
+    [
+        ('{% include "base.html" %}', "include"),
+        ('{% extends "messaging/base.txt" %}{{ order_number }}', "extends"),
+        ("{% load static %}{{ order_number }}", "load"),
+        ("{% debug %}", "debug"),
+        ("您好 {% include order_number %}", "include"),
+    ],
+)
 def test_a_notification_template_that_pulls_in_another_is_refused_at_save(owner_headers, body, tag):
-    response = Client().put("/api/v1/notification-templates/order_confirmed/zh-hans",
-                            json.dumps({"subject": "订单 {{ order_number }}", "body": body}),
-                            content_type="application/json", **owner_headers)
+    response = Client().put(
+        "/api/v1/notification-templates/order_confirmed/zh-hans",
+        json.dumps({"subject": "订单 {{ order_number }}", "body": body}),
+        content_type="application/json",
+        **owner_headers,
+    )
     assert (response.status_code, response.json()["code"], response.json()["tag"]) == (422, "template_tag_refused", tag)
     assert tag in response.json()["detail"]
     assert not NotificationTemplate.objects.exists()
 
 
 def test_a_notification_template_in_the_subject_is_refused_too(owner_headers):
-    response = Client().put("/api/v1/notification-templates/order_confirmed/zh-hans",
-                            json.dumps({"subject": '{% include "x" %}', "body": "您好"}),
-                            content_type="application/json", **owner_headers)
+    response = Client().put(
+        "/api/v1/notification-templates/order_confirmed/zh-hans",
+        json.dumps({"subject": '{% include "x" %}', "body": "您好"}),
+        content_type="application/json",
+        **owner_headers,
+    )
     assert (response.status_code, response.json()["code"]) == (422, "template_tag_refused")
     assert not NotificationTemplate.objects.exists()
 
@@ -196,20 +229,31 @@ def test_null_where_a_shipping_method_needs_a_value_is_refused_and_changes_nothi
     before = ShippingMethod.objects.values("fee", "delivery_days_min", "is_active").get(code="standard")
     client = Client()
     for field in ("fee", "delivery_days_min", "is_active"):
-        response = client.patch("/api/v1/shipping-methods/standard", json.dumps({field: None}),
-                                content_type="application/json", **owner_headers)
+        response = client.patch(
+            "/api/v1/shipping-methods/standard",
+            json.dumps({field: None}),
+            content_type="application/json",
+            **owner_headers,
+        )
         assert (response.status_code, response.json()["code"], list(response.json()["errors"])) == (
-            422, "invalid", [field])
+            422,
+            "invalid",
+            [field],
+        )
     assert ShippingMethod.objects.values("fee", "delivery_days_min", "is_active").get(code="standard") == before
-    cleared = client.patch("/api/v1/shipping-methods/standard", json.dumps({"free_over": None}),
-                           content_type="application/json", **owner_headers)
+    cleared = client.patch(
+        "/api/v1/shipping-methods/standard",
+        json.dumps({"free_over": None}),
+        content_type="application/json",
+        **owner_headers,
+    )
     assert (cleared.status_code, cleared.json()["free_over"]) == (200, None)
 
 
 def test_pages_beyond_any_integer_show_the_last_page_on_the_storefront_and_console(client, objects):
     huge = "9" * 30
     assert client.get(f"/search/?q=T恤&page={huge}").status_code == 200
-    assert client.get(f"/search/?q=T恤&page=-1").status_code == 200
+    assert client.get("/search/?q=T恤&page=-1").status_code == 200
     client.force_login(make_staff("owner", username="pager"))
     for url in ("/console/orders/", "/console/catalog/products/", "/console/audit/"):
         assert client.get(f"{url}?page={huge}").status_code == 200, url

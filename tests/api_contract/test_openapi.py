@@ -8,10 +8,17 @@ from pathlib import Path
 
 SNAPSHOT = Path(__file__).with_name("openapi.json")
 CONTRACT = {
-    ("get", "/api/v1/products"), ("get", "/api/v1/products/{slug}"), ("post", "/api/v1/products"),
-    ("patch", "/api/v1/products/{slug}"), ("get", "/api/v1/shipping-methods"), ("get", "/api/v1/payment-methods"),
-    ("get", "/api/v1/carriers"), ("post", "/api/v1/checkout"), ("get", "/api/v1/orders"),
-    ("get", "/api/v1/orders/{number}"), ("post", "/api/v1/orders/{number}/transitions"),
+    ("get", "/api/v1/products"),
+    ("get", "/api/v1/products/{slug}"),
+    ("post", "/api/v1/products"),
+    ("patch", "/api/v1/products/{slug}"),
+    ("get", "/api/v1/shipping-methods"),
+    ("get", "/api/v1/payment-methods"),
+    ("get", "/api/v1/carriers"),
+    ("post", "/api/v1/checkout"),
+    ("get", "/api/v1/orders"),
+    ("get", "/api/v1/orders/{number}"),
+    ("post", "/api/v1/orders/{number}/transitions"),
 }
 
 
@@ -24,7 +31,7 @@ def current_document(client) -> dict:
 def test_the_contract_paths_are_documented(client):
     paths = current_document(client)["paths"]
     documented = {(method, path) for path, ops in paths.items() for method in ops}
-    assert CONTRACT <= documented
+    assert documented >= CONTRACT
 
 
 def test_openapi_document_matches_the_committed_snapshot(client):
@@ -32,7 +39,8 @@ def test_openapi_document_matches_the_committed_snapshot(client):
     if os.environ.get("DIANPU_UPDATE_OPENAPI") == "1":
         SNAPSHOT.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     assert document == json.loads(SNAPSHOT.read_text()), (
-        "the API changed: if deliberate, regenerate tests/api_contract/openapi.json (see this module's docstring)")
+        "the API changed: if deliberate, regenerate tests/api_contract/openapi.json (see this module's docstring)"
+    )
 
 
 def test_interactive_docs_page_is_served(client, db):  # the shop name comes from its settings row

@@ -22,6 +22,9 @@ def test_schema_classes_with_the_same_name_have_the_same_shape():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Schema) and cls is not Schema and cls.__module__ == module.__name__:
                 shapes[name][cls.__module__] = cls.model_json_schema()
-    clashes = {name: sorted(by_module) for name, by_module in shapes.items()
-               if len({repr(sorted(s.items())) for s in by_module.values()}) > 1}
+    clashes = {
+        name: sorted(by_module)
+        for name, by_module in shapes.items()
+        if len({repr(sorted(s.items())) for s in by_module.values()}) > 1
+    }
     assert not clashes, f"rename one of each: {clashes}"

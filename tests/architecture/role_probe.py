@@ -37,6 +37,7 @@ class Objects:
 
 # --- API -----------------------------------------------------------------------------------------
 
+
 def api_routes(document: dict) -> list[str]:
     return sorted(f"{method.upper()} {path}" for path, ops in document["paths"].items() for method in ops)
 
@@ -90,19 +91,27 @@ def call_api(client: Client, document: dict, route: str, objects: Objects, token
     method, path = route.split(" ", 1)
     operation = document["paths"][path][method.lower()]
     url = re.sub(r"\{(\w+)\}", lambda m: objects.fill(m.group(1)), path)
-    query = {p["name"]: minimal_value(document, p.get("schema", {}), p["name"])
-             for p in operation.get("parameters", []) if p["in"] == "query" and p.get("required")}
+    query = {
+        p["name"]: minimal_value(document, p.get("schema", {}), p["name"])
+        for p in operation.get("parameters", [])
+        if p["in"] == "query" and p.get("required")
+    }
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     body = operation.get("requestBody", {}).get("content", {})
     if "multipart/form-data" in body:
         form = minimal_value(document, body["multipart/form-data"]["schema"])
-        files = {k for k, p in body["multipart/form-data"]["schema"].get("properties", {}).items() if p.get("format") == "binary"}
+        files = {
+            k
+            for k, p in body["multipart/form-data"]["schema"].get("properties", {}).items()
+            if p.get("format") == "binary"
+        }
         data = {k: SimpleUploadedFile("probe.csv", b"a,b\n") if k in files else v for k, v in form.items()}
         return getattr(client, method.lower())(url + _qs(query), data=data, **headers)
     if "application/json" in body:
         payload = minimal_value(document, body["application/json"]["schema"])
-        return getattr(client, method.lower())(url + _qs(query), data=json.dumps(payload),
-                                               content_type="application/json", **headers)
+        return getattr(client, method.lower())(
+            url + _qs(query), data=json.dumps(payload), content_type="application/json", **headers
+        )
     if method == "GET":
         return client.get(url, query, **headers)
     return getattr(client, method.lower())(url + _qs(query), **headers)
@@ -124,6 +133,7 @@ def api_verdict(response) -> str:
 
 
 # --- console -------------------------------------------------------------------------------------
+
 
 def console_routes() -> dict[str, str]:
     """URL name -> pattern, for every console page (sign-in and sign-out excluded: everyone)."""

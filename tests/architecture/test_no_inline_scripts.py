@@ -28,8 +28,11 @@ def templates():
 
 def inline_behaviour(text: str) -> list[str]:
     found, markup = [], TEMPLATE_TAG.sub(" ", text)
-    for regex, what in ((INLINE_HANDLER, "inline handler"), (JAVASCRIPT_URL, "javascript: address"),
-                        (HTMX_EVALUATED, "htmx attribute that evaluates code")):
+    for regex, what in (
+        (INLINE_HANDLER, "inline handler"),
+        (JAVASCRIPT_URL, "javascript: address"),
+        (HTMX_EVALUATED, "htmx attribute that evaluates code"),
+    ):
         found += [f"{what}: {match.group(0).strip()[:80]}" for match in regex.finditer(markup)]
     for match in SCRIPT_TAG.finditer(text):
         attributes, body = match.group(1), match.group(2)
@@ -47,7 +50,7 @@ def test_the_checker_finds_each_kind_of_inline_behaviour():
     assert inline_behaviour('<a href="javascript:void(0)">x</a>') != []
     assert inline_behaviour("<script>alert(1)</script>") != []
     assert inline_behaviour('<div hx-on:click="alert(1)"></div>') != []
-    assert inline_behaviour('<div hx-vals=\'js:{a: 1}\'></div>') != []
+    assert inline_behaviour("<div hx-vals='js:{a: 1}'></div>") != []
     assert inline_behaviour('<script src="/static/a.js" defer></script>') == []
     assert inline_behaviour('<script type="application/ld+json">{"@type": "Product"}</script>') == []
     assert inline_behaviour('<button data-confirm="确定？" data-online="1">') == []

@@ -29,12 +29,10 @@ def test_the_test_cases_own_transaction_does_not_count_but_one_the_code_opens_do
 
 @pytest.mark.django_db
 def test_an_email_sent_inside_a_transaction_fails_and_one_sent_on_commit_passes(django_capture_on_commit_callbacks):
-    with pytest.raises(OutboundInTransactionError):
-        with transaction.atomic():
-            mail.send_mail("s", "b", "shop@example.com", ["a@example.com"])
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            transaction.on_commit(lambda: mail.send_mail("s", "b", "shop@example.com", ["a@example.com"]))
+    with pytest.raises(OutboundInTransactionError), transaction.atomic():
+        mail.send_mail("s", "b", "shop@example.com", ["a@example.com"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        transaction.on_commit(lambda: mail.send_mail("s", "b", "shop@example.com", ["a@example.com"]))
     assert len(mail.outbox) == 1
 
 
@@ -42,24 +40,27 @@ def test_an_email_sent_inside_a_transaction_fails_and_one_sent_on_commit_passes(
 def test_a_gateway_call_inside_a_transaction_fails(fake_stripe):  # noqa: F811 (the fixture)
     from dianpu.payments.gateways import get_gateway
 
-    with pytest.raises(OutboundInTransactionError):
-        with transaction.atomic():
-            get_gateway("stripe").start_payment(order_number="DP1", amount=1, email="", language="zh-hans")
+    with pytest.raises(OutboundInTransactionError), transaction.atomic():
+        get_gateway("stripe").start_payment(order_number="DP1", amount=1, email="", language="zh-hans")
     assert fake_stripe.requests == []  # refused before anything went out
 
 
 def test_gateways_reach_the_network_only_through_the_guarded_transport():
     direct = re.compile(r"urlopen\(|http\.client|requests\.(get|post)|httpx\.")
-    found = [f"{path.relative_to(ROOT)}:{n}" for path in (ROOT / "payments" / "gateways").glob("*.py")
-             if path.name != "transport.py"
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if direct.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "payments" / "gateways").glob("*.py")
+        if path.name != "transport.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if direct.search(line)
+    ]
     assert found == []
 
 
 def test_placing_an_order_commits_before_the_gateway_is_called():
     """checkout.place_order: the gateway is asked after the `with transaction.atomic()` block."""
     source = (ROOT / "checkout" / "services.py").read_text(encoding="utf-8")
-    body = source[source.index("def place_order("):source.index("def pay_order(")]
+    body = source[source.index("def place_order(") : source.index("def pay_order(")]
     atomic_at = body.index("with transaction.atomic():")
     start_at = body.index("start_payment(")
     block_end = next(m.start() for m in re.finditer(r"\n    \S", body[atomic_at:]))

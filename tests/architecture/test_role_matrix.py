@@ -19,7 +19,15 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.orders.tests.builders import place_test_order
 
 from .role_probe import (
-    ANONYMOUS, ROLE_CODES, Objects, api_routes, api_verdict, call_api, call_console, console_routes, console_url,
+    ANONYMOUS,
+    ROLE_CODES,
+    Objects,
+    api_routes,
+    api_verdict,
+    call_api,
+    call_console,
+    console_routes,
+    console_url,
     console_verdict,
 )
 
@@ -502,8 +510,16 @@ def spec_of(roles: set[str]) -> str:
 def objects(db):
     product = make_product(name="纯棉T恤", name_en="Cotton T-shirt", price="59.00", stock=5, skus=["TEE-M"])
     order = place_test_order({"TEE-M": 1})
-    return Objects({"slug": product.slug, "number": order.number, "order_number": order.number, "sku": "TEE-M",
-                    "kind": "order_confirmed", "language": "zh-hans"})
+    return Objects(
+        {
+            "slug": product.slug,
+            "number": order.number,
+            "order_number": order.number,
+            "sku": "TEE-M",
+            "kind": "order_confirmed",
+            "language": "zh-hans",
+        }
+    )
 
 
 def observed(routes, ask) -> dict[str, set[str]]:

@@ -54,11 +54,17 @@ def test_stock_levels_change_only_in_inventory_services():
 EDGE = re.compile(r"(^|/)(api|views)\.py$|(^|/)console/[^/]+\.py$|management/commands/[^/]+\.py$")
 
 
-@pytest.mark.parametrize("pattern, what", [
-    (r"transaction\.atomic", "transactions"),
-    (r"\.objects\.(create|bulk_create|get_or_create|update_or_create)\(|\.objects[^\n]*\.(update|delete)\(", "ORM writes"),
-    (r"(?<!form)\.save\((?!commit)", "model saves"),
-])
+@pytest.mark.parametrize(
+    "pattern, what",
+    [
+        (r"transaction\.atomic", "transactions"),
+        (
+            r"\.objects\.(create|bulk_create|get_or_create|update_or_create)\(|\.objects[^\n]*\.(update|delete)\(",
+            "ORM writes",
+        ),
+        (r"(?<!form)\.save\((?!commit)", "model saves"),
+    ],
+)
 def test_edges_are_thin(pattern, what):
     """Console views, API endpoints and commands call services; they do not write rows themselves."""
     regex = re.compile(pattern)
@@ -73,18 +79,24 @@ def test_edges_are_thin(pattern, what):
 
 
 def test_no_grab_bag_module_names():
-    bad = [p.relative_to(ROOT).as_posix() for p in DIANPU.rglob("*.py")
-           if p.stem in {"utils", "helpers", "common", "misc"}]
+    bad = [
+        p.relative_to(ROOT).as_posix() for p in DIANPU.rglob("*.py") if p.stem in {"utils", "helpers", "common", "misc"}
+    ]
     assert bad == []
 
 
 def test_every_app_says_what_it_owns():
-    missing = [p.parent.name for p in DIANPU.glob("*/apps.py")
-               if len((p.parent / "__init__.py").read_text(encoding="utf-8").strip()) < 40]
+    missing = [
+        p.parent.name
+        for p in DIANPU.glob("*/apps.py")
+        if len((p.parent / "__init__.py").read_text(encoding="utf-8").strip()) < 40
+    ]
     assert missing == []
 
 
 def test_the_stock_summary_is_written_only_by_inventory_summaries():
     """StockSummary / DailySkuSales change in the transaction of each move, by one module."""
-    pattern = r"(StockSummary|DailySkuSales)\.objects[^\n]*\.(update|create|bulk_create|bulk_update|get_or_create|delete)\("
+    pattern = (
+        r"(StockSummary|DailySkuSales)\.objects[^\n]*\.(update|create|bulk_create|bulk_update|get_or_create|delete)\("
+    )
     assert offenders(pattern, {"inventory/summaries.py"}) == []

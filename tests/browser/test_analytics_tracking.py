@@ -23,8 +23,10 @@ DNT_SCRIPT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () 
 def _desktop(chromium) -> str:
     """A desktop Chrome's user agent: headless Chromium says "HeadlessChrome", which the shop
     rightly counts as a robot and does not track."""
-    return ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{chromium.version} Safari/537.36")
+    return (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{chromium.version} Safari/537.36"
+    )
 
 
 def _browse_and_add_to_cart(page, base, product) -> None:

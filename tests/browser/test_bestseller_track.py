@@ -32,7 +32,9 @@ def test_the_table_fits_1366_pixels_and_the_product_page_draws_its_chart(chromiu
     console_login(page, base, "operator", then="/console/analytics/bestsellers/")
     row = page.locator("#table-bestsellers tbody tr", has_text="有机棉").first
     assert row.locator("td").nth(2).inner_text() == "3"  # yesterday by default
-    wrap = page.locator("#table-bestsellers").evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+    wrap = page.locator("#table-bestsellers").evaluate(
+        "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+    )
     assert wrap[0] <= wrap[1], f"the table scrolls sideways at 1366 px: {wrap}"
     assert page.evaluate("typeof window.echarts") == "undefined"  # no chart here, no chart library
     row.locator("a").first.click()

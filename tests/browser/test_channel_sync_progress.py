@@ -1,4 +1,4 @@
-""""Sync now" on a channel's page in a real browser: the click queues the sync (nothing runs in the
+""" "Sync now" on a channel's page in a real browser: the click queues the sync (nothing runs in the
 request), the page shows it waiting, and when the worker has run it the progress section turns into
 the outcome by itself (htmx polling), with no script error."""
 
@@ -22,9 +22,16 @@ def test_sync_now_shows_the_workers_progress_then_the_outcome(chromium, live_ser
     fake = FakeShopify()
     fake.add_product(1, "T恤", [(11, "TEE-S", 111), (12, "TEE-M", 112)])
     with running(fake):
-        channel = sync.create_channel(actor=None, kind="shopify", name="Shopify 海外店", shop_domain="x.myshopify.com",
-                                      access_token=fake.token, webhook_secret="whsec", location_id="905",
-                                      api_base=fake.base)
+        channel = sync.create_channel(
+            actor=None,
+            kind="shopify",
+            name="Shopify 海外店",
+            shop_domain="x.myshopify.com",
+            access_token=fake.token,
+            webhook_secret="whsec",
+            location_id="905",
+            api_base=fake.base,
+        )
         page = chromium.new_context().new_page()
         console_login(page, live_server.url, operator.username, then=f"/console/channels/{channel.pk}/")
         page.click("#sync-now")

@@ -74,8 +74,20 @@ def test_the_promotion_form_shows_only_the_fields_of_the_chosen_kind(page, live_
     console_login(page, live_server.url, "marketing", then="/console/promotions/new/")
 
     def shown():
-        names = ["percent", "amount", "price", "tiers", "repeat", "buy", "get", "discount_percent", "threshold",
-                 "skus", "stock_cap", "per_customer_limit"]
+        names = [
+            "percent",
+            "amount",
+            "price",
+            "tiers",
+            "repeat",
+            "buy",
+            "get",
+            "discount_percent",
+            "threshold",
+            "skus",
+            "stock_cap",
+            "per_customer_limit",
+        ]
         return [n for n in names if page.locator(f"[data-field={n}]").is_visible()]
 
     page.select_option("select[name=kind]", "percent_off")

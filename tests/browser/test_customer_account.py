@@ -38,7 +38,7 @@ def test_sign_up_sign_in_redeem_points_and_see_the_orders(page, live_server):
 
     # Verify the e-mail with the signed link: the guest order joins the account.
     link = re.search(r"https?://\S+/account/verify/\S+/", mail.outbox[-1].body).group(0)
-    page.goto(base + link[link.index("/account/"):])
+    page.goto(base + link[link.index("/account/") :])
     assert guest_order.number in page.inner_text("table.account-orders")
 
     # Sign out, sign in again.
@@ -75,7 +75,10 @@ def test_sign_up_sign_in_redeem_points_and_see_the_orders(page, live_server):
     number = page.inner_text(".order-number").strip()
     order = Order.objects.get(number=number)
     assert (order.subtotal, order.discount_total, order.grand_total) == (
-        Decimal("240.00"), Decimal("20.00"), Decimal("220.00"))
+        Decimal("240.00"),
+        Decimal("20.00"),
+        Decimal("220.00"),
+    )
     assert order.customer_id == customer.pk
 
     # The history shows both orders and the points left.
@@ -84,4 +87,6 @@ def test_sign_up_sign_in_redeem_points_and_see_the_orders(page, live_server):
     assert numbers == [number, guest_order.number]
     assert page.inner_text("#account-points") == "1000"
     assert list(PointsEntry.objects.filter(customer=customer).order_by("id").values_list("kind", "delta")) == [
-        ("adjust", 3000), ("redeem", -2000)]
+        ("adjust", 3000),
+        ("redeem", -2000),
+    ]

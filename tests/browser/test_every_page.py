@@ -26,8 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
 if browser.chromium_path() is None:
-    pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)", allow_module_level=True
+    )
 
 DEMO_PASSWORD = "dianpu-demo"
 NOW = "2026-06-20T15:00:00+08:00"
@@ -45,10 +46,11 @@ def _first(model, field, **filters):
 
 def _path_parameters() -> dict[str, dict]:
     """URL name → the keyword arguments that open a demo object on that page."""
+    from django.contrib.auth import get_user_model
+
     from dianpu.analytics.models import Report
-    from dianpu.catalog.models import ImportJob, Product
+    from dianpu.catalog.models import ImportJob, Product, Variant
     from dianpu.fulfillment.models import ShippingMethod, ShippingRate
-    from dianpu.catalog.models import Variant
     from dianpu.inventory.models import Stocktake
     from dianpu.marketing.models import Campaign
     from dianpu.messaging.models import NotificationTemplate
@@ -56,7 +58,6 @@ def _path_parameters() -> dict[str, dict]:
     from dianpu.promotions.models import Coupon, CouponBatch, Promotion
     from dianpu.purchasing.models import PurchaseOrder, Supplier
     from dianpu.returns.models import ReturnRequest
-    from django.contrib.auth import get_user_model
 
     slug = _first(Product, "slug")
     order = _first(Order, "number")
@@ -65,7 +66,9 @@ def _path_parameters() -> dict[str, dict]:
     purchase_order = _first(PurchaseOrder, "number")
     return_number = _first(ReturnRequest, "number")
     template = NotificationTemplate.objects.order_by("pk").values("kind", "language").first() or {
-        "kind": "order_confirmed", "language": "zh-hans"}
+        "kind": "order_confirmed",
+        "language": "zh-hans",
+    }
     parameters = {
         "catalog:product-attributes-save": {"slug": slug},
         "catalog:product-prices": {"slug": slug},
@@ -132,15 +135,19 @@ def _path_parameters() -> dict[str, dict]:
     parameters["channels:channel-download"] = {"channel_id": channel}
     from dianpu.channels.models import ChannelSyncJob
 
-    parameters["channels:sync-job"] = {"channel_id": channel, "job_id": ChannelSyncJob.objects.filter(
-        channel_id=channel).order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    parameters["channels:sync-job"] = {
+        "channel_id": channel,
+        "job_id": ChannelSyncJob.objects.filter(channel_id=channel).order_by("pk").values_list("pk", flat=True).first()
+        or 999_999,
+    }
     from dianpu.support.models import Conversation
 
     conversation = Conversation.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
     parameters["support:conversation-detail"] = {"pk": conversation}
     parameters["support:conversation-messages"] = {"pk": conversation}
     parameters["competitors:product-detail"] = {
-        "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+        "pk": CompetitorProduct.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    }
     parameters["accounts:token-revoke"] = {"token_id": 999_999}
     parameters["accounts:session-end"] = {"sign_in_id": 999_999}
     parameters["accounts:password-reset-confirm"] = {"uidb64": "MQ", "token": "not-a-token"}
@@ -152,16 +159,23 @@ def _path_parameters() -> dict[str, dict]:
     from dianpu.design.models import Brief, Experiment
     from dianpu.teamwork.models import RoutineTemplate, TrainingDoc
 
-    for name, model in (("design:brief-detail", Brief), ("design:experiment-detail", Experiment),
-                        ("teamwork:training-detail", TrainingDoc), ("teamwork:template-edit", RoutineTemplate)):
+    for name, model in (
+        ("design:brief-detail", Brief),
+        ("design:experiment-detail", Experiment),
+        ("teamwork:training-detail", TrainingDoc),
+        ("teamwork:template-edit", RoutineTemplate),
+    ):
         parameters[name] = {"pk": model.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
     from dianpu.reviews.models import Review
 
-    parameters["reviews:review-moderate"] = {"pk": Review.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+    parameters["reviews:review-moderate"] = {
+        "pk": Review.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    }
     from dianpu.finance.models import Settlement
 
     parameters["finance:settlement-detail"] = {
-        "pk": Settlement.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999}
+        "pk": Settlement.objects.order_by("pk").values_list("pk", flat=True).first() or 999_999
+    }
     return parameters
 
 
@@ -222,7 +236,8 @@ class PageWatch:
         self.icons: set[str] = set()
         context.add_init_script(
             "document.addEventListener('securitypolicyviolation', function (e) {"
-            " console.error('CSP violation: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')); });")
+            " console.error('CSP violation: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')); });"
+        )
         context.on("console", self._console)
         context.on("weberror", lambda error: self.problems.append(f"{self.current}: uncaught {error.error}"))
         context.on("requestfailed", self._failed)
@@ -329,16 +344,29 @@ def test_every_storefront_page_loads_without_a_browser_error(demo_shop, chromium
     context.set_default_timeout(15_000)
     watch = PageWatch(context, base)
     page = context.new_page()
-    level = (StockLevel.objects.filter(variant__product__status="listed", on_hand__gt=F("reserved") + 2)
-             .select_related("variant__product").order_by("pk").first())
+    level = (
+        StockLevel.objects.filter(variant__product__status="listed", on_hand__gt=F("reserved") + 2)
+        .select_related("variant__product")
+        .order_by("pk")
+        .first()
+    )
     assert level is not None
     product, sku = level.variant.product, level.variant.sku
     order = Order.objects.order_by("pk").first()
     statuses = {}
-    for url in ["/", f"/c/{Category.objects.order_by('pk').first().slug}/", "/search/?q=%E8%A1%AC",
-                "/search/?q=shirt", f"/products/{product.slug}/", "/cart/", "/orders/status/",
-                f"/orders/status/?number={order.number}&email={order.email}",
-                "/robots.txt", "/sitemap.xml", "/no-such-page/"]:
+    for url in [
+        "/",
+        f"/c/{Category.objects.order_by('pk').first().slug}/",
+        "/search/?q=%E8%A1%AC",
+        "/search/?q=shirt",
+        f"/products/{product.slug}/",
+        "/cart/",
+        "/orders/status/",
+        f"/orders/status/?number={order.number}&email={order.email}",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/no-such-page/",
+    ]:
         statuses[url] = watch.visit(page, url)
     # With something in the cart: the cart and the checkout.
     watch.visit(page, f"/products/{product.slug}/")

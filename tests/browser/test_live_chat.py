@@ -8,7 +8,7 @@ from dianpu.support.models import Conversation
 from tests.browser.conftest import console_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-XSS = '<img src=x onerror="document.title=\'pwned\'"><b>加粗</b>'
+XSS = "<img src=x onerror=\"document.title='pwned'\"><b>加粗</b>"
 
 
 def _watch(page, problems):
@@ -40,7 +40,9 @@ def test_the_bot_answers_first_then_hands_over_in_the_same_box_and_html_stays_te
     customer.click(".support-chat-send button[type=submit]")
     customer.wait_for_function(
         "(x) => Array.from(document.querySelectorAll('.support-chat-thread li.from-visitor .body'))"
-        ".some(e => e.textContent === x)", arg=XSS)
+        ".some(e => e.textContent === x)",
+        arg=XSS,
+    )
 
     agent = chromium.new_context().new_page()
     _watch(agent, problems)
@@ -58,7 +60,8 @@ def test_the_bot_answers_first_then_hands_over_in_the_same_box_and_html_stays_te
     customer.click(".support-chat-send button[type=submit]")
     agent.wait_for_function(
         "() => Array.from(document.querySelectorAll('#thread li.msg-visitor .body')).some(e => e.textContent === '好的，谢谢')",
-        timeout=10_000)
+        timeout=10_000,
+    )
     assert agent.title() != "pwned" and customer.title() != "pwned"
     # The customer's chat survives a page change (the token is kept in this browser).
     customer.goto(f"{live_server.url}/cart/")

@@ -17,8 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_each_visitor_sees_their_own_image_on_a_cached_page(chromium, live_server):
     operator = make_staff("operator")
     product = make_product(name="纯棉T恤")
-    images = [add_product_image(actor=operator, product=product, filename=f"ab{i}.jpg",
-                                data=image_bytes((400, 400), product=(60 * i, 90, 160))) for i in range(2)]
+    images = [
+        add_product_image(
+            actor=operator,
+            product=product,
+            filename=f"ab{i}.jpg",
+            data=image_bytes((400, 400), product=(60 * i, 90, 160)),
+        )
+        for i in range(2)
+    ]
     experiment = services.start_experiment(actor=operator, product_id=product.pk, image_ids=[i.pk for i in images])
     host = live_server.url.split("//", 1)[1].split(":")[0]
     visitors = [f"{n:024x}" for n in range(40)]
@@ -26,12 +33,17 @@ def test_each_visitor_sees_their_own_image_on_a_cached_page(chromium, live_serve
     second = next(v for v in visitors if assign_arm(experiment.pk, v, 2) == 1)
     for visitor, image in ((first, images[0]), (second, images[1]), (second, images[1])):
         context = chromium.new_context()
-        context.add_cookies([{"name": "dp_vid", "value": visitor, "domain": host, "path": "/"},
-                             {"name": "dp_consent", "value": "yes", "domain": host, "path": "/"}])
+        context.add_cookies(
+            [
+                {"name": "dp_vid", "value": visitor, "domain": host, "path": "/"},
+                {"name": "dp_consent", "value": "yes", "domain": host, "path": "/"},
+            ]
+        )
         page = context.new_page()
         page.goto(f"{live_server.url}/")
-        page.wait_for_function(f'document.querySelector(\'[data-dp-product="{product.pk}"]\')'
-                               '.hasAttribute("data-dp-ab-arm")')
+        page.wait_for_function(
+            f'document.querySelector(\'[data-dp-product="{product.pk}"]\').hasAttribute("data-dp-ab-arm")'
+        )
         cards = page.locator(f'[data-dp-product="{product.pk}"]')  # new arrivals and bestsellers
         assert cards.count() >= 1
         for n in range(cards.count()):
@@ -43,16 +55,27 @@ def test_each_visitor_sees_their_own_image_on_a_cached_page(chromium, live_serve
 def test_the_product_page_shows_the_visitor_the_image_their_card_showed(chromium, live_server):
     operator = make_staff("operator")
     product = make_product(name="纯棉T恤")
-    images = [add_product_image(actor=operator, product=product, filename=f"pp{i}.jpg",
-                                data=image_bytes((400, 400), product=(60 * i, 90, 160))) for i in range(2)]
+    images = [
+        add_product_image(
+            actor=operator,
+            product=product,
+            filename=f"pp{i}.jpg",
+            data=image_bytes((400, 400), product=(60 * i, 90, 160)),
+        )
+        for i in range(2)
+    ]
     experiment = services.start_experiment(actor=operator, product_id=product.pk, image_ids=[i.pk for i in images])
     host = live_server.url.split("//", 1)[1].split(":")[0]
     visitors = [f"{n:024x}" for n in range(40)]
     for arm in (1, 0, 1):  # the second arm first, so the page is cached before the first arm's visitor
         visitor = next(v for v in visitors if assign_arm(experiment.pk, v, 2) == arm)
         context = chromium.new_context()
-        context.add_cookies([{"name": "dp_vid", "value": visitor, "domain": host, "path": "/"},
-                             {"name": "dp_consent", "value": "yes", "domain": host, "path": "/"}])
+        context.add_cookies(
+            [
+                {"name": "dp_vid", "value": visitor, "domain": host, "path": "/"},
+                {"name": "dp_consent", "value": "yes", "domain": host, "path": "/"},
+            ]
+        )
         page = context.new_page()
         page.goto(f"{live_server.url}/products/{product.slug}/")
         page.wait_for_function('document.querySelector(".gallery-main").hasAttribute("data-dp-ab-arm")')

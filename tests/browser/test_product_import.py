@@ -50,8 +50,13 @@ def test_upload_shows_progress_then_the_result(page, live_server, queued):
     assert page.get_attribute("#import-progress progress", "value") == "100"
     text = page.inner_text("#import-progress")
     assert "已处理 3 / 3 行" in text
-    summary = dict(zip(page.locator("#import-progress dt").all_inner_texts(),
-                       page.locator("#import-progress dd").all_inner_texts(), strict=True))
+    summary = dict(
+        zip(
+            page.locator("#import-progress dt").all_inner_texts(),
+            page.locator("#import-progress dd").all_inner_texts(),
+            strict=True,
+        )
+    )
     assert (summary["新建商品"], summary["新建 SKU"], summary["跳过的行"]) == ("2", "3", "0")
 
     assert sorted(Variant.objects.values_list("sku", flat=True)) == ["SCARF-1", "TEE-M", "TEE-S"]

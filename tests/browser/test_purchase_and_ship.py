@@ -24,14 +24,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
 if browser.chromium_path() is None:
-    pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)", allow_module_level=True
+    )
 
 
 def test_guest_buys_and_the_owner_ships_it(page, live_server):
     apparel = make_category(name="服装", name_en="Apparel", slug="apparel")
-    product = make_product(name="亚麻衬衫", name_en="Linen Shirt", price="129.00", stock=5,
-                           skus=["SHIRT-S", "SHIRT-M"], category=apparel)
+    product = make_product(
+        name="亚麻衬衫", name_en="Linen Shirt", price="129.00", stock=5, skus=["SHIRT-S", "SHIRT-M"], category=apparel
+    )
     make_staff("owner")
     base = live_server.url
 

@@ -21,11 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
 if browser.chromium_path() is None:
-    pytest.skip("no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "no Chromium at /usr/bin/chromium: run `make browser-deps` (apt-get install chromium)", allow_module_level=True
+    )
 
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def fill_address(page):
@@ -44,8 +47,12 @@ def add_tea(page, base, product):
     page.wait_for_selector("#cart-feedback :is(a, p, div)")
 
 
-def test_wechat_pay_down_then_pay_again_shows_the_qr_code(chromium, live_server, fake_wechatpay,  # noqa: F811
-                                                          settings):
+def test_wechat_pay_down_then_pay_again_shows_the_qr_code(
+    chromium,
+    live_server,
+    fake_wechatpay,  # noqa: F811
+    settings,
+):
     tea = make_product(name="西湖龙井", price="88.00", stock=5, skus=["TEA-1"])
     base = live_server.url
     page = chromium.new_context().new_page()
@@ -83,8 +90,10 @@ def test_a_phone_sees_wechat_pay_first_and_chosen(chromium, live_server, fake_we
     assert page.is_checked("input[name=payment_method][value=wechatpay]")
 
 
-WECHAT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN")
+WECHAT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN"
+)
 # WeChat's browser injects WeixinJSBridge a moment after the page loads and fires WeixinJSBridgeReady;
 # this stand-in records what the page hands getBrandWCPayRequest and answers as WeChat does.
 BRIDGE = """
@@ -100,7 +109,8 @@ setTimeout(function () {
 
 
 def test_inside_wechat_the_page_hands_the_signed_order_to_wechat_and_follows_the_status(
-        chromium, live_server, fake_wechatpay, wechatpay_keys):  # noqa: F811
+    chromium, live_server, fake_wechatpay, wechatpay_keys
+):  # noqa: F811
     import base64
     from urllib.parse import urlsplit
 
@@ -134,8 +144,9 @@ def test_inside_wechat_the_page_hands_the_signed_order_to_wechat_and_follows_the
     assert call["name"] == "getBrandWCPayRequest"
     assert params["package"] == f"prepay_id={fake_wechatpay.orders[order.number]['prepay_id']}"
     message = f"{params['appId']}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n".encode()
-    wechatpay_keys.merchant.public_key().verify(base64.b64decode(params["paySign"]), message, padding.PKCS1v15(),
-                                                hashes.SHA256())  # raises unless the merchant key signed it
+    wechatpay_keys.merchant.public_key().verify(
+        base64.b64decode(params["paySign"]), message, padding.PKCS1v15(), hashes.SHA256()
+    )  # raises unless the merchant key signed it
     page.wait_for_selector("#wechat-jsapi-checking:not([hidden])")
     assert Order.objects.get().status == "pending_payment"  # WeChat's "ok" in the page pays nothing
     notify(Client(), *paid_notification(fake_wechatpay, order))

@@ -20,8 +20,9 @@ BUYERS = 8
 
 def test_concurrent_orders_and_cancellations_leave_the_rollups_equal_to_the_raw_figures():
     product = make_product(price="100.00", stock=100, skus=["RACE-1"])
-    results = run_in_threads(BUYERS, lambda i: place_test_order({"RACE-1": 1 + i % 2},
-                                                                email=f"same{i % 3}@example.com").number)
+    results = run_in_threads(
+        BUYERS, lambda i: place_test_order({"RACE-1": 1 + i % 2}, email=f"same{i % 3}@example.com").number
+    )
     assert all(isinstance(r, str) for r in results), results
     orders = list(Order.objects.order_by("id"))
 

@@ -15,10 +15,15 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
 
 
 def test_a_flood_of_messages_keeps_exactly_twenty():
-    conversation, _token = services.open_conversation(name="李雷", email="lilei@example.com", message="你好",
-                                                      ip="10.9.0.1")
-    results = run_in_threads(26, lambda i: services.post_visitor_message(
-        conversation=Conversation.objects.get(pk=conversation.pk), message=f"第{i}条", ip="10.9.0.2"))
+    conversation, _token = services.open_conversation(
+        name="李雷", email="lilei@example.com", message="你好", ip="10.9.0.1"
+    )
+    results = run_in_threads(
+        26,
+        lambda i: services.post_visitor_message(
+            conversation=Conversation.objects.get(pk=conversation.pk), message=f"第{i}条", ip="10.9.0.2"
+        ),
+    )
     refused = [r for r in results if isinstance(r, SupportError)]
     assert all(r.code == "too_many_messages" for r in refused), results
     assert len(refused) == 6
@@ -26,12 +31,17 @@ def test_a_flood_of_messages_keeps_exactly_twenty():
 
 
 def test_two_agents_closing_at_once_one_wins():
-    conversation, _token = services.open_conversation(name="韩梅梅", email="mm@example.com", message="你好",
-                                                      ip="10.9.0.3")
+    conversation, _token = services.open_conversation(
+        name="韩梅梅", email="mm@example.com", message="你好", ip="10.9.0.3"
+    )
     agents = [make_staff("agent", username=f"agent{i}") for i in range(2)]
     wanted = ("closed", "closed")
-    results = run_in_threads(2, lambda i: services.change_status(
-        conversation=Conversation.objects.get(pk=conversation.pk), status=wanted[i], actor=agents[i]))
+    results = run_in_threads(
+        2,
+        lambda i: services.change_status(
+            conversation=Conversation.objects.get(pk=conversation.pk), status=wanted[i], actor=agents[i]
+        ),
+    )
     winners = [r for r in results if isinstance(r, Conversation)]
     losers = [r for r in results if isinstance(r, SupportError)]
     assert len(winners) == 1 and len(losers) == 1 and losers[0].status == 409, results

@@ -44,8 +44,11 @@ def test_an_automatic_posting_racing_the_close_lands_before_it_or_moves_on(june)
         if i == 0:  # the posting: holds its transaction open a moment after touching the month
             day = date(int(month[:4]), int(month[5:]), 15)
             with transaction.atomic():
-                entry, _created = services.post_entry(ledger.EntryPlan(
-                    day, "test", month, "竞态", (ledger.debit("cash", 500), ledger.credit("sales", 500))))
+                entry, _created = services.post_entry(
+                    ledger.EntryPlan(
+                        day, "test", month, "竞态", (ledger.debit("cash", 500), ledger.credit("sales", 500))
+                    )
+                )
                 time.sleep(0.2)
             return entry.date
         services.close_period(month=month)

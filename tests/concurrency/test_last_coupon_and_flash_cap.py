@@ -19,8 +19,14 @@ BUYERS = 8
 
 
 def buy(sku, email, codes=()):
-    body = {"email": email, "lines": [{"sku": sku, "quantity": 1}], "coupon_codes": list(codes),
-            "shipping_address": ADDRESS, "shipping_method": "standard", "payment_method": "bank_transfer"}
+    body = {
+        "email": email,
+        "lines": [{"sku": sku, "quantity": 1}],
+        "coupon_codes": list(codes),
+        "shipping_address": ADDRESS,
+        "shipping_method": "standard",
+        "payment_method": "bank_transfer",
+    }
     response = Client().post("/api/v1/checkout", json.dumps(body), content_type="application/json")
     return response.status_code, response.json()
 
@@ -50,8 +56,9 @@ def test_same_customer_racing_for_a_once_per_customer_coupon_wins_once():
 
 def test_flash_sale_cap_holds_under_concurrency():
     make_product(price="100.00", stock=50, skus=["RACE-F"])
-    make_promotion("flash_sale", name="秒杀", price="9.90", per_customer_limit=1, stock_cap=3,
-                   scope={"skus": ["RACE-F"]})
+    make_promotion(
+        "flash_sale", name="秒杀", price="9.90", per_customer_limit=1, stock_cap=3, scope={"skus": ["RACE-F"]}
+    )
 
     results = run_in_threads(BUYERS, lambda i: buy("RACE-F", f"f{i}@example.com"))
     statuses = [status for status, _ in results]

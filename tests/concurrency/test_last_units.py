@@ -79,8 +79,13 @@ def test_last_units_cannot_be_sold_twice_through_the_api():
     variant = make_product(stock=UNITS, skus=["LAST-API"]).variants.get()
 
     def buy(i):
-        body = {"email": f"api{i}@example.com", "lines": [{"sku": "LAST-API", "quantity": 1}],
-                "shipping_address": ADDRESS, "shipping_method": "standard", "payment_method": "bank_transfer"}
+        body = {
+            "email": f"api{i}@example.com",
+            "lines": [{"sku": "LAST-API", "quantity": 1}],
+            "shipping_address": ADDRESS,
+            "shipping_method": "standard",
+            "payment_method": "bank_transfer",
+        }
         response = Client().post("/api/v1/checkout", json.dumps(body), content_type="application/json")
         return response.status_code, response.json()
 

@@ -34,8 +34,9 @@ def test_the_same_event_delivered_at_once_pays_once(fake_stripe):  # noqa: F811
     order, reference, payload = stripe_paid_order(fake_stripe)
 
     def deliver(_i):
-        return Client().post(WEBHOOK, data=payload, content_type="application/json",
-                             **signed_headers(payload)).status_code
+        return (
+            Client().post(WEBHOOK, data=payload, content_type="application/json", **signed_headers(payload)).status_code
+        )
 
     statuses = run_in_threads(8, deliver)
     # Every delivery is acknowledged or, if it lost a lock race, answered so that Stripe retries.
@@ -97,8 +98,9 @@ def test_the_same_units_requested_twice_at_once_are_returned_once():
 
     def ask(_i):
         try:
-            return request_return(order=Order.objects.get(pk=order.pk), kind="return", reason="damaged",
-                                  lines={line_id: 1}).status
+            return request_return(
+                order=Order.objects.get(pk=order.pk), kind="return", reason="damaged", lines={line_id: 1}
+            ).status
         except DomainError as exc:
             return exc.code
         except Exception as exc:  # SQLite may refuse the loser's write outright ("database is locked")
@@ -131,5 +133,7 @@ def test_racing_refunds_of_exactly_what_is_left_refund_it_once():
     assert results.count("succeeded") == 1, results
     payment = Payment.objects.get(order=order)
     assert (payment.refunded_total, payment.refunded_fen, payment.status) == (Decimal("75.00"), 7500, "refunded")
-    assert sorted(Refund.objects.filter(order=order).values_list("amount", flat=True)) == [Decimal("0.02"),
-                                                                                             Decimal("74.98")]
+    assert sorted(Refund.objects.filter(order=order).values_list("amount", flat=True)) == [
+        Decimal("0.02"),
+        Decimal("74.98"),
+    ]

@@ -21,8 +21,7 @@ CUSTOMERS = 8
 
 def test_racing_exchanges_never_spend_the_same_points_twice():
     customer = make_account("swapper@example.com", points=1000)
-    offer = PointsOffer.objects.create(name="5 元券", points=300, coupon_amount=Decimal("5.00"),
-                                       created_at=clock.now())
+    offer = PointsOffer.objects.create(name="5 元券", points=300, coupon_amount=Decimal("5.00"), created_at=clock.now())
 
     def exchange(_i):
         return exchange_points(customer=Customer.objects.get(pk=customer.pk), offer_id=offer.pk).code

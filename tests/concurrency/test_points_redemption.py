@@ -52,10 +52,19 @@ def test_the_same_points_cannot_be_redeemed_twice_through_the_api():
     tokens = [token_of(customer) for _ in range(BUYERS)]
 
     def buy(i):
-        body = {"lines": [{"sku": "PTS-API", "quantity": 1}], "shipping_address": ADDRESS,
-                "shipping_method": "standard", "payment_method": "bank_transfer", "points": 300}
-        response = Client().post("/api/v1/checkout", json.dumps(body), content_type="application/json",
-                                 HTTP_AUTHORIZATION=f"Bearer {tokens[i]}")
+        body = {
+            "lines": [{"sku": "PTS-API", "quantity": 1}],
+            "shipping_address": ADDRESS,
+            "shipping_method": "standard",
+            "payment_method": "bank_transfer",
+            "points": 300,
+        }
+        response = Client().post(
+            "/api/v1/checkout",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {tokens[i]}",
+        )
         return response.status_code, response.json()
 
     results = run_in_threads(BUYERS, buy)

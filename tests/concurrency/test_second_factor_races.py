@@ -41,6 +41,7 @@ def _verify(user, code):
             return signin.verify_second_factor(user=user, code=code)
         except DomainError as exc:
             return exc.code
+
     return attempt
 
 

@@ -26,8 +26,13 @@ ORDERS_EACH = 3
 
 
 def checkout(email: str, method: str) -> tuple[int, dict]:
-    body = {"email": email, "lines": [{"sku": "TEA-1", "quantity": 1}], "shipping_address": ADDRESS,
-            "shipping_method": "standard", "payment_method": method}
+    body = {
+        "email": email,
+        "lines": [{"sku": "TEA-1", "quantity": 1}],
+        "shipping_address": ADDRESS,
+        "shipping_method": "standard",
+        "payment_method": method,
+    }
     response = Client().post("/api/v1/checkout", json.dumps(body), content_type="application/json")
     return response.status_code, response.json()
 
@@ -62,16 +67,20 @@ def test_other_checkouts_complete_while_one_waits_on_a_slow_gateway(fake_stripe)
     assert not [r for r in results if isinstance(r, Exception)], results
     # All of them placed while the Stripe call was still open: nobody waited for it.
     assert card_buyer.is_alive() and "result" not in slow
-    assert Order.objects.filter(payment_method="bank_transfer", status="pending_payment").count() == \
-        OTHER_BUYERS * ORDERS_EACH
+    assert (
+        Order.objects.filter(payment_method="bank_transfer", status="pending_payment").count()
+        == OTHER_BUYERS * ORDERS_EACH
+    )
     # The card buyer's order is committed already, awaiting payment, its stock held.
     card_order = Order.objects.get(email="card@example.com")
     assert card_order.status == "pending_payment"
     assert PaymentSession.objects.get(order=card_order).status == "starting"
     assert StockLevel.objects.get(variant__sku="TEA-1").reserved == OTHER_BUYERS * ORDERS_EACH + 1
     slowest = max(t for r in results for t in r)
-    print(f"\n{OTHER_BUYERS * ORDERS_EACH} checkouts in {elapsed:.2f} s while Stripe held one; "
-          f"slowest {slowest * 1000:.0f} ms")
+    print(
+        f"\n{OTHER_BUYERS * ORDERS_EACH} checkouts in {elapsed:.2f} s while Stripe held one; "
+        f"slowest {slowest * 1000:.0f} ms"
+    )
 
     fake_stripe.gate.set()
     card_buyer.join(30)
@@ -91,7 +100,8 @@ def test_a_gateway_that_never_answers_in_time_leaves_the_order_payable(fake_stri
     assert body["status"] == "pending_payment"
     fake_stripe.gate.set()
     assert fake_stripe.finished.wait(10)
-    again = Client().post(body["payment"]["retry_url"], json.dumps({"email": "card@example.com"}),
-                          content_type="application/json")
+    again = Client().post(
+        body["payment"]["retry_url"], json.dumps({"email": "card@example.com"}), content_type="application/json"
+    )
     assert again.status_code == 201 and again.json()["started"] is True
     assert len(fake_stripe.intents) == 1

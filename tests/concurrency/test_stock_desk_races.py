@@ -2,7 +2,6 @@
 database, lined up by a barrier. The conditional UPDATEs decide; nothing is oversold or
 received twice, and the ledger still sums to the levels."""
 
-
 import pytest
 from django.db.models import Sum
 
@@ -51,8 +50,9 @@ def test_concurrent_transfers_never_move_more_than_is_available():
 def test_concurrent_receipts_never_receive_more_than_ordered():
     variant = make_product(stock=0, skus=["RACE-R"], cost_price="10.00").variants.get()
     supplier = make_supplier(prices={variant: "10.00"})
-    order = send_purchase_order(actor=None, order=create_purchase_order(
-        actor=None, supplier=supplier, lines=[LineInput("RACE-R", 6)]))
+    order = send_purchase_order(
+        actor=None, order=create_purchase_order(actor=None, supplier=supplier, lines=[LineInput("RACE-R", 6)])
+    )
 
     def receive(i):
         fresh = PurchaseOrder.objects.get(pk=order.pk)

@@ -9,7 +9,12 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.inventory.models import StockSummary
 from dianpu.inventory.queries import list_summary_drift
 from dianpu.inventory.services import (
-    adjust_stock, consume_reservations, create_warehouse, get_default_warehouse, reserve_stock, set_safety_stock,
+    adjust_stock,
+    consume_reservations,
+    create_warehouse,
+    get_default_warehouse,
+    reserve_stock,
+    set_safety_stock,
     transfer_stock,
 )
 from dianpu.purchasing.queries import get_on_order_by_variant
@@ -25,8 +30,9 @@ def test_racing_moves_leave_the_summary_equal_to_the_raw_tables():
     variant = make_product(stock=50, skus=["RACE-SUM"], cost_price="10.00").variants.get()
     main, east = get_default_warehouse(), create_warehouse(actor=None, code="east", name="East")
     supplier = make_supplier(prices={variant: "10.00"})
-    order = send_purchase_order(actor=None, order=create_purchase_order(
-        actor=None, supplier=supplier, lines=[LineInput("RACE-SUM", 20)]))
+    order = send_purchase_order(
+        actor=None, order=create_purchase_order(actor=None, supplier=supplier, lines=[LineInput("RACE-SUM", 20)])
+    )
 
     def work(i):
         if i < 3:

@@ -21,8 +21,9 @@ LEVEL_CHOICES = [("", gettext_lazy("无")), ("read", gettext_lazy("只读")), ("
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
-    expires_in_days = forms.IntegerField(label=gettext_lazy("有效天数（留空为长期有效）"), required=False, min_value=1,
-                                         max_value=MAX_EXPIRY_DAYS)
+    expires_in_days = forms.IntegerField(
+        label=gettext_lazy("有效天数（留空为长期有效）"), required=False, min_value=1, max_value=MAX_EXPIRY_DAYS
+    )
     everything = forms.BooleanField(label=gettext_lazy("不限范围（与我的角色权限相同）"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -50,9 +51,18 @@ def _everyone(user) -> bool:
 
 def _token_page(request, form, new_key: str = "", status: int = 200):
     everyone = _everyone(request.user)
-    return render(request, "accounts/console/token_list.html", {
-        "tokens": queries.list_tokens(viewer=request.user, everyone=everyone), "everyone": everyone,
-        "form": form, "new_key": new_key, "row_limit": queries.TOKEN_ROWS}, status=status)
+    return render(
+        request,
+        "accounts/console/token_list.html",
+        {
+            "tokens": queries.list_tokens(viewer=request.user, everyone=everyone),
+            "everyone": everyone,
+            "form": form,
+            "new_key": new_key,
+            "row_limit": queries.TOKEN_ROWS,
+        },
+        status=status,
+    )
 
 
 @staff_permission_required()
@@ -70,9 +80,14 @@ def token_create(request):
         return _token_page(request, form, status=422)
     data = form.cleaned_data
     try:
-        key = create_api_token(user=request.user, actor=request.user, name=data["name"],
-                               scopes="" if data["everything"] else form.scopes(),
-                               expires_in_days=data["expires_in_days"], ip_address=client_ip(request))
+        key = create_api_token(
+            user=request.user,
+            actor=request.user,
+            name=data["name"],
+            scopes="" if data["everything"] else form.scopes(),
+            expires_in_days=data["expires_in_days"],
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         form.add_error(None, exc.detail)
         return _token_page(request, form, status=422)

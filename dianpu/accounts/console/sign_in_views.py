@@ -20,15 +20,23 @@ PENDING = "dianpu_two_factor_pending"
 
 
 class SecondFactorForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("验证码或恢复码"), max_length=32, strip=True,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                                         "autofocus": True}))
+    code = forms.CharField(
+        label=gettext_lazy("验证码或恢复码"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 def complete_sign_in(request, user, next_url: str, second_factor: str = ""):
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    row = signin.record_sign_in(user=user, session_key=request.session.session_key, ip_address=client_ip(request),
-                                user_agent=request.headers.get("User-Agent", ""), second_factor=second_factor)
+    row = signin.record_sign_in(
+        user=user,
+        session_key=request.session.session_key,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        second_factor=second_factor,
+    )
     request.session[signin.SESSION_SIGN_IN_ID] = row.pk
     return redirect(next_url)
 
@@ -61,8 +69,7 @@ def sign_in_verify(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            kind = signin.verify_second_factor(user=user, code=form.cleaned_data["code"],
-                                               ip_address=client_ip(request))
+            kind = signin.verify_second_factor(user=user, code=form.cleaned_data["code"], ip_address=client_ip(request))
         except DomainError as exc:
             form.add_error("code", exc.detail)
             status = exc.status if exc.status in (422, 429) else 422
@@ -71,5 +78,6 @@ def sign_in_verify(request):
             return complete_sign_in(request, user, next_url, second_factor=kind)
     elif request.method == "POST":
         status = 422
-    return render(request, "accounts/console/sign_in_verify.html", {"form": form, "username": user.get_username()},
-                  status=status)
+    return render(
+        request, "accounts/console/sign_in_verify.html", {"form": form, "username": user.get_username()}, status=status
+    )

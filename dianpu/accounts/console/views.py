@@ -5,19 +5,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.accounts.domain.roles import ROLES
-from dianpu.accounts.signin import SESSION_SIGN_IN_ID, end_sessions, rekey
 from dianpu.accounts.services import change_own_password, create_staff_user, roles_of, set_user_roles
+from dianpu.accounts.signin import SESSION_SIGN_IN_ID, end_sessions, rekey
 from dianpu.core.errors import DomainError
 from dianpu.core.http import client_ip
-
 
 
 def role_choices():
@@ -37,8 +35,9 @@ class StaffCreateForm(RolesForm):
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
     email = forms.EmailField(label=gettext_lazy("邮箱"), required=False)
     first_name = forms.CharField(label=gettext_lazy("姓名"), max_length=150, required=False)
-    password = forms.CharField(label=gettext_lazy("初始密码"), widget=forms.PasswordInput(render_value=False),
-                               strip=False)
+    password = forms.CharField(
+        label=gettext_lazy("初始密码"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
 
     field_order = ["username", "first_name", "email", "password", "roles"]
 
@@ -52,8 +51,11 @@ class StaffCreateForm(RolesForm):
         cleaned = super().clean()
         password = cleaned.get("password")
         if password:
-            user = get_user_model()(username=cleaned.get("username", ""), email=cleaned.get("email", ""),
-                                    first_name=cleaned.get("first_name", ""))
+            user = get_user_model()(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+            )
             try:
                 password_validation.validate_password(password, user)
             except forms.ValidationError as exc:
@@ -63,8 +65,15 @@ class StaffCreateForm(RolesForm):
 
 def _staff_rows():
     users = get_user_model().objects.filter(is_staff=True).prefetch_related("groups").order_by("username")
-    return [{"user": u, "roles": roles_of(u), "form": RolesForm(initial={"roles": roles_of(u)}, prefix=f"u{u.pk}"),
-             "role_names": [dict(role_choices()).get(code, code) for code in roles_of(u)]} for u in users]
+    return [
+        {
+            "user": u,
+            "roles": roles_of(u),
+            "form": RolesForm(initial={"roles": roles_of(u)}, prefix=f"u{u.pk}"),
+            "role_names": [dict(role_choices()).get(code, code) for code in roles_of(u)],
+        }
+        for u in users
+    ]
 
 
 @staff_permission_required(roles.MANAGE_STAFF)
@@ -88,8 +97,10 @@ def staff_roles(request, user_id):
         messages.error(request, exc.detail)
     else:
         names = [dict(role_choices())[c] for c in form.cleaned_data["roles"]] or [_("无")]
-        messages.success(request, _("%(user)s 的角色已更新为：%(roles)s。") % {"user": user.get_username(),
-                                                                          "roles": "、".join(names)})
+        messages.success(
+            request,
+            _("%(user)s 的角色已更新为：%(roles)s。") % {"user": user.get_username(), "roles": "、".join(names)},
+        )
     return redirect("console:accounts:staff-list")
 
 
@@ -99,25 +110,39 @@ def staff_create(request):
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            user = create_staff_user(actor=request.user, username=c["username"], password=c["password"],
-                                     email=c["email"], first_name=c["first_name"], roles=c["roles"],
-                                     ip_address=client_ip(request))
+            user = create_staff_user(
+                actor=request.user,
+                username=c["username"],
+                password=c["password"],
+                email=c["email"],
+                first_name=c["first_name"],
+                roles=c["roles"],
+                ip_address=client_ip(request),
+            )
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
             messages.success(request, _("员工账号 %(user)s 已创建。") % {"user": user.get_username()})
         return redirect("console:accounts:staff-list")
-    return render(request, "accounts/console/staff_create.html", {"form": form},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request, "accounts/console/staff_create.html", {"form": form}, status=422 if request.method == "POST" else 200
+    )
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=gettext_lazy("当前密码"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}), max_length=128)
-    new_password = forms.CharField(label=gettext_lazy("新密码"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), max_length=128)
-    new_password_again = forms.CharField(label=gettext_lazy("再次输入新密码"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), max_length=128)
+    old_password = forms.CharField(
+        label=gettext_lazy("当前密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
+    new_password = forms.CharField(
+        label=gettext_lazy("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=128
+    )
+    new_password_again = forms.CharField(
+        label=gettext_lazy("再次输入新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,17 +167,29 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change_own_password(user=request.user, old_password=form.cleaned_data["old_password"],
-                                new_password=form.cleaned_data["new_password"], ip_address=client_ip(request))
+            change_own_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                ip_address=client_ip(request),
+            )
         except DomainError as exc:
             form.add_error("old_password", exc.detail)
         else:
             update_session_auth_hash(request, request.user)
             # Other sign-ins are already void (Django checks the password hash); end their rows too.
             rekey(request)
-            end_sessions(user=request.user, actor=request.user, keep_id=request.session.get(SESSION_SIGN_IN_ID, 0),
-                         ip_address=client_ip(request))
+            end_sessions(
+                user=request.user,
+                actor=request.user,
+                keep_id=request.session.get(SESSION_SIGN_IN_ID, 0),
+                ip_address=client_ip(request),
+            )
             messages.success(request, _("密码已修改。"))
             return redirect("console:home")
-    return render(request, "accounts/console/password_change.html", {"form": form},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/console/password_change.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )

@@ -7,9 +7,28 @@ user's roles allow (the endpoints still ask `user.has_perm`). Pure: no Django, n
 """
 
 AREAS: tuple[str, ...] = (
-    "analytics", "catalog", "channels", "checkout", "competitors", "customers", "design", "finance",
-    "fulfillment", "inventory", "knowledge", "marketing", "messaging", "operations", "orders", "payments",
-    "promotions", "purchasing", "returns", "reviews", "support", "teamwork",
+    "analytics",
+    "catalog",
+    "channels",
+    "checkout",
+    "competitors",
+    "customers",
+    "design",
+    "finance",
+    "fulfillment",
+    "inventory",
+    "knowledge",
+    "marketing",
+    "messaging",
+    "operations",
+    "orders",
+    "payments",
+    "promotions",
+    "purchasing",
+    "returns",
+    "reviews",
+    "support",
+    "teamwork",
 )
 LEVELS = ("read", "write")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

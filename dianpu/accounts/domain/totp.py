@@ -30,8 +30,8 @@ def _key(secret: str) -> bytes:
 def hotp(secret: str, counter: int) -> str:
     digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(number % 10 ** DIGITS).zfill(DIGITS)
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**DIGITS).zfill(DIGITS)
 
 
 def step_at(unix_seconds: float) -> int:
@@ -59,16 +59,19 @@ def matching_step(secret: str, code: str, unix_seconds: float) -> int | None:
 def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     """otpauth:// URI (Key Uri Format) for the QR code an authenticator app scans."""
     label = quote(f"{issuer}:{account}", safe="")
-    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS,
-                       "period": STEP_SECONDS})
+    query = urlencode(
+        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS}
+    )
     return f"otpauth://totp/{label}?{query}"
 
 
 def new_recovery_codes(count: int = RECOVERY_CODES) -> list[str]:
     """`count` codes like `k7mq-2xpw` (40 bits each), shown once; only their hashes are kept."""
+
     def one() -> str:
         chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(8))
         return f"{chars[:4]}-{chars[4:]}"
+
     return [one() for _ in range(count)]
 
 

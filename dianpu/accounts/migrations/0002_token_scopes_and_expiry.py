@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='过期时间'),
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="过期时间"),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='scopes',
-            field=models.CharField(blank=True, default='', max_length=400, verbose_name='权限范围'),
+            model_name="apitoken",
+            name="scopes",
+            field=models.CharField(blank=True, default="", max_length=400, verbose_name="权限范围"),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='use_audited_at',
+            model_name="apitoken",
+            name="use_audited_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -41,8 +41,16 @@ def test_operator_cannot_manage_staff(client, staff):
 
 def test_owner_creates_a_staff_user_who_can_sign_in(client, staff):
     client.force_login(staff("owner"))
-    response = client.post("/console/staff/new/", {"username": "zhangwei", "first_name": "张伟", "email": "zw@example.com",
-                                                   "password": "Cang-ku-2024!x", "roles": ["warehouse"]})
+    response = client.post(
+        "/console/staff/new/",
+        {
+            "username": "zhangwei",
+            "first_name": "张伟",
+            "email": "zw@example.com",
+            "password": "Cang-ku-2024!x",
+            "roles": ["warehouse"],
+        },
+    )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="zhangwei")
     assert user.is_staff

@@ -42,7 +42,9 @@ def link_in_last_mail() -> str:
     return re.search(r"http\S+/console/staff/password-reset/\S+/", mail.outbox[-1].body).group(0).split("8000", 1)[1]
 
 
-def test_a_reset_link_sets_a_new_password_once_and_ends_every_sign_in(client, clerk, django_capture_on_commit_callbacks):
+def test_a_reset_link_sets_a_new_password_once_and_ends_every_sign_in(
+    client, clerk, django_capture_on_commit_callbacks
+):
     other = Client()
     other.post("/console/login/", {"username": "xiaoli", "password": PASSWORD})
     answer = ask(client, "XiaoLi@example.com", django_capture_on_commit_callbacks)
@@ -107,11 +109,13 @@ def test_password_change_needs_the_old_password_and_ends_other_sign_ins(clerk):
     here, there = Client(), Client()
     for c in (here, there):
         c.post("/console/login/", {"username": "xiaoli", "password": PASSWORD})
-    wrong = here.post("/console/staff/password/", {"old_password": "nope", "new_password": NEW,
-                                                   "new_password_again": NEW})
+    wrong = here.post(
+        "/console/staff/password/", {"old_password": "nope", "new_password": NEW, "new_password_again": NEW}
+    )
     assert wrong.status_code == 422
-    ok = here.post("/console/staff/password/", {"old_password": PASSWORD, "new_password": NEW,
-                                                "new_password_again": NEW})
+    ok = here.post(
+        "/console/staff/password/", {"old_password": PASSWORD, "new_password": NEW, "new_password_again": NEW}
+    )
     assert ok.status_code == 302
     assert here.get("/console/").status_code == 200
     assert there.get("/console/").status_code == 302

@@ -5,23 +5,42 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from dianpu.accounts.domain.roles import ROLES_BY_CODE
-from dianpu.accounts.services import authenticate_token, create_api_token, revoke_api_token, set_user_roles
 from dianpu.accounts.models import ApiToken
+from dianpu.accounts.services import authenticate_token, create_api_token, revoke_api_token, set_user_roles
 from dianpu.accounts.tests.builders import make_staff
 from dianpu.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role, may, may_not", [
-    ("owner", ["catalog.change_price", "catalog.delete_product", "accounts.manage_staff"], []),
-    ("operator", ["catalog.change_price", "catalog.delete_product", "inventory.adjust_stock"], ["accounts.manage_staff"]),
-    ("warehouse", ["inventory.adjust_stock", "orders.fulfil_order"], ["catalog.change_price", "catalog.delete_product"]),
-    ("agent", ["orders.cancel_order", "orders.view_order"], ["catalog.delete_product", "catalog.change_price"]),
-    ("finance", ["orders.record_payment", "audit.view_auditentry"], ["catalog.change_product", "orders.fulfil_order"]),
-    ("designer", ["catalog.change_product"], ["catalog.change_price", "orders.view_order"]),
-    ("marketing", ["catalog.view_product", "orders.view_sales_figures"], ["catalog.change_price", "orders.fulfil_order"]),
-])
+@pytest.mark.parametrize(
+    "role, may, may_not",
+    [
+        ("owner", ["catalog.change_price", "catalog.delete_product", "accounts.manage_staff"], []),
+        (
+            "operator",
+            ["catalog.change_price", "catalog.delete_product", "inventory.adjust_stock"],
+            ["accounts.manage_staff"],
+        ),
+        (
+            "warehouse",
+            ["inventory.adjust_stock", "orders.fulfil_order"],
+            ["catalog.change_price", "catalog.delete_product"],
+        ),
+        ("agent", ["orders.cancel_order", "orders.view_order"], ["catalog.delete_product", "catalog.change_price"]),
+        (
+            "finance",
+            ["orders.record_payment", "audit.view_auditentry"],
+            ["catalog.change_product", "orders.fulfil_order"],
+        ),
+        ("designer", ["catalog.change_product"], ["catalog.change_price", "orders.view_order"]),
+        (
+            "marketing",
+            ["catalog.view_product", "orders.view_sales_figures"],
+            ["catalog.change_price", "orders.fulfil_order"],
+        ),
+    ],
+)
 def test_each_role_can_do_exactly_its_work(role, may, may_not):
     user = make_staff(role)
     assert [p for p in may if not user.has_perm(p)] == []
@@ -81,4 +100,6 @@ def test_a_new_staff_account_gets_its_roles_or_is_not_made_at_all():
     assert user.check_password("a-long-pass-987") and user.is_staff
     assert user.has_perm("inventory.adjust_stock") and not user.has_perm("catalog.change_price")
     assert {e.action for e in AuditEntry.objects.filter(object_id=str(user.pk))} == {
-        "permissions.staff_created", "permissions.roles_changed"}
+        "permissions.staff_created",
+        "permissions.roles_changed",
+    }

@@ -53,7 +53,9 @@ def test_ten_wrong_passwords_shut_the_account_even_for_the_right_one(frozen):
 
     entries = AuditEntry.objects.filter(action="security.sign_in_throttled")
     assert sorted(entries.values_list("object_type", "object_id", "ip_address")) == [
-        ("account", "xiaoli", "203.0.113.5"), ("ip", "203.0.113.5", "203.0.113.5")]
+        ("account", "xiaoli", "203.0.113.5"),
+        ("ip", "203.0.113.5", "203.0.113.5"),
+    ]
 
     clock.freeze(frozen + timedelta(minutes=15, seconds=1))  # the window is over
     response, client = sign_in("xiaoli", PASSWORD, ip="198.51.100.7")
@@ -95,8 +97,9 @@ def test_ten_wrong_emails_shut_the_order_look_up_even_for_the_right_email(frozen
 
     html = lookup(order.number, "buyer@example.com", ip="198.51.100.7")  # any address: the order is shut
     assert LOOKUP_THROTTLED_ZH in html and "order-number" not in html
-    assert list(AuditEntry.objects.filter(action="security.order_lookup_throttled")
-                .values_list("object_type", "object_id")) == [("order", order.number)]
+    assert list(
+        AuditEntry.objects.filter(action="security.order_lookup_throttled").values_list("object_type", "object_id")
+    ) == [("order", order.number)]
 
     clock.freeze(frozen + timedelta(minutes=16))
     assert f'<strong class="order-number">{order.number}</strong>' in lookup(order.number, "buyer@example.com")
@@ -109,11 +112,13 @@ def test_one_address_guessing_order_numbers_is_shut_out_of_every_order(frozen):
         lookup(f"X000000{i}", "buyer@example.com", ip="203.0.113.9")
     assert LOOKUP_THROTTLED_ZH in lookup(order.number, "buyer@example.com", ip="203.0.113.9")
     # the after-sales form on the order page is the same door
-    response = Client(REMOTE_ADDR="203.0.113.9").post("/orders/returns/", {"number": order.number,
-                                                                         "email": "buyer@example.com"}, follow=True)
+    response = Client(REMOTE_ADDR="203.0.113.9").post(
+        "/orders/returns/", {"number": order.number, "email": "buyer@example.com"}, follow=True
+    )
     assert LOOKUP_THROTTLED_ZH in response.content.decode()
-    assert f'<strong class="order-number">{order.number}</strong>' in lookup(order.number, "buyer@example.com",
-                                                                              ip="203.0.113.10")
+    assert f'<strong class="order-number">{order.number}</strong>' in lookup(
+        order.number, "buyer@example.com", ip="203.0.113.10"
+    )
 
 
 def test_the_counts_are_kept_in_the_database_every_process_shares():

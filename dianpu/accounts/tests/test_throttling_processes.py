@@ -48,33 +48,63 @@ class Browser:
     def sign_in(self, username, password):
         _status, page = self.request("GET", "/console/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        return self.request("POST", "/console/login/", urlencode(
-            {"csrfmiddlewaretoken": token, "username": username, "password": password}),
-            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/"})
+        return self.request(
+            "POST",
+            "/console/login/",
+            urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}),
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/"},
+        )
 
     def ask_for_return(self, number, email):
-        body = json.dumps({"order_number": number, "email": email, "kind": "return", "reason": "size_fit",
-                           "lines": [{"sku": "TEE-1", "quantity": 1}]})
+        body = json.dumps(
+            {
+                "order_number": number,
+                "email": email,
+                "kind": "return",
+                "reason": "size_fit",
+                "lines": [{"sku": "TEE-1", "quantity": 1}],
+            }
+        )
         return self.request("POST", "/api/v1/returns", body, {"Content-Type": "application/json"})[0]
 
 
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("two-servers")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dianpu.settings", "DIANPU_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": "", "REDIS_URL": "",
-           "DEBUG": "0", "DIANPU_HTTPS": "0", "LOG_LEVEL": "WARNING", "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+        "DIANPU_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "DEBUG": "0",
+        "DIANPU_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+    }
     subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
-    subprocess.run([DIANPU, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com"],
-                   env=env, check=True, timeout=120, capture_output=True)
+    subprocess.run(
+        [DIANPU, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com"],
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     ports = [free_port()]
     while len(ports) < 2:  # two different ports, whatever the kernel hands out twice
         port = free_port()
         if port not in ports:
             ports.append(port)
     logs = [tmp_path / f"server-{p}.log" for p in ports]
-    servers = [subprocess.Popen([DIANPU, "serve", "--port", str(p), "--workers", "1"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=log.open("wb")) for p, log in zip(ports, logs, strict=True)]
+    servers = [
+        subprocess.Popen(
+            [DIANPU, "serve", "--port", str(p), "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
+        for p, log in zip(ports, logs, strict=True)
+    ]
     try:
         deadline = time.time() + 180  # a cold start on a busy two-core machine
         for port, log in zip(ports, logs, strict=True):
@@ -102,10 +132,22 @@ def test_wrong_passwords_sent_to_two_processes_add_up(two_servers):
     for server in (a, b):
         status, page = server.sign_in("boss", PASSWORD)
         assert status == 200 and "登录失败次数过多，请 15 分钟后再试。" in page
-    audited = subprocess.run([DIANPU, "shell", "-c", (
-        "from dianpu.audit.models import AuditEntry;"
-        "print(sorted(AuditEntry.objects.filter(action='security.sign_in_throttled')"
-        ".values_list('object_type', flat=True)))")], env=env, capture_output=True, text=True, timeout=120)
+    audited = subprocess.run(
+        [
+            DIANPU,
+            "shell",
+            "-c",
+            (
+                "from dianpu.audit.models import AuditEntry;"
+                "print(sorted(AuditEntry.objects.filter(action='security.sign_in_throttled')"
+                ".values_list('object_type', flat=True)))"
+            ),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert audited.stdout.strip().splitlines()[-1] == "['account', 'ip']"
 
 

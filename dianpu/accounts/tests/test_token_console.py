@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 def test_a_member_creates_a_scoped_token_shown_once_and_it_works(client):
     clerk = make_staff("warehouse", username="xiaoli")
     client.force_login(clerk)
-    response = client.post("/console/staff/tokens/new/", {"name": "扫码枪", "scope_orders": "read",
-                                                          "scope_inventory": "write", "expires_in_days": "30"})
+    response = client.post(
+        "/console/staff/tokens/new/",
+        {"name": "扫码枪", "scope_orders": "read", "scope_inventory": "write", "expires_in_days": "30"},
+    )
     assert response.status_code == 200
     key = response.context["new_key"]
     assert key.startswith("dp_") and key in response.content.decode()
@@ -35,15 +37,23 @@ def test_a_token_needs_a_scope_or_everything_and_bad_levels_are_refused(client):
     client.force_login(make_staff("warehouse", username="xiaoli"))
     assert client.post("/console/staff/tokens/new/", {"name": "x"}).status_code == 422
     assert client.post("/console/staff/tokens/new/", {"name": "x", "scope_orders": "admin"}).status_code == 422
-    assert client.post("/console/staff/tokens/new/", {"name": "x", "scope_orders": "read",
-                                                      "expires_in_days": "0"}).status_code == 422
+    assert (
+        client.post(
+            "/console/staff/tokens/new/", {"name": "x", "scope_orders": "read", "expires_in_days": "0"}
+        ).status_code
+        == 422
+    )
     assert not ApiToken.objects.exists()
     assert client.post("/console/staff/tokens/new/", {"name": "x", "everything": "on"}).status_code == 200
     assert ApiToken.objects.get().scopes == ""
 
 
 def test_members_see_and_revoke_only_their_own_tokens_the_owner_all(client):
-    owner, clerk, other = make_staff("owner"), make_staff("warehouse", username="xiaoli"), make_staff("agent", "xiaowang")
+    owner, clerk, other = (
+        make_staff("owner"),
+        make_staff("warehouse", username="xiaoli"),
+        make_staff("agent", "xiaowang"),
+    )
     create_api_token(user=clerk, name="mine")
     create_api_token(user=other, name="theirs")
     theirs = ApiToken.objects.get(name="theirs")

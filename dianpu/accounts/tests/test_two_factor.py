@@ -46,7 +46,11 @@ def sign_in(client, username, password=PASSWORD):
 def test_rfc_6238_test_vectors():
     secret = base64.b32encode(b"12345678901234567890").decode()
     assert [totp.totp(secret, t) for t in (59, 1111111109, 1234567890, 2000000000)] == [
-        "287082", "081804", "005924", "279037"]
+        "287082",
+        "081804",
+        "005924",
+        "279037",
+    ]
 
 
 def test_enrolment_needs_a_right_code_then_gives_ten_recovery_codes():
@@ -232,12 +236,16 @@ def test_wrong_codes_are_throttled_per_address_across_accounts():
             assert client.post("/console/staff/sign-in/verify/", {"code": "000000"}).status_code == 422
     client = Client(REMOTE_ADDR=guesser)
     sign_in(client, "owner")
-    assert client.post("/console/staff/sign-in/verify/",
-                       {"code": code_at(secrets["owner"], clock.now())}).status_code == 429
+    assert (
+        client.post("/console/staff/sign-in/verify/", {"code": code_at(secrets["owner"], clock.now())}).status_code
+        == 429
+    )
     elsewhere = Client(REMOTE_ADDR="203.0.113.80")  # the owner from their own address: the account's budget is left
     sign_in(elsewhere, "owner")
-    assert elsewhere.post("/console/staff/sign-in/verify/",
-                          {"code": code_at(secrets["owner"], clock.now())}).status_code == 302
+    assert (
+        elsewhere.post("/console/staff/sign-in/verify/", {"code": code_at(secrets["owner"], clock.now())}).status_code
+        == 302
+    )
 
 
 def test_old_sign_in_rows_are_purged_and_expired_ones_not_listed():

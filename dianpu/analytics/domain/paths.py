@@ -16,14 +16,16 @@ PAGE_TYPES = (
 
 
 def page_type(path: str) -> str:
-    """"/products/cotton-tee/" -> "product"; paths of no known kind stay as they are."""
+    """ "/products/cotton-tee/" -> "product"; paths of no known kind stay as they are."""
     for pattern, name in PAGE_TYPES:
         if pattern.search(path or "/"):
             return name
     return path or "/"
 
 
-def summarize_paths(visits: Iterable[tuple[list[str], bool]], *, steps: int = 3) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
+def summarize_paths(
+    visits: Iterable[tuple[list[str], bool]], *, steps: int = 3
+) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
     """From (page types in order, purchased?) per visit: Counters of the last `steps` pages before
     the purchase, and before leaving without one. Repeated pages in a row count once."""
     before_purchase: Counter[tuple[str, ...]] = Counter()

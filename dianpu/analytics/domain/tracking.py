@@ -35,9 +35,15 @@ class Stage(IntEnum):
 
 
 STAGE_OF_KIND: dict[str, Stage] = {
-    Kind.PAGE_VIEW: Stage.VISIT, Kind.LEAVE: Stage.VISIT, Kind.LIST_IMPRESSION: Stage.VISIT,
-    Kind.LIST_CLICK: Stage.VISIT, Kind.PRODUCT_VIEW: Stage.PRODUCT_VIEW, Kind.ADD_TO_CART: Stage.ADD_TO_CART,
-    Kind.CHECKOUT_START: Stage.CHECKOUT, Kind.PURCHASE: Stage.PURCHASE, Kind.PAID: Stage.PAID,
+    Kind.PAGE_VIEW: Stage.VISIT,
+    Kind.LEAVE: Stage.VISIT,
+    Kind.LIST_IMPRESSION: Stage.VISIT,
+    Kind.LIST_CLICK: Stage.VISIT,
+    Kind.PRODUCT_VIEW: Stage.PRODUCT_VIEW,
+    Kind.ADD_TO_CART: Stage.ADD_TO_CART,
+    Kind.CHECKOUT_START: Stage.CHECKOUT,
+    Kind.PURCHASE: Stage.PURCHASE,
+    Kind.PAID: Stage.PAID,
 }
 
 
@@ -79,8 +85,23 @@ class Channel(StrEnum):
 
 
 SEARCH_HOSTS = ("baidu.", "google.", "bing.", "sogou.", "so.com", "sm.cn", "yandex.", "duckduckgo.")
-SOCIAL_HOSTS = ("weibo.", "weixin.", "wechat.", "qq.com", "douyin.", "xiaohongshu.", "zhihu.", "bilibili.",
-                "facebook.", "instagram.", "t.co", "twitter.", "x.com", "tiktok.", "kuaishou.")
+SOCIAL_HOSTS = (
+    "weibo.",
+    "weixin.",
+    "wechat.",
+    "qq.com",
+    "douyin.",
+    "xiaohongshu.",
+    "zhihu.",
+    "bilibili.",
+    "facebook.",
+    "instagram.",
+    "t.co",
+    "twitter.",
+    "x.com",
+    "tiktok.",
+    "kuaishou.",
+)
 PAID_MEDIA = {"cpc", "ppc", "paid", "cpm", "ads", "display", "paidsearch", "paid_social"}
 
 

@@ -8,32 +8,32 @@ def link_visitor_days(apps, schema_editor):
     table = apps.get_model("analytics", "VisitorDay")._meta.db_table
     schema_editor.execute(
         f"UPDATE {table} SET prev_day = w.prev FROM (SELECT id, LAG(day) OVER (PARTITION BY visitor_id "
-        f"ORDER BY day) AS prev FROM {table}) AS w WHERE w.id = {table}.id AND w.prev IS NOT NULL")
+        f"ORDER BY day) AS prev FROM {table}) AS w WHERE w.id = {table}.id AND w.prev IS NOT NULL"
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_tracking_and_rollups'),
+        ("analytics", "0001_tracking_and_rollups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visitorday',
-            name='prev_day',
+            model_name="visitorday",
+            name="prev_day",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.RunPython(link_visitor_days, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='dailyproductstat',
-            index=models.Index(fields=['day', 'product_id', 'visitors', 'sales'], name='product_stat_flag_window'),
+            model_name="dailyproductstat",
+            index=models.Index(fields=["day", "product_id", "visitors", "sales"], name="product_stat_flag_window"),
         ),
         migrations.AddIndex(
-            model_name='visitorday',
-            index=models.Index(fields=['day', 'prev_day'], name='visitor_day_prev'),
+            model_name="visitorday",
+            index=models.Index(fields=["day", "prev_day"], name="visitor_day_prev"),
         ),
         migrations.AddIndex(
-            model_name='visitorday',
-            index=models.Index(fields=['visitor_id', 'day'], name='visitor_day_by_visitor'),
+            model_name="visitorday",
+            index=models.Index(fields=["visitor_id", "day"], name="visitor_day_by_visitor"),
         ),
     ]

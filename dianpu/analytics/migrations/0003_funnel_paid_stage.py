@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0002_visitor_day_links_and_flag_index'),
+        ("analytics", "0002_visitor_day_links_and_flag_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailysourcestat',
-            name='paid_visits',
+            model_name="dailysourcestat",
+            name="paid_visits",
             field=models.IntegerField(default=0),
         ),
         migrations.AddIndex(
-            model_name='trackingevent',
-            index=models.Index(condition=models.Q(('order_id__isnull', False)), fields=['order_id'], name='tracking_event_order'),
+            model_name="trackingevent",
+            index=models.Index(
+                condition=models.Q(("order_id__isnull", False)), fields=["order_id"], name="tracking_event_order"
+            ),
         ),
     ]

@@ -12,26 +12,27 @@ def count_return_days(apps, schema_editor):
     never = schema_editor.connection.ops.adapt_datefield_value(date.min)
     schema_editor.execute(
         f"INSERT INTO {table} (day, prev_day, visitors) SELECT day, COALESCE(prev_day, %s), COUNT(*) "
-        f"FROM {members} GROUP BY day, COALESCE(prev_day, %s)", [never, never])
+        f"FROM {members} GROUP BY day, COALESCE(prev_day, %s)",
+        [never, never],
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0003_funnel_paid_stage'),
+        ("analytics", "0003_funnel_paid_stage"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitorReturnDay',
+            name="VisitorReturnDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('prev_day', models.DateField()),
-                ('visitors', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("prev_day", models.DateField()),
+                ("visitors", models.IntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'prev_day'), name='visitor_return_day_unique')],
+                "constraints": [models.UniqueConstraint(fields=("day", "prev_day"), name="visitor_return_day_unique")],
             },
         ),
         migrations.RunPython(count_return_days, migrations.RunPython.noop),

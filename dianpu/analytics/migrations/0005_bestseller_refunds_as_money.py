@@ -15,15 +15,16 @@ def refunds_as_money(apps, schema_editor):
     Refund = apps.get_model("payments", "Refund")
     OrderLine = apps.get_model("orders", "OrderLine")
     Stat.objects.exclude(refunds=0).update(refunds=0)
-    refunds = list(Refund.objects.filter(status="succeeded").values_list("order_id", "amount", "shipping_amount",
-                                                                         "created_at"))
+    refunds = list(
+        Refund.objects.filter(status="succeeded").values_list("order_id", "amount", "shipping_amount", "created_at")
+    )
     totals: dict = defaultdict(lambda: Decimal("0.00"))
     for offset in range(0, len(refunds), 5000):
-        chunk = refunds[offset:offset + 5000]
+        chunk = refunds[offset : offset + 5000]
         lines: dict = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
         for order_id, product, line_total in OrderLine.objects.filter(
-                order_id__in={r[0] for r in chunk}, product_id_snapshot__isnull=False).values_list(
-                "order_id", "product_id_snapshot", "line_total"):
+            order_id__in={r[0] for r in chunk}, product_id_snapshot__isnull=False
+        ).values_list("order_id", "product_id_snapshot", "line_total"):
             lines[order_id][product] += line_total
         for order_id, amount, shipping, created_at in chunk:
             day = local_day(created_at)
@@ -33,19 +34,17 @@ def refunds_as_money(apps, schema_editor):
         Stat.objects.filter(day=day, product_id=product).update(refunds=amount)
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0004_visitor_return_days'),
-        ('orders', '0001_initial'),
-        ('payments', '0005_refund_idempotency_key'),
+        ("analytics", "0004_visitor_return_days"),
+        ("orders", "0001_initial"),
+        ("payments", "0005_refund_idempotency_key"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dailyproductstat',
-            name='refunds',
+            model_name="dailyproductstat",
+            name="refunds",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=14),
         ),
         migrations.RunPython(refunds_as_money, migrations.RunPython.noop),

@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0005_bestseller_refunds_as_money'),
+        ("analytics", "0005_bestseller_refunds_as_money"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BuyerMonth',
+            name="BuyerMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254)),
-                ('month', models.DateField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(max_length=254)),
+                ("month", models.DateField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('email', 'month'), name='one_buyer_month')],
+                "constraints": [models.UniqueConstraint(fields=("email", "month"), name="one_buyer_month")],
             },
         ),
         migrations.CreateModel(
-            name='BuyerSummary',
+            name="BuyerSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254, unique=True)),
-                ('orders', models.IntegerField(default=0)),
-                ('spent_fen', models.BigIntegerField(default=0)),
-                ('first_day', models.DateField(null=True)),
-                ('last_day', models.DateField(null=True)),
-                ('first_month', models.DateField(null=True)),
-                ('active_months', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(max_length=254, unique=True)),
+                ("orders", models.IntegerField(default=0)),
+                ("spent_fen", models.BigIntegerField(default=0)),
+                ("first_day", models.DateField(null=True)),
+                ("last_day", models.DateField(null=True)),
+                ("first_month", models.DateField(null=True)),
+                ("active_months", models.IntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['last_day', 'orders', 'spent_fen'], name='buyer_rfm')],
+                "indexes": [models.Index(fields=["last_day", "orders", "spent_fen"], name="buyer_rfm")],
             },
         ),
         migrations.CreateModel(
-            name='CohortMonth',
+            name="CohortMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cohort', models.DateField()),
-                ('offset', models.IntegerField()),
-                ('customers', models.IntegerField(default=0)),
-                ('repeaters', models.IntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cohort", models.DateField()),
+                ("offset", models.IntegerField()),
+                ("customers", models.IntegerField(default=0)),
+                ("repeaters", models.IntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('cohort', 'offset'), name='one_cohort_cell')],
+                "constraints": [models.UniqueConstraint(fields=("cohort", "offset"), name="one_cohort_cell")],
             },
         ),
     ]

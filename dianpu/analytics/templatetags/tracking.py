@@ -18,7 +18,10 @@ def tracking_script():
     return format_html(
         '<script src="{}" data-collect="{}" data-consent-required="{}" data-consent-text="{}" '
         'data-consent-accept="{}" data-consent-decline="{}" defer></script>',
-        static("analytics/track.js"), reverse("api:analytics_collect"),
+        static("analytics/track.js"),
+        reverse("api:analytics_collect"),
         "1" if settings.ANALYTICS_CONSENT_REQUIRED else "0",
         _("本店使用自有的统计 Cookie（不含第三方脚本）了解访问情况，以改进商品和服务。是否同意？"),
-        pgettext("consent", "同意"), pgettext("consent", "不同意"))
+        pgettext("consent", "同意"),
+        pgettext("consent", "不同意"),
+    )

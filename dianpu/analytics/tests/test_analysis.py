@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def products():
     shoes = make_category("鞋", "Shoes")
     return {
-        "boot": make_product(name="皮靴", price="1200.00", stock=100, skus=["BOOT"], category=shoes,
-                             cost_price="700.00"),
+        "boot": make_product(
+            name="皮靴", price="1200.00", stock=100, skus=["BOOT"], category=shoes, cost_price="700.00"
+        ),
         "sock": make_product(name="袜子", price="20.00", stock=100, skus=["SOCK"], cost_price="5.00"),
     }
 
@@ -40,8 +41,12 @@ def test_rfm_segments_of_hand_made_customers(at, products, staff):
 
     result = queries.get_rfm_segments(date(2026, 6, 30))  # from the buyer summaries
     assert result["segments"] == queries.raw_rfm_segments(date(2026, 6, 30))["segments"]
-    assert queries.raw_rfm_segments(date(2026, 6, 30))["members"] == {"rich@example.com": "high_value", "loyal@example.com": "loyal",
-                                 "quiet@example.com": "at_risk", "gone@example.com": "lost"}
+    assert queries.raw_rfm_segments(date(2026, 6, 30))["members"] == {
+        "rich@example.com": "high_value",
+        "loyal@example.com": "loyal",
+        "quiet@example.com": "at_risk",
+        "gone@example.com": "lost",
+    }
     by_segment = {s["segment"]: s for s in result["segments"]}
     assert (by_segment["high_value"]["customers"], by_segment["high_value"]["revenue"]) == (1, Decimal("2400.00"))
     assert by_segment["loyal"]["customers"] == 1  # one customer with three orders
@@ -52,8 +57,10 @@ def test_sales_by_category_price_band_and_margin(at, products):
     at(2026, 6, 1, 21, 30)
     place_test_order({"BOOT": 1, "SOCK": 3})
     rows = queries.get_sales_breakdown(date(2026, 6, 1), date(2026, 6, 1), by="category", with_margin=True)
-    assert rows == [{"key": "鞋", "orders": 1, "units": 1, "sales": Decimal("1200.00"), "margin": Decimal("500.00")},
-                    {"key": "—", "orders": 1, "units": 3, "sales": Decimal("60.00"), "margin": Decimal("45.00")}]
+    assert rows == [
+        {"key": "鞋", "orders": 1, "units": 1, "sales": Decimal("1200.00"), "margin": Decimal("500.00")},
+        {"key": "—", "orders": 1, "units": 3, "sales": Decimal("60.00"), "margin": Decimal("45.00")},
+    ]
     bands = queries.get_sales_breakdown(date(2026, 6, 1), date(2026, 6, 1), by="price_band")
     assert [(r["key"], r["sales"]) for r in bands] == [("1000+", Decimal("1200.00")), ("0–50", Decimal("60.00"))]
     assert "margin" not in bands[0]

@@ -69,14 +69,22 @@ def test_quick_ranges_end_yesterday(client, staff, tee, at):
 
 
 def test_the_product_page_shows_each_day_with_its_flag(client, staff, tee):
-    page = login(client, staff("finance")).get(f"/console/analytics/bestsellers/{tee.slug}/",
-                                               {"date_from": "2026-03-01", "date_to": "2026-03-03"})
+    page = login(client, staff("finance")).get(
+        f"/console/analytics/bestsellers/{tee.slug}/", {"date_from": "2026-03-01", "date_to": "2026-03-03"}
+    )
     assert page.status_code == 200
     rows = page.context["tables"][0].rows  # newest first
     assert [r["date"] for r in rows] == ["2026-03-03", "2026-03-02", "2026-03-01"]
     day = rows[1]
-    assert (day["visitors"], day["avg_dwell_seconds"], day["buyers"], day["converted_visitors"],
-            day["conversion_rate"], day["units"], day["sales"]) == (2, 30.0, 3, 1, 0.5, 3, Decimal("360.00"))
+    assert (
+        day["visitors"],
+        day["avg_dwell_seconds"],
+        day["buyers"],
+        day["converted_visitors"],
+        day["conversion_rate"],
+        day["units"],
+        day["sales"],
+    ) == (2, 30.0, 3, 1, 0.5, 3, Decimal("360.00"))
     assert (rows[0]["visitors"], rows[0]["sales"], rows[0]["conversion_rate"]) == (0, Decimal("0.00"), 0.0)
     assert [r["flag"] for r in rows] == [None, None, None]
     chart = page.context["chart"]

@@ -19,24 +19,32 @@ pytestmark = pytest.mark.django_db
 
 
 def kept() -> tuple[dict, set, dict]:
-    summaries = {s.email: (s.orders, s.spent_fen, s.first_day, s.last_day, s.first_month, s.active_months)
-                 for s in BuyerSummary.objects.filter(orders__gt=0)}
+    summaries = {
+        s.email: (s.orders, s.spent_fen, s.first_day, s.last_day, s.first_month, s.active_months)
+        for s in BuyerSummary.objects.filter(orders__gt=0)
+    }
     months = set(BuyerMonth.objects.values_list("email", "month"))
-    cells = {(c.cohort, c.offset): (c.customers, c.repeaters)
-             for c in CohortMonth.objects.all() if c.customers or c.repeaters}
+    cells = {
+        (c.cohort, c.offset): (c.customers, c.repeaters)
+        for c in CohortMonth.objects.all()
+        if c.customers or c.repeaters
+    }
     return summaries, months, cells
 
 
 def recomputed() -> tuple[dict, set, dict]:
     buyers = services.raw_buyer_figures()
-    summaries = {e: (f.orders, f.spent_fen, f.first_day, f.last_day, f.first_month, len(f.months))
-                 for e, f in buyers.items()}
+    summaries = {
+        e: (f.orders, f.spent_fen, f.first_day, f.last_day, f.first_month, len(f.months)) for e, f in buyers.items()
+    }
     months = {(e, m) for e, f in buyers.items() for m in f.months}
     cells: dict = {}
     for f in buyers.values():
         for (cohort, offset, column), n in cohort_cells(f.months).items():
             customers, repeaters = cells.get((cohort, offset), (0, 0))
-            cells[(cohort, offset)] = (customers + n, repeaters) if column == "customers" else (customers, repeaters + n)
+            cells[(cohort, offset)] = (
+                (customers + n, repeaters) if column == "customers" else (customers, repeaters + n)
+            )
     return summaries, months, cells
 
 
@@ -56,8 +64,14 @@ def test_summary_equals_the_raw_figures_after_place_pay_refund_and_cancel(at, te
     first = place_test_order({"TEA": 1}, email="a@example.com")
     place_test_order({"TEA": 2}, email="b@example.com")
     assert_summary_is_true(date(2026, 1, 5))
-    assert kept()[0]["a@example.com"] == (1, 33333 + first.shipping_total * 100, date(2026, 1, 5), date(2026, 1, 5),
-                                          date(2026, 1, 1), 1)
+    assert kept()[0]["a@example.com"] == (
+        1,
+        33333 + first.shipping_total * 100,
+        date(2026, 1, 5),
+        date(2026, 1, 5),
+        date(2026, 1, 1),
+        1,
+    )
 
     at(2026, 3, 20, 23, 30)  # late in the evening: the shop's day, not UTC's
     again = place_test_order({"TEA": 3}, email="a@example.com")

@@ -53,9 +53,17 @@ def test_agents_cannot_open_analytics(client, staff):
 
 def test_every_page_opens(client, staff, shop):
     c = login(client, staff("owner"))
-    for url, extra in (("funnel/", {}), ("sources/", {}), ("sales/", {}), ("sales/", {"by": "hour"}),
-                       ("customers/", {}), ("rows/", {"kind": "visits"}), ("rows/", {"kind": "refunds"}),
-                       ("rows/", {"kind": "new"}), ("reports/", {})):
+    for url, extra in (
+        ("funnel/", {}),
+        ("sources/", {}),
+        ("sales/", {}),
+        ("sales/", {"by": "hour"}),
+        ("customers/", {}),
+        ("rows/", {"kind": "visits"}),
+        ("rows/", {"kind": "refunds"}),
+        ("rows/", {"kind": "new"}),
+        ("reports/", {}),
+    ):
         assert c.get(f"/console/analytics/{url}", {**PERIOD, **extra}).status_code == 200, (url, extra)
     assert "baidu.com" in c.get("/console/analytics/sources/", PERIOD).content.decode()
     assert shop["order"].number in c.get("/console/analytics/rows/", {**PERIOD, "kind": "refunds"}).content.decode()
@@ -70,8 +78,9 @@ def test_the_bestseller_table_exports_to_csv_and_xlsx(client, staff, shop):
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["商品", "预警", "访客数"]
     assert rows[1][:3] == ["纯棉T恤", "", "3"]
-    workbook = load_workbook(io.BytesIO(c.get("/console/analytics/bestsellers/", {
-        "date": "2026-03-02", "export": "xlsx"}).content))
+    workbook = load_workbook(
+        io.BytesIO(c.get("/console/analytics/bestsellers/", {"date": "2026-03-02", "export": "xlsx"}).content)
+    )
     sheet = workbook.active
     assert [cell.value for cell in sheet[2]][:3] == ["纯棉T恤", None, 3]
 

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_orders_come_with_visits_and_consistent_figures():
     now = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
-    call_command("seed_demo", verbosity=0, products=10, customers=20, orders=60, days=10, seed=3,
-                 now=now.isoformat())
+    call_command("seed_demo", verbosity=0, products=10, customers=20, orders=60, days=10, seed=3, now=now.isoformat())
     orders = Order.objects.filter(channel="web").count()  # those imported from Shopify had no visit here
     assert TrackingEvent.objects.filter(kind="purchase").count() == orders
     assert Order.objects.exclude(visitor_id="").count() == orders

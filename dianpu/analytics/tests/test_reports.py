@@ -33,7 +33,10 @@ def test_reports_are_written_once_emailed_and_kept(at, staff, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         made = reports.ensure_reports()
     assert sorted((r.period, r.date_from) for r in made) == [
-        ("daily", date(2026, 3, 3)), ("monthly", date(2026, 2, 1)), ("weekly", date(2026, 2, 23))]
+        ("daily", date(2026, 3, 3)),
+        ("monthly", date(2026, 2, 1)),
+        ("weekly", date(2026, 2, 23)),
+    ]
     daily = Report.objects.get(period="daily")
     assert daily.emailed_to == "boss@example.com"  # daily: owner and operator (the operator has no address)
     assert Report.objects.get(period="monthly").emailed_to == "boss@example.com, money@example.com"

@@ -33,16 +33,19 @@ def mug():
 
 def assert_rollups_equal_raw(*days):
     for day in days:
-        assert queries.rollup_product_day(day) == {p: f for p, f in queries.raw_product_day(day).items()
-                                                   if any(f.values())}, day
+        assert queries.rollup_product_day(day) == {
+            p: f for p, f in queries.raw_product_day(day).items() if any(f.values())
+        }, day
     for day_from in days:
         for day_to in days:
             if day_from <= day_to:
                 rolled = queries.get_summary(day_from, day_to)
-                assert {k: rolled[k] for k in queries.raw_summary(day_from, day_to)} == \
-                    queries.raw_summary(day_from, day_to)
-                assert queries.get_funnel(day_from, day_to)["steps"] == \
-                    queries._funnel_steps(queries.raw_funnel_counts(day_from, day_to))
+                assert {k: rolled[k] for k in queries.raw_summary(day_from, day_to)} == queries.raw_summary(
+                    day_from, day_to
+                )
+                assert queries.get_funnel(day_from, day_to)["steps"] == queries._funnel_steps(
+                    queries.raw_funnel_counts(day_from, day_to)
+                )
 
 
 def test_orders_count_on_the_shop_day_they_were_placed(at, tee, mug):
@@ -175,15 +178,22 @@ def test_folded_tracking_events_equal_the_raw_events(at, tee, mug):
     item = next(i for i in queries.list_bestsellers(MAR1) if i["slug"] == tee.slug)
     assert (item["visitors"], item["avg_dwell_seconds"], item["click_through_rate"]) == (2, 20.0, 1.0)
     search = DailySourceStat.objects.get(day=MAR1, channel="search")
-    assert (search.visits, search.product_view_visits, search.cart_visits, search.checkout_visits,
-            search.purchase_visits) == (1, 1, 1, 1, 0)
+    assert (
+        search.visits,
+        search.product_view_visits,
+        search.cart_visits,
+        search.checkout_visits,
+        search.purchase_visits,
+    ) == (1, 1, 1, 1, 0)
     assert queries.get_summary(MAR1, MAR1)["visitors"] == 2
     assert queries.get_summary(MAR1, MAR2)["visitors"] == 2  # Ann on both days counts once
     funnel = queries.get_funnel(MAR1, MAR1, by="device")
     assert [s["visits"] for s in funnel["steps"]] == [2, 2, 1, 1, 0, 0]
     assert funnel["steps"][2]["drop_off_rate"] == 0.5
-    assert [g["key"] for g in funnel["groups"]] == ["desktop", "mobile"] or \
-        [g["key"] for g in funnel["groups"]] == ["mobile", "desktop"]
+    assert [g["key"] for g in funnel["groups"]] == ["desktop", "mobile"] or [g["key"] for g in funnel["groups"]] == [
+        "mobile",
+        "desktop",
+    ]
     assert_rollups_equal_raw(MAR1, MAR2)
 
 
@@ -199,21 +209,61 @@ def _snapshot():
     from dianpu.analytics.models import OrderFact, ProductBuyerDay, VisitorDay, VisitorReturnDay, VisitStage
 
     return {
-        "days": sorted(DailyStat.objects.values_list("day", "orders", "sales", "new_customer_orders",
-                                                     "returning_customer_orders", "refunds", "refund_count",
-                                                     "visitors", "visits", "page_views")),
-        "products": sorted(tuple(r.values()) for r in DailyProductStat.objects.values(
-            "day", "product_id", "views", "visitors", "dwell_ms", "dwell_samples", "add_to_carts", "cart_visitors",
-            "list_impressions", "list_clicks", "buyers", "units", "sales", "refunds")),
-        "sources": sorted(tuple(r.values()) for r in DailySourceStat.objects.values(
-            "day", "channel", "source", "device", "visits", "product_view_visits", "cart_visits", "checkout_visits",
-            "purchase_visits", "paid_visits")),
+        "days": sorted(
+            DailyStat.objects.values_list(
+                "day",
+                "orders",
+                "sales",
+                "new_customer_orders",
+                "returning_customer_orders",
+                "refunds",
+                "refund_count",
+                "visitors",
+                "visits",
+                "page_views",
+            )
+        ),
+        "products": sorted(
+            tuple(r.values())
+            for r in DailyProductStat.objects.values(
+                "day",
+                "product_id",
+                "views",
+                "visitors",
+                "dwell_ms",
+                "dwell_samples",
+                "add_to_carts",
+                "cart_visitors",
+                "list_impressions",
+                "list_clicks",
+                "buyers",
+                "units",
+                "sales",
+                "refunds",
+            )
+        ),
+        "sources": sorted(
+            tuple(r.values())
+            for r in DailySourceStat.objects.values(
+                "day",
+                "channel",
+                "source",
+                "device",
+                "visits",
+                "product_view_visits",
+                "cart_visits",
+                "checkout_visits",
+                "purchase_visits",
+                "paid_visits",
+            )
+        ),
         "visitors": sorted(VisitorDay.objects.values_list("day", "visitor_id", "prev_day")),
         "returns": sorted(VisitorReturnDay.objects.filter(visitors__gt=0).values_list("day", "prev_day", "visitors")),
         "visits": sorted(VisitStage.objects.values_list("session_id", "day", "stage")),
         "facts": sorted(OrderFact.objects.values_list("order_id", "day", "is_new_customer", "paid", "cancelled")),
-        "buyers": sorted(ProductBuyerDay.objects.filter(orders__gt=0).values_list("day", "product_id", "email",
-                                                                                  "orders")),
+        "buyers": sorted(
+            ProductBuyerDay.objects.filter(orders__gt=0).values_list("day", "product_id", "email", "orders")
+        ),
     }
 
 
@@ -259,8 +309,12 @@ def test_distinct_visitors_stay_exact_when_days_are_folded_out_of_order(at, tee)
     track(visit("visitor-cy", "s-cy-2"), Kind.PAGE_VIEW)
     fold()
     assert sorted(VisitorDay.objects.values_list("visitor_id", "day", "prev_day")) == [
-        ("visitor-ann", MAR1, None), ("visitor-ann", MAR2, MAR1), ("visitor-ann", MAR3, MAR2),
-        ("visitor-bob", MAR3, None), ("visitor-cy", MAR2, None)]
+        ("visitor-ann", MAR1, None),
+        ("visitor-ann", MAR2, MAR1),
+        ("visitor-ann", MAR3, MAR2),
+        ("visitor-bob", MAR3, None),
+        ("visitor-cy", MAR2, None),
+    ]
     expected = {(MAR1, MAR1): 1, (MAR1, MAR2): 2, (MAR1, MAR3): 3, (MAR2, MAR2): 2, (MAR2, MAR3): 3, (MAR3, MAR3): 2}
     for (day_from, day_to), visitors in expected.items():
         assert queries.count_visitors(day_from, day_to) == visitors
@@ -288,8 +342,14 @@ def test_the_funnel_ends_with_visits_whose_order_was_paid(at, tee, staff):
     transition_order(order=ann, action="ship", carrier="zto", tracking_number="731234567890", actor=staff("agent"))
     fold()
     steps = {s["step"]: s["visits"] for s in queries.get_funnel(MAR1, MAR1)["steps"]}
-    assert steps == {"visits": 4, "product_view_visits": 3, "cart_visits": 3, "checkout_visits": 3,
-                     "purchase_visits": 3, "paid_visits": 1}
+    assert steps == {
+        "visits": 4,
+        "product_view_visits": 3,
+        "cart_visits": 3,
+        "checkout_visits": 3,
+        "purchase_visits": 3,
+        "paid_visits": 1,
+    }
     assert_rollups_equal_raw(MAR1)
     at(2026, 3, 3, 15, 0)  # the cash-on-delivery parcel is delivered and paid two days later
     transition_order(order=cy, action="ship", carrier="zto", tracking_number="731234567891", actor=staff("agent"))

@@ -56,9 +56,14 @@ ACTION_LABELS = {
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("动作"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("如 price. 或 order.transitioned"), "list": "audit-prefixes"}))
-    actor = forms.CharField(label=_("操作人"), required=False, widget=forms.TextInput(attrs={"placeholder": _("用户名")}))
+    action = forms.CharField(
+        label=_("动作"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如 price. 或 order.transitioned"), "list": "audit-prefixes"}),
+    )
+    actor = forms.CharField(
+        label=_("操作人"), required=False, widget=forms.TextInput(attrs={"placeholder": _("用户名")})
+    )
     object_type = forms.CharField(required=False, widget=forms.HiddenInput)
     object_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -67,25 +72,67 @@ class AuditFilterForm(forms.Form):
 def entry_list(request):
     filters = AuditFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
-    entries = list_entries(action_prefix=(c.get("action") or "").strip(), actor=(c.get("actor") or "").strip(),
-                           object_type=c.get("object_type") or "", object_id=c.get("object_id") or "")
+    entries = list_entries(
+        action_prefix=(c.get("action") or "").strip(),
+        actor=(c.get("actor") or "").strip(),
+        object_type=c.get("object_type") or "",
+        object_id=c.get("object_id") or "",
+    )
     if wants_export(request):
-        return export_response(request, Table("audit_log", _("审计日志"), [
-            Column("created_at", _("时间")), Column("actor", _("操作人")), Column("action", _("动作")),
-            Column("label", _("说明")), Column("object", _("对象")), Column("changes", _("变更（原值 → 新值）")),
-            Column("reason", _("原因")), Column("ip_address", "IP")], (
-            {"created_at": local_time(e.created_at), "actor": e.actor_label, "action": e.action,
-             "label": str(ACTION_LABELS.get(e.action, "")), "object": f"{e.object_repr} {e.object_type}#{e.object_id}",
-             "changes": "; ".join(f"{k}: {v}" for k, v in (e.changes or {}).items()), "reason": e.reason,
-             "ip_address": e.ip_address or ""} for e in entries.iterator(chunk_size=2000))))
+        return export_response(
+            request,
+            Table(
+                "audit_log",
+                _("审计日志"),
+                [
+                    Column("created_at", _("时间")),
+                    Column("actor", _("操作人")),
+                    Column("action", _("动作")),
+                    Column("label", _("说明")),
+                    Column("object", _("对象")),
+                    Column("changes", _("变更（原值 → 新值）")),
+                    Column("reason", _("原因")),
+                    Column("ip_address", "IP"),
+                ],
+                (
+                    {
+                        "created_at": local_time(e.created_at),
+                        "actor": e.actor_label,
+                        "action": e.action,
+                        "label": str(ACTION_LABELS.get(e.action, "")),
+                        "object": f"{e.object_repr} {e.object_type}#{e.object_id}",
+                        "changes": "; ".join(f"{k}: {v}" for k, v in (e.changes or {}).items()),
+                        "reason": e.reason,
+                        "ip_address": e.ip_address or "",
+                    }
+                    for e in entries.iterator(chunk_size=2000)
+                ),
+            ),
+        )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{
-        "entry": e,
-        "label": ACTION_LABELS.get(e.action, ""),
-        "changes": [{"field": k, "old": v[0] if isinstance(v, list) and v else "",
-                     "new": v[1] if isinstance(v, list) and len(v) > 1 else v} for k, v in (e.changes or {}).items()],
-    } for e in page.object_list]
-    return render(request, "audit/console/entry_list.html", {
-        "filters": filters, "page_obj": page, "rows": rows, "prefixes": PREFIXES,
-        "current_action": c.get("action") or "",
-    })
+    rows = [
+        {
+            "entry": e,
+            "label": ACTION_LABELS.get(e.action, ""),
+            "changes": [
+                {
+                    "field": k,
+                    "old": v[0] if isinstance(v, list) and v else "",
+                    "new": v[1] if isinstance(v, list) and len(v) > 1 else v,
+                }
+                for k, v in (e.changes or {}).items()
+            ],
+        }
+        for e in page.object_list
+    ]
+    return render(
+        request,
+        "audit/console/entry_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "rows": rows,
+            "prefixes": PREFIXES,
+            "current_action": c.get("action") or "",
+        },
+    )

@@ -3,8 +3,8 @@
 import pytest
 
 from dianpu.audit.services import record_audit
-from dianpu.catalog.tests.builders import make_product
 from dianpu.catalog.services import update_product
+from dianpu.catalog.tests.builders import make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,13 @@ def test_audit_log_shows_price_changes_with_old_and_new(client, staff):
 
 
 def test_audit_log_filters_by_user(client, staff):
-    record_audit(actor=staff("warehouse"), action="stock.adjusted", object_type="catalog.variant", object_id="1",
-                 changes={"on_hand": (1, 5)})
+    record_audit(
+        actor=staff("warehouse"),
+        action="stock.adjusted",
+        object_type="catalog.variant",
+        object_id="1",
+        changes={"on_hand": (1, 5)},
+    )
     record_audit(actor=staff("operator"), action="price.changed", object_type="catalog.product", object_id="1")
     client.force_login(staff("owner"))
     response = client.get("/console/audit/", {"actor": "warehouse"})
@@ -40,8 +45,14 @@ def test_roles_without_audit_permission_cannot_open_it(client, staff):
 def test_the_audit_log_exports_the_filtered_entries_and_only_to_its_readers(client, staff):
     from dianpu.core.testing_exports import csv_rows, xlsx_rows
 
-    record_audit(actor=staff("warehouse"), action="stock.adjusted", object_type="catalog.variant", object_id="1",
-                 changes={"on_hand": (1, 5)}, reason="盘点")
+    record_audit(
+        actor=staff("warehouse"),
+        action="stock.adjusted",
+        object_type="catalog.variant",
+        object_id="1",
+        changes={"on_hand": (1, 5)},
+        reason="盘点",
+    )
     record_audit(actor=staff("operator"), action="price.changed", object_type="catalog.product", object_id="1")
     client.force_login(staff("owner"))
     rows = csv_rows(client.get("/console/audit/", {"actor": "warehouse", "export": "csv"}))

@@ -5,43 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cart',
+            name="Cart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(db_index=True)),
-                ('checked_out_at', models.DateTimeField(blank=True, null=True)),
-                ('order_number', models.CharField(blank=True, max_length=20)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(db_index=True)),
+                ("checked_out_at", models.DateTimeField(blank=True, null=True)),
+                ("order_number", models.CharField(blank=True, max_length=20)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '购物车',
+                "verbose_name": "购物车",
             },
         ),
         migrations.CreateModel(
-            name='CartLine',
+            name="CartLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('added_at', models.DateTimeField()),
-                ('cart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='cart.cart')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField()),
+                ("added_at", models.DateTimeField()),
+                (
+                    "cart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="cart.cart"
+                    ),
+                ),
+                ("variant", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalog.variant")),
             ],
             options={
-                'ordering': ['added_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('cart', 'variant'), name='one_cart_line_per_sku'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='cart_quantity_positive')],
+                "ordering": ["added_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("cart", "variant"), name="one_cart_line_per_sku"),
+                    models.CheckConstraint(condition=models.Q(("quantity__gte", 1)), name="cart_quantity_positive"),
+                ],
             },
         ),
     ]

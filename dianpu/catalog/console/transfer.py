@@ -21,8 +21,12 @@ from dianpu.core.uploads import read_upload, upload_field
 from dianpu.inventory.queries import get_on_hand_by_variant
 
 IMPORT_PERMISSIONS = (roles.ADD_PRODUCT, roles.CHANGE_PRODUCT, roles.CHANGE_PRICE, roles.PUBLISH_PRODUCT)
-FORMAT_CHOICES = [("auto", gettext_lazy("自动识别")), ("native", gettext_lazy("本系统格式")),
-                  ("shopify", "Shopify"), ("woocommerce", "WooCommerce")]
+FORMAT_CHOICES = [
+    ("auto", gettext_lazy("自动识别")),
+    ("native", gettext_lazy("本系统格式")),
+    ("shopify", "Shopify"),
+    ("woocommerce", "WooCommerce"),
+]
 
 
 class ImportForm(forms.Form):
@@ -48,17 +52,29 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             job = imports.create_import_job(
-                actor=request.user, filename=upload.name, data=read_upload(upload, imports.IMPORT_LIMITS),
-                file_format=form.cleaned_data["file_format"], skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                dry_run=form.cleaned_data["dry_run"], schedule=_schedule)
+                actor=request.user,
+                filename=upload.name,
+                data=read_upload(upload, imports.IMPORT_LIMITS),
+                file_format=form.cleaned_data["file_format"],
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                dry_run=form.cleaned_data["dry_run"],
+                schedule=_schedule,
+            )
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
             return redirect("console:catalog:import-job", job_id=job.pk)
     jobs = ImportJob.objects.select_related("created_by")[:20]
-    return render(request, "catalog/console/import.html", {
-        "form": form, "jobs": jobs, "export_form": ExportForm(),
-    }, status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "catalog/console/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "export_form": ExportForm(),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 def _job(job_id: int) -> ImportJob:
@@ -71,11 +87,22 @@ def _job(job_id: int) -> ImportJob:
 @staff_permission_required(roles.VIEW_CATALOG)
 def import_job(request, job_id: int):
     job = _job(job_id)
-    template = "catalog/console/_import_progress.html" if request.headers.get("HX-Request") else "catalog/console/import_job.html"
-    return render(request, template, {"job": job, "errors": imports.list_job_errors(job, 200),
-                                      "warnings": imports.list_job_warnings(job, 200),
-                                      "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
-                                      "may_cancel": all(request.user.has_perm(p) for p in IMPORT_PERMISSIONS)})
+    template = (
+        "catalog/console/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "catalog/console/import_job.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "errors": imports.list_job_errors(job, 200),
+            "warnings": imports.list_job_warnings(job, 200),
+            "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+            "may_cancel": all(request.user.has_perm(p) for p in IMPORT_PERMISSIONS),
+        },
+    )
 
 
 @require_POST
@@ -114,5 +141,7 @@ def export_download(request):
     stock = get_on_hand_by_variant if request.user.has_perm(roles.VIEW_STOCK) else None
     data = exports.export_products(file_format, kind, stock_by_variant=stock, image_url=request.build_absolute_uri)
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(file_format, kind, clock.now())}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.export_filename(file_format, kind, clock.now())}"'
+    )
     return response

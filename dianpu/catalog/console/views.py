@@ -46,7 +46,6 @@ NewVariantFormSet = variant_formset(VariantForm, extra=1)
 IMAGE_LIMITS = UploadLimits(max_bytes=20 * MB)
 
 
-
 def _get_product(slug: str) -> Product:
     try:
         return queries.get_product(slug)
@@ -68,12 +67,14 @@ def _grants(user) -> dict[str, bool]:
 
 # --- list -----------------------------------------------------------------------------------
 
+
 @staff_permission_required(roles.VIEW_CATALOG)
 def product_list(request):
     filters = ProductFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    products = queries.list_products_for_staff(search=cleaned.get("q") or "", status=cleaned.get("status") or "",
-                                               category=cleaned.get("category"))
+    products = queries.list_products_for_staff(
+        search=cleaned.get("q") or "", status=cleaned.get("status") or "", category=cleaned.get("category")
+    )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     on_hand = get_on_hand_by_variant([v.id for p in rows for v in p.variants.all()])
@@ -82,27 +83,44 @@ def product_list(request):
         variants = list(product.variants.all())
         prices = [v.price for v in variants if v.is_active] or [v.price for v in variants]
         images = list(product.images.all())
-        items.append({
-            "product": product,
-            "image": images[0] if images else None,
-            "min_price": min(prices) if prices else None,
-            "max_price": max(prices) if prices else None,
-            "stock": sum(on_hand.get(v.id, 0) for v in variants),
-            "sku_count": len(variants),
-            "first_sku": variants[0].sku if variants else "",
-        })
-    return render(request, "catalog/console/product_list.html", {
-        "filters": filters, "page_obj": page, "items": items, "can": _grants(request.user),
-    })
+        items.append(
+            {
+                "product": product,
+                "image": images[0] if images else None,
+                "min_price": min(prices) if prices else None,
+                "max_price": max(prices) if prices else None,
+                "stock": sum(on_hand.get(v.id, 0) for v in variants),
+                "sku_count": len(variants),
+                "first_sku": variants[0].sku if variants else "",
+            }
+        )
+    return render(
+        request,
+        "catalog/console/product_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "items": items,
+            "can": _grants(request.user),
+        },
+    )
 
 
 # --- create ---------------------------------------------------------------------------------
 
+
 def _variant_inputs(rows) -> list[services.VariantInput]:
     return [
-        services.VariantInput(sku=r["sku"], price=r["price"], options=r["options"], options_en=r.get("options_en") or {},
-                              compare_at_price=r.get("compare_at_price"), cost_price=r.get("cost_price") or 0,
-                              weight_grams=r.get("weight_grams") or 0, barcode=r.get("barcode") or "")
+        services.VariantInput(
+            sku=r["sku"],
+            price=r["price"],
+            options=r["options"],
+            options_en=r.get("options_en") or {},
+            compare_at_price=r.get("compare_at_price"),
+            cost_price=r.get("cost_price") or 0,
+            weight_grams=r.get("weight_grams") or 0,
+            barcode=r.get("barcode") or "",
+        )
         for r in rows
     ]
 
@@ -146,11 +164,20 @@ def product_create(request):
             c = form.cleaned_data
             try:
                 product = create_product_with_stock(
-                    actor=request.user, stock_by_sku=stock_by_sku, ip_address=client_ip(request),
-                    name=c["name"], name_en=c["name_en"], description=c["description"],
-                    description_en=c["description_en"], brand=c["brand"], category=c["category"],
-                    tags=parse_tags(c["tags"]), status=c["status"], seo_title=c["seo_title"],
-                    seo_description=c["seo_description"], variants=_variant_inputs(rows),
+                    actor=request.user,
+                    stock_by_sku=stock_by_sku,
+                    ip_address=client_ip(request),
+                    name=c["name"],
+                    name_en=c["name_en"],
+                    description=c["description"],
+                    description_en=c["description_en"],
+                    brand=c["brand"],
+                    category=c["category"],
+                    tags=parse_tags(c["tags"]),
+                    status=c["status"],
+                    seo_title=c["seo_title"],
+                    seo_description=c["seo_description"],
+                    variants=_variant_inputs(rows),
                 )
             except DomainError as exc:
                 error, status = str(exc.detail), exc.status
@@ -167,13 +194,24 @@ def product_create(request):
     if not can["adjust_stock"]:
         for f in [*formset.forms, formset.empty_form]:
             f.lock(["stock"])
-    return render(request, "catalog/console/product_form.html", {
-        "form": form, "formset": formset, "creating": True, "can": can, "error": error,
-        "show_errors": show_errors, "brand_names": queries.list_brand_names(),
-    }, status=status)
+    return render(
+        request,
+        "catalog/console/product_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "creating": True,
+            "can": can,
+            "error": error,
+            "show_errors": show_errors,
+            "brand_names": queries.list_brand_names(),
+        },
+        status=status,
+    )
 
 
 # --- edit -----------------------------------------------------------------------------------
+
 
 def _default_on_hand(variants) -> dict[int, int]:
     """On hand in the default warehouse (the one a console edit sets) per variant id."""
@@ -182,22 +220,36 @@ def _default_on_hand(variants) -> dict[int, int]:
 
 def _product_initial(product: Product) -> dict:
     return {
-        "name": product.name, "name_en": product.name_en, "brand": product.brand,
-        "category": product.category_id or "", "tags": ", ".join(t.name for t in product.tags.all()),
-        "status": product.status, "description": product.description, "description_en": product.description_en,
-        "seo_title": product.seo_title, "seo_description": product.seo_description, "version": product.version,
+        "name": product.name,
+        "name_en": product.name_en,
+        "brand": product.brand,
+        "category": product.category_id or "",
+        "tags": ", ".join(t.name for t in product.tags.all()),
+        "status": product.status,
+        "description": product.description,
+        "description_en": product.description_en,
+        "seo_title": product.seo_title,
+        "seo_description": product.seo_description,
+        "version": product.version,
         "reason": "",
     }
 
 
 def _variant_initial(variants, on_hand) -> list[dict]:
-    return [{
-        "sku": v.sku, "options": format_options(v.options), "options_en": format_options(v.options_en),
-        "price": v.price,
-        "compare_at_price": v.compare_at_price if v.compare_at_price is not None else "",
-        "cost_price": v.cost_price, "weight_grams": v.weight_grams, "barcode": v.barcode,
-        "stock": on_hand.get(v.id, 0),
-    } for v in variants]
+    return [
+        {
+            "sku": v.sku,
+            "options": format_options(v.options),
+            "options_en": format_options(v.options_en),
+            "price": v.price,
+            "compare_at_price": v.compare_at_price if v.compare_at_price is not None else "",
+            "cost_price": v.cost_price,
+            "weight_grams": v.weight_grams,
+            "barcode": v.barcode,
+            "stock": on_hand.get(v.id, 0),
+        }
+        for v in variants
+    ]
 
 
 def _merged_post(post, product_initial: dict, variant_initial: list[dict]) -> dict:
@@ -205,9 +257,14 @@ def _merged_post(post, product_initial: dict, variant_initial: list[dict]) -> di
     data = {k: "" if v is None else str(v) for k, v in product_initial.items()}
     for i, row in enumerate(variant_initial):
         data.update({f"variants-{i}-{k}": "" if v is None else str(v) for k, v in row.items()})
-    data.update({"variants-TOTAL_FORMS": str(len(variant_initial)),
-                 "variants-INITIAL_FORMS": str(len(variant_initial)),
-                 "new-TOTAL_FORMS": "0", "new-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "variants-TOTAL_FORMS": str(len(variant_initial)),
+            "variants-INITIAL_FORMS": str(len(variant_initial)),
+            "new-TOTAL_FORMS": "0",
+            "new-INITIAL_FORMS": "0",
+        }
+    )
     data.update({key: post.get(key) for key in post})
     return data
 
@@ -299,11 +356,20 @@ def _apply(request, product, form, changes: Changes) -> None:
         for fields in changes.variants.values():
             if any(name in fields for name in PRICE_FIELDS):
                 fields["override_floor"] = True
-    new_variants = list(zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows), strict=True))
-    update_product_and_stock(actor=request.user, product=product, changes=changes.product,
-                             variant_changes=changes.variants, stock_by_sku=changes.stock,
-                             expected_version=form.cleaned_data.get("version"), reason=reason,
-                             ip_address=client_ip(request), new_variants=new_variants)
+    new_variants = list(
+        zip(_variant_inputs(changes.new_rows), (row.get("stock") or 0 for row in changes.new_rows), strict=True)
+    )
+    update_product_and_stock(
+        actor=request.user,
+        product=product,
+        changes=changes.product,
+        variant_changes=changes.variants,
+        stock_by_sku=changes.stock,
+        expected_version=form.cleaned_data.get("version"),
+        reason=reason,
+        ip_address=client_ip(request),
+        new_variants=new_variants,
+    )
 
 
 @staff_permission_required(roles.VIEW_CATALOG)
@@ -356,17 +422,34 @@ def product_edit(request, slug):
         new = NewVariantFormSet(prefix="new")
     _lock_fields(can, form, existing, new)
     available = get_available_by_variant([v.id for v in variants])
-    rows = [{"form": f, "variant": v, "available": available.get(v.id, 0)} for f, v in zip(existing.forms, variants, strict=True)]
-    return render(request, "catalog/console/product_form.html", {
-        "product": product, "form": form, "formset": existing, "new_formset": new, "rows": rows,
-        "creating": False, "can": can, "error": error, "show_errors": show_errors,
-        "can_add_variants": can["change_product"] and can["change_price"],
-        "image_form": ImageForm(), "images": list(product.images.all()),
-        "findings": queries.get_listing_findings(product), "brand_names": queries.list_brand_names(),
-        "english": (request.LANGUAGE_CODE or "").startswith("en"),
-        **_complaints(request.user, product),
-        **_review_themes(product),
-    }, status=status)
+    rows = [
+        {"form": f, "variant": v, "available": available.get(v.id, 0)}
+        for f, v in zip(existing.forms, variants, strict=True)
+    ]
+    return render(
+        request,
+        "catalog/console/product_form.html",
+        {
+            "product": product,
+            "form": form,
+            "formset": existing,
+            "new_formset": new,
+            "rows": rows,
+            "creating": False,
+            "can": can,
+            "error": error,
+            "show_errors": show_errors,
+            "can_add_variants": can["change_product"] and can["change_price"],
+            "image_form": ImageForm(),
+            "images": list(product.images.all()),
+            "findings": queries.get_listing_findings(product),
+            "brand_names": queries.list_brand_names(),
+            "english": (request.LANGUAGE_CODE or "").startswith("en"),
+            **_complaints(request.user, product),
+            **_review_themes(product),
+        },
+        status=status,
+    )
 
 
 def _complaints(user, product) -> dict:
@@ -376,8 +459,10 @@ def _complaints(user, product) -> dict:
         return {}
     from dianpu.support.queries import count_product_complaints, list_product_complaints
 
-    return {"complaints": list_product_complaints(product, limit=20),
-            "complaint_count": count_product_complaints(product)}
+    return {
+        "complaints": list_product_complaints(product, limit=20),
+        "complaint_count": count_product_complaints(product),
+    }
 
 
 def _review_themes(product) -> dict:
@@ -402,8 +487,13 @@ def product_image_add(request, slug):
     upload = form.cleaned_data["image"]
     upload.seek(0)
     try:
-        services.add_product_image(actor=request.user, product=product, filename=upload.name,
-                                   data=read_upload(upload, IMAGE_LIMITS), alt_text=form.cleaned_data["alt_text"])
+        services.add_product_image(
+            actor=request.user,
+            product=product,
+            filename=upload.name,
+            data=read_upload(upload, IMAGE_LIMITS),
+            alt_text=form.cleaned_data["alt_text"],
+        )
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

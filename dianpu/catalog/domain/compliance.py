@@ -8,8 +8,10 @@ Pure: texts in, findings out.
 
 from dataclasses import dataclass
 
-ART_9 = ("《广告法》第九条第三项禁止使用“国家级”“最高级”“最佳”等用语", "Advertising Law art. 9(3) forbids "
-         "'national-level', 'highest-grade', 'best' and similar terms")
+ART_9 = (
+    "《广告法》第九条第三项禁止使用“国家级”“最高级”“最佳”等用语",
+    "Advertising Law art. 9(3) forbids 'national-level', 'highest-grade', 'best' and similar terms",
+)
 
 
 @dataclass(frozen=True)
@@ -24,16 +26,30 @@ def _t(word: str, zh: str, en: str) -> Term:
 
 
 ADVERTISING_LAW_TERMS: tuple[Term, ...] = (
-    _t("国家级", "冒称国家级，属《广告法》第九条禁用的绝对化用语", "claims 'national level': an absolute term banned by art. 9"),
-    _t("世界级", "绝对化的级别用语，属《广告法》第九条禁用", "claims 'world class': an absolute grade term banned by art. 9"),
+    _t(
+        "国家级",
+        "冒称国家级，属《广告法》第九条禁用的绝对化用语",
+        "claims 'national level': an absolute term banned by art. 9",
+    ),
+    _t(
+        "世界级",
+        "绝对化的级别用语，属《广告法》第九条禁用",
+        "claims 'world class': an absolute grade term banned by art. 9",
+    ),
     _t("最高级", "《广告法》第九条明文禁止的“最高级”用语", "'highest grade' is named in art. 9 as forbidden"),
     _t("最佳", "《广告法》第九条明文禁止的“最佳”用语", "'best' is named in art. 9 as forbidden"),
     _t("最好", "最高级形容，属绝对化用语", "'the best': a superlative, an absolute term"),
     _t("最低价", "无法证实的最高级价格承诺，属绝对化用语", "'lowest price': an unprovable superlative price claim"),
     _t("最便宜", "无法证实的最高级价格承诺，属绝对化用语", "'cheapest': an unprovable superlative price claim"),
     _t("最先进", "最高级形容，属绝对化用语", "'most advanced': a superlative, an absolute term"),
-    _t("最", "“最”字开头的最高级形容多属绝对化用语（最新、最优等）", "words with 最 ('most') are superlatives, absolute terms"),
-    _t("第一", "“第一”类排名宣称属绝对化用语（销量第一、全网第一等）", "'number one' ranking claims are absolute terms"),
+    _t(
+        "最",
+        "“最”字开头的最高级形容多属绝对化用语（最新、最优等）",
+        "words with 最 ('most') are superlatives, absolute terms",
+    ),
+    _t(
+        "第一", "“第一”类排名宣称属绝对化用语（销量第一、全网第一等）", "'number one' ranking claims are absolute terms"
+    ),
     _t("NO.1", "“NO.1”等同“第一”，属绝对化用语", "'No.1' equals 'first', an absolute term"),
     _t("唯一", "“唯一”属绝对化用语", "'the only' is an absolute term"),
     _t("顶级", "“顶级”属绝对化的级别用语", "'top grade' is an absolute grade term"),
@@ -50,8 +66,11 @@ ADVERTISING_LAW_TERMS: tuple[Term, ...] = (
     _t("100%", "“100%”类功效或品质承诺属绝对化用语", "'100%' quality or effect promises are absolute claims"),
     _t("永久", "“永久”类承诺属绝对化用语", "'permanent / forever' promises are absolute claims"),
     _t("史无前例", "“史无前例”属绝对化用语", "'unprecedented' is an absolute term"),
-    _t("国家领导人", "广告中不得使用国家机关工作人员的名义或形象（第九条第二项）",
-       "ads may not use the name or image of state officials (art. 9(2))"),
+    _t(
+        "国家领导人",
+        "广告中不得使用国家机关工作人员的名义或形象（第九条第二项）",
+        "ads may not use the name or image of state officials (art. 9(2))",
+    ),
 )
 # Everyday words that contain a banned character without being a claim.
 ALLOWED_WORDS = ("最近", "最后一天", "最少", "最多可")
@@ -87,6 +106,7 @@ def find_banned_words(texts: dict[str, str], shop_words: dict[str, str] | tuple[
                 covered = covered.replace(word, "\u3000" * len(word))
         for word, reason in shop.items():
             if word and word.upper() in text:
-                findings.append(Finding(field_name, word, reason or "店铺禁用词", reason or "the shop's banned word",
-                                        "shop"))
+                findings.append(
+                    Finding(field_name, word, reason or "店铺禁用词", reason or "the shop's banned word", "shop")
+                )
     return findings

@@ -6,8 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 FEN = Decimal("0.01")
 
 
-def resolve_margin_percent(shop_percent: Decimal | None, category_percents: dict[int, Decimal],
-                           category_id: int | None) -> Decimal | None:
+def resolve_margin_percent(
+    shop_percent: Decimal | None, category_percents: dict[int, Decimal], category_id: int | None
+) -> Decimal | None:
     """The minimum margin that applies: the category's own rule, else the shop's, else none."""
     if category_id is not None and category_id in category_percents:
         return category_percents[category_id]
@@ -23,8 +24,9 @@ def calculate_floor(cost: Decimal | None, margin_percent: Decimal | None) -> Dec
     return rounded if rounded >= floor else rounded + FEN
 
 
-def selling_price(price: Decimal, sale_price: Decimal | None = None, member_price: Decimal | None = None, *,
-                  is_member: bool = False) -> Decimal:
+def selling_price(
+    price: Decimal, sale_price: Decimal | None = None, member_price: Decimal | None = None, *, is_member: bool = False
+) -> Decimal:
     """The unit price a SKU sells at — the one rule every reader uses (storefront, cart, quote,
     checkout, API): the list price, the sale price when set and lower, and for a member the member
     price when set and lower still."""

@@ -5,11 +5,11 @@ reason code) out; and `ProductRow`s in, rows of text out. Reading bytes (encodin
 writing to the database live elsewhere.
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 NATIVE = "native"
 SHOPIFY = "shopify"
@@ -19,26 +19,86 @@ FORMATS = (NATIVE, SHOPIFY, WOOCOMMERCE)
 STATUSES = ("draft", "listed", "delisted")
 
 NATIVE_COLUMNS = (
-    "handle", "name", "name_en", "description", "description_en", "brand", "category", "tags", "status",
-    "seo_title", "seo_description", "sku", "options", "price", "sale_price", "member_price",
-    "compare_at_price", "cost_price", "weight_grams", "barcode", "stock", "image_url", "image_alt", "attributes",
+    "handle",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "brand",
+    "category",
+    "tags",
+    "status",
+    "seo_title",
+    "seo_description",
+    "sku",
+    "options",
+    "price",
+    "sale_price",
+    "member_price",
+    "compare_at_price",
+    "cost_price",
+    "weight_grams",
+    "barcode",
+    "stock",
+    "image_url",
+    "image_alt",
+    "attributes",
 )
 NATIVE_REQUIRED = ("handle", "sku", "price")
 
 SHOPIFY_COLUMNS = (
-    "Handle", "Title", "Body (HTML)", "Vendor", "Type", "Tags", "Published",
-    "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value",
-    "Variant SKU", "Variant Grams", "Variant Inventory Qty", "Variant Price", "Variant Compare At Price",
-    "Variant Barcode", "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description",
-    "Cost per item", "Status",
+    "Handle",
+    "Title",
+    "Body (HTML)",
+    "Vendor",
+    "Type",
+    "Tags",
+    "Published",
+    "Option1 Name",
+    "Option1 Value",
+    "Option2 Name",
+    "Option2 Value",
+    "Option3 Name",
+    "Option3 Value",
+    "Variant SKU",
+    "Variant Grams",
+    "Variant Inventory Qty",
+    "Variant Price",
+    "Variant Compare At Price",
+    "Variant Barcode",
+    "Image Src",
+    "Image Position",
+    "Image Alt Text",
+    "SEO Title",
+    "SEO Description",
+    "Cost per item",
+    "Status",
 )
 SHOPIFY_REQUIRED = ("Handle", "Variant SKU", "Variant Price")
 
 WOOCOMMERCE_COLUMNS = (
-    "ID", "Type", "SKU", "Name", "Published", "Short description", "Description", "Sale price",
-    "Regular price", "Categories", "Tags", "Images", "Parent", "Brands", "Weight (kg)", "Stock",
-    "Attribute 1 name", "Attribute 1 value(s)", "Attribute 2 name", "Attribute 2 value(s)",
-    "Attribute 3 name", "Attribute 3 value(s)",
+    "ID",
+    "Type",
+    "SKU",
+    "Name",
+    "Published",
+    "Short description",
+    "Description",
+    "Sale price",
+    "Regular price",
+    "Categories",
+    "Tags",
+    "Images",
+    "Parent",
+    "Brands",
+    "Weight (kg)",
+    "Stock",
+    "Attribute 1 name",
+    "Attribute 1 value(s)",
+    "Attribute 2 name",
+    "Attribute 2 value(s)",
+    "Attribute 3 name",
+    "Attribute 3 value(s)",
 )
 WOOCOMMERCE_REQUIRED = ("Type", "SKU", "Name")
 
@@ -94,6 +154,7 @@ class ParseResult:
 
 # --- detection ----------------------------------------------------------------------------------
 
+
 def detect_format(header: list[str]) -> str | None:
     names = {h.strip() for h in header}
     if {"Handle", "Variant SKU"} <= names or {"Handle", "Title", "Variant Price"} <= names:
@@ -112,6 +173,7 @@ def missing_columns(file_format: str, header: list[str]) -> list[str]:
 
 
 # --- value parsing ------------------------------------------------------------------------------
+
 
 class _Bad(Exception):
     def __init__(self, code: str):
@@ -153,8 +215,13 @@ def parse_int(text: str, code: str = "quantity_invalid") -> int | None:
     return int(value)
 
 
-GRAMS_PER_UNIT = {"kg": Decimal(1000), "g": Decimal(1), "lbs": Decimal("453.59237"), "lb": Decimal("453.59237"),
-                  "oz": Decimal("28.349523125")}
+GRAMS_PER_UNIT = {
+    "kg": Decimal(1000),
+    "g": Decimal(1),
+    "lbs": Decimal("453.59237"),
+    "lb": Decimal("453.59237"),
+    "oz": Decimal("28.349523125"),
+}
 
 
 def parse_weight_as_grams(text: str, unit: str = "g") -> int | None:
@@ -243,8 +310,9 @@ T = TypeVar("T")
 class _Row:
     """Cells of one row by column name, recording which column a bad value came from."""
 
-    def __init__(self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError],
-                 used: set[str] | None = None):
+    def __init__(
+        self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError], used: set[str] | None = None
+    ):
         self.index, self.cells, self.line, self.errors = index, cells, line, errors
         self.used = used if used is not None else set()
         self.ok = True
@@ -339,12 +407,21 @@ def _required(row: _Row, column: str) -> str:
     return value
 
 
-NATIVE_PRODUCT_FIELDS = ("name", "name_en", "description", "description_en", "brand", "category", "seo_title",
-                         "seo_description")
+NATIVE_PRODUCT_FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "brand",
+    "category",
+    "seo_title",
+    "seo_description",
+)
 
 
-def _parse_native(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
-                  used: set[str]) -> list[ProductRow]:
+def _parse_native(
+    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+) -> list[ProductRow]:
     index = _index(header, lower=True)
     out = []
     product_fields: dict[str, dict[str, Any]] = {}  # handle -> fields of its first row with a name, good or bad
@@ -355,8 +432,10 @@ def _parse_native(header: list[str], rows: Rows, errors: list[RowError], warning
         if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
             product_fields[r.text("handle").lower()] = {
                 **{name: r.text(name) for name in NATIVE_PRODUCT_FIELDS},
-                "tags": parse_tags(r.text("tags")), "attributes": _safe_options(r.text("attributes")),
-                "status": r.text("status").lower() if r.text("status").lower() in STATUSES else ""}
+                "tags": parse_tags(r.text("tags")),
+                "attributes": _safe_options(r.text("attributes")),
+                "status": r.text("status").lower() if r.text("status").lower() in STATUSES else "",
+            }
         handle, sku = _required(r, "handle"), _required(r, "sku")
         price = r.parse("price", parse_money)
         if price is None and r.ok:
@@ -366,21 +445,41 @@ def _parse_native(header: list[str], rows: Rows, errors: list[RowError], warning
             r.fail("status", "status_invalid", status)
         options = r.parse("options", parse_options)
         attributes = r.parse("attributes", parse_options)
-        values = {name: r.parse(name, parse_money)
-                  for name in ("sale_price", "member_price", "compare_at_price", "cost_price")}
+        values = {
+            name: r.parse(name, parse_money)
+            for name in ("sale_price", "member_price", "compare_at_price", "cost_price")
+        }
         weight = r.parse("weight_grams", parse_weight_as_grams)
         stock = r.parse("stock", parse_int)
         if not r.ok or price is None:  # no price: the row has failed
             continue
         barcode = r.barcode("barcode", warnings)
-        out.append(ProductRow(
-            line=line, handle=handle.lower(), sku=sku, price=price, name=r.text("name"), name_en=r.text("name_en"),
-            description=r.text("description"), description_en=r.text("description_en"), brand=r.text("brand"),
-            category=r.text("category"), tags=parse_tags(r.text("tags")), status=status,
-            seo_title=r.text("seo_title"), seo_description=r.text("seo_description"), options=options or {},
-            weight_grams=weight, barcode=barcode, stock=stock, image_url=r.text("image_url"),
-            image_alt=r.text("image_alt"), attributes=attributes or {}, **values,
-        ))
+        out.append(
+            ProductRow(
+                line=line,
+                handle=handle.lower(),
+                sku=sku,
+                price=price,
+                name=r.text("name"),
+                name_en=r.text("name_en"),
+                description=r.text("description"),
+                description_en=r.text("description_en"),
+                brand=r.text("brand"),
+                category=r.text("category"),
+                tags=parse_tags(r.text("tags")),
+                status=status,
+                seo_title=r.text("seo_title"),
+                seo_description=r.text("seo_description"),
+                options=options or {},
+                weight_grams=weight,
+                barcode=barcode,
+                stock=stock,
+                image_url=r.text("image_url"),
+                image_alt=r.text("image_alt"),
+                attributes=attributes or {},
+                **values,
+            )
+        )
     for row in out:  # a group whose first row was bad still has its product's name and texts
         fields = product_fields.get(row.handle)
         if fields and not row.name:
@@ -404,8 +503,9 @@ def _shopify_status(r: _Row) -> str:
     return "listed" if published else "draft"
 
 
-def _parse_shopify(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
-                   used: set[str]) -> list[ProductRow]:
+def _parse_shopify(
+    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
     product_fields: dict[str, dict[str, Any]] = {}
@@ -420,9 +520,14 @@ def _parse_shopify(header: list[str], rows: Rows, errors: list[RowError], warnin
             continue
         if handle not in product_fields and r.text("Title"):
             product_fields[handle] = {
-                "name": r.text("Title"), "description": r.text("Body (HTML)"), "brand": r.text("Vendor"),
-                "category": r.text("Type"), "tags": parse_tags(r.text("Tags")), "status": _shopify_status(r),
-                "seo_title": r.text("SEO Title"), "seo_description": r.text("SEO Description"),
+                "name": r.text("Title"),
+                "description": r.text("Body (HTML)"),
+                "brand": r.text("Vendor"),
+                "category": r.text("Type"),
+                "tags": parse_tags(r.text("Tags")),
+                "status": _shopify_status(r),
+                "seo_title": r.text("SEO Title"),
+                "seo_description": r.text("SEO Description"),
             }
             option_names[handle] = [r.text(f"Option{n} Name") for n in (1, 2, 3)]
         if r.text("Image Src") and handle not in first_image:
@@ -448,9 +553,20 @@ def _parse_shopify(header: list[str], rows: Rows, errors: list[RowError], warnin
             value = r.text(f"Option{n} Value")
             if name and value and not (name == "Title" and value == "Default Title"):
                 options[name] = value
-        out.append(ProductRow(line=line, handle=handle, sku=sku, price=price, compare_at_price=compare,
-                              cost_price=cost, weight_grams=grams, stock=stock, options=options,
-                              barcode=barcode))
+        out.append(
+            ProductRow(
+                line=line,
+                handle=handle,
+                sku=sku,
+                price=price,
+                compare_at_price=compare,
+                cost_price=cost,
+                weight_grams=grams,
+                stock=stock,
+                options=options,
+                barcode=barcode,
+            )
+        )
     for row in out:
         fields = product_fields.get(row.handle)
         if fields is None:
@@ -477,8 +593,9 @@ WOO_WEIGHT_COLUMNS = {f"Weight ({unit})": unit for unit in ("kg", "g", "lbs", "o
 WOO_NOT_SOLD_HERE = {"grouped": "type_grouped", "external": "type_external"}
 
 
-def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError],
-                       used: set[str]) -> list[ProductRow]:
+def _parse_woocommerce(
+    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
     parents: dict[str, dict[str, Any]] = {}  # "id:12" / parent SKU -> product fields
@@ -491,9 +608,12 @@ def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], wa
             continue
         kinds = {k.strip() for k in kind.split(",")}
         fields: dict[str, Any] = {
-            "name": r.text("Name"), "description": r.text("Description") or r.text("Short description"),
-            "brand": r.text("Brands"), "category": _woo_category(r.text("Categories")),
-            "tags": parse_tags(r.text("Tags")), "status": _woo_status(r.text("Published")),
+            "name": r.text("Name"),
+            "description": r.text("Description") or r.text("Short description"),
+            "brand": r.text("Brands"),
+            "category": _woo_category(r.text("Categories")),
+            "tags": parse_tags(r.text("Tags")),
+            "status": _woo_status(r.text("Published")),
         }
         images = [u.strip() for u in r.text("Images").split(",") if u.strip()]
         if "variable" in kinds:
@@ -509,8 +629,12 @@ def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], wa
             handle = (r.text("SKU") or f"woo-{r.text('ID')}").lower()
             parent_grams = r.parse(weight_column, parse_weight_as_grams, WOO_WEIGHT_COLUMNS.get(weight_column, "kg"))
             for key in ref_keys:
-                parents[key] = {**fields, "handle": handle, "image_url": images[0] if images else "",
-                                "_grams": parent_grams}
+                parents[key] = {
+                    **fields,
+                    "handle": handle,
+                    "image_url": images[0] if images else "",
+                    "_grams": parent_grams,
+                }
             continue
         if not ({"simple", "variation"} & kinds):
             not_sold = next((code for k, code in WOO_NOT_SOLD_HERE.items() if k in kinds), None)
@@ -534,9 +658,16 @@ def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], wa
             name, value = r.text(f"Attribute {n} name"), r.text(f"Attribute {n} value(s)")
             if name and value:
                 options[name] = value.split(",")[0].strip()
-        row = ProductRow(line=line, handle="", sku=sku, price=price,
-                         sale_price=sale if regular is not None else None, weight_grams=grams, stock=stock,
-                         options=options)
+        row = ProductRow(
+            line=line,
+            handle="",
+            sku=sku,
+            price=price,
+            sale_price=sale if regular is not None else None,
+            weight_grams=grams,
+            stock=stock,
+            options=options,
+        )
         if "variation" in kinds:
             parent = r.text("Parent")
             if not parent:
@@ -569,6 +700,7 @@ def _parse_woocommerce(header: list[str], rows: Rows, errors: list[RowError], wa
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ProductOut:
@@ -613,13 +745,29 @@ def _native_rows(p: ProductOut) -> Iterator[list[str]]:
     for i, v in enumerate(p.variants):
         first = i == 0
         yield [
-            p.handle, p.name if first else "", p.name_en if first else "", p.description if first else "",
-            p.description_en if first else "", p.brand if first else "", p.category if first else "",
-            ", ".join(p.tags) if first else "", p.status if first else "", p.seo_title if first else "",
-            p.seo_description if first else "", v["sku"], format_options(v["options"]), _money(v["price"]),
-            _money(v["sale_price"]), _money(v["member_price"]), _money(v["compare_at_price"]),
-            _money(v["cost_price"]), _int(v["weight_grams"]), v["barcode"], _int(v.get("stock")),
-            image_url if first else "", image_alt if first else "",
+            p.handle,
+            p.name if first else "",
+            p.name_en if first else "",
+            p.description if first else "",
+            p.description_en if first else "",
+            p.brand if first else "",
+            p.category if first else "",
+            ", ".join(p.tags) if first else "",
+            p.status if first else "",
+            p.seo_title if first else "",
+            p.seo_description if first else "",
+            v["sku"],
+            format_options(v["options"]),
+            _money(v["price"]),
+            _money(v["sale_price"]),
+            _money(v["member_price"]),
+            _money(v["compare_at_price"]),
+            _money(v["cost_price"]),
+            _int(v["weight_grams"]),
+            v["barcode"],
+            _int(v.get("stock")),
+            image_url if first else "",
+            image_alt if first else "",
             format_options(p.attributes) if first else "",
         ]
 
@@ -639,15 +787,29 @@ def _shopify_rows(p: ProductOut) -> Iterator[list[str]]:
                 opts += ["", ""]
         image_url, image_alt = p.images[i] if i < len(p.images) else ("", "")
         yield [
-            p.handle, p.name if first else "", p.description if first else "", p.brand if first else "",
-            p.category if first else "", ", ".join(p.tags) if first else "",
-            ("TRUE" if p.status == "listed" else "FALSE") if first else "", *opts, v["sku"],
-            _int(v["weight_grams"]), _int(v.get("stock")), _money(v["price"]), _money(v["compare_at_price"]),
-            v["barcode"], image_url, str(i + 1) if image_url else "", image_alt,
-            p.seo_title if first else "", p.seo_description if first else "", _money(v["cost_price"]),
+            p.handle,
+            p.name if first else "",
+            p.description if first else "",
+            p.brand if first else "",
+            p.category if first else "",
+            ", ".join(p.tags) if first else "",
+            ("TRUE" if p.status == "listed" else "FALSE") if first else "",
+            *opts,
+            v["sku"],
+            _int(v["weight_grams"]),
+            _int(v.get("stock")),
+            _money(v["price"]),
+            _money(v["compare_at_price"]),
+            v["barcode"],
+            image_url,
+            str(i + 1) if image_url else "",
+            image_alt,
+            p.seo_title if first else "",
+            p.seo_description if first else "",
+            _money(v["cost_price"]),
             status if first else "",
         ]
-    for n, (url, alt) in enumerate(p.images[len(p.variants):], start=len(p.variants) + 1):
+    for n, (url, alt) in enumerate(p.images[len(p.variants) :], start=len(p.variants) + 1):
         yield [p.handle, *[""] * 18, url, str(n), alt, "", "", "", ""]
 
 
@@ -671,28 +833,84 @@ def _woo_rows(p: ProductOut) -> Iterator[list[str]]:
     if simple:
         v = p.variants[0]
         sale, regular = prices(v)
-        yield ["", "simple", v["sku"], p.name, published, "", p.description, sale, regular, category,
-               ", ".join(p.tags), images, "", p.brand, _grams_as_kg(v["weight_grams"]), _int(v.get("stock")),
-               "", "", "", "", "", ""]
+        yield [
+            "",
+            "simple",
+            v["sku"],
+            p.name,
+            published,
+            "",
+            p.description,
+            sale,
+            regular,
+            category,
+            ", ".join(p.tags),
+            images,
+            "",
+            p.brand,
+            _grams_as_kg(v["weight_grams"]),
+            _int(v.get("stock")),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
         return
     names = list(dict.fromkeys(k for v in p.variants for k in (v["options"] or {})))[:3]
     attrs = []
     for n in range(3):
         if n < len(names):
-            values = list(dict.fromkeys(v["options"].get(names[n], "") for v in p.variants if v["options"].get(names[n])))
+            values = list(
+                dict.fromkeys(v["options"].get(names[n], "") for v in p.variants if v["options"].get(names[n]))
+            )
             attrs += [names[n], ", ".join(values)]
         else:
             attrs += ["", ""]
-    yield [f"{p.ref}", "variable", "", p.name, published, "", p.description, "", "", category,
-           ", ".join(p.tags), images, "", p.brand, "", "", *attrs]
+    yield [
+        f"{p.ref}",
+        "variable",
+        "",
+        p.name,
+        published,
+        "",
+        p.description,
+        "",
+        "",
+        category,
+        ", ".join(p.tags),
+        images,
+        "",
+        p.brand,
+        "",
+        "",
+        *attrs,
+    ]
     for v in p.variants:
         sale, regular = prices(v)
         attrs = []
         for n in range(3):
             attrs += [names[n], v["options"].get(names[n], "")] if n < len(names) else ["", ""]
-        yield ["", "variation", v["sku"], f"{p.name} - {', '.join(v['options'].values())}", published, "", "",
-               sale, regular, "", "", "", f"id:{p.ref}", "", _grams_as_kg(v["weight_grams"]),
-               _int(v.get("stock")), *attrs]
+        yield [
+            "",
+            "variation",
+            v["sku"],
+            f"{p.name} - {', '.join(v['options'].values())}",
+            published,
+            "",
+            "",
+            sale,
+            regular,
+            "",
+            "",
+            "",
+            f"id:{p.ref}",
+            "",
+            _grams_as_kg(v["weight_grams"]),
+            _int(v.get("stock")),
+            *attrs,
+        ]
 
 
 def parse_attribute_lines(text: str) -> dict[str, str]:

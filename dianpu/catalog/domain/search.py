@@ -5,10 +5,10 @@ Pure (jieba is a tokeniser, no I/O after its dictionary loads). A product stores
 query word matches a token prefix with `LIKE '% wor%'`; Chinese terms match as substrings.
 """
 
-from collections.abc import Callable
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import jieba
@@ -164,8 +164,11 @@ def to_tsquery(clauses: list[Clause]) -> str:
 
 
 def latin_terms(clauses: list[Clause]) -> list[str]:
-    return list(dict.fromkeys(t for c in clauses for alt in c for t in alt
-                              if _LATIN.match(t) and len(t) >= MIN_CORRECTED_LENGTH))
+    return list(
+        dict.fromkeys(
+            t for c in clauses for alt in c for t in alt if _LATIN.match(t) and len(t) >= MIN_CORRECTED_LENGTH
+        )
+    )
 
 
 def one_edit_away(word: str) -> set[str]:

@@ -12,8 +12,18 @@ SLUG_MAX = 60
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CODE_SLUG = re.compile(r"^p-[0-9a-f]{8}(?:-\d+)?$")  # the fallback when a product has no English name
 
-ISSUE_CODES = ("title_missing", "title_duplicate", "title_too_long", "meta_missing", "meta_too_short",
-               "meta_too_long", "image_alt_missing", "description_thin", "slug_broken", "slug_not_descriptive")
+ISSUE_CODES = (
+    "title_missing",
+    "title_duplicate",
+    "title_too_long",
+    "meta_missing",
+    "meta_too_short",
+    "meta_too_long",
+    "image_alt_missing",
+    "description_thin",
+    "slug_broken",
+    "slug_not_descriptive",
+)
 
 
 @dataclass(frozen=True)

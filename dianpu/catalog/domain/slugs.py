@@ -1,9 +1,9 @@
 """Slugs for URLs: ASCII from the English name when there is one, else a stable code."""
 
-from collections.abc import Callable
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 

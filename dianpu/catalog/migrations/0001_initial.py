@@ -6,122 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='标签')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="标签")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='英文名称')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='网址名')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('seo_description', models.CharField(blank=True, max_length=300, verbose_name='SEO 描述')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="英文名称")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="网址名")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("seo_description", models.CharField(blank=True, max_length=300, verbose_name="SEO 描述")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '类目',
-                'ordering': ['position', 'id'],
+                "verbose_name": "类目",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='商品名称')),
-                ('name_en', models.CharField(blank=True, max_length=120, verbose_name='英文名称')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='网址名')),
-                ('description', models.TextField(blank=True, verbose_name='描述')),
-                ('description_en', models.TextField(blank=True, verbose_name='英文描述')),
-                ('brand', models.CharField(blank=True, max_length=80, verbose_name='品牌')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('listed', '已上架'), ('delisted', '已下架')], default='draft', max_length=10, verbose_name='状态')),
-                ('seo_title', models.CharField(blank=True, max_length=70, verbose_name='SEO 标题')),
-                ('seo_description', models.CharField(blank=True, max_length=200, verbose_name='SEO 描述')),
-                ('min_price', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='最低价')),
-                ('sold_count', models.PositiveIntegerField(default=0, verbose_name='销量')),
-                ('search_document', models.TextField(blank=True, editable=False)),
-                ('listed_at', models.DateTimeField(blank=True, null=True, verbose_name='上架时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.category')),
-                ('tags', models.ManyToManyField(blank=True, related_name='products', to='catalog.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="商品名称")),
+                ("name_en", models.CharField(blank=True, max_length=120, verbose_name="英文名称")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="网址名")),
+                ("description", models.TextField(blank=True, verbose_name="描述")),
+                ("description_en", models.TextField(blank=True, verbose_name="英文描述")),
+                ("brand", models.CharField(blank=True, max_length=80, verbose_name="品牌")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("listed", "已上架"), ("delisted", "已下架")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("seo_title", models.CharField(blank=True, max_length=70, verbose_name="SEO 标题")),
+                ("seo_description", models.CharField(blank=True, max_length=200, verbose_name="SEO 描述")),
+                ("min_price", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="最低价")),
+                ("sold_count", models.PositiveIntegerField(default=0, verbose_name="销量")),
+                ("search_document", models.TextField(blank=True, editable=False)),
+                ("listed_at", models.DateTimeField(blank=True, null=True, verbose_name="上架时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.category",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="products", to="catalog.tag")),
             ],
             options={
-                'verbose_name': '商品',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('change_price', 'Can change prices'), ('publish_product', 'Can list and delist products')],
+                "verbose_name": "商品",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("change_price", "Can change prices"),
+                    ("publish_product", "Can list and delist products"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=dianpu.catalog.models.product_image_path, verbose_name='图片')),
-                ('thumbnail', models.ImageField(blank=True, upload_to=dianpu.catalog.models.product_image_path)),
-                ('alt_text', models.CharField(blank=True, max_length=200, verbose_name='替代文字')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.ImageField(upload_to=dianpu.catalog.models.product_image_path, verbose_name="图片")),
+                ("thumbnail", models.ImageField(blank=True, upload_to=dianpu.catalog.models.product_image_path)),
+                ("alt_text", models.CharField(blank=True, max_length=200, verbose_name="替代文字")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商品图片',
-                'ordering': ['position', 'id'],
+                "verbose_name": "商品图片",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Variant',
+            name="Variant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=64, unique=True, verbose_name='SKU 编码')),
-                ('options', models.JSONField(blank=True, default=dict, verbose_name='规格')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='售价')),
-                ('compare_at_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='划线价')),
-                ('cost_price', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='成本价')),
-                ('weight_grams', models.PositiveIntegerField(default=0, verbose_name='重量（克）')),
-                ('barcode', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='条码')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku", models.CharField(max_length=64, unique=True, verbose_name="SKU 编码")),
+                ("options", models.JSONField(blank=True, default=dict, verbose_name="规格")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="售价")),
+                (
+                    "compare_at_price",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="划线价"),
+                ),
+                ("cost_price", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="成本价")),
+                ("weight_grams", models.PositiveIntegerField(default=0, verbose_name="重量（克）")),
+                ("barcode", models.CharField(blank=True, db_index=True, max_length=32, verbose_name="条码")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="variants", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SKU',
-                'ordering': ['position', 'id'],
+                "verbose_name": "SKU",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'category', '-listed_at'], name='catalog_pro_status_13da36_idx'),
+            model_name="product",
+            index=models.Index(fields=["status", "category", "-listed_at"], name="catalog_pro_status_13da36_idx"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'min_price'], name='catalog_pro_status_1e0e13_idx'),
+            model_name="product",
+            index=models.Index(fields=["status", "min_price"], name="catalog_pro_status_1e0e13_idx"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', '-sold_count'], name='catalog_pro_status_56bc62_idx'),
+            model_name="product",
+            index=models.Index(fields=["status", "-sold_count"], name="catalog_pro_status_56bc62_idx"),
         ),
         migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='variant_price_not_negative'),
+            model_name="variant",
+            constraint=models.CheckConstraint(condition=models.Q(("price__gte", 0)), name="variant_price_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_price__gte', 0)), name='variant_cost_not_negative'),
+            model_name="variant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost_price__gte", 0)), name="variant_cost_not_negative"
+            ),
         ),
     ]

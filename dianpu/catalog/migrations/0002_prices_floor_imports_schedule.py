@@ -6,125 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BannedWord',
+            name="BannedWord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('word', models.CharField(max_length=50, unique=True, verbose_name='禁用词')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("word", models.CharField(max_length=50, unique=True, verbose_name="禁用词")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '禁用词',
-                'ordering': ['word'],
+                "verbose_name": "禁用词",
+                "ordering": ["word"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='imports/', verbose_name='文件')),
-                ('filename', models.CharField(max_length=200, verbose_name='文件名')),
-                ('file_format', models.CharField(default='auto', max_length=20, verbose_name='格式')),
-                ('skip_bad_rows', models.BooleanField(default=False, verbose_name='跳过错误行')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='仅预检')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '导入中'), ('done', '已完成'), ('refused', '已拒绝'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="imports/", verbose_name="文件")),
+                ("filename", models.CharField(max_length=200, verbose_name="文件名")),
+                ("file_format", models.CharField(default="auto", max_length=20, verbose_name="格式")),
+                ("skip_bad_rows", models.BooleanField(default=False, verbose_name="跳过错误行")),
+                ("dry_run", models.BooleanField(default=False, verbose_name="仅预检")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "导入中"),
+                            ("done", "已完成"),
+                            ("refused", "已拒绝"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
             ],
             options={
-                'verbose_name': '导入任务',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "导入任务",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MarginRule',
+            name="MarginRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_margin_percent', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='最低毛利率（%）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "min_margin_percent",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="最低毛利率（%）"),
+                ),
             ],
             options={
-                'verbose_name': '底价规则',
+                "verbose_name": "底价规则",
             },
         ),
         migrations.CreateModel(
-            name='PriceHistory',
+            name="PriceHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('price', '标价'), ('sale_price', '促销价'), ('member_price', '会员价'), ('compare_at_price', '划线价'), ('cost_price', '成本价')], max_length=20, verbose_name='价格类型')),
-                ('old_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='原价格')),
-                ('new_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='新价格')),
-                ('below_floor', models.BooleanField(default=False, verbose_name='低于底价')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='原因')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
-                ('source', models.CharField(blank=True, max_length=30, verbose_name='来源')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("price", "标价"),
+                            ("sale_price", "促销价"),
+                            ("member_price", "会员价"),
+                            ("compare_at_price", "划线价"),
+                            ("cost_price", "成本价"),
+                        ],
+                        max_length=20,
+                        verbose_name="价格类型",
+                    ),
+                ),
+                (
+                    "old_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="原价格"),
+                ),
+                (
+                    "new_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="新价格"),
+                ),
+                ("below_floor", models.BooleanField(default=False, verbose_name="低于底价")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="原因")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="操作人")),
+                ("source", models.CharField(blank=True, max_length=30, verbose_name="来源")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="时间")),
             ],
             options={
-                'verbose_name': '价格历史',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "价格历史",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='scheduled_delist_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='定时下架'),
+            model_name="product",
+            name="scheduled_delist_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="定时下架"),
         ),
         migrations.AddField(
-            model_name='product',
-            name='scheduled_list_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='定时上架'),
+            model_name="product",
+            name="scheduled_list_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="定时上架"),
         ),
         migrations.AddField(
-            model_name='variant',
-            name='member_price',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='会员价'),
+            model_name="variant",
+            name="member_price",
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="会员价"),
         ),
         migrations.AddField(
-            model_name='variant',
-            name='sale_price',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='促销价'),
+            model_name="variant",
+            name="sale_price",
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="促销价"),
         ),
         migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.CheckConstraint(condition=models.Q(('sale_price__gte', 0), ('sale_price__isnull', True), _connector='OR'), name='variant_sale_price_not_negative'),
+            model_name="variant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sale_price__gte", 0), ("sale_price__isnull", True), _connector="OR"),
+                name="variant_sale_price_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.CheckConstraint(condition=models.Q(('member_price__gte', 0), ('member_price__isnull', True), _connector='OR'), name='variant_member_price_not_negative'),
+            model_name="variant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member_price__gte", 0), ("member_price__isnull", True), _connector="OR"),
+                name="variant_member_price_not_negative",
+            ),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="importjob",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='marginrule',
-            name='category',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='margin_rule', to='catalog.category'),
+            model_name="marginrule",
+            name="category",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="margin_rule",
+                to="catalog.category",
+            ),
         ),
         migrations.AddField(
-            model_name='pricehistory',
-            name='variant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='price_history', to='catalog.variant'),
+            model_name="pricehistory",
+            name="variant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="price_history", to="catalog.variant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marginrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('category',), name='one_shop_margin_rule'),
+            model_name="marginrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True)), fields=("category",), name="one_shop_margin_rule"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marginrule',
-            constraint=models.CheckConstraint(condition=models.Q(('min_margin_percent__gte', 0)), name='margin_not_negative'),
+            model_name="marginrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_margin_percent__gte", 0)), name="margin_not_negative"
+            ),
         ),
     ]

@@ -4,29 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_prices_floor_imports_schedule'),
+        ("catalog", "0002_prices_floor_imports_schedule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='品牌')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='英文名称')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='网址名')),
-                ('description', models.TextField(blank=True, verbose_name='描述')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="品牌")),
+                ("name_en", models.CharField(blank=True, max_length=80, verbose_name="英文名称")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="网址名")),
+                ("description", models.TextField(blank=True, verbose_name="描述")),
             ],
             options={
-                'verbose_name': '品牌',
-                'ordering': ['name'],
+                "verbose_name": "品牌",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='attributes',
-            field=models.JSONField(blank=True, default=dict, verbose_name='属性'),
+            model_name="product",
+            name="attributes",
+            field=models.JSONField(blank=True, default=dict, verbose_name="属性"),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_brands_and_attributes'),
+        ("catalog", "0003_brands_and_attributes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='file',
-            field=models.FileField(storage=dianpu.catalog.models.private_storage, upload_to='imports/', verbose_name='文件'),
+            model_name="importjob",
+            name="file",
+            field=models.FileField(
+                storage=dianpu.catalog.models.private_storage, upload_to="imports/", verbose_name="文件"
+            ),
         ),
     ]

@@ -10,14 +10,15 @@ def recompute(apps, schema_editor):
     Variant = apps.get_model("catalog", "Variant")
     ids = set(Variant.objects.filter(sale_price__lt=F("price")).values_list("product_id", flat=True))
     for product_id in ids:
-        prices = [min(p, s) if s is not None else p for p, s in Variant.objects.filter(
-            product_id=product_id, is_active=True).values_list("price", "sale_price")]
+        prices = [
+            min(p, s) if s is not None else p
+            for p, s in Variant.objects.filter(product_id=product_id, is_active=True).values_list("price", "sale_price")
+        ]
         if prices:
             Product.objects.filter(pk=product_id).update(min_price=min(prices))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalog", "0004_private_import_files"),
     ]

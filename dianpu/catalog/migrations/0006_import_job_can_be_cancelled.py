@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_min_price_is_the_lowest_selling_price'),
+        ("catalog", "0005_min_price_is_the_lowest_selling_price"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='state',
-            field=models.CharField(choices=[('queued', '排队中'), ('running', '导入中'), ('done', '已完成'), ('refused', '已拒绝'), ('failed', '失败'), ('cancelled', '已取消')], default='queued', max_length=10, verbose_name='状态'),
+            model_name="importjob",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("queued", "排队中"),
+                    ("running", "导入中"),
+                    ("done", "已完成"),
+                    ("refused", "已拒绝"),
+                    ("failed", "失败"),
+                    ("cancelled", "已取消"),
+                ],
+                default="queued",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]

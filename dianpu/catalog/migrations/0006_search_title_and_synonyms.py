@@ -4,27 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_min_price_is_the_lowest_selling_price'),
+        ("catalog", "0005_min_price_is_the_lowest_selling_price"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchSynonym',
+            name="SearchSynonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(max_length=300, unique=True, verbose_name='同义词')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("words", models.CharField(max_length=300, unique=True, verbose_name="同义词")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '搜索同义词',
-                'ordering': ['words'],
+                "verbose_name": "搜索同义词",
+                "ordering": ["words"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='search_title',
+            model_name="product",
+            name="search_title",
             field=models.TextField(blank=True, editable=False),
         ),
     ]

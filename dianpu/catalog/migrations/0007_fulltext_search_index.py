@@ -54,9 +54,13 @@ def fill_titles(apps, schema_editor):
     batch = []
     for product in Product.objects.select_related("category").iterator(chunk_size=2000):
         category = product.category
-        product.search_title = build_search_document(product.name, product.name_en, product.brand,
-                                                     category.name if category else "",
-                                                     category.name_en if category else "")
+        product.search_title = build_search_document(
+            product.name,
+            product.name_en,
+            product.brand,
+            category.name if category else "",
+            category.name_en if category else "",
+        )
         batch.append(product)
         if len(batch) >= 2000:
             Product.objects.bulk_update(batch, ["search_title"])
@@ -68,17 +72,19 @@ def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalog", "0006_search_title_and_synonyms"),
     ]
 
     operations = [
         migrations.RunPython(fill_titles, migrations.RunPython.noop),
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})),
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_fulltext_search_index'),
+        ("catalog", "0007_fulltext_search_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', '-listed_at', '-id'], name='product_listed_newest'),
+            model_name="product",
+            index=models.Index(fields=["status", "-listed_at", "-id"], name="product_listed_newest"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', '-sold_count', '-id'], name='product_listed_bestselling'),
+            model_name="product",
+            index=models.Index(fields=["status", "-sold_count", "-id"], name="product_listed_bestselling"),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_import_job_can_be_cancelled'),
-        ('catalog', '0008_listing_order_indexes'),
+        ("catalog", "0006_import_job_can_be_cancelled"),
+        ("catalog", "0008_listing_order_indexes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_merge_import_cancel_and_search'),
+        ("catalog", "0009_merge_import_cancel_and_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='variant',
-            name='options_en',
-            field=models.JSONField(blank=True, default=dict, verbose_name='英文规格值'),
+            model_name="variant",
+            name="options_en",
+            field=models.JSONField(blank=True, default=dict, verbose_name="英文规格值"),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
+        ("catalog", "0010_variant_english_option_values"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['status', 'category', 'brand', 'min_price'], name='product_listed_facets'),
+            model_name="product",
+            index=models.Index(fields=["status", "category", "brand", "min_price"], name="product_listed_facets"),
         ),
     ]

@@ -66,19 +66,30 @@ def test_export_as_xlsx():
 def test_patch_a_price_below_the_floor_needs_override_and_reason(staff_api):
     product = make_product(skus=["P-1"], price="59.00", cost_price="20.00")
     owner = staff_api("owner")
-    put = owner.client.put("/api/v1/margin-rules", data='{"category": null, "min_margin_percent": "50"}',
-                           content_type="application/json", **owner.headers)
+    put = owner.client.put(
+        "/api/v1/margin-rules",
+        data='{"category": null, "min_margin_percent": "50"}',
+        content_type="application/json",
+        **owner.headers,
+    )
     assert put.json() == [{"category": None, "min_margin_percent": "50.00"}]
     refused = owner.patch(f"products/{product.slug}", {"variants": [{"sku": "P-1", "price": "25.00"}]})
     assert (refused.status_code, refused.json()["code"], refused.json()["floor"]) == (422, "below_floor", "30.00")
-    ok = owner.patch(f"products/{product.slug}", {"variants": [{"sku": "P-1", "price": "25.00", "override_floor": True,
-                                                                "sale_price": "24.00"}], "reason": "清仓"})
+    ok = owner.patch(
+        f"products/{product.slug}",
+        {
+            "variants": [{"sku": "P-1", "price": "25.00", "override_floor": True, "sale_price": "24.00"}],
+            "reason": "清仓",
+        },
+    )
     assert ok.status_code == 200
     variant = ok.json()["variants"][0]
     assert (variant["price"], variant["sale_price"]) == ("25.00", "24.00")
     history = owner.get(f"products/{product.slug}/price-history").json()
     assert sorted((h["kind"], h["new_amount"], h["below_floor"]) for h in history) == [
-        ("price", "25.00", True), ("sale_price", "24.00", True)]
+        ("price", "25.00", True),
+        ("sale_price", "24.00", True),
+    ]
     assert AuditEntry.objects.filter(action="price.floor_overridden", reason="清仓").exists()
 
 
@@ -89,7 +100,8 @@ def test_bulk_preview_and_apply_through_the_api(staff_api):
     preview = operator.post("product-bulk-actions/preview", body).json()
     assert [(r["sku"], r["old"], r["new"]) for r in preview["rows"]] == [("A-1", "100.00", "80.00")]
     assert operator.post("product-bulk-actions", {**body, "preview_token": preview["token"]}).json() == {
-        "changed_products": 1}
+        "changed_products": 1
+    }
     assert Variant.objects.get(sku="A-1").price == Decimal("80.00")
     assert staff_api("designer").post("product-bulk-actions", body).status_code == 403
 
@@ -122,7 +134,9 @@ def test_only_the_owner_keeps_the_banned_words(staff_api, role):
 
 def test_schedule_through_patch(staff_api):
     product = make_product(status=Product.Status.DRAFT)
-    response = staff_api("operator").patch(f"products/{product.slug}", {"scheduled_list_at": "2030-01-01T08:00:00+08:00"})
+    response = staff_api("operator").patch(
+        f"products/{product.slug}", {"scheduled_list_at": "2030-01-01T08:00:00+08:00"}
+    )
     assert response.status_code == 200
     assert response.json()["scheduled_list_at"].startswith("2030-01-01T00:00:00")
     assert staff_api("designer").patch(f"products/{product.slug}", {"scheduled_list_at": None}).status_code == 403

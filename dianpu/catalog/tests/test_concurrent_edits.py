@@ -19,8 +19,7 @@ def test_of_two_saves_of_the_same_version_exactly_one_wins():
 
     def save(i):
         fresh = Product.objects.get(pk=product.pk)
-        update_product(actor=None, product=fresh, variant_changes={"RACE-1": {"price": prices[i]}},
-                       expected_version=1)
+        update_product(actor=None, product=fresh, variant_changes={"RACE-1": {"price": prices[i]}}, expected_version=1)
         return prices[i]
 
     results = run_in_threads(len(prices), save)

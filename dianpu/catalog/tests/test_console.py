@@ -20,17 +20,36 @@ pytestmark = pytest.mark.django_db
 
 def create_post(**overrides):
     data = {
-        "name": "亚麻衬衫", "name_en": "Linen shirt", "brand": "棉麻社", "category": "", "tags": "夏季, 亚麻",
-        "status": "draft", "description": "<p>透气<script>alert(1)</script></p>", "description_en": "",
-        "seo_title": "亚麻衬衫", "seo_description": "",
-        "variants-TOTAL_FORMS": "2", "variants-INITIAL_FORMS": "0",
-        "variants-MIN_NUM_FORMS": "1", "variants-MAX_NUM_FORMS": "200",
-        "variants-0-sku": "LINEN-W-M", "variants-0-options": "颜色=白; 尺码=M", "variants-0-price": "199.00",
-        "variants-0-compare_at_price": "259.00", "variants-0-cost_price": "80.00", "variants-0-weight_grams": "250",
-        "variants-0-barcode": "6901234567890", "variants-0-stock": "12",
-        "variants-1-sku": "LINEN-B-L", "variants-1-options": "颜色=黑; 尺码=L", "variants-1-price": "209.00",
-        "variants-1-compare_at_price": "", "variants-1-cost_price": "85.00", "variants-1-weight_grams": "260",
-        "variants-1-barcode": "", "variants-1-stock": "5",
+        "name": "亚麻衬衫",
+        "name_en": "Linen shirt",
+        "brand": "棉麻社",
+        "category": "",
+        "tags": "夏季, 亚麻",
+        "status": "draft",
+        "description": "<p>透气<script>alert(1)</script></p>",
+        "description_en": "",
+        "seo_title": "亚麻衬衫",
+        "seo_description": "",
+        "variants-TOTAL_FORMS": "2",
+        "variants-INITIAL_FORMS": "0",
+        "variants-MIN_NUM_FORMS": "1",
+        "variants-MAX_NUM_FORMS": "200",
+        "variants-0-sku": "LINEN-W-M",
+        "variants-0-options": "颜色=白; 尺码=M",
+        "variants-0-price": "199.00",
+        "variants-0-compare_at_price": "259.00",
+        "variants-0-cost_price": "80.00",
+        "variants-0-weight_grams": "250",
+        "variants-0-barcode": "6901234567890",
+        "variants-0-stock": "12",
+        "variants-1-sku": "LINEN-B-L",
+        "variants-1-options": "颜色=黑; 尺码=L",
+        "variants-1-price": "209.00",
+        "variants-1-compare_at_price": "",
+        "variants-1-cost_price": "85.00",
+        "variants-1-weight_grams": "260",
+        "variants-1-barcode": "",
+        "variants-1-stock": "5",
     }
     data.update(overrides)
     return data
@@ -48,8 +67,14 @@ def edit_page_post(client, product):
     for f in formset.forms:
         for field in f:
             data[field.html_name] = "" if field.value() is None else str(field.value())
-    data.update({"variants-TOTAL_FORMS": str(len(formset.forms)), "variants-INITIAL_FORMS": str(len(formset.forms)),
-                 "new-TOTAL_FORMS": "0", "new-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "variants-TOTAL_FORMS": str(len(formset.forms)),
+            "variants-INITIAL_FORMS": str(len(formset.forms)),
+            "new-TOTAL_FORMS": "0",
+            "new-INITIAL_FORMS": "0",
+        }
+    )
     return data
 
 
@@ -103,7 +128,9 @@ def test_operator_creates_a_product_with_two_variants_and_stock(client, staff):
     assert on_hand == {variants["LINEN-W-M"].id: 12, variants["LINEN-B-L"].id: 5}
     moves = StockMove.objects.filter(variant__product=product).order_by("variant__sku")
     assert [(m.variant.sku, m.kind, m.on_hand_delta, m.actor) for m in moves] == [
-        ("LINEN-B-L", "adjustment", 5, operator), ("LINEN-W-M", "adjustment", 12, operator)]
+        ("LINEN-B-L", "adjustment", 5, operator),
+        ("LINEN-W-M", "adjustment", 12, operator),
+    ]
 
 
 def test_create_with_a_taken_sku_shows_the_error_and_creates_nothing(client, staff):
@@ -142,7 +169,9 @@ def test_warehouse_sees_read_only_prices_and_a_forged_price_change_is_403(client
     response = client.get(f"/console/catalog/products/{product.slug}/")
     html = response.content.decode()
     assert 'name="variants-0-price" value="59.00" step="0.01" min="0" readonly' in html or (
-        'name="variants-0-price"' in html and response.context["formset"].forms[0].fields["price"].widget.attrs["readonly"])
+        'name="variants-0-price"' in html
+        and response.context["formset"].forms[0].fields["price"].widget.attrs["readonly"]
+    )
     data = edit_page_post(client, product)
     data["variants-0-price"] = "1.00"
     data["variants-0-stock"] = "20"
@@ -207,8 +236,16 @@ def test_operator_adds_a_variant_on_the_edit_page(client, staff):
     product = make_product(skus=["TEE-M"], price="59.00")
     client.force_login(staff("operator"))
     data = edit_page_post(client, product)
-    data.update({"new-TOTAL_FORMS": "1", "new-0-sku": "TEE-XL", "new-0-options": "尺码=XL", "new-0-price": "65.00",
-                 "new-0-cost_price": "22.00", "new-0-stock": "3"})
+    data.update(
+        {
+            "new-TOTAL_FORMS": "1",
+            "new-0-sku": "TEE-XL",
+            "new-0-options": "尺码=XL",
+            "new-0-price": "65.00",
+            "new-0-cost_price": "22.00",
+            "new-0-stock": "3",
+        }
+    )
     assert client.post(f"/console/catalog/products/{product.slug}/", data).status_code == 302
     variant = Variant.objects.get(sku="TEE-XL")
     assert (variant.product_id, variant.price, variant.options) == (product.pk, Decimal("65.00"), {"尺码": "XL"})
@@ -239,7 +276,9 @@ def test_image_upload_shows_a_thumbnail(client, staff):
     Image.new("RGB", (800, 600), "red").save(buffer, "PNG")
     buffer.seek(0)
     buffer.name = "red-shirt.png"
-    response = client.post(f"/console/catalog/products/{product.slug}/images/", {"image": buffer, "alt_text": "红色T恤正面"})
+    response = client.post(
+        f"/console/catalog/products/{product.slug}/images/", {"image": buffer, "alt_text": "红色T恤正面"}
+    )
     assert response.status_code == 302
     image = product.images.get()
     assert image.alt_text == "红色T恤正面"

@@ -13,7 +13,9 @@ from dianpu.catalog.tests.test_imports import TEE_ROWS, native_csv
 pytestmark = pytest.mark.django_db
 
 
-def test_operator_uploads_a_file_and_the_worker_imports_it_with_progress(client, staff, django_capture_on_commit_callbacks):
+def test_operator_uploads_a_file_and_the_worker_imports_it_with_progress(
+    client, staff, django_capture_on_commit_callbacks
+):
     client.force_login(staff("operator"))
     upload = SimpleUploadedFile("products.csv", native_csv(TEE_ROWS), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,8 +73,9 @@ def test_bulk_price_change_preview_then_apply(client, staff):
 def test_bulk_price_change_needs_the_price_permission(client, staff):
     make_product(skus=["A-1"], price="100.00")
     client.force_login(staff("designer"))
-    response = client.post("/console/catalog/products/bulk/", {"action": "change_price", "mode": "amount",
-                                                               "value": "1", "apply": "1"})
+    response = client.post(
+        "/console/catalog/products/bulk/", {"action": "change_price", "mode": "amount", "value": "1", "apply": "1"}
+    )
     assert response.status_code == 403
     assert Variant.objects.get(sku="A-1").price == Decimal("100.00")
 
@@ -103,8 +106,17 @@ def test_price_rule_and_price_override_from_the_prices_page(client, staff):
     url = f"/console/catalog/products/{product.slug}/prices/save/"
     client.post(url, {"version": product.version, "price-P-1": "25.00", "sale_price-P-1": "", "member_price-P-1": ""})
     assert Variant.objects.get(sku="P-1").price == Decimal("59.00")
-    client.post(url, {"version": product.version, "price-P-1": "25.00", "sale_price-P-1": "", "member_price-P-1": "",
-                      "override_floor": "on", "reason": "清仓"})
+    client.post(
+        url,
+        {
+            "version": product.version,
+            "price-P-1": "25.00",
+            "sale_price-P-1": "",
+            "member_price-P-1": "",
+            "override_floor": "on",
+            "reason": "清仓",
+        },
+    )
     assert Variant.objects.get(sku="P-1").price == Decimal("25.00")
     assert AuditEntry.objects.filter(action="price.floor_overridden").count() == 1
     page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
@@ -125,15 +137,19 @@ def test_brands_page_adds_and_renames(client, staff):
     client.post("/console/catalog/products/brands/", {"name": "棉麻社", "name_en": "Linen House"})
     page = client.get("/console/catalog/products/brands/").content.decode()
     assert "Linen House" in page
-    client.post("/console/catalog/products/brands/", {"slug": "linen-house", "name": "棉麻工坊", "name_en": "Linen House"})
+    client.post(
+        "/console/catalog/products/brands/", {"slug": "linen-house", "name": "棉麻工坊", "name_en": "Linen House"}
+    )
     assert Product.objects.get().brand == "棉麻工坊"
 
 
 def test_attributes_from_the_prices_page(client, staff):
     product = make_product(skus=["AT-1"])
     client.force_login(staff("designer"))
-    client.post(f"/console/catalog/products/{product.slug}/attributes/", {"attributes": "材质: 棉\n产地: 新疆",
-                                                                          "version": product.version})
+    client.post(
+        f"/console/catalog/products/{product.slug}/attributes/",
+        {"attributes": "材质: 棉\n产地: 新疆", "version": product.version},
+    )
     assert Product.objects.get().attributes == {"材质": "棉", "产地": "新疆"}
     page = client.get(f"/console/catalog/products/{product.slug}/prices/").content.decode()
     assert "产地: 新疆" in page
@@ -163,20 +179,24 @@ def test_a_running_import_page_polls_and_shows_its_progress(client, staff):
 
     client.force_login(staff("operator"))
     job = create_import_job(actor=None, filename="p.csv", data=native_csv(TEE_ROWS))
-    ImportJob.objects.filter(pk=job.pk).update(state="running", processed_rows=2, total_rows=4,
-                                               summary={"phase": "check"})
+    ImportJob.objects.filter(pk=job.pk).update(
+        state="running", processed_rows=2, total_rows=4, summary={"phase": "check"}
+    )
     page = client.get(f"/console/catalog/products/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in page and 'value="50"' in page and "已处理 2 / 4 行" in page
     assert "正在检查各行" in page
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/console/catalog/products/import/", "Import and export products"),
-    ("/console/catalog/products/bulk/", "Bulk actions"),
-    ("/console/catalog/products/audit/", "SEO and compliance"),
-    ("/console/catalog/products/price-rules/", "Floor rules"),
-    ("/console/catalog/products/brands/", "Brands"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/console/catalog/products/import/", "Import and export products"),
+        ("/console/catalog/products/bulk/", "Bulk actions"),
+        ("/console/catalog/products/audit/", "SEO and compliance"),
+        ("/console/catalog/products/price-rules/", "Floor rules"),
+        ("/console/catalog/products/brands/", "Brands"),
+    ],
+)
 def test_the_product_desk_pages_speak_english(client, staff, path, heading):
     make_product(name="全网第一好茶", skus=["EN-1"])
     client.force_login(staff("operator"))

@@ -23,14 +23,20 @@ pytestmark = pytest.mark.django_db
 
 NATIVE_HEADER = ["handle", "name", "sku", "price"]
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
-WORKBOOK = (b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            b'<sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
-RELS = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        b'Target="worksheets/sheet1.xml"/></Relationships>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    b'<sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+RELS = (
+    b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    b'Target="worksheets/sheet1.xml"/></Relationships>'
+)
 SHEET_HEAD = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
@@ -46,17 +52,21 @@ def hostile_xlsx(*, rows: int = 0, dimension: bool = True, huge_cell: int = 0) -
             sheet.write(SHEET_HEAD)
             if dimension:
                 sheet.write(b'<dimension ref="A1:D%d"/>' % max(rows, 2))
-            sheet.write(b'<sheetData><row r="1"><c t="inlineStr"><is><t>handle</t></is></c><c t="inlineStr"><is><t>'
-                        b'name</t></is></c><c t="inlineStr"><is><t>sku</t></is></c><c t="inlineStr"><is><t>price</t>'
-                        b'</is></c></row>')
+            sheet.write(
+                b'<sheetData><row r="1"><c t="inlineStr"><is><t>handle</t></is></c><c t="inlineStr"><is><t>'
+                b'name</t></is></c><c t="inlineStr"><is><t>sku</t></is></c><c t="inlineStr"><is><t>price</t>'
+                b"</is></c></row>"
+            )
             if huge_cell:
                 sheet.write(b'<row r="2"><c t="inlineStr"><is><t>')
                 chunk = b"A" * (1 << 20)
                 for _ in range(huge_cell // len(chunk)):
                     sheet.write(chunk)
                 sheet.write(b"</t></is></c></row>")
-            row = (b'<row><c t="inlineStr"><is><t>h</t></is></c><c t="inlineStr"><is><t>n</t></is></c>'
-                   b'<c t="inlineStr"><is><t>S</t></is></c><c><v>1</v></c></row>')
+            row = (
+                b'<row><c t="inlineStr"><is><t>h</t></is></c><c t="inlineStr"><is><t>n</t></is></c>'
+                b'<c t="inlineStr"><is><t>S</t></is></c><c><v>1</v></c></row>'
+            )
             block = row * 10_000
             for _ in range(rows // 10_000):
                 sheet.write(block)
@@ -112,7 +122,10 @@ def test_one_huge_cell_is_refused_within_a_second_and_a_few_mb():
     assert refused.value.code == "upload_unpacked_too_large"
     with translation.override("en"):
         english = UploadRefused("upload_unpacked_too_large", size=400 * 1024 * 1024 + 500, limit=300 * 1024 * 1024)
-    assert str(english.detail) == "The XLSX file unpacks to too much (400 MB): at most 300 MB. Split it into several files."
+    assert (
+        str(english.detail)
+        == "The XLSX file unpacks to too much (400 MB): at most 300 MB. Split it into several files."
+    )
 
 
 def test_a_csv_with_too_many_rows_is_refused_as_it_streams():
@@ -130,12 +143,23 @@ def test_a_csv_with_too_many_rows_is_refused_as_it_streams():
     assert peak < 400 * 1024 * 1024
 
 
-@pytest.mark.parametrize("data, filename, code, limit", [
-    (write_csv(NATIVE_HEADER, [["p", "x" * 200_000, "S-1", "1"]], bom=False), "cell.csv", "upload_cell_too_long",
-     100_000),
-    (write_csv([*NATIVE_HEADER, *[f"c{i}" for i in range(300)]], [["p", "n", "S-1", "1"]], bom=False), "wide.csv",
-     "upload_too_many_columns", 200),
-])
+@pytest.mark.parametrize(
+    "data, filename, code, limit",
+    [
+        (
+            write_csv(NATIVE_HEADER, [["p", "x" * 200_000, "S-1", "1"]], bom=False),
+            "cell.csv",
+            "upload_cell_too_long",
+            100_000,
+        ),
+        (
+            write_csv([*NATIVE_HEADER, *[f"c{i}" for i in range(300)]], [["p", "n", "S-1", "1"]], bom=False),
+            "wide.csv",
+            "upload_too_many_columns",
+            200,
+        ),
+    ],
+)
 def test_a_cell_too_long_or_too_many_columns_is_refused_naming_the_limit(data, filename, code, limit):
     with pytest.raises(UploadRefused) as refused:
         imports.import_products(data=data, filename=filename)
@@ -155,8 +179,10 @@ def test_limits_can_be_tightened_and_the_refusal_names_them():
 
 
 def test_the_console_refuses_a_bomb_at_upload_and_queues_nothing(admin_client, three_million_rows):
-    response = admin_client.post(reverse("console:catalog:import"), {
-        "file": SimpleUploadedFile("bomb.xlsx", three_million_rows), "file_format": "auto"})
+    response = admin_client.post(
+        reverse("console:catalog:import"),
+        {"file": SimpleUploadedFile("bomb.xlsx", three_million_rows), "file_format": "auto"},
+    )
     assert response.status_code == 422
     assert "文件行数超过上限 300000 行" in response.content.decode()
     assert ImportJob.objects.count() == 0
@@ -178,14 +204,16 @@ def operator_headers(language: str = "zh-hans") -> dict:
 
 
 def test_the_api_refuses_a_bomb_with_its_code_and_limit(three_million_rows):
-    response = Client().post("/api/v1/product-imports", {"file": SimpleUploadedFile("bomb.xlsx", three_million_rows)},
-                             **operator_headers())
+    response = Client().post(
+        "/api/v1/product-imports", {"file": SimpleUploadedFile("bomb.xlsx", three_million_rows)}, **operator_headers()
+    )
     assert response.status_code == 422
     assert (response.json()["code"], response.json()["limit"]) == ("upload_too_many_rows", 300_000)
     assert ImportJob.objects.count() == 0
 
 
 # --- cancelling ----------------------------------------------------------------------------------
+
 
 def queued_job(admin_user) -> ImportJob:
     data = write_csv(NATIVE_HEADER, [["tea", "龙井", "TEA-1", "88"]], bom=False)

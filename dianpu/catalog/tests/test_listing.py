@@ -36,8 +36,11 @@ def test_a_delisting_time_before_the_listing_time_is_refused():
     now = clock.now()
     product = make_product(status=Product.Status.DRAFT)
     with pytest.raises(DomainError) as error:
-        services.update_product(actor=None, product=product, changes={
-            "scheduled_list_at": now + timedelta(hours=2), "scheduled_delist_at": now + timedelta(hours=1)})
+        services.update_product(
+            actor=None,
+            product=product,
+            changes={"scheduled_list_at": now + timedelta(hours=2), "scheduled_delist_at": now + timedelta(hours=1)},
+        )
     assert error.value.code == "schedule_invalid"
     product.refresh_from_db()
     assert (product.scheduled_list_at, product.version) == (None, 1)
@@ -51,12 +54,19 @@ def test_bulk_price_change_by_percent_previews_old_to_new_and_then_applies_it():
     selection = queries.select_products(category=cat)
     action = bulk.parse_bulk_action("change_price", mode="percent", value="-10")
     preview = bulk.preview_bulk_action(selection, action)
-    assert [(r.sku, r.old, r.new) for r in preview] == [("A-1", "100.00", "90.00"), ("A-2", "100.00", "90.00"),
-                                                       ("B-1", "59.90", "53.91")]
+    assert [(r.sku, r.old, r.new) for r in preview] == [
+        ("A-1", "100.00", "90.00"),
+        ("A-2", "100.00", "90.00"),
+        ("B-1", "59.90", "53.91"),
+    ]
     assert Variant.objects.get(sku="A-1").price == Decimal("100.00")  # preview writes nothing
     assert bulk.apply_bulk_action(actor=None, selection=selection, action=action, reason="双十一") == 2
     assert dict(Variant.objects.values_list("sku", "price")) == {
-        "A-1": Decimal("90.00"), "A-2": Decimal("90.00"), "B-1": Decimal("53.91"), "C-1": Decimal("10.00")}
+        "A-1": Decimal("90.00"),
+        "A-2": Decimal("90.00"),
+        "B-1": Decimal("53.91"),
+        "C-1": Decimal("10.00"),
+    }
     assert PriceHistory.objects.filter(variant__product=a).count() == 2
 
 
@@ -82,7 +92,9 @@ def test_bulk_list_move_category_and_add_tag():
     selection = queries.select_products(slugs=[a.slug, b.slug])
     bulk.apply_bulk_action(actor=None, selection=selection, action=bulk.parse_bulk_action("list"))
     tea = make_category(name="茶叶")
-    bulk.apply_bulk_action(actor=None, selection=selection, action=bulk.parse_bulk_action("move_category", category=tea))
+    bulk.apply_bulk_action(
+        actor=None, selection=selection, action=bulk.parse_bulk_action("move_category", category=tea)
+    )
     bulk.apply_bulk_action(actor=None, selection=selection, action=bulk.parse_bulk_action("add_tag", tag="新品"))
     for p in Product.objects.all():
         assert (p.status, p.category_id) == ("listed", tea.pk)
@@ -104,9 +116,14 @@ def test_a_later_save_of_an_older_version_is_refused():
 
 
 def test_advertising_law_terms_are_found_with_their_reasons():
-    findings = find_banned_words({"name": "全网第一 最佳口感 顶级龙井", "description": "最近上新"}, {"山寨": "侵权风险"})
+    findings = find_banned_words(
+        {"name": "全网第一 最佳口感 顶级龙井", "description": "最近上新"}, {"山寨": "侵权风险"}
+    )
     assert [(f.field, f.word, f.source) for f in findings] == [
-        ("name", "最佳", "law"), ("name", "第一", "law"), ("name", "顶级", "law")]
+        ("name", "最佳", "law"),
+        ("name", "第一", "law"),
+        ("name", "顶级", "law"),
+    ]
     assert findings[0].reason_en.startswith("'best'")
     shop = find_banned_words({"name": "山寨款"}, {"山寨": "侵权风险"})
     assert [(f.word, f.reason_zh, f.source) for f in shop] == [("山寨", "侵权风险", "shop")]
@@ -131,7 +148,10 @@ def test_a_duplicate_is_a_draft_with_new_skus_and_the_same_prices():
     product = make_product(skus=["D-1", "D-2"], price="88.00", tags=["茶"])
     copy = services.duplicate_product(actor=None, product=product)
     assert (copy.status, copy.name, sorted(copy.variants.values_list("sku", flat=True))) == (
-        "draft", product.name, ["D-1-COPY", "D-2-COPY"])
+        "draft",
+        product.name,
+        ["D-1-COPY", "D-2-COPY"],
+    )
     assert list(copy.tags.values_list("name", flat=True)) == ["茶"]
     assert set(copy.variants.values_list("price", flat=True)) == {Decimal("88.00")}
 

@@ -15,13 +15,19 @@ pytestmark = pytest.mark.django_db
 
 def test_each_price_change_is_kept_in_the_skus_price_history():
     product = make_product(skus=["P-1"], price="59.00", cost_price="20.00")
-    update_product(actor=None, product=product, variant_changes={"P-1": {"price": "69.00", "sale_price": "55.00",
-                                                                         "member_price": "52.00"}})
+    update_product(
+        actor=None,
+        product=product,
+        variant_changes={"P-1": {"price": "69.00", "sale_price": "55.00", "member_price": "52.00"}},
+    )
     v = Variant.objects.get(sku="P-1")
     assert (v.price, v.sale_price, v.member_price) == (Decimal("69.00"), Decimal("55.00"), Decimal("52.00"))
     rows = sorted((h.kind, h.old_amount, h.new_amount) for h in PriceHistory.objects.filter(variant=v))
-    assert rows == [("member_price", None, Decimal("52.00")), ("price", Decimal("59.00"), Decimal("69.00")),
-                    ("sale_price", None, Decimal("55.00"))]
+    assert rows == [
+        ("member_price", None, Decimal("52.00")),
+        ("price", Decimal("59.00"), Decimal("69.00")),
+        ("sale_price", None, Decimal("55.00")),
+    ]
 
 
 def test_a_price_below_the_floor_is_refused_without_an_override_and_nothing_changes():
@@ -42,8 +48,12 @@ def test_the_floor_override_needs_a_reason_and_is_audited():
         update_product(actor=None, product=product, variant_changes={"P-1": {"price": "19.90", "override_floor": True}})
     assert error.value.code == "override_reason_required"
     product.refresh_from_db()
-    update_product(actor=None, product=product, reason="清仓处理",
-                   variant_changes={"P-1": {"price": "19.90", "override_floor": True}})
+    update_product(
+        actor=None,
+        product=product,
+        reason="清仓处理",
+        variant_changes={"P-1": {"price": "19.90", "override_floor": True}},
+    )
     assert Variant.objects.get(sku="P-1").price == Decimal("19.90")
     entry = AuditEntry.objects.get(action="price.floor_overridden")
     assert entry.reason == "清仓处理"

@@ -28,8 +28,11 @@ def meilisearch(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([binary, "--http-addr", f"127.0.0.1:{port}", "--db-path", str(tmp_path / "ms"),
-                               "--no-analytics"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [binary, "--http-addr", f"127.0.0.1:{port}", "--db-path", str(tmp_path / "ms"), "--no-analytics"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     engine = MeilisearchEngine(f"http://127.0.0.1:{port}", index=f"test_{port}")
     deadline = time.time() + 20
     while time.time() < deadline:

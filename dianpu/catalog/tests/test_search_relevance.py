@@ -19,8 +19,11 @@ def _names_in(html: str) -> list[str]:
 
 @pytest.fixture
 def catalogue(db):
-    tea, snacks, clothes = make_category(name="茶叶", slug="tea"), make_category(name="零食", slug="snacks"), \
-        make_category(name="服装", slug="clothes")
+    tea, snacks, clothes = (
+        make_category(name="茶叶", slug="tea"),
+        make_category(name="零食", slug="snacks"),
+        make_category(name="服装", slug="clothes"),
+    )
     products = {}
     for name, name_en, category, description, brand in [
         ("网红云南辣条", "Spicy snack strips", snacks, "<p>麻辣过瘾，配茶配饭都好吃，办公室追剧零食。</p>", "卫龙"),
@@ -33,8 +36,9 @@ def catalogue(db):
         ("智能手机 X1", "Smartphone X1", snacks, "<p>大屏长续航。</p>", ""),
         ("茶巾 吸水速干", "Tea towel", snacks, "<p>擦茶具用。</p>", ""),
     ]:
-        products[name] = make_product(name=name, name_en=name_en, category=category, description=description,
-                                      brand=brand)
+        products[name] = make_product(
+            name=name, name_en=name_en, category=category, description=description, brand=brand
+        )
     return products
 
 
@@ -58,9 +62,9 @@ def test_the_right_products_come_first(catalogue, query, first):
     names = [p.name for p in list_listed_products(search=query)]
     assert len(names) >= len(first)
     if isinstance(first, set):
-        assert set(names[:len(first)]) == first
+        assert set(names[: len(first)]) == first
     else:
-        assert names[:len(first)] == first
+        assert names[: len(first)] == first
 
 
 def test_tea_ranks_teas_above_the_spicy_snack_strips(catalogue):
@@ -113,14 +117,16 @@ def test_shop_synonyms_find_the_other_words(catalogue):
     assert [p.name for p in list_listed_products(search="tee")] == ["纯棉T恤"]
 
 
-@pytest.mark.parametrize("typed,meant", [("jackte", "jacket"), ("jaket", "jacket"), ("cottn", "cotton"),
-                                         ("cottonn", "cotton")])
+@pytest.mark.parametrize(
+    "typed,meant", [("jackte", "jacket"), ("jaket", "jacket"), ("cottn", "cotton"), ("cottonn", "cotton")]
+)
 def test_a_latin_word_one_typo_away_is_corrected(catalogue, typed, meant):
     result = search_products(Product.objects.listed(), typed)
     assert result.corrected_from == typed
     assert result.query == meant
-    assert [p.name for p in result.products.order_by("-search_rank")][:1] == \
-        [p.name for p in list_listed_products(search=meant)][:1]
+    assert [p.name for p in result.products.order_by("-search_rank")][:1] == [
+        p.name for p in list_listed_products(search=meant)
+    ][:1]
 
 
 def test_the_search_page_says_what_it_searched_instead(client, catalogue):
@@ -143,8 +149,9 @@ def test_facets_count_categories_brands_price_bands_and_attributes(catalogue):
     assert [(c["category"].slug, c["count"]) for c in facets.categories] == [("snacks", 3), ("tea", 2)]
     assert [(b["brand"], b["count"]) for b in facets.brands] == [("卫龙", 1), ("大益", 1), ("狮峰", 1)]
     assert [(str(b["min"]), b["count"]) for b in facets.price_bands] == [("50", 4), ("100", 1)]
-    assert facets.attributes == [{"name": "产地", "values": [{"value": "云南", "count": 1},
-                                                             {"value": "浙江", "count": 1}]}]
+    assert facets.attributes == [
+        {"name": "产地", "values": [{"value": "云南", "count": 1}, {"value": "浙江", "count": 1}]}
+    ]
 
 
 def test_the_search_page_filters_by_a_facet(client, catalogue):

@@ -24,7 +24,9 @@ def png_bytes(size=(1200, 900)) -> bytes:
 
 def test_descriptions_are_sanitised_and_names_stripped_of_markup():
     product = create_product(
-        actor=None, name="<i>真丝</i>围巾 <script>x()</script>", variants=[VariantInput(sku="S-1", price=Decimal("9"))],
+        actor=None,
+        name="<i>真丝</i>围巾 <script>x()</script>",
+        variants=[VariantInput(sku="S-1", price=Decimal("9"))],
         description='<p style="x" onmouseover="evil()">好<img src="javascript:alert(1)" alt="a"><iframe src="x"></iframe></p>',
     )
     assert product.name == "真丝围巾"  # tags and script bodies gone
@@ -39,23 +41,42 @@ def test_slug_comes_from_the_english_name_and_stays_unique():
     assert c.slug.startswith("p-")
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("羽绒", ["jacket"]), ("羽绒服", ["jacket"]), ("轻薄 羽绒", ["jacket"]), ("down", ["jacket"]),
-    ("DOWN JACKET", ["jacket"]), ("降噪耳机", ["phones"]), ("headphone", ["phones"]), ("BT-900", ["phones"]),
-    ("户外", ["jacket"]), ("西瓜", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("羽绒", ["jacket"]),
+        ("羽绒服", ["jacket"]),
+        ("轻薄 羽绒", ["jacket"]),
+        ("down", ["jacket"]),
+        ("DOWN JACKET", ["jacket"]),
+        ("降噪耳机", ["phones"]),
+        ("headphone", ["phones"]),
+        ("BT-900", ["phones"]),
+        ("户外", ["jacket"]),
+        ("西瓜", []),
+    ],
+)
 def test_search_finds_chinese_and_english_words(query, expected):
     make_product(name="轻薄羽绒服", name_en="Lightweight Down Jacket", tags=["户外"], description="<p>保暖</p>")
-    make_product(name="蓝牙降噪耳机", name_en="Noise-cancelling Bluetooth Headphones", skus=["BT-900"],
-                 description="<p>续航 30 小时</p>")
+    make_product(
+        name="蓝牙降噪耳机",
+        name_en="Noise-cancelling Bluetooth Headphones",
+        skus=["BT-900"],
+        description="<p>续航 30 小时</p>",
+    )
     found = [("jacket" if "Jacket" in p.name_en else "phones") for p in list_listed_products(search=query)]
     assert found == expected
 
 
 def test_price_change_is_audited_with_old_and_new_and_reason(staff):
     product = make_product(price="59.00", skus=["P-1"])
-    update_product(actor=staff("operator"), product=product, changes={}, reason="618 大促",
-                   variant_changes={"P-1": {"price": "49.90", "cost_price": "20.00"}})
+    update_product(
+        actor=staff("operator"),
+        product=product,
+        changes={},
+        reason="618 大促",
+        variant_changes={"P-1": {"price": "49.90", "cost_price": "20.00"}},
+    )
     entry = AuditEntry.objects.get(action="price.changed", reason="618 大促")
     assert entry.actor_label == "operator"
     assert entry.changes == {"price[P-1]": ["59.00", "49.90"]}
@@ -77,15 +98,17 @@ def test_concurrent_edits_the_later_save_is_refused():
     product = make_product(name="原名")
     update_product(actor=None, product=product, changes={"name": "甲改"}, expected_version=1)
     with pytest.raises(ConflictError):
-        update_product(actor=None, product=Product.objects.get(pk=product.pk), changes={"name": "乙改"},
-                       expected_version=1)
+        update_product(
+            actor=None, product=Product.objects.get(pk=product.pk), changes={"name": "乙改"}, expected_version=1
+        )
     assert Product.objects.get(pk=product.pk).name == "甲改"
 
 
 def test_image_upload_makes_a_thumbnail_and_keeps_alt_text():
     product = make_product()
-    image = add_product_image(actor=None, product=product, filename="red scarf.png", data=png_bytes(),
-                              alt_text="红色围巾")
+    image = add_product_image(
+        actor=None, product=product, filename="red scarf.png", data=png_bytes(), alt_text="红色围巾"
+    )
     with Image.open(image.thumbnail.path) as thumb:
         assert max(thumb.size) == 480
     assert image.alt_text == "红色围巾"

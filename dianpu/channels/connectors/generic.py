@@ -8,15 +8,41 @@ ship_postcode, billing_province, shipping_total, product_name.
 
 from .base import ChannelLine, ChannelOrder, ImportProblem, is_yes, to_datetime, to_decimal, to_quantity
 
-FIELDS = ("order_number", "email", "paid", "placed_at", "sku", "product_name", "quantity", "unit_price",
-          "ship_name", "ship_phone", "ship_country", "ship_province", "ship_city", "ship_line1", "ship_postcode",
-          "billing_province", "shipping_total")
-REQUIRED = ("order_number", "sku", "quantity", "unit_price", "ship_name", "ship_phone", "ship_province",
-            "ship_city", "ship_line1")
+FIELDS = (
+    "order_number",
+    "email",
+    "paid",
+    "placed_at",
+    "sku",
+    "product_name",
+    "quantity",
+    "unit_price",
+    "ship_name",
+    "ship_phone",
+    "ship_country",
+    "ship_province",
+    "ship_city",
+    "ship_line1",
+    "ship_postcode",
+    "billing_province",
+    "shipping_total",
+)
+REQUIRED = (
+    "order_number",
+    "sku",
+    "quantity",
+    "unit_price",
+    "ship_name",
+    "ship_phone",
+    "ship_province",
+    "ship_city",
+    "ship_line1",
+)
 
 
-def read_orders(rows: list[dict], mapping: dict[str, str], *, channel: str,
-                first_row: int = 2) -> tuple[list[ChannelOrder], list[ImportProblem]]:
+def read_orders(
+    rows: list[dict], mapping: dict[str, str], *, channel: str, first_row: int = 2
+) -> tuple[list[ChannelOrder], list[ImportProblem]]:
     mapping = {k: v for k, v in mapping.items() if k in FIELDS and v}
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
@@ -51,18 +77,29 @@ def read_orders(rows: list[dict], mapping: dict[str, str], *, channel: str,
         order = orders.get(name)
         if order is None:
             order = ChannelOrder(
-                number=name, email=str(get("email")) or f"{channel}-{name}@orders.invalid".lower().replace("#", ""),
-                paid=is_yes(get("paid")) if "paid" in mapping else True, placed_at=to_datetime(get("placed_at")),
-                ship_name=str(get("ship_name")), ship_phone=str(get("ship_phone")),
+                number=name,
+                email=str(get("email")) or f"{channel}-{name}@orders.invalid".lower().replace("#", ""),
+                paid=is_yes(get("paid")) if "paid" in mapping else True,
+                placed_at=to_datetime(get("placed_at")),
+                ship_name=str(get("ship_name")),
+                ship_phone=str(get("ship_phone")),
                 ship_country=(str(get("ship_country")) or "CN").upper()[:2],
-                ship_province=str(get("ship_province")), ship_city=str(get("ship_city")),
-                ship_line1=str(get("ship_line1")), ship_postcode=str(get("ship_postcode")),
+                ship_province=str(get("ship_province")),
+                ship_city=str(get("ship_city")),
+                ship_line1=str(get("ship_line1")),
+                ship_postcode=str(get("ship_postcode")),
                 billing_province=str(get("billing_province")),
                 shipping_total=to_decimal(get("shipping_total"), number, mapping.get("shipping_total", ""), problems),
-                row=number)
+                row=number,
+            )
             orders[name] = order
-        order.lines.append(ChannelLine(
-            sku=str(get("sku")), name=str(get("product_name")), row=number,
-            quantity=to_quantity(get("quantity"), number, mapping["quantity"], problems),
-            unit_price=to_decimal(get("unit_price"), number, mapping["unit_price"], problems)))
+        order.lines.append(
+            ChannelLine(
+                sku=str(get("sku")),
+                name=str(get("product_name")),
+                row=number,
+                quantity=to_quantity(get("quantity"), number, mapping["quantity"], problems),
+                unit_price=to_decimal(get("unit_price"), number, mapping["unit_price"], problems),
+            )
+        )
     return list(orders.values()), problems

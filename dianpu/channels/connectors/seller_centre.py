@@ -34,7 +34,9 @@ class FileListing:
 
 
 LISTING_REQUIRED = ("sku_id", "sku")
-PROVINCE_CITY = re.compile(r"^(?P<province>\S+?(?:省|自治区|特别行政区|市))\s*(?P<city>\S+?(?:市|自治州|地区|盟|区|县))\s*(?P<rest>.*)$")
+PROVINCE_CITY = re.compile(
+    r"^(?P<province>\S+?(?:省|自治区|特别行政区|市))\s*(?P<city>\S+?(?:市|自治州|地区|盟|区|县))\s*(?P<rest>.*)$"
+)
 
 
 def missing_columns(rows: list[dict], headers) -> list[str]:
@@ -43,7 +45,9 @@ def missing_columns(rows: list[dict], headers) -> list[str]:
     return [h for h in headers if h and h not in rows[0]]
 
 
-def read_listings(rows: list[dict], centre: SellerCentre, first_row: int = 2) -> tuple[list[FileListing], list[ImportProblem]]:
+def read_listings(
+    rows: list[dict], centre: SellerCentre, first_row: int = 2
+) -> tuple[list[FileListing], list[ImportProblem]]:
     cols = centre.listing_columns
     missing = missing_columns(rows, [cols[k] for k in LISTING_REQUIRED])
     if missing:
@@ -57,13 +61,20 @@ def read_listings(rows: list[dict], centre: SellerCentre, first_row: int = 2) ->
         if not sku_id:
             problems.append(ImportProblem(first_row + i, cols["sku_id"], "sku_missing"))
             continue
-        found.append(FileListing(sku_id=sku_id[:40], product_id=get("product_id")[:40], title=get("title")[:200],
-                                 sku=get("sku")[:100], row=first_row + i))
+        found.append(
+            FileListing(
+                sku_id=sku_id[:40],
+                product_id=get("product_id")[:40],
+                title=get("title")[:200],
+                sku=get("sku")[:100],
+                row=first_row + i,
+            )
+        )
     return found, problems
 
 
 def split_address(text: str) -> tuple[str, str, str]:
-    """"浙江省 杭州市 西湖区 文三路 1 号" -> ("浙江省", "杭州市", "西湖区 文三路 1 号")."""
+    """ "浙江省 杭州市 西湖区 文三路 1 号" -> ("浙江省", "杭州市", "西湖区 文三路 1 号")."""
     text = " ".join(str(text or "").split())
     parts = text.split(" ")
     if len(parts) >= 3:

@@ -48,26 +48,39 @@ def read_orders(rows: list[dict], first_row: int = 2) -> tuple[list[ChannelOrder
         if order is None:
             status = get("Financial Status").lower()
             order = ChannelOrder(
-                number=name, email=get("Email"), paid=status in PAID_STATUSES or is_yes(status),
-                placed_at=to_datetime(get("Paid at") or get("Created at")) if status in PAID_STATUSES
+                number=name,
+                email=get("Email"),
+                paid=status in PAID_STATUSES or is_yes(status),
+                placed_at=to_datetime(get("Paid at") or get("Created at"))
+                if status in PAID_STATUSES
                 else to_datetime(get("Created at")),
-                ship_name=get("Shipping Name"), ship_phone=get("Shipping Phone"),
+                ship_name=get("Shipping Name"),
+                ship_phone=get("Shipping Phone"),
                 ship_country=(get("Shipping Country") or "CN").upper()[:2],
                 ship_province=get("Shipping Province Name") or get("Shipping Province"),
-                ship_city=get("Shipping City"), ship_line1=get("Shipping Address1"),
-                ship_line2=get("Shipping Address2"), ship_postcode=get("Shipping Zip"),
+                ship_city=get("Shipping City"),
+                ship_line1=get("Shipping Address1"),
+                ship_line2=get("Shipping Address2"),
+                ship_postcode=get("Shipping Zip"),
                 billing_province=get("Billing Province Name") or get("Billing Province"),
                 shipping_total=to_decimal(get("Shipping"), number, "Shipping", problems),
                 discount_total=to_decimal(get("Discount Amount"), number, "Discount Amount", problems),
-                fulfilled=get("Fulfillment Status").lower() == "fulfilled", row=number)
+                fulfilled=get("Fulfillment Status").lower() == "fulfilled",
+                row=number,
+            )
             orders[name] = order
         sku = get("Lineitem sku")
         if not sku:
             problems.append(ImportProblem(number, "Lineitem sku", "sku_missing"))
-        order.lines.append(ChannelLine(
-            sku=sku, name=get("Lineitem name"), row=number,
-            quantity=to_quantity(row.get("Lineitem quantity"), number, "Lineitem quantity", problems),
-            unit_price=to_decimal(get("Lineitem price"), number, "Lineitem price", problems)))
+        order.lines.append(
+            ChannelLine(
+                sku=sku,
+                name=get("Lineitem name"),
+                row=number,
+                quantity=to_quantity(row.get("Lineitem quantity"), number, "Lineitem quantity", problems),
+                unit_price=to_decimal(get("Lineitem price"), number, "Lineitem price", problems),
+            )
+        )
     return list(orders.values()), problems
 
 

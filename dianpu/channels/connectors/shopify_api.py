@@ -74,7 +74,7 @@ def retry_wait(status: int, retry_after: str, attempt: int) -> float:
             return min(MAX_WAIT_SECONDS, max(0.0, float(retry_after)))
         except (TypeError, ValueError):
             return 2.0
-    return min(MAX_WAIT_SECONDS, 0.5 * (2 ** attempt))
+    return min(MAX_WAIT_SECONDS, 0.5 * (2**attempt))
 
 
 def bucket_pause(call_limit: str) -> float:
@@ -98,9 +98,16 @@ class ShopifyClient:
         data = json.dumps(body).encode() if body is not None else None
         last = ShopifyError("unavailable")
         for attempt in range(self.max_attempts):
-            request = urllib.request.Request(url, data=data, method=method, headers={
-                "X-Shopify-Access-Token": self.access_token, "Accept": "application/json",
-                **({"Content-Type": "application/json"} if data is not None else {})})
+            request = urllib.request.Request(
+                url,
+                data=data,
+                method=method,
+                headers={
+                    "X-Shopify-Access-Token": self.access_token,
+                    "Accept": "application/json",
+                    **({"Content-Type": "application/json"} if data is not None else {}),
+                },
+            )
             ensure_outside_transaction(f"shopify {method} {url}")
             try:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the channel's API)
@@ -148,15 +155,27 @@ class ShopifyClient:
         found = []
         for product in self._pages("products.json", "products", {}):
             for v in product.get("variants") or []:
-                found.append(Listing(product_id=str(product.get("id", "")), variant_id=str(v.get("id", "")),
-                                     sku=str(v.get("sku") or "").strip(),
-                                     inventory_item_id=str(v.get("inventory_item_id") or ""),
-                                     title=f"{product.get('title', '')} {v.get('title', '')}".strip()[:200]))
+                found.append(
+                    Listing(
+                        product_id=str(product.get("id", "")),
+                        variant_id=str(v.get("id", "")),
+                        sku=str(v.get("sku") or "").strip(),
+                        inventory_item_id=str(v.get("inventory_item_id") or ""),
+                        title=f"{product.get('title', '')} {v.get('title', '')}".strip()[:200],
+                    )
+                )
         return found
 
     def set_stock(self, *, location_id: str, inventory_item_id: str, available: int) -> None:
-        self._call("POST", "inventory_levels/set.json", body={
-            "location_id": _id(location_id), "inventory_item_id": _id(inventory_item_id), "available": int(available)})
+        self._call(
+            "POST",
+            "inventory_levels/set.json",
+            body={
+                "location_id": _id(location_id),
+                "inventory_item_id": _id(inventory_item_id),
+                "available": int(available),
+            },
+        )
 
     def list_orders(self, *, since_id: str = "", created_at_min: str = "") -> list[dict]:
         params = {"status": "any"}
@@ -169,14 +188,24 @@ class ShopifyClient:
     def fulfil(self, *, order_id: str, number: str, company: str, url: str) -> int:
         """Mark the order's open fulfillment orders fulfilled with this tracking; how many."""
         data, _headers = self._call("GET", f"orders/{_id(order_id)}/fulfillment_orders.json")
-        open_ids = [f["id"] for f in (data.get("fulfillment_orders") or [])
-                    if f.get("status") in ("open", "in_progress", "scheduled")]
+        open_ids = [
+            f["id"]
+            for f in (data.get("fulfillment_orders") or [])
+            if f.get("status") in ("open", "in_progress", "scheduled")
+        ]
         if not open_ids:
             return 0
-        self._call("POST", "fulfillments.json", body={"fulfillment": {
-            "line_items_by_fulfillment_order": [{"fulfillment_order_id": i} for i in open_ids],
-            "tracking_info": {"number": number, "company": company, **({"url": url} if url else {})},
-            "notify_customer": True}})
+        self._call(
+            "POST",
+            "fulfillments.json",
+            body={
+                "fulfillment": {
+                    "line_items_by_fulfillment_order": [{"fulfillment_order_id": i} for i in open_ids],
+                    "tracking_info": {"number": number, "company": company, **({"url": url} if url else {})},
+                    "notify_customer": True,
+                }
+            },
+        )
         return len(open_ids)
 
 
@@ -209,22 +238,34 @@ def order_from_payload(data: dict) -> ChannelOrder:
     email = (data.get("email") or data.get("contact_email") or customer.get("email") or "").strip()
     shipping = sum((_money(s.get("price")) for s in data.get("shipping_lines") or []), Decimal("0.00"))
     order = ChannelOrder(
-        number=str(data.get("name") or data.get("id")), email=email or f"shopify-{data.get('id')}@orders.invalid",
+        number=str(data.get("name") or data.get("id")),
+        email=email or f"shopify-{data.get('id')}@orders.invalid",
         paid=str(data.get("financial_status", "")).lower() in ("paid", "partially_refunded"),
         placed_at=to_datetime(data.get("created_at")),
-        ship_name=(address.get("name") or name or "-")[:100], ship_phone=(address.get("phone") or data.get("phone")
-                                                                          or customer.get("phone") or "-")[:30],
+        ship_name=(address.get("name") or name or "-")[:100],
+        ship_phone=(address.get("phone") or data.get("phone") or customer.get("phone") or "-")[:30],
         ship_country=(address.get("country_code") or "CN").upper()[:2],
-        ship_province=(address.get("province") or "-")[:50], ship_city=(address.get("city") or "-")[:50],
-        ship_line1=(address.get("address1") or "-")[:200], ship_line2=(address.get("address2") or "")[:200],
-        ship_postcode=(address.get("zip") or "")[:12], shipping_total=shipping,
-        discount_total=_money(data.get("total_discounts")))
+        ship_province=(address.get("province") or "-")[:50],
+        ship_city=(address.get("city") or "-")[:50],
+        ship_line1=(address.get("address1") or "-")[:200],
+        ship_line2=(address.get("address2") or "")[:200],
+        ship_postcode=(address.get("zip") or "")[:12],
+        shipping_total=shipping,
+        discount_total=_money(data.get("total_discounts")),
+    )
     for item in data.get("line_items") or []:
         try:
             quantity = max(1, min(9999, int(item.get("quantity") or 1)))
         except (TypeError, ValueError):
             quantity = 1
-        order.lines.append(ChannelLine(sku=str(item.get("sku") or "").strip(), name=str(item.get("title") or "")[:120],
-                                       quantity=quantity, unit_price=_money(item.get("price")), row=0,
-                                       external_variant_id=str(item.get("variant_id") or "")))
+        order.lines.append(
+            ChannelLine(
+                sku=str(item.get("sku") or "").strip(),
+                name=str(item.get("title") or "")[:120],
+                quantity=quantity,
+                unit_price=_money(item.get("price")),
+                row=0,
+                external_variant_id=str(item.get("variant_id") or ""),
+            )
+        )
     return order

@@ -39,11 +39,18 @@ def channel_list(request):
         post = request.POST
         try:
             channel = sync.create_channel(
-                actor=request.user, kind=post.get("kind", ""), name=post.get("name", ""),
-                shop_domain=post.get("shop_domain", ""), access_token=post.get("access_token", ""),
-                webhook_secret=post.get("webhook_secret", ""), location_id=post.get("location_id", ""),
-                stock_buffer=_int(post.get("stock_buffer"), -1), stock_share_percent=_int(post.get("stock_share_percent"), -1),
-                api_base=post.get("api_base", ""), ip_address=client_ip(request))
+                actor=request.user,
+                kind=post.get("kind", ""),
+                name=post.get("name", ""),
+                shop_domain=post.get("shop_domain", ""),
+                access_token=post.get("access_token", ""),
+                webhook_secret=post.get("webhook_secret", ""),
+                location_id=post.get("location_id", ""),
+                stock_buffer=_int(post.get("stock_buffer"), -1),
+                stock_share_percent=_int(post.get("stock_share_percent"), -1),
+                api_base=post.get("api_base", ""),
+                ip_address=client_ip(request),
+            )
         except DomainError as exc:
             messages.error(request, _error_text(exc))
             return redirect("console:channels:channel-list")
@@ -51,8 +58,11 @@ def channel_list(request):
         return redirect("console:channels:channel-detail", channel.pk)
     channels = list(queries.list_channels())
     figures = queries.figures_for(channels)
-    return render(request, "channels/console/channel_list.html", {
-        "rows": [(c, figures[c.pk]) for c in channels], "kinds": Channel.Kind.choices})
+    return render(
+        request,
+        "channels/console/channel_list.html",
+        {"rows": [(c, figures[c.pk]) for c in channels], "kinds": Channel.Kind.choices},
+    )
 
 
 @staff_permission_required(NEEDS)
@@ -68,10 +78,15 @@ def channel_detail(request, channel_id: int):
                 job = sync.start_sync(channel=channel, actor=request.user)
                 return redirect(f"{reverse('console:channels:channel-detail', args=[channel.pk])}?job={job.pk}")
             elif action == "settings":
-                sync.update_channel(actor=request.user, channel=channel, enabled=request.POST.get("enabled") == "on",
-                                    stock_buffer=_int(request.POST.get("stock_buffer"), -1),
-                                    stock_share_percent=_int(request.POST.get("stock_share_percent"), -1),
-                                    warehouses=request.POST.getlist("warehouses"), ip_address=client_ip(request))
+                sync.update_channel(
+                    actor=request.user,
+                    channel=channel,
+                    enabled=request.POST.get("enabled") == "on",
+                    stock_buffer=_int(request.POST.get("stock_buffer"), -1),
+                    stock_share_percent=_int(request.POST.get("stock_share_percent"), -1),
+                    warehouses=request.POST.getlist("warehouses"),
+                    ip_address=client_ip(request),
+                )
                 messages.success(request, _("渠道设置已保存，库存将重新推送。"))
             elif action in ("listings_file", "orders_file"):
                 upload = request.FILES.get("file")
@@ -79,29 +94,62 @@ def channel_detail(request, channel_id: int):
                     raise DomainError(_("请选择文件。"), code="file_missing", status=422)
                 content = read_upload(upload, services.UPLOAD_LIMITS)
                 if action == "listings_file":
-                    result = files.import_listings(channel=channel, content=content, filename=upload.name,
-                                                   actor=request.user, ip_address=client_ip(request))
-                    messages.success(request, _("已导入商品：%(mapped)s 个 SKU 已对应，%(unmapped)s 个未对应。")
-                                     % {"mapped": result.mapped, "unmapped": result.unmapped})
+                    result = files.import_listings(
+                        channel=channel,
+                        content=content,
+                        filename=upload.name,
+                        actor=request.user,
+                        ip_address=client_ip(request),
+                    )
+                    messages.success(
+                        request,
+                        _("已导入商品：%(mapped)s 个 SKU 已对应，%(unmapped)s 个未对应。")
+                        % {"mapped": result.mapped, "unmapped": result.unmapped},
+                    )
                 else:
-                    result = files.import_orders(channel=channel, content=content, filename=upload.name,
-                                                 actor=request.user, ip_address=client_ip(request))
-                    messages.success(request, _("已导入 %(created)s 个新订单，跳过 %(skipped)s 个已导入的订单。") % {
-                        "created": len(result.created), "skipped": len(result.skipped)})
+                    result = files.import_orders(
+                        channel=channel,
+                        content=content,
+                        filename=upload.name,
+                        actor=request.user,
+                        ip_address=client_ip(request),
+                    )
+                    messages.success(
+                        request,
+                        _("已导入 %(created)s 个新订单，跳过 %(skipped)s 个已导入的订单。")
+                        % {"created": len(result.created), "skipped": len(result.skipped)},
+                    )
             elif action == "map":
-                listing = sync.map_listing(actor=request.user, channel=channel,
-                                           listing_id=request.POST.get("listing_id", ""),
-                                           sku=request.POST.get("sku", ""), ip_address=client_ip(request))
-                messages.success(request, _("已对应：%(theirs)s → %(ours)s") % {
-                    "theirs": listing.external_sku or listing.external_variant_id,
-                    "ours": listing.variant.sku if listing.variant_id else "—"})
+                listing = sync.map_listing(
+                    actor=request.user,
+                    channel=channel,
+                    listing_id=request.POST.get("listing_id", ""),
+                    sku=request.POST.get("sku", ""),
+                    ip_address=client_ip(request),
+                )
+                messages.success(
+                    request,
+                    _("已对应：%(theirs)s → %(ours)s")
+                    % {
+                        "theirs": listing.external_sku or listing.external_variant_id,
+                        "ours": listing.variant.sku if listing.variant_id else "—",
+                    },
+                )
             elif action == "retry":
-                outcome = sync.retry_intake(actor=request.user, intake_id=request.POST.get("intake_id", ""),
-                                            channel_id=channel.pk, ip_address=client_ip(request))
+                outcome = sync.retry_intake(
+                    actor=request.user,
+                    intake_id=request.POST.get("intake_id", ""),
+                    channel_id=channel.pk,
+                    ip_address=client_ip(request),
+                )
                 messages.info(request, sync.describe_outcome(outcome))
         except services.ImportRefused as exc:
-            messages.error(request, str(exc.detail) + " " + "；".join(
-                f"{line['row']} {line['column']}: {line['message']}" for line in exc.lines[:20]))
+            messages.error(
+                request,
+                str(exc.detail)
+                + " "
+                + "；".join(f"{line['row']} {line['column']}: {line['message']}" for line in exc.lines[:20]),
+            )
         except DomainError as exc:
             messages.error(request, _error_text(exc))
         return redirect("console:channels:channel-detail", channel.pk)
@@ -113,12 +161,20 @@ def channel_detail(request, channel_id: int):
         except DomainError:
             job = None
     chosen = set(channel.warehouses.values_list("pk", flat=True))
-    return render(request, "channels/console/channel_detail.html", {
-        "job": job, "warehouses": [(w, w.pk in chosen) for w in list_warehouses()],
-        "channel": channel, "figures": queries.figures_for([channel])[channel.pk],
-        "shown": queries.channel_out(channel), "listings": queries.list_listings(channel),
-        "intakes": queries.list_intakes(channel),
-        "webhook_path": f"/api/v1/channels/{channel.pk}/webhooks/shopify"})
+    return render(
+        request,
+        "channels/console/channel_detail.html",
+        {
+            "job": job,
+            "warehouses": [(w, w.pk in chosen) for w in list_warehouses()],
+            "channel": channel,
+            "figures": queries.figures_for([channel])[channel.pk],
+            "shown": queries.channel_out(channel),
+            "listings": queries.list_listings(channel),
+            "intakes": queries.list_intakes(channel),
+            "webhook_path": f"/api/v1/channels/{channel.pk}/webhooks/shopify",
+        },
+    )
 
 
 @staff_permission_required(NEEDS)

@@ -20,14 +20,26 @@ from dianpu.fulfillment.queries import list_shipping_methods
 
 
 class ImportForm(forms.Form):
-    channel = forms.ChoiceField(label=gettext_lazy("文件格式"), choices=[
-        ("shopify", gettext_lazy("Shopify 订单导出 CSV")), ("generic", gettext_lazy("通用 CSV / XLSX（按列映射）"))])
-    channel_code = forms.SlugField(label=gettext_lazy("渠道编码（通用格式）"), max_length=20, required=False,
-                                   help_text=gettext_lazy("例如 taobao、jd、pdd；用于标记订单来源和去重"))
+    channel = forms.ChoiceField(
+        label=gettext_lazy("文件格式"),
+        choices=[
+            ("shopify", gettext_lazy("Shopify 订单导出 CSV")),
+            ("generic", gettext_lazy("通用 CSV / XLSX（按列映射）")),
+        ],
+    )
+    channel_code = forms.SlugField(
+        label=gettext_lazy("渠道编码（通用格式）"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("例如 taobao、jd、pdd；用于标记订单来源和去重"),
+    )
     shipping_method = forms.ChoiceField(label=gettext_lazy("配送方式"))
-    mapping = forms.CharField(label=gettext_lazy("列映射（通用格式，JSON）"), required=False,
-                              help_text=gettext_lazy("留空则使用该渠道上次成功导入时的映射"),
-                              widget=forms.Textarea(attrs={"rows": 4, "placeholder": '{"order_number": "订单编号", "sku": "商家编码", ...}'}))
+    mapping = forms.CharField(
+        label=gettext_lazy("列映射（通用格式，JSON）"),
+        required=False,
+        help_text=gettext_lazy("留空则使用该渠道上次成功导入时的映射"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": '{"order_number": "订单编号", "sku": "商家编码", ...}'}),
+    )
     file = upload_field(services.UPLOAD_LIMITS, label=gettext_lazy("文件"))
 
     def __init__(self, *args, **kwargs):
@@ -55,10 +67,15 @@ def import_orders(request):
         upload = form.cleaned_data["file"]
         try:
             result = services.import_channel_orders(
-                channel=form.cleaned_data["channel"], content=read_upload(upload, services.UPLOAD_LIMITS), filename=upload.name,
-                actor=request.user, shipping_method=form.cleaned_data["shipping_method"],
-                mapping=form.cleaned_data["mapping"], channel_code=form.cleaned_data["channel_code"],
-                ip_address=client_ip(request))
+                channel=form.cleaned_data["channel"],
+                content=read_upload(upload, services.UPLOAD_LIMITS),
+                filename=upload.name,
+                actor=request.user,
+                shipping_method=form.cleaned_data["shipping_method"],
+                mapping=form.cleaned_data["mapping"],
+                channel_code=form.cleaned_data["channel_code"],
+                ip_address=client_ip(request),
+            )
         except services.ImportRefused as exc:
             problems, status = exc.lines, 422
             messages.error(request, str(exc.detail))
@@ -66,12 +83,19 @@ def import_orders(request):
             status = exc.status
             messages.error(request, str(exc.detail))
         else:
-            messages.success(request, _("已导入 %(created)s 个新订单，跳过 %(skipped)s 个已导入的订单。") % {
-                "created": len(result.created), "skipped": len(result.skipped)})
+            messages.success(
+                request,
+                _("已导入 %(created)s 个新订单，跳过 %(skipped)s 个已导入的订单。")
+                % {"created": len(result.created), "skipped": len(result.skipped)},
+            )
     elif request.method == "POST":
         status = 422
-    return render(request, "channels/console/import.html", {
-        "form": form, "result": result, "problems": problems, "fields": FIELDS}, status=status)
+    return render(
+        request,
+        "channels/console/import.html",
+        {"form": form, "result": result, "problems": problems, "fields": FIELDS},
+        status=status,
+    )
 
 
 @staff_permission_required(roles.VIEW_ORDERS, roles.IMPORT_CHANNEL_ORDERS)

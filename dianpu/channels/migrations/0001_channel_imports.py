@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,27 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChannelImport',
+            name="ChannelImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=20, verbose_name='渠道')),
-                ('filename', models.CharField(max_length=200, verbose_name='文件')),
-                ('orders_created', models.PositiveIntegerField(verbose_name='新订单数')),
-                ('rows', models.PositiveIntegerField(verbose_name='行数')),
-                ('created_at', models.DateTimeField(verbose_name='导入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(max_length=20, verbose_name="渠道")),
+                ("filename", models.CharField(max_length=200, verbose_name="文件")),
+                ("orders_created", models.PositiveIntegerField(verbose_name="新订单数")),
+                ("rows", models.PositiveIntegerField(verbose_name="行数")),
+                ("created_at", models.DateTimeField(verbose_name="导入时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '平台订单导入',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('import_channel_orders', 'Can import orders from other platforms and export tracking')],
+                "verbose_name": "平台订单导入",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("import_channel_orders", "Can import orders from other platforms and export tracking")
+                ],
             },
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0001_channel_imports'),
+        ("channels", "0001_channel_imports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelMapping',
+            name="ChannelMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=20, unique=True, verbose_name='渠道')),
-                ('mapping', models.JSONField(default=dict, verbose_name='列映射')),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(max_length=20, unique=True, verbose_name="渠道")),
+                ("mapping", models.JSONField(default=dict, verbose_name="列映射")),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '列映射',
+                "verbose_name": "列映射",
             },
         ),
     ]

@@ -5,83 +5,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
-        ('channels', '0002_saved_column_mappings'),
+        ("catalog", "0010_variant_english_option_values"),
+        ("channels", "0002_saved_column_mappings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('shopify', 'Shopify'), ('taobao', '淘宝/天猫'), ('jd', '京东'), ('pdd', '拼多多')], max_length=20, verbose_name='平台')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('shop_domain', models.CharField(blank=True, max_length=200, verbose_name='店铺域名')),
-                ('access_token', models.CharField(blank=True, max_length=300)),
-                ('webhook_secret', models.CharField(blank=True, max_length=300)),
-                ('location_id', models.CharField(blank=True, max_length=40, verbose_name='库存地点 ID')),
-                ('api_base', models.CharField(blank=True, max_length=300, verbose_name='API 地址')),
-                ('stock_buffer', models.PositiveIntegerField(default=0, verbose_name='库存缓冲')),
-                ('stock_share_percent', models.PositiveSmallIntegerField(default=100, verbose_name='库存分配比例（%）')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('last_synced_at', models.DateTimeField(blank=True, null=True, verbose_name='上次同步')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='最近错误')),
-                ('last_error_code', models.CharField(blank=True, max_length=40)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True, verbose_name='错误时间')),
-                ('last_order_id', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("shopify", "Shopify"), ("taobao", "淘宝/天猫"), ("jd", "京东"), ("pdd", "拼多多")],
+                        max_length=20,
+                        verbose_name="平台",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("shop_domain", models.CharField(blank=True, max_length=200, verbose_name="店铺域名")),
+                ("access_token", models.CharField(blank=True, max_length=300)),
+                ("webhook_secret", models.CharField(blank=True, max_length=300)),
+                ("location_id", models.CharField(blank=True, max_length=40, verbose_name="库存地点 ID")),
+                ("api_base", models.CharField(blank=True, max_length=300, verbose_name="API 地址")),
+                ("stock_buffer", models.PositiveIntegerField(default=0, verbose_name="库存缓冲")),
+                (
+                    "stock_share_percent",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="库存分配比例（%）"),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                ("last_synced_at", models.DateTimeField(blank=True, null=True, verbose_name="上次同步")),
+                ("last_error", models.CharField(blank=True, max_length=500, verbose_name="最近错误")),
+                ("last_error_code", models.CharField(blank=True, max_length=40)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True, verbose_name="错误时间")),
+                ("last_order_id", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '销售渠道',
-                'ordering': ['name', 'id'],
-                'permissions': [('manage_channels', 'Can connect sales channels, sync listings and push stock')],
+                "verbose_name": "销售渠道",
+                "ordering": ["name", "id"],
+                "permissions": [("manage_channels", "Can connect sales channels, sync listings and push stock")],
             },
         ),
         migrations.CreateModel(
-            name='ChannelListing',
+            name="ChannelListing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_sku', models.CharField(blank=True, max_length=100, verbose_name='平台 SKU')),
-                ('external_product_id', models.CharField(blank=True, max_length=40)),
-                ('external_variant_id', models.CharField(max_length=40)),
-                ('inventory_item_id', models.CharField(blank=True, max_length=40)),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('push_pending', models.BooleanField(default=False)),
-                ('pushed_quantity', models.IntegerField(blank=True, null=True, verbose_name='已推送库存')),
-                ('pushed_at', models.DateTimeField(blank=True, null=True, verbose_name='推送时间')),
-                ('push_error', models.CharField(blank=True, max_length=300, verbose_name='推送错误')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listings', to='channels.channel')),
-                ('variant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='channel_listings', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_sku", models.CharField(blank=True, max_length=100, verbose_name="平台 SKU")),
+                ("external_product_id", models.CharField(blank=True, max_length=40)),
+                ("external_variant_id", models.CharField(max_length=40)),
+                ("inventory_item_id", models.CharField(blank=True, max_length=40)),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                ("push_pending", models.BooleanField(default=False)),
+                ("pushed_quantity", models.IntegerField(blank=True, null=True, verbose_name="已推送库存")),
+                ("pushed_at", models.DateTimeField(blank=True, null=True, verbose_name="推送时间")),
+                ("push_error", models.CharField(blank=True, max_length=300, verbose_name="推送错误")),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="listings", to="channels.channel"
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="channel_listings",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '渠道商品',
-                'ordering': ['external_sku', 'id'],
-                'indexes': [models.Index(condition=models.Q(('push_pending', True)), fields=['push_pending'], name='channel_listing_pending')],
-                'constraints': [models.UniqueConstraint(fields=('channel', 'external_variant_id'), name='one_listing_per_channel_variant')],
+                "verbose_name": "渠道商品",
+                "ordering": ["external_sku", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("push_pending", True)),
+                        fields=["push_pending"],
+                        name="channel_listing_pending",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("channel", "external_variant_id"), name="one_listing_per_channel_variant"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ChannelOrderIntake',
+            name="ChannelOrderIntake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=40)),
-                ('external_number', models.CharField(blank=True, max_length=64, verbose_name='平台订单号')),
-                ('source', models.CharField(max_length=20)),
-                ('state', models.CharField(choices=[('pending', '处理中'), ('created', '已建单'), ('problem', '有问题')], default='pending', max_length=20, verbose_name='状态')),
-                ('order_number', models.CharField(blank=True, max_length=20, verbose_name='订单号')),
-                ('problem_code', models.CharField(blank=True, max_length=40)),
-                ('problem', models.CharField(blank=True, max_length=500, verbose_name='问题')),
-                ('payload', models.JSONField(default=dict)),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('updated_at', models.DateTimeField()),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intakes', to='channels.channel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=40)),
+                ("external_number", models.CharField(blank=True, max_length=64, verbose_name="平台订单号")),
+                ("source", models.CharField(max_length=20)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "处理中"), ("created", "已建单"), ("problem", "有问题")],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("order_number", models.CharField(blank=True, max_length=20, verbose_name="订单号")),
+                ("problem_code", models.CharField(blank=True, max_length=40)),
+                ("problem", models.CharField(blank=True, max_length=500, verbose_name="问题")),
+                ("payload", models.JSONField(default=dict)),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="intakes", to="channels.channel"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '渠道订单接收',
-                'ordering': ['-received_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('channel', 'external_id'), name='one_intake_per_channel_order')],
+                "verbose_name": "渠道订单接收",
+                "ordering": ["-received_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("channel", "external_id"), name="one_intake_per_channel_order")
+                ],
             },
         ),
     ]

@@ -6,61 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0003_connected_channels'),
-        ('inventory', '0006_fill_stock_summaries'),
+        ("channels", "0003_connected_channels"),
+        ("inventory", "0006_fill_stock_summaries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='channel',
-            name='warehouses',
-            field=models.ManyToManyField(blank=True, related_name='+', to='inventory.warehouse', verbose_name='供货仓库'),
+            model_name="channel",
+            name="warehouses",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="inventory.warehouse", verbose_name="供货仓库"
+            ),
         ),
         migrations.AlterField(
-            model_name='channelorderintake',
-            name='state',
-            field=models.CharField(choices=[('pending', '处理中'), ('created', '已建单'), ('problem', '有问题'), ('cancelled', '平台已取消')], default='pending', max_length=20, verbose_name='状态'),
+            model_name="channelorderintake",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "处理中"),
+                    ("created", "已建单"),
+                    ("problem", "有问题"),
+                    ("cancelled", "平台已取消"),
+                ],
+                default="pending",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='ChannelSyncJob',
+            name="ChannelSyncJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '同步中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('phase', models.CharField(blank=True, max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('mapped', models.PositiveIntegerField(default=0)),
-                ('pushed', models.PositiveIntegerField(default=0)),
-                ('unmapped', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='错误')),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sync_jobs', to='channels.channel')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("queued", "排队中"), ("running", "同步中"), ("done", "已完成"), ("failed", "失败")],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("phase", models.CharField(blank=True, max_length=10)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("mapped", models.PositiveIntegerField(default=0)),
+                ("pushed", models.PositiveIntegerField(default=0)),
+                ("unmapped", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="错误")),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sync_jobs", to="channels.channel"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '渠道同步任务',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "渠道同步任务",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChannelWebhook',
+            name="ChannelWebhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('webhook_id', models.CharField(max_length=100)),
-                ('topic', models.CharField(max_length=60)),
-                ('outcome', models.CharField(max_length=20)),
-                ('received_at', models.DateTimeField()),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='channels.channel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("webhook_id", models.CharField(max_length=100)),
+                ("topic", models.CharField(max_length=60)),
+                ("outcome", models.CharField(max_length=20)),
+                ("received_at", models.DateTimeField()),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="webhooks", to="channels.channel"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '渠道 Webhook',
-                'ordering': ['-received_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('channel', 'webhook_id'), name='one_webhook_per_channel_id')],
+                "verbose_name": "渠道 Webhook",
+                "ordering": ["-received_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("channel", "webhook_id"), name="one_webhook_per_channel_id")
+                ],
             },
         ),
     ]

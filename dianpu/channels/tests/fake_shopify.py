@@ -30,8 +30,15 @@ class FakeShopify:
 
     def add_product(self, pid: int, title: str, variants: list[tuple[int, str, int]]):
         """variants: (variant id, sku, inventory item id)."""
-        self.products.append({"id": pid, "title": title, "variants": [
-            {"id": v, "sku": sku, "inventory_item_id": item, "title": sku} for v, sku, item in variants]})
+        self.products.append(
+            {
+                "id": pid,
+                "title": title,
+                "variants": [
+                    {"id": v, "sku": sku, "inventory_item_id": item, "title": sku} for v, sku, item in variants
+                ],
+            }
+        )
 
     def handle(self, handler, method: str):
         parts = urlsplit(handler.path)
@@ -58,8 +65,15 @@ class FakeShopify:
             return 200, {}, {"inventory_level": body}
         if method == "GET" and path.startswith("orders/") and path.endswith("/fulfillment_orders.json"):
             order_id = int(path.split("/")[1])
-            return 200, {}, {"fulfillment_orders": self.fulfillment_orders.get(
-                order_id, [{"id": order_id * 10, "status": "open"}])}
+            return (
+                200,
+                {},
+                {
+                    "fulfillment_orders": self.fulfillment_orders.get(
+                        order_id, [{"id": order_id * 10, "status": "open"}]
+                    )
+                },
+            )
         if method == "POST" and path == "fulfillments.json":
             self.fulfillments.append(body["fulfillment"])
             return 201, {}, {"fulfillment": {"id": len(self.fulfillments), "status": "success"}}
@@ -68,7 +82,7 @@ class FakeShopify:
     def _page(self, rows, key, path, query):
         offset = int(query.get("page_info", "0").removeprefix("cursor")) if query.get("page_info") else 0
         size = min(int(query.get("limit") or 50), self.page_size)
-        chunk = rows[offset: offset + size]
+        chunk = rows[offset : offset + size]
         headers = {}
         if offset + size < len(rows):
             headers["Link"] = f'<{self.base}/{path}?limit={size}&page_info=cursor{offset + size}>; rel="next"'

@@ -44,9 +44,14 @@ def ours(db):
 
 def deliver(channel_id, payload, *, topic, webhook_id, secret=SECRET):
     body = json.dumps(payload).encode()
-    return Client().post(f"/api/v1/channels/{channel_id}/webhooks/shopify", body, content_type="application/json",
-                         HTTP_X_SHOPIFY_HMAC_SHA256=shopify_api.sign_webhook(body, secret),
-                         HTTP_X_SHOPIFY_TOPIC=topic, HTTP_X_SHOPIFY_WEBHOOK_ID=webhook_id)
+    return Client().post(
+        f"/api/v1/channels/{channel_id}/webhooks/shopify",
+        body,
+        content_type="application/json",
+        HTTP_X_SHOPIFY_HMAC_SHA256=shopify_api.sign_webhook(body, secret),
+        HTTP_X_SHOPIFY_TOPIC=topic,
+        HTTP_X_SHOPIFY_WEBHOOK_ID=webhook_id,
+    )
 
 
 def placed(channel_id, **kwargs):
@@ -60,14 +65,28 @@ def cancelled_body(order_id=820982911946154508):
 
 
 def refund_body(refund_id=509562969, order_id=820982911946154508, amount="20.00"):
-    return {"id": refund_id, "order_id": order_id, "created_at": "2026-12-07T12:00:00-05:00", "note": "尺码不合适",
-            "refund_line_items": [],
-            "transactions": [{"id": 1, "order_id": order_id, "kind": "refund", "status": "success", "amount": amount,
-                              "gateway": "shopify_payments"},
-                             {"id": 2, "order_id": order_id, "kind": "refund", "status": "failure", "amount": "99.00"}]}
+    return {
+        "id": refund_id,
+        "order_id": order_id,
+        "created_at": "2026-12-07T12:00:00-05:00",
+        "note": "尺码不合适",
+        "refund_line_items": [],
+        "transactions": [
+            {
+                "id": 1,
+                "order_id": order_id,
+                "kind": "refund",
+                "status": "success",
+                "amount": amount,
+                "gateway": "shopify_payments",
+            },
+            {"id": 2, "order_id": order_id, "kind": "refund", "status": "failure", "amount": "99.00"},
+        ],
+    }
 
 
 # --- orders/cancelled --------------------------------------------------------------------------
+
 
 def test_a_cancel_on_shopify_cancels_our_order_and_gives_its_stock_back_once(shop, ours):
     channel_id = connect(shop, auth())
@@ -80,8 +99,9 @@ def test_a_cancel_on_shopify_cancels_our_order_and_gives_its_stock_back_once(sho
     assert StockLevel.objects.get(variant__sku="TEE-M").reserved == 0
     assert StockLevel.objects.get(variant__sku="TEE-M").on_hand == 10
     # Shopify delivers the same webhook again: nothing more happens
-    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled",
-                   webhook_id="cancel-1").json() == {"outcome": "duplicate"}
+    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled", webhook_id="cancel-1").json() == {
+        "outcome": "duplicate"
+    }
     assert order.history.filter(action="cancel").count() == 1
 
 
@@ -99,8 +119,9 @@ def test_a_held_order_cancelled_on_shopify_is_never_placed_by_a_retry(shop, ours
     headers = auth()
     channel_id = connect(shop, headers)
     deliver(channel_id, shopify_order(sku="NOT-OURS", variant_id=31), topic="orders/create", webhook_id="x")
-    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled",
-                   webhook_id="cancel-2").json() == {"outcome": "cancelled"}
+    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled", webhook_id="cancel-2").json() == {
+        "outcome": "cancelled"
+    }
     intake = ChannelOrderIntake.objects.get()
     assert intake.state == ChannelOrderIntake.State.CANCELLED
     response = Client().post(f"/api/v1/channels/{channel_id}/orders/{intake.pk}/retry", **headers)
@@ -114,8 +135,9 @@ def test_a_shipped_order_is_not_cancelled_by_the_platform(shop, ours):
     channel_id = connect(shop, auth())
     order = placed(channel_id)
     order = transition_order(order=order, action="ship", actor=None, carrier="sf", tracking_number="SF1234567890123")
-    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled",
-                   webhook_id="late").json() == {"outcome": "refused"}
+    assert deliver(channel_id, cancelled_body(), topic="orders/cancelled", webhook_id="late").json() == {
+        "outcome": "refused"
+    }
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
     assert AuditEntry.objects.filter(action="channel.cancel_refused").count() == 1
@@ -123,12 +145,14 @@ def test_a_shipped_order_is_not_cancelled_by_the_platform(shop, ours):
 
 def test_a_cancel_for_an_order_never_received_is_acknowledged_and_writes_no_order(shop, ours):
     channel_id = connect(shop, auth())
-    assert deliver(channel_id, cancelled_body(42), topic="orders/cancelled",
-                   webhook_id="u").json() == {"outcome": "unknown"}
+    assert deliver(channel_id, cancelled_body(42), topic="orders/cancelled", webhook_id="u").json() == {
+        "outcome": "unknown"
+    }
     assert not Order.objects.exists() and not ChannelOrderIntake.objects.exists()
 
 
 # --- refunds/create ----------------------------------------------------------------------------
+
 
 def test_a_refund_on_shopify_is_recorded_on_our_order_and_booked_once(shop, ours):
     channel_id = connect(shop, auth())
@@ -140,10 +164,12 @@ def test_a_refund_on_shopify_is_recorded_on_our_order_and_booked_once(shop, ours
     assert "尺码不合适" in refund.reason
     assert JournalEntry.objects.filter(source_kind="refund").count() == 1
     # the same webhook again, and the same refund under a new webhook id: still one refund
-    assert deliver(channel_id, refund_body(), topic="refunds/create",
-                   webhook_id="refund-1").json() == {"outcome": "duplicate"}
-    assert deliver(channel_id, refund_body(), topic="refunds/create",
-                   webhook_id="refund-1-again").json() == {"outcome": "duplicate"}
+    assert deliver(channel_id, refund_body(), topic="refunds/create", webhook_id="refund-1").json() == {
+        "outcome": "duplicate"
+    }
+    assert deliver(channel_id, refund_body(), topic="refunds/create", webhook_id="refund-1-again").json() == {
+        "outcome": "duplicate"
+    }
     assert Refund.objects.filter(order=order).count() == 1
     assert JournalEntry.objects.filter(source_kind="refund").count() == 1
 
@@ -151,8 +177,9 @@ def test_a_refund_on_shopify_is_recorded_on_our_order_and_booked_once(shop, ours
 def test_a_refund_above_what_was_paid_is_refused_and_records_nothing(shop, ours):
     channel_id = connect(shop, auth())
     order = placed(channel_id)
-    assert deliver(channel_id, refund_body(amount="500.00"), topic="refunds/create",
-                   webhook_id="r").json() == {"outcome": "refused"}
+    assert deliver(channel_id, refund_body(amount="500.00"), topic="refunds/create", webhook_id="r").json() == {
+        "outcome": "refused"
+    }
     assert not Refund.objects.filter(order=order).exists()
     assert AuditEntry.objects.filter(action="channel.refund_refused").count() == 1
 
@@ -167,6 +194,7 @@ def test_refund_amount_counts_successful_refund_transactions_exactly():
 
 # --- stock per channel over its warehouses ------------------------------------------------------
 
+
 def test_a_channel_is_given_only_the_stock_of_its_own_warehouses(shop, ours):
     headers = auth()
     beijing = Warehouse.objects.create(code="bj", name="北京仓")
@@ -176,14 +204,16 @@ def test_a_channel_is_given_only_the_stock_of_its_own_warehouses(shop, ours):
     channel_id = connect(shop, headers, stock_buffer=1, stock_share_percent=50)
     assert Client().post(f"/api/v1/channels/{channel_id}/sync", **headers).status_code == 200
     assert shop.levels[211] == 11  # every warehouse: (3 + 20 − 1) × 50 %
-    response = Client().patch(f"/api/v1/channels/{channel_id}", {"warehouses": ["bj"]},
-                              content_type="application/json", **headers)
+    response = Client().patch(
+        f"/api/v1/channels/{channel_id}", {"warehouses": ["bj"]}, content_type="application/json", **headers
+    )
     assert response.status_code == 200 and response.json()["warehouses"] == ["bj"]
     sync.push_pending_stock()
     assert shop.levels[211] == 9  # Beijing alone: (20 − 1) × 50 %
     assert shop.levels[111] == 0  # T-shirts are only in the default warehouse
-    back = Client().patch(f"/api/v1/channels/{channel_id}", {"warehouses": []}, content_type="application/json",
-                          **headers)
+    back = Client().patch(
+        f"/api/v1/channels/{channel_id}", {"warehouses": []}, content_type="application/json", **headers
+    )
     assert back.json()["warehouses"] == []
     sync.push_pending_stock()
     assert shop.levels[211] == 11
@@ -192,14 +222,19 @@ def test_a_channel_is_given_only_the_stock_of_its_own_warehouses(shop, ours):
 def test_an_unknown_warehouse_is_refused_and_changes_nothing(shop, ours):
     headers = auth()
     channel_id = connect(shop, headers)
-    response = Client().patch(f"/api/v1/channels/{channel_id}", {"warehouses": ["nowhere"], "stock_buffer": 9},
-                              content_type="application/json", **headers)
+    response = Client().patch(
+        f"/api/v1/channels/{channel_id}",
+        {"warehouses": ["nowhere"], "stock_buffer": 9},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 422 and response.json()["errors"]["warehouses"]
     channel = Channel.objects.get(pk=channel_id)
     assert channel.stock_buffer == 2 and not channel.warehouses.exists()
 
 
 # --- sync now in the worker ---------------------------------------------------------------------
+
 
 def console(role="operator"):
     from dianpu.accounts.tests.builders import make_staff
@@ -209,8 +244,9 @@ def console(role="operator"):
     return client
 
 
-def test_sync_now_queues_a_job_for_the_worker_and_the_page_shows_its_progress(shop, ours, settings,
-                                                                             django_capture_on_commit_callbacks):
+def test_sync_now_queues_a_job_for_the_worker_and_the_page_shows_its_progress(
+    shop, ours, settings, django_capture_on_commit_callbacks
+):
     headers = auth()
     channel_id = connect(shop, headers)
     page = console()
@@ -220,7 +256,7 @@ def test_sync_now_queues_a_job_for_the_worker_and_the_page_shows_its_progress(sh
     assert response.status_code == 302 and response["Location"].endswith(f"?job={job.pk}")
     assert job.state == ChannelSyncJob.State.QUEUED and shop.level_writes == []  # nothing ran in the request
     shown = page.get(response["Location"]).content.decode()
-    assert 'id="sync-progress"' in shown and "hx-trigger=\"every 1s\"" in shown
+    assert 'id="sync-progress"' in shown and 'hx-trigger="every 1s"' in shown
     # a second click while it waits does not queue another
     page.post(f"/console/channels/{channel_id}/", {"action": "sync"})
     assert ChannelSyncJob.objects.count() == 1

@@ -23,8 +23,15 @@ def test_stored_values_map_to_names_in_one_query(django_assert_num_queries):
     shop = connected()
     with django_assert_num_queries(1):
         labels = channel_labels(["web", str(shop.pk), "shopify", "taobao", "my-csv", "99999", ""])
-    assert labels == {"web": "网店", str(shop.pk): "Shopify 海外店", "shopify": "Shopify", "taobao": "淘宝/天猫",
-                      "my-csv": "my-csv", "99999": "已删除的渠道 99999", "": "—"}
+    assert labels == {
+        "web": "网店",
+        str(shop.pk): "Shopify 海外店",
+        "shopify": "Shopify",
+        "taobao": "淘宝/天猫",
+        "my-csv": "my-csv",
+        "99999": "已删除的渠道 99999",
+        "": "—",
+    }
     with django_assert_num_queries(0):
         assert channel_label("jd") == "京东"
 

@@ -10,7 +10,12 @@ from django.test import Client
 from dianpu.catalog.tests.builders import make_product
 from dianpu.channels import handlers, sync
 from dianpu.channels.connectors.shopify_api import (
-    bucket_pause, next_page_info, order_from_payload, retry_wait, sign_webhook, verify_webhook,
+    bucket_pause,
+    next_page_info,
+    order_from_payload,
+    retry_wait,
+    sign_webhook,
+    verify_webhook,
 )
 from dianpu.channels.domain.stock import channel_quantity, mask_secret
 from dianpu.channels.models import ChannelListing
@@ -18,8 +23,10 @@ from dianpu.orders.tests.builders import place_test_order
 
 
 def test_the_next_cursor_comes_from_the_link_header_rel_next_only():
-    link = ('<https://s.myshopify.com/admin/api/2024-10/products.json?limit=250&page_info=prev123>; rel="previous", '
-            '<https://s.myshopify.com/admin/api/2024-10/products.json?limit=250&page_info=next456>; rel="next"')
+    link = (
+        '<https://s.myshopify.com/admin/api/2024-10/products.json?limit=250&page_info=prev123>; rel="previous", '
+        '<https://s.myshopify.com/admin/api/2024-10/products.json?limit=250&page_info=next456>; rel="next"'
+    )
     assert next_page_info(link) == "next456"
     assert next_page_info('<https://x/products.json?page_info=p>; rel="previous"') == ""
     assert next_page_info("") == ""
@@ -37,9 +44,18 @@ def test_the_client_slows_down_when_shopifys_call_bucket_is_nearly_full():
     assert bucket_pause("10/40") == 0.0 and bucket_pause("") == 0.0 and bucket_pause("x/y") == 0.0
 
 
-@pytest.mark.parametrize("available, buffer, share, told", [
-    (10, 2, 100, 8), (1, 2, 100, 0), (0, 0, 100, 0), (10, 0, 50, 5), (9, 2, 50, 3), (10, 0, 0, 0), (-3, 0, 100, 0),
-])
+@pytest.mark.parametrize(
+    "available, buffer, share, told",
+    [
+        (10, 2, 100, 8),
+        (1, 2, 100, 0),
+        (0, 0, 100, 0),
+        (10, 0, 50, 5),
+        (9, 2, 50, 3),
+        (10, 0, 0, 0),
+        (-3, 0, 100, 0),
+    ],
+)
 def test_a_channel_is_told_available_minus_buffer_times_its_share(available, buffer, share, told):
     assert channel_quantity(available, buffer=buffer, share_percent=share) == told
 
@@ -75,10 +91,18 @@ def test_a_burst_of_stock_changes_queues_one_debounced_push(settings, monkeypatc
     queued = []
     monkeypatch.setattr(tasks.push_channel_stock, "schedule", lambda **kw: queued.append(kw))
     variant = make_product(skus=["BURST"], stock=10).variants.get()
-    channel = sync.create_channel(actor=None, kind="shopify", name="S", shop_domain="s.myshopify.com",
-                                  access_token="t", webhook_secret="w", location_id="1")
-    ChannelListing.objects.create(channel=channel, variant=variant, external_sku="BURST", external_variant_id="1",
-                                  inventory_item_id="2")
+    channel = sync.create_channel(
+        actor=None,
+        kind="shopify",
+        name="S",
+        shop_domain="s.myshopify.com",
+        access_token="t",
+        webhook_secret="w",
+        location_id="1",
+    )
+    ChannelListing.objects.create(
+        channel=channel, variant=variant, external_sku="BURST", external_variant_id="1", inventory_item_id="2"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         place_test_order({"BURST": 1})
     ChannelListing.objects.update(push_pending=False)  # as if the queued push had run
@@ -91,11 +115,23 @@ def test_a_burst_of_stock_changes_queues_one_debounced_push(settings, monkeypatc
 
 @pytest.mark.django_db
 def test_a_webhook_body_too_large_is_refused_before_it_is_read():
-    channel = sync.create_channel(actor=None, kind="shopify", name="S", shop_domain="s.myshopify.com",
-                                  access_token="t", webhook_secret="w", location_id="1")
+    channel = sync.create_channel(
+        actor=None,
+        kind="shopify",
+        name="S",
+        shop_domain="s.myshopify.com",
+        access_token="t",
+        webhook_secret="w",
+        location_id="1",
+    )
     body = json.dumps({"id": 1, "pad": "x" * (sync.MAX_WEBHOOK_BYTES + 10)}).encode()
-    response = Client().post(f"/api/v1/channels/{channel.pk}/webhooks/shopify", body, content_type="application/json",
-                             HTTP_X_SHOPIFY_HMAC_SHA256=sign_webhook(body, "w"), HTTP_X_SHOPIFY_TOPIC="orders/create")
+    response = Client().post(
+        f"/api/v1/channels/{channel.pk}/webhooks/shopify",
+        body,
+        content_type="application/json",
+        HTTP_X_SHOPIFY_HMAC_SHA256=sign_webhook(body, "w"),
+        HTTP_X_SHOPIFY_TOPIC="orders/create",
+    )
     assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
 
 

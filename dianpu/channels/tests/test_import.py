@@ -19,10 +19,29 @@ from dianpu.orders.services import transition_order
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Created at", "Lineitem quantity",
-          "Lineitem name", "Lineitem price", "Lineitem sku", "Shipping Name", "Shipping Address1", "Shipping City",
-          "Shipping Province", "Shipping Zip", "Shipping Country", "Shipping Phone", "Subtotal", "Shipping", "Total",
-          "Billing Province"]
+HEADER = [
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem sku",
+    "Shipping Name",
+    "Shipping Address1",
+    "Shipping City",
+    "Shipping Province",
+    "Shipping Zip",
+    "Shipping Country",
+    "Shipping Phone",
+    "Subtotal",
+    "Shipping",
+    "Total",
+    "Billing Province",
+]
 
 
 def shopify_csv(rows) -> bytes:
@@ -35,11 +54,23 @@ def shopify_csv(rows) -> bytes:
 
 
 def order_rows(name="#1001", *, status="paid", lines=(("TEE-M", 2, "59.00"), ("CAP", 1, "30.00")), **extra):
-    first = {"Name": name, "Email": "amy@example.com", "Financial Status": status,
-             "Paid at": "2026-11-20 10:00:00 +0800", "Created at": "2026-11-20 09:58:00 +0800",
-             "Shipping Name": "Amy", "Shipping Address1": "淮海中路 1 号", "Shipping City": "上海",
-             "Shipping Province": "上海", "Shipping Zip": "200000", "Shipping Country": "CN",
-             "Shipping Phone": "13900000001", "Shipping": "10.00", "Billing Province": "上海", **extra}
+    first = {
+        "Name": name,
+        "Email": "amy@example.com",
+        "Financial Status": status,
+        "Paid at": "2026-11-20 10:00:00 +0800",
+        "Created at": "2026-11-20 09:58:00 +0800",
+        "Shipping Name": "Amy",
+        "Shipping Address1": "淮海中路 1 号",
+        "Shipping City": "上海",
+        "Shipping Province": "上海",
+        "Shipping Zip": "200000",
+        "Shipping Country": "CN",
+        "Shipping Phone": "13900000001",
+        "Shipping": "10.00",
+        "Billing Province": "上海",
+        **extra,
+    }
     rows = []
     for i, (sku, qty, price) in enumerate(lines):
         row = dict(first) if i == 0 else {"Name": name}
@@ -59,12 +90,18 @@ def run(content, *, actor=None, channel="shopify", filename="orders_export.csv",
 
 
 def test_a_shopify_export_becomes_paid_orders_holding_stock(products, staff):
-    result = run(shopify_csv(order_rows() + order_rows("#1002", status="pending", lines=(("CAP", 1, "30.00"),))),
-                 actor=staff("operator"))
+    result = run(
+        shopify_csv(order_rows() + order_rows("#1002", status="pending", lines=(("CAP", 1, "30.00"),))),
+        actor=staff("operator"),
+    )
     assert result.skipped == [] and len(result.created) == 2
     paid = Order.objects.get(channel="shopify", channel_order_number="#1001")
     assert (paid.status, paid.subtotal, paid.shipping_total, paid.grand_total) == (
-        "paid", Decimal("148.00"), Decimal("10.00"), Decimal("158.00"))
+        "paid",
+        Decimal("148.00"),
+        Decimal("10.00"),
+        Decimal("158.00"),
+    )
     assert [(ln.sku, ln.quantity) for ln in paid.lines.all()] == [("TEE-M", 2), ("CAP", 1)]
     assert paid.payments.get().amount == Decimal("158.00")
     assert Order.objects.get(channel_order_number="#1002").status == "pending_payment"
@@ -84,7 +121,10 @@ def test_duplicate_numbers_and_unknown_skus_refuse_the_whole_file(products):
     with pytest.raises(ImportRefused) as exc, translation.override("zh-hans"):
         run(shopify_csv(rows))
     assert [(ln["row"], ln["column"], ln["code"]) for ln in exc.value.lines] == [
-        (4, "sku", "sku_unknown"), (5, "Name", "order_number_duplicate"), (6, "Name", "order_number_duplicate")]
+        (4, "sku", "sku_unknown"),
+        (5, "Name", "order_number_duplicate"),
+        (6, "Name", "order_number_duplicate"),
+    ]
     assert exc.value.lines[0]["message"] == "未知的 SKU。 (NOPE)"
     assert Order.objects.count() == 0
     assert StockLevel.objects.get(variant__sku="TEE-M").reserved == 0
@@ -105,13 +145,26 @@ def test_generic_xlsx_with_a_mapping(products):
     sheet.append(["TB-9", "CAP", 2, 30, None, None, None, None, None, None])
     buf = io.BytesIO()
     book.save(buf)
-    mapping = {"order_number": "订单编号", "sku": "商家编码", "quantity": "数量", "unit_price": "单价",
-               "ship_name": "收货人", "ship_phone": "手机", "ship_province": "省", "ship_city": "市",
-               "ship_line1": "地址", "paid": "已付款"}
+    mapping = {
+        "order_number": "订单编号",
+        "sku": "商家编码",
+        "quantity": "数量",
+        "unit_price": "单价",
+        "ship_name": "收货人",
+        "ship_phone": "手机",
+        "ship_province": "省",
+        "ship_city": "市",
+        "ship_line1": "地址",
+        "paid": "已付款",
+    }
     result = run(buf.getvalue(), channel="generic", channel_code="taobao", filename="tb.xlsx", mapping=mapping)
     order = Order.objects.get(number=result.created[0])
     assert (order.channel, order.channel_order_number, order.status, order.subtotal) == (
-        "taobao", "TB-9", "paid", Decimal("119.00"))
+        "taobao",
+        "TB-9",
+        "paid",
+        Decimal("119.00"),
+    )
     # the mapping is remembered for the channel: the next file needs none
     sheet.append(["TB-10", "CAP", 1, 30, "王五", "13700000000", "浙江省", "杭州市", "西湖路 1 号", "是"])
     buf = io.BytesIO()
@@ -134,32 +187,49 @@ def test_tracking_exported_in_shopifys_format(products, staff_api):
     assert response.status_code == 200
     assert response.content.decode().splitlines() == [
         "Name,Tracking Number,Tracking Company,Tracking URL,Notify Customer",
-        "#1001,SF1234567890123,SF Express,https://www.sf-express.com/chn/sc/waybill/waybill-detail/SF1234567890123,true"]
+        "#1001,SF1234567890123,SF Express,https://www.sf-express.com/chn/sc/waybill/waybill-detail/SF1234567890123,true",
+    ]
 
 
 def test_api_import_reports_rows_and_roles(products, staff_api):
-    denied = staff_api("warehouse").client.post("/api/v1/channel-imports", {
-        "channel": "shopify", "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows()))},
-        HTTP_AUTHORIZATION=staff_api("warehouse").headers["HTTP_AUTHORIZATION"])
+    denied = staff_api("warehouse").client.post(
+        "/api/v1/channel-imports",
+        {"channel": "shopify", "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows()))},
+        HTTP_AUTHORIZATION=staff_api("warehouse").headers["HTTP_AUTHORIZATION"],
+    )
     assert denied.status_code == 403
     operator = staff_api("operator")
-    ok = operator.client.post("/api/v1/channel-imports", {
-        "channel": "shopify", "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows()))},
-        **operator.headers)
+    ok = operator.client.post(
+        "/api/v1/channel-imports",
+        {"channel": "shopify", "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows()))},
+        **operator.headers,
+    )
     assert ok.status_code == 200 and ok.json()["rows"] == 2
-    bad = operator.client.post("/api/v1/channel-imports", {
-        "channel": "shopify", "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows("#2", lines=(("X", 0, "1"),))))},
-        **operator.headers)
+    bad = operator.client.post(
+        "/api/v1/channel-imports",
+        {
+            "channel": "shopify",
+            "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows("#2", lines=(("X", 0, "1"),)))),
+        },
+        **operator.headers,
+    )
     assert bad.status_code == 422
     assert [(ln["row"], ln["column"], ln["code"]) for ln in bad.json()["lines"]] == [
-        (2, "Lineitem quantity", "quantity_invalid"), (2, "sku", "sku_unknown")]
+        (2, "Lineitem quantity", "quantity_invalid"),
+        (2, "sku", "sku_unknown"),
+    ]
 
 
 def test_console_import_page(client, staff, products):
     client.force_login(staff("operator"))
-    response = client.post("/console/channels/import/", {
-        "channel": "shopify", "shipping_method": "standard",
-        "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows()))})
+    response = client.post(
+        "/console/channels/import/",
+        {
+            "channel": "shopify",
+            "shipping_method": "standard",
+            "file": SimpleUploadedFile("o.csv", shopify_csv(order_rows())),
+        },
+    )
     assert response.status_code == 200 and len(response.context["result"].created) == 1
     client.force_login(staff("warehouse"))
     assert client.get("/console/channels/import/").status_code == 403

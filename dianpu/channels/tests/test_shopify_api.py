@@ -53,9 +53,17 @@ def ours(db):
 
 
 def connect(shop, headers, **extra):
-    body = {"kind": "shopify", "name": "Shopify 海外店", "shop_domain": "dianpu-test.myshopify.com",
-            "access_token": shop.token, "webhook_secret": SECRET, "location_id": 905, "stock_buffer": 2,
-            "api_base": shop.base, **extra}
+    body = {
+        "kind": "shopify",
+        "name": "Shopify 海外店",
+        "shop_domain": "dianpu-test.myshopify.com",
+        "access_token": shop.token,
+        "webhook_secret": SECRET,
+        "location_id": 905,
+        "stock_buffer": 2,
+        "api_base": shop.base,
+        **extra,
+    }
     response = Client().post("/api/v1/channels", body, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     return response.json()["id"]
@@ -63,9 +71,20 @@ def connect(shop, headers, **extra):
 
 def test_connect_defaults_the_api_base_and_never_shows_the_token_back(ours):
     headers = auth("owner")
-    response = Client().post("/api/v1/channels", {
-        "kind": "shopify", "name": "Shop", "shop_domain": "dianpu-test.myshopify.com", "access_token": "shpat_secret_9876",
-        "webhook_secret": SECRET, "location_id": "905", "stock_buffer": 1}, content_type="application/json", **headers)
+    response = Client().post(
+        "/api/v1/channels",
+        {
+            "kind": "shopify",
+            "name": "Shop",
+            "shop_domain": "dianpu-test.myshopify.com",
+            "access_token": "shpat_secret_9876",
+            "webhook_secret": SECRET,
+            "location_id": "905",
+            "stock_buffer": 1,
+        },
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 201
     channel = Channel.objects.get(pk=response.json()["id"])
     assert channel.api_base == "https://dianpu-test.myshopify.com/admin/api/2024-10"
@@ -77,12 +96,14 @@ def test_connect_defaults_the_api_base_and_never_shows_the_token_back(ours):
 
 
 def test_connect_refuses_missing_fields_and_roles_without_the_permission(ours):
-    response = Client().post("/api/v1/channels", {"kind": "shopify", "name": ""}, content_type="application/json",
-                             **auth("owner"))
+    response = Client().post(
+        "/api/v1/channels", {"kind": "shopify", "name": ""}, content_type="application/json", **auth("owner")
+    )
     assert response.status_code == 422
     assert {"name", "shop_domain", "access_token", "webhook_secret", "location_id"} <= set(response.json()["errors"])
-    response = Client().post("/api/v1/channels", {"kind": "shopify", "name": "x"}, content_type="application/json",
-                             **auth("marketing"))
+    response = Client().post(
+        "/api/v1/channels", {"kind": "shopify", "name": "x"}, content_type="application/json", **auth("marketing")
+    )
     assert response.status_code == 403
     assert not Channel.objects.exists()
 
@@ -145,24 +166,44 @@ def test_a_401_is_not_retried_and_is_shown_on_the_channel(shop, ours, waits):
 
 # --- the webhook --------------------------------------------------------------------------------
 
+
 def shopify_order(order_id=820982911946154508, *, sku="TEE-M", quantity=1, variant_id=12, name="#1001"):
     return {
-        "id": order_id, "name": name, "email": "jon@example.com", "financial_status": "paid",
-        "created_at": "2026-12-07T10:00:00-05:00", "total_discounts": "0.00", "currency": "CNY",
-        "line_items": [{"id": 1, "variant_id": variant_id, "sku": sku, "title": "T恤", "quantity": quantity,
-                        "price": "59.00"}],
+        "id": order_id,
+        "name": name,
+        "email": "jon@example.com",
+        "financial_status": "paid",
+        "created_at": "2026-12-07T10:00:00-05:00",
+        "total_discounts": "0.00",
+        "currency": "CNY",
+        "line_items": [
+            {"id": 1, "variant_id": variant_id, "sku": sku, "title": "T恤", "quantity": quantity, "price": "59.00"}
+        ],
         "shipping_lines": [{"price": "10.00"}],
-        "shipping_address": {"first_name": "Jon", "last_name": "Snow", "address1": "淮海中路 1 号", "city": "上海",
-                             "province": "上海", "zip": "200000", "country_code": "CN", "phone": "13900000001"},
+        "shipping_address": {
+            "first_name": "Jon",
+            "last_name": "Snow",
+            "address1": "淮海中路 1 号",
+            "city": "上海",
+            "province": "上海",
+            "zip": "200000",
+            "country_code": "CN",
+            "phone": "13900000001",
+        },
     }
 
 
 def deliver(channel_id, payload, *, secret=SECRET, topic="orders/create", signature=None):
     body = json.dumps(payload).encode()
     signature = signature if signature is not None else shopify_api.sign_webhook(body, secret)
-    return Client().post(f"/api/v1/channels/{channel_id}/webhooks/shopify", body, content_type="application/json",
-                         HTTP_X_SHOPIFY_HMAC_SHA256=signature, HTTP_X_SHOPIFY_TOPIC=topic,
-                         HTTP_X_SHOPIFY_WEBHOOK_ID="b54557e4")
+    return Client().post(
+        f"/api/v1/channels/{channel_id}/webhooks/shopify",
+        body,
+        content_type="application/json",
+        HTTP_X_SHOPIFY_HMAC_SHA256=signature,
+        HTTP_X_SHOPIFY_TOPIC=topic,
+        HTTP_X_SHOPIFY_WEBHOOK_ID="b54557e4",
+    )
 
 
 def test_orders_create_places_one_order_reserving_stock_and_a_replay_creates_nothing(shop, ours):
@@ -205,11 +246,19 @@ def test_an_unknown_sku_is_held_with_a_clear_problem_and_placed_on_retry_once_ma
     Client().post(f"/api/v1/channels/{channel_id}/sync", **headers)
     unmapped = Client().get(f"/api/v1/channels/{channel_id}/listings?unmapped=true", **headers).json()["items"]
     assert [u["external_sku"] for u in unmapped] == ["NOT-OURS"]
-    refused = Client().post(f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map", {"sku": "NOPE"},
-                            content_type="application/json", **headers)
+    refused = Client().post(
+        f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map",
+        {"sku": "NOPE"},
+        content_type="application/json",
+        **headers,
+    )
     assert refused.status_code == 422 and ChannelListing.objects.get(external_sku="NOT-OURS").variant is None
-    mapped = Client().post(f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map", {"sku": "CAP"},
-                           content_type="application/json", **headers)
+    mapped = Client().post(
+        f"/api/v1/channels/{channel_id}/listings/{unmapped[0]['id']}/map",
+        {"sku": "CAP"},
+        content_type="application/json",
+        **headers,
+    )
     assert mapped.status_code == 200 and mapped.json()["sku"] == "CAP"
     response = Client().post(f"/api/v1/channels/{channel_id}/orders/{held[0]['id']}/retry", **headers)
     assert response.json() == {"outcome": "created"}
@@ -226,8 +275,11 @@ def test_polling_takes_the_orders_a_webhook_missed_once(shop, ours):
     from dianpu.channels import sync
 
     channel_id = connect(shop, auth())
-    shop.orders = [shopify_order(1001, name="#1001"), shopify_order(1002, name="#1002", sku="CAP", variant_id=21),
-                   shopify_order(1003, name="#1003")]
+    shop.orders = [
+        shopify_order(1001, name="#1001"),
+        shopify_order(1002, name="#1002", sku="CAP", variant_id=21),
+        shopify_order(1003, name="#1003"),
+    ]
     deliver(channel_id, shopify_order(1001, name="#1001"))
     assert sync.poll_all_orders() == 2
     assert Channel.objects.get(pk=channel_id).last_order_id == "1003"
@@ -267,8 +319,12 @@ def test_buffer_and_share_change_every_figure(shop, ours):
     headers = auth()
     channel_id = connect(shop, headers)
     Client().post(f"/api/v1/channels/{channel_id}/sync", **headers)
-    response = Client().patch(f"/api/v1/channels/{channel_id}", {"stock_buffer": 0, "stock_share_percent": 50},
-                              content_type="application/json", **headers)
+    response = Client().patch(
+        f"/api/v1/channels/{channel_id}",
+        {"stock_buffer": 0, "stock_share_percent": 50},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 200
     sync.push_pending_stock()
     assert shop.levels == {111: 5, 112: 5, 211: 1}
@@ -296,7 +352,10 @@ def test_a_held_order_forgets_the_buyer_when_they_are_erased(shop, ours):
 
     channel_id = connect(shop, auth())
     deliver(channel_id, shopify_order(sku="NOT-OURS"))
-    events.publish(events.CustomerErased(customer_id=0, email="JON@example.com", placeholder="erased@invalid",
-                                         erased_at=clock.now()))
+    events.publish(
+        events.CustomerErased(
+            customer_id=0, email="JON@example.com", placeholder="erased@invalid", erased_at=clock.now()
+        )
+    )
     payload = ChannelOrderIntake.objects.get().payload
     assert payload == {"id": 820982911946154508, "name": "#1001", "created_at": "2026-12-07T10:00:00-05:00"}

@@ -5,16 +5,25 @@ user's language. Field names follow the API: "email", "lines", "lines.0.quantity
 "shipping_address.city", "shipping_method", "payment_method".
 """
 
-from typing import Any
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from dianpu.cart.domain import MAX_LINE_QUANTITY, MAX_LINES
 from dianpu.core.phones import check_phone
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-ADDRESS_LIMITS = {"name": 100, "phone": 30, "country": 2, "province": 50, "city": 50, "district": 50,
-                  "line1": 200, "line2": 200, "postcode": 12}
+ADDRESS_LIMITS = {
+    "name": 100,
+    "phone": 30,
+    "country": 2,
+    "province": 50,
+    "city": 50,
+    "district": 50,
+    "line1": 200,
+    "line2": 200,
+    "postcode": 12,
+}
 REQUIRED_ADDRESS = ("name", "phone", "country", "province", "city", "line1")
 MARKUP = re.compile(r"[<>]")
 

@@ -26,8 +26,14 @@ def tea(db):
 
 
 def body(lines, email="buyer@example.com"):
-    return {"email": email, "lines": [{"sku": s, "quantity": q} for s, q in lines.items()], "coupon_codes": [],
-            "shipping_method": "standard", "shipping_address": ADDRESS, "payment_method": "bank_transfer"}
+    return {
+        "email": email,
+        "lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
+        "coupon_codes": [],
+        "shipping_method": "standard",
+        "shipping_address": ADDRESS,
+        "payment_method": "bank_transfer",
+    }
 
 
 def test_quote_and_checkout_charge_the_sale_price_and_agree(api, tea):
@@ -35,7 +41,9 @@ def test_quote_and_checkout_charge_the_sale_price_and_agree(api, tea):
     assert quoted.status_code == 200, quoted.json()
     q = quoted.json()
     assert [(ln["sku"], ln["unit_price"], ln["total"]) for ln in q["lines"]] == [
-        ("TEA-1", "80.00", "160.00"), ("CUP-1", "50.00", "50.00")]
+        ("TEA-1", "80.00", "160.00"),
+        ("CUP-1", "50.00", "50.00"),
+    ]
     assert (q["subtotal"], q["discount_total"], q["total"]) == ("210.00", "0.00", "210.00")
     placed = api.post("checkout", body({"TEA-1": 2, "CUP-1": 1}))
     assert placed.status_code == 201, placed.json()
@@ -71,7 +79,11 @@ def test_promotions_discount_from_the_sale_price_but_never_below_the_floor(api, 
     make_promotion("percent_off", name="龙井九折", percent=10)
     q = api.post("cart/quote", body({"TEA-1": 1})).json()
     # 10 % of 80 would be 72.00, below the 75.00 floor: the discount stops at the floor.
-    assert (q["lines"][0]["unit_price"], q["lines"][0]["discount"], q["lines"][0]["total"]) == ("80.00", "5.00", "75.00")
+    assert (q["lines"][0]["unit_price"], q["lines"][0]["discount"], q["lines"][0]["total"]) == (
+        "80.00",
+        "5.00",
+        "75.00",
+    )
 
 
 def test_a_sale_price_below_the_margin_floor_is_refused_and_nothing_changes(tea):

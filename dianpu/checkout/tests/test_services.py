@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def nothing_written():
-    return not Order.objects.exists() and not OrderHistory.objects.exists() and \
-        not StockLevel.objects.filter(reserved__gt=0).exists() and not Customer.objects.exists()
+    return (
+        not Order.objects.exists()
+        and not OrderHistory.objects.exists()
+        and not StockLevel.objects.filter(reserved__gt=0).exists()
+        and not Customer.objects.exists()
+    )
 
 
 def test_order_total_is_lines_plus_shipping_below_the_free_shipping_threshold():
@@ -29,7 +33,10 @@ def test_order_total_is_lines_plus_shipping_below_the_free_shipping_threshold():
     order = placed.order
     # standard delivery: ¥8.00, free from ¥99.00
     assert (order.subtotal, order.shipping_total, order.grand_total) == (
-        Decimal("79.80"), Decimal("8.00"), Decimal("87.80"))
+        Decimal("79.80"),
+        Decimal("8.00"),
+        Decimal("87.80"),
+    )
     assert order.status == "pending_payment"
     assert order.lines.get().line_total == Decimal("79.80")
     assert order.number.startswith("DP") and len(order.number) == 14
@@ -54,8 +61,7 @@ def test_placing_reserves_the_stock_and_sends_a_confirmation(django_capture_on_c
     assert mail.outbox[0].to == ["li.lei@example.com"]
 
 
-def test_the_confirmation_says_how_to_pay_and_links_to_the_order(client, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_the_confirmation_says_how_to_pay_and_links_to_the_order(client, settings, django_capture_on_commit_callbacks):
     settings.UNPAID_ORDER_TIMEOUT_HOURS = 48
     make_product(price="59.00", skus=["TEA-2"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,12 +84,15 @@ def test_english_buyer_gets_payment_instructions_in_english():
     assert placed.payment.instructions.startswith("Transfer ¥18.00")
 
 
-@pytest.mark.parametrize("lines, field", [
-    ({"NOPE": 1}, "lines.0.sku"),
-    ({"PEN-1": 0}, "lines.0.quantity"),
-    ({"PEN-1": -2}, "lines.0.quantity"),
-    ({"PEN-1": 1000}, "lines.0.quantity"),
-])
+@pytest.mark.parametrize(
+    "lines, field",
+    [
+        ({"NOPE": 1}, "lines.0.sku"),
+        ({"PEN-1": 0}, "lines.0.quantity"),
+        ({"PEN-1": -2}, "lines.0.quantity"),
+        ({"PEN-1": 1000}, "lines.0.quantity"),
+    ],
+)
 def test_bad_lines_are_refused_per_field_and_nothing_is_written(lines, field):
     make_product(skus=["PEN-1"])
     with pytest.raises(ValidationFailed) as refused:
@@ -141,6 +150,7 @@ def test_errors_come_in_english_for_english_buyers():
 # --- a shipping method's own "free over ¥X" counts the merchandise after discounts ------------------
 # Standard delivery: ¥8.00, free from ¥99.00. Two bags at ¥55.00 = ¥110.00 list price.
 
+
 def _free_over_cases():
     from dianpu.promotions.tests.builders import make_coupon, make_promotion
 
@@ -153,9 +163,14 @@ def test_a_discount_that_brings_the_cart_under_the_threshold_brings_the_fee_back
     make_promotion("percent_off", percent=20)  # ¥110.00 − ¥22.00 = ¥88.00 < ¥99.00: ¥8.00 shipping
     order = place_order(checkout_request({"BAG-2": 2})).order
     assert (order.subtotal, order.discount_total, order.shipping_total, order.grand_total) == (
-        Decimal("110.00"), Decimal("22.00"), Decimal("8.00"), Decimal("96.00"))
-    quote = api.post("cart/quote", {"email": "", "lines": [{"sku": "BAG-2", "quantity": 2}],
-                                    "shipping_method": "standard"}).json()
+        Decimal("110.00"),
+        Decimal("22.00"),
+        Decimal("8.00"),
+        Decimal("96.00"),
+    )
+    quote = api.post(
+        "cart/quote", {"email": "", "lines": [{"sku": "BAG-2", "quantity": 2}], "shipping_method": "standard"}
+    ).json()
     assert (quote["discount_total"], quote["shipping_total"], quote["total"]) == ("22.00", "8.00", "96.00")
     quotes = api.post("shipping-quotes", {"province": "上海市", "lines": [{"sku": "BAG-2", "quantity": 2}]}).json()
     assert (quotes["subtotal"], quotes["discount_total"], quotes["merchandise_total"]) == ("110.00", "22.00", "88.00")
@@ -168,7 +183,10 @@ def test_a_coupon_that_leaves_the_threshold_reached_keeps_shipping_free():
     make_coupon("SAVE10", amount="10.00")  # ¥110.00 − ¥10.00 = ¥100.00 ≥ ¥99.00: free
     order = place_order(_with_coupon(checkout_request({"BAG-2": 2}), "SAVE10")).order
     assert (order.discount_total, order.shipping_total, order.grand_total) == (
-        Decimal("10.00"), Decimal("0.00"), Decimal("100.00"))
+        Decimal("10.00"),
+        Decimal("0.00"),
+        Decimal("100.00"),
+    )
 
 
 def test_free_shipping_promotion_still_covers_the_fee_the_threshold_brought_back():
@@ -178,7 +196,10 @@ def test_free_shipping_promotion_still_covers_the_fee_the_threshold_brought_back
     make_promotion("free_shipping", name="全场包邮")
     order = place_order(checkout_request({"BAG-2": 2})).order
     assert (order.discount_total, order.shipping_total, order.grand_total) == (
-        Decimal("22.00"), Decimal("0.00"), Decimal("88.00"))
+        Decimal("22.00"),
+        Decimal("0.00"),
+        Decimal("88.00"),
+    )
 
 
 def _with_coupon(req, code):

@@ -15,16 +15,20 @@ from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
 from dianpu.competitors import queries, services
 from dianpu.competitors.domain.alerts import trend
+from dianpu.competitors.messages import MESSAGES
 from dianpu.core.errors import DomainError
 from dianpu.core.exports import Column, Table, export_response, local_time, wants_export
-from dianpu.competitors.messages import MESSAGES
 from dianpu.core.http import client_ip
 
 NEEDS = roles.MONITOR_COMPETITORS
 MAX_UPLOAD = 5 * 1024 * 1024
 CHANGE_LABELS = {
-    "price": gettext_lazy("价格变化"), "promotion": gettext_lazy("新促销"), "main_image": gettext_lazy("新主图"),
-    "detail": gettext_lazy("详情页更新"), "sales": gettext_lazy("销量变化"), "rating": gettext_lazy("评分变化"),
+    "price": gettext_lazy("价格变化"),
+    "promotion": gettext_lazy("新促销"),
+    "main_image": gettext_lazy("新主图"),
+    "detail": gettext_lazy("详情页更新"),
+    "sales": gettext_lazy("销量变化"),
+    "rating": gettext_lazy("评分变化"),
     "undercut": gettext_lazy("低于我方售价"),
 }
 # Trend windows the history page offers (days): rising or falling over that many days.
@@ -53,24 +57,37 @@ def competitor_list(request):
                 messages.success(request, _("已导入 %(count)s 条记录。") % {"count": count})
             elif post.get("action") == "product":
                 product = services.create_competitor_product(
-                    competitor_id=int(post.get("competitor_id") or 0), name=post.get("name", ""),
-                    url=post.get("url", ""), our_products=_words(post.get("our_products", "")),
-                    price_selector=post.get("price_selector", ""), promotion_selector=post.get("promotion_selector", ""),
-                    actor=request.user)
+                    competitor_id=int(post.get("competitor_id") or 0),
+                    name=post.get("name", ""),
+                    url=post.get("url", ""),
+                    our_products=_words(post.get("our_products", "")),
+                    price_selector=post.get("price_selector", ""),
+                    promotion_selector=post.get("promotion_selector", ""),
+                    actor=request.user,
+                )
                 messages.success(request, _("竞品商品「%(name)s」已添加。") % {"name": product.name})
             else:
-                competitor = services.create_competitor(name=post.get("name", ""), platform=post.get("platform", ""),
-                                                        url=post.get("url", ""), notes=post.get("notes", ""),
-                                                        actor=request.user)
+                competitor = services.create_competitor(
+                    name=post.get("name", ""),
+                    platform=post.get("platform", ""),
+                    url=post.get("url", ""),
+                    notes=post.get("notes", ""),
+                    actor=request.user,
+                )
                 messages.success(request, _("竞品店铺「%(name)s」已添加。") % {"name": competitor.name})
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "detail", exc)))
         return redirect("console:competitors:competitor-list")
     products = queries.list_competitor_products(limit=200)
-    return render(request, "competitors/console/competitor_list.html", {
-        "competitors": queries.list_competitors(limit=200), "products": products,
-        "open_alerts": len(queries.list_alerts(limit=200)),
-    })
+    return render(
+        request,
+        "competitors/console/competitor_list.html",
+        {
+            "competitors": queries.list_competitors(limit=200),
+            "products": products,
+            "open_alerts": len(queries.list_alerts(limit=200)),
+        },
+    )
 
 
 def _product(pk):
@@ -89,9 +106,12 @@ def product_detail(request, pk):
                 snapshot = services.fetch_product(product, wait=False)
             else:
                 snapshot = services.record_snapshot(
-                    product=product, price=request.POST.get("price", ""),
+                    product=product,
+                    price=request.POST.get("price", ""),
                     promotion_text=request.POST.get("promotion_text", ""),
-                    sales_count=request.POST.get("sales_count") or None, rating=request.POST.get("rating") or None)
+                    sales_count=request.POST.get("sales_count") or None,
+                    rating=request.POST.get("rating") or None,
+                )
             messages.success(request, _("已记录价格 %(price)s。") % {"price": snapshot.price})
         except DomainError as exc:
             messages.error(request, str(exc.detail))
@@ -110,27 +130,56 @@ def product_detail(request, pk):
         "sales": [s.sales_count for s in snapshots],
         "rating": [str(s.rating) if s.rating is not None else None for s in snapshots],
         "our_sales": [our_units.get(timezone.localtime(s.taken_at).date(), 0) for s in snapshots],
-        "names": {"their": _("竞品价格"), "ours": _("我方售价"), "sales": _("竞品销量"),
-                  "rating": _("竞品评分"), "our_sales": _("我方当日销量")},
+        "names": {
+            "their": _("竞品价格"),
+            "ours": _("我方售价"),
+            "sales": _("竞品销量"),
+            "rating": _("竞品评分"),
+            "our_sales": _("我方当日销量"),
+        },
     }
-    rows = [{"s": s, "changes": _labels(s.changes), "our_price": p}
-            for s, p in zip(reversed(snapshots), reversed(history["our_prices"]), strict=False)]
-    return render(request, "competitors/console/product_detail.html", {
-        "product": product, "rows": rows[:60], "chart": chart, "latest": latest, "days": days, "windows": WINDOWS,
-        "since_yesterday": _labels(history["since_yesterday"]),
-        "price_trend": TREND_LABELS[trend([s.price for s in snapshots])],
-        "sales_trend": TREND_LABELS[trend([s.sales_count for s in snapshots])],
-        "ours": list(product.our_products.all()),
-    })
+    rows = [
+        {"s": s, "changes": _labels(s.changes), "our_price": p}
+        for s, p in zip(reversed(snapshots), reversed(history["our_prices"]), strict=False)
+    ]
+    return render(
+        request,
+        "competitors/console/product_detail.html",
+        {
+            "product": product,
+            "rows": rows[:60],
+            "chart": chart,
+            "latest": latest,
+            "days": days,
+            "windows": WINDOWS,
+            "since_yesterday": _labels(history["since_yesterday"]),
+            "price_trend": TREND_LABELS[trend([s.price for s in snapshots])],
+            "sales_trend": TREND_LABELS[trend([s.sales_count for s in snapshots])],
+            "ours": list(product.our_products.all()),
+        },
+    )
 
 
 def _snapshot_table(product, snapshots) -> Table:
-    columns = [Column("taken_at", _("时间")), Column("price", _("竞品价格"), numeric=True),
-               Column("promotion_text", _("促销")), Column("sales_count", _("销量"), numeric=True),
-               Column("rating", _("评分"), numeric=True), Column("changes", _("变化"))]
-    rows = [{"taken_at": local_time(s.taken_at), "price": s.price, "promotion_text": s.promotion_text,
-             "sales_count": s.sales_count, "rating": s.rating, "changes": "、".join(_labels(s.changes))}
-            for s in snapshots]
+    columns = [
+        Column("taken_at", _("时间")),
+        Column("price", _("竞品价格"), numeric=True),
+        Column("promotion_text", _("促销")),
+        Column("sales_count", _("销量"), numeric=True),
+        Column("rating", _("评分"), numeric=True),
+        Column("changes", _("变化")),
+    ]
+    rows = [
+        {
+            "taken_at": local_time(s.taken_at),
+            "price": s.price,
+            "promotion_text": s.promotion_text,
+            "sales_count": s.sales_count,
+            "rating": s.rating,
+            "changes": "、".join(_labels(s.changes)),
+        }
+        for s in snapshots
+    ]
     return Table(key=f"competitor-{product.pk}", title=product.name, columns=columns, rows=rows)
 
 
@@ -142,8 +191,10 @@ def alert_list(request):
             if request.POST.get("action") == "apply":
                 require_perm(request.user, roles.CHANGE_PRICE)
                 price = services.apply_suggested_price(alert=alert, actor=request.user, ip_address=client_ip(request))
-                messages.success(request, _("已将「%(name)s」的售价调整为 %(price)s。") % {
-                    "name": alert.our_product.name, "price": price})
+                messages.success(
+                    request,
+                    _("已将「%(name)s」的售价调整为 %(price)s。") % {"name": alert.our_product.name, "price": price},
+                )
             else:
                 services.resolve_alert(alert=alert, actor=request.user)
                 messages.success(request, _("提醒已忽略。"))
@@ -157,8 +208,11 @@ def alert_list(request):
         except DomainError:
             suggestion = None
         rows.append({"a": alert, "suggestion": suggestion})
-    return render(request, "competitors/console/alert_list.html", {
-        "rows": rows, "can_apply": request.user.has_perm(roles.CHANGE_PRICE)})
+    return render(
+        request,
+        "competitors/console/alert_list.html",
+        {"rows": rows, "can_apply": request.user.has_perm(roles.CHANGE_PRICE)},
+    )
 
 
 @staff_permission_required(NEEDS)
@@ -171,11 +225,17 @@ def daily_check(request):
             else:
                 check = queries.get_check(int(request.POST.get("check_id") or 0))
                 if action == "tick":
-                    services.tick_check_item(check=check, item_id=int(request.POST.get("item_id") or 0),
-                                             note=request.POST.get("note", ""), actor=request.user)
+                    services.tick_check_item(
+                        check=check,
+                        item_id=int(request.POST.get("item_id") or 0),
+                        note=request.POST.get("note", ""),
+                        actor=request.user,
+                    )
                 elif action == "finish":
                     check = services.finish_check(check=check, actor=request.user)
-                    messages.success(request, _("今日检查完成，用时 %(minutes)s 分钟。") % {"minutes": check.minutes_taken})
+                    messages.success(
+                        request, _("今日检查完成，用时 %(minutes)s 分钟。") % {"minutes": check.minutes_taken}
+                    )
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "detail", exc)))
         return redirect("console:competitors:daily-check")
@@ -183,7 +243,13 @@ def daily_check(request):
     items = []
     if current is not None:
         items = [{"i": i, "changes": _labels(i.changes)} for i in queries.list_check_items(current)]
-    return render(request, "competitors/console/daily_check.html", {
-        "current": current, "items": items, "ticked": sum(1 for row in items if row["i"].ticked_at),
-        "checks": [c for c in queries.list_checks() if c.finished_at is not None],
-    })
+    return render(
+        request,
+        "competitors/console/daily_check.html",
+        {
+            "current": current,
+            "items": items,
+            "ticked": sum(1 for row in items if row["i"].ticked_at),
+            "checks": [c for c in queries.list_checks() if c.finished_at is not None],
+        },
+    )

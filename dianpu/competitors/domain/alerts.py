@@ -51,7 +51,11 @@ def changes_between(previous: Reading | None, current: Reading) -> list[str]:
         found.append("main_image")
     if current.detail_hash and current.detail_hash != previous.detail_hash:
         found.append("detail")
-    if current.sales_count is not None and previous.sales_count is not None and current.sales_count != previous.sales_count:
+    if (
+        current.sales_count is not None
+        and previous.sales_count is not None
+        and current.sales_count != previous.sales_count
+    ):
         found.append("sales")
     if current.rating is not None and previous.rating is not None and current.rating != previous.rating:
         found.append("rating")

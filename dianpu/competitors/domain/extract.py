@@ -1,10 +1,10 @@
 """Reading values out of a product page: CSS selectors on HTML (lxml + cssselect; "sel@attr" reads
 an attribute) and dotted key paths on JSON ("data.price", "$.items[0].price"). Pure: bytes in."""
 
-from typing import Any
 import hashlib
 import json
 import re
+from typing import Any
 
 import lxml.html
 from cssselect import SelectorError

@@ -28,7 +28,7 @@ def parse_price(text: str | None) -> Decimal | None:
     if coupon:
         after = _PRICE.match(text, coupon.end())
         if after:
-            text = text[coupon.end():]
+            text = text[coupon.end() :]
     match = _PRICE.search(text)
     if not match:
         return None

@@ -1,12 +1,12 @@
 """Snapshot files (CSV/XLSX, Chinese or English headers) read into rows (exports are neutralised
 by the shared table export). Pure: header + cells in, typed rows and error codes out."""
 
-from collections.abc import Iterable, Sequence
-from typing import Any
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .prices import parse_price
 
@@ -66,7 +66,9 @@ def _count(text: str) -> int | None:
     return int(text)
 
 
-def parse_rows(columns: dict[str, int], rows: Iterable[tuple[int, Sequence[Any]]]) -> tuple[list[SnapshotRow], list[tuple[int, str]]]:
+def parse_rows(
+    columns: dict[str, int], rows: Iterable[tuple[int, Sequence[Any]]]
+) -> tuple[list[SnapshotRow], list[tuple[int, str]]]:
     """Typed rows, and (line, error code) for every row that cannot be read: the caller writes
     nothing when there is any error. `rows` may be a stream of (line, cells): it is read up to
     MAX_ROWS + 1 rows and no further."""
@@ -74,9 +76,15 @@ def parse_rows(columns: dict[str, int], rows: Iterable[tuple[int, Sequence[Any]]
     for count, (line, cells) in enumerate(rows, start=1):
         if count > MAX_ROWS:
             return [], [(0, "too_many_rows")]
+
         def cell(field: str) -> str:
             index = columns.get(field)
-            return str(cells[index]).strip() if index is not None and index < len(cells) and cells[index] is not None else ""
+            return (
+                str(cells[index]).strip()
+                if index is not None and index < len(cells) and cells[index] is not None
+                else ""
+            )
+
         if not any(str(c or "").strip() for c in cells):
             continue
         ident = cell("competitor_product_id")
@@ -101,6 +109,7 @@ def parse_rows(columns: dict[str, int], rows: Iterable[tuple[int, Sequence[Any]]
         if rating is not None and not (0 <= rating <= 5):
             errors.append((line, "rating"))
             continue
-        parsed.append(SnapshotRow(line, int(ident), taken_at, price, cell("promotion_text")[:300], sales, rating, reviews))
+        parsed.append(
+            SnapshotRow(line, int(ident), taken_at, price, cell("promotion_text")[:300], sales, rating, reviews)
+        )
     return parsed, errors
-

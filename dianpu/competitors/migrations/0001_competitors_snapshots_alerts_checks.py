@@ -7,124 +7,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0005_min_price_is_the_lowest_selling_price'),
+        ("catalog", "0005_min_price_is_the_lowest_selling_price"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competitor',
+            name="Competitor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='店铺名称')),
-                ('platform', models.CharField(blank=True, max_length=40, verbose_name='平台')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='店铺网址')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="店铺名称")),
+                ("platform", models.CharField(blank=True, max_length=40, verbose_name="平台")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="店铺网址")),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'permissions': [('monitor_competitors', 'Can watch competitors and their prices')],
+                "ordering": ["name", "id"],
+                "permissions": [("monitor_competitors", "Can watch competitors and their prices")],
             },
         ),
         migrations.CreateModel(
-            name='CompetitorProduct',
+            name="CompetitorProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='商品名称')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='商品网址')),
-                ('price_selector', models.CharField(blank=True, max_length=200, verbose_name='价格选择器')),
-                ('promotion_selector', models.CharField(blank=True, max_length=200, verbose_name='促销选择器')),
-                ('sales_selector', models.CharField(blank=True, max_length=200, verbose_name='销量选择器')),
-                ('image_selector', models.CharField(blank=True, max_length=200, verbose_name='主图选择器')),
-                ('undercut_margin_percent', models.DecimalField(decimal_places=2, default=Decimal('5'), max_digits=5, verbose_name='低价提醒幅度（%）')),
-                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error_code', models.CharField(blank=True, max_length=40)),
-                ('last_error_detail', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('competitor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='competitors.competitor')),
-                ('our_products', models.ManyToManyField(blank=True, related_name='competitor_products', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="商品名称")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="商品网址")),
+                ("price_selector", models.CharField(blank=True, max_length=200, verbose_name="价格选择器")),
+                ("promotion_selector", models.CharField(blank=True, max_length=200, verbose_name="促销选择器")),
+                ("sales_selector", models.CharField(blank=True, max_length=200, verbose_name="销量选择器")),
+                ("image_selector", models.CharField(blank=True, max_length=200, verbose_name="主图选择器")),
+                (
+                    "undercut_margin_percent",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("5"), max_digits=5, verbose_name="低价提醒幅度（%）"
+                    ),
+                ),
+                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error_code", models.CharField(blank=True, max_length=40)),
+                ("last_error_detail", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "competitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="competitors.competitor",
+                    ),
+                ),
+                (
+                    "our_products",
+                    models.ManyToManyField(blank=True, related_name="competitor_products", to="catalog.product"),
+                ),
             ],
             options={
-                'ordering': ['competitor__name', 'name', 'id'],
+                "ordering": ["competitor__name", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DailyCheck',
+            name="DailyCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('since', models.DateTimeField(blank=True, null=True)),
-                ('checked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField(db_index=True)),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('promotion_text', models.CharField(blank=True, max_length=300)),
-                ('sales_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
-                ('review_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('main_image_url', models.CharField(blank=True, max_length=500)),
-                ('detail_hash', models.CharField(blank=True, max_length=64)),
-                ('changes', models.JSONField(blank=True, default=list)),
-                ('source', models.CharField(choices=[('manual', '手工录入'), ('import', '导入'), ('fetch', '自动抓取')], default='manual', max_length=10)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='competitors.competitorproduct')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("taken_at", models.DateTimeField(db_index=True)),
+                ("price", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("promotion_text", models.CharField(blank=True, max_length=300)),
+                ("sales_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("rating", models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
+                ("review_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("main_image_url", models.CharField(blank=True, max_length=500)),
+                ("detail_hash", models.CharField(blank=True, max_length=64)),
+                ("changes", models.JSONField(blank=True, default=list)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "手工录入"), ("import", "导入"), ("fetch", "自动抓取")],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="competitors.competitorproduct",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-taken_at', '-id'],
+                "ordering": ["-taken_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CheckItem',
+            name="CheckItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changes', models.JSONField(default=list)),
-                ('ticked_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('check_run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='competitors.dailycheck')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='competitors.snapshot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("changes", models.JSONField(default=list)),
+                ("ticked_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "check_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="competitors.dailycheck"
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="competitors.snapshot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('undercut', '低于我方售价'), ('promotion', '新促销')], max_length=12)),
-                ('their_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('our_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('promotion_text', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('applied_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('our_product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='competitors.competitorproduct')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='competitors.snapshot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("undercut", "低于我方售价"), ("promotion", "新促销")], max_length=12),
+                ),
+                ("their_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("our_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("promotion_text", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("applied_price", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                (
+                    "our_product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.product"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="competitors.competitorproduct",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="competitors.snapshot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='snapshot_price_not_negative'),
+            model_name="snapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="snapshot_price_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkitem',
-            constraint=models.UniqueConstraint(fields=('check_run', 'snapshot'), name='one_item_per_snapshot'),
+            model_name="checkitem",
+            constraint=models.UniqueConstraint(fields=("check_run", "snapshot"), name="one_item_per_snapshot"),
         ),
     ]

@@ -17,9 +17,16 @@ def _setup(api):
     ours = make_product(name="纯棉T恤", price="100.00", cost_price="50.00")
     shop = api.post("competitors", {"name": "同行甲", "platform": "taobao", "url": "https://a.example.com/"})
     assert shop.status_code == 201
-    product = api.post("competitor-products", {"competitor_id": shop.json()["id"], "name": "同款T恤",
-                                               "url": "https://a.example.com/item/1", "our_products": [ours.slug],
-                                               "price_selector": ".price"})
+    product = api.post(
+        "competitor-products",
+        {
+            "competitor_id": shop.json()["id"],
+            "name": "同款T恤",
+            "url": "https://a.example.com/item/1",
+            "our_products": [ours.slug],
+            "price_selector": ".price",
+        },
+    )
     assert product.status_code == 201
     return ours, product.json()["id"]
 
@@ -27,13 +34,15 @@ def _setup(api):
 def test_snapshot_undercutting_us_raises_an_alert(staff_api):
     api = staff_api("operator")
     ours, product_id = _setup(api)
-    response = api.post(f"competitor-products/{product_id}/snapshots", {"price": "¥89.00", "sales_count": 120,
-                                                                        "rating": "4.8"})
+    response = api.post(
+        f"competitor-products/{product_id}/snapshots", {"price": "¥89.00", "sales_count": 120, "rating": "4.8"}
+    )
     assert response.status_code == 201
     assert response.json()["price"] == "89.00"
     alerts = api.get("competitor-alerts").json()["items"]
-    assert [(a["kind"], a["competitor_product_id"], a["our_product"], a["their_price"], a["our_price"])
-            for a in alerts] == [("undercut", product_id, ours.slug, "89.00", "100.00")]
+    assert [
+        (a["kind"], a["competitor_product_id"], a["our_product"], a["their_price"], a["our_price"]) for a in alerts
+    ] == [("undercut", product_id, ours.slug, "89.00", "100.00")]
 
 
 def test_within_the_margin_no_alert_and_a_new_promotion_raises_one(staff_api):
@@ -54,8 +63,13 @@ def test_suggested_price_never_below_the_floor(staff_api):
     set_margin_rule(actor=None, category=None, min_margin_percent=Decimal("30"))
     api.post(f"competitor-products/{product_id}/snapshots", {"price": "59.90"})
     body = api.get(f"competitor-products/{product_id}/suggested-price").json()
-    assert body == {"our_product": ours.slug, "price": "65.00", "floor": "65.00", "their_price": "59.90",
-                    "our_price": "100.00"}
+    assert body == {
+        "our_product": ours.slug,
+        "price": "65.00",
+        "floor": "65.00",
+        "their_price": "59.90",
+        "our_price": "100.00",
+    }
     api.post(f"competitor-products/{product_id}/snapshots", {"price": "80"})
     body = api.get(f"competitor-products/{product_id}/suggested-price").json()
     assert (body["price"], body["floor"]) == ("80.00", "65.00")
@@ -98,16 +112,20 @@ def test_other_roles_are_refused(staff_api, role):
 def test_bad_input_is_a_4xx_with_a_code(staff_api):
     api = staff_api("operator")
     ours, product_id = _setup(api)
-    bad = api.post("competitor-products", {"competitor_id": Competitor.objects.get().pk, "name": "x",
-                                           "our_products": ["no-such-product"]})
+    bad = api.post(
+        "competitor-products",
+        {"competitor_id": Competitor.objects.get().pk, "name": "x", "our_products": ["no-such-product"]},
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "unknown_products"
     assert api.post("competitors", {"name": "", "url": "ftp://x"}).json()["code"] == "name_required"
     assert api.post("competitors", {"name": "y", "url": "javascript:alert(1)"}).json()["code"] == "url_invalid"
     for price in ("abc", "-5", ""):
         response = api.post(f"competitor-products/{product_id}/snapshots", {"price": price})
         assert response.status_code == 422 and response.json()["code"] == "price_invalid"
-    assert api.post(f"competitor-products/{product_id}/snapshots", {"price": "9", "rating": "7"}).json()["code"] == \
-        "rating_invalid"
+    assert (
+        api.post(f"competitor-products/{product_id}/snapshots", {"price": "9", "rating": "7"}).json()["code"]
+        == "rating_invalid"
+    )
     assert api.post("competitor-products/999999/snapshots", {"price": "9"}).status_code == 404
     assert Snapshot.objects.count() == 0 and CompetitorProduct.objects.count() == 1
 
@@ -115,8 +133,9 @@ def test_bad_input_is_a_4xx_with_a_code(staff_api):
 def test_numbers_as_json_numbers_and_a_missing_price(staff_api):
     api = staff_api("operator")
     ours, product_id = _setup(api)
-    response = api.post(f"competitor-products/{product_id}/snapshots", {"price": 89.9, "rating": 4.7,
-                                                                        "sales_count": 10})
+    response = api.post(
+        f"competitor-products/{product_id}/snapshots", {"price": 89.9, "rating": 4.7, "sales_count": 10}
+    )
     assert response.status_code == 201
     assert (response.json()["price"], response.json()["rating"]) == ("89.90", "4.70")
     missing = api.post(f"competitor-products/{product_id}/snapshots", {"promotion_text": "x"})

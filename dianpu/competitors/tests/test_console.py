@@ -27,8 +27,18 @@ def _client(staff, role):
     return client
 
 
-@pytest.mark.parametrize("role, status", [("owner", 200), ("operator", 200), ("marketing", 200),
-                                          ("warehouse", 403), ("agent", 403), ("finance", 403), ("designer", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("owner", 200),
+        ("operator", 200),
+        ("marketing", 200),
+        ("warehouse", 403),
+        ("agent", 403),
+        ("finance", 403),
+        ("designer", 403),
+    ],
+)
 def test_who_may_open_the_pages(staff, role, status):
     client = _client(staff, role)
     for url in ("/console/competitors/", "/console/competitors/alerts/", "/console/competitors/check/"):
@@ -87,8 +97,10 @@ def test_daily_check_lists_changes_since_the_last_check(staff):
     check = DailyCheck.objects.get()
     item = CheckItem.objects.get()
     assert item.changes == ["price"]
-    client.post("/console/competitors/check/", {"action": "tick", "check_id": check.pk, "item_id": item.pk,
-                                                 "note": "已跟进降价"})
+    client.post(
+        "/console/competitors/check/",
+        {"action": "tick", "check_id": check.pk, "item_id": item.pk, "note": "已跟进降价"},
+    )
     item.refresh_from_db()
     assert item.note == "已跟进降价" and item.ticked_at is not None
     client.post("/console/competitors/check/", {"action": "finish", "check_id": check.pk})
@@ -114,21 +126,30 @@ def test_import_snapshots_all_or_nothing_and_export_neutralises_formulas(staff):
     ours = make_product(price="100.00")
     product = make_competitor_product(our_products=[ours])
     client = _client(staff, "operator")
-    bad = (f"竞品商品ID,时间,价格,促销\n{product.pk},2026-12-01 09:00,¥99,\n999999,2026-12-02,98,\n"
-           f"{product.pk},not a date,97,\n").encode()
-    page = client.post("/console/competitors/", {"action": "import", "file": SimpleUploadedFile("s.csv", bad)},
-                       follow=True).content.decode()
+    bad = (
+        f"竞品商品ID,时间,价格,促销\n{product.pk},2026-12-01 09:00,¥99,\n999999,2026-12-02,98,\n"
+        f"{product.pk},not a date,97,\n"
+    ).encode()
+    page = client.post(
+        "/console/competitors/", {"action": "import", "file": SimpleUploadedFile("s.csv", bad)}, follow=True
+    ).content.decode()
     assert "3:competitor_product_id" in page and "4:taken_at" in page
     assert Snapshot.objects.count() == 0
-    good = (f"竞品商品ID,时间,价格,促销,销量\n{product.pk},2026-12-01 09:00,\"¥1,099.00\",=HYPERLINK(\"x\"),120\n"
-            f"{product.pk},2026-12-02 09:00,89元,,130\n").encode()
+    good = (
+        f'竞品商品ID,时间,价格,促销,销量\n{product.pk},2026-12-01 09:00,"¥1,099.00",=HYPERLINK("x"),120\n'
+        f"{product.pk},2026-12-02 09:00,89元,,130\n"
+    ).encode()
     client.post("/console/competitors/", {"action": "import", "file": SimpleUploadedFile("s.csv", good)})
     assert list(Snapshot.objects.order_by("taken_at").values_list("price", "source")) == [
-        (Decimal("1099.00"), "import"), (Decimal("89.00"), "import")]
+        (Decimal("1099.00"), "import"),
+        (Decimal("89.00"), "import"),
+    ]
     assert product.alerts.filter(kind="undercut").count() == 1
     big = SimpleUploadedFile("big.csv", b"x" * (5 * 1024 * 1024 + 1))
-    assert "文件过大" in client.post("/console/competitors/", {"action": "import", "file": big},
-                                   follow=True).content.decode()
+    assert (
+        "文件过大"
+        in client.post("/console/competitors/", {"action": "import", "file": big}, follow=True).content.decode()
+    )
     exported = b"".join(client.get(f"/console/competitors/products/{product.pk}/?export=csv").streaming_content)
     import csv
     import io

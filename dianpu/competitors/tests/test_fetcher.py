@@ -76,11 +76,20 @@ def _fail(url, **selectors) -> FetchError:
 
 # --- saved pages --------------------------------------------------------------------------------
 
+
 def test_css_selectors_on_a_saved_taobao_page():
-    page = Page(url="https://item.example.com/item.htm?id=1", content_type="text/html",
-                body=(PAGES / "taobao_item.html").read_bytes())
-    reading = read_values(page, price_selector=".tb-coupon strong", promotion_selector=".tb-promo-tag",
-                          sales_selector=".tb-sell-counter strong", image_selector="#J_ImgBooth@src")
+    page = Page(
+        url="https://item.example.com/item.htm?id=1",
+        content_type="text/html",
+        body=(PAGES / "taobao_item.html").read_bytes(),
+    )
+    reading = read_values(
+        page,
+        price_selector=".tb-coupon strong",
+        promotion_selector=".tb-promo-tag",
+        sales_selector=".tb-sell-counter strong",
+        image_selector="#J_ImgBooth@src",
+    )
     assert reading.price == Decimal("59.00")
     assert reading.promotion_text == "限时折扣 满199减20"
     assert reading.sales_count == 2310
@@ -90,12 +99,22 @@ def test_css_selectors_on_a_saved_taobao_page():
 
 
 def test_key_paths_on_a_saved_json_page():
-    page = Page(url="https://item.example.com/api", content_type="application/json",
-                body=(PAGES / "jd_item.json").read_bytes())
-    reading = read_values(page, price_selector="$.data.price.p", promotion_selector="data.promotions[0].text",
-                          sales_selector="data.sales", image_selector="data.images[0]")
+    page = Page(
+        url="https://item.example.com/api", content_type="application/json", body=(PAGES / "jd_item.json").read_bytes()
+    )
+    reading = read_values(
+        page,
+        price_selector="$.data.price.p",
+        promotion_selector="data.promotions[0].text",
+        sales_selector="data.sales",
+        image_selector="data.images[0]",
+    )
     assert (reading.price, reading.promotion_text, reading.sales_count, reading.main_image_url) == (
-        Decimal("1299.00"), "每满300减40", 12000, "https://img.example.com/jd/main.jpg")
+        Decimal("1299.00"),
+        "每满300减40",
+        12000,
+        "https://img.example.com/jd/main.jpg",
+    )
 
 
 def test_selector_matching_nothing_and_text_without_a_price():
@@ -113,39 +132,72 @@ def test_selector_matching_nothing_and_text_without_a_price():
 
 # --- addresses ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("address, blocked", [
-    ("127.0.0.1", True), ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True),
-    ("169.254.169.254", True), ("100.64.0.1", True), ("0.0.0.0", True), ("224.0.0.1", True),
-    ("240.0.0.1", True), ("255.255.255.255", True), ("::1", True), ("::", True), ("fe80::1%eth0", True),
-    ("fc00::1", True), ("ff02::1", True), ("::ffff:10.0.0.1", True), ("::ffff:127.0.0.1", True),
-    ("64:ff9b::a00:1", True), ("2002:c0a8:101::1", True), ("not-an-ip", True),
-    ("93.184.216.34", False), ("2606:2800:220:1:248:1893:25c8:1946", False),
-])
+
+@pytest.mark.parametrize(
+    "address, blocked",
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("100.64.0.1", True),
+        ("0.0.0.0", True),
+        ("224.0.0.1", True),
+        ("240.0.0.1", True),
+        ("255.255.255.255", True),
+        ("::1", True),
+        ("::", True),
+        ("fe80::1%eth0", True),
+        ("fc00::1", True),
+        ("ff02::1", True),
+        ("::ffff:10.0.0.1", True),
+        ("::ffff:127.0.0.1", True),
+        ("64:ff9b::a00:1", True),
+        ("2002:c0a8:101::1", True),
+        ("not-an-ip", True),
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+    ],
+)
 def test_addresses_the_fetcher_never_reaches(address, blocked):
     assert is_blocked_address(address) is blocked
 
 
 def test_loopback_and_ipv6_literals_are_refused_without_the_allow_list(settings):
     settings.FETCH_ALLOW_HOSTS = []
-    for url in ("http://127.0.0.1:8000/item", "http://[::1]:8000/item", "http://169.254.169.254/latest/meta-data",
-                "http://[::ffff:127.0.0.1]/", "file:///etc/passwd", "gopher://x.example.com/"):
+    for url in (
+        "http://127.0.0.1:8000/item",
+        "http://[::1]:8000/item",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::ffff:127.0.0.1]/",
+        "file:///etc/passwd",
+        "gopher://x.example.com/",
+    ):
         assert _fail(url).code == "url_not_allowed", url
 
 
 def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch, settings):
     settings.FETCH_ALLOW_HOSTS = []
     connected = []
-    monkeypatch.setattr(socket, "getaddrinfo",
-                        lambda host, port, *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))],
+    )
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: connected.append(a))
     assert _fail("https://shop.example.com/item/1").code == "url_not_allowed"
-    monkeypatch.setattr(socket, "getaddrinfo",
-                        lambda host, port, *a, **k: [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("fd00::5", port, 0, 0))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("fd00::5", port, 0, 0))],
+    )
     assert _fail("http://shop6.example.com/item/1").code == "url_not_allowed"
     assert connected == []
 
 
 # --- against a local server -----------------------------------------------------------------------
+
 
 def test_reads_a_page_from_the_server(server):
     server.routes["/item/1"] = _page("taobao_item.html")
@@ -215,16 +267,25 @@ def test_scheduled_run_stores_errors_on_rows_and_continues(server, settings):
     bad_address = make_competitor_product(our_products=[ours], url=server.base + "/hop", price_selector=".x")
     no_match = make_competitor_product(our_products=[ours], url=server.base + "/ok", price_selector=".nothing")
     unparsed = make_competitor_product(our_products=[ours], url=server.base + "/ok", price_selector="h1")
-    good = make_competitor_product(our_products=[ours], url=server.base + "/ok", price_selector=".tb-coupon strong",
-                                   promotion_selector=".tb-promo-tag")
+    good = make_competitor_product(
+        our_products=[ours],
+        url=server.base + "/ok",
+        price_selector=".tb-coupon strong",
+        promotion_selector=".tb-promo-tag",
+    )
     result = services.fetch_all_products()
-    assert result == {"fetched": 1, "failed": {bad_address.pk: "url_not_allowed", no_match.pk: "selector_no_match",
-                                               unparsed.pk: "price_unparsed"}}
+    assert result == {
+        "fetched": 1,
+        "failed": {bad_address.pk: "url_not_allowed", no_match.pk: "selector_no_match", unparsed.pk: "price_unparsed"},
+    }
     rows = {p.pk: p.last_error_code for p in CompetitorProduct.objects.all()}
-    assert rows == {bad_address.pk: "url_not_allowed", no_match.pk: "selector_no_match",
-                    unparsed.pk: "price_unparsed", good.pk: ""}
-    assert list(Snapshot.objects.values_list("product_id", "price", "source")) == [
-        (good.pk, Decimal("59.00"), "fetch")]
+    assert rows == {
+        bad_address.pk: "url_not_allowed",
+        no_match.pk: "selector_no_match",
+        unparsed.pk: "price_unparsed",
+        good.pk: "",
+    }
+    assert list(Snapshot.objects.values_list("product_id", "price", "source")) == [(good.pk, Decimal("59.00"), "fetch")]
     assert sorted(good.alerts.values_list("kind", flat=True)) == ["promotion", "undercut"]
 
 
@@ -246,5 +307,9 @@ def test_fetch_endpoint_contract(server, staff_api):
     assert api.post(f"competitor-products/{failed.pk}/fetch").json()["code"] == "fetch_failed"
     assert Snapshot.objects.count() == 1
     listed = {row["id"]: row["last_error_code"] for row in api.get("competitor-products").json()}
-    assert listed == {good.pk: "", private.pk: "url_not_allowed", missing.pk: "selector_no_match",
-                      failed.pk: "fetch_failed"}
+    assert listed == {
+        good.pk: "",
+        private.pk: "url_not_allowed",
+        missing.pk: "selector_no_match",
+        failed.pk: "fetch_failed",
+    }

@@ -23,20 +23,23 @@ def test_only_templates_that_draw_a_chart_load_the_library():
     for path in loading:
         text = path.read_text()
         assert CHART in text, f"{path} loads ECharts but draws no chart"
-        assert "{% block scripts %}" in text[:text.index(ECHARTS)], f"{path} loads ECharts outside its scripts block"
+        assert "{% block scripts %}" in text[: text.index(ECHARTS)], f"{path} loads ECharts outside its scripts block"
     for path in templates():
         if path.name.startswith("base"):
             assert ECHARTS not in path.read_text(), path
 
 
-@pytest.mark.parametrize("url, draws_chart", [
-    ("/console/", True),
-    ("/console/analytics/", True),
-    ("/console/analytics/sales/", True),
-    ("/console/orders/", False),
-    ("/console/analytics/customers/", False),
-    ("/console/analytics/reports/", False),
-])
+@pytest.mark.parametrize(
+    "url, draws_chart",
+    [
+        ("/console/", True),
+        ("/console/analytics/", True),
+        ("/console/analytics/sales/", True),
+        ("/console/orders/", False),
+        ("/console/analytics/customers/", False),
+        ("/console/analytics/reports/", False),
+    ],
+)
 def test_a_page_loads_the_chart_library_exactly_when_it_draws_a_chart(client, staff, url, draws_chart):
     client.force_login(staff("owner"))
     response = client.get(url)

@@ -103,12 +103,15 @@ def test_pages_have_no_inline_script(client, staff):
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
 
-@pytest.mark.parametrize(("role", "visible", "hidden"), [
-    ("owner", ["商品", "订单", "库存", "审计日志", "员工与角色"], []),
-    ("warehouse", ["商品", "订单", "库存"], ["审计日志", "员工与角色"]),
-    ("finance", ["商品", "订单", "审计日志"], ["员工与角色"]),
-    ("designer", ["商品"], ["订单", "审计日志", "员工与角色"]),
-])
+@pytest.mark.parametrize(
+    ("role", "visible", "hidden"),
+    [
+        ("owner", ["商品", "订单", "库存", "审计日志", "员工与角色"], []),
+        ("warehouse", ["商品", "订单", "库存"], ["审计日志", "员工与角色"]),
+        ("finance", ["商品", "订单", "审计日志"], ["员工与角色"]),
+        ("designer", ["商品"], ["订单", "审计日志", "员工与角色"]),
+    ],
+)
 def test_navigation_shows_only_sections_the_role_may_open(client, staff, role, visible, hidden):
     client.force_login(staff(role))
     response = client.get("/console/")

@@ -4,24 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AttemptCounter',
+            name="AttemptCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=40)),
-                ('key', models.CharField(max_length=64)),
-                ('window_started_at', models.DateTimeField(db_index=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scope", models.CharField(max_length=40)),
+                ("key", models.CharField(max_length=64)),
+                ("window_started_at", models.DateTimeField(db_index=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key'), name='attempt_counter_once')],
+                "constraints": [models.UniqueConstraint(fields=("scope", "key"), name="attempt_counter_once")],
             },
         ),
     ]

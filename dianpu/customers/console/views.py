@@ -25,18 +25,45 @@ def _export_customers(request, *, q: str, tier: str, segment: str):
     from dianpu.core.exports import Column, Table, export_response, local_time
 
     may_see = request.user.has_perm(roles.VIEW_CONTACT)
-    rows = ({"id": c.pk, "name": c.name, "email": c.shown_email, "phone": queries.shown_phone(c.phone, may_see),
-             "tier": c.tier, "points": c.points_balance, "orders": c.orders_count or 0,
-             "spent": c.total_spent or 0, "last_order": local_time(c.last_order_at),
-             "segments": ", ".join(c.segments or []), "tags": ", ".join(c.tags or []),
-             "consent": " ".join(k for k, v in (("email", c.consent_email), ("sms", c.consent_sms)) if v)}
-            for c in queries.customers_for_export(search=q, tier=tier, segment=segment))
-    return export_response(request, Table(f"customers-{segment or 'all'}", _("客户"), [
-        Column("id", "ID", numeric=True), Column("name", _("姓名")), Column("email", _("邮箱")),
-        Column("phone", _("电话")), Column("tier", _("会员等级")), Column("points", _("积分"), numeric=True),
-        Column("orders", _("订单数"), numeric=True), Column("spent", _("累计消费"), numeric=True),
-        Column("last_order", _("最近下单")), Column("segments", _("客户分群")), Column("tags", _("标签")),
-        Column("consent", _("营销许可"))], rows))
+    rows = (
+        {
+            "id": c.pk,
+            "name": c.name,
+            "email": c.shown_email,
+            "phone": queries.shown_phone(c.phone, may_see),
+            "tier": c.tier,
+            "points": c.points_balance,
+            "orders": c.orders_count or 0,
+            "spent": c.total_spent or 0,
+            "last_order": local_time(c.last_order_at),
+            "segments": ", ".join(c.segments or []),
+            "tags": ", ".join(c.tags or []),
+            "consent": " ".join(k for k, v in (("email", c.consent_email), ("sms", c.consent_sms)) if v),
+        }
+        for c in queries.customers_for_export(search=q, tier=tier, segment=segment)
+    )
+    return export_response(
+        request,
+        Table(
+            f"customers-{segment or 'all'}",
+            _("客户"),
+            [
+                Column("id", "ID", numeric=True),
+                Column("name", _("姓名")),
+                Column("email", _("邮箱")),
+                Column("phone", _("电话")),
+                Column("tier", _("会员等级")),
+                Column("points", _("积分"), numeric=True),
+                Column("orders", _("订单数"), numeric=True),
+                Column("spent", _("累计消费"), numeric=True),
+                Column("last_order", _("最近下单")),
+                Column("segments", _("客户分群")),
+                Column("tags", _("标签")),
+                Column("consent", _("营销许可")),
+            ],
+            rows,
+        ),
+    )
 
 
 @staff_permission_required(roles.VIEW_CUSTOMERS)
@@ -58,10 +85,21 @@ def customer_list(request):
     for c in rows:
         c.shown_phone = queries.shown_phone(c.phone, may_see)
     page_obj = Paginator(range(count), 50).get_page(page)
-    return render(request, "customers/console/customer_list.html", {
-        "rows": rows, "count": count, "q": q, "tier": tier, "segment": segment, "page_obj": page_obj,
-        "tiers": queries.list_tiers(), "segments": queries.list_segment_figures(),
-        "may_export": request.user.has_perm(roles.MANAGE_MARKETING)})
+    return render(
+        request,
+        "customers/console/customer_list.html",
+        {
+            "rows": rows,
+            "count": count,
+            "q": q,
+            "tier": tier,
+            "segment": segment,
+            "page_obj": page_obj,
+            "tiers": queries.list_tiers(),
+            "segments": queries.list_segment_figures(),
+            "may_export": request.user.has_perm(roles.MANAGE_MARKETING),
+        },
+    )
 
 
 @staff_permission_required(roles.VIEW_CUSTOMERS)
@@ -70,26 +108,37 @@ def customer_detail(request, pk):
     customer = queries.get_customer(pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        needed = {"points": roles.ADJUST_POINTS, "notes": roles.MANAGE_MARKETING, "merge": roles.MANAGE_PRIVACY,
-                  "erase": roles.MANAGE_PRIVACY}.get(action)
+        needed = {
+            "points": roles.ADJUST_POINTS,
+            "notes": roles.MANAGE_MARKETING,
+            "merge": roles.MANAGE_PRIVACY,
+            "erase": roles.MANAGE_PRIVACY,
+        }.get(action)
         if needed is None:
             return redirect("console:customers:customer-detail", pk=pk)
         if not request.user.has_perm(needed):
             return forbidden(request, needed)
         try:
             if action == "points":
-                services.adjust_points(customer=customer, delta=int(request.POST.get("delta") or 0),
-                                       reason=request.POST.get("reason", ""), actor=request.user,
-                                       ip_address=client_ip(request))
+                services.adjust_points(
+                    customer=customer,
+                    delta=int(request.POST.get("delta") or 0),
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
                 messages.success(request, _("积分已调整。"))
             elif action == "notes":
-                services.update_notes(customer=customer, tags=request.POST.get("tags", "").replace("，", ",").split(","),
-                                      note=request.POST.get("note", ""), actor=request.user)
+                services.update_notes(
+                    customer=customer,
+                    tags=request.POST.get("tags", "").replace("，", ",").split(","),
+                    note=request.POST.get("note", ""),
+                    actor=request.user,
+                )
                 messages.success(request, _("已保存。"))
             elif action == "merge":
                 other = queries.get_customer(int(request.POST.get("other") or 0))
-                services.merge_customers(keep=customer, other=other, actor=request.user,
-                                         ip_address=client_ip(request))
+                services.merge_customers(keep=customer, other=other, actor=request.user, ip_address=client_ip(request))
                 messages.success(request, _("已合并。"))
             else:
                 services.erase_customer(customer=customer, actor=request.user, ip_address=client_ip(request))
@@ -97,18 +146,24 @@ def customer_detail(request, pk):
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "detail", "")) or _("提交的信息有误，请检查标出的字段。"))
         return redirect("console:customers:customer-detail", pk=pk)
-    return render(request, "customers/console/customer_detail.html", queries.get_customer_360(
-        customer, may_see_contact=request.user.has_perm(roles.VIEW_CONTACT)) | {
-        "may_adjust": request.user.has_perm(roles.ADJUST_POINTS),
-        "may_edit": request.user.has_perm(roles.MANAGE_MARKETING),
-        "may_privacy": request.user.has_perm(roles.MANAGE_PRIVACY)})
+    return render(
+        request,
+        "customers/console/customer_detail.html",
+        queries.get_customer_360(customer, may_see_contact=request.user.has_perm(roles.VIEW_CONTACT))
+        | {
+            "may_adjust": request.user.has_perm(roles.ADJUST_POINTS),
+            "may_edit": request.user.has_perm(roles.MANAGE_MARKETING),
+            "may_privacy": request.user.has_perm(roles.MANAGE_PRIVACY),
+        },
+    )
 
 
 @staff_permission_required(roles.MANAGE_PRIVACY)
 def customer_export(request, pk):
     customer = queries.get_customer(pk)
-    data = services.record_privacy_request(customer=customer, kind="export", actor=request.user,
-                                           ip_address=client_ip(request))
+    data = services.record_privacy_request(
+        customer=customer, kind="export", actor=request.user, ip_address=client_ip(request)
+    )
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
     return response
@@ -147,17 +202,30 @@ def segment_list(request):
 
         form = request.POST
         try:
-            segment = services.save_segment(code=request.POST.get("code", "")[:40],
-                                            name=request.POST.get("name", "")[:100],
-                                            conditions=_rule_from_form(request.POST), actor=request.user)
+            segment = services.save_segment(
+                code=request.POST.get("code", "")[:40],
+                name=request.POST.get("name", "")[:100],
+                conditions=_rule_from_form(request.POST),
+                actor=request.user,
+            )
         except ValidationFailed as exc:
             errors = exc.errors
         else:
             messages.success(request, _("分群已保存，成员正在更新。"))
             return redirect(f"{request.path}#segment-{segment.code}")
-    return render(request, "customers/console/segment_list.html", {
-        "segments": queries.list_segment_figures(), "may_edit": may_edit, "errors": errors, "form": form,
-        "tiers": queries.list_tiers(), "labels": queries.SEGMENT_LABELS}, status=422 if errors else 200)
+    return render(
+        request,
+        "customers/console/segment_list.html",
+        {
+            "segments": queries.list_segment_figures(),
+            "may_edit": may_edit,
+            "errors": errors,
+            "form": form,
+            "tiers": queries.list_tiers(),
+            "labels": queries.SEGMENT_LABELS,
+        },
+        status=422 if errors else 200,
+    )
 
 
 @staff_permission_required(roles.MANAGE_MARKETING)
@@ -174,10 +242,19 @@ def outreach_list(request):
     for o in rows:
         f = outreach_figures(o)
         base = f["delivered"] or 0
-        items.append({"outreach": o, **f, "open_rate": f["opened"] / base if base else None,
-                      "click_rate": f["clicked"] / base if base else None})
-    return render(request, "customers/console/outreach_list.html", {
-        "items": items, "count": count, "page_obj": Paginator(range(count), 50).get_page(page)})
+        items.append(
+            {
+                "outreach": o,
+                **f,
+                "open_rate": f["opened"] / base if base else None,
+                "click_rate": f["clicked"] / base if base else None,
+            }
+        )
+    return render(
+        request,
+        "customers/console/outreach_list.html",
+        {"items": items, "count": count, "page_obj": Paginator(range(count), 50).get_page(page)},
+    )
 
 
 @staff_permission_required(roles.MANAGE_MARKETING)
@@ -193,9 +270,12 @@ def offer_list(request):
     if request.method == "POST":
         if request.POST.get("action") == "tier":
             try:
-                rewards.set_birthday_coupon(tier_code=request.POST.get("tier", "")[:30],
-                                            amount=request.POST.get("amount", "")[:20],
-                                            min_spend=request.POST.get("min_spend", "")[:20], actor=request.user)
+                rewards.set_birthday_coupon(
+                    tier_code=request.POST.get("tier", "")[:30],
+                    amount=request.POST.get("amount", "")[:20],
+                    min_spend=request.POST.get("min_spend", "")[:20],
+                    actor=request.user,
+                )
             except ValidationFailed as exc:
                 messages.error(request, "；".join(exc.errors.values()))
             else:
@@ -207,16 +287,30 @@ def offer_list(request):
             return redirect("console:customers:offer-list")
         form = request.POST
         try:
-            rewards.save_offer(name=form.get("name", ""), name_en=form.get("name_en", ""), points=form.get("points"),
-                               coupon_amount=form.get("coupon_amount", ""),
-                               coupon_min_spend=form.get("coupon_min_spend", ""),
-                               valid_days=form.get("valid_days") or 30, actor=request.user)
+            rewards.save_offer(
+                name=form.get("name", ""),
+                name_en=form.get("name_en", ""),
+                points=form.get("points"),
+                coupon_amount=form.get("coupon_amount", ""),
+                coupon_min_spend=form.get("coupon_min_spend", ""),
+                valid_days=form.get("valid_days") or 30,
+                actor=request.user,
+            )
         except ValidationFailed as exc:
             errors = exc.errors
         else:
             messages.success(request, _("已保存。"))
             return redirect("console:customers:offer-list")
     issued = {row["source"]: row["n"] for row in MemberCoupon.objects.values("source").annotate(n=Count("id"))}
-    return render(request, "customers/console/offer_list.html", {
-        "offers": PointsOffer.objects.filter(is_active=True)[:100], "errors": errors, "form": form,
-        "tiers": queries.list_tiers(), "issued": issued}, status=422 if errors else 200)
+    return render(
+        request,
+        "customers/console/offer_list.html",
+        {
+            "offers": PointsOffer.objects.filter(is_active=True)[:100],
+            "errors": errors,
+            "form": form,
+            "tiers": queries.list_tiers(),
+            "issued": issued,
+        },
+        status=422 if errors else 200,
+    )

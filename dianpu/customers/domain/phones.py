@@ -5,7 +5,7 @@ import phonenumbers
 
 
 def normalize_phone(raw: str, region: str = "CN") -> str | None:
-    """"+8613812345678" for a valid number (national or international form); None when invalid."""
+    """ "+8613812345678" for a valid number (national or international form); None when invalid."""
     raw = (raw or "").strip()
     if not raw or len(raw) > 30:
         return None
@@ -19,7 +19,7 @@ def normalize_phone(raw: str, region: str = "CN") -> str | None:
 
 
 def mask_phone(phone: str) -> str:
-    """"+86 138****5678": the last four digits and the first three of the subscriber number."""
+    """ "+86 138****5678": the last four digits and the first three of the subscriber number."""
     digits = (phone or "").strip()
     if len(digits) < 7:
         return "****" if digits else ""

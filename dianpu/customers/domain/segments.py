@@ -1,9 +1,9 @@
 """Customer segments (客户分群): RFM out of the box, and segments from rules. Pure; thresholds
 and rules are inputs, the facts are read by the caller."""
 
-from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 HIGH_VALUE, LOYAL, PROMISING, AT_RISK, LOST = "high_value", "loyal", "promising", "at_risk", "lost"
 RFM_SEGMENTS = (HIGH_VALUE, LOYAL, PROMISING, AT_RISK, LOST)
@@ -46,8 +46,19 @@ def classify_rfm(facts: CustomerFacts, t: RfmThresholds) -> str:
     return PROMISING
 
 
-RULE_KEYS = ("min_spend", "max_spend", "min_orders", "max_recency_days", "min_recency_days", "tags", "tiers",
-             "provinces", "consent", "categories", "skus")
+RULE_KEYS = (
+    "min_spend",
+    "max_spend",
+    "min_orders",
+    "max_recency_days",
+    "min_recency_days",
+    "tags",
+    "tiers",
+    "provinces",
+    "consent",
+    "categories",
+    "skus",
+)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def evaluate_tier(spend: Decimal, tiers: list[TierRule]) -> str:
 
 
 def tier_change(old: str, new: str, tiers: list[TierRule]) -> str:
-    """"upgrade", "downgrade" or "" (no change)."""
+    """ "upgrade", "downgrade" or "" (no change)."""
     if old == new:
         return ""
     rank = {t.code: t.rank for t in tiers}

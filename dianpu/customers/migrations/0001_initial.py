@@ -4,26 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='邮箱')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='电话')),
-                ('language', models.CharField(default='zh-hans', max_length=10, verbose_name='语言')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='注册时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="邮箱")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="电话")),
+                ("language", models.CharField(default="zh-hans", max_length=10, verbose_name="语言")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="注册时间")),
             ],
             options={
-                'verbose_name': '客户',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "客户",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -12,9 +12,18 @@ TIERS = [
 def add_tiers(apps, schema_editor):
     MembershipTier = apps.get_model("customers", "MembershipTier")
     for code, name, name_en, rank, min_spend, percent, member_price, free_shipping in TIERS:
-        MembershipTier.objects.get_or_create(code=code, defaults=dict(
-            name=name, name_en=name_en, rank=rank, min_spend=min_spend, discount_percent=percent,
-            member_price=member_price, free_shipping=free_shipping))
+        MembershipTier.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                name_en=name_en,
+                rank=rank,
+                min_spend=min_spend,
+                discount_percent=percent,
+                member_price=member_price,
+                free_shipping=free_shipping,
+            ),
+        )
 
 
 class Migration(migrations.Migration):

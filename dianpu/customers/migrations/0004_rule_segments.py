@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_default_membership_tiers'),
+        ("customers", "0003_default_membership_tiers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('conditions', models.JSONField(default=dict, verbose_name='规则')),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("conditions", models.JSONField(default=dict, verbose_name="规则")),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '客户分群',
-                'ordering': ['code'],
+                "verbose_name": "客户分群",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -5,54 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_rule_segments'),
+        ("customers", "0004_rule_segments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer'),
+            model_name="customer",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="customers.customer",
+            ),
         ),
         migrations.CreateModel(
-            name='Outreach',
+            name="Outreach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('occasion', models.CharField(blank=True, max_length=30, verbose_name='场合')),
-                ('channel', models.CharField(choices=[('email', '邮件'), ('sms', '短信')], max_length=10, verbose_name='渠道')),
-                ('segment', models.CharField(blank=True, max_length=40, verbose_name='客户分群')),
-                ('subject', models.CharField(blank=True, max_length=150, verbose_name='主题')),
-                ('subject_en', models.CharField(blank=True, max_length=150)),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('body_en', models.TextField(blank=True)),
-                ('sms_template', models.CharField(blank=True, max_length=40, verbose_name='短信模板编号')),
-                ('coupon_code', models.CharField(blank=True, max_length=40, verbose_name='附带券码')),
-                ('scheduled_at', models.DateTimeField(verbose_name='发送时间')),
-                ('status', models.CharField(choices=[('scheduled', '已排期'), ('sending', '发送中'), ('sent', '已发送')], default='scheduled', max_length=10)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("occasion", models.CharField(blank=True, max_length=30, verbose_name="场合")),
+                (
+                    "channel",
+                    models.CharField(choices=[("email", "邮件"), ("sms", "短信")], max_length=10, verbose_name="渠道"),
+                ),
+                ("segment", models.CharField(blank=True, max_length=40, verbose_name="客户分群")),
+                ("subject", models.CharField(blank=True, max_length=150, verbose_name="主题")),
+                ("subject_en", models.CharField(blank=True, max_length=150)),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                ("body_en", models.TextField(blank=True)),
+                ("sms_template", models.CharField(blank=True, max_length=40, verbose_name="短信模板编号")),
+                ("coupon_code", models.CharField(blank=True, max_length=40, verbose_name="附带券码")),
+                ("scheduled_at", models.DateTimeField(verbose_name="发送时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "已排期"), ("sending", "发送中"), ("sent", "已发送")],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-scheduled_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('occasion', ''), _negated=True), fields=('occasion', 'scheduled_at'), name='one_greeting_per_occasion_and_time')],
+                "ordering": ["-scheduled_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("occasion", ""), _negated=True),
+                        fields=("occasion", "scheduled_at"),
+                        name="one_greeting_per_occasion_and_time",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutreachMessage',
+            name="OutreachMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('delivered', '已送达'), ('failed', '失败')], default='pending', max_length=10)),
-                ('provider_id', models.CharField(blank=True, max_length=64)),
-                ('error', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_messages', to='customers.customer')),
-                ('outreach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='customers.outreach')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待发送"), ("delivered", "已送达"), ("failed", "失败")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("provider_id", models.CharField(blank=True, max_length=64)),
+                ("error", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outreach_messages",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "outreach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="customers.outreach"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('outreach', 'customer'), name='one_message_per_customer')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("outreach", "customer"), name="one_message_per_customer")
+                ],
             },
         ),
     ]

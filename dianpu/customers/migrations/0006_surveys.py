@@ -5,41 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0005_outreach_and_merge'),
+        ("customers", "0005_outreach_and_merge"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SurveyInvite',
+            name="SurveyInvite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=4)),
-                ('subject', models.CharField(max_length=40)),
-                ('sent_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_invites', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=4)),
+                ("subject", models.CharField(max_length=40)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_invites",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('customer', 'kind', 'subject'), name='one_invite_per_survey')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("customer", "kind", "subject"), name="one_invite_per_survey")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('csat', '满意度'), ('nps', '净推荐值')], max_length=4)),
-                ('subject', models.CharField(max_length=40)),
-                ('skus', models.JSONField(blank=True, default=list)),
-                ('score', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=1000, verbose_name='意见')),
-                ('segments', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('customer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='survey_responses', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("csat", "满意度"), ("nps", "净推荐值")], max_length=4)),
+                ("subject", models.CharField(max_length=40)),
+                ("skus", models.JSONField(blank=True, default=list)),
+                ("score", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=1000, verbose_name="意见")),
+                ("segments", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="survey_responses",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'kind', 'subject'), name='one_answer_per_survey')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("customer", "kind", "subject"), name="one_answer_per_survey")
+                ],
             },
         ),
     ]

@@ -5,119 +5,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_surveys'),
+        ("customers", "0006_surveys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberCoupon',
+            name="MemberCoupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('exchange', '积分兑换'), ('birthday', '生日券'), ('win_back', '召回券')], max_length=10)),
-                ('reference', models.CharField(max_length=64)),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='券码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额')),
-                ('min_spend', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='最低消费')),
-                ('ends_at', models.DateTimeField(verbose_name='有效期至')),
-                ('created_at', models.DateTimeField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("exchange", "积分兑换"), ("birthday", "生日券"), ("win_back", "召回券")],
+                        max_length=10,
+                    ),
+                ),
+                ("reference", models.CharField(max_length=64)),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="券码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额")),
+                ("min_spend", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="最低消费")),
+                ("ends_at", models.DateTimeField(verbose_name="有效期至")),
+                ("created_at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PhoneCode',
+            name="PhoneCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(db_index=True, max_length=30)),
-                ('purpose', models.CharField(max_length=10)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('sent', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(db_index=True, max_length=30)),
+                ("purpose", models.CharField(max_length=10)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("sent", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PointsOffer',
+            name="PointsOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=100)),
-                ('points', models.PositiveIntegerField(verbose_name='所需积分')),
-                ('coupon_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='券面金额')),
-                ('coupon_min_spend', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='使用门槛')),
-                ('valid_days', models.PositiveSmallIntegerField(default=30, verbose_name='有效天数')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=100)),
+                ("points", models.PositiveIntegerField(verbose_name="所需积分")),
+                ("coupon_amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="券面金额")),
+                (
+                    "coupon_min_spend",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="使用门槛"),
+                ),
+                ("valid_days", models.PositiveSmallIntegerField(default=30, verbose_name="有效天数")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '积分兑换',
-                'ordering': ['points', 'id'],
+                "verbose_name": "积分兑换",
+                "ordering": ["points", "id"],
             },
         ),
         migrations.AddField(
-            model_name='customer',
-            name='check_in_streak',
+            model_name="customer",
+            name="check_in_streak",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='last_check_in_on',
+            model_name="customer",
+            name="last_check_in_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='phone_verified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='手机验证时间'),
+            model_name="customer",
+            name="phone_verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="手机验证时间"),
         ),
         migrations.AddField(
-            model_name='membershiptier',
-            name='birthday_coupon_amount',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='生日券金额'),
+            model_name="membershiptier",
+            name="birthday_coupon_amount",
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="生日券金额"),
         ),
         migrations.AddField(
-            model_name='membershiptier',
-            name='birthday_coupon_min_spend',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='生日券使用门槛'),
+            model_name="membershiptier",
+            name="birthday_coupon_min_spend",
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="生日券使用门槛"),
         ),
         migrations.AddField(
-            model_name='outreachmessage',
-            name='clicked_at',
+            model_name="outreachmessage",
+            name="clicked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outreachmessage',
-            name='opened_at',
+            model_name="outreachmessage",
+            name="opened_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='pointsentry',
-            name='kind',
-            field=models.CharField(choices=[('earn', '消费获得'), ('redeem', '下单抵扣'), ('restore', '取消退回'), ('take_back', '退款扣回'), ('expire', '过期'), ('adjust', '人工调整'), ('action', '活动奖励'), ('exchange', '兑换优惠券')], max_length=20),
+            model_name="pointsentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("earn", "消费获得"),
+                    ("redeem", "下单抵扣"),
+                    ("restore", "取消退回"),
+                    ("take_back", "退款扣回"),
+                    ("expire", "过期"),
+                    ("adjust", "人工调整"),
+                    ("action", "活动奖励"),
+                    ("exchange", "兑换优惠券"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone_verified_at__isnull', False), models.Q(('phone', ''), _negated=True)), fields=('phone',), name='one_account_per_verified_phone'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone_verified_at__isnull", False), models.Q(("phone", ""), _negated=True)),
+                fields=("phone",),
+                name="one_account_per_verified_phone",
+            ),
         ),
         migrations.AddField(
-            model_name='membercoupon',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='member_coupons', to='customers.customer'),
+            model_name="membercoupon",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="member_coupons", to="customers.customer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pointsoffer',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gt', 0), ('coupon_amount__gt', 0)), name='points_offer_positive'),
+            model_name="pointsoffer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points__gt", 0), ("coupon_amount__gt", 0)), name="points_offer_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membercoupon',
-            constraint=models.UniqueConstraint(fields=('customer', 'source', 'reference'), name='one_member_coupon_per_source_and_reference'),
+            model_name="membercoupon",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "source", "reference"), name="one_member_coupon_per_source_and_reference"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0008_default_birthday_coupons'),
+        ("customers", "0008_default_birthday_coupons"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='wechat_openid',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='微信 openid'),
+            model_name="customer",
+            name="wechat_openid",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="微信 openid"),
         ),
     ]

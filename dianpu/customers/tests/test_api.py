@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 def checkout_body(sku="TEA-1", quantity=1, **overrides):
-    return {"lines": [{"sku": sku, "quantity": quantity}], "shipping_address": ADDRESS,
-            "shipping_method": "standard", "payment_method": "bank_transfer", **overrides}
+    return {
+        "lines": [{"sku": sku, "quantity": quantity}],
+        "shipping_address": ADDRESS,
+        "shipping_method": "standard",
+        "payment_method": "bank_transfer",
+        **overrides,
+    }
 
 
 def test_sign_up_then_token_then_me(api, django_capture_on_commit_callbacks):
@@ -37,7 +42,12 @@ def test_sign_up_then_token_then_me(api, django_capture_on_commit_callbacks):
     me = ApiClient(token).get("me")
     assert me.status_code == 200
     assert {k: me.json()[k] for k in ("email", "name", "tier", "points", "orders")} == {
-        "email": "mei@example.com", "name": "王美", "tier": "", "points": 0, "orders": []}
+        "email": "mei@example.com",
+        "name": "王美",
+        "tier": "",
+        "points": 0,
+        "orders": [],
+    }
 
 
 def test_a_duplicate_email_is_422_email_taken_and_the_first_account_is_untouched(api):
@@ -47,12 +57,15 @@ def test_a_duplicate_email_is_422_email_taken_and_the_first_account_is_untouched
     assert Customer.objects.get().password == first.password and Customer.objects.get().name == "王美"
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"email": "x@example.com", "password": "12345678", "name": "x"}, "password_weak"),
-    ({"email": "x@example.com", "password": "short", "name": "x"}, "password_weak"),
-    ({"email": "not-an-email", "password": PASSWORD, "name": "x"}, "email_invalid"),
-    ({"email": "x@example.com", "password": PASSWORD, "name": "x", "phone": "12345"}, "phone_invalid"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"email": "x@example.com", "password": "12345678", "name": "x"}, "password_weak"),
+        ({"email": "x@example.com", "password": "short", "name": "x"}, "password_weak"),
+        ({"email": "not-an-email", "password": PASSWORD, "name": "x"}, "email_invalid"),
+        ({"email": "x@example.com", "password": PASSWORD, "name": "x", "phone": "12345"}, "phone_invalid"),
+    ],
+)
 def test_bad_sign_ups_are_422_with_a_code_and_write_nothing(api, body, code):
     r = api.post("accounts/signup", body)
     assert (r.status_code, r.json()["code"]) == (422, code)
@@ -82,8 +95,10 @@ def test_a_customer_token_never_opens_staff_endpoints():
     customer_api = ApiClient(token_of(make_account()))
     for path in ("customers", "orders", "promotions", "analytics/summary"):
         assert customer_api.get(path).status_code == 401, path
-    assert customer_api.post(f"customers/{Customer.objects.get().pk}/points",
-                             {"delta": 1000, "reason": "me"}).status_code == 401
+    assert (
+        customer_api.post(f"customers/{Customer.objects.get().pk}/points", {"delta": 1000, "reason": "me"}).status_code
+        == 401
+    )
     assert Customer.objects.get().points_balance == 0
 
 
@@ -175,7 +190,12 @@ def test_customer_list_searches_by_name_email_phone_and_order_number(staff_api):
     by_email = {c["email"]: c for c in r.json()["items"]}
     li = by_email["li@example.com"]
     assert {k: li[k] for k in ("name", "tier", "points", "orders_count", "total_spent")} == {
-        "name": "李雷", "tier": "", "points": 0, "orders_count": 1, "total_spent": "0.00"}
+        "name": "李雷",
+        "tier": "",
+        "points": 0,
+        "orders_count": 1,
+        "total_spent": "0.00",
+    }
     assert li["last_order_at"] is not None
     assert by_email["mei@example.com"]["points"] == 120
     for search in ("李雷", "LI@EXAMPLE", "13900139000", order.number):
@@ -183,8 +203,18 @@ def test_customer_list_searches_by_name_email_phone_and_order_number(staff_api):
     assert owner.get("customers", search="nobody-matches").json() == {"items": [], "count": 0}
 
 
-@pytest.mark.parametrize("role, status", [("owner", 200), ("operator", 200), ("marketing", 200), ("agent", 200),
-                                          ("warehouse", 403), ("finance", 403), ("designer", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("owner", 200),
+        ("operator", 200),
+        ("marketing", 200),
+        ("agent", 200),
+        ("warehouse", 403),
+        ("finance", 403),
+        ("designer", 403),
+    ],
+)
 def test_who_may_list_customers(staff_api, role, status):
     assert staff_api(role).get("customers").status_code == status
 
@@ -211,7 +241,9 @@ def test_points_adjustment_by_owner_and_marketing_refuses_a_negative_balance(sta
     assert AuditEntry.objects.filter(action="customers.points_adjusted").count() == 2
     detail = staff_api("owner").get(f"customers/{customer.pk}").json()
     assert [(e["kind"], e["delta"], e["balance_after"]) for e in detail["points_history"]] == [
-        ("adjust", -300, 0), ("adjust", 300, 300)]
+        ("adjust", -300, 0),
+        ("adjust", 300, 300),
+    ]
 
 
 def test_export_has_the_customers_orders_and_is_for_the_owner_only(staff_api):

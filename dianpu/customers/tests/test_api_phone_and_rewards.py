@@ -31,8 +31,9 @@ def test_sign_up_and_sign_in_by_mobile_through_the_api(api, api_en, sms):
     assert api.post("accounts/phone-code", {"phone": "13912345678"}).status_code == 202
     bad = api.post("accounts/signup-phone", {"phone": "13912345678", "code": "000000", "password": PASSWORD})
     assert bad.status_code == 422 and bad.json()["code"] == "code_invalid"
-    made = api.post("accounts/signup-phone", {"phone": "13912345678", "code": code_sent(sms), "password": PASSWORD,
-                                              "name": "小明"})
+    made = api.post(
+        "accounts/signup-phone", {"phone": "13912345678", "code": code_sent(sms), "password": PASSWORD, "name": "小明"}
+    )
     assert made.status_code == 201 and made.json()["email"] == ""
     token = api.post("accounts/token", {"email": "13912345678", "password": PASSWORD}).json()["token"]
     from conftest import ApiClient
@@ -56,7 +57,9 @@ def test_sign_up_and_sign_in_by_mobile_through_the_api(api, api_en, sms):
 def test_the_email_contract_is_unchanged(api):
     made = api.post("accounts/signup", {"email": "Mei@Example.com", "password": PASSWORD, "name": "美"})
     assert made.status_code == 201 and made.json()["email"] == "mei@example.com"
-    assert api.post("accounts/signup", {"email": "mei@example.com", "password": PASSWORD}).json()["code"] == "email_taken"
+    assert (
+        api.post("accounts/signup", {"email": "mei@example.com", "password": PASSWORD}).json()["code"] == "email_taken"
+    )
 
 
 def test_check_in_and_exchange_through_the_api():

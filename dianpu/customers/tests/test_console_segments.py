@@ -23,7 +23,7 @@ def as_role(client, staff, role):
 
 
 def test_marketing_defines_a_rule_segment_and_exports_its_customers(client, staff):
-    tagged = make_account("vip@example.com", name="=HYPERLINK(\"http://x\")")
+    tagged = make_account("vip@example.com", name='=HYPERLINK("http://x")')
     Customer.objects.filter(pk=tagged.pk).update(tags=["vip"], phone="+8613900139000")
     make_account("plain@example.com")
     c = as_role(client, staff, "marketing")
@@ -78,8 +78,13 @@ def test_marketing_keeps_the_points_exchange_list(client, staff):
     c = as_role(client, staff, "marketing")
     bad = c.post("/console/customers/points-offers/", {"name": "", "points": "-5", "coupon_amount": "0"})
     assert bad.status_code == 422 and not PointsOffer.objects.exists()
-    assert c.post("/console/customers/points-offers/", {"name": "10 元券", "points": "1000", "coupon_amount": "10",
-                                                        "coupon_min_spend": "99", "valid_days": "30"}).status_code == 302
+    assert (
+        c.post(
+            "/console/customers/points-offers/",
+            {"name": "10 元券", "points": "1000", "coupon_amount": "10", "coupon_min_spend": "99", "valid_days": "30"},
+        ).status_code
+        == 302
+    )
     offer = PointsOffer.objects.get()
     assert (offer.points, offer.coupon_amount, offer.is_active) == (1000, 10, True)
     assert "10 元券" in c.get("/console/customers/points-offers/").content.decode()
@@ -95,7 +100,6 @@ def test_the_owner_sets_a_tier_s_birthday_coupon(client, staff):
     c = as_role(client, staff, "owner")
     c.post("/console/customers/points-offers/", {"action": "tier", "tier": "gold", "amount": "abc"})
     assert MembershipTier.objects.get(code="gold").birthday_coupon_amount == 30  # refused: unchanged
-    c.post("/console/customers/points-offers/", {"action": "tier", "tier": "gold", "amount": "40",
-                                                 "min_spend": "200"})
+    c.post("/console/customers/points-offers/", {"action": "tier", "tier": "gold", "amount": "40", "min_spend": "200"})
     gold = MembershipTier.objects.get(code="gold")
     assert (gold.birthday_coupon_amount, gold.birthday_coupon_min_spend) == (40, 200)

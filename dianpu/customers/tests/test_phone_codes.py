@@ -78,8 +78,12 @@ def test_a_wrong_or_expired_code_is_refused_and_guessing_ends_after_five_tries(s
 
 
 def test_bad_numbers_and_weak_passwords_are_refused_before_any_sms(sms):
-    for raw, code in (("12345", "phone_invalid"), ("1380013800", "phone_invalid"), ("010 6552 9988", "phone_not_mobile"),
-                      ("", "phone_invalid")):
+    for raw, code in (
+        ("12345", "phone_invalid"),
+        ("1380013800", "phone_invalid"),
+        ("010 6552 9988", "phone_not_mobile"),
+        ("", "phone_invalid"),
+    ):
         with pytest.raises(DomainError) as refused:
             request_code(raw, "sign_up")
         assert refused.value.code == code, raw

@@ -57,7 +57,9 @@ def test_a_refund_takes_back_the_points_it_earned(tea):
     refund_order(order=order, amount=Decimal("150.00"), manual=True)
     assert ledger_sums_to_balance(customer.pk) == 0
     assert list(PointsEntry.objects.filter(kind="take_back").order_by("id").values_list("delta", flat=True)) == [
-        -50, -150]
+        -50,
+        -150,
+    ]
 
 
 def test_a_refund_never_takes_the_balance_below_zero(tea):

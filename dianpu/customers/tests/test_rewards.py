@@ -17,9 +17,8 @@ from dianpu.customers.models import Customer, MemberCoupon, MembershipTier, Poin
 from dianpu.customers.outreach import send_due_outreach
 from dianpu.customers.rewards import check_in, exchange_points, issue_birthday_coupons, issue_win_back
 from dianpu.customers.services import update_profile
-from dianpu.promotions.models import Coupon
-
 from dianpu.messaging.tests.test_aliyun_sms import dysmsapi  # noqa: F401
+from dianpu.promotions.models import Coupon
 
 from .builders import make_account
 
@@ -31,6 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def at():
     def move(when):
         clock.freeze(when)
+
     yield move
     clock.freeze(None)
 
@@ -80,9 +80,15 @@ def test_a_complete_profile_and_the_first_review_earn_points_once():
 
 
 def offer(points=500, amount="10.00"):
-    return PointsOffer.objects.create(name="10 元券", name_en="¥10 coupon", points=points,
-                                      coupon_amount=Decimal(amount), coupon_min_spend=Decimal("50"), valid_days=30,
-                                      created_at=clock.now())
+    return PointsOffer.objects.create(
+        name="10 元券",
+        name_en="¥10 coupon",
+        points=points,
+        coupon_amount=Decimal(amount),
+        coupon_min_spend=Decimal("50"),
+        valid_days=30,
+        created_at=clock.now(),
+    )
 
 
 def test_points_buy_a_single_use_coupon_and_too_few_points_buy_nothing():
@@ -90,8 +96,12 @@ def test_points_buy_a_single_use_coupon_and_too_few_points_buy_nothing():
     o = offer()
     first = exchange_points(customer=customer, offer_id=o.pk)
     coupon = Coupon.objects.get(code=first.code)
-    assert (coupon.amount, coupon.min_spend, coupon.usage_limit, coupon.kind) == (Decimal("10.00"), Decimal("50"), 1,
-                                                                                  "amount")
+    assert (coupon.amount, coupon.min_spend, coupon.usage_limit, coupon.kind) == (
+        Decimal("10.00"),
+        Decimal("50"),
+        1,
+        "amount",
+    )
     exchange_points(customer=customer, offer_id=o.pk)
     assert balance(customer) == 200
     with pytest.raises(DomainError) as short:
@@ -105,8 +115,9 @@ def test_points_buy_a_single_use_coupon_and_too_few_points_buy_nothing():
 
 
 def test_birthday_coupons_once_a_year_for_tiers_that_give_one(django_capture_on_commit_callbacks):
-    MembershipTier.objects.filter(code="gold").update(birthday_coupon_amount=Decimal("30"),
-                                                      birthday_coupon_min_spend=Decimal("100"))
+    MembershipTier.objects.filter(code="gold").update(
+        birthday_coupon_amount=Decimal("30"), birthday_coupon_min_spend=Decimal("100")
+    )
     gold = make_account("gold@example.com", name="金")
     plain = make_account("plain@example.com")
     leap = make_account("leap@example.com")
@@ -118,8 +129,11 @@ def test_birthday_coupons_once_a_year_for_tiers_that_give_one(django_capture_on_
         assert issue_birthday_coupons(date(2026, 12, 7)) == 1
     assert issue_birthday_coupons(date(2026, 12, 7)) == 0  # once a year
     coupon = MemberCoupon.objects.get(customer=gold)
-    assert coupon.source == "birthday" and coupon.amount == Decimal("30") and Coupon.objects.filter(
-        code=coupon.code).exists()
+    assert (
+        coupon.source == "birthday"
+        and coupon.amount == Decimal("30")
+        and Coupon.objects.filter(code=coupon.code).exists()
+    )
     assert [m.to for m in mail.outbox] == [["gold@example.com"]] and coupon.code in mail.outbox[0].body
     assert issue_birthday_coupons(date(2027, 2, 28)) == 1  # 29 February, in a year without one
     assert issue_birthday_coupons(date(2027, 12, 7)) == 1  # a new year

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_paid_order_puts_the_buyer_in_their_rfm_and_rule_segments(staff_api):
     make_product(price="2100.00", stock=10, skus=["JADE-1"])
-    r = staff_api("marketing").post("customer-segments", {"code": "shanghai", "name": "上海买家",
-                                                          "conditions": {"provinces": ["上海市"]}})
+    r = staff_api("marketing").post(
+        "customer-segments", {"code": "shanghai", "name": "上海买家", "conditions": {"provinces": ["上海市"]}}
+    )
     assert r.status_code == 201, r.json()
     order = place_test_order({"JADE-1": 1}, email="rich@example.com")
     assert Customer.objects.get().segments == []
@@ -34,8 +35,12 @@ def test_a_paid_order_puts_the_buyer_in_their_rfm_and_rule_segments(staff_api):
 def test_a_bad_segment_rule_is_422_per_condition(staff_api):
     r = staff_api("marketing").post("customer-segments", {"code": "x", "name": "x", "conditions": {"min_spend": "a"}})
     assert (r.status_code, r.json()["errors"]) == (422, {"min_spend": "请填写不小于 0 的数字。"})
-    assert staff_api("agent").post("customer-segments", {"code": "y", "name": "y",
-                                                         "conditions": {"min_orders": 1}}).status_code == 403
+    assert (
+        staff_api("agent")
+        .post("customer-segments", {"code": "y", "name": "y", "conditions": {"min_orders": 1}})
+        .status_code
+        == 403
+    )
 
 
 def test_segment_coupons_read_the_stored_segments():

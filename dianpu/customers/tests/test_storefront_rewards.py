@@ -33,8 +33,9 @@ def test_a_shopper_signs_up_by_mobile_checks_in_and_exchanges_points(client, sms
     code = json.loads(sms.received[-1]["TemplateParam"])["code"]
     wrong = client.post("/account/sign-up/phone/", {"phone": "13700137000", "code": "000000", "password": PASSWORD})
     assert wrong.status_code == 422 and "验证码不正确" in wrong.content.decode()
-    done = client.post("/account/sign-up/phone/", {"phone": "13700137000", "code": code, "password": PASSWORD,
-                                                   "name": "李华"})
+    done = client.post(
+        "/account/sign-up/phone/", {"phone": "13700137000", "code": code, "password": PASSWORD, "name": "李华"}
+    )
     assert done.status_code == 302 and done["Location"] == "/account/"
     customer = Customer.objects.get(phone="+8613700137000")
     assert customer.phone_verified_at is not None
@@ -44,8 +45,9 @@ def test_a_shopper_signs_up_by_mobile_checks_in_and_exchanges_points(client, sms
     assert "今天已签到" in client.get("/account/").content.decode()
 
     adjust_points(customer=customer, delta=995, reason="test")
-    offer = PointsOffer.objects.create(name="20 元无门槛券", points=800, coupon_amount=Decimal("20"),
-                                       created_at=clock.now())
+    offer = PointsOffer.objects.create(
+        name="20 元无门槛券", points=800, coupon_amount=Decimal("20"), created_at=clock.now()
+    )
     client.post("/account/", {"form": "exchange", "offer": offer.pk})
     held = customer.member_coupons.get()
     page = client.get("/account/").content.decode()

@@ -26,7 +26,7 @@ def test_scores_add_up_to_csat_and_nps():
 
 def link_in(message):
     line = next(x for x in message.body.splitlines() if "/survey/" in x)
-    return line[line.index("/survey/"):]
+    return line[line.index("/survey/") :]
 
 
 def test_a_delivered_order_gets_one_csat_question_and_one_answer(client, staff_api):

@@ -10,8 +10,8 @@ from django.core import mail
 from dianpu.audit.models import AuditEntry
 from dianpu.catalog.models import Variant
 from dianpu.catalog.tests.builders import make_product
-from dianpu.checkout.services import quote_cart
 from dianpu.checkout.domain.validation import CheckoutLine
+from dianpu.checkout.services import quote_cart
 from dianpu.core import clock
 from dianpu.customers.models import Customer
 from dianpu.customers.services import review_tiers
@@ -26,12 +26,16 @@ pytestmark = pytest.mark.django_db
 
 def quote(sku, quantity=1, email="mei@example.com", signed_in=True):
     member = Customer.objects.filter(email=email).first() if signed_in else None
-    return quote_cart(email=email, lines=(CheckoutLine(sku, quantity),), shipping_method="standard",
-                      province="上海市", member_id=member.pk if member else None)
+    return quote_cart(
+        email=email,
+        lines=(CheckoutLine(sku, quantity),),
+        shipping_method="standard",
+        province="上海市",
+        member_id=member.pk if member else None,
+    )
 
 
-def test_spend_over_the_window_moves_a_customer_up_and_an_old_spend_lets_them_down(
-        django_capture_on_commit_callbacks):
+def test_spend_over_the_window_moves_a_customer_up_and_an_old_spend_lets_them_down(django_capture_on_commit_callbacks):
     make_product(price="1200.00", stock=20, skus=["JADE-1"])
     customer = make_account()
     order = place_test_order({"JADE-1": 1}, email="mei@example.com")
@@ -67,7 +71,10 @@ def test_gold_members_get_five_percent_off_and_free_shipping():
     result = quote("CUP-1").pricing.result
     # ¥60 − 5% = ¥57.00, shipping (¥8, not free below ¥99) taken off by the tier
     assert (result.discount_total, result.shipping_total, result.total) == (
-        Decimal("3.00"), Decimal("0.00"), Decimal("57.00"))
+        Decimal("3.00"),
+        Decimal("0.00"),
+        Decimal("57.00"),
+    )
 
 
 def test_a_guest_or_a_member_without_a_tier_pays_the_normal_price():

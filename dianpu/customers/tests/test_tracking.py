@@ -6,8 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
-from django.core import signing
+from django.core import mail, signing
 
 from dianpu.customers.models import Customer, OutreachMessage
 from dianpu.customers.outreach import outreach_figures, schedule_outreach, send_due_outreach
@@ -20,7 +19,7 @@ NOON = datetime(2026, 12, 7, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def path_of(url):
-    return url[url.index("/t/"):]
+    return url[url.index("/t/") :]
 
 
 def test_opens_and_clicks_are_counted_per_message_once(client, settings):
@@ -29,9 +28,14 @@ def test_opens_and_clicks_are_counted_per_message_once(client, settings):
     for email in ("a@example.com", "b@example.com"):
         c = make_account(email)
         Customer.objects.filter(pk=c.pk).update(consent_email=True)
-    outreach = schedule_outreach(name="新品", channel="email", subject="新品上市",
-                                 body="看看新品：https://shop.example.com/products/tea/ 还有 https://weibo.com/shop "
-                                      "和 https://evil.example.net/x", scheduled_at=NOON)
+    outreach = schedule_outreach(
+        name="新品",
+        channel="email",
+        subject="新品上市",
+        body="看看新品：https://shop.example.com/products/tea/ 还有 https://weibo.com/shop "
+        "和 https://evil.example.net/x",
+        scheduled_at=NOON,
+    )
     send_due_outreach(NOON)
     first = next(m for m in mail.outbox if m.to == ["a@example.com"])
     html = first.alternatives[0][0]
@@ -55,8 +59,13 @@ def test_opens_and_clicks_are_counted_per_message_once(client, settings):
 def test_no_open_redirect(client, settings):
     settings.SITE_URL = "https://shop.example.com"
     settings.OUTREACH_LINK_HOSTS = []
-    for target in ("https://evil.example.net/", "javascript:alert(1)", "https://shop.example.com.evil.net/",
-                   "//evil.example.net/", "https:\\\\evil.example.net"):
+    for target in (
+        "https://evil.example.net/",
+        "javascript:alert(1)",
+        "https://shop.example.com.evil.net/",
+        "//evil.example.net/",
+        "https:\\\\evil.example.net",
+    ):
         assert not allowed_target(target), target
         forged = signing.dumps({"m": 1, "u": target}, salt=CLICK_SALT, compress=True)
         response = client.get(f"/t/c/{forged}/")

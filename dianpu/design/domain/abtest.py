@@ -79,8 +79,7 @@ class Verdict:
     reason: str  # "significant" | "not_significant" | "too_few_impressions" | "tie"
 
 
-def suggest_winner(figures: list[ArmFigures], alpha: float = ALPHA,
-                   min_impressions: int = MIN_IMPRESSIONS) -> Verdict:
+def suggest_winner(figures: list[ArmFigures], alpha: float = ALPHA, min_impressions: int = MIN_IMPRESSIONS) -> Verdict:
     """The best arm, when its click-through beats the runner-up's significantly."""
     if len(figures) < 2 or any(f.impressions < min_impressions for f in figures):
         return Verdict(None, 1.0, "too_few_impressions")

@@ -3,9 +3,9 @@
 The checks judge facts measured elsewhere (ImageFacts: format, pixels, bytes, how white the
 border is); each problem is a code with its numbers, turned into text by messages.py."""
 
-from typing import Any
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MAX_PIXELS = 40_000_000  # a larger image is refused before it is decoded
@@ -43,12 +43,24 @@ class Requirement:
     max_kb: int = 3 * 1024
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "width": self.width, "height": self.height, "count": self.count,
-                "white_background": self.white_background, "max_kb": self.max_kb}
+        return {
+            "kind": self.kind,
+            "width": self.width,
+            "height": self.height,
+            "count": self.count,
+            "white_background": self.white_background,
+            "max_kb": self.max_kb,
+        }
 
 
-def requirement_for(kind: str, *, width: int | str | None = None, height: int | str | None = None,
-                    count: int | str | None = 1, white_background: object = None) -> Requirement:
+def requirement_for(
+    kind: str,
+    *,
+    width: int | str | None = None,
+    height: int | str | None = None,
+    count: int | str | None = 1,
+    white_background: object = None,
+) -> Requirement:
     """A requirement with the kind's defaults filled in; raises ValueError on an unknown kind or bad numbers."""
     spec = KINDS[kind]  # KeyError -> unknown kind
     w = int(width) if width not in (None, "") else spec.width
@@ -61,10 +73,14 @@ def requirement_for(kind: str, *, width: int | str | None = None, height: int | 
 
 
 def requirement_from(data: dict[str, Any]) -> Requirement:
-    return Requirement(kind=data["kind"], width=int(data["width"]),
-                       height=None if data.get("height") is None else int(data["height"]),
-                       count=int(data.get("count", 1)), white_background=bool(data.get("white_background")),
-                       max_kb=int(data.get("max_kb", 3 * 1024)))
+    return Requirement(
+        kind=data["kind"],
+        width=int(data["width"]),
+        height=None if data.get("height") is None else int(data["height"]),
+        count=int(data.get("count", 1)),
+        white_background=bool(data.get("white_background")),
+        max_kb=int(data.get("max_kb", 3 * 1024)),
+    )
 
 
 @dataclass(frozen=True)
@@ -91,11 +107,24 @@ def check_image(facts: ImageFacts, need: Requirement) -> list[Problem]:
     if facts.format not in ACCEPTED_FORMATS:
         return [Problem("image_format", {"format": facts.format or "?"})]
     if facts.width < need.width or (need.height is not None and facts.height < need.height):
-        problems.append(Problem("image_too_small", {"width": facts.width, "height": facts.height,
-                                                    "need_width": need.width, "need_height": need.height or "—"}))
+        problems.append(
+            Problem(
+                "image_too_small",
+                {
+                    "width": facts.width,
+                    "height": facts.height,
+                    "need_width": need.width,
+                    "need_height": need.height or "—",
+                },
+            )
+        )
     if need.height is not None and not same_ratio(facts.width, facts.height, need.width, need.height):
-        problems.append(Problem("image_ratio", {"ratio": ratio_text(facts.width, facts.height),
-                                                "need_ratio": ratio_text(need.width, need.height)}))
+        problems.append(
+            Problem(
+                "image_ratio",
+                {"ratio": ratio_text(facts.width, facts.height), "need_ratio": ratio_text(need.width, need.height)},
+            )
+        )
     if facts.size_bytes > need.max_kb * 1024:
         problems.append(Problem("image_too_heavy", {"kb": -(-facts.size_bytes // 1024), "max_kb": need.max_kb}))
     if need.white_background and facts.white_border_share < WHITE_SHARE:

@@ -43,8 +43,11 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 }
 
 SIDE_OF_ACTION: dict[Action, Side] = {
-    Action.SUBMIT: Side.DESIGNER, Action.APPROVE: Side.OPERATOR, Action.REQUEST_CHANGES: Side.OPERATOR,
-    Action.APPLY: Side.OPERATOR, Action.CANCEL: Side.OPERATOR,
+    Action.SUBMIT: Side.DESIGNER,
+    Action.APPROVE: Side.OPERATOR,
+    Action.REQUEST_CHANGES: Side.OPERATOR,
+    Action.APPLY: Side.OPERATOR,
+    Action.CANCEL: Side.OPERATOR,
 }
 
 # Drafts may be uploaded while the designer holds the brief.
@@ -62,5 +65,8 @@ def next_status(status: str, action: str) -> Status | None:
 
 def allowed_actions(status: str, sides: set[str]) -> list[str]:
     """The actions someone acting for `sides` may take on a brief in `status`, in table order."""
-    return [action.value for (from_status, action) in TRANSITIONS
-            if from_status == status and SIDE_OF_ACTION[action] in sides]
+    return [
+        action.value
+        for (from_status, action) in TRANSITIONS
+        if from_status == status and SIDE_OF_ACTION[action] in sides
+    ]

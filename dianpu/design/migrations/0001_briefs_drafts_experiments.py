@@ -7,123 +7,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
+        ("catalog", "0010_variant_english_option_values"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Brief',
+            name="Brief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('requirements', models.JSONField(default=list, verbose_name='图片要求')),
-                ('reference_urls', models.JSONField(default=list, verbose_name='参考链接')),
-                ('copy_points', models.TextField(blank=True, verbose_name='文案要点')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='截止日期')),
-                ('status', models.CharField(choices=[('open', '待设计'), ('in_review', '待审核'), ('changes_requested', '需修改'), ('approved', '已通过'), ('applied', '已上图'), ('cancelled', '已取消')], default='open', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='design_briefs', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='design_briefs', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("requirements", models.JSONField(default=list, verbose_name="图片要求")),
+                ("reference_urls", models.JSONField(default=list, verbose_name="参考链接")),
+                ("copy_points", models.TextField(blank=True, verbose_name="文案要点")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="截止日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待设计"),
+                            ("in_review", "待审核"),
+                            ("changes_requested", "需修改"),
+                            ("approved", "已通过"),
+                            ("applied", "已上图"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="design_briefs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="design_briefs", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'permissions': [('manage_briefs', 'Can brief the designer, approve drafts and put them on products'), ('work_on_briefs', 'Can see design briefs and upload drafts'), ('run_experiments', 'Can run main-image A/B tests')],
+                "ordering": ["-id"],
+                "permissions": [
+                    ("manage_briefs", "Can brief the designer, approve drafts and put them on products"),
+                    ("work_on_briefs", "Can see design briefs and upload drafts"),
+                    ("run_experiments", "Can run main-image A/B tests"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('action', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('brief', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='design.brief')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField()),
+                ("action", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="design.brief"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('image', models.ImageField(upload_to=dianpu.design.models.draft_path)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('size_bytes', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('submitted', '已上传'), ('approved', '已通过'), ('rejected', '未采用')], default='submitted', max_length=20)),
-                ('uploaded_at', models.DateTimeField()),
-                ('brief', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='design.brief')),
-                ('product_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.productimage')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20)),
+                ("image", models.ImageField(upload_to=dianpu.design.models.draft_path)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("size_bytes", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("submitted", "已上传"), ("approved", "已通过"), ("rejected", "未采用")],
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="drafts", to="design.brief"
+                    ),
+                ),
+                (
+                    "product_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.productimage",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Experiment',
+            name="Experiment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', '进行中'), ('stopped', '已停止'), ('applied', '已应用')], default='running', max_length=20)),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='image_experiments', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "进行中"), ("stopped", "已停止"), ("applied", "已应用")],
+                        default="running",
+                        max_length=20,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="image_experiments",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExperimentArm',
+            name="ExperimentArm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveSmallIntegerField()),
-                ('experiment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arms', to='design.experiment')),
-                ('product_image', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.productimage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveSmallIntegerField()),
+                (
+                    "experiment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="arms", to="design.experiment"
+                    ),
+                ),
+                (
+                    "product_image",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.productimage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['index'],
+                "ordering": ["index"],
             },
         ),
         migrations.AddField(
-            model_name='experiment',
-            name='winner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='design.experimentarm'),
+            model_name="experiment",
+            name="winner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="design.experimentarm",
+            ),
         ),
         migrations.CreateModel(
-            name='ReferenceImage',
+            name="ReferenceImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=dianpu.design.models.reference_path)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('brief', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='design.brief')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.ImageField(upload_to=dianpu.design.models.reference_path)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="references", to="design.brief"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='brief',
-            index=models.Index(fields=['assignee', 'status'], name='design_brie_assigne_2a204b_idx'),
+            model_name="brief",
+            index=models.Index(fields=["assignee", "status"], name="design_brie_assigne_2a204b_idx"),
         ),
         migrations.AddIndex(
-            model_name='brief',
-            index=models.Index(fields=['status', 'due_on'], name='design_brie_status_3d9499_idx'),
+            model_name="brief",
+            index=models.Index(fields=["status", "due_on"], name="design_brie_status_3d9499_idx"),
         ),
         migrations.AddConstraint(
-            model_name='experimentarm',
-            constraint=models.UniqueConstraint(fields=('experiment', 'index'), name='design_arm_index_unique'),
+            model_name="experimentarm",
+            constraint=models.UniqueConstraint(fields=("experiment", "index"), name="design_arm_index_unique"),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'running')), fields=('product',), name='design_one_running_experiment'),
+            model_name="experiment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "running")), fields=("product",), name="design_one_running_experiment"
+            ),
         ),
     ]

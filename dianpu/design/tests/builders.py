@@ -25,7 +25,12 @@ def upload(data: bytes, name="draft.jpg", content_type="image/jpeg") -> SimpleUp
 
 def make_brief(*, operator, designer=None, product=None, kinds=("main",), title="新款主图"):
     product = product or make_product(name="纯棉T恤")
-    return services.create_brief(actor=operator, product_id=product.pk, title=title,
-                                 requirements=[{"kind": k} for k in kinds], copy_points="纯棉 透气\n不起球",
-                                 reference_urls=["https://shop.example.com/item/1"],
-                                 assignee_id=designer.pk if designer else None)
+    return services.create_brief(
+        actor=operator,
+        product_id=product.pk,
+        title=title,
+        requirements=[{"kind": k} for k in kinds],
+        copy_points="纯棉 透气\n不起球",
+        reference_urls=["https://shop.example.com/item/1"],
+        assignee_id=designer.pk if designer else None,
+    )

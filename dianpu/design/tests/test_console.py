@@ -18,16 +18,33 @@ def test_operator_creates_a_brief_from_the_form(client, staff):
     product = make_product(name="纯棉T恤")
     client.force_login(operator)
     assert client.get("/console/design/new/").status_code == 200
-    response = client.post("/console/design/new/", {
-        "title": "双11主图", "product_id": product.pk, "kind_main": "1", "width_main": "800", "height_main": "800",
-        "count_main": "2", "white_main": "1", "kind_banner": "1", "width_banner": "1920", "height_banner": "600",
-        "count_banner": "1", "reference_urls": "https://shop.example.com/a\nhttps://shop.example.com/b",
-        "copy_points": "满199减20", "due_on": "2026-12-20", "assignee_id": designer.pk,
-        "references": [SimpleUploadedFile("ref.png", image_bytes((300, 300), fmt="PNG"), content_type="image/png")]})
+    response = client.post(
+        "/console/design/new/",
+        {
+            "title": "双11主图",
+            "product_id": product.pk,
+            "kind_main": "1",
+            "width_main": "800",
+            "height_main": "800",
+            "count_main": "2",
+            "white_main": "1",
+            "kind_banner": "1",
+            "width_banner": "1920",
+            "height_banner": "600",
+            "count_banner": "1",
+            "reference_urls": "https://shop.example.com/a\nhttps://shop.example.com/b",
+            "copy_points": "满199减20",
+            "due_on": "2026-12-20",
+            "assignee_id": designer.pk,
+            "references": [SimpleUploadedFile("ref.png", image_bytes((300, 300), fmt="PNG"), content_type="image/png")],
+        },
+    )
     brief = Brief.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/console/design/briefs/{brief.pk}/"
     assert [(r["kind"], r["count"], r["white_background"]) for r in brief.requirements] == [
-        ("main", 2, True), ("banner", 1, False)]
+        ("main", 2, True),
+        ("banner", 1, False),
+    ]
     assert brief.reference_urls == ["https://shop.example.com/a", "https://shop.example.com/b"]
     assert brief.assignee == designer and brief.references.count() == 1
     page = client.get(f"/console/design/briefs/{brief.pk}/").content.decode()
@@ -39,12 +56,17 @@ def test_designer_uploads_and_a_bad_draft_shows_its_message(client, staff):
     brief = make_brief(operator=operator, designer=designer)
     client.force_login(designer)
     assert "新款主图" in client.get("/console/design/").content.decode()
-    bad = client.post(f"/console/design/briefs/{brief.pk}/", {
-        "action": "upload", "kind": "main", "file": SimpleUploadedFile("x.jpg", image_bytes((600, 600)))}, follow=True)
+    bad = client.post(
+        f"/console/design/briefs/{brief.pk}/",
+        {"action": "upload", "kind": "main", "file": SimpleUploadedFile("x.jpg", image_bytes((600, 600)))},
+        follow=True,
+    )
     assert "图片尺寸 600×600 太小，要求至少 800×800。" in bad.content.decode()
     assert Draft.objects.count() == 0
-    client.post(f"/console/design/briefs/{brief.pk}/", {
-        "action": "upload", "kind": "main", "file": SimpleUploadedFile("ok.jpg", image_bytes((800, 800)))})
+    client.post(
+        f"/console/design/briefs/{brief.pk}/",
+        {"action": "upload", "kind": "main", "file": SimpleUploadedFile("ok.jpg", image_bytes((800, 800)))},
+    )
     client.post(f"/console/design/briefs/{brief.pk}/", {"action": "submit"})
     brief.refresh_from_db()
     assert brief.status == "in_review" and Draft.objects.count() == 1
@@ -72,12 +94,13 @@ def test_operator_approves_and_applies_in_the_console(client, staff):
 def test_experiment_pages(client, staff):
     operator = staff("operator")
     product = make_product(name="纯棉T恤")
-    images = [add_product_image(actor=operator, product=product, filename=f"{i}.jpg", data=image_bytes((300, 300)))
-              for i in range(2)]
+    images = [
+        add_product_image(actor=operator, product=product, filename=f"{i}.jpg", data=image_bytes((300, 300)))
+        for i in range(2)
+    ]
     client.force_login(operator)
     assert "纯棉T恤" in client.get(f"/console/design/experiments/?product={product.pk}").content.decode()
-    response = client.post("/console/design/experiments/", {"product_id": product.pk,
-                                                            "image": [i.pk for i in images]})
+    response = client.post("/console/design/experiments/", {"product_id": product.pk, "image": [i.pk for i in images]})
     experiment = product.image_experiments.get()
     assert response["Location"] == f"/console/design/experiments/{experiment.pk}/"
     page = client.get(response["Location"]).content.decode()

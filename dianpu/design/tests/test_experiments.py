@@ -20,14 +20,27 @@ pytestmark = pytest.mark.django_db
 
 def _product_with_images(actor, n=2):
     product = make_product(name="纯棉T恤")
-    images = [add_product_image(actor=actor, product=product, filename=f"img{i}.jpg",
-                                data=image_bytes((400, 400), product=(40 * i, 80, 160))) for i in range(n)]
+    images = [
+        add_product_image(
+            actor=actor,
+            product=product,
+            filename=f"img{i}.jpg",
+            data=image_bytes((400, 400), product=(40 * i, 80, 160)),
+        )
+        for i in range(n)
+    ]
     return product, images
 
 
 def _visit(visitor: str, product_id: int, *, click: bool):
-    context = VisitContext(visitor_id=visitor, session_id=f"s-{visitor}", channel="direct", source="(direct)",
-                           utm_campaign="", device="desktop")
+    context = VisitContext(
+        visitor_id=visitor,
+        session_id=f"s-{visitor}",
+        channel="direct",
+        source="(direct)",
+        utm_campaign="",
+        device="desktop",
+    )
     events = [EventInput(kind="list_impression", path="/", product_id=product_id)]
     if click:
         events.append(EventInput(kind="list_click", path="/", product_id=product_id))
@@ -48,7 +61,9 @@ def test_figures_follow_the_split_and_the_winner_becomes_the_main_image(staff):
         expected[arm][1] += int(click)
     figures = queries.experiment_figures(experiment)
     assert [(row["figures"].impressions, row["figures"].clicks) for row in figures["arms"]] == [
-        tuple(expected[0]), tuple(expected[1])]
+        tuple(expected[0]),
+        tuple(expected[1]),
+    ]
     assert min(expected[0][0], expected[1][0]) > 250  # evenly split
     assert figures["verdict"].reason == "significant" and figures["winner"].product_image_id == second.pk
 
@@ -79,8 +94,14 @@ def test_beacons_from_the_tracking_script_are_counted(client, staff):
     product, images = _product_with_images(operator)
     experiment = services.start_experiment(actor=operator, product_id=product.pk, image_ids=[i.pk for i in images])
     client.cookies.load({"dp_vid": "abcdef0123456789abcdef01", "dp_sid": "session-abcdef12"})
-    body = json.dumps({"events": [{"kind": "list_impression", "path": "/", "product_id": product.pk},
-                                  {"kind": "list_click", "path": "/", "product_id": product.pk}]})
+    body = json.dumps(
+        {
+            "events": [
+                {"kind": "list_impression", "path": "/", "product_id": product.pk},
+                {"kind": "list_click", "path": "/", "product_id": product.pk},
+            ]
+        }
+    )
     assert client.post("/api/v1/analytics/collect", body, content_type="text/plain").status_code == 204
     arm = assign_arm(experiment.pk, "abcdef0123456789abcdef01", 2)
     figures = queries.experiment_figures(experiment)
@@ -147,7 +168,7 @@ def test_the_product_page_main_image_carries_the_arms_for_every_visitor_from_one
         browser.cookies.load({"dp_vid": visitor, "dp_consent": "yes"})
         pages.append(browser.get(url).content.decode())
     for page in pages:
-        main = page[page.index('class="gallery-main"'):page.index("</a>", page.index('class="gallery-main"'))]
+        main = page[page.index('class="gallery-main"') : page.index("</a>", page.index('class="gallery-main"'))]
         assert f'data-dp-ab="{experiment.pk}"' in main
         assert f'data-dp-ab-images="{images[0].image.url} {images[1].image.url}"' in main
         assert f'src="{images[0].image.url}"' in main  # without a script: the product's own main image

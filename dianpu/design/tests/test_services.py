@@ -21,7 +21,13 @@ def test_brief_goes_to_the_designer_and_the_approved_image_becomes_the_main_imag
     old_main = add_product_image(actor=operator, product=product, filename="old.jpg", data=services_image)
     brief = make_brief(operator=operator, designer=designer, product=product)
     assert brief.status == "open" and brief.requirements[0] == {
-        "kind": "main", "width": 800, "height": 800, "count": 1, "white_background": True, "max_kb": 3072}
+        "kind": "main",
+        "width": 800,
+        "height": 800,
+        "count": 1,
+        "white_background": True,
+        "max_kb": 3072,
+    }
 
     draft = services.upload_draft(actor=designer, brief=brief, kind="main", upload=upload(image_bytes((1000, 1000))))
     assert (draft.width, draft.height, draft.status) == (1000, 1000, "submitted")
@@ -63,13 +69,16 @@ def test_operator_asks_again_with_a_comment_and_the_designer_resubmits(staff):
     assert brief.status == "in_review"
 
 
-@pytest.mark.parametrize("data,code", [
-    (image_bytes((600, 600)), "image_too_small"),
-    (image_bytes((1000, 800)), "image_ratio"),
-    (image_bytes((800, 800), background=(90, 90, 90)), "image_not_white"),
-    (b"%PDF-1.4 not an image at all", "image_unreadable"),
-    (image_bytes((800, 800), fmt="GIF"), "image_format"),
-])
+@pytest.mark.parametrize(
+    "data,code",
+    [
+        (image_bytes((600, 600)), "image_too_small"),
+        (image_bytes((1000, 800)), "image_ratio"),
+        (image_bytes((800, 800), background=(90, 90, 90)), "image_not_white"),
+        (b"%PDF-1.4 not an image at all", "image_unreadable"),
+        (image_bytes((800, 800), fmt="GIF"), "image_format"),
+    ],
+)
 def test_a_draft_that_fails_its_check_is_refused_with_a_clear_message_and_nothing_stored(staff, data, code):
     operator, designer = staff("operator"), staff("designer")
     brief = make_brief(operator=operator, designer=designer)
@@ -86,8 +95,9 @@ def test_the_messages_name_the_numbers(staff):
         services.upload_draft(actor=designer, brief=brief, kind="main", upload=upload(image_bytes((600, 600))))
     assert refused.value.detail == "图片尺寸 600×600 太小，要求至少 800×800。"
     with pytest.raises(DomainError) as grey:
-        services.upload_draft(actor=designer, brief=brief, kind="main",
-                              upload=upload(image_bytes(background=(90, 90, 90))))
+        services.upload_draft(
+            actor=designer, brief=brief, kind="main", upload=upload(image_bytes(background=(90, 90, 90)))
+        )
     assert grey.value.detail == "主图要求白底：边缘只有 0% 是白色（至少 97%）。"
 
 
@@ -150,11 +160,21 @@ def test_brief_input_is_checked(staff):
 def test_reference_images_are_stored_with_the_brief(staff):
     operator = staff("operator")
     product = make_product()
-    brief = services.create_brief(actor=operator, product_id=product.pk, title="参考", requirements=[{"kind": "main"}],
-                                  reference_files=[upload(image_bytes((300, 300)), name="ref.jpg")])
+    brief = services.create_brief(
+        actor=operator,
+        product_id=product.pk,
+        title="参考",
+        requirements=[{"kind": "main"}],
+        reference_files=[upload(image_bytes((300, 300)), name="ref.jpg")],
+    )
     assert brief.references.count() == 1
     with pytest.raises(DomainError) as refused:
-        services.create_brief(actor=operator, product_id=product.pk, title="坏参考", requirements=[{"kind": "main"}],
-                              reference_files=[upload(b"nope", name="ref.jpg")])
+        services.create_brief(
+            actor=operator,
+            product_id=product.pk,
+            title="坏参考",
+            requirements=[{"kind": "main"}],
+            reference_files=[upload(b"nope", name="ref.jpg")],
+        )
     assert refused.value.code == "image_unreadable"
     assert Brief.objects.count() == 1

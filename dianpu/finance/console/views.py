@@ -68,12 +68,17 @@ def overview(request):
     year_ago = end.replace(day=1) - timedelta(days=335)
     series = queries.get_pnl_series(year_ago.replace(day=1), end, "month")
     labels = statements.pnl_labels()
-    chart = {"labels": [label for label, _f in series],
-             "names": {k: labels[k] for k in ("net_sales", "gross_profit", "net_profit")},
-             "series": {k: [str(f[k]) for _label, f in series] for k in ("net_sales", "gross_profit", "net_profit")}}
+    chart = {
+        "labels": [label for label, _f in series],
+        "names": {k: labels[k] for k in ("net_sales", "gross_profit", "net_profit")},
+        "series": {k: [str(f[k]) for _label, f in series] for k in ("net_sales", "gross_profit", "net_profit")},
+    }
     lines = [{"key": k, "label": labels[k], **compare[k]} for k in labels]
-    return render(request, "finance/console/overview.html", {
-        "date_from": start, "date_to": end, "lines": lines, "chart": chart, "figures": figures})
+    return render(
+        request,
+        "finance/console/overview.html",
+        {"date_from": start, "date_to": end, "lines": lines, "chart": chart, "figures": figures},
+    )
 
 
 @staff_permission_required(VIEW)
@@ -83,8 +88,12 @@ def ledger(request):
         if refused:
             return refused
         try:
-            services.reverse_entry(entry_id=int(request.POST.get("entry_id") or 0), actor=request.user,
-                                   reason=request.POST.get("reason", "")[:300], ip_address=client_ip(request))
+            services.reverse_entry(
+                entry_id=int(request.POST.get("entry_id") or 0),
+                actor=request.user,
+                reason=request.POST.get("reason", "")[:300],
+                ip_address=client_ip(request),
+            )
             messages.success(request, _("凭证已冲销。"))
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "detail", exc)))
@@ -93,11 +102,27 @@ def ledger(request):
     kind = request.GET.get("source_kind", "")[:30]
     entries = queries.list_entries(date_from=start, date_to=end, source_kind=kind, limit=100)
     names = channel_names({ln.channel for e in entries for ln in e.lines.all()})
-    rows = [{"e": e, "amount": yuan(e.amount_fen),
-             "lines": [{"account": ln.account, "debit": yuan(ln.debit_fen), "credit": yuan(ln.credit_fen),
-                        "channel": names.get(ln.channel, ln.channel)} for ln in e.lines.all()]} for e in entries]
-    return render(request, "finance/console/ledger.html", {
-        "rows": rows, "date_from": start, "date_to": end, "source_kind": kind, "may_manage": _may_manage(request)})
+    rows = [
+        {
+            "e": e,
+            "amount": yuan(e.amount_fen),
+            "lines": [
+                {
+                    "account": ln.account,
+                    "debit": yuan(ln.debit_fen),
+                    "credit": yuan(ln.credit_fen),
+                    "channel": names.get(ln.channel, ln.channel),
+                }
+                for ln in e.lines.all()
+            ],
+        }
+        for e in entries
+    ]
+    return render(
+        request,
+        "finance/console/ledger.html",
+        {"rows": rows, "date_from": start, "date_to": end, "source_kind": kind, "may_manage": _may_manage(request)},
+    )
 
 
 @staff_permission_required(VIEW)
@@ -118,15 +143,23 @@ def period_list(request):
         if refused:
             return refused
         try:
-            period = services.close_period(month=request.POST.get("month", ""), actor=request.user,
-                                           ip_address=client_ip(request))
+            period = services.close_period(
+                month=request.POST.get("month", ""), actor=request.user, ip_address=client_ip(request)
+            )
             messages.success(request, _("%(month)s 已结账。") % {"month": period.month})
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:finance:period-list")
     last_month = _today().replace(day=1) - timedelta(days=1)
-    return render(request, "finance/console/periods.html", {
-        "periods": queries.list_periods(), "suggested": periods.month_of(last_month), "may_manage": _may_manage(request)})
+    return render(
+        request,
+        "finance/console/periods.html",
+        {
+            "periods": queries.list_periods(),
+            "suggested": periods.month_of(last_month),
+            "may_manage": _may_manage(request),
+        },
+    )
 
 
 @staff_permission_required(VIEW)
@@ -137,22 +170,35 @@ def expense_list(request):
             return refused
         post = request.POST
         try:
-            expense = services.record_expense(day=post.get("date", ""), category=post.get("category", ""),
-                                              amount=post.get("amount", ""), note=post.get("note", ""),
-                                              actor=request.user, ip_address=client_ip(request))
+            expense = services.record_expense(
+                day=post.get("date", ""),
+                category=post.get("category", ""),
+                amount=post.get("amount", ""),
+                note=post.get("note", ""),
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
             messages.success(request, _("费用已记账：¥%(amount)s") % {"amount": expense.amount})
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:finance:expense-list")
-    return render(request, "finance/console/expenses.html", {
-        "expenses": queries.list_expenses(limit=100), "categories": Expense.Category.choices, "today": _today(),
-        "may_manage": _may_manage(request)})
+    return render(
+        request,
+        "finance/console/expenses.html",
+        {
+            "expenses": queries.list_expenses(limit=100),
+            "categories": Expense.Category.choices,
+            "today": _today(),
+            "may_manage": _may_manage(request),
+        },
+    )
 
 
 @staff_permission_required(VIEW)
 def budget(request):
-    month = periods.parse_month(request.GET.get("month", "") or request.POST.get("month", "")) or \
-        periods.month_of(_today())
+    month = periods.parse_month(request.GET.get("month", "") or request.POST.get("month", "")) or periods.month_of(
+        _today()
+    )
     labels = dict(Expense.Category.choices)
     if request.method == "POST":
         refused = _refuse_unless_manager(request)
@@ -170,9 +216,17 @@ def budget(request):
     if exported is not None:
         return exported
     rows = [{**r, "label": labels.get(r["category"], r["category"])} for r in data["rows"]]
-    return render(request, "finance/console/budget.html", {
-        "month": month, "rows": rows, "totals": data["totals"], "campaigns": data["campaigns"],
-        "may_manage": _may_manage(request)})
+    return render(
+        request,
+        "finance/console/budget.html",
+        {
+            "month": month,
+            "rows": rows,
+            "totals": data["totals"],
+            "campaigns": data["campaigns"],
+            "may_manage": _may_manage(request),
+        },
+    )
 
 
 @staff_permission_required(VIEW)
@@ -184,9 +238,22 @@ def margins(request):
     exported = _export(request, statements.margins_table(rows, _("毛利与贡献")), f"{start} – {end}")
     if exported is not None:
         return exported
-    return render(request, "finance/console/margins.html", {
-        "rows": rows, "by": by, "date_from": start, "date_to": end,
-        "dimensions": [("product", _("商品")), ("category", _("分类")), ("channel", _("渠道")), ("campaign", _("活动"))]})
+    return render(
+        request,
+        "finance/console/margins.html",
+        {
+            "rows": rows,
+            "by": by,
+            "date_from": start,
+            "date_to": end,
+            "dimensions": [
+                ("product", _("商品")),
+                ("category", _("分类")),
+                ("channel", _("渠道")),
+                ("campaign", _("活动")),
+            ],
+        },
+    )
 
 
 @staff_permission_required(VIEW)
@@ -200,14 +267,17 @@ def settlement_list(request):
             if upload is None:
                 raise services.finance_error("settlement_format_unknown")
             data = read_upload(upload, reconciliation.LIMITS)
-            settlement = reconciliation.import_settlement(data=data, filename=upload.name or "", actor=request.user,
-                                                          ip_address=client_ip(request))
+            settlement = reconciliation.import_settlement(
+                data=data, filename=upload.name or "", actor=request.user, ip_address=client_ip(request)
+            )
             return redirect("console:finance:settlement-detail", pk=settlement.pk)
         except (DomainError, UploadRefused) as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:finance:settlement-list")
-    rows = [{"s": s, "outcomes": queries.count_settlement_outcomes(s), "fees": yuan(s.fee_fen)}
-            for s in queries.list_settlements(100)]
+    rows = [
+        {"s": s, "outcomes": queries.count_settlement_outcomes(s), "fees": yuan(s.fee_fen)}
+        for s in queries.list_settlements(100)
+    ]
     return render(request, "finance/console/settlements.html", {"rows": rows, "may_manage": _may_manage(request)})
 
 
@@ -218,10 +288,18 @@ def settlement_detail(request, pk: int):
         raise Http404
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in SettlementRow.Outcome.values else ""
-    return render(request, "finance/console/settlement_detail.html", {
-        "settlement": settlement, "fees": yuan(settlement.fee_fen), "outcome": outcome,
-        "counts": queries.count_settlement_outcomes(settlement), "outcomes": SettlementRow.Outcome.choices,
-        "rows": queries.list_settlement_rows(settlement, outcome=outcome, limit=1000)})
+    return render(
+        request,
+        "finance/console/settlement_detail.html",
+        {
+            "settlement": settlement,
+            "fees": yuan(settlement.fee_fen),
+            "outcome": outcome,
+            "counts": queries.count_settlement_outcomes(settlement),
+            "outcomes": SettlementRow.Outcome.choices,
+            "rows": queries.list_settlement_rows(settlement, outcome=outcome, limit=1000),
+        },
+    )
 
 
 @staff_permission_required(VIEW)
@@ -231,10 +309,14 @@ def tax_page(request):
         if refused:
             return refused
         try:
-            tax.decide_invoice(request_id=int(request.POST.get("request_id") or 0),
-                               issue=request.POST.get("action") == "issue",
-                               invoice_number=request.POST.get("invoice_number", ""),
-                               note=request.POST.get("note", ""), actor=request.user, ip_address=client_ip(request))
+            tax.decide_invoice(
+                request_id=int(request.POST.get("request_id") or 0),
+                issue=request.POST.get("action") == "issue",
+                invoice_number=request.POST.get("invoice_number", ""),
+                note=request.POST.get("note", ""),
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
             messages.success(request, _("发票申请已处理。"))
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "detail", exc)))
@@ -245,6 +327,14 @@ def tax_page(request):
     exported = _export(request, table, f"{start} – {end}")
     if exported is not None:
         return exported
-    return render(request, "finance/console/tax.html", {
-        "summary": summary, "date_from": start, "date_to": end, "requests": tax.list_invoice_requests(limit=100),
-        "may_manage": _may_manage(request)})
+    return render(
+        request,
+        "finance/console/tax.html",
+        {
+            "summary": summary,
+            "date_from": start,
+            "date_to": end,
+            "requests": tax.list_invoice_requests(limit=100),
+            "may_manage": _may_manage(request),
+        },
+    )

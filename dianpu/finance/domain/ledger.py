@@ -5,10 +5,10 @@ entry whose debits and credits differ is refused here, before anything is writte
 """
 
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from . import chart
 
@@ -94,8 +94,17 @@ def check_entry(plan: EntryPlan) -> EntryPlan:
 
 def reversal_lines(lines: Iterable[Line]) -> tuple[Line, ...]:
     """The lines that undo `lines`: each debit becomes a credit and the other way round."""
-    return tuple(Line(ln.account, debit_fen=ln.credit_fen, credit_fen=ln.debit_fen, channel=ln.channel,
-                      product_id=ln.product_id, campaign=ln.campaign) for ln in lines)
+    return tuple(
+        Line(
+            ln.account,
+            debit_fen=ln.credit_fen,
+            credit_fen=ln.debit_fen,
+            channel=ln.channel,
+            product_id=ln.product_id,
+            campaign=ln.campaign,
+        )
+        for ln in lines
+    )
 
 
 # ---- the automatic postings, planned from plain facts --------------------------------------
@@ -148,8 +157,11 @@ def plan_sale(f: SaleFacts) -> tuple[EntryPlan, EntryPlan | None]:
             line_discounts += fen(ln.discount_total)
     goods = sum(fen(ln.line_total) for ln in f.lines)
     if goods != fen(f.subtotal):  # lines moved away since (a split): the order's figure counts
-        lines.append(credit(chart.SALES, fen(f.subtotal) - goods, **dims) if fen(f.subtotal) > goods
-                     else debit(chart.SALES, goods - fen(f.subtotal), **dims))
+        lines.append(
+            credit(chart.SALES, fen(f.subtotal) - goods, **dims)
+            if fen(f.subtotal) > goods
+            else debit(chart.SALES, goods - fen(f.subtotal), **dims)
+        )
     rest = fen(f.discount_total) - line_discounts  # order-level discount not shared out to lines
     if rest > 0:
         lines.append(debit(chart.DISCOUNTS, rest, **dims))
@@ -160,21 +172,42 @@ def plan_sale(f: SaleFacts) -> tuple[EntryPlan, EntryPlan | None]:
     fee = calculate_fee_fen(f.grand_total, f.fee_percent)
     fee_plan = None
     if fee > 0:
-        fee_plan = EntryPlan(f.paid_on, "payment_fee", str(f.order_id), f"订单 {f.number} 支付手续费 ({f.gateway})",
-                             (debit(chart.PAYMENT_FEES, fee, **dims), credit(chart.clearing_account(f.gateway), fee)))
+        fee_plan = EntryPlan(
+            f.paid_on,
+            "payment_fee",
+            str(f.order_id),
+            f"订单 {f.number} 支付手续费 ({f.gateway})",
+            (debit(chart.PAYMENT_FEES, fee, **dims), credit(chart.clearing_account(f.gateway), fee)),
+        )
     return sale, fee_plan
 
 
-def plan_refund(*, refund_id: int, number: str, refunded_on: date, gateway: str, amount: Decimal, channel: str = "",
-                campaign: str = "") -> EntryPlan:
+def plan_refund(
+    *,
+    refund_id: int,
+    number: str,
+    refunded_on: date,
+    gateway: str,
+    amount: Decimal,
+    channel: str = "",
+    campaign: str = "",
+) -> EntryPlan:
     """Money given back: Dr refunds / Cr the clearing account of the gateway that paid it back."""
-    return EntryPlan(refunded_on, "refund", str(refund_id), f"订单 {number} 退款",
-                     (debit(chart.REFUNDS, fen(amount), channel=channel, campaign=campaign),
-                      credit(chart.clearing_account(gateway), fen(amount))))
+    return EntryPlan(
+        refunded_on,
+        "refund",
+        str(refund_id),
+        f"订单 {number} 退款",
+        (
+            debit(chart.REFUNDS, fen(amount), channel=channel, campaign=campaign),
+            credit(chart.clearing_account(gateway), fen(amount)),
+        ),
+    )
 
 
-def plan_cost_of_goods(*, order_id: int, number: str, shipped_on: date, lines: tuple[SoldLine, ...],
-                       channel: str = "", campaign: str = "") -> EntryPlan | None:
+def plan_cost_of_goods(
+    *, order_id: int, number: str, shipped_on: date, lines: tuple[SoldLine, ...], channel: str = "", campaign: str = ""
+) -> EntryPlan | None:
     """Goods left the warehouse at the moving-average cost of the day: Dr COGS / Cr inventory."""
     out = []
     for ln in lines:
@@ -184,8 +217,9 @@ def plan_cost_of_goods(*, order_id: int, number: str, shipped_on: date, lines: t
     total = sum(ln.debit_fen for ln in out)
     if not total:
         return None
-    return EntryPlan(shipped_on, "order_shipped", str(order_id), f"订单 {number} 发货成本",
-                     (*out, credit(chart.INVENTORY, total)))
+    return EntryPlan(
+        shipped_on, "order_shipped", str(order_id), f"订单 {number} 发货成本", (*out, credit(chart.INVENTORY, total))
+    )
 
 
 @dataclass(frozen=True)
@@ -208,8 +242,15 @@ def calculate_returned_cost_fen(goods: RestockedGoods) -> int:
     return int((Decimal(goods.shipped_cost_fen) * units / goods.shipped).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def plan_returned_goods(*, return_id: int, number: str, received_on: date, goods: tuple[RestockedGoods, ...],
-                        channel: str = "", campaign: str = "") -> EntryPlan | None:
+def plan_returned_goods(
+    *,
+    return_id: int,
+    number: str,
+    received_on: date,
+    goods: tuple[RestockedGoods, ...],
+    channel: str = "",
+    campaign: str = "",
+) -> EntryPlan | None:
     """Returned goods back on the shelf: their cost of goods is undone at the cost they left at.
     Dr inventory / Cr COGS (per product, with the order's channel and campaign). Written-off units
     and refunds without goods back reverse nothing."""
@@ -221,32 +262,52 @@ def plan_returned_goods(*, return_id: int, number: str, received_on: date, goods
     total = sum(ln.credit_fen for ln in out)
     if not total:
         return None
-    return EntryPlan(received_on, "return_restocked", str(return_id), f"售后 {number} 退货入库冲减成本",
-                     (debit(chart.INVENTORY, total), *out))
+    return EntryPlan(
+        received_on,
+        "return_restocked",
+        str(return_id),
+        f"售后 {number} 退货入库冲减成本",
+        (debit(chart.INVENTORY, total), *out),
+    )
 
 
-def plan_shipping_cost(*, shipment_id: int, number: str, shipped_on: date, cost: Decimal,
-                       channel: str = "") -> EntryPlan | None:
+def plan_shipping_cost(
+    *, shipment_id: int, number: str, shipped_on: date, cost: Decimal, channel: str = ""
+) -> EntryPlan | None:
     """What the carrier charges for a parcel: Dr shipping_cost / Cr payables."""
     if not cost or fen(cost) <= 0:
         return None
-    return EntryPlan(shipped_on, "shipment", str(shipment_id), f"订单 {number} 物流费用",
-                     (debit(chart.SHIPPING_COST, fen(cost), channel=channel), credit(chart.PAYABLES, fen(cost))))
+    return EntryPlan(
+        shipped_on,
+        "shipment",
+        str(shipment_id),
+        f"订单 {number} 物流费用",
+        (debit(chart.SHIPPING_COST, fen(cost), channel=channel), credit(chart.PAYABLES, fen(cost))),
+    )
 
 
-def plan_stock_received(*, key: str, received_on: date, quantity: int, unit_cost: Decimal,
-                        reference: str) -> EntryPlan | None:
+def plan_stock_received(
+    *, key: str, received_on: date, quantity: int, unit_cost: Decimal, reference: str
+) -> EntryPlan | None:
     """Goods received against a purchase order: Dr inventory / Cr payables at their cost."""
     amount = fen(Decimal(unit_cost) * quantity)
     if amount <= 0:
         return None
-    return EntryPlan(received_on, "stock_received", key, f"采购入库 {reference}",
-                     (debit(chart.INVENTORY, amount), credit(chart.PAYABLES, amount)))
+    return EntryPlan(
+        received_on,
+        "stock_received",
+        key,
+        f"采购入库 {reference}",
+        (debit(chart.INVENTORY, amount), credit(chart.PAYABLES, amount)),
+    )
 
 
 def plan_ad_spend(*, key: str, day: date, channel: str, campaign: str, delta_fen: int) -> EntryPlan:
     """Ad spend owed to the ad platform: Dr ad_spend / Cr payables (a lower re-import: the other way)."""
     dims = {"channel": channel, "campaign": campaign}
-    lines = ((debit(chart.AD_SPEND, delta_fen, **dims), credit(chart.PAYABLES, delta_fen)) if delta_fen > 0 else
-             (credit(chart.AD_SPEND, -delta_fen, **dims), debit(chart.PAYABLES, -delta_fen)))
+    lines = (
+        (debit(chart.AD_SPEND, delta_fen, **dims), credit(chart.PAYABLES, delta_fen))
+        if delta_fen > 0
+        else (credit(chart.AD_SPEND, -delta_fen, **dims), debit(chart.PAYABLES, -delta_fen))
+    )
     return EntryPlan(day, "ad_spend", key, f"广告花费 {channel} {campaign}".strip(), lines)

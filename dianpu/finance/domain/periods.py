@@ -7,7 +7,7 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(text: str) -> str | None:
-    """"2026-03" -> "2026-03"; anything else -> None."""
+    """ "2026-03" -> "2026-03"; anything else -> None."""
     text = (text or "").strip()
     m = _MONTH.match(text)
     if not m or not 2000 <= int(m.group(1)) <= 2999:

@@ -11,13 +11,13 @@ Formats recognised by their header row:
   账户余额（元）, 交易渠道, 业务类型, 备注.
 """
 
-from typing import Any
 import csv
 import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 Rows = list[tuple[int, dict[str, str]]]  # (line number, column name -> cell)
 
@@ -108,11 +108,11 @@ def parse_settlement(data: bytes) -> ParsedFile:
     names = [h.lower() if h.isascii() else h for h in header]
     found = set(names)
     body = [(n, dict(zip(names, cells, strict=False))) for n, cells in rows[1:]]
-    if STRIPE_ITEMIZED <= found:
+    if found >= STRIPE_ITEMIZED:
         return _stripe_itemized(body)
-    if STRIPE_HISTORY <= found:
+    if found >= STRIPE_HISTORY:
         return _stripe_history(body)
-    if ALIPAY <= found:
+    if found >= ALIPAY:
         return _alipay(body)
     raise SettlementRefused("settlement_format_unknown")
 
@@ -124,12 +124,25 @@ def _currency(rows: Rows, key: str) -> str:
     return currencies.pop() if currencies else ""
 
 
-STRIPE_KINDS = {"charge": "payment", "payment": "payment", "refund": "refund", "payment_refund": "refund",
-                "fee": "fee", "stripe_fee": "fee"}
+STRIPE_KINDS = {
+    "charge": "payment",
+    "payment": "payment",
+    "refund": "refund",
+    "payment_refund": "refund",
+    "fee": "fee",
+    "stripe_fee": "fee",
+}
 
 
-def _stripe_item(kind_text: str, their_id: str, refs: tuple[str, ...], description: str, gross: Decimal, fee: Decimal,
-                 day: date | None) -> Item:
+def _stripe_item(
+    kind_text: str,
+    their_id: str,
+    refs: tuple[str, ...],
+    description: str,
+    gross: Decimal,
+    fee: Decimal,
+    day: date | None,
+) -> Item:
     kind = STRIPE_KINDS.get(kind_text.strip().lower(), "other")
     numbers = ORDER_NUMBER.findall(description or "")
     amount = -gross if kind == "refund" else gross
@@ -142,10 +155,17 @@ def _stripe_itemized(body: Rows) -> ParsedFile:
     currency = _currency(body, "currency")
     items = []
     for n, r in body:
-        items.append(_stripe_item(r.get("reporting_category", ""), r.get("balance_transaction_id", ""),
-                                  (r.get("payment_intent_id", ""), r.get("charge_id", ""), r.get("source_id", "")),
-                                  r.get("description", ""), _money(r.get("gross", ""), n), _money(r.get("fee", ""), n),
-                                  _day(r.get("created_utc", "") or r.get("created", ""))))
+        items.append(
+            _stripe_item(
+                r.get("reporting_category", ""),
+                r.get("balance_transaction_id", ""),
+                (r.get("payment_intent_id", ""), r.get("charge_id", ""), r.get("source_id", "")),
+                r.get("description", ""),
+                _money(r.get("gross", ""), n),
+                _money(r.get("fee", ""), n),
+                _day(r.get("created_utc", "") or r.get("created", "")),
+            )
+        )
     return ParsedFile("stripe", "stripe_itemized_balance_change", currency, tuple(items))
 
 
@@ -153,9 +173,17 @@ def _stripe_history(body: Rows) -> ParsedFile:
     currency = _currency(body, "currency")
     items = []
     for n, r in body:
-        items.append(_stripe_item(r.get("type", ""), r.get("id", ""), (r.get("source", ""),),
-                                  r.get("description", ""), _money(r.get("amount", ""), n), _money(r.get("fee", ""), n),
-                                  _day(r.get("created (utc)", ""))))
+        items.append(
+            _stripe_item(
+                r.get("type", ""),
+                r.get("id", ""),
+                (r.get("source", ""),),
+                r.get("description", ""),
+                _money(r.get("amount", ""), n),
+                _money(r.get("fee", ""), n),
+                _day(r.get("created (utc)", "")),
+            )
+        )
     return ParsedFile("stripe", "stripe_balance_history", currency, tuple(items))
 
 
@@ -177,11 +205,13 @@ def _alipay(body: Rows) -> ParsedFile:
         elif any(k in kind_text for k in ALIPAY_REFUND):
             items.append(Item("refund", r.get("账务流水号", ""), (trade_no,), merchant_no, spend, Decimal("0.00"), day))
         elif any(k in kind_text for k in ALIPAY_PAYMENT) or income > 0:
-            items.append(Item("payment", r.get("账务流水号", ""), (trade_no,), merchant_no, income, Decimal("0.00"),
-                              day))
+            items.append(
+                Item("payment", r.get("账务流水号", ""), (trade_no,), merchant_no, income, Decimal("0.00"), day)
+            )
         else:
-            items.append(Item("other", r.get("账务流水号", ""), (trade_no,), merchant_no, income or spend,
-                              Decimal("0.00"), day))
+            items.append(
+                Item("other", r.get("账务流水号", ""), (trade_no,), merchant_no, income or spend, Decimal("0.00"), day)
+            )
     return ParsedFile("alipay", "alipay_account_statement", "CNY", tuple(items))
 
 
@@ -226,28 +256,77 @@ def match_settlement(items: tuple[Item, ...], ours: list[Ours]) -> list[Outcome]
     for item in items:
         if item.kind not in ("payment", "refund"):
             if item.kind == "fee" and item.fee:
-                out.append(Outcome("matched", "fee", item.their_id, None, None, item.fee, item.order_number,
-                                   item.occurred_on, item.their_id))
+                out.append(
+                    Outcome(
+                        "matched",
+                        "fee",
+                        item.their_id,
+                        None,
+                        None,
+                        item.fee,
+                        item.order_number,
+                        item.occurred_on,
+                        item.their_id,
+                    )
+                )
             continue
-        matched_ref = next((r for r in item.references
-                            if (item.kind, r) in by_ref and (item.kind, by_ref[(item.kind, r)].key) not in used), None)
+        matched_ref = next(
+            (
+                r
+                for r in item.references
+                if (item.kind, r) in by_ref and (item.kind, by_ref[(item.kind, r)].key) not in used
+            ),
+            None,
+        )
         mine = by_ref[(item.kind, matched_ref)] if matched_ref else None
         if mine is None and item.order_number:
             candidates = [o for o in by_order.get((item.kind, item.order_number), []) if (o.kind, o.key) not in used]
             mine = next((o for o in candidates if o.amount == item.amount), candidates[0] if candidates else None)
         reference = matched_ref or next((r for r in item.references if r), item.their_id)
         if mine is None:
-            out.append(Outcome("missing_ours", item.kind, reference, item.amount, None, item.fee, item.order_number,
-                               item.occurred_on, item.their_id))
+            out.append(
+                Outcome(
+                    "missing_ours",
+                    item.kind,
+                    reference,
+                    item.amount,
+                    None,
+                    item.fee,
+                    item.order_number,
+                    item.occurred_on,
+                    item.their_id,
+                )
+            )
             continue
         used.add((mine.kind, mine.key))
         outcome = "matched" if mine.amount == item.amount else "mismatched"
-        out.append(Outcome(outcome, item.kind, reference, item.amount, mine.amount, item.fee,
-                           mine.order_number or item.order_number, item.occurred_on, item.their_id))
+        out.append(
+            Outcome(
+                outcome,
+                item.kind,
+                reference,
+                item.amount,
+                mine.amount,
+                item.fee,
+                mine.order_number or item.order_number,
+                item.occurred_on,
+                item.their_id,
+            )
+        )
     for o in ours:
         if (o.kind, o.key) not in used:
-            out.append(Outcome("missing_theirs", o.kind, next((r for r in o.references if r), ""), None, o.amount,
-                               Decimal("0.00"), o.order_number, None))
+            out.append(
+                Outcome(
+                    "missing_theirs",
+                    o.kind,
+                    next((r for r in o.references if r), ""),
+                    None,
+                    o.amount,
+                    Decimal("0.00"),
+                    o.order_number,
+                    None,
+                )
+            )
     return out
 
 
@@ -257,8 +336,11 @@ def assign_fees_to_orders(items: tuple[Item, ...], outcomes: list[Outcome]) -> d
 
     A fee rides on its payment line (Stripe) or stands on a line of its own naming the payment's
     trade number (Alipay's 收费 line)."""
-    paid = {o.their_id: o.order_number for o in outcomes
-            if o.kind == "payment" and o.outcome in ("matched", "mismatched") and o.their_id}
+    paid = {
+        o.their_id: o.order_number
+        for o in outcomes
+        if o.kind == "payment" and o.outcome in ("matched", "mismatched") and o.their_id
+    }
     by_reference: dict[str, str] = {}
     for item in items:
         if item.kind == "payment" and paid.get(item.their_id):

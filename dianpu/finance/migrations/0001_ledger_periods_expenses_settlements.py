@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,140 +14,217 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='FinanceSettings',
+            name="FinanceSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fee_percents', models.JSONField(blank=True, default=dict, verbose_name='支付手续费率')),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fee_percents", models.JSONField(blank=True, default=dict, verbose_name="支付手续费率")),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='DailyAccountTotal',
+            name="DailyAccountTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('account', models.CharField(max_length=40)),
-                ('debit_fen', models.BigIntegerField(default=0)),
-                ('credit_fen', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("account", models.CharField(max_length=40)),
+                ("debit_fen", models.BigIntegerField(default=0)),
+                ("credit_fen", models.BigIntegerField(default=0)),
             ],
             options={
-                'ordering': ['day', 'account'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'account'), name='one_total_per_day_account')],
+                "ordering": ["day", "account"],
+                "constraints": [models.UniqueConstraint(fields=("day", "account"), name="one_total_per_day_account")],
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True, verbose_name='记账日期')),
-                ('source_kind', models.CharField(max_length=30, verbose_name='来源类型')),
-                ('source_id', models.CharField(max_length=100, verbose_name='来源编号')),
-                ('memo', models.CharField(max_length=300, verbose_name='摘要')),
-                ('amount_fen', models.BigIntegerField(verbose_name='金额（分）')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('reversal_of', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='finance.journalentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(db_index=True, verbose_name="记账日期")),
+                ("source_kind", models.CharField(max_length=30, verbose_name="来源类型")),
+                ("source_id", models.CharField(max_length=100, verbose_name="来源编号")),
+                ("memo", models.CharField(max_length=300, verbose_name="摘要")),
+                ("amount_fen", models.BigIntegerField(verbose_name="金额（分）")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reversal_of",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="finance.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '记账凭证',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "记账凭证",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JournalLine',
+            name="JournalLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True)),
-                ('account', models.CharField(db_index=True, max_length=40, verbose_name='科目')),
-                ('debit_fen', models.BigIntegerField(default=0, verbose_name='借方（分）')),
-                ('credit_fen', models.BigIntegerField(default=0, verbose_name='贷方（分）')),
-                ('channel', models.CharField(blank=True, max_length=100, verbose_name='渠道')),
-                ('product_id', models.BigIntegerField(blank=True, null=True, verbose_name='商品')),
-                ('campaign', models.CharField(blank=True, max_length=100, verbose_name='活动')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='finance.journalentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(db_index=True)),
+                ("account", models.CharField(db_index=True, max_length=40, verbose_name="科目")),
+                ("debit_fen", models.BigIntegerField(default=0, verbose_name="借方（分）")),
+                ("credit_fen", models.BigIntegerField(default=0, verbose_name="贷方（分）")),
+                ("channel", models.CharField(blank=True, max_length=100, verbose_name="渠道")),
+                ("product_id", models.BigIntegerField(blank=True, null=True, verbose_name="商品")),
+                ("campaign", models.CharField(blank=True, max_length=100, verbose_name="活动")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="lines", to="finance.journalentry"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(max_length=7, unique=True, verbose_name='月份')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结账时间')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.CharField(max_length=7, unique=True, verbose_name="月份")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结账时间")),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会计期间',
-                'ordering': ['-month'],
-                'permissions': [('view_books', 'Can see the books (ledger, P&L, trial balance)'), ('manage_books', 'Can enter expenses, close periods and reconcile')],
+                "verbose_name": "会计期间",
+                "ordering": ["-month"],
+                "permissions": [
+                    ("view_books", "Can see the books (ledger, P&L, trial balance)"),
+                    ("manage_books", "Can enter expenses, close periods and reconcile"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(max_length=30, verbose_name='支付渠道')),
-                ('file_format', models.CharField(max_length=40, verbose_name='文件格式')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('currency', models.CharField(max_length=3)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('fee_fen', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(verbose_name='上传时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gateway", models.CharField(max_length=30, verbose_name="支付渠道")),
+                ("file_format", models.CharField(max_length=40, verbose_name="文件格式")),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="文件名")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("currency", models.CharField(max_length=3)),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("fee_fen", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(verbose_name="上传时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对账单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "对账单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SettlementRow',
+            name="SettlementRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('matched', '已匹配'), ('missing_ours', '我方缺失'), ('missing_theirs', '对方缺失'), ('mismatched', '金额不符')], max_length=20)),
-                ('kind', models.CharField(max_length=20)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('their_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('our_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('fee', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('order_number', models.CharField(blank=True, max_length=20)),
-                ('occurred_on', models.DateField(blank=True, null=True)),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='finance.settlement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("matched", "已匹配"),
+                            ("missing_ours", "我方缺失"),
+                            ("missing_theirs", "对方缺失"),
+                            ("mismatched", "金额不符"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("their_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("our_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("fee", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("order_number", models.CharField(blank=True, max_length=20)),
+                ("occurred_on", models.DateField(blank=True, null=True)),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rows", to="finance.settlement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Expense',
+            name="Expense",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('category', models.CharField(choices=[('ads', '广告'), ('staff', '人工'), ('logistics', '物流'), ('tools', '工具'), ('other', '其他')], max_length=20, verbose_name='类别')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("ads", "广告"),
+                            ("staff", "人工"),
+                            ("logistics", "物流"),
+                            ("tools", "工具"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '费用',
-                'ordering': ['-date', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='expense_amount_positive')],
+                "verbose_name": "费用",
+                "ordering": ["-date", "-id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="expense_amount_positive")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.UniqueConstraint(fields=('source_kind', 'source_id'), name='journal_entry_source_once'),
+            model_name="journalentry",
+            constraint=models.UniqueConstraint(fields=("source_kind", "source_id"), name="journal_entry_source_once"),
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gt', 0)), name='journal_entry_amount_positive'),
+            model_name="journalentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gt", 0)), name="journal_entry_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('credit_fen', 0), ('debit_fen__gt', 0)), models.Q(('credit_fen__gt', 0), ('debit_fen', 0)), _connector='OR'), name='journal_line_one_side_positive'),
+            model_name="journalline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("credit_fen", 0), ("debit_fen__gt", 0)),
+                    models.Q(("credit_fen__gt", 0), ("debit_fen", 0)),
+                    _connector="OR",
+                ),
+                name="journal_line_one_side_positive",
+            ),
         ),
     ]

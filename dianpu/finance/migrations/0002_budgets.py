@@ -4,25 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0001_ledger_periods_expenses_settlements'),
+        ("finance", "0001_ledger_periods_expenses_settlements"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(max_length=7, verbose_name='月份')),
-                ('category', models.CharField(choices=[('ads', '广告'), ('staff', '人工'), ('logistics', '物流'), ('tools', '工具'), ('other', '其他')], max_length=20, verbose_name='类别')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='预算金额')),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.CharField(max_length=7, verbose_name="月份")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("ads", "广告"),
+                            ("staff", "人工"),
+                            ("logistics", "物流"),
+                            ("tools", "工具"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="预算金额")),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '运营预算',
-                'ordering': ['month', 'category'],
-                'constraints': [models.UniqueConstraint(fields=('month', 'category'), name='one_budget_per_month_category'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='budget_not_negative')],
+                "verbose_name": "运营预算",
+                "ordering": ["month", "category"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "category"), name="one_budget_per_month_category"),
+                    models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="budget_not_negative"),
+                ],
             },
         ),
     ]

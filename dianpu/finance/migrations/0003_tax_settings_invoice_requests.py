@@ -5,49 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_surveys'),
-        ('finance', '0002_budgets'),
-        ('orders', '0004_merge_review_and_pricing'),
+        ("customers", "0006_surveys"),
+        ("finance", "0002_budgets"),
+        ("orders", "0004_merge_review_and_pricing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='financesettings',
-            name='category_tax_percents',
-            field=models.JSONField(blank=True, default=dict, verbose_name='分类税率'),
+            model_name="financesettings",
+            name="category_tax_percents",
+            field=models.JSONField(blank=True, default=dict, verbose_name="分类税率"),
         ),
         migrations.AddField(
-            model_name='financesettings',
-            name='default_tax_percent',
-            field=models.DecimalField(decimal_places=2, default=13, max_digits=5, verbose_name='默认税率 %'),
+            model_name="financesettings",
+            name="default_tax_percent",
+            field=models.DecimalField(decimal_places=2, default=13, max_digits=5, verbose_name="默认税率 %"),
         ),
         migrations.AddField(
-            model_name='financesettings',
-            name='prices_include_tax',
-            field=models.BooleanField(default=True, verbose_name='价格含税'),
+            model_name="financesettings",
+            name="prices_include_tax",
+            field=models.BooleanField(default=True, verbose_name="价格含税"),
         ),
         migrations.CreateModel(
-            name='InvoiceRequest',
+            name="InvoiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='发票抬头')),
-                ('tax_number', models.CharField(blank=True, max_length=20, verbose_name='税号')),
-                ('email', models.EmailField(max_length=254, verbose_name='接收邮箱')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额')),
-                ('status', models.CharField(choices=[('requested', '已申请'), ('issued', '已开具'), ('rejected', '已拒绝')], default='requested', max_length=12, verbose_name='状态')),
-                ('invoice_number', models.CharField(blank=True, max_length=40, verbose_name='发票号码')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='申请时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='customers.customer')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_requests', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="发票抬头")),
+                ("tax_number", models.CharField(blank=True, max_length=20, verbose_name="税号")),
+                ("email", models.EmailField(max_length=254, verbose_name="接收邮箱")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "已申请"), ("issued", "已开具"), ("rejected", "已拒绝")],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("invoice_number", models.CharField(blank=True, max_length=40, verbose_name="发票号码")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="申请时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="customers.customer"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="invoice_requests", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发票申请',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'rejected'), _negated=True), fields=('order',), name='one_open_invoice_request_per_order')],
+                "verbose_name": "发票申请",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "rejected"), _negated=True),
+                        fields=("order",),
+                        name="one_open_invoice_request_per_order",
+                    )
+                ],
             },
         ),
     ]

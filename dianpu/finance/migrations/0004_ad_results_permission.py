@@ -4,14 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0003_tax_settings_invoice_requests'),
+        ("finance", "0003_tax_settings_invoice_requests"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='period',
-            options={'ordering': ['-month'], 'permissions': [('view_books', 'Can see the books (ledger, P&L, trial balance)'), ('manage_books', 'Can enter expenses, close periods and reconcile'), ('view_ad_results', 'Can see ad spend and campaign results')], 'verbose_name': '会计期间'},
+            name="period",
+            options={
+                "ordering": ["-month"],
+                "permissions": [
+                    ("view_books", "Can see the books (ledger, P&L, trial balance)"),
+                    ("manage_books", "Can enter expenses, close periods and reconcile"),
+                    ("view_ad_results", "Can see ad spend and campaign results"),
+                ],
+                "verbose_name": "会计期间",
+            },
         ),
     ]

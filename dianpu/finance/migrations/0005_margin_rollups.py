@@ -5,8 +5,20 @@ from collections import defaultdict
 from django.db import migrations, models
 from django.db.models import Sum
 
-PNL_ACCOUNTS = ("sales", "shipping_revenue", "discounts", "refunds", "cogs", "shipping_cost", "payment_fees", "ad_spend",
-                "commissions", "staff", "tools", "other_expenses")
+PNL_ACCOUNTS = (
+    "sales",
+    "shipping_revenue",
+    "discounts",
+    "refunds",
+    "cogs",
+    "shipping_cost",
+    "payment_fees",
+    "ad_spend",
+    "commissions",
+    "staff",
+    "tools",
+    "other_expenses",
+)
 
 
 def fill_margin_rollups(apps, schema_editor):
@@ -14,43 +26,57 @@ def fill_margin_rollups(apps, schema_editor):
     JournalLine = apps.get_model("finance", "JournalLine")
     MarginTotal = apps.get_model("finance", "MarginTotal")
     totals = defaultdict(lambda: [0, 0])
-    rows = (JournalLine.objects.filter(account__in=PNL_ACCOUNTS)
-            .values_list("date", "account", "product_id", "channel", "campaign")
-            .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen")).order_by())
+    rows = (
+        JournalLine.objects.filter(account__in=PNL_ACCOUNTS)
+        .values_list("date", "account", "product_id", "channel", "campaign")
+        .annotate(dr=Sum("debit_fen"), cr=Sum("credit_fen"))
+        .order_by()
+    )
     for day, account, product_id, channel, campaign, dr, cr in rows.iterator(chunk_size=5000):
-        for dimension, key in (("product", "" if product_id is None else str(product_id)), ("channel", channel or ""),
-                               ("campaign", campaign or "")):
+        for dimension, key in (
+            ("product", "" if product_id is None else str(product_id)),
+            ("channel", channel or ""),
+            ("campaign", campaign or ""),
+        ):
             for grain, starts_on in (("day", day), ("month", day.replace(day=1))):
                 total = totals[(grain, dimension, starts_on, key, account)]
                 total[0] += dr or 0
                 total[1] += cr or 0
     MarginTotal.objects.bulk_create(
-        [MarginTotal(grain=g, dimension=d, starts_on=s, dimension_key=k, account=a, debit_fen=dr, credit_fen=cr)
-         for (g, d, s, k, a), (dr, cr) in totals.items()], batch_size=2000)
+        [
+            MarginTotal(grain=g, dimension=d, starts_on=s, dimension_key=k, account=a, debit_fen=dr, credit_fen=cr)
+            for (g, d, s, k, a), (dr, cr) in totals.items()
+        ],
+        batch_size=2000,
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0004_ad_results_permission'),
+        ("finance", "0004_ad_results_permission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MarginTotal',
+            name="MarginTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grain', models.CharField(choices=[('day', 'day'), ('month', 'month')], max_length=5)),
-                ('starts_on', models.DateField()),
-                ('dimension', models.CharField(max_length=10)),
-                ('dimension_key', models.CharField(blank=True, max_length=100)),
-                ('account', models.CharField(max_length=40)),
-                ('debit_fen', models.BigIntegerField(default=0)),
-                ('credit_fen', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("grain", models.CharField(choices=[("day", "day"), ("month", "month")], max_length=5)),
+                ("starts_on", models.DateField()),
+                ("dimension", models.CharField(max_length=10)),
+                ("dimension_key", models.CharField(blank=True, max_length=100)),
+                ("account", models.CharField(max_length=40)),
+                ("debit_fen", models.BigIntegerField(default=0)),
+                ("credit_fen", models.BigIntegerField(default=0)),
             ],
             options={
-                'ordering': ['grain', 'starts_on', 'dimension', 'dimension_key', 'account'],
-                'constraints': [models.UniqueConstraint(fields=('grain', 'dimension', 'starts_on', 'dimension_key', 'account'), name='one_margin_total_per_period_key_account')],
+                "ordering": ["grain", "starts_on", "dimension", "dimension_key", "account"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grain", "dimension", "starts_on", "dimension_key", "account"),
+                        name="one_margin_total_per_period_key_account",
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill_margin_rollups, migrations.RunPython.noop),

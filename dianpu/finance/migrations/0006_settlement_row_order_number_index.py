@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0005_margin_rollups'),
+        ("finance", "0005_margin_rollups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='settlementrow',
-            name='order_number',
+            model_name="settlementrow",
+            name="order_number",
             field=models.CharField(blank=True, db_index=True, max_length=20),
         ),
     ]

@@ -34,7 +34,9 @@ def test_margins_by_channel_show_the_connected_channels_name_not_its_id(two_chan
     api = staff_api("finance", language="en")
     rows = api.get("finance/margins", by="channel", date_from="2026-03-01", date_to="2026-03-31").json()
     assert [(r["key"], r["name"], r["net_sales"]) for r in rows] == [
-        (str(shop.pk), "海外旗舰店", "200.00"), ("web", "Online shop", "100.00")]
+        (str(shop.pk), "海外旗舰店", "200.00"),
+        ("web", "Online shop", "100.00"),
+    ]
 
 
 def test_journal_lines_name_their_channel_in_the_api(two_channels, staff_api):
@@ -53,8 +55,10 @@ def test_the_ledger_page_names_the_channel(two_channels, client, staff):
 
 def test_margins_export_names_the_channel(two_channels, client, staff):
     client.force_login(staff("finance"))
-    r = client.get("/console/finance/margins/", {"by": "channel", "date_from": "2026-03-01",
-                                                  "date_to": "2026-03-31", "export": "xlsx"})
+    r = client.get(
+        "/console/finance/margins/",
+        {"by": "channel", "date_from": "2026-03-01", "date_to": "2026-03-31", "export": "xlsx"},
+    )
     sheet = load_workbook(io.BytesIO(r.content)).active
     names = [row[0].value for row in sheet.iter_rows()]
     assert "海外旗舰店" in names and "网店" in names
@@ -64,4 +68,9 @@ def test_unknown_codes_show_as_they_are_and_orders_are_read_through_one_function
     shop, web = two_channels
     assert order_channel(web) == "web"
     assert channel_names(["web", "taobao", str(shop.pk), "kiosk", "999999"]) == {
-        "web": "网店", "taobao": "淘宝/天猫", str(shop.pk): "海外旗舰店", "kiosk": "kiosk", "999999": "已删除的渠道 999999"}
+        "web": "网店",
+        "taobao": "淘宝/天猫",
+        str(shop.pk): "海外旗舰店",
+        "kiosk": "kiosk",
+        "999999": "已删除的渠道 999999",
+    }

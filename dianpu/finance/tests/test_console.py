@@ -19,9 +19,16 @@ from .builders import paid_order
 from .test_reconciliation import STRIPE_ITEMIZED
 
 pytestmark = pytest.mark.django_db
-PAGES = ("/console/finance/", "/console/finance/ledger/", "/console/finance/trial-balance/",
-         "/console/finance/periods/", "/console/finance/expenses/", "/console/finance/budget/",
-         "/console/finance/margins/", "/console/finance/reconciliation/")
+PAGES = (
+    "/console/finance/",
+    "/console/finance/ledger/",
+    "/console/finance/trial-balance/",
+    "/console/finance/periods/",
+    "/console/finance/expenses/",
+    "/console/finance/budget/",
+    "/console/finance/margins/",
+    "/console/finance/reconciliation/",
+)
 
 
 def _client(staff, role):
@@ -30,8 +37,18 @@ def _client(staff, role):
     return client
 
 
-@pytest.mark.parametrize("role, status", [("owner", 200), ("finance", 200), ("operator", 403), ("marketing", 403),
-                                          ("warehouse", 403), ("agent", 403), ("designer", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("owner", 200),
+        ("finance", 200),
+        ("operator", 403),
+        ("marketing", 403),
+        ("warehouse", 403),
+        ("agent", 403),
+        ("designer", 403),
+    ],
+)
 def test_who_may_open_the_pages(staff, role, status, at):
     at(2026, 3, 5, 10, 0)
     client = _client(staff, role)
@@ -54,13 +71,15 @@ def test_overview_shows_the_period_and_the_chart_data_without_inline_script(staf
 def test_expense_and_close_through_the_console(staff, at):
     at(2026, 4, 2, 10, 0)
     client = _client(staff, "finance")
-    client.post("/console/finance/expenses/", {"date": "2026-03-31", "category": "tools", "amount": "49.00",
-                                                "note": "设计软件"})
+    client.post(
+        "/console/finance/expenses/", {"date": "2026-03-31", "category": "tools", "amount": "49.00", "note": "设计软件"}
+    )
     assert Expense.objects.get().amount == Decimal("49.00")
     client.post("/console/finance/periods/", {"month": "2026-03"})
     assert Period.objects.get(month="2026-03").closed_at is not None
-    page = client.post("/console/finance/expenses/", {"date": "2026-03-30", "category": "tools", "amount": "1.00"},
-                       follow=True)
+    page = client.post(
+        "/console/finance/expenses/", {"date": "2026-03-30", "category": "tools", "amount": "1.00"}, follow=True
+    )
     assert "2026-03 已结账" in page.content.decode()
     assert Expense.objects.count() == 1
     assert AuditEntry.objects.filter(action__in=["finance.expense_recorded", "finance.period_closed"]).count() == 2
@@ -69,8 +88,11 @@ def test_expense_and_close_through_the_console(staff, at):
 def test_reconciliation_upload_then_detail(staff, at):
     at(2026, 3, 7, 10, 0)
     client = _client(staff, "owner")
-    page = client.post("/console/finance/reconciliation/",
-                       {"file": SimpleUploadedFile("itemized.csv", STRIPE_ITEMIZED.encode())}, follow=True)
+    page = client.post(
+        "/console/finance/reconciliation/",
+        {"file": SimpleUploadedFile("itemized.csv", STRIPE_ITEMIZED.encode())},
+        follow=True,
+    )
     settlement = Settlement.objects.get()
     assert page.status_code == 200 and f"#{settlement.pk}" in page.content.decode()
     assert JournalEntry.objects.filter(source_kind="settlement_fee").count() == 3

@@ -48,6 +48,11 @@ def test_the_demo_has_balanced_books_that_match_its_orders(demo, db):
     assert Expense.objects.count() >= 3 and Period.objects.filter(closed_at__isnull=False).exists()
     margins_rolled, margins_raw = queries.get_margin_rollup_vs_journal(first, last)
     assert margins_rolled == margins_raw
-    restocked = ReturnRequest.objects.filter(received_at__isnull=False, lines__restocked_quantity__gt=0,
-                                             order__shipped_at__isnull=False).distinct().count()
+    restocked = (
+        ReturnRequest.objects.filter(
+            received_at__isnull=False, lines__restocked_quantity__gt=0, order__shipped_at__isnull=False
+        )
+        .distinct()
+        .count()
+    )
     assert JournalEntry.objects.filter(source_kind="return_restocked").count() == restocked

@@ -42,17 +42,21 @@ def goods(at):
     make_product(name="杯子", name_en="Cup", price="12.30", cost_price=str(COST["PB"]), stock=500, skus=["PB"])
 
 
-steps = st.lists(st.one_of(
-    st.tuples(st.just("place"), st.integers(0, 2), st.integers(0, 2)),
-    st.tuples(st.just("pay"), st.integers(0, 9)),
-    st.tuples(st.just("ship"), st.integers(0, 9)),
-    st.tuples(st.just("refund"), st.integers(0, 9), st.integers(1, 100)),
-    st.tuples(st.just("cancel"), st.integers(0, 9)),
-    st.tuples(st.just("merge"), st.integers(0, 9), st.integers(0, 9)),
-    st.tuples(st.just("split"), st.integers(0, 9)),
-    st.tuples(st.just("return"), st.integers(0, 9), st.booleans()),
-    st.tuples(st.just("next_day")),
-), min_size=3, max_size=18)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("place"), st.integers(0, 2), st.integers(0, 2)),
+        st.tuples(st.just("pay"), st.integers(0, 9)),
+        st.tuples(st.just("ship"), st.integers(0, 9)),
+        st.tuples(st.just("refund"), st.integers(0, 9), st.integers(1, 100)),
+        st.tuples(st.just("cancel"), st.integers(0, 9)),
+        st.tuples(st.just("merge"), st.integers(0, 9), st.integers(0, 9)),
+        st.tuples(st.just("split"), st.integers(0, 9)),
+        st.tuples(st.just("return"), st.integers(0, 9), st.booleans()),
+        st.tuples(st.just("next_day")),
+    ),
+    min_size=3,
+    max_size=18,
+)
 
 
 def _apply(step, orders, day, at):
@@ -71,8 +75,9 @@ def _apply(step, orders, day, at):
     if kind == "pay":
         transition_order(order=order, action="mark_paid")
     elif kind == "ship":
-        transition_order(order=order, action="ship", carrier="sf", tracking_number="SF1234567890123",
-                         shipping_cost=Decimal("9.80"))
+        transition_order(
+            order=order, action="ship", carrier="sf", tracking_number="SF1234567890123", shipping_cost=Decimal("9.80")
+        )
     elif kind == "cancel":
         transition_order(order=order, action="cancel")
     elif kind == "refund":
@@ -108,14 +113,26 @@ def _raw_figures(last: date):
     for rline in ReturnLine.objects.filter(restocked_quantity__gt=0).select_related("order_line"):
         cogs -= COST[rline.order_line.sku] * rline.restocked_quantity
     carriers = Shipment.objects.aggregate(s=Sum("cost"))["s"] or Decimal("0")
-    return {"net_sales": (paid - refunded).quantize(Decimal("0.01")), "cost_of_goods": cogs.quantize(Decimal("0.01")),
-            "shipping_cost": Decimal(carriers).quantize(Decimal("0.01"))}
+    return {
+        "net_sales": (paid - refunded).quantize(Decimal("0.01")),
+        "cost_of_goods": cogs.quantize(Decimal("0.01")),
+        "shipping_cost": Decimal(carriers).quantize(Decimal("0.01")),
+    }
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=steps)
-@example(history=[("place", 2, 1), ("pay", 0), ("ship", 0), ("next_day",), ("return", 0, True), ("return", 0, False),
-                  ("refund", 0, 50)])
+@example(
+    history=[
+        ("place", 2, 1),
+        ("pay", 0),
+        ("ship", 0),
+        ("next_day",),
+        ("return", 0, True),
+        ("return", 0, False),
+        ("refund", 0, 50),
+    ]
+)
 def test_any_order_history_keeps_the_books_balanced_and_equal_to_the_raw_figures(goods, at, history):
     at(2026, 3, 2, 9, 0)
     with pytest.raises(Rollback), transaction.atomic():
@@ -139,8 +156,9 @@ def test_any_order_history_keeps_the_books_balanced_and_equal_to_the_raw_figures
         rolled, raw = queries.get_margin_rollup_vs_journal(FIRST, last)
         assert rolled == raw
         for dimension in ("product", "channel"):
-            assert queries.get_margins(dimension, FIRST, last) == queries.get_margins(dimension, FIRST, last,
-                                                                                     from_journal=True)
+            assert queries.get_margins(dimension, FIRST, last) == queries.get_margins(
+                dimension, FIRST, last, from_journal=True
+            )
         pnl = queries.get_pnl(FIRST, last)
         raw = _raw_figures(last)
         assert {k: pnl[k] for k in raw} == raw

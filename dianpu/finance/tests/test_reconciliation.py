@@ -56,8 +56,15 @@ def ours(at):
     a = record_payment(order_id=orders[0].pk, gateway="stripe", amount=Decimal("240.00"), reference="pi_AAA")
     record_payment(order_id=orders[1].pk, gateway="stripe", amount=Decimal("99.00"), reference="pi_BBB")
     record_payment(order_id=orders[2].pk, gateway="stripe", amount=Decimal("30.00"), reference="pi_CCC")
-    Refund.objects.create(order_id=orders[0].pk, payment=a, gateway="stripe", amount=Decimal("20.00"),
-                          reference="re_1D", status="succeeded", created_at=a.created_at)
+    Refund.objects.create(
+        order_id=orders[0].pk,
+        payment=a,
+        gateway="stripe",
+        amount=Decimal("20.00"),
+        reference="re_1D",
+        status="succeeded",
+        created_at=a.created_at,
+    )
     return orders
 
 
@@ -67,8 +74,11 @@ def upload(api, text: str, name: str, encoding: str = "utf-8"):
 
 
 def outcomes(settlement_id: int) -> set[tuple]:
-    return set(SettlementRow.objects.filter(settlement_id=settlement_id).values_list(
-        "outcome", "kind", "reference", "their_amount", "our_amount"))
+    return set(
+        SettlementRow.objects.filter(settlement_id=settlement_id).values_list(
+            "outcome", "kind", "reference", "their_amount", "our_amount"
+        )
+    )
 
 
 def test_stripe_itemized_report_lists_every_outcome_and_posts_the_fees_once(ours, staff_api):
@@ -76,8 +86,7 @@ def test_stripe_itemized_report_lists_every_outcome_and_posts_the_fees_once(ours
     r = upload(api, STRIPE_ITEMIZED, "itemized.csv")
     assert r.status_code == 201, r.content
     body = r.json()
-    assert (body["gateway"], body["file_format"], body["fees"]) == ("stripe", "stripe_itemized_balance_change",
-                                                                    "11.85")
+    assert (body["gateway"], body["file_format"], body["fees"]) == ("stripe", "stripe_itemized_balance_change", "11.85")
     assert body["outcomes"] == {"matched": 2, "missing_ours": 1, "missing_theirs": 1, "mismatched": 1}
     D = Decimal
     assert outcomes(body["id"]) == {
@@ -116,26 +125,36 @@ def test_stripe_balance_history_export_matches_by_source_then_order_number(ours,
 
 def test_alipay_statement_in_gbk_with_comment_lines(ours, staff_api):
     paid = ours[3]
-    record_payment(order_id=paid.pk, gateway="alipay", amount=Decimal("120.00"),
-                   reference="2026030522001400000000000001")
+    record_payment(
+        order_id=paid.pk, gateway="alipay", amount=Decimal("120.00"), reference="2026030522001400000000000001"
+    )
     r = upload(staff_api("finance"), ALIPAY.format(paid=paid.number), "账务明细.csv", encoding="gbk")
     assert r.status_code == 201, r.content
     body = r.json()
     assert (body["gateway"], body["file_format"], body["currency"], body["fees"]) == (
-        "alipay", "alipay_account_statement", "CNY", "0.72")
+        "alipay",
+        "alipay_account_statement",
+        "CNY",
+        "0.72",
+    )
     assert body["outcomes"] == {"matched": 2, "missing_ours": 1, "missing_theirs": 0, "mismatched": 0}
     fee = JournalEntry.objects.get(source_kind="settlement_fee")
     assert {(ln.account, ln.debit_fen, ln.credit_fen) for ln in fee.lines.all()} == {
-        ("payment_fees", 72, 0), ("clearing.alipay", 0, 72)}
+        ("payment_fees", 72, 0),
+        ("clearing.alipay", 0, 72),
+    }
 
 
-@pytest.mark.parametrize("text, code", [
-    ("date,amount,who\n2026-03-01,10.00,someone\n", "settlement_format_unknown"),
-    ("", "settlement_format_unknown"),
-    (STRIPE_ITEMIZED.replace(",cny,", ",usd,"), "settlement_currency"),
-    (STRIPE_ITEMIZED.replace("240.00,7.20", "2x0.00,7.20"), "settlement_unreadable"),
-    ("id,Type,Source,Amount,Fee,Net,Currency\n", "settlement_empty"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("date,amount,who\n2026-03-01,10.00,someone\n", "settlement_format_unknown"),
+        ("", "settlement_format_unknown"),
+        (STRIPE_ITEMIZED.replace(",cny,", ",usd,"), "settlement_currency"),
+        (STRIPE_ITEMIZED.replace("240.00,7.20", "2x0.00,7.20"), "settlement_unreadable"),
+        ("id,Type,Source,Amount,Fee,Net,Currency\n", "settlement_empty"),
+    ],
+)
 def test_bad_files_are_refused_with_a_clear_code_and_nothing_written(ours, staff_api, text, code):
     r = upload(staff_api("finance"), text, "bad.csv")
     assert r.status_code == 422, r.content
@@ -180,17 +199,23 @@ def _fees(order_id: int) -> dict[str, int]:
 
     from dianpu.finance.models import JournalLine
 
-    rows = (JournalLine.objects.filter(account="payment_fees").values("entry__source_kind")
-            .annotate(d=Sum("debit_fen"), c=Sum("credit_fen")))
+    rows = (
+        JournalLine.objects.filter(account="payment_fees")
+        .values("entry__source_kind")
+        .annotate(d=Sum("debit_fen"), c=Sum("credit_fen"))
+    )
     return {r["entry__source_kind"]: r["d"] - r["c"] for r in rows}
 
 
 def test_stripe_file_replaces_the_estimated_fee_with_the_real_one_never_both(ours, staff_api, staff):
     order = _paid_at_rate("stripe", "300.00", "pi_EST", staff)  # estimated at 1 %: ¥3.00
     assert _fees(order.pk) == {"payment_fee": 300}
-    text = STRIPE_ITEMIZED.replace("txn_1E,", f"txn_1F,2026-03-05 05:00:00,2026-03-05 13:00:00,2026-03-07 00:00:00,"
-                                             f"cny,300.00,8.70,291.30,charge,ch_1F,Payment for order,300.00,cny,ch_1F,"
-                                             f"pi_EST\ntxn_1E,")
+    text = STRIPE_ITEMIZED.replace(
+        "txn_1E,",
+        "txn_1F,2026-03-05 05:00:00,2026-03-05 13:00:00,2026-03-07 00:00:00,"
+        "cny,300.00,8.70,291.30,charge,ch_1F,Payment for order,300.00,cny,ch_1F,"
+        "pi_EST\ntxn_1E,",
+    )
     api = staff_api("finance")
     assert upload(api, text, "itemized.csv").status_code == 201
     # the estimate (¥3.00) is reversed once, the real ¥8.70 stands: the books carry ¥8.70 for it
@@ -235,8 +260,9 @@ def test_an_order_marked_paid_after_its_settlement_gets_no_estimate(ours, staff_
     make_product(price="120.00", stock=5, skus=["LATE"])
     order = place_test_order({"LATE": 1})
     Order.objects.filter(pk=order.pk).update(payment_method="alipay")
-    record_payment(order_id=order.pk, gateway="alipay", amount=Decimal("120.00"),
-                   reference="2026030522001400000000000001")  # the money came; the order is not marked paid yet
+    record_payment(
+        order_id=order.pk, gateway="alipay", amount=Decimal("120.00"), reference="2026030522001400000000000001"
+    )  # the money came; the order is not marked paid yet
     assert upload(staff_api("finance"), ALIPAY.format(paid=order.number), "账务明细.csv", "gbk").status_code == 201
     transition_order(order=Order.objects.get(pk=order.pk), action="mark_paid")
     assert _fees(order.pk) == {"settlement_fee": 72}  # the real ¥0.72 only, no ¥1.20 estimate on top

@@ -48,8 +48,9 @@ def test_restocked_units_reverse_cost_of_goods_at_the_cost_they_left_at(tea, at)
     assert JournalEntry.objects.get(source_kind="return_restocked").date == date(2026, 3, 9)
     pnl = queries.get_pnl(date(2026, 3, 1), date(2026, 3, 31))
     assert pnl["cost_of_goods"] == Decimal("60.00")  # ¥90.00 shipped − ¥30.00 back; the broken unit stays a cost
-    assert queries.get_pnl(date(2026, 3, 9), date(2026, 3, 9)) == queries.get_pnl_from_journal(date(2026, 3, 9),
-                                                                                               date(2026, 3, 9))
+    assert queries.get_pnl(date(2026, 3, 9), date(2026, 3, 9)) == queries.get_pnl_from_journal(
+        date(2026, 3, 9), date(2026, 3, 9)
+    )
 
 
 def test_all_units_back_reverse_exactly_what_was_posted(tea, at):
@@ -64,11 +65,17 @@ def test_all_units_back_reverse_exactly_what_was_posted(tea, at):
 def test_replayed_return_event_posts_nothing_twice(tea, at):
     order = delivered_order({"TEA": 2})
     request = _returned(order, restock=2, write_off=0)
-    before = (JournalEntry.objects.count(), ledger_totals(),
-              list(DailyAccountTotal.objects.values_list("account", "debit_fen", "credit_fen")))
+    before = (
+        JournalEntry.objects.count(),
+        ledger_totals(),
+        list(DailyAccountTotal.objects.values_list("account", "debit_fen", "credit_fen")),
+    )
     events.publish(events.ReturnReceived(request.pk, request.number, order.pk, request.received_at))
-    after = (JournalEntry.objects.count(), ledger_totals(),
-             list(DailyAccountTotal.objects.values_list("account", "debit_fen", "credit_fen")))
+    after = (
+        JournalEntry.objects.count(),
+        ledger_totals(),
+        list(DailyAccountTotal.objects.values_list("account", "debit_fen", "credit_fen")),
+    )
     assert after == before
     assert JournalEntry.objects.filter(source_kind="return_restocked").count() == 1
 

@@ -30,16 +30,27 @@ def test_tax_summary_per_rate_of_each_product_class(staff_api, at):
     make_product(name="茶叶", price="109.00", stock=10, skus=["TEA"], category=food)
     make_product(name="T恤", price="113.00", stock=10, skus=["TEE"])
     api = staff_api("finance")
-    r = api._call("put", "finance/tax-settings", {"prices_include_tax": True, "default_percent": "13",
-                                                  "category_percents": {str(food.pk): "9"}})
+    r = api._call(
+        "put",
+        "finance/tax-settings",
+        {"prices_include_tax": True, "default_percent": "13", "category_percents": {str(food.pk): "9"}},
+    )
     assert r.status_code == 200, r.content
     paid_order({"TEA": 1, "TEE": 1})  # ¥222.00, free shipping
     body = api.get("finance/tax-summary", date_from="2026-03-01", date_to="2026-03-31").json()
-    assert body == {"prices_include_tax": True, "tax_total": "22.00", "rows": [
-        {"rate_percent": "9.00", "charged": "109.00", "base": "100.00", "tax": "9.00"},
-        {"rate_percent": "13.00", "charged": "113.00", "base": "100.00", "tax": "13.00"}]}
-    api._call("put", "finance/tax-settings", {"prices_include_tax": False, "default_percent": "13",
-                                              "category_percents": {str(food.pk): "9"}})
+    assert body == {
+        "prices_include_tax": True,
+        "tax_total": "22.00",
+        "rows": [
+            {"rate_percent": "9.00", "charged": "109.00", "base": "100.00", "tax": "9.00"},
+            {"rate_percent": "13.00", "charged": "113.00", "base": "100.00", "tax": "13.00"},
+        ],
+    }
+    api._call(
+        "put",
+        "finance/tax-settings",
+        {"prices_include_tax": False, "default_percent": "13", "category_percents": {str(food.pk): "9"}},
+    )
     assert tax.get_tax_summary(date(2026, 3, 1), date(2026, 3, 31))["tax_total"] == Decimal("24.50")
     bad = api._call("put", "finance/tax-settings", {"default_percent": "-1"})
     assert (bad.status_code, bad.json()["code"]) == (422, "tax_rate_invalid")
@@ -53,8 +64,12 @@ def test_customer_requests_an_invoice_and_finance_issues_it(api, staff_api, at):
     unpaid = place_test_order({"TEE": 1}, email="mei@example.com")
     assert order.customer_id == customer.pk
     api.headers["HTTP_AUTHORIZATION"] = f"Bearer {token_of(customer)}"
-    body = {"order_number": order.number, "title": "上海某某有限公司", "tax_number": "91310000MA1FL8XQ3C",
-            "email": "mei@example.com"}
+    body = {
+        "order_number": order.number,
+        "title": "上海某某有限公司",
+        "tax_number": "91310000MA1FL8XQ3C",
+        "email": "mei@example.com",
+    }
     r = api.post("me/invoice-requests", body)
     assert r.status_code == 201, r.content
     assert (r.json()["amount"], r.json()["status"]) == ("120.00", "requested")

@@ -9,8 +9,16 @@ from dianpu.fulfillment.services import UPLOAD_LIMITS
 class ShippingMethodForm(forms.ModelForm):
     class Meta:
         model = ShippingMethod
-        fields = ["name", "name_en", "fee", "free_over", "delivery_days_min", "delivery_days_max", "max_weight_grams",
-                  "is_active"]
+        fields = [
+            "name",
+            "name_en",
+            "fee",
+            "free_over",
+            "delivery_days_min",
+            "delivery_days_max",
+            "max_weight_grams",
+            "is_active",
+        ]
 
 
 class ShippingRateForm(forms.ModelForm):
@@ -24,8 +32,11 @@ class ShippingRateForm(forms.ModelForm):
 
 
 class BatchShipForm(forms.Form):
-    lines = forms.CharField(label=_("发货清单"), required=False, widget=forms.Textarea(attrs={"rows": 8,
-                            "placeholder": "DP2611230000001,sf,SF1234567890123"}))
+    lines = forms.CharField(
+        label=_("发货清单"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "DP2611230000001,sf,SF1234567890123"}),
+    )
     file = upload_field(UPLOAD_LIMITS, label=_("或上传 CSV 文件"), required=False)
 
 
@@ -34,5 +45,7 @@ class TrackingUploadForm(forms.Form):
 
 
 class ReportPeriodForm(forms.Form):
-    shipped_from = forms.DateField(label=_("发货日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    shipped_from = forms.DateField(
+        label=_("发货日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     shipped_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

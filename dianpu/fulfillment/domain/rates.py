@@ -58,8 +58,9 @@ def calculate_weight_fee(zone: ZoneRate, weight_grams: int) -> Decimal:
     return (zone.first_fee + zone.step_fee * steps).quantize(Decimal("0.01"))
 
 
-def calculate_shipping_fee(rate: MethodRate, *, merchandise_total: Decimal, weight_grams: int = 0,
-                           province: str = "") -> Decimal:
+def calculate_shipping_fee(
+    rate: MethodRate, *, merchandise_total: Decimal, weight_grams: int = 0, province: str = ""
+) -> Decimal:
     """The fee, or ShippingUnavailable when the method does not take this parcel."""
     if rate.max_weight_grams and weight_grams > rate.max_weight_grams:
         raise ShippingUnavailable("too_heavy")

@@ -6,13 +6,13 @@ The request is refused when the header is missing or malformed, the timestamp is
 tolerance (300 s) from now, or no v1 value matches (compared in constant time).
 """
 
-from typing import Any
 import csv
 import hashlib
 import hmac
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 TOLERANCE_SECONDS = 300
 STATUSES = ("in_transit", "out_for_delivery", "delivered", "failed", "returned")
@@ -94,9 +94,15 @@ def parse_event(raw: dict[str, Any], line: int) -> tuple[TrackingEventIn | None,
         problems.append(EventProblem(line, "tracking_number", "tracking_number_missing"))
     if problems or occurred is None:
         return None, problems
-    return TrackingEventIn(carrier=str(raw.get("carrier") or "").strip().lower(), tracking_number=number,
-                           status=status, occurred_at=occurred, location=str(raw.get("location") or "")[:100],
-                           description=str(raw.get("description") or "")[:300], line=line), []
+    return TrackingEventIn(
+        carrier=str(raw.get("carrier") or "").strip().lower(),
+        tracking_number=number,
+        status=status,
+        occurred_at=occurred,
+        location=str(raw.get("location") or "")[:100],
+        description=str(raw.get("description") or "")[:300],
+        line=line,
+    ), []
 
 
 def parse_events_file(text: str) -> tuple[list[TrackingEventIn], list[EventProblem]]:

@@ -6,48 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('carrier', models.CharField(max_length=20, verbose_name='承运商')),
-                ('tracking_number', models.CharField(db_index=True, max_length=40, verbose_name='运单号')),
-                ('shipped_at', models.DateTimeField(verbose_name='发货时间')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipments', to='orders.order')),
-                ('shipped_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("carrier", models.CharField(max_length=20, verbose_name="承运商")),
+                ("tracking_number", models.CharField(db_index=True, max_length=40, verbose_name="运单号")),
+                ("shipped_at", models.DateTimeField(verbose_name="发货时间")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shipments", to="orders.order"
+                    ),
+                ),
+                (
+                    "shipped_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '包裹',
-                'ordering': ['shipped_at', 'id'],
+                "verbose_name": "包裹",
+                "ordering": ["shipped_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ShippingMethod',
+            name="ShippingMethod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=60, verbose_name='英文名称')),
-                ('fee', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='运费')),
-                ('free_over', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='满额包邮')),
-                ('delivery_days_min', models.PositiveSmallIntegerField(default=2, verbose_name='最快天数')),
-                ('delivery_days_max', models.PositiveSmallIntegerField(default=5, verbose_name='最慢天数')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=60, verbose_name="英文名称")),
+                ("fee", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="运费")),
+                (
+                    "free_over",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="满额包邮"
+                    ),
+                ),
+                ("delivery_days_min", models.PositiveSmallIntegerField(default=2, verbose_name="最快天数")),
+                ("delivery_days_max", models.PositiveSmallIntegerField(default=5, verbose_name="最慢天数")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '配送方式',
-                'ordering': ['position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('fee__gte', 0)), name='shipping_fee_not_negative')],
+                "verbose_name": "配送方式",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("fee__gte", 0)), name="shipping_fee_not_negative")
+                ],
             },
         ),
     ]

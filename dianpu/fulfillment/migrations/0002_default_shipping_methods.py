@@ -13,9 +13,18 @@ DEFAULTS = [
 def create_defaults(apps, schema_editor):
     ShippingMethod = apps.get_model("fulfillment", "ShippingMethod")
     for position, (code, name, name_en, fee, free_over, dmin, dmax) in enumerate(DEFAULTS):
-        ShippingMethod.objects.get_or_create(code=code, defaults=dict(
-            name=name, name_en=name_en, fee=fee, free_over=free_over, delivery_days_min=dmin,
-            delivery_days_max=dmax, position=position))
+        ShippingMethod.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                name_en=name_en,
+                fee=fee,
+                free_over=free_over,
+                delivery_days_min=dmin,
+                delivery_days_max=dmax,
+                position=position,
+            ),
+        )
 
 
 class Migration(migrations.Migration):

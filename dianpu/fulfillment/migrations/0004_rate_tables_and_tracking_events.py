@@ -6,106 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fulfillment', '0003_pickup_needs_no_tracking'),
-        ('orders', '0003_order_review_rules_and_channels'),
+        ("fulfillment", "0003_pickup_needs_no_tracking"),
+        ("orders", "0003_order_review_rules_and_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ShippingRate',
+            name="ShippingRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province', models.CharField(blank=True, max_length=50, verbose_name='省份')),
-                ('first_weight_grams', models.PositiveIntegerField(default=1000, verbose_name='首重（克）')),
-                ('first_fee', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='首重运费')),
-                ('step_grams', models.PositiveIntegerField(default=1000, verbose_name='续重单位（克）')),
-                ('step_fee', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='续重运费')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("province", models.CharField(blank=True, max_length=50, verbose_name="省份")),
+                ("first_weight_grams", models.PositiveIntegerField(default=1000, verbose_name="首重（克）")),
+                ("first_fee", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="首重运费")),
+                ("step_grams", models.PositiveIntegerField(default=1000, verbose_name="续重单位（克）")),
+                ("step_fee", models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name="续重运费")),
             ],
             options={
-                'verbose_name': '运费模板',
-                'ordering': ['method', 'province'],
-                'permissions': [('manage_shipping_rates', 'Can edit shipping methods and rate tables')],
+                "verbose_name": "运费模板",
+                "ordering": ["method", "province"],
+                "permissions": [("manage_shipping_rates", "Can edit shipping methods and rate tables")],
             },
         ),
         migrations.CreateModel(
-            name='TrackingEvent',
+            name="TrackingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('shipped', '已发货'), ('in_transit', '运输中'), ('out_for_delivery', '派送中'), ('delivered', '已签收'), ('failed', '派送失败'), ('returned', '已退回')], max_length=20, verbose_name='状态')),
-                ('occurred_at', models.DateTimeField(verbose_name='时间')),
-                ('location', models.CharField(blank=True, max_length=100, verbose_name='地点')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='描述')),
-                ('source', models.CharField(max_length=10, verbose_name='来源')),
-                ('key', models.CharField(max_length=64)),
-                ('received_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("shipped", "已发货"),
+                            ("in_transit", "运输中"),
+                            ("out_for_delivery", "派送中"),
+                            ("delivered", "已签收"),
+                            ("failed", "派送失败"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="时间")),
+                ("location", models.CharField(blank=True, max_length=100, verbose_name="地点")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="描述")),
+                ("source", models.CharField(max_length=10, verbose_name="来源")),
+                ("key", models.CharField(max_length=64)),
+                ("received_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '物流轨迹',
-                'ordering': ['occurred_at', 'id'],
+                "verbose_name": "物流轨迹",
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='cost',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='运费成本'),
+            model_name="shipment",
+            name="cost",
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="运费成本"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='delivered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='签收时间'),
+            model_name="shipment",
+            name="delivered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="签收时间"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='last_event_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最新轨迹时间'),
+            model_name="shipment",
+            name="last_event_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最新轨迹时间"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='promised_by',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='承诺送达'),
+            model_name="shipment",
+            name="promised_by",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="承诺送达"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='shipping_method',
-            field=models.CharField(blank=True, max_length=30, verbose_name='配送方式'),
+            model_name="shipment",
+            name="shipping_method",
+            field=models.CharField(blank=True, max_length=30, verbose_name="配送方式"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='status',
-            field=models.CharField(choices=[('shipped', '已发货'), ('in_transit', '运输中'), ('out_for_delivery', '派送中'), ('delivered', '已签收'), ('failed', '派送失败'), ('returned', '已退回')], default='shipped', max_length=20, verbose_name='物流状态'),
+            model_name="shipment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("shipped", "已发货"),
+                    ("in_transit", "运输中"),
+                    ("out_for_delivery", "派送中"),
+                    ("delivered", "已签收"),
+                    ("failed", "派送失败"),
+                    ("returned", "已退回"),
+                ],
+                default="shipped",
+                max_length=20,
+                verbose_name="物流状态",
+            ),
         ),
         migrations.AddField(
-            model_name='shippingmethod',
-            name='max_weight_grams',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='最大重量（克）'),
+            model_name="shippingmethod",
+            name="max_weight_grams",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="最大重量（克）"),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['status', 'promised_by'], name='fulfillment_status_be275d_idx'),
+            model_name="shipment",
+            index=models.Index(fields=["status", "promised_by"], name="fulfillment_status_be275d_idx"),
         ),
         migrations.AddField(
-            model_name='shippingrate',
-            name='method',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rates', to='fulfillment.shippingmethod'),
+            model_name="shippingrate",
+            name="method",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="rates", to="fulfillment.shippingmethod"
+            ),
         ),
         migrations.AddField(
-            model_name='trackingevent',
-            name='shipment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='fulfillment.shipment'),
+            model_name="trackingevent",
+            name="shipment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="fulfillment.shipment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shippingrate',
-            constraint=models.UniqueConstraint(fields=('method', 'province'), name='one_rate_per_method_and_province'),
+            model_name="shippingrate",
+            constraint=models.UniqueConstraint(fields=("method", "province"), name="one_rate_per_method_and_province"),
         ),
         migrations.AddConstraint(
-            model_name='shippingrate',
-            constraint=models.CheckConstraint(condition=models.Q(('first_fee__gte', 0), ('step_fee__gte', 0)), name='rate_fees_not_negative'),
+            model_name="shippingrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_fee__gte", 0), ("step_fee__gte", 0)), name="rate_fees_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trackingevent',
-            constraint=models.UniqueConstraint(fields=('shipment', 'key'), name='one_tracking_event_per_key'),
+            model_name="trackingevent",
+            constraint=models.UniqueConstraint(fields=("shipment", "key"), name="one_tracking_event_per_key"),
         ),
     ]

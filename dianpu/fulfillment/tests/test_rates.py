@@ -28,10 +28,24 @@ def chinese():
 def table(staff):
     make_product(skus=["TEE"], price="20.00", stock=50)  # 300 g each
     owner = staff("owner")
-    save_shipping_rate(actor=owner, code="standard", province="", first_weight_grams=1000, first_fee=D("10.00"),
-                       step_grams=1000, step_fee=D("5.00"))
-    save_shipping_rate(actor=owner, code="standard", province="新疆", first_weight_grams=1000, first_fee=D("20.00"),
-                       step_grams=500, step_fee=D("8.00"))
+    save_shipping_rate(
+        actor=owner,
+        code="standard",
+        province="",
+        first_weight_grams=1000,
+        first_fee=D("10.00"),
+        step_grams=1000,
+        step_fee=D("5.00"),
+    )
+    save_shipping_rate(
+        actor=owner,
+        code="standard",
+        province="新疆",
+        first_weight_grams=1000,
+        first_fee=D("20.00"),
+        step_grams=500,
+        step_fee=D("8.00"),
+    )
     return owner
 
 
@@ -81,9 +95,17 @@ def test_api_rate_editing_is_for_managers_and_audited(staff_api, table):
 
 def test_console_rate_table_page(client, staff, table):
     client.force_login(staff("operator"))
-    response = client.post("/console/fulfillment/methods/standard/", {
-        "form": "rate", "r-province": "西藏", "r-first_weight_grams": "1000", "r-first_fee": "30.00",
-        "r-step_grams": "1000", "r-step_fee": "10.00"})
+    response = client.post(
+        "/console/fulfillment/methods/standard/",
+        {
+            "form": "rate",
+            "r-province": "西藏",
+            "r-first_weight_grams": "1000",
+            "r-first_fee": "30.00",
+            "r-step_grams": "1000",
+            "r-step_fee": "10.00",
+        },
+    )
     assert response.status_code == 302
     assert ShippingRate.objects.get(province="西藏").first_fee == D("30.00")
     html = client.get("/console/fulfillment/methods/standard/").content.decode()

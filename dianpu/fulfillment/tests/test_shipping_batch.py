@@ -30,7 +30,9 @@ def test_pick_list_sums_units_per_warehouse_and_sku(orders):
     a, b, _ = orders
     lines = list_pick_lines([a.number, b.number])
     assert [(ln.sku, ln.quantity, ln.orders) for ln in lines] == [
-        ("TEE-L", 1, (a.number,)), ("TEE-M", 3, tuple(sorted([a.number, b.number])))]
+        ("TEE-L", 1, (a.number,)),
+        ("TEE-M", 3, tuple(sorted([a.number, b.number]))),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["pick-list", "packing-slips", "labels"])
@@ -46,9 +48,22 @@ def test_documents_are_pdfs(client, staff, orders, kind):
 def test_a_label_carries_a_code128_barcode_of_the_tracking_number(orders):
     from dianpu.fulfillment.documents import ParcelDoc, render_labels
 
-    pdf = render_labels([ParcelDoc(number="DP1", placed_at="", ship_name="张三", ship_phone="1", address="上海",
-                                   postcode="", shipping_method="standard", carrier="顺丰速运",
-                                   tracking_number="SF1234567890123")], labels={"ship_to": "收件人", "sender": "x"})
+    pdf = render_labels(
+        [
+            ParcelDoc(
+                number="DP1",
+                placed_at="",
+                ship_name="张三",
+                ship_phone="1",
+                address="上海",
+                postcode="",
+                shipping_method="standard",
+                carrier="顺丰速运",
+                tracking_number="SF1234567890123",
+            )
+        ],
+        labels={"ship_to": "收件人", "sender": "x"},
+    )
     assert pdf.startswith(b"%PDF") and len(pdf) > 1500
 
 
@@ -64,8 +79,10 @@ def test_batch_ship_ships_every_line_and_consumes_stock(client, staff, orders):
     text = f"订单号,承运商,运单号,运费\n{a.number},sf,SF1234567890123,12.00\n{b.number},中通快递,731234567890\n"
     response = client.post("/console/fulfillment/batch-ship/", {"lines": text})
     assert response.status_code == 200
-    assert [(r.line, r.order_number, r.ok) for r in response.context["report"]] == [(2, a.number, True),
-                                                                                   (3, b.number, True)]
+    assert [(r.line, r.order_number, r.ok) for r in response.context["report"]] == [
+        (2, a.number, True),
+        (3, b.number, True),
+    ]
     assert Order.objects.get(pk=a.pk).status == "shipped"
     assert Order.objects.get(pk=b.pk).tracking_number == "731234567890"
     assert Shipment.objects.get(order=a).cost == Decimal("12.00")
@@ -76,8 +93,10 @@ def test_batch_ship_ships_every_line_and_consumes_stock(client, staff, orders):
 
 def test_one_bad_line_ships_nothing_and_reports_line_column_reason(staff_api, orders):
     a, b, unpaid = orders
-    text = (f"{a.number},sf,SF1234567890123\n{b.number},sf,12345\n{unpaid.number},sf,SF1234567890124\n"
-            f"DP000000000000,sf,SF1234567890125\n{a.number},sf,SF1234567890126\n")
+    text = (
+        f"{a.number},sf,SF1234567890123\n{b.number},sf,12345\n{unpaid.number},sf,SF1234567890124\n"
+        f"DP000000000000,sf,SF1234567890125\n{a.number},sf,SF1234567890126\n"
+    )
     response = staff_api("warehouse").post("shipping-batches", {"text": text})
     assert response.status_code == 422
     body = response.json()
@@ -120,8 +139,9 @@ def test_an_order_changed_after_the_check_undoes_the_whole_batch(orders, monkeyp
 
     monkeypatch.setattr(batch_shipping, "check_rows", check_then_someone_ships_b)
     with pytest.raises(batch_shipping.BatchRefused) as exc:
-        batch_shipping.ship_orders_in_batch(text=f"{a.number},sf,SF1234567890123\n{b.number},sf,SF1234567890124\n",
-                                            actor=None)
+        batch_shipping.ship_orders_in_batch(
+            text=f"{a.number},sf,SF1234567890123\n{b.number},sf,SF1234567890124\n", actor=None
+        )
     assert [(r.line, r.code) for r in exc.value.report] == [(2, "transition_not_allowed")]
     assert Order.objects.get(pk=a.pk).status == "paid"
     assert Shipment.objects.count() == 0

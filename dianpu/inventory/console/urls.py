@@ -1,4 +1,5 @@
 """Console pages for stock (/console/inventory/…)."""
+
 from django.urls import path
 
 from . import views

@@ -22,10 +22,10 @@ RESTOCK_COVER_DAYS = 14
 
 
 class Action:
-    RESTOCK = "restock"          # runs out soon, or is below safety stock: reorder
-    CLEAR = "clear"              # overstock / dead stock: discount or bundle it out (清仓)
-    PROMOTE = "promote"          # slow: push it (promotion, better listing) before it ages
-    WATCH = "watch"              # out of stock and not selling: decide whether to keep it
+    RESTOCK = "restock"  # runs out soon, or is below safety stock: reorder
+    CLEAR = "clear"  # overstock / dead stock: discount or bundle it out (清仓)
+    PROMOTE = "promote"  # slow: push it (promotion, better listing) before it ages
+    WATCH = "watch"  # out of stock and not selling: decide whether to keep it
     OK = "ok"
 
 
@@ -78,8 +78,9 @@ class CoverFacts:
 
 def suggest_action(f: CoverFacts) -> str:
     """What the daily sheet suggests for one SKU."""
-    if f.velocity > 0 and (f.available <= f.safety_stock or (f.days_of_cover is not None
-                                                             and f.days_of_cover < RESTOCK_COVER_DAYS)):
+    if f.velocity > 0 and (
+        f.available <= f.safety_stock or (f.days_of_cover is not None and f.days_of_cover < RESTOCK_COVER_DAYS)
+    ):
         return Action.RESTOCK
     if f.available <= 0:
         return Action.WATCH if f.velocity == 0 else Action.RESTOCK
@@ -116,10 +117,10 @@ class Verdict:
     """What one SKU is judged to need, from `classify_sku`."""
 
     action: str
-    velocity: Decimal                 # units a day over VERDICT_WINDOW
-    days_of_cover: Decimal | None     # available ÷ velocity; None when nothing sold in the window
-    is_slow: bool                     # slow mover / overstock (the slow-movers list)
-    clearance_percent: int            # suggested markdown for a slow SKU, else 0
+    velocity: Decimal  # units a day over VERDICT_WINDOW
+    days_of_cover: Decimal | None  # available ÷ velocity; None when nothing sold in the window
+    is_slow: bool  # slow mover / overstock (the slow-movers list)
+    clearance_percent: int  # suggested markdown for a slow SKU, else 0
 
 
 def classify_sku(*, available: int, safety_stock: int, sold_in_verdict_window: int, age_days: int | None) -> Verdict:
@@ -131,5 +132,10 @@ def classify_sku(*, available: int, safety_stock: int, sold_in_verdict_window: i
     cover = calculate_days_of_cover(available, velocity)
     facts = CoverFacts(available, safety_stock, velocity, cover, age_days)
     slow = is_slow_or_overstock(facts)
-    return Verdict(action=suggest_action(facts), velocity=velocity, days_of_cover=cover, is_slow=slow,
-                   clearance_percent=calculate_clearance_discount_percent(cover, age_days) if slow else 0)
+    return Verdict(
+        action=suggest_action(facts),
+        velocity=velocity,
+        days_of_cover=cover,
+        is_slow=slow,
+        clearance_percent=calculate_clearance_discount_percent(cover, age_days) if slow else 0,
+    )

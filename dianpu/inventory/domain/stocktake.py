@@ -32,7 +32,8 @@ class VarianceSummary:
 def summarize_variances(variances: list[Variance]) -> VarianceSummary:
     differing = [v for v in variances if v.units]
     return VarianceSummary(
-        lines_counted=len(variances), lines_with_variance=len(differing),
+        lines_counted=len(variances),
+        lines_with_variance=len(differing),
         units_over=sum(v.units for v in differing if v.units > 0),
         units_short=-sum(v.units for v in differing if v.units < 0),
         value=sum((v.value for v in differing), Decimal("0.00")),

@@ -6,88 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Warehouse',
+            name="Warehouse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('is_default', models.BooleanField(default=False, verbose_name='默认仓')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("is_default", models.BooleanField(default=False, verbose_name="默认仓")),
             ],
             options={
-                'verbose_name': '仓库',
-                'ordering': ['-is_default', 'code'],
+                "verbose_name": "仓库",
+                "ordering": ["-is_default", "code"],
             },
         ),
         migrations.CreateModel(
-            name='StockLevel',
+            name="StockLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_hand', models.IntegerField(default=0, verbose_name='在库')),
-                ('reserved', models.IntegerField(default=0, verbose_name='已占用')),
-                ('safety_stock', models.IntegerField(default=0, verbose_name='安全库存')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_levels', to='catalog.variant')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_levels', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on_hand", models.IntegerField(default=0, verbose_name="在库")),
+                ("reserved", models.IntegerField(default=0, verbose_name="已占用")),
+                ("safety_stock", models.IntegerField(default=0, verbose_name="安全库存")),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stock_levels", to="catalog.variant"
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_levels",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '库存',
-                'permissions': [('adjust_stock', 'Can adjust stock')],
+                "verbose_name": "库存",
+                "permissions": [("adjust_stock", "Can adjust stock")],
             },
         ),
         migrations.CreateModel(
-            name='Reservation',
+            name="Reservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, max_length=40)),
-                ('quantity', models.PositiveIntegerField()),
-                ('state', models.CharField(choices=[('active', '占用中'), ('consumed', '已出库'), ('released', '已释放')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('stock_level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reservations', to='inventory.stocklevel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(db_index=True, max_length=40)),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "占用中"), ("consumed", "已出库"), ("released", "已释放")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stock_level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reservations",
+                        to="inventory.stocklevel",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['state', 'expires_at'], name='inventory_r_state_471e1f_idx')],
+                "indexes": [models.Index(fields=["state", "expires_at"], name="inventory_r_state_471e1f_idx")],
             },
         ),
         migrations.CreateModel(
-            name='StockMove',
+            name="StockMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reserve', '下单占用'), ('release', '取消释放'), ('sale', '销售出库'), ('adjustment', '调整'), ('receipt', '入库'), ('return', '退货入库'), ('stocktake', '盘点'), ('transfer', '调拨')], max_length=12, verbose_name='类型')),
-                ('on_hand_delta', models.IntegerField(default=0, verbose_name='在库变动')),
-                ('reserved_delta', models.IntegerField(default=0, verbose_name='占用变动')),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='单号')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='原因')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_moves', to='catalog.variant')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reserve", "下单占用"),
+                            ("release", "取消释放"),
+                            ("sale", "销售出库"),
+                            ("adjustment", "调整"),
+                            ("receipt", "入库"),
+                            ("return", "退货入库"),
+                            ("stocktake", "盘点"),
+                            ("transfer", "调拨"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("on_hand_delta", models.IntegerField(default=0, verbose_name="在库变动")),
+                ("reserved_delta", models.IntegerField(default=0, verbose_name="占用变动")),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=40, verbose_name="单号")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="原因")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stock_moves", to="catalog.variant"
+                    ),
+                ),
+                ("warehouse", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="inventory.warehouse")),
             ],
             options={
-                'verbose_name': '库存流水',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['variant', '-created_at'], name='inventory_s_variant_558c8c_idx')],
+                "verbose_name": "库存流水",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["variant", "-created_at"], name="inventory_s_variant_558c8c_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.UniqueConstraint(fields=('variant', 'warehouse'), name='one_stock_level_per_sku_and_warehouse'),
+            model_name="stocklevel",
+            constraint=models.UniqueConstraint(
+                fields=("variant", "warehouse"), name="one_stock_level_per_sku_and_warehouse"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__gte', 0)), name='stock_reserved_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reserved__gte", 0)), name="stock_reserved_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', models.F('reserved'))), name='stock_reserved_within_on_hand'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("on_hand__gte", models.F("reserved"))), name="stock_reserved_within_on_hand"
+            ),
         ),
     ]

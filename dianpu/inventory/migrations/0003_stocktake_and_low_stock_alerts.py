@@ -6,50 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('inventory', '0002_default_warehouse'),
+        ("catalog", "0001_initial"),
+        ("inventory", "0002_default_warehouse"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stocklevel',
-            name='low_stock_alerted',
+            model_name="stocklevel",
+            name="low_stock_alerted",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='Stocktake',
+            name="Stocktake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='盘点单号')),
-                ('status', models.CharField(choices=[('open', '盘点中'), ('posted', '已过账'), ('cancelled', '已取消')], default='open', max_length=10, verbose_name='状态')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('posted_at', models.DateTimeField(blank=True, null=True, verbose_name='过账时间')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stocktakes', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="盘点单号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "盘点中"), ("posted", "已过账"), ("cancelled", "已取消")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("posted_at", models.DateTimeField(blank=True, null=True, verbose_name="过账时间")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="catalog.category"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="stocktakes", to="inventory.warehouse"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '盘点单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "盘点单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StocktakeLine',
+            name="StocktakeLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expected', models.IntegerField(verbose_name='账面数量')),
-                ('counted', models.IntegerField(blank=True, null=True, verbose_name='实盘数量')),
-                ('counted_at', models.DateTimeField(blank=True, null=True)),
-                ('stocktake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='inventory.stocktake')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expected", models.IntegerField(verbose_name="账面数量")),
+                ("counted", models.IntegerField(blank=True, null=True, verbose_name="实盘数量")),
+                ("counted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stocktake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="inventory.stocktake"
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.variant"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['variant__sku'],
-                'constraints': [models.UniqueConstraint(fields=('stocktake', 'variant'), name='one_count_line_per_sku'), models.CheckConstraint(condition=models.Q(('counted__gte', 0), ('counted__isnull', True), _connector='OR'), name='stocktake_count_not_negative')],
+                "ordering": ["variant__sku"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("stocktake", "variant"), name="one_count_line_per_sku"),
+                    models.CheckConstraint(
+                        condition=models.Q(("counted__gte", 0), ("counted__isnull", True), _connector="OR"),
+                        name="stocktake_count_not_negative",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,50 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_merge_import_cancel_and_search'),
-        ('inventory', '0003_stocktake_and_low_stock_alerts'),
+        ("catalog", "0009_merge_import_cancel_and_search"),
+        ("inventory", "0003_stocktake_and_low_stock_alerts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StockSummary',
+            name="StockSummary",
             fields=[
-                ('variant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='stock_summary', serialize=False, to='catalog.variant')),
-                ('on_hand', models.IntegerField(default=0)),
-                ('reserved', models.IntegerField(default=0)),
-                ('available', models.IntegerField(db_index=True, default=0)),
-                ('safety_stock', models.IntegerField(default=0)),
-                ('on_order', models.IntegerField(default=0)),
-                ('sold_yesterday', models.IntegerField(default=0)),
-                ('sold_7', models.IntegerField(db_index=True, default=0)),
-                ('sold_14', models.IntegerField(default=0)),
-                ('sold_30', models.IntegerField(db_index=True, default=0)),
-                ('returned_7', models.IntegerField(default=0)),
-                ('last_sale_at', models.DateTimeField(blank=True, null=True)),
-                ('oldest_unit_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('days_of_cover', models.DecimalField(blank=True, db_index=True, decimal_places=1, max_digits=12, null=True)),
-                ('action', models.CharField(db_index=True, default='ok', max_length=10)),
-                ('is_slow', models.BooleanField(db_index=True, default=False)),
-                ('rolled_on', models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "variant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="stock_summary",
+                        serialize=False,
+                        to="catalog.variant",
+                    ),
+                ),
+                ("on_hand", models.IntegerField(default=0)),
+                ("reserved", models.IntegerField(default=0)),
+                ("available", models.IntegerField(db_index=True, default=0)),
+                ("safety_stock", models.IntegerField(default=0)),
+                ("on_order", models.IntegerField(default=0)),
+                ("sold_yesterday", models.IntegerField(default=0)),
+                ("sold_7", models.IntegerField(db_index=True, default=0)),
+                ("sold_14", models.IntegerField(default=0)),
+                ("sold_30", models.IntegerField(db_index=True, default=0)),
+                ("returned_7", models.IntegerField(default=0)),
+                ("last_sale_at", models.DateTimeField(blank=True, null=True)),
+                ("oldest_unit_on", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "days_of_cover",
+                    models.DecimalField(blank=True, db_index=True, decimal_places=1, max_digits=12, null=True),
+                ),
+                ("action", models.CharField(db_index=True, default="ok", max_length=10)),
+                ("is_slow", models.BooleanField(db_index=True, default=False)),
+                ("rolled_on", models.DateField(blank=True, db_index=True, null=True)),
             ],
             options={
-                'verbose_name': '库存汇总',
+                "verbose_name": "库存汇总",
             },
         ),
         migrations.CreateModel(
-            name='DailySkuSales',
+            name="DailySkuSales",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(db_index=True)),
-                ('sold', models.IntegerField(default=0)),
-                ('returned', models.IntegerField(default=0)),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(db_index=True)),
+                ("sold", models.IntegerField(default=0)),
+                ("returned", models.IntegerField(default=0)),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.variant"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('variant', 'day'), name='one_sales_bucket_per_sku_and_day')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("variant", "day"), name="one_sales_bucket_per_sku_and_day")
+                ],
             },
         ),
     ]
-

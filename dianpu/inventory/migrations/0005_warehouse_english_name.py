@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0004_stock_summary_and_daily_sales'),
+        ("inventory", "0004_stock_summary_and_daily_sales"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='warehouse',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=100, verbose_name='英文名称'),
+            model_name="warehouse",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=100, verbose_name="英文名称"),
         ),
     ]

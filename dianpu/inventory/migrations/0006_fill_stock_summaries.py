@@ -16,7 +16,6 @@ def fill_summaries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("inventory", "0005_warehouse_english_name"),
         ("catalog", "0010_variant_english_option_values"),

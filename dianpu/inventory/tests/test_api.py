@@ -22,17 +22,22 @@ def east(staff_api, tee):
 
 def test_warehouse_staff_transfer_and_the_ledger_shows_both_legs(staff_api, east):
     api = staff_api("warehouse")
-    response = api.post("stock-transfers", {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east",
-                                            "quantity": 4, "reason": "补货"})
+    response = api.post(
+        "stock-transfers",
+        {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": 4, "reason": "补货"},
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["from_level"]["on_hand"], body["to_level"]["on_hand"], body["to_level"]["warehouse"]) == (6, 4, "east")
     ledger = api.get("stock-levels/TEE-M/moves").json()
     assert ledger["on_hand"] == 10
     assert [(m["kind"], m["warehouse"], m["on_hand_delta"]) for m in ledger["items"][:2]] == [
-        ("transfer", "main", -4), ("transfer", "east", 4)] or [
-        (m["kind"], m["warehouse"], m["on_hand_delta"]) for m in ledger["items"][:2]] == [
-        ("transfer", "east", 4), ("transfer", "main", -4)]
+        ("transfer", "main", -4),
+        ("transfer", "east", 4),
+    ] or [(m["kind"], m["warehouse"], m["on_hand_delta"]) for m in ledger["items"][:2]] == [
+        ("transfer", "east", 4),
+        ("transfer", "main", -4),
+    ]
     levels = api.get("stock-levels", warehouse="east").json()
     assert [(i["sku"], i["on_hand"], i["available"]) for i in levels["items"]] == [("TEE-M", 4, 4)]
 
@@ -40,8 +45,9 @@ def test_warehouse_staff_transfer_and_the_ledger_shows_both_legs(staff_api, east
 @pytest.mark.parametrize("quantity, field_error", [(-1, True), ("many", True), (2.5, True), (0, True), (11, False)])
 def test_bad_transfers_are_refused_with_a_message_and_nothing_moves(staff_api, east, quantity, field_error):
     moves = StockMove.objects.count()
-    response = staff_api("warehouse", "en").post("stock-transfers", {
-        "sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": quantity})
+    response = staff_api("warehouse", "en").post(
+        "stock-transfers", {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": quantity}
+    )
     body = response.json()
     if field_error:
         assert response.status_code == 422 and "quantity" in body["errors"]
@@ -50,12 +56,15 @@ def test_bad_transfers_are_refused_with_a_message_and_nothing_moves(staff_api, e
         assert body["detail"].startswith("Transfer exceeds available stock") and body["available"] == 10
     assert StockMove.objects.count() == moves
     assert list(StockLevel.objects.order_by("warehouse__code").values_list("warehouse__code", "on_hand")) == [
-        ("east", 0), ("main", 10)] or list(StockLevel.objects.values_list("on_hand", flat=True)) == [10]
+        ("east", 0),
+        ("main", 10),
+    ] or list(StockLevel.objects.values_list("on_hand", flat=True)) == [10]
 
 
 def test_roles_without_adjust_stock_cannot_move_stock(staff_api, east):
-    response = staff_api("designer").post("stock-adjustments", {
-        "sku": "TEE-M", "warehouse": "main", "delta": -1, "reason_code": "damaged"})
+    response = staff_api("designer").post(
+        "stock-adjustments", {"sku": "TEE-M", "warehouse": "main", "delta": -1, "reason_code": "damaged"}
+    )
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
     assert staff_api("designer").get("stock-levels").status_code == 200
     assert StockLevel.objects.get(warehouse__code="main").on_hand == 10
@@ -93,8 +102,10 @@ def test_stocktake_by_barcode_over_the_api(staff_api, tee):
     api = staff_api("warehouse")
     sheet = api.post("stocktakes", {"warehouse": "main"}).json()
     number = sheet["number"]
-    assert api.post(f"stocktakes/{number}/counts", {"code": "6901234567892", "quantity": 1, "add": True}).json()[
-        "counted"] == 1
+    assert (
+        api.post(f"stocktakes/{number}/counts", {"code": "6901234567892", "quantity": 1, "add": True}).json()["counted"]
+        == 1
+    )
     line = api.post(f"stocktakes/{number}/counts", {"code": "TEE-M", "quantity": 8, "add": True}).json()
     assert (line["expected"], line["counted"], line["variance"]) == (10, 9, -1)
     unknown = api.post(f"stocktakes/{number}/counts", {"code": "0000", "quantity": 1})

@@ -11,7 +11,12 @@ from dianpu.core.errors import DomainError
 from dianpu.inventory import services
 from dianpu.inventory.models import StockLevel, StockMove
 from dianpu.inventory.services import (
-    StockTarget, StockTargetsRefused, adjust_stock, bulk_set_on_hand, create_warehouse, get_default_warehouse,
+    StockTarget,
+    StockTargetsRefused,
+    adjust_stock,
+    bulk_set_on_hand,
+    create_warehouse,
+    get_default_warehouse,
     reserve_stock,
 )
 
@@ -23,8 +28,12 @@ def levels():
 
 
 def assert_ledger_sums_to_every_level():
-    ledger = {(r["variant_id"], r["warehouse_id"]): (r["h"], r["r"]) for r in StockMove.objects.values(
-        "variant_id", "warehouse_id").annotate(h=Sum("on_hand_delta"), r=Sum("reserved_delta"))}
+    ledger = {
+        (r["variant_id"], r["warehouse_id"]): (r["h"], r["r"])
+        for r in StockMove.objects.values("variant_id", "warehouse_id").annotate(
+            h=Sum("on_hand_delta"), r=Sum("reserved_delta")
+        )
+    }
     stock = {(lv.variant_id, lv.warehouse_id): (lv.on_hand, lv.reserved) for lv in StockLevel.objects.all()}
     assert {k: v for k, v in ledger.items() if v != (0, 0)} == {k: v for k, v in stock.items() if v != (0, 0)}
 
@@ -39,14 +48,20 @@ def test_bulk_set_creates_and_updates_levels_with_one_adjustment_row_each():
     for v, q in ((kept, 7), (raised, 3), (emptied, 4)):
         adjust_stock(variant=v, delta=q, reason="opening")
     moves_before = StockMove.objects.count()
-    changed = bulk_set_on_hand(targets=[StockTarget(v.id, main.id, q) for v, q in (
-        (new_a, 12), (new_b, 0), (kept, 7), (raised, 9), (emptied, 0))], reason="import tees.csv")
+    changed = bulk_set_on_hand(
+        targets=[
+            StockTarget(v.id, main.id, q) for v, q in ((new_a, 12), (new_b, 0), (kept, 7), (raised, 9), (emptied, 0))
+        ],
+        reason="import tees.csv",
+    )
     assert changed == 3
     assert levels() == {"NEW-A": 12, "KEPT": 7, "RAISED": 9, "EMPTIED": 0}
     moves = StockMove.objects.order_by("pk")[moves_before:]
     assert sorted((m.variant.sku, m.kind, m.on_hand_delta, m.reason) for m in moves) == [
-        ("EMPTIED", "adjustment", -4, "import tees.csv"), ("NEW-A", "adjustment", 12, "import tees.csv"),
-        ("RAISED", "adjustment", 6, "import tees.csv")]
+        ("EMPTIED", "adjustment", -4, "import tees.csv"),
+        ("NEW-A", "adjustment", 12, "import tees.csv"),
+        ("RAISED", "adjustment", 6, "import tees.csv"),
+    ]
     assert all(abs((m.created_at - clock.now()).total_seconds()) < 60 for m in moves)
     assert_ledger_sums_to_every_level()
     entry = AuditEntry.objects.get(action="stock.bulk_set")
@@ -67,10 +82,13 @@ def test_other_warehouses_are_set_separately():
     (v,) = variants("TWO-WH", stock=5)
     east = create_warehouse(actor=None, code="east", name="East")
     main = get_default_warehouse()
-    assert bulk_set_on_hand(targets=[StockTarget(v.id, east.id, 3), StockTarget(v.id, main.id, 5)],
-                            reason="import") == 1
+    assert (
+        bulk_set_on_hand(targets=[StockTarget(v.id, east.id, 3), StockTarget(v.id, main.id, 5)], reason="import") == 1
+    )
     assert dict(StockLevel.objects.filter(variant=v).values_list("warehouse__code", "on_hand")) == {
-        "main": 5, "east": 3}
+        "main": 5,
+        "east": 3,
+    }
     assert_ledger_sums_to_every_level()
 
 
@@ -80,8 +98,7 @@ def test_a_target_below_what_is_reserved_is_refused_naming_the_sku_and_nothing_i
     main = get_default_warehouse()
     moves, audits = StockMove.objects.count(), AuditEntry.objects.count()
     with pytest.raises(StockTargetsRefused) as refused:
-        bulk_set_on_hand(targets=[StockTarget(free.id, main.id, 2), StockTarget(held.id, main.id, 5)],
-                         reason="import")
+        bulk_set_on_hand(targets=[StockTarget(free.id, main.id, 2), StockTarget(held.id, main.id, 5)], reason="import")
     assert refused.value.code == "stock_below_reserved"
     assert refused.value.extra["skus"] == ["HELD-1"]
     assert refused.value.extra["refused"][0]["target"] == 5 and refused.value.extra["refused"][0]["reserved"] == 6
@@ -145,8 +162,9 @@ def test_a_refusal_in_one_chunk_leaves_every_chunk_unwritten(monkeypatch):
     reserve_stock(reference="DP300", wanted={held.id: 3})
     main = get_default_warehouse()
     with pytest.raises(StockTargetsRefused) as refused:
-        bulk_set_on_hand(targets=[StockTarget(v.id, main.id, q) for v, q in ((first, 9), (held, 1), (last, 0))],
-                         reason="import")
+        bulk_set_on_hand(
+            targets=[StockTarget(v.id, main.id, q) for v, q in ((first, 9), (held, 1), (last, 0))], reason="import"
+        )
     assert refused.value.extra["skus"] == ["CH-2"]
     assert levels() == {"CH-1": 4, "CH-2": 4, "CH-3": 4}
     assert not StockMove.objects.filter(reason="import").exists()

@@ -18,11 +18,18 @@ def tee():
     return variant
 
 
-@pytest.mark.parametrize("url", [
-    "/console/inventory/", "/console/inventory/?low=on&warehouse=main&q=TEE", "/console/inventory/sku/TEE-M/moves/",
-    "/console/inventory/cover/?window=7&slow=on", "/console/inventory/daily/", "/console/inventory/stocktakes/",
-    "/console/inventory/warehouses/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/console/inventory/",
+        "/console/inventory/?low=on&warehouse=main&q=TEE",
+        "/console/inventory/sku/TEE-M/moves/",
+        "/console/inventory/cover/?window=7&slow=on",
+        "/console/inventory/daily/",
+        "/console/inventory/stocktakes/",
+        "/console/inventory/warehouses/",
+    ],
+)
 def test_stock_pages_open_for_every_role_that_sees_stock(client, staff, tee, url):
     client.force_login(staff("designer"))
     response = client.get(url)
@@ -39,28 +46,45 @@ def test_daily_sheet_downloads_as_xlsx(client, staff, tee):
 def test_transfer_form_refuses_more_than_available_and_nothing_moves(client, staff, tee):
     client.force_login(staff("warehouse"))
     moves = StockMove.objects.count()
-    response = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
-                                                            "to_warehouse": "east", "quantity": "11"})
+    response = client.post(
+        "/console/inventory/transfer/",
+        {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": "11"},
+    )
     assert response.status_code == 200
     assert "调拨数量超过可用库存：TEE-M 在 主仓 只有 10 件可用。" in response.text
     for bad, message in [("-1", "数量必须大于 0。"), ("abc", "请输入整数。")]:
-        response = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
-                                                                "to_warehouse": "east", "quantity": bad})
+        response = client.post(
+            "/console/inventory/transfer/",
+            {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": bad},
+        )
         assert message in response.text
-    unknown = client.post("/console/inventory/transfer/", {"sku": "NOPE", "from_warehouse": "main",
-                                                           "to_warehouse": "east", "quantity": "1"})
+    unknown = client.post(
+        "/console/inventory/transfer/",
+        {"sku": "NOPE", "from_warehouse": "main", "to_warehouse": "east", "quantity": "1"},
+    )
     assert "未知的 SKU：NOPE" in unknown.text
     assert StockMove.objects.count() == moves
-    done = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
-                                                        "to_warehouse": "east", "quantity": "4"})
+    done = client.post(
+        "/console/inventory/transfer/",
+        {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": "4"},
+    )
     assert done.status_code == 302 and done["Location"] == "/console/inventory/sku/TEE-M/moves/"
     assert StockLevel.objects.get(variant=tee, warehouse__code="east").on_hand == 4
 
 
 def test_adjustment_form_and_safety_stock(client, staff, tee):
     client.force_login(staff("operator"))
-    response = client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
-                                                          "quantity": "2", "reason_code": "damaged", "note": "水渍"})
+    response = client.post(
+        "/console/inventory/adjust/",
+        {
+            "sku": "TEE-M",
+            "warehouse": "main",
+            "direction": "out",
+            "quantity": "2",
+            "reason_code": "damaged",
+            "note": "水渍",
+        },
+    )
     assert response.status_code == 302
     assert StockMove.objects.filter(kind="adjustment", on_hand_delta=-2, reason="损坏报废: 水渍").exists()
     client.post("/console/inventory/sku/TEE-M/safety-stock/", {"warehouse": "main", "safety_stock": "9"})
@@ -70,8 +94,10 @@ def test_adjustment_form_and_safety_stock(client, staff, tee):
 
 def test_designer_may_look_but_not_adjust(client, staff, tee):
     client.force_login(staff("designer"))
-    response = client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
-                                                          "quantity": "2", "reason_code": "damaged"})
+    response = client.post(
+        "/console/inventory/adjust/",
+        {"sku": "TEE-M", "warehouse": "main", "direction": "out", "quantity": "2", "reason_code": "damaged"},
+    )
     assert response.status_code == 403
     assert StockLevel.objects.get(variant=tee, warehouse__code="main").on_hand == 10
 
@@ -99,8 +125,10 @@ def test_stock_pages_speak_english(client, staff, tee):
     client.cookies["dianpu_language"] = "en"
     assert "Days of cover and slow movers" in client.get("/console/inventory/cover/").text
     assert "Daily inventory sheet" in client.get("/console/inventory/daily/").text
-    refused = client.post("/console/inventory/transfer/", {"sku": "TEE-M", "from_warehouse": "main",
-                                                           "to_warehouse": "east", "quantity": "11"})
+    refused = client.post(
+        "/console/inventory/transfer/",
+        {"sku": "TEE-M", "from_warehouse": "main", "to_warehouse": "east", "quantity": "11"},
+    )
     assert "Transfer exceeds available stock: TEE-M has only 10 available in" in refused.text
     assert "Replenishment suggestions" in client.get("/console/purchasing/suggestions/").text
 
@@ -109,12 +137,24 @@ def test_daily_sheet_page_counts_suggestions(client, staff, tee):
     client.force_login(staff("owner"))
     page = client.get("/console/inventory/daily/")
     assert [(c["code"], c["count"]) for c in page.context["cards"]] == [
-        ("restock", 0), ("clear", 0), ("promote", 1), ("watch", 0), ("ok", 0)]
-    client.post("/console/inventory/adjust/", {"sku": "TEE-M", "warehouse": "main", "direction": "out",
-                                               "quantity": "10", "reason_code": "lost"})
+        ("restock", 0),
+        ("clear", 0),
+        ("promote", 1),
+        ("watch", 0),
+        ("ok", 0),
+    ]
+    client.post(
+        "/console/inventory/adjust/",
+        {"sku": "TEE-M", "warehouse": "main", "direction": "out", "quantity": "10", "reason_code": "lost"},
+    )
     page = client.get("/console/inventory/daily/")  # the ledger moved: counted afresh
     assert [(c["code"], c["count"]) for c in page.context["cards"]] == [
-        ("restock", 0), ("clear", 0), ("promote", 0), ("watch", 1), ("ok", 0)]
+        ("restock", 0),
+        ("clear", 0),
+        ("promote", 0),
+        ("watch", 1),
+        ("ok", 0),
+    ]
 
 
 def test_stock_levels_and_the_ledger_export_what_the_pages_show(client, staff, tee):
@@ -126,7 +166,8 @@ def test_stock_levels_and_the_ledger_export_what_the_pages_show(client, staff, t
     assert rows[0] == ["SKU", "商品", "规格", "仓库", "在库", "已占用", "可用", "安全库存"]
     page = client.get("/console/inventory/", {"q": "TEE"})
     assert [(r[0], r[3], int(r[4])) for r in rows[1:]] == [
-        (lv.variant.sku, lv.warehouse.name, lv.on_hand) for lv in page.context["levels"]]
+        (lv.variant.sku, lv.warehouse.name, lv.on_hand) for lv in page.context["levels"]
+    ]
     assert len(xlsx_rows(client.get("/console/inventory/", {"export": "xlsx"}))) == 1 + StockLevel.objects.count()
     ledger = csv_rows(client.get("/console/inventory/sku/TEE-M/moves/", {"export": "csv"}))
     from dianpu.inventory.queries import list_ledger
@@ -149,7 +190,8 @@ def test_days_of_cover_exports_every_sku_of_the_filter(client, staff, tee):
     assert rows[0][:3] == ["SKU", "商品", "规格"]
     assert [(r[0], int(r[3])) for r in rows[1:]] == [(r.sku, r.available) for r in page.context["rows"]]
     assert [r[0] for r in xlsx_rows(client.get("/console/inventory/cover/", {"q": "CAP", "export": "xlsx"}))[1:]] == [
-        "CAP-1"]
+        "CAP-1"
+    ]
 
 
 def test_english_stock_pages_name_products_in_english(staff, tee):

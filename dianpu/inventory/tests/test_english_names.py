@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tea():
-    product = make_product(name="龙井", name_en="Longjing tea", skus=["TEA-R", "TEA-G"], stock=4,
-                           options={"颜色": "红色"})
+    product = make_product(
+        name="龙井", name_en="Longjing tea", skus=["TEA-R", "TEA-G"], stock=4, options={"颜色": "红色"}
+    )
     # One option each: PostgreSQL's jsonb keeps keys in its own order, not the order written.
     Variant.objects.filter(sku="TEA-R").update(options={"颜色": "红色"}, options_en={"颜色": "Red"})
     Variant.objects.filter(sku="TEA-G").update(options={"颜色": "绿色"}, options_en={})
@@ -31,8 +32,9 @@ def in_language(client, staff, language):
 
 def test_the_owner_adds_a_warehouse_with_its_english_name(client, staff):
     client = in_language(client, staff, "zh-hans")
-    response = client.post("/console/inventory/warehouses/", {"code": "south", "name": "华南仓",
-                                                              "name_en": "South China DC"})
+    response = client.post(
+        "/console/inventory/warehouses/", {"code": "south", "name": "华南仓", "name_en": "South China DC"}
+    )
     assert response.status_code == 302
     assert Warehouse.objects.values_list("name", "name_en").get(code="south") == ("华南仓", "South China DC")
 

@@ -9,7 +9,12 @@ from dianpu.core.errors import DomainError
 from dianpu.inventory.domain.allocation import LevelSnapshot, plan_allocation
 from dianpu.inventory.models import Reservation, StockLevel, StockMove, Warehouse
 from dianpu.inventory.services import (
-    InsufficientStockError, adjust_stock, consume_reservations, release_reservations, reserve_stock, set_on_hand,
+    InsufficientStockError,
+    adjust_stock,
+    consume_reservations,
+    release_reservations,
+    reserve_stock,
+    set_on_hand,
 )
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +125,10 @@ def test_shipping_takes_reserved_units_off_the_shelf():
     level = level_of(variant)
     assert (level.on_hand, level.reserved) == (1, 0)
     assert list(StockMove.objects.filter(variant=variant).values_list("kind", flat=True).order_by("id")) == [
-        "adjustment", "reserve", "sale"]
+        "adjustment",
+        "reserve",
+        "sale",
+    ]
     assert_ledger_matches(variant)
 
 
@@ -173,19 +181,33 @@ def test_an_edit_with_new_skus_is_all_or_nothing(staff):
 
     make_product(skus=["MUG-RED"], stock=1)
     product = make_product(name="马克杯", skus=["MUG-BLUE"], stock=4)
-    new = [(VariantInput(sku="MUG-GREEN", price=Decimal("39.00")), 6),
-           (VariantInput(sku="MUG-RED", price=Decimal("39.00")), 2)]  # taken by the other product
+    new = [
+        (VariantInput(sku="MUG-GREEN", price=Decimal("39.00")), 6),
+        (VariantInput(sku="MUG-RED", price=Decimal("39.00")), 2),
+    ]  # taken by the other product
     with pytest.raises(DomainError) as refused:
-        update_product_and_stock(actor=staff("operator"), product=product, changes={"name": "大马克杯"},
-                                 variant_changes={}, stock_by_sku={"MUG-BLUE": 9}, new_variants=new)
+        update_product_and_stock(
+            actor=staff("operator"),
+            product=product,
+            changes={"name": "大马克杯"},
+            variant_changes={},
+            stock_by_sku={"MUG-BLUE": 9},
+            new_variants=new,
+        )
     assert refused.value.code == "sku_taken"
     product.refresh_from_db()
     assert product.name == "马克杯"
     assert not Variant.objects.filter(sku="MUG-GREEN").exists()
     assert level_of(product.variants.get()).on_hand == 4
 
-    update_product_and_stock(actor=staff("operator"), product=product, changes={"name": "大马克杯"},
-                             variant_changes={}, stock_by_sku={}, new_variants=new[:1])
+    update_product_and_stock(
+        actor=staff("operator"),
+        product=product,
+        changes={"name": "大马克杯"},
+        variant_changes={},
+        stock_by_sku={},
+        new_variants=new[:1],
+    )
     green = Variant.objects.get(sku="MUG-GREEN")
     assert (green.product_id, level_of(green).on_hand) == (product.id, 6)
     assert_ledger_matches(green)

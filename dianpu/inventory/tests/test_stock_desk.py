@@ -22,8 +22,19 @@ from dianpu.inventory import queries
 from dianpu.inventory.exports import build_daily_sheet_xlsx
 from dianpu.inventory.models import StockLevel, StockMove, Stocktake
 from dianpu.inventory.services import (
-    adjust_stock, cancel_stocktake, create_warehouse, ensure_stock_summaries_current, flag_low_stock_crossings, open_stocktake, post_stocktake,
-    receive_stock, record_adjustment, record_count, reserve_stock, set_safety_stock, transfer_stock,
+    adjust_stock,
+    cancel_stocktake,
+    create_warehouse,
+    ensure_stock_summaries_current,
+    flag_low_stock_crossings,
+    open_stocktake,
+    post_stocktake,
+    receive_stock,
+    record_adjustment,
+    record_count,
+    reserve_stock,
+    set_safety_stock,
+    transfer_stock,
 )
 from dianpu.inventory.tasks import alert_low_stock, send_daily_inventory_sheet
 
@@ -64,12 +75,16 @@ def test_transfer_moves_available_units_with_two_ledger_rows(main, east):
     owner = make_staff("warehouse")
     variant = make_product(stock=10, skus=["TEE-M"]).variants.get()
     reserve_stock(reference="DP1", wanted={variant.id: 3})
-    reference = transfer_stock(actor=owner, variant=variant, from_warehouse=main, to_warehouse=east, quantity=7,
-                               reason="补华东仓")
+    reference = transfer_stock(
+        actor=owner, variant=variant, from_warehouse=main, to_warehouse=east, quantity=7, reason="补华东仓"
+    )
     assert (level(variant, main).on_hand, level(variant, main).reserved) == (3, 3)
     assert level(variant, east).on_hand == 7
-    legs = list(StockMove.objects.filter(reference=reference).order_by("on_hand_delta")
-                .values_list("warehouse__code", "kind", "on_hand_delta", "reason"))
+    legs = list(
+        StockMove.objects.filter(reference=reference)
+        .order_by("on_hand_delta")
+        .values_list("warehouse__code", "kind", "on_hand_delta", "reason")
+    )
     assert legs == [("main", "transfer", -7, "补华东仓"), ("east", "transfer", 7, "补华东仓")]
     assert AuditEntry.objects.filter(action="stock.transferred").count() == 1
     assert_ledger_matches(variant)
@@ -226,8 +241,9 @@ def test_stocktake_by_barcode_posts_variances_in_one_transaction(main):
     assert report["summary"].value == Decimal("40.00")
     assert post_stocktake(actor=None, stocktake=sheet) == 2
     assert (level(a, main).on_hand, level(b, main).on_hand) == (11, 6)
-    assert sorted(StockMove.objects.filter(reference=sheet.number).values_list("variant__sku", "kind", "on_hand_delta")) == [
-        ("A-1", "stocktake", 1), ("B-1", "stocktake", 1)]
+    assert sorted(
+        StockMove.objects.filter(reference=sheet.number).values_list("variant__sku", "kind", "on_hand_delta")
+    ) == [("A-1", "stocktake", 1), ("B-1", "stocktake", 1)]
     assert_ledger_matches(a)
     with pytest.raises(DomainError) as closed:
         record_count(actor=None, stocktake=sheet, code="A-1", quantity=3)
@@ -252,7 +268,7 @@ def test_a_stocktake_that_cannot_post_rolls_back_every_line(main):
     sheet = open_stocktake(actor=None, warehouse=main)
     record_count(actor=None, stocktake=sheet, code="A-2", quantity=12)
     record_count(actor=None, stocktake=sheet, code="B-2", quantity=0)
-    reserve_stock(reference="DP9", wanted={b.id: 3})   # counted 0, but 3 are promised to an order
+    reserve_stock(reference="DP9", wanted={b.id: 3})  # counted 0, but 3 are promised to an order
     with pytest.raises(DomainError) as refused:
         post_stocktake(actor=None, stocktake=sheet)
     assert refused.value.code == "stocktake_short"
@@ -294,7 +310,11 @@ def test_receipts_and_posted_stocktakes_publish_events_for_bookkeeping(main):
         events._handlers[events.StockCounted].remove(handler)
     received, counted = seen
     assert (received.variant_id, received.quantity, received.unit_cost, received.reference) == (
-        variant.id, 6, Decimal("15.00"), "PO9")
+        variant.id,
+        6,
+        Decimal("15.00"),
+        "PO9",
+    )
     assert (counted.number, counted.variances) == (sheet.number, ((variant.id, -2, Decimal("13.00")),))
 
 

@@ -21,13 +21,28 @@ from dianpu.core import clock
 from dianpu.inventory import queries
 from dianpu.inventory.models import StockSummary
 from dianpu.inventory.services import (
-    adjust_stock, consume_reservations, create_warehouse, ensure_stock_summaries_current, get_default_warehouse,
-    open_stocktake, post_stocktake, rebuild_stock_summaries, record_count, release_reservations, reserve_stock,
-    roll_stock_summaries, set_safety_stock, transfer_stock,
+    adjust_stock,
+    consume_reservations,
+    create_warehouse,
+    ensure_stock_summaries_current,
+    get_default_warehouse,
+    open_stocktake,
+    post_stocktake,
+    rebuild_stock_summaries,
+    record_count,
+    release_reservations,
+    reserve_stock,
+    roll_stock_summaries,
+    set_safety_stock,
+    transfer_stock,
 )
 from dianpu.purchasing.queries import get_on_order_by_variant
 from dianpu.purchasing.services import (
-    LineInput, cancel_purchase_order, create_purchase_order, receive_purchase_order, send_purchase_order,
+    LineInput,
+    cancel_purchase_order,
+    create_purchase_order,
+    receive_purchase_order,
+    send_purchase_order,
 )
 from dianpu.purchasing.tests.builders import make_supplier
 
@@ -55,10 +70,26 @@ def sell(variant, units, days_ago, ref):
 
 
 def summary_fields():
-    return {s.variant_id: (s.on_hand, s.reserved, s.available, s.safety_stock, s.on_order, s.sold_yesterday, s.sold_7,
-                           s.sold_14, s.sold_30, s.returned_7, s.last_sale_at, s.oldest_unit_on, s.days_of_cover,
-                           s.action, s.is_slow)
-            for s in StockSummary.objects.all()}
+    return {
+        s.variant_id: (
+            s.on_hand,
+            s.reserved,
+            s.available,
+            s.safety_stock,
+            s.on_order,
+            s.sold_yesterday,
+            s.sold_7,
+            s.sold_14,
+            s.sold_30,
+            s.returned_7,
+            s.last_sale_at,
+            s.oldest_unit_on,
+            s.days_of_cover,
+            s.action,
+            s.is_slow,
+        )
+        for s in StockSummary.objects.all()
+    }
 
 
 def assert_summary_equals_raw():
@@ -103,8 +134,9 @@ def test_summary_equals_the_raw_tables_after_every_kind_of_move():
     assert_summary_equals_raw()
     # purchasing: sent (on order), partly received, another cancelled
     supplier = make_supplier()
-    order = create_purchase_order(actor=owner, supplier=supplier, lines=[LineInput("MUG-1", 30, "9.00"),
-                                                                         LineInput("TEE-1", 10, "20.00")])
+    order = create_purchase_order(
+        actor=owner, supplier=supplier, lines=[LineInput("MUG-1", 30, "9.00"), LineInput("TEE-1", 10, "20.00")]
+    )
     send_purchase_order(actor=owner, order=order)
     other = create_purchase_order(actor=owner, supplier=supplier, lines=[LineInput("MUG-1", 7, "9.00")])
     send_purchase_order(actor=owner, order=other)
@@ -159,12 +191,12 @@ def shelf():
     """SKUs whose 7-day and 30-day pictures differ, and one that sold out while selling."""
     at(90)
     soldout = make_product(stock=5, skus=["SOLDOUT"]).variants.get()  # 5 sold 20 days ago, none since
-    burst = make_product(stock=60, skus=["BURST"]).variants.get()      # a burst this week, nothing before
-    make_product(stock=30, skus=["STILL"])                             # never sold, old stock
-    make_product(stock=0, skus=["EMPTY"])                              # nothing, never sold
+    burst = make_product(stock=60, skus=["BURST"]).variants.get()  # a burst this week, nothing before
+    make_product(stock=30, skus=["STILL"])  # never sold, old stock
+    make_product(stock=0, skus=["EMPTY"])  # nothing, never sold
     at(40)
-    lull = make_product(stock=60, skus=["LULL"]).variants.get()        # sold every week, none in the last 7 days
-    make_product(stock=30, skus=["FRESH"])                             # never sold, newer stock
+    lull = make_product(stock=60, skus=["LULL"]).variants.get()  # sold every week, none in the last 7 days
+    make_product(stock=30, skus=["FRESH"])  # never sold, newer stock
     clock.freeze(NOW)
     sell(soldout, 5, 20, "S1")
     for n, days in enumerate((9, 16, 23, 28)):
@@ -208,8 +240,13 @@ def test_summary_cards_link_to_their_rows_and_the_sheet_filters_and_sorts(client
     client.force_login(make_staff("owner"))
     page = client.get("/console/inventory/daily/")
     cards = {c["code"]: c for c in page.context["cards"]}
-    assert {code: c["count"] for code, c in cards.items()} == {"restock": 1, "clear": 1, "promote": 1, "watch": 1,
-                                                               "ok": 2}
+    assert {code: c["count"] for code, c in cards.items()} == {
+        "restock": 1,
+        "clear": 1,
+        "promote": 1,
+        "watch": 1,
+        "ok": 2,
+    }
     assert f'href="{cards["restock"]["url"]}"' in page.text
     assert verdicts_on_page(client.get(cards["restock"]["url"]).text) == {"SOLDOUT": "restock"}
     assert verdicts_on_page(client.get(cards["ok"]["url"]).text) == {"BURST": "ok", "LULL": "ok"}

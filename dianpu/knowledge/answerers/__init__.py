@@ -22,9 +22,11 @@ def get_answerer() -> Answerer:
         from .openai_compatible import OpenAICompatibleAnswerer
 
         return OpenAICompatibleAnswerer(
-            base_url=getattr(settings, "KNOWLEDGE_ANSWERER_URL", ""), key=getattr(settings, "KNOWLEDGE_ANSWERER_KEY", ""),
+            base_url=getattr(settings, "KNOWLEDGE_ANSWERER_URL", ""),
+            key=getattr(settings, "KNOWLEDGE_ANSWERER_KEY", ""),
             model=getattr(settings, "KNOWLEDGE_ANSWERER_MODEL", ""),
-            timeout=float(getattr(settings, "KNOWLEDGE_ANSWERER_TIMEOUT", 8.0)))
+            timeout=float(getattr(settings, "KNOWLEDGE_ANSWERER_TIMEOUT", 8.0)),
+        )
     return NoAnswerer()
 
 

@@ -20,7 +20,7 @@ MAX_RESPONSE_BYTES = 256 * 1024
 INSTRUCTIONS = {
     "zh-hans": "你是网店的客服助手。只根据下面的帮助文章回答顾客的问题，用简体中文，简洁礼貌；文章中没有的内容不要编造。",
     "en": "You are a shop's customer service assistant. Answer the customer's question only from the help "
-          "articles below, in English, briefly and politely; do not make up anything the articles do not say.",
+    "articles below, in English, briefly and politely; do not make up anything the articles do not say.",
 }
 
 
@@ -47,8 +47,7 @@ class OpenAICompatibleAnswerer:
         headers = {"Content-Type": "application/json"}
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"
-        request = urllib.request.Request(self.base_url + "/chat/completions", data=body, headers=headers,
-                                         method="POST")
+        request = urllib.request.Request(self.base_url + "/chat/completions", data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
                 data = json.loads(response.read(MAX_RESPONSE_BYTES))

@@ -22,8 +22,12 @@ FIELDS = ("title", "slug", "body", "category", "audience", "language")
 
 
 def _choices():
-    return {"categories": Article.Category.choices, "audiences": Article.Audience.choices,
-            "languages": Article.Language.choices, "statuses": Article.Status.choices}
+    return {
+        "categories": Article.Category.choices,
+        "audiences": Article.Audience.choices,
+        "languages": Article.Language.choices,
+        "statuses": Article.Status.choices,
+    }
 
 
 @staff_permission_required()
@@ -36,9 +40,17 @@ def article_list(request):
         page = Paginator(rows, PAGE_SIZE).get_page(1)
     else:
         page = BoundedPaginator(queries.list_articles(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "knowledge/console/article_list.html", {
-        "page_obj": page, "q": q, "filters": filters, "can_edit": request.user.has_perm(roles.MANAGE_KNOWLEDGE),
-        **_choices()})
+    return render(
+        request,
+        "knowledge/console/article_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "filters": filters,
+            "can_edit": request.user.has_perm(roles.MANAGE_KNOWLEDGE),
+            **_choices(),
+        },
+    )
 
 
 def _form_values(post) -> dict:
@@ -58,9 +70,12 @@ def article_create(request):
         else:
             messages.success(request, _("文章「%(title)s」已保存为草稿。") % {"title": article.title})
             return redirect("console:knowledge:article-detail", pk=article.pk)
-    return render(request, "knowledge/console/article_form.html",
-                  {"values": values, "errors": errors, "article": None, **_choices()},
-                  status=422 if errors else 200)
+    return render(
+        request,
+        "knowledge/console/article_form.html",
+        {"values": values, "errors": errors, "article": None, **_choices()},
+        status=422 if errors else 200,
+    )
 
 
 def _article(pk: int) -> Article:
@@ -73,9 +88,15 @@ def _article(pk: int) -> Article:
 @staff_permission_required()
 def article_detail(request, pk: int):
     article = _article(pk)
-    return render(request, "knowledge/console/article_detail.html", {
-        "article": article, "can_edit": request.user.has_perm(roles.MANAGE_KNOWLEDGE),
-        "public_url": queries.article_url(article) if article.is_public else ""})
+    return render(
+        request,
+        "knowledge/console/article_detail.html",
+        {
+            "article": article,
+            "can_edit": request.user.has_perm(roles.MANAGE_KNOWLEDGE),
+            "public_url": queries.article_url(article) if article.is_public else "",
+        },
+    )
 
 
 @staff_permission_required(roles.MANAGE_KNOWLEDGE)
@@ -92,9 +113,12 @@ def article_edit(request, pk: int):
         else:
             messages.success(request, _("文章已保存。"))
             return redirect("console:knowledge:article-detail", pk=article.pk)
-    return render(request, "knowledge/console/article_form.html",
-                  {"values": values, "errors": errors, "article": article, **_choices()},
-                  status=422 if errors else 200)
+    return render(
+        request,
+        "knowledge/console/article_form.html",
+        {"values": values, "errors": errors, "article": article, **_choices()},
+        status=422 if errors else 200,
+    )
 
 
 @require_POST
@@ -113,8 +137,13 @@ def article_publish(request, pk: int):
     return redirect("console:knowledge:article-detail", pk=article.pk)
 
 
-BOT_SHOW = {"": gettext_lazy("全部"), "unanswered": gettext_lazy("未能回答"), "handed_over": gettext_lazy("转人工"),
-            "unhelpful": gettext_lazy("没帮助"), "orders": gettext_lazy("订单查询")}
+BOT_SHOW = {
+    "": gettext_lazy("全部"),
+    "unanswered": gettext_lazy("未能回答"),
+    "handed_over": gettext_lazy("转人工"),
+    "unhelpful": gettext_lazy("没帮助"),
+    "orders": gettext_lazy("订单查询"),
+}
 
 
 @staff_permission_required(roles.MANAGE_KNOWLEDGE)
@@ -123,6 +152,14 @@ def bot_log(request):
     show = show if show in queries.BOT_FILTERS else ""
     page = BoundedPaginator(queries.list_bot_answers(show=show), PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = list(BOT_SHOW.items())
-    return render(request, "knowledge/console/bot_log.html", {
-        "page_obj": page, "show": show, "tabs": tabs, "summary": queries.summarize_bot(7),
-        "kinds": dict(BotAnswer.Kind.choices)})
+    return render(
+        request,
+        "knowledge/console/bot_log.html",
+        {
+            "page_obj": page,
+            "show": show,
+            "tabs": tabs,
+            "summary": queries.summarize_bot(7),
+            "kinds": dict(BotAnswer.Kind.choices),
+        },
+    )

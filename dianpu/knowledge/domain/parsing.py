@@ -4,9 +4,9 @@ request for a person, a question about an order. Pure.
 "我的订单 DP261207123456 到哪了？邮箱 a@b.com" -> order DP261207123456, e-mail a@b.com, about an order.
 """
 
-from collections.abc import Iterable
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dianpu.customers.domain.phones import normalize_phone
@@ -22,13 +22,46 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 HUMAN_WORDS = ("人工", "真人", "客服人员", "找客服", "human", "agent", "real person", "someone real", "a person")
 # "Where is my order": the order flow even before an order number is given.
 ORDER_WORDS = (
-    "到哪", "在哪里了", "我的订单", "我的快递", "我的包裹", "查订单", "查物流", "查快递", "物流信息", "订单状态",
-    "发货了吗", "发货没", "还没发货", "还没到", "什么时候到", "单号",
-    "where is my", "my order", "my parcel", "my package", "track my", "tracking", "order status", "shipped yet",
+    "到哪",
+    "在哪里了",
+    "我的订单",
+    "我的快递",
+    "我的包裹",
+    "查订单",
+    "查物流",
+    "查快递",
+    "物流信息",
+    "订单状态",
+    "发货了吗",
+    "发货没",
+    "还没发货",
+    "还没到",
+    "什么时候到",
+    "单号",
+    "where is my",
+    "my order",
+    "my parcel",
+    "my package",
+    "track my",
+    "tracking",
+    "order status",
+    "shipped yet",
 )
 # Words about orders in general ("多久发货", "没付款的订单怎么办"): an article first; when none answers,
 # the bot asks for the order rather than handing over.
-ORDER_TOPIC_WORDS = ("订单", "物流", "快递", "发货", "签收", "包裹", "order", "parcel", "package", "delivery", "shipping")
+ORDER_TOPIC_WORDS = (
+    "订单",
+    "物流",
+    "快递",
+    "发货",
+    "签收",
+    "包裹",
+    "order",
+    "parcel",
+    "package",
+    "delivery",
+    "shipping",
+)
 GREETING_WORDS = ("你好", "您好", "在吗", "hello", "hi", "hey")
 
 MAX_MESSAGE = 1000
@@ -54,7 +87,7 @@ def clean_message(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """"zh-hans" with Chinese in it, "en" with English words, "" when it cannot tell (only an order
+    """ "zh-hans" with Chinese in it, "en" with English words, "" when it cannot tell (only an order
     number, an e-mail or a phone: the conversation's language holds)."""
     if _CJK.search(text or ""):
         return "zh-hans"
@@ -100,12 +133,15 @@ def parse_message(text: str) -> ParsedMessage:
     bare = EMAIL.sub(" ", ORDER_NUMBER.sub(" ", folded)).lower()
     words = re.sub(r"[\W_]+", " ", bare).strip()
     return ParsedMessage(
-        text=text, language=detect_language(folded), order_number=order_number, email=email,
-        phone=find_phone(folded), wants_human=_has_word(folded, HUMAN_WORDS),
+        text=text,
+        language=detect_language(folded),
+        order_number=order_number,
+        email=email,
+        phone=find_phone(folded),
+        wants_human=_has_word(folded, HUMAN_WORDS),
         about_order=bool(order_number) or _has_word(folded, ORDER_WORDS),
         mentions_order=_has_word(folded, ORDER_TOPIC_WORDS),
-        greeting_only=bool(words) and all(w in GREETING_WORDS for w in words.split())
-        or words in GREETING_WORDS,
+        greeting_only=bool(words) and all(w in GREETING_WORDS for w in words.split()) or words in GREETING_WORDS,
     )
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,66 +14,142 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='BotSession',
+            name="BotSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('order_number', models.CharField(blank=True, max_length=20)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('conversation_id', models.BigIntegerField(blank=True, null=True)),
-                ('conversation_token', models.CharField(blank=True, max_length=128)),
-                ('created_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("order_number", models.CharField(blank=True, max_length=20)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("conversation_id", models.BigIntegerField(blank=True, null=True)),
+                ("conversation_token", models.CharField(blank=True, max_length=128)),
+                ("created_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='网址标识')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('body_html', models.TextField(blank=True, default='')),
-                ('category', models.CharField(choices=[('shipping', '配送与物流'), ('returns', '退换货'), ('payment', '支付'), ('sizes', '尺码与商品'), ('account', '账户与会员'), ('other', '其他')], default='other', max_length=20, verbose_name='分类')),
-                ('audience', models.CharField(choices=[('public', '公开（帮助中心）'), ('internal', '内部（仅员工）')], default='public', max_length=10, verbose_name='可见范围')),
-                ('language', models.CharField(choices=[('zh-hans', '中文'), ('en', '英文'), ('both', '中英文')], default='zh-hans', max_length=10, verbose_name='语言')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
-                ('search_title', models.TextField(blank=True, default='')),
-                ('search_document', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="网址标识")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                ("body_html", models.TextField(blank=True, default="")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("shipping", "配送与物流"),
+                            ("returns", "退换货"),
+                            ("payment", "支付"),
+                            ("sizes", "尺码与商品"),
+                            ("account", "账户与会员"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("public", "公开（帮助中心）"), ("internal", "内部（仅员工）")],
+                        default="public",
+                        max_length=10,
+                        verbose_name="可见范围",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hans", "中文"), ("en", "英文"), ("both", "中英文")],
+                        default="zh-hans",
+                        max_length=10,
+                        verbose_name="语言",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("search_title", models.TextField(blank=True, default="")),
+                ("search_document", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'title', 'id'],
-                'permissions': [('manage_articles', 'Can write and publish knowledge-base articles')],
-                'indexes': [models.Index(fields=['status', 'audience'], name='knowledge_a_status_d9a61a_idx')],
+                "ordering": ["category", "title", "id"],
+                "permissions": [("manage_articles", "Can write and publish knowledge-base articles")],
+                "indexes": [models.Index(fields=["status", "audience"], name="knowledge_a_status_d9a61a_idx")],
             },
         ),
         migrations.CreateModel(
-            name='BotAnswer',
+            name="BotAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(verbose_name='提问')),
-                ('answer', models.TextField(verbose_name='回答')),
-                ('kind', models.CharField(choices=[('article', '知识库回答'), ('order', '订单查询'), ('ask_proof', '请访客提供信息'), ('handed_over', '转人工'), ('unanswered', '未能回答'), ('throttled', '尝试过多'), ('greeting', '问候')], max_length=20, verbose_name='类型')),
-                ('sources', models.JSONField(blank=True, default=list, verbose_name='来源')),
-                ('confidence', models.FloatField(default=0, verbose_name='把握')),
-                ('handed_over', models.BooleanField(default=False, verbose_name='已转人工')),
-                ('order_looked_up', models.BooleanField(default=False, verbose_name='查询了订单')),
-                ('order_proved', models.BooleanField(default=False, verbose_name='订单身份已核实')),
-                ('language', models.CharField(default='zh-hans', max_length=10)),
-                ('rating', models.SmallIntegerField(blank=True, null=True, verbose_name='评价')),
-                ('rated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='knowledge.botsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField(verbose_name="提问")),
+                ("answer", models.TextField(verbose_name="回答")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "知识库回答"),
+                            ("order", "订单查询"),
+                            ("ask_proof", "请访客提供信息"),
+                            ("handed_over", "转人工"),
+                            ("unanswered", "未能回答"),
+                            ("throttled", "尝试过多"),
+                            ("greeting", "问候"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("sources", models.JSONField(blank=True, default=list, verbose_name="来源")),
+                ("confidence", models.FloatField(default=0, verbose_name="把握")),
+                ("handed_over", models.BooleanField(default=False, verbose_name="已转人工")),
+                ("order_looked_up", models.BooleanField(default=False, verbose_name="查询了订单")),
+                ("order_proved", models.BooleanField(default=False, verbose_name="订单身份已核实")),
+                ("language", models.CharField(default="zh-hans", max_length=10)),
+                ("rating", models.SmallIntegerField(blank=True, null=True, verbose_name="评价")),
+                ("rated_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="knowledge.botsession"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'created_at'], name='knowledge_b_kind_d7db15_idx'), models.Index(fields=['handed_over', 'created_at'], name='knowledge_b_handed__6d40a5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rating__in', [-1, 1]), ('rating__isnull', True), _connector='OR'), name='bot_answer_rating_up_or_down')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["kind", "created_at"], name="knowledge_b_kind_d7db15_idx"),
+                    models.Index(fields=["handed_over", "created_at"], name="knowledge_b_handed__6d40a5_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__in", [-1, 1]), ("rating__isnull", True), _connector="OR"),
+                        name="bot_answer_rating_up_or_down",
+                    )
+                ],
             },
         ),
     ]

@@ -21,13 +21,30 @@ def titles(found):
 @pytest.fixture
 def library():
     return [
-        make_article("退货运费谁承担？", "七天无理由退货：质量问题由我们承担运费，非质量问题买家承担退货运费。", category="returns"),
-        make_article("配送时间和运费", "江浙沪一般 1-2 天送达，其他地区 3-5 天；订单满 99 元包邮。", category="shipping"),
-        make_article("如何选择尺码", "请参考商品页的尺码表，按胸围和衣长选择；介于两个尺码之间时建议选大一码。", category="sizes"),
-        make_article("Returns and refunds", "You can return unworn items within 7 days. Refunds go back to the "
-                     "original payment method within 3 working days.", language="en", category="returns"),
-        make_article("Shipping times", "Orders ship within 24 hours; delivery takes 2 to 5 days. Free shipping "
-                     "over 99 yuan.", language="en", category="shipping"),
+        make_article(
+            "退货运费谁承担？",
+            "七天无理由退货：质量问题由我们承担运费，非质量问题买家承担退货运费。",
+            category="returns",
+        ),
+        make_article(
+            "配送时间和运费", "江浙沪一般 1-2 天送达，其他地区 3-5 天；订单满 99 元包邮。", category="shipping"
+        ),
+        make_article(
+            "如何选择尺码", "请参考商品页的尺码表，按胸围和衣长选择；介于两个尺码之间时建议选大一码。", category="sizes"
+        ),
+        make_article(
+            "Returns and refunds",
+            "You can return unworn items within 7 days. Refunds go back to the "
+            "original payment method within 3 working days.",
+            language="en",
+            category="returns",
+        ),
+        make_article(
+            "Shipping times",
+            "Orders ship within 24 hours; delivery takes 2 to 5 days. Free shipping over 99 yuan.",
+            language="en",
+            category="shipping",
+        ),
     ]
 
 
@@ -44,7 +61,9 @@ def test_english_search_matches_word_starts_and_plurals(library):
 
 
 def test_markdown_is_rendered_and_html_typed_in_an_article_is_shown_as_text():
-    article = services.save_article(title="<b>标题</b>", body="**加粗**\n\n<script>alert(1)</script><img src=x onerror=alert(1)>")
+    article = services.save_article(
+        title="<b>标题</b>", body="**加粗**\n\n<script>alert(1)</script><img src=x onerror=alert(1)>"
+    )
     assert article.title == "标题"
     assert "<strong>加粗</strong>" in article.body_html
     assert "<script" not in article.body_html and "<img" not in article.body_html
@@ -68,9 +87,16 @@ def test_publishing_and_unpublishing_are_audited_once(staff):
     services.publish_article(article_id=article.pk, actor=agent)
     services.publish_article(article_id=article.pk, actor=agent)  # a second click changes nothing
     services.unpublish_article(article_id=article.pk, actor=agent)
-    actions = list(AuditEntry.objects.filter(object_type="knowledge.article", object_id=str(article.pk)).order_by("id").values_list("action", "actor"))
-    assert actions == [("knowledge.article_created", agent.pk), ("knowledge.article_published", agent.pk),
-                       ("knowledge.article_unpublished", agent.pk)]
+    actions = list(
+        AuditEntry.objects.filter(object_type="knowledge.article", object_id=str(article.pk))
+        .order_by("id")
+        .values_list("action", "actor")
+    )
+    assert actions == [
+        ("knowledge.article_created", agent.pk),
+        ("knowledge.article_published", agent.pk),
+        ("knowledge.article_unpublished", agent.pk),
+    ]
     assert Article.objects.get(pk=article.pk).status == "draft"
 
 

@@ -94,8 +94,12 @@ def test_a_question_is_answered_from_a_public_article_with_its_source(api):
 
 def test_an_english_question_is_answered_from_an_english_article(api_en):
     make_article()
-    article = make_article("Returns and refunds", "You can return unworn items within 7 days. "
-                           "Refunds are paid to the original payment method.", language="en", slug="returns")
+    article = make_article(
+        "Returns and refunds",
+        "You can return unworn items within 7 days. Refunds are paid to the original payment method.",
+        language="en",
+        slug="returns",
+    )
     reply = ask(api_en, "How do I get a refund?")
     assert reply["sources"] == [{"title": "Returns and refunds", "url": "/help/returns/"}]
     assert "original payment method" in reply["answer"]

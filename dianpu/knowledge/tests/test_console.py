@@ -18,23 +18,43 @@ def signed_in(user) -> Client:
 
 def test_an_agent_writes_and_publishes_an_article(staff):
     client = signed_in(staff("agent"))
-    created = client.post("/console/knowledge/new/", {"title": "发票怎么开", "body": "下单后在订单页申请**电子发票**。",
-                                                       "category": "payment", "audience": "public", "language": "zh-hans"})
+    created = client.post(
+        "/console/knowledge/new/",
+        {
+            "title": "发票怎么开",
+            "body": "下单后在订单页申请**电子发票**。",
+            "category": "payment",
+            "audience": "public",
+            "language": "zh-hans",
+        },
+    )
     article = Article.objects.get(title="发票怎么开")
     assert created.status_code == 302 and article.status == "draft"
     assert "<strong>电子发票</strong>" in client.get(f"/console/knowledge/{article.pk}/").content.decode()
     client.post(f"/console/knowledge/{article.pk}/publish/", {"action": "publish"})
     assert Article.objects.get(pk=article.pk).status == "published"
-    edited = client.post(f"/console/knowledge/{article.pk}/edit/", {
-        "title": "发票怎么开？", "slug": article.slug, "body": "新内容", "category": "payment", "audience": "public",
-        "language": "both"})
+    edited = client.post(
+        f"/console/knowledge/{article.pk}/edit/",
+        {
+            "title": "发票怎么开？",
+            "slug": article.slug,
+            "body": "新内容",
+            "category": "payment",
+            "audience": "public",
+            "language": "both",
+        },
+    )
     assert edited.status_code == 302
-    assert (Article.objects.get(pk=article.pk).title, Article.objects.get(pk=article.pk).language) == ("发票怎么开？", "both")
+    assert (Article.objects.get(pk=article.pk).title, Article.objects.get(pk=article.pk).language) == (
+        "发票怎么开？",
+        "both",
+    )
 
 
 def test_a_refused_form_shows_the_errors_and_saves_nothing(staff):
-    page = signed_in(staff("operator")).post("/console/knowledge/new/", {"title": "", "body": "x", "category": "x",
-                                                                         "audience": "public", "language": "en"})
+    page = signed_in(staff("operator")).post(
+        "/console/knowledge/new/", {"title": "", "body": "x", "category": "x", "audience": "public", "language": "en"}
+    )
     assert page.status_code == 422 and "请填写标题。" in page.content.decode()
     assert Article.objects.count() == 0
 

@@ -24,8 +24,16 @@ def support_app(monkeypatch):
     calls = []
 
     def hand_over_from_bot(*, conversation_id, token, name, email, question, bot_answer):
-        calls.append(dict(conversation_id=conversation_id, token=token, name=name, email=email, question=question,
-                          bot_answer=bot_answer))
+        calls.append(
+            dict(
+                conversation_id=conversation_id,
+                token=token,
+                name=name,
+                email=email,
+                question=question,
+                bot_answer=bot_answer,
+            )
+        )
         return (conversation_id or 41, token or "conv-token")
 
     module = types.ModuleType("dianpu.support.services")
@@ -61,8 +69,15 @@ class _FakeChat(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append((self.path, self.headers.get("Authorization"), body))
-        data = json.dumps({"id": "chatcmpl-1", "object": "chat.completion", "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}]}).encode()
+        data = json.dumps(
+            {
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}
+                ],
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -86,8 +101,12 @@ def fake_chat():
 
 def test_a_configured_answerer_words_the_answer_from_the_retrieved_article(api, fake_chat):
     make_article()
-    with override_settings(KNOWLEDGE_ANSWERER="openai", KNOWLEDGE_ANSWERER_URL=fake_chat,
-                           KNOWLEDGE_ANSWERER_KEY="sk-test", KNOWLEDGE_ANSWERER_MODEL="tiny"):
+    with override_settings(
+        KNOWLEDGE_ANSWERER="openai",
+        KNOWLEDGE_ANSWERER_URL=fake_chat,
+        KNOWLEDGE_ANSWERER_KEY="sk-test",
+        KNOWLEDGE_ANSWERER_MODEL="tiny",
+    ):
         reply = api.post("support/bot", {"message": "退货运费谁出？"}).json()
     assert reply["answer"] == _FakeChat.reply
     assert reply["sources"][0]["title"] == "退货运费谁承担？"
@@ -99,7 +118,8 @@ def test_a_configured_answerer_words_the_answer_from_the_retrieved_article(api, 
 
 def test_an_answerer_that_is_down_leaves_the_built_in_answer(api):
     make_article()
-    with override_settings(KNOWLEDGE_ANSWERER="openai", KNOWLEDGE_ANSWERER_URL="http://127.0.0.1:9/v1",
-                           KNOWLEDGE_ANSWERER_TIMEOUT=1):
+    with override_settings(
+        KNOWLEDGE_ANSWERER="openai", KNOWLEDGE_ANSWERER_URL="http://127.0.0.1:9/v1", KNOWLEDGE_ANSWERER_TIMEOUT=1
+    ):
         reply = api.post("support/bot", {"message": "退货运费谁出？"}).json()
     assert "买家承担退货运费" in reply["answer"] and reply["handed_over"] is False

@@ -2,10 +2,10 @@
 carries. Pure data; `plan_festival(code, year)` gives dates and promotion definitions."""
 
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,29 +17,66 @@ class Festival:
 
 
 FESTIVALS = (
-    Festival("618", "618 年中大促", "618 mid-year sale", (
-        {"name": "618 满减", "kind": "spend_x_save_y",
-         "tiers": [{"threshold": "300", "amount": "30"}, {"threshold": "600", "amount": "80"}]},
-        {"name": "618 满 99 包邮", "kind": "free_shipping", "threshold": "99"},
-    )),
-    Festival("double11", "双十一", "Singles' Day (11.11)", (
-        {"name": "双十一 每满 300 减 50", "kind": "spend_x_save_y", "repeat": True,
-         "tiers": [{"threshold": "300", "amount": "50"}]},
-        {"name": "双十一 第二件半价", "kind": "buy_x_get_y", "buy": 1, "get": 1, "discount_percent": "50"},
-        {"name": "双十一 包邮", "kind": "free_shipping", "threshold": "0"},
-    )),
-    Festival("double12", "双十二", "Double 12 (12.12)", (
-        {"name": "双十二 满 200 减 20", "kind": "spend_x_save_y",
-         "tiers": [{"threshold": "200", "amount": "20"}, {"threshold": "400", "amount": "50"}]},
-    )),
-    Festival("nianhuo", "年货节", "Chinese New Year sale", (
-        {"name": "年货节 满 2 件 9 折", "kind": "percent_off", "percent": "10",
-         "conditions": [{"kind": "min_quantity", "quantity": 2}]},
-        {"name": "年货节 满 199 包邮", "kind": "free_shipping", "threshold": "199"},
-    )),
-    Festival("black_friday", "黑色星期五", "Black Friday", (
-        {"name": "Black Friday 全场 8 折", "kind": "percent_off", "percent": "20"},
-    )),
+    Festival(
+        "618",
+        "618 年中大促",
+        "618 mid-year sale",
+        (
+            {
+                "name": "618 满减",
+                "kind": "spend_x_save_y",
+                "tiers": [{"threshold": "300", "amount": "30"}, {"threshold": "600", "amount": "80"}],
+            },
+            {"name": "618 满 99 包邮", "kind": "free_shipping", "threshold": "99"},
+        ),
+    ),
+    Festival(
+        "double11",
+        "双十一",
+        "Singles' Day (11.11)",
+        (
+            {
+                "name": "双十一 每满 300 减 50",
+                "kind": "spend_x_save_y",
+                "repeat": True,
+                "tiers": [{"threshold": "300", "amount": "50"}],
+            },
+            {"name": "双十一 第二件半价", "kind": "buy_x_get_y", "buy": 1, "get": 1, "discount_percent": "50"},
+            {"name": "双十一 包邮", "kind": "free_shipping", "threshold": "0"},
+        ),
+    ),
+    Festival(
+        "double12",
+        "双十二",
+        "Double 12 (12.12)",
+        (
+            {
+                "name": "双十二 满 200 减 20",
+                "kind": "spend_x_save_y",
+                "tiers": [{"threshold": "200", "amount": "20"}, {"threshold": "400", "amount": "50"}],
+            },
+        ),
+    ),
+    Festival(
+        "nianhuo",
+        "年货节",
+        "Chinese New Year sale",
+        (
+            {
+                "name": "年货节 满 2 件 9 折",
+                "kind": "percent_off",
+                "percent": "10",
+                "conditions": [{"kind": "min_quantity", "quantity": 2}],
+            },
+            {"name": "年货节 满 199 包邮", "kind": "free_shipping", "threshold": "199"},
+        ),
+    ),
+    Festival(
+        "black_friday",
+        "黑色星期五",
+        "Black Friday",
+        ({"name": "Black Friday 全场 8 折", "kind": "percent_off", "percent": "20"},),
+    ),
 )
 FESTIVALS_BY_CODE = {f.code: f for f in FESTIVALS}
 
@@ -73,8 +110,9 @@ def goal_attainment(sales: Decimal, goal: Decimal | None) -> Decimal | None:
     return (Decimal(sales) * 100 / Decimal(goal)).quantize(Decimal("0.1"))
 
 
-def hourly_series(points: Iterable[tuple[datetime, Decimal]], start: datetime,
-                  end: datetime) -> tuple[list[str], list[Decimal], list[Decimal]]:
+def hourly_series(
+    points: Iterable[tuple[datetime, Decimal]], start: datetime, end: datetime
+) -> tuple[list[str], list[Decimal], list[Decimal]]:
     """Hour buckets [start, end) -> (labels, sales per hour, cumulative sales); points are
     (aware datetime already in the wanted zone, amount)."""
     start = start.replace(minute=0, second=0, microsecond=0)

@@ -1,10 +1,10 @@
 """Traffic and spend, pure: UTM links, channel names, ad-spend rows, ROAS and commissions."""
 
-from typing import Any
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 UTM_VALUE = re.compile(r"^[A-Za-z0-9_\-.\u4e00-\u9fff]{1,100}$")
@@ -12,15 +12,21 @@ AD_SPEND_COLUMNS = ("date", "channel", "spend")
 OPTIONAL_COLUMNS = ("campaign", "clicks", "impressions")
 
 
-def build_utm_url(base_url: str, *, source: str, medium: str, campaign: str, content: str = "",
-                  term: str = "") -> tuple[str, dict[str, str]]:
+def build_utm_url(
+    base_url: str, *, source: str, medium: str, campaign: str, content: str = "", term: str = ""
+) -> tuple[str, dict[str, str]]:
     """(url, errors). Keeps the base URL's own query; utm_* values replace any already there."""
     errors = {}
     parts = urlsplit((base_url or "").strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         errors["base_url"] = "url_invalid"
-    values = {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign, "utm_content": content,
-              "utm_term": term}
+    values = {
+        "utm_source": source,
+        "utm_medium": medium,
+        "utm_campaign": campaign,
+        "utm_content": content,
+        "utm_term": term,
+    }
     for key in ("utm_source", "utm_medium", "utm_campaign"):
         if not (values[key] or "").strip():
             errors[key.removeprefix("utm_")] = "required"
@@ -117,8 +123,11 @@ def parse_ad_spend(rows: list[list[Any]]) -> tuple[list[SpendRow], list[str]]:
             errors.append(f"{number}:row_repeated")
         else:
             seen.add((day, channel, campaign))
-            parsed.append(SpendRow(day, channel, campaign[:100], spend.quantize(Decimal("0.01"), ROUND_HALF_UP),
-                                   clicks, impressions))
+            parsed.append(
+                SpendRow(
+                    day, channel, campaign[:100], spend.quantize(Decimal("0.01"), ROUND_HALF_UP), clicks, impressions
+                )
+            )
     return parsed, errors
 
 

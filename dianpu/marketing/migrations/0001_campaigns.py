@@ -4,36 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('promotions', '0001_promotions_and_coupons'),
+        ("catalog", "0001_initial"),
+        ("promotions", "0001_promotions_and_coupons"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('template', models.CharField(blank=True, max_length=20, verbose_name='模板')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('budget', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='预算')),
-                ('sales_goal', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='销售目标')),
-                ('utm_campaign', models.CharField(blank=True, max_length=100, verbose_name='UTM 活动名')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('products', models.ManyToManyField(blank=True, related_name='campaigns', to='catalog.product')),
-                ('promotions', models.ManyToManyField(blank=True, related_name='campaigns', to='promotions.promotion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("template", models.CharField(blank=True, max_length=20, verbose_name="模板")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("budget", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="预算")),
+                (
+                    "sales_goal",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="销售目标"),
+                ),
+                ("utm_campaign", models.CharField(blank=True, max_length=100, verbose_name="UTM 活动名")),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("products", models.ManyToManyField(blank=True, related_name="campaigns", to="catalog.product")),
+                ("promotions", models.ManyToManyField(blank=True, related_name="campaigns", to="promotions.promotion")),
             ],
             options={
-                'verbose_name': '营销活动',
-                'ordering': ['-starts_at', '-id'],
-                'permissions': [('manage_marketing', 'Can manage campaigns and marketing')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='campaign_ends_after_start'), models.CheckConstraint(condition=models.Q(('budget__gte', 0), ('sales_goal__gte', 0)), name='campaign_money_sane')],
+                "verbose_name": "营销活动",
+                "ordering": ["-starts_at", "-id"],
+                "permissions": [("manage_marketing", "Can manage campaigns and marketing")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="campaign_ends_after_start"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("budget__gte", 0), ("sales_goal__gte", 0)), name="campaign_money_sane"
+                    ),
+                ],
             },
         ),
     ]

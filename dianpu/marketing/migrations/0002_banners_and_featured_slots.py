@@ -6,47 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('marketing', '0001_campaigns'),
+        ("catalog", "0001_initial"),
+        ("marketing", "0001_campaigns"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Banner',
+            name="Banner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('title_en', models.CharField(blank=True, max_length=100, verbose_name='英文标题')),
-                ('subtitle', models.CharField(blank=True, max_length=200, verbose_name='副标题')),
-                ('subtitle_en', models.CharField(blank=True, max_length=200, verbose_name='英文副标题')),
-                ('link_url', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('image', models.ImageField(blank=True, upload_to=dianpu.marketing.models.banner_image_path, verbose_name='图片')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("title_en", models.CharField(blank=True, max_length=100, verbose_name="英文标题")),
+                ("subtitle", models.CharField(blank=True, max_length=200, verbose_name="副标题")),
+                ("subtitle_en", models.CharField(blank=True, max_length=200, verbose_name="英文副标题")),
+                ("link_url", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                (
+                    "image",
+                    models.ImageField(
+                        blank=True, upload_to=dianpu.marketing.models.banner_image_path, verbose_name="图片"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '横幅',
-                'ordering': ['position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='banner_ends_after_start')],
+                "verbose_name": "横幅",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="banner_ends_after_start"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeaturedSlot',
+            name="FeaturedSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='featured_slots', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="featured_slots", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐位',
-                'ordering': ['position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start')],
+                "verbose_name": "推荐位",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="slot_ends_after_start"
+                    )
+                ],
             },
         ),
     ]

@@ -5,45 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketing', '0002_banners_and_featured_slots'),
-        ('promotions', '0001_promotions_and_coupons'),
+        ("marketing", "0002_banners_and_featured_slots"),
+        ("promotions", "0001_promotions_and_coupons"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdSpend',
+            name="AdSpend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('channel', models.CharField(max_length=100, verbose_name='渠道')),
-                ('campaign', models.CharField(blank=True, max_length=100, verbose_name='UTM 活动名')),
-                ('spend', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='花费')),
-                ('clicks', models.PositiveIntegerField(default=0, verbose_name='点击')),
-                ('impressions', models.PositiveIntegerField(default=0, verbose_name='展示')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="日期")),
+                ("channel", models.CharField(max_length=100, verbose_name="渠道")),
+                ("campaign", models.CharField(blank=True, max_length=100, verbose_name="UTM 活动名")),
+                ("spend", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="花费")),
+                ("clicks", models.PositiveIntegerField(default=0, verbose_name="点击")),
+                ("impressions", models.PositiveIntegerField(default=0, verbose_name="展示")),
             ],
             options={
-                'verbose_name': '广告花费',
-                'ordering': ['-day', 'channel'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'channel', 'campaign'), name='one_spend_row_per_day_channel'), models.CheckConstraint(condition=models.Q(('spend__gte', 0)), name='ad_spend_not_negative')],
+                "verbose_name": "广告花费",
+                "ordering": ["-day", "channel"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "channel", "campaign"), name="one_spend_row_per_day_channel"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("spend__gte", 0)), name="ad_spend_not_negative"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Affiliate',
+            name="Affiliate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='推广码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('commission_rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='佣金比例')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('coupon', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='affiliates', to='promotions.coupon')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="推广码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("commission_rate", models.DecimalField(decimal_places=4, max_digits=5, verbose_name="佣金比例")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="affiliates",
+                        to="promotions.coupon",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推广达人',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('commission_rate__gte', 0), ('commission_rate__lte', 1)), name='commission_rate_0_to_1')],
+                "verbose_name": "推广达人",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("commission_rate__gte", 0), ("commission_rate__lte", 1)),
+                        name="commission_rate_0_to_1",
+                    )
+                ],
             },
         ),
     ]

@@ -5,71 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cart', '0001_initial'),
-        ('marketing', '0003_ad_spend_and_affiliates'),
-        ('promotions', '0001_promotions_and_coupons'),
+        ("cart", "0001_initial"),
+        ("marketing", "0003_ad_spend_and_affiliates"),
+        ("promotions", "0001_promotions_and_coupons"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailCampaign',
+            name="EmailCampaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('subject', models.CharField(max_length=150, verbose_name='主题')),
-                ('subject_en', models.CharField(blank=True, max_length=150, verbose_name='英文主题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('body_en', models.TextField(blank=True, verbose_name='英文正文')),
-                ('audience', models.CharField(default='all', max_length=20, verbose_name='收件人')),
-                ('recipients', models.TextField(blank=True, verbose_name='收件人名单')),
-                ('scheduled_at', models.DateTimeField(verbose_name='发送时间')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('scheduled', '已排期'), ('sending', '发送中'), ('sent', '已发送')], default='scheduled', max_length=10, verbose_name='状态')),
-                ('sent_count', models.PositiveIntegerField(default=0, verbose_name='已发送')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("subject", models.CharField(max_length=150, verbose_name="主题")),
+                ("subject_en", models.CharField(blank=True, max_length=150, verbose_name="英文主题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("body_en", models.TextField(blank=True, verbose_name="英文正文")),
+                ("audience", models.CharField(default="all", max_length=20, verbose_name="收件人")),
+                ("recipients", models.TextField(blank=True, verbose_name="收件人名单")),
+                ("scheduled_at", models.DateTimeField(verbose_name="发送时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("scheduled", "已排期"), ("sending", "发送中"), ("sent", "已发送")],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sent_count", models.PositiveIntegerField(default=0, verbose_name="已发送")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '邮件营销',
-                'ordering': ['-scheduled_at', '-id'],
+                "verbose_name": "邮件营销",
+                "ordering": ["-scheduled_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Unsubscribe',
+            name="Unsubscribe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('unsubscribed_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("unsubscribed_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='CartRecovery',
+            name="CartRecovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('delay_minutes', models.PositiveIntegerField(default=120, verbose_name='延迟（分钟）')),
-                ('coupon', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='promotions.coupon')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("delay_minutes", models.PositiveIntegerField(default=120, verbose_name="延迟（分钟）")),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="promotions.coupon"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CartReminder',
+            name="CartReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('sent_at', models.DateTimeField()),
-                ('cart', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder', to='cart.cart')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "cart",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminder", to="cart.cart"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EmailDelivery',
+            name="EmailDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('sent_at', models.DateTimeField()),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='marketing.emailcampaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="marketing.emailcampaign",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'email'), name='one_delivery_per_address')],
+                "constraints": [models.UniqueConstraint(fields=("campaign", "email"), name="one_delivery_per_address")],
             },
         ),
     ]

@@ -21,15 +21,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_double_eleven_template_schedules_its_promotions(staff_api):
-    response = staff_api("marketing").post("campaigns/from-template", {"template": "double11", "year": 2026,
-                                                                        "budget": "5000", "sales_goal": "100000"})
+    response = staff_api("marketing").post(
+        "campaigns/from-template", {"template": "double11", "year": 2026, "budget": "5000", "sales_goal": "100000"}
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["name"] == "双十一 2026" and body["utm_campaign"] == "double11-2026"
     kinds = sorted(Promotion.objects.filter(pk__in=body["promotions"]).values_list("kind", flat=True))
     assert kinds == ["buy_x_get_y", "free_shipping", "spend_x_save_y"]
-    assert staff_api("warehouse").post("campaigns/from-template", {"template": "618", "year": 2026}
-                                       ).status_code == 403
+    assert staff_api("warehouse").post("campaigns/from-template", {"template": "618", "year": 2026}).status_code == 403
     assert Campaign.objects.count() == 1
 
 
@@ -44,9 +44,15 @@ def test_live_page_shows_sales_against_goal_cost_against_budget_and_low_stock():
     product = make_product(name="保温杯", price="100.00", skus=["CUP-L"], stock=12)
     promotion = make_promotion("percent_off", name="杯子九折", percent=10, scope={"skus": ["CUP-L"]})
     now = clock.now()
-    campaign = create_campaign(name="秋季上新", starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=22),
-                               budget="100", sales_goal="1000", product_slugs=[product.slug],
-                               promotion_ids=[promotion.pk])
+    campaign = create_campaign(
+        name="秋季上新",
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=22),
+        budget="100",
+        sales_goal="1000",
+        product_slugs=[product.slug],
+        promotion_ids=[promotion.pk],
+    )
     place_test_order({"CUP-L": 3})
     live = get_campaign_live(campaign)
     assert live["sales"] == Decimal("270.00") and live["orders"] == 1 and live["units"] == 3
@@ -84,8 +90,10 @@ def test_console_calendar_creates_from_a_template():
     user = make_staff("owner", "boss")
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.login(username=user.username, password=PASSWORD)
-    response = client.post("/console/marketing/campaigns/", {"action": "template", "template": "black_friday",
-                                                             "year": "2026", "budget": "800"})
+    response = client.post(
+        "/console/marketing/campaigns/",
+        {"action": "template", "template": "black_friday", "year": "2026", "budget": "800"},
+    )
     assert response.status_code == 302
     assert Campaign.objects.get().template == "black_friday"
     assert "黑色星期五 2026" in client.get("/console/marketing/campaigns/").content.decode()
@@ -97,12 +105,23 @@ def test_console_manual_campaign_with_promotions():
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.login(username=user.username, password=PASSWORD)
     assert "秋季九折" in client.get("/console/marketing/campaigns/").content.decode()
-    response = client.post("/console/marketing/campaigns/", {
-        "action": "manual", "name": "秋季上新", "starts_at": "2026-09-01T00:00", "ends_at": "2026-09-08T00:00",
-        "budget": "500", "sales_goal": "20000", "promotions": [str(promotion.pk)]})
+    response = client.post(
+        "/console/marketing/campaigns/",
+        {
+            "action": "manual",
+            "name": "秋季上新",
+            "starts_at": "2026-09-01T00:00",
+            "ends_at": "2026-09-08T00:00",
+            "budget": "500",
+            "sales_goal": "20000",
+            "promotions": [str(promotion.pk)],
+        },
+    )
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     assert list(campaign.promotions.all()) == [promotion] and campaign.sales_goal == Decimal("20000.00")
-    refused = client.post("/console/marketing/campaigns/", {"action": "manual", "name": "倒置",
-                                                            "starts_at": "2026-09-08T00:00", "ends_at": "2026-09-01T00:00"})
+    refused = client.post(
+        "/console/marketing/campaigns/",
+        {"action": "manual", "name": "倒置", "starts_at": "2026-09-08T00:00", "ends_at": "2026-09-01T00:00"},
+    )
     assert refused.status_code == 422 and Campaign.objects.count() == 1

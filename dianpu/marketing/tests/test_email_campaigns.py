@@ -13,7 +13,10 @@ from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
 from dianpu.customers.models import Customer
 from dianpu.marketing.email_campaigns import (
-    schedule_email_campaign, send_abandoned_cart_reminders, send_due_email_campaigns, set_cart_recovery,
+    schedule_email_campaign,
+    send_abandoned_cart_reminders,
+    send_due_email_campaigns,
+    set_cart_recovery,
     unsubscribe_token,
 )
 from dianpu.marketing.models import EmailCampaign
@@ -32,13 +35,21 @@ def customers():
 def test_campaign_goes_once_to_each_address_in_their_language_and_skips_unsubscribed():
     customers()
     Client().post(f"/unsubscribe/{unsubscribe_token('gone@example.com')}/")
-    schedule_email_campaign(name="双十一预告", subject="双十一来啦", subject_en="Singles' Day is here",
-                            body="全场满减", body_en="Spend and save", scheduled_at=clock.now() - timedelta(minutes=1))
+    schedule_email_campaign(
+        name="双十一预告",
+        subject="双十一来啦",
+        subject_en="Singles' Day is here",
+        body="全场满减",
+        body_en="Spend and save",
+        scheduled_at=clock.now() - timedelta(minutes=1),
+    )
     assert send_due_email_campaigns() == 2
     assert send_due_email_campaigns() == 0  # a second run sends nothing again
     by_to = {m.to[0]: m for m in mail.outbox}
     assert set(by_to) == {"li@example.com", "amy@example.com"}
-    assert by_to["amy@example.com"].subject == "Singles' Day is here" and "Spend and save" in by_to["amy@example.com"].body
+    assert (
+        by_to["amy@example.com"].subject == "Singles' Day is here" and "Spend and save" in by_to["amy@example.com"].body
+    )
     assert by_to["li@example.com"].subject == "双十一来啦" and "/unsubscribe/" in by_to["li@example.com"].body
     assert EmailCampaign.objects.get().status == "sent" and EmailCampaign.objects.get().sent_count == 2
 
@@ -85,8 +96,13 @@ def test_console_email_page_schedules_and_sets_recovery():
     user = make_staff("marketing", "mk4")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.login(username=user.username, password=PASSWORD)
-    assert client.post("/console/marketing/emails/", {"action": "campaign", "name": "N", "subject": "S",
-                                                      "body": "B", "audience": "all"}).status_code == 302
+    assert (
+        client.post(
+            "/console/marketing/emails/",
+            {"action": "campaign", "name": "N", "subject": "S", "body": "B", "audience": "all"},
+        ).status_code
+        == 302
+    )
     refused = client.post("/console/marketing/emails/", {"action": "recovery", "delay_minutes": "1"})
     assert refused.status_code == 422 and "between 10 minutes and 7 days" in refused.content.decode()
     assert EmailCampaign.objects.get().name == "N"
@@ -98,8 +114,15 @@ def test_a_checkout_attempt_leaves_the_email_on_the_cart_for_recovery():
     make_product(name="龙井", skus=["AB-2"], stock=5)
     client = Client()
     client.post("/cart/add/", {"sku": "AB-2", "quantity": 1})
-    response = client.post("/checkout/", {"email": "Left@Example.com", **{**ADDRESS, "phone": ""},
-                                          "shipping_method": "standard", "payment_method": "bank_transfer"})
+    response = client.post(
+        "/checkout/",
+        {
+            "email": "Left@Example.com",
+            **{**ADDRESS, "phone": ""},
+            "shipping_method": "standard",
+            "payment_method": "bank_transfer",
+        },
+    )
     assert response.status_code == 422  # phone missing: no order, but the cart knows who it was
     assert Cart.objects.get().email == "left@example.com"
 
@@ -114,8 +137,15 @@ def test_a_campaign_mail_that_fails_to_send_is_tried_again_by_the_next_run(monke
     from dianpu.marketing.models import EmailCampaign, EmailDelivery
 
     campaign = EmailCampaign.objects.create(
-        name="x", subject="上新", body="新品到店", audience="list", recipients="a@example.com",
-        status=EmailCampaign.Status.SCHEDULED, scheduled_at=clock.now() - timedelta(minutes=1), created_at=clock.now())
+        name="x",
+        subject="上新",
+        body="新品到店",
+        audience="list",
+        recipients="a@example.com",
+        status=EmailCampaign.Status.SCHEDULED,
+        scheduled_at=clock.now() - timedelta(minutes=1),
+        created_at=clock.now(),
+    )
     real = locmem.EmailBackend.send_messages
 
     def refuse(self, messages):

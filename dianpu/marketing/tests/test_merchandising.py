@@ -11,7 +11,11 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
 from dianpu.core.errors import ValidationFailed
 from dianpu.marketing.merchandising import (
-    create_banner, create_featured_slot, list_bestsellers, list_bought_together, list_featured_products,
+    create_banner,
+    create_featured_slot,
+    list_bestsellers,
+    list_bought_together,
+    list_featured_products,
 )
 from dianpu.marketing.models import Banner
 from dianpu.orders.tests.builders import place_test_order
@@ -23,7 +27,9 @@ def test_banners_and_slots_show_only_inside_their_schedule():
     now = clock.now()
     tea = make_product(name="龙井", skus=["T-1"])
     later = make_product(name="月饼", skus=["M-1"])
-    create_banner(title="双十一预热", link_url="/c/tea/", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1))
+    create_banner(
+        title="双十一预热", link_url="/c/tea/", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1)
+    )
     create_banner(title="明年见", starts_at=now + timedelta(days=30), ends_at=now + timedelta(days=31))
     create_featured_slot(product_slug=tea.slug, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))
     create_featured_slot(product_slug=later.slug, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))
@@ -59,9 +65,16 @@ def test_console_merchandising_page():
     client.login(username=user.username, password=PASSWORD)
     now = clock.now()
     fmt = "%Y-%m-%dT%H:%M"
-    response = client.post("/console/marketing/merchandising/", {
-        "action": "banner", "title": "年货节", "link_url": "/", "starts_at": timezone.localtime(now).strftime(fmt),
-        "ends_at": timezone.localtime(now + timedelta(days=2)).strftime(fmt)})
+    response = client.post(
+        "/console/marketing/merchandising/",
+        {
+            "action": "banner",
+            "title": "年货节",
+            "link_url": "/",
+            "starts_at": timezone.localtime(now).strftime(fmt),
+            "ends_at": timezone.localtime(now + timedelta(days=2)).strftime(fmt),
+        },
+    )
     assert response.status_code == 302
     assert "年货节" in client.get("/console/marketing/merchandising/").content.decode()
     warehouse = make_staff("warehouse", "wh")

@@ -79,8 +79,10 @@ def test_console_traffic_page_builds_links_and_imports():
     user = make_staff("marketing", "mk3")
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.login(username=user.username, password=PASSWORD)
-    page = client.get("/console/marketing/traffic/", {"base_url": "https://shop.example.com/", "source": "wechat",
-                                                       "medium": "social", "campaign": "nianhuo"}).content.decode()
+    page = client.get(
+        "/console/marketing/traffic/",
+        {"base_url": "https://shop.example.com/", "source": "wechat", "medium": "social", "campaign": "nianhuo"},
+    ).content.decode()
     assert "https://shop.example.com/?utm_source=wechat&amp;utm_medium=social&amp;utm_campaign=nianhuo" in page
     upload = SimpleUploadedFile("s.csv", f"date,channel,spend\n{today()},wechat,20\n".encode())
     assert client.post("/console/marketing/traffic/", {"action": "import", "file": upload}).status_code == 302

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,27 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='NotificationTemplate',
+            name="NotificationTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='通知类型')),
-                ('language', models.CharField(max_length=10, verbose_name='语言')),
-                ('subject', models.CharField(max_length=200, verbose_name='主题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30, verbose_name="通知类型")),
+                ("language", models.CharField(max_length=10, verbose_name="语言")),
+                ("subject", models.CharField(max_length=200, verbose_name="主题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知模板',
-                'ordering': ['kind', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'language'), name='notification_template_once')],
+                "verbose_name": "通知模板",
+                "ordering": ["kind", "language"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "language"), name="notification_template_once")
+                ],
             },
         ),
     ]

@@ -38,9 +38,12 @@ def get_sms_provider() -> SmsProvider:
     if code == "aliyun":
         from .aliyun import AliyunSms
 
-        return AliyunSms(access_key_id=settings.ALIYUN_SMS_ACCESS_KEY_ID,
-                         access_key_secret=settings.ALIYUN_SMS_ACCESS_KEY_SECRET,
-                         sign_name=settings.ALIYUN_SMS_SIGN_NAME, endpoint=settings.ALIYUN_SMS_ENDPOINT)
+        return AliyunSms(
+            access_key_id=settings.ALIYUN_SMS_ACCESS_KEY_ID,
+            access_key_secret=settings.ALIYUN_SMS_ACCESS_KEY_SECRET,
+            sign_name=settings.ALIYUN_SMS_SIGN_NAME,
+            endpoint=settings.ALIYUN_SMS_ENDPOINT,
+        )
     from .console import ConsoleSms
 
     return ConsoleSms()

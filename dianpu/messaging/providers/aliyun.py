@@ -7,7 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -44,8 +43,16 @@ def national_number(phone: str) -> str:
 class AliyunSms(SmsProvider):
     code = "aliyun"
 
-    def __init__(self, *, access_key_id: str, access_key_secret: str, sign_name: str,
-                 endpoint: str = "https://dysmsapi.aliyuncs.com", now=None, nonce=None):
+    def __init__(
+        self,
+        *,
+        access_key_id: str,
+        access_key_secret: str,
+        sign_name: str,
+        endpoint: str = "https://dysmsapi.aliyuncs.com",
+        now=None,
+        nonce=None,
+    ):
         self.access_key_id = access_key_id
         self.secret = access_key_secret
         self.sign_name = sign_name
@@ -55,10 +62,17 @@ class AliyunSms(SmsProvider):
 
     def signed_params(self, message: SmsMessage) -> dict:
         params = {
-            "AccessKeyId": self.access_key_id, "Action": "SendSms", "Format": "JSON", "RegionId": "cn-hangzhou",
-            "SignatureMethod": "HMAC-SHA1", "SignatureNonce": self._nonce(), "SignatureVersion": "1.0",
-            "Timestamp": self._now().strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": API_VERSION,
-            "PhoneNumbers": national_number(message.phone), "SignName": self.sign_name,
+            "AccessKeyId": self.access_key_id,
+            "Action": "SendSms",
+            "Format": "JSON",
+            "RegionId": "cn-hangzhou",
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": self._nonce(),
+            "SignatureVersion": "1.0",
+            "Timestamp": self._now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": API_VERSION,
+            "PhoneNumbers": national_number(message.phone),
+            "SignName": self.sign_name,
             "TemplateCode": message.template_code,
             "TemplateParam": json.dumps(message.params, ensure_ascii=False, separators=(",", ":")),
         }
@@ -76,7 +90,7 @@ class AliyunSms(SmsProvider):
                 body = json.loads(exc.read().decode() or "{}")
             except ValueError:
                 return SmsResult(False, error_code=f"http_{exc.code}", error_message=str(exc))
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             return SmsResult(False, error_code="timeout", error_message="no answer in time")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return SmsResult(False, error_code="unreachable", error_message=str(exc)[:200])

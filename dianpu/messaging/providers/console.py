@@ -11,6 +11,8 @@ class ConsoleSms(SmsProvider):
     code = "console"
 
     def send(self, message: SmsMessage) -> SmsResult:
-        log.info("sms", extra={"phone": message.phone[-4:], "template": message.template_code,
-                               "reference": message.reference})
+        log.info(
+            "sms",
+            extra={"phone": message.phone[-4:], "template": message.template_code, "reference": message.reference},
+        )
         return SmsResult(accepted=True, provider_id=f"console-{message.reference}")

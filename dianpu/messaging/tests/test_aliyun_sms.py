@@ -14,8 +14,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from dianpu.messaging.providers import SmsMessage
-from dianpu.messaging.providers import aliyun
+from dianpu.messaging.providers import SmsMessage, aliyun
 from dianpu.messaging.providers.aliyun import AliyunSms, sign
 
 KEY_ID, SECRET = "LTAI-test-key", "test-secret/with+odd=chars"
@@ -47,12 +46,17 @@ class FakeDysmsapi(BaseHTTPRequestHandler):
         params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         signature = params.pop("Signature", "")
         query = "&".join(f"{_enc(k)}={_enc(v)}" for k, v in sorted(params.items()))
-        expected = base64.b64encode(hmac.new(f"{SECRET}&".encode(), f"GET&%2F&{_enc(query)}".encode(),
-                                             hashlib.sha1).digest()).decode()
+        expected = base64.b64encode(
+            hmac.new(f"{SECRET}&".encode(), f"GET&%2F&{_enc(query)}".encode(), hashlib.sha1).digest()
+        ).decode()
         if params.get("AccessKeyId") != KEY_ID:
-            return self._answer(404, {"Code": "InvalidAccessKeyId.NotFound", "Message": "Specified access key is not found."})
+            return self._answer(
+                404, {"Code": "InvalidAccessKeyId.NotFound", "Message": "Specified access key is not found."}
+            )
         if not hmac.compare_digest(signature, expected):
-            return self._answer(400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched."})
+            return self._answer(
+                400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched."}
+            )
         if params["SignatureNonce"] in self.nonces:
             return self._answer(400, {"Code": "SignatureNonceUsed", "Message": "Specified signature nonce was used."})
         self.nonces.add(params["SignatureNonce"])
@@ -60,12 +64,17 @@ class FakeDysmsapi(BaseHTTPRequestHandler):
         if abs((datetime.now(timezone.utc) - sent).total_seconds()) > 900:
             return self._answer(400, {"Code": "InvalidTimeStamp.Expired", "Message": "timestamp expired"})
         assert (params["Action"], params["Version"], params["SignatureMethod"], params["SignatureVersion"]) == (
-            "SendSms", "2017-05-25", "HMAC-SHA1", "1.0")
+            "SendSms",
+            "2017-05-25",
+            "HMAC-SHA1",
+            "1.0",
+        )
         if not params["PhoneNumbers"].isdigit():
             return self._answer(200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号"})
         self.received.append(params)
-        return self._answer(200, {"Code": "OK", "Message": "OK", "BizId": f"biz-{len(self.received)}",
-                                  "RequestId": "req"})
+        return self._answer(
+            200, {"Code": "OK", "Message": "OK", "BizId": f"biz-{len(self.received)}", "RequestId": "req"}
+        )
 
 
 @pytest.fixture
@@ -85,19 +94,31 @@ def provider(endpoint, secret=SECRET, **kw):
 
 def test_the_signature_matches_the_documented_example():
     # Alibaba Cloud's worked example of an RPC signature (DescribeRegions, secret "testsecret").
-    params = {"AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML", "SignatureMethod": "HMAC-SHA1",
-              "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
-              "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26"}
+    params = {
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z",
+        "Version": "2014-05-26",
+    }
     assert sign(params, "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
 
 
 def test_a_message_is_accepted_by_a_server_that_checks_the_signature(dysmsapi):
-    result = provider(dysmsapi).send(SmsMessage("+8613800138000", "SMS_1234", {"name": "王美", "code": "双11 * ~"},
-                                                reference="M-1"))
+    result = provider(dysmsapi).send(
+        SmsMessage("+8613800138000", "SMS_1234", {"name": "王美", "code": "双11 * ~"}, reference="M-1")
+    )
     assert (result.accepted, result.provider_id) == (True, "biz-1")
     sent = FakeDysmsapi.received[0]
     assert (sent["PhoneNumbers"], sent["SignName"], sent["TemplateCode"], sent["OutId"]) == (
-        "13800138000", "店铺", "SMS_1234", "M-1")
+        "13800138000",
+        "店铺",
+        "SMS_1234",
+        "M-1",
+    )
     assert json.loads(sent["TemplateParam"]) == {"name": "王美", "code": "双11 * ~"}
 
 

@@ -19,8 +19,14 @@ def test_every_kind_has_a_default_in_both_languages(staff_api):
 
 def test_an_edited_template_is_what_the_customer_gets(staff_api, django_capture_on_commit_callbacks):
     agent = staff_api("agent")
-    saved = agent._call("put", "notification-templates/payment_received/zh-hans",
-                      {"subject": "好消息：{{ order.number }} 已付款", "body": "亲，{{ order.customer_name }}，我们收到 ¥{{ order.grand_total }} 啦。"})
+    saved = agent._call(
+        "put",
+        "notification-templates/payment_received/zh-hans",
+        {
+            "subject": "好消息：{{ order.number }} 已付款",
+            "body": "亲，{{ order.customer_name }}，我们收到 ¥{{ order.grand_total }} 啦。",
+        },
+    )
     assert saved.status_code == 200 and saved.json()["edited"] is True
     make_product(price="50.00", stock=5, skus=["TEE-1"])
     order = place_test_order({"TEE-1": 1})
@@ -33,7 +39,9 @@ def test_an_edited_template_is_what_the_customer_gets(staff_api, django_capture_
 
 
 def test_a_template_that_does_not_compile_is_refused_and_the_old_one_stays(staff_api):
-    response = staff_api("agent")._call("put", "notification-templates/shipped/en", {"subject": "x", "body": "{% if %}"})
+    response = staff_api("agent")._call(
+        "put", "notification-templates/shipped/en", {"subject": "x", "body": "{% if %}"}
+    )
     assert response.status_code == 422 and response.json()["code"] == "template_invalid"
     assert NotificationTemplate.objects.count() == 0
 
@@ -46,8 +54,10 @@ def test_console_editor_previews_and_resets(client, staff):
     client.force_login(staff("owner"))
     page = client.get("/console/notifications/shipped/en/").content.decode()
     assert "SF1234567890123" in page  # the preview uses sample data
-    preview = client.post("/console/notifications/shipped/en/preview/",
-                          {"subject": "Sent {{ order.number }}", "body": "Tracking {{ tracking_url }}"}).content.decode()
+    preview = client.post(
+        "/console/notifications/shipped/en/preview/",
+        {"subject": "Sent {{ order.number }}", "body": "Tracking {{ tracking_url }}"},
+    ).content.decode()
     assert "Sent DP261123000123" in preview and "waybill-detail/SF1234567890123" in preview
     client.post("/console/notifications/shipped/en/", {"subject": "Sent {{ order.number }}", "body": "Hi"})
     assert NotificationTemplate.objects.get().body == "Hi"

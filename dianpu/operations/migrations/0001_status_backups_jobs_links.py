@@ -5,105 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('seen_at', models.DateTimeField()),
-                ('detail', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("seen_at", models.DateTimeField()),
+                ("detail", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('last_started_at', models.DateTimeField(blank=True, null=True)),
-                ('last_finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status', models.CharField(blank=True, max_length=10)),
-                ('last_error', models.TextField(blank=True)),
-                ('runs', models.PositiveIntegerField(default=0)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('last_failed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("last_started_at", models.DateTimeField(blank=True, null=True)),
+                ("last_finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status", models.CharField(blank=True, max_length=10)),
+                ("last_error", models.TextField(blank=True)),
+                ("runs", models.PositiveIntegerField(default=0)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("last_failed_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='LinkCheck',
+            name="LinkCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('pages', models.PositiveIntegerField(default=0)),
-                ('links', models.PositiveIntegerField(default=0)),
-                ('truncated', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("pages", models.PositiveIntegerField(default=0)),
+                ("links", models.PositiveIntegerField(default=0)),
+                ("truncated", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='BackupRun',
+            name="BackupRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('backup', '备份'), ('restore_check', '恢复检查')], max_length=16)),
-                ('status', models.CharField(choices=[('running', '进行中'), ('ok', '成功'), ('failed', '失败')], default='running', max_length=10)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('error_code', models.CharField(blank=True, max_length=40)),
-                ('error', models.TextField(blank=True)),
-                ('offsite', models.CharField(blank=True, max_length=200)),
-                ('summary', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("backup", "备份"), ("restore_check", "恢复检查")], max_length=16)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "进行中"), ("ok", "成功"), ("failed", "失败")],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("path", models.CharField(blank=True, max_length=500)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("error_code", models.CharField(blank=True, max_length=40)),
+                ("error", models.TextField(blank=True)),
+                ("offsite", models.CharField(blank=True, max_length=200)),
+                ("summary", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'permissions': [('view_operations_status', "Can see the shop's operational status and checks")],
-                'indexes': [models.Index(fields=['kind', '-started_at'], name='operations__kind_3ca918_idx')],
+                "permissions": [("view_operations_status", "Can see the shop's operational status and checks")],
+                "indexes": [models.Index(fields=["kind", "-started_at"], name="operations__kind_3ca918_idx")],
             },
         ),
         migrations.CreateModel(
-            name='LinkProblem',
+            name="LinkProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page', models.CharField(max_length=500)),
-                ('target', models.CharField(max_length=500)),
-                ('kind', models.CharField(max_length=10)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('check_run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='operations.linkcheck')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("page", models.CharField(max_length=500)),
+                ("target", models.CharField(max_length=500)),
+                ("kind", models.CharField(max_length=10)),
+                ("status", models.PositiveSmallIntegerField()),
+                (
+                    "check_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="problems", to="operations.linkcheck"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestStat',
+            name="RequestStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minute', models.DateTimeField()),
-                ('route', models.CharField(max_length=120)),
-                ('status_class', models.CharField(max_length=3)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('total_ms', models.FloatField(default=0)),
-                ('max_ms', models.FloatField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("minute", models.DateTimeField()),
+                ("route", models.CharField(max_length=120)),
+                ("status_class", models.CharField(max_length=3)),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("total_ms", models.FloatField(default=0)),
+                ("max_ms", models.FloatField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['minute'], name='operations__minute_c1aeb6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('minute', 'route', 'status_class'), name='one_stat_per_minute_route')],
+                "indexes": [models.Index(fields=["minute"], name="operations__minute_c1aeb6_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("minute", "route", "status_class"), name="one_stat_per_minute_route"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScheduledSlot',
+            name="ScheduledSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slot', models.DateTimeField()),
-                ('taken_at', models.DateTimeField(db_index=True)),
-                ('taken_by', models.CharField(blank=True, max_length=120)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                ("slot", models.DateTimeField()),
+                ("taken_at", models.DateTimeField(db_index=True)),
+                ("taken_by", models.CharField(blank=True, max_length=120)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('name', 'slot'), name='one_run_per_job_slot')],
+                "constraints": [models.UniqueConstraint(fields=("name", "slot"), name="one_run_per_job_slot")],
             },
         ),
     ]

@@ -32,8 +32,15 @@ DIANPU = str(Path(sys.executable).with_name("dianpu"))
 def store(tmp_path):
     """A place to restore into, in another process: an empty data dir (and, on PostgreSQL, an
     empty database)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dianpu.settings", "DIANPU_DATA_DIR": str(tmp_path / "restored"),
-           "DEBUG": "0", "DIANPU_HTTPS": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+        "DIANPU_DATA_DIR": str(tmp_path / "restored"),
+        "DEBUG": "0",
+        "DIANPU_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": "",
+    }
     name = None
     if connection.vendor == "postgresql":
         import psycopg
@@ -156,8 +163,12 @@ def test_a_truncated_backup_or_one_of_another_version_or_schema_is_refused_and_n
     _rewrite(good_backup, other_schema, lambda m: m.update(migrations=[*m["migrations"], "orders.9999_future"]))
     place_test_order({"BK-2": 1}, email="after@example.com")  # the store moves on after the backup
     before = sorted(Order.objects.values_list("number", flat=True))
-    for path, code in [(truncated, "backup_unreadable"), (older, "backup_other_version"),
-                       (other_schema, "backup_other_schema"), (tmp_path / "missing.tar.gz", "backup_missing")]:
+    for path, code in [
+        (truncated, "backup_unreadable"),
+        (older, "backup_other_version"),
+        (other_schema, "backup_other_schema"),
+        (tmp_path / "missing.tar.gz", "backup_missing"),
+    ]:
         with pytest.raises(archive.BackupError) as refused:
             archive.restore(path, overwrite=True)
         assert refused.value.code == code

@@ -29,11 +29,24 @@ class FakeS3(BaseHTTPRequestHandler):
         access, day, region, service, _term = fields["Credential"].split("/")
         signed = fields["SignedHeaders"].split(";")
         payload = hashlib.sha256(body).hexdigest()
-        canonical = "\n".join([
-            "PUT", self.path, "", "".join(f"{h}:{self.headers[h].strip()}\n" for h in signed), ";".join(signed),
-            self.headers["x-amz-content-sha256"]])
-        to_sign = "\n".join(["AWS4-HMAC-SHA256", self.headers["x-amz-date"], f"{day}/{region}/{service}/aws4_request",
-                             hashlib.sha256(canonical.encode()).hexdigest()])
+        canonical = "\n".join(
+            [
+                "PUT",
+                self.path,
+                "",
+                "".join(f"{h}:{self.headers[h].strip()}\n" for h in signed),
+                ";".join(signed),
+                self.headers["x-amz-content-sha256"],
+            ]
+        )
+        to_sign = "\n".join(
+            [
+                "AWS4-HMAC-SHA256",
+                self.headers["x-amz-date"],
+                f"{day}/{region}/{service}/aws4_request",
+                hashlib.sha256(canonical.encode()).hexdigest(),
+            ]
+        )
         key = f"AWS4{SECRET}".encode()
         for part in (day, region, service, "aws4_request"):
             key = hmac.new(key, part.encode(), hashlib.sha256).digest()
@@ -62,7 +75,11 @@ def s3_server():
 
 def _configure(settings, tmp_path, endpoint, secret=SECRET):
     settings.BACKUP_DIR = tmp_path
-    settings.BACKUP_S3_ENDPOINT, settings.BACKUP_S3_BUCKET, settings.BACKUP_S3_PREFIX = endpoint, "shop-backups", "nightly/"
+    settings.BACKUP_S3_ENDPOINT, settings.BACKUP_S3_BUCKET, settings.BACKUP_S3_PREFIX = (
+        endpoint,
+        "shop-backups",
+        "nightly/",
+    )
     settings.BACKUP_S3_ACCESS_KEY, settings.BACKUP_S3_SECRET_KEY, settings.BACKUP_S3_REGION = ACCESS, secret, REGION
 
 
@@ -75,8 +92,9 @@ def test_a_backup_is_copied_to_s3_compatible_storage(settings, tmp_path, s3_serv
     assert "offsite_copy_failed" not in queries.get_status()["problems"]
 
 
-def test_a_refused_or_unreachable_s3_server_keeps_the_local_backup_and_shows_on_the_status_page(settings, tmp_path,
-                                                                                                 s3_server):
+def test_a_refused_or_unreachable_s3_server_keeps_the_local_backup_and_shows_on_the_status_page(
+    settings, tmp_path, s3_server
+):
     _configure(settings, tmp_path, s3_server, secret="wrong-secret")
     refused = services.take_backup()
     assert refused.status == "ok" and Path(refused.path).is_file()

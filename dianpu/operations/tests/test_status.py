@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_status_json_is_the_owners_and_says_what_is_wrong(staff_api):
-    BackupRun.objects.create(kind="backup", status="failed", started_at=clock.now(), error_code="disk_full",
-                             error="磁盘空间不足，备份未完成")
+    BackupRun.objects.create(
+        kind="backup", status="failed", started_at=clock.now(), error_code="disk_full", error="磁盘空间不足，备份未完成"
+    )
     services.record_job("dianpu.competitors.tasks.fetch_competitor_pages", failed=True, error="TimeoutError: slow")
     assert staff_api("finance").get("status").status_code == 403
     response = staff_api("owner").get("status")
@@ -28,8 +29,12 @@ def test_the_status_json_is_the_owners_and_says_what_is_wrong(staff_api):
     status = response.json()
     assert status["checks"]["database"]["ok"] and status["checks"]["cache"]["ok"] and status["checks"]["queue"]["ok"]
     assert status["ok"] is False
-    assert {"worker_silent", "backup_failed:disk_full", "no_recent_backup",
-            "job_failed:dianpu.competitors.tasks.fetch_competitor_pages"} <= set(status["problems"])
+    assert {
+        "worker_silent",
+        "backup_failed:disk_full",
+        "no_recent_backup",
+        "job_failed:dianpu.competitors.tasks.fetch_competitor_pages",
+    } <= set(status["problems"])
     assert status["disk"]["free_bytes"] > 0
     services.beat()
     services.record_job("dianpu.competitors.tasks.fetch_competitor_pages")
@@ -39,14 +44,21 @@ def test_the_status_json_is_the_owners_and_says_what_is_wrong(staff_api):
 
 
 def test_the_status_page_shows_the_last_backup_failure_and_the_slowest_pages(client, staff):
-    BackupRun.objects.create(kind="backup", status="failed", started_at=clock.now(), error_code="disk_full",
-                             error="磁盘空间不足，备份未完成（/srv/backups），未完成的文件已删除。",
-                             summary={"error_params": {"path": "/srv/backups"}})
+    BackupRun.objects.create(
+        kind="backup",
+        status="failed",
+        started_at=clock.now(),
+        error_code="disk_full",
+        error="磁盘空间不足，备份未完成（/srv/backups），未完成的文件已删除。",
+        summary={"error_params": {"path": "/srv/backups"}},
+    )
     minute = clock.now().replace(second=0, microsecond=0)
-    RequestStat.objects.create(minute=minute, route="storefront:product", status_class="2xx", count=9, total_ms=900,
-                               max_ms=450)
-    RequestStat.objects.create(minute=minute, route="storefront:product", status_class="5xx", count=1, total_ms=30,
-                               max_ms=30)
+    RequestStat.objects.create(
+        minute=minute, route="storefront:product", status_class="2xx", count=9, total_ms=900, max_ms=450
+    )
+    RequestStat.objects.create(
+        minute=minute, route="storefront:product", status_class="5xx", count=1, total_ms=30, max_ms=30
+    )
     client.force_login(staff("owner"))
     page = client.get("/console/status/").content.decode()
     assert "磁盘空间不足，备份未完成" in page and "storefront:product" in page and "450.0" in page
@@ -112,7 +124,9 @@ def test_a_scheduled_run_is_taken_by_one_worker_only(monkeypatch):
     monkeypatch.setattr(hooks.HUEY, "_get_timestamp", lambda: datetime(2026, 12, 7, 10, 30, 0))
     hooks.run_once(EveryMinute())  # the next scheduled minute runs again
     assert sorted(ScheduledSlot.objects.values_list("slot", flat=True)) == [
-        datetime(2026, 12, 7, 10, 20, tzinfo=timezone.utc), datetime(2026, 12, 7, 10, 30, tzinfo=timezone.utc)]
+        datetime(2026, 12, 7, 10, 20, tzinfo=timezone.utc),
+        datetime(2026, 12, 7, 10, 30, tzinfo=timezone.utc),
+    ]
 
 
 def test_periodic_jobs_record_their_runs_through_the_signal_handler():
@@ -129,8 +143,9 @@ def test_periodic_jobs_record_their_runs_through_the_signal_handler():
     assert "worker_silent" in queries.get_status()["problems"]
 
 
-def test_the_scheduled_backup_and_restore_check_run_from_the_worker_and_show_on_the_status_page(settings, tmp_path,
-                                                                                                 monkeypatch):
+def test_the_scheduled_backup_and_restore_check_run_from_the_worker_and_show_on_the_status_page(
+    settings, tmp_path, monkeypatch
+):
     from dianpu.operations import archive
     from dianpu.operations.tasks import nightly_backup, restore_check
 

@@ -23,9 +23,14 @@ BUDGET_SERVER_MS = 1500  # the slowest of three answers, on a shared two-core ma
 def test_the_link_check_finds_a_broken_link_and_a_missing_image(client, staff):
     default_storage.save("products/present.png", ContentFile(b"\x89PNG fake"))
     category = make_category(slug="tees")
-    make_product(name="坏链商品", category=category, description=(
-        '<p><a href="/products/no-such-product/">旧款</a> <img src="/media/products/missing.png" alt="">'
-        ' <img src="/media/products/present.png" alt=""></p>'))
+    make_product(
+        name="坏链商品",
+        category=category,
+        description=(
+            '<p><a href="/products/no-such-product/">旧款</a> <img src="/media/products/missing.png" alt="">'
+            ' <img src="/media/products/present.png" alt=""></p>'
+        ),
+    )
     check = services.run_link_check(max_pages=40)
     found = {(p.kind, p.target, p.status) for p in check.problems.all()}
     assert ("link", "/products/no-such-product/", 404) in found

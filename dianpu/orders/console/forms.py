@@ -33,19 +33,29 @@ def carrier_label(code: str) -> str:
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": _("订单号 / 邮箱 / 手机 / 运单号")}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("订单号 / 邮箱 / 手机 / 运单号")}),
+    )
     status = forms.ChoiceField(label=_("状态"), required=False)
     payment_method = forms.ChoiceField(label=_("支付方式"), required=False)
-    channel = forms.CharField(label=_("渠道"), required=False, max_length=20,
-                              widget=forms.TextInput(attrs={"placeholder": "web / shopify / …", "size": 10}))
+    channel = forms.CharField(
+        label=_("渠道"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "web / shopify / …", "size": 10}),
+    )
     date_from = forms.DateField(label=_("下单日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部状态")), (TO_SHIP, _("待发货（已付款/已审单/拣货中）")),
-                                         *Order.Status.choices]
+        self.fields["status"].choices = [
+            ("", _("全部状态")),
+            (TO_SHIP, _("待发货（已付款/已审单/拣货中）")),
+            *Order.Status.choices,
+        ]
         self.fields["payment_method"].choices = [("", _("全部支付方式")), *payment_method_choices()]
 
 

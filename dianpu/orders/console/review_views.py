@@ -25,8 +25,10 @@ class ReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = ReviewSettings
         fields = list(review.SETTING_FIELDS)
-        help_texts = {"high_value_over": gettext_lazy("留空即不检查金额"),
-                      "max_orders_per_address_per_day": gettext_lazy("0 表示不检查")}
+        help_texts = {
+            "high_value_over": gettext_lazy("留空即不检查金额"),
+            "max_orders_per_address_per_day": gettext_lazy("0 表示不检查"),
+        }
 
 
 class BlacklistForm(forms.Form):
@@ -38,21 +40,48 @@ class BlacklistForm(forms.Form):
 @staff_permission_required(roles.VIEW_ORDERS, roles.REVIEW_ORDER)
 def review_queue(request):
     if wants_export(request):  # every held order (the page shows the first 200)
-        return export_response(request, Table("held_orders", _("待审订单"), [
-            Column("number", _("订单号")), Column("held_at", _("挂起时间")), Column("ship_name", _("收货人")),
-            Column("ship_phone", _("电话")), Column("address", _("收货地址")),
-            Column("grand_total", _("应付总额"), numeric=True), Column("status", _("状态")),
-            Column("reasons", _("挂起原因"))], (
-            {"number": o.number, "held_at": local_time(o.held_at), "ship_name": o.ship_name,
-             "ship_phone": o.ship_phone, "address": o.address_text, "grand_total": o.grand_total,
-             "status": o.get_status_display(),
-             "reasons": "; ".join(f"{r['label']} {r['detail']}".strip() for r in queries.describe_hold_reasons(o))}
-            for o in queries.list_held_orders().iterator(chunk_size=2000))))
+        return export_response(
+            request,
+            Table(
+                "held_orders",
+                _("待审订单"),
+                [
+                    Column("number", _("订单号")),
+                    Column("held_at", _("挂起时间")),
+                    Column("ship_name", _("收货人")),
+                    Column("ship_phone", _("电话")),
+                    Column("address", _("收货地址")),
+                    Column("grand_total", _("应付总额"), numeric=True),
+                    Column("status", _("状态")),
+                    Column("reasons", _("挂起原因")),
+                ],
+                (
+                    {
+                        "number": o.number,
+                        "held_at": local_time(o.held_at),
+                        "ship_name": o.ship_name,
+                        "ship_phone": o.ship_phone,
+                        "address": o.address_text,
+                        "grand_total": o.grand_total,
+                        "status": o.get_status_display(),
+                        "reasons": "; ".join(
+                            f"{r['label']} {r['detail']}".strip() for r in queries.describe_hold_reasons(o)
+                        ),
+                    }
+                    for o in queries.list_held_orders().iterator(chunk_size=2000)
+                ),
+            ),
+        )
     rows = [{"order": o, "reasons": queries.describe_hold_reasons(o)} for o in queries.list_held_orders()[:200]]
-    return render(request, "orders/console/review_queue.html", {
-        "rows": rows, "can_cancel": request.user.has_perm(roles.CANCEL_ORDER),
-        "can_manage": request.user.has_perm(roles.MANAGE_REVIEW_RULES),
-    })
+    return render(
+        request,
+        "orders/console/review_queue.html",
+        {
+            "rows": rows,
+            "can_cancel": request.user.has_perm(roles.CANCEL_ORDER),
+            "can_manage": request.user.has_perm(roles.MANAGE_REVIEW_RULES),
+        },
+    )
 
 
 @require_POST
@@ -60,8 +89,9 @@ def review_queue(request):
 def order_release(request, number):
     order = _get_order(number)
     try:
-        release_order(order=order, actor=request.user, reason=request.POST.get("reason", "")[:500],
-                      ip_address=client_ip(request))
+        release_order(
+            order=order, actor=request.user, reason=request.POST.get("reason", "")[:500], ip_address=client_ip(request)
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -76,8 +106,13 @@ def order_release(request, number):
 def order_reject(request, number):
     order = _get_order(number)
     try:
-        transition_order(order=order, action="cancel", actor=request.user,
-                         reason=request.POST.get("reason", "")[:500] or _("审单未通过"), ip_address=client_ip(request))
+        transition_order(
+            order=order,
+            action="cancel",
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:500] or _("审单未通过"),
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -97,8 +132,9 @@ def review_settings(request):
         else:
             messages.success(request, _("审单规则已保存。"))
             return redirect("console:orders:review-settings")
-    return render(request, "orders/console/review_settings.html", {"form": form},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request, "orders/console/review_settings.html", {"form": form}, status=422 if request.method == "POST" else 200
+    )
 
 
 @staff_permission_required(roles.VIEW_ORDERS, roles.MANAGE_REVIEW_RULES)
@@ -112,8 +148,12 @@ def blacklist(request):
         else:
             messages.success(request, _("已加入黑名单。"))
             return redirect("console:orders:blacklist")
-    return render(request, "orders/console/blacklist.html", {"form": form, "entries": queries.list_blacklist()[:500]},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "orders/console/blacklist.html",
+        {"form": form, "entries": queries.list_blacklist()[:500]},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -133,7 +173,9 @@ def merge(request):
     """Unpaid orders of one customer to one address, grouped: merge a group into its oldest order."""
     if request.method == "POST":
         try:
-            target = merge_orders(numbers=request.POST.getlist("numbers"), actor=request.user, ip_address=client_ip(request))
+            target = merge_orders(
+                numbers=request.POST.getlist("numbers"), actor=request.user, ip_address=client_ip(request)
+            )
         except DomainError as exc:
             messages.error(request, str(exc.detail))
             return redirect("console:orders:order-merge")

@@ -41,25 +41,37 @@ HANDED_OVER = gettext_lazy("顾客已自提")
 STATUS_LABELS = dict(Order.Status.choices)
 
 
-
 @staff_permission_required(roles.VIEW_ORDERS)
 def order_list(request):
     filters = OrderFilterForm(request.GET or None)
     c = filters.cleaned_data if filters.is_valid() else {}
     status = c.get("status") or ""
-    orders = queries.list_orders(status="" if status == TO_SHIP else status,
-                                 statuses=TO_SHIP_STATUSES if status == TO_SHIP else (),
-                                 search=c.get("q") or "", date_from=c.get("date_from"), date_to=c.get("date_to"),
-                                 payment_method=c.get("payment_method") or "", channel=c.get("channel") or "")
+    orders = queries.list_orders(
+        status="" if status == TO_SHIP else status,
+        statuses=TO_SHIP_STATUSES if status == TO_SHIP else (),
+        search=c.get("q") or "",
+        date_from=c.get("date_from"),
+        date_to=c.get("date_to"),
+        payment_method=c.get("payment_method") or "",
+        channel=c.get("channel") or "",
+    )
     if wants_export(request):
         return export_response(request, _order_table(orders))
     page = BoundedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     channels = channel_labels(o.channel for o in page.object_list)
-    rows = [{"order": o, "payment_method": payment_method_label(o.payment_method), "channel": channels[o.channel]}
-            for o in page.object_list]
-    return render(request, "orders/console/order_list.html", {
-        "filters": filters, "page_obj": page, "rows": rows,
-    })
+    rows = [
+        {"order": o, "payment_method": payment_method_label(o.payment_method), "channel": channels[o.channel]}
+        for o in page.object_list
+    ]
+    return render(
+        request,
+        "orders/console/order_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "rows": rows,
+        },
+    )
 
 
 def _order_table(orders) -> Table:
@@ -70,17 +82,36 @@ def _order_table(orders) -> Table:
         for o in orders.iterator(chunk_size=2000):
             if o.channel not in labels:
                 labels[o.channel] = channel_label(o.channel)
-            yield {"number": o.number, "placed_at": local_time(o.placed_at), "ship_name": o.ship_name,
-                   "ship_phone": o.ship_phone, "email": o.email,
-                   "payment_method": str(payment_method_label(o.payment_method)), "grand_total": o.grand_total,
-                   "status": str(STATUS_LABELS.get(o.status, o.status)), "channel": labels[o.channel],
-                   "tracking_number": o.tracking_number}
+            yield {
+                "number": o.number,
+                "placed_at": local_time(o.placed_at),
+                "ship_name": o.ship_name,
+                "ship_phone": o.ship_phone,
+                "email": o.email,
+                "payment_method": str(payment_method_label(o.payment_method)),
+                "grand_total": o.grand_total,
+                "status": str(STATUS_LABELS.get(o.status, o.status)),
+                "channel": labels[o.channel],
+                "tracking_number": o.tracking_number,
+            }
 
-    return Table("orders", _("订单"), [
-        Column("number", _("订单号")), Column("placed_at", _("下单时间")), Column("ship_name", _("收货人")),
-        Column("ship_phone", _("电话")), Column("email", _("邮箱")), Column("payment_method", _("支付方式")),
-        Column("grand_total", _("应付总额"), numeric=True), Column("status", _("状态")),
-        Column("channel", _("渠道")), Column("tracking_number", _("运单号"))], rows())
+    return Table(
+        "orders",
+        _("订单"),
+        [
+            Column("number", _("订单号")),
+            Column("placed_at", _("下单时间")),
+            Column("ship_name", _("收货人")),
+            Column("ship_phone", _("电话")),
+            Column("email", _("邮箱")),
+            Column("payment_method", _("支付方式")),
+            Column("grand_total", _("应付总额"), numeric=True),
+            Column("status", _("状态")),
+            Column("channel", _("渠道")),
+            Column("tracking_number", _("运单号")),
+        ],
+        rows(),
+    )
 
 
 def _get_order(number: str) -> Order:
@@ -95,39 +126,59 @@ def _detail_context(request, order: Order, form: TransitionForm | None = None) -
     shipments = []
     for shipment in order.shipments.all():
         carrier = get_carrier(shipment.carrier)
-        shipments.append({
-            "shipment": shipment, "carrier": carrier_label(shipment.carrier),
-            "tracking_url": carrier.tracking_url(shipment.tracking_number) if carrier else "",
-        })
-    history = [{
-        "row": h, "action": ACTION_LABELS.get(h.action, h.action),
-        "from": STATUS_LABELS.get(h.from_status, h.from_status), "to": STATUS_LABELS.get(h.to_status, h.to_status),
-    } for h in order.history.all()]
+        shipments.append(
+            {
+                "shipment": shipment,
+                "carrier": carrier_label(shipment.carrier),
+                "tracking_url": carrier.tracking_url(shipment.tracking_number) if carrier else "",
+            }
+        )
+    history = [
+        {
+            "row": h,
+            "action": ACTION_LABELS.get(h.action, h.action),
+            "from": STATUS_LABELS.get(h.from_status, h.from_status),
+            "to": STATUS_LABELS.get(h.to_status, h.to_status),
+        }
+        for h in order.history.all()
+    ]
     submitted = form.data if form is not None else {}
-    splittable = (order.status == Order.Status.PENDING_PAYMENT and order.paid_at is None
-                  or order.status == Order.Status.PAID and order.paid_at is not None)
-    can_split = (request.user.has_perm(roles.REVIEW_ORDER) and splittable
-                 and sum(ln.quantity for ln in order.lines.all()) > 1)
+    splittable = (
+        order.status == Order.Status.PENDING_PAYMENT
+        and order.paid_at is None
+        or order.status == Order.Status.PAID
+        and order.paid_at is not None
+    )
+    can_split = (
+        request.user.has_perm(roles.REVIEW_ORDER) and splittable and sum(ln.quantity for ln in order.lines.all()) > 1
+    )
     split_plan = plan_split_by_warehouse(order) if can_split else {}
     tracked = needs_tracking(order.shipping_method)
     return {
-        "order": order, "lines": list(order.lines.all()), "payments": list(order.payments.all()),
-        "shipments": shipments, "history": history,
-        "actions": [{"code": a, "label": HANDED_OVER if a == "ship" and not tracked else ACTION_LABELS[a]}
-                    for a in allowed],
+        "order": order,
+        "lines": list(order.lines.all()),
+        "payments": list(order.payments.all()),
+        "shipments": shipments,
+        "history": history,
+        "actions": [
+            {"code": a, "label": HANDED_OVER if a == "ship" and not tracked else ACTION_LABELS[a]} for a in allowed
+        ],
         "needs_tracking": tracked,
         "hold_reasons": queries.describe_hold_reasons(order),
         "can_release": request.user.has_perm(roles.REVIEW_ORDER),
         "can_split": can_split,
         "split_by_warehouse": bool(split_plan),
         "split_lines": [{"line": ln, "value": split_plan.get(ln.pk, 0)} for ln in order.lines.all()],
-        "carriers": carrier_choices(), "submitted": submitted,
+        "carriers": carrier_choices(),
+        "submitted": submitted,
         "payment_method": payment_method_label(order.payment_method),
         "shipping_method": _shipping_method_name(order.shipping_method),
-        "refunds": payment_queries.list_refunds(order.pk), "refund_summary": payment_queries.get_refund_summary(order.pk),
+        "refunds": payment_queries.list_refunds(order.pk),
+        "refund_summary": payment_queries.get_refund_summary(order.pk),
         "can_refund": request.user.has_perm(roles.REFUND_ORDER),
         "channel_name": channel_label(order.channel),
-        "returns": list_returns_for_order(order.pk), "can_request_return": request.user.has_perm(roles.MANAGE_RETURNS),
+        "returns": list_returns_for_order(order.pk),
+        "can_request_return": request.user.has_perm(roles.MANAGE_RETURNS),
     }
 
 
@@ -151,21 +202,41 @@ def order_transition(request, number):
     form = TransitionForm(request.POST)
     if not form.is_valid():
         error = _("未知的订单操作：%(action)s。") % {"action": request.POST.get("action", "")}
-        return render(request, "orders/console/order_detail.html",
-                      {**_detail_context(request, order, form), "error": error}, status=422)
+        return render(
+            request,
+            "orders/console/order_detail.html",
+            {**_detail_context(request, order, form), "error": error},
+            status=422,
+        )
     action = form.cleaned_data["action"]
     permission = ACTION_PERMISSIONS[Action(action)]
     if not request.user.has_perm(permission):
         return forbidden(request, permission)
     try:
-        transition_order(order=order, action=action, actor=request.user, carrier=form.cleaned_data["carrier"],
-                         tracking_number=form.cleaned_data["tracking_number"], reason=form.cleaned_data["reason"],
-                         ip_address=client_ip(request))
+        transition_order(
+            order=order,
+            action=action,
+            actor=request.user,
+            carrier=form.cleaned_data["carrier"],
+            tracking_number=form.cleaned_data["tracking_number"],
+            reason=form.cleaned_data["reason"],
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         order = _get_order(number)  # as it is now: nothing was changed
-        return render(request, "orders/console/order_detail.html",
-                      {**_detail_context(request, order, form), "error": str(exc.detail), "failed_action": action},
-                      status=exc.status if 400 <= exc.status < 500 else 422)
-    messages.success(request, _("订单 %(number)s：%(action)s，当前状态「%(status)s」。") % {
-        "number": order.number, "action": ACTION_LABELS[action], "status": STATUS_LABELS.get(order.status, order.status)})
+        return render(
+            request,
+            "orders/console/order_detail.html",
+            {**_detail_context(request, order, form), "error": str(exc.detail), "failed_action": action},
+            status=exc.status if 400 <= exc.status < 500 else 422,
+        )
+    messages.success(
+        request,
+        _("订单 %(number)s：%(action)s，当前状态「%(status)s」。")
+        % {
+            "number": order.number,
+            "action": ACTION_LABELS[action],
+            "status": STATUS_LABELS.get(order.status, order.status),
+        },
+    )
     return redirect("console:orders:order-detail", number=order.number)

@@ -11,10 +11,10 @@ billing province (imported platform orders carry one) or a province an operator'
 supplied — only when both are known. An order with no second province is never flagged by it.
 """
 
-from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dianpu.fulfillment.domain.regions import normalize_province
 
@@ -27,8 +27,16 @@ BLACKLISTED_EMAIL = "blacklisted_email"
 BLACKLISTED_PHONE = "blacklisted_phone"
 BLACKLISTED_ADDRESS = "blacklisted_address"
 
-RULE_CODES = (HIGH_VALUE, MANY_ORDERS_ADDRESS, MANY_ORDERS_PHONE, MANY_ORDERS_IP, FAR_APART,
-              BLACKLISTED_EMAIL, BLACKLISTED_PHONE, BLACKLISTED_ADDRESS)
+RULE_CODES = (
+    HIGH_VALUE,
+    MANY_ORDERS_ADDRESS,
+    MANY_ORDERS_PHONE,
+    MANY_ORDERS_IP,
+    FAR_APART,
+    BLACKLISTED_EMAIL,
+    BLACKLISTED_PHONE,
+    BLACKLISTED_ADDRESS,
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ def _many(code: str, count_of: Callable[[ReviewFacts], int], limit_of: Callable[
         if limit > 0 and count > limit:
             return HoldReason(code, f"{count} / 24h > {limit}")
         return None
+
     return rule
 
 
@@ -105,6 +114,7 @@ def _far_apart(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
 def _blacklisted(code: str, flag_of: Callable[[ReviewFacts], bool]) -> Rule:
     def rule(f: ReviewFacts, t: ReviewThresholds) -> HoldReason | None:
         return HoldReason(code) if flag_of(f) else None
+
     return rule
 
 

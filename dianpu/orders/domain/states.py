@@ -5,9 +5,9 @@ cancel from any status before shipping. Cash-on-delivery orders ship unpaid and 
 delivery.
 """
 
-from typing import Any
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):

@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='held_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='挂起时间'),
+            model_name="order",
+            name="held_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="挂起时间"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='hold_reasons',
-            field=models.JSONField(blank=True, default=list, verbose_name='挂起原因'),
+            model_name="order",
+            name="hold_reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="挂起原因"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='referrer_host',
+            model_name="order",
+            name="referrer_host",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='order',
-            name='utm_campaign',
+            model_name="order",
+            name="utm_campaign",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='order',
-            name='utm_medium',
+            model_name="order",
+            name="utm_medium",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='order',
-            name='utm_source',
+            model_name="order",
+            name="utm_source",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='order',
-            name='visitor_id',
+            model_name="order",
+            name="visitor_id",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
     ]

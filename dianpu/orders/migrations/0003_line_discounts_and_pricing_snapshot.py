@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_review_and_attribution'),
+        ("orders", "0002_review_and_attribution"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='pricing_snapshot',
-            field=models.JSONField(blank=True, default=dict, verbose_name='计价快照'),
+            model_name="order",
+            name="pricing_snapshot",
+            field=models.JSONField(blank=True, default=dict, verbose_name="计价快照"),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='discount_total',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='优惠分摊'),
+            model_name="orderline",
+            name="discount_total",
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="优惠分摊"),
         ),
     ]

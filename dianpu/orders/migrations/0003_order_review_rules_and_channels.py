@@ -7,76 +7,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
-        ('orders', '0002_review_and_attribution'),
+        ("customers", "0001_initial"),
+        ("orders", "0002_review_and_attribution"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BlacklistEntry',
+            name="BlacklistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', '邮箱'), ('phone', '电话'), ('address', '地址')], max_length=10, verbose_name='类型')),
-                ('value', models.CharField(max_length=200, verbose_name='内容')),
-                ('key', models.CharField(max_length=200)),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='加入时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("email", "邮箱"), ("phone", "电话"), ("address", "地址")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="内容")),
+                ("key", models.CharField(max_length=200)),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="加入时间")),
             ],
             options={
-                'verbose_name': '黑名单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "黑名单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewSettings',
+            name="ReviewSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('high_value_over', models.DecimalField(blank=True, decimal_places=2, default=Decimal('5000.00'), max_digits=12, null=True, verbose_name='高额订单阈值')),
-                ('max_orders_per_address_per_day', models.PositiveIntegerField(default=3, verbose_name='同一地址每日订单上限')),
-                ('max_orders_per_phone_per_day', models.PositiveIntegerField(default=3, verbose_name='同一电话每日订单上限')),
-                ('max_orders_per_ip_per_day', models.PositiveIntegerField(default=5, verbose_name='同一 IP 每日订单上限')),
-                ('check_far_apart', models.BooleanField(default=True, verbose_name='检查账单与收货省份不一致')),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "high_value_over",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        default=Decimal("5000.00"),
+                        max_digits=12,
+                        null=True,
+                        verbose_name="高额订单阈值",
+                    ),
+                ),
+                (
+                    "max_orders_per_address_per_day",
+                    models.PositiveIntegerField(default=3, verbose_name="同一地址每日订单上限"),
+                ),
+                (
+                    "max_orders_per_phone_per_day",
+                    models.PositiveIntegerField(default=3, verbose_name="同一电话每日订单上限"),
+                ),
+                (
+                    "max_orders_per_ip_per_day",
+                    models.PositiveIntegerField(default=5, verbose_name="同一 IP 每日订单上限"),
+                ),
+                ("check_far_apart", models.BooleanField(default=True, verbose_name="检查账单与收货省份不一致")),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '审单规则',
-                'permissions': [('manage_review_rules', 'Can edit order review rules and the blacklist')],
+                "verbose_name": "审单规则",
+                "permissions": [("manage_review_rules", "Can edit order review rules and the blacklist")],
             },
         ),
         migrations.AddField(
-            model_name='order',
-            name='address_key',
+            model_name="order",
+            name="address_key",
             field=models.CharField(blank=True, db_index=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='order',
-            name='billing_province',
-            field=models.CharField(blank=True, max_length=50, verbose_name='账单省份'),
+            model_name="order",
+            name="billing_province",
+            field=models.CharField(blank=True, max_length=50, verbose_name="账单省份"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='channel_order_number',
-            field=models.CharField(blank=True, max_length=64, verbose_name='平台订单号'),
+            model_name="order",
+            name="channel_order_number",
+            field=models.CharField(blank=True, max_length=64, verbose_name="平台订单号"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='phone_key',
+            model_name="order",
+            name="phone_key",
             field=models.CharField(blank=True, db_index=True, max_length=30),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('channel_order_number', ''), _negated=True), fields=('channel', 'channel_order_number'), name='one_order_per_channel_order_number'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("channel_order_number", ""), _negated=True),
+                fields=("channel", "channel_order_number"),
+                name="one_order_per_channel_order_number",
+            ),
         ),
         migrations.AddField(
-            model_name='blacklistentry',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="blacklistentry",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='blacklistentry',
-            constraint=models.UniqueConstraint(fields=('kind', 'key'), name='one_blacklist_entry_per_key'),
+            model_name="blacklistentry",
+            constraint=models.UniqueConstraint(fields=("kind", "key"), name="one_blacklist_entry_per_key"),
         ),
     ]

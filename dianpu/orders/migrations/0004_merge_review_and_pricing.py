@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_line_discounts_and_pricing_snapshot'),
-        ('orders', '0003_order_review_rules_and_channels'),
+        ("orders", "0003_line_discounts_and_pricing_snapshot"),
+        ("orders", "0003_order_review_rules_and_channels"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -5,31 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0008_default_birthday_coupons'),
-        ('orders', '0004_merge_review_and_pricing'),
+        ("customers", "0008_default_birthday_coupons"),
+        ("orders", "0004_merge_review_and_pricing"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(django.db.models.functions.text.Lower('email'), name='order_email_lower'),
+            model_name="order",
+            index=models.Index(django.db.models.functions.text.Lower("email"), name="order_email_lower"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(django.db.models.functions.text.Upper('tracking_number'), name='order_tracking_upper'),
+            model_name="order",
+            index=models.Index(django.db.models.functions.text.Upper("tracking_number"), name="order_tracking_upper"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['ship_phone'], name='order_ship_phone'),
+            model_name="order",
+            index=models.Index(fields=["ship_phone"], name="order_ship_phone"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['ship_name'], name='order_ship_name'),
+            model_name="order",
+            index=models.Index(fields=["ship_name"], name="order_ship_name"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['channel_order_number'], name='order_channel_number'),
+            model_name="order",
+            index=models.Index(fields=["channel_order_number"], name="order_channel_number"),
         ),
     ]

@@ -40,9 +40,14 @@ def test_order_list_filters_and_search(client, staff, order):
     assert numbers(client.get("/console/orders/", {"q": order.number})) == [order.number]
     assert numbers(client.get("/console/orders/", {"status": "paid"})) == [other.number]
     assert numbers(client.get("/console/orders/", {"status": "to_ship"})) == [other.number]
-    assert numbers(client.get("/console/orders/", {"payment_method": "bank_transfer", "status": "pending_payment"})) == [order.number]
+    assert numbers(
+        client.get("/console/orders/", {"payment_method": "bank_transfer", "status": "pending_payment"})
+    ) == [order.number]
     today = timezone.localdate(clock.now())  # the shop's day, as the console filters by it
-    assert len(numbers(client.get("/console/orders/", {"date_from": today.isoformat(), "date_to": today.isoformat()}))) == 2
+    assert (
+        len(numbers(client.get("/console/orders/", {"date_from": today.isoformat(), "date_to": today.isoformat()})))
+        == 2
+    )
     tomorrow = (today + timedelta(days=2)).isoformat()
     assert numbers(client.get("/console/orders/", {"date_from": tomorrow})) == []
 
@@ -58,13 +63,16 @@ def test_order_detail_shows_lines_totals_address_and_history(client, staff, orde
     assert response.context["history"][0]["row"].action == "place"
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("owner", ["mark_paid", "cancel"]),
-    ("finance", ["mark_paid"]),
-    ("agent", ["cancel"]),
-    ("warehouse", []),
-    ("marketing", []),
-])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("owner", ["mark_paid", "cancel"]),
+        ("finance", ["mark_paid"]),
+        ("agent", ["cancel"]),
+        ("warehouse", []),
+        ("marketing", []),
+    ],
+)
 def test_order_detail_shows_only_the_actions_the_role_may_take_now(client, staff, order, role, expected):
     client.force_login(staff(role))
     response = client.get(f"/console/orders/{order.number}/")
@@ -90,21 +98,32 @@ def test_finance_marks_an_order_paid(client, staff, order):
     assert order.payments.get().reference == "BANK-778"
     history = order.history.last()
     assert (history.action, history.from_status, history.to_status, history.actor_label) == (
-        "mark_paid", "pending_payment", "paid", "finance")
+        "mark_paid",
+        "pending_payment",
+        "paid",
+        "finance",
+    )
 
 
 def test_warehouse_ships_a_paid_order_with_sf_tracking(client, staff, paid_order):
     warehouse = staff("warehouse")
     client.force_login(warehouse)
-    response = client.post(f"/console/orders/{paid_order.number}/transition/",
-                           {"action": "ship", "carrier": "sf", "tracking_number": "SF1234567890123"})
+    response = client.post(
+        f"/console/orders/{paid_order.number}/transition/",
+        {"action": "ship", "carrier": "sf", "tracking_number": "SF1234567890123"},
+    )
     assert response.status_code == 302
     paid_order.refresh_from_db()
     assert paid_order.status == "shipped"
     assert (paid_order.carrier, paid_order.tracking_number) == ("sf", "SF1234567890123")
     history = paid_order.history.last()
     assert (history.action, history.from_status, history.to_status, history.actor, history.actor_label) == (
-        "ship", "paid", "shipped", warehouse, "warehouse")
+        "ship",
+        "paid",
+        "shipped",
+        warehouse,
+        "warehouse",
+    )
     html = client.get(response["Location"]).content.decode()
     assert "https://www.sf-express.com/chn/sc/waybill/waybill-detail/SF1234567890123" in html
     assert "已发货" in html
@@ -112,8 +131,10 @@ def test_warehouse_ships_a_paid_order_with_sf_tracking(client, staff, paid_order
 
 def test_bad_tracking_number_shows_the_error_and_nothing_changes(client, staff, paid_order):
     client.force_login(staff("warehouse"))
-    response = client.post(f"/console/orders/{paid_order.number}/transition/",
-                           {"action": "ship", "carrier": "sf", "tracking_number": "NOT-A-NUMBER"})
+    response = client.post(
+        f"/console/orders/{paid_order.number}/transition/",
+        {"action": "ship", "carrier": "sf", "tracking_number": "NOT-A-NUMBER"},
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "SF1234567890123" in html  # the message gives the carrier's example
@@ -145,7 +166,9 @@ def test_role_without_the_permission_is_refused_with_403(client, staff, order):
 
 def test_agent_cancels_with_a_reason(client, staff, order):
     client.force_login(staff("agent"))
-    response = client.post(f"/console/orders/{order.number}/transition/", {"action": "cancel", "reason": "客户要求取消"})
+    response = client.post(
+        f"/console/orders/{order.number}/transition/", {"action": "cancel", "reason": "客户要求取消"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == "cancelled"
@@ -165,7 +188,14 @@ def test_full_flow_to_completed(client, staff, paid_order):
     response = client.get(f"/console/orders/{paid_order.number}/")
     assert actions_on_page(response) == []
     assert [h["row"].to_status for h in response.context["history"]] == [
-        "pending_payment", "paid", "reviewed", "picking", "shipped", "delivered", "completed"]
+        "pending_payment",
+        "paid",
+        "reviewed",
+        "picking",
+        "shipped",
+        "delivered",
+        "completed",
+    ]
 
 
 def test_a_pickup_order_is_handed_over_at_the_counter(client, staff):

@@ -26,8 +26,10 @@ def products(db):
 
 
 def held(number) -> dict:
-    return {r.stock_level.variant.sku: r.quantity
-            for r in Reservation.objects.filter(reference=number, state="active").select_related("stock_level__variant")}
+    return {
+        r.stock_level.variant.sku: r.quantity
+        for r in Reservation.objects.filter(reference=number, state="active").select_related("stock_level__variant")
+    }
 
 
 def test_two_unpaid_orders_become_one_with_one_shipping_fee(products, staff):
@@ -65,7 +67,11 @@ def test_split_moves_units_and_their_stock_hold_into_a_new_order(products, staff
     order.refresh_from_db()
     assert (order.subtotal, order.grand_total) == (D("50.00"), D("50.00") + order.shipping_total)
     assert (new.subtotal, new.shipping_total, new.grand_total, new.status) == (
-        D("60.00"), D("0.00"), D("60.00"), "pending_payment")
+        D("60.00"),
+        D("0.00"),
+        D("60.00"),
+        "pending_payment",
+    )
     assert [(ln.sku, ln.quantity) for ln in new.lines.all()] == [("TEE", 2)]
     assert held(order.number) == {"TEE": 1, "CAP": 1} and held(new.number) == {"TEE": 2}
     assert StockLevel.objects.get(variant__sku="TEE").reserved == 3
@@ -128,7 +134,8 @@ def test_split_by_warehouse_moves_what_is_held_elsewhere(products, staff_api, cl
 
 
 def test_a_merged_away_order_is_recorded_as_merged_and_the_buyer_is_not_told_it_was_cancelled(
-        products, staff, django_capture_on_commit_callbacks):
+    products, staff, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     a = place_test_order({"TEE": 1})
@@ -139,7 +146,11 @@ def test_a_merged_away_order_is_recorded_as_merged_and_the_buyer_is_not_told_it_
     b.refresh_from_db()
     last = b.history.last()
     assert (b.status, last.action, last.from_status, last.to_status) == (
-        "cancelled", "merge", "pending_payment", "cancelled")
+        "cancelled",
+        "merge",
+        "pending_payment",
+        "cancelled",
+    )
     assert last.reason == f"已合并到订单 {a.number}"
     assert AuditEntry.objects.filter(action="order.merged_away", object_id=str(b.pk)).count() == 1
     assert mail.outbox == []  # no "your order was cancelled", and no second confirmation
@@ -156,8 +167,9 @@ def test_a_plain_cancellation_still_tells_the_buyer(products, django_capture_on_
 
 
 def _payments(order):
-    return sorted((str(p.amount), str(p.refunded_total), p.reference)
-                  for p in Payment.objects.filter(order_id=order.pk))
+    return sorted(
+        (str(p.amount), str(p.refunded_total), p.reference) for p in Payment.objects.filter(order_id=order.pk)
+    )
 
 
 def test_paid_orders_merge_with_their_payments_and_refunds_stay_exact(products, staff):
@@ -167,7 +179,11 @@ def test_paid_orders_merge_with_their_payments_and_refunds_stay_exact(products, 
     merged = merge_orders(numbers=[a.number, b.number], actor=staff("agent"))
     # money already in is not re-priced: both shipping fees stay, the total is what was paid
     assert (merged.status, merged.subtotal, merged.shipping_total, merged.grand_total) == (
-        "paid", D("70.00"), D("16.00"), D("86.00"))
+        "paid",
+        D("70.00"),
+        D("16.00"),
+        D("86.00"),
+    )
     assert _payments(merged) == [("38.00", "0.00", "BANK-A"), ("48.00", "5.00", "BANK-B")]
     assert Payment.objects.filter(order_id=b.pk).count() == 0 and Refund.objects.get().order_id == a.pk
     assert held(a.number) == {"TEE": 1, "CAP": 2}

@@ -51,8 +51,7 @@ def test_blacklisted_email_phone_and_address_hold_the_order(products, staff):
     add_blacklist_entry(actor=owner, kind="phone", value="+86 138 0013 8000")
     add_blacklist_entry(actor=owner, kind="address", value="上海市上海市黄浦区南京东路100号")
     order = Order.objects.get(pk=place_test_order({"TEE-M": 1}, email="bad@example.com").pk)
-    assert [r["code"] for r in order.hold_reasons] == ["blacklisted_email", "blacklisted_phone",
-                                                       "blacklisted_address"]
+    assert [r["code"] for r in order.hold_reasons] == ["blacklisted_email", "blacklisted_phone", "blacklisted_address"]
     assert AuditEntry.objects.filter(action="blacklist.added").count() == 3
 
 
@@ -81,8 +80,9 @@ def test_held_order_cannot_ship_until_released(products, staff):
     assert exc.value.code == "order_on_hold"
     assert Order.objects.get(pk=order.pk).status == "paid"
     release_order(order=order, actor=staff("agent"), reason="called the buyer")
-    shipped = transition_order(order=Order.objects.get(pk=order.pk), action="ship", carrier="sf",
-                               tracking_number="SF1234567890123")
+    shipped = transition_order(
+        order=Order.objects.get(pk=order.pk), action="ship", carrier="sf", tracking_number="SF1234567890123"
+    )
     assert shipped.status == "shipped"
 
 
@@ -115,7 +115,9 @@ def test_warehouse_may_not_release_or_edit_rules(client, staff, products):
 
 def test_console_blacklist_add_and_refuse_duplicate(client, staff):
     client.force_login(staff("agent"))
-    assert client.post("/console/orders/review/blacklist/", {"kind": "phone", "value": "13900000000"}).status_code == 302
+    assert (
+        client.post("/console/orders/review/blacklist/", {"kind": "phone", "value": "13900000000"}).status_code == 302
+    )
     response = client.post("/console/orders/review/blacklist/", {"kind": "phone", "value": "139 0000 0000"})
     assert response.status_code == 422
     assert "该内容已在黑名单中。" in response.content.decode()
@@ -125,9 +127,15 @@ def test_api_lists_held_orders_and_releases(staff_api, products):
     order = place_test_order({"WATCH": 1})
     agent = staff_api("agent")
     held = agent.get("order-review/held").json()
-    assert held == [{"number": order.number, "status": "pending_payment", "total": "6000.00",
-                     "held_at": held[0]["held_at"],
-                     "hold_reasons": [{"code": "high_value", "label": "高额订单", "detail": "¥6,000.00 ≥ ¥5,000.00"}]}]
+    assert held == [
+        {
+            "number": order.number,
+            "status": "pending_payment",
+            "total": "6000.00",
+            "held_at": held[0]["held_at"],
+            "hold_reasons": [{"code": "high_value", "label": "高额订单", "detail": "¥6,000.00 ≥ ¥5,000.00"}],
+        }
+    ]
     response = agent.post(f"orders/{order.number}/release", {"reason": "verified"})
     assert response.status_code == 200 and response.json()["hold_reasons"] == []
     again = agent.post(f"orders/{order.number}/release", {})
@@ -137,12 +145,19 @@ def test_api_lists_held_orders_and_releases(staff_api, products):
 def test_api_settings_and_blacklist(staff_api):
     owner = staff_api("owner")
     assert owner.get("order-review/settings").json()["high_value_over"] == "5000.00"
-    body = {"high_value_over": "800.00", "max_orders_per_address_per_day": 2, "max_orders_per_phone_per_day": 2,
-            "max_orders_per_ip_per_day": 0, "check_far_apart": False}
+    body = {
+        "high_value_over": "800.00",
+        "max_orders_per_address_per_day": 2,
+        "max_orders_per_phone_per_day": 2,
+        "max_orders_per_ip_per_day": 0,
+        "check_far_apart": False,
+    }
     assert owner._call("put", "order-review/settings", body).json() == body
     created = owner.post("order-review/blacklist", {"kind": "email", "value": "a@b.cn"})
     assert created.status_code == 201
-    assert owner.post("order-review/blacklist", {"kind": "fax", "value": "1"}).json()["code"] == "blacklist_kind_unknown"
+    assert (
+        owner.post("order-review/blacklist", {"kind": "fax", "value": "1"}).json()["code"] == "blacklist_kind_unknown"
+    )
     assert staff_api("warehouse").get("order-review/blacklist").status_code == 403
     assert owner.delete(f"order-review/blacklist/{created.json()['id']}").status_code == 204
     assert owner.get("order-review/blacklist").json() == []

@@ -19,10 +19,12 @@ from dianpu.payments.services import refund_order
 
 
 class RefundForm(forms.Form):
-    amount = forms.DecimalField(label=gettext_lazy("退款金额"), max_digits=12, decimal_places=2,
-                                min_value=Decimal("0.01"))
-    shipping_amount = forms.DecimalField(label=gettext_lazy("其中运费"), max_digits=12, decimal_places=2,
-                                         min_value=Decimal("0"), required=False)
+    amount = forms.DecimalField(
+        label=gettext_lazy("退款金额"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    shipping_amount = forms.DecimalField(
+        label=gettext_lazy("其中运费"), max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False
+    )
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300)
     manual = forms.BooleanField(label=gettext_lazy("线下退款（已在渠道外退回）"), required=False)
 
@@ -41,12 +43,20 @@ def refund_create(request, number):
         return redirect("console:orders:order-detail", number=order.number)
     data = form.cleaned_data
     try:
-        refund = refund_order(order=order, amount=data["amount"], reason=data["reason"],
-                              shipping_amount=data["shipping_amount"] or Decimal("0.00"), manual=data["manual"],
-                              actor=request.user, ip_address=client_ip(request))
+        refund = refund_order(
+            order=order,
+            amount=data["amount"],
+            reason=data["reason"],
+            shipping_amount=data["shipping_amount"] or Decimal("0.00"),
+            manual=data["manual"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("console:orders:order-detail", number=order.number)
-    messages.success(request, _("已提交退款 ¥%(amount)s（%(status)s）。") % {
-        "amount": refund.amount, "status": refund.get_status_display()})
+    messages.success(
+        request,
+        _("已提交退款 ¥%(amount)s（%(status)s）。") % {"amount": refund.amount, "status": refund.get_status_display()},
+    )
     return redirect("console:orders:order-detail", number=order.number)

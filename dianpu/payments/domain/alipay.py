@@ -2,10 +2,10 @@
 the signature base64-encoded in `sign`. Notifications leave `sign` and `sign_type` out of the
 signed string; requests leave out only `sign`. Empty values are left out."""
 
-from typing import Any
 import base64
 import binascii
 import json
+from typing import Any
 
 from .rsa import RsaPrivateKey, RsaPublicKey, sign_sha256, verify_sha256
 from .signatures import SignatureRefused
@@ -61,7 +61,7 @@ def signed_response_part(body: str, method_key: str) -> str | None:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return body[start:i + 1]
+                return body[start : i + 1]
     return None
 
 

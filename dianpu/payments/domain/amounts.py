@@ -17,8 +17,9 @@ def from_minor_units(minor: int) -> Decimal:
     return (Decimal(int(minor)) / 100).quantize(CENT)
 
 
-def calculate_line_refund(line_total: Decimal, line_discount: Decimal, quantity: int,
-                          returned_quantity: int) -> Decimal:
+def calculate_line_refund(
+    line_total: Decimal, line_discount: Decimal, quantity: int, returned_quantity: int
+) -> Decimal:
     """What was paid for `returned_quantity` of a line: its total less its share of discounts,
     pro rata per unit, rounded down to the fen (so parts never add up to more than was paid);
     returning every unit gives back exactly what was paid for the line."""

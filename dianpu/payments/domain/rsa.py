@@ -4,14 +4,14 @@ Keys are read from PEM (PKCS#8 / SubjectPublicKeyInfo or PKCS#1) or from the bar
 Alipay's console hands out. We never do the arithmetic ourselves: parsing, signing (with
 blinding) and constant-time verification are the library's."""
 
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
-from collections.abc import Callable, Iterable
 import base64
 import binascii
+from collections.abc import Callable, Iterable
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 RsaPublicKey = rsa.RSAPublicKey
 RsaPrivateKey = rsa.RSAPrivateKey

@@ -28,8 +28,9 @@ def stripe_signature_header(*, secret: str, payload: bytes, timestamp: int) -> s
     return f"t={timestamp},v1={compute_stripe_signature(secret=secret, payload=payload, timestamp=timestamp)}"
 
 
-def verify_stripe_signature(*, payload: bytes, header: str, secret: str, now: float,
-                            tolerance: int = DEFAULT_TOLERANCE_SECONDS) -> int:
+def verify_stripe_signature(
+    *, payload: bytes, header: str, secret: str, now: float, tolerance: int = DEFAULT_TOLERANCE_SECONDS
+) -> int:
     """Return the signed timestamp, or raise SignatureRefused(code) with code one of
     signature_missing, signature_malformed, signature_mismatch, signature_stale."""
     if not header or not secret:

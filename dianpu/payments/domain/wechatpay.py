@@ -9,11 +9,11 @@ serial). A notification's `resource` is AEAD_AES_256_GCM with the merchant's API
 bytes), its `nonce` and `associated_data`. Amounts are integer fen.
 """
 
-from typing import Any
 import base64
 import binascii
 import json
 import re
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -41,8 +41,10 @@ def sign(message: bytes, key: RsaPrivateKey) -> str:
 
 
 def authorization(*, mchid: str, serial_no: str, nonce: str, timestamp: str, signature: str) -> str:
-    return (f'{SCHEMA} mchid="{mchid}",nonce_str="{nonce}",signature="{signature}",'
-            f'timestamp="{timestamp}",serial_no="{serial_no}"')
+    return (
+        f'{SCHEMA} mchid="{mchid}",nonce_str="{nonce}",signature="{signature}",'
+        f'timestamp="{timestamp}",serial_no="{serial_no}"'
+    )
 
 
 _FIELD = re.compile(r'(\w+)="([^"]*)"')
@@ -56,8 +58,17 @@ def parse_authorization(header: str) -> dict[str, str]:
     return dict(_FIELD.findall(rest))
 
 
-def verify_signed(*, timestamp: str, nonce: str, signature: str, serial: str, body: bytes | str,
-                  key: RsaPublicKey, expected_serial: str, now: float) -> None:
+def verify_signed(
+    *,
+    timestamp: str,
+    nonce: str,
+    signature: str,
+    serial: str,
+    body: bytes | str,
+    key: RsaPublicKey,
+    expected_serial: str,
+    now: float,
+) -> None:
     """Raise SignatureRefused(code) unless WeChat Pay signed `body` with the key we hold, recently."""
     if not (timestamp and nonce and signature):
         raise SignatureRefused("signature_missing")
@@ -76,10 +87,15 @@ def verify_signed(*, timestamp: str, nonce: str, signature: str, serial: str, bo
 
 def encrypt_resource(plain: dict[str, Any], *, key: bytes, nonce: str, associated_data: str) -> dict[str, str]:
     """A notification resource as WeChat Pay builds it (used by the local stand-in in tests)."""
-    sealed = AESGCM(key).encrypt(nonce.encode(), json.dumps(plain, ensure_ascii=False).encode(),
-                                 associated_data.encode())
-    return {"algorithm": "AEAD_AES_256_GCM", "ciphertext": base64.b64encode(sealed).decode(), "nonce": nonce,
-            "associated_data": associated_data}
+    sealed = AESGCM(key).encrypt(
+        nonce.encode(), json.dumps(plain, ensure_ascii=False).encode(), associated_data.encode()
+    )
+    return {
+        "algorithm": "AEAD_AES_256_GCM",
+        "ciphertext": base64.b64encode(sealed).decode(),
+        "nonce": nonce,
+        "associated_data": associated_data,
+    }
 
 
 def decrypt_resource(resource: dict[str, Any], *, key: bytes) -> dict[str, Any]:
@@ -89,8 +105,9 @@ def decrypt_resource(resource: dict[str, Any], *, key: bytes) -> dict[str, Any]:
         raise SignatureRefused("webhook_malformed")
     try:
         sealed = base64.b64decode(str(resource.get("ciphertext", "")), validate=True)
-        plain = AESGCM(key).decrypt(str(resource.get("nonce", "")).encode(), sealed,
-                                    str(resource.get("associated_data") or "").encode())
+        plain = AESGCM(key).decrypt(
+            str(resource.get("nonce", "")).encode(), sealed, str(resource.get("associated_data") or "").encode()
+        )
         data = json.loads(plain.decode())
     except (binascii.Error, ValueError, InvalidTag, UnicodeDecodeError):
         raise SignatureRefused("webhook_malformed") from None
@@ -109,5 +126,11 @@ def jsapi_pay_params(*, app_id: str, prepay_id: str, timestamp: str, nonce: str,
     """The parameters the buyer's page hands to getBrandWCPayRequest, signed (RSA, SHA256withRSA)
     with the merchant's API certificate key, as WeChat Pay checks them."""
     package = f"prepay_id={prepay_id}"
-    return {"appId": app_id, "timeStamp": timestamp, "nonceStr": nonce, "package": package, "signType": "RSA",
-            "paySign": sign(jsapi_pay_message(app_id=app_id, timestamp=timestamp, nonce=nonce, package=package), key)}
+    return {
+        "appId": app_id,
+        "timeStamp": timestamp,
+        "nonceStr": nonce,
+        "package": package,
+        "signType": "RSA",
+        "paySign": sign(jsapi_pay_message(app_id=app_id, timestamp=timestamp, nonce=nonce, package=package), key),
+    }

@@ -8,8 +8,8 @@ from .stripe import StripeGateway
 from .wechatpay import WeChatPayGateway
 
 GATEWAYS: dict[str, PaymentGateway] = {
-    g.code: g for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway(), AlipayGateway(),
-                         WeChatPayGateway())
+    g.code: g
+    for g in (BankTransferGateway(), CashOnDeliveryGateway(), StripeGateway(), AlipayGateway(), WeChatPayGateway())
 }
 
 
@@ -27,5 +27,13 @@ def list_gateways() -> list[PaymentGateway]:
     return [g for g in GATEWAYS.values() if g.is_enabled()]
 
 
-__all__ = ["GATEWAYS", "GatewayError", "GatewayRefund", "PaymentGateway", "PaymentStart", "get_any_gateway",
-           "get_gateway", "list_gateways"]
+__all__ = [
+    "GATEWAYS",
+    "GatewayError",
+    "GatewayRefund",
+    "PaymentGateway",
+    "PaymentStart",
+    "get_any_gateway",
+    "get_gateway",
+    "list_gateways",
+]

@@ -8,7 +8,6 @@ whose signed answer is verified); out_request_no makes a retried refund a no-op 
 
 import json
 import logging
-import socket
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -23,8 +22,8 @@ from dianpu.shop.queries import get_shop_profile
 from ..domain.alipay import sign_request, verify_alipay_response
 from ..domain.rsa import parse_private_key, parse_public_key
 from ..domain.signatures import SignatureRefused
-from .transport import open_url
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
+from .transport import open_url
 
 log = logging.getLogger(__name__)
 
@@ -41,33 +40,53 @@ class AlipayGateway(PaymentGateway):
     key_settings = ("ALIPAY_APP_ID", "ALIPAY_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY")
 
     def is_enabled(self) -> bool:
-        return bool(getattr(settings, "ALIPAY_APP_ID", "") and getattr(settings, "ALIPAY_PRIVATE_KEY", "")
-                    and getattr(settings, "ALIPAY_PUBLIC_KEY", ""))
+        return bool(
+            getattr(settings, "ALIPAY_APP_ID", "")
+            and getattr(settings, "ALIPAY_PRIVATE_KEY", "")
+            and getattr(settings, "ALIPAY_PUBLIC_KEY", "")
+        )
 
     def _signed(self, method: str, biz: dict, **extra) -> dict:
         params = {
-            "app_id": settings.ALIPAY_APP_ID, "method": method, "format": "JSON", "charset": "utf-8",
-            "sign_type": "RSA2", "version": "1.0",
+            "app_id": settings.ALIPAY_APP_ID,
+            "method": method,
+            "format": "JSON",
+            "charset": "utf-8",
+            "sign_type": "RSA2",
+            "version": "1.0",
             "timestamp": datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S"),
-            "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")), **extra,
+            "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
+            **extra,
         }
         params["sign"] = sign_request(params, parse_private_key(settings.ALIPAY_PRIVATE_KEY))
         return params
 
     def page_pay_url(self, *, order_number: str, amount: Decimal) -> str:
-        params = self._signed("alipay.trade.page.pay", {
-            "out_trade_no": order_number, "total_amount": f"{Decimal(amount):.2f}",
-            "subject": f"{get_shop_profile().name} {order_number}", "product_code": "FAST_INSTANT_TRADE_PAY",
-        }, notify_url=f"{settings.SITE_URL}/api/v1/payments/alipay/notify")
+        params = self._signed(
+            "alipay.trade.page.pay",
+            {
+                "out_trade_no": order_number,
+                "total_amount": f"{Decimal(amount):.2f}",
+                "subject": f"{get_shop_profile().name} {order_number}",
+                "product_code": "FAST_INSTANT_TRADE_PAY",
+            },
+            notify_url=f"{settings.SITE_URL}/api/v1/payments/alipay/notify",
+        )
         return f"{settings.ALIPAY_GATEWAY_URL}?{urlencode(params)}"
 
-    def refund(self, *, payment_reference: str, amount: Decimal, idempotency_key: str,
-               metadata: dict | None = None) -> GatewayRefund:
+    def refund(
+        self, *, payment_reference: str, amount: Decimal, idempotency_key: str, metadata: dict | None = None
+    ) -> GatewayRefund:
         """alipay.trade.refund of `amount` on the Alipay trade `payment_reference` (trade_no)."""
-        params = self._signed("alipay.trade.refund", {
-            "trade_no": payment_reference, "refund_amount": f"{Decimal(amount):.2f}",
-            "out_request_no": idempotency_key, "refund_reason": str((metadata or {}).get("order_number", "")),
-        })
+        params = self._signed(
+            "alipay.trade.refund",
+            {
+                "trade_no": payment_reference,
+                "refund_amount": f"{Decimal(amount):.2f}",
+                "out_request_no": idempotency_key,
+                "refund_reason": str((metadata or {}).get("order_number", "")),
+            },
+        )
         request = urllib.request.Request(settings.ALIPAY_GATEWAY_URL, data=urlencode(params).encode(), method="POST")
         request.add_header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
         try:
@@ -75,7 +94,7 @@ class AlipayGateway(PaymentGateway):
                 body = response.read().decode()
         except urllib.error.HTTPError as exc:
             raise GatewayError(f"HTTP {exc.code}", code=str(exc.code), answered=exc.code < 500) from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             log.warning("alipay unreachable for a refund: %s", exc)
             raise GatewayError(str(exc), code="unreachable", answered=False) from None
         try:
@@ -85,18 +104,46 @@ class AlipayGateway(PaymentGateway):
             raise GatewayError("unverified answer", code=exc.code, answered=False) from None
         answer = json.loads(body)["alipay_trade_refund_response"]
         if answer.get("code") != "10000":
-            raise GatewayError(answer.get("sub_msg") or answer.get("msg") or "refused",
-                               code=answer.get("sub_code") or answer.get("code", ""), answered=True)
-        return GatewayRefund(reference=f"{answer.get('trade_no', payment_reference)}:{idempotency_key}"[:100],
-                             status="succeeded")
+            raise GatewayError(
+                answer.get("sub_msg") or answer.get("msg") or "refused",
+                code=answer.get("sub_code") or answer.get("code", ""),
+                answered=True,
+            )
+        return GatewayRefund(
+            reference=f"{answer.get('trade_no', payment_reference)}:{idempotency_key}"[:100], status="succeeded"
+        )
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
-        text = ("Continue to Alipay to pay." if language.startswith("en") else "请前往支付宝完成付款。")
-        return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
-                            client_data={"redirect_url": self.page_pay_url(order_number=order_number, amount=amount)})
+    def start_payment(
+        self,
+        *,
+        order_number: str,
+        amount: Decimal,
+        email: str,
+        language: str,
+        idempotency_key: str = "",
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
+        text = "Continue to Alipay to pay." if language.startswith("en") else "请前往支付宝完成付款。"
+        return PaymentStart(
+            gateway=self.code,
+            instructions=text,
+            reference=order_number,
+            client_data={"redirect_url": self.page_pay_url(order_number=order_number, amount=amount)},
+        )
 
-    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
-                       client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
-        return self.start_payment(order_number=order_number, amount=amount, email="", language=language,
-                                  client_ip=client_ip, mobile=mobile)
+    def resume_payment(
+        self,
+        *,
+        reference: str,
+        order_number: str,
+        amount: Decimal,
+        language: str,
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
+        return self.start_payment(
+            order_number=order_number, amount=amount, email="", language=language, client_ip=client_ip, mobile=mobile
+        )

@@ -54,23 +54,50 @@ class PaymentGateway:
     def is_enabled(self) -> bool:
         return True
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+    def start_payment(
+        self,
+        *,
+        order_number: str,
+        amount: Decimal,
+        email: str,
+        language: str,
+        idempotency_key: str = "",
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
         """Start paying an order. Online gateways call their service here (never inside a database
         transaction): `idempotency_key` makes a retried start return the same payment at the
         gateway; `client_ip`, `mobile` and `openid` choose the flavour (WeChat Pay: QR code, H5, or
         JSAPI inside WeChat's own browser for the buyer `openid` found by WeChat's web OAuth)."""
         raise NotImplementedError
 
-    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
-                       client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+    def resume_payment(
+        self,
+        *,
+        reference: str,
+        order_number: str,
+        amount: Decimal,
+        language: str,
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
         """The same payment again (a confirmation page reloaded): online gateways fetch the
         existing attempt rather than start a second one."""
-        return self.start_payment(order_number=order_number, amount=amount, email="", language=language,
-                                  client_ip=client_ip, mobile=mobile, openid=openid)
+        return self.start_payment(
+            order_number=order_number,
+            amount=amount,
+            email="",
+            language=language,
+            client_ip=client_ip,
+            mobile=mobile,
+            openid=openid,
+        )
 
-    def refund(self, *, payment_reference: str, amount: Decimal, idempotency_key: str,
-               metadata: dict | None = None) -> GatewayRefund | None:
+    def refund(
+        self, *, payment_reference: str, amount: Decimal, idempotency_key: str, metadata: dict | None = None
+    ) -> GatewayRefund | None:
         """Send money back through the gateway. None: this method has no gateway to send it
         through (bank transfer, cash on delivery), and staff return it by hand (a manual refund)."""
         return None

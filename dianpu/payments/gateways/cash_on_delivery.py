@@ -11,8 +11,18 @@ class CashOnDeliveryGateway(PaymentGateway):
     description_en = "Pay the courier when the parcel arrives."
     pays_on_delivery = True
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+    def start_payment(
+        self,
+        *,
+        order_number: str,
+        amount: Decimal,
+        email: str,
+        language: str,
+        idempotency_key: str = "",
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
         if language.startswith("en"):
             text = f"Please have ¥{amount} ready when your parcel arrives."
         else:

@@ -9,7 +9,6 @@ payments.domain.signatures.
 
 import json
 import logging
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,8 +17,8 @@ from decimal import Decimal
 from django.conf import settings
 
 from ..domain.amounts import to_minor_units
-from .transport import open_url
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
+from .transport import open_url
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +72,12 @@ class StripeGateway(PaymentGateway):
             except ValueError:
                 error = {}
             log.warning("stripe refused %s %s: %s %s", method, path, exc.code, error.get("code", ""))
-            raise GatewayError(error.get("message") or f"HTTP {exc.code}", code=error.get("code", "") or str(exc.code),
-                               answered=exc.code < 500) from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError, ValueError) as exc:
+            raise GatewayError(
+                error.get("message") or f"HTTP {exc.code}",
+                code=error.get("code", "") or str(exc.code),
+                answered=exc.code < 500,
+            ) from None
+        except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as exc:
             log.warning("stripe unreachable for %s %s: %s", method, path, exc)
             raise GatewayError(str(exc), code="unreachable", answered=False) from None
 
@@ -85,32 +87,72 @@ class StripeGateway(PaymentGateway):
             text = "Complete the payment by card or wallet below; the order is confirmed as soon as Stripe tells us."
         else:
             text = "请在下方使用银行卡或电子钱包完成支付；Stripe 通知我们后订单即确认。"
-        return PaymentStart(gateway=self.code, instructions=text, reference=intent["id"],
-                            client_data={"client_secret": intent.get("client_secret", "")})
+        return PaymentStart(
+            gateway=self.code,
+            instructions=text,
+            reference=intent["id"],
+            client_data={"client_secret": intent.get("client_secret", "")},
+        )
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
-        intent = self._request("POST", "/v1/payment_intents", {
-            "amount": to_minor_units(amount), "currency": "cny",
-            "metadata": {"order_number": order_number},
-            "automatic_payment_methods": {"enabled": True},
-        }, idempotency_key=idempotency_key or f"dianpu-order-{order_number}")
+    def start_payment(
+        self,
+        *,
+        order_number: str,
+        amount: Decimal,
+        email: str,
+        language: str,
+        idempotency_key: str = "",
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
+        intent = self._request(
+            "POST",
+            "/v1/payment_intents",
+            {
+                "amount": to_minor_units(amount),
+                "currency": "cny",
+                "metadata": {"order_number": order_number},
+                "automatic_payment_methods": {"enabled": True},
+            },
+            idempotency_key=idempotency_key or f"dianpu-order-{order_number}",
+        )
         return self._start(intent, language)
 
-    def resume_payment(self, *, reference: str, order_number: str, amount: Decimal, language: str,
-                       client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+    def resume_payment(
+        self,
+        *,
+        reference: str,
+        order_number: str,
+        amount: Decimal,
+        language: str,
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
         intent = self._request("GET", f"/v1/payment_intents/{urllib.parse.quote(reference)}")
         return self._start(intent, language)
 
-    def refund(self, *, payment_reference: str, amount: Decimal, idempotency_key: str,
-               metadata: dict | None = None) -> GatewayRefund:
-        answer = self._request("POST", "/v1/refunds", {
-            "payment_intent": payment_reference, "amount": to_minor_units(amount), "metadata": metadata or {},
-        }, idempotency_key=idempotency_key)
+    def refund(
+        self, *, payment_reference: str, amount: Decimal, idempotency_key: str, metadata: dict | None = None
+    ) -> GatewayRefund:
+        answer = self._request(
+            "POST",
+            "/v1/refunds",
+            {
+                "payment_intent": payment_reference,
+                "amount": to_minor_units(amount),
+                "metadata": metadata or {},
+            },
+            idempotency_key=idempotency_key,
+        )
         return GatewayRefund(reference=answer.get("id", ""), status=answer.get("status", "pending"))
 
     def list_refunds(self, *, payment_reference: str) -> list[GatewayRefund]:
-        answer = self._request("GET", "/v1/refunds?" + urllib.parse.urlencode(
-            {"payment_intent": payment_reference, "limit": 100}))
-        return [GatewayRefund(reference=r.get("id", ""), status=r.get("status", ""), metadata=r.get("metadata") or {})
-                for r in answer.get("data", [])]
+        answer = self._request(
+            "GET", "/v1/refunds?" + urllib.parse.urlencode({"payment_intent": payment_reference, "limit": 100})
+        )
+        return [
+            GatewayRefund(reference=r.get("id", ""), status=r.get("status", ""), metadata=r.get("metadata") or {})
+            for r in answer.get("data", [])
+        ]

@@ -21,7 +21,6 @@ the OAuth code exchange); WECHATPAY_OAUTH_URL and WECHATPAY_OAUTH_API_BASE point
 import json
 import logging
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -73,13 +72,24 @@ class WeChatPayGateway(PaymentGateway):
     offline = False
     refunds_online = True
 
-    key_settings = ("WECHATPAY_MCHID", "WECHATPAY_APPID", "WECHATPAY_SERIAL_NO", "WECHATPAY_APIV3_KEY", "WECHATPAY_PRIVATE_KEY",
-                    "WECHATPAY_PLATFORM_PUBLIC_KEY")
+    key_settings = (
+        "WECHATPAY_MCHID",
+        "WECHATPAY_APPID",
+        "WECHATPAY_SERIAL_NO",
+        "WECHATPAY_APIV3_KEY",
+        "WECHATPAY_PRIVATE_KEY",
+        "WECHATPAY_PLATFORM_PUBLIC_KEY",
+    )
 
     def is_enabled(self) -> bool:
-        return bool(getattr(settings, "WECHATPAY_MCHID", "") and getattr(settings, "WECHATPAY_APPID", "")
-                    and getattr(settings, "WECHATPAY_SERIAL_NO", "") and len(apiv3_key()) == 32
-                    and setting_or_file("WECHATPAY_PRIVATE_KEY") and setting_or_file("WECHATPAY_PLATFORM_PUBLIC_KEY"))
+        return bool(
+            getattr(settings, "WECHATPAY_MCHID", "")
+            and getattr(settings, "WECHATPAY_APPID", "")
+            and getattr(settings, "WECHATPAY_SERIAL_NO", "")
+            and len(apiv3_key()) == 32
+            and setting_or_file("WECHATPAY_PRIVATE_KEY")
+            and setting_or_file("WECHATPAY_PLATFORM_PUBLIC_KEY")
+        )
 
     # --- HTTP ---------------------------------------------------------------------------------
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -87,15 +97,25 @@ class WeChatPayGateway(PaymentGateway):
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else ""
         timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
         try:
-            signature = sign(request_message(method, path, timestamp, nonce, text),
-                             parse_private_key(setting_or_file("WECHATPAY_PRIVATE_KEY")))
+            signature = sign(
+                request_message(method, path, timestamp, nonce, text),
+                parse_private_key(setting_or_file("WECHATPAY_PRIVATE_KEY")),
+            )
         except KeyFormatError:
             raise GatewayError("merchant key unreadable", code="configuration", answered=True) from None
-        request = urllib.request.Request(f"{base}{path}", data=text.encode() if body is not None else None,
-                                         method=method)
-        request.add_header("Authorization", authorization(
-            mchid=settings.WECHATPAY_MCHID, serial_no=settings.WECHATPAY_SERIAL_NO, nonce=nonce, timestamp=timestamp,
-            signature=signature))
+        request = urllib.request.Request(
+            f"{base}{path}", data=text.encode() if body is not None else None, method=method
+        )
+        request.add_header(
+            "Authorization",
+            authorization(
+                mchid=settings.WECHATPAY_MCHID,
+                serial_no=settings.WECHATPAY_SERIAL_NO,
+                nonce=nonce,
+                timestamp=timestamp,
+                signature=signature,
+            ),
+        )
         request.add_header("Accept", "application/json")
         request.add_header("User-Agent", "dianpu")
         if body is not None:
@@ -109,16 +129,25 @@ class WeChatPayGateway(PaymentGateway):
             except ValueError:
                 error = {}
             log.warning("wechatpay refused %s %s: %s %s", method, path, exc.code, error.get("code", ""))
-            raise GatewayError(error.get("message") or f"HTTP {exc.code}", code=error.get("code", "") or str(exc.code),
-                               answered=exc.code < 500) from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+            raise GatewayError(
+                error.get("message") or f"HTTP {exc.code}",
+                code=error.get("code", "") or str(exc.code),
+                answered=exc.code < 500,
+            ) from None
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             log.warning("wechatpay unreachable for %s %s: %s", method, path, exc)
             raise GatewayError(str(exc), code="unreachable", answered=False) from None
         try:
-            verify_signed(timestamp=headers.get("Wechatpay-Timestamp", ""), nonce=headers.get("Wechatpay-Nonce", ""),
-                          signature=headers.get("Wechatpay-Signature", ""), serial=headers.get("Wechatpay-Serial", ""),
-                          body=raw, key=platform_public_key(),
-                          expected_serial=getattr(settings, "WECHATPAY_PLATFORM_SERIAL", ""), now=time.time())
+            verify_signed(
+                timestamp=headers.get("Wechatpay-Timestamp", ""),
+                nonce=headers.get("Wechatpay-Nonce", ""),
+                signature=headers.get("Wechatpay-Signature", ""),
+                serial=headers.get("Wechatpay-Serial", ""),
+                body=raw,
+                key=platform_public_key(),
+                expected_serial=getattr(settings, "WECHATPAY_PLATFORM_SERIAL", ""),
+                now=time.time(),
+            )
             return json.loads(raw.decode() or "{}")
         except (SignatureRefused, KeyFormatError, ValueError) as exc:
             log.warning("wechatpay answer refused: %s", getattr(exc, "code", exc))
@@ -126,45 +155,82 @@ class WeChatPayGateway(PaymentGateway):
 
     # --- the gateway interface ----------------------------------------------------------------
     def _order(self, order_number: str, amount: Decimal) -> dict:
-        return {"appid": settings.WECHATPAY_APPID, "mchid": settings.WECHATPAY_MCHID,
-                "description": f"{settings.SHOP_NAME} {order_number}"[:127], "out_trade_no": order_number,
-                "notify_url": f"{settings.SITE_URL}/api/v1/payments/wechatpay/notify",
-                "amount": {"total": to_minor_units(amount), "currency": "CNY"}}
+        return {
+            "appid": settings.WECHATPAY_APPID,
+            "mchid": settings.WECHATPAY_MCHID,
+            "description": f"{settings.SHOP_NAME} {order_number}"[:127],
+            "out_trade_no": order_number,
+            "notify_url": f"{settings.SITE_URL}/api/v1/payments/wechatpay/notify",
+            "amount": {"total": to_minor_units(amount), "currency": "CNY"},
+        }
 
-    def start_payment(self, *, order_number: str, amount: Decimal, email: str, language: str,
-                      idempotency_key: str = "", client_ip: str = "", mobile: bool = False, openid: str = "") -> PaymentStart:
+    def start_payment(
+        self,
+        *,
+        order_number: str,
+        amount: Decimal,
+        email: str,
+        language: str,
+        idempotency_key: str = "",
+        client_ip: str = "",
+        mobile: bool = False,
+        openid: str = "",
+    ) -> PaymentStart:
         """Native (a QR code), on a phone H5, or inside WeChat (the buyer's `openid` known) JSAPI.
         The out_trade_no (the order number) is WeChat Pay's own idempotency key: the same order
         asked again returns the same payment."""
         english = language.startswith("en")
         if openid:
-            answer = self._request("POST", "/v3/pay/transactions/jsapi", {
-                **self._order(order_number, amount), "payer": {"openid": openid}})
+            answer = self._request(
+                "POST", "/v3/pay/transactions/jsapi", {**self._order(order_number, amount), "payer": {"openid": openid}}
+            )
             prepay_id = str(answer.get("prepay_id", ""))
             if not prepay_id:
                 raise GatewayError("no prepay_id", code="unverified", answered=False)
             try:
-                params = jsapi_pay_params(app_id=settings.WECHATPAY_APPID, prepay_id=prepay_id,
-                                          timestamp=str(int(time.time())), nonce=secrets.token_hex(16),
-                                          key=parse_private_key(setting_or_file("WECHATPAY_PRIVATE_KEY")))
+                params = jsapi_pay_params(
+                    app_id=settings.WECHATPAY_APPID,
+                    prepay_id=prepay_id,
+                    timestamp=str(int(time.time())),
+                    nonce=secrets.token_hex(16),
+                    key=parse_private_key(setting_or_file("WECHATPAY_PRIVATE_KEY")),
+                )
             except KeyFormatError:
                 raise GatewayError("merchant key unreadable", code="configuration", answered=True) from None
-            text = ("Tap the button below to pay with WeChat Pay." if english
-                    else "请点击下方按钮，使用微信支付完成付款。")
-            return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
-                                client_data={"jsapi": params})
+            text = (
+                "Tap the button below to pay with WeChat Pay." if english else "请点击下方按钮，使用微信支付完成付款。"
+            )
+            return PaymentStart(
+                gateway=self.code, instructions=text, reference=order_number, client_data={"jsapi": params}
+            )
         if mobile:
-            answer = self._request("POST", "/v3/pay/transactions/h5", {
-                **self._order(order_number, amount),
-                "scene_info": {"payer_client_ip": client_ip or "127.0.0.1", "h5_info": {"type": "Wap"}}})
+            answer = self._request(
+                "POST",
+                "/v3/pay/transactions/h5",
+                {
+                    **self._order(order_number, amount),
+                    "scene_info": {"payer_client_ip": client_ip or "127.0.0.1", "h5_info": {"type": "Wap"}},
+                },
+            )
             text = "Continue to WeChat to pay." if english else "请点击下方按钮，在微信中完成付款。"
-            return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
-                                client_data={"h5_url": answer.get("h5_url", "")})
+            return PaymentStart(
+                gateway=self.code,
+                instructions=text,
+                reference=order_number,
+                client_data={"h5_url": answer.get("h5_url", "")},
+            )
         answer = self._request("POST", "/v3/pay/transactions/native", self._order(order_number, amount))
-        text = ("Scan the QR code with WeChat to pay; the order is confirmed as soon as WeChat Pay tells us."
-                if english else "请使用微信扫描下方二维码付款，微信支付通知我们后订单即确认。")
-        return PaymentStart(gateway=self.code, instructions=text, reference=order_number,
-                            client_data={"code_url": answer.get("code_url", "")})
+        text = (
+            "Scan the QR code with WeChat to pay; the order is confirmed as soon as WeChat Pay tells us."
+            if english
+            else "请使用微信扫描下方二维码付款，微信支付通知我们后订单即确认。"
+        )
+        return PaymentStart(
+            gateway=self.code,
+            instructions=text,
+            reference=order_number,
+            client_data={"code_url": answer.get("code_url", "")},
+        )
 
     # --- WeChat's web OAuth: the buyer's openid for JSAPI --------------------------------------
     def offers_jsapi(self) -> bool:
@@ -175,56 +241,84 @@ class WeChatPayGateway(PaymentGateway):
         """Where WeChat's browser is sent to learn the buyer's openid (snsapi_base: no prompt);
         WeChat comes back to `redirect_uri` with ?code=…&state=…."""
         base = getattr(settings, "WECHATPAY_OAUTH_URL", "") or "https://open.weixin.qq.com/connect/oauth2/authorize"
-        query = urllib.parse.urlencode({"appid": settings.WECHATPAY_APPID, "redirect_uri": redirect_uri,
-                                        "response_type": "code", "scope": "snsapi_base", "state": state})
+        query = urllib.parse.urlencode(
+            {
+                "appid": settings.WECHATPAY_APPID,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "snsapi_base",
+                "state": state,
+            }
+        )
         return f"{base}?{query}#wechat_redirect"
 
     def fetch_openid(self, code: str) -> str:
         """The openid behind an OAuth `code` (single use, 5 minutes). GatewayError when WeChat
         refuses the code (answered) or cannot be reached."""
         base = (getattr(settings, "WECHATPAY_OAUTH_API_BASE", "") or "https://api.weixin.qq.com").rstrip("/")
-        query = urllib.parse.urlencode({"appid": settings.WECHATPAY_APPID,
-                                        "secret": getattr(settings, "WECHATPAY_APP_SECRET", ""),
-                                        "code": code, "grant_type": "authorization_code"})
+        query = urllib.parse.urlencode(
+            {
+                "appid": settings.WECHATPAY_APPID,
+                "secret": getattr(settings, "WECHATPAY_APP_SECRET", ""),
+                "code": code,
+                "grant_type": "authorization_code",
+            }
+        )
         request = urllib.request.Request(f"{base}/sns/oauth2/access_token?{query}", method="GET")
         request.add_header("Accept", "application/json")
         try:
             with open_url(request, what="wechat oauth") as response:
                 answer = json.loads(response.read().decode() or "{}")
-        except (urllib.error.URLError, socket.timeout, ConnectionError, ValueError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as exc:
             log.warning("wechat oauth unreachable: %s", exc.__class__.__name__)
             raise GatewayError("unreachable", code="unreachable", answered=False) from None
         openid = answer.get("openid") if isinstance(answer, dict) else None
         if not isinstance(openid, str) or not openid or len(openid) > 64:
             log.warning("wechat oauth refused the code: %s", answer.get("errcode") if isinstance(answer, dict) else "")
-            raise GatewayError(str(answer.get("errmsg", "") if isinstance(answer, dict) else ""),
-                               code=str(answer.get("errcode", "") if isinstance(answer, dict) else ""), answered=True)
+            raise GatewayError(
+                str(answer.get("errmsg", "") if isinstance(answer, dict) else ""),
+                code=str(answer.get("errcode", "") if isinstance(answer, dict) else ""),
+                answered=True,
+            )
         return openid
 
     def query_payment(self, *, reference: str) -> dict:
         """The transaction of out_trade_no `reference` as WeChat Pay holds it (trade_state SUCCESS,
         NOTPAY, CLOSED…), for payments whose notification was lost."""
-        path = (f"/v3/pay/transactions/out-trade-no/{urllib.parse.quote(reference, safe='')}?"
-                + urllib.parse.urlencode({"mchid": settings.WECHATPAY_MCHID}))
+        path = f"/v3/pay/transactions/out-trade-no/{urllib.parse.quote(reference, safe='')}?" + urllib.parse.urlencode(
+            {"mchid": settings.WECHATPAY_MCHID}
+        )
         return self._request("GET", path)
 
-    def refund(self, *, payment_reference: str, amount: Decimal, idempotency_key: str,
-               metadata: dict | None = None) -> GatewayRefund:
+    def refund(
+        self, *, payment_reference: str, amount: Decimal, idempotency_key: str, metadata: dict | None = None
+    ) -> GatewayRefund:
         """Refund `amount` of the transaction `payment_reference` (transaction_id). WeChat Pay wants
         the transaction's total beside the refund: it is read from the transaction first."""
-        path = (f"/v3/pay/transactions/id/{urllib.parse.quote(payment_reference, safe='')}?"
-                + urllib.parse.urlencode({"mchid": settings.WECHATPAY_MCHID}))
+        path = f"/v3/pay/transactions/id/{urllib.parse.quote(payment_reference, safe='')}?" + urllib.parse.urlencode(
+            {"mchid": settings.WECHATPAY_MCHID}
+        )
         total = int((self._request("GET", path).get("amount") or {}).get("total") or 0)
-        answer = self._request("POST", "/v3/refund/domestic/refunds", {
-            "transaction_id": payment_reference, "out_refund_no": idempotency_key,
-            "reason": str((metadata or {}).get("order_number", ""))[:80],
-            "notify_url": f"{settings.SITE_URL}/api/v1/payments/wechatpay/notify",
-            "amount": {"refund": to_minor_units(amount), "total": total, "currency": "CNY"}})
-        return GatewayRefund(reference=str(answer.get("refund_id", "")),
-                             status=REFUND_STATUS.get(str(answer.get("status", "")), "pending"))
+        answer = self._request(
+            "POST",
+            "/v3/refund/domestic/refunds",
+            {
+                "transaction_id": payment_reference,
+                "out_refund_no": idempotency_key,
+                "reason": str((metadata or {}).get("order_number", ""))[:80],
+                "notify_url": f"{settings.SITE_URL}/api/v1/payments/wechatpay/notify",
+                "amount": {"refund": to_minor_units(amount), "total": total, "currency": "CNY"},
+            },
+        )
+        return GatewayRefund(
+            reference=str(answer.get("refund_id", "")),
+            status=REFUND_STATUS.get(str(answer.get("status", "")), "pending"),
+        )
 
     def query_refund(self, *, idempotency_key: str) -> GatewayRefund:
         """A refund as WeChat Pay holds it, by our out_refund_no (a refund notification lost)."""
         answer = self._request("GET", f"/v3/refund/domestic/refunds/{urllib.parse.quote(idempotency_key, safe='')}")
-        return GatewayRefund(reference=str(answer.get("refund_id", "")),
-                             status=REFUND_STATUS.get(str(answer.get("status", "")), "pending"))
+        return GatewayRefund(
+            reference=str(answer.get("refund_id", "")),
+            status=REFUND_STATUS.get(str(answer.get("status", "")), "pending"),
+        )

@@ -6,34 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_review_and_attribution'),
-        ('payments', '0001_initial'),
+        ("orders", "0002_review_and_attribution"),
+        ("payments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(max_length=30, verbose_name='退款方式')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='退款金额')),
-                ('shipping_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='其中运费')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='原因')),
-                ('status', models.CharField(choices=[('pending', '处理中'), ('succeeded', '已退款'), ('failed', '失败')], default='succeeded', max_length=12, verbose_name='状态')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='退款流水号')),
-                ('manual', models.BooleanField(default=False, verbose_name='线下退款')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='orders.order')),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gateway", models.CharField(max_length=30, verbose_name="退款方式")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="退款金额")),
+                (
+                    "shipping_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="其中运费"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="原因")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "处理中"), ("succeeded", "已退款"), ("failed", "失败")],
+                        default="succeeded",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="退款流水号")),
+                ("manual", models.BooleanField(default=False, verbose_name="线下退款")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="orders.order"
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="payments.payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '退款',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_amount_positive'), models.CheckConstraint(condition=models.Q(('shipping_amount__gte', 0)), name='refund_shipping_not_negative')],
+                "verbose_name": "退款",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="refund_amount_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(("shipping_amount__gte", 0)), name="refund_shipping_not_negative"
+                    ),
+                ],
             },
         ),
     ]

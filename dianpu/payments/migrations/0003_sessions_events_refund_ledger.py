@@ -6,71 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_review_and_attribution'),
-        ('payments', '0002_refund'),
+        ("orders", "0002_review_and_attribution"),
+        ("payments", "0002_refund"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GatewayEvent',
+            name="GatewayEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(max_length=30)),
-                ('event_id', models.CharField(max_length=100)),
-                ('event_type', models.CharField(max_length=60)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('outcome', models.CharField(blank=True, max_length=40)),
-                ('received_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gateway", models.CharField(max_length=30)),
+                ("event_id", models.CharField(max_length=100)),
+                ("event_type", models.CharField(max_length=60)),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("outcome", models.CharField(blank=True, max_length=40)),
+                ("received_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentSession',
+            name="PaymentSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_number', models.CharField(db_index=True, max_length=20, verbose_name='订单号')),
-                ('gateway', models.CharField(max_length=30, verbose_name='支付方式')),
-                ('reference', models.CharField(max_length=100, verbose_name='支付单号')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额')),
-                ('currency', models.CharField(default='CNY', max_length=3)),
-                ('status', models.CharField(choices=[('pending', '待支付'), ('succeeded', '已支付'), ('failed', '支付失败')], default='pending', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_number", models.CharField(db_index=True, max_length=20, verbose_name="订单号")),
+                ("gateway", models.CharField(max_length=30, verbose_name="支付方式")),
+                ("reference", models.CharField(max_length=100, verbose_name="支付单号")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额")),
+                ("currency", models.CharField(default="CNY", max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待支付"), ("succeeded", "已支付"), ("failed", "支付失败")],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '支付会话',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "支付会话",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AlterModelOptions(
-            name='refund',
-            options={'ordering': ['created_at', 'id'], 'permissions': [('refund_order', 'Can refund orders')], 'verbose_name': '退款'},
+            name="refund",
+            options={
+                "ordering": ["created_at", "id"],
+                "permissions": [("refund_order", "Can refund orders")],
+                "verbose_name": "退款",
+            },
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refunded_total',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='已退金额'),
+            model_name="payment",
+            name="refunded_total",
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="已退金额"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_total__gte', 0), ('refunded_total__lte', models.F('amount'))), name='payment_refunded_within_amount'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_total__gte", 0), ("refunded_total__lte", models.F("amount"))),
+                name="payment_refunded_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gatewayevent',
-            constraint=models.UniqueConstraint(fields=('gateway', 'event_id'), name='gateway_event_once'),
+            model_name="gatewayevent",
+            constraint=models.UniqueConstraint(fields=("gateway", "event_id"), name="gateway_event_once"),
         ),
         migrations.AddField(
-            model_name='paymentsession',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_sessions', to='orders.order'),
+            model_name="paymentsession",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="payment_sessions", to="orders.order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentsession',
-            constraint=models.UniqueConstraint(fields=('gateway', 'reference'), name='payment_session_reference_unique'),
+            model_name="paymentsession",
+            constraint=models.UniqueConstraint(
+                fields=("gateway", "reference"), name="payment_session_reference_unique"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0003_sessions_events_refund_ledger'),
+        ("payments", "0003_sessions_events_refund_ledger"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gatewayevent',
-            name='payload',
+            model_name="gatewayevent",
+            name="payload",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_review_and_attribution'),
-        ('payments', '0004_gateway_event_payload'),
+        ("orders", "0002_review_and_attribution"),
+        ("payments", "0004_gateway_event_payload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refund',
-            name='idempotency_key',
+            model_name="refund",
+            name="idempotency_key",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('order', 'idempotency_key'), name='refund_idempotency_key_once'),
+            model_name="refund",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("order", "idempotency_key"),
+                name="refund_idempotency_key_once",
+            ),
         ),
     ]

@@ -25,35 +25,39 @@ def backfill_fen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_merge_review_and_pricing'),
-        ('payments', '0005_refund_idempotency_key'),
+        ("orders", "0004_merge_review_and_pricing"),
+        ("payments", "0005_refund_idempotency_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='payment',
-            name='payment_refunded_within_amount',
+            model_name="payment",
+            name="payment_refunded_within_amount",
         ),
         migrations.AddField(
-            model_name='payment',
-            name='amount_fen',
+            model_name="payment",
+            name="amount_fen",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='refunded_fen',
+            model_name="payment",
+            name="refunded_fen",
             field=models.BigIntegerField(default=0),
         ),
         migrations.RunPython(backfill_fen, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gt', 0)), name='payment_amount_fen_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gt", 0)), name="payment_amount_fen_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_fen__gte', 0), ('refunded_fen__lte', models.F('amount_fen'))), name='payment_refunded_fen_within_amount'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_fen__gte", 0), ("refunded_fen__lte", models.F("amount_fen"))),
+                name="payment_refunded_fen_within_amount",
+            ),
         ),
     ]

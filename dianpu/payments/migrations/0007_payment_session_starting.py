@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0006_payment_amounts_in_fen'),
+        ("payments", "0006_payment_amounts_in_fen"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='paymentsession',
-            name='status',
-            field=models.CharField(choices=[('starting', '发起中'), ('pending', '待支付'), ('succeeded', '已支付'), ('failed', '支付失败')], default='pending', max_length=12, verbose_name='状态'),
+            model_name="paymentsession",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("starting", "发起中"),
+                    ("pending", "待支付"),
+                    ("succeeded", "已支付"),
+                    ("failed", "支付失败"),
+                ],
+                default="pending",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
     ]

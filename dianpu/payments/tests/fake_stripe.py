@@ -66,23 +66,35 @@ class FakeStripe:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
                 form = _unflatten(parse_qsl(raw, keep_blank_values=True))
-                record = {"method": method, "path": self.path, "form": form,
-                          "auth": self.headers.get("Authorization", ""),
-                          "content_type": self.headers.get("Content-Type", ""),
-                          "idempotency_key": self.headers.get("Idempotency-Key", "")}
+                record = {
+                    "method": method,
+                    "path": self.path,
+                    "form": form,
+                    "auth": self.headers.get("Authorization", ""),
+                    "content_type": self.headers.get("Content-Type", ""),
+                    "idempotency_key": self.headers.get("Idempotency-Key", ""),
+                }
                 key = record["idempotency_key"]
                 with fake.lock:
                     fake.requests.append(record)
                     if record["auth"] != f"Bearer {SECRET_KEY}":
-                        return self._answer(401, {"error": {"type": "invalid_request_error",
-                                                            "message": "Invalid API Key provided"}})
+                        return self._answer(
+                            401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}
+                        )
                     if method == "POST" and key and key in fake.idempotent:
                         return self._answer(*fake.idempotent[key])
                     if method == "POST" and key and key in fake.in_flight:
-                        return self._answer(409, {"error": {"type": "idempotency_error",
-                                                            "code": "idempotency_key_in_use",
-                                                            "message": "There is currently another in-progress "
-                                                                       "request using this Idempotent Key."}})
+                        return self._answer(
+                            409,
+                            {
+                                "error": {
+                                    "type": "idempotency_error",
+                                    "code": "idempotency_key_in_use",
+                                    "message": "There is currently another in-progress "
+                                    "request using this Idempotent Key.",
+                                }
+                            },
+                        )
                     if key:
                         fake.in_flight.add(key)
                 held = method == "POST" and self.path in fake.slow_paths and not fake.gate.is_set()
@@ -119,17 +131,29 @@ class FakeStripe:
     def route(self, method: str, path: str, form: dict) -> tuple[int, dict]:
         if method == "POST" and path == "/v1/payment_intents":
             pid = "pi_" + secrets.token_hex(12)
-            intent = {"id": pid, "object": "payment_intent", "amount": int(form["amount"]),
-                      "amount_received": 0, "currency": form["currency"], "status": "requires_payment_method",
-                      "client_secret": f"{pid}_secret_{secrets.token_hex(8)}",
-                      "metadata": form.get("metadata", {}), "livemode": False}
+            intent = {
+                "id": pid,
+                "object": "payment_intent",
+                "amount": int(form["amount"]),
+                "amount_received": 0,
+                "currency": form["currency"],
+                "status": "requires_payment_method",
+                "client_secret": f"{pid}_secret_{secrets.token_hex(8)}",
+                "metadata": form.get("metadata", {}),
+                "livemode": False,
+            }
             self.intents[pid] = intent
             return 200, intent
         if method == "GET" and path.startswith("/v1/payment_intents/"):
             intent = self.intents.get(path.rsplit("/", 1)[1])
             if intent is None:
-                return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
-                                       "message": "No such payment_intent"}}
+                return 404, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": "No such payment_intent",
+                    }
+                }
             return 200, intent
         if method == "GET" and path.startswith("/v1/refunds?"):
             query = dict(parse_qsl(path.split("?", 1)[1]))
@@ -137,20 +161,42 @@ class FakeStripe:
             return 200, {"object": "list", "data": data, "has_more": False, "url": "/v1/refunds"}
         if method == "POST" and path == "/v1/refunds":
             if self.refuse_refunds_with:
-                return 400, {"error": {"type": "invalid_request_error", "code": self.refuse_refunds_with,
-                                       "message": "This charge cannot be refunded."}}
+                return 400, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": self.refuse_refunds_with,
+                        "message": "This charge cannot be refunded.",
+                    }
+                }
             intent = self.intents.get(form.get("payment_intent", ""))
             if intent is None or intent["status"] != "succeeded":
-                return 400, {"error": {"type": "invalid_request_error", "code": "resource_missing",
-                                       "message": "No such payment_intent or not paid"}}
+                return 400, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": "No such payment_intent or not paid",
+                    }
+                }
             amount = int(form.get("amount") or intent["amount_received"])
             already = sum(r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"])
             if already + amount > intent["amount_received"]:
-                return 400, {"error": {"type": "invalid_request_error", "code": "amount_too_large",
-                                       "message": "Refund amount is greater than unrefunded amount on charge"}}
+                return 400, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "amount_too_large",
+                        "message": "Refund amount is greater than unrefunded amount on charge",
+                    }
+                }
             rid = "re_" + secrets.token_hex(12)
-            refund = {"id": rid, "object": "refund", "amount": amount, "currency": intent["currency"],
-                      "payment_intent": intent["id"], "status": "succeeded", "metadata": form.get("metadata", {})}
+            refund = {
+                "id": rid,
+                "object": "refund",
+                "amount": amount,
+                "currency": intent["currency"],
+                "payment_intent": intent["id"],
+                "status": "succeeded",
+                "metadata": form.get("metadata", {}),
+            }
             self.refunds[rid] = refund
             return 200, refund
         return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL {path}"}}
@@ -166,8 +212,16 @@ class FakeStripe:
 
 
 def stripe_event(event_type: str, obj: dict, event_id: str | None = None) -> bytes:
-    return json.dumps({"id": event_id or "evt_" + secrets.token_hex(12), "object": "event", "type": event_type,
-                       "api_version": "2024-06-20", "created": int(time.time()), "data": {"object": obj}}).encode()
+    return json.dumps(
+        {
+            "id": event_id or "evt_" + secrets.token_hex(12),
+            "object": "event",
+            "type": event_type,
+            "api_version": "2024-06-20",
+            "created": int(time.time()),
+            "data": {"object": obj},
+        }
+    ).encode()
 
 
 def signed_headers(payload: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> dict:

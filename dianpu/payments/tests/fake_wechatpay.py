@@ -17,7 +17,6 @@ import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import urllib.error
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import pytest
@@ -26,7 +25,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from dianpu.payments.domain.rsa import parse_public_key, verify_sha256
 from dianpu.payments.domain.wechatpay import (
-    answer_message, encrypt_resource, parse_authorization, request_message, sign,
+    answer_message,
+    encrypt_resource,
+    parse_authorization,
+    request_message,
+    sign,
 )
 
 MCHID = "1900000109"
@@ -38,13 +41,17 @@ PLATFORM_SERIAL = "PUB_KEY_ID_0119000001092025"
 
 
 def _pem_private(key) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def _pem_public(key) -> str:
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 class Keys:
@@ -87,7 +94,9 @@ class FakeWeChatPay:
                 self.send_header("Wechatpay-Timestamp", timestamp)
                 self.send_header("Wechatpay-Nonce", nonce)
                 self.send_header("Wechatpay-Serial", PLATFORM_SERIAL)
-                self.send_header("Wechatpay-Signature", sign(answer_message(timestamp, nonce, data), fake.keys.platform))
+                self.send_header(
+                    "Wechatpay-Signature", sign(answer_message(timestamp, nonce, data), fake.keys.platform)
+                )
                 self.send_header("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
                 self.end_headers()
                 self.wfile.write(data)
@@ -118,9 +127,15 @@ class FakeWeChatPay:
                 raw = self.rfile.read(length).decode() if length else ""
                 auth = parse_authorization(self.headers.get("Authorization", ""))
                 verified = fake.verify(method, self.path, raw, auth)
-                record = {"method": method, "path": self.path, "body": json.loads(raw) if raw else None,
-                          "auth": auth, "verified": verified, "content_type": self.headers.get("Content-Type", ""),
-                          "accept": self.headers.get("Accept", "")}
+                record = {
+                    "method": method,
+                    "path": self.path,
+                    "body": json.loads(raw) if raw else None,
+                    "auth": auth,
+                    "verified": verified,
+                    "content_type": self.headers.get("Content-Type", ""),
+                    "accept": self.headers.get("Accept", ""),
+                }
                 with fake.lock:
                     fake.requests.append(record)
                     if not verified:
@@ -160,8 +175,11 @@ class FakeWeChatPay:
     def route(self, method: str, path: str, body: dict | None) -> tuple[int, dict | None]:
         url = urlsplit(path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        if method == "POST" and url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5",
-                                             "/v3/pay/transactions/jsapi"):
+        if method == "POST" and url.path in (
+            "/v3/pay/transactions/native",
+            "/v3/pay/transactions/h5",
+            "/v3/pay/transactions/jsapi",
+        ):
             return self._prepay(url.path.rsplit("/", 1)[1].upper(), body or {})
         if method == "GET" and url.path.startswith("/v3/pay/transactions/out-trade-no/"):
             if query.get("mchid") != MCHID:
@@ -181,9 +199,15 @@ class FakeWeChatPay:
 
     def _prepay(self, trade_type: str, body: dict) -> tuple[int, dict]:
         amount = body.get("amount") or {}
-        if (body.get("mchid") != MCHID or body.get("appid") != APPID or not body.get("out_trade_no")
-                or not isinstance(amount.get("total"), int) or amount["total"] <= 0 or not body.get("notify_url")
-                or not body.get("description")):
+        if (
+            body.get("mchid") != MCHID
+            or body.get("appid") != APPID
+            or not body.get("out_trade_no")
+            or not isinstance(amount.get("total"), int)
+            or amount["total"] <= 0
+            or not body.get("notify_url")
+            or not body.get("description")
+        ):
             return self._error(400, "PARAM_ERROR", "参数错误")
         if trade_type == "H5" and not (body.get("scene_info") or {}).get("payer_client_ip"):
             return self._error(400, "PARAM_ERROR", "缺少 payer_client_ip")
@@ -199,13 +223,21 @@ class FakeWeChatPay:
                 return self._error(400, "ORDERPAID", "该订单已支付")
         else:
             prepay = "wx" + secrets.token_hex(14)
-            order = {"appid": APPID, "mchid": MCHID, "out_trade_no": number, "trade_type": trade_type,
-                     "trade_state": "NOTPAY", "trade_state_desc": "订单未支付", "notify_url": body["notify_url"],
-                     "amount": {"total": amount["total"], "currency": amount.get("currency", "CNY")},
-                     "code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_hex(4)}",
-                     "h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={prepay}"
-                               f"&package={secrets.randbelow(10**10)}",
-                     "prepay_id": prepay, "payer": {"openid": payer} if payer else {}}
+            order = {
+                "appid": APPID,
+                "mchid": MCHID,
+                "out_trade_no": number,
+                "trade_type": trade_type,
+                "trade_state": "NOTPAY",
+                "trade_state_desc": "订单未支付",
+                "notify_url": body["notify_url"],
+                "amount": {"total": amount["total"], "currency": amount.get("currency", "CNY")},
+                "code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_hex(4)}",
+                "h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={prepay}"
+                f"&package={secrets.randbelow(10**10)}",
+                "prepay_id": prepay,
+                "payer": {"openid": payer} if payer else {},
+            }
             self.orders[number] = order
         if trade_type == "JSAPI":
             return 200, {"prepay_id": order["prepay_id"]}
@@ -214,14 +246,22 @@ class FakeWeChatPay:
     # --- WeChat's web OAuth (snsapi_base) ------------------------------------------------------
     def authorize(self, query: dict) -> tuple[int, str, dict | None]:
         """The buyer's WeChat browser asks for its openid: back to redirect_uri with a code."""
-        if query.get("appid") != APPID or query.get("response_type") != "code" or \
-                query.get("scope") not in ("snsapi_base", "snsapi_userinfo") or not query.get("redirect_uri"):
+        if (
+            query.get("appid") != APPID
+            or query.get("response_type") != "code"
+            or query.get("scope") not in ("snsapi_base", "snsapi_userinfo")
+            or not query.get("redirect_uri")
+        ):
             return 400, "", {"errcode": 10003, "errmsg": "redirect_uri域名与后台配置不一致"}
         code = secrets.token_hex(16)
         self.codes[code] = self.buyer_openid
         self.openids.add(self.buyer_openid)
         separator = "&" if "?" in query["redirect_uri"] else "?"
-        return 302, f"{query['redirect_uri']}{separator}{urlencode({'code': code, 'state': query.get('state', '')})}", None
+        return (
+            302,
+            f"{query['redirect_uri']}{separator}{urlencode({'code': code, 'state': query.get('state', '')})}",
+            None,
+        )
 
     def access_token(self, query: dict) -> dict:
         if query.get("appid") != APPID or query.get("secret") != APP_SECRET:
@@ -231,8 +271,14 @@ class FakeWeChatPay:
         openid = self.codes.pop(query.get("code", ""), None)  # a code is good once
         if openid is None:
             return {"errcode": 40029, "errmsg": "invalid code"}
-        return {"access_token": secrets.token_urlsafe(48), "expires_in": 7200, "refresh_token": secrets.token_urlsafe(48),
-                "openid": openid, "scope": "snsapi_base", "is_snapshotuser": 0}
+        return {
+            "access_token": secrets.token_urlsafe(48),
+            "expires_in": 7200,
+            "refresh_token": secrets.token_urlsafe(48),
+            "openid": openid,
+            "scope": "snsapi_base",
+            "is_snapshotuser": 0,
+        }
 
     def follow_authorize(self, url: str) -> str:
         """What WeChat's browser does with our redirect to the authorize page: the URL WeChat sends
@@ -255,10 +301,15 @@ class FakeWeChatPay:
         tx = {k: order[k] for k in ("appid", "mchid", "out_trade_no", "trade_type", "trade_state", "trade_state_desc")}
         tx["amount"] = {"total": order["amount"]["total"], "currency": order["amount"]["currency"]}
         if order["trade_state"] == "SUCCESS":
-            tx.update(transaction_id=order["transaction_id"], success_time="2026-12-07T20:00:00+08:00",
-                      bank_type="OTHERS", payer={"openid": (order.get("payer") or {}).get("openid") or BUYER_OPENID})
-            tx["amount"].update(payer_total=order["amount"]["paid"], payer_currency="CNY",
-                                total=order["amount"]["paid"])
+            tx.update(
+                transaction_id=order["transaction_id"],
+                success_time="2026-12-07T20:00:00+08:00",
+                bank_type="OTHERS",
+                payer={"openid": (order.get("payer") or {}).get("openid") or BUYER_OPENID},
+            )
+            tx["amount"].update(
+                payer_total=order["amount"]["paid"], payer_currency="CNY", total=order["amount"]["paid"]
+            )
         return tx
 
     def _refund(self, body: dict) -> tuple[int, dict]:
@@ -271,15 +322,27 @@ class FakeWeChatPay:
             return self._error(404, "RESOURCE_NOT_EXISTS", "订单不存在")
         if amount.get("total") != order["amount"]["paid"]:
             return self._error(400, "PARAM_ERROR", "订单金额与原订单不符")
-        refunded = sum(r["amount"]["refund"] for r in self.refunds.values()
-                       if r["transaction_id"] == order["transaction_id"])
+        refunded = sum(
+            r["amount"]["refund"] for r in self.refunds.values() if r["transaction_id"] == order["transaction_id"]
+        )
         if not isinstance(amount.get("refund"), int) or refunded + amount["refund"] > order["amount"]["paid"]:
             return self._error(400, "INVALID_REQUEST", "退款金额超过订单可退金额")
-        refund = {"refund_id": "50000" + secrets.token_hex(10), "out_refund_no": key,
-                  "transaction_id": order["transaction_id"], "out_trade_no": order["out_trade_no"],
-                  "channel": "ORIGINAL", "status": self.refund_status, "notify_url": body.get("notify_url", ""),
-                  "amount": {"refund": amount["refund"], "total": amount["total"], "payer_total": amount["total"],
-                             "payer_refund": amount["refund"], "currency": "CNY"}}
+        refund = {
+            "refund_id": "50000" + secrets.token_hex(10),
+            "out_refund_no": key,
+            "transaction_id": order["transaction_id"],
+            "out_trade_no": order["out_trade_no"],
+            "channel": "ORIGINAL",
+            "status": self.refund_status,
+            "notify_url": body.get("notify_url", ""),
+            "amount": {
+                "refund": amount["refund"],
+                "total": amount["total"],
+                "payer_total": amount["total"],
+                "payer_refund": amount["refund"],
+                "currency": "CNY",
+            },
+        }
         self.refunds[key] = refund
         return 200, refund
 
@@ -287,37 +350,70 @@ class FakeWeChatPay:
     def pay(self, out_trade_no: str, paid: int | None = None) -> dict:
         """The buyer scans and pays: the transaction succeeds (for `paid` fen, default its total)."""
         order = self.orders[out_trade_no]
-        order.update(trade_state="SUCCESS", trade_state_desc="支付成功",
-                     transaction_id="42000" + str(secrets.randbelow(10**22)).zfill(22))
+        order.update(
+            trade_state="SUCCESS",
+            trade_state_desc="支付成功",
+            transaction_id="42000" + str(secrets.randbelow(10**22)).zfill(22),
+        )
         order["amount"]["paid"] = order["amount"]["total"] if paid is None else paid
         return self._transaction(order)
 
-    def notification(self, event_type: str, plain: dict, *, event_id: str | None = None,
-                     timestamp: int | None = None, key: str | None = None) -> tuple[bytes, dict]:
+    def notification(
+        self,
+        event_type: str,
+        plain: dict,
+        *,
+        event_id: str | None = None,
+        timestamp: int | None = None,
+        key: str | None = None,
+    ) -> tuple[bytes, dict]:
         """A notification as WeChat Pay posts it: (body, the Django test client's headers)."""
         resource_type = "transaction" if event_type.startswith("TRANSACTION") else "refund"
-        body = json.dumps({
-            "id": event_id or f"EV-{secrets.token_hex(10)}", "create_time": "2026-12-07T20:00:01+08:00",
-            "resource_type": "encrypt-resource", "event_type": event_type,
-            "summary": "支付成功" if resource_type == "transaction" else "退款成功",
-            "resource": {**encrypt_resource(plain, key=(key or self.keys.apiv3).encode(), nonce=secrets.token_hex(6),
-                                            associated_data=resource_type), "original_type": resource_type},
-        }, ensure_ascii=False).encode()
+        body = json.dumps(
+            {
+                "id": event_id or f"EV-{secrets.token_hex(10)}",
+                "create_time": "2026-12-07T20:00:01+08:00",
+                "resource_type": "encrypt-resource",
+                "event_type": event_type,
+                "summary": "支付成功" if resource_type == "transaction" else "退款成功",
+                "resource": {
+                    **encrypt_resource(
+                        plain,
+                        key=(key or self.keys.apiv3).encode(),
+                        nonce=secrets.token_hex(6),
+                        associated_data=resource_type,
+                    ),
+                    "original_type": resource_type,
+                },
+            },
+            ensure_ascii=False,
+        ).encode()
         return body, self.signed_headers(body, timestamp=timestamp)
 
     def signed_headers(self, body: bytes, *, timestamp: int | None = None) -> dict:
         stamp, nonce = str(int(time.time()) if timestamp is None else timestamp), secrets.token_hex(16)
-        return {"HTTP_WECHATPAY_TIMESTAMP": stamp, "HTTP_WECHATPAY_NONCE": nonce,
-                "HTTP_WECHATPAY_SERIAL": PLATFORM_SERIAL, "HTTP_WECHATPAY_SIGNATURE_TYPE": "WECHATPAY2-SHA256-RSA2048",
-                "HTTP_WECHATPAY_SIGNATURE": sign(answer_message(stamp, nonce, body), self.keys.platform)}
+        return {
+            "HTTP_WECHATPAY_TIMESTAMP": stamp,
+            "HTTP_WECHATPAY_NONCE": nonce,
+            "HTTP_WECHATPAY_SERIAL": PLATFORM_SERIAL,
+            "HTTP_WECHATPAY_SIGNATURE_TYPE": "WECHATPAY2-SHA256-RSA2048",
+            "HTTP_WECHATPAY_SIGNATURE": sign(answer_message(stamp, nonce, body), self.keys.platform),
+        }
 
     def refund_notification(self, out_refund_no: str, status: str = "SUCCESS", **kwargs) -> tuple[bytes, dict]:
         refund = self.refunds[out_refund_no]
         refund["status"] = status
-        plain = {"mchid": MCHID, "out_trade_no": refund["out_trade_no"], "transaction_id": refund["transaction_id"],
-                 "out_refund_no": out_refund_no, "refund_id": refund["refund_id"], "refund_status": status,
-                 "success_time": "2026-12-07T21:00:00+08:00", "user_received_account": "支付用户零钱",
-                 "amount": {k: refund["amount"][k] for k in ("total", "refund", "payer_total", "payer_refund")}}
+        plain = {
+            "mchid": MCHID,
+            "out_trade_no": refund["out_trade_no"],
+            "transaction_id": refund["transaction_id"],
+            "out_refund_no": out_refund_no,
+            "refund_id": refund["refund_id"],
+            "refund_status": status,
+            "success_time": "2026-12-07T21:00:00+08:00",
+            "user_received_account": "支付用户零钱",
+            "amount": {k: refund["amount"][k] for k in ("total", "refund", "payer_total", "payer_refund")},
+        }
         return self.notification(f"REFUND.{status}", plain, **kwargs)
 
     def paid_requests(self, path_start: str) -> list[dict]:

@@ -16,25 +16,32 @@ from dianpu.payments.domain.alipay import signing_string
 from dianpu.payments.domain.rsa import parse_private_key, parse_public_key, sign_sha256, verify_sha256
 from dianpu.payments.models import GatewayEvent, Payment
 
-pytestmark = [pytest.mark.django_db,
-              pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command"),
+]
 NOTIFY = "/api/v1/payments/alipay/notify"
 
 
 def make_keys(folder):
     private, public = folder / "private.pem", folder / "public.pem"
-    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out",
-                    str(private)], check=True, capture_output=True)
-    subprocess.run(["openssl", "pkey", "-in", str(private), "-pubout", "-out", str(public)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", str(private)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["openssl", "pkey", "-in", str(private), "-pubout", "-out", str(public)], check=True, capture_output=True
+    )
     return private, public
 
 
 def openssl_sign(private, text: str, folder) -> str:
     message = folder / "message"
     message.write_bytes(text.encode())
-    out = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(private), str(message)], check=True,
-                         capture_output=True).stdout
+    out = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", str(private), str(message)], check=True, capture_output=True
+    ).stdout
     return base64.b64encode(out).decode()
 
 
@@ -62,11 +69,20 @@ def order(alipay):
 
 
 def notification(order, keys, **overrides):
-    params = {"notify_id": "ntf_1", "notify_type": "trade_status_sync", "app_id": "2021000000000001",
-              "charset": "utf-8", "version": "1.0", "trade_no": "2026112322001400000000000001",
-              "out_trade_no": order.number, "total_amount": f"{order.grand_total:.2f}",
-              "trade_status": "TRADE_SUCCESS", "notify_time": "2026-11-23 21:00:00", "sign_type": "RSA2",
-              **overrides}
+    params = {
+        "notify_id": "ntf_1",
+        "notify_type": "trade_status_sync",
+        "app_id": "2021000000000001",
+        "charset": "utf-8",
+        "version": "1.0",
+        "trade_no": "2026112322001400000000000001",
+        "out_trade_no": order.number,
+        "total_amount": f"{order.grand_total:.2f}",
+        "trade_status": "TRADE_SUCCESS",
+        "notify_time": "2026-11-23 21:00:00",
+        "sign_type": "RSA2",
+        **overrides,
+    }
     params["sign"] = openssl_sign(keys["alipay"][0], signing_string(params), keys["folder"])
     return params
 
@@ -84,15 +100,30 @@ def test_checkout_sends_the_buyer_to_a_page_pay_request_signed_with_rsa2(order, 
     url = order.payment.client_data["redirect_url"]
     assert url.startswith("https://openapi.alipay.com/gateway.do?")
     params = dict(parse_qsl(urlsplit(url).query))
-    assert (params["method"], params["sign_type"], params["app_id"]) == ("alipay.trade.page.pay", "RSA2",
-                                                                        "2021000000000001")
+    assert (params["method"], params["sign_type"], params["app_id"]) == (
+        "alipay.trade.page.pay",
+        "RSA2",
+        "2021000000000001",
+    )
     assert f'"out_trade_no":"{order.order.number}"' in params["biz_content"]
     assert f'"total_amount":"{order.order.grand_total:.2f}"' in params["biz_content"]
     folder = alipay["folder"]
     (folder / "request").write_bytes(signing_string(params, exclude=("sign",)).encode())
     (folder / "request.sig").write_bytes(base64.b64decode(params["sign"]))
-    check = subprocess.run(["openssl", "dgst", "-sha256", "-verify", str(alipay["app"][1]), "-signature",
-                            str(folder / "request.sig"), str(folder / "request")], capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-verify",
+            str(alipay["app"][1]),
+            "-signature",
+            str(folder / "request.sig"),
+            str(folder / "request"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert check.stdout.strip() == "Verified OK"
 
 
@@ -103,8 +134,11 @@ def test_a_signed_success_notification_pays_once(client, order, alipay):
     placed = Order.objects.get(pk=order.order.pk)
     assert placed.status == "paid"
     payment = Payment.objects.get(order=placed)
-    assert (payment.gateway, payment.amount, payment.reference) == ("alipay", placed.grand_total,
-                                                                    "2026112322001400000000000001")
+    assert (payment.gateway, payment.amount, payment.reference) == (
+        "alipay",
+        placed.grand_total,
+        "2026112322001400000000000001",
+    )
     assert GatewayEvent.objects.filter(gateway="alipay").count() == 1
 
 
@@ -133,9 +167,16 @@ def test_checkout_api_gives_the_redirect_and_the_page_links_to_it(api, client, a
     make_product(price="59.00", stock=5, skus=["TEE-A"])
     from dianpu.orders.tests.builders import ADDRESS
 
-    body = api.post("checkout", {"email": "buyer@example.com", "lines": [{"sku": "TEE-A", "quantity": 1}],
-                                 "shipping_address": dict(ADDRESS), "shipping_method": "standard",
-                                 "payment_method": "alipay"}).json()
+    body = api.post(
+        "checkout",
+        {
+            "email": "buyer@example.com",
+            "lines": [{"sku": "TEE-A", "quantity": 1}],
+            "shipping_address": dict(ADDRESS),
+            "shipping_method": "standard",
+            "payment_method": "alipay",
+        },
+    ).json()
     assert body["payment"]["gateway"] == "alipay"
     assert body["payment"]["redirect_url"].startswith("https://openapi.alipay.com/gateway.do?")
     session = client.session
@@ -173,12 +214,21 @@ class FakeAlipay:
                 if not verify_sha256(signed, base64.b64decode(form.get("sign", "")), app_public):
                     answer = {"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"}
                 elif fake.refuse_with:
-                    answer = {"code": "40004", "msg": "Business Failed", "sub_code": fake.refuse_with,
-                              "sub_msg": "交易已关闭"}
+                    answer = {
+                        "code": "40004",
+                        "msg": "Business Failed",
+                        "sub_code": fake.refuse_with,
+                        "sub_msg": "交易已关闭",
+                    }
                 else:
                     biz = json.loads(form["biz_content"])
-                    answer = {"code": "10000", "msg": "Success", "trade_no": biz["trade_no"],
-                              "refund_fee": biz["refund_amount"], "fund_change": "Y"}
+                    answer = {
+                        "code": "10000",
+                        "msg": "Success",
+                        "trade_no": biz["trade_no"],
+                        "refund_fee": biz["refund_amount"],
+                        "fund_change": "Y",
+                    }
                 part = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
                 sign = base64.b64encode(sign_sha256(part.encode(), alipay_private)).decode()
                 data = ('{"alipay_trade_refund_response":' + part + f',"sign":"{sign}"}}').encode()
@@ -225,8 +275,9 @@ def test_refunds_go_through_alipay_trade_refund(client, order, alipay, fake_alip
     assert Payment.objects.get().refunded_total.to_eng_string() == "20.00"
 
 
-def test_an_alipay_answer_with_a_bad_signature_is_not_trusted(client, order, alipay, fake_alipay, staff_api,
-                                                             settings, keys):
+def test_an_alipay_answer_with_a_bad_signature_is_not_trusted(
+    client, order, alipay, fake_alipay, staff_api, settings, keys
+):
     from dianpu.payments.models import Refund
 
     client.post(NOTIFY, notification(order.order, alipay))

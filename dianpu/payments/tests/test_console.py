@@ -21,8 +21,11 @@ def test_finance_refunds_from_the_order_page(client, staff, paid_order):
     client.force_login(staff("finance"))
     page = client.get(f"/console/orders/{paid_order.number}/")
     assert 'id="refund-form"' in page.content.decode()
-    response = client.post(f"/console/payments/orders/{paid_order.number}/refunds/",
-                           {"amount": "18.00", "reason": "差价", "shipping_amount": "0"}, follow=True)
+    response = client.post(
+        f"/console/payments/orders/{paid_order.number}/refunds/",
+        {"amount": "18.00", "reason": "差价", "shipping_amount": "0"},
+        follow=True,
+    )
     assert response.status_code == 200
     refund = Refund.objects.get()
     assert (refund.amount, refund.manual, refund.status) == (Decimal("18.00"), True, "succeeded")
@@ -33,8 +36,9 @@ def test_finance_refunds_from_the_order_page(client, staff, paid_order):
 
 def test_too_large_refund_in_the_console_says_why_and_moves_nothing(client, staff, paid_order):
     client.force_login(staff("finance"))
-    response = client.post(f"/console/payments/orders/{paid_order.number}/refunds/",
-                           {"amount": "999.00", "reason": "x"}, follow=True)
+    response = client.post(
+        f"/console/payments/orders/{paid_order.number}/refunds/", {"amount": "999.00", "reason": "x"}, follow=True
+    )
     assert "超过可退金额" in response.content.decode()
     assert Refund.objects.count() == 0
 

@@ -14,9 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def checkout_body(**overrides):
-    return {"email": "buyer@example.com", "lines": [{"sku": "TEE-M", "quantity": 2}],
-            "shipping_address": dict(ADDRESS), "shipping_method": "standard", "payment_method": "stripe",
-            **overrides}
+    return {
+        "email": "buyer@example.com",
+        "lines": [{"sku": "TEE-M", "quantity": 2}],
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": "standard",
+        "payment_method": "stripe",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -37,7 +42,10 @@ def test_paying_again_after_the_gateway_was_down_starts_the_payment_once(api, te
     payment = response.json()
     [intent] = fake_stripe.intents.values()
     assert (payment["started"], payment["reference"], payment["client_secret"]) == (
-        True, intent["id"], intent["client_secret"])
+        True,
+        intent["id"],
+        intent["client_secret"],
+    )
     assert intent["amount"] == int(Order.objects.get().grand_total * 100)
     [request] = fake_stripe.paid_requests("/v1/payment_intents")
     assert request["idempotency_key"] == f"dianpu-order-{body['number']}"
@@ -47,8 +55,7 @@ def test_paying_again_after_the_gateway_was_down_starts_the_payment_once(api, te
     assert again["reference"] == intent["id"] and len(fake_stripe.intents) == 1
 
 
-def test_a_start_that_timed_out_is_retried_with_the_same_key_and_makes_one_intent(api, tee, settings,
-                                                                                  fake_stripe):
+def test_a_start_that_timed_out_is_retried_with_the_same_key_and_makes_one_intent(api, tee, settings, fake_stripe):
     settings.PAYMENT_GATEWAY_TIMEOUT_SECONDS = 0.5
     fake_stripe.gate.clear()  # Stripe takes longer than we wait
     body = api.post("checkout", checkout_body()).json()
@@ -88,8 +95,9 @@ def test_paying_again_needs_the_orders_email_and_an_order_awaiting_payment(api, 
     assert PaymentSession.objects.count() == 0 and fake_stripe.requests == []
 
 
-def test_the_confirmation_page_offers_to_pay_again_and_the_button_starts_the_payment(client, tee, settings,
-                                                                                     fake_stripe):
+def test_the_confirmation_page_offers_to_pay_again_and_the_button_starts_the_payment(
+    client, tee, settings, fake_stripe
+):
     from dianpu.checkout.services import place_order
     from dianpu.orders.tests.builders import checkout_request
 

@@ -30,9 +30,14 @@ def paid(order, amount: str) -> Payment:
 
 
 def money_state(order):
-    return (list(Payment.objects.filter(order=order).values_list("amount", "refunded_total", "amount_fen",
-                                                                  "refunded_fen", "status")),
-            list(Refund.objects.filter(order=order).values_list("amount", "status")))
+    return (
+        list(
+            Payment.objects.filter(order=order).values_list(
+                "amount", "refunded_total", "amount_fen", "refunded_fen", "status"
+            )
+        ),
+        list(Refund.objects.filter(order=order).values_list("amount", "status")),
+    )
 
 
 def test_75_with_2_fen_refunded_takes_back_exactly_the_remaining_74_98(order):
@@ -43,9 +48,16 @@ def test_75_with_2_fen_refunded_takes_back_exactly_the_remaining_74_98(order):
     assert (refund.amount, refund.status) == (Decimal("74.98"), "succeeded")
     payment = Payment.objects.get(order=order)
     assert (payment.refunded_total, payment.refunded_fen, payment.amount_fen, payment.status) == (
-        Decimal("75.00"), 7500, 7500, "refunded")
-    assert get_refund_summary(order.pk) == {"paid": Decimal("75.00"), "refunded": Decimal("75.00"),
-                                            "refundable": Decimal("0.00")}
+        Decimal("75.00"),
+        7500,
+        7500,
+        "refunded",
+    )
+    assert get_refund_summary(order.pk) == {
+        "paid": Decimal("75.00"),
+        "refunded": Decimal("75.00"),
+        "refundable": Decimal("0.00"),
+    }
 
 
 def test_one_fen_above_what_is_left_is_refused_with_nothing_changed(order):

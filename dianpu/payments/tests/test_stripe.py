@@ -19,9 +19,14 @@ WEBHOOK = "/api/v1/payments/stripe/webhook"
 
 
 def checkout_body(**overrides):
-    return {"email": "buyer@example.com", "lines": [{"sku": "TEE-M", "quantity": 2}],
-            "shipping_address": dict(ADDRESS), "shipping_method": "standard", "payment_method": "stripe",
-            **overrides}
+    return {
+        "email": "buyer@example.com",
+        "lines": [{"sku": "TEE-M", "quantity": 2}],
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": "standard",
+        "payment_method": "stripe",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -36,8 +41,12 @@ def stripe_order(api, tee, fake_stripe):
 
 
 def post_event(client, payload: bytes, headers=None):
-    return client.post(WEBHOOK, data=payload, content_type="application/json",
-                       **(headers if headers is not None else signed_headers(payload)))
+    return client.post(
+        WEBHOOK,
+        data=payload,
+        content_type="application/json",
+        **(headers if headers is not None else signed_headers(payload)),
+    )
 
 
 def succeeded(fake, order, amount=None, event_id=None) -> bytes:
@@ -75,17 +84,23 @@ def test_checkout_with_stripe_creates_a_payment_intent_for_the_total_in_fen(stri
     assert PaymentSession.objects.get(order=order).reference == intent["id"]
 
 
-def test_stripe_unreachable_at_checkout_keeps_the_order_awaiting_payment_with_a_retry(api, tee, settings,
-                                                                                     fake_stripe):
+def test_stripe_unreachable_at_checkout_keeps_the_order_awaiting_payment_with_a_retry(api, tee, settings, fake_stripe):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     response = api.post("checkout", checkout_body())
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending_payment"
     assert body["payment"] == {
-        "gateway": "stripe", "reference": "", "started": False, "error_code": "payment_gateway_unavailable",
-        "instructions": "暂时无法连接支付渠道，订单已保留，请稍后点击“重新支付”。", "client_secret": "",
-        "redirect_url": "", "code_url": "", "retry_url": f"/api/v1/orders/{body['number']}/payments"}
+        "gateway": "stripe",
+        "reference": "",
+        "started": False,
+        "error_code": "payment_gateway_unavailable",
+        "instructions": "暂时无法连接支付渠道，订单已保留，请稍后点击“重新支付”。",
+        "client_secret": "",
+        "redirect_url": "",
+        "code_url": "",
+        "retry_url": f"/api/v1/orders/{body['number']}/payments",
+    }
     order = Order.objects.get(number=body["number"])
     assert order.status == "pending_payment"
     assert tee.variants.get().stock_levels.get().reserved == 2  # the goods stay held for the buyer
@@ -101,8 +116,11 @@ def test_succeeded_event_marks_the_order_paid_with_the_intent_as_reference(clien
     order.refresh_from_db()
     assert order.status == "paid"
     payment = Payment.objects.get(order=order)
-    assert (payment.gateway, payment.amount, payment.reference) == ("stripe", order.grand_total,
-                                                                    body["payment"]["reference"])
+    assert (payment.gateway, payment.amount, payment.reference) == (
+        "stripe",
+        order.grand_total,
+        body["payment"]["reference"],
+    )
     assert OrderHistory.objects.filter(order=order, action="mark_paid").count() == 1
 
 
@@ -124,9 +142,15 @@ def test_two_different_success_events_for_one_intent_pay_once(client, stripe_ord
     assert Payment.objects.filter(order=order).count() == 1
 
 
-@pytest.mark.parametrize("header", [
-    None, "t=1,v1=deadbeef", "garbage", "",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "t=1,v1=deadbeef",
+        "garbage",
+        "",
+    ],
+)
 def test_bad_signature_is_refused_logged_and_changes_nothing(client, stripe_order, fake_stripe, header, caplog):
     order, _body = stripe_order
     payload = succeeded(fake_stripe, order)
@@ -141,14 +165,15 @@ def test_bad_signature_is_refused_logged_and_changes_nothing(client, stripe_orde
 
 
 @pytest.mark.parametrize("position", [0, 8, 63])
-def test_a_signature_with_one_character_changed_is_refused_and_changes_nothing(client, stripe_order, fake_stripe,
-                                                                              position):
+def test_a_signature_with_one_character_changed_is_refused_and_changes_nothing(
+    client, stripe_order, fake_stripe, position
+):
     order, _body = stripe_order
     payload = succeeded(fake_stripe, order)
     header = signed_headers(payload)["HTTP_STRIPE_SIGNATURE"]
     prefix, _sep, signature = header.partition("v1=")
     changed = "0" if signature[position] != "0" else "1"
-    forged = prefix + "v1=" + signature[:position] + changed + signature[position + 1:]
+    forged = prefix + "v1=" + signature[:position] + changed + signature[position + 1 :]
     assert len(forged) == len(header)
     response = post_event(client, payload, {"HTTP_STRIPE_SIGNATURE": forged})
     assert (response.status_code, response.json()["code"]) == (400, "signature_mismatch")
@@ -210,12 +235,20 @@ def test_failed_then_succeeded_pays(client, stripe_order, fake_stripe):
     assert order.status == "paid"
 
 
-def test_refund_event_before_the_payment_is_kept_and_applied_when_the_payment_arrives(client, stripe_order,
-                                                                                        fake_stripe):
+def test_refund_event_before_the_payment_is_kept_and_applied_when_the_payment_arrives(
+    client, stripe_order, fake_stripe
+):
     order, _body = stripe_order
     reference = PaymentSession.objects.get(order=order).reference
-    refund = {"id": "re_dash", "object": "refund", "amount": 1000, "currency": "cny",
-              "payment_intent": reference, "status": "succeeded", "metadata": {}}
+    refund = {
+        "id": "re_dash",
+        "object": "refund",
+        "amount": 1000,
+        "currency": "cny",
+        "payment_intent": reference,
+        "status": "succeeded",
+        "metadata": {},
+    }
     early = stripe_event("refund.created", refund, "evt_refund_early")
     response = post_event(client, early)
     assert response.status_code == 200 and response.json()["outcome"] == "deferred"
@@ -237,8 +270,15 @@ def test_refund_event_after_the_payment_records_a_dashboard_refund(client, strip
     order, _body = stripe_order
     post_event(client, succeeded(fake_stripe, order))
     reference = PaymentSession.objects.get(order=order).reference
-    refund = {"id": "re_late", "object": "refund", "amount": 500, "currency": "cny",
-              "payment_intent": reference, "status": "succeeded", "metadata": {}}
+    refund = {
+        "id": "re_late",
+        "object": "refund",
+        "amount": 500,
+        "currency": "cny",
+        "payment_intent": reference,
+        "status": "succeeded",
+        "metadata": {},
+    }
     assert post_event(client, stripe_event("refund.updated", refund)).json()["outcome"] == "refund_recorded"
     order.refresh_from_db()
     assert order.status == "paid"
@@ -333,8 +373,8 @@ def test_refund_of_an_unpaid_order_is_refused(api, tee, staff_api):
 
 
 def test_confirmation_page_shows_the_payment_element_with_the_client_secret(client, tee, fake_stripe):
-    from dianpu.orders.tests.builders import checkout_request
     from dianpu.checkout.services import place_order
+    from dianpu.orders.tests.builders import checkout_request
 
     placed = place_order(checkout_request({"TEE-M": 1}, payment_method="stripe"))
     session = client.session
@@ -388,8 +428,9 @@ def test_payment_for_a_cancelled_order_holds_it_for_a_human(client, stripe_order
     assert Payment.objects.count() == 0
 
 
-def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(tee, fake_stripe,
-                                                                       django_capture_on_commit_callbacks):
+def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(
+    tee, fake_stripe, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from dianpu.checkout.services import place_order
@@ -401,8 +442,7 @@ def test_the_confirmation_e_mail_of_a_stripe_order_has_no_bank_details(tee, fake
     assert order.number in body and "请转账" not in body and "Stripe" not in body
 
 
-def test_a_retried_refund_request_with_the_same_idempotency_key_refunds_once(client, api, tee, fake_stripe,
-                                                                             staff_api):
+def test_a_retried_refund_request_with_the_same_idempotency_key_refunds_once(client, api, tee, fake_stripe, staff_api):
     order = paid_stripe_order(client, api, fake_stripe)
     finance = staff_api("finance")
     finance.headers["HTTP_IDEMPOTENCY_KEY"] = "refund-7f3a"

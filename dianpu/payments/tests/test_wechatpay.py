@@ -20,14 +20,21 @@ from .fake_wechatpay import APPID, MCHID, PLATFORM_SERIAL
 
 pytestmark = pytest.mark.django_db
 NOTIFY = "/api/v1/payments/wechatpay/notify"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def checkout_body(**overrides):
-    return {"email": "buyer@example.com", "lines": [{"sku": "TEA-1", "quantity": 2}],
-            "shipping_address": dict(ADDRESS), "shipping_method": "standard", "payment_method": "wechatpay",
-            **overrides}
+    return {
+        "email": "buyer@example.com",
+        "lines": [{"sku": "TEA-1", "quantity": 2}],
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": "standard",
+        "payment_method": "wechatpay",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -55,18 +62,23 @@ def test_wechat_pay_is_offered_only_when_configured(api, settings, fake_wechatpa
     assert "wechatpay" not in [m["code"] for m in api.get("payment-methods").json()]
 
 
-def test_desktop_checkout_makes_a_signed_native_order_in_fen_and_shows_its_qr_code(wechat_order, fake_wechatpay,
-                                                                                  client):
+def test_desktop_checkout_makes_a_signed_native_order_in_fen_and_shows_its_qr_code(
+    wechat_order, fake_wechatpay, client
+):
     order, body = wechat_order
     [request] = fake_wechatpay.paid_requests("/v3/pay/transactions/native")
     assert request["verified"] is True  # the server checked our RSA-SHA256 signature
-    assert (request["auth"]["mchid"], request["auth"]["serial_no"]) == (MCHID, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1")
+    assert (request["auth"]["mchid"], request["auth"]["serial_no"]) == (
+        MCHID,
+        "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    )
     assert request["content_type"] == "application/json" and request["accept"] == "application/json"
     sent = request["body"]
     assert sent["amount"] == {"total": int(order.grand_total * 100), "currency": "CNY"}
     assert (sent["appid"], sent["mchid"], sent["out_trade_no"]) == (APPID, MCHID, order.number)
-    assert sent["notify_url"] == "http://testserver/api/v1/payments/wechatpay/notify" or \
-        sent["notify_url"].endswith("/api/v1/payments/wechatpay/notify")
+    assert sent["notify_url"] == "http://testserver/api/v1/payments/wechatpay/notify" or sent["notify_url"].endswith(
+        "/api/v1/payments/wechatpay/notify"
+    )
     code_url = fake_wechatpay.orders[order.number]["code_url"]
     assert body["payment"]["code_url"] == code_url and body["payment"]["started"] is True
     assert PaymentSession.objects.get(order=order).reference == order.number
@@ -99,6 +111,7 @@ def test_the_storefront_on_a_phone_offers_wechat_pay_first(client, tea, fake_wec
 
     def offered(page):
         import re
+
         return re.findall(r'name="payment_method" value="([a-z_]+)"', page)
 
     assert offered(desktop)[0] == "bank_transfer" and "wechatpay" in offered(desktop)
@@ -117,15 +130,19 @@ def test_the_same_notification_ten_times_pays_once(client, wechat_order, fake_we
     assert order.status == "paid"
     payment = Payment.objects.get(order=order)
     tx = fake_wechatpay.orders[order.number]
-    assert (payment.gateway, payment.amount, payment.reference) == ("wechatpay", order.grand_total,
-                                                                    tx["transaction_id"])
+    assert (payment.gateway, payment.amount, payment.reference) == (
+        "wechatpay",
+        order.grand_total,
+        tx["transaction_id"],
+    )
     assert OrderHistory.objects.filter(order=order, action="mark_paid").count() == 1
     assert list(GatewayEvent.objects.filter(gateway="wechatpay").values_list("outcome", flat=True)) == ["confirmed"]
 
 
 @pytest.mark.parametrize("tamper", ["signature", "serial", "body", "stale", "apiv3_key"])
-def test_a_notification_not_from_wechat_pay_is_refused_and_changes_nothing(client, wechat_order, fake_wechatpay,
-                                                                          tamper, caplog):
+def test_a_notification_not_from_wechat_pay_is_refused_and_changes_nothing(
+    client, wechat_order, fake_wechatpay, tamper, caplog
+):
     order, _body = wechat_order
     kwargs = {"timestamp": int(time.time()) - 600} if tamper == "stale" else {}
     if tamper == "apiv3_key":
@@ -139,8 +156,13 @@ def test_a_notification_not_from_wechat_pay_is_refused_and_changes_nothing(clien
         body = body.replace(b'"TRANSACTION.SUCCESS"', b'"TRANSACTION.SUCCESS" ')
     response = notify(client, body, headers)
     assert response.status_code == 400
-    expected = {"signature": "signature_mismatch", "serial": "signature_mismatch", "body": "signature_mismatch",
-                "stale": "signature_stale", "apiv3_key": "webhook_malformed"}[tamper]
+    expected = {
+        "signature": "signature_mismatch",
+        "serial": "signature_mismatch",
+        "body": "signature_mismatch",
+        "stale": "signature_stale",
+        "apiv3_key": "webhook_malformed",
+    }[tamper]
     assert response.json()["code"] == expected
     order.refresh_from_db()
     assert order.status == "pending_payment"
@@ -193,8 +215,9 @@ def paid_wechat_order(client, api, fake):
     return order
 
 
-def test_a_refund_goes_to_wechat_pay_signed_and_is_settled_by_its_notification(client, api, tea, fake_wechatpay,
-                                                                              staff_api):
+def test_a_refund_goes_to_wechat_pay_signed_and_is_settled_by_its_notification(
+    client, api, tea, fake_wechatpay, staff_api
+):
     order = paid_wechat_order(client, api, fake_wechatpay)
     response = staff_api("finance").post(f"orders/{order.number}/refunds", {"amount": "30.00", "reason": "少发"})
     assert response.status_code == 201
@@ -216,7 +239,8 @@ def test_a_refund_goes_to_wechat_pay_signed_and_is_settled_by_its_notification(c
     assert refund.status == "succeeded"
     assert Payment.objects.get(order=order).refunded_total == Decimal("30.00")
     assert list(GatewayEvent.objects.filter(event_type="REFUND.SUCCESS").values_list("outcome", flat=True)) == [
-        "refund_succeeded"]
+        "refund_succeeded"
+    ]
 
 
 def test_a_refund_wechat_pay_closes_gives_the_money_back_to_refundable(client, api, tea, fake_wechatpay, staff_api):
@@ -229,27 +253,30 @@ def test_a_refund_wechat_pay_closes_gives_the_money_back_to_refundable(client, a
     assert Payment.objects.get(order=order).refunded_total == Decimal("0.00")
 
 
-def test_a_refund_above_what_wechat_pay_holds_is_refused_and_moves_no_money(client, api, tea, fake_wechatpay,
-                                                                           staff_api):
+def test_a_refund_above_what_wechat_pay_holds_is_refused_and_moves_no_money(
+    client, api, tea, fake_wechatpay, staff_api
+):
     order = paid_wechat_order(client, api, fake_wechatpay)
     fake_wechatpay.refunds["someone-else"] = {  # refunded in the merchant platform, unknown to us
         "transaction_id": fake_wechatpay.orders[order.number]["transaction_id"],
-        "amount": {"refund": int(order.grand_total * 100)}}
+        "amount": {"refund": int(order.grand_total * 100)},
+    }
     response = staff_api("finance").post(f"orders/{order.number}/refunds", {"amount": "10.00", "reason": "x"})
     assert response.status_code == 502 and response.json()["code"] == "refund_gateway_refused"
     assert Payment.objects.get(order=order).refunded_total == Decimal("0.00")
     assert Refund.objects.get().status == "failed"
 
 
-def test_a_request_wechat_pay_cannot_verify_leaves_the_order_awaiting_payment(api, tea, fake_wechatpay, settings,
-                                                                             wechatpay_keys):
+def test_a_request_wechat_pay_cannot_verify_leaves_the_order_awaiting_payment(
+    api, tea, fake_wechatpay, settings, wechatpay_keys
+):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    settings.WECHATPAY_PRIVATE_KEY = other.private_bytes(serialization.Encoding.PEM,
-                                                         serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()).decode()
+    settings.WECHATPAY_PRIVATE_KEY = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     body = api.post("checkout", checkout_body()).json()
     assert body["status"] == "pending_payment" and body["payment"]["started"] is False
     assert [r["verified"] for r in fake_wechatpay.requests] == [False]
@@ -289,8 +316,9 @@ def test_a_half_configured_wechat_pay_is_reported(fake_wechatpay, settings):
     assert warning.id == "dianpu.payments.W002" and "WECHATPAY_APIV3_KEY (32 characters)" in warning.msg
 
 
-def test_a_refund_whose_notification_was_lost_is_settled_by_the_workers_query(client, api, tea, fake_wechatpay,
-                                                                             staff_api):
+def test_a_refund_whose_notification_was_lost_is_settled_by_the_workers_query(
+    client, api, tea, fake_wechatpay, staff_api
+):
     from dianpu.payments.services import reconcile_wechatpay_refunds
 
     order = paid_wechat_order(client, api, fake_wechatpay)
@@ -303,7 +331,9 @@ def test_a_refund_whose_notification_was_lost_is_settled_by_the_workers_query(cl
     assert reconcile_wechatpay_refunds() == 1
     refund.refresh_from_db()
     assert (refund.status, refund.reference) == (
-        "succeeded", fake_wechatpay.refunds[f"dianpu-refund-{refund.pk}"]["refund_id"])
+        "succeeded",
+        fake_wechatpay.refunds[f"dianpu-refund-{refund.pk}"]["refund_id"],
+    )
     query = fake_wechatpay.paid_requests(f"/v3/refund/domestic/refunds/dianpu-refund-{refund.pk}")[-1]
     assert query["verified"] is True
     assert reconcile_wechatpay_refunds() == 0

@@ -24,13 +24,27 @@ from dianpu.payments.models import Payment, PaymentSession
 from .fake_wechatpay import APPID, BUYER_OPENID, MCHID
 
 pytestmark = pytest.mark.django_db
-WECHAT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN")
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.5 Mobile/15E148 Safari/604.1")
-FORM = {"email": "buyer@example.com", "name": "张三", "phone": "13800138000", "country": "CN",
-        "province": "上海市", "city": "上海市", "district": "黄浦区", "line1": "南京东路 100 号",
-        "postcode": "200001", "shipping_method": "standard", "payment_method": "wechatpay"}
+WECHAT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN"
+)
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+FORM = {
+    "email": "buyer@example.com",
+    "name": "张三",
+    "phone": "13800138000",
+    "country": "CN",
+    "province": "上海市",
+    "city": "上海市",
+    "district": "黄浦区",
+    "line1": "南京东路 100 号",
+    "postcode": "200001",
+    "shipping_method": "standard",
+    "payment_method": "wechatpay",
+}
 
 
 @pytest.fixture
@@ -85,7 +99,8 @@ def pay_sign_verifies(params: dict, public_key) -> bool:
 
 
 def test_inside_wechat_the_buyer_pays_by_jsapi_after_oauth_and_only_the_notification_pays(
-        wechat, tea, fake_wechatpay, wechatpay_keys, alipay_on):
+    wechat, tea, fake_wechatpay, wechatpay_keys, alipay_on
+):
     from .test_wechatpay import notify, paid_notification
 
     wechat.post("/cart/add/", {"sku": "TEA-1", "quantity": 2})
@@ -106,7 +121,9 @@ def test_inside_wechat_the_buyer_pays_by_jsapi_after_oauth_and_only_the_notifica
     response = wechat.get(oauth_link(page))
     authorize = urlsplit(response["Location"])
     query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
-    assert f"{authorize.scheme}://{authorize.netloc}{authorize.path}" == f"{fake_wechatpay.url}/connect/oauth2/authorize"
+    assert (
+        f"{authorize.scheme}://{authorize.netloc}{authorize.path}" == f"{fake_wechatpay.url}/connect/oauth2/authorize"
+    )
     assert authorize.fragment == "wechat_redirect"
     assert (query["appid"], query["response_type"], query["scope"]) == (APPID, "code", "snsapi_base")
     assert query["redirect_uri"] == "http://testserver/pay/wechat/oauth/"
@@ -122,7 +139,11 @@ def test_inside_wechat_the_buyer_pays_by_jsapi_after_oauth_and_only_the_notifica
     [jsapi] = fake_wechatpay.paid_requests("/v3/pay/transactions/jsapi")
     assert jsapi["verified"] is True  # the server checked our RSA-SHA256 request signature
     assert jsapi["body"]["payer"] == {"openid": BUYER_OPENID}
-    assert (jsapi["body"]["appid"], jsapi["body"]["mchid"], jsapi["body"]["out_trade_no"]) == (APPID, MCHID, order.number)
+    assert (jsapi["body"]["appid"], jsapi["body"]["mchid"], jsapi["body"]["out_trade_no"]) == (
+        APPID,
+        MCHID,
+        order.number,
+    )
     assert jsapi["body"]["amount"] == {"total": 17600 + int(order.shipping_total * 100), "currency": "CNY"}
 
     page = wechat.get(f"/orders/{order.number}/thanks/").content.decode()
@@ -144,13 +165,14 @@ def test_inside_wechat_the_buyer_pays_by_jsapi_after_oauth_and_only_the_notifica
     assert order.status == "paid"
     assert Payment.objects.get(order=order).reference == fake_wechatpay.orders[order.number]["transaction_id"]
     status_page = wechat.get(params["status-url"]).content.decode()
-    assert "status-paid" in status_page and "wechat-jsapi-pay" not in wechat.get(
-        f"/orders/{order.number}/thanks/").content.decode()
+    assert (
+        "status-paid" in status_page
+        and "wechat-jsapi-pay" not in wechat.get(f"/orders/{order.number}/thanks/").content.decode()
+    )
 
 
 @pytest.mark.parametrize("case", ["missing", "forged", "other_session", "replayed", "expired"])
-def test_an_oauth_return_not_started_by_this_session_for_this_order_is_refused(
-        wechat, tea, fake_wechatpay, case):
+def test_an_oauth_return_not_started_by_this_session_for_this_order_is_refused(wechat, tea, fake_wechatpay, case):
     order, location = place_in_wechat(wechat)
     back = urlsplit(fake_wechatpay.follow_authorize(location))
     query = {k: v[0] for k, v in parse_qs(back.query).items()}

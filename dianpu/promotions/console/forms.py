@@ -15,13 +15,18 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def _when(label):
-    return forms.DateTimeField(label=label, required=False, widget=DATETIME,
-                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
+    return forms.DateTimeField(
+        label=label, required=False, widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+    )
 
 
 def _number(label, help_text=""):
-    return forms.CharField(label=label, required=False, help_text=help_text,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}))
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+    )
 
 
 def _words(value: str) -> list[str]:
@@ -57,8 +62,11 @@ class ScopeFields(forms.Form):
     @staticmethod
     def initial_scope(scope: dict) -> dict:
         scope = scope or {"all": True}
-        return {"scope_all": bool(scope.get("all")), "scope_skus": ", ".join(scope.get("skus", [])),
-                "scope_categories": ", ".join(scope.get("categories", []))}
+        return {
+            "scope_all": bool(scope.get("all")),
+            "scope_skus": ", ".join(scope.get("skus", [])),
+            "scope_categories": ", ".join(scope.get("categories", [])),
+        }
 
 
 class KindFields:
@@ -73,10 +81,15 @@ class KindFields:
 
 class PromotionForm(KindFields, ScopeFields):
     KIND_FIELDS = {
-        "percent_off": ("percent",), "amount_off": ("amount",), "member_price": ("percent",),
+        "percent_off": ("percent",),
+        "amount_off": ("amount",),
+        "member_price": ("percent",),
         "flash_sale": ("price", "stock_cap", "per_customer_limit"),
-        "buy_x_get_y": ("buy", "get", "discount_percent"), "bundle": ("skus", "price"),
-        "spend_x_save_y": ("tiers", "repeat"), "spend_x_percent_off": ("tiers",), "free_shipping": ("threshold",),
+        "buy_x_get_y": ("buy", "get", "discount_percent"),
+        "bundle": ("skus", "price"),
+        "spend_x_save_y": ("tiers", "repeat"),
+        "spend_x_percent_off": ("tiers",),
+        "free_shipping": ("threshold",),
     }
     name = forms.CharField(label=_("名称"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Promotion.Kind.choices)
@@ -89,8 +102,9 @@ class PromotionForm(KindFields, ScopeFields):
     percent = _number(_("折扣（%）"), _("限时折扣、会员价：减免百分比，如 10 表示九折"))
     amount = _number(_("金额"), _("限时直降：每件减免金额"))
     price = _number(_("价格"), _("秒杀价或搭配购套餐价"))
-    tiers = forms.CharField(label=_("档位"), required=False,
-                            help_text=_("满减如 200:20, 400:50；满折如 300:10（满 300 打九折）"))
+    tiers = forms.CharField(
+        label=_("档位"), required=False, help_text=_("满减如 200:20, 400:50；满折如 300:10（满 300 打九折）")
+    )
     repeat = forms.BooleanField(label=_("每满（按门槛倍数叠加）"), required=False)
     buy = forms.IntegerField(label=_("买 N 件"), required=False, min_value=0)
     get = forms.IntegerField(label=_("送 / 折扣 M 件"), required=False, min_value=0)
@@ -104,10 +118,17 @@ class PromotionForm(KindFields, ScopeFields):
 
     def definition(self) -> dict:
         d = self.cleaned_data
-        data = {"name": d.get("name") or "", "kind": d.get("kind"), "starts_at": d.get("starts_at"),
-                "ends_at": d.get("ends_at"), "priority": d.get("priority") or 0, "exclusive": d.get("exclusive"),
-                "allow_below_floor": d.get("allow_below_floor"), "scope": self.scope(),
-                "budget": _decimal_or_text(d.get("budget"))}
+        data = {
+            "name": d.get("name") or "",
+            "kind": d.get("kind"),
+            "starts_at": d.get("starts_at"),
+            "ends_at": d.get("ends_at"),
+            "priority": d.get("priority") or 0,
+            "exclusive": d.get("exclusive"),
+            "allow_below_floor": d.get("allow_below_floor"),
+            "scope": self.scope(),
+            "budget": _decimal_or_text(d.get("budget")),
+        }
         for key in ("percent", "amount", "price", "discount_percent", "threshold"):
             value = _decimal_or_text(d.get(key))
             if value is not None:
@@ -141,13 +162,31 @@ class PromotionForm(KindFields, ScopeFields):
         tiers = params.get("tiers") or []
         reward = "amount" if p.kind == "spend_x_save_y" else "percent"
         initial = {
-            "name": p.name, "kind": p.kind, "starts_at": timezone.localtime(p.starts_at),
-            "ends_at": None if is_open_end(p.ends_at) else timezone.localtime(p.ends_at), "priority": p.priority, "exclusive": p.exclusive,
-            "allow_below_floor": p.allow_below_floor, "budget": p.budget or "",
+            "name": p.name,
+            "kind": p.kind,
+            "starts_at": timezone.localtime(p.starts_at),
+            "ends_at": None if is_open_end(p.ends_at) else timezone.localtime(p.ends_at),
+            "priority": p.priority,
+            "exclusive": p.exclusive,
+            "allow_below_floor": p.allow_below_floor,
+            "budget": p.budget or "",
             "tiers": ", ".join(f"{t.get('threshold')}:{t.get(reward)}" for t in tiers),
-            "repeat": params.get("repeat", False), "skus": ", ".join(params.get("skus", [])),
-            **{k: params.get(k, "") for k in ("percent", "amount", "price", "discount_percent", "threshold",
-                                                "buy", "get", "stock_cap", "per_customer_limit")},
+            "repeat": params.get("repeat", False),
+            "skus": ", ".join(params.get("skus", [])),
+            **{
+                k: params.get(k, "")
+                for k in (
+                    "percent",
+                    "amount",
+                    "price",
+                    "discount_percent",
+                    "threshold",
+                    "buy",
+                    "get",
+                    "stock_cap",
+                    "per_customer_limit",
+                )
+            },
             **cls.initial_scope(p.scope),
         }
         for c in p.conditions or []:
@@ -174,24 +213,39 @@ class CouponForm(KindFields, ScopeFields):
 
     def definition(self) -> dict:
         d = self.cleaned_data
-        data = {"code": d.get("code") or "", "name": d.get("name") or "", "kind": d.get("kind"),
-                "starts_at": d.get("starts_at"), "ends_at": d.get("ends_at"), "scope": self.scope(),
-                "segments": _words(d.get("segments")), "usage_limit": d.get("usage_limit"),
-                "per_customer_limit": d.get("per_customer_limit")}
+        data = {
+            "code": d.get("code") or "",
+            "name": d.get("name") or "",
+            "kind": d.get("kind"),
+            "starts_at": d.get("starts_at"),
+            "ends_at": d.get("ends_at"),
+            "scope": self.scope(),
+            "segments": _words(d.get("segments")),
+            "usage_limit": d.get("usage_limit"),
+            "per_customer_limit": d.get("per_customer_limit"),
+        }
         for key in ("amount", "percent", "min_spend"):
             value = _decimal_or_text(d.get(key))
             if value is not None:
                 data[key] = value
         return data
 
-
     @classmethod
     def initial_of(cls, c: Coupon) -> dict:
-        return {"code": c.code, "name": c.name, "kind": c.kind, "amount": c.amount, "percent": c.percent,
-                "min_spend": c.min_spend, "starts_at": timezone.localtime(c.starts_at),
-                "ends_at": None if is_open_end(c.ends_at) else timezone.localtime(c.ends_at), "usage_limit": c.usage_limit,
-                "per_customer_limit": c.per_customer_limit, "segments": ", ".join(c.segments or []),
-                **cls.initial_scope(c.scope)}
+        return {
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind,
+            "amount": c.amount,
+            "percent": c.percent,
+            "min_spend": c.min_spend,
+            "starts_at": timezone.localtime(c.starts_at),
+            "ends_at": None if is_open_end(c.ends_at) else timezone.localtime(c.ends_at),
+            "usage_limit": c.usage_limit,
+            "per_customer_limit": c.per_customer_limit,
+            "segments": ", ".join(c.segments or []),
+            **cls.initial_scope(c.scope),
+        }
 
 
 class BatchForm(CouponForm):

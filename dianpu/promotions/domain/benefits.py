@@ -47,6 +47,7 @@ def _percent_discount(amount_fen: int, hundredths: int | None, percent: Decimal)
 
 # ---- item stage: a discount for one line ---------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PercentOff:
     """限时折扣: percent off each unit in scope."""
@@ -136,6 +137,7 @@ class FlashPrice:
 
 # ---- multi-buy stage: groups of units -------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BuyXGetY:
     """买N送M / 第二件半价: in each group of buy+get units (dearest first), the cheapest `get`
@@ -152,11 +154,11 @@ class BuyXGetY:
         where discounts is [(line_index, fen)]."""
         size = self.buy + self.get
         groups = len(units) // size
-        consumed = units[:groups * size]
+        consumed = units[: groups * size]
         discounts = []
         for g in range(groups):
-            group = consumed[g * size:(g + 1) * size]
-            for price, index in group[self.buy:]:
+            group = consumed[g * size : (g + 1) * size]
+            for price, index in group[self.buy :]:
                 discounts.append((index, percent_of(price, self.discount_percent)))
         return consumed, discounts
 
@@ -181,6 +183,7 @@ class BundlePrice:
 
 
 # ---- order stage: one discount over the in-scope amount ----------------------------------------
+
 
 @dataclass(frozen=True)
 class SpendXSaveY:
@@ -280,6 +283,7 @@ class SpendXPercentOff:
 
 # ---- shipping stage -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class FreeShipping:
     """包邮: shipping is free when the merchandise (after discounts) reaches `threshold`
@@ -314,10 +318,12 @@ def _tiers(params: dict, key: str) -> tuple:
 BENEFITS = {
     "percent_off": lambda p: PercentOff(_dec(p["percent"])),
     "amount_off": lambda p: AmountOff(_dec(p["amount"])),
-    "member_price": lambda p: MemberPrice(_dec(p.get("percent", 0)),
-                                          tuple((k, _dec(v)) for k, v in sorted((p.get("prices") or {}).items()))),
-    "flash_sale": lambda p: FlashPrice(_dec(p["price"]), int(p.get("per_customer_limit", 1)),
-                                       int(p.get("stock_cap", 0))),
+    "member_price": lambda p: MemberPrice(
+        _dec(p.get("percent", 0)), tuple((k, _dec(v)) for k, v in sorted((p.get("prices") or {}).items()))
+    ),
+    "flash_sale": lambda p: FlashPrice(
+        _dec(p["price"]), int(p.get("per_customer_limit", 1)), int(p.get("stock_cap", 0))
+    ),
     "buy_x_get_y": lambda p: BuyXGetY(int(p["buy"]), int(p["get"]), _dec(p.get("discount_percent", 100))),
     "bundle": lambda p: BundlePrice(tuple(p["skus"]), _dec(p["price"])),
     "spend_x_save_y": lambda p: SpendXSaveY(_tiers(p, "amount"), bool(p.get("repeat", False))),

@@ -13,8 +13,8 @@ from .types import to_fen
 @dataclass(frozen=True)
 class ConditionContext:
     customer: object  # CustomerFacts
-    amount_fen: int   # in-scope merchandise after earlier discounts
-    units: int        # in-scope units
+    amount_fen: int  # in-scope merchandise after earlier discounts
+    units: int  # in-scope units
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,33 @@ KIND_FIELDS = {
     "spend_x_percent_off": ("tiers",),
     "free_shipping": (),
 }
-PARAM_KEYS = ("percent", "amount", "price", "tiers", "repeat", "buy", "get", "discount_percent", "threshold",
-              "skus", "prices", "per_customer_limit", "stock_cap")
+PARAM_KEYS = (
+    "percent",
+    "amount",
+    "price",
+    "tiers",
+    "repeat",
+    "buy",
+    "get",
+    "discount_percent",
+    "threshold",
+    "skus",
+    "prices",
+    "per_customer_limit",
+    "stock_cap",
+)
 
 
 def scope_from_json(data) -> Scope:
     data = data or {}
     if data.get("all"):
         return Scope(all=True)
-    return Scope(skus=frozenset(data.get("skus") or ()), categories=frozenset(data.get("categories") or ()),
-                 tags=frozenset(data.get("tags") or ()), brands=frozenset(data.get("brands") or ()))
+    return Scope(
+        skus=frozenset(data.get("skus") or ()),
+        categories=frozenset(data.get("categories") or ()),
+        tags=frozenset(data.get("tags") or ()),
+        brands=frozenset(data.get("brands") or ()),
+    )
 
 
 def _number(value):
@@ -52,8 +69,11 @@ def _check_scope(scope, errors):
     if scope.get("all") is True:
         return
     lists = [scope.get(k) for k in ("skus", "categories", "tags", "brands") if k in scope]
-    if not lists or any(not isinstance(v, list) or not all(isinstance(x, str) and x for x in v) for v in lists) \
-            or not any(lists):
+    if (
+        not lists
+        or any(not isinstance(v, list) or not all(isinstance(x, str) and x for x in v) for v in lists)
+        or not any(lists)
+    ):
         errors["scope"] = "scope_invalid"
 
 
@@ -193,24 +213,64 @@ def params_of(data: dict) -> dict:
     return {k: data[k] for k in PARAM_KEYS if data.get(k) is not None}
 
 
-def promotion_from_definition(*, id: str, label: str, kind: str, params: dict, scope: dict | None = None,
-                              conditions=(), priority: int = 0, exclusive: bool = False, starts_at=None,
-                              ends_at=None, allow_below_floor: bool = False) -> Promotion:
+def promotion_from_definition(
+    *,
+    id: str,
+    label: str,
+    kind: str,
+    params: dict,
+    scope: dict | None = None,
+    conditions=(),
+    priority: int = 0,
+    exclusive: bool = False,
+    starts_at=None,
+    ends_at=None,
+    allow_below_floor: bool = False,
+) -> Promotion:
     return Promotion(
-        id=id, label=label, benefit=build_benefit(kind, params), scope=scope_from_json(scope or {"all": True}),
-        conditions=tuple(build_condition(c["kind"], c) for c in conditions or ()), priority=priority,
-        exclusive=exclusive, starts_at=starts_at, ends_at=ends_at, allow_below_floor=allow_below_floor,
+        id=id,
+        label=label,
+        benefit=build_benefit(kind, params),
+        scope=scope_from_json(scope or {"all": True}),
+        conditions=tuple(build_condition(c["kind"], c) for c in conditions or ()),
+        priority=priority,
+        exclusive=exclusive,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        allow_below_floor=allow_below_floor,
     )
 
 
-def coupon_from_definition(*, code: str, label: str, kind: str, amount=None, percent=None, min_spend=None,
-                           scope=None, segments=(), starts_at=None, ends_at=None, uses_left=None,
-                           customer_uses_left=None, allow_below_floor=False) -> CouponFacts:
+def coupon_from_definition(
+    *,
+    code: str,
+    label: str,
+    kind: str,
+    amount=None,
+    percent=None,
+    min_spend=None,
+    scope=None,
+    segments=(),
+    starts_at=None,
+    ends_at=None,
+    uses_left=None,
+    customer_uses_left=None,
+    allow_below_floor=False,
+) -> CouponFacts:
     return CouponFacts(
-        code=code, label=label, kind=kind, amount=Decimal(str(amount or 0)), percent=Decimal(str(percent or 0)),
-        min_spend=Decimal(str(min_spend or 0)), scope=scope_from_json(scope or {"all": True}),
-        segments=frozenset(segments or ()), starts_at=starts_at, ends_at=ends_at, uses_left=uses_left,
-        customer_uses_left=customer_uses_left, allow_below_floor=allow_below_floor,
+        code=code,
+        label=label,
+        kind=kind,
+        amount=Decimal(str(amount or 0)),
+        percent=Decimal(str(percent or 0)),
+        min_spend=Decimal(str(min_spend or 0)),
+        scope=scope_from_json(scope or {"all": True}),
+        segments=frozenset(segments or ()),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        uses_left=uses_left,
+        customer_uses_left=customer_uses_left,
+        allow_below_floor=allow_below_floor,
     )
 
 
@@ -231,6 +291,7 @@ def scopes_overlap(a: dict, b: dict, categories_of_sku=None) -> bool:
             if any(categories_of_sku(s) & wanted for s in x["skus"]) or y.get("tags") or y.get("brands"):
                 return True
     if (a.get("categories") and (b.get("tags") or b.get("brands"))) or (
-            b.get("categories") and (a.get("tags") or a.get("brands"))):
+        b.get("categories") and (a.get("tags") or a.get("brands"))
+    ):
         return True
     return False

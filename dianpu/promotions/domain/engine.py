@@ -25,7 +25,13 @@ from decimal import Decimal
 from .allocation import allocate
 from .benefits import ITEM, MULTIBUY, ORDER, SHIPPING, BundlePrice, BuyXGetY, FlashPrice, percent_of
 from .types import (
-    Adjustment, CouponRejection, Hint, PricedLine, PricingResult, from_fen, to_fen,
+    Adjustment,
+    CouponRejection,
+    Hint,
+    PricedLine,
+    PricingResult,
+    from_fen,
+    to_fen,
 )
 
 
@@ -139,9 +145,16 @@ def _conditions_hold(rule, cart, indexes, customer, amount=None) -> bool:
 
 def _adjust(source, rule, code, shares: dict, params=(), target="lines"):
     amount = sum(shares.values())
-    return Adjustment(source=source, rule_id=rule.id, label=rule.label, code=code, amount=from_fen(amount),
-                      target=target, lines=tuple((sku, from_fen(f)) for sku, f in sorted(shares.items()) if f),
-                      params=tuple(params))
+    return Adjustment(
+        source=source,
+        rule_id=rule.id,
+        label=rule.label,
+        code=code,
+        amount=from_fen(amount),
+        target=target,
+        lines=tuple((sku, from_fen(f)) for sku, f in sorted(shares.items()) if f),
+        params=tuple(params),
+    )
 
 
 def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
@@ -220,8 +233,7 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
     left = dict(facts.flash_left)
     for rule, indexes in flash_rules:  # already in rank order
         b = rule.benefit
-        units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)),
-                         max(0, left.get(rule.id, b.stock_cap)))
+        units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)), max(0, left.get(rule.id, b.stock_cap)))
         if units_left <= 0:
             continue  # no unit to offer: this rule changes nothing
         offers = []
@@ -297,8 +309,11 @@ def _multibuy_stage(cart, rules, facts, adjustments):
                 continue
             for i in members:
                 cart.multibuy_used[i] += sets
-            parts = allocate(saving * sets, [cart.net(i) // cart.lines[i].quantity for i in members],
-                             [cart.cap(i, rule.allow_below_floor) for i in members])
+            parts = allocate(
+                saving * sets,
+                [cart.net(i) // cart.lines[i].quantity for i in members],
+                [cart.cap(i, rule.allow_below_floor) for i in members],
+            )
             wanted = dict(zip(members, parts, strict=True))
         shares = _apply_shares(cart, rule.id, wanted, rule.allow_below_floor)
         if shares:
@@ -328,7 +343,8 @@ def _order_stage(cart, rules, facts, adjustments, hints):
             room = caps.get((id(indexes), rule.allow_below_floor))
             if room is None:
                 room = caps[id(indexes), rule.allow_below_floor] = sum(
-                    [cart.cap(i, rule.allow_below_floor) for i in indexes])
+                    [cart.cap(i, rule.allow_below_floor) for i in indexes]
+                )
             fen = min(fen, room)
         nxt = benefit.next_tier(amount)
         if nxt is not None:
@@ -343,8 +359,16 @@ def _order_stage(cart, rules, facts, adjustments, hints):
     better = [offer for offer in offers if offer[1] > saving_now]
     if better:
         _key, _saving, rule, (needed, reward, kind) = min(better, key=lambda offer: offer[0])
-        hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
-                          from_fen(reward) if kind == "amount" else Decimal(reward), kind))
+        hints.append(
+            Hint(
+                rule.id,
+                rule.label,
+                rule.benefit.kind,
+                from_fen(needed),
+                from_fen(reward) if kind == "amount" else Decimal(reward),
+                kind,
+            )
+        )
     if best is not None:
         _key, rule, indexes, fen, amount = best
         params = rule.benefit.discount(amount)[1]
@@ -398,9 +422,18 @@ def _coupon_stage(cart, coupons, facts, adjustments, rejected, applied):
         merch_taken = coupon
         shares = _spread(cart, indexes, fen, coupon.allow_below_floor)
         applied.append(coupon.code)
-        adjustments.append(Adjustment("coupon", coupon.id, coupon.label, f"coupon_{coupon.kind}",
-                                      from_fen(sum(shares.values())), "lines",
-                                      tuple((s, from_fen(f)) for s, f in sorted(shares.items()) if f), params))
+        adjustments.append(
+            Adjustment(
+                "coupon",
+                coupon.id,
+                coupon.label,
+                f"coupon_{coupon.kind}",
+                from_fen(sum(shares.values())),
+                "lines",
+                tuple((s, from_fen(f)) for s, f in sorted(shares.items()) if f),
+                params,
+            )
+        )
     return shipping_coupon
 
 
@@ -423,19 +456,40 @@ def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, app
         elif fee > 0:
             needed = rule.benefit.next_tier(amount)
             if needed:
-                hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee),
-                                  "shipping"))
+                hints.append(
+                    Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee), "shipping")
+                )
     if fee <= 0 or merchandise < 0:
         return 0
     if winner is not None:
-        adjustments.append(Adjustment("promotion", winner.id, winner.label, "free_shipping", from_fen(fee),
-                                      "shipping", (), winner.benefit.params()))
+        adjustments.append(
+            Adjustment(
+                "promotion",
+                winner.id,
+                winner.label,
+                "free_shipping",
+                from_fen(fee),
+                "shipping",
+                (),
+                winner.benefit.params(),
+            )
+        )
         return fee
     if shipping_coupon is not None:
         off = fee if shipping_coupon.amount <= 0 else min(fee, to_fen(shipping_coupon.amount))
         applied.append(shipping_coupon.code)
-        adjustments.append(Adjustment("coupon", shipping_coupon.id, shipping_coupon.label, "coupon_shipping",
-                                      from_fen(off), "shipping", (), ()))
+        adjustments.append(
+            Adjustment(
+                "coupon",
+                shipping_coupon.id,
+                shipping_coupon.label,
+                "coupon_shipping",
+                from_fen(off),
+                "shipping",
+                (),
+                (),
+            )
+        )
         return off
     return 0
 
@@ -475,17 +529,28 @@ def _run(facts, promotions, coupons) -> PricingResult:
     _multibuy_stage(cart, by_stage[MULTIBUY], facts, adjustments)
     _order_stage(cart, by_stage[ORDER], facts, adjustments, hints)
     shipping_coupon = _coupon_stage(cart, coupons, facts, adjustments, rejected, applied)
-    shipping_discount = _shipping_stage(cart, by_stage[SHIPPING], shipping_coupon, facts, adjustments, hints,
-                                        applied)
+    shipping_discount = _shipping_stage(cart, by_stage[SHIPPING], shipping_coupon, facts, adjustments, hints, applied)
     lines = tuple(
-        PricedLine(sku=ln.sku, quantity=ln.quantity, unit_price=from_fen(cart.unit[i]),
-                   line_total=from_fen(cart.base[i]), discount=from_fen(cart.disc[i]), total=from_fen(cart.net(i)))
+        PricedLine(
+            sku=ln.sku,
+            quantity=ln.quantity,
+            unit_price=from_fen(cart.unit[i]),
+            line_total=from_fen(cart.base[i]),
+            discount=from_fen(cart.disc[i]),
+            total=from_fen(cart.net(i)),
+        )
         for i, ln in enumerate(facts.lines)
     )
     hints.sort(key=lambda h: (h.amount_needed, h.rule_id))
     return PricingResult(
-        lines=lines, adjustments=tuple(adjustments), subtotal=from_fen(sum(cart.base)),
-        discount_total=from_fen(sum(cart.disc)), shipping_fee=from_fen(to_fen(facts.shipping_fee)),
-        shipping_discount=from_fen(shipping_discount), hints=tuple(hints), rejected_coupons=tuple(rejected),
-        flash_units=tuple(sorted(flash_units.items())), applied_coupons=tuple(applied),
+        lines=lines,
+        adjustments=tuple(adjustments),
+        subtotal=from_fen(sum(cart.base)),
+        discount_total=from_fen(sum(cart.disc)),
+        shipping_fee=from_fen(to_fen(facts.shipping_fee)),
+        shipping_discount=from_fen(shipping_discount),
+        hints=tuple(hints),
+        rejected_coupons=tuple(rejected),
+        flash_units=tuple(sorted(flash_units.items())),
+        applied_coupons=tuple(applied),
     )

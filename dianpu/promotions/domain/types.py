@@ -27,8 +27,9 @@ class Scope:
 
     def __post_init__(self):
         # The (kind, key) pairs the engine looks lines up by, in a fixed order.
-        keys = tuple((kind, key) for kind in ("skus", "categories", "tags", "brands")
-                     for key in sorted(getattr(self, kind)))
+        keys = tuple(
+            (kind, key) for kind in ("skus", "categories", "tags", "brands") for key in sorted(getattr(self, kind))
+        )
         object.__setattr__(self, "index_keys", keys)
 
     @classmethod
@@ -38,8 +39,12 @@ class Scope:
     def matches(self, line: "LineFacts") -> bool:
         if self.all:
             return True
-        return (line.sku in self.skus or line.brand in self.brands
-                or not self.categories.isdisjoint(line.categories) or not self.tags.isdisjoint(line.tags))
+        return (
+            line.sku in self.skus
+            or line.brand in self.brands
+            or not self.categories.isdisjoint(line.categories)
+            or not self.tags.isdisjoint(line.tags)
+        )
 
     @property
     def is_empty(self) -> bool:

@@ -5,172 +5,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('orders', '0003_line_discounts_and_pricing_snapshot'),
+        ("catalog", "0001_initial"),
+        ("orders", "0003_line_discounts_and_pricing_snapshot"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CouponBatch',
+            name="CouponBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('prefix', models.CharField(max_length=12, verbose_name='前缀')),
-                ('quantity', models.PositiveIntegerField(verbose_name='数量')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.CharField(blank=True, max_length=150)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("prefix", models.CharField(max_length=12, verbose_name="前缀")),
+                ("quantity", models.PositiveIntegerField(verbose_name="数量")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("created_by", models.CharField(blank=True, max_length=150)),
             ],
             options={
-                'verbose_name': '券批次',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "券批次",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Coupon',
+            name="Coupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='券码')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('amount', '满减券'), ('percent', '折扣券'), ('shipping', '运费券')], max_length=10, verbose_name='类型')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='金额')),
-                ('percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name='折扣（%）')),
-                ('min_spend', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='最低消费')),
-                ('scope', models.JSONField(blank=True, default=dict, verbose_name='适用范围')),
-                ('segments', models.JSONField(blank=True, default=list, verbose_name='限定客户分群')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('usage_limit', models.PositiveIntegerField(blank=True, null=True, verbose_name='总次数上限')),
-                ('per_customer_limit', models.PositiveIntegerField(blank=True, null=True, verbose_name='每人次数上限')),
-                ('used_count', models.PositiveIntegerField(default=0, verbose_name='已使用')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='coupons', to='promotions.couponbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="券码")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("amount", "满减券"), ("percent", "折扣券"), ("shipping", "运费券")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="金额")),
+                ("percent", models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name="折扣（%）")),
+                ("min_spend", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="最低消费")),
+                ("scope", models.JSONField(blank=True, default=dict, verbose_name="适用范围")),
+                ("segments", models.JSONField(blank=True, default=list, verbose_name="限定客户分群")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("usage_limit", models.PositiveIntegerField(blank=True, null=True, verbose_name="总次数上限")),
+                ("per_customer_limit", models.PositiveIntegerField(blank=True, null=True, verbose_name="每人次数上限")),
+                ("used_count", models.PositiveIntegerField(default=0, verbose_name="已使用")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupons",
+                        to="promotions.couponbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '优惠券',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "优惠券",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CouponRedemption',
+            name="CouponRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='优惠金额')),
-                ('redeemed_at', models.DateTimeField(verbose_name='使用时间')),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='promotions.coupon')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupon_redemptions', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="优惠金额")),
+                ("redeemed_at", models.DateTimeField(verbose_name="使用时间")),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="redemptions", to="promotions.coupon"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupon_redemptions",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-redeemed_at', '-id'],
+                "ordering": ["-redeemed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CouponUse',
+            name="CouponUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('uses', models.PositiveIntegerField(default=0)),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customer_uses', to='promotions.coupon')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("uses", models.PositiveIntegerField(default=0)),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="customer_uses",
+                        to="promotions.coupon",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PriceFloor',
+            name="PriceFloor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='底价')),
-                ('variant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='price_floor', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="底价")),
+                (
+                    "variant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="price_floor", to="catalog.variant"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '底价',
+                "verbose_name": "底价",
             },
         ),
         migrations.CreateModel(
-            name='Promotion',
+            name="Promotion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('percent_off', '限时折扣'), ('amount_off', '限时直降'), ('spend_x_save_y', '满减'), ('spend_x_percent_off', '满折'), ('buy_x_get_y', '买N送M / 第N件折扣'), ('bundle', '搭配购'), ('free_shipping', '包邮'), ('member_price', '会员价'), ('flash_sale', '秒杀')], max_length=30, verbose_name='类型')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('scope', models.JSONField(blank=True, default=dict, verbose_name='适用范围')),
-                ('conditions', models.JSONField(blank=True, default=list, verbose_name='条件')),
-                ('priority', models.IntegerField(default=0, verbose_name='优先级')),
-                ('exclusive', models.BooleanField(default=False, verbose_name='不与其他促销同享')),
-                ('allow_below_floor', models.BooleanField(default=False, verbose_name='允许低于底价')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='预算')),
-                ('flash_cap', models.PositiveIntegerField(blank=True, null=True)),
-                ('flash_sold', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("percent_off", "限时折扣"),
+                            ("amount_off", "限时直降"),
+                            ("spend_x_save_y", "满减"),
+                            ("spend_x_percent_off", "满折"),
+                            ("buy_x_get_y", "买N送M / 第N件折扣"),
+                            ("bundle", "搭配购"),
+                            ("free_shipping", "包邮"),
+                            ("member_price", "会员价"),
+                            ("flash_sale", "秒杀"),
+                        ],
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("scope", models.JSONField(blank=True, default=dict, verbose_name="适用范围")),
+                ("conditions", models.JSONField(blank=True, default=list, verbose_name="条件")),
+                ("priority", models.IntegerField(default=0, verbose_name="优先级")),
+                ("exclusive", models.BooleanField(default=False, verbose_name="不与其他促销同享")),
+                ("allow_below_floor", models.BooleanField(default=False, verbose_name="允许低于底价")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "budget",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="预算"),
+                ),
+                ("flash_cap", models.PositiveIntegerField(blank=True, null=True)),
+                ("flash_sold", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '促销',
-                'ordering': ['-starts_at', '-id'],
-                'permissions': [('manage_promotions', 'Can manage promotions and coupons')],
-                'indexes': [models.Index(fields=['is_active', 'ends_at'], name='promotions__is_acti_4afad1_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='promotion_ends_after_start'), models.CheckConstraint(condition=models.Q(('flash_cap__isnull', True), ('flash_sold__lte', models.F('flash_cap')), _connector='OR'), name='flash_sold_within_cap'), models.CheckConstraint(condition=models.Q(('kind__in', ('percent_off', 'amount_off', 'member_price', 'flash_sale', 'buy_x_get_y', 'bundle', 'spend_x_save_y', 'spend_x_percent_off', 'free_shipping'))), name='promotion_kind_known')],
+                "verbose_name": "促销",
+                "ordering": ["-starts_at", "-id"],
+                "permissions": [("manage_promotions", "Can manage promotions and coupons")],
+                "indexes": [models.Index(fields=["is_active", "ends_at"], name="promotions__is_acti_4afad1_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="promotion_ends_after_start"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("flash_cap__isnull", True), ("flash_sold__lte", models.F("flash_cap")), _connector="OR"
+                        ),
+                        name="flash_sold_within_cap",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                (
+                                    "percent_off",
+                                    "amount_off",
+                                    "member_price",
+                                    "flash_sale",
+                                    "buy_x_get_y",
+                                    "bundle",
+                                    "spend_x_save_y",
+                                    "spend_x_percent_off",
+                                    "free_shipping",
+                                ),
+                            )
+                        ),
+                        name="promotion_kind_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrderDiscount',
+            name="OrderDiscount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=10)),
-                ('code', models.CharField(max_length=30)),
-                ('label', models.CharField(max_length=100)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('target', models.CharField(max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('coupon', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_discounts', to='promotions.coupon')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discounts', to='orders.order')),
-                ('promotion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_discounts', to='promotions.promotion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=10)),
+                ("code", models.CharField(max_length=30)),
+                ("label", models.CharField(max_length=100)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("target", models.CharField(max_length=10)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="order_discounts",
+                        to="promotions.coupon",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="discounts", to="orders.order"
+                    ),
+                ),
+                (
+                    "promotion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="order_discounts",
+                        to="promotions.promotion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FlashSalePurchase',
+            name="FlashSalePurchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('units', models.PositiveIntegerField(default=0)),
-                ('promotion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flash_purchases', to='promotions.promotion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("units", models.PositiveIntegerField(default=0)),
+                (
+                    "promotion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flash_purchases",
+                        to="promotions.promotion",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='coupon_ends_after_start'),
+            model_name="coupon",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="coupon_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.CheckConstraint(condition=models.Q(('usage_limit__isnull', True), ('used_count__lte', models.F('usage_limit')), _connector='OR'), name='coupon_used_within_limit'),
+            model_name="coupon",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("usage_limit__isnull", True), ("used_count__lte", models.F("usage_limit")), _connector="OR"
+                ),
+                name="coupon_used_within_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0), ('percent__gte', 0), ('percent__lte', 100), ('min_spend__gte', 0)), name='coupon_amounts_sane'),
+            model_name="coupon",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__gte", 0), ("percent__gte", 0), ("percent__lte", 100), ("min_spend__gte", 0)
+                ),
+                name="coupon_amounts_sane",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='couponredemption',
-            constraint=models.UniqueConstraint(fields=('coupon', 'order'), name='one_redemption_per_order'),
+            model_name="couponredemption",
+            constraint=models.UniqueConstraint(fields=("coupon", "order"), name="one_redemption_per_order"),
         ),
         migrations.AddConstraint(
-            model_name='couponuse',
-            constraint=models.UniqueConstraint(fields=('coupon', 'email'), name='one_use_row_per_customer'),
+            model_name="couponuse",
+            constraint=models.UniqueConstraint(fields=("coupon", "email"), name="one_use_row_per_customer"),
         ),
         migrations.AddConstraint(
-            model_name='pricefloor',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='price_floor_not_negative'),
+            model_name="pricefloor",
+            constraint=models.CheckConstraint(condition=models.Q(("price__gte", 0)), name="price_floor_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='flashsalepurchase',
-            constraint=models.UniqueConstraint(fields=('promotion', 'email'), name='one_flash_row_per_customer'),
+            model_name="flashsalepurchase",
+            constraint=models.UniqueConstraint(fields=("promotion", "email"), name="one_flash_row_per_customer"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotions', '0001_promotions_and_coupons'),
+        ("promotions", "0001_promotions_and_coupons"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PromotionLock',
+            name="PromotionLock",
             fields=[
-                ('name', models.CharField(max_length=30, primary_key=True, serialize=False)),
-                ('version', models.PositiveBigIntegerField(default=0)),
+                ("name", models.CharField(max_length=30, primary_key=True, serialize=False)),
+                ("version", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '促销锁',
+                "verbose_name": "促销锁",
             },
         ),
     ]

@@ -31,14 +31,29 @@ def tea(db):
 
 
 def quote(api, lines, codes=(), email="buyer@example.com", method="standard"):
-    return api.post("cart/quote", {"email": email, "lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
-                                   "coupon_codes": list(codes), "shipping_method": method})
+    return api.post(
+        "cart/quote",
+        {
+            "email": email,
+            "lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
+            "coupon_codes": list(codes),
+            "shipping_method": method,
+        },
+    )
 
 
 def checkout(api, lines, codes=(), email="buyer@example.com"):
-    return api.post("checkout", {"email": email, "lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
-                                 "coupon_codes": list(codes), "shipping_address": ADDRESS,
-                                 "shipping_method": "standard", "payment_method": "bank_transfer"})
+    return api.post(
+        "checkout",
+        {
+            "email": email,
+            "lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
+            "coupon_codes": list(codes),
+            "shipping_address": ADDRESS,
+            "shipping_method": "standard",
+            "payment_method": "bank_transfer",
+        },
+    )
 
 
 @pytest.mark.parametrize("role", ["owner", "marketing"])
@@ -47,14 +62,18 @@ def test_owner_and_marketing_create_each_promotion_kind(staff_api, tea, role):
     bodies = [
         {"kind": "percent_off", "percent": 10, "scope": {"categories": ["tea"]}},
         {"kind": "amount_off", "amount": "5.00", "scope": {"skus": ["CUP-1"]}},
-        {"kind": "spend_x_save_y", "tiers": [{"threshold": 200, "amount": 20}, {"threshold": 400, "amount": 50}],
-         "repeat": False},
+        {
+            "kind": "spend_x_save_y",
+            "tiers": [{"threshold": 200, "amount": 20}, {"threshold": 400, "amount": 50}],
+            "repeat": False,
+        },
         {"kind": "buy_x_get_y", "buy": 1, "get": 1, "discount_percent": 100, "scope": {"skus": ["CUP-1"]}},
         {"kind": "free_shipping", "threshold": 99},
     ]
     for n, body in enumerate(bodies):
-        response = client.post("promotions", {"name": f"活动{n}", "priority": n, "exclusive": False, **window(),
-                                              **body})
+        response = client.post(
+            "promotions", {"name": f"活动{n}", "priority": n, "exclusive": False, **window(), **body}
+        )
         assert response.status_code == 201, response.json()
         assert response.json()["kind"] == body["kind"]
         assert response.json()["status"] == "live"
@@ -65,17 +84,23 @@ def test_owner_and_marketing_create_each_promotion_kind(staff_api, tea, role):
 @pytest.mark.parametrize("role", ["operator", "agent", "warehouse", "finance", "designer"])
 def test_other_roles_cannot_create_promotions_or_coupons(staff_api, role):
     client = staff_api(role)
-    assert client.post("promotions", {"name": "x", "kind": "percent_off", "percent": 10, **window()}
-                       ).status_code == 403
+    assert client.post("promotions", {"name": "x", "kind": "percent_off", "percent": 10, **window()}).status_code == 403
     assert client.post("coupons", {"code": "X1", "kind": "amount", "amount": 5, **window()}).status_code == 403
     assert not Promotion.objects.exists() and not Coupon.objects.exists()
 
 
 def test_promotion_ending_before_it_starts_is_refused_and_nothing_saved(staff_api):
     now = clock.now()
-    response = staff_api("owner").post("promotions", {
-        "name": "倒置", "kind": "percent_off", "percent": 10, "starts_at": now.isoformat(),
-        "ends_at": (now - timedelta(days=1)).isoformat()})
+    response = staff_api("owner").post(
+        "promotions",
+        {
+            "name": "倒置",
+            "kind": "percent_off",
+            "percent": 10,
+            "starts_at": now.isoformat(),
+            "ends_at": (now - timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"ends_at": "结束时间必须晚于开始时间。"}
     assert not Promotion.objects.exists() and not AuditEntry.objects.filter(action="promotion.created").exists()
@@ -86,8 +111,9 @@ def test_negative_amounts_are_refused_in_english_too(staff_api, api_en):
     from dianpu.accounts.tests.builders import make_staff, token_for
 
     client = ApiClient(token_for(make_staff("owner", "owner-en")), language="en")
-    response = client.post("promotions", {"name": "neg", "kind": "spend_x_save_y",
-                                           "tiers": [{"threshold": 100, "amount": -5}], **window()})
+    response = client.post(
+        "promotions", {"name": "neg", "kind": "spend_x_save_y", "tiers": [{"threshold": 100, "amount": -5}], **window()}
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"tiers.0": "Must not be negative."}
     response = client.post("promotions", {"name": "neg", "kind": "amount_off", "amount": "-1", **window()})
@@ -97,14 +123,41 @@ def test_negative_amounts_are_refused_in_english_too(staff_api, api_en):
 
 def test_overlapping_exclusive_promotions_are_refused(staff_api, tea):
     client = staff_api("owner")
-    first = client.post("promotions", {"name": "独享A", "kind": "percent_off", "percent": 30, "exclusive": True,
-                                       "scope": {"categories": ["tea"]}, **window()})
+    first = client.post(
+        "promotions",
+        {
+            "name": "独享A",
+            "kind": "percent_off",
+            "percent": 30,
+            "exclusive": True,
+            "scope": {"categories": ["tea"]},
+            **window(),
+        },
+    )
     assert first.status_code == 201
-    clash = client.post("promotions", {"name": "独享B", "kind": "percent_off", "percent": 20, "exclusive": True,
-                                       "scope": {"skus": ["TEA-1"]}, **window()})
+    clash = client.post(
+        "promotions",
+        {
+            "name": "独享B",
+            "kind": "percent_off",
+            "percent": 20,
+            "exclusive": True,
+            "scope": {"skus": ["TEA-1"]},
+            **window(),
+        },
+    )
     assert clash.status_code == 422 and clash.json()["code"] == "exclusive_overlap"
-    apart = client.post("promotions", {"name": "独享C", "kind": "percent_off", "percent": 20, "exclusive": True,
-                                       "scope": {"skus": ["CUP-1"]}, **window()})
+    apart = client.post(
+        "promotions",
+        {
+            "name": "独享C",
+            "kind": "percent_off",
+            "percent": 20,
+            "exclusive": True,
+            "scope": {"skus": ["CUP-1"]},
+            **window(),
+        },
+    )
     assert apart.status_code == 201
     assert list(Promotion.objects.order_by("id").values_list("name", flat=True)) == ["独享A", "独享C"]
 
@@ -119,7 +172,8 @@ def test_quote_shows_lines_discounts_applied_rules_and_hints(api, tea):
     assert body["shipping_total"] == "0.00" and body["total"] == "140.00"  # standard is free from ¥99
     assert body["lines"] == [
         {"sku": "TEA-1", "quantity": 1, "unit_price": "100.00", "discount": "10.00", "total": "90.00"},
-        {"sku": "CUP-1", "quantity": 1, "unit_price": "50.00", "discount": "0.00", "total": "50.00"}]
+        {"sku": "CUP-1", "quantity": 1, "unit_price": "50.00", "discount": "0.00", "total": "50.00"},
+    ]
     assert [(a["source"], a["label"], a["amount"]) for a in body["applied"]] == [("promotion", "龙井九折", "10.00")]
     assert body["hints"] == ["再买 ¥60.00 可减 ¥20.00（满200减20）"]
 
@@ -135,12 +189,16 @@ def test_checkout_total_equals_quote_total_and_keeps_discounts_per_line(api, tea
     assert placed.status_code == 201, placed.json()
     assert placed.json()["total"] == quoted["total"] and placed.json()["discount_total"] == "50.00"
     order = Order.objects.get()
-    assert (order.subtotal, order.discount_total, order.grand_total) == (Decimal("250.00"), Decimal("50.00"),
-                                                                         Decimal("200.00"))
+    assert (order.subtotal, order.discount_total, order.grand_total) == (
+        Decimal("250.00"),
+        Decimal("50.00"),
+        Decimal("200.00"),
+    )
     lines_by_sku = {ln.sku: ln for ln in order.lines.all()}
     assert sum(ln.paid_total for ln in lines_by_sku.values()) == order.grand_total - order.shipping_total
     assert {s: str(ln.discount_total) for s, ln in lines_by_sku.items()} == {
-        s: q["discount"] for s, q in ((q["sku"], q) for q in quoted["lines"])}
+        s: q["discount"] for s, q in ((q["sku"], q) for q in quoted["lines"])
+    }
     assert [a["label"] for a in order.pricing_snapshot["adjustments"]] == ["龙井九折", "满200减20", "SAVE10"]
     assert Coupon.objects.get(code="SAVE10").used_count == 1
     assert CouponRedemption.objects.get().amount == Decimal("10.00")
@@ -151,22 +209,36 @@ def test_refund_of_a_discounted_line_gives_back_what_was_paid(api, tea):
     make_promotion("buy_x_get_y", name="买一送一", buy=1, get=1, discount_percent=100, scope={"skus": ["CUP-1"]})
     assert checkout(api, {"CUP-1": 2}).status_code == 201
     line = Order.objects.get().lines.get()
-    assert (line.line_total, line.discount_total, line.paid_total) == (Decimal("100.00"), Decimal("50.00"),
-                                                                       Decimal("50.00"))
+    assert (line.line_total, line.discount_total, line.paid_total) == (
+        Decimal("100.00"),
+        Decimal("50.00"),
+        Decimal("50.00"),
+    )
     assert line.paid_for(1) == Decimal("25.00") and line.paid_for(2) == Decimal("50.00")
 
 
-@pytest.mark.parametrize(("coupon", "cart", "code", "detail"), [
-    ({"code": "OLD", "ends_in": -1}, {"TEA-1": 1}, "coupon_expired", "优惠券 OLD 已过期。"),
-    ({"code": "GONE", "usage_limit": 1, "used": 1}, {"TEA-1": 1}, "coupon_used_up", "优惠券 GONE 已被用完。"),
-    ({"code": "BIG", "min_spend": "500"}, {"TEA-1": 1}, "coupon_min_spend", "优惠券 BIG 需满 ¥500.00 才能使用。"),
-    ({"code": "TEAONLY", "scope": {"categories": ["tea"]}}, {"CUP-1": 1}, "coupon_out_of_scope",
-     "购物车中没有优惠券 TEAONLY 适用的商品。"),
-])
+@pytest.mark.parametrize(
+    ("coupon", "cart", "code", "detail"),
+    [
+        ({"code": "OLD", "ends_in": -1}, {"TEA-1": 1}, "coupon_expired", "优惠券 OLD 已过期。"),
+        ({"code": "GONE", "usage_limit": 1, "used": 1}, {"TEA-1": 1}, "coupon_used_up", "优惠券 GONE 已被用完。"),
+        ({"code": "BIG", "min_spend": "500"}, {"TEA-1": 1}, "coupon_min_spend", "优惠券 BIG 需满 ¥500.00 才能使用。"),
+        (
+            {"code": "TEAONLY", "scope": {"categories": ["tea"]}},
+            {"CUP-1": 1},
+            "coupon_out_of_scope",
+            "购物车中没有优惠券 TEAONLY 适用的商品。",
+        ),
+    ],
+)
 def test_coupon_that_cannot_apply_says_why_and_nothing_is_written(api, tea, coupon, cart, code, detail):
     now = clock.now()
-    c = make_coupon(coupon["code"], min_spend=coupon.get("min_spend", "0"), scope=coupon.get("scope", {"all": True}),
-                    usage_limit=coupon.get("usage_limit"))
+    c = make_coupon(
+        coupon["code"],
+        min_spend=coupon.get("min_spend", "0"),
+        scope=coupon.get("scope", {"all": True}),
+        usage_limit=coupon.get("usage_limit"),
+    )
     if "ends_in" in coupon:
         Coupon.objects.filter(pk=c.pk).update(starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=1))
     if "used" in coupon:
@@ -193,8 +265,9 @@ def test_per_customer_limit_counts_per_email(api, tea):
 
 
 def test_flash_sale_limits_units_per_customer(api, tea):
-    make_promotion("flash_sale", name="秒杀", price="59.00", per_customer_limit=1, stock_cap=10,
-                   scope={"skus": ["TEA-1"]})
+    make_promotion(
+        "flash_sale", name="秒杀", price="59.00", per_customer_limit=1, stock_cap=10, scope={"skus": ["TEA-1"]}
+    )
     first = checkout(api, {"TEA-1": 2})
     assert first.json()["total"] == "159.00"
     second = quote(api, {"TEA-1": 1}).json()
@@ -203,14 +276,24 @@ def test_flash_sale_limits_units_per_customer(api, tea):
 
 
 def test_coupon_batch_generates_single_use_codes(staff_api):
-    response = staff_api("marketing").post("coupon-batches", {
-        "name": "双十一券", "prefix": "D11", "quantity": 25, "kind": "amount", "amount": "20", "min_spend": "199",
-        **window()})
+    response = staff_api("marketing").post(
+        "coupon-batches",
+        {
+            "name": "双十一券",
+            "prefix": "D11",
+            "quantity": 25,
+            "kind": "amount",
+            "amount": "20",
+            "min_spend": "199",
+            **window(),
+        },
+    )
     assert response.status_code == 201
     codes = response.json()["codes"]
     assert len(set(codes)) == 25 and all(c.startswith("D11-") and len(c) == 12 for c in codes)
     assert set(Coupon.objects.values_list("usage_limit", "per_customer_limit", "min_spend")) == {
-        (1, 1, Decimal("199.00"))}
+        (1, 1, Decimal("199.00"))
+    }
 
 
 def test_staff_see_line_discounts_and_the_rules_that_priced_the_order(api, staff_api, tea):

@@ -36,13 +36,24 @@ def test_warehouse_cannot_open_promotions():
 def test_marketing_creates_a_tiered_spend_and_save_promotion():
     client = signed_in("marketing")
     now = clock.now()
-    response = client.post("/console/promotions/new/", {
-        "name": "双十一满减", "kind": "spend_x_save_y", "starts_at": local(now), "ends_at": local(now + timedelta(days=3)),
-        "priority": "5", "scope_all": "on", "tiers": "200:20, 400:50"})
+    response = client.post(
+        "/console/promotions/new/",
+        {
+            "name": "双十一满减",
+            "kind": "spend_x_save_y",
+            "starts_at": local(now),
+            "ends_at": local(now + timedelta(days=3)),
+            "priority": "5",
+            "scope_all": "on",
+            "tiers": "200:20, 400:50",
+        },
+    )
     assert response.status_code == 302
     p = Promotion.objects.get()
-    assert p.params == {"tiers": [{"threshold": "200", "amount": "20"}, {"threshold": "400", "amount": "50"}],
-                        "repeat": False}
+    assert p.params == {
+        "tiers": [{"threshold": "200", "amount": "20"}, {"threshold": "400", "amount": "50"}],
+        "repeat": False,
+    }
     page = client.get("/console/promotions/").content.decode()
     assert "双十一满减" in page and "进行中" in page
 
@@ -50,9 +61,17 @@ def test_marketing_creates_a_tiered_spend_and_save_promotion():
 def test_bad_promotion_shows_field_errors_and_saves_nothing():
     client = signed_in("owner")
     now = clock.now()
-    response = client.post("/console/promotions/new/", {
-        "name": "倒置", "kind": "percent_off", "starts_at": local(now), "ends_at": local(now - timedelta(days=1)),
-        "scope_all": "on", "percent": "-5"})
+    response = client.post(
+        "/console/promotions/new/",
+        {
+            "name": "倒置",
+            "kind": "percent_off",
+            "starts_at": local(now),
+            "ends_at": local(now - timedelta(days=1)),
+            "scope_all": "on",
+            "percent": "-5",
+        },
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "结束时间必须晚于开始时间。" in page and "不能为负数。" in page
@@ -64,9 +83,17 @@ def test_edit_and_end_a_promotion():
     client = signed_in("owner")
     form = client.get(f"/console/promotions/{p.pk}/").content.decode()
     assert 'value="九折"' in form
-    response = client.post(f"/console/promotions/{p.pk}/", {
-        "name": "八五折", "kind": "percent_off", "starts_at": local(p.starts_at), "ends_at": local(p.ends_at),
-        "scope_all": "on", "percent": "15"})
+    response = client.post(
+        f"/console/promotions/{p.pk}/",
+        {
+            "name": "八五折",
+            "kind": "percent_off",
+            "starts_at": local(p.starts_at),
+            "ends_at": local(p.ends_at),
+            "scope_all": "on",
+            "percent": "15",
+        },
+    )
     assert response.status_code == 302
     p.refresh_from_db()
     assert (p.name, p.params) == ("八五折", {"percent": "15"})
@@ -78,10 +105,20 @@ def test_edit_and_end_a_promotion():
 def test_coupon_batch_and_csv_download():
     client = signed_in("marketing")
     now = clock.now()
-    response = client.post("/console/promotions/coupons/", {
-        "action": "batch", "batch-name": "新客券", "batch-prefix": "NEW", "batch-quantity": "5",
-        "batch-kind": "amount", "batch-amount": "10", "batch-starts_at": local(now),
-        "batch-ends_at": local(now + timedelta(days=30)), "batch-scope_all": "on"})
+    response = client.post(
+        "/console/promotions/coupons/",
+        {
+            "action": "batch",
+            "batch-name": "新客券",
+            "batch-prefix": "NEW",
+            "batch-quantity": "5",
+            "batch-kind": "amount",
+            "batch-amount": "10",
+            "batch-starts_at": local(now),
+            "batch-ends_at": local(now + timedelta(days=30)),
+            "batch-scope_all": "on",
+        },
+    )
     assert response.status_code == 302
     batch = CouponBatch.objects.get()
     csv_text = client.get(f"/console/promotions/coupons/batches/{batch.pk}/codes.csv").content.decode("utf-8-sig")
@@ -93,10 +130,19 @@ def test_coupon_batch_and_csv_download():
 def test_single_coupon_in_english():
     client = signed_in("owner")
     now = clock.now()
-    response = client.post("/console/promotions/coupons/", {
-        "action": "coupon", "coupon-code": "WELCOME", "coupon-kind": "percent", "coupon-percent": "150",
-        "coupon-starts_at": local(now), "coupon-ends_at": local(now + timedelta(days=3)), "coupon-scope_all": "on"},
-        HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/console/promotions/coupons/",
+        {
+            "action": "coupon",
+            "coupon-code": "WELCOME",
+            "coupon-kind": "percent",
+            "coupon-percent": "150",
+            "coupon-starts_at": local(now),
+            "coupon-ends_at": local(now + timedelta(days=3)),
+            "coupon-scope_all": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 422 and "Too large." in response.content.decode()
     assert not Coupon.objects.exists()
 
@@ -107,8 +153,13 @@ def test_edit_a_coupon_and_withdraw_it():
     coupon = make_coupon("EDIT10", usage_limit=5)
     Coupon.objects.filter(pk=coupon.pk).update(used_count=3)
     client = signed_in("marketing")
-    base = {"kind": "amount", "amount": "12", "starts_at": local(coupon.starts_at), "ends_at": local(coupon.ends_at),
-            "scope_all": "on"}
+    base = {
+        "kind": "amount",
+        "amount": "12",
+        "starts_at": local(coupon.starts_at),
+        "ends_at": local(coupon.ends_at),
+        "scope_all": "on",
+    }
     refused = client.post("/console/promotions/coupons/EDIT10/", {**base, "usage_limit": "2", "is_active": "on"})
     assert refused.status_code == 422 and "不能少于已使用的次数。" in refused.content.decode()
     assert client.post("/console/promotions/coupons/EDIT10/", {**base, "usage_limit": "8"}).status_code == 302
@@ -121,18 +172,37 @@ def test_promotions_and_coupons_export_what_the_pages_list():
 
     client = signed_in("marketing")
     now = clock.now()
-    client.post("/console/promotions/coupons/", {
-        "action": "batch", "batch-name": "新客券", "batch-prefix": "NEW", "batch-quantity": "3",
-        "batch-kind": "amount", "batch-amount": "10", "batch-starts_at": local(now),
-        "batch-ends_at": local(now + timedelta(days=30)), "batch-scope_all": "on"})
+    client.post(
+        "/console/promotions/coupons/",
+        {
+            "action": "batch",
+            "batch-name": "新客券",
+            "batch-prefix": "NEW",
+            "batch-quantity": "3",
+            "batch-kind": "amount",
+            "batch-amount": "10",
+            "batch-starts_at": local(now),
+            "batch-ends_at": local(now + timedelta(days=30)),
+            "batch-scope_all": "on",
+        },
+    )
     rows = csv_rows(client.get("/console/promotions/coupons/", {"q": "NEW", "export": "csv"}))
     assert rows[0][:2] == ["券码", "类型"]
     assert sorted(r[0] for r in rows[1:]) == sorted(Coupon.objects.values_list("code", flat=True))
     assert {r[3] for r in rows[1:]} == {"10.00"}
     assert xlsx_rows(client.get("/console/promotions/coupons/", {"q": "NOPE", "export": "xlsx"}))[1:] == []
-    client.post("/console/promotions/new/", {
-        "name": "双十一满减", "kind": "spend_x_save_y", "starts_at": local(now), "ends_at": local(now + timedelta(days=3)),
-        "priority": "5", "scope_all": "on", "tiers": "200:20, 400:50"})
+    client.post(
+        "/console/promotions/new/",
+        {
+            "name": "双十一满减",
+            "kind": "spend_x_save_y",
+            "starts_at": local(now),
+            "ends_at": local(now + timedelta(days=3)),
+            "priority": "5",
+            "scope_all": "on",
+            "tiers": "200:20, 400:50",
+        },
+    )
     rows = csv_rows(client.get("/console/promotions/", {"status": "live", "export": "csv"}))
     assert [(r[0], r[5]) for r in rows[1:]] == [("双十一满减", "进行中")]
     assert csv_rows(client.get("/console/promotions/", {"status": "ended", "export": "csv"}))[1:] == []

@@ -40,11 +40,15 @@ LINE = re.compile(r"[\s,，;；]+")
 
 
 class PurchaseOrderForm(forms.Form):
-    supplier = forms.ModelChoiceField(label=_("供应商"), queryset=Supplier.objects.filter(is_active=True),
-                                      to_field_name="code")
+    supplier = forms.ModelChoiceField(
+        label=_("供应商"), queryset=Supplier.objects.filter(is_active=True), to_field_name="code"
+    )
     warehouse = forms.ModelChoiceField(label=_("收货仓库"), queryset=Warehouse.objects.all(), to_field_name="code")
-    lines = forms.CharField(label=_("商品行"), widget=forms.Textarea(attrs={"rows": 8, "placeholder": "TEE-M 20\nTEE-L 10 28.50"}),
-                            help_text=_("每行一个 SKU：SKU 数量 [采购价]；不填采购价时用供应商报价。"))
+    lines = forms.CharField(
+        label=_("商品行"),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "TEE-M 20\nTEE-L 10 28.50"}),
+        help_text=_("每行一个 SKU：SKU 数量 [采购价]；不填采购价时用供应商报价。"),
+    )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
     def clean_lines(self) -> list[LineInput]:
@@ -72,10 +76,14 @@ class PurchaseOrderForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": _("采购单号 / 供应商")}))
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部状态"))] + list(PurchaseOrder.Status.choices))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("采购单号 / 供应商")}),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态"))] + list(PurchaseOrder.Status.choices)
+    )
 
 
 def receipt_form(order, data=None):
@@ -83,8 +91,12 @@ def receipt_form(order, data=None):
     form = forms.Form(data)
     for line in order.lines.all():
         form.fields[f"qty_{line.variant.sku}"] = forms.IntegerField(
-            label=line.variant.sku, min_value=0, required=False, initial=None,
-            error_messages={"invalid": _("请输入整数。"), "min_value": _("数量不能为负数。")})
+            label=line.variant.sku,
+            min_value=0,
+            required=False,
+            initial=None,
+            error_messages={"invalid": _("请输入整数。"), "min_value": _("数量不能为负数。")},
+        )
     form.fields["allow_over"] = forms.BooleanField(label=_("允许超收（到货多于订购）"), required=False)
     form.fields["note"] = forms.CharField(label=_("备注"), max_length=200, required=False)
     return form

@@ -1,4 +1,5 @@
 """Console pages for purchasing (/console/purchasing/…)."""
+
 from django.urls import path
 
 from . import views

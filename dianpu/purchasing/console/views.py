@@ -19,8 +19,13 @@ from dianpu.purchasing import queries, services
 from dianpu.purchasing.pdf import build_purchase_order_pdf, purchase_order_filename
 
 from .forms import (
-    OrderFilterForm, PurchaseOrderForm, SupplierEditForm, SupplierForm, SupplierPriceForm, received_quantities,
+    OrderFilterForm,
+    PurchaseOrderForm,
+    SupplierEditForm,
+    SupplierForm,
+    SupplierPriceForm,
     receipt_form,
+    received_quantities,
 )
 
 PAGE_SIZE = 50
@@ -51,18 +56,46 @@ def order_list(request):
     c = filters.cleaned_data if filters.is_valid() else {}
     orders = queries.list_purchase_orders(status=c.get("status") or "", search=(c.get("q") or "").strip())
     if wants_export(request):
-        return export_response(request, Table("purchase_orders", _("采购单"), [
-            Column("number", _("采购单号")), Column("supplier", _("供应商")), Column("warehouse", _("收货仓库")),
-            Column("status", _("状态")), Column("units_ordered", _("订购"), numeric=True),
-            Column("units_received", _("已到货"), numeric=True), Column("created_at", _("创建时间"))], (
-            {"number": o.number, "supplier": o.supplier.name, "warehouse": o.warehouse.name,
-             "status": o.get_status_display(), "units_ordered": o.units_ordered or 0,
-             "units_received": o.units_received or 0, "created_at": local_time(o.created_at)}
-            for o in orders.iterator(chunk_size=2000))))
+        return export_response(
+            request,
+            Table(
+                "purchase_orders",
+                _("采购单"),
+                [
+                    Column("number", _("采购单号")),
+                    Column("supplier", _("供应商")),
+                    Column("warehouse", _("收货仓库")),
+                    Column("status", _("状态")),
+                    Column("units_ordered", _("订购"), numeric=True),
+                    Column("units_received", _("已到货"), numeric=True),
+                    Column("created_at", _("创建时间")),
+                ],
+                (
+                    {
+                        "number": o.number,
+                        "supplier": o.supplier.name,
+                        "warehouse": o.warehouse.name,
+                        "status": o.get_status_display(),
+                        "units_ordered": o.units_ordered or 0,
+                        "units_received": o.units_received or 0,
+                        "created_at": local_time(o.created_at),
+                    }
+                    for o in orders.iterator(chunk_size=2000)
+                ),
+            ),
+        )
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "purchasing/console/order_list.html", {
-        "filters": filters, "page_obj": page, "orders": page.object_list,
-        "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "orders"})
+    return render(
+        request,
+        "purchasing/console/order_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "orders": page.object_list,
+            "can_manage": _can(request, roles.MANAGE_PURCHASING),
+            "tab": "orders",
+        },
+    )
 
 
 @staff_permission_required(roles.VIEW_PURCHASING, roles.MANAGE_PURCHASING)
@@ -72,8 +105,9 @@ def order_create(request):
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            order = services.create_purchase_order(actor=request.user, supplier=c["supplier"], lines=c["lines"],
-                                                   warehouse=c["warehouse"], note=c["note"])
+            order = services.create_purchase_order(
+                actor=request.user, supplier=c["supplier"], lines=c["lines"], warehouse=c["warehouse"], note=c["note"]
+            )
             messages.success(request, _("采购单 %(number)s 已创建（草稿）。") % {"number": order.number})
             return redirect("console:purchasing:order-detail", number=order.number)
         except DomainError as exc:
@@ -90,18 +124,32 @@ def order_detail(request, number):
             return forbidden(request, roles.RECEIVE_GOODS)
         if form.is_valid():
             try:
-                services.receive_purchase_order(actor=request.user, order=order, received=received_quantities(form),
-                                                allow_over=form.cleaned_data["allow_over"],
-                                                note=form.cleaned_data["note"])
+                services.receive_purchase_order(
+                    actor=request.user,
+                    order=order,
+                    received=received_quantities(form),
+                    allow_over=form.cleaned_data["allow_over"],
+                    note=form.cleaned_data["note"],
+                )
                 messages.success(request, _("到货已入库。"))
                 return redirect("console:purchasing:order-detail", number=number)
             except DomainError as exc:
                 form.add_error(None, str(exc.detail))
     lines = [{"line": ln, "field": form[f"qty_{ln.variant.sku}"]} for ln in order.lines.all()]
-    return render(request, "purchasing/console/order_detail.html", {
-        "order": order, "lines": lines, "form": form, "total": queries.order_total(order),
-        "can_manage": _can(request, roles.MANAGE_PURCHASING), "can_receive": _can(request, roles.RECEIVE_GOODS),
-        "receivable": order.status in ("sent", "partially_received"), "tab": "orders"})
+    return render(
+        request,
+        "purchasing/console/order_detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "form": form,
+            "total": queries.order_total(order),
+            "can_manage": _can(request, roles.MANAGE_PURCHASING),
+            "can_receive": _can(request, roles.RECEIVE_GOODS),
+            "receivable": order.status in ("sent", "partially_received"),
+            "tab": "orders",
+        },
+    )
 
 
 @staff_permission_required(roles.VIEW_PURCHASING, roles.MANAGE_PURCHASING)
@@ -159,17 +207,31 @@ def suggestion_list(request):
         else:
             try:
                 orders = services.create_purchase_orders_from_suggestions(actor=request.user, wanted=wanted)
-                messages.success(request, _("已生成 %(count)s 张采购单草稿：%(numbers)s") % {
-                    "count": len(orders), "numbers": ", ".join(o.number for o in orders)})
+                messages.success(
+                    request,
+                    _("已生成 %(count)s 张采购单草稿：%(numbers)s")
+                    % {"count": len(orders), "numbers": ", ".join(o.number for o in orders)},
+                )
                 return redirect("console:purchasing:order-list")
             except DomainError as exc:
                 messages.error(request, str(exc.detail))
     ensure_stock_summaries_current()
-    page = Paginator(queries.list_replenishment_suggestions(window=window, cover_days=cover_days),
-                     SUGGESTION_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "purchasing/console/suggestion_list.html", {
-        "suggestions": page.object_list, "page_obj": page, "window": window, "cover_days": cover_days, "windows": WINDOWS,
-        "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "suggestions"})
+    page = Paginator(
+        queries.list_replenishment_suggestions(window=window, cover_days=cover_days), SUGGESTION_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "purchasing/console/suggestion_list.html",
+        {
+            "suggestions": page.object_list,
+            "page_obj": page,
+            "window": window,
+            "cover_days": cover_days,
+            "windows": WINDOWS,
+            "can_manage": _can(request, roles.MANAGE_PURCHASING),
+            "tab": "suggestions",
+        },
+    )
 
 
 @staff_permission_required(roles.VIEW_PURCHASING)
@@ -187,15 +249,44 @@ def supplier_list(request):
                 form.add_error(None, str(exc.detail))
     suppliers = queries.list_suppliers(search=request.GET.get("q", "").strip())
     if request.method == "GET" and wants_export(request):
-        return export_response(request, Table("suppliers", _("供应商"), [
-            Column("code", _("编码")), Column("name", _("名称")), Column("contact_name", _("联系人")),
-            Column("phone", _("电话")), Column("email", _("邮箱")),
-            Column("lead_time_days", _("交货周期（天）"), numeric=True), Column("is_active", _("启用"))], (
-            {"code": s.code, "name": s.name, "contact_name": s.contact_name, "phone": s.phone, "email": s.email,
-             "lead_time_days": s.lead_time_days, "is_active": "✓" if s.is_active else ""} for s in suppliers)))
-    return render(request, "purchasing/console/supplier_list.html", {
-        "suppliers": suppliers, "form": form,
-        "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "suppliers"})
+        return export_response(
+            request,
+            Table(
+                "suppliers",
+                _("供应商"),
+                [
+                    Column("code", _("编码")),
+                    Column("name", _("名称")),
+                    Column("contact_name", _("联系人")),
+                    Column("phone", _("电话")),
+                    Column("email", _("邮箱")),
+                    Column("lead_time_days", _("交货周期（天）"), numeric=True),
+                    Column("is_active", _("启用")),
+                ],
+                (
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "contact_name": s.contact_name,
+                        "phone": s.phone,
+                        "email": s.email,
+                        "lead_time_days": s.lead_time_days,
+                        "is_active": "✓" if s.is_active else "",
+                    }
+                    for s in suppliers
+                ),
+            ),
+        )
+    return render(
+        request,
+        "purchasing/console/supplier_list.html",
+        {
+            "suppliers": suppliers,
+            "form": form,
+            "can_manage": _can(request, roles.MANAGE_PURCHASING),
+            "tab": "suppliers",
+        },
+    )
 
 
 @staff_permission_required(roles.VIEW_PURCHASING)
@@ -214,14 +305,28 @@ def supplier_detail(request, code):
                 return redirect("console:purchasing:supplier-detail", code=code)
             if price.is_bound and price.is_valid():
                 c = price.cleaned_data
-                services.set_supplier_price(actor=request.user, supplier=supplier, variant=get_variant(c["sku"].strip()),
-                                            unit_cost=c["unit_cost"], min_order_quantity=c["min_order_quantity"],
-                                            supplier_sku=c["supplier_sku"])
+                services.set_supplier_price(
+                    actor=request.user,
+                    supplier=supplier,
+                    variant=get_variant(c["sku"].strip()),
+                    unit_cost=c["unit_cost"],
+                    min_order_quantity=c["min_order_quantity"],
+                    supplier_sku=c["supplier_sku"],
+                )
                 messages.success(request, _("报价已保存。"))
                 return redirect("console:purchasing:supplier-detail", code=code)
         except DomainError as exc:
             (edit if edit.is_bound else price).add_error(None, str(exc.detail))
-    return render(request, "purchasing/console/supplier_detail.html", {
-        "supplier": supplier, "edit": edit, "price_form": price, "prices": queries.list_supplier_prices(supplier),
-        "orders": queries.list_purchase_orders(supplier=supplier)[:20],
-        "can_manage": _can(request, roles.MANAGE_PURCHASING), "tab": "suppliers"})
+    return render(
+        request,
+        "purchasing/console/supplier_detail.html",
+        {
+            "supplier": supplier,
+            "edit": edit,
+            "price_form": price,
+            "prices": queries.list_supplier_prices(supplier),
+            "orders": queries.list_purchase_orders(supplier=supplier)[:20],
+            "can_manage": _can(request, roles.MANAGE_PURCHASING),
+            "tab": "suppliers",
+        },
+    )

@@ -9,8 +9,16 @@ import math
 from decimal import Decimal
 
 
-def calculate_reorder_quantity(*, velocity: Decimal, lead_time_days: int, cover_days: int, safety_stock: int,
-                               available: int, on_order: int, min_order_quantity: int = 1) -> int:
+def calculate_reorder_quantity(
+    *,
+    velocity: Decimal,
+    lead_time_days: int,
+    cover_days: int,
+    safety_stock: int,
+    available: int,
+    on_order: int,
+    min_order_quantity: int = 1,
+) -> int:
     if lead_time_days < 0 or cover_days < 0 or safety_stock < 0 or on_order < 0:
         raise ValueError("negative input")
     target = Decimal(velocity) * (lead_time_days + cover_days) + safety_stock

@@ -6,82 +6,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('inventory', '0003_stocktake_and_low_stock_alerts'),
+        ("catalog", "0001_initial"),
+        ("inventory", "0003_stocktake_and_low_stock_alerts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='联系人')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='邮箱')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='电话')),
-                ('lead_time_days', models.PositiveIntegerField(default=7, verbose_name='交货周期（天）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("contact_name", models.CharField(blank=True, max_length=60, verbose_name="联系人")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="邮箱")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="电话")),
+                ("lead_time_days", models.PositiveIntegerField(default=7, verbose_name="交货周期（天）")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '供应商',
-                'ordering': ['name', 'id'],
+                "verbose_name": "供应商",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PurchaseOrder',
+            name="PurchaseOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='采购单号')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('sent', '已发送'), ('partially_received', '部分到货'), ('received', '已到货'), ('cancelled', '已取消')], default='draft', max_length=20, verbose_name='状态')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='到齐时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.warehouse')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchase_orders', to='purchasing.supplier')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="采购单号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("sent", "已发送"),
+                            ("partially_received", "部分到货"),
+                            ("received", "已到货"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                ("received_at", models.DateTimeField(blank=True, null=True, verbose_name="到齐时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.warehouse"
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchase_orders",
+                        to="purchasing.supplier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '采购单',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('manage_purchasing', 'Can manage suppliers and purchase orders'), ('receive_goods', 'Can receive purchase orders')],
+                "verbose_name": "采购单",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("manage_purchasing", "Can manage suppliers and purchase orders"),
+                    ("receive_goods", "Can receive purchase orders"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PurchaseOrderLine',
+            name="PurchaseOrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity_ordered', models.PositiveIntegerField(verbose_name='订购数量')),
-                ('quantity_received', models.PositiveIntegerField(default=0, verbose_name='已到货')),
-                ('unit_cost', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='采购价')),
-                ('purchase_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='purchasing.purchaseorder')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity_ordered", models.PositiveIntegerField(verbose_name="订购数量")),
+                ("quantity_received", models.PositiveIntegerField(default=0, verbose_name="已到货")),
+                ("unit_cost", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="采购价")),
+                (
+                    "purchase_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="purchasing.purchaseorder"
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.variant"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('purchase_order', 'variant'), name='one_po_line_per_sku'), models.CheckConstraint(condition=models.Q(('quantity_ordered__gt', 0)), name='po_line_quantity_positive'), models.CheckConstraint(condition=models.Q(('unit_cost__gte', 0)), name='po_line_cost_not_negative')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("purchase_order", "variant"), name="one_po_line_per_sku"),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity_ordered__gt", 0)), name="po_line_quantity_positive"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("unit_cost__gte", 0)), name="po_line_cost_not_negative"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SupplierPrice',
+            name="SupplierPrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_cost', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='采购价')),
-                ('min_order_quantity', models.PositiveIntegerField(default=1, verbose_name='起订量')),
-                ('supplier_sku', models.CharField(blank=True, max_length=64, verbose_name='供应商货号')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='purchasing.supplier')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplier_prices', to='catalog.variant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("unit_cost", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="采购价")),
+                ("min_order_quantity", models.PositiveIntegerField(default=1, verbose_name="起订量")),
+                ("supplier_sku", models.CharField(blank=True, max_length=64, verbose_name="供应商货号")),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="prices", to="purchasing.supplier"
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplier_prices",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('supplier', 'variant'), name='one_price_per_supplier_and_sku'), models.CheckConstraint(condition=models.Q(('unit_cost__gte', 0)), name='supplier_price_not_negative')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("supplier", "variant"), name="one_price_per_supplier_and_sku"),
+                    models.CheckConstraint(
+                        condition=models.Q(("unit_cost__gte", 0)), name="supplier_price_not_negative"
+                    ),
+                ],
             },
         ),
     ]

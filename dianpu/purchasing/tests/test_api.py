@@ -20,8 +20,9 @@ def test_operator_orders_warehouse_receives(staff_api, tee):
     created = operator.post("suppliers", {"code": "yiwu", "name": "义乌织造厂", "lead_time_days": 10})
     assert created.status_code == 201
     priced = operator.post("suppliers/yiwu/prices", {"sku": "TEE-M", "unit_cost": "30.00", "min_order_quantity": 6})
-    assert priced.json()["prices"] == [{"sku": "TEE-M", "unit_cost": "30.00", "min_order_quantity": 6,
-                                        "supplier_sku": ""}]
+    assert priced.json()["prices"] == [
+        {"sku": "TEE-M", "unit_cost": "30.00", "min_order_quantity": 6, "supplier_sku": ""}
+    ]
     order = operator.post("purchase-orders", {"supplier": "yiwu", "lines": [{"sku": "TEE-M", "quantity": 10}]})
     assert order.status_code == 201
     number = order.json()["number"]
@@ -30,8 +31,10 @@ def test_operator_orders_warehouse_receives(staff_api, tee):
     assert operator.post(f"purchase-orders/{number}/send").json()["status"] == "sent"
     pdf = operator.get(f"purchase-orders/{number}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert operator.post(f"purchase-orders/{number}/receipts", {"lines": [{"sku": "TEE-M", "quantity": 1}]}
-                         ).status_code == 403
+    assert (
+        operator.post(f"purchase-orders/{number}/receipts", {"lines": [{"sku": "TEE-M", "quantity": 1}]}).status_code
+        == 403
+    )
     over = warehouse.post(f"purchase-orders/{number}/receipts", {"lines": [{"sku": "TEE-M", "quantity": 11}]})
     assert (over.status_code, over.json()["code"]) == (422, "over_receipt")
     assert StockLevel.objects.get(variant=tee).on_hand == 10
@@ -39,8 +42,9 @@ def test_operator_orders_warehouse_receives(staff_api, tee):
     assert bad.status_code == 422 and "lines.0.quantity" in bad.json()["errors"]
     part = warehouse.post(f"purchase-orders/{number}/receipts", {"lines": [{"sku": "TEE-M", "quantity": 4}]}).json()
     assert (part["status"], part["lines"][0]["quantity_received"]) == ("partially_received", 4)
-    done = warehouse.post(f"purchase-orders/{number}/receipts",
-                          {"lines": [{"sku": "TEE-M", "quantity": 7}], "allow_over": True}).json()
+    done = warehouse.post(
+        f"purchase-orders/{number}/receipts", {"lines": [{"sku": "TEE-M", "quantity": 7}], "allow_over": True}
+    ).json()
     assert (done["status"], done["lines"][0]["quantity_received"]) == ("received", 11)
     tee.refresh_from_db()
     assert (StockLevel.objects.get(variant=tee).on_hand, tee.cost_price) == (21, Decimal("25.24"))
@@ -80,7 +84,10 @@ def test_a_supplier_phone_is_checked_like_every_other_phone(staff_api, tee):
     operator = staff_api("operator", "en")
     short = operator.post("suppliers", {"code": "z", "name": "Z", "phone": "1380013800"})
     assert (short.status_code, short.json()["code"], short.json()["detail"]) == (
-        422, "phone_mobile_digits", "A mainland China mobile number has 11 digits; please check it.")
+        422,
+        "phone_mobile_digits",
+        "A mainland China mobile number has 11 digits; please check it.",
+    )
     assert not Supplier.objects.filter(code="z").exists()
     landline = operator.post("suppliers", {"code": "z", "name": "Z", "phone": "0579-85123456"})  # Yiwu
     assert landline.status_code == 201

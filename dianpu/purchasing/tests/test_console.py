@@ -22,8 +22,12 @@ def tee():
 def test_pages_open_for_finance(client, staff, tee):
     supplier = make_supplier(prices={tee: "30.00"})
     client.force_login(staff("finance"))
-    for url in ["/console/purchasing/", "/console/purchasing/suggestions/", "/console/purchasing/suppliers/",
-                f"/console/purchasing/suppliers/{supplier.code}/"]:
+    for url in [
+        "/console/purchasing/",
+        "/console/purchasing/suggestions/",
+        "/console/purchasing/suppliers/",
+        f"/console/purchasing/suppliers/{supplier.code}/",
+    ]:
         assert client.get(url).status_code == 200, url
     assert client.get("/console/purchasing/new/").status_code == 403
 
@@ -34,10 +38,14 @@ def test_supplier_create_and_price(client, staff, tee):
     assert bad.status_code == 200 and "yiwu" not in [s.code for s in bad.context["suppliers"]]
     created = client.post("/console/purchasing/suppliers/", {"code": "yiwu", "name": "义乌", "lead_time_days": "10"})
     assert created["Location"] == "/console/purchasing/suppliers/yiwu/"
-    client.post("/console/purchasing/suppliers/yiwu/", {"form": "price", "sku": "TEE-M", "unit_cost": "31.00",
-                                                        "min_order_quantity": "1"})
-    unknown = client.post("/console/purchasing/suppliers/yiwu/", {"form": "price", "sku": "NOPE", "unit_cost": "1",
-                                                                  "min_order_quantity": "1"})
+    client.post(
+        "/console/purchasing/suppliers/yiwu/",
+        {"form": "price", "sku": "TEE-M", "unit_cost": "31.00", "min_order_quantity": "1"},
+    )
+    unknown = client.post(
+        "/console/purchasing/suppliers/yiwu/",
+        {"form": "price", "sku": "NOPE", "unit_cost": "1", "min_order_quantity": "1"},
+    )
     assert "未知的 SKU：NOPE" in unknown.text
     page = client.get("/console/purchasing/suppliers/yiwu/")
     assert [(p.variant.sku, p.unit_cost) for p in page.context["prices"]] == [("TEE-M", Decimal("31.00"))]
@@ -68,12 +76,15 @@ def test_suggestions_to_order_to_partial_receipt(client, staff, tee):
 def test_order_form_reports_bad_lines_by_number(client, staff, tee):
     supplier = make_supplier(prices={tee: "30.00"})
     client.force_login(staff("operator"))
-    response = client.post("/console/purchasing/new/", {"supplier": supplier.code, "warehouse": "main",
-                                                         "lines": "TEE-M 5\nTEE-M x\nTEE-M 2 abc"})
+    response = client.post(
+        "/console/purchasing/new/",
+        {"supplier": supplier.code, "warehouse": "main", "lines": "TEE-M 5\nTEE-M x\nTEE-M 2 abc"},
+    )
     assert "第 2 行" in response.text and "第 3 行" in response.text
     assert not PurchaseOrder.objects.exists()
-    created = client.post("/console/purchasing/new/", {"supplier": supplier.code, "warehouse": "main",
-                                                        "lines": "TEE-M 5"})
+    created = client.post(
+        "/console/purchasing/new/", {"supplier": supplier.code, "warehouse": "main", "lines": "TEE-M 5"}
+    )
     assert created.status_code == 302 and PurchaseOrder.objects.get().status == "draft"
 
 

@@ -13,14 +13,23 @@ from dianpu.catalog.tests.builders import make_product
 from dianpu.core import clock
 from dianpu.core.errors import DomainError
 from dianpu.inventory.models import StockLevel, StockMove
-from dianpu.inventory.services import consume_reservations, reserve_stock, set_safety_stock
+from dianpu.inventory.services import (
+    consume_reservations,
+    ensure_stock_summaries_current,
+    reserve_stock,
+    set_safety_stock,
+)
 from dianpu.purchasing.models import PurchaseOrder
 from dianpu.purchasing.pdf import build_purchase_order_pdf
-from dianpu.inventory.services import ensure_stock_summaries_current
 from dianpu.purchasing.queries import get_on_order_by_variant, list_replenishment_suggestions
 from dianpu.purchasing.services import (
-    LineInput, cancel_purchase_order, create_purchase_order, create_purchase_orders_from_suggestions,
-    create_supplier, receive_purchase_order, send_purchase_order,
+    LineInput,
+    cancel_purchase_order,
+    create_purchase_order,
+    create_purchase_orders_from_suggestions,
+    create_supplier,
+    receive_purchase_order,
+    send_purchase_order,
 )
 
 from .builders import make_supplier
@@ -64,14 +73,17 @@ def test_purchase_order_from_draft_to_received_in_two_receipts(tee, django_captu
     tee.refresh_from_db()
     assert (on_hand(tee), tee.cost_price) == (30, Decimal("26.67"))  # (20×25 + 10×30) / 30
     assert list(StockMove.objects.filter(reference=order.number).values_list("kind", "on_hand_delta")) == [
-        ("receipt", 10), ("receipt", 10)]
+        ("receipt", 10),
+        ("receipt", 10),
+    ]
     assert get_on_order_by_variant([tee.id]) == {}
 
 
 def test_receipt_of_more_than_ordered_is_refused_unless_allowed(tee):
     supplier = make_supplier(prices={tee: "30.00"})
-    order = send_purchase_order(actor=None, order=create_purchase_order(
-        actor=None, supplier=supplier, lines=[LineInput("TEE-M", 5)]))
+    order = send_purchase_order(
+        actor=None, order=create_purchase_order(actor=None, supplier=supplier, lines=[LineInput("TEE-M", 5)])
+    )
     moves = StockMove.objects.count()
     with pytest.raises(DomainError) as refused:
         receive_purchase_order(actor=None, order=order, received={"TEE-M": 6})
@@ -86,15 +98,23 @@ def test_receipt_of_more_than_ordered_is_refused_unless_allowed(tee):
 def test_one_bad_line_in_a_receipt_receives_nothing(tee):
     cap = make_product(stock=0, skus=["CAP-1"]).variants.get()
     supplier = make_supplier(prices={tee: "30.00", cap: "8.00"})
-    order = send_purchase_order(actor=None, order=create_purchase_order(
-        actor=None, supplier=supplier, lines=[LineInput("TEE-M", 5), LineInput("CAP-1", 2)]))
+    order = send_purchase_order(
+        actor=None,
+        order=create_purchase_order(
+            actor=None, supplier=supplier, lines=[LineInput("TEE-M", 5), LineInput("CAP-1", 2)]
+        ),
+    )
     with pytest.raises(DomainError) as refused:
         receive_purchase_order(actor=None, order=order, received={"TEE-M": 5, "CAP-1": 3})
     assert refused.value.code == "over_receipt"
     assert (on_hand(tee), on_hand(cap)) == (10, 0)
     assert list(order.lines.values_list("quantity_received", flat=True)) == [0, 0]
-    for bad, code in [({"TEE-M": -1}, "quantity_invalid"), ({"TEE-M": "2"}, "quantity_invalid"),
-                      ({"NOPE": 1}, "not_on_order"), ({}, "nothing_received")]:
+    for bad, code in [
+        ({"TEE-M": -1}, "quantity_invalid"),
+        ({"TEE-M": "2"}, "quantity_invalid"),
+        ({"NOPE": 1}, "not_on_order"),
+        ({}, "nothing_received"),
+    ]:
         with pytest.raises(DomainError) as refused:
             receive_purchase_order(actor=None, order=order, received=bad)
         assert refused.value.code == code
@@ -116,10 +136,14 @@ def test_draft_cannot_be_received_and_a_cancelled_order_cannot_be_sent(tee):
 
 def test_bad_purchase_order_lines_write_nothing(tee):
     supplier = make_supplier()
-    for lines, code in [([], "lines_required"), ([LineInput("NOPE", 1)], "unknown_sku"),
-                        ([LineInput("TEE-M", 0)], "quantity_invalid"), ([LineInput("TEE-M", "x")], "quantity_invalid"),
-                        ([LineInput("TEE-M", 1, "-1")], "cost_invalid"),
-                        ([LineInput("TEE-M", 1), LineInput("TEE-M", 2)], "duplicate_sku")]:
+    for lines, code in [
+        ([], "lines_required"),
+        ([LineInput("NOPE", 1)], "unknown_sku"),
+        ([LineInput("TEE-M", 0)], "quantity_invalid"),
+        ([LineInput("TEE-M", "x")], "quantity_invalid"),
+        ([LineInput("TEE-M", 1, "-1")], "cost_invalid"),
+        ([LineInput("TEE-M", 1), LineInput("TEE-M", 2)], "duplicate_sku"),
+    ]:
         with pytest.raises(DomainError) as refused:
             create_purchase_order(actor=None, supplier=supplier, lines=lines)
         assert refused.value.code == code
@@ -151,10 +175,19 @@ def test_replenishment_suggestion_uses_velocity_lead_time_cover_and_on_order(tee
     [s] = list_replenishment_suggestions(window=30, cover_days=30)
     # velocity 8/30 = 0.27; target 0.27 × 40 + 5 = 15.8; available 2 → 14 (≥ MOQ 12)
     assert (s.sku, s.supplier_code, s.velocity, s.available, s.on_order, s.quantity) == (
-        "TEE-M", cheap.code, Decimal("0.27"), 2, 0, 14)
+        "TEE-M",
+        cheap.code,
+        Decimal("0.27"),
+        2,
+        0,
+        14,
+    )
     [order] = create_purchase_orders_from_suggestions(actor=None, wanted={"TEE-M": s.quantity})
     assert (order.supplier_id, order.lines.get().quantity_ordered, order.lines.get().unit_cost) == (
-        cheap.id, 14, Decimal("18.00"))
+        cheap.id,
+        14,
+        Decimal("18.00"),
+    )
     send_purchase_order(actor=None, order=order)
     assert list_replenishment_suggestions(window=30, cover_days=30) == []  # 14 on order covers it
 
@@ -172,8 +205,13 @@ def test_only_purchasing_services_write_purchase_order_status():
 
     root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"PurchaseOrder\.objects[^\n]*\.update\(|\border\.status\s*=[^=]")
-    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
-                 if "/tests/" not in p.as_posix() and "/migrations/" not in p.as_posix()
-                 and p.relative_to(root).as_posix() not in {"purchasing/services.py", "orders/services.py"}
-                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    offenders = [
+        f"{p.relative_to(root)}:{n}"
+        for p in root.rglob("*.py")
+        if "/tests/" not in p.as_posix()
+        and "/migrations/" not in p.as_posix()
+        and p.relative_to(root).as_posix() not in {"purchasing/services.py", "orders/services.py"}
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert offenders == []

@@ -5,8 +5,17 @@ from datetime import datetime, timedelta
 
 from .states import Kind
 
-REASONS = ("damaged", "wrong_item", "not_as_described", "size_fit", "quality", "missing_parts", "changed_mind",
-           "late_delivery", "other")
+REASONS = (
+    "damaged",
+    "wrong_item",
+    "not_as_described",
+    "size_fit",
+    "quality",
+    "missing_parts",
+    "changed_mind",
+    "late_delivery",
+    "other",
+)
 BEFORE_SHIPPING = {"paid", "reviewed", "picking"}
 IN_TRANSIT = {"shipped"}  # shipped, not yet delivered
 

@@ -1,14 +1,14 @@
 """The life of a return request, as data: (status, action) -> next status, with guards by kind."""
 
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
-    RETURN = "return"            # 退货退款
-    EXCHANGE = "exchange"        # 换货
+    RETURN = "return"  # 退货退款
+    EXCHANGE = "exchange"  # 换货
     REFUND_ONLY = "refund_only"  # 仅退款
-    INTERCEPT = "intercept"      # 拦截: stop a parcel in transit, refund when it is back
+    INTERCEPT = "intercept"  # 拦截: stop a parcel in transit, refund when it is back
 
 
 class Status(StrEnum):
@@ -21,8 +21,8 @@ class Status(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
     INTERCEPTING = "intercepting"  # the agent asked the carrier to stop the parcel
-    INTERCEPTED = "intercepted"    # stopped: on its way back to us
-    STOP_FAILED = "stop_failed"    # the carrier could not stop it (delivered): a return after delivery instead
+    INTERCEPTED = "intercepted"  # stopped: on its way back to us
+    STOP_FAILED = "stop_failed"  # the carrier could not stop it (delivered): a return after delivery instead
 
 
 class Action(StrEnum):
@@ -61,8 +61,14 @@ GOODS_ACTIONS = {Action.SHIP_BACK, Action.RECEIVE}
 INTERCEPT_ACTIONS = {Action.REQUEST_INTERCEPT, Action.CONFIRM_INTERCEPT, Action.FAIL_INTERCEPT}
 # An intercept is worked by the agent with the carrier: no approval step, no parcel sent back by the buyer.
 NOT_FOR_INTERCEPT = {Action.APPROVE, Action.SHIP_BACK}
-OPEN_STATUSES = {Status.REQUESTED, Status.APPROVED, Status.IN_TRANSIT, Status.RECEIVED, Status.INTERCEPTING,
-                 Status.INTERCEPTED}
+OPEN_STATUSES = {
+    Status.REQUESTED,
+    Status.APPROVED,
+    Status.IN_TRANSIT,
+    Status.RECEIVED,
+    Status.INTERCEPTING,
+    Status.INTERCEPTED,
+}
 # Requests that count against what a line may still be returned for.
 COUNTED_STATUSES = OPEN_STATUSES | {Status.REFUNDED, Status.CLOSED}
 

@@ -7,87 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0002_review_and_attribution'),
-        ('payments', '0003_sessions_events_refund_ledger'),
+        ("orders", "0002_review_and_attribution"),
+        ("payments", "0003_sessions_events_refund_ledger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReturnRequest',
+            name="ReturnRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='售后单号')),
-                ('kind', models.CharField(choices=[('return', '退货退款'), ('exchange', '换货'), ('refund_only', '仅退款')], max_length=12, verbose_name='类型')),
-                ('status', models.CharField(choices=[('requested', '待审核'), ('approved', '已同意'), ('rejected', '已拒绝'), ('in_transit', '退回途中'), ('received', '已收货验货'), ('refunded', '已退款'), ('closed', '已关闭'), ('cancelled', '已撤销')], default='requested', max_length=12, verbose_name='状态')),
-                ('reason', models.CharField(choices=[('damaged', '商品破损'), ('wrong_item', '发错货'), ('not_as_described', '与描述不符'), ('size_fit', '尺码不合适'), ('quality', '质量问题'), ('missing_parts', '少件/漏发'), ('changed_mind', '不想要了（七天无理由）'), ('late_delivery', '物流太慢'), ('other', '其他')], max_length=20, verbose_name='原因')),
-                ('reason_detail', models.CharField(blank=True, max_length=500, verbose_name='问题描述')),
-                ('source', models.CharField(choices=[('customer', '顾客'), ('agent', '客服')], max_length=10, verbose_name='发起方')),
-                ('decision_note', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('carrier', models.CharField(blank=True, max_length=20, verbose_name='退回承运商')),
-                ('tracking_number', models.CharField(blank=True, max_length=40, verbose_name='退回运单号')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='申请时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('shipped_back_at', models.DateTimeField(blank=True, null=True, verbose_name='退回时间')),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='收货时间')),
-                ('refunded_at', models.DateTimeField(blank=True, null=True, verbose_name='退款时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='关闭时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_requests', to='orders.order')),
-                ('refund', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.refund')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="售后单号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("return", "退货退款"), ("exchange", "换货"), ("refund_only", "仅退款")],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "待审核"),
+                            ("approved", "已同意"),
+                            ("rejected", "已拒绝"),
+                            ("in_transit", "退回途中"),
+                            ("received", "已收货验货"),
+                            ("refunded", "已退款"),
+                            ("closed", "已关闭"),
+                            ("cancelled", "已撤销"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("damaged", "商品破损"),
+                            ("wrong_item", "发错货"),
+                            ("not_as_described", "与描述不符"),
+                            ("size_fit", "尺码不合适"),
+                            ("quality", "质量问题"),
+                            ("missing_parts", "少件/漏发"),
+                            ("changed_mind", "不想要了（七天无理由）"),
+                            ("late_delivery", "物流太慢"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="原因",
+                    ),
+                ),
+                ("reason_detail", models.CharField(blank=True, max_length=500, verbose_name="问题描述")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("customer", "顾客"), ("agent", "客服")], max_length=10, verbose_name="发起方"
+                    ),
+                ),
+                ("decision_note", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                ("carrier", models.CharField(blank=True, max_length=20, verbose_name="退回承运商")),
+                ("tracking_number", models.CharField(blank=True, max_length=40, verbose_name="退回运单号")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="申请时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("shipped_back_at", models.DateTimeField(blank=True, null=True, verbose_name="退回时间")),
+                ("received_at", models.DateTimeField(blank=True, null=True, verbose_name="收货时间")),
+                ("refunded_at", models.DateTimeField(blank=True, null=True, verbose_name="退款时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="关闭时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="return_requests", to="orders.order"
+                    ),
+                ),
+                (
+                    "refund",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="payments.refund",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '售后单',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('manage_returns', 'Can approve, reject and close after-sales requests'), ('receive_returns', 'Can receive and inspect returned goods')],
+                "verbose_name": "售后单",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("manage_returns", "Can approve, reject and close after-sales requests"),
+                    ("receive_returns", "Can receive and inspect returned goods"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReturnLine',
+            name="ReturnLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='数量')),
-                ('restocked_quantity', models.PositiveIntegerField(default=0, verbose_name='入库数量')),
-                ('written_off_quantity', models.PositiveIntegerField(default=0, verbose_name='报损数量')),
-                ('inspection_note', models.CharField(blank=True, max_length=300, verbose_name='验货备注')),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='returns.returnrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(verbose_name="数量")),
+                ("restocked_quantity", models.PositiveIntegerField(default=0, verbose_name="入库数量")),
+                ("written_off_quantity", models.PositiveIntegerField(default=0, verbose_name="报损数量")),
+                ("inspection_note", models.CharField(blank=True, max_length=300, verbose_name="验货备注")),
+                (
+                    "order_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orders.orderline"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="returns.returnrequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnHistory',
+            name="ReturnHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20, verbose_name='动作')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='原状态')),
-                ('to_status', models.CharField(max_length=12, verbose_name='新状态')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='returns.returnrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=20, verbose_name="动作")),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="原状态")),
+                ("to_status", models.CharField(max_length=12, verbose_name="新状态")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="history", to="returns.returnrequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='returnrequest',
-            index=models.Index(fields=['status', '-created_at'], name='returns_ret_status_6a52e1_idx'),
+            model_name="returnrequest",
+            index=models.Index(fields=["status", "-created_at"], name="returns_ret_status_6a52e1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='returnline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='return_line_quantity_positive'),
+            model_name="returnline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="return_line_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnline',
-            constraint=models.CheckConstraint(condition=models.Q(('restocked_quantity__lte', django.db.models.expressions.CombinedExpression(models.F('quantity'), '-', models.F('written_off_quantity')))), name='return_line_inspected_within_quantity'),
+            model_name="returnline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "restocked_quantity__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity"), "-", models.F("written_off_quantity")
+                        ),
+                    )
+                ),
+                name="return_line_inspected_within_quantity",
+            ),
         ),
     ]

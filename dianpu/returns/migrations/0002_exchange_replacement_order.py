@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_merge_review_and_pricing'),
-        ('returns', '0001_return_requests'),
+        ("orders", "0004_merge_review_and_pricing"),
+        ("returns", "0001_return_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='returnrequest',
-            name='replacement_order',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exchange_request', to='orders.order', verbose_name='换货订单'),
+            model_name="returnrequest",
+            name="replacement_order",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="exchange_request",
+                to="orders.order",
+                verbose_name="换货订单",
+            ),
         ),
     ]

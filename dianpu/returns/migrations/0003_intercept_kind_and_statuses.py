@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0002_exchange_replacement_order'),
+        ("returns", "0002_exchange_replacement_order"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='returnrequest',
-            name='kind',
-            field=models.CharField(choices=[('return', '退货退款'), ('exchange', '换货'), ('refund_only', '仅退款'), ('intercept', '拦截包裹')], max_length=12, verbose_name='类型'),
+            model_name="returnrequest",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("return", "退货退款"),
+                    ("exchange", "换货"),
+                    ("refund_only", "仅退款"),
+                    ("intercept", "拦截包裹"),
+                ],
+                max_length=12,
+                verbose_name="类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='returnrequest',
-            name='status',
-            field=models.CharField(choices=[('requested', '待审核'), ('approved', '已同意'), ('rejected', '已拒绝'), ('in_transit', '退回途中'), ('received', '已收货验货'), ('refunded', '已退款'), ('closed', '已关闭'), ('cancelled', '已撤销'), ('intercepting', '拦截中'), ('intercepted', '已拦截，退回中'), ('stop_failed', '拦截失败')], default='requested', max_length=12, verbose_name='状态'),
+            model_name="returnrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("requested", "待审核"),
+                    ("approved", "已同意"),
+                    ("rejected", "已拒绝"),
+                    ("in_transit", "退回途中"),
+                    ("received", "已收货验货"),
+                    ("refunded", "已退款"),
+                    ("closed", "已关闭"),
+                    ("cancelled", "已撤销"),
+                    ("intercepting", "拦截中"),
+                    ("intercepted", "已拦截，退回中"),
+                    ("stop_failed", "拦截失败"),
+                ],
+                default="requested",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
     ]

@@ -19,8 +19,17 @@ def order():
 
 
 def test_buyer_requests_and_staff_work_it_through_to_a_refund(api, staff_api, order):
-    created = api.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
-                                   "reason": "size_fit", "reason_detail": "偏小", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    created = api.post(
+        "returns",
+        {
+            "order_number": order.number,
+            "email": order.email,
+            "kind": "return",
+            "reason": "size_fit",
+            "reason_detail": "偏小",
+            "lines": [{"sku": "TEE-1", "quantity": 1}],
+        },
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert (body["status"], body["source"], body["refund_due"]) == ("requested", "customer", "50.00")
@@ -29,8 +38,9 @@ def test_buyer_requests_and_staff_work_it_through_to_a_refund(api, staff_api, or
     assert agent.post(f"returns/{number}/approve", {"note": "同意"}).json()["status"] == "approved"
     shipped = agent.post(f"returns/{number}/shipment", {"carrier": "sf", "tracking_number": "SF1234567890123"})
     assert shipped.json()["tracking_number"] == "SF1234567890123"
-    received = warehouse.post(f"returns/{number}/receive",
-                              {"lines": [{"sku": "TEE-1", "restocked": 1, "written_off": 0}]})
+    received = warehouse.post(
+        f"returns/{number}/receive", {"lines": [{"sku": "TEE-1", "restocked": 1, "written_off": 0}]}
+    )
     assert received.status_code == 200 and received.json()["allowed_actions"] == ["refund", "close"]
     assert StockMove.objects.get(kind="return").on_hand_delta == 1
     refunded = finance.post(f"returns/{number}/refund", {"include_shipping": False})
@@ -45,26 +55,48 @@ def test_buyer_requests_and_staff_work_it_through_to_a_refund(api, staff_api, or
 
 def test_each_step_needs_its_role(staff_api, order):
     agent = staff_api("agent")
-    number = agent.post(f"orders/{order.number}/returns", {"kind": "return", "reason": "damaged",
-                                                          "lines": [{"sku": "TEE-1", "quantity": 2}]}).json()["number"]
+    number = agent.post(
+        f"orders/{order.number}/returns",
+        {"kind": "return", "reason": "damaged", "lines": [{"sku": "TEE-1", "quantity": 2}]},
+    ).json()["number"]
     assert staff_api("warehouse").post(f"returns/{number}/approve", {}).status_code == 403
     agent.post(f"returns/{number}/approve", {})
-    assert agent.post(f"returns/{number}/receive", {"lines": [{"sku": "TEE-1", "restocked": 2,
-                                                              "written_off": 0}]}).status_code == 403
+    assert (
+        agent.post(
+            f"returns/{number}/receive", {"lines": [{"sku": "TEE-1", "restocked": 2, "written_off": 0}]}
+        ).status_code
+        == 403
+    )
     assert staff_api("designer").get("returns").status_code == 403
     assert ReturnRequest.objects.get().status == "approved"
 
 
 def test_buyer_with_the_wrong_email_is_refused(api, order):
-    response = api.post("returns", {"order_number": order.number, "email": "someone@else.com", "kind": "return",
-                                    "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    response = api.post(
+        "returns",
+        {
+            "order_number": order.number,
+            "email": "someone@else.com",
+            "kind": "return",
+            "reason": "size_fit",
+            "lines": [{"sku": "TEE-1", "quantity": 1}],
+        },
+    )
     assert response.status_code == 404
     assert ReturnRequest.objects.count() == 0
 
 
 def test_too_many_units_are_refused_in_english(api_en, order):
-    response = api_en.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
-                                       "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 3}]})
+    response = api_en.post(
+        "returns",
+        {
+            "order_number": order.number,
+            "email": order.email,
+            "kind": "return",
+            "reason": "size_fit",
+            "lines": [{"sku": "TEE-1", "quantity": 3}],
+        },
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "That is more units than are left to return on this line."
     assert ReturnRequest.objects.count() == 0
@@ -72,8 +104,10 @@ def test_too_many_units_are_refused_in_english(api_en, order):
 
 def test_rejecting_twice_is_a_conflict(staff_api, order):
     agent = staff_api("agent")
-    number = agent.post(f"orders/{order.number}/returns", {"kind": "exchange", "reason": "size_fit",
-                                                          "lines": [{"sku": "TEE-1", "quantity": 1}]}).json()["number"]
+    number = agent.post(
+        f"orders/{order.number}/returns",
+        {"kind": "exchange", "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]},
+    ).json()["number"]
     assert agent.post(f"returns/{number}/reject", {"note": "超出期限"}).status_code == 200
     again = agent.post(f"returns/{number}/reject", {"note": "超出期限"})
     assert again.status_code == 409 and again.json()["code"] == "return_transition_not_allowed"
@@ -81,15 +115,22 @@ def test_rejecting_twice_is_a_conflict(staff_api, order):
 
 def test_return_rate_by_reason_over_the_api(staff_api, order):
     agent = staff_api("agent")
-    agent.post(f"orders/{order.number}/returns", {"kind": "return", "reason": "damaged",
-                                                 "lines": [{"sku": "TEE-1", "quantity": 2}]})
+    agent.post(
+        f"orders/{order.number}/returns",
+        {"kind": "return", "reason": "damaged", "lines": [{"sku": "TEE-1", "quantity": 2}]},
+    )
     rows = agent.get("reports/return-rate", by="reason").json()
     assert rows == [{"reason": "damaged", "label": "商品破损", "requests": 1, "units": 2, "share": "1.0000"}]
 
 
 def test_a_client_guessing_orders_is_stopped_with_429_in_its_language(api, api_en, order):
-    wrong = {"order_number": order.number, "email": "guess@else.com", "kind": "return", "reason": "size_fit",
-             "lines": [{"sku": "TEE-1", "quantity": 1}]}
+    wrong = {
+        "order_number": order.number,
+        "email": "guess@else.com",
+        "kind": "return",
+        "reason": "size_fit",
+        "lines": [{"sku": "TEE-1", "quantity": 1}],
+    }
     statuses = [api.post("returns", wrong).status_code for _ in range(10)]
     assert statuses == [404] * 10
     right = {**wrong, "email": order.email}
@@ -97,15 +138,26 @@ def test_a_client_guessing_orders_is_stopped_with_429_in_its_language(api, api_e
     assert refused.status_code == 429
     assert refused.json() == {"code": "too_many_requests", "detail": "尝试次数过多，请 15 分钟后再试。"}
     english = api_en.post("returns", right)  # same client (address), other language
-    assert (english.status_code, english.json()["detail"]) == (429, "Too many attempts. Please try again in 15 minutes.")
+    assert (english.status_code, english.json()["detail"]) == (
+        429,
+        "Too many attempts. Please try again in 15 minutes.",
+    )
     assert ReturnRequest.objects.count() == 0
 
 
 def test_failed_status_lookups_and_return_requests_share_one_budget(api, order, client):
     for _ in range(20):
         client.post("/orders/status/", {"number": order.number, "email": "guess@else.com"})
-    response = api.post("returns", {"order_number": order.number, "email": order.email, "kind": "return",
-                                    "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    response = api.post(
+        "returns",
+        {
+            "order_number": order.number,
+            "email": order.email,
+            "kind": "return",
+            "reason": "size_fit",
+            "lines": [{"sku": "TEE-1", "quantity": 1}],
+        },
+    )
     assert response.status_code == 429
     assert ReturnRequest.objects.count() == 0
 
@@ -114,12 +166,15 @@ def test_the_order_detail_shows_its_refunds_and_after_sales_requests(staff_api, 
     agent, finance = staff_api("agent"), staff_api("finance")
     before = agent.get(f"orders/{order.number}").json()
     assert (before["refunds"], before["returns"]) == ([], [])
-    number = agent.post(f"orders/{order.number}/returns", {"kind": "exchange", "reason": "size_fit",
-                                                          "lines": [{"sku": "TEE-1", "quantity": 1}]}).json()["number"]
+    number = agent.post(
+        f"orders/{order.number}/returns",
+        {"kind": "exchange", "reason": "size_fit", "lines": [{"sku": "TEE-1", "quantity": 1}]},
+    ).json()["number"]
     refunded = finance.post(f"orders/{order.number}/refunds", {"amount": "12.50", "reason": "补偿"})
     assert refunded.status_code in (200, 201), refunded.content
     body = agent.get(f"orders/{order.number}").json()
     assert body["returns"] == [{"number": number, "kind": "exchange", "status": "requested"}]
     assert [(r["amount"], r["status"], r["gateway"]) for r in body["refunds"]] == [
-        ("12.50", "succeeded", "bank_transfer")]
+        ("12.50", "succeeded", "bank_transfer")
+    ]
     assert body["refunds"][0]["created_at"]

@@ -23,8 +23,10 @@ def test_agent_opens_and_approves_warehouse_receives_finance_refunds(client, sta
     client.force_login(staff("agent"))
     page = client.get(f"/console/orders/{order.number}/").content.decode()
     assert f"/console/returns/new/{order.number}/" in page
-    response = client.post(f"/console/returns/new/{order.number}/",
-                           {"kind": "return", "reason": "damaged", "reason_detail": "破损", f"qty-{line.pk}": "1"})
+    response = client.post(
+        f"/console/returns/new/{order.number}/",
+        {"kind": "return", "reason": "damaged", "reason_detail": "破损", f"qty-{line.pk}": "1"},
+    )
     ret = ReturnRequest.objects.get()
     assert response.status_code == 302 and ret.status == "requested"
     queue = client.get("/console/returns/").content.decode()
@@ -56,8 +58,9 @@ def test_a_bad_inspection_shows_why_and_changes_nothing(client, staff, order):
     client.post(f"/console/returns/{ret.number}/approve/", {})
     client.force_login(staff("warehouse"))
     rline = ret.lines.get()
-    response = client.post(f"/console/returns/{ret.number}/receive/", {f"restock-{rline.pk}": "1",
-                                                                       f"writeoff-{rline.pk}": "0"})
+    response = client.post(
+        f"/console/returns/{ret.number}/receive/", {f"restock-{rline.pk}": "1", f"writeoff-{rline.pk}": "0"}
+    )
     assert response.status_code == 422
     assert "每件退回的商品都要入库或报损" in response.content.decode()
     ret.refresh_from_db()
@@ -67,8 +70,9 @@ def test_a_bad_inspection_shows_why_and_changes_nothing(client, staff, order):
 def test_the_report_shows_rates(client, staff, order):
     line = order.lines.get()
     client.force_login(staff("agent"))
-    client.post(f"/console/returns/new/{order.number}/", {"kind": "exchange", "reason": "size_fit",
-                                                          f"qty-{line.pk}": "1"})
+    client.post(
+        f"/console/returns/new/{order.number}/", {"kind": "exchange", "reason": "size_fit", f"qty-{line.pk}": "1"}
+    )
     page = client.get("/console/returns/report/").content.decode()
     assert "50%" in page and "尺码不合适" in page
 
@@ -84,8 +88,7 @@ def test_after_sales_pages_speak_english(client, staff, order):
     line = order.lines.get()
     client.force_login(staff("owner"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.post(f"/console/returns/new/{order.number}/", {"kind": "return", "reason": "damaged",
-                                                          f"qty-{line.pk}": "1"})
+    client.post(f"/console/returns/new/{order.number}/", {"kind": "return", "reason": "damaged", f"qty-{line.pk}": "1"})
     ret = ReturnRequest.objects.get()
     pages = {
         "/console/returns/": ["After-sales", "Awaiting review", "Damaged"],
@@ -106,8 +109,10 @@ def test_the_return_queue_exports_its_filtered_requests(client, staff, order):
 
     line = order.lines.get()
     client.force_login(staff("agent"))
-    client.post(f"/console/returns/new/{order.number}/",
-                {"kind": "return", "reason": "damaged", "reason_detail": "破损", f"qty-{line.pk}": "1"})
+    client.post(
+        f"/console/returns/new/{order.number}/",
+        {"kind": "return", "reason": "damaged", "reason_detail": "破损", f"qty-{line.pk}": "1"},
+    )
     ret = ReturnRequest.objects.get()
     rows = csv_rows(client.get("/console/returns/", {"status": "requested", "export": "csv"}))
     assert rows[0][:3] == ["售后单号", "申请时间", "订单号"]

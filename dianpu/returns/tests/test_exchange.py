@@ -13,7 +13,10 @@ from dianpu.orders.models import Order
 from dianpu.payments.models import Payment
 from dianpu.returns.models import ReturnRequest
 from dianpu.returns.services import (
-    approve_return, create_exchange_order, receive_return, request_return,
+    approve_return,
+    create_exchange_order,
+    receive_return,
+    request_return,
 )
 
 from .builders import delivered_order
@@ -37,19 +40,25 @@ def received_exchange(order):
 
 
 def held(number):
-    return {r.stock_level.variant.sku: r.quantity
-            for r in Reservation.objects.filter(reference=number, state="active").select_related("stock_level__variant")}
+    return {
+        r.stock_level.variant.sku: r.quantity
+        for r in Reservation.objects.filter(reference=number, state="active").select_related("stock_level__variant")
+    }
 
 
 def test_same_price_exchange_is_a_paid_order_for_nothing_to_the_same_address(tee, staff):
     request = received_exchange(tee)
-    new = create_exchange_order(request=request, replacements={request.lines.get().pk: "TEE-M"},
-                                actor=staff("agent"))
+    new = create_exchange_order(request=request, replacements={request.lines.get().pk: "TEE-M"}, actor=staff("agent"))
     assert (new.subtotal, new.discount_total, new.shipping_total, new.grand_total) == (
-        D("50.00"), D("50.00"), D("0.00"), D("0.00"))
+        D("50.00"),
+        D("50.00"),
+        D("0.00"),
+        D("0.00"),
+    )
     assert new.status == "paid" and not Payment.objects.filter(order=new).exists()  # nothing was paid
     assert [(ln.sku, ln.quantity, ln.variant_label) for ln in new.lines.all()] == [
-        ("TEE-M", 1, Variant.objects.get(sku="TEE-M").option_label)]
+        ("TEE-M", 1, Variant.objects.get(sku="TEE-M").option_label)
+    ]
     assert (new.email, new.ship_line1, new.shipping_method) == (tee.email, tee.ship_line1, tee.shipping_method)
     assert held(new.number) == {"TEE-M": 1}
     assert ReturnRequest.objects.get(pk=request.pk).replacement_order == new
@@ -60,7 +69,11 @@ def test_a_dearer_option_leaves_the_difference_to_pay(tee):
     request = received_exchange(tee)
     new = create_exchange_order(request=request, replacements={request.lines.get().pk: "TEE-L"})
     assert (new.subtotal, new.discount_total, new.grand_total, new.status) == (
-        D("65.00"), D("50.00"), D("15.00"), "pending_payment")
+        D("65.00"),
+        D("50.00"),
+        D("15.00"),
+        "pending_payment",
+    )
 
 
 def test_refused_before_the_goods_are_back_twice_or_for_another_product(tee):
@@ -99,8 +112,9 @@ def test_api_action_creates_it_and_the_request_shows_it(staff_api, tee):
     request = received_exchange(tee)
     agent = staff_api("agent")
     assert "exchange_order" in agent.get(f"returns/{request.number}").json()["allowed_actions"]
-    response = agent.post(f"returns/{request.number}/exchange-order",
-                          {"lines": [{"sku": "TEE-S", "replacement_sku": "TEE-M"}]})
+    response = agent.post(
+        f"returns/{request.number}/exchange-order", {"lines": [{"sku": "TEE-S", "replacement_sku": "TEE-M"}]}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     new = Order.objects.get(number=body["replacement_order_number"])

@@ -58,7 +58,9 @@ def test_a_stopped_parcel_comes_back_into_stock_and_is_refunded(parcel, staff):
     receive_return(request=ret, actor=warehouse)  # as proposed: every unit back
     assert (on_hand("TEE-1"), on_hand("MUG-1")) == (before[0] + 2, before[1] + 1)
     assert sorted(StockMove.objects.filter(kind="return").values_list("variant__sku", "on_hand_delta")) == [
-        ("MUG-1", 1), ("TEE-1", 2)]
+        ("MUG-1", 1),
+        ("TEE-1", 2),
+    ]
     refund_return(request=ret, include_shipping=True)
 
     ret.refresh_from_db()
@@ -66,8 +68,12 @@ def test_a_stopped_parcel_comes_back_into_stock_and_is_refunded(parcel, staff):
     assert Refund.objects.get().amount == parcel.grand_total
     assert Payment.objects.get().refunded_total == parcel.grand_total
     assert list(ReturnHistory.objects.filter(request=ret).values_list("action", "to_status")) == [
-        ("request", "requested"), ("request_intercept", "intercepting"), ("confirm_intercept", "intercepted"),
-        ("receive", "received"), ("refund", "refunded")]
+        ("request", "requested"),
+        ("request_intercept", "intercepting"),
+        ("confirm_intercept", "intercepted"),
+        ("receive", "received"),
+        ("refund", "refunded"),
+    ]
 
 
 def test_a_parcel_that_could_not_be_stopped_may_be_returned_after_delivery(parcel):
@@ -81,10 +87,13 @@ def test_a_parcel_that_could_not_be_stopped_may_be_returned_after_delivery(parce
     assert again.status == "requested"
 
 
-@pytest.mark.parametrize("make, code", [
-    (lambda: paid_order({"TEE-1": 1}), "intercept_not_in_transit"),       # not shipped: refund-only instead
-    (lambda: delivered_order({"TEE-1": 1}), "intercept_not_in_transit"),  # already there: a return instead
-])
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        (lambda: paid_order({"TEE-1": 1}), "intercept_not_in_transit"),  # not shipped: refund-only instead
+        (lambda: delivered_order({"TEE-1": 1}), "intercept_not_in_transit"),  # already there: a return instead
+    ],
+)
 def test_only_a_parcel_in_transit_can_be_stopped(make, code):
     make_product(price="50.00", stock=10, skus=["TEE-1"])
     order = make()
@@ -116,6 +125,7 @@ def test_an_intercept_is_not_approved_like_a_return_and_a_second_one_finds_nothi
 
 # --- the buyer's page, the agent's console, the API ------------------------------------------------
 
+
 def kinds_offered(html):
     form = html.split('id="return-form"')[1].split("</select>")[0]
     return re.findall(r'<option value="([a-z_]+)"', form)
@@ -125,8 +135,11 @@ def test_the_order_page_offers_what_a_parcel_in_transit_can_get(client, parcel):
     page = client.get("/orders/status/", {"number": parcel.number, "email": parcel.email}).content.decode()
     assert kinds_offered(page) == ["refund_only", "intercept"]
     assert 'id="in-transit-hint"' in page
-    response = client.post("/orders/returns/", {"number": parcel.number, "email": parcel.email, "kind": "intercept",
-                                                "reason": "changed_mind"}, follow=True)
+    response = client.post(
+        "/orders/returns/",
+        {"number": parcel.number, "email": parcel.email, "kind": "intercept", "reason": "changed_mind"},
+        follow=True,
+    )
     ret = ReturnRequest.objects.get()
     assert (ret.kind, ret.source, ret.lines.count()) == ("intercept", "customer", 2)
     assert f"售后申请 {ret.number} 已提交" in response.content.decode()
@@ -157,8 +170,9 @@ def test_the_agent_works_an_intercept_in_the_console_and_receiving_proposes_ever
 
 
 def test_the_api_works_an_intercept_and_receives_as_proposed(api, staff_api, parcel):
-    created = api.post("returns", {"order_number": parcel.number, "email": parcel.email, "kind": "intercept",
-                                   "reason": "changed_mind"})
+    created = api.post(
+        "returns", {"order_number": parcel.number, "email": parcel.email, "kind": "intercept", "reason": "changed_mind"}
+    )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
     assert created.json()["allowed_actions"] == ["reject", "cancel", "request_intercept"]
@@ -168,6 +182,8 @@ def test_the_api_works_an_intercept_and_receives_as_proposed(api, staff_api, par
     received = warehouse.post(f"returns/{number}/receive", {"lines": [{"sku": "TEE-1", "written_off": 1}]})
     assert received.status_code == 200, received.content
     assert sorted((ln["sku"], ln["restocked"], ln["written_off"]) for ln in received.json()["lines"]) == [
-        ("MUG-1", 1, 0), ("TEE-1", 1, 1)]
+        ("MUG-1", 1, 0),
+        ("TEE-1", 1, 1),
+    ]
     approve = agent.post(f"returns/{number}/approve", {})
     assert (approve.status_code, approve.json()["code"]) == (409, "return_transition_not_allowed")

@@ -42,12 +42,14 @@ def line_of(order, sku):
 
 
 def test_full_return_restocks_good_units_writes_off_broken_and_refunds_what_was_paid(
-        tee, mug, staff, django_capture_on_commit_callbacks):
+    tee, mug, staff, django_capture_on_commit_callbacks
+):
     order = delivered_order({"TEE-1": 3, "MUG-1": 1})
     agent, warehouse, finance = staff("agent"), staff("warehouse"), staff("finance")
     tee_line = line_of(order, "TEE-1")
-    request = request_return(order=order, kind="return", reason="damaged", lines={tee_line.pk: 2},
-                             reason_detail="两件有破洞", actor=agent)
+    request = request_return(
+        order=order, kind="return", reason="damaged", lines={tee_line.pk: 2}, reason_detail="两件有破洞", actor=agent
+    )
     assert (request.status, request.source) == ("requested", "agent")
     with django_capture_on_commit_callbacks(execute=True):
         approve_return(request=request, actor=agent, note="同意退货")
@@ -92,8 +94,9 @@ def test_refund_can_include_shipping_once(tee, staff):
 
 def test_refund_only_before_shipping_needs_no_goods(tee, staff):
     order = paid_order({"TEE-1": 2})
-    request = request_return(order=order, kind="refund_only", reason="changed_mind",
-                             lines={line_of(order, "TEE-1").pk: 1})
+    request = request_return(
+        order=order, kind="refund_only", reason="changed_mind", lines={line_of(order, "TEE-1").pk: 1}
+    )
     approve_return(request=request)
     with pytest.raises(DomainError) as refused:
         record_return_shipment(request=request, **SF)
@@ -163,7 +166,9 @@ def test_a_refused_refund_leaves_the_request_received(tee, staff):
     with pytest.raises(DomainError) as refused:
         refund_return(request=request, amount=Decimal("60.00"))
     assert refused.value.code == "return_refund_amount_too_large"
-    Payment.objects.filter(order=order).update(refunded_total=Decimal("58.00"), refunded_fen=5800)  # refunded elsewhere meanwhile
+    Payment.objects.filter(order=order).update(
+        refunded_total=Decimal("58.00"), refunded_fen=5800
+    )  # refunded elsewhere meanwhile
     with pytest.raises(DomainError) as refused:
         refund_return(request=request)
     assert refused.value.code == "refund_exceeds_paid"
@@ -177,8 +182,7 @@ def test_return_rate_by_product_and_reason(tee, mug):
     delivered_order({"TEE-1": 1})
     request_return(order=first, kind="return", reason="size_fit", lines={line_of(first, "TEE-1").pk: 1})
     request_return(order=first, kind="exchange", reason="damaged", lines={line_of(first, "MUG-1").pk: 1})
-    rejected = request_return(order=first, kind="return", reason="changed_mind",
-                              lines={line_of(first, "TEE-1").pk: 1})
+    rejected = request_return(order=first, kind="return", reason="changed_mind", lines={line_of(first, "TEE-1").pk: 1})
     reject_return(request=rejected, note="不支持")
     by_product = {r["name"]: (r["sold"], r["returned"], r["rate"]) for r in queries.return_rate_by_product()}
     assert by_product == {"纯棉T恤": (5, 1, Decimal("0.2000")), "马克杯": (2, 1, Decimal("0.5000"))}

@@ -23,9 +23,17 @@ def review_list(request):
     except ValueError:
         rating = 0
     rows = queries.list_reviews(status=status, rating=rating or None, limit=PAGE)
-    return render(request, "reviews/console/review_list.html", {
-        "reviews": rows, "status": status, "rating": rating, "statuses": Review.Status.choices,
-        "ratings": [1, 2, 3, 4, 5]})
+    return render(
+        request,
+        "reviews/console/review_list.html",
+        {
+            "reviews": rows,
+            "status": status,
+            "rating": rating,
+            "statuses": Review.Status.choices,
+            "ratings": [1, 2, 3, 4, 5],
+        },
+    )
 
 
 @require_POST

@@ -18,7 +18,7 @@ def can_review(order_status: str) -> bool:
 
 
 def mask_name(name: str) -> str:
-    """"王小明" -> "王**", "alice" -> "a***"; nothing -> "匿名" is left to the caller."""
+    """ "王小明" -> "王**", "alice" -> "a***"; nothing -> "匿名" is left to the caller."""
     name = " ".join((name or "").split())
     if not name:
         return ""

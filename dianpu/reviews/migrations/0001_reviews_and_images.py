@@ -6,61 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
-        ('customers', '0008_default_birthday_coupons'),
-        ('orders', '0004_merge_review_and_pricing'),
+        ("catalog", "0010_variant_english_option_values"),
+        ("customers", "0008_default_birthday_coupons"),
+        ("orders", "0004_merge_review_and_pricing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=50, verbose_name='昵称')),
-                ('rating', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('body', models.TextField(blank=True, verbose_name='评价内容')),
-                ('variant_label', models.CharField(blank=True, max_length=120, verbose_name='规格')),
-                ('status', models.CharField(choices=[('visible', '显示'), ('hidden', '已隐藏')], db_index=True, default='visible', max_length=10, verbose_name='状态')),
-                ('hidden_reason', models.CharField(blank=True, max_length=200, verbose_name='隐藏原因')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='评价时间')),
-                ('customer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to='customers.customer')),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order_line', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='orders.orderline')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("author_name", models.CharField(max_length=50, verbose_name="昵称")),
+                ("rating", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("body", models.TextField(blank=True, verbose_name="评价内容")),
+                ("variant_label", models.CharField(blank=True, max_length=120, verbose_name="规格")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("visible", "显示"), ("hidden", "已隐藏")],
+                        db_index=True,
+                        default="visible",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("hidden_reason", models.CharField(blank=True, max_length=200, verbose_name="隐藏原因")),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="评价时间")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviews",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order_line",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="review", to="orders.orderline"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商品评价',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('moderate_reviews', 'Hide and show product reviews')],
+                "verbose_name": "商品评价",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("moderate_reviews", "Hide and show product reviews")],
             },
         ),
         migrations.CreateModel(
-            name='ReviewImage',
+            name="ReviewImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='reviews/%Y/%m/')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='reviews.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="reviews/%Y/%m/")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="reviews.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['product', 'status', 'created_at'], name='reviews_rev_product_025c59_idx'),
+            model_name="review",
+            index=models.Index(fields=["product", "status", "created_at"], name="reviews_rev_product_025c59_idx"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='review_rating_1_to_5'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="review_rating_1_to_5"
+            ),
         ),
     ]

@@ -20,7 +20,8 @@ def delivered_line(customer=None, *, sku="REV-TEE", name="纯棉T恤", deliver=T
         order = release_order(order=order, reason="test")
     order = transition_order(order=order, action="mark_paid")
     if deliver:
-        order = transition_order(order=order, action="ship", carrier="sf", tracking_number="SF1234567890123",
-                                 shipping_cost=Decimal("11.00"))
+        order = transition_order(
+            order=order, action="ship", carrier="sf", tracking_number="SF1234567890123", shipping_cost=Decimal("11.00")
+        )
         order = transition_order(order=order, action="mark_delivered")
     return customer, order.lines.get()

@@ -53,8 +53,7 @@ def test_a_buyer_reviews_a_delivered_line_once_with_an_image_and_earns_the_first
     _other, second_line = delivered_line(customer)
     services.submit_review(customer=customer, order_line_id=second_line.pk, rating=5)
     assert PointsEntry.objects.filter(customer=customer, reference="first-review").count() == 1
-    assert Client().get("/api/v1/me/reviewable-lines",
-                        HTTP_AUTHORIZATION=f"Bearer {token_of(customer)}").json() == []
+    assert Client().get("/api/v1/me/reviewable-lines", HTTP_AUTHORIZATION=f"Bearer {token_of(customer)}").json() == []
 
 
 def test_refused_reviews_change_nothing():
@@ -64,14 +63,33 @@ def test_refused_reviews_change_nothing():
     cases = [
         (_post_review(customer, undelivered.pk), 409, "review_order_not_delivered"),
         (_post_review(stranger, line.pk), 404, "review_line_not_found"),
-        (_post_review(customer, line.pk, images=[SimpleUploadedFile("x.png", b"<svg onload=alert(1)>",
-                                                                   content_type="image/png")]),
-         422, "review_image_invalid"),
-        (_post_review(customer, line.pk, images=[SimpleUploadedFile("big.png", b"\0" * (5 * 1024 * 1024 + 1),
-                                                                   content_type="image/png")]),
-         413, "review_image_too_large"),
-        (_post_review(customer, line.pk, images=[SimpleUploadedFile(f"{i}.png", _png(), content_type="image/png")
-                                                 for i in range(4)]), 422, "review_too_many_images"),
+        (
+            _post_review(
+                customer,
+                line.pk,
+                images=[SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")],
+            ),
+            422,
+            "review_image_invalid",
+        ),
+        (
+            _post_review(
+                customer,
+                line.pk,
+                images=[SimpleUploadedFile("big.png", b"\0" * (5 * 1024 * 1024 + 1), content_type="image/png")],
+            ),
+            413,
+            "review_image_too_large",
+        ),
+        (
+            _post_review(
+                customer,
+                line.pk,
+                images=[SimpleUploadedFile(f"{i}.png", _png(), content_type="image/png") for i in range(4)],
+            ),
+            422,
+            "review_too_many_images",
+        ),
     ]
     for response, status, code in cases:
         assert (response.status_code, response.json()["code"]) == (status, code)
@@ -130,12 +148,22 @@ def test_moderators_hide_and_show_reviews_and_hidden_ones_leave_the_page_and_the
 
 def test_the_products_console_page_shows_review_themes_beside_its_complaints(staff):
     customer, line = delivered_line()
-    for rating, body in [(1, "尺码偏小，退了"), (2, "尺码偏小"), (1, "物流慢，尺码偏小"), (5, "面料舒服"), (4, "面料舒服，好看")]:
+    for rating, body in [
+        (1, "尺码偏小，退了"),
+        (2, "尺码偏小"),
+        (1, "物流慢，尺码偏小"),
+        (5, "面料舒服"),
+        (4, "面料舒服，好看"),
+    ]:
         _c, more = delivered_line(customer)
         services.submit_review(customer=customer, order_line_id=more.pk, rating=rating, body=body)
     themes = queries.get_review_themes(line.variant.product_id)
     assert (themes.low, themes.high, themes.low_count, themes.high_count) == (
-        [("尺码偏小", 3)], [("面料舒服", 2)], 3, 2)
+        [("尺码偏小", 3)],
+        [("面料舒服", 2)],
+        3,
+        2,
+    )
     console = Client()
     console.force_login(staff("operator"))
     page = console.get(f"/console/catalog/products/{line.variant.product.slug}/").content.decode()
@@ -153,8 +181,9 @@ def test_the_buyer_writes_the_review_from_the_account_page():
     page = client.get("/account/").content.decode()
     assert 'id="to-review"' in page and "纯棉T恤" in page
     image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
-    response = client.post("/account/", {"form": "review", "line": line.pk, "rating": "3", "body": "还行",
-                                         "images": [image]})
+    response = client.post(
+        "/account/", {"form": "review", "line": line.pk, "rating": "3", "body": "还行", "images": [image]}
+    )
     assert response.status_code == 302
     review = Review.objects.get()
     assert (review.rating, review.body, review.images.count()) == (3, "还行", 1)

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from dianpu.accounts.decorators import staff_permission_required
 from dianpu.accounts.domain import roles
@@ -21,18 +21,25 @@ from dianpu.payments import queries as payment_queries
 from dianpu.shop import queries, services
 from dianpu.shop.models import ShopSettings
 
-
 FEE_MAX_PERCENT = Decimal("20")
 
 
 class ShopSettingsForm(forms.ModelForm):
     shop_languages = forms.MultipleChoiceField(
-        label=gettext_lazy("店面提供的语言"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=settings.LANGUAGES, help_text=gettext_lazy("都不勾选则提供全部语言"))
-    shop_default_language = forms.ChoiceField(label=gettext_lazy("默认语言"), required=False,
-                                              choices=[("", gettext_lazy("（环境默认）")), *settings.LANGUAGES])
-    logo_upload = forms.FileField(label=gettext_lazy("上传新标志"), required=False,
-                                  help_text=gettext_lazy("PNG、JPEG 或 WebP，不超过 512 KB"))
+        label=gettext_lazy("店面提供的语言"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=settings.LANGUAGES,
+        help_text=gettext_lazy("都不勾选则提供全部语言"),
+    )
+    shop_default_language = forms.ChoiceField(
+        label=gettext_lazy("默认语言"),
+        required=False,
+        choices=[("", gettext_lazy("（环境默认）")), *settings.LANGUAGES],
+    )
+    logo_upload = forms.FileField(
+        label=gettext_lazy("上传新标志"), required=False, help_text=gettext_lazy("PNG、JPEG 或 WebP，不超过 512 KB")
+    )
     remove_logo = forms.BooleanField(label=gettext_lazy("删除标志"), required=False)
 
     class Meta:
@@ -41,10 +48,12 @@ class ShopSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].help_text = _("留空则使用环境变量 DIANPU_SHOP_NAME：%(value)s") % {"value": settings.SHOP_NAME}
+        self.fields["name"].help_text = _("留空则使用环境变量 DIANPU_SHOP_NAME：%(value)s") % {
+            "value": settings.SHOP_NAME
+        }
         self.fields["unpaid_timeout_hours"].help_text = _(
-            "留空则使用环境变量 DIANPU_UNPAID_ORDER_TIMEOUT_HOURS：%(value)s") % {
-            "value": settings.UNPAID_ORDER_TIMEOUT_HOURS}
+            "留空则使用环境变量 DIANPU_UNPAID_ORDER_TIMEOUT_HOURS：%(value)s"
+        ) % {"value": settings.UNPAID_ORDER_TIMEOUT_HOURS}
         self.fields["unpaid_timeout_hours"].min_value = 1
         self.fields["unpaid_timeout_hours"].widget.attrs.update({"min": 1, "max": 720})
         self.fields["currency"].help_text = _("留空则为 %(value)s") % {"value": settings.SHOP_CURRENCY}
@@ -58,11 +67,21 @@ class ShopSettingsForm(forms.ModelForm):
             code = g["code"]
             self.fields[f"pay_{code}_on"] = forms.BooleanField(label=_("启用"), required=False, initial=g["on"])
             self.fields[f"pay_{code}_percent"] = forms.DecimalField(
-                label=_("手续费（%）"), required=False, min_value=0, max_value=FEE_MAX_PERCENT, decimal_places=2,
-                initial=g["fee_percent"] or None)
+                label=_("手续费（%）"),
+                required=False,
+                min_value=0,
+                max_value=FEE_MAX_PERCENT,
+                decimal_places=2,
+                initial=g["fee_percent"] or None,
+            )
             self.fields[f"pay_{code}_fixed"] = forms.DecimalField(
-                label=_("固定手续费（元）"), required=False, min_value=0, max_value=Decimal("1000"), decimal_places=2,
-                initial=g["fee_fixed"] or None)
+                label=_("固定手续费（元）"),
+                required=False,
+                min_value=0,
+                max_value=Decimal("1000"),
+                decimal_places=2,
+                initial=g["fee_fixed"] or None,
+            )
             g["fields"] = [self[f"pay_{code}_on"], self[f"pay_{code}_percent"], self[f"pay_{code}_fixed"]]
 
     def clean(self):
@@ -80,9 +99,11 @@ class ShopSettingsForm(forms.ModelForm):
             code = g["code"]
             percent = self.cleaned_data.get(f"pay_{code}_percent") or Decimal("0")
             fixed = self.cleaned_data.get(f"pay_{code}_fixed") or Decimal("0")
-            out[code] = {"on": bool(self.cleaned_data.get(f"pay_{code}_on")),
-                         "fee_percent": str(percent.quantize(Decimal("0.01"))),
-                         "fee_fixed": str(fixed.quantize(Decimal("0.01")))}
+            out[code] = {
+                "on": bool(self.cleaned_data.get(f"pay_{code}_on")),
+                "fee_percent": str(percent.quantize(Decimal("0.01"))),
+                "fee_fixed": str(fixed.quantize(Decimal("0.01"))),
+            }
         return out
 
     def clean_unpaid_timeout_hours(self):
@@ -110,19 +131,36 @@ def shop_settings(request):
     form = ShopSettingsForm(request.POST or None, request.FILES or None, instance=row)
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in services.FIELDS}
-        data.update(payment_methods=form.payment_methods(), languages=list(form.cleaned_data["shop_languages"]),
-                    default_language=form.cleaned_data["shop_default_language"] or "")
-        services.save_shop_settings(actor=request.user, data=data, logo=form.cleaned_data.get("logo_upload"),
-                                    remove_logo=form.cleaned_data.get("remove_logo"), ip_address=client_ip(request))
+        data.update(
+            payment_methods=form.payment_methods(),
+            languages=list(form.cleaned_data["shop_languages"]),
+            default_language=form.cleaned_data["shop_default_language"] or "",
+        )
+        services.save_shop_settings(
+            actor=request.user,
+            data=data,
+            logo=form.cleaned_data.get("logo_upload"),
+            remove_logo=form.cleaned_data.get("remove_logo"),
+            ip_address=client_ip(request),
+        )
         messages.success(request, _("店铺设置已保存。"))
         return redirect("console:shop:settings")
     return _page(request, form, row, ShippingMethodForm(), status=422 if request.method == "POST" else 200)
 
 
 def _page(request, form, row, method_form, status=200):
-    return render(request, "shop/console/settings.html",
-                  {"form": form, "row": row, "profile": queries.get_shop_profile(), "method_form": method_form,
-                   "shipping_methods": fulfillment_queries.list_all_shipping_methods()}, status=status)
+    return render(
+        request,
+        "shop/console/settings.html",
+        {
+            "form": form,
+            "row": row,
+            "profile": queries.get_shop_profile(),
+            "method_form": method_form,
+            "shipping_methods": fulfillment_queries.list_all_shipping_methods(),
+        },
+        status=status,
+    )
 
 
 class ShippingMethodForm(forms.Form):
@@ -131,8 +169,9 @@ class ShippingMethodForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=60)
     name_en = forms.CharField(label=gettext_lazy("英文名称"), max_length=60, required=False)
     fee = forms.DecimalField(label=gettext_lazy("运费"), min_value=0, max_digits=10, decimal_places=2)
-    free_over = forms.DecimalField(label=gettext_lazy("满额包邮"), min_value=0, max_digits=10, decimal_places=2,
-                                   required=False)
+    free_over = forms.DecimalField(
+        label=gettext_lazy("满额包邮"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
     delivery_days_min = forms.IntegerField(label=gettext_lazy("最快天数"), min_value=0, max_value=60, initial=2)
     delivery_days_max = forms.IntegerField(label=gettext_lazy("最慢天数"), min_value=0, max_value=60, initial=5)
 
@@ -143,8 +182,9 @@ def shipping_method_add(request):
     form = ShippingMethodForm(request.POST)
     if form.is_valid():
         try:
-            fulfillment_services.create_shipping_method(actor=request.user, ip_address=client_ip(request),
-                                                        **form.cleaned_data)
+            fulfillment_services.create_shipping_method(
+                actor=request.user, ip_address=client_ip(request), **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
         else:
@@ -159,8 +199,9 @@ def shipping_method_add(request):
 def shipping_method_active(request, code):
     active = request.POST.get("active") == "1"
     try:
-        fulfillment_services.update_shipping_method(actor=request.user, code=code, changes={"is_active": active},
-                                                    ip_address=client_ip(request))
+        fulfillment_services.update_shipping_method(
+            actor=request.user, code=code, changes={"is_active": active}, ip_address=client_ip(request)
+        )
     except NotFoundError as exc:
         raise Http404(str(exc.detail)) from exc
     messages.success(request, _("配送方式已重新启用。") if active else _("配送方式已停用。"))

@@ -4,35 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ShopSettings',
+            name="ShopSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=60, verbose_name='店铺名称')),
-                ('logo', models.ImageField(blank=True, upload_to='shop/', verbose_name='店铺标志')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('business_hours', models.CharField(blank=True, max_length=120, verbose_name='营业时间')),
-                ('sender_name', models.CharField(blank=True, max_length=60, verbose_name='寄件人')),
-                ('sender_phone', models.CharField(blank=True, max_length=30, verbose_name='寄件电话')),
-                ('sender_address', models.CharField(blank=True, max_length=200, verbose_name='寄件地址')),
-                ('currency', models.CharField(blank=True, choices=[('CNY', '人民币 (CNY)'), ('HKD', '港币 (HKD)'), ('USD', '美元 (USD)'), ('EUR', '欧元 (EUR)')], max_length=3, verbose_name='币种')),
-                ('prices_include_tax', models.BooleanField(default=True, verbose_name='价格含税')),
-                ('unpaid_timeout_hours', models.PositiveIntegerField(blank=True, null=True, verbose_name='未付款订单自动取消（小时）')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=60, verbose_name="店铺名称")),
+                ("logo", models.ImageField(blank=True, upload_to="shop/", verbose_name="店铺标志")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("business_hours", models.CharField(blank=True, max_length=120, verbose_name="营业时间")),
+                ("sender_name", models.CharField(blank=True, max_length=60, verbose_name="寄件人")),
+                ("sender_phone", models.CharField(blank=True, max_length=30, verbose_name="寄件电话")),
+                ("sender_address", models.CharField(blank=True, max_length=200, verbose_name="寄件地址")),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("CNY", "人民币 (CNY)"),
+                            ("HKD", "港币 (HKD)"),
+                            ("USD", "美元 (USD)"),
+                            ("EUR", "欧元 (EUR)"),
+                        ],
+                        max_length=3,
+                        verbose_name="币种",
+                    ),
+                ),
+                ("prices_include_tax", models.BooleanField(default=True, verbose_name="价格含税")),
+                (
+                    "unpaid_timeout_hours",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="未付款订单自动取消（小时）"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '店铺设置',
-                'verbose_name_plural': '店铺设置',
-                'permissions': [('manage_shop_settings', '管理店铺设置')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='shop_settings_single_row')],
+                "verbose_name": "店铺设置",
+                "verbose_name_plural": "店铺设置",
+                "permissions": [("manage_shop_settings", "管理店铺设置")],
+                "constraints": [models.CheckConstraint(condition=models.Q(("pk", 1)), name="shop_settings_single_row")],
             },
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0001_shop_settings'),
+        ("shop", "0001_shop_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shopsettings',
-            name='default_language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='默认语言'),
+            model_name="shopsettings",
+            name="default_language",
+            field=models.CharField(blank=True, max_length=10, verbose_name="默认语言"),
         ),
         migrations.AddField(
-            model_name='shopsettings',
-            name='languages',
-            field=models.JSONField(blank=True, default=list, verbose_name='店面语言'),
+            model_name="shopsettings",
+            name="languages",
+            field=models.JSONField(blank=True, default=list, verbose_name="店面语言"),
         ),
         migrations.AddField(
-            model_name='shopsettings',
-            name='payment_methods',
-            field=models.JSONField(blank=True, default=dict, verbose_name='支付方式设置'),
+            model_name="shopsettings",
+            name="payment_methods",
+            field=models.JSONField(blank=True, default=dict, verbose_name="支付方式设置"),
         ),
     ]

@@ -32,8 +32,14 @@ def settings_form(**payment):
 
 
 def checkout_body(payment_method="bank_transfer"):
-    return {"email": "buyer@example.com", "lines": [{"sku": "PEN-1", "quantity": 1}], "coupon_codes": [],
-            "shipping_method": "standard", "shipping_address": ADDRESS, "payment_method": payment_method}
+    return {
+        "email": "buyer@example.com",
+        "lines": [{"sku": "PEN-1", "quantity": 1}],
+        "coupon_codes": [],
+        "shipping_method": "standard",
+        "shipping_address": ADDRESS,
+        "payment_method": payment_method,
+    }
 
 
 def test_the_page_lists_every_gateway_with_which_of_its_keys_are_set(settings):
@@ -43,16 +49,20 @@ def test_the_page_lists_every_gateway_with_which_of_its_keys_are_set(settings):
     page = client.get("/console/shop/").content.decode()
     assert 'data-gateway="stripe"' in page and 'data-gateway="bank_transfer"' in page
     assert '<div class="key" data-key="STRIPE_SECRET_KEY"><code>STRIPE_SECRET_KEY</code> 已设置</div>' in page
-    assert '<div class="key" data-key="STRIPE_WEBHOOK_SECRET"><code>STRIPE_WEBHOOK_SECRET</code> <strong>未设置</strong></div>' in page
+    assert (
+        '<div class="key" data-key="STRIPE_WEBHOOK_SECRET"><code>STRIPE_WEBHOOK_SECRET</code> <strong>未设置</strong></div>'
+        in page
+    )
     assert "sk_test_123" not in page  # the key itself is never shown
 
 
 def test_a_method_switched_off_is_not_offered_and_checkout_refuses_it_with_422(api):
     make_product(skus=["PEN-1"], stock=5)
     client, owner = signed_in("owner")
-    response = client.post("/console/shop/", settings_form(pay_bank_transfer_percent="1.5", pay_bank_transfer_fixed="",
-                                                            pay_cod_on="on",
-                                                            pay_cod_fixed="5"))
+    response = client.post(
+        "/console/shop/",
+        settings_form(pay_bank_transfer_percent="1.5", pay_bank_transfer_fixed="", pay_cod_on="on", pay_cod_fixed="5"),
+    )
     assert response.status_code == 302
     row = ShopSettings.objects.get()
     assert row.payment_methods["bank_transfer"] == {"on": False, "fee_percent": "1.50", "fee_fixed": "0.00"}
@@ -94,12 +104,26 @@ def test_a_fee_out_of_range_is_refused_and_nothing_changes():
 
 def test_the_owner_adds_retires_and_reactivates_a_shipping_method():
     client, owner = signed_in("owner")
-    response = client.post("/console/shop/shipping-methods/", {
-        "method-code": "same-day", "method-name": "同城当日达", "method-name_en": "Same-day", "method-fee": "15.00", "method-free_over": "",
-        "method-delivery_days_min": "0", "method-delivery_days_max": "1"})
+    response = client.post(
+        "/console/shop/shipping-methods/",
+        {
+            "method-code": "same-day",
+            "method-name": "同城当日达",
+            "method-name_en": "Same-day",
+            "method-fee": "15.00",
+            "method-free_over": "",
+            "method-delivery_days_min": "0",
+            "method-delivery_days_max": "1",
+        },
+    )
     assert response.status_code == 302
     method = ShippingMethod.objects.get(code="same-day")
-    assert (method.name, method.name_en, method.fee, method.is_active) == ("同城当日达", "Same-day", Decimal("15.00"), True)
+    assert (method.name, method.name_en, method.fee, method.is_active) == (
+        "同城当日达",
+        "Same-day",
+        Decimal("15.00"),
+        True,
+    )
     assert AuditEntry.objects.get(action="shipping_method.created").actor_id == owner.pk
 
     assert client.post("/console/shop/shipping-methods/same-day/active/", {"active": "0"}).status_code == 302
@@ -114,8 +138,16 @@ def test_a_taken_code_is_refused_and_nothing_changes():
     client, _owner = signed_in("owner")
     before = list(ShippingMethod.objects.values_list("code", "name", "fee").order_by("code"))
     taken = before[0][0]
-    response = client.post("/console/shop/shipping-methods/", {
-        "method-code": taken, "method-name": "另一个", "method-fee": "1.00", "method-delivery_days_min": "1", "method-delivery_days_max": "2"})
+    response = client.post(
+        "/console/shop/shipping-methods/",
+        {
+            "method-code": taken,
+            "method-name": "另一个",
+            "method-fee": "1.00",
+            "method-delivery_days_min": "1",
+            "method-delivery_days_max": "2",
+        },
+    )
     assert response.status_code == 422
     assert "这个编码的配送方式已存在。" in response.content.decode()
     assert list(ShippingMethod.objects.values_list("code", "name", "fee").order_by("code")) == before
@@ -153,4 +185,3 @@ def test_with_no_choice_the_visitor_s_language_is_kept():
     assert page["Content-Language"] == "en"
     html = page.content.decode()
     assert 'value="zh-hans"' in html and '<option value="en" selected>English</option>' in html
-

@@ -22,10 +22,18 @@ from dianpu.shop.queries import get_shop_profile
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"name": "小岛杂货铺", "contact_email": "hi@xiaodao.example", "contact_phone": "0571-88886666",
-        "business_hours": "每天 9:00–21:00", "sender_name": "小岛仓", "sender_phone": "13900001111",
-        "sender_address": "浙江省杭州市余杭区仓前街道 8 号", "currency": "CNY", "prices_include_tax": "on",
-        "unpaid_timeout_hours": "24"}
+FORM = {
+    "name": "小岛杂货铺",
+    "contact_email": "hi@xiaodao.example",
+    "contact_phone": "0571-88886666",
+    "business_hours": "每天 9:00–21:00",
+    "sender_name": "小岛仓",
+    "sender_phone": "13900001111",
+    "sender_address": "浙江省杭州市余杭区仓前街道 8 号",
+    "currency": "CNY",
+    "prices_include_tax": "on",
+    "unpaid_timeout_hours": "24",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +67,10 @@ def upload(data: bytes, name="logo.png"):
 def test_without_a_saved_row_the_environment_gives_the_values():
     profile = get_shop_profile()
     assert (profile.name, profile.currency, profile.unpaid_timeout_hours) == (
-        settings.SHOP_NAME, settings.SHOP_CURRENCY, settings.UNPAID_ORDER_TIMEOUT_HOURS)
+        settings.SHOP_NAME,
+        settings.SHOP_CURRENCY,
+        settings.UNPAID_ORDER_TIMEOUT_HOURS,
+    )
     assert profile.sender_line == settings.SHOP_NAME
 
 
@@ -101,8 +112,7 @@ def test_a_logo_too_large_or_not_a_picture_is_refused_and_nothing_is_saved(tmp_p
     too_large = client.post("/console/shop/", {**FORM, "logo_upload": upload(b"\x89PNG" + b"0" * 600_000)})
     assert too_large.status_code == 422
     assert "标志图片不能超过 512 KB。" in too_large.content.decode()
-    not_a_picture = client.post("/console/shop/", {**FORM, "logo_upload": upload(b"<svg onload=alert(1)>",
-                                                                                  "logo.svg")})
+    not_a_picture = client.post("/console/shop/", {**FORM, "logo_upload": upload(b"<svg onload=alert(1)>", "logo.svg")})
     assert not_a_picture.status_code == 422
     assert "无法读取该图片文件" in not_a_picture.content.decode()
     assert not ShopSettings.objects.exists()
@@ -123,13 +133,17 @@ def test_the_worker_cancels_unpaid_orders_after_the_shop_s_timeout():
 @pytest.mark.parametrize("role", ["owner", "operator", "marketing", "agent", "warehouse", "finance", "designer"])
 def test_every_staff_member_changes_their_own_password(role):
     client, user = signed_in(role)
-    wrong = client.post("/console/staff/password/", {"old_password": "not-it", "new_password": "Lanmei-2026-xyz",
-                                                     "new_password_again": "Lanmei-2026-xyz"})
+    wrong = client.post(
+        "/console/staff/password/",
+        {"old_password": "not-it", "new_password": "Lanmei-2026-xyz", "new_password_again": "Lanmei-2026-xyz"},
+    )
     assert wrong.status_code == 422 and "当前密码不正确。" in wrong.content.decode()
     assert get_user_model().objects.get(pk=user.pk).check_password(PASSWORD)
 
-    done = client.post("/console/staff/password/", {"old_password": PASSWORD, "new_password": "Lanmei-2026-xyz",
-                                                    "new_password_again": "Lanmei-2026-xyz"})
+    done = client.post(
+        "/console/staff/password/",
+        {"old_password": PASSWORD, "new_password": "Lanmei-2026-xyz", "new_password_again": "Lanmei-2026-xyz"},
+    )
     assert done.status_code == 302
     assert get_user_model().objects.get(pk=user.pk).check_password("Lanmei-2026-xyz")
     assert client.get("/console/").status_code == 200  # still signed in

@@ -8,8 +8,16 @@ import time
 from django.db import migrations
 
 WATCHED = [
-    "catalog_product", "catalog_variant", "catalog_productimage", "catalog_category", "catalog_product_tags",
-    "catalog_tag", "catalog_brand", "inventory_stocklevel", "marketing_banner", "marketing_featuredslot",
+    "catalog_product",
+    "catalog_variant",
+    "catalog_productimage",
+    "catalog_category",
+    "catalog_product_tags",
+    "catalog_tag",
+    "catalog_brand",
+    "inventory_stocklevel",
+    "marketing_banner",
+    "marketing_featuredslot",
     "promotions_promotion",
 ]
 EVENTS = ("insert", "update", "delete")
@@ -22,20 +30,26 @@ def _sqlite(forward: bool) -> list[str]:
         for event in EVENTS:
             name = f"storefront_pv_{table}_{event}"
             statements.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} BEGIN {BUMP}; END" if forward
-                else f"DROP TRIGGER IF EXISTS {name}")
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} BEGIN {BUMP}; END"
+                if forward
+                else f"DROP TRIGGER IF EXISTS {name}"
+            )
     return statements
 
 
 def _postgres(forward: bool) -> list[str]:
     if not forward:
         return [f"DROP TRIGGER IF EXISTS storefront_pv ON {t}" for t in WATCHED] + [
-            "DROP FUNCTION IF EXISTS storefront_bump_page_version()"]
+            "DROP FUNCTION IF EXISTS storefront_bump_page_version()"
+        ]
     return [
         f"""CREATE FUNCTION storefront_bump_page_version() RETURNS trigger AS $$
         BEGIN {BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql""",
-        *(f"""CREATE TRIGGER storefront_pv AFTER INSERT OR UPDATE OR DELETE ON {t}
-              FOR EACH STATEMENT EXECUTE FUNCTION storefront_bump_page_version()""" for t in WATCHED),
+        *(
+            f"""CREATE TRIGGER storefront_pv AFTER INSERT OR UPDATE OR DELETE ON {t}
+              FOR EACH STATEMENT EXECUTE FUNCTION storefront_bump_page_version()"""
+            for t in WATCHED
+        ),
     ]
 
 
@@ -46,14 +60,15 @@ def _run(forward: bool):
             # Start from the clock, so a database restored or created anew never reuses the
             # versions of pages a shared cache (Redis) may still hold.
             apps.get_model("storefront", "PageVersion").objects.get_or_create(
-                id=1, defaults={"value": int(time.time() * 1000)})
+                id=1, defaults={"value": int(time.time() * 1000)}
+            )
         for sql in {"sqlite": _sqlite, "postgresql": _postgres}.get(vendor, lambda f: [])(forward):
             schema_editor.execute(sql)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("storefront", "0001_page_version"),
         ("catalog", "0007_fulltext_search_index"),

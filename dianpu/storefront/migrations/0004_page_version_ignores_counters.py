@@ -35,27 +35,36 @@ def _sqlite(connection, forward: bool) -> list[str]:
         statements.append(f"CREATE TRIGGER {name} AFTER UPDATE{of} ON {table} BEGIN {BUMP}; END")
     name = f"storefront_pv_{STOCK}_update"
     when = f" WHEN {CROSSED.replace('o.', 'OLD.').replace('n.', 'NEW.')}" if forward else ""
-    statements += [f"DROP TRIGGER IF EXISTS {name}",
-                   f"CREATE TRIGGER {name} AFTER UPDATE ON {STOCK}{when} BEGIN {BUMP}; END"]
+    statements += [
+        f"DROP TRIGGER IF EXISTS {name}",
+        f"CREATE TRIGGER {name} AFTER UPDATE ON {STOCK}{when} BEGIN {BUMP}; END",
+    ]
     return statements
 
 
 def _postgres(connection, forward: bool) -> list[str]:
     all_events = "INSERT OR UPDATE OR DELETE"
     if not forward:
-        return [*(f"DROP TRIGGER IF EXISTS {n} ON {t}" for t in [*COUNTERS, STOCK]
-                  for n in ("storefront_pv", "storefront_pv_insert_delete", "storefront_pv_update")),
-                *(f"""CREATE TRIGGER storefront_pv AFTER {all_events} ON {t}
+        return [
+            *(
+                f"DROP TRIGGER IF EXISTS {n} ON {t}"
+                for t in [*COUNTERS, STOCK]
+                for n in ("storefront_pv", "storefront_pv_insert_delete", "storefront_pv_update")
+            ),
+            *(
+                f"""CREATE TRIGGER storefront_pv AFTER {all_events} ON {t}
                       FOR EACH STATEMENT EXECUTE FUNCTION storefront_bump_page_version()"""
-                  for t in [*COUNTERS, STOCK]),
-                "DROP FUNCTION IF EXISTS storefront_bump_page_version_on_stock_crossing()"]
+                for t in [*COUNTERS, STOCK]
+            ),
+            "DROP FUNCTION IF EXISTS storefront_bump_page_version_on_stock_crossing()",
+        ]
     statements = []
     for table in COUNTERS:
         statements += [
             f"DROP TRIGGER IF EXISTS storefront_pv ON {table}",
             f"""CREATE TRIGGER storefront_pv_insert_delete AFTER INSERT OR DELETE ON {table}
                 FOR EACH STATEMENT EXECUTE FUNCTION storefront_bump_page_version()""",
-            f"""CREATE TRIGGER storefront_pv_update AFTER UPDATE OF {', '.join(watched_columns(connection, table))}
+            f"""CREATE TRIGGER storefront_pv_update AFTER UPDATE OF {", ".join(watched_columns(connection, table))}
                 ON {table} FOR EACH STATEMENT EXECUTE FUNCTION storefront_bump_page_version()""",
         ]
     # A statement trigger that sees the rows it changed (transition tables): a bulk update of
@@ -82,13 +91,14 @@ def _run(forward: bool):
     def run(apps, schema_editor):
         connection = schema_editor.connection
         for sql in {"sqlite": _sqlite, "postgresql": _postgres}.get(connection.vendor, lambda c, f: [])(
-                connection, forward):
+            connection, forward
+        ):
             schema_editor.execute(sql)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("storefront", "0003_page_version_watches_shop_settings"),
         ("catalog", "0010_variant_english_option_values"),

@@ -88,8 +88,9 @@ def test_search_without_results_says_so(client, db):
 
 
 def test_product_page_has_title_description_canonical_and_open_graph(client, db):
-    product = make_product(name="轻薄羽绒服", name_en="Light down jacket", price="399.00",
-                           description="<p>90% 白鸭绒，轻盈保暖。</p>")
+    product = make_product(
+        name="轻薄羽绒服", name_en="Light down jacket", price="399.00", description="<p>90% 白鸭绒，轻盈保暖。</p>"
+    )
     html = client.get(f"/products/{product.slug}/").content.decode()
     assert "<title>轻薄羽绒服 - 店铺 dianpu</title>" in html
     assert '<meta name="description" content="90% 白鸭绒，轻盈保暖。">' in html
@@ -112,9 +113,14 @@ def test_product_json_ld_carries_price_and_availability(client, db):
     assert data["name"] == "轻薄羽绒服"
     assert data["sku"] == sku
     assert data["brand"] == {"@type": "Brand", "name": "北极绒"}
-    assert data["offers"] == {"@type": "Offer", "sku": sku, "price": "399.00", "priceCurrency": "CNY",
-                              "availability": "https://schema.org/InStock",
-                              "url": f"http://testserver/products/{product.slug}/"}
+    assert data["offers"] == {
+        "@type": "Offer",
+        "sku": sku,
+        "price": "399.00",
+        "priceCurrency": "CNY",
+        "availability": "https://schema.org/InStock",
+        "url": f"http://testserver/products/{product.slug}/",
+    }
 
 
 def test_sold_out_product_is_out_of_stock_and_cannot_be_added(client, db):
@@ -137,16 +143,22 @@ def test_variant_choice_disables_out_of_stock_variants(client, db):
     offers = _json_ld(html)["offers"]
     assert offers["@type"] == "AggregateOffer"
     assert offers["availability"] == "https://schema.org/InStock"
-    assert [o["availability"] for o in offers["offers"]] == ["https://schema.org/OutOfStock",
-                                                              "https://schema.org/InStock"]
+    assert [o["availability"] for o in offers["offers"]] == [
+        "https://schema.org/OutOfStock",
+        "https://schema.org/InStock",
+    ]
 
 
 def test_product_shows_compare_at_price_struck_through(client, db):
     product = make_product(price="199.00")
     from dianpu.catalog.services import update_product
 
-    update_product(actor=None, product=product,
-                   changes={}, variant_changes={product.variants.get().sku: {"compare_at_price": Decimal("299.00")}})
+    update_product(
+        actor=None,
+        product=product,
+        changes={},
+        variant_changes={product.variants.get().sku: {"compare_at_price": Decimal("299.00")}},
+    )
     html = client.get(f"/products/{product.slug}/").content.decode()
     assert re.search(r'<s class="compare-price" id="product-compare-price">¥299.00</s>', html)
 

@@ -14,9 +14,19 @@ from dianpu.inventory.queries import get_available_by_variant
 from dianpu.orders.models import Order
 from dianpu.orders.tests.builders import place_test_order
 
-ADDRESS = {"email": "buyer@example.com", "name": "张三", "phone": "13800138000", "country": "CN",
-           "province": "上海市", "city": "上海市", "district": "黄浦区", "line1": "南京东路 100 号",
-           "postcode": "200001", "shipping_method": "standard", "payment_method": "bank_transfer"}
+ADDRESS = {
+    "email": "buyer@example.com",
+    "name": "张三",
+    "phone": "13800138000",
+    "country": "CN",
+    "province": "上海市",
+    "city": "上海市",
+    "district": "黄浦区",
+    "line1": "南京东路 100 号",
+    "postcode": "200001",
+    "shipping_method": "standard",
+    "payment_method": "bank_transfer",
+}
 
 
 def _notices(response) -> list[str]:
@@ -60,8 +70,9 @@ def test_add_to_cart_with_htmx_returns_message_and_badge(client, db):
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "1000", ""])
 def test_bad_quantity_is_refused_and_nothing_is_written(client, db, quantity):
     product = make_product(skus=["TEE-1"])
-    response = client.post("/cart/add/", {"sku": "TEE-1", "quantity": quantity,
-                                          "next": f"/products/{product.slug}/"}, follow=True)
+    response = client.post(
+        "/cart/add/", {"sku": "TEE-1", "quantity": quantity, "next": f"/products/{product.slug}/"}, follow=True
+    )
     assert response.redirect_chain[0] == (f"/products/{product.slug}/", 302)
     assert _notices(response) == (["请填写数量。"] if quantity == "" else ["数量必须是 1 到 999 之间的整数。"])
     assert Cart.objects.count() == 0
@@ -119,8 +130,11 @@ def test_guest_checkout_places_order_reserves_stock_and_confirms(client, db):
     order = Order.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/orders/{order.number}/thanks/"
-    assert (order.subtotal, order.shipping_total, order.grand_total) == (Decimal("78.00"), Decimal("8.00"),
-                                                                         Decimal("86.00"))
+    assert (order.subtotal, order.shipping_total, order.grand_total) == (
+        Decimal("78.00"),
+        Decimal("8.00"),
+        Decimal("86.00"),
+    )
     assert order.email == "buyer@example.com" and order.ship_city == "上海市"
     assert order.note == "请尽快发货"  # the note is cleaned of markup
     assert get_available_by_variant([variant.id]) == {variant.id: 8}
@@ -165,8 +179,9 @@ def test_checkout_with_missing_city_shows_the_field_error_and_creates_no_order(c
 def test_checkout_refuses_markup_and_over_long_fields(client, db):
     make_product(skus=["TEE-1"])
     _fill_cart(client)
-    html = client.post("/checkout/", {**ADDRESS, "line1": "<script>alert(1)</script>", "district": "区" * 51,
-                                      "email": "not-an-email"}).content.decode()
+    html = client.post(
+        "/checkout/", {**ADDRESS, "line1": "<script>alert(1)</script>", "district": "区" * 51, "email": "not-an-email"}
+    ).content.decode()
     assert _field_error(html, "line1") == "不能包含 &lt; 或 &gt; 等标记字符。"
     assert _field_error(html, "district") == "内容过长。"
     assert _field_error(html, "email") == "请输入有效的邮箱地址。"
@@ -243,7 +258,10 @@ def test_checkout_page_charges_shipping_when_discounts_bring_the_goods_under_fre
     client.post("/checkout/", ADDRESS)
     order = Order.objects.get()
     assert (order.discount_total, order.shipping_total, order.grand_total) == (
-        Decimal("22.00"), Decimal("8.00"), Decimal("96.00"))
+        Decimal("22.00"),
+        Decimal("8.00"),
+        Decimal("96.00"),
+    )
 
 
 def test_checkout_refuses_a_mainland_mobile_without_its_11_digits(client, db):
@@ -256,8 +274,8 @@ def test_checkout_refuses_a_mainland_mobile_without_its_11_digits(client, db):
     assert _field_error(html, "phone") == "请输入有效的电话号码。"
     english = client.post("/checkout/", {**ADDRESS, "phone": "1380013800"}, HTTP_ACCEPT_LANGUAGE="en")
     assert _field_error(english.content.decode(), "phone") == (
-        "A mainland China mobile number has 11 digits; please check it.")
+        "A mainland China mobile number has 11 digits; please check it."
+    )
     assert Order.objects.count() == 0
     variant = product.variants.get()
     assert get_available_by_variant([variant.id]) == {variant.id: 10}
-

@@ -25,8 +25,14 @@ def _page(client, order, **headers):
 
 
 def _ask(client, order, **fields):
-    data = {"number": order.number, "email": order.email, "title": "上海某某贸易有限公司", "tax_number": TAX_NUMBER,
-            "invoice_email": "ap@example.com", **fields}
+    data = {
+        "number": order.number,
+        "email": order.email,
+        "title": "上海某某贸易有限公司",
+        "tax_number": TAX_NUMBER,
+        "invoice_email": "ap@example.com",
+        **fields,
+    }
     return client.post("/orders/invoice/", data, follow=True)
 
 
@@ -36,11 +42,16 @@ def test_buyer_asks_for_an_invoice_and_sees_its_status_then_the_number(client, o
     assert "发票申请已提交" in response.content.decode()
     request = InvoiceRequest.objects.get()
     assert (request.order_id, request.title, request.tax_number, request.email, request.amount, request.status) == (
-        order.pk, "上海某某贸易有限公司", TAX_NUMBER, "ap@example.com", order.grand_total, "requested")
+        order.pk,
+        "上海某某贸易有限公司",
+        TAX_NUMBER,
+        "ap@example.com",
+        order.grand_total,
+        "requested",
+    )
     page = _page(client, order)
     assert "已申请" in page and 'id="invoice-form"' not in page  # one open request per order
-    tax.decide_invoice(request_id=request.pk, issue=True, invoice_number="24310000000012345678",
-                       actor=staff("finance"))
+    tax.decide_invoice(request_id=request.pk, issue=True, invoice_number="24310000000012345678", actor=staff("finance"))
     page = _page(client, order)
     assert "已开具" in page and "24310000000012345678" in page
 
@@ -57,8 +68,7 @@ def test_a_bad_tax_number_or_email_is_refused_with_the_reason_and_nothing_saved(
 
 def test_a_rejected_request_can_be_asked_again(client, order, staff):
     _ask(client, order)
-    tax.decide_invoice(request_id=InvoiceRequest.objects.get().pk, issue=False, note="抬头有误",
-                       actor=staff("finance"))
+    tax.decide_invoice(request_id=InvoiceRequest.objects.get().pk, issue=False, note="抬头有误", actor=staff("finance"))
     page = _page(client, order)
     assert "已拒绝" in page and "抬头有误" in page and 'id="invoice-form"' in page
     _ask(client, order, title="上海某某贸易有限公司（更正）")
@@ -76,7 +86,16 @@ def test_a_stranger_or_an_unpaid_order_cannot_ask(client, order):
 def test_the_invoice_section_in_english(client, order):
     page = _page(client, order, HTTP_ACCEPT_LANGUAGE="en")
     assert "Request an invoice" in page and "Invoice title" in page
-    response = client.post("/orders/invoice/", {"number": order.number, "email": order.email, "title": "ACME Ltd",
-                                                "tax_number": "123", "invoice_email": "ap@example.com"},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/orders/invoice/",
+        {
+            "number": order.number,
+            "email": order.email,
+            "title": "ACME Ltd",
+            "tax_number": "123",
+            "invoice_email": "ap@example.com",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "15, 17, 18 or 20" in response.content.decode()

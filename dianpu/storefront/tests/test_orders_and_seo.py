@@ -61,8 +61,9 @@ def test_sitemap_lists_home_categories_and_listed_products(client, db):
     assert response["Content-Type"] == "application/xml; charset=utf-8"
     assert "<loc>http://testserver/</loc>" in xml
     assert "<loc>http://testserver/c/clothes/</loc>" in xml
-    assert (f"<loc>http://testserver/products/{listed.slug}/</loc>"
-            f"<lastmod>{listed.updated_at.date().isoformat()}</lastmod>") in xml
+    assert (
+        f"<loc>http://testserver/products/{listed.slug}/</loc><lastmod>{listed.updated_at.date().isoformat()}</lastmod>"
+    ) in xml
     assert f"/products/{draft.slug}/" not in xml
 
 
@@ -90,8 +91,9 @@ def test_every_page_has_a_language_switch_and_meta_tags(client, db):
 
 def test_english_pages_after_switching_language(client, db):
     category = make_category(name="服装", name_en="Apparel", slug="clothes")
-    product = make_product(name="轻薄羽绒服", name_en="Light down jacket", category=category,
-                           description="<p>轻盈保暖。</p>")
+    product = make_product(
+        name="轻薄羽绒服", name_en="Light down jacket", category=category, description="<p>轻盈保暖。</p>"
+    )
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
 
@@ -107,7 +109,10 @@ def test_english_pages_after_switching_language(client, db):
     assert "<p>轻盈保暖。</p>" in page  # no English description: the Chinese one is shown
 
     client.post("/cart/add/", {"sku": product.variants.get().sku, "quantity": "0"})
-    assert "The quantity must be a whole number from 1 to 999." in client.get(f"/products/{product.slug}/").content.decode()
+    assert (
+        "The quantity must be a whole number from 1 to 999."
+        in client.get(f"/products/{product.slug}/").content.decode()
+    )
     client.post("/cart/add/", {"sku": product.variants.get().sku, "quantity": "1"})
     checkout = client.post("/checkout/", {"email": "x@example.com"}).content.decode()
     assert "This field is required." in checkout

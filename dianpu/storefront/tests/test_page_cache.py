@@ -68,8 +68,8 @@ def test_a_banner_shows_and_goes_on_the_next_request(client, db):
 
 
 def test_a_scheduled_banner_is_not_kept_past_its_start(tee):
-    from dianpu.storefront import page_cache
     from dianpu.marketing.merchandising import get_next_schedule_change
+    from dianpu.storefront import page_cache
 
     now = clock.now()
     create_banner(title="午夜开抢", starts_at=now + timedelta(seconds=90), ends_at=now + timedelta(days=1))
@@ -129,8 +129,10 @@ def _bumps(update) -> bool:
     return _version() != before
 
 
-@pytest.mark.parametrize("model_path, counter", [("dianpu.catalog.models.Product", "sold_count"),
-                                                 ("dianpu.promotions.models.Promotion", "flash_sold")])
+@pytest.mark.parametrize(
+    "model_path, counter",
+    [("dianpu.catalog.models.Product", "sold_count"), ("dianpu.promotions.models.Promotion", "flash_sold")],
+)
 def test_every_column_a_page_shows_bumps_the_page_version_and_the_sales_counter_does_not(db, model_path, counter):
     """A sale moves the counter on every checkout: it must not empty the page cache (nor queue checkouts on
     PostgreSQL on the page-version row). Every other column must still bump it: a column added later
@@ -165,6 +167,7 @@ def test_a_reservation_that_leaves_stock_keeps_the_cache_and_the_last_unit_empti
 
 
 # --- the public catalogue API from the same cache ---------------------------------------------------
+
 
 def _api_price(client, **params) -> str:
     items = client.get("/api/v1/products", params).json()["items"]
@@ -202,8 +205,9 @@ def test_an_unchanged_api_list_answers_304_without_a_query_and_a_changed_one_200
 def test_the_api_quote_prices_live_after_the_list_was_cached(client, tee):
     assert _api_price(client) == "59.00"
     update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("39.00")}})
-    quote = client.post("/api/v1/cart/quote", {"lines": [{"sku": "TEE-1", "quantity": 2}]},
-                        content_type="application/json").json()
+    quote = client.post(
+        "/api/v1/cart/quote", {"lines": [{"sku": "TEE-1", "quantity": 2}]}, content_type="application/json"
+    ).json()
     assert quote["subtotal"] == "78.00"
 
 

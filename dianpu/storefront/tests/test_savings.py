@@ -43,8 +43,10 @@ def test_coupon_on_the_cart_is_used_at_checkout(shopper):
     assert "TEA5" in shopper.get("/cart/").content.decode()
     page = shopper.get("/checkout/").content.decode()
     assert 'id="discount-total">−¥15.00' in page
-    response = shopper.post("/checkout/", {"email": "tea@example.com", **ADDRESS, "shipping_method": "standard",
-                                           "payment_method": "bank_transfer"})
+    response = shopper.post(
+        "/checkout/",
+        {"email": "tea@example.com", **ADDRESS, "shipping_method": "standard", "payment_method": "bank_transfer"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     order = Order.objects.get()
     assert (str(order.discount_total), str(order.grand_total)) == ("15.00", "185.00")

@@ -1,6 +1,7 @@
 """Error codes of the service desk (texts in dianpu/support/messages.py)."""
 
 from typing import Any
+
 from dianpu.core.errors import DomainError
 
 

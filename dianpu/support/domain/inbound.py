@@ -1,13 +1,13 @@
 """Reading a forwarded e-mail (RFC 822): sender, subject, the conversation reference it carries,
 the ids it answers, and its text (the plain part, else the HTML part's text). Pure: bytes in."""
 
-from email.message import EmailMessage
 import email
 import email.policy
 import email.utils
 import html
 import re
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 REFERENCE = re.compile(r"\[DP-S(\d{1,12})\]")
 _TAGS = re.compile(r"<[^>]+>")
@@ -49,10 +49,15 @@ def parse_inbound_email(raw: bytes) -> InboundEmail:
     if not text:
         raise InboundEmailError("no text")
     match = REFERENCE.search(subject)
-    return InboundEmail(sender=address.strip()[:254], sender_name=(name or "").strip()[:100], subject=subject,
-                        text=text[:MAX_TEXT_CHARS], message_id=message_id,
-                        in_reply_to=tuple(re.findall(r"<[^<>\s]+>", replies))[:20],
-                        reference_id=int(match.group(1)) if match else None)
+    return InboundEmail(
+        sender=address.strip()[:254],
+        sender_name=(name or "").strip()[:100],
+        subject=subject,
+        text=text[:MAX_TEXT_CHARS],
+        message_id=message_id,
+        in_reply_to=tuple(re.findall(r"<[^<>\s]+>", replies))[:20],
+        reference_id=int(match.group(1)) if match else None,
+    )
 
 
 def _text_of(message: EmailMessage) -> str:

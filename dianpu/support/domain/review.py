@@ -1,19 +1,34 @@
 """Chat review (质检) and the agent's day: pure rules — the checklist score, banned words found in an
 agent's replies, the weekly sample, the daily log's figures."""
 
-from collections.abc import Mapping, Sequence
-from collections.abc import Iterable
-from typing import Any
 import random
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 CHECKLIST = ("greeting", "accuracy", "tone", "resolution")
 MIN_SCORE, MAX_SCORE = 1, 5
 # Words an agent must not write to a customer (rude, dismissive, promising what the shop cannot).
-BANNED_WORDS = ("滚", "傻", "笨", "烦不烦", "爱买不买", "不关我事", "自己看", "不知道", "没办法", "你听不懂吗",
-                "随便你", "肯定不会坏", "绝对没问题", "stupid", "whatever", "not my problem")
+BANNED_WORDS = (
+    "滚",
+    "傻",
+    "笨",
+    "烦不烦",
+    "爱买不买",
+    "不关我事",
+    "自己看",
+    "不知道",
+    "没办法",
+    "你听不懂吗",
+    "随便你",
+    "肯定不会坏",
+    "绝对没问题",
+    "stupid",
+    "whatever",
+    "not my problem",
+)
 
 
 def week_start(day: date) -> date:
@@ -58,8 +73,11 @@ def summarise_day(conversations: Sequence[Mapping[str, Any]], open_count: int, t
     complaint_cause)."""
     tags = Counter(t for c in conversations for t in (c.get("tags") or []))
     subjects = Counter((c.get("subject") or "").strip() for c in conversations if (c.get("subject") or "").strip())
-    return DayFacts(handled=len(conversations), still_open=open_count,
-                    escalated=sum(1 for c in conversations if c.get("escalated")),
-                    complaints=sum(1 for c in conversations if c.get("complaint_cause")),
-                    top_tags=[[t, n] for t, n in tags.most_common(top)],
-                    common_questions=[s for s, _n in subjects.most_common(top)])
+    return DayFacts(
+        handled=len(conversations),
+        still_open=open_count,
+        escalated=sum(1 for c in conversations if c.get("escalated")),
+        complaints=sum(1 for c in conversations if c.get("complaint_cause")),
+        top_tags=[[t, n] for t, n in tags.most_common(top)],
+        common_questions=[s for s, _n in subjects.most_common(top)],
+    )

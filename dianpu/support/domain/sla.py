@@ -35,8 +35,10 @@ class Deadlines:
 
 
 def calculate_deadlines(opened_at: datetime, targets: SlaTargets) -> Deadlines:
-    return Deadlines(opened_at + timedelta(minutes=targets.first_response_minutes),
-                     opened_at + timedelta(minutes=targets.resolution_minutes))
+    return Deadlines(
+        opened_at + timedelta(minutes=targets.first_response_minutes),
+        opened_at + timedelta(minutes=targets.resolution_minutes),
+    )
 
 
 def evaluate_timer(due: datetime | None, done_at: datetime | None, now: datetime, warning_minutes: int) -> SlaState:

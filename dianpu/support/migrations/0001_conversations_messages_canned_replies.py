@@ -6,119 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
-        ('customers', '0006_surveys'),
-        ('orders', '0004_merge_review_and_pricing'),
+        ("catalog", "0010_variant_english_option_values"),
+        ("customers", "0006_surveys"),
+        ("orders", "0004_merge_review_and_pricing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CannedReply',
+            name="CannedReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('category', models.CharField(blank=True, max_length=50, verbose_name='分类')),
-                ('body_zh', models.TextField(verbose_name='中文内容')),
-                ('body_en', models.TextField(blank=True, verbose_name='英文内容')),
-                ('usage_count', models.PositiveIntegerField(default=0, verbose_name='使用次数')),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("category", models.CharField(blank=True, max_length=50, verbose_name="分类")),
+                ("body_zh", models.TextField(verbose_name="中文内容")),
+                ("body_en", models.TextField(blank=True, verbose_name="英文内容")),
+                ("usage_count", models.PositiveIntegerField(default=0, verbose_name="使用次数")),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['category', 'title', 'id'],
+                "ordering": ["category", "title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.CharField(choices=[('low', '低'), ('normal', '普通'), ('high', '高'), ('urgent', '紧急')], max_length=10, unique=True)),
-                ('first_response_minutes', models.PositiveIntegerField(verbose_name='首次响应时限（分钟）')),
-                ('resolution_minutes', models.PositiveIntegerField(verbose_name='解决时限（分钟）')),
-                ('warning_minutes', models.PositiveIntegerField(verbose_name='提前预警（分钟）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "低"), ("normal", "普通"), ("high", "高"), ("urgent", "紧急")],
+                        max_length=10,
+                        unique=True,
+                    ),
+                ),
+                ("first_response_minutes", models.PositiveIntegerField(verbose_name="首次响应时限（分钟）")),
+                ("resolution_minutes", models.PositiveIntegerField(verbose_name="解决时限（分钟）")),
+                ("warning_minutes", models.PositiveIntegerField(verbose_name="提前预警（分钟）")),
             ],
         ),
         migrations.CreateModel(
-            name='AgentDuty',
+            name="AgentDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_duty', models.BooleanField(default=False, verbose_name='值班中')),
-                ('last_assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='support_duty', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on_duty", models.BooleanField(default=False, verbose_name="值班中")),
+                ("last_assigned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_duty",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('chat', '在线咨询'), ('email', '邮件'), ('bot', '机器人转人工')], default='chat', max_length=10, verbose_name='渠道')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('pending', '等待客户'), ('resolved', '已解决'), ('closed', '已关闭')], db_index=True, default='open', max_length=10, verbose_name='状态')),
-                ('priority', models.CharField(choices=[('low', '低'), ('normal', '普通'), ('high', '高'), ('urgent', '紧急')], default='normal', max_length=10, verbose_name='优先级')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='主题')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='姓名')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='邮箱')),
-                ('order_number', models.CharField(blank=True, max_length=40, verbose_name='订单号')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='标签')),
-                ('token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('language', models.CharField(default='zh-hans', max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='创建时间')),
-                ('last_message_at', models.DateTimeField(db_index=True, verbose_name='最后消息时间')),
-                ('first_response_at', models.DateTimeField(blank=True, null=True, verbose_name='首次响应时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='解决时间')),
-                ('first_response_due_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution_due_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated', models.BooleanField(default=False, verbose_name='已升级')),
-                ('complaint_cause', models.CharField(blank=True, choices=[('product', '商品问题'), ('logistics', '物流问题'), ('service', '服务问题'), ('price', '价格问题')], max_length=10, verbose_name='投诉原因')),
-                ('complaint_carrier', models.CharField(blank=True, max_length=40, verbose_name='承运商')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='support_conversations', to=settings.AUTH_USER_MODEL)),
-                ('complaint_product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to='catalog.product')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='customers.customer')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("chat", "在线咨询"), ("email", "邮件"), ("bot", "机器人转人工")],
+                        default="chat",
+                        max_length=10,
+                        verbose_name="渠道",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待处理"),
+                            ("pending", "等待客户"),
+                            ("resolved", "已解决"),
+                            ("closed", "已关闭"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "低"), ("normal", "普通"), ("high", "高"), ("urgent", "紧急")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="优先级",
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="主题")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="姓名")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="邮箱")),
+                ("order_number", models.CharField(blank=True, max_length=40, verbose_name="订单号")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="标签")),
+                ("token_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("language", models.CharField(default="zh-hans", max_length=10)),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="创建时间")),
+                ("last_message_at", models.DateTimeField(db_index=True, verbose_name="最后消息时间")),
+                ("first_response_at", models.DateTimeField(blank=True, null=True, verbose_name="首次响应时间")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="解决时间")),
+                ("first_response_due_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution_due_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated", models.BooleanField(default=False, verbose_name="已升级")),
+                (
+                    "complaint_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("product", "商品问题"),
+                            ("logistics", "物流问题"),
+                            ("service", "服务问题"),
+                            ("price", "价格问题"),
+                        ],
+                        max_length=10,
+                        verbose_name="投诉原因",
+                    ),
+                ),
+                ("complaint_carrier", models.CharField(blank=True, max_length=40, verbose_name="承运商")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="support_conversations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "complaint_product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="complaints",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversations",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversations",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '客服会话',
-                'ordering': ['-last_message_at', '-id'],
-                'permissions': [('answer_conversations', 'Answer customer conversations'), ('review_support', "Review agents' conversations and logs")],
+                "verbose_name": "客服会话",
+                "ordering": ["-last_message_at", "-id"],
+                "permissions": [
+                    ("answer_conversations", "Answer customer conversations"),
+                    ("review_support", "Review agents' conversations and logs"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender', models.CharField(choices=[('visitor', '客户'), ('agent', '客服'), ('system', '系统'), ('bot', '机器人')], max_length=10)),
-                ('body', models.TextField()),
-                ('internal', models.BooleanField(default=False, verbose_name='内部备注')),
-                ('email_message_id', models.CharField(blank=True, db_index=True, max_length=250)),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='support.conversation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sender",
+                    models.CharField(
+                        choices=[("visitor", "客户"), ("agent", "客服"), ("system", "系统"), ("bot", "机器人")],
+                        max_length=10,
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("internal", models.BooleanField(default=False, verbose_name="内部备注")),
+                ("email_message_id", models.CharField(blank=True, db_index=True, max_length=250)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="support.conversation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='support/%Y/%m/')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='support.message')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="support/%Y/%m/")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="support.message"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['status', 'assignee'], name='support_con_status_14cbef_idx'),
+            model_name="conversation",
+            index=models.Index(fields=["status", "assignee"], name="support_con_status_14cbef_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['conversation', 'id'], name='support_mes_convers_c0031e_idx'),
+            model_name="message",
+            index=models.Index(fields=["conversation", "id"], name="support_mes_convers_c0031e_idx"),
         ),
     ]

@@ -6,57 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0001_conversations_messages_canned_replies'),
+        ("support", "0001_conversations_messages_canned_replies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgentLog',
+            name="AgentLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('reviewed', '已审阅')], default='draft', max_length=10, verbose_name='状态')),
-                ('handled', models.PositiveIntegerField(default=0, verbose_name='处理会话')),
-                ('still_open', models.PositiveIntegerField(default=0, verbose_name='未结会话')),
-                ('escalated', models.PositiveIntegerField(default=0, verbose_name='转人工/升级')),
-                ('complaints', models.PositiveIntegerField(default=0, verbose_name='投诉')),
-                ('top_tags', models.JSONField(blank=True, default=list)),
-                ('common_questions', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True, verbose_name='客服备注')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('review_comment', models.TextField(blank=True, verbose_name='主管意见')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_logs', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("submitted", "已提交"), ("reviewed", "已审阅")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("handled", models.PositiveIntegerField(default=0, verbose_name="处理会话")),
+                ("still_open", models.PositiveIntegerField(default=0, verbose_name="未结会话")),
+                ("escalated", models.PositiveIntegerField(default=0, verbose_name="转人工/升级")),
+                ("complaints", models.PositiveIntegerField(default=0, verbose_name="投诉")),
+                ("top_tags", models.JSONField(blank=True, default=list)),
+                ("common_questions", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True, verbose_name="客服备注")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("review_comment", models.TextField(blank=True, verbose_name="主管意见")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_logs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', 'agent_id'],
-                'constraints': [models.UniqueConstraint(fields=('agent', 'day'), name='one_support_log_per_agent_day')],
+                "ordering": ["-day", "agent_id"],
+                "constraints": [models.UniqueConstraint(fields=("agent", "day"), name="one_support_log_per_agent_day")],
             },
         ),
         migrations.CreateModel(
-            name='ChatReview',
+            name="ChatReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='周')),
-                ('greeting', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='问候')),
-                ('accuracy', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='准确')),
-                ('tone', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='语气')),
-                ('resolution', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='解决')),
-                ('banned_words', models.JSONField(blank=True, default=list)),
-                ('comment', models.TextField(blank=True, verbose_name='评语')),
-                ('scored_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_reviews', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='support.conversation')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(verbose_name="周")),
+                ("greeting", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="问候")),
+                ("accuracy", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="准确")),
+                ("tone", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="语气")),
+                ("resolution", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="解决")),
+                ("banned_words", models.JSONField(blank=True, default=list)),
+                ("comment", models.TextField(blank=True, verbose_name="评语")),
+                ("scored_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="support.conversation"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-week', 'agent_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'week'), name='one_review_per_conversation_week')],
+                "ordering": ["-week", "agent_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("conversation", "week"), name="one_review_per_conversation_week")
+                ],
             },
         ),
     ]

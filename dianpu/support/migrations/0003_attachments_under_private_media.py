@@ -16,7 +16,7 @@ def move_files(apps, schema_editor, *, source=OLD_PREFIX, target=NEW_PREFIX):
     root = Path(settings.MEDIA_ROOT)
     for attachment in Attachment.objects.filter(file__startswith=source).iterator():
         old_name = attachment.file.name
-        new_name = target + old_name[len(source):]
+        new_name = target + old_name[len(source) :]
         old_path, new_path = root / old_name, root / new_name
         if old_path.exists():
             new_path.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +29,6 @@ def move_files_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("support", "0002_agent_logs_and_chat_reviews"),
     ]

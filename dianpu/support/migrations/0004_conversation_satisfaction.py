@@ -6,38 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0010_variant_english_option_values'),
-        ('customers', '0008_default_birthday_coupons'),
-        ('orders', '0004_merge_review_and_pricing'),
-        ('support', '0003_attachments_under_private_media'),
+        ("catalog", "0010_variant_english_option_values"),
+        ("customers", "0008_default_birthday_coupons"),
+        ("orders", "0004_merge_review_and_pricing"),
+        ("support", "0003_attachments_under_private_media"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='satisfaction_agent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="conversation",
+            name="satisfaction_agent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='satisfaction_at',
+            model_name="conversation",
+            name="satisfaction_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='satisfaction_comment',
-            field=models.CharField(blank=True, max_length=1000, verbose_name='满意度意见'),
+            model_name="conversation",
+            name="satisfaction_comment",
+            field=models.CharField(blank=True, max_length=1000, verbose_name="满意度意见"),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='satisfaction_score',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='满意度'),
+            model_name="conversation",
+            name="satisfaction_score",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="满意度"),
         ),
         migrations.AddConstraint(
-            model_name='conversation',
-            constraint=models.CheckConstraint(condition=models.Q(('satisfaction_score__isnull', True), models.Q(('satisfaction_score__gte', 1), ('satisfaction_score__lte', 5)), _connector='OR'), name='support_satisfaction_1_to_5'),
+            model_name="conversation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("satisfaction_score__isnull", True),
+                    models.Q(("satisfaction_score__gte", 1), ("satisfaction_score__lte", 5)),
+                    _connector="OR",
+                ),
+                name="support_satisfaction_1_to_5",
+            ),
         ),
     ]

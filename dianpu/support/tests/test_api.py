@@ -24,6 +24,7 @@ def _visitor(token=None, ip="10.0.0.1"):
         if body is not None:
             kwargs.update(data=json.dumps(body), content_type="application/json")
         return getattr(client, method)(f"/api/v1/support/{path}", **kwargs)
+
     return call
 
 
@@ -63,7 +64,8 @@ def test_staff_answer_the_same_conversation_and_the_visitor_sees_it(staff_api):
     assert reply.status_code == 201 and reply.json()["sender"] == "agent" and reply.json()["author"] == "agent"
     seen = _visitor(opened["token"])("get", f"conversations/{opened['id']}/messages?after={reply.json()['id'] - 1}")
     assert [(m["sender"], m["body"], m["author"]) for m in seen.json()["items"]] == [
-        ("agent", "您好，请问您的身高体重？", "")]
+        ("agent", "您好，请问您的身高体重？", "")
+    ]
     assert seen.json()["status"] == "pending"
     conversation = Conversation.objects.get(pk=opened["id"])
     assert conversation.first_response_at is not None and conversation.assignee.username == "agent"
@@ -81,8 +83,9 @@ def test_other_roles_are_refused_with_403(staff_api, role):
 def test_more_than_20_messages_a_minute_gets_429():
     opened = _open()
     call = _visitor(opened["token"], ip="10.0.0.9")
-    codes = [call("post", f"conversations/{opened['id']}/messages", {"message": f"第{i}条"}).status_code
-             for i in range(21)]
+    codes = [
+        call("post", f"conversations/{opened['id']}/messages", {"message": f"第{i}条"}).status_code for i in range(21)
+    ]
     assert codes == [201] * 20 + [429]
     refused = call("post", f"conversations/{opened['id']}/messages", {"message": "again"})
     assert refused.status_code == 429 and refused.json()["code"] == "too_many_messages"
@@ -97,13 +100,18 @@ def test_html_is_stored_raw_and_returned_as_text_never_as_markup():
 
 def test_bad_input_is_refused_with_a_code():
     call = _visitor()
-    assert call("post", "conversations", {"name": "", "email": "x@example.com", "message": "hi"}).json()[
-        "code"] == "name_or_email_required"
+    assert (
+        call("post", "conversations", {"name": "", "email": "x@example.com", "message": "hi"}).json()["code"]
+        == "name_or_email_required"
+    )
     assert call("post", "conversations", {"name": "a", "email": "not-an-email", "message": "hi"}).status_code == 422
-    assert call("post", "conversations", {"name": "a", "email": "a@example.com", "message": "  "}).json()[
-        "code"] == "message_required"
-    assert call("post", "conversations", {"name": "a", "email": "a@example.com", "message": "x" * 6000}
-                ).status_code == 422
+    assert (
+        call("post", "conversations", {"name": "a", "email": "a@example.com", "message": "  "}).json()["code"]
+        == "message_required"
+    )
+    assert (
+        call("post", "conversations", {"name": "a", "email": "a@example.com", "message": "x" * 6000}).status_code == 422
+    )
     assert Conversation.objects.count() == 0
 
 
@@ -126,20 +134,27 @@ def test_staff_list_assign_tag_note_and_status_with_audit(staff_api, staff):
     refused = lead.post(f"support/conversations/{opened['id']}/assign", {"assignee": staff("warehouse").username})
     assert refused.status_code == 422 and refused.json()["code"] == "assignee_not_agent"
     assert lead.post(f"support/conversations/{opened['id']}/tags", {"tags": ["尺码", " 尺码 ", "退换"]}).json()[
-        "tags"] == ["尺码", "退换"]
+        "tags"
+    ] == ["尺码", "退换"]
     note = lead.post(f"support/conversations/{opened['id']}/notes", {"note": "老客户，态度要好"})
     assert note.status_code == 201 and note.json()["internal"] is True
     visitor_view = _visitor(opened["token"])("get", f"conversations/{opened['id']}/messages").json()["items"]
     assert [m["body"] for m in visitor_view] == ["你好，我想问一下尺码"]
-    assert lead.post(f"support/conversations/{opened['id']}/status", {"status": "resolved"}).json()[
-        "status"] == "resolved"
-    assert lead.post(f"support/conversations/{opened['id']}/status", {"status": "bogus"}).json()[
-        "code"] == "status_unknown"
+    assert (
+        lead.post(f"support/conversations/{opened['id']}/status", {"status": "resolved"}).json()["status"] == "resolved"
+    )
+    assert (
+        lead.post(f"support/conversations/{opened['id']}/status", {"status": "bogus"}).json()["code"]
+        == "status_unknown"
+    )
     listed = lead.get("support/conversations", status="resolved", assignee="agent", tag="尺码").json()["items"]
     assert [c["id"] for c in listed] == [opened["id"]]
     assert lead.get("support/conversations", status="open").json()["items"] == []
-    assert list(AuditEntry.objects.filter(object_id=str(opened["id"]), action__startswith="support.").order_by("id").values_list(
-        "action", flat=True)) == ["support.assigned", "support.status_changed"]
+    assert list(
+        AuditEntry.objects.filter(object_id=str(opened["id"]), action__startswith="support.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["support.assigned", "support.status_changed"]
 
 
 def test_a_closed_conversation_refuses_new_messages():

@@ -23,11 +23,16 @@ def _png() -> bytes:
 
 def _conversation_with_image():
     api = Client(REMOTE_ADDR="10.0.0.21")
-    opened = api.post("/api/v1/support/conversations", {"name": "小王", "email": "wang@example.com",
-                                                         "message": "商品破损了"}, content_type="application/json").json()
-    sent = api.post(f"/api/v1/support/conversations/{opened['id']}/attachments",
-                    {"file": SimpleUploadedFile("photo.png", _png(), content_type="image/png")},
-                    HTTP_X_CONVERSATION_TOKEN=opened["token"])
+    opened = api.post(
+        "/api/v1/support/conversations",
+        {"name": "小王", "email": "wang@example.com", "message": "商品破损了"},
+        content_type="application/json",
+    ).json()
+    sent = api.post(
+        f"/api/v1/support/conversations/{opened['id']}/attachments",
+        {"file": SimpleUploadedFile("photo.png", _png(), content_type="image/png")},
+        HTTP_X_CONVERSATION_TOKEN=opened["token"],
+    )
     assert sent.status_code == 201
     return opened, sent.json()["attachments"][0]["url"], Attachment.objects.get()
 
@@ -36,8 +41,12 @@ def test_the_image_is_stored_outside_public_media_and_the_media_route_refuses_it
     _opened, _url, attachment = _conversation_with_image()
     assert attachment.file.name.startswith("private/support/")
     client = Client()
-    for path in (attachment.file.name, "./" + attachment.file.name, "/" + attachment.file.name,
-                 "x/../" + attachment.file.name):
+    for path in (
+        attachment.file.name,
+        "./" + attachment.file.name,
+        "/" + attachment.file.name,
+        "x/../" + attachment.file.name,
+    ):
         assert client.get(f"/media/{path}").status_code == 404
 
 
@@ -57,11 +66,21 @@ def test_the_visitor_token_serves_it_and_no_or_a_wrong_proof_gets_401():
     bare = f"/api/v1/support/attachments/{attachment.pk}"
     client = Client()
     assert client.get(bare, HTTP_X_CONVERSATION_TOKEN=opened["token"]).status_code == 200
-    other = Client(REMOTE_ADDR="10.0.0.22").post(
-        "/api/v1/support/conversations", {"name": "李", "email": "li@example.com", "message": "你好"},
-        content_type="application/json").json()
-    for response in (client.get(bare), client.get(bare, HTTP_X_CONVERSATION_TOKEN=other["token"]),
-                     client.get(bare + "?sig=forged"), client.get(url.replace(f"/{attachment.pk}?", "/999999?"))):
+    other = (
+        Client(REMOTE_ADDR="10.0.0.22")
+        .post(
+            "/api/v1/support/conversations",
+            {"name": "李", "email": "li@example.com", "message": "你好"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    for response in (
+        client.get(bare),
+        client.get(bare, HTTP_X_CONVERSATION_TOKEN=other["token"]),
+        client.get(bare + "?sig=forged"),
+        client.get(url.replace(f"/{attachment.pk}?", "/999999?")),
+    ):
         assert response.status_code == 401 and response.json()["code"] == "attachment_link_invalid"
 
 
@@ -79,10 +98,12 @@ def test_an_internal_note_image_is_not_served_for_the_visitor_token(staff):
     from dianpu.support.models import Conversation, Message
 
     conversation = Conversation.objects.get(pk=opened["id"])
-    note = Message.objects.create(conversation=conversation, sender="agent", body="", internal=True,
-                                  created_at=conversation.created_at)
-    hidden = Attachment.objects.create(message=note, file=Attachment.objects.get().file.name,
-                                       content_type="image/png", size=1, width=4, height=3)
+    note = Message.objects.create(
+        conversation=conversation, sender="agent", body="", internal=True, created_at=conversation.created_at
+    )
+    hidden = Attachment.objects.create(
+        message=note, file=Attachment.objects.get().file.name, content_type="image/png", size=1, width=4, height=3
+    )
     bare = f"/api/v1/support/attachments/{hidden.pk}"
     assert Client().get(bare, HTTP_X_CONVERSATION_TOKEN=opened["token"]).status_code == 401
     console = Client()

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _bot(body):
-    return Client(REMOTE_ADDR="10.0.3.1").post("/api/v1/support/bot", data=json.dumps(body),
-                                                content_type="application/json")
+    return Client(REMOTE_ADDR="10.0.3.1").post(
+        "/api/v1/support/bot", data=json.dumps(body), content_type="application/json"
+    )
 
 
 def test_asking_the_bot_for_a_person_opens_a_conversation_the_visitor_can_read():
@@ -24,7 +25,13 @@ def test_asking_the_bot_for_a_person_opens_a_conversation_the_visitor_can_read()
     client = Client(HTTP_X_CONVERSATION_TOKEN=reply["token"])
     items = client.get(f"/api/v1/support/conversations/{conversation.pk}/messages").json()["items"]
     assert [m["sender"] for m in items][0] == "visitor" and items[0]["body"] == "我要找人工客服"
-    again = _bot({"message": "还是要人工", "conversation_id": conversation.pk, "token": reply["token"],
-                  "session": reply["session"]}).json()
+    again = _bot(
+        {
+            "message": "还是要人工",
+            "conversation_id": conversation.pk,
+            "token": reply["token"],
+            "session": reply["session"],
+        }
+    ).json()
     assert again["conversation_id"] == conversation.pk
     assert Conversation.objects.count() == 1 and Message.objects.filter(conversation=conversation).count() >= 3

@@ -20,8 +20,18 @@ def _client(staff, role):
     return client
 
 
-@pytest.mark.parametrize("role, status", [("owner", 200), ("operator", 200), ("agent", 200), ("marketing", 403),
-                                          ("warehouse", 403), ("finance", 403), ("designer", 403)])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("owner", 200),
+        ("operator", 200),
+        ("agent", 200),
+        ("marketing", 403),
+        ("warehouse", 403),
+        ("finance", 403),
+        ("designer", 403),
+    ],
+)
 def test_who_may_open_the_inbox(staff, role, status):
     assert _client(staff, role).get("/console/support/").status_code == status
 
@@ -51,7 +61,9 @@ def test_reply_and_note_without_reload_and_a_canned_reply_in_one_click(staff):
     conversation, _token = open_chat()
     client = _client(staff, "agent")
     fetch = {"HTTP_X_REQUESTED_WITH": "fetch"}
-    reply = client.post(f"/console/support/{conversation.pk}/", {"action": "reply", "message": "您好！"}, **fetch).json()
+    reply = client.post(
+        f"/console/support/{conversation.pk}/", {"action": "reply", "message": "您好！"}, **fetch
+    ).json()
     assert reply["message"]["body"] == "您好！" and reply["message"]["sender"] == "agent"
     note = client.post(f"/console/support/{conversation.pk}/", {"action": "note", "message": "催发货"}, **fetch).json()
     assert note["message"]["internal"] is True
@@ -61,7 +73,10 @@ def test_reply_and_note_without_reload_and_a_canned_reply_in_one_click(staff):
     empty = client.post(f"/console/support/{conversation.pk}/", {"action": "reply", "message": " "}, **fetch)
     assert empty.status_code == 422 and empty.json()["code"] == "message_required"
     assert list(Message.objects.filter(conversation=conversation).values_list("body", "internal")) == [
-        ("你好，请问什么时候发货？", False), ("您好！", False), ("催发货", True)]
+        ("你好，请问什么时候发货？", False),
+        ("您好！", False),
+        ("催发货", True),
+    ]
 
 
 def test_assign_status_and_complaint_from_the_page(staff):
@@ -70,11 +85,16 @@ def test_assign_status_and_complaint_from_the_page(staff):
     client = _client(staff, "operator")
     client.post(f"/console/support/{conversation.pk}/", {"action": "assign", "assignee": agent.pk})
     client.post(f"/console/support/{conversation.pk}/", {"action": "status", "status": "resolved"})
-    client.post(f"/console/support/{conversation.pk}/", {"action": "complaint", "cause": "logistics",
-                                                         "carrier": "顺丰"})
+    client.post(
+        f"/console/support/{conversation.pk}/", {"action": "complaint", "cause": "logistics", "carrier": "顺丰"}
+    )
     conversation.refresh_from_db()
-    assert (conversation.assignee_id, conversation.status, conversation.complaint_cause,
-            conversation.complaint_carrier) == (agent.pk, "resolved", "logistics", "顺丰")
+    assert (
+        conversation.assignee_id,
+        conversation.status,
+        conversation.complaint_cause,
+        conversation.complaint_carrier,
+    ) == (agent.pk, "resolved", "logistics", "顺丰")
 
 
 def test_on_duty_toggle(staff):
@@ -87,16 +107,21 @@ def test_on_duty_toggle(staff):
 def test_sla_settings_are_for_the_leads(staff):
     assert _client(staff, "agent").get("/console/support/settings/").status_code == 403
     client = _client(staff, "owner")
-    data = {f"{p}_{k}": v for p in ("low", "normal", "high", "urgent")
-            for k, v in (("first", "30"), ("resolution", "600"), ("warning", "5"))}
+    data = {
+        f"{p}_{k}": v
+        for p in ("low", "normal", "high", "urgent")
+        for k, v in (("first", "30"), ("resolution", "600"), ("warning", "5"))
+    }
     client.post("/console/support/settings/", data)
     assert SlaPolicy.objects.get(priority="normal").first_response_minutes == 30
 
 
 def test_canned_replies_page_adds_one(staff):
     client = _client(staff, "agent")
-    client.post("/console/support/canned-replies/", {"title": "退货", "category": "售后",
-                                                     "body_zh": "您好{customer_name}，七天无理由退货。"})
+    client.post(
+        "/console/support/canned-replies/",
+        {"title": "退货", "category": "售后", "body_zh": "您好{customer_name}，七天无理由退货。"},
+    )
     assert CannedReply.objects.get().title == "退货"
     assert "七天无理由退货" in client.get("/console/support/canned-replies/").content.decode()
 
@@ -106,8 +131,9 @@ def test_the_product_page_shows_its_complaints_to_those_who_read_conversations(s
 
     product = make_product(name="保温杯")
     conversation, _token = open_chat(message="杯子漏水<b>!</b>")
-    services.classify_complaint(conversation=conversation, cause="product", product_slug=product.slug,
-                                actor=staff("agent"))
+    services.classify_complaint(
+        conversation=conversation, cause="product", product_slug=product.slug, actor=staff("agent")
+    )
     page = _client(staff, "operator").get(f"/console/catalog/products/{product.slug}/").content.decode()
     assert "客户投诉（1）" in page and f"/console/support/{conversation.pk}/" in page and "<b>!</b>" not in page
     designer_page = _client(staff, "designer").get(f"/console/catalog/products/{product.slug}/").content.decode()

@@ -22,10 +22,17 @@ def _post(raw: bytes, secret=SECRET):
     return Client().post("/api/v1/support/inbound-email", data=raw, content_type="message/rfc822", **headers)
 
 
-def _mail(subject="快递还没到", sender="王芳 <wangfang@example.com>", body="我的订单三天了还没发货。",
-          message_id="<a1@mail.example.com>", extra=""):
-    return (f"From: {sender}\r\nTo: service@shop.example.com\r\nSubject: {subject}\r\n"
-            f"Message-ID: {message_id}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+def _mail(
+    subject="快递还没到",
+    sender="王芳 <wangfang@example.com>",
+    body="我的订单三天了还没发货。",
+    message_id="<a1@mail.example.com>",
+    extra="",
+):
+    return (
+        f"From: {sender}\r\nTo: service@shop.example.com\r\nSubject: {subject}\r\n"
+        f"Message-ID: {message_id}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
 
 
 def test_a_new_email_opens_a_conversation_and_the_same_message_twice_is_stored_once():
@@ -33,7 +40,11 @@ def test_a_new_email_opens_a_conversation_and_the_same_message_twice_is_stored_o
     assert response.status_code == 201
     conversation = Conversation.objects.get(pk=response.json()["id"])
     assert (conversation.channel, conversation.email, conversation.name, conversation.subject) == (
-        "email", "wangfang@example.com", "王芳", "快递还没到")
+        "email",
+        "wangfang@example.com",
+        "王芳",
+        "快递还没到",
+    )
     assert [m.body for m in conversation.messages.all()] == ["我的订单三天了还没发货。"]
     assert _post(_mail()).json()["id"] == conversation.pk
     assert Message.objects.count() == 1
@@ -48,8 +59,12 @@ def test_an_agent_reply_goes_out_by_email_and_the_answer_threads_back(staff, dja
     sent = mail.outbox[0]
     assert sent.to == ["wangfang@example.com"] and f"[DP-S{conversation.pk}]" in sent.subject
     assert sent.extra_headers["In-Reply-To"] == "<a1@mail.example.com>"
-    answer = _mail(subject=f"Re: {sent.subject}", message_id="<a2@mail.example.com>", body="好的，谢谢！\n> 您好，今天发出。",
-                   extra=f"In-Reply-To: {sent.extra_headers['Message-ID']}\r\n")
+    answer = _mail(
+        subject=f"Re: {sent.subject}",
+        message_id="<a2@mail.example.com>",
+        body="好的，谢谢！\n> 您好，今天发出。",
+        extra=f"In-Reply-To: {sent.extra_headers['Message-ID']}\r\n",
+    )
     assert _post(answer).json()["id"] == conversation.pk
     assert [m.body for m in conversation.messages.order_by("id")][-1] == "好的，谢谢！"
     assert services.send_reply_email(conversation.messages.filter(sender="agent").get().pk) is None
@@ -63,8 +78,15 @@ def test_a_reference_from_another_sender_does_not_join_that_conversation():
     assert Conversation.objects.get(pk=first).messages.count() == 1
 
 
-@pytest.mark.parametrize("raw", [b"", b"just some text without headers", b"Subject: hi\r\n\r\nno sender\r\n",
-                                 b"From: a@example.com\r\nSubject: empty\r\n\r\n"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"just some text without headers",
+        b"Subject: hi\r\n\r\nno sender\r\n",
+        b"From: a@example.com\r\nSubject: empty\r\n\r\n",
+    ],
+)
 def test_a_message_that_is_not_a_valid_email_is_refused_with_400(raw):
     response = _post(raw)
     assert response.status_code == 400 and response.json()["code"] == "inbound_email_invalid"

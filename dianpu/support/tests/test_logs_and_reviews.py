@@ -71,16 +71,20 @@ def test_the_weekly_sample_finds_banned_words_and_the_lead_scores_it(at, staff):
     review = ChatReview.objects.get(conversation=rude)
     assert (review.week, review.banned_words) == (date(2026, 3, 2), ["自己看", "不知道"])
     lead = staff("owner")
-    _client(lead).post("/console/support/reviews/?week=2026-03-02", {
-        "review": review.pk, "greeting": "2", "accuracy": "3", "tone": "1", "resolution": "2", "comment": "语气生硬"})
+    _client(lead).post(
+        "/console/support/reviews/?week=2026-03-02",
+        {"review": review.pk, "greeting": "2", "accuracy": "3", "tone": "1", "resolution": "2", "comment": "语气生硬"},
+    )
     review.refresh_from_db()
     assert (review.score, review.comment, review.reviewer_id) == (20, "语气生硬", lead.pk)
     with pytest.raises(SupportError):
-        services.score_chat_review(review=review, reviewer=lead, scores={"greeting": 9, "accuracy": 1, "tone": 1,
-                                                                          "resolution": 1})
+        services.score_chat_review(
+            review=review, reviewer=lead, scores={"greeting": 9, "accuracy": 1, "tone": 1, "resolution": 1}
+        )
     assert ChatReview.objects.get(pk=review.pk).greeting == 2
-    figures = queries.agent_figures(since=datetime(2026, 3, 1, tzinfo=timezone.utc),
-                                    until=datetime(2026, 3, 8, tzinfo=timezone.utc))
+    figures = queries.agent_figures(
+        since=datetime(2026, 3, 1, tzinfo=timezone.utc), until=datetime(2026, 3, 8, tzinfo=timezone.utc)
+    )
     assert [(f.username, f.volume, f.answered, f.review_score) for f in figures] == [("agent", 2, 2, 20.0)]
     page = _client(lead).get("/console/support/reviews/?week=2026-03-02").content.decode()
     assert "不知道" in page and 'id="agent-figures"' in page

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _mail(n: int, body: str) -> bytes:
-    return (f"From: 顾客{n} <c{n}@example.com>\r\nSubject: 咨询 {n}\r\nMessage-ID: <imap-{n}@example.com>\r\n"
-            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+    return (
+        f"From: 顾客{n} <c{n}@example.com>\r\nSubject: 咨询 {n}\r\nMessage-ID: <imap-{n}@example.com>\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
 
 
 class FakeImap(socketserver.ThreadingTCPServer):
@@ -83,8 +85,10 @@ def test_unseen_messages_become_conversations_once(imap, settings):
     settings.SUPPORT_IMAP_URL = f"imap://service%40shop.example.com:secret@127.0.0.1:{imap.server_address[1]}/INBOX"
     assert services.poll_support_mailbox() == 3
     assert imap.seen == {1, 2, 3} and imap.logins == ["service@shop.example.com"]
-    assert sorted(Conversation.objects.values_list("email", "channel")) == [("c1@example.com", "email"),
-                                                                            ("c2@example.com", "email")]
+    assert sorted(Conversation.objects.values_list("email", "channel")) == [
+        ("c1@example.com", "email"),
+        ("c2@example.com", "email"),
+    ]
     imap.seen.discard(1)  # a flag lost on the server: fetched again, stored once (its Message-ID)
     assert services.poll_support_mailbox() == 1
     assert Message.objects.count() == 2

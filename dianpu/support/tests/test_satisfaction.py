@@ -15,31 +15,40 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(ip="10.0.0.31"):
-    conversation, token = services.open_conversation(name="小王", email="wang@example.com", message="尺码偏小吗？",
-                                                     ip=ip)
+    conversation, token = services.open_conversation(
+        name="小王", email="wang@example.com", message="尺码偏小吗？", ip=ip
+    )
     return conversation, token
 
 
 def _rate(conversation_id, token, body):
     headers = {"HTTP_X_CONVERSATION_TOKEN": token} if token else {}
-    return Client().post(f"/api/v1/support/conversations/{conversation_id}/satisfaction", body,
-                         content_type="application/json", **headers)
+    return Client().post(
+        f"/api/v1/support/conversations/{conversation_id}/satisfaction",
+        body,
+        content_type="application/json",
+        **headers,
+    )
 
 
 def _resolved_by(agent, ip="10.0.0.31"):
     conversation, token = _open(ip)
     conversation = services.assign_conversation(conversation=conversation, assignee=agent, actor=agent)
     services.post_agent_reply(conversation=conversation, actor=agent, message="偏小一码，建议选大一码。")
-    conversation = services.change_status(conversation=Conversation.objects.get(pk=conversation.pk),
-                                          status="resolved", actor=agent)
+    conversation = services.change_status(
+        conversation=Conversation.objects.get(pk=conversation.pk), status="resolved", actor=agent
+    )
     return conversation, token
 
 
 def test_the_visitor_rates_a_resolved_conversation_once_and_it_counts_for_its_agent(staff):
     agent = staff("agent")
     conversation, token = _resolved_by(agent)
-    seen = Client().get(f"/api/v1/support/conversations/{conversation.pk}/messages",
-                        HTTP_X_CONVERSATION_TOKEN=token).json()
+    seen = (
+        Client()
+        .get(f"/api/v1/support/conversations/{conversation.pk}/messages", HTTP_X_CONVERSATION_TOKEN=token)
+        .json()
+    )
     assert (seen["status"], seen["satisfaction_score"]) == ("resolved", None)
     response = _rate(conversation.pk, token, {"score": 4, "comment": "<b>回复很快</b>"})
     assert response.status_code == 200 and response.json() == {"score": 4, "comment": "<b>回复很快</b>"}
@@ -47,8 +56,12 @@ def test_the_visitor_rates_a_resolved_conversation_once_and_it_counts_for_its_ag
     assert again.status_code == 409 and again.json()["code"] == "satisfaction_already_given"
     conversation.refresh_from_db()
     assert (conversation.satisfaction_score, conversation.satisfaction_agent_id) == (4, agent.pk)
-    assert Client().get(f"/api/v1/support/conversations/{conversation.pk}/messages",
-                        HTTP_X_CONVERSATION_TOKEN=token).json()["satisfaction_score"] == 4
+    assert (
+        Client()
+        .get(f"/api/v1/support/conversations/{conversation.pk}/messages", HTTP_X_CONVERSATION_TOKEN=token)
+        .json()["satisfaction_score"]
+        == 4
+    )
     console = Client()
     console.force_login(agent)
     page = console.get(f"/console/support/{conversation.pk}/").content.decode()
@@ -65,9 +78,17 @@ def test_no_rating_before_resolution_without_the_token_or_out_of_range(staff):
     assert _rate(conversation.pk, None, {"score": 5}).status_code == 401
     assert _rate(conversation.pk, "wrong", {"score": 5}).status_code == 401
     # Staff cannot rate their own work with a staff token.
-    assert Client().post(f"/api/v1/support/conversations/{conversation.pk}/satisfaction", {"score": 5},
-                         content_type="application/json",
-                         HTTP_AUTHORIZATION=f"Bearer {token_for(staff('agent'))}").status_code == 401
+    assert (
+        Client()
+        .post(
+            f"/api/v1/support/conversations/{conversation.pk}/satisfaction",
+            {"score": 5},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token_for(staff('agent'))}",
+        )
+        .status_code
+        == 401
+    )
     for bad in ({"score": 0}, {"score": 6}, {"score": "5 stars"}, {"score": 3, "comment": "x" * 1001}):
         assert _rate(conversation.pk, token, bad).status_code == 422
     assert Conversation.objects.get(pk=conversation.pk).satisfaction_score is None
@@ -82,10 +103,12 @@ def test_agent_figures_show_csat_per_agent_with_the_number_of_answers(staff):
     _resolved_by(second, ip="10.0.2.2")  # resolved, never rated
     services.rate_conversation(conversation=conversation, score=5)
     now = clock.now()
-    figures = {f.username: f for f in queries.agent_figures(since=now - timedelta(days=1), until=now + timedelta(days=1))}
+    figures = {
+        f.username: f for f in queries.agent_figures(since=now - timedelta(days=1), until=now + timedelta(days=1))
+    }
     assert (figures[first.username].satisfaction, figures[first.username].satisfaction_answers) == (3.7, 3)
     assert (figures[second.username].satisfaction, figures[second.username].satisfaction_answers) == (5.0, 1)
     console = Client()
     console.force_login(staff("owner"))
     page = console.get("/console/support/reviews/").content.decode()
-    assert "<td class=\"num\">3.7</td><td class=\"num\">3</td>" in page
+    assert '<td class="num">3.7</td><td class="num">3</td>' in page

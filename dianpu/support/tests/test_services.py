@@ -28,24 +28,35 @@ def _png(width=4, height=3) -> bytes:
 def test_bot_hand_over_appends_to_the_visitors_conversation_when_the_token_is_right():
     conversation, token = open_chat()
     conversation_id, new_token = services.hand_over_from_bot(
-        conversation_id=conversation.pk, token=token, name="李雷", email="lilei@example.com",
-        question="我要找人工", bot_answer="抱歉，我没能回答这个问题，正在为您转接人工客服。")
+        conversation_id=conversation.pk,
+        token=token,
+        name="李雷",
+        email="lilei@example.com",
+        question="我要找人工",
+        bot_answer="抱歉，我没能回答这个问题，正在为您转接人工客服。",
+    )
     assert (conversation_id, new_token) == (conversation.pk, "")
     assert [(m.sender, m.body) for m in Message.objects.filter(conversation=conversation)] == [
-        ("visitor", "你好，请问什么时候发货？"), ("visitor", "我要找人工"),
-        ("bot", "抱歉，我没能回答这个问题，正在为您转接人工客服。")]
+        ("visitor", "你好，请问什么时候发货？"),
+        ("visitor", "我要找人工"),
+        ("bot", "抱歉，我没能回答这个问题，正在为您转接人工客服。"),
+    ]
     assert Conversation.objects.get(pk=conversation.pk).escalated is True
 
 
 def test_bot_hand_over_with_a_wrong_token_opens_a_new_bot_conversation():
     conversation, _token = open_chat()
     conversation_id, new_token = services.hand_over_from_bot(
-        conversation_id=conversation.pk, token="guess", name="", email="x@example.com", question="where is my order",
-        bot_answer="")
+        conversation_id=conversation.pk,
+        token="guess",
+        name="",
+        email="x@example.com",
+        question="where is my order",
+        bot_answer="",
+    )
     assert conversation_id != conversation.pk and new_token
     created = Conversation.objects.get(pk=conversation_id)
-    assert (created.channel, created.status, created.escalated, created.email) == ("bot", "open", True,
-                                                                                     "x@example.com")
+    assert (created.channel, created.status, created.escalated, created.email) == ("bot", "open", True, "x@example.com")
     assert services.get_visitor_conversation(conversation_id, new_token) == created
     assert Message.objects.filter(conversation=conversation).count() == 1  # the other one untouched
 
@@ -105,8 +116,9 @@ def test_a_reply_in_time_meets_the_first_response_target(at, staff):
 def test_sla_targets_follow_the_priority_and_the_settings(at, staff):
     at(2026, 3, 2, 9, 0)
     conversation, _token = open_chat()
-    services.set_sla_policy(priority="urgent", first_response_minutes=10, resolution_minutes=120,
-                            warning_minutes=3, actor=staff("owner"))
+    services.set_sla_policy(
+        priority="urgent", first_response_minutes=10, resolution_minutes=120, warning_minutes=3, actor=staff("owner")
+    )
     services.set_priority(conversation=conversation, priority="urgent", actor=staff("owner"))
     at(2026, 3, 2, 9, 7)
     assert queries.get_sla_status(conversation).first_response == "warning"
@@ -125,15 +137,19 @@ def test_an_image_attachment_is_kept_with_its_size_and_kind():
     assert "photo" not in attachment.file.name
 
 
-@pytest.mark.parametrize("name,data,code", [
-    ("evil.png", b"<html><script>alert(1)</script></html>", "attachment_not_image"),
-    ("doc.pdf", b"%PDF-1.4 not an image", "attachment_not_image"),
-])
+@pytest.mark.parametrize(
+    "name,data,code",
+    [
+        ("evil.png", b"<html><script>alert(1)</script></html>", "attachment_not_image"),
+        ("doc.pdf", b"%PDF-1.4 not an image", "attachment_not_image"),
+    ],
+)
 def test_files_that_are_not_images_are_refused_and_nothing_is_stored(name, data, code):
     conversation, _token = open_chat()
     with pytest.raises(SupportError) as refused:
-        services.post_visitor_message(conversation=conversation, message="",
-                                      image=SimpleUploadedFile(name, data, content_type="image/png"))
+        services.post_visitor_message(
+            conversation=conversation, message="", image=SimpleUploadedFile(name, data, content_type="image/png")
+        )
     assert refused.value.code == code
     assert Message.objects.filter(conversation=conversation).count() == 1 and Attachment.objects.count() == 0
 
@@ -146,6 +162,7 @@ def test_a_too_large_image_is_refused_by_its_declared_size_before_it_is_read():
 
         def read(self, *args):
             raise AssertionError("read before the size was checked")
+
     with pytest.raises(SupportError) as refused:
         services.post_visitor_message(conversation=conversation, message="", image=Huge())
     assert (refused.value.code, refused.value.status) == ("attachment_too_large", 413)
@@ -156,13 +173,18 @@ def test_a_canned_reply_fills_its_variables_in_the_conversations_language_and_co
     product = make_product(stock=5)
     order = place_test_order({product.variants.first().sku: 1}, email="lilei@example.com")
     conversation, _token = open_chat(order_number=order.number)
-    reply = services.create_canned_reply(title="发货查询", category="物流",
-                                         body_zh="{customer_name}您好，订单 {order_number} 可在此查看：{tracking_link}",
-                                         body_en="Hi {customer_name}, order {order_number}: {tracking_link}",
-                                         actor=staff("agent"))
+    reply = services.create_canned_reply(
+        title="发货查询",
+        category="物流",
+        body_zh="{customer_name}您好，订单 {order_number} 可在此查看：{tracking_link}",
+        body_en="Hi {customer_name}, order {order_number}: {tracking_link}",
+        actor=staff("agent"),
+    )
     text = services.use_canned_reply(reply_id=reply.pk, conversation=conversation)
-    assert text == (f"李雷您好，订单 {order.number} 可在此查看："
-                    f"{settings.SITE_URL}/orders/status/?number={order.number}&email=lilei%40example.com")
+    assert text == (
+        f"李雷您好，订单 {order.number} 可在此查看："
+        f"{settings.SITE_URL}/orders/status/?number={order.number}&email=lilei%40example.com"
+    )
     assert CannedReply.objects.get(pk=reply.pk).usage_count == 1
 
 

@@ -101,7 +101,7 @@ def _pick_values(rng: random.Random, axis: OptionAxis):
     count = min(len(axis.values), rng.randint(low, high))
     if axis.contiguous:
         start = rng.randrange(len(axis.values) - count + 1)
-        return axis.values[start:start + count]
+        return axis.values[start : start + count]
     chosen = sorted(rng.sample(range(len(axis.values)), count))
     return tuple(axis.values[i] for i in chosen)
 
@@ -120,10 +120,14 @@ def _description(rng: random.Random, root: Root, leaf: Leaf, name: str, name_en:
     pitch_zh, pitch_en = rng.choice(root.pitch)
     facts_zh = "".join(f"<li>{label[0]}：{value[0]}</li>" for label, value in root.facts)
     facts_en = "".join(f"<li>{label[1]}: {value[1]}</li>" for label, value in root.facts)
-    zh = (f"<p><strong>{name}</strong>，{adj[0]}设计，{mat[0]}品质。{pitch_zh}</p>"
-          f"<ul><li>类目：{leaf.name[0]}</li>{facts_zh}</ul>")
-    en = (f"<p><strong>{name_en}</strong>: {adj[1].lower()} design, {mat[1]} quality. {pitch_en}</p>"
-          f"<ul><li>Category: {leaf.name[1]}</li>{facts_en}</ul>")
+    zh = (
+        f"<p><strong>{name}</strong>，{adj[0]}设计，{mat[0]}品质。{pitch_zh}</p>"
+        f"<ul><li>类目：{leaf.name[0]}</li>{facts_zh}</ul>"
+    )
+    en = (
+        f"<p><strong>{name_en}</strong>: {adj[1].lower()} design, {mat[1]} quality. {pitch_en}</p>"
+        f"<ul><li>Category: {leaf.name[1]}</li>{facts_en}</ul>"
+    )
     return sanitize_html(zh), sanitize_html(en)
 
 
@@ -150,8 +154,13 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
         brand = f"{brand_zh} {brand_en}"
 
         u = rng.random()
-        status = (Product.Status.DRAFT if u < P_DRAFT else
-                  Product.Status.DELISTED if u < P_DRAFT + P_DELISTED else Product.Status.LISTED)
+        status = (
+            Product.Status.DRAFT
+            if u < P_DRAFT
+            else Product.Status.DELISTED
+            if u < P_DRAFT + P_DELISTED
+            else Product.Status.LISTED
+        )
         sells_from = sells_until = listed_at = delisted_at = None
         if status == Product.Status.DRAFT:
             created_at = _at(today - timedelta(days=rng.randint(0, 20)), tz, rng)
@@ -166,16 +175,36 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
             start = sells_from or first_day
             span = (today - start).days  # sold at least 20 days (when there were) before it was delisted
             sells_until = start + timedelta(days=rng.randint(min(span, 20), span))
-            delisted_at = datetime(sells_until.year, sells_until.month, sells_until.day, 22, tzinfo=tz) + \
-                timedelta(minutes=rng.randrange(90))
+            delisted_at = datetime(sells_until.year, sells_until.month, sells_until.day, 22, tzinfo=tz) + timedelta(
+                minutes=rng.randrange(90)
+            )
 
-        tags = sorted(set(rng.sample(leaf.tags, min(len(leaf.tags), rng.randint(1, 3)))
-                          + ([rng.choice(GENERAL_TAGS)] if rng.random() < 0.5 else [])))
+        tags = sorted(
+            set(
+                rng.sample(leaf.tags, min(len(leaf.tags), rng.randint(1, 3)))
+                + ([rng.choice(GENERAL_TAGS)] if rng.random() < 0.5 else [])
+            )
+        )
         description, description_en = _description(rng, root, leaf, name, name_en, adj, mat)
-        plan = ProductPlan(index=index, leaf=leaf, root=root, name=name, name_en=name_en, slug=slug, brand=brand,
-                           status=status, tags=tags, description=description, description_en=description_en,
-                           created_at=created_at, listed_at=listed_at, delisted_at=delisted_at, sells_from=sells_from,
-                           sells_until=sells_until, popularity=1.0)
+        plan = ProductPlan(
+            index=index,
+            leaf=leaf,
+            root=root,
+            name=name,
+            name_en=name_en,
+            slug=slug,
+            brand=brand,
+            status=status,
+            tags=tags,
+            description=description,
+            description_en=description_en,
+            created_at=created_at,
+            listed_at=listed_at,
+            delisted_at=delisted_at,
+            sells_from=sells_from,
+            sells_until=sells_until,
+            popularity=1.0,
+        )
         base_price = math.exp(rng.uniform(math.log(leaf.price[0]), math.log(leaf.price[1])))
         cents = "0.90" if rng.random() < 0.3 else "0.00"
         base_weight = rng.randint(*leaf.weight)
@@ -189,15 +218,21 @@ def plan_catalog(rng: random.Random, *, products: int, first_day: date, today: d
             yuan += sum(value.price_step for value in combo)
             price = price_point(yuan, cents)
             popularity = math.prod(value.popularity for value in combo) * rng.uniform(0.7, 1.3)
-            plan.skus.append(SkuPlan(
-                index=sku_index, product_index=index,
-                sku=f"{leaf.code}{index + 1:04d}-" + "-".join(value.code for value in combo),
-                options={axis.name: value.zh for (axis, _), value in zip(axes, combo, strict=True)},
-                price=price, compare_at_price=price_point(float(price) * compare) if compare else None,
-                cost_price=to_money(price * Decimal(str(round(margin * rng.uniform(0.95, 1.05), 4)))),
-                weight_grams=max(10, base_weight + sum(value.weight_step for value in combo)),
-                barcode=barcodes.issue(brand), popularity=popularity, position=position,
-            ))
+            plan.skus.append(
+                SkuPlan(
+                    index=sku_index,
+                    product_index=index,
+                    sku=f"{leaf.code}{index + 1:04d}-" + "-".join(value.code for value in combo),
+                    options={axis.name: value.zh for (axis, _), value in zip(axes, combo, strict=True)},
+                    price=price,
+                    compare_at_price=price_point(float(price) * compare) if compare else None,
+                    cost_price=to_money(price * Decimal(str(round(margin * rng.uniform(0.95, 1.05), 4)))),
+                    weight_grams=max(10, base_weight + sum(value.weight_step for value in combo)),
+                    barcode=barcodes.issue(brand),
+                    popularity=popularity,
+                    position=position,
+                )
+            )
             sku_index += 1
         plans.append(plan)
     # Popularity: a long tail, a few bestsellers; cheaper things sell more often.
@@ -216,19 +251,35 @@ def _at(day: date, tz, rng: random.Random) -> datetime:
 def search_document(plan: ProductPlan, category: Category) -> str:
     """What catalog.services.refresh_derived_fields stores, from the same parts in the same order."""
     return build_search_document(
-        plan.name, plan.name_en, plan.brand, " ".join(plan.tags), " ".join(s.sku for s in plan.skus),
-        category.name, category.name_en,
-        plain_text(plan.description)[:500], plain_text(plan.description_en)[:500],
+        plan.name,
+        plan.name_en,
+        plan.brand,
+        " ".join(plan.tags),
+        " ".join(s.sku for s in plan.skus),
+        category.name,
+        category.name_en,
+        plain_text(plan.description)[:500],
+        plain_text(plan.description_en)[:500],
     )
 
 
 def write_categories() -> dict[str, Category]:
-    roots = [Category(name=root.name[0], name_en=root.name[1], slug=root.slug, position=i,
-                      seo_description=f"{root.name[0]}：{'、'.join(leaf.name[0] for leaf in root.leaves)}")
-             for i, root in enumerate(CATEGORY_TREE)]
+    roots = [
+        Category(
+            name=root.name[0],
+            name_en=root.name[1],
+            slug=root.slug,
+            position=i,
+            seo_description=f"{root.name[0]}：{'、'.join(leaf.name[0] for leaf in root.leaves)}",
+        )
+        for i, root in enumerate(CATEGORY_TREE)
+    ]
     Category.objects.bulk_create(roots)
-    leaves = [Category(parent=parent, name=leaf.name[0], name_en=leaf.name[1], slug=leaf.slug, position=j)
-              for parent, root in zip(roots, CATEGORY_TREE, strict=True) for j, leaf in enumerate(root.leaves)]
+    leaves = [
+        Category(parent=parent, name=leaf.name[0], name_en=leaf.name[1], slug=leaf.slug, position=j)
+        for parent, root in zip(roots, CATEGORY_TREE, strict=True)
+        for j, leaf in enumerate(root.leaves)
+    ]
     Category.objects.bulk_create(leaves)
     return {c.slug: c for c in roots + leaves}
 
@@ -244,25 +295,42 @@ def write_tags(plans: list[ProductPlan]) -> dict[str, Tag]:
     return {t.name: t for t in tags}
 
 
-def write_products(plans: list[ProductPlan], categories: dict[str, Category], tags: dict[str, Tag], *,
-                   operator_id: int | None, batch: int = 500) -> None:
+def write_products(
+    plans: list[ProductPlan],
+    categories: dict[str, Category],
+    tags: dict[str, Tag],
+    *,
+    operator_id: int | None,
+    batch: int = 500,
+) -> None:
     """Products, their tags and variants, and an audit entry per creation (and delisting)."""
     for start in range(0, len(plans), batch):
-        chunk = plans[start:start + batch]
+        chunk = plans[start : start + batch]
         with transaction.atomic():
             rows = []
             for plan in chunk:
                 category = categories[plan.leaf.slug]
                 plan.category_id = category.id
                 active = [s.price for s in plan.skus]
-                rows.append(Product(
-                    name=plan.name, name_en=plan.name_en, slug=plan.slug, description=plan.description,
-                    description_en=plan.description_en, brand=plan.brand, category=category, status=plan.status,
-                    min_price=min(active), search_document=search_document(plan, category),
-                    search_title=build_search_document(plan.name, plan.name_en, plan.brand, category.name,
-                                                       category.name_en),
-                    listed_at=plan.listed_at, seo_description=plain_text(plan.description)[:200],
-                ))
+                rows.append(
+                    Product(
+                        name=plan.name,
+                        name_en=plan.name_en,
+                        slug=plan.slug,
+                        description=plan.description,
+                        description_en=plan.description_en,
+                        brand=plan.brand,
+                        category=category,
+                        status=plan.status,
+                        min_price=min(active),
+                        search_document=search_document(plan, category),
+                        search_title=build_search_document(
+                            plan.name, plan.name_en, plan.brand, category.name, category.name_en
+                        ),
+                        listed_at=plan.listed_at,
+                        seo_description=plain_text(plan.description)[:200],
+                    )
+                )
             Product.objects.bulk_create(rows)
             for plan, row in zip(chunk, rows, strict=True):
                 plan.product_id = row.id
@@ -270,13 +338,28 @@ def write_products(plans: list[ProductPlan], categories: dict[str, Category], ta
                 row.created_at = plan.created_at
                 row.updated_at = plan.delisted_at or plan.listed_at or plan.created_at
             Product.objects.bulk_update(rows, ["created_at", "updated_at"])
-            Product.tags.through.objects.bulk_create([
-                Product.tags.through(product_id=plan.product_id, tag_id=tags[t].id) for plan in chunk for t in plan.tags
-            ])
-            variants = [Variant(product_id=plan.product_id, sku=s.sku, options=s.options, price=s.price,
-                                compare_at_price=s.compare_at_price, cost_price=s.cost_price,
-                                weight_grams=s.weight_grams, barcode=s.barcode, position=s.position)
-                        for plan in chunk for s in plan.skus]
+            Product.tags.through.objects.bulk_create(
+                [
+                    Product.tags.through(product_id=plan.product_id, tag_id=tags[t].id)
+                    for plan in chunk
+                    for t in plan.tags
+                ]
+            )
+            variants = [
+                Variant(
+                    product_id=plan.product_id,
+                    sku=s.sku,
+                    options=s.options,
+                    price=s.price,
+                    compare_at_price=s.compare_at_price,
+                    cost_price=s.cost_price,
+                    weight_grams=s.weight_grams,
+                    barcode=s.barcode,
+                    position=s.position,
+                )
+                for plan in chunk
+                for s in plan.skus
+            ]
             Variant.objects.bulk_create(variants)
             for s, v in zip((s for plan in chunk for s in plan.skus), variants, strict=True):
                 s.variant_id = v.id
@@ -288,14 +371,32 @@ def _product_audit(plans: list[ProductPlan], operator_id: int | None) -> list[Au
     for plan in plans:
         created = {"status": [None, Product.Status.DRAFT if plan.status == Product.Status.DRAFT else "listed"]}
         created.update({f"price[{s.sku}]": [None, str(s.price)] for s in plan.skus})
-        entries.append(AuditEntry(actor_id=operator_id, actor_label="operator", action="product.created",
-                                  object_type="catalog.product", object_id=str(plan.product_id),
-                                  object_repr=plan.name, changes=created, created_at=plan.created_at))
+        entries.append(
+            AuditEntry(
+                actor_id=operator_id,
+                actor_label="operator",
+                action="product.created",
+                object_type="catalog.product",
+                object_id=str(plan.product_id),
+                object_repr=plan.name,
+                changes=created,
+                created_at=plan.created_at,
+            )
+        )
         if plan.delisted_at:
-            entries.append(AuditEntry(actor_id=operator_id, actor_label="operator", action="product.changed",
-                                      object_type="catalog.product", object_id=str(plan.product_id),
-                                      object_repr=plan.name, changes={"status": ["listed", "delisted"]},
-                                      reason="季末下架", created_at=plan.delisted_at))
+            entries.append(
+                AuditEntry(
+                    actor_id=operator_id,
+                    actor_label="operator",
+                    action="product.changed",
+                    object_type="catalog.product",
+                    object_id=str(plan.product_id),
+                    object_repr=plan.name,
+                    changes={"status": ["listed", "delisted"]},
+                    reason="季末下架",
+                    created_at=plan.delisted_at,
+                )
+            )
     return entries
 
 
@@ -306,14 +407,20 @@ def write_images(plans: list[ProductPlan], *, seed: int, progress, batch: int = 
     written = 0
     for start in range(0, len(plans), batch):
         rows = []
-        for plan in plans[start:start + batch]:
-            data = draw_product_image(shape=plan.leaf.shape, colour=plan.root.colour, title=plan.name_en,
-                                      brand=plan.brand.split(" ", 1)[-1], seed=f"{seed}:{plan.slug}")
+        for plan in plans[start : start + batch]:
+            data = draw_product_image(
+                shape=plan.leaf.shape,
+                colour=plan.root.colour,
+                title=plan.name_en,
+                brand=plan.brand.split(" ", 1)[-1],
+                seed=f"{seed}:{plan.slug}",
+            )
             row = ProductImage(product_id=plan.product_id, alt_text=f"{plan.name} {plan.name_en}"[:200], position=0)
             stem = plan.slug[:40]
             row.image = image_field.storage.save(image_field.generate_filename(row, f"{stem}.jpg"), ContentFile(data))
-            row.thumbnail = thumb_field.storage.save(thumb_field.generate_filename(row, f"{stem}-thumb.jpg"),
-                                                     ContentFile(make_thumbnail(data)))
+            row.thumbnail = thumb_field.storage.save(
+                thumb_field.generate_filename(row, f"{stem}-thumb.jpg"), ContentFile(make_thumbnail(data))
+            )
             rows.append(row)
             progress.update(1)
         ProductImage.objects.bulk_create(rows)

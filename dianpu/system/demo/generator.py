@@ -46,18 +46,67 @@ DEMO_PASSWORD = "dianpu-demo"
 CHUNK_SIZE = 2000
 # What --reset empties (tables pointing at these are emptied with them). Reference data made by
 # migrations — the warehouse, shipping methods, roles — and staff accounts stay.
-SHOP_DATA = (AuditEntry, Payment, Shipment, OrderHistory, OrderLine, Order, CartLine, Cart, Customer, Reservation,
-             StockMove, StockLevel, ProductImage, Product.tags.through, Variant, Product, Tag, Category)
+SHOP_DATA = (
+    AuditEntry,
+    Payment,
+    Shipment,
+    OrderHistory,
+    OrderLine,
+    Order,
+    CartLine,
+    Cart,
+    Customer,
+    Reservation,
+    StockMove,
+    StockLevel,
+    ProductImage,
+    Product.tags.through,
+    Variant,
+    Product,
+    Tag,
+    Category,
+)
 # The back-office areas' tables, emptied with the shop (their rows point at it or describe it).
 # Shipping rate tables go too: the demo writes its own, after the history it priced with flat fees.
-BACK_OFFICE_APPS = ("purchasing", "returns", "channels", "promotions", "marketing", "analytics", "competitors",
-                    "knowledge", "design", "teamwork", "finance", "support")
-BACK_OFFICE_MODELS = ("payments.Refund", "payments.PaymentSession", "payments.GatewayEvent", "fulfillment.TrackingEvent", "fulfillment.ShippingRate",
-                      "inventory.Stocktake", "inventory.StocktakeLine", "orders.BlacklistEntry",
-                      "orders.ReviewSettings", "inventory.StockSummary", "inventory.DailySkuSales", "customers.CustomerToken", "customers.PointsEntry",
-                      "customers.SavedAddress", "customers.PrivacyRequest", "customers.Segment", "customers.Outreach",
-                      "customers.OutreachMessage", "customers.SurveyResponse", "customers.SurveyInvite",
-                      "customers.PhoneCode", "customers.PointsOffer", "customers.MemberCoupon")
+BACK_OFFICE_APPS = (
+    "purchasing",
+    "returns",
+    "channels",
+    "promotions",
+    "marketing",
+    "analytics",
+    "competitors",
+    "knowledge",
+    "design",
+    "teamwork",
+    "finance",
+    "support",
+)
+BACK_OFFICE_MODELS = (
+    "payments.Refund",
+    "payments.PaymentSession",
+    "payments.GatewayEvent",
+    "fulfillment.TrackingEvent",
+    "fulfillment.ShippingRate",
+    "inventory.Stocktake",
+    "inventory.StocktakeLine",
+    "orders.BlacklistEntry",
+    "orders.ReviewSettings",
+    "inventory.StockSummary",
+    "inventory.DailySkuSales",
+    "customers.CustomerToken",
+    "customers.PointsEntry",
+    "customers.SavedAddress",
+    "customers.PrivacyRequest",
+    "customers.Segment",
+    "customers.Outreach",
+    "customers.OutreachMessage",
+    "customers.SurveyResponse",
+    "customers.SurveyInvite",
+    "customers.PhoneCode",
+    "customers.PointsOffer",
+    "customers.MemberCoupon",
+)
 
 
 def _back_office_tables() -> list[str]:
@@ -181,14 +230,31 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
     if not options.reset and has_shop_data():
         raise StoreNotEmptyError(
             "The store already has products (or customers, orders). Run `dianpu seed-demo --reset` to delete the "
-            "shop's data (products, stock, customers, orders, payments, shipments, audit log) and load the demo.")
+            "shop's data (products, stock, customers, orders, payments, shipments, audit log) and load the demo."
+        )
     if options.reset:
         reset_shop_data()
     build = _DemoBuild(options, progress)
     phases = {}
     try:
-        for phase in ("catalogue", "stock", "coupons", "orders", "finish", "back_office", "traffic", "marketing", "crm",
-                      "competitors", "knowledge", "support", "channels", "teamwork", "finance", "stock_summaries"):
+        for phase in (
+            "catalogue",
+            "stock",
+            "coupons",
+            "orders",
+            "finish",
+            "back_office",
+            "traffic",
+            "marketing",
+            "crm",
+            "competitors",
+            "knowledge",
+            "support",
+            "channels",
+            "teamwork",
+            "finance",
+            "stock_summaries",
+        ):
             began = time.monotonic()
             getattr(build, phase)()
             phases[phase] = round(time.monotonic() - began, 1)
@@ -216,8 +282,9 @@ class _DemoBuild:
         return random.Random(f"{self.seed}:{phase}")
 
     def catalogue(self) -> None:
-        self.plans = catalog.plan_catalog(self._rng("catalog"), products=self.options.products,
-                                          first_day=self.first_day, today=self.today, tz=self.tz)
+        self.plans = catalog.plan_catalog(
+            self._rng("catalog"), products=self.options.products, first_day=self.first_day, today=self.today, tz=self.tz
+        )
         self.skus = [s for p in self.plans for s in p.skus]
         bar = self.progress("products", len(self.plans))
         with transaction.atomic():
@@ -234,12 +301,16 @@ class _DemoBuild:
         """A stock level per SKU in the default warehouse, and the opening receipts."""
         warehouse = get_default_warehouse()
         self.stock_rng = self._rng("stock")
-        self.writer = ChunkWriter(warehouse_id=warehouse.id, variant_ids=[s.variant_id for s in self.skus],
-                                  chunk_size=CHUNK_SIZE)
-        self.book = StockBook(self.stock_rng, daily_units=_daily_units(self.plans, self.options),
-                              emit=self.writer.add_move)
-        self.levels = [StockLevel(variant_id=s.variant_id, warehouse_id=warehouse.id,
-                                  safety_stock=self.book.safety[s.index]) for s in self.skus]
+        self.writer = ChunkWriter(
+            warehouse_id=warehouse.id, variant_ids=[s.variant_id for s in self.skus], chunk_size=CHUNK_SIZE
+        )
+        self.book = StockBook(
+            self.stock_rng, daily_units=_daily_units(self.plans, self.options), emit=self.writer.add_move
+        )
+        self.levels = [
+            StockLevel(variant_id=s.variant_id, warehouse_id=warehouse.id, safety_stock=self.book.safety[s.index])
+            for s in self.skus
+        ]
         with transaction.atomic():
             StockLevel.objects.bulk_create(self.levels, batch_size=CHUNK_SIZE)
         for s, level in zip(self.skus, self.levels, strict=True):
@@ -266,20 +337,52 @@ class _DemoBuild:
         owner = get_user_model().objects.get(pk=self.staff["marketing"])
         vip_limit = max(3, self.options.orders // 700)
         specs = [  # code, name, amount, min spend, starts, ends, usage limit, per customer, share of orders
-            ("WELCOME20", "新人券 满99减20", "20", "99", max(first, as_of - timedelta(days=120)),
-             as_of + timedelta(days=90), None, 1, 0.05),
+            (
+                "WELCOME20",
+                "新人券 满99减20",
+                "20",
+                "99",
+                max(first, as_of - timedelta(days=120)),
+                as_of + timedelta(days=90),
+                None,
+                1,
+                0.05,
+            ),
             ("VIP50", "会员专享 满399减50", "50", "399", first, as_of + timedelta(days=30), vip_limit, 1, 0.25),
-            ("SUMMER15", "夏日满199减15", "15", "199", as_of - timedelta(days=150), as_of - timedelta(days=120),
-             500, None, 0.06),
+            (
+                "SUMMER15",
+                "夏日满199减15",
+                "15",
+                "199",
+                as_of - timedelta(days=150),
+                as_of - timedelta(days=120),
+                500,
+                None,
+                0.06,
+            ),
         ]
         self.coupon_plans = []
         for code, name, amount, min_spend, starts, ends, limit, per_customer, share in specs:
             with at(min(starts, first) - timedelta(days=1)):
-                coupon = create_coupon({"code": code, "name": name, "kind": "amount", "amount": amount,
-                                        "min_spend": min_spend, "starts_at": starts, "ends_at": ends,
-                                        "usage_limit": limit, "per_customer_limit": per_customer}, actor=owner)
-            self.coupon_plans.append(CouponPlan(coupon.pk, code, name, Decimal(amount), Decimal(min_spend), starts,
-                                                ends, limit, per_customer, share))
+                coupon = create_coupon(
+                    {
+                        "code": code,
+                        "name": name,
+                        "kind": "amount",
+                        "amount": amount,
+                        "min_spend": min_spend,
+                        "starts_at": starts,
+                        "ends_at": ends,
+                        "usage_limit": limit,
+                        "per_customer_limit": per_customer,
+                    },
+                    actor=owner,
+                )
+            self.coupon_plans.append(
+                CouponPlan(
+                    coupon.pk, code, name, Decimal(amount), Decimal(min_spend), starts, ends, limit, per_customer, share
+                )
+            )
 
     def _count_coupon_uses(self) -> None:
         """Each coupon's uses, overall and per buyer, as checkout would have counted them."""
@@ -290,8 +393,10 @@ class _DemoBuild:
                 per_email = Counter(CouponRedemption.objects.filter(coupon=coupon).values_list("email", flat=True))
                 Coupon.objects.filter(pk=coupon.pk).update(used_count=sum(per_email.values()))
                 if coupon.per_customer_limit is not None:
-                    CouponUse.objects.bulk_create([CouponUse(coupon=coupon, email=e, uses=n)
-                                                   for e, n in sorted(per_email.items())], batch_size=1000)
+                    CouponUse.objects.bulk_create(
+                        [CouponUse(coupon=coupon, email=e, uses=n) for e, n in sorted(per_email.items())],
+                        batch_size=1000,
+                    )
 
     def orders(self) -> None:
         """Customers, who places which order, and the orders day by day."""
@@ -308,10 +413,25 @@ class _DemoBuild:
         shipping = {m.code: m for m in ShippingMethod.objects.filter(is_active=True)}
         if options.orders and not shipping:
             raise DomainError("no active shipping method: run `dianpu migrate` first", code="no_shipping_method")
-        shop = Shop(products=self.plans, shipping=shipping, staff_ids=self.staff, tz=self.tz, first_day=self.first_day,
-                    as_of=self.as_of, unpaid_timeout=timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS))
-        self.stream = OrderStream(self._rng("orders"), shop, self.people, self.customers, slots, self.book,
-                                  self.writer, coupons=tuple(self.coupon_plans))
+        shop = Shop(
+            products=self.plans,
+            shipping=shipping,
+            staff_ids=self.staff,
+            tz=self.tz,
+            first_day=self.first_day,
+            as_of=self.as_of,
+            unpaid_timeout=timedelta(hours=settings.UNPAID_ORDER_TIMEOUT_HOURS),
+        )
+        self.stream = OrderStream(
+            self._rng("orders"),
+            shop,
+            self.people,
+            self.customers,
+            slots,
+            self.book,
+            self.writer,
+            coupons=tuple(self.coupon_plans),
+        )
         bar = self.progress("orders", options.orders)
         self.stream.run(counts, bar)
         bar.close()
@@ -321,15 +441,21 @@ class _DemoBuild:
         bar = self.progress("stock", len(self.skus))
         sellable = [s.index for p in self.plans if p.status != Product.Status.DRAFT for s in p.skus]
         restocked = self._at(self.today - timedelta(days=1), 10) + timedelta(minutes=self.stock_rng.randrange(240))
-        self.book.settle(sellable, counted_at=self.as_of - timedelta(hours=2), restocked_at=restocked,
-                         actor_id=self.staff["warehouse"])
+        self.book.settle(
+            sellable,
+            counted_at=self.as_of - timedelta(hours=2),
+            restocked_at=restocked,
+            actor_id=self.staff["warehouse"],
+        )
         self.writer.flush()
         self._count_coupon_uses()
         later = self._rng("registered")
-        self.writer.write_customers_without_orders([
-            (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
-            for i, person in enumerate(self.customers)
-        ])
+        self.writer.write_customers_without_orders(
+            [
+                (i, person, self._at(self.first_day) + timedelta(seconds=later.randrange(self.options.days * 86400)))
+                for i, person in enumerate(self.customers)
+            ]
+        )
         for s, level in zip(self.skus, self.levels, strict=True):
             level.on_hand = self.book.on_hand[s.index]
             level.reserved = self.book.reserved[s.index]
@@ -349,16 +475,18 @@ class _DemoBuild:
 
         bar = self.progress("office", 6)
         with seeded_numbers(self._rng("numbers")):
-            self.back_office_counts = BackOffice(self._rng("back-office"), as_of=self.as_of, staff=self.staff,
-                                                 people_rng=self._rng("back-office-people")).run()
+            self.back_office_counts = BackOffice(
+                self._rng("back-office"), as_of=self.as_of, staff=self.staff, people_rng=self._rng("back-office-people")
+            ).run()
         bar.update(6)
         bar.close()
         bar = self.progress("returns", 1)
         with seeded_numbers(self._rng("return-numbers")):
             AfterSales(self._rng("after-sales"), as_of=self.as_of, staff=self.staff).run()
 
-        self.back_office_counts["returns by status"] = dict(sorted(Counter(
-            ReturnRequest.objects.values_list("status", flat=True)).items()))
+        self.back_office_counts["returns by status"] = dict(
+            sorted(Counter(ReturnRequest.objects.values_list("status", flat=True)).items())
+        )
         bar.update(1)
         bar.close()
 
@@ -368,8 +496,9 @@ class _DemoBuild:
 
         bar = self.progress("traffic", self.options.orders)
         listed = [p.product_id for p in self.plans if p.status == Product.Status.LISTED]
-        self.tracking_events = write_traffic(self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False,
-                                             until=self.as_of)
+        self.tracking_events = write_traffic(
+            self._rng("traffic"), product_ids=listed, progress=bar, rebuild=False, until=self.as_of
+        )
         bar.close()
 
     def marketing(self) -> None:
@@ -445,8 +574,9 @@ class _DemoBuild:
             "days": f"{self.first_day:%Y-%m-%d} – {self.today:%Y-%m-%d}",
             "categories": len(self.categories),
             "products": len(self.plans),
-            "products by status": {status: sum(1 for p in self.plans if p.status == status)
-                                   for status in Product.Status.values},
+            "products by status": {
+                status: sum(1 for p in self.plans if p.status == status) for status in Product.Status.values
+            },
             "SKUs": len(self.skus),
             "images": self.images,
             "tags": len(self.tags),
@@ -454,7 +584,9 @@ class _DemoBuild:
             "orders by status": dict(sorted(self.stream.status_counts.items())),
             "refunded orders": self.stream.refunded,
             "SKUs out of stock": sum(1 for a in available if a <= 0),
-            "SKUs low on stock": sum(1 for s, a in zip(self.skus, available, strict=True) if 0 < a <= self.book.safety[s.index]),
+            "SKUs low on stock": sum(
+                1 for s, a in zip(self.skus, available, strict=True) if 0 < a <= self.book.safety[s.index]
+            ),
             **self.back_office_counts,
             "analytics events": self.tracking_events,
             "staff": ", ".join(self.staff),

@@ -28,19 +28,53 @@ def _mix(rgb, other, share: float):
 
 
 def _shirt(d, c, fg):
-    d.polygon([(c - 150, c - 150), (c - 60, c - 185), (c - 30, c - 160), (c + 30, c - 160), (c + 60, c - 185),
-               (c + 150, c - 150), (c + 195, c - 60), (c + 130, c - 35), (c + 120, c + 170), (c - 120, c + 170),
-               (c - 130, c - 35), (c - 195, c - 60)], fill=fg)
+    d.polygon(
+        [
+            (c - 150, c - 150),
+            (c - 60, c - 185),
+            (c - 30, c - 160),
+            (c + 30, c - 160),
+            (c + 60, c - 185),
+            (c + 150, c - 150),
+            (c + 195, c - 60),
+            (c + 130, c - 35),
+            (c + 120, c + 170),
+            (c - 120, c + 170),
+            (c - 130, c - 35),
+            (c - 195, c - 60),
+        ],
+        fill=fg,
+    )
 
 
 def _dress(d, c, fg):
-    d.polygon([(c - 55, c - 190), (c + 55, c - 190), (c + 75, c - 60), (c + 175, c + 175), (c - 175, c + 175),
-               (c - 75, c - 60)], fill=fg)
+    d.polygon(
+        [
+            (c - 55, c - 190),
+            (c + 55, c - 190),
+            (c + 75, c - 60),
+            (c + 175, c + 175),
+            (c - 175, c + 175),
+            (c - 75, c - 60),
+        ],
+        fill=fg,
+    )
 
 
 def _shoe(d, c, fg):
-    d.polygon([(c - 190, c + 90), (c - 190, c - 20), (c - 90, c - 40), (c - 30, c - 120), (c + 40, c - 100),
-               (c + 60, c - 20), (c + 190, c + 30), (c + 200, c + 90)], fill=fg)
+    d.polygon(
+        [
+            (c - 190, c + 90),
+            (c - 190, c - 20),
+            (c - 90, c - 40),
+            (c - 30, c - 120),
+            (c + 40, c - 100),
+            (c + 60, c - 20),
+            (c + 190, c + 30),
+            (c + 200, c + 90),
+        ],
+        fill=fg,
+    )
     d.rectangle([c - 195, c + 90, c + 205, c + 120], fill=_mix(fg, (40, 40, 40), 0.6))
 
 
@@ -98,9 +132,21 @@ def _bean(d, c, fg):
         d.line([c + dx, c + dy - 110, c + dx, c + dy + 110], fill=_mix(fg, (0, 0, 0), 0.4), width=10)
 
 
-SHAPES = {"shirt": _shirt, "dress": _dress, "shoe": _shoe, "earphones": _earphones, "charger": _charger,
-          "phone": _phone, "cup": _cup, "bed": _bed, "box": _box, "candle": _candle, "leaf": _leaf, "bag": _bag,
-          "bean": _bean}
+SHAPES = {
+    "shirt": _shirt,
+    "dress": _dress,
+    "shoe": _shoe,
+    "earphones": _earphones,
+    "charger": _charger,
+    "phone": _phone,
+    "cup": _cup,
+    "bed": _bed,
+    "box": _box,
+    "candle": _candle,
+    "leaf": _leaf,
+    "bag": _bag,
+    "bean": _bean,
+}
 
 
 def _wrap(text: str, font, width: int) -> list[str]:

@@ -21,8 +21,18 @@ P_REFUND = 0.026  # paid, then cancelled before shipping: the money goes back
 P_COD_CANCEL = 0.035  # cash on delivery cancelled before it ships
 P_REVIEW = 0.55  # paid orders that go through 审单 first
 TIMEOUT_REASON = "超时未付款，系统自动取消"  # what orders.services.cancel_expired_unpaid_orders writes
-CANCEL_REASONS = ("买家申请取消：拍错了", "买家申请取消：不想要了", "买家申请取消：地址填错了", "买家申请取消：重复下单")
-REFUND_REASONS = ("买家申请退款：不想要了", "买家申请退款：买多了", "买家申请退款：预计到货太晚", "买家申请退款：其他渠道更便宜")
+CANCEL_REASONS = (
+    "买家申请取消：拍错了",
+    "买家申请取消：不想要了",
+    "买家申请取消：地址填错了",
+    "买家申请取消：重复下单",
+)
+REFUND_REASONS = (
+    "买家申请退款：不想要了",
+    "买家申请退款：买多了",
+    "买家申请退款：预计到货太晚",
+    "买家申请退款：其他渠道更便宜",
+)
 SYSTEM = ""  # no person: the worker or an automatic rule
 
 
@@ -83,9 +93,17 @@ def _until(steps: list[Step], as_of: datetime) -> tuple[Step, ...]:
     return tuple(done)
 
 
-def plan_lifecycle(rng: random.Random, *, placed_at: datetime, as_of: datetime, pays_on_delivery: bool,
-                   shipping_method: str, remote: bool, backlog_days: float,
-                   unpaid_timeout: timedelta = timedelta(hours=72)) -> Lifecycle:
+def plan_lifecycle(
+    rng: random.Random,
+    *,
+    placed_at: datetime,
+    as_of: datetime,
+    pays_on_delivery: bool,
+    shipping_method: str,
+    remote: bool,
+    backlog_days: float,
+    unpaid_timeout: timedelta = timedelta(hours=72),
+) -> Lifecycle:
     """The steps after placing, decided up front and cut at `as_of`."""
     steps: list[Step] = []
     refund = False

@@ -100,8 +100,13 @@ class _SeededSecrets:
         return self.rng.choice(seq)
 
 
-SERVICES_DRAWING_NUMBERS = ("dianpu.orders.services", "dianpu.purchasing.services", "dianpu.inventory.services",
-                            "dianpu.returns.services", "dianpu.promotions.services")
+SERVICES_DRAWING_NUMBERS = (
+    "dianpu.orders.services",
+    "dianpu.purchasing.services",
+    "dianpu.inventory.services",
+    "dianpu.returns.services",
+    "dianpu.promotions.services",
+)
 
 
 @contextmanager
@@ -144,18 +149,29 @@ class BackOffice:
     # -- purchasing -----------------------------------------------------------------------------
     def _bestseller_variants(self) -> list[Variant]:
         top = min(BESTSELLERS, max(2, Product.objects.count() // 30))
-        products = list(Product.objects.exclude(status=Product.Status.DRAFT).order_by("-sold_count", "id")
-                        .values_list("id", flat=True)[:top])
+        products = list(
+            Product.objects.exclude(status=Product.Status.DRAFT)
+            .order_by("-sold_count", "id")
+            .values_list("id", flat=True)[:top]
+        )
         return list(Variant.objects.filter(product_id__in=products).order_by("product_id", "id"))
 
     def purchasing(self) -> None:
         rng, owner = self.rng, self.user["owner"]
         start = self.as_of - timedelta(days=365)
         with at(start):
-            suppliers = [create_supplier(actor=owner, code=code, name=name, lead_time_days=lead,
-                                         contact_name=contact, email=f"{code}@example.com",
-                                         phone=f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}")
-                         for code, name, contact, lead, _roots in SUPPLIERS]
+            suppliers = [
+                create_supplier(
+                    actor=owner,
+                    code=code,
+                    name=name,
+                    lead_time_days=lead,
+                    contact_name=contact,
+                    email=f"{code}@example.com",
+                    phone=f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}",
+                )
+                for code, name, contact, lead, _roots in SUPPLIERS
+            ]
         by_root: dict[str, list[Supplier]] = {}
         for supplier, spec in zip(suppliers, SUPPLIERS, strict=True):
             for root in spec[4]:
@@ -174,9 +190,15 @@ class BackOffice:
             for supplier in chosen:
                 cost = _money(variant.cost_price * Decimal(str(rng.uniform(0.9, 1.05))))
                 moq = rng.choice((1, 5, 10, 20, 50))
-                prices.append(SupplierPrice(supplier=supplier, variant=variant, unit_cost=cost,
-                                            min_order_quantity=moq, supplier_sku=f"{supplier.code[:2].upper()}-"
-                                            f"{variant.sku}"))
+                prices.append(
+                    SupplierPrice(
+                        supplier=supplier,
+                        variant=variant,
+                        unit_cost=cost,
+                        min_order_quantity=moq,
+                        supplier_sku=f"{supplier.code[:2].upper()}-{variant.sku}",
+                    )
+                )
                 self.supplied.setdefault(supplier.pk, []).append((supplier, variant, cost))
         with transaction.atomic():
             SupplierPrice.objects.bulk_create(prices, batch_size=1000)
@@ -190,12 +212,21 @@ class BackOffice:
                 level = StockLevel.objects.get(variant=variant, warehouse=default)
                 safety = max(level.safety_stock, 10) + 10
                 if level.on_hand - level.reserved >= 3 * safety:  # raised where there is room for it
-                    set_safety_stock(actor=self.user["warehouse"], variant=variant, warehouse=default,
-                                     safety_stock=safety)
+                    set_safety_stock(
+                        actor=self.user["warehouse"], variant=variant, warehouse=default, safety_stock=safety
+                    )
 
         # Purchase orders in every state: (days ago created, final state)
-        plan = [(30, "received"), (24, "received"), (17, "received"), (12, "partially_received"),
-                (8, "partially_received"), (6, "cancelled"), (4, "sent"), (2, "sent")]
+        plan = [
+            (30, "received"),
+            (24, "received"),
+            (17, "received"),
+            (12, "partially_received"),
+            (8, "partially_received"),
+            (6, "cancelled"),
+            (4, "sent"),
+            (2, "sent"),
+        ]
         orders = []
         for days_ago, state in plan:
             supplier = rng.choice([s for s in suppliers if self.supplied.get(s.pk)])
@@ -204,8 +235,12 @@ class BackOffice:
             picked = rng.sample(items, min(len(items), rng.randint(3, 7)))
             lines = [LineInput(v.sku, 10 * rng.randint(2, 15), cost) for _s, v, cost in picked]
             with at(created):
-                order = create_purchase_order(actor=self.user["operator"], supplier=supplier, lines=lines,
-                                              note="常规补货" if state != "cancelled" else "")
+                order = create_purchase_order(
+                    actor=self.user["operator"],
+                    supplier=supplier,
+                    lines=lines,
+                    note="常规补货" if state != "cancelled" else "",
+                )
             if state == "cancelled":
                 with at(created + timedelta(hours=5)):
                     cancel_purchase_order(actor=self.user["operator"], order=order, reason="供应商缺货，改从他处采购")
@@ -215,24 +250,38 @@ class BackOffice:
             with at(sent):
                 send_purchase_order(actor=self.user["operator"], order=order)
             if state in ("received", "partially_received"):
-                arrived = min(sent + timedelta(days=supplier.lead_time_days, hours=rng.randint(0, 8)),
-                              self.as_of - timedelta(hours=rng.randint(2, 20)))
+                arrived = min(
+                    sent + timedelta(days=supplier.lead_time_days, hours=rng.randint(0, 8)),
+                    self.as_of - timedelta(hours=rng.randint(2, 20)),
+                )
                 if state == "received":
                     received = {ln.sku: ln.quantity for ln in lines}
                 else:
                     received = {ln.sku: ln.quantity // 2 for ln in lines[: max(1, len(lines) - 1)]}
                 with at(arrived):
-                    receive_purchase_order(actor=self.user["warehouse"], order=order, received=received,
-                                           note="到货验收" if state == "received" else "分批到货")
+                    receive_purchase_order(
+                        actor=self.user["warehouse"],
+                        order=order,
+                        received=received,
+                        note="到货验收" if state == "received" else "分批到货",
+                    )
             orders.append(order)
         # Drafts from the reorder suggestions: the SKUs now at or below safety stock.
-        low = list(StockLevel.objects.filter(warehouse=default, on_hand__lte=F("reserved") + F("safety_stock"),
-                                             variant__supplier_prices__isnull=False).distinct()
-                   .order_by("variant_id").values_list("variant__sku", "safety_stock")[:12])
+        low = list(
+            StockLevel.objects.filter(
+                warehouse=default,
+                on_hand__lte=F("reserved") + F("safety_stock"),
+                variant__supplier_prices__isnull=False,
+            )
+            .distinct()
+            .order_by("variant_id")
+            .values_list("variant__sku", "safety_stock")[:12]
+        )
         if low:
             with at(self.as_of - timedelta(hours=3)):
                 orders += create_purchase_orders_from_suggestions(
-                    actor=self.user["operator"], wanted={sku: max(20, safety * 3) for sku, safety in low})
+                    actor=self.user["operator"], wanted={sku: max(20, safety * 3) for sku, safety in low}
+                )
         self.counts["purchase orders"] = len(orders)
 
     # -- a second warehouse and a transfer ------------------------------------------------------
@@ -246,8 +295,14 @@ class BackOffice:
                 level = StockLevel.objects.get(variant=variant, warehouse=default)
                 quantity = min(30, (level.on_hand - level.reserved - 2 * level.safety_stock) // 3)
                 if quantity > 0:
-                    transfer_stock(actor=self.user["warehouse"], variant=variant, from_warehouse=default,
-                                   to_warehouse=second, quantity=quantity, reason="前置仓备货")
+                    transfer_stock(
+                        actor=self.user["warehouse"],
+                        variant=variant,
+                        from_warehouse=default,
+                        to_warehouse=second,
+                        quantity=quantity,
+                        reason="前置仓备货",
+                    )
                     moved += 1
         self.counts["warehouses"] = Warehouse.objects.count()
         self.counts["transfers"] = moved
@@ -261,11 +316,19 @@ class BackOffice:
         category = rng.choice(leaves)
         opened = self.as_of - timedelta(days=3, hours=2)
         with at(opened):
-            sheet = open_stocktake(actor=self.user["warehouse"], warehouse=get_default_warehouse(),
-                                   category=category, note=f"{category.name} 月度盘点")
+            sheet = open_stocktake(
+                actor=self.user["warehouse"],
+                warehouse=get_default_warehouse(),
+                category=category,
+                note=f"{category.name} 月度盘点",
+            )
         lines = list(sheet.lines.select_related("variant").order_by("id"))
-        levels = {lv.variant_id: lv for lv in StockLevel.objects.filter(
-            warehouse=sheet.warehouse, variant_id__in=[ln.variant_id for ln in lines])}
+        levels = {
+            lv.variant_id: lv
+            for lv in StockLevel.objects.filter(
+                warehouse=sheet.warehouse, variant_id__in=[ln.variant_id for ln in lines]
+            )
+        }
         off = set(rng.sample(range(len(lines)), min(3, len(lines))))
         with at(opened + timedelta(hours=1)):
             for i, line in enumerate(lines):
@@ -274,36 +337,56 @@ class BackOffice:
                 if i in off and level is not None:
                     spare = level.on_hand - level.reserved
                     counted = line.expected + (rng.choice((-2, -1)) if spare >= 2 else 1)
-                record_count(actor=self.user["warehouse"], stocktake=sheet, code=line.variant.sku,
-                             quantity=max(0, counted))
+                record_count(
+                    actor=self.user["warehouse"], stocktake=sheet, code=line.variant.sku, quantity=max(0, counted)
+                )
         with at(opened + timedelta(hours=2)):
             post_stocktake(actor=self.user["warehouse"], stocktake=sheet)
         self.counts["stocktakes"] = 1
 
     # -- order review: settings, blacklist, held orders -------------------------------------------
     def review(self) -> None:
-        recent = list(Order.objects.filter(status__in=[Order.Status.PENDING_PAYMENT, Order.Status.PAID],
-                                           placed_at__gte=self.as_of - timedelta(days=3), channel="web")
-                      .order_by("placed_at", "id"))
+        recent = list(
+            Order.objects.filter(
+                status__in=[Order.Status.PENDING_PAYMENT, Order.Status.PAID],
+                placed_at__gte=self.as_of - timedelta(days=3),
+                channel="web",
+            ).order_by("placed_at", "id")
+        )
         totals = sorted((o.grand_total for o in recent), reverse=True)
         # High enough that only the biggest few recent orders are held.
-        threshold = max(Decimal("500.00"), (totals[min(2, len(totals) - 1)] // 100) * 100) if totals \
-            else Decimal("2000.00")
+        threshold = (
+            max(Decimal("500.00"), (totals[min(2, len(totals) - 1)] // 100) * 100) if totals else Decimal("2000.00")
+        )
         with at(self.as_of - timedelta(days=60)):
             update_review_settings(actor=self.user["owner"], changes={"high_value_over": threshold})
         entries = []
         paid = [o for o in recent if o.status == Order.Status.PAID and o.grand_total < threshold]
         with at(self.as_of - timedelta(days=40)):
             if paid:
-                entries.append(add_blacklist_entry(actor=self.user["agent"], kind="phone",
-                                                   value=self.rng.choice(paid).ship_phone, note=BLACKLIST_NOTES[0]))
-            entries.append(add_blacklist_entry(actor=self.user["agent"], kind="email", value="kuaidi.refund@example.com",
-                                               note=BLACKLIST_NOTES[1]))
+                entries.append(
+                    add_blacklist_entry(
+                        actor=self.user["agent"],
+                        kind="phone",
+                        value=self.rng.choice(paid).ship_phone,
+                        note=BLACKLIST_NOTES[0],
+                    )
+                )
+            entries.append(
+                add_blacklist_entry(
+                    actor=self.user["agent"], kind="email", value="kuaidi.refund@example.com", note=BLACKLIST_NOTES[1]
+                )
+            )
             person = self.people.guest()
             address = person.addresses[0]
-            entries.append(add_blacklist_entry(
-                actor=self.user["agent"], kind="address",
-                value=f"{address.province}{address.city}{address.district}{address.line1}", note=BLACKLIST_NOTES[2]))
+            entries.append(
+                add_blacklist_entry(
+                    actor=self.user["agent"],
+                    kind="address",
+                    value=f"{address.province}{address.city}{address.district}{address.line1}",
+                    note=BLACKLIST_NOTES[2],
+                )
+            )
         held = 0
         for order in recent:
             with at(order.placed_at + timedelta(seconds=2)):
@@ -315,24 +398,53 @@ class BackOffice:
     def rates(self) -> None:
         with at(self.as_of - timedelta(days=90)):
             for code, province, first_g, first_fee, step_g, step_fee in RATES:
-                save_shipping_rate(actor=self.user["owner"], code=code, province=province,
-                                   first_weight_grams=first_g, first_fee=Decimal(first_fee), step_grams=step_g,
-                                   step_fee=Decimal(step_fee))
+                save_shipping_rate(
+                    actor=self.user["owner"],
+                    code=code,
+                    province=province,
+                    first_weight_grams=first_g,
+                    first_fee=Decimal(first_fee),
+                    step_grams=step_g,
+                    step_fee=Decimal(step_fee),
+                )
         self.counts["shipping rates"] = len(RATES)
 
     # -- orders imported from Shopify ------------------------------------------------------------
     def channel_orders(self) -> None:
         rng = self.rng
-        stocked = list(StockLevel.objects.filter(
-            warehouse=get_default_warehouse(), on_hand__gte=F("reserved") + 40,
-            variant__product__status=Product.Status.LISTED).order_by("variant_id")
-            .values_list("variant__sku", "variant__price", "variant__product__name")[:200])
+        stocked = list(
+            StockLevel.objects.filter(
+                warehouse=get_default_warehouse(),
+                on_hand__gte=F("reserved") + 40,
+                variant__product__status=Product.Status.LISTED,
+            )
+            .order_by("variant_id")
+            .values_list("variant__sku", "variant__price", "variant__product__name")[:200]
+        )
         if not stocked:
             return
-        header = ["Name", "Email", "Financial Status", "Fulfillment Status", "Paid at", "Created at",
-                  "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku", "Shipping Name",
-                  "Shipping Address1", "Shipping City", "Shipping Province Name", "Shipping Zip", "Shipping Country",
-                  "Shipping Phone", "Billing Province Name", "Shipping", "Discount Amount"]
+        header = [
+            "Name",
+            "Email",
+            "Financial Status",
+            "Fulfillment Status",
+            "Paid at",
+            "Created at",
+            "Lineitem quantity",
+            "Lineitem name",
+            "Lineitem price",
+            "Lineitem sku",
+            "Shipping Name",
+            "Shipping Address1",
+            "Shipping City",
+            "Shipping Province Name",
+            "Shipping Zip",
+            "Shipping Country",
+            "Shipping Phone",
+            "Billing Province Name",
+            "Shipping",
+            "Discount Amount",
+        ]
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
@@ -346,16 +458,35 @@ class BackOffice:
             stamp = created.strftime("%Y-%m-%d %H:%M:%S %z")
             for i, (sku, price, name) in enumerate(rng.sample(stocked, min(len(stocked), rng.choice((1, 1, 1, 2, 3))))):
                 first = i == 0
-                writer.writerow([
-                    f"#{1001 + n}", person.email if first else "", ("paid" if paid else "pending") if first else "",
-                    "" if first else "", stamp if first and paid else "", stamp if first else "",
-                    rng.choice((1, 1, 2)), name, price, sku,
-                    person.name if first else "", address.line1 if first else "", address.city if first else "",
-                    address.province if first else "", address.postcode if first else "", "CN" if first else "",
-                    person.phone if first else "", address.province if first else "",
-                    "0.00" if first else "", "0.00" if first else ""])
+                writer.writerow(
+                    [
+                        f"#{1001 + n}",
+                        person.email if first else "",
+                        ("paid" if paid else "pending") if first else "",
+                        "" if first else "",
+                        stamp if first and paid else "",
+                        stamp if first else "",
+                        rng.choice((1, 1, 2)),
+                        name,
+                        price,
+                        sku,
+                        person.name if first else "",
+                        address.line1 if first else "",
+                        address.city if first else "",
+                        address.province if first else "",
+                        address.postcode if first else "",
+                        "CN" if first else "",
+                        person.phone if first else "",
+                        address.province if first else "",
+                        "0.00" if first else "",
+                        "0.00" if first else "",
+                    ]
+                )
         with at(imported_at):
-            result = import_channel_orders(channel="shopify", content=out.getvalue().encode("utf-8"),
-                                           filename=f"orders_export_{imported_at:%Y%m%d}.csv",
-                                           actor=self.user["operator"])
+            result = import_channel_orders(
+                channel="shopify",
+                content=out.getvalue().encode("utf-8"),
+                filename=f"orders_export_{imported_at:%Y%m%d}.csv",
+                actor=self.user["operator"],
+            )
         self.counts["channel orders"] = len(result.created)

@@ -19,8 +19,8 @@ from dianpu.fulfillment.carriers import CARRIERS
 from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.models import Reservation
-from dianpu.orders.domain.states import Action, OrderFacts, Status, TransitionInput, next_status
 from dianpu.orders.domain.review import normalize_phone
+from dianpu.orders.domain.states import Action, OrderFacts, Status, TransitionInput, next_status
 from dianpu.orders.services import TIMESTAMP_ON, AddressInput, LineInput, address_key_of
 from dianpu.payments.models import Payment
 
@@ -52,8 +52,45 @@ P_PARCEL_EXCEPTION = 0.015
 PARCEL_EXCEPTIONS = ("late", "late", "failed", "returned")
 CARRIER_COST = {"sf": Decimal("13.00"), "jd": Decimal("11.00"), "ems": Decimal("9.00")}  # else 5.50
 HUBS = ("上海转运中心", "杭州转运中心", "广州转运中心", "武汉转运中心", "郑州转运中心", "成都转运中心", "北京转运中心")
-IP_FIRST_OCTETS = (36, 39, 42, 58, 59, 60, 61, 101, 106, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120,
-                   121, 122, 123, 124, 125, 180, 182, 183, 202, 210, 211, 218, 219, 220, 221, 222, 223)
+IP_FIRST_OCTETS = (
+    36,
+    39,
+    42,
+    58,
+    59,
+    60,
+    61,
+    101,
+    106,
+    110,
+    111,
+    112,
+    113,
+    114,
+    115,
+    116,
+    117,
+    118,
+    119,
+    120,
+    121,
+    122,
+    123,
+    124,
+    125,
+    180,
+    182,
+    183,
+    202,
+    210,
+    211,
+    218,
+    219,
+    220,
+    221,
+    222,
+    223,
+)
 
 
 def plan_buyer_slots(rng: random.Random, *, orders: int, customers: int) -> array:
@@ -149,8 +186,17 @@ class Shop:
 
 
 class OrderStream:
-    def __init__(self, rng: random.Random, shop: Shop, people: PeopleFactory, customers: list[Person],
-                 slots: array, stock: StockBook, writer: ChunkWriter, coupons: tuple[CouponPlan, ...] = ()):
+    def __init__(
+        self,
+        rng: random.Random,
+        shop: Shop,
+        people: PeopleFactory,
+        customers: list[Person],
+        slots: array,
+        stock: StockBook,
+        writer: ChunkWriter,
+        coupons: tuple[CouponPlan, ...] = (),
+    ):
         self.rng, self.shop, self.people, self.customers = rng, shop, people, customers
         self.coupons = coupons
         self.coupon_uses: dict[tuple[int, str], int] = {}
@@ -169,8 +215,9 @@ class OrderStream:
         self.methods = [code for code, _ in methods]
         self.methods_cum = list(accumulate(w for _, w in methods))
         self.lines_cum = list(accumulate(w for _, w in LINES_PER_ORDER))
-        self.carriers = {method: ([c for c, _ in mix], list(accumulate(w for _, w in mix)))
-                         for method, mix in CARRIER_MIX.items()}
+        self.carriers = {
+            method: ([c for c, _ in mix], list(accumulate(w for _, w in mix))) for method, mix in CARRIER_MIX.items()
+        }
         # Methods shipped with no carrier (pick-up in store): the hand-over is the "ship" step.
         self.untracked = {code for code, method in shop.shipping.items() if not method.needs_tracking}
         self.sku_cum = {p.index: list(accumulate(s.popularity for s in p.skus)) for p in shop.products}
@@ -264,8 +311,9 @@ class OrderStream:
         number = self._number(placed_at)
         lines = self._lines()
         subtotal = sum((sku.price * q for sku, q, _ in lines), Decimal("0.00"))
-        method = self.methods[min(bisect_right(self.methods_cum, rng.random() * self.methods_cum[-1]),
-                                  len(self.methods) - 1)]
+        method = self.methods[
+            min(bisect_right(self.methods_cum, rng.random() * self.methods_cum[-1]), len(self.methods) - 1)
+        ]
         shipping_total = quote_shipping(shop.shipping[method], subtotal)
         coupon = self._coupon(person.email, subtotal, placed_at)
         discount = coupon.amount if coupon else Decimal("0.00")
@@ -278,38 +326,84 @@ class OrderStream:
             zh, en = rng.choice(ORDER_NOTES)
             note = en if person.language == "en" else zh
         fields = dict(
-            number=number, status=Status.PENDING_PAYMENT.value, channel="web", email=person.email,
-            language=person.language, ship_name=recipient, ship_phone=phone, ship_country="CN",
-            ship_province=address.province, ship_city=address.city, ship_district=address.district,
-            ship_line1=address.line1, ship_postcode=address.postcode, shipping_method=method,
-            payment_method="cod" if cod else "bank_transfer", pays_on_delivery=cod, note=note,
-            subtotal=subtotal, shipping_total=shipping_total, discount_total=discount,
+            number=number,
+            status=Status.PENDING_PAYMENT.value,
+            channel="web",
+            email=person.email,
+            language=person.language,
+            ship_name=recipient,
+            ship_phone=phone,
+            ship_country="CN",
+            ship_province=address.province,
+            ship_city=address.city,
+            ship_district=address.district,
+            ship_line1=address.line1,
+            ship_postcode=address.postcode,
+            shipping_method=method,
+            payment_method="cod" if cod else "bank_transfer",
+            pays_on_delivery=cod,
+            note=note,
+            subtotal=subtotal,
+            shipping_total=shipping_total,
+            discount_total=discount,
             grand_total=subtotal + shipping_total - discount,
             ip_address=".".join(map(str, (rng.choice(IP_FIRST_OCTETS), *(rng.randint(1, 254) for _ in range(3))))),
             placed_at=placed_at,
             phone_key=normalize_phone(phone),
-            address_key=address_key_of(AddressInput(name=recipient, phone=phone, country="CN",
-                                                    province=address.province, city=address.city,
-                                                    line1=address.line1, district=address.district)),
+            address_key=address_key_of(
+                AddressInput(
+                    name=recipient,
+                    phone=phone,
+                    country="CN",
+                    province=address.province,
+                    city=address.city,
+                    line1=address.line1,
+                    district=address.district,
+                )
+            ),
         )
-        life = plan_lifecycle(rng, placed_at=placed_at, as_of=shop.as_of, pays_on_delivery=cod,
-                              shipping_method=method, remote=address.remote, backlog_days=backlog,
-                              unpaid_timeout=shop.unpaid_timeout)
+        life = plan_lifecycle(
+            rng,
+            placed_at=placed_at,
+            as_of=shop.as_of,
+            pays_on_delivery=cod,
+            shipping_method=method,
+            remote=address.remote,
+            backlog_days=backlog,
+            unpaid_timeout=shop.unpaid_timeout,
+        )
         exception = None
-        if (method not in self.untracked and placed_at > shop.as_of - timedelta(days=EXCEPTION_DAYS)
-                and any(s.action == Action.SHIP for s in life.steps) and rng.random() < P_PARCEL_EXCEPTION):
+        if (
+            method not in self.untracked
+            and placed_at > shop.as_of - timedelta(days=EXCEPTION_DAYS)
+            and any(s.action == Action.SHIP for s in life.steps)
+            and rng.random() < P_PARCEL_EXCEPTION
+        ):
             # The parcel never arrives: the order stays shipped, the parcel is late, failed or returned.
             exception = rng.choice(PARCEL_EXCEPTIONS)
             cut = [s.action for s in life.steps].index(Action.SHIP) + 1
             life = Lifecycle(life.steps[:cut], False)
-        plan = OrderPlan(fields=fields, customer_index=customer_index, person=person, history=[], lines=[
-            LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
-            for sku, q, product in lines
-        ])
+        plan = OrderPlan(
+            fields=fields,
+            customer_index=customer_index,
+            person=person,
+            history=[],
+            lines=[
+                LineInput(sku.variant_id, product.product_id, sku.sku, product.name, sku.label, sku.price, q)
+                for sku, q, product in lines
+            ],
+        )
         if coupon:
             plan.line_discounts = spread(discount, [sku.price * q for sku, q, _ in lines])
-            plan.discount = dict(coupon_id=coupon.id, source="coupon", code="coupon_amount", label=coupon.label[:100],
-                                 amount=discount, target="lines", created_at=placed_at)
+            plan.discount = dict(
+                coupon_id=coupon.id,
+                source="coupon",
+                code="coupon_amount",
+                label=coupon.label[:100],
+                amount=discount,
+                target="lines",
+                created_at=placed_at,
+            )
             plan.redemption = dict(coupon_id=coupon.id, email=person.email, amount=discount, redeemed_at=placed_at)
         plan.history.append(HistoryPlan("place", "", Status.PENDING_PAYMENT.value, None, person.email, "", placed_at))
         ship_step = cancel_step = None
@@ -329,22 +423,37 @@ class OrderStream:
             if step.action == Action.MARK_PAID or (step.action == Action.MARK_DELIVERED and cod):
                 fields["paid_at"] = step.at
                 paid = True
-                plan.payment = dict(gateway=fields["payment_method"], amount=fields["grand_total"],
-                                    amount_fen=to_fen(fields["grand_total"]), status=Payment.Status.SUCCEEDED, reference="", recorded_by_id=actor_id,
-                                    created_at=step.at)
+                plan.payment = dict(
+                    gateway=fields["payment_method"],
+                    amount=fields["grand_total"],
+                    amount_fen=to_fen(fields["grand_total"]),
+                    status=Payment.Status.SUCCEEDED,
+                    reference="",
+                    recorded_by_id=actor_id,
+                    created_at=step.at,
+                )
             if step.action == Action.SHIP:
                 fields.update(carrier=given.carrier, tracking_number=given.tracking_number)
-                plan.shipment = None if method in self.untracked else dict(
-                    carrier=given.carrier, tracking_number=given.tracking_number, shipped_at=step.at,
-                    shipped_by_id=actor_id, shipping_method=method,
-                    promised_by=step.at + timedelta(days=shop.shipping[method].delivery_days_max),
-                    cost=CARRIER_COST.get(given.carrier, Decimal("5.50")) + (Decimal("3.00") if address.remote
-                                                                             else Decimal("0.00")))
+                plan.shipment = (
+                    None
+                    if method in self.untracked
+                    else dict(
+                        carrier=given.carrier,
+                        tracking_number=given.tracking_number,
+                        shipped_at=step.at,
+                        shipped_by_id=actor_id,
+                        shipping_method=method,
+                        promised_by=step.at + timedelta(days=shop.shipping[method].delivery_days_max),
+                        cost=CARRIER_COST.get(given.carrier, Decimal("5.50"))
+                        + (Decimal("3.00") if address.remote else Decimal("0.00")),
+                    )
+                )
                 ship_step = (step, actor_id)
             if step.action == Action.CANCEL:
                 cancel_step = (step, actor_id)
-            plan.history.append(HistoryPlan(step.action.value, status.value, target.value, actor_id, label,
-                                            step.reason, step.at))
+            plan.history.append(
+                HistoryPlan(step.action.value, status.value, target.value, actor_id, label, step.reason, step.at)
+            )
             status = target
         fields["status"] = status.value
         if plan.shipment:
@@ -352,11 +461,21 @@ class OrderStream:
         if life.refunded and plan.payment:
             # Paid, then cancelled before shipping: the money went back by hand (bank transfer).
             step, actor_id = cancel_step
-            plan.payment.update(status=Payment.Status.REFUNDED, refunded_total=plan.payment["amount"],
-                                refunded_fen=plan.payment["amount_fen"])
-            plan.refund = dict(gateway=plan.payment["gateway"], amount=plan.payment["amount"],
-                               shipping_amount=fields["shipping_total"], reason=step.reason[:300],
-                               status="succeeded", manual=True, created_by_id=actor_id, created_at=step.at)
+            plan.payment.update(
+                status=Payment.Status.REFUNDED,
+                refunded_total=plan.payment["amount"],
+                refunded_fen=plan.payment["amount_fen"],
+            )
+            plan.refund = dict(
+                gateway=plan.payment["gateway"],
+                amount=plan.payment["amount"],
+                shipping_amount=fields["shipping_total"],
+                reason=step.reason[:300],
+                status="succeeded",
+                manual=True,
+                created_by_id=actor_id,
+                created_at=step.at,
+            )
             self.refunded += 1
         self.status_counts[status.value] = self.status_counts.get(status.value, 0) + 1
         self._hold_stock(plan, lines, number, placed_at, cod, ship_step, cancel_step)
@@ -390,31 +509,45 @@ class OrderStream:
         hub = rng.choice(HUBS)
         if delivered_at is not None:  # scans spread over the parcel's journey
             gap = delivered_at - shipped
-            scans = [("shipped", shipped + gap * 0.04, "上海市", "快件已揽收"),
-                     ("in_transit", shipped + gap * rng.uniform(0.2, 0.6), hub, f"快件已到达【{hub}】"),
-                     ("out_for_delivery", shipped + gap * rng.uniform(0.85, 0.95), city, "快件派送中"),
-                     ("delivered", delivered_at, city, "快件已签收，签收人：本人")]
+            scans = [
+                ("shipped", shipped + gap * 0.04, "上海市", "快件已揽收"),
+                ("in_transit", shipped + gap * rng.uniform(0.2, 0.6), hub, f"快件已到达【{hub}】"),
+                ("out_for_delivery", shipped + gap * rng.uniform(0.85, 0.95), city, "快件派送中"),
+                ("delivered", delivered_at, city, "快件已签收，签收人：本人"),
+            ]
         else:
             scans = [("shipped", shipped + timedelta(minutes=rng.randrange(30, 180)), "上海市", "快件已揽收")]
-            scans.append(("in_transit", scans[0][1] + timedelta(hours=rng.randrange(4, 14)), hub,
-                          f"快件已到达【{hub}】"))
+            scans.append(
+                ("in_transit", scans[0][1] + timedelta(hours=rng.randrange(4, 14)), hub, f"快件已到达【{hub}】")
+            )
         if delivered_at is None and exception in ("failed", "returned"):
             out = scans[-1][1] + timedelta(hours=rng.randrange(18, 40))
             scans.append(("out_for_delivery", out, city, "快件派送中"))
             scans.append(("failed", out + timedelta(hours=rng.randrange(2, 8)), city, "派送失败：收件人电话无人接听"))
             if exception == "returned":
-                scans.append(("returned", out + timedelta(days=rng.randrange(2, 4)), city, "收件人拒收，快件退回寄件人"))
+                scans.append(
+                    ("returned", out + timedelta(days=rng.randrange(2, 4)), city, "收件人拒收，快件退回寄件人")
+                )
         scans = [(st, at.replace(microsecond=0), loc, text) for st, at, loc, text in scans if at <= as_of]
-        shipment["events"] = [dict(status=st, occurred_at=at, location=loc, description=text, source="webhook",
-                                   received_at=at + timedelta(seconds=rng.randrange(5, 300)))
-                              for st, at, loc, text in scans]
+        shipment["events"] = [
+            dict(
+                status=st,
+                occurred_at=at,
+                location=loc,
+                description=text,
+                source="webhook",
+                received_at=at + timedelta(seconds=rng.randrange(5, 300)),
+            )
+            for st, at, loc, text in scans
+        ]
         if scans:
             shipment.update(status=scans[-1][0], last_event_at=scans[-1][1])
         if delivered_at is not None and scans and scans[-1][0] == "delivered":
             shipment["delivered_at"] = delivered_at
 
-    def _hold_stock(self, plan: OrderPlan, lines, number: str, placed_at: datetime, cod: bool, ship_step,
-                    cancel_step) -> None:
+    def _hold_stock(
+        self, plan: OrderPlan, lines, number: str, placed_at: datetime, cod: bool, ship_step, cancel_step
+    ) -> None:
         expires_at = None if cod else placed_at + self.shop.unpaid_timeout
         if ship_step:
             state, (step, actor_id) = Reservation.State.CONSUMED, ship_step
@@ -424,7 +557,22 @@ class OrderStream:
             state, step, actor_id = Reservation.State.ACTIVE, None, None
         for sku, quantity, _product in lines:
             self.stock.ensure(sku.index, quantity, placed_at, self.shop.staff_ids.get("warehouse"))
-            self.stock.hold(sku.index, quantity, number, placed_at, settled_at=step.at if step else None,
-                            state=state, actor_id=actor_id, reason=step.reason if step else "")
-            plan.reservations.append(dict(stock_level_id=sku.stock_level_id, quantity=quantity, state=state,
-                                          created_at=placed_at, expires_at=expires_at))
+            self.stock.hold(
+                sku.index,
+                quantity,
+                number,
+                placed_at,
+                settled_at=step.at if step else None,
+                state=state,
+                actor_id=actor_id,
+                reason=step.reason if step else "",
+            )
+            plan.reservations.append(
+                dict(
+                    stock_level_id=sku.stock_level_id,
+                    quantity=quantity,
+                    state=state,
+                    created_at=placed_at,
+                    expires_at=expires_at,
+                )
+            )

@@ -7,17 +7,53 @@ from datetime import date, datetime, timedelta
 
 # 春节 (first day of the lunar year).
 SPRING_FESTIVAL = {
-    2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1), 2023: date(2023, 1, 22),
-    2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6),
-    2028: date(2028, 1, 26), 2029: date(2029, 2, 13), 2030: date(2030, 2, 3), 2031: date(2031, 1, 23),
-    2032: date(2032, 2, 11), 2033: date(2033, 1, 31), 2034: date(2034, 2, 19), 2035: date(2035, 2, 8),
+    2020: date(2020, 1, 25),
+    2021: date(2021, 2, 12),
+    2022: date(2022, 2, 1),
+    2023: date(2023, 1, 22),
+    2024: date(2024, 2, 10),
+    2025: date(2025, 1, 29),
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+    2032: date(2032, 2, 11),
+    2033: date(2033, 1, 31),
+    2034: date(2034, 2, 19),
+    2035: date(2035, 2, 8),
 }
 WEEKDAY = (1.02, 0.98, 0.97, 0.98, 1.0, 1.08, 1.12)  # Monday .. Sunday
 YEARLY_GROWTH = 1.8  # the shop sells 80% more at the end of a year than at its start
 DAILY_NOISE = 0.12  # sigma of the day-to-day log-normal wobble
 # Relative orders per hour of day (China: lunch, and a long evening peak till midnight).
-HOURS = (2.0, 1.0, 0.5, 0.3, 0.2, 0.2, 0.4, 1.0, 2.0, 3.0, 3.5, 3.8,
-         4.0, 3.8, 3.5, 3.4, 3.5, 3.6, 3.8, 4.5, 5.5, 6.0, 5.8, 4.0)
+HOURS = (
+    2.0,
+    1.0,
+    0.5,
+    0.3,
+    0.2,
+    0.2,
+    0.4,
+    1.0,
+    2.0,
+    3.0,
+    3.5,
+    3.8,
+    4.0,
+    3.8,
+    3.5,
+    3.4,
+    3.5,
+    3.6,
+    3.8,
+    4.5,
+    5.5,
+    6.0,
+    5.8,
+    4.0,
+)
 
 
 def spring_festival(year: int) -> date:

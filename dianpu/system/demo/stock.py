@@ -49,8 +49,9 @@ class StockBook:
         self.released = [0] * n
         self.purchase_orders = 0
 
-    def receive(self, sku: int, quantity: int, at: datetime, reason: str, reference: str = "",
-                actor_id: int | None = None) -> None:
+    def receive(
+        self, sku: int, quantity: int, at: datetime, reason: str, reference: str = "", actor_id: int | None = None
+    ) -> None:
         self.servable[sku] += quantity
         self.on_hand[sku] += quantity
         self.emit(Move(sku, StockMove.Kind.RECEIPT, quantity, 0, reference, reason, actor_id, at))
@@ -70,20 +71,34 @@ class StockBook:
         need = quantity - self.servable[sku]
         self.receive(sku, max(self.batch[sku], need + self.safety[sku]), arrived, PURCHASE_REASON, reference, actor_id)
 
-    def hold(self, sku: int, quantity: int, reference: str, placed_at: datetime, *, settled_at: datetime | None,
-             state: str, actor_id: int | None, reason: str) -> None:
+    def hold(
+        self,
+        sku: int,
+        quantity: int,
+        reference: str,
+        placed_at: datetime,
+        *,
+        settled_at: datetime | None,
+        state: str,
+        actor_id: int | None,
+        reason: str,
+    ) -> None:
         """A reservation made at placing; `state` is where it ends up (consumed on ship, released on
         cancel, or still active), `settled_at` when that happened."""
         self.servable[sku] -= quantity
         self.emit(Move(sku, StockMove.Kind.RESERVE, 0, quantity, reference, "", None, placed_at))
         if state == Reservation.State.CONSUMED:
             self.on_hand[sku] -= quantity
-            self.emit(Move(sku, StockMove.Kind.SALE, -quantity, -quantity, reference, SALE_REASON, actor_id,
-                           settled_at))
+            self.emit(
+                Move(sku, StockMove.Kind.SALE, -quantity, -quantity, reference, SALE_REASON, actor_id, settled_at)
+            )
         elif state == Reservation.State.RELEASED:
             self.released[sku] += quantity
-            self.emit(Move(sku, StockMove.Kind.RELEASE, 0, -quantity, reference, reason or CANCEL_REASON, actor_id,
-                           settled_at))
+            self.emit(
+                Move(
+                    sku, StockMove.Kind.RELEASE, 0, -quantity, reference, reason or CANCEL_REASON, actor_id, settled_at
+                )
+            )
         else:
             self.reserved[sku] += quantity
 
@@ -111,5 +126,11 @@ class StockBook:
                 self.emit(Move(sku, StockMove.Kind.STOCKTAKE, delta, 0, "", STOCKTAKE_REASON, actor_id, counted_at))
             elif delta > 0:
                 self.purchase_orders += 1
-                self.receive(sku, delta, restocked_at, PURCHASE_REASON,
-                             f"PO{restocked_at:%y%m%d}{self.purchase_orders:05d}", actor_id)
+                self.receive(
+                    sku,
+                    delta,
+                    restocked_at,
+                    PURCHASE_REASON,
+                    f"PO{restocked_at:%y%m%d}{self.purchase_orders:05d}",
+                    actor_id,
+                )

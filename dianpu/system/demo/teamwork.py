@@ -29,14 +29,27 @@ from dianpu.teamwork import services as teamwork
 from dianpu.teamwork.models import Routine, RoutineItem
 
 COLOURS = ((200, 40, 40), (40, 120, 200), (40, 160, 90), (220, 150, 30))
-TASKS = (("准备双 12 活动报名", "operator", 3, False), ("补拍新品细节图", "designer", 2, False),
-         ("整理上周客服常见问题", "agent", -2, True), ("核对月底库存", "warehouse", 5, False),
-         ("复盘 618 活动数据", "marketing", -5, False), ("核对上月对账单", "finance", -1, True))
+TASKS = (
+    ("准备双 12 活动报名", "operator", 3, False),
+    ("补拍新品细节图", "designer", 2, False),
+    ("整理上周客服常见问题", "agent", -2, True),
+    ("核对月底库存", "warehouse", 5, False),
+    ("复盘 618 活动数据", "marketing", -5, False),
+    ("核对上月对账单", "finance", -1, True),
+)
 TRAINING = (
-    ("客服接待规范", "<p>30 秒内首次回复；先确认订单号，再回答问题。</p><ul><li>不承诺发货时间以外的日期</li>"
-     "<li>售后问题转入售后流程</li></ul>", ["agent"]),
-    ("主图与详情页要求", "<p>主图 800×800 白底，商品占画面 70% 左右；详情图宽 750 像素。</p>"
-     "<p>文案不得使用「最」「第一」等极限用语。</p>", ["designer", "operator"]),
+    (
+        "客服接待规范",
+        "<p>30 秒内首次回复；先确认订单号，再回答问题。</p><ul><li>不承诺发货时间以外的日期</li>"
+        "<li>售后问题转入售后流程</li></ul>",
+        ["agent"],
+    ),
+    (
+        "主图与详情页要求",
+        "<p>主图 800×800 白底，商品占画面 70% 左右；详情图宽 750 像素。</p>"
+        "<p>文案不得使用「最」「第一」等极限用语。</p>",
+        ["designer", "operator"],
+    ),
 )
 
 
@@ -70,25 +83,47 @@ class Teamwork:
         try:
             self._at(self.as_of - timedelta(days=4))
             waiting = design.create_brief(
-                actor=operator, product_id=products[0].pk, title=f"{products[0].name} 双 12 主图",
+                actor=operator,
+                product_id=products[0].pk,
+                title=f"{products[0].name} 双 12 主图",
                 requirements=[{"kind": "main", "count": 2}, {"kind": "banner"}],
-                reference_urls=["https://shop.example.com/youpin/item/1001"], copy_points="满 199 减 20\n包邮",
-                due_on=(self.as_of + timedelta(days=3)).date(), assignee_id=designer.pk)
+                reference_urls=["https://shop.example.com/youpin/item/1001"],
+                copy_points="满 199 减 20\n包邮",
+                due_on=(self.as_of + timedelta(days=3)).date(),
+                assignee_id=designer.pk,
+            )
             review = design.create_brief(
-                actor=operator, product_id=products[1].pk, title=f"{products[1].name} 主图换新",
-                requirements=[{"kind": "main"}], copy_points="突出材质", due_on=(self.as_of + timedelta(days=1)).date(),
-                assignee_id=designer.pk)
+                actor=operator,
+                product_id=products[1].pk,
+                title=f"{products[1].name} 主图换新",
+                requirements=[{"kind": "main"}],
+                copy_points="突出材质",
+                due_on=(self.as_of + timedelta(days=1)).date(),
+                assignee_id=designer.pk,
+            )
             done = design.create_brief(
-                actor=operator, product_id=products[2].pk, title=f"{products[2].name} 详情页首图",
-                requirements=[{"kind": "main"}], due_on=(self.as_of - timedelta(days=1)).date(),
-                assignee_id=designer.pk)
+                actor=operator,
+                product_id=products[2].pk,
+                title=f"{products[2].name} 详情页首图",
+                requirements=[{"kind": "main"}],
+                due_on=(self.as_of - timedelta(days=1)).date(),
+                assignee_id=designer.pk,
+            )
             self._at(self.as_of - timedelta(days=2))
             for n in range(2):
-                design.upload_draft(actor=designer, brief=review, kind="main",
-                                    upload=SimpleUploadedFile(f"draft{n}.jpg", _image((800, 800), COLOURS[n])))
+                design.upload_draft(
+                    actor=designer,
+                    brief=review,
+                    kind="main",
+                    upload=SimpleUploadedFile(f"draft{n}.jpg", _image((800, 800), COLOURS[n])),
+                )
             design.act_on_brief(actor=designer, brief=review, action="submit", comment="两个配色，请选")
-            design.upload_draft(actor=designer, brief=done, kind="main",
-                                upload=SimpleUploadedFile("main.jpg", _image((1000, 1000), COLOURS[2])))
+            design.upload_draft(
+                actor=designer,
+                brief=done,
+                kind="main",
+                upload=SimpleUploadedFile("main.jpg", _image((1000, 1000), COLOURS[2])),
+            )
             design.act_on_brief(actor=designer, brief=done, action="submit")
             self._at(self.as_of - timedelta(days=1))
             done.refresh_from_db()
@@ -107,11 +142,18 @@ class Teamwork:
             self._at(started)
             images = list(product.images.all()[:2])
             while len(images) < 2:
-                images.append(add_product_image(actor=operator, product=product, filename=f"ab{len(images)}.jpg",
-                                                data=_image((800, 800), COLOURS[len(images) + 1]),
-                                                alt_text=f"{product.name} {product.name_en}".strip()))
-            experiment = design.start_experiment(actor=operator, product_id=product.pk,
-                                                 image_ids=[i.pk for i in images])
+                images.append(
+                    add_product_image(
+                        actor=operator,
+                        product=product,
+                        filename=f"ab{len(images)}.jpg",
+                        data=_image((800, 800), COLOURS[len(images) + 1]),
+                        alt_text=f"{product.name} {product.name_en}".strip(),
+                    )
+                )
+            experiment = design.start_experiment(
+                actor=operator, product_id=product.pk, image_ids=[i.pk for i in images]
+            )
         finally:
             clock.freeze(None)
         every = (25, 15)  # one click in 25 impressions (4 %) against one in 15 (6.7 %): the second image wins
@@ -122,8 +164,17 @@ class Teamwork:
             arm = assign_arm(experiment.pk, visitor, 2)
             shown[arm] += 1
             at = started + timedelta(minutes=self.rng.randint(1, 7 * 24 * 60 - 60))
-            base = dict(day=timezone.localdate(at), occurred_at=at, visitor_id=visitor, session_id=f"s{visitor}", path="/",
-                        product_id=product.pk, channel="direct", source="(direct)", device="mobile")
+            base = dict(
+                day=timezone.localdate(at),
+                occurred_at=at,
+                visitor_id=visitor,
+                session_id=f"s{visitor}",
+                path="/",
+                product_id=product.pk,
+                channel="direct",
+                source="(direct)",
+                device="mobile",
+            )
             rows.append(TrackingEvent(kind="list_impression", **base))
             if shown[arm] % every[arm] == 0:
                 rows.append(TrackingEvent(kind="list_click", **{**base, "occurred_at": at + timedelta(seconds=5)}))
@@ -150,17 +201,23 @@ class Teamwork:
                         late = roll > 0.93
                         minutes = self.rng.randint(60, 600) + (24 * 60 if late else 0)
                         moment = datetime.combine(day, time(0), tzinfo=self.as_of.tzinfo) + timedelta(
-                            hours=8, minutes=minutes)
+                            hours=8, minutes=minutes
+                        )
                         if moment > self.as_of:
                             continue
                         RoutineItem.objects.filter(pk=item.pk).update(
-                            done_at=moment, done_by=routine.user, note="已完成" if self.rng.random() < 0.2 else "")
+                            done_at=moment, done_by=routine.user, note="已完成" if self.rng.random() < 0.2 else ""
+                        )
             self._at(self.as_of - timedelta(days=6))
             owner = self.staff["owner"]
             tasks = 0
             for title, role, due_in, closed in TASKS:
-                task = teamwork.create_task(actor=owner, title=title, owner_id=self.staff[role].pk,
-                                            due_on=(self.as_of + timedelta(days=due_in)).date())
+                task = teamwork.create_task(
+                    actor=owner,
+                    title=title,
+                    owner_id=self.staff[role].pk,
+                    due_on=(self.as_of + timedelta(days=due_in)).date(),
+                )
                 tasks += 1
                 if closed:
                     teamwork.close_task(actor=self.staff[role], task_id=task.pk)

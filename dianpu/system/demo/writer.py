@@ -61,11 +61,33 @@ class OrderPlan:
 
 
 # Field types whose Python values the database drivers take as they are.
-PLAIN_TYPES = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "IntegerField",
-               "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"}
+PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
 TEXT_TYPES = {"CharField", "EmailField", "SlugField", "TextField"}
-WRITTEN_MODELS = (Customer, Order, OrderLine, OrderHistory, AuditEntry, Payment, Refund, Shipment, TrackingEvent,
-                  Reservation, StockMove, OrderDiscount, CouponRedemption)
+WRITTEN_MODELS = (
+    Customer,
+    Order,
+    OrderLine,
+    OrderHistory,
+    AuditEntry,
+    Payment,
+    Refund,
+    Shipment,
+    TrackingEvent,
+    Reservation,
+    StockMove,
+    OrderDiscount,
+    CouponRedemption,
+)
 
 
 class Table:
@@ -88,11 +110,14 @@ class Table:
             elif kind == "DateTimeField":
                 prepare = db.ops.adapt_datetimefield_value  # values here are always aware
             else:
-                prepare = (lambda value, f=f: f.get_db_prep_save(value, db))  # noqa: E731 (stored per column)
+                prepare = lambda value, f=f: f.get_db_prep_save(value, db)  # noqa: E731 (stored per column)
             default = f.get_default()
             self.columns.append((f.attname, default, prepare))
         self.sql = "INSERT INTO %s (%s) VALUES (%s)" % (
-            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields)))
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
         self.next_id = None
 
     def insert(self, rows: list[dict]) -> list[int]:
@@ -139,8 +164,23 @@ class ChunkWriter:
         self.orders: list[OrderPlan] = []
         self.moves: list[Move] = []
         self.customer_ids: dict[int, int] = {}
-        self.counts = dict.fromkeys(("customers", "orders", "order lines", "history rows", "audit entries", "payments",
-                                     "refunds", "shipments", "parcel scans", "reservations", "coupon redemptions", "stock moves"), 0)
+        self.counts = dict.fromkeys(
+            (
+                "customers",
+                "orders",
+                "order lines",
+                "history rows",
+                "audit entries",
+                "payments",
+                "refunds",
+                "shipments",
+                "parcel scans",
+                "reservations",
+                "coupon redemptions",
+                "stock moves",
+            ),
+            0,
+        )
         self.tables = {model: Table(model) for model in WRITTEN_MODELS}
 
     def add_order(self, plan: OrderPlan) -> None:
@@ -183,7 +223,7 @@ class ChunkWriter:
         rows = [self._customer_row(p, at) for index, p, at in people if index not in self.customer_ids]
         for start in range(0, len(rows), self.chunk_size):
             with transaction.atomic():
-                self._insert(Customer, rows[start:start + self.chunk_size], "customers")
+                self._insert(Customer, rows[start : start + self.chunk_size], "customers")
 
     def _write_orders(self) -> None:
         if not self.orders:
@@ -199,33 +239,70 @@ class ChunkWriter:
         for plan, oid in zip(self.orders, order_ids, strict=True):
             number = plan.fields["number"]
             shares = plan.line_discounts or [0] * len(plan.lines)
-            lines.extend(dict(order_id=oid, variant_id=ln.variant_id, product_id_snapshot=ln.product_id, sku=ln.sku,
-                              product_name=ln.product_name[:120], variant_label=ln.variant_label[:120],
-                              unit_price=ln.unit_price, quantity=ln.quantity, line_total=ln.unit_price * ln.quantity,
-                              discount_total=share)
-                         for ln, share in zip(plan.lines, shares, strict=True))
+            lines.extend(
+                dict(
+                    order_id=oid,
+                    variant_id=ln.variant_id,
+                    product_id_snapshot=ln.product_id,
+                    sku=ln.sku,
+                    product_name=ln.product_name[:120],
+                    variant_label=ln.variant_label[:120],
+                    unit_price=ln.unit_price,
+                    quantity=ln.quantity,
+                    line_total=ln.unit_price * ln.quantity,
+                    discount_total=share,
+                )
+                for ln, share in zip(plan.lines, shares, strict=True)
+            )
             if plan.discount:
                 discounts.append(dict(plan.discount, order_id=oid))
                 redemptions.append(dict(plan.redemption, order_id=oid))
             for h in plan.history:
-                history.append(dict(order_id=oid, action=h.action, from_status=h.from_status, to_status=h.to_status,
-                                    actor_id=h.actor_id, actor_label=h.actor_label, reason=h.reason[:500],
-                                    created_at=h.at))
+                history.append(
+                    dict(
+                        order_id=oid,
+                        action=h.action,
+                        from_status=h.from_status,
+                        to_status=h.to_status,
+                        actor_id=h.actor_id,
+                        actor_label=h.actor_label,
+                        reason=h.reason[:500],
+                        created_at=h.at,
+                    )
+                )
                 if h.from_status:  # transitions are audited; placing is not (as in orders.services)
-                    audit.append(dict(actor_id=h.actor_id, actor_label=h.actor_label, action="order.transitioned",
-                                      object_type="orders.order", object_id=str(oid), object_repr=number,
-                                      changes={"status": [h.from_status, h.to_status]}, reason=h.reason[:500],
-                                      ip_address=None, created_at=h.at))
+                    audit.append(
+                        dict(
+                            actor_id=h.actor_id,
+                            actor_label=h.actor_label,
+                            action="order.transitioned",
+                            object_type="orders.order",
+                            object_id=str(oid),
+                            object_repr=number,
+                            changes={"status": [h.from_status, h.to_status]},
+                            reason=h.reason[:500],
+                            ip_address=None,
+                            created_at=h.at,
+                        )
+                    )
             if plan.payment:
                 payments.append(dict(plan.payment, order_id=oid))
                 if plan.refund:
                     refunds.append((len(payments) - 1, dict(plan.refund, order_id=oid)))
-                    audit.append(dict(actor_id=plan.refund["created_by_id"], actor_label="agent",
-                                      action="payment.refunded", object_type="payments.refund", object_id="",
-                                      object_repr=f"{number} ¥{plan.refund['amount']}",
-                                      changes={"amount": [None, str(plan.refund["amount"])],
-                                               "status": [None, "succeeded"]},
-                                      reason=plan.refund["reason"], ip_address=None, created_at=plan.refund["created_at"]))
+                    audit.append(
+                        dict(
+                            actor_id=plan.refund["created_by_id"],
+                            actor_label="agent",
+                            action="payment.refunded",
+                            object_type="payments.refund",
+                            object_id="",
+                            object_repr=f"{number} ¥{plan.refund['amount']}",
+                            changes={"amount": [None, str(plan.refund["amount"])], "status": [None, "succeeded"]},
+                            reason=plan.refund["reason"],
+                            ip_address=None,
+                            created_at=plan.refund["created_at"],
+                        )
+                    )
             if plan.shipment:
                 shipment = dict(plan.shipment, order_id=oid)
                 tracking.append(shipment.pop("events", []))
@@ -237,17 +314,35 @@ class ChunkWriter:
         payment_ids = self._insert(Payment, payments, "payments")
         self._insert(Refund, [dict(r, payment_id=payment_ids[i]) for i, r in refunds], "refunds")
         shipment_ids = self._insert(Shipment, shipments, "shipments")
-        self._insert(TrackingEvent, [dict(e, shipment_id=sid, key=_event_key(e))
-                                     for sid, events in zip(shipment_ids, tracking, strict=True) for e in events],
-                     "parcel scans")
+        self._insert(
+            TrackingEvent,
+            [
+                dict(e, shipment_id=sid, key=_event_key(e))
+                for sid, events in zip(shipment_ids, tracking, strict=True)
+                for e in events
+            ],
+            "parcel scans",
+        )
         self._insert(Reservation, reservations, "reservations")
         self._insert(OrderDiscount, discounts, "coupon redemptions")
         self.tables[CouponRedemption].insert(redemptions)
 
     def _write_moves(self) -> None:
-        self._insert(StockMove, [
-            dict(variant_id=self.variant_ids[m.sku], warehouse_id=self.warehouse_id, kind=m.kind,
-                 on_hand_delta=m.on_hand_delta, reserved_delta=m.reserved_delta, reference=m.reference,
-                 reason=m.reason, actor_id=m.actor_id, created_at=m.at)
-            for m in self.moves
-        ], "stock moves")
+        self._insert(
+            StockMove,
+            [
+                dict(
+                    variant_id=self.variant_ids[m.sku],
+                    warehouse_id=self.warehouse_id,
+                    kind=m.kind,
+                    on_hand_delta=m.on_hand_delta,
+                    reserved_delta=m.reserved_delta,
+                    reference=m.reference,
+                    reason=m.reason,
+                    actor_id=m.actor_id,
+                    created_at=m.at,
+                )
+                for m in self.moves
+            ],
+            "stock moves",
+        )

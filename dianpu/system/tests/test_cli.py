@@ -16,8 +16,16 @@ DIANPU = str(Path(sys.executable).with_name("dianpu"))
 
 @pytest.fixture
 def data_dir(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dianpu.settings", "DIANPU_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": "", "REDIS_URL": "", "DEBUG": "0", "DIANPU_HTTPS": "0", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dianpu.settings",
+        "DIANPU_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "DEBUG": "0",
+        "DIANPU_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
     subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
     return tmp_path, env
 
@@ -41,8 +49,12 @@ def wait_for(predicate, seconds=60):
 def test_serve_answers_healthz(data_dir):
     _path, env = data_dir
     port = free_port()
-    server = subprocess.Popen([DIANPU, "serve", "--port", str(port), "--workers", "1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [DIANPU, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
     def healthz():
         try:
@@ -72,12 +84,16 @@ print(place_test_order({"W-1": 1}, email="worker-test@example.com").number)
 """
     placed = subprocess.run([DIANPU, "shell", "-c", place], env=env, capture_output=True, text=True, timeout=120)
     number = placed.stdout.strip().splitlines()[-1]
-    worker = subprocess.Popen([DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         outbox = path / "outbox"
-        mail = wait_for(lambda: [p for p in outbox.glob("*.log") if number in p.read_text(errors="ignore")]
-                        if outbox.exists() else None)
+        mail = wait_for(
+            lambda: (
+                [p for p in outbox.glob("*.log") if number in p.read_text(errors="ignore")] if outbox.exists() else None
+            )
+        )
         assert mail, "the worker did not send the confirmation"
         text = mail[0].read_text(errors="ignore")
         assert "worker-test@example.com" in text
@@ -109,8 +125,9 @@ print(job.pk)
         with sqlite3.connect(path / "dianpu.sqlite3", timeout=5) as db:
             return db.execute("SELECT state FROM catalog_importjob WHERE id = ?", (job_id,)).fetchone()[0]
 
-    worker = subprocess.Popen([DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [DIANPU, "worker", "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         assert wait_for(lambda: state() == "running", seconds=120), "the worker did not start the import"
         time.sleep(1)  # well inside the import (reading and checking 200,000 rows takes far longer)
@@ -133,12 +150,19 @@ def test_the_worker_kills_a_consumer_that_does_not_stop_within_the_grace_period(
     worker alive: after DIANPU_WORKER_GRACE seconds the consumer is killed."""
     import signal
 
-    deaf = [sys.executable, "-c", "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-                                  "signal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ready', flush=True)\n"
-                                  "time.sleep(120)"]
+    deaf = [
+        sys.executable,
+        "-c",
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ready', flush=True)\n"
+        "time.sleep(120)",
+    ]
     supervisor = subprocess.Popen(
         [sys.executable, "-c", f"import sys\nfrom dianpu.cli import _worker\nsys.exit(_worker([], command={deaf!r}))"],
-        env={**os.environ, "DIANPU_WORKER_GRACE": "2"}, stdout=subprocess.PIPE, text=True)
+        env={**os.environ, "DIANPU_WORKER_GRACE": "2"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert supervisor.stdout.readline().strip() == "ready"
         stopped_at = time.monotonic()

@@ -24,18 +24,14 @@ from dianpu.accounts.services import roles_of
 from dianpu.catalog.models import Product, ProductImage, Variant
 from dianpu.catalog.queries import list_category_tree
 from dianpu.catalog.services import THUMBNAIL_SIZE, refresh_derived_fields
+from dianpu.channels.models import ChannelImport
 from dianpu.customers.models import Customer
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.fulfillment.models import Shipment
-from dianpu.inventory.models import Reservation, StockLevel, StockMove
+from dianpu.fulfillment.models import Shipment, ShippingRate, TrackingEvent
+from dianpu.inventory.models import Reservation, StockLevel, StockMove, Stocktake, Warehouse
 from dianpu.orders.domain.states import TRANSITIONS, Action, Status
-from dianpu.orders.models import Order, OrderHistory, OrderLine
-from dianpu.payments.models import Payment
-from dianpu.channels.models import ChannelImport
-from dianpu.fulfillment.models import ShippingRate, TrackingEvent
-from dianpu.inventory.models import Stocktake, Warehouse
-from dianpu.orders.models import BlacklistEntry, ReviewSettings
-from dianpu.payments.models import Refund
+from dianpu.orders.models import BlacklistEntry, Order, OrderHistory, OrderLine, ReviewSettings
+from dianpu.payments.models import Payment, Refund
 from dianpu.purchasing.models import PurchaseOrder, Supplier, SupplierPrice
 from dianpu.returns.models import ReturnLine, ReturnRequest
 from dianpu.system.demo import DEMO_PASSWORD, reset_shop_data
@@ -81,8 +77,11 @@ def test_every_role_signs_in_with_the_demo_password_and_holds_exactly_its_role(d
 def test_the_category_tree_has_four_bilingual_roots_with_subcategories(demo_db):
     roots = list_category_tree()
     assert [(n.category.slug, n.category.name, n.category.name_en) for n in roots] == [
-        ("apparel", "服装", "Apparel"), ("electronics", "数码", "Electronics"), ("home", "家居", "Home"),
-        ("food", "食品", "Food")]
+        ("apparel", "服装", "Apparel"),
+        ("electronics", "数码", "Electronics"),
+        ("home", "家居", "Home"),
+        ("food", "食品", "Food"),
+    ]
     assert all(len(n.children) >= 3 and all(c.category.name_en for c in n.children) for n in roots)
     assert Product.objects.filter(category__parent__isnull=True).count() == 0  # products sit in subcategories
 
@@ -92,8 +91,10 @@ def test_every_variant_has_a_unique_valid_ean13_and_a_shop_price_above_cost(demo
     barcodes = [v[0] for v in variants]
     assert len(variants) > 40 and len(set(barcodes)) == len(barcodes)
     assert all(is_valid_ean13(code) and code.startswith("69") for code in barcodes)
-    assert all(str(price).endswith((".00", ".90")) and Decimal("19") <= price <= Decimal("3000")
-               for _, price, _, _, _ in variants)
+    assert all(
+        str(price).endswith((".00", ".90")) and Decimal("19") <= price <= Decimal("3000")
+        for _, price, _, _, _ in variants
+    )
     assert all(Decimal("0") < cost < price for _, price, cost, _, _ in variants)
     assert all(weight > 0 and options for _, _, _, weight, options in variants)
     statuses = Counter(Product.objects.values_list("status", flat=True))
@@ -110,10 +111,18 @@ def test_every_product_has_a_picture_a_thumbnail_and_bilingual_alt_text(demo_db)
 
 
 def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_reserved(demo_db):
-    ledger = {(r["variant_id"], r["warehouse_id"]): r for r in StockMove.objects.values("variant_id", "warehouse_id")
-              .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))}
-    held = dict(Reservation.objects.filter(state=Reservation.State.ACTIVE).values("stock_level_id")
-                .annotate(n=Sum("quantity")).values_list("stock_level_id", "n"))
+    ledger = {
+        (r["variant_id"], r["warehouse_id"]): r
+        for r in StockMove.objects.values("variant_id", "warehouse_id").annotate(
+            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
+        )
+    }
+    held = dict(
+        Reservation.objects.filter(state=Reservation.State.ACTIVE)
+        .values("stock_level_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("stock_level_id", "n")
+    )
     levels = list(StockLevel.objects.all())
     assert len([lv for lv in levels if lv.warehouse.is_default]) == Variant.objects.count()
     never_moved = {"on_hand": 0, "reserved": 0}  # e.g. a draft still waiting for its first delivery
@@ -132,8 +141,12 @@ def test_the_stock_ledger_adds_up_to_every_level_and_reservations_to_what_is_res
 
 def test_orders_add_up_and_ship_with_real_carriers(demo_db):
     fees = {"express": Decimal("18.00"), "pickup": Decimal("0.00")}
-    lines = {row["order_id"]: row for row in OrderLine.objects.values("order_id").annotate(
-        total=Sum("line_total"), discount=Sum("discount_total"))}
+    lines = {
+        row["order_id"]: row
+        for row in OrderLine.objects.values("order_id").annotate(
+            total=Sum("line_total"), discount=Sum("discount_total")
+        )
+    }
     orders = list(Order.objects.all())
     assert len(orders) == 300 + Order.objects.exclude(channel="web").count()
     orders = [o for o in orders if o.channel == "web"]
@@ -165,8 +178,11 @@ def test_some_orders_are_cancelled_or_refunded_and_customers_come_back(demo_db):
     refunded = Payment.objects.filter(status=Payment.Status.REFUNDED)
     assert refunded.exists()
     # Fully refunded: cancelled after payment, or an after-sales request refunded the whole order.
-    assert not refunded.exclude(order__status=Status.CANCELLED).exclude(
-        order__return_requests__refund__isnull=False).exists()
+    assert (
+        not refunded.exclude(order__status=Status.CANCELLED)
+        .exclude(order__return_requests__refund__isnull=False)
+        .exists()
+    )
     per_customer = Counter(Order.objects.exclude(customer=None).values_list("customer_id", flat=True))
     imported = Order.objects.exclude(channel="web").values("customer").distinct().count()
     assert Customer.objects.count() == 30 + imported
@@ -177,8 +193,11 @@ def test_some_orders_are_cancelled_or_refunded_and_customers_come_back(demo_db):
 
 def test_each_order_history_walks_the_state_machine(demo_db):
     history: dict[int, list] = {}
-    for row in OrderHistory.objects.exclude(action__in=("hold", "release")).order_by("created_at", "id").values(
-            "order_id", "action", "from_status", "to_status", "created_at"):
+    for row in (
+        OrderHistory.objects.exclude(action__in=("hold", "release"))
+        .order_by("created_at", "id")
+        .values("order_id", "action", "from_status", "to_status", "created_at")
+    ):
         history.setdefault(row["order_id"], []).append(row)
     for order in Order.objects.all():
         rows = history[order.id]
@@ -192,8 +211,12 @@ def test_each_order_history_walks_the_state_machine(demo_db):
 
 
 def test_sold_counts_are_the_units_of_orders_not_cancelled(demo_db):
-    units = dict(OrderLine.objects.exclude(order__status=Status.CANCELLED).values("product_id_snapshot")
-                 .annotate(n=Sum("quantity")).values_list("product_id_snapshot", "n"))
+    units = dict(
+        OrderLine.objects.exclude(order__status=Status.CANCELLED)
+        .values("product_id_snapshot")
+        .annotate(n=Sum("quantity"))
+        .values_list("product_id_snapshot", "n")
+    )
     for product in Product.objects.all():
         assert product.sold_count == units.get(product.id, 0)
 
@@ -256,8 +279,9 @@ def test_the_history_ends_now_with_orders_today_and_none_in_the_future(demo_db):
 @pytest.mark.django_db
 def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
     seed(reset=True, products=10, customers=200, orders=3000, days=365)
-    per_day = Counter(timezone.localtime(at).date()
-                      for at in Order.objects.filter(channel="web").values_list("placed_at", flat=True))
+    per_day = Counter(
+        timezone.localtime(at).date() for at in Order.objects.filter(channel="web").values_list("placed_at", flat=True)
+    )
     today = timezone.localdate()
     median = statistics.median(per_day.get(today - timedelta(days=i), 0) for i in range(365))
     for month, day in ((11, 11), (6, 18)):
@@ -272,10 +296,12 @@ def test_618_and_double_eleven_stand_out_from_an_ordinary_day(demo):
 
 # --- the back-office areas ------------------------------------------------------------------------
 
+
 def test_purchasing_has_suppliers_prices_and_orders_in_every_state_with_receipts_on_the_ledger(demo_db):
     suppliers = list(Supplier.objects.all())
-    assert len(suppliers) == 6 and all(3 <= s.lead_time_days <= 21 and "公司" in s.name or "厂" in s.name
-                                       for s in suppliers)
+    assert len(suppliers) == 6 and all(
+        3 <= s.lead_time_days <= 21 and "公司" in s.name or "厂" in s.name for s in suppliers
+    )
     priced = SupplierPrice.objects.values("variant").distinct().count()
     assert priced >= Variant.objects.count() * 0.7
     states = Counter(PurchaseOrder.objects.values_list("status", flat=True))
@@ -283,7 +309,8 @@ def test_purchasing_has_suppliers_prices_and_orders_in_every_state_with_receipts
     for order in PurchaseOrder.objects.filter(status__in=["partially_received", "received"]):
         received = sum(order.lines.values_list("quantity_received", flat=True))
         on_ledger = StockMove.objects.filter(reference=order.number, kind=StockMove.Kind.RECEIPT).aggregate(
-            n=Sum("on_hand_delta"))["n"]
+            n=Sum("on_hand_delta")
+        )["n"]
         assert received > 0 and on_ledger == received, order.number
         if order.status == "partially_received":
             assert any(ln.quantity_received < ln.quantity_ordered for ln in order.lines.all())
@@ -372,8 +399,10 @@ def test_after_sales_requests_in_every_state_with_refunds_consistent_with_paymen
     for request in ReturnRequest.objects.filter(kind="intercept"):
         assert request.order.status == "shipped" and request.order.delivered_at is None
     for payment in Payment.objects.all()[:500]:  # the guards' fen follow the amounts
-        assert (payment.amount_fen, payment.refunded_fen) == (int(payment.amount * 100),
-                                                              int(payment.refunded_total * 100))
+        assert (payment.amount_fen, payment.refunded_fen) == (
+            int(payment.amount * 100),
+            int(payment.refunded_total * 100),
+        )
     for request in ReturnRequest.objects.filter(status="refunded"):
         assert request.refund and request.refund.manual and request.refund.status == "succeeded"
         assert request.refund.gateway == request.order.payment_method
@@ -386,13 +415,23 @@ def test_after_sales_requests_in_every_state_with_refunds_consistent_with_paymen
         assert Refund.objects.filter(payment=payment, amount=payment.amount).exists()
     restocked = ReturnLine.objects.filter(restocked_quantity__gt=0)
     for line in restocked:
-        assert StockMove.objects.filter(reference=line.request.number, kind=StockMove.Kind.RETURN,
-                                        on_hand_delta=line.restocked_quantity).exists()
+        assert StockMove.objects.filter(
+            reference=line.request.number, kind=StockMove.Kind.RETURN, on_hand_delta=line.restocked_quantity
+        ).exists()
 
 
 def test_reset_empties_the_back_office_tables_too(demo_db):
-    models = (Supplier, PurchaseOrder, ReturnRequest, Refund, TrackingEvent, ShippingRate, BlacklistEntry,
-              ChannelImport, Stocktake)
+    models = (
+        Supplier,
+        PurchaseOrder,
+        ReturnRequest,
+        Refund,
+        TrackingEvent,
+        ShippingRate,
+        BlacklistEntry,
+        ChannelImport,
+        Stocktake,
+    )
     assert all(model.objects.exists() for model in models) and Warehouse.objects.count() == 2
     reset_shop_data()  # inside the test's transaction: rolled back afterwards, the module's store stays
     for model in models:
@@ -407,8 +446,7 @@ def test_promotions_and_marketing_have_live_and_past_content(demo_db):
 
     now = timezone.now()
     live = Promotion.objects.filter(starts_at__lte=now, ends_at__gt=now, is_active=True)
-    assert set(live.values_list("kind", flat=True)) >= {"spend_x_save_y", "percent_off", "buy_x_get_y",
-                                                        "free_shipping"}
+    assert set(live.values_list("kind", flat=True)) >= {"spend_x_save_y", "percent_off", "buy_x_get_y", "free_shipping"}
     tiers = live.get(kind="spend_x_save_y").params["tiers"]
     assert [(t["threshold"], t["amount"]) for t in tiers] == [("200", "20"), ("400", "50")]
     templates = set(Campaign.objects.values_list("template", flat=True))
@@ -419,8 +457,7 @@ def test_promotions_and_marketing_have_live_and_past_content(demo_db):
     assert Banner.objects.filter(starts_at__lte=now, ends_at__gt=now).count() >= 2
     assert FeaturedSlot.objects.filter(starts_at__lte=now, ends_at__gt=now).exists()
     days = AdSpend.objects.values("day").distinct().count()
-    assert days == 60 and set(AdSpend.objects.values_list("channel", flat=True)) == {"baidu", "weibo",
-                                                                                     "xiaohongshu"}
+    assert days == 60 and set(AdSpend.objects.values_list("channel", flat=True)) == {"baidu", "weibo", "xiaohongshu"}
     assert Affiliate.objects.count() == 2
     commissions = report_commissions(now - timedelta(days=60), now)
     assert all(row["orders"] > 0 and row["commission"] > 0 for row in commissions)
@@ -457,8 +494,23 @@ def _console_pages(namespaces):
     return pages
 
 
-NEW_AREAS = ("catalog", "purchasing", "returns", "channels", "promotions", "marketing", "analytics", "fulfillment",
-             "inventory", "orders", "payments", "messaging", "competitors", "knowledge", "support")
+NEW_AREAS = (
+    "catalog",
+    "purchasing",
+    "returns",
+    "channels",
+    "promotions",
+    "marketing",
+    "analytics",
+    "fulfillment",
+    "inventory",
+    "orders",
+    "payments",
+    "messaging",
+    "competitors",
+    "knowledge",
+    "support",
+)
 
 
 def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_data(demo_db, client):
@@ -472,8 +524,10 @@ def test_every_console_page_of_the_new_areas_renders_for_the_owner_on_the_demo_d
     from dianpu.analytics.console.views import ROW_KINDS
 
     query = {"console:analytics:rows": f"?kind={sorted(ROW_KINDS)[0]}"}  # the table behind one dashboard figure
-    statuses = {name: client.get(reverse(name) + query.get(name, ""), follow=True).status_code
-                for name, _pattern in _console_pages(NEW_AREAS)}
+    statuses = {
+        name: client.get(reverse(name) + query.get(name, ""), follow=True).status_code
+        for name, _pattern in _console_pages(NEW_AREAS)
+    }
     # 405: an action, POST only (e.g. adding a banned word)
     assert {name: code for name, code in statuses.items() if code not in (200, 405)} == {}
     assert sum(code == 200 for code in statuses.values()) > 30
@@ -516,7 +570,9 @@ def test_support_has_conversations_in_chinese_logs_and_a_scored_review(demo_db):
 
     assert Conversation.objects.count() >= 36  # its own 36, plus the knowledge demo bot's hand-overs
     assert set(Conversation.objects.values_list("channel", flat=True)) == {"chat", "email", "bot"}
-    assert Conversation.objects.filter(status="open").exists() and Conversation.objects.filter(status="resolved").exists()
+    assert (
+        Conversation.objects.filter(status="open").exists() and Conversation.objects.filter(status="resolved").exists()
+    )
     assert Conversation.objects.exclude(complaint_cause="").exists() and CannedReply.objects.count() == 6
     assert AgentLog.objects.filter(status="reviewed").exists()
     assert ChatReview.objects.filter(scored_at__isnull=False).exists()

@@ -15,6 +15,7 @@ from dianpu.core.errors import DomainError
 from dianpu.teamwork import queries, services
 from dianpu.teamwork.domain.calendar import parse_month, shift_month
 
+
 def _int(value) -> int:
     try:
         return int(value or 0)
@@ -33,8 +34,12 @@ def _day(value, default: date) -> date:
 def today(request):
     if request.method == "POST":
         try:
-            services.tick_routine_item(actor=request.user, item_id=_int(request.POST.get("item_id")),
-                                       note=request.POST.get("note", ""), done=request.POST.get("done", "1") == "1")
+            services.tick_routine_item(
+                actor=request.user,
+                item_id=_int(request.POST.get("item_id")),
+                note=request.POST.get("note", ""),
+                done=request.POST.get("done", "1") == "1",
+            )
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect(request.get_full_path())
@@ -47,11 +52,20 @@ def today(request):
     rows = [{"routine": r, "items": list(r.items.all())} for r in routines]
     for row in rows:
         row["done"] = sum(1 for i in row["items"] if i.done_at)
-    return render(request, "teamwork/console/today.html", {
-        "rows": rows, "day": day, "manager": manager, "staff": queries.list_staff() if manager else [],
-        "selected_user": user_id, "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
-        "tasks": queries.list_tasks(request.user, status="open", owner_id=request.user.pk, limit=20),
-    })
+    return render(
+        request,
+        "teamwork/console/today.html",
+        {
+            "rows": rows,
+            "day": day,
+            "manager": manager,
+            "staff": queries.list_staff() if manager else [],
+            "selected_user": user_id,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "tasks": queries.list_tasks(request.user, status="open", owner_id=request.user.pk, limit=20),
+        },
+    )
 
 
 @staff_permission_required()  # every staff member
@@ -65,20 +79,32 @@ def task_list(request):
                 messages.success(request, _("任务已关闭。"))
             else:
                 due = _day(post.get("due_on"), None) if post.get("due_on") else None
-                services.create_task(actor=request.user, title=post.get("title", ""),
-                                     owner_id=_int(post.get("owner_id")) or request.user.pk, due_on=due,
-                                     notes=post.get("notes", ""))
+                services.create_task(
+                    actor=request.user,
+                    title=post.get("title", ""),
+                    owner_id=_int(post.get("owner_id")) or request.user.pk,
+                    due_on=due,
+                    notes=post.get("notes", ""),
+                )
                 messages.success(request, _("任务已创建。"))
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect(request.get_full_path())
     status = request.GET.get("status", "open")
     owner = _int(request.GET.get("owner")) if manager else None
-    return render(request, "teamwork/console/task_list.html", {
-        "tasks": queries.list_tasks(request.user, status=status, owner_id=owner, limit=200), "status": status,
-        "statuses": services.Task.Status.choices, "manager": manager, "staff": queries.list_staff() if manager else [],
-        "today": services.today(), "selected_owner": owner,
-    })
+    return render(
+        request,
+        "teamwork/console/task_list.html",
+        {
+            "tasks": queries.list_tasks(request.user, status=status, owner_id=owner, limit=200),
+            "status": status,
+            "statuses": services.Task.Status.choices,
+            "manager": manager,
+            "staff": queries.list_staff() if manager else [],
+            "today": services.today(),
+            "selected_owner": owner,
+        },
+    )
 
 
 @staff_permission_required()  # every staff member
@@ -87,27 +113,44 @@ def calendar_page(request):
     year, month = parse_month(request.GET.get("month", ""), (now.year, now.month))
     data = queries.calendar_month(request.user, year, month)
     previous, following = shift_month(year, month, -1), shift_month(year, month, 1)
-    return render(request, "teamwork/console/calendar.html", {
-        "weeks": data["weeks"], "year": year, "month": month, "today": now,
-        "previous": f"{previous[0]}-{previous[1]:02d}", "next": f"{following[0]}-{following[1]:02d}",
-    })
+    return render(
+        request,
+        "teamwork/console/calendar.html",
+        {
+            "weeks": data["weeks"],
+            "year": year,
+            "month": month,
+            "today": now,
+            "previous": f"{previous[0]}-{previous[1]:02d}",
+            "next": f"{following[0]}-{following[1]:02d}",
+        },
+    )
 
 
 @staff_permission_required()  # every staff member
 def training_list(request):
     if request.method == "POST":
         try:
-            doc = services.save_training_doc(actor=request.user, title=request.POST.get("title", ""),
-                                             body=request.POST.get("body", ""),
-                                             audience=request.POST.getlist("roles"))
+            doc = services.save_training_doc(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                audience=request.POST.getlist("roles"),
+            )
             messages.success(request, _("培训资料已保存。"))
             return redirect("console:teamwork:training-detail", pk=doc.pk)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:teamwork:training-list")
-    return render(request, "teamwork/console/training_list.html", {
-        "docs": queries.training_for(request.user), "manager": services.is_manager(request.user), "roles": ROLES,
-    })
+    return render(
+        request,
+        "teamwork/console/training_list.html",
+        {
+            "docs": queries.training_for(request.user),
+            "manager": services.is_manager(request.user),
+            "roles": ROLES,
+        },
+    )
 
 
 @staff_permission_required()  # every staff member
@@ -121,10 +164,16 @@ def training_detail(request, pk):
         messages.success(request, _("已确认阅读。"))
         return redirect("console:teamwork:training-detail", pk=pk)
     manager = services.is_manager(request.user)
-    return render(request, "teamwork/console/training_detail.html", {
-        "doc": doc, "manager": manager, "confirmations": queries.read_confirmations(doc) if manager else [],
-        "role_names": {r.code: r.name for r in ROLES},
-    })
+    return render(
+        request,
+        "teamwork/console/training_detail.html",
+        {
+            "doc": doc,
+            "manager": manager,
+            "confirmations": queries.read_confirmations(doc) if manager else [],
+            "role_names": {r.code: r.name for r in ROLES},
+        },
+    )
 
 
 @staff_permission_required(roles.MANAGE_TEAM)
@@ -134,29 +183,41 @@ def figures(request):
     date_from = _day(request.GET.get("from"), date_to - timedelta(days=6))
     if date_from > date_to or (date_to - date_from).days > 366:
         date_from = date_to - timedelta(days=6)
-    return render(request, "teamwork/console/figures.html", {
-        "rows": queries.staff_figures(date_from, date_to), "date_from": date_from, "date_to": date_to,
-    })
+    return render(
+        request,
+        "teamwork/console/figures.html",
+        {
+            "rows": queries.staff_figures(date_from, date_to),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
 
 
 @staff_permission_required(roles.MANAGE_TEAM)
 def template_list(request):
     if request.method == "POST":
         try:
-            services.save_routine_template(actor=request.user, role=request.POST.get("role", ""),
-                                           title=request.POST.get("title", ""),
-                                           items=request.POST.get("items", "").splitlines())
+            services.save_routine_template(
+                actor=request.user,
+                role=request.POST.get("role", ""),
+                title=request.POST.get("title", ""),
+                items=request.POST.get("items", "").splitlines(),
+            )
             messages.success(request, _("检查模板已保存，明天起生效。"))
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:teamwork:template-list")
     services.ensure_default_templates()
     names = {r.code: r.name for r in ROLES}
-    return render(request, "teamwork/console/template_list.html", {
-        "templates": [{"t": t, "role": names.get(t.role, t.role)} for t in queries.list_templates()], "roles": ROLES,
-    })
-
-
+    return render(
+        request,
+        "teamwork/console/template_list.html",
+        {
+            "templates": [{"t": t, "role": names.get(t.role, t.role)} for t in queries.list_templates()],
+            "roles": ROLES,
+        },
+    )
 
 
 @staff_permission_required(roles.MANAGE_TEAM)
@@ -168,14 +229,21 @@ def template_edit(request, pk: int):
         raise Http404 from None
     if request.method == "POST":
         try:
-            services.save_routine_template(actor=request.user, template=template, role=request.POST.get("role", ""),
-                                           title=request.POST.get("title", ""),
-                                           items=request.POST.get("items", "").splitlines(),
-                                           active=request.POST.get("active") == "on")
+            services.save_routine_template(
+                actor=request.user,
+                template=template,
+                role=request.POST.get("role", ""),
+                title=request.POST.get("title", ""),
+                items=request.POST.get("items", "").splitlines(),
+                active=request.POST.get("active") == "on",
+            )
             messages.success(request, _("检查模板已保存，明天起生效。"))
             return redirect("console:teamwork:template-list")
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("console:teamwork:template-edit", pk=pk)
-    return render(request, "teamwork/console/template_edit.html", {
-        "t": template, "items_text": "\n".join(template.items), "roles": ROLES})
+    return render(
+        request,
+        "teamwork/console/template_edit.html",
+        {"t": template, "items_text": "\n".join(template.items), "roles": ROLES},
+    )

@@ -16,9 +16,17 @@ class Festival:
 
 
 SOLAR = (
-    (1, 1, "元旦", False), (2, 14, "情人节", True), (3, 8, "女王节", True), (5, 1, "劳动节", False),
-    (5, 20, "520", True), (6, 18, "618 年中大促", True), (9, 9, "99 大促", True), (10, 1, "国庆节", False),
-    (11, 11, "双 11", True), (12, 12, "双 12", True), (12, 25, "圣诞节", True),
+    (1, 1, "元旦", False),
+    (2, 14, "情人节", True),
+    (3, 8, "女王节", True),
+    (5, 1, "劳动节", False),
+    (5, 20, "520", True),
+    (6, 18, "618 年中大促", True),
+    (9, 9, "99 大促", True),
+    (10, 1, "国庆节", False),
+    (11, 11, "双 11", True),
+    (12, 12, "双 12", True),
+    (12, 25, "圣诞节", True),
 )
 LUNAR = {
     2025: ((1, 29, "春节"), (5, 31, "端午节"), (8, 29, "七夕"), (10, 6, "中秋节")),
@@ -47,7 +55,7 @@ def month_grid(year: int, month: int) -> list[list[date]]:
 
 
 def parse_month(text: str, default: tuple[int, int]) -> tuple[int, int]:
-    """"2026-12" -> (2026, 12); anything else (or out of 2000–2099) -> default."""
+    """ "2026-12" -> (2026, 12); anything else (or out of 2000–2099) -> default."""
     try:
         year, month = (int(part) for part in (text or "").split("-", 1))
     except ValueError:

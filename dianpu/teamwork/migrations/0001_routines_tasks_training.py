@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,106 +14,178 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RoutineTemplate',
+            name="RoutineTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=20, verbose_name='角色')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('items', models.JSONField(default=list, verbose_name='检查项')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("role", models.CharField(max_length=20, verbose_name="角色")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                ("items", models.JSONField(default=list, verbose_name="检查项")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'ordering': ['role', 'id'],
-                'permissions': [('manage_team', "Can manage routines, everyone's tasks and training documents")],
+                "ordering": ["role", "id"],
+                "permissions": [("manage_team", "Can manage routines, everyone's tasks and training documents")],
             },
         ),
         migrations.CreateModel(
-            name='Routine',
+            name="Routine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('title', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routines', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='routines', to='teamwork.routinetemplate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("title", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routines",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="routines",
+                        to="teamwork.routinetemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['day', 'id'],
+                "ordering": ["day", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RoutineItem',
+            name="RoutineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=200)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('routine', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='teamwork.routine')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=200)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "routine",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="teamwork.routine"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='任务')),
-                ('notes', models.TextField(blank=True, verbose_name='说明')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='截止日期')),
-                ('status', models.CharField(choices=[('open', '待办'), ('done', '已完成'), ('cancelled', '已取消')], default='open', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_tasks', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="任务")),
+                ("notes", models.TextField(blank=True, verbose_name="说明")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="截止日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待办"), ("done", "已完成"), ("cancelled", "已取消")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', 'due_on', 'id'],
+                "ordering": ["status", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingDoc',
+            name="TrainingDoc",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='内容')),
-                ('roles', models.JSONField(default=list, verbose_name='适用角色')),
-                ('updated_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="内容")),
+                ("roles", models.JSONField(default=list, verbose_name="适用角色")),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReadConfirmation',
+            name="ReadConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('doc', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmations', to='teamwork.trainingdoc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("read_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "doc",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="confirmations",
+                        to="teamwork.trainingdoc",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='routine',
-            index=models.Index(fields=['day', 'user'], name='teamwork_ro_day_b8e236_idx'),
+            model_name="routine",
+            index=models.Index(fields=["day", "user"], name="teamwork_ro_day_b8e236_idx"),
         ),
         migrations.AddConstraint(
-            model_name='routine',
-            constraint=models.UniqueConstraint(fields=('user', 'day', 'template'), name='teamwork_routine_once_a_day'),
+            model_name="routine",
+            constraint=models.UniqueConstraint(fields=("user", "day", "template"), name="teamwork_routine_once_a_day"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['owner', 'status'], name='teamwork_ta_owner_i_cd70ff_idx'),
+            model_name="task",
+            index=models.Index(fields=["owner", "status"], name="teamwork_ta_owner_i_cd70ff_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'due_on'], name='teamwork_ta_status_4904c0_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "due_on"], name="teamwork_ta_status_4904c0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='readconfirmation',
-            constraint=models.UniqueConstraint(fields=('doc', 'user'), name='teamwork_read_once'),
+            model_name="readconfirmation",
+            constraint=models.UniqueConstraint(fields=("doc", "user"), name="teamwork_read_once"),
         ),
     ]

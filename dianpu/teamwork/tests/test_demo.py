@@ -19,8 +19,9 @@ def test_demo_makes_briefs_a_winning_image_test_and_a_week_of_routines():
     staff = ensure_staff()
     for n in range(4):
         make_product(name=f"演示商品{n}")
-    counts = Teamwork(random.Random("t"), as_of=clock.now().replace(minute=0, second=0, microsecond=0),
-                      staff=staff).run()
+    counts = Teamwork(
+        random.Random("t"), as_of=clock.now().replace(minute=0, second=0, microsecond=0), staff=staff
+    ).run()
     assert counts["design briefs"] == 3 and counts["image test impressions"] == 3000
     assert sorted(Brief.objects.values_list("status", flat=True)) == ["applied", "in_review", "open"]
     applied = Brief.objects.get(status="applied")

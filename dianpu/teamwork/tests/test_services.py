@@ -37,8 +37,10 @@ def test_each_morning_every_staff_member_gets_their_roles_checklists_once(staff,
     assert generate_morning_routines.call_local() == 0  # the task run twice: nothing doubled
     mine = Routine.objects.get(user=operator)
     assert (mine.day, mine.title) == (date(2026, 12, 7), "每日运营检查")
-    assert list(mine.items.values_list("text", flat=True))[:2] == ["更新库存：核对低库存和在途采购",
-                                                                  "竞品检查：价格、促销、主图"]
+    assert list(mine.items.values_list("text", flat=True))[:2] == [
+        "更新库存：核对低库存和在途采购",
+        "竞品检查：价格、促销、主图",
+    ]
     assert Routine.objects.get(user=agent).title == "客服日志复盘"
 
 
@@ -116,8 +118,9 @@ def test_tasks_with_owners(staff, at):
 
 def test_training_documents_are_sanitised_and_reads_confirmed(staff):
     owner, agent, warehouse = staff("owner"), staff("agent"), staff("warehouse")
-    doc = services.save_training_doc(actor=owner, title="客服话术",
-                                     body='<p onclick="x()">先问候<script>alert(1)</script></p>', audience=["agent"])
+    doc = services.save_training_doc(
+        actor=owner, title="客服话术", body='<p onclick="x()">先问候<script>alert(1)</script></p>', audience=["agent"]
+    )
     assert doc.body == "<p>先问候</p>"
     with pytest.raises(DomainError):
         services.save_training_doc(actor=agent, title="x", body="<p>y</p>")
@@ -144,8 +147,12 @@ def test_staff_figures_count_routines_on_time_and_tasks_closed(staff, at):
     services.close_task(actor=operator, task_id=task.pk)
     services.create_task(actor=operator, title="逾期任务", owner_id=agent.pk, due_on=date(2026, 12, 5))
     rows = {r["user"].username: r for r in queries.staff_figures(date(2026, 12, 7), date(2026, 12, 8))}
-    assert (rows["operator"]["routines"], rows["operator"]["on_time"], rows["operator"]["tasks_closed"],
-            rows["operator"]["closed_on_time"]) == (1, 1, 1, 1)
+    assert (
+        rows["operator"]["routines"],
+        rows["operator"]["on_time"],
+        rows["operator"]["tasks_closed"],
+        rows["operator"]["closed_on_time"],
+    ) == (1, 1, 1, 1)
     assert (rows["agent"]["routines"], rows["agent"]["on_time"], rows["agent"]["overdue"]) == (1, 0, 1)
 
 
@@ -156,8 +163,13 @@ def test_calendar_month_shows_festivals_promotions_listings_and_tasks(staff, at)
     from dianpu.promotions.tests.builders import make_promotion
 
     make_product(name="新品羽绒服")  # listed now
-    make_promotion("percent_off", name="双12满减", percent=10, starts_at=clock.now() + timedelta(days=10),
-                   ends_at=clock.now() + timedelta(days=11, hours=12))
+    make_promotion(
+        "percent_off",
+        name="双12满减",
+        percent=10,
+        starts_at=clock.now() + timedelta(days=10),
+        ends_at=clock.now() + timedelta(days=11, hours=12),
+    )
     services.create_task(actor=operator, title="双12备货", owner_id=operator.pk, due_on=date(2026, 12, 10))
     weeks = queries.calendar_month(operator, 2026, 12)["weeks"]
     cells = {cell["day"]: cell["entries"] for week in weeks for cell in week}

@@ -46,9 +46,15 @@ def test_an_edit_reorders_and_changes_tomorrows_checklist_and_leaves_todays(staf
     client = page_as(owner)
     shown = client.get(f"/console/teamwork/templates/{template.pk}/").content.decode()
     assert "更新库存：核对低库存和在途采购" in shown
-    response = client.post(f"/console/teamwork/templates/{template.pk}/", {
-        "role": "operator", "title": "每日运营检查", "active": "on",
-        "items": "活动准备：报名、价格、素材\n更新库存：核对低库存和在途采购\n\n查看直播间数据\n"})
+    response = client.post(
+        f"/console/teamwork/templates/{template.pk}/",
+        {
+            "role": "operator",
+            "title": "每日运营检查",
+            "active": "on",
+            "items": "活动准备：报名、价格、素材\n更新库存：核对低库存和在途采购\n\n查看直播间数据\n",
+        },
+    )
     assert response.status_code == 302
     assert texts(Routine.objects.get(user=operator, template=template)) == today_before  # today's as made
     morning(8)
@@ -64,8 +70,10 @@ def test_a_template_switched_off_makes_no_checklist_from_tomorrow(staff, morning
     owner, agent = staff("owner"), staff("agent")
     services.ensure_default_templates()
     template = services.get_routine_template(RoutineTemplate.objects.get(role="agent").pk)
-    page_as(owner).post(f"/console/teamwork/templates/{template.pk}/", {
-        "role": "agent", "title": template.title, "items": "\n".join(template.items)})  # box unticked: off
+    page_as(owner).post(
+        f"/console/teamwork/templates/{template.pk}/",
+        {"role": "agent", "title": template.title, "items": "\n".join(template.items)},
+    )  # box unticked: off
     template.refresh_from_db()
     assert template.active is False
     assert "已停用" in page_as(owner).get("/console/teamwork/templates/").content.decode()
@@ -80,11 +88,14 @@ def test_only_managers_edit_templates_and_bad_input_changes_nothing(staff):
     services.ensure_default_templates()
     template = RoutineTemplate.objects.get(role="operator")
     before = list(template.items)
-    response = page_as(staff("warehouse")).post(f"/console/teamwork/templates/{template.pk}/", {
-        "role": "operator", "title": "x", "items": "y", "active": "on"})
+    response = page_as(staff("warehouse")).post(
+        f"/console/teamwork/templates/{template.pk}/", {"role": "operator", "title": "x", "items": "y", "active": "on"}
+    )
     assert response.status_code == 403
-    page_as(staff("owner")).post(f"/console/teamwork/templates/{template.pk}/", {
-        "role": "operator", "title": "每日运营检查", "items": "  \n \n", "active": "on"})
+    page_as(staff("owner")).post(
+        f"/console/teamwork/templates/{template.pk}/",
+        {"role": "operator", "title": "每日运营检查", "items": "  \n \n", "active": "on"},
+    )
     template.refresh_from_db()
     assert template.items == before
     assert not AuditEntry.objects.filter(action="teamwork.template_changed").exists()

@@ -7,15 +7,18 @@ from dianpu.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Create an API token for a staff user and print it (shown once; only its hash is kept). "
-            "--scopes narrows it to areas (orders:read catalog:write …; write implies read); "
-            "without --scopes it may do all the user's roles allow. --expires-in-days N ends it.")
+    help = (
+        "Create an API token for a staff user and print it (shown once; only its hash is kept). "
+        "--scopes narrows it to areas (orders:read catalog:write …; write implies read); "
+        "without --scopes it may do all the user's roles allow. --expires-in-days N ends it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="cli")
-        parser.add_argument("--scopes", default="",
-                            help="comma- or space-separated <area>:read|write; areas: " + ", ".join(AREAS))
+        parser.add_argument(
+            "--scopes", default="", help="comma- or space-separated <area>:read|write; areas: " + ", ".join(AREAS)
+        )
         parser.add_argument("--expires-in-days", type=int, default=None, dest="expires_in_days")
 
     def handle(self, *args, username, name, scopes, expires_in_days, **options):

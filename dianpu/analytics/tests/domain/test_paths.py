@@ -2,9 +2,20 @@ from dianpu.analytics.domain.paths import page_type, summarize_paths
 
 
 def test_pages_are_grouped_by_kind():
-    assert [page_type(p) for p in ("/", "/en/", "/c/shoes/", "/products/tee/", "/en/products/tee/", "/cart/",
-                                   "/checkout/", "/search/", "/about/")] == [
-        "home", "home", "category", "product", "product", "cart", "checkout", "search", "/about/"]
+    assert [
+        page_type(p)
+        for p in (
+            "/",
+            "/en/",
+            "/c/shoes/",
+            "/products/tee/",
+            "/en/products/tee/",
+            "/cart/",
+            "/checkout/",
+            "/search/",
+            "/about/",
+        )
+    ] == ["home", "home", "category", "product", "product", "cart", "checkout", "search", "/about/"]
 
 
 def test_the_last_pages_before_buying_and_before_leaving_are_counted():

@@ -8,13 +8,20 @@ from dianpu.catalog.tasks import get_on_hand_by_variant
 
 
 class Command(BaseCommand):
-    help = ("Export every product to a CSV or XLSX file in dianpu's own format, Shopify's product CSV "
-            "or WooCommerce's (with stock on hand). The file imports back unchanged.")
+    help = (
+        "Export every product to a CSV or XLSX file in dianpu's own format, Shopify's product CSV "
+        "or WooCommerce's (with stock on hand). The file imports back unchanged."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="where to write (.csv or .xlsx)")
-        parser.add_argument("--format", dest="file_format", default="native",
-                            choices=["native", "shopify", "woocommerce"], help="file format (default: native)")
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            default="native",
+            choices=["native", "shopify", "woocommerce"],
+            help="file format (default: native)",
+        )
         parser.add_argument("--no-stock", action="store_true", help="leave the stock columns empty")
 
     def handle(self, *args, file, file_format, no_stock, verbosity, **options):
@@ -30,8 +37,9 @@ class Command(BaseCommand):
             bar.n = done
             bar.refresh()
 
-        data = export_products(file_format, kind, stock_by_variant=None if no_stock else get_on_hand_by_variant,
-                               progress=progress)
+        data = export_products(
+            file_format, kind, stock_by_variant=None if no_stock else get_on_hand_by_variant, progress=progress
+        )
         bar.n = bar.total
         bar.close()
         path.write_bytes(data)

@@ -16,8 +16,11 @@ class Command(BaseCommand):
         sent, batch = 0, []
         try:
             engine.configure()
-            for product in Product.objects.listed().only("id", "search_title", "search_document", "sold_count") \
-                    .iterator(chunk_size=2000):
+            for product in (
+                Product.objects.listed()
+                .only("id", "search_title", "search_document", "sold_count")
+                .iterator(chunk_size=2000)
+            ):
                 batch.append(product)
                 if len(batch) == 2000:
                     engine.replace_products(product_rows(batch))

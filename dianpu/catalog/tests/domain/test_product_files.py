@@ -15,12 +15,36 @@ sku = st.from_regex(r"[A-Z]{2,4}-[0-9]{1,5}", fullmatch=True)
 
 def product(variants, handle="tee", options=True) -> pf.ProductOut:
     return pf.ProductOut(
-        handle=handle, name="纯棉T恤", name_en="Tee", description="<p>好</p>", description_en="", brand="店铺",
-        category="apparel", category_path=("服装",), tags=("夏季",), status="listed", seo_title="T", seo_description="D",
-        variants=tuple({"sku": s, "options": {"尺码": f"S{i}"} if options else {}, "price": p, "sale_price": None,
-                        "member_price": None, "compare_at_price": None, "cost_price": Decimal("1.00"),
-                        "weight_grams": 100, "barcode": "", "stock": 3} for i, (s, p) in enumerate(variants)),
-        images=(), ref=7)
+        handle=handle,
+        name="纯棉T恤",
+        name_en="Tee",
+        description="<p>好</p>",
+        description_en="",
+        brand="店铺",
+        category="apparel",
+        category_path=("服装",),
+        tags=("夏季",),
+        status="listed",
+        seo_title="T",
+        seo_description="D",
+        variants=tuple(
+            {
+                "sku": s,
+                "options": {"尺码": f"S{i}"} if options else {},
+                "price": p,
+                "sale_price": None,
+                "member_price": None,
+                "compare_at_price": None,
+                "cost_price": Decimal("1.00"),
+                "weight_grams": 100,
+                "barcode": "",
+                "stock": 3,
+            }
+            for i, (s, p) in enumerate(variants)
+        ),
+        images=(),
+        ref=7,
+    )
 
 
 @given(st.lists(st.tuples(sku, money), min_size=1, max_size=5, unique_by=lambda t: t[0]))
@@ -41,8 +65,11 @@ def test_bad_values_are_named_by_line_and_column():
     parsed = pf.parse_rows("native", header, rows)
     assert [(r.sku, r.price, r.options) for r in parsed.rows] == [("A-1", Decimal("1299.00"), {"颜色": "红"})]
     assert [(e.line, e.column, e.code) for e in parsed.errors] == [
-        (3, "price", "price_not_number"), (3, "options", "options_invalid"), (3, "weight_grams", "weight_invalid"),
-        (3, "stock", "quantity_invalid")]
+        (3, "price", "price_not_number"),
+        (3, "options", "options_invalid"),
+        (3, "weight_grams", "weight_invalid"),
+        (3, "stock", "quantity_invalid"),
+    ]
 
 
 @given(money, st.sampled_from(["amount", "percent", "set"]), st.decimals(min_value=-1000, max_value=1000, places=2))
@@ -60,17 +87,32 @@ def test_the_floor_is_never_below_cost_times_one_plus_margin(cost, margin):
         assert floor >= cost * (1 + margin / 100) and floor - cost * (1 + margin / 100) < Decimal("0.01")
 
 
-@pytest.mark.parametrize("text, unit, grams", [
-    ("226.796185", "g", 227), ("145", "g", 145), (".5", "lbs", 227), ("1.5", "lbs", 680), ("8", "oz", 227),
-    ("0.25", "kg", 250), ("", "g", None),
-])
+@pytest.mark.parametrize(
+    "text, unit, grams",
+    [
+        ("226.796185", "g", 227),
+        ("145", "g", 145),
+        (".5", "lbs", 227),
+        ("1.5", "lbs", 680),
+        ("8", "oz", 227),
+        ("0.25", "kg", 250),
+        ("", "g", None),
+    ],
+)
 def test_weights_in_any_unit_become_whole_grams(text, unit, grams):
     assert pf.parse_weight_as_grams(text, unit) == grams
 
 
-@pytest.mark.parametrize("text, scientific", [
-    ("3.65275E+11", True), ("4.6347E+11", True), ("1e5", True), ("6901234567892", False), ("", False),
-    ("ABC-1E+5", False),
-])
+@pytest.mark.parametrize(
+    "text, scientific",
+    [
+        ("3.65275E+11", True),
+        ("4.6347E+11", True),
+        ("1e5", True),
+        ("6901234567892", False),
+        ("", False),
+        ("ABC-1E+5", False),
+    ],
+)
 def test_a_barcode_turned_into_scientific_notation_is_recognised(text, scientific):
     assert pf.is_scientific_notation(text) is scientific

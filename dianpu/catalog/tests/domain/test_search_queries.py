@@ -1,8 +1,14 @@
 """The pure half of ranked search: query plans, synonyms, the index query texts, typo corrections."""
 
 from dianpu.catalog.domain.search import (
-    build_search_document, corrected_query, one_edit_away, plan_corrections, plan_query, synonym_words,
-    to_fts5_match, to_tsquery,
+    build_search_document,
+    corrected_query,
+    one_edit_away,
+    plan_corrections,
+    plan_query,
+    synonym_words,
+    to_fts5_match,
+    to_tsquery,
 )
 
 

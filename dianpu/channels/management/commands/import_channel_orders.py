@@ -36,9 +36,16 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = import_channel_orders(channel=options["channel"], content=path.read_bytes(), filename=path.name,
-                                           actor=None, shipping_method=options["shipping_method"], mapping=mapping,
-                                           channel_code=options["channel_code"], progress=progress)
+            result = import_channel_orders(
+                channel=options["channel"],
+                content=path.read_bytes(),
+                filename=path.name,
+                actor=None,
+                shipping_method=options["shipping_method"],
+                mapping=mapping,
+                channel_code=options["channel_code"],
+                progress=progress,
+            )
         except ImportRefused as exc:
             bar.close()
             for line in exc.lines:
@@ -48,5 +55,6 @@ class Command(BaseCommand):
             bar.close()
             raise CommandError(str(exc.detail)) from None
         bar.close()
-        self.stdout.write(f"created {len(result.created)}, skipped {len(result.skipped)} already imported, "
-                          f"{result.rows} rows read")
+        self.stdout.write(
+            f"created {len(result.created)}, skipped {len(result.skipped)} already imported, {result.rows} rows read"
+        )

@@ -1,6 +1,13 @@
 from decimal import Decimal as D
 
-from dianpu.competitors.domain.alerts import Reading, changes_between, is_undercut, starts_promotion, suggest_price, trend
+from dianpu.competitors.domain.alerts import (
+    Reading,
+    changes_between,
+    is_undercut,
+    starts_promotion,
+    suggest_price,
+    trend,
+)
 
 
 def test_undercut_only_beyond_the_margin():

@@ -4,7 +4,11 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from dianpu.customers.domain.points import (
-    Credit, points_earned, points_to_expire, points_to_take_back, value_of_points,
+    Credit,
+    points_earned,
+    points_to_expire,
+    points_to_take_back,
+    value_of_points,
 )
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)

@@ -2,7 +2,14 @@
 
 from decimal import Decimal
 
-from dianpu.customers.domain.segments import CustomerFacts, RfmThresholds, check_rule, classify_rfm, segments_of, SegmentRule
+from dianpu.customers.domain.segments import (
+    CustomerFacts,
+    RfmThresholds,
+    SegmentRule,
+    check_rule,
+    classify_rfm,
+    segments_of,
+)
 
 T = RfmThresholds(active_days=90, lost_days=180, loyal_orders=3, high_value_amount=Decimal("2000"))
 
@@ -25,7 +32,8 @@ def test_rule_segments_match_when_every_condition_holds():
     f = facts(5, 2, "300", province="上海市", categories=frozenset({"tea", "cups"}))
     assert segments_of(f, T, [shanghai_tea]) == ["promising", "sh_tea"]
     assert segments_of(facts(5, 1, "300", province="上海市", categories=frozenset({"tea"})), T, [shanghai_tea]) == [
-        "promising"]
+        "promising"
+    ]
 
 
 def test_a_rule_that_matches_nobody_is_valid_and_empty():
@@ -36,6 +44,9 @@ def test_a_rule_that_matches_nobody_is_valid_and_empty():
 def test_bad_rules_say_which_condition_is_wrong():
     assert check_rule({}) == {"conditions": "rule_empty"}
     assert check_rule({"min_spend": "lots", "colour": "red", "tags": "vip", "consent": "fax"}) == {
-        "min_spend": "rule_not_a_number", "colour": "rule_unknown_key", "tags": "rule_not_a_list",
-        "consent": "rule_consent"}
+        "min_spend": "rule_not_a_number",
+        "colour": "rule_unknown_key",
+        "tags": "rule_not_a_list",
+        "consent": "rule_consent",
+    }
     assert check_rule({"min_spend": 500, "tags": ["vip"], "consent": "email"}) == {}

@@ -5,8 +5,11 @@ from decimal import Decimal
 from dianpu.customers.domain.phones import mask_phone, normalize_phone
 from dianpu.customers.domain.tiers import TierRule, evaluate_tier, tier_change
 
-TIERS = [TierRule("silver", 1, Decimal("500")), TierRule("gold", 2, Decimal("2000")),
-         TierRule("diamond", 3, Decimal("8000"))]
+TIERS = [
+    TierRule("silver", 1, Decimal("500")),
+    TierRule("gold", 2, Decimal("2000")),
+    TierRule("diamond", 3, Decimal("8000")),
+]
 
 
 def test_spend_earns_the_highest_tier_whose_threshold_it_reaches():

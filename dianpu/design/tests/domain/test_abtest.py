@@ -6,7 +6,12 @@ from collections import Counter
 import pytest
 
 from dianpu.design.domain.abtest import (
-    ArmFigures, assign_arm, fnv1a_32, mix32, suggest_winner, two_proportion_z_test,
+    ArmFigures,
+    assign_arm,
+    fnv1a_32,
+    mix32,
+    suggest_winner,
+    two_proportion_z_test,
 )
 
 

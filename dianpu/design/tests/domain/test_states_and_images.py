@@ -42,13 +42,14 @@ def test_a_good_main_image_passes_and_a_larger_square_one_too():
 
 def test_main_image_problems_are_named_with_their_numbers():
     assert [(p.code, p.params) for p in check_image(facts(600, 600), MAIN)] == [
-        ("image_too_small", {"width": 600, "height": 600, "need_width": 800, "need_height": 800})]
+        ("image_too_small", {"width": 600, "height": 600, "need_width": 800, "need_height": 800})
+    ]
     assert [p.code for p in check_image(facts(1000, 800), MAIN)] == ["image_ratio"]
     assert check_image(facts(1000, 800), MAIN)[0].params == {"ratio": "5:4", "need_ratio": "1:1"}
     assert [(p.code, p.params) for p in check_image(facts(kb=4000), MAIN)] == [
-        ("image_too_heavy", {"kb": 4000, "max_kb": 3072})]
-    assert [(p.code, p.params) for p in check_image(facts(white=0.5), MAIN)] == [
-        ("image_not_white", {"percent": 50})]
+        ("image_too_heavy", {"kb": 4000, "max_kb": 3072})
+    ]
+    assert [(p.code, p.params) for p in check_image(facts(white=0.5), MAIN)] == [("image_not_white", {"percent": 50})]
     assert [p.code for p in check_image(facts(fmt="GIF"), MAIN)] == ["image_format"]
 
 

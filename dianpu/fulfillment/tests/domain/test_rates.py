@@ -5,10 +5,16 @@ import pytest
 from dianpu.fulfillment.domain.rates import MethodRate, ShippingUnavailable, ZoneRate, calculate_shipping_fee
 
 D = Decimal
-TABLE = MethodRate("standard", D("8.00"), D("99.00"), zones=(
-    ZoneRate("", 1000, D("10.00"), 1000, D("5.00")),
-    ZoneRate("新疆维吾尔自治区", 1000, D("20.00"), 500, D("8.00")),
-), max_weight_grams=20000)
+TABLE = MethodRate(
+    "standard",
+    D("8.00"),
+    D("99.00"),
+    zones=(
+        ZoneRate("", 1000, D("10.00"), 1000, D("5.00")),
+        ZoneRate("新疆维吾尔自治区", 1000, D("20.00"), 500, D("8.00")),
+    ),
+    max_weight_grams=20000,
+)
 
 
 def fee(total="50.00", grams=0, province="上海市", rate=TABLE):
@@ -21,8 +27,9 @@ def test_flat_fee_without_a_table():
     assert fee("99.00", rate=flat) == D("0.00")
 
 
-@pytest.mark.parametrize(("grams", "expected"), [(0, "10.00"), (1000, "10.00"), (1001, "15.00"), (3000, "20.00"),
-                                                 (3500, "25.00")])
+@pytest.mark.parametrize(
+    ("grams", "expected"), [(0, "10.00"), (1000, "10.00"), (1001, "15.00"), (3000, "20.00"), (3500, "25.00")]
+)
 def test_first_weight_plus_steps_on_the_default_row(grams, expected):
     assert fee(grams=grams) == D(expected)
 

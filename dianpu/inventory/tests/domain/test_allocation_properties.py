@@ -6,9 +6,16 @@ from hypothesis import strategies as st
 from dianpu.inventory.domain.allocation import LevelSnapshot, plan_allocation
 
 levels_strategy = st.lists(
-    st.builds(LevelSnapshot, level_id=st.integers(1, 50), variant_id=st.integers(1, 4),
-              warehouse_id=st.integers(1, 3), available=st.integers(-3, 20), is_default_warehouse=st.booleans()),
-    max_size=12, unique_by=lambda lv: lv.level_id,
+    st.builds(
+        LevelSnapshot,
+        level_id=st.integers(1, 50),
+        variant_id=st.integers(1, 4),
+        warehouse_id=st.integers(1, 3),
+        available=st.integers(-3, 20),
+        is_default_warehouse=st.booleans(),
+    ),
+    max_size=12,
+    unique_by=lambda lv: lv.level_id,
 )
 wanted_strategy = st.dictionaries(st.integers(1, 4), st.integers(1, 40), min_size=1, max_size=4)
 

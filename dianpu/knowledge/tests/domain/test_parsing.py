@@ -8,16 +8,19 @@ from dianpu.knowledge.domain.parsing import parse_message, proof_matches
 NUMBER = "DP261207123456"
 
 
-@pytest.mark.parametrize("text, number, email, phone", [
-    (f"我的订单 {NUMBER} 到哪了？邮箱 Buyer@Example.com", NUMBER, "buyer@example.com", ""),
-    (f"我的订单{NUMBER}到哪了？邮箱buyer@example.com。", NUMBER, "buyer@example.com", ""),
-    (f"where is order {NUMBER.lower()} my email is buyer@example.com", NUMBER, "buyer@example.com", ""),
-    (f"订单 {NUMBER} 手机 138 0013 8000", NUMBER, "", "+8613800138000"),
-    (f"order {NUMBER}, phone +86 138-0013-8000", NUMBER, "", "+8613800138000"),
-    ("ＤＰ２６１２０７１２３４５６ 到哪了", NUMBER, "", ""),  # full-width letters and digits
-    ("订单 DP26120712345 少一位", "", "", ""),
-    ("XDP261207123456 is not an order number", "", "", ""),
-])
+@pytest.mark.parametrize(
+    "text, number, email, phone",
+    [
+        (f"我的订单 {NUMBER} 到哪了？邮箱 Buyer@Example.com", NUMBER, "buyer@example.com", ""),
+        (f"我的订单{NUMBER}到哪了？邮箱buyer@example.com。", NUMBER, "buyer@example.com", ""),
+        (f"where is order {NUMBER.lower()} my email is buyer@example.com", NUMBER, "buyer@example.com", ""),
+        (f"订单 {NUMBER} 手机 138 0013 8000", NUMBER, "", "+8613800138000"),
+        (f"order {NUMBER}, phone +86 138-0013-8000", NUMBER, "", "+8613800138000"),
+        ("ＤＰ２６１２０７１２３４５６ 到哪了", NUMBER, "", ""),  # full-width letters and digits
+        ("订单 DP26120712345 少一位", "", "", ""),
+        ("XDP261207123456 is not an order number", "", "", ""),
+    ],
+)
 def test_order_number_email_and_phone_are_found_in_chinese_and_english(text, number, email, phone):
     parsed = parse_message(text)
     assert (parsed.order_number, parsed.email, parsed.phone) == (number, email, phone)
@@ -44,8 +47,9 @@ def test_language_follows_the_message():
 
 def test_proof_is_the_orders_email_in_any_case_or_its_phone_in_any_form():
     assert proof_matches(given_email="A@B.COM", given_phone="", order_email="a@b.com", order_phone="")
-    assert proof_matches(given_email="", given_phone="+8613800138000", order_email="a@b.com",
-                         order_phone="138 0013 8000")
+    assert proof_matches(
+        given_email="", given_phone="+8613800138000", order_email="a@b.com", order_phone="138 0013 8000"
+    )
     assert not proof_matches(given_email="x@b.com", given_phone="", order_email="a@b.com", order_phone="13800138000")
     assert not proof_matches(given_email="", given_phone="", order_email="a@b.com", order_phone="13800138000")
 

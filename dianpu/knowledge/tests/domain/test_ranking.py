@@ -47,7 +47,10 @@ def test_the_excerpt_is_the_passage_holding_the_term():
 
 
 def test_a_chinese_word_cut_differently_matches_by_its_characters_at_half_weight():
-    articles = [article(1, "下单后可以修改收货地址吗？", "发货前可以修改。"), article(2, "退货运费谁承担？", "买家承担。")]
+    articles = [
+        article(1, "下单后可以修改收货地址吗？", "发货前可以修改。"),
+        article(2, "退货运费谁承担？", "买家承担。"),
+    ]
     best = rank(plan_terms("能改地址吗"), articles)[0]
     assert best.id == 1 and 0.5 < best.confidence < 1 and best.title_hit and is_confident(best)
 
@@ -55,10 +58,16 @@ def test_a_chinese_word_cut_differently_matches_by_its_characters_at_half_weight
 def test_a_synonym_counts_as_the_word_itself_and_a_several_word_synonym_needs_all_its_words():
     from dianpu.knowledge.domain.ranking import Candidate, rank, widen_terms
 
-    alternatives = widen_terms(["快递", "price"], [["快递", "物流"], ["price", "unit cost", "how much"], ["手机", "电话"]])
+    alternatives = widen_terms(
+        ["快递", "price"], [["快递", "物流"], ["price", "unit cost", "how much"], ["手机", "电话"]]
+    )
     assert alternatives == {"快递": [["快递"], ["物流"]], "price": [["price"], ["unit", "cost"]]}
-    docs = [Candidate(1, " 物流 ", " 物流 信息 "), Candidate(2, " 手机 ", " 电话 "),
-            Candidate(3, " cost ", " the cost "), Candidate(4, " unit ", " unit cost ")]
+    docs = [
+        Candidate(1, " 物流 ", " 物流 信息 "),
+        Candidate(2, " 手机 ", " 电话 "),
+        Candidate(3, " cost ", " the cost "),
+        Candidate(4, " unit ", " unit cost "),
+    ]
     assert [r.id for r in rank(["快递"], docs, alternatives)] == [1]
     assert [r.id for r in rank(["price"], docs, alternatives)] == [4]
     assert rank(["快递"], docs) == []

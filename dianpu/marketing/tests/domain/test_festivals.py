@@ -26,6 +26,8 @@ def test_goal_attainment_and_hourly_series():
     start = datetime(2026, 11, 11, 0, 0)
     labels, sales, cumulative = hourly_series(
         [(datetime(2026, 11, 11, 0, 30), Decimal("10")), (datetime(2026, 11, 11, 2, 5), Decimal("5"))],
-        start, datetime(2026, 11, 11, 3, 0))
+        start,
+        datetime(2026, 11, 11, 3, 0),
+    )
     assert labels == ["11-11 00:00", "11-11 01:00", "11-11 02:00"]
     assert sales == [Decimal("10"), Decimal("0.00"), Decimal("5")] and cumulative[-1] == Decimal("15")

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"{exc.code}: {exc.detail}") from exc
         summary = run.summary
-        self.stdout.write(f"{run.path} {run.size_bytes} bytes; {summary['tables']} tables, {summary['rows']} rows, "
-                          f"{summary['media_files']} media files; ledger {summary['ledger_checksum'][:12]}")
+        self.stdout.write(
+            f"{run.path} {run.size_bytes} bytes; {summary['tables']} tables, {summary['rows']} rows, "
+            f"{summary['media_files']} media files; ledger {summary['ledger_checksum'][:12]}"
+        )
         if run.offsite:
             self.stdout.write(f"off-site: {run.offsite}")

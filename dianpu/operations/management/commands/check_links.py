@@ -17,7 +17,9 @@ class Command(BaseCommand):
         problems = list(check.problems.order_by("kind", "page")[:200])
         for p in problems:
             self.stdout.write(f"{p.kind} {p.status} {p.target} (on {p.page})")
-        self.stdout.write(f"{check.pages} pages, {check.links} links and images checked"
-                          f"{' (stopped at the page limit)' if check.truncated else ''}")
+        self.stdout.write(
+            f"{check.pages} pages, {check.links} links and images checked"
+            f"{' (stopped at the page limit)' if check.truncated else ''}"
+        )
         if problems:
             raise CommandError(f"{check.problems.count()} broken links or missing images")

@@ -25,9 +25,11 @@ class Command(BaseCommand):
         except archive.BackupError as exc:
             raise CommandError(f"{exc.code}: {exc.detail}") from exc
         manifest = result["manifest"]
-        self.stdout.write(f"restored {manifest['created_at']} ({manifest['database']}): {result['tables']} tables, "
-                          f"{result['rows']} rows; ledger checksum "
-                          f"{'matches' if result['ledger_checksum_matches'] else 'DIFFERS'}, stock levels "
-                          f"{'equal' if result['ledger_matches_levels'] else 'DIFFER FROM'} the ledger")
+        self.stdout.write(
+            f"restored {manifest['created_at']} ({manifest['database']}): {result['tables']} tables, "
+            f"{result['rows']} rows; ledger checksum "
+            f"{'matches' if result['ledger_checksum_matches'] else 'DIFFERS'}, stock levels "
+            f"{'equal' if result['ledger_matches_levels'] else 'DIFFER FROM'} the ledger"
+        )
         if not result["ok"]:
             raise CommandError(f"restored store differs from the backup: {result['count_differences']}")

@@ -3,7 +3,13 @@
 import pytest
 
 from dianpu.orders.domain.states import (
-    Action, OrderFacts, Status, TransitionInput, TransitionRefused, allowed_actions, next_status,
+    Action,
+    OrderFacts,
+    Status,
+    TransitionInput,
+    TransitionRefused,
+    allowed_actions,
+    next_status,
 )
 
 PREPAID_UNPAID = OrderFacts(Status.PENDING_PAYMENT, pays_on_delivery=False, is_paid=False)
@@ -14,8 +20,12 @@ TRACKED = TransitionInput(carrier="sf", tracking_number="SF1234567890123")
 
 def test_happy_path_goes_paid_shipped_delivered_completed():
     facts = PREPAID_UNPAID
-    for action, expected in [(Action.MARK_PAID, Status.PAID), (Action.SHIP, Status.SHIPPED),
-                             (Action.MARK_DELIVERED, Status.DELIVERED), (Action.COMPLETE, Status.COMPLETED)]:
+    for action, expected in [
+        (Action.MARK_PAID, Status.PAID),
+        (Action.SHIP, Status.SHIPPED),
+        (Action.MARK_DELIVERED, Status.DELIVERED),
+        (Action.COMPLETE, Status.COMPLETED),
+    ]:
         status = next_status(facts, action, TRACKED)
         assert status == expected
         facts = OrderFacts(status, pays_on_delivery=False, is_paid=True)

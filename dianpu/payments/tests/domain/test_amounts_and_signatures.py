@@ -28,8 +28,12 @@ def test_returned_line_gives_back_what_was_paid_not_the_list_price():
     assert calculate_line_refund(Decimal("10.00"), Decimal("0"), 3, 0) == Decimal("0.00")
 
 
-@given(total=st.integers(0, 10**7), discount_share=st.integers(0, 100), quantity=st.integers(1, 50),
-       returned=st.integers(1, 50))
+@given(
+    total=st.integers(0, 10**7),
+    discount_share=st.integers(0, 100),
+    quantity=st.integers(1, 50),
+    returned=st.integers(1, 50),
+)
 def test_a_line_refund_is_never_negative_nor_more_than_was_paid(total, discount_share, quantity, returned):
     line_total = Decimal(total) / 100
     discount = (line_total * discount_share / 100).quantize(Decimal("0.01"))
@@ -43,12 +47,15 @@ def test_valid_signature_returns_its_timestamp():
     assert verify_stripe_signature(payload=body, header=header, secret="whsec_x", now=1100) == 1000
 
 
-@pytest.mark.parametrize(("header", "now", "code"), [
-    ("", 1000, "signature_missing"),
-    ("v1=abc", 1000, "signature_malformed"),
-    ("t=abc,v1=abc", 1000, "signature_malformed"),
-    ("t=1000,v1=" + "0" * 64, 1000, "signature_mismatch"),
-])
+@pytest.mark.parametrize(
+    ("header", "now", "code"),
+    [
+        ("", 1000, "signature_missing"),
+        ("v1=abc", 1000, "signature_malformed"),
+        ("t=abc,v1=abc", 1000, "signature_malformed"),
+        ("t=1000,v1=" + "0" * 64, 1000, "signature_mismatch"),
+    ],
+)
 def test_refused_signatures_say_why(header, now, code):
     with pytest.raises(SignatureRefused) as refused:
         verify_stripe_signature(payload=b"{}", header=header, secret="whsec_x", now=now)
@@ -58,7 +65,7 @@ def test_refused_signatures_say_why(header, now, code):
 def _one_character_changed(signature: str, position: int) -> str:
     """The same signature with the character at `position` replaced by another hex digit."""
     other = "0" if signature[position] != "0" else "1"
-    return signature[:position] + other + signature[position + 1:]
+    return signature[:position] + other + signature[position + 1 :]
 
 
 @pytest.mark.parametrize("position", [0, 7, 8, 31, 62, 63])
@@ -79,8 +86,12 @@ def test_every_single_character_change_of_a_signature_is_refused():
     accepted = []
     for position in range(len(signature)):
         try:
-            verify_stripe_signature(payload=body, header=f"t=1000,v1={_one_character_changed(signature, position)}",
-                                    secret="whsec_x", now=1000)
+            verify_stripe_signature(
+                payload=body,
+                header=f"t=1000,v1={_one_character_changed(signature, position)}",
+                secret="whsec_x",
+                now=1000,
+            )
             accepted.append(position)
         except SignatureRefused:
             pass
@@ -126,6 +137,7 @@ def test_the_signed_part_of_an_alipay_answer_is_cut_exactly():
     from dianpu.payments.domain.alipay import signed_response_part
 
     body = '{"alipay_trade_refund_response":{"code":"10000","msg":"a \\"}\\" b","n":{"x":1}},"sign":"abc"}'
-    assert signed_response_part(body, "alipay_trade_refund_response") == \
-        '{"code":"10000","msg":"a \\"}\\" b","n":{"x":1}}'
+    assert (
+        signed_response_part(body, "alipay_trade_refund_response") == '{"code":"10000","msg":"a \\"}\\" b","n":{"x":1}}'
+    )
     assert signed_response_part('{"other":{}}', "alipay_trade_refund_response") is None

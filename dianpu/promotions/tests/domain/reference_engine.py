@@ -8,10 +8,26 @@ conditions see the in-scope amount and units, every rule is evaluated. Do not op
 from decimal import Decimal
 
 from dianpu.promotions.domain.allocation import allocate
-from dianpu.promotions.domain.benefits import ITEM, MULTIBUY, ORDER, SHIPPING, BundlePrice, BuyXGetY, FlashPrice, MemberPrice, percent_of
+from dianpu.promotions.domain.benefits import (
+    ITEM,
+    MULTIBUY,
+    ORDER,
+    SHIPPING,
+    BundlePrice,
+    BuyXGetY,
+    FlashPrice,
+    MemberPrice,
+    percent_of,
+)
 from dianpu.promotions.domain.conditions import ConditionContext
 from dianpu.promotions.domain.types import (
-    Adjustment, CouponRejection, Hint, PricedLine, PricingResult, from_fen, to_fen,
+    Adjustment,
+    CouponRejection,
+    Hint,
+    PricedLine,
+    PricingResult,
+    from_fen,
+    to_fen,
 )
 
 
@@ -63,9 +79,16 @@ def _conditions_hold(rule, cart, indexes, customer) -> bool:
 
 def _adjust(source, rule, code, shares: dict, params=(), target="lines"):
     amount = sum(shares.values())
-    return Adjustment(source=source, rule_id=rule.id, label=rule.label, code=code, amount=from_fen(amount),
-                      target=target, lines=tuple((sku, from_fen(f)) for sku, f in sorted(shares.items()) if f),
-                      params=tuple(params))
+    return Adjustment(
+        source=source,
+        rule_id=rule.id,
+        label=rule.label,
+        code=code,
+        amount=from_fen(amount),
+        target=target,
+        lines=tuple((sku, from_fen(f)) for sku, f in sorted(shares.items()) if f),
+        params=tuple(params),
+    )
 
 
 def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
@@ -121,8 +144,7 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
     left = dict(facts.flash_left)
     for rule, indexes in sorted(flash_rules, key=lambda r: _rank(r[0])):
         b = rule.benefit
-        units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)),
-                         max(0, left.get(rule.id, b.stock_cap)))
+        units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)), max(0, left.get(rule.id, b.stock_cap)))
         offers = []
         for i in indexes:
             units = min(cart.lines[i].quantity, units_left)
@@ -184,8 +206,11 @@ def _multibuy_stage(cart, rules, facts, adjustments):
                 continue
             for i in members:
                 cart.multibuy_used[i] += sets
-            parts = allocate(saving * sets, [cart.net(i) // cart.lines[i].quantity for i in members],
-                             [cart.cap(i, rule.allow_below_floor) for i in members])
+            parts = allocate(
+                saving * sets,
+                [cart.net(i) // cart.lines[i].quantity for i in members],
+                [cart.cap(i, rule.allow_below_floor) for i in members],
+            )
             wanted = dict(zip(members, parts))
         shares = _apply_shares(cart, rule.id, wanted, rule.allow_below_floor)
         if shares:
@@ -209,9 +234,20 @@ def _order_stage(cart, rules, facts, adjustments, hints):
         if nxt is not None:
             needed, reward, kind = nxt
             saving_there = rule.benefit.discount(amount + needed)[0]
-            offers.append(((needed, -saving_there, rule.id), saving_there,
-                           Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed),
-                                from_fen(reward) if kind == "amount" else Decimal(reward), kind)))
+            offers.append(
+                (
+                    (needed, -saving_there, rule.id),
+                    saving_there,
+                    Hint(
+                        rule.id,
+                        rule.label,
+                        rule.benefit.kind,
+                        from_fen(needed),
+                        from_fen(reward) if kind == "amount" else Decimal(reward),
+                        kind,
+                    ),
+                )
+            )
         if fen > 0:
             key = (-fen, -rule.priority, rule.id)
             if best is None or key < best[0]:
@@ -272,9 +308,18 @@ def _coupon_stage(cart, coupons, facts, adjustments, rejected, applied):
         merch_taken = coupon
         shares = _spread(cart, indexes, fen, coupon.allow_below_floor)
         applied.append(coupon.code)
-        adjustments.append(Adjustment("coupon", coupon.id, coupon.label, f"coupon_{coupon.kind}",
-                                      from_fen(sum(shares.values())), "lines",
-                                      tuple((s, from_fen(f)) for s, f in sorted(shares.items()) if f), params))
+        adjustments.append(
+            Adjustment(
+                "coupon",
+                coupon.id,
+                coupon.label,
+                f"coupon_{coupon.kind}",
+                from_fen(sum(shares.values())),
+                "lines",
+                tuple((s, from_fen(f)) for s, f in sorted(shares.items()) if f),
+                params,
+            )
+        )
     return shipping_coupon
 
 
@@ -291,19 +336,40 @@ def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, app
         elif fee > 0:
             needed = rule.benefit.next_tier(cart.amount(indexes))
             if needed:
-                hints.append(Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee),
-                                  "shipping"))
+                hints.append(
+                    Hint(rule.id, rule.label, rule.benefit.kind, from_fen(needed[0]), from_fen(fee), "shipping")
+                )
     if fee <= 0 or merchandise < 0:
         return 0
     if winner is not None:
-        adjustments.append(Adjustment("promotion", winner.id, winner.label, "free_shipping", from_fen(fee),
-                                      "shipping", (), winner.benefit.params()))
+        adjustments.append(
+            Adjustment(
+                "promotion",
+                winner.id,
+                winner.label,
+                "free_shipping",
+                from_fen(fee),
+                "shipping",
+                (),
+                winner.benefit.params(),
+            )
+        )
         return fee
     if shipping_coupon is not None:
         off = fee if shipping_coupon.amount <= 0 else min(fee, to_fen(shipping_coupon.amount))
         applied.append(shipping_coupon.code)
-        adjustments.append(Adjustment("coupon", shipping_coupon.id, shipping_coupon.label, "coupon_shipping",
-                                      from_fen(off), "shipping", (), ()))
+        adjustments.append(
+            Adjustment(
+                "coupon",
+                shipping_coupon.id,
+                shipping_coupon.label,
+                "coupon_shipping",
+                from_fen(off),
+                "shipping",
+                (),
+                (),
+            )
+        )
         return off
     return 0
 
@@ -343,17 +409,28 @@ def _run(facts, promotions, coupons) -> PricingResult:
     _multibuy_stage(cart, by_stage[MULTIBUY], facts, adjustments)
     _order_stage(cart, by_stage[ORDER], facts, adjustments, hints)
     shipping_coupon = _coupon_stage(cart, coupons, facts, adjustments, rejected, applied)
-    shipping_discount = _shipping_stage(cart, by_stage[SHIPPING], shipping_coupon, facts, adjustments, hints,
-                                        applied)
+    shipping_discount = _shipping_stage(cart, by_stage[SHIPPING], shipping_coupon, facts, adjustments, hints, applied)
     lines = tuple(
-        PricedLine(sku=ln.sku, quantity=ln.quantity, unit_price=from_fen(cart.unit[i]),
-                   line_total=from_fen(cart.base[i]), discount=from_fen(cart.disc[i]), total=from_fen(cart.net(i)))
+        PricedLine(
+            sku=ln.sku,
+            quantity=ln.quantity,
+            unit_price=from_fen(cart.unit[i]),
+            line_total=from_fen(cart.base[i]),
+            discount=from_fen(cart.disc[i]),
+            total=from_fen(cart.net(i)),
+        )
         for i, ln in enumerate(facts.lines)
     )
     hints.sort(key=lambda h: (h.amount_needed, h.rule_id))
     return PricingResult(
-        lines=lines, adjustments=tuple(adjustments), subtotal=from_fen(sum(cart.base)),
-        discount_total=from_fen(sum(cart.disc)), shipping_fee=from_fen(to_fen(facts.shipping_fee)),
-        shipping_discount=from_fen(shipping_discount), hints=tuple(hints), rejected_coupons=tuple(rejected),
-        flash_units=tuple(sorted(flash_units.items())), applied_coupons=tuple(applied),
+        lines=lines,
+        adjustments=tuple(adjustments),
+        subtotal=from_fen(sum(cart.base)),
+        discount_total=from_fen(sum(cart.disc)),
+        shipping_fee=from_fen(to_fen(facts.shipping_fee)),
+        shipping_discount=from_fen(shipping_discount),
+        hints=tuple(hints),
+        rejected_coupons=tuple(rejected),
+        flash_units=tuple(sorted(flash_units.items())),
+        applied_coupons=tuple(applied),
     )

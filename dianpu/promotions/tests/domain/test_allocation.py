@@ -18,8 +18,9 @@ def test_nobody_can_take_more_than_their_caps():
     assert allocate(5000, [100, 100], [10, 20]) == [10, 20]
 
 
-@given(st.integers(0, 10**7), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1,
-                                       max_size=20))
+@given(
+    st.integers(0, 10**7), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=20)
+)
 def test_parts_add_up_and_respect_caps(total, lines):
     weights = [w for w, _c in lines]
     caps = [c for _w, c in lines]

@@ -12,8 +12,17 @@ from .table import TABLE, facts_of, rules_of
 def test_table_has_at_least_forty_carts_and_every_rule_kind():
     assert len(TABLE["carts"]) >= 40
     kinds = {p["kind"] for case in TABLE["carts"] for p in case["promotions"]}
-    assert kinds == {"percent_off", "amount_off", "spend_x_save_y", "spend_x_percent_off", "buy_x_get_y", "bundle",
-                     "free_shipping", "member_price", "flash_sale"}
+    assert kinds == {
+        "percent_off",
+        "amount_off",
+        "spend_x_save_y",
+        "spend_x_percent_off",
+        "buy_x_get_y",
+        "bundle",
+        "free_shipping",
+        "member_price",
+        "flash_sale",
+    }
 
 
 @pytest.mark.parametrize("case", TABLE["carts"], ids=[c["name"] for c in TABLE["carts"]])
@@ -21,8 +30,12 @@ def test_cart_prices_as_worked_by_hand(case):
     promotions, coupons = rules_of(case)
     result = evaluate_cart(facts_of(case), promotions, coupons)
     expect = case["expect"]
-    got = {"subtotal": result.subtotal, "discount_total": result.discount_total,
-           "shipping_total": result.shipping_total, "total": result.total}
+    got = {
+        "subtotal": result.subtotal,
+        "discount_total": result.discount_total,
+        "shipping_total": result.shipping_total,
+        "total": result.total,
+    }
     for key in got:
         if key in expect:
             assert got[key] == Decimal(expect[key]), key

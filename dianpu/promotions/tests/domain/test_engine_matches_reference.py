@@ -41,11 +41,13 @@ def _scope(rnd, skus):
 
 
 def _conditions(rnd):
-    pool = [{"kind": "min_spend", "amount": str(_money(rnd, 100, 60000))},
-            {"kind": "min_quantity", "quantity": rnd.randint(1, 12)},
-            {"kind": "customer_segment", "segments": [rnd.choice(["vip", "new", "lapsed"])]},
-            {"kind": "member_tier", "tiers": [rnd.choice(["gold", "silver"])]},
-            {"kind": "first_order"}]
+    pool = [
+        {"kind": "min_spend", "amount": str(_money(rnd, 100, 60000))},
+        {"kind": "min_quantity", "quantity": rnd.randint(1, 12)},
+        {"kind": "customer_segment", "segments": [rnd.choice(["vip", "new", "lapsed"])]},
+        {"kind": "member_tier", "tiers": [rnd.choice(["gold", "silver"])]},
+        {"kind": "first_order"},
+    ]
     return rnd.sample(pool, rnd.choice([0, 0, 0, 1, 1, 2]))
 
 
@@ -57,59 +59,102 @@ def _params(rnd, kind, skus):
     if kind == "amount_off":
         return {"amount": str(_money(rnd, 1, 5000))}
     if kind == "spend_x_save_y":
-        return {"tiers": [{"threshold": t, "amount": rnd.randint(1, t)} for t in tiers],
-                "repeat": rnd.random() < 0.3}
+        return {"tiers": [{"threshold": t, "amount": rnd.randint(1, t)} for t in tiers], "repeat": rnd.random() < 0.3}
     if kind == "spend_x_percent_off":
         return {"tiers": [{"threshold": t, "percent": pct()} for t in tiers]}
     if kind == "buy_x_get_y":
         return {"buy": rnd.randint(1, 3), "get": rnd.randint(1, 2), "discount_percent": pct()}
     if kind == "bundle":
-        return {"skus": rnd.sample(skus + ["NOT-IN-CART"], min(len(skus) + 1, rnd.randint(2, 3))),
-                "price": str(_money(rnd, 0, 20000))}
+        return {
+            "skus": rnd.sample(skus + ["NOT-IN-CART"], min(len(skus) + 1, rnd.randint(2, 3))),
+            "price": str(_money(rnd, 0, 20000)),
+        }
     if kind == "free_shipping":
         return {"threshold": rnd.choice([0, rnd.randint(1, 500)])}
     if kind == "member_price":
         if rnd.random() < 0.4:
             return {"prices": {s: str(_money(rnd, 1, 30000)) for s in rnd.sample(skus, min(len(skus), 3))}}
         return {"percent": pct()}
-    return {"price": str(_money(rnd, 0, 10000)), "per_customer_limit": rnd.randint(1, 3),
-            "stock_cap": rnd.randint(1, 6)}
+    return {
+        "price": str(_money(rnd, 0, 10000)),
+        "per_customer_limit": rnd.randint(1, 3),
+        "stock_cap": rnd.randint(1, 6),
+    }
 
 
-KINDS = ["percent_off", "amount_off", "spend_x_save_y", "spend_x_percent_off", "buy_x_get_y", "bundle",
-         "free_shipping", "member_price", "flash_sale"]
+KINDS = [
+    "percent_off",
+    "amount_off",
+    "spend_x_save_y",
+    "spend_x_percent_off",
+    "buy_x_get_y",
+    "bundle",
+    "free_shipping",
+    "member_price",
+    "flash_sale",
+]
 
 
 def _random_case(seed):
     rnd = random.Random(seed)
     all_skus = [f"SKU-{n:02d}" for n in range(40)]
     skus = rnd.sample(all_skus, rnd.randint(1, 25))
-    lines = tuple(LineFacts(sku=s, unit_price=_money(rnd, 1, 30000), quantity=rnd.randint(1, 5),
-                            categories=frozenset(rnd.sample(CATEGORIES, rnd.randint(0, 2))),
-                            tags=frozenset(rnd.sample(TAGS, rnd.randint(0, 2))), brand=rnd.choice(BRANDS),
-                            floor_price=rnd.choice([Decimal("0"), Decimal("0"), _money(rnd, 1, 20000)]))
-                  for s in skus)
+    lines = tuple(
+        LineFacts(
+            sku=s,
+            unit_price=_money(rnd, 1, 30000),
+            quantity=rnd.randint(1, 5),
+            categories=frozenset(rnd.sample(CATEGORIES, rnd.randint(0, 2))),
+            tags=frozenset(rnd.sample(TAGS, rnd.randint(0, 2))),
+            brand=rnd.choice(BRANDS),
+            floor_price=rnd.choice([Decimal("0"), Decimal("0"), _money(rnd, 1, 20000)]),
+        )
+        for s in skus
+    )
     promotions = []
     for n in range(rnd.choice([0, 3, 10, 40, 120])):
         kind = rnd.choice(KINDS)
-        promotions.append(promotion_from_definition(
-            id=f"P{n:03d}", label=kind, kind=kind, params=_params(rnd, kind, all_skus),
-            scope=_scope(rnd, all_skus), conditions=_conditions(rnd), priority=rnd.randint(0, 3),
-            exclusive=rnd.random() < 0.05, allow_below_floor=rnd.random() < 0.3))
-    coupons = [coupon_from_definition(code=f"K{n}", label="k", kind=rnd.choice(["amount", "percent", "shipping"]),
-                                      amount=_money(rnd, 1, 5000), percent=rnd.randint(1, 100),
-                                      min_spend=rnd.choice([0, 50, 300]), scope=_scope(rnd, all_skus),
-                                      segments=rnd.choice([(), ("vip",)]),
-                                      uses_left=rnd.choice([None, None, 0, 3]),
-                                      allow_below_floor=rnd.random() < 0.3)
-               for n in range(rnd.randint(0, 3))]
+        promotions.append(
+            promotion_from_definition(
+                id=f"P{n:03d}",
+                label=kind,
+                kind=kind,
+                params=_params(rnd, kind, all_skus),
+                scope=_scope(rnd, all_skus),
+                conditions=_conditions(rnd),
+                priority=rnd.randint(0, 3),
+                exclusive=rnd.random() < 0.05,
+                allow_below_floor=rnd.random() < 0.3,
+            )
+        )
+    coupons = [
+        coupon_from_definition(
+            code=f"K{n}",
+            label="k",
+            kind=rnd.choice(["amount", "percent", "shipping"]),
+            amount=_money(rnd, 1, 5000),
+            percent=rnd.randint(1, 100),
+            min_spend=rnd.choice([0, 50, 300]),
+            scope=_scope(rnd, all_skus),
+            segments=rnd.choice([(), ("vip",)]),
+            uses_left=rnd.choice([None, None, 0, 3]),
+            allow_below_floor=rnd.random() < 0.3,
+        )
+        for n in range(rnd.randint(0, 3))
+    ]
     flash = [p.id for p in promotions if p.label == "flash_sale"]
-    customer = CustomerFacts(tier=rnd.choice(["", "gold", "silver"]),
-                             segments=frozenset(rnd.sample(["vip", "new"], rnd.randint(0, 2))),
-                             is_first_order=rnd.random() < 0.5)
-    facts = CartFacts(lines=lines, customer=customer, shipping_fee=rnd.choice([Decimal("0.00"), Decimal("10.00")]),
-                      flash_bought=tuple((pid, rnd.randint(0, 2)) for pid in flash if rnd.random() < 0.5),
-                      flash_left=tuple((pid, rnd.randint(0, 4)) for pid in flash if rnd.random() < 0.5))
+    customer = CustomerFacts(
+        tier=rnd.choice(["", "gold", "silver"]),
+        segments=frozenset(rnd.sample(["vip", "new"], rnd.randint(0, 2))),
+        is_first_order=rnd.random() < 0.5,
+    )
+    facts = CartFacts(
+        lines=lines,
+        customer=customer,
+        shipping_fee=rnd.choice([Decimal("0.00"), Decimal("10.00")]),
+        flash_bought=tuple((pid, rnd.randint(0, 2)) for pid in flash if rnd.random() < 0.5),
+        flash_left=tuple((pid, rnd.randint(0, 4)) for pid in flash if rnd.random() < 0.5),
+    )
     return facts, promotions, coupons
 
 

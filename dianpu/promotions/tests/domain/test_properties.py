@@ -13,52 +13,105 @@ CATEGORY = {"A": "tea", "B": "tea", "C": "cups", "D": "cups", "E": "snacks"}
 THRESHOLD_KINDS = {"spend_x_save_y", "spend_x_percent_off", "free_shipping", "buy_x_get_y", "bundle"}
 
 money = st.integers(min_value=1, max_value=50000).map(lambda f: Decimal(f) / 100)
-scopes = st.one_of(st.just({"all": True}), st.lists(st.sampled_from(SKUS), min_size=1, max_size=3, unique=True)
-                   .map(lambda s: {"skus": s}), st.sampled_from(["tea", "cups", "snacks"]).map(
-                       lambda c: {"categories": [c]}))
+scopes = st.one_of(
+    st.just({"all": True}),
+    st.lists(st.sampled_from(SKUS), min_size=1, max_size=3, unique=True).map(lambda s: {"skus": s}),
+    st.sampled_from(["tea", "cups", "snacks"]).map(lambda c: {"categories": [c]}),
+)
 
 
 @st.composite
 def promotion_defs(draw, n):
-    kind = draw(st.sampled_from(["percent_off", "amount_off", "spend_x_save_y", "spend_x_percent_off",
-                                 "buy_x_get_y", "bundle", "free_shipping", "member_price", "flash_sale"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "percent_off",
+                "amount_off",
+                "spend_x_save_y",
+                "spend_x_percent_off",
+                "buy_x_get_y",
+                "bundle",
+                "free_shipping",
+                "member_price",
+                "flash_sale",
+            ]
+        )
+    )
     pct = st.integers(min_value=1, max_value=100).map(Decimal)
     params = {
         "percent_off": lambda: {"percent": draw(pct)},
         "amount_off": lambda: {"amount": draw(money)},
-        "spend_x_save_y": lambda: {"tiers": [{"threshold": t, "amount": min(t, a)} for t, a in
-                                             draw(st.lists(st.tuples(money, money), min_size=1, max_size=3,
-                                                           unique_by=lambda x: x[0]))],
-                                   "repeat": draw(st.booleans())},
-        "spend_x_percent_off": lambda: {"tiers": [{"threshold": t, "percent": p} for t, p in draw(
-            st.lists(st.tuples(money, pct), min_size=1, max_size=3, unique_by=lambda x: x[0]))]},
-        "buy_x_get_y": lambda: {"buy": draw(st.integers(1, 3)), "get": draw(st.integers(1, 2)),
-                                "discount_percent": draw(pct)},
-        "bundle": lambda: {"skus": draw(st.lists(st.sampled_from(SKUS), min_size=2, max_size=3, unique=True)),
-                           "price": draw(money)},
+        "spend_x_save_y": lambda: {
+            "tiers": [
+                {"threshold": t, "amount": min(t, a)}
+                for t, a in draw(st.lists(st.tuples(money, money), min_size=1, max_size=3, unique_by=lambda x: x[0]))
+            ],
+            "repeat": draw(st.booleans()),
+        },
+        "spend_x_percent_off": lambda: {
+            "tiers": [
+                {"threshold": t, "percent": p}
+                for t, p in draw(st.lists(st.tuples(money, pct), min_size=1, max_size=3, unique_by=lambda x: x[0]))
+            ]
+        },
+        "buy_x_get_y": lambda: {
+            "buy": draw(st.integers(1, 3)),
+            "get": draw(st.integers(1, 2)),
+            "discount_percent": draw(pct),
+        },
+        "bundle": lambda: {
+            "skus": draw(st.lists(st.sampled_from(SKUS), min_size=2, max_size=3, unique=True)),
+            "price": draw(money),
+        },
         "free_shipping": lambda: {"threshold": draw(money)},
         "member_price": lambda: {"percent": draw(pct)},
-        "flash_sale": lambda: {"price": draw(money), "per_customer_limit": draw(st.integers(1, 3)),
-                               "stock_cap": draw(st.integers(1, 5))},
+        "flash_sale": lambda: {
+            "price": draw(money),
+            "per_customer_limit": draw(st.integers(1, 3)),
+            "stock_cap": draw(st.integers(1, 5)),
+        },
     }[kind]()
-    return dict(id=f"P{n:03d}", label=kind, kind=kind, params=params, scope=draw(scopes),
-                priority=draw(st.integers(0, 3)), exclusive=draw(st.booleans()) and draw(st.booleans()),
-                allow_below_floor=draw(st.booleans()))
+    return dict(
+        id=f"P{n:03d}",
+        label=kind,
+        kind=kind,
+        params=params,
+        scope=draw(scopes),
+        priority=draw(st.integers(0, 3)),
+        exclusive=draw(st.booleans()) and draw(st.booleans()),
+        allow_below_floor=draw(st.booleans()),
+    )
 
 
 @st.composite
 def carts(draw):
     skus = draw(st.lists(st.sampled_from(SKUS), min_size=1, max_size=5, unique=True))
-    lines = tuple(LineFacts(sku=s, unit_price=draw(money), quantity=draw(st.integers(1, 5)),
-                            categories=frozenset({CATEGORY[s]}),
-                            floor_price=draw(st.sampled_from([Decimal("0"), Decimal("1.00"), Decimal("20.00")])))
-                  for s in skus)
+    lines = tuple(
+        LineFacts(
+            sku=s,
+            unit_price=draw(money),
+            quantity=draw(st.integers(1, 5)),
+            categories=frozenset({CATEGORY[s]}),
+            floor_price=draw(st.sampled_from([Decimal("0"), Decimal("1.00"), Decimal("20.00")])),
+        )
+        for s in skus
+    )
     defs = [draw(promotion_defs(n)) for n in range(draw(st.integers(0, 6)))]
-    coupon_defs = draw(st.lists(st.tuples(st.sampled_from(["amount", "percent", "shipping"]), money,
-                                          st.integers(1, 100), st.sampled_from([Decimal(0), Decimal(50)])),
-                                max_size=2))
-    coupons = [coupon_from_definition(code=f"K{i}", label="k", kind=k, amount=a, percent=p, min_spend=m)
-               for i, (k, a, p, m) in enumerate(coupon_defs)]
+    coupon_defs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["amount", "percent", "shipping"]),
+                money,
+                st.integers(1, 100),
+                st.sampled_from([Decimal(0), Decimal(50)]),
+            ),
+            max_size=2,
+        )
+    )
+    coupons = [
+        coupon_from_definition(code=f"K{i}", label="k", kind=k, amount=a, percent=p, min_spend=m)
+        for i, (k, a, p, m) in enumerate(coupon_defs)
+    ]
     fee = draw(st.sampled_from([Decimal("0.00"), Decimal("8.00"), Decimal("12.50")]))
     return lines, defs, coupons, fee
 
@@ -113,17 +166,16 @@ def test_result_does_not_depend_on_the_order_rules_are_listed(data, rnd):
 def test_adding_an_item_never_makes_the_cart_cheaper_unless_a_threshold_rule_says_so(data, which):
     lines, defs, coupons, fee = data
     index = which % len(lines)
-    bigger = tuple(ln if i != index else LineFacts(**{**ln.__dict__, "quantity": ln.quantity + 1})
-                   for i, ln in enumerate(lines))
+    bigger = tuple(
+        ln if i != index else LineFacts(**{**ln.__dict__, "quantity": ln.quantity + 1}) for i, ln in enumerate(lines)
+    )
     small = evaluate_cart(facts(lines, fee), build(defs), coupons)
     large = evaluate_cart(facts(bigger, fee), build(defs), coupons)
     if large.total < small.total:
         # Only a rule that rewards spending or buying more (满减, 满折, 买N送M, bundles, 包邮,
         # a coupon's minimum spend, or an exclusive rule switching in) may do that.
-        kinds_big = {a.code for a in large.adjustments} | ({"exclusive"} if large.excluded != small.excluded
-                                                          else set())
-        rewards = kinds_big & (THRESHOLD_KINDS | {"exclusive", "coupon_amount", "coupon_percent",
-                                                  "coupon_shipping"})
+        kinds_big = {a.code for a in large.adjustments} | ({"exclusive"} if large.excluded != small.excluded else set())
+        rewards = kinds_big & (THRESHOLD_KINDS | {"exclusive", "coupon_amount", "coupon_percent", "coupon_shipping"})
         assert rewards, (small, large)
     else:
         assert large.total >= small.total
@@ -136,8 +188,9 @@ def test_with_price_rules_only_adding_an_item_always_costs_more(data, which):
     defs = [d for d in defs if d["kind"] in {"percent_off", "amount_off", "member_price", "flash_sale"}]
     coupons = [c for c in coupons if c.min_spend == 0 and c.kind != "shipping"]
     index = which % len(lines)
-    bigger = tuple(ln if i != index else LineFacts(**{**ln.__dict__, "quantity": ln.quantity + 1})
-                   for i, ln in enumerate(lines))
+    bigger = tuple(
+        ln if i != index else LineFacts(**{**ln.__dict__, "quantity": ln.quantity + 1}) for i, ln in enumerate(lines)
+    )
     small = evaluate_cart(facts(lines, fee), build(defs), coupons)
     large = evaluate_cart(facts(bigger, fee), build(defs), coupons)
     assert large.total >= small.total

@@ -66,8 +66,10 @@ def test_an_intercept_is_asked_of_the_carrier_then_received_and_refunded():
     assert allowed_actions("intercept", "received") == ["refund", "close"]
     assert allowed_actions("intercept", "stop_failed") == []
     assert "request_intercept" not in allowed_actions("return", "requested")
-    for kind, action, code in (("intercept", "approve", "intercept_steps_only"),
-                               ("refund_only", "request_intercept", "intercept_only")):
+    for kind, action, code in (
+        ("intercept", "approve", "intercept_steps_only"),
+        ("refund_only", "request_intercept", "intercept_only"),
+    ):
         with pytest.raises(ReturnRefused) as refused:
             next_status(kind, "requested", action)
         assert refused.value.code == code

@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta, timezone
 
+from dianpu.core.visitor_tokens import hash_token, new_token, token_matches
 from dianpu.support.domain import sla, states
 from dianpu.support.domain.canned import render_canned_reply, unknown_variables
 from dianpu.support.domain.inbound import InboundEmailError, parse_inbound_email
 from dianpu.support.domain.routing import AgentTurn, pick_next_agent
-from dianpu.core.visitor_tokens import hash_token, new_token, token_matches
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -22,8 +22,10 @@ def test_the_timer_is_ok_then_warns_then_breaches_and_a_timely_answer_meets_it()
 
 def test_deadlines_follow_the_targets():
     deadlines = sla.calculate_deadlines(T0, sla.DEFAULT_TARGETS["urgent"])
-    assert (deadlines.first_response_due, deadlines.resolution_due) == (T0 + timedelta(minutes=15),
-                                                                        T0 + timedelta(hours=4))
+    assert (deadlines.first_response_due, deadlines.resolution_due) == (
+        T0 + timedelta(minutes=15),
+        T0 + timedelta(hours=4),
+    )
 
 
 def test_round_robin_gives_the_turn_to_whoever_waited_longest():
@@ -41,8 +43,10 @@ def test_statuses():
 
 
 def test_canned_reply_variables():
-    assert render_canned_reply("{customer_name}您好 {order_number}{unknown}", {"customer_name": "李雷"}) == \
-        "李雷您好 {unknown}"
+    assert (
+        render_canned_reply("{customer_name}您好 {order_number}{unknown}", {"customer_name": "李雷"})
+        == "李雷您好 {unknown}"
+    )
     assert unknown_variables("{customer_name} {name} {order}") == ["name", "order"]
 
 
@@ -54,12 +58,19 @@ def test_tokens_are_random_and_only_their_hash_matches():
 
 
 def test_parsing_an_email():
-    raw = ("From: =?utf-8?b?546L6Iqz?= <wf@example.com>\r\nSubject: Re: 发票 [DP-S42]\r\nMessage-ID: <m1@x>\r\n"
-           "In-Reply-To: <support-42-7@shop>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-           "<p>好的&amp;谢谢</p>\r\n").encode()
+    raw = (
+        "From: =?utf-8?b?546L6Iqz?= <wf@example.com>\r\nSubject: Re: 发票 [DP-S42]\r\nMessage-ID: <m1@x>\r\n"
+        "In-Reply-To: <support-42-7@shop>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        "<p>好的&amp;谢谢</p>\r\n"
+    ).encode()
     parsed = parse_inbound_email(raw)
     assert (parsed.sender, parsed.sender_name, parsed.reference_id, parsed.in_reply_to, parsed.text) == (
-        "wf@example.com", "王芳", 42, ("<support-42-7@shop>",), "好的&谢谢")
+        "wf@example.com",
+        "王芳",
+        42,
+        ("<support-42-7@shop>",),
+        "好的&谢谢",
+    )
 
 
 def test_not_an_email():

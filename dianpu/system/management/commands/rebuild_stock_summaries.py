@@ -13,8 +13,11 @@ class Command(BaseCommand):
     help = "Recompute the per-SKU stock summary from stock levels, the ledger and open purchase orders."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true",
-                            help="only compare the maintained summary with the raw tables; exit 1 on a difference")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only compare the maintained summary with the raw tables; exit 1 on a difference",
+        )
 
     def handle(self, *args, **options):
         if options["check"]:

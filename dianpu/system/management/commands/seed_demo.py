@@ -18,9 +18,11 @@ def _timestamp(text: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = ("Fill the store with demo data: a bilingual catalogue, stock, customers, orders over the last "
-            "--days days (618, 双十一 …) and one staff sign-in per role (password dianpu-demo). "
-            "The same --seed gives the same data. Refuses a store that has products unless --reset.")
+    help = (
+        "Fill the store with demo data: a bilingual catalogue, stock, customers, orders over the last "
+        "--days days (618, 双十一 …) and one staff sign-in per role (password dianpu-demo). "
+        "The same --seed gives the same data. Refuses a store that has products unless --reset."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=300, help="products (SPUs) to create (default 300)")
@@ -28,11 +30,17 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=12000, help="orders (default 12000: a year of a small shop)")
         parser.add_argument("--days", type=int, default=365, help="days of history ending today (default 365)")
         parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-        parser.add_argument("--now", type=_timestamp, default=None,
-                            help="end the history at this ISO time instead of now (for repeatable runs)")
-        parser.add_argument("--reset", action="store_true",
-                            help="delete the shop's data (products, stock, customers, orders, payments, shipments, "
-                                 "audit log) first")
+        parser.add_argument(
+            "--now",
+            type=_timestamp,
+            default=None,
+            help="end the history at this ISO time instead of now (for repeatable runs)",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the shop's data (products, stock, customers, orders, payments, shipments, audit log) first",
+        )
 
     def handle(self, *args, products, customers, orders, days, seed, reset, verbosity, now=None, **options):
         stream = getattr(self.stderr, "_out", self.stderr)
@@ -43,12 +51,22 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
 
         def progress(description: str, total: int):
-            return tqdm(total=total, desc=f"{description:<9}", file=stream, disable=verbosity < 1,
-                        mininterval=0.25, dynamic_ncols=True)
+            return tqdm(
+                total=total,
+                desc=f"{description:<9}",
+                file=stream,
+                disable=verbosity < 1,
+                mininterval=0.25,
+                dynamic_ncols=True,
+            )
 
         try:
-            summary = seed_demo(DemoOptions(products=products, customers=customers, orders=orders, days=days,
-                                            seed=seed, reset=reset, now=now), progress=progress)
+            summary = seed_demo(
+                DemoOptions(
+                    products=products, customers=customers, orders=orders, days=days, seed=seed, reset=reset, now=now
+                ),
+                progress=progress,
+            )
         except DomainError as exc:
             raise CommandError(str(exc.detail)) from exc
         if verbosity >= 1:

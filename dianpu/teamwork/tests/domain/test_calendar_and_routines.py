@@ -9,8 +9,9 @@ from dianpu.teamwork.domain.routines import DEFAULT_ROUTINES, clean_items, is_on
 def test_november_has_double_eleven_and_2026_spring_festival_is_on_17_february():
     november = festivals_between(date(2026, 11, 1), date(2026, 11, 30))
     assert [(f.day, f.name, f.shopping) for f in november] == [(date(2026, 11, 11), "双 11", True)]
-    assert any(f.name == "春节" and f.day == date(2026, 2, 17) for f in festivals_between(date(2026, 2, 1),
-                                                                                      date(2026, 2, 28)))
+    assert any(
+        f.name == "春节" and f.day == date(2026, 2, 17) for f in festivals_between(date(2026, 2, 1), date(2026, 2, 28))
+    )
 
 
 def test_month_grid_starts_on_monday_and_covers_the_month():
@@ -37,6 +38,13 @@ def test_on_time_means_every_item_before_the_end_of_the_day():
 
 
 def test_every_role_has_a_default_checklist_and_items_are_cleaned():
-    assert {r.role for r in DEFAULT_ROUTINES} == {"owner", "operator", "marketing", "agent", "warehouse", "finance",
-                                                 "designer"}
+    assert {r.role for r in DEFAULT_ROUTINES} == {
+        "owner",
+        "operator",
+        "marketing",
+        "agent",
+        "warehouse",
+        "finance",
+        "designer",
+    }
     assert clean_items(["  查看库存  ", "", "查看库存", "竞品  检查"]) == ["查看库存", "竞品 检查"]
