@@ -42,7 +42,7 @@ def offenders(pattern: str, allowed: set[str]) -> list[str]:
 
 
 def test_only_transition_order_writes_order_status():
-    pattern = r"\border\.status\s*=[^=]|Order\.objects[^\n]*\.update\([^)]*\bstatus="
+    pattern = r"\border\.status\s*=[^=]|\bOrder\.objects[^\n]*\.update\([^)]*\bstatus="
     assert offenders(pattern, {"orders/services.py"}) == []
 
 

@@ -110,7 +110,7 @@ setTimeout(function () {
 
 def test_inside_wechat_the_page_hands_the_signed_order_to_wechat_and_follows_the_status(
     chromium, live_server, fake_wechatpay, wechatpay_keys
-):  # noqa: F811
+):
     import base64
     from urllib.parse import urlsplit
 

@@ -259,7 +259,7 @@ class SpendXPercentOff:
     def saving(self, amount_fen: int) -> int:
         """discount(amount_fen)'s fen, without its explanation params."""
         best = 0
-        for (threshold, percent), hundredths in zip(self._fen_tiers, self._hundredths):
+        for (threshold, percent), hundredths in zip(self._fen_tiers, self._hundredths, strict=True):
             if amount_fen >= threshold:
                 best = _percent_discount(amount_fen, hundredths, percent)
         return best

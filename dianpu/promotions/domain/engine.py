@@ -41,9 +41,9 @@ class _Cart:
     def __init__(self, facts):
         lines = self.lines = facts.lines
         self.unit = [to_fen(ln.unit_price) for ln in lines]
-        self.base = [u * ln.quantity for u, ln in zip(self.unit, lines)]
+        self.base = [u * ln.quantity for u, ln in zip(self.unit, lines, strict=True)]
         self.floor = [to_fen(ln.floor_price) * ln.quantity for ln in lines]
-        self.keep = [min(f, b) for f, b in zip(self.floor, self.base)]  # what a floor-keeping rule leaves
+        self.keep = [min(f, b) for f, b in zip(self.floor, self.base, strict=True)]  # what a floor-keeping rule leaves
         self.disc = [0] * len(lines)
         self.nets = list(self.base)  # base - disc, kept in step by `take`
         self.multibuy_used = [0] * len(lines)
@@ -211,7 +211,7 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
     lines, unit = cart.lines, cart.unit
     # Nothing is taken off until the end of this stage: each line's caps (keeping its floor, or
     # going below it) hold throughout.
-    line_caps = [(max(0, n - k), max(0, n)) for n, k in zip(cart.nets, cart.keep)]
+    line_caps = [(max(0, n - k), max(0, n)) for n, k in zip(cart.nets, cart.keep, strict=True)]
     for i, line_rules in per_line.items():
         line = lines[i]
         quantity, price, sku = line.quantity, unit[i], line.sku

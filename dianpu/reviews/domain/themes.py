@@ -163,7 +163,7 @@ def find_themes(texts: list[str], *, limit: int = 8, min_reviews: int = 2) -> li
     parts: dict[str, tuple[str, str]] = {}
     for text in texts:
         words = cut_words(text)
-        pairs = {_join(a, b): (a, b) for a, b in zip(words, words[1:]) if a != b}
+        pairs = {_join(a, b): (a, b) for a, b in zip(words, words[1:], strict=False) if a != b}
         parts.update(pairs)
         counts.update(set(words) | set(pairs))
     kept = {p: n for p, n in counts.items() if n >= min_reviews}

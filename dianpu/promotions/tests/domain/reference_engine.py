@@ -37,7 +37,7 @@ class _Cart:
     def __init__(self, facts):
         self.lines = facts.lines
         self.unit = [to_fen(ln.unit_price) for ln in facts.lines]
-        self.base = [u * ln.quantity for u, ln in zip(self.unit, facts.lines)]
+        self.base = [u * ln.quantity for u, ln in zip(self.unit, facts.lines, strict=True)]
         self.floor = [to_fen(ln.floor_price) * ln.quantity for ln in facts.lines]
         self.disc = [0] * len(facts.lines)
         self.multibuy_used = [0] * len(facts.lines)
@@ -104,7 +104,7 @@ def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
 def _spread(cart, indexes, total, below_floor) -> dict:
     caps = [cart.cap(i, below_floor) for i in indexes]
     parts = allocate(total, [cart.net(i) for i in indexes], caps)
-    return _apply_shares(cart, None, dict(zip(indexes, parts)), below_floor)
+    return _apply_shares(cart, None, dict(zip(indexes, parts, strict=True)), below_floor)
 
 
 def _item_stage(cart, rules, facts, adjustments, flash_units):
@@ -211,7 +211,7 @@ def _multibuy_stage(cart, rules, facts, adjustments):
                 [cart.net(i) // cart.lines[i].quantity for i in members],
                 [cart.cap(i, rule.allow_below_floor) for i in members],
             )
-            wanted = dict(zip(members, parts))
+            wanted = dict(zip(members, parts, strict=True))
         shares = _apply_shares(cart, rule.id, wanted, rule.allow_below_floor)
         if shares:
             adjustments.append(_adjust("promotion", rule, b.kind, shares, b.params()))
