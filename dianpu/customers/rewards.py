@@ -87,10 +87,19 @@ def reward_complete_profile(customer: Customer) -> int:
 
 
 def _issue(
-    customer: Customer, *, source: str, reference: str, name: str, amount: Decimal, min_spend: Decimal, days: int
+    customer: Customer,
+    *,
+    source: str,
+    reference: str,
+    name: str,
+    amount: Decimal,
+    min_spend: Decimal,
+    days: int,
+    now: datetime | None = None,
 ) -> MemberCoupon:
-    """Inside the caller's transaction: the customer's row, and the coupon (through the event)."""
-    now = clock.now()
+    """Inside the caller's transaction: the customer's row, and the coupon (through the event),
+    issued at `now` (the run's time: a run for a given day dates its coupons that day)."""
+    now = now or clock.now()
     prefix = {"exchange": "PX", "birthday": "BD", "win_back": "WB"}[source]
     coupon = MemberCoupon.objects.create(
         customer=customer,
@@ -226,6 +235,7 @@ def issue_win_back(now=None) -> int:
                     amount=amount,
                     min_spend=Decimal(str(settings.WIN_BACK_COUPON_MIN_SPEND or "0")),
                     days=settings.WIN_BACK_COUPON_DAYS,
+                    now=now,
                 )
         except IntegrityError:
             continue
