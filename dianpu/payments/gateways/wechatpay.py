@@ -79,6 +79,7 @@ class WeChatPayGateway(PaymentGateway):
         "WECHATPAY_APIV3_KEY",
         "WECHATPAY_PRIVATE_KEY",
         "WECHATPAY_PLATFORM_PUBLIC_KEY",
+        "WECHATPAY_APP_SECRET",  # JSAPI (inside WeChat's browser) only
     )
 
     def is_enabled(self) -> bool:

@@ -54,6 +54,8 @@ def test_the_page_lists_every_gateway_with_which_of_its_keys_are_set(settings):
         in page
     )
     assert "sk_test_123" not in page  # the key itself is never shown
+    # WeChat Pay's JSAPI (inside WeChat's browser) needs the official account's AppSecret too
+    assert 'data-key="WECHATPAY_APP_SECRET"' in page
 
 
 def test_a_method_switched_off_is_not_offered_and_checkout_refuses_it_with_422(api):
