@@ -130,7 +130,7 @@ def machines(tmp_path_factory):
                 subprocess.Popen([DIANPU, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=logs[-1].open("wb"))
             )
         deadline = time.time() + 180
-        for port, log in zip(ports, logs, strict=True):
+        for port, log in zip(ports, logs[: len(ports)], strict=True):
             while True:
                 try:
                     if request(port, "GET", "/healthz")[0] == 200:
