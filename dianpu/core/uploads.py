@@ -9,7 +9,9 @@ Every upload (product files, channel orders, tracking files, ad spend, …) goes
    part beyond its declared size), the compression ratio of each large part, and the sheet's own
    `<dimension>` (rows × columns), so a zip bomb is refused in milliseconds;
 3. `bounded_rows` enforces rows, columns and cell length while the rows stream, for files that
-   do not declare their size honestly (CSV, an XLSX without a dimension).
+   do not declare their size honestly (CSV, an XLSX without a dimension);
+4. `read_image` reads an uploaded picture by its size first, then by what Pillow finds inside
+   (never by its name or declared type).
 
 A refusal is an `UploadRefused` (a DomainError) with a stable code and a text in the user's
 language that names the limit. Generic: no app imports here.
@@ -72,6 +74,43 @@ def read_upload(upload, limits: UploadLimits = DEFAULT_LIMITS) -> bytes:
     if len(data) > limits.max_bytes:
         raise UploadRefused("upload_too_large", size=len(data), limit=limits.max_bytes)
     return data
+
+
+WEB_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+class NotAnImage(ValueError):
+    """The bytes are no picture of an accepted kind, or one too large to open safely."""
+
+
+@dataclass(frozen=True)
+class UploadedImage:
+    data: bytes
+    content_type: str
+    extension: str  # "jpg", "png", "gif", "webp"
+    width: int
+    height: int
+
+
+def read_image(upload, *, max_bytes: int, formats: dict[str, str] = WEB_IMAGE_FORMATS) -> UploadedImage:
+    """An uploaded picture: refused by its declared size before a byte is read (UploadRefused,
+    413), then NotAnImage unless Pillow finds inside one of `formats` (Pillow's format name ->
+    content type) of at most MAX_IMAGE_PIXELS. The caller turns NotAnImage into its own error."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = read_upload(upload, UploadLimits(max_bytes=max_bytes))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise NotAnImage(kind)
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise NotAnImage("unreadable") from None
+    if kind not in formats:
+        raise NotAnImage(kind)
+    return UploadedImage(data, formats[kind], kind.lower().replace("jpeg", "jpg"), width, height)
 
 
 def check_size(data: bytes, limits: UploadLimits = DEFAULT_LIMITS) -> None:
