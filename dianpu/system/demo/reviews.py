@@ -32,13 +32,13 @@ RATING_WEIGHTS = ((5, 58), (4, 24), (3, 8), (2, 5), (1, 5))
 PRAISE = ("质量很好", "物流很快", "包装很用心", "性价比高", "和图片一样", "客服态度好", "会回购")
 PRAISE_BY_ROOT = {
     "apparel": ("面料舒服", "颜色很正", "上身效果好"),
-    "electronics": ("做工精致", "续航给力", "操作简单"),
+    "electronics": ("做工精致", "手感不错", "操作简单"),
     "home": ("做工精致", "容量够大", "颜值很高"),
     "food": ("味道不错", "日期新鲜", "分量足"),
 }
 COMPLAINTS = (
     "包装破损，外箱压坏了",
-    "物流太慢，一个星期才到",
+    "物流太慢，等了好久",
     "与描述不符，实物比图片差",
     "客服回复慢，问了两次才回",
 )
@@ -88,7 +88,7 @@ class ReviewsDemo:
         if rating == 3:
             return f"{rng.choice(MILD)}，{rng.choice(praise)}，就是{rng.choice(complaints)}。"
         parts = rng.sample(complaints, rng.choice((1, 2)))
-        return "，".join(parts) + rng.choice(("。", "，不推荐。", "，很失望。", "，已经联系客服。"))
+        return "，".join(parts) + rng.choice(("。", "，不会再买了。", "，很失望。", "，已经联系客服。"))
 
     def write_reviews(self) -> int:
         rng = self.rng
