@@ -81,6 +81,7 @@ BACK_OFFICE_APPS = (
     "teamwork",
     "finance",
     "support",
+    "reviews",
 )
 BACK_OFFICE_MODELS = (
     "payments.Refund",
@@ -250,6 +251,7 @@ def seed_demo(options: DemoOptions, *, progress=no_progress) -> dict:
             "competitors",
             "knowledge",
             "support",
+            "reviews",
             "channels",
             "teamwork",
             "finance",
@@ -541,6 +543,12 @@ class _DemoBuild:
         from .support import SupportDesk
 
         self.back_office_counts.update(SupportDesk(self._rng("support"), as_of=self.as_of).run())
+
+    def reviews(self) -> None:
+        """Product reviews of delivered lines (bulk, no points) and CSAT on resolved conversations."""
+        from .reviews import ReviewsDemo
+
+        self.back_office_counts.update(ReviewsDemo(self._rng("reviews"), as_of=self.as_of).run())
 
     def knowledge(self) -> None:
         """Help articles (Chinese and English), internal notes and a few bot questions, through the knowledge services."""

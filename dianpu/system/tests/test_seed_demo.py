@@ -34,6 +34,7 @@ from dianpu.orders.models import BlacklistEntry, Order, OrderHistory, OrderLine,
 from dianpu.payments.models import Payment, Refund
 from dianpu.purchasing.models import PurchaseOrder, Supplier, SupplierPrice
 from dianpu.returns.models import ReturnLine, ReturnRequest
+from dianpu.reviews.models import Review
 from dianpu.system.demo import DEMO_PASSWORD, reset_shop_data
 from dianpu.system.demo.barcodes import is_valid_ean13
 
@@ -431,6 +432,7 @@ def test_reset_empties_the_back_office_tables_too(demo_db):
         BlacklistEntry,
         ChannelImport,
         Stocktake,
+        Review,
     )
     assert all(model.objects.exists() for model in models) and Warehouse.objects.count() == 2
     reset_shop_data()  # inside the test's transaction: rolled back afterwards, the module's store stays
@@ -600,3 +602,44 @@ def test_a_shopify_and_a_taobao_channel_with_mapped_listings_and_orders(demo_db)
     assert Order.objects.filter(channel=str(taobao.pk)).count() == 4
     held = ChannelOrderIntake.objects.get(state="problem")
     assert held.problem_code == "sku_unknown" and "GIFT-CARD" in held.problem
+
+
+def test_bestsellers_have_reviews_with_an_average_pages_and_themes(demo_db, client):
+    from dianpu.reviews import queries as review_queries
+    from dianpu.reviews.models import Review
+
+    reviews = Review.objects.all()
+    assert reviews.count() >= 50
+    assert not reviews.exclude(order_line__order__status__in=["delivered", "completed"]).exists()
+    assert all(r.order_line.order.customer_id == r.customer_id for r in reviews.select_related("order_line__order"))
+    assert not reviews.filter(created_at__gt=timezone.now()).exists()
+    ratings = Counter(reviews.values_list("rating", flat=True))
+    assert ratings[5] + ratings[4] > 0.7 * sum(ratings.values()) and ratings[1] + ratings[2] > 0
+    assert reviews.filter(body__regex=r"^[A-Za-z]").exists()  # a few in English
+    bestsellers = [p.pk for p in Product.objects.order_by("-sold_count", "id")[:3]]
+    for product_id in bestsellers:
+        rating = review_queries.get_product_rating(product_id)
+        assert rating.count > review_queries.PAGE_SIZE and Decimal("3.5") <= rating.average <= Decimal("5")
+        assert review_queries.count_pages(rating.count) >= 2
+    themes = review_queries.get_review_themes(bestsellers[0])
+    said = {phrase for phrase, _n in themes.high}
+    assert said & {"质量很好", "物流很快", "性价比高", "包装很用心", "会回购", "和图片一样"}, themes
+    assert themes.high_count > review_queries.PAGE_SIZE
+    client.force_login(get_user_model().objects.get(username="operator"))
+    product = Product.objects.get(pk=bestsellers[0])
+    page = client.get(f"/console/catalog/products/{product.slug}/").content.decode()
+    assert 'id="review-themes"' in page and themes.high[0][0] in page
+
+
+def test_every_agent_who_resolved_conversations_has_a_csat_figure(demo_db):
+    from dianpu.support.models import Conversation
+    from dianpu.support.queries import agent_figures
+
+    resolved = Conversation.objects.filter(status__in=["resolved", "closed"], assignee__isnull=False)
+    rated = Conversation.objects.filter(satisfaction_score__isnull=False)
+    assert rated.count() >= resolved.count() // 2 > 0
+    figures = agent_figures(since=timezone.now() - timedelta(days=60), until=timezone.now() + timedelta(hours=1))
+    agents = set(resolved.values_list("assignee__username", flat=True))
+    by_name = {f.username: f for f in figures}
+    for name in agents:
+        assert by_name[name].satisfaction_answers > 0 and 1 <= by_name[name].satisfaction <= 5
