@@ -67,6 +67,31 @@ def seconds_until(*moments) -> int:
     return max(1, min([MAX_SECONDS, *seconds]))
 
 
+def _get_or_build(key: str, build_entry, *, use_cache: bool = True):
+    """(the cache entry under `key`, None), or the one `build_entry()` makes. One thread of this
+    process builds a missing entry; the others wait for it and read the cache (a popular page
+    missing after a change is not built eight times at once). `build_entry()` returns (entry,
+    seconds to keep it), or (None, response) for an answer not to be kept: then (None, response)."""
+    entry = cache.get(key) if use_cache else None
+    if entry is not None:
+        return entry, None
+    with _guard:
+        lock = _building.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            entry = cache.get(key) if use_cache else None
+            if entry is None:
+                entry, kept_or_response = build_entry()
+                if entry is None:
+                    return None, kept_or_response
+                if use_cache:
+                    cache.set(key, entry, kept_or_response)
+    finally:
+        with _guard:
+            _building.pop(key, None)
+    return entry, None
+
+
 def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     """The cached page `name` for this request's path, built by `build()` when missing.
 
@@ -76,29 +101,23 @@ def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     fresh = _has_messages(request) or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)
     path_hash = hashlib.sha1(request.get_full_path().encode()).hexdigest()
     key = f"storefront:page:{get_page_version()}:{get_language()}:{name}:{path_hash}"
-    entry = None if fresh else cache.get(key)
+
+    def build_entry():
+        response, seconds = build()
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return None, response
+        body = response.content.decode()
+        entry = {
+            "body": body,
+            "at": time.time(),
+            "tag": hashlib.sha1(body.encode()).hexdigest(),
+            "content_type": response["Content-Type"],
+        }
+        return entry, seconds
+
+    entry, uncached = _get_or_build(key, build_entry, use_cache=not fresh)
     if entry is None:
-        # One thread of this process builds a missing page; the others wait for it and read the
-        # cache (a popular page missing after a change is not built eight times at once).
-        with _guard:
-            lock = _building.setdefault(key, threading.Lock())
-        with lock:
-            entry = None if fresh else cache.get(key)
-            if entry is None:
-                response, seconds = build()
-                if response.status_code != 200 or getattr(response, "streaming", False):
-                    return _personalise_plain(request, response, cart_count())
-                body = response.content.decode()
-                entry = {
-                    "body": body,
-                    "at": time.time(),
-                    "tag": hashlib.sha1(body.encode()).hexdigest(),
-                    "content_type": response["Content-Type"],
-                }
-                if not fresh:
-                    cache.set(key, entry, seconds)
-        with _guard:
-            _building.pop(key, None)
+        return _personalise_plain(request, uncached, cart_count())
     token = get_token(request)
     count = cart_count()
     secret = request.META.get("CSRF_COOKIE", "")
@@ -155,20 +174,16 @@ class PublicApiCacheMiddleware:
         if not_modified is not None:
             return self._headers(not_modified, etag)
         key = f"storefront:api:{tag}"
-        entry = cache.get(key)
+
+        def build_entry():
+            response = self.get_response(request)
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return None, response
+            return {"body": response.content, "content_type": response["Content-Type"]}, MAX_SECONDS
+
+        entry, uncached = _get_or_build(key, build_entry)
         if entry is None:
-            with _guard:
-                lock = _building.setdefault(key, threading.Lock())
-            with lock:
-                entry = cache.get(key)
-                if entry is None:
-                    response = self.get_response(request)
-                    if response.status_code != 200 or getattr(response, "streaming", False):
-                        return response
-                    entry = {"body": response.content, "content_type": response["Content-Type"]}
-                    cache.set(key, entry, MAX_SECONDS)
-            with _guard:
-                _building.pop(key, None)
+            return uncached
         return self._headers(HttpResponse(entry["body"], content_type=entry["content_type"]), etag)
 
     @staticmethod
