@@ -4,13 +4,22 @@ Stages (see engine.py): ITEM (one best price per line), MULTIBUY (units grouped:
 bundles), ORDER (one best order-level rule), SHIPPING. Amounts inside are whole fen.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
-from .types import from_fen, to_fen
+from .types import Param, from_fen, to_fen
 
 ITEM, MULTIBUY, ORDER, SHIPPING = 1, 2, 3, 5
+
+# (family, value): see `dominance` below.
+Dominance = tuple[str, Decimal | int]
+# A threshold still to reach: (fen needed, reward in fen or percent, reward kind).
+NextTier = tuple[int, Decimal | int, str]
+# An order benefit's saving with its explanation params.
+Saving = tuple[int, tuple[Param, ...]]
 
 
 ONE = Decimal("1")
@@ -53,17 +62,19 @@ class PercentOff:
     """限时折扣: percent off each unit in scope."""
 
     percent: Decimal
+    _hundredths: int | None = field(init=False, repr=False, compare=False)
+    dominance: Dominance = field(init=False, repr=False, compare=False)
     kind = "percent_off"
     stage = ITEM
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_hundredths", _hundredths(self.percent))
         object.__setattr__(self, "dominance", ("percent", self.percent))
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         return _percent_discount(unit_fen * units, self._hundredths, self.percent)
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("percent", self.percent),)
 
 
@@ -72,17 +83,19 @@ class AmountOff:
     """限时直降: an amount off each unit in scope."""
 
     amount: Decimal
+    _fen: int = field(init=False, repr=False, compare=False)
+    dominance: Dominance = field(init=False, repr=False, compare=False)
     kind = "amount_off"
     stage = ITEM
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen", to_fen(self.amount))
         object.__setattr__(self, "dominance", ("amount", self._fen))
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         return min(unit_fen, self._fen) * units
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("amount", self.amount),)
 
 
@@ -91,17 +104,20 @@ class MemberPrice:
     """会员价: for the tiers named (a MemberTier condition), a set price per SKU or a percent off."""
 
     percent: Decimal = Decimal("0")
-    prices: tuple = ()  # ((sku, price), ...)
+    prices: tuple[tuple[str, Decimal], ...] = ()  # ((sku, price), ...)
+    _fen_prices: dict[str, int] = field(init=False, repr=False, compare=False)
+    _hundredths: int | None = field(init=False, repr=False, compare=False)
+    dominance: Dominance | None = field(init=False, repr=False, compare=False)
     kind = "member_price"
     stage = ITEM
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen_prices", {s: to_fen(p) for s, p in self.prices})
         object.__setattr__(self, "_hundredths", _hundredths(self.percent))
         # Without set prices it is a percent off, like PercentOff.
         object.__setattr__(self, "dominance", None if self.prices else ("percent", self.percent))
 
-    def price_for(self, sku: str):
+    def price_for(self, sku: str) -> int | None:
         return self._fen_prices.get(sku)
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
@@ -111,7 +127,7 @@ class MemberPrice:
                 return max(0, unit_fen - price) * units
         return _percent_discount(unit_fen * units, self._hundredths, self.percent)
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("percent", self.percent),)
 
 
@@ -122,16 +138,17 @@ class FlashPrice:
     price: Decimal
     per_customer_limit: int = 1
     stock_cap: int = 0
+    _fen: int = field(init=False, repr=False, compare=False)
     kind = "flash_sale"
     stage = ITEM
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen", to_fen(self.price))
 
     def line_discount(self, unit_fen: int, units: int, sku: str = "") -> int:
         return max(0, unit_fen - self._fen) * units
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("price", self.price),)
 
 
@@ -149,20 +166,20 @@ class BuyXGetY:
     kind = "buy_x_get_y"
     stage = MULTIBUY
 
-    def plan(self, units: list) -> tuple[list, list]:
+    def plan(self, units: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """units: [(price_fen, line_index)] sorted dearest first. Returns (consumed, discounts)
         where discounts is [(line_index, fen)]."""
         size = self.buy + self.get
         groups = len(units) // size
         consumed = units[: groups * size]
-        discounts = []
+        discounts: list[tuple[int, int]] = []
         for g in range(groups):
             group = consumed[g * size : (g + 1) * size]
             for price, index in group[self.buy :]:
                 discounts.append((index, percent_of(price, self.discount_percent)))
         return consumed, discounts
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("buy", self.buy), ("get", self.get), ("discount_percent", self.discount_percent))
 
 
@@ -170,15 +187,16 @@ class BuyXGetY:
 class BundlePrice:
     """搭配购: one unit of each SKU named, together, for `price`."""
 
-    skus: tuple
+    skus: tuple[str, ...]
     price: Decimal
+    _fen: int = field(init=False, repr=False, compare=False)
     kind = "bundle"
     stage = MULTIBUY
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen", to_fen(self.price))
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("price", self.price), ("skus", ", ".join(self.skus)))
 
 
@@ -190,15 +208,16 @@ class SpendXSaveY:
     """满减: tiers ((threshold, amount), ...); the highest tier reached applies, or with `repeat`
     (每满) the first tier's amount for every full threshold."""
 
-    tiers: tuple
+    tiers: tuple[tuple[Decimal, Decimal], ...]
     repeat: bool = False
+    _fen_tiers: list[tuple[int, int]] = field(init=False, repr=False, compare=False)
     kind = "spend_x_save_y"
     stage = ORDER
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), to_fen(a)) for t, a in self.tiers))
 
-    def _tiers(self):
+    def _tiers(self) -> list[tuple[int, int]]:
         return self._fen_tiers
 
     def saving(self, amount_fen: int) -> int:
@@ -213,19 +232,19 @@ class SpendXSaveY:
                 best = off
         return best
 
-    def discount(self, amount_fen: int) -> tuple[int, tuple]:
+    def discount(self, amount_fen: int) -> Saving:
         tiers = self._tiers()
         if self.repeat and tiers:
             threshold, off = tiers[0]
             times = amount_fen // threshold if threshold > 0 else 0
             return off * times, (("threshold", from_fen(threshold)), ("amount", from_fen(off)), ("times", times))
-        best = (0, ())
+        best: Saving = (0, ())
         for threshold, off in tiers:
             if amount_fen >= threshold:
                 best = (off, (("threshold", from_fen(threshold)), ("amount", from_fen(off))))
         return best
 
-    def next_tier(self, amount_fen: int):
+    def next_tier(self, amount_fen: int) -> NextTier | None:
         tiers = self._tiers()
         if self.repeat and tiers:
             threshold, off = tiers[0]
@@ -237,7 +256,7 @@ class SpendXSaveY:
                 return threshold - amount_fen, off, "amount"
         return None
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return ()
 
 
@@ -245,14 +264,16 @@ class SpendXSaveY:
 class SpendXPercentOff:
     """满折: tiers ((threshold, percent), ...); the highest tier reached applies."""
 
-    tiers: tuple
+    tiers: tuple[tuple[Decimal, Decimal], ...]
+    _fen_tiers: list[tuple[int, Decimal]] = field(init=False, repr=False, compare=False)
+    _hundredths: list[int | None] = field(init=False, repr=False, compare=False)
     kind = "spend_x_percent_off"
     stage = ORDER
 
-    def _tiers(self):
+    def _tiers(self) -> list[tuple[int, Decimal]]:
         return self._fen_tiers
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen_tiers", sorted((to_fen(t), Decimal(p)) for t, p in self.tiers))
         object.__setattr__(self, "_hundredths", [_hundredths(p) for _t, p in self._fen_tiers])
 
@@ -264,20 +285,20 @@ class SpendXPercentOff:
                 best = _percent_discount(amount_fen, hundredths, percent)
         return best
 
-    def discount(self, amount_fen: int) -> tuple[int, tuple]:
-        best = (0, ())
+    def discount(self, amount_fen: int) -> Saving:
+        best: Saving = (0, ())
         for threshold, percent in self._tiers():
             if amount_fen >= threshold:
                 best = (percent_of(amount_fen, percent), (("threshold", from_fen(threshold)), ("percent", percent)))
         return best
 
-    def next_tier(self, amount_fen: int):
+    def next_tier(self, amount_fen: int) -> NextTier | None:
         for threshold, percent in self._tiers():
             if amount_fen < threshold:
                 return threshold - amount_fen, percent, "percent"
         return None
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return ()
 
 
@@ -290,32 +311,43 @@ class FreeShipping:
     (0 = always; with a MemberTier condition, free for a tier)."""
 
     threshold: Decimal = Decimal("0")
+    _fen: int = field(init=False, repr=False, compare=False)
     kind = "free_shipping"
     stage = SHIPPING
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen", to_fen(self.threshold))
 
     def qualifies(self, amount_fen: int) -> bool:
         return amount_fen >= self._fen
 
-    def next_tier(self, amount_fen: int):
+    def next_tier(self, amount_fen: int) -> NextTier | None:
         threshold = self._fen
         return (threshold - amount_fen, 0, "shipping") if amount_fen < threshold else None
 
-    def params(self):
+    def params(self) -> tuple[Param, ...]:
         return (("threshold", self.threshold),)
 
 
-def _dec(value) -> Decimal:
+ItemBenefit = PercentOff | AmountOff | MemberPrice | FlashPrice
+MultibuyBenefit = BuyXGetY | BundlePrice
+OrderBenefit = SpendXSaveY | SpendXPercentOff
+ShippingBenefit = FreeShipping
+Benefit = ItemBenefit | MultibuyBenefit | OrderBenefit | ShippingBenefit
+
+# Stored JSON params (a boundary: values as the console or the API wrote them) -> a benefit.
+BenefitParams = Mapping[str, Any]
+
+
+def _dec(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def _tiers(params: dict, key: str) -> tuple:
+def _tiers(params: BenefitParams, key: str) -> tuple[tuple[Decimal, Decimal], ...]:
     return tuple((_dec(t["threshold"]), _dec(t[key])) for t in params.get("tiers", []))
 
 
-BENEFITS = {
+BENEFITS: dict[str, Callable[[BenefitParams], Benefit]] = {
     "percent_off": lambda p: PercentOff(_dec(p["percent"])),
     "amount_off": lambda p: AmountOff(_dec(p["amount"])),
     "member_price": lambda p: MemberPrice(
@@ -333,5 +365,5 @@ BENEFITS = {
 KINDS = tuple(BENEFITS)
 
 
-def build_benefit(kind: str, params: dict):
+def build_benefit(kind: str, params: BenefitParams) -> Benefit:
     return BENEFITS[kind](params)

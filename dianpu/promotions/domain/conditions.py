@@ -4,15 +4,30 @@ A condition sees the customer and the in-scope part of the cart (amount in fen a
 stages, units) and answers yes or no. Built from stored JSON by `build_condition(kind, params)`.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol
 
-from .types import to_fen
+from .types import CustomerFacts, to_fen
+
+
+class ConditionInput(Protocol):
+    """What a condition reads: `ConditionContext`, or the engine's lazily summing context."""
+
+    @property
+    def customer(self) -> CustomerFacts: ...
+
+    @property
+    def amount_fen(self) -> int: ...
+
+    @property
+    def units(self) -> int: ...
 
 
 @dataclass(frozen=True)
 class ConditionContext:
-    customer: object  # CustomerFacts
+    customer: CustomerFacts
     amount_fen: int  # in-scope merchandise after earlier discounts
     units: int  # in-scope units
 
@@ -20,12 +35,13 @@ class ConditionContext:
 @dataclass(frozen=True)
 class MinSpend:
     amount: Decimal
+    _fen: int = field(init=False, repr=False, compare=False)
     kind = "min_spend"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "_fen", to_fen(self.amount))
 
-    def holds(self, ctx: ConditionContext) -> bool:
+    def holds(self, ctx: ConditionInput) -> bool:
         return ctx.amount_fen >= self._fen
 
 
@@ -34,25 +50,25 @@ class MinQuantity:
     quantity: int
     kind = "min_quantity"
 
-    def holds(self, ctx: ConditionContext) -> bool:
+    def holds(self, ctx: ConditionInput) -> bool:
         return ctx.units >= self.quantity
 
 
 @dataclass(frozen=True)
 class CustomerSegment:
-    segments: frozenset
+    segments: frozenset[str]
     kind = "customer_segment"
 
-    def holds(self, ctx: ConditionContext) -> bool:
+    def holds(self, ctx: ConditionInput) -> bool:
         return not self.segments.isdisjoint(ctx.customer.segments)
 
 
 @dataclass(frozen=True)
 class MemberTier:
-    tiers: frozenset
+    tiers: frozenset[str]
     kind = "member_tier"
 
-    def holds(self, ctx: ConditionContext) -> bool:
+    def holds(self, ctx: ConditionInput) -> bool:
         return ctx.customer.tier in self.tiers
 
 
@@ -60,11 +76,16 @@ class MemberTier:
 class FirstOrder:
     kind = "first_order"
 
-    def holds(self, ctx: ConditionContext) -> bool:
+    def holds(self, ctx: ConditionInput) -> bool:
         return ctx.customer.is_first_order
 
 
-CONDITIONS = {
+Condition = MinSpend | MinQuantity | CustomerSegment | MemberTier | FirstOrder
+
+# Stored JSON params (a boundary: values as the console or the API wrote them) -> a condition.
+ConditionParams = Mapping[str, Any]
+
+CONDITIONS: dict[str, Callable[[ConditionParams], Condition]] = {
     "min_spend": lambda p: MinSpend(Decimal(str(p["amount"]))),
     "min_quantity": lambda p: MinQuantity(int(p["quantity"])),
     "customer_segment": lambda p: CustomerSegment(frozenset(p["segments"])),
@@ -73,5 +94,5 @@ CONDITIONS = {
 }
 
 
-def build_condition(kind: str, params: dict):
+def build_condition(kind: str, params: ConditionParams) -> Condition:
     return CONDITIONS[kind](params)

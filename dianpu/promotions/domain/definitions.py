@@ -4,11 +4,17 @@
 turns codes into text. `promotion_from_definition` builds the engine's `Promotion`.
 """
 
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .benefits import BENEFITS, build_benefit
 from .conditions import CONDITIONS, build_condition
 from .types import CouponFacts, Promotion, Scope
+
+# A definition as stored or posted: JSON-like, values not yet checked (the boundary of the engine).
+Definition = Mapping[str, Any]
 
 COUPON_KINDS = ("amount", "percent", "shipping")
 # Fields each kind needs, besides name/kind/window/priority/exclusive/scope.
@@ -40,7 +46,7 @@ PARAM_KEYS = (
 )
 
 
-def scope_from_json(data) -> Scope:
+def scope_from_json(data: Definition | None) -> Scope:
     data = data or {}
     if data.get("all"):
         return Scope(all=True)
@@ -52,7 +58,7 @@ def scope_from_json(data) -> Scope:
     )
 
 
-def _number(value):
+def _number(value: object) -> Decimal | None:
     if isinstance(value, bool) or value is None or isinstance(value, float) and value != value:
         return None
     try:
@@ -62,7 +68,7 @@ def _number(value):
     return number if number.is_finite() else None
 
 
-def _check_scope(scope, errors):
+def _check_scope(scope: object, errors: dict[str, str]) -> None:
     if not isinstance(scope, dict):
         errors["scope"] = "scope_invalid"
         return
@@ -77,7 +83,7 @@ def _check_scope(scope, errors):
         errors["scope"] = "scope_invalid"
 
 
-def _check_window(starts_at, ends_at, errors):
+def _check_window(starts_at: datetime | None, ends_at: datetime | None, errors: dict[str, str]) -> None:
     if starts_at is None:
         errors["starts_at"] = "required"
     if ends_at is None:
@@ -86,7 +92,15 @@ def _check_window(starts_at, ends_at, errors):
         errors["ends_at"] = "ends_before_start"
 
 
-def _positive(data, key, errors, *, whole=False, maximum=None, allow_zero=False):
+def _positive(
+    data: Definition,
+    key: str,
+    errors: dict[str, str],
+    *,
+    whole: bool = False,
+    maximum: int | None = None,
+    allow_zero: bool = False,
+) -> None:
     value = _number(data.get(key))
     if value is None:
         errors[key] = "required" if data.get(key) is None else "not_a_number"
@@ -98,11 +112,16 @@ def _positive(data, key, errors, *, whole=False, maximum=None, allow_zero=False)
         errors[key] = "whole_number"
     elif maximum is not None and value > maximum:
         errors[key] = "too_large"
-    elif value.as_tuple().exponent < -2:
+    elif _finer_than_fen(value):
         errors[key] = "too_precise"
 
 
-def check_promotion(data: dict) -> dict[str, str]:
+def _finer_than_fen(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent  # an int: _number lets only finite numbers through
+    return isinstance(exponent, int) and exponent < -2
+
+
+def check_promotion(data: Definition) -> dict[str, str]:
     """What is wrong with a promotion definition: {field: code}."""
     errors: dict[str, str] = {}
     name = str(data.get("name") or "").strip()
@@ -170,8 +189,9 @@ def check_promotion(data: dict) -> dict[str, str]:
                 if sub:
                     errors[f"tiers.{n}"] = "negative" if "negative" in sub.values() else "tiers_invalid"
                     continue
-                thresholds.append(_number(tier["threshold"]))
-                if key == "amount" and _number(tier["amount"]) > _number(tier["threshold"]):
+                threshold, amount = _number(tier["threshold"]), _number(tier[key])
+                thresholds.append(threshold)
+                if key == "amount" and threshold is not None and amount is not None and amount > threshold:
                     errors[f"tiers.{n}"] = "saving_above_threshold"
             if len(set(thresholds)) != len(thresholds):
                 errors["tiers"] = "tiers_repeated"
@@ -183,7 +203,7 @@ def check_promotion(data: dict) -> dict[str, str]:
     return errors
 
 
-def check_coupon(data: dict) -> dict[str, str]:
+def check_coupon(data: Definition) -> dict[str, str]:
     errors: dict[str, str] = {}
     code = str(data.get("code") or "").strip()
     if not code:
@@ -209,7 +229,7 @@ def check_coupon(data: dict) -> dict[str, str]:
     return errors
 
 
-def params_of(data: dict) -> dict:
+def params_of(data: Definition) -> dict[str, Any]:
     return {k: data[k] for k in PARAM_KEYS if data.get(k) is not None}
 
 
@@ -218,13 +238,13 @@ def promotion_from_definition(
     id: str,
     label: str,
     kind: str,
-    params: dict,
-    scope: dict | None = None,
-    conditions=(),
+    params: Definition,
+    scope: Definition | None = None,
+    conditions: Iterable[Definition] | None = (),
     priority: int = 0,
     exclusive: bool = False,
-    starts_at=None,
-    ends_at=None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
     allow_below_floor: bool = False,
 ) -> Promotion:
     return Promotion(
@@ -246,16 +266,16 @@ def coupon_from_definition(
     code: str,
     label: str,
     kind: str,
-    amount=None,
-    percent=None,
-    min_spend=None,
-    scope=None,
-    segments=(),
-    starts_at=None,
-    ends_at=None,
-    uses_left=None,
-    customer_uses_left=None,
-    allow_below_floor=False,
+    amount: Decimal | int | str | None = None,
+    percent: Decimal | int | str | None = None,
+    min_spend: Decimal | int | str | None = None,
+    scope: Definition | None = None,
+    segments: Iterable[str] | None = (),
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    uses_left: int | None = None,
+    customer_uses_left: int | None = None,
+    allow_below_floor: bool = False,
 ) -> CouponFacts:
     return CouponFacts(
         code=code,
@@ -274,7 +294,9 @@ def coupon_from_definition(
     )
 
 
-def scopes_overlap(a: dict, b: dict, categories_of_sku=None) -> bool:
+def scopes_overlap(
+    a: Definition | None, b: Definition | None, categories_of_sku: Callable[[str], set[str]] | None = None
+) -> bool:
     """Could one line be in both scopes? `categories_of_sku` (sku -> set of slugs) lets a SKU
     list be compared with a category list; without it such pairs count as overlapping."""
     a, b = a or {"all": True}, b or {"all": True}

@@ -20,26 +20,55 @@ totals add up exactly; no line goes below zero, nor below its floor price unless
 so (the discount shrinks instead). Ties are broken by ids, never by list order.
 """
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
+from typing import cast
 
 from .allocation import allocate
-from .benefits import ITEM, MULTIBUY, ORDER, SHIPPING, BundlePrice, BuyXGetY, FlashPrice, percent_of
+from .benefits import (
+    ITEM,
+    MULTIBUY,
+    ORDER,
+    SHIPPING,
+    BundlePrice,
+    BuyXGetY,
+    Dominance,
+    FlashPrice,
+    ItemBenefit,
+    MultibuyBenefit,
+    NextTier,
+    OrderBenefit,
+    ShippingBenefit,
+    percent_of,
+)
 from .types import (
     Adjustment,
+    CartFacts,
+    CouponFacts,
     CouponRejection,
+    CustomerFacts,
     Hint,
+    LineFacts,
+    Param,
     PricedLine,
     PricingResult,
+    Promotion,
+    Scope,
     from_fen,
     to_fen,
 )
+
+# The (kind, key) pairs a scope looks its lines up by (Scope.index_keys).
+ScopeKeys = tuple[tuple[str, str], ...]
 
 
 class _Cart:
     """Working state in whole fen: list amounts, discounts so far (and the net they leave), floors."""
 
-    def __init__(self, facts):
-        lines = self.lines = facts.lines
+    def __init__(self, facts: CartFacts) -> None:
+        lines: tuple[LineFacts, ...] = facts.lines
+        self.lines = lines
         self.unit = [to_fen(ln.unit_price) for ln in lines]
         self.base = [u * ln.quantity for u, ln in zip(self.unit, lines, strict=True)]
         self.floor = [to_fen(ln.floor_price) * ln.quantity for ln in lines]
@@ -51,10 +80,11 @@ class _Cart:
         self.rank = [0] * len(lines)  # line index -> its place in SKU order
         for r, i in enumerate(self.order):
             self.rank[i] = r
-        self._scopes: dict = {}  # index keys of a scope -> its lines
-        self._scope_ids: dict = {}  # id(scope) -> lines; the rules (and so their scopes) outlive the cart
+        self._scopes: dict[ScopeKeys, list[int]] = {}  # index keys of a scope -> its lines
+        # id(scope) -> lines; the rules (and so their scopes) outlive the cart
+        self._scope_ids: dict[int, list[int]] = {}
         # Indexes so a scope finds its lines by key, not by testing every line; each list in SKU order.
-        self._index: dict[tuple, list] = {}
+        self._index: dict[tuple[str, str], list[int]] = {}
         index = self._index
         for i in self.order:
             line = lines[i]
@@ -76,7 +106,7 @@ class _Cart:
     def cap(self, i: int, below_floor: bool) -> int:
         return max(0, self.nets[i] - (0 if below_floor else self.keep[i]))
 
-    def in_scope(self, scope) -> list[int]:
+    def in_scope(self, scope: Scope) -> list[int]:
         """The lines a scope covers, in SKU order (cached per scope)."""
         found = self._scope_ids.get(id(scope))
         if found is not None:
@@ -102,11 +132,11 @@ class _Cart:
         self._scope_ids[id(scope)] = found
         return found
 
-    def amount(self, indexes) -> int:
+    def amount(self, indexes: Iterable[int]) -> int:
         nets = self.nets
         return sum([nets[i] for i in indexes])
 
-    def units(self, indexes) -> int:
+    def units(self, indexes: Iterable[int]) -> int:
         lines = self.lines
         return sum([lines[i].quantity for i in indexes])
 
@@ -116,7 +146,13 @@ class _Context:
 
     __slots__ = ("customer", "_cart", "_indexes", "_amount", "_units")
 
-    def __init__(self, customer, cart, indexes, amount=None):
+    customer: CustomerFacts
+    _cart: _Cart
+    _indexes: list[int]
+    _amount: int | None
+    _units: int | None
+
+    def __init__(self, customer: CustomerFacts, cart: _Cart, indexes: list[int], amount: int | None = None) -> None:
         self.customer, self._cart, self._indexes, self._amount, self._units = customer, cart, indexes, amount, None
 
     @property
@@ -132,18 +168,27 @@ class _Context:
         return self._units
 
 
-def _rank(rule):
+def _rank(rule: Promotion) -> tuple[int, str]:
     return (-rule.priority, rule.id)
 
 
-def _conditions_hold(rule, cart, indexes, customer, amount=None) -> bool:
+def _conditions_hold(
+    rule: Promotion, cart: _Cart, indexes: list[int], customer: CustomerFacts, amount: int | None = None
+) -> bool:
     if not rule.conditions:
         return True
     ctx = _Context(customer, cart, indexes, amount)
     return all(c.holds(ctx) for c in rule.conditions)
 
 
-def _adjust(source, rule, code, shares: dict, params=(), target="lines"):
+def _adjust(
+    source: str,
+    rule: Promotion,
+    code: str,
+    shares: dict[str, int],
+    params: Iterable[Param] = (),
+    target: str = "lines",
+) -> Adjustment:
     amount = sum(shares.values())
     return Adjustment(
         source=source,
@@ -157,8 +202,10 @@ def _adjust(source, rule, code, shares: dict, params=(), target="lines"):
     )
 
 
-def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
-    out = {}
+def _apply_shares(
+    cart: _Cart, rule_id: str | None, shares_by_index: dict[int, int], below_floor: bool
+) -> dict[str, int]:
+    out: dict[str, int] = {}
     for i, fen in shares_by_index.items():
         fen = min(fen, cart.cap(i, below_floor))
         if fen > 0:
@@ -167,32 +214,40 @@ def _apply_shares(cart, rule_id, shares_by_index, below_floor) -> dict:
     return out
 
 
-def _spread(cart, indexes, total, below_floor) -> dict:
+def _spread(cart: _Cart, indexes: list[int], total: int, below_floor: bool) -> dict[str, int]:
     caps = [cart.cap(i, below_floor) for i in indexes]
     parts = allocate(total, [cart.net(i) for i in indexes], caps)
     return _apply_shares(cart, None, dict(zip(indexes, parts, strict=True)), below_floor)
 
 
-_NOTHING = (None, 0, 0)
+# A line's best item rule so far: (rule, fen, flash units).
+_Best = tuple[Promotion[ItemBenefit], int, int]
+_NOTHING: tuple[None, int, int] = (None, 0, 0)
 
 
-def _item_stage(cart, rules, facts, adjustments, flash_units):
+def _item_stage(
+    cart: _Cart,
+    rules: list[Promotion[ItemBenefit]],
+    facts: CartFacts,
+    adjustments: list[Adjustment],
+    flash_units: dict[str, int],
+) -> None:
     """Each line gets the single best item rule. Flash prices are capped (per customer, in
     stock), so their units go, rule by rule, to the lines where they save most over the line's
     best uncapped rule."""
-    per_line: dict[int, list] = {}
-    flash_rules = []
+    per_line: dict[int, list[Promotion[ItemBenefit]]] = {}
+    flash_rules: list[tuple[Promotion[ItemBenefit], FlashPrice, list[int]]] = []
     # The largest value of each benefit family among the earlier-ranked rules that cover every line.
-    everywhere: dict[tuple, object] = {}
+    everywhere: dict[tuple[str, bool], Decimal | int] = {}
     # In rank order, so a line keeps the first rule giving its largest discount: the same choice
     # as comparing (-discount, -priority, id), without building the keys.
     for rule in sorted(rules, key=_rank):
         indexes = cart.in_scope(rule.scope)
         if indexes and _conditions_hold(rule, cart, indexes, facts.customer):
             if isinstance(rule.benefit, FlashPrice):
-                flash_rules.append((rule, indexes))
+                flash_rules.append((rule, rule.benefit, indexes))
             else:
-                dominance = getattr(rule.benefit, "dominance", None)
+                dominance: Dominance | None = rule.benefit.dominance
                 if dominance is not None:
                     family = (dominance[0], rule.allow_below_floor)
                     beaten_by = everywhere.get(family)
@@ -207,7 +262,7 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
                         per_line[i] = [rule]
                     else:
                         found.append(rule)
-    best: dict[int, tuple] = {}  # line index -> (rule, fen, flash units)
+    best: dict[int, _Best] = {}  # line index -> (rule, fen, flash units)
     lines, unit = cart.lines, cart.unit
     # Nothing is taken off until the end of this stage: each line's caps (keeping its floor, or
     # going below it) hold throughout.
@@ -217,7 +272,8 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
         quantity, price, sku = line.quantity, unit[i], line.sku
         caps = line_caps[i]
         most = caps[1]  # the most any rule can take from this line
-        top_fen, top_rule = 0, None
+        top_fen = 0
+        top_rule: Promotion[ItemBenefit] | None = None
         for rule in line_rules:
             fen = rule.benefit.line_discount(price, quantity, sku)
             cap = caps[rule.allow_below_floor]
@@ -231,12 +287,11 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
             best[i] = (top_rule, top_fen, 0)
     bought = dict(facts.flash_bought)
     left = dict(facts.flash_left)
-    for rule, indexes in flash_rules:  # already in rank order
-        b = rule.benefit
+    for rule, b, indexes in flash_rules:  # already in rank order
         units_left = min(max(0, b.per_customer_limit - bought.get(rule.id, 0)), max(0, left.get(rule.id, b.stock_cap)))
         if units_left <= 0:
             continue  # no unit to offer: this rule changes nothing
-        offers = []
+        offers: list[tuple[float, int]] = []
         below = rule.allow_below_floor
         for i in indexes:
             units = min(lines[i].quantity, units_left)
@@ -254,19 +309,21 @@ def _item_stage(cart, rules, facts, adjustments, flash_units):
             best[i] = (rule, fen, units)
             units_left -= units
             flash_units[rule.id] = flash_units.get(rule.id, 0) + units
-    chosen: dict[str, tuple] = {}  # rule id -> (rule, {sku: fen})
+    chosen: dict[str, tuple[Promotion[ItemBenefit], dict[str, int]]] = {}  # rule id -> (rule, {sku: fen})
     for i in cart.order:
         if i in best:
-            rule, fen, _units = best[i]
+            won, fen, _units = best[i]
             cart.take(i, fen)
-            chosen.setdefault(rule.id, (rule, {}))[1][cart.lines[i].sku] = fen
+            chosen.setdefault(won.id, (won, {}))[1][cart.lines[i].sku] = fen
     for rule_id in sorted(chosen):
         rule, shares = chosen[rule_id]
         adjustments.append(_adjust("promotion", rule, rule.benefit.kind, shares, rule.benefit.params()))
 
 
-def _multibuy_stage(cart, rules, facts, adjustments):
-    by_sku = None
+def _multibuy_stage(
+    cart: _Cart, rules: list[Promotion[MultibuyBenefit]], facts: CartFacts, adjustments: list[Adjustment]
+) -> None:
+    by_sku: dict[str, int] | None = None
     rank, lines, used = cart.rank, cart.lines, cart.multibuy_used
     for rule in sorted(rules, key=_rank):
         b = rule.benefit
@@ -275,7 +332,7 @@ def _multibuy_stage(cart, rules, facts, adjustments):
             continue
         wanted: dict[int, int] = {}
         if isinstance(b, BuyXGetY):
-            keyed = []
+            keyed: list[tuple[int, int, int]] = []
             for i in indexes:
                 q = lines[i].quantity
                 free = q - used[i]
@@ -297,8 +354,9 @@ def _multibuy_stage(cart, rules, facts, adjustments):
         elif isinstance(b, BundlePrice):
             if by_sku is None:
                 by_sku = {cart.lines[i].sku: i for i in cart.order}
-            members = [by_sku.get(s) for s in b.skus]
-            if not b.skus or any(i is None for i in members):
+            found = [by_sku.get(s) for s in b.skus]
+            members = [i for i in found if i is not None]
+            if not b.skus or len(members) != len(found):
                 continue
             sets = min(cart.lines[i].quantity - cart.multibuy_used[i] for i in members)
             if sets <= 0:
@@ -320,14 +378,22 @@ def _multibuy_stage(cart, rules, facts, adjustments):
             adjustments.append(_adjust("promotion", rule, b.kind, shares, b.params()))
 
 
-def _order_stage(cart, rules, facts, adjustments, hints):
+def _order_stage(
+    cart: _Cart,
+    rules: list[Promotion[OrderBenefit]],
+    facts: CartFacts,
+    adjustments: list[Adjustment],
+    hints: list[Hint],
+) -> None:
     """One order-level rule (满减 / 满折) applies: the one that saves most. Of the "spend X more"
     hints those rules offer, the cart shows one: the nearest threshold that would save more than
     the cart saves now (on equal distance, the one saving most)."""
-    best = None
-    offers = []
+    # ((-fen, -priority, id), rule, lines in scope, fen, amount) of the rule saving most so far
+    best: tuple[tuple[int, int, str], Promotion[OrderBenefit], list[int], int, int] | None = None
+    # ((needed, -saving there, id), saving there, rule, next tier) of each rule's next threshold
+    offers: list[tuple[tuple[int, int, str], int, Promotion[OrderBenefit], NextTier]] = []
     amounts: dict[int, int] = {}  # id(lines in scope) -> their amount (nothing changes during this loop)
-    caps: dict[tuple, int] = {}
+    caps: dict[tuple[int, bool], int] = {}
     for rule in rules:
         indexes = cart.in_scope(rule.scope)
         if not indexes:
@@ -358,26 +424,26 @@ def _order_stage(cart, rules, facts, adjustments, hints):
     saving_now = best[3] if best is not None else 0
     better = [offer for offer in offers if offer[1] > saving_now]
     if better:
-        _key, _saving, rule, (needed, reward, kind) = min(better, key=lambda offer: offer[0])
+        _key, _saving, hinted, (needed, reward, kind) = min(better, key=lambda offer: offer[0])
         hints.append(
             Hint(
-                rule.id,
-                rule.label,
-                rule.benefit.kind,
+                hinted.id,
+                hinted.label,
+                hinted.benefit.kind,
                 from_fen(needed),
-                from_fen(reward) if kind == "amount" else Decimal(reward),
+                from_fen(reward) if isinstance(reward, int) else Decimal(reward),  # fen for "amount", else a percent
                 kind,
             )
         )
     if best is not None:
-        _key, rule, indexes, fen, amount = best
-        params = rule.benefit.discount(amount)[1]
-        shares = _spread(cart, indexes, fen, rule.allow_below_floor)
+        _key, winner, indexes, fen, amount = best
+        params = winner.benefit.discount(amount)[1]
+        shares = _spread(cart, indexes, fen, winner.allow_below_floor)
         if shares:
-            adjustments.append(_adjust("promotion", rule, rule.benefit.kind, shares, params))
+            adjustments.append(_adjust("promotion", winner, winner.benefit.kind, shares, params))
 
 
-def _coupon_problem(coupon, cart, facts) -> str | None:
+def _coupon_problem(coupon: CouponFacts, cart: _Cart, facts: CartFacts) -> str | None:
     now = facts.now
     if coupon.ends_at is not None and now is not None and now >= coupon.ends_at:
         return "coupon_expired"
@@ -397,8 +463,16 @@ def _coupon_problem(coupon, cart, facts) -> str | None:
     return None
 
 
-def _coupon_stage(cart, coupons, facts, adjustments, rejected, applied):
-    merch_taken = shipping_coupon = None
+def _coupon_stage(
+    cart: _Cart,
+    coupons: Sequence[CouponFacts],
+    facts: CartFacts,
+    adjustments: list[Adjustment],
+    rejected: list[CouponRejection],
+    applied: list[str],
+) -> CouponFacts | None:
+    merch_taken: CouponFacts | None = None
+    shipping_coupon: CouponFacts | None = None
     for coupon in coupons:
         problem = _coupon_problem(coupon, cart, facts)
         if problem is None and coupon.kind != "shipping" and merch_taken is not None:
@@ -415,7 +489,7 @@ def _coupon_stage(cart, coupons, facts, adjustments, rejected, applied):
         amount = cart.amount(indexes)
         if coupon.kind == "percent":
             fen = percent_of(amount, coupon.percent)
-            params = (("percent", coupon.percent),)
+            params: tuple[Param, ...] = (("percent", coupon.percent),)
         else:
             fen = to_fen(coupon.amount)
             params = (("amount", coupon.amount),)
@@ -437,10 +511,18 @@ def _coupon_stage(cart, coupons, facts, adjustments, rejected, applied):
     return shipping_coupon
 
 
-def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, applied) -> int:
+def _shipping_stage(
+    cart: _Cart,
+    rules: list[Promotion[ShippingBenefit]],
+    shipping_coupon: CouponFacts | None,
+    facts: CartFacts,
+    adjustments: list[Adjustment],
+    hints: list[Hint],
+    applied: list[str],
+) -> int:
     fee = to_fen(facts.shipping_fee)
     merchandise = cart.amount(cart.order)
-    winner = None
+    winner: Promotion[ShippingBenefit] | None = None
     amounts: dict[int, int] = {}  # id(lines in scope) -> their amount (nothing changes in this stage)
     for rule in sorted(rules, key=_rank):
         indexes = cart.in_scope(rule.scope)
@@ -494,12 +576,14 @@ def _shipping_stage(cart, rules, shipping_coupon, facts, adjustments, hints, app
     return 0
 
 
-def evaluate_cart(facts, promotions=(), coupons=()) -> PricingResult:
+def evaluate_cart(
+    facts: CartFacts, promotions: Iterable[Promotion] = (), coupons: Iterable[CouponFacts] = ()
+) -> PricingResult:
     """Price `facts` (CartFacts) with `promotions` (Promotion) and the `coupons` (CouponFacts)
     the customer entered. Pure: same input, same output, whatever order the rules come in."""
     now = facts.now
     live = sorted((p for p in promotions if now is None or p.is_live(now)), key=lambda p: p.id)
-    excluded: tuple = ()
+    excluded: tuple[str, ...] = ()
     exclusive = sorted((p for p in live if p.exclusive), key=_rank)
     for candidate in exclusive:
         alone = _run(facts, [candidate], ())
@@ -511,25 +595,27 @@ def evaluate_cart(facts, promotions=(), coupons=()) -> PricingResult:
         live = [p for p in live if not p.exclusive]
     result = _run(facts, live, sorted(coupons, key=lambda c: c.code))
     if excluded:
-        result = PricingResult(**{**result.__dict__, "excluded": excluded})
+        result = replace(result, excluded=excluded)
     return result
 
 
-def _run(facts, promotions, coupons) -> PricingResult:
+def _run(facts: CartFacts, promotions: list[Promotion], coupons: Sequence[CouponFacts]) -> PricingResult:
     cart = _Cart(facts)
-    by_stage: dict[int, list] = {ITEM: [], MULTIBUY: [], ORDER: [], SHIPPING: []}
+    by_stage: dict[int, list[Promotion]] = {ITEM: [], MULTIBUY: [], ORDER: [], SHIPPING: []}
     for p in promotions:
         by_stage[p.benefit.stage].append(p)
-    adjustments: list = []
-    hints: list = []
-    rejected: list = []
-    applied: list = []
-    flash_units: dict = {}
-    _item_stage(cart, by_stage[ITEM], facts, adjustments, flash_units)
-    _multibuy_stage(cart, by_stage[MULTIBUY], facts, adjustments)
-    _order_stage(cart, by_stage[ORDER], facts, adjustments, hints)
+    adjustments: list[Adjustment] = []
+    hints: list[Hint] = []
+    rejected: list[CouponRejection] = []
+    applied: list[str] = []
+    flash_units: dict[str, int] = {}
+    # A benefit's `stage` says which family it is in, which the type checker cannot follow.
+    _item_stage(cart, cast("list[Promotion[ItemBenefit]]", by_stage[ITEM]), facts, adjustments, flash_units)
+    _multibuy_stage(cart, cast("list[Promotion[MultibuyBenefit]]", by_stage[MULTIBUY]), facts, adjustments)
+    _order_stage(cart, cast("list[Promotion[OrderBenefit]]", by_stage[ORDER]), facts, adjustments, hints)
     shipping_coupon = _coupon_stage(cart, coupons, facts, adjustments, rejected, applied)
-    shipping_discount = _shipping_stage(cart, by_stage[SHIPPING], shipping_coupon, facts, adjustments, hints, applied)
+    shipping = cast("list[Promotion[ShippingBenefit]]", by_stage[SHIPPING])
+    shipping_discount = _shipping_stage(cart, shipping, shipping_coupon, facts, adjustments, hints, applied)
     lines = tuple(
         PricedLine(
             sku=ln.sku,

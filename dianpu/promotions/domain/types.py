@@ -3,11 +3,24 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Generic
+
+from typing_extensions import TypeVar
+
+if TYPE_CHECKING:
+    from .benefits import Benefit
+    from .conditions import Condition
+
+# The kind of benefit a promotion gives; the engine narrows it per stage (`Promotion[ItemBenefit]`).
+BenefitT_co = TypeVar("BenefitT_co", covariant=True, default="Benefit")
 
 FEN = Decimal("0.01")
 
+# An explanation parameter of an adjustment or hint: (name, value), e.g. ("percent", Decimal("10")).
+Param = tuple[str, Decimal | int | str]
 
-def to_fen(amount) -> int:
+
+def to_fen(amount: Decimal | int | str) -> int:
     return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
@@ -20,12 +33,13 @@ class Scope:
     """Which lines a rule is about: everything, or named SKUs / category slugs / tag slugs / brands."""
 
     all: bool = False
-    skus: frozenset = frozenset()
-    categories: frozenset = frozenset()
-    tags: frozenset = frozenset()
-    brands: frozenset = frozenset()
+    skus: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    brands: frozenset[str] = frozenset()
+    index_keys: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # The (kind, key) pairs the engine looks lines up by, in a fixed order.
         keys = tuple(
             (kind, key) for kind in ("skus", "categories", "tags", "brands") for key in sorted(getattr(self, kind))
@@ -57,8 +71,8 @@ class LineFacts:
     unit_price: Decimal
     quantity: int
     product_id: int = 0
-    categories: frozenset = frozenset()  # slugs of the product's category and its ancestors
-    tags: frozenset = frozenset()
+    categories: frozenset[str] = frozenset()  # slugs of the product's category and its ancestors
+    tags: frozenset[str] = frozenset()
     brand: str = ""
     floor_price: Decimal = Decimal("0.00")  # per unit; a promotion goes below it only if it says so
 
@@ -67,12 +81,12 @@ class LineFacts:
 class CustomerFacts:
     email: str = ""
     tier: str = ""
-    segments: frozenset = frozenset()
+    segments: frozenset[str] = frozenset()
     is_first_order: bool = True
 
 
 @dataclass(frozen=True)
-class Promotion:
+class Promotion(Generic[BenefitT_co]):
     """A rule: a benefit over a scope, behind conditions, in a time window.
 
     `id` is stable and unique ("P12"); ties in priority are broken by it, so the result never
@@ -81,9 +95,9 @@ class Promotion:
 
     id: str
     label: str
-    benefit: object  # one of benefits.BENEFITS
+    benefit: BenefitT_co  # built by benefits.BENEFITS
     scope: Scope = Scope(all=True)
-    conditions: tuple = ()
+    conditions: tuple["Condition", ...] = ()
     priority: int = 0
     exclusive: bool = False
     starts_at: datetime | None = None
@@ -105,7 +119,7 @@ class CouponFacts:
     percent: Decimal = Decimal("0")
     min_spend: Decimal = Decimal("0.00")
     scope: Scope = Scope(all=True)
-    segments: frozenset = frozenset()  # empty: anyone
+    segments: frozenset[str] = frozenset()  # empty: anyone
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     uses_left: int | None = None  # None: unlimited
@@ -119,14 +133,14 @@ class CouponFacts:
 
 @dataclass(frozen=True)
 class CartFacts:
-    lines: tuple
+    lines: tuple[LineFacts, ...]
     customer: CustomerFacts = CustomerFacts()
     shipping_fee: Decimal = Decimal("0.00")
     now: datetime | None = None
-    coupon_codes: tuple = ()
+    coupon_codes: tuple[str, ...] = ()
     # Flash sales: promotion id -> units this customer already bought / units left under the cap.
-    flash_bought: tuple = ()  # ((promotion_id, units), ...)
-    flash_left: tuple = ()
+    flash_bought: tuple[tuple[str, int], ...] = ()  # ((promotion_id, units), ...)
+    flash_left: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,8 +153,8 @@ class Adjustment:
     code: str  # the benefit kind, e.g. "spend_x_save_y"
     amount: Decimal
     target: str  # "lines" | "shipping"
-    lines: tuple = ()  # ((sku, amount), ...)
-    params: tuple = ()  # ((name, value), ...) for the explanation text
+    lines: tuple[tuple[str, Decimal], ...] = ()  # ((sku, amount), ...)
+    params: tuple[Param, ...] = ()  # ((name, value), ...) for the explanation text
 
 
 @dataclass(frozen=True)
@@ -173,17 +187,17 @@ class CouponRejection:
 
 @dataclass(frozen=True)
 class PricingResult:
-    lines: tuple
-    adjustments: tuple
+    lines: tuple[PricedLine, ...]
+    adjustments: tuple[Adjustment, ...]
     subtotal: Decimal
     discount_total: Decimal  # on merchandise
     shipping_fee: Decimal
     shipping_discount: Decimal
-    hints: tuple = ()
-    rejected_coupons: tuple = ()
-    flash_units: tuple = ()  # ((promotion_id, units), ...) to count against caps at checkout
-    applied_coupons: tuple = ()
-    excluded: tuple = field(default=())  # promotion ids set aside by an exclusive rule
+    hints: tuple[Hint, ...] = ()
+    rejected_coupons: tuple[CouponRejection, ...] = ()
+    flash_units: tuple[tuple[str, int], ...] = ()  # ((promotion_id, units), ...) to count against caps at checkout
+    applied_coupons: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = field(default=())  # promotion ids set aside by an exclusive rule
 
     @property
     def shipping_total(self) -> Decimal:
