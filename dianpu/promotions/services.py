@@ -6,13 +6,15 @@ single-statement UPDATEs, so two checkouts racing for the last use cannot both w
 
 import secrets
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Category, Variant
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError, ValidationFailed
 
 from .domain.definitions import check_coupon, check_promotion, params_of, scopes_overlap
@@ -29,7 +31,10 @@ from .models import (
     Promotion,
     PromotionLock,
 )
-from .queries import coupon_error
+from .queries import PricedCart, coupon_error
+
+# A promotion or coupon definition as posted by the console or the API (JSON-like, not yet checked).
+Definition = dict[str, Any]
 
 PROMOTION_FIELDS = (
     "name",
@@ -52,7 +57,7 @@ def _invalid(errors: dict[str, str]) -> ValidationFailed:
     )
 
 
-def _categories_of_sku(sku: str) -> set:
+def _categories_of_sku(sku: str) -> set[str]:
     v = Variant.objects.select_related("product__category").filter(sku=sku).first()
     if v is None or v.product.category is None:
         return set()
@@ -81,7 +86,7 @@ def _serialize_exclusive_saves() -> None:
     PromotionLock.objects.filter(name=EXCLUSIVE_LOCK).update(version=F("version") + 1)
 
 
-def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
+def _check_exclusive_overlap(data: Definition, exclude_pk: int | None = None) -> None:
     if not data.get("exclusive") or not data.get("is_active", True):
         return
     _serialize_exclusive_saves()
@@ -100,7 +105,7 @@ def _check_exclusive_overlap(data: dict, exclude_pk=None) -> None:
             )
 
 
-def _default_window(data: dict) -> dict:
+def _default_window(data: Definition) -> Definition:
     """No start: from now. No end: until ended by hand (an open end far in the future)."""
     if data.get("starts_at") is None:
         data["starts_at"] = clock.now()
@@ -109,7 +114,7 @@ def _default_window(data: dict) -> dict:
     return data
 
 
-def _normalise(data: dict) -> dict:
+def _normalise(data: Definition) -> Definition:
     data = _default_window(dict(data))
     data.setdefault("scope", {"all": True})
     data.setdefault("priority", 0)
@@ -124,8 +129,10 @@ def _normalise(data: dict) -> dict:
     return data
 
 
-def _jsonable_params(params: dict) -> dict:
-    def plain(v):
+def _jsonable_params(params: Any) -> Any:
+    """`params` (a dict, or a list of dicts) with Decimals as strings, as a JSON column stores them."""
+
+    def plain(v: Any) -> Any:
         if isinstance(v, Decimal):
             return str(v)
         if isinstance(v, list):
@@ -138,7 +145,7 @@ def _jsonable_params(params: dict) -> dict:
 
 
 @transaction.atomic
-def create_promotion(data: dict, *, actor=None, ip_address=None) -> Promotion:
+def create_promotion(data: Definition, *, actor: Actor = None, ip_address: str | None = None) -> Promotion:
     """Save a promotion after checking it whole: kind fields, window, amounts, scope, and that
     no other exclusive promotion overlaps it in time and scope. Nothing is saved on refusal."""
     data = _normalise(data)
@@ -176,7 +183,9 @@ def create_promotion(data: dict, *, actor=None, ip_address=None) -> Promotion:
 
 
 @transaction.atomic
-def update_promotion(promotion: Promotion, changes: dict, *, actor=None, ip_address=None) -> Promotion:
+def update_promotion(
+    promotion: Promotion, changes: Definition, *, actor: Actor = None, ip_address: str | None = None
+) -> Promotion:
     current = Promotion.objects.select_for_update().get(pk=promotion.pk)
     data = {
         "name": current.name,
@@ -219,10 +228,10 @@ def update_promotion(promotion: Promotion, changes: dict, *, actor=None, ip_addr
 
 
 @transaction.atomic
-def end_promotion(promotion: Promotion, *, actor=None, ip_address=None) -> Promotion:
+def end_promotion(promotion: Promotion, *, actor: Actor = None, ip_address: str | None = None) -> Promotion:
     """Stop a promotion now (it stays on record, with what it gave)."""
     now = clock.now()
-    updates = {"is_active": False, "updated_at": now}
+    updates: dict[str, Any] = {"is_active": False, "updated_at": now}
     if promotion.ends_at > now and promotion.starts_at < now:
         updates["ends_at"] = now
     Promotion.objects.filter(pk=promotion.pk).update(**updates)
@@ -237,7 +246,7 @@ def end_promotion(promotion: Promotion, *, actor=None, ip_address=None) -> Promo
     return promotion
 
 
-def _coupon_fields(data: dict) -> dict:
+def _coupon_fields(data: Definition) -> dict[str, Any]:
     return dict(
         name=str(data.get("name") or "").strip()[:100],
         kind=data["kind"],
@@ -254,7 +263,7 @@ def _coupon_fields(data: dict) -> dict:
 
 
 @transaction.atomic
-def create_coupon(data: dict, *, actor=None, ip_address=None) -> Coupon:
+def create_coupon(data: Definition, *, actor: Actor = None, ip_address: str | None = None) -> Coupon:
     data = _default_window(dict(data))
     errors = check_coupon(data)
     if errors:
@@ -292,7 +301,7 @@ COUPON_FIELDS = (
 
 
 @transaction.atomic
-def update_coupon(coupon: Coupon, changes: dict, *, actor=None, ip_address=None) -> Coupon:
+def update_coupon(coupon: Coupon, changes: Definition, *, actor: Actor = None, ip_address: str | None = None) -> Coupon:
     """Change a coupon's terms (its code stays). The total-use limit cannot go below the uses
     already counted."""
     current = Coupon.objects.select_for_update().get(pk=coupon.pk)
@@ -323,10 +332,16 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 @transaction.atomic
 def issue_coupon_batch(
-    *, name: str, prefix: str, quantity: int, template: dict, actor=None, ip_address=None
+    *,
+    name: str,
+    prefix: str,
+    quantity: int,
+    template: Definition,
+    actor: Actor = None,
+    ip_address: str | None = None,
 ) -> CouponBatch:
     """Generate `quantity` single-use codes PREFIX-XXXXXXXX sharing one definition."""
-    errors = {}
+    errors: dict[str, str] = {}
     prefix = (prefix or "").strip().upper()
     if not prefix.isalnum() or len(prefix) > 12:
         errors["prefix"] = "prefix_invalid"
@@ -372,18 +387,18 @@ def issue_coupon_batch(
 
 
 @transaction.atomic
-def set_price_floor(*, sku: str, price, actor=None) -> None:
+def set_price_floor(*, sku: str, price: Decimal | str | None, actor: Actor = None) -> None:
     variant = Variant.objects.filter(sku=sku).first()
     if variant is None:
         raise _invalid({"sku": "required"})
     if price in (None, ""):
         PriceFloor.objects.filter(variant=variant).delete()
         return
-    price = Decimal(str(price))
-    if price < 0:
+    floor = Decimal(str(price))
+    if floor < 0:
         raise _invalid({"price": "negative"})
-    PriceFloor.objects.update_or_create(variant=variant, defaults={"price": price})
-    record_audit(actor=actor, action="promotion.floor_set", obj=variant, changes={"floor": ("", price)})
+    PriceFloor.objects.update_or_create(variant=variant, defaults={"price": floor})
+    record_audit(actor=actor, action="promotion.floor_set", obj=variant, changes={"floor": ("", floor)})
 
 
 def _count_customer_use(coupon: Coupon, email: str) -> bool:
@@ -424,7 +439,7 @@ def _count_flash_units(promotion: Promotion, email: str, units: int) -> bool:
     )
 
 
-def redeem_pricing(*, order, email: str, priced) -> None:
+def redeem_pricing(*, order: Model, email: str, priced: PricedCart) -> None:  # order: an orders.Order
     """Count the coupons and flash units an order used and record what each rule gave.
 
     Runs inside checkout's transaction: if the last use of a coupon or the last flash unit went
@@ -448,7 +463,7 @@ def redeem_pricing(*, order, email: str, priced) -> None:
         if not _count_flash_units(priced.promotions[rule_id], email, units):
             raise DomainError(str(MESSAGES["flash_sold_out"]), code="flash_sold_out", status=422)
     coupon_amounts: dict[str, Decimal] = {}
-    rows = []
+    rows: list[OrderDiscount] = []
     for a in result.adjustments:
         promotion = priced.promotions.get(a.rule_id) if a.source == "promotion" else None
         coupon = priced.coupons.get(a.rule_id[2:]) if a.source == "coupon" else None
@@ -456,7 +471,7 @@ def redeem_pricing(*, order, email: str, priced) -> None:
             coupon_amounts[coupon.code] = coupon_amounts.get(coupon.code, Decimal("0.00")) + a.amount
         rows.append(
             OrderDiscount(
-                order=order,
+                order_id=order.pk,
                 promotion=promotion,
                 coupon=coupon,
                 source=a.source,
@@ -470,7 +485,9 @@ def redeem_pricing(*, order, email: str, priced) -> None:
     OrderDiscount.objects.bulk_create(rows)
     CouponRedemption.objects.bulk_create(
         [
-            CouponRedemption(coupon=priced.coupons[code], order=order, email=email, amount=amount, redeemed_at=now)
+            CouponRedemption(
+                coupon=priced.coupons[code], order_id=order.pk, email=email, amount=amount, redeemed_at=now
+            )
             for code, amount in coupon_amounts.items()
         ]
     )
