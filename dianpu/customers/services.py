@@ -6,10 +6,11 @@ its ledger row, so two redemptions racing cannot both spend the same points."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -23,6 +24,7 @@ from django.db.models import F
 from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError
 
 from .domain.phones import normalize_phone
@@ -31,12 +33,15 @@ from .domain.tiers import TierRule, evaluate_tier, tier_change
 from .messages import MESSAGES, PASSWORD_RULES
 from .models import Customer, CustomerToken, MembershipTier, PointsEntry, PrivacyRequest, SavedAddress, Segment
 
+if TYPE_CHECKING:
+    from .domain.segments import RfmThresholds
+
 TOKEN_PREFIX = "cu_"
 VERIFY_SALT = "dianpu.customers.verify-email"
 RESET_SALT = "dianpu.customers.reset-password"
 
 
-def _error(code: str, status: int = 422, **params) -> DomainError:
+def _error(code: str, status: int = 422, **params: object) -> DomainError:
     return DomainError(str(MESSAGES[code]) % params if params else str(MESSAGES[code]), code=code, status=status)
 
 
@@ -251,7 +256,7 @@ def update_profile(
     phone: str | None = None,
     consent_email: bool | None = None,
     consent_sms: bool | None = None,
-    birthday=None,
+    birthday: date | None = None,
 ) -> Customer:
     fields: dict[str, Any] = {}
     if name is not None:
@@ -285,7 +290,7 @@ MAX_ADDRESSES = 20
 
 
 @transaction.atomic
-def save_address(customer: Customer, data: dict, *, make_default: bool = False) -> SavedAddress:
+def save_address(customer: Customer, data: dict[str, Any], *, make_default: bool = False) -> SavedAddress:
     from dianpu.core.errors import ValidationFailed
     from dianpu.core.messages import REQUIRED
 
@@ -336,7 +341,7 @@ def _move_points(
     kind: str,
     reference: str = "",
     reason: str = "",
-    expires_at=None,
+    expires_at: datetime | None = None,
     actor_label: str = "",
     refuse: str = "points_insufficient",
 ) -> PointsChange | None:
@@ -382,7 +387,9 @@ def redeem_points(*, customer_id: int, points: int, order_number: str) -> Points
 
 
 @transaction.atomic
-def adjust_points(*, customer: Customer, delta: int, reason: str, actor=None, ip_address: str | None = None) -> int:
+def adjust_points(
+    *, customer: Customer, delta: int, reason: str, actor: Actor = None, ip_address: str | None = None
+) -> int:
     """Staff add or remove points by hand, with a reason; 422 points_negative below zero. Audited."""
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > 10_000_000:
         raise _error("points_invalid")
@@ -475,7 +482,7 @@ def take_back_points(
 CREDIT_KINDS = (PointsEntry.Kind.EARN, PointsEntry.Kind.ADJUST, PointsEntry.Kind.ACTION, PointsEntry.Kind.RESTORE)
 
 
-def expire_points(now=None) -> int:
+def expire_points(now: datetime | None = None) -> int:
     """Expire earned points past their date (oldest spent first); one ledger row per customer per
     day. Returns the points expired."""
     now = now or clock.now()
@@ -514,7 +521,7 @@ def tier_rules() -> list[TierRule]:
     ]
 
 
-def review_tiers(now=None) -> dict:
+def review_tiers(now: datetime | None = None) -> dict[str, int]:
     """Put every customer in the tier their spend over the window earns (the worker, daily);
     each change audited and the customer told by e-mail."""
     from .queries import spend_since
@@ -534,7 +541,7 @@ def review_tiers(now=None) -> dict:
 
 
 @transaction.atomic
-def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor=None) -> bool:
+def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor: Actor = None) -> bool:
     if not Customer.objects.filter(pk=customer_id, tier=old).update(tier=new, tier_since=clock.now()):
         return False
     customer = Customer.objects.get(pk=customer_id)
@@ -551,7 +558,7 @@ def set_tier(*, customer_id: int, old: str, new: str, reason: str = "", actor=No
 # --- segments -----------------------------------------------------------------------------------
 
 
-def rfm_thresholds():
+def rfm_thresholds() -> "RfmThresholds":
     from .domain.segments import RfmThresholds
 
     rule: dict[str, Any] = settings.CUSTOMER_RFM_RULE
@@ -563,7 +570,7 @@ def rfm_thresholds():
     )
 
 
-def refresh_segments(customer_ids=None, now=None) -> int:
+def refresh_segments(customer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Recompute the stored segments (RFM + rule segments) of these customers (all when None);
     writes only the rows that change. Returns how many changed."""
     from .domain.segments import SegmentRule, segments_of
@@ -582,7 +589,7 @@ def refresh_segments(customer_ids=None, now=None) -> int:
 
 
 @transaction.atomic
-def save_segment(*, code: str, name: str, conditions: dict, actor=None) -> Segment:
+def save_segment(*, code: str, name: str, conditions: dict[str, Any], actor: Actor = None) -> Segment:
     from .domain.segments import RFM_SEGMENTS, check_rule
 
     code = (code or "").strip().lower()
@@ -607,7 +614,7 @@ def save_segment(*, code: str, name: str, conditions: dict, actor=None) -> Segme
 
 
 @transaction.atomic
-def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: str | None = None) -> Customer:
+def merge_customers(*, keep: Customer, other: Customer, actor: Actor = None, ip_address: str | None = None) -> Customer:
     """Two records of one person become `keep`: orders (through the CustomersMerged event),
     points (by ledger rows on both sides), addresses, tags and notes move; `other` stays as an
     empty record pointing at `keep`. Audited."""
@@ -672,7 +679,7 @@ def merge_customers(*, keep: Customer, other: Customer, actor=None, ip_address: 
 
 
 @transaction.atomic
-def update_notes(*, customer: Customer, tags: list[str], note: str, actor=None) -> Customer:
+def update_notes(*, customer: Customer, tags: list[str], note: str, actor: Actor = None) -> Customer:
     tags = sorted({t.strip()[:30] for t in tags if t and t.strip()})[:20]
     Customer.objects.filter(pk=customer.pk).update(tags=tags, note=(note or "")[:2000])
     record_audit(
@@ -688,12 +695,14 @@ def update_notes(*, customer: Customer, tags: list[str], note: str, actor=None) 
 # --- privacy --------------------------------------------------------------------------------------
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor: Actor) -> str:
     return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
 
 
 @transaction.atomic
-def record_privacy_request(*, customer: Customer, kind: str, actor=None, ip_address: str | None = None) -> dict:
+def record_privacy_request(
+    *, customer: Customer, kind: str, actor: Actor = None, ip_address: str | None = None
+) -> dict[str, Any]:
     """Log an export request (and audit it); return the data to hand over."""
     from .queries import export_customer
 
@@ -705,7 +714,7 @@ def record_privacy_request(*, customer: Customer, kind: str, actor=None, ip_addr
 
 
 @transaction.atomic
-def erase_customer(*, customer: Customer, actor=None, ip_address: str | None = None) -> Customer:
+def erase_customer(*, customer: Customer, actor: Actor = None, ip_address: str | None = None) -> Customer:
     """Erase a person on request (PIPL/GDPR): their name, e-mail, phone, addresses, account and
     tokens go; orders stay for the books with the person removed from them (the orders app does
     that on the CustomerErased event). Audited."""
