@@ -7,9 +7,12 @@ Visitors prove a conversation is theirs with its token (only the hash is stored)
 
 import logging
 import secrets
-from typing import Any
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -23,7 +26,16 @@ from .domain import sla, states
 from .domain.canned import render_canned_reply, unknown_variables
 from .domain.errors import SupportError
 from .domain.routing import AgentTurn, pick_next_agent
-from .models import AgentDuty, Attachment, CannedReply, Conversation, Message, SlaPolicy
+from .models import AgentDuty, AgentLog, Attachment, CannedReply, ChatReview, Conversation, Message, SlaPolicy
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from dianpu.customers.models import Customer
+    from dianpu.orders.models import Order
+
+    from .domain.inbound import InboundEmail
+    from .domain.review import DayFacts
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +56,7 @@ def sla_targets(priority: str) -> sla.SlaTargets:
     return sla.SlaTargets(row.first_response_minutes, row.resolution_minutes, row.warning_minutes)
 
 
-def get_conversation(conversation_id) -> Conversation:
+def get_conversation(conversation_id: int | str) -> Conversation:
     try:
         conversation_id = int(conversation_id)
     except (TypeError, ValueError):
@@ -55,7 +67,7 @@ def get_conversation(conversation_id) -> Conversation:
     return conversation
 
 
-def get_visitor_conversation(conversation_id, token: str) -> Conversation:
+def get_visitor_conversation(conversation_id: int | str, token: str) -> Conversation:
     """The conversation whose token this is; 401 for a missing or wrong token (and for an unknown
     id: a guesser learns nothing about which ids exist)."""
     conversation = Conversation.objects.filter(pk=conversation_id).first() if str(conversation_id).isdigit() else None
@@ -64,7 +76,7 @@ def get_visitor_conversation(conversation_id, token: str) -> Conversation:
     return conversation
 
 
-def _find_customer(email: str, customer=None):
+def _find_customer(email: str, customer: "Customer | None" = None) -> "Customer | None":
     from dianpu.customers.models import Customer
 
     if customer is not None:
@@ -74,7 +86,7 @@ def _find_customer(email: str, customer=None):
     return Customer.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).first()
 
 
-def _find_order(order_number: str, email: str, customer):
+def _find_order(order_number: str, email: str, customer: "Customer | None") -> "Order | None":
     """The order, linked only when it belongs to whoever writes (same e-mail or customer): a
     stranger's order number stays text on the ticket."""
     from dianpu.orders.models import Order
@@ -120,7 +132,7 @@ def _new_conversation(
     email: str,
     order_number: str = "",
     subject: str = "",
-    customer=None,
+    customer: "Customer | None" = None,
     language: str = "zh-hans",
 ) -> tuple[Conversation, str]:
     now = clock.now()
@@ -163,7 +175,7 @@ def open_conversation(
     email: str,
     message: str,
     order_number: str = "",
-    customer=None,
+    customer: "Customer | None" = None,
     ip: str | None = None,
     language: str = "zh-hans",
 ) -> tuple[Conversation, str]:
@@ -190,7 +202,9 @@ def open_conversation(
     return conversation, token
 
 
-def post_visitor_message(*, conversation: Conversation, message: str, ip: str | None = None, image=None) -> Message:
+def post_visitor_message(
+    *, conversation: Conversation, message: str, ip: str | None = None, image: "UploadedFile[bytes] | None" = None
+) -> Message:
     body = _clean_body(message) if (message or "").strip() or image is None else ""
     if conversation.status == states.Status.CLOSED:
         raise SupportError("conversation_closed", status=409)
@@ -205,9 +219,9 @@ def _append(
     *,
     sender: str,
     body: str,
-    author=None,
+    author: User | None = None,
     internal: bool = False,
-    image=None,
+    image: tuple[bytes, str, int, int, str] | None = None,
     email_message_id: str = "",
 ) -> Message:
     now = clock.now()
@@ -244,7 +258,7 @@ def _append(
 MAX_SATISFACTION_COMMENT = 1000
 
 
-def rate_conversation(*, conversation: Conversation, score, comment: str = "") -> Conversation:
+def rate_conversation(*, conversation: Conversation, score: object, comment: str = "") -> Conversation:
     """The visitor's answer to "how did we do?" once the conversation is resolved (or closed): a
     score 1–5 and an optional comment, once; credited to the agent who has the conversation (else
     the last one who answered it). One
@@ -300,7 +314,7 @@ def get_visitor_attachment(attachment_id: int, *, token: str = "", signature: st
     return attachment
 
 
-def get_staff_attachment(attachment_id: int, *, actor) -> Attachment:
+def get_staff_attachment(attachment_id: int, *, actor: User) -> Attachment:
     """Any attachment, for staff who answer conversations (the edge checks the permission)."""
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
@@ -308,7 +322,7 @@ def get_staff_attachment(attachment_id: int, *, actor) -> Attachment:
     return attachment
 
 
-def _checked_image(upload) -> tuple[bytes, str, int, int, str]:
+def _checked_image(upload: "UploadedFile[bytes]") -> tuple[bytes, str, int, int, str]:
     """An image attachment, refused by its declared size before a byte is read, then by what Pillow
     finds inside (not by its name or declared type)."""
     from dianpu.core.uploads import NotAnImage, UploadRefused, read_image
@@ -359,11 +373,13 @@ def hand_over_from_bot(
 
 
 # --- staff ---------------------------------------------------------------------------------------
-def _is_agent(user) -> bool:
+def _is_agent(user: User | None) -> bool:
     return user is not None and user.is_active and user.is_staff and user.has_perm(ANSWER)
 
 
-def post_agent_reply(*, conversation: Conversation, actor, message: str, image=None) -> Message:
+def post_agent_reply(
+    *, conversation: Conversation, actor: User, message: str, image: "UploadedFile[bytes] | None" = None
+) -> Message:
     body = _clean_body(message) if (message or "").strip() or image is None else ""
     if conversation.status == states.Status.CLOSED:
         raise SupportError("conversation_closed", status=409)
@@ -386,14 +402,16 @@ def _queue_reply_email(message_id: int) -> None:
         log.exception("could not queue support reply e-mail", extra={"message_id": message_id})
 
 
-def add_internal_note(*, conversation: Conversation, actor, note: str) -> Message:
+def add_internal_note(*, conversation: Conversation, actor: User, note: str) -> Message:
     body = _clean_body(note)
     with transaction.atomic():
         return _append(conversation, sender=states.Sender.AGENT, body=body, author=actor, internal=True)
 
 
 @transaction.atomic
-def assign_conversation(*, conversation: Conversation, assignee, actor, ip_address=None) -> Conversation:
+def assign_conversation(
+    *, conversation: Conversation, assignee: User | None, actor: User, ip_address: str | None = None
+) -> Conversation:
     if assignee is not None and not _is_agent(assignee):
         raise SupportError("assignee_not_agent")
     before = conversation.assignee
@@ -411,7 +429,7 @@ def assign_conversation(*, conversation: Conversation, assignee, actor, ip_addre
     return conversation
 
 
-def assign_round_robin(conversation: Conversation):
+def assign_round_robin(conversation: Conversation) -> User | None:
     """Give the conversation to the agent on duty whose turn it is (none on duty: stays queued)."""
     duties = list(AgentDuty.objects.filter(on_duty=True, user__is_active=True).select_related("user"))
     turns = [AgentTurn(d.user_id, d.last_assigned_at) for d in duties if _is_agent(d.user)]
@@ -427,7 +445,7 @@ def assign_round_robin(conversation: Conversation):
 
 
 @transaction.atomic
-def set_on_duty(*, user, on_duty: bool) -> AgentDuty:
+def set_on_duty(*, user: User, on_duty: bool) -> AgentDuty:
     if on_duty and not _is_agent(user):
         raise SupportError("assignee_not_agent")
     duty, _created = AgentDuty.objects.update_or_create(user=user, defaults={"on_duty": on_duty})
@@ -436,7 +454,9 @@ def set_on_duty(*, user, on_duty: bool) -> AgentDuty:
 
 
 @transaction.atomic
-def change_status(*, conversation: Conversation, status: str, actor, ip_address=None) -> Conversation:
+def change_status(
+    *, conversation: Conversation, status: str, actor: User, ip_address: str | None = None
+) -> Conversation:
     if status not in states.Status._value2member_map_:
         raise SupportError("status_unknown")
     current = conversation.status
@@ -472,7 +492,7 @@ def change_status(*, conversation: Conversation, status: str, actor, ip_address=
 
 
 @transaction.atomic
-def set_priority(*, conversation: Conversation, priority: str, actor) -> Conversation:
+def set_priority(*, conversation: Conversation, priority: str, actor: User) -> Conversation:
     if priority not in Conversation.Priority.values:
         raise SupportError("priority_unknown")
     deadlines = sla.calculate_deadlines(conversation.created_at, sla_targets(priority))
@@ -492,7 +512,7 @@ def set_priority(*, conversation: Conversation, priority: str, actor) -> Convers
 
 
 @transaction.atomic
-def set_tags(*, conversation: Conversation, tags, actor) -> Conversation:
+def set_tags(*, conversation: Conversation, tags: Iterable[object] | None, actor: User) -> Conversation:
     cleaned = states.clean_tags(tags)
     Conversation.objects.filter(pk=conversation.pk).update(tags=cleaned)
     conversation.refresh_from_db()
@@ -501,7 +521,7 @@ def set_tags(*, conversation: Conversation, tags, actor) -> Conversation:
 
 @transaction.atomic
 def set_sla_policy(
-    *, priority: str, first_response_minutes: int, resolution_minutes: int, warning_minutes: int, actor
+    *, priority: str, first_response_minutes: int, resolution_minutes: int, warning_minutes: int, actor: User
 ) -> SlaPolicy:
     if priority not in Conversation.Priority.values:
         raise SupportError("priority_unknown")
@@ -520,7 +540,7 @@ def set_sla_policy(
 # --- complaints ------------------------------------------------------------------------------------
 @transaction.atomic
 def classify_complaint(
-    *, conversation: Conversation, cause: str, product_slug: str = "", carrier: str = "", actor
+    *, conversation: Conversation, cause: str, product_slug: str = "", carrier: str = "", actor: User
 ) -> Conversation:
     from dianpu.catalog.models import Product
 
@@ -554,7 +574,7 @@ def _check_canned(title: str, body_zh: str, body_en: str) -> None:
 
 
 @transaction.atomic
-def create_canned_reply(*, title: str, category: str, body_zh: str, body_en: str = "", actor) -> CannedReply:
+def create_canned_reply(*, title: str, category: str, body_zh: str, body_en: str = "", actor: User) -> CannedReply:
     _check_canned(title, body_zh, body_en)
     reply = CannedReply.objects.create(
         title=title.strip()[:100],
@@ -594,7 +614,7 @@ def use_canned_reply(*, reply_id: int, conversation: Conversation) -> str:
     return render_canned_reply(body, canned_values(conversation))
 
 
-def staff_can_answer(user) -> bool:
+def staff_can_answer(user: User | None) -> bool:
     return _is_agent(user)
 
 
@@ -630,7 +650,7 @@ def receive_inbound_email(*, raw: bytes) -> Conversation:
     return conversation
 
 
-def _thread_for(parsed) -> Conversation | None:
+def _thread_for(parsed: "InboundEmail") -> Conversation | None:
     candidates = []
     if parsed.reference_id:
         candidates.append(Conversation.objects.filter(pk=parsed.reference_id).first())
@@ -691,8 +711,8 @@ def send_reply_email(message_id: int) -> None:
 
 
 # --- the agent's daily log (客服日志) ---------------------------------------------------------------
-def day_bounds(day):
-    from datetime import datetime, time, timedelta
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    from datetime import time, timedelta
 
     from django.utils import timezone
 
@@ -700,7 +720,7 @@ def day_bounds(day):
     return start, start + timedelta(days=1)
 
 
-def _day_facts(agent, day):
+def _day_facts(agent: User, day: date) -> "DayFacts":
     from .domain.review import summarise_day
 
     start, end = day_bounds(day)
@@ -717,11 +737,9 @@ def _day_facts(agent, day):
 
 
 @transaction.atomic
-def draft_daily_log(*, agent, day=None):
+def draft_daily_log(*, agent: User, day: date | None = None) -> AgentLog:
     """The agent's log for `day` (today by default), its figures drafted afresh while it is a draft."""
     from django.utils import timezone
-
-    from .models import AgentLog
 
     day = day or timezone.localtime(clock.now()).date()
     log, _created = AgentLog.objects.get_or_create(agent=agent, day=day)
@@ -740,9 +758,7 @@ def draft_daily_log(*, agent, day=None):
 
 
 @transaction.atomic
-def submit_daily_log(*, log, agent, notes: str):
-    from .models import AgentLog
-
+def submit_daily_log(*, log: AgentLog, agent: User, notes: str) -> AgentLog:
     if log.agent_id != agent.pk:
         raise SupportError("log_not_yours", status=403)
     log = draft_daily_log(agent=agent, day=log.day)
@@ -755,9 +771,7 @@ def submit_daily_log(*, log, agent, notes: str):
 
 
 @transaction.atomic
-def review_daily_log(*, log, reviewer, comment: str, ip_address=None):
-    from .models import AgentLog
-
+def review_daily_log(*, log: AgentLog, reviewer: User, comment: str, ip_address: str | None = None) -> AgentLog:
     if not AgentLog.objects.filter(pk=log.pk, status=AgentLog.Status.SUBMITTED).update(
         status=AgentLog.Status.REVIEWED,
         reviewer=reviewer,
@@ -781,7 +795,9 @@ SAMPLE_PER_AGENT = 3
 
 
 @transaction.atomic
-def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, actor=None) -> int:
+def sample_week_for_review(
+    *, week: date | None = None, per_agent: int = SAMPLE_PER_AGENT, actor: User | None = None
+) -> int:
     """Draw the week's sample: up to `per_agent` conversations each agent answered that week (the same
     draw every time for the same week), with banned words already found. Returns how many were added."""
     from datetime import timedelta
@@ -789,7 +805,6 @@ def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, acto
     from django.utils import timezone
 
     from .domain.review import find_banned_words, pick_sample, week_start
-    from .models import ChatReview
 
     week = week_start(week or timezone.localtime(clock.now()).date())
     start, _end = day_bounds(week)
@@ -823,11 +838,12 @@ def sample_week_for_review(*, week=None, per_agent: int = SAMPLE_PER_AGENT, acto
 
 
 @transaction.atomic
-def score_chat_review(*, review, reviewer, scores: dict, comment: str = "", ip_address=None):
+def score_chat_review(
+    *, review: ChatReview, reviewer: User, scores: dict[str, Any], comment: str = "", ip_address: str | None = None
+) -> ChatReview:
     from .domain.review import CHECKLIST, is_valid_score
-    from .models import ChatReview
 
-    cleaned = {}
+    cleaned: dict[str, int | None] = {}
     for key in CHECKLIST:
         try:
             value = int(scores[key])
