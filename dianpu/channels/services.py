@@ -9,16 +9,20 @@ unpaid timeout. Every order runs through order review like a web order.
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dianpu.audit.services import record_audit
+from dianpu.catalog.models import Variant
 from dianpu.catalog.queries import get_variants_by_sku
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 from dianpu.core.uploads import MB, UploadLimits, bounded_rows, check_spreadsheet, check_text_rows, trimmed
 from dianpu.customers.services import get_or_create_customer
@@ -66,7 +70,7 @@ class ImportRefused(DomainError):
         self.lines = lines
 
 
-def read_rows(content: bytes, filename: str) -> list[dict]:
+def read_rows(content: bytes, filename: str) -> list[dict[str, Any]]:
     """A CSV (UTF-8 or GB18030) or XLSX file as a list of dicts keyed by its header row."""
     check_spreadsheet(content, UPLOAD_LIMITS)  # size, and an XLSX's declared sizes, before reading
     if filename.lower().endswith(".xlsx"):
@@ -102,7 +106,7 @@ def read_rows(content: bytes, filename: str) -> list[dict]:
     return shopify.parse_csv(text)
 
 
-def _check(orders: list[ChannelOrder], variants: dict, problems: list[ImportProblem]) -> None:
+def _check(orders: list[ChannelOrder], variants: dict[str, Variant], problems: list[ImportProblem]) -> None:
     for order in orders:
         for column, value in (
             ("ship_name", order.ship_name),
@@ -125,13 +129,13 @@ def import_channel_orders(
     channel: str,
     content: bytes,
     filename: str,
-    actor,
+    actor: Actor,
     shipping_method: str = "standard",
     mapping: dict[str, str] | None = None,
     channel_code: str = "",
     ip_address: str | None = None,
-    progress=None,
-    prepare=None,
+    progress: Callable[[int, int], object] | None = None,
+    prepare: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> ImportResult:
     """Read a platform's file and write its new orders, all or nothing (ImportRefused lists every problem).
     `progress(done, total)` is called after each order written (a progress bar on the command line);
@@ -178,7 +182,7 @@ def import_channel_orders(
                 filename=filename[:200],
                 orders_created=len(created),
                 rows=len(rows),
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=person_of(actor),
                 created_at=clock.now(),
             )
             record_audit(
@@ -207,7 +211,9 @@ def get_saved_mapping(channel_code: str) -> dict[str, str]:
     return dict(row.mapping) if row is not None else {}
 
 
-def _write(source: ChannelOrder, channel: str, shipping_method: str, variants: dict, actor) -> Order:
+def _write(
+    source: ChannelOrder, channel: str, shipping_method: str, variants: dict[str, Variant], actor: Actor
+) -> Order:
     customer = get_or_create_customer(email=source.email, name=source.ship_name, phone=source.ship_phone)
     lines = [
         LineInput(
@@ -261,7 +267,7 @@ def _write(source: ChannelOrder, channel: str, shipping_method: str, variants: d
     return order
 
 
-def export_tracking_csv(*, channel: str, since=None) -> str:
+def export_tracking_csv(*, channel: str, since: datetime | None = None) -> str:
     """Tracking numbers of this channel's shipped orders, in the platform's fulfillment CSV format."""
     orders = Order.objects.filter(channel=channel).exclude(channel_order_number="").exclude(tracking_number="")
     if since is not None:
