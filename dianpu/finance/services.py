@@ -2,7 +2,8 @@
 the monthly close, and the automatic postings that follow orders, refunds and shipments."""
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 
 from .domain import chart, ledger, periods
-from .domain.ledger import EntryPlan, LedgerRefused
+from .domain.ledger import EntryPlan, LedgerRefused, Line
 from .messages import MESSAGES
 from .models import (
     Budget,
@@ -30,19 +32,18 @@ from .models import (
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 
+# Margin rollups being gathered: (grain, dimension, starts_on, dimension key, account) -> [debit, credit] fen.
+MarginTotals = dict[tuple[str, str, date, str, str], list[int]]
 
-def finance_error(code: str, status: int = 422, **params) -> DomainError:
+
+def finance_error(code: str, status: int = 422, **params: object) -> DomainError:
     text = MESSAGES.get(code, code)
     if params:
         text = text % params
     return DomainError(text, code=code, status=status, **{k: str(v) for k, v in params.items()})
 
 
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def local_day(moment) -> date:
+def local_day(moment: datetime) -> date:
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
 
 
@@ -66,9 +67,9 @@ def _open_day(plan: EntryPlan) -> date:
     raise finance_error("period_closed", month=month)
 
 
-def _roll_up(day: date, lines) -> None:
+def _roll_up(day: date, lines: Iterable[Line]) -> None:
     totals: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
-    margins: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    margins: MarginTotals = defaultdict(lambda: [0, 0])
     for ln in lines:
         totals[(day, ln.account)][0] += ln.debit_fen
         totals[(day, ln.account)][1] += ln.credit_fen
@@ -81,7 +82,14 @@ PNL_ACCOUNTS = frozenset(a.code for a in chart.ACCOUNTS if a.pnl is not None)
 
 
 def add_margin_line(
-    margins: dict, day: date, account: str, debit_fen: int, credit_fen: int, product_id, channel: str, campaign: str
+    margins: MarginTotals,
+    day: date,
+    account: str,
+    debit_fen: int,
+    credit_fen: int,
+    product_id: int | None,
+    channel: str,
+    campaign: str,
 ) -> None:
     """Count one journal line into the margin rollups being gathered: P&L accounts only, per
     product, channel and campaign, by the day and by the month."""
@@ -99,7 +107,7 @@ def add_margin_line(
             row[1] += credit_fen
 
 
-def _add_to_margin_rollups(margins: dict[tuple, list[int]]) -> None:
+def _add_to_margin_rollups(margins: MarginTotals) -> None:
     if not margins:
         return
     table = MarginTotal._meta.db_table
@@ -134,7 +142,9 @@ def _moved_memo(memo: str, wanted: date, day: date) -> str:
     return f"{memo}（{periods.month_of(wanted)} 已结账，记入 {periods.month_of(day)}）"
 
 
-def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None = None) -> tuple[JournalEntry, bool]:
+def post_entry(
+    plan: EntryPlan, *, actor: Actor = None, reversal_of: JournalEntry | None = None
+) -> tuple[JournalEntry, bool]:
     """Write one balanced entry (and its rollups) unless its source was posted already.
     Returns (entry, created). Refuses (422) an unbalanced or malformed entry, and a person's
     entry dated in a closed period; nothing is written then."""
@@ -157,7 +167,7 @@ def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None 
                     memo=memo[:300],
                     reversal_of=reversal_of,
                     amount_fen=plan.debit_fen,
-                    created_by=_person(actor),
+                    created_by=person_of(actor),
                     created_at=clock.now(),
                 )
         except IntegrityError:  # the same source posted concurrently: theirs stands
@@ -181,7 +191,9 @@ def post_entry(plan: EntryPlan, *, actor=None, reversal_of: JournalEntry | None 
     return entry, True
 
 
-def reverse_entry(*, entry_id: int, actor=None, reason: str = "", ip_address: str | None = None) -> JournalEntry:
+def reverse_entry(
+    *, entry_id: int, actor: Actor = None, reason: str = "", ip_address: str | None = None
+) -> JournalEntry:
     """Undo an entry with its mirror image, dated today (in the open period). Once per entry."""
     with transaction.atomic():
         entry = JournalEntry.objects.filter(pk=entry_id).first()
@@ -220,7 +232,7 @@ def reverse_entry(*, entry_id: int, actor=None, reason: str = "", ip_address: st
 # ---- periods ------------------------------------------------------------------------------
 
 
-def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Period:
+def close_period(*, month: str, actor: Actor = None, ip_address: str | None = None) -> Period:
     """Lock a month: from now on nothing is dated in it (automatic postings move on to the next
     open month, a person's entries are refused). Closing a closed month changes nothing."""
     parsed = periods.parse_month(month)
@@ -233,7 +245,9 @@ def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Pe
         now = clock.now()
         # One statement decides: it waits for postings holding the row, then locks the month.
         if (
-            Period.objects.filter(month=parsed, closed_at__isnull=True).update(closed_at=now, closed_by=_person(actor))
+            Period.objects.filter(month=parsed, closed_at__isnull=True).update(
+                closed_at=now, closed_by=person_of(actor)
+            )
             == 1
         ):
             record_audit(
@@ -251,7 +265,7 @@ def close_period(*, month: str, actor=None, ip_address: str | None = None) -> Pe
 # ---- expenses -----------------------------------------------------------------------------
 
 
-def clean_amount(value) -> Decimal:
+def clean_amount(value: object) -> Decimal:
     if isinstance(value, float | bool):
         value = str(value)
     try:
@@ -263,7 +277,15 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(CENT)
 
 
-def record_expense(*, day, category: str, amount, note: str = "", actor=None, ip_address: str | None = None) -> Expense:
+def record_expense(
+    *,
+    day: date | str | None,
+    category: str,
+    amount: object,
+    note: str = "",
+    actor: Actor = None,
+    ip_address: str | None = None,
+) -> Expense:
     """An expense paid from the bank: Dr the category's account / Cr cash. Refused (422, nothing
     written) when dated in a closed period or when the amount or category is not valid."""
     if isinstance(day, str):
@@ -278,7 +300,7 @@ def record_expense(*, day, category: str, amount, note: str = "", actor=None, ip
         raise finance_error("note_too_long")
     with transaction.atomic():
         expense = Expense.objects.create(
-            date=day, category=category, amount=amount, note=note, created_by=_person(actor), created_at=clock.now()
+            date=day, category=category, amount=amount, note=note, created_by=person_of(actor), created_at=clock.now()
         )
         account = chart.EXPENSE_CATEGORIES[category]
         memo = f"费用：{Expense.Category(category).label}" + (f" · {note}" if note else "")
@@ -316,7 +338,7 @@ def get_fee_percent(gateway: str) -> Decimal:
         return Decimal("0")
 
 
-def set_fee_percent(*, gateway: str, percent, actor=None) -> None:
+def set_fee_percent(*, gateway: str, percent: object, actor: Actor = None) -> None:
     try:
         value = Decimal(str(percent).strip())
     except (InvalidOperation, ValueError):
@@ -341,7 +363,7 @@ def set_fee_percent(*, gateway: str, percent, actor=None) -> None:
 # ---- bulk (demo data, benchmark, catching up) ------------------------------------------------
 
 
-def _open_day_for_bulk(day: date, cache: dict) -> date:
+def _open_day_for_bulk(day: date, cache: dict[str, date]) -> date:
     month = periods.month_of(day)
     if month not in cache:
         cache[month] = _open_day(EntryPlan(periods.first_day(month), "bulk", "bulk", "", ()))
@@ -349,13 +371,15 @@ def _open_day_for_bulk(day: date, cache: dict) -> date:
     return day if periods.month_of(moved_to) == month else moved_to
 
 
-def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int:
+def post_entries_in_bulk(
+    plans: Iterable[EntryPlan], *, chunk_size: int = 5000, progress: Callable[[int], object] | None = None
+) -> int:
     """Post many automatic entries in a few statements per chunk: each checked like `post_entry`,
     sources already posted skipped, rollups added once per chunk. Returns how many were posted."""
     posted = 0
     chunk: list[EntryPlan] = []
 
-    def flush():
+    def flush() -> None:
         nonlocal posted
         checked = []
         for plan in chunk:
@@ -439,12 +463,14 @@ def post_entries_in_bulk(plans, *, chunk_size: int = 5000, progress=None) -> int
 # ---- operating budget ------------------------------------------------------------------------
 
 
-def set_budget(*, month: str, amounts: dict, actor=None, ip_address: str | None = None) -> list:
+def set_budget(
+    *, month: str, amounts: dict[str, object] | None, actor: Actor = None, ip_address: str | None = None
+) -> list[Budget]:
     """Set a month's budget per category (ads, staff, logistics, tools, other); 0 clears one."""
     parsed = periods.parse_month(month)
     if parsed is None:
         raise finance_error("period_invalid")
-    cleaned = {}
+    cleaned: dict[str, Decimal] = {}
     for category, value in (amounts or {}).items():
         if category not in chart.EXPENSE_CATEGORIES:
             raise finance_error("category_invalid", choices=", ".join(chart.EXPENSE_CATEGORIES))
