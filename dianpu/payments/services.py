@@ -10,9 +10,10 @@ then asks the gateway; a refusal gives the reservation back. No card data is eve
 import json
 import logging
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.db.models import F
 from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 from dianpu.core.money import to_fen
 from dianpu.core.outbound import ensure_outside_transaction
@@ -38,12 +40,20 @@ from .models import GatewayEvent, Payment, PaymentSession, Refund
 log = logging.getLogger(__name__)
 
 
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+class OrderRef(Protocol):
+    """What a refund needs of an orders.Order (payments sits below orders and may not import it)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def number(self) -> str: ...
 
 
 @transaction.atomic
-def record_payment(*, order_id: int, gateway: str, amount: Decimal, reference: str = "", actor=None) -> Payment:
+def record_payment(
+    *, order_id: int, gateway: str, amount: Decimal, reference: str = "", actor: Actor = None
+) -> Payment:
     """Money received for an order (staff confirming a transfer, a courier's COD collection, a
     gateway's verified notification)."""
     return Payment.objects.create(
@@ -51,7 +61,7 @@ def record_payment(*, order_id: int, gateway: str, amount: Decimal, reference: s
         gateway=gateway,
         amount=amount,
         reference=reference,
-        recorded_by=_person(actor),
+        recorded_by=person_of(actor),
         created_at=clock.now(),
     )
 
@@ -204,14 +214,14 @@ def _move_refunded(payment_id: int, delta_fen: int) -> bool:
     return True
 
 
-def _refund_error(code: str, status: int = 422, **params) -> DomainError:
+def _refund_error(code: str, status: int = 422, **params: object) -> DomainError:
     text = str(MESSAGES[code])
     if params:
         text = text % params
     return DomainError(text, code=code, status=status)
 
 
-def _clean_amount(value, code: str) -> Decimal:
+def _clean_amount(value: object, code: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -224,13 +234,13 @@ def _clean_amount(value, code: str) -> Decimal:
 @transaction.atomic
 def _reserve_refund(
     *,
-    order,
+    order: OrderRef,
     amount: Decimal,
     shipping_amount: Decimal,
     reason: str,
-    actor,
+    actor: Actor,
     manual: bool,
-    ip_address,
+    ip_address: str | None,
     idempotency_key: str = "",
 ) -> Refund:
     payments = list(Payment.objects.filter(order_id=order.pk).order_by("created_at", "id"))
@@ -264,7 +274,7 @@ def _reserve_refund(
         status=Refund.Status.SUCCEEDED if manual else Refund.Status.PENDING,
         manual=manual,
         idempotency_key=idempotency_key[:100],
-        created_by=_person(actor),
+        created_by=person_of(actor),
         created_at=now,
     )
     record_audit(
@@ -291,7 +301,7 @@ def _refunded(refund: Refund, *, order_number: str) -> None:
 
 
 @transaction.atomic
-def settle_refund(*, refund_id: int, status: str, reference: str = "", actor=None) -> Refund | None:
+def settle_refund(*, refund_id: int, status: str, reference: str = "", actor: Actor = None) -> Refund | None:
     """The gateway's answer for a pending refund: succeeded (money back), failed/canceled
     (the reservation is given back), pending (just note its id). Safe to call twice."""
     refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
@@ -344,11 +354,11 @@ def _gateway_reference(payment: Payment) -> str:
 
 def refund_order(
     *,
-    order,
-    amount,
+    order: OrderRef,
+    amount: object,
     reason: str = "",
-    shipping_amount=Decimal("0.00"),
-    actor=None,
+    shipping_amount: object = Decimal("0.00"),
+    actor: Actor = None,
     manual: bool = False,
     ip_address: str | None = None,
     idempotency_key: str = "",
@@ -464,7 +474,7 @@ def handle_stripe_webhook(*, payload: bytes, signature_header: str, ip_address: 
 
 
 @transaction.atomic
-def _apply_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
+def _apply_stripe_event(event_id: str, event_type: str, obj: dict[str, Any]) -> str:
     try:
         with transaction.atomic():
             record = GatewayEvent.objects.create(
@@ -504,7 +514,7 @@ def _replay_deferred(reference: str) -> None:
         GatewayEvent.objects.filter(pk=record.pk).update(outcome=f"replayed:{outcome}"[:40], payload={})
 
 
-def _on_intent_succeeded(intent: dict) -> str:
+def _on_intent_succeeded(intent: dict[str, Any]) -> str:
     reference = str(intent.get("id", ""))
     session = PaymentSession.objects.filter(gateway="stripe", reference=reference).first()
     order_number = str((intent.get("metadata") or {}).get("order_number", ""))
@@ -538,14 +548,14 @@ def _on_intent_succeeded(intent: dict) -> str:
     return "confirmed"
 
 
-def _on_intent_failed(intent: dict) -> str:
+def _on_intent_failed(intent: dict[str, Any]) -> str:
     updated = PaymentSession.objects.filter(
         gateway="stripe", reference=str(intent.get("id", "")), status=PaymentSession.Status.PENDING
     ).update(status=PaymentSession.Status.FAILED, updated_at=clock.now())
     return "failed" if updated else "ignored"
 
 
-def _sync_refund(data: dict, payment_intent: str) -> str:
+def _sync_refund(data: dict[str, Any], payment_intent: str) -> str:
     """A refund as Stripe reports it: settle ours, or record one made in Stripe's dashboard."""
     reference, status = str(data.get("id", "")), str(data.get("status", ""))
     ours_id = (data.get("metadata") or {}).get("dianpu_refund_id")
@@ -581,13 +591,13 @@ def _sync_refund(data: dict, payment_intent: str) -> str:
     return "refund_recorded"
 
 
-def _on_charge_refunded(charge: dict) -> str:
+def _on_charge_refunded(charge: dict[str, Any]) -> str:
     refunds = (charge.get("refunds") or {}).get("data") or []
     outcomes = [_sync_refund(r, str(charge.get("payment_intent", ""))) for r in refunds]
     return ",".join(outcomes)[:40] or "ignored"
 
 
-def _on_refund(refund: dict) -> str:
+def _on_refund(refund: dict[str, Any]) -> str:
     return _sync_refund(refund, str(refund.get("payment_intent", "")))
 
 
@@ -603,7 +613,7 @@ STRIPE_EVENT_HANDLERS = {
 }
 
 
-def handle_alipay_notification(*, params: dict, ip_address: str | None = None) -> str:
+def handle_alipay_notification(*, params: dict[str, Any], ip_address: str | None = None) -> str:
     """Verify an Alipay asynchronous notification (RSA2 with Alipay's public key, our app id) and
     act on it once (keyed by notify_id). TRADE_SUCCESS / TRADE_FINISHED confirm the payment of
     out_trade_no (the order number) for total_amount; TRADE_CLOSED marks the attempt failed."""
@@ -620,7 +630,7 @@ def handle_alipay_notification(*, params: dict, ip_address: str | None = None) -
 
 
 @transaction.atomic
-def _apply_alipay_notification(event_id: str, params: dict) -> str:
+def _apply_alipay_notification(event_id: str, params: dict[str, Any]) -> str:
     try:
         with transaction.atomic():
             GatewayEvent.objects.create(
@@ -668,7 +678,7 @@ def _apply_alipay_notification(event_id: str, params: dict) -> str:
     return "confirmed"
 
 
-def handle_wechatpay_notification(*, payload: bytes, headers: dict, ip_address: str | None = None) -> str:
+def handle_wechatpay_notification(*, payload: bytes, headers: Mapping[str, str], ip_address: str | None = None) -> str:
     """Verify a WeChat Pay API v3 notification (Wechatpay-Signature by the platform key whose
     serial we hold, at most 5 minutes old), decrypt its resource with the APIv3 key, and act on
     it once (keyed by the notification id). TRANSACTION.SUCCESS confirms the payment of
@@ -701,7 +711,7 @@ def handle_wechatpay_notification(*, payload: bytes, headers: dict, ip_address: 
 
 
 @transaction.atomic
-def _apply_wechatpay_event(event_id: str, event_type: str, data: dict) -> str:
+def _apply_wechatpay_event(event_id: str, event_type: str, data: dict[str, Any]) -> str:
     try:
         with transaction.atomic():
             record = GatewayEvent.objects.create(
@@ -723,7 +733,7 @@ def _apply_wechatpay_event(event_id: str, event_type: str, data: dict) -> str:
     return outcome
 
 
-def _confirm_wechatpay_transaction(tx: dict) -> str:
+def _confirm_wechatpay_transaction(tx: dict[str, Any]) -> str:
     if tx.get("trade_state") != "SUCCESS" or str(tx.get("appid", settings.WECHATPAY_APPID)) != settings.WECHATPAY_APPID:
         return "ignored"
     order_number = str(tx.get("out_trade_no", ""))
@@ -759,7 +769,7 @@ def _confirm_wechatpay_transaction(tx: dict) -> str:
     return "confirmed"
 
 
-def _settle_wechatpay_refund(data: dict) -> str:
+def _settle_wechatpay_refund(data: dict[str, Any]) -> str:
     key, status = str(data.get("out_refund_no", "")), str(data.get("refund_status", ""))
     pk = key.removeprefix("dianpu-refund-")
     ours = Refund.objects.filter(pk=int(pk), gateway="wechatpay").first() if pk.isdigit() else None
@@ -833,7 +843,7 @@ def reconcile_wechatpay_refunds(*, older_than_minutes: int = 10) -> int:
 
 @transaction.atomic
 def move_payments(
-    *, from_order_id: int, to_order_id: int, actor=None, reason: str = "", ip_address: str | None = None
+    *, from_order_id: int, to_order_id: int, actor: Actor = None, reason: str = "", ip_address: str | None = None
 ) -> list[Payment]:
     """Merge: every payment of one order (with its refunds) now belongs to the other order. Each
     record moves whole — amount, refunded_total and the gateway's reference unchanged — so what
@@ -864,7 +874,7 @@ def split_payment(
     from_order_id: int,
     to_order_id: int,
     amount: Decimal,
-    actor=None,
+    actor: Actor = None,
     reason: str = "",
     ip_address: str | None = None,
 ) -> Payment:
@@ -893,7 +903,7 @@ def split_payment(
         gateway=source.gateway,
         amount=amount,
         reference=_gateway_reference(source)[:100],
-        recorded_by=_person(actor),
+        recorded_by=person_of(actor),
         created_at=clock.now(),
     )
     record_audit(

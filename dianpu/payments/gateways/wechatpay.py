@@ -31,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 
 from ..domain.amounts import to_minor_units
-from ..domain.rsa import KeyFormatError, parse_private_key, parse_public_key
+from ..domain.rsa import KeyFormatError, RsaPublicKey, parse_private_key, parse_public_key
 from ..domain.signatures import SignatureRefused
 from ..domain.wechatpay import authorization, jsapi_pay_params, request_message, sign, verify_signed
 from .base import GatewayError, GatewayRefund, PaymentGateway, PaymentStart
@@ -55,7 +55,7 @@ def setting_or_file(name: str) -> str:
     return ""
 
 
-def platform_public_key():
+def platform_public_key() -> RsaPublicKey:
     return parse_public_key(setting_or_file("WECHATPAY_PLATFORM_PUBLIC_KEY"))
 
 
