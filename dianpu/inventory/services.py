@@ -7,9 +7,12 @@ someone else got there first, and the whole placement rolls back.
 
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -22,14 +25,20 @@ from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.models import Product, Variant
 from dianpu.core import clock
-from dianpu.core.actors import Actor
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import DomainError
 
 from . import summaries
-from .domain.allocation import LevelSnapshot, plan_allocation
+from .domain.allocation import AllocationPlan, LevelSnapshot, plan_allocation
 from .domain.costing import calculate_moving_average_cost
 from .messages import ADJUSTMENT_REASONS, MESSAGES
 from .models import Reservation, StockLevel, StockMove, Stocktake, StocktakeLine, Warehouse
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from dianpu.catalog.models import Category
+    from dianpu.catalog.services import VariantInput
 
 PLAN_ATTEMPTS = 3
 
@@ -54,7 +63,7 @@ def get_default_warehouse() -> Warehouse:
     return warehouse
 
 
-def _snapshot(variant_ids) -> list[LevelSnapshot]:
+def _snapshot(variant_ids: Iterable[int]) -> list[LevelSnapshot]:
     return [
         LevelSnapshot(lv.id, lv.variant_id, lv.warehouse_id, lv.on_hand - lv.reserved, lv.warehouse.is_default)
         for lv in StockLevel.objects.select_related("warehouse").filter(variant_id__in=variant_ids)
@@ -70,7 +79,9 @@ def _short_error(short: dict[int, int], wanted: dict[int, int]) -> InsufficientS
 
 
 @transaction.atomic
-def reserve_stock(*, reference: str, wanted: dict[int, int], expires_at=None, actor: Actor = None) -> list[Reservation]:
+def reserve_stock(
+    *, reference: str, wanted: dict[int, int], expires_at: datetime | None = None, actor: Actor = None
+) -> list[Reservation]:
     """Hold `wanted` (variant id -> units) for `reference`, or raise InsufficientStockError
     naming the short SKU and change nothing."""
     for attempt in range(PLAN_ATTEMPTS):
@@ -92,7 +103,7 @@ class _LostRace(Exception):
     pass
 
 
-def _apply_plan(plan, reference, expires_at, actor: Actor) -> list[Reservation]:
+def _apply_plan(plan: AllocationPlan, reference: str, expires_at: datetime | None, actor: Actor) -> list[Reservation]:
     now = clock.now()
     for a in plan.allocations:
         updated = StockLevel.objects.filter(pk=a.level_id, on_hand__gte=F("reserved") + a.quantity).update(
@@ -109,7 +120,7 @@ def _apply_plan(plan, reference, expires_at, actor: Actor) -> list[Reservation]:
                     kind=StockMove.Kind.RESERVE,
                     reserved_delta=a.quantity,
                     reference=reference,
-                    actor=_person(actor),
+                    actor=person_of(actor),
                     created_at=now,
                 )
                 for a in plan.allocations
@@ -130,11 +141,7 @@ def _apply_plan(plan, reference, expires_at, actor: Actor) -> list[Reservation]:
     )
 
 
-def _person(actor: Actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _summarize(moves) -> None:
+def _summarize(moves: Iterable[StockMove]) -> None:
     """Carry ledger rows just written into the maintained per-SKU summary (same transaction)."""
     summaries.record_moves(
         [summaries.MoveFact(m.variant_id, m.kind, m.on_hand_delta, m.reserved_delta, m.created_at) for m in moves]
@@ -166,7 +173,7 @@ def _settle(reference: str, to_state: str, kind: str, actor: Actor, reason: str)
                 reserved_delta=-r.quantity,
                 reference=reference,
                 reason=reason,
-                actor=_person(actor),
+                actor=person_of(actor),
                 created_at=now,
             )
         )
@@ -229,7 +236,7 @@ def adjust_stock(
                 on_hand_delta=delta,
                 reference=reference,
                 reason=reason[:200],
-                actor=_person(actor),
+                actor=person_of(actor),
                 created_at=clock.now(),
             )
         ]
@@ -274,7 +281,15 @@ def set_on_hand(
     raise DomainError(MESSAGES["stock_negative"], code="conflict", status=409)
 
 
-def _adjust_from(level, variant, current, quantity, reason, actor: Actor, ip_address: str | None):
+def _adjust_from(
+    level: StockLevel,
+    variant: Variant,
+    current: int,
+    quantity: int,
+    reason: str,
+    actor: Actor,
+    ip_address: str | None,
+) -> StockLevel:
     delta = quantity - current
     updated = StockLevel.objects.filter(pk=level.pk, on_hand=current, reserved__lte=quantity).update(on_hand=quantity)
     if updated != 1:
@@ -295,7 +310,7 @@ def _adjust_from(level, variant, current, quantity, reason, actor: Actor, ip_add
                 kind=StockMove.Kind.ADJUSTMENT,
                 on_hand_delta=delta,
                 reason=reason[:200],
-                actor=_person(actor),
+                actor=person_of(actor),
                 created_at=clock.now(),
             )
         ]
@@ -363,7 +378,12 @@ class StockTargetsRefused(DomainError):
 
 
 def bulk_set_on_hand(
-    *, targets, reason: str, reference: str = "", actor: Actor = None, ip_address: str | None = None
+    *,
+    targets: Iterable["StockTarget"],
+    reason: str,
+    reference: str = "",
+    actor: Actor = None,
+    ip_address: str | None = None,
 ) -> int:
     """Bring many stock levels to their target on-hand with set-based SQL; returns how many changed.
 
@@ -382,7 +402,7 @@ def bulk_set_on_hand(
         wanted[(t.variant_id, t.warehouse_id)] = t.on_hand
     if not wanted:
         return 0
-    now, person, reason, reference = clock.now(), _person(actor), (reason or "")[:200], (reference or "")[:40]
+    now, person, reason, reference = clock.now(), person_of(actor), (reason or "")[:200], (reference or "")[:40]
     moves: list[tuple[int, int, int]] = []  # (variant, warehouse, on-hand delta)
     refused: list[StockBelowReserved] = []
     with transaction.atomic():
@@ -427,7 +447,12 @@ def bulk_set_on_hand(
     return len(moves)
 
 
-def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
+def _always(value: Any) -> Callable[[dict[str, Any]], Any]:
+    """A column getter giving every row the same (already prepared) value."""
+    return lambda _row: value
+
+
+def _insert_many(model: "type[Model]", rows: list[dict[str, Any]], batch: int = 5000) -> None:
     """INSERT rows (field attname -> value) with one executemany per batch. Django's bulk_create
     spends most of a 100,000-row import preparing values field by field; here each column is
     prepared once when all rows share a value (defaults, the time), and plain ints and text go to
@@ -436,19 +461,19 @@ def _insert_many(model, rows: list[dict], batch: int = 5000) -> None:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     named = set(rows[0])
-    columns, getters = [], []
+    columns: list[str] = []
+    getters: list[Callable[[dict[str, Any]], Any]] = []
     for f in fields:
+        assert f.column is not None  # a concrete field has its column
         columns.append(connection.ops.quote_name(f.column))
         if f.attname in named:
             sample = rows[0][f.attname]
             if sample is None or isinstance(sample, (int, str)) and not isinstance(sample, bool):
-                getters.append(lambda row, key=f.attname: row[key])
+                getters.append(itemgetter(f.attname))
             else:  # e.g. the same datetime on every row: prepared once
-                prepared = f.get_db_prep_save(sample, connection)
-                getters.append(lambda row, value=prepared: value)
+                getters.append(_always(f.get_db_prep_save(sample, connection)))
         else:
-            prepared = f.get_db_prep_save(f.get_default(), connection)
-            getters.append(lambda row, value=prepared: value)
+            getters.append(_always(f.get_db_prep_save(f.get_default(), connection)))
     sql = (
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
@@ -468,7 +493,9 @@ def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]
     return refused
 
 
-def _bulk_set_chunk(chunk: dict[tuple[int, int], int], moves: list, refused: list) -> None:
+def _bulk_set_chunk(
+    chunk: dict[tuple[int, int], int], moves: list[tuple[int, int, int]], refused: list["StockBelowReserved"]
+) -> None:
     """One chunk, in a savepoint: read, insert missing levels, one conditional UPDATE. If a row
     moved between the read and the UPDATE (a reservation, a sale), the savepoint is rolled back
     and the chunk planned again from fresh values."""
@@ -500,10 +527,11 @@ def _update_levels(rows: list[tuple[int, int, int]]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
-        return cursor.rowcount
+        changed: int = cursor.rowcount
+        return changed
 
 
-def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
+def _read_levels(chunk: dict[tuple[int, int], int]) -> dict[tuple[int, int], tuple[int, int, int]]:
     """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
     return {
         (v, w): (pk, on_hand, reserved)
@@ -514,8 +542,12 @@ def _read_levels(chunk) -> dict[tuple[int, int], tuple[int, int, int]]:
     }
 
 
-def _bulk_set_attempt(chunk, levels, check_only=False):
-    moves, refused, changes = [], [], {}
+def _bulk_set_attempt(
+    chunk: dict[tuple[int, int], int], levels: dict[tuple[int, int], tuple[int, int, int]], check_only: bool = False
+) -> tuple[list[tuple[int, int, int]], list["StockBelowReserved"]]:
+    moves: list[tuple[int, int, int]] = []  # (variant, warehouse, on-hand delta)
+    refused: list[StockBelowReserved] = []
+    changes: dict[int, tuple[tuple[int, int], int, int]] = {}  # level id -> (key, on hand read, target)
     # A level created meanwhile by someone else breaks the unique constraint: the caller's
     # transaction refuses the whole call.
     missing = [(v, w, q) for (v, w), q in chunk.items() if (v, w) not in levels and q > 0]
@@ -544,13 +576,13 @@ def update_product_and_stock(
     *,
     actor: Actor,
     product: Product,
-    changes: dict,
-    variant_changes: dict[str, dict],
+    changes: dict[str, Any],
+    variant_changes: dict[str, dict[str, Any]],
     stock_by_sku: dict[str, int],
     expected_version: int | None = None,
     reason: str = "",
     ip_address: str | None = None,
-    new_variants=(),
+    new_variants: Iterable[tuple["VariantInput", int]] = (),
 ) -> Product:
     """One edit of a product: its fields, its variants' prices, new SKUs (`new_variants`: pairs
     of catalog VariantInput and opening stock) and their stock, all or nothing."""
@@ -607,7 +639,7 @@ def create_product_with_stock(
 WAREHOUSE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
-def _check_quantity(quantity, *, allow_zero=False) -> int:
+def _check_quantity(quantity: object, *, allow_zero: bool = False) -> int:
     if (
         isinstance(quantity, bool)
         or not isinstance(quantity, int)
@@ -740,7 +772,7 @@ def transfer_stock(
                     on_hand_delta=-quantity,
                     reference=reference,
                     reason=reason or f"→ {to_warehouse.code}",
-                    actor=_person(actor),
+                    actor=person_of(actor),
                     created_at=now,
                 ),
                 StockMove(
@@ -750,7 +782,7 @@ def transfer_stock(
                     on_hand_delta=quantity,
                     reference=reference,
                     reason=reason or f"← {from_warehouse.code}",
-                    actor=_person(actor),
+                    actor=person_of(actor),
                     created_at=now,
                 ),
             ]
@@ -769,7 +801,7 @@ def transfer_stock(
     return reference
 
 
-def _parse_cost(unit_cost) -> Decimal:
+def _parse_cost(unit_cost: object) -> Decimal:
     try:
         cost = Decimal(str(unit_cost))
     except (InvalidOperation, ValueError):
@@ -781,7 +813,14 @@ def _parse_cost(unit_cost) -> Decimal:
 
 @transaction.atomic
 def receive_stock(
-    *, actor: Actor, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost, reference: str, reason: str = ""
+    *,
+    actor: Actor,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    unit_cost: object,
+    reference: str,
+    reason: str = "",
 ) -> StockLevel:
     """Goods in (a purchase-order receipt): on hand +quantity, a `receipt` ledger row, and the
     SKU's cost becomes the moving average of what was on hand (all warehouses) and what arrived."""
@@ -804,7 +843,7 @@ def receive_stock(
                 on_hand_delta=quantity,
                 reference=reference[:40],
                 reason=reason[:200],
-                actor=_person(actor),
+                actor=person_of(actor),
                 created_at=clock.now(),
             )
         ]
@@ -839,7 +878,9 @@ def flag_low_stock_crossings() -> list[int]:
 
 
 @transaction.atomic
-def open_stocktake(*, actor: Actor, warehouse: Warehouse, category=None, note: str = "") -> Stocktake:
+def open_stocktake(
+    *, actor: Actor, warehouse: Warehouse, category: "Category | None" = None, note: str = ""
+) -> Stocktake:
     """A count sheet of every active SKU of `warehouse` (or of one category and its children),
     with the units the books expect now."""
     from dianpu.catalog.queries import category_and_descendant_ids
@@ -856,7 +897,7 @@ def open_stocktake(*, actor: Actor, warehouse: Warehouse, category=None, note: s
         warehouse=warehouse,
         category=category,
         note=(note or "")[:200],
-        created_by=_person(actor),
+        created_by=person_of(actor),
         created_at=now,
     )
     StocktakeLine.objects.bulk_create(
@@ -940,7 +981,7 @@ def post_stocktake(*, actor: Actor, stocktake: Stocktake, ip_address: str | None
                 "variant_id", "pk"
             )
         )
-    person = _person(actor)
+    person = person_of(actor)
     for variant_id, expected, counted, sku in differing:
         assert counted is not None  # counted__isnull=False above
         delta = counted - expected
@@ -1022,13 +1063,13 @@ def ensure_stock_summaries_current() -> bool:
 
 
 @transaction.atomic
-def roll_stock_summaries(today=None) -> int:
+def roll_stock_summaries(today: date | None = None) -> int:
     """The nightly roll (worker): sales windows end at the start of `today`; every SKU re-judged."""
     return summaries.roll_summaries(today)
 
 
 @transaction.atomic
-def rebuild_stock_summaries(*, on_order: dict[int, int] | None = None, today=None) -> int:
+def rebuild_stock_summaries(*, on_order: dict[int, int] | None = None, today: date | None = None) -> int:
     """Recompute every SKU's summary from the raw tables (`dianpu rebuild-stock-summaries`)."""
     return summaries.rebuild_summaries(on_order=on_order, today=today)
 
