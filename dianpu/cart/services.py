@@ -84,5 +84,7 @@ def remember_email(cart: Cart, email: str) -> None:
     Cart.objects.filter(pk=cart.pk).update(email=email[:254], updated_at=clock.now())
 
 
-def mark_checked_out(cart: Cart, *, order_number: str) -> None:
-    Cart.objects.filter(pk=cart.pk).update(checked_out_at=clock.now(), order_number=order_number)
+def mark_checked_out(cart: Cart, *, order_number: str, email: str = "") -> None:
+    """The cart became an order (and, with `email`, remember who bought it), in one UPDATE."""
+    email_field = {"email": email[:254]} if email else {}
+    Cart.objects.filter(pk=cart.pk).update(checked_out_at=clock.now(), order_number=order_number, **email_field)
