@@ -425,7 +425,7 @@ def main() -> None:
             f"{name:<8}{row['orders_per_s']:>10}{row['p50_ms']!s:>9}{row['p99_ms']!s:>9}"
             f"{row['server_cpu_ms_per_order']!s:>21}   {row['errors']}"
         )
-    print(f"\nwritten to {(storefront.RESULTS / 'checkout.json').relative_to(storefront.ROOT)}")
+    print(f"\nwritten to {storefront.RESULTS / 'checkout.json'}")
     if any(row["errors"] for row in served.values()):
         sys.exit("some orders failed: see the errors above")
 
