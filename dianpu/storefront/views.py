@@ -43,7 +43,12 @@ from dianpu.checkout.services import pay_order, place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
+from dianpu.fulfillment.queries import (
+    get_shipping_method,
+    list_shipping_methods,
+    list_shipping_options,
+    list_tracking_events,
+)
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, in_stock_expression
 from dianpu.inventory.services import InsufficientStockError
 from dianpu.marketing.merchandising import (
@@ -618,8 +623,10 @@ def _tracking(order: Order) -> list[dict]:
 
 
 def _shipping_method_name(code: str) -> str:
-    method = next((m for m in list_shipping_methods() if m.code == code), None)
-    return method.display_name if method else code
+    try:
+        return str(get_shipping_method(code).display_name)
+    except DomainError:  # switched off or gone since: the code the order names
+        return code
 
 
 def _status_label(value: str) -> str:
