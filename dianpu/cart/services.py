@@ -49,9 +49,17 @@ def _check_quantity(raw: Any) -> int:  # anything a client sends: refused below 
 
 
 @transaction.atomic
-def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1) -> CartLine:
+def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1, variant: Variant | None = None) -> CartLine:
+    """Add units of a SKU. `variant`: the SKU's variant when the caller has just read it as buyable
+    (listed, active), which spares reading it again."""
     quantity = _check_quantity(quantity)
-    variant = _buyable_variant(sku)
+    if (
+        variant is None
+        or variant.sku != sku
+        or not variant.is_active
+        or variant.product.status != Product.Status.LISTED
+    ):
+        variant = _buyable_variant(sku)
     now = clock.now()
     line, created = CartLine.objects.get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity, "added_at": now}

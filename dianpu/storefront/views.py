@@ -406,7 +406,7 @@ def cart_add(request):
     fallback = reverse("storefront:product", args=[variant.product.slug])
     shopping_cart = get_or_create_cart(_cart_token(request))
     try:
-        add_to_cart(shopping_cart, sku=sku, quantity=quantity)
+        add_to_cart(shopping_cart, sku=sku, quantity=quantity, variant=variant)
     except DomainError as exc:
         return _cart_feedback(request, ok=False, message=str(exc.detail), fallback=fallback)
     request.session[SESSION_CART] = shopping_cart.token
