@@ -159,7 +159,7 @@ def in_process(skus: list[str], orders: int, profile: str = "") -> dict:
         profiler.enable()
         queries = one(base + 100, client)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(60)
         for n, q in enumerate(queries.captured_queries, 1):
             print(f"{n:>3} {q['time']:>6} {q['sql'][:300]}")
         return {}
