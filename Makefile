@@ -48,7 +48,7 @@ test-postgres: install
 
 # Every benchmark; each writes bench/results/<name>.json and prints its table. One alone:
 # `make bench ONLY=pricing`. analytics seeds 1M orders + 10M events (tens of minutes, once).
-BENCHES ?= run storefront pricing import_products inventory payments fulfillment seed_demo analytics console finance
+BENCHES ?= run storefront checkout pricing import_products inventory payments fulfillment seed_demo analytics console finance
 bench: install
 	@set -e; for b in $(if $(ONLY),$(ONLY),$(BENCHES)); do echo "=== bench/$$b.py"; $(PY) bench/$$b.py; done
 

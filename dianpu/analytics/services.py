@@ -98,11 +98,31 @@ def record_events(context: VisitContext, events: list[EventInput], *, from_brows
 
 
 def _bump(model, keys: dict, deltas: dict) -> None:
+    """Add `deltas` to the row with `keys` (unique together), creating it with its defaults first:
+    one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL), atomic under concurrent bumps."""
     deltas = {k: v for k, v in deltas.items() if v}
     if not deltas:
         return
-    model.objects.get_or_create(**keys)
-    model.objects.filter(**keys).update(**{name: F(name) + value for name, value in deltas.items()})
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    others = [f for f in fields.values() if f.name not in keys and f.name not in deltas and not f.primary_key]
+    values = [
+        *(fields[name].get_db_prep_save(value, connection) for name, value in keys.items()),
+        *(fields[name].get_db_prep_save(value, connection) for name, value in deltas.items()),
+        *(f.get_db_prep_save(f.get_default(), connection) for f in others),
+    ]
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
+    columns = [quote(fields[name].column) for name in [*keys, *deltas]] + [quote(f.column) for f in others]
+    added = ", ".join(
+        f"{quote(fields[n].column)} = {table}.{quote(fields[n].column)} + excluded.{quote(fields[n].column)}"
+        for n in deltas
+    )
+    conflict = ", ".join(quote(fields[name].column) for name in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {added}",
+            values,
+        )
 
 
 # --- folding tracking events -----------------------------------------------------------------
@@ -420,6 +440,19 @@ def _product_lines(order_id: int) -> dict[int, tuple[int, Decimal]]:
     return {p: (u, s) for p, (u, s) in totals.items()}
 
 
+def _insert_order_fact(fact: OrderFact) -> bool:
+    """Insert the order's fact row unless it is there already; True when this call inserted it."""
+    fields = list(OrderFact._meta.concrete_fields)
+    quote, table = connection.ops.quote_name, str(OrderFact._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING {quote('order_id')}",
+            [f.get_db_prep_save(getattr(fact, f.attname), connection) for f in fields],
+        )
+        return cursor.fetchone() is not None
+
+
 def count_order_placed(order_id: int) -> None:
     """An order was placed: it counts in its day's orders and sales, and per product."""
     order = Order.objects.only("id", "email", "grand_total", "placed_at").get(pk=order_id)
@@ -430,11 +463,9 @@ def count_order_placed(order_id: int) -> None:
         .exclude(pk=order.pk)
         .exists()
     )
-    _fact, created = OrderFact.objects.get_or_create(
-        order_id=order.pk,
-        defaults=dict(day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new),
-    )
-    if not created:
+    if not _insert_order_fact(
+        OrderFact(order_id=order.pk, day=day, email=order.email, grand_total=order.grand_total, is_new_customer=is_new)
+    ):
         return  # counted already
     count_buyer_order(order.email, day, order.grand_total)
     _bump(
@@ -693,11 +724,33 @@ def _rebuild_refunds(progress=None) -> None:
 # --- buyers: the per-buyer summary and the cohort cells (RFM segments, cohorts) ---------------
 
 
+BUYER_FIGURES = ("orders", "spent_fen", "first_day", "last_day", "first_month", "active_months")
+
+
+def _lock_buyer_row(email: str) -> BuyerSummary:
+    """The buyer's summary row, created empty when missing, in one statement: an upsert that
+    touches the row, so (on PostgreSQL) it stays locked until the transaction ends."""
+    quote, meta = connection.ops.quote_name, BuyerSummary._meta
+    table = quote(meta.db_table)
+    fields = [f for f in meta.concrete_fields if f.name in BUYER_FIGURES]
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('email')}, {columns}) VALUES (%s, {', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({quote('email')}) DO UPDATE SET {quote('email')} = excluded.{quote('email')} "
+            f"RETURNING {quote('id')}, {columns}",
+            [email, *(f.get_db_prep_save(f.get_default(), connection) for f in fields)],
+        )
+        row = cursor.fetchone()
+    return BuyerSummary(
+        id=row[0], email=email, **{f.name: f.to_python(v) for f, v in zip(fields, row[1:], strict=True)}
+    )
+
+
 def _locked_buyer(email: str) -> tuple[BuyerSummary, set]:
     """The buyer's summary row, locked (so two changes to one buyer's orders take turns), and the
     months the cohort cells count them in now."""
-    BuyerSummary.objects.get_or_create(email=email)
-    summary = BuyerSummary.objects.select_for_update().get(email=email)
+    summary = _lock_buyer_row(email)
     return summary, set(BuyerMonth.objects.filter(email=email).values_list("month", flat=True))
 
 

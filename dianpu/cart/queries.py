@@ -42,6 +42,18 @@ class CartSummary:
         return any(line.is_short for line in self.lines)
 
 
+@dataclass(frozen=True)
+class CartItemRow:
+    sku: str
+    quantity: int
+
+
+def list_cart_items(cart: Cart) -> list[CartItemRow]:
+    """The cart's SKUs and quantities, in the order of its summary's lines, in one query (what
+    placing the order needs; prices and stock are read again by checkout)."""
+    return [CartItemRow(sku, quantity) for sku, quantity in cart.lines.values_list("variant__sku", "quantity")]
+
+
 def get_cart_summary(cart: Cart) -> CartSummary:
     lines = list(cart.lines.select_related("variant__product").prefetch_related("variant__product__images"))
     available = get_available_by_variant([ln.variant_id for ln in lines])

@@ -49,9 +49,17 @@ def _check_quantity(raw: Any) -> int:  # anything a client sends: refused below 
 
 
 @transaction.atomic
-def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1) -> CartLine:
+def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1, variant: Variant | None = None) -> CartLine:
+    """Add units of a SKU. `variant`: the SKU's variant when the caller has just read it as buyable
+    (listed, active), which spares reading it again."""
     quantity = _check_quantity(quantity)
-    variant = _buyable_variant(sku)
+    if (
+        variant is None
+        or variant.sku != sku
+        or not variant.is_active
+        or variant.product.status != Product.Status.LISTED
+    ):
+        variant = _buyable_variant(sku)
     now = clock.now()
     line, created = CartLine.objects.get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity, "added_at": now}
@@ -84,5 +92,7 @@ def remember_email(cart: Cart, email: str) -> None:
     Cart.objects.filter(pk=cart.pk).update(email=email[:254], updated_at=clock.now())
 
 
-def mark_checked_out(cart: Cart, *, order_number: str) -> None:
-    Cart.objects.filter(pk=cart.pk).update(checked_out_at=clock.now(), order_number=order_number)
+def mark_checked_out(cart: Cart, *, order_number: str, email: str = "") -> None:
+    """The cart became an order (and, with `email`, remember who bought it), in one UPDATE."""
+    email_field = {"email": email[:254]} if email else {}
+    Cart.objects.filter(pk=cart.pk).update(checked_out_at=clock.now(), order_number=order_number, **email_field)

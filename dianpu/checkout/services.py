@@ -123,6 +123,12 @@ def _priced_lines(
     return PricedCart(lines, method, result.subtotal, result.shipping_total, result.discount_total, pricing)
 
 
+def _active_shipping_method(code: str) -> ShippingMethod | None:
+    """The active method with this code and its zone rates, read once (the fee is quoted twice
+    when discounts change the merchandise total)."""
+    return ShippingMethod.objects.filter(code=code, is_active=True).prefetch_related("rates").first()
+
+
 def price_request(req: CheckoutRequest) -> PricedCart:
     """Validate and price a request without writing anything (checkout page, quotes)."""
     errors = validate_checkout(req)
@@ -131,7 +137,7 @@ def price_request(req: CheckoutRequest) -> PricedCart:
         v = variants.get(ln.sku)
         if ln.sku and (v is None or not v.is_active or v.product.status != Product.Status.LISTED):
             errors.setdefault(f"lines.{i}.sku", "unknown_sku")
-    method = ShippingMethod.objects.filter(code=req.shipping_method, is_active=True).first()
+    method = _active_shipping_method(req.shipping_method)
     if req.shipping_method and method is None:
         errors["shipping_method"] = "shipping_method_unknown"
     if req.payment_method and get_gateway(req.payment_method) is None:
@@ -181,7 +187,7 @@ def quote_cart(
         v = variants.get(ln.sku)
         if ln.sku and (v is None or not v.is_active or v.product.status != Product.Status.LISTED):
             errors.setdefault(f"lines.{i}.sku", "unknown_sku")
-    method = ShippingMethod.objects.filter(code=shipping_method, is_active=True).first() if shipping_method else None
+    method = _active_shipping_method(shipping_method) if shipping_method else None
     if shipping_method and method is None:
         errors["shipping_method"] = "shipping_method_unknown"
     errors.pop("payment_method", None)

@@ -3,9 +3,9 @@
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from dianpu import events
 from dianpu.audit.services import record_audit
 from dianpu.catalog.services import record_units_sold
 from dianpu.core import clock
+from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import ConflictError, DomainError, NotFoundError
 from dianpu.fulfillment.queries import needs_tracking
 from dianpu.fulfillment.services import create_shipment, validate_tracking
@@ -25,6 +26,11 @@ from .domain.review import normalize_address, normalize_phone
 from .domain.states import Action, OrderFacts, Status, TransitionInput, TransitionRefused, next_status
 from .messages import ACTION_LABELS, MESSAGES
 from .models import Order, OrderHistory, OrderLine
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from dianpu.customers.models import Customer
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +64,22 @@ def address_key_of(address: AddressInput) -> str:
     return normalize_address(address.province, address.city, address.district, address.line1, address.line2)[:200]
 
 
-def _new_number(at) -> str:
+def _new_number(at: datetime) -> str:
     return f"DP{at:%y%m%d}{secrets.randbelow(10**6):06d}"
 
 
-def _actor_label(actor) -> str:
-    return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+def _actor_label(actor: Actor) -> str:
+    person = person_of(actor)
+    return person.get_username() if person is not None else "system"
 
 
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _person(actor: Actor) -> "User | None":
+    return person_of(actor)
 
 
 def create_order(
     *,
-    customer,
+    customer: "Customer | None",
     email: str,
     lines: list[LineInput],
     address: AddressInput,
@@ -87,9 +94,9 @@ def create_order(
     discount_total: Decimal = Decimal("0.00"),
     channel_order_number: str = "",
     billing_province: str = "",
-    placed_at=None,
-    pricing_snapshot: dict | None = None,
-    attribution: dict | None = None,
+    placed_at: datetime | None = None,
+    pricing_snapshot: dict[str, Any] | None = None,
+    attribution: dict[str, Any] | None = None,
 ) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
     (checkout), which also reserves the stock."""
@@ -170,12 +177,12 @@ def create_order(
 ATTRIBUTION_FIELDS = {"utm_source": 100, "utm_medium": 100, "utm_campaign": 100, "referrer_host": 200, "visitor_id": 64}
 
 
-def attribution_fields(attribution: dict | None) -> dict:
+def attribution_fields(attribution: dict[str, Any] | None) -> dict[str, str]:
     """The order's attribution columns from what the storefront knows of the visit (first touch)."""
     return {name: str((attribution or {}).get(name) or "")[:size] for name, size in ATTRIBUTION_FIELDS.items()}
 
 
-def _count_units(order, lines, sign: int) -> None:
+def _count_units(order: Order, lines: list[LineInput], sign: int) -> None:
     units: dict[int, int] = {}
     for ln in lines:
         if ln.product_id:
@@ -183,7 +190,7 @@ def _count_units(order, lines, sign: int) -> None:
     record_units_sold(units)
 
 
-def _notify(order_id: int, kind: str, extra: dict | None = None) -> None:
+def _notify(order_id: int, kind: str, extra: dict[str, Any] | None = None) -> None:
     from .tasks import send_order_notification  # tasks import services; import late to avoid a cycle
 
     try:
@@ -192,7 +199,7 @@ def _notify(order_id: int, kind: str, extra: dict | None = None) -> None:
         log.exception("could not queue notification", extra={"order_id": order_id, "kind": kind})
 
 
-def notify_customer(order_id: int, kind: str, extra: dict | None = None) -> None:
+def notify_customer(order_id: int, kind: str, extra: dict[str, Any] | None = None) -> None:
     """Queue a customer notification about an order (call on commit); never raises."""
     _notify(order_id, kind, extra)
 
@@ -241,7 +248,7 @@ def transition_order(
     *,
     order: Order,
     action: str,
-    actor=None,
+    actor: Actor = None,
     carrier: str = "",
     tracking_number: str = "",
     reason: str = "",
@@ -338,7 +345,7 @@ def transition_order(
 
 
 @transaction.atomic
-def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
+def hold_order(*, order: Order, reasons: list[dict[str, Any]], actor: Actor = None) -> Order:
     """Put an order on hold for review with reasons ({"code", "detail"}); adds to any it already has.
 
     Status is unchanged; while held the order cannot be reviewed, picked or shipped.
@@ -372,7 +379,7 @@ def hold_order(*, order: Order, reasons: list[dict], actor=None) -> Order:
 
 
 @transaction.atomic
-def release_order(*, order: Order, actor=None, reason: str = "", ip_address: str | None = None) -> Order:
+def release_order(*, order: Order, actor: Actor = None, reason: str = "", ip_address: str | None = None) -> Order:
     """Release a held order (its reasons reviewed); the only way to clear hold_reasons."""
     before = list(order.hold_reasons)
     if (

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dianpu.accounts import throttling
 from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.analytics.visitor import order_attribution, record_server_event
-from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart
+from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart, list_cart_items
 from dianpu.cart.services import (
     add_to_cart,
     get_or_create_cart,
@@ -43,7 +43,12 @@ from dianpu.checkout.services import pay_order, place_order, request_from_cart
 from dianpu.core.errors import DomainError, NotFoundError, ValidationFailed
 from dianpu.core.http import client_ip
 from dianpu.fulfillment.carriers import get_carrier
-from dianpu.fulfillment.queries import list_shipping_methods, list_shipping_options, list_tracking_events
+from dianpu.fulfillment.queries import (
+    get_shipping_method,
+    list_shipping_methods,
+    list_shipping_options,
+    list_tracking_events,
+)
 from dianpu.inventory.queries import get_available_by_variant, get_in_stock_product_ids, in_stock_expression
 from dianpu.inventory.services import InsufficientStockError
 from dianpu.marketing.merchandising import (
@@ -401,7 +406,7 @@ def cart_add(request):
     fallback = reverse("storefront:product", args=[variant.product.slug])
     shopping_cart = get_or_create_cart(_cart_token(request))
     try:
-        add_to_cart(shopping_cart, sku=sku, quantity=quantity)
+        add_to_cart(shopping_cart, sku=sku, quantity=quantity, variant=variant)
     except DomainError as exc:
         return _cart_feedback(request, ok=False, message=str(exc.detail), fallback=fallback)
     request.session[SESSION_CART] = shopping_cart.token
@@ -488,15 +493,18 @@ def _payment_methods_for(request) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     open_cart = get_open_cart(_cart_token(request))
-    summary = get_cart_summary(open_cart) if open_cart else None
-    if summary is None or not summary.lines:
+    # Placing an order needs only the SKUs and quantities (checkout reads prices and stock again):
+    # the summary with pictures and stock is built for the page, when it is shown.
+    summary = get_cart_summary(open_cart) if open_cart and request.method == "GET" else None
+    items = summary.lines if summary else list_cart_items(open_cart) if open_cart else []
+    if not items:
         messages.info(request, _("购物车是空的，先去挑选商品吧。"))
         return redirect("storefront:cart")
-    methods = list_shipping_methods()
-    payment_methods = _payment_methods_for(request)
     errors: list[str] = []
     customer = current_customer(request)
     if request.method == "GET":
+        methods = list_shipping_methods()
+        payment_methods = _payment_methods_for(request)
         record_server_event(request, "checkout_start")
         address = customer.addresses.first() if customer else None
         form = CheckoutForm(
@@ -519,10 +527,8 @@ def checkout(request):
         form = CheckoutForm(request.POST)
         form.is_valid()  # every field is optional here: the checkout service judges the whole request
         data = form.cleaned_data
-        if EMAIL.match((data.get("email") or "").strip()):
-            remember_email(open_cart, data["email"].strip().lower())  # for abandoned-cart recovery
         checkout_request = request_from_cart(
-            summary.lines,
+            items,
             email=data.get("email", ""),
             shipping_address=form.shipping_address(),
             shipping_method=data.get("shipping_method", ""),
@@ -545,19 +551,25 @@ def checkout(request):
                 defer_payment=jsapi and not openid,
             )
         except ValidationFailed as exc:
+            summary = get_cart_summary(open_cart)
             errors = [str(exc.detail), *form.attach_errors(_name_cart_lines(exc.errors, summary))]
         except InsufficientStockError as exc:
+            summary = get_cart_summary(open_cart)
             errors = [_out_of_stock_message(exc, summary)]
         except DomainError as exc:
             errors = [str(exc.detail)]
         else:
             number = placed.order.number
             record_server_event(request, "purchase", order_id=placed.order.pk)
-            mark_checked_out(open_cart, order_number=number)
+            mark_checked_out(open_cart, order_number=number, email=placed.order.email)
             request.session.pop(SESSION_CART, None)
             request.session.pop("coupon_codes", None)
             _remember_order(request, number)
             return redirect("storefront:order-confirmation", number=number)
+        if EMAIL.match((data.get("email") or "").strip()):
+            remember_email(open_cart, data["email"].strip().lower())  # for abandoned-cart recovery
+        summary = summary or get_cart_summary(open_cart)
+        payment_methods = _payment_methods_for(request)
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
     province = str(form["province"].value() or "")
     selected_shipping = form["shipping_method"].value()
@@ -611,8 +623,10 @@ def _tracking(order: Order) -> list[dict]:
 
 
 def _shipping_method_name(code: str) -> str:
-    method = next((m for m in list_shipping_methods() if m.code == code), None)
-    return method.display_name if method else code
+    try:
+        return str(get_shipping_method(code).display_name)
+    except DomainError:  # switched off or gone since: the code the order names
+        return code
 
 
 def _status_label(value: str) -> str:

@@ -203,6 +203,23 @@ def test_out_of_stock_at_checkout_names_the_product_and_creates_no_order(client,
     assert Cart.objects.filter(checked_out_at__isnull=True).count() == 1
 
 
+def test_the_cart_remembers_the_buyers_email_for_recovery_whether_or_not_the_order_is_placed(client, db):
+    make_product(name="限量马克杯", skus=["MUG-1"], stock=1)
+    _fill_cart(client, "MUG-1", "2")
+    response = client.post("/checkout/", {**ADDRESS, "email": "Later@Example.com"})
+    assert response.status_code == 422  # only one left: no order, but the cart knows whom to remind
+    cart = Cart.objects.get()
+    assert (cart.email, cart.checked_out_at, cart.order_number) == ("later@example.com", None, "")
+
+    client.post("/cart/update/", {"sku": "MUG-1", "quantity": "1"})
+    response = client.post("/checkout/", {**ADDRESS, "email": "Buyer2@Example.com"})
+    order = Order.objects.get()
+    assert response["Location"] == f"/orders/{order.number}/thanks/"
+    cart.refresh_from_db()
+    assert (cart.email, cart.order_number) == ("buyer2@example.com", order.number)
+    assert cart.checked_out_at is not None
+
+
 def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client, db):
     response = client.get("/checkout/")
     assert response["Location"] == "/cart/"
