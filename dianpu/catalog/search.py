@@ -45,6 +45,28 @@ POSTGRES_TSVECTOR = (
 )
 
 
+# catalog migration 0012: (id, status, sold_count, category_id, brand, min_price), keyed by id.
+SEARCH_FACTS_INDEX = "catalog_product_search_facts"
+
+
+def _rows(queryset: QuerySet, *, narrow: bool) -> list[tuple]:
+    """The rows of `queryset` (a values_list); with `narrow` on SQLite read through the search facts
+    index: the matches of a query are looked up by id there instead of SQLite walking every listed
+    product in an index on status (it cannot tell how few the full-text subquery returns)."""
+    if not narrow or connection.vendor != "sqlite":
+        return list(queryset)
+    sql, params = _narrow_sql(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _narrow_sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    table = f'FROM "{queryset.model._meta.db_table}" '
+    return sql.replace(table, f"{table}INDEXED BY {SEARCH_FACTS_INDEX} ", 1), params
+
+
 def list_synonym_groups() -> list[list[str]]:
     return [s.word_list for s in SearchSynonym.objects.all()]
 
@@ -210,13 +232,22 @@ class SearchResult:
             if isinstance(facets, Facets):
                 self._count = facets.total
             else:
-                self._count = self._kept(("count",), self._matches().count)  # type: ignore[assignment]
+                self._count = self._kept(("count",), self._count_now)  # type: ignore[assignment]
         return self._count  # type: ignore[return-value]
+
+    def _count_now(self) -> int:
+        if not self.clauses or connection.vendor != "sqlite":
+            return self._matches().count()
+        sql, params = _narrow_sql(self._matches().order_by().values_list("id"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql})", params)
+            return cursor.fetchone()[0]
 
     def facets(self) -> "Facets":
         """Facet counts over every match (one grouped query), which also gives the exact count."""
         if self._facets is None:
-            self._facets = self._kept(("facets",), lambda: count_facets(self._matches()))  # type: ignore[assignment]
+            narrow = bool(self.clauses)
+            self._facets = self._kept(("facets",), lambda: count_facets(self._matches(), narrow=narrow))  # type: ignore[assignment]
             self._count = self._facets.total  # type: ignore[union-attr]
         return self._facets  # type: ignore[return-value]
 
@@ -247,7 +278,7 @@ class SearchResult:
         if not self.stock_breaks_ties or not self.clauses or stop <= start:
             return list(self.products[start:stop])
         ranked = self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
-        keys = list(ranked.values_list("id", "search_rank", "sold_count")[: stop + 1])
+        keys = _rows(ranked.values_list("id", "search_rank", "sold_count")[: stop + 1], narrow=True)
         if len(keys) > stop and keys[stop][1:] == keys[stop - 1][1:]:  # a tie crosses the boundary
             rank, sold = keys[stop - 1][1:]
             sql, params = rank_sql(self.clauses)
@@ -266,7 +297,8 @@ class SearchResult:
         )
         keys.sort(key=lambda k: (-k[1], -k[2], -int(bool(in_stock.get(k[0]))), -k[0]))
         ids = [k[0] for k in keys[start:stop]]
-        cards = {p.pk: p for p in self.products.filter(pk__in=ids)}
+        # The cards by id (without the full-text join when plain cards are known).
+        cards = {p.pk: p for p in (self.cards if self.cards is not None else self.products).filter(pk__in=ids)}
         return [cards[pk] for pk in ids if pk in cards]
 
     def pages(self):
@@ -376,16 +408,18 @@ def _price_band() -> Case:
     )
 
 
-def count_facets(products: QuerySet) -> Facets:
+def count_facets(products: QuerySet, *, narrow: bool = False) -> Facets:
     """Category, brand and price-band counts over all of `products` from one grouped query (on the
-    index (status, category, brand, min_price) alone for a category's products); attribute values
-    counted over the first 500 (a sample: attributes are free-form JSON)."""
+    index (status, category, brand, min_price) alone for a category's products; with `narrow`, the
+    matches of a query, on the search facts index); attribute values counted over the first 500
+    (a sample: attributes are free-form JSON)."""
     plain = products.order_by()
-    rows = (
+    rows = _rows(
         plain.annotate(band=_price_band())
         .values_list("category_id", "brand", "band")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by(),
+        narrow=narrow,
     )
     total, per_category, per_brand, per_band = 0, {}, {}, {}
     for category_id, brand, band, n in rows:
