@@ -7,7 +7,10 @@ settings, loads both with --connections keep-alive connections from wrk (Debian'
 thread client when it is missing) for --seconds per page, and prints requests/s, p50 and p99 per
 page and the ratio to the bare view. Pages are measured twice: served from the page cache
 (the same URL again, as a shop's popular pages are) and built afresh on every request
-(DIANPU_PAGE_CACHE=0: what a first visit to a page costs). Also records each web worker's resident
+(DIANPU_PAGE_CACHE=0: what a first visit to a page costs; the page is rendered on every request,
+while the count, facets and page of ids of a search or category list are kept per catalogue version
+in each worker by catalog.search.kept, so only a worker's first request for a list works them out).
+Also records each web worker's resident
 memory after the run and the machine's load (uptime). Writes bench/results/storefront_full.json.
 """
 

@@ -9,7 +9,7 @@ from dianpu.core.errors import NotFoundError
 from .domain.search import has_cjk, query_terms
 from .messages import MESSAGES
 from .models import Category, Product, ProductImage, Variant
-from .search import SearchResult, search_products
+from .search import SearchResult, catalogue_version, search_products
 
 SORTS = {
     "newest": ("-listed_at", "-id"),
@@ -101,14 +101,28 @@ def search_listed_products(
     attribute: tuple[str, str] | None = None,
     in_stock=None,
 ) -> SearchResult:
-    """The ranked search (or the filtered list without a query), in the asked order."""
+    """The ranked search (or the filtered list without a query), in the asked order. Its count,
+    facets and pages are kept per catalogue version (catalog.search.kept): the same list asked
+    again, by the storefront or the API, is not worked out again."""
     products = filter_listed_products(
         category=category, min_price=min_price, max_price=max_price, brand=brand, attribute=attribute
     )
+    version = catalogue_version()
+    scope = (
+        "listed",
+        category.pk if category is not None else None,
+        str(min_price),
+        str(max_price),
+        brand,
+        attribute,
+        sort,
+        in_stock is not None,
+    )
     if search:
-        result = search_products(products, search)
+        result = search_products(products, search, scope=(*scope, search), version=version)
     else:
-        result = SearchResult(products, "", matched=products)
+        result = SearchResult(products, "", matched=products, scope=scope, version=version)
+    result.cards = _with_cards(Product.objects.all())
     order = list(SORTS[sort]) if sort in SORTS else None
     if order is None:
         stock = []

@@ -3,13 +3,22 @@ PostgreSQL full text with ts_rank; the product name, English name, brand and cat
 times the rest. Results: relevance first, then units sold, then in stock, then newest. A query's words are
 widened to the shop's synonyms; a Latin word the index does not know is corrected to the known word
 one edit away found in most products. The storefront search page and `GET /api/v1/products?search=`
-both read here, so they rank alike. `SEARCH_ENGINE = "meilisearch"` hands the matching to an external
+both read here, so they rank alike. What a result list costs to work out (the count, the facets, the
+ids of a page, whether a query finds anything) is kept in this process per catalogue version
+(`kept`), so the next page, the same search again or the API asking it are not ranked again.
+`SEARCH_ENGINE = "meilisearch"` hands the matching to an external
 engine instead (catalog.search_engines), for shops that run several web machines.
 """
 
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -34,6 +43,28 @@ POSTGRES_TSVECTOR = (
     "(setweight(to_tsvector('simple'::regconfig, catalog_product.search_title), 'A')"
     " || setweight(to_tsvector('simple'::regconfig, catalog_product.search_document), 'D'))"
 )
+
+
+# catalog migration 0012: (id, status, sold_count, category_id, brand, min_price), keyed by id.
+SEARCH_FACTS_INDEX = "catalog_product_search_facts"
+
+
+def _rows(queryset: QuerySet, *, narrow: bool) -> list[tuple]:
+    """The rows of `queryset` (a values_list); with `narrow` on SQLite read through the search facts
+    index: the matches of a query are looked up by id there instead of SQLite walking every listed
+    product in an index on status (it cannot tell how few the full-text subquery returns)."""
+    if not narrow or connection.vendor != "sqlite":
+        return list(queryset)
+    sql, params = _narrow_sql(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _narrow_sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    table = f'FROM "{queryset.model._meta.db_table}" '
+    return sql.replace(table, f"{table}INDEXED BY {SEARCH_FACTS_INDEX} ", 1), params
 
 
 def list_synonym_groups() -> list[list[str]]:
@@ -105,6 +136,70 @@ def count_known_words(words: set[str]) -> dict[str, int]:
         return {w: n for w, n in cursor.fetchall() if n}
 
 
+# --- kept results: worked out once per catalogue version, in this process -----------------------------
+
+KEPT_RESULTS = 512  # entries (a count, a facet set or a page of ids each), least recently used dropped
+KEPT_SECONDS = 300  # a sale's counters (the sales tie breaker) do not move the version: at most this old
+GENERATION_KEY = "catalog:search:generation"
+_kept: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
+_kept_guard = threading.Lock()
+_version_source: Callable[[], int] | None = None
+
+
+def use_catalogue_version(source: Callable[[], int] | None) -> None:
+    """Keep results under `source()`, a number that moves in the same transaction as any change to
+    a product, price, stock level or category (the storefront's page version registers itself at
+    start-up; without one, nothing is kept)."""
+    global _version_source
+    _version_source = source
+
+
+def forget_kept_results() -> None:
+    with _kept_guard:
+        _kept.clear()
+
+
+def catalogue_version() -> tuple | None:
+    """The version results are kept under: the source's number and a generation held in Django's
+    cache (clearing the cache, as each test does, starts a new one), or None when nothing is kept."""
+    if _version_source is None or not KEPT_RESULTS:
+        return None
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return (generation, _version_source())
+
+
+def peek(version: tuple | None, key: tuple) -> object | None:
+    """What is kept for `key` under `version`, or None."""
+    if version is None:
+        return None
+    with _kept_guard:
+        found = _kept.get((version, *key))
+    return found[1] if found is not None and time.monotonic() - found[0] < KEPT_SECONDS else None
+
+
+def kept(version: tuple | None, key: tuple, compute: Callable[[], object]) -> object:
+    """`compute()`, worked out once per `version` (and KEPT_SECONDS) in this process for `key`."""
+    if version is None:
+        return compute()
+    full_key = (version, *key)
+    now = time.monotonic()
+    with _kept_guard:
+        found = _kept.get(full_key)
+        if found is not None and now - found[0] < KEPT_SECONDS:
+            _kept.move_to_end(full_key)
+            return found[1]
+    value = compute()
+    with _kept_guard:
+        _kept[full_key] = (now, value)
+        _kept.move_to_end(full_key)
+        while len(_kept) > KEPT_RESULTS:
+            _kept.popitem(last=False)
+    return value
+
+
 @dataclass
 class SearchResult:
     products: QuerySet  # ranked when there was a query
@@ -115,22 +210,64 @@ class SearchResult:
     # Set by catalog.queries when the list is in relevance order with stock as its last tie breaker.
     stock_breaks_ties: bool = False
     stock_breaks_ties_by: object = None  # the in-stock expression (from inventory) it sorts by
+    # Set by catalog.queries: what the list is (query, filters, order), the catalogue version it is
+    # kept under and the product cards to load a kept page of ids from.
+    scope: tuple | None = None
+    version: tuple | None = None
+    cards: QuerySet | None = None
     _count: int | None = None
     _facets: "Facets | None" = None
 
+    def _kept(self, what: tuple, compute: Callable[[], object]) -> object:
+        if self.scope is None:
+            return compute()
+        return kept(self.version, (*self.scope, *what), compute)
+
+    def _matches(self) -> QuerySet:
+        return self.matched if self.matched is not None else self.products
+
     def count(self) -> int:
         if self._count is None:
-            self._count = (self.matched if self.matched is not None else self.products).count()
-        return self._count
+            facets = peek(self.version, (*self.scope, "facets")) if self.scope is not None else None
+            if isinstance(facets, Facets):
+                self._count = facets.total
+            else:
+                self._count = self._kept(("count",), self._count_now)  # type: ignore[assignment]
+        return self._count  # type: ignore[return-value]
+
+    def _count_now(self) -> int:
+        if not self.clauses or connection.vendor != "sqlite":
+            return self._matches().count()
+        sql, params = _narrow_sql(self._matches().order_by().values_list("id"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql})", params)
+            return cursor.fetchone()[0]
 
     def facets(self) -> "Facets":
         """Facet counts over every match (one grouped query), which also gives the exact count."""
         if self._facets is None:
-            self._facets = count_facets(self.matched if self.matched is not None else self.products)
-            self._count = self._facets.total
-        return self._facets
+            narrow = bool(self.clauses)
+            self._facets = self._kept(("facets",), lambda: count_facets(self._matches(), narrow=narrow))  # type: ignore[assignment]
+            self._count = self._facets.total  # type: ignore[union-attr]
+        return self._facets  # type: ignore[return-value]
 
     def slice(self, start: int, stop: int) -> list:
+        """Products start..stop-1 of the list: a kept page of ids (cards loaded by id), or `_slice`."""
+        if self.scope is None or self.cards is None or stop <= start:
+            return self._slice(start, stop)
+        loaded: list = []
+
+        def ids_now() -> list[int]:
+            loaded.extend(self._slice(start, stop))
+            return [p.pk for p in loaded]
+
+        ids = self._kept(("page", start, stop), ids_now)
+        if loaded or not ids:
+            return loaded
+        cards = {p.pk: p for p in self.cards.filter(pk__in=ids)}
+        return [cards[pk] for pk in ids if pk in cards]  # type: ignore[union-attr]
+
+    def _slice(self, start: int, stop: int) -> list:
         """Products start..stop-1 of the ranked list, with one pass of the ranking over the matches
         and the stock tested for the first `stop` of them only.
 
@@ -141,7 +278,7 @@ class SearchResult:
         if not self.stock_breaks_ties or not self.clauses or stop <= start:
             return list(self.products[start:stop])
         ranked = self.products.prefetch_related(None).order_by("-search_rank", "-sold_count", "-id")
-        keys = list(ranked.values_list("id", "search_rank", "sold_count")[: stop + 1])
+        keys = _rows(ranked.values_list("id", "search_rank", "sold_count")[: stop + 1], narrow=True)
         if len(keys) > stop and keys[stop][1:] == keys[stop - 1][1:]:  # a tie crosses the boundary
             rank, sold = keys[stop - 1][1:]
             sql, params = rank_sql(self.clauses)
@@ -160,7 +297,8 @@ class SearchResult:
         )
         keys.sort(key=lambda k: (-k[1], -k[2], -int(bool(in_stock.get(k[0]))), -k[0]))
         ids = [k[0] for k in keys[start:stop]]
-        cards = {p.pk: p for p in self.products.filter(pk__in=ids)}
+        # The cards by id (without the full-text join when plain cards are known).
+        cards = {p.pk: p for p in (self.cards if self.cards is not None else self.products).filter(pk__in=ids)}
         return [cards[pk] for pk in ids if pk in cards]
 
     def pages(self):
@@ -184,16 +322,32 @@ class _Pages:
         return self.result.products[index]
 
 
-def search_products(products: QuerySet, query: str) -> SearchResult:
-    """`products` matching `query`, ranked; with a typo corrected when the words as typed find none."""
+def search_products(
+    products: QuerySet, query: str, *, scope: tuple | None = None, version: tuple | None = None
+) -> SearchResult:
+    """`products` matching `query`, ranked; with a typo corrected when the words as typed find none.
+    With `scope` (what `products` are: catalog.queries) whether the words find anything is kept per
+    `version`, and the result's scope holds the planned query (a synonym edit changes it)."""
     engine = get_search_engine()
     if engine is not None:
         return _search_with_engine(engine, products, query)
+    result = _search_database(products, query, scope, version)
+    if scope is not None:
+        result.scope, result.version = (*scope, repr(result.clauses)), version
+    return result
+
+
+def _search_database(products: QuerySet, query: str, scope: tuple | None, version: tuple | None) -> SearchResult:
     clauses = plan_query(query, list_synonym_groups())
     if not clauses:
         return SearchResult(products.none(), query, matched=products.none())
     matched = filter_matching(products, clauses)
-    if latin_terms(clauses) and not matched.exists():
+    finds = (
+        (lambda: kept(version, (*scope, repr(clauses), "finds"), matched.exists))
+        if scope is not None
+        else matched.exists
+    )
+    if latin_terms(clauses) and not finds():
         candidates = set()
         for term in latin_terms(clauses):
             candidates |= {term, *one_edit_away(term)}
@@ -254,16 +408,18 @@ def _price_band() -> Case:
     )
 
 
-def count_facets(products: QuerySet) -> Facets:
+def count_facets(products: QuerySet, *, narrow: bool = False) -> Facets:
     """Category, brand and price-band counts over all of `products` from one grouped query (on the
-    index (status, category, brand, min_price) alone for a category's products); attribute values
-    counted over the first 500 (a sample: attributes are free-form JSON)."""
+    index (status, category, brand, min_price) alone for a category's products; with `narrow`, the
+    matches of a query, on the search facts index); attribute values counted over the first 500
+    (a sample: attributes are free-form JSON)."""
     plain = products.order_by()
-    rows = (
+    rows = _rows(
         plain.annotate(band=_price_band())
         .values_list("category_id", "brand", "band")
         .annotate(n=Count("id"))
-        .order_by()
+        .order_by(),
+        narrow=narrow,
     )
     total, per_category, per_brand, per_band = 0, {}, {}, {}
     for category_id, brand, band, n in rows:
