@@ -197,6 +197,7 @@ def timed_import(path: Path, *extra: str) -> tuple[float, float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=0, help="run only the first N cases (default: all)")
     args = parser.parse_args()
     if VAR.exists():
         shutil.rmtree(VAR)
@@ -226,7 +227,7 @@ def main() -> None:
         ("native CSV without stock, new", bare, args.rows, ()),
     ]
     results = []
-    for name, path, rows, extra in cases:
+    for name, path, rows, extra in cases[: args.cases or None]:
         print(f"importing: {name} ({rows:,} rows)…", flush=True)
         seconds, cpu_seconds, peak_mb, summary = timed_import(path, *extra)
         results.append(

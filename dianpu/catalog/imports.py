@@ -3,14 +3,14 @@
 One file is one transaction: every good row is written or nothing is. A file with bad rows is
 refused whole with a report naming line, column and reason, unless the operator chose to skip
 the bad rows. Products are matched by SKU (then by handle), so importing the same file again
-writes nothing. For speed the existing rows are read in chunks up front and the writes are
-bulk inserts and bulk updates.
+writes nothing. The file is read in two passes of CHUNK rows at a time (check everything, then
+write inside one transaction), so memory stays flat whatever the file's size; in each chunk the
+existing rows are read in one go and the writes are bulk inserts and bulk updates.
 """
 
 import json
 import re
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -31,7 +31,7 @@ from .domain.search import build_search_document
 from .domain.slugs import first_free_slug, is_valid_slug, make_slug
 from .messages import MESSAGES, ROW_ERRORS, row_error_text, table_error_text
 from .models import Category, ImportJob, MarginRule, PriceHistory, Product, Tag, Variant
-from .spreadsheets import TableError, read_table
+from .spreadsheets import Table, TableError, read_table
 
 CHUNK = 2000
 # Product files: up to 100 MB as uploaded, 300 MB unpacked, 300,000 rows (dianpu.core.uploads).
@@ -118,10 +118,8 @@ def ids_by(model, column: str, keys) -> dict:
 # --- reading and checking -----------------------------------------------------------------------------
 
 
-def read_product_file(
-    data: bytes, filename: str, file_format: str = "auto", progress: "Progress | None" = None
-) -> tuple[str, str, pf.ParseResult, int]:
-    """Parse a file into rows and row errors; a file-level problem raises a DomainError."""
+def open_product_file(data: bytes, filename: str, file_format: str = "auto") -> tuple[str, Table]:
+    """The file's format and its table (header read, rows not yet): a file-level problem raises a DomainError."""
     try:
         table = read_table(data, filename, IMPORT_LIMITS)
     except TableError as exc:
@@ -136,11 +134,31 @@ def read_product_file(
     missing = pf.missing_columns(file_format, table.header)
     if missing:
         raise _file_error("columns_missing", columns=", ".join(missing))
-    counted = _Counted(table.rows, progress)
+    return file_format, table
+
+
+def parsed_chunks(
+    file_format: str, table: Table, rows: Iterable, state: pf.ParseState | None = None
+) -> Iterator[pf.ParseResult]:
+    """The table's rows parsed CHUNK at a time; a broken file met on the way raises a DomainError."""
     try:
-        parsed = pf.parse_rows(file_format, table.header, counted)
+        yield from pf.parse_chunks(file_format, table.header, rows, CHUNK, state)
     except TableError as exc:  # the rows are read as they are parsed
         raise _file_error(exc.code, **exc.params) from None
+
+
+def read_product_file(
+    data: bytes, filename: str, file_format: str = "auto", progress: "Progress | None" = None
+) -> tuple[str, str, pf.ParseResult, int]:
+    """Parse a whole file into rows and row errors (small files, tests); a file-level problem raises a DomainError."""
+    file_format, table = open_product_file(data, filename, file_format)
+    counted = _Counted(table.rows, progress)
+    parsed = pf.ParseResult(rows=[], errors=[], warnings=[])
+    for chunk in parsed_chunks(file_format, table, counted):
+        parsed.rows.extend(chunk.rows)
+        parsed.errors.extend(chunk.errors)
+        parsed.warnings.extend(chunk.warnings)
+    parsed.warnings.sort(key=lambda w: w.line)
     return file_format, table.encoding, parsed, counted.count
 
 
@@ -222,57 +240,119 @@ def import_products(
     dry_run: bool = False,
     skip_bad_rows: bool = False,
     actor=None,
-    set_stock: Callable[[dict[str, int]], int] | None = None,
+    set_stock: Callable[..., int] | None = None,
     progress: Progress | None = None,
     ip_address: str | None = None,
 ) -> ImportReport:
     """Import a product file. Raises ImportRefused (nothing written) when rows are bad and
     `skip_bad_rows` is off; with `dry_run` reports what would change and writes nothing.
-    `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value."""
+    `set_stock` (SKU -> on hand) is called inside the same transaction for rows with a stock value.
+
+    Two passes over the file, CHUNK rows at a time, so memory stays flat whatever its size: the
+    first reads and checks every row (nothing written; the report and its errors come from it),
+    the second, only for a file that passed, plans and writes chunk by chunk in one transaction."""
     progress = progress or _noop
-    file_format, encoding, parsed, total = read_product_file(data, filename, file_format, progress)
-    report = ImportReport(
-        file_format=file_format,
-        encoding=encoding,
-        total_rows=total,
-        dry_run=dry_run,
-        warnings=[_error_dict(w) for w in parsed.warnings[:MAX_WARNINGS]],
-    )
-    progress("read", 0, total)
-    errors = list(parsed.errors)
-    plan = _plan(parsed.rows, file_format, errors, progress, total)
+    file_format, table = open_product_file(data, filename, file_format)
+    report = ImportReport(file_format=file_format, encoding=table.encoding, dry_run=dry_run)
+    counted = _Counted(table.rows, progress)
+    errors: list[pf.RowError] = []
+    warnings: list[pf.RowError] = []
+    book = _Book(writing=False)
+    for chunk in parsed_chunks(file_format, table, counted):
+        chunk_errors = list(chunk.errors)
+        plan = _plan(chunk.rows, file_format, chunk_errors, book)
+        if chunk_errors:
+            plan.drop_lines({e.line for e in chunk_errors})
+            errors.extend(chunk_errors)
+        plan.count(report, book)
+        warnings.extend(chunk.warnings[: max(0, MAX_WARNINGS - len(warnings))])
+        if chunk.warnings and chunk.warnings[0].code == "columns_ignored" and len(warnings) >= MAX_WARNINGS:
+            warnings.insert(0, chunk.warnings[0])
+    total = report.total_rows = counted.count
+    report.warnings = [_error_dict(w) for w in sorted(warnings, key=lambda w: w.line)[:MAX_WARNINGS]]
+    progress("check", total, total)
+    bad_lines = {e.line for e in errors}
     if errors:
         errors.sort(key=lambda e: (e.line, e.column))
         report.errors = [_error_dict(e) for e in errors]
-        bad_lines = {e.line for e in errors}
         report.rows_skipped = len(bad_lines)
         if not skip_bad_rows:
             report.refused = True
             raise ImportRefused(report)
-        plan.drop_lines(bad_lines)
-    plan.count(report)
     if dry_run:
         progress("done", total, total)
         return report
     progress("write", 0, total)
+    stock_errors: list[dict] = []
     try:
         with transaction.atomic():
-            _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address)
-    except DomainError as exc:
-        if exc.code != "stock_below_reserved":
-            raise
+            stock_changed = _write_file(
+                data, filename, file_format, bad_lines, actor, set_stock, progress, total, stock_errors
+            )
+            if stock_errors:
+                raise _StockRefused
+            report.stock_rows = stock_changed
+            _audit(report, actor, filename, file_format, ip_address)
+    except _StockRefused:
         # Stock is checked against what orders hold only when it is written: the whole file is
         # refused (rolled back), each such SKU reported on its line.
-        report.errors = sorted(
-            report.errors + _stock_errors(exc, plan, file_format), key=lambda e: (e["line"], e["column"])
-        )
+        report.errors = sorted(report.errors + stock_errors, key=lambda e: (e["line"], e["column"]))
         report.refused = True
         raise ImportRefused(report) from None
     except IntegrityError:
         # Someone created one of these SKUs or slugs meanwhile: nothing of this file was written.
-        raise DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409) from None
+        raise _conflict() from None
     progress("done", total, total)
     return report
+
+
+class _StockRefused(Exception):
+    """Some stock figures were below what orders hold: the file's transaction rolls back."""
+
+
+def _conflict() -> DomainError:
+    return DomainError(MESSAGES["import_conflict"], code="import_conflict", status=409)
+
+
+def _write_file(
+    data: bytes,
+    filename: str,
+    file_format: str,
+    bad_lines: set[int],
+    actor,
+    set_stock: Callable[..., int] | None,
+    progress: Progress,
+    total: int,
+    stock_errors: list[dict],
+) -> int:
+    """The second pass (inside the caller's transaction): each chunk planned against what the
+    database holds now (earlier chunks included) and written; returns how many SKUs' stock changed.
+    A row that the first pass found good and this one finds bad means someone changed the
+    catalogue in between: the whole file is refused as a conflict."""
+    file_format, table = open_product_file(data, filename, file_format)
+    book = _Book(writing=True)
+    now = clock.now()
+    actor_label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
+    stock_changed = done = 0
+    for chunk in parsed_chunks(file_format, table, table.rows):
+        chunk_errors = list(chunk.errors)
+        plan = _plan(chunk.rows, file_format, chunk_errors, book)
+        if any(e.line not in bad_lines for e in chunk_errors):
+            raise _conflict()
+        lines = {r.line for r in chunk.rows} | {e.line for e in chunk_errors}
+        plan.drop_lines(bad_lines & lines)
+        plan.write(book, actor_label, now)
+        if set_stock and plan.stock:
+            try:
+                with transaction.atomic():
+                    stock_changed += set_stock(plan.stock, filename=filename) or 0
+            except DomainError as exc:
+                if exc.code != "stock_below_reserved":
+                    raise
+                stock_errors.extend(_stock_errors(exc, plan, file_format))
+        done += len(chunk.rows) + len(chunk_errors)
+        progress("write", min(total, done), total)
+    return stock_changed
 
 
 STOCK_COLUMNS = {pf.NATIVE: "stock", pf.SHOPIFY: "Variant Inventory Qty", pf.WOOCOMMERCE: "Stock"}
@@ -294,13 +374,9 @@ def _stock_errors(exc: DomainError, plan, file_format: str) -> list[dict]:
     return sorted(errors, key=lambda e: e["line"])
 
 
-def _write(plan, report, actor, set_stock, progress, total, filename, file_format, ip_address) -> int:
-    """The write phase (inside the caller's transaction); returns how many SKUs' stock changed."""
-    plan.write(actor, progress, total)
-    stock_changed = set_stock(plan.stock, filename=filename) if set_stock and plan.stock else 0
-    report.stock_rows = stock_changed or 0
-    if not report.changed and not stock_changed:
-        return 0
+def _audit(report: ImportReport, actor, filename: str, file_format: str, ip_address: str | None) -> None:
+    if not report.changed and not report.stock_rows:
+        return
     record_audit(
         actor=actor,
         action="product.imported",
@@ -316,15 +392,28 @@ def _write(plan, report, actor, set_stock, progress, total, filename, file_forma
             "rows_skipped": (None, report.rows_skipped),
         },
     )
-    return stock_changed
+
+
+@dataclass
+class _Book:
+    """What planning remembers from one chunk to the next, per product (compact): the products
+    this import creates (by handle), so that a product whose rows are split over chunks is
+    created once and its later SKUs join it."""
+
+    writing: bool  # the second pass: earlier chunks are in the database
+    created: dict[str, int] = field(default_factory=dict)  # handle -> id of the product this import created
+    created_ids: set[int] = field(default_factory=set)
+    planned: dict[str, int | None] = field(default_factory=dict)  # first pass: new handle -> its category id
+    updated: set[int] = field(default_factory=set)  # existing products this import changes
+    positions: dict[str, int] = field(default_factory=dict)  # handle of a new product -> its SKU rows so far
 
 
 class _Plan:
     def __init__(self):
-        self.new_products: list[tuple[_Group, Product]] = []
+        self.new_products: list[tuple[_Group, Product | None]] = []  # None in the first pass
         self.product_updates: dict[int, dict] = {}  # product id -> field -> new value
         self.tag_updates: dict[int, tuple[str, ...]] = {}
-        self.new_variants: list[tuple[_Group | int, Variant, int]] = []  # (group or product id, variant, line)
+        self.new_variants: list[tuple[_Group | int, Variant | None, int]] = []  # (group or product id, variant, line)
         self.variant_updates: list[tuple[dict, dict, int]] = []  # (existing row, changes, line)
         self.unchanged = 0
         self.stock: dict[str, int] = {}
@@ -343,18 +432,17 @@ class _Plan:
                 self.product_updates.pop(product_id, None)
                 self.tag_updates.pop(product_id, None)
 
-    def count(self, report: ImportReport) -> None:
-        report.products_created = len(self.new_products)
-        report.products_updated = len(set(self.product_updates) | set(self.tag_updates))
-        report.variants_created = len(self.new_variants)
-        report.variants_updated = len(self.variant_updates)
-        report.variants_unchanged = self.unchanged
+    def count(self, report: ImportReport, book: "_Book") -> None:
+        """Add this chunk's figures to the report (an existing product changed in several chunks counts once)."""
+        report.products_created += len(self.new_products)
+        changed = (set(self.product_updates) | set(self.tag_updates)) - book.updated
+        book.updated |= changed
+        report.products_updated += len(changed)
+        report.variants_created += len(self.new_variants)
+        report.variants_updated += len(self.variant_updates)
+        report.variants_unchanged += self.unchanged
 
-    def write(self, actor, progress: Progress, total: int) -> None:
-        now = clock.now()
-        actor_label = (
-            actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
-        )
+    def write(self, book: "_Book", actor_label: str, now) -> None:
         for category in self.new_categories.values():
             category.save()
         for _group, product in self.new_products:
@@ -366,11 +454,13 @@ class _Plan:
         for group, product in self.new_products:
             _derive(product, group, surviving.get(id(group), []))
         created = [p for _g, p in self.new_products]
-        for chunk in _chunks(created):
-            _insert_rows(Product, chunk)
-            ids = ids_by(Product, "slug", [p.slug for p in chunk])
-            for product in chunk:
+        if created:
+            _insert_rows(Product, created)
+            ids = ids_by(Product, "slug", [p.slug for p in created])
+            for group, product in self.new_products:
                 product.pk = ids[product.slug]
+                book.created[group.handle] = product.pk
+                book.created_ids.add(product.pk)
         variants = []
         touched = set(self.product_updates) | {row["product_id"] for row, _c, _l in self.variant_updates}
         for owner, variant, _line in self.new_variants:
@@ -380,11 +470,8 @@ class _Plan:
             else:
                 variant.product_id = owner.fields["_product"].pk
             variants.append(variant)
-        done = 0
-        for chunk in _chunks(variants):
-            _insert_rows(Variant, chunk)
-            done += len(chunk)
-            progress("write", min(total, done), total)
+        if variants:
+            _insert_rows(Variant, variants)
         self._write_tags(created)
         self._write_variant_updates(actor_label, now)
         self._write_product_updates()
@@ -529,65 +616,80 @@ def _refresh_derived(product_ids: set[int]) -> None:
             refresh_derived_fields(product)
 
 
-def _plan(
-    rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError], progress: Progress, total: int
-) -> _Plan:
+def _plan(rows: list[pf.ProductRow], file_format: str, errors: list[pf.RowError], book: _Book) -> _Plan:
+    """The plan of one chunk of rows (a product's rows are in one chunk unless the file splits
+    them): what to create, what to change, and the rows that are bad (added to `errors`)."""
     plan = _Plan()
     existing = _load_existing_variants([r.sku for r in rows])
-    groups: OrderedDict[str, _Group] = OrderedDict()
+    groups: dict[str, _Group] = {}
     for row in rows:
         groups.setdefault(row.handle, _Group(handle=row.handle, rows=[])).rows.append(row)
-    by_slug = _load_products_by_slug([h for h in groups if is_valid_slug(h)])
+    valid_handles = {h for h in groups if is_valid_slug(h)}
+    by_slug = _load_products_by_slug(list(valid_handles))
     categories = _category_index()
     shop_margin, category_margins = _margin_rules()
-    slug_lookup = _SlugLookup(by_slug, {h for h in groups if is_valid_slug(h)})
+    slug_lookup = _SlugLookup(by_slug, valid_handles)
     sku_column = {pf.NATIVE: "sku", pf.SHOPIFY: "Variant SKU", pf.WOOCOMMERCE: "SKU"}[file_format]
     price_column = {pf.NATIVE: "price", pf.SHOPIFY: "Variant Price", pf.WOOCOMMERCE: "Regular price"}[file_format]
     name_column = {pf.NATIVE: "name", pf.SHOPIFY: "Title", pf.WOOCOMMERCE: "Name"}[file_format]
-    existing_products = _load_products({v["product_id"] for v in existing.values()} | set(by_slug.values()))
-    seen = 0
+    created_here = {book.created[h] for h in groups if h in book.created}
+    existing_products = _load_products(
+        {v["product_id"] for v in existing.values()} | set(by_slug.values()) | created_here
+    )
     for group in groups.values():
         group.fields = _group_fields(group.rows)
         owners = [existing[r.sku.casefold()]["product_id"] for r in group.rows if r.sku.casefold() in existing]
         if file_format == pf.WOOCOMMERCE:  # no handle in the file: the SKUs say which product it is
-            group.product_id = owners[0] if owners else None
-        else:  # the handle is the product's slug
-            group.product_id = by_slug.get(group.handle)
+            group.product_id = owners[0] if owners else book.created.get(group.handle)
+        else:  # the handle is the product's slug (or a product this import created from it)
+            group.product_id = book.created.get(group.handle, by_slug.get(group.handle))
+            if group.product_id in book.created_ids and book.created.get(group.handle) != group.product_id:
+                group.product_id = None  # a slug this import gave another new product: not this one
+        continuing = group.product_id is None and group.handle in book.planned
         for r in group.rows:
             row = existing.get(r.sku.casefold())
             if row and row["product_id"] != group.product_id:
                 errors.append(pf.RowError(r.line, sku_column, "sku_other_product", r.sku))
         category = _resolve_category(group.fields.get("category", ""), categories, plan)
-        if group.product_id is None:
+        if continuing:  # first pass: more SKUs of a new product planned in an earlier chunk
+            category_id = book.planned[group.handle]
+        elif group.product_id is None:
             if not group.fields.get("name"):
                 errors.append(pf.RowError(group.rows[0].line, name_column, "required"))
                 continue
-            product = _new_product(group, file_format, category, slug_lookup)
+            # the first pass only counts and checks: the product is built when it is written
+            product = _new_product(group, file_format, category, slug_lookup) if book.writing else None
             group.fields["_product"] = product
             plan.new_products.append((group, product))
+            category_id = category.pk if category is not None else None
+            if not book.writing:
+                book.planned[group.handle] = category_id
         else:
-            _plan_product_update(plan, existing_products.get(group.product_id), group.fields, category)
-            plan.lines_of_product[group.product_id] = {r.line for r in group.rows}
-        category_id = (
-            category.pk
-            if category is not None
-            else (existing_products[group.product_id]["category_id"] if group.product_id in existing_products else None)
-        )
+            if group.product_id not in book.created_ids:
+                _plan_product_update(plan, existing_products.get(group.product_id), group.fields, category)
+                plan.lines_of_product[group.product_id] = {r.line for r in group.rows}
+            category_id = (
+                category.pk
+                if category is not None and group.product_id not in book.created_ids
+                else existing_products.get(group.product_id, {}).get("category_id")
+            )
         margin = resolve_margin_percent(shop_margin, category_margins, category_id)
-        for position, r in enumerate(group.rows):
-            seen += 1
-            if seen % PROGRESS_STEP == 0:
-                progress("check", seen, total)
+        owner: _Group | int = -1 if continuing else group if group.product_id is None else group.product_id
+        first_position = 0
+        if continuing or group.product_id is None or group.product_id in book.created_ids:
+            first_position = book.positions.get(group.handle, 0)  # after its SKUs in earlier chunks
+            book.positions[group.handle] = first_position + len(group.rows)
+        for position, r in enumerate(group.rows, start=first_position):
             current = existing.get(r.sku.casefold())
             if r.stock is not None:
                 plan.stock[current["sku"] if current else r.sku] = r.stock
                 plan.stock_lines[current["sku"] if current else r.sku] = r.line
             if current is None:
-                variant = _new_variant(r, position=position)
-                if _below_floor(variant.cost_price, margin, [variant.price, variant.sale_price, variant.member_price]):
-                    errors.append(pf.RowError(r.line, price_column, "below_floor", str(variant.price)))
+                if _below_floor(r.cost_price or Decimal("0"), margin, [r.price, r.sale_price, r.member_price]):
+                    errors.append(pf.RowError(r.line, price_column, "below_floor", str(r.price)))
                     continue
-                plan.new_variants.append((group if group.product_id is None else group.product_id, variant, r.line))
+                variant = _new_variant(r, position=position) if book.writing else None
+                plan.new_variants.append((owner, variant, r.line))
                 continue
             if current["product_id"] != group.product_id:
                 continue  # reported above as sku_other_product

@@ -374,21 +374,92 @@ def parse_rows(file_format: str, header: list[str], rows: Rows) -> ParseResult:
     """`rows`: iterable of (line number, list of cells). One ProductRow per SKU row. Warnings:
     values left out on purpose (a barcode in scientific notation, a grouped or external
     WooCommerce product) and, for platform files, the columns this import does not use."""
+    result = ParseResult(rows=[], errors=[], warnings=[])
+    for chunk in parse_chunks(file_format, header, rows, size=1 << 62):
+        result.rows.extend(chunk.rows)
+        result.errors.extend(chunk.errors)
+        result.warnings.extend(chunk.warnings)
+    result.warnings.sort(key=lambda w: w.line)
+    return result
+
+
+@dataclass
+class ParseState:
+    """What reading a file in chunks remembers from one chunk to the next: per key, compact (the
+    SKUs met, the handles met and their option names, WooCommerce's variable products)."""
+
+    first_line_of_sku: dict[str, int] = field(default_factory=dict)  # casefolded SKU -> line
+    handles_seen: set[str] = field(default_factory=set)  # handles with a product row in an earlier chunk
+    option_names: dict[str, list[str]] = field(default_factory=dict)  # Shopify: handle -> option names
+    parents: dict[str, dict[str, Any]] = field(default_factory=dict)  # WooCommerce: parent ref -> fields
+    used: set[str] = field(default_factory=set)  # columns read
+    largest_chunk: int = 0  # rows of the largest chunk handed out (a seam for tests)
+
+
+def _group_key(file_format: str, index: dict[str, int]) -> Callable[[list[Any]], str]:
+    """The cell that says which product a raw row belongs to: a chunk ends only where it changes,
+    so a product's rows (written together, as every export writes them) stay in one chunk."""
+    if file_format == WOOCOMMERCE:
+        type_at = index.get("Type")
+
+        def woo_key(cells: list[Any]) -> str:
+            kind = str(cells[type_at]).lower() if type_at is not None and type_at < len(cells) else ""
+            return "" if "variation" in kind else str(id(cells))  # a parent or simple row starts a product
+
+        return woo_key
+    at = index.get("handle" if file_format == NATIVE else "Handle")
+
+    def key(cells: list[Any]) -> str:
+        return str(cells[at] or "").strip().lower() if at is not None and at < len(cells) else ""
+
+    return key
+
+
+def parse_chunks(
+    file_format: str, header: list[str], rows: Rows, size: int = 2000, state: ParseState | None = None
+) -> Iterator[ParseResult]:
+    """The rows of a file parsed `size` rows at a time (a little more, so that a product's rows stay
+    together): the file is never held whole, only the compact `state`. Each chunk carries its own
+    errors and warnings; the last one adds the file's warnings (columns not used)."""
     parser = {NATIVE: _parse_native, SHOPIFY: _parse_shopify, WOOCOMMERCE: _parse_woocommerce}[file_format]
-    errors: list[RowError] = []
-    warnings: list[RowError] = []
-    used: set[str] = set()
-    result = parser(header, rows, errors, warnings, used)
+    state = state if state is not None else ParseState()
+    sku_column = {NATIVE: "sku", SHOPIFY: "Variant SKU", WOOCOMMERCE: "SKU"}[file_format]
+    index = _index(header, lower=file_format == NATIVE)
+    key_of = _group_key(file_format, index)
+
+    def parse(batch: list[tuple[int, list[Any]]]) -> ParseResult:
+        errors: list[RowError] = []
+        warnings: list[RowError] = []
+        parsed = parser(header, batch, errors, warnings, state.used, state)
+        kept = check_duplicate_skus(parsed, errors, sku_column, state.first_line_of_sku)
+        state.handles_seen.update(r.handle for r in kept)
+        state.largest_chunk = max(state.largest_chunk, len(batch))
+        return ParseResult(rows=kept, errors=errors, warnings=warnings)
+
+    batch: list[tuple[int, list[Any]]] = []
+    last_key = None
+    for line, cells in rows:
+        key = key_of(cells)
+        if len(batch) >= size and key != last_key and key != "":
+            yield parse(batch)
+            batch = []
+        batch.append((line, cells))
+        last_key = key if key != "" else last_key
+    last = parse(batch)
     if file_format != NATIVE:
-        ignored = [h.strip() for h in header if h.strip() and (h.strip() not in used or h.strip() in NOT_IMPORTED)]
+        ignored = [
+            h.strip() for h in header if h.strip() and (h.strip() not in state.used or h.strip() in NOT_IMPORTED)
+        ]
         if ignored:
-            warnings.insert(0, RowError(1, "", "columns_ignored", ", ".join(dict.fromkeys(ignored))))
-    warnings.sort(key=lambda w: w.line)
-    return ParseResult(rows=check_duplicate_skus(result, errors), errors=errors, warnings=warnings)
+            last.warnings.insert(0, RowError(1, "", "columns_ignored", ", ".join(dict.fromkeys(ignored))))
+    yield last
 
 
-def check_duplicate_skus(rows: list[ProductRow], errors: list[RowError], sku_column: str = "sku") -> list[ProductRow]:
-    first_line: dict[str, int] = {}
+def check_duplicate_skus(
+    rows: list[ProductRow], errors: list[RowError], sku_column: str = "sku", first_line: dict[str, int] | None = None
+) -> list[ProductRow]:
+    """Rows whose SKU came earlier (in `rows` or in `first_line`, SKU -> line) are reported and left out."""
+    first_line = first_line if first_line is not None else {}
     kept = []
     for row in rows:
         key = row.sku.casefold()
@@ -420,7 +491,12 @@ NATIVE_PRODUCT_FIELDS = (
 
 
 def _parse_native(
-    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+    header: list[str],
+    rows: Rows,
+    errors: list[RowError],
+    warnings: list[RowError],
+    used: set[str],
+    state: "ParseState | None" = None,
 ) -> list[ProductRow]:
     index = _index(header, lower=True)
     out = []
@@ -504,12 +580,18 @@ def _shopify_status(r: _Row) -> str:
 
 
 def _parse_shopify(
-    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+    header: list[str],
+    rows: Rows,
+    errors: list[RowError],
+    warnings: list[RowError],
+    used: set[str],
+    state: "ParseState | None" = None,
 ) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
     product_fields: dict[str, dict[str, Any]] = {}
-    option_names: dict[str, list[str]] = {}
+    option_names: dict[str, list[str]] = state.option_names if state is not None else {}
+    seen_before: set[str] = state.handles_seen if state is not None else set()
     first_image: dict[str, tuple[str, str]] = {}
     for line, cells in rows:
         r = _Row(index, cells, line, errors, used)
@@ -570,6 +652,8 @@ def _parse_shopify(
     for row in out:
         fields = product_fields.get(row.handle)
         if fields is None:
+            if row.handle in seen_before:  # more SKUs of a product met in an earlier chunk
+                continue
             errors.append(RowError(row.line, "Title", "required"))
             row.handle = ""
             continue
@@ -594,11 +678,16 @@ WOO_NOT_SOLD_HERE = {"grouped": "type_grouped", "external": "type_external"}
 
 
 def _parse_woocommerce(
-    header: list[str], rows: Rows, errors: list[RowError], warnings: list[RowError], used: set[str]
+    header: list[str],
+    rows: Rows,
+    errors: list[RowError],
+    warnings: list[RowError],
+    used: set[str],
+    state: "ParseState | None" = None,
 ) -> list[ProductRow]:
     index = _index(header)
     out: list[ProductRow] = []
-    parents: dict[str, dict[str, Any]] = {}  # "id:12" / parent SKU -> product fields
+    parents: dict[str, dict[str, Any]] = state.parents if state is not None else {}  # "id:12" / SKU -> fields
     variations: list[tuple[ProductRow, str]] = []
     weight_column = next((c for c in WOO_WEIGHT_COLUMNS if c in index), "Weight (kg)")
     for line, cells in rows:

@@ -386,22 +386,28 @@ def test_the_command_imports_and_reports(tmp_path, capsys):
     assert "line 2, column price" in capsys.readouterr().err
 
 
-def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeypatch):
-    """Another writer creates one of the file's SKUs between our planning and our writing."""
+@pytest.mark.parametrize("after_plan", [1, 2], ids=["between-check-and-write", "between-plan-and-insert"])
+def test_an_import_that_collides_with_a_concurrent_change_writes_nothing(monkeypatch, after_plan):
+    """Another writer creates one of the file's SKUs after the file was checked (plan 1, the first
+    pass) or after its chunk was planned for writing (plan 2, the second pass)."""
     from dianpu.catalog import imports
 
     real_plan = imports._plan
+    calls = []
 
     def plan_then_someone_else_writes(*args, **kwargs):
         plan = real_plan(*args, **kwargs)
-        make_product(name="抢先", name_en="First", skus=["TEE-M"])
+        calls.append(1)
+        if len(calls) == after_plan:
+            make_product(name="抢先", name_en="First", skus=["TEE-M"])
         return plan
 
     monkeypatch.setattr(imports, "_plan", plan_then_someone_else_writes)
     with pytest.raises(DomainError) as error:
         run(native_csv(TEE_ROWS))
     assert error.value.code == "import_conflict"
-    assert sorted(Variant.objects.values_list("sku", flat=True)) == ["TEE-M"]
+    # (the second plan runs inside the file's transaction, so this test's "other writer" is rolled back with it)
+    assert sorted(Variant.objects.values_list("sku", flat=True)) == (["TEE-M"] if after_plan == 1 else [])
     assert not Product.objects.filter(slug__in=["cotton-tee", "silk-scarf"]).exists()
 
 
