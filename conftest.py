@@ -92,6 +92,7 @@ def django_db_setup(
     if not keep:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=verbosity)
+        database_template.remove_worker_leftovers()
 
 
 def pytest_sessionfinish(session):

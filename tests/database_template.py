@@ -105,6 +105,16 @@ def _drop(alias: str, name: str) -> None:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
 
 
+# The worker's SQLite files, whose -wal and -shm Django leaves behind when it deletes the database.
+_worker_files: list[str] = []
+
+
+def remove_worker_leftovers() -> None:
+    for name in _worker_files:
+        for leftover in (f"{name}-wal", f"{name}-shm"):
+            Path(leftover).unlink(missing_ok=True)
+
+
 def set_up_worker_databases(
     aliases: set[str], serialized_aliases: set[str], worker: str, verbosity: int
 ) -> list[tuple[Any, str, bool]]:
@@ -120,6 +130,8 @@ def set_up_worker_databases(
                 _marker(alias).write_text(template_name(alias, worker))
             _copy(alias, _marker(alias).read_text(), worker_name)
         old_config.append((connection, connection.settings_dict["NAME"], True))
+        if _is_sqlite(alias):
+            _worker_files.append(worker_name)
         connection.close()
         settings.DATABASES[alias]["NAME"] = worker_name
         connection.settings_dict["NAME"] = worker_name
