@@ -8,6 +8,9 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from dianpu.accounts.tests.builders import make_staff, token_for
+from tests import database_template
+
+database_template.run_key()  # set here, in the first process, so every xdist worker shares it
 
 # Property tests judge results, not speed: CI shares two cores with other work, so generation
 # time and per-example deadlines are not checked (benchmarks in bench/ measure speed). The examples
@@ -49,6 +52,56 @@ class ApiClient:
 
     def delete(self, path):
         return self._call("delete", path)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test databases, except that an xdist worker copies a template migrated
+    once per run instead of running every migration itself (tests/database_template.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "")
+    keep = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if worker and django_db_use_migrations and not keep:
+            db_cfg = database_template.set_up_worker_databases(aliases, serialized_aliases, worker, verbosity)
+        else:
+            if not django_db_use_migrations:
+                from pytest_django.fixtures import _disable_migrations
+
+                _disable_migrations()
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keep,
+            )
+    yield
+    if not keep:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+        database_template.remove_worker_leftovers()
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the run's database templates once every worker is done."""
+    from pytest_django.plugin import blocking_manager_key
+
+    if getattr(session.config, "workerinput", None) is None and getattr(session.config.option, "numprocesses", None):
+        with session.config.stash[blocking_manager_key].unblock():
+            database_template.drop_templates()
 
 
 @pytest.fixture
@@ -149,6 +202,7 @@ def _no_network_inside_transactions(monkeypatch, settings):
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark `serial` every test that commits for real (transactional database, a live server): such
     a test empties the database when it ends, so in a parallel run (`-n 2 -m "not serial"`, see
@@ -164,6 +218,14 @@ def pytest_collection_modifyitems(config, items):
             or "transactional_db" in getattr(item, "fixturenames", ())
         ):
             item.add_marker(pytest.mark.serial)
+        # `--dist loadgroup` (the serial pass) keeps a file's tests on one worker, as `loadfile`
+        # does, except for tests that name a group of their own (the every-page crawl, per role).
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    # The tests that take minutes go first (stable sort: the order is otherwise kept), so they do
+    # not start last on one worker while the other has finished (scripts/test.sh runs the serial
+    # pass with --no-loadscope-reorder to keep this order).
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 def pytest_collection_finish(session):

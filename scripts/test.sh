@@ -8,6 +8,11 @@ PY=.venv/bin/python
 which_runs="${1:-all}"
 status=0
 
+# Python may write its bytecode (__pycache__, git-ignored): every pytest process (four per database
+# with two workers) imports the same ~600 modules, and pytest rewrites the asserts of every test
+# module; with PYTHONDONTWRITEBYTECODE set, each process compiled them all again (~10 s of CPU each).
+unset PYTHONDONTWRITEBYTECODE
+
 # Two passes per database: the tests that roll back (all but a few dozen) in parallel, one worker
 # per core (pytest-xdist, each worker its own test database); then the tests marked `serial` (they
 # commit for real: browser and concurrency tests), which must not share a worker with the first
@@ -19,15 +24,24 @@ workers="${DIANPU_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
 [ "$workers" -gt 4 ] 2>/dev/null && workers=4
 serial_workers="${DIANPU_SERIAL_WORKERS:-$workers}"
 
+# The workers of both passes copy one test database migrated once per database (the first pass
+# keeps it for the second: tests/database_template.py). The serial pass keeps a file's tests on one
+# worker (`loadgroup`: every test is grouped by its file, except the every-page crawl, one group per
+# role) and starts the tests marked `long` first.
 run_pytest() {
   local label="$1"; shift
   local rc
+  local run="$$-${label%% *}"
   if [ "$workers" -gt 1 ] 2>/dev/null; then
     echo "=== test suite on ${label}: ${workers} workers, then the serial tests ==="
-    env "$@" $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile -m "not serial"
+    local keep=0
+    [ "$serial_workers" -gt 1 ] 2>/dev/null && keep=1
+    env "$@" DIANPU_TEST_RUN="$run" DIANPU_TEST_KEEP_TEMPLATE="$keep" \
+      $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile -m "not serial"
     rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
     if [ "$serial_workers" -gt 1 ] 2>/dev/null; then
-      env "$@" $PY -m pytest -q -p no:randomly -n "$serial_workers" --dist loadfile -m serial
+      env "$@" DIANPU_TEST_RUN="$run" DIANPU_TEST_KEEP_TEMPLATE=0 \
+        $PY -m pytest -q -p no:randomly -n "$serial_workers" --dist loadgroup --no-loadscope-reorder -m serial
     else
       env "$@" $PY -m pytest -q -p no:randomly -m serial
     fi

@@ -78,6 +78,7 @@ READ_STORE = (
 )
 
 
+@pytest.mark.long
 def test_a_backup_taken_while_buyers_check_out_restores_into_an_empty_store(tmp_path, store):
     make_product(stock=40, skus=["BK-1"])
     place_test_order({"BK-1": 1}, email="first@example.com")
