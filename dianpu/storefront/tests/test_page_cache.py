@@ -218,3 +218,27 @@ def test_an_api_error_and_a_client_with_a_token_are_not_cached(client, tee):
     with CaptureQueriesContext(connection) as queries:
         client.get("/api/v1/products", HTTP_AUTHORIZATION="Bearer nothing")
     assert len(queries) > 1  # built for this client, not read from the cache
+
+
+def test_a_whole_checkout_that_leaves_stock_keeps_the_cache_and_one_for_the_last_unit_empties_it(client, db):
+    """Every table a checkout writes (order, stock, counters, analytics, buyer summary) together:
+    an order of a well-stocked SKU must not empty the page cache, or a busy shop rebuilds every page."""
+    import json
+
+    from dianpu.orders.tests.builders import ADDRESS
+
+    make_product(price="30.00", stock=3, skus=["CACHE-1"])
+
+    def order(quantity: int) -> None:
+        body = {
+            "email": "buyer@example.com",
+            "lines": [{"sku": "CACHE-1", "quantity": quantity}],
+            "shipping_address": ADDRESS,
+            "shipping_method": "standard",
+            "payment_method": "bank_transfer",
+        }
+        response = client.post("/api/v1/checkout", json.dumps(body), content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    assert not _bumps(lambda: order(2))  # one left
+    assert _bumps(lambda: order(1))  # sold out
