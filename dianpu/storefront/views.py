@@ -18,8 +18,7 @@ from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart, list_cart_items
 from dianpu.cart.services import (
-    add_to_cart,
-    get_or_create_cart,
+    add_to_open_cart,
     mark_checked_out,
     remember_email,
     set_line_quantity,
@@ -404,9 +403,8 @@ def cart_add(request):
     if variant is None:
         return _cart_feedback(request, ok=False, message=_("该商品不存在或已下架。"), fallback=fallback)
     fallback = reverse("storefront:product", args=[variant.product.slug])
-    shopping_cart = get_or_create_cart(_cart_token(request))
     try:
-        add_to_cart(shopping_cart, sku=sku, quantity=quantity, variant=variant)
+        shopping_cart, _line = add_to_open_cart(_cart_token(request), sku=sku, quantity=quantity, variant=variant)
     except DomainError as exc:
         return _cart_feedback(request, ok=False, message=str(exc.detail), fallback=fallback)
     request.session[SESSION_CART] = shopping_cart.token
