@@ -157,9 +157,12 @@ def in_process(skus: list[str], orders: int, profile: str = "") -> dict:
         client = html_client if profile == "html" else api_client
         profiler = cProfile.Profile()
         profiler.enable()
-        queries = one(base + 100, client)
+        for n in range(int(os.environ.get("BENCH_PROFILE_ORDERS", "1"))):  # more orders: steadier figures
+            queries = one(base + 100 + n, client)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(60)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("BENCH_PROFILE_LINES", "60"))
+        )
         for n, q in enumerate(queries.captured_queries, 1):
             print(f"{n:>3} {q['time']:>6} {q['sql'][:300]}")
         return {}

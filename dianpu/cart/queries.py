@@ -21,6 +21,7 @@ class CartLineView:
     line_total: Decimal
     available: int
     thumbnail_url: str
+    weight_grams: int  # of one unit (the checkout page quotes each shipping method by the parcel's weight)
 
     @property
     def is_short(self) -> bool:
@@ -72,6 +73,7 @@ def get_cart_summary(cart: Cart) -> CartSummary:
                 line_total=ln.variant.selling_price * ln.quantity,
                 available=available.get(ln.variant_id, 0),
                 thumbnail_url=images[0].thumbnail.url if images and images[0].thumbnail else "",
+                weight_grams=ln.variant.weight_grams,
             )
         )
     return CartSummary(token=cart.token, lines=views, subtotal=sum((v.line_total for v in views), Decimal("0.00")))

@@ -48,18 +48,41 @@ def _check_quantity(raw: Any) -> int:  # anything a client sends: refused below 
     return quantity
 
 
-@transaction.atomic
-def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1, variant: Variant | None = None) -> CartLine:
-    """Add units of a SKU. `variant`: the SKU's variant when the caller has just read it as buyable
-    (listed, active), which spares reading it again."""
-    quantity = _check_quantity(quantity)
+def _checked_variant(sku: str, variant: Variant | None) -> Variant:
+    """The caller's variant when it is this SKU's and buyable, else the SKU's read again."""
     if (
         variant is None
         or variant.sku != sku
         or not variant.is_active
         or variant.product.status != Product.Status.LISTED
     ):
-        variant = _buyable_variant(sku)
+        return _buyable_variant(sku)
+    return variant
+
+
+@transaction.atomic
+def add_to_open_cart(
+    token: str | None, *, sku: str, quantity: Any = 1, variant: Variant | None = None
+) -> tuple[Cart, CartLine]:
+    """Add units of a SKU to the open cart of `token`, opening a cart when there is none, in one
+    transaction (nothing is written when the SKU or the quantity is refused). A cart just opened
+    gets its first line written at once: nobody else knows the cart yet."""
+    quantity = _check_quantity(quantity)
+    cart = Cart.objects.filter(token=token, checked_out_at__isnull=True).first() if token else None
+    if cart is not None:
+        return cart, add_to_cart(cart, sku=sku, quantity=quantity, variant=variant)
+    variant = _checked_variant(sku, variant)
+    now = clock.now()
+    cart = Cart.objects.create(token=new_cart_token(), created_at=now, updated_at=now)
+    return cart, CartLine.objects.create(cart=cart, variant=variant, quantity=quantity, added_at=now)
+
+
+@transaction.atomic
+def add_to_cart(cart: Cart, *, sku: str, quantity: Any = 1, variant: Variant | None = None) -> CartLine:
+    """Add units of a SKU. `variant`: the SKU's variant when the caller has just read it as buyable
+    (listed, active), which spares reading it again."""
+    quantity = _check_quantity(quantity)
+    variant = _checked_variant(sku, variant)
     now = clock.now()
     line, created = CartLine.objects.get_or_create(
         cart=cart, variant=variant, defaults={"quantity": quantity, "added_at": now}

@@ -1,6 +1,6 @@
 """place_order: validate, price, reserve, write — all in one transaction, or nothing."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -165,9 +165,11 @@ def quote_cart(
     shipping_method: str = "",
     province: str = "",
     member_id: int | None = None,
+    shipping_methods: Sequence[ShippingMethod] | None = None,
 ) -> PricedCart:
     """Price SKUs and quantities with promotions and coupons, writing nothing (cart quotes).
     `member_id`: the signed-in customer, whose membership tier's perks apply.
+    `shipping_methods`: the active methods with their rates, when the caller has just read them.
     The same pricing as place_order, so an order's total equals its quote's."""
     errors = {
         k: v
@@ -187,7 +189,12 @@ def quote_cart(
         v = variants.get(ln.sku)
         if ln.sku and (v is None or not v.is_active or v.product.status != Product.Status.LISTED):
             errors.setdefault(f"lines.{i}.sku", "unknown_sku")
-    method = _active_shipping_method(shipping_method) if shipping_method else None
+    if not shipping_method:
+        method = None
+    elif shipping_methods is None:
+        method = _active_shipping_method(shipping_method)
+    else:
+        method = next((m for m in shipping_methods if m.code == shipping_method and m.is_active), None)
     if shipping_method and method is None:
         errors["shipping_method"] = "shipping_method_unknown"
     errors.pop("payment_method", None)
@@ -256,6 +263,7 @@ def place_order(
     mobile: bool = False,
     openid: str = "",
     defer_payment: bool = False,
+    also: Callable[[Order], None] | None = None,
 ) -> PlacedOrder:
     """Turn a request into an order holding its stock. Raises ValidationFailed (422, per-field
     errors) or InsufficientStockError (409, naming the SKU) and then writes nothing.
@@ -265,7 +273,9 @@ def place_order(
     start the payment, outside the transaction, so a slow or failing gateway never holds the
     shop's locks. If it fails the order stands, with `payment_error` set: pay_order tries again.
     `openid`: the buyer in WeChat's browser (WeChat Pay JSAPI). `defer_payment`: the payment cannot
-    start yet (the buyer's openid is still to be found by WeChat's OAuth): pay_order starts it."""
+    start yet (the buyer's openid is still to be found by WeChat's OAuth): pay_order starts it.
+    `also`: a write of the caller's that belongs with the order (the storefront marks its cart
+    checked out), run in the order's transaction: one commit, and undone with the order."""
     points = check_points(req)
     priced = price_request(req)
     points_value = apply_points(priced, points) if points else Decimal("0.00")
@@ -321,6 +331,8 @@ def place_order(
             None if gateway.pays_on_delivery else clock.now() + timedelta(hours=get_shop_profile().unpaid_timeout_hours)
         )
         reserve_stock(reference=order.number, wanted=wanted, expires_at=expires)
+        if also is not None:
+            also(order)
     if defer_payment:
         return PlacedOrder(order=order, payment=None, pricing=priced.pricing)
     try:

@@ -55,10 +55,11 @@ def quote_shipping(method: ShippingMethod, merchandise_total, *, weight_grams: i
         ) from None
 
 
-def list_shipping_options(merchandise_total, *, weight_grams: int = 0, province: str = "") -> list[dict]:
-    """Every active method with its fee for this parcel, or why it is unavailable (checkout, API)."""
+def list_shipping_options(merchandise_total, *, weight_grams: int = 0, province: str = "", methods=None) -> list[dict]:
+    """Every active method with its fee for this parcel, or why it is unavailable (checkout, API).
+    `methods`: list_shipping_methods() when the caller has just read it."""
     options = []
-    for method in list_shipping_methods():
+    for method in list_shipping_methods() if methods is None else methods:
         try:
             fee = quote_shipping(method, merchandise_total, weight_grams=weight_grams, province=province)
         except DomainError as exc:

@@ -65,8 +65,10 @@ def get_default_warehouse() -> Warehouse:
 
 def _snapshot(variant_ids: Iterable[int]) -> list[LevelSnapshot]:
     return [
-        LevelSnapshot(lv.id, lv.variant_id, lv.warehouse_id, lv.on_hand - lv.reserved, lv.warehouse.is_default)
-        for lv in StockLevel.objects.select_related("warehouse").filter(variant_id__in=variant_ids)
+        LevelSnapshot(pk, variant_id, warehouse_id, on_hand - reserved, is_default)
+        for pk, variant_id, warehouse_id, on_hand, reserved, is_default in StockLevel.objects.filter(
+            variant_id__in=variant_ids
+        ).values_list("id", "variant_id", "warehouse_id", "on_hand", "reserved", "warehouse__is_default")
     ]
 
 

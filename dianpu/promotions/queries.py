@@ -27,11 +27,12 @@ class CartItem:
     quantity: int
 
 
-def _category_slugs() -> dict[int, frozenset]:
-    """Category id -> its slug and every ancestor's (a category scope covers its subtree)."""
-    rows = {c.id: (c.slug, c.parent_id) for c in Category.objects.only("id", "slug", "parent_id")}
+def _category_slugs(category_ids: set[int]) -> dict[int, frozenset]:
+    """Category id -> its slug and every ancestor's (a category scope covers its subtree), for
+    `category_ids` only (the cart's; the table is read as bare rows, not model instances)."""
+    rows = {cid: (slug, parent_id) for cid, slug, parent_id in Category.objects.values_list("id", "slug", "parent_id")}
     out = {}
-    for cid in rows:
+    for cid in category_ids:
         slugs, seen, current = set(), set(), cid
         while current is not None and current in rows and current not in seen:
             seen.add(current)
@@ -41,14 +42,28 @@ def _category_slugs() -> dict[int, frozenset]:
     return out
 
 
-def line_facts(items: list[CartItem]) -> tuple:
+def scope_kinds(scopes) -> frozenset[str]:
+    """Which line facts the scopes look at ("categories", "tags"): the others need not be read."""
+    kinds = set()
+    for scope in scopes:
+        if scope.categories:
+            kinds.add("categories")
+        if scope.tags:
+            kinds.add("tags")
+    return frozenset(kinds)
+
+
+def line_facts(items: list[CartItem], needs: frozenset[str] = frozenset({"categories", "tags"})) -> tuple:
+    """The engine's facts of each line. A line's categories and tags only serve scopes that name
+    categories or tags: `needs` (see scope_kinds) says which of the two to read."""
     variant_ids = [it.variant.id for it in items]
     floors = dict(PriceFloor.objects.filter(variant_id__in=variant_ids).values_list("variant_id", "price"))
-    categories = _category_slugs() if any(it.variant.product.category_id for it in items) else {}
-    product_ids = {it.variant.product_id for it in items}
+    category_ids = {it.variant.product.category_id for it in items} - {None} if "categories" in needs else set()
+    categories = _category_slugs(category_ids) if category_ids else {}
     tags: dict[int, set] = {}
-    for product_id, slug in _product_tags(product_ids):
-        tags.setdefault(product_id, set()).add(slug)
+    if "tags" in needs:
+        for product_id, slug in _product_tags({it.variant.product_id for it in items}):
+            tags.setdefault(product_id, set()).add(slug)
     return tuple(
         LineFacts(
             sku=it.variant.sku,
@@ -253,8 +268,10 @@ def price_cart(
             )
         }
     left = {p.rule_id: max(0, (p.flash_cap or 0) - p.flash_sold) for p in flash}
+    rules = [rule_of(p) for p in live] + membership_rules(customer.tier, items)
+    entered = [coupon_facts(c, customer.email) for c in coupons.values()]
     facts = CartFacts(
-        lines=line_facts(items),
+        lines=line_facts(items, scope_kinds([r.scope for r in rules] + [c.scope for c in entered])),
         customer=customer,
         shipping_fee=shipping_fee,
         now=now,
@@ -262,8 +279,7 @@ def price_cart(
         flash_bought=tuple(sorted(bought.items())),
         flash_left=tuple(sorted(left.items())),
     )
-    rules = [rule_of(p) for p in live] + membership_rules(customer.tier, items)
-    result = evaluate_cart(facts, rules, [coupon_facts(c, customer.email) for c in coupons.values()])
+    result = evaluate_cart(facts, rules, entered)
     if strict and result.rejected_coupons:
         first = result.rejected_coupons[0]
         raise coupon_error(first.reason, first.code, coupons.get(first.code))

@@ -19,10 +19,12 @@ def coupon_codes(request) -> list[str]:
     return list(request.session.get(SESSION_COUPONS, []))
 
 
-def price_summary(request, summary, *, shipping_method: str = "", email: str = "", province: str = ""):
+def price_summary(
+    request, summary, *, shipping_method: str = "", email: str = "", province: str = "", shipping_methods=None
+):
     """The cart priced with promotions and the session's coupons, or None when it cannot be
     priced (an empty cart, a line no longer sold). A coupon that stopped applying is dropped
-    with a message saying why."""
+    with a message saying why. `shipping_methods`: the active methods, when just read."""
     if summary is None or not summary.lines:
         return None
     lines = tuple(CheckoutLine(sku=ln.sku, quantity=ln.quantity) for ln in summary.lines)
@@ -39,6 +41,7 @@ def price_summary(request, summary, *, shipping_method: str = "", email: str = "
             shipping_method=shipping_method,
             province=province,
             member_id=member_id,
+            shipping_methods=shipping_methods,
         )
     except DomainError as exc:
         if not codes or not exc.code.startswith("coupon_"):
@@ -47,7 +50,12 @@ def price_summary(request, summary, *, shipping_method: str = "", email: str = "
         messages.warning(request, str(exc.detail))
         try:
             priced = quote_cart(
-                email=email, lines=lines, shipping_method=shipping_method, province=province, member_id=member_id
+                email=email,
+                lines=lines,
+                shipping_method=shipping_method,
+                province=province,
+                member_id=member_id,
+                shipping_methods=shipping_methods,
             )
         except DomainError:
             return None

@@ -18,8 +18,7 @@ from dianpu.analytics.domain.tracking import Device, classify_device
 from dianpu.analytics.visitor import order_attribution, record_server_event
 from dianpu.cart.queries import count_cart_items, get_cart_summary, get_open_cart, list_cart_items
 from dianpu.cart.services import (
-    add_to_cart,
-    get_or_create_cart,
+    add_to_open_cart,
     mark_checked_out,
     remember_email,
     set_line_quantity,
@@ -404,9 +403,8 @@ def cart_add(request):
     if variant is None:
         return _cart_feedback(request, ok=False, message=_("该商品不存在或已下架。"), fallback=fallback)
     fallback = reverse("storefront:product", args=[variant.product.slug])
-    shopping_cart = get_or_create_cart(_cart_token(request))
     try:
-        add_to_cart(shopping_cart, sku=sku, quantity=quantity, variant=variant)
+        shopping_cart, _line = add_to_open_cart(_cart_token(request), sku=sku, quantity=quantity, variant=variant)
     except DomainError as exc:
         return _cart_feedback(request, ok=False, message=str(exc.detail), fallback=fallback)
     request.session[SESSION_CART] = shopping_cart.token
@@ -436,15 +434,16 @@ def cart_update(request):
 # --- checkout -------------------------------------------------------------------------------------
 
 
-def _shipping_options(summary, province: str, pricing=None) -> list[dict]:
+def _shipping_options(summary, province: str, pricing=None, methods=None) -> list[dict]:
     """Each method with its fee for this cart's weight and the province typed so far, and the
     order total with it after the cart's discounts (shipping discounts such as 包邮 are shown on
-    the summary for the selected method)."""
-    variants = get_variants_by_sku([ln.sku for ln in summary.lines])
-    weight = sum(variants[ln.sku].weight_grams * ln.quantity for ln in summary.lines if ln.sku in variants)
+    the summary for the selected method). `methods`: the active methods, when just read."""
+    weight = sum(ln.weight_grams * ln.quantity for ln in summary.lines)
     discount = pricing["result"].discount_total if pricing else 0
     # A method's "free over ¥X" counts the merchandise after discounts (as checkout charges it).
-    options = list_shipping_options(summary.subtotal - discount, weight_grams=weight, province=province)
+    options = list_shipping_options(
+        summary.subtotal - discount, weight_grams=weight, province=province, methods=methods
+    )
     for option in options:
         option["total"] = summary.subtotal - discount + (option["fee"] or 0)
     return options
@@ -502,6 +501,7 @@ def checkout(request):
         return redirect("storefront:cart")
     errors: list[str] = []
     customer = current_customer(request)
+    methods = None  # the active shipping methods with their rates, read once for the page
     if request.method == "GET":
         methods = list_shipping_methods()
         payment_methods = _payment_methods_for(request)
@@ -549,6 +549,8 @@ def checkout(request):
                 mobile=_is_phone(request),
                 openid=openid,
                 defer_payment=jsapi and not openid,
+                # the cart becomes the order in the order's own transaction (one commit, not two)
+                also=lambda order: mark_checked_out(open_cart, order_number=order.number, email=order.email),
             )
         except ValidationFailed as exc:
             summary = get_cart_summary(open_cart)
@@ -561,7 +563,6 @@ def checkout(request):
         else:
             number = placed.order.number
             record_server_event(request, "purchase", order_id=placed.order.pk)
-            mark_checked_out(open_cart, order_number=number, email=placed.order.email)
             request.session.pop(SESSION_CART, None)
             request.session.pop("coupon_codes", None)
             _remember_order(request, number)
@@ -573,8 +574,11 @@ def checkout(request):
     meta = page_meta(request, _page_title(_("结算")), noindex=True)
     province = str(form["province"].value() or "")
     selected_shipping = form["shipping_method"].value()
-    pricing = price_summary(request, summary, shipping_method=selected_shipping or "", province=province)
-    options = _shipping_options(summary, province, pricing)
+    methods = list_shipping_methods() if methods is None else methods
+    pricing = price_summary(
+        request, summary, shipping_method=selected_shipping or "", province=province, shipping_methods=methods
+    )
+    options = _shipping_options(summary, province, pricing, methods)
     return _render(
         request,
         "storefront/checkout.html",
