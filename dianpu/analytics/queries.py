@@ -701,7 +701,11 @@ def rfm_rule():
 def get_rfm_segments(as_of: date) -> dict:
     """Per RFM segment the customers (by e-mail) with orders not cancelled up to `as_of`, and their
     revenue. As of today (or later) from the buyer summaries: one pass over an index, grouped by the
-    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members)."""
+    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members).
+    A past day cannot be served exactly from the summaries: they hold each buyer's figures as of now,
+    and a buyer who ordered since that day had fewer orders, less money and another last day then;
+    the buyer months and cohort cells carry no money. Only the buyers whose last order is on or before
+    the day are unchanged — for the rest their orders up to the day must be read again."""
     from dianpu.core import clock
 
     from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, classify_customer
