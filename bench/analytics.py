@@ -8,6 +8,7 @@ agree. Writes bench/results/analytics.json and prints a table.
 
   .venv/bin/python bench/analytics.py --orders 20000 --events 200000     # a quick run
   .venv/bin/python bench/analytics.py                                    # the full size (tens of minutes)
+  .venv/bin/python bench/analytics.py --orders 50000 --days 30 --data bench/var/analytics-50k   # a second store
 """
 
 import argparse
@@ -18,14 +19,27 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / "var" / "analytics"
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
+
+
+def _data_dir() -> Path:
+    """--data DIR (a second store beside the default one), read before Django is set up."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--data" and i + 1 < len(sys.argv):
+            return (Path.cwd() / sys.argv[i + 1]).resolve()
+        if arg.startswith("--data="):
+            return (Path.cwd() / arg.split("=", 1)[1]).resolve()
+    return ROOT / "bench" / "var" / "analytics"
+
+
+DATA = _data_dir()
 os.environ.update(
     {
         "DIANPU_DATA_DIR": str(DATA),
@@ -282,6 +296,198 @@ def seed(args):
     }
 
 
+def seed_rollups(args) -> dict:
+    """--synthetic-rollups: no orders or events; the rollup tables the pages read written directly by
+    bulk SQL at the density --orders and --events give (days × products, days × sources, the visitor
+    return-day cells, a buyer summary per three orders, the cohort cells). Measures the pages that read
+    only rollups at a size the raw seeding cannot reach in reasonable time (10,000,000 orders)."""
+    from django.db import connection, transaction
+
+    from dianpu.analytics.models import (
+        BuyerSummary,
+        CohortMonth,
+        DailyProductStat,
+        DailySourceStat,
+        DailyStat,
+        VisitorReturnDay,
+    )
+    from dianpu.catalog.models import Product
+
+    rng = random.Random(args.seed)
+    end_day = date(2026, 11, 22)
+    days = [end_day - timedelta(days=args.days - 1 - i) for i in range(args.days)]
+    now = datetime.now(timezone.utc)
+    with transaction.atomic():
+        Product.objects.bulk_create(
+            [
+                Product(
+                    name=f"商品{i}",
+                    name_en=f"Product {i}",
+                    slug=f"bench-{i}",
+                    description="",
+                    description_en="",
+                    brand="",
+                    seo_title="",
+                    seo_description="",
+                    search_document="",
+                    created_at=now,
+                    updated_at=now,
+                    status="listed",
+                    min_price=Decimal("10.00"),
+                )
+                for i in range(args.products)
+            ],
+            batch_size=1000,
+        )
+    product_ids = list(Product.objects.values_list("id", flat=True))
+    orders_per_day = args.orders / args.days
+    events_per_day = args.events / args.days
+    visitors_per_day = max(1, round(events_per_day / 10))
+    lines_per_product_day = orders_per_day * 1.8 / len(product_ids)
+    views_per_product_day = events_per_day * 2 / 13 / len(product_ids)
+
+    def money(value: float) -> str:
+        return f"{value:.2f}"
+
+    def noisy(mean: float) -> int:
+        return max(0, round(rng.gauss(mean, max(1.0, mean**0.5))))
+
+    table = DailyProductStat._meta.db_table
+    columns = ("day", "product_id", *[f for f in PRODUCT_COLUMNS])
+    product_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    bar = progress("products", len(days) * len(product_ids))
+    for day in days:
+        rows = []
+        for product in product_ids:
+            units = noisy(lines_per_product_day * 1.6)
+            views = noisy(views_per_product_day)
+            visitors = min(views, noisy(views_per_product_day * 0.8))
+            rows.append(
+                (
+                    day.isoformat(),
+                    product,
+                    views,
+                    visitors,
+                    noisy(views_per_product_day) * 30_000,
+                    noisy(views_per_product_day),
+                    noisy(views_per_product_day * 0.3),
+                    noisy(views_per_product_day * 0.25),
+                    noisy(views_per_product_day * 1.5),
+                    noisy(views_per_product_day * 0.5),
+                    min(units, noisy(lines_per_product_day * 0.7)),
+                    units,
+                    money(units * 59.0),
+                    money(units * 59.0 * 0.03),
+                )
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(product_sql, rows)
+        bar.update(len(rows))
+    bar.close()
+    with transaction.atomic():
+        DailyStat.objects.bulk_create(
+            [
+                DailyStat(
+                    day=day,
+                    orders=(n := noisy(orders_per_day * 0.85)),
+                    sales=Decimal(money(n * 120.0)),
+                    new_customer_orders=n // 3,
+                    returning_customer_orders=n - n // 3,
+                    refunds=Decimal(money(n * 120.0 * 0.03)),
+                    refund_count=n // 25,
+                    visitors=visitors_per_day,
+                    visits=round(events_per_day / 5),
+                    page_views=round(events_per_day * 3 / 13),
+                )
+                for day in days
+            ]
+        )
+        DailySourceStat.objects.bulk_create(
+            [
+                DailySourceStat(
+                    day=day,
+                    channel=channel,
+                    source=source,
+                    device=device,
+                    visits=(v := noisy(events_per_day / 5 / len(CHANNELS) / 3)),
+                    product_view_visits=v // 2,
+                    cart_visits=v // 6,
+                    checkout_visits=v // 12,
+                    purchase_visits=v // 20,
+                    paid_visits=v // 24,
+                )
+                for day in days
+                for channel, source in CHANNELS
+                for device in ("mobile", "desktop", "tablet")
+            ],
+            batch_size=5000,
+        )
+        # each day: the visitors seen before on every earlier day of the year, and the new ones
+        VisitorReturnDay.objects.bulk_create(
+            [
+                VisitorReturnDay(day=day, prev_day=prev, visitors=noisy(visitors_per_day / (at + 1)))
+                for at, day in enumerate(days)
+                for prev in [date.min, *days[:at]]
+            ],
+            batch_size=5000,
+        )
+    buyers = max(1, args.orders // 3)
+    table = BuyerSummary._meta.db_table
+    buyer_sql = (
+        f"INSERT INTO {table} (email, orders, spent_fen, first_day, last_day, first_month, active_months) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
+    cells: dict = defaultdict(lambda: [0, 0])
+    bar = progress("buyers", buyers)
+    for start in range(0, buyers, 100_000):
+        rows = []
+        for n in range(start, min(buyers, start + 100_000)):
+            first = rng.randrange(len(days))
+            last = min(len(days) - 1, first + int(rng.expovariate(1 / 60)))
+            orders = 1 + int(rng.expovariate(1 / 2))
+            months = 1 + (days[last].year - days[first].year) * 12 + days[last].month - days[first].month
+            first_month = days[first].replace(day=1)
+            cells[(first_month, 0)][0] += 1
+            if months > 1:
+                cells[(first_month, 0)][1] += 1
+                cells[(first_month, months - 1)][0] += 1
+            rows.append(
+                (
+                    f"c{n}@example.com",
+                    orders,
+                    orders * rng.randrange(2000, 40000),
+                    days[first].isoformat(),
+                    days[last].isoformat(),
+                    first_month.isoformat(),
+                    min(months, orders),
+                )
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(buyer_sql, rows)
+        bar.update(len(rows))
+    bar.close()
+    CohortMonth.objects.bulk_create(
+        [CohortMonth(cohort=c, offset=o, customers=n, repeaters=r) for (c, o), (n, r) in cells.items()]
+    )
+    return {"products": len(product_ids), "buyers": buyers, "product_days": len(days) * len(product_ids)}
+
+
+PRODUCT_COLUMNS = (
+    "views",
+    "visitors",
+    "dwell_ms",
+    "dwell_samples",
+    "add_to_carts",
+    "cart_visitors",
+    "list_impressions",
+    "list_clicks",
+    "buyers",
+    "units",
+    "sales",
+    "refunds",
+)
+
+
 def timed(fn, repeat):
     """Median wall-clock ms, median CPU ms of this process (less sensitive to a loaded machine), result."""
     runs, cpu = [], []
@@ -294,6 +500,136 @@ def timed(fn, repeat):
     return statistics.median(runs), statistics.median(cpu), result
 
 
+def time_console_pages(day: date, period: tuple[date, date], repeat: int) -> list[dict]:
+    """Every analytics page of the console through Django's test client as the owner (the whole
+    request: view, queries, template): p50 and CPU of `repeat` runs after one warm-up run."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import translation
+
+    from dianpu.accounts.tests.builders import make_staff
+    from dianpu.catalog.models import Product
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    translation.activate("zh-hans")
+    owner = get_user_model().objects.filter(username="bench-owner").first() or make_staff("owner", "bench-owner")
+    client = Client()
+    client.force_login(owner)
+    month = f"date_from={period[0]}&date_to={period[1]}"
+    week = f"date_from={period[1] - timedelta(days=6)}&date_to={period[1]}"
+    slug = Product.objects.order_by("id").values_list("slug", flat=True).first()
+    pages = [
+        ("dashboard (30 days)", f"/console/analytics/?{month}"),
+        ("funnel (30 days)", f"/console/analytics/funnel/?{month}"),
+        ("sources (30 days)", f"/console/analytics/sources/?{month}"),
+        ("bestsellers (a day)", f"/console/analytics/bestsellers/?date={day}"),
+        ("bestsellers (a day, flagged only)", f"/console/analytics/bestsellers/?date={day}&flagged=on"),
+        ("bestseller product (30 days)", f"/console/analytics/bestsellers/{slug}/?{month}"),
+        *[
+            (f"sales by {by} (7 days)", f"/console/analytics/sales/?by={by}&{week}")
+            for by in ("category", "price_band", "product", "region", "channel", "hour", "weekday")
+        ],
+        ("customers (RFM today + cohorts)", "/console/analytics/customers/"),
+        ("customers (RFM of a past day)", f"/console/analytics/customers/?{month}"),
+        *[
+            (f"rows: {kind} (7 days)", f"/console/analytics/rows/?kind={kind}&{week}")
+            for kind in ("visits", "refunds", "new", "returning")
+        ],
+        ("reports", "/console/analytics/reports/"),
+    ]
+    out = []
+    for name, url in pages:
+        status, runs, cpu = None, [], []
+        for _ in range(repeat + 1):  # the first run warms caches and is dropped
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            runs.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            status = response.status_code
+        out.append(
+            {
+                "page": name,
+                "url": url,
+                "status": status,
+                "p50_ms": round(statistics.median(runs[1:]), 1),
+                "cpu_ms": round(statistics.median(cpu[1:]), 1),
+            }
+        )
+    return out
+
+
+def measure_synthetic(args) -> None:
+    """Time the pages that read only rollups on a store seeded by seed_rollups."""
+    from dianpu.analytics import queries
+    from dianpu.analytics.models import BuyerSummary, DailyProductStat, DailyStat
+    from dianpu.analytics.shopdays import local_day
+    from dianpu.core import clock
+
+    timings = {}
+    if not DailyStat.objects.exists():
+        started = time.perf_counter()
+        timings["sizes"] = seed_rollups(args)
+        timings["seed_seconds"] = round(time.perf_counter() - started, 1)
+    day = DailyStat.objects.order_by("-day").values_list("day", flat=True).first() - timedelta(days=1)
+    period = (day - timedelta(days=29), day)
+    today = local_day(clock.now())
+    cases = [
+        ("summary (30 days)", lambda: queries.get_summary(*period)),
+        ("dashboard (30 days vs previous)", lambda: queries.get_dashboard(*period)),
+        ("bestsellers (one day, with flags)", lambda: queries.list_bestsellers(day)),
+        ("bestsellers (one day, flagged only)", lambda: queries.list_bestsellers(day, flagged_only=True)),
+        ("bestsellers (30 days, with flags)", lambda: queries.list_bestsellers(day, date_from=period[0])),
+        ("bestsellers page (top 200 of a day)", lambda: queries.list_bestsellers(day, limit=200)),
+        ("flagged of the top 200 (dashboard)", lambda: queries.list_bestsellers(day, flagged_only=True, limit=200)),
+        (
+            "bestsellers page (top 200 of 30 days)",
+            lambda: queries.list_bestsellers(day, date_from=period[0], limit=200),
+        ),
+        ("funnel (30 days, by channel)", lambda: queries.get_funnel(*period, by="channel")),
+        ("sources (30 days)", lambda: queries.list_sources(*period)),
+        ("cohorts (a year)", lambda: queries.get_cohorts(day - timedelta(days=364), day)),
+        ("RFM segments (today, buyer summaries)", lambda: queries.get_rfm_segments(today)),
+    ]
+    rows = []
+    for name, fn in cases:
+        ms, cpu_ms, _result = timed(fn, args.repeat)
+        rows.append({"page": name, "rollup_ms": round(ms, 1), "rollup_cpu_ms": round(cpu_ms, 1)})
+    result = {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "database": "sqlite",
+            "load_average": os.getloadavg(),
+        },
+        "seeded": "rollups written directly (bench/analytics.py --synthetic-rollups), no raw orders or events",
+        "size": {
+            "orders_density": args.orders,
+            "events_density": args.events,
+            "product_days": DailyProductStat.objects.count(),
+            "buyer_summaries": BuyerSummary.objects.count(),
+            "days": args.days,
+        },
+        **timings,
+        "pages": rows,
+        "goal_ms": 200,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "analytics-synthetic.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nanalytics rollups at the density of {args.orders:,} orders, {args.events:,} events (SQLite, synthetic)")
+    print(f"{'page':<48}{'ms':>10}{'(cpu ms)':>10}")
+    for row in rows:
+        print(f"{row['page']:<48}{row['rollup_ms']:>10}{row['rollup_cpu_ms']:>10}")
+    print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print("written to bench/results/analytics-synthetic.json")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -302,7 +638,15 @@ def main():
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data", default=str(DATA), help="the store's directory (default bench/var/analytics)")
     parser.add_argument("--reseed", action="store_true", help="delete bench/var/analytics and seed again")
+    parser.add_argument(
+        "--synthetic-rollups",
+        action="store_true",
+        help="write the rollups directly at the --orders/--events density (no raw orders or events)",
+    )
+    parser.add_argument("--no-raw", action="store_true", help="skip timing the raw-table figures (slow at size)")
+    parser.add_argument("--no-pages", action="store_true", help="time the queries only, not the console pages")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the rollups of the existing data")
     args = parser.parse_args()
 
@@ -322,6 +666,8 @@ def main():
     from dianpu.analytics.services import rebuild_rollups
     from dianpu.orders.models import Order
 
+    if args.synthetic_rollups:
+        return measure_synthetic(args)
     timings = {}
     if fresh or not Order.objects.exists():
         started = time.perf_counter()
@@ -371,6 +717,26 @@ def main():
         ),
         ("bestsellers (one day, with flags)", lambda: queries.list_bestsellers(day), raw_bestsellers),
         (
+            "bestsellers page (top 200 of a day, with flags)",
+            lambda: queries.list_bestsellers(day, limit=200),
+            raw_bestsellers,
+        ),
+        (
+            "dashboard's flagged products (of the top 200)",
+            lambda: queries.list_bestsellers(day, flagged_only=True, limit=200),
+            raw_bestsellers,
+        ),
+        (
+            "bestsellers page (top 200 of 30 days)",
+            lambda: queries.list_bestsellers(day, date_from=period[0], limit=200),
+            raw_bestsellers,
+        ),
+        (
+            "bestsellers (30 days, with flags)",
+            lambda: queries.list_bestsellers(day, date_from=period[0]),
+            raw_bestsellers,
+        ),
+        (
             "funnel (30 days, by channel)",
             lambda: queries.get_funnel(*period, by="channel"),
             lambda: queries.raw_funnel_counts(*period),
@@ -379,16 +745,17 @@ def main():
     rows = []
     for name, rolled, raw in cases:
         rolled_ms, rolled_cpu_ms, _rolled = timed(rolled, args.repeat)
-        raw_ms, _raw_cpu, _raw = timed(raw, max(1, min(args.repeat, 2)))
+        raw_ms = timed(raw, max(1, min(args.repeat, 2)))[0] if not args.no_raw else 0.0
         rows.append(
             {
                 "page": name,
                 "rollup_ms": round(rolled_ms, 1),
                 "rollup_cpu_ms": round(rolled_cpu_ms, 1),
                 "raw_ms": round(raw_ms, 1),
-                "speed_up": round(raw_ms / rolled_ms, 1) if rolled_ms else None,
+                "speed_up": round(raw_ms / rolled_ms, 1) if rolled_ms and raw_ms else None,
             }
         )
+    pages = time_console_pages(day, period, args.repeat) if not args.no_pages else []
     # the rollups agree with the raw figures
     rolled, raw = queries.get_summary(*period), queries.raw_summary(*period)
     agree_summary = {k: rolled[k] for k in raw} == raw
@@ -414,17 +781,22 @@ def main():
         },
         **timings,
         "pages": rows,
+        "console_pages": pages,
         "rollups_equal_raw": {"summary": agree_summary, "funnel": agree_funnel, "bestsellers_day": agree_products},
         "goal_ms": 200,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "analytics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"\nanalytics at {result['size']['orders']:,} orders, {result['size']['events']:,} events (SQLite)")
-    print(f"{'page':<36}{'rollups ms':>12}{'(cpu ms)':>10}{'raw ms':>12}{'×':>8}")
+    print(f"{'page':<50}{'rollups ms':>12}{'(cpu ms)':>10}{'raw ms':>12}{'×':>8}")
     for row in rows:
         print(
-            f"{row['page']:<36}{row['rollup_ms']:>12}{row['rollup_cpu_ms']:>10}{row['raw_ms']:>12}{row['speed_up']:>8}"
+            f"{row['page']:<50}{row['rollup_ms']:>12}{row['rollup_cpu_ms']:>10}{row['raw_ms']:>12}{row['speed_up'] or '':>8}"
         )
+    if pages:
+        print(f"\n{'console page (test client, whole request)':<44}{'status':>7}{'p50 ms':>10}{'cpu ms':>10}")
+        for page in pages:
+            print(f"{page['page']:<44}{page['status']:>7}{page['p50_ms']:>10}{page['cpu_ms']:>10}")
     print(
         f"load average while measuring: {', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} "
         f"on {os.cpu_count()} CPUs"

@@ -193,7 +193,9 @@ PRODUCT_FIGURES = (
 )
 
 
-def converted_visitors(date_from: date, date_to: date, product_id: int | None = None) -> dict[tuple, int]:
+def converted_visitors(
+    date_from: date, date_to: date, product_id: int | None = None, products: list[int] | None = None
+) -> dict[tuple, int]:
     """(day, product) → the product's visitors that day who bought it: visitors (ProductVisitorDay
     "view") whose purchase event that day names a paid, not cancelled order holding the product.
     A subset of the visitors, so conversion = converted ÷ visitors is never above 100 %; buyers
@@ -210,6 +212,8 @@ def converted_visitors(date_from: date, date_to: date, product_id: int | None = 
     members = ProductVisitorDay.objects.filter(day__range=(date_from, date_to), kind="view")
     if product_id is not None:
         members = members.filter(product_id=product_id)
+    if products is not None:
+        members = members.filter(product_id__in=products)
     return {
         (row["day"], row["product_id"]): row["n"]
         for row in members.filter(Exists(purchase)).values("day", "product_id").annotate(n=Count("id")).order_by()
@@ -241,54 +245,102 @@ def _bestseller_item(product, figures: dict, flag) -> dict:
     }
 
 
-def _flag_window_series(window: list[date], metrics: tuple[str, ...]) -> dict[int, dict[str, list]]:
-    """Per product, each flag metric day by day over the window: one plain read per day of the
-    columns needed (the flag-window index covers the default metrics), no model or converter per
-    row. Money columns are read as `column + 0` — an expression, so SQLite hands back the stored
-    number without the per-row Decimal converter (PostgreSQL gives Decimal either way)."""
+def _flag_window_series(
+    window: list[date], metrics: tuple[str, ...], products: list[int] | None = None
+) -> dict[int, dict[str, list]]:
+    """Per product, each flag metric day by day over the window: one plain read of the columns
+    needed over the window's days (the flag-window index covers the default metrics), no model or
+    converter per row. Money columns are read as ROUND(column, 2) — an expression, so SQLite hands
+    back the stored number without the per-row Decimal converter, rounded to cents in the database so
+    equal amounts compare equal (PostgreSQL gives Decimal either way). Only `products` when given."""
     table = DailyProductStat._meta.db_table
-    money = [DailyProductStat._meta.get_field(m).get_internal_type() == "DecimalField" for m in metrics]
     columns = ", ".join(
-        f"{DailyProductStat._meta.get_field(m).column}{' + 0' if is_money else ''}"
-        for m, is_money in zip(metrics, money, strict=True)
+        f"ROUND({field.column}, 2)" if field.get_internal_type() == "DecimalField" else field.column
+        for field in (DailyProductStat._meta.get_field(m) for m in metrics)
     )
-    series: dict[int, dict[str, list]] = {}
+    at_of: dict = {}
+    for at, day in enumerate(window):
+        at_of[day] = at_of[day.isoformat()] = at  # PostgreSQL gives dates, SQLite their text
+    width = len(window)
+    by_product: dict[int, list[list]] = {}
     with connection.cursor() as cursor:
-        for at, day in enumerate(window):
-            cursor.execute(
-                f"SELECT product_id, {columns} FROM {table} WHERE day = %s", [connection.ops.adapt_datefield_value(day)]
-            )
-            for product_id, *figures in cursor.fetchall():
-                by_metric = series.get(product_id)
-                if by_metric is None:
-                    by_metric = series[product_id] = {m: [0] * len(window) for m in metrics}
-                for metric, is_money, value in zip(metrics, money, figures, strict=True):
-                    # sums of money come back from SQLite as floats: round to cents so equal amounts compare equal
-                    by_metric[metric][at] = round(value, 2) if is_money and isinstance(value, float) else value
-    return series
+        only = f" AND product_id IN ({', '.join(['%s'] * len(products))})" if products is not None else ""
+        cursor.execute(
+            f"SELECT product_id, day, {columns} FROM {table} WHERE day BETWEEN %s AND %s{only}",
+            [
+                connection.ops.adapt_datefield_value(window[0]),
+                connection.ops.adapt_datefield_value(window[-1]),
+                *(products or ()),
+            ],
+        )
+        for product_id, day, *figures in cursor.fetchall():
+            lists = by_product.get(product_id)
+            if lists is None:
+                lists = by_product[product_id] = [[0] * width for _ in metrics]
+            at = at_of[day]
+            for values, value in zip(lists, figures, strict=True):
+                values[at] = value
+    return {product_id: dict(zip(metrics, lists, strict=True)) for product_id, lists in by_product.items()}
 
 
-def list_bestsellers(day: date, *, flagged_only: bool = False, date_from: date | None = None) -> list[dict]:
+def _best_sellers(ranked, limit: int, keys: tuple[str, str], window: list[date]) -> list[int]:
+    """The first `limit` product ids of the full list, from (product id, sales, visitors) rows of the
+    period ordered by sales and visitors (`keys` name those two): ties are broken by slug as the full
+    list sorts them, so the rows tying with the last place are read again with their slugs; when that
+    place has no sales and no visitors, the tie also holds the products with figures in the flag
+    window only (the full list shows them too, with nothing in the period)."""
+    rows = [(pk, _money(sales), visitors or 0) for pk, sales, visitors in ranked[:limit]]
+    nothing = (ZERO, 0)
+    last = rows[-1][1:] if len(rows) == limit else nothing
+    head = [pk for pk, *figures in rows if tuple(figures) != last]
+    ties = set(ranked.filter(**{keys[0]: last[0], keys[1]: last[1]}).values_list("product_id", flat=True))
+    if last == nothing:
+        ties |= set(
+            DailyProductStat.objects.filter(day__range=(window[0], window[-1]))
+            .values_list("product_id", flat=True)
+            .distinct()
+        ) - set(head)
+    slugs = dict(Product.objects.filter(id__in=ties).values_list("id", "slug"))
+    return head + sorted(ties, key=lambda p: slugs.get(p, ""))[: limit - len(head)]
+
+
+def list_bestsellers(
+    day: date, *, flagged_only: bool = False, date_from: date | None = None, limit: int | None = None
+) -> list[dict]:
     """Per product, the figures of `date_from`..`day` (default: the day alone; visitors are summed
     day by day) and its flag as of `day` (from the days before, settings.ANALYTICS_FLAG_RULE).
-    Products with any figure in the flag window or the period are listed, best sellers first."""
+    Products with any figure in the flag window or the period are listed, best sellers first.
+    With `limit`: only the `limit` best sellers of the period (by sales, then visitors), and the
+    flags of those alone — the flag window is then read for `limit` products, not the catalogue."""
     rule = flag_rule()
     date_from = date_from or day
     window = days_between(day - timedelta(days=rule.lookback_days - 1), day)
-    series = _flag_window_series(window, rule.metrics)
     rows = DailyProductStat.objects.filter(day__range=(date_from, day))
     if date_from == day:
-        today = {row[0]: row[1:] for row in rows.values_list("product_id", *PRODUCT_FIGURES)}
+        figures = rows.values_list("product_id", *PRODUCT_FIGURES)
+        ranked = rows.order_by("-sales", "-visitors").values_list("product_id", "sales", "visitors")
     else:
-        today = {
-            row[0]: row[1:]
-            for row in rows.values("product_id")
-            .annotate(**{f"t_{f}": Sum(f) for f in PRODUCT_FIGURES})
-            .order_by()
-            .values_list("product_id", *[f"t_{f}" for f in PRODUCT_FIGURES])
-        }
+        totals = rows.values("product_id").annotate(**{f"t_{f}": Sum(f) for f in PRODUCT_FIGURES})
+        figures = totals.values_list("product_id", *[f"t_{f}" for f in PRODUCT_FIGURES])
+        ranked = (
+            rows.values("product_id")
+            .annotate(t_sales=Sum("sales"), t_visitors=Sum("visitors"))
+            .order_by("-t_sales", "-t_visitors")
+            .values_list("product_id", "t_sales", "t_visitors")
+        )
+    if limit is not None:
+        top = _best_sellers(
+            ranked, limit, ("sales", "visitors") if date_from == day else ("t_sales", "t_visitors"), window
+        )
+        today = {row[0]: row[1:] for row in figures.filter(product_id__in=top).order_by()}
+        series = _flag_window_series(window, rule.metrics, top)
+    else:
+        today = {row[0]: row[1:] for row in figures.order_by()}
+        series = _flag_window_series(window, rule.metrics)
     converted: dict[int, int] = defaultdict(int)
-    for (_day, product), n in converted_visitors(date_from, day).items():
+    for (_day, product), n in converted_visitors(
+        date_from, day, products=list(today) if limit is not None else None
+    ).items():
         converted[product] += n
     empty = (0,) * len(PRODUCT_FIGURES)
     flags = {p: evaluate_flag(by_metric, rule) for p, by_metric in series.items()}
@@ -649,7 +701,11 @@ def rfm_rule():
 def get_rfm_segments(as_of: date) -> dict:
     """Per RFM segment the customers (by e-mail) with orders not cancelled up to `as_of`, and their
     revenue. As of today (or later) from the buyer summaries: one pass over an index, grouped by the
-    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members)."""
+    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members).
+    A past day cannot be served exactly from the summaries: they hold each buyer's figures as of now,
+    and a buyer who ordered since that day had fewer orders, less money and another last day then;
+    the buyer months and cohort cells carry no money. Only the buyers whose last order is on or before
+    the day are unchanged — for the rest their orders up to the day must be read again."""
     from dianpu.core import clock
 
     from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, classify_customer

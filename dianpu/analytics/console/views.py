@@ -150,7 +150,7 @@ def dashboard(request):
             "cards": card_rows,
             "chart": chart,
             "tables": [daily],
-            "flagged": queries.list_bestsellers(date_to, flagged_only=True)[:10],
+            "flagged": queries.list_bestsellers(date_to, flagged_only=True, limit=BESTSELLER_ROWS)[:10],
         },
     )
 
@@ -214,12 +214,18 @@ def sources(request):
     )
 
 
+BESTSELLER_ROWS = 200  # the page shows the best sellers of the period and their flags; the export holds all
+
+
 @staff_permission_required(roles.VIEW_ANALYTICS)
 def bestsellers(request):
     form = DayForm(request.GET or None)
     date_from, day = form.period()
     flagged_only = form.is_valid() and form.cleaned_data.get("flagged")
-    items = queries.list_bestsellers(day, flagged_only=bool(flagged_only), date_from=date_from)
+    exporting = request.GET.get("export") in ("csv", "xlsx")  # the export holds every product
+    items = queries.list_bestsellers(
+        day, flagged_only=bool(flagged_only), date_from=date_from, limit=None if exporting else BESTSELLER_ROWS
+    )
     table = bestseller_table(items, date_from, day)
     quick = [
         (key, label, request.GET.get("range") == key)
@@ -235,6 +241,7 @@ def bestsellers(request):
             "tables": [table],
             "rule": queries.flag_rule(),
             "quick": quick,
+            "limit": BESTSELLER_ROWS,
         },
     )
 

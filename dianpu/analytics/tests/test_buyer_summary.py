@@ -104,3 +104,36 @@ def test_the_rebuild_gives_what_the_upkeep_kept(at, tea, staff):
         {"month": "2026-01", "customers": 1, "repurchase_rate": 1.0, "returned": [1, 0, 1]},
         {"month": "2026-02", "customers": 1, "repurchase_rate": 0.0, "returned": []},
     ]
+
+
+def test_the_migration_fill_gives_what_the_live_rebuild_gives(at, tea, staff):
+    """Migration 0007 fills the summaries with the historical models and its own copy of the rules:
+    on a shop with orders it must write exactly the rows the live rebuild writes."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    for month, day, hour, email in (
+        (1, 3, 12, "a@example.com"),
+        (2, 28, 23, "a@example.com"),  # late evening: the shop's day, not UTC's
+        (2, 3, 12, "b@example.com"),
+        (4, 3, 12, "a@example.com"),
+        (4, 9, 9, "c@example.com"),
+    ):
+        at(2026, month, day, hour, 30)
+        place_test_order({"TEA": month}, email=email)
+    at(2026, 4, 10, 9, 0)
+    transition_order(order=place_test_order({"TEA": 1}, email="c@example.com"), action="cancel", actor=staff("agent"))
+    services.rebuild_buyer_summaries()
+    rebuilt = kept()
+    for model in (BuyerSummary, BuyerMonth, CohortMonth):
+        model.objects.all().delete()
+
+    migration = importlib.import_module("dianpu.analytics.migrations.0007_fill_buyer_summaries")
+    historical = MigrationExecutor(connection).loader.project_state(("analytics", "0007_fill_buyer_summaries")).apps
+    migration.fill(historical, None)
+
+    assert kept() == rebuilt == recomputed()
+    assert kept()[0]["a@example.com"][2:] == (date(2026, 1, 3), date(2026, 4, 3), date(2026, 1, 1), 3)
+    assert "c@example.com" in kept()[0] and kept()[0]["c@example.com"][0] == 1

@@ -369,3 +369,37 @@ def test_the_funnel_ends_with_visits_whose_order_was_paid(at, tee, staff):
 
     rebuild_rollups()
     assert _snapshot() == before
+
+
+def test_the_best_sellers_page_lists_the_head_of_the_full_list_with_the_same_flags(at):
+    """The console shows the `limit` best sellers (flags read for those alone): exactly the first
+    rows of the full list, ties on sales and visitors broken by slug, and their flags unchanged."""
+    falling = make_product(name="下滑款", price="80.00", stock=500, skus=["FALL"])
+    twins = [make_product(name=f"双胞胎{n}", price="30.00", stock=500, skus=[f"TWIN-{n}"]) for n in range(3)]
+    small = make_product(name="小件", price="5.00", stock=500, skus=["SMALL"])
+    gone = make_product(name="停售款", price="9.00", stock=500, skus=["GONE"])  # sold on 1 March only
+    at(2026, 3, 1, 8, 0)
+    place_test_order({"GONE": 1})
+    #              Mar 1  2  3  4
+    for offset, views in enumerate([20, 15, 10, 5]):
+        day = date(2026, 3, 1 + offset)
+        at(day.year, day.month, day.day, 12, 0)
+        for n in range(views):
+            track(visit(f"v-{offset}-{n}", f"s-{offset}-{n}"), Kind.PRODUCT_VIEW, product=falling)
+        place_test_order({"FALL": 1})
+        for n, twin in enumerate(twins):  # equal sales and visitors every day: ordered by slug
+            track(visit(f"t-{offset}-{n}", f"st-{offset}-{n}"), Kind.PRODUCT_VIEW, product=twin)
+            place_test_order({f"TWIN-{n}": 1})
+        place_test_order({"SMALL": 1})
+    fold()
+    march4 = date(2026, 3, 4)
+    for date_from in (march4, MAR2):
+        full = queries.list_bestsellers(march4, date_from=date_from)
+        # the products with nothing in the period but figures in the flag window come last, by slug
+        assert [i["slug"] for i in full] == [falling.slug, *sorted(t.slug for t in twins), small.slug, gone.slug]
+        assert full[0]["flag"] == "declining"  # 20 → 15 → 10 → 5 visitors
+        for limit in range(1, len(full) + 2):
+            assert queries.list_bestsellers(march4, date_from=date_from, limit=limit) == full[:limit]
+            assert queries.list_bestsellers(march4, date_from=date_from, limit=limit, flagged_only=True) == [
+                i for i in full[:limit] if i["flag"]
+            ]
