@@ -17,6 +17,7 @@ The verdict is `domain.cover.classify_sku`, the same function the raw recomputat
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Max, Sum
@@ -128,6 +129,9 @@ def record_moves(moves: list[MoveFact]) -> None:
         elif m.kind == StockMove.Kind.RETURN and m.on_hand_delta > 0:
             buckets[(m.variant_id, shop_day(m.at))][1] += m.on_hand_delta
     ids = sorted(deltas)  # primary-key order: two transactions lock summary rows in the same order
+    sold_or_returned = {v for v, _day in buckets} | set(last_sale)
+    settled = _insert_new_rows([v for v in ids if v not in sold_or_returned], moves, deltas)
+    all_ids, ids = ids, [v for v in ids if v not in settled]
     _ensure_rows(ids)
     _add([(v, deltas[v][0], deltas[v][1], 0) for v in ids])
     if buckets:
@@ -139,9 +143,82 @@ def record_moves(moves: list[MoveFact]) -> None:
     for variant_id, at in last_sale.items():
         StockSummary.objects.filter(variant_id=variant_id).exclude(last_sale_at__gte=at).update(last_sale_at=at)
     refresh_verdicts(ids, age_too=[v for v in ids if deltas[v][0] != 0])
-    changed = tuple(v for v in ids if deltas[v][0] != deltas[v][1])  # available = on hand − reserved
+    changed = tuple(v for v in all_ids if deltas[v][0] != deltas[v][1])  # available = on hand − reserved
     if changed:
         events.publish(events.StockChanged(variant_ids=changed))
+
+
+def _at(arrival: tuple[datetime, int]) -> datetime:
+    return arrival[0]
+
+
+def _insert_new_rows(candidates: list[int], moves: list[MoveFact], deltas: dict[int, list[int]]) -> set[int]:
+    """The summary rows of SKUs that have none yet (their first moves, e.g. an import's new
+    SKUs), written whole in one pass: on hand, reserved and available are the moves' sums, the
+    FIFO age comes from these moves' arrivals (a SKU has no earlier ledger rows: every move gets
+    its row here), no sales, safety stock 0, the verdict of those figures. One INSERT … ON
+    CONFLICT DO NOTHING RETURNING per chunk; a row that exists (or was inserted meanwhile by
+    another transaction) is not returned and goes through the relative path. Returns the SKUs
+    written. `candidates` (sorted) have no sale or return in `moves`."""
+    if not candidates or not connection.features.can_return_rows_from_bulk_insert:
+        return set()
+    wanted = set(candidates)
+    arrivals: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for m in moves:  # in ledger (id) order
+        if m.variant_id in wanted and m.on_hand_delta > 0 and m.kind in INBOUND_KINDS:
+            arrivals[m.variant_id].append((m.at, m.on_hand_delta))
+    today = _today()
+    days: dict[datetime, date] = {}  # an import's moves share one time: localise it once
+    computed = (
+        "variant_id",
+        "on_hand",
+        "reserved",
+        "available",
+        "oldest_unit_on",
+        "action",
+        "days_of_cover",
+        "is_slow",
+    )
+    fixed = [f for f in StockSummary._meta.concrete_fields if f.attname not in computed]
+    fixed_values = tuple(
+        f.get_db_prep_save(today if f.attname == "rolled_on" else f.get_default(), connection) for f in fixed
+    )
+    date_field = StockSummary._meta.get_field("oldest_unit_on")
+    prepared_dates: dict[date | None, Any] = {}
+    verdicts: dict[tuple[int, int | None], tuple[str, str | None, bool]] = {}
+    rows = []
+    for v in candidates:
+        on_hand, reserved = deltas[v]
+        # newest first, as inbound_by_variant reads them (-created_at, -id): a stable sort of the reversed list
+        inbound = []
+        for at, units in sorted(arrivals.get(v, [])[::-1], key=_at, reverse=True):
+            if at not in days:
+                days[at] = shop_day(at)
+            inbound.append((days[at], units))
+        oldest = oldest_unit_on(on_hand, inbound, today)
+        if oldest not in prepared_dates:
+            prepared_dates[oldest] = date_field.get_db_prep_save(oldest, connection)
+        age = None if oldest is None else max(0, (today - oldest).days)
+        key = (on_hand - reserved, age)
+        if key not in verdicts:
+            verdict = classify_sku(available=key[0], safety_stock=0, sold_in_verdict_window=0, age_days=age)
+            cover = None if verdict.days_of_cover is None else str(verdict.days_of_cover)
+            verdicts[key] = (verdict.action, cover, verdict.is_slow)
+        rows.append((v, on_hand, reserved, on_hand - reserved, prepared_dates[oldest], *verdicts[key], *fixed_values))
+    table, pk = _q(StockSummary._meta.db_table), _q(StockSummary._meta.pk.column)
+    names = [StockSummary._meta.get_field(name).column for name in computed] + [f.column for f in fixed]
+    columns = ", ".join(_q(name) for name in names)
+    one = f"({', '.join(['%s'] * len(names))})"
+    written: set[int] = set()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT ({pk}) DO NOTHING RETURNING {pk}",
+                [x for row in chunk for x in row],
+            )
+            written.update(v for (v,) in cursor.fetchall())
+    return written
 
 
 def add_safety_stock(variant_id: int, delta: int) -> None:
