@@ -250,12 +250,15 @@ def inbound_by_variant(variant_ids) -> dict[int, list[tuple[date, int]]]:
     if variant_ids is not None:
         moves = moves.filter(variant_id__in=variant_ids)
     result: dict[int, list[tuple[date, int]]] = {}
+    days: dict[datetime, date] = {}  # moves written together share one time: localise it once
     for variant_id, at, units in (
         moves.order_by("variant_id", "-created_at", "-id")
         .values_list("variant_id", "created_at", "on_hand_delta")
         .iterator(chunk_size=5000)
     ):
-        result.setdefault(variant_id, []).append((shop_day(at), units))
+        if at not in days:
+            days[at] = shop_day(at)
+        result.setdefault(variant_id, []).append((days[at], units))
     return result
 
 
@@ -264,58 +267,37 @@ def oldest_unit_on(on_hand: int, inbound: list[tuple[date, int]], today: date) -
     return None if age is None else today - timedelta(days=age)
 
 
-def _write_verdicts(rows: list[tuple], today: date) -> None:
-    """rows: (variant id, available, safety stock, sold 30, oldest unit on) -> action, cover, slow."""
-    table = _q(StockSummary._meta.db_table)
-    out = []
-    for v, available, safety, sold_30, oldest in rows:
-        verdict = classify_sku(
-            available=available,
-            safety_stock=safety,
-            sold_in_verdict_window=sold_30,
-            age_days=None if oldest is None else max(0, (today - oldest).days),
-        )
-        out.append(
-            (v, verdict.action, None if verdict.days_of_cover is None else str(verdict.days_of_cover), verdict.is_slow)
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET action = %s, days_of_cover = %s, is_slow = %s WHERE variant_id = %s",
-            [(a, c, s, v) for v, a, c, s in out],
-        )
-
-
 def refresh_verdicts(variant_ids, age_too=()) -> None:
-    """Recompute the FIFO age (of `age_too`) and the verdict of SKUs whose rows this transaction
-    has just updated (so they are locked: the figures read are the ones committed with it)."""
+    """Recompute the FIFO age (of `age_too`, some of `variant_ids`) and the verdict of SKUs whose
+    rows this transaction has just updated (so they are locked: the figures read are the ones
+    committed with it). One read and one executemany UPDATE per chunk."""
     today = _today()
-    age_ids = list(age_too)
-    for chunk in _chunks(age_ids):
-        inbound = inbound_by_variant(chunk)
-        on_hand = dict(StockSummary.objects.filter(variant_id__in=chunk).values_list("variant_id", "on_hand"))
-        field = StockSummary._meta.get_field("oldest_unit_on")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {_q(StockSummary._meta.db_table)} SET {_q(field.column)} = %s WHERE variant_id = %s",
-                [
-                    (
-                        field.get_db_prep_save(
-                            oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today), connection
-                        ),
-                        v,
-                    )
-                    for v in chunk
-                ],
-            )
+    aged = set(age_too)
+    table = _q(StockSummary._meta.db_table)
+    field = StockSummary._meta.get_field("oldest_unit_on")
+    sql = (
+        f"UPDATE {table} SET {_q(field.column)} = %s, action = %s, days_of_cover = %s, is_slow = %s "
+        "WHERE variant_id = %s"
+    )
     for chunk in _chunks(list(variant_ids)):
-        _write_verdicts(
-            list(
-                StockSummary.objects.filter(variant_id__in=chunk).values_list(
-                    "variant_id", "available", "safety_stock", "sold_30", "oldest_unit_on"
-                )
-            ),
-            today,
-        )
+        chunk_aged = [v for v in chunk if v in aged]
+        inbound = inbound_by_variant(chunk_aged) if chunk_aged else {}
+        out = []
+        for v, on_hand, available, safety, sold_30, oldest in StockSummary.objects.filter(
+            variant_id__in=chunk
+        ).values_list("variant_id", "on_hand", "available", "safety_stock", "sold_30", "oldest_unit_on"):
+            if v in aged:
+                oldest = oldest_unit_on(on_hand, inbound.get(v, []), today)
+            verdict = classify_sku(
+                available=available,
+                safety_stock=safety,
+                sold_in_verdict_window=sold_30,
+                age_days=None if oldest is None else max(0, (today - oldest).days),
+            )
+            cover = None if verdict.days_of_cover is None else str(verdict.days_of_cover)
+            out.append((field.get_db_prep_save(oldest, connection), verdict.action, cover, verdict.is_slow, v))
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, out)
 
 
 # --- the nightly roll ---------------------------------------------------------------------------
