@@ -534,14 +534,18 @@ def _update_levels(rows: list[tuple[int, int, int]]) -> int:
 
 
 def _read_levels(chunk: dict[tuple[int, int], int]) -> dict[tuple[int, int], tuple[int, int, int]]:
-    """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels."""
-    return {
-        (v, w): (pk, on_hand, reserved)
-        for pk, v, w, on_hand, reserved in StockLevel.objects.filter(variant_id__in={v for v, _w in chunk}).values_list(
-            "pk", "variant_id", "warehouse_id", "on_hand", "reserved"
-        )
-        if (v, w) in chunk
-    }
+    """(variant, warehouse) -> (level id, on hand, reserved) for the chunk's existing levels.
+    Plain SQL over integer columns: the ORM's IN lookup prepares every id one by one."""
+    variant_ids = sorted({v for v, _w in chunk})
+    sql = (
+        f"SELECT id, variant_id, warehouse_id, on_hand, reserved FROM "
+        f"{connection.ops.quote_name(StockLevel._meta.db_table)} "
+        f"WHERE variant_id IN ({', '.join(['%s'] * len(variant_ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, variant_ids)
+        rows = cursor.fetchall()
+    return {(v, w): (pk, on_hand, reserved) for pk, v, w, on_hand, reserved in rows if (v, w) in chunk}
 
 
 def _bulk_set_attempt(

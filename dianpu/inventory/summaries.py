@@ -17,6 +17,7 @@ The verdict is `domain.cover.classify_sku`, the same function the raw recomputat
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Max, Sum
@@ -128,6 +129,9 @@ def record_moves(moves: list[MoveFact]) -> None:
         elif m.kind == StockMove.Kind.RETURN and m.on_hand_delta > 0:
             buckets[(m.variant_id, shop_day(m.at))][1] += m.on_hand_delta
     ids = sorted(deltas)  # primary-key order: two transactions lock summary rows in the same order
+    sold_or_returned = {v for v, _day in buckets} | set(last_sale)
+    settled = _insert_new_rows([v for v in ids if v not in sold_or_returned], moves, deltas)
+    all_ids, ids = ids, [v for v in ids if v not in settled]
     _ensure_rows(ids)
     _add([(v, deltas[v][0], deltas[v][1], 0) for v in ids])
     if buckets:
@@ -139,9 +143,82 @@ def record_moves(moves: list[MoveFact]) -> None:
     for variant_id, at in last_sale.items():
         StockSummary.objects.filter(variant_id=variant_id).exclude(last_sale_at__gte=at).update(last_sale_at=at)
     refresh_verdicts(ids, age_too=[v for v in ids if deltas[v][0] != 0])
-    changed = tuple(v for v in ids if deltas[v][0] != deltas[v][1])  # available = on hand − reserved
+    changed = tuple(v for v in all_ids if deltas[v][0] != deltas[v][1])  # available = on hand − reserved
     if changed:
         events.publish(events.StockChanged(variant_ids=changed))
+
+
+def _at(arrival: tuple[datetime, int]) -> datetime:
+    return arrival[0]
+
+
+def _insert_new_rows(candidates: list[int], moves: list[MoveFact], deltas: dict[int, list[int]]) -> set[int]:
+    """The summary rows of SKUs that have none yet (their first moves, e.g. an import's new
+    SKUs), written whole in one pass: on hand, reserved and available are the moves' sums, the
+    FIFO age comes from these moves' arrivals (a SKU has no earlier ledger rows: every move gets
+    its row here), no sales, safety stock 0, the verdict of those figures. One INSERT … ON
+    CONFLICT DO NOTHING RETURNING per chunk; a row that exists (or was inserted meanwhile by
+    another transaction) is not returned and goes through the relative path. Returns the SKUs
+    written. `candidates` (sorted) have no sale or return in `moves`."""
+    if not candidates or not connection.features.can_return_rows_from_bulk_insert:
+        return set()
+    wanted = set(candidates)
+    arrivals: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for m in moves:  # in ledger (id) order
+        if m.variant_id in wanted and m.on_hand_delta > 0 and m.kind in INBOUND_KINDS:
+            arrivals[m.variant_id].append((m.at, m.on_hand_delta))
+    today = _today()
+    days: dict[datetime, date] = {}  # an import's moves share one time: localise it once
+    computed = (
+        "variant_id",
+        "on_hand",
+        "reserved",
+        "available",
+        "oldest_unit_on",
+        "action",
+        "days_of_cover",
+        "is_slow",
+    )
+    fixed = [f for f in StockSummary._meta.concrete_fields if f.attname not in computed]
+    fixed_values = tuple(
+        f.get_db_prep_save(today if f.attname == "rolled_on" else f.get_default(), connection) for f in fixed
+    )
+    date_field = StockSummary._meta.get_field("oldest_unit_on")
+    prepared_dates: dict[date | None, Any] = {}
+    verdicts: dict[tuple[int, int | None], tuple[str, str | None, bool]] = {}
+    rows = []
+    for v in candidates:
+        on_hand, reserved = deltas[v]
+        # newest first, as inbound_by_variant reads them (-created_at, -id): a stable sort of the reversed list
+        inbound = []
+        for at, units in sorted(arrivals.get(v, [])[::-1], key=_at, reverse=True):
+            if at not in days:
+                days[at] = shop_day(at)
+            inbound.append((days[at], units))
+        oldest = oldest_unit_on(on_hand, inbound, today)
+        if oldest not in prepared_dates:
+            prepared_dates[oldest] = date_field.get_db_prep_save(oldest, connection)
+        age = None if oldest is None else max(0, (today - oldest).days)
+        key = (on_hand - reserved, age)
+        if key not in verdicts:
+            verdict = classify_sku(available=key[0], safety_stock=0, sold_in_verdict_window=0, age_days=age)
+            cover = None if verdict.days_of_cover is None else str(verdict.days_of_cover)
+            verdicts[key] = (verdict.action, cover, verdict.is_slow)
+        rows.append((v, on_hand, reserved, on_hand - reserved, prepared_dates[oldest], *verdicts[key], *fixed_values))
+    table, pk = _q(StockSummary._meta.db_table), _q(StockSummary._meta.pk.column)
+    names = [StockSummary._meta.get_field(name).column for name in computed] + [f.column for f in fixed]
+    columns = ", ".join(_q(name) for name in names)
+    one = f"({', '.join(['%s'] * len(names))})"
+    written: set[int] = set()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT ({pk}) DO NOTHING RETURNING {pk}",
+                [x for row in chunk for x in row],
+            )
+            written.update(v for (v,) in cursor.fetchall())
+    return written
 
 
 def add_safety_stock(variant_id: int, delta: int) -> None:
@@ -173,12 +250,15 @@ def inbound_by_variant(variant_ids) -> dict[int, list[tuple[date, int]]]:
     if variant_ids is not None:
         moves = moves.filter(variant_id__in=variant_ids)
     result: dict[int, list[tuple[date, int]]] = {}
+    days: dict[datetime, date] = {}  # moves written together share one time: localise it once
     for variant_id, at, units in (
         moves.order_by("variant_id", "-created_at", "-id")
         .values_list("variant_id", "created_at", "on_hand_delta")
         .iterator(chunk_size=5000)
     ):
-        result.setdefault(variant_id, []).append((shop_day(at), units))
+        if at not in days:
+            days[at] = shop_day(at)
+        result.setdefault(variant_id, []).append((days[at], units))
     return result
 
 
@@ -187,58 +267,37 @@ def oldest_unit_on(on_hand: int, inbound: list[tuple[date, int]], today: date) -
     return None if age is None else today - timedelta(days=age)
 
 
-def _write_verdicts(rows: list[tuple], today: date) -> None:
-    """rows: (variant id, available, safety stock, sold 30, oldest unit on) -> action, cover, slow."""
-    table = _q(StockSummary._meta.db_table)
-    out = []
-    for v, available, safety, sold_30, oldest in rows:
-        verdict = classify_sku(
-            available=available,
-            safety_stock=safety,
-            sold_in_verdict_window=sold_30,
-            age_days=None if oldest is None else max(0, (today - oldest).days),
-        )
-        out.append(
-            (v, verdict.action, None if verdict.days_of_cover is None else str(verdict.days_of_cover), verdict.is_slow)
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET action = %s, days_of_cover = %s, is_slow = %s WHERE variant_id = %s",
-            [(a, c, s, v) for v, a, c, s in out],
-        )
-
-
 def refresh_verdicts(variant_ids, age_too=()) -> None:
-    """Recompute the FIFO age (of `age_too`) and the verdict of SKUs whose rows this transaction
-    has just updated (so they are locked: the figures read are the ones committed with it)."""
+    """Recompute the FIFO age (of `age_too`, some of `variant_ids`) and the verdict of SKUs whose
+    rows this transaction has just updated (so they are locked: the figures read are the ones
+    committed with it). One read and one executemany UPDATE per chunk."""
     today = _today()
-    age_ids = list(age_too)
-    for chunk in _chunks(age_ids):
-        inbound = inbound_by_variant(chunk)
-        on_hand = dict(StockSummary.objects.filter(variant_id__in=chunk).values_list("variant_id", "on_hand"))
-        field = StockSummary._meta.get_field("oldest_unit_on")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {_q(StockSummary._meta.db_table)} SET {_q(field.column)} = %s WHERE variant_id = %s",
-                [
-                    (
-                        field.get_db_prep_save(
-                            oldest_unit_on(on_hand.get(v, 0), inbound.get(v, []), today), connection
-                        ),
-                        v,
-                    )
-                    for v in chunk
-                ],
-            )
+    aged = set(age_too)
+    table = _q(StockSummary._meta.db_table)
+    field = StockSummary._meta.get_field("oldest_unit_on")
+    sql = (
+        f"UPDATE {table} SET {_q(field.column)} = %s, action = %s, days_of_cover = %s, is_slow = %s "
+        "WHERE variant_id = %s"
+    )
     for chunk in _chunks(list(variant_ids)):
-        _write_verdicts(
-            list(
-                StockSummary.objects.filter(variant_id__in=chunk).values_list(
-                    "variant_id", "available", "safety_stock", "sold_30", "oldest_unit_on"
-                )
-            ),
-            today,
-        )
+        chunk_aged = [v for v in chunk if v in aged]
+        inbound = inbound_by_variant(chunk_aged) if chunk_aged else {}
+        out = []
+        for v, on_hand, available, safety, sold_30, oldest in StockSummary.objects.filter(
+            variant_id__in=chunk
+        ).values_list("variant_id", "on_hand", "available", "safety_stock", "sold_30", "oldest_unit_on"):
+            if v in aged:
+                oldest = oldest_unit_on(on_hand, inbound.get(v, []), today)
+            verdict = classify_sku(
+                available=available,
+                safety_stock=safety,
+                sold_in_verdict_window=sold_30,
+                age_days=None if oldest is None else max(0, (today - oldest).days),
+            )
+            cover = None if verdict.days_of_cover is None else str(verdict.days_of_cover)
+            out.append((field.get_db_prep_save(oldest, connection), verdict.action, cover, verdict.is_slow, v))
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, out)
 
 
 # --- the nightly roll ---------------------------------------------------------------------------

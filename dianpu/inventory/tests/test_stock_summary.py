@@ -262,3 +262,38 @@ def test_summary_cards_link_to_their_rows_and_the_sheet_filters_and_sorts(client
     assert [r.sku for r in by_cover][:3] == ["SOLDOUT", "LULL", "BURST"]
     slow = client.get("/console/inventory/cover/", {"slow": "on"}).context["rows"]
     assert [(r.sku, r.age_days, r.clearance_percent) for r in slow] == [("STILL", 90, 30), ("FRESH", 40, 20)]
+
+
+def test_an_import_keeps_the_summary_equal_to_a_full_rebuild():
+    """The import writes the summary rows of its new SKUs whole (their first moves) and moves
+    the existing ones: both equal the raw tables and a rebuild, field for field."""
+    from dianpu.catalog.imports import import_products
+    from dianpu.catalog.spreadsheets import write_csv
+    from dianpu.catalog.tasks import stock_setter
+
+    east = create_warehouse(actor=None, code="east", name="华东仓")
+    at(60)
+    old = make_product(stock=20, skus=["OLD-1"]).variants.get()
+    elsewhere = make_product(stock=0, skus=["EAST-1"]).variants.get()
+    adjust_stock(variant=elsewhere, delta=7, reason="调入", warehouse=east)  # stock only in the east
+    clock.freeze(NOW)
+    sell(old, 6, 5, "S1")
+    header = ["handle", "name", "sku", "price", "stock"]
+    rows = [
+        ["new-tee", "新款T恤", "NEW-A", "59.00", "12"],
+        ["new-tee", "", "NEW-B", "59.00", "0"],
+        ["new-mug", "马克杯", "NEW-C", "29.00", ""],
+        [old.product.slug, old.product.name, "OLD-1", "59.00", "3"],
+        [elsewhere.product.slug, elsewhere.product.name, "EAST-1", "59.00", "4"],
+    ]
+    report = import_products(data=write_csv(header, rows, bom=False), filename="new.csv", set_stock=stock_setter(None))
+    assert (report.variants_created, report.stock_rows) == (3, 3)
+    assert_summary_equals_raw()
+    new = StockSummary.objects.get(variant__sku="NEW-A")
+    assert (new.on_hand, new.available, new.oldest_unit_on, new.sold_30) == (12, 12, NOW.date(), 0)
+    assert StockSummary.objects.get(variant__sku="EAST-1").on_hand == 11  # 7 in the east + 4 here
+    assert StockSummary.objects.get(variant__sku="OLD-1").on_hand == 3
+    kept = summary_fields()
+    assert len(kept) == 5  # NEW-B has a row (from the roll) though nothing moved
+    rebuild_stock_summaries(on_order=get_on_order_by_variant())
+    assert summary_fields() == kept
