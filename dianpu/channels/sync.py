@@ -468,6 +468,8 @@ def mark_stock_changed(variant_ids) -> int:
     """In the stock move's transaction: its SKUs' listings need a push (see handlers)."""
     ids = sorted(set(variant_ids))
     marked = 0
+    if not ids or not Channel.objects.filter(enabled=True).exists():
+        return 0  # a shop without a connected channel: one indexed read, not an UPDATE per 1,000 SKUs
     for start in range(0, len(ids), 1000):
         marked += ChannelListing.objects.filter(
             variant_id__in=ids[start : start + 1000], push_pending=False, channel__enabled=True
