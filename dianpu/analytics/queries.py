@@ -263,6 +263,8 @@ def _flag_window_series(
         at_of[day] = at_of[day.isoformat()] = at  # PostgreSQL gives dates, SQLite their text
     width = len(window)
     by_product: dict[int, list[list]] = {}
+    if products is not None and not products:
+        return {}  # nobody sold: PostgreSQL refuses an empty IN ()
     with connection.cursor() as cursor:
         only = f" AND product_id IN ({', '.join(['%s'] * len(products))})" if products is not None else ""
         cursor.execute(
