@@ -353,7 +353,9 @@ def seed_rollups(args) -> dict:
         return max(0, round(rng.gauss(mean, max(1.0, mean**0.5))))
 
     table = DailyProductStat._meta.db_table
-    columns = ("day", "product_id", *[f for f in PRODUCT_COLUMNS])
+    from dianpu.analytics.queries import PRODUCT_FIGURES
+
+    columns = ("day", "product_id", *PRODUCT_FIGURES)
     product_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     bar = progress("products", len(days) * len(product_ids))
     for day in days:
@@ -470,22 +472,6 @@ def seed_rollups(args) -> dict:
         [CohortMonth(cohort=c, offset=o, customers=n, repeaters=r) for (c, o), (n, r) in cells.items()]
     )
     return {"products": len(product_ids), "buyers": buyers, "product_days": len(days) * len(product_ids)}
-
-
-PRODUCT_COLUMNS = (
-    "views",
-    "visitors",
-    "dwell_ms",
-    "dwell_samples",
-    "add_to_carts",
-    "cart_visitors",
-    "list_impressions",
-    "list_clicks",
-    "buyers",
-    "units",
-    "sales",
-    "refunds",
-)
 
 
 def timed(fn, repeat):
