@@ -262,3 +262,29 @@ class CohortMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "offset"], name="one_cohort_cell")]
+
+
+class RfmCell(models.Model):
+    """The RFM segments' cells: the buyers (with orders not cancelled) whose last order fell on
+    `last_day`, split by frequency and money band (domain.rfm.rfm_band under the rule RfmCellRule
+    names), and the money they spent in fen. Today's segments are a sum over a few thousand cells
+    instead of a pass over every buyer summary. Kept by services._store_buyer with the summary it
+    mirrors (one upsert per order change); equal to the cells recomputed from the orders (a test)."""
+
+    last_day = models.DateField()
+    frequent = models.BooleanField()
+    high_value = models.BooleanField()
+    customers = models.IntegerField(default=0)
+    spent_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["last_day", "frequent", "high_value"], name="one_rfm_cell")]
+
+
+class RfmCellRule(models.Model):
+    """The bands the RFM cells were cut by (one row, written with the cells by the rebuild). When
+    the shop's rule (settings.ANALYTICS_RFM_RULE) cuts elsewhere, the cells are not read (the
+    segments come from the buyer summaries) until `dianpu rebuild_analytics` cuts them again."""
+
+    loyal_orders = models.IntegerField()
+    high_value_fen = models.BigIntegerField()

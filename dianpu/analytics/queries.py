@@ -3,7 +3,7 @@ and the same figures computed straight from the raw tables (tests and the benchm
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -15,6 +15,7 @@ from dianpu.payments.models import Refund
 
 from .domain.flags import FlagRule, evaluate_flag
 from .domain.refunds import split_refund
+from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, RfmRule, classify_customer, high_value_fen
 from .domain.tracking import STAGE_OF_KIND, Kind, Stage
 from .models import DailyProductStat, DailySourceStat, DailyStat, ProductVisitorDay, TrackingEvent, VisitorReturnDay
 from .shopdays import days_between, period_bounds, previous_period
@@ -688,9 +689,7 @@ def raw_cohorts(date_from: date, date_to: date) -> list[dict]:
     return out
 
 
-def rfm_rule():
-    from .domain.rfm import RfmRule
-
+def rfm_rule() -> RfmRule:
     cfg = settings.ANALYTICS_RFM_RULE
     return RfmRule(
         active_days=int(cfg["active_days"]),
@@ -702,22 +701,76 @@ def rfm_rule():
 
 def get_rfm_segments(as_of: date) -> dict:
     """Per RFM segment the customers (by e-mail) with orders not cancelled up to `as_of`, and their
-    revenue. As of today (or later) from the buyer summaries: one pass over an index, grouped by the
-    last order's day; for a past day from the orders (raw_rfm_segments, which also lists the members).
+    revenue. As of today (or later) from the RFM cells (a sum over a few thousand rows), or, when the
+    cells were cut by another rule than the shop's, from the buyer summaries (one pass over an index);
+    for a past day from the orders (raw_rfm_segments, which also lists the members).
     A past day cannot be served exactly from the summaries: they hold each buyer's figures as of now,
     and a buyer who ordered since that day had fewer orders, less money and another last day then;
     the buyer months and cohort cells carry no money. Only the buyers whose last order is on or before
     the day are unchanged — for the rest their orders up to the day must be read again."""
     from dianpu.core import clock
 
-    from .domain.rfm import AT_RISK, HIGH_VALUE, LOST, LOYAL, OTHER, SEGMENTS, classify_customer
-    from .models import BuyerSummary
+    from .models import RfmCellRule
     from .shopdays import local_day
 
     if as_of < local_day(clock.now()):
         return raw_rfm_segments(as_of)
     rule = rfm_rule()
-    high = Q(spent_fen__gte=int((rule.high_value_amount * 100).to_integral_value(rounding=ROUND_CEILING)))
+    cut = RfmCellRule.objects.values_list("loyal_orders", "high_value_fen").first()
+    if cut == (rule.loyal_orders, high_value_fen(rule)):
+        segments = _rfm_from_cells(as_of, rule)
+    else:
+        segments = _rfm_from_summaries(as_of, rule)
+    return {
+        "segments": [
+            {
+                "segment": s["segment"],
+                "customers": s["customers"],
+                "revenue": (Decimal(s["revenue_fen"]) / 100).quantize(CENT),
+            }
+            for s in segments.values()
+        ]
+    }
+
+
+def _rfm_from_cells(as_of: date, rule: RfmRule) -> dict[str, dict]:
+    """The segments from the RFM cells: recency by the cell's last day, then (active buyers) the
+    cell's bands. One grouped read: at most four rows (frequent × high value)."""
+    from .models import RfmCell
+
+    lost = Q(last_day__lt=as_of - timedelta(days=rule.lost_days))
+    at_risk = Q(last_day__lt=as_of - timedelta(days=rule.active_days)) & ~lost
+    active = Q(last_day__gte=as_of - timedelta(days=rule.active_days)) & ~lost
+    segments = {s: {"segment": s, "customers": 0, "revenue_fen": 0} for s in SEGMENTS}
+    rows = (
+        RfmCell.objects.order_by()
+        .values("frequent", "high_value")
+        .annotate(
+            **{
+                f"{name}_{column}": Sum(column, filter=where)
+                for name, where in (("lost", lost), ("at_risk", at_risk), ("active", active))
+                for column in ("customers", "spent_fen")
+            }
+        )
+    )
+    for row in rows:
+        if row["high_value"]:
+            active_segment = HIGH_VALUE
+        elif row["frequent"]:
+            active_segment = LOYAL
+        else:
+            active_segment = OTHER
+        for name, segment in (("lost", LOST), ("at_risk", AT_RISK), ("active", active_segment)):
+            segments[segment]["customers"] += row[f"{name}_customers"] or 0
+            segments[segment]["revenue_fen"] += row[f"{name}_spent_fen"] or 0
+    return segments
+
+
+def _rfm_from_summaries(as_of: date, rule: RfmRule) -> dict[str, dict]:
+    """The segments from the buyer summaries: one pass over an index, grouped by the last order's day."""
+    from .models import BuyerSummary
+
+    high = Q(spent_fen__gte=high_value_fen(rule))
     loyal = Q(orders__gte=rule.loyal_orders) & ~high
     segments = {s: {"segment": s, "customers": 0, "revenue_fen": 0} for s in SEGMENTS}
     rows = (
@@ -749,22 +802,12 @@ def get_rfm_segments(as_of: date) -> dict:
         ):
             segments[segment]["customers"] += n
             segments[segment]["revenue_fen"] += fen
-    return {
-        "segments": [
-            {
-                "segment": s["segment"],
-                "customers": s["customers"],
-                "revenue": (Decimal(s["revenue_fen"]) / 100).quantize(CENT),
-            }
-            for s in segments.values()
-        ]
-    }
+    return segments
 
 
 def raw_rfm_segments(as_of: date) -> dict:
     """Every customer (by e-mail) with orders not cancelled up to `as_of`, put in one RFM segment;
     per segment the count and revenue, and the members. Straight from the orders."""
-    from .domain.rfm import SEGMENTS, classify_customer
     from .shopdays import local_day
 
     _start, end = period_bounds(as_of, as_of)

@@ -2,14 +2,15 @@
 in step with orders (called by handlers.py inside the order change's transaction)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 
 from dianpu.core import clock
 from dianpu.orders.models import Order, OrderLine
@@ -17,6 +18,7 @@ from dianpu.payments.models import Refund
 
 from .domain.buyers import BuyerFigures, cell_changes, cohort_cells
 from .domain.refunds import split_refund
+from .domain.rfm import high_value_fen, rfm_band
 from .domain.tracking import BROWSER_KINDS, MAX_EVENTS_PER_BATCH, Kind, Stage, stage_of
 from .models import (
     BuyerMonth,
@@ -30,15 +32,26 @@ from .models import (
     OrderFact,
     ProductBuyerDay,
     ProductVisitorDay,
+    RfmCell,
+    RfmCellRule,
     TrackingEvent,
     VisitorDay,
     VisitorReturnDay,
     VisitStage,
 )
+from .queries import rfm_rule
 from .shopdays import local_day
 
 TRACKING_CURSOR = "tracking"
 FOLD_BATCH = 5000
+
+Progress = Callable[[int], object]
+"""Told how many more rows were done (a tqdm bar's update)."""
+FoldRow = tuple[int, date, datetime, str, str, str, int | None, int, str, str, str]
+"""A tracking event as the fold reads it: id, day, at, kind, visitor, session, product, dwell, channel,
+source, device."""
+Deltas = dict[tuple[Any, ...], Counter[str]]
+"""Rollup figures to add, per row key."""
 
 
 # --- recording -------------------------------------------------------------------------------
@@ -97,7 +110,7 @@ def record_events(context: VisitContext, events: list[EventInput], *, from_brows
 # --- bumping rollup rows (concurrency-safe: create if missing, then one relative UPDATE) ------
 
 
-def _bump(model, keys: dict, deltas: dict) -> None:
+def _bump(model: type[Model], keys: dict[str, Any], deltas: dict[str, Any]) -> None:
     """Add `deltas` to the row with `keys` (unique together), creating it with its defaults first:
     one INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL), atomic under concurrent bumps."""
     deltas = {k: v for k, v in deltas.items() if v}
@@ -111,12 +124,10 @@ def _bump(model, keys: dict, deltas: dict) -> None:
         *(f.get_db_prep_save(f.get_default(), connection) for f in others),
     ]
     quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
-    columns = [quote(fields[name].column) for name in [*keys, *deltas]] + [quote(f.column) for f in others]
-    added = ", ".join(
-        f"{quote(fields[n].column)} = {table}.{quote(fields[n].column)} + excluded.{quote(fields[n].column)}"
-        for n in deltas
-    )
-    conflict = ", ".join(quote(fields[name].column) for name in keys)
+    column = {name: quote(str(f.column)) for name, f in fields.items()}
+    columns = [column[name] for name in [*keys, *deltas]] + [column[f.name] for f in others]
+    added = ", ".join(f"{column[n]} = {table}.{column[n]} + excluded.{column[n]}" for n in deltas)
+    conflict = ", ".join(column[name] for name in keys)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
@@ -128,7 +139,9 @@ def _bump(model, keys: dict, deltas: dict) -> None:
 # --- folding tracking events -----------------------------------------------------------------
 
 
-def fold_tracking_events(*, batch_size: int = FOLD_BATCH, lag_seconds: int | None = None, progress=None) -> int:
+def fold_tracking_events(
+    *, batch_size: int = FOLD_BATCH, lag_seconds: int | None = None, progress: Progress | None = None
+) -> int:
     """Fold new tracking events into the rollups, batch by batch. Safe to run twice or
     concurrently: each batch locks the cursor, and the cursor moves in the batch's transaction.
     Events younger than `lag_seconds` wait for the next run (an insert still committing)."""
@@ -145,7 +158,7 @@ def fold_tracking_events(*, batch_size: int = FOLD_BATCH, lag_seconds: int | Non
 
 
 @transaction.atomic
-def _fold_batch(batch_size: int, cutoff) -> tuple[int, bool]:
+def _fold_batch(batch_size: int, cutoff: datetime) -> tuple[int, bool]:
     FoldCursor.objects.get_or_create(name=TRACKING_CURSOR)
     cursor = FoldCursor.objects.select_for_update().get(name=TRACKING_CURSOR)
     rows = list(
@@ -177,14 +190,14 @@ def _fold_batch(batch_size: int, cutoff) -> tuple[int, bool]:
     return len(ready), len(ready) == batch_size
 
 
-def fold_rows(rows) -> None:
+def fold_rows(rows: Iterable[FoldRow]) -> None:
     """Apply a batch of (id, day, at, kind, visitor, session, product, dwell, channel, source, device)."""
-    day_deltas: dict = defaultdict(Counter)
-    product_deltas: dict = defaultdict(Counter)
-    visitor_days: set = set()
-    members: set = set()  # (day, product, kind, visitor)
-    sessions: dict = {}
-    paid_sessions: set = set()
+    day_deltas: dict[date, Counter[str]] = defaultdict(Counter)
+    product_deltas: Deltas = defaultdict(Counter)
+    visitor_days: set[tuple[date, str]] = set()
+    members: set[tuple[date, int, str, str]] = set()  # (day, product, kind, visitor)
+    sessions: dict[str, list[Any]] = {}  # session -> [day, visitor, channel, source, device, stage]
+    paid_sessions: set[str] = set()
     for _id, day, _at, kind, visitor, session, product, dwell, channel, source, device in rows:
         if kind == Kind.PAID:  # not a visit of its own: it raises the visit it names to "paid"
             paid_sessions.add(session)
@@ -224,8 +237,8 @@ def fold_rows(rows) -> None:
         product_deltas[(day, product)]["visitors" if kind == "view" else "cart_visitors"] += 1
 
     # visits and the furthest funnel stage each reached
-    source_deltas: dict = defaultdict(Counter)
-    existing = {}
+    source_deltas: Deltas = defaultdict(Counter)
+    existing: dict[str, tuple[str, date, str, str, str, int]] = {}
     for session in paid_sessions & sessions.keys():
         sessions[session][5] = int(Stage.PAID)
     paid_elsewhere = paid_sessions - sessions.keys()
@@ -280,18 +293,18 @@ def fold_rows(rows) -> None:
     _add_figures(DailySourceStat, ("day", "channel", "source", "device"), source_deltas, FOLD_SOURCE_COLUMNS)
 
 
-def _link_visitor_days(new_rows: set) -> dict:
+def _link_visitor_days(new_rows: set[tuple[date, str]]) -> Deltas:
     """Set prev_day (the visitor's previous day seen) on the membership rows of the visitors of
     `new_rows` ((day, visitor) just inserted) where it changed: a new row, and the row after a day
     inserted late. Returns the VisitorReturnDay deltas. Folds are serialized by the cursor lock."""
-    returns: dict = defaultdict(Counter)
+    returns: Deltas = defaultdict(Counter)
     if not new_rows:
         return returns
     table = VisitorDay._meta.db_table
     visitors = list({visitor for _day, visitor in new_rows})
     changed = []
     for offset in range(0, len(visitors), 900):
-        days_of: dict = defaultdict(list)
+        days_of: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
         for visitor, day, prev in VisitorDay.objects.filter(visitor_id__in=visitors[offset : offset + 900]).values_list(
             "visitor_id", "day", "prev_day"
         ):
@@ -338,11 +351,11 @@ FOLD_SOURCE_COLUMNS = (
 )
 
 
-def _db_value(value):
+def _db_value(value: Any) -> Any:
     return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
 
 
-def _insert_new(model, columns: tuple[str, ...], keys: set) -> list[tuple]:
+def _insert_new(model: type[Model], columns: tuple[str, ...], keys: set[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Insert membership rows, skipping those already there; returns the ones that were new.
     One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING per chunk (SQLite ≥ 3.35, PostgreSQL)."""
     if not keys:
@@ -368,7 +381,7 @@ def _insert_new(model, columns: tuple[str, ...], keys: set) -> list[tuple]:
     return inserted
 
 
-def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tuple[str, ...]) -> None:
+def _add_figures(model: type[Model], key_fields: tuple[str, ...], deltas: Deltas, columns: tuple[str, ...]) -> None:
     """Add `deltas` ({key tuple: {column: delta}}) to rollup rows: one read, one upsert.
 
     Only the fold writes these columns (the order handlers write others, and folds are serialized
@@ -376,7 +389,7 @@ def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tupl
     by an order handler holds zeros in these columns, which the upsert then sets."""
     if not deltas:
         return
-    by_first: dict = defaultdict(list)
+    by_first: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
     for key in deltas:
         by_first[key[0]].append(key)
     existing = {}
@@ -386,17 +399,17 @@ def _add_figures(model, key_fields: tuple[str, ...], deltas: dict, columns: tupl
         existing.update(
             {
                 tuple(row[: len(key_fields)]): row[len(key_fields) :]
-                for row in model.objects.filter(**filters).values_list(*key_fields, *columns)
+                for row in model._default_manager.filter(**filters).values_list(*key_fields, *columns)
             }
         )
     table = model._meta.db_table
-    key_columns = [model._meta.get_field(name).column for name in key_fields]
-    others = [
-        f.column
-        for f in model._meta.concrete_fields
-        if f.column not in key_columns and f.column not in columns and not f.primary_key
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    key_columns = [str(fields[name].column) for name in key_fields]
+    other_fields = [
+        f for f in fields.values() if f.column not in key_columns and f.column not in columns and not f.primary_key
     ]
-    defaults = [model._meta.get_field(c).get_default() for c in others]
+    others = [str(f.column) for f in other_fields]
+    defaults = [f.get_default() for f in other_fields]
     all_columns = [*key_columns, *columns, *others]
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
     sql = (
@@ -428,7 +441,7 @@ STAGE_COLUMNS = {
 
 def _product_lines(order_id: int) -> dict[int, tuple[int, Decimal]]:
     """product id -> (units, line total) of an order."""
-    totals: dict[int, list] = {}
+    totals: dict[int, list[Any]] = {}  # product -> [units, line total]
     for product, quantity, line_total in OrderLine.objects.filter(order_id=order_id).values_list(
         "product_id_snapshot", "quantity", "line_total"
     ):
@@ -576,10 +589,12 @@ ROLLUP_MODELS = (
     BuyerSummary,
     BuyerMonth,
     CohortMonth,
+    RfmCell,
+    RfmCellRule,
 )
 
 
-def rebuild_rollups(*, progress=None) -> None:
+def rebuild_rollups(*, progress: Progress | None = None) -> None:
     """Recompute every rollup from the raw tables: fold all tracking events again, then count
     every order and refund day by day. New vs returning is judged on today's data (an earlier
     order cancelled since no longer makes a later one "returning")."""
@@ -592,7 +607,7 @@ def rebuild_rollups(*, progress=None) -> None:
     rebuild_buyer_summaries()
 
 
-def _merge_product_stats(day, deltas: dict) -> None:
+def _merge_product_stats(day: date, deltas: dict[int, dict[str, Any]]) -> None:
     existing = {s.product_id: s for s in DailyProductStat.objects.filter(day=day, product_id__in=list(deltas))}
     new, changed = [], []
     for product, figures in deltas.items():
@@ -622,7 +637,7 @@ def _merge_product_stats(day, deltas: dict) -> None:
             )
 
 
-def _rebuild_orders(progress=None) -> None:
+def _rebuild_orders(progress: Progress | None = None) -> None:
     from .shopdays import days_between, period_bounds
 
     first = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
@@ -658,9 +673,11 @@ def _rebuild_orders(progress=None) -> None:
                     day_figures["sales"] += total
                     day_figures["new_customer_orders" if is_new else "returning_customer_orders"] += 1
             OrderFact.objects.bulk_create(facts.values(), batch_size=5000)
-            products: dict = defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0})
-            buyers: Counter = Counter()
-            seen_lines: set = set()
+            products: dict[int, dict[str, Any]] = defaultdict(
+                lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0}
+            )
+            buyers: Counter[tuple[int, str]] = Counter()
+            seen_lines: set[tuple[int, int]] = set()
             for order_id, product, quantity, line_total in (
                 OrderLine.objects.filter(
                     order__placed_at__gte=start, order__placed_at__lt=end, product_id_snapshot__isnull=False
@@ -669,7 +686,7 @@ def _rebuild_orders(progress=None) -> None:
                 .iterator(chunk_size=5000)
             ):
                 fact = facts[order_id]
-                if fact.cancelled:
+                if fact.cancelled or product is None:  # (no product: excluded by the filter)
                     continue
                 products[product]["units"] += quantity
                 products[product]["sales"] += line_total
@@ -688,7 +705,7 @@ def _rebuild_orders(progress=None) -> None:
             progress(len(facts))
 
 
-def _rebuild_refunds(progress=None) -> None:
+def _rebuild_refunds(progress: Progress | None = None) -> None:
     refunds = list(
         Refund.objects.filter(status=Refund.Status.SUCCEEDED).values_list(
             "id", "order_id", "amount", "created_at", "shipping_amount"
@@ -696,14 +713,15 @@ def _rebuild_refunds(progress=None) -> None:
     )
     for offset in range(0, len(refunds), 5000):
         chunk = refunds[offset : offset + 5000]
-        products_of: dict = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+        products_of: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
         for order_id, product, line_total in OrderLine.objects.filter(
             order_id__in={r[1] for r in chunk}, product_id_snapshot__isnull=False
         ).values_list("order_id", "product_id_snapshot", "line_total"):
-            products_of[order_id][product] += line_total
+            if product is not None:  # (excluded by the filter)
+                products_of[order_id][product] += line_total
         with transaction.atomic():
-            by_day: dict = defaultdict(Counter)
-            by_product: dict = defaultdict(
+            by_day: dict[date, dict[str, Any]] = defaultdict(Counter)
+            by_product: dict[date, dict[int, dict[str, Any]]] = defaultdict(
                 lambda: defaultdict(lambda: {"units": 0, "sales": Decimal("0.00"), "buyers": 0, "refunds": 0})
             )
             for _pk, order_id, amount, created_at, shipping in chunk:
@@ -747,14 +765,43 @@ def _lock_buyer_row(email: str) -> BuyerSummary:
     )
 
 
-def _locked_buyer(email: str) -> tuple[BuyerSummary, set]:
+def _locked_buyer(email: str) -> tuple[BuyerSummary, set[date]]:
     """The buyer's summary row, locked (so two changes to one buyer's orders take turns), and the
     months the cohort cells count them in now."""
     summary = _lock_buyer_row(email)
     return summary, set(BuyerMonth.objects.filter(email=email).values_list("month", flat=True))
 
 
-def _store_buyer(summary: BuyerSummary, figures: BuyerFigures, before: set) -> None:
+def _move_rfm_cell(summary: BuyerSummary, figures: BuyerFigures) -> None:
+    """The buyer leaves the RFM cell of their stored summary and joins the one of their new figures:
+    one upsert of one or two rows (none when nothing the cells count changed)."""
+    rule = rfm_rule()
+    deltas: dict[tuple[date, bool, bool], list[int]] = {}
+    if summary.orders > 0 and summary.last_day is not None:
+        band = rfm_band(orders=summary.orders, spent_fen=summary.spent_fen, rule=rule)
+        deltas[(summary.last_day, *band)] = [-1, -summary.spent_fen]
+    if figures.orders > 0 and figures.last_day is not None:
+        band = rfm_band(orders=figures.orders, spent_fen=figures.spent_fen, rule=rule)
+        cell = deltas.setdefault((figures.last_day, *band), [0, 0])
+        cell[0] += 1
+        cell[1] += figures.spent_fen
+    rows = [(key, d) for key, d in deltas.items() if d != [0, 0]]
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(RfmCell._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (last_day, frequent, high_value, customers, spent_fen) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+            + " ON CONFLICT (last_day, frequent, high_value) DO UPDATE SET "
+            f"customers = {table}.customers + excluded.customers, spent_fen = {table}.spent_fen + excluded.spent_fen",
+            [v for (day, frequent, high), (n, fen) in rows for v in (_db_value(day), frequent, high, n, fen)],
+        )
+
+
+def _store_buyer(summary: BuyerSummary, figures: BuyerFigures, before: set[date]) -> None:
+    _move_rfm_cell(summary, figures)
     for (cohort, offset), deltas in cell_changes(before, figures.months).items():
         _bump(CohortMonth, {"cohort": cohort, "offset": offset}, deltas)
     gone, new = before - figures.months, figures.months - before
@@ -816,7 +863,7 @@ def raw_buyer_figures() -> dict[str, BuyerFigures]:
 def rebuild_buyer_summaries() -> None:
     """Recompute the buyer summaries, their months and the cohort cells from the orders."""
     buyers = raw_buyer_figures()
-    cells: Counter = Counter()
+    cells: Counter[tuple[date, int, str]] = Counter()
     for figures in buyers.values():
         cells.update(cohort_cells(figures.months))
     with transaction.atomic():
@@ -838,16 +885,37 @@ def rebuild_buyer_summaries() -> None:
                     for email, f in ((e, buyers[e]) for e in emails[offset : offset + 5000])
                 ]
             )
-        months: list = []
+        months: list[BuyerMonth] = []
         for email, f in buyers.items():  # in chunks: a million orders make about a million rows
             months.extend(BuyerMonth(email=email, month=m) for m in f.months)
             if len(months) >= 5000:
                 BuyerMonth.objects.bulk_create(months)
                 months = []
         BuyerMonth.objects.bulk_create(months)
-        table: dict = defaultdict(dict)
+        table: dict[tuple[date, int], dict[str, int]] = defaultdict(dict)
         for (cohort, offset, column), n in cells.items():
             table[(cohort, offset)][column] = n
         CohortMonth.objects.bulk_create(
             [CohortMonth(cohort=c, offset=o, **figures) for (c, o), figures in table.items()], batch_size=5000
         )
+        rebuild_rfm_cells()
+
+
+def rebuild_rfm_cells() -> None:
+    """Cut the RFM cells again from the buyer summaries under the shop's rule of now (one grouped
+    INSERT … SELECT), and note the rule they were cut by. Part of the rebuild; after a change of
+    settings.ANALYTICS_RFM_RULE, `dianpu rebuild_analytics --rfm-cells` does only this."""
+    rule = rfm_rule()
+    quote = connection.ops.quote_name
+    cells, summaries = quote(RfmCell._meta.db_table), quote(BuyerSummary._meta.db_table)
+    with transaction.atomic():
+        RfmCell.objects.all().delete()
+        RfmCellRule.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cells} (last_day, frequent, high_value, customers, spent_fen) "
+                "SELECT last_day, orders >= %s, spent_fen >= %s, COUNT(*), SUM(spent_fen) "
+                f"FROM {summaries} WHERE orders > 0 GROUP BY 1, 2, 3",
+                [rule.loyal_orders, high_value_fen(rule)],
+            )
+        RfmCellRule.objects.create(loyal_orders=rule.loyal_orders, high_value_fen=high_value_fen(rule))

@@ -1,7 +1,7 @@
 """RFM segments (recency, frequency, monetary) of customers. Pure; thresholds are inputs."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 HIGH_VALUE = "high_value"
 LOYAL = "loyal"
@@ -30,3 +30,15 @@ def classify_customer(*, recency_days: int, orders: int, monetary: Decimal, rule
     if orders >= rule.loyal_orders:
         return LOYAL
     return OTHER
+
+
+def high_value_fen(rule: RfmRule) -> int:
+    """The high-value threshold in integer fen: money spent at or above it is high value."""
+    return int((rule.high_value_amount * 100).to_integral_value(rounding=ROUND_CEILING))
+
+
+def rfm_band(*, orders: int, spent_fen: int, rule: RfmRule) -> tuple[bool, bool]:
+    """The cell a buyer counts in besides their last order's day: (frequent, high value). Frequent
+    is at least `loyal_orders` orders; an active buyer is high value if high value, else loyal if
+    frequent, else other; recency alone decides the rest."""
+    return orders >= rule.loyal_orders, spent_fen >= high_value_fen(rule)
