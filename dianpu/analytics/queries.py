@@ -253,37 +253,43 @@ def _flag_window_series(
     needed over the window's days (the flag-window index covers the default metrics), no model or
     converter per row. Money columns are read as ROUND(column, 2) — an expression, so SQLite hands
     back the stored number without the per-row Decimal converter, rounded to cents in the database so
-    equal amounts compare equal (PostgreSQL gives Decimal either way). Only `products` when given."""
+    equal amounts compare equal (PostgreSQL gives Decimal either way); on SQLite the day is read as
+    text for the same reason (no date converter per row). Only `products` when given.
+    A product's figures are kept in one flat list, metric after metric, so a row is placed by one
+    slice assignment (`flat[day::width] = figures`) rather than a loop over the metrics."""
     table = DailyProductStat._meta.db_table
     columns = ", ".join(
         f"ROUND({field.column}, 2)" if field.get_internal_type() == "DecimalField" else field.column
         for field in (DailyProductStat._meta.get_field(m) for m in metrics)
     )
+    day_column = "CAST(day AS TEXT)" if connection.vendor == "sqlite" else "day"
     at_of: dict = {}
     for at, day in enumerate(window):
         at_of[day] = at_of[day.isoformat()] = at  # PostgreSQL gives dates, SQLite their text
     width = len(window)
-    by_product: dict[int, list[list]] = {}
+    by_product: dict[int, list] = {}
     if products is not None and not products:
         return {}  # nobody sold: PostgreSQL refuses an empty IN ()
     with connection.cursor() as cursor:
         only = f" AND product_id IN ({', '.join(['%s'] * len(products))})" if products is not None else ""
         cursor.execute(
-            f"SELECT product_id, day, {columns} FROM {table} WHERE day BETWEEN %s AND %s{only}",
+            f"SELECT product_id, {day_column}, {columns} FROM {table} WHERE day BETWEEN %s AND %s{only}",
             [
                 connection.ops.adapt_datefield_value(window[0]),
                 connection.ops.adapt_datefield_value(window[-1]),
                 *(products or ()),
             ],
         )
-        for product_id, day, *figures in cursor.fetchall():
-            lists = by_product.get(product_id)
-            if lists is None:
-                lists = by_product[product_id] = [[0] * width for _ in metrics]
-            at = at_of[day]
-            for values, value in zip(lists, figures, strict=True):
-                values[at] = value
-    return {product_id: dict(zip(metrics, lists, strict=True)) for product_id, lists in by_product.items()}
+        empty = [0] * (width * len(metrics))
+        for row in cursor.fetchall():
+            flat = by_product.get(row[0])
+            if flat is None:
+                flat = by_product[row[0]] = empty.copy()
+            flat[at_of[row[1]] :: width] = row[2:]
+    return {
+        product_id: {metric: flat[i * width : (i + 1) * width] for i, metric in enumerate(metrics)}
+        for product_id, flat in by_product.items()
+    }
 
 
 def _best_sellers(ranked, limit: int, keys: tuple[str, str], window: list[date]) -> list[int]:
