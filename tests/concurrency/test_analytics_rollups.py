@@ -44,3 +44,20 @@ def test_concurrent_orders_and_cancellations_leave_the_rollups_equal_to_the_raw_
     rolled = queries.get_summary(day, day)
     assert {k: rolled[k] for k in raw} == raw
     assert queries.rollup_product_day(day) == queries.raw_product_day(day)
+    # the RFM cells (moved under the buyer's locked summary row) equal the ones cut from the orders
+    from collections import Counter
+
+    from dianpu.analytics.domain.rfm import high_value_fen, rfm_band
+    from dianpu.analytics.models import RfmCell, RfmCellRule
+    from dianpu.analytics.services import raw_buyer_figures
+
+    rule = queries.rfm_rule()
+    recomputed: Counter = Counter()
+    for f in raw_buyer_figures().values():
+        recomputed[(f.last_day, *rfm_band(orders=f.orders, spent_fen=f.spent_fen, rule=rule))] += 1
+    assert {(c.last_day, c.frequent, c.high_value): c.customers for c in RfmCell.objects.all() if c.customers} == (
+        dict(recomputed)
+    )
+    assert sum(recomputed.values()) == len({o.email for o in kept})
+    assert RfmCellRule.objects.filter(loyal_orders=rule.loyal_orders, high_value_fen=high_value_fen(rule)).exists()
+    assert queries.get_rfm_segments(day)["segments"] == queries.raw_rfm_segments(day)["segments"]
