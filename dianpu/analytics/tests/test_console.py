@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -105,3 +106,52 @@ def test_the_funnel_page_shows_user_paths(client, staff, at):
     assert tables["paths_purchase"].rows == [{"pages": "商品详情页 → 购物车 → 结算页", "visits": 1, "share": 1.0}]
     assert tables["paths_leaving"].rows == [{"pages": "分类页 → 商品详情页", "visits": 1, "share": 1.0}]
     assert [s["visits"] for s in page.context["tables"][0].rows] == [2, 1, 1, 1, 1, 0]  # page views only
+
+
+def test_a_table_shows_links_flags_rates_and_escaped_names_in_both_languages():
+    """The rows of a console table as the operator reads them: the name links to its page (escaped,
+    so a product called <b>… shows as typed), a flag as a badge, money and counts as numbers, rates as
+    percentages, a missing figure as a dash; a table without rows says so."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from dianpu.core.tables import Column, Table
+
+    table = Table(
+        "t",
+        "T",
+        [
+            Column("name", "N"),
+            Column("flag_label", "F"),
+            Column("sales", "S", numeric=True),
+            Column("rate", "R", percent=True),
+        ],
+        [
+            {
+                "name": "<b>龙井</b>",
+                "url": "/p/?a=1&b=2",
+                "flag": "declining",
+                "flag_label": "下滑",
+                "sales": Decimal("1234.50"),
+                "rate": 0.1234,
+            },
+            {"name": "x & y", "url": "", "flag": None, "flag_label": "", "sales": None, "rate": None},
+        ],
+        links={"name": "url"},
+    )
+    request = RequestFactory().get("/console/analytics/bestsellers/")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = render_to_string("analytics/console/_table.html", {"table": table}, request=request)
+        assert (
+            '<tr><td><a href="/p/?a=1&amp;b=2">&lt;b&gt;龙井&lt;/b&gt;</a></td>'
+            '<td><span class="badge badge-flag-declining">下滑</span></td>'
+            '<td class="num">1234.50</td><td class="num">12.3%</td></tr>'
+        ) in html
+        assert '<tr><td>x &amp; y</td><td></td><td class="num">—</td><td class="num">—</td></tr>' in html
+    empty = Table("e", "E", [Column("a", "A")], [])
+    with translation.override("en"):
+        assert '<td colspan="1" class="empty">No data for this period.</td>' in render_to_string(
+            "analytics/console/_table.html", {"table": empty}, request=request
+        )
