@@ -17,7 +17,7 @@ from dianpu.core.sanitize import clean_text
 from dianpu.customers.domain.points import value_of_points
 from dianpu.customers.messages import MESSAGES as CUSTOMER_MESSAGES
 from dianpu.customers.models import Customer
-from dianpu.customers.services import get_or_create_customer, redeem_points
+from dianpu.customers.services import get_or_create_customer_id, redeem_points
 from dianpu.fulfillment.models import ShippingMethod
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.services import reserve_stock
@@ -290,13 +290,13 @@ def place_order(
         snapshot = {**snapshot, "points": {"points": points, "amount": f"{points_value:.2f}"}}
     with transaction.atomic():
         if req.customer_id is not None:  # a signed-in customer: the order is theirs whatever e-mail it names
-            customer = Customer.objects.get(pk=req.customer_id)
+            customer_id = Customer.objects.values_list("pk", flat=True).get(pk=req.customer_id)
         else:
-            customer = get_or_create_customer(
+            customer_id = get_or_create_customer_id(
                 email=req.email, name=address.get("name", ""), phone=address.get("phone", ""), language=req.language
             )
         order = create_order(
-            customer=customer,
+            customer_id=customer_id,
             email=req.email.strip().lower(),
             lines=priced.lines,
             address=AddressInput(
@@ -323,7 +323,7 @@ def place_order(
         )
         redeem_pricing(order=order, email=order.email, priced=priced.pricing)
         if points:
-            redeem_points(customer_id=customer.pk, points=points, order_number=order.number)
+            redeem_points(customer_id=customer_id, points=points, order_number=order.number)
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity
