@@ -18,7 +18,7 @@ from dianpu.customers.domain.points import value_of_points
 from dianpu.customers.messages import MESSAGES as CUSTOMER_MESSAGES
 from dianpu.customers.models import Customer
 from dianpu.customers.services import get_or_create_customer_id, redeem_points
-from dianpu.fulfillment.models import ShippingMethod
+from dianpu.fulfillment.models import ShippingMethod, ShippingRate
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.services import reserve_stock
 from dianpu.orders.models import Order
@@ -125,8 +125,22 @@ def _priced_lines(
 
 def _active_shipping_method(code: str) -> ShippingMethod | None:
     """The active method with this code and its zone rates, read once (the fee is quoted twice
-    when discounts change the merchandise total)."""
-    return ShippingMethod.objects.filter(code=code, is_active=True).prefetch_related("rates").first()
+    when discounts change the merchandise total): one query, its rates joined to the method (a
+    method without zone rates: a second, for the method alone)."""
+    if not code:
+        return None
+    rates = list(
+        ShippingRate.objects.select_related("method")
+        .filter(method__code=code, method__is_active=True)
+        .order_by("province", "pk")
+    )
+    method = rates[0].method if rates else ShippingMethod.objects.filter(code=code, is_active=True).first()
+    if method is not None:
+        held = method.rates.all()  # `method.rates.all()` answers with the rates just read, as a prefetch does
+        held._result_cache = rates
+        held._prefetch_done = True  # type: ignore[attr-defined]
+        method._prefetched_objects_cache = {"rates": held}  # type: ignore[attr-defined]
+    return method
 
 
 def price_request(req: CheckoutRequest) -> PricedCart:
