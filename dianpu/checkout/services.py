@@ -17,8 +17,8 @@ from dianpu.core.sanitize import clean_text
 from dianpu.customers.domain.points import value_of_points
 from dianpu.customers.messages import MESSAGES as CUSTOMER_MESSAGES
 from dianpu.customers.models import Customer
-from dianpu.customers.services import get_or_create_customer, redeem_points
-from dianpu.fulfillment.models import ShippingMethod
+from dianpu.customers.services import get_or_create_customer_id, redeem_points
+from dianpu.fulfillment.models import ShippingMethod, ShippingRate
 from dianpu.fulfillment.queries import quote_shipping
 from dianpu.inventory.services import reserve_stock
 from dianpu.orders.models import Order
@@ -125,8 +125,22 @@ def _priced_lines(
 
 def _active_shipping_method(code: str) -> ShippingMethod | None:
     """The active method with this code and its zone rates, read once (the fee is quoted twice
-    when discounts change the merchandise total)."""
-    return ShippingMethod.objects.filter(code=code, is_active=True).prefetch_related("rates").first()
+    when discounts change the merchandise total): one query, its rates joined to the method (a
+    method without zone rates: a second, for the method alone)."""
+    if not code:
+        return None
+    rates = list(
+        ShippingRate.objects.select_related("method")
+        .filter(method__code=code, method__is_active=True)
+        .order_by("province", "pk")
+    )
+    method = rates[0].method if rates else ShippingMethod.objects.filter(code=code, is_active=True).first()
+    if method is not None:
+        held = method.rates.all()  # `method.rates.all()` answers with the rates just read, as a prefetch does
+        held._result_cache = rates
+        held._prefetch_done = True  # type: ignore[attr-defined]
+        method._prefetched_objects_cache = {"rates": held}  # type: ignore[attr-defined]
+    return method
 
 
 def price_request(req: CheckoutRequest) -> PricedCart:
@@ -290,13 +304,13 @@ def place_order(
         snapshot = {**snapshot, "points": {"points": points, "amount": f"{points_value:.2f}"}}
     with transaction.atomic():
         if req.customer_id is not None:  # a signed-in customer: the order is theirs whatever e-mail it names
-            customer = Customer.objects.get(pk=req.customer_id)
+            customer_id = Customer.objects.values_list("pk", flat=True).get(pk=req.customer_id)
         else:
-            customer = get_or_create_customer(
+            customer_id = get_or_create_customer_id(
                 email=req.email, name=address.get("name", ""), phone=address.get("phone", ""), language=req.language
             )
         order = create_order(
-            customer=customer,
+            customer_id=customer_id,
             email=req.email.strip().lower(),
             lines=priced.lines,
             address=AddressInput(
@@ -323,7 +337,7 @@ def place_order(
         )
         redeem_pricing(order=order, email=order.email, priced=priced.pricing)
         if points:
-            redeem_points(customer_id=customer.pk, points=points, order_number=order.number)
+            redeem_points(customer_id=customer_id, points=points, order_number=order.number)
         wanted: dict[int, int] = {}
         for ln in priced.lines:
             wanted[ln.variant_id] = wanted.get(ln.variant_id, 0) + ln.quantity

@@ -26,6 +26,7 @@ from dianpu.audit.services import record_audit
 from dianpu.core import clock
 from dianpu.core.actors import Actor
 from dianpu.core.errors import DomainError
+from dianpu.core.inserts import insert_unless_conflict
 
 from .domain.phones import normalize_phone
 from .domain.points import Credit, points_to_expire
@@ -51,13 +52,23 @@ def get_or_create_customer(*, email: str, name: str = "", phone: str = "", langu
     customer = Customer.objects.filter(email=email).first()
     if customer:
         return customer
-    try:
-        with transaction.atomic():
-            return Customer.objects.create(
-                email=email, name=name, phone=phone, language=language, created_at=clock.now()
-            )
-    except IntegrityError:  # created by a concurrent checkout
+    customer = Customer(email=email, name=name, phone=phone, language=language, created_at=clock.now())
+    if insert_unless_conflict(customer) is None:  # created by a concurrent checkout
         return Customer.objects.get(email=email)
+    return customer
+
+
+def get_or_create_customer_id(*, email: str, name: str = "", phone: str = "", language: str = "zh-hans") -> int:
+    """The id of the customer with this e-mail (case-insensitive), created on first purchase: one
+    read for a known buyer, one INSERT … RETURNING more for a new one (no savepoint, no re-read)."""
+    email = email.strip().lower()
+    known = Customer.objects.filter(email=email).values_list("pk", flat=True).first()
+    if known is not None:
+        return known
+    new = Customer(email=email, name=name, phone=phone, language=language, created_at=clock.now())
+    if insert_unless_conflict(new) is None:  # created by a concurrent checkout
+        return Customer.objects.filter(email=email).values_list("pk", flat=True).get()
+    return new.pk
 
 
 # --- accounts -------------------------------------------------------------------------------------

@@ -80,19 +80,25 @@ def _short_error(short: dict[int, int], wanted: dict[int, int]) -> InsufficientS
     )
 
 
-@transaction.atomic
 def reserve_stock(
     *, reference: str, wanted: dict[int, int], expires_at: datetime | None = None, actor: Actor = None
 ) -> list[Reservation]:
     """Hold `wanted` (variant id -> units) for `reference`, or raise InsufficientStockError
-    naming the short SKU and change nothing."""
+    naming the short SKU and change nothing. In the caller's transaction when there is one (a
+    checkout's: no savepoint, a lost race undoes its own updates), else in its own."""
+    if transaction.get_connection().in_atomic_block:
+        return _reserve(reference, wanted, expires_at, actor)
+    with transaction.atomic():
+        return _reserve(reference, wanted, expires_at, actor)
+
+
+def _reserve(reference: str, wanted: dict[int, int], expires_at: datetime | None, actor: Actor) -> list[Reservation]:
     for attempt in range(PLAN_ATTEMPTS):
         plan = plan_allocation(wanted, _snapshot(wanted.keys()))
         if not plan.is_complete:
             raise _short_error(plan.short, wanted)
         try:
-            with transaction.atomic():
-                return _apply_plan(plan, reference, expires_at, actor)
+            return _apply_plan(plan, reference, expires_at, actor)
         except _LostRace:
             if attempt == PLAN_ATTEMPTS - 1:
                 # Re-read to name what is short now.
@@ -105,14 +111,26 @@ class _LostRace(Exception):
     pass
 
 
-def _apply_plan(plan: AllocationPlan, reference: str, expires_at: datetime | None, actor: Actor) -> list[Reservation]:
-    now = clock.now()
+def _hold_levels(plan: AllocationPlan) -> None:
+    """Add each allocation to its level's reserved units by a conditional UPDATE (`on_hand >=
+    reserved + n`, in primary-key order). A row that does not match lost a race: the rows already
+    raised are lowered again (this transaction holds them: exactly undone) and _LostRace is
+    raised, with nothing else written yet."""
+    held: list[tuple[int, int]] = []
     for a in plan.allocations:
         updated = StockLevel.objects.filter(pk=a.level_id, on_hand__gte=F("reserved") + a.quantity).update(
             reserved=F("reserved") + a.quantity
         )
         if updated != 1:
+            for level_id, quantity in held:
+                StockLevel.objects.filter(pk=level_id).update(reserved=F("reserved") - quantity)
             raise _LostRace()
+        held.append((a.level_id, a.quantity))
+
+
+def _apply_plan(plan: AllocationPlan, reference: str, expires_at: datetime | None, actor: Actor) -> list[Reservation]:
+    now = clock.now()
+    _hold_levels(plan)
     _summarize(
         StockMove.objects.bulk_create(
             [

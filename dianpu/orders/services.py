@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dianpu import events
@@ -16,6 +16,7 @@ from dianpu.catalog.services import record_units_sold
 from dianpu.core import clock
 from dianpu.core.actors import Actor, person_of
 from dianpu.core.errors import ConflictError, DomainError, NotFoundError
+from dianpu.core.inserts import insert_unless_conflict
 from dianpu.fulfillment.queries import needs_tracking
 from dianpu.fulfillment.services import create_shipment, validate_tracking
 from dianpu.inventory.services import consume_reservations, release_reservations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from dianpu.customers.models import Customer
 
 log = logging.getLogger(__name__)
+FEN = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,20 @@ def address_key_of(address: AddressInput) -> str:
     return normalize_address(address.province, address.city, address.district, address.line1, address.line2)[:200]
 
 
+def _fen(amount: Decimal) -> Decimal:
+    """An amount as its DecimalField(decimal_places=2) stores and reads it back."""
+    return amount.quantize(FEN)
+
+
+def _hold_lines(order: Order, lines: list[OrderLine]) -> None:
+    """`order.lines.all()` answers with `lines` (just written) without reading them back: the
+    result cache Django's prefetch_related fills."""
+    written = order.lines.all()
+    written._result_cache = lines
+    written._prefetch_done = True  # type: ignore[attr-defined]
+    order._prefetched_objects_cache = {"lines": written}  # type: ignore[attr-defined]
+
+
 def _new_number(at: datetime) -> str:
     return f"DP{at:%y%m%d}{secrets.randbelow(10**6):06d}"
 
@@ -79,7 +95,8 @@ def _person(actor: Actor) -> "User | None":
 
 def create_order(
     *,
-    customer: "Customer | None",
+    customer: "Customer | None" = None,
+    customer_id: int | None = None,
     email: str,
     lines: list[LineInput],
     address: AddressInput,
@@ -99,7 +116,9 @@ def create_order(
     attribution: dict[str, Any] | None = None,
 ) -> Order:
     """Write an order, its lines and its first history row. Run inside the caller's transaction
-    (checkout), which also reserves the stock."""
+    (checkout), which also reserves the stock. The buyer: `customer`, or only its `customer_id`.
+    `order.lines.all()` then gives the lines just written (money to the fen, as read back) without
+    a query: the caller's answer need not read them again."""
     assert transaction.get_connection().in_atomic_block, "create_order runs inside checkout's transaction"
     now = placed_at or clock.now()
     subtotal = sum((ln.unit_price * ln.quantity for ln in lines), Decimal("0.00"))
@@ -107,7 +126,7 @@ def create_order(
     fields = dict(
         status=Status.PENDING_PAYMENT,
         channel=channel,
-        customer=customer,
+        customer_id=customer.pk if customer is not None else customer_id,
         email=email,
         language=language,
         ship_name=address.name,
@@ -136,16 +155,15 @@ def create_order(
         phone_key=normalize_phone(address.phone),
         **attribution_fields(attribution),
     )
+    # A random number may be taken already: INSERT … ON CONFLICT DO NOTHING and draw again (no
+    # savepoint: nothing fails, the transaction goes on).
     for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(number=_new_number(now), **fields)
+        order = Order(number=_new_number(now), **fields)
+        if insert_unless_conflict(order) is not None:
             break
-        except IntegrityError:
-            continue
     else:
         raise ConflictError(code="order_number_exhausted")
-    OrderLine.objects.bulk_create(
+    written = OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order,
@@ -154,14 +172,15 @@ def create_order(
                 sku=ln.sku,
                 product_name=ln.product_name[:120],
                 variant_label=ln.variant_label[:120],
-                unit_price=ln.unit_price,
+                unit_price=_fen(ln.unit_price),
                 quantity=ln.quantity,
-                line_total=ln.unit_price * ln.quantity,
-                discount_total=ln.discount_total,
+                line_total=_fen(ln.unit_price * ln.quantity),
+                discount_total=_fen(ln.discount_total),
             )
             for ln in lines
         ]
     )
+    _hold_lines(order, written)
     OrderHistory.objects.create(
         order=order, action="place", from_status="", to_status=order.status, actor_label=email, created_at=now
     )

@@ -206,3 +206,20 @@ def _with_coupon(req, code):
     from dataclasses import replace
 
     return replace(req, coupon_codes=(code,))
+
+
+def test_an_order_number_already_taken_is_drawn_again(monkeypatch):
+    from dianpu.orders import services as order_services
+
+    make_product(price="39.90", stock=5, skus=["MUG-1"])
+    first = place_order(checkout_request({"MUG-1": 1})).order
+    numbers = iter([first.number, first.number, "DP991231000042"])
+    monkeypatch.setattr(order_services, "_new_number", lambda at: next(numbers))
+    second = place_order(checkout_request({"MUG-1": 2}, email="other@example.com")).order
+    assert second.number == "DP991231000042"
+    assert list(Order.objects.order_by("id").values_list("number", "email", "grand_total")) == [
+        (first.number, "buyer@example.com", Decimal("47.90")),
+        ("DP991231000042", "other@example.com", Decimal("87.80")),
+    ]
+    assert StockLevel.objects.get().reserved == 3
+    assert [ln.quantity for ln in second.lines.all()] == [2]

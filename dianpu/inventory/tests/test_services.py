@@ -62,13 +62,14 @@ def test_exactly_the_units_available_can_be_reserved_and_one_more_cannot():
     assert_ledger_matches(variant)
 
 
-def _first_read_is_stale(monkeypatch, variant, *, then_reserved: int):
-    """Another buyer reserves `then_reserved` units after this reservation read the stock: its first
-    read shows the stock as it was before, so only the conditional UPDATE can refuse the plan."""
+def _first_read_is_stale(monkeypatch, variant, *, then_reserved: int, also=()):
+    """Another buyer reserves `then_reserved` units after this reservation read the stock (of
+    `variant` and the variants `also`): its first read shows the stock as it was before, so only
+    the conditional UPDATE can refuse the plan."""
     from dianpu.inventory import services
 
     real_read = services._snapshot
-    stale = real_read([variant.id])
+    stale = real_read([variant.id, *(v.id for v in also)])
     reserve_stock(reference="OTHER", wanted={variant.id: then_reserved})
     reads = []
 
@@ -98,6 +99,24 @@ def test_a_plan_made_from_a_stale_read_still_gets_the_last_unit(monkeypatch):
     reserve_stock(reference="MINE", wanted={variant.id: 1})
     assert (level_of(variant).on_hand, level_of(variant).reserved) == (3, 3)
     assert_ledger_matches(variant)
+
+
+def test_a_race_lost_on_the_second_line_gives_back_the_first_inside_the_checkouts_transaction(monkeypatch):
+    from django.db import transaction
+
+    a = make_product(stock=5, skus=["RACE-A"]).variants.get()
+    b = make_product(stock=3, skus=["RACE-B"]).variants.get()
+    _first_read_is_stale(monkeypatch, b, then_reserved=2, also=[a])  # the plan reads 3 of B; 1 is left
+    with transaction.atomic():  # as a checkout: the caller's transaction goes on after the refusal
+        with pytest.raises(InsufficientStockError) as short:
+            reserve_stock(reference="MINE", wanted={a.id: 2, b.id: 2})
+        reserve_stock(reference="NEXT", wanted={a.id: 1})
+    assert (short.value.extra["sku"], short.value.extra["available"]) == ("RACE-B", 1)
+    assert (level_of(a).reserved, level_of(b).reserved) == (1, 2)
+    assert sorted(Reservation.objects.values_list("reference", "quantity")) == [("NEXT", 1), ("OTHER", 2)]
+    assert not StockMove.objects.filter(reference="MINE").exists()
+    assert_ledger_matches(a)
+    assert_ledger_matches(b)
 
 
 def test_one_short_line_rolls_back_the_other_lines():

@@ -176,3 +176,34 @@ def test_the_review_queue_exports_every_held_order(client, staff, products):
     assert [r[0] for r in xlsx_rows(client.get("/console/orders/review/", {"export": "xlsx"}))[1:]] == [held.number]
     client.force_login(staff("warehouse"))  # sees orders but does not review them
     assert client.get("/console/orders/review/", {"export": "csv"}).status_code == 403
+
+
+def test_the_sixth_order_from_one_ip_address_in_a_day_is_held_whatever_its_spelling(products):
+    from dianpu.checkout.services import place_order
+    from dianpu.orders.tests.builders import checkout_request
+
+    spellings = ["2001:DB8::1", "2001:db8::1", "2001:0db8:0:0:0:0:0:1"]  # one address, written three ways
+    orders = [
+        place_order(
+            checkout_request(
+                {"TEE-M": 1},
+                email=f"ip{i}@example.com",
+                address={**ADDRESS, "phone": f"1390000000{i}", "line1": f"{i}号"},
+            ),
+            ip_address=spellings[i % 3],
+        ).order
+        for i in range(7)
+    ]
+    held = [Order.objects.get(pk=o.pk).hold_reasons for o in orders]
+    assert held[:5] == [[]] * 5
+    assert held[5:] == [
+        [{"code": "many_orders_same_ip", "detail": "6 / 24h > 5"}],
+        [{"code": "many_orders_same_ip", "detail": "7 / 24h > 5"}],
+    ]
+
+
+def test_thresholds_saved_with_a_rule_switched_off_are_the_ones_applied(products, staff):
+    update_review_settings(actor=staff("owner"), changes={"high_value_over": None, "max_orders_per_address_per_day": 1})
+    first, second = (place_test_order({"WATCH": 1}, email=f"w{i}@example.com") for i in range(2))
+    assert Order.objects.get(pk=first.pk).hold_reasons == []  # ¥6,000 and no high-value rule
+    assert [r["code"] for r in Order.objects.get(pk=second.pk).hold_reasons] == ["many_orders_same_address"]
