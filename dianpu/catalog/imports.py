@@ -860,6 +860,17 @@ def _clean(value: str) -> str:
     return value.strip()
 
 
+def _clean_mapping(mapping: dict, key_length: int, value_length: int) -> dict[str, str]:
+    """Option or attribute names and values as stored (plain text, cut to length); a file repeats
+    the same few option lists on every row, so each distinct list is cleaned once."""
+    return dict(_clean_pairs(tuple(mapping.items()), key_length, value_length))
+
+
+@lru_cache(maxsize=4096)
+def _clean_pairs(pairs: tuple, key_length: int, value_length: int) -> tuple[tuple[str, str], ...]:
+    return tuple((_clean(str(k))[:key_length], _clean(str(v))[:value_length]) for k, v in pairs)
+
+
 def _text(name: str, value: str) -> str:
     if name in ("description", "description_en"):
         return sanitize_html(value)
@@ -890,7 +901,7 @@ def _new_product(group: _Group, file_format: str, category: Category | None, slu
         seo_title=_text("seo_title", f.get("seo_title", "")),
         seo_description=_text("seo_description", f.get("seo_description", "")),
         listed_at=clock.now() if status == Product.Status.LISTED else None,
-        attributes={_clean(k)[:30]: _clean(v)[:100] for k, v in f.get("attributes", {}).items()},
+        attributes=_clean_mapping(f.get("attributes", {}), 30, 100),
     )
     product.category = category
     return product
@@ -906,7 +917,7 @@ def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, catego
             if value and value != current[name]:
                 changes[name] = value
     if fields.get("attributes"):
-        attributes = {_clean(k)[:30]: _clean(v)[:100] for k, v in fields["attributes"].items()}
+        attributes = _clean_mapping(fields["attributes"], 30, 100)
         if attributes != (current["attributes"] or {}):
             changes["attributes"] = attributes
     if category is not None and (category.pk is None or category.pk != current["category_id"]):
@@ -957,7 +968,7 @@ def _new_variant(r: pf.ProductRow, position: int) -> Variant:
         cost_price=r.cost_price or Decimal("0"),
         weight_grams=r.weight_grams or 0,
         barcode=_clean(r.barcode)[:32],
-        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()},
+        options=_clean_mapping(r.options, 30, 50),
         position=position,
     )
 
@@ -975,7 +986,7 @@ def _variant_changes(current: dict, r: pf.ProductRow) -> dict:
     barcode = _clean(r.barcode)[:32]
     if barcode and barcode != current["barcode"]:
         changes["barcode"] = barcode
-    options = {_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}
+    options = _clean_mapping(r.options, 30, 50)
     if options and options != (current["options"] or {}):
         changes["options"] = options
     return changes

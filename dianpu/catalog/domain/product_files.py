@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 NATIVE = "native"
@@ -526,14 +527,26 @@ def _parse_native(
     present = [(name, index[name]) for name in NATIVE_COLUMNS if name in index]
     absent = dict.fromkeys((name for name in NATIVE_COLUMNS if name not in index), "")
     used.update(name for name, _i in present)
+    names = [name for name, _i in present]
+    width = max((i for _name, i in present), default=-1) + 1
+    pick = itemgetter(*(i for _name, i in present)) if len(present) > 1 else None
     for line, cells in rows:
-        if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
-            continue
-        size = len(cells)
+        try:
+            stripped = [c.strip() for c in cells]  # text cells (CSV, and XLSX text)
+        except AttributeError:  # a number or an empty cell of a spreadsheet
+            stripped = ["" if c is None else c.strip() if isinstance(c, str) else str(c).strip() for c in cells]
+            if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
+                continue
+        else:
+            if not any(stripped):
+                continue
+        if len(stripped) < width:
+            stripped += [""] * (width - len(stripped))
         texts = dict(absent)
-        for name, i in present:
-            value = cells[i] if i < size else None
-            texts[name] = "" if value is None else value.strip() if isinstance(value, str) else str(value).strip()
+        if pick is not None:
+            texts.update(zip(names, pick(stripped), strict=True))
+        else:
+            texts.update((name, stripped[i]) for name, i in present)
         r = _Row(index, cells, line, errors, used, texts)
         handle_text, name_text, status_text = texts["handle"], texts["name"], texts["status"].lower()
         if handle_text and name_text and handle_text.lower() not in product_fields:
