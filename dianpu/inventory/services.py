@@ -414,25 +414,24 @@ def bulk_set_on_hand(
             _bulk_set_chunk(chunk, moves, refused)
         if refused:
             raise StockTargetsRefused(_name_refused(refused))
+        adjustment, actor_id = StockMove.Kind.ADJUSTMENT, person.pk if person else None  # read once, not per row
         _insert_many(
             StockMove,
             [
                 {
                     "variant_id": v,
                     "warehouse_id": w,
-                    "kind": StockMove.Kind.ADJUSTMENT.value,
+                    "kind": adjustment.value,
                     "on_hand_delta": delta,
                     "reference": reference,
                     "reason": reason,
-                    "actor_id": person.pk if person else None,
+                    "actor_id": actor_id,
                     "created_at": now,
                 }
                 for v, w, delta in moves
             ],
         )
-        summaries.record_moves(
-            [summaries.MoveFact(v, StockMove.Kind.ADJUSTMENT, delta, 0, now) for v, w, delta in moves]
-        )
+        summaries.record_moves([summaries.MoveFact(v, adjustment, delta, 0, now) for v, w, delta in moves])
         if moves:
             record_audit(
                 actor=actor,
