@@ -668,7 +668,7 @@ def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
     )
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _short_part_tokens(part: str) -> str:
     return build_search_document(part).strip()
 
