@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
+from operator import attrgetter
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.base import ModelState
@@ -204,20 +205,25 @@ def _group_fields(rows: list[pf.ProductRow]) -> dict:
     return fields
 
 
+def _where_in(queryset, column: str, keys: list):
+    """`queryset` narrowed to rows whose `column` is one of `keys`, 2,000 keys per query, the keys
+    passed to the driver as they are (`__in` prepares each of 100,000 values through its field)."""
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    column = connection.ops.quote_name(column)
+    for chunk in _chunks(keys, 2000):
+        yield from queryset.extra(where=[f"{table}.{column} IN ({', '.join(['%s'] * len(chunk))})"], params=chunk)
+
+
 def _load_existing_variants(skus: list[str]) -> dict[str, dict]:
     existing = {}
     columns = ("id", "sku", "product_id", "options", "weight_grams", "barcode", *VARIANT_PRICE_FIELDS)
-    for chunk in _chunks(skus, 5000):
-        for row in Variant.objects.filter(sku__in=chunk).values(*columns):
-            existing[row["sku"].casefold()] = row
+    for row in _where_in(Variant.objects.values(*columns), "sku", skus):
+        existing[row["sku"].casefold()] = row
     return existing
 
 
 def _load_products_by_slug(slugs: list[str]) -> dict[str, int]:
-    found = {}
-    for chunk in _chunks(slugs, 5000):
-        found.update(Product.objects.filter(slug__in=chunk).values_list("slug", "id"))
-    return found
+    return ids_by(Product, "slug", slugs)
 
 
 def _category_index() -> dict[str, Category]:
@@ -556,38 +562,93 @@ class _Plan:
             Product.objects.filter(pk__in=list(self.product_updates)).update(updated_at=clock.now())
 
 
-_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.DecimalField, models.ForeignKey)
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.BooleanField,
+)
 
 
 def _insert_rows(model, objects: list) -> None:
     """New rows as one executemany INSERT. Django's bulk_create spends most of an import's time
-    preparing values field by field; text, numbers and foreign keys go to the driver as they are
-    (Decimal is adapted by the driver), anything else (JSON, dates, booleans, fields other apps
-    add later) is prepared by its field, so the INSERT stays complete and correct. The table's
-    constraints still apply: a negative price or a taken SKU fails the file's transaction.
-    The caller finds new ids by a unique key where it needs them."""
+    preparing values field by field; text, numbers, booleans and foreign keys go to the driver as
+    they are (Decimal is adapted by the driver), JSON is dumped once per distinct value, the
+    auto_now / auto_now_add times are one time for the whole INSERT, and anything else (other
+    dates, fields other apps add later) is prepared by its field, once per distinct value, so
+    the INSERT stays complete and correct. The table's constraints still apply: a negative price
+    or a taken SKU fails the file's transaction. The caller finds new ids by a unique key where
+    it needs them."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    getters = []
-    for f in fields:
-        if isinstance(f, _PLAIN):
-            getters.append(lambda obj, name=f.attname: getattr(obj, name))
-        elif isinstance(f, models.JSONField):
-            getters.append(lambda obj, name=f.attname: json.dumps(getattr(obj, name)))
+    plain = [f for f in fields if isinstance(f, _PLAIN)]
+    others = [f for f in fields if not isinstance(f, _PLAIN)]
+    now = clock.now()
+    getters: list[Callable] = []
+    for f in others:
+        if isinstance(f, models.JSONField):
+            getters.append(_json_getter(f.attname))
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            getters.append(_constant(f.get_db_prep_save(now, connection)))
         else:
-            getters.append(lambda obj, f=f: f.get_db_prep_save(f.pre_save(obj, True), connection))
+            getters.append(_prepared_getter(f))
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    rows = [tuple(get(obj) for get in getters) for obj in objects]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in (*plain, *others))
+    placeholders = ", ".join(["%s"] * (len(plain) + len(others)))
+    read_plain = attrgetter(*(f.attname for f in plain)) if len(plain) > 1 else None
+    if read_plain is not None:
+        rows = [read_plain(obj) + tuple(get(obj) for get in getters) for obj in objects]
+    else:
+        getters = [attrgetter(f.attname) for f in plain] + getters
+        rows = [tuple(get(obj) for get in getters) for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+def _constant(value) -> Callable:
+    return lambda _obj: value
+
+
+def _json_getter(name: str) -> Callable:
+    """A JSON column's text; a flat dict of texts (options, attributes) is dumped once per distinct value."""
+    dumped: dict[tuple, str] = {}
+
+    def get(obj) -> str:
+        value = getattr(obj, name)
+        if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            key = tuple(value.items())
+            text = dumped.get(key)
+            if text is None:
+                text = dumped[key] = json.dumps(value)
+            return text
+        return json.dumps(value)
+
+    return get
+
+
+def _prepared_getter(f) -> Callable:
+    """A column prepared by its field, once per distinct (hashable) value."""
+    prepared: dict = {}
+
+    def get(obj):
+        value = f.pre_save(obj, True)
+        try:
+            return prepared[value]
+        except KeyError:
+            result = prepared[value] = f.get_db_prep_save(value, connection)
+            return result
+        except TypeError:  # not hashable
+            return f.get_db_prep_save(value, connection)
+
+    return get
 
 
 def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
     """min_price (the lowest selling price) and search document of a new product, from the SKUs that are written."""
     category = product.category
     product.min_price = min((v.selling_price for v in variants), default=Decimal("0"))
-    product.search_document = build_search_document(
+    product.search_document = _search_document(
         product.name,
         product.name_en,
         product.brand,
@@ -598,13 +659,31 @@ def _derive(product: Product, group: _Group, variants: list[Variant]) -> None:
         plain_text(product.description)[:500],
         plain_text(product.description_en)[:500],
     )
-    product.search_title = build_search_document(
+    product.search_title = _search_document(
         product.name,
         product.name_en,
         product.brand,
         category.name if category else "",
         category.name_en if category else "",
     )
+
+
+@lru_cache(maxsize=4096)
+def _short_part_tokens(part: str) -> str:
+    return build_search_document(part).strip()
+
+
+def _part_tokens(part: str) -> str:
+    """A part's tokens; short parts (names, brands, categories, tags) are remembered, long ones
+    (descriptions, unique to a product) are not, so the cache stays small."""
+    return _short_part_tokens(part) if len(part) <= 120 else build_search_document(part).strip()
+
+
+def _search_document(*parts: str) -> str:
+    """build_search_document(*parts), each part's tokens cut once per import: a document is its
+    parts' tokens in order, and the brand, the category and the name recur across products and
+    between a product's document and its title."""
+    return " " + " ".join(t for t in (_part_tokens(p) for p in parts if p) if t) + " "
 
 
 def _refresh_derived(product_ids: set[int]) -> None:
@@ -729,15 +808,12 @@ def _load_products(ids: set[int]) -> dict[int, dict]:
     found = {}
     columns = ("id", "category_id", "attributes", *PRODUCT_FIELDS)
     ids_list = sorted(ids)
-    for chunk in _chunks(ids_list, 5000):
-        for row in Product.objects.filter(pk__in=chunk).values(*columns):
-            found[row["id"]] = row
+    for row in _where_in(Product.objects.values(*columns), "id", ids_list):
+        found[row["id"]] = row
     tags: dict[int, list[str]] = {}
-    for chunk in _chunks(ids_list, 5000):
-        for product_id, name in Product.tags.through.objects.filter(product_id__in=chunk).values_list(
-            "product_id", "tag__name"
-        ):
-            tags.setdefault(product_id, []).append(name)
+    links = Product.tags.through.objects.values_list("product_id", "tag__name")
+    for product_id, name in _where_in(links, "product_id", ids_list):
+        tags.setdefault(product_id, []).append(name)
     for product_id, row in found.items():
         row["tags"] = tuple(sorted(tags.get(product_id, [])))
     return found
@@ -784,6 +860,17 @@ def _clean(value: str) -> str:
     return value.strip()
 
 
+def _clean_mapping(mapping: dict, key_length: int, value_length: int) -> dict[str, str]:
+    """Option or attribute names and values as stored (plain text, cut to length); a file repeats
+    the same few option lists on every row, so each distinct list is cleaned once."""
+    return dict(_clean_pairs(tuple(mapping.items()), key_length, value_length))
+
+
+@lru_cache(maxsize=4096)
+def _clean_pairs(pairs: tuple, key_length: int, value_length: int) -> tuple[tuple[str, str], ...]:
+    return tuple((_clean(str(k))[:key_length], _clean(str(v))[:value_length]) for k, v in pairs)
+
+
 def _text(name: str, value: str) -> str:
     if name in ("description", "description_en"):
         return sanitize_html(value)
@@ -792,31 +879,35 @@ def _text(name: str, value: str) -> str:
     return _clean(value)[: TEXT_LIMITS.get(name, 200)]
 
 
+_DRAFT, _LISTED = Product.Status.DRAFT, Product.Status.LISTED  # an enum member read per row is slow
+
+
 def _new_product(group: _Group, file_format: str, category: Category | None, slugs: _SlugLookup) -> Product:
     f = group.fields
     name, name_en = _text("name", f.get("name", "")), _text("name_en", f.get("name_en", ""))
     handle = group.handle if file_format != pf.WOOCOMMERCE and is_valid_slug(group.handle) else ""
     slug = slugs.free(handle or make_slug(name, name_en))
-    status = f.get("status") or Product.Status.DRAFT
+    status = f.get("status") or _DRAFT
     description, description_en = (
         _text("description", f.get("description", "")),
         _text("description_en", f.get("description_en", "")),
     )
     brand = _text("brand", f.get("brand", ""))
-    return Product(
+    product = _blank(Product)(
         name=name,
         name_en=name_en,
         slug=slug,
         description=description,
         description_en=description_en,
         brand=brand,
-        category=category,
         status=status,
         seo_title=_text("seo_title", f.get("seo_title", "")),
         seo_description=_text("seo_description", f.get("seo_description", "")),
-        listed_at=clock.now() if status == Product.Status.LISTED else None,
-        attributes={_clean(k)[:30]: _clean(v)[:100] for k, v in f.get("attributes", {}).items()},
+        listed_at=clock.now() if status == _LISTED else None,
+        attributes=_clean_mapping(f.get("attributes", {}), 30, 100),
     )
+    product.category = category
+    return product
 
 
 def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, category: Category | None) -> None:
@@ -829,7 +920,7 @@ def _plan_product_update(plan: _Plan, current: dict | None, fields: dict, catego
             if value and value != current[name]:
                 changes[name] = value
     if fields.get("attributes"):
-        attributes = {_clean(k)[:30]: _clean(v)[:100] for k, v in fields["attributes"].items()}
+        attributes = _clean_mapping(fields["attributes"], 30, 100)
         if attributes != (current["attributes"] or {}):
             changes["attributes"] = attributes
     if category is not None and (category.pk is None or category.pk != current["category_id"]):
@@ -858,7 +949,8 @@ class _Blank:
         obj = self.model.__new__(self.model)
         obj.__dict__.update(self.base)
         for f in self.fresh:
-            obj.__dict__[f.attname] = f.get_default()
+            if f.attname not in values:
+                obj.__dict__[f.attname] = f.default()
         obj.__dict__.update(values)
         obj._state = ModelState()
         return obj
@@ -879,7 +971,7 @@ def _new_variant(r: pf.ProductRow, position: int) -> Variant:
         cost_price=r.cost_price or Decimal("0"),
         weight_grams=r.weight_grams or 0,
         barcode=_clean(r.barcode)[:32],
-        options={_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()},
+        options=_clean_mapping(r.options, 30, 50),
         position=position,
     )
 
@@ -897,7 +989,7 @@ def _variant_changes(current: dict, r: pf.ProductRow) -> dict:
     barcode = _clean(r.barcode)[:32]
     if barcode and barcode != current["barcode"]:
         changes["barcode"] = barcode
-    options = {_clean(str(k))[:30]: _clean(str(v))[:50] for k, v in r.options.items()}
+    options = _clean_mapping(r.options, 30, 50)
     if options and options != (current["options"] or {}):
         changes["options"] = options
     return changes

@@ -1,9 +1,11 @@
 """Catalog use cases: create, edit, list/delist, images, delete. Each owns its transaction."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 from dianpu.audit.services import record_audit
 from dianpu.core import clock
+from dianpu.core.actors import Actor
 from dianpu.core.errors import ConflictError, DomainError, ValidationFailed
 from dianpu.core.money import to_money
 from dianpu.core.sanitize import clean_text, plain_text, sanitize_html
@@ -25,6 +28,9 @@ from .domain.slugs import first_free_slug, is_valid_slug, make_slug
 from .messages import MESSAGES
 from .models import Category, MarginRule, PriceHistory, Product, ProductImage, Tag, Variant
 
+if TYPE_CHECKING:
+    from .models import BannedWord, Brand, SearchSynonym
+
 THUMBNAIL_SIZE = (480, 480)
 
 
@@ -32,8 +38,8 @@ THUMBNAIL_SIZE = (480, 480)
 class VariantInput:
     sku: str
     price: Decimal
-    options: dict = field(default_factory=dict)
-    options_en: dict = field(default_factory=dict)  # the same keys, English texts (English pages)
+    options: dict[str, str] = field(default_factory=dict)
+    options_en: dict[str, str] = field(default_factory=dict)  # the same keys, English texts (English pages)
     compare_at_price: Decimal | None = None
     cost_price: Decimal = Decimal("0")
     weight_grams: int = 0
@@ -42,12 +48,12 @@ class VariantInput:
     member_price: Decimal | None = None
 
 
-def clean_options(options) -> dict:
+def clean_options(options: dict[Any, Any] | None) -> dict[str, str]:
     """Option name -> value as stored: plain text, names up to 30 and values up to 50 characters."""
     return {clean_text(str(k))[:30]: clean_text(str(v))[:50] for k, v in (options or {}).items()}
 
 
-def _error(code: str, status: int = 422, **extra) -> DomainError:
+def _error(code: str, status: int = 422, **extra: Any) -> DomainError:
     return DomainError(MESSAGES[code], code=code, status=status, **extra)
 
 
@@ -122,7 +128,7 @@ def _clean_variant(v: VariantInput) -> VariantInput:
 @transaction.atomic
 def create_product(
     *,
-    actor,
+    actor: Actor,
     name: str,
     variants: list[VariantInput],
     name_en: str = "",
@@ -205,7 +211,7 @@ def create_product(
     return product
 
 
-def set_product_tags(product: Product, names) -> None:
+def set_product_tags(product: Product, names: Iterable[str] | None) -> None:
     tags = []
     for raw in names or ():
         tag_name = clean_text(raw)[:50]
@@ -228,10 +234,10 @@ OPTIONAL_MONEY = ("sale_price", "member_price", "compare_at_price")
 @transaction.atomic
 def update_product(
     *,
-    actor,
+    actor: Actor,
     product: Product,
-    changes: dict | None = None,
-    variant_changes: dict[str, dict] | None = None,
+    changes: dict[str, Any] | None = None,
+    variant_changes: dict[str, dict[str, Any]] | None = None,
     expected_version: int | None = None,
     reason: str = "",
     ip_address: str | None = None,
@@ -252,7 +258,7 @@ def update_product(
     if bumped.update(version=F("version") + 1) != 1:
         raise ConflictError(MESSAGES["product_changed"], code="product_changed")
     product.refresh_from_db()
-    audit_changes: dict = {}
+    audit_changes: dict[str, Any] = {}
     for field_name, limit in PRODUCT_TEXT_FIELDS.items():
         if field_name in changes:
             value = clean_text(changes[field_name] or "")[:limit]
@@ -306,7 +312,7 @@ def update_product(
         set_product_tags(product, changes["tags"])
     margin = get_margin_percent(product.category_id)
     history: list[PriceHistory] = []
-    overridden: dict = {}
+    overridden: dict[str, Any] = {}
     for sku, fields in (variant_changes or {}).items():
         changed, below = _update_variant(product, sku, fields, margin, reason)
         audit_changes.update(changed)
@@ -342,7 +348,9 @@ def update_product(
     return product
 
 
-def _update_variant(product: Product, sku: str, fields: dict, margin, reason: str) -> tuple[dict, dict]:
+def _update_variant(
+    product: Product, sku: str, fields: dict[str, Any], margin: Decimal | None, reason: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply one SKU's changes; returns (audit changes, the floor-overridden ones)."""
     variant = product.variants.filter(sku=sku).first()
     if variant is None:
@@ -391,20 +399,28 @@ def _update_variant(product: Product, sku: str, fields: dict, margin, reason: st
     return changed, below
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor: Actor) -> str:
     return actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "system"
 
 
-def _history_rows(product, sku, changed: dict, below: dict, actor, reason: str, source: str) -> list[PriceHistory]:
-    variant_id = None
+def _history_rows(
+    product: Product,
+    sku: str,
+    changed: dict[str, Any],
+    below: dict[str, Any],
+    actor: Actor,
+    reason: str,
+    source: str,
+) -> list[PriceHistory]:
+    variant_id: int | None = None
     rows = []
     now = clock.now()
     for key, (old, new) in changed.items():
         kind = key.split("[", 1)[0]
         if kind not in VARIANT_MONEY_FIELDS:
             continue
-        if variant_id is None:
-            variant_id = product.variants.filter(sku=sku).values_list("id", flat=True).first()
+        if variant_id is None:  # the SKU exists: its changes were just saved
+            variant_id = product.variants.values_list("id", flat=True).get(sku=sku)
         rows.append(
             PriceHistory(
                 variant_id=variant_id,
@@ -432,7 +448,7 @@ def get_margin_percent(category_id: int | None) -> Decimal | None:
 
 @transaction.atomic
 def set_margin_rule(
-    *, actor, category: Category | None, min_margin_percent, ip_address: str | None = None
+    *, actor: Actor, category: Category | None, min_margin_percent: Any, ip_address: str | None = None
 ) -> MarginRule | None:
     """Set (or with None, remove) the minimum margin for the shop (category None) or one category."""
     existing = MarginRule.objects.filter(category=category).first()
@@ -469,7 +485,7 @@ def set_margin_rule(
 
 
 @transaction.atomic
-def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
+def add_variant(*, actor: Actor, product: Product, variant: VariantInput) -> Variant:
     v = _clean_variant(variant)
     if Variant.objects.filter(sku=v.sku).exists():
         raise _error("sku_taken", sku=v.sku)
@@ -492,7 +508,7 @@ def add_variant(*, actor, product: Product, variant: VariantInput) -> Variant:
     return created
 
 
-def set_product_status(*, actor, product: Product, status: str, ip_address: str | None = None) -> Product:
+def set_product_status(*, actor: Actor, product: Product, status: str, ip_address: str | None = None) -> Product:
     return update_product(actor=actor, product=product, changes={"status": status}, ip_address=ip_address)
 
 
@@ -506,7 +522,9 @@ def make_thumbnail(data: bytes) -> bytes:
 
 
 @transaction.atomic
-def add_product_image(*, actor, product: Product, filename: str, data: bytes, alt_text: str = "") -> ProductImage:
+def add_product_image(
+    *, actor: Actor, product: Product, filename: str, data: bytes, alt_text: str = ""
+) -> ProductImage:
     """Store an image and its generated thumbnail; refuses anything that is not a picture."""
     try:
         with Image.open(io.BytesIO(data)) as img:
@@ -527,7 +545,7 @@ def add_product_image(*, actor, product: Product, filename: str, data: bytes, al
 
 
 @transaction.atomic
-def delete_product(*, actor, product: Product, ip_address: str | None = None) -> None:
+def delete_product(*, actor: Actor, product: Product, ip_address: str | None = None) -> None:
     """Delete a product nothing refers to. One that orders, stock moves or other records point at
     is refused (409 `product_in_use_delist_instead`): it is retired by delisting it instead."""
     record_audit(actor=actor, action="product.deleted", obj=product, ip_address=ip_address)
@@ -545,7 +563,7 @@ def record_units_sold(units_by_product: dict[int, int]) -> None:
             Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") + units, 0))
 
 
-def apply_scheduled_listings(now=None) -> dict[str, int]:
+def apply_scheduled_listings(now: datetime | None = None) -> dict[str, int]:
     """List products whose listing time has come and delist those whose delisting time has; each
     change is a conditional UPDATE (two workers cannot both apply it) and is audited."""
     now = now or clock.now()
@@ -582,7 +600,7 @@ def apply_scheduled_listings(now=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def add_banned_word(*, actor, word: str, reason: str = "", ip_address: str | None = None):
+def add_banned_word(*, actor: Actor, word: str, reason: str = "", ip_address: str | None = None) -> "BannedWord":
     from .models import BannedWord
 
     word = clean_text(word)
@@ -606,7 +624,7 @@ def add_banned_word(*, actor, word: str, reason: str = "", ip_address: str | Non
 
 
 @transaction.atomic
-def remove_banned_word(*, actor, word: str, ip_address: str | None = None) -> bool:
+def remove_banned_word(*, actor: Actor, word: str, ip_address: str | None = None) -> bool:
     from .models import BannedWord
 
     deleted, _count = BannedWord.objects.filter(word=word).delete()
@@ -623,7 +641,7 @@ def remove_banned_word(*, actor, word: str, ip_address: str | None = None) -> bo
 
 
 @transaction.atomic
-def duplicate_product(*, actor, product: Product, sku_suffix: str = "-COPY") -> Product:
+def duplicate_product(*, actor: Actor, product: Product, sku_suffix: str = "-COPY") -> Product:
     """A draft copy of a product: same texts, category, tags and prices; SKUs get `sku_suffix`
     (made unique); images are shared files re-used by new image rows. Stock is not copied."""
     suffix = clean_text(sku_suffix)[:20] or "-COPY"
@@ -672,7 +690,7 @@ def duplicate_product(*, actor, product: Product, sku_suffix: str = "-COPY") -> 
 
 @transaction.atomic
 def update_product_images(
-    *, actor, product: Product, order: list[int] | None = None, alt_texts: dict[int, str] | None = None
+    *, actor: Actor, product: Product, order: list[int] | None = None, alt_texts: dict[int, str] | None = None
 ) -> None:
     """Reorder a product's images (`order`: image ids, first = main image) and set their alt texts."""
     images = {i.pk: i for i in product.images.all()}
@@ -692,7 +710,7 @@ def update_product_images(
     )
 
 
-def clean_attributes(raw) -> dict:
+def clean_attributes(raw: Any) -> dict[str, str]:
     """{name: value} with names and values as plain single-line text; empty pairs dropped."""
     if not isinstance(raw, dict):
         raise _error("attributes_invalid")
@@ -707,7 +725,9 @@ def clean_attributes(raw) -> dict:
 
 
 @transaction.atomic
-def create_brand(*, actor, name: str, name_en: str = "", description: str = "", ip_address: str | None = None):
+def create_brand(
+    *, actor: Actor, name: str, name_en: str = "", description: str = "", ip_address: str | None = None
+) -> "Brand":
     from .models import Brand
 
     name = clean_text(name)[:80]
@@ -732,7 +752,9 @@ def create_brand(*, actor, name: str, name_en: str = "", description: str = "", 
 
 
 @transaction.atomic
-def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_address: str | None = None) -> int:
+def rename_brand(
+    *, actor: Actor, brand: "Brand", name: str, name_en: str | None = None, ip_address: str | None = None
+) -> int:
     """Rename a brand and every product that names it; returns how many products changed."""
     from .models import Brand
 
@@ -758,7 +780,7 @@ def rename_brand(*, actor, brand, name: str, name_en: str | None = None, ip_addr
     return moved
 
 
-def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, reason: str = "") -> None:
+def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor: Actor = None, reason: str = "") -> None:
     """Store a SKU's cost (inventory's moving average after a receipt); audited."""
     cost_price = to_money(cost_price)
     if cost_price < 0:
@@ -778,7 +800,7 @@ def set_variant_cost_price(*, variant_id: int, cost_price: Decimal, actor=None, 
 
 
 @transaction.atomic
-def add_search_synonym(*, actor, words: str, ip_address: str | None = None):
+def add_search_synonym(*, actor: Actor, words: str, ip_address: str | None = None) -> "SearchSynonym":
     """A group of words a search treats as one ("手机, 电话"): at least two, stored normalised."""
     from .domain.search import synonym_words
     from .models import SearchSynonym
@@ -801,7 +823,7 @@ def add_search_synonym(*, actor, words: str, ip_address: str | None = None):
 
 
 @transaction.atomic
-def remove_search_synonym(*, actor, synonym_id: int, ip_address: str | None = None) -> bool:
+def remove_search_synonym(*, actor: Actor, synonym_id: int, ip_address: str | None = None) -> bool:
     from .models import SearchSynonym
 
     synonym = SearchSynonym.objects.filter(pk=synonym_id).first()

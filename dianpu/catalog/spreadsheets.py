@@ -109,7 +109,8 @@ def _read_csv(data: bytes, limits: UploadLimits) -> Table:
         start = reader.line_num + 1
         try:
             for cells in reader:
-                yield start, [restore_cell(c) for c in cells]
+                # only a cell beginning with a quote can be one of ours neutralised (core.tables)
+                yield start, [restore_cell(c) if c[:1] == "'" else c for c in cells]
                 start = reader.line_num + 1
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):

@@ -7,7 +7,7 @@ someone else got there first, and the whole placement rolls back.
 
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -432,25 +432,24 @@ def bulk_set_on_hand(
             _bulk_set_chunk(chunk, moves, refused)
         if refused:
             raise StockTargetsRefused(_name_refused(refused))
+        adjustment, actor_id = StockMove.Kind.ADJUSTMENT, person.pk if person else None  # read once, not per row
         _insert_many(
             StockMove,
             [
                 {
                     "variant_id": v,
                     "warehouse_id": w,
-                    "kind": StockMove.Kind.ADJUSTMENT.value,
+                    "kind": adjustment.value,
                     "on_hand_delta": delta,
                     "reference": reference,
                     "reason": reason,
-                    "actor_id": person.pk if person else None,
+                    "actor_id": actor_id,
                     "created_at": now,
                 }
                 for v, w, delta in moves
             ],
         )
-        summaries.record_moves(
-            [summaries.MoveFact(v, StockMove.Kind.ADJUSTMENT, delta, 0, now) for v, w, delta in moves]
-        )
+        summaries.record_moves([summaries.MoveFact(v, adjustment, delta, 0, now) for v, w, delta in moves])
         if moves:
             record_audit(
                 actor=actor,
@@ -467,11 +466,6 @@ def bulk_set_on_hand(
     return len(moves)
 
 
-def _always(value: Any) -> Callable[[dict[str, Any]], Any]:
-    """A column getter giving every row the same (already prepared) value."""
-    return lambda _row: value
-
-
 def _insert_many(model: "type[Model]", rows: list[dict[str, Any]], batch: int = 5000) -> None:
     """INSERT rows (field attname -> value) with one executemany per batch. Django's bulk_create
     spends most of a 100,000-row import preparing values field by field; here each column is
@@ -481,26 +475,36 @@ def _insert_many(model: "type[Model]", rows: list[dict[str, Any]], batch: int = 
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     named = set(rows[0])
-    columns: list[str] = []
-    getters: list[Callable[[dict[str, Any]], Any]] = []
+    varying: list[str] = []  # columns read from each row (in this order), then the shared ones
+    varying_columns: list[str] = []
+    shared_columns: list[str] = []
+    shared: list[Any] = []
     for f in fields:
         assert f.column is not None  # a concrete field has its column
-        columns.append(connection.ops.quote_name(f.column))
         if f.attname in named:
             sample = rows[0][f.attname]
             if sample is None or isinstance(sample, (int, str)) and not isinstance(sample, bool):
-                getters.append(itemgetter(f.attname))
-            else:  # e.g. the same datetime on every row: prepared once
-                getters.append(_always(f.get_db_prep_save(sample, connection)))
+                varying.append(f.attname)
+                varying_columns.append(connection.ops.quote_name(f.column))
+                continue
+            value = f.get_db_prep_save(sample, connection)  # e.g. the same datetime on every row: prepared once
         else:
-            getters.append(_always(f.get_db_prep_save(f.get_default(), connection)))
+            value = f.get_db_prep_save(f.get_default(), connection)
+        shared_columns.append(connection.ops.quote_name(f.column))
+        shared.append(value)
+    columns = varying_columns + shared_columns
     sql = (
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    read = itemgetter(*varying) if varying else (lambda _row: ())
+    single = len(varying) == 1
+    tail = tuple(shared)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows[start : start + batch]])
+            part = rows[start : start + batch]
+            values = [(read(row), *tail) for row in part] if single else [read(row) + tail for row in part]
+            cursor.executemany(sql, values)
 
 
 def _name_refused(refused: list[StockBelowReserved]) -> list[StockBelowReserved]:

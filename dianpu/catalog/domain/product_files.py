@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 NATIVE = "native"
@@ -181,8 +183,12 @@ class _Bad(Exception):
 
 
 _CURRENCY = re.compile(r"^[¥￥$€£]|(?:CNY|RMB|元)$", re.IGNORECASE)
+# Value parsers are pure and a file repeats its values (prices, weights, option lists) from row to
+# row: each distinct text is parsed once per process. A bad value raises each time (not cached).
+_PARSED = 4096
 
 
+@lru_cache(maxsize=_PARSED)
 def parse_money(text: str) -> Decimal | None:
     """'59', '59.90', '¥1,299.00' -> Decimal; '' -> None; refuses negatives and non-numbers."""
     text = (text or "").strip()
@@ -202,6 +208,7 @@ def parse_money(text: str) -> Decimal | None:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=_PARSED)
 def parse_int(text: str, code: str = "quantity_invalid") -> int | None:
     text = (text or "").strip().replace(",", "")
     if not text:
@@ -224,6 +231,7 @@ GRAMS_PER_UNIT = {
 }
 
 
+@lru_cache(maxsize=_PARSED)
 def parse_weight_as_grams(text: str, unit: str = "g") -> int | None:
     """'0.5' (in `unit`) -> whole grams, rounded half up: Shopify writes grams with decimals
     (226.796185 for 8 oz), WooCommerce writes its store's unit (kg, g, lbs or oz)."""
@@ -253,7 +261,12 @@ def is_scientific_notation(text: str) -> bool:
 
 
 def parse_options(text: str) -> dict[str, str]:
-    """'颜色:红; 尺码:M' -> {'颜色': '红', '尺码': 'M'}."""
+    """'颜色:红; 尺码:M' -> {'颜色': '红', '尺码': 'M'} (a new dict each time: the caller may change it)."""
+    return dict(_parse_options(text))
+
+
+@lru_cache(maxsize=_PARSED)
+def _parse_options(text: str) -> tuple[tuple[str, str], ...]:
     options: dict[str, str] = {}
     for part in re.split(r"[;；\n]", text or ""):
         if not part.strip():
@@ -262,7 +275,7 @@ def parse_options(text: str) -> dict[str, str]:
         if not sep or not name.strip() or not value.strip():
             raise _Bad("options_invalid")
         options[name.strip()] = value.strip()
-    return options
+    return tuple(options.items())
 
 
 def _split_option(part: str) -> tuple[str, str, str]:
@@ -283,6 +296,7 @@ def format_options(options: dict[str, str] | None) -> str:
     return "; ".join(f"{k}:{v}" for k, v in (options or {}).items())
 
 
+@lru_cache(maxsize=_PARSED)
 def parse_tags(text: str) -> tuple[str, ...]:
     seen, tags = set(), []
     for raw in re.split(r"[,，、]", text or ""):
@@ -311,12 +325,19 @@ class _Row:
     """Cells of one row by column name, recording which column a bad value came from."""
 
     def __init__(
-        self, index: dict[str, int], cells: list[str], line: int, errors: list[RowError], used: set[str] | None = None
+        self,
+        index: dict[str, int],
+        cells: list[str],
+        line: int,
+        errors: list[RowError],
+        used: set[str] | None = None,
+        texts: dict[str, str] | None = None,
     ):
         self.index, self.cells, self.line, self.errors = index, cells, line, errors
         self.used = used if used is not None else set()
         self.ok = True
-        self._texts: dict[str, str] = {}  # a column is read several times per row: cleaned once
+        # a column is read several times per row: cleaned once (or all at once by the caller)
+        self._texts: dict[str, str] = texts if texts is not None else {}
 
     def text(self, column: str) -> str:
         value = self._texts.get(column)
@@ -501,32 +522,54 @@ def _parse_native(
     index = _index(header, lower=True)
     out = []
     product_fields: dict[str, dict[str, Any]] = {}  # handle -> fields of its first row with a name, good or bad
+    # Every native column is read from every row: the cells are cleaned once per row into one
+    # dict (a column the file lacks reads as ""), and the parsers below are cached per value.
+    present = [(name, index[name]) for name in NATIVE_COLUMNS if name in index]
+    absent = dict.fromkeys((name for name in NATIVE_COLUMNS if name not in index), "")
+    used.update(name for name, _i in present)
+    names = [name for name, _i in present]
+    width = max((i for _name, i in present), default=-1) + 1
+    pick = itemgetter(*(i for _name, i in present)) if len(present) > 1 else None
     for line, cells in rows:
-        r = _Row(index, cells, line, errors, used)
-        if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
-            continue
-        if r.text("handle") and r.text("name") and r.text("handle").lower() not in product_fields:
-            product_fields[r.text("handle").lower()] = {
-                **{name: r.text(name) for name in NATIVE_PRODUCT_FIELDS},
-                "tags": parse_tags(r.text("tags")),
-                "attributes": _safe_options(r.text("attributes")),
-                "status": r.text("status").lower() if r.text("status").lower() in STATUSES else "",
+        try:
+            stripped = [c.strip() for c in cells]  # text cells (CSV, and XLSX text)
+        except AttributeError:  # a number or an empty cell of a spreadsheet
+            stripped = ["" if c is None else c.strip() if isinstance(c, str) else str(c).strip() for c in cells]
+            if not any((c or "").strip() if isinstance(c, str) else c is not None for c in cells):
+                continue
+        else:
+            if not any(stripped):
+                continue
+        if len(stripped) < width:
+            stripped += [""] * (width - len(stripped))
+        texts = dict(absent)
+        if pick is not None:
+            texts.update(zip(names, pick(stripped), strict=True))
+        else:
+            texts.update((name, stripped[i]) for name, i in present)
+        r = _Row(index, cells, line, errors, used, texts)
+        handle_text, name_text, status_text = texts["handle"], texts["name"], texts["status"].lower()
+        if handle_text and name_text and handle_text.lower() not in product_fields:
+            product_fields[handle_text.lower()] = {
+                **{name: texts[name] for name in NATIVE_PRODUCT_FIELDS},
+                "tags": parse_tags(texts["tags"]),
+                "attributes": _safe_options(texts["attributes"]),
+                "status": status_text if status_text in STATUSES else "",
             }
         handle, sku = _required(r, "handle"), _required(r, "sku")
         price = r.parse("price", parse_money)
         if price is None and r.ok:
             r.fail("price", "required")
-        status = r.text("status").lower()
-        if status and status not in STATUSES:
-            r.fail("status", "status_invalid", status)
+        if status_text and status_text not in STATUSES:
+            r.fail("status", "status_invalid", status_text)
         options = r.parse("options", parse_options)
-        attributes = r.parse("attributes", parse_options)
-        values = {
-            name: r.parse(name, parse_money)
-            for name in ("sale_price", "member_price", "compare_at_price", "cost_price")
-        }
-        weight = r.parse("weight_grams", parse_weight_as_grams)
-        stock = r.parse("stock", parse_int)
+        attributes = r.parse("attributes", parse_options) if texts["attributes"] else {}
+        sale_price = r.parse("sale_price", parse_money) if texts["sale_price"] else None
+        member_price = r.parse("member_price", parse_money) if texts["member_price"] else None
+        compare_at_price = r.parse("compare_at_price", parse_money) if texts["compare_at_price"] else None
+        cost_price = r.parse("cost_price", parse_money) if texts["cost_price"] else None
+        weight = r.parse("weight_grams", parse_weight_as_grams) if texts["weight_grams"] else None
+        stock = r.parse("stock", parse_int) if texts["stock"] else None
         if not r.ok or price is None:  # no price: the row has failed
             continue
         barcode = r.barcode("barcode", warnings)
@@ -536,24 +579,27 @@ def _parse_native(
                 handle=handle.lower(),
                 sku=sku,
                 price=price,
-                name=r.text("name"),
-                name_en=r.text("name_en"),
-                description=r.text("description"),
-                description_en=r.text("description_en"),
-                brand=r.text("brand"),
-                category=r.text("category"),
-                tags=parse_tags(r.text("tags")),
-                status=status,
-                seo_title=r.text("seo_title"),
-                seo_description=r.text("seo_description"),
+                name=name_text,
+                name_en=texts["name_en"],
+                description=texts["description"],
+                description_en=texts["description_en"],
+                brand=texts["brand"],
+                category=texts["category"],
+                tags=parse_tags(texts["tags"]),
+                status=status_text,
+                seo_title=texts["seo_title"],
+                seo_description=texts["seo_description"],
                 options=options or {},
+                sale_price=sale_price,
+                member_price=member_price,
+                compare_at_price=compare_at_price,
+                cost_price=cost_price,
                 weight_grams=weight,
                 barcode=barcode,
                 stock=stock,
-                image_url=r.text("image_url"),
-                image_alt=r.text("image_alt"),
+                image_url=texts["image_url"],
+                image_alt=texts["image_alt"],
                 attributes=attributes or {},
-                **values,
             )
         )
     for row in out:  # a group whose first row was bad still has its product's name and texts

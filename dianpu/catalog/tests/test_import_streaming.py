@@ -7,7 +7,7 @@ from dianpu.catalog import imports
 from dianpu.catalog.imports import ImportRefused
 from dianpu.catalog.models import Product, Variant
 from dianpu.catalog.tests.builders import make_product
-from dianpu.catalog.tests.test_imports import native_csv, run, stock_of
+from dianpu.catalog.tests.test_imports import NATIVE_HEADER, native_csv, run, stock_of
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +186,23 @@ def test_stock_below_what_orders_hold_in_a_later_chunk_refuses_the_whole_file(ch
         run(native_csv(rows))
     assert [(e["line"], e["code"]) for e in refused.value.report.errors] == [(13, "stock_below_reserved")]
     assert (stock_of("TEE-0-S"), stock_of("TEE-5-M")) == (0, 6)
+
+
+def test_imported_products_are_found_by_the_same_words_as_products_saved_in_the_console():
+    """The import builds min price and search text its own (faster) way: they must be exactly what
+    the catalogue's one definition (refresh_derived_fields, run on every console edit) computes."""
+    from dianpu.catalog.services import refresh_derived_fields
+
+    header = [*NATIVE_HEADER, "brand", "description", "description_en"]
+    rows = [
+        [*row, "店铺" if row[1] else "", "<p>舒适透气的纯棉T恤。" + "长" * 600 + "</p>" if row[1] else "", ""]
+        for row in tee_rows(4)
+    ]
+    rows[0][-1] = "<p>Soft <b>cotton</b> tee</p>"
+    run(native_csv(rows, header=header))
+    imported = {p.slug: (p.min_price, p.search_document, p.search_title) for p in Product.objects.all()}
+    for product in Product.objects.select_related("category"):
+        refresh_derived_fields(product)
+    recomputed = {p.slug: (p.min_price, p.search_document, p.search_title) for p in Product.objects.all()}
+    assert imported == recomputed
+    assert " 店铺 " in imported["tee-0"][2] and " cotton " in imported["tee-0"][1]

@@ -116,3 +116,36 @@ def test_weights_in_any_unit_become_whole_grams(text, unit, grams):
 )
 def test_a_barcode_turned_into_scientific_notation_is_recognised(text, scientific):
     assert pf.is_scientific_notation(text) is scientific
+
+
+def test_the_same_bad_value_on_many_rows_is_reported_on_each_row():
+    """Values are parsed once per distinct text; a bad one is still refused on every row it is on."""
+    header = ["handle", "sku", "price", "options", "stock"]
+    rows = [(line, ["a", f"A-{line}", "abc", "红", "x"]) for line in (2, 3, 4)]
+    parsed = pf.parse_rows("native", header, rows)
+    assert parsed.rows == []
+    assert [(e.line, e.column, e.code) for e in parsed.errors] == [
+        (line, column, code)
+        for line in (2, 3, 4)
+        for column, code in (
+            ("price", "price_not_number"),
+            ("options", "options_invalid"),
+            ("stock", "quantity_invalid"),
+        )
+    ]
+
+
+def test_rows_with_the_same_option_text_get_options_of_their_own():
+    header = ["handle", "sku", "price", "options"]
+    parsed = pf.parse_rows("native", header, [(2, ["a", "A-1", "9", "尺码:M"]), (3, ["a", "A-2", "9", "尺码:M"])])
+    parsed.rows[0].options["尺码"] = "L"  # a caller changing one row's options changes no other row
+    assert parsed.rows[1].options == {"尺码": "M"}
+    assert pf.parse_options("尺码:M") == {"尺码": "M"}
+
+
+def test_a_short_row_and_a_blank_row_read_as_before():
+    header = ["handle", "sku", "price", "barcode"]
+    rows = [(2, ["a", "A-1", " 9 "]), (3, ["", " ", ""]), (4, [None, None, None, None])]
+    parsed = pf.parse_rows("native", header, rows)
+    assert [(r.line, r.sku, r.price, r.barcode) for r in parsed.rows] == [(2, "A-1", Decimal("9.00"), "")]
+    assert parsed.errors == []
