@@ -197,7 +197,7 @@ def _headers(response, etag: str, last_modified: int):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    response["Vary"] = "Cookie, Accept-Language"  # a response made here: no Vary of its own yet
     return response
 
 

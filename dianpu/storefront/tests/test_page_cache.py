@@ -89,6 +89,7 @@ def test_an_unchanged_page_answers_304_and_a_changed_one_200(client, tee):
     first = client.get(url)
     etag = first["ETag"]
     assert first["Last-Modified"] and first["Cache-Control"] == "private, no-cache"
+    assert {"Cookie", "Accept-Language"} <= {v.strip() for v in first["Vary"].split(",")}
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("45.00")}})
