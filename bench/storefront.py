@@ -5,7 +5,10 @@ once (`dianpu seed-demo`, tens of minutes; reused while bench/var/storefront/.se
 with `dianpu serve` (gunicorn gthread, its defaults) and bench/bare_site.py with the same gunicorn
 settings, loads both with --connections keep-alive connections from wrk (Debian's `wrk`; a Python
 thread client when it is missing) for --seconds per page, and prints requests/s, p50 and p99 per
-page and the ratio to the bare view. Pages are measured twice: served from the page cache
+page and the ratio to the bare view. On a shared machine the load moves during a run, so the bare
+view is loaded again just before each cached page (each page's ratio is to that run), and each
+run also records the CPU the server's processes spent per request (master and workers, from
+/proc: user + system), a figure the other tenants of the machine barely move. Pages are measured twice: served from the page cache
 (the same URL again, as a shop's popular pages are) and built afresh on every request
 (DIANPU_PAGE_CACHE=0: what a first visit to a page costs; the page is rendered on every request,
 while the count, facets and page of ids of a search or category list are kept per catalogue version
@@ -48,7 +51,8 @@ ENV = {
     "LOG_LEVEL": "WARNING",
     "PYTHONPATH": str(ROOT),
 }
-SERVE_ARGS = ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]  # as `dianpu serve`
+sys.path.insert(0, str(ROOT))
+from dianpu.cli import gunicorn_options  # noqa: E402  (the options of `dianpu serve`, for the bare view too)
 
 
 def free_port() -> int:
@@ -160,12 +164,38 @@ def worker_memory_mb(server: subprocess.Popen) -> list[dict]:
     return sorted(rows, key=lambda r: r["rss"])
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU seconds of the server's master and its workers so far (/proc/<pid>/stat)."""
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True).stdout
+    ticks = 0
+    for pid in [str(server.pid), *out.split()]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
 
 
-def load(port: int, path: str, seconds: int, connections: int) -> dict:
+def load(port: int, path: str, seconds: int, connections: int, server: subprocess.Popen | None = None) -> dict:
+    """Requests/s, p50, p99 of `path` under `connections` connections for `seconds`; with `server`,
+    also the CPU its processes spent per request (ms) and the load average at the end."""
+    cpu_before = server_cpu_seconds(server) if server else 0.0
+    result = _load(port, path, seconds, connections)
+    if server and result.get("requests"):
+        result["server_cpu_ms_per_request"] = round(
+            (server_cpu_seconds(server) - cpu_before) * 1000 / result["requests"], 3
+        )
+    result["load_average"] = round(os.getloadavg()[0], 2)
+    return result
+
+
+def _load(port: int, path: str, seconds: int, connections: int) -> dict:
     url = f"http://127.0.0.1:{port}{path}"
     if shutil.which("wrk"):
         out = subprocess.run(
@@ -192,6 +222,7 @@ def load(port: int, path: str, seconds: int, connections: int) -> dict:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         return {
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "requests_per_s": round(rps, 1),
             "p50_ms": _ms(p50),
             "p99_ms": _ms(p99),
@@ -202,8 +233,9 @@ def load(port: int, path: str, seconds: int, connections: int) -> dict:
     from run import drive  # the thread client of bench/run.py
 
     get = lambda i: ("GET", path, None, {"Accept-Language": "zh-hans"})  # noqa: E731
-    result = drive(port, get, max(200, seconds * 50), connections)
-    return {**result, "client": "python threads"}
+    count = max(200, seconds * 50)
+    result = drive(port, get, count, connections)
+    return {"requests": count, **result, "client": "python threads"}
 
 
 def main() -> None:
@@ -214,6 +246,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--cached-only", action="store_true", help="skip the pages built afresh (DIANPU_PAGE_CACHE=0)")
     args = parser.parse_args()
     build(args.products, args.customers, args.orders)
     if args.build_only:
@@ -232,6 +265,7 @@ def main() -> None:
     workers = max(2, (os.cpu_count() or 1) * 2)
     load_before = os.getloadavg()
     results: dict = {"bare django": {}, "cached": {}, "uncached": {}}
+    bare_runs: list[dict] = []
     bare_port = free_port()
     bare = start(
         [
@@ -241,33 +275,46 @@ def main() -> None:
             "bench.bare_site:application",
             "--bind",
             f"127.0.0.1:{bare_port}",
-            "--workers",
-            str(workers),
-            *SERVE_ARGS,
+            *gunicorn_options(workers),
         ],
         {**ENV, "PYTHONPATH": str(ROOT)},
         bare_port,
     )
+    memory = {}
     try:
-        results["bare django"] = load(bare_port, "/", args.seconds, args.connections)
+        load(bare_port, "/", 3, args.connections)  # warm-up
+        for mode, cache in (("cached", "1"), ("uncached", "0"))[: 1 if args.cached_only else 2]:
+            port = free_port()
+            server = start([*DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
+            try:
+                for name, path in pages.items():
+                    load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
+                    if mode == "cached":  # the yardstick again, just before: the machine's load moves
+                        bare_runs.append(load(bare_port, "/", args.seconds, args.connections, bare))
+                    row = load(port, path, args.seconds, args.connections, server)
+                    if mode == "cached":
+                        row["bare_requests_per_s"] = bare_runs[-1]["requests_per_s"]
+                        row["bare_cpu_ms_per_request"] = bare_runs[-1].get("server_cpu_ms_per_request")
+                    results[mode][name] = row
+                    print(f"{mode:<9}{name:<18}{row}", flush=True)
+                memory[mode] = worker_memory_mb(server)
+            finally:
+                stop(server)
     finally:
         stop(bare)
-    memory = {}
-    for mode, cache in (("cached", "1"), ("uncached", "0")):
-        port = free_port()
-        server = start([*DIANPU, "serve", "--port", str(port)], {**ENV, "DIANPU_PAGE_CACHE": cache}, port)
-        try:
-            for name, path in pages.items():
-                load(port, path, 3, args.connections)  # warm-up: every worker's page cache, imports
-                results[mode][name] = load(port, path, args.seconds, args.connections)
-                print(f"{mode:<9}{name:<18}{results[mode][name]}", flush=True)
-            memory[mode] = worker_memory_mb(server)
-        finally:
-            stop(server)
+    rates = sorted(r["requests_per_s"] for r in bare_runs)
+    results["bare django"] = {
+        **bare_runs[len(bare_runs) // 2],
+        "runs": bare_runs,
+        "requests_per_s": rates[len(rates) // 2],
+    }
     bare_rps = results["bare django"]["requests_per_s"]
     for mode in ("cached", "uncached"):
         for row in results[mode].values():
-            row["bare_over_page"] = round(bare_rps / row["requests_per_s"], 2) if row["requests_per_s"] else None
+            paired = row.get("bare_requests_per_s", bare_rps)
+            row["bare_over_page"] = round(paired / row["requests_per_s"], 2) if row["requests_per_s"] else None
+            bare_cpu, cpu = row.get("bare_cpu_ms_per_request"), row.get("server_cpu_ms_per_request")
+            row["cpu_page_over_bare"] = round(cpu / bare_cpu, 2) if cpu and bare_cpu else None
     report = {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {
@@ -279,7 +326,7 @@ def main() -> None:
             "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
         },
         "store": {k: targets[k] for k in ("products", "listed")} | {"orders_asked": args.orders},
-        "server": f"dianpu serve: gunicorn gthread, {workers} workers x 4 threads, SQLite WAL, DEBUG=0",
+        "server": f"dianpu serve: gunicorn {' '.join(gunicorn_options(workers))}, SQLite WAL, DEBUG=0",
         "connections": args.connections,
         "seconds_per_page": args.seconds,
         "worker_memory_mb": memory,
@@ -288,22 +335,25 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "storefront_full.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\n{report['store']['products']:,} products; {args.connections} connections; {report['machine']['uptime']}")
+    bare_cpu = results["bare django"].get("server_cpu_ms_per_request")
     print(
-        f"bare Django view: {bare_rps} req/s, p50 {results['bare django']['p50_ms']} ms, "
-        f"p99 {results['bare django']['p99_ms']} ms"
+        f"bare Django view (median of {len(bare_runs)} runs, one before each cached page): {bare_rps} req/s, "
+        f"p50 {results['bare django']['p50_ms']} ms, server CPU {bare_cpu} ms/request"
     )
     print(
-        f"\n{'page':<18}{'cached req/s':>13}{'p50':>8}{'p99':>8}{'bare/page':>10}"
-        f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}"
+        f"\n{'page':<18}{'cached req/s':>13}{'p50':>8}{'p99':>8}{'bare/page':>10}{'CPU ms':>8}{'CPU/bare':>9}"
+        f"{'uncached req/s':>16}{'p50':>8}{'p99':>9}{'CPU ms':>8}"
     )
     for name in pages:
-        c, u = results["cached"][name], results["uncached"][name]
+        c, u = results["cached"][name], results["uncached"].get(name, {})
         print(
             f"{name:<18}{c['requests_per_s']:>13}{c['p50_ms']:>8}{c['p99_ms']:>8}{str(c['bare_over_page']):>10}"
-            f"{u['requests_per_s']:>16}{u['p50_ms']:>8}{u['p99_ms']:>9}"
+            f"{str(c.get('server_cpu_ms_per_request')):>8}{str(c['cpu_page_over_bare']):>9}"
+            f"{u.get('requests_per_s', '-'):>16}{u.get('p50_ms', '-'):>8}{u.get('p99_ms', '-'):>9}"
+            f"{str(u.get('server_cpu_ms_per_request', '-')):>8}"
         )
     print(f"web worker memory (MB: rss / pss / uss): {memory}")
-    print(f"\nwritten to {(RESULTS / 'storefront_full.json').relative_to(ROOT)}")
+    print(f"\nwritten to {RESULTS / 'storefront_full.json'}")
 
 
 if __name__ == "__main__":

@@ -42,32 +42,32 @@ def _serve(argv: list[str]) -> None:
             if not (settings.STATIC_ROOT / "staticfiles.json").exists():
                 call_command("collectstatic", interactive=False, verbosity=0)
     workers = args.workers or max(2, (os.cpu_count() or 1) * 2)
+    bind = ["--bind", f"{args.host}:{args.port}"]
     os.execvp(
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "dianpu.wsgi:application",
-            "--bind",
-            f"{args.host}:{args.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "10",
-            # The application (and its warm-up: jieba's dictionary, templates, catalogues) loads once in
-            # the master; the workers share those pages copy-on-write (dianpu/system/warmup.py).
-            "--preload",
-        ],
+        sys.executable, [sys.executable, "-m", "gunicorn", "dianpu.wsgi:application", *bind, *gunicorn_options(workers)]
     )
+
+
+def gunicorn_options(workers: int) -> list[str]:
+    """The gunicorn options of `dianpu serve` (bench/storefront.py serves its bare Django view with
+    the very same, so the two differ only in the application)."""
+    return [
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        # The application (and its warm-up: jieba's dictionary, templates, catalogues) loads once in
+        # the master; the workers share those pages copy-on-write (dianpu/system/warmup.py).
+        "--preload",
+    ]
 
 
 def _worker(argv: list[str], command: list[str] | None = None) -> int:

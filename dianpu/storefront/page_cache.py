@@ -8,12 +8,19 @@ promotion, and a SKU going in or out of stock; a sale's counters do not bump it:
 Each request reads the version first (one indexed read), so a page cached before a change is never served after the change commits. An entry also lives no longer than the
 next scheduled start or end of a banner, featured slot or promotion, and 5 minutes at most.
 
-Every answer carries an ETag (the page, the shopper's cart count and CSRF secret) and Last-Modified;
-a browser that sends If-None-Match with the current ETag gets 304 Not Modified. The cart and the
-checkout never read from here: they price and count stock live.
+A page is kept apart per language and for signed-in shoppers and visitors (the top bar links to
+the account or to sign-in). Every answer carries an ETag (the page, the shopper's cart count and
+CSRF secret) and Last-Modified; a browser that sends If-None-Match with the current ETag gets 304
+Not Modified. The cart and the checkout never read from here: they price and count stock live.
+
+A cached page costs a request: the page version, one cache read, the shopper's session (cart count)
+and a CSRF token. The entry is kept as UTF-8 pieces split at the marks (no decoding, no search and
+replace per request), and the token is masked the way Django's `get_token` does, with the random
+characters drawn from one `os.urandom` call instead of one system call per character.
 """
 
 import hashlib
+import os
 import threading
 import time
 
@@ -21,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import http_date
@@ -34,6 +41,7 @@ from .models import PageVersion
 
 CSRF_MARK = "dianpu-csrf-token-mark"
 BADGE_MARK = "<!--dianpu:cart-badge-->"
+SESSION_CUSTOMER = "customer_id"  # storefront.account: set while a shopper is signed in
 MAX_SECONDS = 300
 _guard = threading.Lock()
 _building: dict[str, threading.Lock] = {}
@@ -41,6 +49,35 @@ _building: dict[str, threading.Lock] = {}
 
 def cart_badge(count: int) -> str:
     return format_html('<span id="cart-badge" class="badge{}">{}</span>', "" if count else " is-empty", count)
+
+
+_CHARS = CSRF_ALLOWED_CHARS
+_INDEX = {c: i for i, c in enumerate(_CHARS)}
+_UNBIASED = 256 - 256 % len(_CHARS)  # bytes from here up are dropped: each character equally likely
+
+
+def _random_indexes(n: int) -> list[int]:
+    """n indexes into the CSRF alphabet, uniformly random, from the operating system's CSPRNG."""
+    indexes: list[int] = []
+    while len(indexes) < n:
+        indexes += [b % len(_CHARS) for b in os.urandom(n + n // 2) if b < _UNBIASED]
+    return indexes[:n]
+
+
+def csrf_token(request) -> str:
+    """What `django.middleware.csrf.get_token(request)` returns, for less: the visitor's CSRF secret
+    (a new one, sent as the cookie by CsrfViewMiddleware, when the request brought none) under a
+    fresh random mask, so no two answers carry the same token (BREACH)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = "".join(_CHARS[i] for i in _random_indexes(CSRF_SECRET_LENGTH))
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # (re)send the cookie, as get_token does
+    mask = _random_indexes(CSRF_SECRET_LENGTH)
+    size = len(_CHARS)
+    return "".join(_CHARS[m] for m in mask) + "".join(
+        _CHARS[(_INDEX[c] + m) % size] for c, m in zip(secret, mask, strict=True)
+    )
 
 
 def get_page_version() -> int:
@@ -92,6 +129,27 @@ def _get_or_build(key: str, build_entry, *, use_cache: bool = True):
     return entry, None
 
 
+_TOKEN, _BADGE = 0, 1  # where a piece of a kept page is the CSRF token or the cart badge
+
+
+def _pieces(body: str) -> list[bytes | int]:
+    """The page as UTF-8 pieces: the text between the marks, and _TOKEN / _BADGE where they were."""
+    pieces: list[bytes | int] = []
+    for i, part in enumerate(body.split(BADGE_MARK)):
+        if i:
+            pieces.append(_BADGE)
+        for j, text in enumerate(part.split(CSRF_MARK)):
+            if j:
+                pieces.append(_TOKEN)
+            pieces.append(text.encode())
+    return pieces
+
+
+def _fill(pieces: list[bytes | int], token: str, badge: str) -> bytes:
+    marks = (token.encode(), badge.encode())
+    return b"".join(marks[piece] if isinstance(piece, int) else piece for piece in pieces)
+
+
 def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     """The cached page `name` for this request's path, built by `build()` when missing.
 
@@ -100,17 +158,17 @@ def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     request alone."""
     fresh = _has_messages(request) or not getattr(settings, "STOREFRONT_PAGE_CACHE", True)
     path_hash = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    key = f"storefront:page:{get_page_version()}:{get_language()}:{name}:{path_hash}"
+    shopper = "member" if request.session.get(SESSION_CUSTOMER) else "visitor"
+    key = f"storefront:page:{get_page_version()}:{get_language()}:{shopper}:{name}:{path_hash}"
 
     def build_entry():
         response, seconds = build()
         if response.status_code != 200 or getattr(response, "streaming", False):
             return None, response
-        body = response.content.decode()
         entry = {
-            "body": body,
+            "pieces": _pieces(response.content.decode()),
             "at": time.time(),
-            "tag": hashlib.sha1(body.encode()).hexdigest(),
+            "tag": hashlib.sha1(response.content).hexdigest(),
             "content_type": response["Content-Type"],
         }
         return entry, seconds
@@ -118,21 +176,20 @@ def serve(request, name: str, build, *, cart_count) -> HttpResponse:
     entry, uncached = _get_or_build(key, build_entry, use_cache=not fresh)
     if entry is None:
         return _personalise_plain(request, uncached, cart_count())
-    token = get_token(request)
     count = cart_count()
-    secret = request.META.get("CSRF_COOKIE", "")
+    token = csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]
     etag = '"' + hashlib.sha1(f"{entry['tag']}:{count}:{secret}".encode()).hexdigest()[:32] + '"'
     last_modified = int(entry["at"])
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _headers(not_modified, etag, last_modified)
-    body = entry["body"].replace(CSRF_MARK, token).replace(BADGE_MARK, cart_badge(count))
+    body = _fill(entry["pieces"], token, cart_badge(count))
     return _headers(HttpResponse(body, content_type=entry["content_type"]), etag, last_modified)
 
 
 def _personalise_plain(request, response, count: int) -> HttpResponse:
-    content = response.content.decode().replace(CSRF_MARK, get_token(request)).replace(BADGE_MARK, cart_badge(count))
-    response.content = content.encode()
+    response.content = _fill(_pieces(response.content.decode()), csrf_token(request), cart_badge(count))
     return response
 
 
@@ -140,7 +197,7 @@ def _headers(response, etag: str, last_modified: int):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    response["Vary"] = "Cookie, Accept-Language"  # a response made here: no Vary of its own yet
     return response
 
 

@@ -89,6 +89,7 @@ def test_an_unchanged_page_answers_304_and_a_changed_one_200(client, tee):
     first = client.get(url)
     etag = first["ETag"]
     assert first["Last-Modified"] and first["Cache-Control"] == "private, no-cache"
+    assert {"Cookie", "Accept-Language"} <= {v.strip() for v in first["Vary"].split(",")}
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     update_product(actor=None, product=tee, variant_changes={"TEE-1": {"price": Decimal("45.00")}})
@@ -242,3 +243,43 @@ def test_a_whole_checkout_that_leaves_stock_keeps_the_cache_and_one_for_the_last
 
     assert not _bumps(lambda: order(2))  # one left
     assert _bumps(lambda: order(1))  # sold out
+
+
+def _signed_in_client():
+    from dianpu.customers.services import sign_up
+
+    member = sign_up(email="member@example.com", password="long-enough-1")
+    shopper = Client()
+    shopper.post("/account/sign-in/", {"login": "member@example.com", "password": "long-enough-1"})
+    assert shopper.session.get("customer_id") == member.pk
+    return shopper
+
+
+def test_a_signed_in_shoppers_page_is_not_served_to_a_visitor_nor_a_visitors_to_them(tee):
+    url = f"/products/{tee.slug}/"
+    member = _signed_in_client()
+    assert 'id="account-link">我的账户' in member.get(url).content.decode()
+    visitor = Client().get(url).content.decode()
+    assert 'id="account-link">登录' in visitor and "我的账户" not in visitor
+    assert 'id="account-link">登录' in Client().get("/").content.decode()  # a visitor builds this one first
+    assert 'id="account-link">我的账户' in member.get("/").content.decode()
+
+
+def test_the_csrf_token_on_a_cached_page_is_freshly_masked_over_the_visitors_cookie(tee):
+    from django.conf import settings
+    from django.middleware.csrf import _unmask_cipher_token
+
+    url = f"/products/{tee.slug}/"
+    visitor = Client(enforce_csrf_checks=True)
+    first = visitor.get(url)
+    secret = first.cookies[settings.CSRF_COOKIE_NAME].value
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        for html in (first.content.decode(), visitor.get(url).content.decode())
+    ]
+    assert tokens[0] != tokens[1] and all(len(t) == 64 for t in tokens)
+    assert {_unmask_cipher_token(t) for t in tokens} == {secret}
+    assert Client().get(url).cookies[settings.CSRF_COOKIE_NAME].value != secret  # each visitor their own
+    assert (
+        visitor.post("/cart/add/", {"sku": "TEE-1", "quantity": 1, "csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    )
