@@ -96,10 +96,11 @@ def django_db_setup(
 
 
 def pytest_sessionfinish(session):
-    """The xdist controller drops the run's database templates once every worker is done."""
+    """The xdist controller (or the only process) drops the run's database templates and migrated
+    data dir once every worker is done."""
     from pytest_django.plugin import blocking_manager_key
 
-    if getattr(session.config, "workerinput", None) is None and getattr(session.config.option, "numprocesses", None):
+    if getattr(session.config, "workerinput", None) is None:
         with session.config.stash[blocking_manager_key].unblock():
             database_template.drop_templates()
 
