@@ -16,6 +16,7 @@ import pytest
 
 from tests import database_template
 
+pytestmark = pytest.mark.long
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
 PASSWORD = "right-pass-4821"
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests import database_template
 
-pytestmark = [pytest.mark.concurrency]
+pytestmark = [pytest.mark.concurrency, pytest.mark.long]
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
 ADDRESS = {
     "name": "张三",

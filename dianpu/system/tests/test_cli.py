@@ -13,6 +13,7 @@ import pytest
 
 from tests import database_template
 
+pytestmark = pytest.mark.long
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
 
 
