@@ -96,10 +96,11 @@ def django_db_setup(
 
 
 def pytest_sessionfinish(session):
-    """The xdist controller drops the run's database templates once every worker is done."""
+    """The xdist controller (or the only process) drops the run's database templates and migrated
+    data dir once every worker is done."""
     from pytest_django.plugin import blocking_manager_key
 
-    if getattr(session.config, "workerinput", None) is None and getattr(session.config.option, "numprocesses", None):
+    if getattr(session.config, "workerinput", None) is None:
         with session.config.stash[blocking_manager_key].unblock():
             database_template.drop_templates()
 
@@ -202,7 +203,7 @@ def _no_network_inside_transactions(monkeypatch, settings):
     )
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Mark `serial` every test that commits for real (transactional database, a live server): such
     a test empties the database when it ends, so in a parallel run (`-n 2 -m "not serial"`, see
@@ -222,9 +223,11 @@ def pytest_collection_modifyitems(config, items):
         # does, except for tests that name a group of their own (the every-page crawl, per role).
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-    # The tests that take minutes go first (stable sort: the order is otherwise kept), so they do
-    # not start last on one worker while the other has finished (scripts/test.sh runs the serial
-    # pass with --no-loadscope-reorder to keep this order).
+    yield  # pytest selects (-m) and pytest-django orders (database tests first) in between
+    # The tests that take longest go first (stable sort: the order is otherwise kept), so they do
+    # not start last on one worker while the other has finished (scripts/test.sh runs both passes
+    # with --no-loadscope-reorder to keep this order). After pytest-django's ordering, which put
+    # the tests without a database (those that start `dianpu` processes) at the very end.
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

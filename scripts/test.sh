@@ -27,7 +27,9 @@ serial_workers="${DIANPU_SERIAL_WORKERS:-$workers}"
 # The workers of both passes copy one test database migrated once per database (the first pass
 # keeps it for the second: tests/database_template.py). The serial pass keeps a file's tests on one
 # worker (`loadgroup`: every test is grouped by its file, except the every-page crawl, one group per
-# role) and starts the tests marked `long` first.
+# role). Both passes start the files of the tests marked `long` first (--no-loadscope-reorder: by
+# default xdist sends the files with the most tests first, so the slowest ones, which hold one to
+# four tests each, started last and one worker ran them alone for minutes at the end of the pass).
 run_pytest() {
   local label="$1"; shift
   local rc
@@ -37,7 +39,7 @@ run_pytest() {
     local keep=0
     [ "$serial_workers" -gt 1 ] 2>/dev/null && keep=1
     env "$@" DIANPU_TEST_RUN="$run" DIANPU_TEST_KEEP_TEMPLATE="$keep" \
-      $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile -m "not serial"
+      $PY -m pytest -q -p no:randomly -n "$workers" --dist loadfile --no-loadscope-reorder -m "not serial"
     rc=$?; if [ $rc -ne 0 ]; then status=$rc; fi
     if [ "$serial_workers" -gt 1 ] 2>/dev/null; then
       env "$@" DIANPU_TEST_RUN="$run" DIANPU_TEST_KEEP_TEMPLATE=0 \

@@ -31,7 +31,7 @@ from dianpu.accounts.tests.builders import make_staff, token_for
 from dianpu.catalog.tests.builders import make_product
 from dianpu.orders.tests.builders import place_test_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 EXAMPLES = int(os.environ.get("DIANPU_FUZZ_EXAMPLES", "3"))  # more for a deeper run by hand
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

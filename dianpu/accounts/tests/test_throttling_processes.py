@@ -14,6 +14,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests import database_template
+
+pytestmark = pytest.mark.long
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
 PASSWORD = "right-pass-4821"
 
@@ -82,7 +85,7 @@ def two_servers(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
         "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
     }
-    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
+    database_template.fill_migrated_data_dir(tmp_path, env)  # `dianpu migrate`, once per run
     subprocess.run(
         [DIANPU, "createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.com"],
         env=env,

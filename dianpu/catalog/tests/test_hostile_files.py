@@ -128,6 +128,7 @@ def test_one_huge_cell_is_refused_within_a_second_and_a_few_mb():
     )
 
 
+@pytest.mark.long
 def test_a_csv_with_too_many_rows_is_refused_as_it_streams():
     rows = [[f"p{i}", "n", f"S-{i}", "1"] for i in range(300_001)]
     data = write_csv(NATIVE_HEADER, rows, bom=False)

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import database_template
+
+pytestmark = pytest.mark.long
 DIANPU = str(Path(sys.executable).with_name("dianpu"))
 
 
@@ -26,7 +29,7 @@ def data_dir(tmp_path):
         "DIANPU_HTTPS": "0",
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run([DIANPU, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
+    database_template.fill_migrated_data_dir(tmp_path, env)  # `dianpu migrate`, once per run
     return tmp_path, env
 
 

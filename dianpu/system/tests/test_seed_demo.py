@@ -38,6 +38,7 @@ from dianpu.reviews.models import Review
 from dianpu.system.demo import DEMO_PASSWORD, reset_shop_data
 from dianpu.system.demo.barcodes import is_valid_ean13
 
+pytestmark = pytest.mark.long
 SMALL = dict(products=20, customers=30, orders=300, days=60, seed=42)
 
 
